@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# Copyright (c) 2026 The rump on Linux developers.
+#
+# A thin front to CMake.  make run: build and run the main job.
+# make test: install what the tests need, build, run every test, then
+# again under AddressSanitizer and UndefinedBehaviorSanitizer, and build
+# with clang too.  make bench: the benchmarks and their report.
+
+PREFIX ?= /usr/local
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE_FLAGS ?=
+
+BUILD = build
+BUILD_SAN = build-san
+BUILD_CLANG = build-clang
+
+.PHONY: all run test deps build build-san build-clang test-plain test-san \
+	install bench clean
+
+all: build
+
+deps:
+	@sh tools/install-deps.sh
+
+build:
+	@cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+build-san:
+	@cmake -S . -B $(BUILD_SAN) -DRUMP_SANITIZE=ON \
+	    -DCMAKE_BUILD_TYPE=Debug $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD_SAN) -j $(JOBS)
+
+build-clang:
+	@cmake -S . -B $(BUILD_CLANG) -DCMAKE_C_COMPILER=clang \
+	    $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD_CLANG) -j $(JOBS)
+
+run: deps build
+	@$(BUILD)/bin/hello
+
+test-plain: build
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+test-san: build-san
+	@cd $(BUILD_SAN) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    ctest --output-on-failure -j $(JOBS)
+
+test: deps
+	@$(MAKE) --no-print-directory test-plain
+	@$(MAKE) --no-print-directory test-san
+	@$(MAKE) --no-print-directory build-clang
+
+install: build
+	@cmake --install $(BUILD) --prefix $(PREFIX)
+
+bench: build
+	@cmake --build $(BUILD) --target bench
+
+clean:
+	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_CLANG)

@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The rump on Linux developers. */
+
+/*
+ * Host files: open, size and type, scatter-gather I/O, and asynchronous
+ * block I/O served by a small pool of host threads.
+ */
+#define _GNU_SOURCE
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "rumpuser_int.h"
+
+int
+rumpuser_open(const char *path, int ruflags, int *fdp)
+{
+	int flags, fd;
+
+	switch (ruflags & RUMPUSER_OPEN_ACCMODE) {
+	case RUMPUSER_OPEN_RDONLY:
+		flags = O_RDONLY;
+		break;
+	case RUMPUSER_OPEN_WRONLY:
+		flags = O_WRONLY;
+		break;
+	case RUMPUSER_OPEN_RDWR:
+		flags = O_RDWR;
+		break;
+	default:
+		return EINVAL;
+	}
+	if (ruflags & RUMPUSER_OPEN_CREATE)
+		flags |= O_CREAT;
+	if (ruflags & RUMPUSER_OPEN_EXCL)
+		flags |= O_EXCL;
+	flags |= O_CLOEXEC;
+
+	KLOCK_WRAP(fd = open(path, flags, 0644));
+	if (fd == -1)
+		return errno;
+	*fdp = fd;
+	return 0;
+}
+
+int
+rumpuser_close(int fd)
+{
+	return close(fd) == -1 ? errno : 0;
+}
+
+int
+rumpuser_getfileinfo(const char *path, unsigned long long *sizep, int *typep)
+{
+	struct stat st;
+	unsigned long long size;
+	int fd, error = 0;
+
+	if (stat(path, &st) == -1)
+		return errno;
+	size = (unsigned long long)st.st_size;
+	switch (st.st_mode & S_IFMT) {
+	case S_IFDIR:
+		*typep = RUMPUSER_FT_DIR;
+		break;
+	case S_IFREG:
+		*typep = RUMPUSER_FT_REG;
+		break;
+	case S_IFBLK:
+		*typep = RUMPUSER_FT_BLK;
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+			return errno;
+		if (ioctl(fd, BLKGETSIZE64, &size) == -1)
+			error = errno;
+		close(fd);
+		break;
+	case S_IFCHR:
+		*typep = RUMPUSER_FT_CHR;
+		break;
+	default:
+		*typep = RUMPUSER_FT_OTHER;
+		break;
+	}
+	if (sizep != NULL)
+		*sizep = size;
+	return error;
+}
+
+int
+rumpuser_iovread(int fd, struct rumpuser_iovec *iov, int iovcnt, long long off,
+    unsigned long *retp)
+{
+	ssize_t n;
+
+	/* struct rumpuser_iovec has struct iovec's layout. */
+	KLOCK_WRAP(n = off == -1 ? readv(fd, (struct iovec *)iov, iovcnt)
+				 : preadv(fd, (struct iovec *)iov, iovcnt, off));
+	if (n == -1)
+		return errno;
+	*retp = (unsigned long)n;
+	return 0;
+}
+
+int
+rumpuser_iovwrite(int fd, const struct rumpuser_iovec *iov, int iovcnt,
+    long long off, unsigned long *retp)
+{
+	ssize_t n;
+
+	KLOCK_WRAP(n = off == -1
+			   ? writev(fd, (const struct iovec *)iov, iovcnt)
+			   : pwritev(fd, (const struct iovec *)iov, iovcnt, off));
+	if (n == -1)
+		return errno;
+	*retp = (unsigned long)n;
+	return 0;
+}
+
+int
+rumpuser_syncfd(int fd, int flags, unsigned long long start,
+    unsigned long long len)
+{
+	(void)start;
+	(void)len;
+	if ((flags & RUMPUSER_SYNCFD_WRITE) == 0)
+		return 0;
+	if (flags & (RUMPUSER_SYNCFD_SYNC | RUMPUSER_SYNCFD_BARRIER)) {
+		int rv;
+		KLOCK_WRAP(rv = fdatasync(fd));
+		if (rv == -1)
+			return errno;
+	}
+	return 0;
+}
+
+/*
+ * Asynchronous block I/O.  Requests queue in arrival order; BIO_NTHREADS
+ * host threads, started on first use, serve them and call back.
+ */
+#define BIO_NTHREADS 4
+
+struct bio_req {
+	struct bio_req *next;
+	int fd, op;
+	void *data;
+	unsigned long dlen;
+	long long off;
+	rumpuser_biodone_fn done;
+	void *arg;
+};
+
+static pthread_mutex_t bio_mtx = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t bio_cv = PTHREAD_COND_INITIALIZER;
+static struct bio_req *bio_head, **bio_tail = &bio_head;
+static pthread_once_t bio_once = PTHREAD_ONCE_INIT;
+
+static void
+bio_perform(struct bio_req *req)
+{
+	unsigned long done = 0;
+	ssize_t n;
+	int error = 0;
+
+	while (done < req->dlen) {
+		char *p = (char *)req->data + done;
+		if (req->op & RUMPUSER_BIO_READ)
+			n = pread(req->fd, p, req->dlen - done,
+			    req->off + (long long)done);
+		else
+			n = pwrite(req->fd, p, req->dlen - done,
+			    req->off + (long long)done);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			error = errno;
+			break;
+		}
+		if (n == 0)
+			break; /* end of file: a short transfer */
+		done += (unsigned long)n;
+	}
+	if (error == 0 && (req->op & RUMPUSER_BIO_WRITE) &&
+	    (req->op & RUMPUSER_BIO_SYNC) && fdatasync(req->fd) == -1)
+		error = errno;
+	req->done(req->arg, done, error);
+}
+
+static void *
+bio_thread(void *arg)
+{
+	struct bio_req *req;
+
+	(void)arg;
+	for (;;) {
+		pthread_mutex_lock(&bio_mtx);
+		while (bio_head == NULL)
+			pthread_cond_wait(&bio_cv, &bio_mtx);
+		req = bio_head;
+		if ((bio_head = req->next) == NULL)
+			bio_tail = &bio_head;
+		pthread_mutex_unlock(&bio_mtx);
+		bio_perform(req);
+		free(req);
+	}
+	return NULL;
+}
+
+static void
+bio_start(void)
+{
+	pthread_t pt;
+	int i;
+
+	for (i = 0; i < BIO_NTHREADS; i++) {
+		if (pthread_create(&pt, NULL, bio_thread, NULL) != 0)
+			rumpuser__hostfail("bio thread", errno);
+		pthread_setname_np(pt, "rumpuser_bio");
+		pthread_detach(pt);
+	}
+}
+
+void
+rumpuser_bio(int fd, int op, void *data, unsigned long dlen, long long off,
+    rumpuser_biodone_fn done, void *arg)
+{
+	struct bio_req *req;
+
+	pthread_once(&bio_once, bio_start);
+	if ((req = malloc(sizeof(*req))) == NULL) {
+		done(arg, 0, ENOMEM);
+		return;
+	}
+	*req = (struct bio_req){ NULL, fd, op, data, dlen, off, done, arg };
+	pthread_mutex_lock(&bio_mtx);
+	*bio_tail = req;
+	bio_tail = &req->next;
+	pthread_cond_signal(&bio_cv);
+	pthread_mutex_unlock(&bio_mtx);
+}

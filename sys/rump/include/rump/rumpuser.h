@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The rump on Linux developers. */
+
+/*
+ * The hypercall interface: everything a rump kernel needs from its host.
+ *
+ * The kernel (code under sys/) reaches the outside world only through the
+ * functions declared here.  lib/librumpuser implements them for POSIX/Linux;
+ * another host (a simulator, a unikernel) implements the same set.
+ *
+ * Conventions:
+ * - Functions returning int return 0 or an errno value.  The values are the
+ *   host's (Linux), which are also the kernel's.
+ * - A hypercall that may block first gives the virtual CPU back through the
+ *   upcall hyp_backend_unschedule() and takes one again with
+ *   hyp_backend_schedule() before it returns.  The _nowrap variants do not:
+ *   they are for the scheduler itself and for spin locks held briefly.
+ * - Nothing here includes a host header: types are spelled out.
+ *
+ * Only hypercall implementers and the kernel include this header.
+ */
+#ifndef _RUMP_RUMPUSER_H_
+#define _RUMP_RUMPUSER_H_
+
+#if !defined(_KERNEL) && !defined(LIBRUMPUSER)
+#error rumpuser.h is for the kernel and for hypercall implementations only
+#endif
+
+/* Bumped on every incompatible change; checked by rumpuser_init(). */
+#define RUMPUSER_VERSION 1
+
+struct lwp;
+
+/*
+ * Upcalls: how the host side calls back into the kernel's scheduler.
+ */
+struct rumpuser_hyperup {
+	/* Take a virtual CPU for the calling thread's lwp. */
+	void (*hyp_schedule)(void);
+	/* Give it back. */
+	void (*hyp_unschedule)(void);
+	/* Around a blocking host operation. */
+	void (*hyp_backend_unschedule)(void);
+	void (*hyp_backend_schedule)(void);
+};
+
+/*
+ * Initialise the host side.  Fails with EINVAL on a version mismatch.
+ */
+int rumpuser_init(int version, const struct rumpuser_hyperup *hyp);
+
+/*
+ * Parameters.  Names are RUMP_* environment variables; "_RUMPUSER_NCPU" gives
+ * the host's processor count when RUMP_NCPU is unset.  ENOENT if unset,
+ * ENOMEM if buf is too small.
+ */
+int rumpuser_getparam(const char *name, void *buf, unsigned long buflen);
+
+/* Memory.  alignment is a power of two, 0 meaning the natural one. */
+int rumpuser_malloc(unsigned long len, int alignment, void **memp);
+void rumpuser_free(void *mem, unsigned long len);
+int rumpuser_anonmmap(unsigned long len, int exec, void **memp);
+void rumpuser_unmap(void *addr, unsigned long len);
+
+/* Host files. */
+#define RUMPUSER_OPEN_RDONLY 0x0000
+#define RUMPUSER_OPEN_WRONLY 0x0001
+#define RUMPUSER_OPEN_RDWR   0x0002
+#define RUMPUSER_OPEN_ACCMODE 0x0003
+#define RUMPUSER_OPEN_CREATE 0x0004 /* create if missing */
+#define RUMPUSER_OPEN_EXCL   0x0008 /* with CREATE: fail if it exists */
+#define RUMPUSER_OPEN_BIO    0x0010 /* will be used with rumpuser_bio() */
+int rumpuser_open(const char *path, int ruflags, int *fdp);
+int rumpuser_close(int fd);
+
+#define RUMPUSER_FT_OTHER 0
+#define RUMPUSER_FT_DIR   1
+#define RUMPUSER_FT_REG   2
+#define RUMPUSER_FT_BLK   3
+#define RUMPUSER_FT_CHR   4
+/* Size in bytes and type of a host file (block devices: their size). */
+int rumpuser_getfileinfo(const char *path, unsigned long long *sizep,
+    int *typep);
+
+struct rumpuser_iovec {
+	void *iov_base;
+	unsigned long iov_len;
+};
+/* Scatter-gather I/O at an offset; off == -1 means the current position. */
+int rumpuser_iovread(int fd, struct rumpuser_iovec *iov, int iovcnt,
+    long long off, unsigned long *retp);
+int rumpuser_iovwrite(int fd, const struct rumpuser_iovec *iov, int iovcnt,
+    long long off, unsigned long *retp);
+
+/*
+ * Asynchronous block I/O.  The request is queued and performed by a host
+ * thread; biodone(arg, bytes, error) is called from a thread that is not
+ * scheduled on a virtual CPU (the callee schedules itself).
+ */
+#define RUMPUSER_BIO_READ  0x01
+#define RUMPUSER_BIO_WRITE 0x02
+#define RUMPUSER_BIO_SYNC  0x04 /* write through to stable storage */
+typedef void (*rumpuser_biodone_fn)(void *arg, unsigned long bytes, int error);
+void rumpuser_bio(int fd, int op, void *data, unsigned long dlen, long long off,
+    rumpuser_biodone_fn biodone, void *arg);
+
+#define RUMPUSER_SYNCFD_READ  0x01
+#define RUMPUSER_SYNCFD_WRITE 0x02
+#define RUMPUSER_SYNCFD_BARRIER 0x04
+#define RUMPUSER_SYNCFD_SYNC  0x08
+int rumpuser_syncfd(int fd, int flags, unsigned long long start,
+    unsigned long long len);
+
+/* Clocks.  MONO never goes backwards; WALL is the host's real time. */
+enum rumpclock { RUMPUSER_CLOCK_RELWALL, RUMPUSER_CLOCK_ABSMONO };
+#define RUMPUSER_CLOCK_WALL RUMPUSER_CLOCK_RELWALL
+#define RUMPUSER_CLOCK_MONO RUMPUSER_CLOCK_ABSMONO
+int rumpuser_clock_gettime(int clk, long long *secp, long *nsecp);
+/*
+ * Sleep: RELWALL sleeps for the given interval, ABSMONO until the monotonic
+ * clock reaches the given time.  Releases the virtual CPU meanwhile.
+ */
+int rumpuser_clock_sleep(int clk, long long sec, long nsec);
+
+/* Random bytes from the host's generator.  *retp is the count written. */
+#define RUMPUSER_RANDOM_HARD   0x01
+#define RUMPUSER_RANDOM_NOWAIT 0x02
+int rumpuser_getrandom(void *buf, unsigned long buflen, int flags,
+    unsigned long *retp);
+
+/* Threads.  A joinable thread is reaped with rumpuser_thread_join(). */
+int rumpuser_thread_create(void *(*fn)(void *), void *arg, const char *name,
+    int joinable, void **cookiep);
+void rumpuser_thread_exit(void) __attribute__((__noreturn__));
+int rumpuser_thread_join(void *cookie);
+
+/* The lwp bound to the calling host thread (NULL if none). */
+void rumpuser_curlwp_set(struct lwp *l);
+struct lwp *rumpuser_curlwp(void);
+
+/*
+ * Mutexes.  A SPIN mutex's enter never gives up the virtual CPU; a sleeping
+ * one gives it up when it has to block.  Ownership is recorded as the lwp.
+ */
+#define RUMPUSER_MTX_SPIN   0x01
+#define RUMPUSER_MTX_KMUTEX 0x02 /* record the owner */
+struct rumpuser_mtx;
+int rumpuser_mutex_init(struct rumpuser_mtx **mtxp, int flags);
+void rumpuser_mutex_enter(struct rumpuser_mtx *mtx);
+void rumpuser_mutex_enter_nowrap(struct rumpuser_mtx *mtx);
+int rumpuser_mutex_tryenter(struct rumpuser_mtx *mtx); /* 0 or EBUSY */
+void rumpuser_mutex_exit(struct rumpuser_mtx *mtx);
+void rumpuser_mutex_destroy(struct rumpuser_mtx *mtx);
+void rumpuser_mutex_owner(struct rumpuser_mtx *mtx, struct lwp **lp);
+
+/* Reader/writer locks. */
+enum rumprwlock { RUMPUSER_RW_READER, RUMPUSER_RW_WRITER };
+struct rumpuser_rw;
+int rumpuser_rw_init(struct rumpuser_rw **rwp);
+void rumpuser_rw_enter(int enum_rumprwlock, struct rumpuser_rw *rw);
+int rumpuser_rw_tryenter(int enum_rumprwlock, struct rumpuser_rw *rw);
+int rumpuser_rw_tryupgrade(struct rumpuser_rw *rw);
+void rumpuser_rw_downgrade(struct rumpuser_rw *rw);
+void rumpuser_rw_exit(struct rumpuser_rw *rw);
+void rumpuser_rw_destroy(struct rumpuser_rw *rw);
+/* *heldp: the caller holds it as a writer, or someone holds it as reader. */
+void rumpuser_rw_held(int enum_rumprwlock, struct rumpuser_rw *rw, int *heldp);
+
+/* Condition variables, used with a rumpuser mutex. */
+struct rumpuser_cv;
+int rumpuser_cv_init(struct rumpuser_cv **cvp);
+void rumpuser_cv_destroy(struct rumpuser_cv *cv);
+void rumpuser_cv_wait(struct rumpuser_cv *cv, struct rumpuser_mtx *mtx);
+void rumpuser_cv_wait_nowrap(struct rumpuser_cv *cv, struct rumpuser_mtx *mtx);
+/* Relative timeout; returns 0 when signalled, ETIMEDOUT otherwise. */
+int rumpuser_cv_timedwait(struct rumpuser_cv *cv, struct rumpuser_mtx *mtx,
+    long long sec, long nsec);
+void rumpuser_cv_signal(struct rumpuser_cv *cv);
+void rumpuser_cv_broadcast(struct rumpuser_cv *cv);
+void rumpuser_cv_has_waiters(struct rumpuser_cv *cv, int *waitersp);
+
+/* Console.  Output is line-buffered per thread and written to stderr. */
+void rumpuser_putchar(int ch);
+void rumpuser_dprintf(const char *fmt, ...)
+    __attribute__((__format__(__printf__, 1, 2)));
+
+/* Set the calling thread's host errno (for the rump_sys_* stubs). */
+void rumpuser_seterrno(int error);
+
+/*
+ * End the host process.  RUMPUSER_PANIC prints a backtrace and aborts;
+ * any other value is the exit status.
+ */
+#define RUMPUSER_PANIC (-1)
+void rumpuser_exit(int value) __attribute__((__noreturn__));
+
+#endif /* _RUMP_RUMPUSER_H_ */

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The rump on Linux developers. */
+
+/*
+ * Components (kern_component.c).  Every kernel library holds one or more
+ * records that register themselves when the library is loaded (an ELF
+ * constructor), so linking a library is all it takes to configure it.
+ * rump_init() runs the init functions type by type in the order below, so
+ * a component may rely on every component of an earlier type.
+ *
+ * Each library also defines rump_component_<name>, an empty function that
+ * its pkg-config file forces in with -Wl,-u: linking a static archive then
+ * cannot silently leave the component out.
+ */
+#ifndef _SYS_COMPONENT_H_
+#define _SYS_COMPONENT_H_
+
+enum rump_component_type {
+	RUMP_COMPONENT_KERN,            /* kernel core services */
+	RUMP_COMPONENT_VFS,             /* VFS layer */
+	RUMP_COMPONENT_VFS_FS,          /* file systems */
+	RUMP_COMPONENT_NET,             /* network layer */
+	RUMP_COMPONENT_NET_DOMAIN,      /* protocol families */
+	RUMP_COMPONENT_NET_IF,          /* interfaces */
+	RUMP_COMPONENT_DEV,             /* devices */
+	RUMP_COMPONENT_POSTINIT,        /* after every other init */
+	RUMP_COMPONENT_MAX
+};
+
+struct rump_component {
+	enum rump_component_type rc_type;
+	const char *rc_name;            /* library name without "librump" */
+	void (*rc_init)(void);
+	struct rump_component *rc_next; /* kern_component.c only */
+};
+
+void component_register(struct rump_component *);
+/* Whether a component of that name is linked in. */
+bool component_linked(const char *name);
+
+#define RUMP_COMPONENT(type, name, initfn)                                     \
+	static struct rump_component rumpcomp_rec_##name = {                   \
+		.rc_type = (type), .rc_name = #name, .rc_init = (initfn) };    \
+	__attribute__((__constructor__)) static void                           \
+	rumpcomp_ctor_##name(void)                                             \
+	{                                                                      \
+		component_register(&rumpcomp_rec_##name);                      \
+	}                                                                      \
+	__attribute__((__visibility__("default"))) void                        \
+	rump_component_##name(void);                                           \
+	void rump_component_##name(void)                                       \
+	{                                                                      \
+	}
+
+#endif /* _SYS_COMPONENT_H_ */

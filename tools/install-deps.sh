@@ -1,0 +1,24 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# Copyright (c) 2026 The rump on Linux developers.
+#
+# Install the Debian packages the build and the tests need.  As root, only
+# what is missing is installed; otherwise the apt-get line is printed.
+set -eu
+PKGS="build-essential cmake clang pkg-config binutils gawk python3"
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+	    grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: missing packages:$missing" >&2
+	echo "install-deps: run: sudo apt-get install -y$missing" >&2
+	exit 1
+fi
+echo "install-deps: installing$missing" >&2
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
