@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The rump on Linux developers. */
+
+/*
+ * The test harness.  A test program is a table of cases; each case runs in
+ * a child process of its own, with a fresh kernel (booted by the harness
+ * unless the case is marked NOBOOT), under a time limit.  A failed
+ * requirement prints where and why and fails the case.
+ *
+ *	TESTCASE(pipe_eof) { ... REQUIRE_EQ(rump_sys_read(fd, b, 1), 0); }
+ *	TESTS(CASE(pipe_eof), CASE_NOBOOT(init_twice))
+ *
+ * Run one case by name: ./t_pipe pipe_eof.  Set TEST_TIMEOUT (seconds,
+ * default 60) to change the limit.
+ */
+#ifndef _TESTS_H_MACROS_H_
+#define _TESTS_H_MACROS_H_
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <rump/rump.h>
+#include <rump/rump_syscalls.h>
+
+#define TEST_FAIL(...)                                                         \
+	do {                                                                   \
+		fprintf(stderr, "%s:%d: %s: ", __FILE__, __LINE__, __func__);  \
+		fprintf(stderr, __VA_ARGS__);                                  \
+		fputc('\n', stderr);                                           \
+		exit(1);                                                       \
+	} while (0)
+
+#define REQUIRE(e)                                                             \
+	do {                                                                   \
+		if (!(e))                                                      \
+			TEST_FAIL("requirement failed: %s", #e);               \
+	} while (0)
+
+#define REQUIRE_EQ(a, b)                                                       \
+	do {                                                                   \
+		long long a_ = (long long)(a), b_ = (long long)(b);            \
+		if (a_ != b_)                                                  \
+			TEST_FAIL("%s == %lld, expected %s == %lld (errno %d)", \
+			    #a, a_, #b, b_, errno);                            \
+	} while (0)
+
+/* A call that must succeed (return other than -1). */
+#define REQUIRE_OK(call)                                                       \
+	do {                                                                   \
+		errno = 0;                                                     \
+		if ((long long)(call) == -1)                                   \
+			TEST_FAIL("%s failed: %s", #call, strerror(errno));    \
+	} while (0)
+
+/* A call that must fail with -1 and exactly this errno. */
+#define REQUIRE_ERRNO(call, err)                                               \
+	do {                                                                   \
+		long long r_;                                                  \
+		errno = 0;                                                     \
+		r_ = (long long)(call);                                        \
+		if (r_ != -1 || errno != (err))                                \
+			TEST_FAIL("%s returned %lld errno %d (%s), expected " \
+			    "-1 errno %d (%s)", #call, r_, errno,              \
+			    strerror(errno), (err), strerror(err));            \
+	} while (0)
+
+struct testcase {
+	const char *name;
+	void (*fn)(void);
+	int boot;
+};
+
+#define TESTCASE(name) static void name(void)
+#define CASE(name)        { #name, name, 1 }
+#define CASE_NOBOOT(name) { #name, name, 0 }
+
+static int
+run_case(const struct testcase *tc, unsigned timeout)
+{
+	pid_t pid;
+	int status;
+
+	fflush(NULL);
+	if ((pid = fork()) == -1) {
+		perror("fork");
+		return 1;
+	}
+	if (pid == 0) {
+		alarm(timeout);
+		if (tc->boot && rump_init() != 0) {
+			fprintf(stderr, "%s: rump_init failed\n", tc->name);
+			_exit(1);
+		}
+		tc->fn();
+		fflush(NULL);
+		_exit(0);
+	}
+	while (waitpid(pid, &status, 0) == -1)
+		continue;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		printf("ok   %s\n", tc->name);
+		return 0;
+	}
+	if (WIFSIGNALED(status))
+		printf("FAIL %s (signal %d%s)\n", tc->name, WTERMSIG(status),
+		    WTERMSIG(status) == SIGALRM ? ": timed out" : "");
+	else
+		printf("FAIL %s (exit %d)\n", tc->name, WEXITSTATUS(status));
+	return 1;
+}
+
+static int
+run_tests(const struct testcase *tcs, size_t n, int argc, char **argv)
+{
+	const char *t = getenv("TEST_TIMEOUT");
+	unsigned timeout = t != NULL ? (unsigned)atoi(t) : 60;
+	int failed = 0, ran = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (argc > 1 && strcmp(argv[1], tcs[i].name) != 0)
+			continue;
+		failed += run_case(&tcs[i], timeout);
+		ran++;
+	}
+	if (ran == 0) {
+		fprintf(stderr, "%s: no test case %s\n", argv[0],
+		    argc > 1 ? argv[1] : "");
+		return 1;
+	}
+	printf("%d of %d cases failed\n", failed, ran);
+	return failed != 0;
+}
+
+#define TESTS(...)                                                             \
+	int main(int argc, char **argv)                                        \
+	{                                                                      \
+		static const struct testcase tcs_[] = { __VA_ARGS__ };         \
+		return run_tests(tcs_, sizeof(tcs_) / sizeof(tcs_[0]), argc,   \
+		    argv);                                                     \
+	}
+
+#endif /* _TESTS_H_MACROS_H_ */
