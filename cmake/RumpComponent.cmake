@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Copyright (c) 2026 The rump on Linux developers.
 #
-# rump_component(NAME SOURCES ... [REQUIRES lib ...] [DESCRIPTION text])
+# rump_component(NAME SOURCES ... [REQUIRES lib ...] [DESCRIPTION text]
+#                [ANCHOR name] [NOINSTALL])
 #
 # Builds a kernel library the way every kernel library is built:
 # - its sources compiled in the kernel namespace: freestanding, no host
@@ -32,7 +33,7 @@ set(RUMP_KERNEL_INCLUDES
 set(RUMP_KERNEL_LIBS "" CACHE INTERNAL "kernel libraries, for the wall check")
 
 function(rump_component name)
-	cmake_parse_arguments(RC "" "DESCRIPTION;ANCHOR" "SOURCES;REQUIRES" ${ARGN})
+	cmake_parse_arguments(RC "NOINSTALL" "DESCRIPTION;ANCHOR" "SOURCES;REQUIRES" ${ARGN})
 	add_library(${name}_objs OBJECT ${RC_SOURCES})
 	target_compile_options(${name}_objs PRIVATE ${RUMP_KERNEL_CFLAGS})
 	target_include_directories(${name}_objs PRIVATE
@@ -52,8 +53,11 @@ function(rump_component name)
 	set_source_files_properties(${ns} PROPERTIES EXTERNAL_OBJECT TRUE GENERATED TRUE)
 
 	add_library(${name} SHARED ${ns})
+	# $ORIGIN: the libraries find each other (librumpuser too) wherever
+	# they are installed, even when the client links with --as-needed.
 	set_target_properties(${name} PROPERTIES LINKER_LANGUAGE C
-		VERSION ${PROJECT_VERSION} SOVERSION 0)
+		VERSION ${PROJECT_VERSION} SOVERSION 0
+		INSTALL_RPATH "\$ORIGIN")
 	target_link_options(${name} PRIVATE -nostdlib)
 	target_link_libraries(${name} PUBLIC ${RC_REQUIRES} rumpuser PRIVATE gcc)
 	target_include_directories(${name} INTERFACE
@@ -62,6 +66,8 @@ function(rump_component name)
 	add_library(${name}_static STATIC ${ns})
 	set_target_properties(${name}_static PROPERTIES OUTPUT_NAME ${name}
 		LINKER_LANGUAGE C)
+	target_include_directories(${name}_static INTERFACE
+		${RUMP_SOURCE_DIR}/sys/rump/include ${RUMP_GEN_DIR})
 
 	if(NOT RC_ANCHOR)
 		string(REGEX REPLACE "^rump(fs_|net_|dev_)?" "" RC_ANCHOR ${name})
@@ -78,10 +84,12 @@ function(rump_component name)
 	endif()
 	configure_file(${RUMP_SOURCE_DIR}/cmake/component.pc.in
 		${CMAKE_BINARY_DIR}/pkgconfig/${name}.pc @ONLY)
-	install(TARGETS ${name} ${name}_static
-		LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
-		ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
-	install(FILES ${CMAKE_BINARY_DIR}/pkgconfig/${name}.pc
-		DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+	if(NOT RC_NOINSTALL)
+		install(TARGETS ${name} ${name}_static
+			LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+			ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+		install(FILES ${CMAKE_BINARY_DIR}/pkgconfig/${name}.pc
+			DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+	endif()
 	set(RUMP_KERNEL_LIBS ${RUMP_KERNEL_LIBS} ${name} CACHE INTERNAL "")
 endfunction()

@@ -1,0 +1,15 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# Copyright (c) 2026 The rump on Linux developers.
+#
+# From rumpdefs.h, a table comparing each RUMP_X with the host's X.  A name
+# in a family that Linux's headers always have must exist on the host; the
+# rest (sysctl names, reboot flags: our own) are compared only if present.
+
+/^#define RUMP_[A-Z0-9_]+ / {
+	name = substr($2, 6)
+	required = name ~ /^(E[A-Z0-9]+|O_|F_|FD_|POLL|S_I|SEEK_|AT_|CLOCK_|TIMER_)/
+	if (name ~ /^RB_/)
+		next
+	printf("#ifdef %s\n\tCONST(%s),\n#else\n\t%s(%s),\n#endif\n", name,
+	    name, required ? "MISSING" : "ABSENT", name)
+}

@@ -1,0 +1,54 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# Copyright (c) 2026 The rump on Linux developers.
+#
+# make install, then build a client the way a user would: with nothing but
+# pkg-config, once against the shared and once against the static
+# libraries, and run both.
+#
+# Usage: t_install.sh BUILDDIR CC
+set -eu
+build=$1
+cc=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
+export PKG_CONFIG_PATH="$tmp/prefix/lib/pkgconfig"
+for h in rump.h rump_syscalls.h rumpdefs.h; do
+	[ -f "$tmp/prefix/include/rump/$h" ] || { echo "t_install: $h not installed"; exit 1; }
+done
+cat > "$tmp/client.c" <<'EOC'
+#include <rump/rump.h>
+#include <rump/rump_syscalls.h>
+#include <rump/rumpdefs.h>
+#include <errno.h>
+#include <stdio.h>
+
+int
+main(void)
+{
+	if (rump_init() != 0)
+		return 1;
+	if (rump_pub_lwproc_rfork(RUMP_RFCFDG) != 0 || rump_sys_getpid() != 2)
+		return 2;
+	if (rump_sys_setgroups(-1, NULL) != -1 || errno != RUMP_EINVAL)
+		return 3;
+	printf("client ok\n");
+	return 0;
+}
+EOC
+cflags=$(pkg-config --cflags rump)
+libs=$(pkg-config --libs rump)
+"$cc" $cflags -o "$tmp/client_shared" "$tmp/client.c" $libs \
+    -Wl,-rpath,"$tmp/prefix/lib"
+"$tmp/client_shared"
+"$cc" $cflags -static -o "$tmp/client_static" "$tmp/client.c" \
+    $(pkg-config --static --libs rump)
+"$tmp/client_static"
+# The static client carries no kernel name outside the rumpns_ namespace.
+if nm "$tmp/client_static" | awk '$2 ~ /[TDB]/ { print $3 }' |
+    grep -qx 'mutex_enter\|kmem_alloc\|lwp_free'; then
+	echo "t_install: kernel names leaked into the static client"
+	exit 1
+fi
+echo "t_install: shared and static clients built with pkg-config and ran"
