@@ -19,6 +19,7 @@ execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=include
 set(RUMP_KERNEL_CFLAGS
 	-D_KERNEL -ffreestanding -nostdinc -isystem ${RUMP_CC_INCLUDE}
 	-fno-stack-protector -fno-common -fPIC -fno-strict-aliasing
+	-fno-semantic-interposition
 	-Wmissing-prototypes -Wstrict-prototypes -Wshadow)
 if(NOT RUMP_SANITIZE)
 	# Keep DIAGNOSTIC assertions on in every build: they are cheap.
@@ -58,7 +59,8 @@ function(rump_component name)
 	set_target_properties(${name} PROPERTIES LINKER_LANGUAGE C
 		VERSION ${PROJECT_VERSION} SOVERSION 0
 		INSTALL_RPATH "\$ORIGIN")
-	target_link_options(${name} PRIVATE -nostdlib)
+	# -Bsymbolic: calls inside a library never go through the PLT.
+	target_link_options(${name} PRIVATE -nostdlib -Wl,-Bsymbolic)
 	target_link_libraries(${name} PUBLIC ${RC_REQUIRES} rumpuser PRIVATE gcc)
 	target_include_directories(${name} INTERFACE
 		${RUMP_SOURCE_DIR}/sys/rump/include ${RUMP_GEN_DIR})

@@ -26,7 +26,11 @@
 			rumpuser__hostfail(what, rv_);                         \
 	} while (0)
 
-static __thread struct lwp *curlwp_tls;
+/*
+ * Initial-exec: librumpuser is loaded with the program, never dlopen()ed,
+ * and this is read on every kernel entry, so avoid __tls_get_addr.
+ */
+static __thread struct lwp *curlwp_tls __attribute__((tls_model("initial-exec")));
 
 void
 rumpuser_curlwp_set(struct lwp *l)

@@ -49,14 +49,19 @@ syscall_dispatch(int code, void *args, register_t *retval)
 		rumpuser_seterrno(ENXIO);
 		return ENXIO;
 	}
-	rump_schedule();
-	l = curlwp;
+	/* The common case, a thread bound to its lwp, without detours. */
+	if ((l = rumpuser_curlwp()) != NULL) {
+		schedule_lwp(l);
+	} else {
+		rump_schedule();
+		l = rumpuser_curlwp();
+	}
 	lwp_cred_refresh(l);
 	if (__predict_true(sysent[code] != NULL))
 		error = sysent[code](l, args, retval);
 	else
 		error = sys_notconfigured(code);
-	rump_unschedule();
+	unschedule_lwp(l);
 	if (error)
 		rumpuser_seterrno(error);
 	return error;

@@ -16,6 +16,8 @@ void sched_backend_unschedule(void);
 void sched_backend_schedule(void);
 void rump_schedule(void);
 void rump_unschedule(void);
+void schedule_lwp(struct lwp *);
+void unschedule_lwp(struct lwp *);
 
 /* lwproc.c */
 void lwproc_init(void);

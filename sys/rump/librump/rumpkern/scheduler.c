@@ -99,7 +99,7 @@ curcpu(void)
 }
 
 /* Put an lwp that is bound to this thread on a CPU. */
-static void
+void
 schedule_lwp(struct lwp *l)
 {
 	struct cpu_info *ci;
@@ -160,7 +160,13 @@ rump_schedule(void)
 void
 rump_unschedule(void)
 {
-	struct lwp *l = rumpuser_curlwp();
+	unschedule_lwp(rumpuser_curlwp());
+}
+
+/* Take l, the lwp bound to this thread, off its CPU. */
+void
+unschedule_lwp(struct lwp *l)
+{
 	struct cpu_info *ci = l->l_cpu;
 
 	KASSERTMSG(ci != NULL && ci->ci_curlwp == l,
