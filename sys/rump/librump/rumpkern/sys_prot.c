@@ -75,7 +75,7 @@ sys_getegid(struct lwp *l, const struct sys_getegid_args *uap, register_t *rv)
  * Change the process's ids.  Each new value is ID_KEEP or must be allowed:
  * anything for the superuser, else one of the current real, effective or
  * saved ids (only real or effective for a new real id, as Linux has it).
- * With setsaved, the saved id follows the effective one when the real id
+ * For setreuid/setregid, the saved id follows the effective one when the real id
  * is set or the effective id changes to other than the real id.
  */
 static int
@@ -135,40 +135,43 @@ sys_setgid(struct lwp *l, const struct sys_setgid_args *uap, register_t *rv)
 	return change_ids(l, true, ID_KEEP, uap->gid, true);
 }
 
-int
-sys_seteuid(struct lwp *l, const struct sys_seteuid_args *uap, register_t *rv)
+/*
+ * seteuid(2)/setegid(2): the effective id alone, to the real or saved one
+ * unless the caller is the superuser.
+ */
+static int
+change_effective(struct lwp *l, bool group, unsigned id)
 {
 	kauth_cred_t cred = l->l_cred, ncred;
+	unsigned real = group ? cred->cr_gid : cred->cr_uid;
+	unsigned saved = group ? cred->cr_svgid : cred->cr_svuid;
 
-	(void)rv;
-	if (uap->euid == ID_KEEP)
+	if (id == ID_KEEP)
 		return EINVAL;
-	if (!kauth_cred_issuser(cred) && uap->euid != cred->cr_uid &&
-	    uap->euid != cred->cr_svuid)
+	if (!kauth_cred_issuser(cred) && id != real && id != saved)
 		return EPERM;
 	if ((ncred = kauth_cred_dup(cred)) == NULL)
 		return ENOMEM;
-	ncred->cr_euid = uap->euid;
+	if (group)
+		ncred->cr_egid = id;
+	else
+		ncred->cr_euid = id;
 	proc_crmod(l->l_proc, ncred);
 	return 0;
 }
 
 int
+sys_seteuid(struct lwp *l, const struct sys_seteuid_args *uap, register_t *rv)
+{
+	(void)rv;
+	return change_effective(l, false, uap->euid);
+}
+
+int
 sys_setegid(struct lwp *l, const struct sys_setegid_args *uap, register_t *rv)
 {
-	kauth_cred_t cred = l->l_cred, ncred;
-
 	(void)rv;
-	if (uap->egid == ID_KEEP)
-		return EINVAL;
-	if (!kauth_cred_issuser(cred) && uap->egid != cred->cr_gid &&
-	    uap->egid != cred->cr_svgid)
-		return EPERM;
-	if ((ncred = kauth_cred_dup(cred)) == NULL)
-		return ENOMEM;
-	ncred->cr_egid = uap->egid;
-	proc_crmod(l->l_proc, ncred);
-	return 0;
+	return change_effective(l, true, uap->egid);
 }
 
 int
