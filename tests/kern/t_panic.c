@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The rump on Linux developers. */
+
+/*
+ * A kernel panic prints its message and a backtrace and ends the process
+ * through rumpuser_exit(RUMPUSER_PANIC), which aborts.
+ */
+#include <fcntl.h>
+
+#include "h_macros.h"
+
+/* Run fn in a child with stderr captured; return its wait status. */
+static int
+run_captured(void (*fn)(void), char *out, size_t outlen)
+{
+	int fds[2], status;
+	ssize_t n, total = 0;
+	pid_t pid;
+
+	REQUIRE_OK(pipe(fds));
+	REQUIRE_OK(pid = fork());
+	if (pid == 0) {
+		dup2(fds[1], STDERR_FILENO);
+		close(fds[0]);
+		fn();
+		_exit(0);
+	}
+	close(fds[1]);
+	while ((n = read(fds[0], out + total, outlen - 1 - (size_t)total)) > 0)
+		total += n;
+	out[total] = '\0';
+	close(fds[0]);
+	REQUIRE_OK(waitpid(pid, &status, 0));
+	return status;
+}
+
+static void
+release_unbound(void)
+{
+	/* No lwp is bound to this thread: a kernel panic, not a crash. */
+	rump_pub_lwproc_releaselwp();
+}
+
+TESTCASE(panic_message_and_backtrace)
+{
+	char out[8192];
+	int status;
+
+	status = run_captured(release_unbound, out, sizeof(out));
+	REQUIRE(WIFSIGNALED(status));
+	REQUIRE_EQ(WTERMSIG(status), SIGABRT);
+	REQUIRE(strstr(out, "panic: rump_pub_lwproc_releaselwp: no lwp bound "
+			    "to this thread\n") != NULL);
+	REQUIRE(strstr(out, "rump kernel panic backtrace:") != NULL);
+	/* The backtrace names the library the panic came from. */
+	REQUIRE(strstr(out, "librump") != NULL);
+}
+
+TESTS(CASE(panic_message_and_backtrace))
