@@ -25,6 +25,7 @@ struct lwp {
 	struct proc *l_proc;            /* c */
 	lwpid_t l_lid;                  /* c */
 	int l_flag;                     /* s */
+	bool l_bound;                   /* atomic: bound to a host thread */
 	struct cpu_info *l_cpu;         /* s: CPU held, NULL when off CPU */
 	struct cpu_info *l_lastcpu;     /* s: where it last ran */
 	unsigned l_spinlocks;           /* s: spin mutexes held */

@@ -6,6 +6,7 @@
  * through rumpuser_exit(RUMPUSER_PANIC), which aborts.
  */
 #include <fcntl.h>
+#include <pthread.h>
 
 #include "h_macros.h"
 
@@ -56,4 +57,40 @@ TESTCASE(panic_message_and_backtrace)
 	REQUIRE(strstr(out, "librump") != NULL);
 }
 
-TESTS(CASE(panic_message_and_backtrace))
+static struct lwp *other_lwp;
+
+static void *
+make_lwp(void *arg)
+{
+	(void)arg;
+	if (rump_pub_lwproc_rfork(RUMP_RFCFDG) == 0)
+		other_lwp = rump_pub_lwproc_curlwp();
+	return NULL;
+}
+
+static void
+steal_lwp(void)
+{
+	pthread_t t;
+
+	/* The other thread keeps its lwp bound after it ends. */
+	pthread_create(&t, NULL, make_lwp, NULL);
+	pthread_join(t, NULL);
+	if (other_lwp == NULL)
+		_exit(3);
+	rump_pub_lwproc_switch(other_lwp);
+}
+
+TESTCASE(switch_to_bound_lwp_panics)
+{
+	char out[8192];
+	int status;
+
+	status = run_captured(steal_lwp, out, sizeof(out));
+	REQUIRE(WIFSIGNALED(status));
+	REQUIRE_EQ(WTERMSIG(status), SIGABRT);
+	REQUIRE(strstr(out, "panic: lwp 2.1 is bound to another thread\n") !=
+	    NULL);
+}
+
+TESTS(CASE(panic_message_and_backtrace), CASE(switch_to_bound_lwp_panics))

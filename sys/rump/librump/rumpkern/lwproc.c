@@ -254,6 +254,27 @@ lwproc_init(void)
 }
 
 /*
+ * Bind the calling host thread to l (NULL: to none).  An lwp runs on one
+ * thread at a time, so binding one that another thread holds is a client
+ * bug the kernel cannot survive.
+ */
+static void
+lwp_bind(struct lwp *l)
+{
+	struct lwp *old = rumpuser_curlwp();
+
+	if (l == old)
+		return;
+	if (l != NULL && __atomic_exchange_n(&l->l_bound, true,
+	    __ATOMIC_ACQ_REL))
+		panic("lwp %d.%d is bound to another thread", l->l_proc->p_pid,
+		    l->l_lid);
+	if (old != NULL)
+		__atomic_store_n(&old->l_bound, false, __ATOMIC_RELEASE);
+	rumpuser_curlwp_set(l);
+}
+
+/*
  * The client interface.  Each call enters the kernel on its own, so the
  * calling thread must not be inside the kernel already.
  */
@@ -284,7 +305,7 @@ rump_pub_lwproc_rfork(int flags)
 out:
 	rump_unschedule();
 	if (l != NULL)
-		rumpuser_curlwp_set(l);
+		lwp_bind(l);
 	return error;
 }
 
@@ -306,7 +327,7 @@ rump_pub_lwproc_newlwp(pid_t pid)
 	mutex_exit(&proc_lock);
 	rump_unschedule();
 	if (l != NULL)
-		rumpuser_curlwp_set(l);
+		lwp_bind(l);
 	return error;
 }
 
@@ -318,7 +339,7 @@ rump_pub_lwproc_switch(struct lwp *l)
 	if (cur != NULL)
 		KASSERTMSG(cur->l_cpu == NULL,
 		    "rump_pub_lwproc_switch: called inside the kernel");
-	rumpuser_curlwp_set(l);
+	lwp_bind(l);
 }
 
 void
@@ -334,7 +355,7 @@ rump_pub_lwproc_releaselwp(void)
 	 * Free it from an implicit lwp: freeing the lwp we run on, and maybe
 	 * its process, needs a valid curlwp throughout.
 	 */
-	rumpuser_curlwp_set(NULL);
+	lwp_bind(NULL);
 	rump_schedule();
 	lwp_free(l);
 	rump_unschedule();
