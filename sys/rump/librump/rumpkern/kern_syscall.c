@@ -9,6 +9,7 @@
  */
 #include <sys/systm.h>
 #include <sys/lwp.h>
+#include <sys/proc.h>
 #include <sys/syscall.h>
 #include <rump/rumpuser.h>
 
@@ -56,7 +57,8 @@ syscall_dispatch(int code, void *args, register_t *retval)
 		rump_schedule();
 		l = rumpuser_curlwp();
 	}
-	lwp_cred_refresh(l);
+	if (__predict_false(l->l_cred != l->l_proc->p_cred))
+		lwp_cred_refresh(l);
 	if (__predict_true(sysent[code] != NULL))
 		error = sysent[code](l, args, retval);
 	else

@@ -114,25 +114,16 @@ schedule_lwp(struct lwp *l)
 static struct lwp *
 implicit_alloc(void)
 {
+	struct lwp *l;
 	void *mem;
 
 	if (rumpuser_malloc(sizeof(struct lwp), 0, &mem) != 0)
 		panic("rump_schedule: out of host memory");
-	((struct lwp *)mem)->l_cred = NULL;
-	return mem;
-}
-
-/* Clean a cached implicit lwp for reuse; its credential reference stays. */
-static void
-implicit_reset(struct lwp *l)
-{
-	struct kauth_cred *cred = l->l_cred;
-
+	l = mem;
 	memset(l, 0, sizeof(*l));
-	l->l_cred = cred;
-	l->l_proc = initproc;
 	l->l_flag = LW_IMPLICIT;
 	strlcpy(l->l_name, "implicit", sizeof(l->l_name));
+	return l;
 }
 
 void
@@ -150,7 +141,8 @@ rump_schedule(void)
 		ci->ci_implicit = NULL;
 	else
 		l = implicit_alloc();
-	implicit_reset(l);
+	/* A cached one is clean: it left with no lock held and no CPU. */
+	l->l_proc = initproc;
 	l->l_cpu = ci;
 	ci->ci_nswitch++;
 	__atomic_store_n(&ci->ci_curlwp, l, __ATOMIC_RELAXED);
