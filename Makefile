@@ -14,13 +14,16 @@ BUILD = build
 BUILD_SAN = build-san
 BUILD_CLANG = build-clang
 
-.PHONY: all run test deps build build-san build-clang test-plain test-san \
+.PHONY: all run test deps deps-test build build-san build-clang test-plain test-san \
 	install bench clean
 
 all: build
 
 deps:
-	@sh tools/install-deps.sh
+	@sh tools/install-deps.sh build
+
+deps-test:
+	@sh tools/install-deps.sh test
 
 build:
 	@cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null
@@ -47,7 +50,7 @@ test-san: build-san
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    ctest --output-on-failure -j $(JOBS)
 
-test: deps
+test: deps-test
 	@$(MAKE) --no-print-directory test-plain
 	@$(MAKE) --no-print-directory test-san
 	@$(MAKE) --no-print-directory build-clang

@@ -2,10 +2,17 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Copyright (c) 2026 The rump on Linux developers.
 #
-# Install the Debian packages the build and the tests need.  As root, only
-# what is missing is installed; otherwise the apt-get line is printed.
+# Install the Debian packages the build (install-deps.sh build) or the
+# build and the tests (install-deps.sh test) need.  As root, only what is
+# missing is installed; otherwise the apt-get line is printed.
 set -eu
-PKGS="build-essential cmake clang pkg-config binutils gawk python3"
+BUILD_PKGS="build-essential cmake pkg-config binutils"
+TEST_PKGS="$BUILD_PKGS clang libc6-dev"
+case "${1:-build}" in
+build) PKGS=$BUILD_PKGS ;;
+test) PKGS=$TEST_PKGS ;;
+*) echo "usage: install-deps.sh [build|test]" >&2; exit 2 ;;
+esac
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
