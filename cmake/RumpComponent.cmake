@@ -52,8 +52,12 @@ function(rump_component name)
 		COMMAND_EXPAND_LISTS
 		COMMENT "Namespacing ${name}")
 	set_source_files_properties(${ns} PROPERTIES EXTERNAL_OBJECT TRUE GENERATED TRUE)
+	# One target owns the command, so the shared and static libraries
+	# never run it twice at once.
+	add_custom_target(${name}_ns DEPENDS ${ns})
 
 	add_library(${name} SHARED ${ns})
+	add_dependencies(${name} ${name}_ns)
 	# $ORIGIN: the libraries find each other (librumpuser too) wherever
 	# they are installed, even when the client links with --as-needed.
 	set_target_properties(${name} PROPERTIES LINKER_LANGUAGE C
@@ -66,6 +70,7 @@ function(rump_component name)
 		${RUMP_SOURCE_DIR}/sys/rump/include ${RUMP_GEN_DIR})
 
 	add_library(${name}_static STATIC ${ns})
+	add_dependencies(${name}_static ${name}_ns)
 	set_target_properties(${name}_static PROPERTIES OUTPUT_NAME ${name}
 		LINKER_LANGUAGE C)
 	target_include_directories(${name}_static INTERFACE

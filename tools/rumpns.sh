@@ -13,11 +13,13 @@ set -eu
 out=$1
 shift
 : "${LD:=ld}" "${NM:=nm}" "${OBJCOPY:=objcopy}"
-"$LD" -r -o "$out.tmp" "$@"
-"$NM" -P "$out.tmp" | awk '
+tmp="$out.$$"
+trap 'rm -f "$tmp.o" "$tmp.syms"' EXIT
+"$LD" -r -o "$tmp.o" "$@"
+"$NM" -P "$tmp.o" | awk '
 	$2 !~ /^[A-Zvw]$/ { next }
 	$1 ~ /^(rump_|rumpuser_|rumpcomp_|ukfs_|__|_GLOBAL_OFFSET_TABLE_$|_DYNAMIC$)/ { next }
 	!seen[$1]++ { print $1 " rumpns_" $1 }
-' > "$out.syms"
-"$OBJCOPY" --redefine-syms="$out.syms" "$out.tmp" "$out"
-rm -f "$out.tmp" "$out.syms"
+' > "$tmp.syms"
+"$OBJCOPY" --redefine-syms="$tmp.syms" "$tmp.o" "$tmp.ns.o"
+mv -f "$tmp.ns.o" "$out"
