@@ -73,6 +73,8 @@ int fd_getfile(int fd, struct file **fpp);
 void fd_putfile(struct file *);
 /* Close the descriptor. */
 int fd_close(int fd);
+/* The current process's descriptor limit (RLIMIT_NOFILE). */
+unsigned fd_getlimit(void);
 /* The close-on-exec flag of a descriptor. */
 void fd_set_exclose(int fd, bool);
 bool fd_get_exclose(int fd);
