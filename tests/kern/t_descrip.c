@@ -87,7 +87,9 @@ TESTCASE(dup2_semantics)
 	/* b's write end had no other descriptor: its reader sees EOF. */
 	REQUIRE_EQ(rump_sys_read(b[0], &c, 1), 0);
 	/* Onto itself: nothing happens, the descriptor is returned. */
+	REQUIRE_EQ(rump_sys_fcntl(a[1], F_SETFD, FD_CLOEXEC), 0);
 	REQUIRE_EQ(rump_sys_dup2(a[1], a[1]), a[1]);
+	REQUIRE_EQ(rump_sys_fcntl(a[1], F_GETFD, 0), FD_CLOEXEC);
 	require_connected(a[1], a[0]);
 	/* Beyond the highest descriptor: the table grows. */
 	REQUIRE_EQ(rump_sys_dup2(a[1], 1000), 1000);

@@ -186,14 +186,19 @@ writer_thread(void *arg)
 
 /*
  * Two writers fill the pipe with PIPE_BUF-sized blocks of their own
- * letter while the reader is slower: with the pipe full most of the time,
- * a non-atomic write would leave a block split.
+ * letter while a slower reader drains it in odd sizes, so the room a
+ * writer finds is rarely a whole block: a write split to fill it would
+ * show as a block of mixed letters in the stream.
  */
+#define NBLOCKS 200
 TESTCASE(pipe_buf_atomic)
 {
+	static const size_t sizes[] = { 1000, 3000, 777, 5000, 4097, 123 };
+	static char stream[2 * NBLOCKS * ATOMIC];
 	struct writer w[2];
 	pthread_t t[2];
-	char buf[ATOMIC];
+	size_t got = 0;
+	ssize_t n;
 	int p[2], seen[2] = { 0, 0 };
 	pid_t pid;
 
@@ -201,26 +206,33 @@ TESTCASE(pipe_buf_atomic)
 	pid = rump_sys_getpid();
 	REQUIRE_EQ(rump_sys_pipe(p), 0);
 	for (int i = 0; i < 2; i++) {
-		w[i] = (struct writer){ pid, p[1], (char)('A' + i), 200,
+		w[i] = (struct writer){ pid, p[1], (char)('A' + i), NBLOCKS,
 			ATOMIC, 0 };
-		REQUIRE_EQ(pthread_create(&t[i], NULL, writer_thread, &w[i]), 0);
+		REQUIRE_EQ(pthread_create(&t[i], NULL, writer_thread, &w[i]),
+		    0);
 	}
-	for (int n = 0; n < 400; n++) {
-		if (n % 50 == 0)
-			usleep(2000);
-		REQUIRE_EQ(rump_sys_read(p[0], buf, sizeof(buf)), ATOMIC);
-		for (int j = 1; j < ATOMIC; j++)
-			if (buf[j] != buf[0])
-				TEST_FAIL("block %d split at %d: %c then %c", n,
-				    j, buf[0], buf[j]);
-		seen[buf[0] - 'A']++;
+	for (int i = 0; got < sizeof(stream); i++) {
+		if (i % 20 == 0)
+			usleep(1000);
+		n = rump_sys_read(p[0], stream + got,
+		    sizes[i % 6] < sizeof(stream) - got ?
+		    sizes[i % 6] : sizeof(stream) - got);
+		REQUIRE(n > 0);
+		got += (size_t)n;
 	}
 	for (int i = 0; i < 2; i++)
 		REQUIRE_EQ(pthread_join(t[i], NULL), 0);
-	REQUIRE_EQ(seen[0], 200);
-	REQUIRE_EQ(seen[1], 200);
+	for (size_t b = 0; b < sizeof(stream); b += ATOMIC) {
+		for (size_t j = 1; j < ATOMIC; j++)
+			if (stream[b + j] != stream[b])
+				TEST_FAIL("block at %zu split at %zu: %c, %c",
+				    b, j, stream[b], stream[b + j]);
+		seen[stream[b] - 'A']++;
+	}
+	REQUIRE_EQ(seen[0], NBLOCKS);
+	REQUIRE_EQ(seen[1], NBLOCKS);
 	REQUIRE_EQ(rump_sys_close(p[1]), 0);
-	REQUIRE_EQ(rump_sys_read(p[0], buf, sizeof(buf)), 0);
+	REQUIRE_EQ(rump_sys_read(p[0], stream, 1), 0);
 }
 
 /* A reader on an empty pipe sleeps until a writer in another thread. */
@@ -380,7 +392,8 @@ TESTCASE(pipe_fstat)
 
 TESTCASE(pipe2_flags)
 {
-	int p[2], q[2];
+	int p[2], q[2], on;
+	char c;
 
 	REQUIRE_EQ(rump_sys_pipe2(p, O_CLOEXEC | O_NONBLOCK), 0);
 	REQUIRE_EQ(rump_sys_fcntl(p[0], F_GETFD, 0), FD_CLOEXEC);
@@ -393,8 +406,7 @@ TESTCASE(pipe2_flags)
 	REQUIRE_ERRNO(rump_sys_pipe2(q, O_APPEND), EINVAL);
 	REQUIRE_ERRNO(rump_sys_pipe2(q, 0x40000000), EINVAL);
 	/* FIONBIO switches non-blocking mode like F_SETFL. */
-	int on = 1;
-	char c;
+	on = 1;
 	REQUIRE_EQ(rump_sys_ioctl(q[0], FIONBIO, &on), 0);
 	REQUIRE_EQ(rump_sys_fcntl(q[0], F_GETFL, 0), O_RDONLY | O_NONBLOCK);
 	REQUIRE_ERRNO(rump_sys_read(q[0], &c, 1), EAGAIN);

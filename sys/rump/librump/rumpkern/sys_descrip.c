@@ -10,9 +10,7 @@
 #include <sys/atomic.h>
 #include <sys/fcntl.h>
 #include <sys/file.h>
-#include <sys/filedesc.h>
 #include <sys/lwp.h>
-#include <sys/proc.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 

@@ -87,6 +87,7 @@ selnotify(struct selinfo *sip, int events)
 /*
  * The state of one poll: the requests, the files a scan holds, the
  * poller.  Allocated as one block: records, file pointers, pollfds.
+ * Only the polling thread touches it, except ps_pw as select.h says.
  */
 struct pollset {
 	struct pollfd *ps_fds;
