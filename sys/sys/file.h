@@ -28,6 +28,9 @@ struct pollwait;
  * *offp and advance it; FOF_UPDATE_OFFSET says it is the file's own.
  * poll returns the subset of events ready now and, when none is and pw is
  * not NULL, records pw so that a later change wakes it (selrecord).
+ * seek moves f_offset (under f_lock) and returns the new offset in
+ * *newoffp; an object without a position (a pipe) has no fo_seek, and the
+ * generic layer answers ESPIPE for lseek, pread and pwrite on it.
  */
 #define FOF_UPDATE_OFFSET 0x01
 struct fileops {
@@ -73,6 +76,8 @@ int fd_getfile(int fd, struct file **fpp);
 void fd_putfile(struct file *);
 /* Close the descriptor. */
 int fd_close(int fd);
+/* The current process's descriptor limit (RLIMIT_NOFILE). */
+unsigned fd_getlimit(void);
 /* The close-on-exec flag of a descriptor. */
 void fd_set_exclose(int fd, bool);
 bool fd_get_exclose(int fd);

@@ -340,6 +340,18 @@ fd_dup(int oldfd, int newfd, unsigned minfd, bool exclose, int *newfdp)
 	return 0;
 }
 
+unsigned
+fd_getlimit(void)
+{
+	struct filedesc *fdp = curproc->p_fd;
+	unsigned limit;
+
+	mutex_enter(&fdp->fd_lock);
+	limit = fdp->fd_limit;
+	mutex_exit(&fdp->fd_lock);
+	return limit;
+}
+
 void
 fd_set_exclose(int fd, bool exclose)
 {
