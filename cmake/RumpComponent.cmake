@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Copyright (c) 2026 The rump on Linux developers.
 #
-# rump_component(NAME SOURCES ... [REQUIRES lib ...] [DESCRIPTION text])
+# rump_component(NAME SOURCES ... [REQUIRES lib ...] [DESCRIPTION text]
+#     [NOINSTALL])
 #
 # Builds a kernel library the way every kernel library is built:
 # - its sources compiled in the kernel namespace: freestanding, no host
@@ -11,6 +12,7 @@
 # - shipped as lib${NAME}.so (linked with -nostdlib: nothing of libc) and
 #   lib${NAME}.a, with a pkg-config file ${NAME}.pc that names the
 #   component's anchor (-Wl,-u,rump_component_<anchor>) and its REQUIRES.
+# NOINSTALL builds it for the tests only: nothing of it is installed.
 
 execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=include
 	OUTPUT_VARIABLE RUMP_CC_INCLUDE OUTPUT_STRIP_TRAILING_WHITESPACE)
@@ -32,7 +34,7 @@ set(RUMP_KERNEL_INCLUDES
 set(RUMP_KERNEL_LIBS "" CACHE INTERNAL "kernel libraries, for the wall check")
 
 function(rump_component name)
-	cmake_parse_arguments(RC "" "DESCRIPTION;ANCHOR" "SOURCES;REQUIRES" ${ARGN})
+	cmake_parse_arguments(RC "NOINSTALL" "DESCRIPTION;ANCHOR" "SOURCES;REQUIRES" ${ARGN})
 	add_library(${name}_objs OBJECT ${RC_SOURCES})
 	target_compile_options(${name}_objs PRIVATE ${RUMP_KERNEL_CFLAGS})
 	target_include_directories(${name}_objs PRIVATE
@@ -50,8 +52,12 @@ function(rump_component name)
 		COMMAND_EXPAND_LISTS
 		COMMENT "Namespacing ${name}")
 	set_source_files_properties(${ns} PROPERTIES EXTERNAL_OBJECT TRUE GENERATED TRUE)
+	# One target owns the command: the shared and the static library both
+	# using it directly would run it twice at once in a parallel build.
+	add_custom_target(${name}_ns DEPENDS ${ns})
 
 	add_library(${name} SHARED ${ns})
+	add_dependencies(${name} ${name}_ns)
 	set_target_properties(${name} PROPERTIES LINKER_LANGUAGE C
 		VERSION ${PROJECT_VERSION} SOVERSION 0)
 	target_link_options(${name} PRIVATE -nostdlib)
@@ -60,6 +66,7 @@ function(rump_component name)
 		${RUMP_SOURCE_DIR}/sys/rump/include ${RUMP_GEN_DIR})
 
 	add_library(${name}_static STATIC ${ns})
+	add_dependencies(${name}_static ${name}_ns)
 	set_target_properties(${name}_static PROPERTIES OUTPUT_NAME ${name}
 		LINKER_LANGUAGE C)
 
@@ -78,10 +85,12 @@ function(rump_component name)
 	endif()
 	configure_file(${RUMP_SOURCE_DIR}/cmake/component.pc.in
 		${CMAKE_BINARY_DIR}/pkgconfig/${name}.pc @ONLY)
-	install(TARGETS ${name} ${name}_static
-		LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
-		ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
-	install(FILES ${CMAKE_BINARY_DIR}/pkgconfig/${name}.pc
-		DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+	if(NOT RC_NOINSTALL)
+		install(TARGETS ${name} ${name}_static
+			LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+			ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+		install(FILES ${CMAKE_BINARY_DIR}/pkgconfig/${name}.pc
+			DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+	endif()
 	set(RUMP_KERNEL_LIBS ${RUMP_KERNEL_LIBS} ${name} CACHE INTERNAL "")
 endfunction()
