@@ -72,32 +72,39 @@ TESTCASE(cv_timedwait)
 }
 
 static long long
-cpu_us(void)
+cpu_us(long *wakeupsp)
 {
 	struct rusage ru;
 
 	REQUIRE_EQ(getrusage(RUSAGE_SELF, &ru), 0);
+	*wakeupsp = ru.ru_nvcsw + ru.ru_nivcsw;
 	return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000LL +
 	    ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
 }
 
 /*
  * With the clock, softint and work queue threads started and nothing
- * pending, a second of host time costs the process (nearly) no CPU.
+ * pending, a second of host time costs the process (nearly) no CPU.  A
+ * periodic tick would cost little CPU but many context switches, so
+ * those are counted too: this thread's sleep is one or two.
  */
 TESTCASE(idle_cpu)
 {
 	uint64_t elapsed;
 	long long before, used;
+	long sw0, sw1;
 
 	REQUIRE_KS(rump_test_callout_once(1, &elapsed));
 	REQUIRE_KS(rump_test_softint_basic());
 	REQUIRE_KS(rump_test_workqueue_basic(10));
-	before = cpu_us();
+	before = cpu_us(&sw0);
 	sleep(1);
-	used = cpu_us() - before;
+	used = cpu_us(&sw1) - before;
 	if (used >= 20000)
 		TEST_FAIL("idle kernel used %lld us of CPU in 1 s", used);
+	if (sw1 - sw0 > 10)
+		TEST_FAIL("idle kernel: %ld context switches in 1 s",
+		    sw1 - sw0);
 }
 
 TESTS(CASE(callout_once), CASE(callout_stop), CASE(callout_reset),

@@ -6,6 +6,17 @@
 #include "kernspace/kernspace.h"
 
 static int hook_runs;
+static int case_done;
+
+/* A halt returns to the caller: exiting instead is a failure. */
+static void
+check_returned(void)
+{
+	if (!case_done) {
+		fprintf(stderr, "process exited inside reboot\n");
+		_exit(4);
+	}
+}
 
 TESTCASE(halt)
 {
@@ -13,6 +24,7 @@ TESTCASE(halt)
 	int n;
 
 	REQUIRE_EQ(rump_test_shutdown_hook(&hook_runs), 0);
+	REQUIRE_EQ(atexit(check_returned), 0);
 	REQUIRE_OK(rump_sys_reboot(RUMP_RB_HALT, NULL));
 	REQUIRE_EQ(hook_runs, 1);
 	/* Halted: as before boot, and it does not boot again. */
@@ -21,14 +33,17 @@ TESTCASE(halt)
 	REQUIRE_EQ(rump_pub_sysctlbyname("hw.ncpu", &n, &len, NULL, 0), ENXIO);
 	REQUIRE_EQ(rump_init(), 0);
 	REQUIRE_ERRNO(rump_sys_getpid(), ENXIO);
+	case_done = 1;
 }
 
 TESTCASE(halt_nosync)
 {
 	REQUIRE_EQ(rump_test_shutdown_hook(&hook_runs), 0);
+	REQUIRE_EQ(atexit(check_returned), 0);
 	REQUIRE_OK(rump_sys_reboot(RUMP_RB_HALT | RUMP_RB_NOSYNC, NULL));
 	REQUIRE_EQ(hook_runs, 0);
 	REQUIRE_ERRNO(rump_sys_getpid(), ENXIO);
+	case_done = 1;
 }
 
 TESTCASE(nonroot)
