@@ -12,6 +12,7 @@
 # - shipped as lib${NAME}.so (linked with -nostdlib: nothing of libc) and
 #   lib${NAME}.a, with a pkg-config file ${NAME}.pc that names the
 #   component's anchor (-Wl,-u,rump_component_<anchor>) and its REQUIRES.
+# NOINSTALL builds it for the tests only: nothing of it is installed.
 
 execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=include
 	OUTPUT_VARIABLE RUMP_CC_INCLUDE OUTPUT_STRIP_TRAILING_WHITESPACE)

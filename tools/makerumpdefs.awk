@@ -27,7 +27,7 @@ FNR == 1 {
 	name = $2
 	if (name ~ /^_/ || name ~ /\(/ || name ~ /^E(JUSTRETURN|RESTART)$/)
 		next
-	if (name !~ /^(E[A-Z0-9]+|O_[A-Z]+|F_[A-Z_]+|FD_[A-Z]+|AT_[A-Z_]+|SEEK_[A-Z]+|POLL[A-Z]+|S_I[A-Z]+|CLOCK_[A-Z]+|TIMER_[A-Z]+|RB_[A-Z]+|FIO[A-Z]+|CTL_[A-Z]+|KERN_[A-Z]+|HW_[A-Z]+)$/)
+	if (name !~ /^(E[A-Z0-9]+|O_[A-Z]+|F_[A-Z_]+|FD_[A-Z]+|AT_[A-Z_]+|SEEK_[A-Z]+|POLL[A-Z]+|S_I[A-Z]+|CLOCK_[A-Z]+|TIMER_[A-Z]+|RB_[A-Z]+|FIO[A-Z]+|CTL_[A-Z]+|KERN_[A-Z]+|HW_[A-Z0-9]+)$/)
 		next
 	val = $0
 	sub(/^#define[ \t]+[A-Z][A-Z0-9_]*[ \t]+/, "", val)

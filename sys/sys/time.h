@@ -17,8 +17,20 @@ struct timeval {
 	suseconds_t tv_usec;
 };
 
+/* Linux's struct timezone: gettimeofday() reports zeroes (UTC). */
+struct timezone {
+	int tz_minuteswest;
+	int tz_dsttime;
+};
+
 #define CLOCK_REALTIME  0
 #define CLOCK_MONOTONIC 1
+#define CLOCK_PROCESS_CPUTIME_ID 2
+#define CLOCK_THREAD_CPUTIME_ID  3
+#define CLOCK_MONOTONIC_RAW      4
+#define CLOCK_REALTIME_COARSE    5
+#define CLOCK_MONOTONIC_COARSE   6
+#define CLOCK_BOOTTIME           7
 #define TIMER_ABSTIME   1
 
 #define NSEC_PER_SEC 1000000000LL

@@ -4,7 +4,7 @@
 #
 # The hypercall wall.  Every kernel library may leave undefined only
 #   rumpuser_*, rumpcomp_*   hypercalls, and
-#   rumpns_*                 kernel names another kernel library defines
+#   rumpns_*, rump_*         kernel names or API another kernel library defines
 # (plus the sanitizer runtime's __asan_*, __ubsan_* in a sanitizer build).
 # And it may export only the client API (rump_*, ukfs_*) and rumpns_*.
 #
@@ -24,8 +24,14 @@ for lib in "$@"; do
 	so="$libdir/lib$lib.so"
 	nm -D --undefined-only "$so" | awk '{ print $2 }' | sed 's/@.*//' |
 	    sort -u > "$tmp/undef"
-	bad=$(grep -Ev '^(rumpuser_|rumpcomp_|rumpns_|__asan_|__ubsan_|__sanitizer_)' \
+	bad=$(grep -Ev '^(rumpuser_|rumpcomp_|rumpns_|rump_|ukfs_|__asan_|__ubsan_|__sanitizer_)' \
 	    "$tmp/undef" || true)
+	if [ -n "$bad" ]; then
+		echo "wallcheck: lib$lib.so calls the host directly:" $bad
+		status=1
+	fi
+	# A kernel library may also call another's client API (rump_*).
+	bad=$(grep -E '^(rump_|ukfs_)' "$tmp/undef" | comm -23 - "$tmp/defined")
 	if [ -n "$bad" ]; then
 		echo "wallcheck: lib$lib.so calls the host directly:" $bad
 		status=1

@@ -78,7 +78,31 @@ RUMP_API void rump_unschedule(void);
 /* Boot time of rump_init() in nanoseconds, for diagnostics. */
 RUMP_API unsigned long long rump_pub_boottime_ns(void);
 
-/* Flags for rump_sys_reboot(). */
+/*
+ * Read and set sysctl values by name ("kern.hostname", "hw.ncpu"), as
+ * __sysctl(2) does by number (see <rump/rumpdefs.h>, RUMP_CTL_*):
+ * oldv NULL asks for the size only; a too small oldv gets what fits and
+ * ENOMEM; *oldlenp is set to the value's size.  newv, when not NULL, is
+ * the new value (root only, as for __sysctl).  Returns 0 or an errno:
+ * ENOENT for no such name, EISDIR for a name that is a node, ENOTDIR for
+ * one that goes on past a value, EPERM, EINVAL, and ENXIO when the kernel
+ * is not running.
+ */
+RUMP_API int rump_pub_sysctlbyname(const char *name, void *oldv,
+    size_t *oldlenp, const void *newv, size_t newlen);
+
+/*
+ * Flags for rump_sys_reboot(howto, NULL), which only root may call
+ * (EPERM).  Unless RUMP_RB_NOSYNC, it first syncs (runs the kernel's
+ * shutdown hooks: the file systems flush).  Then:
+ *   RUMP_RB_AUTOBOOT  the host process exits with status 0;
+ *   RUMP_RB_HALT      the kernel halts and the call returns 0: the host
+ *                     process goes on, and every later rump_sys_* call
+ *                     fails with ENXIO (a kernel does not boot twice in
+ *                     one process);
+ *   RUMP_RB_DUMP      the kernel panics (the process aborts).
+ * "rump kernel halted" is printed when booted with RUMP_VERBOSE.
+ */
 #define RUMP_RB_AUTOBOOT 0x0000 /* sync, halt and exit the host process */
 #define RUMP_RB_HALT     0x0008 /* sync and halt; the host process goes on */
 #define RUMP_RB_NOSYNC   0x0004 /* do not sync file systems first */

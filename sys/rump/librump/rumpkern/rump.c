@@ -13,12 +13,11 @@
 #include <sys/proc.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/utsname.h>
 #include <rump/rump.h>
 #include <rump/rumpuser.h>
 
 #include "rump_private.h"
-
-#define RUMP_VERSION_STRING "0.1"
 
 char hostname[MAXHOSTNAMELEN];
 size_t hostnamelen;
@@ -111,9 +110,13 @@ rump_init(void)
 	pool_subsys_init();
 	lwproc_init();
 	lwp_cred_refresh(curlwp);
+	callout_startup();
+	softint_startup();
+	shutdown_init();
+	sysctl_init();
 
 	aprint_verbose("Copyright (c) 2026 The rump on Linux developers.\n");
-	aprint_verbose("rump kernel %s (rump on Linux)\n", RUMP_VERSION_STRING);
+	aprint_verbose("%s\n", version);
 	aprint_verbose("total memory = %s\n",
 	    memlimit ? "limited" : "unlimited");
 	if (memlimit)

@@ -35,4 +35,13 @@ extern bool kern_booted;
 /* kern_tc.c */
 void time_init(void);
 
+/* kern_timeout.c, kern_softint.c, kern_reboot.c: locks, no threads yet. */
+void callout_startup(void);
+void softint_startup(void);
+void shutdown_init(void);
+
+/* kern_sysctl.c, kern_sysctl_base.c */
+void sysctl_init(void);
+void sysctl_base_init(void);
+
 #endif /* _RUMPKERN_RUMP_PRIVATE_H_ */

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The rump on Linux developers. */
+
+/*
+ * Tests of kernel internals that run inside the kernel (librumpkern_test,
+ * built from this directory in the kernel namespace), called by the host
+ * test programs.  Each returns 0 on success or the source line of the
+ * first requirement that failed; each enters and leaves the kernel
+ * itself.  Durations are measured inside the kernel, in ns of uptime.
+ */
+#ifndef _TESTS_KERNSPACE_H_
+#define _TESTS_KERNSPACE_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Callouts, kpause, timed waits: ks_callout.c */
+int rump_test_callout_once(int ticks, uint64_t *elapsedp);
+int rump_test_callout_stop(void);
+int rump_test_callout_reset(void);
+int rump_test_callout_halt(void);
+int rump_test_callout_order(int n);
+int rump_test_kpause(int ticks, uint64_t *elapsedp);
+int rump_test_cv_timedwait(int ticks, uint64_t *elapsedp);
+
+/* Soft interrupts and work queues: ks_softint.c */
+int rump_test_softint_basic(void);
+int rump_test_softint_coalesce(void);
+int rump_test_softint_disestablish(void);
+int rump_test_workqueue_basic(int n);
+int rump_test_workqueue_wait(void);
+
+/* Locks under load from nthreads kernel threads: ks_locks.c */
+int rump_test_locktorture(int nthreads, int iters);
+
+/* Memory limit, reclaimers, pools: ks_kmem.c */
+int rump_test_kmem_limit(void);
+int rump_test_kmem_reclaim(void);
+int rump_test_pool_reuse(void);
+
+/* Shutdown hooks: ks_shutdown.c.  *countp counts the hook's runs. */
+int rump_test_shutdown_hook(int *countp);
+
+#endif /* _TESTS_KERNSPACE_H_ */
