@@ -2,6 +2,7 @@
 /* Copyright (c) 2026 The rump on Linux developers. */
 
 /* The POSIX suite's runner and helpers (h_fsmacros.h). */
+#define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdint.h>
 #include <sys/stat.h>

@@ -53,9 +53,9 @@ struct fstest {
 };
 
 #define FSTEST(name, needs)                                                    \
-	static const unsigned name##_needs = (needs);                          \
-	static void name(const struct fstype *fs)
-#define FSCASE(name) { #name, name, name##_needs }
+	static const unsigned fst_##name##_needs = (needs);                    \
+	static void fst_##name(const struct fstype *fs)
+#define FSCASE(name) { #name, fst_##name, fst_##name##_needs }
 
 /* The mount point every case runs under (its cwd). */
 #define FS_MNT "/mnt"

@@ -7,6 +7,7 @@
  * concurrent creates and renames from four lwps, EMFILE, ENOSPC, and
  * advisory record locks.
  */
+#define _GNU_SOURCE
 #include <fcntl.h>
 #include <pthread.h>
 #include <sys/stat.h>
@@ -87,7 +88,7 @@ FSTEST(append_two_procs, FS_WRITABLE)
 	rump_pub_lwproc_switch(NULL);
 	REQUIRE_EQ(rump_pub_lwproc_rfork(RUMP_RFCFDG), 0);
 	p2 = rump_pub_lwproc_curlwp();
-	REQUIRE_OK(fd2 = rump_sys_open(FS_MNT "/log", O_WRONLY | O_APPEND));
+	REQUIRE_OK(fd2 = rump_sys_open(FS_MNT "/log", O_WRONLY | O_APPEND, 0));
 	for (int i = 0; i < 200; i++) {
 		rump_pub_lwproc_switch(i % 2 ? p2 : p1);
 		memset(rec, 'a' + i % 26, sizeof(rec));
@@ -169,7 +170,7 @@ FSTEST(emfile, 0)
 	int fd, n = 0, first = -1;
 
 	(void)fs;
-	while ((fd = rump_sys_open(".", O_RDONLY)) != -1) {
+	while ((fd = rump_sys_open(".", O_RDONLY, 0)) != -1) {
 		if (first == -1)
 			first = fd;
 		n++;
@@ -177,7 +178,7 @@ FSTEST(emfile, 0)
 	REQUIRE_EQ(errno, EMFILE);
 	REQUIRE_EQ(n + first, 1024);
 	REQUIRE_OK(rump_sys_close(first));
-	REQUIRE_OK(fd = rump_sys_open(".", O_RDONLY));
+	REQUIRE_OK(fd = rump_sys_open(".", O_RDONLY, 0));
 	REQUIRE_EQ(fd, first);
 }
 
@@ -230,7 +231,7 @@ FSTEST(record_locks, FS_WRITABLE)
 	fs_mkfile("locked", "", 0);
 	REQUIRE_EQ(rump_pub_lwproc_rfork(RUMP_RFCFDG), 0);
 	a = rump_pub_lwproc_curlwp();
-	REQUIRE_OK(fda = rump_sys_open(FS_MNT "/locked", O_RDWR));
+	REQUIRE_OK(fda = rump_sys_open(FS_MNT "/locked", O_RDWR, 0));
 	if (rump_sys_fcntl(fda, F_SETLK, (long)&fl) == -1 && errno == EINVAL) {
 		printf("skip: fcntl does not pass F_SETLK to the file\n");
 		return;
@@ -238,7 +239,7 @@ FSTEST(record_locks, FS_WRITABLE)
 	rump_pub_lwproc_switch(NULL);
 	REQUIRE_EQ(rump_pub_lwproc_rfork(RUMP_RFCFDG), 0);
 	b = rump_pub_lwproc_curlwp();
-	REQUIRE_OK(fdb = rump_sys_open(FS_MNT "/locked", O_RDWR));
+	REQUIRE_OK(fdb = rump_sys_open(FS_MNT "/locked", O_RDWR, 0));
 	fl.l_start = 15;
 	fl.l_len = 1;
 	REQUIRE_ERRNO(rump_sys_fcntl(fdb, F_SETLK, (long)&fl), EAGAIN);

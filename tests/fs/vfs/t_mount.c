@@ -6,6 +6,7 @@
  * with "..", read-only mounts and remounts, EBUSY, unknown types,
  * listing the mounts.
  */
+#define _GNU_SOURCE
 #include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -73,7 +74,7 @@ FSTEST(mount_rdonly, FS_WRITABLE)
 	    NULL, 0));
 	REQUIRE_OK(rump_sys_statvfs("m", &sv));
 	REQUIRE(sv.f_flag & ST_RDONLY);
-	REQUIRE_ERRNO(rump_sys_open("m/f", O_WRONLY), EROFS);
+	REQUIRE_ERRNO(rump_sys_open("m/f", O_WRONLY, 0), EROFS);
 	REQUIRE_ERRNO(rump_sys_open("m/g", O_WRONLY | O_CREAT, 0644), EROFS);
 	REQUIRE_ERRNO(rump_sys_mkdir("m/d", 0755), EROFS);
 	REQUIRE_ERRNO(rump_sys_unlink("m/f"), EROFS);
@@ -81,7 +82,7 @@ FSTEST(mount_rdonly, FS_WRITABLE)
 	REQUIRE_ERRNO(rump_sys_access("m/f", W_OK), EROFS);
 	REQUIRE(strcmp(fs_readfile("m/f", NULL), "data") == 0);
 	REQUIRE_OK(rump_sys_mount("tmpfs", "m", MS_REMOUNT, NULL, 0));
-	REQUIRE_OK(fd = rump_sys_open("m/f", O_WRONLY));
+	REQUIRE_OK(fd = rump_sys_open("m/f", O_WRONLY, 0));
 	REQUIRE_OK(rump_sys_close(fd));
 	REQUIRE_ERRNO(rump_sys_mount("tmpfs", ".", MS_REMOUNT, NULL, 0),
 	    fs->fs_name[0] == 'r' ? EINVAL : 0);

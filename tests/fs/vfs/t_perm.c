@@ -7,6 +7,7 @@
  * setgid directories, who may chmod, chown and set times, EACCES
  * against EPERM.
  */
+#define _GNU_SOURCE
 #include <fcntl.h>
 #include <sys/stat.h>
 
@@ -27,9 +28,9 @@ FSTEST(perm_bits, FS_WRITABLE | FS_OWNERS)
 	REQUIRE_OK(rump_sys_chmod(".", 0777));
 
 	fs_become(1000, 100);
-	REQUIRE_ERRNO(rump_sys_open("secret", O_RDONLY), EACCES);
-	REQUIRE_OK(rump_sys_close(rump_sys_open("grp", O_RDONLY)));
-	REQUIRE_ERRNO(rump_sys_open("grp", O_WRONLY), EACCES);
+	REQUIRE_ERRNO(rump_sys_open("secret", O_RDONLY, 0), EACCES);
+	REQUIRE_OK(rump_sys_close(rump_sys_open("grp", O_RDONLY, 0)));
+	REQUIRE_ERRNO(rump_sys_open("grp", O_WRONLY, 0), EACCES);
 	REQUIRE_ERRNO(rump_sys_stat("closed/in", &sb), EACCES);
 	REQUIRE_ERRNO(rump_sys_open("closed/new", O_CREAT | O_RDWR, 0644),
 	    EACCES);

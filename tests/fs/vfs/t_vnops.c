@@ -7,8 +7,10 @@
  * links, name limits, readdir, times, truncate, directories and bad
  * arguments.
  */
+#define _GNU_SOURCE
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include "h_fsmacros.h"
 
@@ -32,29 +34,29 @@ FSTEST(create_rw, FS_WRITABLE)
 	REQUIRE_OK(rump_sys_close(fd));
 	REQUIRE_ERRNO(rump_sys_open("f", O_RDWR | O_CREAT | O_EXCL, 0666),
 	    EEXIST);
-	REQUIRE_ERRNO(rump_sys_open("nope", O_RDONLY), ENOENT);
-	REQUIRE_ERRNO(rump_sys_open("f", O_RDONLY | O_DIRECTORY), ENOTDIR);
-	REQUIRE_ERRNO(rump_sys_open(".", O_WRONLY), EISDIR);
-	REQUIRE_ERRNO(rump_sys_open("f/", O_RDONLY), ENOTDIR);
+	REQUIRE_ERRNO(rump_sys_open("nope", O_RDONLY, 0), ENOENT);
+	REQUIRE_ERRNO(rump_sys_open("f", O_RDONLY | O_DIRECTORY, 0), ENOTDIR);
+	REQUIRE_ERRNO(rump_sys_open(".", O_WRONLY, 0), EISDIR);
+	REQUIRE_ERRNO(rump_sys_open("f/", O_RDONLY, 0), ENOTDIR);
 	REQUIRE_ERRNO(rump_sys_open("new/", O_RDWR | O_CREAT, 0644), EISDIR);
 	/* O_APPEND writes at the end whatever the offset. */
-	REQUIRE_OK(fd = rump_sys_open("f", O_WRONLY | O_APPEND));
+	REQUIRE_OK(fd = rump_sys_open("f", O_WRONLY | O_APPEND, 0));
 	REQUIRE_EQ(rump_sys_lseek(fd, 0, SEEK_SET), 0);
 	REQUIRE_EQ(rump_sys_write(fd, "!", 1), 1);
 	REQUIRE_OK(rump_sys_close(fd));
 	REQUIRE(strcmp(fs_readfile("f", NULL), "hello!") == 0);
 	/* O_TRUNC empties it. */
-	REQUIRE_OK(fd = rump_sys_open("f", O_WRONLY | O_TRUNC));
+	REQUIRE_OK(fd = rump_sys_open("f", O_WRONLY | O_TRUNC, 0));
 	REQUIRE_OK(rump_sys_fstat(fd, &sb));
 	REQUIRE_EQ(sb.st_size, 0);
 	REQUIRE_OK(rump_sys_close(fd));
 	/* O_CLOEXEC shows in F_GETFD. */
-	REQUIRE_OK(fd = rump_sys_open("f", O_RDONLY | O_CLOEXEC));
+	REQUIRE_OK(fd = rump_sys_open("f", O_RDONLY | O_CLOEXEC, 0));
 	REQUIRE_EQ(rump_sys_fcntl(fd, F_GETFD, 0), FD_CLOEXEC);
 	REQUIRE_EQ(rump_sys_fcntl(fd, F_GETFL, 0) & O_ACCMODE, O_RDONLY);
 	REQUIRE_ERRNO(rump_sys_write(fd, "x", 1), EBADF);
 	REQUIRE_OK(rump_sys_close(fd));
-	REQUIRE_ERRNO(rump_sys_open("f", O_RDWR | O_WRONLY), EINVAL);
+	REQUIRE_ERRNO(rump_sys_open("f", O_RDWR | O_WRONLY, 0), EINVAL);
 }
 
 FSTEST(mkdir_rmdir, FS_WRITABLE)
@@ -99,7 +101,7 @@ FSTEST(unlink_open, FS_WRITABLE)
 
 	(void)fs;
 	fs_mkfile("f", "data", 4);
-	REQUIRE_OK(fd = rump_sys_open("f", O_RDWR));
+	REQUIRE_OK(fd = rump_sys_open("f", O_RDWR, 0));
 	REQUIRE_OK(rump_sys_unlink("f"));
 	REQUIRE_ERRNO(rump_sys_stat("f", &sb), ENOENT);
 	REQUIRE_OK(rump_sys_fstat(fd, &sb));
@@ -216,7 +218,7 @@ FSTEST(symlinks, FS_WRITABLE | FS_SYMLINKS)
 	REQUIRE_EQ(sb.st_size, 1);
 	REQUIRE_OK(rump_sys_stat("l", &sb));
 	REQUIRE(S_ISREG(sb.st_mode));
-	REQUIRE_ERRNO(rump_sys_open("l", O_RDONLY | O_NOFOLLOW), ELOOP);
+	REQUIRE_ERRNO(rump_sys_open("l", O_RDONLY | O_NOFOLLOW, 0), ELOOP);
 	REQUIRE_ERRNO(rump_sys_symlink("f", "l"), EEXIST);
 	REQUIRE_ERRNO(rump_sys_symlink("", "e"), ENOENT);
 	/* Absolute, through a directory link, with a trailing slash. */
@@ -278,7 +280,7 @@ FSTEST(names, 0)
 	free(path);
 	REQUIRE_ERRNO(rump_sys_stat("", &sb), ENOENT);
 	REQUIRE_ERRNO(rump_sys_stat(NULL, &sb), EFAULT);
-	REQUIRE_ERRNO(rump_sys_open(NULL, O_RDONLY), EFAULT);
+	REQUIRE_ERRNO(rump_sys_open(NULL, O_RDONLY, 0), EFAULT);
 	REQUIRE_ERRNO(rump_sys_mkdir(NULL, 0755), EFAULT);
 	REQUIRE_ERRNO(rump_sys_stat(".", NULL), EFAULT);
 	REQUIRE_OK(rump_sys_stat("///", &sb));
@@ -298,7 +300,7 @@ FSTEST(readdir, FS_WRITABLE)
 		fs_mkfile(name, "", 0);
 	}
 	memset(seen, 0, sizeof(seen));
-	REQUIRE_OK(fd = rump_sys_open("d", O_RDONLY | O_DIRECTORY));
+	REQUIRE_OK(fd = rump_sys_open("d", O_RDONLY | O_DIRECTORY, 0));
 	/* Read part, change the directory, read on. */
 	while ((got = rump_sys_getdents64(fd, buf, sizeof(buf))) > 0) {
 		for (ssize_t pos = 0; pos < got;) {
@@ -347,7 +349,7 @@ FSTEST(readdir, FS_WRITABLE)
 	REQUIRE_ERRNO(rump_sys_getdents64(fd, buf, 10), EINVAL);
 	REQUIRE_OK(rump_sys_close(fd));
 	fs_mkfile("file", "", 0);
-	REQUIRE_OK(fd = rump_sys_open("file", O_RDONLY));
+	REQUIRE_OK(fd = rump_sys_open("file", O_RDONLY, 0));
 	REQUIRE_ERRNO(rump_sys_getdents64(fd, buf, sizeof(buf)), ENOTDIR);
 	REQUIRE_OK(rump_sys_close(fd));
 	REQUIRE_ERRNO(rump_sys_getdents64(-1, buf, sizeof(buf)), EBADF);
@@ -376,7 +378,7 @@ FSTEST(times, FS_WRITABLE | FS_NSTIMES)
 	REQUIRE(sb.st_mtim.tv_sec > 1600000000);
 	ts[0].tv_nsec = 1000000000;
 	REQUIRE_ERRNO(rump_sys_utimensat(AT_FDCWD, "f", ts, 0), EINVAL);
-	REQUIRE_OK(fd = rump_sys_open("f", O_RDONLY));
+	REQUIRE_OK(fd = rump_sys_open("f", O_RDONLY, 0));
 	ts[0].tv_sec = 5;
 	ts[0].tv_nsec = 6;
 	ts[1].tv_nsec = UTIME_OMIT;
@@ -407,7 +409,7 @@ FSTEST(truncate, FS_WRITABLE)
 	fs_mkfile("f", "abcdefgh", 8);
 	REQUIRE_OK(rump_sys_truncate("f", 3));
 	REQUIRE_OK(rump_sys_truncate("f", 6));
-	REQUIRE_OK(fd = rump_sys_open("f", O_RDONLY));
+	REQUIRE_OK(fd = rump_sys_open("f", O_RDONLY, 0));
 	REQUIRE_EQ(rump_sys_read(fd, buf, sizeof(buf)), 6);
 	REQUIRE(memcmp(buf, "abc\0\0\0", 6) == 0);
 	REQUIRE_ERRNO(rump_sys_ftruncate(fd, 0), EINVAL);
@@ -415,7 +417,7 @@ FSTEST(truncate, FS_WRITABLE)
 	REQUIRE_ERRNO(rump_sys_truncate("f", -1), EINVAL);
 	REQUIRE_ERRNO(rump_sys_truncate(".", 0), EISDIR);
 	REQUIRE_ERRNO(rump_sys_truncate("nope", 0), ENOENT);
-	REQUIRE_OK(fd = rump_sys_open("f", O_WRONLY));
+	REQUIRE_OK(fd = rump_sys_open("f", O_WRONLY, 0));
 	REQUIRE_OK(rump_sys_ftruncate(fd, 1));
 	REQUIRE_OK(rump_sys_fstat(fd, &sb));
 	REQUIRE_EQ(sb.st_size, 1);
@@ -442,7 +444,7 @@ FSTEST(cwd, FS_WRITABLE)
 	REQUIRE(strcmp(buf, FS_MNT "/a/b") == 0);
 	REQUIRE_ERRNO(rump_sys_getcwd(buf, 5), ERANGE);
 	REQUIRE_OK(rump_sys_chdir("../.."));
-	REQUIRE_OK(fd = rump_sys_open("a", O_RDONLY | O_DIRECTORY));
+	REQUIRE_OK(fd = rump_sys_open("a", O_RDONLY | O_DIRECTORY, 0));
 	REQUIRE_OK(rump_sys_fchdir(fd));
 	REQUIRE_OK(rump_sys_getcwd(buf, sizeof(buf)));
 	REQUIRE(strcmp(buf, FS_MNT "/a") == 0);
@@ -459,7 +461,7 @@ FSTEST(cwd, FS_WRITABLE)
 	REQUIRE_OK(rump_sys_chdir(FS_MNT));
 	fs_mkfile("file", "", 0);
 	REQUIRE_ERRNO(rump_sys_chdir("file"), ENOTDIR);
-	REQUIRE_OK(fd = rump_sys_open("file", O_RDONLY));
+	REQUIRE_OK(fd = rump_sys_open("file", O_RDONLY, 0));
 	REQUIRE_ERRNO(rump_sys_fchdir(fd), ENOTDIR);
 	REQUIRE_ERRNO(rump_sys_mkdirat(fd, "x", 0755), ENOTDIR);
 	REQUIRE_OK(rump_sys_close(fd));
@@ -526,7 +528,7 @@ FSTEST(statvfs, 0)
 	REQUIRE_EQ(sv.f_namemax, 255);
 	REQUIRE(sv.f_bsize > 0);
 	REQUIRE(sv.f_blocks >= sv.f_bfree);
-	REQUIRE_OK(fd = rump_sys_open(".", O_RDONLY));
+	REQUIRE_OK(fd = rump_sys_open(".", O_RDONLY, 0));
 	REQUIRE_OK(rump_sys_fstatvfs(fd, &sv));
 	REQUIRE_OK(rump_sys_close(fd));
 	REQUIRE_ERRNO(rump_sys_statvfs("nope", &sv), ENOENT);
