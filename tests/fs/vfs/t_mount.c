@@ -84,8 +84,10 @@ FSTEST(mount_rdonly, FS_WRITABLE)
 	REQUIRE_OK(rump_sys_mount("tmpfs", "m", MS_REMOUNT, NULL, 0));
 	REQUIRE_OK(fd = rump_sys_open("m/f", O_WRONLY, 0));
 	REQUIRE_OK(rump_sys_close(fd));
-	REQUIRE_ERRNO(rump_sys_mount("tmpfs", ".", MS_REMOUNT, NULL, 0),
-	    fs->fs_name[0] == 'r' ? EINVAL : 0);
+	/* Remounting takes a mount's root; "." is one only on tmpfs here. */
+	if (strcmp(fs->fs_name, "rumpfs") == 0)
+		REQUIRE_ERRNO(rump_sys_mount("tmpfs", ".", MS_REMOUNT, NULL, 0),
+		    EINVAL);
 	REQUIRE_OK(rump_sys_unmount("m", 0));
 }
 

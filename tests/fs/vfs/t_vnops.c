@@ -101,7 +101,7 @@ FSTEST(unlink_open, FS_WRITABLE)
 
 	(void)fs;
 	fs_mkfile("f", "data", 4);
-	REQUIRE_OK(fd = rump_sys_open("f", O_RDWR, 0));
+	REQUIRE_OK(fd = rump_sys_open("f", O_RDWR | O_APPEND, 0));
 	REQUIRE_OK(rump_sys_unlink("f"));
 	REQUIRE_ERRNO(rump_sys_stat("f", &sb), ENOENT);
 	REQUIRE_OK(rump_sys_fstat(fd, &sb));
@@ -346,6 +346,8 @@ FSTEST(readdir, FS_WRITABLE)
 			pos += reclen;
 		}
 	REQUIRE_EQ(total, 202);
+	REQUIRE_EQ(rump_sys_getdents64(fd, buf, 10), 0);      /* at the end */
+	REQUIRE_EQ(rump_sys_lseek(fd, 0, SEEK_SET), 0);
 	REQUIRE_ERRNO(rump_sys_getdents64(fd, buf, 10), EINVAL);
 	REQUIRE_OK(rump_sys_close(fd));
 	fs_mkfile("file", "", 0);

@@ -553,8 +553,11 @@ sys_readlinkat(struct lwp *l, const struct sys_readlinkat_args *uap,
 
 /*
  * The attribute changes: by path (nofollow says whether a link at the
- * end is changed itself) or, with path NULL, by descriptor.
+ * end is changed itself) or, with path BYFD, on the file of dirfd.
  */
+#define BYFD ((const char *)&setattr_byfd)
+static const char setattr_byfd;
+
 static int
 setattr_at(int dirfd, const char *path, bool nofollow, struct vattr *va)
 {
@@ -563,7 +566,7 @@ setattr_at(int dirfd, const char *path, bool nofollow, struct vattr *va)
 	struct file *fp = NULL;
 	int error;
 
-	if (path == NULL) {
+	if (path == BYFD) {
 		if ((error = fd_getvnode(dirfd, &vp, &fp)) != 0)
 			return error == EINVAL ? EBADF : error;
 	} else {
@@ -605,7 +608,7 @@ sys_fchmod(struct lwp *l, const struct sys_fchmod_args *uap, register_t *rv)
 {
 	(void)l;
 	(void)rv;
-	return do_chmod(uap->fd, NULL, uap->mode, false);
+	return do_chmod(uap->fd, BYFD, uap->mode, false);
 }
 
 int
@@ -655,7 +658,7 @@ sys_fchown(struct lwp *l, const struct sys_fchown_args *uap, register_t *rv)
 {
 	(void)l;
 	(void)rv;
-	return do_chown(uap->fd, NULL, uap->uid, uap->gid, false);
+	return do_chown(uap->fd, BYFD, uap->uid, uap->gid, false);
 }
 
 int
@@ -669,7 +672,7 @@ sys_fchownat(struct lwp *l, const struct sys_fchownat_args *uap,
 	if (uap->path == NULL)
 		return EFAULT;
 	if ((uap->flag & AT_EMPTY_PATH) && *uap->path == '\0')
-		return do_chown(uap->fd, NULL, uap->uid, uap->gid, false);
+		return do_chown(uap->fd, BYFD, uap->uid, uap->gid, false);
 	return do_chown(uap->fd, uap->path, uap->uid, uap->gid,
 	    (uap->flag & AT_SYMLINK_NOFOLLOW) != 0);
 }
@@ -701,8 +704,6 @@ do_utimens(int dirfd, const char *path, const struct timespec *utimes,
 			nomit++;
 		else if (ts[i].tv_nsec < 0 || ts[i].tv_nsec >= NSEC_PER_SEC)
 			return EINVAL;
-		else
-			continue;
 	}
 	if (utimes != NULL && (ts[0].tv_nsec != UTIME_OMIT))
 		va.va_mask |= VA_ATIME;
@@ -723,7 +724,9 @@ sys_utimensat(struct lwp *l, const struct sys_utimensat_args *uap,
 {
 	(void)l;
 	(void)rv;
-	return do_utimens(uap->fd, uap->path, uap->times, uap->flag);
+	/* As Linux: a NULL path means the file of fd itself. */
+	return do_utimens(uap->fd, uap->path != NULL ? uap->path : BYFD,
+	    uap->times, uap->flag);
 }
 
 int
@@ -732,7 +735,7 @@ sys_futimens(struct lwp *l, const struct sys_futimens_args *uap,
 {
 	(void)l;
 	(void)rv;
-	return do_utimens(uap->fd, NULL, uap->times, 0);
+	return do_utimens(uap->fd, BYFD, uap->times, 0);
 }
 
 /* truncate, ftruncate */
