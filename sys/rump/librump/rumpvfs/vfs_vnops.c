@@ -23,7 +23,7 @@
 
 /* The open(2) flags a file keeps in f_flag (F_GETFL shows them). */
 #define OFLAGS_KEPT (O_APPEND | O_NONBLOCK | O_DSYNC | O_SYNC | O_DIRECT | \
-	O_NOATIME | O_DIRECTORY | O_NOFOLLOW | O_LARGEFILE)
+	O_NOATIME | O_DIRECTORY | O_NOFOLLOW)
 
 static int vn_read(struct file *, off_t *, struct uio *, int);
 static int vn_write(struct file *, off_t *, struct uio *, int);
