@@ -114,7 +114,7 @@ run_case(const struct testcase *tc, unsigned timeout)
 	return 1;
 }
 
-static int
+static __attribute__((__unused__)) int
 run_tests(const struct testcase *tcs, size_t n, int argc, char **argv)
 {
 	const char *t = getenv("TEST_TIMEOUT");

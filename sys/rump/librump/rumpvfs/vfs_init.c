@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The rump on Linux developers. */
+
+/*
+ * The VFS component: brought up by rump_init() after the kernel core and
+ * before any file system component.  It sets up the vnode cache, the
+ * mount table and record locks, mounts rumpfs as "/", takes over the
+ * processes' directories (cwdi hooks) and installs the file system
+ * calls.
+ */
+#include <sys/systm.h>
+#include <sys/component.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
+
+#include "rumpfs.h"
+#include "vfs_private.h"
+
+extern const struct syscall_package syscalls_vfs[];
+
+static void
+vfs_init(void)
+{
+	vcache_init();
+	vfs_mount_init();
+	vfs_lockf_init();
+	rumpfs_init();
+	vfs_mountroot("rumpfs");
+	vfs_cwd_init();
+	syscall_establish(syscalls_vfs);
+	aprint_verbose("vfs: root file system rumpfs mounted\n");
+}
+
+RUMP_COMPONENT(RUMP_COMPONENT_VFS, vfs, vfs_init)

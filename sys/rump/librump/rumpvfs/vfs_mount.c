@@ -1,0 +1,461 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The rump on Linux developers. */
+
+/*
+ * The mount table and the file-system types.  Components register their
+ * types with vfs_attach() at init; mount(2) finds the type by name,
+ * builds a struct mount and covers the directory with it; namei crosses
+ * from the covered directory to the mount's root.  unmount(2) refuses a
+ * mount with vnodes in use (EBUSY), reclaims the rest and uncovers.
+ * Mount states: sys/mount.h.
+ *
+ * Lock order: mnt_updating, mountlist_lock, vcache_lock.
+ */
+#include <sys/systm.h>
+#include <sys/atomic.h>
+#include <sys/fcntl.h>
+#include <sys/file.h>
+#include <sys/kauth.h>
+#include <sys/kmem.h>
+#include <sys/lwp.h>
+#include <sys/mount.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/vnode.h>
+#include <rump/rumpvfs.h>
+
+#include "syscallargs.h"
+#include "vfs_private.h"
+
+#define MOUNT_DATA_MAX 65536            /* largest argument copied in */
+
+kmutex_t mountlist_lock;
+static TAILQ_HEAD(, mount) mountlist;           /* mountlist_lock */
+static unsigned long nextfsid = 1;              /* mountlist_lock */
+static kmutex_t vfs_list_lock;
+static LIST_HEAD(, vfsops) vfs_list;            /* vfs_list_lock */
+
+struct mount *rootmount;                        /* stable after boot */
+struct vnode *rootvnode;                        /* stable after boot */
+
+int
+vfs_attach(struct vfsops *vfs)
+{
+	struct vfsops *v;
+
+	mutex_enter(&vfs_list_lock);
+	LIST_FOREACH(v, &vfs_list, vfs_list) {
+		if (strcmp(v->vfs_name, vfs->vfs_name) == 0) {
+			mutex_exit(&vfs_list_lock);
+			return EEXIST;
+		}
+	}
+	LIST_INSERT_HEAD(&vfs_list, vfs, vfs_list);
+	mutex_exit(&vfs_list_lock);
+	return 0;
+}
+
+static struct vfsops *
+vfs_getopsbyname(const char *name)
+{
+	struct vfsops *v;
+
+	mutex_enter(&vfs_list_lock);
+	LIST_FOREACH(v, &vfs_list, vfs_list) {
+		if (strcmp(v->vfs_name, name) == 0) {
+			v->vfs_refcount++;
+			break;
+		}
+	}
+	mutex_exit(&vfs_list_lock);
+	return v;
+}
+
+static void
+vfs_delref(struct vfsops *v)
+{
+	mutex_enter(&vfs_list_lock);
+	v->vfs_refcount--;
+	mutex_exit(&vfs_list_lock);
+}
+
+bool
+vfs_mount_usable(struct mount *mp)
+{
+	KASSERT(mutex_owned(&mountlist_lock));
+	return mp->mnt_state == MS_ACTIVE;
+}
+
+static struct mount *
+mount_alloc(struct vfsops *vfs, int flags)
+{
+	struct mount *mp;
+
+	if ((mp = kmem_zalloc(sizeof(*mp), KM_SLEEP)) == NULL)
+		return NULL;
+	mp->mnt_op = vfs;
+	mp->mnt_state = MS_MOUNTING;
+	mp->mnt_flag = flags & MNT_USERFLAGS;
+	strlcpy(mp->mnt_fstype, vfs->vfs_name, sizeof(mp->mnt_fstype));
+	mutex_init(&mp->mnt_updating, MUTEX_DEFAULT, IPL_NONE);
+	mutex_enter(&mountlist_lock);
+	mp->mnt_fsid = nextfsid++;
+	mutex_exit(&mountlist_lock);
+	return mp;
+}
+
+static void
+mount_free(struct mount *mp)
+{
+	mutex_destroy(&mp->mnt_updating);
+	kmem_free(mp, sizeof(*mp));
+}
+
+/*
+ * Mount a new file system of type vfs on the directory vp (a reference
+ * the mount keeps on success).
+ */
+static int
+mount_new(struct vfsops *vfs, struct vnode *vp, const char *onname, int flags,
+    const void *data, size_t len)
+{
+	struct mount *mp;
+	struct vnode *root;
+	int error;
+
+	if ((mp = mount_alloc(vfs, flags)) == NULL)
+		return ENOMEM;
+	strlcpy(mp->mnt_onname, onname, sizeof(mp->mnt_onname));
+	mp->mnt_vnodecovered = vp;
+	if ((error = vfs->vfs_mount(mp, data, len)) != 0)
+		goto fail;
+	if ((error = vfs->vfs_root(mp, &root)) != 0) {
+		vflush(mp, NULL);
+		vfs->vfs_unmount(mp, MNT_FORCE);
+		goto fail;
+	}
+	mp->mnt_root = root;
+	mutex_enter(&mountlist_lock);
+	if (vp != NULL && vp->v_mountedhere != NULL) {
+		/* Lost a race with another mount on the same directory. */
+		mutex_exit(&mountlist_lock);
+		vrele(root);
+		vflush(mp, NULL);
+		vfs->vfs_unmount(mp, MNT_FORCE);
+		error = EBUSY;
+		goto fail;
+	}
+	if (vp != NULL)
+		vp->v_mountedhere = mp;
+	mp->mnt_state = MS_ACTIVE;
+	TAILQ_INSERT_TAIL(&mountlist, mp, mnt_list);
+	mutex_exit(&mountlist_lock);
+	return 0;
+fail:
+	mount_free(mp);
+	return error;
+}
+
+/* Change the flags of the mount whose root is vp (MNT_UPDATE). */
+static int
+mount_update(struct vnode *vp, int flags, const void *data, size_t len)
+{
+	struct mount *mp = vp->v_mount;
+	int error, oflags;
+
+	if ((vp->v_vflag & VV_ROOT) == 0)
+		return EINVAL;
+	mutex_enter(&mp->mnt_updating);
+	oflags = mp->mnt_flag;
+	atomic_store_relaxed(&mp->mnt_flag,
+	    (flags & MNT_USERFLAGS) | MNT_UPDATE);
+	error = mp->mnt_op->vfs_mount(mp, data, len);
+	atomic_store_relaxed(&mp->mnt_flag,
+	    error != 0 ? oflags : flags & MNT_USERFLAGS);
+	mutex_exit(&mp->mnt_updating);
+	return error;
+}
+
+int
+sys_mount(struct lwp *l, const struct sys_mount_args *uap, register_t *rv)
+{
+	char type[MFSNAMELEN];
+	struct nameidata nd = { .ni_dirfd = AT_FDCWD, .ni_path = uap->path,
+		.ni_flags = NI_FOLLOW };
+	struct vfsops *vfs = NULL;
+	void *data = NULL;
+	size_t len = uap->data_len;
+	char *onname = NULL;
+	int error;
+
+	(void)rv;
+	if (!kauth_cred_issuser(l->l_cred))
+		return EPERM;
+	if ((error = copyinstr(uap->type, type, sizeof(type), NULL)) != 0)
+		return error == ENAMETOOLONG ? ENODEV : error;
+	if (len > MOUNT_DATA_MAX)
+		return EINVAL;
+	if (uap->data != NULL && len > 0) {
+		if ((data = kmem_alloc(len, KM_SLEEP)) == NULL)
+			return ENOMEM;
+		if ((error = copyin(uap->data, data, len)) != 0)
+			goto out;
+	} else
+		len = 0;
+	if ((error = namei(&nd)) != 0)
+		goto out;
+	if (nd.ni_vp->v_type != VDIR) {
+		error = ENOTDIR;
+		goto out;
+	}
+	if (uap->flags & MNT_UPDATE) {
+		error = mount_update(nd.ni_vp, uap->flags, data, len);
+		goto out;
+	}
+	if ((vfs = vfs_getopsbyname(type)) == NULL) {
+		log(LOG_ERR, "mount: file system \"%s\" not configured "
+		    "(link librumpfs_%s)", type, type);
+		error = ENODEV;
+		goto out;
+	}
+	if ((onname = kmem_alloc(PATH_MAX, KM_SLEEP)) == NULL) {
+		error = ENOMEM;
+		goto out;
+	}
+	if ((error = copyinstr(uap->path, onname, PATH_MAX, NULL)) != 0)
+		goto out;
+	if ((error = mount_new(vfs, nd.ni_vp, onname, uap->flags, data,
+	    len)) == 0) {
+		nd.ni_vp = NULL;        /* the mount keeps the reference */
+		vfs = NULL;
+	}
+out:
+	if (vfs != NULL)
+		vfs_delref(vfs);
+	if (onname != NULL)
+		kmem_free(onname, PATH_MAX);
+	if (data != NULL)
+		kmem_free(data, uap->data_len);
+	namei_done(&nd);
+	return error;
+}
+
+static int
+unmount_mp(struct mount *mp, int flags)
+{
+	struct vnode *covered;
+	int error;
+
+	mutex_enter(&mp->mnt_updating);
+	mutex_enter(&mountlist_lock);
+	if (mp->mnt_state != MS_ACTIVE) {
+		mutex_exit(&mountlist_lock);
+		mutex_exit(&mp->mnt_updating);
+		return EINVAL;
+	}
+	mp->mnt_state = MS_UNMOUNTING;
+	mutex_exit(&mountlist_lock);
+
+	(void)mp->mnt_op->vfs_sync(mp);
+	if ((error = vflush(mp, mp->mnt_root)) != 0) {
+		mutex_enter(&mountlist_lock);
+		mp->mnt_state = MS_ACTIVE;
+		mutex_exit(&mountlist_lock);
+		mutex_exit(&mp->mnt_updating);
+		return error;
+	}
+	vrele(mp->mnt_root);
+	error = vflush(mp, NULL);
+	KASSERTMSG(error == 0, "unmount: a vnode appeared on a closed mount");
+	(void)mp->mnt_op->vfs_unmount(mp, flags);
+
+	mutex_enter(&mountlist_lock);
+	covered = mp->mnt_vnodecovered;
+	covered->v_mountedhere = NULL;
+	TAILQ_REMOVE(&mountlist, mp, mnt_list);
+	mutex_exit(&mountlist_lock);
+	mutex_exit(&mp->mnt_updating);
+	vrele(covered);
+	vfs_delref(__UNCONST(mp->mnt_op));
+	mount_free(mp);
+	return 0;
+}
+
+int
+sys_unmount(struct lwp *l, const struct sys_unmount_args *uap,
+    register_t *rv)
+{
+	struct nameidata nd = { .ni_dirfd = AT_FDCWD, .ni_path = uap->path,
+		.ni_flags = NI_FOLLOW };
+	struct mount *mp;
+	int error;
+
+	(void)rv;
+	if (!kauth_cred_issuser(l->l_cred))
+		return EPERM;
+	if ((uap->flags & ~MNT_FORCE) != 0)
+		return EINVAL;
+	if ((error = namei(&nd)) != 0)
+		return error;
+	mp = nd.ni_vp->v_mount;
+	if ((nd.ni_vp->v_vflag & VV_ROOT) == 0)
+		error = EINVAL;
+	else if (mp == rootmount)
+		error = EBUSY;
+	namei_done(&nd);
+	if (error)
+		return error;
+	return unmount_mp(mp, uap->flags);
+}
+
+static int
+vfs_statvfs(struct mount *mp, struct statvfs *sv)
+{
+	int error, flag = atomic_load_relaxed(&mp->mnt_flag);
+
+	memset(sv, 0, sizeof(*sv));
+	if ((error = mp->mnt_op->vfs_statvfs(mp, sv)) != 0)
+		return error;
+	sv->f_fsid = mp->mnt_fsid;
+	sv->f_namemax = NAME_MAX;
+	sv->f_flag = 0;
+	if (flag & MNT_RDONLY)
+		sv->f_flag |= ST_RDONLY;
+	if (flag & MNT_NOSUID)
+		sv->f_flag |= ST_NOSUID;
+	if (flag & MNT_NODEV)
+		sv->f_flag |= ST_NODEV;
+	if (flag & MNT_NOEXEC)
+		sv->f_flag |= ST_NOEXEC;
+	if (flag & MNT_SYNCHRONOUS)
+		sv->f_flag |= ST_SYNCHRONOUS;
+	if (flag & MNT_NOATIME)
+		sv->f_flag |= ST_NOATIME;
+	return 0;
+}
+
+int
+sys_statvfs(struct lwp *l, const struct sys_statvfs_args *uap,
+    register_t *rv)
+{
+	struct nameidata nd = { .ni_dirfd = AT_FDCWD, .ni_path = uap->path,
+		.ni_flags = NI_FOLLOW };
+	struct statvfs sv;
+	int error;
+
+	(void)l;
+	(void)rv;
+	if ((error = namei(&nd)) != 0)
+		return error;
+	error = vfs_statvfs(nd.ni_vp->v_mount, &sv);
+	namei_done(&nd);
+	if (error == 0)
+		error = copyout(&sv, uap->buf, sizeof(sv));
+	return error;
+}
+
+int
+sys_fstatvfs(struct lwp *l, const struct sys_fstatvfs_args *uap,
+    register_t *rv)
+{
+	struct statvfs sv;
+	struct vnode *vp;
+	struct file *fp;
+	int error;
+
+	(void)l;
+	(void)rv;
+	if ((error = fd_getvnode(uap->fd, &vp, &fp)) != 0)
+		return error;
+	error = vfs_statvfs(vp->v_mount, &sv);
+	fd_putfile(fp);
+	if (error == 0)
+		error = copyout(&sv, uap->buf, sizeof(sv));
+	return error;
+}
+
+/*
+ * The mounted file systems, one record per mount, for listing them:
+ * where, what type, and the statistics statvfs gives.  Returns the
+ * number of mounts; with buf NULL only that number.
+ */
+int
+sys_getvfsstat(struct lwp *l, const struct sys_getvfsstat_args *uap,
+    register_t *rv)
+{
+	struct rump_mntinfo mi;
+	struct mount *mp;
+	size_t n = 0, max = uap->bufsize / sizeof(mi);
+	int error = 0;
+
+	(void)l;
+	mutex_enter(&mountlist_lock);
+	TAILQ_FOREACH(mp, &mountlist, mnt_list) {
+		if (mp->mnt_state != MS_ACTIVE)
+			continue;
+		if (uap->buf != NULL && n < max) {
+			memset(&mi, 0, sizeof(mi));
+			strlcpy(mi.mi_fstype, mp->mnt_fstype,
+			    sizeof(mi.mi_fstype));
+			strlcpy(mi.mi_onname, mp->mnt_onname,
+			    sizeof(mi.mi_onname));
+			if ((error = vfs_statvfs(mp, &mi.mi_stat)) != 0 ||
+			    (error = copyout(&mi, &uap->buf[n], sizeof(mi))) != 0)
+				break;
+		}
+		n++;
+	}
+	mutex_exit(&mountlist_lock);
+	if (error == 0)
+		*rv = (register_t)(uap->buf != NULL ? MIN(n, max) : n);
+	return error;
+}
+
+/*
+ * Sync every mount.  vfs_sync is called with mountlist_lock held: it may
+ * sleep but must not mount or unmount.
+ */
+void
+vfs_sync_all(void)
+{
+	struct mount *mp;
+
+	mutex_enter(&mountlist_lock);
+	TAILQ_FOREACH(mp, &mountlist, mnt_list)
+		if (mp->mnt_state == MS_ACTIVE)
+			(void)mp->mnt_op->vfs_sync(mp);
+	mutex_exit(&mountlist_lock);
+}
+
+int
+sys_sync(struct lwp *l, const struct sys_sync_args *uap, register_t *rv)
+{
+	(void)l;
+	(void)uap;
+	(void)rv;
+	vfs_sync_all();
+	return 0;
+}
+
+struct mount *
+vfs_mountroot(const char *type)
+{
+	struct vfsops *vfs;
+
+	if ((vfs = vfs_getopsbyname(type)) == NULL)
+		panic("vfs_mountroot: no file system \"%s\"", type);
+	if (mount_new(vfs, NULL, "/", 0, NULL, 0) != 0)
+		panic("vfs_mountroot: cannot mount the root file system");
+	rootmount = TAILQ_FIRST(&mountlist);
+	rootvnode = rootmount->mnt_root;
+	return rootmount;
+}
+
+void
+vfs_mount_init(void)
+{
+	mutex_init(&mountlist_lock, MUTEX_DEFAULT, IPL_NONE);
+	mutex_init(&vfs_list_lock, MUTEX_DEFAULT, IPL_NONE);
+	TAILQ_INIT(&mountlist);
+	LIST_INIT(&vfs_list);
+}

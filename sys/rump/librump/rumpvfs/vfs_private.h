@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The rump on Linux developers. */
+
+/* What the files of the VFS share and nothing else sees. */
+#ifndef _RUMPVFS_VFS_PRIVATE_H_
+#define _RUMPVFS_VFS_PRIVATE_H_
+
+#include <sys/types.h>
+#include <sys/param.h>
+#include <sys/kauth.h>
+
+struct file;
+struct mount;
+struct uio;
+struct vnode;
+struct vattr;
+struct stat;
+
+/* vfs_vnode.c */
+void vcache_init(void);
+/*
+ * Reclaim the unreferenced vnodes of mp except skip; EBUSY if any other
+ * is in use or skip has a reference besides the caller's.
+ */
+int vflush(struct mount *, struct vnode *skip);
+
+/* vfs_mount.c */
+void vfs_mount_init(void);
+extern kmutex_t mountlist_lock;
+/* A mount may be entered by lookups (not mounting or unmounting). */
+bool vfs_mount_usable(struct mount *);
+
+/*
+ * vfs_lookup.c: path name lookup.  ni_dirfd and ni_path (a client
+ * address) and ni_flags go in; the result comes back referenced.
+ */
+#define NI_FOLLOW     0x01      /* follow a symbolic link at the end */
+#define NI_WANTPARENT 0x02      /* return the directory and the last name;
+				 * a missing last component is no error */
+#define NI_EMPTYPATH  0x04      /* "" means ni_dirfd itself */
+#define NI_KERNPATH   0x08      /* ni_path is a kernel address */
+struct nameidata {
+	int ni_dirfd;
+	const char *ni_path;
+	unsigned ni_flags;
+	struct vnode *ni_dvp;           /* out, NI_WANTPARENT: the directory */
+	struct vnode *ni_vp;            /* out: the file, NULL if missing */
+	size_t ni_namelen;              /* out: the last component */
+	char ni_name[NAME_MAX + 1];
+	int ni_dots;                    /* out: last was "." (1), ".." (2) */
+	bool ni_trailslash;             /* out: the path ended in '/' */
+};
+int namei(struct nameidata *);
+void namei_done(struct nameidata *);
+/* The directory a relative path starts from: cwd or the fd's. */
+int namei_startdir(int dirfd, struct vnode **);
+
+/* vfs_cwd.c */
+void vfs_cwd_init(void);
+/* The process's root (chroot) directory, referenced. */
+struct vnode *cwd_rootdir(void);
+struct vnode *cwd_curdir(void);
+
+/* vfs_vnops.c: vnodes as open files. */
+int vn_open(struct nameidata *, int oflags, mode_t cmode, struct vnode **);
+int vn_stat(struct vnode *, struct stat *);
+void vn_file_attach(struct file *, struct vnode *, int oflags);
+/* The vnode of a descriptor, referenced; EBADF, or EINVAL if no vnode. */
+int fd_getvnode(int fd, struct vnode **, struct file **);
+
+/* vfs_lockf.c: advisory record locks. */
+void vfs_lockf_init(void);
+int vn_advlock(struct vnode *, struct file *, unsigned cmd, void *uflock);
+void vn_advlock_release(struct vnode *, struct file *);
+
+#endif /* _RUMPVFS_VFS_PRIVATE_H_ */

@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The rump on Linux developers. */
+
+/*
+ * The vnode cache: one vnode per (mount, inode number), found through a
+ * hash, loaded on first use by the file system's loadvnode, kept on an
+ * LRU list while unreferenced and freed by the memory reclaimer
+ * (RUMP_MEMLIMIT), by unmount, or at once when the file system says the
+ * file is gone (inactive sets recycle: an unlinked file's last close).
+ * States and transitions: vnode_impl.h.
+ *
+ * Reference rule: v_usecount counts holders; it changes only under
+ * vcache_lock.  The holder that takes it from 1 to 0 runs VOP_INACTIVE
+ * first, with its reference still held, so the file system sees one
+ * inactive per last release and never a reference appearing during
+ * reclaim.  VOP_RECLAIM and loadvnode are called with no VFS lock held,
+ * and may not take locks a thread holds while it allocates memory (the
+ * memory reclaimer calls VOP_RECLAIM from inside an allocation).
+ *
+ * Lock order: mountlist_lock, then vcache_lock.
+ */
+#include <sys/systm.h>
+#include <sys/condvar.h>
+#include <sys/kmem.h>
+#include <sys/mount.h>
+#include <sys/mutex.h>
+#include <sys/vnode.h>
+
+#include "vfs_private.h"
+#include "vnode_impl.h"
+
+#define VCACHE_HASHSIZE 4096            /* buckets; a power of two */
+
+static kmutex_t vcache_lock;
+static kcondvar_t vcache_cv;            /* a LOADING/RECLAIMING vnode left */
+static LIST_HEAD(, vnode_impl) vcache_hash[VCACHE_HASHSIZE];  /* v */
+static TAILQ_HEAD(, vnode_impl) vcache_lru;                    /* v */
+static struct kmem_reclaimer vcache_reclaimer;
+
+static unsigned
+vcache_bucket(const struct mount *mp, ino_t ino)
+{
+	uint64_t h = (uint64_t)(uintptr_t)mp * 0x9e3779b97f4a7c15ULL;
+
+	h ^= ino * 0xc2b2ae3d27d4eb4fULL;
+	return (unsigned)(h >> 40) & (VCACHE_HASHSIZE - 1);
+}
+
+static struct vnode_impl *
+vcache_find(const struct mount *mp, ino_t ino)
+{
+	struct vnode_impl *vi;
+
+	KASSERT(mutex_owned(&vcache_lock));
+	LIST_FOREACH(vi, &vcache_hash[vcache_bucket(mp, ino)], vi_hash)
+		if (vi->vi_vnode.v_mount == mp && vi->vi_vnode.v_ino == ino)
+			return vi;
+	return NULL;
+}
+
+static void
+vcache_lru_remove(struct vnode_impl *vi)
+{
+	KASSERT(mutex_owned(&vcache_lock));
+	if (vi->vi_onlru) {
+		TAILQ_REMOVE(&vcache_lru, vi, vi_lru);
+		vi->vi_onlru = false;
+	}
+}
+
+/*
+ * Take an unreferenced ACTIVE vnode out of use: VS_ACTIVE ->
+ * VS_RECLAIMING.  Called with vcache_lock held; the caller then calls
+ * vcache_free() without it.
+ */
+static void
+vcache_begin_reclaim(struct vnode_impl *vi)
+{
+	KASSERT(mutex_owned(&vcache_lock));
+	KASSERT(vi->vi_state == VS_ACTIVE && vi->vi_vnode.v_usecount == 0);
+	vcache_lru_remove(vi);
+	vi->vi_state = VS_RECLAIMING;
+}
+
+/* Reclaim and free a RECLAIMING vnode, or a LOADING one that failed. */
+static void
+vcache_free(struct vnode_impl *vi, bool loaded)
+{
+	struct vnode *vp = &vi->vi_vnode;
+
+	if (loaded)
+		vp->v_op->vop_reclaim(vp);
+	mutex_enter(&vcache_lock);
+	LIST_REMOVE(vi, vi_hash);
+	vp->v_mount->mnt_nvnodes--;
+	cv_broadcast(&vcache_cv);
+	mutex_exit(&vcache_lock);
+	kmem_free(vi, sizeof(*vi));
+}
+
+int
+vcache_get(struct mount *mp, ino_t ino, void *cookie, struct vnode **vpp)
+{
+	struct vnode_impl *vi, *nvi = NULL;
+	int error;
+
+	mutex_enter(&vcache_lock);
+	for (;;) {
+		vi = vcache_find(mp, ino);
+		if (vi != NULL && vi->vi_state != VS_ACTIVE) {
+			cv_wait(&vcache_cv, &vcache_lock);
+			continue;
+		}
+		if (vi != NULL) {
+			vcache_lru_remove(vi);
+			vi->vi_vnode.v_usecount++;
+			mutex_exit(&vcache_lock);
+			if (nvi != NULL)
+				kmem_free(nvi, sizeof(*nvi));
+			*vpp = &vi->vi_vnode;
+			return 0;
+		}
+		if (nvi != NULL)
+			break;
+		/* Allocate unlocked: the memory reclaimer takes vcache_lock. */
+		mutex_exit(&vcache_lock);
+		if ((nvi = kmem_zalloc(sizeof(*nvi), KM_SLEEP)) == NULL)
+			return ENOMEM;
+		mutex_enter(&vcache_lock);
+	}
+	nvi->vi_state = VS_LOADING;
+	nvi->vi_vnode.v_mount = mp;
+	nvi->vi_vnode.v_ino = ino;
+	nvi->vi_vnode.v_usecount = 1;
+	LIST_INSERT_HEAD(&vcache_hash[vcache_bucket(mp, ino)], nvi, vi_hash);
+	mp->mnt_nvnodes++;
+	mutex_exit(&vcache_lock);
+
+	if ((error = mp->mnt_op->vfs_loadvnode(mp, &nvi->vi_vnode, ino,
+	    cookie)) != 0) {
+		vcache_free(nvi, false);
+		return error;
+	}
+	KASSERT(nvi->vi_vnode.v_op != NULL);
+	mutex_enter(&vcache_lock);
+	nvi->vi_state = VS_ACTIVE;
+	cv_broadcast(&vcache_cv);
+	mutex_exit(&vcache_lock);
+	*vpp = &nvi->vi_vnode;
+	return 0;
+}
+
+void
+vref(struct vnode *vp)
+{
+	mutex_enter(&vcache_lock);
+	KASSERT(vp->v_usecount > 0);
+	vp->v_usecount++;
+	mutex_exit(&vcache_lock);
+}
+
+void
+vrele(struct vnode *vp)
+{
+	struct vnode_impl *vi = VIMPL(vp);
+	bool recycle = false;
+
+	mutex_enter(&vcache_lock);
+	KASSERT(vp->v_usecount > 0 && vi->vi_state == VS_ACTIVE);
+	if (vp->v_usecount > 1) {
+		vp->v_usecount--;
+		mutex_exit(&vcache_lock);
+		return;
+	}
+	mutex_exit(&vcache_lock);
+
+	vp->v_op->vop_inactive(vp, &recycle);
+
+	mutex_enter(&vcache_lock);
+	if (--vp->v_usecount > 0) {
+		mutex_exit(&vcache_lock);
+		return;
+	}
+	if (recycle) {
+		vcache_begin_reclaim(vi);
+		mutex_exit(&vcache_lock);
+		vcache_free(vi, true);
+		return;
+	}
+	TAILQ_INSERT_TAIL(&vcache_lru, vi, vi_lru);
+	vi->vi_onlru = true;
+	mutex_exit(&vcache_lock);
+}
+
+int
+vflush(struct mount *mp, struct vnode *skip)
+{
+	struct vnode_impl *vi;
+	unsigned b;
+
+	mutex_enter(&vcache_lock);
+	for (b = 0; b < VCACHE_HASHSIZE; b++) {
+		LIST_FOREACH(vi, &vcache_hash[b], vi_hash) {
+			if (vi->vi_vnode.v_mount != mp)
+				continue;
+			if (vi->vi_state != VS_ACTIVE ||
+			    vi->vi_vnode.v_usecount >
+			    (&vi->vi_vnode == skip ? 1u : 0u)) {
+				mutex_exit(&vcache_lock);
+				return EBUSY;
+			}
+		}
+	}
+	/* Nothing of mp is in use, so nothing new can appear: reclaim. */
+	for (b = 0; b < VCACHE_HASHSIZE; b++) {
+restart:
+		LIST_FOREACH(vi, &vcache_hash[b], vi_hash) {
+			if (vi->vi_vnode.v_mount != mp ||
+			    &vi->vi_vnode == skip)
+				continue;
+			vcache_begin_reclaim(vi);
+			mutex_exit(&vcache_lock);
+			vcache_free(vi, true);
+			mutex_enter(&vcache_lock);
+			goto restart;
+		}
+	}
+	mutex_exit(&vcache_lock);
+	return 0;
+}
+
+/*
+ * The memory reclaimer: free unreferenced vnodes from the cold end of the
+ * LRU.  An allocation under vcache_lock never happens, but a try-lock
+ * keeps that a convention rather than a deadlock.
+ */
+static size_t
+vcache_reclaim(void *arg)
+{
+	struct vnode_impl *vi;
+	size_t freed = 0;
+	unsigned n;
+
+	(void)arg;
+	for (n = 0; n < 64; n++) {
+		if (!mutex_tryenter(&vcache_lock))
+			break;
+		if ((vi = TAILQ_FIRST(&vcache_lru)) == NULL) {
+			mutex_exit(&vcache_lock);
+			break;
+		}
+		vcache_begin_reclaim(vi);
+		mutex_exit(&vcache_lock);
+		vcache_free(vi, true);
+		freed += sizeof(*vi);
+	}
+	return freed;
+}
+
+void
+vcache_init(void)
+{
+	mutex_init(&vcache_lock, MUTEX_DEFAULT, IPL_NONE);
+	cv_init(&vcache_cv, "vcache");
+	for (unsigned b = 0; b < VCACHE_HASHSIZE; b++)
+		LIST_INIT(&vcache_hash[b]);
+	TAILQ_INIT(&vcache_lru);
+	vcache_reclaimer.kr_reclaim = vcache_reclaim;
+	kmem_reclaimer_register(&vcache_reclaimer);
+}

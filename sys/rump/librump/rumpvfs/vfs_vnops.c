@@ -1,0 +1,360 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The rump on Linux developers. */
+
+/*
+ * Vnodes as open files: open(2)'s checks and creation (vn_open), and the
+ * fileops through which the generic descriptor layer (read, write,
+ * lseek, fstat, fcntl, close in rumpkern) reaches a vnode.  The file's
+ * f_data is a referenced vnode; its offset is the file's f_offset.
+ */
+#include <sys/systm.h>
+#include <sys/fcntl.h>
+#include <sys/file.h>
+#include <sys/kauth.h>
+#include <sys/lwp.h>
+#include <sys/mount.h>
+#include <sys/poll.h>
+#include <sys/proc.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <sys/vnode.h>
+
+#include "vfs_private.h"
+
+/* The open(2) flags a file keeps in f_flag (F_GETFL shows them). */
+#define OFLAGS_KEPT (O_APPEND | O_NONBLOCK | O_DSYNC | O_SYNC | O_DIRECT | \
+	O_NOATIME | O_DIRECTORY | O_NOFOLLOW)
+
+static int vn_read(struct file *, off_t *, struct uio *, int);
+static int vn_write(struct file *, off_t *, struct uio *, int);
+static int vn_fcntl(struct file *, unsigned, void *);
+static int vn_poll(struct file *, int, struct pollwait *);
+static int vn_statfile(struct file *, struct stat *);
+static int vn_closefile(struct file *);
+static int vn_seek(struct file *, off_t, int, off_t *);
+
+static const struct fileops vnops = {
+	.fo_name = "vnode",
+	.fo_read = vn_read,
+	.fo_write = vn_write,
+	.fo_ioctl = fbadop_ioctl,
+	.fo_fcntl = vn_fcntl,
+	.fo_poll = vn_poll,
+	.fo_stat = vn_statfile,
+	.fo_close = vn_closefile,
+	.fo_seek = vn_seek,
+};
+
+int
+fd_getvnode(int fd, struct vnode **vpp, struct file **fpp)
+{
+	struct file *fp;
+	int error;
+
+	if ((error = fd_getfile(fd, &fp)) != 0)
+		return error;
+	if (fp->f_ops != &vnops) {
+		fd_putfile(fp);
+		return EINVAL;
+	}
+	*vpp = fp->f_data;
+	*fpp = fp;
+	return 0;
+}
+
+void
+vn_file_attach(struct file *fp, struct vnode *vp, int oflags)
+{
+	unsigned flag = (unsigned)oflags & OFLAGS_KEPT;
+
+	switch (oflags & O_ACCMODE) {
+	case O_RDONLY:
+		flag |= FREAD;
+		break;
+	case O_WRONLY:
+		flag |= FWRITE;
+		break;
+	default:
+		flag |= FREAD | FWRITE;
+		break;
+	}
+	fp->f_flag = flag;
+	fp->f_type = DTYPE_VNODE;
+	fp->f_ops = &vnops;
+	fp->f_data = vp;
+}
+
+/*
+ * Create the last component of nd (its directory in ni_dvp).  The mode
+ * is masked with the process's umask.
+ */
+static int
+vn_create(struct nameidata *nd, mode_t cmode, struct vnode **vpp)
+{
+	struct vattr va = { .va_type = VREG };
+	struct proc *p = curproc;
+
+	if (nd->ni_trailslash)
+		return EISDIR;
+	if (vfs_isrdonly(nd->ni_dvp->v_mount))
+		return EROFS;
+	mutex_enter(&p->p_lock);
+	va.va_mode = cmode & ALLPERMS & ~p->p_cwdi->cwdi_cmask;
+	mutex_exit(&p->p_lock);
+	return nd->ni_dvp->v_op->vop_create(nd->ni_dvp, nd->ni_name,
+	    nd->ni_namelen, &va, kauth_cred_get(), vpp);
+}
+
+/*
+ * Open the file nd names as open(2) with oflags would: create it with
+ * O_CREAT, check the type and permissions, truncate with O_TRUNC.
+ * Returns the vnode referenced and opened (VOP_OPEN).
+ */
+int
+vn_open(struct nameidata *nd, int oflags, mode_t cmode, struct vnode **vpp)
+{
+	kauth_cred_t cred = kauth_cred_get();
+	struct vnode *vp = NULL;
+	int acc = oflags & O_ACCMODE, mode = 0, fflag, error, tries = 0;
+	bool created = false;
+
+	if (acc == O_ACCMODE || (oflags & O_PATH))
+		return EINVAL;
+	if ((oflags & O_CREAT) && (oflags & O_DIRECTORY))
+		return EINVAL;
+	/* O_CREAT|O_EXCL does not follow a link at the end: it is EEXIST. */
+	nd->ni_flags &= ~(unsigned)(NI_FOLLOW | NI_WANTPARENT);
+	if ((oflags & O_NOFOLLOW) == 0 &&
+	    (oflags & (O_CREAT | O_EXCL)) != (O_CREAT | O_EXCL))
+		nd->ni_flags |= NI_FOLLOW;
+	if (oflags & O_CREAT)
+		nd->ni_flags |= NI_WANTPARENT;
+again:
+	if ((error = namei(nd)) != 0)
+		return error;
+	if (oflags & O_CREAT) {
+		if (nd->ni_vp == NULL) {
+			error = vn_create(nd, cmode, &vp);
+			/* Created meanwhile by another: open that one. */
+			if (error == EEXIST && !(oflags & O_EXCL) &&
+			    ++tries < 8) {
+				namei_done(nd);
+				goto again;
+			}
+			if (error)
+				goto out;
+			created = true;
+		} else if (oflags & O_EXCL) {
+			error = EEXIST;
+			goto out;
+		} else {
+			vp = nd->ni_vp;
+			nd->ni_vp = NULL;
+		}
+	} else {
+		vp = nd->ni_vp;
+		nd->ni_vp = NULL;
+	}
+	namei_done(nd);
+
+	if (vp->v_type == VLNK) {
+		error = ELOOP;
+		goto bad;
+	}
+	if ((oflags & O_DIRECTORY) && vp->v_type != VDIR) {
+		error = ENOTDIR;
+		goto bad;
+	}
+	if (vp->v_type == VDIR && (acc != O_RDONLY || (oflags & O_CREAT) ||
+	    (oflags & O_TRUNC))) {
+		error = EISDIR;
+		goto bad;
+	}
+	if (vp->v_type == VSOCK) {
+		error = ENXIO;
+		goto bad;
+	}
+	if (acc != O_WRONLY)
+		mode |= VREAD;
+	if (acc != O_RDONLY || (oflags & O_TRUNC))
+		mode |= VWRITE;
+	if (!created) {
+		if ((mode & VWRITE) && vfs_isrdonly(vp->v_mount) &&
+		    (vp->v_type == VREG || vp->v_type == VDIR ||
+		    vp->v_type == VLNK)) {
+			error = EROFS;
+			goto bad;
+		}
+		if ((error = VOP_ACCESS(vp, mode, cred)) != 0)
+			goto bad;
+	}
+	fflag = acc == O_RDONLY ? FREAD : acc == O_WRONLY ? FWRITE :
+	    FREAD | FWRITE;
+	if ((error = vp->v_op->vop_open(vp, fflag, cred)) != 0)
+		goto bad;
+	if ((oflags & O_TRUNC) && !created && vp->v_type == VREG) {
+		struct vattr va = { .va_mask = VA_SIZE, .va_size = 0 };
+
+		if ((error = VOP_SETATTR(vp, &va, cred)) != 0) {
+			vp->v_op->vop_close(vp, fflag, cred);
+			goto bad;
+		}
+	}
+	*vpp = vp;
+	return 0;
+out:
+	namei_done(nd);
+	return error;
+bad:
+	vrele(vp);
+	return error;
+}
+
+static int
+vn_read(struct file *fp, off_t *offp, struct uio *uio, int flags)
+{
+	struct vnode *vp = fp->f_data;
+	int error;
+
+	(void)flags;
+	if (vp->v_type == VDIR)
+		return EISDIR;
+	uio->uio_offset = *offp;
+	error = VOP_READ(vp, uio, 0, fp->f_cred);
+	*offp = uio->uio_offset;
+	return error;
+}
+
+static int
+vn_write(struct file *fp, off_t *offp, struct uio *uio, int flags)
+{
+	struct vnode *vp = fp->f_data;
+	unsigned fflag = __atomic_load_n(&fp->f_flag, __ATOMIC_RELAXED);
+	int ioflag = 0, error;
+
+	(void)flags;
+	if (fflag & O_APPEND)
+		ioflag |= IO_APPEND;
+	if (fflag & (O_SYNC | O_DSYNC))
+		ioflag |= IO_SYNC;
+	uio->uio_offset = *offp;
+	error = VOP_WRITE(vp, uio, ioflag, fp->f_cred);
+	*offp = uio->uio_offset;
+	return error;
+}
+
+/*
+ * fcntl commands the descriptor layer passes on: the advisory record
+ * locks.  data is the client's struct flock.
+ */
+static int
+vn_fcntl(struct file *fp, unsigned cmd, void *data)
+{
+	switch (cmd) {
+	case F_GETLK:
+	case F_SETLK:
+	case F_SETLKW:
+		return vn_advlock(fp->f_data, fp, cmd, data);
+	default:
+		return EINVAL;
+	}
+}
+
+/* Files on a file system are always ready, as poll(2) says. */
+static int
+vn_poll(struct file *fp, int events, struct pollwait *pw)
+{
+	(void)fp;
+	(void)pw;
+	return events & (POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM);
+}
+
+int
+vn_stat(struct vnode *vp, struct stat *sb)
+{
+	struct vattr va;
+	int error;
+
+	if ((error = VOP_GETATTR(vp, &va)) != 0)
+		return error;
+	memset(sb, 0, sizeof(*sb));
+	sb->st_dev = vp->v_mount->mnt_fsid;
+	sb->st_ino = va.va_fileid;
+	sb->st_mode = vttoif(va.va_type) | (va.va_mode & ALLPERMS);
+	sb->st_nlink = va.va_nlink;
+	sb->st_uid = va.va_uid;
+	sb->st_gid = va.va_gid;
+	sb->st_rdev = va.va_rdev;
+	sb->st_size = va.va_size;
+	sb->st_blksize = va.va_blocksize;
+	sb->st_blocks = (blkcnt_t)((va.va_bytes + 511) / 512);
+	sb->st_atim = va.va_atime;
+	sb->st_mtim = va.va_mtime;
+	sb->st_ctim = va.va_ctime;
+	return 0;
+}
+
+static int
+vn_statfile(struct file *fp, struct stat *sb)
+{
+	return vn_stat(fp->f_data, sb);
+}
+
+static int
+vn_closefile(struct file *fp)
+{
+	struct vnode *vp = fp->f_data;
+	int error;
+
+	vn_advlock_release(vp, fp);
+	error = vp->v_op->vop_close(vp, fp->f_flag & (FREAD | FWRITE),
+	    fp->f_cred);
+	vrele(vp);
+	return error;
+}
+
+static int
+vn_seek(struct file *fp, off_t delta, int whence, off_t *newoffp)
+{
+	struct vnode *vp = fp->f_data;
+	struct vattr va;
+	off_t base, off;
+	int error;
+
+	switch (whence) {
+	case SEEK_SET:
+		base = 0;
+		break;
+	case SEEK_CUR:
+		mutex_enter(&fp->f_lock);
+		base = fp->f_offset;
+		mutex_exit(&fp->f_lock);
+		break;
+	case SEEK_END:
+		if ((error = VOP_GETATTR(vp, &va)) != 0)
+			return error;
+		base = va.va_size;
+		break;
+	case SEEK_DATA:
+	case SEEK_HOLE:
+		if (vp->v_type != VREG)
+			return EINVAL;
+		if (delta < 0)
+			return ENXIO;
+		off = delta;
+		if ((error = vp->v_op->vop_seekdata(vp, whence, &off)) != 0)
+			return error;
+		goto set;
+	default:
+		return EINVAL;
+	}
+	if ((delta > 0 && base > INT64_MAX - delta) ||
+	    (off = base + delta) < 0)
+		return EINVAL;
+set:
+	mutex_enter(&fp->f_lock);
+	fp->f_offset = off;
+	mutex_exit(&fp->f_lock);
+	*newoffp = off;
+	return 0;
+}

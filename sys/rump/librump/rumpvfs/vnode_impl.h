@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The rump on Linux developers. */
+
+/*
+ * The vnode cache's private view of a vnode (vfs_vnode.c only).
+ *
+ * A cached vnode goes:
+ *   VS_LOADING    -> VS_ACTIVE      loadvnode succeeded
+ *   VS_LOADING    -> (freed)        loadvnode failed
+ *   VS_ACTIVE     -> VS_RECLAIMING  unreferenced, and recycled, flushed by
+ *                                   unmount or taken by the memory reclaimer
+ *   VS_RECLAIMING -> (freed)        after VOP_RECLAIM
+ * A vnode stays in the hash until freed, so that vcache_get() of its key
+ * waits (vcache_cv) instead of loading a second vnode for one file.
+ * An ACTIVE vnode with v_usecount 0 is on the LRU list.
+ *
+ * Locking: (v) vcache_lock, lockf_lock (vfs_lockf.c).
+ */
+#ifndef _RUMPVFS_VNODE_IMPL_H_
+#define _RUMPVFS_VNODE_IMPL_H_
+
+#include <sys/queue.h>
+#include <sys/vnode.h>
+
+struct lockf;
+
+enum vnode_state { VS_LOADING, VS_ACTIVE, VS_RECLAIMING };
+
+struct vnode_impl {
+	struct vnode vi_vnode;                  /* first: casts both ways */
+	enum vnode_state vi_state;              /* v */
+	bool vi_onlru;                          /* v */
+	LIST_ENTRY(vnode_impl) vi_hash;         /* v */
+	TAILQ_ENTRY(vnode_impl) vi_lru;         /* v */
+	struct lockf *vi_lockf;                 /* lockf_lock: record locks */
+};
+
+#define VIMPL(vp) ((struct vnode_impl *)(vp))
+
+#endif /* _RUMPVFS_VNODE_IMPL_H_ */

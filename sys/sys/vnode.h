@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The rump on Linux developers. */
+
+/*
+ * Vnodes: the VFS's handle on a file of some mounted file system, and the
+ * operations every file system provides (struct vnodeops).  The vnode
+ * cache, its states and its LRU are private to vfs_vnode.c
+ * (rumpvfs/vnode_impl.h); this header is what file systems and the rest
+ * of the VFS see.
+ *
+ * The calling convention differs from NetBSD's on purpose: operations are
+ * called with referenced but unlocked vnodes, and name operations take the
+ * directory and the name.  A file system looks the name up, checks and
+ * changes its directory as one atomic step under its own locks, so the
+ * VFS never holds a lock across a file system call.
+ *
+ * Locking: (c) stable while a reference is held, (v) vcache_lock,
+ * (a) atomic.
+ */
+#ifndef _SYS_VNODE_H_
+#define _SYS_VNODE_H_
+
+#include <sys/types.h>
+#include <sys/time.h>
+#include <sys/kauth.h>
+
+struct mount;
+struct uio;
+struct vnode;
+
+enum vtype { VNON, VREG, VDIR, VBLK, VCHR, VLNK, VSOCK, VFIFO, VBAD };
+
+/*
+ * File attributes.  getattr fills every field; setattr changes those
+ * named in va_mask.
+ */
+struct vattr {
+	unsigned va_mask;               /* setattr: VA_* to change */
+	enum vtype va_type;
+	mode_t va_mode;                 /* permission bits and S_ISUID... */
+	nlink_t va_nlink;
+	uid_t va_uid;
+	gid_t va_gid;
+	ino_t va_fileid;
+	off_t va_size;
+	dev_t va_rdev;
+	long va_blocksize;
+	uint64_t va_bytes;              /* storage used */
+	struct timespec va_atime, va_mtime, va_ctime;
+};
+#define VA_MODE  0x01
+#define VA_UID   0x02
+#define VA_GID   0x04
+#define VA_SIZE  0x08
+#define VA_ATIME 0x10
+#define VA_MTIME 0x20
+#define VA_CTIME 0x40
+#define VA_TIMES_NOW 0x80                /* with VA_ATIME/MTIME: all are now */
+
+/* ioflag of read and write */
+#define IO_APPEND 0x01                  /* write at the end, atomically */
+#define IO_SYNC   0x02
+
+/* Access modes for VOP_ACCESS and vaccess() */
+#define VREAD  04
+#define VWRITE 02
+#define VEXEC  01
+
+/*
+ * The operations of a file system's vnodes.  Every name operation gets
+ * the directory, the name (not NUL terminated, 1..NAME_MAX bytes, never
+ * "." or "..", except lookup's "..") and the caller's credential; the
+ * file system checks write and search permission on the directory, the
+ * sticky bit and the types, all under its own locks.  Returned vnodes
+ * carry a reference for the caller.
+ */
+struct vnodeops {
+	int (*vop_lookup)(struct vnode *dvp, const char *nm, size_t len,
+	    struct vnode **vpp);
+	/* Make a node of va_type VREG, VDIR, VCHR, VBLK, VFIFO or VSOCK. */
+	int (*vop_create)(struct vnode *dvp, const char *nm, size_t len,
+	    const struct vattr *, kauth_cred_t, struct vnode **vpp);
+	int (*vop_symlink)(struct vnode *dvp, const char *nm, size_t len,
+	    const struct vattr *, const char *target, kauth_cred_t,
+	    struct vnode **vpp);
+	int (*vop_open)(struct vnode *, int fflag, kauth_cred_t);
+	int (*vop_close)(struct vnode *, int fflag, kauth_cred_t);
+	int (*vop_access)(struct vnode *, int mode, kauth_cred_t);
+	int (*vop_getattr)(struct vnode *, struct vattr *);
+	int (*vop_setattr)(struct vnode *, const struct vattr *, kauth_cred_t);
+	int (*vop_read)(struct vnode *, struct uio *, int ioflag, kauth_cred_t);
+	int (*vop_write)(struct vnode *, struct uio *, int ioflag,
+	    kauth_cred_t);
+	int (*vop_fsync)(struct vnode *, bool dataonly);
+	/* Remove a non-directory (unlink) or an empty directory (rmdir). */
+	int (*vop_remove)(struct vnode *dvp, const char *nm, size_t len,
+	    bool isdir, kauth_cred_t);
+	int (*vop_link)(struct vnode *dvp, const char *nm, size_t len,
+	    struct vnode *vp, kauth_cred_t);
+	/* Both directories are on the vnode's own mount. */
+	int (*vop_rename)(struct vnode *fdvp, const char *fnm, size_t flen,
+	    struct vnode *tdvp, const char *tnm, size_t tlen, kauth_cred_t);
+	/*
+	 * Directory entries as Linux dirent64 records from the cookie in
+	 * uio_offset; uio_offset is left at the cookie of the next entry.
+	 * A record that does not fit is not started: if none fit, EINVAL.
+	 */
+	int (*vop_readdir)(struct vnode *, struct uio *);
+	int (*vop_readlink)(struct vnode *, struct uio *);
+	/* SEEK_DATA or SEEK_HOLE from *offp; ENXIO past the end. */
+	int (*vop_seekdata)(struct vnode *, int whence, off_t *offp);
+	/* The last reference is gone; set *recycle to free it at once. */
+	int (*vop_inactive)(struct vnode *, bool *recycle);
+	/* Detach the file system's state from the vnode. */
+	int (*vop_reclaim)(struct vnode *);
+};
+
+/*
+ * A vnode.  v_data and v_type are set by the file system's loadvnode
+ * and stay while the vnode lives.
+ */
+typedef struct vnode {
+	struct mount *v_mount;          /* c */
+	const struct vnodeops *v_op;    /* c */
+	void *v_data;                   /* c: the file system's node */
+	enum vtype v_type;              /* c */
+	ino_t v_ino;                    /* c: cache key with v_mount */
+	unsigned v_vflag;               /* c: VV_* */
+	unsigned v_usecount;            /* v */
+	struct mount *v_mountedhere;    /* mountlist_lock: covering mount */
+} vnode_t;
+
+#define VV_ROOT 0x01                    /* root of its file system */
+
+/* vfs_vnode.c */
+void vref(struct vnode *);
+void vrele(struct vnode *);
+/*
+ * The vnode of (mp, ino), loading it through VFS_LOADVNODE with the file
+ * system's cookie (an in-memory file system's node) when not cached.
+ */
+int vcache_get(struct mount *, ino_t, void *cookie, struct vnode **);
+
+/* vfs_subr.c: checks every file system shares. */
+int vaccess(enum vtype, mode_t, uid_t, gid_t, int mode, kauth_cred_t);
+/* May cred remove or rename an entry for (uid) in a sticky directory? */
+bool vsticky_ok(mode_t dirmode, uid_t diruid, uid_t uid, kauth_cred_t);
+/* Check a setattr request against the file's current attributes. */
+int vsetattr_check(const struct vattr *cur, struct vattr *req,
+    kauth_cred_t, bool rdonly);
+enum vtype iftovt(mode_t);
+mode_t vttoif(enum vtype);
+
+/* Wrappers the VFS calls through. */
+#define VOP_LOOKUP(d, n, l, v)  ((d)->v_op->vop_lookup((d), (n), (l), (v)))
+#define VOP_GETATTR(v, a)       ((v)->v_op->vop_getattr((v), (a)))
+#define VOP_ACCESS(v, m, c)     ((v)->v_op->vop_access((v), (m), (c)))
+#define VOP_READ(v, u, f, c)    ((v)->v_op->vop_read((v), (u), (f), (c)))
+#define VOP_WRITE(v, u, f, c)   ((v)->v_op->vop_write((v), (u), (f), (c)))
+#define VOP_READDIR(v, u)       ((v)->v_op->vop_readdir((v), (u)))
+#define VOP_READLINK(v, u)      ((v)->v_op->vop_readlink((v), (u)))
+#define VOP_SETATTR(v, a, c)    ((v)->v_op->vop_setattr((v), (a), (c)))
+#define VOP_FSYNC(v, d)         ((v)->v_op->vop_fsync((v), (d)))
+
+#endif /* _SYS_VNODE_H_ */

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The rump on Linux developers. */
+
+/*
+ * Mounts on every file system: a mount on a directory of it, crossing
+ * with "..", read-only mounts and remounts, EBUSY, unknown types,
+ * listing the mounts.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+
+#include <rump/rumpvfs.h>
+#include <rump/tmpfs_args.h>
+
+#include "h_fsmacros.h"
+
+FSTEST(mount_cross, FS_WRITABLE)
+{
+	struct stat top, sb;
+	char buf[256];
+
+	(void)fs;
+	REQUIRE_OK(rump_sys_mkdir("m", 0755));
+	REQUIRE_OK(rump_sys_stat(".", &top));
+	REQUIRE_OK(rump_sys_mount("tmpfs", "m", 0, NULL, 0));
+	REQUIRE_OK(rump_sys_stat("m", &sb));
+	REQUIRE(sb.st_dev != top.st_dev);
+	REQUIRE_EQ(sb.st_mode, S_IFDIR | 01777);
+	REQUIRE_OK(rump_sys_stat("m/..", &sb));
+	REQUIRE_EQ(sb.st_ino, top.st_ino);
+	REQUIRE_EQ(sb.st_dev, top.st_dev);
+	/* A mount on the mount. */
+	REQUIRE_OK(rump_sys_mkdir("m/n", 0755));
+	REQUIRE_OK(rump_sys_mount("rumpfs", "m/n", 0, NULL, 0));
+	REQUIRE_OK(rump_sys_chdir("m/n"));
+	REQUIRE_OK(rump_sys_getcwd(buf, sizeof(buf)));
+	REQUIRE(strcmp(buf, FS_MNT "/m/n") == 0);
+	REQUIRE_ERRNO(rump_sys_unmount(FS_MNT "/m/n", 0), EBUSY);
+	REQUIRE_OK(rump_sys_chdir("../.."));
+	REQUIRE_ERRNO(rump_sys_unmount("m", 0), EBUSY);  /* m/n is on it */
+	REQUIRE_OK(rump_sys_unmount("m/n", 0));
+	REQUIRE_OK(rump_sys_unmount("m", 0));
+	REQUIRE_ERRNO(rump_sys_stat("m/n", &sb), ENOENT);
+	REQUIRE_ERRNO(rump_sys_unmount("m", 0), EINVAL);
+	REQUIRE_ERRNO(rump_sys_unmount("/", 0), EBUSY);
+}
+
+FSTEST(mount_busy_file, FS_WRITABLE)
+{
+	int fd;
+
+	(void)fs;
+	REQUIRE_OK(rump_sys_mkdir("m", 0755));
+	REQUIRE_OK(rump_sys_mount("tmpfs", "m", 0, NULL, 0));
+	REQUIRE_OK(fd = rump_sys_open("m/f", O_CREAT | O_RDWR, 0644));
+	REQUIRE_ERRNO(rump_sys_unmount("m", 0), EBUSY);
+	REQUIRE_OK(rump_sys_close(fd));
+	REQUIRE_OK(rump_sys_unmount("m", 0));
+}
+
+FSTEST(mount_rdonly, FS_WRITABLE)
+{
+	struct statvfs sv;
+	int fd;
+
+	(void)fs;
+	REQUIRE_OK(rump_sys_mkdir("m", 0755));
+	REQUIRE_OK(rump_sys_mount("tmpfs", "m", 0, NULL, 0));
+	fs_mkfile("m/f", "data", 4);
+	REQUIRE_OK(rump_sys_mount("tmpfs", "m", MS_REMOUNT | MS_RDONLY,
+	    NULL, 0));
+	REQUIRE_OK(rump_sys_statvfs("m", &sv));
+	REQUIRE(sv.f_flag & ST_RDONLY);
+	REQUIRE_ERRNO(rump_sys_open("m/f", O_WRONLY, 0), EROFS);
+	REQUIRE_ERRNO(rump_sys_open("m/g", O_WRONLY | O_CREAT, 0644), EROFS);
+	REQUIRE_ERRNO(rump_sys_mkdir("m/d", 0755), EROFS);
+	REQUIRE_ERRNO(rump_sys_unlink("m/f"), EROFS);
+	REQUIRE_ERRNO(rump_sys_chmod("m/f", 0), EROFS);
+	REQUIRE_ERRNO(rump_sys_access("m/f", W_OK), EROFS);
+	REQUIRE(strcmp(fs_readfile("m/f", NULL), "data") == 0);
+	REQUIRE_OK(rump_sys_mount("tmpfs", "m", MS_REMOUNT, NULL, 0));
+	REQUIRE_OK(fd = rump_sys_open("m/f", O_WRONLY, 0));
+	REQUIRE_OK(rump_sys_close(fd));
+	/* Remounting takes a mount's root; "." is one only on tmpfs here. */
+	if (strcmp(fs->fs_name, "rumpfs") == 0)
+		REQUIRE_ERRNO(rump_sys_mount("tmpfs", ".", MS_REMOUNT, NULL, 0),
+		    EINVAL);
+	REQUIRE_OK(rump_sys_unmount("m", 0));
+}
+
+FSTEST(mount_errors, 0)
+{
+	struct tmpfs_args ta = { .ta_version = 99 };
+
+	(void)fs;
+	REQUIRE_OK(rump_sys_mkdir("m", 0755));
+	REQUIRE_ERRNO(rump_sys_mount("ffs", "m", 0, NULL, 0), ENODEV);
+	REQUIRE_ERRNO(rump_sys_mount("tmpfs", "nope", 0, NULL, 0), ENOENT);
+	REQUIRE_ERRNO(rump_sys_mount("tmpfs", "m", 0, &ta, sizeof(ta)),
+	    EINVAL);
+	REQUIRE_ERRNO(rump_sys_mount("tmpfs", "m", 0, &ta, 3), EINVAL);
+	REQUIRE_ERRNO(rump_sys_mount(NULL, "m", 0, NULL, 0), EFAULT);
+	fs_mkfile("f", "", 0);
+	REQUIRE_ERRNO(rump_sys_mount("tmpfs", "f", 0, NULL, 0), ENOTDIR);
+	REQUIRE_ERRNO(rump_sys_unmount("nope", 0), ENOENT);
+	REQUIRE_ERRNO(rump_sys_unmount("m", 0), EINVAL);
+	fs_become(1000, 100);
+	REQUIRE_ERRNO(rump_sys_mount("tmpfs", FS_MNT "/m", 0, NULL, 0), EPERM);
+	REQUIRE_ERRNO(rump_sys_unmount(FS_MNT, 0), EPERM);
+	rump_pub_lwproc_releaselwp();
+}
+
+FSTEST(mount_list, 0)
+{
+	struct rump_mntinfo mi[8];
+	int n, found = 0;
+
+	(void)fs;
+	REQUIRE_OK(rump_sys_mkdir("m", 0755));
+	REQUIRE_OK(rump_sys_mount("tmpfs", "m", 0, NULL, 0));
+	REQUIRE_OK(n = rump_sys_getvfsstat(NULL, 0));
+	REQUIRE(n >= 2 && n <= 8);
+	REQUIRE_EQ(rump_sys_getvfsstat(mi, sizeof(mi)), n);
+	REQUIRE(strcmp(mi[0].mi_fstype, "rumpfs") == 0);
+	REQUIRE(strcmp(mi[0].mi_onname, "/") == 0);
+	for (int i = 0; i < n; i++)
+		if (strcmp(mi[i].mi_fstype, "tmpfs") == 0 &&
+		    strcmp(mi[i].mi_onname, "m") == 0)
+			found++;
+	REQUIRE_EQ(found, 1);
+	REQUIRE_EQ(rump_sys_getvfsstat(mi, sizeof(mi[0])), 1);
+	REQUIRE_OK(rump_sys_unmount("m", 0));
+}
+
+FSTESTS(FSCASE(mount_cross), FSCASE(mount_busy_file), FSCASE(mount_rdonly),
+    FSCASE(mount_errors), FSCASE(mount_list))

@@ -1,0 +1,565 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The rump on Linux developers. */
+
+/*
+ * Name space operations on every file system: create, open flags,
+ * mkdir/rmdir, unlink, rename with its edge cases, links, symbolic
+ * links, name limits, readdir, times, truncate, directories and bad
+ * arguments.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+
+#include "h_fsmacros.h"
+
+FSTEST(create_rw, FS_WRITABLE)
+{
+	struct stat sb;
+	char buf[16];
+	int fd;
+
+	(void)fs;
+	REQUIRE_OK(fd = rump_sys_open("f", O_RDWR | O_CREAT | O_EXCL, 0666));
+	REQUIRE_EQ(rump_sys_write(fd, "hello", 5), 5);
+	REQUIRE_OK(rump_sys_fstat(fd, &sb));
+	REQUIRE_EQ(sb.st_size, 5);
+	REQUIRE_EQ(sb.st_nlink, 1);
+	REQUIRE_EQ(sb.st_mode, S_IFREG | 0644);     /* umask 022 */
+	REQUIRE_EQ(rump_sys_lseek(fd, 1, SEEK_SET), 1);
+	REQUIRE_EQ(rump_sys_read(fd, buf, sizeof(buf)), 4);
+	REQUIRE(memcmp(buf, "ello", 4) == 0);
+	REQUIRE_EQ(rump_sys_read(fd, buf, sizeof(buf)), 0);
+	REQUIRE_OK(rump_sys_close(fd));
+	REQUIRE_ERRNO(rump_sys_open("f", O_RDWR | O_CREAT | O_EXCL, 0666),
+	    EEXIST);
+	REQUIRE_ERRNO(rump_sys_open("nope", O_RDONLY, 0), ENOENT);
+	REQUIRE_ERRNO(rump_sys_open("f", O_RDONLY | O_DIRECTORY, 0), ENOTDIR);
+	REQUIRE_ERRNO(rump_sys_open(".", O_WRONLY, 0), EISDIR);
+	REQUIRE_ERRNO(rump_sys_open("f/", O_RDONLY, 0), ENOTDIR);
+	REQUIRE_ERRNO(rump_sys_open("new/", O_RDWR | O_CREAT, 0644), EISDIR);
+	/* O_APPEND writes at the end whatever the offset. */
+	REQUIRE_OK(fd = rump_sys_open("f", O_WRONLY | O_APPEND, 0));
+	REQUIRE_EQ(rump_sys_lseek(fd, 0, SEEK_SET), 0);
+	REQUIRE_EQ(rump_sys_write(fd, "!", 1), 1);
+	REQUIRE_OK(rump_sys_close(fd));
+	REQUIRE(strcmp(fs_readfile("f", NULL), "hello!") == 0);
+	/* O_TRUNC empties it. */
+	REQUIRE_OK(fd = rump_sys_open("f", O_WRONLY | O_TRUNC, 0));
+	REQUIRE_OK(rump_sys_fstat(fd, &sb));
+	REQUIRE_EQ(sb.st_size, 0);
+	REQUIRE_OK(rump_sys_close(fd));
+	/* O_CLOEXEC shows in F_GETFD. */
+	REQUIRE_OK(fd = rump_sys_open("f", O_RDONLY | O_CLOEXEC, 0));
+	REQUIRE_EQ(rump_sys_fcntl(fd, F_GETFD, 0), FD_CLOEXEC);
+	REQUIRE_EQ(rump_sys_fcntl(fd, F_GETFL, 0) & O_ACCMODE, O_RDONLY);
+	REQUIRE_ERRNO(rump_sys_write(fd, "x", 1), EBADF);
+	REQUIRE_OK(rump_sys_close(fd));
+	REQUIRE_ERRNO(rump_sys_open("f", O_RDWR | O_WRONLY, 0), EINVAL);
+}
+
+FSTEST(mkdir_rmdir, FS_WRITABLE)
+{
+	struct stat sb;
+	nlink_t n;
+
+	(void)fs;
+	n = fs_nlink(".");
+	REQUIRE_OK(rump_sys_mkdir("d", 0777));
+	REQUIRE_EQ(fs_nlink("."), n + 1);
+	REQUIRE_OK(rump_sys_stat("d", &sb));
+	REQUIRE_EQ(sb.st_mode, S_IFDIR | 0755);
+	REQUIRE_EQ(sb.st_nlink, 2);
+	REQUIRE_ERRNO(rump_sys_mkdir("d", 0777), EEXIST);
+	REQUIRE_ERRNO(rump_sys_mkdir(".", 0777), EEXIST);
+	REQUIRE_ERRNO(rump_sys_mkdir("x/y", 0777), ENOENT);
+	REQUIRE_OK(rump_sys_mkdir("d/e/", 0777));
+	REQUIRE_EQ(fs_nlink("d"), 3);
+	REQUIRE_ERRNO(rump_sys_rmdir("d"), ENOTEMPTY);
+	fs_mkfile("file", "", 0);
+	REQUIRE_ERRNO(rump_sys_mkdir("file/x", 0777), ENOTDIR);
+	REQUIRE_ERRNO(rump_sys_rmdir("file"), ENOTDIR);
+	REQUIRE_ERRNO(rump_sys_unlink("d"), EISDIR);
+	REQUIRE_ERRNO(rump_sys_rmdir("d/e/."), EINVAL);
+	REQUIRE_ERRNO(rump_sys_rmdir("d/e/.."), ENOTEMPTY);
+	REQUIRE_ERRNO(rump_sys_rmdir("nope"), ENOENT);
+	REQUIRE_OK(rump_sys_rmdir("d/e/"));
+	REQUIRE_EQ(fs_nlink("d"), 2);
+	REQUIRE_OK(rump_sys_rmdir("d"));
+	REQUIRE_EQ(fs_nlink("."), n);
+	REQUIRE_ERRNO(rump_sys_stat("d", &sb), ENOENT);
+	REQUIRE_OK(rump_sys_unlink("file"));
+	REQUIRE_ERRNO(rump_sys_unlink("file"), ENOENT);
+}
+
+FSTEST(unlink_open, FS_WRITABLE)
+{
+	struct stat sb;
+	char buf[8];
+	int fd;
+
+	(void)fs;
+	fs_mkfile("f", "data", 4);
+	REQUIRE_OK(fd = rump_sys_open("f", O_RDWR | O_APPEND, 0));
+	REQUIRE_OK(rump_sys_unlink("f"));
+	REQUIRE_ERRNO(rump_sys_stat("f", &sb), ENOENT);
+	REQUIRE_OK(rump_sys_fstat(fd, &sb));
+	REQUIRE_EQ(sb.st_nlink, 0);
+	REQUIRE_EQ(rump_sys_write(fd, "!", 1), 1);
+	REQUIRE_EQ(rump_sys_pread(fd, buf, sizeof(buf), 0), 5);
+	REQUIRE(memcmp(buf, "data!", 5) == 0);
+	REQUIRE_EQ(fs_direntcount(".", "f"), 0);
+	REQUIRE_OK(rump_sys_close(fd));
+}
+
+FSTEST(rename_edges, FS_WRITABLE)
+{
+	struct stat sb, sb2;
+
+	(void)fs;
+	REQUIRE_OK(rump_sys_mkdir("a", 0755));
+	REQUIRE_OK(rump_sys_mkdir("a/b", 0755));
+	REQUIRE_OK(rump_sys_mkdir("full", 0755));
+	REQUIRE_OK(rump_sys_mkdir("empty", 0755));
+	fs_mkfile("full/x", "", 0);
+	fs_mkfile("f", "F", 1);
+	fs_mkfile("g", "G", 1);
+	REQUIRE_ERRNO(rump_sys_rename("a", "a/b/c"), EINVAL);
+	REQUIRE_ERRNO(rump_sys_rename("a", "a/c"), EINVAL);
+	REQUIRE_ERRNO(rump_sys_rename("a", "full"), ENOTEMPTY);
+	REQUIRE_ERRNO(rump_sys_rename("a", "f"), ENOTDIR);
+	REQUIRE_ERRNO(rump_sys_rename("f", "a"), EISDIR);
+	REQUIRE_ERRNO(rump_sys_rename("nope", "x"), ENOENT);
+	REQUIRE_ERRNO(rump_sys_rename("f", "nodir/x"), ENOENT);
+	REQUIRE_ERRNO(rump_sys_rename("f", "g/"), ENOTDIR);
+	REQUIRE_ERRNO(rump_sys_rename("a/.", "z"), EBUSY);
+	REQUIRE_ERRNO(rump_sys_rename("a/b/..", "z"), EBUSY);
+	/* A file replaces a file; the old one's link is gone. */
+	REQUIRE_OK(rump_sys_stat("f", &sb));
+	REQUIRE_OK(rump_sys_rename("f", "g"));
+	REQUIRE_ERRNO(rump_sys_stat("f", &sb2), ENOENT);
+	REQUIRE_OK(rump_sys_stat("g", &sb2));
+	REQUIRE_EQ(sb.st_ino, sb2.st_ino);
+	REQUIRE(strcmp(fs_readfile("g", NULL), "F") == 0);
+	/* A directory replaces an empty one and moves its "..". */
+	REQUIRE_EQ(fs_nlink("a"), 3);
+	REQUIRE_OK(rump_sys_rename("a/b", "empty"));
+	REQUIRE_EQ(fs_nlink("a"), 2);
+	REQUIRE_OK(rump_sys_stat("empty/..", &sb));
+	REQUIRE_OK(rump_sys_stat(".", &sb2));
+	REQUIRE_EQ(sb.st_ino, sb2.st_ino);
+	REQUIRE_OK(rump_sys_rename("empty", "a/b2"));
+	REQUIRE_OK(rump_sys_stat("a/b2/..", &sb));
+	REQUIRE_OK(rump_sys_stat("a", &sb2));
+	REQUIRE_EQ(sb.st_ino, sb2.st_ino);
+	REQUIRE_EQ(fs_nlink("a"), 3);
+	/* Renaming onto itself changes nothing. */
+	REQUIRE_OK(rump_sys_rename("g", "g"));
+	REQUIRE(strcmp(fs_readfile("g", NULL), "F") == 0);
+	REQUIRE_EQ(fs_direntcount(".", "g"), 1);
+}
+
+FSTEST(rename_exdev, FS_WRITABLE)
+{
+	(void)fs;
+	fs_mkfile("f", "", 0);
+	REQUIRE_OK(rump_sys_mkdir("other", 0755));
+	REQUIRE_OK(rump_sys_mount("rumpfs", "other", 0, NULL, 0));
+	REQUIRE_ERRNO(rump_sys_rename("f", "other/f"), EXDEV);
+	REQUIRE_ERRNO(rump_sys_link("f", "other/f"), EXDEV);
+	REQUIRE_ERRNO(rump_sys_rename("other", "o2"), EBUSY);
+	REQUIRE_ERRNO(rump_sys_rmdir("other"), EBUSY);
+	REQUIRE_OK(rump_sys_unmount("other", 0));
+	REQUIRE_OK(rump_sys_rmdir("other"));
+}
+
+FSTEST(hardlinks, FS_WRITABLE | FS_HARDLINKS)
+{
+	struct stat sb, sb2;
+
+	(void)fs;
+	fs_mkfile("f", "abc", 3);
+	REQUIRE_OK(rump_sys_link("f", "g"));
+	REQUIRE_EQ(fs_nlink("f"), 2);
+	REQUIRE_OK(rump_sys_stat("f", &sb));
+	REQUIRE_OK(rump_sys_stat("g", &sb2));
+	REQUIRE_EQ(sb.st_ino, sb2.st_ino);
+	REQUIRE_ERRNO(rump_sys_link("f", "g"), EEXIST);
+	REQUIRE_ERRNO(rump_sys_link("nope", "h"), ENOENT);
+	REQUIRE_OK(rump_sys_mkdir("d", 0755));
+	REQUIRE_ERRNO(rump_sys_link("d", "d2"), EPERM);
+	REQUIRE_OK(rump_sys_unlink("f"));
+	REQUIRE_EQ(fs_nlink("g"), 1);
+	REQUIRE(strcmp(fs_readfile("g", NULL), "abc") == 0);
+	/* Renaming one link over another of the same file: both stay. */
+	REQUIRE_OK(rump_sys_link("g", "h"));
+	REQUIRE_OK(rump_sys_rename("g", "h"));
+	REQUIRE_EQ(fs_nlink("h"), 2);
+	REQUIRE_OK(rump_sys_stat("g", &sb));
+}
+
+FSTEST(symlinks, FS_WRITABLE | FS_SYMLINKS)
+{
+	struct stat sb;
+	char buf[64], name[16], target[16];
+	int fd;
+
+	(void)fs;
+	fs_mkfile("f", "x", 1);
+	REQUIRE_OK(rump_sys_mkdir("d", 0755));
+	REQUIRE_OK(rump_sys_symlink("f", "l"));
+	REQUIRE_EQ(rump_sys_readlink("l", buf, sizeof(buf)), 1);
+	REQUIRE_EQ(buf[0], 'f');
+	REQUIRE_EQ(rump_sys_readlink("l", buf, 0), -1);
+	REQUIRE_ERRNO(rump_sys_readlink("f", buf, sizeof(buf)), EINVAL);
+	REQUIRE_OK(rump_sys_lstat("l", &sb));
+	REQUIRE(S_ISLNK(sb.st_mode));
+	REQUIRE_EQ(sb.st_size, 1);
+	REQUIRE_OK(rump_sys_stat("l", &sb));
+	REQUIRE(S_ISREG(sb.st_mode));
+	REQUIRE_ERRNO(rump_sys_open("l", O_RDONLY | O_NOFOLLOW, 0), ELOOP);
+	REQUIRE_ERRNO(rump_sys_symlink("f", "l"), EEXIST);
+	REQUIRE_ERRNO(rump_sys_symlink("", "e"), ENOENT);
+	/* Absolute, through a directory link, with a trailing slash. */
+	REQUIRE_OK(rump_sys_symlink(FS_MNT "/d", "dl"));
+	REQUIRE_OK(rump_sys_mkdir("dl/sub", 0755));
+	REQUIRE_OK(rump_sys_stat("d/sub", &sb));
+	REQUIRE_OK(rump_sys_stat("dl/", &sb));
+	REQUIRE(S_ISDIR(sb.st_mode));
+	REQUIRE_ERRNO(rump_sys_stat("l/", &sb), ENOTDIR);
+	/* Dangling: stat fails, lstat works, O_CREAT makes the target. */
+	REQUIRE_OK(rump_sys_symlink("t", "dang"));
+	REQUIRE_ERRNO(rump_sys_stat("dang", &sb), ENOENT);
+	REQUIRE_OK(rump_sys_lstat("dang", &sb));
+	REQUIRE_OK(fd = rump_sys_open("dang", O_WRONLY | O_CREAT, 0644));
+	REQUIRE_OK(rump_sys_close(fd));
+	REQUIRE_OK(rump_sys_stat("t", &sb));
+	REQUIRE_ERRNO(rump_sys_open("dang", O_WRONLY | O_CREAT | O_EXCL,
+	    0644), EEXIST);
+	/* Loops, and the limit of 40 links. */
+	REQUIRE_OK(rump_sys_symlink("loop2", "loop1"));
+	REQUIRE_OK(rump_sys_symlink("loop1", "loop2"));
+	REQUIRE_ERRNO(rump_sys_stat("loop1", &sb), ELOOP);
+	for (int i = 1; i <= 41; i++) {
+		snprintf(name, sizeof(name), "c%d", i);
+		snprintf(target, sizeof(target), i == 1 ? "f" : "c%d", i - 1);
+		REQUIRE_OK(rump_sys_symlink(target, name));
+	}
+	REQUIRE_OK(rump_sys_stat("c40", &sb));
+	REQUIRE_ERRNO(rump_sys_stat("c41", &sb), ELOOP);
+	/* unlink removes the link, not the target. */
+	REQUIRE_OK(rump_sys_unlink("l"));
+	REQUIRE_OK(rump_sys_stat("f", &sb));
+}
+
+FSTEST(names, 0)
+{
+	char name[300], *path;
+	struct stat sb;
+
+	(void)fs;
+	memset(name, 'n', sizeof(name));
+	name[256] = '\0';
+	REQUIRE_ERRNO(rump_sys_stat(name, &sb), ENAMETOOLONG);
+	REQUIRE_ERRNO(rump_sys_mkdir(name, 0755), ENAMETOOLONG);
+	name[255] = '\0';
+	REQUIRE_OK(rump_sys_mkdir(name, 0755));
+	REQUIRE_OK(rump_sys_stat(name, &sb));
+	REQUIRE_OK(rump_sys_rmdir(name));
+	REQUIRE((path = malloc(5000)) != NULL);
+	memset(path, '/', 4999);
+	path[4999] = '\0';
+	REQUIRE_ERRNO(rump_sys_stat(path, &sb), ENAMETOOLONG);
+	memset(path, 0, 5000);
+	for (int i = 0; i < 4094; i += 2)
+		memcpy(path + i, "./", 2);
+	REQUIRE_OK(rump_sys_stat(path, &sb));       /* 4094 bytes: fits */
+	strcat(path, "./");
+	REQUIRE_ERRNO(rump_sys_stat(path, &sb), ENAMETOOLONG);
+	free(path);
+	REQUIRE_ERRNO(rump_sys_stat("", &sb), ENOENT);
+	REQUIRE_ERRNO(rump_sys_stat(NULL, &sb), EFAULT);
+	REQUIRE_ERRNO(rump_sys_open(NULL, O_RDONLY, 0), EFAULT);
+	REQUIRE_ERRNO(rump_sys_mkdir(NULL, 0755), EFAULT);
+	REQUIRE_ERRNO(rump_sys_stat(".", NULL), EFAULT);
+	REQUIRE_OK(rump_sys_stat("///", &sb));
+	REQUIRE_OK(rump_sys_stat(".//./", &sb));
+}
+
+FSTEST(readdir, FS_WRITABLE)
+{
+	char buf[512], name[32];
+	int seen[300], fd, n, total = 0;
+	ssize_t got;
+
+	(void)fs;
+	REQUIRE_OK(rump_sys_mkdir("d", 0755));
+	for (int i = 0; i < 200; i++) {
+		snprintf(name, sizeof(name), "d/f%d", i);
+		fs_mkfile(name, "", 0);
+	}
+	memset(seen, 0, sizeof(seen));
+	REQUIRE_OK(fd = rump_sys_open("d", O_RDONLY | O_DIRECTORY, 0));
+	/* Read part, change the directory, read on. */
+	while ((got = rump_sys_getdents64(fd, buf, sizeof(buf))) > 0) {
+		for (ssize_t pos = 0; pos < got;) {
+			unsigned short reclen;
+			const char *nm = buf + pos + 19;
+
+			memcpy(&reclen, buf + pos + 16, sizeof(reclen));
+			REQUIRE(reclen % 8 == 0 && reclen >= 24);
+			if (sscanf(nm, "f%d", &n) == 1) {
+				REQUIRE(n >= 0 && n < 300);
+				seen[n]++;
+			} else
+				REQUIRE(strcmp(nm, ".") == 0 ||
+				    strcmp(nm, "..") == 0);
+			pos += reclen;
+			total++;
+		}
+		if (total > 20 && total < 40) {
+			for (int i = 200; i < 250; i++) {
+				snprintf(name, sizeof(name), "d/f%d", i);
+				fs_mkfile(name, "", 0);
+			}
+			for (int i = 150; i < 200; i++) {
+				snprintf(name, sizeof(name), "d/f%d", i);
+				REQUIRE_OK(rump_sys_unlink(name));
+			}
+		}
+	}
+	REQUIRE_EQ(got, 0);
+	/* Entries there throughout: exactly once; others at most once. */
+	for (int i = 0; i < 150; i++)
+		REQUIRE_EQ(seen[i], 1);
+	for (int i = 150; i < 300; i++)
+		REQUIRE(seen[i] <= 1);
+	/* Rewind and count again: 150 + 50 + "." + "..". */
+	REQUIRE_EQ(rump_sys_lseek(fd, 0, SEEK_SET), 0);
+	total = 0;
+	while ((got = rump_sys_getdents64(fd, buf, sizeof(buf))) > 0)
+		for (ssize_t pos = 0; pos < got; total++) {
+			unsigned short reclen;
+
+			memcpy(&reclen, buf + pos + 16, sizeof(reclen));
+			pos += reclen;
+		}
+	REQUIRE_EQ(total, 202);
+	REQUIRE_EQ(rump_sys_getdents64(fd, buf, 10), 0);      /* at the end */
+	REQUIRE_EQ(rump_sys_lseek(fd, 0, SEEK_SET), 0);
+	REQUIRE_ERRNO(rump_sys_getdents64(fd, buf, 10), EINVAL);
+	REQUIRE_OK(rump_sys_close(fd));
+	fs_mkfile("file", "", 0);
+	REQUIRE_OK(fd = rump_sys_open("file", O_RDONLY, 0));
+	REQUIRE_ERRNO(rump_sys_getdents64(fd, buf, sizeof(buf)), ENOTDIR);
+	REQUIRE_OK(rump_sys_close(fd));
+	REQUIRE_ERRNO(rump_sys_getdents64(-1, buf, sizeof(buf)), EBADF);
+}
+
+FSTEST(times, FS_WRITABLE | FS_NSTIMES)
+{
+	struct timespec ts[2] = { { 1000000000, 123456789 },
+		{ 1200000000, 987654321 } };
+	struct stat sb;
+	int fd;
+
+	(void)fs;
+	fs_mkfile("f", "", 0);
+	REQUIRE_OK(rump_sys_utimensat(AT_FDCWD, "f", ts, 0));
+	REQUIRE_OK(rump_sys_stat("f", &sb));
+	REQUIRE_EQ(sb.st_atim.tv_sec, 1000000000);
+	REQUIRE_EQ(sb.st_atim.tv_nsec, 123456789);
+	REQUIRE_EQ(sb.st_mtim.tv_sec, 1200000000);
+	REQUIRE_EQ(sb.st_mtim.tv_nsec, 987654321);
+	ts[0].tv_nsec = UTIME_OMIT;
+	ts[1].tv_nsec = UTIME_NOW;
+	REQUIRE_OK(rump_sys_utimensat(AT_FDCWD, "f", ts, 0));
+	REQUIRE_OK(rump_sys_stat("f", &sb));
+	REQUIRE_EQ(sb.st_atim.tv_nsec, 123456789);
+	REQUIRE(sb.st_mtim.tv_sec > 1600000000);
+	ts[0].tv_nsec = 1000000000;
+	REQUIRE_ERRNO(rump_sys_utimensat(AT_FDCWD, "f", ts, 0), EINVAL);
+	REQUIRE_OK(fd = rump_sys_open("f", O_RDONLY, 0));
+	ts[0].tv_sec = 5;
+	ts[0].tv_nsec = 6;
+	ts[1].tv_nsec = UTIME_OMIT;
+	REQUIRE_OK(rump_sys_futimens(fd, ts));
+	REQUIRE_OK(rump_sys_fstat(fd, &sb));
+	REQUIRE_EQ(sb.st_atim.tv_sec, 5);
+	REQUIRE_EQ(sb.st_atim.tv_nsec, 6);
+	REQUIRE_OK(rump_sys_close(fd));
+	REQUIRE_ERRNO(rump_sys_futimens(-1, NULL), EBADF);
+	/* A write moves mtime and ctime. */
+	REQUIRE_OK(rump_sys_stat("f", &sb));
+	fs_mkfile("f", "x", 1);
+	{
+		struct stat sb2;
+
+		REQUIRE_OK(rump_sys_stat("f", &sb2));
+		REQUIRE(sb2.st_ctim.tv_sec >= sb.st_ctim.tv_sec);
+	}
+}
+
+FSTEST(truncate, FS_WRITABLE)
+{
+	char buf[16];
+	struct stat sb;
+	int fd;
+
+	(void)fs;
+	fs_mkfile("f", "abcdefgh", 8);
+	REQUIRE_OK(rump_sys_truncate("f", 3));
+	REQUIRE_OK(rump_sys_truncate("f", 6));
+	REQUIRE_OK(fd = rump_sys_open("f", O_RDONLY, 0));
+	REQUIRE_EQ(rump_sys_read(fd, buf, sizeof(buf)), 6);
+	REQUIRE(memcmp(buf, "abc\0\0\0", 6) == 0);
+	REQUIRE_ERRNO(rump_sys_ftruncate(fd, 0), EINVAL);
+	REQUIRE_OK(rump_sys_close(fd));
+	REQUIRE_ERRNO(rump_sys_truncate("f", -1), EINVAL);
+	REQUIRE_ERRNO(rump_sys_truncate(".", 0), EISDIR);
+	REQUIRE_ERRNO(rump_sys_truncate("nope", 0), ENOENT);
+	REQUIRE_OK(fd = rump_sys_open("f", O_WRONLY, 0));
+	REQUIRE_OK(rump_sys_ftruncate(fd, 1));
+	REQUIRE_OK(rump_sys_fstat(fd, &sb));
+	REQUIRE_EQ(sb.st_size, 1);
+	REQUIRE_ERRNO(rump_sys_ftruncate(fd, -1), EINVAL);
+	REQUIRE_OK(rump_sys_fsync(fd));
+	REQUIRE_OK(rump_sys_fdatasync(fd));
+	REQUIRE_OK(rump_sys_close(fd));
+	REQUIRE_ERRNO(rump_sys_fsync(-1), EBADF);
+}
+
+FSTEST(cwd, FS_WRITABLE)
+{
+	char buf[256];
+	struct stat sb;
+	int fd;
+
+	(void)fs;
+	REQUIRE_OK(rump_sys_mkdir("a", 0755));
+	REQUIRE_OK(rump_sys_mkdir("a/b", 0755));
+	REQUIRE_EQ(rump_sys_getcwd(buf, sizeof(buf)), strlen(FS_MNT) + 1);
+	REQUIRE(strcmp(buf, FS_MNT) == 0);
+	REQUIRE_OK(rump_sys_chdir("a/b"));
+	REQUIRE_OK(rump_sys_getcwd(buf, sizeof(buf)));
+	REQUIRE(strcmp(buf, FS_MNT "/a/b") == 0);
+	REQUIRE_ERRNO(rump_sys_getcwd(buf, 5), ERANGE);
+	REQUIRE_OK(rump_sys_chdir("../.."));
+	REQUIRE_OK(fd = rump_sys_open("a", O_RDONLY | O_DIRECTORY, 0));
+	REQUIRE_OK(rump_sys_fchdir(fd));
+	REQUIRE_OK(rump_sys_getcwd(buf, sizeof(buf)));
+	REQUIRE(strcmp(buf, FS_MNT "/a") == 0);
+	/* *at calls relative to a directory descriptor. */
+	REQUIRE_OK(rump_sys_chdir("/"));
+	REQUIRE_OK(rump_sys_mkdirat(fd, "c", 0755));
+	REQUIRE_OK(rump_sys_fstatat(fd, "c", &sb, 0));
+	REQUIRE(S_ISDIR(sb.st_mode));
+	REQUIRE_OK(rump_sys_unlinkat(fd, "c", AT_REMOVEDIR));
+	REQUIRE_ERRNO(rump_sys_unlinkat(fd, "c", 0x4), EINVAL);
+	REQUIRE_OK(rump_sys_fstatat(fd, "", &sb, AT_EMPTY_PATH));
+	REQUIRE(S_ISDIR(sb.st_mode));
+	REQUIRE_OK(rump_sys_close(fd));
+	REQUIRE_OK(rump_sys_chdir(FS_MNT));
+	fs_mkfile("file", "", 0);
+	REQUIRE_ERRNO(rump_sys_chdir("file"), ENOTDIR);
+	REQUIRE_OK(fd = rump_sys_open("file", O_RDONLY, 0));
+	REQUIRE_ERRNO(rump_sys_fchdir(fd), ENOTDIR);
+	REQUIRE_ERRNO(rump_sys_mkdirat(fd, "x", 0755), ENOTDIR);
+	REQUIRE_OK(rump_sys_close(fd));
+	REQUIRE_ERRNO(rump_sys_mkdirat(99, "x", 0755), EBADF);
+	/* A removed cwd: lookups fail, getcwd says ENOENT. */
+	REQUIRE_OK(rump_sys_chdir("a/b"));
+	REQUIRE_OK(rump_sys_rmdir(FS_MNT "/a/b"));
+	REQUIRE_ERRNO(rump_sys_getcwd(buf, sizeof(buf)), ENOENT);
+	REQUIRE_ERRNO(rump_sys_open("new", O_CREAT | O_RDWR, 0644), ENOENT);
+	REQUIRE_OK(rump_sys_chdir(FS_MNT));
+}
+
+FSTEST(chroot, FS_WRITABLE)
+{
+	char buf[256];
+	struct stat sb, sb2;
+
+	(void)fs;
+	REQUIRE_OK(rump_sys_mkdir("jail", 0755));
+	REQUIRE_OK(rump_sys_mkdir("jail/in", 0755));
+	REQUIRE_EQ(rump_pub_lwproc_rfork(RUMP_RFFDG), 0);
+	REQUIRE_OK(rump_sys_chroot("jail"));
+	REQUIRE_OK(rump_sys_chdir("/in"));
+	REQUIRE_OK(rump_sys_getcwd(buf, sizeof(buf)));
+	REQUIRE(strcmp(buf, "/in") == 0);
+	REQUIRE_OK(rump_sys_stat("/../../..", &sb));
+	REQUIRE_OK(rump_sys_stat("/", &sb2));
+	REQUIRE_EQ(sb.st_ino, sb2.st_ino);
+	REQUIRE_OK(rump_sys_setuid(5));
+	REQUIRE_ERRNO(rump_sys_chroot("/in"), EPERM);
+	rump_pub_lwproc_releaselwp();
+	/* The parent's root is untouched. */
+	REQUIRE_OK(rump_sys_stat(FS_MNT "/jail/in", &sb));
+}
+
+FSTEST(mknod, FS_WRITABLE)
+{
+	struct stat sb;
+
+	(void)fs;
+	REQUIRE_OK(rump_sys_mknod("fifo", S_IFIFO | 0600, 0));
+	REQUIRE_OK(rump_sys_stat("fifo", &sb));
+	REQUIRE(S_ISFIFO(sb.st_mode));
+	REQUIRE_OK(rump_sys_mknod("chr", S_IFCHR | 0600, 0x0103));
+	REQUIRE_OK(rump_sys_stat("chr", &sb));
+	REQUIRE(S_ISCHR(sb.st_mode));
+	REQUIRE_EQ(sb.st_rdev, 0x0103);
+	REQUIRE_OK(rump_sys_mknod("reg", 0600, 0));
+	REQUIRE_OK(rump_sys_stat("reg", &sb));
+	REQUIRE(S_ISREG(sb.st_mode));
+	REQUIRE_ERRNO(rump_sys_mknod("dir", S_IFDIR | 0700, 0), EPERM);
+	REQUIRE_ERRNO(rump_sys_mknod("bad", 0170000 | 0700, 0), EINVAL);
+	REQUIRE_ERRNO(rump_sys_mknod("fifo", S_IFIFO | 0600, 0), EEXIST);
+	REQUIRE_OK(rump_sys_mknodat(AT_FDCWD, "fifo2", S_IFIFO | 0600, 0));
+}
+
+FSTEST(statvfs, 0)
+{
+	struct statvfs sv;
+	int fd;
+
+	(void)fs;
+	REQUIRE_OK(rump_sys_statvfs(".", &sv));
+	REQUIRE_EQ(sv.f_namemax, 255);
+	REQUIRE(sv.f_bsize > 0);
+	REQUIRE(sv.f_blocks >= sv.f_bfree);
+	REQUIRE_OK(fd = rump_sys_open(".", O_RDONLY, 0));
+	REQUIRE_OK(rump_sys_fstatvfs(fd, &sv));
+	REQUIRE_OK(rump_sys_close(fd));
+	REQUIRE_ERRNO(rump_sys_statvfs("nope", &sv), ENOENT);
+	REQUIRE_ERRNO(rump_sys_fstatvfs(-1, &sv), EBADF);
+}
+
+FSTEST(badargs, 0)
+{
+	struct stat sb;
+	char buf[8];
+
+	(void)fs;
+	REQUIRE_ERRNO(rump_sys_fstatat(AT_FDCWD, ".", &sb, 0x8000), EINVAL);
+	REQUIRE_ERRNO(rump_sys_faccessat(AT_FDCWD, ".", 8, 0), EINVAL);
+	REQUIRE_ERRNO(rump_sys_readlink(".", buf, (size_t)-1), EINVAL);
+	REQUIRE_ERRNO(rump_sys_openat(1234, "x", O_RDONLY, 0), EBADF);
+	REQUIRE_ERRNO(rump_sys_fchmod(-5, 0), EBADF);
+	REQUIRE_ERRNO(rump_sys_fchown(-5, 0, 0), EBADF);
+	REQUIRE_ERRNO(rump_sys_fchdir(-5), EBADF);
+	REQUIRE_ERRNO(rump_sys_chmod(NULL, 0), EFAULT);
+	REQUIRE_ERRNO(rump_sys_rename(NULL, "x"), EFAULT);
+	REQUIRE_ERRNO(rump_sys_symlink(NULL, "x"), EFAULT);
+	REQUIRE_ERRNO(rump_sys_getcwd(NULL, 100), EFAULT);
+	REQUIRE_ERRNO(rump_sys_unlink(""), ENOENT);
+	REQUIRE_ERRNO(rump_sys_chdir(""), ENOENT);
+}
+
+FSTESTS(FSCASE(create_rw), FSCASE(mkdir_rmdir), FSCASE(unlink_open),
+    FSCASE(rename_edges), FSCASE(rename_exdev), FSCASE(hardlinks),
+    FSCASE(symlinks), FSCASE(names), FSCASE(readdir), FSCASE(times),
+    FSCASE(truncate), FSCASE(cwd), FSCASE(chroot), FSCASE(mknod),
+    FSCASE(statvfs), FSCASE(badargs))
