@@ -91,7 +91,6 @@ void file_hold(struct file *);
 int file_release(struct file *);
 
 /* The fileops entry for operations an object does not support. */
-int fnullop_fcntl(struct file *, unsigned, void *);
 int fbadop_ioctl(struct file *, unsigned long, void *);
 
 #endif /* _SYS_FILE_H_ */

@@ -234,12 +234,7 @@ FSTEST(record_locks, FS_WRITABLE)
 	REQUIRE_EQ(rump_pub_lwproc_rfork(RUMP_RFCFDG), 0);
 	a = rump_pub_lwproc_curlwp();
 	REQUIRE_OK(fda = rump_sys_open(FS_MNT "/locked", O_RDWR, 0));
-	if (rump_sys_fcntl(fda, F_SETLK, (long)&fl) == -1 && errno == EINVAL) {
-		/* The descriptor layer's fcntl must call fo_fcntl (report). */
-		printf("skip: fcntl does not pass F_SETLK to the file\n");
-		rump_pub_lwproc_releaselwp();
-		return;
-	}
+	REQUIRE_OK(rump_sys_fcntl(fda, F_SETLK, (long)&fl));
 	rump_pub_lwproc_switch(NULL);
 	REQUIRE_EQ(rump_pub_lwproc_rfork(RUMP_RFCFDG), 0);
 	b = rump_pub_lwproc_curlwp();

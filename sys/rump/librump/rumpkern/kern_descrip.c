@@ -377,15 +377,6 @@ fd_get_exclose(int fd)
 }
 
 int
-fnullop_fcntl(struct file *fp, unsigned cmd, void *data)
-{
-	(void)fp;
-	(void)cmd;
-	(void)data;
-	return 0;
-}
-
-int
 fbadop_ioctl(struct file *fp, unsigned long cmd, void *data)
 {
 	(void)fp;

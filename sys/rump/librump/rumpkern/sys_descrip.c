@@ -140,6 +140,17 @@ sys_fcntl(struct lwp *l, const struct sys_fcntl_args *uap, register_t *rv)
 	case F_SETFL:
 		setfl(fp, uap->arg);
 		break;
+	case F_GETLK:
+	case F_SETLK:
+	case F_SETLKW:
+		/* Record locks are the object's business (vfs_lockf.c). */
+		if (fp->f_ops->fo_fcntl == NULL) {
+			error = EINVAL;
+			break;
+		}
+		error = fp->f_ops->fo_fcntl(fp, (unsigned)uap->cmd,
+		    (void *)uap->arg);
+		break;
 	default:
 		error = EINVAL;
 		break;

@@ -67,7 +67,6 @@ static const struct fileops pipeops = {
 	.fo_read = pipe_read,
 	.fo_write = pipe_write,
 	.fo_ioctl = pipe_ioctl,
-	.fo_fcntl = fnullop_fcntl,
 	.fo_poll = pipe_poll,
 	.fo_stat = pipe_stat,
 	.fo_close = pipe_close,
