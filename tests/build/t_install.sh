@@ -45,6 +45,39 @@ libs=$(pkg-config --libs rump)
 "$cc" $cflags -static -o "$tmp/client_static" "$tmp/client.c" \
     $(pkg-config --static --libs rump)
 "$tmp/client_static"
+# A file-system client needs only its file system's name: the VFS and
+# the core come along, in the right order.
+cat > "$tmp/fsclient.c" <<'EOC'
+#include <rump/rump.h>
+#include <rump/rump_syscalls.h>
+#include <rump/tmpfs_args.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+
+int
+main(void)
+{
+	char buf[8] = "";
+	int fd;
+
+	if (rump_init() != 0 || rump_sys_mkdir("/t", 0755) == -1 ||
+	    rump_sys_mount("tmpfs", "/t", 0, NULL, 0) == -1)
+		return 1;
+	if ((fd = rump_sys_open("/t/f", O_RDWR | O_CREAT, 0644)) == -1 ||
+	    rump_sys_write(fd, "tmpfs", 5) != 5 ||
+	    rump_sys_pread(fd, buf, 5, 0) != 5 || strcmp(buf, "tmpfs") != 0)
+		return 2;
+	printf("fsclient ok\n");
+	return 0;
+}
+EOC
+"$cc" $(pkg-config --cflags rumpfs_tmpfs) -o "$tmp/fs_shared" "$tmp/fsclient.c" \
+    $(pkg-config --libs rumpfs_tmpfs) -Wl,--as-needed -Wl,-rpath,"$tmp/prefix/lib"
+"$tmp/fs_shared"
+"$cc" $(pkg-config --cflags rumpfs_tmpfs) -static -o "$tmp/fs_static" \
+    "$tmp/fsclient.c" $(pkg-config --static --libs rumpfs_tmpfs)
+"$tmp/fs_static"
 # The static client carries no kernel name outside the rumpns_ namespace.
 if nm "$tmp/client_static" | awk '$2 ~ /[TDB]/ { print $3 }' |
     grep -qx 'mutex_enter\|kmem_alloc\|lwp_free'; then

@@ -21,6 +21,7 @@
 #ifndef _RUMP_TMPFS_ARGS_H_
 #define _RUMP_TMPFS_ARGS_H_
 
+#include <stdint.h>
 #include <sys/types.h>
 
 #define TMPFS_ARGS_VERSION 1
