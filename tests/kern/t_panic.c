@@ -9,6 +9,7 @@
 #include <pthread.h>
 
 #include "h_macros.h"
+#include "kernspace/kernspace.h"
 
 /* Run fn in a child with stderr captured; return its wait status. */
 static int
@@ -93,4 +94,38 @@ TESTCASE(switch_to_bound_lwp_panics)
 	    NULL);
 }
 
-TESTS(CASE(panic_message_and_backtrace), CASE(switch_to_bound_lwp_panics))
+static int lockdebug_case;
+
+static void
+lockdebug(void)
+{
+	rump_test_lockdebug(lockdebug_case);
+}
+
+/* Each misuse panics with a message that says what was wrong. */
+TESTCASE(lock_assertions)
+{
+	static const struct {
+		int which;
+		const char *msg;
+	} cases[] = {
+		{ LOCKDEBUG_RECURSE, "locking against myself" },
+		{ LOCKDEBUG_NOTOWNER, "exit by non-owner" },
+		{ LOCKDEBUG_SLEEP_SPIN, "taken with a spin mutex held" },
+		{ LOCKDEBUG_RW_RECURSE, "locking against myself" },
+	};
+	char out[8192];
+	int status;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		lockdebug_case = cases[i].which;
+		status = run_captured(lockdebug, out, sizeof(out));
+		if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGABRT ||
+		    strstr(out, cases[i].msg) == NULL)
+			TEST_FAIL("case %d: status %#x, output: %s",
+			    cases[i].which, status, out);
+	}
+}
+
+TESTS(CASE(panic_message_and_backtrace), CASE(switch_to_bound_lwp_panics),
+    CASE(lock_assertions))

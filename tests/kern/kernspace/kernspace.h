@@ -33,6 +33,13 @@ int rump_test_workqueue_wait(void);
 /* Locks under load from nthreads kernel threads: ks_locks.c */
 int rump_test_locktorture(int nthreads, int iters);
 
+/* Lock misuse, each of which must panic: ks_lockdebug.c */
+#define LOCKDEBUG_RECURSE    1  /* a mutex entered twice */
+#define LOCKDEBUG_NOTOWNER   2  /* a mutex released by a non-owner */
+#define LOCKDEBUG_SLEEP_SPIN 3  /* sleeping with a spin mutex held */
+#define LOCKDEBUG_RW_RECURSE 4  /* a write-held rwlock entered again */
+void rump_test_lockdebug(int which);
+
 /* Memory limit, reclaimers, pools: ks_kmem.c */
 int rump_test_kmem_limit(void);
 int rump_test_kmem_reclaim(void);
