@@ -275,6 +275,21 @@ dopoll(struct pollfd *ufds, nfds_t nfds, int64_t timo, register_t *rv)
 	return error;
 }
 
+/* A client's timespec timeout, NULL meaning forever. */
+static int
+copyin_timo(const struct timespec *uts, int64_t *timop)
+{
+	struct timespec ts;
+	int error;
+
+	*timop = TIMO_FOREVER;
+	if (uts == NULL)
+		return 0;
+	if ((error = copyin(uts, &ts, sizeof(ts))) != 0)
+		return error;
+	return timespec_to_timo(&ts, timop);
+}
+
 int
 sys_poll(struct lwp *l, const struct sys_poll_args *uap, register_t *rv)
 {
@@ -288,17 +303,12 @@ sys_poll(struct lwp *l, const struct sys_poll_args *uap, register_t *rv)
 int
 sys_ppoll(struct lwp *l, const struct sys_ppoll_args *uap, register_t *rv)
 {
-	struct timespec ts;
-	int64_t timo = TIMO_FOREVER;
+	int64_t timo;
 	int error;
 
 	(void)l;
-	if (uap->ts != NULL) {
-		if ((error = copyin(uap->ts, &ts, sizeof(ts))) != 0)
-			return error;
-		if ((error = timespec_to_timo(&ts, &timo)) != 0)
-			return error;
-	}
+	if ((error = copyin_timo(uap->ts, &timo)) != 0)
+		return error;
 	return dopoll(uap->fds, uap->nfds, timo, rv);
 }
 
@@ -410,16 +420,11 @@ sys_pselect(struct lwp *l, const struct sys_pselect_args *uap,
     register_t *rv)
 {
 	fd_set *sets[3] = { uap->in, uap->ou, uap->ex };
-	struct timespec ts;
-	int64_t timo = TIMO_FOREVER;
+	int64_t timo;
 	int error;
 
 	(void)l;
-	if (uap->ts != NULL) {
-		if ((error = copyin(uap->ts, &ts, sizeof(ts))) != 0)
-			return error;
-		if ((error = timespec_to_timo(&ts, &timo)) != 0)
-			return error;
-	}
+	if ((error = copyin_timo(uap->ts, &timo)) != 0)
+		return error;
 	return doselect(uap->nd, sets, timo, rv);
 }
