@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -91,6 +92,17 @@ rumpuser_getfileinfo(const char *path, unsigned long long *sizep, int *typep)
 	if (sizep != NULL)
 		*sizep = size;
 	return error;
+}
+
+int
+rumpuser_ftruncate(int fd, unsigned long long size)
+{
+	int rv;
+
+	if (size > (unsigned long long)INT64_MAX)
+		return EFBIG;
+	KLOCK_WRAP(rv = ftruncate(fd, (off_t)size));
+	return rv == -1 ? errno : 0;
 }
 
 int

@@ -24,6 +24,7 @@
 #include <sys/time.h>
 #include <sys/kauth.h>
 
+struct buf;
 struct mount;
 struct uio;
 struct vnode;
@@ -113,6 +114,13 @@ struct vnodeops {
 	int (*vop_inactive)(struct vnode *, bool *recycle);
 	/* Detach the file system's state from the vnode. */
 	int (*vop_reclaim)(struct vnode *);
+	/*
+	 * Start the I/O of a buffer of this vnode (sys/buf.h) and end it
+	 * with biodone().  A device vnode hands it to its driver; a file
+	 * system whose files use the buffer cache maps b_lblkno to
+	 * b_blkno and hands it to its device vnode's.  NULL: no buffers.
+	 */
+	void (*vop_strategy)(struct vnode *, struct buf *);
 };
 
 /*
@@ -128,6 +136,7 @@ typedef struct vnode {
 	unsigned v_vflag;               /* c: VV_* */
 	unsigned v_usecount;            /* v */
 	struct mount *v_mountedhere;    /* mountlist_lock: covering mount */
+	dev_t v_rdev;                   /* c: VBLK, VCHR: the device */
 } vnode_t;
 
 #define VV_ROOT 0x01                    /* root of its file system */
@@ -161,5 +170,8 @@ mode_t vttoif(enum vtype);
 #define VOP_READLINK(v, u)      ((v)->v_op->vop_readlink((v), (u)))
 #define VOP_SETATTR(v, a, c)    ((v)->v_op->vop_setattr((v), (a), (c)))
 #define VOP_FSYNC(v, d)         ((v)->v_op->vop_fsync((v), (d)))
+#define VOP_OPEN(v, f, c)       ((v)->v_op->vop_open((v), (f), (c)))
+#define VOP_CLOSE(v, f, c)      ((v)->v_op->vop_close((v), (f), (c)))
+#define VOP_STRATEGY(v, bp)     ((v)->v_op->vop_strategy((v), (bp)))
 
 #endif /* _SYS_VNODE_H_ */

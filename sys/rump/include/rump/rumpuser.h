@@ -92,6 +92,9 @@ int rumpuser_iovread(int fd, struct rumpuser_iovec *iov, int iovcnt,
 int rumpuser_iovwrite(int fd, const struct rumpuser_iovec *iov, int iovcnt,
     long long off, unsigned long *retp);
 
+/* Set the size of a host file open for writing (cut or extend with zeroes). */
+int rumpuser_ftruncate(int fd, unsigned long long size);
+
 /*
  * Asynchronous block I/O.  The request is queued and performed by a host
  * thread; biodone(arg, bytes, error) is called from a thread that is not

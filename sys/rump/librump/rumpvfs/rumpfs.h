@@ -70,6 +70,8 @@ struct rumpfs_node {
 	/* VLNK */
 	char *rn_target;                        /* c */
 	size_t rn_targetlen;                    /* c */
+	/* A host file or directory (rumpfs_etfs.c), else NULL. */
+	struct etfs *rn_etfs;                   /* c */
 };
 
 /* What a mount of the engine is given. */
@@ -107,6 +109,12 @@ void rumpfs_init(void);
 
 /* rumpfs_vnops.c */
 extern const struct vnodeops rumpfs_vnodeops;
+
+/*
+ * rumpfs_etfs.c: the operations of a node's vnodes: rumpfs_vnodeops,
+ * or those of a device node or of a host file or directory.
+ */
+const struct vnodeops *rumpfs_node_vnodeops(struct rumpfs_node *);
 
 /* rumpfs_subr.c */
 int rumpfs_node_alloc(struct rumpfs_mount *, enum vtype, mode_t, uid_t,

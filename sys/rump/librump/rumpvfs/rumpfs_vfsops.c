@@ -103,7 +103,8 @@ rumpfs_loadvnode(struct mount *mp, struct vnode *vp, ino_t ino, void *cookie)
 		return ESTALE;
 	vp->v_data = rn;
 	vp->v_type = rn->rn_type;
-	vp->v_op = &rumpfs_vnodeops;
+	vp->v_op = rumpfs_node_vnodeops(rn);
+	vp->v_rdev = rn->rn_rdev;
 	if (rn == RUMPFS_MOUNT(mp)->rm_root)
 		vp->v_vflag |= VV_ROOT;
 	return 0;

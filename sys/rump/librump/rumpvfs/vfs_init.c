@@ -4,7 +4,8 @@
 /*
  * The VFS component: brought up by rump_init() after the kernel core and
  * before any file system component.  It sets up the vnode cache, the
- * mount table and record locks, mounts rumpfs as "/", takes over the
+ * mount table and record locks, the device switch, the buffer cache
+ * and its syncer, etfs, mounts rumpfs as "/", takes over the
  * processes' directories (cwdi hooks) and installs the file system
  * calls.
  */
@@ -13,6 +14,7 @@
 #include <sys/mount.h>
 #include <sys/syscall.h>
 
+#include "dev_private.h"
 #include "rumpfs.h"
 #include "vfs_private.h"
 
@@ -24,6 +26,10 @@ vfs_init(void)
 	vcache_init();
 	vfs_mount_init();
 	vfs_lockf_init();
+	devsw_init();
+	bio_init();
+	vfs_dev_init();
+	etfs_init();
 	rumpfs_init();
 	vfs_mountroot("rumpfs");
 	vfs_cwd_init();

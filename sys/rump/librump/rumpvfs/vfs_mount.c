@@ -13,6 +13,7 @@
  */
 #include <sys/systm.h>
 #include <sys/atomic.h>
+#include <sys/buf.h>
 #include <sys/fcntl.h>
 #include <sys/file.h>
 #include <sys/kauth.h>
@@ -434,6 +435,7 @@ sys_sync(struct lwp *l, const struct sys_sync_args *uap, register_t *rv)
 	(void)uap;
 	(void)rv;
 	vfs_sync_all();
+	bio_syncall();
 	return 0;
 }
 

@@ -1,0 +1,712 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The rump on Linux developers. */
+
+/*
+ * The buffer cache (interface and rules: sys/buf.h).  Disk file systems
+ * read and write their devices through it; block device nodes too
+ * (spec_vnops.c).  Below it is a vnode's strategy routine, ending in a
+ * driver that completes requests with biodone(), possibly from another
+ * thread.
+ *
+ * Every buffer is on buf_allq and, unless anonymous, in the hash by
+ * (vnode, lblkno).  One that nobody owns is on buf_lru: invalid ones at
+ * the head (reused first), the others in release order.  Delayed writes
+ * are on buf_dirtyq in the order they were first dirtied, which is what
+ * the syncer thread walks: it sleeps while the queue is empty, so an
+ * idle kernel spends nothing here, and otherwise looks once a second
+ * for buffers older than vfs.syncdelay.
+ *
+ * Memory: buffers are kmem, so they count against RUMP_MEMLIMIT; the
+ * cache holds at most bs_maxbytes, reusing clean buffers from the cold
+ * end of the LRU, writing old delayed ones when there are no clean
+ * ones, and gives clean buffers back to the kmem reclaimer.
+ *
+ * A sleeper on b_cv counts itself in b_waiters, and a buffer with
+ * waiters is never freed: that keeps the condition variable alive.
+ * Nothing allocates memory with bufcache_lock held.
+ */
+#include <sys/systm.h>
+#include <sys/atomic.h>
+#include <sys/buf.h>
+#include <sys/condvar.h>
+#include <sys/kmem.h>
+#include <sys/kthread.h>
+#include <sys/mount.h>
+#include <sys/mutex.h>
+#include <sys/reboot.h>
+#include <sys/sysctl.h>
+#include <sys/vnode.h>
+
+#include "dev_private.h"
+
+#define BUFHASHSIZE 1024                /* a power of two */
+#define BUFMEM_DEFAULT (64UL * 1024 * 1024)
+#define BUFMEM_MIN (8UL * MAXBSIZE)
+#define VFS_SYNCDELAY 100               /* vfs.syncdelay's number */
+
+static kmutex_t bufcache_lock;
+static kcondvar_t bufmem_cv;            /* a buffer was released or freed */
+static kcondvar_t syncer_cv;            /* buf_dirtyq became non-empty */
+static LIST_HEAD(, buf) bufhash[BUFHASHSIZE];   /* b */
+static TAILQ_HEAD(, buf) buf_lru;               /* b */
+static TAILQ_HEAD(, buf) buf_dirtyq;            /* b */
+static TAILQ_HEAD(, buf) buf_allq;              /* b */
+static struct kmem_reclaimer bio_reclaimer;
+static struct shutdown_hook bio_shutdown;
+
+struct bufstats bufstats;
+int syncdelay = 30;                     /* a: vfs.syncdelay */
+
+static void brelse_locked(struct buf *, unsigned);
+
+static void
+stat_inc(uint64_t *p)
+{
+	__atomic_fetch_add(p, 1, __ATOMIC_RELAXED);
+}
+
+static unsigned
+buf_bucket(const struct vnode *vp, daddr_t lblkno)
+{
+	uint64_t h = (uint64_t)(uintptr_t)vp * 0x9e3779b97f4a7c15ULL;
+
+	h ^= (uint64_t)lblkno * 0xc2b2ae3d27d4eb4fULL;
+	return (unsigned)(h >> 40) & (BUFHASHSIZE - 1);
+}
+
+static struct buf *
+buf_lookup(const struct vnode *vp, daddr_t lblkno)
+{
+	struct buf *bp;
+
+	KASSERT(mutex_owned(&bufcache_lock));
+	LIST_FOREACH(bp, &bufhash[buf_bucket(vp, lblkno)], b_hash)
+		if (bp->b_vp == vp && bp->b_lblkno == lblkno)
+			return bp;
+	return NULL;
+}
+
+static size_t
+buf_memsize(size_t size)
+{
+	return sizeof(struct buf) + size;
+}
+
+/* Take an unowned buffer: off the LRU, B_BUSY. */
+static void
+buf_take(struct buf *bp)
+{
+	KASSERT(mutex_owned(&bufcache_lock));
+	KASSERT((bp->b_flags & B_BUSY) == 0);
+	TAILQ_REMOVE(&buf_lru, bp, b_lru);
+	bp->b_flags |= B_BUSY;
+}
+
+/* Sleep on bp until it changes; the caller looks again. */
+static void
+buf_sleep(struct buf *bp)
+{
+	bp->b_waiters++;
+	cv_wait(&bp->b_cv, &bufcache_lock);
+	bp->b_waiters--;
+}
+
+/* Free an unowned buffer with no sleepers and nothing to write. */
+static void
+buf_destroy(struct buf *bp)
+{
+	KASSERT(mutex_owned(&bufcache_lock));
+	KASSERT(bp->b_waiters == 0 && (bp->b_flags & B_DELWRI) == 0);
+	if ((bp->b_flags & B_ANON) == 0)
+		LIST_REMOVE(bp, b_hash);
+	if ((bp->b_flags & B_BUSY) == 0)
+		TAILQ_REMOVE(&buf_lru, bp, b_lru);
+	TAILQ_REMOVE(&buf_allq, bp, b_all);
+	bufstats.bs_bytes -= buf_memsize(bp->b_bcount);
+	cv_broadcast(&bufmem_cv);
+	cv_destroy(&bp->b_cv);
+	kmem_free(bp->b_data, bp->b_bcount);
+	kmem_free(bp, sizeof(*bp));
+}
+
+/* Free one clean unowned buffer from the cold end; false if none. */
+static bool
+buf_free_clean(void)
+{
+	struct buf *bp;
+
+	TAILQ_FOREACH(bp, &buf_lru, b_lru) {
+		if ((bp->b_flags & B_DELWRI) == 0 && bp->b_waiters == 0) {
+			buf_destroy(bp);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Start the write of an owned buffer; the lock is held. */
+static void
+buf_startwrite_locked(struct buf *bp)
+{
+	if (bp->b_flags & B_DELWRI)
+		TAILQ_REMOVE(&buf_dirtyq, bp, b_dirty);
+	bp->b_flags &= ~(unsigned)(B_DELWRI | B_READ);
+	bp->b_flags |= B_INFLIGHT | B_VALID;
+	bp->b_error = 0;
+	bp->b_resid = 0;
+	bp->b_blkno = bp->b_lblkno;
+}
+
+static void
+buf_start(struct buf *bp)
+{
+	struct vnode *vp = bp->b_vp;
+
+	if (bp->b_flags & B_READ)
+		stat_inc(&bufstats.bs_reads);
+	else
+		stat_inc(&bufstats.bs_writes);
+	if (vp == NULL || vp->v_op->vop_strategy == NULL) {
+		bp->b_error = EOPNOTSUPP;
+		bp->b_resid = bp->b_bcount;
+		biodone(bp);
+		return;
+	}
+	VOP_STRATEGY(vp, bp);
+}
+
+/*
+ * Make room for size more bytes of buffers, then count them.  Called
+ * and returns with the lock held, but may drop it to write or sleep.
+ */
+static void
+bufmem_reserve(size_t size)
+{
+	struct buf *bp;
+
+	KASSERT(mutex_owned(&bufcache_lock));
+	while (bufstats.bs_bytes + buf_memsize(size) > bufstats.bs_maxbytes) {
+		if (buf_free_clean())
+			continue;
+		TAILQ_FOREACH(bp, &buf_dirtyq, b_dirty)
+			if ((bp->b_flags & B_BUSY) == 0)
+				break;
+		if (bp != NULL) {
+			/* Written, it is clean and can go next time round. */
+			buf_take(bp);
+			mutex_exit(&bufcache_lock);
+			(void)bwrite(bp);
+			mutex_enter(&bufcache_lock);
+			continue;
+		}
+		/* Everything is owned or being written: wait for a release. */
+		cv_wait(&bufmem_cv, &bufcache_lock);
+	}
+	bufstats.bs_bytes += buf_memsize(size);
+}
+
+static void
+bufmem_unreserve(size_t size)
+{
+	KASSERT(mutex_owned(&bufcache_lock));
+	bufstats.bs_bytes -= buf_memsize(size);
+	cv_broadcast(&bufmem_cv);
+}
+
+/* A new buffer of size bytes, not in any list; NULL if out of memory. */
+static struct buf *
+buf_alloc(size_t size)
+{
+	struct buf *bp;
+
+	if ((bp = kmem_zalloc(sizeof(*bp), KM_SLEEP)) == NULL)
+		return NULL;
+	if ((bp->b_data = kmem_alloc(size, KM_SLEEP)) == NULL) {
+		kmem_free(bp, sizeof(*bp));
+		return NULL;
+	}
+	bp->b_bcount = size;
+	cv_init(&bp->b_cv, "biowait");
+	return bp;
+}
+
+static bool
+buf_size_ok(int size)
+{
+	if (size <= 0 || size > MAXBSIZE) {
+		log(LOG_ERR, "bio: buffer size %d out of range\n", size);
+		return false;
+	}
+	return true;
+}
+
+struct buf *
+getblk(struct vnode *vp, daddr_t lblkno, int size, int slpflag,
+    int slptimeo)
+{
+	struct buf *bp, *nbp = NULL;
+	void *ndata;
+
+	(void)slpflag;
+	(void)slptimeo;
+	if (!buf_size_ok(size))
+		return NULL;
+	mutex_enter(&bufcache_lock);
+	for (;;) {
+		if ((bp = buf_lookup(vp, lblkno)) != NULL) {
+			if (bp->b_flags & B_BUSY) {
+				buf_sleep(bp);
+				continue;
+			}
+			buf_take(bp);
+			break;
+		}
+		if (nbp != NULL) {
+			bp = nbp;
+			nbp = NULL;
+			bp->b_flags = B_BUSY;
+			bp->b_vp = vp;
+			bp->b_lblkno = bp->b_blkno = lblkno;
+			LIST_INSERT_HEAD(&bufhash[buf_bucket(vp, lblkno)], bp,
+			    b_hash);
+			TAILQ_INSERT_TAIL(&buf_allq, bp, b_all);
+			break;
+		}
+		bufmem_reserve((size_t)size);
+		mutex_exit(&bufcache_lock);
+		nbp = buf_alloc((size_t)size);
+		mutex_enter(&bufcache_lock);
+		if (nbp == NULL) {
+			bufmem_unreserve((size_t)size);
+			mutex_exit(&bufcache_lock);
+			return NULL;
+		}
+		/* Someone may have made the block meanwhile: look again. */
+	}
+	if (nbp != NULL) {
+		bufmem_unreserve((size_t)size);
+		mutex_exit(&bufcache_lock);
+		cv_destroy(&nbp->b_cv);
+		kmem_free(nbp->b_data, nbp->b_bcount);
+		kmem_free(nbp, sizeof(*nbp));
+		mutex_enter(&bufcache_lock);
+	}
+	if (bp->b_bcount == (size_t)size) {
+		mutex_exit(&bufcache_lock);
+		return bp;
+	}
+
+	/*
+	 * Asked for with another size (sys/buf.h says not to): write what
+	 * it holds and give it the new size, invalid.
+	 */
+	log(LOG_ERR, "bio: block %lld asked for with size %d, was %zu\n",
+	    (long long)lblkno, size, bp->b_bcount);
+	if (bp->b_flags & B_DELWRI) {
+		buf_startwrite_locked(bp);
+		mutex_exit(&bufcache_lock);
+		buf_start(bp);
+		(void)biowait(bp);
+		mutex_enter(&bufcache_lock);
+	}
+	bufmem_unreserve(bp->b_bcount);
+	bufmem_reserve((size_t)size);
+	mutex_exit(&bufcache_lock);
+	if ((ndata = kmem_alloc((size_t)size, KM_SLEEP)) == NULL) {
+		mutex_enter(&bufcache_lock);
+		bufmem_unreserve((size_t)size);
+		bufstats.bs_bytes += buf_memsize(bp->b_bcount);
+		brelse_locked(bp, B_INVAL);
+		mutex_exit(&bufcache_lock);
+		return NULL;
+	}
+	kmem_free(bp->b_data, bp->b_bcount);
+	mutex_enter(&bufcache_lock);
+	bp->b_data = ndata;
+	bp->b_bcount = (size_t)size;
+	bp->b_flags &= ~(unsigned)B_VALID;
+	mutex_exit(&bufcache_lock);
+	return bp;
+}
+
+struct buf *
+geteblk(int size)
+{
+	struct buf *bp;
+
+	if (!buf_size_ok(size))
+		return NULL;
+	mutex_enter(&bufcache_lock);
+	bufmem_reserve((size_t)size);
+	mutex_exit(&bufcache_lock);
+	if ((bp = buf_alloc((size_t)size)) == NULL) {
+		mutex_enter(&bufcache_lock);
+		bufmem_unreserve((size_t)size);
+		mutex_exit(&bufcache_lock);
+		return NULL;
+	}
+	bp->b_flags = B_BUSY | B_ANON;
+	mutex_enter(&bufcache_lock);
+	TAILQ_INSERT_TAIL(&buf_allq, bp, b_all);
+	mutex_exit(&bufcache_lock);
+	return bp;
+}
+
+int
+bread(struct vnode *vp, daddr_t lblkno, int size, int flags,
+    struct buf **bpp)
+{
+	struct buf *bp;
+	int error;
+
+	(void)flags;
+	*bpp = NULL;
+	if ((bp = getblk(vp, lblkno, size, 0, 0)) == NULL)
+		return ENOMEM;
+	mutex_enter(&bufcache_lock);
+	if (bp->b_flags & B_VALID) {
+		mutex_exit(&bufcache_lock);
+		stat_inc(&bufstats.bs_hits);
+		*bpp = bp;
+		return 0;
+	}
+	bp->b_flags |= B_READ | B_INFLIGHT;
+	bp->b_error = 0;
+	bp->b_resid = 0;
+	bp->b_blkno = lblkno;
+	mutex_exit(&bufcache_lock);
+	buf_start(bp);
+	if ((error = biowait(bp)) != 0) {
+		brelse(bp, B_INVAL);
+		return error;
+	}
+	*bpp = bp;
+	return 0;
+}
+
+int
+bwrite(struct buf *bp)
+{
+	bool async;
+	int error;
+
+	mutex_enter(&bufcache_lock);
+	KASSERT(bp->b_flags & B_BUSY);
+	async = (bp->b_flags & B_ASYNC) != 0;
+	buf_startwrite_locked(bp);
+	mutex_exit(&bufcache_lock);
+	buf_start(bp);
+	if (async)
+		return 0;
+	error = biowait(bp);
+	brelse(bp, 0);
+	return error;
+}
+
+void
+bawrite(struct buf *bp)
+{
+	mutex_enter(&bufcache_lock);
+	bp->b_flags |= B_ASYNC;
+	mutex_exit(&bufcache_lock);
+	(void)bwrite(bp);
+}
+
+void
+bdwrite(struct buf *bp)
+{
+	mutex_enter(&bufcache_lock);
+	KASSERT(bp->b_flags & B_BUSY);
+	if (bp->b_flags & B_ANON) {
+		/* No block to write it to: as brelse. */
+		brelse_locked(bp, 0);
+		mutex_exit(&bufcache_lock);
+		return;
+	}
+	if ((bp->b_flags & B_DELWRI) == 0) {
+		bp->b_flags |= B_DELWRI;
+		bp->b_dirtytime = getnsecuptime();
+		if (TAILQ_EMPTY(&buf_dirtyq))
+			cv_signal(&syncer_cv);
+		TAILQ_INSERT_TAIL(&buf_dirtyq, bp, b_dirty);
+	}
+	bp->b_flags |= B_VALID;
+	brelse_locked(bp, 0);
+	mutex_exit(&bufcache_lock);
+}
+
+static void
+brelse_locked(struct buf *bp, unsigned set)
+{
+	KASSERT(mutex_owned(&bufcache_lock));
+	KASSERT(bp->b_flags & B_BUSY);
+	bp->b_flags |= set;
+	if (bp->b_flags & B_INVAL) {
+		if (bp->b_flags & B_DELWRI)
+			TAILQ_REMOVE(&buf_dirtyq, bp, b_dirty);
+		bp->b_flags &= ~(unsigned)(B_VALID | B_DELWRI | B_INVAL);
+	}
+	if (bp->b_flags & B_ANON) {
+		bp->b_flags &= ~(unsigned)B_ANON;
+		TAILQ_REMOVE(&buf_allq, bp, b_all);
+		bufstats.bs_bytes -= buf_memsize(bp->b_bcount);
+		cv_broadcast(&bufmem_cv);
+		cv_destroy(&bp->b_cv);
+		kmem_free(bp->b_data, bp->b_bcount);
+		kmem_free(bp, sizeof(*bp));
+		return;
+	}
+	bp->b_flags &= ~(unsigned)(B_BUSY | B_ASYNC | B_READ);
+	if (bp->b_flags & (B_VALID | B_DELWRI))
+		TAILQ_INSERT_TAIL(&buf_lru, bp, b_lru);
+	else
+		TAILQ_INSERT_HEAD(&buf_lru, bp, b_lru);
+	if (bp->b_waiters > 0)
+		cv_broadcast(&bp->b_cv);
+	cv_broadcast(&bufmem_cv);
+}
+
+void
+brelse(struct buf *bp, unsigned set)
+{
+	mutex_enter(&bufcache_lock);
+	brelse_locked(bp, set);
+	mutex_exit(&bufcache_lock);
+}
+
+/*
+ * A failed write is logged and the buffer dropped: its contents are not
+ * what the disk holds, and a device that fails writes would otherwise
+ * be retried forever.  The writer that waits gets the error.
+ */
+void
+biodone(struct buf *bp)
+{
+	mutex_enter(&bufcache_lock);
+	KASSERT(bp->b_flags & B_INFLIGHT);
+	bp->b_flags &= ~(unsigned)B_INFLIGHT;
+	if (bp->b_flags & B_READ) {
+		if (bp->b_error == 0)
+			bp->b_flags |= B_VALID;
+	} else if (bp->b_error != 0) {
+		log(LOG_ERR, "bio: write of block %lld failed: error %d\n",
+		    (long long)bp->b_lblkno, bp->b_error);
+		bp->b_flags |= B_INVAL;
+	}
+	if (bp->b_flags & B_ASYNC)
+		brelse_locked(bp, 0);
+	else
+		cv_broadcast(&bp->b_cv);
+	mutex_exit(&bufcache_lock);
+}
+
+int
+biowait(struct buf *bp)
+{
+	int error;
+
+	mutex_enter(&bufcache_lock);
+	while (bp->b_flags & B_INFLIGHT)
+		cv_wait(&bp->b_cv, &bufcache_lock);
+	error = bp->b_error;
+	mutex_exit(&bufcache_lock);
+	return error;
+}
+
+/*
+ * Write the delayed buffers of vp (NULL: all), waiting for them with
+ * FSYNC_WAIT; then wait for writes others started too.  The buffers
+ * being written are collected on a private list through b_lru, unused
+ * while they are owned.
+ */
+static int
+flushbuf(struct vnode *vp, int flags)
+{
+	TAILQ_HEAD(, buf) mine = TAILQ_HEAD_INITIALIZER(mine);
+	struct buf *bp;
+	int error = 0, e;
+
+	mutex_enter(&bufcache_lock);
+restart:
+	TAILQ_FOREACH(bp, &buf_dirtyq, b_dirty) {
+		if ((vp != NULL && bp->b_vp != vp) || (bp->b_flags & B_BUSY))
+			continue;
+		buf_take(bp);
+		if ((flags & FSYNC_WAIT) == 0)
+			bp->b_flags |= B_ASYNC;
+		buf_startwrite_locked(bp);
+		mutex_exit(&bufcache_lock);
+		buf_start(bp);
+		mutex_enter(&bufcache_lock);
+		if (flags & FSYNC_WAIT)
+			TAILQ_INSERT_TAIL(&mine, bp, b_lru);
+		goto restart;
+	}
+	if ((flags & FSYNC_WAIT) == 0) {
+		mutex_exit(&bufcache_lock);
+		return 0;
+	}
+	while ((bp = TAILQ_FIRST(&mine)) != NULL) {
+		TAILQ_REMOVE(&mine, bp, b_lru);
+		while (bp->b_flags & B_INFLIGHT)
+			cv_wait(&bp->b_cv, &bufcache_lock);
+		if ((e = bp->b_error) != 0 && error == 0)
+			error = e;
+		brelse_locked(bp, 0);
+	}
+again:
+	TAILQ_FOREACH(bp, &buf_allq, b_all) {
+		if ((vp == NULL || bp->b_vp == vp) &&
+		    (bp->b_flags & (B_INFLIGHT | B_READ)) == B_INFLIGHT) {
+			buf_sleep(bp);
+			goto again;
+		}
+	}
+	mutex_exit(&bufcache_lock);
+	return error;
+}
+
+int
+vflushbuf(struct vnode *vp, int flags)
+{
+	KASSERT(vp != NULL);
+	return flushbuf(vp, flags);
+}
+
+void
+bio_syncall(void)
+{
+	(void)flushbuf(NULL, FSYNC_WAIT);
+}
+
+int
+vinvalbuf(struct vnode *vp)
+{
+	struct buf *bp;
+	int error;
+
+	error = flushbuf(vp, FSYNC_WAIT);
+	mutex_enter(&bufcache_lock);
+again:
+	TAILQ_FOREACH(bp, &buf_allq, b_all) {
+		if (bp->b_vp != vp)
+			continue;
+		if ((bp->b_flags & B_BUSY) || bp->b_waiters > 0) {
+			buf_sleep(bp);
+			goto again;
+		}
+		if (bp->b_flags & B_DELWRI) {
+			/* Dirtied again since the flush: write it too. */
+			buf_take(bp);
+			mutex_exit(&bufcache_lock);
+			if (bwrite(bp) != 0 && error == 0)
+				error = EIO;
+			mutex_enter(&bufcache_lock);
+			goto again;
+		}
+		buf_destroy(bp);
+		goto again;
+	}
+	mutex_exit(&bufcache_lock);
+	return error;
+}
+
+/* The kmem reclaimer: clean buffers from the cold end, a batch a call. */
+static size_t
+bio_reclaim(void *arg)
+{
+	size_t freed = 0;
+	uint64_t before;
+
+	(void)arg;
+	if (!mutex_tryenter(&bufcache_lock))
+		return 0;
+	while (freed < 16 * MAXBSIZE) {
+		before = bufstats.bs_bytes;
+		if (!buf_free_clean())
+			break;
+		freed += (size_t)(before - bufstats.bs_bytes);
+	}
+	mutex_exit(&bufcache_lock);
+	return freed;
+}
+
+/*
+ * The syncer: asleep while there is nothing to write; otherwise once a
+ * second it starts the writes of the buffers dirty for syncdelay
+ * seconds or more.
+ */
+static void
+syncer_thread(void *arg)
+{
+	struct buf *bp;
+	uint64_t now, delay;
+	int sd;
+
+	(void)arg;
+	mutex_enter(&bufcache_lock);
+	for (;;) {
+		while (TAILQ_EMPTY(&buf_dirtyq))
+			cv_wait(&syncer_cv, &bufcache_lock);
+		sd = atomic_load_relaxed(&syncdelay);
+		delay = (uint64_t)MAX(sd, 0) * 1000000000ULL;
+		now = getnsecuptime();
+restart:
+		TAILQ_FOREACH(bp, &buf_dirtyq, b_dirty) {
+			if (bp->b_dirtytime + delay > now)
+				break;
+			if (bp->b_flags & B_BUSY)
+				continue;
+			buf_take(bp);
+			bp->b_flags |= B_ASYNC;
+			buf_startwrite_locked(bp);
+			mutex_exit(&bufcache_lock);
+			buf_start(bp);
+			mutex_enter(&bufcache_lock);
+			goto restart;
+		}
+		(void)cv_timedwait(&syncer_cv, &bufcache_lock, hz);
+	}
+}
+
+/* Reboot: the file systems write their state, then the cache goes out. */
+static void
+bio_shutdown_hook(void *arg)
+{
+	(void)arg;
+	vfs_sync_all();
+	bio_syncall();
+}
+
+void
+bio_init(void)
+{
+	struct sysctlnode *vfsnode;
+	size_t lim;
+
+	mutex_init(&bufcache_lock, MUTEX_DEFAULT, IPL_NONE);
+	cv_init(&bufmem_cv, "bufmem");
+	cv_init(&syncer_cv, "syncer");
+	for (unsigned i = 0; i < BUFHASHSIZE; i++)
+		LIST_INIT(&bufhash[i]);
+	TAILQ_INIT(&buf_lru);
+	TAILQ_INIT(&buf_dirtyq);
+	TAILQ_INIT(&buf_allq);
+	lim = kmem_limit();
+	bufstats.bs_maxbytes = lim != 0 ? MAX(lim / 4, BUFMEM_MIN) :
+	    BUFMEM_DEFAULT;
+
+	bio_reclaimer.kr_reclaim = bio_reclaim;
+	kmem_reclaimer_register(&bio_reclaimer);
+	bio_shutdown.sh_func = bio_shutdown_hook;
+	shutdown_hook_register(&bio_shutdown);
+	if (sysctl_create(&vfsnode, NULL, CTL_VFS, "vfs", CTLTYPE_NODE,
+	    CTLFLAG_READONLY, NULL, 0, NULL) != 0 ||
+	    sysctl_create(NULL, vfsnode, VFS_SYNCDELAY, "syncdelay",
+	    CTLTYPE_INT, CTLFLAG_READWRITE, &syncdelay, sizeof(syncdelay),
+	    NULL) != 0)
+		panic("bio_init: cannot make vfs.syncdelay");
+	if (kthread_create(PRI_NONE, KTHREAD_MPSAFE, NULL, syncer_thread, NULL,
+	    NULL, "syncer") != 0)
+		panic("bio_init: cannot start the syncer");
+}

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The rump on Linux developers. */
+
+/*
+ * Opening a block device for a mount (sys/disk.h): from the path in a
+ * file system's mount arguments to an open device vnode that the file
+ * system reads through the buffer cache, and back at unmount.  The
+ * devices open for mounts are remembered so that one device is not
+ * mounted twice.
+ */
+#include <sys/systm.h>
+#include <sys/buf.h>
+#include <sys/conf.h>
+#include <sys/disk.h>
+#include <sys/fcntl.h>
+#include <sys/file.h>
+#include <sys/kauth.h>
+#include <sys/kmem.h>
+#include <sys/mutex.h>
+#include <sys/queue.h>
+#include <sys/vnode.h>
+
+#include "dev_private.h"
+#include "vfs_private.h"
+
+struct opendev {
+	LIST_ENTRY(opendev) od_list;    /* opendev_lock */
+	dev_t od_dev;                   /* c */
+};
+
+static kmutex_t opendev_lock;
+static LIST_HEAD(, opendev) opendevs;   /* opendev_lock */
+
+void
+vfs_dev_init(void)
+{
+	mutex_init(&opendev_lock, MUTEX_DEFAULT, IPL_NONE);
+	LIST_INIT(&opendevs);
+}
+
+/* Claim dev for a mount: EBUSY if one has it. */
+static int
+opendev_claim(dev_t dev, struct opendev *od)
+{
+	struct opendev *o;
+
+	mutex_enter(&opendev_lock);
+	LIST_FOREACH(o, &opendevs, od_list) {
+		if (o->od_dev == dev) {
+			mutex_exit(&opendev_lock);
+			return EBUSY;
+		}
+	}
+	od->od_dev = dev;
+	LIST_INSERT_HEAD(&opendevs, od, od_list);
+	mutex_exit(&opendev_lock);
+	return 0;
+}
+
+static void
+opendev_release(dev_t dev)
+{
+	struct opendev *o;
+
+	mutex_enter(&opendev_lock);
+	LIST_FOREACH(o, &opendevs, od_list)
+		if (o->od_dev == dev)
+			break;
+	if (o != NULL)
+		LIST_REMOVE(o, od_list);
+	mutex_exit(&opendev_lock);
+	if (o != NULL)
+		kmem_free(o, sizeof(*o));
+}
+
+int
+vfs_opendev(const char *path, int fflag, struct vnode **devvpp)
+{
+	struct nameidata nd = { .ni_dirfd = AT_FDCWD, .ni_path = path,
+		.ni_flags = NI_FOLLOW | NI_KERNPATH };
+	kauth_cred_t cred = kauth_cred_get();
+	struct opendev *od;
+	struct vnode *vp;
+	int error;
+
+	if ((error = namei(&nd)) != 0)
+		return error;
+	vp = nd.ni_vp;
+	nd.ni_vp = NULL;
+	namei_done(&nd);
+	if (vp->v_type != VBLK) {
+		error = ENOTBLK;
+		goto bad;
+	}
+	if ((error = VOP_ACCESS(vp, VREAD | ((fflag & FWRITE) ? VWRITE : 0),
+	    cred)) != 0)
+		goto bad;
+	if ((od = kmem_alloc(sizeof(*od), KM_SLEEP)) == NULL) {
+		error = ENOMEM;
+		goto bad;
+	}
+	if ((error = opendev_claim(vp->v_rdev, od)) != 0) {
+		kmem_free(od, sizeof(*od));
+		goto bad;
+	}
+	if ((error = VOP_OPEN(vp, fflag, cred)) != 0) {
+		opendev_release(vp->v_rdev);
+		goto bad;
+	}
+	*devvpp = vp;
+	return 0;
+bad:
+	vrele(vp);
+	return error;
+}
+
+int
+vfs_devsize(struct vnode *devvp, uint64_t *bytesp, unsigned *secsizep)
+{
+	const struct devsw *d;
+
+	if (devvp->v_type != VBLK || (d = devsw_lookup(devvp->v_rdev)) == NULL)
+		return ENXIO;
+	return d->d_size(devvp->v_rdev, bytesp, secsizep);
+}
+
+void
+vfs_closedev(struct vnode *devvp, int fflag)
+{
+	kauth_cred_t cred = kauth_cred_get();
+
+	/* What the mount wrote goes to stable storage before it is gone. */
+	if (fflag & FWRITE)
+		(void)VOP_FSYNC(devvp, false);
+	(void)vinvalbuf(devvp);
+	(void)VOP_CLOSE(devvp, fflag, cred);
+	opendev_release(devvp->v_rdev);
+	vrele(devvp);
+}

@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The rump on Linux developers. */
+
+/*
+ * The buffer cache (vfs_bio.c) and the I/O request it hands to drivers.
+ *
+ * A buffer holds one block of one vnode: of a block device vnode (a
+ * file system's metadata; the block number is in DEV_BSIZE sectors
+ * from the start of the device) or of a file whose file system has a
+ * vop_strategy (its logical block number, which that strategy maps).
+ * A block is named by (vnode, lblkno) and must always be asked for with
+ * the same size; blocks of one vnode must not overlap.
+ *
+ * Use:
+ *	error = bread(devvp, blkno, size, 0, &bp);   read, from cache or disk
+ *	... look at or change bp->b_data ...
+ *	brelse(bp, 0);          done, unchanged
+ *	bdwrite(bp);            changed: write later (the syncer, sync(2))
+ *	bawrite(bp);            changed: start the write now, don't wait
+ *	error = bwrite(bp);     changed: write now and wait
+ * getblk() gives the buffer without reading it (a block about to be
+ * overwritten whole); geteblk() an anonymous one.  Every one of these
+ * hands the buffer over: after it, bp is not the caller's any more.
+ *
+ * Between getblk/bread and the release the caller owns the buffer
+ * (B_BUSY); anyone else asking for the block sleeps until then.  A
+ * delayed write reaches the disk within vfs.syncdelay seconds (30 by
+ * default), at sync(2), at vflushbuf() (fsync, unmount) and at reboot.
+ * The cache takes at most a quarter of RUMP_MEMLIMIT (64 MiB with no
+ * limit) and gives clean buffers back when kernel memory runs short.
+ *
+ * Locking: (b) bufcache_lock, (o) the owner (B_BUSY), (c) stable while
+ * the buffer holds this block.
+ */
+#ifndef _SYS_BUF_H_
+#define _SYS_BUF_H_
+
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/condvar.h>
+
+struct vnode;
+
+typedef int64_t daddr_t;
+
+#define DEV_BSHIFT 9
+#define DEV_BSIZE  (1 << DEV_BSHIFT)    /* sector unit of b_blkno */
+#define MAXBSIZE   (64 * 1024)          /* largest buffer */
+
+struct buf {
+	unsigned b_flags;               /* b: B_* */
+	struct vnode *b_vp;             /* c */
+	daddr_t b_lblkno;               /* c: the block's name in b_vp */
+	daddr_t b_blkno;                /* o: device sector the I/O goes to */
+	dev_t b_dev;                    /* o: the device (strategy) */
+	void *b_data;                   /* o */
+	size_t b_bcount;                /* c: bytes, the size asked for */
+	size_t b_resid;                 /* o: bytes the I/O did not move */
+	int b_error;                    /* o: of the last I/O */
+	void *b_private;                /* o: the driver's, during I/O */
+	uint64_t b_dirtytime;           /* b: uptime ns of the first bdwrite */
+	unsigned b_waiters;             /* b: sleepers on b_cv */
+	kcondvar_t b_cv;                /* released, or I/O done */
+	LIST_ENTRY(buf) b_hash;         /* b */
+	TAILQ_ENTRY(buf) b_lru;         /* b: when not B_BUSY */
+	TAILQ_ENTRY(buf) b_dirty;       /* b: when B_DELWRI, oldest first */
+	TAILQ_ENTRY(buf) b_all;         /* b */
+};
+
+#define B_BUSY     0x0001               /* owned by someone */
+#define B_VALID    0x0002               /* b_data holds the block */
+#define B_DELWRI   0x0004               /* changed, not yet written */
+#define B_READ     0x0008               /* the I/O in flight is a read */
+#define B_ASYNC    0x0010               /* release when the I/O is done */
+#define B_INFLIGHT 0x0020               /* I/O started, not done */
+#define B_INVAL    0x0040               /* brelse: forget the contents */
+#define B_ANON     0x0080               /* geteblk: no vnode, no block */
+
+/* Flags of vflushbuf. */
+#define FSYNC_WAIT 0x01                 /* wait for the writes */
+
+struct buf *getblk(struct vnode *, daddr_t lblkno, int size, int slpflag,
+    int slptimeo);
+struct buf *geteblk(int size);
+int bread(struct vnode *, daddr_t lblkno, int size, int flags,
+    struct buf **bpp);
+int bwrite(struct buf *);
+void bawrite(struct buf *);
+void bdwrite(struct buf *);
+/* Release; set B_INVAL to drop the contents (a block freed on disk). */
+void brelse(struct buf *, unsigned set);
+
+/*
+ * For drivers and strategy routines: the request is over (b_error,
+ * b_resid set).  Callable with no lock held from any kernel thread.
+ */
+void biodone(struct buf *);
+/* Wait for the I/O of a buffer the caller owns; its b_error. */
+int biowait(struct buf *);
+
+/*
+ * Write every delayed buffer of vp; with FSYNC_WAIT wait for all of
+ * vp's writes, and return the first error.
+ */
+int vflushbuf(struct vnode *, int flags);
+/*
+ * Write vp's delayed buffers, wait, then forget all its buffers.  A
+ * file system calls it before its vnode goes (reclaim, device close):
+ * buffers are named by the vnode's address.
+ */
+int vinvalbuf(struct vnode *);
+/* Write every delayed buffer and wait (sync(2), reboot). */
+void bio_syncall(void);
+
+/* Figures for tests and sysctl (atomic). */
+struct bufstats {
+	uint64_t bs_reads;              /* read I/Os started */
+	uint64_t bs_writes;             /* write I/Os started */
+	uint64_t bs_hits;               /* bread served from the cache */
+	uint64_t bs_bytes;              /* b: memory held by buffers */
+	uint64_t bs_maxbytes;           /* c: the bound */
+};
+extern struct bufstats bufstats;
+/* vfs.syncdelay, seconds. */
+extern int syncdelay;
+
+#endif /* _SYS_BUF_H_ */

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The rump on Linux developers. */
+
+/*
+ * The buffer cache, through the kernel-side functions of
+ * kernspace/ks_bio.c on an etfs block device: delayed writes reach the
+ * host file at sync(2), through the syncer within vfs.syncdelay, at
+ * close and at reboot; concurrent readers of a block share one I/O; the
+ * cache stays inside RUMP_MEMLIMIT; a host I/O error is EIO.
+ */
+#include <fcntl.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <rump/rumpvfs.h>
+
+#include "h_macros.h"
+#include "kernspace/bio_test.h"
+
+static char hostfile[64];
+
+static void
+rmhost(void)
+{
+	unlink(hostfile);
+}
+
+/* A host file of size bytes of zeroes, registered as /dev/disk. */
+static void
+mkdisk(off_t size)
+{
+	int fd;
+
+	snprintf(hostfile, sizeof(hostfile), "/tmp/t_bio.XXXXXX");
+	REQUIRE((fd = mkstemp(hostfile)) != -1);
+	atexit(rmhost);
+	REQUIRE(ftruncate(fd, size) == 0);
+	close(fd);
+	REQUIRE_EQ(rump_pub_etfs_register("/dev/disk", hostfile,
+	    RUMP_ETFS_BLK), 0);
+}
+
+/* Whether the host file has n bytes of c at off. */
+static int
+host_has(off_t off, size_t n, int c)
+{
+	unsigned char buf[65536];
+	int fd;
+
+	REQUIRE(n <= sizeof(buf));
+	REQUIRE((fd = open(hostfile, O_RDONLY)) != -1);
+	REQUIRE_EQ(pread(fd, buf, n, off), n);
+	close(fd);
+	for (size_t i = 0; i < n; i++)
+		if (buf[i] != (unsigned char)c)
+			return 0;
+	return 1;
+}
+
+TESTCASE(bdwrite_sync)
+{
+	mkdisk(1 << 20);
+	REQUIRE_EQ(rump_test_bio_open("/dev/disk"), 0);
+	REQUIRE_EQ(rump_test_bio_write(16, 4096, 0x5a, 0, 0), 0);
+	REQUIRE_OK(rump_sys_sync());
+	REQUIRE(host_has(16 * 512, 4096, 0x5a));
+	REQUIRE(host_has(15 * 512, 512, 0));
+	REQUIRE_EQ(rump_test_bio_write(64, 8192, 0x11, 1, 1), 0);
+	REQUIRE(host_has(64 * 512, 8192, 0x11));       /* bwrite: at once */
+	REQUIRE_EQ(rump_test_bio_write(128, 2048, 0x22, 2, 0), 0);
+	REQUIRE_EQ(rump_test_bio_write(256, 2048, 0x33, 0, 0), 0);
+	/* A mounted device is the mount's. */
+	REQUIRE_EQ(rump_test_bio_open("/dev/disk"), EBUSY);
+	REQUIRE_EQ(rump_pub_etfs_remove("/dev/disk"), EBUSY);
+	REQUIRE_EQ(rump_test_bio_close(), 0);
+	REQUIRE(host_has(128 * 512, 2048, 0x22));
+	REQUIRE(host_has(256 * 512, 2048, 0x33));
+	REQUIRE_EQ(rump_pub_etfs_remove("/dev/disk"), 0);
+}
+
+TESTCASE(syncer)
+{
+	int one = 1;
+	struct timespec ts = { 0, 100 * 1000 * 1000 };
+	int i;
+
+	mkdisk(1 << 20);
+	REQUIRE_EQ(rump_pub_sysctlbyname("vfs.syncdelay", NULL, NULL, &one,
+	    sizeof(one)), 0);
+	REQUIRE_EQ(rump_test_bio_open("/dev/disk"), 0);
+	REQUIRE_EQ(rump_test_bio_write(8, 4096, 0x77, 0, 0), 0);
+	/* Within syncdelay plus the syncer's one-second round, and some. */
+	for (i = 0; i < 40 && !host_has(8 * 512, 4096, 0x77); i++)
+		nanosleep(&ts, NULL);
+	REQUIRE(i < 40);
+	REQUIRE_EQ(rump_test_bio_close(), 0);
+}
+
+TESTCASE(reboot_flushes)
+{
+	mkdisk(1 << 20);
+	REQUIRE_EQ(rump_test_bio_open("/dev/disk"), 0);
+	REQUIRE_EQ(rump_test_bio_write(40, 4096, 0x99, 0, 0), 0);
+	REQUIRE_OK(rump_sys_reboot(RUMP_RB_HALT, NULL));
+	REQUIRE(host_has(40 * 512, 4096, 0x99));
+}
+
+TESTCASE(read_cached)
+{
+	uint64_t r0, r1, w, h0, h1, b, m;
+	size_t used;
+	char buf[4096];
+
+	mkdisk(1 << 20);
+	REQUIRE_EQ(rump_test_bio_open("/dev/disk"), 0);
+	REQUIRE_EQ(rump_test_bio_stats(&r0, &w, &h0, &b, &m, &used), 0);
+	REQUIRE_EQ(rump_test_bio_read(24, 4096, buf), 0);
+	REQUIRE_EQ(rump_test_bio_read(24, 4096, buf), 0);
+	REQUIRE_EQ(rump_test_bio_stats(&r1, &w, &h1, &b, &m, &used), 0);
+	REQUIRE_EQ(r1 - r0, 1);
+	REQUIRE_EQ(h1 - h0, 1);
+	REQUIRE_EQ(rump_test_bio_close(), 0);
+}
+
+TESTCASE(concurrent_one_io)
+{
+	uint64_t r0, r1, w, h, b, m;
+	size_t used;
+
+	mkdisk(1 << 20);
+	REQUIRE_EQ(rump_test_bio_open("/dev/disk"), 0);
+	REQUIRE_EQ(rump_test_bio_stats(&r0, &w, &h, &b, &m, &used), 0);
+	REQUIRE_EQ(rump_test_bio_concurrent(8, 512, 65536), 0);
+	REQUIRE_EQ(rump_test_bio_stats(&r1, &w, &h, &b, &m, &used), 0);
+	REQUIRE_EQ(r1 - r0, 1);
+	REQUIRE_EQ(rump_test_bio_close(), 0);
+}
+
+TESTCASE(host_eio)
+{
+	char path[64], buf[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "/tmp/t_bio.XXXXXX");
+	REQUIRE((fd = mkstemp(path)) != -1);
+	REQUIRE(ftruncate(fd, 4096) == 0);
+	close(fd);
+	REQUIRE_EQ(rump_pub_etfs_register_withsize("/dev/short", path,
+	    RUMP_ETFS_BLK, 0, 1 << 20), 0);
+	unlink(path);
+	REQUIRE_EQ(rump_test_bio_open("/dev/short"), 0);
+	REQUIRE_EQ(rump_test_bio_read(0, 4096, buf), 0);
+	REQUIRE_EQ(rump_test_bio_read(64, 4096, buf), EIO);
+	REQUIRE_EQ(rump_test_bio_close(), 0);
+}
+
+/* Run with RUMP_MEMLIMIT=8M: 64 MiB through the cache. */
+TESTCASE(memlimit)
+{
+	static char buf[1 << 20];
+	uint64_t r, w, h, b, m;
+	size_t used, maxused = 0;
+	const char *lim = getenv("RUMP_MEMLIMIT");
+	int fd;
+
+	if (lim == NULL || strcmp(lim, "8M") != 0) {
+		printf("memlimit: skipped (needs RUMP_MEMLIMIT=8M)\n");
+		return;
+	}
+	mkdisk(64 << 20);
+	REQUIRE_OK(fd = rump_sys_open("/dev/disk", O_RDONLY, 0));
+	for (int i = 0; i < 64; i++) {
+		REQUIRE_EQ(rump_sys_read(fd, buf, sizeof(buf)), sizeof(buf));
+		REQUIRE_EQ(rump_test_bio_stats(&r, &w, &h, &b, &m, &used), 0);
+		REQUIRE(b <= m);
+		if (used > maxused)
+			maxused = used;
+	}
+	REQUIRE(r >= 64 * 256);
+	REQUIRE(maxused < 8 << 20);
+	REQUIRE_OK(rump_sys_close(fd));
+}
+
+TESTS(CASE(bdwrite_sync), CASE(syncer), CASE(reboot_flushes),
+    CASE(read_cached), CASE(concurrent_one_io), CASE(host_eio),
+    CASE(memlimit))
