@@ -248,6 +248,7 @@ sb_check_features(struct ext2fs *fs)
 	const uint8_t *sb = fs->e2_sb;
 	uint32_t unknown;
 
+	fs->e2_desc_size = EXT2_GD_SIZE;
 	if (fs->e2_rev == EXT2_GOOD_OLD_REV) {
 		/* Revision 0 has no feature fields: the bytes mean nothing. */
 		fs->e2_isize = EXT2_GOOD_OLD_INODE_SIZE;
@@ -266,7 +267,6 @@ sb_check_features(struct ext2fs *fs)
 	if (!ispow2(fs->e2_isize) || fs->e2_isize < EXT2_GOOD_OLD_INODE_SIZE)
 		return SB_BAD(fs, "inode size %u", fs->e2_isize);
 
-	fs->e2_desc_size = EXT2_GD_SIZE;
 	if (fs->e2_incompat & EXT2F_INCOMPAT_64BIT) {
 		fs->e2_desc_size = ext2_le16(sb + EXT2_SB_DESC_SIZE);
 		if (!ispow2(fs->e2_desc_size) ||
