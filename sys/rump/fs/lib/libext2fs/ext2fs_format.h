@@ -64,7 +64,8 @@
  * record spanning the block, then entries.  Entries are {le32 hash, le32
  * block} sorted by hash, the first entry's hash slot holding {le16 limit,
  * le16 count}; with metadata_csum an 8-byte tail follows the limit
- * entries (le32 reserved, le32 checksum).
+ * entries (le32 reserved, le32 checksum over the header and count
+ * entries, then the tail with its checksum word as zero).
  *
  * Checksums (metadata_csum): crc32c without the final inversion, seeded
  * with crc32c(~0, s_uuid) or s_checksum_seed (csum_seed feature).  For

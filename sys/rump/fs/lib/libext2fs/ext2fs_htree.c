@@ -53,6 +53,7 @@ int
 ext2fs_dx_csum_check(const struct ext2fs *fs, const struct ext2fs_inode *dp,
     uint64_t lblk, const uint8_t *b)
 {
+	static const uint8_t zero[4];
 	size_t off = dx_entries_off(lblk), tail;
 	uint32_t count, c;
 	int error;
@@ -62,7 +63,9 @@ ext2fs_dx_csum_check(const struct ext2fs *fs, const struct ext2fs_inode *dp,
 	tail = off + (size_t)ext2_le16(b + off + EXT2_DX_LIMIT) *
 	    EXT2_DX_ENTRY_SIZE;
 	c = ext2fs_crc32c(dp->ei_csum_seed, b, off + count * EXT2_DX_ENTRY_SIZE);
+	/* The tail's reserved word, then its checksum word as zero. */
 	c = ext2fs_crc32c(c, b + tail, 4);
+	c = ext2fs_crc32c(c, zero, 4);
 	if (c != ext2_le32(b + tail + 4))
 		return ext2fs_corrupt(fs, "directory %u index block %llu: "
 		    "checksum", dp->ei_ino, (unsigned long long)lblk);
