@@ -9,7 +9,8 @@
  * clean walk or error returns: a crash, a hang (the harness's time
  * limit) or a sanitizer report fails the test.  The seeds are fixed, so
  * a failure reproduces.  The kernel's log lines for the rejected images
- * go to /dev/null.
+ * go to /dev/null (a sanitizer report ends the process, so it is not
+ * lost: the case fails).
  */
 #define _GNU_SOURCE
 #include <sys/stat.h>
@@ -29,7 +30,7 @@ fuzz(const char *tag, const char *mkfs, const char *post, uint32_t seed)
 	struct tree_opts o = { 300, false };
 	struct rump_test_ext2_fuzzstats st;
 	char *dir, src[4200], img[4200];
-	int out, devnull, e;
+	int out, err, devnull, e;
 
 	if (!have_e2fsprogs())
 		return;
@@ -42,15 +43,19 @@ fuzz(const char *tag, const char *mkfs, const char *post, uint32_t seed)
 
 	fflush(stdout);
 	REQUIRE_OK(out = dup(1));
+	REQUIRE_OK(err = dup(2));
 	REQUIRE_OK(devnull = open("/dev/null", O_WRONLY));
 	REQUIRE_OK(dup2(devnull, 1));
+	REQUIRE_OK(dup2(devnull, 2));
 	e = 0;
 	for (uint32_t flips = 1; flips <= 8 && e == 0; flips *= 2)
 		e = rump_test_ext2_fuzz(img, seed + flips, CASES / 4, flips, &st);
 	fflush(stdout);
 	REQUIRE_OK(dup2(out, 1));
+	REQUIRE_OK(dup2(err, 2));
 	close(devnull);
 	close(out);
+	close(err);
 	if (e != 0)
 		TEST_FAIL("%s: fuzz run: error %d", tag, e);
 	printf("%s: %u metadata blocks; last run: %u cases, %u refused at "
