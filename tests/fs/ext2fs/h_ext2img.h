@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The rump on Linux developers. */
+
+/*
+ * Source trees and ext2 images for the ext2fs tests: a tree of files of
+ * many sizes (sparse ones too), deep and large directories, symlinks,
+ * hard links, special files, odd modes, owners and nanosecond times,
+ * made on the host; images made from it by mke2fs -d (e2fsprogs), with
+ * e2fsck -D to index the directories.
+ */
+#ifndef _TESTS_H_EXT2IMG_H_
+#define _TESTS_H_EXT2IMG_H_
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* snprintf into an array, failing the test if it does not fit. */
+#define PATHF(buf, ...)                                                        \
+	do {                                                                   \
+		if ((size_t)snprintf((buf), sizeof(buf), __VA_ARGS__) >=       \
+		    sizeof(buf))                                               \
+			TEST_FAIL("path too long");                            \
+	} while (0)
+
+struct tree_opts {
+	int many;                       /* entries in many/ */
+	bool big;                       /* large and far-sparse files */
+};
+
+/* Whether mke2fs is there; prints why not when it is not. */
+bool have_e2fsprogs(void);
+/* A new empty directory under the temporary directory. */
+char *make_tmpdir(const char *tag);
+/* Fill dir with the test tree. */
+void make_tree(const char *dir, const struct tree_opts *);
+/* mke2fs -d src into img with these options, then the post command. */
+void make_image(const char *img, const char *src, const char *mkfs_opts,
+    const char *size, const char *post);
+void remove_tree(const char *dir);
+/* The deterministic contents of a generated file, byte at offset. */
+unsigned char file_byte(const char *name, unsigned long long off);
+
+#endif /* _TESTS_H_EXT2IMG_H_ */
