@@ -10,6 +10,7 @@
 #include <sys/kauth.h>
 
 struct file;
+struct filedesc;
 struct mount;
 struct uio;
 struct vnode;
@@ -71,6 +72,9 @@ int fd_getvnode(int fd, struct vnode **, struct file **);
 /* vfs_lockf.c: advisory record locks. */
 void vfs_lockf_init(void);
 int vn_advlock(struct vnode *, struct file *, unsigned cmd, void *uflock);
+/* The table fdp closed a descriptor of vp: its locks on vp go. */
+void vn_advlock_fdclose(struct vnode *, struct filedesc *);
+/* The last close of fp: locks set through it that outlived their owner's. */
 void vn_advlock_release(struct vnode *, struct file *);
 
 #endif /* _RUMPVFS_VFS_PRIVATE_H_ */

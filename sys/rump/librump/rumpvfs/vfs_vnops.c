@@ -32,6 +32,7 @@ static int vn_poll(struct file *, int, struct pollwait *);
 static int vn_statfile(struct file *, struct stat *);
 static int vn_closefile(struct file *);
 static int vn_seek(struct file *, off_t, int, off_t *);
+static void vn_fdclose(struct file *, struct filedesc *);
 
 static const struct fileops vnops = {
 	.fo_name = "vnode",
@@ -43,6 +44,7 @@ static const struct fileops vnops = {
 	.fo_stat = vn_statfile,
 	.fo_close = vn_closefile,
 	.fo_seek = vn_seek,
+	.fo_fdclose = vn_fdclose,
 };
 
 int
@@ -311,6 +313,12 @@ vn_closefile(struct file *fp)
 	    fp->f_cred);
 	vrele(vp);
 	return error;
+}
+
+static void
+vn_fdclose(struct file *fp, struct filedesc *fdp)
+{
+	vn_advlock_fdclose(fp->f_data, fdp);
 }
 
 static int
