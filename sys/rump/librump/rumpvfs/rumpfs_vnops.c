@@ -87,7 +87,7 @@ rumpfs_lookup(struct vnode *dvp, const char *nm, size_t len,
 	else if (len == 2 && nm[0] == '.' && nm[1] == '.') {
 		rn = dir->rn_parent != NULL ? dir->rn_parent : dir;
 		error = rn_getvnode(dvp, rn, vpp);
-	} else if ((rd = rumpfs_dir_lookup(dir, nm, len)) == NULL)
+	} else if ((rd = rumpfs_dir_lookup(rm, dir, nm, len)) == NULL)
 		error = ENOENT;
 	else
 		error = rn_getvnode(dvp, rd->rd_node, vpp);
@@ -114,7 +114,7 @@ rumpfs_mknode(struct vnode *dvp, const char *nm, size_t len,
 		return ENOENT;
 	if ((error = rn_access(dir, VWRITE | VEXEC, cred)) != 0)
 		return error;
-	if (rumpfs_dir_lookup(dir, nm, len) != NULL)
+	if (rumpfs_dir_lookup(rm, dir, nm, len) != NULL)
 		return EEXIST;
 	rw_enter(&dir->rn_lock, RW_READER);
 	if (dir->rn_mode & S_ISGID) {
@@ -135,7 +135,7 @@ rumpfs_mknode(struct vnode *dvp, const char *nm, size_t len,
 		rumpfs_dirent_free(rm, rd);
 		return error;
 	}
-	rumpfs_dir_attach(dir, rd, rn);
+	rumpfs_dir_attach(rm, dir, rd, rn);
 	if (va->va_type == VDIR)
 		rn_setnlink(dir, rn_nlink(dir) + 1);
 	*rnp = rn;
@@ -404,7 +404,7 @@ rumpfs_remove(struct vnode *dvp, const char *nm, size_t len, bool isdir,
 	int error;
 
 	rw_enter(&rm->rm_nslock, RW_WRITER);
-	if ((rd = rumpfs_dir_lookup(dir, nm, len)) == NULL) {
+	if ((rd = rumpfs_dir_lookup(rm, dir, nm, len)) == NULL) {
 		error = ENOENT;
 		goto out;
 	}
@@ -453,12 +453,12 @@ rumpfs_link(struct vnode *dvp, const char *nm, size_t len, struct vnode *vp,
 		error = ENOENT;
 	else if ((error = rn_access(dir, VWRITE | VEXEC, cred)) != 0)
 		;
-	else if (rumpfs_dir_lookup(dir, nm, len) != NULL)
+	else if (rumpfs_dir_lookup(rm, dir, nm, len) != NULL)
 		error = EEXIST;
 	else if (rn_nlink(rn) >= 65000)
 		error = EMLINK;
 	if (error == 0) {
-		rumpfs_dir_attach(dir, rd, rn);
+		rumpfs_dir_attach(rm, dir, rd, rn);
 		rn_setnlink(rn, rn_nlink(rn) + 1);
 		rn_touch(rn, false);
 		rn_touch(dir, true);
@@ -494,12 +494,12 @@ rumpfs_rename(struct vnode *fdvp, const char *fnm, size_t flen,
 		return error;
 	rw_enter(&rm->rm_nslock, RW_WRITER);
 	if (rn_nlink(fdir) == 0 || rn_nlink(tdir) == 0 ||
-	    (frd = rumpfs_dir_lookup(fdir, fnm, flen)) == NULL) {
+	    (frd = rumpfs_dir_lookup(rm, fdir, fnm, flen)) == NULL) {
 		error = ENOENT;
 		goto out;
 	}
 	fn = frd->rd_node;
-	trd = rumpfs_dir_lookup(tdir, tnm, tlen);
+	trd = rumpfs_dir_lookup(rm, tdir, tnm, tlen);
 	if (trd != NULL)
 		tn = trd->rd_node;
 	if ((error = rn_access(fdir, VWRITE | VEXEC, cred)) != 0 ||
@@ -550,7 +550,7 @@ rumpfs_rename(struct vnode *fdvp, const char *fnm, size_t flen,
 	}
 	rumpfs_dir_detach(fdir, frd);
 	rumpfs_dirent_free(rm, frd);
-	rumpfs_dir_attach(tdir, nrd, fn);
+	rumpfs_dir_attach(rm, tdir, nrd, fn);
 	nrd = NULL;
 	if (fn->rn_type == VDIR && fdir != tdir) {
 		rn_setnlink(fdir, rn_nlink(fdir) - 1);
@@ -611,7 +611,7 @@ rumpfs_readdir(struct vnode *vp, struct uio *uio)
 {
 	struct rumpfs_mount *rm = VTORM(vp);
 	struct rumpfs_node *dir = VTORN(vp), *parent;
-	struct rumpfs_dirent *rd;
+	struct rumpfs_dirent *rd, *last = NULL;
 	uint64_t cookie;
 	size_t resid = uio->uio_resid;
 	int error = 0;
@@ -636,17 +636,19 @@ rumpfs_readdir(struct vnode *vp, struct uio *uio)
 			goto out;
 		cookie = 2;
 	}
-	TAILQ_FOREACH(rd, &dir->rn_dir, rd_entries) {
-		if (rd->rd_cookie < cookie)
-			continue;
+	for (rd = rumpfs_dir_seek(dir, cookie); rd != NULL;
+	    rd = TAILQ_NEXT(rd, rd_entries)) {
 		if ((error = readdir_emit(uio, rd->rd_node->rn_ino,
 		    rd->rd_cookie + 1, rd->rd_node->rn_type, rd->rd_name,
 		    rd->rd_namelen)) != 0)
 			goto out;
 		cookie = rd->rd_cookie + 1;
+		last = rd;
 	}
 	cookie = dir->rn_nextcookie;
 out:
+	if (last != NULL)
+		rumpfs_dir_sethint(dir, last);
 	rw_exit(&rm->rm_nslock);
 	if (error == EJUSTRETURN)
 		error = uio->uio_resid == resid ? EINVAL : 0;

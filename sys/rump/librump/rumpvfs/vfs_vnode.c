@@ -29,12 +29,22 @@
 #include "vfs_private.h"
 #include "vnode_impl.h"
 
-#define VCACHE_HASHSIZE 4096            /* buckets; a power of two */
+/*
+ * The hash starts with VCACHE_MINHASH buckets and grows fourfold when
+ * the cache holds more than twice as many vnodes as buckets, so chains
+ * stay short with any number of files in use.
+ */
+#define VCACHE_MINHASH 4096             /* buckets; a power of two */
+
+LIST_HEAD(vcache_head, vnode_impl);
 
 static kmutex_t vcache_lock;
 static kcondvar_t vcache_cv;            /* a LOADING/RECLAIMING vnode left */
-static LIST_HEAD(, vnode_impl) vcache_hash[VCACHE_HASHSIZE];  /* v */
-static TAILQ_HEAD(, vnode_impl) vcache_lru;                    /* v */
+static struct vcache_head *vcache_hash;                 /* v */
+static size_t vcache_hashsize;                          /* v */
+static size_t vcache_count;                             /* v: vnodes */
+static bool vcache_growing;                             /* v */
+static TAILQ_HEAD(, vnode_impl) vcache_lru;             /* v */
 static struct kmem_reclaimer vcache_reclaimer;
 
 static unsigned
@@ -43,7 +53,50 @@ vcache_bucket(const struct mount *mp, ino_t ino)
 	uint64_t h = (uint64_t)(uintptr_t)mp * 0x9e3779b97f4a7c15ULL;
 
 	h ^= ino * 0xc2b2ae3d27d4eb4fULL;
-	return (unsigned)(h >> 40) & (VCACHE_HASHSIZE - 1);
+	h ^= h >> 31;
+	return (unsigned)(h >> 20) & (vcache_hashsize - 1);
+}
+
+/*
+ * Make the hash four times larger.  Called with vcache_lock held, which
+ * is dropped to allocate (the memory reclaimer takes it); returns with
+ * it held.  Losing the memory only leaves chains longer.
+ */
+static void
+vcache_grow(void)
+{
+	struct vcache_head *nh, *oh;
+	struct vnode_impl *vi;
+	size_t osize, nsize;
+
+	KASSERT(mutex_owned(&vcache_lock));
+	if (vcache_growing)
+		return;
+	vcache_growing = true;
+	osize = vcache_hashsize;
+	nsize = osize * 4;
+	mutex_exit(&vcache_lock);
+	nh = kmem_alloc(nsize * sizeof(*nh), KM_SLEEP);
+	mutex_enter(&vcache_lock);
+	vcache_growing = false;
+	if (nh == NULL)
+		return;
+	for (size_t b = 0; b < nsize; b++)
+		LIST_INIT(&nh[b]);
+	oh = vcache_hash;
+	vcache_hash = nh;
+	vcache_hashsize = nsize;
+	for (size_t b = 0; b < osize; b++) {
+		while ((vi = LIST_FIRST(&oh[b])) != NULL) {
+			LIST_REMOVE(vi, vi_hash);
+			LIST_INSERT_HEAD(&vcache_hash[vcache_bucket(
+			    vi->vi_vnode.v_mount, vi->vi_vnode.v_ino)], vi,
+			    vi_hash);
+		}
+	}
+	mutex_exit(&vcache_lock);
+	kmem_free(oh, osize * sizeof(*oh));
+	mutex_enter(&vcache_lock);
 }
 
 static struct vnode_impl *
@@ -92,6 +145,7 @@ vcache_free(struct vnode_impl *vi, bool loaded)
 		vp->v_op->vop_reclaim(vp);
 	mutex_enter(&vcache_lock);
 	LIST_REMOVE(vi, vi_hash);
+	vcache_count--;
 	vp->v_mount->mnt_nvnodes--;
 	cv_broadcast(&vcache_cv);
 	mutex_exit(&vcache_lock);
@@ -134,6 +188,8 @@ vcache_get(struct mount *mp, ino_t ino, void *cookie, struct vnode **vpp)
 	nvi->vi_vnode.v_usecount = 1;
 	LIST_INSERT_HEAD(&vcache_hash[vcache_bucket(mp, ino)], nvi, vi_hash);
 	mp->mnt_nvnodes++;
+	if (++vcache_count > 2 * vcache_hashsize)
+		vcache_grow();
 	mutex_exit(&vcache_lock);
 
 	if ((error = mp->mnt_op->vfs_loadvnode(mp, &nvi->vi_vnode, ino,
@@ -196,10 +252,10 @@ int
 vflush(struct mount *mp, struct vnode *skip)
 {
 	struct vnode_impl *vi;
-	unsigned b;
+	size_t b;
 
 	mutex_enter(&vcache_lock);
-	for (b = 0; b < VCACHE_HASHSIZE; b++) {
+	for (b = 0; b < vcache_hashsize; b++) {
 		LIST_FOREACH(vi, &vcache_hash[b], vi_hash) {
 			if (vi->vi_vnode.v_mount != mp)
 				continue;
@@ -211,8 +267,13 @@ vflush(struct mount *mp, struct vnode *skip)
 			}
 		}
 	}
-	/* Nothing of mp is in use, so nothing new can appear: reclaim. */
-	for (b = 0; b < VCACHE_HASHSIZE; b++) {
+	/*
+	 * Nothing of mp is in use, so nothing new can appear: reclaim.  The
+	 * lock is dropped for each vnode and the hash may grow meanwhile,
+	 * moving vnodes behind the walk: walk until none is left.
+	 */
+again:
+	for (b = 0; b < vcache_hashsize; b++) {
 restart:
 		LIST_FOREACH(vi, &vcache_hash[b], vi_hash) {
 			if (vi->vi_vnode.v_mount != mp ||
@@ -225,6 +286,8 @@ restart:
 			goto restart;
 		}
 	}
+	if (mp->mnt_nvnodes > (skip != NULL ? 1u : 0u))
+		goto again;
 	mutex_exit(&vcache_lock);
 	return 0;
 }
@@ -262,7 +325,12 @@ vcache_init(void)
 {
 	mutex_init(&vcache_lock, MUTEX_DEFAULT, IPL_NONE);
 	cv_init(&vcache_cv, "vcache");
-	for (unsigned b = 0; b < VCACHE_HASHSIZE; b++)
+	vcache_hash = kmem_alloc(VCACHE_MINHASH * sizeof(*vcache_hash),
+	    KM_SLEEP);
+	if (vcache_hash == NULL)
+		panic("vcache_init: no memory for the vnode hash");
+	vcache_hashsize = VCACHE_MINHASH;
+	for (size_t b = 0; b < VCACHE_MINHASH; b++)
 		LIST_INIT(&vcache_hash[b]);
 	TAILQ_INIT(&vcache_lru);
 	vcache_reclaimer.kr_reclaim = vcache_reclaim;
