@@ -60,6 +60,7 @@ struct vattr {
 /* ioflag of read and write */
 #define IO_APPEND 0x01                  /* write at the end, atomically */
 #define IO_SYNC   0x02
+#define IO_NOATIME 0x04                 /* a read leaves atime (O_NOATIME) */
 
 /* Access modes for VOP_ACCESS and vaccess() */
 #define VREAD  04

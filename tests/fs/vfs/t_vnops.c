@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <time.h>
@@ -480,6 +481,91 @@ FSTEST(times, FS_WRITABLE | FS_NSTIMES)
 	}
 }
 
+static struct timespec
+atime_of(const char *path)
+{
+	struct stat sb;
+
+	REQUIRE_OK(rump_sys_stat(path, &sb));
+	return sb.st_atim;
+}
+
+static void
+read_one(const char *path, int oflags)
+{
+	char c;
+	int fd;
+
+	REQUIRE_OK(fd = rump_sys_open(path, O_RDONLY | oflags, 0));
+	REQUIRE_EQ(rump_sys_read(fd, &c, 1), 1);
+	REQUIRE_OK(rump_sys_close(fd));
+}
+
+/*
+ * Reads set atime relatime-style: when atime is not newer than mtime or
+ * ctime; not on noatime mounts nor through O_NOATIME.
+ */
+FSTEST(atime, FS_WRITABLE | FS_NSTIMES)
+{
+	const struct timespec old[2] = { { 1000, 5 }, { 2000, 0 } };
+	struct timespec t1, t2;
+	char buf[256];
+	int fd;
+
+	(void)fs;
+	fs_mkfile("f", "data", 4);
+	REQUIRE_OK(rump_sys_utimensat(AT_FDCWD, "f", old, 0));
+	REQUIRE_EQ(atime_of("f").tv_sec, 1000);
+	read_one("f", 0);
+	t1 = atime_of("f");
+	REQUIRE(t1.tv_sec > 1600000000);
+	/* Newer than mtime and ctime now: the next read leaves it. */
+	read_one("f", 0);
+	t2 = atime_of("f");
+	REQUIRE_EQ(t2.tv_sec, t1.tv_sec);
+	REQUIRE_EQ(t2.tv_nsec, t1.tv_nsec);
+	/* A write makes the next read count again. */
+	fs_mkfile("f", "more", 4);
+	read_one("f", 0);
+	t2 = atime_of("f");
+	REQUIRE(t2.tv_sec > t1.tv_sec ||
+	    (t2.tv_sec == t1.tv_sec && t2.tv_nsec > t1.tv_nsec));
+	/* O_NOATIME. */
+	REQUIRE_OK(rump_sys_utimensat(AT_FDCWD, "f", old, 0));
+	read_one("f", O_NOATIME);
+	REQUIRE_EQ(atime_of("f").tv_sec, 1000);
+	REQUIRE_EQ(atime_of("f").tv_nsec, 5);
+	/* Reading a directory is an access too. */
+	REQUIRE_OK(rump_sys_mkdir("d", 0755));
+	REQUIRE_OK(rump_sys_utimensat(AT_FDCWD, "d", old, 0));
+	REQUIRE_OK(fd = rump_sys_open("d", O_RDONLY | O_DIRECTORY, 0));
+	REQUIRE(rump_sys_getdents64(fd, buf, sizeof(buf)) > 0);
+	REQUIRE_OK(rump_sys_close(fd));
+	REQUIRE(atime_of("d").tv_sec > 1600000000);
+	/* A noatime mount. */
+	REQUIRE_OK(rump_sys_mkdir("m", 0755));
+	REQUIRE_OK(rump_sys_mount("tmpfs", "m", MS_NOATIME, NULL, 0));
+	fs_mkfile("m/g", "data", 4);
+	REQUIRE_OK(rump_sys_utimensat(AT_FDCWD, "m/g", old, 0));
+	read_one("m/g", 0);
+	REQUIRE_EQ(atime_of("m/g").tv_sec, 1000);
+	REQUIRE_OK(rump_sys_unmount("m", 0));
+}
+
+/* O_NOATIME is for the owner only. */
+FSTEST(atime_noatime_perm, FS_WRITABLE | FS_OWNERS)
+{
+	(void)fs;
+	fs_mkfile("f", "data", 4);
+	REQUIRE_OK(rump_sys_chmod("f", 0644));
+	REQUIRE_OK(rump_sys_chmod(".", 0777));
+	fs_become(1000, 1000);
+	REQUIRE_ERRNO(rump_sys_open("f", O_RDONLY | O_NOATIME, 0), EPERM);
+	fs_mkfile("mine", "x", 1);
+	read_one("mine", O_NOATIME);
+	rump_pub_lwproc_releaselwp();
+}
+
 FSTEST(truncate, FS_WRITABLE)
 {
 	char buf[16];
@@ -641,4 +727,5 @@ FSTESTS(FSCASE(create_rw), FSCASE(mkdir_rmdir), FSCASE(unlink_open),
     FSCASE(rename_edges), FSCASE(rename_exdev), FSCASE(hardlinks),
     FSCASE(symlinks), FSCASE(names), FSCASE(readdir), FSCASE(times),
     FSCASE(truncate), FSCASE(cwd), FSCASE(chroot), FSCASE(mknod),
-    FSCASE(statvfs), FSCASE(badargs), FSCASE(bigdir))
+    FSCASE(statvfs), FSCASE(badargs), FSCASE(bigdir), FSCASE(atime),
+    FSCASE(atime_noatime_perm))

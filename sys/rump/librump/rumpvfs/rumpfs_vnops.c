@@ -70,6 +70,50 @@ rn_touch(struct rumpfs_node *rn, bool mtime)
 	rw_exit(&rn->rn_lock);
 }
 
+/*
+ * Access times, relatime-style as Linux mounts by default: a read sets
+ * atime only when it is not newer than mtime or ctime (so "read since
+ * last written?" stays answerable) or is a day old.  That keeps reads
+ * from writing the node nearly every time.  Read-only and noatime
+ * mounts and O_NOATIME files keep atime; utimensat sets it at will.
+ * Called with rn_lock held as reader: whether to update.
+ */
+#define RELATIME_SEC (24 * 60 * 60)
+
+static bool
+ts_le(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec ||
+	    (a->tv_sec == b->tv_sec && a->tv_nsec <= b->tv_nsec);
+}
+
+static bool
+rn_atime_due(struct vnode *vp, struct rumpfs_node *rn, int ioflag)
+{
+	struct timespec now;
+
+	if ((ioflag & IO_NOATIME) ||
+	    (atomic_load_relaxed(&vp->v_mount->mnt_flag) &
+	    (MNT_NOATIME | MNT_RDONLY)) != 0)
+		return false;
+	if (ts_le(&rn->rn_atime, &rn->rn_mtime) ||
+	    ts_le(&rn->rn_atime, &rn->rn_ctime))
+		return true;
+	rumpfs_gettime(&now);
+	return now.tv_sec - rn->rn_atime.tv_sec >= RELATIME_SEC;
+}
+
+static void
+rn_set_atime(struct rumpfs_node *rn)
+{
+	struct timespec now;
+
+	rumpfs_gettime(&now);
+	rw_enter(&rn->rn_lock, RW_WRITER);
+	rn->rn_atime = now;
+	rw_exit(&rn->rn_lock);
+}
+
 static int
 rumpfs_lookup(struct vnode *dvp, const char *nm, size_t len,
     struct vnode **vpp)
@@ -306,13 +350,15 @@ rumpfs_read(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred)
 	char *page;
 	int error = 0;
 
-	(void)ioflag;
+	bool atime;
+
 	(void)cred;
 	if (vp->v_type != VREG)
 		return vp->v_type == VDIR ? EISDIR : EINVAL;
 	if (uio->uio_offset < 0)
 		return EINVAL;
 	rw_enter(&rn->rn_lock, RW_READER);
+	atime = rn_atime_due(vp, rn, ioflag);
 	while (uio->uio_resid > 0 && uio->uio_offset < rn->rn_size) {
 		off = (uint64_t)uio->uio_offset;
 		po = off % RUMPFS_PAGE;
@@ -327,6 +373,8 @@ rumpfs_read(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred)
 			break;
 	}
 	rw_exit(&rn->rn_lock);
+	if (atime)
+		rn_set_atime(rn);
 	return error;
 }
 
@@ -614,6 +662,7 @@ rumpfs_readdir(struct vnode *vp, struct uio *uio)
 	struct rumpfs_dirent *rd, *last = NULL;
 	uint64_t cookie;
 	size_t resid = uio->uio_resid;
+	bool atime;
 	int error = 0;
 
 	if (vp->v_type != VDIR)
@@ -621,6 +670,9 @@ rumpfs_readdir(struct vnode *vp, struct uio *uio)
 	if (uio->uio_offset < 0)
 		return EINVAL;
 	cookie = (uint64_t)uio->uio_offset;
+	rw_enter(&dir->rn_lock, RW_READER);
+	atime = rn_atime_due(vp, dir, 0);
+	rw_exit(&dir->rn_lock);
 	rw_enter(&rm->rm_nslock, RW_READER);
 	if (rn_nlink(dir) == 0)
 		goto out;               /* removed: no entries, not even "." */
@@ -650,6 +702,8 @@ out:
 	if (last != NULL)
 		rumpfs_dir_sethint(dir, last);
 	rw_exit(&rm->rm_nslock);
+	if (atime)
+		rn_set_atime(dir);
 	if (error == EJUSTRETURN)
 		error = uio->uio_resid == resid ? EINVAL : 0;
 	uio->uio_offset = (off_t)cookie;

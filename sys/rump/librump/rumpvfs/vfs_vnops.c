@@ -8,6 +8,7 @@
  * f_data is a referenced vnode; its offset is the file's f_offset.
  */
 #include <sys/systm.h>
+#include <sys/atomic.h>
 #include <sys/fcntl.h>
 #include <sys/file.h>
 #include <sys/kauth.h>
@@ -107,6 +108,20 @@ vn_create(struct nameidata *nd, mode_t cmode, struct vnode **vpp)
 	    nd->ni_namelen, &va, kauth_cred_get(), vpp);
 }
 
+/* O_NOATIME is for the file's owner (and root), as on Linux. */
+static int
+vn_noatime_ok(struct vnode *vp, kauth_cred_t cred)
+{
+	struct vattr va;
+	int error;
+
+	if (kauth_cred_issuser(cred))
+		return 0;
+	if ((error = VOP_GETATTR(vp, &va)) != 0)
+		return error;
+	return va.va_uid == cred->cr_euid ? 0 : EPERM;
+}
+
 /*
  * Open the file nd names as open(2) with oflags would: create it with
  * O_CREAT, check the type and permissions, truncate with O_TRUNC.
@@ -190,6 +205,8 @@ again:
 		if ((error = VOP_ACCESS(vp, mode, cred)) != 0)
 			goto bad;
 	}
+	if ((oflags & O_NOATIME) && (error = vn_noatime_ok(vp, cred)) != 0)
+		goto bad;
 	fflag = acc == O_RDONLY ? FREAD : acc == O_WRONLY ? FWRITE :
 	    FREAD | FWRITE;
 	if ((error = vp->v_op->vop_open(vp, fflag, cred)) != 0)
@@ -222,7 +239,9 @@ vn_read(struct file *fp, off_t *offp, struct uio *uio, int flags)
 	if (vp->v_type == VDIR)
 		return EISDIR;
 	uio->uio_offset = *offp;
-	error = VOP_READ(vp, uio, 0, fp->f_cred);
+	error = VOP_READ(vp, uio,
+	    (atomic_load_relaxed(&fp->f_flag) & O_NOATIME) ? IO_NOATIME : 0,
+	    fp->f_cred);
 	*offp = uio->uio_offset;
 	return error;
 }
