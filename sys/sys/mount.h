@@ -36,6 +36,8 @@ struct mount;
 #define MNT_NOATIME 0x0400
 #define MNT_USERFLAGS (MNT_RDONLY | MNT_NOSUID | MNT_NODEV | MNT_NOEXEC | \
 	MNT_SYNCHRONOUS | MNT_NOATIME)
+/* Kernel-internal: a remount to read-only is checking for writers. */
+#define MNT_WRHOLD  0x40000000
 
 /* umount2(2) flags */
 #define MNT_FORCE   0x0001
@@ -75,6 +77,7 @@ struct mount {
 	int mnt_flag;                           /* u: MNT_* */
 	void *mnt_data;                         /* c: the file system's */
 	unsigned mnt_nvnodes;                   /* v: vnodes in the cache */
+	unsigned mnt_nwriters;                  /* a: files open for writing */
 	unsigned long mnt_fsid;                 /* c */
 	char mnt_fstype[MFSNAMELEN];            /* c */
 	char mnt_onname[256];                   /* c: where, for listings */

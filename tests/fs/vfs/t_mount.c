@@ -91,6 +91,37 @@ FSTEST(mount_rdonly, FS_WRITABLE)
 	REQUIRE_OK(rump_sys_unmount("m", 0));
 }
 
+/* rw -> ro with a file open for writing is EBUSY, as on Linux. */
+FSTEST(mount_rdonly_busy, FS_WRITABLE)
+{
+	int fd, rfd;
+
+	(void)fs;
+	REQUIRE_OK(rump_sys_mkdir("m", 0755));
+	REQUIRE_OK(rump_sys_mount("tmpfs", "m", 0, NULL, 0));
+	REQUIRE_OK(fd = rump_sys_open("m/f", O_WRONLY | O_CREAT, 0644));
+	REQUIRE_OK(rfd = rump_sys_open("m/f", O_RDONLY, 0));
+	REQUIRE_ERRNO(rump_sys_mount("tmpfs", "m", MS_REMOUNT | MS_RDONLY,
+	    NULL, 0), EBUSY);
+	/* Nothing changed: still writable. */
+	REQUIRE_EQ(rump_sys_write(fd, "abc", 3), 3);
+	REQUIRE_OK(rump_sys_close(fd));
+	/* Readers do not hold it back. */
+	REQUIRE_OK(rump_sys_mount("tmpfs", "m", MS_REMOUNT | MS_RDONLY,
+	    NULL, 0));
+	REQUIRE_ERRNO(rump_sys_open("m/f", O_RDWR, 0), EROFS);
+	REQUIRE_OK(rump_sys_close(rfd));
+	REQUIRE_OK(rump_sys_mount("tmpfs", "m", MS_REMOUNT, NULL, 0));
+	/* A failed open for writing leaves no writer behind. */
+	REQUIRE_OK(rump_sys_mkdir("m/d", 0755));
+	REQUIRE_ERRNO(rump_sys_open("m/d", O_RDWR, 0), EISDIR);
+	REQUIRE_OK(fd = rump_sys_open("m/f", O_RDWR | O_TRUNC, 0));
+	REQUIRE_OK(rump_sys_close(fd));
+	REQUIRE_OK(rump_sys_mount("tmpfs", "m", MS_REMOUNT | MS_RDONLY,
+	    NULL, 0));
+	REQUIRE_OK(rump_sys_unmount("m", 0));
+}
+
 FSTEST(mount_errors, 0)
 {
 	struct tmpfs_args ta = { .ta_version = 99 };
@@ -136,4 +167,4 @@ FSTEST(mount_list, 0)
 }
 
 FSTESTS(FSCASE(mount_cross), FSCASE(mount_busy_file), FSCASE(mount_rdonly),
-    FSCASE(mount_errors), FSCASE(mount_list))
+    FSCASE(mount_errors), FSCASE(mount_list), FSCASE(mount_rdonly_busy))

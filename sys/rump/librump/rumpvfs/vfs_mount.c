@@ -156,21 +156,64 @@ fail:
 	return error;
 }
 
+/*
+ * Files open for writing: a regular file opened for writing counts as a
+ * writer of its mount until its last close, and a mount with writers
+ * cannot be remounted read-only (EBUSY, as on Linux).  The remount
+ * raises MNT_WRHOLD before counting and an opener counts itself before
+ * looking at the flags, so one of them always sees the other; an opener
+ * that meets the hold waits for the remount to end and looks again.
+ */
+int
+vfs_writer_enter(struct mount *mp)
+{
+	int flag;
+
+	for (;;) {
+		atomic_inc_uint(&mp->mnt_nwriters);
+		flag = __atomic_load_n(&mp->mnt_flag, __ATOMIC_SEQ_CST);
+		if ((flag & (MNT_RDONLY | MNT_WRHOLD)) == 0)
+			return 0;
+		vfs_writer_exit(mp);
+		if ((flag & MNT_WRHOLD) == 0)
+			return EROFS;
+		mutex_enter(&mp->mnt_updating);
+		mutex_exit(&mp->mnt_updating);
+	}
+}
+
+void
+vfs_writer_exit(struct mount *mp)
+{
+	KASSERT(atomic_load_relaxed(&mp->mnt_nwriters) > 0);
+	(void)atomic_dec_uint_nv(&mp->mnt_nwriters);
+}
+
 /* Change the flags of the mount whose root is vp (MNT_UPDATE). */
 static int
 mount_update(struct vnode *vp, int flags, const void *data, size_t len)
 {
 	struct mount *mp = vp->v_mount;
-	int error, oflags;
+	int error, oflags, hold = 0;
 
 	if ((vp->v_vflag & VV_ROOT) == 0)
 		return EINVAL;
 	mutex_enter(&mp->mnt_updating);
 	oflags = mp->mnt_flag;
+	if ((flags & MNT_RDONLY) && (oflags & MNT_RDONLY) == 0) {
+		hold = MNT_WRHOLD;
+		__atomic_store_n(&mp->mnt_flag, oflags | hold,
+		    __ATOMIC_SEQ_CST);
+		if (__atomic_load_n(&mp->mnt_nwriters, __ATOMIC_SEQ_CST) != 0) {
+			atomic_store_relaxed(&mp->mnt_flag, oflags);
+			mutex_exit(&mp->mnt_updating);
+			return EBUSY;
+		}
+	}
 	atomic_store_relaxed(&mp->mnt_flag,
-	    (flags & MNT_USERFLAGS) | MNT_UPDATE);
+	    (flags & MNT_USERFLAGS) | MNT_UPDATE | hold);
 	error = mp->mnt_op->vfs_mount(mp, data, len);
-	atomic_store_relaxed(&mp->mnt_flag,
+	atomic_store_release(&mp->mnt_flag,
 	    error != 0 ? oflags : flags & MNT_USERFLAGS);
 	mutex_exit(&mp->mnt_updating);
 	return error;

@@ -30,6 +30,9 @@ void vfs_mount_init(void);
 extern kmutex_t mountlist_lock;
 /* A mount may be entered by lookups (not mounting or unmounting). */
 bool vfs_mount_usable(struct mount *);
+/* A file of mp is opened for writing (EROFS if read-only) or closed. */
+int vfs_writer_enter(struct mount *);
+void vfs_writer_exit(struct mount *);
 
 /*
  * vfs_lookup.c: path name lookup.  ni_dirfd and ni_path (a client

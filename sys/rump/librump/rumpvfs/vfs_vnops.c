@@ -108,6 +108,13 @@ vn_create(struct nameidata *nd, mode_t cmode, struct vnode **vpp)
 	    nd->ni_namelen, &va, kauth_cred_get(), vpp);
 }
 
+/* Whether an open file counts as a writer of its mount. */
+static bool
+vn_iswriter(struct vnode *vp, unsigned fflag)
+{
+	return (fflag & FWRITE) != 0 && vp->v_type == VREG;
+}
+
 /* O_NOATIME is for the file's owner (and root), as on Linux. */
 static int
 vn_noatime_ok(struct vnode *vp, kauth_cred_t cred)
@@ -209,18 +216,24 @@ again:
 		goto bad;
 	fflag = acc == O_RDONLY ? FREAD : acc == O_WRONLY ? FWRITE :
 	    FREAD | FWRITE;
-	if ((error = vp->v_op->vop_open(vp, fflag, cred)) != 0)
+	if (vn_iswriter(vp, fflag) &&
+	    (error = vfs_writer_enter(vp->v_mount)) != 0)
 		goto bad;
+	if ((error = vp->v_op->vop_open(vp, fflag, cred)) != 0)
+		goto badwriter;
 	if ((oflags & O_TRUNC) && !created && vp->v_type == VREG) {
 		struct vattr va = { .va_mask = VA_SIZE, .va_size = 0 };
 
 		if ((error = VOP_SETATTR(vp, &va, cred)) != 0) {
 			vp->v_op->vop_close(vp, fflag, cred);
-			goto bad;
+			goto badwriter;
 		}
 	}
 	*vpp = vp;
 	return 0;
+badwriter:
+	if (vn_iswriter(vp, fflag))
+		vfs_writer_exit(vp->v_mount);
 out:
 	namei_done(nd);
 	return error;
@@ -330,6 +343,8 @@ vn_closefile(struct file *fp)
 	vn_advlock_release(vp, fp);
 	error = vp->v_op->vop_close(vp, fp->f_flag & (FREAD | FWRITE),
 	    fp->f_cred);
+	if (vn_iswriter(vp, fp->f_flag))
+		vfs_writer_exit(vp->v_mount);
 	vrele(vp);
 	return error;
 }
