@@ -8,8 +8,10 @@
  *
  * A mount goes: MS_MOUNTING (VFS_MOUNT running, not yet visible) ->
  * MS_ACTIVE (covers its vnode, in the list) -> MS_UNMOUNTING (no new
- * lookups cross into it) -> freed, or back to MS_ACTIVE when unmount
- * fails.  Only vfs_mount.c changes mnt_state, under mountlist_lock.
+ * lookups cross into it) -> unmounted, or back to MS_ACTIVE when unmount
+ * fails.  Only vfs_mount.c changes mnt_state, under mountlist_lock.  A
+ * forced unmount revokes the vnodes still in use (vfs_vops.c); the
+ * struct mount stays, unlisted, until the last of them is released.
  *
  * Locking: (m) mountlist_lock, (c) stable after mounting, (u) the
  * mount's mnt_updating lock, (v) vcache_lock, (a) atomic.
@@ -20,6 +22,7 @@
 #include <sys/types.h>
 #include <sys/queue.h>
 #include <sys/mutex.h>
+#include <sys/condvar.h>
 #include <sys/statvfs.h>
 #include <sys/kauth.h>
 
@@ -78,6 +81,11 @@ struct mount {
 	void *mnt_data;                         /* c: the file system's */
 	unsigned mnt_nvnodes;                   /* v: vnodes in the cache */
 	unsigned mnt_nwriters;                  /* a: files open for writing */
+	unsigned mnt_inflight;                  /* a: vnode operations inside */
+	bool mnt_revoked;                       /* a: forced unmount: gate shut */
+	bool mnt_unmounted;                     /* v: gone but for dead vnodes */
+	kmutex_t mnt_drainlock;                 /* for mnt_draincv */
+	kcondvar_t mnt_draincv;                 /* mnt_inflight reached 0 */
 	unsigned long mnt_fsid;                 /* c */
 	char mnt_fstype[MFSNAMELEN];            /* c */
 	char mnt_onname[256];                   /* c: where, for listings */

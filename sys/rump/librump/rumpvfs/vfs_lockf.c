@@ -210,6 +210,10 @@ vn_advlock(struct vnode *vp, struct file *fp, unsigned cmd, void *uflock)
 		if (fl.l_type == F_UNLCK)
 			return EINVAL;
 		mutex_enter(&lockf_lock);
+		if (vfs_revoked(vp->v_mount)) {
+			mutex_exit(&lockf_lock);
+			return EIO;
+		}
 		lf = lf_conflict(vp, owner, fl.l_type, start, end);
 		if (lf != NULL) {
 			fl.l_type = lf->lf_type;
@@ -236,6 +240,10 @@ vn_advlock(struct vnode *vp, struct file *fp, unsigned cmd, void *uflock)
 		return ENOLCK;
 	}
 	mutex_enter(&lockf_lock);
+	if (vfs_revoked(vp->v_mount)) {
+		error = EIO;
+		goto out;
+	}
 	if (fl.l_type != F_UNLCK) {
 		while ((lf = lf_conflict(vp, owner, fl.l_type, start,
 		    end)) != NULL) {
@@ -256,6 +264,10 @@ vn_advlock(struct vnode *vp, struct file *fp, unsigned cmd, void *uflock)
 			    wp = &(*wp)->w_next)
 				continue;
 			*wp = me.w_next;
+			if (vfs_revoked(vp->v_mount)) {
+				error = EIO;
+				goto out;
+			}
 		}
 	}
 	lf_clear(vp, owner, start, end, &spare);
@@ -323,4 +335,17 @@ void
 vn_advlock_release(struct vnode *vp, struct file *fp)
 {
 	lf_drop(vp, NULL, fp);
+}
+
+/*
+ * Called after the mount's gate is shut (vfs_revoked), so no lock is set
+ * on vp after this; sleepers wake, see the revocation and fail.
+ */
+void
+vn_advlock_revoke(struct vnode *vp)
+{
+	lf_drop(vp, NULL, NULL);
+	mutex_enter(&lockf_lock);
+	cv_broadcast(&lockf_cv);
+	mutex_exit(&lockf_lock);
 }

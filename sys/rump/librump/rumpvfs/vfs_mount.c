@@ -7,7 +7,11 @@
  * builds a struct mount and covers the directory with it; namei crosses
  * from the covered directory to the mount's root.  unmount(2) refuses a
  * mount with vnodes in use (EBUSY), reclaims the rest and uncovers.
- * Mount states: sys/mount.h.
+ * With MNT_FORCE it does not refuse: it shuts the mount's gate, waits
+ * for the operations inside to return, revokes the vnodes in use (open
+ * files and current directories then fail with EIO; record-lock waiters
+ * wake with EIO) and unmounts.  It still refuses a mount with another
+ * mounted on it, as Linux does.  Mount states: sys/mount.h.
  *
  * Lock order: mnt_updating, mountlist_lock, vcache_lock.
  */
@@ -98,6 +102,8 @@ mount_alloc(struct vfsops *vfs, int flags)
 	mp->mnt_flag = flags & MNT_USERFLAGS;
 	strlcpy(mp->mnt_fstype, vfs->vfs_name, sizeof(mp->mnt_fstype));
 	mutex_init(&mp->mnt_updating, MUTEX_DEFAULT, IPL_NONE);
+	mutex_init(&mp->mnt_drainlock, MUTEX_DEFAULT, IPL_NONE);
+	cv_init(&mp->mnt_draincv, "mntdrain");
 	mutex_enter(&mountlist_lock);
 	mp->mnt_fsid = nextfsid++;
 	mutex_exit(&mountlist_lock);
@@ -107,6 +113,8 @@ mount_alloc(struct vfsops *vfs, int flags)
 static void
 mount_free(struct mount *mp)
 {
+	cv_destroy(&mp->mnt_draincv);
+	mutex_destroy(&mp->mnt_drainlock);
 	mutex_destroy(&mp->mnt_updating);
 	kmem_free(mp, sizeof(*mp));
 }
@@ -283,10 +291,31 @@ out:
 	return error;
 }
 
+/* Whether a mount is on a directory of mp.  mountlist_lock held. */
+static bool
+mount_has_submounts(struct mount *mp)
+{
+	struct mount *sub;
+
+	KASSERT(mutex_owned(&mountlist_lock));
+	TAILQ_FOREACH(sub, &mountlist, mnt_list)
+		if (sub->mnt_vnodecovered != NULL &&
+		    sub->mnt_vnodecovered->v_mount == mp)
+			return true;
+	return false;
+}
+
+void
+vfs_mount_destroy(struct mount *mp)
+{
+	vrele(mp->mnt_vnodecovered);
+	mount_free(mp);
+}
+
 static int
 unmount_mp(struct mount *mp, int flags)
 {
-	struct vnode *covered;
+	bool last;
 	int error;
 
 	mutex_enter(&mp->mnt_updating);
@@ -296,11 +325,19 @@ unmount_mp(struct mount *mp, int flags)
 		mutex_exit(&mp->mnt_updating);
 		return EINVAL;
 	}
+	if ((flags & MNT_FORCE) && mount_has_submounts(mp)) {
+		mutex_exit(&mountlist_lock);
+		mutex_exit(&mp->mnt_updating);
+		return EBUSY;
+	}
 	mp->mnt_state = MS_UNMOUNTING;
 	mutex_exit(&mountlist_lock);
 
 	(void)mp->mnt_op->vfs_sync(mp);
-	if ((error = vflush(mp, mp->mnt_root)) != 0) {
+	if (flags & MNT_FORCE) {
+		vfs_revoke_drain(mp);
+		vrevoke_mount(mp);
+	} else if ((error = vflush(mp, mp->mnt_root)) != 0) {
 		mutex_enter(&mountlist_lock);
 		mp->mnt_state = MS_ACTIVE;
 		mutex_exit(&mountlist_lock);
@@ -308,19 +345,23 @@ unmount_mp(struct mount *mp, int flags)
 		return error;
 	}
 	vrele(mp->mnt_root);
-	error = vflush(mp, NULL);
-	KASSERTMSG(error == 0, "unmount: a vnode appeared on a closed mount");
+	if ((flags & MNT_FORCE) == 0) {
+		error = vflush(mp, NULL);
+		KASSERTMSG(error == 0,
+		    "unmount: a vnode appeared on a closed mount");
+	}
 	(void)mp->mnt_op->vfs_unmount(mp, flags);
 
 	mutex_enter(&mountlist_lock);
-	covered = mp->mnt_vnodecovered;
-	covered->v_mountedhere = NULL;
+	mp->mnt_vnodecovered->v_mountedhere = NULL;
 	TAILQ_REMOVE(&mountlist, mp, mnt_list);
 	mutex_exit(&mountlist_lock);
 	mutex_exit(&mp->mnt_updating);
-	vrele(covered);
 	vfs_delref(__UNCONST(mp->mnt_op));
-	mount_free(mp);
+	/* Revoked vnodes still held keep the struct until they go. */
+	last = vcache_mount_unmounted(mp);
+	if (last)
+		vfs_mount_destroy(mp);
 	return 0;
 }
 
@@ -357,7 +398,11 @@ vfs_statvfs(struct mount *mp, struct statvfs *sv)
 	int error, flag = atomic_load_relaxed(&mp->mnt_flag);
 
 	memset(sv, 0, sizeof(*sv));
-	if ((error = mp->mnt_op->vfs_statvfs(mp, sv)) != 0)
+	if (!vfs_op_enter(mp))
+		return EIO;
+	error = mp->mnt_op->vfs_statvfs(mp, sv);
+	vfs_op_exit(mp);
+	if (error)
 		return error;
 	sv->f_fsid = mp->mnt_fsid;
 	sv->f_namemax = NAME_MAX;

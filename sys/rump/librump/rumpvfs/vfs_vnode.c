@@ -206,6 +206,26 @@ vcache_get(struct mount *mp, ino_t ino, void *cookie, struct vnode **vpp)
 	return 0;
 }
 
+/*
+ * Free a dead vnode at its last release; called with vcache_lock held,
+ * returns without it.  The last dead vnode of an unmounted mount takes
+ * the struct mount with it.
+ */
+static void
+vcache_free_dead(struct vnode_impl *vi)
+{
+	struct mount *mp = vi->vi_vnode.v_mount;
+	bool last;
+
+	KASSERT(mutex_owned(&vcache_lock));
+	KASSERT(vi->vi_state == VS_DEAD && vi->vi_vnode.v_usecount == 0);
+	last = --mp->mnt_nvnodes == 0 && mp->mnt_unmounted;
+	mutex_exit(&vcache_lock);
+	kmem_free(vi, sizeof(*vi));
+	if (last)
+		vfs_mount_destroy(mp);
+}
+
 void
 vref(struct vnode *vp)
 {
@@ -222,7 +242,8 @@ vrele(struct vnode *vp)
 	bool recycle = false;
 
 	mutex_enter(&vcache_lock);
-	KASSERT(vp->v_usecount > 0 && vi->vi_state == VS_ACTIVE);
+	KASSERT(vp->v_usecount > 0 &&
+	    (vi->vi_state == VS_ACTIVE || vi->vi_state == VS_DEAD));
 	if (vp->v_usecount > 1) {
 		vp->v_usecount--;
 		mutex_exit(&vcache_lock);
@@ -230,11 +251,15 @@ vrele(struct vnode *vp)
 	}
 	mutex_exit(&vcache_lock);
 
-	vp->v_op->vop_inactive(vp, &recycle);
+	VOP_INACTIVE(vp, &recycle);
 
 	mutex_enter(&vcache_lock);
 	if (--vp->v_usecount > 0) {
 		mutex_exit(&vcache_lock);
+		return;
+	}
+	if (vi->vi_state == VS_DEAD) {
+		vcache_free_dead(vi);
 		return;
 	}
 	if (recycle) {
@@ -290,6 +315,76 @@ restart:
 		goto again;
 	mutex_exit(&vcache_lock);
 	return 0;
+}
+
+bool
+vcache_mount_unmounted(struct mount *mp)
+{
+	bool last;
+
+	mutex_enter(&vcache_lock);
+	mp->mnt_unmounted = true;
+	last = mp->mnt_nvnodes == 0;
+	mutex_exit(&vcache_lock);
+	return last;
+}
+
+void
+vrevoke_mount(struct mount *mp)
+{
+	struct vnode_impl *vi;
+	struct vnode *vp;
+	bool found;
+	size_t b;
+
+	KASSERT(vfs_revoked(mp));
+	mutex_enter(&vcache_lock);
+	do {
+		found = false;
+		for (b = 0; b < vcache_hashsize; b++) {
+restart:
+			LIST_FOREACH(vi, &vcache_hash[b], vi_hash) {
+				vp = &vi->vi_vnode;
+				if (vp->v_mount == mp)
+					break;
+			}
+			if (vi == NULL)
+				continue;
+			found = true;
+			if (vi->vi_state != VS_ACTIVE) {
+				/* Being reclaimed by a release: let it end. */
+				cv_wait(&vcache_cv, &vcache_lock);
+				goto restart;
+			}
+			if (vp->v_usecount == 0) {
+				vcache_begin_reclaim(vi);
+				mutex_exit(&vcache_lock);
+				vcache_free(vi, true);
+				mutex_enter(&vcache_lock);
+				goto restart;
+			}
+			/*
+			 * In use.  Our own reference keeps it while the file
+			 * system lets go of it (no one else enters: the gate is
+			 * shut); then it is dead for the other holders.
+			 */
+			vp->v_usecount++;
+			mutex_exit(&vcache_lock);
+			vp->v_op->vop_reclaim(vp);
+			mutex_enter(&vcache_lock);
+			vp->v_op = &dead_vnodeops;
+			vi->vi_state = VS_DEAD;
+			LIST_REMOVE(vi, vi_hash);
+			vcache_count--;
+			cv_broadcast(&vcache_cv);
+			mutex_exit(&vcache_lock);
+			vn_advlock_revoke(vp);
+			vrele(vp);
+			mutex_enter(&vcache_lock);
+			goto restart;
+		}
+	} while (found);
+	mutex_exit(&vcache_lock);
 }
 
 /*

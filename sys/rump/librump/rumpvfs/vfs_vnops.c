@@ -104,7 +104,7 @@ vn_create(struct nameidata *nd, mode_t cmode, struct vnode **vpp)
 	mutex_enter(&p->p_lock);
 	va.va_mode = cmode & ALLPERMS & ~p->p_cwdi->cwdi_cmask;
 	mutex_exit(&p->p_lock);
-	return nd->ni_dvp->v_op->vop_create(nd->ni_dvp, nd->ni_name,
+	return VOP_CREATE(nd->ni_dvp, nd->ni_name,
 	    nd->ni_namelen, &va, kauth_cred_get(), vpp);
 }
 
@@ -219,13 +219,13 @@ again:
 	if (vn_iswriter(vp, fflag) &&
 	    (error = vfs_writer_enter(vp->v_mount)) != 0)
 		goto bad;
-	if ((error = vp->v_op->vop_open(vp, fflag, cred)) != 0)
+	if ((error = VOP_OPEN(vp, fflag, cred)) != 0)
 		goto badwriter;
 	if ((oflags & O_TRUNC) && !created && vp->v_type == VREG) {
 		struct vattr va = { .va_mask = VA_SIZE, .va_size = 0 };
 
 		if ((error = VOP_SETATTR(vp, &va, cred)) != 0) {
-			vp->v_op->vop_close(vp, fflag, cred);
+			VOP_CLOSE(vp, fflag, cred);
 			goto badwriter;
 		}
 	}
@@ -341,7 +341,7 @@ vn_closefile(struct file *fp)
 	int error;
 
 	vn_advlock_release(vp, fp);
-	error = vp->v_op->vop_close(vp, fp->f_flag & (FREAD | FWRITE),
+	error = VOP_CLOSE(vp, fp->f_flag & (FREAD | FWRITE),
 	    fp->f_cred);
 	if (vn_iswriter(vp, fp->f_flag))
 		vfs_writer_exit(vp->v_mount);
@@ -384,7 +384,7 @@ vn_seek(struct file *fp, off_t delta, int whence, off_t *newoffp)
 		if (delta < 0)
 			return ENXIO;
 		off = delta;
-		if ((error = vp->v_op->vop_seekdata(vp, whence, &off)) != 0)
+		if ((error = VOP_SEEKDATA(vp, whence, &off)) != 0)
 			return error;
 		goto set;
 	default:
