@@ -98,6 +98,8 @@ int vfs_attach(struct vfsops *);
 struct mount *vfs_mountroot(const char *type);
 /* Run each mount's sync; for sync(2) and the reboot hook. */
 void vfs_sync_all(void);
+/* Forcibly unmount all but the root, newest first (halt). */
+void vfs_unmountall(void);
 /* Whether writes are refused on this mount. */
 static inline bool
 vfs_isrdonly(const struct mount *mp)

@@ -515,6 +515,28 @@ vfs_sync_all(void)
 	mutex_exit(&mountlist_lock);
 }
 
+/*
+ * Unmount every file system but the root, the most recent first (so a
+ * mount goes before the one it is on), forcibly: at halt nothing may
+ * keep a file system from being flushed and let go.
+ */
+void
+vfs_unmountall(void)
+{
+	struct mount *mp, *last;
+
+	for (;;) {
+		last = NULL;
+		mutex_enter(&mountlist_lock);
+		TAILQ_FOREACH(mp, &mountlist, mnt_list)
+			if (mp->mnt_state == MS_ACTIVE && mp != rootmount)
+				last = mp;
+		mutex_exit(&mountlist_lock);
+		if (last == NULL || unmount_mp(last, MNT_FORCE) != 0)
+			break;
+	}
+}
+
 int
 sys_sync(struct lwp *l, const struct sys_sync_args *uap, register_t *rv)
 {
