@@ -136,9 +136,16 @@ void rumpfs_dirhash_free(struct rumpfs_mount *, struct rumpfs_node *);
 struct rumpfs_dirent *rumpfs_dir_seek(struct rumpfs_node *, uint64_t);
 /* Where the next readdir is likely to start: after rd. */
 void rumpfs_dir_sethint(struct rumpfs_node *, struct rumpfs_dirent *);
-/* The page holding offset off: NULL for a hole unless alloc. */
+/*
+ * The page of index idx: NULL for a hole with RUMPFS_PG_LOOKUP; else a
+ * hole is filled with a new page, zeroed unless RUMPFS_PG_OVERWRITE says
+ * the caller is about to fill all of it.
+ */
+#define RUMPFS_PG_LOOKUP    0
+#define RUMPFS_PG_ALLOC     1
+#define RUMPFS_PG_OVERWRITE 2
 int rumpfs_page(struct rumpfs_mount *, struct rumpfs_node *, uint64_t idx,
-    bool alloc, char **pagep);
+    int how, char **pagep);
 void rumpfs_truncate(struct rumpfs_mount *, struct rumpfs_node *, off_t);
 /* The first page index >= idx that is present (data) or absent. */
 uint64_t rumpfs_page_find(struct rumpfs_node *, uint64_t idx, bool data);

@@ -336,6 +336,23 @@ tree_node_alloc(struct rumpfs_mount *rm, int *errorp)
 	return p;
 }
 
+/* A data page; not zeroed when the caller overwrites all of it. */
+static void *
+tree_page_alloc(struct rumpfs_mount *rm, bool zero, int *errorp)
+{
+	void *p;
+
+	if (zero)
+		return tree_node_alloc(rm, errorp);
+	if ((*errorp = rumpfs_reserve(rm, RUMPFS_PAGE)) != 0)
+		return NULL;
+	if ((p = kmem_alloc(RUMPFS_PAGE, KM_SLEEP)) == NULL) {
+		rumpfs_unreserve(rm, RUMPFS_PAGE);
+		*errorp = ENOMEM;
+	}
+	return p;
+}
+
 static void
 tree_node_free(struct rumpfs_mount *rm, void *p)
 {
@@ -345,10 +362,11 @@ tree_node_free(struct rumpfs_mount *rm, void *p)
 
 int
 rumpfs_page(struct rumpfs_mount *rm, struct rumpfs_node *rn, uint64_t idx,
-    bool alloc, char **pagep)
+    int how, char **pagep)
 {
 	void **slot, *n;
 	unsigned h;
+	bool alloc = how != RUMPFS_PG_LOOKUP;
 	int error = 0;
 
 	*pagep = NULL;
@@ -377,7 +395,8 @@ rumpfs_page(struct rumpfs_mount *rm, struct rumpfs_node *rn, uint64_t idx,
 		    (RUMPFS_FANOUT - 1)];
 	}
 	if (*slot == NULL && alloc) {
-		if ((*slot = tree_node_alloc(rm, &error)) == NULL)
+		if ((*slot = tree_page_alloc(rm, how == RUMPFS_PG_ALLOC,
+		    &error)) == NULL)
 			return error;
 		rn->rn_npages++;
 	}
@@ -434,7 +453,8 @@ rumpfs_truncate(struct rumpfs_mount *rm, struct rumpfs_node *rn, off_t size)
 		rn->rn_height = 0;
 	}
 	if (size % RUMPFS_PAGE != 0) {
-		rumpfs_page(rm, rn, (uint64_t)size / RUMPFS_PAGE, false, &page);
+		rumpfs_page(rm, rn, (uint64_t)size / RUMPFS_PAGE,
+		    RUMPFS_PG_LOOKUP, &page);
 		if (page != NULL)
 			memset(page + size % RUMPFS_PAGE, 0,
 			    RUMPFS_PAGE - size % RUMPFS_PAGE);
@@ -472,7 +492,7 @@ rumpfs_page_find(struct rumpfs_node *rn, uint64_t idx, bool data)
 	if (data)
 		return tree_find_data(rn->rn_pages, rn->rn_height, 0, idx);
 	for (;; idx++) {
-		rumpfs_page(NULL, rn, idx, false, &page);
+		rumpfs_page(NULL, rn, idx, RUMPFS_PG_LOOKUP, &page);
 		if (page == NULL)
 			return idx;
 	}

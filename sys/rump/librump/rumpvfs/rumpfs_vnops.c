@@ -364,7 +364,8 @@ rumpfs_read(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred)
 		po = off % RUMPFS_PAGE;
 		n = MIN(RUMPFS_PAGE - po, uio->uio_resid);
 		n = MIN(n, (uint64_t)rn->rn_size - off);
-		rumpfs_page(rm, rn, off / RUMPFS_PAGE, false, &page);
+		rumpfs_page(rm, rn, off / RUMPFS_PAGE, RUMPFS_PG_LOOKUP,
+		    &page);
 		if (page != NULL)
 			error = uiomove(page + po, n, uio);
 		else
@@ -385,8 +386,9 @@ rumpfs_write(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred)
 	struct rumpfs_node *rn = VTORN(vp);
 	struct timespec now;
 	uint64_t off;
-	size_t n, po, resid = uio->uio_resid;
+	size_t n, po, resid = uio->uio_resid, before;
 	char *page;
+	bool fresh;
 	int error = 0;
 
 	if (vp->v_type != VREG)
@@ -408,10 +410,26 @@ rumpfs_write(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred)
 		off = (uint64_t)uio->uio_offset;
 		po = off % RUMPFS_PAGE;
 		n = MIN(RUMPFS_PAGE - po, uio->uio_resid);
-		if ((error = rumpfs_page(rm, rn, off / RUMPFS_PAGE, true,
+		/*
+		 * A new page the write fills need not be zeroed first; if
+		 * the copy fails part way, the rest is zeroed after, so that
+		 * no stale memory is ever read.
+		 */
+		fresh = false;
+		if (n == RUMPFS_PAGE) {
+			rumpfs_page(rm, rn, off / RUMPFS_PAGE, RUMPFS_PG_LOOKUP,
+			    &page);
+			fresh = page == NULL;
+		}
+		if ((error = rumpfs_page(rm, rn, off / RUMPFS_PAGE,
+		    fresh ? RUMPFS_PG_OVERWRITE : RUMPFS_PG_ALLOC,
 		    &page)) != 0)
 			break;
+		before = uio->uio_resid;
 		error = uiomove(page + po, n, uio);
+		if (error && fresh)
+			memset(page + (before - uio->uio_resid), 0,
+			    RUMPFS_PAGE - (before - uio->uio_resid));
 		if (uio->uio_offset > rn->rn_size)
 			rn->rn_size = uio->uio_offset;
 		if (error)
