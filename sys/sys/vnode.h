@@ -122,7 +122,9 @@ struct vnodeops {
  */
 typedef struct vnode {
 	struct mount *v_mount;          /* c */
-	const struct vnodeops *v_op;    /* c */
+	const struct vnodeops *v_op;    /* c, but for a forced unmount:
+					 * then dead_vnodeops, set under
+					 * vcache_lock once no call is inside */
 	void *v_data;                   /* c: the file system's node */
 	enum vtype v_type;              /* c */
 	ino_t v_ino;                    /* c: cache key with v_mount */
