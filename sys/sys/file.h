@@ -16,6 +16,7 @@
 #include <sys/uio.h>
 
 struct file;
+struct filedesc;
 struct lwp;
 struct proc;
 struct kauth_cred;
@@ -31,6 +32,10 @@ struct pollwait;
  * seek moves f_offset (under f_lock) and returns the new offset in
  * *newoffp; an object without a position (a pipe) has no fo_seek, and the
  * generic layer answers ESPIPE for lseek, pread and pwrite on it.
+ * fdclose, when set, is told each time a descriptor table lets go of one
+ * descriptor of the file (close, dup2 over it, the table's end), even
+ * when others still refer to the file: POSIX record locks belong to the
+ * table and go at its first close of any descriptor of the file.
  */
 #define FOF_UPDATE_OFFSET 0x01
 struct fileops {
@@ -43,6 +48,7 @@ struct fileops {
 	int (*fo_stat)(struct file *, struct stat *);
 	int (*fo_close)(struct file *);
 	int (*fo_seek)(struct file *, off_t delta, int whence, off_t *newoffp);
+	void (*fo_fdclose)(struct file *, struct filedesc *);
 };
 
 struct file {

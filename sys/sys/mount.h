@@ -8,8 +8,10 @@
  *
  * A mount goes: MS_MOUNTING (VFS_MOUNT running, not yet visible) ->
  * MS_ACTIVE (covers its vnode, in the list) -> MS_UNMOUNTING (no new
- * lookups cross into it) -> freed, or back to MS_ACTIVE when unmount
- * fails.  Only vfs_mount.c changes mnt_state, under mountlist_lock.
+ * lookups cross into it) -> unmounted, or back to MS_ACTIVE when unmount
+ * fails.  Only vfs_mount.c changes mnt_state, under mountlist_lock.  A
+ * forced unmount revokes the vnodes still in use (vfs_vops.c); the
+ * struct mount stays, unlisted, until the last of them is released.
  *
  * Locking: (m) mountlist_lock, (c) stable after mounting, (u) the
  * mount's mnt_updating lock, (v) vcache_lock, (a) atomic.
@@ -20,6 +22,7 @@
 #include <sys/types.h>
 #include <sys/queue.h>
 #include <sys/mutex.h>
+#include <sys/condvar.h>
 #include <sys/statvfs.h>
 #include <sys/kauth.h>
 
@@ -36,6 +39,8 @@ struct mount;
 #define MNT_NOATIME 0x0400
 #define MNT_USERFLAGS (MNT_RDONLY | MNT_NOSUID | MNT_NODEV | MNT_NOEXEC | \
 	MNT_SYNCHRONOUS | MNT_NOATIME)
+/* Kernel-internal: a remount to read-only is checking for writers. */
+#define MNT_WRHOLD  0x40000000
 
 /* umount2(2) flags */
 #define MNT_FORCE   0x0001
@@ -75,6 +80,12 @@ struct mount {
 	int mnt_flag;                           /* u: MNT_* */
 	void *mnt_data;                         /* c: the file system's */
 	unsigned mnt_nvnodes;                   /* v: vnodes in the cache */
+	unsigned mnt_nwriters;                  /* a: files open for writing */
+	unsigned mnt_inflight;                  /* a: vnode operations inside */
+	bool mnt_revoked;                       /* a: forced unmount: gate shut */
+	bool mnt_unmounted;                     /* v: gone but for dead vnodes */
+	kmutex_t mnt_drainlock;                 /* for mnt_draincv */
+	kcondvar_t mnt_draincv;                 /* mnt_inflight reached 0 */
 	unsigned long mnt_fsid;                 /* c */
 	char mnt_fstype[MFSNAMELEN];            /* c */
 	char mnt_onname[256];                   /* c: where, for listings */
@@ -87,6 +98,8 @@ int vfs_attach(struct vfsops *);
 struct mount *vfs_mountroot(const char *type);
 /* Run each mount's sync; for sync(2) and the reboot hook. */
 void vfs_sync_all(void);
+/* Forcibly unmount all but the root, newest first (halt). */
+void vfs_unmountall(void);
 /* Whether writes are refused on this mount. */
 static inline bool
 vfs_isrdonly(const struct mount *mp)

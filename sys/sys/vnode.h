@@ -61,6 +61,7 @@ struct vattr {
 /* ioflag of read and write */
 #define IO_APPEND 0x01                  /* write at the end, atomically */
 #define IO_SYNC   0x02
+#define IO_NOATIME 0x04                 /* a read leaves atime (O_NOATIME) */
 
 /* Access modes for VOP_ACCESS and vaccess() */
 #define VREAD  04
@@ -129,7 +130,9 @@ struct vnodeops {
  */
 typedef struct vnode {
 	struct mount *v_mount;          /* c */
-	const struct vnodeops *v_op;    /* c */
+	const struct vnodeops *v_op;    /* c, but for a forced unmount:
+					 * then dead_vnodeops, set under
+					 * vcache_lock once no call is inside */
 	void *v_data;                   /* c: the file system's node */
 	enum vtype v_type;              /* c */
 	ino_t v_ino;                    /* c: cache key with v_mount */
@@ -160,18 +163,34 @@ int vsetattr_check(const struct vattr *cur, struct vattr *req,
 enum vtype iftovt(mode_t);
 mode_t vttoif(enum vtype);
 
-/* Wrappers the VFS calls through. */
-#define VOP_LOOKUP(d, n, l, v)  ((d)->v_op->vop_lookup((d), (n), (l), (v)))
-#define VOP_GETATTR(v, a)       ((v)->v_op->vop_getattr((v), (a)))
-#define VOP_ACCESS(v, m, c)     ((v)->v_op->vop_access((v), (m), (c)))
-#define VOP_READ(v, u, f, c)    ((v)->v_op->vop_read((v), (u), (f), (c)))
-#define VOP_WRITE(v, u, f, c)   ((v)->v_op->vop_write((v), (u), (f), (c)))
-#define VOP_READDIR(v, u)       ((v)->v_op->vop_readdir((v), (u)))
-#define VOP_READLINK(v, u)      ((v)->v_op->vop_readlink((v), (u)))
-#define VOP_SETATTR(v, a, c)    ((v)->v_op->vop_setattr((v), (a), (c)))
-#define VOP_FSYNC(v, d)         ((v)->v_op->vop_fsync((v), (d)))
-#define VOP_OPEN(v, f, c)       ((v)->v_op->vop_open((v), (f), (c)))
-#define VOP_CLOSE(v, f, c)      ((v)->v_op->vop_close((v), (f), (c)))
-#define VOP_STRATEGY(v, bp)     ((v)->v_op->vop_strategy((v), (bp)))
+/*
+ * The calls into a file system's vnode operations (vfs_vops.c).  Each
+ * passes its mount's gate: after a forced unmount has closed it, the
+ * operation is the dead vnode's (EIO) and the file system is not
+ * entered; the unmount waits for calls already inside to return.
+ */
+int VOP_LOOKUP(struct vnode *, const char *, size_t, struct vnode **);
+int VOP_CREATE(struct vnode *, const char *, size_t, const struct vattr *,
+    kauth_cred_t, struct vnode **);
+int VOP_SYMLINK(struct vnode *, const char *, size_t, const struct vattr *,
+    const char *, kauth_cred_t, struct vnode **);
+int VOP_OPEN(struct vnode *, int, kauth_cred_t);
+int VOP_CLOSE(struct vnode *, int, kauth_cred_t);
+int VOP_ACCESS(struct vnode *, int, kauth_cred_t);
+int VOP_GETATTR(struct vnode *, struct vattr *);
+int VOP_SETATTR(struct vnode *, const struct vattr *, kauth_cred_t);
+int VOP_READ(struct vnode *, struct uio *, int, kauth_cred_t);
+int VOP_WRITE(struct vnode *, struct uio *, int, kauth_cred_t);
+int VOP_FSYNC(struct vnode *, bool);
+int VOP_REMOVE(struct vnode *, const char *, size_t, bool, kauth_cred_t);
+int VOP_LINK(struct vnode *, const char *, size_t, struct vnode *,
+    kauth_cred_t);
+int VOP_RENAME(struct vnode *, const char *, size_t, struct vnode *,
+    const char *, size_t, kauth_cred_t);
+int VOP_READDIR(struct vnode *, struct uio *);
+int VOP_READLINK(struct vnode *, struct uio *);
+int VOP_SEEKDATA(struct vnode *, int, off_t *);
+int VOP_INACTIVE(struct vnode *, bool *);
+void VOP_STRATEGY(struct vnode *, struct buf *);
 
 #endif /* _SYS_VNODE_H_ */

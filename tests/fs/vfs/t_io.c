@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
@@ -265,6 +266,66 @@ FSTEST(record_locks, FS_WRITABLE)
 	rump_pub_lwproc_releaselwp();
 }
 
+/* Whether another process could take a write lock on [0, 100) of path. */
+static bool
+lock_free_for_other(const char *path)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
+		.l_start = 0, .l_len = 100 };
+	struct lwp *me = rump_pub_lwproc_curlwp();
+	int fd, r;
+
+	REQUIRE_EQ(rump_pub_lwproc_rfork(RUMP_RFCFDG), 0);
+	REQUIRE_OK(fd = rump_sys_open(path, O_RDWR, 0));
+	r = rump_sys_fcntl(fd, F_SETLK, (long)&fl);
+	REQUIRE(r == 0 || errno == EAGAIN);
+	rump_pub_lwproc_releaselwp();
+	rump_pub_lwproc_switch(me);
+	return r == 0;
+}
+
+/*
+ * POSIX: a process's locks on a file go when it closes any descriptor
+ * of the file, not only the one they were set through, and when it
+ * exits.
+ */
+FSTEST(record_locks_close_any, FS_WRITABLE)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
+		.l_start = 0, .l_len = 10 };
+	int fd1, fd2, fd3;
+
+	(void)fs;
+	fs_mkfile("locked", "", 0);
+	REQUIRE_EQ(rump_pub_lwproc_rfork(RUMP_RFCFDG), 0);
+	REQUIRE_OK(fd1 = rump_sys_open(FS_MNT "/locked", O_RDWR, 0));
+	REQUIRE_OK(fd2 = rump_sys_open(FS_MNT "/locked", O_RDONLY, 0));
+	REQUIRE_OK(rump_sys_fcntl(fd1, F_SETLK, (long)&fl));
+	REQUIRE(!lock_free_for_other(FS_MNT "/locked"));
+	/* Another open file of the same vnode. */
+	REQUIRE_OK(rump_sys_close(fd2));
+	REQUIRE(lock_free_for_other(FS_MNT "/locked"));
+	/* A duplicate of the descriptor the lock was set through. */
+	REQUIRE_OK(rump_sys_fcntl(fd1, F_SETLK, (long)&fl));
+	REQUIRE_OK(fd3 = rump_sys_dup(fd1));
+	REQUIRE(!lock_free_for_other(FS_MNT "/locked"));
+	REQUIRE_OK(rump_sys_close(fd3));
+	REQUIRE(lock_free_for_other(FS_MNT "/locked"));
+	/* dup2 over a descriptor of the file is a close of it too. */
+	REQUIRE_OK(rump_sys_fcntl(fd1, F_SETLK, (long)&fl));
+	REQUIRE_OK(fd2 = rump_sys_open(FS_MNT "/locked", O_RDONLY, 0));
+	REQUIRE_OK(fd3 = rump_sys_open(FS_MNT, O_RDONLY | O_DIRECTORY, 0));
+	REQUIRE_OK(rump_sys_dup2(fd3, fd2));
+	REQUIRE(lock_free_for_other(FS_MNT "/locked"));
+	/* Closing a descriptor of an unrelated file changes nothing. */
+	REQUIRE_OK(rump_sys_fcntl(fd1, F_SETLK, (long)&fl));
+	REQUIRE_OK(rump_sys_close(fd3));
+	REQUIRE(!lock_free_for_other(FS_MNT "/locked"));
+	/* The end of the process. */
+	rump_pub_lwproc_releaselwp();
+	REQUIRE(lock_free_for_other(FS_MNT "/locked"));
+}
+
 FSTESTS(FSCASE(sparse_big), FSCASE(rw_pattern), FSCASE(append_two_procs),
     FSCASE(concurrent_creates), FSCASE(emfile), FSCASE(enospc),
-    FSCASE(record_locks))
+    FSCASE(record_locks), FSCASE(record_locks_close_any))

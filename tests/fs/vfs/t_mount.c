@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -91,6 +92,149 @@ FSTEST(mount_rdonly, FS_WRITABLE)
 	REQUIRE_OK(rump_sys_unmount("m", 0));
 }
 
+/* rw -> ro with a file open for writing is EBUSY, as on Linux. */
+FSTEST(mount_rdonly_busy, FS_WRITABLE)
+{
+	int fd, rfd;
+
+	(void)fs;
+	REQUIRE_OK(rump_sys_mkdir("m", 0755));
+	REQUIRE_OK(rump_sys_mount("tmpfs", "m", 0, NULL, 0));
+	REQUIRE_OK(fd = rump_sys_open("m/f", O_WRONLY | O_CREAT, 0644));
+	REQUIRE_OK(rfd = rump_sys_open("m/f", O_RDONLY, 0));
+	REQUIRE_ERRNO(rump_sys_mount("tmpfs", "m", MS_REMOUNT | MS_RDONLY,
+	    NULL, 0), EBUSY);
+	/* Nothing changed: still writable. */
+	REQUIRE_EQ(rump_sys_write(fd, "abc", 3), 3);
+	REQUIRE_OK(rump_sys_close(fd));
+	/* Readers do not hold it back. */
+	REQUIRE_OK(rump_sys_mount("tmpfs", "m", MS_REMOUNT | MS_RDONLY,
+	    NULL, 0));
+	REQUIRE_ERRNO(rump_sys_open("m/f", O_RDWR, 0), EROFS);
+	REQUIRE_OK(rump_sys_close(rfd));
+	REQUIRE_OK(rump_sys_mount("tmpfs", "m", MS_REMOUNT, NULL, 0));
+	/* A failed open for writing leaves no writer behind. */
+	REQUIRE_OK(rump_sys_mkdir("m/d", 0755));
+	REQUIRE_ERRNO(rump_sys_open("m/d", O_RDWR, 0), EISDIR);
+	REQUIRE_OK(fd = rump_sys_open("m/f", O_RDWR | O_TRUNC, 0));
+	REQUIRE_OK(rump_sys_close(fd));
+	REQUIRE_OK(rump_sys_mount("tmpfs", "m", MS_REMOUNT | MS_RDONLY,
+	    NULL, 0));
+	REQUIRE_OK(rump_sys_unmount("m", 0));
+}
+
+struct waiter {
+	volatile int started, done;
+	int rv, err;
+};
+
+/* Another process waits in F_SETLKW for the lock the test holds. */
+static void *
+lock_waiter(void *arg)
+{
+	struct waiter *w = arg;
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	int fd;
+
+	if (rump_pub_lwproc_rfork(RUMP_RFCFDG) != 0 ||
+	    (fd = rump_sys_open(FS_MNT "/m/f", O_RDWR, 0)) == -1) {
+		w->rv = -2;
+		w->done = 1;
+		return NULL;
+	}
+	w->started = 1;
+	w->rv = rump_sys_fcntl(fd, F_SETLKW, (long)&fl);
+	w->err = errno;
+	w->done = 1;
+	rump_pub_lwproc_releaselwp();
+	return NULL;
+}
+
+/*
+ * A forced unmount with files open, a current directory inside and a
+ * lock waiter: it succeeds, the open files fail with EIO (close works),
+ * the waiter wakes with EIO and lookups from the directory fail.
+ */
+FSTEST(mount_force, FS_WRITABLE)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	struct stat top, sb;
+	struct statvfs sv;
+	struct waiter w = { 0 };
+	struct lwp *main_lwp, *incwd;
+	pthread_t th;
+	char buf[64];
+	int fd, dfd;
+
+	(void)fs;
+	REQUIRE_OK(rump_sys_mkdir("m", 0755));
+	REQUIRE_OK(rump_sys_stat("m", &top));
+	REQUIRE_OK(rump_sys_mount("tmpfs", "m", 0, NULL, 0));
+	REQUIRE_OK(rump_sys_mkdir("m/d", 0755));
+	fs_mkfile("m/f", "data", 4);
+	REQUIRE_OK(fd = rump_sys_open("m/f", O_RDWR, 0));
+	REQUIRE_OK(dfd = rump_sys_open("m/d", O_RDONLY | O_DIRECTORY, 0));
+	REQUIRE_OK(rump_sys_fcntl(fd, F_SETLK, (long)&fl));
+	main_lwp = rump_pub_lwproc_curlwp();
+	/* A process whose current directory is in the mount. */
+	REQUIRE_EQ(rump_pub_lwproc_rfork(RUMP_RFFDG), 0);
+	incwd = rump_pub_lwproc_curlwp();
+	REQUIRE_OK(rump_sys_chdir("m/d"));
+	rump_pub_lwproc_switch(main_lwp);
+	REQUIRE_EQ(pthread_create(&th, NULL, lock_waiter, &w), 0);
+	while (!w.started && !w.done)
+		usleep(1000);
+	usleep(100000);
+	REQUIRE(!w.done);               /* blocked on our lock */
+
+	REQUIRE_ERRNO(rump_sys_unmount("m", 0), EBUSY);
+	REQUIRE_ERRNO(rump_sys_unmount("m", 0x100), EINVAL);
+	REQUIRE_OK(rump_sys_unmount("m", MNT_FORCE));
+	REQUIRE_EQ(pthread_join(th, NULL), 0);
+	REQUIRE_EQ(w.rv, -1);
+	REQUIRE_EQ(w.err, EIO);
+
+	/* The open file and directory are revoked. */
+	REQUIRE_ERRNO(rump_sys_read(fd, buf, sizeof(buf)), EIO);
+	REQUIRE_ERRNO(rump_sys_write(fd, "x", 1), EIO);
+	REQUIRE_ERRNO(rump_sys_pread(fd, buf, 1, 0), EIO);
+	REQUIRE_ERRNO(rump_sys_fstat(fd, &sb), EIO);
+	REQUIRE_ERRNO(rump_sys_fstatvfs(fd, &sv), EIO);
+	REQUIRE_ERRNO(rump_sys_ftruncate(fd, 0), EIO);
+	REQUIRE_ERRNO(rump_sys_fsync(fd), EIO);
+	REQUIRE_ERRNO(rump_sys_fcntl(fd, F_SETLK, (long)&fl), EIO);
+	REQUIRE_ERRNO(rump_sys_getdents64(dfd, buf, sizeof(buf)), EIO);
+	REQUIRE_ERRNO(rump_sys_openat(dfd, "g", O_CREAT | O_RDWR, 0644), EIO);
+	REQUIRE_ERRNO(rump_sys_fchdir(dfd), EIO);
+	REQUIRE_OK(rump_sys_close(fd));
+	REQUIRE_OK(rump_sys_close(dfd));
+
+	/* Lookups relative to the revoked current directory fail. */
+	rump_pub_lwproc_switch(incwd);
+	REQUIRE_ERRNO(rump_sys_stat(".", &sb), EIO);
+	REQUIRE_ERRNO(rump_sys_stat("..", &sb), EIO);
+	REQUIRE_ERRNO(rump_sys_open("new", O_CREAT | O_RDWR, 0644), EIO);
+	REQUIRE_ERRNO(rump_sys_mkdir("sub", 0755), EIO);
+	REQUIRE_ERRNO(rump_sys_getcwd(buf, sizeof(buf)), ENOENT);
+	/* Absolute paths still work, and the mount point is bare again. */
+	REQUIRE_OK(rump_sys_stat(FS_MNT "/m", &sb));
+	REQUIRE_EQ(sb.st_ino, top.st_ino);
+	REQUIRE_EQ(sb.st_dev, top.st_dev);
+	REQUIRE_ERRNO(rump_sys_stat(FS_MNT "/m/f", &sb), ENOENT);
+	REQUIRE_OK(rump_sys_chdir(FS_MNT));
+	rump_pub_lwproc_releaselwp();
+	rump_pub_lwproc_switch(main_lwp);
+
+	/* The directory can be mounted on again; a submount blocks force. */
+	REQUIRE_OK(rump_sys_mount("tmpfs", "m", 0, NULL, 0));
+	REQUIRE_OK(rump_sys_mkdir("m/n", 0755));
+	REQUIRE_OK(rump_sys_mount("tmpfs", "m/n", 0, NULL, 0));
+	REQUIRE_ERRNO(rump_sys_unmount("m", MNT_FORCE), EBUSY);
+	REQUIRE_OK(rump_sys_unmount("m/n", MNT_FORCE));
+	REQUIRE_OK(rump_sys_unmount("m", MNT_FORCE));
+	REQUIRE_ERRNO(rump_sys_unmount("m", MNT_FORCE), EINVAL);
+}
+
 FSTEST(mount_errors, 0)
 {
 	struct tmpfs_args ta = { .ta_version = 99 };
@@ -136,4 +280,5 @@ FSTEST(mount_list, 0)
 }
 
 FSTESTS(FSCASE(mount_cross), FSCASE(mount_busy_file), FSCASE(mount_rdonly),
-    FSCASE(mount_errors), FSCASE(mount_list))
+    FSCASE(mount_errors), FSCASE(mount_list), FSCASE(mount_rdonly_busy),
+    FSCASE(mount_force))

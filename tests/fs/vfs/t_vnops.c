@@ -9,8 +9,10 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <time.h>
 
 #include "h_fsmacros.h"
 
@@ -357,6 +359,84 @@ FSTEST(readdir, FS_WRITABLE)
 	REQUIRE_ERRNO(rump_sys_getdents64(-1, buf, sizeof(buf)), EBADF);
 }
 
+static double
+now_sec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * A directory of 100,000 entries: every lookup finds its entry in
+ * constant time, also after removals and renames, and readdir lists
+ * each remaining entry once.  A linear scan takes minutes here.
+ */
+#define BIGDIR_N 100000
+FSTEST(bigdir, FS_WRITABLE)
+{
+	char name[64], buf[8192];
+	struct stat sb;
+	double t0;
+	ssize_t got;
+	int fd, total = 0;
+
+	(void)fs;
+	REQUIRE_OK(rump_sys_mkdir("big", 0755));
+	t0 = now_sec();
+	for (int i = 0; i < BIGDIR_N; i++) {
+		snprintf(name, sizeof(name), "big/entry-%d", i);
+		REQUIRE_OK(rump_sys_mknod(name, S_IFREG | 0644, 0));
+	}
+	for (int i = 0; i < BIGDIR_N; i++) {
+		snprintf(name, sizeof(name), "big/entry-%d", i);
+		REQUIRE_OK(rump_sys_stat(name, &sb));
+		REQUIRE(S_ISREG(sb.st_mode));
+	}
+	if (now_sec() - t0 > 5.0)
+		TEST_FAIL("100,000 creates and lookups took %.1f s",
+		    now_sec() - t0);
+	/* Remove every third, rename every fifth of the others. */
+	for (int i = 0; i < BIGDIR_N; i++) {
+		snprintf(name, sizeof(name), "big/entry-%d", i);
+		if (i % 3 == 0)
+			REQUIRE_OK(rump_sys_unlink(name));
+		else if (i % 5 == 0) {
+			char to[64];
+
+			snprintf(to, sizeof(to), "big/moved-%d", i);
+			REQUIRE_OK(rump_sys_rename(name, to));
+		}
+	}
+	for (int i = 0; i < BIGDIR_N; i++) {
+		snprintf(name, sizeof(name), "big/entry-%d", i);
+		if (i % 3 == 0 || i % 5 == 0)
+			REQUIRE_ERRNO(rump_sys_stat(name, &sb), ENOENT);
+		else
+			REQUIRE_OK(rump_sys_stat(name, &sb));
+		snprintf(name, sizeof(name), "big/moved-%d", i);
+		if (i % 3 != 0 && i % 5 == 0)
+			REQUIRE_OK(rump_sys_stat(name, &sb));
+		else
+			REQUIRE_ERRNO(rump_sys_stat(name, &sb), ENOENT);
+	}
+	REQUIRE_ERRNO(rump_sys_mknod("big/entry-1", S_IFREG | 0644, 0),
+	    EEXIST);
+	REQUIRE_OK(fd = rump_sys_open("big", O_RDONLY | O_DIRECTORY, 0));
+	while ((got = rump_sys_getdents64(fd, buf, sizeof(buf))) > 0)
+		for (ssize_t pos = 0; pos < got; total++) {
+			unsigned short reclen;
+
+			memcpy(&reclen, buf + pos + 16, sizeof(reclen));
+			pos += reclen;
+		}
+	REQUIRE_EQ(got, 0);
+	REQUIRE_OK(rump_sys_close(fd));
+	/* Two thirds stay (66,666 of 100,000), with "." and "..". */
+	REQUIRE_EQ(total, BIGDIR_N - (BIGDIR_N + 2) / 3 + 2);
+}
+
 FSTEST(times, FS_WRITABLE | FS_NSTIMES)
 {
 	struct timespec ts[2] = { { 1000000000, 123456789 },
@@ -399,6 +479,91 @@ FSTEST(times, FS_WRITABLE | FS_NSTIMES)
 		REQUIRE_OK(rump_sys_stat("f", &sb2));
 		REQUIRE(sb2.st_ctim.tv_sec >= sb.st_ctim.tv_sec);
 	}
+}
+
+static struct timespec
+atime_of(const char *path)
+{
+	struct stat sb;
+
+	REQUIRE_OK(rump_sys_stat(path, &sb));
+	return sb.st_atim;
+}
+
+static void
+read_one(const char *path, int oflags)
+{
+	char c;
+	int fd;
+
+	REQUIRE_OK(fd = rump_sys_open(path, O_RDONLY | oflags, 0));
+	REQUIRE_EQ(rump_sys_read(fd, &c, 1), 1);
+	REQUIRE_OK(rump_sys_close(fd));
+}
+
+/*
+ * Reads set atime relatime-style: when atime is not newer than mtime or
+ * ctime; not on noatime mounts nor through O_NOATIME.
+ */
+FSTEST(atime, FS_WRITABLE | FS_NSTIMES)
+{
+	const struct timespec old[2] = { { 1000, 5 }, { 2000, 0 } };
+	struct timespec t1, t2;
+	char buf[256];
+	int fd;
+
+	(void)fs;
+	fs_mkfile("f", "data", 4);
+	REQUIRE_OK(rump_sys_utimensat(AT_FDCWD, "f", old, 0));
+	REQUIRE_EQ(atime_of("f").tv_sec, 1000);
+	read_one("f", 0);
+	t1 = atime_of("f");
+	REQUIRE(t1.tv_sec > 1600000000);
+	/* Newer than mtime and ctime now: the next read leaves it. */
+	read_one("f", 0);
+	t2 = atime_of("f");
+	REQUIRE_EQ(t2.tv_sec, t1.tv_sec);
+	REQUIRE_EQ(t2.tv_nsec, t1.tv_nsec);
+	/* A write makes the next read count again. */
+	fs_mkfile("f", "more", 4);
+	read_one("f", 0);
+	t2 = atime_of("f");
+	REQUIRE(t2.tv_sec > t1.tv_sec ||
+	    (t2.tv_sec == t1.tv_sec && t2.tv_nsec > t1.tv_nsec));
+	/* O_NOATIME. */
+	REQUIRE_OK(rump_sys_utimensat(AT_FDCWD, "f", old, 0));
+	read_one("f", O_NOATIME);
+	REQUIRE_EQ(atime_of("f").tv_sec, 1000);
+	REQUIRE_EQ(atime_of("f").tv_nsec, 5);
+	/* Reading a directory is an access too. */
+	REQUIRE_OK(rump_sys_mkdir("d", 0755));
+	REQUIRE_OK(rump_sys_utimensat(AT_FDCWD, "d", old, 0));
+	REQUIRE_OK(fd = rump_sys_open("d", O_RDONLY | O_DIRECTORY, 0));
+	REQUIRE(rump_sys_getdents64(fd, buf, sizeof(buf)) > 0);
+	REQUIRE_OK(rump_sys_close(fd));
+	REQUIRE(atime_of("d").tv_sec > 1600000000);
+	/* A noatime mount. */
+	REQUIRE_OK(rump_sys_mkdir("m", 0755));
+	REQUIRE_OK(rump_sys_mount("tmpfs", "m", MS_NOATIME, NULL, 0));
+	fs_mkfile("m/g", "data", 4);
+	REQUIRE_OK(rump_sys_utimensat(AT_FDCWD, "m/g", old, 0));
+	read_one("m/g", 0);
+	REQUIRE_EQ(atime_of("m/g").tv_sec, 1000);
+	REQUIRE_OK(rump_sys_unmount("m", 0));
+}
+
+/* O_NOATIME is for the owner only. */
+FSTEST(atime_noatime_perm, FS_WRITABLE | FS_OWNERS)
+{
+	(void)fs;
+	fs_mkfile("f", "data", 4);
+	REQUIRE_OK(rump_sys_chmod("f", 0644));
+	REQUIRE_OK(rump_sys_chmod(".", 0777));
+	fs_become(1000, 1000);
+	REQUIRE_ERRNO(rump_sys_open("f", O_RDONLY | O_NOATIME, 0), EPERM);
+	fs_mkfile("mine", "x", 1);
+	read_one("mine", O_NOATIME);
+	rump_pub_lwproc_releaselwp();
 }
 
 FSTEST(truncate, FS_WRITABLE)
@@ -562,4 +727,5 @@ FSTESTS(FSCASE(create_rw), FSCASE(mkdir_rmdir), FSCASE(unlink_open),
     FSCASE(rename_edges), FSCASE(rename_exdev), FSCASE(hardlinks),
     FSCASE(symlinks), FSCASE(names), FSCASE(readdir), FSCASE(times),
     FSCASE(truncate), FSCASE(cwd), FSCASE(chroot), FSCASE(mknod),
-    FSCASE(statvfs), FSCASE(badargs))
+    FSCASE(statvfs), FSCASE(badargs), FSCASE(bigdir), FSCASE(atime),
+    FSCASE(atime_noatime_perm))

@@ -11,7 +11,13 @@
  * Mount flags are Linux's mount(2) MS_* and umount2(2) MNT_FORCE values
  * (<sys/mount.h>): MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC,
  * MS_SYNCHRONOUS, MS_NOATIME, and MS_REMOUNT to change the flags of a
- * mount given by its root directory.
+ * mount given by its root directory; a remount to read-only fails with
+ * EBUSY while a file of the mount is open for writing.  unmount with
+ * MNT_FORCE does not fail for files in use: their descriptors and
+ * current directories on the mount are revoked (every call on them but
+ * close fails with EIO, lookups relative to them too; record-lock
+ * waiters wake with EIO).  A mount with another mounted on it is EBUSY,
+ * forced or not.
  */
 #ifndef _RUMP_RUMPVFS_H_
 #define _RUMP_RUMPVFS_H_

@@ -7,7 +7,9 @@
  * A descriptor slot goes: free -> allocated (fd_allocfile; the number is
  * reserved but lookups still fail) -> open (fd_affix) -> free (fd_close or
  * fd_abort).  A struct file lives while descriptors or lookups hold
- * references (f_count); the last release calls its fo_close.
+ * references (f_count); the last release calls its fo_close.  Every
+ * descriptor a table lets go of is reported to the file's fo_fdclose
+ * first (record locks are the table's, dropped at any of its closes).
  */
 #include <sys/systm.h>
 #include <sys/atomic.h>
@@ -86,14 +88,27 @@ fd_share(struct filedesc *fdp)
 	atomic_inc_uint(&fdp->fd_refcnt);
 }
 
+/* The table fdp no longer holds this descriptor of fp. */
+static void
+fd_notify_close(struct filedesc *fdp, struct file *fp)
+{
+	if (fp->f_ops != NULL && fp->f_ops->fo_fdclose != NULL)
+		fp->f_ops->fo_fdclose(fp, fdp);
+}
+
 void
 fd_free(struct filedesc *fdp)
 {
+	struct file *fp;
+
 	if (atomic_dec_uint_nv(&fdp->fd_refcnt) != 0)
 		return;
-	for (unsigned i = 0; i < fdp->fd_lastfile; i++)
-		if (fdp->fd_ofiles[i].ff_file != NULL)
-			file_release(fdp->fd_ofiles[i].ff_file);
+	for (unsigned i = 0; i < fdp->fd_lastfile; i++) {
+		if ((fp = fdp->fd_ofiles[i].ff_file) != NULL) {
+			fd_notify_close(fdp, fp);
+			file_release(fp);
+		}
+	}
 	mutex_destroy(&fdp->fd_lock);
 	kmem_free(fdp->fd_ofiles, fdp->fd_nfiles * sizeof(struct fdfile));
 	kmem_free(fdp, sizeof(*fdp));
@@ -284,6 +299,7 @@ fd_close(int fd)
 	}
 	fd_unused(fdp, (unsigned)fd);
 	mutex_exit(&fdp->fd_lock);
+	fd_notify_close(fdp, fp);
 	return file_release(fp);
 }
 
@@ -334,8 +350,10 @@ fd_dup(int oldfd, int newfd, unsigned minfd, bool exclose, int *newfdp)
 	fdp->fd_ofiles[newfd].ff_file = fp;
 	fdp->fd_ofiles[newfd].ff_exclose = exclose;
 	mutex_exit(&fdp->fd_lock);
-	if (closing != NULL)
+	if (closing != NULL) {
+		fd_notify_close(fdp, closing);
 		file_release(closing);
+	}
 	*newfdp = newfd;
 	return 0;
 }

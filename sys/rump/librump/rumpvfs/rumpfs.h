@@ -8,7 +8,9 @@
  * is a radix tree of 4 KiB pages, absent pages being holes; a directory
  * is a list of entries in creation order, each with a cookie that
  * readdir resumes from, so entries that stay are listed exactly once
- * while others come and go.
+ * while others come and go.  A directory of more than a few entries
+ * also has a hash of its names (rumpfs_subr.c), so that lookups in a
+ * directory of any size take constant time.
  *
  * Locking: (n) rm_nslock, the mount's namespace lock: directory
  * entries, link counts, parents; (d) the node's rn_lock: data, size,
@@ -40,7 +42,9 @@ struct rumpfs_node;
 
 struct rumpfs_dirent {
 	TAILQ_ENTRY(rumpfs_dirent) rd_entries;  /* n */
+	LIST_ENTRY(rumpfs_dirent) rd_hash;      /* n: while the dir has one */
 	uint64_t rd_cookie;                     /* n */
+	uint32_t rd_hashval;                    /* c: of the name */
 	struct rumpfs_node *rd_node;            /* n */
 	uint16_t rd_namelen;                    /* n */
 	char rd_name[];                         /* n */
@@ -60,6 +64,10 @@ struct rumpfs_node {
 	off_t rn_size;                          /* d */
 	/* VDIR */
 	TAILQ_HEAD(, rumpfs_dirent) rn_dir;     /* n */
+	LIST_HEAD(rumpfs_dhead, rumpfs_dirent) *rn_dhash; /* n: NULL or */
+	size_t rn_dhashsize;                    /* n: buckets, a power of 2 */
+	struct rumpfs_dirent *rn_rdhint;        /* n, or atomic with n read:
+						 * where a readdir stopped */
 	uint64_t rn_nextcookie;                 /* n */
 	unsigned long rn_nentries;              /* n */
 	struct rumpfs_node *rn_parent;          /* n */
@@ -92,6 +100,7 @@ struct rumpfs_mount {
 	ino_t rm_nextino;                       /* a */
 	uint64_t rm_bytes;                      /* a: accounted storage */
 	uint64_t rm_nnodes;                     /* a */
+	uint64_t rm_hashseed;                   /* c: of directory hashes */
 };
 
 #define RUMPFS_MOUNT(mp) ((struct rumpfs_mount *)(mp)->mnt_data)
@@ -122,17 +131,29 @@ int rumpfs_node_alloc(struct rumpfs_mount *, enum vtype, mode_t, uid_t,
 void rumpfs_node_free(struct rumpfs_mount *, struct rumpfs_node *);
 int rumpfs_reserve(struct rumpfs_mount *, uint64_t bytes);
 void rumpfs_unreserve(struct rumpfs_mount *, uint64_t bytes);
-struct rumpfs_dirent *rumpfs_dir_lookup(struct rumpfs_node *, const char *,
-    size_t);
+struct rumpfs_dirent *rumpfs_dir_lookup(struct rumpfs_mount *,
+    struct rumpfs_node *, const char *, size_t);
 int rumpfs_dirent_alloc(struct rumpfs_mount *, const char *, size_t,
     struct rumpfs_dirent **);
 void rumpfs_dirent_free(struct rumpfs_mount *, struct rumpfs_dirent *);
-void rumpfs_dir_attach(struct rumpfs_node *, struct rumpfs_dirent *,
-    struct rumpfs_node *);
+void rumpfs_dir_attach(struct rumpfs_mount *, struct rumpfs_node *,
+    struct rumpfs_dirent *, struct rumpfs_node *);
 void rumpfs_dir_detach(struct rumpfs_node *, struct rumpfs_dirent *);
-/* The page holding offset off: NULL for a hole unless alloc. */
+void rumpfs_dirhash_free(struct rumpfs_mount *, struct rumpfs_node *);
+/* The first entry of dir with a cookie >= cookie, NULL if none. */
+struct rumpfs_dirent *rumpfs_dir_seek(struct rumpfs_node *, uint64_t);
+/* Where the next readdir is likely to start: after rd. */
+void rumpfs_dir_sethint(struct rumpfs_node *, struct rumpfs_dirent *);
+/*
+ * The page of index idx: NULL for a hole with RUMPFS_PG_LOOKUP; else a
+ * hole is filled with a new page, zeroed unless RUMPFS_PG_OVERWRITE says
+ * the caller is about to fill all of it.
+ */
+#define RUMPFS_PG_LOOKUP    0
+#define RUMPFS_PG_ALLOC     1
+#define RUMPFS_PG_OVERWRITE 2
 int rumpfs_page(struct rumpfs_mount *, struct rumpfs_node *, uint64_t idx,
-    bool alloc, char **pagep);
+    int how, char **pagep);
 void rumpfs_truncate(struct rumpfs_mount *, struct rumpfs_node *, off_t);
 /* The first page index >= idx that is present (data) or absent. */
 uint64_t rumpfs_page_find(struct rumpfs_node *, uint64_t idx, bool data);

@@ -376,7 +376,7 @@ etfs_mknode(struct rumpfs_mount *rm, struct rumpfs_node *dir,
 		return error;
 	}
 	rn->rn_etfs = e;
-	rumpfs_dir_attach(dir, rd, rn);
+	rumpfs_dir_attach(rm, dir, rd, rn);
 	if (type == VDIR)
 		atomic_store_relaxed(&dir->rn_nlink,
 		    atomic_load_relaxed(&dir->rn_nlink) + 1);
@@ -440,7 +440,7 @@ etfs_lookup(struct vnode *dvp, const char *nm, size_t len,
 	rw_enter(&rm->rm_nslock, RW_WRITER);
 	if (atomic_load_relaxed(&dir->rn_nlink) == 0)
 		error = ENOENT;
-	else if ((rd = rumpfs_dir_lookup(dir, nm, len)) != NULL) {
+	else if ((rd = rumpfs_dir_lookup(rm, dir, nm, len)) != NULL) {
 		/* Made meanwhile by another lookup. */
 		error = vcache_get(dvp->v_mount, rd->rd_node->rn_ino,
 		    rd->rd_node, vpp);
@@ -510,7 +510,7 @@ etfs_place(struct etfs *e)
 	rw_enter(&rm->rm_nslock, RW_WRITER);
 	for (;;) {
 		len = etfs_component(&p, &name);
-		rd = rumpfs_dir_lookup(dir, name, len);
+		rd = rumpfs_dir_lookup(rm, dir, name, len);
 		if (*p == '\0') {
 			if (rd != NULL)
 				error = EEXIST;
@@ -706,7 +706,7 @@ etfs_remove(const char *key)
 	rw_enter(&rm->rm_nslock, RW_WRITER);
 	for (p = key; dir != NULL;) {
 		len = etfs_component(&p, &name);
-		rd = rumpfs_dir_lookup(dir, name, len);
+		rd = rumpfs_dir_lookup(rm, dir, name, len);
 		if (*p == '\0' || rd == NULL)
 			break;
 		dir = rd->rd_node->rn_type == VDIR ? rd->rd_node : NULL;

@@ -101,6 +101,7 @@ rumpfs_node_free(struct rumpfs_mount *rm, struct rumpfs_node *rn)
 		TAILQ_REMOVE(&rn->rn_dir, rd, rd_entries);
 		rumpfs_dirent_free(rm, rd);
 	}
+	rumpfs_dirhash_free(rm, rn);
 	if (rn->rn_target != NULL) {
 		kmem_free(rn->rn_target, rn->rn_targetlen + 1);
 		rumpfs_unreserve(rm, rn->rn_targetlen + 1);
@@ -114,13 +115,94 @@ rumpfs_node_free(struct rumpfs_mount *rm, struct rumpfs_node *rn)
 	kmem_free(rn, sizeof(*rn));
 }
 
+/*
+ * Directory name hashes.  A directory gets a table of buckets when it
+ * grows past DIRHASH_MIN entries, and a table twice the size whenever it
+ * has more entries than buckets, so chains stay short and a lookup or a
+ * create in a directory of any size costs about the same.  A table that
+ * cannot be allocated (memory, or the mount's size limit) is not an
+ * error: lookups scan the list until a later growth succeeds.  The hash
+ * is seeded per mount (rm_hashseed), so that names colliding in one
+ * kernel do not collide in the next.
+ */
+#define DIRHASH_MIN 16
+
+static uint32_t
+dirhash(const struct rumpfs_mount *rm, const char *name, size_t len)
+{
+	uint64_t h = rm->rm_hashseed ^ 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)name[i];
+		h *= 0x100000001b3ULL;
+	}
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	return (uint32_t)(h >> 32);
+}
+
+static struct rumpfs_dhead *
+dirhash_bucket(struct rumpfs_node *dir, uint32_t hv)
+{
+	return &dir->rn_dhash[hv & (dir->rn_dhashsize - 1)];
+}
+
+/* Move dir's entries to a table of size buckets, if it can be had. */
+static void
+dirhash_resize(struct rumpfs_mount *rm, struct rumpfs_node *dir, size_t size)
+{
+	struct rumpfs_dhead *tab;
+	struct rumpfs_dirent *rd;
+	size_t bytes = size * sizeof(*tab);
+
+	if (rumpfs_reserve(rm, bytes) != 0)
+		return;
+	if ((tab = kmem_alloc(bytes, KM_SLEEP)) == NULL) {
+		rumpfs_unreserve(rm, bytes);
+		return;
+	}
+	for (size_t i = 0; i < size; i++)
+		LIST_INIT(&tab[i]);
+	if (dir->rn_dhash != NULL) {
+		kmem_free(dir->rn_dhash, dir->rn_dhashsize * sizeof(*tab));
+		rumpfs_unreserve(rm, dir->rn_dhashsize * sizeof(*tab));
+	}
+	dir->rn_dhash = tab;
+	dir->rn_dhashsize = size;
+	TAILQ_FOREACH(rd, &dir->rn_dir, rd_entries)
+		LIST_INSERT_HEAD(dirhash_bucket(dir, rd->rd_hashval), rd,
+		    rd_hash);
+}
+
+void
+rumpfs_dirhash_free(struct rumpfs_mount *rm, struct rumpfs_node *dir)
+{
+	if (dir->rn_dhash == NULL)
+		return;
+	kmem_free(dir->rn_dhash, dir->rn_dhashsize * sizeof(*dir->rn_dhash));
+	rumpfs_unreserve(rm, dir->rn_dhashsize * sizeof(*dir->rn_dhash));
+	dir->rn_dhash = NULL;
+	dir->rn_dhashsize = 0;
+}
+
 struct rumpfs_dirent *
-rumpfs_dir_lookup(struct rumpfs_node *dir, const char *name, size_t len)
+rumpfs_dir_lookup(struct rumpfs_mount *rm, struct rumpfs_node *dir,
+    const char *name, size_t len)
 {
 	struct rumpfs_dirent *rd;
+	uint32_t hv;
 
-	TAILQ_FOREACH(rd, &dir->rn_dir, rd_entries)
-		if (rd->rd_namelen == len && memcmp(rd->rd_name, name, len) == 0)
+	if (dir->rn_dhash == NULL) {
+		TAILQ_FOREACH(rd, &dir->rn_dir, rd_entries)
+			if (rd->rd_namelen == len &&
+			    memcmp(rd->rd_name, name, len) == 0)
+				return rd;
+		return NULL;
+	}
+	hv = dirhash(rm, name, len);
+	LIST_FOREACH(rd, dirhash_bucket(dir, hv), rd_hash)
+		if (rd->rd_hashval == hv && rd->rd_namelen == len &&
+		    memcmp(rd->rd_name, name, len) == 0)
 			return rd;
 	return NULL;
 }
@@ -147,6 +229,7 @@ rumpfs_dirent_alloc(struct rumpfs_mount *rm, const char *name, size_t len,
 	memcpy(rd->rd_name, name, len);
 	rd->rd_name[len] = '\0';
 	rd->rd_namelen = (uint16_t)len;
+	rd->rd_hashval = dirhash(rm, name, len);
 	rd->rd_node = NULL;
 	*rdp = rd;
 	return 0;
@@ -163,8 +246,8 @@ rumpfs_dirent_free(struct rumpfs_mount *rm, struct rumpfs_dirent *rd)
 
 /* Enter rd for node in dir; the caller adjusts link counts. */
 void
-rumpfs_dir_attach(struct rumpfs_node *dir, struct rumpfs_dirent *rd,
-    struct rumpfs_node *node)
+rumpfs_dir_attach(struct rumpfs_mount *rm, struct rumpfs_node *dir,
+    struct rumpfs_dirent *rd, struct rumpfs_node *node)
 {
 	rd->rd_node = node;
 	rd->rd_cookie = dir->rn_nextcookie++;
@@ -172,13 +255,64 @@ rumpfs_dir_attach(struct rumpfs_node *dir, struct rumpfs_dirent *rd,
 	dir->rn_nentries++;
 	if (node->rn_type == VDIR)
 		node->rn_parent = dir;
+	if (dir->rn_dhash != NULL)
+		LIST_INSERT_HEAD(dirhash_bucket(dir, rd->rd_hashval), rd,
+		    rd_hash);
+	if (dir->rn_nentries > MAX(dir->rn_dhashsize, DIRHASH_MIN))
+		dirhash_resize(rm, dir, MAX(dir->rn_dhashsize * 2,
+		    2 * DIRHASH_MIN));
 }
 
 void
 rumpfs_dir_detach(struct rumpfs_node *dir, struct rumpfs_dirent *rd)
 {
+	/* Entries before the next are still below any cookie rd was. */
+	if (dir->rn_rdhint == rd)
+		dir->rn_rdhint = TAILQ_NEXT(rd, rd_entries);
 	TAILQ_REMOVE(&dir->rn_dir, rd, rd_entries);
+	if (dir->rn_dhash != NULL)
+		LIST_REMOVE(rd, rd_hash);
 	dir->rn_nentries--;
+}
+
+/*
+ * Readdir resumes from a cookie; to find its place without walking the
+ * directory from the start, each readdir leaves a hint at the entry it
+ * would list next.  The hint is trusted only if it is the first entry
+ * at or above the cookie: its own cookie is high enough and its
+ * predecessor's is not (cookies grow along the list).  Readers store
+ * hints concurrently under a shared rm_nslock, so the hint is atomic.
+ */
+static struct rumpfs_dirent *
+dirent_prev(struct rumpfs_node *dir, struct rumpfs_dirent *rd)
+{
+	if (rd->rd_entries.tqe_prevp == &dir->rn_dir.tqh_first)
+		return NULL;
+	return (struct rumpfs_dirent *)(void *)((char *)rd->rd_entries.tqe_prevp -
+	    offsetof(struct rumpfs_dirent, rd_entries.tqe_next));
+}
+
+struct rumpfs_dirent *
+rumpfs_dir_seek(struct rumpfs_node *dir, uint64_t cookie)
+{
+	struct rumpfs_dirent *rd, *prev;
+
+	rd = __atomic_load_n(&dir->rn_rdhint, __ATOMIC_RELAXED);
+	if (rd != NULL && rd->rd_cookie >= cookie &&
+	    ((prev = dirent_prev(dir, rd)) == NULL ||
+	    prev->rd_cookie < cookie))
+		return rd;
+	TAILQ_FOREACH(rd, &dir->rn_dir, rd_entries)
+		if (rd->rd_cookie >= cookie)
+			break;
+	return rd;
+}
+
+void
+rumpfs_dir_sethint(struct rumpfs_node *dir, struct rumpfs_dirent *rd)
+{
+	__atomic_store_n(&dir->rn_rdhint, TAILQ_NEXT(rd, rd_entries),
+	    __ATOMIC_RELAXED);
 }
 
 /* Pages a tree of height h covers. */
@@ -202,6 +336,23 @@ tree_node_alloc(struct rumpfs_mount *rm, int *errorp)
 	return p;
 }
 
+/* A data page; not zeroed when the caller overwrites all of it. */
+static void *
+tree_page_alloc(struct rumpfs_mount *rm, bool zero, int *errorp)
+{
+	void *p;
+
+	if (zero)
+		return tree_node_alloc(rm, errorp);
+	if ((*errorp = rumpfs_reserve(rm, RUMPFS_PAGE)) != 0)
+		return NULL;
+	if ((p = kmem_alloc(RUMPFS_PAGE, KM_SLEEP)) == NULL) {
+		rumpfs_unreserve(rm, RUMPFS_PAGE);
+		*errorp = ENOMEM;
+	}
+	return p;
+}
+
 static void
 tree_node_free(struct rumpfs_mount *rm, void *p)
 {
@@ -211,10 +362,11 @@ tree_node_free(struct rumpfs_mount *rm, void *p)
 
 int
 rumpfs_page(struct rumpfs_mount *rm, struct rumpfs_node *rn, uint64_t idx,
-    bool alloc, char **pagep)
+    int how, char **pagep)
 {
 	void **slot, *n;
 	unsigned h;
+	bool alloc = how != RUMPFS_PG_LOOKUP;
 	int error = 0;
 
 	*pagep = NULL;
@@ -243,7 +395,8 @@ rumpfs_page(struct rumpfs_mount *rm, struct rumpfs_node *rn, uint64_t idx,
 		    (RUMPFS_FANOUT - 1)];
 	}
 	if (*slot == NULL && alloc) {
-		if ((*slot = tree_node_alloc(rm, &error)) == NULL)
+		if ((*slot = tree_page_alloc(rm, how == RUMPFS_PG_ALLOC,
+		    &error)) == NULL)
 			return error;
 		rn->rn_npages++;
 	}
@@ -300,7 +453,8 @@ rumpfs_truncate(struct rumpfs_mount *rm, struct rumpfs_node *rn, off_t size)
 		rn->rn_height = 0;
 	}
 	if (size % RUMPFS_PAGE != 0) {
-		rumpfs_page(rm, rn, (uint64_t)size / RUMPFS_PAGE, false, &page);
+		rumpfs_page(rm, rn, (uint64_t)size / RUMPFS_PAGE,
+		    RUMPFS_PG_LOOKUP, &page);
 		if (page != NULL)
 			memset(page + size % RUMPFS_PAGE, 0,
 			    RUMPFS_PAGE - size % RUMPFS_PAGE);
@@ -338,7 +492,7 @@ rumpfs_page_find(struct rumpfs_node *rn, uint64_t idx, bool data)
 	if (data)
 		return tree_find_data(rn->rn_pages, rn->rn_height, 0, idx);
 	for (;; idx++) {
-		rumpfs_page(NULL, rn, idx, false, &page);
+		rumpfs_page(NULL, rn, idx, RUMPFS_PG_LOOKUP, &page);
 		if (page == NULL)
 			return idx;
 	}

@@ -11,8 +11,23 @@
 #include <sys/mount.h>
 #include <sys/statvfs.h>
 #include <sys/vnode.h>
+#include <rump/rumpuser.h>
 
 #include "rumpfs.h"
+
+/* Random bits for the mount's directory hashes; the clock if none. */
+static void
+rumpfs_hashseed(uint64_t *seedp)
+{
+	struct timespec ts;
+	unsigned long got;
+
+	if (rumpuser_getrandom(seedp, sizeof(*seedp), RUMPUSER_RANDOM_NOWAIT,
+	    &got) == 0 && got == sizeof(*seedp))
+		return;
+	nanotime(&ts);
+	*seedp = (uint64_t)ts.tv_sec * 1000000007ULL + (uint64_t)ts.tv_nsec;
+}
 
 int
 rumpfs_engine_mount(struct mount *mp, const struct rumpfs_args *args)
@@ -27,6 +42,7 @@ rumpfs_engine_mount(struct mount *mp, const struct rumpfs_args *args)
 	LIST_INIT(&rm->rm_nodes);
 	rm->rm_args = *args;
 	rm->rm_nextino = 2;             /* as on most file systems, root is 2 */
+	rumpfs_hashseed(&rm->rm_hashseed);
 	if ((error = rumpfs_node_alloc(rm, VDIR, args->ra_rootmode,
 	    args->ra_rootuid, args->ra_rootgid, 0, &rm->rm_root)) != 0) {
 		mutex_destroy(&rm->rm_lock);

@@ -70,6 +70,50 @@ rn_touch(struct rumpfs_node *rn, bool mtime)
 	rw_exit(&rn->rn_lock);
 }
 
+/*
+ * Access times, relatime-style as Linux mounts by default: a read sets
+ * atime only when it is not newer than mtime or ctime (so "read since
+ * last written?" stays answerable) or is a day old.  That keeps reads
+ * from writing the node nearly every time.  Read-only and noatime
+ * mounts and O_NOATIME files keep atime; utimensat sets it at will.
+ * Called with rn_lock held as reader: whether to update.
+ */
+#define RELATIME_SEC (24 * 60 * 60)
+
+static bool
+ts_le(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec ||
+	    (a->tv_sec == b->tv_sec && a->tv_nsec <= b->tv_nsec);
+}
+
+static bool
+rn_atime_due(struct vnode *vp, struct rumpfs_node *rn, int ioflag)
+{
+	struct timespec now;
+
+	if ((ioflag & IO_NOATIME) ||
+	    (atomic_load_relaxed(&vp->v_mount->mnt_flag) &
+	    (MNT_NOATIME | MNT_RDONLY)) != 0)
+		return false;
+	if (ts_le(&rn->rn_atime, &rn->rn_mtime) ||
+	    ts_le(&rn->rn_atime, &rn->rn_ctime))
+		return true;
+	rumpfs_gettime(&now);
+	return now.tv_sec - rn->rn_atime.tv_sec >= RELATIME_SEC;
+}
+
+static void
+rn_set_atime(struct rumpfs_node *rn)
+{
+	struct timespec now;
+
+	rumpfs_gettime(&now);
+	rw_enter(&rn->rn_lock, RW_WRITER);
+	rn->rn_atime = now;
+	rw_exit(&rn->rn_lock);
+}
+
 static int
 rumpfs_lookup(struct vnode *dvp, const char *nm, size_t len,
     struct vnode **vpp)
@@ -87,7 +131,7 @@ rumpfs_lookup(struct vnode *dvp, const char *nm, size_t len,
 	else if (len == 2 && nm[0] == '.' && nm[1] == '.') {
 		rn = dir->rn_parent != NULL ? dir->rn_parent : dir;
 		error = rn_getvnode(dvp, rn, vpp);
-	} else if ((rd = rumpfs_dir_lookup(dir, nm, len)) == NULL)
+	} else if ((rd = rumpfs_dir_lookup(rm, dir, nm, len)) == NULL)
 		error = ENOENT;
 	else
 		error = rn_getvnode(dvp, rd->rd_node, vpp);
@@ -114,7 +158,7 @@ rumpfs_mknode(struct vnode *dvp, const char *nm, size_t len,
 		return ENOENT;
 	if ((error = rn_access(dir, VWRITE | VEXEC, cred)) != 0)
 		return error;
-	if (rumpfs_dir_lookup(dir, nm, len) != NULL)
+	if (rumpfs_dir_lookup(rm, dir, nm, len) != NULL)
 		return EEXIST;
 	rw_enter(&dir->rn_lock, RW_READER);
 	if (dir->rn_mode & S_ISGID) {
@@ -135,7 +179,7 @@ rumpfs_mknode(struct vnode *dvp, const char *nm, size_t len,
 		rumpfs_dirent_free(rm, rd);
 		return error;
 	}
-	rumpfs_dir_attach(dir, rd, rn);
+	rumpfs_dir_attach(rm, dir, rd, rn);
 	if (va->va_type == VDIR)
 		rn_setnlink(dir, rn_nlink(dir) + 1);
 	*rnp = rn;
@@ -306,19 +350,22 @@ rumpfs_read(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred)
 	char *page;
 	int error = 0;
 
-	(void)ioflag;
+	bool atime;
+
 	(void)cred;
 	if (vp->v_type != VREG)
 		return vp->v_type == VDIR ? EISDIR : EINVAL;
 	if (uio->uio_offset < 0)
 		return EINVAL;
 	rw_enter(&rn->rn_lock, RW_READER);
+	atime = rn_atime_due(vp, rn, ioflag);
 	while (uio->uio_resid > 0 && uio->uio_offset < rn->rn_size) {
 		off = (uint64_t)uio->uio_offset;
 		po = off % RUMPFS_PAGE;
 		n = MIN(RUMPFS_PAGE - po, uio->uio_resid);
 		n = MIN(n, (uint64_t)rn->rn_size - off);
-		rumpfs_page(rm, rn, off / RUMPFS_PAGE, false, &page);
+		rumpfs_page(rm, rn, off / RUMPFS_PAGE, RUMPFS_PG_LOOKUP,
+		    &page);
 		if (page != NULL)
 			error = uiomove(page + po, n, uio);
 		else
@@ -327,6 +374,8 @@ rumpfs_read(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred)
 			break;
 	}
 	rw_exit(&rn->rn_lock);
+	if (atime)
+		rn_set_atime(rn);
 	return error;
 }
 
@@ -337,8 +386,9 @@ rumpfs_write(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred)
 	struct rumpfs_node *rn = VTORN(vp);
 	struct timespec now;
 	uint64_t off;
-	size_t n, po, resid = uio->uio_resid;
+	size_t n, po, resid = uio->uio_resid, before;
 	char *page;
+	bool fresh;
 	int error = 0;
 
 	if (vp->v_type != VREG)
@@ -360,10 +410,26 @@ rumpfs_write(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred)
 		off = (uint64_t)uio->uio_offset;
 		po = off % RUMPFS_PAGE;
 		n = MIN(RUMPFS_PAGE - po, uio->uio_resid);
-		if ((error = rumpfs_page(rm, rn, off / RUMPFS_PAGE, true,
+		/*
+		 * A new page the write fills need not be zeroed first; if
+		 * the copy fails part way, the rest is zeroed after, so that
+		 * no stale memory is ever read.
+		 */
+		fresh = false;
+		if (n == RUMPFS_PAGE) {
+			rumpfs_page(rm, rn, off / RUMPFS_PAGE, RUMPFS_PG_LOOKUP,
+			    &page);
+			fresh = page == NULL;
+		}
+		if ((error = rumpfs_page(rm, rn, off / RUMPFS_PAGE,
+		    fresh ? RUMPFS_PG_OVERWRITE : RUMPFS_PG_ALLOC,
 		    &page)) != 0)
 			break;
+		before = uio->uio_resid;
 		error = uiomove(page + po, n, uio);
+		if (error && fresh)
+			memset(page + (before - uio->uio_resid), 0,
+			    RUMPFS_PAGE - (before - uio->uio_resid));
 		if (uio->uio_offset > rn->rn_size)
 			rn->rn_size = uio->uio_offset;
 		if (error)
@@ -404,7 +470,7 @@ rumpfs_remove(struct vnode *dvp, const char *nm, size_t len, bool isdir,
 	int error;
 
 	rw_enter(&rm->rm_nslock, RW_WRITER);
-	if ((rd = rumpfs_dir_lookup(dir, nm, len)) == NULL) {
+	if ((rd = rumpfs_dir_lookup(rm, dir, nm, len)) == NULL) {
 		error = ENOENT;
 		goto out;
 	}
@@ -453,12 +519,12 @@ rumpfs_link(struct vnode *dvp, const char *nm, size_t len, struct vnode *vp,
 		error = ENOENT;
 	else if ((error = rn_access(dir, VWRITE | VEXEC, cred)) != 0)
 		;
-	else if (rumpfs_dir_lookup(dir, nm, len) != NULL)
+	else if (rumpfs_dir_lookup(rm, dir, nm, len) != NULL)
 		error = EEXIST;
 	else if (rn_nlink(rn) >= 65000)
 		error = EMLINK;
 	if (error == 0) {
-		rumpfs_dir_attach(dir, rd, rn);
+		rumpfs_dir_attach(rm, dir, rd, rn);
 		rn_setnlink(rn, rn_nlink(rn) + 1);
 		rn_touch(rn, false);
 		rn_touch(dir, true);
@@ -494,12 +560,12 @@ rumpfs_rename(struct vnode *fdvp, const char *fnm, size_t flen,
 		return error;
 	rw_enter(&rm->rm_nslock, RW_WRITER);
 	if (rn_nlink(fdir) == 0 || rn_nlink(tdir) == 0 ||
-	    (frd = rumpfs_dir_lookup(fdir, fnm, flen)) == NULL) {
+	    (frd = rumpfs_dir_lookup(rm, fdir, fnm, flen)) == NULL) {
 		error = ENOENT;
 		goto out;
 	}
 	fn = frd->rd_node;
-	trd = rumpfs_dir_lookup(tdir, tnm, tlen);
+	trd = rumpfs_dir_lookup(rm, tdir, tnm, tlen);
 	if (trd != NULL)
 		tn = trd->rd_node;
 	if ((error = rn_access(fdir, VWRITE | VEXEC, cred)) != 0 ||
@@ -550,7 +616,7 @@ rumpfs_rename(struct vnode *fdvp, const char *fnm, size_t flen,
 	}
 	rumpfs_dir_detach(fdir, frd);
 	rumpfs_dirent_free(rm, frd);
-	rumpfs_dir_attach(tdir, nrd, fn);
+	rumpfs_dir_attach(rm, tdir, nrd, fn);
 	nrd = NULL;
 	if (fn->rn_type == VDIR && fdir != tdir) {
 		rn_setnlink(fdir, rn_nlink(fdir) - 1);
@@ -611,9 +677,10 @@ rumpfs_readdir(struct vnode *vp, struct uio *uio)
 {
 	struct rumpfs_mount *rm = VTORM(vp);
 	struct rumpfs_node *dir = VTORN(vp), *parent;
-	struct rumpfs_dirent *rd;
+	struct rumpfs_dirent *rd, *last = NULL;
 	uint64_t cookie;
 	size_t resid = uio->uio_resid;
+	bool atime;
 	int error = 0;
 
 	if (vp->v_type != VDIR)
@@ -621,6 +688,9 @@ rumpfs_readdir(struct vnode *vp, struct uio *uio)
 	if (uio->uio_offset < 0)
 		return EINVAL;
 	cookie = (uint64_t)uio->uio_offset;
+	rw_enter(&dir->rn_lock, RW_READER);
+	atime = rn_atime_due(vp, dir, 0);
+	rw_exit(&dir->rn_lock);
 	rw_enter(&rm->rm_nslock, RW_READER);
 	if (rn_nlink(dir) == 0)
 		goto out;               /* removed: no entries, not even "." */
@@ -636,18 +706,22 @@ rumpfs_readdir(struct vnode *vp, struct uio *uio)
 			goto out;
 		cookie = 2;
 	}
-	TAILQ_FOREACH(rd, &dir->rn_dir, rd_entries) {
-		if (rd->rd_cookie < cookie)
-			continue;
+	for (rd = rumpfs_dir_seek(dir, cookie); rd != NULL;
+	    rd = TAILQ_NEXT(rd, rd_entries)) {
 		if ((error = readdir_emit(uio, rd->rd_node->rn_ino,
 		    rd->rd_cookie + 1, rd->rd_node->rn_type, rd->rd_name,
 		    rd->rd_namelen)) != 0)
 			goto out;
 		cookie = rd->rd_cookie + 1;
+		last = rd;
 	}
 	cookie = dir->rn_nextcookie;
 out:
+	if (last != NULL)
+		rumpfs_dir_sethint(dir, last);
 	rw_exit(&rm->rm_nslock);
+	if (atime)
+		rn_set_atime(dir);
 	if (error == EJUSTRETURN)
 		error = uio->uio_resid == resid ? EINVAL : 0;
 	uio->uio_offset = (off_t)cookie;

@@ -228,6 +228,11 @@ sys_getcwd(struct lwp *l, const struct sys_getcwd_args *uap, register_t *rv)
 	root = cwd_rootdir();
 	vp = cwd_curdir();
 	while (vp != root) {
+		/* A forcibly unmounted directory has no name any more. */
+		if (vfs_revoked(vp->v_mount)) {
+			error = ENOENT;
+			break;
+		}
 		/* Out of a mount: its name is the covered directory's. */
 		while ((vp->v_vflag & VV_ROOT) && vp != root &&
 		    vp->v_mount->mnt_vnodecovered != NULL) {

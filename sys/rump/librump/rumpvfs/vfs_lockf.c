@@ -4,22 +4,28 @@
 /*
  * POSIX advisory record locks on vnodes, reached through the vnode
  * fileops' fo_fcntl (F_GETLK, F_SETLK, F_SETLKW).  A lock belongs to a
- * process; its locks never conflict with each other, and a new lock
- * replaces the process's own locks on the range it covers (splitting
- * them as needed).  F_SETLKW sleeps until the range is free, or fails
- * with EDEADLK when the holder is itself waiting for the caller.
+ * descriptor table, as on Linux: a process, or the processes sharing
+ * one table (rfork without RFFDG/RFCFDG, like threads).  An owner's
+ * locks never conflict with each other, and a new lock replaces the
+ * owner's own locks on the range it covers (splitting them as needed).
+ * F_SETLKW sleeps until the range is free, or fails with EDEADLK when
+ * the holder is itself waiting for the caller.
  *
- * Locks are dropped when the open file through which they were set is
- * closed for the last time (with the process, at the latest).  POSIX
- * drops them at the first close of any descriptor of the file by the
- * process; that needs a hook in the descriptor layer's close.
+ * As POSIX says, an owner's locks on a file go when it closes any
+ * descriptor of the file, even if others stay open (fo_fdclose), and so
+ * at the end of the process.  A lock set by an F_SETLK racing with the
+ * close of its descriptor could outlive every descriptor; the last
+ * close of the open file drops those too.  After a forced unmount the
+ * vnode's locks are gone and lock calls on it fail with EIO.
  *
  * Locking: (l) lockf_lock guards every vnode's list and the records.
  */
 #include <sys/systm.h>
 #include <sys/condvar.h>
+#include <sys/atomic.h>
 #include <sys/fcntl.h>
 #include <sys/file.h>
+#include <sys/filedesc.h>
 #include <sys/kmem.h>
 #include <sys/lockf.h>
 #include <sys/lwp.h>
@@ -33,7 +39,7 @@
 
 struct lockf {
 	struct lockf *lf_next;          /* l: the vnode's list */
-	struct proc *lf_owner;          /* l */
+	struct filedesc *lf_owner;      /* l */
 	struct file *lf_file;           /* l: set through this file */
 	pid_t lf_pid;                   /* l */
 	short lf_type;                  /* l: F_RDLCK or F_WRLCK */
@@ -42,10 +48,10 @@ struct lockf {
 
 static kmutex_t lockf_lock;
 static kcondvar_t lockf_cv;             /* a lock was released */
-/* What each sleeping process waits for, for deadlock detection. */
+/* What each sleeping owner waits for, for deadlock detection. */
 struct lockf_waiter {
-	struct proc *w_proc;
-	struct proc *w_holder;
+	struct filedesc *w_owner;
+	struct filedesc *w_holder;
 	struct lockf_waiter *w_next;
 };
 static struct lockf_waiter *lockf_waiters;      /* l */
@@ -65,7 +71,7 @@ lf_overlap(const struct lockf *lf, off_t start, off_t end)
 
 /* The first lock of another owner that conflicts with the request. */
 static struct lockf *
-lf_conflict(struct vnode *vp, struct proc *owner, short type, off_t start,
+lf_conflict(struct vnode *vp, struct filedesc *owner, short type, off_t start,
     off_t end)
 {
 	struct lockf *lf;
@@ -82,7 +88,7 @@ lf_conflict(struct vnode *vp, struct proc *owner, short type, off_t start,
 
 /* Whether holder waits, directly or through others, for owner. */
 static bool
-lf_deadlock(struct proc *owner, struct proc *holder)
+lf_deadlock(struct filedesc *owner, struct filedesc *holder)
 {
 	struct lockf_waiter *w;
 	unsigned hops = 0;
@@ -92,7 +98,7 @@ lf_deadlock(struct proc *owner, struct proc *holder)
 		if (holder == owner)
 			return true;
 		for (w = lockf_waiters; w != NULL; w = w->w_next)
-			if (w->w_proc == holder)
+			if (w->w_owner == holder)
 				break;
 		holder = w != NULL ? w->w_holder : NULL;
 	}
@@ -104,7 +110,7 @@ lf_deadlock(struct proc *owner, struct proc *holder)
  * with the spare record *sparep (taken when used).
  */
 static void
-lf_clear(struct vnode *vp, struct proc *owner, off_t start, off_t end,
+lf_clear(struct vnode *vp, struct filedesc *owner, off_t start, off_t end,
     struct lockf **sparep)
 {
 	struct lockf **lfp = &VIMPL(vp)->vi_lockf, *lf, *right;
@@ -185,7 +191,7 @@ lf_range(struct vnode *vp, struct file *fp, const struct flock *fl,
 int
 vn_advlock(struct vnode *vp, struct file *fp, unsigned cmd, void *uflock)
 {
-	struct proc *owner = curproc;
+	struct filedesc *owner = curproc->p_fd;
 	struct lockf *lf, *nlf = NULL, *spare = NULL;
 	struct lockf_waiter me, **wp;
 	struct flock fl;
@@ -204,6 +210,10 @@ vn_advlock(struct vnode *vp, struct file *fp, unsigned cmd, void *uflock)
 		if (fl.l_type == F_UNLCK)
 			return EINVAL;
 		mutex_enter(&lockf_lock);
+		if (vfs_revoked(vp->v_mount)) {
+			mutex_exit(&lockf_lock);
+			return EIO;
+		}
 		lf = lf_conflict(vp, owner, fl.l_type, start, end);
 		if (lf != NULL) {
 			fl.l_type = lf->lf_type;
@@ -230,6 +240,10 @@ vn_advlock(struct vnode *vp, struct file *fp, unsigned cmd, void *uflock)
 		return ENOLCK;
 	}
 	mutex_enter(&lockf_lock);
+	if (vfs_revoked(vp->v_mount)) {
+		error = EIO;
+		goto out;
+	}
 	if (fl.l_type != F_UNLCK) {
 		while ((lf = lf_conflict(vp, owner, fl.l_type, start,
 		    end)) != NULL) {
@@ -241,7 +255,7 @@ vn_advlock(struct vnode *vp, struct file *fp, unsigned cmd, void *uflock)
 				error = EDEADLK;
 				goto out;
 			}
-			me.w_proc = owner;
+			me.w_owner = owner;
 			me.w_holder = lf->lf_owner;
 			me.w_next = lockf_waiters;
 			lockf_waiters = &me;
@@ -250,18 +264,22 @@ vn_advlock(struct vnode *vp, struct file *fp, unsigned cmd, void *uflock)
 			    wp = &(*wp)->w_next)
 				continue;
 			*wp = me.w_next;
+			if (vfs_revoked(vp->v_mount)) {
+				error = EIO;
+				goto out;
+			}
 		}
 	}
 	lf_clear(vp, owner, start, end, &spare);
 	if (nlf != NULL) {
 		nlf->lf_owner = owner;
 		nlf->lf_file = fp;
-		nlf->lf_pid = owner->p_pid;
+		nlf->lf_pid = curproc->p_pid;
 		nlf->lf_type = fl.l_type;
 		nlf->lf_start = start;
 		nlf->lf_end = end;
 		nlf->lf_next = VIMPL(vp)->vi_lockf;
-		VIMPL(vp)->vi_lockf = nlf;
+		atomic_store_release(&VIMPL(vp)->vi_lockf, nlf);
 		nlf = NULL;
 	}
 	cv_broadcast(&lockf_cv);
@@ -274,16 +292,28 @@ out:
 	return error;
 }
 
-void
-vn_advlock_release(struct vnode *vp, struct file *fp)
+/*
+ * Drop the locks on vp of owner (fdp non-NULL) or set through the file
+ * fp (fp non-NULL), or all of them.
+ */
+static void
+lf_drop(struct vnode *vp, struct filedesc *fdp, struct file *fp)
 {
 	struct lockf **lfp, *lf;
 	bool freed = false;
 
+	/*
+	 * Most files are never locked: do not take the global lock to
+	 * find that out.  A lock being set concurrently by the same owner
+	 * is ordered after this close.
+	 */
+	if (atomic_load_acquire(&VIMPL(vp)->vi_lockf) == NULL)
+		return;
 	mutex_enter(&lockf_lock);
 	lfp = &VIMPL(vp)->vi_lockf;
 	while ((lf = *lfp) != NULL) {
-		if (lf->lf_file == fp) {
+		if ((fdp == NULL || lf->lf_owner == fdp) &&
+		    (fp == NULL || lf->lf_file == fp)) {
 			*lfp = lf->lf_next;
 			kmem_free(lf, sizeof(*lf));
 			freed = true;
@@ -292,5 +322,30 @@ vn_advlock_release(struct vnode *vp, struct file *fp)
 	}
 	if (freed)
 		cv_broadcast(&lockf_cv);
+	mutex_exit(&lockf_lock);
+}
+
+void
+vn_advlock_fdclose(struct vnode *vp, struct filedesc *fdp)
+{
+	lf_drop(vp, fdp, NULL);
+}
+
+void
+vn_advlock_release(struct vnode *vp, struct file *fp)
+{
+	lf_drop(vp, NULL, fp);
+}
+
+/*
+ * Called after the mount's gate is shut (vfs_revoked), so no lock is set
+ * on vp after this; sleepers wake, see the revocation and fail.
+ */
+void
+vn_advlock_revoke(struct vnode *vp)
+{
+	lf_drop(vp, NULL, NULL);
+	mutex_enter(&lockf_lock);
+	cv_broadcast(&lockf_cv);
 	mutex_exit(&lockf_lock);
 }

@@ -7,7 +7,11 @@
  * builds a struct mount and covers the directory with it; namei crosses
  * from the covered directory to the mount's root.  unmount(2) refuses a
  * mount with vnodes in use (EBUSY), reclaims the rest and uncovers.
- * Mount states: sys/mount.h.
+ * With MNT_FORCE it does not refuse: it shuts the mount's gate, waits
+ * for the operations inside to return, revokes the vnodes in use (open
+ * files and current directories then fail with EIO; record-lock waiters
+ * wake with EIO) and unmounts.  It still refuses a mount with another
+ * mounted on it, as Linux does.  Mount states: sys/mount.h.
  *
  * Lock order: mnt_updating, mountlist_lock, vcache_lock.
  */
@@ -99,6 +103,8 @@ mount_alloc(struct vfsops *vfs, int flags)
 	mp->mnt_flag = flags & MNT_USERFLAGS;
 	strlcpy(mp->mnt_fstype, vfs->vfs_name, sizeof(mp->mnt_fstype));
 	mutex_init(&mp->mnt_updating, MUTEX_DEFAULT, IPL_NONE);
+	mutex_init(&mp->mnt_drainlock, MUTEX_DEFAULT, IPL_NONE);
+	cv_init(&mp->mnt_draincv, "mntdrain");
 	mutex_enter(&mountlist_lock);
 	mp->mnt_fsid = nextfsid++;
 	mutex_exit(&mountlist_lock);
@@ -108,6 +114,8 @@ mount_alloc(struct vfsops *vfs, int flags)
 static void
 mount_free(struct mount *mp)
 {
+	cv_destroy(&mp->mnt_draincv);
+	mutex_destroy(&mp->mnt_drainlock);
 	mutex_destroy(&mp->mnt_updating);
 	kmem_free(mp, sizeof(*mp));
 }
@@ -157,21 +165,64 @@ fail:
 	return error;
 }
 
+/*
+ * Files open for writing: a regular file opened for writing counts as a
+ * writer of its mount until its last close, and a mount with writers
+ * cannot be remounted read-only (EBUSY, as on Linux).  The remount
+ * raises MNT_WRHOLD before counting and an opener counts itself before
+ * looking at the flags, so one of them always sees the other; an opener
+ * that meets the hold waits for the remount to end and looks again.
+ */
+int
+vfs_writer_enter(struct mount *mp)
+{
+	int flag;
+
+	for (;;) {
+		atomic_inc_uint(&mp->mnt_nwriters);
+		flag = __atomic_load_n(&mp->mnt_flag, __ATOMIC_SEQ_CST);
+		if ((flag & (MNT_RDONLY | MNT_WRHOLD)) == 0)
+			return 0;
+		vfs_writer_exit(mp);
+		if ((flag & MNT_WRHOLD) == 0)
+			return EROFS;
+		mutex_enter(&mp->mnt_updating);
+		mutex_exit(&mp->mnt_updating);
+	}
+}
+
+void
+vfs_writer_exit(struct mount *mp)
+{
+	KASSERT(atomic_load_relaxed(&mp->mnt_nwriters) > 0);
+	(void)atomic_dec_uint_nv(&mp->mnt_nwriters);
+}
+
 /* Change the flags of the mount whose root is vp (MNT_UPDATE). */
 static int
 mount_update(struct vnode *vp, int flags, const void *data, size_t len)
 {
 	struct mount *mp = vp->v_mount;
-	int error, oflags;
+	int error, oflags, hold = 0;
 
 	if ((vp->v_vflag & VV_ROOT) == 0)
 		return EINVAL;
 	mutex_enter(&mp->mnt_updating);
 	oflags = mp->mnt_flag;
+	if ((flags & MNT_RDONLY) && (oflags & MNT_RDONLY) == 0) {
+		hold = MNT_WRHOLD;
+		__atomic_store_n(&mp->mnt_flag, oflags | hold,
+		    __ATOMIC_SEQ_CST);
+		if (__atomic_load_n(&mp->mnt_nwriters, __ATOMIC_SEQ_CST) != 0) {
+			atomic_store_relaxed(&mp->mnt_flag, oflags);
+			mutex_exit(&mp->mnt_updating);
+			return EBUSY;
+		}
+	}
 	atomic_store_relaxed(&mp->mnt_flag,
-	    (flags & MNT_USERFLAGS) | MNT_UPDATE);
+	    (flags & MNT_USERFLAGS) | MNT_UPDATE | hold);
 	error = mp->mnt_op->vfs_mount(mp, data, len);
-	atomic_store_relaxed(&mp->mnt_flag,
+	atomic_store_release(&mp->mnt_flag,
 	    error != 0 ? oflags : flags & MNT_USERFLAGS);
 	mutex_exit(&mp->mnt_updating);
 	return error;
@@ -241,10 +292,31 @@ out:
 	return error;
 }
 
+/* Whether a mount is on a directory of mp.  mountlist_lock held. */
+static bool
+mount_has_submounts(struct mount *mp)
+{
+	struct mount *sub;
+
+	KASSERT(mutex_owned(&mountlist_lock));
+	TAILQ_FOREACH(sub, &mountlist, mnt_list)
+		if (sub->mnt_vnodecovered != NULL &&
+		    sub->mnt_vnodecovered->v_mount == mp)
+			return true;
+	return false;
+}
+
+void
+vfs_mount_destroy(struct mount *mp)
+{
+	vrele(mp->mnt_vnodecovered);
+	mount_free(mp);
+}
+
 static int
 unmount_mp(struct mount *mp, int flags)
 {
-	struct vnode *covered;
+	bool last;
 	int error;
 
 	mutex_enter(&mp->mnt_updating);
@@ -254,11 +326,19 @@ unmount_mp(struct mount *mp, int flags)
 		mutex_exit(&mp->mnt_updating);
 		return EINVAL;
 	}
+	if ((flags & MNT_FORCE) && mount_has_submounts(mp)) {
+		mutex_exit(&mountlist_lock);
+		mutex_exit(&mp->mnt_updating);
+		return EBUSY;
+	}
 	mp->mnt_state = MS_UNMOUNTING;
 	mutex_exit(&mountlist_lock);
 
 	(void)mp->mnt_op->vfs_sync(mp);
-	if ((error = vflush(mp, mp->mnt_root)) != 0) {
+	if (flags & MNT_FORCE) {
+		vfs_revoke_drain(mp);
+		vrevoke_mount(mp);
+	} else if ((error = vflush(mp, mp->mnt_root)) != 0) {
 		mutex_enter(&mountlist_lock);
 		mp->mnt_state = MS_ACTIVE;
 		mutex_exit(&mountlist_lock);
@@ -266,19 +346,23 @@ unmount_mp(struct mount *mp, int flags)
 		return error;
 	}
 	vrele(mp->mnt_root);
-	error = vflush(mp, NULL);
-	KASSERTMSG(error == 0, "unmount: a vnode appeared on a closed mount");
+	if ((flags & MNT_FORCE) == 0) {
+		error = vflush(mp, NULL);
+		KASSERTMSG(error == 0,
+		    "unmount: a vnode appeared on a closed mount");
+	}
 	(void)mp->mnt_op->vfs_unmount(mp, flags);
 
 	mutex_enter(&mountlist_lock);
-	covered = mp->mnt_vnodecovered;
-	covered->v_mountedhere = NULL;
+	mp->mnt_vnodecovered->v_mountedhere = NULL;
 	TAILQ_REMOVE(&mountlist, mp, mnt_list);
 	mutex_exit(&mountlist_lock);
 	mutex_exit(&mp->mnt_updating);
-	vrele(covered);
 	vfs_delref(__UNCONST(mp->mnt_op));
-	mount_free(mp);
+	/* Revoked vnodes still held keep the struct until they go. */
+	last = vcache_mount_unmounted(mp);
+	if (last)
+		vfs_mount_destroy(mp);
 	return 0;
 }
 
@@ -315,7 +399,11 @@ vfs_statvfs(struct mount *mp, struct statvfs *sv)
 	int error, flag = atomic_load_relaxed(&mp->mnt_flag);
 
 	memset(sv, 0, sizeof(*sv));
-	if ((error = mp->mnt_op->vfs_statvfs(mp, sv)) != 0)
+	if (!vfs_op_enter(mp))
+		return EIO;
+	error = mp->mnt_op->vfs_statvfs(mp, sv);
+	vfs_op_exit(mp);
+	if (error)
 		return error;
 	sv->f_fsid = mp->mnt_fsid;
 	sv->f_namemax = NAME_MAX;
@@ -426,6 +514,28 @@ vfs_sync_all(void)
 		if (mp->mnt_state == MS_ACTIVE)
 			(void)mp->mnt_op->vfs_sync(mp);
 	mutex_exit(&mountlist_lock);
+}
+
+/*
+ * Unmount every file system but the root, the most recent first (so a
+ * mount goes before the one it is on), forcibly: at halt nothing may
+ * keep a file system from being flushed and let go.
+ */
+void
+vfs_unmountall(void)
+{
+	struct mount *mp, *last;
+
+	for (;;) {
+		last = NULL;
+		mutex_enter(&mountlist_lock);
+		TAILQ_FOREACH(mp, &mountlist, mnt_list)
+			if (mp->mnt_state == MS_ACTIVE && mp != rootmount)
+				last = mp;
+		mutex_exit(&mountlist_lock);
+		if (last == NULL || unmount_mp(last, MNT_FORCE) != 0)
+			break;
+	}
 }
 
 int

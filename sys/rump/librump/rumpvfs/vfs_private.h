@@ -8,8 +8,10 @@
 #include <sys/types.h>
 #include <sys/param.h>
 #include <sys/kauth.h>
+#include <sys/mount.h>
 
 struct file;
+struct filedesc;
 struct mount;
 struct uio;
 struct vnode;
@@ -24,11 +26,41 @@ void vcache_init(void);
  */
 int vflush(struct mount *, struct vnode *skip);
 
+/*
+ * Forced unmount: revoke every vnode of mp, whose gate is drained.  The
+ * unreferenced ones are reclaimed; the others are reclaimed by the file
+ * system and become dead (dead_vnodeops) until their last release.
+ */
+void vrevoke_mount(struct mount *);
+/*
+ * mp is unmounted: whether its last vnode is gone (the caller frees it);
+ * if not, the last dead vnode's release does (vfs_mount_destroy).
+ */
+bool vcache_mount_unmounted(struct mount *);
+
+/* vfs_vops.c: the gate into a mount's file system (forced unmount). */
+extern const struct vnodeops dead_vnodeops;
+/* Enter mp's file system; false if it is revoked (then do not exit). */
+bool vfs_op_enter(struct mount *);
+void vfs_op_exit(struct mount *);
+/* Shut mp's gate and wait until no operation is inside. */
+void vfs_revoke_drain(struct mount *);
+static inline bool
+vfs_revoked(struct mount *mp)
+{
+	return __atomic_load_n(&mp->mnt_revoked, __ATOMIC_SEQ_CST);
+}
+
 /* vfs_mount.c */
+/* Free an unmounted mount once its last dead vnode is gone. */
+void vfs_mount_destroy(struct mount *);
 void vfs_mount_init(void);
 extern kmutex_t mountlist_lock;
 /* A mount may be entered by lookups (not mounting or unmounting). */
 bool vfs_mount_usable(struct mount *);
+/* A file of mp is opened for writing (EROFS if read-only) or closed. */
+int vfs_writer_enter(struct mount *);
+void vfs_writer_exit(struct mount *);
 
 /*
  * vfs_lookup.c: path name lookup.  ni_dirfd and ni_path (a client
@@ -71,6 +103,11 @@ int fd_getvnode(int fd, struct vnode **, struct file **);
 /* vfs_lockf.c: advisory record locks. */
 void vfs_lockf_init(void);
 int vn_advlock(struct vnode *, struct file *, unsigned cmd, void *uflock);
+/* vp is revoked: its locks go and its waiters fail (EIO). */
+void vn_advlock_revoke(struct vnode *);
+/* The table fdp closed a descriptor of vp: its locks on vp go. */
+void vn_advlock_fdclose(struct vnode *, struct filedesc *);
+/* The last close of fp: locks set through it that outlived their owner's. */
 void vn_advlock_release(struct vnode *, struct file *);
 
 #endif /* _RUMPVFS_VFS_PRIVATE_H_ */

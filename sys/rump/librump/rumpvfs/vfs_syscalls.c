@@ -241,7 +241,7 @@ do_mknode(int dirfd, const char *path, mode_t mode, dev_t dev)
 	if (nd.ni_trailslash && va.va_type != VDIR)
 		error = ENOENT;
 	else
-		error = nd.ni_dvp->v_op->vop_create(nd.ni_dvp, nd.ni_name,
+		error = VOP_CREATE(nd.ni_dvp, nd.ni_name,
 		    nd.ni_namelen, &va, kauth_cred_get(), &vp);
 	if (error == 0)
 		vrele(vp);
@@ -312,7 +312,7 @@ do_remove(int dirfd, const char *path, bool isdir)
 	else if (vfs_isrdonly(vp->v_mount))
 		error = EROFS;
 	else
-		error = nd.ni_dvp->v_op->vop_remove(nd.ni_dvp, nd.ni_name,
+		error = VOP_REMOVE(nd.ni_dvp, nd.ni_name,
 		    nd.ni_namelen, isdir, kauth_cred_get());
 	namei_done(&nd);
 	return error;
@@ -379,7 +379,7 @@ do_rename(int fromfd, const char *from, int tofd, const char *to)
 	else if (vfs_isrdonly(fnd.ni_dvp->v_mount))
 		error = EROFS;
 	else
-		error = fnd.ni_dvp->v_op->vop_rename(fnd.ni_dvp, fnd.ni_name,
+		error = VOP_RENAME(fnd.ni_dvp, fnd.ni_name,
 		    fnd.ni_namelen, tnd.ni_dvp, tnd.ni_name, tnd.ni_namelen,
 		    kauth_cred_get());
 	namei_done(&tnd);
@@ -435,7 +435,7 @@ do_link(int fd1, const char *path1, int fd2, const char *path2, int flag)
 	else if (nnd.ni_dvp->v_mount != vp->v_mount)
 		error = EXDEV;
 	else
-		error = nnd.ni_dvp->v_op->vop_link(nnd.ni_dvp, nnd.ni_name,
+		error = VOP_LINK(nnd.ni_dvp, nnd.ni_name,
 		    nnd.ni_namelen, vp, kauth_cred_get());
 	namei_done(&nnd);
 	namei_done(&ond);
@@ -481,7 +481,7 @@ do_symlink(const char *target, int dirfd, const char *path)
 	if (nd.ni_trailslash)
 		error = ENOENT;
 	else
-		error = nd.ni_dvp->v_op->vop_symlink(nd.ni_dvp, nd.ni_name,
+		error = VOP_SYMLINK(nd.ni_dvp, nd.ni_name,
 		    nd.ni_namelen, &va, tgt, kauth_cred_get(), &vp);
 	if (error == 0)
 		vrele(vp);
@@ -789,7 +789,7 @@ sys_ftruncate(struct lwp *l, const struct sys_ftruncate_args *uap,
 		error = EROFS;
 	else
 		/* The descriptor's write access is the permission. */
-		error = vp->v_op->vop_setattr(vp, &va, NULL);
+		error = VOP_SETATTR(vp, &va, NULL);
 	fd_putfile(fp);
 	return error;
 }

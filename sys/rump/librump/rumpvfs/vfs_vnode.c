@@ -29,12 +29,22 @@
 #include "vfs_private.h"
 #include "vnode_impl.h"
 
-#define VCACHE_HASHSIZE 4096            /* buckets; a power of two */
+/*
+ * The hash starts with VCACHE_MINHASH buckets and grows fourfold when
+ * the cache holds more than twice as many vnodes as buckets, so chains
+ * stay short with any number of files in use.
+ */
+#define VCACHE_MINHASH 4096             /* buckets; a power of two */
+
+LIST_HEAD(vcache_head, vnode_impl);
 
 static kmutex_t vcache_lock;
 static kcondvar_t vcache_cv;            /* a LOADING/RECLAIMING vnode left */
-static LIST_HEAD(, vnode_impl) vcache_hash[VCACHE_HASHSIZE];  /* v */
-static TAILQ_HEAD(, vnode_impl) vcache_lru;                    /* v */
+static struct vcache_head *vcache_hash;                 /* v */
+static size_t vcache_hashsize;                          /* v */
+static size_t vcache_count;                             /* v: vnodes */
+static bool vcache_growing;                             /* v */
+static TAILQ_HEAD(, vnode_impl) vcache_lru;             /* v */
 static struct kmem_reclaimer vcache_reclaimer;
 
 static unsigned
@@ -43,7 +53,50 @@ vcache_bucket(const struct mount *mp, ino_t ino)
 	uint64_t h = (uint64_t)(uintptr_t)mp * 0x9e3779b97f4a7c15ULL;
 
 	h ^= ino * 0xc2b2ae3d27d4eb4fULL;
-	return (unsigned)(h >> 40) & (VCACHE_HASHSIZE - 1);
+	h ^= h >> 31;
+	return (unsigned)(h >> 20) & (vcache_hashsize - 1);
+}
+
+/*
+ * Make the hash four times larger.  Called with vcache_lock held, which
+ * is dropped to allocate (the memory reclaimer takes it); returns with
+ * it held.  Losing the memory only leaves chains longer.
+ */
+static void
+vcache_grow(void)
+{
+	struct vcache_head *nh, *oh;
+	struct vnode_impl *vi;
+	size_t osize, nsize;
+
+	KASSERT(mutex_owned(&vcache_lock));
+	if (vcache_growing)
+		return;
+	vcache_growing = true;
+	osize = vcache_hashsize;
+	nsize = osize * 4;
+	mutex_exit(&vcache_lock);
+	nh = kmem_alloc(nsize * sizeof(*nh), KM_SLEEP);
+	mutex_enter(&vcache_lock);
+	vcache_growing = false;
+	if (nh == NULL)
+		return;
+	for (size_t b = 0; b < nsize; b++)
+		LIST_INIT(&nh[b]);
+	oh = vcache_hash;
+	vcache_hash = nh;
+	vcache_hashsize = nsize;
+	for (size_t b = 0; b < osize; b++) {
+		while ((vi = LIST_FIRST(&oh[b])) != NULL) {
+			LIST_REMOVE(vi, vi_hash);
+			LIST_INSERT_HEAD(&vcache_hash[vcache_bucket(
+			    vi->vi_vnode.v_mount, vi->vi_vnode.v_ino)], vi,
+			    vi_hash);
+		}
+	}
+	mutex_exit(&vcache_lock);
+	kmem_free(oh, osize * sizeof(*oh));
+	mutex_enter(&vcache_lock);
 }
 
 static struct vnode_impl *
@@ -92,6 +145,7 @@ vcache_free(struct vnode_impl *vi, bool loaded)
 		vp->v_op->vop_reclaim(vp);
 	mutex_enter(&vcache_lock);
 	LIST_REMOVE(vi, vi_hash);
+	vcache_count--;
 	vp->v_mount->mnt_nvnodes--;
 	cv_broadcast(&vcache_cv);
 	mutex_exit(&vcache_lock);
@@ -134,6 +188,8 @@ vcache_get(struct mount *mp, ino_t ino, void *cookie, struct vnode **vpp)
 	nvi->vi_vnode.v_usecount = 1;
 	LIST_INSERT_HEAD(&vcache_hash[vcache_bucket(mp, ino)], nvi, vi_hash);
 	mp->mnt_nvnodes++;
+	if (++vcache_count > 2 * vcache_hashsize)
+		vcache_grow();
 	mutex_exit(&vcache_lock);
 
 	if ((error = mp->mnt_op->vfs_loadvnode(mp, &nvi->vi_vnode, ino,
@@ -148,6 +204,26 @@ vcache_get(struct mount *mp, ino_t ino, void *cookie, struct vnode **vpp)
 	mutex_exit(&vcache_lock);
 	*vpp = &nvi->vi_vnode;
 	return 0;
+}
+
+/*
+ * Free a dead vnode at its last release; called with vcache_lock held,
+ * returns without it.  The last dead vnode of an unmounted mount takes
+ * the struct mount with it.
+ */
+static void
+vcache_free_dead(struct vnode_impl *vi)
+{
+	struct mount *mp = vi->vi_vnode.v_mount;
+	bool last;
+
+	KASSERT(mutex_owned(&vcache_lock));
+	KASSERT(vi->vi_state == VS_DEAD && vi->vi_vnode.v_usecount == 0);
+	last = --mp->mnt_nvnodes == 0 && mp->mnt_unmounted;
+	mutex_exit(&vcache_lock);
+	kmem_free(vi, sizeof(*vi));
+	if (last)
+		vfs_mount_destroy(mp);
 }
 
 void
@@ -166,7 +242,8 @@ vrele(struct vnode *vp)
 	bool recycle = false;
 
 	mutex_enter(&vcache_lock);
-	KASSERT(vp->v_usecount > 0 && vi->vi_state == VS_ACTIVE);
+	KASSERT(vp->v_usecount > 0 &&
+	    (vi->vi_state == VS_ACTIVE || vi->vi_state == VS_DEAD));
 	if (vp->v_usecount > 1) {
 		vp->v_usecount--;
 		mutex_exit(&vcache_lock);
@@ -174,11 +251,15 @@ vrele(struct vnode *vp)
 	}
 	mutex_exit(&vcache_lock);
 
-	vp->v_op->vop_inactive(vp, &recycle);
+	VOP_INACTIVE(vp, &recycle);
 
 	mutex_enter(&vcache_lock);
 	if (--vp->v_usecount > 0) {
 		mutex_exit(&vcache_lock);
+		return;
+	}
+	if (vi->vi_state == VS_DEAD) {
+		vcache_free_dead(vi);
 		return;
 	}
 	if (recycle) {
@@ -196,10 +277,10 @@ int
 vflush(struct mount *mp, struct vnode *skip)
 {
 	struct vnode_impl *vi;
-	unsigned b;
+	size_t b;
 
 	mutex_enter(&vcache_lock);
-	for (b = 0; b < VCACHE_HASHSIZE; b++) {
+	for (b = 0; b < vcache_hashsize; b++) {
 		LIST_FOREACH(vi, &vcache_hash[b], vi_hash) {
 			if (vi->vi_vnode.v_mount != mp)
 				continue;
@@ -211,8 +292,13 @@ vflush(struct mount *mp, struct vnode *skip)
 			}
 		}
 	}
-	/* Nothing of mp is in use, so nothing new can appear: reclaim. */
-	for (b = 0; b < VCACHE_HASHSIZE; b++) {
+	/*
+	 * Nothing of mp is in use, so nothing new can appear: reclaim.  The
+	 * lock is dropped for each vnode and the hash may grow meanwhile,
+	 * moving vnodes behind the walk: walk until none is left.
+	 */
+again:
+	for (b = 0; b < vcache_hashsize; b++) {
 restart:
 		LIST_FOREACH(vi, &vcache_hash[b], vi_hash) {
 			if (vi->vi_vnode.v_mount != mp ||
@@ -225,8 +311,80 @@ restart:
 			goto restart;
 		}
 	}
+	if (mp->mnt_nvnodes > (skip != NULL ? 1u : 0u))
+		goto again;
 	mutex_exit(&vcache_lock);
 	return 0;
+}
+
+bool
+vcache_mount_unmounted(struct mount *mp)
+{
+	bool last;
+
+	mutex_enter(&vcache_lock);
+	mp->mnt_unmounted = true;
+	last = mp->mnt_nvnodes == 0;
+	mutex_exit(&vcache_lock);
+	return last;
+}
+
+void
+vrevoke_mount(struct mount *mp)
+{
+	struct vnode_impl *vi;
+	struct vnode *vp;
+	bool found;
+	size_t b;
+
+	KASSERT(vfs_revoked(mp));
+	mutex_enter(&vcache_lock);
+	do {
+		found = false;
+		for (b = 0; b < vcache_hashsize; b++) {
+restart:
+			LIST_FOREACH(vi, &vcache_hash[b], vi_hash) {
+				vp = &vi->vi_vnode;
+				if (vp->v_mount == mp)
+					break;
+			}
+			if (vi == NULL)
+				continue;
+			found = true;
+			if (vi->vi_state != VS_ACTIVE) {
+				/* Being reclaimed by a release: let it end. */
+				cv_wait(&vcache_cv, &vcache_lock);
+				goto restart;
+			}
+			if (vp->v_usecount == 0) {
+				vcache_begin_reclaim(vi);
+				mutex_exit(&vcache_lock);
+				vcache_free(vi, true);
+				mutex_enter(&vcache_lock);
+				goto restart;
+			}
+			/*
+			 * In use.  Our own reference keeps it while the file
+			 * system lets go of it (no one else enters: the gate is
+			 * shut); then it is dead for the other holders.
+			 */
+			vp->v_usecount++;
+			mutex_exit(&vcache_lock);
+			vp->v_op->vop_reclaim(vp);
+			mutex_enter(&vcache_lock);
+			vp->v_op = &dead_vnodeops;
+			vi->vi_state = VS_DEAD;
+			LIST_REMOVE(vi, vi_hash);
+			vcache_count--;
+			cv_broadcast(&vcache_cv);
+			mutex_exit(&vcache_lock);
+			vn_advlock_revoke(vp);
+			vrele(vp);
+			mutex_enter(&vcache_lock);
+			goto restart;
+		}
+	} while (found);
+	mutex_exit(&vcache_lock);
 }
 
 /*
@@ -262,7 +420,12 @@ vcache_init(void)
 {
 	mutex_init(&vcache_lock, MUTEX_DEFAULT, IPL_NONE);
 	cv_init(&vcache_cv, "vcache");
-	for (unsigned b = 0; b < VCACHE_HASHSIZE; b++)
+	vcache_hash = kmem_alloc(VCACHE_MINHASH * sizeof(*vcache_hash),
+	    KM_SLEEP);
+	if (vcache_hash == NULL)
+		panic("vcache_init: no memory for the vnode hash");
+	vcache_hashsize = VCACHE_MINHASH;
+	for (size_t b = 0; b < VCACHE_MINHASH; b++)
 		LIST_INIT(&vcache_hash[b]);
 	TAILQ_INIT(&vcache_lru);
 	vcache_reclaimer.kr_reclaim = vcache_reclaim;

@@ -8,6 +8,7 @@
  * f_data is a referenced vnode; its offset is the file's f_offset.
  */
 #include <sys/systm.h>
+#include <sys/atomic.h>
 #include <sys/fcntl.h>
 #include <sys/file.h>
 #include <sys/kauth.h>
@@ -32,6 +33,7 @@ static int vn_poll(struct file *, int, struct pollwait *);
 static int vn_statfile(struct file *, struct stat *);
 static int vn_closefile(struct file *);
 static int vn_seek(struct file *, off_t, int, off_t *);
+static void vn_fdclose(struct file *, struct filedesc *);
 
 static const struct fileops vnops = {
 	.fo_name = "vnode",
@@ -43,6 +45,7 @@ static const struct fileops vnops = {
 	.fo_stat = vn_statfile,
 	.fo_close = vn_closefile,
 	.fo_seek = vn_seek,
+	.fo_fdclose = vn_fdclose,
 };
 
 int
@@ -101,8 +104,29 @@ vn_create(struct nameidata *nd, mode_t cmode, struct vnode **vpp)
 	mutex_enter(&p->p_lock);
 	va.va_mode = cmode & ALLPERMS & ~p->p_cwdi->cwdi_cmask;
 	mutex_exit(&p->p_lock);
-	return nd->ni_dvp->v_op->vop_create(nd->ni_dvp, nd->ni_name,
+	return VOP_CREATE(nd->ni_dvp, nd->ni_name,
 	    nd->ni_namelen, &va, kauth_cred_get(), vpp);
+}
+
+/* Whether an open file counts as a writer of its mount. */
+static bool
+vn_iswriter(struct vnode *vp, unsigned fflag)
+{
+	return (fflag & FWRITE) != 0 && vp->v_type == VREG;
+}
+
+/* O_NOATIME is for the file's owner (and root), as on Linux. */
+static int
+vn_noatime_ok(struct vnode *vp, kauth_cred_t cred)
+{
+	struct vattr va;
+	int error;
+
+	if (kauth_cred_issuser(cred))
+		return 0;
+	if ((error = VOP_GETATTR(vp, &va)) != 0)
+		return error;
+	return va.va_uid == cred->cr_euid ? 0 : EPERM;
 }
 
 /*
@@ -188,20 +212,28 @@ again:
 		if ((error = VOP_ACCESS(vp, mode, cred)) != 0)
 			goto bad;
 	}
+	if ((oflags & O_NOATIME) && (error = vn_noatime_ok(vp, cred)) != 0)
+		goto bad;
 	fflag = acc == O_RDONLY ? FREAD : acc == O_WRONLY ? FWRITE :
 	    FREAD | FWRITE;
-	if ((error = vp->v_op->vop_open(vp, fflag, cred)) != 0)
+	if (vn_iswriter(vp, fflag) &&
+	    (error = vfs_writer_enter(vp->v_mount)) != 0)
 		goto bad;
+	if ((error = VOP_OPEN(vp, fflag, cred)) != 0)
+		goto badwriter;
 	if ((oflags & O_TRUNC) && !created && vp->v_type == VREG) {
 		struct vattr va = { .va_mask = VA_SIZE, .va_size = 0 };
 
 		if ((error = VOP_SETATTR(vp, &va, cred)) != 0) {
-			vp->v_op->vop_close(vp, fflag, cred);
-			goto bad;
+			VOP_CLOSE(vp, fflag, cred);
+			goto badwriter;
 		}
 	}
 	*vpp = vp;
 	return 0;
+badwriter:
+	if (vn_iswriter(vp, fflag))
+		vfs_writer_exit(vp->v_mount);
 out:
 	namei_done(nd);
 	return error;
@@ -220,7 +252,9 @@ vn_read(struct file *fp, off_t *offp, struct uio *uio, int flags)
 	if (vp->v_type == VDIR)
 		return EISDIR;
 	uio->uio_offset = *offp;
-	error = VOP_READ(vp, uio, 0, fp->f_cred);
+	error = VOP_READ(vp, uio,
+	    (atomic_load_relaxed(&fp->f_flag) & O_NOATIME) ? IO_NOATIME : 0,
+	    fp->f_cred);
 	*offp = uio->uio_offset;
 	return error;
 }
@@ -307,10 +341,18 @@ vn_closefile(struct file *fp)
 	int error;
 
 	vn_advlock_release(vp, fp);
-	error = vp->v_op->vop_close(vp, fp->f_flag & (FREAD | FWRITE),
+	error = VOP_CLOSE(vp, fp->f_flag & (FREAD | FWRITE),
 	    fp->f_cred);
+	if (vn_iswriter(vp, fp->f_flag))
+		vfs_writer_exit(vp->v_mount);
 	vrele(vp);
 	return error;
+}
+
+static void
+vn_fdclose(struct file *fp, struct filedesc *fdp)
+{
+	vn_advlock_fdclose(fp->f_data, fdp);
 }
 
 static int
@@ -342,7 +384,7 @@ vn_seek(struct file *fp, off_t delta, int whence, off_t *newoffp)
 		if (delta < 0)
 			return ENXIO;
 		off = delta;
-		if ((error = vp->v_op->vop_seekdata(vp, whence, &off)) != 0)
+		if ((error = VOP_SEEKDATA(vp, whence, &off)) != 0)
 			return error;
 		goto set;
 	default:

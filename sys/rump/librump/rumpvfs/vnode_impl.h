@@ -10,8 +10,13 @@
  *   VS_ACTIVE     -> VS_RECLAIMING  unreferenced, and recycled, flushed by
  *                                   unmount or taken by the memory reclaimer
  *   VS_RECLAIMING -> (freed)        after VOP_RECLAIM
- * A vnode stays in the hash until freed, so that vcache_get() of its key
- * waits (vcache_cv) instead of loading a second vnode for one file.
+ *   VS_ACTIVE     -> VS_DEAD        referenced, and revoked by a forced
+ *                                   unmount: reclaimed, out of the hash,
+ *                                   dead_vnodeops
+ *   VS_DEAD       -> (freed)        at its last release
+ * A vnode stays in the hash until freed or dead, so that vcache_get() of
+ * its key waits (vcache_cv) instead of loading a second vnode for one
+ * file.
  * An ACTIVE vnode with v_usecount 0 is on the LRU list.
  *
  * Locking: (v) vcache_lock, lockf_lock (vfs_lockf.c).
@@ -24,7 +29,7 @@
 
 struct lockf;
 
-enum vnode_state { VS_LOADING, VS_ACTIVE, VS_RECLAIMING };
+enum vnode_state { VS_LOADING, VS_ACTIVE, VS_RECLAIMING, VS_DEAD };
 
 struct vnode_impl {
 	struct vnode vi_vnode;                  /* first: casts both ways */
