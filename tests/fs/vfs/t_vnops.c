@@ -359,32 +359,22 @@ FSTEST(readdir, FS_WRITABLE)
 	REQUIRE_ERRNO(rump_sys_getdents64(-1, buf, sizeof(buf)), EBADF);
 }
 
-static double
-now_sec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /*
  * A directory of 100,000 entries: every lookup finds its entry in
  * constant time, also after removals and renames, and readdir lists
- * each remaining entry once.  A linear scan takes minutes here.
+ * each remaining entry once.  A linear scan takes minutes here, past
+ * the harness's time limit; the timings themselves are bench/'s.
  */
 #define BIGDIR_N 100000
 FSTEST(bigdir, FS_WRITABLE)
 {
 	char name[64], buf[8192];
 	struct stat sb;
-	double t0;
 	ssize_t got;
 	int fd, total = 0;
 
 	(void)fs;
 	REQUIRE_OK(rump_sys_mkdir("big", 0755));
-	t0 = now_sec();
 	for (int i = 0; i < BIGDIR_N; i++) {
 		snprintf(name, sizeof(name), "big/entry-%d", i);
 		REQUIRE_OK(rump_sys_mknod(name, S_IFREG | 0644, 0));
@@ -394,9 +384,6 @@ FSTEST(bigdir, FS_WRITABLE)
 		REQUIRE_OK(rump_sys_stat(name, &sb));
 		REQUIRE(S_ISREG(sb.st_mode));
 	}
-	if (now_sec() - t0 > 5.0)
-		TEST_FAIL("100,000 creates and lookups took %.1f s",
-		    now_sec() - t0);
 	/* Remove every third, rename every fifth of the others. */
 	for (int i = 0; i < BIGDIR_N; i++) {
 		snprintf(name, sizeof(name), "big/entry-%d", i);
