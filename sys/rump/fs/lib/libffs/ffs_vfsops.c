@@ -216,11 +216,17 @@ ffs_sbread(struct ffs_mount *um, uint64_t devbytes)
 		    SBLOCKSIZE, 0, &bp)) != 0)
 			return error;
 		error = ffs_sbdecode(um, bp->b_data, ffs_sblocks[i]);
-		/* Decoded; a block of this size may not be asked for again. */
 		brelse(bp, B_INVAL);
 		if (error == 0)
-			return ffs_sbcheck(um, devbytes) != 0 ? EINVAL : 0;
+			break;
 	}
+	/*
+	 * The probes' buffers have a size that reads of inode or data
+	 * blocks at the same sectors would not ask for: forget them.
+	 */
+	(void)vinvalbuf(um->um_devvp);
+	if (i < __arraycount(ffs_sblocks))
+		return ffs_sbcheck(um, devbytes) != 0 ? EINVAL : 0;
 	log(LOG_ERR, "ffs: %s: no FFS superblock found\n", um->um_fspec);
 	return EINVAL;
 }
