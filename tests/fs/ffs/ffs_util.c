@@ -257,7 +257,8 @@ rumpnames(const char *path, char ***namesp, const struct stat *dst)
 	REQUIRE_EQ(got, 0);
 	REQUIRE(dot && dotdot);
 	rump_sys_close(fd);
-	qsort(names, n, sizeof(*names), cmpstr);
+	if (n > 0)
+		qsort(names, n, sizeof(*names), cmpstr);
 	*namesp = names;
 	return n;
 }
@@ -282,7 +283,8 @@ hostnames(const char *path, char ***namesp)
 		REQUIRE((names[n++] = strdup(d->d_name)) != NULL);
 	}
 	closedir(dir);
-	qsort(names, n, sizeof(*names), cmpstr);
+	if (n > 0)
+		qsort(names, n, sizeof(*names), cmpstr);
 	*namesp = names;
 	return n;
 }
