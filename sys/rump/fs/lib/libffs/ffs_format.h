@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The rump on Linux developers. */
+
+/*
+ * The FFS (UFS1 and UFS2) on-disk format, as far as reading it needs.
+ *
+ * Byte order: every multi-byte field is in the byte order of the
+ * machine that made the image.  The superblock's magic number, read in
+ * either order, tells which; every field is then swapped on access
+ * (ffs_subr.c).  Single bytes (directory d_type, d_namlen) need none.
+ *
+ * Units: "frags" are fragments of fs_fsize bytes, the addressing unit of
+ * every block pointer; a block is fs_frag (1, 2, 4 or 8) fragments of
+ * fs_bsize bytes (4 KiB .. 64 KiB here).  Sector (DEV_BSIZE, 512 bytes)
+ * = frag << fs_fsbtodb.
+ *
+ * The superblock, SBLOCKSIZE bytes, is at byte 65536 (UFS2), 8192 (UFS1,
+ * and UFS2 from some makefs versions) or 262144 (UFS2 on large media).
+ * A UFS2 superblock names its own location in fs_sblockloc; one found
+ * elsewhere is a cylinder group's backup copy and is not the primary.
+ *
+ *   off  size  field            meaning
+ *     8    4   fs_sblkno        cg-relative frag of the cg's sb copy
+ *    12    4   fs_cblkno        cg-relative frag of the cg header
+ *    16    4   fs_iblkno        cg-relative frag of the first inode block
+ *    20    4   fs_dblkno        cg-relative frag of the first data block
+ *    24    4   fs_old_cgoffset  UFS1: cg start staggering ...
+ *    28    4   fs_old_cgmask    ... cgstart = fpg*c + cgoffset*(c & ~cgmask)
+ *    36    4   fs_old_size      UFS1: frags in the file system
+ *    40    4   fs_old_dsize     UFS1: data frags
+ *    44    4   fs_ncg           number of cylinder groups
+ *    48    4   fs_bsize         block size, bytes
+ *    52    4   fs_fsize         fragment size, bytes
+ *    56    4   fs_frag          frags per block
+ *    60    4   fs_minfree       percent of data frags kept back
+ *    72    4   fs_bmask         ~(bsize - 1)
+ *    76    4   fs_fmask         ~(fsize - 1)
+ *    80    4   fs_bshift        log2(bsize)
+ *    84    4   fs_fshift        log2(fsize)
+ *    96    4   fs_fragshift     log2(frag)
+ *   100    4   fs_fsbtodb       log2(fsize / 512)
+ *   104    4   fs_sbsize        bytes of the superblock in use
+ *   116    4   fs_nindir        pointers per indirect block (bsize/4, /8)
+ *   120    4   fs_inopb         inodes per block (bsize/128, /256)
+ *   144    8   fs_id            two 32-bit words of file-system id
+ *   184    4   fs_ipg           inodes per cylinder group
+ *   188    4   fs_fpg           frags per cylinder group
+ *   192   16   fs_old_cstotal   UFS1 totals, 4 x int32: ndir, nbfree,
+ *                               nifree, nffree
+ *  1000    8   fs_sblockloc     UFS2: byte offset of this superblock
+ *  1008   64   fs_cstotal       totals, 8 x int64: ndir, nbfree, nifree,
+ *                               nffree, numclusters, 3 spare
+ *  1080    8   fs_size          frags in the file system
+ *  1088    8   fs_dsize         data frags
+ *  1312    4   fs_flags         FS_FLAGS_UPDATED: UFS1's 64-bit fields
+ *                               (size, dsize, cstotal) are the truth;
+ *                               otherwise a UFS1 fs_old_* ones are
+ *  1320    4   fs_maxsymlinklen longest symlink kept in the inode
+ *  1324    4   fs_old_inodefmt  UFS1: 2 = 4.4BSD inodes and directories
+ *  1372    4   fs_magic         0x011954 UFS1, 0x19540119 UFS2
+ *
+ * A cylinder group c starts at frag cgstart(c) (fpg*c for UFS2).  Its
+ * inodes, ipg of them in ipg/inopb whole blocks, start at cgstart(c) +
+ * fs_iblkno; inode i lives in group i / ipg at index i % ipg.  Inode 2
+ * is the root directory; 0 means "no inode"; 1 is never a file.
+ *
+ * UFS1 inode, 128 bytes:            UFS2 inode, 256 bytes:
+ *   0  2  di_mode  (type | perms)     0  2  di_mode
+ *   2  2  di_nlink (signed)           2  2  di_nlink (signed)
+ *   8  8  di_size                     4  4  di_uid
+ *  16  4  di_atime   20 4 nsec        8  4  di_gid
+ *  24  4  di_mtime   28 4 nsec       16  8  di_size
+ *  32  4  di_ctime   36 4 nsec       24  8  di_blocks (512-byte units)
+ *  40 48  di_db[12]  (int32 frags)   32  8  di_atime
+ *  88 12  di_ib[3]   (int32 frags)   40  8  di_mtime
+ * 100  4  di_flags                   48  8  di_ctime
+ * 104  4  di_blocks (512-byte units) 56  8  di_birthtime
+ * 108  4  di_gen                     64  4  di_mtimensec
+ * 112  4  di_uid                     68  4  di_atimensec
+ * 116  4  di_gid                     72  4  di_ctimensec
+ *                                    76  4  di_birthnsec
+ *                                    88  4  di_flags
+ *                                   112 96  di_db[12] (int64 frags)
+ *                                   208 24  di_ib[3]  (int64 frags)
+ *
+ * di_db[n] holds logical block n; di_ib[0..2] a single, double and
+ * triple indirect block of fs_nindir pointers each.  A zero pointer is
+ * a hole.  Every block of a file is a full block except, for a file
+ * that ends within the direct blocks, the last one, which is only as
+ * many frags as the size needs (they never cross a block boundary).
+ * A symlink whose target is shorter than fs_maxsymlinklen keeps it in
+ * di_db/di_ib (60 bytes UFS1, 120 UFS2); a device keeps its number in
+ * di_db[0] as (major << 8) | (minor & 0xff) | ((minor & ~0xff) << 12).
+ *
+ * Directories are a sequence of DIRBLKSIZ (512) byte chunks; no entry
+ * crosses a chunk.  An entry (struct direct):
+ *   0  4  d_ino     0: an unused record
+ *   4  2  d_reclen  bytes to the next entry, a multiple of 4
+ *   6  1  d_type    DT_* as dirent(5)
+ *   7  1  d_namlen
+ *   8  .  d_name    d_namlen bytes, NUL, padding to a multiple of 4
+ * The records of a chunk cover it exactly.
+ */
+#ifndef _FFS_FORMAT_H_
+#define _FFS_FORMAT_H_
+
+#define FS_UFS1_MAGIC 0x011954
+#define FS_UFS2_MAGIC 0x19540119
+
+#define SBLOCK_UFS1   8192
+#define SBLOCK_UFS2   65536
+#define SBLOCK_PIGGY  262144
+#define SBLOCKSIZE    8192
+
+/* Superblock field offsets. */
+#define FS_SBLKNO         8
+#define FS_CBLKNO        12
+#define FS_IBLKNO        16
+#define FS_DBLKNO        20
+#define FS_OLD_CGOFFSET  24
+#define FS_OLD_CGMASK    28
+#define FS_OLD_SIZE      36
+#define FS_OLD_DSIZE     40
+#define FS_NCG           44
+#define FS_BSIZE         48
+#define FS_FSIZE         52
+#define FS_FRAG          56
+#define FS_MINFREE       60
+#define FS_BMASK         72
+#define FS_FMASK         76
+#define FS_BSHIFT        80
+#define FS_FSHIFT        84
+#define FS_FRAGSHIFT     96
+#define FS_FSBTODB      100
+#define FS_SBSIZE       104
+#define FS_NINDIR       116
+#define FS_INOPB        120
+#define FS_ID           144
+#define FS_IPG          184
+#define FS_FPG          188
+#define FS_OLD_CSTOTAL  192
+#define FS_SBLOCKLOC   1000
+#define FS_CSTOTAL     1008
+#define FS_SIZE        1080
+#define FS_DSIZE       1088
+#define FS_FLAGS       1312
+#define FS_MAXSYMLINKLEN 1320
+#define FS_OLD_INODEFMT  1324
+#define FS_MAGIC       1372
+
+#define FS_FLAGS_UPDATED 0x80
+#define FS_44INODEFMT    2
+
+/* Offsets in struct csum (int32 x 4) and struct csum_total (int64 x 8). */
+#define CS_NDIR   0
+#define CS_NBFREE 1
+#define CS_NIFREE 2
+#define CS_NFFREE 3
+
+#define UFS_ROOTINO 2
+#define UFS_NDADDR  12
+#define UFS_NIADDR  3
+
+/* UFS1 dinode. */
+#define DINODE1_SIZE  128
+#define DI1_MODE      0
+#define DI1_NLINK     2
+#define DI1_SIZE      8
+#define DI1_ATIME     16
+#define DI1_ATIMENSEC 20
+#define DI1_MTIME     24
+#define DI1_MTIMENSEC 28
+#define DI1_CTIME     32
+#define DI1_CTIMENSEC 36
+#define DI1_DB        40
+#define DI1_IB        88
+#define DI1_FLAGS     100
+#define DI1_BLOCKS    104
+#define DI1_UID       112
+#define DI1_GID       116
+
+/* UFS2 dinode. */
+#define DINODE2_SIZE  256
+#define DI2_MODE      0
+#define DI2_NLINK     2
+#define DI2_UID       4
+#define DI2_GID       8
+#define DI2_SIZE      16
+#define DI2_BLOCKS    24
+#define DI2_ATIME     32
+#define DI2_MTIME     40
+#define DI2_CTIME     48
+#define DI2_BIRTHTIME 56
+#define DI2_MTIMENSEC 64
+#define DI2_ATIMENSEC 68
+#define DI2_CTIMENSEC 72
+#define DI2_BIRTHNSEC 76
+#define DI2_FLAGS     88
+#define DI2_DB        112
+#define DI2_IB        208
+
+/* The block-pointer area, where a short symlink's target lives. */
+#define UFS1_SHORTLINK 60
+#define UFS2_SHORTLINK 120
+
+/* di_mode file types. */
+#define IFMT   0170000
+#define IFIFO  0010000
+#define IFCHR  0020000
+#define IFDIR  0040000
+#define IFBLK  0060000
+#define IFREG  0100000
+#define IFLNK  0120000
+#define IFSOCK 0140000
+#define IFWHT  0160000
+
+/* Directories. */
+#define DIRBLKSIZ   512
+#define DIR_INO     0
+#define DIR_RECLEN  4
+#define DIR_TYPE    6
+#define DIR_NAMLEN  7
+#define DIR_NAME    8
+#define DT_WHT      14
+/* Bytes an entry with a name of n bytes needs. */
+#define DIRSIZ(n)   (DIR_NAME + (((n) + 1 + 3) & ~3))
+
+#endif /* _FFS_FORMAT_H_ */

@@ -1,0 +1,387 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The rump on Linux developers. */
+
+/*
+ * FFS mounts: find and check the superblock, load vnodes, statvfs.
+ *
+ * The superblock is the image's promise about its own geometry, and
+ * every later bounds check (inode locations, block addresses, indirect
+ * fan-out) trusts what is checked here, so this checks each field that
+ * any computation uses, and their consistency with each other and with
+ * the device's size.  A superblock that fails is EINVAL at mount.
+ *
+ * Only read-only mounts exist so far; writing (allocation, the cylinder
+ * group maps, the clean flag) is not implemented, and a read-write
+ * request says so and fails with EROFS.
+ */
+#include <sys/systm.h>
+#include <sys/buf.h>
+#include <sys/component.h>
+#include <sys/disk.h>
+#include <sys/file.h>
+#include <sys/kmem.h>
+#include <sys/mount.h>
+#include <sys/statvfs.h>
+#include <sys/vnode.h>
+#include <rump/ufs_args.h>
+
+#include "ffs.h"
+
+/* Where a primary superblock may be, most likely first. */
+static const uint32_t ffs_sblocks[] = { SBLOCK_UFS2, SBLOCK_UFS1,
+    SBLOCK_PIGGY };
+
+static uint32_t
+ilog2(uint32_t v)
+{
+	return v == 0 ? 0 : 31 - (uint32_t)__builtin_clz(v);
+}
+
+/*
+ * Decode the superblock in sb if it is a primary one at byte loc; 0 if
+ * so, ENOENT if not.
+ */
+static int
+ffs_sbdecode(struct ffs_mount *um, const char *sb, uint32_t loc)
+{
+	uint32_t magic, flags;
+	size_t cs;
+
+	memcpy(&magic, sb + FS_MAGIC, sizeof(magic));
+	um->um_swap = false;
+	if (magic != FS_UFS1_MAGIC && magic != FS_UFS2_MAGIC) {
+		magic = __builtin_bswap32(magic);
+		um->um_swap = true;
+	}
+	if (magic == FS_UFS1_MAGIC) {
+		/* At any other place it is a group's backup copy. */
+		if (loc != SBLOCK_UFS1)
+			return ENOENT;
+		um->um_ufs2 = false;
+	} else if (magic == FS_UFS2_MAGIC) {
+		if (ffs_get64(um, sb, FS_SBLOCKLOC) != loc)
+			return ENOENT;
+		um->um_ufs2 = true;
+	} else
+		return ENOENT;
+	um->um_sblockloc = loc;
+
+#define SB32(f) ffs_get32(um, sb, f)
+	um->fs_sblkno = SB32(FS_SBLKNO);
+	um->fs_iblkno = SB32(FS_IBLKNO);
+	um->fs_dblkno = SB32(FS_DBLKNO);
+	um->fs_old_cgoffset = SB32(FS_OLD_CGOFFSET);
+	um->fs_old_cgmask = SB32(FS_OLD_CGMASK);
+	um->fs_ncg = SB32(FS_NCG);
+	um->fs_bsize = SB32(FS_BSIZE);
+	um->fs_fsize = SB32(FS_FSIZE);
+	um->fs_frag = SB32(FS_FRAG);
+	um->fs_minfree = SB32(FS_MINFREE);
+	um->fs_bshift = SB32(FS_BSHIFT);
+	um->fs_fshift = SB32(FS_FSHIFT);
+	um->fs_fragshift = SB32(FS_FRAGSHIFT);
+	um->fs_fsbtodb = SB32(FS_FSBTODB);
+	um->fs_nindir = SB32(FS_NINDIR);
+	um->fs_inopb = SB32(FS_INOPB);
+	um->fs_ipg = SB32(FS_IPG);
+	um->fs_fpg = SB32(FS_FPG);
+	um->fs_maxsymlinklen = SB32(FS_MAXSYMLINKLEN);
+	um->fs_id[0] = SB32(FS_ID);
+	um->fs_id[1] = SB32(FS_ID + 4);
+	flags = SB32(FS_FLAGS);
+	/*
+	 * A UFS1 file system written by a kernel that predates the 64-bit
+	 * fields keeps its sizes and totals only in the old 32-bit ones.
+	 */
+	if (!um->um_ufs2 && !(flags & FS_FLAGS_UPDATED)) {
+		um->fs_size = SB32(FS_OLD_SIZE);
+		um->fs_dsize = SB32(FS_OLD_DSIZE);
+		cs = FS_OLD_CSTOTAL;
+		um->fs_ndir = SB32(cs + 4 * CS_NDIR);
+		um->fs_nbfree = SB32(cs + 4 * CS_NBFREE);
+		um->fs_nifree = SB32(cs + 4 * CS_NIFREE);
+		um->fs_nffree = SB32(cs + 4 * CS_NFFREE);
+	} else {
+		um->fs_size = ffs_get64(um, sb, FS_SIZE);
+		um->fs_dsize = ffs_get64(um, sb, FS_DSIZE);
+		cs = FS_CSTOTAL;
+		um->fs_ndir = ffs_get64(um, sb, cs + 8 * CS_NDIR);
+		um->fs_nbfree = ffs_get64(um, sb, cs + 8 * CS_NBFREE);
+		um->fs_nifree = ffs_get64(um, sb, cs + 8 * CS_NIFREE);
+		um->fs_nffree = ffs_get64(um, sb, cs + 8 * CS_NFFREE);
+	}
+	if (!um->um_ufs2 && SB32(FS_OLD_INODEFMT) != FS_44INODEFMT)
+		um->fs_maxsymlinklen = UINT32_MAX;      /* refused below */
+	/* The masks are checked here, while the raw block is at hand. */
+	if (SB32(FS_BMASK) != ~(um->fs_bsize - 1) ||
+	    SB32(FS_FMASK) != ~(um->fs_fsize - 1))
+		um->fs_bsize = 0;                       /* refused below */
+	if (SB32(FS_SBSIZE) == 0 || SB32(FS_SBSIZE) > SBLOCKSIZE)
+		um->fs_bsize = 0;
+#undef SB32
+	return 0;
+}
+
+/* Everything later computations rely on; EIO (reported) if not so. */
+static int
+ffs_sbcheck(struct ffs_mount *um, uint64_t devbytes)
+{
+	uint32_t ptrsize = um->um_ufs2 ? 8 : 4;
+	uint32_t disize = um->um_ufs2 ? DINODE2_SIZE : DINODE1_SIZE;
+	uint32_t linkmax = um->um_ufs2 ? UFS2_SHORTLINK : UFS1_SHORTLINK;
+	uint64_t inofrags, n, c, first;
+
+	if (!powerof2(um->fs_bsize) || um->fs_bsize < 4096 ||
+	    um->fs_bsize > MAXBSIZE)
+		return ffs_corrupt(um, "block size %u (masks, sbsize)",
+		    um->fs_bsize);
+	if (!powerof2(um->fs_fsize) || um->fs_fsize < DEV_BSIZE ||
+	    um->fs_fsize > um->fs_bsize || um->fs_bsize / um->fs_fsize > 8)
+		return ffs_corrupt(um, "fragment size %u for block size %u",
+		    um->fs_fsize, um->fs_bsize);
+	if (um->fs_frag != um->fs_bsize / um->fs_fsize ||
+	    um->fs_bshift != ilog2(um->fs_bsize) ||
+	    um->fs_fshift != ilog2(um->fs_fsize) ||
+	    um->fs_fragshift != ilog2(um->fs_frag) ||
+	    um->fs_fsbtodb != um->fs_fshift - DEV_BSHIFT)
+		return ffs_corrupt(um, "inconsistent block geometry");
+	if (um->fs_nindir != um->fs_bsize / ptrsize ||
+	    um->fs_inopb != um->fs_bsize / disize)
+		return ffs_corrupt(um, "%u pointers, %u inodes per block",
+		    um->fs_nindir, um->fs_inopb);
+	if (um->fs_ncg == 0 || um->fs_ipg == 0 ||
+	    um->fs_ipg % um->fs_inopb != 0)
+		return ffs_corrupt(um, "%u groups of %u inodes", um->fs_ncg,
+		    um->fs_ipg);
+	/* Directory entries hold 32-bit inode numbers. */
+	um->um_maxino = (uint64_t)um->fs_ncg * um->fs_ipg;
+	if (um->um_maxino > (1ULL << 32))
+		return ffs_corrupt(um, "%llu inodes",
+		    (unsigned long long)um->um_maxino);
+	if (um->fs_fpg < um->fs_frag || um->fs_fpg % um->fs_frag != 0)
+		return ffs_corrupt(um, "%u frags per group", um->fs_fpg);
+	inofrags = (uint64_t)um->fs_ipg / um->fs_inopb * um->fs_frag;
+	if (um->fs_iblkno % um->fs_frag != 0 ||
+	    um->fs_iblkno + inofrags > um->fs_dblkno ||
+	    um->fs_dblkno > um->fs_fpg)
+		return ffs_corrupt(um, "group layout: inodes at %u, data at %u",
+		    um->fs_iblkno, um->fs_dblkno);
+	if (um->fs_size == 0 || um->fs_size > (devbytes >> um->fs_fshift))
+		return ffs_corrupt(um, "%llu frags of %u bytes on a device of "
+		    "%llu bytes", (unsigned long long)um->fs_size, um->fs_fsize,
+		    (unsigned long long)devbytes);
+	if (um->fs_dsize > um->fs_size)
+		return ffs_corrupt(um, "%llu data frags of %llu",
+		    (unsigned long long)um->fs_dsize,
+		    (unsigned long long)um->fs_size);
+	if (howmany(um->fs_size, um->fs_fpg) != um->fs_ncg)
+		return ffs_corrupt(um, "%u groups for %llu frags", um->fs_ncg,
+		    (unsigned long long)um->fs_size);
+	if (!um->um_ufs2 && um->fs_old_cgoffset >= um->fs_fpg)
+		return ffs_corrupt(um, "group offset %u", um->fs_old_cgoffset);
+	/*
+	 * Every group's inodes are on the device.  Unstaggered groups
+	 * start in order, so there the last one decides.
+	 */
+	first = um->um_ufs2 || um->fs_old_cgoffset == 0 ? um->fs_ncg - 1 : 0;
+	for (c = first; c < um->fs_ncg; c++) {
+		if (ffs_cgstart(um, c) + um->fs_iblkno + inofrags >
+		    um->fs_size)
+			return ffs_corrupt(um, "inodes of group %llu past the "
+			    "end", (unsigned long long)c);
+	}
+	if (um->fs_maxsymlinklen > linkmax)
+		return ffs_corrupt(um, "short symlinks of %u bytes (or a "
+		    "pre-4.4BSD inode format)", um->fs_maxsymlinklen);
+	if (um->fs_nbfree > um->fs_dsize / um->fs_frag ||
+	    um->fs_nffree > um->fs_dsize || um->fs_nifree > um->um_maxino ||
+	    um->fs_ndir > um->um_maxino)
+		return ffs_corrupt(um, "free totals exceed the file system");
+	n = um->fs_nindir;
+	um->um_maxlbn = UFS_NDADDR + n + n * n + n * n * n;
+	return 0;
+}
+
+static int
+ffs_sbread(struct ffs_mount *um, uint64_t devbytes)
+{
+	struct buf *bp;
+	size_t i;
+	int error;
+
+	for (i = 0; i < __arraycount(ffs_sblocks); i++) {
+		if ((uint64_t)ffs_sblocks[i] + SBLOCKSIZE > devbytes)
+			continue;
+		if ((error = bread(um->um_devvp, ffs_sblocks[i] / DEV_BSIZE,
+		    SBLOCKSIZE, 0, &bp)) != 0)
+			return error;
+		error = ffs_sbdecode(um, bp->b_data, ffs_sblocks[i]);
+		brelse(bp, B_INVAL);
+		if (error == 0)
+			break;
+	}
+	/*
+	 * The probes' buffers have a size that reads of inode or data
+	 * blocks at the same sectors would not ask for: forget them.
+	 */
+	(void)vinvalbuf(um->um_devvp);
+	if (i < __arraycount(ffs_sblocks))
+		return ffs_sbcheck(um, devbytes) != 0 ? EINVAL : 0;
+	log(LOG_ERR, "ffs: %s: no FFS superblock found\n", um->um_fspec);
+	return EINVAL;
+}
+
+static void
+ffs_free(struct ffs_mount *um)
+{
+	kmem_strfree(um->um_fspec);
+	kmem_free(um, sizeof(*um));
+}
+
+static int
+ffs_mount(struct mount *mp, const void *data, size_t len)
+{
+	const struct ufs_args *args = data;
+	struct ffs_mount *um;
+	struct ffs_inode *root;
+	char *path;
+	uint64_t devbytes;
+	unsigned secsize;
+	int error;
+
+	if (!(mp->mnt_flag & MNT_RDONLY)) {
+		log(LOG_ERR, "ffs: read-write mounts are not implemented yet; "
+		    "mount read-only\n");
+		return EROFS;
+	}
+	if (mp->mnt_flag & MNT_UPDATE)
+		return 0;
+	if (data == NULL || len != sizeof(*args))
+		return EINVAL;
+	if ((path = kmem_alloc(MAXPATHLEN, KM_SLEEP)) == NULL)
+		return ENOMEM;
+	error = copyinstr(args->fspec, path, MAXPATHLEN, NULL);
+	if (error == 0 && (um = kmem_zalloc(sizeof(*um), KM_SLEEP)) == NULL)
+		error = ENOMEM;
+	if (error == 0 && (um->um_fspec = kmem_strdup(path, KM_SLEEP)) ==
+	    NULL) {
+		kmem_free(um, sizeof(*um));
+		error = ENOMEM;
+	}
+	kmem_free(path, MAXPATHLEN);
+	if (error)
+		return error;
+	um->um_mp = mp;
+	if ((error = vfs_opendev(um->um_fspec, FREAD, &um->um_devvp)) != 0) {
+		ffs_free(um);
+		return error;
+	}
+	if ((error = vfs_devsize(um->um_devvp, &devbytes, &secsize)) != 0 ||
+	    (error = ffs_sbread(um, devbytes)) != 0)
+		goto fail;
+	/* A file system whose root is no directory cannot be walked. */
+	if ((error = ffs_inode_read(um, UFS_ROOTINO, &root)) != 0) {
+		error = EINVAL;
+		goto fail;
+	}
+	if ((root->i_mode & IFMT) != IFDIR) {
+		ffs_inode_free(root);
+		(void)ffs_corrupt(um, "root inode is not a directory");
+		error = EINVAL;
+		goto fail;
+	}
+	ffs_inode_free(root);
+	mp->mnt_data = um;
+	return 0;
+fail:
+	vfs_closedev(um->um_devvp, FREAD);
+	ffs_free(um);
+	return error;
+}
+
+/* Every vnode is gone (vflush): nothing is dirty on a read-only mount. */
+static int
+ffs_unmount(struct mount *mp, int flags)
+{
+	struct ffs_mount *um = VFSTOFFS(mp);
+
+	(void)flags;
+	vfs_closedev(um->um_devvp, FREAD);
+	ffs_free(um);
+	mp->mnt_data = NULL;
+	return 0;
+}
+
+static int
+ffs_root(struct mount *mp, struct vnode **vpp)
+{
+	return vcache_get(mp, UFS_ROOTINO, NULL, vpp);
+}
+
+static int
+ffs_statvfs(struct mount *mp, struct statvfs *sv)
+{
+	struct ffs_mount *um = VFSTOFFS(mp);
+	uint64_t bfree, reserved;
+
+	bfree = um->fs_nbfree * um->fs_frag + um->fs_nffree;
+	reserved = um->fs_dsize * um->fs_minfree / 100;
+	sv->f_bsize = um->fs_bsize;
+	sv->f_frsize = um->fs_fsize;
+	sv->f_blocks = um->fs_dsize;
+	sv->f_bfree = bfree;
+	sv->f_bavail = bfree > reserved ? bfree - reserved : 0;
+	/* Inodes 0 and 1 are never files. */
+	sv->f_files = um->um_maxino - UFS_ROOTINO;
+	sv->f_ffree = sv->f_favail = um->fs_nifree;
+	sv->f_namemax = NAME_MAX;
+	return 0;
+}
+
+static int
+ffs_sync(struct mount *mp)
+{
+	(void)mp;
+	return 0;
+}
+
+static int
+ffs_loadvnode(struct mount *mp, struct vnode *vp, ino_t ino, void *cookie)
+{
+	struct ffs_inode *ip;
+	int error;
+
+	(void)cookie;
+	if ((error = ffs_inode_read(VFSTOFFS(mp), ino, &ip)) != 0)
+		return error;
+	vp->v_data = ip;
+	vp->v_type = iftovt(ip->i_mode);
+	vp->v_rdev = ip->i_rdev;
+	if (vp->v_type == VBLK || vp->v_type == VCHR)
+		vp->v_op = &ffs_specops;
+	else
+		vp->v_op = &ffs_vnodeops;
+	if (ino == UFS_ROOTINO)
+		vp->v_vflag |= VV_ROOT;
+	return 0;
+}
+
+static struct vfsops ffs_vfsops = {
+	.vfs_name = "ffs",
+	.vfs_mount = ffs_mount,
+	.vfs_unmount = ffs_unmount,
+	.vfs_root = ffs_root,
+	.vfs_statvfs = ffs_statvfs,
+	.vfs_sync = ffs_sync,
+	.vfs_loadvnode = ffs_loadvnode,
+};
+
+static void
+ffs_init(void)
+{
+	ffs_vnops_init();
+	if (vfs_attach(&ffs_vfsops) != 0)
+		panic("ffs_init: cannot register ffs");
+}
+
+RUMP_COMPONENT(RUMP_COMPONENT_VFS_FS, ffs, ffs_init)
