@@ -2,20 +2,22 @@
 /* Copyright (c) 2026 The rump on Linux developers. */
 
 /*
- * Host files: open, size and type, scatter-gather I/O, and asynchronous
- * block I/O served by a small pool of host threads.
+ * Host files: open, size and type, directory listings, scatter-gather
+ * I/O, and asynchronous block I/O served by a small pool of host threads.
  */
 #define _GNU_SOURCE
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "rumpuser_int.h"
@@ -57,6 +59,23 @@ rumpuser_close(int fd)
 	return close(fd) == -1 ? errno : 0;
 }
 
+static int
+ftype_of_mode(mode_t mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFDIR:
+		return RUMPUSER_FT_DIR;
+	case S_IFREG:
+		return RUMPUSER_FT_REG;
+	case S_IFBLK:
+		return RUMPUSER_FT_BLK;
+	case S_IFCHR:
+		return RUMPUSER_FT_CHR;
+	default:
+		return RUMPUSER_FT_OTHER;
+	}
+}
+
 int
 rumpuser_getfileinfo(const char *path, unsigned long long *sizep, int *typep)
 {
@@ -67,30 +86,114 @@ rumpuser_getfileinfo(const char *path, unsigned long long *sizep, int *typep)
 	if (stat(path, &st) == -1)
 		return errno;
 	size = (unsigned long long)st.st_size;
-	switch (st.st_mode & S_IFMT) {
-	case S_IFDIR:
-		*typep = RUMPUSER_FT_DIR;
-		break;
-	case S_IFREG:
-		*typep = RUMPUSER_FT_REG;
-		break;
-	case S_IFBLK:
-		*typep = RUMPUSER_FT_BLK;
+	*typep = ftype_of_mode(st.st_mode);
+	if (*typep == RUMPUSER_FT_BLK) {
 		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 			return errno;
 		if (ioctl(fd, BLKGETSIZE64, &size) == -1)
 			error = errno;
 		close(fd);
-		break;
-	case S_IFCHR:
-		*typep = RUMPUSER_FT_CHR;
-		break;
-	default:
-		*typep = RUMPUSER_FT_OTHER;
-		break;
 	}
 	if (sizep != NULL)
 		*sizep = size;
+	return error;
+}
+
+/*
+ * A listing read whole before the kernel sees any of it: records of a
+ * type byte and a NUL-terminated name, packed.
+ */
+struct dirbuf {
+	char *buf;
+	size_t len, cap;
+};
+
+static int
+dirbuf_add(struct dirbuf *db, int type, const char *name)
+{
+	size_t need = 1 + strlen(name) + 1, ncap;
+	char *nbuf;
+
+	if (db->cap - db->len < need) {
+		for (ncap = db->cap == 0 ? 4096 : db->cap; ncap - db->len < need;
+		    ncap *= 2)
+			continue;
+		if ((nbuf = realloc(db->buf, ncap)) == NULL)
+			return ENOMEM;
+		db->buf = nbuf;
+		db->cap = ncap;
+	}
+	db->buf[db->len] = (char)type;
+	memcpy(db->buf + db->len + 1, name, need - 1);
+	db->len += need;
+	return 0;
+}
+
+/* Runs without a virtual CPU: host calls only. */
+static int
+dir_read(const char *path, struct dirbuf *db)
+{
+	struct dirent *de;
+	struct stat st;
+	DIR *dir;
+	int type, error = 0;
+
+	if ((dir = opendir(path)) == NULL)
+		return errno;
+	for (;;) {
+		errno = 0;
+		if ((de = readdir(dir)) == NULL) {
+			error = errno;
+			break;
+		}
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		switch (de->d_type) {
+		case DT_DIR:
+			type = RUMPUSER_FT_DIR;
+			break;
+		case DT_REG:
+			type = RUMPUSER_FT_REG;
+			break;
+		case DT_BLK:
+			type = RUMPUSER_FT_BLK;
+			break;
+		case DT_CHR:
+			type = RUMPUSER_FT_CHR;
+			break;
+		case DT_LNK:
+		case DT_UNKNOWN:
+			/* What the name leads to, as stat(2) sees it. */
+			type = fstatat(dirfd(dir), de->d_name, &st, 0) == 0 ?
+			    ftype_of_mode(st.st_mode) : RUMPUSER_FT_OTHER;
+			break;
+		default:
+			type = RUMPUSER_FT_OTHER;
+			break;
+		}
+		if ((error = dirbuf_add(db, type, de->d_name)) != 0)
+			break;
+	}
+	closedir(dir);
+	return error;
+}
+
+int
+rumpuser_dir_list(const char *path,
+    int (*fn)(void *arg, const char *name, int type), void *arg)
+{
+	struct dirbuf db = { NULL, 0, 0 };
+	size_t off, len;
+	int error;
+
+	/* fn runs kernel code: it is called only once the CPU is back. */
+	KLOCK_WRAP(error = dir_read(path, &db));
+	for (off = 0; error == 0 && off < db.len; off += 1 + len + 1) {
+		len = strlen(db.buf + off + 1);
+		error = fn(arg, db.buf + off + 1, (unsigned char)db.buf[off]);
+	}
+	free(db.buf);
 	return error;
 }
 

@@ -7,6 +7,7 @@
  * Every case makes its host files in a fresh directory under /tmp and
  * checks what reached them with the host's own read(2).
  */
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <sys/stat.h>
@@ -290,6 +291,143 @@ TESTCASE(dir)
 	REQUIRE_ERRNO(rump_sys_stat("/hs/subdir/inner", &sb), ENOENT);
 }
 
+/* getdents64(2) records, as the kernel returns them. */
+struct rdirent {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+#define LS_MAX 64
+
+/*
+ * List path with getdents64 through a small buffer (many calls, each
+ * resuming): names but "." and ".." into names[], types into types[].
+ */
+static size_t
+rumpls(const char *path, char names[][16], unsigned char *types)
+{
+	char buf[256];
+	ssize_t got;
+	size_t n = 0;
+	int fd;
+
+	REQUIRE_OK(fd = rump_sys_open(path, O_RDONLY | O_DIRECTORY, 0));
+	while ((got = rump_sys_getdents64(fd, buf, sizeof(buf))) > 0) {
+		for (ssize_t off = 0; off < got;) {
+			struct rdirent *d = (struct rdirent *)(buf + off);
+
+			off += d->d_reclen;
+			if (strcmp(d->d_name, ".") == 0 ||
+			    strcmp(d->d_name, "..") == 0)
+				continue;
+			REQUIRE(n < LS_MAX && strlen(d->d_name) < 16);
+			strcpy(names[n], d->d_name);
+			types[n++] = d->d_type;
+		}
+	}
+	REQUIRE_EQ(got, 0);
+	REQUIRE_OK(rump_sys_close(fd));
+	return n;
+}
+
+/* Does the listing have name, once, of type? */
+static void
+lshas(char names[][16], const unsigned char *types, size_t n,
+    const char *name, unsigned char type)
+{
+	size_t i, seen = 0;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(names[i], name) == 0) {
+			REQUIRE_EQ(types[i], type);
+			seen++;
+		}
+	}
+	if (seen != 1)
+		fprintf(stderr, "%s listed %zu times\n", name, seen);
+	REQUIRE_EQ(seen, 1);
+}
+
+/* A host directory listed with no lookup before. */
+TESTCASE(dir_list)
+{
+	char path[128], sub[160], name[16], names[LS_MAX][16], buf[8192],
+	    hbuf[8192];
+	unsigned char types[LS_MAX];
+	size_t n;
+	int fd, i, pass;
+
+	/* Enough names for several getdents64 calls. */
+	for (i = 0; i < 20; i++) {
+		snprintf(name, sizeof(name), "file%02d", i);
+		mkhost(name, (size_t)i * 300, i, path, sizeof(path));
+	}
+	for (i = 0; i < 3; i++) {
+		snprintf(sub, sizeof(sub), "%s/sub%d", hostdir, i);
+		REQUIRE(mkdir(sub, 0755) == 0);
+	}
+	/* Neither a regular file nor a directory: never listed. */
+	snprintf(sub, sizeof(sub), "%s/fifo", hostdir);
+	REQUIRE(mkfifo(sub, 0644) == 0);
+	REQUIRE_EQ(rump_pub_etfs_register("/ld", hostdir, RUMP_ETFS_DIR), 0);
+	REQUIRE_EQ(rump_pub_etfs_register("/ls", hostdir,
+	    RUMP_ETFS_DIR_SUBDIRS), 0);
+
+	/* Twice: the second listing finds the nodes the first made. */
+	for (pass = 0; pass < 2; pass++) {
+		n = rumpls("/ld", names, types);
+		REQUIRE_EQ(n, 20);
+		for (i = 0; i < 20; i++) {
+			snprintf(name, sizeof(name), "file%02d", i);
+			lshas(names, types, n, name, DT_REG);
+		}
+		n = rumpls("/ls", names, types);
+		REQUIRE_EQ(n, 23);
+		for (i = 0; i < 20; i++) {
+			snprintf(name, sizeof(name), "file%02d", i);
+			lshas(names, types, n, name, DT_REG);
+		}
+		for (i = 0; i < 3; i++) {
+			snprintf(name, sizeof(name), "sub%d", i);
+			lshas(names, types, n, name, DT_DIR);
+		}
+	}
+
+	/* Added on the host: in the next listing. */
+	mkhost("late", 7000, 3, path, sizeof(path));
+	snprintf(sub, sizeof(sub), "%s/sub1/deep", hostdir);
+	REQUIRE((fd = open(sub, O_WRONLY | O_CREAT, 0644)) != -1);
+	close(fd);
+	n = rumpls("/ld", names, types);
+	REQUIRE_EQ(n, 21);
+	lshas(names, types, n, "late", DT_REG);
+	n = rumpls("/ls", names, types);
+	REQUIRE_EQ(n, 24);
+	lshas(names, types, n, "late", DT_REG);
+	n = rumpls("/ls/sub1", names, types);
+	REQUIRE_EQ(n, 1);
+	lshas(names, types, n, "deep", DT_REG);
+
+	/* A listed file reads as the host file. */
+	REQUIRE_OK(fd = rump_sys_open("/ld/late", O_RDONLY, 0));
+	REQUIRE_EQ(rump_sys_read(fd, buf, sizeof(buf)), 7000);
+	REQUIRE_OK(rump_sys_close(fd));
+	hostread(path, hbuf, 7000, 0);
+	REQUIRE(memcmp(buf, hbuf, 7000) == 0);
+	REQUIRE_OK(fd = rump_sys_open("/ls/file19", O_RDONLY, 0));
+	REQUIRE_EQ(rump_sys_read(fd, buf, sizeof(buf)), 19 * 300);
+	REQUIRE_OK(rump_sys_close(fd));
+	snprintf(path, sizeof(path), "%s/file19", hostdir);
+	hostread(path, hbuf, 19 * 300, 0);
+	REQUIRE(memcmp(buf, hbuf, 19 * 300) == 0);
+
+	REQUIRE_EQ(rump_pub_etfs_remove("/ls"), 0);
+	REQUIRE_EQ(rump_pub_etfs_remove("/ld"), 0);
+}
+
 TESTCASE(errors)
 {
 	char path[128], nohost[160];
@@ -333,4 +471,4 @@ TESTCASE(not_booted)
 
 TESTS(CASE(reg_roundtrip), CASE(reg_subdir_key), CASE(blk),
     CASE(blk_close_flushes), CASE(chr), CASE(window), CASE(blk_eio),
-    CASE(dir), CASE(errors), CASE_NOBOOT(not_booted))
+    CASE(dir), CASE(dir_list), CASE(errors), CASE_NOBOOT(not_booted))

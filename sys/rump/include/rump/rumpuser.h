@@ -26,7 +26,12 @@
 #error rumpuser.h is for the kernel and for hypercall implementations only
 #endif
 
-/* Bumped on every incompatible change; checked by rumpuser_init(). */
+/*
+ * Bumped on every incompatible change; checked by rumpuser_init().  Adding
+ * a hypercall is compatible (rumpuser_dir_list() came so), as an old
+ * kernel never calls it; a kernel that needs a new one links only with a
+ * host side that has it.
+ */
 #define RUMPUSER_VERSION 1
 
 struct lwp;
@@ -81,6 +86,18 @@ int rumpuser_close(int fd);
 /* Size in bytes and type of a host file (block devices: their size). */
 int rumpuser_getfileinfo(const char *path, unsigned long long *sizep,
     int *typep);
+
+/*
+ * List the host directory path: fn(arg, name, type) for each entry but
+ * "." and "..", type being the RUMPUSER_FT_* of what the name leads to
+ * (a symbolic link's target, as with rumpuser_getfileinfo(); OTHER if it
+ * leads nowhere).  The names are read with the virtual CPU released and
+ * fn is called after it is taken again, so fn may run kernel code; the
+ * listing is one snapshot of the directory.  A nonzero return from fn
+ * ends the listing and is returned; otherwise 0 or an error number.
+ */
+int rumpuser_dir_list(const char *path,
+    int (*fn)(void *arg, const char *name, int type), void *arg);
 
 struct rumpuser_iovec {
 	void *iov_base;

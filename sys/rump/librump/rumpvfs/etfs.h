@@ -4,8 +4,9 @@
 /*
  * etfs: host files in the kernel's namespace (rump/rumpvfs.h).  One
  * record per host file or directory: those registered by key, and those
- * a host directory's lookups made (no key).  rumpfs_etfs.c keeps the
- * registry and the nodes, etfs_dev.c is the block and character driver.
+ * a host directory's lookups and listings made (no key).  rumpfs_etfs.c
+ * keeps the registry and the nodes, etfs_dev.c is the block and
+ * character driver.
  *
  * A record is referenced by the registry (while registered), by its
  * rumpfs node (until the node is freed) and by each device I/O in
@@ -25,7 +26,7 @@
 
 struct etfs {
 	LIST_ENTRY(etfs) e_list;        /* r: registered ones */
-	char *e_key;                    /* c: NULL if made by a lookup */
+	char *e_key;                    /* c: NULL if a lookup's or listing's */
 	char *e_hostpath;               /* c */
 	enum rump_etfs_type e_type;     /* c */
 	uint64_t e_begin;               /* c: the window's start */

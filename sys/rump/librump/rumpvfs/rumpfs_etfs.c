@@ -12,6 +12,8 @@
  *
  *   rump_pub_etfs_register -> a node at key with rn_etfs -> loadvnode
  *   picks the operations here -> etfs_read -> rumpuser_iovread
+ *   getdents64 of a host directory -> etfs_readdir -> rumpuser_dir_list
+ *   -> etfs_fill_one -> etfs_hostnode (as etfs_lookup) -> rumpfs_readdir
  */
 #include <sys/systm.h>
 #include <sys/atomic.h>
@@ -402,17 +404,76 @@ etfs_vtype(enum rump_etfs_type type)
 /*
  * Host directories: a name rumpfs does not have is looked for on the
  * host, and a regular file (or with DIR_SUBDIRS a directory) found
- * there gets a node of its own, which stays.
+ * there gets a node of its own, which stays.  Listing the directory from
+ * its start first makes the nodes of the host's entries that have none,
+ * so that a listing shows the host directory as it is then (and the
+ * nodes rumpfs has besides).  A node whose host file went away stays
+ * until the key is removed: opening it fails.
  */
+
+/* The kind of node a host file of type ftype gets in e, if any. */
+static bool
+etfs_hosttype(struct etfs *e, int ftype, enum rump_etfs_type *typep)
+{
+	if (ftype == RUMPUSER_FT_REG)
+		*typep = RUMP_ETFS_REG;
+	else if (ftype == RUMPUSER_FT_DIR && e->e_type == RUMP_ETFS_DIR_SUBDIRS)
+		*typep = RUMP_ETFS_DIR_SUBDIRS;
+	else
+		return false;
+	return true;
+}
+
+/*
+ * Make the node of the host file nm (of kind type) in the host directory
+ * dir, unless dir has an entry nm already; with vpp, get the vnode of
+ * whichever entry is there.
+ */
+static int
+etfs_hostnode(struct mount *mp, struct rumpfs_node *dir, const char *nm,
+    size_t len, enum rump_etfs_type type, struct vnode **vpp)
+{
+	struct rumpfs_mount *rm = RUMPFS_MOUNT(mp);
+	struct rumpfs_dirent *rd;
+	struct rumpfs_node *rn;
+	struct etfs *e = dir->rn_etfs, *ne;
+	size_t plen;
+	char *path;
+	int error = 0;
+
+	plen = strlen(e->e_hostpath) + 1 + len + 1;
+	if ((path = kmem_alloc(plen, KM_SLEEP)) == NULL)
+		return ENOMEM;
+	snprintf(path, plen, "%s/%.*s", e->e_hostpath, (int)len, nm);
+	ne = etfs_alloc(path, type, 0, RUMP_ETFS_SIZE_ENDOFF);
+	kmem_free(path, plen);
+	if (ne == NULL)
+		return ENOMEM;
+	rw_enter(&rm->rm_nslock, RW_WRITER);
+	if (atomic_load_relaxed(&dir->rn_nlink) == 0)
+		error = ENOENT;
+	else if ((rd = rumpfs_dir_lookup(rm, dir, nm, len)) != NULL) {
+		/* Made meanwhile, or there all along. */
+		if (vpp != NULL)
+			error = vcache_get(mp, rd->rd_node->rn_ino,
+			    rd->rd_node, vpp);
+	} else if ((error = etfs_mknode(rm, dir, nm, len, etfs_vtype(type),
+	    0, ne, &rn)) == 0) {
+		ne = NULL;
+		if (vpp != NULL)
+			error = vcache_get(mp, rn->rn_ino, rn, vpp);
+	}
+	rw_exit(&rm->rm_nslock);
+	if (ne != NULL)
+		etfs_rele(ne);
+	return error;
+}
+
 static int
 etfs_lookup(struct vnode *dvp, const char *nm, size_t len,
     struct vnode **vpp)
 {
-	struct rumpfs_mount *rm = RUMPFS_MOUNT(dvp->v_mount);
-	struct rumpfs_node *dir = VTORN(dvp), *rn;
-	struct rumpfs_dirent *rd;
-	struct etfs *e = dir->rn_etfs, *ne;
-	enum rump_etfs_type ntype;
+	enum rump_etfs_type type;
 	unsigned long long hsize;
 	size_t plen;
 	char *path;
@@ -421,38 +482,58 @@ etfs_lookup(struct vnode *dvp, const char *nm, size_t len,
 	error = rumpfs_vnodeops.vop_lookup(dvp, nm, len, vpp);
 	if (error != ENOENT || (len == 2 && nm[0] == '.' && nm[1] == '.'))
 		return error;
-	plen = strlen(e->e_hostpath) + 1 + len + 1;
+	plen = strlen(VTOE(dvp)->e_hostpath) + 1 + len + 1;
 	if ((path = kmem_alloc(plen, KM_SLEEP)) == NULL)
 		return ENOMEM;
-	snprintf(path, plen, "%s/%.*s", e->e_hostpath, (int)len, nm);
-	if (rumpuser_getfileinfo(path, &hsize, &ftype) != 0 ||
-	    (ftype != RUMPUSER_FT_REG && (ftype != RUMPUSER_FT_DIR ||
-	    e->e_type != RUMP_ETFS_DIR_SUBDIRS))) {
-		kmem_free(path, plen);
-		return ENOENT;
-	}
-	ntype = ftype == RUMPUSER_FT_REG ? RUMP_ETFS_REG :
-	    RUMP_ETFS_DIR_SUBDIRS;
-	ne = etfs_alloc(path, ntype, 0, RUMP_ETFS_SIZE_ENDOFF);
+	snprintf(path, plen, "%s/%.*s", VTOE(dvp)->e_hostpath, (int)len, nm);
+	error = rumpuser_getfileinfo(path, &hsize, &ftype);
 	kmem_free(path, plen);
-	if (ne == NULL)
-		return ENOMEM;
-	rw_enter(&rm->rm_nslock, RW_WRITER);
-	if (atomic_load_relaxed(&dir->rn_nlink) == 0)
-		error = ENOENT;
-	else if ((rd = rumpfs_dir_lookup(rm, dir, nm, len)) != NULL) {
-		/* Made meanwhile by another lookup. */
-		error = vcache_get(dvp->v_mount, rd->rd_node->rn_ino,
-		    rd->rd_node, vpp);
-	} else if ((error = etfs_mknode(rm, dir, nm, len, etfs_vtype(ntype),
-	    0, ne, &rn)) == 0) {
-		ne = NULL;
-		error = vcache_get(dvp->v_mount, rn->rn_ino, rn, vpp);
-	}
+	if (error != 0 || !etfs_hosttype(VTOE(dvp), ftype, &type))
+		return ENOENT;
+	return etfs_hostnode(dvp->v_mount, VTORN(dvp), nm, len, type, vpp);
+}
+
+/* One entry of the listing of the host directory arg (a vnode). */
+static int
+etfs_fill_one(void *arg, const char *name, int ftype)
+{
+	struct vnode *dvp = arg;
+	struct rumpfs_mount *rm = RUMPFS_MOUNT(dvp->v_mount);
+	struct rumpfs_node *dir = VTORN(dvp);
+	enum rump_etfs_type type;
+	size_t len = strlen(name);
+	bool have;
+
+	if (!etfs_hosttype(dir->rn_etfs, ftype, &type) || len > NAME_MAX)
+		return 0;
+	/* Most entries have their node from before: no allocation then. */
+	rw_enter(&rm->rm_nslock, RW_READER);
+	have = rumpfs_dir_lookup(rm, dir, name, len) != NULL;
 	rw_exit(&rm->rm_nslock);
-	if (ne != NULL)
-		etfs_rele(ne);
-	return error;
+	if (have)
+		return 0;
+	return etfs_hostnode(dvp->v_mount, dir, name, len, type, NULL);
+}
+
+static int
+etfs_readdir(struct vnode *vp, struct uio *uio)
+{
+	int error;
+
+	/*
+	 * Only from the start: a listing that resumes goes on from its
+	 * cookie over the nodes there were, and nodes made now come after
+	 * every cookie handed out so far.
+	 */
+	if (uio->uio_offset == 0 &&
+	    atomic_load_relaxed(&VTORN(vp)->rn_nlink) != 0) {
+		error = rumpuser_dir_list(VTOE(vp)->e_hostpath, etfs_fill_one,
+		    vp);
+		/* The host directory went away: rumpfs's entries remain. */
+		if (error != 0 && error != ENOENT && error != ENOTDIR)
+			return error;
+	}
+	return rumpfs_vnodeops.vop_readdir(vp, uio);
 }
 
 /* The next component of *pp, advancing past it and its slashes. */
@@ -824,6 +905,7 @@ etfs_init(void)
 
 	etfs_dirops = rumpfs_vnodeops;
 	etfs_dirops.vop_lookup = etfs_lookup;
+	etfs_dirops.vop_readdir = etfs_readdir;
 	etfs_dirops.vop_reclaim = etfs_reclaim;
 
 	atomic_store_release(&etfs_ready, true);
