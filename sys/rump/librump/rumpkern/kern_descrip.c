@@ -242,6 +242,16 @@ fd_abort(struct proc *p, struct file *fp, int fd)
 		file_free(fp);
 }
 
+/* The open file behind descriptor fd, or NULL.  fd_lock held. */
+static struct file *
+fd_lookup(struct filedesc *fdp, int fd)
+{
+	KASSERT(mutex_owned(&fdp->fd_lock));
+	if (fd < 0 || (unsigned)fd >= fdp->fd_lastfile)
+		return NULL;
+	return fdp->fd_ofiles[fd].ff_file;
+}
+
 int
 fd_getfile(int fd, struct file **fpp)
 {
@@ -249,8 +259,7 @@ fd_getfile(int fd, struct file **fpp)
 	struct file *fp;
 
 	mutex_enter(&fdp->fd_lock);
-	if (fd < 0 || (unsigned)fd >= fdp->fd_lastfile ||
-	    (fp = fdp->fd_ofiles[fd].ff_file) == NULL) {
+	if ((fp = fd_lookup(fdp, fd)) == NULL) {
 		mutex_exit(&fdp->fd_lock);
 		return EBADF;
 	}
@@ -292,8 +301,7 @@ fd_close(int fd)
 	struct file *fp;
 
 	mutex_enter(&fdp->fd_lock);
-	if (fd < 0 || (unsigned)fd >= fdp->fd_lastfile ||
-	    (fp = fdp->fd_ofiles[fd].ff_file) == NULL) {
+	if ((fp = fd_lookup(fdp, fd)) == NULL) {
 		mutex_exit(&fdp->fd_lock);
 		return EBADF;
 	}
@@ -316,8 +324,7 @@ fd_dup(int oldfd, int newfd, unsigned minfd, bool exclose, int *newfdp)
 	int error;
 
 	mutex_enter(&fdp->fd_lock);
-	if (oldfd < 0 || (unsigned)oldfd >= fdp->fd_lastfile ||
-	    (fp = fdp->fd_ofiles[oldfd].ff_file) == NULL) {
+	if ((fp = fd_lookup(fdp, oldfd)) == NULL) {
 		mutex_exit(&fdp->fd_lock);
 		return EBADF;
 	}
