@@ -74,6 +74,7 @@ ext2fs_mount_dev(struct ext2fs_mount *em, const char *fspec)
 	uint64_t devsize;
 	unsigned secsize;
 	uint32_t bsize;
+	uint8_t magic[2];
 	int error;
 
 	if ((error = vfs_opendev(fspec, FREAD, &em->em_devvp)) != 0)
@@ -85,7 +86,16 @@ ext2fs_mount_dev(struct ext2fs_mount *em, const char *fspec)
 	 * it with the smallest ext2 block, then again, with a clean cache,
 	 * in blocks of the file system's own size.
 	 */
-	if ((error = ext2fs_load(em, devsize, EXT2_SB_SIZE)) != 0)
+	em->em_cbsize = EXT2_SB_SIZE;
+	if (devsize >= EXT2_SB_OFFSET + EXT2_SB_SIZE &&
+	    (error = ext2fs_devbread(em, EXT2_SB_OFFSET + EXT2_SB_MAGIC_OFF,
+	    magic, sizeof(magic))) == 0 && ext2_le16(magic) != EXT2_SB_MAGIC) {
+		/* The format layer is silent here: not ours is no corruption. */
+		log(LOG_NOTICE, "ext2fs: %s: no ext2 superblock magic", fspec);
+		error = EINVAL;
+	}
+	if (error != 0 ||
+	    (error = ext2fs_load(em, devsize, EXT2_SB_SIZE)) != 0)
 		goto fail;
 	bsize = em->em_fs->e2_bsize;
 	if (bsize != EXT2_SB_SIZE) {
