@@ -17,6 +17,7 @@
 #include <sys/sysmacros.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -341,6 +342,96 @@ TESTCASE(ext3_2k) { run_config(&configs[1]); }
 TESTCASE(ext4_4k) { run_config(&configs[2]); }
 TESTCASE(ext4_1k) { run_config(&configs[3]); }
 
+/*
+ * Threads reading the same files at once (the device reads meet in the
+ * buffer cache), then a forced unmount under an open file: its reads
+ * are EIO, and closing it is fine.
+ */
+#define NTHREADS 4
+
+struct reader {
+	const char *src;
+	int t;
+};
+
+static void *
+reader(void *arg)
+{
+	struct reader *r = arg;
+	static const char *const names[] = { "f_4097", "f_65536", "f_100000",
+		"f_270000", "f_300000", "f_12289" };
+	char path[4200], host[4200];
+	unsigned char *a, *b;
+	ssize_t n;
+	int fd, hfd;
+	void *rv = NULL;
+
+	if (rump_pub_lwproc_newlwp(1) != 0)
+		return (void *)1;
+	if ((a = malloc(300000)) == NULL || (b = malloc(300000)) == NULL)
+		return (void *)2;
+	for (int round = 0; round < 20 && rv == NULL; round++) {
+		const char *nm = names[(round + r->t) % 6];
+
+		snprintf(path, sizeof(path), MNT "/files/%s", nm);
+		snprintf(host, sizeof(host), "%s/files/%s", r->src, nm);
+		if ((fd = rump_sys_open(path, O_RDONLY, 0)) < 0 ||
+		    (hfd = open(host, O_RDONLY)) < 0) {
+			rv = (void *)3;
+			break;
+		}
+		n = rump_sys_read(fd, a, 300000);
+		if (n <= 0 || pread(hfd, b, 300000, 0) != n ||
+		    memcmp(a, b, (size_t)n) != 0)
+			rv = (void *)4;
+		rump_sys_close(fd);
+		close(hfd);
+	}
+	free(a);
+	free(b);
+	rump_pub_lwproc_releaselwp();
+	return rv;
+}
+
+TESTCASE(concurrent_reads_forced_unmount)
+{
+	struct tree_opts o = { 100, false };
+	struct reader r[NTHREADS];
+	pthread_t th[NTHREADS];
+	char img[4200], buf[16];
+	char *dir, *src;
+	void *rv;
+	int fd;
+
+	if (!have_e2fsprogs())
+		return;
+	dir = make_tmpdir("conc");
+	if (asprintf(&src, "%s/src", dir) < 0)
+		TEST_FAIL("asprintf");
+	REQUIRE_OK(mkdir(src, 0755));
+	make_tree(src, &o);
+	PATHF(img, "%s/fs.img", dir);
+	make_image(img, src, "-t ext4 -b 1024", "16M", NULL);
+	mount_image(img, MS_RDONLY, 0);
+	for (int t = 0; t < NTHREADS; t++) {
+		r[t].src = src;
+		r[t].t = t;
+		REQUIRE_EQ(pthread_create(&th[t], NULL, reader, &r[t]), 0);
+	}
+	for (int t = 0; t < NTHREADS; t++) {
+		REQUIRE_EQ(pthread_join(th[t], &rv), 0);
+		REQUIRE_EQ((intptr_t)rv, 0);
+	}
+	REQUIRE_OK(fd = rump_sys_open(MNT "/files/f_4097", O_RDONLY, 0));
+	REQUIRE_ERRNO(rump_sys_unmount(MNT, 0), EBUSY);
+	REQUIRE_OK(rump_sys_unmount(MNT, MNT_FORCE));
+	REQUIRE_ERRNO(rump_sys_read(fd, buf, sizeof(buf)), EIO);
+	REQUIRE_OK(rump_sys_close(fd));
+	remove_tree(dir);
+	free(src);
+	free(dir);
+}
+
 /* Small image helpers for the refusal cases. */
 static char *
 small_image(const char *tag, char *img, size_t len)
@@ -407,4 +498,5 @@ TESTCASE(bad_args)
 }
 
 TESTS(CASE(ext2_1k), CASE(ext3_2k), CASE(ext4_4k), CASE(ext4_1k),
-    CASE(rw_mount_erofs), CASE(bad_magic_einval), CASE(bad_args))
+    CASE(concurrent_reads_forced_unmount), CASE(rw_mount_erofs),
+    CASE(bad_magic_einval), CASE(bad_args))
