@@ -53,7 +53,8 @@ ext2fs_devbread(void *cookie, uint64_t off, void *buf, size_t len)
 /*
  * Load the superblock with cache blocks of size cbsize.  The device's
  * size is cut down to whole cache blocks: the file system only uses
- * whole blocks of its own size, which cbsize divides.
+ * whole blocks of its own size, and cbsize is that size or a sector
+ * (which divides the device).
  */
 static int
 ext2fs_load(struct ext2fs_mount *em, uint64_t devsize, uint32_t cbsize)
@@ -73,7 +74,7 @@ ext2fs_mount_dev(struct ext2fs_mount *em, const char *fspec)
 {
 	uint64_t devsize;
 	unsigned secsize;
-	uint32_t bsize;
+	uint32_t cbsize;
 	uint8_t magic[2];
 	int error;
 
@@ -81,12 +82,20 @@ ext2fs_mount_dev(struct ext2fs_mount *em, const char *fspec)
 		return error;
 	if ((error = vfs_devsize(em->em_devvp, &devsize, &secsize)) != 0)
 		goto fail;
+	if (secsize < DEV_BSIZE || secsize > MAXBSIZE ||
+	    (secsize & (secsize - 1)) != 0) {
+		log(LOG_NOTICE, "ext2fs: %s: sectors of %u bytes are not "
+		    "supported", fspec, secsize);
+		error = EINVAL;
+		goto fail;
+	}
 	/*
-	 * The block size is known only once the superblock is read: read
-	 * it with the smallest ext2 block, then again, with a clean cache,
-	 * in blocks of the file system's own size.
+	 * Cache blocks are the file system's blocks, or the device's
+	 * sectors where those are larger.  The block size is known only
+	 * once the superblock is read: read it in the smallest blocks,
+	 * then again, with a clean cache, in the final size.
 	 */
-	em->em_cbsize = EXT2_SB_SIZE;
+	em->em_cbsize = MAX(EXT2_SB_SIZE, secsize);
 	if (devsize >= EXT2_SB_OFFSET + EXT2_SB_SIZE &&
 	    (error = ext2fs_devbread(em, EXT2_SB_OFFSET + EXT2_SB_MAGIC_OFF,
 	    magic, sizeof(magic))) == 0 && ext2_le16(magic) != EXT2_SB_MAGIC) {
@@ -95,21 +104,14 @@ ext2fs_mount_dev(struct ext2fs_mount *em, const char *fspec)
 		error = EINVAL;
 	}
 	if (error != 0 ||
-	    (error = ext2fs_load(em, devsize, EXT2_SB_SIZE)) != 0)
+	    (error = ext2fs_load(em, devsize, em->em_cbsize)) != 0)
 		goto fail;
-	bsize = em->em_fs->e2_bsize;
-	if (bsize != EXT2_SB_SIZE) {
+	cbsize = MAX(em->em_fs->e2_bsize, secsize);
+	if (cbsize != em->em_cbsize) {
 		ext2fs_sb_free(em->em_fs);
 		em->em_fs = NULL;
 		(void)vinvalbuf(em->em_devvp);
-		if (bsize > MAXBSIZE || bsize % secsize != 0) {
-			log(LOG_NOTICE, "ext2fs: %s: block size %u does not "
-			    "suit the device (sectors of %u)", fspec, bsize,
-			    secsize);
-			error = EINVAL;
-			goto fail;
-		}
-		if ((error = ext2fs_load(em, devsize, bsize)) != 0)
+		if ((error = ext2fs_load(em, devsize, cbsize)) != 0)
 			goto fail;
 	}
 	return 0;
