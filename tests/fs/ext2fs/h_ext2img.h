@@ -36,6 +36,8 @@ void make_tree(const char *dir, const struct tree_opts *);
 /* mke2fs -d src into img with these options, then the post command. */
 void make_image(const char *img, const char *src, const char *mkfs_opts,
     const char *size, const char *post);
+/* Write the tree's mtime nanoseconds into the image (debugfs). */
+void stamp_nsec(const char *img, const char *src);
 void remove_tree(const char *dir);
 /* The deterministic contents of a generated file, byte at offset. */
 unsigned char file_byte(const char *name, unsigned long long off);

@@ -168,37 +168,6 @@ walk_src(struct verify *v, const char *rel)
 	closedir(d);
 }
 
-/*
- * mke2fs -d keeps whole seconds only: write each entry's nanoseconds
- * (and the epoch bits of times past 2038) into the image with debugfs,
- * so that the reader's decoding of the extra fields is checked.
- */
-static void
-stamp_nsec(FILE *cmds, const char *src, const char *rel)
-{
-	char host[4096], sub[4096];
-	struct dirent *de;
-	struct stat st;
-	DIR *d;
-
-	PATHF(host, "%s%s", src, rel);
-	REQUIRE((d = opendir(host)) != NULL);
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		PATHF(sub, "%s/%s", rel, de->d_name);
-		PATHF(host, "%s%s", src, sub);
-		REQUIRE_OK(lstat(host, &st));
-		fprintf(cmds, "sif \"%s\" mtime_extra 0x%x\n", sub,
-		    (unsigned)(st.st_mtim.tv_nsec << 2) |
-		    (unsigned)(((st.st_mtim.tv_sec - (int32_t)st.st_mtim.tv_sec)
-		    >> 32) & 3));
-		if (S_ISDIR(st.st_mode))
-			stamp_nsec(cmds, src, sub);
-	}
-	closedir(d);
-}
-
 /* The image, from the root: each record must be in the tree. */
 static long
 walk_image(struct verify *v, uint32_t dino, const char *rel)
@@ -291,17 +260,8 @@ run_config(const struct config *c, int many)
 	make_tree(src, &o);
 	PATHF(img, "%s/fs.img", dir);
 	make_image(img, src, c->mkfs, "96M", c->post);
-	if (c->nsec) {
-		char cmdf[4200], cmd[9000];
-		FILE *f;
-
-		PATHF(cmdf, "%s/debugfs.cmds", dir);
-		REQUIRE((f = fopen(cmdf, "w")) != NULL);
-		stamp_nsec(f, src, "");
-		fclose(f);
-		PATHF(cmd, "debugfs -w -f '%s' '%s' >/dev/null 2>&1", cmdf, img);
-		REQUIRE_EQ(system(cmd), 0);
-	}
+	if (c->nsec)
+		stamp_nsec(img, src);
 
 	REQUIRE_E(rump_test_ext2_mount(img, &v.fs));
 	v.src = src;

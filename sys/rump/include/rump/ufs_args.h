@@ -2,7 +2,8 @@
 /* Copyright (c) 2026 The rump on Linux developers. */
 
 /*
- * Mount arguments of ffs (librumpfs_ffs), as the original's:
+ * Mount arguments of ffs (librumpfs_ffs) and ext2fs (librumpfs_ext2fs),
+ * as the original's:
  *
  *	rump_pub_etfs_register("/dev/ffs", "image.ffs", RUMP_ETFS_BLK);
  *	struct ufs_args ua = { .fspec = "/dev/ffs" };
@@ -11,7 +12,7 @@
  * fspec is the path of a block device inside the kernel.  A length
  * other than sizeof(struct ufs_args) is EINVAL.  Only read-only mounts
  * are implemented so far: without MS_RDONLY the mount fails with EROFS.
- * An image that is not a sound FFS file system is EINVAL at mount; a
+ * An image that is not a sound file system of the type is EINVAL at mount; a
  * corruption found later is EIO.  Each is reported in the kernel log.
  */
 #ifndef _RUMP_UFS_ARGS_H_

@@ -6,8 +6,9 @@
  *
  * Data flow: the VFS glue (vfsops/vnops) calls these functions with a
  * struct ext2fs made by ext2fs_sb_load(); they read the device only
- * through the struct ext2fs_dev it was given (later: the buffer cache),
- * and turn image bytes into decoded in-memory values.  Every value read
+ * through the struct ext2fs_dev it was given (for a mount, the buffer
+ * cache on the device vnode: ext2fs_vfsops.c), and turn image bytes
+ * into decoded in-memory values.  Every value read
  * from the image is checked before it is used as a length, an offset, a
  * block or inode number, a count or a depth: a bad one is an error
  * return (EINVAL from ext2fs_sb_load, EIO elsewhere) and one log line

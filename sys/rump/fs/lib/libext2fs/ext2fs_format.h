@@ -117,6 +117,9 @@ ext2_set_le32(uint8_t *p, uint32_t v)
 
 #define EXT2_SB_INODES_COUNT    0x000   /* le32 */
 #define EXT2_SB_BLOCKS_COUNT_LO 0x004   /* le32 */
+#define EXT2_SB_R_BLOCKS_COUNT_LO 0x008 /* le32: reserved for root */
+#define EXT2_SB_FREE_BLOCKS_LO  0x00C   /* le32 */
+#define EXT2_SB_FREE_INODES     0x010   /* le32 */
 #define EXT2_SB_FIRST_DATA_BLOCK 0x014  /* le32: block of the superblock */
 #define EXT2_SB_LOG_BLOCK_SIZE  0x018   /* le32: block size 1024 << this */
 #define EXT2_SB_LOG_CLUSTER_SIZE 0x01C  /* le32: bigalloc cluster size */
@@ -137,6 +140,8 @@ ext2_set_le32(uint8_t *p, uint32_t v)
 #define EXT2_SB_DESC_SIZE       0x0FE   /* le16: group descriptor size (64bit) */
 #define EXT2_SB_FIRST_META_BG   0x104   /* le32: first meta_bg GDT block */
 #define EXT2_SB_BLOCKS_COUNT_HI 0x150   /* le32 (64bit) */
+#define EXT2_SB_R_BLOCKS_COUNT_HI 0x154 /* le32 (64bit) */
+#define EXT2_SB_FREE_BLOCKS_HI  0x158   /* le32 (64bit) */
 #define EXT2_SB_MIN_EXTRA_ISIZE 0x15C   /* le16 */
 #define EXT2_SB_FLAGS           0x160   /* le32: EXT2_SBF_* */
 #define EXT2_SB_LOG_GROUPS_PER_FLEX 0x174 /* u8 (flex_bg) */

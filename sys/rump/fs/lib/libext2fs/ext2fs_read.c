@@ -4,8 +4,8 @@
 /*
  * Reading a file's bytes and a symlink's target.  Holes and unwritten
  * extents read as zeros; runs of contiguous blocks go to the device in
- * one read.  Until the buffer cache exists, this reads through the
- * device interface directly.
+ * one read through the device interface (for a mount, the buffer
+ * cache: ext2fs_vfsops.c).
  */
 #include <sys/systm.h>
 

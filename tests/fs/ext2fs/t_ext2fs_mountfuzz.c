@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The rump on Linux developers. */
+
+/*
+ * Seeded corruption through the VFS: real images with random bytes
+ * overwritten (mostly where the image holds anything), each mounted
+ * read-only as a block device,
+ * walked with getdents64, lstat, open, read and readlink, and
+ * unmounted.  Every system call may fail, none may crash, hang (the
+ * harness's time limit) or trip a sanitizer, and every case must
+ * unmount.  The seeds are fixed, so a failure reproduces.  The kernel's
+ * log lines go to /dev/null.
+ */
+#define _GNU_SOURCE
+#include <sys/param.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <rump/rumpvfs.h>
+#include <rump/ufs_args.h>
+
+#include "h_macros.h"
+#include "h_ext2img.h"
+
+#define CASES 300
+#define MNT "/mnt"
+#define DEV "/dev/fuzzimg"
+#define MAXDEPTH 24
+#define MAXENTRIES 2000
+#define FIXED_UUID "6a1c2f3e-8d4b-4e5f-9a0b-1c2d3e4f5a6b"
+
+/*
+ * Checks inside the cases, while stdout and stderr go to /dev/null: the
+ * first failure is kept and reported once the output is back.
+ */
+static int fail_line, fail_errno;
+#define FCHECK(e)                                                              \
+	do {                                                                   \
+		if (!(e) && fail_line == 0) {                                  \
+			fail_line = __LINE__;                                  \
+			fail_errno = errno;                                    \
+		}                                                              \
+	} while (0)
+
+struct linux_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+struct walk {
+	long entries;
+	long mounted, walked_ok;
+	char buf[65536];
+};
+
+static uint32_t
+rnd(uint32_t *s)
+{
+	/* xorshift32: fixed sequences from a seed. */
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
+
+static void
+poke(const char *path, struct walk *w)
+{
+	struct stat st;
+	int fd;
+
+	if (rump_sys_lstat(path, &st) != 0)
+		return;
+	if (S_ISLNK(st.st_mode))
+		(void)rump_sys_readlink(path, w->buf, sizeof(w->buf));
+	else if (S_ISREG(st.st_mode) &&
+	    (fd = rump_sys_open(path, O_RDONLY, 0)) >= 0) {
+		(void)rump_sys_read(fd, w->buf, sizeof(w->buf));
+		(void)rump_sys_pread(fd, w->buf, 4096, st.st_size / 2);
+		FCHECK(rump_sys_close(fd) == 0);
+	}
+}
+
+/* Whether the walk met no error. */
+static bool
+walk_dir(const char *path, int depth, struct walk *w)
+{
+	char dbuf[1024], sub[4096];
+	struct linux_dirent64 *d;
+	ssize_t len = 0, off;
+	bool ok = true;
+	int fd;
+
+	if (depth > MAXDEPTH ||
+	    (fd = rump_sys_open(path, O_RDONLY | O_DIRECTORY, 0)) < 0)
+		return false;
+	while (w->entries < MAXENTRIES &&
+	    (len = rump_sys_getdents64(fd, dbuf, sizeof(dbuf))) > 0) {
+		for (off = 0; off < len; off += d->d_reclen) {
+			d = (struct linux_dirent64 *)(dbuf + off);
+			FCHECK(d->d_reclen > 0 && off + d->d_reclen <= len);
+			if (fail_line != 0)
+				break;
+			if (strcmp(d->d_name, ".") == 0 ||
+			    strcmp(d->d_name, "..") == 0)
+				continue;
+			if ((size_t)snprintf(sub, sizeof(sub), "%s/%s", path,
+			    d->d_name) >= sizeof(sub))
+				continue;
+			w->entries++;
+			poke(sub, w);
+			if (d->d_type == DT_DIR)
+				ok &= walk_dir(sub, depth + 1, w);
+		}
+	}
+	if (len < 0)
+		ok = false;
+	FCHECK(rump_sys_close(fd) == 0);
+	return ok;
+}
+
+/*
+ * Overwrite bytes of the good image into the bad one: three in four in
+ * the 1 KiB chunks that are not all zeros (metadata, directories, file
+ * data; not the never-used parts of the image), the rest anywhere.
+ */
+static void
+corrupt(const unsigned char *good, const uint32_t *used, size_t nused,
+    const char *bad, size_t size, uint32_t *seed, int flips)
+{
+	static unsigned char img[8 << 20];
+	size_t off;
+	int fd;
+
+	memcpy(img, good, size);
+	for (int i = 0; i < flips; i++) {
+		if (rnd(seed) % 4 != 0)
+			off = (size_t)used[rnd(seed) % nused] * 1024 +
+			    rnd(seed) % 1024;
+		else
+			off = rnd(seed) % size;
+		img[off] = (unsigned char)rnd(seed);
+	}
+	REQUIRE_OK(fd = open(bad, O_WRONLY));
+	REQUIRE_EQ(pwrite(fd, img, size, 0), (ssize_t)size);
+	close(fd);
+}
+
+/* The image in memory, and its chunks that hold anything. */
+static unsigned char *
+load_image(const char *path, size_t *sizep, uint32_t **usedp, size_t *nusedp)
+{
+	static const unsigned char zero[1024];
+	unsigned char *img;
+	struct stat st;
+	size_t n = 0;
+	uint32_t *used;
+	int fd;
+
+	REQUIRE_OK(fd = open(path, O_RDONLY));
+	REQUIRE_OK(fstat(fd, &st));
+	REQUIRE(st.st_size > 0 && st.st_size <= (8 << 20) &&
+	    st.st_size % 1024 == 0);
+	REQUIRE((img = malloc((size_t)st.st_size)) != NULL);
+	REQUIRE_EQ(pread(fd, img, (size_t)st.st_size, 0), st.st_size);
+	close(fd);
+	REQUIRE((used = malloc((size_t)st.st_size / 1024 *
+	    sizeof(*used))) != NULL);
+	for (size_t c = 0; c < (size_t)st.st_size / 1024; c++)
+		if (memcmp(img + c * 1024, zero, 1024) != 0)
+			used[n++] = (uint32_t)c;
+	REQUIRE(n > 0);
+	*sizep = (size_t)st.st_size;
+	*usedp = used;
+	*nusedp = n;
+	return img;
+}
+
+static void
+fuzz(const char *tag, const char *mkfs, uint32_t seed)
+{
+	struct tree_opts o = { 300, false };
+	struct ufs_args args = { .fspec = (char *)DEV };
+	char *dir, src[4200], good[4200], bad[4200], cmd[9000];
+	unsigned char *img;
+	uint32_t *used;
+	size_t size, nused;
+	struct walk *w;
+	int out, err, devnull, c;
+
+	if (!have_e2fsprogs())
+		return;
+	dir = make_tmpdir(tag);
+	PATHF(src, "%s/src", dir);
+	REQUIRE_OK(mkdir(src, 0755));
+	make_tree(src, &o);
+	PATHF(good, "%s/good.img", dir);
+	PATHF(bad, "%s/bad.img", dir);
+	/*
+	 * A fixed uuid, hash seed and clock, so that the image is the same
+	 * each run.
+	 */
+	REQUIRE_OK(setenv("E2FSPROGS_FAKE_TIME", "1600000000", 1));
+	PATHF(cmd, "%s -U " FIXED_UUID " -E hash_seed=" FIXED_UUID, mkfs);
+	make_image(good, src, cmd, "8M",
+	    "e2fsck -fyD '%s' >/dev/null 2>&1; test $? -le 1");
+	PATHF(cmd, "cp '%s' '%s'", good, bad);
+	REQUIRE_EQ(system(cmd), 0);
+	img = load_image(good, &size, &used, &nused);
+	REQUIRE((w = calloc(1, sizeof(*w))) != NULL);
+	REQUIRE_EQ(rump_pub_etfs_register(DEV, bad, RUMP_ETFS_BLK), 0);
+	REQUIRE_OK(rump_sys_mkdir(MNT, 0755));
+
+	fflush(stdout);
+	REQUIRE_OK(out = dup(1));
+	REQUIRE_OK(err = dup(2));
+	REQUIRE_OK(devnull = open("/dev/null", O_WRONLY));
+	REQUIRE_OK(dup2(devnull, 1));
+	REQUIRE_OK(dup2(devnull, 2));
+	for (c = 0; c < CASES && fail_line == 0; c++) {
+		corrupt(img, used, nused, bad, size, &seed, 1 << (c % 7));
+		if (rump_sys_mount("ext2fs", MNT, MS_RDONLY, &args,
+		    sizeof(args)) != 0)
+			continue;
+		w->mounted++;
+		w->entries = 0;
+		if (walk_dir(MNT, 0, w))
+			w->walked_ok++;
+		FCHECK(rump_sys_unmount(MNT, 0) == 0);
+	}
+	fflush(stdout);
+	REQUIRE_OK(dup2(out, 1));
+	REQUIRE_OK(dup2(err, 2));
+	close(devnull);
+	close(out);
+	close(err);
+	if (fail_line != 0)
+		TEST_FAIL("%s: case %d: the check at line %d failed, errno %d "
+		    "(%s)", tag, c - 1, fail_line, fail_errno,
+		    strerror(fail_errno));
+	printf("%s: %d cases, %ld mounted, %ld walked without an error\n",
+	    tag, CASES, w->mounted, w->walked_ok);
+	/* The corruption must leave some images usable, or it tests little. */
+	REQUIRE(w->mounted > 0);
+	free(w);
+	free(img);
+	free(used);
+	remove_tree(dir);
+	free(dir);
+}
+
+TESTCASE(ext2_1k) { fuzz("vfuzz_ext2_1k", "-t ext2 -b 1024 -I 256", 101); }
+TESTCASE(ext3_2k) { fuzz("vfuzz_ext3_2k", "-t ext3 -b 2048", 202); }
+TESTCASE(ext4_4k) { fuzz("vfuzz_ext4_4k", "-t ext4 -b 4096", 303); }
+
+TESTS(CASE(ext2_1k), CASE(ext3_2k), CASE(ext4_4k))
