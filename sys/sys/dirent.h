@@ -32,4 +32,13 @@ struct dirent64 {
 #define DIRENT64_RECLEN(namlen)                                                \
 	((offsetof(struct dirent64, d_name) + (namlen) + 1 + 7) & ~(size_t)7)
 
+struct uio;
+/*
+ * Copy one record out to a getdents64 buffer (vfs_subr.c): d_off is next,
+ * the cookie of the entry after it.  EJUSTRETURN when it does not fit in
+ * what is left of the buffer, with nothing moved.
+ */
+int vfs_dirent_emit(struct uio *, uint64_t ino, uint64_t next,
+    unsigned char dtype, const char *name, size_t namlen);
+
 #endif /* _SYS_DIRENT_H_ */

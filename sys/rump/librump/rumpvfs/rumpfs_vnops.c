@@ -652,24 +652,11 @@ vtype_to_dt(enum vtype t)
 	}
 }
 
-/* Copy one record out; EJUSTRETURN when it does not fit. */
 static int
 readdir_emit(struct uio *uio, ino_t ino, uint64_t next, enum vtype type,
     const char *name, size_t len)
 {
-	char buf[DIRENT64_RECLEN(NAME_MAX)];
-	struct dirent64 *d = (struct dirent64 *)buf;
-	size_t reclen = DIRENT64_RECLEN(len);
-
-	if (reclen > uio->uio_resid)
-		return EJUSTRETURN;
-	memset(buf, 0, reclen);
-	d->d_ino = ino;
-	d->d_off = (int64_t)next;
-	d->d_reclen = (unsigned short)reclen;
-	d->d_type = vtype_to_dt(type);
-	memcpy(d->d_name, name, len);
-	return uiomove(buf, reclen, uio);
+	return vfs_dirent_emit(uio, ino, next, vtype_to_dt(type), name, len);
 }
 
 static int

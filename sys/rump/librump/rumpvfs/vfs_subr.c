@@ -8,6 +8,8 @@
  * Linux's choices where POSIX leaves one.
  */
 #include <sys/systm.h>
+#include <sys/dirent.h>
+#include <sys/uio.h>
 #include <sys/kauth.h>
 #include <sys/stat.h>
 #include <sys/vnode.h>
@@ -145,4 +147,24 @@ vttoif(enum vtype type)
 	case VSOCK: return S_IFSOCK;
 	default: return 0;
 	}
+}
+
+int
+vfs_dirent_emit(struct uio *uio, uint64_t ino, uint64_t next,
+    unsigned char dtype, const char *name, size_t namlen)
+{
+	char buf[DIRENT64_RECLEN(NAME_MAX)];
+	struct dirent64 *d = (struct dirent64 *)buf;
+	size_t reclen = DIRENT64_RECLEN(namlen);
+
+	KASSERT(namlen <= NAME_MAX);
+	if (reclen > uio->uio_resid)
+		return EJUSTRETURN;
+	memset(buf, 0, reclen);
+	d->d_ino = ino;
+	d->d_off = (int64_t)next;
+	d->d_reclen = (unsigned short)reclen;
+	d->d_type = dtype;
+	memcpy(d->d_name, name, namlen);
+	return uiomove(buf, reclen, uio);
 }

@@ -241,19 +241,13 @@ static int
 readdir_emit(void *arg, const struct ext2fs_dirent *de)
 {
 	struct readdir_state *rs = arg;
-	char buf[DIRENT64_RECLEN(EXT2_NAME_MAX)];
-	struct dirent64 *d = (struct dirent64 *)buf;
-	size_t reclen = DIRENT64_RECLEN(de->ed_namelen);
+	int error;
 
-	if (reclen > rs->rs_uio->uio_resid)
+	error = vfs_dirent_emit(rs->rs_uio, de->ed_ino, de->ed_next,
+	    ft_to_dt(de->ed_type), de->ed_name, de->ed_namelen);
+	if (error == EJUSTRETURN)
 		return EXT2FS_DIR_STOP;
-	memset(buf, 0, reclen);
-	d->d_ino = de->ed_ino;
-	d->d_off = (int64_t)de->ed_next;
-	d->d_reclen = (unsigned short)reclen;
-	d->d_type = ft_to_dt(de->ed_type);
-	memcpy(d->d_name, de->ed_name, de->ed_namelen);
-	if ((rs->rs_error = uiomove(buf, reclen, rs->rs_uio)) != 0)
+	if ((rs->rs_error = error) != 0)
 		return EXT2FS_DIR_STOP;
 	rs->rs_any = true;
 	return 0;

@@ -137,26 +137,6 @@ ufs_dtype(unsigned char t)
 	}
 }
 
-/* Copy one record out; EJUSTRETURN when it does not fit. */
-static int
-ufs_emit(struct uio *uio, ino_t ino, uint64_t next, unsigned char type,
-    const char *name, size_t len)
-{
-	char buf[DIRENT64_RECLEN(NAME_MAX)];
-	struct dirent64 *d = (struct dirent64 *)buf;
-	size_t reclen = DIRENT64_RECLEN(len);
-
-	if (reclen > uio->uio_resid)
-		return EJUSTRETURN;
-	memset(buf, 0, reclen);
-	d->d_ino = ino;
-	d->d_off = (int64_t)next;
-	d->d_reclen = (unsigned short)reclen;
-	d->d_type = type;
-	memcpy(d->d_name, name, len);
-	return uiomove(buf, reclen, uio);
-}
-
 int
 ufs_readdir(struct vnode *vp, struct uio *uio)
 {
@@ -183,11 +163,11 @@ ufs_readdir(struct vnode *vp, struct uio *uio)
 			/* Records before the cookie were returned already. */
 			if (off + pos < cookie || !ufs_live(um, rec))
 				continue;
-			if ((error = ufs_emit(uio, ffs_get32(um, rec, DIR_INO),
-			    off + pos + reclen,
+			error = vfs_dirent_emit(uio,
+			    ffs_get32(um, rec, DIR_INO), off + pos + reclen,
 			    ufs_dtype((unsigned char)rec[DIR_TYPE]),
-			    rec + DIR_NAME,
-			    (unsigned char)rec[DIR_NAMLEN])) != 0)
+			    rec + DIR_NAME, (unsigned char)rec[DIR_NAMLEN]);
+			if (error != 0)
 				break;
 			cookie = off + pos + reclen;
 		}
