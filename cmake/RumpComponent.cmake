@@ -92,7 +92,12 @@ function(rump_component name)
 	endif()
 	configure_file(${RUMP_SOURCE_DIR}/cmake/component.pc.in
 		${CMAKE_BINARY_DIR}/pkgconfig/${name}.pc @ONLY)
-	if(NOT RC_NOINSTALL)
+	if(RC_NOINSTALL)
+		# Test scaffolding: kept apart from the libraries that ship.
+		set_target_properties(${name} ${name}_static PROPERTIES
+			LIBRARY_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests/lib
+			ARCHIVE_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests/lib)
+	else()
 		install(TARGETS ${name} ${name}_static
 			LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
 			ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})

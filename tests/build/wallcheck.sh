@@ -8,46 +8,44 @@
 # (plus the sanitizer runtime's __asan_*, __ubsan_* in a sanitizer build).
 # And it may export only the client API (rump_*, ukfs_*) and rumpns_*.
 #
-# Usage: wallcheck.sh LIBDIR LIB...
+# Usage: wallcheck.sh LIBRARY.so...
 set -eu
-libdir=$1
-shift
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 : > "$tmp/defined"
-for lib in "$@"; do
-	nm -D --defined-only "$libdir/lib$lib.so" | awk '{ print $3 }' >> "$tmp/defined"
+for so in "$@"; do
+	nm -D --defined-only "$so" | awk '{ print $3 }' >> "$tmp/defined"
 done
 sort -u -o "$tmp/defined" "$tmp/defined"
 status=0
-for lib in "$@"; do
-	so="$libdir/lib$lib.so"
+for so in "$@"; do
+	lib=$(basename "$so")
 	nm -D --undefined-only "$so" | awk '{ print $2 }' | sed 's/@.*//' |
 	    sort -u > "$tmp/undef"
 	bad=$(grep -Ev '^(rumpuser_|rumpcomp_|rumpns_|rump_|ukfs_|__asan_|__ubsan_|__sanitizer_)' \
 	    "$tmp/undef" || true)
 	if [ -n "$bad" ]; then
-		echo "wallcheck: lib$lib.so calls the host directly:" $bad
+		echo "wallcheck: $lib calls the host directly:" $bad
 		status=1
 	fi
 	# A kernel library may also call another's client API (rump_*).
 	bad=$(grep -E '^(rump_|ukfs_)' "$tmp/undef" | comm -23 - "$tmp/defined")
 	if [ -n "$bad" ]; then
-		echo "wallcheck: lib$lib.so calls the host directly:" $bad
+		echo "wallcheck: $lib calls the host directly:" $bad
 		status=1
 	fi
 	missing=$(grep '^rumpns_' "$tmp/undef" | comm -23 - "$tmp/defined")
 	if [ -n "$missing" ]; then
-		echo "wallcheck: lib$lib.so needs kernel names no kernel library defines:" $missing
+		echo "wallcheck: $lib needs kernel names no kernel library defines:" $missing
 		status=1
 	fi
 	exported=$(nm -D --defined-only "$so" | awk '{ print $3 }' |
 	    grep -Ev '^(rump_|rumpns_|ukfs_|__odr_asan[.]|_init$|_fini$|__bss_start$|_edata$|_end$)' || true)
 	if [ -n "$exported" ]; then
-		echo "wallcheck: lib$lib.so exports names outside the API:" $exported
+		echo "wallcheck: $lib exports names outside the API:" $exported
 		status=1
 	fi
 	n=$(grep -c '^rumpuser_' "$tmp/undef" || true)
-	echo "lib$lib.so: $n hypercalls used, wall intact" | { [ $status -eq 0 ] && cat || true; }
+	echo "$lib: $n hypercalls used, wall intact" | { [ $status -eq 0 ] && cat || true; }
 done
 exit $status
