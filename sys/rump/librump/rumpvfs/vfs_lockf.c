@@ -145,30 +145,14 @@ lf_clear(struct vnode *vp, struct filedesc *owner, off_t start, off_t end,
 
 /* The absolute range a struct flock describes. */
 static int
-lf_range(struct vnode *vp, struct file *fp, const struct flock *fl,
-    off_t *startp, off_t *endp)
+lf_range(struct file *fp, const struct flock *fl, off_t *startp,
+    off_t *endp)
 {
-	struct vattr va;
 	off_t base, start;
 	int error;
 
-	switch (fl->l_whence) {
-	case SEEK_SET:
-		base = 0;
-		break;
-	case SEEK_CUR:
-		mutex_enter(&fp->f_lock);
-		base = fp->f_offset;
-		mutex_exit(&fp->f_lock);
-		break;
-	case SEEK_END:
-		if ((error = VOP_GETATTR(vp, &va)) != 0)
-			return error;
-		base = va.va_size;
-		break;
-	default:
-		return EINVAL;
-	}
+	if ((error = vn_whence_base(fp, fl->l_whence, &base)) != 0)
+		return error;
 	if (__builtin_add_overflow(base, fl->l_start, &start) || start < 0)
 		return EINVAL;
 	if (fl->l_len > 0) {
@@ -203,7 +187,7 @@ vn_advlock(struct vnode *vp, struct file *fp, unsigned cmd, void *uflock)
 	if (fl.l_type != F_RDLCK && fl.l_type != F_WRLCK &&
 	    fl.l_type != F_UNLCK)
 		return EINVAL;
-	if ((error = lf_range(vp, fp, &fl, &start, &end)) != 0)
+	if ((error = lf_range(fp, &fl, &start, &end)) != 0)
 		return error;
 
 	if (cmd == F_GETLK) {

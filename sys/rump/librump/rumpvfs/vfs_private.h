@@ -96,6 +96,8 @@ struct vnode *cwd_curdir(void);
 /* vfs_vnops.c: vnodes as open files. */
 int vn_open(struct nameidata *, int oflags, mode_t cmode, struct vnode **);
 int vn_stat(struct vnode *, struct stat *);
+/* Where SEEK_SET/CUR/END count from in an open vnode (vfs_vnops.c). */
+int vn_whence_base(struct file *, int whence, off_t *basep);
 void vn_file_attach(struct file *, struct vnode *, int oflags);
 /* The vnode of a descriptor, referenced; EBADF, or EINVAL if no vnode. */
 int fd_getvnode(int fd, struct vnode **, struct file **);

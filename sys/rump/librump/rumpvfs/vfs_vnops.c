@@ -355,30 +355,43 @@ vn_fdclose(struct file *fp, struct filedesc *fdp)
 	vn_advlock_fdclose(fp->f_data, fdp);
 }
 
-static int
-vn_seek(struct file *fp, off_t delta, int whence, off_t *newoffp)
+/*
+ * The offset that SEEK_SET, SEEK_CUR or SEEK_END counts from, for lseek
+ * and for record locks (struct flock's l_whence); EINVAL for any other.
+ */
+int
+vn_whence_base(struct file *fp, int whence, off_t *basep)
 {
-	struct vnode *vp = fp->f_data;
 	struct vattr va;
-	off_t base, off;
 	int error;
 
 	switch (whence) {
 	case SEEK_SET:
-		base = 0;
-		break;
+		*basep = 0;
+		return 0;
 	case SEEK_CUR:
 		mutex_enter(&fp->f_lock);
-		base = fp->f_offset;
+		*basep = fp->f_offset;
 		mutex_exit(&fp->f_lock);
-		break;
+		return 0;
 	case SEEK_END:
-		if ((error = VOP_GETATTR(vp, &va)) != 0)
+		if ((error = VOP_GETATTR(fp->f_data, &va)) != 0)
 			return error;
-		base = va.va_size;
-		break;
-	case SEEK_DATA:
-	case SEEK_HOLE:
+		*basep = va.va_size;
+		return 0;
+	default:
+		return EINVAL;
+	}
+}
+
+static int
+vn_seek(struct file *fp, off_t delta, int whence, off_t *newoffp)
+{
+	struct vnode *vp = fp->f_data;
+	off_t base, off;
+	int error;
+
+	if (whence == SEEK_DATA || whence == SEEK_HOLE) {
 		if (vp->v_type != VREG)
 			return EINVAL;
 		if (delta < 0)
@@ -387,9 +400,9 @@ vn_seek(struct file *fp, off_t delta, int whence, off_t *newoffp)
 		if ((error = VOP_SEEKDATA(vp, whence, &off)) != 0)
 			return error;
 		goto set;
-	default:
-		return EINVAL;
 	}
+	if ((error = vn_whence_base(fp, whence, &base)) != 0)
+		return error;
 	if ((delta > 0 && base > INT64_MAX - delta) ||
 	    (off = base + delta) < 0)
 		return EINVAL;
