@@ -193,4 +193,22 @@ int VOP_SEEKDATA(struct vnode *, int, off_t *);
 int VOP_INACTIVE(struct vnode *, bool *);
 void VOP_STRATEGY(struct vnode *, struct buf *);
 
+/* Shared operations for read-only file systems (vfs_rofs.c). */
+int genfs_nullop_open(struct vnode *, int, kauth_cred_t);
+int genfs_nullop_close(struct vnode *, int, kauth_cred_t);
+int genfs_nullop_fsync(struct vnode *, bool);
+int genfs_inactive_keep(struct vnode *, bool *);
+int genfs_rofs_create(struct vnode *, const char *, size_t,
+    const struct vattr *, kauth_cred_t, struct vnode **);
+int genfs_rofs_symlink(struct vnode *, const char *, size_t,
+    const struct vattr *, const char *, kauth_cred_t, struct vnode **);
+int genfs_rofs_setattr(struct vnode *, const struct vattr *, kauth_cred_t);
+int genfs_rofs_write(struct vnode *, struct uio *, int, kauth_cred_t);
+int genfs_rofs_remove(struct vnode *, const char *, size_t, bool,
+    kauth_cred_t);
+int genfs_rofs_link(struct vnode *, const char *, size_t, struct vnode *,
+    kauth_cred_t);
+int genfs_rofs_rename(struct vnode *, const char *, size_t, struct vnode *,
+    const char *, size_t, kauth_cred_t);
+
 #endif /* _SYS_VNODE_H_ */

@@ -37,24 +37,6 @@ ext2fs_lookup_op(struct vnode *dvp, const char *nm, size_t len,
 }
 
 static int
-ext2fs_open(struct vnode *vp, int fflag, kauth_cred_t cred)
-{
-	(void)vp;
-	(void)fflag;
-	(void)cred;
-	return 0;
-}
-
-static int
-ext2fs_close(struct vnode *vp, int fflag, kauth_cred_t cred)
-{
-	(void)vp;
-	(void)fflag;
-	(void)cred;
-	return 0;
-}
-
-static int
 ext2fs_access(struct vnode *vp, int mode, kauth_cred_t cred)
 {
 	const struct ext2fs_inode *ip = VTOEI(vp);
@@ -116,99 +98,6 @@ ext2fs_read_op(struct vnode *vp, struct uio *uio, int ioflag,
 	}
 	kmem_free(buf, bufsize);
 	return error;
-}
-
-static int
-ext2fs_write(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred)
-{
-	(void)vp;
-	(void)uio;
-	(void)ioflag;
-	(void)cred;
-	return EROFS;
-}
-
-static int
-ext2fs_fsync(struct vnode *vp, bool dataonly)
-{
-	(void)vp;
-	(void)dataonly;
-	return 0;                       /* nothing is ever dirty */
-}
-
-static int
-ext2fs_create(struct vnode *dvp, const char *nm, size_t len,
-    const struct vattr *va, kauth_cred_t cred, struct vnode **vpp)
-{
-	(void)dvp;
-	(void)nm;
-	(void)len;
-	(void)va;
-	(void)cred;
-	(void)vpp;
-	return EROFS;
-}
-
-static int
-ext2fs_symlink(struct vnode *dvp, const char *nm, size_t len,
-    const struct vattr *va, const char *target, kauth_cred_t cred,
-    struct vnode **vpp)
-{
-	(void)dvp;
-	(void)nm;
-	(void)len;
-	(void)va;
-	(void)target;
-	(void)cred;
-	(void)vpp;
-	return EROFS;
-}
-
-static int
-ext2fs_setattr(struct vnode *vp, const struct vattr *va, kauth_cred_t cred)
-{
-	(void)vp;
-	(void)va;
-	(void)cred;
-	return EROFS;
-}
-
-static int
-ext2fs_remove(struct vnode *dvp, const char *nm, size_t len, bool isdir,
-    kauth_cred_t cred)
-{
-	(void)dvp;
-	(void)nm;
-	(void)len;
-	(void)isdir;
-	(void)cred;
-	return EROFS;
-}
-
-static int
-ext2fs_link(struct vnode *dvp, const char *nm, size_t len, struct vnode *vp,
-    kauth_cred_t cred)
-{
-	(void)dvp;
-	(void)nm;
-	(void)len;
-	(void)vp;
-	(void)cred;
-	return EROFS;
-}
-
-static int
-ext2fs_rename(struct vnode *fdvp, const char *fnm, size_t flen,
-    struct vnode *tdvp, const char *tnm, size_t tlen, kauth_cred_t cred)
-{
-	(void)fdvp;
-	(void)fnm;
-	(void)flen;
-	(void)tdvp;
-	(void)tnm;
-	(void)tlen;
-	(void)cred;
-	return EROFS;
 }
 
 static unsigned char
@@ -312,14 +201,6 @@ ext2fs_seekdata(struct vnode *vp, int whence, off_t *offp)
 	return 0;
 }
 
-static int
-ext2fs_inactive(struct vnode *vp, bool *recycle)
-{
-	(void)vp;
-	*recycle = false;               /* keep it cached */
-	return 0;
-}
-
 /* Buffers are the device vnode's, not this one's: only the inode goes. */
 static int
 ext2fs_reclaim(struct vnode *vp)
@@ -331,23 +212,23 @@ ext2fs_reclaim(struct vnode *vp)
 
 const struct vnodeops ext2fs_vnodeops = {
 	.vop_lookup = ext2fs_lookup_op,
-	.vop_create = ext2fs_create,
-	.vop_symlink = ext2fs_symlink,
-	.vop_open = ext2fs_open,
-	.vop_close = ext2fs_close,
+	.vop_create = genfs_rofs_create,
+	.vop_symlink = genfs_rofs_symlink,
+	.vop_open = genfs_nullop_open,
+	.vop_close = genfs_nullop_close,
 	.vop_access = ext2fs_access,
 	.vop_getattr = ext2fs_getattr,
-	.vop_setattr = ext2fs_setattr,
+	.vop_setattr = genfs_rofs_setattr,
 	.vop_read = ext2fs_read_op,
-	.vop_write = ext2fs_write,
-	.vop_fsync = ext2fs_fsync,
-	.vop_remove = ext2fs_remove,
-	.vop_link = ext2fs_link,
-	.vop_rename = ext2fs_rename,
+	.vop_write = genfs_rofs_write,
+	.vop_fsync = genfs_nullop_fsync,
+	.vop_remove = genfs_rofs_remove,
+	.vop_link = genfs_rofs_link,
+	.vop_rename = genfs_rofs_rename,
 	.vop_readdir = ext2fs_readdir_op,
 	.vop_readlink = ext2fs_readlink_op,
 	.vop_seekdata = ext2fs_seekdata,
-	.vop_inactive = ext2fs_inactive,
+	.vop_inactive = genfs_inactive_keep,
 	.vop_reclaim = ext2fs_reclaim,
 };
 

@@ -8,7 +8,8 @@
  * frags on the device and passes the buffer to the device vnode, or
  * fills a hole with zeroes.  Inodes are immutable once loaded, so no
  * operation needs a lock of its own.  Operations that would change the
- * file system return EROFS: every FFS mount is read-only so far.
+ * file system are the shared read-only ones (vfs_rofs.c): every FFS
+ * mount is read-only so far.
  */
 #include <sys/systm.h>
 #include <sys/buf.h>
@@ -37,46 +38,10 @@ ffs_lookup(struct vnode *dvp, const char *nm, size_t len, struct vnode **vpp)
 }
 
 static int
-ffs_create(struct vnode *dvp, const char *nm, size_t len,
-    const struct vattr *va, kauth_cred_t cred, struct vnode **vpp)
-{
-	(void)dvp; (void)nm; (void)len; (void)va; (void)cred; (void)vpp;
-	return EROFS;
-}
-
-static int
-ffs_symlink(struct vnode *dvp, const char *nm, size_t len,
-    const struct vattr *va, const char *target, kauth_cred_t cred,
-    struct vnode **vpp)
-{
-	(void)dvp; (void)nm; (void)len; (void)va; (void)target; (void)cred;
-	(void)vpp;
-	return EROFS;
-}
-
-static int
-ffs_open(struct vnode *vp, int fflag, kauth_cred_t cred)
-{
-	(void)vp; (void)fflag; (void)cred;
-	return 0;
-}
-
-static int
-ffs_close(struct vnode *vp, int fflag, kauth_cred_t cred)
-{
-	(void)vp; (void)fflag; (void)cred;
-	return 0;
-}
-
-static int
 ffs_access(struct vnode *vp, int mode, kauth_cred_t cred)
 {
 	struct ffs_inode *ip = VTOI(vp);
 
-	/* Devices, fifos and sockets can be written on a read-only fs. */
-	if ((mode & VWRITE) && (vp->v_type == VREG || vp->v_type == VDIR ||
-	    vp->v_type == VLNK))
-		return EROFS;
 	return vaccess(vp->v_type, ip->i_mode & ALLPERMS, ip->i_uid,
 	    ip->i_gid, mode, cred);
 }
@@ -101,13 +66,6 @@ ffs_getattr(struct vnode *vp, struct vattr *va)
 	va->va_mtime = ip->i_mtime;
 	va->va_ctime = ip->i_ctime;
 	return 0;
-}
-
-static int
-ffs_setattr(struct vnode *vp, const struct vattr *va, kauth_cred_t cred)
-{
-	(void)vp; (void)va; (void)cred;
-	return EROFS;
 }
 
 static int
@@ -141,45 +99,6 @@ ffs_read(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred)
 			break;
 	}
 	return error;
-}
-
-static int
-ffs_write(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred)
-{
-	(void)vp; (void)uio; (void)ioflag; (void)cred;
-	return EROFS;
-}
-
-static int
-ffs_fsync(struct vnode *vp, bool dataonly)
-{
-	(void)vp; (void)dataonly;
-	return 0;
-}
-
-static int
-ffs_remove(struct vnode *dvp, const char *nm, size_t len, bool isdir,
-    kauth_cred_t cred)
-{
-	(void)dvp; (void)nm; (void)len; (void)isdir; (void)cred;
-	return EROFS;
-}
-
-static int
-ffs_link(struct vnode *dvp, const char *nm, size_t len, struct vnode *vp,
-    kauth_cred_t cred)
-{
-	(void)dvp; (void)nm; (void)len; (void)vp; (void)cred;
-	return EROFS;
-}
-
-static int
-ffs_rename(struct vnode *fdvp, const char *fnm, size_t flen,
-    struct vnode *tdvp, const char *tnm, size_t tlen, kauth_cred_t cred)
-{
-	(void)fdvp; (void)fnm; (void)flen; (void)tdvp; (void)tnm; (void)tlen;
-	(void)cred;
-	return EROFS;
 }
 
 static int
@@ -242,14 +161,6 @@ ffs_seekdata(struct vnode *vp, int whence, off_t *offp)
 		*offp = (off_t)MAX(off, lbn << um->fs_bshift);
 	} else
 		*offp = (off_t)MIN(MAX(off, lbn << um->fs_bshift), ip->i_size);
-	return 0;
-}
-
-static int
-ffs_inactive(struct vnode *vp, bool *recycle)
-{
-	(void)vp;
-	*recycle = false;
 	return 0;
 }
 
@@ -326,23 +237,23 @@ ffs_vnops_init(void)
 {
 	ffs_vnodeops = (struct vnodeops){
 		.vop_lookup = ffs_lookup,
-		.vop_create = ffs_create,
-		.vop_symlink = ffs_symlink,
-		.vop_open = ffs_open,
-		.vop_close = ffs_close,
+		.vop_create = genfs_rofs_create,
+		.vop_symlink = genfs_rofs_symlink,
+		.vop_open = genfs_nullop_open,
+		.vop_close = genfs_nullop_close,
 		.vop_access = ffs_access,
 		.vop_getattr = ffs_getattr,
-		.vop_setattr = ffs_setattr,
+		.vop_setattr = genfs_rofs_setattr,
 		.vop_read = ffs_read,
-		.vop_write = ffs_write,
-		.vop_fsync = ffs_fsync,
-		.vop_remove = ffs_remove,
-		.vop_link = ffs_link,
-		.vop_rename = ffs_rename,
+		.vop_write = genfs_rofs_write,
+		.vop_fsync = genfs_nullop_fsync,
+		.vop_remove = genfs_rofs_remove,
+		.vop_link = genfs_rofs_link,
+		.vop_rename = genfs_rofs_rename,
 		.vop_readdir = ufs_readdir,
 		.vop_readlink = ffs_readlink,
 		.vop_seekdata = ffs_seekdata,
-		.vop_inactive = ffs_inactive,
+		.vop_inactive = genfs_inactive_keep,
 		.vop_reclaim = ffs_reclaim,
 		.vop_strategy = ffs_strategy,
 	};
