@@ -175,6 +175,7 @@ TESTCASE(statvfs_and_refusals)
 	    EROFS);
 	REQUIRE_ERRNO(rump_sys_open(FFS_MNT "/f/size_1", O_RDWR, 0), EROFS);
 	REQUIRE_ERRNO(rump_sys_mkdir(FFS_MNT "/nd", 0755), EROFS);
+	REQUIRE_ERRNO(rump_sys_access(FFS_MNT "/f/size_1", W_OK), EROFS);
 	REQUIRE_ERRNO(rump_sys_unlink(FFS_MNT "/f/size_1"), EROFS);
 	REQUIRE_ERRNO(rump_sys_mount("ffs", FFS_MNT, MS_REMOUNT, NULL, 0),
 	    EROFS);
