@@ -158,7 +158,7 @@ ext2fs_dir_add(struct ext2fs_mount *em, struct ext2fs_node *np,
 		if ((error = drop_index(em, np)) != 0)
 			return error;
 	}
-	for (lblk = 0; lblk < nblk; lblk++) {
+	for (lblk = MIN(ext2fs_dc_freeblk(np), nblk); lblk < nblk; lblk++) {
 		if ((error = dirblk_get(em, np, lblk, &bp, &limit)) != 0)
 			return error;
 		for (off = 0; off < limit; off += rl) {
@@ -176,6 +176,7 @@ ext2fs_dir_add(struct ext2fs_mount *em, struct ext2fs_node *np,
 			}
 			r_set(fs, r, ino, rl, name, len, ft);
 			bdwrite(bp);
+			ext2fs_dc_add(np, name, len, ino, ft, lblk);
 			return 0;
 		}
 		brelse(bp, 0);
@@ -190,23 +191,36 @@ ext2fs_dir_add(struct ext2fs_mount *em, struct ext2fs_node *np,
 	memset(bp->b_data, 0, fs->e2_bsize);
 	r_set(fs, bp->b_data, ino, fs->e2_bsize, name, len, ft);
 	bdwrite(bp);
+	ext2fs_dc_add(np, name, len, ino, ft, nblk);
 	dp->ei_size += fs->e2_bsize;
 	return ext2fs_iupdate(em, dp);
 }
 
-/* Find name in np: the block (held) and the record's offset, and the
- * previous record's (SIZE_MAX: it is the first). */
+/*
+ * Find name in np: the block (held) and its number, the record's
+ * offset, and the previous record's (SIZE_MAX: it is the first).  The
+ * name cache says which block; without it every block is looked at.
+ */
 static int
 dir_find(struct ext2fs_mount *em, struct ext2fs_node *np, const char *name,
-    size_t len, struct buf **bpp, size_t *offp, size_t *prevp)
+    size_t len, struct buf **bpp, uint64_t *lblkp, size_t *offp,
+    size_t *prevp)
 {
 	const struct ext2fs *fs = em->em_fs;
-	uint64_t lblk, nblk = dir_nblocks(fs, &np->n_ip);
+	uint64_t lblk, nblk = dir_nblocks(fs, &np->n_ip), last;
 	size_t limit, off, prev;
 	struct buf *bp;
+	uint32_t ino;
+	uint8_t ft;
 	int error;
 
-	for (lblk = 0; lblk < nblk; lblk++) {
+	lblk = 0;
+	if (ext2fs_dc_lookup(np, name, len, &ino, &ft, &lblk) == 0 &&
+	    lblk < nblk)
+		last = lblk + 1;
+	else
+		last = nblk;
+	for (; lblk < last; lblk++) {
 		if ((error = dirblk_get(em, np, lblk, &bp, &limit)) != 0)
 			return error;
 		prev = SIZE_MAX;
@@ -214,6 +228,7 @@ dir_find(struct ext2fs_mount *em, struct ext2fs_node *np, const char *name,
 		     off += r_len((uint8_t *)bp->b_data + off)) {
 			if (r_is(fs, (uint8_t *)bp->b_data + off, name, len)) {
 				*bpp = bp;
+				*lblkp = lblk;
 				*offp = off;
 				*prevp = prev;
 				return 0;
@@ -231,11 +246,14 @@ ext2fs_dir_remove(struct ext2fs_mount *em, struct ext2fs_node *np,
 {
 	struct buf *bp;
 	size_t off, prev;
+	uint64_t lblk;
 	uint8_t *b;
 	int error;
 
-	if ((error = dir_find(em, np, name, len, &bp, &off, &prev)) != 0)
+	if ((error = dir_find(em, np, name, len, &bp, &lblk, &off,
+	    &prev)) != 0)
 		return error;
+	ext2fs_dc_remove(np, name, len, lblk);
 	b = bp->b_data;
 	if (prev == SIZE_MAX)
 		ext2_set_le32(b + off + EXT2_DIRENT_INODE, 0);
@@ -252,11 +270,14 @@ ext2fs_dir_setino(struct ext2fs_mount *em, struct ext2fs_node *np,
 {
 	struct buf *bp;
 	size_t off, prev;
+	uint64_t lblk;
 	uint8_t *r;
 	int error;
 
-	if ((error = dir_find(em, np, name, len, &bp, &off, &prev)) != 0)
+	if ((error = dir_find(em, np, name, len, &bp, &lblk, &off,
+	    &prev)) != 0)
 		return error;
+	ext2fs_dc_set(np, name, len, ino, ft);
 	r = (uint8_t *)bp->b_data + off;
 	ext2_set_le32(r + EXT2_DIRENT_INODE, ino);
 	if (has_ft(em->em_fs))

@@ -32,11 +32,14 @@
 
 #include "ext2fs.h"
 
+struct ext2fs_dircache;
+
 /* A vnode's node: the decoded inode and what the writer keeps with it. */
 struct ext2fs_node {
 	struct ext2fs_inode n_ip;       /* em_lock; first: VTOEI */
 	uint64_t n_goal;                /* em_lock: next block to try */
 	bool n_freed;                   /* em_lock: unlinked inode released */
+	struct ext2fs_dircache *n_dc;   /* em_lock: names of a big directory */
 	LIST_ENTRY(ext2fs_node) n_pend; /* em_pendlock */
 };
 
@@ -110,5 +113,17 @@ int ext2fs_dir_setino(struct ext2fs_mount *, struct ext2fs_node *,
 int ext2fs_dir_isempty(struct ext2fs_mount *, struct ext2fs_node *, bool *);
 int ext2fs_dir_init(struct ext2fs_mount *, struct ext2fs_node *, uint32_t);
 uint8_t ext2fs_mode_to_ft(uint16_t);
+
+/* ext2fs_dircache.c: names of large directories in memory. */
+void ext2fs_dc_build(struct ext2fs_mount *, struct ext2fs_node *);
+void ext2fs_dc_free(struct ext2fs_node *);
+int ext2fs_dc_lookup(struct ext2fs_node *, const char *, size_t, uint32_t *,
+    uint8_t *, uint64_t *);
+void ext2fs_dc_add(struct ext2fs_node *, const char *, size_t, uint32_t,
+    uint8_t, uint64_t);
+void ext2fs_dc_remove(struct ext2fs_node *, const char *, size_t, uint64_t);
+void ext2fs_dc_set(struct ext2fs_node *, const char *, size_t, uint32_t,
+    uint8_t);
+uint64_t ext2fs_dc_freeblk(const struct ext2fs_node *);
 
 #endif /* _EXT2FS_VFS_H_ */

@@ -33,6 +33,7 @@ ext2fs_lookup_op(struct vnode *dvp, const char *nm, size_t len,
     struct vnode **vpp)
 {
 	struct ext2fs_mount *em = VTOEM(dvp);
+	uint64_t lblk;
 	uint32_t ino;
 	uint8_t type;
 	int error;
@@ -40,8 +41,11 @@ ext2fs_lookup_op(struct vnode *dvp, const char *nm, size_t len,
 	if (dvp->v_type != VDIR)
 		return ENOTDIR;
 	rw_enter(&em->em_lock, RW_READER);
-	if ((error = ext2fs_lookup(em->em_fs, VTOEI(dvp), nm, len, &ino,
-	    &type)) == 0)
+	if ((error = ext2fs_dc_lookup(VTON(dvp), nm, len, &ino, &type,
+	    &lblk)) == -1)
+		error = ext2fs_lookup(em->em_fs, VTOEI(dvp), nm, len, &ino,
+		    &type);
+	if (error == 0)
 		error = vcache_get(dvp->v_mount, ino, NULL, vpp);
 	rw_exit(&em->em_lock);
 	return error;
@@ -221,6 +225,7 @@ ext2fs_readdir_op(struct vnode *vp, struct uio *uio)
 {
 	struct readdir_state rs = { .rs_uio = uio };
 	uint64_t off;
+	bool atime;
 	int error;
 
 	if (vp->v_type != VDIR)
@@ -229,9 +234,12 @@ ext2fs_readdir_op(struct vnode *vp, struct uio *uio)
 		return EINVAL;
 	off = (uint64_t)uio->uio_offset;
 	rw_enter(&VTOEM(vp)->em_lock, RW_READER);
+	atime = atime_due(vp, VTOEI(vp), 0);
 	error = ext2fs_readdir(VTOEXT2FS(vp), VTOEI(vp), &off, readdir_emit,
 	    &rs);
 	rw_exit(&VTOEM(vp)->em_lock);
+	if (atime)
+		set_atime(vp);
 	uio->uio_offset = (off_t)off;
 	if (error == 0)
 		error = rs.rs_error;
@@ -263,23 +271,65 @@ ext2fs_readlink_op(struct vnode *vp, struct uio *uio)
 }
 
 /*
- * The whole file counts as data, with the one hole at its end: correct
- * for SEEK_DATA/SEEK_HOLE (as Linux's generic version), if not sparse-
- * aware.
+ * SEEK_DATA and SEEK_HOLE from the block map: a hole is a run of
+ * unmapped blocks (or unwritten extents); the end of the file is a hole.
+ * Inline data is all data.
  */
 static int
 ext2fs_seekdata(struct vnode *vp, int whence, off_t *offp)
 {
-	uint64_t size;
+	struct ext2fs_mount *em = VTOEM(vp);
+	const struct ext2fs *fs = em->em_fs;
+	const struct ext2fs_inode *ip = VTOEI(vp);
+	uint64_t off, lblk, pblk, run, end;
+	int error = 0;
 
-	rw_enter(&VTOEM(vp)->em_lock, RW_READER);
-	size = VTOEI(vp)->ei_size;
-	rw_exit(&VTOEM(vp)->em_lock);
-	if (*offp < 0 || (uint64_t)*offp >= size)
-		return ENXIO;
-	if (whence != SEEK_DATA)
-		*offp = (off_t)size;
-	return 0;
+	rw_enter(&em->em_lock, RW_READER);
+	if (*offp < 0 || (uint64_t)*offp >= ip->ei_size) {
+		error = ENXIO;
+		goto out;
+	}
+	off = (uint64_t)*offp;
+	end = (ip->ei_size + fs->e2_bsize - 1) >> fs->e2_bshift;
+	if (vp->v_type != VREG || (ip->ei_flags & EXT4_INLINE_DATA_FL)) {
+		if (whence != SEEK_DATA)
+			*offp = (off_t)ip->ei_size;
+		goto out;
+	}
+	for (lblk = off >> fs->e2_bshift; lblk < end; lblk += run) {
+		if ((error = ext2fs_bmap(fs, ip, lblk, &pblk, &run)) != 0)
+			goto out;
+		if ((pblk != 0) == (whence == SEEK_DATA)) {
+			if (lblk > off >> fs->e2_bshift)
+				off = lblk << fs->e2_bshift;
+			*offp = (off_t)MIN(off, ip->ei_size);
+			goto out;
+		}
+	}
+	if (whence == SEEK_DATA)
+		error = ENXIO;
+	else
+		*offp = (off_t)ip->ei_size;
+out:
+	rw_exit(&em->em_lock);
+	return error;
+}
+
+/*
+ * Look name up in directory dnp for a change: through the name cache of
+ * a large directory (made here), else through the format layer.
+ */
+static int
+dir_lookup(struct ext2fs_mount *em, struct ext2fs_node *dnp, const char *nm,
+    size_t len, uint32_t *inop, uint8_t *ftp)
+{
+	uint64_t lblk;
+	int error;
+
+	ext2fs_dc_build(em, dnp);
+	if ((error = ext2fs_dc_lookup(dnp, nm, len, inop, ftp, &lblk)) != -1)
+		return error;
+	return ext2fs_lookup(em->em_fs, &dnp->n_ip, nm, len, inop, ftp);
 }
 
 static bool
@@ -406,7 +456,7 @@ ext2fs_mknode(struct vnode *dvp, const char *nm, size_t len,
 	if (ifmt == 0)
 		return EINVAL;
 	rw_enter(&em->em_lock, RW_WRITER);
-	error = ext2fs_lookup(fs, dp, nm, len, &ino, &ft);
+	error = dir_lookup(em, VTON(dvp), nm, len, &ino, &ft);
 	if (error == 0)
 		error = EEXIST;
 	else if (error == ENOENT)
@@ -639,7 +689,6 @@ ext2fs_remove(struct vnode *dvp, const char *nm, size_t len, bool isdir,
     kauth_cred_t cred)
 {
 	struct ext2fs_mount *em = VTOEM(dvp);
-	const struct ext2fs *fs = em->em_fs;
 	struct ext2fs_inode *dp = VTOEI(dvp), *ip;
 	struct vnode *vp = NULL;
 	uint32_t ino;
@@ -650,7 +699,7 @@ ext2fs_remove(struct vnode *dvp, const char *nm, size_t len, bool isdir,
 	if (dvp->v_type != VDIR)
 		return ENOTDIR;
 	rw_enter(&em->em_lock, RW_WRITER);
-	if ((error = ext2fs_lookup(fs, dp, nm, len, &ino, &ft)) != 0 ||
+	if ((error = dir_lookup(em, VTON(dvp), nm, len, &ino, &ft)) != 0 ||
 	    (error = dir_writable(em, dvp, cred)) != 0 ||
 	    (error = vcache_get(dvp->v_mount, ino, NULL, &vp)) != 0)
 		goto out;
@@ -690,7 +739,6 @@ ext2fs_link(struct vnode *dvp, const char *nm, size_t len, struct vnode *vp,
     kauth_cred_t cred)
 {
 	struct ext2fs_mount *em = VTOEM(dvp);
-	const struct ext2fs *fs = em->em_fs;
 	struct ext2fs_inode *dp = VTOEI(dvp), *ip = VTOEI(vp);
 	uint32_t ino;
 	uint8_t ft;
@@ -701,7 +749,7 @@ ext2fs_link(struct vnode *dvp, const char *nm, size_t len, struct vnode *vp,
 	if (vp->v_type == VDIR)
 		return EPERM;
 	rw_enter(&em->em_lock, RW_WRITER);
-	error = ext2fs_lookup(fs, dp, nm, len, &ino, &ft);
+	error = dir_lookup(em, VTON(dvp), nm, len, &ino, &ft);
 	if (error == 0)
 		error = EEXIST;
 	else if (error == ENOENT)
@@ -778,9 +826,9 @@ ext2fs_rename(struct vnode *fdvp, const char *fnm, size_t flen,
 	if (fdvp->v_type != VDIR || tdvp->v_type != VDIR)
 		return ENOTDIR;
 	rw_enter(&em->em_lock, RW_WRITER);
-	if ((error = ext2fs_lookup(fs, fdp, fnm, flen, &fino, &ft)) != 0)
+	if ((error = dir_lookup(em, VTON(fdvp), fnm, flen, &fino, &ft)) != 0)
 		goto out;
-	error = ext2fs_lookup(fs, tdp, tnm, tlen, &tino, &ft);
+	error = dir_lookup(em, VTON(tdvp), tnm, tlen, &tino, &ft);
 	if (error != 0 && error != ENOENT)
 		goto out;
 	if (error == ENOENT)
@@ -903,6 +951,7 @@ ext2fs_reclaim(struct vnode *vp)
 	struct ext2fs_node *np = VTON(vp);
 
 	vp->v_data = NULL;
+	ext2fs_dc_free(np);
 	if (np->n_ip.ei_nlink == 0 && !np->n_freed &&
 	    atomic_load_relaxed(&em->em_rw)) {
 		mutex_enter(&em->em_pendlock);
