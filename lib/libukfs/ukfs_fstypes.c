@@ -18,13 +18,15 @@
 /*
  * ext2/3/4: the superblock is at byte 1024, s_magic (le16 0xef53) at its
  * offset 0x38.  FFS: fs_magic at offset 1372 of the superblock, which is
- * at byte 8192 (UFS1, 0x011954) or 65536 (UFS2, 0x19540119), in the
- * byte order of the machine that made it.
+ * at byte 8192 (UFS1, 0x011954; UFS2, 0x19540119, as makefs puts it),
+ * 65536 or 262144 (UFS2), in the byte order of the machine that made it.
  */
 const struct ukfs_fsdetect ukfs_fsdetect[] = {
 	{ "ext2fs", { { 1024 + 0x38, 2, "\x53\xef" } } },
 	{ "ffs", { { 65536 + 1372, 4, "\x19\x01\x54\x19" } } },
 	{ "ffs", { { 65536 + 1372, 4, "\x19\x54\x01\x19" } } },
+	{ "ffs", { { 8192 + 1372, 4, "\x19\x01\x54\x19" } } },
+	{ "ffs", { { 8192 + 1372, 4, "\x19\x54\x01\x19" } } },
 	{ "ffs", { { 8192 + 1372, 4, "\x54\x19\x01\x00" } } },
 	{ "ffs", { { 8192 + 1372, 4, "\x00\x01\x19\x54" } } },
 	{ "ffs", { { 262144 + 1372, 4, "\x19\x01\x54\x19" } } },
