@@ -145,7 +145,8 @@ partition_find(const char *key, int part, const char *label, char **devp,
 		return -1;
 	if ((error = rump_pub_disk_scan(key, dp, UKFS_MAXPART, &n)) != 0) {
 		free(dp);
-		errno = error;
+		/* A table that contradicts itself is not a bad mount. */
+		errno = error == EINVAL ? EUCLEAN : error;
 		return -1;
 	}
 	if (n > UKFS_MAXPART)

@@ -149,6 +149,9 @@ fsu_open(const char *image, int flags)
 	case ENXIO:
 		fsu_warnx("%s: no such partition", image);
 		break;
+	case EUCLEAN:
+		fsu_warnx("%s: corrupt partition table", image);
+		break;
 	case ENODEV:
 		fsu_warnx("%s: file-system type '%s' is not supported", image,
 		    t != NULL ? t : "?");

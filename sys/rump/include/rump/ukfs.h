@@ -71,7 +71,8 @@ UKFS_API int ukfs_init(void);
  *
  * Errors: ENOENT (no image), EISDIR (a directory), EMEDIUMTYPE (fstype
  * not given and not detected), ENXIO (no such partition, or no partition
- * table), ENODEV (the file-system type is not linked into the program),
+ * table), EUCLEAN (a partition table too corrupt to use), ENODEV (the
+ * file-system type is not linked into the program),
  * EINVAL (not a file system of that type), EROFS (the file system cannot
  * be written: mount with UKFS_RDONLY), and what mount(2) gives.
  */
