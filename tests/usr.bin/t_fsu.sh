@@ -496,9 +496,25 @@ case_sigterm() {
 	fsck_img sig.img
 }
 
+# A reader's SIGTERM while blocked on its output: it unmounts and dies
+# of the signal.
+case_sigterm_reader() {
+	rm -f fifo
+	mkfifo fifo
+	exec 3<>fifo
+	"$bin/fsu_cat" ext2.img /big >fifo 2>err.txt &
+	pid=$!
+	sleep 0.5
+	kill -TERM $pid
+	wait $pid
+	st=$?
+	exec 3<&-
+	[ $st = 143 ] || fail "fsu_cat after SIGTERM: exit $st, $(cat err.txt)"
+}
+
 cases="ls_plain ls_long ls_recursive cat stat find du_df get diff bad_input
 partitions_mbr partitions_gpt partitions_pastend write_refused write
-write_full sigterm"
+write_full sigterm sigterm_reader"
 [ $# -gt 0 ] && cases=$*
 setup
 for case in $cases; do

@@ -31,6 +31,7 @@ cat1(const char *path)
 		if ((r = ukfs_read_fd(fsu_fs, fd, buf, sizeof(buf))) <= 0)
 			break;
 		for (off = 0; off < r; off += w) {
+			fsu_checksignal();
 			if ((w = write(STDOUT_FILENO, buf + off,
 			    (size_t)(r - off))) == -1) {
 				if (errno == EINTR) {
