@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Copyright (c) 2026 The rump on Linux developers.
 #
-# A thin front to CMake.  make run: build and run the main job.
+# A thin front to CMake.  make run: build and run the main job (the
+# fsu_* tools on a sample image, share/examples/rump/demo.sh).
 # make test: install what the tests need, build, run every test, then
 # again under AddressSanitizer and UndefinedBehaviorSanitizer, and build
 # with clang too.  make bench: the benchmarks and their report.
@@ -40,7 +41,7 @@ build-clang:
 	@cmake --build $(BUILD_CLANG) -j $(JOBS)
 
 run: deps build
-	@$(BUILD)/bin/hello
+	@sh share/examples/rump/demo.sh $(BUILD)/bin
 
 test-plain: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

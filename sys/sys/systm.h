@@ -48,6 +48,8 @@ void aprint_verbose(const char *, ...) __printflike(1, 2);
 void log(int, const char *, ...) __printflike(2, 3);
 void panic(const char *, ...) __printflike(1, 2) __noreturn;
 extern int boothowto_verbose;
+/* Log lines above this level are dropped (RUMP_LOGLEVEL, 0-7). */
+extern int log_maxlevel;
 
 #define KASSERT(e)                                                             \
 	((e) ? (void)0                                                         \

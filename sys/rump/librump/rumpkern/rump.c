@@ -59,6 +59,10 @@ boot_params(int *ncpup, size_t *memlimitp)
 	if ((error = getparam_ull("RUMP_VERBOSE", 0, &verbose)) != 0)
 		return error;
 	boothowto_verbose = verbose != 0;
+	if ((error = getparam_ull("RUMP_LOGLEVEL", verbose != 0 ? LOG_DEBUG :
+	    LOG_INFO, &n)) != 0)
+		return error;
+	log_maxlevel = n > LOG_DEBUG ? LOG_DEBUG : (int)n;
 	if ((error = getparam_ull("_RUMPUSER_NCPU", 1, &hostncpu)) != 0 ||
 	    (error = getparam_ull("RUMP_NCPU", hostncpu, &n)) != 0)
 		return error;

@@ -10,6 +10,7 @@
 #include <rump/rumpuser.h>
 
 int boothowto_verbose;
+int log_maxlevel = LOG_INFO;
 
 struct fmtbuf {
 	char *buf;
@@ -289,7 +290,8 @@ log(int level, const char *fmt, ...)
 	va_list ap;
 	size_t n;
 
-	if (level == LOG_DEBUG && !boothowto_verbose)
+	if ((level == LOG_DEBUG && !boothowto_verbose) ||
+	    (level & 7) > log_maxlevel)
 		return;
 	n = (size_t)snprintf(buf, sizeof(buf), "rump kernel %s: ",
 	    names[level & 7]);
