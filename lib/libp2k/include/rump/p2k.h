@@ -17,8 +17,8 @@
  * comes back as the kernel gave it.  Files are created owned by the
  * requester.  Open files and directories are kernel descriptors.
  *
- * The daemon's side of the story (forking, signals, unmounting) is in
- * p2k(3).
+ * One mount per process.  The whole story (forking, signals,
+ * unmounting) is in p2k(3).
  */
 #ifndef _RUMP_P2K_H_
 #define _RUMP_P2K_H_
@@ -70,15 +70,12 @@ P2K_API const char *p2k_errstr(struct p2k_mount *p2m);
 
 /*
  * Serve until the host file system is unmounted (fusermount3 -u) or the
- * daemon gets SIGINT, SIGTERM or SIGHUP, or p2k_cancel() is called.
+ * daemon gets SIGINT, SIGTERM or SIGHUP.
  * Then remove the FUSE mount, close what is still open and unmount the
  * kernel's file system (it is synced and marked clean).  Frees p2m.
  * Returns 0, or an errno if unmounting failed.
  */
 P2K_API int p2k_mainloop(struct p2k_mount *p2m);
-
-/* Make p2k_mainloop() return, from any thread or a signal handler. */
-P2K_API void p2k_cancel(struct p2k_mount *p2m);
 
 /*
  * A whole daemon: parse "[-f] [-d] [-s] [-o opt,...] image mountpoint"
