@@ -7,7 +7,7 @@
 # missing is installed; otherwise the apt-get line is printed.
 set -eu
 BUILD_PKGS="build-essential cmake pkg-config binutils libfuse3-dev"
-TEST_PKGS="$BUILD_PKGS clang libc6-dev e2fsprogs makefs fuse3 rsync git"
+TEST_PKGS="$BUILD_PKGS clang libc6-dev e2fsprogs makefs fdisk gdisk fuse3 rsync git"
 case "${1:-build}" in
 build) PKGS=$BUILD_PKGS ;;
 test) PKGS=$TEST_PKGS ;;

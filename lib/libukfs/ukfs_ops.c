@@ -1,0 +1,438 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The rump on Linux developers. */
+
+/*
+ * ukfs: operations by path and by descriptor.  Each turns the caller's
+ * path into a kernel path under the mount (ukfs_kpath) and makes the
+ * system call of the same name in the kernel.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <rump/rump_syscalls.h>
+
+#include "ukfs_private.h"
+
+/* dirent64 as getdents64(2) returns it. */
+struct ukfs_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+#define UKFS_DIRBUF 8192
+
+struct ukfs_dir {
+	struct ukfs *ud_fs;
+	int ud_fd;
+	size_t ud_pos;                  /* next record in ud_buf */
+	size_t ud_len;                  /* bytes in ud_buf */
+	_Alignas(8) char ud_buf[UKFS_DIRBUF];
+};
+
+int
+ukfs_kpath(struct ukfs *fs, const char *path, char *buf, size_t size)
+{
+	size_t root, len, n;
+	const char *p, *q;
+
+	root = strlen(fs->uk_mountpath);
+	while (root > 1 && fs->uk_mountpath[root - 1] == '/')
+		root--;
+	if (root >= size)
+		goto toolong;
+	memcpy(buf, fs->uk_mountpath, root);
+	if (root == 1)
+		root = 0;               /* mounted on "/" */
+	len = root;
+	for (p = path; *p != '\0'; p = q) {
+		while (*p == '/')
+			p++;
+		for (q = p; *q != '\0' && *q != '/'; q++)
+			continue;
+		n = (size_t)(q - p);
+		if (n == 0 || (n == 1 && p[0] == '.'))
+			continue;
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			while (len > root && buf[len - 1] != '/')
+				len--;
+			if (len > root)
+				len--;
+			continue;
+		}
+		if (len + 1 + n >= size)
+			goto toolong;
+		buf[len++] = '/';
+		memcpy(buf + len, p, n);
+		len += n;
+	}
+	if (len == 0)
+		buf[len++] = '/';
+	buf[len] = '\0';
+	return 0;
+toolong:
+	errno = ENAMETOOLONG;
+	return -1;
+}
+
+#define KPATH(fs, path, kp)                                                    \
+	char kp[UKFS_PATHMAX];                                                 \
+	if (ukfs_kpath(fs, path, kp, sizeof(kp)) == -1)                        \
+		return -1
+
+int
+ukfs_open(struct ukfs *fs, const char *path, int oflags, mode_t mode)
+{
+	KPATH(fs, path, kp);
+	return rump_sys_open(kp, oflags | O_CLOEXEC, mode);
+}
+
+int
+ukfs_close(struct ukfs *fs, int fd)
+{
+	(void)fs;
+	return rump_sys_close(fd);
+}
+
+ssize_t
+ukfs_pread(struct ukfs *fs, int fd, void *buf, size_t n, off_t off)
+{
+	(void)fs;
+	return rump_sys_pread(fd, buf, n, off);
+}
+
+ssize_t
+ukfs_pwrite(struct ukfs *fs, int fd, const void *buf, size_t n, off_t off)
+{
+	(void)fs;
+	return rump_sys_pwrite(fd, buf, n, off);
+}
+
+ssize_t
+ukfs_read_fd(struct ukfs *fs, int fd, void *buf, size_t n)
+{
+	(void)fs;
+	return rump_sys_read(fd, buf, n);
+}
+
+ssize_t
+ukfs_write_fd(struct ukfs *fs, int fd, const void *buf, size_t n)
+{
+	(void)fs;
+	return rump_sys_write(fd, buf, n);
+}
+
+int
+ukfs_fstat(struct ukfs *fs, int fd, struct stat *st)
+{
+	(void)fs;
+	return rump_sys_fstat(fd, st);
+}
+
+int
+ukfs_ftruncate(struct ukfs *fs, int fd, off_t len)
+{
+	(void)fs;
+	return rump_sys_ftruncate(fd, len);
+}
+
+int
+ukfs_fsync(struct ukfs *fs, int fd)
+{
+	(void)fs;
+	return rump_sys_fsync(fd);
+}
+
+ssize_t
+ukfs_getdents_fd(struct ukfs *fs, int fd, void *buf, size_t n)
+{
+	(void)fs;
+	return rump_sys_getdents64(fd, buf, n);
+}
+
+/* Move all of n at off, as far as the file goes; what moved, or -1. */
+static ssize_t
+rw_path(struct ukfs *fs, const char *path, off_t off, void *buf, size_t n,
+    int write)
+{
+	size_t done = 0;
+	ssize_t r;
+	int fd, saved;
+
+	if ((fd = ukfs_open(fs, path, write ? O_WRONLY : O_RDONLY, 0)) == -1)
+		return -1;
+	while (done < n) {
+		r = write ? rump_sys_pwrite(fd, (char *)buf + done, n - done,
+		    off + (off_t)done) : rump_sys_pread(fd, (char *)buf + done,
+		    n - done, off + (off_t)done);
+		if (r == -1) {
+			saved = errno;
+			rump_sys_close(fd);
+			errno = saved;
+			return -1;
+		}
+		if (r == 0)
+			break;
+		done += (size_t)r;
+	}
+	if (rump_sys_close(fd) == -1)
+		return -1;
+	return (ssize_t)done;
+}
+
+ssize_t
+ukfs_read(struct ukfs *fs, const char *path, off_t off, void *buf, size_t n)
+{
+	return rw_path(fs, path, off, buf, n, 0);
+}
+
+ssize_t
+ukfs_write(struct ukfs *fs, const char *path, off_t off, const void *buf,
+    size_t n)
+{
+	return rw_path(fs, path, off, (void *)buf, n, 1);
+}
+
+int
+ukfs_create(struct ukfs *fs, const char *path, mode_t mode)
+{
+	int fd;
+
+	if ((fd = ukfs_open(fs, path, O_WRONLY | O_CREAT | O_EXCL, mode)) ==
+	    -1)
+		return -1;
+	return rump_sys_close(fd);
+}
+
+int
+ukfs_mknod(struct ukfs *fs, const char *path, mode_t mode, dev_t dev)
+{
+	KPATH(fs, path, kp);
+	return rump_sys_mknod(kp, mode, dev);
+}
+
+ssize_t
+ukfs_getdents(struct ukfs *fs, const char *path, off_t *off, void *buf,
+    size_t n)
+{
+	ssize_t r;
+	int fd, saved;
+
+	if ((fd = ukfs_open(fs, path, O_RDONLY | O_DIRECTORY, 0)) == -1)
+		return -1;
+	if (rump_sys_lseek(fd, *off, SEEK_SET) == -1 ||
+	    (r = rump_sys_getdents64(fd, buf, n)) == -1) {
+		saved = errno;
+		rump_sys_close(fd);
+		errno = saved;
+		return -1;
+	}
+	*off = rump_sys_lseek(fd, 0, SEEK_CUR);
+	rump_sys_close(fd);
+	return r;
+}
+
+struct ukfs_dir *
+ukfs_opendir(struct ukfs *fs, const char *path)
+{
+	struct ukfs_dir *d;
+	int saved;
+
+	if ((d = malloc(sizeof(*d))) == NULL)
+		return NULL;
+	d->ud_fs = fs;
+	d->ud_pos = d->ud_len = 0;
+	if ((d->ud_fd = ukfs_open(fs, path, O_RDONLY | O_DIRECTORY, 0)) ==
+	    -1) {
+		saved = errno;
+		free(d);
+		errno = saved;
+		return NULL;
+	}
+	return d;
+}
+
+int
+ukfs_readdir(struct ukfs_dir *d, struct ukfs_dirent *de)
+{
+	struct ukfs_dirent64 *rec;
+	ssize_t r;
+	size_t nl;
+
+	if (d->ud_pos >= d->ud_len) {
+		if ((r = rump_sys_getdents64(d->ud_fd, d->ud_buf,
+		    sizeof(d->ud_buf))) == -1)
+			return -1;
+		if (r == 0)
+			return 0;
+		d->ud_len = (size_t)r;
+		d->ud_pos = 0;
+	}
+	rec = (struct ukfs_dirent64 *)(d->ud_buf + d->ud_pos);
+	if (rec->d_reclen == 0 || d->ud_pos + rec->d_reclen > d->ud_len) {
+		errno = EIO;
+		return -1;
+	}
+	d->ud_pos += rec->d_reclen;
+	de->ud_ino = rec->d_ino;
+	de->ud_type = rec->d_type;
+	nl = strnlen(rec->d_name, sizeof(de->ud_name) - 1);
+	memcpy(de->ud_name, rec->d_name, nl);
+	de->ud_name[nl] = '\0';
+	return 1;
+}
+
+void
+ukfs_closedir(struct ukfs_dir *d)
+{
+	if (d == NULL)
+		return;
+	rump_sys_close(d->ud_fd);
+	free(d);
+}
+
+int
+ukfs_stat(struct ukfs *fs, const char *path, struct stat *st)
+{
+	KPATH(fs, path, kp);
+	return rump_sys_stat(kp, st);
+}
+
+int
+ukfs_lstat(struct ukfs *fs, const char *path, struct stat *st)
+{
+	KPATH(fs, path, kp);
+	return rump_sys_lstat(kp, st);
+}
+
+int
+ukfs_mkdir(struct ukfs *fs, const char *path, mode_t mode)
+{
+	KPATH(fs, path, kp);
+	return rump_sys_mkdir(kp, mode);
+}
+
+int
+ukfs_remove(struct ukfs *fs, const char *path)
+{
+	KPATH(fs, path, kp);
+	return rump_sys_unlink(kp);
+}
+
+int
+ukfs_rmdir(struct ukfs *fs, const char *path)
+{
+	KPATH(fs, path, kp);
+	return rump_sys_rmdir(kp);
+}
+
+int
+ukfs_rename(struct ukfs *fs, const char *from, const char *to)
+{
+	KPATH(fs, from, kfrom);
+	KPATH(fs, to, kto);
+	return rump_sys_rename(kfrom, kto);
+}
+
+int
+ukfs_link(struct ukfs *fs, const char *from, const char *to)
+{
+	KPATH(fs, from, kfrom);
+	KPATH(fs, to, kto);
+	return rump_sys_link(kfrom, kto);
+}
+
+int
+ukfs_symlink(struct ukfs *fs, const char *target, const char *path)
+{
+	KPATH(fs, path, kp);
+	return rump_sys_symlink(target, kp);
+}
+
+ssize_t
+ukfs_readlink(struct ukfs *fs, const char *path, char *buf, size_t n)
+{
+	ssize_t r;
+
+	KPATH(fs, path, kp);
+	if ((r = rump_sys_readlink(kp, buf, n)) >= 0 && (size_t)r < n)
+		buf[r] = '\0';
+	return r;
+}
+
+int
+ukfs_chmod(struct ukfs *fs, const char *path, mode_t mode)
+{
+	KPATH(fs, path, kp);
+	return rump_sys_chmod(kp, mode);
+}
+
+int
+ukfs_lchmod(struct ukfs *fs, const char *path, mode_t mode)
+{
+	KPATH(fs, path, kp);
+	return rump_sys_fchmodat(AT_FDCWD, kp, mode, AT_SYMLINK_NOFOLLOW);
+}
+
+int
+ukfs_chown(struct ukfs *fs, const char *path, uid_t uid, gid_t gid)
+{
+	KPATH(fs, path, kp);
+	return rump_sys_chown(kp, uid, gid);
+}
+
+int
+ukfs_lchown(struct ukfs *fs, const char *path, uid_t uid, gid_t gid)
+{
+	KPATH(fs, path, kp);
+	return rump_sys_lchown(kp, uid, gid);
+}
+
+int
+ukfs_utimens(struct ukfs *fs, const char *path, const struct timespec ts[2])
+{
+	KPATH(fs, path, kp);
+	return rump_sys_utimensat(AT_FDCWD, kp, ts, 0);
+}
+
+int
+ukfs_lutimens(struct ukfs *fs, const char *path, const struct timespec ts[2])
+{
+	KPATH(fs, path, kp);
+	return rump_sys_utimensat(AT_FDCWD, kp, ts, AT_SYMLINK_NOFOLLOW);
+}
+
+int
+ukfs_truncate(struct ukfs *fs, const char *path, off_t len)
+{
+	KPATH(fs, path, kp);
+	return rump_sys_truncate(kp, len);
+}
+
+int
+ukfs_access(struct ukfs *fs, const char *path, int amode)
+{
+	KPATH(fs, path, kp);
+	return rump_sys_access(kp, amode);
+}
+
+int
+ukfs_statvfs(struct ukfs *fs, struct statvfs *sv)
+{
+	return rump_sys_statvfs(fs->uk_mountpath, sv);
+}
+
+int
+ukfs_sync(struct ukfs *fs)
+{
+	(void)fs;
+	rump_sys_sync();
+	return 0;
+}
