@@ -34,7 +34,7 @@
 #include <rump/rump.h>
 #include <rump/rump_syscalls.h>
 #include <rump/rumpvfs.h>
-#include <rump/ufs_args.h>
+#include <rump/ukfs.h>
 
 #include "p2k_private.h"
 
@@ -183,32 +183,30 @@ int
 p2k_setup_fs(struct p2k_mount *p2m, const char *vfsname, const char *devpath,
     const char *mountpath, int mntflags, void *arg, size_t alen)
 {
-	struct ufs_args ua = { .fspec = (char *)P2K_KDEV };
 	char what[PATH_MAX + 64];
-	int error;
 
-	if (rump_sys_mkdir(P2K_KDIR, 0755) == -1 && errno != EEXIST)
-		return p2k_fail(p2m, P2K_KDIR, errno);
-	if (rump_sys_mkdir(P2K_KMNT, 0755) == -1 && errno != EEXIST)
-		return p2k_fail(p2m, P2K_KMNT, errno);
 	if (devpath != NULL) {
-		error = rump_pub_etfs_register(P2K_KDEV, devpath,
-		    RUMP_ETFS_BLK);
-		if (error != 0) {
-			snprintf(what, sizeof(what), "%s: cannot open", devpath);
-			return p2k_fail(p2m, what, error);
+		/* An image, or a partition of one (image:N), via libukfs. */
+		p2m->p2m_ukfs = ukfs_mount(vfsname, devpath, P2K_KMNT, mntflags,
+		    arg, alen);
+		if (p2m->p2m_ukfs == NULL) {
+			snprintf(what, sizeof(what), "%s: cannot mount as %s",
+			    devpath, vfsname);
+			return p2k_fail(p2m, what, errno);
 		}
-		if (arg == NULL) {
-			arg = &ua;
-			alen = sizeof(ua);
+	} else {
+		if (rump_sys_mkdir(P2K_KDIR, 0755) == -1 && errno != EEXIST)
+			return p2k_fail(p2m, P2K_KDIR, errno);
+		if (rump_sys_mkdir(P2K_KMNT, 0755) == -1 && errno != EEXIST)
+			return p2k_fail(p2m, P2K_KMNT, errno);
+		if (rump_sys_mount(vfsname, P2K_KMNT, mntflags, arg,
+		    alen) == -1) {
+			snprintf(what, sizeof(what), "cannot mount %s",
+			    vfsname);
+			return p2k_fail(p2m, what, errno);
 		}
+		p2m->p2m_kmounted = true;
 	}
-	if (rump_sys_mount(vfsname, P2K_KMNT, mntflags, arg, alen) == -1) {
-		snprintf(what, sizeof(what), "%s: cannot mount as %s",
-		    devpath != NULL ? devpath : vfsname, vfsname);
-		return p2k_fail(p2m, what, errno);
-	}
-	p2m->p2m_kmounted = true;
 	return p2k_setup_mounted(p2m, P2K_KMNT, mountpath,
 	    devpath != NULL ? devpath : vfsname, vfsname);
 }
@@ -244,6 +242,14 @@ p2k_kunmount(struct p2k_mount *p2m)
 	p2k_thread_release();
 	for (fd = 0; fd <= p2m->p2m_maxfd; fd++)
 		rump_sys_close(fd);
+	if (p2m->p2m_ukfs != NULL) {
+		if (ukfs_release(p2m->p2m_ukfs, 0) == 0)
+			return 0;
+		if (errno == EBUSY &&
+		    ukfs_release(p2m->p2m_ukfs, UKFS_RELFLAG_FORCE) == 0)
+			return 0;
+		return p2k_fail(p2m, "unmount", errno);
+	}
 	if (!p2m->p2m_kmounted)
 		return 0;
 	if (rump_sys_unmount(p2m->p2m_kpath, 0) == 0)
@@ -351,13 +357,31 @@ p2k_mntflags(const char *opts)
 
 /*
  * Resolve path into abs (the daemon leaves its working directory); an
- * image must not be a directory, a mount point must be one.
+ * image must not be a directory, a mount point must be one.  An image
+ * that is not there as named may be image:part.
  */
 static int
 p2k_checkpath(const char *path, char *abs, bool dir)
 {
 	struct stat st;
 
+	char host[PATH_MAX];
+	const char *colon;
+	size_t len;
+
+	if (!dir && stat(path, &st) == -1 &&
+	    (colon = strrchr(path, ':')) != NULL && colon[1] != '\0' &&
+	    (size_t)(colon - path) < sizeof(host)) {
+		memcpy(host, path, (size_t)(colon - path));
+		host[colon - path] = '\0';
+		if (realpath(host, abs) == NULL || stat(abs, &st) == -1)
+			return errno;
+		len = strlen(abs);
+		if (len + strlen(colon) >= PATH_MAX)
+			return ENAMETOOLONG;
+		strcpy(abs + len, colon);
+		return S_ISDIR(st.st_mode) ? EISDIR : 0;
+	}
 	if (realpath(path, abs) == NULL || stat(abs, &st) == -1)
 		return errno;
 	if (dir && !S_ISDIR(st.st_mode))
@@ -392,9 +416,11 @@ p2k_main(int argc, char **argv, const char *vfsname, int needimage)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *prog = program_invocation_short_name;
-	char mnt[PATH_MAX], image[PATH_MAX];
+	char mnt[PATH_MAX], image[PATH_MAX] = "";
 	struct p2k_mount *p2m;
 	char *opts = NULL;
+	const char *msg;
+	size_t len;
 	int c, flags = 0, error;
 
 	while ((c = getopt_long(argc, argv, "+fdso:h", longopts, NULL)) != -1) {
@@ -448,8 +474,16 @@ p2k_main(int argc, char **argv, const char *vfsname, int needimage)
 	    p2k_mntflags(opts), NULL, 0);
 	free(opts);
 	if (error != 0) {
-		fprintf(stderr, "%s: %s: %s\n", prog, p2k_errstr(p2m),
-		    strerror(error));
+		/* Name the image as the user did. */
+		msg = p2k_errstr(p2m);
+		len = strlen(image);
+		if (needimage && strncmp(msg, image, len) == 0 &&
+		    msg[len] == ':' && msg[len + 1] == ' ')
+			fprintf(stderr, "%s: %s%s: %s\n", prog, argv[0],
+			    msg + len, strerror(error));
+		else
+			fprintf(stderr, "%s: %s: %s\n", prog, msg,
+			    strerror(error));
 		return 1;
 	}
 	if ((error = p2k_mainloop(p2m)) != 0) {

@@ -17,7 +17,6 @@
 #include <rump/p2k.h>
 
 #define P2K_KDIR "/p2k"         /* the daemon's directory in the kernel */
-#define P2K_KDEV P2K_KDIR "/dev"
 #define P2K_KMNT P2K_KDIR "/mnt"
 
 /*
@@ -30,6 +29,7 @@ struct p2k_mount {
 	int p2m_readyfd;                /* pipe to the waiting parent, or -1 */
 	char p2m_kpath[256];            /* the file system in the kernel */
 	bool p2m_kmounted;              /* we mounted it: we unmount it */
+	struct ukfs *p2m_ukfs;          /* the image, if we mounted one */
 	struct fuse *p2m_fuse;
 	const char *p2m_errstr;         /* step of the last failure */
 	char p2m_errbuf[4200];

@@ -336,4 +336,31 @@ for case in ext2fs:ro.ext4:rw.ext2 ffs:ufs2.ffs:ufs2.ffs; do
 	fsck_img "$rwimg" "after the remount"
 done
 
+# --- a partitioned disk: ext2 in partition 1, FFS in partition 2 (MBR)
+if command -v sfdisk >/dev/null; then
+	note "disk.img:1 (ext2) and disk.img:2 (FFS)"
+	D=$T/disk.img
+	t mke2fs -q -F -t ext2 -d "$SRC/tools" "$T/p1" 8M >/dev/null ||
+	    fail "mke2fs p1"
+	t makefs -t ffs -s 8m "$T/p2" "$SRC/tools" >/dev/null || fail "makefs p2"
+	truncate -s 20M "$D"
+	printf 'label: dos\nstart=2048, size=16384, type=83\nstart=18432, size=16384, type=a9\n' |
+	    t sfdisk -q "$D" || fail "sfdisk"
+	dd if="$T/p1" of="$D" bs=512 seek=2048 conv=notrunc 2>/dev/null
+	dd if="$T/p2" of="$D" bs=512 seek=18432 conv=notrunc 2>/dev/null
+	for p in ext2fs:1 ffs:2; do
+		t "$B/rump_${p%:*}" -o ro "$D:${p#*:}" "$T/m1" ||
+		    fail "rump_${p%:*} $D:${p#*:}"
+		t diff -r -x lost+found "$T/m1" "$SRC/tools" || fail "diff -r $p"
+		t fusermount3 -u "$T/m1" || fail "fusermount3 -u"
+		waitgone "$D:${p#*:}"
+	done
+	badline "$B/rump_ext2fs" -o ro "$D:9" "$T/m1"
+	grep -q "^rump_ext2fs: $D:9: " "$T/bad.out" || fail "$(cat "$T/bad.out")"
+	dd if="$D" of="$T/p1.back" bs=512 skip=2048 count=16384 2>/dev/null
+	cmp -s "$T/p1" "$T/p1.back" || fail "a read-only mount changed partition 1"
+else
+	note "SKIP: no sfdisk (package fdisk): partitioned disk not tested"
+fi
+
 echo "PASS"

@@ -7,7 +7,7 @@
  * every FUSE request becomes rump_sys_* calls on the kernel's mount.
  *
  *	struct p2k_mount *p2m = p2k_init(0, "ro");
- *	p2k_setup_fs(p2m, "ext2fs", "disk.img", "/mnt", MS_RDONLY, NULL, 0);
+ *	p2k_setup_fs(p2m, "ext2fs", "disk.img:1", "/mnt", MS_RDONLY, NULL, 0);
  *	p2k_mainloop(p2m);
  *
  * Requests run as the user who made them: each FUSE worker thread is a
@@ -49,10 +49,12 @@ P2K_API struct p2k_mount *p2k_init(int flags, const char *fuseopts);
 
 /*
  * Mount vfsname in the kernel and prepare the FUSE mount on the host
- * directory mountpath.  devpath, when not NULL, is a host file registered
- * as the kernel's block device /p2k/dev; when arg is NULL a disk file
- * system gets struct ufs_args naming it.  mntflags are mount(2)'s MS_*.
- * Returns 0 or an errno; p2k_errstr() says which step failed.
+ * directory mountpath.  devpath, when not NULL, is a host image, or
+ * image:N for partition N of a disk image, mounted through libukfs
+ * (ukfs_mount(3): with arg NULL it builds the file system's default
+ * arguments); with devpath NULL, vfsname is mounted with arg as it is.
+ * mntflags are mount(2)'s MS_*.  Returns 0 or an errno; p2k_errstr()
+ * says what failed.
  */
 P2K_API int p2k_setup_fs(struct p2k_mount *p2m, const char *vfsname,
     const char *devpath, const char *mountpath, int mntflags, void *arg,
