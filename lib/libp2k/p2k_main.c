@@ -168,6 +168,7 @@ p2k_setup_mounted(struct p2k_mount *p2m, const char *kpath,
 	args = (struct fuse_args)FUSE_ARGS_INIT(argc, argv);
 	p2m->p2m_fuse = fuse_new(&args, &p2k_fuse_ops, sizeof(p2k_fuse_ops),
 	    p2m);
+	fuse_opt_free_args(&args);
 	if (p2m->p2m_fuse == NULL)
 		return p2k_fail(p2m, "FUSE options", EINVAL);
 	if (fuse_mount(p2m->p2m_fuse, mountpath) != 0) {
@@ -257,6 +258,20 @@ p2k_kunmount(struct p2k_mount *p2m)
 	if (errno == EBUSY && rump_sys_unmount(p2m->p2m_kpath, MNT_FORCE) == 0)
 		return 0;
 	return p2k_fail(p2m, "unmount", errno);
+}
+
+void
+p2k_abort(struct p2k_mount *p2m)
+{
+	if (p2m->p2m_fuse != NULL) {
+		fuse_unmount(p2m->p2m_fuse);
+		fuse_destroy(p2m->p2m_fuse);
+	}
+	(void)p2k_kunmount(p2m);
+	if (p2m->p2m_readyfd != -1)
+		close(p2m->p2m_readyfd);
+	free(p2m->p2m_fuseopts);
+	free(p2m);
 }
 
 int
@@ -484,6 +499,7 @@ p2k_main(int argc, char **argv, const char *vfsname, int needimage)
 		else
 			fprintf(stderr, "%s: %s: %s\n", prog, msg,
 			    strerror(error));
+		p2k_abort(p2m);
 		return 1;
 	}
 	if ((error = p2k_mainloop(p2m)) != 0) {

@@ -79,6 +79,9 @@ P2K_API const char *p2k_errstr(struct p2k_mount *p2m);
  */
 P2K_API int p2k_mainloop(struct p2k_mount *p2m);
 
+/* Undo what p2k_init and p2k_setup_* did, when p2k_mainloop will not run. */
+P2K_API void p2k_abort(struct p2k_mount *p2m);
+
 /*
  * A whole daemon: parse "[-f] [-d] [-s] [-o opt,...] image mountpoint"
  * (no image when needimage is 0), do the above and return the exit
