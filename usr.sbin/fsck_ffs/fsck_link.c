@@ -63,8 +63,10 @@ pass3(void)
 			}
 			cycle = !noparent;
 			top = cycle ? x : path[n - 1];
-			if (!problem(true, "directory %u unreachable%s", top,
-			    cycle ? " (in a cycle of directories)" : ""))
+			/* Without lost+found (-n, or no room) it stays. */
+			if (!problem(lostfound() != 0, "directory %u "
+			    "unreachable%s", top, cycle ?
+			    " (in a cycle of directories)" : ""))
 				continue;
 			if (cycle && dirremove(fk.ino[top].parent, top))
 				fk.ino[top].found--;
@@ -109,14 +111,16 @@ pass4(void)
 		rd(raw, fs->isize, ffsu_ino_offset(fs, ino));
 		ffsu_dinode_decode(fs, raw, &di);
 		if (ii->found == 0 && ii->state == IS_FILE) {
+			/* Kept in lost+found if it has data and there is one. */
 			if (problem(true, "inode %llu: no name (mode 0%o, "
-			    "size %llu)", (unsigned long long)ino, di.mode,
-			    (unsigned long long)di.size)) {
-				if (di.size == 0) {
+			    "size %llu)%s", (unsigned long long)ino, di.mode,
+			    (unsigned long long)di.size, di.size == 0 ||
+			    (fk.yes && lostfound() == 0) ? ", cleared" : "")) {
+				if (di.size == 0 ||
+				    !reconnect((uint32_t)ino)) {
 					clearinode(ino);
 					continue;
 				}
-				(void)reconnect((uint32_t)ino);
 			}
 			if (ii->found == 0)
 				continue;

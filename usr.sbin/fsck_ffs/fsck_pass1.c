@@ -312,19 +312,27 @@ checkinode(uint64_t ino, unsigned char *raw)
 		return;         /* no blocks; db[0] may be a device number */
 	default:
 		fk.ino[ino].state = IS_FILE;
-		if (problem(true, "inode %llu: unknown file type 0%o",
+		if (problem(ino != UFS_ROOTINO, "inode %llu: unknown file "
+		    "type 0%o",
 		    (unsigned long long)ino, type))
 			clearinode(ino);
 		return;
 	}
 	maxfile = ffsu_get64(fs, fs->sb + FS_MAXFILESIZE);
-	if (type == IFDIR && (di.size == 0 || di.size % DIRBLKSIZ != 0 ||
-	    di.size > (1ULL << 31))) {
-		if (problem(true, "inode %llu: directory size %llu is not a "
-		    "positive multiple of %d", (unsigned long long)ino,
-		    (unsigned long long)di.size, DIRBLKSIZ))
+	if (type == IFDIR && (di.size == 0 || di.size > (1ULL << 31))) {
+		if (problem(ino != UFS_ROOTINO, "inode %llu: directory size "
+		    "%llu", (unsigned long long)ino,
+		    (unsigned long long)di.size))
 			clearinode(ino);
 		return;
+	}
+	if (type == IFDIR && di.size % DIRBLKSIZ != 0 &&
+	    problem(true, "inode %llu: directory size %llu is not a "
+	    "multiple of %d", (unsigned long long)ino,
+	    (unsigned long long)di.size, DIRBLKSIZ)) {
+		di.size = (di.size + DIRBLKSIZ - 1) / DIRBLKSIZ * DIRBLKSIZ;
+		ffsu_dinode_encode(fs, &di, raw);
+		wr(raw, fs->isize, ffsu_ino_offset(fs, ino));
 	}
 	if (di.size > maxfile && maxfile != 0) {
 		if (problem(true, "inode %llu: size %llu beyond the largest "
@@ -338,8 +346,9 @@ checkinode(uint64_t ino, unsigned char *raw)
 	w.isdir = type == IFDIR;
 	walk(&w);
 	if (w.nbad > 0) {
-		if (problem(true, "inode %llu: cleared (bad or shared blocks)",
-		    (unsigned long long)ino))
+		/* Without its root nothing is left to check: keep it. */
+		if (problem(ino != UFS_ROOTINO, "inode %llu: cleared (bad or "
+		    "shared blocks)", (unsigned long long)ino))
 			clearinode(ino);
 		return;
 	}

@@ -9,7 +9,8 @@
  * exactly as newfs reported and an empty root.  Each injected
  * corruption is reported with its exact message and exit status by -n,
  * repaired by -y, and then -n is clean.  Seeded byte flips in metadata
- * never crash or hang fsck_ffs.  Image edits use lib/libffsutil.
+ * never crash or hang fsck_ffs (t_ffs_tools_fuzz.c).  Image edits use
+ * lib/libffsutil (tools_util.c).
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -25,13 +26,11 @@
 #include "h_macros.h"
 #include "h_ffs.h"
 #include "ffsutil.h"
+#include "h_tools.h"
 
-#define NEWFS    TOOLDIR "/newfs"
-#define FSCK     TOOLDIR "/fsck_ffs"
 #define REALTREE "/usr/include/linux"
 
 static char src[128], spec[128];
-static char out[1 << 16];
 
 static const char *
 image(const char *name)
@@ -40,73 +39,6 @@ image(const char *name)
 
 	snprintf(p, sizeof(p), "%s/%s.img", ffs_scratch(), name);
 	return p;
-}
-
-/*
- * Run a tool with its output (stdout and stderr) in out.  Its exit
- * status, or 1000 + the signal that ended it.
- */
-static int
-runv(char *const argv[])
-{
-	int fds[2], status;
-	size_t n = 0;
-	ssize_t k;
-	pid_t pid;
-
-	REQUIRE(pipe(fds) == 0);
-	fflush(NULL);
-	REQUIRE((pid = fork()) != -1);
-	if (pid == 0) {
-		dup2(fds[1], 1);
-		dup2(fds[1], 2);
-		close(fds[0]);
-		close(fds[1]);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(fds[1]);
-	while ((k = read(fds[0], out + n, sizeof(out) - 1 - n)) > 0)
-		n += (size_t)k;
-	out[n] = '\0';
-	close(fds[0]);
-	REQUIRE(waitpid(pid, &status, 0) == pid);
-	if (WIFSIGNALED(status))
-		return 1000 + WTERMSIG(status);
-	return WEXITSTATUS(status);
-}
-
-/* run(NEWFS, "-O", "1", img, NULL) */
-static int
-run(const char *tool, ...)
-{
-	char *argv[32];
-	va_list ap;
-	int n = 0;
-
-	argv[n++] = (char *)tool;
-	va_start(ap, tool);
-	while ((argv[n] = va_arg(ap, char *)) != NULL)
-		n++;
-	va_end(ap);
-	return runv(argv);
-}
-
-static void
-expect(const char *what)
-{
-	if (strstr(out, what) == NULL)
-		TEST_FAIL("no \"%s\" in:\n%s", what, out);
-}
-
-static void
-fsck_clean(const char *img)
-{
-	int rc = run(FSCK, "-n", img, NULL);
-
-	if (rc != 0)
-		TEST_FAIL("fsck_ffs -n %s: exit %d:\n%s", img, rc, out);
-	expect(": clean\n");
 }
 
 /*
@@ -331,95 +263,6 @@ TESTCASE(newfs_full_file)
 	REQUIRE(st.st_blocks * 512 < st.st_size / 2);
 }
 
-/* Editing images for the corruptions. */
-static struct ffsu_fs fs;
-
-static void
-img_open(const char *img)
-{
-	char why[256];
-
-	if (ffsu_open(&fs, img, true, why, sizeof(why)) != 0)
-		TEST_FAIL("%s: %s", img, why);
-}
-
-static void
-img_close(void)
-{
-	close(fs.fd);
-}
-
-static void
-getino(uint64_t ino, unsigned char *raw, struct ffsu_dinode *di)
-{
-	REQUIRE_EQ(ffsu_inode_read(&fs, ino, raw), 0);
-	ffsu_dinode_decode(&fs, raw, di);
-}
-
-static void
-putino(uint64_t ino, unsigned char *raw, const struct ffsu_dinode *di)
-{
-	ffsu_dinode_encode(&fs, di, raw);
-	REQUIRE_EQ(ffsu_inode_write(&fs, ino, raw), 0);
-}
-
-/*
- * The image offset of the entry name in directory dir (first block
- * only: the test tree's small directories), and of the entry before
- * it in its chunk (0 if it starts the chunk).
- */
-static uint64_t
-entry(uint64_t dir, const char *name, uint64_t *prev)
-{
-	unsigned char raw[DINODE2_SIZE], blk[65536];
-	struct ffsu_dinode di;
-	uint64_t base;
-	uint32_t off, p = 0, len;
-
-	getino(dir, raw, &di);
-	len = di.size < fs.bsize ? (uint32_t)di.size : fs.bsize;
-	base = (uint64_t)di.db[0] * fs.fsize;
-	REQUIRE_EQ(ffsu_pread(&fs, blk, len, base), 0);
-	for (off = 0; off < len;) {
-		uint16_t reclen = ffsu_get16(&fs, blk + off + DIR_RECLEN);
-
-		if (off % DIRBLKSIZ == 0)
-			p = UINT32_MAX;
-		if (ffsu_get32(&fs, blk + off) != 0 &&
-		    blk[off + DIR_NAMLEN] == strlen(name) &&
-		    memcmp(blk + off + DIR_NAME, name, strlen(name)) == 0) {
-			if (prev != NULL)
-				*prev = p == UINT32_MAX ? 0 : base + p;
-			return base + off;
-		}
-		p = off;
-		REQUIRE(reclen > 0);
-		off += reclen;
-	}
-	TEST_FAIL("no entry %s in directory %llu", name,
-	    (unsigned long long)dir);
-}
-
-static uint64_t
-lookup(const char *path)
-{
-	unsigned char e[8];
-	uint64_t ino = UFS_ROOTINO;
-	char part[256];
-	const char *p = path, *slash;
-
-	while (*p == '/')
-		p++;
-	while (*p != '\0') {
-		slash = strchrnul(p, '/');
-		snprintf(part, sizeof(part), "%.*s", (int)(slash - p), p);
-		REQUIRE_EQ(ffsu_pread(&fs, e, 4, entry(ino, part, NULL)), 0);
-		ino = ffsu_get32(&fs, e);
-		p = *slash == '/' ? slash + 1 : slash;
-	}
-	return ino;
-}
-
 static const char *
 corruptible(const char *name, const char *opts, const char *order)
 {
@@ -541,7 +384,8 @@ bad_magic(const char *img)
 	REQUIRE_EQ(ffsu_pwrite(&fs, zero, 4, fs.sbloc + FS_MAGIC), 0);
 	img_close();
 	snprintf(msg, sizeof(msg), "superblock: using the backup at byte "
-	    "%llu", (unsigned long long)alt);
+	    "%llu; primary at byte %llu rewritten from it",
+	    (unsigned long long)alt, (unsigned long long)fs.sbloc);
 	detect_repair(img, msg, "bad magic number");
 }
 
@@ -587,131 +431,6 @@ TESTCASE(unreachable_directory)
 	img_close();
 }
 
-/* A small tree for the fuzzer: every kind of inode, a few blocks. */
-static void
-smalltree(const char *dir)
-{
-	char p[512], q[512];
-	FILE *f;
-	int i;
-
-	REQUIRE(mkdir(dir, 0755) == 0);
-	for (i = 0; i < 6; i++) {
-		snprintf(p, sizeof(p), "%s/d%d", dir, i);
-		REQUIRE(mkdir(p, 0755) == 0);
-		snprintf(p, sizeof(p), "%s/d%d/file%d", dir, i, i);
-		REQUIRE((f = fopen(p, "w")) != NULL);
-		for (int k = 0; k < i * 3000; k++)
-			fputc('a' + k % 26, f);
-		REQUIRE(fclose(f) == 0);
-		snprintf(p, sizeof(p), "%s/d%d/link", dir, i);
-		REQUIRE(symlink(i % 2 ? "file" : "a/very/long/target/that/"
-		    "does/not/fit/in/the/inode/itself/at/all/no/not/even/in/"
-		    "ufs2/which/keeps/one/hundred/and/twenty/bytes", p) == 0);
-	}
-	snprintf(p, sizeof(p), "%s/d1/d2", dir);
-	REQUIRE(mkdir(p, 0755) == 0);
-	snprintf(p, sizeof(p), "%s/d1/file1", dir);
-	snprintf(q, sizeof(q), "%s/d1/d2/hard", dir);
-	REQUIRE(link(p, q) == 0);
-}
-
-/* Byte ranges of metadata: superblock, group headers, inodes, root. */
-struct range {
-	uint64_t off, len;
-};
-
-static size_t
-metadata(const char *img, struct range *r)
-{
-	unsigned char raw[DINODE2_SIZE];
-	struct ffsu_dinode di;
-	size_t n = 0;
-	uint32_t c;
-
-	img_open(img);
-	r[n++] = (struct range){ fs.sbloc, FS_STRUCTSIZE };
-	for (c = 0; c < fs.ncg && n < 6; c++)
-		r[n++] = (struct range){ ffsu_cgtod(&fs, c) * fs.fsize,
-			fs.cgsize };
-	r[n++] = (struct range){ ffsu_cgimin(&fs, 0) * fs.fsize,
-		32ULL * fs.isize };
-	getino(UFS_ROOTINO, raw, &di);
-	r[n++] = (struct range){ (uint64_t)di.db[0] * fs.fsize, DIRBLKSIZ };
-	getino(lookup("/d1"), raw, &di);
-	r[n++] = (struct range){ (uint64_t)di.db[0] * fs.fsize, DIRBLKSIZ };
-	img_close();
-	return n;
-}
-
-static void
-fuzz(const char *opts, const char *order, unsigned cases)
-{
-	const char *img = image("fz0"), *work;
-	struct range r[16];
-	unsigned char *orig;
-	size_t nr, len;
-	unsigned seed, k, flips, rc, unclean = 0;
-	uint64_t at;
-	struct stat st;
-	int fd;
-
-	{
-		char dir[256], cmd[1024];
-
-		snprintf(dir, sizeof(dir), "%s/small", ffs_scratch());
-		if (access(dir, F_OK) != 0)
-			smalltree(dir);
-		snprintf(cmd, sizeof(cmd), "makefs -t ffs -B %s -o %s %s %s "
-		    ">/dev/null", order, opts, img, dir);
-		REQUIRE(system(cmd) == 0);
-	}
-	fsck_clean(img);
-	nr = metadata(img, r);
-	REQUIRE(stat(img, &st) == 0);
-	len = (size_t)st.st_size;
-	REQUIRE((orig = malloc(len)) != NULL);
-	REQUIRE((fd = open(img, O_RDONLY)) != -1);
-	REQUIRE_EQ(read(fd, orig, len), len);
-	close(fd);
-	work = image("fz");
-	for (seed = 1; seed <= cases; seed++) {
-		srandom(seed);
-		REQUIRE((fd = open(work, O_RDWR | O_CREAT | O_TRUNC, 0644)) !=
-		    -1);
-		REQUIRE_EQ(write(fd, orig, len), len);
-		flips = 1 + (unsigned)random() % 8;
-		for (k = 0; k < flips; k++) {
-			const struct range *g = &r[(size_t)random() % nr];
-			unsigned char b;
-
-			at = g->off + (uint64_t)random() % g->len;
-			REQUIRE_EQ(pread(fd, &b, 1, (off_t)at), 1);
-			b ^= (unsigned char)(1 + random() % 255);
-			REQUIRE_EQ(pwrite(fd, &b, 1, (off_t)at), 1);
-		}
-		close(fd);
-		rc = (unsigned)run(FSCK, "-n", work, NULL);
-		if (rc != 0 && rc != 1 && rc != 8)
-			TEST_FAIL("seed %u: fsck_ffs -n: exit %u:\n%s", seed,
-			    rc, out);
-		rc = (unsigned)run(FSCK, "-y", work, NULL);
-		if (rc > 2 && rc != 8)
-			TEST_FAIL("seed %u: fsck_ffs -y: exit %u:\n%s", seed,
-			    rc, out);
-		rc = (unsigned)run(FSCK, "-n", work, NULL);
-		if (rc != 0 && rc != 1 && rc != 8)
-			TEST_FAIL("seed %u: fsck_ffs -n after -y: exit %u:\n%s",
-			    seed, rc, out);
-		unclean += rc != 0;
-	}
-	printf("%u of %u fuzzed images not clean after -y\n", unclean, cases);
-	free(orig);
-}
-
-TESTCASE(fuzz_ufs2_le) { fuzz("version=2,bsize=4096,fsize=512", "le", 300); }
-TESTCASE(fuzz_ufs1_be) { fuzz("version=1,bsize=8192,fsize=1024", "be", 300); }
-
 int
 main(int argc, char **argv)
 {
@@ -730,8 +449,6 @@ main(int argc, char **argv)
 		CASE_NOBOOT(entry_to_unallocated_ufs1),
 		CASE_NOBOOT(bad_superblock_magic),
 		CASE_NOBOOT(unreachable_directory),
-		CASE_NOBOOT(fuzz_ufs2_le),
-		CASE_NOBOOT(fuzz_ufs1_be),
 	};
 
 	snprintf(src, sizeof(src), "%s/src", ffs_scratch());
