@@ -72,14 +72,14 @@ detect_repair(const char *img, const char *msg, const char *ymsg)
 static const struct {
 	const char *opts, *order;
 } makefs_kinds[] = {
-	{ "version=1,bsize=4096,fsize=512", "le" },
-	{ "version=1,bsize=8192,fsize=1024", "be" },
-	{ "version=1,bsize=16384,fsize=16384", "le" },
-	{ "version=1,bsize=65536,fsize=8192", "be" },
-	{ "version=2,bsize=4096,fsize=4096", "be" },
-	{ "version=2,bsize=16384,fsize=2048", "le" },
-	{ "version=2,bsize=32768,fsize=4096", "be" },
-	{ "version=2,bsize=65536,fsize=8192", "le" },
+    {"version=1,bsize=4096,fsize=512", "le"},
+    {"version=1,bsize=8192,fsize=1024", "be"},
+    {"version=1,bsize=16384,fsize=16384", "le"},
+    {"version=1,bsize=65536,fsize=8192", "be"},
+    {"version=2,bsize=4096,fsize=4096", "be"},
+    {"version=2,bsize=16384,fsize=2048", "le"},
+    {"version=2,bsize=32768,fsize=4096", "be"},
+    {"version=2,bsize=65536,fsize=8192", "le"},
 };
 
 TESTCASE(makefs_images_clean)
@@ -88,7 +88,7 @@ TESTCASE(makefs_images_clean)
 
 	for (i = 0; i < sizeof(makefs_kinds) / sizeof(makefs_kinds[0]); i++) {
 		ffs_makefs(image("mk"), src, spec, makefs_kinds[i].opts,
-		    makefs_kinds[i].order);
+		           makefs_kinds[i].order);
 		fsck_clean(image("mk"));
 		expect("Phase 5");
 	}
@@ -97,10 +97,10 @@ TESTCASE(makefs_images_clean)
 TESTCASE(makefs_real_tree_clean)
 {
 	ffs_makefs(image("r1"), REALTREE, NULL,
-	    "version=1,bsize=8192,fsize=1024", "be");
+	           "version=1,bsize=8192,fsize=1024", "be");
 	fsck_clean(image("r1"));
 	ffs_makefs(image("r2"), REALTREE, NULL,
-	    "version=2,bsize=16384,fsize=2048", "le");
+	           "version=2,bsize=16384,fsize=2048", "le");
 	fsck_clean(image("r2"));
 }
 
@@ -116,9 +116,11 @@ parse_totals(struct totals *t)
 	char order[16];
 
 	REQUIRE(p != NULL);
-	if (sscanf(p, "UFS%d %15s %llu data frags, %llu free frags, %llu "
-	    "inodes, %llu free inodes, %llu dirs", &t->version, order,
-	    &t->dsize, &t->bfree, &t->inodes, &t->ifree, &t->dirs) != 7)
+	if (sscanf(p,
+	           "UFS%d %15s %llu data frags, %llu free frags, %llu "
+	           "inodes, %llu free inodes, %llu dirs",
+	           &t->version, order, &t->dsize, &t->bfree, &t->inodes,
+	           &t->ifree, &t->dirs) != 7)
 		TEST_FAIL("newfs output not understood:\n%s", out);
 }
 
@@ -135,7 +137,7 @@ rootlisting(const char *mnt)
 			const char *name = buf + off + 19;
 
 			REQUIRE(strcmp(name, ".") == 0 ||
-			    strcmp(name, "..") == 0);
+			        strcmp(name, "..") == 0);
 			n++;
 			off += *(unsigned short *)(buf + off + 16);
 		}
@@ -148,10 +150,10 @@ rootlisting(const char *mnt)
 /* newfs, fsck, mount read-only, statvfs, list the root. */
 static void
 newfs_mount(int n, const char *ver, const char *order, const char *bsize,
-    const char *fsize, const char *size)
+            const char *fsize, const char *size)
 {
 	char img[256], key[32], mnt[32];
-	struct ufs_args ua = { .fspec = key };
+	struct ufs_args ua = {.fspec = key};
 	struct totals t, tn;
 	struct statvfs sv;
 	int rc;
@@ -160,20 +162,18 @@ newfs_mount(int n, const char *ver, const char *order, const char *bsize,
 	unlink(img);
 	snprintf(key, sizeof(key), "/dev/nf%d", n);
 	snprintf(mnt, sizeof(mnt), "/mnt%d", n);
-	rc = fsize != NULL ?
-	    run(NEWFS, "-n", "-O", ver, "-B", order, "-b", bsize, "-f", fsize,
-	    "-s", size, img, NULL) :
-	    run(NEWFS, "-n", "-O", ver, "-B", order, "-b", bsize, "-s", size,
-	    img, NULL);
+	rc = fsize != NULL ? run(NEWFS, "-n", "-O", ver, "-B", order, "-b",
+	                         bsize, "-f", fsize, "-s", size, img, NULL)
+	                   : run(NEWFS, "-n", "-O", ver, "-B", order, "-b",
+	                         bsize, "-s", size, img, NULL);
 	if (rc != 0)
 		TEST_FAIL("newfs -n: exit %d:\n%s", rc, out);
 	parse_totals(&tn);
 	REQUIRE(access(img, F_OK) == -1);
-	rc = fsize != NULL ?
-	    run(NEWFS, "-O", ver, "-B", order, "-b", bsize, "-f", fsize,
-	    "-s", size, img, NULL) :
-	    run(NEWFS, "-O", ver, "-B", order, "-b", bsize, "-s", size, img,
-	    NULL);
+	rc = fsize != NULL ? run(NEWFS, "-O", ver, "-B", order, "-b", bsize,
+	                         "-f", fsize, "-s", size, img, NULL)
+	                   : run(NEWFS, "-O", ver, "-B", order, "-b", bsize,
+	                         "-s", size, img, NULL);
 	if (rc != 0)
 		TEST_FAIL("newfs: exit %d:\n%s", rc, out);
 	parse_totals(&t);
@@ -200,17 +200,17 @@ newfs_mount(int n, const char *ver, const char *order, const char *bsize,
 
 TESTCASE(newfs_mounts)
 {
-	static const char *const bsizes[] = { "4096", "8192", "16384",
-		"32768", "65536" };
-	static const char *const vers[] = { "1", "2" };
-	static const char *const orders[] = { "le", "be" };
+	static const char *const bsizes[] = {"4096", "8192", "16384", "32768",
+	                                     "65536"};
+	static const char *const vers[] = {"1", "2"};
+	static const char *const orders[] = {"le", "be"};
 	int n = 0;
 
 	for (size_t v = 0; v < 2; v++)
 		for (size_t o = 0; o < 2; o++)
 			for (size_t b = 0; b < 5; b++)
 				newfs_mount(n++, vers[v], orders[o], bsizes[b],
-				    NULL, "48m");
+				            NULL, "48m");
 	/* Fragments of 1/1 and 1/8, tiny and multi-group sizes. */
 	newfs_mount(n++, "2", "le", "4096", "4096", "3m");
 	newfs_mount(n++, "1", "be", "65536", "65536", "300m");
@@ -226,8 +226,8 @@ TESTCASE(newfs_refuses)
 	expect("usage: newfs");
 	REQUIRE_EQ(run(NEWFS, "-b", "3000", "-s", "8m", img, NULL), 1);
 	expect("newfs: block size: 3000: not a power of two");
-	REQUIRE_EQ(run(NEWFS, "-b", "8192", "-f", "512", "-s", "8m", img,
-	    NULL), 1);
+	REQUIRE_EQ(run(NEWFS, "-b", "8192", "-f", "512", "-s", "8m", img, NULL),
+	           1);
 	expect("newfs: fragment size: 512:");
 	REQUIRE_EQ(run(NEWFS, "-O", "3", "-s", "8m", img, NULL), 1);
 	expect("newfs: format: 3: not 1 or 2");
@@ -289,17 +289,23 @@ link_count(const char *opts, const char *order)
 	putino(ino, raw, &di);
 	img_close();
 	snprintf(msg, sizeof(msg), "inode %llu: link count 5, should be 3",
-	    (unsigned long long)ino);
+	         (unsigned long long)ino);
 	detect_repair(img, msg, "1 problems found");
 }
 
-TESTCASE(wrong_link_count_ufs2) { link_count("version=2,bsize=16384,fsize=2048", "le"); }
-TESTCASE(wrong_link_count_ufs1) { link_count("version=1,bsize=8192,fsize=1024", "be"); }
+TESTCASE(wrong_link_count_ufs2)
+{
+	link_count("version=2,bsize=16384,fsize=2048", "le");
+}
+TESTCASE(wrong_link_count_ufs1)
+{
+	link_count("version=1,bsize=8192,fsize=1024", "be");
+}
 
 TESTCASE(cg_free_count_off)
 {
-	const char *img = corruptible("cg", "version=2,bsize=8192,fsize=1024",
-	    "be");
+	const char *img =
+	    corruptible("cg", "version=2,bsize=8192,fsize=1024", "be");
 	unsigned char *cg = malloc(fs.cgsize);
 	uint32_t nbfree;
 	char msg[128];
@@ -311,7 +317,7 @@ TESTCASE(cg_free_count_off)
 	REQUIRE_EQ(ffsu_cg_write(&fs, 0, cg), 0);
 	img_close();
 	snprintf(msg, sizeof(msg), "cg 0: free block count %u, should be %u",
-	    nbfree + 7, nbfree);
+	         nbfree + 7, nbfree);
 	detect_repair(img, msg, "1 problems found");
 	free(cg);
 }
@@ -332,20 +338,30 @@ dup_block(const char *opts, const char *order)
 	hi.db[0] = lo.db[0];
 	putino(h, raw, &hi);
 	img_close();
-	snprintf(msg, sizeof(msg), "inode %llu: block %lld (logical 0) "
-	    "already claimed by inode %llu", (unsigned long long)h,
-	    (long long)lo.db[0], (unsigned long long)l);
-	snprintf(ymsg, sizeof(ymsg), "directory %llu: entry \"%s\" names "
-	    "unallocated inode %llu: FIXED", (unsigned long long)f,
-	    h == a ? "size_49151" : "size_98307", (unsigned long long)h);
+	snprintf(msg, sizeof(msg),
+	         "inode %llu: block %lld (logical 0) "
+	         "already claimed by inode %llu",
+	         (unsigned long long)h, (long long)lo.db[0],
+	         (unsigned long long)l);
+	snprintf(ymsg, sizeof(ymsg),
+	         "directory %llu: entry \"%s\" names "
+	         "unallocated inode %llu: FIXED",
+	         (unsigned long long)f, h == a ? "size_49151" : "size_98307",
+	         (unsigned long long)h);
 	detect_repair(img, msg, ymsg);
 	img_open(img);
 	REQUIRE_EQ(lookup(l == a ? "/f/size_49151" : "/f/size_98307"), l);
 	img_close();
 }
 
-TESTCASE(block_claimed_twice_ufs2) { dup_block("version=2,bsize=16384,fsize=2048", "be"); }
-TESTCASE(block_claimed_twice_ufs1) { dup_block("version=1,bsize=4096,fsize=512", "le"); }
+TESTCASE(block_claimed_twice_ufs2)
+{
+	dup_block("version=2,bsize=16384,fsize=2048", "be");
+}
+TESTCASE(block_claimed_twice_ufs1)
+{
+	dup_block("version=1,bsize=4096,fsize=512", "le");
+}
 
 static void
 dirent_unallocated(const char *opts, const char *order)
@@ -362,20 +378,27 @@ dirent_unallocated(const char *opts, const char *order)
 	ffsu_put32(&fs, e, (uint32_t)victim);
 	REQUIRE_EQ(ffsu_pwrite(&fs, e, 4, off), 0);
 	img_close();
-	snprintf(msg, sizeof(msg), "directory %llu: entry \"b\" names "
-	    "unallocated inode %llu", (unsigned long long)h,
-	    (unsigned long long)victim);
+	snprintf(msg, sizeof(msg),
+	         "directory %llu: entry \"b\" names "
+	         "unallocated inode %llu",
+	         (unsigned long long)h, (unsigned long long)victim);
 	/* a had three names and now has two. */
 	detect_repair(img, msg, "link count 3, should be 2: FIXED");
 }
 
-TESTCASE(entry_to_unallocated_ufs2) { dirent_unallocated("version=2,bsize=32768,fsize=4096", "le"); }
-TESTCASE(entry_to_unallocated_ufs1) { dirent_unallocated("version=1,bsize=16384,fsize=2048", "be"); }
+TESTCASE(entry_to_unallocated_ufs2)
+{
+	dirent_unallocated("version=2,bsize=32768,fsize=4096", "le");
+}
+TESTCASE(entry_to_unallocated_ufs1)
+{
+	dirent_unallocated("version=1,bsize=16384,fsize=2048", "be");
+}
 
 static void
 bad_magic(const char *img)
 {
-	unsigned char zero[4] = { 0 };
+	unsigned char zero[4] = {0};
 	uint64_t alt = 0;
 	char msg[160];
 
@@ -383,22 +406,23 @@ bad_magic(const char *img)
 	alt = ffsu_cgsblock(&fs, 0) * fs.fsize;
 	REQUIRE_EQ(ffsu_pwrite(&fs, zero, 4, fs.sbloc + FS_MAGIC), 0);
 	img_close();
-	snprintf(msg, sizeof(msg), "superblock: using the backup at byte "
-	    "%llu; primary at byte %llu rewritten from it",
-	    (unsigned long long)alt, (unsigned long long)fs.sbloc);
+	snprintf(msg, sizeof(msg),
+	         "superblock: using the backup at byte "
+	         "%llu; primary at byte %llu rewritten from it",
+	         (unsigned long long)alt, (unsigned long long)fs.sbloc);
 	detect_repair(img, msg, "bad magic number");
 }
 
 TESTCASE(bad_superblock_magic)
 {
-	const char *img = corruptible("sb", "version=2,bsize=16384,fsize=2048",
-	    "le");
+	const char *img =
+	    corruptible("sb", "version=2,bsize=16384,fsize=2048", "le");
 
 	img_close();
 	bad_magic(img);
 	img = image("sb1");
 	REQUIRE_EQ(run(NEWFS, "-O", "1", "-B", "be", "-s", "40m", img, NULL),
-	    0);
+	           0);
 	bad_magic(img);
 	img = image("sb2");
 	REQUIRE_EQ(run(NEWFS, "-b", "65536", "-s", "40m", img, NULL), 0);
@@ -407,8 +431,8 @@ TESTCASE(bad_superblock_magic)
 
 TESTCASE(unreachable_directory)
 {
-	const char *img = corruptible("ur", "version=2,bsize=8192,fsize=1024",
-	    "be");
+	const char *img =
+	    corruptible("ur", "version=2,bsize=8192,fsize=1024", "be");
 	unsigned char e[8], p[8];
 	uint64_t m = lookup("/m"), prev, off = entry(UFS_ROOTINO, "m", &prev);
 	char msg[160];
@@ -417,16 +441,17 @@ TESTCASE(unreachable_directory)
 	REQUIRE(prev != 0);
 	REQUIRE_EQ(ffsu_pread(&fs, e, 8, off), 0);
 	REQUIRE_EQ(ffsu_pread(&fs, p, 8, prev), 0);
-	ffsu_put16(&fs, p + DIR_RECLEN, (uint16_t)(ffsu_get16(&fs,
-	    p + DIR_RECLEN) + ffsu_get16(&fs, e + DIR_RECLEN)));
+	ffsu_put16(&fs, p + DIR_RECLEN,
+	           (uint16_t)(ffsu_get16(&fs, p + DIR_RECLEN) +
+	                      ffsu_get16(&fs, e + DIR_RECLEN)));
 	REQUIRE_EQ(ffsu_pwrite(&fs, p, 8, prev), 0);
 	img_close();
 	snprintf(msg, sizeof(msg), "directory %llu unreachable",
-	    (unsigned long long)m);
+	         (unsigned long long)m);
 	detect_repair(img, msg, "lost+found made");
 	img_open(img);
 	snprintf(msg, sizeof(msg), "/lost+found/#%llu/m4755",
-	    (unsigned long long)m);
+	         (unsigned long long)m);
 	REQUIRE(lookup(msg) > UFS_ROOTINO);
 	img_close();
 }
@@ -435,20 +460,20 @@ int
 main(int argc, char **argv)
 {
 	static const struct testcase tcs[] = {
-		CASE_NOBOOT(makefs_images_clean),
-		CASE_NOBOOT(makefs_real_tree_clean),
-		CASE(newfs_mounts),
-		CASE_NOBOOT(newfs_refuses),
-		CASE_NOBOOT(newfs_full_file),
-		CASE_NOBOOT(wrong_link_count_ufs2),
-		CASE_NOBOOT(wrong_link_count_ufs1),
-		CASE_NOBOOT(cg_free_count_off),
-		CASE_NOBOOT(block_claimed_twice_ufs2),
-		CASE_NOBOOT(block_claimed_twice_ufs1),
-		CASE_NOBOOT(entry_to_unallocated_ufs2),
-		CASE_NOBOOT(entry_to_unallocated_ufs1),
-		CASE_NOBOOT(bad_superblock_magic),
-		CASE_NOBOOT(unreachable_directory),
+	    CASE_NOBOOT(makefs_images_clean),
+	    CASE_NOBOOT(makefs_real_tree_clean),
+	    CASE(newfs_mounts),
+	    CASE_NOBOOT(newfs_refuses),
+	    CASE_NOBOOT(newfs_full_file),
+	    CASE_NOBOOT(wrong_link_count_ufs2),
+	    CASE_NOBOOT(wrong_link_count_ufs1),
+	    CASE_NOBOOT(cg_free_count_off),
+	    CASE_NOBOOT(block_claimed_twice_ufs2),
+	    CASE_NOBOOT(block_claimed_twice_ufs1),
+	    CASE_NOBOOT(entry_to_unallocated_ufs2),
+	    CASE_NOBOOT(entry_to_unallocated_ufs1),
+	    CASE_NOBOOT(bad_superblock_magic),
+	    CASE_NOBOOT(unreachable_directory),
 	};
 
 	snprintf(src, sizeof(src), "%s/src", ffs_scratch());

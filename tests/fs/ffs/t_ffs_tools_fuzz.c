@@ -44,9 +44,14 @@ smalltree(const char *dir)
 			fputc('a' + k % 26, f);
 		REQUIRE(fclose(f) == 0);
 		snprintf(p, sizeof(p), "%s/d%d/link", dir, i);
-		REQUIRE(symlink(i % 2 ? "file" : "a/very/long/target/that/"
-		    "does/not/fit/in/the/inode/itself/at/all/no/not/even/in/"
-		    "ufs2/which/keeps/one/hundred/and/twenty/bytes", p) == 0);
+		REQUIRE(
+		    symlink(
+		        i % 2 ? "file"
+		              : "a/very/long/target/that/"
+		                "does/not/fit/in/the/inode/itself/at/all/no/"
+		                "not/even/in/"
+		                "ufs2/which/keeps/one/hundred/and/twenty/bytes",
+		        p) == 0);
 	}
 	snprintf(p, sizeof(p), "%s/d1/d2", dir);
 	REQUIRE(mkdir(p, 0755) == 0);
@@ -69,16 +74,16 @@ metadata(const char *img, struct range *r)
 	uint32_t c;
 
 	img_open(img);
-	r[n++] = (struct range){ fs.sbloc, FS_STRUCTSIZE };
+	r[n++] = (struct range){fs.sbloc, FS_STRUCTSIZE};
 	for (c = 0; c < fs.ncg && n < 6; c++)
-		r[n++] = (struct range){ ffsu_cgtod(&fs, c) * fs.fsize,
-			fs.cgsize };
-	r[n++] = (struct range){ ffsu_cgimin(&fs, 0) * fs.fsize,
-		32ULL * fs.isize };
+		r[n++] =
+		    (struct range){ffsu_cgtod(&fs, c) * fs.fsize, fs.cgsize};
+	r[n++] =
+	    (struct range){ffsu_cgimin(&fs, 0) * fs.fsize, 32ULL * fs.isize};
 	getino(UFS_ROOTINO, raw, &di);
-	r[n++] = (struct range){ (uint64_t)di.db[0] * fs.fsize, DIRBLKSIZ };
+	r[n++] = (struct range){(uint64_t)di.db[0] * fs.fsize, DIRBLKSIZ};
 	getino(lookup("/d1"), raw, &di);
-	r[n++] = (struct range){ (uint64_t)di.db[0] * fs.fsize, DIRBLKSIZ };
+	r[n++] = (struct range){(uint64_t)di.db[0] * fs.fsize, DIRBLKSIZ};
 	img_close();
 	return n;
 }
@@ -101,8 +106,10 @@ fuzz(const char *opts, const char *order, unsigned cases)
 		snprintf(dir, sizeof(dir), "%s/small", ffs_scratch());
 		if (access(dir, F_OK) != 0)
 			smalltree(dir);
-		snprintf(cmd, sizeof(cmd), "makefs -t ffs -M 1m -B %s -o %s %s %s "
-		    ">/dev/null", order, opts, img, dir);
+		snprintf(cmd, sizeof(cmd),
+		         "makefs -t ffs -M 1m -B %s -o %s %s %s "
+		         ">/dev/null",
+		         order, opts, img, dir);
 		REQUIRE(system(cmd) == 0);
 	}
 	fsck_clean(img);
@@ -117,7 +124,7 @@ fuzz(const char *opts, const char *order, unsigned cases)
 	for (seed = 1; seed <= cases; seed++) {
 		srandom(seed);
 		REQUIRE((fd = open(work, O_RDWR | O_CREAT | O_TRUNC, 0644)) !=
-		    -1);
+		        -1);
 		REQUIRE_EQ(write(fd, orig, len), len);
 		flips = 1 + (unsigned)random() % 8;
 		for (k = 0; k < flips; k++) {
@@ -133,31 +140,36 @@ fuzz(const char *opts, const char *order, unsigned cases)
 		rc = (unsigned)run(FSCK, "-n", work, NULL);
 		if (rc != 0 && rc != 1 && rc != 8)
 			TEST_FAIL("seed %u: fsck_ffs -n: exit %u:\n%s", seed,
-			    rc, out);
+			          rc, out);
 		rc = (unsigned)run(FSCK, "-y", work, NULL);
 		if (rc > 2 && rc != 8)
 			TEST_FAIL("seed %u: fsck_ffs -y: exit %u:\n%s", seed,
-			    rc, out);
+			          rc, out);
 		rc = (unsigned)run(FSCK, "-n", work, NULL);
 		if (rc != 0 && rc != 1 && rc != 8)
 			TEST_FAIL("seed %u: fsck_ffs -n after -y: exit %u:\n%s",
-			    seed, rc, out);
+			          seed, rc, out);
 		unclean += rc != 0;
 	}
 	printf("%u of %u fuzzed images not clean after -y\n", unclean, cases);
 	free(orig);
 }
 
-TESTCASE(fuzz_ufs2_le) { fuzz("version=2,bsize=4096,fsize=512", "le", 1000); }
-TESTCASE(fuzz_ufs1_be) { fuzz("version=1,bsize=8192,fsize=1024", "be", 1000); }
-
+TESTCASE(fuzz_ufs2_le)
+{
+	fuzz("version=2,bsize=4096,fsize=512", "le", 1000);
+}
+TESTCASE(fuzz_ufs1_be)
+{
+	fuzz("version=1,bsize=8192,fsize=1024", "be", 1000);
+}
 
 int
 main(int argc, char **argv)
 {
 	static const struct testcase tcs[] = {
-		CASE_NOBOOT(fuzz_ufs2_le),
-		CASE_NOBOOT(fuzz_ufs1_be),
+	    CASE_NOBOOT(fuzz_ufs2_le),
+	    CASE_NOBOOT(fuzz_ufs1_be),
 	};
 
 	return run_tests(tcs, sizeof(tcs) / sizeof(tcs[0]), argc, argv);

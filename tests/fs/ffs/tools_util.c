@@ -39,8 +39,10 @@ runv(char *const argv[])
 		close(fds[1]);
 		/* A sanitizer's finding must not pass for an exit status. */
 		setenv("ASAN_OPTIONS", "abort_on_error=1:detect_leaks=1", 1);
-		setenv("UBSAN_OPTIONS", "abort_on_error=1:halt_on_error=1:"
-		    "print_stacktrace=1", 1);
+		setenv("UBSAN_OPTIONS",
+		       "abort_on_error=1:halt_on_error=1:"
+		       "print_stacktrace=1",
+		       1);
 		execv(argv[0], argv);
 		_exit(127);
 	}
@@ -153,7 +155,7 @@ entry(uint64_t dir, const char *name, uint64_t *prev)
 		off += reclen;
 	}
 	TEST_FAIL("no entry %s in directory %llu", name,
-	    (unsigned long long)dir);
+	          (unsigned long long)dir);
 }
 
 uint64_t
@@ -175,4 +177,3 @@ lookup(const char *path)
 	}
 	return ino;
 }
-
