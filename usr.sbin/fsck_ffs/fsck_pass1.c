@@ -261,6 +261,22 @@ clearinode(uint64_t ino)
 	fk.nfiles--;
 }
 
+/*
+ * The first logical block a directory lacks below its size (its blocks
+ * were listed from dirblks[first] on, in order), or -1.
+ */
+static int64_t
+dirhole(size_t first, uint64_t size)
+{
+	int64_t want = 0;
+	size_t i;
+
+	for (i = first; i < fk.ndirblks; i++, want++)
+		if (fk.dirblks[i].lbn != want)
+			return want;
+	return (uint64_t)want < lblocks(size) ? want : -1;
+}
+
 uint8_t
 modetodt(uint16_t mode)
 {
@@ -283,6 +299,8 @@ checkinode(uint64_t ino, unsigned char *raw)
 	struct walk w = {.ino = ino, .di = &di};
 	uint16_t type;
 	uint64_t maxfile, sectors;
+	int64_t hole;
+	size_t first;
 	unsigned i;
 	bool any = false;
 
@@ -362,6 +380,7 @@ checkinode(uint64_t ino, unsigned char *raw)
 	if (type == IFLNK && fasthlink(&di))
 		return;
 	w.isdir = type == IFDIR;
+	first = fk.ndirblks;
 	walk(&w);
 	if (w.nbad > 0) {
 		/* Without its root nothing is left to check: keep it. */
@@ -371,6 +390,20 @@ checkinode(uint64_t ino, unsigned char *raw)
 		            (unsigned long long)ino))
 			clearinode(ino);
 		return;
+	}
+	if (w.isdir && (hole = dirhole(first, di.size)) >= 0 &&
+	    problem(hole > 0,
+	            "directory %llu: hole at logical block %lld "
+	            "(size %llu)",
+	            (unsigned long long)ino, (long long)hole,
+	            (unsigned long long)di.size)) {
+		/* Cut it short before the hole, and claim again. */
+		releaseblocks(ino, &di);
+		fk.ndirblks = first;
+		di.size = (uint64_t)hole * fs->bsize;
+		w = (struct walk){.ino = ino, .di = &di, .isdir = true};
+		walk(&w);
+		w.cut = true;
 	}
 	if (w.cut && fk.yes) {
 		ffsu_dinode_encode(fs, &di, raw);

@@ -15,7 +15,7 @@
 #define FSCK  TOOLDIR "/fsck_ffs"
 
 /* The output (stdout and stderr) of the last tool run. */
-extern char out[1 << 16];
+extern char out[1 << 20];
 /*
  * Run a tool, argv NULL-terminated: its exit status, or 1000 + the
  * signal that ended it.

@@ -456,6 +456,27 @@ TESTCASE(unreachable_directory)
 	img_close();
 }
 
+TESTCASE(directory_hole)
+{
+	const char *img = corruptible("dh", "version=2,bsize=32768,fsize=4096",
+	                              "le");
+	unsigned char raw[DINODE2_SIZE];
+	struct ffsu_dinode di;
+	uint64_t big = lookup("/big");
+	char msg[160];
+
+	getino(big, raw, &di);
+	REQUIRE(di.size > 2 * fs.bsize && di.db[1] != 0);
+	di.db[1] = 0;
+	putino(big, raw, &di);
+	img_close();
+	snprintf(msg, sizeof(msg),
+	         "directory %llu: hole at logical block 1 (size %llu)",
+	         (unsigned long long)big, (unsigned long long)di.size);
+	/* The names past the hole are gone: their files are kept. */
+	detect_repair(img, msg, "lost+found made");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -474,6 +495,7 @@ main(int argc, char **argv)
 	    CASE_NOBOOT(entry_to_unallocated_ufs1),
 	    CASE_NOBOOT(bad_superblock_magic),
 	    CASE_NOBOOT(unreachable_directory),
+	    CASE_NOBOOT(directory_hole),
 	};
 
 	snprintf(src, sizeof(src), "%s/src", ffs_scratch());

@@ -15,7 +15,7 @@
 #include "ffsutil.h"
 #include "h_tools.h"
 
-char out[1 << 16];
+char out[1 << 20];
 
 /*
  * Run a tool with its output (stdout and stderr) in out.  Its exit
