@@ -22,23 +22,23 @@
 /* An open image and its decoded superblock. */
 struct ffsu_fs {
 	int fd;
-	bool swap;              /* image byte order is not the host's */
+	bool swap; /* image byte order is not the host's */
 	bool ufs2;
-	uint64_t sbloc;         /* byte offset of the superblock in use */
-	uint64_t imgbytes;      /* size of the image file */
-	unsigned char sb[SBLOCKSIZE];   /* raw superblock, image order */
+	uint64_t sbloc;               /* byte offset of the superblock in use */
+	uint64_t imgbytes;            /* size of the image file */
+	unsigned char sb[SBLOCKSIZE]; /* raw superblock, image order */
 
 	uint32_t sblkno, cblkno, iblkno, dblkno;
 	uint32_t ncg, bsize, fsize, frag, fragshift, fsbtodb;
 	uint32_t minfree, sbsize, nindir, inopb, ipg, fpg;
 	uint32_t cgsize, cssize, contigsumsize, maxsymlinklen;
-	uint32_t cgoffset, cgmask;      /* UFS1 group staggering */
-	uint32_t isize;         /* bytes of a dinode */
-	uint64_t size, dsize;   /* frags */
-	uint64_t csaddr;        /* frag of the group summaries */
-	uint64_t maxino;        /* ncg * ipg */
-	int64_t cstotal[4];     /* ndir, nbfree, nifree, nffree */
-	bool oldfields;         /* UFS1 totals live in the 32-bit fields */
+	uint32_t cgoffset, cgmask; /* UFS1 group staggering */
+	uint32_t isize;            /* bytes of a dinode */
+	uint64_t size, dsize;      /* frags */
+	uint64_t csaddr;           /* frag of the group summaries */
+	uint64_t maxino;           /* ncg * ipg */
+	int64_t cstotal[4];        /* ndir, nbfree, nifree, nffree */
+	bool oldfields;            /* UFS1 totals live in the 32-bit fields */
 };
 
 /* Where a group header's maps are (byte offsets in the header). */
@@ -52,10 +52,10 @@ struct ffsu_dinode {
 	uint16_t mode;
 	int16_t nlink;
 	uint32_t uid, gid, flags, gen;
-	uint64_t size, blocks;  /* blocks: 512-byte sectors held */
+	uint64_t size, blocks; /* blocks: 512-byte sectors held */
 	int64_t db[UFS_NDADDR], ib[UFS_NIADDR];
 	int64_t atime, mtime, ctime, birthtime;
-	uint32_t extsize;       /* UFS2 extended attribute bytes */
+	uint32_t extsize; /* UFS2 extended attribute bytes */
 };
 
 /* Byte order of the image. */
@@ -94,14 +94,14 @@ ffsu_clrbit(unsigned char *map, uint64_t n)
  * Decode and check the superblock in raw (found at byte loc) into fs
  * (fs->imgbytes must be set).  0, or -1 with why filled in.
  */
-int ffsu_sb_decode(struct ffsu_fs *, const void *raw, uint64_t loc,
-    char *why, size_t whylen);
+int ffsu_sb_decode(struct ffsu_fs *, const void *raw, uint64_t loc, char *why,
+                   size_t whylen);
 /*
  * Open path and find its superblock at the standard places: 0, or -1
  * with why (errno kept for I/O failures).
  */
 int ffsu_open(struct ffsu_fs *, const char *path, bool rw, char *why,
-    size_t whylen);
+              size_t whylen);
 /*
  * Find a group's backup superblock when the primary is unusable: the
  * copy in group 0 (tried for every geometry) and then group 1.  Byte
@@ -124,11 +124,10 @@ uint32_t ffsu_cgndblk(const struct ffsu_fs *, uint32_t c);
 uint64_t ffsu_ino_offset(const struct ffsu_fs *, uint64_t ino);
 
 /* Map layout of a group header for this geometry; its byte size. */
-uint32_t ffsu_cg_layout(bool ufs2, uint32_t ipg, uint32_t fpg,
-    uint32_t frag, uint32_t contigsumsize, struct ffsu_cglayout *);
+uint32_t ffsu_cg_layout(bool ufs2, uint32_t ipg, uint32_t fpg, uint32_t frag,
+                        uint32_t contigsumsize, struct ffsu_cglayout *);
 /* A fresh header for group c in buf (fs->cgsize bytes): no maps set. */
-void ffsu_cg_init(const struct ffsu_fs *, uint32_t c, void *buf,
-    int64_t now);
+void ffsu_cg_init(const struct ffsu_fs *, uint32_t c, void *buf, int64_t now);
 /*
  * Recompute cg_cs, cg_frsum and the cluster map and summary of the
  * header in buf from its inode and free-frag maps (dirs: how many of
@@ -140,10 +139,10 @@ int ffsu_cg_write(const struct ffsu_fs *, uint32_t c, const void *buf);
 
 /* Inodes: raw is fs->isize bytes in image order. */
 void ffsu_dinode_decode(const struct ffsu_fs *, const void *raw,
-    struct ffsu_dinode *);
+                        struct ffsu_dinode *);
 /* Into raw, leaving the fields it does not know alone. */
 void ffsu_dinode_encode(const struct ffsu_fs *, const struct ffsu_dinode *,
-    void *raw);
+                        void *raw);
 int ffsu_inode_read(const struct ffsu_fs *, uint64_t ino, void *raw);
 int ffsu_inode_write(const struct ffsu_fs *, uint64_t ino, const void *raw);
 

@@ -12,11 +12,11 @@
 
 #include "ffsutil.h"
 
-#define HOWMANY(a, b) (((a) + (b) - 1) / (b))
+#define HOWMANY(a, b) (((a) + (b)-1) / (b))
 
 uint32_t
 ffsu_cg_layout(bool ufs2, uint32_t ipg, uint32_t fpg, uint32_t frag,
-    uint32_t contigsumsize, struct ffsu_cglayout *lay)
+               uint32_t contigsumsize, struct ffsu_cglayout *lay)
 {
 	memset(lay, 0, sizeof(*lay));
 	if (ufs2)
@@ -51,7 +51,7 @@ ffsu_cg_init(const struct ffsu_fs *fs, uint32_t c, void *buf, int64_t now)
 
 	memset(cg, 0, fs->cgsize);
 	(void)ffsu_cg_layout(fs->ufs2, fs->ipg, fs->fpg, fs->frag,
-	    fs->contigsumsize, &lay);
+	                     fs->contigsumsize, &lay);
 	ffsu_put32(fs, cg + CG_MAGICOFF, CG_MAGIC);
 	ffsu_put32(fs, cg + CG_CGX, c);
 	ffsu_put32(fs, cg + CG_NDBLK, ndblk);
@@ -89,7 +89,7 @@ ffsu_cg_summarize(const struct ffsu_fs *fs, void *buf, uint32_t ndir)
 	uint32_t csums[FS_MAXCONTIGSUM + 1];
 
 	(void)ffsu_cg_layout(fs->ufs2, fs->ipg, fs->fpg, fs->frag,
-	    fs->contigsumsize, &lay);
+	                     fs->contigsumsize, &lay);
 	iused = cg + lay.iusedoff;
 	freemap = cg + lay.freeoff;
 	if (fs->contigsumsize > 0) {
@@ -108,7 +108,7 @@ ffsu_cg_summarize(const struct ffsu_fs *fs, void *buf, uint32_t ndir)
 
 		run = 0;
 		for (f = b * fs->frag; f < (b + 1) * fs->frag && f < ndblk;
-		    f++) {
+		     f++) {
 			if (!ffsu_isset(freemap, f))
 				whole = false;
 		}
@@ -120,13 +120,13 @@ ffsu_cg_summarize(const struct ffsu_fs *fs, void *buf, uint32_t ndir)
 			continue;
 		}
 		if (crun > 0) {
-			csums[crun < fs->contigsumsize ? crun :
-			    fs->contigsumsize]++;
+			csums[crun < fs->contigsumsize ? crun
+			                               : fs->contigsumsize]++;
 			crun = 0;
 		}
 		/* Runs of free frags within a partly used block. */
 		for (f = b * fs->frag; f < (b + 1) * fs->frag && f < ndblk;
-		    f++) {
+		     f++) {
 			if (ffsu_isset(freemap, f)) {
 				run++;
 				nffree++;

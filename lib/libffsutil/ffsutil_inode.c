@@ -19,7 +19,7 @@ ffsu_pread(const struct ffsu_fs *fs, void *buf, size_t len, uint64_t off)
 
 	while (done < len) {
 		n = pread(fs->fd, (char *)buf + done, len - done,
-		    (off_t)(off + done));
+		          (off_t)(off + done));
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1)
@@ -34,15 +34,14 @@ ffsu_pread(const struct ffsu_fs *fs, void *buf, size_t len, uint64_t off)
 }
 
 int
-ffsu_pwrite(const struct ffsu_fs *fs, const void *buf, size_t len,
-    uint64_t off)
+ffsu_pwrite(const struct ffsu_fs *fs, const void *buf, size_t len, uint64_t off)
 {
 	ssize_t n;
 	size_t done = 0;
 
 	while (done < len) {
 		n = pwrite(fs->fd, (const char *)buf + done, len - done,
-		    (off_t)(off + done));
+		           (off_t)(off + done));
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1)
@@ -58,7 +57,7 @@ ffsu_pwrite(const struct ffsu_fs *fs, const void *buf, size_t len,
 
 void
 ffsu_dinode_decode(const struct ffsu_fs *fs, const void *raw,
-    struct ffsu_dinode *di)
+                   struct ffsu_dinode *di)
 {
 	const unsigned char *p = raw;
 	int i;
@@ -101,7 +100,7 @@ ffsu_dinode_decode(const struct ffsu_fs *fs, const void *raw,
 
 void
 ffsu_dinode_encode(const struct ffsu_fs *fs, const struct ffsu_dinode *di,
-    void *raw)
+                   void *raw)
 {
 	unsigned char *p = raw;
 	int i;

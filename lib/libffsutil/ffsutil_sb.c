@@ -98,7 +98,7 @@ bad(char *why, size_t len, const char *fmt, ...)
 
 int
 ffsu_sb_decode(struct ffsu_fs *fs, const void *raw, uint64_t loc, char *why,
-    size_t whylen)
+               size_t whylen)
 {
 	const unsigned char *sb = raw;
 	struct ffsu_cglayout lay;
@@ -109,15 +109,18 @@ ffsu_sb_decode(struct ffsu_fs *fs, const void *raw, uint64_t loc, char *why,
 	if (magic == FS_UFS1_MAGIC || magic == FS_UFS2_MAGIC)
 		fs->swap = false;
 	else if (__builtin_bswap32(magic) == FS_UFS1_MAGIC ||
-	    __builtin_bswap32(magic) == FS_UFS2_MAGIC) {
+	         __builtin_bswap32(magic) == FS_UFS2_MAGIC) {
 		fs->swap = true;
 		magic = __builtin_bswap32(magic);
 	} else
 		return bad(why, whylen, "bad magic number 0x%x", magic);
 	fs->ufs2 = magic == FS_UFS2_MAGIC;
 	if (fs->ufs2 && ffsu_get64(fs, sb + FS_SBLOCKLOC) != loc)
-		return bad(why, whylen, "superblock at byte %llu says it is "
-		    "at %llu", (unsigned long long)loc,
+		return bad(
+		    why, whylen,
+		    "superblock at byte %llu says it is "
+		    "at %llu",
+		    (unsigned long long)loc,
 		    (unsigned long long)ffsu_get64(fs, sb + FS_SBLOCKLOC));
 	memcpy(fs->sb, sb, SBLOCKSIZE);
 	fs->sbloc = loc;
@@ -151,14 +154,15 @@ ffsu_sb_decode(struct ffsu_fs *fs, const void *raw, uint64_t loc, char *why,
 		fs->dsize = SB32(FS_OLD_DSIZE);
 		fs->csaddr = SB32(FS_OLD_CSADDR);
 		for (cs = 0; cs < 4; cs++)
-			fs->cstotal[cs] = (int32_t)SB32(FS_OLD_CSTOTAL + 4 * cs);
+			fs->cstotal[cs] =
+			    (int32_t)SB32(FS_OLD_CSTOTAL + 4 * cs);
 	} else {
 		fs->size = ffsu_get64(fs, sb + FS_SIZE);
 		fs->dsize = ffsu_get64(fs, sb + FS_DSIZE);
 		fs->csaddr = ffsu_get64(fs, sb + FS_CSADDR);
 		for (cs = 0; cs < 4; cs++)
-			fs->cstotal[cs] = (int64_t)ffsu_get64(fs,
-			    sb + FS_CSTOTAL + 8 * cs);
+			fs->cstotal[cs] =
+			    (int64_t)ffsu_get64(fs, sb + FS_CSTOTAL + 8 * cs);
 	}
 
 	ptrsize = fs->ufs2 ? 8 : 4;
@@ -167,12 +171,11 @@ ffsu_sb_decode(struct ffsu_fs *fs, const void *raw, uint64_t loc, char *why,
 	    SB32(FS_BMASK) != ~(fs->bsize - 1) ||
 	    SB32(FS_BSHIFT) != (uint32_t)ilog2(fs->bsize))
 		return bad(why, whylen, "block size %u", fs->bsize);
-	if (!powerof2(fs->fsize) || fs->fsize < 512 ||
-	    fs->fsize > fs->bsize || fs->bsize / fs->fsize > 8 ||
-	    SB32(FS_FMASK) != ~(fs->fsize - 1) ||
+	if (!powerof2(fs->fsize) || fs->fsize < 512 || fs->fsize > fs->bsize ||
+	    fs->bsize / fs->fsize > 8 || SB32(FS_FMASK) != ~(fs->fsize - 1) ||
 	    SB32(FS_FSHIFT) != (uint32_t)ilog2(fs->fsize))
 		return bad(why, whylen, "fragment size %u for block size %u",
-		    fs->fsize, fs->bsize);
+		           fs->fsize, fs->bsize);
 	if (fs->frag != fs->bsize / fs->fsize ||
 	    fs->fragshift != (uint32_t)ilog2(fs->frag) ||
 	    fs->fsbtodb != (uint32_t)ilog2(fs->fsize) - 9)
@@ -180,16 +183,16 @@ ffsu_sb_decode(struct ffsu_fs *fs, const void *raw, uint64_t loc, char *why,
 	if (fs->nindir != fs->bsize / ptrsize ||
 	    fs->inopb != fs->bsize / fs->isize)
 		return bad(why, whylen, "%u pointers, %u inodes per block",
-		    fs->nindir, fs->inopb);
+		           fs->nindir, fs->inopb);
 	if (fs->sbsize == 0 || fs->sbsize > SBLOCKSIZE)
 		return bad(why, whylen, "superblock size %u", fs->sbsize);
 	if (fs->ncg == 0 || fs->ipg == 0 || fs->ipg % fs->inopb != 0)
 		return bad(why, whylen, "%u groups of %u inodes", fs->ncg,
-		    fs->ipg);
+		           fs->ipg);
 	fs->maxino = (uint64_t)fs->ncg * fs->ipg;
 	if (fs->maxino > (1ULL << 32))
 		return bad(why, whylen, "%llu inodes",
-		    (unsigned long long)fs->maxino);
+		           (unsigned long long)fs->maxino);
 	if (fs->fpg < fs->frag || fs->fpg % fs->frag != 0)
 		return bad(why, whylen, "%u frags per group", fs->fpg);
 	fs->cgoffset = fs->ufs2 ? 0 : SB32(FS_OLD_CGOFFSET);
@@ -197,54 +200,60 @@ ffsu_sb_decode(struct ffsu_fs *fs, const void *raw, uint64_t loc, char *why,
 	if (fs->cgoffset >= fs->fpg)
 		return bad(why, whylen, "group offset %u", fs->cgoffset);
 	inofrags = (uint64_t)fs->ipg / fs->inopb * fs->frag;
-	if (fs->sblkno < ffsu_nfrags(fs, loc) ||
-	    fs->sblkno % fs->frag != 0 ||
+	if (fs->sblkno < ffsu_nfrags(fs, loc) || fs->sblkno % fs->frag != 0 ||
 	    fs->cblkno < fs->sblkno + ffsu_nfrags(fs, SBLOCKSIZE) ||
 	    fs->iblkno % fs->frag != 0 ||
 	    fs->iblkno < fs->cblkno + ffsu_nfrags(fs, fs->cgsize) ||
 	    fs->iblkno + inofrags > fs->dblkno || fs->dblkno > fs->fpg)
-		return bad(why, whylen, "group layout: superblock at %u, "
-		    "header at %u, inodes at %u, data at %u", fs->sblkno,
-		    fs->cblkno, fs->iblkno, fs->dblkno);
+		return bad(why, whylen,
+		           "group layout: superblock at %u, "
+		           "header at %u, inodes at %u, data at %u",
+		           fs->sblkno, fs->cblkno, fs->iblkno, fs->dblkno);
 	need = ffsu_cg_layout(fs->ufs2, fs->ipg, fs->fpg, fs->frag,
-	    fs->contigsumsize, &lay);
+	                      fs->contigsumsize, &lay);
 	if (fs->contigsumsize > FS_MAXCONTIGSUM || fs->cgsize < need ||
 	    fs->cgsize > fs->bsize)
 		return bad(why, whylen, "group header size %u (maps need %llu)",
-		    fs->cgsize, (unsigned long long)need);
+		           fs->cgsize, (unsigned long long)need);
 	if (fs->size == 0 || fs->size > fs->imgbytes / fs->fsize)
-		return bad(why, whylen, "%llu frags of %u bytes in an image of "
-		    "%llu bytes", (unsigned long long)fs->size, fs->fsize,
-		    (unsigned long long)fs->imgbytes);
+		return bad(why, whylen,
+		           "%llu frags of %u bytes in an image of "
+		           "%llu bytes",
+		           (unsigned long long)fs->size, fs->fsize,
+		           (unsigned long long)fs->imgbytes);
 	if (fs->dsize > fs->size)
 		return bad(why, whylen, "%llu data frags of %llu",
-		    (unsigned long long)fs->dsize,
-		    (unsigned long long)fs->size);
+		           (unsigned long long)fs->dsize,
+		           (unsigned long long)fs->size);
 	if ((fs->size + fs->fpg - 1) / fs->fpg != fs->ncg)
 		return bad(why, whylen, "%u groups for %llu frags", fs->ncg,
-		    (unsigned long long)fs->size);
+		           (unsigned long long)fs->size);
 	for (c = 0; c < fs->ncg; c++)
 		if (ffsu_cgdmin(fs, c) > fs->size)
-			return bad(why, whylen, "inodes of group %u past the "
-			    "end", c);
+			return bad(why, whylen,
+			           "inodes of group %u past the "
+			           "end",
+			           c);
 	if (fs->cssize < fs->ncg * 16u || fs->csaddr < fs->dblkno ||
 	    fs->csaddr + ffsu_nfrags(fs, fs->cssize) > ffsu_cgndblk(fs, 0))
 		return bad(why, whylen, "group summaries of %u bytes at %llu",
-		    fs->cssize, (unsigned long long)fs->csaddr);
+		           fs->cssize, (unsigned long long)fs->csaddr);
 	if (fs->maxsymlinklen > linkmax ||
 	    (!fs->ufs2 && SB32(FS_OLD_INODEFMT) != FS_44INODEFMT))
-		return bad(why, whylen, "short symlinks of %u bytes (or a "
-		    "pre-4.4BSD inode format)", fs->maxsymlinklen);
+		return bad(why, whylen,
+		           "short symlinks of %u bytes (or a "
+		           "pre-4.4BSD inode format)",
+		           fs->maxsymlinklen);
 #undef SB32
 	return 0;
 }
 
 /* The standard places, in the order NetBSD's kernel tries them. */
-static const uint64_t sblocks[] = { SBLOCK_UFS2, SBLOCK_UFS1, SBLOCK_PIGGY };
+static const uint64_t sblocks[] = {SBLOCK_UFS2, SBLOCK_UFS1, SBLOCK_PIGGY};
 
 int
 ffsu_open(struct ffsu_fs *fs, const char *path, bool rw, char *why,
-    size_t whylen)
+          size_t whylen)
 {
 	unsigned char raw[SBLOCKSIZE];
 	struct stat st;
@@ -271,17 +280,17 @@ ffsu_open(struct ffsu_fs *fs, const char *path, bool rw, char *why,
 		/* Remember the reason of the likeliest candidate. */
 		if (first[0] == '\0' || strncmp(why, "bad magic", 9) != 0)
 			snprintf(first, sizeof(first), "at byte %llu: %s",
-			    (unsigned long long)sblocks[i], why);
+			         (unsigned long long)sblocks[i], why);
 	}
 	snprintf(why, whylen, "no valid superblock (%s)",
-	    first[0] != '\0' ? first : "image too small");
+	         first[0] != '\0' ? first : "image too small");
 	return -1;
 }
 
 uint64_t
 ffsu_find_alt(struct ffsu_fs *fs)
 {
-	static const uint64_t bases[] = { SBLOCK_UFS2, SBLOCK_UFS1 };
+	static const uint64_t bases[] = {SBLOCK_UFS2, SBLOCK_UFS1};
 	unsigned char raw[SBLOCKSIZE];
 	char why[160];
 	uint64_t loc, fsize, frag;
@@ -292,14 +301,16 @@ ffsu_find_alt(struct ffsu_fs *fs)
 			for (frag = 1; frag <= 8; frag *= 2) {
 				if (fsize * frag < 4096 || fsize * frag > 65536)
 					continue;
-				/* Group 0's copy: the first block past the primary. */
-				loc = (bases[b] + SBLOCKSIZE + fsize - 1) / fsize;
+				/* Group 0's copy: the first block past the
+				 * primary. */
+				loc =
+				    (bases[b] + SBLOCKSIZE + fsize - 1) / fsize;
 				loc = (loc + frag - 1) / frag * frag * fsize;
 				if (loc + SBLOCKSIZE > fs->imgbytes ||
 				    ffsu_pread(fs, raw, sizeof(raw), loc) != 0)
 					continue;
 				if (ffsu_sb_decode(fs, raw, bases[b], why,
-				    sizeof(why)) == 0 &&
+				                   sizeof(why)) == 0 &&
 				    (uint64_t)fs->sblkno * fs->fsize == loc)
 					return loc;
 			}
@@ -315,10 +326,11 @@ ffsu_sb_write(struct ffsu_fs *fs, uint64_t loc)
 	int cs;
 
 	for (cs = 0; cs < 4; cs++) {
-		ffsu_put64(fs, sb + FS_CSTOTAL + 8 * cs, (uint64_t)fs->cstotal[cs]);
+		ffsu_put64(fs, sb + FS_CSTOTAL + 8 * cs,
+		           (uint64_t)fs->cstotal[cs]);
 		if (!fs->ufs2)
 			ffsu_put32(fs, sb + FS_OLD_CSTOTAL + 4 * cs,
-			    (uint32_t)fs->cstotal[cs]);
+			           (uint32_t)fs->cstotal[cs]);
 	}
 	return ffsu_pwrite(fs, sb, SBLOCKSIZE, loc);
 }
@@ -333,8 +345,7 @@ ffsu_cgbase(const struct ffsu_fs *fs, uint32_t c)
 uint64_t
 ffsu_cgstart(const struct ffsu_fs *fs, uint32_t c)
 {
-	return ffsu_cgbase(fs, c) + (uint64_t)fs->cgoffset *
-	    (c & ~fs->cgmask);
+	return ffsu_cgbase(fs, c) + (uint64_t)fs->cgoffset * (c & ~fs->cgmask);
 }
 
 uint64_t

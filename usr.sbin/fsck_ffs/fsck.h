@@ -24,25 +24,25 @@
 #define OWNER_META UINT32_MAX
 
 enum istate {
-	IS_FREE = 0,            /* mode 0 */
-	IS_FILE,                /* allocated, not a directory */
+	IS_FREE = 0, /* mode 0 */
+	IS_FILE,     /* allocated, not a directory */
 	IS_DIR,
-	IS_CLEARED,             /* allocated on disk, cleared by -y */
+	IS_CLEARED, /* allocated on disk, cleared by -y */
 };
 
 struct inoinfo {
-	uint8_t state;          /* enum istate */
-	uint8_t dtype;          /* DT_* its directory entries should say */
-	int16_t nlink;          /* as the inode says */
-	uint32_t found;         /* directory entries naming it */
-	uint32_t parent;        /* directory: the one naming it, 0: none */
-	uint32_t dotdot;        /* directory: what its ".." says */
+	uint8_t state;   /* enum istate */
+	uint8_t dtype;   /* DT_* its directory entries should say */
+	int16_t nlink;   /* as the inode says */
+	uint32_t found;  /* directory entries naming it */
+	uint32_t parent; /* directory: the one naming it, 0: none */
+	uint32_t dotdot; /* directory: what its ".." says */
 };
 
 /* A block of a directory, in logical order per directory. */
 struct dirblk {
 	uint32_t ino;
-	uint32_t bytes;         /* of directory data in the block */
+	uint32_t bytes; /* of directory data in the block */
 	int64_t lbn;
 	uint64_t frag;
 };
@@ -50,16 +50,16 @@ struct dirblk {
 struct fsck {
 	struct ffsu_fs fs;
 	const char *image;
-	bool yes;               /* -y: repair */
-	bool debug;             /* -d */
-	bool usedalt;           /* the superblock came from a backup */
+	bool yes;     /* -y: repair */
+	bool debug;   /* -d */
+	bool usedalt; /* the superblock came from a backup */
 	unsigned long problems, fixed;
-	uint32_t *owner;        /* per frag: inode, OWNER_META or 0 */
-	struct inoinfo *ino;    /* per inode */
-	uint32_t *inited;       /* per group: inodes initialised on disk */
+	uint32_t *owner;     /* per frag: inode, OWNER_META or 0 */
+	struct inoinfo *ino; /* per inode */
+	uint32_t *inited;    /* per group: inodes initialised on disk */
 	struct dirblk *dirblks;
 	size_t ndirblks, dirblkcap;
-	uint32_t lostfound;     /* 0: none (yet) */
+	uint32_t lostfound; /* 0: none (yet) */
 	uint64_t nfiles;
 };
 

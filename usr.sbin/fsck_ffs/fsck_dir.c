@@ -20,6 +20,10 @@
 
 #define DT_DIR 4
 
+/*
+ * Directory buffers have DIRBLKSIZ bytes of slack past the block, so a
+ * record header is read before it is known to lie inside its chunk.
+ */
 struct ent {
 	uint32_t ino;
 	uint16_t reclen;
@@ -43,8 +47,7 @@ entok(const struct ent *e, uint32_t off)
 {
 	uint8_t i;
 
-	if (e->reclen == 0 || e->reclen % 4 != 0 ||
-	    off + e->reclen > DIRBLKSIZ)
+	if (e->reclen == 0 || e->reclen % 4 != 0 || off + e->reclen > DIRBLKSIZ)
 		return false;
 	if (e->ino == 0)
 		return e->reclen >= DIR_NAME;
@@ -65,9 +68,10 @@ dropent(unsigned char *chunk, int prev, uint32_t off)
 	if (prev < 0)
 		ffsu_put32(&fk.fs, chunk + off + DIR_INO, 0);
 	else
-		ffsu_put16(&fk.fs, chunk + prev + DIR_RECLEN,
+		ffsu_put16(
+		    &fk.fs, chunk + prev + DIR_RECLEN,
 		    (uint16_t)(ffsu_get16(&fk.fs, chunk + prev + DIR_RECLEN) +
-		    reclen));
+		               reclen));
 }
 
 static bool
@@ -89,17 +93,20 @@ checkchunk(uint32_t dir, unsigned char *chunk, unsigned *nent)
 	while (off < DIRBLKSIZ) {
 		getent(chunk + off, &e);
 		if (!entok(&e, off)) {
-			if (problem(true, "directory %u: bad entry at chunk "
-			    "byte %u (inode %u, reclen %u, name length %u)",
-			    dir, off, e.ino, e.reclen, e.namlen)) {
+			if (problem(
+			        true,
+			        "directory %u: bad entry at chunk "
+			        "byte %u (inode %u, reclen %u, name length %u)",
+			        dir, off, e.ino, e.reclen, e.namlen)) {
 				if (prev < 0) {
 					ffsu_put32(&fk.fs, chunk + DIR_INO, 0);
 					ffsu_put16(&fk.fs, chunk + DIR_RECLEN,
-					    DIRBLKSIZ);
+					           DIRBLKSIZ);
 				} else
-					ffsu_put16(&fk.fs, chunk + prev +
-					    DIR_RECLEN, (uint16_t)(DIRBLKSIZ -
-					    (uint32_t)prev));
+					ffsu_put16(&fk.fs,
+					           chunk + prev + DIR_RECLEN,
+					           (uint16_t)(DIRBLKSIZ -
+					                      (uint32_t)prev));
 				dirty = true;
 			}
 			return dirty;
@@ -112,14 +119,18 @@ checkchunk(uint32_t dir, unsigned char *chunk, unsigned *nent)
 		dot = isname(&e, ".");
 		dotdot = isname(&e, "..");
 		if (*nent == 0 && !dot)
-			problem(false, "directory %u: first entry is \"%.*s\", "
-			    "not \".\"", dir, e.namlen, e.name);
+			problem(false,
+			        "directory %u: first entry is \"%.*s\", "
+			        "not \".\"",
+			        dir, e.namlen, e.name);
 		if (*nent == 1 && !dotdot)
-			problem(false, "directory %u: second entry is "
-			    "\"%.*s\", not \"..\"", dir, e.namlen, e.name);
+			problem(false,
+			        "directory %u: second entry is "
+			        "\"%.*s\", not \"..\"",
+			        dir, e.namlen, e.name);
 		if ((dot && *nent != 0) || (dotdot && *nent != 1)) {
 			if (problem(true, "directory %u: extra \"%.*s\" entry",
-			    dir, e.namlen, e.name)) {
+			            dir, e.namlen, e.name)) {
 				dropent(chunk, prev, off);
 				dirty = true;
 				off += e.reclen;
@@ -129,7 +140,7 @@ checkchunk(uint32_t dir, unsigned char *chunk, unsigned *nent)
 		(*nent)++;
 		if (dot && e.ino != dir &&
 		    problem(true, "directory %u: \".\" is %u, should be %u",
-		    dir, e.ino, dir)) {
+		            dir, e.ino, dir)) {
 			ffsu_put32(&fk.fs, chunk + off + DIR_INO, dir);
 			e.ino = dir;
 			dirty = true;
@@ -144,11 +155,14 @@ checkchunk(uint32_t dir, unsigned char *chunk, unsigned *nent)
 				off += e.reclen;
 				continue;
 			}
-			if (problem(true, "directory %u: entry \"%.*s\" %s "
-			    "inode %u", dir, e.namlen, e.name,
-			    e.ino < UFS_ROOTINO || e.ino >= fk.fs.maxino ?
-			    "has out-of-range" : "names unallocated",
-			    e.ino)) {
+			if (problem(true,
+			            "directory %u: entry \"%.*s\" %s "
+			            "inode %u",
+			            dir, e.namlen, e.name,
+			            e.ino < UFS_ROOTINO || e.ino >= fk.fs.maxino
+			                ? "has out-of-range"
+			                : "names unallocated",
+			            e.ino)) {
 				dropent(chunk, prev, off);
 				dirty = true;
 			} else
@@ -157,11 +171,11 @@ checkchunk(uint32_t dir, unsigned char *chunk, unsigned *nent)
 			continue;
 		}
 		ii = &fk.ino[e.ino];
-		if (!dot && !dotdot && ii->state == IS_DIR &&
-		    ii->parent != 0) {
-			if (problem(true, "directory %u: entry \"%.*s\" is a "
-			    "second name of directory %u", dir, e.namlen,
-			    e.name, e.ino)) {
+		if (!dot && !dotdot && ii->state == IS_DIR && ii->parent != 0) {
+			if (problem(true,
+			            "directory %u: entry \"%.*s\" is a "
+			            "second name of directory %u",
+			            dir, e.namlen, e.name, e.ino)) {
 				dropent(chunk, prev, off);
 				dirty = true;
 				off += e.reclen;
@@ -169,9 +183,10 @@ checkchunk(uint32_t dir, unsigned char *chunk, unsigned *nent)
 			}
 		}
 		if (e.type != ii->dtype &&
-		    problem(true, "directory %u: entry \"%.*s\" type %u, "
-		    "should be %u", dir, e.namlen, e.name, e.type,
-		    ii->dtype)) {
+		    problem(true,
+		            "directory %u: entry \"%.*s\" type %u, "
+		            "should be %u",
+		            dir, e.namlen, e.name, e.type, ii->dtype)) {
 			chunk[off + DIR_TYPE] = ii->dtype;
 			dirty = true;
 		}
@@ -193,7 +208,7 @@ void
 pass2(void)
 {
 	struct ffsu_fs *fs = &fk.fs;
-	unsigned char *buf = xcalloc(1, fs->bsize);
+	unsigned char *buf = xcalloc(1, fs->bsize + DIRBLKSIZ);
 	uint32_t cur = 0, ch;
 	unsigned nent = 0;
 	bool dirty;
@@ -207,22 +222,24 @@ pass2(void)
 			continue;
 		if (db->ino != cur) {
 			if (cur != 0 && nent < 2)
-				problem(false, "directory %u: no \".\" and "
-				    "\"..\" entries", cur);
+				problem(false,
+				        "directory %u: no \".\" and "
+				        "\"..\" entries",
+				        cur);
 			cur = db->ino;
 			nent = 0;
 		}
 		rd(buf, db->bytes, db->frag * fs->fsize);
 		dirty = false;
 		for (ch = 0; ch < db->bytes / DIRBLKSIZ; ch++)
-			dirty |= checkchunk(db->ino, buf + ch * DIRBLKSIZ,
-			    &nent);
+			dirty |=
+			    checkchunk(db->ino, buf + ch * DIRBLKSIZ, &nent);
 		if (dirty && fk.yes)
 			wr(buf, db->bytes, db->frag * fs->fsize);
 	}
 	if (cur != 0 && nent < 2)
 		problem(false, "directory %u: no \".\" and \"..\" entries",
-		    cur);
+		        cur);
 	free(buf);
 }
 
@@ -230,7 +247,8 @@ bool
 direnter(uint32_t dir, const char *name, uint32_t ino, uint8_t type)
 {
 	struct ffsu_fs *fs = &fk.fs;
-	unsigned char *buf = xcalloc(1, fs->bsize), *p, raw[DINODE2_SIZE];
+	unsigned char *buf = xcalloc(1, fs->bsize + DIRBLKSIZ), *p;
+	unsigned char raw[DINODE2_SIZE];
 	uint16_t need = (uint16_t)DIRSIZ(strlen(name)), used;
 	struct ffsu_dinode di;
 	struct dirblk *last = NULL;
@@ -268,9 +286,10 @@ direnter(uint32_t dir, const char *name, uint32_t ino, uint8_t type)
 	/* A new chunk, if the last block has room for it. */
 	rd(raw, fs->isize, ffsu_ino_offset(fs, dir));
 	ffsu_dinode_decode(fs, raw, &di);
-	if (last == NULL || di.size != (uint64_t)last->lbn * fs->bsize +
-	    last->bytes || last->bytes + DIRBLKSIZ >
-	    ffsu_nfrags(fs, last->bytes) * fs->fsize) {
+	if (last == NULL ||
+	    di.size != (uint64_t)last->lbn * fs->bsize + last->bytes ||
+	    last->bytes + DIRBLKSIZ >
+	        ffsu_nfrags(fs, last->bytes) * fs->fsize) {
 		free(buf);
 		return false;
 	}
@@ -298,7 +317,7 @@ firstblk(uint32_t dir, unsigned char *buf)
 	for (i = 0; i < fk.ndirblks; i++) {
 		if (fk.dirblks[i].ino == dir && fk.dirblks[i].lbn == 0) {
 			rd(buf, fk.dirblks[i].bytes,
-			    fk.dirblks[i].frag * fk.fs.fsize);
+			   fk.dirblks[i].frag * fk.fs.fsize);
 			return &fk.dirblks[i];
 		}
 	}
@@ -308,7 +327,7 @@ firstblk(uint32_t dir, unsigned char *buf)
 bool
 setdotdot(uint32_t dir, uint32_t parent)
 {
-	unsigned char *buf = xcalloc(1, fk.fs.bsize);
+	unsigned char *buf = xcalloc(1, fk.fs.bsize + DIRBLKSIZ);
 	struct dirblk *db = firstblk(dir, buf);
 	struct ent e;
 	bool ok = false;
@@ -335,7 +354,7 @@ bool
 dirremove(uint32_t dir, uint32_t child)
 {
 	struct ffsu_fs *fs = &fk.fs;
-	unsigned char *buf = xcalloc(1, fs->bsize);
+	unsigned char *buf = xcalloc(1, fs->bsize + DIRBLKSIZ);
 	struct ent e;
 	uint32_t ch, off;
 	size_t i;
@@ -356,7 +375,8 @@ dirremove(uint32_t dir, uint32_t child)
 				if (e.ino == child && !isname(&e, ".") &&
 				    !isname(&e, "..")) {
 					dropent(buf + ch, prev, off);
-					wr(buf, db->bytes, db->frag * fs->fsize);
+					wr(buf, db->bytes,
+					   db->frag * fs->fsize);
 					free(buf);
 					return true;
 				}
@@ -426,7 +446,7 @@ lostfound(void)
 		return fk.lostfound;
 	if ((ino = freeinode()) == 0 || (blk = freeblock()) == 0) {
 		printf("cannot make lost+found: no free %s\n",
-		    ino == 0 ? "inode" : "block");
+		       ino == 0 ? "inode" : "block");
 		return 0;
 	}
 	buf = xcalloc(1, fs->bsize);
@@ -457,14 +477,17 @@ lostfound(void)
 	wr(raw, fs->isize, ffsu_ino_offset(fs, ino));
 	for (f = 0; f < fs->frag; f++)
 		fk.owner[blk + f] = ino;
-	fk.ino[ino] = (struct inoinfo){ .state = IS_DIR, .dtype = DT_DIR,
-		.nlink = 2, .found = 1, .parent = UFS_ROOTINO,
-		.dotdot = UFS_ROOTINO };
+	fk.ino[ino] = (struct inoinfo){.state = IS_DIR,
+	                               .dtype = DT_DIR,
+	                               .nlink = 2,
+	                               .found = 1,
+	                               .parent = UFS_ROOTINO,
+	                               .dotdot = UFS_ROOTINO};
 	fk.nfiles++;
 	adddirblk(ino, 0, blk, fs->bsize);
 	if (!direnter(UFS_ROOTINO, "lost+found", ino, DT_DIR)) {
 		printf("cannot make lost+found: no room in the root "
-		    "directory\n");
+		       "directory\n");
 		fk.ino[ino].found = 0;
 		return 0;
 	}

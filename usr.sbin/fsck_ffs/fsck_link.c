@@ -63,8 +63,13 @@ pass3(void)
 			}
 			cycle = !noparent;
 			top = cycle ? x : path[n - 1];
-			if (!problem(true, "directory %u unreachable%s", top,
-			    cycle ? " (in a cycle of directories)" : ""))
+			/* Without lost+found (-n, or no room) it stays. */
+			if (!problem(lostfound() != 0,
+			             "directory %u "
+			             "unreachable%s",
+			             top,
+			             cycle ? " (in a cycle of directories)"
+			                   : ""))
 				continue;
 			if (cycle && dirremove(fk.ino[top].parent, top))
 				fk.ino[top].found--;
@@ -81,7 +86,8 @@ pass3(void)
 		    ii->dotdot == ii->parent)
 			continue;
 		if (!problem(true, "directory %u: \"..\" is %u, should be %u",
-		    d, ii->dotdot, ii->parent) || !setdotdot(d, ii->parent))
+		             d, ii->dotdot, ii->parent) ||
+		    !setdotdot(d, ii->parent))
 			continue;
 		if (ii->dotdot >= UFS_ROOTINO && ii->dotdot < fs->maxino &&
 		    fk.ino[ii->dotdot].found > 0)
@@ -109,14 +115,20 @@ pass4(void)
 		rd(raw, fs->isize, ffsu_ino_offset(fs, ino));
 		ffsu_dinode_decode(fs, raw, &di);
 		if (ii->found == 0 && ii->state == IS_FILE) {
-			if (problem(true, "inode %llu: no name (mode 0%o, "
-			    "size %llu)", (unsigned long long)ino, di.mode,
-			    (unsigned long long)di.size)) {
-				if (di.size == 0) {
+			/* Kept in lost+found if it has data and there is one.
+			 */
+			if (problem(true,
+			            "inode %llu: no name (mode 0%o, "
+			            "size %llu)%s",
+			            (unsigned long long)ino, di.mode,
+			            (unsigned long long)di.size,
+			            di.size == 0 || (fk.yes && lostfound() == 0)
+			                ? ", cleared"
+			                : "")) {
+				if (di.size == 0 || !reconnect((uint32_t)ino)) {
 					clearinode(ino);
 					continue;
 				}
-				(void)reconnect((uint32_t)ino);
 			}
 			if (ii->found == 0)
 				continue;
@@ -126,7 +138,7 @@ pass4(void)
 		if ((int64_t)di.nlink == (int64_t)ii->found)
 			continue;
 		if (problem(true, "inode %llu: link count %d, should be %u",
-		    (unsigned long long)ino, di.nlink, ii->found)) {
+		            (unsigned long long)ino, di.nlink, ii->found)) {
 			di.nlink = (int16_t)ii->found;
 			ffsu_dinode_encode(fs, &di, raw);
 			wr(raw, fs->isize, ffsu_ino_offset(fs, ino));

@@ -20,14 +20,15 @@ struct fsck fk;
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: fsck_ffs [-n | -y] [-d] [-f] image\n"
-	    "Check an FFS (UFS1 or UFS2, either byte order) image file.\n"
-	    "  -n  only check; open the image read-only (the default)\n"
-	    "  -y  repair what can be repaired\n"
-	    "  -f  check even a file system marked clean (always done)\n"
-	    "  -d  print the geometry and each phase's progress\n"
-	    "Exit status: 0 clean, 1 problems left, 2 problems found and "
-	    "all repaired,\n8 the check could not be done.\n");
+	fprintf(f,
+	        "usage: fsck_ffs [-n | -y] [-d] [-f] image\n"
+	        "Check an FFS (UFS1 or UFS2, either byte order) image file.\n"
+	        "  -n  only check; open the image read-only (the default)\n"
+	        "  -y  repair what can be repaired\n"
+	        "  -f  check even a file system marked clean (always done)\n"
+	        "  -d  print the geometry and each phase's progress\n"
+	        "Exit status: 0 clean, 1 problems left, 2 problems found and "
+	        "all repaired,\n8 the check could not be done.\n");
 }
 
 void
@@ -53,8 +54,8 @@ problem(bool canfix, const char *fmt, ...)
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
-	printf("%s\n", fix ? ": FIXED" : (canfix || !fk.yes ? "" :
-	    ": NOT FIXED"));
+	printf("%s\n",
+	       fix ? ": FIXED" : (canfix || !fk.yes ? "" : ": NOT FIXED"));
 	fk.problems++;
 	if (fix)
 		fk.fixed++;
@@ -78,7 +79,7 @@ rd(void *buf, size_t len, uint64_t off)
 {
 	if (ffsu_pread(&fk.fs, buf, len, off) != 0)
 		fatal(fk.image, "read of %zu bytes at %llu: %s", len,
-		    (unsigned long long)off, strerror(errno));
+		      (unsigned long long)off, strerror(errno));
 }
 
 void
@@ -88,7 +89,7 @@ wr(const void *buf, size_t len, uint64_t off)
 		fatal(fk.image, "internal error: write without -y");
 	if (ffsu_pwrite(&fk.fs, buf, len, off) != 0)
 		fatal(fk.image, "write of %zu bytes at %llu: %s", len,
-		    (unsigned long long)off, strerror(errno));
+		      (unsigned long long)off, strerror(errno));
 }
 
 void *
@@ -98,7 +99,7 @@ xcalloc(size_t n, size_t size)
 
 	if (p == NULL)
 		fatal("memory", "%zu x %zu bytes: %s", n, size,
-		    strerror(errno));
+		      strerror(errno));
 	return p;
 }
 
@@ -117,9 +118,10 @@ superblock(void)
 	if ((alt = ffsu_find_alt(fs)) == 0)
 		fatal(fk.image, "no usable superblock, nor a backup copy");
 	fk.usedalt = true;
-	if (problem(true, "superblock: using the backup at byte %llu; "
-	    "primary at byte %llu rewritten from it", (unsigned long long)alt,
-	    (unsigned long long)fs->sbloc))
+	if (problem(true,
+	            "superblock: using the backup at byte %llu; "
+	            "primary at byte %llu rewritten from it",
+	            (unsigned long long)alt, (unsigned long long)fs->sbloc))
 		return;
 }
 
@@ -136,18 +138,18 @@ verdict(void)
 	if (fk.yes && fk.fixed > 0) {
 		if (ffsu_sb_write(fs, fs->sbloc) != 0)
 			fatal(fk.image, "superblock write: %s",
-			    strerror(errno));
+			      strerror(errno));
 		if (fsync(fs->fd) == -1)
 			fatal(fk.image, "fsync: %s", strerror(errno));
 	}
 	nfree = (uint64_t)fs->cstotal[CS_NBFREE] * fs->frag +
-	    (uint64_t)fs->cstotal[CS_NFFREE];
+	        (uint64_t)fs->cstotal[CS_NFFREE];
 	used = fs->dsize > nfree ? fs->dsize - nfree : 0;
 	printf("%llu files, %llu used, %llu free (%llu frags, %llu blocks)\n",
-	    (unsigned long long)fk.nfiles, (unsigned long long)used,
-	    (unsigned long long)nfree,
-	    (unsigned long long)fs->cstotal[CS_NFFREE],
-	    (unsigned long long)fs->cstotal[CS_NBFREE]);
+	       (unsigned long long)fk.nfiles, (unsigned long long)used,
+	       (unsigned long long)nfree,
+	       (unsigned long long)fs->cstotal[CS_NFFREE],
+	       (unsigned long long)fs->cstotal[CS_NBFREE]);
 }
 
 int
@@ -186,12 +188,13 @@ main(int argc, char **argv)
 	printf("** %s\n", fk.image);
 	superblock();
 	debug("UFS%d %s-endian, superblock at %llu: %u groups of %u frags "
-	    "and %u inodes, block %u, frag %u, %llu frags\n",
-	    fk.fs.ufs2 ? 2 : 1,
-	    (fk.fs.swap == (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)) ?
-	    "big" : "little", (unsigned long long)fk.fs.sbloc, fk.fs.ncg,
-	    fk.fs.fpg, fk.fs.ipg, fk.fs.bsize, fk.fs.fsize,
-	    (unsigned long long)fk.fs.size);
+	      "and %u inodes, block %u, frag %u, %llu frags\n",
+	      fk.fs.ufs2 ? 2 : 1,
+	      (fk.fs.swap == (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__))
+	          ? "big"
+	          : "little",
+	      (unsigned long long)fk.fs.sbloc, fk.fs.ncg, fk.fs.fpg, fk.fs.ipg,
+	      fk.fs.bsize, fk.fs.fsize, (unsigned long long)fk.fs.size);
 	printf("** Phase 1 - Check Blocks and Sizes\n");
 	pass1();
 	printf("** Phase 2 - Check Pathnames\n");
@@ -209,12 +212,12 @@ main(int argc, char **argv)
 	}
 	if (fk.yes && fk.fixed == fk.problems) {
 		printf("%s: %lu problems found, all fixed\n"
-		    "***** FILE SYSTEM WAS MODIFIED *****\n", fk.image,
-		    fk.problems);
+		       "***** FILE SYSTEM WAS MODIFIED *****\n",
+		       fk.image, fk.problems);
 		return 2;
 	}
 	printf("%s: %lu problems found, %lu fixed\n", fk.image, fk.problems,
-	    fk.fixed);
+	       fk.fixed);
 	if (fk.fixed > 0)
 		printf("***** FILE SYSTEM WAS MODIFIED *****\n");
 	return 1;

@@ -18,15 +18,15 @@
 
 #include "fsck.h"
 
-#define MAXREPORT 10    /* block findings reported per inode */
+#define MAXREPORT 10 /* block findings reported per inode */
 
 struct walk {
 	uint64_t ino;
 	struct ffsu_dinode *di;
-	uint64_t frags;         /* claimed */
-	unsigned nbad;          /* bad or duplicate pointers */
-	bool cut;               /* a pointer past the end was cleared */
-	bool release;           /* giving back instead of claiming */
+	uint64_t frags; /* claimed */
+	unsigned nbad;  /* bad or duplicate pointers */
+	bool cut;       /* a pointer past the end was cleared */
+	bool release;   /* giving back instead of claiming */
 	bool isdir;
 };
 
@@ -44,12 +44,11 @@ blkfrags(uint64_t size, int64_t lbn)
 
 	if (lbn >= UFS_NDADDR || size >= end)
 		return fk.fs.frag;
-	return (uint32_t)ffsu_nfrags(&fk.fs, size - (uint64_t)lbn *
-	    fk.fs.bsize);
+	return (uint32_t)ffsu_nfrags(&fk.fs,
+	                             size - (uint64_t)lbn * fk.fs.bsize);
 }
 
-static void
-badblock(struct walk *w, const char *fmt, ...)
+static void badblock(struct walk *w, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
@@ -66,10 +65,10 @@ badblock(struct walk *w, const char *fmt, ...)
 	va_end(ap);
 	if (w->nbad == MAXREPORT)
 		problem(true, "inode %llu: %s (and more not listed)",
-		    (unsigned long long)w->ino, msg);
+		        (unsigned long long)w->ino, msg);
 	else
 		problem(true, "inode %llu: %s", (unsigned long long)w->ino,
-		    msg);
+		        msg);
 }
 
 /*
@@ -86,7 +85,7 @@ claim(struct walk *w, uint64_t blk, uint32_t nfrags, int64_t lbn)
 	if (blk + nfrags > fs->size || blk % fs->frag + nfrags > fs->frag) {
 		if (!w->release)
 			badblock(w, "bad block %llu (logical %lld)",
-			    (unsigned long long)blk, (long long)lbn);
+			         (unsigned long long)blk, (long long)lbn);
 		return false;
 	}
 	for (f = 0; f < nfrags; f++) {
@@ -104,13 +103,16 @@ claim(struct walk *w, uint64_t blk, uint32_t nfrags, int64_t lbn)
 		}
 		own = false;
 		if (o == OWNER_META)
-			badblock(w, "block %llu (logical %lld) is in the "
-			    "file system's metadata", (unsigned long long)blk +
-			    f, (long long)lbn);
+			badblock(w,
+			         "block %llu (logical %lld) is in the "
+			         "file system's metadata",
+			         (unsigned long long)blk + f, (long long)lbn);
 		else
-			badblock(w, "block %llu (logical %lld) already "
-			    "claimed by inode %u", (unsigned long long)blk + f,
-			    (long long)lbn, o);
+			badblock(w,
+			         "block %llu (logical %lld) already "
+			         "claimed by inode %u",
+			         (unsigned long long)blk + f, (long long)lbn,
+			         o);
 		break;
 	}
 	if (!w->release)
@@ -123,13 +125,13 @@ adddirblk(uint32_t ino, int64_t lbn, uint64_t frag, uint32_t bytes)
 {
 	if (fk.ndirblks == fk.dirblkcap) {
 		fk.dirblkcap = fk.dirblkcap ? fk.dirblkcap * 2 : 1024;
-		fk.dirblks = realloc(fk.dirblks, fk.dirblkcap *
-		    sizeof(*fk.dirblks));
+		fk.dirblks =
+		    realloc(fk.dirblks, fk.dirblkcap * sizeof(*fk.dirblks));
 		if (fk.dirblks == NULL)
 			fatal("memory", "directory block list");
 	}
-	fk.dirblks[fk.ndirblks++] = (struct dirblk){ .ino = ino,
-		.lbn = lbn, .frag = frag, .bytes = bytes };
+	fk.dirblks[fk.ndirblks++] = (struct dirblk){
+	    .ino = ino, .lbn = lbn, .frag = frag, .bytes = bytes};
 }
 
 /* One data block at lbn; false: the pointer is to be cut. */
@@ -142,18 +144,22 @@ datablock(struct walk *w, uint64_t blk, int64_t lbn)
 	if ((uint64_t)lbn >= lblocks(size)) {
 		if (!w->release) {
 			w->cut = true;
-			problem(true, "inode %llu: block %llu at logical %lld "
-			    "past the end (size %llu)",
-			    (unsigned long long)w->ino, (unsigned long long)blk,
-			    (long long)lbn, (unsigned long long)size);
+			problem(true,
+			        "inode %llu: block %llu at logical %lld "
+			        "past the end (size %llu)",
+			        (unsigned long long)w->ino,
+			        (unsigned long long)blk, (long long)lbn,
+			        (unsigned long long)size);
 		}
 		return false;
 	}
 	n = blkfrags(size, lbn);
 	if (claim(w, blk, n, lbn) && w->isdir && !w->release)
-		adddirblk((uint32_t)w->ino, lbn, blk, (uint32_t)(size -
-		    (uint64_t)lbn * fk.fs.bsize < fk.fs.bsize ? size -
-		    (uint64_t)lbn * fk.fs.bsize : fk.fs.bsize));
+		adddirblk(
+		    (uint32_t)w->ino, lbn, blk,
+		    (uint32_t)(size - (uint64_t)lbn * fk.fs.bsize < fk.fs.bsize
+		                   ? size - (uint64_t)lbn * fk.fs.bsize
+		                   : fk.fs.bsize));
 	return true;
 }
 
@@ -176,10 +182,12 @@ indirect(struct walk *w, uint64_t blk, int level, int64_t base)
 	if ((uint64_t)base >= lblocks(w->di->size)) {
 		if (!w->release) {
 			w->cut = true;
-			problem(true, "inode %llu: indirect block %llu past "
-			    "the end (size %llu)", (unsigned long long)w->ino,
-			    (unsigned long long)blk,
-			    (unsigned long long)w->di->size);
+			problem(true,
+			        "inode %llu: indirect block %llu past "
+			        "the end (size %llu)",
+			        (unsigned long long)w->ino,
+			        (unsigned long long)blk,
+			        (unsigned long long)w->di->size);
 		}
 		return false;
 	}
@@ -188,12 +196,13 @@ indirect(struct walk *w, uint64_t blk, int level, int64_t base)
 	buf = xcalloc(1, fs->bsize);
 	rd(buf, fs->bsize, blk * fs->fsize);
 	for (i = 0; i < fs->nindir && w->nbad <= MAXREPORT; i++) {
-		p = fs->ufs2 ? ffsu_get64(fs, buf + 8 * i) :
-		    ffsu_get32(fs, buf + 4 * i);
+		p = fs->ufs2 ? ffsu_get64(fs, buf + 8 * i)
+		             : ffsu_get32(fs, buf + 4 * i);
 		if (p == 0)
 			continue;
-		if (level == 0 ? datablock(w, p, base + (int64_t)i) :
-		    indirect(w, p, level - 1, base + (int64_t)(i * span)))
+		if (level == 0
+		        ? datablock(w, p, base + (int64_t)i)
+		        : indirect(w, p, level - 1, base + (int64_t)(i * span)))
 			continue;
 		memset(buf + psize * i, 0, psize);
 		dirty = true;
@@ -230,7 +239,7 @@ void
 releaseblocks(uint64_t ino, const struct ffsu_dinode *di)
 {
 	struct ffsu_dinode copy = *di;
-	struct walk w = { .ino = ino, .di = &copy, .release = true };
+	struct walk w = {.ino = ino, .di = &copy, .release = true};
 
 	walk(&w);
 }
@@ -252,6 +261,22 @@ clearinode(uint64_t ino)
 	fk.nfiles--;
 }
 
+/*
+ * The first logical block a directory lacks below its size (its blocks
+ * were listed from dirblks[first] on, in order), or -1.
+ */
+static int64_t
+dirhole(size_t first, uint64_t size)
+{
+	int64_t want = 0;
+	size_t i;
+
+	for (i = first; i < fk.ndirblks; i++, want++)
+		if (fk.dirblks[i].lbn != want)
+			return want;
+	return (uint64_t)want < lblocks(size) ? want : -1;
+}
+
 uint8_t
 modetodt(uint16_t mode)
 {
@@ -271,9 +296,11 @@ checkinode(uint64_t ino, unsigned char *raw)
 {
 	struct ffsu_fs *fs = &fk.fs;
 	struct ffsu_dinode di;
-	struct walk w = { .ino = ino, .di = &di };
+	struct walk w = {.ino = ino, .di = &di};
 	uint16_t type;
 	uint64_t maxfile, sectors;
+	int64_t hole;
+	size_t first;
 	unsigned i;
 	bool any = false;
 
@@ -284,12 +311,13 @@ checkinode(uint64_t ino, unsigned char *raw)
 		for (i = 0; i < UFS_NIADDR; i++)
 			any |= di.ib[i] != 0;
 		if ((any || di.nlink != 0 || di.size != 0 || di.blocks != 0) &&
-		    problem(true, "inode %llu: unallocated (mode 0) but has "
-		    "links %d, size %llu, blocks %llu%s",
-		    (unsigned long long)ino, di.nlink,
-		    (unsigned long long)di.size,
-		    (unsigned long long)di.blocks,
-		    any ? " and block pointers" : "")) {
+		    problem(true,
+		            "inode %llu: unallocated (mode 0) but has "
+		            "links %d, size %llu, blocks %llu%s",
+		            (unsigned long long)ino, di.nlink,
+		            (unsigned long long)di.size,
+		            (unsigned long long)di.blocks,
+		            any ? " and block pointers" : "")) {
 			memset(raw, 0, fs->isize);
 			wr(raw, fs->isize, ffsu_ino_offset(fs, ino));
 		}
@@ -309,39 +337,73 @@ checkinode(uint64_t ino, unsigned char *raw)
 	case IFBLK:
 	case IFIFO:
 	case IFSOCK:
-		return;         /* no blocks; db[0] may be a device number */
+		return; /* no blocks; db[0] may be a device number */
 	default:
 		fk.ino[ino].state = IS_FILE;
-		if (problem(true, "inode %llu: unknown file type 0%o",
-		    (unsigned long long)ino, type))
+		if (problem(ino != UFS_ROOTINO,
+		            "inode %llu: unknown file "
+		            "type 0%o",
+		            (unsigned long long)ino, type))
 			clearinode(ino);
 		return;
 	}
 	maxfile = ffsu_get64(fs, fs->sb + FS_MAXFILESIZE);
-	if (type == IFDIR && (di.size == 0 || di.size % DIRBLKSIZ != 0 ||
-	    di.size > (1ULL << 31))) {
-		if (problem(true, "inode %llu: directory size %llu is not a "
-		    "positive multiple of %d", (unsigned long long)ino,
-		    (unsigned long long)di.size, DIRBLKSIZ))
+	if (type == IFDIR && (di.size == 0 || di.size > (1ULL << 31))) {
+		if (problem(ino != UFS_ROOTINO,
+		            "inode %llu: directory size "
+		            "%llu",
+		            (unsigned long long)ino,
+		            (unsigned long long)di.size))
 			clearinode(ino);
 		return;
 	}
+	if (type == IFDIR && di.size % DIRBLKSIZ != 0 &&
+	    problem(true,
+	            "inode %llu: directory size %llu is not a "
+	            "multiple of %d",
+	            (unsigned long long)ino, (unsigned long long)di.size,
+	            DIRBLKSIZ)) {
+		di.size = (di.size + DIRBLKSIZ - 1) / DIRBLKSIZ * DIRBLKSIZ;
+		ffsu_dinode_encode(fs, &di, raw);
+		wr(raw, fs->isize, ffsu_ino_offset(fs, ino));
+	}
 	if (di.size > maxfile && maxfile != 0) {
-		if (problem(true, "inode %llu: size %llu beyond the largest "
-		    "file, %llu", (unsigned long long)ino,
-		    (unsigned long long)di.size, (unsigned long long)maxfile))
+		if (problem(true,
+		            "inode %llu: size %llu beyond the largest "
+		            "file, %llu",
+		            (unsigned long long)ino,
+		            (unsigned long long)di.size,
+		            (unsigned long long)maxfile))
 			clearinode(ino);
 		return;
 	}
 	if (type == IFLNK && fasthlink(&di))
 		return;
 	w.isdir = type == IFDIR;
+	first = fk.ndirblks;
 	walk(&w);
 	if (w.nbad > 0) {
-		if (problem(true, "inode %llu: cleared (bad or shared blocks)",
-		    (unsigned long long)ino))
+		/* Without its root nothing is left to check: keep it. */
+		if (problem(ino != UFS_ROOTINO,
+		            "inode %llu: cleared (bad or "
+		            "shared blocks)",
+		            (unsigned long long)ino))
 			clearinode(ino);
 		return;
+	}
+	if (w.isdir && (hole = dirhole(first, di.size)) >= 0 &&
+	    problem(hole > 0,
+	            "directory %llu: hole at logical block %lld "
+	            "(size %llu)",
+	            (unsigned long long)ino, (long long)hole,
+	            (unsigned long long)di.size)) {
+		/* Cut it short before the hole, and claim again. */
+		releaseblocks(ino, &di);
+		fk.ndirblks = first;
+		di.size = (uint64_t)hole * fs->bsize;
+		w = (struct walk){.ino = ino, .di = &di, .isdir = true};
+		walk(&w);
+		w.cut = true;
 	}
 	if (w.cut && fk.yes) {
 		ffsu_dinode_encode(fs, &di, raw);
@@ -350,8 +412,8 @@ checkinode(uint64_t ino, unsigned char *raw)
 	sectors = w.frags << fs->fsbtodb;
 	if (di.blocks != sectors &&
 	    problem(true, "inode %llu: block count %llu, should be %llu",
-	    (unsigned long long)ino, (unsigned long long)di.blocks,
-	    (unsigned long long)sectors)) {
+	            (unsigned long long)ino, (unsigned long long)di.blocks,
+	            (unsigned long long)sectors)) {
 		di.blocks = sectors;
 		ffsu_dinode_encode(fs, &di, raw);
 		wr(raw, fs->isize, ffsu_ino_offset(fs, ino));
@@ -396,7 +458,8 @@ pass1(void)
 	fk.ino = xcalloc(fs->maxino, sizeof(*fk.ino));
 	fk.inited = xcalloc(fs->ncg, sizeof(*fk.inited));
 	for (c = 0; c < fs->ncg; c++)
-		claimmeta(c == 0 ? 0 : ffsu_cgsblock(fs, c), ffsu_cgdmin(fs, c));
+		claimmeta(c == 0 ? 0 : ffsu_cgsblock(fs, c),
+		          ffsu_cgdmin(fs, c));
 	claimmeta(fs->csaddr, fs->csaddr + ffsu_nfrags(fs, fs->cssize));
 	tab = xcalloc(fs->ipg, fs->isize);
 	for (c = 0; c < fs->ncg; c++) {

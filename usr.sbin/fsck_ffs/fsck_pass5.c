@@ -18,13 +18,14 @@
 
 #define MAXMAPREPORT 10
 
-static const char *const csname[4] = { "directory count",
-	"free block count", "free inode count", "free fragment count" };
+static const char *const csname[4] = {"directory count", "free block count",
+                                      "free inode count",
+                                      "free fragment count"};
 
 /* Report map differences; true if any. */
 static bool
 mapdiff(uint32_t c, const char *what, const unsigned char *have,
-    const unsigned char *want, uint64_t n, uint64_t base)
+        const unsigned char *want, uint64_t n, uint64_t base)
 {
 	uint64_t i, ndiff = 0;
 
@@ -33,15 +34,17 @@ mapdiff(uint32_t c, const char *what, const unsigned char *have,
 			continue;
 		if (++ndiff <= MAXMAPREPORT)
 			problem(true, "cg %u: %s %llu marked %s, but %s", c,
-			    what, (unsigned long long)(base + i),
-			    ffsu_isset(have, i) ? (what[0] == 'i' ? "in use" :
-			    "free") : (what[0] == 'i' ? "free" : "in use"),
-			    ffsu_isset(want, i) ? (what[0] == 'i' ? "in use" :
-			    "free") : (what[0] == 'i' ? "free" : "in use"));
+			        what, (unsigned long long)(base + i),
+			        ffsu_isset(have, i)
+			            ? (what[0] == 'i' ? "in use" : "free")
+			            : (what[0] == 'i' ? "free" : "in use"),
+			        ffsu_isset(want, i)
+			            ? (what[0] == 'i' ? "in use" : "free")
+			            : (what[0] == 'i' ? "free" : "in use"));
 	}
 	if (ndiff > MAXMAPREPORT)
 		problem(true, "cg %u: %llu more %s map differences", c,
-		    (unsigned long long)(ndiff - MAXMAPREPORT), what);
+		        (unsigned long long)(ndiff - MAXMAPREPORT), what);
 	return ndiff > 0;
 }
 
@@ -53,43 +56,50 @@ checkcg(uint32_t c, unsigned char *cg, unsigned char *want)
 	struct ffsu_cglayout lay;
 	uint32_t i, have, should, ndblk = ffsu_cgndblk(fs, c);
 	bool differs = false;
-	static const int hdr[] = { CG_CGX, CG_NDBLK, CG_IUSEDOFF, CG_FREEOFF,
-		CG_NEXTFREEOFF, CG_CLUSTERSUMOFF, CG_CLUSTEROFF,
-		CG_NCLUSTERBLKS, CG_NIBLK };
+	static const int hdr[] = {
+	    CG_CGX,        CG_NDBLK,        CG_IUSEDOFF,
+	    CG_FREEOFF,    CG_NEXTFREEOFF,  CG_CLUSTERSUMOFF,
+	    CG_CLUSTEROFF, CG_NCLUSTERBLKS, CG_NIBLK};
 
 	(void)ffsu_cg_layout(fs->ufs2, fs->ipg, fs->fpg, fs->frag,
-	    fs->contigsumsize, &lay);
+	                     fs->contigsumsize, &lay);
 	if (ffsu_get32(fs, cg + CG_MAGICOFF) != CG_MAGIC)
 		return problem(true, "cg %u: bad magic number 0x%x", c,
-		    ffsu_get32(fs, cg + CG_MAGICOFF));
+		               ffsu_get32(fs, cg + CG_MAGICOFF));
 	for (i = 0; i < sizeof(hdr) / sizeof(hdr[0]); i++) {
 		have = ffsu_get32(fs, cg + hdr[i]);
 		should = ffsu_get32(fs, want + hdr[i]);
 		if (have != should)
-			return problem(true, "cg %u: header field at byte %d "
-			    "is %u, should be %u", c, hdr[i], have, should);
+			return problem(true,
+			               "cg %u: header field at byte %d "
+			               "is %u, should be %u",
+			               c, hdr[i], have, should);
 	}
 	for (i = 0; i < 4; i++) {
 		have = ffsu_get32(fs, cg + CG_CS + 4 * i);
 		should = ffsu_get32(fs, want + CG_CS + 4 * i);
 		if (have != should)
 			differs |= problem(true, "cg %u: %s %u, should be %u",
-			    c, csname[i], have, should);
+			                   c, csname[i], have, should);
 	}
 	differs |= mapdiff(c, "inode", cg + lay.iusedoff, want + lay.iusedoff,
-	    fs->ipg, (uint64_t)c * fs->ipg);
+	                   fs->ipg, (uint64_t)c * fs->ipg);
 	differs |= mapdiff(c, "fragment", cg + lay.freeoff, want + lay.freeoff,
-	    ndblk, ffsu_cgbase(fs, c));
+	                   ndblk, ffsu_cgbase(fs, c));
 	if (memcmp(cg + CG_FRSUM, want + CG_FRSUM, 4 * CG_MAXFRAG) != 0)
-		differs |= problem(true, "cg %u: fragment run summary differs "
-		    "from the map", c);
+		differs |= problem(true,
+		                   "cg %u: fragment run summary differs "
+		                   "from the map",
+		                   c);
 	if (fs->contigsumsize > 0 &&
 	    (memcmp(cg + lay.clustersumoff + 4, want + lay.clustersumoff + 4,
-	    4 * fs->contigsumsize) != 0 ||
-	    memcmp(cg + lay.clusteroff, want + lay.clusteroff,
-	    (ndblk / fs->frag + 7) / 8) != 0))
-		differs |= problem(true, "cg %u: cluster map or summary "
-		    "differs from the fragment map", c);
+	            4 * fs->contigsumsize) != 0 ||
+	     memcmp(cg + lay.clusteroff, want + lay.clusteroff,
+	            (ndblk / fs->frag + 7) / 8) != 0))
+		differs |= problem(true,
+		                   "cg %u: cluster map or summary "
+		                   "differs from the fragment map",
+		                   c);
 	return differs;
 }
 
@@ -104,7 +114,7 @@ rebuild(uint32_t c, const unsigned char *cg, unsigned char *want)
 	bool ok = ffsu_get32(fs, cg + CG_MAGICOFF) == CG_MAGIC;
 
 	(void)ffsu_cg_layout(fs->ufs2, fs->ipg, fs->fpg, fs->frag,
-	    fs->contigsumsize, &lay);
+	                     fs->contigsumsize, &lay);
 	ffsu_cg_init(fs, c, want, time(NULL));
 	if (ok) {
 		/* Hints and times are the file system's, not ours. */
@@ -136,7 +146,7 @@ pass5(void)
 	unsigned char *want = xcalloc(1, fs->cgsize);
 	unsigned char *csum = xcalloc(1, fs->cssize);
 	unsigned char *wantcs = xcalloc(1, fs->cssize);
-	int64_t tot[4] = { 0, 0, 0, 0 };
+	int64_t tot[4] = {0, 0, 0, 0};
 	uint32_t c, i, v;
 	bool csbad = false;
 
@@ -156,9 +166,12 @@ pass5(void)
 		if (memcmp(csum + 16 * c, wantcs + 16 * c, 16) == 0)
 			continue;
 		csbad = true;
-		problem(true, "cg %u: summary area says %d dirs, %d free "
+		problem(
+		    true,
+		    "cg %u: summary area says %d dirs, %d free "
 		    "blocks, %d free inodes, %d free frags; should be %d, %d, "
-		    "%d, %d", c, (int32_t)ffsu_get32(fs, csum + 16 * c),
+		    "%d, %d",
+		    c, (int32_t)ffsu_get32(fs, csum + 16 * c),
 		    (int32_t)ffsu_get32(fs, csum + 16 * c + 4),
 		    (int32_t)ffsu_get32(fs, csum + 16 * c + 8),
 		    (int32_t)ffsu_get32(fs, csum + 16 * c + 12),
@@ -173,7 +186,8 @@ pass5(void)
 		if (tot[i] == fs->cstotal[i])
 			continue;
 		if (problem(true, "superblock: %s total %lld, should be %lld",
-		    csname[i], (long long)fs->cstotal[i], (long long)tot[i]))
+		            csname[i], (long long)fs->cstotal[i],
+		            (long long)tot[i]))
 			fs->cstotal[i] = tot[i];
 	}
 	if (!fk.yes)

@@ -26,19 +26,19 @@
 
 #include "ffsutil.h"
 
-#define ROUNDUP(a, b) (((a) + (b) - 1) / (b) * (b))
-#define HOWMANY(a, b) (((a) + (b) - 1) / (b))
+#define ROUNDUP(a, b) (((a) + (b)-1) / (b) * (b))
+#define HOWMANY(a, b) (((a) + (b)-1) / (b))
 #define MAXPHYS       65536
 #define DT_DIR        4
-#define MINCG         4               /* groups, if large enough */
+#define MINCG         4 /* groups, if large enough */
 #define MINCGBYTES    (1ULL << 20)
 
 struct params {
 	int version;
 	uint32_t bsize, fsize;
-	uint64_t bytes;         /* 0: the file's size */
+	uint64_t bytes; /* 0: the file's size */
 	bool bigendian;
-	uint64_t density;       /* bytes of data per inode, 0: default */
+	uint64_t density; /* bytes of data per inode, 0: default */
 	uint32_t minfree;
 	const char *label;
 	bool noop, full;
@@ -48,7 +48,9 @@ struct params {
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: newfs [-nF] [-O 1|2] [-b bsize] [-f fsize] "
+	fprintf(
+	    f,
+	    "usage: newfs [-nF] [-O 1|2] [-b bsize] [-f fsize] "
 	    "[-s size[b|k|m|g|t]] [-B be|le]\n"
 	    "             [-i bytes-per-inode] [-m minfree%%] [-L label] "
 	    "image\n"
@@ -91,13 +93,32 @@ number(const char *what, const char *s, bool sectors)
 		fail(what, "%s: not a number", s);
 	if (sectors && *end != '\0' && end[1] == '\0') {
 		switch (*end) {
-		case 'b': case 'B': mult = 1; break;
-		case 's': case 'S': mult = 512; break;
-		case 'k': case 'K': mult = 1ULL << 10; break;
-		case 'm': case 'M': mult = 1ULL << 20; break;
-		case 'g': case 'G': mult = 1ULL << 30; break;
-		case 't': case 'T': mult = 1ULL << 40; break;
-		default: fail(what, "%s: unknown unit '%c'", s, *end);
+		case 'b':
+		case 'B':
+			mult = 1;
+			break;
+		case 's':
+		case 'S':
+			mult = 512;
+			break;
+		case 'k':
+		case 'K':
+			mult = 1ULL << 10;
+			break;
+		case 'm':
+		case 'M':
+			mult = 1ULL << 20;
+			break;
+		case 'g':
+		case 'G':
+			mult = 1ULL << 30;
+			break;
+		case 't':
+		case 'T':
+			mult = 1ULL << 40;
+			break;
+		default:
+			fail(what, "%s: unknown unit '%c'", s, *end);
 		}
 		end++;
 	}
@@ -142,26 +163,28 @@ sizes(struct params *p)
 		p->fsize = fsize;
 		p->bsize = fsize * 8;
 	} else if (p->bsize == 0)
-		p->bsize = p->fsize * 8 > 65536 ? 65536 :
-		    (p->fsize * 8 < 4096 ? 4096 : p->fsize * 8);
+		p->bsize = p->fsize * 8 > 65536
+		               ? 65536
+		               : (p->fsize * 8 < 4096 ? 4096 : p->fsize * 8);
 	else if (p->fsize == 0)
 		p->fsize = p->bsize / 8 < 512 ? 512 : p->bsize / 8;
 	if (!powerof2(p->bsize) || p->bsize < 4096 || p->bsize > 65536)
 		fail("block size", "%u: not a power of two from 4096 to 65536",
-		    p->bsize);
+		     p->bsize);
 	if (!powerof2(p->fsize) || p->fsize < 512 || p->fsize > p->bsize ||
 	    p->bsize / p->fsize > 8)
-		fail("fragment size", "%u: not a power of two from %u to %u "
-		    "(block size / 8 .. block size)", p->fsize,
-		    p->bsize / 8 < 512 ? 512 : p->bsize / 8, p->bsize);
+		fail("fragment size",
+		     "%u: not a power of two from %u to %u "
+		     "(block size / 8 .. block size)",
+		     p->fsize, p->bsize / 8 < 512 ? 512 : p->bsize / 8,
+		     p->bsize);
 }
 
 /* Inodes of a group of fpg frags. */
 static uint32_t
 ipgfor(const struct ffsu_fs *fs, uint64_t fpg, uint64_t density)
 {
-	uint64_t ipg = ROUNDUP(HOWMANY(fpg * fs->fsize, density),
-	    fs->inopb);
+	uint64_t ipg = ROUNDUP(HOWMANY(fpg * fs->fsize, density), fs->inopb);
 
 	if (ipg < fs->inopb)
 		ipg = fs->inopb;
@@ -190,17 +213,18 @@ geometry(const struct params *p, struct ffsu_fs *fs)
 	fs->inopb = fs->bsize / fs->isize;
 	fs->nindir = fs->bsize / (fs->ufs2 ? 8 : 4);
 	fs->minfree = p->minfree;
-	fs->contigsumsize = MAXPHYS / fs->bsize < FS_MAXCONTIGSUM ?
-	    MAXPHYS / fs->bsize : FS_MAXCONTIGSUM;
+	fs->contigsumsize = MAXPHYS / fs->bsize < FS_MAXCONTIGSUM
+	                        ? MAXPHYS / fs->bsize
+	                        : FS_MAXCONTIGSUM;
 	fs->maxsymlinklen = fs->ufs2 ? UFS2_SHORTLINK : UFS1_SHORTLINK;
 	fs->cgmask = UINT32_MAX;
 	density = p->density != 0 ? p->density : 4ULL * fs->fsize;
 	nfrags = p->bytes / fs->fsize;
 
-	fs->sblkno = (uint32_t)ROUNDUP(HOWMANY(fs->sbloc + SBLOCKSIZE,
-	    fs->fsize), fs->frag);
-	fs->cblkno = fs->sblkno + (uint32_t)ROUNDUP(HOWMANY(SBLOCKSIZE,
-	    fs->fsize), fs->frag);
+	fs->sblkno = (uint32_t)ROUNDUP(
+	    HOWMANY(fs->sbloc + SBLOCKSIZE, fs->fsize), fs->frag);
+	fs->cblkno = fs->sblkno + (uint32_t)ROUNDUP(
+	                              HOWMANY(SBLOCKSIZE, fs->fsize), fs->frag);
 	/*
 	 * Frags per group: as many as a one-block header's maps can
 	 * describe, no more than the file system has.
@@ -215,17 +239,17 @@ geometry(const struct params *p, struct ffsu_fs *fs)
 	for (; fpg >= fs->frag; fpg -= fs->frag) {
 		ipg = ipgfor(fs, fpg, density);
 		if (ffsu_cg_layout(fs->ufs2, ipg, (uint32_t)fpg, fs->frag,
-		    fs->contigsumsize, &lay) <= fs->bsize)
+		                   fs->contigsumsize, &lay) <= fs->bsize)
 			break;
 	}
 	if (fpg < fs->frag)
 		fail("geometry", "no group layout fits a block of %u bytes",
-		    fs->bsize);
+		     fs->bsize);
 	fs->fpg = (uint32_t)fpg;
 	fs->ipg = ipg;
 	fs->cgsize = (uint32_t)ROUNDUP(lay.nextfreeoff, fs->fsize);
-	fs->iblkno = fs->cblkno + (uint32_t)ROUNDUP(HOWMANY(fs->cgsize,
-	    fs->fsize), fs->frag);
+	fs->iblkno = fs->cblkno + (uint32_t)ROUNDUP(
+	                              HOWMANY(fs->cgsize, fs->fsize), fs->frag);
 	fs->dblkno = fs->iblkno + fs->ipg / fs->inopb * fs->frag;
 	fs->ncg = (uint32_t)HOWMANY(nfrags, fs->fpg);
 	/* A last group without room for a block of data is dropped. */
@@ -238,21 +262,22 @@ geometry(const struct params *p, struct ffsu_fs *fs)
 	csfrags = fs->cssize / fs->fsize;
 	/* Group 0 holds the summaries and the root directory. */
 	if (nfrags < fs->dblkno + csfrags + fs->frag)
-		fail("size", "%llu bytes is too small for a file system with "
-		    "%u-byte blocks (at least %llu)",
-		    (unsigned long long)p->bytes, fs->bsize,
-		    (unsigned long long)(fs->dblkno + csfrags + fs->frag) *
-		    fs->fsize);
+		fail("size",
+		     "%llu bytes is too small for a file system with "
+		     "%u-byte blocks (at least %llu)",
+		     (unsigned long long)p->bytes, fs->bsize,
+		     (unsigned long long)(fs->dblkno + csfrags + fs->frag) *
+		         fs->fsize);
 	if ((uint64_t)fs->ncg * fs->ipg > UINT32_MAX)
 		fail("inodes", "%llu inodes: more than 32-bit numbers hold",
-		    (unsigned long long)fs->ncg * fs->ipg);
+		     (unsigned long long)fs->ncg * fs->ipg);
 	if (!fs->ufs2 && nfrags > INT32_MAX)
 		fail("size", "%llu fragments: too many for UFS1",
-		    (unsigned long long)nfrags);
+		     (unsigned long long)nfrags);
 	fs->size = nfrags;
 	fs->csaddr = fs->dblkno;
-	fs->dsize = nfrags - fs->sblkno - (uint64_t)fs->ncg *
-	    (fs->dblkno - fs->sblkno) - csfrags;
+	fs->dsize = nfrags - fs->sblkno -
+	            (uint64_t)fs->ncg * (fs->dblkno - fs->sblkno) - csfrags;
 	fs->maxino = (uint64_t)fs->ncg * fs->ipg;
 	fs->sbsize = (uint32_t)ROUNDUP(FS_STRUCTSIZE, fs->fsize);
 	if (fs->sbsize > SBLOCKSIZE)
@@ -313,7 +338,8 @@ superblock(const struct params *p, struct ffsu_fs *fs, int64_t now)
 	P32(FS_CONTIGSUMSIZE, fs->contigsumsize);
 	P32(FS_MAXSYMLINKLEN, fs->maxsymlinklen);
 	P32(FS_OLD_INODEFMT, FS_44INODEFMT);
-	maxfile = (uint64_t)fs->bsize * (UFS_NDADDR + n + n * n + n * n * n) - 1;
+	maxfile =
+	    (uint64_t)fs->bsize * (UFS_NDADDR + n + n * n + n * n * n) - 1;
 	P64(FS_MAXFILESIZE, maxfile);
 	P64(FS_QBMASK, fs->bsize - 1);
 	P64(FS_QFMASK, fs->fsize - 1);
@@ -343,7 +369,7 @@ superblock(const struct params *p, struct ffsu_fs *fs, int64_t now)
 
 struct image {
 	struct ffsu_fs *fs;
-	uint64_t oldsize;       /* bytes from here on read as zero */
+	uint64_t oldsize; /* bytes from here on read as zero */
 	bool full;
 };
 
@@ -390,7 +416,7 @@ buildcg(const struct ffsu_fs *fs, uint32_t c, unsigned char *cg, int64_t now)
 	uint32_t i;
 
 	(void)ffsu_cg_layout(fs->ufs2, fs->ipg, fs->fpg, fs->frag,
-	    fs->contigsumsize, &lay);
+	                     fs->contigsumsize, &lay);
 	ffsu_cg_init(fs, c, cg, now);
 	for (f = c == 0 ? first : 0; f < ndblk; f++)
 		if (c == 0 || f < fs->sblkno || f >= fs->dblkno)
@@ -425,11 +451,11 @@ writefs(struct image *im, int64_t now)
 	unsigned char *cg, *csum, *blk, ino[DINODE2_SIZE];
 	struct ffsu_dinode di;
 	uint64_t csfrags = fs->cssize / fs->fsize, rootfrag;
-	int64_t tot[4] = { 0, 0, 0, 0 };
+	int64_t tot[4] = {0, 0, 0, 0};
 	uint32_t c, i;
 	size_t s;
-	static const uint64_t stale[] = { SBLOCK_UFS1, SBLOCK_UFS2,
-		SBLOCK_PIGGY };
+	static const uint64_t stale[] = {SBLOCK_UFS1, SBLOCK_UFS2,
+	                                 SBLOCK_PIGGY};
 
 	/* Old superblocks elsewhere must not be found instead. */
 	for (s = 0; s < sizeof(stale) / sizeof(stale[0]); s++)
@@ -450,7 +476,7 @@ writefs(struct image *im, int64_t now)
 			ffsu_put32(fs, csum + 16 * c + 4 * i, v);
 		}
 		zero(im, ffsu_cgimin(fs, c) * fs->fsize,
-		    (uint64_t)fs->ipg * fs->isize);
+		     (uint64_t)fs->ipg * fs->isize);
 		put(im, cg, fs->cgsize, ffsu_cgtod(fs, c) * fs->fsize);
 	}
 	memcpy(fs->cstotal, tot, sizeof(tot));
@@ -499,32 +525,36 @@ report(const struct params *p, const struct ffsu_fs *fs)
 	uint64_t bytes = fs->size * fs->fsize;
 
 	printf("%s: %.1fMB (%llu sectors) block size %u, fragment size %u\n",
-	    p->image, bytes / 1048576.0, (unsigned long long)(bytes / 512),
-	    fs->bsize, fs->fsize);
+	       p->image, bytes / 1048576.0, (unsigned long long)(bytes / 512),
+	       fs->bsize, fs->fsize);
 	printf("\tusing %u cylinder groups of %.2fMB, %u blks, %u inodes.\n",
-	    fs->ncg, (double)fs->fpg * fs->fsize / 1048576.0,
-	    fs->fpg / fs->frag, fs->ipg);
+	       fs->ncg, (double)fs->fpg * fs->fsize / 1048576.0,
+	       fs->fpg / fs->frag, fs->ipg);
 	printf("super-block backups (for fsck_ffs -b #) at:\n");
 	for (c = 0; c < fs->ncg; c++)
-		printf(" %llu%s", (unsigned long long)(ffsu_cgsblock(fs, c) <<
-		    fs->fsbtodb), c + 1 == fs->ncg || c % 8 == 7 ? "\n" : ",");
+		printf(
+		    " %llu%s",
+		    (unsigned long long)(ffsu_cgsblock(fs, c) << fs->fsbtodb),
+		    c + 1 == fs->ncg || c % 8 == 7 ? "\n" : ",");
 	printf("UFS%d %s-endian: %llu data frags, %llu free frags, "
-	    "%llu inodes, %llu free inodes, %llu dirs\n", p->version,
-	    p->bigendian ? "big" : "little", (unsigned long long)fs->dsize,
-	    (unsigned long long)(fs->cstotal[CS_NBFREE] * fs->frag +
-	    fs->cstotal[CS_NFFREE]),
-	    (unsigned long long)fs->maxino,
-	    (unsigned long long)fs->cstotal[CS_NIFREE],
-	    (unsigned long long)fs->cstotal[CS_NDIR]);
+	       "%llu inodes, %llu free inodes, %llu dirs\n",
+	       p->version, p->bigendian ? "big" : "little",
+	       (unsigned long long)fs->dsize,
+	       (unsigned long long)(fs->cstotal[CS_NBFREE] * fs->frag +
+	                            fs->cstotal[CS_NFFREE]),
+	       (unsigned long long)fs->maxino,
+	       (unsigned long long)fs->cstotal[CS_NIFREE],
+	       (unsigned long long)fs->cstotal[CS_NDIR]);
 }
 
 int
 main(int argc, char **argv)
 {
-	struct params p = { .version = 2, .minfree = 5,
-		.bigendian = __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ };
+	struct params p = {.version = 2,
+	                   .minfree = 5,
+	                   .bigendian = __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__};
 	struct ffsu_fs fs;
-	struct image im = { .fs = &fs };
+	struct image im = {.fs = &fs};
 	struct stat st;
 	int64_t now;
 	int ch, fd;
@@ -540,7 +570,7 @@ main(int argc, char **argv)
 			    strcmp(optarg, "big") == 0)
 				p.bigendian = true;
 			else if (strcmp(optarg, "le") == 0 ||
-			    strcmp(optarg, "little") == 0)
+			         strcmp(optarg, "little") == 0)
 				p.bigendian = false;
 			else
 				fail("byte order", "%s: not be or le", optarg);
@@ -549,14 +579,14 @@ main(int argc, char **argv)
 			p.bsize = (uint32_t)number("block size", optarg, false);
 			if (p.bsize == 0)
 				fail("block size", "0: not a power of two "
-				    "from 4096 to 65536");
+				                   "from 4096 to 65536");
 			break;
 		case 'F':
 			p.full = true;
 			break;
 		case 'f':
-			p.fsize = (uint32_t)number("fragment size", optarg,
-			    false);
+			p.fsize =
+			    (uint32_t)number("fragment size", optarg, false);
 			if (p.fsize == 0)
 				fail("fragment size", "0: not a power of two");
 			break;
@@ -564,19 +594,21 @@ main(int argc, char **argv)
 			p.density = number("bytes per inode", optarg, false);
 			if (p.density < 512)
 				fail("bytes per inode", "%s: less than 512",
-				    optarg);
+				     optarg);
 			break;
 		case 'L':
 			if (strlen(optarg) >= FS_VOLNAMELEN)
 				fail("label", "%s: longer than %d bytes",
-				    optarg, FS_VOLNAMELEN - 1);
+				     optarg, FS_VOLNAMELEN - 1);
 			p.label = optarg;
 			break;
 		case 'm':
 			p.minfree = (uint32_t)number("minfree", optarg, false);
 			if (p.minfree > 99)
-				fail("minfree", "%s: not a percentage below "
-				    "100", optarg);
+				fail("minfree",
+				     "%s: not a percentage below "
+				     "100",
+				     optarg);
 			break;
 		case 'n':
 			p.noop = true;
@@ -607,7 +639,7 @@ main(int argc, char **argv)
 	if (p.bytes == 0) {
 		if (stat(p.image, &st) == -1)
 			fail(p.image, "%s (and no -s size given)",
-			    strerror(errno));
+			     strerror(errno));
 		p.bytes = (uint64_t)st.st_size;
 		if (p.bytes == 0)
 			fail(p.image, "empty file and no -s size given");
@@ -633,11 +665,10 @@ main(int argc, char **argv)
 	if (S_ISREG(st.st_mode) && im.oldsize < fs.size * fs.fsize) {
 		if (ftruncate(fd, (off_t)(fs.size * fs.fsize)) == -1)
 			fail(p.image, "cannot extend to %llu bytes: %s",
-			    (unsigned long long)(fs.size * fs.fsize),
-			    strerror(errno));
+			     (unsigned long long)(fs.size * fs.fsize),
+			     strerror(errno));
 		if (p.full)
-			zero(&im, im.oldsize, fs.size * fs.fsize -
-			    im.oldsize);
+			zero(&im, im.oldsize, fs.size * fs.fsize - im.oldsize);
 	} else if (!S_ISREG(st.st_mode))
 		im.oldsize = UINT64_MAX;
 	writefs(&im, now);
