@@ -8,8 +8,12 @@
  * walked with getdents64, lstat, open, read and readlink, and
  * unmounted.  Every system call may fail, none may crash, hang (the
  * harness's time limit) or trip a sanitizer, and every case must
- * unmount.  The seeds are fixed, so a failure reproduces.  The kernel's
- * log lines go to /dev/null.
+ * unmount.  The read-write cases mount the corrupt image read-write
+ * (forced past an unclean state) and then change it: truncate, write,
+ * rename and unlink files found by the walk, make and remove files and
+ * directories in the directories found; again errors, never a crash.
+ * The seeds are fixed, so a failure reproduces.  The kernel's log lines
+ * go to /dev/null.
  */
 #define _GNU_SOURCE
 #include <sys/param.h>
@@ -20,6 +24,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <rump/ext2fs_args.h>
 #include <rump/rumpvfs.h>
 #include <rump/ufs_args.h>
 
@@ -54,11 +59,22 @@ struct linux_dirent64 {
 	char d_name[];
 };
 
+#define MAXKEEP 40
+
 struct walk {
 	long entries;
 	long mounted, walked_ok;
+	int nfiles, ndirs;
+	char files[MAXKEEP][256], dirs[MAXKEEP][256];
 	char buf[65536];
 };
+
+static void
+keep(char (*list)[256], int *n, const char *path)
+{
+	if (*n < MAXKEEP && strlen(path) < 200)
+		snprintf(list[(*n)++], 256, "%s", path);
+}
 
 static uint32_t
 rnd(uint32_t *s)
@@ -116,14 +132,70 @@ walk_dir(const char *path, int depth, struct walk *w)
 				continue;
 			w->entries++;
 			poke(sub, w);
-			if (d->d_type == DT_DIR)
+			if (d->d_type == DT_REG)
+				keep(w->files, &w->nfiles, sub);
+			if (d->d_type == DT_DIR) {
+				keep(w->dirs, &w->ndirs, sub);
 				ok &= walk_dir(sub, depth + 1, w);
+			}
 		}
 	}
 	if (len < 0)
 		ok = false;
 	FCHECK(rump_sys_close(fd) == 0);
 	return ok;
+}
+
+/* Change what the walk found; every call may fail. */
+static void
+scribble(struct walk *w)
+{
+	char p[512];
+	int fd;
+
+	memset(w->buf, 'w', 20000);
+	for (int i = 0; i < w->nfiles; i++) {
+		const char *f = w->files[i];
+
+		switch (i % 4) {
+		case 0:
+			(void)rump_sys_truncate(f, 1000);
+			break;
+		case 1:
+			if ((fd = rump_sys_open(f, O_WRONLY | O_APPEND, 0)) >= 0) {
+				(void)rump_sys_write(fd, w->buf, 20000);
+				FCHECK(rump_sys_close(fd) == 0);
+			}
+			break;
+		case 2:
+			snprintf(p, sizeof(p), "%s.moved", f);
+			(void)rump_sys_rename(f, p);
+			break;
+		default:
+			(void)rump_sys_unlink(f);
+			break;
+		}
+	}
+	for (int i = 0; i < w->ndirs; i++) {
+		snprintf(p, sizeof(p), "%s/new", w->dirs[i]);
+		if ((fd = rump_sys_open(p, O_WRONLY | O_CREAT, 0644)) >= 0) {
+			(void)rump_sys_write(fd, w->buf, 5000);
+			FCHECK(rump_sys_close(fd) == 0);
+		}
+		snprintf(p, sizeof(p), "%s/newdir", w->dirs[i]);
+		(void)rump_sys_mkdir(p, 0755);
+		(void)rump_sys_rename(p, MNT "/moveddir");
+		(void)rump_sys_rmdir(MNT "/moveddir");
+		(void)rump_sys_rmdir(w->dirs[i]);
+	}
+	for (int i = 0; i < 20; i++) {
+		snprintf(p, sizeof(p), MNT "/top%d", i);
+		if ((fd = rump_sys_open(p, O_WRONLY | O_CREAT, 0644)) >= 0) {
+			(void)rump_sys_pwrite(fd, w->buf, 20000, i * 70000);
+			FCHECK(rump_sys_close(fd) == 0);
+		}
+		(void)rump_sys_symlink(w->buf + 19000 - i * 40, p);
+	}
 }
 
 /*
@@ -184,10 +256,11 @@ load_image(const char *path, size_t *sizep, uint32_t **usedp, size_t *nusedp)
 }
 
 static void
-fuzz(const char *tag, const char *mkfs, uint32_t seed)
+fuzz(const char *tag, const char *mkfs, uint32_t seed, bool rw)
 {
 	struct tree_opts o = { 300, false };
-	struct ufs_args args = { .fspec = (char *)DEV };
+	struct ext2fs_args args = { .fspec = (char *)DEV,
+		.flags = EXT2FS_ARGS_FORCE };
 	char *dir, src[4200], good[4200], bad[4200], cmd[9000];
 	unsigned char *img;
 	uint32_t *used;
@@ -226,13 +299,16 @@ fuzz(const char *tag, const char *mkfs, uint32_t seed)
 	REQUIRE_OK(dup2(devnull, 2));
 	for (c = 0; c < CASES && fail_line == 0; c++) {
 		corrupt(img, used, nused, bad, size, &seed, 1 << (c % 7));
-		if (rump_sys_mount("ext2fs", MNT, MS_RDONLY, &args,
+		if (rump_sys_mount("ext2fs", MNT, rw ? 0 : MS_RDONLY, &args,
 		    sizeof(args)) != 0)
 			continue;
 		w->mounted++;
 		w->entries = 0;
+		w->nfiles = w->ndirs = 0;
 		if (walk_dir(MNT, 0, w))
 			w->walked_ok++;
+		if (rw)
+			scribble(w);
 		FCHECK(rump_sys_unmount(MNT, 0) == 0);
 	}
 	fflush(stdout);
@@ -256,8 +332,24 @@ fuzz(const char *tag, const char *mkfs, uint32_t seed)
 	free(dir);
 }
 
-TESTCASE(ext2_1k) { fuzz("vfuzz_ext2_1k", "-t ext2 -b 1024 -I 256", 101); }
-TESTCASE(ext3_2k) { fuzz("vfuzz_ext3_2k", "-t ext3 -b 2048", 202); }
-TESTCASE(ext4_4k) { fuzz("vfuzz_ext4_4k", "-t ext4 -b 4096", 303); }
+TESTCASE(ext2_1k)
+{
+	fuzz("vfuzz_ext2_1k", "-t ext2 -b 1024 -I 256", 101, false);
+}
+TESTCASE(ext3_2k) { fuzz("vfuzz_ext3_2k", "-t ext3 -b 2048", 202, false); }
+TESTCASE(ext4_4k) { fuzz("vfuzz_ext4_4k", "-t ext4 -b 4096", 303, false); }
+TESTCASE(rw_ext2_1k)
+{
+	fuzz("vfuzz_rw_ext2_1k", "-t ext2 -b 1024 -I 256", 404, true);
+}
+TESTCASE(rw_ext2_4k)
+{
+	fuzz("vfuzz_rw_ext2_4k", "-t ext2 -b 4096 -I 128", 505, true);
+}
+TESTCASE(rw_ext3_2k)
+{
+	fuzz("vfuzz_rw_ext3_2k", "-t ext3 -b 2048", 606, true);
+}
 
-TESTS(CASE(ext2_1k), CASE(ext3_2k), CASE(ext4_4k))
+TESTS(CASE(ext2_1k), CASE(ext3_2k), CASE(ext4_4k), CASE(rw_ext2_1k),
+    CASE(rw_ext2_4k), CASE(rw_ext3_2k))

@@ -60,7 +60,7 @@ fsck_clean(const char *img)
 	free(out);
 }
 
-static __attribute__((__unused__)) void
+static void
 shell(const char *fmt, const char *img)
 {
 	char cmd[8192];
@@ -187,6 +187,13 @@ check_link(const char *path, const char *target)
 
 static char long_target[200];
 
+static void
+init_target(void)
+{
+	memset(long_target, 'x', sizeof(long_target) - 1);
+	long_target[0] = '/';
+}
+
 /* The tree every configuration writes, then checks. */
 static void
 write_tree(void)
@@ -194,8 +201,7 @@ write_tree(void)
 	struct timespec ts[2] = { { 1234567890, 123456789 },
 		{ 2000000000, 987654321 } };
 
-	memset(long_target, 'x', sizeof(long_target) - 1);
-	long_target[0] = '/';
+	init_target();
 	REQUIRE_OK(rump_sys_mkdir(MNT "/d", 0755));
 	REQUIRE_OK(rump_sys_mkdir(MNT "/d/e", 0700));
 	write_pat(MNT "/d/small", 1, 0, 100);
@@ -335,6 +341,608 @@ TESTCASE(ext2_rev0) { run_config("r0", "-t ext2 -b 1024 -r 0", false); }
 TESTCASE(ext3_1k_256) { run_config("j1", "-t ext3 -b 1024 -I 256", true); }
 TESTCASE(ext3_4k_128) { run_config("j4", "-t ext3 -b 4096 -I 128", false); }
 
+/* A dumpe2fs -h field's text. */
+static void
+dumpe2fs_text(const char *img, const char *field, char *out, size_t len)
+{
+	char cmd[4400], line[512];
+	size_t fl = strlen(field);
+	FILE *f;
+
+	PATHF(cmd, "dumpe2fs -h '%s' 2>/dev/null", img);
+	REQUIRE((f = popen(cmd, "r")) != NULL);
+	out[0] = '\0';
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strncmp(line, field, fl) == 0 && line[fl] == ':') {
+			char *v = line + fl + 1;
+
+			v += strspn(v, " ");
+			v[strcspn(v, "\n")] = '\0';
+			snprintf(out, len, "%s", v);
+		}
+	}
+	pclose(f);
+}
+
+static long long
+dumpe2fs_num(const char *img, const char *field)
+{
+	char v[256];
+
+	dumpe2fs_text(img, field, v, sizeof(v));
+	return atoll(v);
+}
+
+/* The state and mount count as Linux keeps them, and the mount policy. */
+TESTCASE(state_and_policy)
+{
+	char img[4200], img3[4200], v[256];
+	char *dir, *dir3;
+
+	if (!have_e2fsprogs())
+		return;
+	dir = new_image("st", "-t ext2 -b 1024", "8M", img, sizeof(img));
+	REQUIRE_EQ(dumpe2fs_num(img, "Mount count"), 0);
+	mount_rw(img);
+	/* On the disk at once: not clean, one more mount, a mount time. */
+	dumpe2fs_text(img, "Filesystem state", v, sizeof(v));
+	REQUIRE(strcmp(v, "not clean") == 0);
+	REQUIRE_EQ(dumpe2fs_num(img, "Mount count"), 1);
+	dumpe2fs_text(img, "Last mount time", v, sizeof(v));
+	REQUIRE(strcmp(v, "n/a") != 0);
+	write_pat(MNT "/f", 1, 0, 10000);
+	/* A remount read-only writes everything and is clean. */
+	REQUIRE_OK(rump_sys_mount("ext2fs", MNT, MS_REMOUNT | MS_RDONLY, NULL,
+	    0));
+	dumpe2fs_text(img, "Filesystem state", v, sizeof(v));
+	REQUIRE(strcmp(v, "clean") == 0);
+	fsck_clean(img);
+	REQUIRE_OK(rump_sys_mount("ext2fs", MNT, MS_REMOUNT, NULL, 0));
+	REQUIRE_EQ(dumpe2fs_num(img, "Mount count"), 2);
+	write_pat(MNT "/g", 2, 0, 10000);
+	unmount_fs();
+	dumpe2fs_text(img, "Filesystem state", v, sizeof(v));
+	REQUIRE(strcmp(v, "clean") == 0);
+	fsck_clean(img);
+
+	/* Not cleanly unmounted: read-only only, unless forced. */
+	shell("debugfs -w -R 'ssv state 0' '%s' >/dev/null 2>&1", img);
+	REQUIRE_ERRNO(try_mount(img, 0, 0), EROFS);
+	REQUIRE_OK(try_mount(img, MS_RDONLY, 0));
+	check_pat(MNT "/g", 2, 0, 10000);
+	REQUIRE_ERRNO(rump_sys_mount("ext2fs", MNT, MS_REMOUNT, NULL, 0),
+	    EROFS);
+	unmount_fs();
+	REQUIRE_OK(try_mount(img, 0, EXT2FS_ARGS_FORCE));
+	unmount_fs();
+	/* A forced mount leaves the state as it found it, for e2fsck. */
+	dumpe2fs_text(img, "Filesystem state", v, sizeof(v));
+	REQUIRE(strcmp(v, "not clean") == 0);
+	/* Errors recorded: the same. */
+	shell("debugfs -w -R 'ssv state 3' '%s' >/dev/null 2>&1", img);
+	REQUIRE_ERRNO(try_mount(img, 0, 0), EROFS);
+	REQUIRE_OK(try_mount(img, MS_RDONLY, 0));
+	unmount_fs();
+	remove_tree(dir);
+	free(dir);
+
+	/* ext3 whose journal needs recovery: read-only only. */
+	dir3 = new_image("st3", "-t ext3 -b 1024", "16M", img3, sizeof(img3));
+	shell("debugfs -w -R 'feature needs_recovery' '%s' >/dev/null 2>&1",
+	    img3);
+	REQUIRE_EQ(rump_pub_etfs_register("/dev/img3", img3, RUMP_ETFS_BLK), 0);
+	{
+		struct ufs_args a = { .fspec = (char *)"/dev/img3" };
+
+		REQUIRE_ERRNO(rump_sys_mount("ext2fs", MNT, 0, &a, sizeof(a)),
+		    EROFS);
+		REQUIRE_OK(rump_sys_mount("ext2fs", MNT, MS_RDONLY, &a,
+		    sizeof(a)));
+		unmount_fs();
+	}
+	remove_tree(dir3);
+	free(dir3);
+}
+
+/* Blocks run out: ENOSPC, root's reserve kept from others, no damage. */
+TESTCASE(enospc)
+{
+	static unsigned char buf[65536];
+	struct statvfs sv0, sv;
+	char img[4200];
+	char *dir;
+	long long resv;
+	ssize_t w;
+	int fd;
+
+	if (!have_e2fsprogs())
+		return;
+	dir = new_image("nospc", "-t ext2 -b 1024 -m 10", "2M", img,
+	    sizeof(img));
+	resv = dumpe2fs_num(img, "Reserved block count");
+	mount_rw(img);
+	REQUIRE_OK(rump_sys_statvfs(MNT, &sv0));
+	REQUIRE_OK(rump_sys_chmod(MNT, 0777));
+	memset(buf, 'a', sizeof(buf));
+	/* Not root: stops at the reserve. */
+	REQUIRE_EQ(rump_pub_lwproc_rfork(RUMP_RFCFDG), 0);
+	REQUIRE_OK(rump_sys_setgid(100));
+	REQUIRE_OK(rump_sys_setuid(1000));
+	REQUIRE_OK(fd = rump_sys_open(MNT "/user", O_WRONLY | O_CREAT, 0644));
+	while ((w = rump_sys_write(fd, buf, sizeof(buf))) > 0)
+		continue;
+	REQUIRE_EQ(w, -1);
+	REQUIRE_EQ(errno, ENOSPC);
+	REQUIRE_OK(rump_sys_close(fd));
+	REQUIRE_OK(rump_sys_statvfs(MNT, &sv));
+	REQUIRE_EQ(sv.f_bfree, resv);
+	REQUIRE_EQ(sv.f_bavail, 0);
+	REQUIRE_ERRNO(rump_sys_mkdir(MNT "/userdir", 0755), ENOSPC);
+	rump_pub_lwproc_releaselwp();
+	/* Root takes the rest. */
+	REQUIRE_OK(fd = rump_sys_open(MNT "/root", O_WRONLY | O_CREAT, 0644));
+	while ((w = rump_sys_write(fd, buf, sizeof(buf))) > 0)
+		continue;
+	REQUIRE_EQ(w, -1);
+	REQUIRE_EQ(errno, ENOSPC);
+	REQUIRE_OK(rump_sys_close(fd));
+	REQUIRE_OK(rump_sys_statvfs(MNT, &sv));
+	REQUIRE_EQ(sv.f_bfree, 0);
+	REQUIRE_ERRNO(rump_sys_mkdir(MNT "/d", 0755), ENOSPC);
+	init_target();
+	REQUIRE_ERRNO(rump_sys_symlink(long_target, MNT "/l"), ENOSPC);
+	unmount_fs();
+	fsck_clean(img);
+	/* Everything back once the files go. */
+	mount_rw(img);
+	REQUIRE_OK(rump_sys_unlink(MNT "/user"));
+	REQUIRE_OK(rump_sys_unlink(MNT "/root"));
+	REQUIRE_OK(rump_sys_statvfs(MNT, &sv));
+	REQUIRE_EQ(sv.f_bfree, sv0.f_bfree);
+	REQUIRE_EQ(sv.f_ffree, sv0.f_ffree);
+	unmount_fs();
+	fsck_clean(img);
+	remove_tree(dir);
+	free(dir);
+}
+
+/* Inodes run out: ENOSPC, no damage. */
+TESTCASE(out_of_inodes)
+{
+	struct statvfs sv;
+	char img[4200], name[64];
+	char *dir;
+	int n, fd;
+
+	if (!have_e2fsprogs())
+		return;
+	dir = new_image("noino", "-t ext2 -b 1024 -N 64", "4M", img,
+	    sizeof(img));
+	mount_rw(img);
+	REQUIRE_OK(rump_sys_statvfs(MNT, &sv));
+	for (n = 0;; n++) {
+		snprintf(name, sizeof(name), MNT "/f%d", n);
+		if ((fd = rump_sys_open(name, O_WRONLY | O_CREAT, 0644)) < 0)
+			break;
+		REQUIRE_OK(rump_sys_close(fd));
+	}
+	REQUIRE_EQ(errno, ENOSPC);
+	REQUIRE_EQ(n, (long long)sv.f_ffree);
+	REQUIRE_ERRNO(rump_sys_mkdir(MNT "/d", 0755), ENOSPC);
+	REQUIRE_OK(rump_sys_unlink(MNT "/f3"));
+	REQUIRE_OK(rump_sys_mkdir(MNT "/d", 0755));
+	unmount_fs();
+	fsck_clean(img);
+	remove_tree(dir);
+	free(dir);
+}
+
+/* An unlinked open file keeps its blocks until the last close. */
+TESTCASE(unlinked_open)
+{
+	struct statvfs sv0, sv1, sv2;
+	char img[4200];
+	unsigned char b[100];
+	char *dir;
+	int fd;
+
+	if (!have_e2fsprogs())
+		return;
+	dir = new_image("unl", "-t ext2 -b 1024", "8M", img, sizeof(img));
+	mount_rw(img);
+	REQUIRE_OK(rump_sys_statvfs(MNT, &sv0));
+	write_pat(MNT "/f", 9, 0, 1000000);
+	REQUIRE_OK(fd = rump_sys_open(MNT "/f", O_RDWR, 0));
+	REQUIRE_OK(rump_sys_unlink(MNT "/f"));
+	REQUIRE_OK(rump_sys_statvfs(MNT, &sv1));
+	REQUIRE(sv1.f_bfree + 900 < sv0.f_bfree);
+	REQUIRE_EQ(rump_sys_pread(fd, b, sizeof(b), 500000), sizeof(b));
+	for (size_t i = 0; i < sizeof(b); i++)
+		REQUIRE_EQ(b[i], pat(9, 500000 + i));
+	REQUIRE_EQ(rump_sys_pwrite(fd, b, sizeof(b), 2000000), sizeof(b));
+	REQUIRE_OK(rump_sys_close(fd));
+	REQUIRE_OK(rump_sys_statvfs(MNT, &sv2));
+	REQUIRE_EQ(sv2.f_bfree, sv0.f_bfree);
+	REQUIRE_EQ(sv2.f_ffree, sv0.f_ffree);
+	unmount_fs();
+	fsck_clean(img);
+	remove_tree(dir);
+	free(dir);
+}
+
+/*
+ * A hash-indexed directory (mke2fs -d, then e2fsck -D builds the
+ * index): removing names keeps the index, adding one drops it; e2fsck
+ * is clean either way and every name is found.
+ */
+TESTCASE(htree_dir)
+{
+	char img[4200], src[4300], name[4400], cmd[8192];
+	struct stat st;
+	char *dir;
+	int fd;
+
+	if (!have_e2fsprogs())
+		return;
+	dir = make_tmpdir("htree");
+	PATHF(src, "%s/src", dir);
+	PATHF(img, "%s/fs.img", dir);
+	REQUIRE_OK(mkdir(src, 0755));
+	PATHF(name, "%s/many", src);
+	REQUIRE_OK(mkdir(name, 0755));
+	for (int i = 0; i < 3000; i++) {
+		PATHF(name, "%s/many/a-rather-long-file-name-%d", src, i);
+		REQUIRE_OK(fd = open(name, O_WRONLY | O_CREAT, 0644));
+		close(fd);
+	}
+	make_image(img, src, "-t ext2 -b 1024 -I 256", "32M",
+	    "e2fsck -fyD '%s' >/dev/null 2>&1; test $? -le 1");
+	PATHF(cmd, "debugfs -R 'htree /many' '%s' 2>/dev/null | "
+	    "grep -q 'Root node'", img);
+	REQUIRE_EQ(system(cmd), 0);
+	mount_rw(img);
+	for (int i = 0; i < 3000; i += 3) {
+		snprintf(name, sizeof(name),
+		    MNT "/many/a-rather-long-file-name-%d", i);
+		REQUIRE_OK(rump_sys_unlink(name));
+	}
+	unmount_fs();
+	fsck_clean(img);
+	REQUIRE_EQ(system(cmd), 0);     /* still indexed */
+	mount_rw(img);
+	for (int i = 0; i < 3000; i++) {
+		snprintf(name, sizeof(name),
+		    MNT "/many/a-rather-long-file-name-%d", i);
+		if (i % 3 == 0)
+			REQUIRE_ERRNO(rump_sys_stat(name, &st), ENOENT);
+		else
+			REQUIRE_OK(rump_sys_stat(name, &st));
+	}
+	for (int i = 0; i < 500; i++) {
+		snprintf(name, sizeof(name), MNT "/many/new-%d", i);
+		REQUIRE_OK(fd = rump_sys_open(name, O_WRONLY | O_CREAT, 0644));
+		REQUIRE_OK(rump_sys_close(fd));
+	}
+	unmount_fs();
+	fsck_clean(img);
+	REQUIRE(system(cmd) != 0);      /* plain now */
+	REQUIRE_OK(try_mount(img, MS_RDONLY, 0));
+	for (int i = 0; i < 500; i++) {
+		snprintf(name, sizeof(name), MNT "/many/new-%d", i);
+		REQUIRE_OK(rump_sys_stat(name, &st));
+	}
+	snprintf(name, sizeof(name), MNT "/many/a-rather-long-file-name-%d",
+	    2999);
+	REQUIRE_OK(rump_sys_stat(name, &st));
+	unmount_fs();
+	remove_tree(dir);
+	free(dir);
+}
+
+/*
+ * A seeded random workload (create, write, append, truncate, rename,
+ * unlink, mkdir, rmdir) against an in-memory model: the file system
+ * must hold what the model holds, in the mount, after a new mount, and
+ * e2fsck must be clean.
+ */
+#define RW_NFILES 48
+#define RW_MAXSIZE (300 * 1024)
+#define RW_NDIRS 6
+
+struct mfile {
+	bool exists;
+	size_t size;
+	unsigned char *data;
+};
+
+static struct mfile model[RW_NFILES];
+static bool mdir[RW_NDIRS];
+static const char *const subdirs[] = { "", "/a", "/a/b", "/c" };
+
+static uint64_t rng_state;
+
+static uint32_t
+rng(void)
+{
+	rng_state = rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (uint32_t)(rng_state >> 33);
+}
+
+static void
+fpath(char *buf, size_t len, int i)
+{
+	snprintf(buf, len, MNT "%s/file%d", subdirs[i % 4], i);
+}
+
+static void
+model_verify(void)
+{
+	char path[128];
+	struct stat st;
+	unsigned char *b = malloc(RW_MAXSIZE + 1);
+	int fd;
+
+	REQUIRE(b != NULL);
+	for (int i = 0; i < RW_NFILES; i++) {
+		fpath(path, sizeof(path), i);
+		if (!model[i].exists) {
+			REQUIRE_ERRNO(rump_sys_stat(path, &st), ENOENT);
+			continue;
+		}
+		REQUIRE_OK(rump_sys_stat(path, &st));
+		REQUIRE_EQ(st.st_size, (off_t)model[i].size);
+		REQUIRE_OK(fd = rump_sys_open(path, O_RDONLY, 0));
+		REQUIRE_EQ(rump_sys_read(fd, b, RW_MAXSIZE + 1),
+		    (ssize_t)model[i].size);
+		REQUIRE_OK(rump_sys_close(fd));
+		if (memcmp(b, model[i].data, model[i].size) != 0)
+			TEST_FAIL("%s differs from the model", path);
+	}
+	for (int d = 0; d < RW_NDIRS; d++) {
+		snprintf(path, sizeof(path), MNT "/dir%d", d);
+		if (mdir[d])
+			REQUIRE_OK(rump_sys_stat(path, &st));
+		else
+			REQUIRE_ERRNO(rump_sys_stat(path, &st), ENOENT);
+	}
+	free(b);
+}
+
+static void
+model_step(void)
+{
+	char path[128], path2[128];
+	int i = (int)(rng() % RW_NFILES), j, fd;
+	struct mfile *m = &model[i];
+	size_t off, len, ns;
+	unsigned char *b;
+
+	fpath(path, sizeof(path), i);
+	switch (rng() % 8) {
+	case 0:
+	case 1:                         /* write somewhere */
+	case 2:                         /* append */
+		off = (rng() % 3 == 2 && m->exists) ? m->size :
+		    rng() % (RW_MAXSIZE / 2);
+		len = 1 + rng() % (RW_MAXSIZE / 4);
+		if (off + len > RW_MAXSIZE)
+			len = RW_MAXSIZE - off;
+		if (!m->exists) {
+			m->exists = true;
+			m->size = 0;
+		}
+		if (off + len > m->size) {
+			memset(m->data + m->size, 0, off + len - m->size);
+			m->size = off + len;
+		}
+		b = m->data + off;
+		for (size_t k = 0; k < len; k++)
+			b[k] = (unsigned char)rng();
+		REQUIRE_OK(fd = rump_sys_open(path, O_WRONLY | O_CREAT, 0644));
+		REQUIRE_EQ(rump_sys_pwrite(fd, b, len, (off_t)off),
+		    (ssize_t)len);
+		REQUIRE_OK(rump_sys_close(fd));
+		break;
+	case 3:                         /* truncate */
+		if (!m->exists)
+			break;
+		ns = rng() % RW_MAXSIZE;
+		if (ns > m->size)
+			memset(m->data + m->size, 0, ns - m->size);
+		m->size = ns;
+		REQUIRE_OK(rump_sys_truncate(path, (off_t)ns));
+		break;
+	case 4:                         /* rename, perhaps over another */
+		j = (int)(rng() % RW_NFILES);
+		if (!m->exists || j == i)
+			break;
+		fpath(path2, sizeof(path2), j);
+		REQUIRE_OK(rump_sys_rename(path, path2));
+		b = model[j].data;
+		model[j] = *m;
+		m->data = b;
+		m->exists = false;
+		break;
+	case 5:                         /* unlink */
+		if (!m->exists)
+			break;
+		REQUIRE_OK(rump_sys_unlink(path));
+		m->exists = false;
+		break;
+	default:                        /* mkdir or rmdir */
+		j = (int)(rng() % RW_NDIRS);
+		snprintf(path, sizeof(path), MNT "/dir%d", j);
+		if (mdir[j])
+			REQUIRE_OK(rump_sys_rmdir(path));
+		else
+			REQUIRE_OK(rump_sys_mkdir(path, 0755));
+		mdir[j] = !mdir[j];
+		break;
+	}
+}
+
+static void
+random_workload(const char *opts, uint64_t seed, int steps)
+{
+	char img[4200];
+	char *dir;
+
+	if (!have_e2fsprogs())
+		return;
+	dir = new_image("rand", opts, "64M", img, sizeof(img));
+	for (int i = 0; i < RW_NFILES; i++)
+		REQUIRE((model[i].data = malloc(RW_MAXSIZE)) != NULL);
+	rng_state = seed;
+	mount_rw(img);
+	REQUIRE_OK(rump_sys_mkdir(MNT "/a", 0755));
+	REQUIRE_OK(rump_sys_mkdir(MNT "/a/b", 0755));
+	REQUIRE_OK(rump_sys_mkdir(MNT "/c", 0755));
+	for (int n = 0; n < steps; n++) {
+		model_step();
+		if (n % 1000 == 999) {
+			/* Now and then a new mount in between. */
+			model_verify();
+			unmount_fs();
+			fsck_clean(img);
+			mount_rw(img);
+		}
+	}
+	model_verify();
+	unmount_fs();
+	fsck_clean(img);
+	REQUIRE_OK(try_mount(img, MS_RDONLY, 0));
+	model_verify();
+	unmount_fs();
+	for (int i = 0; i < RW_NFILES; i++)
+		free(model[i].data);
+	remove_tree(dir);
+	free(dir);
+}
+
+TESTCASE(random_1k) { random_workload("-t ext2 -b 1024 -I 128", 1, 4000); }
+TESTCASE(random_4k) { random_workload("-t ext3 -b 4096 -I 256", 7, 4000); }
+
+/* Compare a file of the mount with the same file of the host. */
+static void
+same_file(const char *rpath, const char *hpath)
+{
+	struct stat rs, hs;
+	unsigned char *a, *b;
+	int fd;
+
+	REQUIRE_OK(rump_sys_lstat(rpath, &rs));
+	REQUIRE_OK(lstat(hpath, &hs));
+	REQUIRE_EQ(rs.st_mode, hs.st_mode);
+	REQUIRE_EQ(rs.st_size, hs.st_size);
+	REQUIRE_EQ(rs.st_uid, hs.st_uid);
+	REQUIRE_EQ(rs.st_nlink, hs.st_nlink);
+	REQUIRE_EQ(rs.st_mtim.tv_sec, hs.st_mtim.tv_sec);
+	REQUIRE_EQ(rs.st_mtim.tv_nsec, hs.st_mtim.tv_nsec);
+	if (!S_ISREG(rs.st_mode))
+		return;
+	REQUIRE((a = malloc((size_t)rs.st_size + 1)) != NULL);
+	REQUIRE((b = malloc((size_t)rs.st_size + 1)) != NULL);
+	REQUIRE_OK(fd = rump_sys_open(rpath, O_RDONLY, 0));
+	REQUIRE_EQ(rump_sys_read(fd, a, (size_t)rs.st_size + 1), rs.st_size);
+	REQUIRE_OK(rump_sys_close(fd));
+	REQUIRE_OK(fd = open(hpath, O_RDONLY));
+	REQUIRE_EQ(read(fd, b, (size_t)rs.st_size + 1), rs.st_size);
+	close(fd);
+	if (memcmp(a, b, (size_t)rs.st_size) != 0)
+		TEST_FAIL("%s differs from %s", rpath, hpath);
+	free(a);
+	free(b);
+}
+
+static const char *const interop_files[] = { "/d/f", "/d/e/hard", "/big",
+	"/sparse", "/d/small", "/d/fast", "/slow", "/cdev", "/bdev", "/fifo",
+	"/d/e/moved", "/trunc", "/d/dir2", "/emptyd" };
+
+/*
+ * The Linux kernel reads the tree we wrote, and we read a tree it
+ * wrote, through a loop mount (root, ext2 in the host kernel).
+ */
+TESTCASE(linux_interop)
+{
+	char img[4200], mnt[4300], hp[4400], rp[4400];
+	struct statvfs sv, lsv;
+	char *dir;
+	FILE *f;
+
+	if (!have_e2fsprogs())
+		return;
+	dir = new_image("lx", "-t ext2 -b 1024 -I 256", "96M", img,
+	    sizeof(img));
+	PATHF(mnt, "%s/m", dir);
+	REQUIRE_OK(mkdir(mnt, 0755));
+	mount_rw(img);
+	write_tree();
+	REQUIRE_OK(rump_sys_statvfs(MNT, &sv));
+	unmount_fs();
+	if (!linux_mount(img, mnt, "ro")) {
+		remove_tree(dir);
+		free(dir);
+		return;
+	}
+	REQUIRE_OK(try_mount(img, MS_RDONLY, 0));
+	for (size_t i = 0; i < sizeof(interop_files) / sizeof(*interop_files);
+	     i++) {
+		PATHF(hp, "%s%s", mnt, interop_files[i]);
+		PATHF(rp, MNT "%s", interop_files[i]);
+		same_file(rp, hp);
+	}
+	REQUIRE_OK(statvfs(mnt, &lsv));
+	REQUIRE_EQ(sv.f_blocks, lsv.f_blocks);
+	REQUIRE_EQ(sv.f_bfree, lsv.f_bfree);
+	REQUIRE_EQ(sv.f_bavail, lsv.f_bavail);
+	REQUIRE_EQ(sv.f_files, lsv.f_files);
+	REQUIRE_EQ(sv.f_ffree, lsv.f_ffree);
+	unmount_fs();
+	linux_unmount(mnt);
+
+	/* Linux writes; we read. */
+	REQUIRE(linux_mount(img, mnt, "rw"));
+	PATHF(hp, "%s/linux", mnt);
+	REQUIRE_OK(mkdir(hp, 0750));
+	PATHF(hp, "%s/linux/file", mnt);
+	REQUIRE((f = fopen(hp, "w")) != NULL);
+	for (int i = 0; i < 200000; i++)
+		fputc(pat(11, (uint64_t)i), f);
+	fclose(f);
+	PATHF(hp, "%s/linux/link", mnt);
+	REQUIRE_OK(symlink("../d/f", hp));
+	PATHF(hp, "%s/d/small", mnt);
+	REQUIRE_OK(unlink(hp));
+	PATHF(rp, "%s/linux/file", mnt);
+	PATHF(hp, "%s/linux/hard", mnt);
+	REQUIRE_OK(link(rp, hp));
+	linux_unmount(mnt);
+	fsck_clean(img);
+	REQUIRE(linux_mount(img, mnt, "ro"));
+	mount_rw(img);
+	check_pat(MNT "/linux/file", 11, 0, 200000);
+	check_link(MNT "/linux/link", "../d/f");
+	REQUIRE_ERRNO(rump_sys_stat(MNT "/d/small", &(struct stat){ 0 }),
+	    ENOENT);
+	for (size_t i = 0; i < 3; i++) {
+		static const char *const l[] = { "/linux", "/linux/file",
+			"/linux/hard" };
+		PATHF(hp, "%s%s", mnt, l[i]);
+		PATHF(rp, MNT "%s", l[i]);
+		same_file(rp, hp);
+	}
+	linux_unmount(mnt);
+	/* And we write over what Linux wrote. */
+	REQUIRE_OK(rump_sys_unlink(MNT "/linux/hard"));
+	write_pat(MNT "/linux/file", 12, 100000, 300000);
+	unmount_fs();
+	fsck_clean(img);
+	remove_tree(dir);
+	free(dir);
+}
+
 TESTS(CASE(ext2_1k_128), CASE(ext2_2k_256), CASE(ext2_4k_256),
     CASE(ext2_1k_noindex), CASE(ext2_rev0), CASE(ext3_1k_256),
-    CASE(ext3_4k_128))
+    CASE(ext3_4k_128), CASE(state_and_policy), CASE(enospc),
+    CASE(out_of_inodes), CASE(unlinked_open), CASE(htree_dir),
+    CASE(random_1k), CASE(random_4k), CASE(linux_interop))

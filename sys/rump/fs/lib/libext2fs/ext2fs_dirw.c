@@ -318,7 +318,7 @@ ext2fs_dir_isempty(struct ext2fs_mount *em, struct ext2fs_node *np,
 /* Give new directory np its first block: "." and ".." (parent). */
 int
 ext2fs_dir_init(struct ext2fs_mount *em, struct ext2fs_node *np,
-    uint32_t parent)
+    uint32_t parent, bool root)
 {
 	const struct ext2fs *fs = em->em_fs;
 	struct ext2fs_inode *dp = &np->n_ip;
@@ -328,7 +328,7 @@ ext2fs_dir_init(struct ext2fs_mount *em, struct ext2fs_node *np,
 	bool isnew;
 	int error;
 
-	if ((error = ext2fs_bmap_alloc(em, np, 0, true, true, &pblk,
+	if ((error = ext2fs_bmap_alloc(em, np, 0, true, root, &pblk,
 	    &isnew)) != 0)
 		return error;
 	bp = ext2fs_blk_get(em, pblk);

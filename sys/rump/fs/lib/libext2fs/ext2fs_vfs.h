@@ -49,6 +49,7 @@ struct ext2fs_mount {
 	uint32_t em_cbsize;             /* device cache block size, bytes */
 	int em_fflag;                   /* em_lock: how the device is open */
 	bool em_rw;                     /* em_lock: mounted read-write */
+	uint16_t em_mount_state;        /* em_lock: s_state when mounted */
 	char em_name[64];               /* the device, for log lines */
 	krwlock_t em_lock;
 	/* Per group, from the descriptors (em_lock, read-write mounts). */
@@ -111,7 +112,8 @@ int ext2fs_dir_remove(struct ext2fs_mount *, struct ext2fs_node *,
 int ext2fs_dir_setino(struct ext2fs_mount *, struct ext2fs_node *,
     const char *, size_t, uint32_t, uint8_t);
 int ext2fs_dir_isempty(struct ext2fs_mount *, struct ext2fs_node *, bool *);
-int ext2fs_dir_init(struct ext2fs_mount *, struct ext2fs_node *, uint32_t);
+int ext2fs_dir_init(struct ext2fs_mount *, struct ext2fs_node *, uint32_t,
+    bool);
 uint8_t ext2fs_mode_to_ft(uint16_t);
 
 /* ext2fs_dircache.c: names of large directories in memory. */

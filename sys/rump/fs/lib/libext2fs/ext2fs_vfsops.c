@@ -13,7 +13,8 @@
  * with ERROR_FS; EXT2FS_ARGS_FORCE overrides that one).  Otherwise, as
  * Linux does, the state loses VALID_FS on the disk at once, the mount
  * count goes up and s_mtime is set; unmount and a remount to read-only
- * write everything, then give VALID_FS back with s_wtime.
+ * write everything, then put back the state the mount found (VALID_FS,
+ * unless the mount was forced) with s_wtime.
  */
 #include <sys/systm.h>
 #include <sys/buf.h>
@@ -188,8 +189,9 @@ ext2fs_rw_start(struct ext2fs_mount *em)
 	if ((error = ext2fs_counts_load(em)) != 0)
 		return error;
 	nanotime(&now);
+	em->em_mount_state = ext2_le16(sb + EXT2_SB_STATE);
 	ext2_set_le16(sb + EXT2_SB_STATE,
-	    ext2_le16(sb + EXT2_SB_STATE) & (uint16_t)~EXT2_VALID_FS);
+	    em->em_mount_state & (uint16_t)~EXT2_VALID_FS);
 	ext2_set_le16(sb + EXT2_SB_MNT_COUNT,
 	    (uint16_t)(ext2_le16(sb + EXT2_SB_MNT_COUNT) + 1));
 	ext2_set_le32(sb + EXT2_SB_MTIME, (uint32_t)now.tv_sec);
@@ -243,9 +245,9 @@ ext2fs_flush(struct ext2fs_mount *em, bool clean)
 		return error;
 	nanotime(&now);
 	ext2_set_le32(fs->e2_sb + EXT2_SB_WTIME, (uint32_t)now.tv_sec);
+	/* As it was: a forced mount leaves an unclean state for e2fsck. */
 	if (error == 0)
-		ext2_set_le16(fs->e2_sb + EXT2_SB_STATE,
-		    ext2_le16(fs->e2_sb + EXT2_SB_STATE) | EXT2_VALID_FS);
+		ext2_set_le16(fs->e2_sb + EXT2_SB_STATE, em->em_mount_state);
 	if ((e = ext2fs_sb_write(em, true)) != 0 && error == 0)
 		error = e;
 	return error;

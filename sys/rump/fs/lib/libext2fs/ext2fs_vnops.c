@@ -408,7 +408,7 @@ encode_rdev(struct ext2fs_inode *ip, dev_t rdev)
 /* A symlink's target: in i_block when short, else in a block. */
 static int
 write_target(struct ext2fs_mount *em, struct ext2fs_node *np,
-    const char *target, size_t tlen)
+    const char *target, size_t tlen, bool root)
 {
 	const struct ext2fs *fs = em->em_fs;
 	uint64_t pblk;
@@ -419,7 +419,7 @@ write_target(struct ext2fs_mount *em, struct ext2fs_node *np,
 	if (tlen < EXT2_I_BLOCK_LEN) {
 		memcpy(np->n_ip.ei_block, target, tlen);
 	} else {
-		if ((error = ext2fs_bmap_alloc(em, np, 0, true, true, &pblk,
+		if ((error = ext2fs_bmap_alloc(em, np, 0, true, root, &pblk,
 		    &isnew)) != 0)
 			return error;
 		bp = ext2fs_blk_get(em, pblk);
@@ -489,12 +489,12 @@ ext2fs_mknode(struct vnode *dvp, const char *nm, size_t len,
 		goto out;
 	}
 	if (isdir)
-		error = ext2fs_dir_init(em, np, dp->ei_ino);
+		error = ext2fs_dir_init(em, np, dp->ei_ino, cred_root(cred));
 	else if (va->va_type == VCHR || va->va_type == VBLK) {
 		encode_rdev(&np->n_ip, va->va_rdev);
 		error = ext2fs_iupdate(em, &np->n_ip);
 	} else if (target != NULL)
-		error = write_target(em, np, target, tlen);
+		error = write_target(em, np, target, tlen, cred_root(cred));
 	if (error == 0)
 		error = ext2fs_dir_add(em, dnp, nm, len, ino,
 		    ext2fs_mode_to_ft(np->n_ip.ei_mode), cred_root(cred));
