@@ -6,8 +6,8 @@
 # build and the tests (install-deps.sh test) need.  As root, only what is
 # missing is installed; otherwise the apt-get line is printed.
 set -eu
-BUILD_PKGS="build-essential cmake pkg-config binutils e2fsprogs"
-TEST_PKGS="$BUILD_PKGS clang libc6-dev e2fsprogs makefs fdisk gdisk"
+BUILD_PKGS="build-essential cmake pkg-config binutils e2fsprogs libfuse3-dev"
+TEST_PKGS="$BUILD_PKGS clang libc6-dev makefs fdisk gdisk fuse3 rsync git"
 case "${1:-build}" in
 build) PKGS=$BUILD_PKGS ;;
 test) PKGS=$TEST_PKGS ;;

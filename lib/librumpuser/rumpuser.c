@@ -11,6 +11,7 @@
 #include <sys/random.h>
 
 #include <errno.h>
+#include <stdint.h>
 #include <execinfo.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -90,16 +91,42 @@ rumpuser_free(void *mem, unsigned long len)
 	free(mem);
 }
 
+/*
+ * An aligned mapping is carved from one twice the size: the unaligned
+ * head and tail go back, and only the aligned middle is populated.
+ */
 int
-rumpuser_anonmmap(unsigned long len, int exec, void **memp)
+rumpuser_anonmmap(unsigned long len, int flags, void **memp)
 {
-	int prot = PROT_READ | PROT_WRITE | (exec ? PROT_EXEC : 0);
-	void *mem;
+	int prot = PROT_READ | PROT_WRITE |
+	    (flags & RUMPUSER_MMAP_EXEC ? PROT_EXEC : 0);
+	int mflags = MAP_PRIVATE | MAP_ANONYMOUS;
+	unsigned long span = len, head;
+	char *mem;
 
-	mem = mmap(NULL, len, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (mem == MAP_FAILED) {
-		*memp = NULL;
+	*memp = NULL;
+	if (flags & RUMPUSER_MMAP_ALIGNED) {
+		if (len == 0 || (len & (len - 1)) != 0)
+			return EINVAL;
+		span = 2 * len;
+	} else if (flags & RUMPUSER_MMAP_POPULATE) {
+		mflags |= MAP_POPULATE;
+	}
+	mem = mmap(NULL, span, prot, mflags, -1, 0);
+	if (mem == MAP_FAILED)
 		return errno;
+	if (flags & RUMPUSER_MMAP_ALIGNED) {
+		head = (len - ((uintptr_t)mem & (len - 1))) & (len - 1);
+		if (head != 0)
+			munmap(mem, head);
+		munmap(mem + head + len, len - head);
+		mem += head;
+		if ((flags & RUMPUSER_MMAP_POPULATE) &&
+		    madvise(mem, len, MADV_POPULATE_WRITE) == -1 &&
+		    errno != EINVAL) {
+			munmap(mem, len);
+			return errno;
+		}
 	}
 	*memp = mem;
 	return 0;

@@ -84,6 +84,13 @@ struct buf *getblk(struct vnode *, daddr_t lblkno, int size, int slpflag,
 struct buf *geteblk(int size);
 int bread(struct vnode *, daddr_t lblkno, int size, int flags,
     struct buf **bpp);
+/*
+ * bread, and first start reading the nrablks blocks rablks (of sizes
+ * rasizes) into the cache without waiting for them: a file system that
+ * sees a file read in sequence asks for the blocks that come next.
+ */
+int breadn(struct vnode *, daddr_t lblkno, int size, const daddr_t *rablks,
+    const int *rasizes, int nrablks, int flags, struct buf **bpp);
 int bwrite(struct buf *);
 void bawrite(struct buf *);
 void bdwrite(struct buf *);

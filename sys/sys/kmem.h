@@ -35,6 +35,14 @@ struct kmem_reclaimer {
 void kmem_reclaimer_register(struct kmem_reclaimer *);
 void kmem_reclaimer_unregister(struct kmem_reclaimer *);
 
+/*
+ * For allocators that take memory from the host themselves (the page
+ * allocator): count size bytes against the limit, reclaiming if needed,
+ * false if they do not fit; and give them back.
+ */
+bool kmem_charge(size_t);
+void kmem_uncharge(size_t);
+
 /* Figures for tests and sysctl: bytes in use, the limit (0: none). */
 size_t kmem_used(void);
 size_t kmem_limit(void);

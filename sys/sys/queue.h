@@ -13,6 +13,7 @@
 	struct name {                                                          \
 		struct type *lh_first;                                         \
 	}
+#define LIST_HEAD_INITIALIZER(head) { NULL }
 #define LIST_ENTRY(type)                                                       \
 	struct {                                                               \
 		struct type *le_next;                                          \

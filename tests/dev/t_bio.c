@@ -123,6 +123,40 @@ TESTCASE(read_cached)
 	REQUIRE_EQ(rump_test_bio_close(), 0);
 }
 
+/* The blocks read ahead are in the cache, with the host's bytes. */
+TESTCASE(readahead)
+{
+	uint64_t r0, r1, w, h0, h1, b, m;
+	size_t used;
+	char buf[8192], want[8192];
+	int fd, i;
+
+	mkdisk(1 << 20);
+	REQUIRE((fd = open(hostfile, O_WRONLY)) != -1);
+	for (i = 0; i < 8; i++) {
+		memset(want, 'a' + i, sizeof(want));
+		REQUIRE_EQ(pwrite(fd, want, sizeof(want), 65536 + i * 8192),
+		    sizeof(want));
+	}
+	close(fd);
+	REQUIRE_EQ(rump_test_bio_open("/dev/disk"), 0);
+	REQUIRE_EQ(rump_test_bio_stats(&r0, &w, &h0, &b, &m, &used), 0);
+	REQUIRE_EQ(rump_test_bio_readahead(128, 8192, 7), 0);
+	for (i = 0; i < 8; i++) {
+		REQUIRE_EQ(rump_test_bio_read(128 + i * 16, 8192, buf), 0);
+		memset(want, 'a' + i, sizeof(want));
+		REQUIRE(memcmp(buf, want, sizeof(want)) == 0);
+	}
+	REQUIRE_EQ(rump_test_bio_stats(&r1, &w, &h1, &b, &m, &used), 0);
+	REQUIRE_EQ(r1 - r0, 8);
+	REQUIRE_EQ(h1 - h0, 8);
+	/* Again: all cached, nothing read. */
+	REQUIRE_EQ(rump_test_bio_readahead(128, 8192, 7), 0);
+	REQUIRE_EQ(rump_test_bio_stats(&r0, &w, &h0, &b, &m, &used), 0);
+	REQUIRE_EQ(r0 - r1, 0);
+	REQUIRE_EQ(rump_test_bio_close(), 0);
+}
+
 TESTCASE(concurrent_one_io)
 {
 	uint64_t r0, r1, w, h, b, m;
@@ -156,6 +190,30 @@ TESTCASE(host_eio)
 }
 
 /* Run with RUMP_MEMLIMIT=8M: 64 MiB through the cache. */
+/*
+ * Reading ahead past the end of a short device: the read wanted is
+ * fine, the ones past the end fail when asked for, with EIO.
+ */
+TESTCASE(readahead_eio)
+{
+	char path[64], buf[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "/tmp/t_bio.XXXXXX");
+	REQUIRE((fd = mkstemp(path)) != -1);
+	REQUIRE(ftruncate(fd, 8192) == 0);
+	close(fd);
+	REQUIRE_EQ(rump_pub_etfs_register_withsize("/dev/short", path,
+	    RUMP_ETFS_BLK, 0, 1 << 20), 0);
+	unlink(path);
+	REQUIRE_EQ(rump_test_bio_open("/dev/short"), 0);
+	REQUIRE_EQ(rump_test_bio_readahead(0, 4096, 4), 0);
+	REQUIRE_EQ(rump_test_bio_read(8, 4096, buf), 0);
+	REQUIRE_EQ(rump_test_bio_read(16, 4096, buf), EIO);
+	REQUIRE_EQ(rump_test_bio_read(24, 4096, buf), EIO);
+	REQUIRE_EQ(rump_test_bio_close(), 0);
+}
+
 TESTCASE(memlimit)
 {
 	static char buf[1 << 20];
@@ -183,5 +241,5 @@ TESTCASE(memlimit)
 }
 
 TESTS(CASE(bdwrite_sync), CASE(syncer), CASE(reboot_flushes),
-    CASE(read_cached), CASE(concurrent_one_io), CASE(host_eio),
-    CASE(memlimit))
+    CASE(read_cached), CASE(readahead), CASE(concurrent_one_io),
+    CASE(host_eio), CASE(readahead_eio), CASE(memlimit))

@@ -4,7 +4,7 @@
 /*
  * Kernel memory under RUMP_MEMLIMIT=1m: the limit holds, with NULL or
  * ENOMEM and no crash; freeing gives memory back; reclaimers run before
- * an allocation fails; pools reuse objects.
+ * an allocation fails; pools reuse objects; pages come and go by chunks.
  */
 #include "h_macros.h"
 #include "kernspace/kernspace.h"
@@ -42,6 +42,12 @@ TESTCASE(pool_reuse)
 	REQUIRE_KS(rump_test_pool_reuse());
 }
 
+TESTCASE(page_alloc)
+{
+	boot_limited();
+	REQUIRE_KS(rump_test_page_alloc());
+}
+
 #define MAXPROCS 20000
 
 /* Processes until the memory runs out: ENOMEM, then all freed again. */
@@ -68,4 +74,5 @@ TESTCASE(rfork_enomem)
 }
 
 TESTS(CASE_NOBOOT(limit), CASE_NOBOOT(reclaim), CASE_NOBOOT(pool_reuse),
+    CASE_NOBOOT(page_alloc),
     CASE_NOBOOT(rfork_enomem))

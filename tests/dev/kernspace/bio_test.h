@@ -25,6 +25,8 @@ int rump_test_bio_write(int64_t blkno, int size, int fill, int how,
     int whole);
 /* Read size bytes at sector blkno through the cache into out. */
 int rump_test_bio_read(int64_t blkno, int size, void *out);
+/* breadn of blkno, reading ahead the n blocks of size that follow it. */
+int rump_test_bio_readahead(int64_t blkno, int size, int n);
 /* nthreads kernel threads bread one block at once. */
 int rump_test_bio_concurrent(int nthreads, int64_t blkno, int size);
 /* The cache's counters and the kernel's memory use. */

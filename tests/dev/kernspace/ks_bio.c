@@ -91,6 +91,28 @@ rump_test_bio_read(int64_t blkno, int size, void *out)
 	return error;
 }
 
+int
+rump_test_bio_readahead(int64_t blkno, int size, int n)
+{
+	daddr_t rablks[16];
+	int rasizes[16];
+	struct buf *bp;
+	int error, i;
+
+	if (n > 16)
+		return EINVAL;
+	for (i = 0; i < n; i++) {
+		rablks[i] = blkno + (i + 1) * (size / DEV_BSIZE);
+		rasizes[i] = size;
+	}
+	rump_schedule();
+	if ((error = breadn(test_devvp, blkno, size, rablks, rasizes, n, 0,
+	    &bp)) == 0)
+		brelse(bp, 0);
+	rump_unschedule();
+	return error;
+}
+
 struct conc {
 	kmutex_t c_lock;
 	kcondvar_t c_cv;

@@ -11,6 +11,13 @@
 #include <sys/stat.h>
 
 #include <rump/tmpfs_args.h>
+#include <rump/ufs_args.h>
+#include <rump/rumpvfs.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "h_fsmacros.h"
 
@@ -49,9 +56,91 @@ tmpfs_unmount(const char *mnt)
 	return rump_sys_unmount(mnt, 0);
 }
 
+/*
+ * ext2fs: a new ext2 image (4 KiB blocks, 256-byte inodes with
+ * nanosecond times, inodes enough for the big-directory cases) made by
+ * mke2fs in a temporary directory, 256 MiB or the size limit,
+ * registered as a block device and mounted read-write.  At unmount
+ * e2fsck -fn must find nothing to fix in what the case left.
+ */
+#define EXT2_SLOTS 4
+
+static struct {
+	char mnt[64];
+	char dir[64];
+	char img[96];
+	char dev[32];
+} ext2_slot[EXT2_SLOTS];
+
+static int
+ext2fs_mount(const char *mnt, uint64_t sizelimit)
+{
+	struct ufs_args args;
+	char cmd[512];
+	int i;
+
+	for (i = 0; i < EXT2_SLOTS && ext2_slot[i].mnt[0] != '\0'; i++)
+		continue;
+	if (i == EXT2_SLOTS)
+		return -1;
+	setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
+	    "/sbin:/bin", 1);
+	snprintf(ext2_slot[i].dir, sizeof(ext2_slot[i].dir),
+	    "/tmp/fstable-ext2-XXXXXX");
+	if (mkdtemp(ext2_slot[i].dir) == NULL)
+		return -1;
+	memcpy(ext2_slot[i].img, ext2_slot[i].dir, sizeof(ext2_slot[i].dir));
+	strcat(ext2_slot[i].img, "/fs.img");
+	snprintf(ext2_slot[i].dev, sizeof(ext2_slot[i].dev),
+	    "/dev/fstable-ext2-%d", i);
+	snprintf(cmd, sizeof(cmd), "mke2fs -q -F -t ext2 -b 4096 -I 256 "
+	    "%s '%s' %lluk >/dev/null 2>&1",
+	    sizelimit != 0 ? "" : "-N 131072", ext2_slot[i].img,
+	    (unsigned long long)(sizelimit != 0 ? sizelimit / 1024 : 262144));
+	if (system(cmd) != 0 || rump_pub_etfs_register(ext2_slot[i].dev,
+	    ext2_slot[i].img, RUMP_ETFS_BLK) != 0)
+		return -1;
+	args.fspec = ext2_slot[i].dev;
+	if (rump_sys_mount("ext2fs", mnt, 0, &args, sizeof(args)) != 0)
+		return -1;
+	snprintf(ext2_slot[i].mnt, sizeof(ext2_slot[i].mnt), "%s", mnt);
+	return 0;
+}
+
+static int
+ext2fs_unmount(const char *mnt)
+{
+	int rv = rump_sys_unmount(mnt, 0);
+
+	for (int i = 0; i < EXT2_SLOTS; i++) {
+		if (strcmp(ext2_slot[i].mnt, mnt) != 0)
+			continue;
+		if (rv == 0) {
+			char cmd[256];
+
+			/* What the case left must be clean to e2fsck. */
+			snprintf(cmd, sizeof(cmd), "e2fsck -fn '%s' >/dev/null "
+			    "2>&1 || { e2fsck -fn '%s' >&2; false; }",
+			    ext2_slot[i].img, ext2_slot[i].img);
+			if (system(cmd) != 0) {
+				fprintf(stderr, "ext2fs: e2fsck found problems "
+				    "in %s\n", ext2_slot[i].img);
+				return -1;
+			}
+			(void)rump_pub_etfs_remove(ext2_slot[i].dev);
+			unlink(ext2_slot[i].img);
+			rmdir(ext2_slot[i].dir);
+			ext2_slot[i].mnt[0] = '\0';
+		}
+		break;
+	}
+	return rv;
+}
+
 const struct fstype fstypes[] = {
 	{ "rumpfs", FS_SIZELIMIT, "the root file system has no size limit",
 	    rootfs_mount, rootfs_unmount },
 	{ "tmpfs", 0, NULL, tmpfs_mount, tmpfs_unmount },
+	{ "ext2fs", 0, NULL, ext2fs_mount, ext2fs_unmount },
 };
 const size_t nfstypes = sizeof(fstypes) / sizeof(fstypes[0]);

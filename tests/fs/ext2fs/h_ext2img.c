@@ -4,6 +4,7 @@
 /* Test trees and images: see h_ext2img.h. */
 #define _GNU_SOURCE
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <dirent.h>
@@ -355,4 +356,46 @@ remove_tree(const char *dir)
 
 	PATHF(cmd, "rm -rf '%s'", dir);
 	run(cmd);
+}
+
+bool
+linux_mount(const char *img, const char *dir, const char *opts)
+{
+	char cmd[8500];
+
+	if (geteuid() != 0) {
+		printf("skipped: not root, no loop mount\n");
+		return false;
+	}
+	PATHF(cmd, "mount -o loop,%s '%s' '%s' 2>/dev/null", opts, img, dir);
+	if (system(cmd) != 0) {
+		printf("skipped: the host cannot loop-mount ext2 here\n");
+		return false;
+	}
+	return true;
+}
+
+void
+linux_unmount(const char *dir)
+{
+	char cmd[4400];
+
+	PATHF(cmd, "umount '%s'", dir);
+	if (system(cmd) != 0)
+		TEST_FAIL("'%s' failed", cmd);
+}
+
+bool
+linux_statvfs(const char *img, struct statvfs *sv)
+{
+	char *dir = make_tmpdir("lsv");
+	bool ok;
+
+	if ((ok = linux_mount(img, dir, "ro"))) {
+		REQUIRE_OK(statvfs(dir, sv));
+		linux_unmount(dir);
+	}
+	rmdir(dir);
+	free(dir);
+	return ok;
 }

@@ -42,4 +42,14 @@ void remove_tree(const char *dir);
 /* The deterministic contents of a generated file, byte at offset. */
 unsigned char file_byte(const char *name, unsigned long long off);
 
+struct statvfs;
+/*
+ * statvfs of the image as the Linux kernel mounts it read-only (loop
+ * mount); false, with a message, where the test cannot loop-mount.
+ */
+bool linux_statvfs(const char *img, struct statvfs *);
+/* Loop-mount img at dir (options for mount -o); false when it cannot. */
+bool linux_mount(const char *img, const char *dir, const char *opts);
+void linux_unmount(const char *dir);
+
 #endif /* _TESTS_H_EXT2IMG_H_ */

@@ -45,6 +45,9 @@ int rump_test_kmem_limit(void);
 int rump_test_kmem_reclaim(void);
 int rump_test_pool_reuse(void);
 
+/* The page allocator: ks_page.c */
+int rump_test_page_alloc(void);
+
 /* Shutdown hooks: ks_shutdown.c.  *countp counts the hook's runs. */
 int rump_test_shutdown_hook(int *countp);
 

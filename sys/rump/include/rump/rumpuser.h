@@ -64,7 +64,18 @@ int rumpuser_getparam(const char *name, void *buf, unsigned long buflen);
 /* Memory.  alignment is a power of two, 0 meaning the natural one. */
 int rumpuser_malloc(unsigned long len, int alignment, void **memp);
 void rumpuser_free(void *mem, unsigned long len);
-int rumpuser_anonmmap(unsigned long len, int exec, void **memp);
+
+/*
+ * Anonymous memory straight from the host's virtual memory, zero filled,
+ * given back with rumpuser_unmap().  With RUMPUSER_MMAP_ALIGNED len is a
+ * power of two and the memory is aligned to it; with RUMPUSER_MMAP_POPULATE
+ * the host backs it now, in one call, rather than at each page's first
+ * touch (a fault per page costs more than the copy into it).
+ */
+#define RUMPUSER_MMAP_EXEC     0x01
+#define RUMPUSER_MMAP_ALIGNED  0x02
+#define RUMPUSER_MMAP_POPULATE 0x04
+int rumpuser_anonmmap(unsigned long len, int flags, void **memp);
 void rumpuser_unmap(void *addr, unsigned long len);
 
 /* Host files. */

@@ -89,6 +89,28 @@ kmem_reclaim(size_t want)
 	return kmem_used() + want <= kmem_max;
 }
 
+bool
+kmem_charge(size_t size)
+{
+	if (kmem_max == 0) {
+		atomic_add_long(&kmem_inuse, size);
+		return true;
+	}
+	if (atomic_add_long_nv(&kmem_inuse, size) <= kmem_max)
+		return true;
+	atomic_add_long(&kmem_inuse, -(long)size);
+	if (!kmem_reclaim(size))
+		return false;
+	atomic_add_long(&kmem_inuse, size);
+	return true;
+}
+
+void
+kmem_uncharge(size_t size)
+{
+	atomic_add_long(&kmem_inuse, -(long)size);
+}
+
 static void *
 kmem_get(size_t size, km_flag_t flags)
 {
@@ -96,17 +118,10 @@ kmem_get(size_t size, km_flag_t flags)
 
 	KASSERT(size > 0);
 	(void)flags;
-	if (kmem_max != 0 &&
-	    atomic_add_long_nv(&kmem_inuse, size) > kmem_max) {
-		atomic_add_long(&kmem_inuse, -(long)size);
-		if (!kmem_reclaim(size))
-			return NULL;
-		atomic_add_long(&kmem_inuse, size);
-	} else if (kmem_max == 0) {
-		atomic_add_long(&kmem_inuse, size);
-	}
+	if (!kmem_charge(size))
+		return NULL;
 	if (rumpuser_malloc(size, 0, &p) != 0) {
-		atomic_add_long(&kmem_inuse, -(long)size);
+		kmem_uncharge(size);
 		return NULL;
 	}
 	return p;
@@ -133,7 +148,7 @@ kmem_free(void *p, size_t size)
 {
 	KASSERT(p != NULL && size > 0);
 	rumpuser_free(p, size);
-	atomic_add_long(&kmem_inuse, -(long)size);
+	kmem_uncharge(size);
 }
 
 char *

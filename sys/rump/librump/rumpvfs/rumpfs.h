@@ -24,6 +24,7 @@
 #define _RUMPVFS_RUMPFS_H_
 
 #include <sys/types.h>
+#include <sys/param.h>
 #include <sys/queue.h>
 #include <sys/mutex.h>
 #include <sys/rwlock.h>
@@ -33,7 +34,7 @@
 struct mount;
 struct statvfs;
 
-#define RUMPFS_PAGE     4096
+#define RUMPFS_PAGE     PAGE_SIZE
 #define RUMPFS_FANOUT   512             /* pointers per radix node */
 #define RUMPFS_MAXHEIGHT 4
 #define RUMPFS_MAXFILESIZE (1LL << 48)  /* 512^4 pages of 4 KiB */

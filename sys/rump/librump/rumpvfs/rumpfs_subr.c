@@ -15,6 +15,7 @@
  */
 #include <sys/systm.h>
 #include <sys/kmem.h>
+#include <sys/page.h>
 #include <sys/stat.h>
 
 #include "rumpfs.h"
@@ -322,31 +323,15 @@ tree_span(unsigned h)
 	return (uint64_t)1 << (9 * h);
 }
 
-static void *
-tree_node_alloc(struct rumpfs_mount *rm, int *errorp)
-{
-	void *p;
-
-	if ((*errorp = rumpfs_reserve(rm, RUMPFS_PAGE)) != 0)
-		return NULL;
-	if ((p = kmem_zalloc(RUMPFS_PAGE, KM_SLEEP)) == NULL) {
-		rumpfs_unreserve(rm, RUMPFS_PAGE);
-		*errorp = ENOMEM;
-	}
-	return p;
-}
-
-/* A data page; not zeroed when the caller overwrites all of it. */
+/* A page of the tree: an index node, or data zeroed unless overwritten. */
 static void *
 tree_page_alloc(struct rumpfs_mount *rm, bool zero, int *errorp)
 {
 	void *p;
 
-	if (zero)
-		return tree_node_alloc(rm, errorp);
 	if ((*errorp = rumpfs_reserve(rm, RUMPFS_PAGE)) != 0)
 		return NULL;
-	if ((p = kmem_alloc(RUMPFS_PAGE, KM_SLEEP)) == NULL) {
+	if ((p = page_alloc(zero)) == NULL) {
 		rumpfs_unreserve(rm, RUMPFS_PAGE);
 		*errorp = ENOMEM;
 	}
@@ -354,9 +339,9 @@ tree_page_alloc(struct rumpfs_mount *rm, bool zero, int *errorp)
 }
 
 static void
-tree_node_free(struct rumpfs_mount *rm, void *p)
+tree_page_free(struct rumpfs_mount *rm, void *p)
 {
-	kmem_free(p, RUMPFS_PAGE);
+	page_free(p);
 	rumpfs_unreserve(rm, RUMPFS_PAGE);
 }
 
@@ -376,7 +361,7 @@ rumpfs_page(struct rumpfs_mount *rm, struct rumpfs_node *rn, uint64_t idx,
 		if (rn->rn_height == RUMPFS_MAXHEIGHT)
 			return EFBIG;
 		if (rn->rn_pages != NULL) {
-			if ((n = tree_node_alloc(rm, &error)) == NULL)
+			if ((n = tree_page_alloc(rm, true, &error)) == NULL)
 				return error;
 			((void **)n)[0] = rn->rn_pages;
 			rn->rn_pages = n;
@@ -388,7 +373,7 @@ rumpfs_page(struct rumpfs_mount *rm, struct rumpfs_node *rn, uint64_t idx,
 		if (*slot == NULL) {
 			if (!alloc)
 				return 0;
-			if ((*slot = tree_node_alloc(rm, &error)) == NULL)
+			if ((*slot = tree_page_alloc(rm, true, &error)) == NULL)
 				return error;
 		}
 		slot = &((void **)*slot)[(idx >> (9 * (h - 1))) &
@@ -420,7 +405,7 @@ tree_free_from(struct rumpfs_mount *rm, struct rumpfs_node *rn, void *p,
 	if (h == 0) {
 		if (base < first)
 			return false;
-		tree_node_free(rm, p);
+		tree_page_free(rm, p);
 		rn->rn_npages--;
 		return true;
 	}
@@ -437,7 +422,7 @@ tree_free_from(struct rumpfs_mount *rm, struct rumpfs_node *rn, void *p,
 		slots[i] = NULL;
 	}
 	if (empty)
-		tree_node_free(rm, p);
+		tree_page_free(rm, p);
 	return empty;
 }
 

@@ -384,6 +384,46 @@ bread(struct vnode *vp, daddr_t lblkno, int size, int flags,
 	return 0;
 }
 
+/*
+ * Start reading a block into the cache without waiting, unless it is
+ * there or on its way.  A failed read leaves the buffer invalid, so the
+ * bread that wants it reads again and gets the error.
+ */
+static void
+buf_readahead(struct vnode *vp, daddr_t lblkno, int size)
+{
+	struct buf *bp;
+
+	mutex_enter(&bufcache_lock);
+	bp = buf_lookup(vp, lblkno);
+	mutex_exit(&bufcache_lock);
+	if (bp != NULL || (bp = getblk(vp, lblkno, size, 0, 0)) == NULL)
+		return;
+	mutex_enter(&bufcache_lock);
+	if (bp->b_flags & B_VALID) {
+		brelse_locked(bp, 0);
+		mutex_exit(&bufcache_lock);
+		return;
+	}
+	bp->b_flags |= B_READ | B_INFLIGHT | B_ASYNC;
+	bp->b_error = 0;
+	bp->b_resid = 0;
+	bp->b_blkno = lblkno;
+	mutex_exit(&bufcache_lock);
+	buf_start(bp);
+}
+
+int
+breadn(struct vnode *vp, daddr_t lblkno, int size, const daddr_t *rablks,
+    const int *rasizes, int nrablks, int flags, struct buf **bpp)
+{
+	int i;
+
+	for (i = 0; i < nrablks; i++)
+		buf_readahead(vp, rablks[i], rasizes[i]);
+	return bread(vp, lblkno, size, flags, bpp);
+}
+
 int
 bwrite(struct buf *bp)
 {

@@ -129,6 +129,9 @@ const char *ext2fs_feature_name(int, uint32_t);
 
 /* ext2fs_group.c */
 int ext2fs_groups_load(struct ext2fs *);
+bool ext2fs_group_has_super(const struct ext2fs *, uint32_t);
+uint64_t ext2fs_desc_off(const struct ext2fs *, uint32_t);
+uint32_t ext2fs_group_gdt_blocks(const struct ext2fs *, uint32_t);
 
 /* ext2fs_inode.c */
 int ext2fs_iget(const struct ext2fs *, uint32_t, struct ext2fs_inode *);
@@ -160,6 +163,8 @@ int ext2fs_lookup(const struct ext2fs *, const struct ext2fs_inode *,
     const char *, size_t, uint32_t *, uint8_t *);
 int ext2fs_dirblk_read(const struct ext2fs *, const struct ext2fs_inode *,
     uint64_t, uint8_t *, size_t *);
+int ext2fs_dirblk_check(const struct ext2fs *, const struct ext2fs_inode *,
+    uint64_t, const uint8_t *, size_t *);
 int ext2fs_dirblk_find(const struct ext2fs *, const uint8_t *, size_t,
     const char *, size_t, uint32_t *, uint8_t *);
 bool ext2fs_dir_indexed(const struct ext2fs *, const struct ext2fs_inode *);

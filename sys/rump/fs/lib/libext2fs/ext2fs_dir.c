@@ -87,26 +87,18 @@ leaf_csum_check(const struct ext2fs *fs, const struct ext2fs_inode *dp,
 }
 
 /*
- * Read logical block lblk of directory dp into buf (a block) and check
- * it; *limitp is where its records end (before a checksum tail).
+ * Check block lblk of directory dp, as read into buf (a block); *limitp
+ * is where its records end (before a checksum tail).
  */
 int
-ext2fs_dirblk_read(const struct ext2fs *fs, const struct ext2fs_inode *dp,
-    uint64_t lblk, uint8_t *buf, size_t *limitp)
+ext2fs_dirblk_check(const struct ext2fs *fs, const struct ext2fs_inode *dp,
+    uint64_t lblk, const uint8_t *buf, size_t *limitp)
 {
-	uint64_t pblk, run;
 	uint32_t off, rl, nl, ino;
 	size_t limit = fs->e2_bsize;
 	bool dx;
 	int error;
 
-	if ((error = ext2fs_bmap(fs, dp, lblk, &pblk, &run)) != 0)
-		return error;
-	if (pblk == 0)
-		return ext2fs_corrupt(fs, "directory %u: hole at block %llu",
-		    dp->ei_ino, (unsigned long long)lblk);
-	if ((error = ext2fs_bread(fs, pblk, buf)) != 0)
-		return error;
 	dx = is_dx_node(fs, dp, lblk, buf);
 	if (fs->e2_metadata_csum) {
 		if (dx)
@@ -140,6 +132,27 @@ ext2fs_dirblk_read(const struct ext2fs *fs, const struct ext2fs_inode *dp,
 	}
 	*limitp = limit;
 	return 0;
+}
+
+/*
+ * Read logical block lblk of directory dp into buf (a block) and check
+ * it; *limitp is where its records end (before a checksum tail).
+ */
+int
+ext2fs_dirblk_read(const struct ext2fs *fs, const struct ext2fs_inode *dp,
+    uint64_t lblk, uint8_t *buf, size_t *limitp)
+{
+	uint64_t pblk, run;
+	int error;
+
+	if ((error = ext2fs_bmap(fs, dp, lblk, &pblk, &run)) != 0)
+		return error;
+	if (pblk == 0)
+		return ext2fs_corrupt(fs, "directory %u: hole at block %llu",
+		    dp->ei_ino, (unsigned long long)lblk);
+	if ((error = ext2fs_bread(fs, pblk, buf)) != 0)
+		return error;
+	return ext2fs_dirblk_check(fs, dp, lblk, buf, limitp);
 }
 
 /*

@@ -100,6 +100,13 @@ ext2_le64(const uint8_t *p)
 }
 
 static inline void
+ext2_set_le16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static inline void
 ext2_set_le32(uint8_t *p, uint32_t v)
 {
 	p[0] = (uint8_t)v;
@@ -127,6 +134,10 @@ ext2_set_le32(uint8_t *p, uint32_t v)
 #define EXT2_SB_CLUSTERS_PER_GROUP 0x024 /* le32 */
 #define EXT2_SB_INODES_PER_GROUP 0x028  /* le32 */
 #define EXT2_SB_MAGIC_OFF       0x038   /* le16: EXT2_SB_MAGIC */
+#define EXT2_SB_MTIME           0x02C   /* le32: last mount */
+#define EXT2_SB_WTIME           0x030   /* le32: last write */
+#define EXT2_SB_MNT_COUNT       0x034   /* le16 */
+#define EXT2_SB_MAX_MNT_COUNT   0x036   /* le16 (signed) */
 #define EXT2_SB_STATE           0x03A   /* le16: 1 clean, 2 errors */
 #define EXT2_SB_REV_LEVEL       0x04C   /* le32: 0 original, 1 dynamic */
 #define EXT2_SB_FIRST_INO       0x054   /* le32: first usable inode (rev 1) */
@@ -135,6 +146,9 @@ ext2_set_le32(uint8_t *p, uint32_t v)
 #define EXT2_SB_FEATURE_INCOMPAT 0x060  /* le32 */
 #define EXT2_SB_FEATURE_RO_COMPAT 0x064 /* le32 */
 #define EXT2_SB_UUID            0x068   /* u8[16] */
+#define EXT2_SB_RESERVED_GDT    0x0CE   /* le16: GDT blocks kept for resize */
+#define EXT2_SB_JOURNAL_INUM    0x0E0   /* le32: the journal's inode */
+#define EXT2_SB_LAST_ORPHAN     0x0E8   /* le32: head of the orphan list */
 #define EXT2_SB_HASH_SEED       0x0EC   /* le32[4]: htree hash seed */
 #define EXT2_SB_DEF_HASH_VERSION 0x0FC  /* u8: EXT2_HASH_* */
 #define EXT2_SB_DESC_SIZE       0x0FE   /* le16: group descriptor size (64bit) */
@@ -143,14 +157,19 @@ ext2_set_le32(uint8_t *p, uint32_t v)
 #define EXT2_SB_R_BLOCKS_COUNT_HI 0x154 /* le32 (64bit) */
 #define EXT2_SB_FREE_BLOCKS_HI  0x158   /* le32 (64bit) */
 #define EXT2_SB_MIN_EXTRA_ISIZE 0x15C   /* le16 */
+#define EXT2_SB_WANT_EXTRA_ISIZE 0x15E  /* le16 */
 #define EXT2_SB_FLAGS           0x160   /* le32: EXT2_SBF_* */
 #define EXT2_SB_LOG_GROUPS_PER_FLEX 0x174 /* u8 (flex_bg) */
 #define EXT2_SB_CHECKSUM_TYPE   0x175   /* u8: 1 crc32c */
+#define EXT2_SB_OVERHEAD_CLUSTERS 0x248 /* le32: statfs overhead, 0: unknown */
 #define EXT2_SB_CHECKSUM_SEED   0x270   /* le32 (csum_seed) */
 #define EXT2_SB_CHECKSUM        0x3FC   /* le32: crc32c of bytes 0..0x3FB */
 
 #define EXT2_SBF_SIGNED_HASH    0x0001  /* htree hashes chars as signed */
 #define EXT2_SBF_UNSIGNED_HASH  0x0002  /* ... as unsigned */
+
+#define EXT2_VALID_FS           0x0001  /* s_state: cleanly unmounted */
+#define EXT2_ERROR_FS           0x0002  /* s_state: errors detected */
 
 #define EXT2_GOOD_OLD_REV       0
 #define EXT2_DYNAMIC_REV        1
@@ -222,6 +241,9 @@ ext2_set_le32(uint8_t *p, uint32_t v)
 #define EXT2_GD_BLOCK_BITMAP    0x00    /* le32 */
 #define EXT2_GD_INODE_BITMAP    0x04    /* le32 */
 #define EXT2_GD_INODE_TABLE     0x08    /* le32 */
+#define EXT2_GD_FREE_BLOCKS     0x0C    /* le16 */
+#define EXT2_GD_FREE_INODES     0x0E    /* le16 */
+#define EXT2_GD_USED_DIRS       0x10    /* le16 */
 #define EXT2_GD_FLAGS           0x12    /* le16: EXT2_BG_* */
 #define EXT2_GD_ITABLE_UNUSED   0x1C    /* le16: never-used inodes at the end */
 #define EXT2_GD_CHECKSUM        0x1E    /* le16 */
@@ -374,6 +396,7 @@ ext2_set_le32(uint8_t *p, uint32_t v)
  * the list.
  */
 #define EXT2_XATTR_MAGIC        0xEA020000
+#define EXT2_XATTR_REFCOUNT     0x04    /* le32, in an attribute block */
 #define EXT2_XE_NAME_LEN        0x00
 #define EXT2_XE_NAME_INDEX      0x01
 #define EXT2_XE_VALUE_OFFS      0x02

@@ -17,8 +17,8 @@
 #define EXT2_SB_BACKUP_BGS 0x24C        /* le32[2], sparse_super2 */
 
 /* Whether group g holds a superblock backup (or the superblock). */
-static bool
-group_has_super(const struct ext2fs *fs, uint32_t g)
+bool
+ext2fs_group_has_super(const struct ext2fs *fs, uint32_t g)
 {
 	uint32_t n;
 
@@ -58,7 +58,7 @@ desc_block(const struct ext2fs *fs, uint32_t i, uint32_t dpb)
 		return fs->e2_first_data_block + 1 + (uint64_t)i;
 	g = i * dpb;                    /* i < groups / dpb: no overflow */
 	b = group_first_block(fs, g);
-	if (group_has_super(fs, g))
+	if (ext2fs_group_has_super(fs, g))
 		b++;
 	/* 1 KiB blocks, bigalloc: block 0 is the boot block, 1 the super. */
 	if (fs->e2_bsize == 1024 && fs->e2_first_data_block == 0)
@@ -192,4 +192,38 @@ out:
 			error = EINVAL;
 	}
 	return error;
+}
+
+/* Byte offset on the device of group g's descriptor. */
+uint64_t
+ext2fs_desc_off(const struct ext2fs *fs, uint32_t g)
+{
+	uint32_t dpb = fs->e2_bsize / fs->e2_desc_size;
+
+	return (desc_block(fs, g / dpb, dpb) << fs->e2_bshift) +
+	    (uint64_t)(g % dpb) * fs->e2_desc_size;
+}
+
+/*
+ * Blocks of group descriptor table (and its reserve for growing) that
+ * group g carries: all of them after a superblock copy, or with meta_bg
+ * one block in the first, second and last group of each meta group.
+ */
+uint32_t
+ext2fs_group_gdt_blocks(const struct ext2fs *fs, uint32_t g)
+{
+	uint32_t dpb = fs->e2_bsize / fs->e2_desc_size;
+	uint32_t first_meta = ext2_le32(fs->e2_sb + EXT2_SB_FIRST_META_BG);
+	uint32_t nblk = (fs->e2_ngroups + dpb - 1) / dpb, m;
+
+	if (!(fs->e2_incompat & EXT2F_INCOMPAT_META_BG) ||
+	    g / dpb < first_meta) {
+		if (!ext2fs_group_has_super(fs, g))
+			return 0;
+		if (fs->e2_incompat & EXT2F_INCOMPAT_META_BG)
+			nblk = first_meta;
+		return nblk + ext2_le16(fs->e2_sb + EXT2_SB_RESERVED_GDT);
+	}
+	m = g % dpb;
+	return m == 0 || m == 1 || m == dpb - 1 ? 1 : 0;
 }

@@ -2,31 +2,75 @@
 /* Copyright (c) 2026 The rump on Linux developers. */
 
 /*
- * ext2fs above the format layer: the mount (ext2fs_vfsops.c) and the
- * vnodes (ext2fs_vnops.c) of the "ext2fs" file-system type.
+ * ext2fs above the format layer: the mount (ext2fs_vfsops.c), the
+ * vnodes (ext2fs_vnops.c) of the "ext2fs" file-system type, and the
+ * writer under them (ext2fs_alloc.c: bitmaps and counters,
+ * ext2fs_iwrite.c: inodes, block maps, truncation, ext2fs_dirw.c:
+ * directory records).
  *
- * Mounts are read-only, so nothing here changes after it is made: the
- * struct ext2fs is immutable once loaded and each vnode's decoded inode
- * once loadvnode has read it.  No operation takes a lock of its own;
- * the buffer cache serialises the device reads.
+ * A read-only mount never changes anything.  A read-write mount keeps
+ * the image consistent through the buffer cache on the device vnode:
+ * every change is made in a cached block (read-modify-write of the
+ * block, bdwrite), so the format layer's reads, which go through the
+ * same cache, always see the current state.  The superblock's counters
+ * are written at sync and unmount.
+ *
+ * Locking: em_lock orders everything.  Operations that only look take
+ * it as reader, every change as writer; it is held across vcache_get()
+ * (loadvnode does not take it) but never across vrele() (inactive takes
+ * it).  VOP_RECLAIM takes only em_pendlock, which is never held while
+ * allocating, so the memory reclaimer may call it from any allocation.
  */
 #ifndef _EXT2FS_VFS_H_
 #define _EXT2FS_VFS_H_
 
 #include <sys/mount.h>
+#include <sys/mutex.h>
+#include <sys/queue.h>
+#include <sys/rwlock.h>
 #include <sys/vnode.h>
 
 #include "ext2fs.h"
+
+struct ext2fs_dircache;
+
+/* A vnode's node: the decoded inode and what the writer keeps with it. */
+struct ext2fs_node {
+	struct ext2fs_inode n_ip;       /* em_lock; first: VTOEI */
+	uint64_t n_goal;                /* em_lock: next block to try */
+	bool n_freed;                   /* em_lock: unlinked inode released */
+	struct ext2fs_dircache *n_dc;   /* em_lock: names of a big directory */
+	LIST_ENTRY(ext2fs_node) n_pend; /* em_pendlock */
+};
 
 struct ext2fs_mount {
 	struct ext2fs *em_fs;           /* the loaded file system */
 	struct vnode *em_devvp;         /* the open block device */
 	uint32_t em_cbsize;             /* device cache block size, bytes */
+	int em_fflag;                   /* em_lock: how the device is open */
+	bool em_rw;                     /* em_lock: mounted read-write */
+	char em_name[64];               /* the device, for log lines */
+	krwlock_t em_lock;
+	/* Per group, from the descriptors (em_lock, read-write mounts). */
+	uint32_t *em_gfree_blocks, *em_gfree_inodes, *em_gdirs;
+	uint64_t em_free_blocks;        /* em_lock: totals */
+	uint32_t em_free_inodes;
+	uint32_t em_gen;                /* em_lock: next inode generation */
+	kmutex_t em_pendlock;
+	/* Unlinked nodes reclaimed before their inode was released. */
+	LIST_HEAD(, ext2fs_node) em_pending;    /* em_pendlock */
 };
 
 #define VFSTOEXT2(mp) ((struct ext2fs_mount *)(mp)->mnt_data)
-#define VTOEI(vp) ((struct ext2fs_inode *)(vp)->v_data)
+#define VTON(vp) ((struct ext2fs_node *)(vp)->v_data)
+#define VTOEI(vp) (&VTON(vp)->n_ip)
 #define VTOEXT2FS(vp) (VFSTOEXT2((vp)->v_mount)->em_fs)
+#define VTOEM(vp) VFSTOEXT2((vp)->v_mount)
+
+/* Link count limits (Linux's): past EXT2_DIR_LINK_MAX a dir_nlink
+ * directory counts 1, "many". */
+#define EXT2_LINK_MAX 65000
+#define EXT2_OLD_LINK_MAX 32000
 
 /* ext2fs_vnops.c */
 extern const struct vnodeops ext2fs_vnodeops;
@@ -35,5 +79,51 @@ void ext2fs_specops_init(void);
 
 /* ext2fs_vfsops.c */
 void ext2fs_vfs_init(void);
+
+/* ext2fs_alloc.c: device blocks, bitmaps, group and superblock counts. */
+int ext2fs_blk_read(struct ext2fs_mount *, uint64_t, struct buf **);
+struct buf *ext2fs_blk_get(struct ext2fs_mount *, uint64_t);
+int ext2fs_counts_load(struct ext2fs_mount *);
+void ext2fs_counts_free(struct ext2fs_mount *);
+int ext2fs_sb_write(struct ext2fs_mount *, bool);
+int ext2fs_balloc(struct ext2fs_mount *, uint64_t, bool, uint64_t *);
+int ext2fs_bfree(struct ext2fs_mount *, uint64_t);
+int ext2fs_ialloc(struct ext2fs_mount *, uint32_t, bool, uint32_t *);
+int ext2fs_ifree(struct ext2fs_mount *, uint32_t, bool);
+uint64_t ext2fs_overhead(const struct ext2fs *);
+
+/* ext2fs_iwrite.c: inodes, block maps, truncation. */
+int ext2fs_iupdate(struct ext2fs_mount *, const struct ext2fs_inode *);
+int ext2fs_inew(struct ext2fs_mount *, uint32_t, uint16_t, uint32_t,
+    uint32_t, struct ext2fs_inode *);
+int ext2fs_bmap_alloc(struct ext2fs_mount *, struct ext2fs_node *, uint64_t,
+    bool, bool, uint64_t *, bool *);
+int ext2fs_truncate(struct ext2fs_mount *, struct ext2fs_node *, uint64_t);
+int ext2fs_irelease(struct ext2fs_mount *, struct ext2fs_node *);
+uint64_t ext2fs_maxfilesize(const struct ext2fs *);
+void ext2fs_settime(struct ext2fs_inode *, bool, bool, bool);
+
+/* ext2fs_dirw.c: directory records. */
+int ext2fs_dir_add(struct ext2fs_mount *, struct ext2fs_node *, const char *,
+    size_t, uint32_t, uint8_t, bool);
+int ext2fs_dir_remove(struct ext2fs_mount *, struct ext2fs_node *,
+    const char *, size_t);
+int ext2fs_dir_setino(struct ext2fs_mount *, struct ext2fs_node *,
+    const char *, size_t, uint32_t, uint8_t);
+int ext2fs_dir_isempty(struct ext2fs_mount *, struct ext2fs_node *, bool *);
+int ext2fs_dir_init(struct ext2fs_mount *, struct ext2fs_node *, uint32_t);
+uint8_t ext2fs_mode_to_ft(uint16_t);
+
+/* ext2fs_dircache.c: names of large directories in memory. */
+void ext2fs_dc_build(struct ext2fs_mount *, struct ext2fs_node *);
+void ext2fs_dc_free(struct ext2fs_node *);
+int ext2fs_dc_lookup(struct ext2fs_node *, const char *, size_t, uint32_t *,
+    uint8_t *, uint64_t *);
+void ext2fs_dc_add(struct ext2fs_node *, const char *, size_t, uint32_t,
+    uint8_t, uint64_t);
+void ext2fs_dc_remove(struct ext2fs_node *, const char *, size_t, uint64_t);
+void ext2fs_dc_set(struct ext2fs_node *, const char *, size_t, uint32_t,
+    uint8_t);
+uint64_t ext2fs_dc_freeblk(const struct ext2fs_node *);
 
 #endif /* _EXT2FS_VFS_H_ */

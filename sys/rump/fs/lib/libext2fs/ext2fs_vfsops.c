@@ -2,9 +2,18 @@
 /* Copyright (c) 2026 The rump on Linux developers. */
 
 /*
- * The "ext2fs" file-system type: mounting a block device read-only,
- * the device reader the format layer sees (the buffer cache on the
- * device vnode), the root, statvfs and loading a vnode's inode.
+ * The "ext2fs" file-system type: mounting a block device, the device
+ * reader the format layer sees (the buffer cache on the device vnode),
+ * the root, statvfs, sync and loading a vnode's inode.
+ *
+ * A read-write mount (or a remount to read-write) is refused with EROFS
+ * and one log line naming the reason when the file system has a feature
+ * the writer does not keep (ext2fs_rw_blocker()), a journal that needs
+ * recovery, or was not cleanly unmounted (s_state without VALID_FS, or
+ * with ERROR_FS; EXT2FS_ARGS_FORCE overrides that one).  Otherwise, as
+ * Linux does, the state loses VALID_FS on the disk at once, the mount
+ * count goes up and s_mtime is set; unmount and a remount to read-only
+ * write everything, then give VALID_FS back with s_wtime.
  */
 #include <sys/systm.h>
 #include <sys/buf.h>
@@ -14,6 +23,7 @@
 #include <sys/kmem.h>
 #include <sys/param.h>
 #include <sys/statvfs.h>
+#include <rump/ext2fs_args.h>
 #include <rump/ufs_args.h>
 
 #include "ext2fs_vfs.h"
@@ -70,7 +80,7 @@ ext2fs_load(struct ext2fs_mount *em, uint64_t devsize, uint32_t cbsize)
 }
 
 static int
-ext2fs_mount_dev(struct ext2fs_mount *em, const char *fspec)
+ext2fs_mount_dev(struct ext2fs_mount *em, const char *fspec, int fflag)
 {
 	uint64_t devsize;
 	unsigned secsize;
@@ -78,8 +88,9 @@ ext2fs_mount_dev(struct ext2fs_mount *em, const char *fspec)
 	uint8_t magic[2];
 	int error;
 
-	if ((error = vfs_opendev(fspec, FREAD, &em->em_devvp)) != 0)
+	if ((error = vfs_opendev(fspec, fflag, &em->em_devvp)) != 0)
 		return error;
+	em->em_fflag = fflag;
 	if ((error = vfs_devsize(em->em_devvp, &devsize, &secsize)) != 0)
 		goto fail;
 	if (secsize < DEV_BSIZE || secsize > MAXBSIZE ||
@@ -116,27 +127,202 @@ ext2fs_mount_dev(struct ext2fs_mount *em, const char *fspec)
 	}
 	return 0;
 fail:
-	vfs_closedev(em->em_devvp, FREAD);
+	vfs_closedev(em->em_devvp, fflag);
 	em->em_devvp = NULL;
 	return error;
+}
+
+/* Why a read-write mount must be refused, logged; 0 when it may go on. */
+static int
+ext2fs_rw_check(struct ext2fs_mount *em, bool force)
+{
+	const struct ext2fs *fs = em->em_fs;
+	uint16_t state = ext2_le16(fs->e2_sb + EXT2_SB_STATE);
+	const char *why;
+
+	if (fs->e2_incompat & EXT2F_INCOMPAT_RECOVER) {
+		log(LOG_NOTICE, "ext2fs: %s: cannot mount read-write: the "
+		    "journal needs recovery (mount read-only, or run e2fsck)",
+		    em->em_name);
+		return EROFS;
+	}
+	if ((why = ext2fs_rw_blocker(fs)) != NULL) {
+		log(LOG_NOTICE, "ext2fs: %s: cannot mount read-write: "
+		    "unsupported feature %s", em->em_name, why);
+		return EROFS;
+	}
+	if (fs->e2_bsize > 32768 || em->em_cbsize != fs->e2_bsize) {
+		log(LOG_NOTICE, "ext2fs: %s: cannot mount read-write: blocks "
+		    "of %u bytes on sectors of %u", em->em_name, fs->e2_bsize,
+		    em->em_cbsize);
+		return EROFS;
+	}
+	if ((state & EXT2_VALID_FS) == 0 || (state & EXT2_ERROR_FS) != 0) {
+		if (!force) {
+			log(LOG_NOTICE, "ext2fs: %s: cannot mount read-write: "
+			    "%s (run e2fsck, or force the mount)", em->em_name,
+			    (state & EXT2_ERROR_FS) ? "errors recorded" :
+			    "not cleanly unmounted");
+			return EROFS;
+		}
+		log(LOG_WARNING, "ext2fs: %s: mounting read-write a file "
+		    "system that %s", em->em_name, (state & EXT2_ERROR_FS) ?
+		    "has errors" : "was not cleanly unmounted");
+	}
+	return 0;
+}
+
+/*
+ * Start writing: the counts, and the superblock without VALID_FS (on
+ * the disk now), one more mount, the mount time.
+ */
+static int
+ext2fs_rw_start(struct ext2fs_mount *em)
+{
+	struct ext2fs *fs = em->em_fs;
+	uint8_t *sb = fs->e2_sb;
+	struct timespec now;
+	int16_t max;
+	int error;
+
+	if ((error = ext2fs_counts_load(em)) != 0)
+		return error;
+	nanotime(&now);
+	ext2_set_le16(sb + EXT2_SB_STATE,
+	    ext2_le16(sb + EXT2_SB_STATE) & (uint16_t)~EXT2_VALID_FS);
+	ext2_set_le16(sb + EXT2_SB_MNT_COUNT,
+	    (uint16_t)(ext2_le16(sb + EXT2_SB_MNT_COUNT) + 1));
+	ext2_set_le32(sb + EXT2_SB_MTIME, (uint32_t)now.tv_sec);
+	max = (int16_t)ext2_le16(sb + EXT2_SB_MAX_MNT_COUNT);
+	if (max > 0 && ext2_le16(sb + EXT2_SB_MNT_COUNT) >= (uint16_t)max)
+		log(LOG_NOTICE, "ext2fs: %s: maximal mount count reached, "
+		    "running e2fsck is recommended", em->em_name);
+	if ((error = ext2fs_sb_write(em, true)) != 0) {
+		ext2fs_counts_free(em);
+		return error;
+	}
+	em->em_rw = true;
+	return 0;
+}
+
+/* Free the inodes of unlinked nodes reclaimed before they were. */
+static int
+ext2fs_pending(struct ext2fs_mount *em)
+{
+	struct ext2fs_node *np;
+	int error = 0, e;
+
+	KASSERT(rw_write_held(&em->em_lock));
+	mutex_enter(&em->em_pendlock);
+	while ((np = LIST_FIRST(&em->em_pending)) != NULL) {
+		LIST_REMOVE(np, n_pend);
+		mutex_exit(&em->em_pendlock);
+		if ((e = ext2fs_irelease(em, np)) != 0 && error == 0)
+			error = e;
+		kmem_free(np, sizeof(*np));
+		mutex_enter(&em->em_pendlock);
+	}
+	mutex_exit(&em->em_pendlock);
+	return error;
+}
+
+/* Write everything; with clean, then mark the file system clean. */
+static int
+ext2fs_flush(struct ext2fs_mount *em, bool clean)
+{
+	struct ext2fs *fs = em->em_fs;
+	struct timespec now;
+	int error, e;
+
+	error = ext2fs_pending(em);
+	if ((e = ext2fs_sb_write(em, false)) != 0 && error == 0)
+		error = e;
+	if ((e = vflushbuf(em->em_devvp, FSYNC_WAIT)) != 0 && error == 0)
+		error = e;
+	if (!clean)
+		return error;
+	nanotime(&now);
+	ext2_set_le32(fs->e2_sb + EXT2_SB_WTIME, (uint32_t)now.tv_sec);
+	if (error == 0)
+		ext2_set_le16(fs->e2_sb + EXT2_SB_STATE,
+		    ext2_le16(fs->e2_sb + EXT2_SB_STATE) | EXT2_VALID_FS);
+	if ((e = ext2fs_sb_write(em, true)) != 0 && error == 0)
+		error = e;
+	return error;
+}
+
+/* Stop writing (unmount, remount read-only). */
+static int
+ext2fs_rw_stop(struct ext2fs_mount *em)
+{
+	int error;
+
+	error = ext2fs_flush(em, true);
+	ext2fs_counts_free(em);
+	em->em_rw = false;
+	return error;
+}
+
+/* Open the device again with the access of the new mode. */
+static int
+ext2fs_reopen(struct ext2fs_mount *em, int fflag)
+{
+	int error;
+
+	if ((error = VOP_OPEN(em->em_devvp, fflag, kauth_cred_get())) != 0)
+		return error;
+	(void)VOP_CLOSE(em->em_devvp, em->em_fflag, kauth_cred_get());
+	em->em_fflag = fflag;
+	return 0;
+}
+
+static int
+ext2fs_update(struct mount *mp, bool force)
+{
+	struct ext2fs_mount *em = VFSTOEXT2(mp);
+	bool rdonly = (mp->mnt_flag & MNT_RDONLY) != 0;
+	int error = 0;
+
+	rw_enter(&em->em_lock, RW_WRITER);
+	if (rdonly && em->em_rw) {
+		error = ext2fs_rw_stop(em);
+		(void)ext2fs_reopen(em, FREAD);
+	} else if (!rdonly && !em->em_rw) {
+		if ((error = ext2fs_rw_check(em, force)) == 0 &&
+		    (error = ext2fs_reopen(em, FREAD | FWRITE)) == 0 &&
+		    (error = ext2fs_rw_start(em)) != 0)
+			(void)ext2fs_reopen(em, FREAD);
+	}
+	rw_exit(&em->em_lock);
+	return error;
+}
+
+static void
+ext2fs_em_free(struct ext2fs_mount *em)
+{
+	rw_destroy(&em->em_lock);
+	mutex_destroy(&em->em_pendlock);
+	kmem_free(em, sizeof(*em));
 }
 
 static int
 ext2fs_mount(struct mount *mp, const void *data, size_t len)
 {
-	const struct ufs_args *args = data;
+	const struct ext2fs_args *args = data;
+	bool rdonly = (mp->mnt_flag & MNT_RDONLY) != 0, force;
 	struct ext2fs_mount *em;
 	char *fspec;
 	int error;
 
-	if ((mp->mnt_flag & MNT_RDONLY) == 0) {
-		log(LOG_NOTICE,
-		    "ext2fs: read-write mounts are not implemented yet");
-		return EROFS;
-	}
+	/* struct ufs_args is a struct ext2fs_args without the flags. */
+	if (data != NULL && len != sizeof(struct ufs_args) &&
+	    len != sizeof(*args))
+		return EINVAL;
+	force = data != NULL && len == sizeof(*args) &&
+	    (args->flags & EXT2FS_ARGS_FORCE) != 0;
 	if (mp->mnt_flag & MNT_UPDATE)
-		return 0;               /* staying read-only: nothing to do */
-	if (data == NULL || len != sizeof(*args))
+		return ext2fs_update(mp, force);
+	if (data == NULL)
 		return EINVAL;
 	if ((fspec = kmem_alloc(PATH_MAX, KM_SLEEP)) == NULL)
 		return ENOMEM;
@@ -146,9 +332,26 @@ ext2fs_mount(struct mount *mp, const void *data, size_t len)
 		error = ENOMEM;
 		goto out;
 	}
-	if ((error = ext2fs_mount_dev(em, fspec)) != 0) {
-		kmem_free(em, sizeof(*em));
+	rw_init(&em->em_lock);
+	mutex_init(&em->em_pendlock, MUTEX_DEFAULT, IPL_NONE);
+	LIST_INIT(&em->em_pending);
+	strlcpy(em->em_name, fspec, sizeof(em->em_name));
+	if ((error = ext2fs_mount_dev(em, fspec,
+	    rdonly ? FREAD : FREAD | FWRITE)) != 0) {
+		ext2fs_em_free(em);
 		goto out;
+	}
+	if (!rdonly) {
+		rw_enter(&em->em_lock, RW_WRITER);
+		if ((error = ext2fs_rw_check(em, force)) == 0)
+			error = ext2fs_rw_start(em);
+		rw_exit(&em->em_lock);
+		if (error != 0) {
+			ext2fs_sb_free(em->em_fs);
+			vfs_closedev(em->em_devvp, em->em_fflag);
+			ext2fs_em_free(em);
+			goto out;
+		}
 	}
 	mp->mnt_data = em;
 out:
@@ -161,11 +364,19 @@ static int
 ext2fs_unmount(struct mount *mp, int flags)
 {
 	struct ext2fs_mount *em = VFSTOEXT2(mp);
+	int error = 0;
 
 	(void)flags;
+	rw_enter(&em->em_lock, RW_WRITER);
+	if (em->em_rw)
+		error = ext2fs_rw_stop(em);
+	rw_exit(&em->em_lock);
+	if (error != 0)
+		log(LOG_ERR, "ext2fs: %s: error %d writing at unmount",
+		    em->em_name, error);
 	ext2fs_sb_free(em->em_fs);
-	vfs_closedev(em->em_devvp, FREAD);
-	kmem_free(em, sizeof(*em));
+	vfs_closedev(em->em_devvp, em->em_fflag);
+	ext2fs_em_free(em);
 	mp->mnt_data = NULL;
 	return 0;
 }
@@ -173,9 +384,13 @@ ext2fs_unmount(struct mount *mp, int flags)
 static int
 ext2fs_root(struct mount *mp, struct vnode **vpp)
 {
+	struct ext2fs_mount *em = VFSTOEXT2(mp);
 	int error;
 
-	if ((error = vcache_get(mp, EXT2_ROOT_INO, NULL, vpp)) != 0)
+	rw_enter(&em->em_lock, RW_READER);
+	error = vcache_get(mp, EXT2_ROOT_INO, NULL, vpp);
+	rw_exit(&em->em_lock);
+	if (error != 0)
 		return error;
 	if ((*vpp)->v_type != VDIR) {
 		vrele(*vpp);
@@ -188,44 +403,73 @@ ext2fs_root(struct mount *mp, struct vnode **vpp)
 	return 0;
 }
 
-/* The superblock's counts, as dumpe2fs and Linux's statfs show them. */
+/*
+ * As Linux's ext2 statfs: f_blocks leaves out the metadata overhead
+ * (ext2fs_overhead()), the free counts are the groups' (the superblock's
+ * on a read-only mount, as the image has them), f_bavail leaves out the
+ * blocks reserved for root (and ext4's own reserve on extent images).
+ */
 static int
 ext2fs_statvfs(struct mount *mp, struct statvfs *sv)
 {
-	const struct ext2fs *fs = VFSTOEXT2(mp)->em_fs;
+	struct ext2fs_mount *em = VFSTOEXT2(mp);
+	const struct ext2fs *fs = em->em_fs;
 	const uint8_t *sb = fs->e2_sb;
-	uint64_t bfree, resv;
+	uint64_t bfree, resv, ifree;
 
-	bfree = ext2_le32(sb + EXT2_SB_FREE_BLOCKS_LO);
-	resv = ext2_le32(sb + EXT2_SB_R_BLOCKS_COUNT_LO);
-	if (fs->e2_incompat & EXT2F_INCOMPAT_64BIT) {
-		bfree |= (uint64_t)ext2_le32(sb + EXT2_SB_FREE_BLOCKS_HI) << 32;
-		resv |= (uint64_t)ext2_le32(sb + EXT2_SB_R_BLOCKS_COUNT_HI) << 32;
+	rw_enter(&em->em_lock, RW_WRITER);
+	if (em->em_rw) {
+		(void)ext2fs_pending(em);
+		bfree = em->em_free_blocks;
+		ifree = em->em_free_inodes;
+	} else {
+		bfree = ext2_le32(sb + EXT2_SB_FREE_BLOCKS_LO);
+		if (fs->e2_incompat & EXT2F_INCOMPAT_64BIT)
+			bfree |= (uint64_t)ext2_le32(sb +
+			    EXT2_SB_FREE_BLOCKS_HI) << 32;
+		ifree = ext2_le32(sb + EXT2_SB_FREE_INODES);
 	}
+	rw_exit(&em->em_lock);
+	resv = ext2_le32(sb + EXT2_SB_R_BLOCKS_COUNT_LO);
+	if (fs->e2_incompat & EXT2F_INCOMPAT_64BIT)
+		resv |= (uint64_t)ext2_le32(sb + EXT2_SB_R_BLOCKS_COUNT_HI) << 32;
+	/*
+	 * Linux's ext4 (which mounts every image with extents) keeps 2% of
+	 * the blocks, at most 4096, back as well.
+	 */
+	if (fs->e2_incompat & EXT2F_INCOMPAT_EXTENTS)
+		resv += MIN(fs->e2_nblocks * 2 / 100, 4096);
 	/* Counts on the image are not trusted beyond the file system. */
 	bfree = MIN(bfree, fs->e2_nblocks);
 	sv->f_bsize = sv->f_frsize = fs->e2_bsize;
-	sv->f_blocks = fs->e2_nblocks;
+	sv->f_blocks = fs->e2_nblocks - ext2fs_overhead(fs);
 	sv->f_bfree = bfree;
 	sv->f_bavail = bfree > resv ? bfree - resv : 0;
 	sv->f_files = fs->e2_ninodes;
-	sv->f_ffree = sv->f_favail = MIN(ext2_le32(sb + EXT2_SB_FREE_INODES),
-	    fs->e2_ninodes);
+	sv->f_ffree = sv->f_favail = MIN(ifree, fs->e2_ninodes);
 	sv->f_namemax = EXT2_NAME_MAX;
 	return 0;
 }
 
+/* sync(2): everything to the disk; the file system stays in use. */
 static int
 ext2fs_sync(struct mount *mp)
 {
-	(void)mp;
-	return 0;                       /* read-only: nothing is dirty */
+	struct ext2fs_mount *em = VFSTOEXT2(mp);
+	int error = 0;
+
+	rw_enter(&em->em_lock, RW_WRITER);
+	if (em->em_rw)
+		error = ext2fs_flush(em, false);
+	rw_exit(&em->em_lock);
+	return error;
 }
 
 static int
 ext2fs_loadvnode(struct mount *mp, struct vnode *vp, ino_t ino, void *cookie)
 {
 	const struct ext2fs *fs = VFSTOEXT2(mp)->em_fs;
+	struct ext2fs_node *np;
 	struct ext2fs_inode *ip;
 	enum vtype type;
 	int error;
@@ -233,8 +477,9 @@ ext2fs_loadvnode(struct mount *mp, struct vnode *vp, ino_t ino, void *cookie)
 	(void)cookie;
 	if (ino > UINT32_MAX)
 		return ESTALE;
-	if ((ip = kmem_alloc(sizeof(*ip), KM_SLEEP)) == NULL)
+	if ((np = kmem_zalloc(sizeof(*np), KM_SLEEP)) == NULL)
 		return ENOMEM;
+	ip = &np->n_ip;
 	if ((error = ext2fs_iget(fs, (uint32_t)ino, ip)) != 0)
 		goto fail;
 	type = iftovt(ip->ei_mode);
@@ -243,7 +488,7 @@ ext2fs_loadvnode(struct mount *mp, struct vnode *vp, ino_t ino, void *cookie)
 		    ip->ei_ino, ip->ei_mode & EXT2_IFMT);
 		goto fail;
 	}
-	vp->v_data = ip;
+	vp->v_data = np;
 	vp->v_type = type;
 	if (type == VCHR || type == VBLK) {
 		vp->v_op = &ext2fs_specops;
@@ -254,7 +499,7 @@ ext2fs_loadvnode(struct mount *mp, struct vnode *vp, ino_t ino, void *cookie)
 		vp->v_vflag |= VV_ROOT;
 	return 0;
 fail:
-	kmem_free(ip, sizeof(*ip));
+	kmem_free(np, sizeof(*np));
 	return error;
 }
 

@@ -225,4 +225,149 @@
 /* Bytes an entry with a name of n bytes needs. */
 #define DIRSIZ(n)   (DIR_NAME + (((n) + 1 + 3) & ~3))
 
+/*
+ * What writing a file system needs besides (newfs, fsck_ffs).
+ *
+ * More superblock fields:
+ *   off  size  field              meaning
+ *    32    4   fs_old_time        UFS1: last written, seconds
+ *    64    4   fs_old_rotdelay    UFS1: historic, 0
+ *    68    4   fs_old_rps         UFS1: historic revolutions/s (60)
+ *    88    4   fs_maxcontig       blocks in a cluster (MAXPHYS / bsize)
+ *    92    4   fs_maxbpg          blocks of one file in one group
+ *   124    4   fs_old_nspf        UFS1: sectors per frag
+ *   128    4   fs_optim           0 time, 1 space
+ *   132    4   fs_old_npsect      UFS1: historic geometry ...
+ *   136    4   fs_old_interleave
+ *   152    4   fs_old_csaddr      UFS1: frag of the group summaries
+ *   156    4   fs_cssize          bytes of the group summaries
+ *   160    4   fs_cgsize          bytes of a group header with its maps
+ *   168    4   fs_old_nsect       ... sectors per track
+ *   172    4   fs_old_spc         ... sectors per cylinder
+ *   176    4   fs_old_ncyl        ... cylinders
+ *   180    4   fs_old_cpg         ... cylinders per group
+ *   208    1   fs_fmod            0 on disk
+ *   209    1   fs_clean           1: unmounted cleanly (or checked)
+ *   210    1   fs_ronly           0 on disk
+ *   211    1   fs_old_flags       FS_FLAGS_UPDATED as makefs writes it
+ *   212  468   fs_fsmnt           where it was last mounted
+ *   680   32   fs_volname         the label
+ *   856    4   fs_old_cpc         0
+ *   860    4   fs_maxbsize        largest block size (= fs_bsize)
+ *  1072    8   fs_time            last written, seconds
+ *  1096    8   fs_csaddr          frag of the group summaries
+ *  1196    4   fs_avgfilesize     allocation hints (16384, 64)
+ *  1200    4   fs_avgfpdir
+ *  1316    4   fs_contigsumsize   length classes in a cluster summary
+ *  1328    8   fs_maxfilesize     largest file, bytes
+ *  1336    8   fs_qbmask          bsize - 1
+ *  1344    8   fs_qfmask          fsize - 1
+ *  1356    4   fs_old_postblformat UFS1: 1 (dynamic tables)
+ *  1360    4   fs_old_nrpos       UFS1: 1
+ *
+ * The group summaries (fs_cssize bytes at fs_csaddr, in group 0's data
+ * area) are ncg struct csum, int32 x 4 each: ndir, nbfree, nifree,
+ * nffree of every group, as its header's cg_cs says.
+ *
+ * A cylinder group header, at frag cgstart(c) + fs_cblkno, fs_cgsize
+ * bytes; its maps follow it at the byte offsets it names:
+ *   off  size  field
+ *     4    4   cg_magic          CG_MAGIC
+ *     8    4   cg_old_time       UFS1: last written
+ *    12    4   cg_cgx            its own group number
+ *    16    2   cg_old_ncyl       UFS1: cylinders (1)
+ *    18    2   cg_old_niblk      UFS1: inodes in the group
+ *    20    4   cg_ndblk          frags in the group (the last may be short)
+ *    24   16   cg_cs             ndir, nbfree, nifree, nffree
+ *    40    4   cg_rotor          allocation hints
+ *    44    4   cg_frotor
+ *    48    4   cg_irotor
+ *    52   32   cg_frsum[8]       [n]: free runs of n frags in partly
+ *                                used blocks (n < fs_frag)
+ *    84    4   cg_old_btotoff    UFS1: int32 per cylinder (unused here)
+ *    88    4   cg_old_boff       UFS1: int16 per cylinder (unused here)
+ *    92    4   cg_iusedoff       bit map of inodes in use (bit set)
+ *    96    4   cg_freeoff        bit map of free frags (bit set)
+ *   100    4   cg_nextfreeoff    end of the maps
+ *   104    4   cg_clustersumoff  int32 [1..contigsumsize]: runs of free
+ *                                blocks of each length (longer: last)
+ *   108    4   cg_clusteroff     bit map of wholly free blocks
+ *   112    4   cg_nclusterblks   blocks in the cluster map
+ *   116    4   cg_niblk          UFS2: inodes in the group
+ *   120    4   cg_initediblk     UFS2: inodes initialised on disk
+ *   136    8   cg_time           UFS2: last written
+ *   168        the maps (UFS1: the old tables, then the inode map)
+ * Bit n of a map is bit (n % 8) of byte n / 8.
+ */
+#define FS_OLD_TIME        32
+#define FS_OLD_ROTDELAY    64
+#define FS_OLD_RPS         68
+#define FS_MAXCONTIG       88
+#define FS_MAXBPG          92
+#define FS_OLD_NSPF       124
+#define FS_OPTIM          128
+#define FS_OLD_NPSECT     132
+#define FS_OLD_INTERLEAVE 136
+#define FS_OLD_CSADDR     152
+#define FS_CSSIZE         156
+#define FS_CGSIZE         160
+#define FS_OLD_NSECT      168
+#define FS_OLD_SPC        172
+#define FS_OLD_NCYL       176
+#define FS_OLD_CPG        180
+#define FS_FMOD           208
+#define FS_CLEAN          209
+#define FS_RONLY          210
+#define FS_OLD_FLAGS      211
+#define FS_FSMNT          212
+#define FS_VOLNAME        680
+#define FS_VOLNAMELEN      32
+#define FS_OLD_CPC        856
+#define FS_MAXBSIZE       860
+#define FS_TIME          1072
+#define FS_CSADDR        1096
+#define FS_AVGFILESIZE   1196
+#define FS_AVGFPDIR      1200
+#define FS_CONTIGSUMSIZE 1316
+#define FS_MAXFILESIZE   1328
+#define FS_QBMASK        1336
+#define FS_QFMASK        1344
+#define FS_OLD_POSTBLFMT 1356
+#define FS_OLD_NRPOS     1360
+#define FS_STRUCTSIZE    1376   /* bytes of struct fs */
+#define FS_MAXCONTIGSUM    16   /* contigsumsize at most */
+#define FS_ISCLEAN          1
+
+#define CG_MAGIC          0x090255
+#define CG_MAGICOFF         4
+#define CG_OLD_TIME         8
+#define CG_CGX             12
+#define CG_OLD_NCYL        16
+#define CG_OLD_NIBLK       18
+#define CG_NDBLK           20
+#define CG_CS              24
+#define CG_ROTOR           40
+#define CG_FROTOR          44
+#define CG_IROTOR          48
+#define CG_FRSUM           52
+#define CG_OLD_BTOTOFF     84
+#define CG_OLD_BOFF        88
+#define CG_IUSEDOFF        92
+#define CG_FREEOFF         96
+#define CG_NEXTFREEOFF    100
+#define CG_CLUSTERSUMOFF  104
+#define CG_CLUSTEROFF     108
+#define CG_NCLUSTERBLKS   112
+#define CG_NIBLK          116
+#define CG_INITEDIBLK     120
+#define CG_TIME           136
+#define CG_SPACE          168
+#define CG_MAXFRAG          8
+
+/* More dinode fields. */
+#define DI1_GEN       108
+#define DI2_GEN        80
+#define DI2_EXTSIZE    92
+#define DI2_EXTB       96
+
 #endif /* _FFS_FORMAT_H_ */

@@ -1,0 +1,145 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# Copyright (c) 2026 The rump on Linux developers.
+#
+# rump_ext2fs against fuse2fs (e2fsprogs), on copies of the same ext4
+# image, in one run: sequential read and write of a large file (1 GiB, or
+# less when the temporary directory is short of space), an untar of a
+# real source tree, and reading that tree back (find with stat, tar of
+# every file).  Each peer gets a fresh mount per measure (an empty page
+# cache on the FUSE side; the image file is in the host's cache for both),
+# and a measure that writes includes the unmount, which is when both write
+# everything back.  Prints a Markdown section; ratios are fuse2fs's time
+# over ours, so above 1 means rump_ext2fs is faster.
+#
+# usage: bench_fuse [bindir]     (default: the directory of this script)
+# BENCH_FUSE_MB: the big file's size in MiB instead of 1024.
+set -u
+B=${1:-$(dirname "$0")}
+say() { echo "$*"; }
+
+say "## FUSE: rump_ext2fs against fuse2fs"
+say
+if ! [ -c /dev/fuse ] || ! command -v fusermount3 >/dev/null ||
+    ! command -v fuse2fs >/dev/null || ! [ -x "$B/rump_ext2fs" ]; then
+	say "Skipped: needs /dev/fuse, fusermount3, fuse2fs (package fuse2fs)"
+	say "and $B/rump_ext2fs."
+	exit 0
+fi
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/bench_fuse.XXXXXX")
+PID=""
+cleanup() {
+	grep -q " $T/m " /proc/mounts && fusermount3 -uz "$T/m"
+	[ -n "$PID" ] && kill -KILL "$PID" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+mkdir "$T/m" "$T/src"
+
+# Size of the big file: 1 GiB when there is room for it three times over.
+avail=$(df -Pk "$T" | awk 'NR == 2 { print int($4 / 1024) }')
+MB=${BENCH_FUSE_MB:-1024}
+while [ "$MB" -gt 64 ] && [ $((MB * 4 + 512)) -gt "$avail" ]; do
+	MB=$((MB / 2))
+done
+
+# The tree: the largest of a few real source trees on this machine.
+TREE=""
+for d in /usr/include /usr/share/perl /usr/lib/python3 \
+    "$(dirname "$0")/../sys"; do
+	[ -d "$d" ] && { TREE=$d; break; }
+done
+tar cf "$T/tree.tar" -C "$(dirname "$TREE")" "$(basename "$TREE")" \
+    2>/dev/null
+TREEMB=$(du -m "$T/tree.tar" | cut -f1)
+NFILES=$(tar tf "$T/tree.tar" | wc -l)
+
+now() { date +%s.%N; }
+# elapsed START: seconds since START
+elapsed() { awk -v s="$1" -v e="$(now)" 'BEGIN { printf "%.3f", e - s }'; }
+
+# mount PEER IMAGE [ro]: start the daemon in the foreground (PID).
+mountfs() {
+	case $1 in
+	rump) "$B/rump_ext2fs" -f ${3:+-o ro} "$2" "$T/m" 2>"$T/err" & ;;
+	fuse2fs) fuse2fs -f ${3:+-o ro} "$2" "$T/m" >"$T/err" 2>&1 & ;;
+	esac
+	PID=$!
+	i=0
+	until grep -q " $T/m " /proc/mounts; do
+		kill -0 "$PID" 2>/dev/null || return 1
+		i=$((i + 1))
+		[ $i -gt 3000 ] && return 1
+		sleep 0.02
+	done
+}
+
+# Unmount and wait for the daemon to have written everything back.
+umountfs() {
+	timeout 600 fusermount3 -u "$T/m"
+	timeout 600 sh -c "while kill -0 $PID 2>/dev/null; do sleep 0.02; done"
+	wait "$PID" 2>/dev/null
+	PID=""
+}
+
+# The image: ext4 with the big file and the tree (for the reads); a copy
+# without them for the writes.
+head -c $((MB * 1048576)) /dev/urandom >"$T/src/big"
+mkdir "$T/src/tree"
+tar xf "$T/tree.tar" -C "$T/src/tree"
+IMGMB=$((MB + TREEMB * 3 + 256))
+mke2fs -q -F -t ext4 -d "$T/src" "$T/full.img" "${IMGMB}M" >/dev/null 2>&1
+mke2fs -q -F -t ext4 "$T/empty.img" "${IMGMB}M" >/dev/null 2>&1
+rm -rf "$T/src"
+
+# measure NAME PEER IMAGE RO COMMAND: seconds, or "-" when the peer
+# cannot do it (mount refused: rump_ext2fs before ext2 writes exist).
+measure() {
+	name=$1 peer=$2 img=$3 ro=$4
+	shift 4
+	cp --sparse=always "$img" "$T/run.img"
+	if ! mountfs "$peer" "$T/run.img" $ro; then
+		echo "-"
+		[ -n "$PID" ] && wait "$PID" 2>/dev/null
+		PID=""
+		return
+	fi
+	s=$(now)
+	if ! (cd "$T/m" && eval "$*") >/dev/null 2>"$T/cmd.err"; then
+		umountfs
+		echo "-"
+		return
+	fi
+	umountfs
+	elapsed "$s"
+}
+
+row() {
+	what=$1
+	shift
+	a=$(measure "$what" rump "$@")
+	b=$(measure "$what" fuse2fs "$@")
+	ratio=$(awk -v a="$a" -v b="$b" 'BEGIN {
+		if (a == "-" || b == "-" || a <= 0) print "-";
+		else printf "%.2f", b / a }')
+	say "| $what | $a | $b | $ratio |"
+}
+
+say "Image: ext4, ${IMGMB} MiB; big file ${MB} MiB; tree: $TREE"
+say "(${TREEMB} MiB, ${NFILES} entries).  Seconds, lower is better;"
+say "ratio = fuse2fs / rump_ext2fs (above 1: rump_ext2fs is faster)."
+say "\"-\": the peer cannot do it yet (rump_ext2fs mounts read-only until"
+say "the kernel's ext2fs writes)."
+say
+say "| measure | rump_ext2fs | fuse2fs | ratio |"
+say "|---|---|---|---|"
+row "read ${MB} MiB, 1 MiB requests" "$T/full.img" ro \
+    "dd if=big of=/dev/null bs=1M"
+row "find -ls of the tree" "$T/full.img" ro "find tree -ls"
+row "tar cf /dev/null of the tree (reads every file)" "$T/full.img" ro \
+    "tar cf - tree | cat >/dev/null"
+row "write ${MB} MiB, 1 MiB requests, + unmount" "$T/empty.img" "" \
+    "dd if=/dev/zero of=big bs=1M count=$MB"
+row "untar the tree, + unmount" "$T/empty.img" "" "tar xf $T/tree.tar"

@@ -1,0 +1,432 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The rump on Linux developers. */
+
+/*
+ * The writer's bookkeeping: blocks of the device through the buffer
+ * cache, block and inode allocation in the group bitmaps, the free
+ * counts of each group descriptor and the superblock's totals.
+ *
+ * Placement follows the usual ext2 policy: a file's blocks go after its
+ * previous block, or into its inode's group; a new file's inode goes in
+ * its directory's group; a new directory's inode in a group with at
+ * least the average number of free inodes and the fewest directories,
+ * which spreads the tree over the disk.  Every bitmap bit is checked
+ * before it is flipped: a block freed twice or a count that disagrees
+ * with its bitmap is corruption (EIO and a log line), never a reason to
+ * hand out a block in use.
+ *
+ * Called with em_lock held as writer (ext2fs_vfs.h).
+ */
+#include <sys/systm.h>
+#include <sys/buf.h>
+#include <sys/kmem.h>
+#include <sys/param.h>
+
+#include "ext2fs_vfs.h"
+
+static daddr_t
+dev_blkno(const struct ext2fs_mount *em, uint64_t blk)
+{
+	return (daddr_t)(blk << (em->em_fs->e2_bshift - DEV_BSHIFT));
+}
+
+/* Read file-system block blk through the cache (the caller checked it). */
+int
+ext2fs_blk_read(struct ext2fs_mount *em, uint64_t blk, struct buf **bpp)
+{
+	return bread(em->em_devvp, dev_blkno(em, blk),
+	    (int)em->em_fs->e2_bsize, 0, bpp);
+}
+
+/* The buffer of block blk, not read: it is about to be overwritten. */
+struct buf *
+ext2fs_blk_get(struct ext2fs_mount *em, uint64_t blk)
+{
+	return getblk(em->em_devvp, dev_blkno(em, blk),
+	    (int)em->em_fs->e2_bsize, 0, 0);
+}
+
+/* Read-modify-write len bytes at byte offset off (inside one block). */
+static int
+dev_update(struct ext2fs_mount *em, uint64_t off, const void *src,
+    size_t len)
+{
+	const struct ext2fs *fs = em->em_fs;
+	struct buf *bp;
+	int error;
+
+	if ((error = ext2fs_blk_read(em, off >> fs->e2_bshift, &bp)) != 0)
+		return error;
+	memcpy((char *)bp->b_data + (off & (fs->e2_bsize - 1)), src, len);
+	bdwrite(bp);
+	return 0;
+}
+
+static int
+gd_update(struct ext2fs_mount *em, uint32_t g)
+{
+	const struct ext2fs *fs = em->em_fs;
+	uint8_t d[EXT2_GD_SIZE];
+	uint64_t off = ext2fs_desc_off(fs, g);
+	int error;
+
+	if ((error = ext2fs_devread(fs, off, d, sizeof(d))) != 0)
+		return error;
+	ext2_set_le16(d + EXT2_GD_FREE_BLOCKS, (uint16_t)em->em_gfree_blocks[g]);
+	ext2_set_le16(d + EXT2_GD_FREE_INODES, (uint16_t)em->em_gfree_inodes[g]);
+	ext2_set_le16(d + EXT2_GD_USED_DIRS, (uint16_t)em->em_gdirs[g]);
+	return dev_update(em, off, d, sizeof(d));
+}
+
+static uint32_t
+group_nblocks(const struct ext2fs *fs, uint32_t g)
+{
+	uint64_t first = fs->e2_first_data_block + (uint64_t)g * fs->e2_bpg;
+
+	return (uint32_t)MIN((uint64_t)fs->e2_bpg, fs->e2_nblocks - first);
+}
+
+/* Load the per-group counts of a read-write mount from the descriptors. */
+int
+ext2fs_counts_load(struct ext2fs_mount *em)
+{
+	const struct ext2fs *fs = em->em_fs;
+	size_t sz = (size_t)fs->e2_ngroups * sizeof(uint32_t);
+	uint8_t d[EXT2_GD_SIZE];
+	struct timespec now;
+	int error;
+
+	em->em_gfree_blocks = kmem_zalloc(sz, KM_SLEEP);
+	em->em_gfree_inodes = kmem_zalloc(sz, KM_SLEEP);
+	em->em_gdirs = kmem_zalloc(sz, KM_SLEEP);
+	if (em->em_gfree_blocks == NULL || em->em_gfree_inodes == NULL ||
+	    em->em_gdirs == NULL) {
+		ext2fs_counts_free(em);
+		return ENOMEM;
+	}
+	em->em_free_blocks = 0;
+	em->em_free_inodes = 0;
+	for (uint32_t g = 0; g < fs->e2_ngroups; g++) {
+		if ((error = ext2fs_devread(fs, ext2fs_desc_off(fs, g), d,
+		    sizeof(d))) != 0) {
+			ext2fs_counts_free(em);
+			return error;
+		}
+		em->em_gfree_blocks[g] = ext2_le16(d + EXT2_GD_FREE_BLOCKS);
+		em->em_gfree_inodes[g] = ext2_le16(d + EXT2_GD_FREE_INODES);
+		em->em_gdirs[g] = ext2_le16(d + EXT2_GD_USED_DIRS);
+		if (em->em_gfree_blocks[g] > group_nblocks(fs, g) ||
+		    em->em_gfree_inodes[g] > fs->e2_ipg ||
+		    em->em_gdirs[g] > fs->e2_ipg) {
+			ext2fs_counts_free(em);
+			(void)ext2fs_corrupt(fs, "group %u: %u free blocks, %u "
+			    "free inodes, %u directories", g,
+			    ext2_le16(d + EXT2_GD_FREE_BLOCKS),
+			    ext2_le16(d + EXT2_GD_FREE_INODES),
+			    ext2_le16(d + EXT2_GD_USED_DIRS));
+			return EINVAL;
+		}
+		em->em_free_blocks += em->em_gfree_blocks[g];
+		em->em_free_inodes += em->em_gfree_inodes[g];
+	}
+	nanotime(&now);
+	em->em_gen = (uint32_t)now.tv_nsec ^ (uint32_t)now.tv_sec;
+	return 0;
+}
+
+void
+ext2fs_counts_free(struct ext2fs_mount *em)
+{
+	size_t sz = (size_t)em->em_fs->e2_ngroups * sizeof(uint32_t);
+
+	if (em->em_gfree_blocks != NULL)
+		kmem_free(em->em_gfree_blocks, sz);
+	if (em->em_gfree_inodes != NULL)
+		kmem_free(em->em_gfree_inodes, sz);
+	if (em->em_gdirs != NULL)
+		kmem_free(em->em_gdirs, sz);
+	em->em_gfree_blocks = em->em_gfree_inodes = em->em_gdirs = NULL;
+}
+
+/*
+ * Write the superblock (fs->e2_sb with the current totals) into its
+ * block; with sync, to the disk now.
+ */
+int
+ext2fs_sb_write(struct ext2fs_mount *em, bool sync)
+{
+	struct ext2fs *fs = em->em_fs;
+	struct buf *bp;
+	uint64_t blk = EXT2_SB_OFFSET >> fs->e2_bshift;
+	int error;
+
+	if (em->em_gfree_blocks != NULL) {
+		ext2_set_le32(fs->e2_sb + EXT2_SB_FREE_BLOCKS_LO,
+		    (uint32_t)em->em_free_blocks);
+		ext2_set_le32(fs->e2_sb + EXT2_SB_FREE_INODES,
+		    em->em_free_inodes);
+	}
+	if ((error = ext2fs_blk_read(em, blk, &bp)) != 0)
+		return error;
+	memcpy((char *)bp->b_data + (EXT2_SB_OFFSET & (fs->e2_bsize - 1)),
+	    fs->e2_sb, EXT2_SB_SIZE);
+	if (sync)
+		return bwrite(bp);
+	bdwrite(bp);
+	return 0;
+}
+
+/* Find a clear bit in [from, to) of a bitmap; -1 if none. */
+static int64_t
+bit_find(const uint8_t *map, uint32_t from, uint32_t to)
+{
+	for (uint32_t i = from; i < to; i++) {
+		if ((i & 7) == 0 && map[i >> 3] == 0xff && i + 8 <= to) {
+			i += 7;
+			continue;
+		}
+		if ((map[i >> 3] & (1u << (i & 7))) == 0)
+			return i;
+	}
+	return -1;
+}
+
+/* Whether blk is one of group g's bitmaps or inode table blocks. */
+static bool
+is_group_meta(const struct ext2fs *fs, uint32_t g, uint64_t blk)
+{
+	const struct ext2fs_group *eg = &fs->e2_groups[g];
+
+	return blk == eg->eg_block_bitmap || blk == eg->eg_inode_bitmap ||
+	    (blk >= eg->eg_inode_table &&
+	    blk < eg->eg_inode_table + fs->e2_itable_blocks);
+}
+
+/*
+ * Allocate a block, near goal if it is free.  Blocks reserved for root
+ * (s_r_blocks_count) are given only when root is set.  ENOSPC when
+ * there are none.
+ */
+int
+ext2fs_balloc(struct ext2fs_mount *em, uint64_t goal, bool root,
+    uint64_t *blkp)
+{
+	const struct ext2fs *fs = em->em_fs;
+	uint64_t resv = ext2_le32(fs->e2_sb + EXT2_SB_R_BLOCKS_COUNT_LO);
+	uint32_t g0, g, n, start;
+	uint64_t first;
+	struct buf *bp;
+	int64_t bit;
+	int error;
+
+	if (em->em_free_blocks == 0 || (!root && em->em_free_blocks <= resv))
+		return ENOSPC;
+	if (goal <= fs->e2_first_data_block || goal >= fs->e2_nblocks)
+		goal = fs->e2_first_data_block;
+	g0 = (uint32_t)((goal - fs->e2_first_data_block) / fs->e2_bpg);
+	for (uint32_t i = 0; i <= fs->e2_ngroups; i++) {
+		g = (g0 + i) % fs->e2_ngroups;
+		if (em->em_gfree_blocks[g] == 0)
+			continue;
+		first = fs->e2_first_data_block + (uint64_t)g * fs->e2_bpg;
+		n = group_nblocks(fs, g);
+		start = i == 0 ? (uint32_t)(goal - first) : 0;
+		if ((error = ext2fs_blk_read(em, fs->e2_groups[g].eg_block_bitmap,
+		    &bp)) != 0)
+			return error;
+		if ((bit = bit_find(bp->b_data, start, n)) < 0)
+			bit = bit_find(bp->b_data, 0, start);
+		if (bit < 0) {
+			brelse(bp, 0);
+			(void)ext2fs_corrupt(fs, "group %u: %u free blocks, "
+			    "none in the bitmap", g, em->em_gfree_blocks[g]);
+			em->em_free_blocks -= em->em_gfree_blocks[g];
+			em->em_gfree_blocks[g] = 0;
+			continue;
+		}
+		if (is_group_meta(fs, g, first + (uint64_t)bit) ||
+		    first + (uint64_t)bit <= fs->e2_first_data_block) {
+			brelse(bp, 0);
+			return ext2fs_corrupt(fs, "group %u: metadata block "
+			    "%llu free in the bitmap", g,
+			    (unsigned long long)(first + (uint64_t)bit));
+		}
+		((uint8_t *)bp->b_data)[bit >> 3] |= (uint8_t)(1u << (bit & 7));
+		bdwrite(bp);
+		em->em_gfree_blocks[g]--;
+		em->em_free_blocks--;
+		*blkp = first + (uint64_t)bit;
+		return gd_update(em, g);
+	}
+	return ENOSPC;
+}
+
+int
+ext2fs_bfree(struct ext2fs_mount *em, uint64_t blk)
+{
+	const struct ext2fs *fs = em->em_fs;
+	uint32_t g, bit;
+	struct buf *bp;
+	uint8_t *m;
+	int error;
+
+	if (!ext2fs_blk_ok(fs, blk, 1))
+		return ext2fs_corrupt(fs, "free of block %llu out of range",
+		    (unsigned long long)blk);
+	g = (uint32_t)((blk - fs->e2_first_data_block) / fs->e2_bpg);
+	bit = (uint32_t)((blk - fs->e2_first_data_block) % fs->e2_bpg);
+	if (is_group_meta(fs, g, blk))
+		return ext2fs_corrupt(fs, "free of metadata block %llu",
+		    (unsigned long long)blk);
+	if ((error = ext2fs_blk_read(em, fs->e2_groups[g].eg_block_bitmap,
+	    &bp)) != 0)
+		return error;
+	m = bp->b_data;
+	if ((m[bit >> 3] & (1u << (bit & 7))) == 0) {
+		brelse(bp, 0);
+		return ext2fs_corrupt(fs, "block %llu freed twice",
+		    (unsigned long long)blk);
+	}
+	m[bit >> 3] &= (uint8_t)~(1u << (bit & 7));
+	bdwrite(bp);
+	em->em_gfree_blocks[g]++;
+	em->em_free_blocks++;
+	return gd_update(em, g);
+}
+
+static bool
+group_ok_for_file(const struct ext2fs_mount *em, uint32_t g)
+{
+	return em->em_gfree_inodes[g] > 0 && em->em_gfree_blocks[g] > 0;
+}
+
+/* The group for a new inode (see the top of the file); -1: none. */
+static int64_t
+ialloc_group(const struct ext2fs_mount *em, uint32_t pg, bool isdir)
+{
+	const struct ext2fs *fs = em->em_fs;
+	uint32_t n = fs->e2_ngroups, avg, g;
+	int64_t best = -1;
+
+	if (isdir) {
+		avg = em->em_free_inodes / n;
+		for (g = 0; g < n; g++) {
+			if (em->em_gfree_inodes[g] == 0 ||
+			    em->em_gfree_inodes[g] < avg)
+				continue;
+			if (best < 0 || em->em_gdirs[g] < em->em_gdirs[best] ||
+			    (em->em_gdirs[g] == em->em_gdirs[best] &&
+			    em->em_gfree_blocks[g] > em->em_gfree_blocks[best]))
+				best = g;
+		}
+		if (best >= 0)
+			return best;
+	} else {
+		if (group_ok_for_file(em, pg))
+			return pg;
+		for (uint32_t i = 1; i < n; i <<= 1)
+			if (group_ok_for_file(em, (pg + i) % n))
+				return (pg + i) % n;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		if (em->em_gfree_inodes[(pg + i) % n] > 0)
+			return (pg + i) % n;
+	return -1;
+}
+
+/* Allocate an inode for a child of directory dino. */
+int
+ext2fs_ialloc(struct ext2fs_mount *em, uint32_t dino, bool isdir,
+    uint32_t *inop)
+{
+	const struct ext2fs *fs = em->em_fs;
+	uint32_t pg = (dino - 1) / fs->e2_ipg, start;
+	struct buf *bp;
+	int64_t g, bit;
+	int error;
+
+	for (;;) {
+		if (em->em_free_inodes == 0 ||
+		    (g = ialloc_group(em, pg, isdir)) < 0)
+			return ENOSPC;
+		/* Inodes below s_first_ino are reserved. */
+		start = g == 0 ? fs->e2_first_ino - 1 : 0;
+		if (start >= fs->e2_ipg)
+			start = fs->e2_ipg;
+		if ((error = ext2fs_blk_read(em,
+		    fs->e2_groups[g].eg_inode_bitmap, &bp)) != 0)
+			return error;
+		if ((bit = bit_find(bp->b_data, start, fs->e2_ipg)) >= 0)
+			break;
+		brelse(bp, 0);
+		(void)ext2fs_corrupt(fs, "group %u: %u free inodes, none in "
+		    "the bitmap", (uint32_t)g, em->em_gfree_inodes[g]);
+		em->em_free_inodes -= em->em_gfree_inodes[g];
+		em->em_gfree_inodes[g] = 0;
+	}
+	((uint8_t *)bp->b_data)[bit >> 3] |= (uint8_t)(1u << (bit & 7));
+	bdwrite(bp);
+	em->em_gfree_inodes[g]--;
+	em->em_free_inodes--;
+	if (isdir)
+		em->em_gdirs[g]++;
+	*inop = (uint32_t)g * fs->e2_ipg + (uint32_t)bit + 1;
+	return gd_update(em, (uint32_t)g);
+}
+
+int
+ext2fs_ifree(struct ext2fs_mount *em, uint32_t ino, bool isdir)
+{
+	const struct ext2fs *fs = em->em_fs;
+	uint32_t g = (ino - 1) / fs->e2_ipg, bit = (ino - 1) % fs->e2_ipg;
+	struct buf *bp;
+	uint8_t *m;
+	int error;
+
+	if ((error = ext2fs_blk_read(em, fs->e2_groups[g].eg_inode_bitmap,
+	    &bp)) != 0)
+		return error;
+	m = bp->b_data;
+	if ((m[bit >> 3] & (1u << (bit & 7))) == 0) {
+		brelse(bp, 0);
+		return ext2fs_corrupt(fs, "inode %u freed twice", ino);
+	}
+	m[bit >> 3] &= (uint8_t)~(1u << (bit & 7));
+	bdwrite(bp);
+	em->em_gfree_inodes[g]++;
+	em->em_free_inodes++;
+	if (isdir && em->em_gdirs[g] > 0)
+		em->em_gdirs[g]--;
+	return gd_update(em, g);
+}
+
+/*
+ * Blocks statfs leaves out of f_blocks, as Linux counts them: the
+ * superblock's s_overhead_clusters when mke2fs recorded it, else the
+ * boot block, and in each group the superblock copy, the descriptor
+ * table and its reserve, both bitmaps and the inode table, and an
+ * internal journal's blocks.
+ */
+uint64_t
+ext2fs_overhead(const struct ext2fs *fs)
+{
+	uint64_t o = ext2_le32(fs->e2_sb + EXT2_SB_OVERHEAD_CLUSTERS);
+	struct ext2fs_inode *jp;
+	uint32_t jino;
+
+	if (o != 0)
+		return MIN(o, fs->e2_nblocks);
+	o = fs->e2_first_data_block;
+	for (uint32_t g = 0; g < fs->e2_ngroups; g++)
+		o += (ext2fs_group_has_super(fs, g) ? 1 : 0) +
+		    ext2fs_group_gdt_blocks(fs, g);
+	o += (uint64_t)fs->e2_ngroups * (2 + fs->e2_itable_blocks);
+	jino = ext2_le32(fs->e2_sb + EXT2_SB_JOURNAL_INUM);
+	if ((fs->e2_compat & EXT2F_COMPAT_HAS_JOURNAL) && jino != 0 &&
+	    (jp = kmem_alloc(sizeof(*jp), KM_SLEEP)) != NULL) {
+		if (ext2fs_iget(fs, jino, jp) == 0)
+			o += jp->ei_blocks512 >> (fs->e2_bshift - 9);
+		kmem_free(jp, sizeof(*jp));
+	}
+	return MIN(o, fs->e2_nblocks);
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The rump on Linux developers. */
+
+/*
+ * Mount arguments of the "ext2fs" file system.  A plain struct ufs_args
+ * (<rump/ufs_args.h>) will do; this one adds flags:
+ *
+ *	struct ext2fs_args a = { .fspec = "/dev/img",
+ *	    .flags = EXT2FS_ARGS_FORCE };
+ *	rump_sys_mount("ext2fs", "/mnt", 0, &a, sizeof(a));
+ */
+#ifndef _RUMP_EXT2FS_ARGS_H_
+#define _RUMP_EXT2FS_ARGS_H_
+
+struct ext2fs_args {
+	char *fspec;                    /* block device to mount */
+	int flags;                      /* EXT2FS_ARGS_* */
+};
+
+/*
+ * Mount read-write even though the file system was not cleanly
+ * unmounted or has errors recorded (as Linux's ext2 does with a
+ * warning); e2fsck first is wiser.
+ */
+#define EXT2FS_ARGS_FORCE 0x0001
+
+#endif /* _RUMP_EXT2FS_ARGS_H_ */
