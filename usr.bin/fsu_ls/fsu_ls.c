@@ -4,8 +4,10 @@
 /*
  * fsu_ls: list directory contents of an image, as ls(1): names sorted
  * in byte order, columns on a terminal and one name a line otherwise,
- * -l long format with ls's column alignment and dates.
+ * -l long format with ls's column alignment and dates.  Without -l the
+ * directory entries' types are enough: no inode is read per name.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -231,42 +233,47 @@ static void
 list_dir(const char *path, bool header, bool *first)
 {
 	struct list l = { 0 };
+	struct ukfs_dirent de;
+	struct ukfs_dir *d;
 	struct stat st;
-	char **names, *child;
-	size_t n, i;
+	char *child;
+	int r;
 
 	fsu_checksignal();
-	if (fsu_image.s_list(path, &names, &n) == -1) {
+	if ((d = ukfs_opendir(fsu_fs, path)) == NULL) {
 		fsu_warn("cannot open directory '%s'", path);
 		status = 2;
 		return;
 	}
+	while ((r = ukfs_readdir(d, &de)) == 1) {
+		if (!aflag && de.ud_name[0] == '.')
+			continue;
+		child = fsu_join(path, de.ud_name);
+		memset(&st, 0, sizeof(st));
+		/* The entry's type stands in for a stat unless -l. */
+		if (lflag || de.ud_type == DT_UNKNOWN) {
+			if (ukfs_lstat(fsu_fs, child, &st) == -1) {
+				fsu_warn("cannot access '%s'", child);
+				status = 1;
+				free(child);
+				continue;
+			}
+		} else
+			st.st_mode = DTTOIF(de.ud_type);
+		list_add(&l, de.ud_name, child, &st);
+		free(child);
+	}
+	if (r == -1) {
+		fsu_warn("reading directory '%s'", path);
+		status = 1;
+	}
+	ukfs_closedir(d);
 	if (header)
 		printf("%s%s:\n", *first ? "" : "\n", path);
 	*first = false;
-	if (aflag) {
-		for (i = 0; i < 2; i++) {
-			child = fsu_join(path, i == 0 ? "." : "..");
-			if (ukfs_lstat(fsu_fs, child, &st) == 0)
-				list_add(&l, i == 0 ? "." : "..", child, &st);
-			free(child);
-		}
-	}
-	for (i = 0; i < n; i++) {
-		if (!aflag && names[i][0] == '.')
-			continue;
-		child = fsu_join(path, names[i]);
-		if (ukfs_lstat(fsu_fs, child, &st) == -1) {
-			fsu_warn("cannot access '%s'", child);
-			status = 1;
-		} else
-			list_add(&l, names[i], child, &st);
-		free(child);
-	}
-	fsu_freelist(names, n);
 	print_list(&l, true);
 	if (Rflag) {
-		for (i = 0; i < l.n; i++) {
+		for (size_t i = 0; i < l.n; i++) {
 			if (S_ISDIR(l.e[i].st.st_mode) &&
 			    strcmp(l.e[i].name, ".") != 0 &&
 			    strcmp(l.e[i].name, "..") != 0)

@@ -70,26 +70,56 @@ fsu_human(uint64_t n, char *buf, size_t size)
 	snprintf(buf, size, "%llu%c", (unsigned long long)whole, units[u]);
 }
 
+/*
+ * Names by number, remembered: a listing asks for the same few owners
+ * thousands of times, and each host lookup reads the databases anew.
+ */
+#define NAMECACHE 16
+struct namecache {
+	unsigned nc_id;
+	bool nc_valid;
+	char nc_name[64];
+};
+
+static const char *
+cachedname(struct namecache *c, unsigned id, bool user, char *buf,
+    size_t size)
+{
+	struct passwd *pw;
+	struct group *gr;
+	const char *name;
+	struct namecache *e = &c[id % NAMECACHE];
+
+	if (e->nc_valid && e->nc_id == id)
+		return e->nc_name;
+	if (user)
+		name = (pw = getpwuid((uid_t)id)) != NULL ? pw->pw_name : NULL;
+	else
+		name = (gr = getgrgid((gid_t)id)) != NULL ? gr->gr_name : NULL;
+	if (name != NULL && strlen(name) < sizeof(e->nc_name))
+		strcpy(e->nc_name, name);
+	else
+		snprintf(e->nc_name, sizeof(e->nc_name), "%u", id);
+	e->nc_id = id;
+	e->nc_valid = true;
+	snprintf(buf, size, "%s", e->nc_name);
+	return buf;
+}
+
 const char *
 fsu_username(uid_t uid, char *buf, size_t size)
 {
-	struct passwd *pw = getpwuid(uid);
+	static struct namecache c[NAMECACHE];
 
-	if (pw != NULL)
-		return pw->pw_name;
-	snprintf(buf, size, "%u", (unsigned)uid);
-	return buf;
+	return cachedname(c, (unsigned)uid, true, buf, size);
 }
 
 const char *
 fsu_groupname(gid_t gid, char *buf, size_t size)
 {
-	struct group *gr = getgrgid(gid);
+	static struct namecache c[NAMECACHE];
 
-	if (gr != NULL)
-		return gr->gr_name;
-	snprintf(buf, size, "%u", (unsigned)gid);
-	return buf;
+	return cachedname(c, (unsigned)gid, false, buf, size);
 }
 
 static int

@@ -27,6 +27,7 @@
 #include <sys/lwp.h>
 #include <sys/mutex.h>
 #include <sys/param.h>
+#include <sys/proc.h>
 #include <sys/queue.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -466,6 +467,18 @@ dk_scan(const char *disk, struct disk_scan *ds)
 	return error;
 }
 
+/* Enter the kernel as a system call does: the lwp with its process's cred. */
+static void
+dk_enter(void)
+{
+	struct lwp *l;
+
+	rump_schedule();
+	l = curlwp;
+	if (l->l_cred != l->l_proc->p_cred)
+		lwp_cred_refresh(l);
+}
+
 int
 rump_pub_disk_scan(const char *disk, struct rump_diskpart *parts,
     unsigned n, unsigned *countp)
@@ -476,7 +489,7 @@ rump_pub_disk_scan(const char *disk, struct rump_diskpart *parts,
 
 	if (dk_major == 0)
 		return ENXIO;
-	rump_schedule();
+	dk_enter();
 	kdisk = kmem_alloc(MAXPATHLEN, KM_SLEEP);
 	ds = kmem_zalloc(sizeof(*ds), KM_SLEEP);
 	if (kdisk == NULL || ds == NULL)
@@ -509,7 +522,7 @@ rump_pub_disk_forget(const char *disk)
 
 	if (dk_major == 0)
 		return ENXIO;
-	rump_schedule();
+	dk_enter();
 	if ((kdisk = kmem_alloc(MAXPATHLEN, KM_SLEEP)) == NULL)
 		error = ENOMEM;
 	else if ((error = copyinstr(disk, kdisk, MAXPATHLEN, NULL)) == 0 &&

@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The rump on Linux developers. */
+
+/*
+ * Image tools against e2fsprogs' debugfs on the same ext2 image, whole
+ * processes timed from spawn to exit (what a user waits for):
+ *   one fsu_ls of the root            vs  debugfs -R ls
+ *   fsu_ls -lR of a 10,000-file tree  vs  debugfs -f (ls -l of every
+ *                                         directory, one process)
+ *   fsu_get -r of that tree           vs  debugfs -R 'rdump / DIR'
+ * The image is made by mke2fs -d from a generated tree in a temp dir.
+ * Prints a Markdown section on stdout; skips (saying so) without the
+ * peer tools.
+ */
+#define _GNU_SOURCE
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NDIRS  100
+#define NFILES 100                      /* per directory */
+#define RUNS_QUICK 21
+#define RUNS_TREE  3
+
+extern char **environ;
+
+static char bindir[PATH_MAX], tmp[64];
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Run argv with stdout and stderr to /dev/null: seconds, or -1. */
+static double
+run(char *const argv[])
+{
+	posix_spawn_file_actions_t fa;
+	double t0, t;
+	int status;
+	pid_t pid;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	t0 = now();
+	if (posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		return -1;
+	}
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		continue;
+	t = now() - t0;
+	posix_spawn_file_actions_destroy(&fa);
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? t : -1;
+}
+
+static int
+cmpd(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Median of runs; before each, prep (may be NULL) is run untimed. */
+static double
+median(char *const argv[], int runs, const char *prep)
+{
+	double t[64];
+	int i;
+
+	for (i = 0; i < runs; i++) {
+		if (prep != NULL && system(prep) != 0)
+			return -1;
+		if ((t[i] = run(argv)) < 0)
+			return -1;
+	}
+	qsort(t, (size_t)runs, sizeof(t[0]), cmpd);
+	return t[runs / 2];
+}
+
+static int
+mktree(const char *root)
+{
+	char path[PATH_MAX];
+	FILE *f;
+	int d, i;
+
+	if (mkdir(root, 0755) == -1)
+		return -1;
+	for (d = 0; d < NDIRS; d++) {
+		snprintf(path, sizeof(path), "%s/dir%03d", root, d);
+		if (mkdir(path, 0755) == -1)
+			return -1;
+		for (i = 0; i < NFILES; i++) {
+			snprintf(path, sizeof(path), "%s/dir%03d/file%03d",
+			    root, d, i);
+			if ((f = fopen(path, "w")) == NULL)
+				return -1;
+			fprintf(f, "file %d of directory %d\n", i, d);
+			fclose(f);
+		}
+	}
+	return 0;
+}
+
+static char *
+tool(const char *name)
+{
+	static char buf[8][PATH_MAX + 64];
+	static int n;
+	char *p = buf[n++ % 8];
+
+	snprintf(p, sizeof(buf[0]), "%s/%s", bindir, name);
+	return p;
+}
+
+static void
+row(const char *what, double ours, double peer)
+{
+	printf("| %s | %.2f / %.2f ms | %.2f |\n", what, ours * 1e3, peer * 1e3,
+	    peer / ours);
+}
+
+int
+main(int argc, char **argv)
+{
+	char img[96], tree[96], out[96], cmds[96], rmout[512], dump[512];
+	char exe[PATH_MAX];
+	double a, b, c, d, e, f;
+	ssize_t n;
+	FILE *cf;
+	int i;
+
+	(void)argc;
+	(void)argv;
+	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) == -1)
+		return 1;
+	exe[n] = '\0';
+	strcpy(bindir, dirname(exe));
+	printf("## Image tools (bench_fsu)\n\n");
+	if (system("command -v mke2fs >/dev/null && "
+	    "command -v debugfs >/dev/null") != 0) {
+		printf("Skipped: mke2fs and debugfs (e2fsprogs) are needed.\n");
+		return 0;
+	}
+	strcpy(tmp, "/tmp/bench_fsu.XXXXXX");
+	if (mkdtemp(tmp) == NULL)
+		return 1;
+	snprintf(tree, sizeof(tree), "%s/tree", tmp);
+	snprintf(img, sizeof(img), "%s/img.ext2", tmp);
+	snprintf(out, sizeof(out), "%s/out", tmp);
+	snprintf(cmds, sizeof(cmds), "%s/cmds", tmp);
+	snprintf(rmout, sizeof(rmout), "rm -rf %s && mkdir %s", out, out);
+	if (mktree(tree) == -1) {
+		printf("Skipped: cannot make the tree in %s.\n", tmp);
+		return 1;
+	}
+	snprintf(dump, sizeof(dump), "mke2fs -q -F -t ext2 -N 12000 -d %s %s "
+	    "128M >/dev/null 2>&1", tree, img);
+	if (system(dump) != 0) {
+		printf("Skipped: mke2fs failed.\n");
+		return 1;
+	}
+	if ((cf = fopen(cmds, "w")) == NULL)
+		return 1;
+	fprintf(cf, "ls -l /\n");
+	for (i = 0; i < NDIRS; i++)
+		fprintf(cf, "ls -l /dir%03d\n", i);
+	fclose(cf);
+
+	char *ls[] = { tool("fsu_ls"), img, NULL };
+	char *dls[] = { "debugfs", "-R", "ls", img, NULL };
+	char *lsr[] = { tool("fsu_ls"), "-lR", img, NULL };
+	char *dlsr[] = { "debugfs", "-f", cmds, img, NULL };
+	char *get[] = { tool("fsu_get"), "-r", img, "/", out, NULL };
+	char dumpcmd[160];
+	snprintf(dumpcmd, sizeof(dumpcmd), "rdump / %s", out);
+	char *drd[] = { "debugfs", "-R", dumpcmd, img, NULL };
+
+	a = median(ls, RUNS_QUICK, NULL);
+	b = median(dls, RUNS_QUICK, NULL);
+	c = median(lsr, RUNS_TREE, NULL);
+	d = median(dlsr, RUNS_TREE, NULL);
+	snprintf(rmout, sizeof(rmout), "rm -rf %s", out);
+	e = median(get, RUNS_TREE, rmout);
+	snprintf(rmout, sizeof(rmout), "rm -rf %s && mkdir %s", out, out);
+	f = median(drd, RUNS_TREE, rmout);
+	printf("Whole processes on one ext2 image of %d files in %d "
+	    "directories (mke2fs -d),\nmedian of %d (%d for the trees); the "
+	    "peer is e2fsprogs' debugfs. Ratio: peer time / ours.\n\n",
+	    NDIRS * NFILES, NDIRS, RUNS_QUICK, RUNS_TREE);
+	printf("| measure | fsu / debugfs | ratio |\n|---|---|---|\n");
+	if (a < 0 || b < 0 || c < 0 || d < 0 || e < 0 || f < 0) {
+		printf("| (a command failed: %.3f %.3f %.3f %.3f %.3f %.3f) "
+		    "| | |\n", a, b, c, d, e, f);
+	} else {
+		row("`fsu_ls` of the root vs `debugfs -R ls` (goal: under 10 "
+		    "ms)", a, b);
+		row("`fsu_ls -lR` of the tree vs `debugfs` `ls -l` of each "
+		    "directory", c, d);
+		row("`fsu_get -r` of the tree vs `debugfs -R 'rdump'`", e, f);
+	}
+	printf("\nThe nearest unprivileged peer that mounts with a kernel, "
+	    "libguestfs, boots an appliance VM: seconds per command.\n");
+	snprintf(dump, sizeof(dump), "rm -rf %s", tmp);
+	(void)system(dump);
+	return 0;
+}
