@@ -145,7 +145,7 @@ p2k_setup_mounted(struct p2k_mount *p2m, const char *kpath,
 	char opts[PATH_MAX * 2 + 512] = "attr_timeout=0,fsname=";
 	char *argv[4];
 	struct fuse_args args;
-	int argc = 0;
+	int argc = 0, error;
 
 	if (strlen(kpath) >= sizeof(p2m->p2m_kpath))
 		return p2k_fail(p2m, kpath, ENAMETOOLONG);
@@ -171,11 +171,15 @@ p2k_setup_mounted(struct p2k_mount *p2m, const char *kpath,
 	fuse_opt_free_args(&args);
 	if (p2m->p2m_fuse == NULL)
 		return p2k_fail(p2m, "FUSE options", EINVAL);
+	/* libfuse prints its reason; errno is the last failure's, if any. */
+	errno = 0;
 	if (fuse_mount(p2m->p2m_fuse, mountpath) != 0) {
+		error = errno != 0 ? errno : EIO;
 		fuse_destroy(p2m->p2m_fuse);
 		p2m->p2m_fuse = NULL;
-		snprintf(opts, sizeof(opts), "%s: cannot mount", mountpath);
-		return p2k_fail(p2m, opts, EIO);
+		snprintf(opts, sizeof(opts), "%s: cannot mount through FUSE",
+		    mountpath);
+		return p2k_fail(p2m, opts, error);
 	}
 	return 0;
 }

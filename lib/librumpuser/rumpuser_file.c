@@ -331,11 +331,12 @@ static void
 bio_start(void)
 {
 	pthread_t pt;
-	int i;
+	int i, error;
 
 	for (i = 0; i < BIO_NTHREADS; i++) {
-		if (pthread_create(&pt, NULL, bio_thread, NULL) != 0)
-			rumpuser__hostfail("bio thread", errno);
+		if ((error = rumpuser__thread_spawn(&pt, NULL, bio_thread,
+		    NULL)) != 0)
+			rumpuser__hostfail("bio thread", error);
 		pthread_setname_np(pt, "rumpuser_bio");
 		pthread_detach(pt);
 	}

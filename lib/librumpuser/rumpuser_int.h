@@ -9,6 +9,8 @@
 #define _LIBRUMPUSER_INT_H_
 
 #define LIBRUMPUSER
+#include <pthread.h>
+
 #include <rump/rumpuser.h>
 
 extern struct rumpuser_hyperup rumpuser__hyp;
@@ -22,6 +24,15 @@ extern struct rumpuser_hyperup rumpuser__hyp;
 	} while (0)
 
 /* A host call that cannot fail unless the host is broken. */
+/*
+ * pthread_create with every signal blocked in the new thread: the host's
+ * signals are the client's, and a handler must never run on a thread of
+ * the kernel (it may hold a virtual CPU or a kernel lock, or keep a
+ * signal from the client thread waiting for it).
+ */
+int rumpuser__thread_spawn(pthread_t *pt, const pthread_attr_t *attr,
+    void *(*fn)(void *), void *arg);
+
 void rumpuser__hostfail(const char *what, int error)
     __attribute__((__noreturn__));
 

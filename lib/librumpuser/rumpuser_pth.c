@@ -13,6 +13,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -45,6 +46,20 @@ rumpuser_curlwp(void)
 }
 
 int
+rumpuser__thread_spawn(pthread_t *pt, const pthread_attr_t *attr,
+    void *(*fn)(void *), void *arg)
+{
+	sigset_t all, old;
+	int error;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	error = pthread_create(pt, attr, fn, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return error;
+}
+
+int
 rumpuser_thread_create(void *(*fn)(void *), void *arg, const char *name,
     int joinable, void **cookiep)
 {
@@ -58,7 +73,7 @@ rumpuser_thread_create(void *(*fn)(void *), void *arg, const char *name,
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, joinable ? PTHREAD_CREATE_JOINABLE
 						    : PTHREAD_CREATE_DETACHED);
-	error = pthread_create(pt, &attr, fn, arg);
+	error = rumpuser__thread_spawn(pt, &attr, fn, arg);
 	pthread_attr_destroy(&attr);
 	if (error) {
 		free(pt);

@@ -69,7 +69,9 @@ start() {
 	d=$1
 	shift
 	for mnt; do :; done
-	"$B/$d" -f "$@" &
+	# A shell's background job starts with SIGINT ignored, and a daemon
+	# leaves ignored signals ignored: give it the default back.
+	env --default-signal=INT "$B/$d" -f "$@" &
 	pid=$!
 	PIDS="$PIDS $pid"
 	waitmount "$mnt" "$pid"
@@ -256,10 +258,41 @@ start rump_tmpfs -o allow_other "$T/m1"
 write_suite "$T/m1"
 errno_suite "$T/m1"
 cred_suite "$T/m1"
+note "4 writers at once; a directory of 3000 entries listed and removed"
+for i in 1 2 3 4; do
+	(mkdir "$T/m1/par$i" && (cd "$SRC" && tar cf - sys) |
+	    (cd "$T/m1/par$i" && t tar xf -) &&
+	    t diff -r "$T/m1/par$i/sys" "$SRC/sys") >"$T/par$i.out" 2>&1 &
+	writers="${writers:-} $!"
+done
+for w in $writers; do
+	wait "$w"
+done
+for i in 1 2 3 4; do
+	[ -s "$T/par$i.out" ] && fail "writer $i: $(head -n 3 "$T/par$i.out")"
+	t diff -r "$T/m1/par$i/sys" "$SRC/sys" >/dev/null || fail "writer $i"
+done
+mkdir "$T/m1/big" && (cd "$T/m1/big" && t seq 1 3000 | t xargs touch) ||
+    fail "3000 files"
+[ "$(ls "$T/m1/big" | wc -l)" = 3000 ] || fail "ls of 3000 entries"
+[ "$(ls -f "$T/m1/big" | sort -u | wc -l)" = 3002 ] ||
+    fail "readdir repeats or loses entries"
+t rm -rf "$T/m1/big" "$T/m1"/par* || fail "rm -rf while listing"
+[ "$(ls "$T/m1")" = cp ] || fail "left after rm -rf: $(ls "$T/m1")"
 kill -TERM "$pid"
 reap "$pid"
 [ "$rc" = 0 ] || fail "rump_tmpfs exit status $rc after SIGTERM"
 mounted "$T/m1" && fail "SIGTERM left the mount"
+
+note "rump_tmpfs -s (one thread), SIGINT with a file open"
+start rump_tmpfs -s "$T/m1"
+echo data >"$T/m1/f" && [ "$(cat "$T/m1/f")" = data ] || fail "-s write"
+exec 3<"$T/m1/f"
+kill -INT "$pid"
+reap "$pid"
+exec 3<&-
+[ "$rc" = 0 ] || fail "rump_tmpfs -s exit status $rc after SIGINT"
+mounted "$T/m1" && fail "SIGINT left the mount"
 
 # Wait (bounded) for the daemon serving image $1 to exit, after an
 # unmount: it writes the image back before it exits.
