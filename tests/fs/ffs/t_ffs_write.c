@@ -577,7 +577,7 @@ TESTCASE(enospc)
 	static unsigned char buf[65536];
 	struct statvfs sv, sv2;
 	ssize_t w;
-	int fd, n = 0;
+	int fd, n = 0, err;
 	char p[64];
 
 	mkimage("full", "4m", "version=2,bsize=8192,fsize=1024,minfree=5",
@@ -599,11 +599,14 @@ TESTCASE(enospc)
 		if ((fd = rump_sys_open(p, O_WRONLY | O_CREAT, 0644)) == -1)
 			break;
 		w = rump_sys_write(fd, buf, 100);
+		err = errno;
 		REQUIRE_OK(rump_sys_close(fd));
+		errno = err;
 		if (w != 100)
 			break;
 	}
-	REQUIRE(errno == ENOSPC);
+	if (errno != ENOSPC)
+		TEST_FAIL("file %d: errno %d", n, errno);
 	REQUIRE_OK(rump_sys_statvfs(FFS_MNT, &sv2));
 	REQUIRE(sv2.f_bfree < sv.f_bfree);
 	REQUIRE_OK(rump_sys_unlink(FFS_MNT "/big"));

@@ -361,11 +361,15 @@ ffs_readlink(struct vnode *vp, struct uio *uio)
 static int
 ffs_readdir(struct vnode *vp, struct uio *uio)
 {
+	bool atime;
 	int error;
 
 	ffs_rlock(vp);
+	atime = ffs_atime_due(vp, 0);
 	error = ufs_readdir(vp, uio);
 	ffs_unlock(vp);
+	if (atime && error == 0)
+		ffs_set_atime(vp);
 	return error;
 }
 
