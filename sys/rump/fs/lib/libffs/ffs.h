@@ -97,6 +97,7 @@ struct ffs_inode {
 	char i_shortlink[UFS2_SHORTLINK];
 	bool i_isshortlink;
 	bool i_freed;                   /* inactive gave the inode back */
+	bool i_hasbufs;                 /* buffers of the vnode may exist */
 	struct ufs_dirhash *i_dirhash;  /* ufs_dirhash.c's lock */
 };
 

@@ -211,6 +211,7 @@ ffs_balloc(struct vnode *vp, uint64_t lbn, uint64_t end, size_t bo,
 	*bpp = NULL;
 	if (lbn >= um->um_maxlbn)
 		return EFBIG;
+	ip->i_hasbufs = true;
 	/* A last block of frags before lbn becomes whole. */
 	if (osize > 0) {
 		lastlbn = (osize - 1) >> um->fs_bshift;

@@ -454,8 +454,12 @@ ffs_reclaim(struct vnode *vp)
 {
 	struct ffs_inode *ip = VTOI(vp);
 
-	/* The file's buffers are named by this vnode's address. */
-	(void)vinvalbuf(vp);
+	/*
+	 * The file's buffers are named by this vnode's address.  Looking
+	 * for them costs a walk of the whole cache: only when there are.
+	 */
+	if (ip->i_hasbufs)
+		(void)vinvalbuf(vp);
 	ufs_dirhash_free(VTOFFS(vp), ip);
 	ffs_inode_free(ip);
 	vp->v_data = NULL;
@@ -901,6 +905,7 @@ ffs_strategy(struct vnode *vp, struct buf *bp)
 	int64_t addr;
 	int error;
 
+	ip->i_hasbufs = true;
 	if (bp->b_lblkno < 0) {
 		error = EINVAL;         /* no such request is made */
 		goto fail;

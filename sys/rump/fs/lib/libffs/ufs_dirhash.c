@@ -45,6 +45,7 @@ struct ufs_dirhash {
 	size_t dh_nlive;
 	uint16_t *dh_free;              /* per chunk */
 	size_t dh_nchunks, dh_chunkcap;
+	size_t dh_hint;                 /* where room was found last */
 	size_t dh_bytes;
 };
 
@@ -350,17 +351,21 @@ int
 ufs_dirhash_findfree(struct vnode *dvp, size_t need, uint64_t *offp)
 {
 	struct ufs_dirhash *dh;
-	size_t c;
+	size_t c, i;
 	int error;
 
 	if ((dh = dh_get(dvp, &error)) == NULL)
 		return error != 0 ? error : EJUSTRETURN;
-	for (c = 0; c < dh->dh_nchunks; c++)
+	/* From where room was last, so a growing directory does not rescan. */
+	for (i = 0; i < dh->dh_nchunks; i++) {
+		c = (dh->dh_hint + i) % dh->dh_nchunks;
 		if (dh->dh_free[c] >= need) {
+			dh->dh_hint = c;
 			*offp = (uint64_t)c * DIRBLKSIZ;
 			mutex_exit(&dirhash_lock);
 			return 0;
 		}
+	}
 	mutex_exit(&dirhash_lock);
 	return ENOENT;
 }
@@ -517,6 +522,8 @@ ufs_dirhash_setfree(struct vnode *dvp, uint64_t chunkoff, size_t nfree)
 		return;
 	dh->dh_free[c] = (uint16_t)nfree;
 	dh->dh_nchunks = MAX(dh->dh_nchunks, c + 1);
+	if (nfree >= DIRSIZ(NAME_MAX) && c < dh->dh_hint)
+		dh->dh_hint = c;
 	mutex_exit(&dirhash_lock);
 }
 
