@@ -70,6 +70,16 @@ mountrw(int flags)
 	return rump_sys_mount("ffs", FFS_MNT, flags, &ua, sizeof(ua));
 }
 
+/* The image as the kernel left it must be consistent. */
+static void
+checkimg(void)
+{
+	char why[256];
+
+	if (ffs_check_image(img, why, sizeof(why)) != 0)
+		TEST_FAIL("%s: %s", img, why);
+}
+
 /* Run fn in a child with its own kernel; fail if it does. */
 static void
 in_child(void (*fn)(void))
@@ -272,6 +282,7 @@ roundtrip(const char *name, const char *opts, const char *order)
 
 	mkimage(name, "48m", opts, order);
 	in_child(rt_write);
+	checkimg();
 	REQUIRE_OK(rump_init());
 	REQUIRE_OK(mountrw(MS_RDONLY));
 	rt_check(true);
@@ -285,6 +296,7 @@ roundtrip(const char *name, const char *opts, const char *order)
 	REQUIRE(b.f_bfree > a.f_bfree);
 	REQUIRE_EQ(b.f_ffree, a.f_ffree + 1);
 	REQUIRE_OK(rump_sys_unmount(FFS_MNT, 0));
+	checkimg();
 }
 
 TESTCASE(rt_ufs2_le) { roundtrip("u2le", "version=2,bsize=8192,fsize=1024",
@@ -528,6 +540,7 @@ workload(const char *name, const char *opts, const char *order)
 	REQUIRE(m != NULL);
 	mkimage(name, "64m", opts, order);
 	in_child(wl_write);
+	checkimg();
 	REQUIRE_OK(rump_init());
 	model_run(m, false);
 	REQUIRE_OK(mountrw(MS_RDONLY));
@@ -618,6 +631,7 @@ TESTCASE(enospc)
 	REQUIRE_EQ(sv.f_bfree, sv2.f_bfree);
 	REQUIRE_EQ(sv.f_ffree, sv2.f_ffree);
 	REQUIRE_OK(rump_sys_unmount(FFS_MNT, 0));
+	checkimg();
 }
 
 /* A directory of many entries: created, found, removed. */
@@ -649,6 +663,7 @@ TESTCASE(bigdir)
 			REQUIRE_ERRNO(rump_sys_stat(p, &st), ENOENT);
 	}
 	REQUIRE_OK(rump_sys_unmount(FFS_MNT, 0));
+	checkimg();
 }
 
 TESTS(CASE_NOBOOT(rt_ufs2_le), CASE_NOBOOT(rt_ufs2_be),

@@ -295,7 +295,10 @@ ffs_ismeta(struct ffs_mount *um, struct ffs_cg *cg, uint32_t f, uint32_t n)
 	uint64_t csend = um->fs_csaddr +
 	    (FFS_FRAGROUNDUP(um, um->fs_cssize) >> um->fs_fshift);
 
-	if (a < s + um->fs_dblkno && a + n > s)
+	/* Past group 0, the frags before the superblock copy are data. */
+	if (cg->c > 0)
+		s += um->fs_sblkno;
+	if (a < ffs_cgstart(um, cg->c) + um->fs_dblkno && a + n > s)
 		return true;
 	return a < csend && a + n > um->fs_csaddr;
 }
