@@ -96,6 +96,17 @@ void bawrite(struct buf *);
 void bdwrite(struct buf *);
 /* Release; set B_INVAL to drop the contents (a block freed on disk). */
 void brelse(struct buf *, unsigned set);
+/*
+ * Give a buffer the caller owns a new size (a file's last block that
+ * grows or shrinks by fragments), keeping the bytes both sizes cover
+ * and zeroing the rest; ENOMEM, or EINVAL for a bad size.
+ */
+int allocbuf(struct buf *, int size);
+/*
+ * Forget vp's block lblkno if it is cached, delayed write and all (the
+ * block was freed); waits while someone owns it.
+ */
+void binvalblk(struct vnode *, daddr_t lblkno);
 
 /*
  * For drivers and strategy routines: the request is over (b_error,

@@ -37,8 +37,13 @@ struct mount;
 #define MNT_SYNCHRONOUS 0x0010
 #define MNT_UPDATE  0x0020              /* MS_REMOUNT */
 #define MNT_NOATIME 0x0400
+/*
+ * Not Linux's: mount a disk file system read-write even when it says it
+ * needs checking (not cleanly unmounted); NetBSD's MNT_FORCE value.
+ */
+#define MNT_FORCEMOUNT 0x00080000
 #define MNT_USERFLAGS (MNT_RDONLY | MNT_NOSUID | MNT_NODEV | MNT_NOEXEC | \
-	MNT_SYNCHRONOUS | MNT_NOATIME)
+	MNT_SYNCHRONOUS | MNT_NOATIME | MNT_FORCEMOUNT)
 /* Kernel-internal: a remount to read-only is checking for writers. */
 #define MNT_WRHOLD  0x40000000
 

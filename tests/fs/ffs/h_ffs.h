@@ -41,4 +41,10 @@ size_t ffs_compare(const char *hostdir, bool generated);
  */
 void ffs_walk(const char *path, int depth);
 
+/*
+ * Check an unmounted image's counts against its maps and inodes
+ * (ffs_check.c): 0, or -1 with the first finding in why.
+ */
+int ffs_check_image(const char *img, char *why, size_t whylen);
+
 #endif

@@ -20,6 +20,7 @@ FSTEST(sparse_big, FS_WRITABLE | FS_SPARSE)
 {
 	const off_t big = 5LL << 30;
 	char buf[4096], zero[4096];
+	off_t hole;
 	struct stat sb;
 	int fd;
 
@@ -37,8 +38,10 @@ FSTEST(sparse_big, FS_WRITABLE | FS_SPARSE)
 	    sizeof(buf));
 	REQUIRE(memcmp(buf, zero, sizeof(buf)) == 0);
 	REQUIRE_EQ(rump_sys_lseek(fd, 0, SEEK_DATA), 0);
-	REQUIRE_EQ(rump_sys_lseek(fd, 0, SEEK_HOLE), 4096);
-	REQUIRE_EQ(rump_sys_lseek(fd, 4096, SEEK_DATA), big);
+	/* Holes are found at the file system's granularity. */
+	hole = rump_sys_lseek(fd, 0, SEEK_HOLE);
+	REQUIRE(hole >= 4096 && hole <= sb.st_blksize);
+	REQUIRE_EQ(rump_sys_lseek(fd, hole, SEEK_DATA), big);
 	REQUIRE_EQ(rump_sys_lseek(fd, big, SEEK_HOLE), big + 4);
 	REQUIRE_ERRNO(rump_sys_lseek(fd, big + 4, SEEK_DATA), ENXIO);
 	REQUIRE_ERRNO(rump_sys_lseek(fd, -1, SEEK_SET), EINVAL);
@@ -51,7 +54,8 @@ FSTEST(sparse_big, FS_WRITABLE | FS_SPARSE)
 	REQUIRE_EQ(rump_sys_pread(fd, buf, 4, big - 4), 4);
 	REQUIRE(memcmp(buf, zero, 4) == 0);
 	REQUIRE_OK(rump_sys_fstat(fd, &sb));
-	REQUIRE(sb.st_blocks <= 8);
+	/* A few blocks (a disk file system's last and indirect ones). */
+	REQUIRE(sb.st_blocks * 512 <= 4 * sb.st_blksize);
 	REQUIRE_OK(rump_sys_close(fd));
 }
 

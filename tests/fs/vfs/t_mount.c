@@ -241,7 +241,7 @@ FSTEST(mount_errors, 0)
 
 	(void)fs;
 	REQUIRE_OK(rump_sys_mkdir("m", 0755));
-	REQUIRE_ERRNO(rump_sys_mount("ffs", "m", 0, NULL, 0), ENODEV);
+	REQUIRE_ERRNO(rump_sys_mount("msdos", "m", 0, NULL, 0), ENODEV);
 	REQUIRE_ERRNO(rump_sys_mount("tmpfs", "nope", 0, NULL, 0), ENOENT);
 	REQUIRE_ERRNO(rump_sys_mount("tmpfs", "m", 0, &ta, sizeof(ta)),
 	    EINVAL);

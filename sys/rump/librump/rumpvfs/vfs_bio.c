@@ -329,6 +329,57 @@ getblk(struct vnode *vp, daddr_t lblkno, int size, int slpflag,
 	return bp;
 }
 
+int
+allocbuf(struct buf *bp, int size)
+{
+	size_t old = bp->b_bcount, n = (size_t)size;
+	void *ndata;
+
+	KASSERT(bp->b_flags & B_BUSY);
+	if (!buf_size_ok(size))
+		return EINVAL;
+	if (n == old)
+		return 0;
+	if ((ndata = kmem_alloc(n, KM_SLEEP)) == NULL)
+		return ENOMEM;
+	memcpy(ndata, bp->b_data, MIN(old, n));
+	if (n > old)
+		memset((char *)ndata + old, 0, n - old);
+	mutex_enter(&bufcache_lock);
+	bufmem_unreserve(old);
+	bufmem_reserve(n);
+	kmem_free(bp->b_data, old);
+	bp->b_data = ndata;
+	bp->b_bcount = n;
+	mutex_exit(&bufcache_lock);
+	return 0;
+}
+
+void
+binvalblk(struct vnode *vp, daddr_t lblkno)
+{
+	struct buf *bp;
+
+	mutex_enter(&bufcache_lock);
+	while ((bp = buf_lookup(vp, lblkno)) != NULL) {
+		if (bp->b_flags & B_BUSY) {
+			buf_sleep(bp);
+			continue;
+		}
+		buf_take(bp);
+		if (bp->b_flags & B_DELWRI) {
+			TAILQ_REMOVE(&buf_dirtyq, bp, b_dirty);
+			bp->b_flags &= ~(unsigned)B_DELWRI;
+		}
+		if (bp->b_waiters > 0)
+			brelse_locked(bp, B_INVAL);
+		else
+			buf_destroy(bp);
+		break;
+	}
+	mutex_exit(&bufcache_lock);
+}
+
 struct buf *
 geteblk(int size)
 {

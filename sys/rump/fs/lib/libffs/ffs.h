@@ -2,16 +2,29 @@
 /* Copyright (c) 2026 The rump on Linux developers. */
 
 /*
- * FFS in memory: a mount (the superblock decoded into native integers
- * once, validated, never changed while read-only) and an inode (its
- * dinode decoded and checked when the vnode is loaded).  Both are
- * immutable after they are built, so reading needs no locks of its own;
- * the buffer cache serialises access to the blocks underneath.
+ * FFS in memory: a mount (the superblock decoded into native integers,
+ * validated at mount) and an inode (its dinode decoded and checked when
+ * the vnode is loaded).
  *
- *   ffs_vfsops.c  mount, superblock validation, statvfs, loadvnode
- *   ffs_inode.c   reading and checking a dinode
+ * Locking: one reader/writer lock per mount, um_lock.  Operations that
+ * only read (lookup, read, readdir, getattr, readlink) hold it as
+ * reader; every change of the file system (inodes, directories, the
+ * cylinder groups, the totals) holds it as writer, so a change is one
+ * step that nobody sees half done.  A changed inode is written into its
+ * buffer at once (ffs_update), so reclaim has only the file's buffers
+ * to flush and never needs the lock; nor does strategy, which maps
+ * blocks that a writer allocated before it dirtied their buffers.  A
+ * vnode is never released with um_lock held: inactive takes it to free
+ * an unlinked file.  Buffers are taken file buffers first, then device
+ * buffers (indirect blocks, inodes, groups), never the other way.
+ *
+ *   ffs_vfsops.c  mount, superblock validation and update, statvfs, sync
+ *   ffs_alloc.c   cylinder groups: blocks, frags, inodes, the summaries
+ *   ffs_balloc.c  giving a file's logical block storage; truncation
+ *   ffs_inode.c   reading, checking and writing a dinode
  *   ffs_bmap.c    logical block -> frag address, through indirect blocks
- *   ufs_dir.c     directory chunks: checking, lookup, getdents
+ *   ufs_dir.c     directory chunks: checking, lookup, getdents, changes
+ *   ufs_dirhash.c the in-memory name hash of large directories
  *   ffs_vnops.c   the vnode operations
  *   ffs_subr.c    byte order, the corruption report
  */
@@ -20,32 +33,50 @@
 
 #include <sys/types.h>
 #include <sys/time.h>
+#include <sys/rwlock.h>
+#include <sys/mutex.h>
+#include <sys/queue.h>
 #include <sys/vnode.h>
 
 #include "ffs_format.h"
 
 struct buf;
 struct mount;
+struct ufs_dirhash;
+
+/* A group's summary (struct csum), and the totals. */
+struct ffs_csum {
+	int64_t cs_ndir, cs_nbfree, cs_nifree, cs_nffree;
+};
 
 struct ffs_mount {
 	struct mount *um_mp;
 	struct vnode *um_devvp;
+	int um_devflag;                 /* how the device is open */
 	char *um_fspec;                 /* for reports */
 	bool um_ufs2;
 	bool um_swap;                   /* image in the other byte order */
+	bool um_ronly;                  /* l: mounted read-only */
+	bool um_fmod;                   /* l: summaries changed since sync */
+	bool um_wasclean;               /* fs_clean when mounted */
+	bool um_updated;                /* UFS1: FS_FLAGS_UPDATED */
 	uint32_t um_sblockloc;          /* bytes */
+	krwlock_t um_lock;
 	/* The superblock, decoded. */
-	uint32_t fs_sblkno, fs_iblkno, fs_dblkno;
+	uint32_t fs_sblkno, fs_cblkno, fs_iblkno, fs_dblkno;
 	uint32_t fs_old_cgoffset, fs_old_cgmask;
 	uint32_t fs_ncg, fs_bsize, fs_fsize, fs_frag, fs_minfree;
 	uint32_t fs_bshift, fs_fshift, fs_fragshift, fs_fsbtodb;
 	uint32_t fs_nindir, fs_inopb, fs_ipg, fs_fpg;
 	uint32_t fs_maxsymlinklen;
+	uint32_t fs_cgsize, fs_cssize, fs_contigsumsize, fs_maxbpg;
+	uint32_t fs_avgfilesize, fs_avgfpdir, fs_flags;
 	uint32_t fs_id[2];
-	uint64_t fs_size, fs_dsize;
-	uint64_t fs_ndir, fs_nbfree, fs_nifree, fs_nffree;
+	uint64_t fs_size, fs_dsize, fs_csaddr;
+	uint64_t fs_ndir, fs_nbfree, fs_nifree, fs_nffree;  /* l */
 	uint64_t um_maxino;             /* ncg * ipg: inodes are below */
 	uint64_t um_maxlbn;             /* logical blocks bmap can reach */
+	struct ffs_csum *um_csum;       /* l: per group, ncg of them */
 };
 
 struct ffs_inode {
@@ -61,9 +92,19 @@ struct ffs_inode {
 	struct timespec i_atime, i_mtime, i_ctime, i_birthtime;
 	int64_t i_db[UFS_NDADDR];
 	int64_t i_ib[UFS_NIADDR];
+	uint32_t i_gen;
 	/* A short symlink's target, as it is in the block-pointer area. */
 	char i_shortlink[UFS2_SHORTLINK];
 	bool i_isshortlink;
+	bool i_freed;                   /* inactive gave the inode back */
+	bool i_hasbufs;                 /* buffers of the vnode may exist */
+	struct ufs_dirhash *i_dirhash;  /* ufs_dirhash.c's lock */
+};
+
+/* vcache_get's cookie for an inode being allocated: no disk read. */
+struct ffs_newinode {
+	uint16_t ni_mode;
+	dev_t ni_rdev;
 };
 
 #define VFSTOFFS(mp) ((struct ffs_mount *)(mp)->mnt_data)
@@ -72,13 +113,23 @@ struct ffs_inode {
 
 /* Frags to device sectors, and the byte offset of a frag. */
 #define FFS_FSBTODB(um, f) ((daddr_t)(f) << (um)->fs_fsbtodb)
+/* Bytes rounded up to whole frags. */
+#define FFS_FRAGROUNDUP(um, n) roundup((uint64_t)(n), (um)->fs_fsize)
+/* The group of a frag, an inode. */
+#define FFS_DTOG(um, f) ((uint64_t)(f) / (um)->fs_fpg)
+#define FFS_ITOG(um, i) ((uint64_t)(i) / (um)->fs_ipg)
 /* First frag of cylinder group c, and of its inode blocks. */
 uint64_t ffs_cgstart(const struct ffs_mount *, uint64_t c);
+/* Frags reserved for root: minfree percent of the data frags. */
+#define FFS_RESERVED(um) ((um)->fs_dsize * (um)->fs_minfree / 100)
 
 /* ffs_subr.c */
 uint16_t ffs_get16(const struct ffs_mount *, const void *base, size_t off);
 uint32_t ffs_get32(const struct ffs_mount *, const void *base, size_t off);
 uint64_t ffs_get64(const struct ffs_mount *, const void *base, size_t off);
+void ffs_put16(const struct ffs_mount *, void *base, size_t off, uint16_t);
+void ffs_put32(const struct ffs_mount *, void *base, size_t off, uint32_t);
+void ffs_put64(const struct ffs_mount *, void *base, size_t off, uint64_t);
 /*
  * Report a corrupt image: one log line naming the device, then EIO.
  * Every check of on-disk data that fails goes through here.
@@ -91,15 +142,102 @@ int ffs_blksize(const struct ffs_mount *, uint64_t size, uint64_t lbn);
 /* ffs_inode.c */
 int ffs_inode_read(struct ffs_mount *, ino_t, struct ffs_inode **);
 void ffs_inode_free(struct ffs_inode *);
+/* Write the in-memory inode into its inode block (delayed). */
+int ffs_update(struct ffs_mount *, struct ffs_inode *);
+/* The on-disk generation number of inode ino (0 if unreadable). */
+uint32_t ffs_inode_gen(struct ffs_mount *, ino_t);
+/* The on-disk device number encoding. */
+uint32_t ffs_rdev_encode(dev_t);
 
 /* ffs_bmap.c: the frag address of logical block lbn, 0 for a hole. */
 int ffs_bmap(struct ffs_mount *, const struct ffs_inode *, uint64_t lbn,
     int64_t *addrp);
+/* A whole block at frag addr inside the file system? */
+bool ffs_blkok(const struct ffs_mount *, int64_t addr);
+
+/* ffs_alloc.c (um_lock held as writer) */
+int ffs_cg_check_all(struct ffs_mount *);
+/* n frags (1..frag) in one block near pref (or the inode's group). */
+int ffs_alloc_frags(struct ffs_mount *, struct ffs_inode *, int64_t pref,
+    unsigned n, int64_t *addrp);
+/* Grow the run at addr from on to nn frags in place; ENOSPC if not. */
+int ffs_extend_frags(struct ffs_mount *, int64_t addr, unsigned on,
+    unsigned nn);
+void ffs_free_frags(struct ffs_mount *, int64_t addr, unsigned n);
+/* Where the next block of logical block lbn of ip would best go. */
+int64_t ffs_blkpref(struct ffs_mount *, struct ffs_inode *, uint64_t lbn,
+    int64_t prev);
+/* A free inode for a new file of type mode in directory pdp's fs. */
+int ffs_ialloc(struct ffs_mount *, struct ffs_inode *pdp, uint16_t mode,
+    ino_t *inop);
+void ffs_ifree(struct ffs_mount *, ino_t, bool isdir);
+/* Whether a non-root writer may have n more frags (minfree). */
+bool ffs_space_ok(struct ffs_mount *, uint64_t n, kauth_cred_t);
+
+/* ffs_balloc.c (um_lock held as writer) */
+/*
+ * The buffer of lbn, with at least `want` bytes of storage (frags in
+ * the last direct block, else a block); the file's size becomes at
+ * least end.  Contents are read unless the caller overwrites [bo,
+ * bo+n) of a new or whole block.
+ */
+int ffs_balloc(struct vnode *, uint64_t lbn, uint64_t end, size_t bo,
+    size_t n, kauth_cred_t, struct buf **bpp);
+/* Cut or extend the file to length bytes; cred NULL: may use the
+ * reserve. */
+int ffs_truncate(struct vnode *, uint64_t length, kauth_cred_t);
 
 /* ufs_dir.c */
+struct ufs_dirpos {
+	uint64_t dp_off;                /* the entry */
+	uint64_t dp_prev;               /* the one before it in its chunk,
+					 * or dp_off if it is the first */
+	ino_t dp_ino;
+	unsigned char dp_type;
+};
 int ufs_lookup_ino(struct vnode *dvp, const char *nm, size_t len,
     ino_t *inop);
+int ufs_dirlookup(struct vnode *dvp, const char *nm, size_t len,
+    struct ufs_dirpos *);
 int ufs_readdir(struct vnode *vp, struct uio *);
+int ufs_direnter(struct vnode *dvp, const char *nm, size_t len, ino_t,
+    unsigned char type, kauth_cred_t);
+int ufs_dirremove(struct vnode *dvp, const struct ufs_dirpos *,
+    const char *nm, size_t len);
+int ufs_dirrewrite(struct vnode *dvp, const struct ufs_dirpos *, ino_t,
+    unsigned char type);
+/* Whether directory vp holds nothing but "." and ".."; EIO if corrupt. */
+int ufs_dirempty(struct vnode *vp, bool *emptyp);
+/* The first chunk of a new directory. */
+void ufs_dirtemplate(struct ffs_mount *, char *chunk, ino_t self,
+    ino_t parent);
+unsigned char ufs_vtype_dt(enum vtype);
+
+/* The live entry at off, if it is the name: 0 or ENOENT. */
+int ufs_dircheckat(struct vnode *dvp, uint64_t off, const char *nm,
+    size_t len, struct ufs_dirpos *);
+/* Call fn for every live entry and chunkfn for every chunk. */
+int ufs_dirwalk(struct vnode *dvp, void (*fn)(void *, const char *, size_t,
+    uint64_t), void (*chunkfn)(void *, uint64_t, size_t), void *arg);
+
+/*
+ * ufs_dirhash.c: callers hold um_lock, as reader to search, as writer
+ * to change.  Lookup and findfree answer EJUSTRETURN when the directory
+ * has no index (small, or no memory): then scan.
+ */
+void ufs_dirhash_init(void);
+int ufs_dirhash_lookup(struct vnode *dvp, const char *nm, size_t len,
+    struct ufs_dirpos *);
+/* A chunk with at least need free bytes, or ENOENT (grow). */
+int ufs_dirhash_findfree(struct vnode *dvp, size_t need, uint64_t *offp);
+void ufs_dirhash_add(struct vnode *dvp, const char *nm, size_t len,
+    uint64_t off);
+void ufs_dirhash_remove(struct vnode *dvp, const char *nm, size_t len,
+    uint64_t off);
+void ufs_dirhash_move(struct vnode *dvp, const char *nm, size_t len,
+    uint64_t from, uint64_t to);
+void ufs_dirhash_setfree(struct vnode *dvp, uint64_t chunkoff, size_t free);
+void ufs_dirhash_free(struct ffs_mount *, struct ffs_inode *);
 
 /* ffs_vnops.c */
 extern struct vnodeops ffs_vnodeops, ffs_specops;

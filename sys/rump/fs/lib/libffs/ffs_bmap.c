@@ -14,8 +14,7 @@
 
 #include "ffs.h"
 
-/* A whole block at frag addr inside the file system? */
-static bool
+bool
 ffs_blkok(const struct ffs_mount *um, int64_t addr)
 {
 	return addr > 0 && (uint64_t)addr + um->fs_frag <= um->fs_size &&

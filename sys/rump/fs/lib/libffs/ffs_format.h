@@ -2,7 +2,8 @@
 /* Copyright (c) 2026 The rump on Linux developers. */
 
 /*
- * The FFS (UFS1 and UFS2) on-disk format, as far as reading it needs.
+ * The FFS (UFS1 and UFS2) on-disk format, as far as reading and writing
+ * it needs.
  *
  * Byte order: every multi-byte field is in the byte order of the
  * machine that made the image.  The superblock's magic number, read in
@@ -119,6 +120,7 @@
 #define FS_DBLKNO        20
 #define FS_OLD_CGOFFSET  24
 #define FS_OLD_CGMASK    28
+#define FS_OLD_TIME      32
 #define FS_OLD_SIZE      36
 #define FS_OLD_DSIZE     40
 #define FS_NCG           44
@@ -136,19 +138,89 @@
 #define FS_NINDIR       116
 #define FS_INOPB        120
 #define FS_ID           144
+#define FS_OLD_CSADDR   152     /* UFS1: frag of the group summaries */
+#define FS_CSSIZE       156     /* bytes of the group summaries */
+#define FS_CGSIZE       160     /* bytes of a cylinder group header */
 #define FS_IPG          184
 #define FS_FPG          188
 #define FS_OLD_CSTOTAL  192
+#define FS_FMOD         208     /* byte: modified (0 on disk) */
+#define FS_CLEAN        209     /* byte: 1 when unmounted cleanly */
+#define FS_RONLY        210     /* byte: mounted read-only (0 on disk) */
+#define FS_OLD_FLAGS    211     /* byte: FS_FLAGS_UPDATED */
 #define FS_SBLOCKLOC   1000
 #define FS_CSTOTAL     1008
+#define FS_TIME        1072     /* int64: last written */
 #define FS_SIZE        1080
 #define FS_DSIZE       1088
+#define FS_CSADDR      1096     /* UFS2 int64: frag of group summaries */
+#define FS_PENDINGBLOCKS 1104   /* int64: soft updates, kept 0 */
+#define FS_PENDINGINODES 1112
+#define FS_AVGFILESIZE 1196     /* expected bytes per file */
+#define FS_AVGFPDIR    1200     /* expected files per directory */
 #define FS_FLAGS       1312
+#define FS_CONTIGSUMSIZE 1316   /* cluster summary sizes, 0: none */
 #define FS_MAXSYMLINKLEN 1320
 #define FS_OLD_INODEFMT  1324
 #define FS_MAGIC       1372
 
 #define FS_FLAGS_UPDATED 0x80
+/* Flags in fs_flags that a writer here does not understand. */
+#define FS_FLAGS_SOFTDEP 0x02   /* soft updates */
+#define FS_FLAGS_SUJ     0x800  /* soft updates journal (FreeBSD) */
+#define FS_FLAGS_GJOURNAL 0x40
+#define FS_FLAGS_DOWAPBL 0x04   /* NetBSD log (WAPBL) */
+#define FS_MAXCONTIG     16     /* largest fs_contigsumsize */
+#define FS_MAXFRAG       8
+
+/*
+ * Cylinder group header (struct cg), fs_cgsize bytes at group-relative
+ * frag fs_cblkno.  Offsets of the maps are from the header's start.
+ *
+ *   off size field
+ *     4   4  cg_magic        CG_MAGIC
+ *     8   4  cg_old_time     UFS1: last written
+ *    12   4  cg_cgx          this group's number
+ *    16   2  cg_old_ncyl     UFS1
+ *    18   2  cg_old_niblk    UFS1: inodes
+ *    20   4  cg_ndblk        frags in this group
+ *    24  16  cg_cs           struct csum: ndir, nbfree, nifree, nffree
+ *    40   4  cg_rotor        last block allocated (group-relative frag)
+ *    44   4  cg_frotor       last frag run allocated
+ *    48   4  cg_irotor       last inode allocated
+ *    52  32  cg_frsum[8]     free runs of n frags (n < frag) in blocks
+ *                            that are not wholly free
+ *    92   4  cg_iusedoff     inode map: bit set = inode in use
+ *    96   4  cg_freeoff      frag map: bit set = frag free
+ *   100   4  cg_nextfreeoff  bytes of the header in use
+ *   104   4  cg_clustersumoff int32[1..contigsumsize]: free runs of n
+ *                            whole blocks (the last counts longer ones)
+ *   108   4  cg_clusteroff   block map: bit set = whole block free
+ *   112   4  cg_nclusterblks blocks in the cluster map
+ *   116   4  cg_niblk        UFS2: inodes in this group
+ *   120   4  cg_initediblk   UFS2: inodes whose blocks are initialised
+ *   136   8  cg_time         UFS2: last written
+ */
+#define CG_MAGIC          0x090255
+#define CG_MAGICOFF       4
+#define CG_OLD_TIME       8
+#define CG_CGX           12
+#define CG_OLD_NIBLK     18
+#define CG_NDBLK         20
+#define CG_CS            24
+#define CG_ROTOR         40
+#define CG_FROTOR        44
+#define CG_IROTOR        48
+#define CG_FRSUM         52
+#define CG_IUSEDOFF      92
+#define CG_FREEOFF       96
+#define CG_NEXTFREEOFF  100
+#define CG_CLUSTERSUMOFF 104
+#define CG_CLUSTEROFF   108
+#define CG_NCLUSTERBLKS 112
+#define CG_NIBLK        116
+#define CG_INITEDIBLK   120
+#define CG_TIME         136
 #define FS_44INODEFMT    2
 
 /* Offsets in struct csum (int32 x 4) and struct csum_total (int64 x 8). */
@@ -178,6 +250,7 @@
 #define DI1_BLOCKS    104
 #define DI1_UID       112
 #define DI1_GID       116
+#define DI1_GEN       108
 
 /* UFS2 dinode. */
 #define DINODE2_SIZE  256
@@ -195,6 +268,7 @@
 #define DI2_ATIMENSEC 68
 #define DI2_CTIMENSEC 72
 #define DI2_BIRTHNSEC 76
+#define DI2_GEN       80
 #define DI2_FLAGS     88
 #define DI2_DB        112
 #define DI2_IB        208

@@ -3,7 +3,10 @@
 
 /*
  * Reading an inode: find its block from the group geometry, decode the
- * UFS1 or UFS2 dinode into struct ffs_inode and check it.  The checks
+ * UFS1 or UFS2 dinode into struct ffs_inode and check it.  Writing one
+ * (ffs_update) encodes the fields kept in memory into the dinode in its
+ * block and leaves the others (extended attributes, spare words) as
+ * they are.  The checks
  * are those the rest of the code relies on: a known file type, a size
  * that the block map can reach, directory sizes in whole chunks, block
  * pointers inside the file system, nanoseconds below a second.  A
@@ -61,6 +64,7 @@ ffs_decode1(const struct ffs_mount *um, const char *di, struct ffs_inode *ip)
 	ip->i_blocks = ffs_get32(um, di, DI1_BLOCKS);
 	ip->i_uid = ffs_get32(um, di, DI1_UID);
 	ip->i_gid = ffs_get32(um, di, DI1_GID);
+	ip->i_gen = ffs_get32(um, di, DI1_GEN);
 	memcpy(ip->i_shortlink, di + DI1_DB, UFS1_SHORTLINK);
 }
 
@@ -84,6 +88,7 @@ ffs_decode2(const struct ffs_mount *um, const char *di, struct ffs_inode *ip)
 	ip->i_birthtime.tv_sec = (int64_t)ffs_get64(um, di, DI2_BIRTHTIME);
 	ip->i_birthtime.tv_nsec = (int32_t)ffs_get32(um, di, DI2_BIRTHNSEC);
 	ip->i_flags = ffs_get32(um, di, DI2_FLAGS);
+	ip->i_gen = ffs_get32(um, di, DI2_GEN);
 	for (i = 0; i < UFS_NDADDR; i++)
 		ip->i_db[i] = (int64_t)ffs_get64(um, di, DI2_DB + 8 * i);
 	for (i = 0; i < UFS_NIADDR; i++)
@@ -135,13 +140,25 @@ ffs_inode_check(struct ffs_mount *um, struct ffs_inode *ip)
 	return 0;
 }
 
+/* The frag of the block holding inode ino, and its byte offset there. */
+static uint64_t
+ffs_inode_where(const struct ffs_mount *um, ino_t ino, size_t *offp)
+{
+	uint64_t cg = ino / um->fs_ipg, idx = ino % um->fs_ipg;
+	size_t disize = um->um_ufs2 ? DINODE2_SIZE : DINODE1_SIZE;
+
+	*offp = idx % um->fs_inopb * disize;
+	return ffs_cgstart(um, cg) + um->fs_iblkno +
+	    (idx / um->fs_inopb << um->fs_fragshift);
+}
+
 int
 ffs_inode_read(struct ffs_mount *um, ino_t ino, struct ffs_inode **ipp)
 {
 	struct ffs_inode *ip;
 	struct buf *bp;
-	uint64_t cg, idx, frag;
-	size_t disize = um->um_ufs2 ? DINODE2_SIZE : DINODE1_SIZE;
+	uint64_t frag;
+	size_t dioff;
 	const char *di;
 	uint16_t fmt;
 	int error;
@@ -150,10 +167,7 @@ ffs_inode_read(struct ffs_mount *um, ino_t ino, struct ffs_inode **ipp)
 	if (ino < UFS_ROOTINO || ino >= um->um_maxino)
 		return ffs_corrupt(um, "inode %llu out of range",
 		    (unsigned long long)ino);
-	cg = ino / um->fs_ipg;
-	idx = ino % um->fs_ipg;
-	frag = ffs_cgstart(um, cg) + um->fs_iblkno +
-	    (idx / um->fs_inopb << um->fs_fragshift);
+	frag = ffs_inode_where(um, ino, &dioff);
 	if ((ip = kmem_zalloc(sizeof(*ip), KM_SLEEP)) == NULL)
 		return ENOMEM;
 	if ((error = bread(um->um_devvp, FFS_FSBTODB(um, frag),
@@ -161,7 +175,7 @@ ffs_inode_read(struct ffs_mount *um, ino_t ino, struct ffs_inode **ipp)
 		kmem_free(ip, sizeof(*ip));
 		return error;
 	}
-	di = (const char *)bp->b_data + idx % um->fs_inopb * disize;
+	di = (const char *)bp->b_data + dioff;
 	ip->i_number = ino;
 	if (um->um_ufs2)
 		ffs_decode2(um, di, ip);
@@ -191,4 +205,116 @@ void
 ffs_inode_free(struct ffs_inode *ip)
 {
 	kmem_free(ip, sizeof(*ip));
+}
+
+uint32_t
+ffs_rdev_encode(dev_t dev)
+{
+	uint32_t ma = major(dev), mi = minor(dev);
+
+	return ((ma & 0xfff) << 8) | (mi & 0xff) | ((mi & 0xfff00) << 12);
+}
+
+uint32_t
+ffs_inode_gen(struct ffs_mount *um, ino_t ino)
+{
+	struct buf *bp;
+	uint64_t frag;
+	size_t dioff;
+	uint32_t gen;
+
+	frag = ffs_inode_where(um, ino, &dioff);
+	if (bread(um->um_devvp, FFS_FSBTODB(um, frag), (int)um->fs_bsize, 0,
+	    &bp) != 0)
+		return 0;
+	gen = ffs_get32(um, (char *)bp->b_data + dioff,
+	    um->um_ufs2 ? DI2_GEN : DI1_GEN);
+	brelse(bp, 0);
+	return gen;
+}
+
+static void
+ffs_encode1(const struct ffs_mount *um, char *di, const struct ffs_inode *ip)
+{
+	int i;
+
+	ffs_put16(um, di, DI1_MODE, ip->i_mode);
+	ffs_put16(um, di, DI1_NLINK, (uint16_t)ip->i_nlink);
+	ffs_put64(um, di, DI1_SIZE, ip->i_size);
+	ffs_put32(um, di, DI1_ATIME, (uint32_t)ip->i_atime.tv_sec);
+	ffs_put32(um, di, DI1_ATIMENSEC, (uint32_t)ip->i_atime.tv_nsec);
+	ffs_put32(um, di, DI1_MTIME, (uint32_t)ip->i_mtime.tv_sec);
+	ffs_put32(um, di, DI1_MTIMENSEC, (uint32_t)ip->i_mtime.tv_nsec);
+	ffs_put32(um, di, DI1_CTIME, (uint32_t)ip->i_ctime.tv_sec);
+	ffs_put32(um, di, DI1_CTIMENSEC, (uint32_t)ip->i_ctime.tv_nsec);
+	if (ip->i_isshortlink)
+		memcpy(di + DI1_DB, ip->i_shortlink, UFS1_SHORTLINK);
+	else {
+		for (i = 0; i < UFS_NDADDR; i++)
+			ffs_put32(um, di, DI1_DB + 4 * i, (uint32_t)ip->i_db[i]);
+		for (i = 0; i < UFS_NIADDR; i++)
+			ffs_put32(um, di, DI1_IB + 4 * i, (uint32_t)ip->i_ib[i]);
+	}
+	ffs_put32(um, di, DI1_FLAGS, ip->i_flags);
+	ffs_put32(um, di, DI1_BLOCKS, (uint32_t)ip->i_blocks);
+	ffs_put32(um, di, DI1_GEN, ip->i_gen);
+	ffs_put32(um, di, DI1_UID, ip->i_uid);
+	ffs_put32(um, di, DI1_GID, ip->i_gid);
+}
+
+static void
+ffs_encode2(const struct ffs_mount *um, char *di, const struct ffs_inode *ip)
+{
+	int i;
+
+	ffs_put16(um, di, DI2_MODE, ip->i_mode);
+	ffs_put16(um, di, DI2_NLINK, (uint16_t)ip->i_nlink);
+	ffs_put32(um, di, DI2_UID, ip->i_uid);
+	ffs_put32(um, di, DI2_GID, ip->i_gid);
+	ffs_put64(um, di, DI2_SIZE, ip->i_size);
+	ffs_put64(um, di, DI2_BLOCKS, ip->i_blocks);
+	ffs_put64(um, di, DI2_ATIME, (uint64_t)ip->i_atime.tv_sec);
+	ffs_put32(um, di, DI2_ATIMENSEC, (uint32_t)ip->i_atime.tv_nsec);
+	ffs_put64(um, di, DI2_MTIME, (uint64_t)ip->i_mtime.tv_sec);
+	ffs_put32(um, di, DI2_MTIMENSEC, (uint32_t)ip->i_mtime.tv_nsec);
+	ffs_put64(um, di, DI2_CTIME, (uint64_t)ip->i_ctime.tv_sec);
+	ffs_put32(um, di, DI2_CTIMENSEC, (uint32_t)ip->i_ctime.tv_nsec);
+	ffs_put64(um, di, DI2_BIRTHTIME, (uint64_t)ip->i_birthtime.tv_sec);
+	ffs_put32(um, di, DI2_BIRTHNSEC, (uint32_t)ip->i_birthtime.tv_nsec);
+	ffs_put32(um, di, DI2_FLAGS, ip->i_flags);
+	ffs_put32(um, di, DI2_GEN, ip->i_gen);
+	if (ip->i_isshortlink)
+		memcpy(di + DI2_DB, ip->i_shortlink, UFS2_SHORTLINK);
+	else {
+		for (i = 0; i < UFS_NDADDR; i++)
+			ffs_put64(um, di, DI2_DB + 8 * i, (uint64_t)ip->i_db[i]);
+		for (i = 0; i < UFS_NIADDR; i++)
+			ffs_put64(um, di, DI2_IB + 8 * i, (uint64_t)ip->i_ib[i]);
+	}
+}
+
+int
+ffs_update(struct ffs_mount *um, struct ffs_inode *ip)
+{
+	struct buf *bp;
+	uint64_t frag;
+	size_t dioff;
+	char *di;
+	int error;
+
+	frag = ffs_inode_where(um, ip->i_number, &dioff);
+	if ((error = bread(um->um_devvp, FFS_FSBTODB(um, frag),
+	    (int)um->fs_bsize, 0, &bp)) != 0)
+		return error;
+	di = (char *)bp->b_data + dioff;
+	if (ip->i_mode == 0) {
+		/* A freed inode: only the generation survives. */
+		memset(di, 0, um->um_ufs2 ? DINODE2_SIZE : DINODE1_SIZE);
+		ffs_put32(um, di, um->um_ufs2 ? DI2_GEN : DI1_GEN, ip->i_gen);
+	} else if (um->um_ufs2)
+		ffs_encode2(um, di, ip);
+	else
+		ffs_encode1(um, di, ip);
+	bdwrite(bp);
+	return 0;
 }

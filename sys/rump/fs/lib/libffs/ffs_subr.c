@@ -2,9 +2,10 @@
 /* Copyright (c) 2026 The rump on Linux developers. */
 
 /*
- * What every part of FFS shares: fields read in the image's byte order
- * (memcpy, because image buffers promise no alignment), the one place a
- * corrupt image is reported, and the geometry of blocks and groups.
+ * What every part of FFS shares: fields read and written in the image's
+ * byte order (memcpy, because image buffers promise no alignment), the
+ * one place a corrupt image is reported, and the geometry of blocks and
+ * groups.
  */
 #include <sys/systm.h>
 
@@ -35,6 +36,30 @@ ffs_get64(const struct ffs_mount *um, const void *base, size_t off)
 
 	memcpy(&v, (const char *)base + off, sizeof(v));
 	return um->um_swap ? __builtin_bswap64(v) : v;
+}
+
+void
+ffs_put16(const struct ffs_mount *um, void *base, size_t off, uint16_t v)
+{
+	if (um->um_swap)
+		v = __builtin_bswap16(v);
+	memcpy((char *)base + off, &v, sizeof(v));
+}
+
+void
+ffs_put32(const struct ffs_mount *um, void *base, size_t off, uint32_t v)
+{
+	if (um->um_swap)
+		v = __builtin_bswap32(v);
+	memcpy((char *)base + off, &v, sizeof(v));
+}
+
+void
+ffs_put64(const struct ffs_mount *um, void *base, size_t off, uint64_t v)
+{
+	if (um->um_swap)
+		v = __builtin_bswap64(v);
+	memcpy((char *)base + off, &v, sizeof(v));
 }
 
 int

@@ -10,15 +10,22 @@
  * any computation uses, and their consistency with each other and with
  * the device's size.  A superblock that fails is EINVAL at mount.
  *
- * Only read-only mounts exist so far; writing (allocation, the cylinder
- * group maps, the clean flag) is not implemented, and a read-write
- * request says so and fails with EROFS.
+ * Read-write mounts: the superblock's clean flag is cleared on disk
+ * while mounted read-write and set again, after everything is written,
+ * at unmount and at a remount to read-only.  An image whose flag is not
+ * set was not unmounted cleanly: a read-write mount of it fails with
+ * EROFS and one log line asking for fsck_ffs, unless the caller forces
+ * it (MNT_FORCEMOUNT); read-only mounts of it work.  Features this code
+ * does not keep up to date (soft updates, a journal, UFS1 rotational
+ * tables) also keep a mount read-only (EROFS).  Every cylinder group
+ * is checked when a mount becomes writable, and again at each use.
  */
 #include <sys/systm.h>
 #include <sys/buf.h>
 #include <sys/component.h>
 #include <sys/disk.h>
 #include <sys/file.h>
+#include <sys/kauth.h>
 #include <sys/kmem.h>
 #include <sys/mount.h>
 #include <sys/statvfs.h>
@@ -110,6 +117,17 @@ ffs_sbdecode(struct ffs_mount *um, const char *sb, uint32_t loc)
 		um->fs_nifree = ffs_get64(um, sb, cs + 8 * CS_NIFREE);
 		um->fs_nffree = ffs_get64(um, sb, cs + 8 * CS_NFFREE);
 	}
+	um->fs_cblkno = SB32(FS_CBLKNO);
+	um->fs_cgsize = SB32(FS_CGSIZE);
+	um->fs_cssize = SB32(FS_CSSIZE);
+	um->fs_contigsumsize = SB32(FS_CONTIGSUMSIZE);
+	um->fs_flags = flags;
+	um->fs_csaddr = um->um_ufs2 ? ffs_get64(um, sb, FS_CSADDR) :
+	    SB32(FS_OLD_CSADDR);
+	um->um_wasclean = (sb[FS_CLEAN] & 1) != 0;
+	um->um_updated = um->um_ufs2 ||
+	    ((unsigned char)sb[FS_OLD_FLAGS] & FS_FLAGS_UPDATED) != 0 ||
+	    (flags & FS_FLAGS_UPDATED) != 0;
 	if (!um->um_ufs2 && SB32(FS_OLD_INODEFMT) != FS_44INODEFMT)
 		um->fs_maxsymlinklen = UINT32_MAX;      /* refused below */
 	/* The masks are checked here, while the raw block is at hand. */
@@ -202,6 +220,153 @@ ffs_sbcheck(struct ffs_mount *um, uint64_t devbytes)
 	return 0;
 }
 
+/*
+ * What writing needs on top of reading: a sound group header size and
+ * summary area, no features this code would leave stale, and a clean
+ * file system unless forced.  EROFS (logged) if the mount must stay
+ * read-only; EINVAL (logged) for a corrupt superblock.
+ */
+static int
+ffs_rwcheck(struct ffs_mount *um, bool force)
+{
+	uint64_t csfrags;
+
+	if (um->fs_cgsize < CG_TIME + 8 || um->fs_cgsize > um->fs_bsize ||
+	    um->fs_cblkno + (FFS_FRAGROUNDUP(um, um->fs_cgsize) >>
+	    um->fs_fshift) > um->fs_iblkno || um->fs_cblkno < um->fs_sblkno)
+		return ffs_corrupt(um, "group header of %u bytes at %u",
+		    um->fs_cgsize, um->fs_cblkno), EINVAL;
+	csfrags = FFS_FRAGROUNDUP(um, um->fs_cssize) >> um->fs_fshift;
+	if (um->fs_cssize < (uint64_t)um->fs_ncg * 16 ||
+	    um->fs_csaddr == 0 || um->fs_csaddr + csfrags > um->fs_size ||
+	    um->fs_contigsumsize > FS_MAXCONTIG)
+		return ffs_corrupt(um, "group summaries of %u bytes at %llu",
+		    um->fs_cssize, (unsigned long long)um->fs_csaddr), EINVAL;
+	if ((um->fs_flags & (FS_FLAGS_SOFTDEP | FS_FLAGS_SUJ |
+	    FS_FLAGS_GJOURNAL | FS_FLAGS_DOWAPBL)) != 0 || !um->um_updated) {
+		log(LOG_ERR, "ffs: %s: soft updates, a journal or old UFS1 "
+		    "tables (flags %#x): mount read-only\n", um->um_fspec,
+		    um->fs_flags);
+		return EROFS;
+	}
+	if (!um->um_wasclean && !force) {
+		log(LOG_ERR, "ffs: %s: file system not clean; run fsck_ffs\n",
+		    um->um_fspec);
+		return EROFS;
+	}
+	return 0;
+}
+
+/*
+ * Write the group summaries and the superblock: its totals, time and
+ * clean flag.  wait: synchronously (unmount, remount, mount).
+ */
+static int
+ffs_sbupdate(struct ffs_mount *um, bool clean, bool wait)
+{
+	uint64_t off, c, frag;
+	struct timespec now;
+	struct buf *bp;
+	size_t n, i;
+	char *sb;
+	int error, error2 = 0;
+
+	for (off = 0; off < um->fs_cssize; off += um->fs_bsize) {
+		n = (size_t)MIN(um->fs_bsize,
+		    FFS_FRAGROUNDUP(um, um->fs_cssize - off));
+		frag = um->fs_csaddr + (off >> um->fs_fshift);
+		if ((error = bread(um->um_devvp, FFS_FSBTODB(um, frag), (int)n,
+		    0, &bp)) != 0)
+			return error;
+		for (i = 0; i + 16 <= n; i += 16) {
+			c = (off + i) / 16;
+			if (c >= um->fs_ncg)
+				break;
+			ffs_put32(um, bp->b_data, i + 4 * CS_NDIR,
+			    (uint32_t)um->um_csum[c].cs_ndir);
+			ffs_put32(um, bp->b_data, i + 4 * CS_NBFREE,
+			    (uint32_t)um->um_csum[c].cs_nbfree);
+			ffs_put32(um, bp->b_data, i + 4 * CS_NIFREE,
+			    (uint32_t)um->um_csum[c].cs_nifree);
+			ffs_put32(um, bp->b_data, i + 4 * CS_NFFREE,
+			    (uint32_t)um->um_csum[c].cs_nffree);
+		}
+		if (wait) {
+			if ((error = bwrite(bp)) != 0)
+				error2 = error;
+		} else
+			bdwrite(bp);
+	}
+	if ((error = bread(um->um_devvp, um->um_sblockloc / DEV_BSIZE,
+	    SBLOCKSIZE, 0, &bp)) != 0)
+		return error;
+	sb = bp->b_data;
+	nanotime(&now);
+	ffs_put64(um, sb, FS_CSTOTAL + 8 * CS_NDIR, um->fs_ndir);
+	ffs_put64(um, sb, FS_CSTOTAL + 8 * CS_NBFREE, um->fs_nbfree);
+	ffs_put64(um, sb, FS_CSTOTAL + 8 * CS_NIFREE, um->fs_nifree);
+	ffs_put64(um, sb, FS_CSTOTAL + 8 * CS_NFFREE, um->fs_nffree);
+	ffs_put64(um, sb, FS_TIME, (uint64_t)now.tv_sec);
+	ffs_put64(um, sb, FS_PENDINGBLOCKS, 0);
+	ffs_put64(um, sb, FS_PENDINGINODES, 0);
+	if (!um->um_ufs2) {
+		ffs_put32(um, sb, FS_OLD_CSTOTAL + 4 * CS_NDIR,
+		    (uint32_t)um->fs_ndir);
+		ffs_put32(um, sb, FS_OLD_CSTOTAL + 4 * CS_NBFREE,
+		    (uint32_t)um->fs_nbfree);
+		ffs_put32(um, sb, FS_OLD_CSTOTAL + 4 * CS_NIFREE,
+		    (uint32_t)um->fs_nifree);
+		ffs_put32(um, sb, FS_OLD_CSTOTAL + 4 * CS_NFFREE,
+		    (uint32_t)um->fs_nffree);
+		ffs_put32(um, sb, FS_OLD_TIME, (uint32_t)now.tv_sec);
+	}
+	sb[FS_FMOD] = 0;
+	sb[FS_RONLY] = 0;
+	sb[FS_CLEAN] = clean ? 1 : 0;
+	um->um_fmod = false;
+	if (wait)
+		error = bwrite(bp);
+	else {
+		bdwrite(bp);
+		error = 0;
+	}
+	return error != 0 ? error : error2;
+}
+
+/* Make the mount writable: check, load the summaries, mark unclean. */
+static int
+ffs_makerw(struct ffs_mount *um, bool force)
+{
+	int error;
+
+	if ((error = ffs_rwcheck(um, force)) != 0)
+		return error;
+	if (um->um_csum == NULL && (um->um_csum = kmem_zalloc(um->fs_ncg *
+	    sizeof(*um->um_csum), KM_SLEEP)) == NULL)
+		return ENOMEM;
+	if ((error = ffs_cg_check_all(um)) != 0)
+		return EINVAL;
+	if ((error = ffs_sbupdate(um, false, true)) != 0)
+		return error;
+	um->um_ronly = false;
+	return 0;
+}
+
+/* Write everything and mark the file system clean (unmount, to ro). */
+static int
+ffs_makero(struct ffs_mount *um)
+{
+	int error;
+
+	bio_syncall();
+	error = ffs_sbupdate(um, true, true);
+	if (error == 0)
+		error = vflushbuf(um->um_devvp, FSYNC_WAIT);
+	um->um_ronly = true;
+	um->um_wasclean = error == 0;
+	return error;
+}
+
 static int
 ffs_sbread(struct ffs_mount *um, uint64_t devbytes)
 {
@@ -234,8 +399,39 @@ ffs_sbread(struct ffs_mount *um, uint64_t devbytes)
 static void
 ffs_free(struct ffs_mount *um)
 {
+	if (um->um_csum != NULL)
+		kmem_free(um->um_csum, um->fs_ncg * sizeof(*um->um_csum));
+	rw_destroy(&um->um_lock);
 	kmem_strfree(um->um_fspec);
 	kmem_free(um, sizeof(*um));
+}
+
+/* MNT_UPDATE: between read-only and read-write. */
+static int
+ffs_remount(struct mount *mp)
+{
+	struct ffs_mount *um = VFSTOFFS(mp);
+	bool ro = (mp->mnt_flag & MNT_RDONLY) != 0;
+	kauth_cred_t cred = kauth_cred_get();
+	int error = 0;
+
+	rw_enter(&um->um_lock, RW_WRITER);
+	if (ro && !um->um_ronly)
+		error = ffs_makero(um);
+	else if (!ro && um->um_ronly) {
+		if ((um->um_devflag & FWRITE) == 0) {
+			if ((error = VOP_OPEN(um->um_devvp, FREAD | FWRITE,
+			    cred)) == 0) {
+				(void)VOP_CLOSE(um->um_devvp, FREAD, cred);
+				um->um_devflag = FREAD | FWRITE;
+			}
+		}
+		if (error == 0)
+			error = ffs_makerw(um,
+			    (mp->mnt_flag & MNT_FORCEMOUNT) != 0);
+	}
+	rw_exit(&um->um_lock);
+	return error;
 }
 
 static int
@@ -249,13 +445,10 @@ ffs_mount(struct mount *mp, const void *data, size_t len)
 	unsigned secsize;
 	int error;
 
-	if (!(mp->mnt_flag & MNT_RDONLY)) {
-		log(LOG_ERR, "ffs: read-write mounts are not implemented yet; "
-		    "mount read-only\n");
-		return EROFS;
-	}
+	bool ro = (mp->mnt_flag & MNT_RDONLY) != 0;
+
 	if (mp->mnt_flag & MNT_UPDATE)
-		return 0;
+		return ffs_remount(mp);
 	if (data == NULL || len != sizeof(*args))
 		return EINVAL;
 	if ((path = kmem_alloc(MAXPATHLEN, KM_SLEEP)) == NULL)
@@ -272,7 +465,11 @@ ffs_mount(struct mount *mp, const void *data, size_t len)
 	if (error)
 		return error;
 	um->um_mp = mp;
-	if ((error = vfs_opendev(um->um_fspec, FREAD, &um->um_devvp)) != 0) {
+	um->um_ronly = true;
+	rw_init(&um->um_lock);
+	um->um_devflag = ro ? FREAD : FREAD | FWRITE;
+	if ((error = vfs_opendev(um->um_fspec, um->um_devflag,
+	    &um->um_devvp)) != 0) {
 		ffs_free(um);
 		return error;
 	}
@@ -291,22 +488,29 @@ ffs_mount(struct mount *mp, const void *data, size_t len)
 		goto fail;
 	}
 	ffs_inode_free(root);
+	if (!ro && (error = ffs_makerw(um,
+	    (mp->mnt_flag & MNT_FORCEMOUNT) != 0)) != 0)
+		goto fail;
 	mp->mnt_data = um;
 	return 0;
 fail:
-	vfs_closedev(um->um_devvp, FREAD);
+	vfs_closedev(um->um_devvp, um->um_devflag);
 	ffs_free(um);
 	return error;
 }
 
-/* Every vnode is gone (vflush): nothing is dirty on a read-only mount. */
+/* Every vnode is gone (vflush): write the rest, mark clean, close. */
 static int
 ffs_unmount(struct mount *mp, int flags)
 {
 	struct ffs_mount *um = VFSTOFFS(mp);
 
 	(void)flags;
-	vfs_closedev(um->um_devvp, FREAD);
+	rw_enter(&um->um_lock, RW_WRITER);
+	if (!um->um_ronly)
+		(void)ffs_makero(um);
+	rw_exit(&um->um_lock);
+	vfs_closedev(um->um_devvp, um->um_devflag);
 	ffs_free(um);
 	mp->mnt_data = NULL;
 	return 0;
@@ -324,8 +528,9 @@ ffs_statvfs(struct mount *mp, struct statvfs *sv)
 	struct ffs_mount *um = VFSTOFFS(mp);
 	uint64_t bfree, reserved;
 
+	rw_enter(&um->um_lock, RW_READER);
 	bfree = um->fs_nbfree * um->fs_frag + um->fs_nffree;
-	reserved = um->fs_dsize * um->fs_minfree / 100;
+	reserved = FFS_RESERVED(um);
 	sv->f_bsize = um->fs_bsize;
 	sv->f_frsize = um->fs_fsize;
 	sv->f_blocks = um->fs_dsize;
@@ -335,24 +540,39 @@ ffs_statvfs(struct mount *mp, struct statvfs *sv)
 	sv->f_files = um->um_maxino - UFS_ROOTINO;
 	sv->f_ffree = sv->f_favail = um->fs_nifree;
 	sv->f_namemax = NAME_MAX;
+	rw_exit(&um->um_lock);
 	return 0;
 }
 
+/* The summaries and superblock (the buffers are the syncer's). */
 static int
 ffs_sync(struct mount *mp)
 {
-	(void)mp;
-	return 0;
+	struct ffs_mount *um = VFSTOFFS(mp);
+	int error = 0;
+
+	rw_enter(&um->um_lock, RW_WRITER);
+	if (!um->um_ronly && um->um_fmod)
+		error = ffs_sbupdate(um, false, false);
+	rw_exit(&um->um_lock);
+	return error;
 }
 
 static int
 ffs_loadvnode(struct mount *mp, struct vnode *vp, ino_t ino, void *cookie)
 {
+	const struct ffs_newinode *ni = cookie;
 	struct ffs_inode *ip;
 	int error;
 
-	(void)cookie;
-	if ((error = ffs_inode_read(VFSTOFFS(mp), ino, &ip)) != 0)
+	if (ni != NULL) {
+		/* Being allocated: ffs_mknode fills it in. */
+		if ((ip = kmem_zalloc(sizeof(*ip), KM_SLEEP)) == NULL)
+			return ENOMEM;
+		ip->i_number = ino;
+		ip->i_mode = ni->ni_mode;
+		ip->i_rdev = ni->ni_rdev;
+	} else if ((error = ffs_inode_read(VFSTOFFS(mp), ino, &ip)) != 0)
 		return error;
 	vp->v_data = ip;
 	vp->v_type = iftovt(ip->i_mode);
@@ -380,6 +600,7 @@ static void
 ffs_init(void)
 {
 	ffs_vnops_init();
+	ufs_dirhash_init();
 	if (vfs_attach(&ffs_vfsops) != 0)
 		panic("ffs_init: cannot register ffs");
 }
