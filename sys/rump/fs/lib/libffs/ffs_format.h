@@ -170,7 +170,6 @@
 #define FS_FLAGS_SUJ     0x800  /* soft updates journal (FreeBSD) */
 #define FS_FLAGS_GJOURNAL 0x40
 #define FS_FLAGS_DOWAPBL 0x04   /* NetBSD log (WAPBL) */
-#define FS_MAXCONTIG     16     /* largest fs_contigsumsize */
 #define FS_MAXFRAG       8
 
 /*

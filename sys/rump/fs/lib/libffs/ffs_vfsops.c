@@ -239,7 +239,7 @@ ffs_rwcheck(struct ffs_mount *um, bool force)
 	csfrags = FFS_FRAGROUNDUP(um, um->fs_cssize) >> um->fs_fshift;
 	if (um->fs_cssize < (uint64_t)um->fs_ncg * 16 ||
 	    um->fs_csaddr == 0 || um->fs_csaddr + csfrags > um->fs_size ||
-	    um->fs_contigsumsize > FS_MAXCONTIG)
+	    um->fs_contigsumsize > FS_MAXCONTIGSUM)
 		return ffs_corrupt(um, "group summaries of %u bytes at %llu",
 		    um->fs_cssize, (unsigned long long)um->fs_csaddr), EINVAL;
 	if ((um->fs_flags & (FS_FLAGS_SOFTDEP | FS_FLAGS_SUJ |
