@@ -336,6 +336,12 @@ unmount_mp(struct mount *mp, int flags)
 
 	(void)mp->mnt_op->vfs_sync(mp);
 	if (flags & MNT_FORCE) {
+		/*
+		 * Write back before the gate shuts: a revoked vnode's block
+		 * I/O fails, so delayed writes of files still open (or merely
+		 * cached) would be lost at their reclaim.
+		 */
+		bio_syncall();
 		vfs_revoke_drain(mp);
 		vrevoke_mount(mp);
 	} else if ((error = vflush(mp, mp->mnt_root)) != 0) {
