@@ -118,7 +118,8 @@ int biowait(struct buf *);
 
 /*
  * Write every delayed buffer of vp; with FSYNC_WAIT wait for all of
- * vp's writes, and return the first error.
+ * vp's writes, and return the error of one that failed since the last
+ * such wait (a delayed write that failed in the syncer included).
  */
 int vflushbuf(struct vnode *, int flags);
 /*

@@ -140,6 +140,8 @@ typedef struct vnode {
 	unsigned v_usecount;            /* v */
 	struct mount *v_mountedhere;    /* mountlist_lock: covering mount */
 	dev_t v_rdev;                   /* c: VBLK, VCHR: the device */
+	int v_writeerror;               /* bufcache_lock: of an asynchronous
+					 * write, for the next vflushbuf */
 } vnode_t;
 
 #define VV_ROOT 0x01                    /* root of its file system */

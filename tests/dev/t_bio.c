@@ -189,6 +189,21 @@ TESTCASE(host_eio)
 	REQUIRE_EQ(rump_test_bio_close(), 0);
 }
 
+/*
+ * A delayed write that fails (the host's /dev/full) is reported by the
+ * next flush that waits, once; the buffer is dropped, not retried.
+ */
+TESTCASE(delayed_write_error)
+{
+	REQUIRE_EQ(rump_pub_etfs_register_withsize("/dev/full", "/dev/full",
+	    RUMP_ETFS_BLK, 0, 1 << 20), 0);
+	REQUIRE_EQ(rump_test_bio_open("/dev/full"), 0);
+	REQUIRE_EQ(rump_test_bio_write(8, 4096, 0x11, 0, 1), 0);
+	REQUIRE_EQ(rump_test_bio_flush(), EIO);
+	REQUIRE_EQ(rump_test_bio_flush(), 0);
+	REQUIRE_EQ(rump_test_bio_close(), 0);
+}
+
 /* Run with RUMP_MEMLIMIT=8M: 64 MiB through the cache. */
 /*
  * Reading ahead past the end of a short device: the read wanted is
@@ -242,4 +257,5 @@ TESTCASE(memlimit)
 
 TESTS(CASE(bdwrite_sync), CASE(syncer), CASE(reboot_flushes),
     CASE(read_cached), CASE(readahead), CASE(concurrent_one_io),
-    CASE(host_eio), CASE(readahead_eio), CASE(memlimit))
+    CASE(host_eio), CASE(readahead_eio), CASE(delayed_write_error),
+    CASE(memlimit))

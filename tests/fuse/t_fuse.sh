@@ -309,13 +309,17 @@ fsck_img() {
 	case $1 in
 	*.ext?) t e2fsck -fn "$1" >"$T/fsck.out" 2>&1 ||
 		    fail "e2fsck $2: $(tail -n 5 "$T/fsck.out")" ;;
+	*.ffs) t "$B/fsck_ffs" -n "$1" >"$T/fsck.out" 2>&1 ||
+		    fail "fsck_ffs $2: $(tail -n 5 "$T/fsck.out")" ;;
 	esac
 }
 
 # --- ext2 and FFS images: read the tree, write it if the kernel can.
+# makefs sizes the inode table to the tree it copies; density gives the
+# write suite inodes to create its copies with.
 t mke2fs -q -F -t ext4 -d "$SRC" "$T/ro.ext4" 64M >/dev/null || fail "mke2fs ext4"
 t mke2fs -q -F -t ext2 -d "$SRC" "$T/rw.ext2" 64M >/dev/null || fail "mke2fs ext2"
-t makefs -t ffs -o version=2 -s 64m "$T/ufs2.ffs" "$SRC" >/dev/null ||
+t makefs -t ffs -o version=2,density=4096 -s 64m "$T/ufs2.ffs" "$SRC" >/dev/null ||
     fail "makefs"
 
 for case in ext2fs:ro.ext4:rw.ext2 ffs:ufs2.ffs:ufs2.ffs; do

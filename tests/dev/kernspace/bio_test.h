@@ -23,6 +23,8 @@ int rump_test_bio_close(void);
  */
 int rump_test_bio_write(int64_t blkno, int size, int fill, int how,
     int whole);
+/* vflushbuf(FSYNC_WAIT) of the device: its error. */
+int rump_test_bio_flush(void);
 /* Read size bytes at sector blkno through the cache into out. */
 int rump_test_bio_read(int64_t blkno, int size, void *out);
 /* breadn of blkno, reading ahead the n blocks of size that follow it. */

@@ -77,6 +77,17 @@ rump_test_bio_write(int64_t blkno, int size, int fill, int how, int whole)
 }
 
 int
+rump_test_bio_flush(void)
+{
+	int error;
+
+	rump_schedule();
+	error = vflushbuf(test_devvp, FSYNC_WAIT);
+	rump_unschedule();
+	return error;
+}
+
+int
 rump_test_bio_read(int64_t blkno, int size, void *out)
 {
 	struct buf *bp;

@@ -29,8 +29,9 @@ mount_rw(const char *img)
 
 TESTCASE(force_writes_back)
 {
+	static char data[65536];
 	char img[128], cmd[512], buf[16];
-	int fd;
+	int fd, big, i;
 
 	snprintf(img, sizeof(img), "%s/img", ffs_scratch());
 	snprintf(cmd, sizeof(cmd), "mkdir %s/empty && makefs -t ffs -s 16m "
@@ -42,6 +43,14 @@ TESTCASE(force_writes_back)
 	REQUIRE((fd = rump_sys_open(FFS_MNT "/dir/open", O_CREAT | O_RDWR,
 	    0644)) != -1);
 	REQUIRE_EQ(rump_sys_write(fd, "still open", 10), 10);
+	/* Past the direct blocks: writing back needs the indirect block. */
+	REQUIRE((big = rump_sys_open(FFS_MNT "/dir/big", O_CREAT | O_RDWR,
+	    0644)) != -1);
+	memset(data, 'b', sizeof(data));
+	for (i = 0; i < 64; i++)
+		REQUIRE_EQ(rump_sys_write(big, data, sizeof(data)),
+		    sizeof(data));
+	REQUIRE_OK(rump_sys_close(big));
 	REQUIRE_OK(rump_sys_unmount(FFS_MNT, MNT_FORCE));
 	/* The descriptor outlives the mount, dead. */
 	REQUIRE_ERRNO(rump_sys_write(fd, "x", 1), EIO);
@@ -54,6 +63,15 @@ TESTCASE(force_writes_back)
 	REQUIRE_EQ(rump_sys_read(fd, buf, sizeof(buf)), 10);
 	REQUIRE(memcmp(buf, "still open", 10) == 0);
 	REQUIRE_OK(rump_sys_close(fd));
+	REQUIRE((big = rump_sys_open(FFS_MNT "/dir/big", O_RDONLY, 0)) != -1);
+	for (i = 0; i < 64; i++) {
+		memset(data, 0, sizeof(data));
+		REQUIRE_EQ(rump_sys_read(big, data, sizeof(data)),
+		    sizeof(data));
+		REQUIRE(data[0] == 'b' && data[sizeof(data) - 1] == 'b');
+	}
+	REQUIRE_EQ(rump_sys_read(big, data, 1), 0);
+	REQUIRE_OK(rump_sys_close(big));
 	REQUIRE_OK(rump_sys_unmount(FFS_MNT, 0));
 	fsck_clean(img);
 }

@@ -50,6 +50,7 @@ static kcondvar_t syncer_cv;            /* buf_dirtyq became non-empty */
 static LIST_HEAD(, buf) bufhash[BUFHASHSIZE];   /* b */
 static TAILQ_HEAD(, buf) buf_lru;               /* b */
 static TAILQ_HEAD(, buf) buf_dirtyq;            /* b */
+static int bio_writeerror;                      /* b: for bio_syncall */
 static TAILQ_HEAD(, buf) buf_allq;              /* b */
 static struct kmem_reclaimer bio_reclaimer;
 static struct shutdown_hook bio_shutdown;
@@ -568,7 +569,8 @@ brelse(struct buf *bp, unsigned set)
 /*
  * A failed write is logged and the buffer dropped: its contents are not
  * what the disk holds, and a device that fails writes would otherwise
- * be retried forever.  The writer that waits gets the error.
+ * be retried forever.  The writer that waits gets the error; for an
+ * asynchronous write, the next fsync of its vnode (or sync) does.
  */
 void
 biodone(struct buf *bp)
@@ -583,6 +585,12 @@ biodone(struct buf *bp)
 		log(LOG_ERR, "bio: write of block %lld failed: error %d\n",
 		    (long long)bp->b_lblkno, bp->b_error);
 		bp->b_flags |= B_INVAL;
+		/* No one waits for an asynchronous write: the next fsync. */
+		if (bp->b_flags & B_ASYNC) {
+			if (bp->b_vp != NULL)
+				bp->b_vp->v_writeerror = bp->b_error;
+			bio_writeerror = bp->b_error;
+		}
 	}
 	if (bp->b_flags & B_ASYNC)
 		brelse_locked(bp, 0);
@@ -605,17 +613,17 @@ biowait(struct buf *bp)
 }
 
 /*
- * Write the delayed buffers of vp (NULL: all), waiting for them with
- * FSYNC_WAIT; then wait for writes others started too.  The buffers
- * being written are collected on a private list through b_lru, unused
- * while they are owned.
+ * Write the delayed buffers of vp (NULL: all); with FSYNC_WAIT, wait for
+ * every write of vp in flight, and return the error of any that failed
+ * since the last such wait.  The writes are asynchronous: a strategy
+ * routine may need another delayed buffer (an indirect block to map a
+ * data block), which must not be held by this loop meanwhile.
  */
 static int
 flushbuf(struct vnode *vp, int flags)
 {
-	TAILQ_HEAD(, buf) mine = TAILQ_HEAD_INITIALIZER(mine);
 	struct buf *bp;
-	int error = 0, e;
+	int error = 0;
 
 	mutex_enter(&bufcache_lock);
 restart:
@@ -623,27 +631,16 @@ restart:
 		if ((vp != NULL && bp->b_vp != vp) || (bp->b_flags & B_BUSY))
 			continue;
 		buf_take(bp);
-		if ((flags & FSYNC_WAIT) == 0)
-			bp->b_flags |= B_ASYNC;
+		bp->b_flags |= B_ASYNC;
 		buf_startwrite_locked(bp);
 		mutex_exit(&bufcache_lock);
 		buf_start(bp);
 		mutex_enter(&bufcache_lock);
-		if (flags & FSYNC_WAIT)
-			TAILQ_INSERT_TAIL(&mine, bp, b_lru);
 		goto restart;
 	}
 	if ((flags & FSYNC_WAIT) == 0) {
 		mutex_exit(&bufcache_lock);
 		return 0;
-	}
-	while ((bp = TAILQ_FIRST(&mine)) != NULL) {
-		TAILQ_REMOVE(&mine, bp, b_lru);
-		while (bp->b_flags & B_INFLIGHT)
-			cv_wait(&bp->b_cv, &bufcache_lock);
-		if ((e = bp->b_error) != 0 && error == 0)
-			error = e;
-		brelse_locked(bp, 0);
 	}
 again:
 	TAILQ_FOREACH(bp, &buf_allq, b_all) {
@@ -652,6 +649,13 @@ again:
 			buf_sleep(bp);
 			goto again;
 		}
+	}
+	if (vp != NULL) {
+		error = vp->v_writeerror;
+		vp->v_writeerror = 0;
+	} else {
+		error = bio_writeerror;
+		bio_writeerror = 0;
 	}
 	mutex_exit(&bufcache_lock);
 	return error;
