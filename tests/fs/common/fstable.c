@@ -183,7 +183,7 @@ ffs_mount(const char *mnt, uint64_t sizelimit)
 static int
 ffs_unmount(const char *mnt)
 {
-	char cmd[128];
+	char cmd[2 * PATH_MAX];
 	size_t i;
 	int rv;
 
@@ -193,6 +193,15 @@ ffs_unmount(const char *mnt)
 		if (ffsimgs[i].dir[0] == '\0' ||
 		    strcmp(ffsimgs[i].mnt, mnt) != 0)
 			continue;
+		/* What the case left must be clean to fsck_ffs. */
+		snprintf(cmd, sizeof(cmd), "%s -n %s/img >/dev/null 2>&1 || "
+		    "{ %s -n %s/img >&2; false; }", FSCK_FFS, ffsimgs[i].dir,
+		    FSCK_FFS, ffsimgs[i].dir);
+		if (system(cmd) != 0) {
+			fprintf(stderr, "ffs: fsck_ffs found problems in "
+			    "%s/img\n", ffsimgs[i].dir);
+			return -1;
+		}
 		snprintf(cmd, sizeof(cmd), "rm -rf %s", ffsimgs[i].dir);
 		if (system(cmd) != 0)
 			return -1;

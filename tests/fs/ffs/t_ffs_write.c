@@ -28,6 +28,7 @@
 
 #include "h_macros.h"
 #include "h_ffs.h"
+#include "h_tools.h"
 
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
@@ -70,7 +71,10 @@ mountrw(int flags)
 	return rump_sys_mount("ffs", FFS_MNT, flags, &ua, sizeof(ua));
 }
 
-/* The image as the kernel left it must be consistent. */
+/*
+ * The image as the kernel left it must be consistent, to two checkers
+ * written apart: the test's own (ffs_check.c) and fsck_ffs -n.
+ */
 static void
 checkimg(void)
 {
@@ -78,6 +82,7 @@ checkimg(void)
 
 	if (ffs_check_image(img, why, sizeof(why)) != 0)
 		TEST_FAIL("%s: %s", img, why);
+	fsck_clean(img);
 }
 
 /* Run fn in a child with its own kernel; fail if it does. */

@@ -294,7 +294,7 @@
 #define DIR_TYPE    6
 #define DIR_NAMLEN  7
 #define DIR_NAME    8
-#define DT_WHT      14
+#define DIR_TYPE_WHITEOUT 14 /* d_type of a whiteout */
 /* Bytes an entry with a name of n bytes needs. */
 #define DIRSIZ(n)   (DIR_NAME + (((n) + 1 + 3) & ~3))
 

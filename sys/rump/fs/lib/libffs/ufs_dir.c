@@ -101,7 +101,7 @@ static bool
 ufs_live(const struct ffs_mount *um, const char *rec)
 {
 	return ffs_get32(um, rec, DIR_INO) != 0 &&
-	    (unsigned char)rec[DIR_TYPE] != DT_WHT;
+	    (unsigned char)rec[DIR_TYPE] != DIR_TYPE_WHITEOUT;
 }
 
 static bool
