@@ -154,6 +154,20 @@ void vrele(struct vnode *);
  * system's cookie (an in-memory file system's node) when not cached.
  */
 int vcache_get(struct mount *, ino_t, void *cookie, struct vnode **);
+/*
+ * vcache_get() for an inode the file system has just allocated.  The
+ * cache may still hold the number's previous life, in its last release
+ * (VOP_INACTIVE is freeing the inode) or freed with references left
+ * (vcache_freed()): wait for it to go.  EEXIST when a vnode of ino is otherwise in use: the file
+ * system's map of free inodes is wrong.
+ */
+int vcache_new(struct mount *, ino_t, void *cookie, struct vnode **);
+/*
+ * The file system has freed vp's inode (an unlinked file's last
+ * release); references may remain, and vcache_new() of the inode's
+ * number waits until they are gone.
+ */
+void vcache_freed(struct vnode *);
 
 /* vfs_subr.c: checks every file system shares. */
 int vaccess(enum vtype, mode_t, uid_t, gid_t, int mode, kauth_cred_t);

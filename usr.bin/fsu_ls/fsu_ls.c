@@ -219,7 +219,8 @@ print_columns(struct list *l)
 static void
 print_list(struct list *l, bool total)
 {
-	qsort(l->e, l->n, sizeof(*l->e), cmpent);
+	if (l->n > 0)
+		qsort(l->e, l->n, sizeof(*l->e), cmpent);
 	if (lflag)
 		print_long(l, total);
 	else if (oneflag || !isatty(STDOUT_FILENO))
@@ -335,7 +336,8 @@ main(int argc, char **argv)
 		print_list(&files, false);
 		first = false;
 	}
-	qsort(dirs.e, dirs.n, sizeof(*dirs.e), cmpent);
+	if (dirs.n > 0)
+		qsort(dirs.e, dirs.n, sizeof(*dirs.e), cmpent);
 	for (size_t k = 0; k < dirs.n; k++)
 		list_dir(dirs.e[k].path, files.n + dirs.n > 1 || Rflag, &first);
 	list_free(&files);

@@ -80,7 +80,8 @@ host_list(const char *path, char ***namesp, size_t *np)
 		return -1;
 	}
 	closedir(d);
-	qsort(*namesp, *np, sizeof(char *), cmpname);
+	if (*np > 0)
+		qsort(*namesp, *np, sizeof(char *), cmpname);
 	return 0;
 }
 
@@ -229,7 +230,8 @@ img_list(const char *path, char ***namesp, size_t *np)
 		return -1;
 	}
 	ukfs_closedir(d);
-	qsort(*namesp, *np, sizeof(char *), cmpname);
+	if (*np > 0)
+		qsort(*namesp, *np, sizeof(char *), cmpname);
 	return 0;
 }
 

@@ -131,8 +131,12 @@ creator(void *arg)
 		    rump_sys_rename(a, b) == -1)
 			return (void *)2;
 		/* Every other file is renamed on to a shared name. */
-		if (i % 2 == 0 && rump_sys_rename(b, FS_MNT "/dir/shared") == -1)
+		if (i % 2 == 0 &&
+		    rump_sys_rename(b, FS_MNT "/dir/shared") == -1) {
+			fprintf(stderr, "rename %s to shared: %s\n", b,
+			    strerror(errno));
 			return (void *)3;
+		}
 	}
 	rump_pub_lwproc_releaselwp();
 	return NULL;

@@ -206,6 +206,32 @@ vcache_get(struct mount *mp, ino_t ino, void *cookie, struct vnode **vpp)
 	return 0;
 }
 
+int
+vcache_new(struct mount *mp, ino_t ino, void *cookie, struct vnode **vpp)
+{
+	struct vnode_impl *vi;
+
+	mutex_enter(&vcache_lock);
+	while ((vi = vcache_find(mp, ino)) != NULL) {
+		if (vi->vi_state == VS_ACTIVE && !vi->vi_releasing &&
+		    !vi->vi_freed) {
+			mutex_exit(&vcache_lock);
+			return EEXIST;
+		}
+		cv_wait(&vcache_cv, &vcache_lock);
+	}
+	mutex_exit(&vcache_lock);
+	return vcache_get(mp, ino, cookie, vpp);
+}
+
+void
+vcache_freed(struct vnode *vp)
+{
+	mutex_enter(&vcache_lock);
+	VIMPL(vp)->vi_freed = true;
+	mutex_exit(&vcache_lock);
+}
+
 /*
  * Free a dead vnode at its last release; called with vcache_lock held,
  * returns without it.  The last dead vnode of an unmounted mount takes
@@ -249,11 +275,14 @@ vrele(struct vnode *vp)
 		mutex_exit(&vcache_lock);
 		return;
 	}
+	vi->vi_releasing = true;
 	mutex_exit(&vcache_lock);
 
 	VOP_INACTIVE(vp, &recycle);
 
 	mutex_enter(&vcache_lock);
+	vi->vi_releasing = false;
+	cv_broadcast(&vcache_cv);
 	if (--vp->v_usecount > 0) {
 		mutex_exit(&vcache_lock);
 		return;

@@ -17,7 +17,11 @@
  * A vnode stays in the hash until freed or dead, so that vcache_get() of
  * its key waits (vcache_cv) instead of loading a second vnode for one
  * file.
- * An ACTIVE vnode with v_usecount 0 is on the LRU list.
+ * An ACTIVE vnode with v_usecount 0 is on the LRU list.  vi_releasing
+ * marks an ACTIVE vnode in VOP_INACTIVE of its last release, which may
+ * free the inode; vi_freed one whose inode the file system has freed
+ * (vcache_freed()) while references remain: vcache_new() of that inode
+ * number waits for either to go.
  *
  * Locking: (v) vcache_lock, lockf_lock (vfs_lockf.c).
  */
@@ -35,6 +39,8 @@ struct vnode_impl {
 	struct vnode vi_vnode;                  /* first: casts both ways */
 	enum vnode_state vi_state;              /* v */
 	bool vi_onlru;                          /* v */
+	bool vi_releasing;                      /* v: in its last release */
+	bool vi_freed;                          /* v: its inode is free */
 	LIST_ENTRY(vnode_impl) vi_hash;         /* v */
 	TAILQ_ENTRY(vnode_impl) vi_lru;         /* v */
 	struct lockf *vi_lockf;                 /* lockf_lock: record locks */

@@ -506,8 +506,10 @@ ext2fs_mknode(struct vnode *dvp, const char *nm, size_t len,
 	if (isdir)
 		dir_inc(fs, dp);
 	ext2fs_settime(dp, false, true, true);
-	if ((error = ext2fs_iupdate(em, dp)) == 0)
-		error = vcache_get(dvp->v_mount, ino, NULL, vpp);
+	if ((error = ext2fs_iupdate(em, dp)) == 0 &&
+	    (error = vcache_new(dvp->v_mount, ino, NULL, vpp)) == EEXIST)
+		error = ext2fs_corrupt(fs, "inode %u is in use but marked "
+		    "free", ino);
 out:
 	rw_exit(&em->em_lock);
 	if (np != NULL)
@@ -933,8 +935,10 @@ ext2fs_inactive(struct vnode *vp, bool *recycle)
 
 	rw_enter(&em->em_lock, RW_WRITER);
 	*recycle = np->n_ip.ei_nlink == 0;
-	if (*recycle && em->em_rw)
+	if (*recycle && em->em_rw) {
 		error = ext2fs_irelease(em, np);
+		vcache_freed(vp);
+	}
 	rw_exit(&em->em_lock);
 	return error;
 }

@@ -444,6 +444,7 @@ ffs_inactive(struct vnode *vp, bool *recycle)
 		memset(ip->i_ib, 0, sizeof(ip->i_ib));
 		(void)ffs_update(um, ip);
 		ffs_ifree(um, ip->i_number, isdir);
+		vcache_freed(vp);
 	}
 	ffs_unlock(vp);
 	return 0;
@@ -466,36 +467,18 @@ ffs_reclaim(struct vnode *vp)
 	return 0;
 }
 
-/*
- * The vnode of a new inode ino of type mode: loaded fresh, unless the
- * cache still holds the inode's previous life, whose last release is
- * under way (inactive freed it, the release has not ended): then wait
- * for that vnode to go.
- */
+/* The vnode of a new inode ino of type mode, loaded fresh. */
 static int
 ffs_newvnode(struct vnode *dvp, ino_t ino, uint16_t mode, dev_t rdev,
     struct vnode **vpp)
 {
 	struct ffs_newinode ni = { .ni_mode = mode, .ni_rdev = rdev };
-	int error, tries;
+	int error;
 
-	for (tries = 0; tries < 1000; tries++) {
-		if ((error = vcache_get(dvp->v_mount, ino, &ni, vpp)) != 0)
-			return error;
-		if (VTOI(*vpp)->i_freed) {
-			vrele(*vpp);
-			(void)kpause("ffsino", false, 1, NULL);
-			continue;
-		}
-		if (VTOI(*vpp)->i_mode != mode || VTOI(*vpp)->i_nlink != 0) {
-			/* The map said free; a live file says otherwise. */
-			vrele(*vpp);
-			return ffs_corrupt(VTOFFS(dvp), "inode %llu is in use "
-			    "but marked free", (unsigned long long)ino);
-		}
-		return 0;
-	}
-	return EIO;
+	if ((error = vcache_new(dvp->v_mount, ino, &ni, vpp)) == EEXIST)
+		return ffs_corrupt(VTOFFS(dvp), "inode %llu is in use but "
+		    "marked free", (unsigned long long)ino);
+	return error;
 }
 
 /*
@@ -590,6 +573,7 @@ ffs_mknode(struct vnode *dvp, const char *nm, size_t len, enum vtype type,
 		ip->i_isshortlink = false;
 		(void)ffs_update(um, ip);
 		ffs_ifree(um, ino, type == VDIR);
+		vcache_freed(vp);
 		vrele(vp);
 		return error;
 	}
