@@ -15,7 +15,7 @@ BUILD = build
 BUILD_SAN = build-san
 BUILD_CLANG = build-clang
 
-.PHONY: all run test deps deps-test build build-san build-clang test-plain test-san \
+.PHONY: all run test deps deps-test deps-bench build build-san build-clang test-plain test-san \
 	install bench clean
 
 all: build
@@ -59,7 +59,10 @@ test: deps-test
 install: build
 	@cmake --install $(BUILD) --prefix $(PREFIX)
 
-bench: build
+deps-bench:
+	@sh tools/install-deps.sh bench
+
+bench: deps-bench build
 	@cmake --build $(BUILD) --target bench
 
 clean:

@@ -2,16 +2,19 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Copyright (c) 2026 The rump on Linux developers.
 #
-# Install the Debian packages the build (install-deps.sh build) or the
-# build and the tests (install-deps.sh test) need.  As root, only what is
+# Install the Debian packages the build (install-deps.sh build), the
+# build and the tests (install-deps.sh test), or those and the peers the
+# benchmarks measure against (install-deps.sh bench) need.  As root, only what is
 # missing is installed; otherwise the apt-get line is printed.
 set -eu
 BUILD_PKGS="build-essential cmake pkg-config binutils e2fsprogs libfuse3-dev"
 TEST_PKGS="$BUILD_PKGS clang libc6-dev makefs fdisk gdisk fuse3 rsync git"
+BENCH_PKGS="$TEST_PKGS fuse2fs"
 case "${1:-build}" in
 build) PKGS=$BUILD_PKGS ;;
 test) PKGS=$TEST_PKGS ;;
-*) echo "usage: install-deps.sh [build|test]" >&2; exit 2 ;;
+bench) PKGS=$BENCH_PKGS ;;
+*) echo "usage: install-deps.sh [build|test|bench]" >&2; exit 2 ;;
 esac
 missing=""
 for p in $PKGS; do

@@ -671,8 +671,74 @@ TESTCASE(bigdir)
 	checkimg();
 }
 
+/*
+ * A sparse file past 4 GiB on 4 KiB blocks: a mark in the direct
+ * blocks, the single, double and triple indirect ranges, read back
+ * after a remount with holes as zeros; truncating it gives every block
+ * back.
+ */
+static const off_t marks[] = { 0, 12 * 4096 + 7, (12 + 512) * 4096 - 3,
+    (off_t)(12 + 512 + 512 * 512) * 4096 + 11, (off_t)5 << 30,
+    ((off_t)5 << 30) + 4093 };
+
+static void
+bigfile(const char *name, const char *opts, off_t toolarge)
+{
+	struct statvfs sv0, sv1;
+	struct stat st;
+	char buf[16], want[16];
+	int fd;
+
+	mkimage(name, "16m", opts, "le");
+	REQUIRE_OK(mountrw(0));
+	REQUIRE_OK(rump_sys_statvfs(FFS_MNT, &sv0));
+	REQUIRE_OK(fd = rump_sys_open(FFS_MNT "/big", O_RDWR | O_CREAT,
+	    0644));
+	for (size_t i = 0; i < NELEM(marks); i++) {
+		snprintf(want, sizeof(want), "mark%zu", i);
+		REQUIRE_EQ(rump_sys_pwrite(fd, want, 5, marks[i]), 5);
+	}
+	REQUIRE_ERRNO(rump_sys_pwrite(fd, "x", 1, toolarge), EFBIG);
+	REQUIRE_OK(rump_sys_close(fd));
+	REQUIRE_OK(rump_sys_unmount(FFS_MNT, 0));
+	checkimg();
+
+	REQUIRE_OK(mountrw(0));
+	REQUIRE_OK(rump_sys_stat(FFS_MNT "/big", &st));
+	REQUIRE_EQ(st.st_size, marks[NELEM(marks) - 1] + 5);
+	REQUIRE_OK(fd = rump_sys_open(FFS_MNT "/big", O_RDWR, 0));
+	for (size_t i = 0; i < NELEM(marks); i++) {
+		snprintf(want, sizeof(want), "mark%zu", i);
+		REQUIRE_EQ(rump_sys_pread(fd, buf, 5, marks[i]), 5);
+		REQUIRE(memcmp(buf, want, 5) == 0);
+	}
+	memset(want, 0, sizeof(want));
+	REQUIRE_EQ(rump_sys_pread(fd, buf, 16, (off_t)3 << 30), 16);
+	REQUIRE(memcmp(buf, want, 16) == 0);
+	REQUIRE_EQ(rump_sys_pread(fd, buf, 16, 12 * 4096 + 100), 16);
+	REQUIRE(memcmp(buf, want, 16) == 0);
+	REQUIRE_OK(rump_sys_ftruncate(fd, 4));
+	REQUIRE_OK(rump_sys_close(fd));
+	REQUIRE_OK(rump_sys_unlink(FFS_MNT "/big"));
+	REQUIRE_OK(rump_sys_statvfs(FFS_MNT, &sv1));
+	REQUIRE_EQ(sv1.f_bfree, sv0.f_bfree);
+	REQUIRE_EQ(sv1.f_ffree, sv0.f_ffree);
+	REQUIRE_OK(rump_sys_unmount(FFS_MNT, 0));
+	checkimg();
+}
+
+TESTCASE(bigfile_ufs2)
+{
+	bigfile("big2", "version=2,bsize=4096,fsize=512", (off_t)1 << 62);
+}
+
+TESTCASE(bigfile_ufs1)
+{
+	bigfile("big1", "version=1,bsize=4096,fsize=512", (off_t)1 << 62);
+}
+
 TESTS(CASE_NOBOOT(rt_ufs2_le), CASE_NOBOOT(rt_ufs2_be),
     CASE_NOBOOT(rt_ufs1_le), CASE_NOBOOT(rt_ufs1_be),
     CASE_NOBOOT(rt_ufs2_64k), CASE_NOBOOT(workload_ufs2),
     CASE_NOBOOT(workload_ufs1_be), CASE_NOBOOT(clean_flag),
-    CASE(enospc), CASE(bigdir))
+    CASE(enospc), CASE(bigdir), CASE(bigfile_ufs2), CASE(bigfile_ufs1))
