@@ -372,7 +372,6 @@
  *   168        the maps (UFS1: the old tables, then the inode map)
  * Bit n of a map is bit (n % 8) of byte n / 8.
  */
-#define FS_OLD_TIME        32
 #define FS_OLD_ROTDELAY    64
 #define FS_OLD_RPS         68
 #define FS_MAXCONTIG       88
@@ -381,27 +380,15 @@
 #define FS_OPTIM          128
 #define FS_OLD_NPSECT     132
 #define FS_OLD_INTERLEAVE 136
-#define FS_OLD_CSADDR     152
-#define FS_CSSIZE         156
-#define FS_CGSIZE         160
 #define FS_OLD_NSECT      168
 #define FS_OLD_SPC        172
 #define FS_OLD_NCYL       176
 #define FS_OLD_CPG        180
-#define FS_FMOD           208
-#define FS_CLEAN          209
-#define FS_RONLY          210
-#define FS_OLD_FLAGS      211
 #define FS_FSMNT          212
 #define FS_VOLNAME        680
 #define FS_VOLNAMELEN      32
 #define FS_OLD_CPC        856
 #define FS_MAXBSIZE       860
-#define FS_TIME          1072
-#define FS_CSADDR        1096
-#define FS_AVGFILESIZE   1196
-#define FS_AVGFPDIR      1200
-#define FS_CONTIGSUMSIZE 1316
 #define FS_MAXFILESIZE   1328
 #define FS_QBMASK        1336
 #define FS_QFMASK        1344
@@ -411,35 +398,13 @@
 #define FS_MAXCONTIGSUM    16   /* contigsumsize at most */
 #define FS_ISCLEAN          1
 
-#define CG_MAGIC          0x090255
-#define CG_MAGICOFF         4
-#define CG_OLD_TIME         8
-#define CG_CGX             12
 #define CG_OLD_NCYL        16
-#define CG_OLD_NIBLK       18
-#define CG_NDBLK           20
-#define CG_CS              24
-#define CG_ROTOR           40
-#define CG_FROTOR          44
-#define CG_IROTOR          48
-#define CG_FRSUM           52
 #define CG_OLD_BTOTOFF     84
 #define CG_OLD_BOFF        88
-#define CG_IUSEDOFF        92
-#define CG_FREEOFF         96
-#define CG_NEXTFREEOFF    100
-#define CG_CLUSTERSUMOFF  104
-#define CG_CLUSTEROFF     108
-#define CG_NCLUSTERBLKS   112
-#define CG_NIBLK          116
-#define CG_INITEDIBLK     120
-#define CG_TIME           136
 #define CG_SPACE          168
 #define CG_MAXFRAG          8
 
 /* More dinode fields. */
-#define DI1_GEN       108
-#define DI2_GEN        80
 #define DI2_EXTSIZE    92
 #define DI2_EXTB       96
 
