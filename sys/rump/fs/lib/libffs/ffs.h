@@ -98,6 +98,8 @@ struct ffs_inode {
 	bool i_isshortlink;
 	bool i_freed;                   /* inactive gave the inode back */
 	bool i_hasbufs;                 /* buffers of the vnode may exist */
+	uint64_t i_nextr;               /* atomic: the block a sequential
+	                                   read would read next */
 	struct ufs_dirhash *i_dirhash;  /* ufs_dirhash.c's lock */
 };
 

@@ -212,6 +212,33 @@ out:
 	return error;
 }
 
+/*
+ * Read block lbn of a file.  When the reads of the file are sequential,
+ * the blocks after it are asked for too (up to FFS_READAHEAD bytes), so
+ * the device reads them while the caller copies this one.
+ */
+#define FFS_READAHEAD (256 * 1024)
+
+static int
+ffs_bread_seq(struct vnode *vp, uint64_t lbn, int bsize, struct buf **bpp)
+{
+	struct ffs_mount *um = VTOFFS(vp);
+	struct ffs_inode *ip = VTOI(vp);
+	daddr_t rablks[FFS_READAHEAD / 4096];
+	int rasizes[FFS_READAHEAD / 4096], nra = 0;
+	uint64_t ra, last = (ip->i_size - 1) >> um->fs_bshift;
+
+	if (atomic_load_relaxed(&ip->i_nextr) == lbn) {
+		for (ra = lbn + 1; ra <= last &&
+		    (ra - lbn) << um->fs_bshift <= FFS_READAHEAD; ra++) {
+			rablks[nra] = (daddr_t)ra;
+			rasizes[nra++] = ffs_blksize(um, ip->i_size, ra);
+		}
+	}
+	atomic_store_relaxed(&ip->i_nextr, lbn + 1);
+	return breadn(vp, (daddr_t)lbn, bsize, rablks, rasizes, nra, 0, bpp);
+}
+
 static int
 ffs_read(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred)
 {
@@ -238,7 +265,7 @@ ffs_read(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred)
 		bsize = ffs_blksize(um, ip->i_size, lbn);
 		n = MIN((uint64_t)bsize - bo, uio->uio_resid);
 		n = MIN(n, ip->i_size - off);
-		if ((error = bread(vp, (daddr_t)lbn, bsize, 0, &bp)) != 0)
+		if ((error = ffs_bread_seq(vp, lbn, bsize, &bp)) != 0)
 			break;
 		error = uiomove((char *)bp->b_data + bo, n, uio);
 		brelse(bp, 0);
