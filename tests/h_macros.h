@@ -79,6 +79,33 @@ struct testcase {
 #define CASE(name)        { #name, name, 1 }
 #define CASE_NOBOOT(name) { #name, name, 0 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#define TESTS_LEAKCHECK 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TESTS_LEAKCHECK 1
+#endif
+#endif
+
+#ifdef TESTS_LEAKCHECK
+#include <sanitizer/lsan_interface.h>
+#endif
+
+/*
+ * Memory a case allocated and can no longer reach: nonzero (after a
+ * report on stderr) under AddressSanitizer, else always 0.  What the
+ * kernel still holds (mounts, vnodes, threads) is reachable and fine.
+ */
+static int
+leak_check(void)
+{
+#ifdef TESTS_LEAKCHECK
+	return __lsan_do_recoverable_leak_check();
+#else
+	return 0;
+#endif
+}
+
 static int
 run_case(const struct testcase *tc, unsigned timeout)
 {
@@ -98,6 +125,9 @@ run_case(const struct testcase *tc, unsigned timeout)
 		}
 		tc->fn();
 		fflush(NULL);
+		/* _exit skips LeakSanitizer's own check: run it here. */
+		if (leak_check() != 0)
+			_exit(1);
 		_exit(0);
 	}
 	while (waitpid(pid, &status, 0) == -1)

@@ -105,6 +105,16 @@ fs_readfile(const char *path, size_t *lenp)
 	return buf;
 }
 
+void
+fs_checkfile(const char *path, const char *want)
+{
+	char *got = fs_readfile(path, NULL);
+
+	if (strcmp(got, want) != 0)
+		TEST_FAIL("%s holds \"%s\", expected \"%s\"", path, got, want);
+	free(got);
+}
+
 nlink_t
 fs_nlink(const char *path)
 {

@@ -74,6 +74,8 @@ int fs_run(const struct fstest *, size_t, int, char **);
 void fs_mkfile(const char *path, const char *data, size_t len);
 /* The whole content of path, NUL terminated; *lenp its length. */
 char *fs_readfile(const char *path, size_t *lenp);
+/* The file at path must hold exactly the string want. */
+void fs_checkfile(const char *path, const char *want);
 nlink_t fs_nlink(const char *path);
 /* Whether name appears in directory path, how many times. */
 int fs_direntcount(const char *path, const char *name);

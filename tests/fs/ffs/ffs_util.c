@@ -336,7 +336,7 @@ cmptree(const char *host, const char *rump, const char *rel, bool gen)
 		/* The specfile's device nodes exist only in the image. */
 		if (gen && *rel == '\0' && j < nr && (strcmp(rn[j], "bdev") ==
 		    0 || strcmp(rn[j], "cdev") == 0)) {
-			j++;
+			free(rn[j++]);
 			continue;
 		}
 		if (i == nh || j == nr || strcmp(hn[i], rn[j]) != 0)

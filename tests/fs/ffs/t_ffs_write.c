@@ -99,7 +99,7 @@ in_child(void (*fn)(void))
 			_exit(2);
 		fn();
 		fflush(NULL);
-		_exit(0);
+		_exit(leak_check() != 0);
 	}
 	REQUIRE(waitpid(pid, &status, 0) == pid);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)

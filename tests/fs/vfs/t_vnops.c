@@ -46,7 +46,7 @@ FSTEST(create_rw, FS_WRITABLE)
 	REQUIRE_EQ(rump_sys_lseek(fd, 0, SEEK_SET), 0);
 	REQUIRE_EQ(rump_sys_write(fd, "!", 1), 1);
 	REQUIRE_OK(rump_sys_close(fd));
-	REQUIRE(strcmp(fs_readfile("f", NULL), "hello!") == 0);
+	fs_checkfile("f", "hello!");
 	/* O_TRUNC empties it. */
 	REQUIRE_OK(fd = rump_sys_open("f", O_WRONLY | O_TRUNC, 0));
 	REQUIRE_OK(rump_sys_fstat(fd, &sb));
@@ -143,7 +143,7 @@ FSTEST(rename_edges, FS_WRITABLE)
 	REQUIRE_ERRNO(rump_sys_stat("f", &sb2), ENOENT);
 	REQUIRE_OK(rump_sys_stat("g", &sb2));
 	REQUIRE_EQ(sb.st_ino, sb2.st_ino);
-	REQUIRE(strcmp(fs_readfile("g", NULL), "F") == 0);
+	fs_checkfile("g", "F");
 	/* A directory replaces an empty one and moves its "..". */
 	REQUIRE_EQ(fs_nlink("a"), 3);
 	REQUIRE_OK(rump_sys_rename("a/b", "empty"));
@@ -158,7 +158,7 @@ FSTEST(rename_edges, FS_WRITABLE)
 	REQUIRE_EQ(fs_nlink("a"), 3);
 	/* Renaming onto itself changes nothing. */
 	REQUIRE_OK(rump_sys_rename("g", "g"));
-	REQUIRE(strcmp(fs_readfile("g", NULL), "F") == 0);
+	fs_checkfile("g", "F");
 	REQUIRE_EQ(fs_direntcount(".", "g"), 1);
 }
 
@@ -193,7 +193,7 @@ FSTEST(hardlinks, FS_WRITABLE | FS_HARDLINKS)
 	REQUIRE_ERRNO(rump_sys_link("d", "d2"), EPERM);
 	REQUIRE_OK(rump_sys_unlink("f"));
 	REQUIRE_EQ(fs_nlink("g"), 1);
-	REQUIRE(strcmp(fs_readfile("g", NULL), "abc") == 0);
+	fs_checkfile("g", "abc");
 	/* Renaming one link over another of the same file: both stay. */
 	REQUIRE_OK(rump_sys_link("g", "h"));
 	REQUIRE_OK(rump_sys_rename("g", "h"));
