@@ -141,7 +141,8 @@ ext2fs_unmount(const char *mnt)
  * ffs: an image made by Debian's makefs from an empty directory in a
  * temporary directory (removed at unmount), sizelimit bytes or 96 MiB,
  * an inode per 768 bytes (the suite makes a directory of 100,000 files),
- * registered as a block device and mounted read-write.
+ * registered as a block device and mounted read-write.  Two rows: UFS1
+ * little-endian (makefs's default), UFS2 big-endian with 16 KiB blocks.
  */
 struct ffsimg {
 	char mnt[PATH_MAX];
@@ -150,7 +151,7 @@ struct ffsimg {
 static struct ffsimg ffsimgs[4];
 
 static int
-ffs_mount(const char *mnt, uint64_t sizelimit)
+ffs_mkmount(const char *mnt, uint64_t sizelimit, const char *opts)
 {
 	struct ffsimg *fi = NULL;
 	char cmd[512], img[128], key[32];
@@ -168,9 +169,10 @@ ffs_mount(const char *mnt, uint64_t sizelimit)
 	if (mkdtemp(fi->dir) == NULL)
 		return -1;
 	snprintf(fi->mnt, sizeof(fi->mnt), "%s", mnt);
-	snprintf(cmd, sizeof(cmd), "mkdir %s/empty && makefs -t ffs -o density=768 "
-	    "-s %llu %s/img %s/empty >/dev/null", fi->dir, (unsigned long long)
-	    (sizelimit != 0 ? sizelimit : 96 << 20), fi->dir, fi->dir);
+	snprintf(cmd, sizeof(cmd), "mkdir %s/empty && makefs -t ffs "
+	    "-o density=768%s -s %llu %s/img %s/empty >/dev/null", fi->dir,
+	    opts, (unsigned long long)(sizelimit != 0 ? sizelimit : 96 << 20),
+	    fi->dir, fi->dir);
 	if (system(cmd) != 0)
 		return -1;
 	snprintf(img, sizeof(img), "%s/img", fi->dir);
@@ -178,6 +180,19 @@ ffs_mount(const char *mnt, uint64_t sizelimit)
 	if (rump_pub_etfs_register(key, img, RUMP_ETFS_BLK) != 0)
 		return -1;
 	return rump_sys_mount("ffs", mnt, 0, &ua, sizeof(ua));
+}
+
+static int
+ffs_mount(const char *mnt, uint64_t sizelimit)
+{
+	return ffs_mkmount(mnt, sizelimit, "");
+}
+
+static int
+ffs2be_mount(const char *mnt, uint64_t sizelimit)
+{
+	return ffs_mkmount(mnt, sizelimit,
+	    ",version=2,bsize=16384,fsize=2048 -B be");
 }
 
 static int
@@ -216,5 +231,6 @@ const struct fstype fstypes[] = {
 	{ "tmpfs", 0, NULL, tmpfs_mount, tmpfs_unmount },
 	{ "ext2fs", 0, NULL, ext2fs_mount, ext2fs_unmount },
 	{ "ffs", 0, NULL, ffs_mount, ffs_unmount },
+	{ "ffs2be", 0, NULL, ffs2be_mount, ffs_unmount },
 };
 const size_t nfstypes = sizeof(fstypes) / sizeof(fstypes[0]);
