@@ -17,6 +17,7 @@
 #define _TESTS_H_MACROS_H_
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +69,48 @@
 			    "-1 errno %d (%s)", #call, r_, errno,              \
 			    strerror(errno), (err), strerror(err));            \
 	} while (0)
+
+/*
+ * Kernel log lines go to stderr: log_capture() sends them to the file
+ * at path until log_expect(), which wants exactly one line, holding
+ * want.
+ */
+static int log_saved_stderr = -1;
+static const char *log_path;
+
+static __attribute__((__unused__)) void
+log_capture(const char *path)
+{
+	int fd;
+
+	fflush(stderr);
+	log_path = path;
+	REQUIRE((log_saved_stderr = dup(2)) != -1);
+	REQUIRE((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644)) != -1);
+	REQUIRE(dup2(fd, 2) == 2);
+	close(fd);
+}
+
+static __attribute__((__unused__)) void
+log_expect(const char *want)
+{
+	char buf[4096];
+	ssize_t n;
+	int fd, lines = 0;
+
+	fflush(stderr);
+	REQUIRE(dup2(log_saved_stderr, 2) == 2);
+	close(log_saved_stderr);
+	REQUIRE((fd = open(log_path, O_RDONLY)) != -1);
+	REQUIRE((n = read(fd, buf, sizeof(buf) - 1)) >= 0);
+	close(fd);
+	buf[n] = '\0';
+	for (ssize_t i = 0; i < n; i++)
+		lines += buf[i] == '\n';
+	if (strstr(buf, want) == NULL || lines != 1)
+		TEST_FAIL("log: wanted one line with \"%s\", got:\n%s", want,
+		    buf);
+}
 
 struct testcase {
 	const char *name;

@@ -27,7 +27,6 @@
 #define MNT "/mnt"
 
 static char img[512], logpath[512], *tmpdir;
-static int saved_stderr = -1;
 
 /*
  * An image of src/ (f, g, d/e1..e3, and big: 40 extents, so an extent
@@ -136,42 +135,6 @@ mountro(void)
 	    sizeof(args)));
 }
 
-/* Kernel log lines (on stderr) go to logpath until log_expect(). */
-static void
-log_capture(void)
-{
-	int fd;
-
-	fflush(stderr);
-	REQUIRE((saved_stderr = dup(2)) != -1);
-	REQUIRE((fd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC, 0644)) !=
-	    -1);
-	REQUIRE(dup2(fd, 2) == 2);
-	close(fd);
-}
-
-/* Exactly one log line came, and it holds want. */
-static void
-log_expect(const char *want)
-{
-	char buf[4096];
-	ssize_t n;
-	int fd, lines = 0;
-
-	fflush(stderr);
-	REQUIRE(dup2(saved_stderr, 2) == 2);
-	close(saved_stderr);
-	REQUIRE((fd = open(logpath, O_RDONLY)) != -1);
-	REQUIRE((n = read(fd, buf, sizeof(buf) - 1)) >= 0);
-	close(fd);
-	buf[n] = '\0';
-	for (ssize_t i = 0; i < n; i++)
-		lines += buf[i] == '\n';
-	if (strstr(buf, want) == NULL || lines != 1)
-		TEST_FAIL("log: wanted one line with \"%s\", got:\n%s", want,
-		    buf);
-}
-
 /* The undamaged file still reads; the mount ends, the image goes. */
 static void
 others_read(void)
@@ -196,7 +159,7 @@ TESTCASE(csum_inode)
 	mkimage("-t ext4 -b 1024 -I 256");
 	flip(inode_offset("/f") + 0x10);
 	mountro();
-	log_capture();
+	log_capture(logpath);
 	REQUIRE_ERRNO(rump_sys_stat(MNT "/f", &st), EIO);
 	log_expect(": checksum");
 	others_read();
@@ -213,7 +176,7 @@ TESTCASE(csum_dirblock)
 	/* Past "." and "..": a byte of the first name. */
 	flip(block_offset("/d", 0) + 24 + 8);
 	mountro();
-	log_capture();
+	log_capture(logpath);
 	REQUIRE_ERRNO(rump_sys_stat(MNT "/d/e2", &st), EIO);
 	log_expect(": checksum");
 	REQUIRE_OK(fd = rump_sys_open(MNT "/d", O_RDONLY | O_DIRECTORY, 0));
@@ -253,7 +216,7 @@ read_big_eio(const char *want)
 	int fd;
 
 	REQUIRE_OK(fd = rump_sys_open(MNT "/big", O_RDONLY, 0));
-	log_capture();
+	log_capture(logpath);
 	REQUIRE_ERRNO(rump_sys_pread(fd, buf, sizeof(buf), 8192), EIO);
 	log_expect(want);
 	REQUIRE_OK(rump_sys_close(fd));
@@ -299,7 +262,7 @@ TESTCASE(dirent_overrun)
 	/* ".": 12 bytes; ".."'s rec_len at 12 + 4. */
 	poke(block_offset("/d", 0) + 12 + 4, rl, 2);
 	mountro();
-	log_capture();
+	log_capture(logpath);
 	REQUIRE_ERRNO(rump_sys_stat(MNT "/d/e1", &st), EIO);
 	log_expect("corrupt file system (8192 blocks): directory ");
 	others_read();
@@ -315,7 +278,7 @@ TESTCASE(dirent_bad_inode)
 	/* The first name's inode number, after "." (12) and ".." (12). */
 	poke(block_offset("/d", 0) + 24, ino, 4);
 	mountro();
-	log_capture();
+	log_capture(logpath);
 	REQUIRE_ERRNO(rump_sys_stat(MNT "/d/e1", &st), EIO);
 	log_expect("corrupt file system (8192 blocks)");
 	REQUIRE_OK(rump_sys_stat(MNT "/d", &st));

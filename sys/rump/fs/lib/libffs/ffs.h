@@ -18,6 +18,12 @@
  * an unlinked file.  Buffers are taken file buffers first, then device
  * buffers (indirect blocks, inodes, groups), never the other way.
  *
+ * A changed buffer, of a file or of the device, goes to the disk only
+ * through ffs_bufwrite(), never bdwrite/bawrite/bwrite directly: the
+ * mount's first change there first clears the clean flag on the disk
+ * (ffs_markdirty), so that is on the disk before anything else changes,
+ * and a read-write mount that changes nothing writes nothing at all.
+ *
  *   ffs_vfsops.c  mount, superblock validation and update, statvfs, sync
  *   ffs_alloc.c   cylinder groups: blocks, frags, inodes, the summaries
  *   ffs_balloc.c  giving a file's logical block storage; truncation
@@ -58,6 +64,8 @@ struct ffs_mount {
 	bool um_swap;                   /* image in the other byte order */
 	bool um_ronly;                  /* l: mounted read-only */
 	bool um_fmod;                   /* l: summaries changed since sync */
+	bool um_dirty;                  /* l: clean flag cleared on the disk */
+	int um_dirty_error;             /* l: clearing it failed with */
 	bool um_wasclean;               /* fs_clean when mounted */
 	bool um_updated;                /* UFS1: FS_FLAGS_UPDATED */
 	uint32_t um_sblockloc;          /* bytes */
@@ -125,6 +133,21 @@ uint64_t ffs_cgstart(const struct ffs_mount *, uint64_t c);
 /* Frags reserved for root: minfree percent of the data frags. */
 #define FFS_RESERVED(um) ((um)->fs_dsize * (um)->fs_minfree / 100)
 
+/* ffs_vfsops.c (um_lock held as writer) */
+/*
+ * Hand over a buffer this mount changed: FFS_BDWRITE (to the disk
+ * later), FFS_BAWRITE (start writing it) or FFS_BWRITE (write it and
+ * wait, its error).  The mount's first change first marks the disk; if
+ * that fails the change is dropped, never written, and its error
+ * returned.
+ */
+#define FFS_BDWRITE 0
+#define FFS_BAWRITE 1
+#define FFS_BWRITE  2
+int ffs_bufwrite(struct ffs_mount *, struct buf *, int how);
+/* Clear the clean flag on the disk, once per read-write mount. */
+int ffs_markdirty(struct ffs_mount *);
+
 /* ffs_subr.c */
 uint16_t ffs_get16(const struct ffs_mount *, const void *base, size_t off);
 uint32_t ffs_get32(const struct ffs_mount *, const void *base, size_t off);
@@ -154,6 +177,12 @@ uint32_t ffs_rdev_encode(dev_t);
 /* ffs_bmap.c: the frag address of logical block lbn, 0 for a hole. */
 int ffs_bmap(struct ffs_mount *, const struct ffs_inode *, uint64_t lbn,
     int64_t *addrp);
+/*
+ * EIO (and a log line) when blk, read from the last of the depth
+ * indirect blocks in path, is one of them: a loop in the tree.
+ */
+int ffs_indir_loop(struct ffs_mount *, const struct ffs_inode *,
+    const int64_t *path, int depth, int64_t blk);
 /* A whole block at frag addr inside the file system? */
 bool ffs_blkok(const struct ffs_mount *, int64_t addr);
 

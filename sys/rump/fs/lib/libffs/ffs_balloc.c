@@ -74,8 +74,7 @@ ffs_newindir(struct ffs_mount *um, struct ffs_inode *ip, int64_t pref,
 		return ENOMEM;
 	}
 	memset(bp->b_data, 0, um->fs_bsize);
-	bdwrite(bp);
-	return 0;
+	return ffs_bufwrite(um, bp, FFS_BDWRITE);
 }
 
 /*
@@ -88,9 +87,9 @@ ffs_balloc_indir(struct ffs_mount *um, struct ffs_inode *ip, uint64_t lbn,
 {
 	uint64_t n = um->fs_nindir, span = 1, rel = lbn - UFS_NDADDR;
 	struct buf *bp;
-	int64_t blk, nb, pref;
+	int64_t blk, nb, pref, path[UFS_NIADDR];
 	size_t idx;
-	int level, error;
+	int level, depth = 0, error;
 
 	*newp = false;
 	for (level = 0; level < UFS_NIADDR; level++) {
@@ -117,8 +116,12 @@ ffs_balloc_indir(struct ffs_mount *um, struct ffs_inode *ip, uint64_t lbn,
 		if ((error = bread(um->um_devvp, FFS_FSBTODB(um, blk),
 		    (int)um->fs_bsize, 0, &bp)) != 0)
 			return error;
+		path[depth++] = blk;
 		if ((nb = ffs_getptr(um, bp->b_data, idx)) != 0) {
 			brelse(bp, 0);
+			if ((error = ffs_indir_loop(um, ip, path, depth,
+			    nb)) != 0)
+				return error;
 			blk = nb;
 			continue;
 		}
@@ -135,7 +138,8 @@ ffs_balloc_indir(struct ffs_mount *um, struct ffs_inode *ip, uint64_t lbn,
 			return error;
 		}
 		ffs_setptr(um, bp->b_data, idx, nb);
-		bdwrite(bp);
+		if ((error = ffs_bufwrite(um, bp, FFS_BDWRITE)) != 0)
+			return error;
 		if (span == 1)
 			*newp = true;
 		blk = nb;
@@ -191,8 +195,7 @@ ffs_resize(struct vnode *vp, uint64_t lbn, size_t osize, size_t nsize,
 		brelse(bp, 0);
 		return error;
 	}
-	bdwrite(bp);
-	return 0;
+	return ffs_bufwrite(um, bp, FFS_BDWRITE);
 }
 
 int
@@ -285,7 +288,7 @@ ffs_indirtrunc(struct vnode *vp, int64_t blk, int level, uint64_t base,
 	struct buf *bp;
 	int64_t p;
 	char *ptrs;
-	int l, error = 0;
+	int l, error = 0, e;
 
 	*emptyp = false;
 	for (l = 0; l < level; l++)
@@ -341,7 +344,8 @@ ffs_indirtrunc(struct vnode *vp, int64_t blk, int level, uint64_t base,
 	} else if (bread(um->um_devvp, FFS_FSBTODB(um, blk),
 	    (int)um->fs_bsize, 0, &bp) == 0) {
 		memcpy(bp->b_data, ptrs, n * psize);
-		bdwrite(bp);
+		if ((e = ffs_bufwrite(um, bp, FFS_BDWRITE)) != 0 && error == 0)
+			error = e;
 	}
 	kmem_free(ptrs, um->fs_bsize);
 	return error;
@@ -370,8 +374,7 @@ ffs_truncate(struct vnode *vp, uint64_t length, kauth_cred_t cred)
 			(void)ffs_truncate(vp, osize, NULL);
 			return error;
 		}
-		bdwrite(bp);
-		return 0;
+		return ffs_bufwrite(um, bp, FFS_BDWRITE);
 	}
 	if (length > 0) {
 		lbn = (length - 1) >> um->fs_bshift;
@@ -390,7 +393,8 @@ ffs_truncate(struct vnode *vp, uint64_t length, kauth_cred_t cred)
 			    &bp)) != 0)
 				return error;
 			memset((char *)bp->b_data + bo, 0, nsz - bo);
-			bdwrite(bp);
+			if ((error = ffs_bufwrite(um, bp, FFS_BDWRITE)) != 0)
+				return error;
 		}
 	}
 	first = howmany(length, um->fs_bsize);

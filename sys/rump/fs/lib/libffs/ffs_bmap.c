@@ -5,9 +5,11 @@
  * Logical block to frag address.  Blocks 0..11 are in the inode; past
  * them a single, double or triple indirect block tree of fs_nindir
  * pointers per block.  The depth is the tree's level, at most three
- * reads, so a pointer that refers back to an ancestor cannot loop; it
- * is only read as data of the wrong kind.  Every pointer followed is
- * checked to be a whole block inside the file system.
+ * reads, so a pointer back to an ancestor cannot make the walk loop,
+ * but it would have an indirect block read (and written) as data of
+ * another kind: a pointer to a block already on the path is a loop in
+ * the tree, corruption.  Every pointer followed is checked to be a
+ * whole block inside the file system.
  */
 #include <sys/systm.h>
 #include <sys/buf.h>
@@ -22,14 +24,26 @@ ffs_blkok(const struct ffs_mount *um, int64_t addr)
 }
 
 int
+ffs_indir_loop(struct ffs_mount *um, const struct ffs_inode *ip,
+    const int64_t *path, int depth, int64_t blk)
+{
+	for (int i = 0; i < depth; i++)
+		if (blk == path[i])
+			return ffs_corrupt(um, "inode %llu: indirect block at "
+			    "%lld points back to itself or an ancestor",
+			    (unsigned long long)ip->i_number, (long long)blk);
+	return 0;
+}
+
+int
 ffs_bmap(struct ffs_mount *um, const struct ffs_inode *ip, uint64_t lbn,
     int64_t *addrp)
 {
 	uint64_t n = um->fs_nindir, span = 1;
+	int64_t blk, path[UFS_NIADDR];
 	struct buf *bp;
-	int64_t blk;
 	size_t idx;
-	int level, error;
+	int level, depth = 0, error;
 
 	*addrp = 0;
 	if (lbn < UFS_NDADDR) {
@@ -60,11 +74,14 @@ ffs_bmap(struct ffs_mount *um, const struct ffs_inode *ip, uint64_t lbn,
 		if ((error = bread(um->um_devvp, FFS_FSBTODB(um, blk),
 		    (int)um->fs_bsize, 0, &bp)) != 0)
 			return error;
+		path[depth++] = blk;
 		if (um->um_ufs2)
 			blk = (int64_t)ffs_get64(um, bp->b_data, idx * 8);
 		else
 			blk = (int32_t)ffs_get32(um, bp->b_data, idx * 4);
 		brelse(bp, 0);
+		if ((error = ffs_indir_loop(um, ip, path, depth, blk)) != 0)
+			return error;
 	}
 	*addrp = blk;
 	return 0;
