@@ -62,9 +62,11 @@ struct buf {
 	unsigned b_waiters;             /* b: sleepers on b_cv */
 	kcondvar_t b_cv;                /* released, or I/O done */
 	LIST_ENTRY(buf) b_hash;         /* b */
-	TAILQ_ENTRY(buf) b_lru;         /* b: when not B_BUSY */
+	LIST_ENTRY(buf) b_vnbufs;       /* b: on b_vp's v_buflist */
+	LIST_ENTRY(buf) b_vndirty;      /* b: on b_vp's v_dirtylist */
+	TAILQ_ENTRY(buf) b_lru;         /* b: when neither B_BUSY nor
+					 * B_DELWRI */
 	TAILQ_ENTRY(buf) b_dirty;       /* b: when B_DELWRI, oldest first */
-	TAILQ_ENTRY(buf) b_all;         /* b */
 };
 
 #define B_BUSY     0x0001               /* owned by someone */

@@ -23,6 +23,7 @@
 #include <sys/types.h>
 #include <sys/time.h>
 #include <sys/kauth.h>
+#include <sys/queue.h>
 
 struct buf;
 struct mount;
@@ -142,6 +143,9 @@ typedef struct vnode {
 	dev_t v_rdev;                   /* c: VBLK, VCHR: the device */
 	int v_writeerror;               /* bufcache_lock: of an asynchronous
 					 * write, for the next vflushbuf */
+	LIST_HEAD(, buf) v_buflist;     /* bufcache_lock: its cached buffers */
+	LIST_HEAD(, buf) v_dirtylist;   /* bufcache_lock: those B_DELWRI */
+	unsigned v_numoutput;           /* bufcache_lock: writes in flight */
 } vnode_t;
 
 #define VV_ROOT 0x01                    /* root of its file system */
@@ -158,8 +162,8 @@ int vcache_get(struct mount *, ino_t, void *cookie, struct vnode **);
  * vcache_get() for an inode the file system has just allocated.  The
  * cache may still hold the number's previous life, in its last release
  * (VOP_INACTIVE is freeing the inode) or freed with references left
- * (vcache_freed()): wait for it to go.  EEXIST when a vnode of ino is otherwise in use: the file
- * system's map of free inodes is wrong.
+ * (vcache_freed()): wait for it to go.  EEXIST when a vnode of ino is
+ * otherwise in use: the file system's map of free inodes is wrong.
  */
 int vcache_new(struct mount *, ino_t, void *cookie, struct vnode **);
 /*

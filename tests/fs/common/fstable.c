@@ -142,7 +142,7 @@ ext2fs_unmount(const char *mnt)
  * temporary directory (removed at unmount), sizelimit bytes or 96 MiB,
  * an inode per 768 bytes (the suite makes a directory of 100,000 files),
  * registered as a block device and mounted read-write.  Two rows: UFS1
- * little-endian (makefs's default), UFS2 big-endian with 16 KiB blocks.
+ * little-endian (makefs's default), UFS2 big-endian with 8 KiB blocks.
  */
 struct ffsimg {
 	char mnt[PATH_MAX];
@@ -192,7 +192,7 @@ static int
 ffs2be_mount(const char *mnt, uint64_t sizelimit)
 {
 	return ffs_mkmount(mnt, sizelimit,
-	    ",version=2,bsize=16384,fsize=2048 -B be");
+	    ",version=2,bsize=8192,fsize=1024 -B be");
 }
 
 static int

@@ -8,18 +8,22 @@
  * driver that completes requests with biodone(), possibly from another
  * thread.
  *
- * Every buffer is on buf_allq and, unless anonymous, in the hash by
- * (vnode, lblkno).  One that nobody owns is on buf_lru: invalid ones at
- * the head (reused first), the others in release order.  Delayed writes
- * are on buf_dirtyq in the order they were first dirtied, which is what
- * the syncer thread walks: it sleeps while the queue is empty, so an
- * idle kernel spends nothing here, and otherwise looks once a second
- * for buffers older than vfs.syncdelay.
+ * Every buffer but an anonymous one is in the hash by (vnode, lblkno)
+ * and on its vnode's v_buflist.  A clean one that nobody owns is on
+ * buf_lru: invalid ones at the head (reused first), the others in
+ * release order.  Delayed writes are on buf_dirtyq in the order they
+ * were first dirtied, which is what the syncer thread walks (it sleeps
+ * while the queue is empty, so an idle kernel spends nothing here, and
+ * otherwise looks once a second for buffers older than vfs.syncdelay),
+ * and on their vnode's v_dirtylist, for an fsync.  So each of these
+ * walks only what it wants: the LRU's head is always a buffer to reuse,
+ * the dirty queue's head one to write.
  *
  * Memory: buffers are kmem, so they count against RUMP_MEMLIMIT; the
  * cache holds at most bs_maxbytes, reusing clean buffers from the cold
- * end of the LRU, writing old delayed ones when there are no clean
- * ones, and gives clean buffers back to the kmem reclaimer.
+ * end of the LRU, and when there are none starting the writes of the
+ * oldest delayed ones, a batch at a time, to wait for the first to end;
+ * it gives clean buffers back to the kmem reclaimer.
  *
  * A sleeper on b_cv counts itself in b_waiters, and a buffer with
  * waiters is never freed: that keeps the condition variable alive.
@@ -43,15 +47,17 @@
 #define BUFMEM_DEFAULT (64UL * 1024 * 1024)
 #define BUFMEM_MIN (8UL * MAXBSIZE)
 #define VFS_SYNCDELAY 100               /* vfs.syncdelay's number */
+#define BUF_WRITEBATCH 32               /* writes to make room, at once */
 
 static kmutex_t bufcache_lock;
 static kcondvar_t bufmem_cv;            /* a buffer was released or freed */
 static kcondvar_t syncer_cv;            /* buf_dirtyq became non-empty */
+static kcondvar_t bufwrite_cv;          /* a write ended */
 static LIST_HEAD(, buf) bufhash[BUFHASHSIZE];   /* b */
 static TAILQ_HEAD(, buf) buf_lru;               /* b */
 static TAILQ_HEAD(, buf) buf_dirtyq;            /* b */
 static int bio_writeerror;                      /* b: for bio_syncall */
-static TAILQ_HEAD(, buf) buf_allq;              /* b */
+static unsigned buf_nwriting;                   /* b: writes in flight */
 static struct kmem_reclaimer bio_reclaimer;
 static struct shutdown_hook bio_shutdown;
 
@@ -93,14 +99,47 @@ buf_memsize(size_t size)
 	return sizeof(struct buf) + size;
 }
 
-/* Take an unowned buffer: off the LRU, B_BUSY. */
+/* Take an unowned buffer: off the LRU if clean, B_BUSY. */
 static void
 buf_take(struct buf *bp)
 {
 	KASSERT(mutex_owned(&bufcache_lock));
 	KASSERT((bp->b_flags & B_BUSY) == 0);
-	TAILQ_REMOVE(&buf_lru, bp, b_lru);
+	if ((bp->b_flags & B_DELWRI) == 0)
+		TAILQ_REMOVE(&buf_lru, bp, b_lru);
 	bp->b_flags |= B_BUSY;
+}
+
+/* An owned buffer is a delayed write no more: off the dirty queues. */
+static void
+buf_undirty(struct buf *bp)
+{
+	KASSERT(mutex_owned(&bufcache_lock));
+	KASSERT(bp->b_flags & B_BUSY);
+	if (bp->b_flags & B_DELWRI) {
+		TAILQ_REMOVE(&buf_dirtyq, bp, b_dirty);
+		LIST_REMOVE(bp, b_vndirty);
+		bp->b_flags &= ~(unsigned)B_DELWRI;
+	}
+}
+
+/* The oldest delayed write of vp (NULL: of any) that nobody owns. */
+static struct buf *
+buf_firstdirty(struct vnode *vp)
+{
+	struct buf *bp;
+
+	KASSERT(mutex_owned(&bufcache_lock));
+	if (vp != NULL) {
+		LIST_FOREACH(bp, &vp->v_dirtylist, b_vndirty)
+			if ((bp->b_flags & B_BUSY) == 0)
+				return bp;
+		return NULL;
+	}
+	TAILQ_FOREACH(bp, &buf_dirtyq, b_dirty)
+		if ((bp->b_flags & B_BUSY) == 0)
+			return bp;
+	return NULL;
 }
 
 /* Sleep on bp until it changes; the caller looks again. */
@@ -118,11 +157,12 @@ buf_destroy(struct buf *bp)
 {
 	KASSERT(mutex_owned(&bufcache_lock));
 	KASSERT(bp->b_waiters == 0 && (bp->b_flags & B_DELWRI) == 0);
-	if ((bp->b_flags & B_ANON) == 0)
+	if ((bp->b_flags & B_ANON) == 0) {
 		LIST_REMOVE(bp, b_hash);
+		LIST_REMOVE(bp, b_vnbufs);
+	}
 	if ((bp->b_flags & B_BUSY) == 0)
 		TAILQ_REMOVE(&buf_lru, bp, b_lru);
-	TAILQ_REMOVE(&buf_allq, bp, b_all);
 	bufstats.bs_bytes -= buf_memsize(bp->b_bcount);
 	cv_broadcast(&bufmem_cv);
 	cv_destroy(&bp->b_cv);
@@ -130,14 +170,17 @@ buf_destroy(struct buf *bp)
 	kmem_free(bp, sizeof(*bp));
 }
 
-/* Free one clean unowned buffer from the cold end; false if none. */
+/*
+ * Free one clean unowned buffer from the cold end; false if none.  One
+ * with sleepers (rare: they wake to find it released) is passed over.
+ */
 static bool
 buf_free_clean(void)
 {
 	struct buf *bp;
 
 	TAILQ_FOREACH(bp, &buf_lru, b_lru) {
-		if ((bp->b_flags & B_DELWRI) == 0 && bp->b_waiters == 0) {
+		if (bp->b_waiters == 0) {
 			buf_destroy(bp);
 			return true;
 		}
@@ -149,10 +192,12 @@ buf_free_clean(void)
 static void
 buf_startwrite_locked(struct buf *bp)
 {
-	if (bp->b_flags & B_DELWRI)
-		TAILQ_REMOVE(&buf_dirtyq, bp, b_dirty);
-	bp->b_flags &= ~(unsigned)(B_DELWRI | B_READ);
+	buf_undirty(bp);
+	bp->b_flags &= ~(unsigned)B_READ;
 	bp->b_flags |= B_INFLIGHT | B_VALID;
+	buf_nwriting++;
+	if (bp->b_vp != NULL)
+		bp->b_vp->v_numoutput++;
 	bp->b_error = 0;
 	bp->b_resid = 0;
 	bp->b_blkno = bp->b_lblkno;
@@ -183,20 +228,30 @@ buf_start(struct buf *bp)
 static void
 bufmem_reserve(size_t size)
 {
-	struct buf *bp;
+	struct buf *batch[BUF_WRITEBATCH], *bp;
+	int n;
 
 	KASSERT(mutex_owned(&bufcache_lock));
 	while (bufstats.bs_bytes + buf_memsize(size) > bufstats.bs_maxbytes) {
 		if (buf_free_clean())
 			continue;
-		TAILQ_FOREACH(bp, &buf_dirtyq, b_dirty)
-			if ((bp->b_flags & B_BUSY) == 0)
-				break;
-		if (bp != NULL) {
-			/* Written, it is clean and can go next time round. */
+		/*
+		 * No clean buffer: start writing the oldest delayed ones,
+		 * which come back clean as each write ends, unless enough
+		 * writes are under way already.
+		 */
+		n = 0;
+		while (n < BUF_WRITEBATCH && buf_nwriting < BUF_WRITEBATCH &&
+		    (bp = buf_firstdirty(NULL)) != NULL) {
 			buf_take(bp);
+			bp->b_flags |= B_ASYNC;
+			buf_startwrite_locked(bp);
+			batch[n++] = bp;
+		}
+		if (n > 0) {
 			mutex_exit(&bufcache_lock);
-			(void)bwrite(bp);
+			for (int i = 0; i < n; i++)
+				buf_start(batch[i]);
 			mutex_enter(&bufcache_lock);
 			continue;
 		}
@@ -270,7 +325,7 @@ getblk(struct vnode *vp, daddr_t lblkno, int size, int slpflag,
 			bp->b_lblkno = bp->b_blkno = lblkno;
 			LIST_INSERT_HEAD(&bufhash[buf_bucket(vp, lblkno)], bp,
 			    b_hash);
-			TAILQ_INSERT_TAIL(&buf_allq, bp, b_all);
+			LIST_INSERT_HEAD(&vp->v_buflist, bp, b_vnbufs);
 			break;
 		}
 		bufmem_reserve((size_t)size);
@@ -368,10 +423,7 @@ binvalblk(struct vnode *vp, daddr_t lblkno)
 			continue;
 		}
 		buf_take(bp);
-		if (bp->b_flags & B_DELWRI) {
-			TAILQ_REMOVE(&buf_dirtyq, bp, b_dirty);
-			bp->b_flags &= ~(unsigned)B_DELWRI;
-		}
+		buf_undirty(bp);
 		if (bp->b_waiters > 0)
 			brelse_locked(bp, B_INVAL);
 		else
@@ -398,9 +450,6 @@ geteblk(int size)
 		return NULL;
 	}
 	bp->b_flags = B_BUSY | B_ANON;
-	mutex_enter(&bufcache_lock);
-	TAILQ_INSERT_TAIL(&buf_allq, bp, b_all);
-	mutex_exit(&bufcache_lock);
 	return bp;
 }
 
@@ -521,6 +570,7 @@ bdwrite(struct buf *bp)
 		if (TAILQ_EMPTY(&buf_dirtyq))
 			cv_signal(&syncer_cv);
 		TAILQ_INSERT_TAIL(&buf_dirtyq, bp, b_dirty);
+		LIST_INSERT_HEAD(&bp->b_vp->v_dirtylist, bp, b_vndirty);
 	}
 	bp->b_flags |= B_VALID;
 	brelse_locked(bp, 0);
@@ -534,13 +584,11 @@ brelse_locked(struct buf *bp, unsigned set)
 	KASSERT(bp->b_flags & B_BUSY);
 	bp->b_flags |= set;
 	if (bp->b_flags & B_INVAL) {
-		if (bp->b_flags & B_DELWRI)
-			TAILQ_REMOVE(&buf_dirtyq, bp, b_dirty);
-		bp->b_flags &= ~(unsigned)(B_VALID | B_DELWRI | B_INVAL);
+		buf_undirty(bp);
+		bp->b_flags &= ~(unsigned)(B_VALID | B_INVAL);
 	}
 	if (bp->b_flags & B_ANON) {
 		bp->b_flags &= ~(unsigned)B_ANON;
-		TAILQ_REMOVE(&buf_allq, bp, b_all);
 		bufstats.bs_bytes -= buf_memsize(bp->b_bcount);
 		cv_broadcast(&bufmem_cv);
 		cv_destroy(&bp->b_cv);
@@ -549,7 +597,9 @@ brelse_locked(struct buf *bp, unsigned set)
 		return;
 	}
 	bp->b_flags &= ~(unsigned)(B_BUSY | B_ASYNC | B_READ);
-	if (bp->b_flags & (B_VALID | B_DELWRI))
+	if (bp->b_flags & B_DELWRI)
+		;                       /* on the dirty queues only */
+	else if (bp->b_flags & B_VALID)
 		TAILQ_INSERT_TAIL(&buf_lru, bp, b_lru);
 	else
 		TAILQ_INSERT_HEAD(&buf_lru, bp, b_lru);
@@ -581,7 +631,13 @@ biodone(struct buf *bp)
 	if (bp->b_flags & B_READ) {
 		if (bp->b_error == 0)
 			bp->b_flags |= B_VALID;
-	} else if (bp->b_error != 0) {
+	} else {
+		buf_nwriting--;
+		if (bp->b_vp != NULL)
+			bp->b_vp->v_numoutput--;
+		cv_broadcast(&bufwrite_cv);
+	}
+	if ((bp->b_flags & B_READ) == 0 && bp->b_error != 0) {
 		log(LOG_ERR, "bio: write of block %lld failed: error %d\n",
 		    (long long)bp->b_lblkno, bp->b_error);
 		bp->b_flags |= B_INVAL;
@@ -626,30 +682,20 @@ flushbuf(struct vnode *vp, int flags)
 	int error = 0;
 
 	mutex_enter(&bufcache_lock);
-restart:
-	TAILQ_FOREACH(bp, &buf_dirtyq, b_dirty) {
-		if ((vp != NULL && bp->b_vp != vp) || (bp->b_flags & B_BUSY))
-			continue;
+	while ((bp = buf_firstdirty(vp)) != NULL) {
 		buf_take(bp);
 		bp->b_flags |= B_ASYNC;
 		buf_startwrite_locked(bp);
 		mutex_exit(&bufcache_lock);
 		buf_start(bp);
 		mutex_enter(&bufcache_lock);
-		goto restart;
 	}
 	if ((flags & FSYNC_WAIT) == 0) {
 		mutex_exit(&bufcache_lock);
 		return 0;
 	}
-again:
-	TAILQ_FOREACH(bp, &buf_allq, b_all) {
-		if ((vp == NULL || bp->b_vp == vp) &&
-		    (bp->b_flags & (B_INFLIGHT | B_READ)) == B_INFLIGHT) {
-			buf_sleep(bp);
-			goto again;
-		}
-	}
+	while (vp != NULL ? vp->v_numoutput > 0 : buf_nwriting > 0)
+		cv_wait(&bufwrite_cv, &bufcache_lock);
 	if (vp != NULL) {
 		error = vp->v_writeerror;
 		vp->v_writeerror = 0;
@@ -682,13 +728,10 @@ vinvalbuf(struct vnode *vp)
 
 	error = flushbuf(vp, FSYNC_WAIT);
 	mutex_enter(&bufcache_lock);
-again:
-	TAILQ_FOREACH(bp, &buf_allq, b_all) {
-		if (bp->b_vp != vp)
-			continue;
+	while ((bp = LIST_FIRST(&vp->v_buflist)) != NULL) {
 		if ((bp->b_flags & B_BUSY) || bp->b_waiters > 0) {
 			buf_sleep(bp);
-			goto again;
+			continue;
 		}
 		if (bp->b_flags & B_DELWRI) {
 			/* Dirtied again since the flush: write it too. */
@@ -697,10 +740,9 @@ again:
 			if (bwrite(bp) != 0 && error == 0)
 				error = EIO;
 			mutex_enter(&bufcache_lock);
-			goto again;
+			continue;
 		}
 		buf_destroy(bp);
-		goto again;
 	}
 	mutex_exit(&bufcache_lock);
 	return error;
@@ -782,11 +824,11 @@ bio_init(void)
 	mutex_init(&bufcache_lock, MUTEX_DEFAULT, IPL_NONE);
 	cv_init(&bufmem_cv, "bufmem");
 	cv_init(&syncer_cv, "syncer");
+	cv_init(&bufwrite_cv, "bufwrite");
 	for (unsigned i = 0; i < BUFHASHSIZE; i++)
 		LIST_INIT(&bufhash[i]);
 	TAILQ_INIT(&buf_lru);
 	TAILQ_INIT(&buf_dirtyq);
-	TAILQ_INIT(&buf_allq);
 	lim = kmem_limit();
 	bufstats.bs_maxbytes = lim != 0 ? MAX(lim / 4, BUFMEM_MIN) :
 	    BUFMEM_DEFAULT;

@@ -143,6 +143,8 @@ vcache_free(struct vnode_impl *vi, bool loaded)
 
 	if (loaded)
 		vp->v_op->vop_reclaim(vp);
+	/* Reclaim gave back the vnode's buffers (vinvalbuf), if it had any. */
+	KASSERT(LIST_EMPTY(&vp->v_buflist));
 	mutex_enter(&vcache_lock);
 	LIST_REMOVE(vi, vi_hash);
 	vcache_count--;
