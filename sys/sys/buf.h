@@ -59,6 +59,8 @@ struct buf {
 	int b_error;                    /* o: of the last I/O */
 	void *b_private;                /* o: the driver's, during I/O */
 	uint64_t b_dirtytime;           /* b: uptime ns of the first bdwrite */
+	bool b_fschecked;               /* o: the file system has checked
+					 * what the last read brought in */
 	unsigned b_waiters;             /* b: sleepers on b_cv */
 	kcondvar_t b_cv;                /* released, or I/O done */
 	LIST_ENTRY(buf) b_hash;         /* b */

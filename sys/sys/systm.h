@@ -28,6 +28,17 @@ char *strchr(const char *, int);
 char *strrchr(const char *, int);
 size_t strlcpy(char *, const char *, size_t);
 size_t strlcat(char *, const char *, size_t);
+/*
+ * Kernel code is built freestanding, so the compiler calls these for
+ * every use; through the builtins it copies a field of known size in
+ * place and calls the functions above only for the rest.
+ */
+#ifndef _SUBR_STRING_
+#define memcpy(d, s, n)  __builtin_memcpy(d, s, n)
+#define memmove(d, s, n) __builtin_memmove(d, s, n)
+#define memset(d, c, n)  __builtin_memset(d, c, n)
+#define memcmp(a, b, n)  __builtin_memcmp(a, b, n)
+#endif
 /* Parse a decimal or 0x number with an optional k/m/g suffix. */
 int strtoull_sfx(const char *, unsigned long long *);
 int strtoll_dec(const char *, long long *);

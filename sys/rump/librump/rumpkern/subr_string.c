@@ -6,6 +6,7 @@
  * library, and the compiler emits calls to memcpy, memmove, memset and
  * memcmp on its own, so they live here.
  */
+#define _SUBR_STRING_                   /* the functions themselves */
 #include <sys/systm.h>
 
 void *

@@ -475,6 +475,7 @@ bread(struct vnode *vp, daddr_t lblkno, int size, int flags,
 	bp->b_error = 0;
 	bp->b_resid = 0;
 	bp->b_blkno = lblkno;
+	bp->b_fschecked = false;
 	mutex_exit(&bufcache_lock);
 	buf_start(bp);
 	if ((error = biowait(bp)) != 0) {
@@ -510,6 +511,7 @@ buf_readahead(struct vnode *vp, daddr_t lblkno, int size)
 	bp->b_error = 0;
 	bp->b_resid = 0;
 	bp->b_blkno = lblkno;
+	bp->b_fschecked = false;
 	mutex_exit(&bufcache_lock);
 	buf_start(bp);
 }

@@ -195,7 +195,10 @@ int ffs_alloc_frags(struct ffs_mount *, struct ffs_inode *, int64_t pref,
 int ffs_extend_frags(struct ffs_mount *, int64_t addr, unsigned on,
     unsigned nn);
 void ffs_free_frags(struct ffs_mount *, int64_t addr, unsigned n);
-/* Where the next block of logical block lbn of ip would best go. */
+/*
+ * Where the next block of logical block lbn of ip would best go: after
+ * prev or the file's previous block, else 0 (anywhere in its group).
+ */
 int64_t ffs_blkpref(struct ffs_mount *, struct ffs_inode *, uint64_t lbn,
     int64_t prev);
 /* A free inode for a new file of type mode in directory pdp's fs. */

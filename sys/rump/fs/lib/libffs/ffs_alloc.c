@@ -322,6 +322,20 @@ ffs_setfrags(struct ffs_mount *um, struct ffs_cg *cg, uint32_t f, uint32_t n,
 	ffs_cg_touch(um, cg);
 }
 
+/*
+ * Whether a partly used block of the group has a run of at least n free
+ * frags, as its free-run counts say: without one, looking for it would
+ * read the whole map.
+ */
+static bool
+ffs_hasrun(struct ffs_mount *um, struct ffs_cg *cg, uint32_t n)
+{
+	for (uint32_t j = n; j < um->fs_frag; j++)
+		if (ffs_get32(um, cg->d, CG_FRSUM + 4 * j) != 0)
+			return true;
+	return false;
+}
+
 /* A run of n free frags inside one block of the group; -1 if none. */
 static int64_t
 ffs_findfrags(struct ffs_mount *um, struct ffs_cg *cg, uint32_t startblk,
@@ -384,7 +398,7 @@ ffs_alloccg(struct ffs_mount *um, uint64_t c, int64_t pref, unsigned n,
 	startblk = (pref >= 0 ? (uint32_t)pref : rotor) >> um->fs_fragshift;
 	if (startblk >= cg.nblk)
 		startblk = 0;
-	if (n < um->fs_frag)
+	if (n < um->fs_frag && ffs_hasrun(um, &cg, n))
 		f = ffs_findfrags(um, &cg, startblk, n, false);
 	if (f < 0)
 		f = ffs_findfrags(um, &cg, startblk, n, true);
@@ -489,16 +503,18 @@ int64_t
 ffs_blkpref(struct ffs_mount *um, struct ffs_inode *ip, uint64_t lbn,
     int64_t prev)
 {
-	uint64_t c;
-
 	if (prev > 0 && (uint64_t)prev + 2 * um->fs_frag <= um->fs_size)
 		return prev + um->fs_frag;
 	if (lbn > 0 && lbn <= UFS_NDADDR && ip->i_db[lbn - 1] > 0 &&
 	    (uint64_t)ip->i_db[lbn - 1] + 2 * um->fs_frag <= um->fs_size)
 		return (ip->i_db[lbn - 1] & ~(int64_t)(um->fs_frag - 1)) +
 		    um->fs_frag;
-	c = FFS_ITOG(um, ip->i_number);
-	return (int64_t)(ffs_cgstart(um, c) + um->fs_dblkno);
+	/*
+	 * No neighbour: the inode's group, where its own rotor says (a
+	 * search from the start of the group's data would pass every block
+	 * the group has used so far).
+	 */
+	return 0;
 }
 
 /* The group for a new directory: roomy, with the fewest directories. */

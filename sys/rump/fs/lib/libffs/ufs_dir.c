@@ -69,6 +69,8 @@ ufs_chunkcheck(const struct ffs_mount *um, const struct ffs_inode *dp,
 /*
  * Block lbn of directory vp, checked: *bpp holds *lenp bytes of
  * directory (the block may run past the size, to a frag boundary).
+ * Checked once per read from the disk: what this code changes stays
+ * well formed.
  */
 static int
 ufs_dirblock(struct vnode *vp, uint64_t lbn, struct buf **bpp, size_t *lenp)
@@ -84,13 +86,14 @@ ufs_dirblock(struct vnode *vp, uint64_t lbn, struct buf **bpp, size_t *lenp)
 	    0, &bp)) != 0)
 		return error;
 	len = (size_t)MIN(dp->i_size - off, um->fs_bsize);
-	for (c = 0; c < len; c += DIRBLKSIZ) {
+	for (c = 0; !bp->b_fschecked && c < len; c += DIRBLKSIZ) {
 		if ((error = ufs_chunkcheck(um, dp, (char *)bp->b_data + c,
 		    off + c)) != 0) {
 			brelse(bp, 0);
 			return error;
 		}
 	}
+	bp->b_fschecked = true;
 	*bpp = bp;
 	*lenp = len;
 	return 0;

@@ -6,7 +6,7 @@
  * lookup nor finding room for a new entry reads the whole directory.
  *
  * Built from the directory's blocks the first time a directory of at
- * least DH_MINBLOCKS blocks is searched, it maps a 32-bit hash of each
+ * least DH_MINBYTES bytes is searched, it maps a 32-bit hash of each
  * live name to the entry's offset (open addressing, linear probing,
  * tombstones for removed names) and keeps the free bytes of every
  * chunk.  A hit is only a candidate: the entry is read and its name
@@ -30,7 +30,12 @@
 
 #include "ffs.h"
 
-#define DH_MINBLOCKS 2                  /* smaller ones are scanned */
+/*
+ * Smaller directories are scanned: a few chunks cost less to read than
+ * a hash to build.  In bytes, not blocks: one 32 KiB block holds a
+ * thousand names.
+ */
+#define DH_MINBYTES (5 * DIRBLKSIZ)
 #define DH_EMPTY 0
 #define DH_DELETED 1
 #define DH_NCAND 8                      /* candidates a lookup checks */
@@ -262,7 +267,6 @@ dh_build_chunk(void *arg, uint64_t off, size_t nfree)
 static struct ufs_dirhash *
 dh_get(struct vnode *dvp, int *errorp)
 {
-	struct ffs_mount *um = VTOFFS(dvp);
 	struct ffs_inode *dp = VTOI(dvp);
 	struct ufs_dirhash *dh, *old;
 	struct dh_build b;
@@ -276,7 +280,7 @@ dh_get(struct vnode *dvp, int *errorp)
 		return dh;
 	}
 	mutex_exit(&dirhash_lock);
-	if (dp->i_size < (uint64_t)DH_MINBLOCKS * um->fs_bsize)
+	if (dp->i_size < DH_MINBYTES)
 		return NULL;
 	/* About one name per 16 bytes of directory, at worst. */
 	est = dh_size(2 * (size_t)(dp->i_size / 16),
