@@ -43,7 +43,7 @@
 
 #include "dev_private.h"
 
-#define BUFHASHSIZE 1024                /* a power of two */
+#define BUFHASH_MIN 1024                /* buckets, a power of two */
 #define BUFMEM_DEFAULT (64UL * 1024 * 1024)
 #define BUFMEM_MIN (8UL * MAXBSIZE)
 #define VFS_SYNCDELAY 100               /* vfs.syncdelay's number */
@@ -53,7 +53,8 @@ static kmutex_t bufcache_lock;
 static kcondvar_t bufmem_cv;            /* a buffer was released or freed */
 static kcondvar_t syncer_cv;            /* buf_dirtyq became non-empty */
 static kcondvar_t bufwrite_cv;          /* a write ended */
-static LIST_HEAD(, buf) bufhash[BUFHASHSIZE];   /* b */
+static LIST_HEAD(bufhashhead, buf) *bufhash;   /* b */
+static size_t bufhashmask;                      /* a bucket per 8 KiB */
 static TAILQ_HEAD(, buf) buf_lru;               /* b */
 static TAILQ_HEAD(, buf) buf_dirtyq;            /* b */
 static int bio_writeerror;                      /* b: for bio_syncall */
@@ -78,7 +79,7 @@ buf_bucket(const struct vnode *vp, daddr_t lblkno)
 	uint64_t h = (uint64_t)(uintptr_t)vp * 0x9e3779b97f4a7c15ULL;
 
 	h ^= (uint64_t)lblkno * 0xc2b2ae3d27d4eb4fULL;
-	return (unsigned)(h >> 40) & (BUFHASHSIZE - 1);
+	return (unsigned)((h >> 40) & bufhashmask);
 }
 
 static struct buf *
@@ -821,19 +822,26 @@ void
 bio_init(void)
 {
 	struct sysctlnode *vfsnode;
-	size_t lim;
+	size_t lim, nbuckets;
 
 	mutex_init(&bufcache_lock, MUTEX_DEFAULT, IPL_NONE);
 	cv_init(&bufmem_cv, "bufmem");
 	cv_init(&syncer_cv, "syncer");
 	cv_init(&bufwrite_cv, "bufwrite");
-	for (unsigned i = 0; i < BUFHASHSIZE; i++)
-		LIST_INIT(&bufhash[i]);
 	TAILQ_INIT(&buf_lru);
 	TAILQ_INIT(&buf_dirtyq);
 	lim = kmem_limit();
 	bufstats.bs_maxbytes = lim != 0 ? MAX(lim / 4, BUFMEM_MIN) :
 	    BUFMEM_DEFAULT;
+	/* Chains of a few buffers however full the cache is. */
+	for (nbuckets = BUFHASH_MIN; nbuckets < bufstats.bs_maxbytes / 8192;)
+		nbuckets *= 2;
+	if ((bufhash = kmem_alloc(nbuckets * sizeof(*bufhash), KM_SLEEP)) ==
+	    NULL)
+		panic("bio_init: no memory for the buffer hash");
+	for (size_t i = 0; i < nbuckets; i++)
+		LIST_INIT(&bufhash[i]);
+	bufhashmask = nbuckets - 1;
 
 	bio_reclaimer.kr_reclaim = bio_reclaim;
 	kmem_reclaimer_register(&bio_reclaimer);
