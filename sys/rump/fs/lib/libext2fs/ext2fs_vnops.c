@@ -680,10 +680,10 @@ ext2fs_fsync(struct vnode *vp, bool dataonly)
 {
 	struct ext2fs_mount *em = VTOEM(vp);
 
-	(void)dataonly;
 	if (!em->em_rw)
 		return 0;
-	return vflushbuf(em->em_devvp, FSYNC_WAIT);
+	/* Everything is the device's: its fsync, to stable storage. */
+	return VOP_FSYNC(em->em_devvp, dataonly);
 }
 
 static int

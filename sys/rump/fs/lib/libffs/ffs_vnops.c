@@ -354,10 +354,12 @@ ffs_fsync(struct vnode *vp, bool dataonly)
 	struct ffs_mount *um = VTOFFS(vp);
 	int error, error2;
 
-	(void)dataonly;
 	error = vflushbuf(vp, FSYNC_WAIT);
-	/* The inode, indirect blocks and maps are the device's buffers. */
-	error2 = vflushbuf(um->um_devvp, FSYNC_WAIT);
+	/*
+	 * The inode, indirect blocks and maps are the device's buffers;
+	 * the device's fsync writes them and puts it all on stable storage.
+	 */
+	error2 = VOP_FSYNC(um->um_devvp, dataonly);
 	return error != 0 ? error : error2;
 }
 
