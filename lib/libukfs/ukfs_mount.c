@@ -9,8 +9,13 @@
  *   partitions, librumpdev) -> /dev/ukfs/Np2 -> detect the type on the
  *   host file at the partition's offset -> mount at /ukfs/N
  *
- * ukfs_release() undoes it in reverse: unmount (which writes back),
- * forget the partition nodes, remove the etfs key, the mount point.
+ * Then a kernel process for the mount's operations, chrooted to it.
+ * The mount is nodev: a device node in the image (say one with the
+ * major and minor of the image's own disk) does not open.
+ *
+ * ukfs_release() undoes it in reverse: end the process, unmount (which
+ * writes back), forget the partition nodes, remove the etfs key, the
+ * mount point.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -169,9 +174,64 @@ partition_find(const char *key, int part, const char *label, char **devp,
 	return *devp == NULL ? -1 : 0;
 }
 
+/*
+ * The mount's process: a child of the caller's, sharing its descriptor
+ * table (descriptors belong to the whole program), chrooted to the mount.
+ * Its first lwp is the first idle one.
+ */
+int
+ukfs_proc_start(struct ukfs *fs)
+{
+	struct lwp *prev = rump_pub_lwproc_curlwp(), **lwps;
+	int error;
+
+	fs->uk_pid = -1;
+	if ((lwps = malloc(sizeof(*lwps))) == NULL)
+		return -1;
+	if ((error = rump_pub_lwproc_rfork(0)) != 0) {
+		free(lwps);
+		errno = error;
+		return -1;
+	}
+	if (rump_sys_chroot(fs->uk_mountpath) == -1 ||
+	    rump_sys_chdir("/") == -1) {
+		error = errno;
+		rump_pub_lwproc_releaselwp();
+		rump_pub_lwproc_switch(prev);
+		free(lwps);
+		errno = error;
+		return -1;
+	}
+	fs->uk_pid = rump_sys_getpid();
+	lwps[0] = rump_pub_lwproc_curlwp();
+	rump_pub_lwproc_switch(prev);
+	free(fs->uk_lwps);
+	fs->uk_lwps = lwps;
+	fs->uk_nidle = fs->uk_nlwps = 1;
+	return 0;
+}
+
+/* End the mount's process (its lwps are all idle): its root goes. */
+void
+ukfs_proc_end(struct ukfs *fs)
+{
+	struct lwp *prev = rump_pub_lwproc_curlwp();
+	size_t i;
+
+	for (i = 0; i < fs->uk_nidle; i++) {
+		rump_pub_lwproc_switch(fs->uk_lwps[i]);
+		rump_pub_lwproc_releaselwp();
+	}
+	rump_pub_lwproc_switch(prev);
+	fs->uk_nidle = fs->uk_nlwps = 0;
+	fs->uk_pid = -1;
+}
+
 static void
 ukfs_free(struct ukfs *fs)
 {
+	pthread_mutex_destroy(&fs->uk_lwplock);
+	free(fs->uk_lwps);
 	free(fs->uk_image);
 	free(fs->uk_devkey);
 	free(fs->uk_dev);
@@ -206,6 +266,8 @@ ukfs_domount(const char *fstype, const char *host, int part,
 		return NULL;
 	if ((fs = calloc(1, sizeof(*fs))) == NULL)
 		return NULL;
+	pthread_mutex_init(&fs->uk_lwplock, NULL);
+	fs->uk_pid = -1;
 	fs->uk_partition = part;
 	fs->uk_flags = flags;
 	id = atomic_fetch_add(&ukfs_nextid, 1);
@@ -256,9 +318,16 @@ ukfs_domount(const char *fstype, const char *host, int part,
 		    sizeof(defargs));
 		args = arglen > 0 ? defargs : NULL;
 	}
-	if (rump_sys_mount(fstype, fs->uk_mountpath, flags, args, arglen) ==
-	    -1)
+	/* No device nodes of the image's own: nodev, whatever the caller. */
+	if (rump_sys_mount(fstype, fs->uk_mountpath, flags | MS_NODEV, args,
+	    arglen) == -1)
 		goto bad;
+	if (ukfs_proc_start(fs) == -1) {
+		saved = errno;
+		(void)rump_sys_unmount(fs->uk_mountpath, MNT_FORCE);
+		errno = saved;
+		goto bad;
+	}
 	return fs;
 bad:
 	saved = errno;
@@ -313,10 +382,16 @@ ukfs_release(struct ukfs *fs, int flags)
 {
 	int error = 0;
 
+	/* The process's root and cwd hold the mount: they go first. */
+	ukfs_proc_end(fs);
 	if (rump_sys_unmount(fs->uk_mountpath,
 	    (flags & UKFS_RELFLAG_FORCE) ? MNT_FORCE : 0) == -1) {
-		if (!(flags & UKFS_RELFLAG_FORCE) && errno == EBUSY)
+		if (!(flags & UKFS_RELFLAG_FORCE) && errno == EBUSY) {
+			/* It stays, so its process must be back (else ESRCH). */
+			(void)ukfs_proc_start(fs);
+			errno = EBUSY;
 			return -1;
+		}
 		error = errno;
 	}
 	if (fs->uk_madedir)

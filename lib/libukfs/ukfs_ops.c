@@ -2,9 +2,10 @@
 /* Copyright (c) 2026 The rump on Linux developers. */
 
 /*
- * ukfs: operations by path and by descriptor.  Each turns the caller's
- * path into a kernel path under the mount (ukfs_kpath) and makes the
- * system call of the same name in the kernel.
+ * ukfs: operations by path and by descriptor.  Each makes the system
+ * call of the same name in the mount's process (chrooted to the mount,
+ * see ukfs_private.h), with the caller's path lexically cleaned
+ * (ukfs_kpath).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <rump/rump.h>
 #include <rump/rump_syscalls.h>
 
 #include "ukfs_private.h"
@@ -38,20 +40,70 @@ struct ukfs_dir {
 };
 
 int
+ukfs_enter(struct ukfs *fs, struct lwp **prevp)
+{
+	struct lwp *l = NULL, **nl;
+	int error;
+
+	*prevp = rump_pub_lwproc_curlwp();
+	pthread_mutex_lock(&fs->uk_lwplock);
+	if (fs->uk_nidle > 0) {
+		l = fs->uk_lwps[--fs->uk_nidle];
+		pthread_mutex_unlock(&fs->uk_lwplock);
+		rump_pub_lwproc_switch(l);
+		return 0;
+	}
+	/* One more lwp; room for it in the pool first, so leave can't fail. */
+	if ((nl = realloc(fs->uk_lwps, (fs->uk_nlwps + 1) * sizeof(*nl))) ==
+	    NULL) {
+		pthread_mutex_unlock(&fs->uk_lwplock);
+		errno = ENOMEM;
+		return -1;
+	}
+	fs->uk_lwps = nl;
+	if ((error = rump_pub_lwproc_newlwp(fs->uk_pid)) != 0) {
+		pthread_mutex_unlock(&fs->uk_lwplock);
+		errno = error;
+		return -1;
+	}
+	fs->uk_nlwps++;
+	pthread_mutex_unlock(&fs->uk_lwplock);
+	return 0;
+}
+
+void
+ukfs_leave(struct ukfs *fs, struct lwp *prev)
+{
+	struct lwp *l = rump_pub_lwproc_curlwp();
+	int saved = errno;
+
+	/* Unbound before it is idle: another thread may take it at once. */
+	rump_pub_lwproc_switch(prev);
+	pthread_mutex_lock(&fs->uk_lwplock);
+	fs->uk_lwps[fs->uk_nidle++] = l;
+	pthread_mutex_unlock(&fs->uk_lwplock);
+	errno = saved;
+}
+
+/* Return what expr (a call of type type) gives, made in fs's process. */
+#define UKFS_CALL(fs, type, expr)                                              \
+	do {                                                                   \
+		struct lwp *prev_;                                             \
+		type rv_;                                                      \
+		if (ukfs_enter(fs, &prev_) == -1)                              \
+			return -1;                                             \
+		rv_ = (expr);                                                  \
+		ukfs_leave(fs, prev_);                                         \
+		return rv_;                                                    \
+	} while (0)
+
+int
 ukfs_kpath(struct ukfs *fs, const char *path, char *buf, size_t size)
 {
-	size_t root, len, n;
+	size_t len = 0, n;
 	const char *p, *q;
 
-	root = strlen(fs->uk_mountpath);
-	while (root > 1 && fs->uk_mountpath[root - 1] == '/')
-		root--;
-	if (root >= size)
-		goto toolong;
-	memcpy(buf, fs->uk_mountpath, root);
-	if (root == 1)
-		root = 0;               /* mounted on "/" */
-	len = root;
+	(void)fs;
 	for (p = path; *p != '\0'; p = q) {
 		while (*p == '/')
 			p++;
@@ -61,9 +113,9 @@ ukfs_kpath(struct ukfs *fs, const char *path, char *buf, size_t size)
 		if (n == 0 || (n == 1 && p[0] == '.'))
 			continue;
 		if (n == 2 && p[0] == '.' && p[1] == '.') {
-			while (len > root && buf[len - 1] != '/')
+			while (len > 0 && buf[len - 1] != '/')
 				len--;
-			if (len > root)
+			if (len > 0)
 				len--;
 			continue;
 		}
@@ -73,8 +125,11 @@ ukfs_kpath(struct ukfs *fs, const char *path, char *buf, size_t size)
 		memcpy(buf + len, p, n);
 		len += n;
 	}
-	if (len == 0)
+	if (len == 0) {
+		if (size < 2)
+			goto toolong;
 		buf[len++] = '/';
+	}
 	buf[len] = '\0';
 	return 0;
 toolong:
@@ -91,82 +146,76 @@ int
 ukfs_open(struct ukfs *fs, const char *path, int oflags, mode_t mode)
 {
 	KPATH(fs, path, kp);
-	return rump_sys_open(kp, oflags | O_CLOEXEC, mode);
+	UKFS_CALL(fs, int, rump_sys_open(kp, oflags | O_CLOEXEC, mode));
 }
 
 int
 ukfs_close(struct ukfs *fs, int fd)
 {
-	(void)fs;
-	return rump_sys_close(fd);
+	UKFS_CALL(fs, int, rump_sys_close(fd));
 }
 
 ssize_t
 ukfs_pread(struct ukfs *fs, int fd, void *buf, size_t n, off_t off)
 {
-	(void)fs;
-	return rump_sys_pread(fd, buf, n, off);
+	UKFS_CALL(fs, ssize_t, rump_sys_pread(fd, buf, n, off));
 }
 
 ssize_t
 ukfs_pwrite(struct ukfs *fs, int fd, const void *buf, size_t n, off_t off)
 {
-	(void)fs;
-	return rump_sys_pwrite(fd, buf, n, off);
+	UKFS_CALL(fs, ssize_t, rump_sys_pwrite(fd, buf, n, off));
 }
 
 ssize_t
 ukfs_read_fd(struct ukfs *fs, int fd, void *buf, size_t n)
 {
-	(void)fs;
-	return rump_sys_read(fd, buf, n);
+	UKFS_CALL(fs, ssize_t, rump_sys_read(fd, buf, n));
 }
 
 ssize_t
 ukfs_write_fd(struct ukfs *fs, int fd, const void *buf, size_t n)
 {
-	(void)fs;
-	return rump_sys_write(fd, buf, n);
+	UKFS_CALL(fs, ssize_t, rump_sys_write(fd, buf, n));
 }
 
 int
 ukfs_fstat(struct ukfs *fs, int fd, struct stat *st)
 {
-	(void)fs;
-	return rump_sys_fstat(fd, st);
+	UKFS_CALL(fs, int, rump_sys_fstat(fd, st));
 }
 
 int
 ukfs_ftruncate(struct ukfs *fs, int fd, off_t len)
 {
-	(void)fs;
-	return rump_sys_ftruncate(fd, len);
+	UKFS_CALL(fs, int, rump_sys_ftruncate(fd, len));
 }
 
 int
 ukfs_fsync(struct ukfs *fs, int fd)
 {
-	(void)fs;
-	return rump_sys_fsync(fd);
+	UKFS_CALL(fs, int, rump_sys_fsync(fd));
 }
 
 ssize_t
 ukfs_getdents_fd(struct ukfs *fs, int fd, void *buf, size_t n)
 {
-	(void)fs;
-	return rump_sys_getdents64(fd, buf, n);
+	UKFS_CALL(fs, ssize_t, rump_sys_getdents64(fd, buf, n));
 }
 
-/* Move all of n at off, as far as the file goes; what moved, or -1. */
+/*
+ * Move all of n at off, as far as the file goes; what moved, or -1.  In
+ * the mount's process.
+ */
 static ssize_t
-rw_path(struct ukfs *fs, const char *path, off_t off, void *buf, size_t n,
-    int write)
+rw_kpath(const char *kp, off_t off, void *buf, size_t n, int write)
 {
 	size_t done = 0;
 	ssize_t r;
 	int fd, saved;
 
-	if ((fd = ukfs_open(fs, path, write ? O_WRONLY : O_RDONLY, 0)) == -1)
+	if ((fd = rump_sys_open(kp, (write ? O_WRONLY : O_RDONLY) | O_CLOEXEC,
+	    0)) == -1)
 		return -1;
 	while (done < n) {
 		r = write ? rump_sys_pwrite(fd, (char *)buf + done, n - done,
@@ -187,6 +236,14 @@ rw_path(struct ukfs *fs, const char *path, off_t off, void *buf, size_t n,
 	return (ssize_t)done;
 }
 
+static ssize_t
+rw_path(struct ukfs *fs, const char *path, off_t off, void *buf, size_t n,
+    int write)
+{
+	KPATH(fs, path, kp);
+	UKFS_CALL(fs, ssize_t, rw_kpath(kp, off, buf, n, write));
+}
+
 ssize_t
 ukfs_read(struct ukfs *fs, const char *path, off_t off, void *buf, size_t n)
 {
@@ -200,32 +257,39 @@ ukfs_write(struct ukfs *fs, const char *path, off_t off, const void *buf,
 	return rw_path(fs, path, off, (void *)buf, n, 1);
 }
 
-int
-ukfs_create(struct ukfs *fs, const char *path, mode_t mode)
+static int
+create_kpath(const char *kp, mode_t mode)
 {
 	int fd;
 
-	if ((fd = ukfs_open(fs, path, O_WRONLY | O_CREAT | O_EXCL, mode)) ==
-	    -1)
+	if ((fd = rump_sys_open(kp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    mode)) == -1)
 		return -1;
 	return rump_sys_close(fd);
+}
+
+int
+ukfs_create(struct ukfs *fs, const char *path, mode_t mode)
+{
+	KPATH(fs, path, kp);
+	UKFS_CALL(fs, int, create_kpath(kp, mode));
 }
 
 int
 ukfs_mknod(struct ukfs *fs, const char *path, mode_t mode, dev_t dev)
 {
 	KPATH(fs, path, kp);
-	return rump_sys_mknod(kp, mode, dev);
+	UKFS_CALL(fs, int, rump_sys_mknod(kp, mode, dev));
 }
 
-ssize_t
-ukfs_getdents(struct ukfs *fs, const char *path, off_t *off, void *buf,
-    size_t n)
+static ssize_t
+getdents_kpath(const char *kp, off_t *off, void *buf, size_t n)
 {
 	ssize_t r;
 	int fd, saved;
 
-	if ((fd = ukfs_open(fs, path, O_RDONLY | O_DIRECTORY, 0)) == -1)
+	if ((fd = rump_sys_open(kp, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0)) ==
+	    -1)
 		return -1;
 	if (rump_sys_lseek(fd, *off, SEEK_SET) == -1 ||
 	    (r = rump_sys_getdents64(fd, buf, n)) == -1) {
@@ -237,6 +301,14 @@ ukfs_getdents(struct ukfs *fs, const char *path, off_t *off, void *buf,
 	*off = rump_sys_lseek(fd, 0, SEEK_CUR);
 	rump_sys_close(fd);
 	return r;
+}
+
+ssize_t
+ukfs_getdents(struct ukfs *fs, const char *path, off_t *off, void *buf,
+    size_t n)
+{
+	KPATH(fs, path, kp);
+	UKFS_CALL(fs, ssize_t, getdents_kpath(kp, off, buf, n));
 }
 
 struct ukfs_dir *
@@ -267,7 +339,7 @@ ukfs_readdir(struct ukfs_dir *d, struct ukfs_dirent *de)
 	size_t nl;
 
 	if (d->ud_pos >= d->ud_len) {
-		if ((r = rump_sys_getdents64(d->ud_fd, d->ud_buf,
+		if ((r = ukfs_getdents_fd(d->ud_fs, d->ud_fd, d->ud_buf,
 		    sizeof(d->ud_buf))) == -1)
 			return -1;
 		if (r == 0)
@@ -294,7 +366,7 @@ ukfs_closedir(struct ukfs_dir *d)
 {
 	if (d == NULL)
 		return;
-	rump_sys_close(d->ud_fd);
+	(void)ukfs_close(d->ud_fs, d->ud_fd);
 	free(d);
 }
 
@@ -302,35 +374,35 @@ int
 ukfs_stat(struct ukfs *fs, const char *path, struct stat *st)
 {
 	KPATH(fs, path, kp);
-	return rump_sys_stat(kp, st);
+	UKFS_CALL(fs, int, rump_sys_stat(kp, st));
 }
 
 int
 ukfs_lstat(struct ukfs *fs, const char *path, struct stat *st)
 {
 	KPATH(fs, path, kp);
-	return rump_sys_lstat(kp, st);
+	UKFS_CALL(fs, int, rump_sys_lstat(kp, st));
 }
 
 int
 ukfs_mkdir(struct ukfs *fs, const char *path, mode_t mode)
 {
 	KPATH(fs, path, kp);
-	return rump_sys_mkdir(kp, mode);
+	UKFS_CALL(fs, int, rump_sys_mkdir(kp, mode));
 }
 
 int
 ukfs_remove(struct ukfs *fs, const char *path)
 {
 	KPATH(fs, path, kp);
-	return rump_sys_unlink(kp);
+	UKFS_CALL(fs, int, rump_sys_unlink(kp));
 }
 
 int
 ukfs_rmdir(struct ukfs *fs, const char *path)
 {
 	KPATH(fs, path, kp);
-	return rump_sys_rmdir(kp);
+	UKFS_CALL(fs, int, rump_sys_rmdir(kp));
 }
 
 int
@@ -338,7 +410,7 @@ ukfs_rename(struct ukfs *fs, const char *from, const char *to)
 {
 	KPATH(fs, from, kfrom);
 	KPATH(fs, to, kto);
-	return rump_sys_rename(kfrom, kto);
+	UKFS_CALL(fs, int, rump_sys_rename(kfrom, kto));
 }
 
 int
@@ -346,23 +418,28 @@ ukfs_link(struct ukfs *fs, const char *from, const char *to)
 {
 	KPATH(fs, from, kfrom);
 	KPATH(fs, to, kto);
-	return rump_sys_link(kfrom, kto);
+	UKFS_CALL(fs, int, rump_sys_link(kfrom, kto));
 }
 
 int
 ukfs_symlink(struct ukfs *fs, const char *target, const char *path)
 {
 	KPATH(fs, path, kp);
-	return rump_sys_symlink(target, kp);
+	UKFS_CALL(fs, int, rump_sys_symlink(target, kp));
 }
 
 ssize_t
 ukfs_readlink(struct ukfs *fs, const char *path, char *buf, size_t n)
 {
+	struct lwp *prev;
 	ssize_t r;
 
 	KPATH(fs, path, kp);
-	if ((r = rump_sys_readlink(kp, buf, n)) >= 0 && (size_t)r < n)
+	if (ukfs_enter(fs, &prev) == -1)
+		return -1;
+	r = rump_sys_readlink(kp, buf, n);
+	ukfs_leave(fs, prev);
+	if (r >= 0 && (size_t)r < n)
 		buf[r] = '\0';
 	return r;
 }
@@ -371,62 +448,62 @@ int
 ukfs_chmod(struct ukfs *fs, const char *path, mode_t mode)
 {
 	KPATH(fs, path, kp);
-	return rump_sys_chmod(kp, mode);
+	UKFS_CALL(fs, int, rump_sys_chmod(kp, mode));
 }
 
 int
 ukfs_lchmod(struct ukfs *fs, const char *path, mode_t mode)
 {
 	KPATH(fs, path, kp);
-	return rump_sys_fchmodat(AT_FDCWD, kp, mode, AT_SYMLINK_NOFOLLOW);
+	UKFS_CALL(fs, int, rump_sys_fchmodat(AT_FDCWD, kp, mode, AT_SYMLINK_NOFOLLOW));
 }
 
 int
 ukfs_chown(struct ukfs *fs, const char *path, uid_t uid, gid_t gid)
 {
 	KPATH(fs, path, kp);
-	return rump_sys_chown(kp, uid, gid);
+	UKFS_CALL(fs, int, rump_sys_chown(kp, uid, gid));
 }
 
 int
 ukfs_lchown(struct ukfs *fs, const char *path, uid_t uid, gid_t gid)
 {
 	KPATH(fs, path, kp);
-	return rump_sys_lchown(kp, uid, gid);
+	UKFS_CALL(fs, int, rump_sys_lchown(kp, uid, gid));
 }
 
 int
 ukfs_utimens(struct ukfs *fs, const char *path, const struct timespec ts[2])
 {
 	KPATH(fs, path, kp);
-	return rump_sys_utimensat(AT_FDCWD, kp, ts, 0);
+	UKFS_CALL(fs, int, rump_sys_utimensat(AT_FDCWD, kp, ts, 0));
 }
 
 int
 ukfs_lutimens(struct ukfs *fs, const char *path, const struct timespec ts[2])
 {
 	KPATH(fs, path, kp);
-	return rump_sys_utimensat(AT_FDCWD, kp, ts, AT_SYMLINK_NOFOLLOW);
+	UKFS_CALL(fs, int, rump_sys_utimensat(AT_FDCWD, kp, ts, AT_SYMLINK_NOFOLLOW));
 }
 
 int
 ukfs_truncate(struct ukfs *fs, const char *path, off_t len)
 {
 	KPATH(fs, path, kp);
-	return rump_sys_truncate(kp, len);
+	UKFS_CALL(fs, int, rump_sys_truncate(kp, len));
 }
 
 int
 ukfs_access(struct ukfs *fs, const char *path, int amode)
 {
 	KPATH(fs, path, kp);
-	return rump_sys_access(kp, amode);
+	UKFS_CALL(fs, int, rump_sys_access(kp, amode));
 }
 
 int
 ukfs_statvfs(struct ukfs *fs, struct statvfs *sv)
 {
-	return rump_sys_statvfs(fs->uk_mountpath, sv);
+	UKFS_CALL(fs, int, rump_sys_statvfs("/", sv));
 }
 
 int

@@ -9,12 +9,25 @@
 #define _UKFS_PRIVATE_H_
 
 #include <limits.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include <rump/ukfs.h>
 
-/* Immutable from ukfs_mount() to ukfs_release(). */
+struct lwp;
+
+/*
+ * A mount.  Its operations run in a kernel process of its own, chrooted
+ * to the mount's root, so that "/", ".." and symbolic links resolve
+ * inside the image as under a real chroot, never onto the kernel's other
+ * mounts or the image's device node.  A calling thread borrows an idle
+ * lwp of that process for each call (ukfs_enter, ukfs_leave); the
+ * process shares the descriptor table of the one that mounted.
+ *
+ * Immutable from ukfs_mount() to ukfs_release() but for the lwp pool
+ * (uk_lwplock) and uk_pid (changed only by ukfs_release()).
+ */
 struct ukfs {
 	char *uk_image;                 /* host path of the image */
 	char *uk_devkey;                /* etfs key of the whole image */
@@ -24,7 +37,23 @@ struct ukfs {
 	int uk_partition;
 	int uk_flags;
 	int uk_madedir;                 /* ukfs made uk_mountpath */
+	pid_t uk_pid;                   /* the chrooted process, or -1 */
+	pthread_mutex_t uk_lwplock;
+	struct lwp **uk_lwps;           /* idle lwps of uk_pid */
+	size_t uk_nidle;                /* of them in uk_lwps */
+	size_t uk_nlwps;                /* all lwps of uk_pid (uk_lwps' room) */
 };
+
+/* Start and end the mount's process (ukfs_mount.c). */
+int ukfs_proc_start(struct ukfs *fs);
+void ukfs_proc_end(struct ukfs *fs);
+
+/*
+ * Bind the calling thread to an lwp of fs's process for a call (*prevp:
+ * what it was bound to), and give it back; 0 or -1 with errno.
+ */
+int ukfs_enter(struct ukfs *fs, struct lwp **prevp);
+void ukfs_leave(struct ukfs *fs, struct lwp *prev);
 
 /*
  * File-system types.  Detection: a type matches when every magic of its
@@ -52,8 +81,8 @@ size_t ukfs_defargs(const char *fstype, const char *dev, void *buf,
 const char *ukfs_detect_fd(int fd, uint64_t off, uint64_t size);
 
 /*
- * The kernel path of path under fs's mount, lexically resolved so that
- * ".." stops at the mount's root; -1 and ENAMETOOLONG if it does not fit.
+ * The path the mount's process uses for path, lexically resolved so that
+ * ".." stops at the root; -1 and ENAMETOOLONG if it does not fit.
  */
 #define UKFS_PATHMAX (PATH_MAX + 256)
 int ukfs_kpath(struct ukfs *fs, const char *path, char *buf, size_t size);

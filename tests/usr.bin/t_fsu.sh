@@ -544,9 +544,147 @@ case_sigterm_reader() {
 	[ $st = 143 ] || fail "fsu_cat after SIGTERM: exit $st, $(cat err.txt)"
 }
 
+# Hostile images.  patchname IMAGE PATTERN SKIP BYTES: write BYTES at
+# SKIP past the one match of the grep -P PATTERN (a directory record's
+# name length and type, then its name).
+patchname() {
+	offs=$(grep -obUaP "$2" "$1" | cut -d: -f1)
+	if [ "$(echo $offs | wc -w)" != 1 ]; then
+		fail "$1: '$2' found at '$offs', not once"
+		return 1
+	fi
+	printf "$4" | dd of="$1" bs=1 seek=$((offs + $3)) conv=notrunc \
+	    status=none
+}
+
+# Names no directory may hold: a second '..' or '.' (libfsu refuses to
+# join them), '../../x' (the kernel's directory check: EIO).  fsu_get -r
+# must write nothing outside its target.
+case_bad_names() {
+	rm -rf names gw && mkdir -p names/d names/e names/f gw
+	printf '1\n' > names/x
+	printf '2\n' > names/d/Qz
+	printf '3\n' > names/d/keep
+	printf '4\n' > names/e/Q
+	printf '5\n' > names/f/aaaaaaa
+	mke2fs -q -F -t ext2 -b 1024 -d names names.img 2M >/dev/null 2>&1 ||
+	    { fail "mke2fs"; return; }
+	patchname names.img '\x02\x01Qz' 2 '..' || return
+	patchname names.img '\x01\x01Q' 2 '.' || return
+	patchname names.img '\x07\x01aaaaaaa' 2 '../../x' || return
+	(cd gw && "$bin/fsu_get" -r ../names.img / out) >out.txt 2>err.txt
+	st=$?
+	[ $st = 1 ] || fail "fsu_get -r: exit $st"
+	cat > want <<EOT
+fsu_get: /d: invalid file name in image: '..'
+fsu_get: /e: invalid file name in image: '.'
+fsu_get: cannot access '/f': Input/output error
+EOT
+	cmp -s err.txt want || { fail "fsu_get -r messages"; diff want err.txt; }
+	[ "$(ls -A gw)" = out ] || fail "fsu_get -r wrote beside out: $(ls -A gw)"
+	(cd gw && find . | sort) > got
+	printf '%s\n' . ./out ./out/d ./out/d/keep ./out/e ./out/f \
+	    ./out/lost+found ./out/x > want
+	cmp -s got want || { fail "fsu_get -r tree"; diff want got; }
+	printf '/\n/d\n/d/keep\n/e\n/f\n/lost+found\n/x\n' > want
+	expect 1 want "fsu_find: /d: invalid file name in image: '..'
+fsu_find: /e: invalid file name in image: '.'
+fsu_find: /f: Input/output error" "$bin/fsu_find" names.img
+	printf '.\n..\nkeep\n' > want
+	expect 1 want "fsu_ls: /d: invalid file name in image: '..'" \
+	    "$bin/fsu_ls" -a names.img /d
+	expect 1 /dev/null \
+	    "fsu_ls: reading directory '/f': Input/output error" \
+	    "$bin/fsu_ls" names.img /f
+}
+
+# Symbolic links and device nodes of an image stay in the image: an
+# absolute target resolves from the image's root, ".." stops there (as
+# under chroot), and a device node does not open (the mount is nodev).
+# 240:0 is the etfs block device ukfs registers the image as: without
+# nodev, the node would read and write the raw image.
+case_confined() {
+	rm -rf conf && mkdir -p conf/etc conf/dir
+	printf 'image motd\n' > conf/etc/motd
+	ln -s /etc/motd conf/abs
+	ln -s ../../../../etc/motd conf/dir/rel
+	ln -s ../../../../dev/anything conf/dir/esc
+	ln -s ../../../../dev/ukfs/0 conf/dir/raw
+	ln -s /../../ukfs/0 conf/dir/mnt
+	nodes=1
+	{ mknod conf/blk b 240 0 && mknod conf/chr c 240 0; } 2>/dev/null ||
+	    nodes=0
+	mke2fs -q -F -t ext2 -b 1024 -d conf conf.img 2M >/dev/null 2>&1 ||
+	    { fail "mke2fs"; return; }
+	printf 'image motd\n' > want
+	expect 0 want "" "$bin/fsu_cat" conf.img /abs
+	expect 0 want "" "$bin/fsu_cat" conf.img /dir/rel
+	for l in esc raw mnt; do
+		expect 1 /dev/null \
+		    "fsu_cat: /dir/$l: No such file or directory" \
+		    "$bin/fsu_cat" conf.img /dir/$l
+	done
+	boot=$(head -c 1024 conf.img | md5sum)
+	printf 'x' | "$bin/fsu_write" conf.img /dir/raw 2>err.txt &&
+	    fail "fsu_write through /dir/raw succeeded"
+	[ "$(cat err.txt)" = "fsu_write: /dir/raw: No such file or directory" ] ||
+	    fail "fsu_write /dir/raw: $(cat err.txt)"
+	if [ $nodes = 0 ]; then
+		skip "mknod failed: device nodes not checked"
+		return
+	fi
+	for n in blk chr; do
+		expect 1 /dev/null "fsu_cat: /$n: Permission denied" \
+		    "$bin/fsu_cat" conf.img /$n
+		printf 'x' | "$bin/fsu_write" conf.img /$n 2>err.txt &&
+		    fail "fsu_write to /$n succeeded"
+		[ "$(cat err.txt)" = "fsu_write: /$n: Permission denied" ] ||
+		    fail "fsu_write /$n: $(cat err.txt)"
+	done
+	[ "$(head -c 1024 conf.img | md5sum)" = "$boot" ] ||
+	    fail "the image's first block changed"
+	fsck_img conf.img
+}
+
+# A directory linked under itself and under its child (debugfs ln does
+# no checks): every walk reports the loop, skips it, ends and fails.
+case_loop() {
+	rm -rf loop out && mkdir -p loop/a/b
+	printf 'f\n' > loop/a/b/f
+	mke2fs -q -F -t ext2 -b 1024 -d loop loop.img 2M >/dev/null 2>&1 ||
+	    { fail "mke2fs"; return; }
+	debugfs -w -R "ln /a /a/b2" loop.img >/dev/null 2>&1 &&
+	    debugfs -w -R "ln /a /a/b/up" loop.img >/dev/null 2>&1 ||
+	    { fail "debugfs ln"; return; }
+	m="File system loop detected; '/a/b/up' is part of the same file system loop as '/a'."
+	m2="File system loop detected; '/a/b2' is part of the same file system loop as '/a'."
+	# One endless walk is enough to know (and its messages are huge).
+	timeout 60 "$bin/fsu_find" loop.img >/dev/null 2>err.txt
+	[ $? = 124 ] &&
+	    { fail "fsu_find did not end: $(head -c 200 err.txt)"; return; }
+	printf '/\n/a\n/a/b\n/a/b/f\n/lost+found\n' > want
+	expect 1 want "fsu_find: $m
+fsu_find: $m2" timeout 60 "$bin/fsu_find" loop.img
+	expect 1 - "fsu_du: $m
+fsu_du: $m2" timeout 60 "$bin/fsu_du" loop.img
+	grep -q '	/$' out.txt || fail "fsu_du: no total: $(cat out.txt)"
+	printf '/:\na\nlost+found\n\n/a:\nb\nb2\n\n/a/b:\nf\nup\n\n/lost+found:\n' > want
+	expect 2 want "fsu_ls: /a/b/up: not listing already-listed directory
+fsu_ls: /a/b2: not listing already-listed directory" \
+	    timeout 60 "$bin/fsu_ls" -R loop.img
+	expect 1 /dev/null "fsu_get: $m
+fsu_get: $m2" timeout 60 "$bin/fsu_get" -r loop.img / out
+	find out | sort > got
+	printf '%s\n' out out/a out/a/b out/a/b/f out/lost+found > want
+	cmp -s got want || { fail "fsu_get -r tree"; diff want got; }
+	cp loop.img loopw.img
+	expect 1 /dev/null "fsu_chmod: $m
+fsu_chmod: $m2" timeout 60 "$bin/fsu_chmod" -R loopw.img 0700 /
+}
+
 cases="ls_plain ls_long ls_recursive cat stat find du_df get diff bad_input
 partitions_mbr partitions_gpt partitions_pastend write_refused write
-write_full write_partition sigterm sigterm_reader"
+write_full write_partition sigterm sigterm_reader bad_names confined loop"
 [ $# -gt 0 ] && cases=$*
 setup
 for case in $cases; do

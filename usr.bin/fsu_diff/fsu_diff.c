@@ -91,13 +91,15 @@ cmpdir(const char *ip, const char *hp)
 {
 	char **in, **hn, *a, *b, *dn;
 	size_t ni, nh, i = 0, j = 0;
-	int c;
+	int c, r;
 
-	if (fsu_image.s_list(ip, &in, &ni) == -1) {
+	if ((r = fsu_image.s_list(ip, &in, &ni)) == -1) {
 		fsu_warn("%s", ip);
 		trouble = 1;
 		return;
 	}
+	if (r == 1)
+		trouble = 1;            /* names left out, reported */
 	if (fsu_host.s_list(hp, &hn, &nh) == -1) {
 		fsu_warn("%s", hp);
 		fsu_freelist(in, ni);

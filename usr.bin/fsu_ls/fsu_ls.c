@@ -5,7 +5,9 @@
  * fsu_ls: list directory contents of an image, as ls(1): names sorted
  * in byte order, columns on a terminal and one name a line otherwise,
  * -l long format with ls's column alignment and dates.  Without -l the
- * directory entries' types are enough: no inode is read per name.
+ * directory entries' types are enough: no inode is read per name.  -R
+ * keeps the directories above it, and does not list one of them again
+ * (a hostile image's loop), as ls does.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -231,22 +233,45 @@ print_list(struct list *l, bool total)
 }
 
 static void
-list_dir(const char *path, bool header, bool *first)
+list_dir(const char *path, bool header, bool *first,
+    const struct fsu_ancestor *up)
 {
+	struct fsu_ancestor self = { .a_up = up, .a_path = path };
 	struct list l = { 0 };
 	struct ukfs_dirent de;
 	struct ukfs_dir *d;
 	struct stat st;
+	unsigned dots = 0;
 	char *child;
 	int r;
 
 	fsu_checksignal();
+	if (Rflag) {
+		if (ukfs_stat(fsu_fs, path, &st) == -1) {
+			fsu_warn("cannot open directory '%s'", path);
+			status = 2;
+			return;
+		}
+		if (fsu_loop(up, &st) != NULL) {
+			fsu_warnx("%s: not listing already-listed directory",
+			    path);
+			status = 2;
+			return;
+		}
+		self.a_dev = st.st_dev;
+		self.a_ino = st.st_ino;
+	}
 	if ((d = ukfs_opendir(fsu_fs, path)) == NULL) {
 		fsu_warn("cannot open directory '%s'", path);
 		status = 2;
 		return;
 	}
 	while ((r = ukfs_readdir(d, &de)) == 1) {
+		/* Nothing joined to a path that is not one name. */
+		if (fsu_namecheck(path, de.ud_name, &dots) == -1) {
+			status = status > 1 ? status : 1;
+			continue;
+		}
 		if (!aflag && de.ud_name[0] == '.')
 			continue;
 		child = fsu_join(path, de.ud_name);
@@ -278,7 +303,7 @@ list_dir(const char *path, bool header, bool *first)
 			if (S_ISDIR(l.e[i].st.st_mode) &&
 			    strcmp(l.e[i].name, ".") != 0 &&
 			    strcmp(l.e[i].name, "..") != 0)
-				list_dir(l.e[i].path, true, first);
+				list_dir(l.e[i].path, true, first, &self);
 		}
 	}
 	list_free(&l);
@@ -339,7 +364,8 @@ main(int argc, char **argv)
 	if (dirs.n > 0)
 		qsort(dirs.e, dirs.n, sizeof(*dirs.e), cmpent);
 	for (size_t k = 0; k < dirs.n; k++)
-		list_dir(dirs.e[k].path, files.n + dirs.n > 1 || Rflag, &first);
+		list_dir(dirs.e[k].path, files.n + dirs.n > 1 || Rflag, &first,
+		    NULL);
 	list_free(&files);
 	list_free(&dirs);
 	return fsu_exit(status);

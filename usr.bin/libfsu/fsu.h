@@ -88,11 +88,41 @@ struct fsu_side {
 	int (*s_chmod)(const char *, mode_t);
 	int (*s_lchown)(const char *, uid_t, gid_t);
 	int (*s_lutimens)(const char *, const struct timespec[2]);
-	/* The names in directory path, sorted, without "." and "..". */
+	/*
+	 * The names in directory path, sorted, without "." and "..": 0;
+	 * 1 when names unfit to join to a path were left out (each
+	 * reported, see fsu_namecheck); -1 with errno.
+	 */
 	int (*s_list)(const char *, char ***namesp, size_t *np);
 };
 extern const struct fsu_side fsu_host, fsu_image;
 void fsu_freelist(char **names, size_t n);
+
+/*
+ * A name read from directory dir of an untrusted image, before it is
+ * joined to a path: 0 to use it, 1 for "." or ".." (once each: dotsp
+ * counts them, 0 before the first name), -1 for a name with '/', empty
+ * or a second "." or ".." ("prog: dir: invalid file name in image:
+ * 'name'" printed).
+ */
+int fsu_namecheck(const char *dir, const char *name, unsigned *dotsp);
+
+/*
+ * The directories above the one being walked, for finding loops: a
+ * hostile image may link a directory under itself.  fsu_loop() gives
+ * the ancestor that directory st is, or NULL; fsu_warnloop() says so as
+ * find does: "prog: File system loop detected; 'path' is part of the
+ * same file system loop as 'a_path'."
+ */
+struct fsu_ancestor {
+	const struct fsu_ancestor *a_up;
+	dev_t a_dev;
+	ino_t a_ino;
+	const char *a_path;
+};
+const struct fsu_ancestor *fsu_loop(const struct fsu_ancestor *up,
+    const struct stat *st);
+void fsu_warnloop(const char *path, const struct fsu_ancestor *a);
 
 /* dir + "/" + name, malloc'd (exits on no memory). */
 char *fsu_join(const char *dir, const char *name);
@@ -123,7 +153,9 @@ void fsu_progress(uint64_t bytes, bool done);
  * (postorder set: children first), names sorted.  fn gets the path, its
  * lstat and the depth (0 for root); returning FSU_WALK_SKIP does not
  * descend, -1 stops the walk.  Errors of listing a directory are
- * reported ("prog: path: why") and make fsu_walk return -1 at the end.
+ * reported ("prog: path: why") and make fsu_walk return -1 at the end;
+ * so does a directory that is its own ancestor (fsu_loop), which is
+ * neither handed to fn nor entered.
  */
 #define FSU_WALK_SKIP 1
 typedef int (*fsu_walkfn)(const char *path, const struct stat *st,

@@ -7,7 +7,9 @@
  * source under its own name, else it is the new name; directories only
  * with -r, whose symbolic links are copied as links; -p keeps modes,
  * times and, where the caller may, owners.  Data moves in 1 MiB steps,
- * checking for signals between them.
+ * checking for signals between them.  A directory that is one of its
+ * own ancestors (a hostile image's loop) is reported and not copied, so
+ * a copy out of an image is never larger than the image's tree.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -141,17 +143,27 @@ preserve(const struct fsu_side *to, const char *dst, const struct stat *st)
 }
 
 static int copy_node(const struct fsu_side *, const char *,
-    const struct stat *, const struct fsu_side *, const char *, int);
+    const struct stat *, const struct fsu_ancestor *, const struct fsu_side *,
+    const char *, int);
 
 static int
 copy_dir(const struct fsu_side *from, const char *src, const struct stat *st,
-    const struct fsu_side *to, const char *dst, int flags)
+    const struct fsu_ancestor *up, const struct fsu_side *to,
+    const char *dst, int flags)
 {
+	const struct fsu_ancestor *a;
+	struct fsu_ancestor self;
 	struct stat dst_st, cst;
 	char **names, *s, *d;
 	size_t n, i;
-	int error = 0;
+	int error = 0, r;
 
+	if ((a = fsu_loop(up, st)) != NULL) {
+		fsu_warnloop(src, a);
+		return -1;
+	}
+	self = (struct fsu_ancestor){ .a_up = up, .a_dev = st->st_dev,
+		.a_ino = st->st_ino, .a_path = src };
 	if (to->s_lstat(dst, &dst_st) == 0) {
 		if (!S_ISDIR(dst_st.st_mode)) {
 			fsu_warnx("cannot overwrite non-directory '%s' with "
@@ -162,17 +174,19 @@ copy_dir(const struct fsu_side *from, const char *src, const struct stat *st,
 		fsu_warn("cannot create directory '%s'", dst);
 		return -1;
 	}
-	if (from->s_list(src, &names, &n) == -1) {
+	if ((r = from->s_list(src, &names, &n)) == -1) {
 		fsu_warn("cannot access '%s'", src);
 		return -1;
 	}
+	if (r == 1)
+		error = -1;
 	for (i = 0; i < n; i++) {
 		s = fsu_join(src, names[i]);
 		d = fsu_join(dst, names[i]);
 		if (from->s_lstat(s, &cst) == -1) {
 			fsu_warn("cannot stat '%s'", s);
 			error = -1;
-		} else if (copy_node(from, s, &cst, to, d, flags) == -1)
+		} else if (copy_node(from, s, &cst, &self, to, d, flags) == -1)
 			error = -1;
 		free(s);
 		free(d);
@@ -189,7 +203,8 @@ copy_dir(const struct fsu_side *from, const char *src, const struct stat *st,
 
 static int
 copy_node(const struct fsu_side *from, const char *src, const struct stat *st,
-    const struct fsu_side *to, const char *dst, int flags)
+    const struct fsu_ancestor *up, const struct fsu_side *to,
+    const char *dst, int flags)
 {
 	struct stat dst_st;
 	char target[4097];
@@ -197,7 +212,7 @@ copy_node(const struct fsu_side *from, const char *src, const struct stat *st,
 
 	fsu_checksignal();
 	if (S_ISDIR(st->st_mode))
-		return copy_dir(from, src, st, to, dst, flags);
+		return copy_dir(from, src, st, up, to, dst, flags);
 	if (to->s_lstat(dst, &dst_st) == 0 && S_ISDIR(dst_st.st_mode)) {
 		fsu_warnx("cannot overwrite directory '%s' with "
 		    "non-directory", dst);
@@ -251,7 +266,7 @@ fsu_cp(const struct fsu_side *from, const char *src,
 		free(base);
 	} else
 		target = fsu_xstrdup(dst);
-	r = copy_node(from, src, &st, to, target, flags);
+	r = copy_node(from, src, &st, NULL, to, target, flags);
 	free(target);
 	fsu_progress(0, true);
 	return r;

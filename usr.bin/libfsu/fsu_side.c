@@ -5,11 +5,14 @@
  * The two sides a file can be on (struct fsu_side): the host, through
  * libc, and the mounted image, through ukfs.  Directory listings come
  * back sorted by name (byte order, as ls in the C locale), so that every
- * tool walks in one deterministic order.
+ * tool walks in one deterministic order.  The image's names are checked
+ * before any is joined to a path (fsu_namecheck): a hostile image must
+ * not name "../x" and have fsu_get write it beside its target.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -42,6 +45,34 @@ static bool
 isdots(const char *n)
 {
 	return n[0] == '.' && (n[1] == '\0' || (n[1] == '.' && n[2] == '\0'));
+}
+
+int
+fsu_namecheck(const char *dir, const char *name, unsigned *dotsp)
+{
+	char shown[4 * 255 + 1];
+	size_t i, o;
+	unsigned bit;
+
+	if (isdots(name)) {
+		bit = name[1] == '\0' ? 1 : 2;
+		if ((*dotsp & bit) == 0) {
+			*dotsp |= bit;
+			return 1;
+		}
+	} else if (name[0] != '\0' && strchr(name, '/') == NULL)
+		return 0;
+	/* The name is the image's: no control characters to the terminal. */
+	for (i = o = 0; name[i] != '\0' && o + 4 < sizeof(shown); i++) {
+		if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
+			o += (size_t)snprintf(shown + o, sizeof(shown) - o,
+			    "\\%03o", (unsigned char)name[i]);
+		else
+			shown[o++] = name[i];
+	}
+	shown[o] = '\0';
+	fsu_warnx("%s: invalid file name in image: '%s'", dir, shown);
+	return -1;
 }
 
 void
@@ -212,15 +243,24 @@ img_list(const char *path, char ***namesp, size_t *np)
 	struct ukfs_dirent de;
 	struct ukfs_dir *d;
 	size_t cap = 0;
+	unsigned dots = 0;
+	bool bad = false;
 	int r;
 
 	*namesp = NULL;
 	*np = 0;
 	if ((d = ukfs_opendir(fsu_fs, path)) == NULL)
 		return -1;
-	while ((r = ukfs_readdir(d, &de)) == 1)
-		if (!isdots(de.ud_name))
+	while ((r = ukfs_readdir(d, &de)) == 1) {
+		switch (fsu_namecheck(path, de.ud_name, &dots)) {
+		case 0:
 			addname(namesp, np, &cap, de.ud_name);
+			break;
+		case -1:
+			bad = true;
+			break;
+		}
+	}
 	if (r == -1) {
 		int saved = errno;
 
@@ -232,7 +272,7 @@ img_list(const char *path, char ***namesp, size_t *np)
 	ukfs_closedir(d);
 	if (*np > 0)
 		qsort(*namesp, *np, sizeof(char *), cmpname);
-	return 0;
+	return bad ? 1 : 0;
 }
 
 const struct fsu_side fsu_image = {

@@ -8,7 +8,8 @@
  * (getdents64, lstat, open, read, readlink): bytes, mode, owner, size,
  * link count, mtime and symlink targets.  Writes are EROFS, a
  * read-write mount is EROFS, statvfs agrees with dumpe2fs and a bad
- * superblock is EINVAL.
+ * superblock is EINVAL.  A directory entry whose name holds '/' or NUL
+ * is corruption: EIO and one log line.
  */
 #define _GNU_SOURCE
 #include <sys/mount.h>
@@ -522,6 +523,121 @@ TESTCASE(bad_args)
 	free(dir);
 }
 
+/*
+ * Overwrite the one place the bytes from are in the file img with to (as
+ * long): that offset.
+ */
+static long
+patch_bytes(const char *img, const char *from, const char *to, size_t len)
+{
+	struct stat st;
+	char *buf, *p, *q;
+	long off;
+	int fd;
+
+	REQUIRE_OK(fd = open(img, O_RDWR));
+	REQUIRE_OK(fstat(fd, &st));
+	REQUIRE((buf = malloc((size_t)st.st_size)) != NULL);
+	REQUIRE_EQ(pread(fd, buf, (size_t)st.st_size, 0), st.st_size);
+	p = memmem(buf, (size_t)st.st_size, from, len);
+	REQUIRE(p != NULL);
+	q = memmem(p + 1, (size_t)st.st_size - (size_t)(p + 1 - buf), from,
+	    len);
+	REQUIRE(q == NULL);
+	off = p - buf;
+	REQUIRE_EQ(pwrite(fd, to, len, off), (ssize_t)len);
+	close(fd);
+	free(buf);
+	return off;
+}
+
+/*
+ * getdents64 of directory path must be EIO, saying on stderr (the
+ * kernel's console) exactly the line want.
+ */
+static void
+getdents_eio(const char *path, const char *want)
+{
+	char buf[4096], log[1024];
+	FILE *f;
+	int fd, saved;
+	size_t n;
+
+	REQUIRE_OK(fd = rump_sys_open(path, O_RDONLY | O_DIRECTORY, 0));
+	REQUIRE((f = tmpfile()) != NULL);
+	fflush(stderr);
+	REQUIRE_OK(saved = dup(2));
+	REQUIRE_OK(dup2(fileno(f), 2));
+	errno = 0;
+	n = (size_t)rump_sys_getdents64(fd, buf, sizeof(buf));
+	REQUIRE_EQ(n, (size_t)-1);
+	REQUIRE_EQ(errno, EIO);
+	REQUIRE_OK(dup2(saved, 2));
+	close(saved);
+	rewind(f);
+	n = fread(log, 1, sizeof(log) - 1, f);
+	log[n] = '\0';
+	fclose(f);
+	if (strcmp(log, want) != 0)
+		TEST_FAIL("%s: log '%s', expected '%s'", path, log, want);
+	REQUIRE_OK(rump_sys_close(fd));
+}
+
+/*
+ * Names with '/' or NUL, written over sound ones (same length): the
+ * directory block is corrupt, so its listing and its lookups are EIO;
+ * the rest of the file system reads on.
+ */
+TESTCASE(bad_name_eio)
+{
+	char img[4200], cmd[8600], src[4200], want[512], buf[4096];
+	struct stat st;
+	long offd, offe;
+	uint32_t nblocks;
+	char *dir;
+	int fd;
+
+	if (!have_e2fsprogs())
+		return;
+	dir = make_tmpdir("name");
+	PATHF(src, "%s/src", dir);
+	PATHF(img, "%s/fs.img", dir);
+	PATHF(cmd, "mkdir -p '%s/d' '%s/e' && echo a > '%s/d/aaaa' && "
+	    "echo ok > '%s/d/ok' && echo b > '%s/e/bbbb' && "
+	    "mke2fs -q -F -t ext2 -b 1024 -d '%s' '%s' 2M >/dev/null", src,
+	    src, src, src, src, src, img);
+	REQUIRE_EQ(system(cmd), 0);
+	offd = patch_bytes(img, "aaaa", "../a", 4);
+	offe = patch_bytes(img, "bbbb", "b\0bb", 4);
+	REQUIRE_OK(fd = open(img, O_RDONLY));
+	REQUIRE_EQ(pread(fd, &nblocks, 4, 1024 + 4), 4);       /* le */
+	close(fd);
+	mount_image(img, MS_RDONLY, 0);
+
+	REQUIRE_OK(rump_sys_lstat(MNT "/d", &st));
+	/* The record's header is 8 bytes before its name. */
+	PATHF(want, "rump kernel error: ext2fs: corrupt file system (%u "
+	    "blocks): directory %u block 0: record at %ld: '/' or NUL in "
+	    "the name\n", nblocks, (unsigned)st.st_ino, (offd - 8) % 1024);
+	getdents_eio(MNT "/d", want);
+	REQUIRE_ERRNO(rump_sys_lstat(MNT "/d/ok", &st), EIO);
+
+	REQUIRE_OK(rump_sys_lstat(MNT "/e", &st));
+	PATHF(want, "rump kernel error: ext2fs: corrupt file system (%u "
+	    "blocks): directory %u block 0: record at %ld: '/' or NUL in "
+	    "the name\n", nblocks, (unsigned)st.st_ino, (offe - 8) % 1024);
+	getdents_eio(MNT "/e", want);
+	REQUIRE_ERRNO(rump_sys_lstat(MNT "/e/b", &st), EIO);
+
+	/* The root is sound. */
+	REQUIRE_OK(fd = rump_sys_open(MNT, O_RDONLY | O_DIRECTORY, 0));
+	REQUIRE(rump_sys_getdents64(fd, buf, sizeof(buf)) > 0);
+	REQUIRE_OK(rump_sys_close(fd));
+	REQUIRE_OK(rump_sys_unmount(MNT, 0));
+	remove_tree(dir);
+	free(dir);
+}
+
 TESTS(CASE(ext2_1k), CASE(ext3_2k), CASE(ext4_4k), CASE(ext4_1k),
     CASE(concurrent_reads_forced_unmount), CASE(rw_mount_erofs),
-    CASE(bad_magic_einval), CASE(bad_args))
+    CASE(bad_magic_einval), CASE(bad_args), CASE(bad_name_eio))

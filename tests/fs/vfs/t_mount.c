@@ -3,7 +3,7 @@
 
 /*
  * Mounts on every file system: a mount on a directory of it, crossing
- * with "..", read-only mounts and remounts, EBUSY, unknown types,
+ * with "..", read-only mounts and remounts, nodev, EBUSY, unknown types,
  * listing the mounts.
  */
 #define _GNU_SOURCE
@@ -12,9 +12,11 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/sysmacros.h>
 
 #include <rump/rumpvfs.h>
 #include <rump/tmpfs_args.h>
+#include <rump/ufs_args.h>
 
 #include "h_fsmacros.h"
 
@@ -235,6 +237,45 @@ FSTEST(mount_force, FS_WRITABLE)
 	REQUIRE_ERRNO(rump_sys_unmount("m", MNT_FORCE), EINVAL);
 }
 
+/*
+ * nodev: a device node opens as no device (EACCES, as on Linux), for
+ * reading or writing, and mounts as none; a node of the same numbers
+ * elsewhere reaches the driver (none here: ENXIO).  A remount changes it.
+ */
+FSTEST(mount_nodev, FS_WRITABLE)
+{
+	struct ufs_args args = { .fspec = (char *)"m/b" };
+	struct statvfs sv;
+	struct stat sb;
+	dev_t dev = makedev(1, 3);
+
+	(void)fs;
+	REQUIRE_OK(rump_sys_mkdir("m", 0755));
+	REQUIRE_OK(rump_sys_mkdir("m2", 0755));
+	REQUIRE_OK(rump_sys_mount("tmpfs", "m", MS_NODEV, NULL, 0));
+	REQUIRE_OK(rump_sys_statvfs("m", &sv));
+	REQUIRE(sv.f_flag & ST_NODEV);
+	REQUIRE_OK(rump_sys_mknod("m/b", S_IFBLK | 0600, dev));
+	REQUIRE_OK(rump_sys_mknod("m/c", S_IFCHR | 0600, dev));
+	REQUIRE_OK(rump_sys_mknod("b", S_IFBLK | 0600, dev));
+	REQUIRE_OK(rump_sys_stat("m/b", &sb));
+	REQUIRE_EQ(sb.st_rdev, dev);
+	REQUIRE_ERRNO(rump_sys_open("m/b", O_RDONLY, 0), EACCES);
+	REQUIRE_ERRNO(rump_sys_open("m/b", O_RDWR, 0), EACCES);
+	REQUIRE_ERRNO(rump_sys_open("m/c", O_WRONLY, 0), EACCES);
+	REQUIRE_ERRNO(rump_sys_mount("ext2fs", "m2", MS_RDONLY, &args,
+	    sizeof(args)), EACCES);
+	REQUIRE_ERRNO(rump_sys_open("b", O_RDONLY, 0), ENXIO);
+	REQUIRE_OK(rump_sys_mount("tmpfs", "m", MS_REMOUNT, NULL, 0));
+	REQUIRE_ERRNO(rump_sys_open("m/b", O_RDONLY, 0), ENXIO);
+	REQUIRE_ERRNO(rump_sys_open("m/c", O_RDONLY, 0), ENXIO);
+	REQUIRE_OK(rump_sys_mount("tmpfs", "m", MS_REMOUNT | MS_NODEV, NULL,
+	    0));
+	REQUIRE_ERRNO(rump_sys_open("m/c", O_RDONLY, 0), EACCES);
+	/* The failed opens kept no reference: the mount is not busy. */
+	REQUIRE_OK(rump_sys_unmount("m", 0));
+}
+
 FSTEST(mount_errors, 0)
 {
 	struct tmpfs_args ta = { .ta_version = 99 };
@@ -281,4 +322,4 @@ FSTEST(mount_list, 0)
 
 FSTESTS(FSCASE(mount_cross), FSCASE(mount_busy_file), FSCASE(mount_rdonly),
     FSCASE(mount_errors), FSCASE(mount_list), FSCASE(mount_rdonly_busy),
-    FSCASE(mount_force))
+    FSCASE(mount_force), FSCASE(mount_nodev))

@@ -15,9 +15,11 @@
  *
  * Paths are relative to the root of the mounted file system: "/etc",
  * "etc" and "../etc" all name its /etc (".." never leaves the mount).
- * The kernel follows symbolic links inside the image; an absolute target
- * resolves from the kernel's root, where only the mounts live, never the
- * host's files.
+ * The operations run in a kernel process chrooted to the mount, so the
+ * kernel follows symbolic links inside the image as under chroot(2): an
+ * absolute target resolves from the image's root and ".." stops there.
+ * The mount is always nodev (MS_NODEV): a device node in the image does
+ * not open (EACCES).
  *
  * Every call returns -1 (NULL for pointers) and sets errno on failure, with
  * Linux's values; nothing aborts.  Values passed in and out (O_*, S_*,
@@ -49,7 +51,10 @@ struct ukfs;
  */
 UKFS_API int ukfs_init(void);
 
-/* Mount flags: Linux's MS_* (<sys/mount.h>); these are the usual ones. */
+/*
+ * Mount flags: Linux's MS_* (<sys/mount.h>); these are the usual ones.
+ * MS_NODEV is always added.
+ */
 #define UKFS_RDONLY   0x0001            /* MS_RDONLY */
 #define UKFS_NOATIME  0x0400            /* MS_NOATIME */
 
@@ -94,8 +99,8 @@ UKFS_API int ukfs_release(struct ukfs *fs, int flags);
 
 /*
  * What was mounted: the kernel path of the mount (for direct rump_sys_*
- * calls), the file-system type (detected or given), the partition
- * (UKFS_PARTITION_NONE for a whole image).
+ * calls, which do not run chrooted to it), the file-system type (detected
+ * or given), the partition (UKFS_PARTITION_NONE for a whole image).
  */
 UKFS_API const char *ukfs_getmountpath(struct ukfs *fs);
 UKFS_API const char *ukfs_getfstype(struct ukfs *fs);

@@ -9,6 +9,7 @@
  * mounted twice.
  */
 #include <sys/systm.h>
+#include <sys/atomic.h>
 #include <sys/buf.h>
 #include <sys/conf.h>
 #include <sys/disk.h>
@@ -16,6 +17,7 @@
 #include <sys/file.h>
 #include <sys/kauth.h>
 #include <sys/kmem.h>
+#include <sys/mount.h>
 #include <sys/mutex.h>
 #include <sys/queue.h>
 #include <sys/vnode.h>
@@ -90,6 +92,11 @@ vfs_opendev(const char *path, int fflag, struct vnode **devvpp)
 	namei_done(&nd);
 	if (vp->v_type != VBLK) {
 		error = ENOTBLK;
+		goto bad;
+	}
+	/* Nor is one on a nodev mount a device to mount (Linux: EACCES). */
+	if (atomic_load_relaxed(&vp->v_mount->mnt_flag) & MNT_NODEV) {
+		error = EACCES;
 		goto bad;
 	}
 	if ((error = VOP_ACCESS(vp, VREAD | ((fflag & FWRITE) ? VWRITE : 0),

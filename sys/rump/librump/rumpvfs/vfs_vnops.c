@@ -198,6 +198,12 @@ again:
 		error = ENXIO;
 		goto bad;
 	}
+	/* A device node on a nodev mount is not a way to a device (Linux). */
+	if ((vp->v_type == VBLK || vp->v_type == VCHR) &&
+	    (atomic_load_relaxed(&vp->v_mount->mnt_flag) & MNT_NODEV)) {
+		error = EACCES;
+		goto bad;
+	}
 	if (acc != O_WRONLY)
 		mode |= VREAD;
 	if (acc != O_RDONLY || (oflags & O_TRUNC))
@@ -234,6 +240,8 @@ again:
 badwriter:
 	if (vn_iswriter(vp, fflag))
 		vfs_writer_exit(vp->v_mount);
+	/* vp is ours, not nd's: a failed VOP_OPEN must not keep it. */
+	goto bad;
 out:
 	namei_done(nd);
 	return error;

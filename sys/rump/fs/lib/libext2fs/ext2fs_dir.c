@@ -5,10 +5,10 @@
  * Directories: read a directory block and check all of it before any
  * record is used (each record's length covers its header and name and
  * stays inside the block, the records tile the block exactly, names are
- * at most 255 bytes, inode numbers are in range, and the block's checksum
- * holds with metadata_csum); then iterate records (readdir) or search
- * them for a name (lookup, linearly here or through the hash index in
- * ext2fs_htree.c).
+ * at most 255 bytes without '/' or NUL, inode numbers are in range, and
+ * the block's checksum holds with metadata_csum); then iterate records
+ * (readdir) or search them for a name (lookup, linearly here or through
+ * the hash index in ext2fs_htree.c).
  *
  * A readdir offset is the byte offset of a record in the directory, as
  * in the Linux kernel for a directory read without the index; a stale
@@ -46,6 +46,22 @@ file_type(const struct ext2fs *fs, const uint8_t *r)
 	if (fs->e2_incompat & EXT2F_INCOMPAT_FILETYPE)
 		return r[EXT2_DIRENT_FILE_TYPE];
 	return EXT2_FT_UNKNOWN;
+}
+
+/*
+ * A name is one path component: a '/' would make the VFS's callers
+ * (getdents readers joining paths) see two, a NUL a shorter one.  One
+ * inline pass: every lookup checks its whole block.
+ */
+static inline bool
+name_ok(const uint8_t *nm, uint32_t len)
+{
+	uint32_t i;
+
+	for (i = 0; i < len; i++)
+		if (nm[i] == '/' || nm[i] == '\0')
+			return false;
+	return true;
 }
 
 /* Whether the directory's hash index is to be used. */
@@ -129,6 +145,10 @@ ext2fs_dirblk_check(const struct ext2fs *fs, const struct ext2fs_inode *dp,
 			    "record at %u: inode %u, name length %u, type %u",
 			    dp->ei_ino, (unsigned long long)lblk, off, ino, nl,
 			    file_type(fs, buf + off));
+		if (ino != 0 && !name_ok(buf + off + EXT2_DIRENT_NAME, nl))
+			return ext2fs_corrupt(fs, "directory %u block %llu: "
+			    "record at %u: '/' or NUL in the name",
+			    dp->ei_ino, (unsigned long long)lblk, off);
 	}
 	*limitp = limit;
 	return 0;
