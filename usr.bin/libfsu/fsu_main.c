@@ -4,14 +4,15 @@
 /*
  * libfsu: the life of a tool.  Options common to all, mounting the
  * image with one clear line for each way that fails, messages, and the
- * one way out: every exit, including a caught SIGINT or SIGTERM,
- * releases the image (unmount writes everything back) before the
- * process ends.
+ * one way out: every exit, including a caught SIGINT, SIGTERM or
+ * SIGHUP (a closed terminal), releases the image (unmount writes
+ * everything back) before the process ends.
  *
  * Signals only set fsu_signal (no SA_RESTART, so a blocking read on the
  * host returns EINTR); the loops that can run long (walks, copies,
  * reading stdin) call fsu_checksignal() between steps, which releases
- * the image and then dies of the signal.
+ * the image and then dies of the signal.  A SIGHUP ignored when the
+ * tool starts (nohup) stays ignored: the tool runs to its end.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -38,7 +39,7 @@ fsu_onsignal(int sig)
 void
 fsu_init(int argc, char **argv, const char *usage)
 {
-	struct sigaction sa;
+	struct sigaction sa, old;
 	const char *p;
 
 	(void)argc;
@@ -56,6 +57,8 @@ fsu_init(int argc, char **argv, const char *usage)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	if (sigaction(SIGHUP, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+		sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
 

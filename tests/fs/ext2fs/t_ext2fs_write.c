@@ -8,7 +8,9 @@
  * calls; after every case `e2fsck -fn` must find nothing to fix, and
  * what was written reads back equal in a new mount and through debugfs.
  * Also: the mount policy (features, state, needs_recovery), the state
- * and mount count as Linux keeps them, running out of blocks and
+ * and mount count as Linux keeps them (marked at the first change: a
+ * mount that changes nothing leaves the image byte for byte as it
+ * was), running out of blocks and
  * inodes, unlinked open files, hash-indexed directories, a seeded
  * random workload checked against an in-memory model, statvfs against
  * the Linux kernel's and trees exchanged with it through a loop mount
@@ -23,6 +25,7 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include <rump/ext2fs_args.h>
 #include <rump/rumpvfs.h>
@@ -384,13 +387,14 @@ TESTCASE(state_and_policy)
 	dir = new_image("st", "-t ext2 -b 1024", "8M", img, sizeof(img));
 	REQUIRE_EQ(dumpe2fs_num(img, "Mount count"), 0);
 	mount_rw(img);
-	/* On the disk at once: not clean, one more mount, a mount time. */
+	/* On the disk at the first change: not clean, one more mount, a
+	 * mount time (state_untouched has more). */
+	write_pat(MNT "/f", 1, 0, 10000);
 	dumpe2fs_text(img, "Filesystem state", v, sizeof(v));
 	REQUIRE(strcmp(v, "not clean") == 0);
 	REQUIRE_EQ(dumpe2fs_num(img, "Mount count"), 1);
 	dumpe2fs_text(img, "Last mount time", v, sizeof(v));
 	REQUIRE(strcmp(v, "n/a") != 0);
-	write_pat(MNT "/f", 1, 0, 10000);
 	/* A remount read-only writes everything and is clean. */
 	REQUIRE_OK(rump_sys_mount("ext2fs", MNT, MS_REMOUNT | MS_RDONLY, NULL,
 	    0));
@@ -398,8 +402,8 @@ TESTCASE(state_and_policy)
 	REQUIRE(strcmp(v, "clean") == 0);
 	fsck_clean(img);
 	REQUIRE_OK(rump_sys_mount("ext2fs", MNT, MS_REMOUNT, NULL, 0));
-	REQUIRE_EQ(dumpe2fs_num(img, "Mount count"), 2);
 	write_pat(MNT "/g", 2, 0, 10000);
+	REQUIRE_EQ(dumpe2fs_num(img, "Mount count"), 2);
 	unmount_fs();
 	dumpe2fs_text(img, "Filesystem state", v, sizeof(v));
 	REQUIRE(strcmp(v, "clean") == 0);
@@ -941,8 +945,198 @@ TESTCASE(linux_interop)
 	free(dir);
 }
 
+/* The whole image file; its size in *lenp. */
+static unsigned char *
+image_bytes(const char *img, size_t *lenp)
+{
+	unsigned char *b;
+	struct stat st;
+	int fd;
+
+	REQUIRE_OK(fd = open(img, O_RDONLY));
+	REQUIRE_OK(fstat(fd, &st));
+	REQUIRE((b = malloc((size_t)st.st_size)) != NULL);
+	REQUIRE_EQ(pread(fd, b, (size_t)st.st_size, 0), (ssize_t)st.st_size);
+	close(fd);
+	*lenp = (size_t)st.st_size;
+	return b;
+}
+
+/* Superblock fields, as offsets in the image. */
+#define SB_MTIME     (1024 + 44)
+#define SB_WTIME     (1024 + 48)
+#define SB_MNT_COUNT (1024 + 52)
+#define SB_STATE     (1024 + 58)
+
+static unsigned
+le16_at(const unsigned char *b, size_t off)
+{
+	return b[off] | (unsigned)b[off + 1] << 8;
+}
+
+static uint32_t
+le32_at(const unsigned char *b, size_t off)
+{
+	return le16_at(b, off) | (uint32_t)le16_at(b, off + 2) << 16;
+}
+
+/*
+ * The image must be as before but for the bytes of the superblock
+ * fields in [skip_from, skip_to) (none: equal ranges); else name the
+ * first byte that differs.
+ */
+static void
+same_image(const char *img, const unsigned char *before, size_t len,
+    size_t skip_from, size_t skip_to, const char *when)
+{
+	unsigned char *now;
+	size_t n, i;
+
+	now = image_bytes(img, &n);
+	REQUIRE_EQ(n, len);
+	for (i = 0; i < len; i++) {
+		if (now[i] == before[i] || (i >= skip_from && i < skip_to))
+			continue;
+		TEST_FAIL("%s: byte %zu of the image is %#x, was %#x", when, i,
+		    now[i], before[i]);
+	}
+	free(now);
+}
+
+/*
+ * Everything that only looks, and every change that fails before it
+ * changes anything: on a noatime mount, none of it may write.
+ */
+static void
+look_and_fail(void)
+{
+	char buf[8192];
+	struct statvfs sv;
+	struct stat sb;
+	int fd;
+
+	REQUIRE_OK(rump_sys_stat(MNT "/d/f", &sb));
+	REQUIRE_EQ(sb.st_size, 5000);
+	REQUIRE_OK(rump_sys_lstat(MNT "/d/sub", &sb));
+	REQUIRE_OK(fd = rump_sys_open(MNT "/d", O_RDONLY | O_DIRECTORY, 0));
+	REQUIRE(rump_sys_getdents64(fd, buf, sizeof(buf)) > 0);
+	REQUIRE_OK(rump_sys_close(fd));
+	check_pat(MNT "/d/f", 1, 0, 5000);
+	REQUIRE_OK(rump_sys_statvfs(MNT, &sv));
+	REQUIRE_ERRNO(rump_sys_mkdir(MNT "/d", 0755), EEXIST);
+	REQUIRE_ERRNO(rump_sys_open(MNT "/d/f", O_WRONLY | O_CREAT | O_EXCL,
+	    0644), EEXIST);
+	REQUIRE_ERRNO(rump_sys_symlink("f", MNT "/d/sub"), EEXIST);
+	REQUIRE_ERRNO(rump_sys_link(MNT "/d/f", MNT "/d/sub"), EEXIST);
+	REQUIRE_ERRNO(rump_sys_unlink(MNT "/nope"), ENOENT);
+	REQUIRE_ERRNO(rump_sys_rmdir(MNT "/d"), ENOTEMPTY);
+	REQUIRE_ERRNO(rump_sys_rmdir(MNT "/d/f"), ENOTDIR);
+	REQUIRE_ERRNO(rump_sys_rename(MNT "/nope", MNT "/x"), ENOENT);
+	REQUIRE_ERRNO(rump_sys_rename(MNT "/d", MNT "/d/sub/x"), EINVAL);
+	REQUIRE_ERRNO(rump_sys_rename(MNT "/d/sub", MNT "/d/f"), ENOTDIR);
+	/* A rename onto itself succeeds and changes nothing. */
+	REQUIRE_OK(rump_sys_rename(MNT "/d/f", MNT "/d/f"));
+}
+
+/*
+ * A read-write mount that changes nothing writes nothing, at sync, at
+ * a remount read-only and at unmount.  The first change marks the disk
+ * at once, before anything else of it is written (so the image differs
+ * only in the mark's fields): not clean, one more mount, the mount time;
+ * unmount makes it clean.  A read that sets atime is a change too.
+ */
+TESTCASE(state_untouched)
+{
+	unsigned char *before, *now;
+	char img[4200];
+	time_t t0;
+	size_t len, n;
+	unsigned count;
+	char *dir;
+	int fd;
+
+	if (!have_e2fsprogs())
+		return;
+	dir = new_image("unt", "-t ext2 -b 1024", "8M", img, sizeof(img));
+	mount_rw(img);
+	REQUIRE_OK(rump_sys_mkdir(MNT "/d", 0755));
+	REQUIRE_OK(rump_sys_mkdir(MNT "/d/sub", 0755));
+	write_pat(MNT "/d/f", 1, 0, 5000);
+	unmount_fs();
+	/* Times no write of the superblock would leave (not this second). */
+	REQUIRE_OK(fd = open(img, O_WRONLY));
+	REQUIRE_EQ(pwrite(fd, "\1\0\0\0\1\0\0\0", 8, SB_MTIME), 8);
+	REQUIRE_OK(close(fd));
+	before = image_bytes(img, &len);
+	REQUIRE_EQ(le32_at(before, SB_WTIME), 1);
+	REQUIRE_EQ(le16_at(before, SB_STATE), 1);
+	count = le16_at(before, SB_MNT_COUNT);
+	REQUIRE_EQ(count, 1);
+
+	REQUIRE_OK(try_mount(img, MS_NOATIME, 0));
+	look_and_fail();
+	REQUIRE_OK(rump_sys_sync());
+	same_image(img, before, len, 0, 0, "looked, synced");
+	REQUIRE_OK(rump_sys_mount("ext2fs", MNT, MS_REMOUNT | MS_RDONLY, NULL,
+	    0));
+	same_image(img, before, len, 0, 0, "remounted read-only");
+	REQUIRE_OK(rump_sys_mount("ext2fs", MNT, MS_REMOUNT | MS_NOATIME, NULL,
+	    0));
+	look_and_fail();
+	unmount_fs();
+	same_image(img, before, len, 0, 0, "unmounted");
+
+	/* One change: the mark is on the disk before it (and alone). */
+	t0 = time(NULL);
+	mount_rw(img);
+	same_image(img, before, len, 0, 0, "mounted");
+	REQUIRE_OK(rump_sys_mkdir(MNT "/new", 0755));
+	same_image(img, before, len, SB_MTIME, SB_STATE + 2, "first change");
+	now = image_bytes(img, &n);
+	REQUIRE_EQ(le16_at(now, SB_STATE), 0);
+	REQUIRE_EQ(le16_at(now, SB_MNT_COUNT), count + 1);
+	REQUIRE(le32_at(now, SB_MTIME) >= (uint32_t)t0);
+	REQUIRE_EQ(le32_at(now, SB_WTIME), le32_at(before, SB_WTIME));
+	free(now);
+	REQUIRE_OK(rump_sys_sync());
+	now = image_bytes(img, &n);
+	REQUIRE_EQ(le16_at(now, SB_STATE), 0);
+	REQUIRE_EQ(le16_at(now, SB_MNT_COUNT), count + 1);
+	free(now);
+	unmount_fs();
+	now = image_bytes(img, &n);
+	REQUIRE_EQ(le16_at(now, SB_STATE), 1);
+	REQUIRE_EQ(le16_at(now, SB_MNT_COUNT), count + 1);
+	REQUIRE(le32_at(now, SB_WTIME) >= (uint32_t)t0);
+	fsck_clean(img);
+
+	/* A read that sets atime (relatime: it is not after mtime). */
+	free(before);
+	before = now;
+	mount_rw(img);
+	check_pat(MNT "/d/f", 1, 0, 5000);
+	same_image(img, before, len, SB_MTIME, SB_STATE + 2, "atime");
+	now = image_bytes(img, &n);
+	REQUIRE_EQ(le16_at(now, SB_STATE), 0);
+	REQUIRE_EQ(le16_at(now, SB_MNT_COUNT), count + 2);
+	free(now);
+	unmount_fs();
+	now = image_bytes(img, &n);
+	REQUIRE_EQ(le16_at(now, SB_STATE), 1);
+	REQUIRE_EQ(le16_at(now, SB_MNT_COUNT), count + 2);
+	free(now);
+	free(before);
+	fsck_clean(img);
+	REQUIRE_OK(try_mount(img, MS_RDONLY, 0));
+	REQUIRE_OK(rump_sys_access(MNT "/new", F_OK));
+	unmount_fs();
+	remove_tree(dir);
+	free(dir);
+}
+
 TESTS(CASE(ext2_1k_128), CASE(ext2_2k_256), CASE(ext2_4k_256),
     CASE(ext2_1k_noindex), CASE(ext2_rev0), CASE(ext3_1k_256),
     CASE(ext3_4k_128), CASE(state_and_policy), CASE(enospc),
     CASE(out_of_inodes), CASE(unlinked_open), CASE(htree_dir),
-    CASE(random_1k), CASE(random_4k), CASE(linux_interop))
+    CASE(random_1k), CASE(random_4k), CASE(linux_interop),
+    CASE(state_untouched))

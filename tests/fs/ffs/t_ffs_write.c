@@ -8,13 +8,15 @@
  * fresh one (the case's own process): bytes, sizes, modes, owners,
  * times, links, symlink targets.  A seeded random workload is checked
  * against an in-memory model of what the tree must hold, after a
- * remount.  Also: the clean flag, ENOSPC and out-of-inodes without
- * damage, statvfs, large directories.
+ * remount.  Also: the clean flag (cleared at the first change: a mount
+ * that changes nothing leaves the image byte for byte as it was),
+ * ENOSPC and out-of-inodes without damage, statvfs, large directories.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <time.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -737,8 +739,204 @@ TESTCASE(bigfile_ufs1)
 	bigfile("big1", "version=1,bsize=4096,fsize=512", (off_t)1 << 62);
 }
 
+/* The whole image file; its size in *lenp. */
+static unsigned char *
+image_bytes(size_t *lenp)
+{
+	unsigned char *b;
+	struct stat st;
+	int fd;
+
+	REQUIRE_OK(fd = open(img, O_RDONLY));
+	REQUIRE_OK(fstat(fd, &st));
+	REQUIRE((b = malloc((size_t)st.st_size)) != NULL);
+	REQUIRE_EQ(pread(fd, b, (size_t)st.st_size, 0), (ssize_t)st.st_size);
+	close(fd);
+	*lenp = (size_t)st.st_size;
+	return b;
+}
+
+/* Superblock fields, from the superblock's start. */
+#define SB_OLD_TIME 32          /* int32, UFS1 */
+#define SB_CLEAN    209         /* byte */
+#define SB_TIME     1072        /* int64 */
+#define SB_MAGIC    1372        /* int32 */
+
+/* What the first change writes: the clean flag and the times. */
+static bool
+mark_byte(size_t i, size_t sb)
+{
+	return (i >= sb + SB_OLD_TIME && i < sb + SB_OLD_TIME + 4) ||
+	    i == sb + SB_CLEAN || (i >= sb + SB_TIME && i < sb + SB_TIME + 8);
+}
+
+/*
+ * The image must be as before, but for the mark's bytes of the
+ * superblock at sb when sb is not 0; else name the first that differs.
+ */
+static void
+same_image(const unsigned char *before, size_t len, size_t sb,
+    const char *when)
+{
+	unsigned char *now;
+	size_t n, i;
+
+	now = image_bytes(&n);
+	REQUIRE_EQ(n, len);
+	for (i = 0; i < len; i++) {
+		if (now[i] == before[i] || (sb != 0 && mark_byte(i, sb)))
+			continue;
+		TEST_FAIL("%s: byte %zu of the image is %#x, was %#x", when, i,
+		    now[i], before[i]);
+	}
+	free(now);
+}
+
+/* The n-byte integer at off, in the image's byte order. */
+static uint64_t
+int_at(const unsigned char *b, size_t off, int n, bool be)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < n; i++)
+		v |= (uint64_t)b[off + i] << (be ? 8 * (n - 1 - i) : 8 * i);
+	return v;
+}
+
+/*
+ * Everything that only looks, and every change that fails before it
+ * changes anything: on a noatime mount, none of it may write.
+ */
+static void
+look_and_fail(void)
+{
+	char buf[8192];
+	struct statvfs sv;
+	struct stat sb;
+	int fd;
+
+	REQUIRE_OK(rump_sys_stat(FFS_MNT "/d/f", &sb));
+	REQUIRE_EQ(sb.st_size, 5000);
+	REQUIRE_OK(rump_sys_lstat(FFS_MNT "/d/sub", &sb));
+	REQUIRE_OK(fd = rump_sys_open(FFS_MNT "/d", O_RDONLY | O_DIRECTORY,
+	    0));
+	REQUIRE(rump_sys_getdents64(fd, buf, sizeof(buf)) > 0);
+	REQUIRE_OK(rump_sys_close(fd));
+	checkfile(FFS_MNT "/d/f", 5000, 7);
+	REQUIRE_OK(rump_sys_statvfs(FFS_MNT, &sv));
+	REQUIRE_ERRNO(rump_sys_mkdir(FFS_MNT "/d", 0755), EEXIST);
+	REQUIRE_ERRNO(rump_sys_open(FFS_MNT "/d/f", O_WRONLY | O_CREAT |
+	    O_EXCL, 0644), EEXIST);
+	REQUIRE_ERRNO(rump_sys_symlink("f", FFS_MNT "/d/sub"), EEXIST);
+	REQUIRE_ERRNO(rump_sys_link(FFS_MNT "/d/f", FFS_MNT "/d/sub"), EEXIST);
+	REQUIRE_ERRNO(rump_sys_unlink(FFS_MNT "/nope"), ENOENT);
+	REQUIRE_ERRNO(rump_sys_rmdir(FFS_MNT "/d"), ENOTEMPTY);
+	REQUIRE_ERRNO(rump_sys_rmdir(FFS_MNT "/d/f"), ENOTDIR);
+	REQUIRE_ERRNO(rump_sys_rename(FFS_MNT "/nope", FFS_MNT "/x"), ENOENT);
+	REQUIRE_ERRNO(rump_sys_rename(FFS_MNT "/d", FFS_MNT "/d/sub/x"),
+	    EINVAL);
+	REQUIRE_ERRNO(rump_sys_rename(FFS_MNT "/d/sub", FFS_MNT "/d/f"),
+	    ENOTDIR);
+	/* A rename onto itself succeeds and changes nothing. */
+	REQUIRE_OK(rump_sys_rename(FFS_MNT "/d/f", FFS_MNT "/d/f"));
+}
+
+/*
+ * A read-write mount that changes nothing writes nothing (not even the
+ * superblock's time), at sync, at a remount read-only and at unmount.
+ * The first change clears the clean flag on the disk at once, before
+ * anything else of it is written (so the image differs only in the
+ * flag and the times); unmount sets it again.  A read that sets atime
+ * is a change too.  makefs puts the superblock at byte sb (8192 for
+ * UFS1 and, Debian's, for UFS2 too).
+ */
+static void
+untouched(const char *name, const char *opts, const char *order, size_t sb)
+{
+	bool be = strcmp(order, "be") == 0;
+	unsigned char *before, *now;
+	size_t len, n;
+	time_t t0;
+	int fd;
+
+	mkimage(name, "8m", opts, order);
+	REQUIRE_OK(mountrw(0));
+	REQUIRE_OK(rump_sys_mkdir(FFS_MNT "/d", 0755));
+	REQUIRE_OK(rump_sys_mkdir(FFS_MNT "/d/sub", 0755));
+	putfile(FFS_MNT "/d/f", 5000, 7, 0644);
+	REQUIRE_OK(rump_sys_unmount(FFS_MNT, 0));
+	/* Times no write of the superblock would leave (not this second). */
+	REQUIRE_OK(fd = open(img, O_WRONLY));
+	REQUIRE_EQ(pwrite(fd, be ? "\0\0\0\1" : "\1\0\0\0", 4,
+	    (off_t)(sb + SB_OLD_TIME)), 4);
+	REQUIRE_EQ(pwrite(fd, be ? "\0\0\0\0\0\0\0\1" :
+	    "\1\0\0\0\0\0\0\0", 8, (off_t)(sb + SB_TIME)), 8);
+	REQUIRE_OK(close(fd));
+	before = image_bytes(&len);
+	REQUIRE_EQ(int_at(before, sb + SB_TIME, 8, be), 1);
+	REQUIRE(int_at(before, sb + SB_MAGIC, 4, be) == 0x19540119 ||
+	    int_at(before, sb + SB_MAGIC, 4, be) == 0x011954);
+	REQUIRE_EQ(before[sb + SB_CLEAN], 1);
+
+	REQUIRE_OK(mountrw(MS_NOATIME));
+	look_and_fail();
+	REQUIRE_OK(rump_sys_sync());
+	same_image(before, len, 0, "looked, synced");
+	REQUIRE_OK(rump_sys_mount("ffs", FFS_MNT, MS_REMOUNT | MS_RDONLY, NULL,
+	    0));
+	same_image(before, len, 0, "remounted read-only");
+	REQUIRE_OK(rump_sys_mount("ffs", FFS_MNT, MS_REMOUNT | MS_NOATIME,
+	    NULL, 0));
+	look_and_fail();
+	REQUIRE_OK(rump_sys_unmount(FFS_MNT, 0));
+	same_image(before, len, 0, "unmounted");
+
+	/* One change: the mark is on the disk before it (and alone). */
+	t0 = time(NULL);
+	REQUIRE_OK(mountrw(0));
+	same_image(before, len, 0, "mounted");
+	REQUIRE_OK(rump_sys_mkdir(FFS_MNT "/new", 0755));
+	same_image(before, len, sb, "first change");
+	now = image_bytes(&n);
+	REQUIRE_EQ(now[sb + SB_CLEAN], 0);
+	REQUIRE(int_at(now, sb + SB_TIME, 8, be) >= (uint64_t)t0);
+	free(now);
+	REQUIRE_OK(rump_sys_sync());
+	now = image_bytes(&n);
+	REQUIRE_EQ(now[sb + SB_CLEAN], 0);
+	free(now);
+	REQUIRE_OK(rump_sys_unmount(FFS_MNT, 0));
+	now = image_bytes(&n);
+	REQUIRE_EQ(now[sb + SB_CLEAN], 1);
+	checkimg();
+
+	/* A read that sets atime (relatime: it is not after mtime). */
+	free(before);
+	before = now;
+	REQUIRE_OK(mountrw(0));
+	checkfile(FFS_MNT "/d/f", 5000, 7);
+	same_image(before, len, sb, "atime");
+	now = image_bytes(&n);
+	REQUIRE_EQ(now[sb + SB_CLEAN], 0);
+	free(now);
+	REQUIRE_OK(rump_sys_unmount(FFS_MNT, 0));
+	now = image_bytes(&n);
+	REQUIRE_EQ(now[sb + SB_CLEAN], 1);
+	free(now);
+	free(before);
+	checkimg();
+	REQUIRE_OK(mountrw(MS_RDONLY));
+	REQUIRE_OK(rump_sys_access(FFS_MNT "/new", F_OK));
+	REQUIRE_OK(rump_sys_unmount(FFS_MNT, 0));
+}
+
+TESTCASE(untouched_ufs1) { untouched("unt1", "version=1", "le", 8192); }
+TESTCASE(untouched_ufs2_be) { untouched("unt2",
+    "version=2,bsize=16384,fsize=2048", "be", 8192); }
+
 TESTS(CASE_NOBOOT(rt_ufs2_le), CASE_NOBOOT(rt_ufs2_be),
     CASE_NOBOOT(rt_ufs1_le), CASE_NOBOOT(rt_ufs1_be),
     CASE_NOBOOT(rt_ufs2_64k), CASE_NOBOOT(workload_ufs2),
     CASE_NOBOOT(workload_ufs1_be), CASE_NOBOOT(clean_flag),
-    CASE(enospc), CASE(bigdir), CASE(bigfile_ufs2), CASE(bigfile_ufs1))
+    CASE(enospc), CASE(bigdir), CASE(bigfile_ufs2), CASE(bigfile_ufs1),
+    CASE(untouched_ufs1), CASE(untouched_ufs2_be))

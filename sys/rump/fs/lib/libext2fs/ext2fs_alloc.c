@@ -46,6 +46,28 @@ ext2fs_blk_get(struct ext2fs_mount *em, uint64_t blk)
 	    (int)em->em_fs->e2_bsize, 0, 0);
 }
 
+/*
+ * Hand over bp, changed: to the disk later, or with sync now (waited
+ * for).  Every block the writer changes goes this way, the superblock
+ * through ext2fs_sb_write(): the first change of the mount marks the
+ * disk in use first.  If that cannot be done, the change is dropped
+ * (the disk stays as it was) and the error returned.
+ */
+int
+ext2fs_blk_write(struct ext2fs_mount *em, struct buf *bp, bool sync)
+{
+	int error;
+
+	if ((error = ext2fs_markdirty(em)) != 0) {
+		brelse(bp, B_INVAL);
+		return error;
+	}
+	if (sync)
+		return bwrite(bp);
+	bdwrite(bp);
+	return 0;
+}
+
 /* Read-modify-write len bytes at byte offset off (inside one block). */
 static int
 dev_update(struct ext2fs_mount *em, uint64_t off, const void *src,
@@ -58,8 +80,7 @@ dev_update(struct ext2fs_mount *em, uint64_t off, const void *src,
 	if ((error = ext2fs_blk_read(em, off >> fs->e2_bshift, &bp)) != 0)
 		return error;
 	memcpy((char *)bp->b_data + (off & (fs->e2_bsize - 1)), src, len);
-	bdwrite(bp);
-	return 0;
+	return ext2fs_blk_write(em, bp, false);
 }
 
 static int
@@ -149,8 +170,9 @@ ext2fs_counts_free(struct ext2fs_mount *em)
 }
 
 /*
- * Write the superblock (fs->e2_sb with the current totals) into its
- * block; with sync, to the disk now.
+ * Write the superblock (fs->e2_sb) into its block; with sync, to the
+ * disk now.  As any change, the mount's first marks the disk first
+ * (before the block is taken: the mark writes this block too).
  */
 int
 ext2fs_sb_write(struct ext2fs_mount *em, bool sync)
@@ -160,12 +182,8 @@ ext2fs_sb_write(struct ext2fs_mount *em, bool sync)
 	uint64_t blk = EXT2_SB_OFFSET >> fs->e2_bshift;
 	int error;
 
-	if (em->em_gfree_blocks != NULL) {
-		ext2_set_le32(fs->e2_sb + EXT2_SB_FREE_BLOCKS_LO,
-		    (uint32_t)em->em_free_blocks);
-		ext2_set_le32(fs->e2_sb + EXT2_SB_FREE_INODES,
-		    em->em_free_inodes);
-	}
+	if ((error = ext2fs_markdirty(em)) != 0)
+		return error;
 	if ((error = ext2fs_blk_read(em, blk, &bp)) != 0)
 		return error;
 	memcpy((char *)bp->b_data + (EXT2_SB_OFFSET & (fs->e2_bsize - 1)),
@@ -252,7 +270,8 @@ ext2fs_balloc(struct ext2fs_mount *em, uint64_t goal, bool root,
 			    (unsigned long long)(first + (uint64_t)bit));
 		}
 		((uint8_t *)bp->b_data)[bit >> 3] |= (uint8_t)(1u << (bit & 7));
-		bdwrite(bp);
+		if ((error = ext2fs_blk_write(em, bp, false)) != 0)
+			return error;
 		em->em_gfree_blocks[g]--;
 		em->em_free_blocks--;
 		*blkp = first + (uint64_t)bit;
@@ -288,7 +307,8 @@ ext2fs_bfree(struct ext2fs_mount *em, uint64_t blk)
 		    (unsigned long long)blk);
 	}
 	m[bit >> 3] &= (uint8_t)~(1u << (bit & 7));
-	bdwrite(bp);
+	if ((error = ext2fs_blk_write(em, bp, false)) != 0)
+		return error;
 	em->em_gfree_blocks[g]++;
 	em->em_free_blocks++;
 	return gd_update(em, g);
@@ -365,7 +385,8 @@ ext2fs_ialloc(struct ext2fs_mount *em, uint32_t dino, bool isdir,
 		em->em_gfree_inodes[g] = 0;
 	}
 	((uint8_t *)bp->b_data)[bit >> 3] |= (uint8_t)(1u << (bit & 7));
-	bdwrite(bp);
+	if ((error = ext2fs_blk_write(em, bp, false)) != 0)
+		return error;
 	em->em_gfree_inodes[g]--;
 	em->em_free_inodes--;
 	if (isdir)
@@ -392,7 +413,8 @@ ext2fs_ifree(struct ext2fs_mount *em, uint32_t ino, bool isdir)
 		return ext2fs_corrupt(fs, "inode %u freed twice", ino);
 	}
 	m[bit >> 3] &= (uint8_t)~(1u << (bit & 7));
-	bdwrite(bp);
+	if ((error = ext2fs_blk_write(em, bp, false)) != 0)
+		return error;
 	em->em_gfree_inodes[g]++;
 	em->em_free_inodes++;
 	if (isdir && em->em_gdirs[g] > 0)

@@ -131,7 +131,8 @@ drop_index(struct ext2fs_mount *em, struct ext2fs_node *np)
 		    "\".\" and \"..\"", np->n_ip.ei_ino);
 	}
 	memset(b + keep, 0, fs->e2_bsize - keep);
-	bdwrite(bp);
+	if ((error = ext2fs_blk_write(em, bp, false)) != 0)
+		return error;
 	np->n_ip.ei_flags &= ~EXT2_INDEX_FL;
 	return ext2fs_iupdate(em, &np->n_ip);
 }
@@ -175,7 +176,8 @@ ext2fs_dir_add(struct ext2fs_mount *em, struct ext2fs_node *np,
 				rl -= used;
 			}
 			r_set(fs, r, ino, rl, name, len, ft);
-			bdwrite(bp);
+			if ((error = ext2fs_blk_write(em, bp, false)) != 0)
+				return error;
 			ext2fs_dc_add(np, name, len, ino, ft, lblk);
 			return 0;
 		}
@@ -190,7 +192,8 @@ ext2fs_dir_add(struct ext2fs_mount *em, struct ext2fs_node *np,
 	bp = ext2fs_blk_get(em, pblk);
 	memset(bp->b_data, 0, fs->e2_bsize);
 	r_set(fs, bp->b_data, ino, fs->e2_bsize, name, len, ft);
-	bdwrite(bp);
+	if ((error = ext2fs_blk_write(em, bp, false)) != 0)
+		return error;
 	ext2fs_dc_add(np, name, len, ino, ft, nblk);
 	dp->ei_size += fs->e2_bsize;
 	return ext2fs_iupdate(em, dp);
@@ -253,14 +256,15 @@ ext2fs_dir_remove(struct ext2fs_mount *em, struct ext2fs_node *np,
 	if ((error = dir_find(em, np, name, len, &bp, &lblk, &off,
 	    &prev)) != 0)
 		return error;
-	ext2fs_dc_remove(np, name, len, lblk);
 	b = bp->b_data;
 	if (prev == SIZE_MAX)
 		ext2_set_le32(b + off + EXT2_DIRENT_INODE, 0);
 	else
 		ext2_set_le16(b + prev + EXT2_DIRENT_REC_LEN,
 		    (uint16_t)(r_len(b + prev) + r_len(b + off)));
-	bdwrite(bp);
+	if ((error = ext2fs_blk_write(em, bp, false)) != 0)
+		return error;
+	ext2fs_dc_remove(np, name, len, lblk);
 	return 0;
 }
 
@@ -277,12 +281,13 @@ ext2fs_dir_setino(struct ext2fs_mount *em, struct ext2fs_node *np,
 	if ((error = dir_find(em, np, name, len, &bp, &lblk, &off,
 	    &prev)) != 0)
 		return error;
-	ext2fs_dc_set(np, name, len, ino, ft);
 	r = (uint8_t *)bp->b_data + off;
 	ext2_set_le32(r + EXT2_DIRENT_INODE, ino);
 	if (has_ft(em->em_fs))
 		r[EXT2_DIRENT_FILE_TYPE] = ft;
-	bdwrite(bp);
+	if ((error = ext2fs_blk_write(em, bp, false)) != 0)
+		return error;
+	ext2fs_dc_set(np, name, len, ino, ft);
 	return 0;
 }
 
@@ -336,7 +341,8 @@ ext2fs_dir_init(struct ext2fs_mount *em, struct ext2fs_node *np,
 	memset(b, 0, fs->e2_bsize);
 	r_set(fs, b, dp->ei_ino, 12, ".", 1, EXT2_FT_DIR);
 	r_set(fs, b + 12, parent, fs->e2_bsize - 12, "..", 2, EXT2_FT_DIR);
-	bdwrite(bp);
+	if ((error = ext2fs_blk_write(em, bp, false)) != 0)
+		return error;
 	dp->ei_size = fs->e2_bsize;
 	dp->ei_nlink = 2;
 	return ext2fs_iupdate(em, dp);

@@ -95,8 +95,7 @@ inode_write(struct ext2fs_mount *em, const struct ext2fs_inode *ip,
 	encode_time(raw, EXT2_I_CTIME, EXT2_I_CTIME_EXTRA, x, &ip->ei_ctime);
 	if (dtime != NULL)
 		ext2_set_le32(raw + EXT2_I_DTIME, *dtime);
-	bdwrite(bp);
-	return 0;
+	return ext2fs_blk_write(em, bp, false);
 }
 
 int
@@ -194,7 +193,7 @@ alloc_for(struct ext2fs_mount *em, struct ext2fs_node *np, bool root,
 	if (zero) {
 		bp = ext2fs_blk_get(em, *blkp);
 		memset(bp->b_data, 0, em->em_fs->e2_bsize);
-		bdwrite(bp);
+		return ext2fs_blk_write(em, bp, false);
 	}
 	return 0;
 }
@@ -265,7 +264,8 @@ ext2fs_bmap_alloc(struct ext2fs_mount *em, struct ext2fs_node *np,
 			return error;
 		}
 		ext2_set_le32(slot, (uint32_t)blk);
-		bdwrite(bp);
+		if ((error = ext2fs_blk_write(em, bp, false)) != 0)
+			return error;
 		*newp = level == 1;
 	}
 	if (!ext2fs_blk_ok(fs, blk, 1))
@@ -328,7 +328,7 @@ trunc_tree(struct ext2fs_mount *em, struct ext2fs_inode *ip, uint64_t blk,
 	struct buf *bp;
 	bool dirty = false;
 	uint8_t *p;
-	int error = 0;
+	int error = 0, e;
 
 	if (!ext2fs_blk_ok(fs, blk, 1))
 		return ext2fs_corrupt(fs, "inode %u: indirect block %llu out "
@@ -347,10 +347,10 @@ trunc_tree(struct ext2fs_mount *em, struct ext2fs_inode *ip, uint64_t blk,
 		} else if (level > 1 && start + cs > keep)
 			error = trunc_tree(em, ip, b, level - 1, keep - start);
 	}
-	if (dirty)
-		bdwrite(bp);
-	else
+	if (!dirty)
 		brelse(bp, 0);
+	else if ((e = ext2fs_blk_write(em, bp, false)) != 0 && error == 0)
+		error = e;
 	return error;
 }
 
@@ -373,8 +373,7 @@ zero_tail(struct ext2fs_mount *em, struct ext2fs_node *np, uint64_t from)
 	if ((error = ext2fs_blk_read(em, pblk, &bp)) != 0)
 		return error;
 	memset((char *)bp->b_data + boff, 0, fs->e2_bsize - boff);
-	bdwrite(bp);
-	return 0;
+	return ext2fs_blk_write(em, bp, false);
 }
 
 /* Whether np's i_block holds block pointers (not a symlink or a device). */
@@ -479,7 +478,8 @@ xattr_release(struct ext2fs_mount *em, struct ext2fs_inode *ip)
 	refs = ext2_le32(b + EXT2_XATTR_REFCOUNT);
 	if (refs > 1) {
 		ext2_set_le32(b + EXT2_XATTR_REFCOUNT, refs - 1);
-		bdwrite(bp);
+		if ((error = ext2fs_blk_write(em, bp, false)) != 0)
+			return error;
 		ip->ei_blocks512 -= MIN(ip->ei_blocks512,
 		    (uint64_t)(fs->e2_bsize >> 9));
 		return 0;

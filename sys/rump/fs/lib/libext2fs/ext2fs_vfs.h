@@ -11,9 +11,14 @@
  * A read-only mount never changes anything.  A read-write mount keeps
  * the image consistent through the buffer cache on the device vnode:
  * every change is made in a cached block (read-modify-write of the
- * block, bdwrite), so the format layer's reads, which go through the
- * same cache, always see the current state.  The superblock's counters
- * are written at sync and unmount.
+ * block), so the format layer's reads, which go through the same cache,
+ * always see the current state.  A changed block is handed to the disk
+ * through ext2fs_blk_write() (the superblock through ext2fs_sb_write()),
+ * never bdwrite/bwrite directly: the first change of a read-write mount
+ * first marks the superblock on the disk in use (ext2fs_markdirty()),
+ * so that mark is there before anything else changes, and a mount that
+ * changes nothing leaves the image byte for byte as it was.  The
+ * superblock's counters are written at sync and unmount.
  *
  * Locking: em_lock orders everything.  Operations that only look take
  * it as reader, every change as writer; it is held across vcache_get()
@@ -49,7 +54,10 @@ struct ext2fs_mount {
 	uint32_t em_cbsize;             /* device cache block size, bytes */
 	int em_fflag;                   /* em_lock: how the device is open */
 	bool em_rw;                     /* em_lock: mounted read-write */
+	bool em_dirty;                  /* em_lock: the disk is marked in use */
+	int em_dirty_error;             /* em_lock: marking it failed with */
 	uint16_t em_mount_state;        /* em_lock: s_state when mounted */
+	uint32_t em_mount_time;         /* em_lock: s_mtime for the mark */
 	char em_name[64];               /* the device, for log lines */
 	krwlock_t em_lock;
 	/* Per group, from the descriptors (em_lock, read-write mounts). */
@@ -80,10 +88,12 @@ void ext2fs_specops_init(void);
 
 /* ext2fs_vfsops.c */
 void ext2fs_vfs_init(void);
+int ext2fs_markdirty(struct ext2fs_mount *);
 
 /* ext2fs_alloc.c: device blocks, bitmaps, group and superblock counts. */
 int ext2fs_blk_read(struct ext2fs_mount *, uint64_t, struct buf **);
 struct buf *ext2fs_blk_get(struct ext2fs_mount *, uint64_t);
+int ext2fs_blk_write(struct ext2fs_mount *, struct buf *, bool);
 int ext2fs_counts_load(struct ext2fs_mount *);
 void ext2fs_counts_free(struct ext2fs_mount *);
 int ext2fs_sb_write(struct ext2fs_mount *, bool);

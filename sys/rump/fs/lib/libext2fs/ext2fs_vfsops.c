@@ -10,11 +10,16 @@
  * and one log line naming the reason when the file system has a feature
  * the writer does not keep (ext2fs_rw_blocker()), a journal that needs
  * recovery, or was not cleanly unmounted (s_state without VALID_FS, or
- * with ERROR_FS; EXT2FS_ARGS_FORCE overrides that one).  Otherwise, as
- * Linux does, the state loses VALID_FS on the disk at once, the mount
- * count goes up and s_mtime is set; unmount and a remount to read-only
- * write everything, then put back the state the mount found (VALID_FS,
- * unless the mount was forced) with s_wtime.
+ * with ERROR_FS; EXT2FS_ARGS_FORCE overrides that one).
+ *
+ * The state as Linux keeps it, but only once something changes: the
+ * mount's first change (ext2fs_markdirty(), called by everything that
+ * hands a changed block to the disk) first writes the superblock
+ * without VALID_FS, with the mount count one up and s_mtime the mount
+ * time, and waits for it; unmount and a remount to read-only then write
+ * everything and put back the state the mount found (VALID_FS, unless
+ * the mount was forced) with s_wtime.  A mount that changed nothing
+ * writes nothing at all: the image stays byte for byte as it was.
  */
 #include <sys/systm.h>
 #include <sys/buf.h>
@@ -189,14 +194,13 @@ ext2fs_rw_check(struct ext2fs_mount *em, bool force)
 }
 
 /*
- * Start writing: the counts, and the superblock without VALID_FS (on
- * the disk now), one more mount, the mount time.
+ * Start writing: the counts, and what the first change will put in the
+ * superblock.  Nothing is written yet.
  */
 static int
 ext2fs_rw_start(struct ext2fs_mount *em)
 {
-	struct ext2fs *fs = em->em_fs;
-	uint8_t *sb = fs->e2_sb;
+	const uint8_t *sb = em->em_fs->e2_sb;
 	struct timespec now;
 	int16_t max;
 	int error;
@@ -205,21 +209,59 @@ ext2fs_rw_start(struct ext2fs_mount *em)
 		return error;
 	nanotime(&now);
 	em->em_mount_state = ext2_le16(sb + EXT2_SB_STATE);
-	ext2_set_le16(sb + EXT2_SB_STATE,
-	    em->em_mount_state & (uint16_t)~EXT2_VALID_FS);
-	ext2_set_le16(sb + EXT2_SB_MNT_COUNT,
-	    (uint16_t)(ext2_le16(sb + EXT2_SB_MNT_COUNT) + 1));
-	ext2_set_le32(sb + EXT2_SB_MTIME, (uint32_t)now.tv_sec);
+	em->em_mount_time = (uint32_t)now.tv_sec;
+	em->em_dirty = false;
+	em->em_dirty_error = 0;
 	max = (int16_t)ext2_le16(sb + EXT2_SB_MAX_MNT_COUNT);
-	if (max > 0 && ext2_le16(sb + EXT2_SB_MNT_COUNT) >= (uint16_t)max)
+	if (max > 0 && ext2_le16(sb + EXT2_SB_MNT_COUNT) + 1 >= max)
 		log(LOG_NOTICE, "ext2fs: %s: maximal mount count reached, "
 		    "running e2fsck is recommended", em->em_name);
-	if ((error = ext2fs_sb_write(em, true)) != 0) {
-		ext2fs_counts_free(em);
-		return error;
-	}
 	em->em_rw = true;
 	return 0;
+}
+
+/*
+ * Before the first change of a read-write mount reaches a buffer: the
+ * superblock on the disk says the file system is in use (no VALID_FS,
+ * one more mount, the mount time), written and waited for, so it is
+ * there before any other change can be.  Every changed block goes to
+ * the disk through ext2fs_blk_write() or ext2fs_sb_write(), and both
+ * call this first; all of them hold em_lock as writer.  If the mark
+ * cannot be written, nothing more of this mount is: every change fails
+ * with that error and the disk stays as the mount found it.
+ */
+int
+ext2fs_markdirty(struct ext2fs_mount *em)
+{
+	uint8_t *sb = em->em_fs->e2_sb;
+	uint32_t mtime;
+	uint16_t count;
+	int error;
+
+	KASSERT(rw_write_held(&em->em_lock));
+	if (em->em_dirty)
+		return 0;
+	if (!em->em_rw)
+		return EROFS;
+	if (em->em_dirty_error != 0)
+		return em->em_dirty_error;
+	count = ext2_le16(sb + EXT2_SB_MNT_COUNT);
+	mtime = ext2_le32(sb + EXT2_SB_MTIME);
+	ext2_set_le16(sb + EXT2_SB_STATE,
+	    em->em_mount_state & (uint16_t)~EXT2_VALID_FS);
+	ext2_set_le16(sb + EXT2_SB_MNT_COUNT, (uint16_t)(count + 1));
+	ext2_set_le32(sb + EXT2_SB_MTIME, em->em_mount_time);
+	em->em_dirty = true;            /* ext2fs_sb_write: not back here */
+	if ((error = ext2fs_sb_write(em, true)) != 0) {
+		em->em_dirty = false;
+		em->em_dirty_error = error;
+		ext2_set_le16(sb + EXT2_SB_STATE, em->em_mount_state);
+		ext2_set_le16(sb + EXT2_SB_MNT_COUNT, count);
+		ext2_set_le32(sb + EXT2_SB_MTIME, mtime);
+		log(LOG_ERR, "ext2fs: %s: error %d marking the file system "
+		    "in use: nothing is written", em->em_name, error);
+	}
+	return error;
 }
 
 /* Free the inodes of unlinked nodes reclaimed before they were. */
@@ -243,7 +285,10 @@ ext2fs_pending(struct ext2fs_mount *em)
 	return error;
 }
 
-/* Write everything; with clean, then mark the file system clean. */
+/*
+ * Write everything; with clean, then mark the file system clean.  When
+ * nothing was changed, nothing is written: the disk is as it was.
+ */
 static int
 ext2fs_flush(struct ext2fs_mount *em, bool clean)
 {
@@ -252,6 +297,11 @@ ext2fs_flush(struct ext2fs_mount *em, bool clean)
 	int error, e;
 
 	error = ext2fs_pending(em);
+	if (!em->em_dirty)
+		return error;
+	ext2_set_le32(fs->e2_sb + EXT2_SB_FREE_BLOCKS_LO,
+	    (uint32_t)em->em_free_blocks);
+	ext2_set_le32(fs->e2_sb + EXT2_SB_FREE_INODES, em->em_free_inodes);
 	if ((e = ext2fs_sb_write(em, false)) != 0 && error == 0)
 		error = e;
 	if ((e = vflushbuf(em->em_devvp, FSYNC_WAIT)) != 0 && error == 0)
@@ -277,6 +327,7 @@ ext2fs_rw_stop(struct ext2fs_mount *em)
 	error = ext2fs_flush(em, true);
 	ext2fs_counts_free(em);
 	em->em_rw = false;
+	em->em_dirty = false;
 	return error;
 }
 

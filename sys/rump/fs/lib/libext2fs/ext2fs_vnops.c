@@ -425,7 +425,8 @@ write_target(struct ext2fs_mount *em, struct ext2fs_node *np,
 		bp = ext2fs_blk_get(em, pblk);
 		memset(bp->b_data, 0, fs->e2_bsize);
 		memcpy(bp->b_data, target, tlen);
-		bdwrite(bp);
+		if ((error = ext2fs_blk_write(em, bp, false)) != 0)
+			return error;
 	}
 	np->n_ip.ei_size = tlen;
 	return ext2fs_iupdate(em, &np->n_ip);
@@ -552,7 +553,7 @@ ext2fs_write_op(struct vnode *vp, struct uio *uio, int ioflag,
 	size_t resid = uio->uio_resid, boff;
 	struct buf *bp;
 	bool isnew;
-	int error = 0;
+	int error = 0, e;
 
 	if (vp->v_type != VREG)
 		return vp->v_type == VDIR ? EISDIR : EINVAL;
@@ -591,10 +592,9 @@ ext2fs_write_op(struct vnode *vp, struct uio *uio, int ioflag,
 		} else if ((error = ext2fs_blk_read(em, pblk, &bp)) != 0)
 			break;
 		error = uiomove((char *)bp->b_data + boff, (size_t)n, uio);
-		if (ioflag & IO_SYNC)
-			(void)bwrite(bp);
-		else
-			bdwrite(bp);
+		if ((e = ext2fs_blk_write(em, bp, (ioflag & IO_SYNC) != 0)) !=
+		    0 && error == 0)
+			error = e;
 		if ((uint64_t)uio->uio_offset > ip->ei_size)
 			ip->ei_size = (uint64_t)uio->uio_offset;
 		if (error)

@@ -36,6 +36,7 @@
 
 /* A group header in its buffer, checked. */
 struct ffs_cg {
+	struct ffs_mount *um;
 	struct buf *bp;
 	char *d;
 	uint64_t c;
@@ -70,14 +71,18 @@ ffs_cgbsize(const struct ffs_mount *um)
 	return (uint32_t)FFS_FRAGROUNDUP(um, um->fs_cgsize);
 }
 
-static void
+/* Release the group; changed (dirty), to the disk: that error. */
+static int
 ffs_cg_put(struct ffs_cg *cg, bool dirty)
 {
+	int error = 0;
+
 	if (dirty)
-		bdwrite(cg->bp);
+		error = ffs_bufwrite(cg->um, cg->bp, FFS_BDWRITE);
 	else
 		brelse(cg->bp, 0);
 	cg->bp = NULL;
+	return error;
 }
 
 static int
@@ -93,6 +98,7 @@ ffs_cg_get(struct ffs_mount *um, uint64_t c, struct ffs_cg *cg)
 	    &cg->bp)) != 0)
 		return error;
 	d = cg->d = cg->bp->b_data;
+	cg->um = um;
 	cg->c = c;
 	cg->base = c * um->fs_fpg;
 	cg->ndblk = ffs_get32(um, d, CG_NDBLK);
@@ -416,8 +422,9 @@ ffs_alloccg(struct ffs_mount *um, uint64_t c, int64_t pref, unsigned n,
 	ffs_setfrags(um, &cg, (uint32_t)f, n, false);
 	ffs_put32(um, cg.d, n == um->fs_frag ? CG_ROTOR : CG_FROTOR,
 	    (uint32_t)f);
+	if ((error = ffs_cg_put(&cg, true)) != 0)
+		return error;
 	*addrp = (int64_t)(cg.base + (uint64_t)f);
-	ffs_cg_put(&cg, true);
 	return 0;
 }
 
@@ -468,8 +475,7 @@ ffs_extend_frags(struct ffs_mount *um, int64_t addr, unsigned on,
 			return ENOSPC;
 		}
 	ffs_setfrags(um, &cg, f + on, nn - on, false);
-	ffs_cg_put(&cg, true);
-	return 0;
+	return ffs_cg_put(&cg, true);
 }
 
 void
@@ -496,7 +502,7 @@ ffs_free_frags(struct ffs_mount *um, int64_t addr, unsigned n)
 			return;
 		}
 	ffs_setfrags(um, &cg, f, n, true);
-	ffs_cg_put(&cg, true);
+	(void)ffs_cg_put(&cg, true);
 }
 
 int64_t
@@ -550,8 +556,7 @@ ffs_initiblk(struct ffs_mount *um, struct ffs_cg *cg, uint32_t idx)
 	    (int)um->fs_bsize, 0, 0)) == NULL)
 		return ENOMEM;
 	memset(bp->b_data, 0, um->fs_bsize);
-	bdwrite(bp);
-	return 0;
+	return ffs_bufwrite(um, bp, FFS_BDWRITE);
 }
 
 int
@@ -601,7 +606,8 @@ ffs_ialloc(struct ffs_mount *um, struct ffs_inode *pdp, uint16_t mode,
 		if (isdir)
 			ffs_cs_add(um, &cg, CS_NDIR, 1);
 		ffs_cg_touch(um, &cg);
-		ffs_cg_put(&cg, true);
+		if ((error = ffs_cg_put(&cg, true)) != 0)
+			return error;
 		*inop = (ino_t)(c * um->fs_ipg + idx);
 		return 0;
 	}
@@ -627,7 +633,7 @@ ffs_ifree(struct ffs_mount *um, ino_t ino, bool isdir)
 	if (isdir)
 		ffs_cs_add(um, &cg, CS_NDIR, -1);
 	ffs_cg_touch(um, &cg);
-	ffs_cg_put(&cg, true);
+	(void)ffs_cg_put(&cg, true);
 }
 
 bool

@@ -315,6 +315,5 @@ ffs_update(struct ffs_mount *um, struct ffs_inode *ip)
 		ffs_encode2(um, di, ip);
 	else
 		ffs_encode1(um, di, ip);
-	bdwrite(bp);
-	return 0;
+	return ffs_bufwrite(um, bp, FFS_BDWRITE);
 }

@@ -11,8 +11,10 @@
  * the device's size.  A superblock that fails is EINVAL at mount.
  *
  * Read-write mounts: the superblock's clean flag is cleared on disk
- * while mounted read-write and set again, after everything is written,
- * at unmount and at a remount to read-only.  An image whose flag is not
+ * at the mount's first change, before that change can reach the disk
+ * (ffs_markdirty), and set again, after everything is written, at
+ * unmount and at a remount to read-only; a mount that changed nothing
+ * writes nothing, not even the time.  An image whose flag is not
  * set was not unmounted cleanly: a read-write mount of it fails with
  * EROFS and one log line asking for fsck_ffs, unless the caller forces
  * it (MNT_FORCEMOUNT); read-only mounts of it work.  Features this code
@@ -291,11 +293,9 @@ ffs_sbupdate(struct ffs_mount *um, bool clean, bool wait)
 			ffs_put32(um, bp->b_data, i + 4 * CS_NFFREE,
 			    (uint32_t)um->um_csum[c].cs_nffree);
 		}
-		if (wait) {
-			if ((error = bwrite(bp)) != 0)
-				error2 = error;
-		} else
-			bdwrite(bp);
+		if ((error = ffs_bufwrite(um, bp, wait ? FFS_BWRITE :
+		    FFS_BDWRITE)) != 0)
+			error2 = error;
 	}
 	if ((error = bread(um->um_devvp, um->um_sblockloc / DEV_BSIZE,
 	    SBLOCKSIZE, 0, &bp)) != 0)
@@ -324,16 +324,85 @@ ffs_sbupdate(struct ffs_mount *um, bool clean, bool wait)
 	sb[FS_RONLY] = 0;
 	sb[FS_CLEAN] = clean ? 1 : 0;
 	um->um_fmod = false;
-	if (wait)
-		error = bwrite(bp);
-	else {
-		bdwrite(bp);
-		error = 0;
-	}
+	error = ffs_bufwrite(um, bp, wait ? FFS_BWRITE : FFS_BDWRITE);
 	return error != 0 ? error : error2;
 }
 
-/* Make the mount writable: check, load the summaries, mark unclean. */
+/*
+ * Before the first change of a read-write mount reaches a buffer: the
+ * superblock on the disk loses its clean flag (and gets the time),
+ * written and waited for, so that is there before any other change can
+ * be.  Nothing else of the superblock changes: its totals and the group
+ * summaries are written at sync and unmount.  If the flag cannot be
+ * written, nothing more of this mount is: every change fails with that
+ * error and the disk stays as the mount found it.
+ */
+int
+ffs_markdirty(struct ffs_mount *um)
+{
+	struct timespec now;
+	struct buf *bp;
+	char *sb;
+	int error;
+
+	KASSERT(rw_write_held(&um->um_lock));
+	if (um->um_dirty)
+		return 0;
+	if (um->um_ronly)
+		return EROFS;
+	if (um->um_dirty_error != 0)
+		return um->um_dirty_error;
+	if ((error = bread(um->um_devvp, um->um_sblockloc / DEV_BSIZE,
+	    SBLOCKSIZE, 0, &bp)) == 0) {
+		sb = bp->b_data;
+		nanotime(&now);
+		ffs_put64(um, sb, FS_TIME, (uint64_t)now.tv_sec);
+		if (!um->um_ufs2)
+			ffs_put32(um, sb, FS_OLD_TIME, (uint32_t)now.tv_sec);
+		sb[FS_FMOD] = 0;
+		sb[FS_RONLY] = 0;
+		sb[FS_CLEAN] = 0;
+		error = bwrite(bp);
+	}
+	if (error != 0) {
+		um->um_dirty_error = error;
+		log(LOG_ERR, "ffs: %s: error %d clearing the clean flag: "
+		    "nothing is written\n", um->um_fspec, error);
+		return error;
+	}
+	um->um_dirty = true;
+	return 0;
+}
+
+/*
+ * Every buffer the file system changed goes to the disk this way, with
+ * um_lock held as writer: ffs_markdirty() first.
+ */
+int
+ffs_bufwrite(struct ffs_mount *um, struct buf *bp, int how)
+{
+	int error;
+
+	if ((error = ffs_markdirty(um)) != 0) {
+		brelse(bp, B_INVAL);
+		return error;
+	}
+	switch (how) {
+	case FFS_BWRITE:
+		return bwrite(bp);
+	case FFS_BAWRITE:
+		bawrite(bp);
+		return 0;
+	default:
+		bdwrite(bp);
+		return 0;
+	}
+}
+
+/*
+ * Make the mount writable: check, load the summaries.  The disk is
+ * marked at the first change.
+ */
 static int
 ffs_makerw(struct ffs_mount *um, bool force)
 {
@@ -346,23 +415,31 @@ ffs_makerw(struct ffs_mount *um, bool force)
 		return ENOMEM;
 	if ((error = ffs_cg_check_all(um)) != 0)
 		return EINVAL;
-	if ((error = ffs_sbupdate(um, false, true)) != 0)
-		return error;
+	um->um_dirty = false;
+	um->um_dirty_error = 0;
 	um->um_ronly = false;
 	return 0;
 }
 
-/* Write everything and mark the file system clean (unmount, to ro). */
+/*
+ * Write everything and mark the file system clean (unmount, to ro);
+ * if nothing was changed, nothing: the disk is as the mount found it.
+ */
 static int
 ffs_makero(struct ffs_mount *um)
 {
 	int error;
 
+	if (!um->um_dirty) {
+		um->um_ronly = true;
+		return 0;
+	}
 	bio_syncall();
 	error = ffs_sbupdate(um, true, true);
 	if (error == 0)
 		error = vflushbuf(um->um_devvp, FSYNC_WAIT);
 	um->um_ronly = true;
+	um->um_dirty = false;
 	um->um_wasclean = error == 0;
 	return error;
 }

@@ -286,7 +286,7 @@ ffs_write(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred)
 	uint64_t off, lbn, osize, maxsize = um->um_maxlbn << um->fs_bshift;
 	size_t n, bo, resid = uio->uio_resid, before;
 	struct buf *bp;
-	int error = 0;
+	int error = 0, e;
 
 	if (vp->v_type != VREG)
 		return vp->v_type == VDIR ? EISDIR : EINVAL;
@@ -320,13 +320,10 @@ ffs_write(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred)
 		if (error && before == uio->uio_resid &&
 		    (bp->b_flags & B_VALID) == 0)
 			memset((char *)bp->b_data + bo, 0, n);
-		if (ioflag & IO_SYNC) {
-			if (bwrite(bp) != 0 && error == 0)
-				error = EIO;
-		} else if (bo + n == um->fs_bsize)
-			bawrite(bp);
-		else
-			bdwrite(bp);
+		e = ffs_bufwrite(um, bp, (ioflag & IO_SYNC) ? FFS_BWRITE :
+		    bo + n == um->fs_bsize ? FFS_BAWRITE : FFS_BDWRITE);
+		if (e != 0 && error == 0)
+			error = e;
 		if (error)
 			break;
 	}
@@ -574,7 +571,7 @@ ffs_mknode(struct vnode *dvp, const char *nm, size_t len, enum vtype type,
 		if ((error = ffs_balloc(vp, 0, DIRBLKSIZ, 0, DIRBLKSIZ, cred,
 		    &bp)) == 0) {
 			ufs_dirtemplate(um, bp->b_data, ino, dp->i_number);
-			bdwrite(bp);
+			error = ffs_bufwrite(um, bp, FFS_BDWRITE);
 		}
 	} else if (error == 0 && type == VLNK) {
 		tlen = strlen(target);
@@ -587,7 +584,7 @@ ffs_mknode(struct vnode *dvp, const char *nm, size_t len, enum vtype type,
 		} else if ((error = ffs_balloc(vp, 0, tlen, 0, tlen, cred,
 		    &bp)) == 0) {
 			memcpy(bp->b_data, target, tlen);
-			bdwrite(bp);
+			error = ffs_bufwrite(um, bp, FFS_BDWRITE);
 		}
 	}
 	if (error == 0)

@@ -404,8 +404,7 @@ found:
 	eoff = ufs_chunkinsert(dvp, chunk, off, nm, len, ino, type);
 	ufs_dirhash_add(dvp, nm, len, eoff);
 	ufs_dirhash_setfree(dvp, off, ufs_chunkfree(um, chunk));
-	bdwrite(bp);
-	return 0;
+	return ffs_bufwrite(um, bp, FFS_BDWRITE);
 }
 
 /* The buffer and chunk holding the entry at off. */
@@ -446,8 +445,7 @@ ufs_dirremove(struct vnode *dvp, const struct ufs_dirpos *dpos,
 		    DIR_RECLEN) + ffs_get16(um, rec, DIR_RECLEN)));
 	ufs_dirhash_remove(dvp, nm, len, dpos->dp_off);
 	ufs_dirhash_setfree(dvp, coff, ufs_chunkfree(um, chunk));
-	bdwrite(bp);
-	return 0;
+	return ffs_bufwrite(um, bp, FFS_BDWRITE);
 }
 
 int
@@ -465,8 +463,7 @@ ufs_dirrewrite(struct vnode *dvp, const struct ufs_dirpos *dpos, ino_t ino,
 	rec = chunk + (dpos->dp_off - coff);
 	ffs_put32(um, rec, DIR_INO, (uint32_t)ino);
 	rec[DIR_TYPE] = (char)type;
-	bdwrite(bp);
-	return 0;
+	return ffs_bufwrite(um, bp, FFS_BDWRITE);
 }
 
 int
