@@ -1134,9 +1134,63 @@ TESTCASE(state_untouched)
 	free(dir);
 }
 
+/*
+ * A sparse file past 4 GiB on 1 KiB blocks (so through the triple
+ * indirect block), on an image made without large_file: the feature is
+ * set when the file passes 2 GiB, e2fsck finds nothing, debugfs sees
+ * the size, a fresh mount reads the marks and zeros between; writing
+ * past the format's largest file (16 GiB here) is EFBIG.
+ */
+static const off_t bigmarks[] = { 0, 12 * 1024 + 5, (off_t)3 << 30,
+    (off_t)5 << 30, ((off_t)5 << 30) + 1021 };
+
+TESTCASE(bigfile_1k)
+{
+	char img[4096], cmd[8192], buf[8], want[8];
+	char *dir = new_image("big", "-t ext2 -b 1024 -O ^large_file,^dir_index",
+	    "32M", img, sizeof(img));
+	struct stat st;
+	int fd;
+
+	mount_rw(img);
+	REQUIRE_OK(fd = rump_sys_open(MNT "/big", O_RDWR | O_CREAT, 0644));
+	for (size_t i = 0; i < sizeof(bigmarks) / sizeof(bigmarks[0]); i++) {
+		snprintf(want, sizeof(want), "mark%zu", i);
+		REQUIRE_EQ(rump_sys_pwrite(fd, want, 5, bigmarks[i]), 5);
+	}
+	REQUIRE_ERRNO(rump_sys_pwrite(fd, "x", 1, (off_t)17 << 30), EFBIG);
+	REQUIRE_OK(rump_sys_close(fd));
+	unmount_fs();
+	fsck_clean(img);
+	PATHF(cmd, "dumpe2fs -h '%s' 2>/dev/null | grep -q '^Filesystem "
+	    "features:.*large_file' && debugfs -R 'stat /big' '%s' 2>/dev/null "
+	    "| grep -q 'Size: 5368710146$'", img, img);
+	if (system(cmd) != 0)
+		TEST_FAIL("large_file not set, or debugfs sees another size");
+
+	mount_rw(img);
+	REQUIRE_OK(rump_sys_stat(MNT "/big", &st));
+	REQUIRE_EQ(st.st_size, ((off_t)5 << 30) + 1021 + 5);
+	REQUIRE_OK(fd = rump_sys_open(MNT "/big", O_RDONLY, 0));
+	for (size_t i = 0; i < sizeof(bigmarks) / sizeof(bigmarks[0]); i++) {
+		snprintf(want, sizeof(want), "mark%zu", i);
+		REQUIRE_EQ(rump_sys_pread(fd, buf, 5, bigmarks[i]), 5);
+		REQUIRE(memcmp(buf, want, 5) == 0);
+	}
+	memset(want, 0, sizeof(want));
+	REQUIRE_EQ(rump_sys_pread(fd, buf, 8, (off_t)4 << 30), 8);
+	REQUIRE(memcmp(buf, want, 8) == 0);
+	REQUIRE_OK(rump_sys_close(fd));
+	REQUIRE_OK(rump_sys_unlink(MNT "/big"));
+	unmount_fs();
+	fsck_clean(img);
+	remove_tree(dir);
+	free(dir);
+}
+
 TESTS(CASE(ext2_1k_128), CASE(ext2_2k_256), CASE(ext2_4k_256),
     CASE(ext2_1k_noindex), CASE(ext2_rev0), CASE(ext3_1k_256),
     CASE(ext3_4k_128), CASE(state_and_policy), CASE(enospc),
     CASE(out_of_inodes), CASE(unlinked_open), CASE(htree_dir),
     CASE(random_1k), CASE(random_4k), CASE(linux_interop),
-    CASE(state_untouched))
+    CASE(state_untouched), CASE(bigfile_1k))
