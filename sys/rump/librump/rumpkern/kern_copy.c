@@ -16,12 +16,14 @@ bad_address(const void *uaddr, size_t len)
 	return len > 0 && (a < PAGE_SIZE || a + len < a);
 }
 
+/* An empty copy may name no buffer at all (poll of no descriptors). */
 int
 copyin(const void *uaddr, void *kaddr, size_t len)
 {
 	if (bad_address(uaddr, len))
 		return EFAULT;
-	memcpy(kaddr, uaddr, len);
+	if (len > 0)
+		memcpy(kaddr, uaddr, len);
 	return 0;
 }
 
@@ -30,7 +32,8 @@ copyout(const void *kaddr, void *uaddr, size_t len)
 {
 	if (bad_address(uaddr, len))
 		return EFAULT;
-	memcpy(uaddr, kaddr, len);
+	if (len > 0)
+		memcpy(uaddr, kaddr, len);
 	return 0;
 }
 
