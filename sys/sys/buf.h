@@ -67,7 +67,8 @@ struct buf {
 	LIST_ENTRY(buf) b_vnbufs;       /* b: on b_vp's v_buflist */
 	LIST_ENTRY(buf) b_vndirty;      /* b: on b_vp's v_dirtylist */
 	TAILQ_ENTRY(buf) b_lru;         /* b: when neither B_BUSY nor
-					 * B_DELWRI */
+					 * B_DELWRI: on the cold or the hot
+					 * LRU (B_HOT) */
 	TAILQ_ENTRY(buf) b_dirty;       /* b: when B_DELWRI, oldest first */
 };
 
@@ -79,6 +80,8 @@ struct buf {
 #define B_INFLIGHT 0x0020               /* I/O started, not done */
 #define B_INVAL    0x0040               /* brelse: forget the contents */
 #define B_ANON     0x0080               /* geteblk: no vnode, no block */
+#define B_USED     0x0100               /* asked for since it was filled */
+#define B_HOT      0x0200               /* asked for again: on the hot LRU */
 
 /* Flags of vflushbuf. */
 #define FSYNC_WAIT 0x01                 /* wait for the writes */

@@ -10,8 +10,13 @@
  *
  * Every buffer but an anonymous one is in the hash by (vnode, lblkno)
  * and on its vnode's v_buflist.  A clean one that nobody owns is on
- * buf_lru: invalid ones at the head (reused first), the others in
- * release order.  Delayed writes are on buf_dirtyq in the order they
+ * one of two LRU lists: buf_hotq if it was asked for again after the
+ * request that filled it (a directory, an inode table block), else
+ * buf_lru, invalid ones at its head (reused first), the others in
+ * release order.  Room is made from buf_lru first, so a stream of
+ * blocks used once (a big file written or read through) passes without
+ * pushing out what is used over and over; the hot list keeps at most
+ * half the cache, its oldest going back to buf_lru.  Delayed writes are on buf_dirtyq in the order they
  * were first dirtied, which is what the syncer thread walks (it sleeps
  * while the queue is empty, so an idle kernel spends nothing here, and
  * otherwise looks once a second for buffers older than vfs.syncdelay),
@@ -55,7 +60,9 @@ static kcondvar_t syncer_cv;            /* buf_dirtyq became non-empty */
 static kcondvar_t bufwrite_cv;          /* a write ended */
 static LIST_HEAD(bufhashhead, buf) *bufhash;   /* b */
 static size_t bufhashmask;                      /* a bucket per 8 KiB */
-static TAILQ_HEAD(, buf) buf_lru;               /* b */
+static TAILQ_HEAD(buf_lruhead, buf) buf_lru;    /* b: cold */
+static struct buf_lruhead buf_hotq;              /* b */
+static size_t buf_hotbytes;                     /* b: on buf_hotq */
 static TAILQ_HEAD(, buf) buf_dirtyq;            /* b */
 static int bio_writeerror;                      /* b: for bio_syncall */
 static unsigned buf_nwriting;                   /* b: writes in flight */
@@ -100,6 +107,17 @@ buf_memsize(size_t size)
 	return sizeof(struct buf) + size;
 }
 
+/* Off whichever LRU list the clean unowned bp is on. */
+static void
+buf_lru_remove(struct buf *bp)
+{
+	if (bp->b_flags & B_HOT) {
+		TAILQ_REMOVE(&buf_hotq, bp, b_lru);
+		buf_hotbytes -= buf_memsize(bp->b_bcount);
+	} else
+		TAILQ_REMOVE(&buf_lru, bp, b_lru);
+}
+
 /* Take an unowned buffer: off the LRU if clean, B_BUSY. */
 static void
 buf_take(struct buf *bp)
@@ -107,7 +125,7 @@ buf_take(struct buf *bp)
 	KASSERT(mutex_owned(&bufcache_lock));
 	KASSERT((bp->b_flags & B_BUSY) == 0);
 	if ((bp->b_flags & B_DELWRI) == 0)
-		TAILQ_REMOVE(&buf_lru, bp, b_lru);
+		buf_lru_remove(bp);
 	bp->b_flags |= B_BUSY;
 }
 
@@ -163,7 +181,7 @@ buf_destroy(struct buf *bp)
 		LIST_REMOVE(bp, b_vnbufs);
 	}
 	if ((bp->b_flags & B_BUSY) == 0)
-		TAILQ_REMOVE(&buf_lru, bp, b_lru);
+		buf_lru_remove(bp);
 	bufstats.bs_bytes -= buf_memsize(bp->b_bcount);
 	cv_broadcast(&bufmem_cv);
 	cv_destroy(&bp->b_cv);
@@ -172,15 +190,16 @@ buf_destroy(struct buf *bp)
 }
 
 /*
- * Free one clean unowned buffer from the cold end; false if none.  One
- * with sleepers (rare: they wake to find it released) is passed over.
+ * Free one clean unowned buffer from the cold end of buf_lru, or with
+ * hot of buf_hotq; false if none.  One with sleepers (rare: they wake
+ * to find it released) is passed over.
  */
 static bool
-buf_free_clean(void)
+buf_free_clean(bool hot)
 {
 	struct buf *bp;
 
-	TAILQ_FOREACH(bp, &buf_lru, b_lru) {
+	TAILQ_FOREACH(bp, hot ? &buf_hotq : &buf_lru, b_lru) {
 		if (bp->b_waiters == 0) {
 			buf_destroy(bp);
 			return true;
@@ -234,7 +253,7 @@ bufmem_reserve(size_t size)
 
 	KASSERT(mutex_owned(&bufcache_lock));
 	while (bufstats.bs_bytes + buf_memsize(size) > bufstats.bs_maxbytes) {
-		if (buf_free_clean())
+		if (buf_free_clean(false))
 			continue;
 		/*
 		 * No clean buffer: start writing the oldest delayed ones,
@@ -256,6 +275,12 @@ bufmem_reserve(size_t size)
 			mutex_enter(&bufcache_lock);
 			continue;
 		}
+		/*
+		 * Writes under way come back as cold buffers: wait for them
+		 * rather than give up what is used over and over.
+		 */
+		if (buf_nwriting == 0 && buf_free_clean(true))
+			continue;
 		/* Everything is owned or being written: wait for a release. */
 		cv_wait(&bufmem_cv, &bufcache_lock);
 	}
@@ -316,12 +341,16 @@ getblk(struct vnode *vp, daddr_t lblkno, int size, int slpflag,
 				continue;
 			}
 			buf_take(bp);
+			/* Asked for again: it goes to the hot list. */
+			if (bp->b_flags & B_USED)
+				bp->b_flags |= B_HOT;
+			bp->b_flags |= B_USED;
 			break;
 		}
 		if (nbp != NULL) {
 			bp = nbp;
 			nbp = NULL;
-			bp->b_flags = B_BUSY;
+			bp->b_flags = B_BUSY | B_USED;
 			bp->b_vp = vp;
 			bp->b_lblkno = bp->b_blkno = lblkno;
 			LIST_INSERT_HEAD(&bufhash[buf_bucket(vp, lblkno)], bp,
@@ -508,6 +537,8 @@ buf_readahead(struct vnode *vp, daddr_t lblkno, int size)
 		mutex_exit(&bufcache_lock);
 		return;
 	}
+	/* Read ahead is not a use: the first bread of it is. */
+	bp->b_flags &= ~(unsigned)(B_USED | B_HOT);
 	bp->b_flags |= B_READ | B_INFLIGHT | B_ASYNC;
 	bp->b_error = 0;
 	bp->b_resid = 0;
@@ -600,9 +631,21 @@ brelse_locked(struct buf *bp, unsigned set)
 		return;
 	}
 	bp->b_flags &= ~(unsigned)(B_BUSY | B_ASYNC | B_READ);
+	if ((bp->b_flags & B_VALID) == 0)
+		bp->b_flags &= ~(unsigned)(B_USED | B_HOT);
 	if (bp->b_flags & B_DELWRI)
 		;                       /* on the dirty queues only */
-	else if (bp->b_flags & B_VALID)
+	else if (bp->b_flags & B_HOT) {
+		TAILQ_INSERT_TAIL(&buf_hotq, bp, b_lru);
+		buf_hotbytes += buf_memsize(bp->b_bcount);
+		while (buf_hotbytes > bufstats.bs_maxbytes / 2) {
+			struct buf *old = TAILQ_FIRST(&buf_hotq);
+
+			buf_lru_remove(old);
+			old->b_flags &= ~(unsigned)B_HOT;
+			TAILQ_INSERT_TAIL(&buf_lru, old, b_lru);
+		}
+	} else if (bp->b_flags & B_VALID)
 		TAILQ_INSERT_TAIL(&buf_lru, bp, b_lru);
 	else
 		TAILQ_INSERT_HEAD(&buf_lru, bp, b_lru);
@@ -763,7 +806,7 @@ bio_reclaim(void *arg)
 		return 0;
 	while (freed < 16 * MAXBSIZE) {
 		before = bufstats.bs_bytes;
-		if (!buf_free_clean())
+		if (!buf_free_clean(false) && !buf_free_clean(true))
 			break;
 		freed += (size_t)(before - bufstats.bs_bytes);
 	}
@@ -829,6 +872,7 @@ bio_init(void)
 	cv_init(&syncer_cv, "syncer");
 	cv_init(&bufwrite_cv, "bufwrite");
 	TAILQ_INIT(&buf_lru);
+	TAILQ_INIT(&buf_hotq);
 	TAILQ_INIT(&buf_dirtyq);
 	lim = kmem_limit();
 	bufstats.bs_maxbytes = lim != 0 ? MAX(lim / 4, BUFMEM_MIN) :
