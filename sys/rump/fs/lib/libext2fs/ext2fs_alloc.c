@@ -38,6 +38,27 @@ ext2fs_blk_read(struct ext2fs_mount *em, uint64_t blk, struct buf **bpp)
 	    (int)em->em_fs->e2_bsize, 0, bpp);
 }
 
+/*
+ * Block blk as ext2fs_blk_read(), asking ahead for the nra blocks that
+ * follow it (a file's contiguous run: the device reads them while the
+ * caller copies this one).
+ */
+int
+ext2fs_blk_readahead(struct ext2fs_mount *em, uint64_t blk, unsigned nra,
+    struct buf **bpp)
+{
+	daddr_t rablks[EXT2FS_MAXREADAHEAD];
+	int rasizes[EXT2FS_MAXREADAHEAD];
+
+	nra = MIN(nra, EXT2FS_MAXREADAHEAD);
+	for (unsigned i = 0; i < nra; i++) {
+		rablks[i] = dev_blkno(em, blk + 1 + i);
+		rasizes[i] = (int)em->em_fs->e2_bsize;
+	}
+	return breadn(em->em_devvp, dev_blkno(em, blk),
+	    (int)em->em_fs->e2_bsize, rablks, rasizes, (int)nra, 0, bpp);
+}
+
 /* The buffer of block blk, not read: it is about to be overwritten. */
 struct buf *
 ext2fs_blk_get(struct ext2fs_mount *em, uint64_t blk)

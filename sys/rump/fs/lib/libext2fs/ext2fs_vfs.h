@@ -92,6 +92,10 @@ int ext2fs_markdirty(struct ext2fs_mount *);
 
 /* ext2fs_alloc.c: device blocks, bitmaps, group and superblock counts. */
 int ext2fs_blk_read(struct ext2fs_mount *, uint64_t, struct buf **);
+/* Blocks a read asks for ahead of itself, at most. */
+#define EXT2FS_MAXREADAHEAD 64
+int ext2fs_blk_readahead(struct ext2fs_mount *, uint64_t, unsigned nra,
+    struct buf **);
 struct buf *ext2fs_blk_get(struct ext2fs_mount *, uint64_t);
 int ext2fs_blk_write(struct ext2fs_mount *, struct buf *, bool);
 int ext2fs_counts_load(struct ext2fs_mount *);

@@ -140,6 +140,67 @@ set_atime(struct vnode *vp)
 	rw_exit(&em->em_lock);
 }
 
+/*
+ * Copy the file's bytes at the uio's offset from the device's buffers:
+ * block by block through the block map, asking ahead for the rest of
+ * each contiguous run (up to 256 KiB); holes and unwritten extents copy
+ * zeros.  Inline data goes through the format layer.
+ */
+static int
+read_blocks(struct ext2fs_mount *em, const struct ext2fs_inode *ip,
+    struct uio *uio)
+{
+	const struct ext2fs *fs = em->em_fs;
+	uint64_t off, lblk, pblk, run, boff, ranext = 0;
+	unsigned nra;
+	struct buf *bp;
+	char *zeros = NULL;
+	size_t n;
+	int error = 0;
+
+	while (uio->uio_resid > 0 && (uint64_t)uio->uio_offset < ip->ei_size) {
+		off = (uint64_t)uio->uio_offset;
+		lblk = off >> fs->e2_bshift;
+		boff = off & (fs->e2_bsize - 1);
+		n = MIN(MIN(fs->e2_bsize - boff, uio->uio_resid),
+		    ip->ei_size - off);
+		if ((error = ext2fs_bmap(fs, ip, lblk, &pblk, &run)) != 0)
+			break;
+		if (pblk == 0) {
+			if (zeros == NULL &&
+			    (zeros = kmem_zalloc(fs->e2_bsize, KM_SLEEP)) ==
+			    NULL) {
+				error = ENOMEM;
+				break;
+			}
+			if ((error = uiomove(zeros, n, uio)) != 0)
+				break;
+			continue;
+		}
+		if (pblk >= fs->e2_nblocks || run > fs->e2_nblocks - pblk) {
+			error = ext2fs_corrupt(fs, "inode %u: block %llu out "
+			    "of range", ip->ei_ino, (unsigned long long)pblk);
+			break;
+		}
+		/* Once a window: the blocks asked for are on their way. */
+		nra = 0;
+		if (pblk >= ranext || pblk + run <= ranext - 1) {
+			nra = (unsigned)MIN(run - 1,
+			    (uint64_t)(256 * 1024) >> fs->e2_bshift);
+			ranext = pblk + 1 + nra;
+		}
+		if ((error = ext2fs_blk_readahead(em, pblk, nra, &bp)) != 0)
+			break;
+		error = uiomove((char *)bp->b_data + boff, n, uio);
+		brelse(bp, 0);
+		if (error != 0)
+			break;
+	}
+	if (zeros != NULL)
+		kmem_free(zeros, fs->e2_bsize);
+	return error;
+}
+
 static int
 ext2fs_read_op(struct vnode *vp, struct uio *uio, int ioflag,
     kauth_cred_t cred)
@@ -157,11 +218,17 @@ ext2fs_read_op(struct vnode *vp, struct uio *uio, int ioflag,
 		return EINVAL;
 	if (uio->uio_resid == 0 || (uint64_t)uio->uio_offset >= ip->ei_size)
 		return 0;
-	bufsize = MIN(uio->uio_resid, EXT2FS_XFER);
-	if ((buf = kmem_alloc(bufsize, KM_SLEEP)) == NULL)
-		return ENOMEM;
 	rw_enter(&VTOEM(vp)->em_lock, RW_READER);
 	atime = atime_due(vp, ip, ioflag);
+	if ((ip->ei_flags & EXT4_INLINE_DATA_FL) == 0) {
+		error = read_blocks(VTOEM(vp), ip, uio);
+		goto out;
+	}
+	bufsize = MIN(uio->uio_resid, EXT2FS_XFER);
+	if ((buf = kmem_alloc(bufsize, KM_SLEEP)) == NULL) {
+		error = ENOMEM;
+		goto out;
+	}
 	while (uio->uio_resid > 0) {
 		n = MIN(uio->uio_resid, bufsize);
 		if ((error = ext2fs_read(VTOEXT2FS(vp), ip,
@@ -171,8 +238,9 @@ ext2fs_read_op(struct vnode *vp, struct uio *uio, int ioflag,
 		if ((error = uiomove(buf, done, uio)) != 0)
 			break;
 	}
-	rw_exit(&VTOEM(vp)->em_lock);
 	kmem_free(buf, bufsize);
+out:
+	rw_exit(&VTOEM(vp)->em_lock);
 	if (atime)
 		set_atime(vp);
 	return error;
