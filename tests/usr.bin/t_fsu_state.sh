@@ -11,33 +11,7 @@
 # superblock's clean flag).  An ignored SIGHUP (nohup) stays ignored.
 #
 # Usage: t_fsu_state.sh BINDIR [CASE...]
-set -u
-bin=$(cd "$1" && pwd)
-shift
-export LC_ALL=C TZ=UTC
-unset RUMP_LOGLEVEL RUMP_VERBOSE
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp" || exit 1
-fails=0
-skips=0
-ran=0
-
-fail() {
-	echo "FAIL: $case: $*"
-	fails=$((fails + 1))
-	casefail=1
-}
-
-skip() {
-	echo "SKIP: $case: $*"
-	skips=$((skips + 1))
-	casefail=2
-}
-
-have() {
-	command -v "$1" >/dev/null 2>&1
-}
+. "$(dirname "$0")/h_fsu.sh"
 
 # expect STATUS STDERR-TEXT COMMAND...: run (output to out.txt), compare
 # the status and standard error.
