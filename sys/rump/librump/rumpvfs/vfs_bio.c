@@ -16,19 +16,21 @@
  * release order.  Room is made from buf_lru first, so a stream of
  * blocks used once (a big file written or read through) passes without
  * pushing out what is used over and over; the hot list keeps at most
- * half the cache, its oldest going back to buf_lru.  Delayed writes are on buf_dirtyq in the order they
- * were first dirtied, which is what the syncer thread walks (it sleeps
- * while the queue is empty, so an idle kernel spends nothing here, and
- * otherwise looks once a second for buffers older than vfs.syncdelay),
- * and on their vnode's v_dirtylist, for an fsync.  So each of these
- * walks only what it wants: the LRU's head is always a buffer to reuse,
- * the dirty queue's head one to write.
+ * half the cache, its oldest going back to buf_lru.
+ *
+ * Delayed writes are on buf_dirtyq in the order they were first
+ * dirtied, which is what the syncer thread walks (it sleeps while the
+ * queue is empty, so an idle kernel spends nothing here, and otherwise
+ * looks once a second for buffers older than vfs.syncdelay), and on
+ * their vnode's v_dirtylist, for an fsync.  So each of these walks only
+ * what it wants: an LRU's head is always a buffer to reuse, the dirty
+ * queue's head one to write.
  *
  * Memory: buffers are kmem, so they count against RUMP_MEMLIMIT; the
- * cache holds at most bs_maxbytes, reusing clean buffers from the cold
- * end of the LRU, and when there are none starting the writes of the
- * oldest delayed ones, a batch at a time, to wait for the first to end;
- * it gives clean buffers back to the kmem reclaimer.
+ * cache holds at most bs_maxbytes.  Room comes from the cold LRU; then
+ * from starting the writes of the oldest delayed buffers, a batch at a
+ * time, which come back cold; only then from the hot LRU.  Clean
+ * buffers go back to the kmem reclaimer too.
  *
  * A sleeper on b_cv counts itself in b_waiters, and a buffer with
  * waiters is never freed: that keeps the condition variable alive.
@@ -58,10 +60,10 @@ static kmutex_t bufcache_lock;
 static kcondvar_t bufmem_cv;            /* a buffer was released or freed */
 static kcondvar_t syncer_cv;            /* buf_dirtyq became non-empty */
 static kcondvar_t bufwrite_cv;          /* a write ended */
-static LIST_HEAD(bufhashhead, buf) *bufhash;   /* b */
+static LIST_HEAD(bufhashhead, buf) *bufhash;    /* b */
 static size_t bufhashmask;                      /* a bucket per 8 KiB */
 static TAILQ_HEAD(buf_lruhead, buf) buf_lru;    /* b: cold */
-static struct buf_lruhead buf_hotq;              /* b */
+static struct buf_lruhead buf_hotq;             /* b */
 static size_t buf_hotbytes;                     /* b: on buf_hotq */
 static TAILQ_HEAD(, buf) buf_dirtyq;            /* b */
 static int bio_writeerror;                      /* b: for bio_syncall */
