@@ -57,7 +57,6 @@ static const char *const wname[NWORK] = { "sequential write",
 /* What a side's child process hands back, in memory shared with it. */
 struct result {
 	double rate[NWORK];             /* MiB/s or files/s */
-	double flush[NWORK];            /* ours: the image's fdatasync, s */
 	double secs[NWORK];
 	int ndone;                      /* workloads done */
 	char skip[128];                 /* why it could not run */
@@ -86,7 +85,6 @@ struct side {
 	const char *skip;               /* known before it runs */
 	char img[PATHLEN];
 	char root[PATHLEN];
-	int imgfd;                      /* ours: to fdatasync the image */
 	pid_t daemon;                   /* fuse2fs */
 	struct result *r;
 };
@@ -338,8 +336,6 @@ rump_setup(struct side *s)
 	if (rump_sys_mkdir(s->root, 0755) == -1)
 		return fail(s, errno, "mkdir %s", s->root);
 	rump_sys_umask(0);
-	if ((s->imgfd = open(s->img, O_RDWR)) == -1)
-		return fail(s, errno, "open %s", s->img);
 	return 0;
 }
 
@@ -379,7 +375,7 @@ rump_lstat(const char *path, struct stat *sb)
 #define HOST_CALLS .setup = host_setup, .sync = host_sync,                   \
 	.open = host_open, .close = close, .read = read, .write = write,       \
 	.fsync = fsync, .mkdir = mkdir, .symlink = symlink, .link = link,      \
-	.stat = stat, .lstat = lstat, .imgfd = -1
+	.stat = stat, .lstat = lstat
 
 #define RUMP_CALLS .setup = rump_setup, .mount = rump_mount,                 \
 	.unmount = rump_unmount, .sync = rump_sync, .open = rump_sys_open,     \
@@ -387,7 +383,6 @@ rump_lstat(const char *path, struct stat *sb)
 	.write = rump_sys_write, .fsync = rump_sys_fsync,                      \
 	.mkdir = rump_sys_mkdir, .symlink = rump_sys_symlink,                  \
 	.link = rump_sys_link, .stat = rump_stat, .lstat = rump_lstat,         \
-	.imgfd = -1
 
 static struct side sides[] = {
 	{ .name = "rump ffs", .fs = "ffs", .type = "ffs", .key = "/dev/ffs",
@@ -695,23 +690,6 @@ untar(struct side *s, const char *dir, int op, struct tarcount *tc)
 	return 0;
 }
 
-/*
- * Ours get the host's fdatasync of the image file where they are timed
- * to a sync: our fsync and sync leave the blocks in the host's page
- * cache of the image, while the loop device and fuse2fs take them to the
- * disk.
- */
-static int
-flush_image(struct side *s, int w)
-{
-	double t0 = now();
-
-	if (s->imgfd != -1 && fdatasync(s->imgfd) == -1)
-		return fail(s, errno, "fdatasync %s", s->img);
-	s->r->flush[w] = now() - t0;
-	return 0;
-}
-
 /* Workload w took its time for amount (MiB or files): its rate. */
 static void
 done(struct side *s, int w, double amount)
@@ -746,8 +724,6 @@ workloads(struct side *s)
 			return fail(s, n == -1 ? errno : EIO, "write %s", seq);
 	if (s->fsync(fd) == -1)
 		return fail(s, errno, "fsync %s", seq);
-	if (flush_image(s, W_WRITE) != 0)
-		return -1;
 	r->secs[W_WRITE] = now() - t0;
 	if (s->close(fd) == -1)
 		return fail(s, errno, "close %s", seq);
@@ -812,15 +788,11 @@ workloads(struct side *s)
 	/* What create left unwritten is not the untar's to write. */
 	if (s->sync(s) == -1)
 		return fail(s, errno, "sync");
-	if (flush_image(s, W_UNTAR) != 0)
-		return -1;
 	t0 = now();
 	if (untar(s, path, TAR_EXTRACT, &tc) != 0)
 		return -1;
 	if (s->sync(s) == -1)
 		return fail(s, errno, "sync");
-	if (flush_image(s, W_UNTAR) != 0)
-		return -1;
 	r->secs[W_UNTAR] = now() - t0;
 	if (untar(s, path, TAR_CHECK, &tc) != 0)
 		return -1;
@@ -1052,11 +1024,9 @@ report(void)
 	    "side's calls, from a sync (untimed) of what create left to the "
 	    "end of a sync (ours: rump_sys_sync; host and fuse2fs: "
 	    "syncfs), in files/s; every entry is checked "
-	    "afterwards (type, mode, size; every %dth file's bytes). Ours "
-	    "are timed with a host fdatasync of the image file after their "
-	    "fsync and sync, which leave the blocks in the host's page "
-	    "cache, while the loop device and fuse2fs take them to the "
-	    "disk.\n\n", (unsigned long long)img_mb, ninodes, tmpbase,
+	    "afterwards (type, mode, size; every %dth file's bytes). Every "
+	    "side's fsync and sync take the image to the disk (ours: a "
+	    "host fdatasync of it).\n\n", (unsigned long long)img_mb, ninodes, tmpbase,
 	    (unsigned long long)((img_mb << 20) / ninodes), ninodes,
 	    (unsigned long long)seq_mb, nfiles, NDIRS, SMALL, TREE,
 	    tarc.files, (double)tarc.bytes / (1 << 20), tarc.dirs,
@@ -1101,18 +1071,6 @@ report(void)
 		printf(" |\n");
 	}
 	printf("\n");
-	for (size_t i = S_FFS; i <= S_EXT2; i++) {
-		const struct result *r = sides[i].r;
-
-		if (r->ndone > W_UNTAR)
-			printf("%s without the image's fdatasync: write "
-			    "%.0f MiB/s, untar %.0f files/s (the fdatasync "
-			    "took %.2f s and %.2f s).\n", sides[i].name,
-			    (double)seq_mb / (r->secs[W_WRITE] -
-			    r->flush[W_WRITE]), (double)tarc.files /
-			    (r->secs[W_UNTAR] - r->flush[W_UNTAR]),
-			    r->flush[W_WRITE], r->flush[W_UNTAR]);
-	}
 	for (size_t i = 0; i < NSIDES; i++) {
 		const struct result *r = sides[i].r;
 

@@ -550,8 +550,12 @@ sys_sync(struct lwp *l, const struct sys_sync_args *uap, register_t *rv)
 	(void)l;
 	(void)uap;
 	(void)rv;
-	vfs_sync_all();
+	/*
+	 * Files' own buffers first; then each file system writes its state
+	 * and puts its device on stable storage (its vfs_sync).
+	 */
 	bio_syncall();
+	vfs_sync_all();
 	return 0;
 }
 

@@ -519,7 +519,10 @@ ext2fs_statvfs(struct mount *mp, struct statvfs *sv)
 	return 0;
 }
 
-/* sync(2): everything to the disk; the file system stays in use. */
+/*
+ * sync(2): everything to the disk, and the disk to stable storage (the
+ * device's fsync); the file system stays in use.
+ */
 static int
 ext2fs_sync(struct mount *mp)
 {
@@ -530,6 +533,8 @@ ext2fs_sync(struct mount *mp)
 	if (em->em_rw)
 		error = ext2fs_flush(em, false);
 	rw_exit(&em->em_lock);
+	if (error == 0 && em->em_rw)
+		error = VOP_FSYNC(em->em_devvp, false);
 	return error;
 }
 

@@ -621,18 +621,24 @@ ffs_statvfs(struct mount *mp, struct statvfs *sv)
 	return 0;
 }
 
-/* The summaries and superblock (the buffers are the syncer's). */
+/*
+ * sync(2): the summaries and superblock, then the device's fsync, which
+ * writes every buffer of it and puts the image on stable storage.
+ */
 static int
 ffs_sync(struct mount *mp)
 {
 	struct ffs_mount *um = VFSTOFFS(mp);
-	int error = 0;
+	int error = 0, error2;
 
 	rw_enter(&um->um_lock, RW_WRITER);
 	if (!um->um_ronly && um->um_fmod)
 		error = ffs_sbupdate(um, false, false);
 	rw_exit(&um->um_lock);
-	return error;
+	if (um->um_ronly)
+		return error;
+	error2 = VOP_FSYNC(um->um_devvp, false);
+	return error != 0 ? error : error2;
 }
 
 static int
