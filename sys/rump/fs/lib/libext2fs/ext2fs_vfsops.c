@@ -37,20 +37,14 @@
 /*
  * The format layer's device read: through the buffer cache, in blocks
  * of em_cbsize bytes (one fixed size per mount, as the cache wants),
- * a read spanning blocks taking one after the other.  The blocks a
- * long read will want next are asked for ahead (up to EXT2FS_READAHEAD
- * bytes at a time), so the device reads them while this one is copied.
+ * a read spanning blocks taking one after the other.  (File data does
+ * not come this way: ext2fs_vnops.c reads it from the buffers, ahead.)
  */
-#define EXT2FS_READAHEAD (256 * 1024)
-
 static int
 ext2fs_devbread(void *cookie, uint64_t off, void *buf, size_t len)
 {
 	struct ext2fs_mount *em = cookie;
-	daddr_t rablks[EXT2FS_READAHEAD / 1024];
-	int rasizes[EXT2FS_READAHEAD / 1024], nra;
-	uint64_t blk, bo, last = (off + len - 1) / em->em_cbsize, ranext = 0;
-	uint64_t spb = em->em_cbsize / DEV_BSIZE;
+	uint64_t blk, bo;
 	size_t n;
 	struct buf *bp;
 	char *p = buf;
@@ -60,17 +54,9 @@ ext2fs_devbread(void *cookie, uint64_t off, void *buf, size_t len)
 		blk = off / em->em_cbsize;
 		bo = off % em->em_cbsize;
 		n = MIN(len, em->em_cbsize - bo);
-		nra = 0;
-		if (blk >= ranext && blk < last) {
-			for (ranext = blk + 1; ranext <= last &&
-			    (ranext - blk) * em->em_cbsize <= EXT2FS_READAHEAD;
-			    ranext++) {
-				rablks[nra] = (daddr_t)(ranext * spb);
-				rasizes[nra++] = (int)em->em_cbsize;
-			}
-		}
-		if ((error = breadn(em->em_devvp, (daddr_t)(blk * spb),
-		    (int)em->em_cbsize, rablks, rasizes, nra, 0, &bp)) != 0)
+		if ((error = bread(em->em_devvp,
+		    (daddr_t)(blk * (em->em_cbsize / DEV_BSIZE)),
+		    (int)em->em_cbsize, 0, &bp)) != 0)
 			return error;
 		memcpy(p, (char *)bp->b_data + bo, n);
 		brelse(bp, 0);
