@@ -31,3 +31,23 @@ skip() {
 have() {
 	command -v "$1" >/dev/null 2>&1
 }
+
+# run_cases NAME CASE...: setup, then case_CASE of each; the summary,
+# and the status: failed if any case did.
+run_cases() {
+	name=$1
+	shift
+	setup
+	for case in "$@"; do
+		casefail=0
+		if command -v "case_$case" >/dev/null; then
+			"case_$case"
+		else
+			fail "no such case"
+		fi
+		ran=$((ran + 1))
+		[ $casefail = 0 ] && echo "ok: $case"
+	done
+	echo "$name: $ran cases, $fails failures, $skips skipped"
+	[ $fails = 0 ]
+}

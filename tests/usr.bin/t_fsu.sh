@@ -660,12 +660,4 @@ cases="ls_plain ls_long ls_recursive cat stat find du_df get diff bad_input
 partitions_mbr partitions_gpt partitions_pastend write_refused write
 write_full write_partition sigterm sigterm_reader bad_names confined loop"
 [ $# -gt 0 ] && cases=$*
-setup
-for case in $cases; do
-	casefail=0
-	"case_$case"
-	ran=$((ran + 1))
-	[ $casefail = 0 ] && echo "ok: $case"
-done
-echo "t_fsu: $ran cases, $fails failures, $skips skipped"
-[ $fails = 0 ]
+run_cases t_fsu $cases

@@ -229,12 +229,4 @@ case_nohup() {
 
 cases="failing_writes readers signals nohup"
 [ $# -gt 0 ] && cases=$*
-setup
-for case in $cases; do
-	casefail=0
-	"case_$case"
-	ran=$((ran + 1))
-	[ $casefail = 0 ] && echo "ok: $case"
-done
-echo "t_fsu_state: $ran cases, $fails failures, $skips skipped"
-[ $fails = 0 ]
+run_cases t_fsu_state $cases
