@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The rump on Linux developers. */
+
+/*
+ * IPv4 addresses of interfaces (in.c) and multicast group membership
+ * (in.c, igmp.c), for the kernel only.
+ *
+ * An in_ifaddr is the family's ifaddr: the generic part first, so an
+ * ifaddr of AF_INET converts by cast (ifatoia).  Every address is on its
+ * interface's if_addrlist and on the global in_ifaddrhead, and hashed by
+ * address.  Adding one (in_control SIOCSIFADDR, or in_ifaddr_add)
+ * installs its prefix route (RTF_CONNECTED) and a local host route for
+ * the address (RTF_LOCAL, through lo0's loopback), and on a broadcast
+ * interface announces it with a gratuitous ARP (the arp_announce hook).
+ *
+ * A group joined on an interface is one in_multi, referenced by every
+ * socket membership (struct ip_moptions) that names it; the first
+ * reference adds the link multicast address (if_mcast) and starts IGMP
+ * reports, the last sends a leave.
+ *
+ * Locking: (n) softnet_lock for all of it; (c) stable once linked.
+ */
+#ifndef _NETINET_IN_VAR_H_
+#define _NETINET_IN_VAR_H_
+
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/callout.h>
+#include <net/if.h>
+#include <netinet/in.h>
+
+struct lwp;
+struct mbuf;
+struct socket;
+
+struct in_ifaddr {
+	struct ifaddr ia_ifa;                   /* first: the generic part */
+	TAILQ_ENTRY(in_ifaddr) ia_list;         /* n: on in_ifaddrhead */
+	LIST_ENTRY(in_ifaddr) ia_hash;          /* n: by ia_addr */
+	struct in_addr ia_addr;                 /* c: the address */
+	struct in_addr ia_netmask;              /* n: the prefix's mask */
+	struct in_addr ia_subnet;               /* n: addr & netmask */
+	struct in_addr ia_broadaddr;            /* n: the subnet broadcast */
+	int ia_plen;                            /* n: prefix length */
+	int ia_flags;                           /* n: IA_* */
+	callout_t ia_dad_ch;                    /* n: duplicate notice throttle */
+};
+#define IA_ROUTED   0x01                /* prefix and local routes installed */
+#define IA_DUPSEEN  0x02                /* a duplicate was logged already */
+
+#define ifatoia(ifa) ((struct in_ifaddr *)(ifa))
+#define IA_SIN(ia)   ((struct sockaddr_in *)&(ia)->ia_ifa.ifa_addr)
+
+TAILQ_HEAD(in_ifaddrhead, in_ifaddr);
+extern struct in_ifaddrhead in_ifaddrhead;       /* n */
+
+/* The address equal to a; NULL if not ours.  No reference: use under n. */
+struct in_ifaddr *in_ifaddr_withaddr(struct in_addr a);
+/* The first IPv4 address of an interface; NULL if none. */
+struct in_ifaddr *in_ifaddr_forif(const struct ifnet *);
+/* The address of ifp whose prefix holds a, else ifp's first; NULL if none. */
+struct in_ifaddr *in_ifaddr_forsubnet(const struct ifnet *, struct in_addr a);
+/* Whether a is on a directly attached subnet. */
+bool in_localaddr(struct in_addr a);
+/* Whether a is a broadcast address on ifp (NULL: on any interface). */
+bool in_broadcast(struct in_addr a, const struct ifnet *ifp);
+/* Whether a router may forward to or from a (not 0/8, 127/8, class E, multicast). */
+bool in_canforward(struct in_addr a);
+/* Whether a may be a packet's source at all (not multicast, broadcast, class E). */
+bool in_validsrc(struct in_addr a);
+
+/*
+ * Add addr/plen to ifp (bcast 0: the subnet's), installing its routes;
+ * replace its mask when it exists.  softnet_lock held.
+ */
+int in_ifaddr_add(struct ifnet *, struct in_addr addr, int plen, struct in_addr bcast);
+int in_ifaddr_delete(struct ifnet *, struct in_addr addr);
+/* The SIOC*IFADDR family of ioctls, from the socket layer's pr_ioctl. */
+int in_control(struct socket *, unsigned long cmd, void *data, struct ifnet *);
+
+/* Gratuitous ARP on a new address; set by if_arp.c, NULL without ARP. */
+extern void (*in_arp_announce_hook)(struct ifnet *, struct in_addr);
+
+/* A multicast group on an interface.  (n) */
+struct in_multi {
+	LIST_ENTRY(in_multi) inm_list;          /* n: on in_multihead */
+	struct in_addr inm_addr;                /* c */
+	struct ifnet *inm_ifp;                  /* c: referenced */
+	unsigned inm_refcount;                  /* n: memberships */
+	int inm_state;                          /* n: IGMP_* (igmp.c) */
+	int inm_reports_left;                   /* n: unsolicited reports to go */
+	callout_t inm_timer;                    /* n: the next report */
+};
+LIST_HEAD(in_multihead, in_multi);
+extern struct in_multihead in_multihead;         /* n */
+
+/* The group on ifp; NULL if not a member. */
+struct in_multi *in_lookup_multi(struct in_addr group, const struct ifnet *);
+/* Join or take another reference; NULL: ENOBUFS (or the link refused). */
+struct in_multi *in_addmulti(struct in_addr group, struct ifnet *, int *errorp);
+void in_delmulti(struct in_multi *);
+
+/*
+ * A socket's multicast options (IP_MULTICAST_*, IP_ADD_MEMBERSHIP).
+ * (n) under the socket's lock, which is softnet_lock.
+ */
+struct ip_moptions {
+	unsigned imo_multicast_if;              /* n: ifindex to send on; 0: by route */
+	struct in_addr imo_multicast_addr;      /* n: its source address, or any */
+	uint8_t imo_multicast_ttl;              /* n: IP_MULTICAST_TTL */
+	uint8_t imo_multicast_loop;             /* n: IP_MULTICAST_LOOP */
+	int imo_num_memberships;                /* n */
+	struct in_multi *imo_membership[IP_MAX_MEMBERSHIPS]; /* n */
+};
+
+/* Whether the socket options imo have joined group on ifp. */
+bool imo_member(const struct ip_moptions *, struct in_addr group, const struct ifnet *);
+void imo_free(struct ip_moptions *);
+
+/* igmp.c: reports on join and leave; membership queries on input. */
+void igmp_init(void);
+void igmp_joingroup(struct in_multi *);
+void igmp_leavegroup(struct in_multi *);
+void igmp_input(struct mbuf *, int off, int proto);
+
+#endif /* _NETINET_IN_VAR_H_ */
