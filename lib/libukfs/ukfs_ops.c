@@ -191,6 +191,12 @@ ukfs_ftruncate(struct ukfs *fs, int fd, off_t len)
 	UKFS_CALL(fs, int, rump_sys_ftruncate(fd, len));
 }
 
+off_t
+ukfs_lseek(struct ukfs *fs, int fd, off_t off, int whence)
+{
+	UKFS_CALL(fs, off_t, rump_sys_lseek(fd, off, whence));
+}
+
 int
 ukfs_fsync(struct ukfs *fs, int fd)
 {

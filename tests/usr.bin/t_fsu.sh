@@ -656,8 +656,69 @@ fsu_get: $m2" timeout 60 "$bin/fsu_get" -r loop.img / out
 fsu_chmod: $m2" timeout 60 "$bin/fsu_chmod" -R loopw.img 0700 /
 }
 
+# Holes stay holes: out of an image (fsu_get, fsu_cat to a file), into
+# one (fsu_put), zeros only into a pipe; a hostile size claim costs the
+# host nothing.
+case_sparse() {
+	rm -rf sp && mkdir sp
+	g=268435456
+	truncate -s $((g + 8192)) sp/f
+	printf 'head' | dd of=sp/f conv=notrunc status=none
+	printf 'middle' | dd of=sp/f bs=1 seek=$((g / 2)) conv=notrunc \
+	    status=none
+	printf 'tail' | dd of=sp/f bs=1 seek=$((g + 8188)) conv=notrunc \
+	    status=none
+	sum=$(md5sum < sp/f)
+	mke2fs -q -F -t ext2 -b 4096 -d sp sp.img 16M >/dev/null 2>&1 ||
+	    { fail "mke2fs -d of a sparse file"; return; }
+	small() {       # file, what: at most 64 KiB allocated
+		k=$(du -k "$1" | cut -f1)
+		[ "$k" -le 64 ] || fail "$2: $k KiB allocated, holes lost"
+	}
+	rm -f got && expect 0 /dev/null "" "$bin/fsu_get" sp.img /f got
+	[ "$(md5sum < got)" = "$sum" ] || fail "fsu_get: contents differ"
+	small got "fsu_get"
+	"$bin/fsu_cat" sp.img /f > got2 || fail "fsu_cat to a file"
+	[ "$(md5sum < got2)" = "$sum" ] || fail "fsu_cat: contents differ"
+	small got2 "fsu_cat to a file"
+	[ "$("$bin/fsu_cat" sp.img /f | md5sum)" = "$sum" ] ||
+	    fail "fsu_cat to a pipe: contents differ"
+	printf 'x' > got3
+	"$bin/fsu_cat" sp.img /f >> got3 || fail "fsu_cat >>"
+	[ "$(tail -c +2 got3 | md5sum)" = "$sum" ] ||
+	    fail "fsu_cat to an O_APPEND file: contents differ"
+	for img in $(images); do
+		writable "$img" || continue
+		w=${img%.img}-sp.img
+		cp "$img" "$w"
+		expect 0 /dev/null "" "$bin/fsu_put" sp/f "$w" /f
+		[ "$("$bin/fsu_cat" "$w" /f | md5sum)" = "$sum" ] ||
+		    fail "$img: fsu_put: contents differ"
+		b=$("$bin/fsu_stat" "$w" /f | sed -n 's/.*Blocks: \([0-9]*\).*/\1/p')
+		[ -n "$b" ] && [ "$b" -le 128 ] ||
+		    fail "$img: fsu_put wrote '$b' blocks"
+		fsck_img "$w"
+	done
+	# A corrupt size: 68 TiB with three blocks of data.
+	cp sp.img huge.img
+	debugfs -w -R "sif /f size 74766790688768" huge.img >/dev/null 2>&1
+	rm -f got
+	timeout 60 "$bin/fsu_get" huge.img /f got 2>err.txt
+	st=$?
+	[ $st -ne 124 ] || fail "fsu_get of a 68 TiB claim did not finish"
+	if [ $st -eq 0 ]; then
+		small got "68 TiB claim"
+	else
+		[ "$(wc -l < err.txt)" -eq 1 ] && grep -q '^fsu_get: ' err.txt ||
+		    fail "68 TiB claim: $(cat err.txt)"
+		[ ! -f got ] || small got "68 TiB claim (failed)"
+	fi
+	rm -f got got2 got3 sp/f
+}
+
 cases="ls_plain ls_long ls_recursive cat stat find du_df get diff bad_input
 partitions_mbr partitions_gpt partitions_pastend write_refused write
-write_full write_partition sigterm sigterm_reader bad_names confined loop"
+write_full write_partition sigterm sigterm_reader bad_names confined loop
+sparse"
 [ $# -gt 0 ] && cases=$*
 run_cases t_fsu $cases

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fsu.h"
@@ -15,40 +16,41 @@ static const char usage[] =
     "  -t, --type=TYPE  file-system type (default: detected)\n"
     "      --help       display this help and exit\n";
 
+/*
+ * Holes of a file are written as zeros, unless standard output is a
+ * regular file that can seek (and not O_APPEND): there they stay holes.
+ */
+static bool
+out_keeps_holes(void)
+{
+	struct stat st;
+	int fl;
+
+	return fstat(STDOUT_FILENO, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (fl = fcntl(STDOUT_FILENO, F_GETFL)) != -1 &&
+	    (fl & O_APPEND) == 0 && lseek(STDOUT_FILENO, 0, SEEK_CUR) != -1;
+}
+
 static int
 cat1(const char *path)
 {
-	char buf[65536];
-	ssize_t r, w, off;
-	int fd;
+	bool wfailed;
+	int fd, error;
 
 	if ((fd = ukfs_open(fsu_fs, path, O_RDONLY, 0)) == -1) {
 		fsu_warn("%s", path);
 		return -1;
 	}
-	for (;;) {
-		fsu_checksignal();
-		if ((r = ukfs_read_fd(fsu_fs, fd, buf, sizeof(buf))) <= 0)
-			break;
-		for (off = 0; off < r; off += w) {
-			fsu_checksignal();
-			if ((w = write(STDOUT_FILENO, buf + off,
-			    (size_t)(r - off))) == -1) {
-				if (errno == EINTR) {
-					w = 0;
-					fsu_checksignal();
-					continue;
-				}
-				fsu_warn("write error");
-				ukfs_close(fsu_fs, fd);
-				fsu_exit(1);
-			}
-		}
-	}
-	if (r == -1)
-		fsu_warn("%s", path);
+	error = fsu_copyfd(&fsu_image, fd, &fsu_host, STDOUT_FILENO,
+	    out_keeps_holes(), &wfailed);
 	ukfs_close(fsu_fs, fd);
-	return r == -1 ? -1 : 0;
+	if (error == -1 && wfailed) {
+		fsu_warn("write error");
+		fsu_exit(1);
+	}
+	if (error == -1)
+		fsu_warn("%s", path);
+	return error;
 }
 
 int

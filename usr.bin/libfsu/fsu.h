@@ -79,6 +79,8 @@ struct fsu_side {
 	int (*s_open)(const char *, int, mode_t);
 	ssize_t (*s_read)(int, void *, size_t);
 	ssize_t (*s_write)(int, const void *, size_t);
+	off_t (*s_lseek)(int, off_t, int);
+	int (*s_ftruncate)(int, off_t);
 	int (*s_close)(int);
 	int (*s_mkdir)(const char *, mode_t);
 	int (*s_symlink)(const char *target, const char *path);
@@ -147,6 +149,15 @@ int fsu_cp(const struct fsu_side *from, const char *src,
 int fsu_cpmain(int argc, char **argv, bool put, const char *usage);
 /* Report copy progress on stderr if it is a terminal (bytes so far). */
 void fsu_progress(uint64_t bytes, bool done);
+/*
+ * Copy the bytes of descriptor in (from its start) to out (at its
+ * offset).  With holes, the source's holes are seeked over and the size
+ * set at the end, so sparse stays sparse; without (a pipe, an O_APPEND
+ * file), they are written as zeros.  0, or -1 with errno and *wfailedp
+ * telling whether writing (or reading) failed.
+ */
+int fsu_copyfd(const struct fsu_side *from, int in, const struct fsu_side *to,
+    int out, bool holes, bool *wfailedp);
 
 /*
  * Walking a tree on a side (fsu_walk.c), parents before children

@@ -9,7 +9,9 @@
  * times and, where the caller may, owners.  Data moves in 1 MiB steps,
  * checking for signals between them.  A directory that is one of its
  * own ancestors (a hostile image's loop) is reported and not copied, so
- * a copy out of an image is never larger than the image's tree.
+ * a copy out of an image is never larger than the image's tree.  Holes
+ * stay holes (SEEK_DATA/SEEK_HOLE): a sparse file costs the target only
+ * its data, however large it claims to be.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +24,7 @@
 #include "fsu.h"
 
 #define CP_CHUNK (1024 * 1024)
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
 
 static uint64_t cp_total;               /* bytes copied so far */
 
@@ -58,13 +61,122 @@ fsu_progress(uint64_t bytes, bool done)
 	    (double)bytes / 1048576, (double)bytes / 1048576 / t);
 }
 
+/* Write all of buf; -1 with errno (ENOSPC for a write of nothing). */
+static int
+write_all(const struct fsu_side *to, int out, const char *buf, size_t n)
+{
+	ssize_t w;
+	size_t off;
+
+	for (off = 0; off < n; off += (size_t)w) {
+		if ((w = to->s_write(out, buf + off, n - off)) <= 0) {
+			if (w == -1 && errno == EINTR) {
+				w = 0;
+				fsu_checksignal();
+				continue;
+			}
+			if (w == 0)
+				errno = ENOSPC;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Where the next data (or hole) of in starts at or after pos, with end
+ * for none; a side that knows no SEEK_DATA makes the whole file data.
+ */
+static off_t
+next_extent(const struct fsu_side *from, int in, off_t pos, off_t end,
+    int whence)
+{
+	off_t r;
+
+	if ((r = from->s_lseek(in, pos, whence)) != -1)
+		return MIN(r, end);
+	if (errno == ENXIO)
+		return end;
+	if (errno == EINVAL)
+		return whence == SEEK_DATA ? pos : end;
+	return -1;
+}
+
+int
+fsu_copyfd(const struct fsu_side *from, int in, const struct fsu_side *to,
+    int out, bool holes, bool *wfailedp)
+{
+	off_t pos = 0, data, hole, end, base = 0, at;
+	ssize_t r;
+	size_t n;
+	char *buf;
+	int error = 0;
+
+	*wfailedp = false;
+	if ((end = from->s_lseek(in, 0, SEEK_END)) == -1)
+		return -1;
+	if (holes && (base = to->s_lseek(out, 0, SEEK_CUR)) == -1) {
+		*wfailedp = true;
+		return -1;
+	}
+	buf = fsu_xmalloc(CP_CHUNK);
+	at = 0;
+	while (pos < end && error == 0) {
+		fsu_checksignal();
+		if ((data = next_extent(from, in, pos, end, SEEK_DATA)) == -1 ||
+		    (hole = next_extent(from, in, data, end, SEEK_HOLE)) == -1 ||
+		    from->s_lseek(in, data, SEEK_SET) == -1) {
+			error = -1;
+			break;
+		}
+		/* A hole: skipped in a file, zeros in a stream. */
+		if (holes && data > at) {
+			if (to->s_lseek(out, base + data, SEEK_SET) == -1)
+				error = -1, *wfailedp = true;
+			at = data;
+		}
+		for (; at < data && error == 0; at += (off_t)n) {
+			fsu_checksignal();
+			n = (size_t)MIN(data - at, CP_CHUNK);
+			memset(buf, 0, n);
+			if (write_all(to, out, buf, n) == -1)
+				error = -1, *wfailedp = true;
+		}
+		for (pos = data; pos < hole && error == 0; pos += r) {
+			fsu_checksignal();
+			n = (size_t)MIN(hole - pos, CP_CHUNK);
+			if ((r = from->s_read(in, buf, n)) == -1) {
+				if (errno == EINTR) {
+					r = 0;
+					continue;
+				}
+				error = -1;
+			} else if (r == 0) {
+				end = pos;      /* it shrank under us */
+				break;
+			} else if (write_all(to, out, buf, (size_t)r) == -1)
+				error = -1, *wfailedp = true;
+			else {
+				cp_total += (uint64_t)r;
+				fsu_progress(cp_total, false);
+			}
+		}
+		at = pos;
+	}
+	/* A file that ends in a hole gets its size. */
+	if (error == 0 && holes && at < end &&
+	    to->s_ftruncate(out, base + end) == -1)
+		error = -1, *wfailedp = true;
+	free(buf);
+	return error;
+}
+
 static int
 copy_data(const struct fsu_side *from, const char *src,
     const struct fsu_side *to, const char *dst, mode_t mode)
 {
-	ssize_t r, w, off;
-	int in, out, error = 0;
-	char *buf;
+	bool wfailed;
+	int in, out, error;
 
 	if ((in = from->s_open(src, O_RDONLY, 0)) == -1) {
 		fsu_warn("cannot open '%s' for reading", src);
@@ -76,39 +188,9 @@ copy_data(const struct fsu_side *from, const char *src,
 		from->s_close(in);
 		return -1;
 	}
-	buf = fsu_xmalloc(CP_CHUNK);
-	for (;;) {
-		fsu_checksignal();
-		if ((r = from->s_read(in, buf, CP_CHUNK)) == -1) {
-			if (errno == EINTR)
-				continue;
-			fsu_warn("error reading '%s'", src);
-			error = -1;
-			break;
-		}
-		if (r == 0)
-			break;
-		for (off = 0; off < r; off += w) {
-			if ((w = to->s_write(out, buf + off,
-			    (size_t)(r - off))) <= 0) {
-				if (w == -1 && errno == EINTR) {
-					w = 0;
-					fsu_checksignal();
-					continue;
-				}
-				if (w == 0)
-					errno = ENOSPC;
-				fsu_warn("error writing '%s'", dst);
-				error = -1;
-				break;
-			}
-		}
-		if (error)
-			break;
-		cp_total += (uint64_t)r;
-		fsu_progress(cp_total, false);
-	}
-	free(buf);
+	if ((error = fsu_copyfd(from, in, to, out, true, &wfailed)) == -1)
+		fsu_warn("error %s '%s'", wfailed ? "writing" : "reading",
+		    wfailed ? dst : src);
 	from->s_close(in);
 	if (to->s_close(out) == -1 && error == 0) {
 		fsu_warn("error writing '%s'", dst);

@@ -141,6 +141,8 @@ const struct fsu_side fsu_host = {
 	.s_open = host_open,
 	.s_read = read,
 	.s_write = write,
+	.s_lseek = lseek,
+	.s_ftruncate = ftruncate,
 	.s_close = close,
 	.s_mkdir = mkdir,
 	.s_symlink = symlink,
@@ -181,6 +183,18 @@ static ssize_t
 img_write(int fd, const void *buf, size_t n)
 {
 	return ukfs_write_fd(fsu_fs, fd, buf, n);
+}
+
+static off_t
+img_lseek(int fd, off_t off, int whence)
+{
+	return ukfs_lseek(fsu_fs, fd, off, whence);
+}
+
+static int
+img_ftruncate(int fd, off_t len)
+{
+	return ukfs_ftruncate(fsu_fs, fd, len);
 }
 
 static int
@@ -282,6 +296,8 @@ const struct fsu_side fsu_image = {
 	.s_open = img_open,
 	.s_read = img_read,
 	.s_write = img_write,
+	.s_lseek = img_lseek,
+	.s_ftruncate = img_ftruncate,
 	.s_close = img_close,
 	.s_mkdir = img_mkdir,
 	.s_symlink = img_symlink,

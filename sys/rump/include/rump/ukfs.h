@@ -145,6 +145,8 @@ UKFS_API ssize_t ukfs_write_fd(struct ukfs *fs, int fd, const void *buf,
     size_t n);
 UKFS_API int ukfs_fstat(struct ukfs *fs, int fd, struct stat *st);
 UKFS_API int ukfs_ftruncate(struct ukfs *fs, int fd, off_t len);
+/* lseek(2), SEEK_DATA and SEEK_HOLE included: the new offset, or -1. */
+UKFS_API off_t ukfs_lseek(struct ukfs *fs, int fd, off_t off, int whence);
 UKFS_API int ukfs_fsync(struct ukfs *fs, int fd);
 /* getdents64(2) on a directory descriptor: dirent64 records. */
 UKFS_API ssize_t ukfs_getdents_fd(struct ukfs *fs, int fd, void *buf,
