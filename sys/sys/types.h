@@ -32,6 +32,11 @@ typedef int clockid_t;
 typedef unsigned int nfds_t;
 typedef unsigned long vaddr_t;
 typedef unsigned long vsize_t;
+/* The BSD short names the network headers use. */
+typedef unsigned char u_char;
+typedef unsigned short u_short;
+typedef unsigned int u_int;
+typedef unsigned long u_long;
 
 #define __packed     __attribute__((__packed__))
 #define __aligned(x) __attribute__((__aligned__(x)))
