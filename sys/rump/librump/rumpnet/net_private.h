@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The rump on Linux developers. */
+
+/*
+ * What the files of librumpnet share among themselves: the boot steps
+ * net_component.c runs in order, and the sockets layer's internal
+ * helpers.  Nothing here is for protocols or clients.
+ */
+#ifndef _RUMPNET_NET_PRIVATE_H_
+#define _RUMPNET_NET_PRIVATE_H_
+
+struct domain;
+struct file;
+struct socket;
+struct lwp;
+
+/*
+ * Boot, in net_component.c's order: mbinit (uipc_mbuf.c), softnet_lock,
+ * domain_init, soinit, then netisr_init, route_init and ifinit (link's
+ * files, which add their prototypes here).
+ */
+
+/* uipc_domain.c: called once at boot, before any domain attaches. */
+void domain_init(void);
+/*
+ * Set by if.c at ifinit: runs a newly attached domain's dom_ifattach for
+ * every interface already attached (domain_attach calls it, no lock held).
+ */
+extern void (*domain_ifattach_hook)(struct domain *);
+/* uipc_socket.c: the socket pool and counters. */
+void soinit(void);
+
+/* sys_socket.c: the fileops of sockets. */
+extern const struct fileops socketops;
+
+/* uipc_socket.c: sockets alive now, for the tests. */
+unsigned long socket_count(void);
+
+#endif /* _RUMPNET_NET_PRIVATE_H_ */

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The rump on Linux developers. */
+
+/*
+ * Protocol families: the list of attached domains and the lookups the
+ * sockets layer makes in their protocol switches.
+ *
+ * Domains attach at boot (RUMP_COMPONENT_NET_DOMAIN) and are never
+ * detached, so the list is read without a lock once boot is over;
+ * domain_lock orders attaches against each other and against the
+ * interface hook (dom_ifattach) that runs inside domain_attach.
+ */
+#include <sys/systm.h>
+#include <sys/domain.h>
+#include <sys/mutex.h>
+#include <sys/protosw.h>
+
+#include "net_private.h"
+
+struct domain *domains;                 /* domain_lock for writes */
+static kmutex_t domain_lock;
+
+/* Set by if.c: give a newly attached domain the interfaces that exist. */
+void (*domain_ifattach_hook)(struct domain *);
+
+void
+domain_init(void)
+{
+	mutex_init(&domain_lock, MUTEX_DEFAULT, IPL_NONE);
+}
+
+void
+domain_attach(struct domain *dp)
+{
+	const struct protosw *pr;
+	struct domain **dpp;
+
+	mutex_enter(&domain_lock);
+	/* Keep the list in attach order: lookups find the first attached. */
+	for (dpp = &domains; *dpp != NULL; dpp = &(*dpp)->dom_next)
+		KASSERTMSG(*dpp != dp, "domain %s attached twice", dp->dom_name);
+	dp->dom_next = NULL;
+	if (dp->dom_init != NULL)
+		dp->dom_init();
+	for (pr = dp->dom_protosw; pr < dp->dom_protoswNPROTOSW; pr++)
+		if (pr->pr_init != NULL)
+			pr->pr_init();
+	__atomic_store_n(dpp, dp, __ATOMIC_RELEASE);
+	mutex_exit(&domain_lock);
+	if (dp->dom_ifattach != NULL && domain_ifattach_hook != NULL)
+		domain_ifattach_hook(dp);
+}
+
+struct domain *
+pffinddomain(int family)
+{
+	struct domain *dp;
+
+	DOMAIN_FOREACH(dp)
+		if (dp->dom_family == family)
+			return dp;
+	return NULL;
+}
+
+const struct protosw *
+pffindtype(int family, int type)
+{
+	const struct protosw *pr;
+	struct domain *dp;
+
+	if ((dp = pffinddomain(family)) == NULL)
+		return NULL;
+	for (pr = dp->dom_protosw; pr < dp->dom_protoswNPROTOSW; pr++)
+		if (pr->pr_type == type && pr->pr_usrreqs != NULL)
+			return pr;
+	return NULL;
+}
+
+const struct protosw *
+pffindproto(int family, int protocol, int type)
+{
+	const struct protosw *pr, *raw = NULL;
+	struct domain *dp;
+
+	if (family == AF_UNSPEC || (dp = pffinddomain(family)) == NULL)
+		return NULL;
+	for (pr = dp->dom_protosw; pr < dp->dom_protoswNPROTOSW; pr++) {
+		if (pr->pr_usrreqs == NULL)
+			continue;
+		if (pr->pr_protocol == protocol && pr->pr_type == type)
+			return pr;
+		/* A raw protocol of the family takes protocols it does not list. */
+		if (type == SOCK_RAW && pr->pr_type == SOCK_RAW &&
+		    pr->pr_protocol == 0 && raw == NULL)
+			raw = pr;
+	}
+	return raw;
+}
+
+void
+pfctlinput(int cmd, const struct sockaddr *sa)
+{
+	const struct protosw *pr;
+	struct domain *dp;
+
+	DOMAIN_FOREACH(dp)
+		for (pr = dp->dom_protosw; pr < dp->dom_protoswNPROTOSW; pr++)
+			if (pr->pr_ctlinput != NULL)
+				pr->pr_ctlinput(cmd, sa, NULL);
+}
