@@ -131,6 +131,8 @@ int in_pcbbind(struct inpcb *, const struct sockaddr_in *sin, struct lwp *);
  * ENETUNREACH without a route, EAFNOSUPPORT, EINVAL.
  */
 int in_pcbconnect(struct inpcb *, const struct sockaddr_in *sin, struct lwp *);
+/* For listen(2): EADDRINUSE if another socket's binding forbids listening. */
+int in_pcblisten_check(struct inpcb *);
 /* Forget the foreign end (the local address stays if it was bound). */
 void in_pcbdisconnect(struct inpcb *);
 /* Move a PCB to the chains that its current addresses and ports say. */
@@ -187,5 +189,9 @@ struct inpcb_info {
 };
 /* Set by TCP to report its state in the list; NULL: 0. */
 extern int (*in_pcb_statefn)(const struct inpcb *);
+struct sysctlnode;
+struct sysctl_req;
+/* A sysctl handler whose sn_data is an inpcbtable: the list of its PCBs. */
+int in_pcblist_sysctl(struct sysctlnode *, struct sysctl_req *);
 
 #endif /* _NETINET_IN_PCB_H_ */
