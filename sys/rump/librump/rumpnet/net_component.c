@@ -33,7 +33,6 @@ net_init(void)
 	mutex_init(&softnet_lock_store, MUTEX_DEFAULT, IPL_SOFTNET);
 	softnet_lock = &softnet_lock_store;
 	domain_init();
-	soinit();
 	syscall_establish(syscalls_net);
 }
 
