@@ -97,6 +97,10 @@ struct if_data {
 	uint64_t ifi_ibytes, ifi_obytes, ifi_imcasts, ifi_omcasts;
 	uint64_t ifi_iqdrops, ifi_noproto, ifi_collisions;
 };
+/* Count n in one of an interface's if_data counters (atomic, any context). */
+#define IF_STAT_ADD(ifp, field, n)                                             \
+	((void)__atomic_fetch_add(&(ifp)->if_data.field, (uint64_t)(n),       \
+	    __ATOMIC_RELAXED))
 
 struct ifnet {
 	char if_xname[IFNAMSIZ];        /* c: "lo0", "shmif0" ... */
@@ -137,6 +141,8 @@ struct ifnet {
 
 extern kmutex_t ifnet_lock;
 extern TAILQ_HEAD(ifnet_head, ifnet) ifnet_list;  /* I */
+/* The loopback interface, attached at boot (if_loop.c). */
+extern struct ifnet *lo0ifp;
 
 /* A driver's ifnet, zeroed, with defaults set (if_transmit queues and starts). */
 void if_initialize(struct ifnet *);
@@ -144,7 +150,11 @@ void if_initialize(struct ifnet *);
 void if_initname(struct ifnet *, const char *prefix, int unit);
 /* Make it visible, with an index; domains' per-interface state is made. */
 int if_attach(struct ifnet *);
-/* Down, addresses and routes purged, sockets told; waits for references. */
+/*
+ * Down, addresses and routes purged, sockets told; waits for references.
+ * Each protocol with PR_PURGEIF has pr_purgeif(NULL, ifp) called (with
+ * softnet_lock held) to drop its family's addresses of ifp.
+ */
 void if_detach(struct ifnet *);
 /* Bring up or down as SIOCSIFFLAGS does. */
 int if_up(struct ifnet *);
@@ -181,7 +191,14 @@ void if_clone_attach(struct if_clone *);
 int if_clone_create(const char *name);
 int if_clone_destroy(const char *name);
 
-/* The ioctls on interfaces; from soo_ioctl for any socket. */
+/*
+ * The ioctls on interfaces; from soo_ioctl for any socket, with no lock
+ * held (ifioctl takes softnet_lock, and the socket's lock around the
+ * protocol's pr_ioctl).  data is the caller's struct ifreq or struct
+ * ifconf, reached with copyin/copyout; pr_ioctl gets a kernel copy of
+ * the ifreq and the interface it names.  ENODEV for an unknown name,
+ * ENOTTY for a command that is not an interface ioctl.
+ */
 int ifioctl(struct socket *, unsigned long cmd, void *data, struct lwp *);
 
 /* Linux's struct ifreq and struct ifconf. */
