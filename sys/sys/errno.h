@@ -58,6 +58,7 @@
 #define EPROTOTYPE      91
 #define ENOPROTOOPT     92
 #define EPROTONOSUPPORT 93
+#define ESOCKTNOSUPPORT 94
 #define EOPNOTSUPP      95
 #define ENOTSUP         EOPNOTSUPP
 #define EAFNOSUPPORT    97
@@ -70,6 +71,8 @@
 #define ENOBUFS         105
 #define EISCONN         106
 #define ENOTCONN        107
+#define ESHUTDOWN       108
+#define ETOOMANYREFS    109
 #define ETIMEDOUT       110
 #define ECONNREFUSED    111
 #define EHOSTUNREACH    113
