@@ -36,4 +36,15 @@ extern const struct fileops socketops;
 /* uipc_socket.c: sockets alive now, for the tests. */
 unsigned long socket_count(void);
 
+/*
+ * Link's boot steps, run by net_init after softnet_lock exists and
+ * before any domain attaches: netisr.c (the protocol input queues),
+ * route.c (the routing tables), if.c (the interface list; attaches lo0
+ * through if_loop.c's loop_attach).
+ */
+void netisr_init(void);
+void route_init(void);
+void ifinit(void);
+void loop_attach(void);
+
 #endif /* _RUMPNET_NET_PRIVATE_H_ */

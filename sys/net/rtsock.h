@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The rump on Linux developers. */
+
+/*
+ * The routing socket's messages (libnet's rtsock.c): socket(AF_ROUTE,
+ * SOCK_RAW, family) reads and writes them; family 0 hears about every
+ * family, AF_INET only about IPv4 routes.
+ *
+ * A message is a struct rt_msghdr (host byte order, 48 bytes) followed by
+ * the addresses its rtm_addrs bits name, in the order of the bits
+ * (RTA_DST first).  The addresses are Linux's sockaddrs, which carry no
+ * length: each one's length follows from its family (sockaddr_in 16,
+ * sockaddr_in6 28, sockaddr_ll 20, anything else 16), and each is
+ * padded with zeroes to a multiple of 8 bytes (RT_ROUNDUP).  A netmask is
+ * a sockaddr of the destination's family with the mask in the address.
+ * RTA_IFP is a sockaddr_ll naming the interface by index (and giving its
+ * link address); RTA_IFA is the interface address the route uses.
+ *
+ * Requests (written): RTM_ADD (RTA_DST, RTA_GATEWAY if RTF_GATEWAY,
+ * RTA_NETMASK or none for a host route, RTA_IFP optional), RTM_DELETE
+ * (RTA_DST, RTA_NETMASK), RTM_CHANGE (RTA_DST, RTA_NETMASK, the new
+ * RTA_GATEWAY), RTM_GET (RTA_DST, and RTA_NETMASK for an exact match;
+ * without it the longest-prefix match).  rtm_version must be
+ * RTM_VERSION, rtm_msglen the bytes written.  The write(2) returns the
+ * request's error (EEXIST, ESRCH, ENETUNREACH, EINVAL ...); the answer,
+ * with rtm_errno, the sender's rtm_pid and rtm_seq and the route's
+ * addresses (DST, GATEWAY, NETMASK, IFP, IFA as present), is queued to
+ * every routing socket, the sender's included.  Changes made inside the
+ * kernel (interface addresses, ARP, netconfig) are announced the same
+ * way with rtm_pid 0.  A listener whose buffer is full loses the message
+ * (SO_RCVBUF decides how many fit).
+ */
+#ifndef _NET_RTSOCK_H_
+#define _NET_RTSOCK_H_
+
+#define RTM_VERSION 1
+
+/* rtm_addrs bits, and the order the addresses come in. */
+#define RTA_DST     0x01
+#define RTA_GATEWAY 0x02
+#define RTA_NETMASK 0x04
+#define RTA_IFP     0x10
+#define RTA_IFA     0x20
+#define RTAX_MAX    6
+
+#define RT_ROUNDUP(len) (((len) + 7) & ~7)
+
+/* Route metrics as messages carry them. */
+struct rt_msgmetrics {
+	uint32_t rmx_mtu;               /* 0: the interface's */
+	uint32_t rmx_pad;
+	uint64_t rmx_expire;            /* uptime (ns) it expires at; 0: never */
+};
+
+struct rt_msghdr {
+	uint16_t rtm_msglen;            /* 0: bytes of the whole message */
+	uint8_t rtm_version;            /* 2: RTM_VERSION */
+	uint8_t rtm_type;               /* 3: RTM_ADD, RTM_DELETE, RTM_CHANGE, RTM_GET */
+	uint16_t rtm_index;             /* 4: the interface's index */
+	uint16_t rtm_pad;               /* 6 */
+	int32_t rtm_flags;              /* 8: RTF_* */
+	int32_t rtm_addrs;              /* 12: RTA_* present */
+	int32_t rtm_pid;                /* 16: the sender's pid, 0 for the kernel */
+	int32_t rtm_seq;                /* 20: the sender's number, echoed */
+	int32_t rtm_errno;              /* 24: the request's error */
+	int32_t rtm_use;                /* 28 */
+	struct rt_msgmetrics rtm_rmx;   /* 32 */
+};
+
+/* Linux's struct sockaddr_ll (AF_PACKET), RTA_IFP's form. */
+struct rt_sockaddr_ll {
+	uint16_t sll_family;            /* AF_PACKET */
+	uint16_t sll_protocol;
+	int32_t sll_ifindex;
+	uint16_t sll_hatype;            /* the interface's type (ARPHRD_) */
+	uint8_t sll_pkttype;
+	uint8_t sll_halen;              /* link address bytes */
+	uint8_t sll_addr[8];
+};
+
+#endif /* _NET_RTSOCK_H_ */
