@@ -7,18 +7,20 @@
  *
  * An in_ifaddr is the family's ifaddr: the generic part first, so an
  * ifaddr of AF_INET converts by cast (ifatoia).  Every address is on its
- * interface's if_addrlist and on the global in_ifaddrhead, and hashed by
- * address.  Adding one (in_control SIOCSIFADDR, or in_ifaddr_add)
- * installs its prefix route (RTF_CONNECTED) and a local host route for
+ * interface's if_addrlist and on the global in_ifaddrhead, in the order
+ * they were added (an interface's first is its primary).  Adding one
+ * (in_control SIOCSIFADDR, or in_ifaddr_add) installs its prefix route (RTF_CONNECTED) and a local host route for
  * the address (RTF_LOCAL, through lo0's loopback), and on a broadcast
- * interface announces it with a gratuitous ARP (the arp_announce hook).
+ * interface announces it with a gratuitous ARP (arp_announce).
  *
  * A group joined on an interface is one in_multi, referenced by every
  * socket membership (struct ip_moptions) that names it; the first
- * reference adds the link multicast address (if_mcast) and starts IGMP
+ * reference adds the link multicast address (SIOCADDMULTI) and starts IGMP
  * reports, the last sends a leave.
  *
  * Locking: (n) softnet_lock for all of it; (c) stable once linked.
+ * An in_ifaddr holds one reference of its own (ifa_refcnt) while it is
+ * on in_ifaddrhead; the interface's list and routes hold theirs.
  */
 #ifndef _NETINET_IN_VAR_H_
 #define _NETINET_IN_VAR_H_
@@ -36,17 +38,16 @@ struct socket;
 struct in_ifaddr {
 	struct ifaddr ia_ifa;                   /* first: the generic part */
 	TAILQ_ENTRY(in_ifaddr) ia_list;         /* n: on in_ifaddrhead */
-	LIST_ENTRY(in_ifaddr) ia_hash;          /* n: by ia_addr */
 	struct in_addr ia_addr;                 /* c: the address */
 	struct in_addr ia_netmask;              /* n: the prefix's mask */
 	struct in_addr ia_subnet;               /* n: addr & netmask */
 	struct in_addr ia_broadaddr;            /* n: the subnet broadcast */
 	int ia_plen;                            /* n: prefix length */
 	int ia_flags;                           /* n: IA_* */
-	callout_t ia_dad_ch;                    /* n: duplicate notice throttle */
 };
-#define IA_ROUTED   0x01                /* prefix and local routes installed */
-#define IA_DUPSEEN  0x02                /* a duplicate was logged already */
+#define IA_PREFIXRT 0x01                /* its prefix route is installed */
+#define IA_LOCALRT  0x02                /* its local host route is installed */
+#define IA_DUPSEEN  0x04                /* a duplicate was logged already */
 
 #define ifatoia(ifa) ((struct in_ifaddr *)(ifa))
 #define IA_SIN(ia)   ((struct sockaddr_in *)&(ia)->ia_ifa.ifa_addr)
@@ -78,8 +79,10 @@ int in_ifaddr_delete(struct ifnet *, struct in_addr addr);
 /* The SIOC*IFADDR family of ioctls, from the socket layer's pr_ioctl. */
 int in_control(struct socket *, unsigned long cmd, void *data, struct ifnet *);
 
-/* Gratuitous ARP on a new address; set by if_arp.c, NULL without ARP. */
-extern void (*in_arp_announce_hook)(struct ifnet *, struct in_addr);
+/* Drop an interface's addresses and groups (pr_purgeif, if_detach). */
+void in_purgeif(struct ifnet *);
+/* netinet's boot: 127.0.0.1/8 on lo0. */
+void in_init(void);
 
 /* A multicast group on an interface.  (n) */
 struct in_multi {

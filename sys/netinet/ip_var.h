@@ -47,8 +47,21 @@ struct rtentry;
  */
 int ip_output(struct mbuf *m, struct in_route *ro, int flags,
     const struct ip_moptions *imo, struct inpcb *inp);
+/* The ip_output flags a PCB's socket options ask for (broadcast, PMTU ...). */
+int ip_pcbflags(const struct inpcb *);
 /* The MTU toward dst through rt (the route's if set, else the interface's). */
 unsigned ip_rtmtu(const struct rtentry *);
+
+/*
+ * What pr_ctlinput's ctx points to for the PRC_* events ICMP reports:
+ * the datagram's header as quoted in the ICMP error, followed by at
+ * least 8 bytes of it (ports, sequence number), contiguous; and for
+ * PRC_MSGSIZE the next-hop MTU (also set in the route toward ip_dst).
+ */
+struct ip_ctlparam {
+	const struct ip *ipc_ip;
+	unsigned ipc_mtu;
+};
 
 /* Input from the link layer's netisr queue (NETISR_IP). */
 void ip_input(struct mbuf *);
