@@ -2,8 +2,9 @@
 /* Copyright (c) 2026 The rump on Linux developers. */
 
 /*
- * The network layer's boot: mbufs, softnet_lock, the socket layer and
- * the socket system calls.  Runs as a RUMP_COMPONENT_NET component, so
+ * The network layer's boot: mbufs, softnet_lock, the socket layer, the
+ * protocol input queues, the routing tables, the interface list (with
+ * lo0) and the socket system calls.  Runs as a RUMP_COMPONENT_NET component, so
  * every protocol family (RUMP_COMPONENT_NET_DOMAIN) and interface
  * (RUMP_COMPONENT_NET_IF) initialises after it and finds these ready.
  *
@@ -30,9 +31,12 @@ static void
 net_init(void)
 {
 	mbinit();
-	mutex_init(&softnet_lock_store, MUTEX_DEFAULT, IPL_SOFTNET);
+	mutex_init(&softnet_lock_store, MUTEX_DEFAULT, IPL_NONE);
 	softnet_lock = &softnet_lock_store;
-	domain_init();
+	soinit();
+	netisr_init();
+	route_init();
+	ifinit();
 	syscall_establish(syscalls_net);
 }
 

@@ -9,26 +9,32 @@
 #ifndef _RUMPNET_NET_PRIVATE_H_
 #define _RUMPNET_NET_PRIVATE_H_
 
-struct domain;
 struct file;
+struct mbuf;
+struct sockbuf;
 struct socket;
 struct lwp;
 
 /*
  * Boot, in net_component.c's order: mbinit (uipc_mbuf.c), softnet_lock,
- * domain_init, soinit, then netisr_init, route_init and ifinit (link's
+ * soinit, then netisr_init, route_init and ifinit (link's
  * files, which add their prototypes here).
  */
 
-/* uipc_domain.c: called once at boot, before any domain attaches. */
-void domain_init(void);
-/*
- * Set by if.c at ifinit: runs a newly attached domain's dom_ifattach for
- * every interface already attached (domain_attach calls it, no lock held).
- */
-extern void (*domain_ifattach_hook)(struct domain *);
 /* uipc_socket.c: the socket pool and counters. */
 void soinit(void);
+/*
+ * uipc_socket.c: a socket for a listener's incoming connection, with the
+ * listener's protocol, options and lock, attached to the protocol; NULL
+ * if out of memory or the protocol refused.  head's lock held.
+ */
+struct socket *soalloc_conn(struct socket *head);
+
+/*
+ * uipc_socket2.c: take the first mbuf off a buffer (uncounted), the rest
+ * of its record staying first.
+ */
+struct mbuf *sbunlinkhead(struct sockbuf *);
 
 /* sys_socket.c: the fileops of sockets. */
 extern const struct fileops socketops;

@@ -6,49 +6,53 @@
  * sockets layer makes in their protocol switches.
  *
  * Domains attach at boot (RUMP_COMPONENT_NET_DOMAIN) and are never
- * detached, so the list is read without a lock once boot is over;
- * domain_lock orders attaches against each other and against the
- * interface hook (dom_ifattach) that runs inside domain_attach.
+ * detached, so the list is read without a lock; it grows under
+ * softnet_lock, which also orders a domain's attach against interfaces
+ * attaching (dom_ifattach).
  */
 #include <sys/systm.h>
+#include <sys/atomic.h>
 #include <sys/domain.h>
 #include <sys/mutex.h>
 #include <sys/protosw.h>
+#include <sys/socketvar.h>
+#include <net/if.h>
 
 #include "net_private.h"
 
-struct domain *domains;                 /* domain_lock for writes */
-static kmutex_t domain_lock;
+struct domain *domains;                 /* softnet_lock for writes */
 
-/* Set by if.c: give a newly attached domain the interfaces that exist. */
-void (*domain_ifattach_hook)(struct domain *);
-
-void
-domain_init(void)
-{
-	mutex_init(&domain_lock, MUTEX_DEFAULT, IPL_NONE);
-}
-
+/*
+ * Initialise the domain and its protocols, then publish it and give it
+ * the interfaces already attached, both under softnet_lock: if_attach
+ * runs dom_ifattach for the domains it finds under the same lock, so
+ * each interface gets the family's state exactly once.
+ */
 void
 domain_attach(struct domain *dp)
 {
 	const struct protosw *pr;
 	struct domain **dpp;
+	struct ifnet *ifp;
 
-	mutex_enter(&domain_lock);
-	/* Keep the list in attach order: lookups find the first attached. */
-	for (dpp = &domains; *dpp != NULL; dpp = &(*dpp)->dom_next)
-		KASSERTMSG(*dpp != dp, "domain %s attached twice", dp->dom_name);
-	dp->dom_next = NULL;
 	if (dp->dom_init != NULL)
 		dp->dom_init();
 	for (pr = dp->dom_protosw; pr < dp->dom_protoswNPROTOSW; pr++)
 		if (pr->pr_init != NULL)
 			pr->pr_init();
-	__atomic_store_n(dpp, dp, __ATOMIC_RELEASE);
-	mutex_exit(&domain_lock);
-	if (dp->dom_ifattach != NULL && domain_ifattach_hook != NULL)
-		domain_ifattach_hook(dp);
+	mutex_enter(softnet_lock);
+	/* Keep the list in attach order: lookups find the first attached. */
+	for (dpp = &domains; *dpp != NULL; dpp = &(*dpp)->dom_next)
+		KASSERTMSG(*dpp != dp, "domain %s attached twice", dp->dom_name);
+	dp->dom_next = NULL;
+	atomic_store_release(dpp, dp);
+	if (dp->dom_ifattach != NULL) {
+		mutex_enter(&ifnet_lock);
+		TAILQ_FOREACH(ifp, &ifnet_list, if_list)
+			ifp->if_afdata[dp->dom_family] = dp->dom_ifattach(ifp);
+		mutex_exit(&ifnet_lock);
+	}
+	mutex_exit(softnet_lock);
 }
 
 struct domain *
