@@ -27,7 +27,12 @@ struct sockopt;
 struct stat;
 
 struct pr_usrreqs {
-	/* A new socket: set so_lock, reserve buffers, make the PCB. */
+	/*
+	 * A new socket: set so_lock, reserve buffers, make the PCB.  Called
+	 * with so_lock NULL and no lock held (socket(2): set it; returning
+	 * with it held is allowed), or with so_lock already set to a
+	 * listener's or partner's lock and held (sonewconn, socketpair).
+	 */
 	int (*pr_attach)(struct socket *, int proto);
 	/* Free the PCB; the socket goes after. */
 	void (*pr_detach)(struct socket *);

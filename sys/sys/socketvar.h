@@ -190,7 +190,11 @@ int soreceive(struct socket *, struct sockaddr_storage *from, socklen_t *fromlen
     struct uio *, struct mbuf **mp0, struct mbuf **controlp, int *flagsp);
 int sosetopt(struct socket *, struct sockopt *);
 int sogetopt(struct socket *, struct sockopt *);
-/* Free a socket that has no descriptor and no PCB. */
+/*
+ * Free a socket that has no descriptor (SS_NOFDREF) and no PCB; does
+ * nothing otherwise.  Called with so_lock held, returns with it held (the
+ * lock is never the socket's own).
+ */
 void sofree(struct socket *);
 
 void solock(struct socket *);
