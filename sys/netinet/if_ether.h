@@ -101,8 +101,11 @@ extern int (*ether_resolve_hook)(struct ifnet *, struct mbuf *m,
 void arp_init(void);
 /* Announce addr on ifp (gratuitous ARP: request for itself). */
 void arp_announce(struct ifnet *, struct in_addr addr);
-/* Forget cache entries of an interface (down, detach) or of one address. */
+/* Forget the cache entries of an interface (its addresses are going). */
 void arp_purge(struct ifnet *);
+/* Seconds a resolved entry lives (net.inet.arp.keep); attempts, 1 s apart. */
+extern int arp_keep;
+extern int arp_maxtries;
 
 /* ARP counters (net.inet.arp.stats). */
 struct arpstat {

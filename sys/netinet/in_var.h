@@ -121,9 +121,23 @@ bool imo_member(const struct ip_moptions *, struct in_addr group, const struct i
 void imo_free(struct ip_moptions *);
 
 /* igmp.c: reports on join and leave; membership queries on input. */
-void igmp_init(void);
 void igmp_joingroup(struct in_multi *);
 void igmp_leavegroup(struct in_multi *);
 void igmp_input(struct mbuf *, int off, int proto);
+/* Per-interface IGMP state (dom_ifattach/dom_ifdetach of inet). */
+void *igmp_ifattach(struct ifnet *);
+void igmp_ifdetach(struct ifnet *, void *);
+
+/* IGMP counters (net.inet.igmp.stats). */
+struct igmpstat {
+	uint64_t igps_rcv_total;        /* messages received */
+	uint64_t igps_rcv_tooshort;     /* shorter than 8 bytes */
+	uint64_t igps_rcv_badsum;       /* bad checksum */
+	uint64_t igps_rcv_queries;      /* membership queries */
+	uint64_t igps_rcv_badqueries;   /* queries for a non-group, or malformed */
+	uint64_t igps_rcv_reports;      /* reports from other members */
+	uint64_t igps_snd_reports;      /* reports (and leaves) sent */
+};
+extern struct igmpstat igmpstat;
 
 #endif /* _NETINET_IN_VAR_H_ */

@@ -8,8 +8,8 @@
  * the connection list for sysctl.  <netinet/in_pcb.h> states the rules.
  *
  * Everything runs with softnet_lock held: it is the so_lock of every
- * inet socket, and input runs under it.  Nothing here sleeps except
- * in_pcballoc's KM_SLEEP allocation (from the socket(2) call).
+ * inet socket, and input runs under it.  Nothing here sleeps but the
+ * list's buffer allocation (in_pcblist_sysctl, before the lock).
  */
 #include <sys/types.h>
 #include <sys/systm.h>
@@ -30,13 +30,15 @@
 #include <netinet/ip_var.h>
 #include <rump/rumpuser.h>
 
+#include "netinet_private.h"
+
 int (*in_pcb_statefn)(const struct inpcb *);
 
-/* State of the ephemeral port generator (n). */
+/* State of netinet's pseudo-random generator (n). */
 static uint64_t in_pcb_rand;
 
-static uint32_t
-in_pcb_random(void)
+uint32_t
+in_random(void)
 {
 	unsigned long got;
 	uint64_t x;
@@ -130,7 +132,7 @@ in_pcballoc(struct socket *so, struct inpcbtable *t)
 {
 	struct inpcb *inp;
 
-	if ((inp = kmem_zalloc(sizeof(*inp), KM_SLEEP)) == NULL)
+	if ((inp = kmem_zalloc(sizeof(*inp), KM_NOSLEEP)) == NULL)
 		return ENOBUFS;
 	inp->inp_table = t;
 	inp->inp_socket = so;
@@ -231,7 +233,7 @@ in_pcb_ephemeral(struct inpcb *inp, struct in_addr laddr, in_port_t *portp)
 	const unsigned range = IP_PORTRANGE_LAST - IP_PORTRANGE_FIRST + 1;
 	unsigned i, start;
 
-	start = in_pcb_random() % range;
+	start = in_random() % range;
 	for (i = 0; i < range; i++) {
 		in_port_t port = htons((uint16_t)(IP_PORTRANGE_FIRST +
 		    (start + i) % range));
