@@ -34,7 +34,26 @@
 
 static void in_dominit(void);
 
+/* TCP's entries (tcp_*.c). */
+extern void tcp_init(void);
+extern void tcp_input(struct mbuf *, int off, int proto);
+extern void tcp_ctlinput(int cmd, const struct sockaddr *, void *ctx);
+extern int tcp_ctloutput(int op, struct socket *, struct sockopt *);
+extern const struct pr_usrreqs tcp_usrreqs;
+
 static const struct protosw inetsw[] = {
+	{
+		.pr_type = SOCK_STREAM,
+		.pr_domain = &inetdomain,
+		.pr_protocol = IPPROTO_TCP,
+		.pr_flags = PR_CONNREQUIRED | PR_WANTRCVD | PR_LISTEN |
+		    PR_ABRTACPTDIS | PR_PURGEIF,
+		.pr_input = tcp_input,
+		.pr_ctlinput = tcp_ctlinput,
+		.pr_ctloutput = tcp_ctloutput,
+		.pr_usrreqs = &tcp_usrreqs,
+		.pr_init = tcp_init,
+	},
 	{
 		.pr_type = SOCK_DGRAM,
 		.pr_domain = &inetdomain,
