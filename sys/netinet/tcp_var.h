@@ -32,6 +32,7 @@
 #include <netinet/tcp.h>
 #include <netinet/tcp_fsm.h>
 #include <netinet/tcp_seq.h>
+#include <netinet/tcp_stat.h>
 #include <netinet/tcp_timer.h>
 
 struct inpcb;
@@ -246,117 +247,6 @@ struct tcp_opt {
 #define TOF_TS       0x08
 #define TOF_SACK     0x10
 
-/* The counters, netstat -s style (net.inet.tcp.stats). */
-struct tcpstat {
-	uint64_t tcps_connattempt;      /* connect(2)s started */
-	uint64_t tcps_accepts;          /* connections accepted */
-	uint64_t tcps_connects;         /* connections established */
-	uint64_t tcps_drops;            /* established connections dropped */
-	uint64_t tcps_conndrops;        /* embryonic connections dropped */
-	uint64_t tcps_closed;           /* connections closed */
-	uint64_t tcps_timeoutdrop;      /* dropped by retransmission timeouts */
-	uint64_t tcps_rexmttimeo;       /* retransmission timeouts */
-	uint64_t tcps_persisttimeo;     /* persist timeouts (window probes) */
-	uint64_t tcps_keeptimeo;        /* keepalive timeouts */
-	uint64_t tcps_keepprobe;        /* keepalive probes sent */
-	uint64_t tcps_keepdrops;        /* dropped by keepalive */
-	uint64_t tcps_sndtotal;         /* segments sent */
-	uint64_t tcps_sndpack;          /* data segments sent */
-	uint64_t tcps_sndbyte;          /* data bytes sent */
-	uint64_t tcps_sndrexmitpack;    /* data segments retransmitted */
-	uint64_t tcps_sndrexmitbyte;
-	uint64_t tcps_sndacks;          /* pure ACKs sent */
-	uint64_t tcps_delack;           /* delayed ACKs sent */
-	uint64_t tcps_sndprobe;         /* window probes sent */
-	uint64_t tcps_sndurg;           /* segments with URG sent */
-	uint64_t tcps_sndwinup;         /* window updates sent */
-	uint64_t tcps_sndctrl;          /* SYN, FIN, RST sent */
-	uint64_t tcps_rcvtotal;         /* segments received */
-	uint64_t tcps_rcvpack;          /* data segments in order */
-	uint64_t tcps_rcvbyte;
-	uint64_t tcps_rcvbadsum;        /* bad checksum */
-	uint64_t tcps_rcvbadoff;        /* bad data offset */
-	uint64_t tcps_rcvshort;         /* too short */
-	uint64_t tcps_rcvbadopt;        /* malformed options (ignored) */
-	uint64_t tcps_rcvduppack;       /* duplicate data segments */
-	uint64_t tcps_rcvdupbyte;
-	uint64_t tcps_rcvpartduppack;   /* partly duplicate */
-	uint64_t tcps_rcvoopack;        /* out of order, queued */
-	uint64_t tcps_rcvoobyte;
-	uint64_t tcps_rcvreassfull;     /* out of order, dropped: queue full */
-	uint64_t tcps_rcvpackafterwin;  /* data beyond the window */
-	uint64_t tcps_rcvafterclose;    /* data after the socket closed */
-	uint64_t tcps_rcvwinprobe;      /* window probes received */
-	uint64_t tcps_rcvdupack;        /* duplicate ACKs */
-	uint64_t tcps_rcvacktoomuch;    /* ACKs for data not sent */
-	uint64_t tcps_rcvackpack;       /* ACKs of new data */
-	uint64_t tcps_rcvackbyte;
-	uint64_t tcps_rcvwinupd;        /* window updates received */
-	uint64_t tcps_predack;          /* header prediction: pure ACK */
-	uint64_t tcps_preddat;          /* header prediction: in-order data */
-	uint64_t tcps_rttupdated;       /* RTT samples */
-	uint64_t tcps_fastrexmit;       /* fast retransmissions */
-	uint64_t tcps_recoveries;       /* fast recoveries entered */
-	uint64_t tcps_sack_rexmits;     /* retransmissions chosen by SACK */
-	uint64_t tcps_sack_rcvblocks;   /* SACK blocks received */
-	uint64_t tcps_sack_sndblocks;   /* SACK blocks sent */
-	uint64_t tcps_pawsdrop;         /* dropped by PAWS */
-	uint64_t tcps_challengeack;     /* RFC 5961 challenge ACKs sent */
-	uint64_t tcps_challengeack_limited; /* not sent: over the rate limit */
-	uint64_t tcps_rstignored;       /* RST out of window, dropped */
-	uint64_t tcps_synignored;       /* SYN in a synchronised state */
-	uint64_t tcps_badack;           /* ACK outside the acceptable range */
-	uint64_t tcps_noport;           /* segments for no socket: RST */
-	uint64_t tcps_badsyn;           /* bad SYN, dropped */
-	uint64_t tcps_listendrop;       /* SYNs dropped: accept queue full */
-	uint64_t tcps_sc_added;         /* SYN cache entries made */
-	uint64_t tcps_sc_completed;     /* connections made from it */
-	uint64_t tcps_sc_overflow;      /* full: a cookie sent instead */
-	uint64_t tcps_sc_retransmitted; /* SYN-ACKs resent */
-	uint64_t tcps_sc_timeout;       /* entries given up */
-	uint64_t tcps_sc_reset;         /* entries dropped by RST */
-	uint64_t tcps_sc_dupesyn;       /* duplicate SYNs */
-	uint64_t tcps_sc_sendcookie;    /* SYN cookies sent */
-	uint64_t tcps_sc_recvcookie;    /* connections made from a cookie */
-	uint64_t tcps_sc_badcookie;     /* ACKs with a cookie that failed */
-	uint64_t tcps_timewaitreuse;    /* TIME_WAIT ended by a new SYN */
-	uint64_t tcps_pmtuchange;       /* MSS lowered by ICMP */
-	uint64_t tcps_nombuf;           /* segments not sent: no memory */
-	uint64_t tcps_badrst;           /* RSTs out of window */
-};
-
-/* What net.inet.tcp.pcblist reports per connection. */
-struct tcp_conninfo {
-	uint32_t tci_laddr;             /* network byte order */
-	uint32_t tci_faddr;
-	uint16_t tci_lport;             /* network byte order */
-	uint16_t tci_fport;
-	uint8_t tci_state;              /* Linux's TCP_* */
-	uint8_t tci_pad[3];
-	uint32_t tci_rcvcc;             /* bytes waiting to be read */
-	uint32_t tci_sndcc;             /* bytes waiting to be sent or acked */
-};
-
-/* sysctl: net.inet.tcp (CTL_NET, PF_INET, IPPROTO_TCP, TCPCTL_*). */
-#define TCPCTL_RFC1323     1    /* int: window scaling and timestamps */
-#define TCPCTL_SENDSPACE   2    /* int: default send buffer */
-#define TCPCTL_RECVSPACE   3    /* int: default receive buffer */
-#define TCPCTL_MSSDFLT     4    /* int: MSS without an option */
-#define TCPCTL_SACK        5    /* int: SACK */
-#define TCPCTL_MSL         6    /* int: MSL in milliseconds */
-#define TCPCTL_KEEPIDLE    7    /* int: default keepalive idle, seconds */
-#define TCPCTL_KEEPINTVL   8    /* int: seconds */
-#define TCPCTL_KEEPCNT     9    /* int */
-#define TCPCTL_SYNCOOKIES  10   /* int: use cookies when the cache is full */
-#define TCPCTL_SYNCACHELIM 11   /* int: entries in the SYN cache */
-#define TCPCTL_CONGCTL     12   /* string: "newreno" or "cubic" */
-#define TCPCTL_REASSLIM    13   /* int: segments queued per connection */
-#define TCPCTL_STATS       14   /* struct tcpstat */
-#define TCPCTL_PCBLIST     15   /* struct tcp_conninfo[] */
-#define TCPCTL_CHALLENGELIM 16  /* int: challenge ACKs per second */
-#define TCPCTL_INITCWND    17   /* int: initial window, segments (RFC 6928) */
-#define TCPCTL_RTOMIN      18   /* int: least RTO, milliseconds */
-
 /* Tunables (net.inet.tcp), n. */
 extern int tcp_do_rfc1323;
 extern int tcp_do_sack;
@@ -373,6 +263,7 @@ extern int tcp_reass_maxseg;
 extern int tcp_challenge_limit;
 extern int tcp_initcwnd;
 extern int tcp_rtomin_ms;
+extern int tcp_drop_port;
 extern const struct tcp_congctl *tcp_congctl_default;
 
 extern struct tcpstat tcpstat;          /* n */

@@ -679,6 +679,11 @@ tcp_input(struct mbuf *m, int off, int proto)
 	}
 	iph = *ip;
 	thh = *th;
+	if (tcp_drop_port != 0 && (ntohs(th->th_sport) == tcp_drop_port ||
+	    ntohs(th->th_dport) == tcp_drop_port)) {
+		tcpstat.tcps_dropport++;
+		goto drop;
+	}
 	seg.seq = ntohl(th->th_seq);
 	seg.ack = ntohl(th->th_ack);
 	seg.win = ntohs(th->th_win);

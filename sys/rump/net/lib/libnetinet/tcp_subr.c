@@ -54,6 +54,12 @@ int tcp_reass_maxseg = 256;
 int tcp_challenge_limit = 1000;
 int tcp_initcwnd = 10;
 int tcp_rtomin_ms = 200;
+/*
+ * A test facility: every segment to or from this port (host order) is
+ * dropped on input as if the network lost it, so one kernel can show a
+ * peer that vanishes or SYNs that cross.  0: off.
+ */
+int tcp_drop_port;
 
 struct tcpstat tcpstat;
 struct inpcbtable tcbtable;
@@ -638,6 +644,7 @@ tcp_sysctl_init(void)
 		{ TCPCTL_CHALLENGELIM, "challenge_limit", &tcp_challenge_limit },
 		{ TCPCTL_INITCWND, "initcwnd", &tcp_initcwnd },
 		{ TCPCTL_RTOMIN, "rtomin_ms", &tcp_rtomin_ms },
+		{ TCPCTL_DROPPORT, "drop_port", &tcp_drop_port },
 	};
 	size_t i;
 	int error;
