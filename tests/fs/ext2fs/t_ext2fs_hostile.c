@@ -285,6 +285,28 @@ TESTCASE(dirent_bad_inode)
 	others_read();
 }
 
+/* The root inode cleared: a corrupt image (EINVAL at mount), not ENOENT. */
+TESTCASE(root_cleared)
+{
+	struct ufs_args args = { .fspec = (char *)DEV };
+	char cmd[1200];
+
+	mkimage("-t ext2 -b 1024");
+	PATHF(cmd, "debugfs -w -R 'clri <2>' '%s' >/dev/null 2>&1", img);
+	REQUIRE_EQ(system(cmd), 0);
+	REQUIRE_OK(rump_init());
+	REQUIRE_OK(rump_pub_etfs_register(DEV, img, RUMP_ETFS_BLK));
+	REQUIRE_OK(rump_sys_mkdir(MNT, 0755));
+	log_capture(logpath);
+	REQUIRE_ERRNO(rump_sys_mount("ext2fs", MNT, MS_RDONLY, &args,
+	    sizeof(args)), EINVAL);
+	log_expect("corrupt file system (8192 blocks): the root inode (2) is "
+	    "not in use");
+	remove_tree(tmpdir);
+	free(tmpdir);
+}
+
 TESTS(CASE_NOBOOT(csum_inode), CASE_NOBOOT(csum_dirblock),
     CASE_NOBOOT(csum_extent), CASE_NOBOOT(extent_loop),
-    CASE_NOBOOT(dirent_overrun), CASE_NOBOOT(dirent_bad_inode))
+    CASE_NOBOOT(dirent_overrun), CASE_NOBOOT(dirent_bad_inode),
+    CASE_NOBOOT(root_cleared))
