@@ -56,7 +56,12 @@ void aprint_verbose(const char *, ...) __printflike(1, 2);
 #define LOG_NOTICE  5
 #define LOG_INFO    6
 #define LOG_DEBUG   7
+/*
+ * A line equal to one printed in the last few seconds is held back and
+ * counted; the next copy printed says how many were (subr_prf.c).
+ */
 void log(int, const char *, ...) __printflike(2, 3);
+void log_init(void);
 void panic(const char *, ...) __printflike(1, 2) __noreturn;
 extern int boothowto_verbose;
 /* Log lines above this level are dropped (RUMP_LOGLEVEL, 0-7). */

@@ -69,10 +69,11 @@ write_all(const struct fsu_side *to, int out, const char *buf, size_t n)
 	size_t off;
 
 	for (off = 0; off < n; off += (size_t)w) {
+		/* A signal may have cut the last write short. */
+		fsu_checksignal();
 		if ((w = to->s_write(out, buf + off, n - off)) <= 0) {
 			if (w == -1 && errno == EINTR) {
 				w = 0;
-				fsu_checksignal();
 				continue;
 			}
 			if (w == 0)

@@ -285,6 +285,93 @@ TESTCASE(dirent_bad_inode)
 	others_read();
 }
 
+/*
+ * A corrupt directory read again and again: one log line, and after the
+ * hold-back interval one more that counts the copies held back.
+ */
+TESTCASE(log_flood)
+{
+	unsigned char rl[2] = { 0x00, 0x08 };
+	struct stat st;
+
+	mkimage("-t ext2 -b 1024 -O ^dir_index");
+	poke(block_offset("/d", 0) + 12 + 4, rl, 2);
+	mountro();
+	log_capture(logpath);
+	for (int i = 0; i < 1000; i++)
+		REQUIRE_ERRNO(rump_sys_stat(MNT "/d/e1", &st), EIO);
+	log_expect("corrupt file system (8192 blocks): directory ");
+	sleep(6);
+	log_capture(logpath);
+	REQUIRE_ERRNO(rump_sys_stat(MNT "/d/e1", &st), EIO);
+	log_expect("(and 999 more like it held back)");
+	others_read();
+}
+
+/*
+ * An index whose leaf pointers were swapped: every name readdir shows
+ * is still found (by a scan of the blocks, as Linux does).
+ */
+TESTCASE(htree_misdirected)
+{
+	char *dir = make_tmpdir("htree"), src[600], cmd[2048], path[700];
+	unsigned char b1[4], b2[4];
+	uint64_t root;
+	struct stat st;
+	int fd;
+
+	PATHF(src, "%s/src", dir);
+	PATHF(img, "%s/img", dir);
+	REQUIRE(mkdir(src, 0755) == 0);
+	PATHF(cmd, "mkdir '%s/big' && cd '%s/big' && for i in $(seq 1 400); "
+	    "do : > name_with_some_length_$i; done", src, src);
+	REQUIRE_EQ(system(cmd), 0);
+	make_image(img, src, "-t ext2 -b 1024",  "8M",
+	    "e2fsck -fyD '%s' >/dev/null 2>&1; test $? -le 1");
+	tmpdir = dir;
+	/* Root block: ".", "..", root info (24), limit/count/block0 (32), entries. */
+	root = block_offset("/big", 0);
+	REQUIRE((fd = open(img, O_RDWR)) != -1);
+	REQUIRE(pread(fd, b1, 4, (off_t)root + 44) == 4);
+	REQUIRE(pread(fd, b2, 4, (off_t)root + 52) == 4);
+	REQUIRE(pwrite(fd, b2, 4, (off_t)root + 44) == 4);
+	REQUIRE(pwrite(fd, b1, 4, (off_t)root + 52) == 4);
+	close(fd);
+	mountro();
+	for (int i = 1; i <= 400; i++) {
+		PATHF(path, MNT "/big/name_with_some_length_%d", i);
+		if (rump_sys_stat(path, &st) != 0)
+			TEST_FAIL("%s: %s", path, strerror(errno));
+	}
+	REQUIRE_ERRNO(rump_sys_stat(MNT "/big/absent", &st), ENOENT);
+	REQUIRE_OK(rump_sys_unmount(MNT, 0));
+	remove_tree(tmpdir);
+	free(tmpdir);
+}
+
+/* The root inode cleared: a corrupt image (EINVAL at mount), not ENOENT. */
+TESTCASE(root_cleared)
+{
+	struct ufs_args args = { .fspec = (char *)DEV };
+	char cmd[1200];
+
+	mkimage("-t ext2 -b 1024");
+	PATHF(cmd, "debugfs -w -R 'clri <2>' '%s' >/dev/null 2>&1", img);
+	REQUIRE_EQ(system(cmd), 0);
+	REQUIRE_OK(rump_init());
+	REQUIRE_OK(rump_pub_etfs_register(DEV, img, RUMP_ETFS_BLK));
+	REQUIRE_OK(rump_sys_mkdir(MNT, 0755));
+	log_capture(logpath);
+	REQUIRE_ERRNO(rump_sys_mount("ext2fs", MNT, MS_RDONLY, &args,
+	    sizeof(args)), EINVAL);
+	log_expect("corrupt file system (8192 blocks): the root inode (2) is "
+	    "not in use");
+	remove_tree(tmpdir);
+	free(tmpdir);
+}
+
 TESTS(CASE_NOBOOT(csum_inode), CASE_NOBOOT(csum_dirblock),
     CASE_NOBOOT(csum_extent), CASE_NOBOOT(extent_loop),
-    CASE_NOBOOT(dirent_overrun), CASE_NOBOOT(dirent_bad_inode))
+    CASE_NOBOOT(dirent_overrun), CASE_NOBOOT(dirent_bad_inode),
+    CASE_NOBOOT(root_cleared), CASE_NOBOOT(log_flood),
+    CASE_NOBOOT(htree_misdirected))

@@ -240,6 +240,11 @@ static const struct config configs[] = {
 	{ "ext4_4k_seed", "-t ext4 -b 4096 -O metadata_csum_seed -U "
 	  "01234567-89ab-cdef-0123-456789abcdef", FSCK_D, true, true,
 	  "extent" },
+	/* Clusters of blocks: the descriptor table of 1 KiB blocks is at block 2. */
+	{ "ext4_1k_bigalloc", "-t ext4 -b 1024 -O bigalloc -C 4096", FSCK_D,
+	  true, true, "extent" },
+	{ "ext4_4k_bigalloc", "-t ext4 -b 4096 -O bigalloc -C 8192", FSCK_D,
+	  true, true, "extent" },
 };
 
 static void
@@ -307,6 +312,8 @@ CONFIG_CASE(7, ext4_4k)
 CONFIG_CASE(8, ext4_2k_gdtcsum)
 CONFIG_CASE(9, ext4_2k_metabg)
 CONFIG_CASE(10, ext4_4k_seed)
+CONFIG_CASE(11, ext4_1k_bigalloc)
+CONFIG_CASE(12, ext4_4k_bigalloc)
 
 /* Our hashes against debugfs's, every version, with and without seed. */
 TESTCASE(hashes)
@@ -358,4 +365,5 @@ TESTCASE(hashes)
 TESTS(CASE(hashes), CASE(ext2_1k_128), CASE(ext2_4k), CASE(ext2_rev0),
     CASE(ext2_2k_tea_unsigned), CASE(ext2_1k_legacy), CASE(ext3_2k),
     CASE(ext4_1k), CASE(ext4_4k), CASE(ext4_2k_gdtcsum),
-    CASE(ext4_2k_metabg), CASE(ext4_4k_seed))
+    CASE(ext4_2k_metabg), CASE(ext4_4k_seed), CASE(ext4_1k_bigalloc),
+    CASE(ext4_4k_bigalloc))

@@ -111,6 +111,7 @@ rump_init(void)
 	rump_schedule();
 	curlwp->l_proc = &proc0;
 	kmem_init(memlimit);
+	log_init();
 	page_init();
 	pool_subsys_init();
 	lwproc_init();

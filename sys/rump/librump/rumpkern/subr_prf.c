@@ -7,6 +7,8 @@
  */
 #include <sys/systm.h>
 #include <sys/lwp.h>
+#include <sys/mutex.h>
+#include <sys/time.h>
 #include <rump/rumpuser.h>
 
 int boothowto_verbose;
@@ -281,6 +283,82 @@ aprint_verbose(const char *fmt, ...)
  * program's own output.  Always printed: these are the lines that explain
  * an error code (a corrupt image, an unconfigured component).
  */
+/*
+ * Log lines are rate-limited by content: a line equal to one printed in
+ * the last LOG_REPEAT_NS is counted instead of printed, and the next copy
+ * printed after that says how many were held back.  A line names its
+ * object (the directory, the packet's source), so one corrupt directory
+ * read in a loop costs the log a line every few seconds, while distinct
+ * faults each still get theirs.  log_seen is small: a line pushed out of
+ * it by LOG_SLOTS newer ones is printed again.
+ */
+#define LOG_SLOTS     32
+#define LOG_REPEAT_NS (5ULL * 1000000000)
+
+/* Locking: (l) log_lock. */
+static struct log_slot {
+	uint32_t ls_hash;               /* l: of the text; 0 = free */
+	uint64_t ls_printed;            /* l: uptime (ns) it was last printed */
+	unsigned ls_held;               /* l: copies not printed since */
+} log_seen[LOG_SLOTS];
+static kmutex_t log_lock;
+static bool log_ready;
+
+void
+log_init(void)
+{
+	mutex_init(&log_lock, MUTEX_DEFAULT, IPL_NONE);
+	log_ready = true;
+}
+
+static uint32_t
+log_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	while (*s != '\0')
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h != 0 ? h : 1;
+}
+
+/*
+ * Whether to print a line of hash h now; *heldp gets how many copies
+ * were held back since it was last printed.
+ */
+static bool
+log_admit(uint32_t h, unsigned *heldp)
+{
+	struct log_slot *ls, *old = &log_seen[0];
+	uint64_t now = getnsecuptime();
+	bool print = true;
+
+	*heldp = 0;
+	if (!log_ready)
+		return true;
+	mutex_enter(&log_lock);
+	for (ls = log_seen; ls < log_seen + LOG_SLOTS; ls++) {
+		if (ls->ls_hash == h)
+			break;
+		if (ls->ls_printed < old->ls_printed)
+			old = ls;
+	}
+	if (ls == log_seen + LOG_SLOTS) {
+		ls = old;
+		ls->ls_hash = h;
+		ls->ls_held = 0;
+	} else if (now - ls->ls_printed < LOG_REPEAT_NS) {
+		ls->ls_held++;
+		print = false;
+	}
+	if (print) {
+		*heldp = ls->ls_held;
+		ls->ls_held = 0;
+		ls->ls_printed = now;
+	}
+	mutex_exit(&log_lock);
+	return print;
+}
+
 void
 log(int level, const char *fmt, ...)
 {
@@ -288,7 +366,8 @@ log(int level, const char *fmt, ...)
 		"warning", "notice", "info", "debug" };
 	char buf[512];
 	va_list ap;
-	size_t n;
+	size_t n, len;
+	unsigned held;
 
 	if ((level == LOG_DEBUG && !boothowto_verbose) ||
 	    (level & 7) > log_maxlevel)
@@ -298,9 +377,16 @@ log(int level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
 	va_end(ap);
+	len = strlen(buf);
+	if (len > 0 && buf[len - 1] == '\n')
+		buf[--len] = '\0';
+	if (!log_admit(log_hash(buf), &held))
+		return;
+	if (held > 0)
+		snprintf(buf + len, sizeof(buf) - len,
+		    " (and %u more like it held back)", held);
 	cons_puts(buf);
-	if (buf[strlen(buf) - 1] != '\n')
-		rumpuser_putchar('\n');
+	rumpuser_putchar('\n');
 }
 
 void

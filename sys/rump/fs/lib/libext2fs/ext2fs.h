@@ -168,6 +168,10 @@ int ext2fs_dirblk_check(const struct ext2fs *, const struct ext2fs_inode *,
 int ext2fs_dirblk_find(const struct ext2fs *, const uint8_t *, size_t,
     const char *, size_t, uint32_t *, uint8_t *);
 bool ext2fs_dir_indexed(const struct ext2fs *, const struct ext2fs_inode *);
+bool ext2fs_dirblk_first(const struct ext2fs *, const uint8_t *, size_t,
+    const char **, size_t *);
+/* From ext2fs_htree_lookup: the index is wrong; scan the blocks instead. */
+#define EXT2FS_BADINDEX (-1)
 
 /* ext2fs_hash.c and ext2fs_htree.c */
 int ext2fs_hash(int, const uint32_t *, const char *, size_t, uint32_t *,

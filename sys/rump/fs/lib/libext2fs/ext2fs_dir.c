@@ -199,6 +199,25 @@ ext2fs_dirblk_find(const struct ext2fs *fs, const uint8_t *buf, size_t limit,
 	return ENOENT;
 }
 
+/* The name of the first live record of a checked block, if any. */
+bool
+ext2fs_dirblk_first(const struct ext2fs *fs, const uint8_t *buf, size_t limit,
+    const char **namep, size_t *lenp)
+{
+	const uint8_t *r;
+	size_t off;
+
+	for (off = 0; off < limit; off += rec_len(fs, r)) {
+		r = buf + off;
+		if (ext2_le32(r + EXT2_DIRENT_INODE) != 0) {
+			*namep = (const char *)r + EXT2_DIRENT_NAME;
+			*lenp = name_len(fs, r);
+			return true;
+		}
+	}
+	return false;
+}
+
 static uint64_t
 dir_nblocks(const struct ext2fs *fs, const struct ext2fs_inode *dp)
 {
@@ -307,7 +326,13 @@ ext2fs_lookup(const struct ext2fs *fs, const struct ext2fs_inode *dp,
 		return error;
 	if (namelen == 0 || namelen > EXT2_NAME_MAX)
 		return namelen == 0 ? ENOENT : ENAMETOOLONG;
-	if (ext2fs_dir_indexed(fs, dp))
-		return ext2fs_htree_lookup(fs, dp, name, namelen, inop, typep);
+	/*
+	 * An index that is corrupt, or points a hash at the wrong leaf,
+	 * must not hide names readdir shows: as Linux, scan the blocks.
+	 */
+	if (ext2fs_dir_indexed(fs, dp) &&
+	    (error = ext2fs_htree_lookup(fs, dp, name, namelen, inop,
+	    typep)) != EXT2FS_BADINDEX && error != EIO)
+		return error;
 	return lookup_linear(fs, dp, name, namelen, inop, typep);
 }

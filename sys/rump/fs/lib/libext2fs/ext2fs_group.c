@@ -54,8 +54,13 @@ desc_block(const struct ext2fs *fs, uint32_t i, uint32_t dpb)
 	uint64_t b;
 
 	first_meta = ext2_le32(fs->e2_sb + EXT2_SB_FIRST_META_BG);
+	/*
+	 * The table follows the block holding the superblock (byte 1024):
+	 * block 2 with 1 KiB blocks, even under bigalloc, whose first data
+	 * block is 0 rather than 1.
+	 */
 	if (!(fs->e2_incompat & EXT2F_INCOMPAT_META_BG) || i < first_meta)
-		return fs->e2_first_data_block + 1 + (uint64_t)i;
+		return 1024 / fs->e2_bsize + 1 + (uint64_t)i;
 	g = i * dpb;                    /* i < groups / dpb: no overflow */
 	b = group_first_block(fs, g);
 	if (ext2fs_group_has_super(fs, g))

@@ -76,6 +76,8 @@ ext2fs_dx_csum_check(const struct ext2fs *fs, const struct ext2fs_inode *dp,
 struct dx_level {
 	uint64_t lblk;
 	uint32_t pos, count;
+	uint32_t lo, hi;                /* hashes the entry taken covers */
+	bool hi_incl;                   /* hi itself too (a collision run) */
 };
 
 /*
@@ -111,6 +113,20 @@ dx_pick(const struct ext2fs *fs, const struct ext2fs_inode *dp,
 		if (h <= hash)
 			lv->pos = i;
 	}
+	/*
+	 * The leaf holds hashes from its entry's up to the next entry's,
+	 * and that one too when the next leaf continues a collision run
+	 * (its low bit set).
+	 */
+	lv->lo = lv->pos > 0 ?
+	    ext2_le32(e + lv->pos * EXT2_DX_ENTRY_SIZE) & ~1u : 0;
+	lv->hi = UINT32_MAX;
+	lv->hi_incl = true;
+	if (lv->pos + 1 < lv->count) {
+		h = ext2_le32(e + (lv->pos + 1) * EXT2_DX_ENTRY_SIZE);
+		lv->hi = h & ~1u;
+		lv->hi_incl = (h & 1) != 0;
+	}
 	*childp = ext2_le32(e + lv->pos * EXT2_DX_ENTRY_SIZE + 4) & DX_BLOCK_MASK;
 	if (*childp == 0 || *childp >= nblk)
 		return ext2fs_corrupt(fs, "directory %u index block %llu: "
@@ -142,6 +158,30 @@ dx_root(const struct ext2fs *fs, const struct ext2fs_inode *dp,
 	return 0;
 }
 
+/*
+ * Whether a leaf the index sent a lookup to holds names of the hashes
+ * its entry covers; checked on a miss, with the leaf's first name.
+ */
+static bool
+leaf_fits(const struct ext2fs *fs, const struct ext2fs_inode *dp, int ver,
+    const uint8_t *buf, size_t limit, const struct dx_level *lv)
+{
+	const char *nm;
+	size_t len;
+	uint32_t h, minor;
+
+	if (!ext2fs_dirblk_first(fs, buf, limit, &nm, &len) ||
+	    ext2fs_hash(ver, fs->e2_hash_seed, nm, len, &h, &minor) != 0)
+		return true;
+	h &= ~1u;
+	if (h >= lv->lo && (h < lv->hi || (lv->hi_incl && h == lv->hi)))
+		return true;
+	(void)ext2fs_corrupt(fs, "directory %u: the hash index sends hash "
+	    "0x%08x to a leaf of 0x%08x; scanning the directory instead",
+	    dp->ei_ino, lv->lo, h);
+	return false;
+}
+
 int
 ext2fs_htree_lookup(const struct ext2fs *fs, const struct ext2fs_inode *dp,
     const char *name, size_t namelen, uint32_t *inop, uint8_t *typep)
@@ -152,6 +192,7 @@ ext2fs_htree_lookup(const struct ext2fs *fs, const struct ext2fs_inode *dp,
 	uint8_t *buf;
 	size_t limit;
 	int ver = 0, levels = 0, lv, error;
+	bool first_leaf = true;
 
 	if ((buf = kmem_alloc(fs->e2_bsize, KM_SLEEP)) == NULL)
 		return ENOMEM;
@@ -178,6 +219,12 @@ ext2fs_htree_lookup(const struct ext2fs *fs, const struct ext2fs_inode *dp,
 		    typep);
 		if (error != ENOENT)
 			goto out;
+		if (first_leaf && !leaf_fits(fs, dp, ver, buf, limit,
+		    &path[levels])) {
+			error = EXT2FS_BADINDEX;
+			goto out;
+		}
+		first_leaf = false;
 		/*
 		 * Not here: the next leaf can only hold it if its entry
 		 * starts with our hash (a collision run continued, the low

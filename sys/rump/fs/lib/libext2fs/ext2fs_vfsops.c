@@ -444,6 +444,12 @@ ext2fs_root(struct mount *mp, struct vnode **vpp)
 	rw_enter(&em->em_lock, RW_READER);
 	error = vcache_get(mp, EXT2_ROOT_INO, NULL, vpp);
 	rw_exit(&em->em_lock);
+	/* A root that is not in use is a corrupt image, not a missing file. */
+	if (error == ENOENT) {
+		(void)ext2fs_corrupt(em->em_fs, "the root inode (%u) is not in use",
+		    EXT2_ROOT_INO);
+		return EINVAL;
+	}
 	if (error != 0)
 		return error;
 	if ((*vpp)->v_type != VDIR) {
