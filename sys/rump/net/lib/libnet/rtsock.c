@@ -322,7 +322,8 @@ rtsock_attach(struct socket *so, int proto)
 	rp->rp_family = proto;
 	so->so_pcb = rp;
 	LIST_INSERT_HEAD(&rtpcbs, rp, rp_list);
-	soisconnected(so);
+	/* Connected from birth; nobody can be waiting yet (no selinit). */
+	so->so_state |= SS_ISCONNECTED;
 	mutex_exit(softnet_lock);
 	return 0;
 }

@@ -307,6 +307,24 @@ shmif_skip(struct shmif_sc *sc, uint64_t to)
 	sc->sc_stall_since = 0;
 }
 
+/*
+ * Lapped: what was at rpos is overwritten.  Go on from the oldest whole
+ * frame still in the ring (a committed header at or after r - ringsize),
+ * or from r if there is none.
+ */
+static void
+shmif_overrun(struct shmif_sc *sc, uint64_t r)
+{
+	uint64_t p;
+
+	for (p = r - sc->sc_ringsize; p < r; p += SHMIF_ALIGN)
+		if (__atomic_load_n(&shmif_slot(sc, p)->sf_pos,
+		    __ATOMIC_ACQUIRE) == p)
+			break;
+	SHMIF_STAT(sc, ss_overruns, 1);
+	shmif_skip(sc, p);
+}
+
 /* The slot at rpos is reserved, not committed: wait, or skip a dead one. */
 static enum shmif_rx
 shmif_stalled(struct shmif_sc *sc, uint64_t r)
@@ -345,8 +363,7 @@ shmif_read_one(struct shmif_sc *sc, struct mbuf **mp)
 	if (r == rpos)
 		return SHMIF_RX_NONE;
 	if (r - rpos > ringsize) {
-		SHMIF_STAT(sc, ss_overruns, 1);
-		shmif_skip(sc, r);
+		shmif_overrun(sc, r);
 		return SHMIF_RX_PROGRESS;
 	}
 	fr = shmif_slot(sc, rpos);
@@ -375,8 +392,7 @@ shmif_read_one(struct shmif_sc *sc, struct mbuf **mp)
 	if (r2 - rpos > ringsize) {
 		if (m != NULL)
 			m_freem(m);
-		SHMIF_STAT(sc, ss_overruns, 1);
-		shmif_skip(sc, r2);
+		shmif_overrun(sc, r2);
 		return SHMIF_RX_PROGRESS;
 	}
 	sc->sc_rpos = next;

@@ -13,9 +13,10 @@
  *   0                 struct shmif_bus (the header, 64 bytes)
  *   SHMIF_BUS_HDRSIZE the ring: shb_ringsize bytes (a power of two)
  *
- * Positions are 64-bit byte counts since the bus was created, never
- * reused: byte p of the stream lives at ring offset p % shb_ringsize.
- * shb_reserve is the position the next frame will take.
+ * Positions are 64-bit byte counts, never reused: byte p of the stream
+ * lives at ring offset p % shb_ringsize.  shb_reserve is the position the
+ * next frame will take; a new bus starts it at shb_ringsize, so that no
+ * frame's position is 0, which a zeroed (never written) slot holds.
  *
  * Frames: each is a struct shmif_frame (32 bytes) and its payload (an
  * Ethernet frame without CRC), together rounded up to SHMIF_ALIGN (32)
@@ -32,8 +33,9 @@
  * Reading (each reader keeps its own position rpos):
  *   - rpos == shb_reserve: nothing new; wait (below).
  *   - shb_reserve - rpos > ringsize: lapped, the frames between are
- *     overwritten: skip to shb_reserve and count an overrun with the
- *     bytes lost.
+ *     overwritten: go on from the oldest whole frame still in the ring
+ *     (the first committed header at or after shb_reserve - ringsize)
+ *     and count an overrun with the bytes skipped.
  *   - sf_pos != rpos: reserved, not committed yet.  A writer commits
  *     within microseconds; a slot uncommitted for SHMIF_STALL_NS belongs
  *     to a dead writer: the reader scans forward SHMIF_ALIGN bytes at a
@@ -41,7 +43,7 @@
  *     position) and skips to it, counting the loss.
  *   - a committed frame is copied out, then shb_reserve is read again:
  *     if a writer has since reserved past rpos + ringsize the copy may
- *     be torn and is dropped as an overrun.  A length that does not fit
+ *     be torn and is dropped as an overrun (as above).  A length that does not fit
  *     the ring is corruption: skip to shb_reserve, count it.
  *   - a frame whose sf_sender is the reader's own id is skipped: a
  *     sender never receives its own frames.

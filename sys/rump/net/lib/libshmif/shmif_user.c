@@ -72,6 +72,7 @@ shmif_init_locked(int fd, unsigned ringsize, unsigned long *lenp)
 	hdr.shb_version = SHMIF_VERSION;
 	hdr.shb_hdrsize = SHMIF_BUS_HDRSIZE;
 	hdr.shb_ringsize = ringsize;
+	hdr.shb_reserve = ringsize;     /* no position is 0 (shmif_bus.h) */
 	if (getrandom(&hdr.shb_generation, sizeof(hdr.shb_generation), 0) !=
 	    (ssize_t)sizeof(hdr.shb_generation))
 		hdr.shb_generation = (uint64_t)time(NULL) ^ (uint64_t)getpid();
