@@ -105,6 +105,9 @@ struct mbuf;
 void icmp_error(struct mbuf *n, int type, int code, uint32_t info);
 void icmp_input(struct mbuf *, int off, int proto);
 void icmp_init(void);
+/* Errors per second allowed (token bucket, net.inet.icmp.errratelimit); 0: none. */
+extern int icmp_errratelimit;
+#endif
 
 /* The counters, netstat -s style (net.inet.icmp.stats). */
 struct icmpstat {
@@ -124,9 +127,8 @@ struct icmpstat {
 	uint64_t icps_pmtuchg;          /* path MTUs lowered */
 	uint64_t icps_inhist[ICMP_MAXTYPE + 1];  /* received, by type */
 };
+#ifdef _KERNEL
 extern struct icmpstat icmpstat;
-/* Errors per second allowed (token bucket, net.inet.icmp.errratelimit); 0: none. */
-extern int icmp_errratelimit;
 #endif
 
 #endif /* _NETINET_IP_ICMP_H_ */

@@ -81,6 +81,8 @@ uint16_t ip_newid(void);
 /* Forwarding (net.inet.ip.forwarding) and the default TTL (net.inet.ip.ttl). */
 extern int ip_forwarding;
 extern int ip_defttl;
+/* Seconds a datagram may take to reassemble (net.inet.ip.fragttl). */
+extern int ip_reass_ttl;
 
 /* in_cksum.c: RFC 1071 sums, returned complemented, ready for the header. */
 uint16_t in_cksum(struct mbuf *, int len);

@@ -34,6 +34,7 @@ void udp_init(void);
 void udp_input(struct mbuf *, int off, int proto);
 void udp_ctlinput(int cmd, const struct sockaddr *, void *ctx);
 extern const struct pr_usrreqs udp_usrreqs;
+#endif
 
 /* The counters, netstat -s style (net.inet.udp.stats). */
 struct udpstat {
@@ -48,6 +49,7 @@ struct udpstat {
 	uint64_t udps_opackets;         /* sent */
 	uint64_t udps_nosum;            /* received with no checksum */
 };
+#ifdef _KERNEL
 extern struct udpstat udpstat;
 #endif
 

@@ -6,6 +6,7 @@
  *
  *   net.inet.ip.forwarding     int rw   route between interfaces (0, 1)
  *   net.inet.ip.ttl            int rw   default TTL (1-255)
+ *   net.inet.ip.fragttl        int rw   seconds to reassemble (1-255)
  *   net.inet.ip.stats          struct ipstat
  *   net.inet.icmp.stats        struct icmpstat
  *   net.inet.icmp.errratelimit int rw   ICMP errors per second (0: no limit)
@@ -46,6 +47,7 @@
 #define INCTL_ERRRATELIMIT 5
 #define INCTL_KEEP         6
 #define INCTL_MAXTRIES     7
+#define INCTL_FRAGTTL      8
 #define INCTL_ARP          254  /* net.inet.arp: no protocol number of its own */
 
 /* A read-only snapshot of a counter structure, taken under softnet_lock. */
@@ -124,6 +126,8 @@ static const struct in_sysctl_leaf in_sysctl_leaves[] = {
 	  CTLFLAG_READWRITE, &ip_forwarding, sizeof(int), in_sysctl_forwarding },
 	{ IPPROTO_IP, "ip", INCTL_TTL, "ttl", CTLTYPE_INT,
 	  CTLFLAG_READWRITE, &ip_defttl, sizeof(int), in_sysctl_ttl },
+	{ IPPROTO_IP, "ip", INCTL_FRAGTTL, "fragttl", CTLTYPE_INT,
+	  CTLFLAG_READWRITE, &ip_reass_ttl, sizeof(int), in_sysctl_ttl },
 	{ IPPROTO_IP, "ip", INCTL_STATS, "stats", CTLTYPE_STRUCT,
 	  CTLFLAG_READONLY, &ipstat, sizeof(ipstat), in_sysctl_stats },
 	{ IPPROTO_ICMP, "icmp", INCTL_STATS, "stats", CTLTYPE_STRUCT,

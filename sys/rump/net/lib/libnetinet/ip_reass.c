@@ -19,7 +19,8 @@
  *   - its datagram would have more than IPQ_MAXFRAGS fragments.
  * Totals are bounded too: at most ip_reass_maxpackets datagrams and
  * ip_reass_maxbytes bytes held; past either, the oldest datagrams go.
- * A datagram not complete within 30 seconds is dropped by the callout
+ * A datagram not complete within ip_reass_ttl seconds (30;
+ * net.inet.ip.fragttl) is dropped by the callout
  * (and, if its first fragment came, ICMP time exceeded is sent).  The
  * callout is set only while something is held: an idle stack has none.
  *
@@ -39,9 +40,9 @@
 #include <netinet/ip_var.h>
 #include <netinet/ip_icmp.h>
 
-#define IPQ_TIMEOUT_NS  (30ULL * 1000000000ULL)
 #define IPQ_MAXFRAGS    128             /* per datagram: 64 KiB in 512-byte pieces */
 
+int ip_reass_ttl = 30;                  /* n: seconds to complete a datagram */
 int ip_reass_maxpackets = 256;          /* n: datagrams held at once */
 int ip_reass_maxbytes = 4 * 1024 * 1024; /* n: bytes held at once */
 
@@ -240,7 +241,7 @@ ip_reass_packet(struct mbuf *m)
 		q->ipq_id = ip->ip_id;
 		q->ipq_p = ip->ip_p;
 		q->ipq_total = -1;
-		q->ipq_expire = getnsecuptime() + IPQ_TIMEOUT_NS;
+		q->ipq_expire = getnsecuptime() + (uint64_t)ip_reass_ttl * 1000000000ULL;
 		TAILQ_INSERT_TAIL(&ipq_head, q, ipq_list);
 		ipq_count++;
 	} else {
