@@ -366,8 +366,13 @@ member_receive_from(struct proc *pr, unsigned id)
 	member_boot();
 	child_ready(pr);
 	while (want < 100) {
-		if ((n = rump_test_ether_recv(p, sizeof(p), 10000, NULL)) < 0)
-			TEST_FAIL("got %u of 100 frames", (unsigned)want);
+		if ((n = rump_test_ether_recv(p, sizeof(p), 10000, NULL)) < 0) {
+			REQUIRE_EQ(rump_pub_shmif_stats("shmif0", &st), 0);
+			TEST_FAIL("got %u of 100 frames (%llu frames, %llu "
+			    "overruns, %llu stalls, %llu corrupt, %llu lost)",
+			    (unsigned)want, st.ss_rxframes, st.ss_overruns,
+			    st.ss_stalls, st.ss_corrupt, st.ss_lostbytes);
+		}
 		if (n > 0 && p[0] == 3)
 			continue;       /* from the members killed at random */
 		REQUIRE(payload_ok(p, n, PAYLOAD, &from, &seq));
@@ -424,9 +429,11 @@ member_send_forever(struct proc *pr, unsigned id)
 
 	member_boot();
 	child_ready(pr);
+	/* Bursts with pauses: the receiver's capture queue must not fill. */
 	for (;;) {
 		send_frames(id, s, 10, 1 + (s % 400) + 13);
 		s += 10;
+		usleep(200);
 	}
 }
 
