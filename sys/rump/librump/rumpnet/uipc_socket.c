@@ -143,9 +143,14 @@ socreate(int family, struct socket **aso, int type, int proto, struct lwp *l,
 	(void)l;
 	if (family <= AF_UNSPEC || family >= AF_MAX || pffinddomain(family) == NULL)
 		return EAFNOSUPPORT;
-	/* Linux takes the family's own number as a Unix-domain protocol. */
+	/*
+	 * Linux takes the family's own number as a Unix-domain protocol,
+	 * and makes a raw Unix socket a datagram socket.
+	 */
 	if (family == AF_UNIX && proto == PF_UNIX)
 		proto = 0;
+	if (family == AF_UNIX && type == SOCK_RAW)
+		type = SOCK_DGRAM;
 	prp = proto != 0 ? pffindproto(family, proto, type)
 			 : pffindtype(family, type);
 	if (prp == NULL)
@@ -413,6 +418,7 @@ sosend(struct socket *so, const struct sockaddr *addr, socklen_t addrlen,
 	bool atomic = (prp->pr_flags & PR_ATOMIC) != 0;
 	bool dontwait = (flags & MSG_DONTWAIT) != 0;
 	long space, resid, chunk;
+	size_t before;
 	int error;
 
 	resid = uio != NULL ? (long)uio->uio_resid : top->m_pkthdr.len;
@@ -435,8 +441,14 @@ sosend(struct socket *so, const struct sockaddr *addr, socklen_t addrlen,
 		}
 		if ((prp->pr_flags & PR_CONNREQUIRED) &&
 		    (so->so_state & SS_ISCONNECTED) == 0) {
-			/* Linux: a Unix stream says ENOTCONN, TCP EPIPE. */
-			error = so->so_family == AF_UNIX ? ENOTCONN : EPIPE;
+			/*
+			 * Linux: a Unix stream says ENOTCONN (EOPNOTSUPP
+			 * when given an address), TCP EPIPE.
+			 */
+			if (so->so_family == AF_UNIX)
+				error = addr != NULL ? EOPNOTSUPP : ENOTCONN;
+			else
+				error = EPIPE;
 			if (so->so_state & SS_ISCONNECTING)
 				error = EAGAIN;
 			break;
@@ -462,16 +474,24 @@ sosend(struct socket *so, const struct sockaddr *addr, socklen_t addrlen,
 		chunk = atomic ? resid : MIN(resid, MAX(space, 0));
 		if (flags & MSG_OOB)
 			chunk = resid;
+		before = uio != NULL ? uio->uio_resid : 0;
 		if (uio != NULL) {
 			sounlock(so);
 			top = m_uiotombuf(uio, (int)chunk, 0, M_WAIT, &error);
 			solock(so);
-			if (top == NULL)
+			if (top == NULL) {
+				uio->uio_resid = before;
 				break;
+			}
 		}
 		if (flags & MSG_EOR)
 			top->m_flags |= M_EOR;
 		resid -= chunk;
+		/* A protocol that waits in pr_send must not, with SS_NBIO. */
+		if (dontwait)
+			so->so_state |= SS_NBIO;
+		else
+			so->so_state &= ~SS_NBIO;
 		if (flags & MSG_OOB) {
 			error = prp->pr_usrreqs->pr_sendoob == NULL
 			    ? EOPNOTSUPP
@@ -482,6 +502,12 @@ sosend(struct socket *so, const struct sockaddr *addr, socklen_t addrlen,
 		}
 		top = NULL;
 		control = NULL;
+		/*
+		 * What the protocol refused was not sent: the caller's count
+		 * (uio_resid; the vector itself is not rewound) says so.
+		 */
+		if (error != 0 && uio != NULL)
+			uio->uio_resid = before;
 	} while (error == 0 && resid > 0);
 	sbunlock(&so->so_snd, so);
 unlock:

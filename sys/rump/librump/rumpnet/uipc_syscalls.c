@@ -293,6 +293,8 @@ do_accept(int s, struct sockaddr *name, socklen_t *anamelen, int flags,
 	}
 	so2 = TAILQ_FIRST(&so->so_q);
 	soqremque(so2, 1);
+	/* Room on the queue: connectors waiting for it may go on. */
+	cv_broadcast(&so->so_cv);
 	memset(&ss, 0, sizeof(ss));
 	error = soaccept(so2, &ss, &len);
 	if (error != 0) {
@@ -352,6 +354,11 @@ sys_connect(struct lwp *l, const struct sys_connect_args *uap, register_t *rv)
 	if ((error = sockaddr_copyin(uap->name, uap->namelen, &ss)) != 0)
 		goto out;
 	solock(so);
+	/* A protocol that would wait in pr_connect must not, with SS_NBIO. */
+	if (fp_nonblock(fp))
+		so->so_state |= SS_NBIO;
+	else
+		so->so_state &= ~SS_NBIO;
 	if ((error = soconnect(so, (struct sockaddr *)&ss, uap->namelen, l)) != 0)
 		goto unlock;
 	if ((so->so_proto->pr_flags & PR_CONNREQUIRED) == 0)
