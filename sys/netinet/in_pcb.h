@@ -128,7 +128,8 @@ int in_pcbbind(struct inpcb *, const struct sockaddr_in *sin, struct lwp *);
 /*
  * Connect to sin: pick the source address (in_pcbselsrc) and bind an
  * ephemeral port if unbound; EADDRINUSE if the four-tuple is taken,
- * ENETUNREACH without a route, EAFNOSUPPORT, EINVAL.
+ * ENETUNREACH without a route, EACCES for a broadcast without SO_BROADCAST
+ * (ENETUNREACH for TCP), EAFNOSUPPORT, EADDRNOTAVAIL for port 0.
  */
 int in_pcbconnect(struct inpcb *, const struct sockaddr_in *sin, struct lwp *);
 /* For listen(2): EADDRINUSE if another socket's binding forbids listening. */

@@ -12,6 +12,8 @@
  */
 #include "h_inet.h"
 #include "kernspace/inetspace.h"
+#include <rump/rump_netconfig.h>
+#include <rump/rump_shmif.h>
 
 TESTCASE(lo0_address)
 {
@@ -559,8 +561,188 @@ TESTCASE(pcblist)
 	REQUIRE_EQ(found, 1);
 }
 
+/* Linux's struct ifreq with an address. */
+struct ifreq_in {
+	char name[16];
+	struct sockaddr_in addr;
+	char pad[8];
+};
+
+static void
+ifreq_ioctl(int s, unsigned long cmd, const char *ifname, const char *addr,
+    struct ifreq_in *ifr)
+{
+	memset(ifr, 0, sizeof(*ifr));
+	strcpy(ifr->name, ifname);
+	if (addr != NULL)
+		ifr->addr = sin_make(addr, 0);
+	REQUIRE_OK(rump_sys_ioctl(s, cmd, ifr));
+}
+
+/* shmif0 on a bus of our own, up, with 10.0.0.1/24. */
+static void
+shmif0_setup(void)
+{
+	char bus[64];
+	int unit;
+
+	snprintf(bus, sizeof(bus), "/tmp/t_inet.%d.bus", (int)getpid());
+	unlink(bus);
+	REQUIRE_EQ(rump_pub_shmif_create(bus, &unit), 0);
+	unlink(bus);            /* the mapping stays */
+	REQUIRE_EQ(rump_pub_netconfig_ifup("shmif0"), 0);
+}
+
+TESTCASE(ifaddr_ioctls)
+{
+	struct ifreq_in ifr;
+	struct sockaddr_in to, me;
+	unsigned len = sizeof(me);
+	int s, u;
+
+	shmif0_setup();
+	REQUIRE_OK(s = rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.name, "shmif0");
+	REQUIRE_ERRNO(rump_sys_ioctl(s, 0x8915 /* SIOCGIFADDR */, &ifr), EADDRNOTAVAIL);
+	ifreq_ioctl(s, 0x8916 /* SIOCSIFADDR */, "shmif0", "10.1.2.3", &ifr);
+	ifreq_ioctl(s, 0x8915, "shmif0", NULL, &ifr);
+	REQUIRE_EQ(ntohl(ifr.addr.sin_addr.s_addr), 0x0a010203);
+	/* Linux's default mask for SIOCSIFADDR: the address's class. */
+	ifreq_ioctl(s, 0x891b /* SIOCGIFNETMASK */, "shmif0", NULL, &ifr);
+	REQUIRE_EQ(ntohl(ifr.addr.sin_addr.s_addr), 0xff000000);
+	ifreq_ioctl(s, 0x891c /* SIOCSIFNETMASK */, "shmif0", "255.255.255.0", &ifr);
+	ifreq_ioctl(s, 0x891b, "shmif0", NULL, &ifr);
+	REQUIRE_EQ(ntohl(ifr.addr.sin_addr.s_addr), 0xffffff00);
+	ifreq_ioctl(s, 0x8919 /* SIOCGIFBRDADDR */, "shmif0", NULL, &ifr);
+	REQUIRE_EQ(ntohl(ifr.addr.sin_addr.s_addr), 0x0a0102ff);
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.name, "shmif0");
+	ifr.addr = sin_make("255.0.255.0", 0);
+	REQUIRE_ERRNO(rump_sys_ioctl(s, 0x891c, &ifr), EINVAL);
+	/* The prefix route and the source address it gives. */
+	u = udp_bound("0.0.0.0", 0);
+	to = sin_make("10.1.2.9", 9);
+	REQUIRE_OK(rump_sys_connect(u, (struct sockaddr *)&to, sizeof(to)));
+	REQUIRE_OK(rump_sys_getsockname(u, (struct sockaddr *)&me, &len));
+	REQUIRE_EQ(ntohl(me.sin_addr.s_addr), 0x0a010203);
+	to = sin_make("10.9.9.9", 9);
+	REQUIRE_ERRNO(rump_sys_connect(u, (struct sockaddr *)&to, sizeof(to)), ENETUNREACH);
+	/* Broadcast needs SO_BROADCAST. */
+	to = sin_make("10.1.2.255", 9);
+	REQUIRE_ERRNO(rump_sys_connect(u, (struct sockaddr *)&to, sizeof(to)), EACCES);
+	REQUIRE_ERRNO(rump_sys_sendto(u, "b", 1, 0, (struct sockaddr *)&to,
+	    sizeof(to)), EACCES);
+	/* Our own address on shmif0 loops back through lo0. */
+	REQUIRE_OK(rump_sys_close(u));
+	u = udp_bound("10.1.2.3", 0);
+	to = sin_make("10.1.2.3", sock_port(u));
+	REQUIRE_EQ(rump_sys_sendto(u, "self", 4, 0, (struct sockaddr *)&to,
+	    sizeof(to)), 4);
+	REQUIRE_EQ(wait_readable(u, 5000), 1);
+	/* Deleted: gone with its routes. */
+	ifreq_ioctl(s, 0x8936 /* SIOCDIFADDR */, "shmif0", "10.1.2.3", &ifr);
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.name, "shmif0");
+	REQUIRE_ERRNO(rump_sys_ioctl(s, 0x8915, &ifr), EADDRNOTAVAIL);
+	to = sin_make("10.1.2.9", 9);
+	REQUIRE_ERRNO(rump_sys_connect(u, (struct sockaddr *)&to, sizeof(to)), ENETUNREACH);
+}
+
+TESTCASE(icmp_error_rules)
+{
+	uint8_t pkt[128];
+	struct icmpstat i0, i1;
+	struct udpstat u0, u1;
+	struct ipstat a, b;
+	uint16_t v;
+
+	shmif0_setup();
+	REQUIRE_EQ(rump_pub_netconfig_ipv4_ifaddr_cidr("shmif0", "10.0.0.1", 24), 0);
+	i0 = icmpstat_get();
+	u0 = udpstat_get();
+	a = ipstat_get();
+	/* To a closed port: port unreachable. */
+	ip_header(pkt, 28, 1, 0, 0, IPPROTO_UDP, "10.0.0.2", "10.0.0.1", 64);
+	udp_header(pkt + 20, 1111, 9, NULL, 0, "10.0.0.2", "10.0.0.1");
+	REQUIRE_EQ(rump_test_inet_ipinput(pkt, 28, "shmif0"), 0);
+	/* The same to the subnet's broadcast address: nothing sent. */
+	ip_header(pkt, 28, 2, 0, 0, IPPROTO_UDP, "10.0.0.2", "10.0.0.255", 64);
+	udp_header(pkt + 20, 1111, 9, NULL, 0, "10.0.0.2", "10.0.0.255");
+	REQUIRE_EQ(rump_test_inet_ipinput(pkt, 28, "shmif0"), 0);
+	/* An echo request to the broadcast address: ignored. */
+	ip_header(pkt, 28, 3, 0, 0, IPPROTO_ICMP, "10.0.0.2", "10.0.0.255", 64);
+	memset(pkt + 20, 0, 8);
+	pkt[20] = 8;
+	v = cksum(pkt + 20, 8, 0);
+	memcpy(pkt + 22, &v, 2);
+	REQUIRE_EQ(rump_test_inet_ipinput(pkt, 28, "shmif0"), 0);
+	/* An ICMP error with a source route: refused, and no error about an error. */
+	memset(pkt, 0, sizeof(pkt));
+	pkt[0] = 0x46;
+	v = htons(24 + 36);
+	memcpy(pkt + 2, &v, 2);
+	pkt[8] = 64;
+	pkt[9] = IPPROTO_ICMP;
+	REQUIRE(inet_pton(AF_INET, "10.0.0.2", pkt + 12) == 1);
+	REQUIRE(inet_pton(AF_INET, "10.0.0.1", pkt + 16) == 1);
+	pkt[20] = 131, pkt[21] = 3, pkt[22] = 4;
+	v = cksum(pkt, 24, 0);
+	memcpy(pkt + 10, &v, 2);
+	pkt[24] = 3;            /* unreachable, port */
+	pkt[25] = 3;
+	ip_header(pkt + 32, 28, 9, 0, 0, IPPROTO_UDP, "10.0.0.1", "10.0.0.2", 64);
+	v = cksum(pkt + 24, 36, 0);
+	memcpy(pkt + 26, &v, 2);
+	REQUIRE_EQ(rump_test_inet_ipinput(pkt, 24 + 36, "shmif0"), 0);
+	i1 = icmpstat_get();
+	u1 = udpstat_get();
+	b = ipstat_get();
+	REQUIRE_EQ(u1.udps_noport - u0.udps_noport, 1);
+	REQUIRE_EQ(u1.udps_noportbcast - u0.udps_noportbcast, 1);
+	REQUIRE_EQ(i1.icps_bmcastecho - i0.icps_bmcastecho, 1);
+	REQUIRE_EQ(b.ips_badoptions - a.ips_badoptions, 1);
+	REQUIRE_EQ(i1.icps_oldicmp - i0.icps_oldicmp, 1);
+	REQUIRE_EQ(i1.icps_error - i0.icps_error, 2);
+	REQUIRE_EQ(i1.icps_outhist[ICMP_UNREACH] - i0.icps_outhist[ICMP_UNREACH], 1);
+	REQUIRE_EQ(i1.icps_outhist[ICMP_PARAMPROB] - i0.icps_outhist[ICMP_PARAMPROB], 0);
+	REQUIRE_EQ(i1.icps_outhist[ICMP_ECHOREPLY] - i0.icps_outhist[ICMP_ECHOREPLY], 0);
+}
+
+TESTCASE(icmp_ratelimit)
+{
+	struct sockaddr_in to;
+	struct icmpstat i0, i1;
+	int u, closed;
+	uint64_t sent, limited;
+
+	closed = udp_bound("127.0.0.1", 0);
+	to = sin_make("127.0.0.1", sock_port(closed));
+	REQUIRE_OK(rump_sys_close(closed));
+	sysctl_setint("net.inet.icmp.errratelimit", 5);
+	u = udp_bound("0.0.0.0", 0);
+	i0 = icmpstat_get();
+	for (int i = 0; i < 20; i++)
+		REQUIRE_EQ(rump_sys_sendto(u, "r", 1, 0, (struct sockaddr *)&to,
+		    sizeof(to)), 1);
+	msleep(200);
+	i1 = icmpstat_get();
+	sent = i1.icps_outhist[ICMP_UNREACH] - i0.icps_outhist[ICMP_UNREACH];
+	limited = i1.icps_ratelimit - i0.icps_ratelimit;
+	/* A burst of a second's worth (5), then about 5 a second. */
+	REQUIRE(sent >= 5 && sent <= 7);
+	REQUIRE_EQ(sent + limited, 20);
+	/* Refilled a second later. */
+	msleep(1100);
+	REQUIRE_EQ(rump_sys_sendto(u, "r", 1, 0, (struct sockaddr *)&to, sizeof(to)), 1);
+	msleep(100);
+	REQUIRE_EQ(icmpstat_get().icps_outhist[ICMP_UNREACH] -
+	    i1.icps_outhist[ICMP_UNREACH], 1);
+}
+
 TESTS(CASE(lo0_address), CASE(udp_lo0), CASE(udp_reuse),
     CASE(udp_connected_refused), CASE(udp_control_messages),
     CASE(udp_multicast_loop), CASE(raw_icmp_echo), CASE(cksum_unit),
     CASE(reass_in_order), CASE(reass_reversed), CASE(reass_overlap_dropped),
-    CASE(reass_timeout), CASE(bad_headers_counted), CASE(pcblist))
+    CASE(reass_timeout), CASE(bad_headers_counted), CASE(pcblist),
+    CASE(ifaddr_ioctls), CASE(icmp_error_rules), CASE(icmp_ratelimit))

@@ -309,9 +309,11 @@ in_pcbselsrc(struct inpcb *inp, struct in_addr dst, struct in_addr *src)
 	struct in_ifaddr *ia;
 	struct rtentry *rt;
 
-	if (inp != NULL && inp->inp_laddr.s_addr != INADDR_ANY &&
+	bool bound = inp != NULL && inp->inp_laddr.s_addr != INADDR_ANY &&
 	    !IN_MULTICAST(ntohl(inp->inp_laddr.s_addr)) &&
-	    inp->inp_laddr.s_addr != htonl(INADDR_BROADCAST)) {
+	    inp->inp_laddr.s_addr != htonl(INADDR_BROADCAST);
+
+	if (IN_MULTICAST(ntohl(dst.s_addr)) && bound) {
 		*src = inp->inp_laddr;
 		return 0;
 	}
@@ -332,10 +334,16 @@ in_pcbselsrc(struct inpcb *inp, struct in_addr dst, struct in_addr *src)
 			return 0;
 		}
 	}
+	/* Even a bound address needs a route to dst, as on Linux. */
 	rt = in_route_get(ro, dst);
 	if (rt == NULL || (rt->rt_flags & (RTF_REJECT | RTF_BLACKHOLE)) != 0) {
 		in_route_free(&tmp);
 		return ENETUNREACH;
+	}
+	if (bound) {
+		in_route_free(&tmp);
+		*src = inp->inp_laddr;
+		return 0;
 	}
 	ia = NULL;
 	if (rt->rt_ifa != NULL &&
@@ -366,11 +374,14 @@ in_pcbconnect(struct inpcb *inp, const struct sockaddr_in *sin, struct lwp *l)
 	/* Linux: the unspecified destination is this host. */
 	if (faddr.s_addr == INADDR_ANY)
 		faddr.s_addr = htonl(INADDR_LOOPBACK);
-	if (faddr.s_addr == htonl(INADDR_BROADCAST) &&
-	    (inp->inp_socket == NULL ||
-	    (inp->inp_socket->so_options & SOF_BROADCAST) == 0) &&
-	    inp->inp_table->inpt_proto == IPPROTO_TCP)
-		return ENETUNREACH;
+	/* Linux: TCP never connects to a broadcast; others need SO_BROADCAST. */
+	if (in_broadcast(faddr, NULL)) {
+		if (inp->inp_table->inpt_proto == IPPROTO_TCP)
+			return ENETUNREACH;
+		if (inp->inp_socket == NULL ||
+		    (inp->inp_socket->so_options & SOF_BROADCAST) == 0)
+			return EACCES;
+	}
 	if ((error = in_pcbselsrc(inp, faddr, &laddr)) != 0)
 		return error;
 	if (in_pcblookup_connect(inp->inp_table, faddr, sin->sin_port,
