@@ -51,6 +51,7 @@ struct unpcb {
 };
 
 #define UNP_PEERGONE 0x01       /* dgram: the socket it sent to closed */
+#define UNP_NAMECOPY 0x02       /* accepted: unp_addr is its listener's */
 #define UNP_GCCAND   0x10       /* collector: only in flight */
 #define UNP_GCLIVE   0x20       /* collector: reachable */
 

@@ -201,6 +201,7 @@ unp_findabstract(const struct sockaddr_un *sun, socklen_t len)
 
 	LIST_FOREACH(unp, &unp_all, unp_link)
 		if (unp->unp_addrlen == len && unp->unp_vnode == NULL &&
+		    (unp->unp_flags & UNP_NAMECOPY) == 0 &&
 		    memcmp(&unp->unp_addr, sun, len) == 0)
 			return unp;
 	return NULL;
@@ -405,6 +406,7 @@ unp_connect(struct socket *so, const struct sockaddr *nam, socklen_t namlen,
 	unp3 = sotounpcb(so3);
 	unp3->unp_addr = unp2->unp_addr;
 	unp3->unp_addrlen = unp2->unp_addrlen;
+	unp3->unp_flags |= UNP_NAMECOPY;
 	unp_link(unp, unp3);
 	unp_link(unp3, unp);
 	so->so_peercred = unp2->unp_listencred;
