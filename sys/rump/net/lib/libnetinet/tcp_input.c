@@ -639,7 +639,7 @@ tcp_input(struct mbuf *m, int off, int proto)
 	struct tcp_opt to;
 	struct tcp_seg seg;
 	uint32_t tiwin;
-	int tlen, thoff, todrop, rcvwnd, fin;
+	int tlen, thoff, todrop, rcvwnd, fin, pulled = 0;
 	bool needoutput = false;
 	uint64_t now;
 
@@ -709,8 +709,16 @@ tcp_input(struct mbuf *m, int off, int proto)
 	    iph.ip_src.s_addr == INADDR_ANY)
 		goto drop;
 
-	/* Strip the headers: m is the data. */
+	/* Strip the headers: m is the data, with no empty mbuf in front. */
 	m_adj(m, off + thoff);
+	while (m->m_len == 0 && m->m_next != NULL) {
+		struct mbuf *n = m->m_next;
+
+		m_move_pkthdr(n, m);
+		m->m_next = NULL;
+		m_free(m);
+		m = n;
+	}
 
 findpcb:
 	inp = in_pcblookup_connect(&tcbtable, iph.ip_src, thh.th_sport,
@@ -1117,20 +1125,24 @@ findpcb:
 			sohasoutofband(so);
 			tp->t_oobflags &= ~(TCPOOB_HAVEDATA | TCPOOB_HADDATA);
 		}
+		/* Only from in-order data: the byte leaves the stream, not the sequence. */
 		if (seg.urp <= seg.len && seg.seq == tp->rcv_nxt &&
+		    TAILQ_EMPTY(&tp->t_segq) &&
 		    (so->so_options & SOF_OOBINLINE) == 0 &&
 		    tp->rcv_up == up) {
 			tcp_pulloutofband(so, tp, m, seg.urp - 1);
 			seg.len--;
+			pulled = 1;
 		}
 	} else if (SEQ_GT(tp->rcv_nxt, tp->rcv_up))
 		tp->rcv_up = tp->rcv_nxt;
 
 	/* Data and FIN (RFC 9293 3.10.7.4, seventh and eighth). */
 	fin = seg.flags & TH_FIN;
-	if ((seg.len > 0 || fin) && !TCPS_HAVERCVDFIN(tp->t_state)) {
+	if ((seg.len > 0 || fin || pulled) && !TCPS_HAVERCVDFIN(tp->t_state)) {
 		if (seg.seq == tp->rcv_nxt && TAILQ_EMPTY(&tp->t_segq) &&
 		    TCPS_HAVEESTABLISHED(tp->t_state)) {
+			tp->rcv_nxt += (tcp_seq)pulled;
 			if (seg.len > 0) {
 				tcp_delack(tp);
 				tcpstat.tcps_rcvpack++;
@@ -1142,8 +1154,11 @@ findpcb:
 				else
 					sbappendstream(&so->so_rcv, m);
 				sorwakeup(so);
-			} else
+			} else {
 				m_freem(m);
+				if (pulled)
+					tcp_delack(tp);
+			}
 			m = NULL;
 		} else {
 			if (seg.len > 0) {
