@@ -27,7 +27,9 @@ FNR == 1 {
 	name = $2
 	if (name ~ /^_/ || name ~ /\(/ || name ~ /^E(JUSTRETURN|RESTART)$/)
 		next
-	if (name !~ /^(E[A-Z0-9]+|O_[A-Z]+|F_[A-Z_]+|FD_[A-Z]+|AT_[A-Z_]+|SEEK_[A-Z]+|POLL[A-Z]+|S_I[A-Z]+|CLOCK_[A-Z]+|TIMER_[A-Z]+|RB_[A-Z]+|FIO[A-Z]+|CTL_[A-Z]+|KERN_[A-Z]+|HW_[A-Z0-9]+)$/)
+	if (name !~ /^(E[A-Z0-9]+|O_[A-Z]+|F_[A-Z_]+|FD_[A-Z]+|AT_[A-Z_]+|SEEK_[A-Z]+|POLL[A-Z]+|S_I[A-Z]+|CLOCK_[A-Z]+|TIMER_[A-Z]+|RB_[A-Z]+|FIO[A-Z]+|CTL_[A-Z]+|KERN_[A-Z]+|HW_[A-Z0-9]+)$/ &&
+	    name !~ /^(AF_[A-Z0-9]+|PF_[A-Z0-9]+|SOCK_[A-Z_]+|SOL_SOCKET|SO_[A-Z_]+|SOMAXCONN|MSG_[A-Z_]+|SCM_[A-Z]+|SHUT_[A-Z]+|SIOC[A-Z]+|IPPROTO_[A-Z0-9]+|IP_[A-Z_]+|UNIX_PATH_MAX)$/ &&
+	    name !~ /^TCP_(NODELAY|MAXSEG|CORK|KEEPIDLE|KEEPINTVL|KEEPCNT|SYNCNT|LINGER2|DEFER_ACCEPT|WINDOW_CLAMP|INFO|QUICKACK|CONGESTION|MD5SIG|USER_TIMEOUT|NOTSENT_LOWAT)$/)
 		next
 	val = $0
 	sub(/^#define[ \t]+[A-Z][A-Z0-9_]*[ \t]+/, "", val)
