@@ -34,6 +34,7 @@ struct child {
 struct child_report {
 	struct ipstat ip;
 	struct arpstat arp;
+	uint64_t igmp[7];       /* struct igmpstat: igps_snd_reports last */
 	uint64_t echoed;
 };
 
@@ -101,6 +102,7 @@ child_serve(int rb, int db, int wb)
 	}
 	rep.ip = ipstat_get();
 	get_stats("net.inet.arp.stats", &rep.arp, sizeof(rep.arp));
+	get_stats("net.inet.igmp.stats", rep.igmp, sizeof(rep.igmp));
 	REQUIRE_EQ(write(wb, &rep, sizeof(rep)), sizeof(rep));
 }
 
@@ -170,7 +172,41 @@ struct ifcfg {
 	const char *addr2;
 	const char *gw;         /* a default route, or NULL */
 	int forwarding;
+	const char *group;      /* a group to join on the first, or NULL */
+	int mtu, mtu2;          /* the interfaces' MTUs; 0: Ethernet's */
 };
+
+static void
+set_mtu(const char *ifname, int mtu)
+{
+	struct {
+		char name[16];
+		int mtu;
+		char pad[20];
+	} ifr;
+	int s;
+
+	REQUIRE_OK(s = rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.name, ifname);
+	ifr.mtu = mtu;
+	REQUIRE_OK(rump_sys_ioctl(s, 0x8922 /* SIOCSIFMTU */, &ifr));
+	REQUIRE_OK(rump_sys_close(s));
+}
+
+/* Join group on the interface with address ifaddr; the socket stays open. */
+static void
+join(const char *group, const char *ifaddr)
+{
+	struct ip_mreq mr;
+	int s;
+
+	REQUIRE_OK(s = rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
+	REQUIRE(inet_pton(AF_INET, group, &mr.imr_multiaddr) == 1);
+	REQUIRE(inet_pton(AF_INET, ifaddr, &mr.imr_interface) == 1);
+	REQUIRE_OK(rump_sys_setsockopt(s, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr,
+	    sizeof(mr)));
+}
 
 static void
 setup_ifcfg(const void *arg)
@@ -178,8 +214,14 @@ setup_ifcfg(const void *arg)
 	const struct ifcfg *c = arg;
 
 	shmif_setup(c->bus, c->addr, c->plen);
+	if (c->mtu != 0)
+		set_mtu("shmif0", c->mtu);
 	if (c->bus2 != NULL)
 		shmif_setup(c->bus2, c->addr2, c->plen);
+	if (c->mtu2 != 0)
+		set_mtu("shmif1", c->mtu2);
+	if (c->group != NULL)
+		join(c->group, c->addr);
 	if (c->gw != NULL)
 		REQUIRE_EQ(rump_pub_netconfig_ipv4_gw(c->gw), 0);
 	if (c->forwarding)
@@ -439,6 +481,158 @@ TESTCASE(router_between_buses)
 	bus_cleanup();
 }
 
+/* Collect one echo from each of n senders on s; their last address bytes in got. */
+static void
+echoes(int s, int n, const char *want, size_t len, unsigned *got)
+{
+	struct sockaddr_in from;
+	unsigned fromlen;
+	char buf[2048];
+
+	*got = 0;
+	for (int i = 0; i < n; i++) {
+		REQUIRE_EQ(wait_readable(s, 5000), 1);
+		fromlen = sizeof(from);
+		REQUIRE_EQ(rump_sys_recvfrom(s, buf, sizeof(buf), 0,
+		    (struct sockaddr *)&from, &fromlen), len);
+		REQUIRE(memcmp(buf, want, len) == 0);
+		*got |= 1u << (ntohl(from.sin_addr.s_addr) & 0x1f);
+	}
+	REQUIRE_EQ(wait_readable(s, 200), 0);
+}
+
+TESTCASE(multicast_and_broadcast)
+{
+	static const char *addrs[3] = { "10.0.0.11", "10.0.0.12", "10.0.0.13" };
+	struct ifcfg c[3];
+	struct child ch[3];
+	struct child_report rep;
+	struct sockaddr_in to;
+	struct in_addr ifa;
+	unsigned got;
+	int u, m, off = 0, on = 1;
+	char buf[64];
+
+	bus_names();
+	for (int i = 0; i < 3; i++) {
+		memset(&c[i], 0, sizeof(c[i]));
+		c[i].bus = bus1;
+		c[i].addr = addrs[i];
+		c[i].plen = 24;
+		c[i].group = "239.7.7.7";
+		ch[i] = child_start(setup_ifcfg, &c[i]);
+	}
+	REQUIRE_EQ(rump_init(), 0);
+	shmif_setup(bus1, "10.0.0.2", 24);
+	for (int i = 0; i < 3; i++)
+		child_wait_ready(&ch[i]);
+	/* We are a member too, listening on the group's port. */
+	join("239.7.7.7", "10.0.0.2");
+	m = udp_bound("0.0.0.0", ECHO_PORT);
+	u = udp_bound("0.0.0.0", 0);
+	REQUIRE(inet_pton(AF_INET, "10.0.0.2", &ifa) == 1);
+	REQUIRE_OK(rump_sys_setsockopt(u, IPPROTO_IP, IP_MULTICAST_IF, &ifa, sizeof(ifa)));
+
+	/* To the group: three members answer; our own member gets the loop. */
+	to = sin_make("239.7.7.7", ECHO_PORT);
+	REQUIRE_EQ(rump_sys_sendto(u, "mcast1", 6, 0, (struct sockaddr *)&to,
+	    sizeof(to)), 6);
+	echoes(u, 3, "mcast1", 6, &got);
+	REQUIRE_EQ(got, (1u << 11) | (1u << 12) | (1u << 13));
+	REQUIRE_EQ(wait_readable(m, 1000), 1);
+	REQUIRE_EQ(rump_sys_recv(m, buf, sizeof(buf), 0), 6);
+	/* IP_MULTICAST_LOOP off: the members still answer, we hear nothing. */
+	REQUIRE_OK(rump_sys_setsockopt(u, IPPROTO_IP, IP_MULTICAST_LOOP, &off, sizeof(off)));
+	REQUIRE_EQ(rump_sys_sendto(u, "mcast2", 6, 0, (struct sockaddr *)&to,
+	    sizeof(to)), 6);
+	echoes(u, 3, "mcast2", 6, &got);
+	REQUIRE_EQ(wait_readable(m, 0), 0);
+
+	/* To the subnet's broadcast address: only with SO_BROADCAST. */
+	to = sin_make("10.0.0.255", ECHO_PORT);
+	REQUIRE_ERRNO(rump_sys_sendto(u, "bcast", 5, 0, (struct sockaddr *)&to,
+	    sizeof(to)), EACCES);
+	REQUIRE_OK(rump_sys_setsockopt(u, SOL_SOCKET, SO_BROADCAST, &on, sizeof(on)));
+	REQUIRE_EQ(rump_sys_sendto(u, "bcast", 5, 0, (struct sockaddr *)&to,
+	    sizeof(to)), 5);
+	echoes(u, 3, "bcast", 5, &got);
+	REQUIRE_EQ(got, (1u << 11) | (1u << 12) | (1u << 13));
+	/* The limited broadcast goes by the routes: none here, as on Linux. */
+	to = sin_make("255.255.255.255", ECHO_PORT);
+	REQUIRE_ERRNO(rump_sys_sendto(u, "bcas2", 5, 0, (struct sockaddr *)&to,
+	    sizeof(to)), ENETUNREACH);
+
+	msleep(1100);           /* the joins' repeated reports are due by now */
+	for (int i = 0; i < 3; i++) {
+		rep = child_finish(&ch[i]);
+		REQUIRE_EQ(rep.echoed, 3);
+		/* IGMP: the join's report and its repetition. */
+		REQUIRE_EQ(rep.igmp[6], 2);
+	}
+	bus_cleanup();
+}
+
+TESTCASE(path_mtu_discovery)
+{
+	struct ifcfg a = { .addr = "10.0.2.1", .plen = 24, .gw = "10.0.2.254",
+	    .mtu = 1000 };
+	struct ifcfg r = { .addr = "10.0.1.254", .plen = 24,
+	    .addr2 = "10.0.2.254", .forwarding = 1, .mtu2 = 1000 };
+	struct child cha, chr;
+	struct child_report rr;
+	struct icmpstat ic;
+	struct sockaddr_in to;
+	static char out[1400], in[2048];
+	unsigned len;
+	int u, mtu, dont;
+
+	bus_names();
+	a.bus = bus2;
+	r.bus = bus1;
+	r.bus2 = bus2;
+	cha = child_start(setup_ifcfg, &a);
+	chr = child_start(setup_ifcfg, &r);
+	REQUIRE_EQ(rump_init(), 0);
+	shmif_setup(bus1, "10.0.1.2", 24);
+	REQUIRE_EQ(rump_pub_netconfig_ipv4_gw("10.0.1.254"), 0);
+	child_wait_ready(&cha);
+	child_wait_ready(&chr);
+
+	u = udp_bound("0.0.0.0", 0);
+	to = sin_make("10.0.2.1", ECHO_PORT);
+	REQUIRE_OK(rump_sys_connect(u, (struct sockaddr *)&to, sizeof(to)));
+	len = sizeof(mtu);
+	REQUIRE_OK(rump_sys_getsockopt(u, IPPROTO_IP, IP_MTU, &mtu, &len));
+	REQUIRE_EQ(mtu, 1500);
+	memset(out, 'p', sizeof(out));
+	/* Sent whole with DF: the router cannot forward it and says so. */
+	REQUIRE_EQ(rump_sys_send(u, out, sizeof(out), 0), sizeof(out));
+	REQUIRE_EQ(wait_readable(u, 1000), 0);
+	get_stats("net.inet.icmp.stats", &ic, sizeof(ic));
+	REQUIRE_EQ(ic.icps_inhist[ICMP_UNREACH], 1);
+	REQUIRE_EQ(ic.icps_pmtuchg, 1);
+	REQUIRE_OK(rump_sys_getsockopt(u, IPPROTO_IP, IP_MTU, &mtu, &len));
+	REQUIRE_EQ(mtu, 1000);
+	/* Now cut to the path's MTU here, and it arrives. */
+	REQUIRE_EQ(rump_sys_send(u, out, sizeof(out), 0), sizeof(out));
+	REQUIRE_EQ(wait_readable(u, 5000), 1);
+	REQUIRE_EQ(rump_sys_recv(u, in, sizeof(in), 0), sizeof(out));
+	REQUIRE(memcmp(in, out, sizeof(out)) == 0);
+	/* IP_PMTUDISC_DO: too big for the path is EMSGSIZE at once. */
+	dont = 2;
+	REQUIRE_OK(rump_sys_setsockopt(u, IPPROTO_IP, IP_MTU_DISCOVER, &dont, sizeof(dont)));
+	REQUIRE_ERRNO(rump_sys_send(u, out, sizeof(out), 0), EMSGSIZE);
+	REQUIRE_EQ(rump_sys_send(u, out, 1000 - 28, 0), 1000 - 28);
+	REQUIRE_EQ(wait_readable(u, 5000), 1);
+	REQUIRE_EQ(rump_sys_recv(u, in, sizeof(in), 0), 1000 - 28);
+
+	(void)child_finish(&cha);
+	rr = child_finish(&chr);
+	REQUIRE_EQ(rr.ip.ips_cantfrag, 1);
+	bus_cleanup();
+}
+
 TESTS(CASE_NOBOOT(ping_and_udp_echo), CASE_NOBOOT(arp_expiry),
     CASE(arp_unanswered), CASE_NOBOOT(duplicate_address),
-    CASE_NOBOOT(router_between_buses))
+    CASE_NOBOOT(router_between_buses), CASE_NOBOOT(multicast_and_broadcast),
+    CASE_NOBOOT(path_mtu_discovery))
