@@ -712,6 +712,14 @@ soreceive_stream(struct socket *so, struct mbuf *m, struct uio *uio,
 	while (m != NULL && uio->uio_resid > 0 && error == 0) {
 		if (!m_isdata(m))
 			break;
+		if (peek && so->so_oobmark > 0 && copied >= so->so_oobmark)
+			break;
+		if (m->m_len == 0 && !peek) {
+			/* An empty mbuf a protocol left: nothing to read in it. */
+			m_free(sbunlinkhead(&so->so_rcv));
+			m = so->so_rcv.sb_mb;
+			continue;
+		}
 		len = MIN(uio->uio_resid, (size_t)m->m_len - off);
 		if (so->so_oobmark > 0)
 			len = MIN(len, so->so_oobmark - (peek ? copied : 0));
@@ -726,8 +734,6 @@ soreceive_stream(struct socket *so, struct mbuf *m, struct uio *uio,
 			if ((m = m->m_next) == NULL && (rec = rec->m_nextpkt) != NULL &&
 			    m_isdata(rec))
 				m = rec;
-			if (so->so_oobmark > 0 && copied >= so->so_oobmark)
-				break;
 			continue;
 		}
 		if (len > 0)
