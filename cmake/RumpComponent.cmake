@@ -106,3 +106,35 @@ function(rump_component name)
 	endif()
 	set(RUMP_KERNEL_LIBS ${RUMP_KERNEL_LIBS} ${name} CACHE INTERNAL "")
 endfunction()
+
+# rump_hypercalls(COMPONENT HOSTNAME SOURCES ...)
+#
+# The host side of a component's own hypercalls (rumpcomp_HOSTNAME_*,
+# e.g. the tap device of virtif): ordinary host code, built as
+# librumpcomp_HOSTNAME (shared and static, visibility hidden but for the
+# hypercalls), linked to the kernel library COMPONENT and named in its
+# pkg-config Libs, so that the kernel library itself stays behind the
+# hypercall wall.  Call it after rump_component(COMPONENT ...).
+function(rump_hypercalls component hostname)
+	cmake_parse_arguments(RH "" "" "SOURCES" ${ARGN})
+	set(t rumpcomp_${hostname})
+	add_library(${t} SHARED ${RH_SOURCES})
+	add_library(${t}_static STATIC ${RH_SOURCES})
+	foreach(l ${t} ${t}_static)
+		target_compile_options(${l} PRIVATE -fPIC -fvisibility=hidden)
+	endforeach()
+	set_target_properties(${t} PROPERTIES VERSION ${PROJECT_VERSION}
+		SOVERSION 0)
+	set_target_properties(${t}_static PROPERTIES OUTPUT_NAME ${t})
+	install(TARGETS ${t} ${t}_static
+		LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+		ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+	target_link_libraries(${component} PUBLIC ${t})
+	target_link_libraries(${component}_static INTERFACE ${t}_static)
+	# A static link needs the host side too: name it in the .pc file.
+	set(pc ${CMAKE_BINARY_DIR}/pkgconfig/${component}.pc)
+	file(READ ${pc} text)
+	string(REPLACE "-l${component} -Wl,--pop-state"
+		"-l${component} -Wl,--pop-state -l${t}" text "${text}")
+	file(WRITE ${pc} "${text}")
+endfunction()

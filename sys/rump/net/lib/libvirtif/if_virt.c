@@ -1,0 +1,361 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The rump on Linux developers. */
+
+/*
+ * virtif: an Ethernet interface on a Linux tap device, so that a rump
+ * kernel and the host's own stack (or anything else on the tap's side:
+ * a bridge, a namespace) share a link.  Created as the original's are:
+ * rump_pub_netconfig_ifcreate("virt0"), then
+ * rump_pub_netconfig_ifsetlinkstr("virt0", "TAPNAME"), which attaches to
+ * the tap (made if missing, in the caller's network namespace).  The
+ * host side is virtif_user.c's rumpcomp_virtif_* hypercalls, nothing
+ * else.
+ *
+ *   transmit (caller's thread) -> virt_transmit: the frame flattened
+ *     into sc_txbuf under sc_txlock, one rumpcomp_virtif_send
+ *   receive thread "virtN": gives its virtual CPU up and blocks in
+ *     rumpcomp_virtif_recv (poll on the tap), so an idle interface costs
+ *     no CPU -> m_devget -> if_input (ether_input) ...
+ *
+ * Lifecycle: created with no tap; setlinkstr opens the tap and starts
+ * the receive thread; unsetlinkstr, destroy and the kernel's halt (a
+ * shutdown hook) wake the thread, join it and close the tap.  A missing
+ * /dev/net/tun or no permission is the setlinkstr's errno and one log
+ * line, never a hang.
+ *
+ * Locking: (l) sc_lock: the attachment; (t) sc_txlock: the transmit
+ * buffer; (r) the receive thread only; (a) atomic; (c) stable after
+ * creation.  Lock order: softnet_lock, then sc_lock, then sc_txlock,
+ * then virt_list_lock.
+ */
+#include <sys/systm.h>
+#include <sys/atomic.h>
+#include <sys/component.h>
+#include <sys/kmem.h>
+#include <sys/kthread.h>
+#include <sys/lwp.h>
+#include <sys/mbuf.h>
+#include <sys/reboot.h>
+#include <sys/socketvar.h>
+#include <sys/sockio.h>
+#include <net/if.h>
+#include <net/if_ether.h>
+#include <rump/rump.h>
+#include <rump/rumpuser.h>
+
+#include "virtif_user.h"
+
+/* Room for any frame a tap can carry (its MTU is at most 65535). */
+#define VIRT_FRAMEMAX (65536 + ETHER_HDR_LEN + 4)
+
+struct virt_sc {
+	struct ethercom sc_ec;          /* first: the ifnet */
+	kmutex_t sc_lock;
+	kmutex_t sc_txlock;
+	void *sc_tap;                   /* l (a for transmit): host handle */
+	struct lwp *sc_rcvl;            /* l */
+	char *sc_tapname;               /* l */
+	bool sc_dying;                  /* a: the receive thread must end */
+	uint8_t *sc_txbuf;              /* t: VIRT_FRAMEMAX bytes */
+	uint8_t *sc_rxbuf;              /* r: VIRT_FRAMEMAX bytes */
+	LIST_ENTRY(virt_sc) sc_list;    /* virt_list_lock */
+};
+
+static kmutex_t virt_list_lock;
+static LIST_HEAD(, virt_sc) virt_list = LIST_HEAD_INITIALIZER(virt_list);
+
+static int
+virt_transmit(struct ifnet *ifp, struct mbuf *m)
+{
+	struct virt_sc *sc = ifp->if_softc;
+	int len = m->m_pkthdr.len, error;
+
+	mutex_enter(&sc->sc_txlock);
+	if (atomic_load_acquire(&sc->sc_tap) == NULL ||
+	    len > VIRT_FRAMEMAX) {
+		mutex_exit(&sc->sc_txlock);
+		m_freem(m);
+		__atomic_fetch_add(&ifp->if_data.ifi_oerrors, 1,
+		    __ATOMIC_RELAXED);
+		return ENETDOWN;
+	}
+	m_copydata(m, 0, len, sc->sc_txbuf);
+	error = rumpcomp_virtif_send(sc->sc_tap, sc->sc_txbuf,
+	    (unsigned long)len);
+	mutex_exit(&sc->sc_txlock);
+	m_freem(m);
+	if (error != 0) {
+		__atomic_fetch_add(&ifp->if_data.ifi_oerrors, 1,
+		    __ATOMIC_RELAXED);
+		return error;
+	}
+	__atomic_fetch_add(&ifp->if_data.ifi_opackets, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&ifp->if_data.ifi_obytes, (uint64_t)len,
+	    __ATOMIC_RELAXED);
+	return 0;
+}
+
+static void
+virt_rcv(void *arg)
+{
+	struct virt_sc *sc = arg;
+	struct ifnet *ifp = &sc->sc_ec.ec_if;
+	unsigned long got;
+	struct mbuf *m;
+	int error;
+
+	while (!atomic_load_acquire(&sc->sc_dying)) {
+		rump_unschedule();
+		error = rumpcomp_virtif_recv(sc->sc_tap, sc->sc_rxbuf,
+		    VIRT_FRAMEMAX, &got);
+		rump_schedule();
+		if (error == EAGAIN)
+			continue;
+		if (error == EMSGSIZE) {
+			__atomic_fetch_add(&ifp->if_data.ifi_ierrors, 1,
+			    __ATOMIC_RELAXED);
+			continue;
+		}
+		if (error != 0) {
+			log(LOG_ERR, "%s: tap %s: receive failed (error %d); "
+			    "the link is down\n", ifp->if_xname,
+			    sc->sc_tapname, error);
+			mutex_enter(softnet_lock);
+			ifp->if_flags &= ~(IFF_RUNNING | IFF_LOWER_UP);
+			mutex_exit(softnet_lock);
+			break;
+		}
+		if ((m = m_devget(sc->sc_rxbuf, (int)got, ifp)) == NULL) {
+			__atomic_fetch_add(&ifp->if_data.ifi_iqdrops, 1,
+			    __ATOMIC_RELAXED);
+			continue;
+		}
+		ifp->if_input(ifp, m);
+	}
+	kthread_exit(0);
+}
+
+static int
+virt_attach_tap(struct virt_sc *sc, const char *tap)
+{
+	struct ifnet *ifp = &sc->sc_ec.ec_if;
+	void *cookie;
+	int error;
+
+	mutex_enter(&sc->sc_lock);
+	if (sc->sc_tap != NULL) {
+		mutex_exit(&sc->sc_lock);
+		return EBUSY;
+	}
+	if ((error = rumpcomp_virtif_open(tap, &cookie)) != 0) {
+		mutex_exit(&sc->sc_lock);
+		log(LOG_ERR, "%s: cannot attach to tap %s: error %d%s\n",
+		    ifp->if_xname, tap, error,
+		    error == EPERM || error == EACCES ? " (needs CAP_NET_ADMIN)" :
+		    error == ENOENT ? " (no /dev/net/tun)" : "");
+		return error;
+	}
+	sc->sc_tapname = kmem_strdup(tap, KM_SLEEP);
+	atomic_store_release(&sc->sc_dying, false);
+	atomic_store_release(&sc->sc_tap, cookie);
+	error = kthread_create(PRI_NONE, KTHREAD_MPSAFE | KTHREAD_MUSTJOIN,
+	    NULL, virt_rcv, sc, &sc->sc_rcvl, "%s", ifp->if_xname);
+	if (error != 0) {
+		atomic_store_release(&sc->sc_tap, NULL);
+		rumpcomp_virtif_close(cookie);
+		kmem_strfree(sc->sc_tapname);
+		sc->sc_tapname = NULL;
+		mutex_exit(&sc->sc_lock);
+		return error;
+	}
+	mutex_exit(&sc->sc_lock);
+
+	mutex_enter(softnet_lock);
+	ifp->if_flags |= IFF_LOWER_UP;
+	if (ifp->if_flags & IFF_UP)
+		ifp->if_flags |= IFF_RUNNING;
+	mutex_exit(softnet_lock);
+	return 0;
+}
+
+static int
+virt_detach_tap(struct virt_sc *sc)
+{
+	struct ifnet *ifp = &sc->sc_ec.ec_if;
+	struct lwp *l;
+	void *cookie;
+
+	mutex_enter(softnet_lock);
+	ifp->if_flags &= ~(IFF_RUNNING | IFF_LOWER_UP);
+	mutex_exit(softnet_lock);
+
+	mutex_enter(&sc->sc_lock);
+	if (sc->sc_tap == NULL) {
+		mutex_exit(&sc->sc_lock);
+		return ENXIO;
+	}
+	l = sc->sc_rcvl;
+	sc->sc_rcvl = NULL;
+	atomic_store_release(&sc->sc_dying, true);
+	rumpcomp_virtif_wake(sc->sc_tap);
+	mutex_exit(&sc->sc_lock);
+	kthread_join(l);
+
+	mutex_enter(&sc->sc_lock);
+	mutex_enter(&sc->sc_txlock);
+	cookie = sc->sc_tap;
+	atomic_store_release(&sc->sc_tap, NULL);
+	mutex_exit(&sc->sc_txlock);
+	rumpcomp_virtif_close(cookie);
+	kmem_strfree(sc->sc_tapname);
+	sc->sc_tapname = NULL;
+	mutex_exit(&sc->sc_lock);
+	return 0;
+}
+
+static int
+virt_setlinkstr(struct ifnet *ifp, const char *tap)
+{
+	return virt_attach_tap(ifp->if_softc, tap);
+}
+
+static int
+virt_unsetlinkstr(struct ifnet *ifp)
+{
+	return virt_detach_tap(ifp->if_softc);
+}
+
+static int
+virt_init(struct ifnet *ifp)
+{
+	struct virt_sc *sc = ifp->if_softc;
+
+	KASSERT(mutex_owned(softnet_lock));
+	if (atomic_load_acquire(&sc->sc_tap) != NULL)
+		ifp->if_flags |= IFF_RUNNING;
+	return 0;
+}
+
+static void
+virt_stop(struct ifnet *ifp, int disable)
+{
+	(void)disable;
+	KASSERT(mutex_owned(softnet_lock));
+	ifp->if_flags &= ~IFF_RUNNING;
+}
+
+static int
+virt_ioctl(struct ifnet *ifp, unsigned long cmd, void *data)
+{
+	if (cmd == SIOCSIFFLAGS)
+		return 0;       /* promiscuity and the rest: Ethernet's input */
+	return ether_ioctl(ifp, cmd, data);
+}
+
+static void
+virt_free(struct virt_sc *sc)
+{
+	if (sc->sc_txbuf != NULL)
+		kmem_free(sc->sc_txbuf, VIRT_FRAMEMAX);
+	if (sc->sc_rxbuf != NULL)
+		kmem_free(sc->sc_rxbuf, VIRT_FRAMEMAX);
+	mutex_destroy(&sc->sc_txlock);
+	mutex_destroy(&sc->sc_lock);
+	kmem_free(sc, sizeof(*sc));
+}
+
+static int
+virt_clone_create(struct if_clone *ifc, int unit)
+{
+	struct virt_sc *sc;
+	struct ifnet *ifp;
+	uint8_t mac[ETHER_ADDR_LEN];
+	unsigned long got;
+	int error;
+
+	(void)ifc;
+	if ((sc = kmem_zalloc(sizeof(*sc), KM_SLEEP)) == NULL)
+		return ENOMEM;
+	mutex_init(&sc->sc_lock, MUTEX_DEFAULT, IPL_NONE);
+	mutex_init(&sc->sc_txlock, MUTEX_DEFAULT, IPL_NONE);
+	if ((sc->sc_txbuf = kmem_alloc(VIRT_FRAMEMAX, KM_SLEEP)) == NULL ||
+	    (sc->sc_rxbuf = kmem_alloc(VIRT_FRAMEMAX, KM_SLEEP)) == NULL) {
+		virt_free(sc);
+		return ENOMEM;
+	}
+	ifp = &sc->sc_ec.ec_if;
+	ifp->if_softc = sc;
+	if_initialize(ifp);
+	ifp->if_transmit = virt_transmit;
+	ifp->if_ioctl = virt_ioctl;
+	ifp->if_init = virt_init;
+	ifp->if_stop = virt_stop;
+	ifp->if_setlinkstr = virt_setlinkstr;
+	ifp->if_unsetlinkstr = virt_unsetlinkstr;
+	/* A random, locally administered unicast address (IEEE 802, 9.2). */
+	if (rumpuser_getrandom(mac, sizeof(mac), 0, &got) != 0 ||
+	    got != sizeof(mac))
+		panic("virt_clone_create: no random bytes from the host");
+	mac[0] = (uint8_t)((mac[0] & 0xfc) | 0x02);
+	ether_ifattach(ifp, mac);
+	if_initname(ifp, "virt", unit);
+	if ((error = if_attach(ifp)) != 0) {
+		ether_ifdetach(ifp);
+		ifq_destroy(&ifp->if_snd);
+		virt_free(sc);
+		return error;
+	}
+	mutex_enter(&virt_list_lock);
+	LIST_INSERT_HEAD(&virt_list, sc, sc_list);
+	mutex_exit(&virt_list_lock);
+	return 0;
+}
+
+static int
+virt_clone_destroy(struct ifnet *ifp)
+{
+	struct virt_sc *sc = ifp->if_softc;
+
+	(void)virt_detach_tap(sc);
+	mutex_enter(&virt_list_lock);
+	LIST_REMOVE(sc, sc_list);
+	mutex_exit(&virt_list_lock);
+	if_detach(ifp);
+	ether_ifdetach(ifp);
+	virt_free(sc);
+	return 0;
+}
+
+static struct if_clone virt_cloner = {
+	.ifc_name = "virt",
+	.ifc_create = virt_clone_create,
+	.ifc_destroy = virt_clone_destroy,
+};
+
+/* At halt: every receive thread stopped, every tap closed. */
+static void
+virt_shutdown(void *arg)
+{
+	struct virt_sc *sc;
+
+	(void)arg;
+	mutex_enter(&virt_list_lock);
+	LIST_FOREACH(sc, &virt_list, sc_list) {
+		mutex_exit(&virt_list_lock);
+		(void)virt_detach_tap(sc);
+		mutex_enter(&virt_list_lock);
+	}
+	mutex_exit(&virt_list_lock);
+}
+
+static struct shutdown_hook virt_shutdown_hook = { .sh_func = virt_shutdown };
+
+static void
+virt_component_init(void)
+{
+	mutex_init(&virt_list_lock, MUTEX_DEFAULT, IPL_NONE);
+	if_clone_attach(&virt_cloner);
+	shutdown_hook_register(&virt_shutdown_hook);
+}
+
+RUMP_COMPONENT(RUMP_COMPONENT_NET_IF, virtif, virt_component_init);

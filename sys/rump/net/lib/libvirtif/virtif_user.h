@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The rump on Linux developers. */
+
+/*
+ * The virtif component's hypercalls (rumpcomp_virtif_*), implemented on
+ * the host by virtif_user.c (library librumpcomp_virtif) and called by
+ * if_virt.c: a Linux tap device, opened by name, that carries whole
+ * Ethernet frames with no packet-information header and no offloads.
+ * Includes nothing; each returns 0 or an errno.
+ */
+#ifndef _VIRTIF_USER_H_
+#define _VIRTIF_USER_H_
+
+/*
+ * Attach to the tap device named tap (made if missing and the caller
+ * may), in the caller's network namespace.  *cookiep: the handle.
+ * ENOENT: no /dev/net/tun; EPERM: not allowed; EBUSY: the tap is in use
+ * by another (single-queue) user; EINVAL: a bad name.
+ */
+int rumpcomp_virtif_open(const char *tap, void **cookiep);
+/*
+ * Wait for one frame and copy it (at most len bytes) to buf, *gotp its
+ * length; len should exceed the largest frame the tap's MTU allows.
+ * Called with the virtual CPU given up.  EAGAIN: woken by
+ * rumpcomp_virtif_wake with no frame; EMSGSIZE: a frame longer than len
+ * (dropped); EIO: the device went away.
+ */
+int rumpcomp_virtif_recv(void *cookie, void *buf, unsigned long len,
+    unsigned long *gotp);
+/* Send one frame; ENOBUFS when the device's queue is full (dropped). */
+int rumpcomp_virtif_send(void *cookie, const void *buf, unsigned long len);
+/* Make a waiting rumpcomp_virtif_recv return EAGAIN, now and until close. */
+void rumpcomp_virtif_wake(void *cookie);
+void rumpcomp_virtif_close(void *cookie);
+
+#endif /* _VIRTIF_USER_H_ */
