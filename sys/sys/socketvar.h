@@ -122,6 +122,7 @@ struct socket {
 #define SS_NBIO            0x0100       /* non-blocking */
 #define SS_ISDISCONNECTED  0x0800
 #define SS_ISABORTING      0x1000
+#define SS_POLLPRI         0x2000       /* urgent data not yet read (POLLPRI) */
 
 /* Room left in a buffer, in bytes (may be negative). */
 long sbspace(const struct sockbuf *);

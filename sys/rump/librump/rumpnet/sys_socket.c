@@ -143,8 +143,8 @@ soo_poll(struct file *fp, int events, struct pollwait *pw)
 			so->so_rcv.sb_cc >= (u_long)MAX(so->so_rcv.sb_lowat, 1) ||
 			so->so_rcv.sb_mb->m_type != MT_DATA))
 			revents |= POLLIN | POLLRDNORM;
-		if (so->so_oobmark > 0 || (so->so_state & SS_RCVATMARK))
-			revents |= POLLPRI | POLLRDBAND;
+		if (so->so_state & SS_POLLPRI)
+			revents |= POLLPRI;
 		if ((so->so_state & (SS_CANTRCVMORE | SS_CANTSENDMORE)) ==
 			(SS_CANTRCVMORE | SS_CANTSENDMORE) ||
 		    (connreq && (so->so_state & (SS_ISCONNECTED |

@@ -542,6 +542,8 @@ soreceive_oob(struct socket *so, struct uio *uio, int flags)
 		return ENOBUFS;
 	solock(so);
 	error = so->so_proto->pr_usrreqs->pr_recvoob(so, m, flags & MSG_PEEK);
+	if (error == 0 && (flags & MSG_PEEK) == 0)
+		so->so_state &= ~SS_POLLPRI;
 	sounlock(so);
 	for (n = m; error == 0 && n != NULL && uio->uio_resid > 0; n = n->m_next)
 		error = uiomove(mtod(n, char *),
@@ -736,8 +738,12 @@ soreceive_stream(struct socket *so, struct mbuf *m, struct uio *uio,
 				m = rec;
 			continue;
 		}
-		if (len > 0)
+		if (len > 0 && (so->so_state & SS_RCVATMARK)) {
+			/* Read inline, the urgent byte is no longer pending. */
+			if (so->so_options & SOF_OOBINLINE)
+				so->so_state &= ~SS_POLLPRI;
 			so->so_state &= ~SS_RCVATMARK;
+		}
 		sbdrop(&so->so_rcv, (int)len);
 		m = so->so_rcv.sb_mb;
 		if (so->so_oobmark > 0) {

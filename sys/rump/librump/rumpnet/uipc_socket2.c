@@ -492,6 +492,7 @@ void
 sohasoutofband(struct socket *so)
 {
 	KASSERT(solocked(so));
+	so->so_state |= SS_POLLPRI;
 	cv_broadcast(&so->so_rcv.sb_cv);
 	selnotify(&so->so_rcv.sb_sel, POLLPRI | POLLRDBAND);
 }
