@@ -24,7 +24,9 @@
  * SO_REUSEADDR and neither is listening, or both set SO_REUSEPORT and
  * belong to the same user.  A port below 1024 needs privilege (EACCES).
  * An ephemeral port is drawn from 32768-60999 starting at a
- * pseudo-random point and searched upward (EADDRNOTAVAIL if none).
+ * pseudo-random point and searched upward (EADDRNOTAVAIL if none); one
+ * chosen by connect may be shared by connections to other foreign ends,
+ * as on Linux.
  *
  * Input lookup: in_pcblookup_connect finds the exact four-tuple; then
  * in_pcblookup_bind the best bound PCB for (local address, port): one
@@ -97,7 +99,9 @@ struct inpcb {
 #define INP_PKTINFO    0x0002           /* IP_PKTINFO */
 #define INP_RECVTOS    0x0004           /* IP_RECVTOS */
 #define INP_HDRINCL    0x0008           /* IP_HDRINCL: raw sends carry the header */
-#define INP_ANONPORT   0x0010           /* the local port was chosen by us */
+#define INP_ANONPORT   0x0010           /* bind(2) left the port to us */
+#define INP_CONNPORT   0x0080           /* connect(2) chose the port: shareable */
+#define INP_ADDRLOCK   0x0100           /* bind(2) gave the local address */
 #define INP_MCASTALL   0x0020           /* IP_MULTICAST_ALL (Linux's default: on) */
 #define INP_TIMEWAIT   0x0040           /* TCP: kept after its socket */
 

@@ -246,6 +246,49 @@ in_pcb_ephemeral(struct inpcb *inp, struct in_addr laddr, in_port_t *portp)
 	return EADDRNOTAVAIL;
 }
 
+/*
+ * An ephemeral port for connecting (laddr, ?) to (faddr, fport), as
+ * Linux chooses one: a port another socket bound (or listens on) is
+ * skipped, but one that only other connections use is shared as long as
+ * the four-tuple is new, so TIME_WAIT does not use the range up.
+ */
+static int
+in_pcb_connport(struct inpcb *inp, struct in_addr laddr, struct in_addr faddr,
+    in_port_t fport, in_port_t *portp)
+{
+	const unsigned range = IP_PORTRANGE_LAST - IP_PORTRANGE_FIRST + 1;
+	struct inpcbtable *t = inp->inp_table;
+	unsigned i, start;
+	struct inpcb *p;
+
+	start = in_random() % range;
+	for (i = 0; i < range; i++) {
+		in_port_t port = htons((uint16_t)(IP_PORTRANGE_FIRST +
+		    (start + i) % range));
+		bool taken = false;
+
+		LIST_FOREACH(p, &t->inpt_porthash[in_pcb_porthash(t, port)], inp_porthash) {
+			if (p == inp || p->inp_lport != port)
+				continue;
+			if (p->inp_state == INP_CONNECTED &&
+			    (p->inp_flags & INP_CONNPORT) != 0)
+				taken = p->inp_laddr.s_addr == laddr.s_addr &&
+				    p->inp_faddr.s_addr == faddr.s_addr &&
+				    p->inp_fport == fport;
+			else
+				taken = p->inp_laddr.s_addr == INADDR_ANY ||
+				    p->inp_laddr.s_addr == laddr.s_addr;
+			if (taken)
+				break;
+		}
+		if (!taken) {
+			*portp = port;
+			return 0;
+		}
+	}
+	return EADDRNOTAVAIL;
+}
+
 int
 in_pcbbind(struct inpcb *inp, const struct sockaddr_in *sin, struct lwp *l)
 {
@@ -284,6 +327,8 @@ in_pcbbind(struct inpcb *inp, const struct sockaddr_in *sin, struct lwp *l)
 			return error;
 		inp->inp_flags |= INP_ANONPORT;
 	}
+	if (laddr.s_addr != INADDR_ANY)
+		inp->inp_flags |= INP_ADDRLOCK;
 	inp->inp_laddr = laddr;
 	inp->inp_lport = lport;
 	in_pcbstate(inp, INP_BOUND);
@@ -366,6 +411,7 @@ in_pcbconnect(struct inpcb *inp, const struct sockaddr_in *sin, struct lwp *l)
 	struct in_addr faddr, laddr;
 	int error;
 
+	(void)l;
 	if (sin->sin_family != AF_INET)
 		return EAFNOSUPPORT;
 	if (sin->sin_port == 0)
@@ -382,21 +428,18 @@ in_pcbconnect(struct inpcb *inp, const struct sockaddr_in *sin, struct lwp *l)
 		    (inp->inp_socket->so_options & SOF_BROADCAST) == 0)
 			return EACCES;
 	}
+	/* A bound address is kept (in_pcbselsrc returns it). */
 	if ((error = in_pcbselsrc(inp, faddr, &laddr)) != 0)
 		return error;
-	if (in_pcblookup_connect(inp->inp_table, faddr, sin->sin_port,
-	    inp->inp_laddr.s_addr != INADDR_ANY ? inp->inp_laddr : laddr,
-	    inp->inp_lport) != NULL && inp->inp_lport != 0)
-		return EADDRINUSE;
 	if (inp->inp_lport == 0) {
-		struct sockaddr_in any = { .sin_family = AF_INET };
-
-		if ((error = in_pcbbind(inp, &any, l)) != 0)
+		if ((error = in_pcb_connport(inp, laddr, faddr, sin->sin_port,
+		    &inp->inp_lport)) != 0)
 			return error;
-	}
-	if (inp->inp_laddr.s_addr == INADDR_ANY ||
-	    IN_MULTICAST(ntohl(inp->inp_laddr.s_addr)))
-		inp->inp_laddr = laddr;
+		inp->inp_flags |= INP_CONNPORT;
+	} else if (in_pcblookup_connect(inp->inp_table, faddr, sin->sin_port,
+	    laddr, inp->inp_lport) != NULL)
+		return EADDRINUSE;
+	inp->inp_laddr = laddr;
 	inp->inp_faddr = faddr;
 	inp->inp_fport = sin->sin_port;
 	in_pcbstate(inp, INP_CONNECTED);
@@ -409,8 +452,9 @@ in_pcbdisconnect(struct inpcb *inp)
 	inp->inp_faddr.s_addr = INADDR_ANY;
 	inp->inp_fport = 0;
 	/* Linux keeps an address bound by bind(2), forgets a chosen one. */
-	if ((inp->inp_flags & INP_ANONPORT) != 0)
+	if ((inp->inp_flags & INP_ADDRLOCK) == 0)
 		inp->inp_laddr.s_addr = INADDR_ANY;
+	inp->inp_flags &= ~INP_CONNPORT;
 	in_route_free(&inp->inp_route);
 	in_pcbstate(inp, inp->inp_lport != 0 ? INP_BOUND : INP_ATTACHED);
 }
