@@ -740,9 +740,61 @@ TESTCASE(icmp_ratelimit)
 	    i1.icps_outhist[ICMP_UNREACH], 1);
 }
 
+/*
+ * An interface destroyed with an address, a multicast membership, a
+ * socket's cached route through it, an ARP entry holding packets and a
+ * learnt path MTU: everything of it is let go (the destroy returns, so
+ * no reference was left), the sockets live on.
+ */
+TESTCASE(ifdestroy_cleanup)
+{
+	struct ip_mreq mr;
+	struct sockaddr_in to;
+	struct ifreq_in ifr;
+	unsigned long before;
+	int u, c, s;
+
+	before = rump_test_inet_mbufs();
+	shmif0_setup();
+	REQUIRE_EQ(rump_pub_netconfig_ipv4_ifaddr_cidr("shmif0", "10.0.0.1", 24), 0);
+	u = udp_bound("0.0.0.0", 0);
+	REQUIRE(inet_pton(AF_INET, "239.3.3.3", &mr.imr_multiaddr) == 1);
+	REQUIRE(inet_pton(AF_INET, "10.0.0.1", &mr.imr_interface) == 1);
+	REQUIRE_OK(rump_sys_setsockopt(u, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)));
+	/* Held by ARP: nobody answers on this bus. */
+	to = sin_make("10.0.0.7", 9);
+	for (int i = 0; i < 3; i++)
+		REQUIRE_EQ(rump_sys_sendto(u, "held", 4, 0, (struct sockaddr *)&to,
+		    sizeof(to)), 4);
+	c = udp_bound("0.0.0.0", 0);
+	REQUIRE_OK(rump_sys_connect(c, (struct sockaddr *)&to, sizeof(to)));
+
+	REQUIRE_EQ(rump_pub_netconfig_ifdestroy("shmif0"), 0);
+
+	REQUIRE_ERRNO(rump_sys_setsockopt(u, IPPROTO_IP, IP_DROP_MEMBERSHIP, &mr,
+	    sizeof(mr)), EADDRNOTAVAIL);
+	REQUIRE_ERRNO(rump_sys_sendto(u, "gone", 4, 0, (struct sockaddr *)&to,
+	    sizeof(to)), ENETUNREACH);
+	REQUIRE_ERRNO(rump_sys_send(c, "gone", 4, 0), ENETUNREACH);
+	REQUIRE_OK(s = rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.name, "shmif0");
+	REQUIRE_ERRNO(rump_sys_ioctl(s, 0x8915, &ifr), ENODEV);
+	/* lo0 is untouched. */
+	to = sin_make("127.0.0.1", sock_port(u));
+	REQUIRE_EQ(rump_sys_sendto(c, "lo", 2, 0, (struct sockaddr *)&to,
+	    sizeof(to)), 2);
+	REQUIRE_EQ(wait_readable(u, 5000), 1);
+	REQUIRE_OK(rump_sys_close(u));
+	REQUIRE_OK(rump_sys_close(c));
+	REQUIRE_OK(rump_sys_close(s));
+	REQUIRE_EQ(rump_test_inet_mbufs(), before);
+}
+
 TESTS(CASE(lo0_address), CASE(udp_lo0), CASE(udp_reuse),
     CASE(udp_connected_refused), CASE(udp_control_messages),
     CASE(udp_multicast_loop), CASE(raw_icmp_echo), CASE(cksum_unit),
     CASE(reass_in_order), CASE(reass_reversed), CASE(reass_overlap_dropped),
     CASE(reass_timeout), CASE(bad_headers_counted), CASE(pcblist),
-    CASE(ifaddr_ioctls), CASE(icmp_error_rules), CASE(icmp_ratelimit))
+    CASE(ifaddr_ioctls), CASE(icmp_error_rules), CASE(icmp_ratelimit),
+    CASE(ifdestroy_cleanup))
