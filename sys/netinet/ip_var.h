@@ -70,8 +70,10 @@ void ip_deliver(struct mbuf *, int hlen, int proto);
 /* Reassembly: the whole datagram, or NULL (kept or dropped). */
 struct mbuf *ip_reass_packet(struct mbuf *);
 void ip_reass_init(void);
-/* Drop all fragments (memory pressure and tests). */
+/* Drop all fragments (memory pressure). */
 void ip_reass_drain(void);
+/* Drop the datagrams with a fragment from ifp (it is going away). */
+void ip_reass_purgeif(struct ifnet *);
 /* Fragments held now, datagrams being put together now. */
 void ip_reass_usage(int *frags, int *packets);
 

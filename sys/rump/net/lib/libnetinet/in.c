@@ -33,6 +33,8 @@
 #include <netinet/in_var.h>
 #include <netinet/in_pcb.h>
 #include <netinet/if_ether.h>
+#include <netinet/ip.h>
+#include <netinet/ip_var.h>
 
 struct in_ifaddrhead in_ifaddrhead = TAILQ_HEAD_INITIALIZER(in_ifaddrhead);
 struct in_multihead in_multihead = LIST_HEAD_INITIALIZER(in_multihead);
@@ -348,6 +350,7 @@ in_purgeif(struct ifnet *ifp)
 		if (ia->ia_ifa.ifa_ifp == ifp)
 			in_ifaddr_remove(ia);
 	arp_purge(ifp);
+	ip_reass_purgeif(ifp);
 	/* Sockets let go of their memberships first (in_pcbpurgeif). */
 	LIST_FOREACH_SAFE(inm, &in_multihead, inm_list, mnext) {
 		if (inm->inm_ifp != ifp)

@@ -23,6 +23,7 @@
  * net.inet.ip.fragttl) is dropped by the callout
  * (and, if its first fragment came, ICMP time exceeded is sent).  The
  * callout is set only while something is held: an idle stack has none.
+ * When memory runs short (a kmem reclaimer) every datagram held goes.
  *
  * Locking: (n) softnet_lock for all of it; the callout takes it.
  */
@@ -72,12 +73,16 @@ static callout_t ipq_timer;
 #define FRAG_LEN(m) ((m)->m_pkthdr.csum_data & 0xffff)
 
 static void ip_reass_timeout(void *);
+static size_t ip_reass_reclaim(void *);
+
+static struct kmem_reclaimer ipq_reclaimer = { .kr_reclaim = ip_reass_reclaim };
 
 void
 ip_reass_init(void)
 {
 	callout_init(&ipq_timer, CALLOUT_MPSAFE);
 	callout_setfunc(&ipq_timer, ip_reass_timeout, NULL);
+	kmem_reclaimer_register(&ipq_reclaimer);
 }
 
 static void
@@ -158,6 +163,46 @@ ip_reass_drain(void)
 	while ((q = TAILQ_FIRST(&ipq_head)) != NULL)
 		ipq_drop(q);
 	callout_stop(&ipq_timer);
+}
+
+/*
+ * Memory is short: give up every datagram being put together.  Called
+ * from an allocation, perhaps one made under softnet_lock by this
+ * thread (then nothing here is in use: no allocation happens while a
+ * reassembly queue is being walked); if another thread has the lock,
+ * nothing is freed.
+ */
+static size_t
+ip_reass_reclaim(void *arg)
+{
+	bool owned = mutex_owned(softnet_lock);
+	size_t freed;
+
+	(void)arg;
+	if (!owned && !mutex_tryenter(softnet_lock))
+		return 0;
+	freed = (size_t)ipq_bytes;
+	ip_reass_drain();
+	if (!owned)
+		mutex_exit(softnet_lock);
+	return freed;
+}
+
+void
+ip_reass_purgeif(struct ifnet *ifp)
+{
+	struct ipq *q, *next;
+	struct mbuf *m;
+
+	KASSERT(mutex_owned(softnet_lock));
+	TAILQ_FOREACH_SAFE(q, &ipq_head, ipq_list, next) {
+		for (m = q->ipq_frags; m != NULL; m = m->m_nextpkt)
+			if (m->m_pkthdr.rcvif == ifp)
+				break;
+		if (m != NULL)
+			ipq_drop(q);
+	}
+	ip_reass_schedule();
 }
 
 void
