@@ -442,7 +442,7 @@ delayed_write(void *arg)
 	return NULL;
 }
 
-/* A blocked poll, select and ppoll each wake when data arrives. */
+/* A blocked poll, select, ppoll and pselect each wake when data arrives. */
 TESTCASE(poll_select_wakeup)
 {
 	struct delayed d;
@@ -457,7 +457,7 @@ TESTCASE(poll_select_wakeup)
 	pair(SOCK_STREAM, sv);
 	d.fd = sv[0];
 	d.ms = 50;
-	for (int round = 0; round < 3; round++) {
+	for (int round = 0; round < 4; round++) {
 		REQUIRE_EQ(pthread_create(&t, NULL, delayed_write, &d), 0);
 		pfd.fd = sv[1];
 		pfd.events = POLLIN;
@@ -470,9 +470,15 @@ TESTCASE(poll_select_wakeup)
 			FD_SET(sv[1], &rs);
 			REQUIRE_EQ(rump_sys_select(sv[1] + 1, &rs, NULL, NULL, NULL), 1);
 			REQUIRE(FD_ISSET(sv[1], &rs));
-		} else {
+		} else if (round == 2) {
 			REQUIRE_EQ(rump_sys_ppoll(&pfd, 1, &ts, NULL), 1);
 			REQUIRE_EQ(pfd.revents, POLLIN);
+		} else {
+			FD_ZERO(&rs);
+			FD_SET(sv[1], &rs);
+			REQUIRE_EQ(rump_sys_pselect(sv[1] + 1, &rs, NULL, NULL, &ts,
+			    NULL), 1);
+			REQUIRE(FD_ISSET(sv[1], &rs));
 		}
 		REQUIRE_EQ(pthread_join(t, NULL), 0);
 		REQUIRE_EQ(rump_sys_read(sv[1], &c, 1), 1);

@@ -177,11 +177,12 @@ TESTCASE(tcp_urgent)
 	REQUIRE(memcmp(b, "ab", 2) == 0);
 	REQUIRE_OK(rump_sys_ioctl(a, SIOCATMARK, &v));
 	REQUIRE_EQ(v, 1);
-	REQUIRE_EQ(revents(a, 0), POLLIN | POLLOUT | POLLPRI);
+	/* ("cd" may still be on its way: POLLIN is not looked at.) */
+	REQUIRE_EQ(revents(a, 0) & ~POLLIN, POLLOUT | POLLPRI);
 	REQUIRE_EQ(rump_sys_recv(a, b, 1, MSG_OOB), 1);
 	REQUIRE_EQ(b[0], 'U');
 	/* Taken: no more POLLPRI (Linux 0x5), and none to take again. */
-	REQUIRE_EQ(revents(a, 0), POLLIN | POLLOUT);
+	wait_revents(a, POLLIN | POLLOUT);
 	REQUIRE_ERRNO(rump_sys_recv(a, b, 1, MSG_OOB), EINVAL);
 	REQUIRE_EQ(rump_sys_recv(a, b, sizeof(b), 0), 2);
 	REQUIRE(memcmp(b, "cd", 2) == 0);
