@@ -365,6 +365,44 @@ TESTCASE(scatter_gather)
 	REQUIRE_ERRNO(rump_sys_sendmsg(sv[0], &mh, 0), EFAULT);
 }
 
+static void *
+trickle(void *arg)
+{
+	int fd = *(int *)arg;
+
+	for (int i = 0; i < 10; i++) {
+		usleep(50000);
+		rump_sys_write(fd, "t", 1);
+	}
+	return NULL;
+}
+
+/*
+ * SO_RCVTIMEO counts from the call, not from each wakeup: data trickling
+ * in below SO_RCVLOWAT does not hold the reader past it, and what came
+ * is returned at the timeout.
+ */
+TESTCASE(rcvtimeo_total)
+{
+	struct timeval tv = { 0, 300000 };
+	pthread_t t;
+	uint64_t t0, dt;
+	char buf[32];
+	ssize_t n;
+	int sv[2];
+
+	pair(SOCK_STREAM, sv);
+	setint(sv[1], SO_RCVLOWAT, 100);
+	REQUIRE_OK(rump_sys_setsockopt(sv[1], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
+	REQUIRE_EQ(pthread_create(&t, NULL, trickle, &sv[0]), 0);
+	t0 = now_ms();
+	n = rump_sys_read(sv[1], buf, sizeof(buf));
+	dt = now_ms() - t0;
+	REQUIRE(n >= 1 && n < 10);
+	REQUIRE(dt >= 290 && dt < 480);
+	REQUIRE_EQ(pthread_join(t, NULL), 0);
+}
+
 TESTCASE(rcvlowat)
 {
 	int sv[2];
@@ -588,5 +626,5 @@ TESTCASE(accept4_flags)
 
 TESTS(CASE(socket_errors), CASE(enotsock_ebadf), CASE(efault),
     CASE(sockopt_values), CASE(timeouts), CASE(recv_flags),
-    CASE(scatter_gather), CASE(rcvlowat), CASE(poll_events),
+    CASE(scatter_gather), CASE(rcvlowat), CASE(rcvtimeo_total), CASE(poll_events),
     CASE(poll_select_wakeup), CASE(ioctls), CASE(accept4_flags))

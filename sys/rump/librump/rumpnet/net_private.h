@@ -35,6 +35,11 @@ struct socket *soalloc_conn(struct socket *head);
  * of its record staying first.
  */
 struct mbuf *sbunlinkhead(struct sockbuf *);
+/*
+ * uipc_socket2.c: sbwait with the buffer's timeout counted from the first
+ * wait of a call (*deadlinep 0 before it), not from each wakeup.
+ */
+int sbwait_until(struct sockbuf *, struct socket *, uint64_t *deadlinep);
 
 /* sys_socket.c: the fileops of sockets. */
 extern const struct fileops socketops;

@@ -418,6 +418,7 @@ sosend(struct socket *so, const struct sockaddr *addr, socklen_t addrlen,
 	bool atomic = (prp->pr_flags & PR_ATOMIC) != 0;
 	bool dontwait = (flags & MSG_DONTWAIT) != 0;
 	long space, resid, chunk;
+	uint64_t deadline = 0;
 	size_t before;
 	int error;
 
@@ -466,8 +467,12 @@ sosend(struct socket *so, const struct sockaddr *addr, socklen_t addrlen,
 					error = EAGAIN;
 					break;
 				}
-				if ((error = sbwait(&so->so_snd, so)) != 0)
+				if ((error = sbwait_until(&so->so_snd, so,
+					 &deadline)) != 0) {
+					if (error == EWOULDBLOCK)
+						error = EAGAIN;
 					break;
+				}
 				continue;
 			}
 		}
@@ -565,7 +570,8 @@ m_isdata(const struct mbuf *m)
  * file.  Called and returns with the lock and the sblock held.
  */
 static int
-soreceive_wait(struct socket *so, struct uio *uio, int flags, bool copied)
+soreceive_wait(struct socket *so, struct uio *uio, int flags, bool copied,
+    uint64_t *deadlinep)
 {
 	const struct protosw *prp = so->so_proto;
 	bool atomic = (prp->pr_flags & PR_ATOMIC) != 0;
@@ -602,12 +608,16 @@ soreceive_wait(struct socket *so, struct uio *uio, int flags, bool copied)
 				return copied ? EJUSTRETURN : EAGAIN;
 		}
 		sbunlock(&so->so_rcv, so);
-		error = sbwait(&so->so_rcv, so);
+		error = sbwait_until(&so->so_rcv, so, deadlinep);
 		if (sblock(&so->so_rcv, so, M_WAIT) != 0)
 			panic("soreceive: sblock with M_WAIT failed");
-		if (error != 0)
+		if (error != 0) {
+			/* Timed out: what is there (below SO_RCVLOWAT) is read. */
+			if (error == EWOULDBLOCK && so->so_rcv.sb_mb != NULL)
+				return 0;
 			return copied ? EJUSTRETURN
 				      : (error == EWOULDBLOCK ? EAGAIN : error);
+		}
 	}
 }
 
@@ -775,6 +785,7 @@ soreceive(struct socket *so, struct sockaddr_storage *from, socklen_t *fromlen,
 	int flags = flagsp != NULL ? *flagsp : 0, outflags = 0, error;
 	size_t orig_resid = uio->uio_resid;
 	struct mbuf **ctail = controlp, *m;
+	uint64_t deadline = 0;
 
 	KASSERT(mp0 == NULL);
 	if (fromlen != NULL)
@@ -787,7 +798,7 @@ soreceive(struct socket *so, struct sockaddr_storage *from, socklen_t *fromlen,
 	(void)sblock(&so->so_rcv, so, M_WAIT);
 	for (;;) {
 		error = soreceive_wait(so, uio, flags,
-		    uio->uio_resid != orig_resid);
+		    uio->uio_resid != orig_resid, &deadline);
 		if (error != 0)
 			break;
 		m = soreceive_head(so, from, fromlen, &ctail, flags, &error);

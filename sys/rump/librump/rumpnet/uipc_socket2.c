@@ -361,6 +361,23 @@ sbflush(struct sockbuf *sb)
 }
 
 int
+sbwait_until(struct sockbuf *sb, struct socket *so, uint64_t *deadlinep)
+{
+	uint64_t now;
+
+	KASSERT(solocked(so));
+	if (sb->sb_timeo.tv_sec == 0 && sb->sb_timeo.tv_nsec == 0)
+		return cv_wait_sig(&sb->sb_cv, so->so_lock);
+	now = getnsecuptime();
+	if (*deadlinep == 0)
+		*deadlinep = now + (uint64_t)sb->sb_timeo.tv_sec * 1000000000ULL +
+		    (uint64_t)sb->sb_timeo.tv_nsec;
+	if (now >= *deadlinep)
+		return EWOULDBLOCK;
+	return cv_timedwait_ns(&sb->sb_cv, so->so_lock, *deadlinep - now);
+}
+
+int
 sbwait(struct sockbuf *sb, struct socket *so)
 {
 	uint64_t ns;
