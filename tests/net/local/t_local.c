@@ -814,6 +814,48 @@ TESTCASE(credentials)
 	REQUIRE_EQ(mh.msg_controllen, 0);
 }
 
+/*
+ * Out of memory (RUMP_MEMLIMIT=4m): sockets and sends fail with ENOBUFS
+ * or ENOMEM, never crash; once closed, every socket and mbuf is back and
+ * sockets work again.
+ */
+TESTCASE(memlimit)
+{
+	static int fds[2000];
+	static char chunk[65536];
+	unsigned long sockets, mbufs;
+	int n = 0, sv[2], failures = 0;
+	ssize_t w;
+
+	REQUIRE_EQ(setenv("RUMP_MEMLIMIT", "4m", 1), 0);
+	REQUIRE_EQ(rump_init(), 0);
+	sockets = rump_test_socket_count();
+	mbufs = rump_test_mbuf_count();
+	memset(chunk, 'm', sizeof(chunk));
+	while (n + 2 <= (int)(sizeof(fds) / sizeof(fds[0]))) {
+		if (rump_sys_socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0,
+			sv) == -1) {
+			REQUIRE(errno == ENOBUFS || errno == ENOMEM || errno == EMFILE);
+			failures += errno != EMFILE;
+			break;
+		}
+		fds[n++] = sv[0];
+		fds[n++] = sv[1];
+		while ((w = rump_sys_write(sv[0], chunk, sizeof(chunk))) > 0)
+			continue;
+		REQUIRE(errno == EAGAIN || errno == ENOBUFS || errno == ENOMEM);
+		failures += errno != EAGAIN;
+	}
+	REQUIRE(failures > 0);
+	while (n > 0)
+		REQUIRE_OK(rump_sys_close(fds[--n]));
+	REQUIRE_EQ(rump_test_socket_count(), sockets);
+	REQUIRE_EQ(rump_test_mbuf_count(), mbufs);
+	REQUIRE_OK(rump_sys_socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	xwrite(sv[0], "alive");
+	xread(sv[1], "alive");
+}
+
 /* The chat: NCLIENTS clients, each its own process and thread, on one server. */
 #define NCLIENTS 100
 #define NMSGS    5
@@ -921,4 +963,5 @@ TESTS(CASE(stream_path), CASE(bind_errors), CASE(abstract_names),
     CASE(socketpair_types), CASE(peercred_connect), CASE(backlog),
     CASE(backlog_wait), CASE(epipe_reset), CASE(rights_local),
     CASE(rights_across_processes), CASE(rights_inflight_freed),
-    CASE(rights_gc_cycle), CASE(credentials), CASE(chat_100))
+    CASE(rights_gc_cycle), CASE(credentials), CASE_NOBOOT(memlimit),
+    CASE(chat_100))
