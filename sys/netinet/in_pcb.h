@@ -86,7 +86,6 @@ struct inpcb {
 	uint8_t inp_pmtudisc;                   /* n: IP_MTU_DISCOVER, IP_PMTUDISC_* */
 	uint8_t inp_ip_p;                       /* n: raw sockets: the protocol */
 	struct ip_moptions *inp_moptions;       /* n: NULL until a multicast option */
-	int inp_errormask;                      /* n: raw ICMP: ICMP_FILTER-style types dropped */
 };
 
 /* inp_state */
@@ -99,11 +98,9 @@ struct inpcb {
 #define INP_PKTINFO    0x0002           /* IP_PKTINFO */
 #define INP_RECVTOS    0x0004           /* IP_RECVTOS */
 #define INP_HDRINCL    0x0008           /* IP_HDRINCL: raw sends carry the header */
-#define INP_ANONPORT   0x0010           /* bind(2) left the port to us */
-#define INP_CONNPORT   0x0080           /* connect(2) chose the port: shareable */
-#define INP_ADDRLOCK   0x0100           /* bind(2) gave the local address */
-#define INP_MCASTALL   0x0020           /* IP_MULTICAST_ALL (Linux's default: on) */
-#define INP_TIMEWAIT   0x0040           /* TCP: kept after its socket */
+#define INP_MCASTALL   0x0010           /* IP_MULTICAST_ALL (Linux's default: on) */
+#define INP_CONNPORT   0x0020           /* connect(2) chose the port: shareable */
+#define INP_ADDRLOCK   0x0040           /* bind(2) gave the local address */
 
 #define IP_PORTRANGE_FIRST 32768        /* ephemeral ports, Linux's default */
 #define IP_PORTRANGE_LAST  60999

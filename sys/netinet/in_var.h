@@ -61,8 +61,6 @@ struct in_ifaddr *in_ifaddr_withaddr(struct in_addr a);
 struct in_ifaddr *in_ifaddr_forif(const struct ifnet *);
 /* The address of ifp whose prefix holds a, else ifp's first; NULL if none. */
 struct in_ifaddr *in_ifaddr_forsubnet(const struct ifnet *, struct in_addr a);
-/* Whether a is on a directly attached subnet. */
-bool in_localaddr(struct in_addr a);
 /* Whether a is a broadcast address on ifp (NULL: on any interface). */
 bool in_broadcast(struct in_addr a, const struct ifnet *ifp);
 /* Whether a router may forward to or from a (not 0/8, 127/8, class E, multicast). */

@@ -94,8 +94,6 @@ uint32_t in_cksum_partial(const struct mbuf *, int off, int len, uint32_t sum);
 uint16_t in4_cksum(struct mbuf *, uint8_t proto, int off, int len);
 /* The pseudo header's folded sum alone. */
 uint16_t in_cksum_phdr(struct in_addr src, struct in_addr dst, uint32_t lenproto);
-/* One's-complement sum of a flat buffer, folded, not complemented. */
-uint32_t in_cksum_buf(const void *, size_t, uint32_t sum);
 
 /* The counters, netstat -s style (net.inet.ip.stats). */
 struct ipstat {

@@ -122,17 +122,6 @@ in_ifaddr_forsubnet(const struct ifnet *ifp, struct in_addr a)
 }
 
 bool
-in_localaddr(struct in_addr a)
-{
-	struct in_ifaddr *ia;
-
-	TAILQ_FOREACH(ia, &in_ifaddrhead, ia_list)
-		if ((a.s_addr & ia->ia_netmask.s_addr) == ia->ia_subnet.s_addr)
-			return true;
-	return false;
-}
-
-bool
 in_broadcast(struct in_addr a, const struct ifnet *ifp)
 {
 	struct in_ifaddr *ia;

@@ -91,12 +91,6 @@ cksum_raw(const uint8_t *p, size_t len)
 }
 
 uint32_t
-in_cksum_buf(const void *buf, size_t len, uint32_t sum)
-{
-	return cksum_fold((uint64_t)sum + cksum_raw(buf, len));
-}
-
-uint32_t
 in_cksum_partial(const struct mbuf *m, int off, int len, uint32_t sum)
 {
 	uint64_t acc = sum;

@@ -325,7 +325,6 @@ in_pcbbind(struct inpcb *inp, const struct sockaddr_in *sin, struct lwp *l)
 	} else {
 		if ((error = in_pcb_ephemeral(inp, laddr, &lport)) != 0)
 			return error;
-		inp->inp_flags |= INP_ANONPORT;
 	}
 	if (laddr.s_addr != INADDR_ANY)
 		inp->inp_flags |= INP_ADDRLOCK;
