@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <linux/sockios.h>
 #include <time.h>
 
 #include "h_macros.h"
@@ -565,6 +566,65 @@ TESTCASE(epipe_reset)
 	REQUIRE_ERRNO(rump_sys_shutdown(sv[0], 3), EINVAL);
 }
 
+/* MSG_OOB on a stream, step by step as a Linux host answered. */
+TESTCASE(stream_oob)
+{
+	int sv[2], d[2], v;
+	char b[16];
+
+	REQUIRE_OK(rump_sys_socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	REQUIRE_ERRNO(rump_sys_recv(sv[1], b, 1, MSG_OOB | MSG_DONTWAIT), EINVAL);
+	REQUIRE_EQ(rump_sys_send(sv[0], "ab", 2, 0), 2);
+	REQUIRE_EQ(rump_sys_send(sv[0], "XU", 2, MSG_OOB), 2);
+	REQUIRE_EQ(rump_sys_send(sv[0], "cd", 2, 0), 2);
+	{
+		struct pollfd pfd = { sv[1], POLLIN | POLLOUT | POLLPRI | POLLRDHUP, 0 };
+		REQUIRE_EQ(rump_sys_poll(&pfd, 1, 0), 1);
+		REQUIRE_EQ(pfd.revents, POLLIN | POLLOUT | POLLPRI);
+	}
+	REQUIRE_OK(rump_sys_ioctl(sv[1], SIOCATMARK, &v));
+	REQUIRE_EQ(v, 0);
+	/* A read stops at the mark, before the urgent byte. */
+	REQUIRE_EQ(rump_sys_recv(sv[1], b, sizeof(b), 0), 3);
+	REQUIRE(memcmp(b, "abX", 3) == 0);
+	REQUIRE_OK(rump_sys_ioctl(sv[1], SIOCATMARK, &v));
+	REQUIRE_EQ(v, 1);
+	REQUIRE_EQ(rump_sys_recv(sv[1], b, 1, MSG_OOB | MSG_PEEK), 1);
+	REQUIRE_EQ(b[0], 'U');
+	REQUIRE_EQ(rump_sys_recv(sv[1], b, 1, MSG_OOB), 1);
+	REQUIRE_EQ(b[0], 'U');
+	{
+		struct pollfd pfd = { sv[1], POLLIN | POLLOUT | POLLPRI | POLLRDHUP, 0 };
+		REQUIRE_EQ(rump_sys_poll(&pfd, 1, 0), 1);
+		REQUIRE_EQ(pfd.revents, POLLIN | POLLOUT);
+	}
+	REQUIRE_ERRNO(rump_sys_recv(sv[1], b, 1, MSG_OOB), EINVAL);
+	REQUIRE_EQ(rump_sys_recv(sv[1], b, sizeof(b), 0), 2);
+	REQUIRE(memcmp(b, "cd", 2) == 0);
+	REQUIRE_OK(rump_sys_ioctl(sv[1], SIOCATMARK, &v));
+	REQUIRE_EQ(v, 0);
+	/* A second urgent byte: the first goes back into the stream. */
+	REQUIRE_EQ(rump_sys_send(sv[0], "1", 1, MSG_OOB), 1);
+	REQUIRE_EQ(rump_sys_send(sv[0], "2", 1, MSG_OOB), 1);
+	REQUIRE_EQ(rump_sys_recv(sv[1], b, 1, MSG_OOB), 1);
+	REQUIRE_EQ(b[0], '2');
+	REQUIRE_EQ(rump_sys_recv(sv[1], b, sizeof(b), MSG_DONTWAIT), 1);
+	REQUIRE_EQ(b[0], '1');
+	/* The urgent byte left unread: reads go around it. */
+	REQUIRE_EQ(rump_sys_send(sv[0], "ab", 2, MSG_OOB), 2);
+	REQUIRE_EQ(rump_sys_send(sv[0], "cd", 2, 0), 2);
+	REQUIRE_EQ(rump_sys_recv(sv[1], b, sizeof(b), 0), 1);
+	REQUIRE_EQ(b[0], 'a');
+	REQUIRE_EQ(rump_sys_recv(sv[1], b, sizeof(b), MSG_DONTWAIT), 2);
+	REQUIRE(memcmp(b, "cd", 2) == 0);
+	/* Datagram and seqpacket sockets have none. */
+	REQUIRE_OK(rump_sys_socketpair(AF_UNIX, SOCK_DGRAM, 0, d));
+	REQUIRE_ERRNO(rump_sys_send(d[0], "x", 1, MSG_OOB), EOPNOTSUPP);
+	REQUIRE_OK(rump_sys_socketpair(AF_UNIX, SOCK_SEQPACKET, 0, d));
+	REQUIRE_ERRNO(rump_sys_send(d[0], "x", 1, MSG_OOB), EOPNOTSUPP);
+	REQUIRE_ERRNO(rump_sys_recv(d[1], b, 1, MSG_OOB | MSG_DONTWAIT), EOPNOTSUPP);
+}
+
 /* sendmsg with one SCM_RIGHTS message of n descriptors. */
 static ssize_t
 send_fds(int s, const int *fds, int n, const char *data)
@@ -961,7 +1021,7 @@ TESTCASE(chat_100)
 TESTS(CASE(stream_path), CASE(bind_errors), CASE(abstract_names),
     CASE(autobind), CASE(dgram), CASE(dgram_full), CASE(seqpacket),
     CASE(socketpair_types), CASE(peercred_connect), CASE(backlog),
-    CASE(backlog_wait), CASE(epipe_reset), CASE(rights_local),
+    CASE(backlog_wait), CASE(epipe_reset), CASE(stream_oob), CASE(rights_local),
     CASE(rights_across_processes), CASE(rights_inflight_freed),
     CASE(rights_gc_cycle), CASE(credentials), CASE_NOBOOT(memlimit),
     CASE(chat_100))

@@ -48,6 +48,8 @@ struct unpcb {
 	unsigned unp_msgcount;          /* u: times its file is in flight */
 	int unp_flags;                  /* u: UNP_* */
 	unsigned unp_gcrefs;            /* u: the collector's */
+	bool unp_hasoob;                /* u: stream: an urgent byte unread */
+	char unp_oobbyte;               /* u: that byte */
 };
 
 #define UNP_PEERGONE 0x01       /* dgram: the socket it sent to closed */

@@ -27,7 +27,8 @@
  * Closing one end shuts both directions of the other (its reads end,
  * its writes fail with EPIPE), with ECONNRESET if the closing end left
  * data unread.  A datagram socket connected to one that closes gets
- * ECONNREFUSED at its next send, then is unconnected.
+ * ECONNREFUSED at its next send, then is unconnected.  Streams take
+ * MSG_OOB as Linux 5.15 and later do (unp_sendoob).
  */
 #include <sys/systm.h>
 #include <sys/domain.h>
@@ -639,6 +640,99 @@ out:
 	return error;
 }
 
+/* A one-byte stream chunk for an urgent byte going back inline. */
+static struct mbuf *
+unp_bytembuf(char c)
+{
+	struct mbuf *m;
+
+	if ((m = m_get(M_WAIT, MT_DATA)) != NULL) {
+		*mtod(m, char *) = c;
+		m->m_len = 1;
+	}
+	return m;
+}
+
+/*
+ * MSG_OOB on a stream, as Linux (5.15 and later) has it: the last byte
+ * sent is urgent.  The bytes before it go into the stream; the byte is
+ * kept apart at the receiver (inline with SO_OOBINLINE), with the mark
+ * after the bytes before it.  An urgent byte still unread when the next
+ * one comes goes back into the stream, as an ordinary byte.
+ */
+static int
+unp_sendoob(struct socket *so, struct mbuf *m, struct mbuf *control)
+{
+	struct unpcb *unp = sotounpcb(so), *unp2;
+	struct socket *so2;
+	struct mbuf *old;
+	int len = m != NULL ? m_length(m) : 0, error = 0;
+	char c;
+
+	KASSERT(solocked(so));
+	if (so->so_type != SOCK_STREAM) {
+		error = EOPNOTSUPP;
+		goto out;
+	}
+	if (control != NULL) {
+		error = EINVAL;
+		goto out;
+	}
+	if ((unp2 = unp->unp_conn) == NULL ||
+	    ((so2 = unp2->unp_socket)->so_state & SS_CANTRCVMORE)) {
+		error = EPIPE;
+		goto out;
+	}
+	if (len == 0)
+		goto out;
+	m_copydata(m, len - 1, 1, &c);
+	if (unp2->unp_hasoob) {
+		if ((old = unp_bytembuf(unp2->unp_oobbyte)) == NULL) {
+			error = ENOBUFS;
+			goto out;
+		}
+		sbappendstream(&so2->so_rcv, old);
+		unp2->unp_hasoob = false;
+	}
+	if ((so2->so_options & SOF_OOBINLINE) == 0)
+		m_adj(m, -1);
+	so2->so_oobmark = so2->so_rcv.sb_cc + (u_long)(len - 1);
+	if ((so2->so_options & SOF_OOBINLINE) == 0) {
+		unp2->unp_oobbyte = c;
+		unp2->unp_hasoob = true;
+	}
+	if (m_length(m) > 0) {
+		sbappendstream(&so2->so_rcv, m);
+		m = NULL;
+	}
+	if (so2->so_oobmark == 0)
+		so2->so_state |= SS_RCVATMARK;
+	so->so_snd.sb_cc = so2->so_rcv.sb_cc;
+	so->so_snd.sb_mbcnt = so2->so_rcv.sb_mbcnt;
+	sohasoutofband(so2);
+	sorwakeup(so2);
+out:
+	m_freem(m);
+	m_freem(control);
+	return error;
+}
+
+static int
+unp_recvoob(struct socket *so, struct mbuf *m, int flags)
+{
+	struct unpcb *unp = sotounpcb(so);
+
+	if (so->so_type != SOCK_STREAM)
+		return EOPNOTSUPP;
+	if (!unp->unp_hasoob || (so->so_options & SOF_OOBINLINE))
+		return EINVAL;
+	*mtod(m, char *) = unp->unp_oobbyte;
+	m->m_len = 1;
+	if ((flags & MSG_PEEK) == 0)
+		unp->unp_hasoob = false;
+	return 0;
+}
+
 const struct pr_usrreqs unp_usrreqs = {
 	.pr_attach = unp_attach,
 	.pr_detach = unp_detach,
@@ -654,4 +748,6 @@ const struct pr_usrreqs unp_usrreqs = {
 	.pr_sockaddr = unp_sockaddr,
 	.pr_rcvd = unp_rcvd,
 	.pr_send = unp_send,
+	.pr_sendoob = unp_sendoob,
+	.pr_recvoob = unp_recvoob,
 };
