@@ -31,16 +31,24 @@ struct rump_component {
 	enum rump_component_type rc_type;
 	const char *rc_name;            /* library name without "librump" */
 	void (*rc_init)(void);
+	const char *rc_excludes;        /* a component it cannot live with */
 	struct rump_component *rc_next; /* kern_component.c only */
 };
 
 void component_register(struct rump_component *);
 /* Whether a component of that name is linked in. */
 bool component_linked(const char *name);
+/*
+ * Before boot: 0, or EINVAL (and a log line naming both) when two
+ * components that exclude each other are linked, as sockin and netinet,
+ * which would both serve PF_INET.
+ */
+int component_check(void);
 
-#define RUMP_COMPONENT(type, name, initfn)                                     \
+#define RUMP_COMPONENT_DEFINE(type, name, initfn, excludes)                    \
 	static struct rump_component rumpcomp_rec_##name = {                   \
-		.rc_type = (type), .rc_name = #name, .rc_init = (initfn) };    \
+		.rc_type = (type), .rc_name = #name, .rc_init = (initfn),      \
+		.rc_excludes = (excludes) };                                   \
 	__attribute__((__constructor__)) static void                           \
 	rumpcomp_ctor_##name(void)                                             \
 	{                                                                      \
@@ -51,5 +59,11 @@ bool component_linked(const char *name);
 	void rump_component_##name(void)                                       \
 	{                                                                      \
 	}
+
+#define RUMP_COMPONENT(type, name, initfn)                                     \
+	RUMP_COMPONENT_DEFINE(type, name, initfn, NULL)
+/* A component that refuses to boot beside component other. */
+#define RUMP_COMPONENT_EXCLUSIVE(type, name, initfn, other)                    \
+	RUMP_COMPONENT_DEFINE(type, name, initfn, #other)
 
 #endif /* _SYS_COMPONENT_H_ */

@@ -9,6 +9,7 @@
  */
 #include <sys/systm.h>
 #include <sys/component.h>
+#include <sys/errno.h>
 
 #include "rump_private.h"
 
@@ -34,6 +35,20 @@ component_linked(const char *name)
 		if (strcmp(rc->rc_name, name) == 0)
 			return true;
 	return false;
+}
+
+int
+component_check(void)
+{
+	for (struct rump_component *rc = components; rc != NULL;
+	     rc = rc->rc_next)
+		if (rc->rc_excludes != NULL && component_linked(rc->rc_excludes)) {
+			log(LOG_ERR, "components %s and %s are both linked, and "
+			    "they cannot be used together: link one\n",
+			    rc->rc_name, rc->rc_excludes);
+			return EINVAL;
+		}
+	return 0;
 }
 
 void

@@ -103,7 +103,8 @@ rump_init(void)
 		goto fail;
 	time_init();
 	t0 = getnsecuptime();
-	if ((error = boot_params(&n, &memlimit)) != 0)
+	if ((error = boot_params(&n, &memlimit)) != 0 ||
+	    (error = component_check()) != 0)
 		goto fail;
 
 	sched_init(n);
