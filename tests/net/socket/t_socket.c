@@ -299,6 +299,10 @@ TESTCASE(recv_flags)
 
 	pair(SOCK_STREAM, sv);
 	REQUIRE_ERRNO(rump_sys_recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
+	/* Nothing sent on a stream is nothing: not readable. */
+	REQUIRE_EQ(rump_sys_send(sv[0], "", 0, 0), 0);
+	REQUIRE_EQ(revents(sv[1], POLLIN), 0);
+	REQUIRE_ERRNO(rump_sys_recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
 	REQUIRE_EQ(rump_sys_send(sv[0], "hello", 5, 0), 5);
 	REQUIRE_EQ(rump_sys_send(sv[0], "world", 5, MSG_DONTWAIT), 5);
 	/* Peek across both writes; the data stays. */

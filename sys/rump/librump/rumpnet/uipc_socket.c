@@ -454,6 +454,9 @@ sosend(struct socket *so, const struct sockaddr *addr, socklen_t addrlen,
 				error = EAGAIN;
 			break;
 		}
+		/* Nothing to send on a stream (Linux sends no control either). */
+		if (!atomic && resid == 0 && (flags & MSG_OOB) == 0)
+			break;
 		space = sbspace(&so->so_snd);
 		if (atomic && resid > (long)so->so_snd.sb_hiwat) {
 			error = EMSGSIZE;
