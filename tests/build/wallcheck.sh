@@ -3,7 +3,10 @@
 # Copyright (c) 2026 The rump on Linux developers.
 #
 # The hypercall wall.  Every kernel library may leave undefined only
-#   rumpuser_*, rumpcomp_*   hypercalls, and
+#   rumpuser_*               hypercalls,
+#   rumpcomp_NAME_*          its own component's hypercalls, where the
+#                            library is librump..._NAME (librumpnet_shmif:
+#                            rumpcomp_shmif_*), and
 #   rumpns_*, rump_*         kernel names or API another kernel library defines
 # (plus the sanitizer runtime's __asan_*, __ubsan_* in a sanitizer build).
 # And it may export only the client API (rump_*, ukfs_*) and rumpns_*.
@@ -22,7 +25,9 @@ for so in "$@"; do
 	lib=$(basename "$so")
 	nm -D --undefined-only "$so" | awk '{ print $2 }' | sed 's/@.*//' |
 	    sort -u > "$tmp/undef"
-	bad=$(grep -Ev '^(rumpuser_|rumpcomp_|rumpns_|rump_|ukfs_|__asan_|__ubsan_|__sanitizer_)' \
+	own=${lib%%.so*}
+	own=${own##*_}
+	bad=$(grep -Ev "^(rumpuser_|rumpcomp_${own}_|rumpns_|rump_|ukfs_|__asan_|__ubsan_|__sanitizer_)" \
 	    "$tmp/undef" || true)
 	if [ -n "$bad" ]; then
 		echo "wallcheck: $lib calls the host directly:" $bad
