@@ -916,6 +916,138 @@ TESTCASE(memlimit)
 	xread(sv[1], "alive");
 }
 
+/*
+ * Threads of one process pass random descriptors over random sockets,
+ * receive and close what they get, and close sockets under each other
+ * (EBADF is fine).  Afterwards every socket is gone: references of
+ * descriptors in flight are neither lost nor leaked, cycles included.
+ */
+#define NSLOTS   32
+#define NTHREADS 4
+#define NOPS     20000
+
+static int stress_slot[NSLOTS];
+static pthread_mutex_t stress_lock = PTHREAD_MUTEX_INITIALIZER;
+static pid_t stress_pid;
+
+static int
+stress_pick(unsigned *seed)
+{
+	int fd;
+
+	pthread_mutex_lock(&stress_lock);
+	fd = stress_slot[rand_r(seed) % NSLOTS];
+	pthread_mutex_unlock(&stress_lock);
+	return fd;
+}
+
+static void *
+stress_thread(void *arg)
+{
+	unsigned seed = (unsigned)(uintptr_t)arg;
+	int sv[2], got[4], i, k;
+	char c;
+
+	if (rump_pub_lwproc_newlwp(stress_pid) != 0)
+		return (void *)1;
+	for (i = 0; i < NOPS; i++) {
+		switch (rand_r(&seed) % 5) {
+		case 0:         /* a new pair into two slots, closing what was there */
+			if (rump_sys_socketpair(AF_UNIX, (rand_r(&seed) & 1) ?
+				SOCK_STREAM : SOCK_DGRAM, 0, sv) != 0)
+				break;
+			for (k = 0; k < 2; k++) {
+				int old, slot = rand_r(&seed) % NSLOTS;
+
+				pthread_mutex_lock(&stress_lock);
+				old = stress_slot[slot];
+				stress_slot[slot] = sv[k];
+				pthread_mutex_unlock(&stress_lock);
+				if (old >= 0)
+					rump_sys_close(old);
+			}
+			break;
+		case 1:
+		case 2: {       /* pass one or two descriptors */
+			int fds[2] = { stress_pick(&seed), stress_pick(&seed) };
+			int s = stress_pick(&seed);
+			char cbuf[CMSG_SPACE(2 * sizeof(int))];
+			struct iovec iov = { .iov_base = "r", .iov_len = 1 };
+			struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+				.msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+			struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+
+			cm->cmsg_level = SOL_SOCKET;
+			cm->cmsg_type = SCM_RIGHTS;
+			cm->cmsg_len = CMSG_LEN(2 * sizeof(int));
+			memcpy(CMSG_DATA(cm), fds, sizeof(fds));
+			(void)rump_sys_sendmsg(s, &mh, MSG_DONTWAIT);
+			break;
+		}
+		case 3: {       /* receive whatever is there, close what came */
+			int s = stress_pick(&seed);
+			char cbuf[CMSG_SPACE(4 * sizeof(int))];
+			struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+			struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+				.msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+			struct cmsghdr *cm;
+
+			if (rump_sys_recvmsg(s, &mh, MSG_DONTWAIT) < 0)
+				break;
+			for (cm = CMSG_FIRSTHDR(&mh); cm != NULL; cm = CMSG_NXTHDR(&mh, cm)) {
+				int n = (int)((cm->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+				memcpy(got, CMSG_DATA(cm), n * sizeof(int));
+				for (k = 0; k < n; k++)
+					rump_sys_close(got[k]);
+			}
+			break;
+		}
+		default: {      /* close a slot */
+			int slot = rand_r(&seed) % NSLOTS, old;
+
+			pthread_mutex_lock(&stress_lock);
+			old = stress_slot[slot];
+			stress_slot[slot] = -1;
+			pthread_mutex_unlock(&stress_lock);
+			if (old >= 0)
+				rump_sys_close(old);
+			break;
+		}
+		}
+	}
+	rump_pub_lwproc_releaselwp();
+	return NULL;
+}
+
+TESTCASE(rights_stress)
+{
+	unsigned long base = rump_test_socket_count();
+	pthread_t th[NTHREADS];
+	struct lwp *me;
+	void *rv;
+
+	REQUIRE_EQ(rump_pub_lwproc_rfork(RUMP_RFCFDG), 0);
+	me = rump_pub_lwproc_curlwp();
+	stress_pid = rump_sys_getpid();
+	for (int i = 0; i < NSLOTS; i++)
+		stress_slot[i] = -1;
+	for (int i = 0; i < NTHREADS; i++)
+		REQUIRE_EQ(pthread_create(&th[i], NULL, stress_thread,
+		    (void *)(uintptr_t)(i + 1)), 0);
+	for (int i = 0; i < NTHREADS; i++) {
+		REQUIRE_EQ(pthread_join(th[i], &rv), 0);
+		REQUIRE(rv == NULL);
+	}
+	rump_pub_lwproc_switch(me);
+	for (int i = 0; i < NSLOTS; i++)
+		if (stress_slot[i] >= 0)
+			rump_sys_close(stress_slot[i]);
+	/* Descriptors received and never closed are in no slot: the table. */
+	for (int fd = 0; fd < 1024; fd++)
+		(void)rump_sys_close(fd);
+	REQUIRE_EQ(wait_count(base), base);
+}
+
 /* The chat: NCLIENTS clients, each its own process and thread, on one server. */
 #define NCLIENTS 100
 #define NMSGS    5
@@ -1023,5 +1155,6 @@ TESTS(CASE(stream_path), CASE(bind_errors), CASE(abstract_names),
     CASE(socketpair_types), CASE(peercred_connect), CASE(backlog),
     CASE(backlog_wait), CASE(epipe_reset), CASE(stream_oob), CASE(rights_local),
     CASE(rights_across_processes), CASE(rights_inflight_freed),
-    CASE(rights_gc_cycle), CASE(credentials), CASE_NOBOOT(memlimit),
+    CASE(rights_gc_cycle), CASE(rights_stress), CASE(credentials),
+    CASE_NOBOOT(memlimit),
     CASE(chat_100))

@@ -9,6 +9,8 @@
 #ifndef _RUMPNET_NET_PRIVATE_H_
 #define _RUMPNET_NET_PRIVATE_H_
 
+#include <sys/mbuf.h>
+
 struct file;
 struct mbuf;
 struct sockbuf;
@@ -40,6 +42,14 @@ struct mbuf *sbunlinkhead(struct sockbuf *);
  * wait of a call (*deadlinep 0 before it), not from each wakeup.
  */
 int sbwait_until(struct sockbuf *, struct socket *, uint64_t *deadlinep);
+
+/* Whether an mbuf of a socket buffer holds data (not an address or control). */
+static inline bool
+m_isdata(const struct mbuf *m)
+{
+	return m->m_type == MT_DATA || m->m_type == MT_HEADER ||
+	    m->m_type == MT_OOBDATA;
+}
 
 /* sys_socket.c: the fileops of sockets. */
 extern const struct fileops socketops;

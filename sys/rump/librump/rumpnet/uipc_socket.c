@@ -560,13 +560,6 @@ soreceive_oob(struct socket *so, struct uio *uio, int flags)
 	return error;
 }
 
-static bool
-m_isdata(const struct mbuf *m)
-{
-	return m->m_type == MT_DATA || m->m_type == MT_HEADER ||
-	    m->m_type == MT_OOBDATA;
-}
-
 /*
  * Wait until there is something for the reader: returns 0 with the
  * buffer's first record ready, or an error, or EJUSTRETURN at end of

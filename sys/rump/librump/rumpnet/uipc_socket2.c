@@ -43,13 +43,6 @@
 	    POLLERR)
 #define SEL_SND_EVENTS (POLLOUT | POLLWRNORM | POLLWRBAND | POLLHUP | POLLERR)
 
-static bool
-m_isdata(const struct mbuf *m)
-{
-	return m->m_type == MT_DATA || m->m_type == MT_HEADER ||
-	    m->m_type == MT_OOBDATA;
-}
-
 static u_long
 m_storage(const struct mbuf *m)
 {
