@@ -206,7 +206,7 @@ struct mbuf *m_getptr(struct mbuf *, int off, int *offp);
  */
 struct mbuf *m_uiotombuf(struct uio *, int len, int align, int how, int *errorp);
 
-/* Statistics, for sysctl and the tests. */
+/* Statistics, for sysctl (kern.mbuf.stats) and the tests. */
 struct mbstat {
 	uint64_t m_mbufs;               /* allocated now */
 	uint64_t m_clusters;            /* allocated now, any size */

@@ -45,6 +45,7 @@
 #define KERN_VERSION   4        /* string: a one-line description */
 #define KERN_HOSTNAME  10       /* string, read-write (root) */
 #define KERN_BOOTTIME  21       /* struct timeval: wall-clock boot time */
+#define KERN_MBUF      39       /* node: mbufs (librumpnet) */
 
 /* CTL_HW */
 #define HW_MACHINE   1          /* string: the host's architecture */

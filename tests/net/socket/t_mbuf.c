@@ -4,8 +4,11 @@
 /*
  * The mbuf routines, run inside the kernel (kernspace/ks_mbuf.c): each
  * case leaves as many mbufs and clusters allocated as it found.  The
- * memory limit case boots with RUMP_MEMLIMIT=4m.
+ * memory limit case boots with RUMP_MEMLIMIT=4m.  kern.mbuf.stats shows
+ * the counters.
  */
+#include <stdint.h>
+
 #include "h_macros.h"
 #include "kernspace/netspace.h"
 
@@ -59,6 +62,22 @@ TESTCASE(memlimit)
 	REQUIRE_KS(rump_test_mbuf_memlimit());
 }
 
+/* kern.mbuf.stats: the counters, read-only. */
+TESTCASE(sysctl_stats)
+{
+	struct {
+		uint64_t mbufs, clusters, drops, bytes;
+	} st;
+	size_t len = sizeof(st);
+
+	REQUIRE_EQ(rump_pub_sysctlbyname("kern.mbuf.stats", &st, &len, NULL, 0), 0);
+	REQUIRE_EQ(len, sizeof(st));
+	REQUIRE_EQ(st.mbufs + st.clusters, rump_test_mbuf_count());
+	REQUIRE(st.bytes >= st.mbufs * 512 + st.clusters * 2048);
+	REQUIRE_EQ(rump_pub_sysctlbyname("kern.mbuf.stats", NULL, NULL, &st,
+	    sizeof(st)), EPERM);
+}
+
 TESTS(CASE(copym_shares), CASE(pullup), CASE(adj), CASE(split),
     CASE(copyback), CASE(prepend), CASE(dup_append),
-    CASE_NOBOOT(memlimit))
+    CASE_NOBOOT(memlimit), CASE(sysctl_stats))

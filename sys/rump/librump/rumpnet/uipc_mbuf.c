@@ -24,6 +24,7 @@
 #include <sys/kmem.h>
 #include <sys/mbuf.h>
 #include <sys/pool.h>
+#include <sys/sysctl.h>
 #include <sys/uio.h>
 
 CTASSERT(MHDRSIZE < MSIZE / 4);
@@ -42,6 +43,38 @@ static const char *const mcl_names[MCL_NSIZES] = {
 /* Statistics: atomic. */
 static struct mbstat mbstat;
 
+/* kern.mbuf.stats: a snapshot of struct mbstat, read-only. */
+static int
+mbstat_sysctl(struct sysctlnode *node, struct sysctl_req *req)
+{
+	struct mbstat ms;
+
+	(void)node;
+	if (req->sr_newp != NULL)
+		return EPERM;
+	mbstat_get(&ms);
+	return sysctl_copyout_value(req, &ms, sizeof(ms));
+}
+
+static void
+mbstat_sysctl_init(void)
+{
+	struct sysctlnode *kern, *mbuf;
+	int error;
+
+	error = sysctl_create(&kern, NULL, CTL_KERN, "kern", CTLTYPE_NODE, 0,
+	    NULL, 0, NULL);
+	if (error == 0)
+		error = sysctl_create(&mbuf, kern, KERN_MBUF, "mbuf",
+		    CTLTYPE_NODE, 0, NULL, 0, NULL);
+	if (error == 0)
+		error = sysctl_create(NULL, mbuf, 1, "stats", CTLTYPE_STRUCT,
+		    CTLFLAG_READONLY, NULL, sizeof(struct mbstat), mbstat_sysctl);
+	if (error != 0)
+		log(LOG_WARNING, "kern.mbuf: sysctl nodes not made: error %d\n",
+		    error);
+}
+
 void
 mbinit(void)
 {
@@ -54,6 +87,7 @@ mbinit(void)
 		/* Keep about 2 MiB of each size for reuse. */
 		pool_sethiwat(&mcl_pools[i], (unsigned)MAX(8, (2 << 20) / mcl_sizes[i]));
 	}
+	mbstat_sysctl_init();
 }
 
 void
