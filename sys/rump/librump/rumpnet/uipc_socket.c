@@ -680,6 +680,27 @@ soreceive_head(struct socket *so, struct sockaddr_storage *from,
 	return m;
 }
 
+/*
+ * Copy len bytes of a buffered mbuf to the reader.  A large copy is made
+ * with the socket's lock released (it may be softnet_lock, which input
+ * and every other socket of the stack need): the reader's sblock keeps
+ * the mbufs it reads from where they are, as only the reader removes
+ * data, and appends touch nothing before the end of the buffer.
+ */
+static int
+sorcvcopy(struct socket *so, const char *src, size_t len, struct uio *uio)
+{
+	int error;
+
+	KASSERT(so->so_rcv.sb_busy);
+	if (len < 1024)
+		return uiomove(__UNCONST(src), len, uio);
+	sounlock(so);
+	error = uiomove(__UNCONST(src), len, uio);
+	solock(so);
+	return error;
+}
+
 /* One datagram (or seqpacket record): copied whole or truncated. */
 static int
 soreceive_record(struct socket *so, struct mbuf *m, struct uio *uio,
@@ -693,7 +714,7 @@ soreceive_record(struct socket *so, struct mbuf *m, struct uio *uio,
 			continue;
 		len = MIN(uio->uio_resid, (size_t)m->m_len);
 		if (len > 0 && error == 0)
-			error = uiomove(mtod(m, char *), len, uio);
+			error = sorcvcopy(so, mtod(m, char *), len, uio);
 		total += (size_t)m->m_len;
 		if (len < (size_t)m->m_len)
 			*outflags |= MSG_TRUNC;
@@ -732,7 +753,7 @@ soreceive_stream(struct socket *so, struct mbuf *m, struct uio *uio,
 		if (so->so_oobmark > 0)
 			len = MIN(len, so->so_oobmark - (peek ? copied : 0));
 		if (len > 0)
-			error = uiomove(mtod(m, char *) + off, len, uio);
+			error = sorcvcopy(so, mtod(m, char *) + off, len, uio);
 		copied += len;
 		if (peek) {
 			off += len;
