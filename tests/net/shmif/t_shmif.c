@@ -20,6 +20,7 @@
 #include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -118,6 +119,8 @@ proc_start(struct proc *pr, void (*fn)(struct proc *, unsigned), unsigned id)
 	fflush(NULL);
 	REQUIRE((pr->pid = fork()) != -1);
 	if (pr->pid == 0) {
+		/* Ends with the case, whatever becomes of it. */
+		(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
 		close(pr->ready[0]);
 		close(pr->go[1]);
 		fn(pr, id);
