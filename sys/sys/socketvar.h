@@ -63,6 +63,8 @@ struct sockbuf {
 #define SB_AUTOSIZE 0x01                /* buffer size grows with demand */
 #define SB_NOINTR   0x02                /* waits are not interruptible */
 #define SB_USERSIZE 0x04                /* size set by SO_RCVBUF/SO_SNDBUF */
+#define SB_PEERFULL 0x08                /* so_snd: the peer takes nothing now
+					 * (no POLLOUT) */
 
 struct socket {
 	kmutex_t *so_lock;              /* s: set by pr_attach */

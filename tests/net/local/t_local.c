@@ -355,7 +355,10 @@ TESTCASE(dgram)
 
 TESTCASE(dgram_full)
 {
-	int sv[2], n = 0, small = 4096;
+	struct sockaddr_un sun;
+	struct pollfd pfd;
+	socklen_t len;
+	int sv[2], r, s, c, n = 0, small = 4096;
 	char buf[1000];
 
 	REQUIRE_OK(rump_sys_socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
@@ -369,6 +372,27 @@ TESTCASE(dgram_full)
 	/* Reading one makes room for one. */
 	REQUIRE_EQ(rump_sys_recv(sv[1], buf, sizeof(buf), 0), sizeof(buf));
 	REQUIRE_EQ(rump_sys_send(sv[0], buf, sizeof(buf), MSG_DONTWAIT), sizeof(buf));
+	/* A receiver queues 11 datagrams from others (Linux: max_dgram_qlen 10). */
+	REQUIRE_OK(r = rump_sys_socket(AF_UNIX, SOCK_DGRAM, 0));
+	len = mkabstract(&sun, "q", 1);
+	REQUIRE_OK(rump_sys_bind(r, (struct sockaddr *)&sun, len));
+	REQUIRE_OK(s = rump_sys_socket(AF_UNIX, SOCK_DGRAM, 0));
+	for (n = 0; rump_sys_sendto(s, buf, 100, MSG_DONTWAIT,
+		 (struct sockaddr *)&sun, len) == 100; n++)
+		continue;
+	REQUIRE_EQ(errno, EAGAIN);
+	REQUIRE_EQ(n, 11);
+	/* A socket connected to it is not writable; a read makes it so. */
+	REQUIRE_OK(c = rump_sys_socket(AF_UNIX, SOCK_DGRAM, 0));
+	REQUIRE_OK(rump_sys_connect(c, (struct sockaddr *)&sun, len));
+	pfd = (struct pollfd){ c, POLLOUT, 0 };
+	REQUIRE_EQ(rump_sys_poll(&pfd, 1, 0), 0);
+	REQUIRE_ERRNO(rump_sys_send(c, buf, 10, MSG_DONTWAIT), EAGAIN);
+	REQUIRE_EQ(rump_sys_recv(r, buf, sizeof(buf), 0), 100);
+	REQUIRE_EQ(rump_sys_poll(&pfd, 1, 0), 1);
+	REQUIRE_EQ(pfd.revents, POLLOUT);
+	REQUIRE_EQ(rump_sys_send(c, buf, 10, MSG_DONTWAIT), 10);
+	REQUIRE_EQ(rump_sys_poll(&pfd, 1, 0), 0);
 }
 
 TESTCASE(seqpacket)

@@ -153,6 +153,7 @@ soo_poll(struct file *fp, int events, struct pollwait *pw)
 		if (so->so_state & SS_CANTSENDMORE)
 			revents |= POLLOUT | POLLWRNORM;
 		else if (!(connreq && (so->so_state & SS_ISCONNECTING)) &&
+		    (so->so_snd.sb_flags & SB_PEERFULL) == 0 &&
 		    sbspace(&so->so_snd) >= MAX(so->so_snd.sb_lowat, 1))
 			revents |= POLLOUT | POLLWRNORM | POLLWRBAND;
 	}

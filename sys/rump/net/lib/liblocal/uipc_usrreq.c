@@ -52,6 +52,11 @@
 
 #define SUN_OFFSET offsetof(struct sockaddr_un, sun_path)
 
+/* Linux's net.unix.max_dgram_qlen default: datagrams from strangers. */
+#define UNP_MAXDGRAMQLEN 10
+
+static void unp_dgram_update(struct unpcb *);
+
 struct unp_head unp_all = LIST_HEAD_INITIALIZER(unp_all);
 static unsigned unp_autobind_next;      /* u */
 
@@ -104,6 +109,7 @@ unp_disconnect(struct unpcb *unp)
 	if (so->so_type == SOCK_DGRAM) {
 		LIST_REMOVE(unp, unp_reflink);
 		so->so_state &= ~SS_ISCONNECTED;
+		so->so_snd.sb_flags &= ~SB_PEERFULL;
 		return;
 	}
 	unp2->unp_conn = NULL;
@@ -129,6 +135,7 @@ unp_detach(struct socket *so)
 		LIST_REMOVE(ref, unp_reflink);
 		ref->unp_conn = NULL;
 		ref->unp_flags |= UNP_PEERGONE;
+		ref->unp_socket->so_snd.sb_flags &= ~SB_PEERFULL;
 		sowwakeup(ref->unp_socket);
 	}
 	if (unp->unp_vnode != NULL) {
@@ -389,6 +396,7 @@ unp_connect(struct socket *so, const struct sockaddr *nam, socklen_t namlen,
 				return error;
 			unp_link(unp, unp2);
 			soisconnected(so);
+			unp_dgram_update(unp2);
 			return 0;
 		}
 		if ((so2->so_options & SOF_ACCEPTCONN) == 0)
@@ -455,6 +463,50 @@ unp_shutdown(struct socket *so)
 	return 0;
 }
 
+/*
+ * Whether a datagram receiver takes nothing more from unp now: Linux
+ * queues at most max_dgram_qlen (10) datagrams from senders it is not
+ * connected to, and nothing beyond its buffer.
+ */
+static bool
+unp_dgram_full(const struct unpcb *unp2, const struct unpcb *unp, long len)
+{
+	const struct mbuf *m;
+	int n = 0;
+
+	if (sbspace(&unp2->unp_socket->so_rcv) < len + (long)MSIZE)
+		return true;
+	if (unp2->unp_conn == unp)
+		return false;
+	for (m = unp2->unp_socket->so_rcv.sb_mb; m != NULL; m = m->m_nextpkt)
+		if (++n > UNP_MAXDGRAMQLEN)
+			return true;
+	return false;
+}
+
+/*
+ * A datagram receiver's queue changed: the sockets connected to it are
+ * told whether they may send (poll's POLLOUT), and woken.
+ */
+static void
+unp_dgram_update(struct unpcb *unp2)
+{
+	struct unpcb *ref;
+	struct sockbuf *sb;
+	bool full;
+
+	LIST_FOREACH(ref, &unp2->unp_refs, unp_reflink) {
+		sb = &ref->unp_socket->so_snd;
+		full = unp_dgram_full(unp2, ref, 0);
+		if (full)
+			sb->sb_flags |= SB_PEERFULL;
+		else if (sb->sb_flags & SB_PEERFULL) {
+			sb->sb_flags &= ~SB_PEERFULL;
+			sowwakeup(ref->unp_socket);
+		}
+	}
+}
+
 /* The reader took data: its stream peer's counts drop, its writers wake. */
 static int
 unp_rcvd(struct socket *so, int flags, struct lwp *l)
@@ -466,6 +518,7 @@ unp_rcvd(struct socket *so, int flags, struct lwp *l)
 	(void)l;
 	if (so->so_type == SOCK_DGRAM) {
 		cv_broadcast(&so->so_rcv.sb_cv);
+		unp_dgram_update(unp);
 		return 0;
 	}
 	if (unp->unp_conn == NULL)
@@ -477,7 +530,7 @@ unp_rcvd(struct socket *so, int flags, struct lwp *l)
 	return 0;
 }
 
-/* Wait for room for len bytes in a datagram receiver's buffer. */
+/* Wait until a datagram receiver takes len bytes from so. */
 static int
 unp_dgram_wait(struct socket *so, struct socket *so2, long len)
 {
@@ -486,7 +539,7 @@ unp_dgram_wait(struct socket *so, struct socket *so2, long len)
 
 	if (len > (long)so2->so_rcv.sb_hiwat)
 		return ENOBUFS;
-	while (sbspace(&so2->so_rcv) < len + (long)MSIZE) {
+	while (unp_dgram_full(sotounpcb(so2), sotounpcb(so), len)) {
 		if (so->so_state & SS_NBIO)
 			return EAGAIN;
 		ns = (uint64_t)so->so_snd.sb_timeo.tv_sec * 1000000000ULL +
@@ -596,6 +649,7 @@ unp_send(struct socket *so, struct mbuf *m, const struct sockaddr *nam,
 		}
 		m = control = NULL;
 		sorwakeup(so2);
+		unp_dgram_update(unp2);
 		goto out;
 	}
 	if (nam != NULL) {
