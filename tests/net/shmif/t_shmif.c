@@ -22,6 +22,8 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
+#include <linux/futex.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -714,8 +716,144 @@ TESTCASE(dumpbus_pcap)
 	unlink(bus);
 }
 
+/*
+ * Frames put on the bus by hand, as a writer does (shmif_bus.h), to see
+ * Ethernet's input filter: runts, frames too long, unicast for another
+ * station, multicast outside the filter; the filter set by SIOCADDMULTI.
+ */
+struct etherstat_copy {                 /* sys/net/if_ether.h */
+	uint64_t es_ipackets, es_runts, es_toolong, es_notforus;
+	uint64_t es_mcastfiltered, es_ownsrc, es_noproto, es_qdrops;
+	uint64_t es_opackets, es_oerrors, es_noresolve;
+};
+
+static void
+bus_inject(const unsigned char *frame, unsigned len)
+{
+	struct shmif_bus *b;
+	struct shmif_frame *fr;
+	uint64_t r, need = SHMIF_FRAMESIZE(len), idx, pad, size;
+	uint8_t *ring;
+	int fd;
+
+	REQUIRE((fd = open(bus, O_RDWR)) != -1);
+	REQUIRE((b = mmap(NULL, SHMIF_BUS_HDRSIZE + SHMIF_RINGSIZE,
+	    PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)) != MAP_FAILED);
+	size = b->shb_ringsize;
+	REQUIRE_EQ(size, SHMIF_RINGSIZE);
+	ring = (uint8_t *)b + SHMIF_BUS_HDRSIZE;
+	r = __atomic_load_n(&b->shb_reserve, __ATOMIC_ACQUIRE);
+	do {
+		idx = r & (size - 1);
+		pad = idx + need > size ? size - idx : 0;
+	} while (!__atomic_compare_exchange_n(&b->shb_reserve, &r,
+	    r + pad + need, 0, __ATOMIC_SEQ_CST, __ATOMIC_ACQUIRE));
+	REQUIRE_EQ(pad, 0);
+	fr = (struct shmif_frame *)(void *)(ring + idx);
+	memset(fr, 0, sizeof(*fr));
+	fr->sf_len = len;
+	fr->sf_sender = 999;
+	memcpy(fr + 1, frame, len);
+	__atomic_store_n(&fr->sf_pos, r, __ATOMIC_RELEASE);
+	__atomic_add_fetch(&b->shb_wakeword, 1, __ATOMIC_SEQ_CST);
+	syscall(SYS_futex, &b->shb_wakeword, FUTEX_WAKE, 1000, NULL, NULL, 0);
+	munmap(b, SHMIF_BUS_HDRSIZE + SHMIF_RINGSIZE);
+	close(fd);
+}
+
+static void
+frame_make(unsigned char *f, const unsigned char *dst, unsigned type,
+    unsigned len, unsigned char tag)
+{
+	memset(f, tag, len);
+	memcpy(f, dst, 6);
+	memcpy(f + 6, "\x02\x11\x22\x33\x44\x55", 6);
+	f[12] = (unsigned char)(type >> 8);
+	f[13] = (unsigned char)type;
+}
+
+static void
+etherstat_get(struct etherstat_copy *es)
+{
+	REQUIRE_EQ(rump_test_etherstat(es, sizeof(*es)), 0);
+}
+
+TESTCASE(ether_input_filter)
+{
+	static const unsigned char group[6] = { 0x01, 0x00, 0x5e, 0x01, 0x02, 0x03 };
+	static const unsigned char other[6] = { 0x02, 0x99, 0x99, 0x99, 0x99, 0x99 };
+	unsigned char f[1600], p[1600], mac[6];
+	struct etherstat_copy es0, es;
+	struct ifreq ifr;
+	int s, unit, flags;
+
+	bus_name();
+	REQUIRE_EQ(rump_pub_shmif_create(bus, &unit), 0);
+	REQUIRE_EQ(rump_pub_netconfig_ifup("shmif0"), 0);
+	REQUIRE_EQ(rump_test_ether_capture(), 0);
+	REQUIRE((s = rump_sys_socket(16 /* AF_ROUTE */, 3, 0)) != -1);
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.ifr_name, "shmif0");
+	REQUIRE_OK(rump_sys_ioctl(s, SIOCGIFHWADDR, &ifr));
+	memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	etherstat_get(&es0);
+
+	/* Ours, broadcast, then each kind of frame that must not pass. */
+	frame_make(f, mac, 0x0800, 100, 1);
+	bus_inject(f, 100);
+	REQUIRE_EQ(rump_test_ether_recv(p, sizeof(p), 2000, &flags), 86);
+	REQUIRE_EQ(flags, 0);
+	REQUIRE_EQ(p[0], 1);
+	frame_make(f, bcast, 0x0800, 60, 2);
+	bus_inject(f, 60);
+	REQUIRE_EQ(rump_test_ether_recv(p, sizeof(p), 2000, &flags), 46);
+	REQUIRE_EQ(flags, 1);
+	frame_make(f, mac, 0x0800, 10, 3);              /* runt */
+	bus_inject(f, 10);
+	frame_make(f, mac, 0x0800, 1515, 4);            /* past 1500 + 14 + 4 */
+	bus_inject(f, 1519);
+	frame_make(f, other, 0x0800, 100, 5);           /* for another station */
+	bus_inject(f, 100);
+	frame_make(f, group, 0x0800, 100, 6);           /* group not joined */
+	bus_inject(f, 100);
+	frame_make(f, mac, 0x88b5, 100, 7);             /* a type nobody takes */
+	bus_inject(f, 100);
+	frame_make(f, mac, 0x0800, 1518, 8);            /* longest with a tag */
+	bus_inject(f, 1518);
+	REQUIRE_EQ(rump_test_ether_recv(p, sizeof(p), 2000, &flags), 1504);
+	REQUIRE_EQ(p[0], 8);
+	etherstat_get(&es);
+	REQUIRE_EQ(es.es_runts - es0.es_runts, 1);
+	REQUIRE_EQ(es.es_toolong - es0.es_toolong, 1);
+	REQUIRE_EQ(es.es_notforus - es0.es_notforus, 1);
+	REQUIRE_EQ(es.es_mcastfiltered - es0.es_mcastfiltered, 1);
+	REQUIRE_EQ(es.es_noproto - es0.es_noproto, 1);
+	REQUIRE_EQ(es.es_ipackets - es0.es_ipackets, 3);
+
+	/* Join the group: it passes, marked multicast; leave: filtered. */
+	ifr.ifr_hwaddr.sa_family = AF_UNSPEC;
+	memcpy(ifr.ifr_hwaddr.sa_data, group, 6);
+	REQUIRE_OK(rump_sys_ioctl(s, SIOCADDMULTI, &ifr));
+	frame_make(f, group, 0x0800, 100, 9);
+	bus_inject(f, 100);
+	REQUIRE_EQ(rump_test_ether_recv(p, sizeof(p), 2000, &flags), 86);
+	REQUIRE_EQ(flags, 2);
+	REQUIRE_EQ(p[0], 9);
+	REQUIRE_OK(rump_sys_ioctl(s, SIOCDELMULTI, &ifr));
+	REQUIRE_ERRNO(rump_sys_ioctl(s, SIOCDELMULTI, &ifr), ENOENT);
+	bus_inject(f, 100);
+	REQUIRE_EQ(rump_test_ether_recv(p, sizeof(p), 300, &flags), -1);
+	memcpy(ifr.ifr_hwaddr.sa_data, mac, 6);         /* not a group */
+	REQUIRE_ERRNO(rump_sys_ioctl(s, SIOCADDMULTI, &ifr), EINVAL);
+	etherstat_get(&es);
+	REQUIRE_EQ(es.es_mcastfiltered - es0.es_mcastfiltered, 2);
+	REQUIRE_OK(rump_sys_close(s));
+	unlink(bus);
+}
+
 TESTS(CASE_NOBOOT(two_kernels), CASE_NOBOOT(four_kernels),
     CASE(interface_state), CASE_NOBOOT(overrun), CASE_NOBOOT(dead_writer_slot),
     CASE_NOBOOT(member_killed), CASE_NOBOOT(idle_reader),
     CASE_NOBOOT(fault_drop_seeded), CASE_NOBOOT(fault_dup_reorder),
-    CASE_NOBOOT(fault_delay), CASE_NOBOOT(dumpbus_pcap))
+    CASE_NOBOOT(fault_delay), CASE_NOBOOT(dumpbus_pcap),
+    CASE(ether_input_filter))
