@@ -482,6 +482,94 @@ TESTCASE(route_bad_messages)
 	REQUIRE_OK(rump_sys_close(s));
 }
 
+/* IPv6 routes: the same table code, 128-bit keys (sockaddr_in6, 28 bytes). */
+static size_t
+put_sin6(unsigned char *p, const char *a)
+{
+	struct sockaddr_in6 sin6;
+
+	memset(&sin6, 0, sizeof(sin6));
+	sin6.sin6_family = AF_INET6;
+	REQUIRE_EQ(inet_pton(AF_INET6, a, &sin6.sin6_addr), 1);
+	memcpy(p, &sin6, sizeof(sin6));
+	return RT_ROUNDUP(sizeof(sin6));
+}
+
+static int
+rt6_do(int s, int type, int seq, const char *dst, const char *mask,
+    int ifindex, char *gotmask)
+{
+	unsigned char buf[512];
+	struct rt_msghdr *rtm = (struct rt_msghdr *)(void *)buf;
+	struct rt_sockaddr_ll sll;
+	struct sockaddr_in6 m6;
+	size_t off = sizeof(*rtm);
+	ssize_t n;
+	int error = 0;
+
+	memset(buf, 0, sizeof(buf));
+	rtm->rtm_version = RTM_VERSION;
+	rtm->rtm_type = (uint8_t)type;
+	rtm->rtm_seq = seq;
+	off += put_sin6(buf + off, dst);
+	rtm->rtm_addrs = RTA_DST;
+	if (mask != NULL) {
+		off += put_sin6(buf + off, mask);
+		rtm->rtm_addrs |= RTA_NETMASK;
+	}
+	if (ifindex != 0) {
+		memset(&sll, 0, sizeof(sll));
+		sll.sll_family = AF_PACKET;
+		sll.sll_ifindex = ifindex;
+		memcpy(buf + off, &sll, sizeof(sll));
+		off += RT_ROUNDUP(sizeof(sll));
+		rtm->rtm_addrs |= RTA_IFP;
+	}
+	rtm->rtm_msglen = (uint16_t)off;
+	errno = 0;
+	if (rump_sys_write(s, buf, off) != (ssize_t)off)
+		error = errno;
+	do {
+		REQUIRE((n = rump_sys_recvfrom(s, buf, sizeof(buf), MSG_DONTWAIT_,
+		    NULL, NULL)) >= (ssize_t)sizeof(*rtm));
+	} while (rtm->rtm_seq != seq);
+	REQUIRE_EQ(rtm->rtm_errno, error);
+	if (error == 0 && gotmask != NULL) {
+		/* DST (32), NETMASK (32) when not a host route. */
+		REQUIRE(rtm->rtm_addrs & RTA_NETMASK);
+		memcpy(&m6, buf + sizeof(*rtm) + 32, sizeof(m6));
+		REQUIRE_EQ(m6.sin6_family, AF_INET6);
+		inet_ntop(AF_INET6, &m6.sin6_addr, gotmask, INET6_ADDRSTRLEN);
+	}
+	return error;
+}
+
+TESTCASE(route_lpm_ipv6)
+{
+	char m[INET6_ADDRSTRLEN];
+	int s = rtsock();
+
+	REQUIRE_EQ(rt6_do(s, RTM_ADD, 1, "2001:db8::", "ffff:ffff::", 1, NULL), 0);
+	REQUIRE_EQ(rt6_do(s, RTM_ADD, 2, "2001:db8:1::", "ffff:ffff:ffff::", 1,
+	    NULL), 0);
+	REQUIRE_EQ(rt6_do(s, RTM_ADD, 3, "2001:db8:1:2::", "ffff:ffff:ffff:ff80::",
+	    1, NULL), 0);
+	REQUIRE_EQ(rt6_do(s, RTM_ADD, 4, "2001:db8:1::", "ffff:ffff:ffff::", 1,
+	    NULL), EEXIST);
+	REQUIRE_EQ(rt6_do(s, RTM_GET, 5, "2001:db8:1:2::1", NULL, 0, m), 0);
+	REQUIRE_EQ(strcmp(m, "ffff:ffff:ffff:ff80::"), 0);
+	REQUIRE_EQ(rt6_do(s, RTM_GET, 6, "2001:db8:1:80::1", NULL, 0, m), 0);
+	REQUIRE_EQ(strcmp(m, "ffff:ffff:ffff::"), 0);
+	REQUIRE_EQ(rt6_do(s, RTM_GET, 7, "2001:db8:ffff::1", NULL, 0, m), 0);
+	REQUIRE_EQ(strcmp(m, "ffff:ffff::"), 0);
+	REQUIRE_EQ(rt6_do(s, RTM_GET, 8, "2001:db9::1", NULL, 0, m), ESRCH);
+	REQUIRE_EQ(rt6_do(s, RTM_DELETE, 9, "2001:db8:1::", "ffff:ffff:ffff::", 0,
+	    NULL), 0);
+	REQUIRE_EQ(rt6_do(s, RTM_GET, 10, "2001:db8:1:80::1", NULL, 0, m), 0);
+	REQUIRE_EQ(strcmp(m, "ffff:ffff::"), 0);
+	REQUIRE_OK(rump_sys_close(s));
+}
+
 TESTS(CASE(lo0_after_boot), CASE(unknown_interface), CASE(mtu_and_flags),
     CASE(ifconf_empty), CASE(route_lpm), CASE(route_notify),
-    CASE(route_bad_messages))
+    CASE(route_bad_messages), CASE(route_lpm_ipv6))

@@ -15,6 +15,8 @@
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <netinet/in.h>
 #include <stdint.h>
 #include <sys/prctl.h>
@@ -339,5 +341,49 @@ TESTCASE(capture_checksums)
 	unlink(bus);
 }
 
+/* SIOCGIFCONF: lo0's 127.0.0.1 and shmif0's address, as Linux lists them. */
+TESTCASE(ifconf_addresses)
+{
+	struct ifreq reqs[4];
+	struct sockaddr_in *sin;
+	struct ifconf ifc;
+	struct ifreq ifr;
+	int s;
+
+	bus_name();
+	member_boot("10.0.0.2", NULL);
+	REQUIRE((s = rump_sys_socket(AF_INET, SOCK_DGRAM, 0)) != -1);
+	memset(&ifc, 0, sizeof(ifc));
+	REQUIRE_OK(rump_sys_ioctl(s, SIOCGIFCONF, &ifc));
+	REQUIRE_EQ(ifc.ifc_len, 2 * sizeof(struct ifreq));
+	memset(reqs, 0xa5, sizeof(reqs));
+	ifc.ifc_len = sizeof(reqs);
+	ifc.ifc_req = reqs;
+	REQUIRE_OK(rump_sys_ioctl(s, SIOCGIFCONF, &ifc));
+	REQUIRE_EQ(ifc.ifc_len, 2 * sizeof(struct ifreq));
+	REQUIRE_EQ(strcmp(reqs[0].ifr_name, "lo0"), 0);
+	sin = (struct sockaddr_in *)(void *)&reqs[0].ifr_addr;
+	REQUIRE_EQ(sin->sin_family, AF_INET);
+	REQUIRE_EQ(ntohl(sin->sin_addr.s_addr), 0x7f000001);
+	REQUIRE_EQ(strcmp(reqs[1].ifr_name, "shmif0"), 0);
+	sin = (struct sockaddr_in *)(void *)&reqs[1].ifr_addr;
+	REQUIRE_EQ(ntohl(sin->sin_addr.s_addr), 0x0a000002);
+	REQUIRE_EQ(((unsigned char *)&reqs[2])[0], 0xa5);
+	/* Room for one and a half: one, and the length of one. */
+	ifc.ifc_len = sizeof(struct ifreq) * 3 / 2;
+	REQUIRE_OK(rump_sys_ioctl(s, SIOCGIFCONF, &ifc));
+	REQUIRE_EQ(ifc.ifc_len, sizeof(struct ifreq));
+	/* The address and netmask through the generic path to in_control. */
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.ifr_name, "shmif0");
+	REQUIRE_OK(rump_sys_ioctl(s, SIOCGIFNETMASK, &ifr));
+	sin = (struct sockaddr_in *)(void *)&ifr.ifr_netmask;
+	REQUIRE_EQ(ntohl(sin->sin_addr.s_addr), 0xffffff00);
+	strcpy(ifr.ifr_name, "nosuch0");
+	REQUIRE_ERRNO(rump_sys_ioctl(s, SIOCGIFADDR, &ifr), ENODEV);
+	REQUIRE_OK(rump_sys_close(s));
+	unlink(bus);
+}
+
 TESTS(CASE_NOBOOT(udp_with_members_killed), CASE_NOBOOT(udp_through_faults),
-    CASE_NOBOOT(capture_checksums))
+    CASE_NOBOOT(capture_checksums), CASE_NOBOOT(ifconf_addresses))
