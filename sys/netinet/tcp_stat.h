@@ -124,5 +124,6 @@ struct tcp_conninfo {
 #define TCPCTL_INITCWND    17   /* int: initial window, segments (RFC 6928) */
 #define TCPCTL_RTOMIN      18   /* int: least RTO, milliseconds */
 #define TCPCTL_DROPPORT    19   /* int: drop segments to or from this port (tests) */
+#define TCPCTL_REXMITMAX   20   /* int: retransmissions before ETIMEDOUT */
 
 #endif /* _NETINET_TCP_STAT_H_ */

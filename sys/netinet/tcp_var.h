@@ -134,6 +134,7 @@ struct tcpcb {
 	tcp_seq irs;                    /* n */
 	uint32_t rcv_wnd;               /* n */
 	int t_delack_segs;              /* n: full segments not yet acknowledged */
+	int t_quickack;                 /* n: segments still to acknowledge at once */
 
 	/* Segment sizes. */
 	unsigned t_maxseg;              /* n: bytes of data per segment we send */
@@ -181,6 +182,8 @@ struct tcpcb {
 	tcp_seq snd_fack;               /* n: highest sequence SACKed + 1 */
 	tcp_seq sack_rxmit;             /* n: next byte to retransmit in recovery */
 	uint32_t sack_rexmit_bytes;     /* n: bytes retransmitted in this recovery */
+	tcp_seq sack_pass_mark;         /* n: snd_max when a pass over the holes ended */
+	bool sack_pass_done;            /* n: every hole was resent once */
 
 	/* Urgent data (RFC 6093). */
 	uint8_t t_oobflags;             /* n: TCPOOB_* */
@@ -201,6 +204,9 @@ struct tcpcb {
 	uint32_t t_rcvooopack;          /* n */
 	int t_softerror;                /* n: last ICMP error, for ETIMEDOUT's place */
 };
+
+/* Segments acknowledged at once after a sign of a short window (tcp_input.c). */
+#define TCP_QUICKACKS 16
 
 /* t_flags */
 #define TF_ACKNOW       0x00000001      /* send an ACK now */
@@ -264,6 +270,7 @@ extern int tcp_challenge_limit;
 extern int tcp_initcwnd;
 extern int tcp_rtomin_ms;
 extern int tcp_drop_port;
+extern int tcp_rexmit_max;
 extern const struct tcp_congctl *tcp_congctl_default;
 
 extern struct tcpstat tcpstat;          /* n */
@@ -346,6 +353,8 @@ uint32_t tcp_sack_pipe(const struct tcpcb *);
 /* The next range to retransmit in recovery (RFC 6675 NextSeg); false: none. */
 bool tcp_sack_nextseg(struct tcpcb *, tcp_seq *seqp, uint32_t *lenp);
 bool tcp_sack_isacked(const struct tcpcb *, tcp_seq);
+/* Bytes the peer reported above snd_una. */
+uint32_t tcp_sack_bytes(const struct tcpcb *);
 
 /* tcp_syncache.c */
 void tcp_syncache_init(void);

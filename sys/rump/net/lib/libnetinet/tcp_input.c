@@ -174,6 +174,7 @@ tcp_established(struct tcpcb *tp)
 
 	tcp_set_state(tp, TCPS_ESTABLISHED);
 	tcpstat.tcps_connects++;
+	tp->t_quickack = TCP_QUICKACKS;
 	tp->t_cc->cc_init(tp);
 	tcp_timer_disarm(tp, TCPT_KEEP);
 	/* Armed whether or not SO_KEEPALIVE is set: it may be set later. */
@@ -277,8 +278,9 @@ tcp_reass(struct tcpcb *tp, struct socket *so, tcp_seq seq, int len,
 		te->tqe_seq = seq;
 		te->tqe_len = len;
 		te->tqe_flags = fin ? TH_FIN : 0;
-		if (p != NULL && TAILQ_NEXT(p, tqe_q) != NULL)
-			TAILQ_INSERT_BEFORE(TAILQ_NEXT(p, tqe_q), te, tqe_q);
+		/* (The macro names its first argument more than once: no expression.) */
+		if (p != NULL && (nq = TAILQ_NEXT(p, tqe_q)) != NULL)
+			TAILQ_INSERT_BEFORE(nq, te, tqe_q);
 		else if (p != NULL)
 			TAILQ_INSERT_TAIL(&tp->t_segq, te, tqe_q);
 		else
@@ -386,11 +388,21 @@ tcp_syn_options(struct tcpcb *tp, const struct tcp_opt *to)
 	    (to->to_mss < 64 ? 64 : to->to_mss) : (unsigned)tcp_mssdflt);
 }
 
-/* Delayed ACK (RFC 9293 3.8.6.3, RFC 5681 4.2): every second segment, else 40 ms. */
+/*
+ * Delayed ACK (RFC 9293 3.8.6.3, RFC 5681 4.2): every second segment,
+ * else after 40 ms.  After a sign that the sender is short of window
+ * (the start of the connection, a hole in the data, a delayed ACK that
+ * had to wait for its timer) the next TCP_QUICKACKS segments are
+ * acknowledged at once, so a sender in slow start or recovery is not
+ * held back by our timer.
+ */
 static void
 tcp_delack(struct tcpcb *tp)
 {
-	if (tp->t_flags & TF_DELACK)
+	if (tp->t_quickack > 0) {
+		tp->t_quickack--;
+		tp->t_flags |= TF_ACKNOW;
+	} else if (tp->t_flags & TF_DELACK)
 		tp->t_flags |= TF_ACKNOW;
 	else {
 		tp->t_flags |= TF_DELACK;
@@ -479,25 +491,41 @@ tcp_ack(struct tcpcb *tp, struct socket *so, struct tcp_seg *seg,
 	}
 
 	if (SEQ_LEQ(seg->ack, tp->snd_una)) {
-		if (seg->len == 0 && tiwin == tp->snd_wnd &&
+		/*
+		 * A duplicate ACK (RFC 5681 2): nothing new acknowledged,
+		 * no data, the same window; with SACK (RFC 6675 2) any ACK
+		 * that reports blocks counts, whatever its window.
+		 */
+		bool sackdup = (tp->t_flags & TF_SACK_PERMIT) &&
+		    (to->to_flags & TOF_SACK);
+
+		if (seg->len == 0 && (tiwin == tp->snd_wnd || sackdup) &&
 		    (seg->flags & TH_FIN) == 0 && seg->ack == tp->snd_una &&
 		    tp->snd_una != tp->snd_max) {
-			/* A duplicate ACK (RFC 5681 2). */
 			tcpstat.tcps_rcvdupack++;
-			if (tp->t_flags & TF_SACK_PERMIT)
+			if (sackdup) {
 				tcp_sack_snd_update(tp, to);
+				if (tiwin != tp->snd_wnd &&
+				    SEQ_GEQ(seg->seq, tp->snd_wl1)) {
+					tp->snd_wnd = tiwin;
+					tp->snd_wl1 = seg->seq;
+					tp->snd_wl2 = seg->ack;
+				}
+			}
 			tp->t_dupacks++;
 			if (tp->t_flags & TF_FASTRECOVERY) {
 				if ((tp->t_flags & TF_SACK_PERMIT) == 0 ||
 				    tp->snd_numsacked == 0)
 					tp->snd_cwnd += tp->t_maxseg;
 				(void)tcp_output(tp);
-			} else if (tp->t_dupacks == 3) {
-				/* RFC 6582 4.1: not again for the same flight. */
-				if (SEQ_GT(seg->ack, tp->snd_recover) ||
-				    tp->snd_recover == tp->snd_una ||
-				    SEQ_LT(tp->snd_recover, tp->snd_una))
-					tcp_enter_recovery(tp);
+			} else if (tp->snd_numsacked > 0 ?
+			    (tp->t_dupacks >= 3 ||
+			    tcp_sack_bytes(tp) >= 3 * tp->t_maxseg) :
+			    (tp->t_dupacks == 3 &&
+			    /* RFC 6582 4.1: not again for the same flight. */
+			    (SEQ_GT(seg->ack, tp->snd_recover) ||
+			    SEQ_LEQ(tp->snd_recover, tp->snd_una)))) {
+				tcp_enter_recovery(tp);
 			} else if (tp->t_dupacks < 3) {
 				/* Limited transmit (RFC 3042). */
 				uint32_t ocwnd = tp->snd_cwnd;
@@ -1167,6 +1195,7 @@ findpcb:
 			}
 			fin = tcp_reass(tp, so, seg.seq, seg.len, fin, m);
 			m = NULL;
+			tp->t_quickack = TCP_QUICKACKS;
 			/* Out of order or filling a hole: ACK at once (RFC 5681 4.2). */
 			tp->t_flags |= TF_ACKNOW;
 		}

@@ -189,6 +189,16 @@ tcp_output(struct tcpcb *tp)
 	loop = tcp_route_is_loop(inp);
 
 again:
+	/* Resending after a timeout: skip what the peer has SACKed. */
+	if (tp->snd_numsacked > 0 && SEQ_LT(tp->snd_nxt, tp->snd_max) &&
+	    (tp->t_flags & TF_FASTRECOVERY) == 0) {
+		int i;
+
+		for (i = 0; i < tp->snd_numsacked; i++)
+			if (SEQ_GEQ(tp->snd_nxt, tp->snd_sacked[i].start) &&
+			    SEQ_LT(tp->snd_nxt, tp->snd_sacked[i].end))
+				tp->snd_nxt = tp->snd_sacked[i].end;
+	}
 	idle = tp->snd_max == tp->snd_una;
 	sendalot = 0;
 	rexmit_sack = false;
@@ -202,14 +212,21 @@ again:
 		uint32_t pipe = tcp_sack_pipe(tp);
 		tcp_seq rseq;
 
+		/*
+		 * RFC 6675 5 (C): while the pipe is under cwnd, the next
+		 * hole, else new data up to cwnd - pipe past snd_nxt.
+		 */
 		if (pipe >= tp->snd_cwnd)
-			sendwin = 0;
+			sendwin = off;
 		else if (tcp_sack_nextseg(tp, &rseq, &rlen)) {
 			rexmit_sack = true;
 			sendseq = rseq;
 			off = (long)SEQ_SUB(rseq, tp->snd_una);
-		} else if ((long)(tp->snd_cwnd - pipe) + off < sendwin)
-			sendwin = (long)(tp->snd_cwnd - pipe) + off;
+		} else {
+			sendwin = off + (long)(tp->snd_cwnd - pipe);
+			if (sendwin > (long)tp->snd_wnd)
+				sendwin = (long)tp->snd_wnd;
+		}
 	}
 
 	if (tp->t_flags & TF_FORCEDATA) {

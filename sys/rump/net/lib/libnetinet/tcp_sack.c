@@ -176,9 +176,21 @@ tcp_sack_snd_update(struct tcpcb *tp, const struct tcp_opt *to)
 	}
 }
 
+uint32_t
+tcp_sack_bytes(const struct tcpcb *tp)
+{
+	uint32_t n = 0;
+	int i;
+
+	for (i = 0; i < tp->snd_numsacked; i++)
+		n += SEQ_SUB(tp->snd_sacked[i].end, tp->snd_sacked[i].start);
+	return n;
+}
+
 void
 tcp_sack_snd_clear(struct tcpcb *tp)
 {
+	tp->sack_pass_done = false;
 	tp->snd_numsacked = 0;
 	tp->snd_fack = tp->snd_una;
 	tp->sack_rxmit = tp->snd_una;
@@ -221,27 +233,46 @@ tcp_sack_pipe(const struct tcpcb *tp)
 	return pipe + rexmit;
 }
 
-/* RFC 6675 4 NextSeg (1): the first lost byte not yet retransmitted. */
+/*
+ * RFC 6675 4 NextSeg (1): the first lost byte not yet retransmitted.
+ * A retransmission can be lost too: once every hole has been resent,
+ * a SACK for data sent after that pass ended means the holes still
+ * open were lost again, and a new pass starts from snd_una (the rule
+ * RACK, RFC 8985, generalises).
+ */
 bool
 tcp_sack_nextseg(struct tcpcb *tp, tcp_seq *seqp, uint32_t *lenp)
 {
-	tcp_seq lo = tp->snd_una;
-	int i;
+	tcp_seq lo;
+	int i, pass;
 
 	if (SEQ_LT(tp->sack_rxmit, tp->snd_una))
 		tp->sack_rxmit = tp->snd_una;
-	for (i = 0; i < tp->snd_numsacked; i++) {
-		tcp_seq hs = SEQ_MAX(lo, tp->sack_rxmit);
-		tcp_seq he = tp->snd_sacked[i].start;
+	for (pass = 0; pass < 2; pass++) {
+		lo = tp->snd_una;
+		for (i = 0; i < tp->snd_numsacked; i++) {
+			tcp_seq hs = SEQ_MAX(lo, tp->sack_rxmit);
+			tcp_seq he = tp->snd_sacked[i].start;
 
-		if (SEQ_LT(hs, he)) {
-			uint32_t len = SEQ_SUB(he, hs);
+			if (SEQ_LT(hs, he)) {
+				uint32_t len = SEQ_SUB(he, hs);
 
-			*seqp = hs;
-			*lenp = len < tp->t_maxseg ? len : tp->t_maxseg;
-			return true;
+				*seqp = hs;
+				*lenp = len < tp->t_maxseg ? len : tp->t_maxseg;
+				return true;
+			}
+			lo = tp->snd_sacked[i].end;
 		}
-		lo = tp->snd_sacked[i].end;
+		if (!tp->sack_pass_done) {
+			tp->sack_pass_done = true;
+			tp->sack_pass_mark = tp->snd_max;
+			return false;
+		}
+		if (!SEQ_GT(tp->snd_fack, tp->sack_pass_mark))
+			return false;
+		tp->sack_rxmit = tp->snd_una;
+		tp->sack_pass_mark = tp->snd_max;
+		tp->sack_rexmit_bytes = 0;
 	}
 	return false;
 }

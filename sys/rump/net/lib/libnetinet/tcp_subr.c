@@ -54,6 +54,7 @@ int tcp_reass_maxseg = 256;
 int tcp_challenge_limit = 1000;
 int tcp_initcwnd = 10;
 int tcp_rtomin_ms = 200;
+int tcp_rexmit_max = TCP_MAXRXTSHIFT;
 /*
  * A test facility: every segment to or from this port (host order) is
  * dropped on input as if the network lost it, so one kernel can show a
@@ -645,6 +646,7 @@ tcp_sysctl_init(void)
 		{ TCPCTL_INITCWND, "initcwnd", &tcp_initcwnd },
 		{ TCPCTL_RTOMIN, "rtomin_ms", &tcp_rtomin_ms },
 		{ TCPCTL_DROPPORT, "drop_port", &tcp_drop_port },
+		{ TCPCTL_REXMITMAX, "rexmit_max", &tcp_rexmit_max },
 	};
 	size_t i;
 	int error;

@@ -17,7 +17,8 @@
  *
  * The retransmission timeout follows RFC 6298: RTO from SRTT and RTTVAR
  * (tcp_xmit_timer in tcp_input.c), doubled per retransmission up to
- * TCPTV_MAX; after TCP_MAXRXTSHIFT retransmissions (TCP_SYNRETRIES for
+ * TCPTV_MAX; after net.inet.tcp.rexmit_max retransmissions (default
+ * TCP_MAXRXTSHIFT; TCP_SYNRETRIES for
  * a SYN) the connection fails with ETIMEDOUT, or with the ICMP error
  * last reported for it.
  */
@@ -187,7 +188,7 @@ tcp_rexmt(struct tcpcb *tp)
 
 	tcpstat.tcps_rexmttimeo++;
 	limit = tp->t_state < TCPS_ESTABLISHED ? TCP_SYNRETRIES :
-	    TCP_MAXRXTSHIFT;
+	    tcp_rexmit_max;
 	if (++tp->t_rxtshift > limit) {
 		tcpstat.tcps_timeoutdrop++;
 		(void)tcp_drop(tp, ETIMEDOUT);
@@ -203,7 +204,13 @@ tcp_rexmt(struct tcpcb *tp)
 	tp->t_flags &= ~TF_FASTRECOVERY;
 	tp->t_dupacks = 0;
 	tp->snd_recover = tp->snd_max;
-	tcp_sack_snd_clear(tp);
+	/*
+	 * The SACK scoreboard stays (RFC 6675 5.1: the slow start that
+	 * follows uses it): tcp_output skips what the peer holds.
+	 */
+	tp->sack_rxmit = tp->snd_una;
+	tp->sack_pass_done = false;
+	tp->sack_rexmit_bytes = 0;
 	/* Karn: no RTT sample from a retransmitted segment. */
 	tp->t_rtttime = 0;
 	if (tp->t_rxtshift > 3)
@@ -276,6 +283,8 @@ static void
 tcp_delack(struct tcpcb *tp)
 {
 	tp->t_flags |= TF_ACKNOW;
+	/* The sender waited for this ACK: acknowledge the next segments at once. */
+	tp->t_quickack = TCP_QUICKACKS;
 	tcpstat.tcps_delack++;
 	(void)tcp_output(tp);
 }
