@@ -56,6 +56,14 @@ RUMP_API int rump_pub_netconfig_ipv4_ifaddr(const char *ifname,
 RUMP_API int rump_pub_netconfig_ipv4_ifaddr_cidr(const char *ifname,
     const char *addr, int prefixlen);
 RUMP_API int rump_pub_netconfig_ipv4_gw(const char *gw);
+/*
+ * Configure ifname by DHCPv4 (librumpnet_netinet): one exchange
+ * (DISCOVER, OFFER, REQUEST, ACK), then the lease's address and mask on
+ * the interface and its router as the default route; nothing is
+ * renewed.  ETIMEDOUT when no server answers (about 20 s), ECONNREFUSED
+ * when every offer is refused, ENXIO for no such interface.
+ */
+RUMP_API int rump_pub_netconfig_dhcp_ipv4_oneshot(const char *ifname);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,48 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# Copyright (c) 2026 The rump on Linux developers.
+#
+# DHCPv4 against dnsmasq, a server nobody here wrote, over a tap in a
+# network namespace made here: Linux is 10.99.0.1/24 (and 10.98.0.1 on
+# its loopback), dnsmasq leases 10.99.0.50-60 with router 10.99.0.1, and
+# h_dhcp configures our kernel by rump_pub_netconfig_dhcp_ipv4_oneshot
+# and checks the lease and the route.  dnsmasq's log must show the
+# DISCOVER/OFFER/REQUEST/ACK exchange with our MAC.
+#
+# Usage: t_virtif_dhcp.sh H_DHCP
+set -u
+h=$1
+skip() { echo "SKIP: $*"; exit 77; }
+fail() { echo "FAIL: $*"; exit 1; }
+[ "$(id -u)" = 0 ] || skip "needs root for a network namespace"
+[ -c /dev/net/tun ] || skip "no /dev/net/tun"
+command -v ip >/dev/null || skip "no ip(8)"
+command -v dnsmasq >/dev/null || skip "no dnsmasq"
+ns=rumpvd$$
+tmp=$(mktemp -d)
+cleanup() {
+	[ -n "${dns:-}" ] && kill "$dns" 2>/dev/null
+	ip netns del "$ns" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+ip netns add "$ns" || skip "cannot make a network namespace"
+ip -n "$ns" link set lo up
+ip -n "$ns" addr add 10.98.0.1/32 dev lo
+ip -n "$ns" tuntap add dev rvt0 mode tap || fail "tuntap"
+ip -n "$ns" addr add 10.99.0.1/24 dev rvt0
+ip -n "$ns" link set rvt0 up
+ip netns exec "$ns" dnsmasq --no-daemon --conf-file=/dev/null --port=0 \
+    --interface=rvt0 --bind-interfaces --dhcp-authoritative \
+    --dhcp-range=10.99.0.50,10.99.0.60,255.255.255.0,1h \
+    --dhcp-option=option:router,10.99.0.1 --dhcp-leasefile="$tmp/leases" \
+    --log-dhcp --log-facility=- > "$tmp/dnsmasq.log" 2>&1 &
+dns=$!
+sleep 0.3
+timeout 60 ip netns exec "$ns" "$h" rvt0 || {
+	cat "$tmp/dnsmasq.log"; fail "h_dhcp"; }
+for m in DHCPDISCOVER DHCPOFFER DHCPREQUEST DHCPACK; do
+	grep -q "$m(rvt0)" "$tmp/dnsmasq.log" ||
+	    { cat "$tmp/dnsmasq.log"; fail "dnsmasq saw no $m"; }
+done
+echo "ok: t_virtif_dhcp"
