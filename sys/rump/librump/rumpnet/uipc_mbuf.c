@@ -26,6 +26,7 @@
 #include <sys/pool.h>
 #include <sys/sysctl.h>
 #include <sys/uio.h>
+#include <net/if.h>
 
 CTASSERT(MHDRSIZE < MSIZE / 4);
 
@@ -758,22 +759,29 @@ m_append(struct mbuf *m0, int len, const void *cpv)
 	return done == len;
 }
 
+/*
+ * The frame starts far enough into its storage that the header after
+ * the link header lands on a 4-byte boundary (2 bytes for Ethernet's
+ * 14), so protocols read their headers aligned.
+ */
 struct mbuf *
 m_devget(const void *buf, int len, struct ifnet *ifp)
 {
+	int align = ifp != NULL ? (int)((4 - ifp->if_hdrlen % 4) % 4) : 0;
 	struct mbuf *m;
 	int i;
 
-	if (len <= MHLEN) {
+	if (len + align <= MHLEN) {
 		m = m_gethdr(M_DONTWAIT, MT_DATA);
 	} else {
-		i = mcl_index(len);
+		i = mcl_index(len + align);
 		m = i < 0 ? m_gethdr(M_DONTWAIT, MT_DATA)
 			  : m_getjcl(M_DONTWAIT, MT_DATA, M_PKTHDR, mcl_sizes[i]);
 	}
 	if (m == NULL)
 		return NULL;
 	m->m_pkthdr.rcvif = ifp;
+	m->m_data += align;
 	if (!m_append(m, len, buf)) {
 		m_freem(m);
 		return NULL;
