@@ -147,6 +147,14 @@ rump_schedule(void)
 	ci->ci_nswitch++;
 	__atomic_store_n(&ci->ci_curlwp, l, __ATOMIC_RELAXED);
 	rumpuser_curlwp_set(l);
+	/*
+	 * A new implicit lwp has no credential yet, and a cached one may
+	 * hold an old one: kernel entries that are not system calls (the
+	 * rump_pub_* calls) need initproc's, as the calls get it.  (Early
+	 * in boot there is no initproc yet.)
+	 */
+	if (l->l_proc != NULL)
+		lwp_cred_refresh(l);
 }
 
 void
