@@ -462,26 +462,25 @@ sosend(struct socket *so, const struct sockaddr *addr, socklen_t addrlen,
 			error = EMSGSIZE;
 			break;
 		}
-		if ((atomic && space < resid) ||
-		    (!atomic && space < MIN(resid, (long)MAX(so->so_snd.sb_lowat, 1))) ||
-		    (flags & MSG_OOB)) {
-			if (!(flags & MSG_OOB)) {
-				if (dontwait) {
-					error = EAGAIN;
-					break;
-				}
-				if ((error = sbwait_until(&so->so_snd, so,
-					 &deadline)) != 0) {
-					if (error == EWOULDBLOCK)
-						error = EAGAIN;
-					break;
-				}
-				continue;
+		/* Urgent data goes at once, whole; the rest waits for room. */
+		if ((flags & MSG_OOB) == 0 &&
+		    ((atomic && space < resid) ||
+			(!atomic && space < MIN(resid,
+					       (long)MAX(so->so_snd.sb_lowat, 1))))) {
+			if (dontwait) {
+				error = EAGAIN;
+				break;
 			}
+			error = sbwait_until(&so->so_snd, so, &deadline);
+			if (error != 0) {
+				if (error == EWOULDBLOCK)
+					error = EAGAIN;
+				break;
+			}
+			continue;
 		}
-		chunk = atomic ? resid : MIN(resid, MAX(space, 0));
-		if (flags & MSG_OOB)
-			chunk = resid;
+		chunk = (atomic || (flags & MSG_OOB)) ? resid
+						      : MIN(resid, MAX(space, 0));
 		before = uio != NULL ? uio->uio_resid : 0;
 		if (uio != NULL) {
 			sounlock(so);
