@@ -42,7 +42,7 @@ struct tcphdr {
 	uint16_t th_win;
 	uint16_t th_sum;
 	uint16_t th_urp;
-};
+} __attribute__((__packed__, __aligned__(2)));  /* after a 14-byte Ethernet header */
 
 #define TH_FIN  0x01
 #define TH_SYN  0x02

@@ -819,7 +819,8 @@ inject(int raw, uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
 	th->th_off = (uint8_t)(tlen / 4);
 	th->th_flags = flags;
 	th->th_win = htons(65535);
-	memcpy(pkt + 40, opt, optlen);
+	if (optlen > 0)
+		memcpy(pkt + 40, opt, optlen);
 	memcpy(ph, &ip->ip_src, 4);
 	memcpy(ph + 4, &ip->ip_dst, 4);
 	ph[8] = 0;
