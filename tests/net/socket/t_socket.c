@@ -605,6 +605,20 @@ TESTCASE(accept4_flags)
 	REQUIRE_OK(rump_sys_getsockname(l, (struct sockaddr *)&sun, &len));
 	REQUIRE_ERRNO(rump_sys_accept(l, NULL, NULL), EAGAIN);
 	REQUIRE_ERRNO(rump_sys_accept4(l, NULL, NULL, 7), EINVAL);
+	/* Blocking, SO_RCVTIMEO ends the wait (the file is what blocks). */
+	{
+		struct timeval tv = { 0, 100000 };
+		int fl = rump_sys_fcntl(l, F_GETFL, 0);
+		uint64_t t0;
+
+		REQUIRE_OK(rump_sys_fcntl(l, F_SETFL, fl & ~O_NONBLOCK));
+		REQUIRE_OK(rump_sys_setsockopt(l, SOL_SOCKET, SO_RCVTIMEO, &tv,
+		    sizeof(tv)));
+		t0 = now_ms();
+		REQUIRE_ERRNO(rump_sys_accept(l, NULL, NULL), EAGAIN);
+		REQUIRE(now_ms() - t0 >= 90);
+		REQUIRE_OK(rump_sys_fcntl(l, F_SETFL, fl));
+	}
 	REQUIRE_OK(c = rump_sys_socket(AF_UNIX, SOCK_STREAM, 0));
 	REQUIRE_OK(rump_sys_connect(c, (struct sockaddr *)&sun, len));
 	REQUIRE_OK(a = rump_sys_accept4(l, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC));

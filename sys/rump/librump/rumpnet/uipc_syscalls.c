@@ -245,6 +245,7 @@ do_accept(int s, struct sockaddr *name, socklen_t *anamelen, int flags,
 	struct file *fp, *nfp;
 	socklen_t len = 0;
 	socklen_t room;
+	uint64_t deadline = 0, now;
 	int error, fd;
 
 	if ((flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) != 0)
@@ -271,11 +272,16 @@ do_accept(int s, struct sockaddr *name, socklen_t *anamelen, int flags,
 			error = EAGAIN;
 			goto abort;
 		}
-		if (so->so_rcv.sb_timeo.tv_sec != 0 || so->so_rcv.sb_timeo.tv_nsec != 0)
-			error = cv_timedwait_ns(&so->so_cv, so->so_lock,
-			    (uint64_t)so->so_rcv.sb_timeo.tv_sec * 1000000000ULL +
-				(uint64_t)so->so_rcv.sb_timeo.tv_nsec);
-		else
+		/* SO_RCVTIMEO bounds the whole wait (Linux). */
+		if (so->so_rcv.sb_timeo.tv_sec != 0 || so->so_rcv.sb_timeo.tv_nsec != 0) {
+			now = getnsecuptime();
+			if (deadline == 0)
+				deadline = now +
+				    (uint64_t)so->so_rcv.sb_timeo.tv_sec * 1000000000ULL +
+				    (uint64_t)so->so_rcv.sb_timeo.tv_nsec;
+			error = now >= deadline ? EWOULDBLOCK
+			    : cv_timedwait_ns(&so->so_cv, so->so_lock, deadline - now);
+		} else
 			error = cv_wait_sig(&so->so_cv, so->so_lock);
 		if (error != 0) {
 			error = error == EWOULDBLOCK ? EAGAIN : error;
