@@ -15,7 +15,11 @@
  *     name is EINVAL, and neither hangs.
  * The host half runs in a child forked before the kernel boots, using
  * the host's sockets (so Linux's stack) in the same namespace.
- * Usage: h_virtif TAP
+ *   - with MQTAP (a multi-queue tap with 10.97.0.1/24 on Linux's side):
+ *     virt1 attaches 4 of its queues and Linux's ping reaches 10.97.0.2
+ *     over them; a queue count the tap cannot have, or a malformed link
+ *     string, is EINVAL.
+ * Usage: h_virtif TAP [MQTAP]
  */
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -265,6 +269,42 @@ unprivileged_attach(void)
 	printf("unprivileged attach: refused\n");
 }
 
+/* Queues of a multi-queue tap; the wrong counts and strings refused. */
+static void
+multiqueue(const char *mqtap)
+{
+	char link[64];
+	int error;
+
+	CHECK((errno = rump_pub_netconfig_ifcreate("virt1")) == 0, "virt1");
+	snprintf(link, sizeof(link), "%s,queues=2", tap);
+	if ((error = rump_pub_netconfig_ifsetlinkstr("virt1", link)) !=
+	    EINVAL) {
+		fprintf(stderr, "h_virtif: 2 queues of a single-queue tap: "
+		    "error %d, EINVAL wanted\n", error);
+		exit(1);
+	}
+	snprintf(link, sizeof(link), "%s,queues=9", mqtap);
+	CHECK(rump_pub_netconfig_ifsetlinkstr("virt1", link) == EINVAL,
+	    "9 queues accepted");
+	snprintf(link, sizeof(link), "%s,speed=2", mqtap);
+	CHECK(rump_pub_netconfig_ifsetlinkstr("virt1", link) == EINVAL,
+	    "a malformed link accepted");
+	snprintf(link, sizeof(link), "%s,queues=4", mqtap);
+	CHECK((errno = rump_pub_netconfig_ifsetlinkstr("virt1", link)) == 0,
+	    "4 queues of the multi-queue tap");
+	CHECK((errno = rump_pub_netconfig_ipv4_ifaddr_cidr("virt1",
+	    "10.97.0.2", 24)) == 0, "ipv4_ifaddr");
+	CHECK((errno = rump_pub_netconfig_ifup("virt1")) == 0, "ifup");
+	if (system("ping -n -q -c 3 -i 0.2 -W 2 10.97.0.2 >/dev/null") != 0) {
+		fprintf(stderr, "h_virtif: Linux's ping over 4 queues failed\n");
+		exit(1);
+	}
+	printf("Linux's ping reached 10.97.0.2 over 4 queues\n");
+	CHECK((errno = rump_pub_netconfig_ifdestroy("virt1")) == 0,
+	    "ifdestroy virt1");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -275,8 +315,8 @@ main(int argc, char **argv)
 	char buf[64], c;
 	pid_t pid;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: h_virtif TAP\n");
+	if (argc != 2 && argc != 3) {
+		fprintf(stderr, "usage: h_virtif TAP [MQTAP]\n");
 		return 2;
 	}
 	tap = argv[1];
@@ -340,5 +380,7 @@ main(int argc, char **argv)
 	CHECK((errno = rump_pub_netconfig_ifdestroy("virt0")) == 0,
 	    "ifdestroy");
 	printf("virt0 destroyed\n");
+	if (argc == 3)
+		multiqueue(argv[2]);
 	return 0;
 }

@@ -30,6 +30,9 @@ ip -n "$ns" link set lo up
 ip -n "$ns" tuntap add dev rvt0 mode tap || { echo "FAIL: tuntap"; exit 1; }
 ip -n "$ns" addr add 10.99.0.1/24 dev rvt0
 ip -n "$ns" link set rvt0 up
+ip -n "$ns" tuntap add dev rvt1 mode tap multi_queue || { echo "FAIL: tuntap mq"; exit 1; }
+ip -n "$ns" addr add 10.97.0.1/24 dev rvt1
+ip -n "$ns" link set rvt1 up
 
 if command -v tcpdump >/dev/null && command -v tshark >/dev/null; then
 	ip netns exec "$ns" tcpdump -Z root -U -n -i rvt0 -w "$tmp/cap.pcap" \
@@ -42,7 +45,7 @@ if command -v tcpdump >/dev/null && command -v tshark >/dev/null; then
 	done
 fi
 
-timeout 120 ip netns exec "$ns" "$h" rvt0
+timeout 120 ip netns exec "$ns" "$h" rvt0 rvt1
 st=$?
 [ $st = 0 ] || { echo "FAIL: h_virtif exit $st"; exit 1; }
 

@@ -7,25 +7,28 @@
  * a bridge, a namespace) share a link.  Created as the original's are:
  * rump_pub_netconfig_ifcreate("virt0"), then
  * rump_pub_netconfig_ifsetlinkstr("virt0", "TAPNAME"), which attaches to
- * the tap (made if missing, in the caller's network namespace).  The
- * host side is virtif_user.c's rumpcomp_virtif_* hypercalls, nothing
- * else.
+ * the tap (made if missing, in the caller's network namespace); the link
+ * string "TAPNAME,queues=N" attaches N queues of a multi-queue tap, each
+ * with a receive thread, and spreads transmitted flows over them by
+ * their hash.  The host side is virtif_user.c's rumpcomp_virtif_*
+ * hypercalls, nothing else.
  *
  *   transmit (caller's thread) -> virt_transmit: the frame flattened
- *     into sc_txbuf under sc_txlock, one rumpcomp_virtif_send
- *   receive thread "virtN": gives its virtual CPU up and blocks in
- *     rumpcomp_virtif_recv (poll on the tap), so an idle interface costs
- *     no CPU -> m_devget -> if_input (ether_input) ...
+ *     into sc_txbuf under sc_txlock, one rumpcomp_virtif_send on the
+ *     queue of its flow
+ *   receive thread "virtN.Q" per queue: gives its virtual CPU up and
+ *     blocks in rumpcomp_virtif_recv (poll on the tap), so an idle
+ *     interface costs no CPU -> m_devget -> if_input (ether_input) ...
  *
- * Lifecycle: created with no tap; setlinkstr opens the tap and starts
- * the receive thread; unsetlinkstr, destroy and the kernel's halt (a
- * shutdown hook) wake the thread, join it and close the tap.  A missing
+ * Lifecycle: created with no tap; setlinkstr opens the tap's queues and
+ * starts their receive threads; unsetlinkstr, destroy and the kernel's
+ * halt (a shutdown hook) wake the threads, join them and close the tap.  A missing
  * /dev/net/tun or no permission is the setlinkstr's errno and one log
  * line, never a hang.
  *
  * Locking: (l) sc_lock: the attachment; (t) sc_txlock: the transmit
- * buffer; (r) the receive thread only; (a) atomic; (c) stable after
- * creation.  Lock order: softnet_lock, then sc_lock, then sc_txlock,
+ * buffer, and the queues' handles for transmits; (r) the queue's receive
+ * thread only; (a) atomic; (c) stable after creation.  Lock order: softnet_lock, then sc_lock, then sc_txlock,
  * then virt_list_lock.
  */
 #include <sys/systm.h>
@@ -47,17 +50,27 @@
 
 /* Room for any frame a tap can carry (its MTU is at most 65535). */
 #define VIRT_FRAMEMAX (65536 + ETHER_HDR_LEN + 4)
+#define VIRT_MAXQUEUES 8
+
+struct virt_sc;
+
+/* One queue of the tap. */
+struct virt_queue {
+	struct virt_sc *vq_sc;          /* c */
+	void *vq_tap;                   /* l, t: the host handle */
+	struct lwp *vq_rcvl;            /* l */
+	uint8_t *vq_rxbuf;              /* r: VIRT_FRAMEMAX bytes */
+};
 
 struct virt_sc {
 	struct ethercom sc_ec;          /* first: the ifnet */
 	kmutex_t sc_lock;
 	kmutex_t sc_txlock;
-	void *sc_tap;                   /* l (a for transmit): host handle */
-	struct lwp *sc_rcvl;            /* l */
+	int sc_nqueues;                 /* l, t: 0 while not attached */
+	struct virt_queue sc_q[VIRT_MAXQUEUES];
 	char *sc_tapname;               /* l */
-	bool sc_dying;                  /* a: the receive thread must end */
+	bool sc_dying;                  /* a: the receive threads must end */
 	uint8_t *sc_txbuf;              /* t: VIRT_FRAMEMAX bytes */
-	uint8_t *sc_rxbuf;              /* r: VIRT_FRAMEMAX bytes */
 	LIST_ENTRY(virt_sc) sc_list;    /* virt_list_lock */
 };
 
@@ -71,8 +84,7 @@ virt_transmit(struct ifnet *ifp, struct mbuf *m)
 	int len = m->m_pkthdr.len, error;
 
 	mutex_enter(&sc->sc_txlock);
-	if (atomic_load_acquire(&sc->sc_tap) == NULL ||
-	    len > VIRT_FRAMEMAX) {
+	if (sc->sc_nqueues == 0 || len > VIRT_FRAMEMAX) {
 		mutex_exit(&sc->sc_txlock);
 		m_freem(m);
 		__atomic_fetch_add(&ifp->if_data.ifi_oerrors, 1,
@@ -80,8 +92,9 @@ virt_transmit(struct ifnet *ifp, struct mbuf *m)
 		return ENETDOWN;
 	}
 	m_copydata(m, 0, len, sc->sc_txbuf);
-	error = rumpcomp_virtif_send(sc->sc_tap, sc->sc_txbuf,
-	    (unsigned long)len);
+	error = rumpcomp_virtif_send(
+	    sc->sc_q[m->m_pkthdr.flowhash % (unsigned)sc->sc_nqueues].vq_tap,
+	    sc->sc_txbuf, (unsigned long)len);
 	mutex_exit(&sc->sc_txlock);
 	m_freem(m);
 	if (error != 0) {
@@ -98,7 +111,8 @@ virt_transmit(struct ifnet *ifp, struct mbuf *m)
 static void
 virt_rcv(void *arg)
 {
-	struct virt_sc *sc = arg;
+	struct virt_queue *vq = arg;
+	struct virt_sc *sc = vq->vq_sc;
 	struct ifnet *ifp = &sc->sc_ec.ec_if;
 	unsigned long got;
 	struct mbuf *m;
@@ -106,7 +120,7 @@ virt_rcv(void *arg)
 
 	while (!atomic_load_acquire(&sc->sc_dying)) {
 		rump_unschedule();
-		error = rumpcomp_virtif_recv(sc->sc_tap, sc->sc_rxbuf,
+		error = rumpcomp_virtif_recv(vq->vq_tap, vq->vq_rxbuf,
 		    VIRT_FRAMEMAX, &got);
 		rump_schedule();
 		if (error == EAGAIN)
@@ -125,7 +139,7 @@ virt_rcv(void *arg)
 			mutex_exit(softnet_lock);
 			break;
 		}
-		if ((m = m_devget(sc->sc_rxbuf, (int)got, ifp)) == NULL) {
+		if ((m = m_devget(vq->vq_rxbuf, (int)got, ifp)) == NULL) {
 			__atomic_fetch_add(&ifp->if_data.ifi_iqdrops, 1,
 			    __ATOMIC_RELAXED);
 			continue;
@@ -135,39 +149,109 @@ virt_rcv(void *arg)
 	kthread_exit(0);
 }
 
+/* "TAP" or "TAP,queues=N": the tap's name and the queue count. */
 static int
-virt_attach_tap(struct virt_sc *sc, const char *tap)
+virt_parse_link(const char *link, char *tap, size_t size, int *nqp)
 {
-	struct ifnet *ifp = &sc->sc_ec.ec_if;
-	void *cookie;
+	const char *comma = strchr(link, ',');
+	size_t len = comma != NULL ? (size_t)(comma - link) : strlen(link);
+	long long n = 1;
+
+	if (len == 0 || len >= size)
+		return EINVAL;
+	memcpy(tap, link, len);
+	tap[len] = '\0';
+	if (comma != NULL && (strncmp(comma + 1, "queues=", 7) != 0 ||
+	    strtoll_dec(comma + 8, &n) != 0 || n < 1 || n > VIRT_MAXQUEUES))
+		return EINVAL;
+	*nqp = (int)n;
+	return 0;
+}
+
+/*
+ * Stop and close the first n queues (sc_lock held; released while the
+ * receive threads are joined, since they log and take softnet_lock).
+ */
+static void
+virt_close_queues(struct virt_sc *sc, int n)
+{
+	struct virt_queue *vq;
+
+	atomic_store_release(&sc->sc_dying, true);
+	for (vq = sc->sc_q; vq < sc->sc_q + n; vq++)
+		rumpcomp_virtif_wake(vq->vq_tap);
+	mutex_exit(&sc->sc_lock);
+	for (vq = sc->sc_q; vq < sc->sc_q + n; vq++)
+		kthread_join(vq->vq_rcvl);
+	mutex_enter(&sc->sc_lock);
+	for (vq = sc->sc_q; vq < sc->sc_q + n; vq++) {
+		vq->vq_rcvl = NULL;
+		rumpcomp_virtif_close(vq->vq_tap);
+		vq->vq_tap = NULL;
+		kmem_free(vq->vq_rxbuf, VIRT_FRAMEMAX);
+		vq->vq_rxbuf = NULL;
+	}
+}
+
+/* Open queue i and start its receive thread; nothing left on failure. */
+static int
+virt_open_queue(struct virt_sc *sc, const char *tap, int i, int nq)
+{
+	struct virt_queue *vq = &sc->sc_q[i];
 	int error;
 
+	vq->vq_sc = sc;
+	if ((error = rumpcomp_virtif_open(tap, nq > 1, &vq->vq_tap)) != 0)
+		return error;
+	if ((vq->vq_rxbuf = kmem_alloc(VIRT_FRAMEMAX, KM_SLEEP)) == NULL)
+		error = ENOMEM;
+	else if ((error = kthread_create(PRI_NONE,
+	    KTHREAD_MPSAFE | KTHREAD_MUSTJOIN, NULL, virt_rcv, vq,
+	    &vq->vq_rcvl, "%s.%d", sc->sc_ec.ec_if.if_xname, i)) == 0)
+		return 0;
+	if (vq->vq_rxbuf != NULL)
+		kmem_free(vq->vq_rxbuf, VIRT_FRAMEMAX);
+	vq->vq_rxbuf = NULL;
+	rumpcomp_virtif_close(vq->vq_tap);
+	vq->vq_tap = NULL;
+	return error;
+}
+
+static int
+virt_attach_tap(struct virt_sc *sc, const char *link)
+{
+	struct ifnet *ifp = &sc->sc_ec.ec_if;
+	char tap[IFNAMSIZ + 1];
+	int nq, i, error = 0;
+
+	if ((error = virt_parse_link(link, tap, sizeof(tap), &nq)) != 0) {
+		log(LOG_ERR, "%s: link \"%s\" is not TAP or TAP,queues=N "
+		    "(1 to %d)\n", ifp->if_xname, link, VIRT_MAXQUEUES);
+		return error;
+	}
 	mutex_enter(&sc->sc_lock);
-	if (sc->sc_tap != NULL) {
+	if (sc->sc_nqueues != 0) {
 		mutex_exit(&sc->sc_lock);
 		return EBUSY;
 	}
-	if ((error = rumpcomp_virtif_open(tap, &cookie)) != 0) {
+	atomic_store_release(&sc->sc_dying, false);
+	for (i = 0; i < nq; i++)
+		if ((error = virt_open_queue(sc, tap, i, nq)) != 0)
+			break;
+	if (error != 0) {
+		virt_close_queues(sc, i);
 		mutex_exit(&sc->sc_lock);
 		log(LOG_ERR, "%s: cannot attach to tap %s: error %d%s\n",
 		    ifp->if_xname, tap, error,
 		    error == EPERM || error == EACCES ? " (needs CAP_NET_ADMIN)" :
-		    error == ENOENT ? " (no /dev/net/tun)" : "");
+		    error == ENOENT ? " (no /dev/net/tun)" :
+		    error == EINVAL && nq > 1 ? " (not a multi-queue tap?)" : "");
 		return error;
 	}
 	sc->sc_tapname = kmem_strdup(tap, KM_SLEEP);
-	atomic_store_release(&sc->sc_dying, false);
-	atomic_store_release(&sc->sc_tap, cookie);
-	error = kthread_create(PRI_NONE, KTHREAD_MPSAFE | KTHREAD_MUSTJOIN,
-	    NULL, virt_rcv, sc, &sc->sc_rcvl, "%s", ifp->if_xname);
-	if (error != 0) {
-		atomic_store_release(&sc->sc_tap, NULL);
-		rumpcomp_virtif_close(cookie);
-		kmem_strfree(sc->sc_tapname);
-		sc->sc_tapname = NULL;
-		mutex_exit(&sc->sc_lock);
-		return error;
-	}
+	mutex_enter(&sc->sc_txlock);
+	sc->sc_nqueues = nq;
+	mutex_exit(&sc->sc_txlock);
 	mutex_exit(&sc->sc_lock);
 
 	mutex_enter(softnet_lock);
@@ -182,31 +266,21 @@ static int
 virt_detach_tap(struct virt_sc *sc)
 {
 	struct ifnet *ifp = &sc->sc_ec.ec_if;
-	struct lwp *l;
-	void *cookie;
+	int nq;
 
 	mutex_enter(softnet_lock);
 	ifp->if_flags &= ~(IFF_RUNNING | IFF_LOWER_UP);
 	mutex_exit(softnet_lock);
 
 	mutex_enter(&sc->sc_lock);
-	if (sc->sc_tap == NULL) {
+	if ((nq = sc->sc_nqueues) == 0) {
 		mutex_exit(&sc->sc_lock);
 		return ENXIO;
 	}
-	l = sc->sc_rcvl;
-	sc->sc_rcvl = NULL;
-	atomic_store_release(&sc->sc_dying, true);
-	rumpcomp_virtif_wake(sc->sc_tap);
-	mutex_exit(&sc->sc_lock);
-	kthread_join(l);
-
-	mutex_enter(&sc->sc_lock);
 	mutex_enter(&sc->sc_txlock);
-	cookie = sc->sc_tap;
-	atomic_store_release(&sc->sc_tap, NULL);
+	sc->sc_nqueues = 0;
 	mutex_exit(&sc->sc_txlock);
-	rumpcomp_virtif_close(cookie);
+	virt_close_queues(sc, nq);
 	kmem_strfree(sc->sc_tapname);
 	sc->sc_tapname = NULL;
 	mutex_exit(&sc->sc_lock);
@@ -228,10 +302,8 @@ virt_unsetlinkstr(struct ifnet *ifp)
 static int
 virt_init(struct ifnet *ifp)
 {
-	struct virt_sc *sc = ifp->if_softc;
-
 	KASSERT(mutex_owned(softnet_lock));
-	if (atomic_load_acquire(&sc->sc_tap) != NULL)
+	if (ifp->if_flags & IFF_LOWER_UP)
 		ifp->if_flags |= IFF_RUNNING;
 	return 0;
 }
@@ -257,8 +329,6 @@ virt_free(struct virt_sc *sc)
 {
 	if (sc->sc_txbuf != NULL)
 		kmem_free(sc->sc_txbuf, VIRT_FRAMEMAX);
-	if (sc->sc_rxbuf != NULL)
-		kmem_free(sc->sc_rxbuf, VIRT_FRAMEMAX);
 	mutex_destroy(&sc->sc_txlock);
 	mutex_destroy(&sc->sc_lock);
 	kmem_free(sc, sizeof(*sc));
@@ -278,8 +348,7 @@ virt_clone_create(struct if_clone *ifc, int unit)
 		return ENOMEM;
 	mutex_init(&sc->sc_lock, MUTEX_DEFAULT, IPL_NONE);
 	mutex_init(&sc->sc_txlock, MUTEX_DEFAULT, IPL_NONE);
-	if ((sc->sc_txbuf = kmem_alloc(VIRT_FRAMEMAX, KM_SLEEP)) == NULL ||
-	    (sc->sc_rxbuf = kmem_alloc(VIRT_FRAMEMAX, KM_SLEEP)) == NULL) {
+	if ((sc->sc_txbuf = kmem_alloc(VIRT_FRAMEMAX, KM_SLEEP)) == NULL) {
 		virt_free(sc);
 		return ENOMEM;
 	}

@@ -34,7 +34,7 @@ struct virtif_host {
 };
 
 VIS int
-rumpcomp_virtif_open(const char *tap, void **cookiep)
+rumpcomp_virtif_open(const char *tap, int multiqueue, void **cookiep)
 {
 	struct virtif_host *vh;
 	struct ifreq ifr;
@@ -52,7 +52,7 @@ rumpcomp_virtif_open(const char *tap, void **cookiep)
 		return error;
 	}
 	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | (multiqueue ? IFF_MULTI_QUEUE : 0);
 	memcpy(ifr.ifr_name, tap, strlen(tap));
 	if (ioctl(vh->vh_fd, TUNSETIFF, &ifr) == -1 ||
 	    (vh->vh_wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) == -1) {

@@ -12,12 +12,15 @@
 #define _VIRTIF_USER_H_
 
 /*
- * Attach to the tap device named tap (made if missing and the caller
- * may), in the caller's network namespace.  *cookiep: the handle.
- * ENOENT: no /dev/net/tun; EPERM: not allowed; EBUSY: the tap is in use
- * by another (single-queue) user; EINVAL: a bad name.
+ * Attach one queue to the tap device named tap (made if missing and the
+ * caller may), in the caller's network namespace: a single-queue tap
+ * when multiqueue is 0, else one queue of a multi-queue tap (open it
+ * once per queue).  *cookiep: the handle of that queue.  ENOENT: no
+ * /dev/net/tun; EPERM or EACCES: not allowed; EBUSY: the tap is in use
+ * by another user; EINVAL: a bad name, or a queue count the tap does not
+ * have (multi-queue asked of a single-queue tap, or the reverse).
  */
-int rumpcomp_virtif_open(const char *tap, void **cookiep);
+int rumpcomp_virtif_open(const char *tap, int multiqueue, void **cookiep);
 /*
  * Wait for one frame and copy it (at most len bytes) to buf, *gotp its
  * length; len should exceed the largest frame the tap's MTU allows.
