@@ -766,6 +766,92 @@ TESTCASE(pcblist_states)
 	REQUIRE_OK(rump_sys_close(l));
 }
 
+/* TCP_CORK holds small writes until uncorked (or a full segment). */
+TESTCASE(cork)
+{
+	char buf[16];
+	uint16_t port;
+	int l, a, s, on = 1, off = 0, v;
+
+	l = listener(1, &port);
+	s = connect_to(port);
+	REQUIRE_OK(a = rump_sys_accept(l, NULL, NULL));
+	REQUIRE_OK(rump_sys_setsockopt(s, IPPROTO_TCP, TCP_CORK, &on, sizeof(on)));
+	REQUIRE_EQ(rump_sys_write(s, "abc", 3), 3);
+	REQUIRE_EQ(rump_sys_write(s, "def", 3), 3);
+	sleep_ms(100);
+	v = -1;
+	REQUIRE_OK(rump_sys_ioctl(a, FIONREAD, &v));
+	REQUIRE_EQ(v, 0);
+	REQUIRE_OK(rump_sys_setsockopt(s, IPPROTO_TCP, TCP_CORK, &off, sizeof(off)));
+	read_all(a, buf, 6);
+	REQUIRE(memcmp(buf, "abcdef", 6) == 0);
+	REQUIRE_OK(rump_sys_close(s));
+	REQUIRE_OK(rump_sys_close(a));
+	REQUIRE_OK(rump_sys_close(l));
+}
+
+/*
+ * The server closes first and keeps the connection in TIME_WAIT; a new
+ * SYN from the same client port with a later sequence number (RFC 6191)
+ * ends it and reaches the listener.
+ */
+TESTCASE(time_wait_reuse)
+{
+	struct sockaddr_in cs = loopback(0), sin;
+	struct tcp_conninfo ci[8];
+	struct tcpstat st0, st1;
+	size_t len;
+	char c;
+	uint16_t port, cport;
+	int l, a, s, on = 1, i, n, tw = 0;
+
+	sysctl_setint("net.inet.tcp.msl_ms", 30000);
+	l = listener(1, &port);
+	REQUIRE_OK(s = rump_sys_socket(AF_INET, SOCK_STREAM, 0));
+	REQUIRE_OK(rump_sys_setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &on,
+	    sizeof(on)));
+	REQUIRE_OK(rump_sys_bind(s, (struct sockaddr *)&cs, sizeof(cs)));
+	cport = local_port(s);
+	sin = loopback(port);
+	REQUIRE_OK(rump_sys_connect(s, (struct sockaddr *)&sin, sizeof(sin)));
+	REQUIRE_OK(a = rump_sys_accept(l, NULL, NULL));
+	REQUIRE_OK(rump_sys_close(a));
+	REQUIRE_EQ(rump_sys_read(s, &c, 1), 0);
+	REQUIRE_OK(rump_sys_close(s));
+	sleep_ms(100);
+	len = sizeof(ci);
+	REQUIRE_EQ(rump_pub_sysctlbyname("net.inet.tcp.pcblist", ci, &len,
+	    NULL, 0), 0);
+	n = (int)(len / sizeof(ci[0]));
+	for (i = 0; i < n; i++)
+		if (ci[i].tci_state == TCP_TIME_WAIT &&
+		    ci[i].tci_fport == htons(cport))
+			tw++;
+	REQUIRE_EQ(tw, 1);
+
+	st0 = tcpstat_get();
+	REQUIRE_OK(s = rump_sys_socket(AF_INET, SOCK_STREAM, 0));
+	REQUIRE_OK(rump_sys_setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &on,
+	    sizeof(on)));
+	cs = loopback(cport);
+	REQUIRE_OK(rump_sys_bind(s, (struct sockaddr *)&cs, sizeof(cs)));
+	REQUIRE_OK(rump_sys_connect(s, (struct sockaddr *)&sin, sizeof(sin)));
+	REQUIRE_OK(a = rump_sys_accept(l, NULL, NULL));
+	st1 = tcpstat_get();
+	REQUIRE_EQ(st1.tcps_timewaitreuse - st0.tcps_timewaitreuse, 1);
+	REQUIRE_EQ(rump_sys_write(s, "again", 5), 5);
+	{
+		char buf[8];
+
+		read_all(a, buf, 5);
+		REQUIRE(memcmp(buf, "again", 5) == 0);
+	}
+	REQUIRE_OK(rump_sys_close(s));
+	REQUIRE_OK(rump_sys_close(a));
+	REQUIRE_OK(rump_sys_close(l));
+}
+
 /* --- Crafted segments through a raw socket. --- */
 
 static uint16_t
@@ -973,6 +1059,8 @@ TESTS(
 	CASE(zero_window_persist),
 	CASE(syn_cookies),
 	CASE(pcblist_states),
+	CASE(cork),
+	CASE(time_wait_reuse),
 	CASE(rfc5961_challenge),
 	CASE(option_bounds),
 )

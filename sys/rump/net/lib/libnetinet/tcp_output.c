@@ -487,7 +487,8 @@ send:
 
 	th->th_sum = 0;
 	if (loop) {
-		m->m_pkthdr.csum_flags = M_CSUM_TCPv4 | M_CSUM_DATA_VALID;
+		/* lo0 marks what it delivers M_CSUM_DATA_VALID. */
+		m->m_pkthdr.csum_flags = 0;
 	} else {
 		m->m_pkthdr.csum_flags = 0;
 		th->th_sum = in4_cksum(m, IPPROTO_TCP, sizeof(struct ip),
