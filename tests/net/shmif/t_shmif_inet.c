@@ -79,6 +79,21 @@ udp_socket(const char *addr, int port, int timeout_ms)
 	return s;
 }
 
+/* The child said "ready" on fd, or failed: then say how. */
+static void
+child_ready(int fd, pid_t pid)
+{
+	char c;
+	int status;
+
+	if (read(fd, &c, 1) == 1)
+		return;
+	REQUIRE(waitpid(pid, &status, 0) == pid);
+	TEST_FAIL("member %d failed before it was ready: %s %d", (int)pid,
+	    WIFSIGNALED(status) ? "signal" : "exit",
+	    WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+}
+
 /* Boot 10.0.0.1 and echo UDP forever; "ready" on the pipe first. */
 static pid_t
 server_start(const char *fault)
@@ -110,7 +125,7 @@ server_start(const char *fault)
 		}
 	}
 	close(p[1]);
-	REQUIRE_EQ(read(p[0], buf, 1), 1);
+	child_ready(p[0], pid);
 	close(p[0]);
 	return pid;
 }
@@ -193,7 +208,7 @@ flooder_start(void)
 		}
 	}
 	close(p[1]);
-	REQUIRE_EQ(read(p[0], buf, 1), 1);
+	child_ready(p[0], pid);
 	close(p[0]);
 	return pid;
 }
@@ -381,6 +396,14 @@ TESTCASE(ifconf_addresses)
 	REQUIRE_EQ(ntohl(sin->sin_addr.s_addr), 0xffffff00);
 	strcpy(ifr.ifr_name, "nosuch0");
 	REQUIRE_ERRNO(rump_sys_ioctl(s, SIOCGIFADDR, &ifr), ENODEV);
+	/* Destroyed with its address and routes: lo0's is left. */
+	REQUIRE_EQ(rump_pub_netconfig_ipv4_gw("10.0.0.1"), 0);
+	REQUIRE_EQ(rump_pub_netconfig_ifdestroy("shmif0"), 0);
+	ifc.ifc_len = sizeof(reqs);
+	REQUIRE_OK(rump_sys_ioctl(s, SIOCGIFCONF, &ifc));
+	REQUIRE_EQ(ifc.ifc_len, sizeof(struct ifreq));
+	REQUIRE_EQ(strcmp(reqs[0].ifr_name, "lo0"), 0);
+	REQUIRE_EQ(rump_pub_netconfig_ipv4_gw("10.0.0.1"), ENETUNREACH);
 	REQUIRE_OK(rump_sys_close(s));
 	unlink(bus);
 }
