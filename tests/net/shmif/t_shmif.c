@@ -16,6 +16,7 @@
  * send time (8 bytes, CLOCK_MONOTONIC ns), then a pattern of both.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <stdint.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
@@ -851,9 +852,52 @@ TESTCASE(ether_input_filter)
 	unlink(bus);
 }
 
+/* Host threads of this process whose name is name. */
+static int
+threads_named(const char *name)
+{
+	char path[300], comm[32];
+	struct dirent *d;
+	int n = 0;
+	DIR *dir;
+	FILE *f;
+
+	REQUIRE((dir = opendir("/proc/self/task")) != NULL);
+	while ((d = readdir(dir)) != NULL) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", d->d_name);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		if (fgets(comm, sizeof(comm), f) != NULL &&
+		    strncmp(comm, name, strlen(name)) == 0 &&
+		    comm[strlen(name)] == '\n')
+			n++;
+		fclose(f);
+	}
+	closedir(dir);
+	return n;
+}
+
+/* Halting the kernel stops every receive thread and unmaps the buses. */
+TESTCASE(halt_stops_receivers)
+{
+	int unit;
+
+	bus_name();
+	REQUIRE_EQ(rump_pub_shmif_create(bus, &unit), 0);
+	REQUIRE_EQ(rump_pub_shmif_create(bus, &unit), 0);
+	REQUIRE_EQ(threads_named("shmif0"), 1);
+	REQUIRE_EQ(threads_named("shmif1"), 1);
+	REQUIRE_OK(rump_sys_reboot(RUMP_RB_HALT, NULL));
+	REQUIRE_EQ(threads_named("shmif0"), 0);
+	REQUIRE_EQ(threads_named("shmif1"), 0);
+	unlink(bus);
+}
+
 TESTS(CASE_NOBOOT(two_kernels), CASE_NOBOOT(four_kernels),
     CASE(interface_state), CASE_NOBOOT(overrun), CASE_NOBOOT(dead_writer_slot),
     CASE_NOBOOT(member_killed), CASE_NOBOOT(idle_reader),
     CASE_NOBOOT(fault_drop_seeded), CASE_NOBOOT(fault_dup_reorder),
     CASE_NOBOOT(fault_delay), CASE_NOBOOT(dumpbus_pcap),
-    CASE(ether_input_filter))
+    CASE(ether_input_filter), CASE(halt_stops_receivers))
