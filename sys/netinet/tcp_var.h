@@ -289,6 +289,8 @@ struct tcpcb *tcp_drop(struct tcpcb *, int error);
 void tcp_free(struct tcpcb *);
 tcp_seq tcp_new_isn(struct in_addr laddr, in_port_t lport,
     struct in_addr faddr, in_port_t fport);
+uint32_t tcp_ts_offset(struct in_addr laddr, in_port_t lport,
+    struct in_addr faddr, in_port_t fport);
 uint64_t tcp_siphash(const uint8_t key[16], const void *, size_t);
 extern uint8_t tcp_secret[16];
 /*

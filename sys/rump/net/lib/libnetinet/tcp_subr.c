@@ -184,6 +184,25 @@ tcp_new_isn(struct in_addr laddr, in_port_t lport, struct in_addr faddr,
 	    getnsecuptime() / 4000);
 }
 
+/*
+ * The offset of our timestamps (RFC 7323 5.4): random per four-tuple,
+ * and the same for each incarnation of it, so that a new connection's
+ * timestamps follow the old one's (RFC 6191 reuse of TIME_WAIT).
+ */
+uint32_t
+tcp_ts_offset(struct in_addr laddr, in_port_t lport, struct in_addr faddr,
+    in_port_t fport)
+{
+	uint8_t tuple[13];
+
+	memcpy(tuple, &laddr.s_addr, 4);
+	memcpy(tuple + 4, &faddr.s_addr, 4);
+	memcpy(tuple + 8, &lport, 2);
+	memcpy(tuple + 10, &fport, 2);
+	tuple[12] = 't';
+	return (uint32_t)tcp_siphash(tcp_secret, tuple, sizeof(tuple));
+}
+
 void
 tcp_set_state(struct tcpcb *tp, int state)
 {

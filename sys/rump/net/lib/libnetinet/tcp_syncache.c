@@ -245,8 +245,8 @@ tcp_syncache_syn(struct tcpcb *ltp, const struct ip *ip, const struct tcphdr *th
 		if ((to->to_flags & TOF_TS) && (ltp->t_flags & TF_REQ_TSTMP)) {
 			sc->sc_flags |= SCF_TS;
 			sc->sc_tsrecent = to->to_tsval;
-			sc->sc_tsoffset = (uint32_t)tcp_siphash(tcp_secret,
-			    &sc->sc_iss, sizeof(sc->sc_iss));
+			sc->sc_tsoffset = tcp_ts_offset(sc->sc_laddr,
+			    sc->sc_lport, sc->sc_faddr, sc->sc_fport);
 		}
 		if ((to->to_flags & TOF_SACKPERM) && (ltp->t_flags & TF_WANT_SACK))
 			sc->sc_flags |= SCF_SACK;

@@ -198,8 +198,8 @@ tcp_connect(struct socket *so, const struct sockaddr *nam, socklen_t namlen,
 	tp->snd_una = tp->snd_nxt = tp->snd_max = tp->snd_up = tp->iss;
 	tp->snd_recover = tp->snd_fack = tp->sack_rxmit = tp->iss;
 	tp->request_r_scale = tcp_wscale_for(so->so_rcv.sb_hiwat);
-	tp->ts_offset = (uint32_t)tcp_siphash(tcp_secret, &tp->iss,
-	    sizeof(tp->iss));
+	tp->ts_offset = tcp_ts_offset(inp->inp_laddr, inp->inp_lport,
+	    inp->inp_faddr, inp->inp_fport);
 	tcp_set_state(tp, TCPS_SYN_SENT);
 	soisconnecting(so);
 	tcpstat.tcps_connattempt++;
