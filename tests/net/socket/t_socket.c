@@ -467,6 +467,23 @@ TESTCASE(poll_events)
 	/* A datagram socket is writable whether connected or not. */
 	REQUIRE_OK(s = rump_sys_socket(AF_UNIX, SOCK_DGRAM, 0));
 	REQUIRE_EQ(revents(s, all), POLLOUT);
+	pair(SOCK_DGRAM, sv);
+	REQUIRE_OK(rump_sys_close(sv[1]));
+	REQUIRE_EQ(revents(sv[0], all), POLLOUT);
+	/* Linux's masks after shutdowns, at both ends. */
+	REQUIRE_OK(s = rump_sys_socket(AF_UNIX, SOCK_SEQPACKET, 0));
+	REQUIRE_EQ(revents(s, all), POLLOUT | POLLHUP);
+	pair(SOCK_SEQPACKET, sv);
+	REQUIRE_OK(rump_sys_close(sv[1]));
+	REQUIRE_EQ(revents(sv[0], all), POLLIN | POLLOUT | POLLHUP | POLLRDHUP);
+	pair(SOCK_STREAM, sv);
+	REQUIRE_OK(rump_sys_shutdown(sv[0], SHUT_RDWR));
+	REQUIRE_EQ(revents(sv[0], all), POLLIN | POLLOUT | POLLHUP | POLLRDHUP);
+	REQUIRE_EQ(revents(sv[1], all), POLLIN | POLLOUT | POLLHUP | POLLRDHUP);
+	pair(SOCK_STREAM, sv);
+	REQUIRE_OK(rump_sys_shutdown(sv[0], SHUT_RD));
+	REQUIRE_EQ(revents(sv[0], all), POLLIN | POLLOUT | POLLRDHUP);
+	REQUIRE_EQ(revents(sv[1], all), POLLOUT);
 }
 
 struct delayed {

@@ -452,14 +452,25 @@ unp_pr_disconnect(struct socket *so)
 	return 0;
 }
 
+/*
+ * No more sends: the peer of a stream or seqpacket socket reads to its
+ * end.  Linux also takes this end's earlier SHUT_RD (or SHUT_RDWR's) as
+ * no more sends for the peer: with both, its poll shows POLLHUP.  (A
+ * SHUT_RD alone is seen at the peer's next send: EPIPE.)
+ */
 static int
 unp_shutdown(struct socket *so)
 {
 	struct unpcb *unp = sotounpcb(so);
+	struct socket *so2;
 
 	socantsendmore(so);
-	if (so->so_type != SOCK_DGRAM && unp->unp_conn != NULL)
-		socantrcvmore(unp->unp_conn->unp_socket);
+	if (so->so_type == SOCK_DGRAM || unp->unp_conn == NULL)
+		return 0;
+	so2 = unp->unp_conn->unp_socket;
+	socantrcvmore(so2);
+	if (so->so_state & SS_CANTRCVMORE)
+		socantsendmore(so2);
 	return 0;
 }
 
