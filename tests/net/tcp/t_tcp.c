@@ -560,7 +560,8 @@ TESTCASE(tcp_info)
 	read_all(a, in, sizeof(buf));
 	REQUIRE_EQ(pthread_join(t, NULL), 0);
 	REQUIRE(memcmp(in, buf, sizeof(buf)) == 0);
-	sleep_ms(50);
+	/* Past the delayed ACK of the last segment. */
+	sleep_ms(200);
 
 	memset(&ti, 0xa5, sizeof(ti));
 	len = sizeof(ti);
