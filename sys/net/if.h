@@ -238,6 +238,8 @@ struct ifreq {
 #define ifr_metric    ifr_ifru.ifru_ivalue
 #define ifr_mtu       ifr_ifru.ifru_mtu
 #define ifr_data      ifr_ifru.ifru_data
+#define ifr_map       ifr_ifru.ifru_map
+#define ifr_qlen      ifr_ifru.ifru_ivalue
 
 struct ifconf {
 	int ifc_len;

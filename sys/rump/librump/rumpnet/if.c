@@ -642,7 +642,7 @@ ifioctl_ifreq(struct socket *so, unsigned long cmd, struct ifreq *ifr,
 		ifr->ifr_mtu = (int)ifp->if_mtu;
 		return 0;
 	case SIOCGIFTXQLEN:
-		ifr->ifr_ifru.ifru_ivalue = ifp->if_snd.ifq_maxlen;
+		ifr->ifr_qlen = ifp->if_snd.ifq_maxlen;
 		return 0;
 	case SIOCGIFHWADDR:
 		memset(&ifr->ifr_hwaddr, 0, sizeof(ifr->ifr_hwaddr));
