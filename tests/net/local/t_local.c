@@ -152,6 +152,43 @@ TESTCASE(stream_path)
 	REQUIRE_ERRNO(rump_sys_connect(c, (struct sockaddr *)&sun, len), ECONNREFUSED);
 }
 
+/* The name is the node: renamed it still leads there, unlinked it does not. */
+TESTCASE(path_node_ops)
+{
+	struct sockaddr_un sun;
+	socklen_t len;
+	int l, c, a;
+
+	l = listener("/n1", SOCK_STREAM, 5);
+	REQUIRE_OK(rump_sys_mkdir("/d", 0755));
+	REQUIRE_OK(rump_sys_rename("/n1", "/d/n2"));
+	c = connector("/d/n2", SOCK_STREAM);
+	REQUIRE_OK(a = rump_sys_accept(l, NULL, NULL));
+	xwrite(c, "moved");
+	xread(a, "moved");
+	/* getsockname still says the name it was bound with. */
+	len = sizeof(sun);
+	REQUIRE_OK(rump_sys_getsockname(l, (struct sockaddr *)&sun, &len));
+	REQUIRE(strcmp(sun.sun_path, "/n1") == 0);
+	REQUIRE_OK(rump_sys_unlink("/d/n2"));
+	len = mkaddr(&sun, "/d/n2");
+	REQUIRE_ERRNO(rump_sys_connect(xsocket(SOCK_STREAM), (struct sockaddr *)&sun,
+	    len), ENOENT);
+	/* The name is free: another socket binds it; the first still accepts. */
+	REQUIRE_OK(rump_sys_bind(xsocket(SOCK_STREAM), (struct sockaddr *)&sun, len));
+	REQUIRE_OK(rump_sys_close(l));
+	/* A symbolic link to a socket node is followed. */
+	l = listener("/n3", SOCK_STREAM, 5);
+	REQUIRE_OK(rump_sys_symlink("/n3", "/ln"));
+	c = connector("/ln", SOCK_STREAM);
+	REQUIRE_OK(rump_sys_accept(l, NULL, NULL));
+	/* bind does not follow one: the name exists. */
+	REQUIRE_OK(rump_sys_symlink("/nowhere", "/dangling"));
+	len = mkaddr(&sun, "/dangling");
+	REQUIRE_ERRNO(rump_sys_bind(xsocket(SOCK_STREAM), (struct sockaddr *)&sun, len),
+	    EADDRINUSE);
+}
+
 TESTCASE(bind_errors)
 {
 	struct sockaddr_un sun;
@@ -1174,7 +1211,7 @@ TESTCASE(chat_100)
 		REQUIRE(owner[i] >= 0);
 }
 
-TESTS(CASE(stream_path), CASE(bind_errors), CASE(abstract_names),
+TESTS(CASE(stream_path), CASE(path_node_ops), CASE(bind_errors), CASE(abstract_names),
     CASE(autobind), CASE(dgram), CASE(dgram_full), CASE(seqpacket),
     CASE(socketpair_types), CASE(peercred_connect), CASE(backlog),
     CASE(backlog_wait), CASE(epipe_reset), CASE(stream_oob), CASE(rights_local),
