@@ -22,9 +22,11 @@
  *
  * sosend and soreceive hold the buffer's sblock for the whole call, so
  * that concurrent writers' records do not interleave and readers take
- * records whole; they sleep in sbwait (SO_RCVTIMEO, SO_SNDTIMEO), which
- * releases the socket's lock.  Copies to and from the caller happen with
- * the lock held: in a rump kernel a copy cannot sleep.
+ * records whole; they sleep in sbwait_until (SO_RCVTIMEO, SO_SNDTIMEO
+ * bound the whole call), which releases the socket's lock.  sosend
+ * copies the caller's data into mbufs with the lock released; soreceive
+ * copies out large pieces with it released too (sorcvcopy), the sblock
+ * keeping the mbufs it reads in place.
  */
 #include <sys/systm.h>
 #include <sys/atomic.h>
