@@ -396,6 +396,17 @@ TESTCASE(ifconf_addresses)
 	REQUIRE_EQ(ntohl(sin->sin_addr.s_addr), 0xffffff00);
 	strcpy(ifr.ifr_name, "nosuch0");
 	REQUIRE_ERRNO(rump_sys_ioctl(s, SIOCGIFADDR, &ifr), ENODEV);
+	/* An address and a mask as dotted quads, on a second interface. */
+	REQUIRE_EQ(rump_pub_netconfig_ifcreate("shmif1"), 0);
+	REQUIRE_EQ(rump_pub_netconfig_ipv4_ifaddr("shmif1", "10.0.5.1",
+	    "255.255.0.0"), 0);
+	strcpy(ifr.ifr_name, "shmif1");
+	REQUIRE_OK(rump_sys_ioctl(s, SIOCGIFNETMASK, &ifr));
+	REQUIRE_EQ(ntohl(sin->sin_addr.s_addr), 0xffff0000);
+	REQUIRE_OK(rump_sys_ioctl(s, SIOCGIFADDR, &ifr));
+	sin = (struct sockaddr_in *)(void *)&ifr.ifr_addr;
+	REQUIRE_EQ(ntohl(sin->sin_addr.s_addr), 0x0a000501);
+	REQUIRE_EQ(rump_pub_netconfig_ifdestroy("shmif1"), 0);
 	/* Destroyed with its address and routes: lo0's is left. */
 	REQUIRE_EQ(rump_pub_netconfig_ipv4_gw("10.0.0.1"), 0);
 	REQUIRE_EQ(rump_pub_netconfig_ifdestroy("shmif0"), 0);
