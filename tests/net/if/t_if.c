@@ -20,6 +20,7 @@
 #include <rump/rump_netconfig.h>
 
 #include "../../../sys/net/rtsock.h"
+#include "kernspace/routetest.h"
 
 /* sys/net/route.h */
 #define RTF_UP      0x1
@@ -570,6 +571,14 @@ TESTCASE(route_lpm_ipv6)
 	REQUIRE_OK(rump_sys_close(s));
 }
 
+/* What the routing socket cannot show: references, walks, link state. */
+TESTCASE(route_internals)
+{
+	REQUIRE_EQ(rump_test_route_refs(), 0);
+	REQUIRE_EQ(rump_test_route_walk(200), 0);
+	REQUIRE_EQ(rump_test_route_llinfo(), 0);
+}
+
 TESTS(CASE(lo0_after_boot), CASE(unknown_interface), CASE(mtu_and_flags),
     CASE(ifconf_empty), CASE(route_lpm), CASE(route_notify),
-    CASE(route_bad_messages), CASE(route_lpm_ipv6))
+    CASE(route_bad_messages), CASE(route_lpm_ipv6), CASE(route_internals))
