@@ -519,8 +519,15 @@ tcp_ack(struct tcpcb *tp, struct socket *so, struct tcp_seg *seg,
 					tp->snd_cwnd += tp->t_maxseg;
 				(void)tcp_output(tp);
 			} else if (tp->snd_numsacked > 0 ?
+			    /*
+			     * RFC 6675 IsLost(snd_una), or the forward
+			     * acknowledgement three segments past it: lost
+			     * ACKs need not hide a loss.
+			     */
 			    (tp->t_dupacks >= 3 ||
-			    tcp_sack_bytes(tp) >= 3 * tp->t_maxseg) :
+			    tcp_sack_bytes(tp) >= 3 * tp->t_maxseg ||
+			    SEQ_SUB(tp->snd_fack, tp->snd_una) >=
+			    3 * tp->t_maxseg) :
 			    (tp->t_dupacks == 3 &&
 			    /* RFC 6582 4.1: not again for the same flight. */
 			    (SEQ_GT(seg->ack, tp->snd_recover) ||

@@ -333,6 +333,10 @@ again:
 		len = usable;
 		sendalot = 1;
 	}
+	/* In SACK recovery, go on while the pipe has room (RFC 6675 5 (C)). */
+	if ((tp->t_flags & (TF_FASTRECOVERY | TF_SACK_PERMIT)) ==
+	    (TF_FASTRECOVERY | TF_SACK_PERMIT) && len > 0)
+		sendalot = 1;
 	if (!rexmit_sack &&
 	    SEQ_LT(tp->snd_nxt + (tcp_seq)len, tp->snd_una + (tcp_seq)so->so_snd.sb_cc))
 		flags &= ~TH_FIN;
