@@ -36,7 +36,9 @@
 static int
 soo_flags(struct file *fp)
 {
-	return (atomic_load_relaxed(&fp->f_flag) & O_NONBLOCK) ? MSG_DONTWAIT : 0;
+	if (atomic_load_relaxed(&fp->f_flag) & O_NONBLOCK)
+		return MSG_DONTWAIT;
+	return 0;
 }
 
 static int
@@ -140,7 +142,8 @@ soo_poll(struct file *fp, int events, struct pollwait *pw)
 			revents |= POLLIN | POLLRDNORM | POLLRDHUP;
 		else if (so->so_rcv.sb_mb != NULL &&
 		    ((prp->pr_flags & PR_ATOMIC) ||
-			so->so_rcv.sb_cc >= (u_long)MAX(so->so_rcv.sb_lowat, 1) ||
+			so->so_rcv.sb_cc >= (u_long)MAX(so->so_rcv.sb_lowat,
+						   1) ||
 			so->so_rcv.sb_mb->m_type != MT_DATA))
 			revents |= POLLIN | POLLRDNORM;
 		if (so->so_state & SS_POLLPRI)

@@ -43,7 +43,8 @@ domain_attach(struct domain *dp)
 	mutex_enter(softnet_lock);
 	/* Keep the list in attach order: lookups find the first attached. */
 	for (dpp = &domains; *dpp != NULL; dpp = &(*dpp)->dom_next)
-		KASSERTMSG(*dpp != dp, "domain %s attached twice", dp->dom_name);
+		KASSERTMSG(*dpp != dp, "domain %s attached twice",
+		    dp->dom_name);
 	dp->dom_next = NULL;
 	atomic_store_release(dpp, dp);
 	if (dp->dom_ifattach != NULL) {
@@ -93,7 +94,7 @@ pffindproto(int family, int protocol, int type)
 			continue;
 		if (pr->pr_protocol == protocol && pr->pr_type == type)
 			return pr;
-		/* A raw protocol of the family takes protocols it does not list. */
+		/* The family's raw protocol takes any not listed. */
 		if (type == SOCK_RAW && pr->pr_type == SOCK_RAW &&
 		    pr->pr_protocol == 0 && raw == NULL)
 			raw = pr;

@@ -70,7 +70,8 @@ mbstat_sysctl_init(void)
 		    CTLTYPE_NODE, 0, NULL, 0, NULL);
 	if (error == 0)
 		error = sysctl_create(NULL, mbuf, 1, "stats", CTLTYPE_STRUCT,
-		    CTLFLAG_READONLY, NULL, sizeof(struct mbstat), mbstat_sysctl);
+		    CTLFLAG_READONLY, NULL, sizeof(struct mbstat),
+		    mbstat_sysctl);
 	if (error != 0)
 		log(LOG_WARNING, "kern.mbuf: sysctl nodes not made: error %d\n",
 		    error);
@@ -86,7 +87,8 @@ mbinit(void)
 		    (size_t)mcl_sizes[i] + sizeof(struct m_ext_storage),
 		    mcl_names[i]);
 		/* Keep about 2 MiB of each size for reuse. */
-		pool_sethiwat(&mcl_pools[i], (unsigned)MAX(8, (2 << 20) / mcl_sizes[i]));
+		pool_sethiwat(&mcl_pools[i],
+		    (unsigned)MAX(8, (2 << 20) / mcl_sizes[i]));
 	}
 	mbstat_sysctl_init();
 }
@@ -316,8 +318,8 @@ void
 m_align(struct mbuf *m, int len)
 {
 	KASSERT(len >= 0 && len <= (int)(m_bufend(m) - m_bufstart(m)));
-	m->m_data = m_bufend(m) - ((size_t)len + sizeof(long) - 1) / sizeof(long) *
-	    sizeof(long);
+	m->m_data = m_bufend(m) -
+	    ((size_t)len + sizeof(long) - 1) / sizeof(long) * sizeof(long);
 	if (m->m_data < m_bufstart(m))
 		m->m_data = m_bufstart(m);
 }
@@ -446,7 +448,8 @@ m_copyback(struct mbuf *m0, int off, int len, const void *buf)
 				m->m_len += mlen;
 				continue;
 			}
-			if ((n = m_getfor(gap + len, M_DONTWAIT, m->m_type)) == NULL) {
+			n = m_getfor(gap + len, M_DONTWAIT, m->m_type);
+			if (n == NULL) {
 				error = ENOBUFS;
 				goto out;
 			}
@@ -475,7 +478,8 @@ m_copyback(struct mbuf *m0, int off, int len, const void *buf)
 		if (m->m_next == NULL) {
 			if (m_trailingspace(m) > 0)
 				continue;
-			if ((n = m_getfor(len, M_DONTWAIT, m->m_type)) == NULL) {
+			n = m_getfor(len, M_DONTWAIT, m->m_type);
+			if (n == NULL) {
 				error = ENOBUFS;
 				goto out;
 			}
@@ -495,7 +499,8 @@ m_copy_pkthdr(struct mbuf *to, const struct mbuf *from)
 {
 	KASSERT(from->m_flags & M_PKTHDR);
 	to->m_pkthdr = from->m_pkthdr;
-	to->m_flags = (short)((to->m_flags & M_EXT) | (from->m_flags & M_COPYFLAGS));
+	to->m_flags = (short)((to->m_flags & M_EXT) |
+	    (from->m_flags & M_COPYFLAGS));
 }
 
 void
@@ -503,7 +508,8 @@ m_move_pkthdr(struct mbuf *to, struct mbuf *from)
 {
 	KASSERT(from->m_flags & M_PKTHDR);
 	to->m_pkthdr = from->m_pkthdr;
-	to->m_flags = (short)((to->m_flags & M_EXT) | (from->m_flags & M_COPYFLAGS));
+	to->m_flags = (short)((to->m_flags & M_EXT) |
+	    (from->m_flags & M_COPYFLAGS));
 	from->m_flags &= ~M_PKTHDR;
 	memset(&from->m_pkthdr, 0, sizeof(from->m_pkthdr));
 }
@@ -530,8 +536,8 @@ m_copym(struct mbuf *m, int off, int len, int how)
 		np = &n->m_next;
 		if (copyhdr) {
 			m_copy_pkthdr(n, m);
-			n->m_pkthdr.len = len == M_COPYALL ? m->m_pkthdr.len - off
-							   : len;
+			n->m_pkthdr.len =
+			    len == M_COPYALL ? m->m_pkthdr.len - off : len;
 			copyhdr = false;
 		}
 		count = MIN(m->m_len - off, len);
@@ -547,7 +553,8 @@ m_copym(struct mbuf *m, int off, int len, int how)
 		off = 0;
 		m = m->m_next;
 	}
-	KASSERTMSG(len == 0 || len == M_COPYALL, "m_copym: %d bytes past the chain", len);
+	KASSERTMSG(len == 0 || len == M_COPYALL,
+	    "m_copym: %d bytes past the chain", len);
 	if (top == NULL)
 		return m_get(how, MT_DATA);
 	return top;
@@ -683,7 +690,8 @@ m_cat(struct mbuf *m, struct mbuf *n)
 	while (n != NULL) {
 		if ((m->m_flags & M_EXT) == 0 && (n->m_flags & M_EXT) == 0 &&
 		    m_trailingspace(m) >= n->m_len) {
-			memcpy(m->m_data + m->m_len, n->m_data, (size_t)n->m_len);
+			memcpy(m->m_data + m->m_len, n->m_data,
+			    (size_t)n->m_len);
 			m->m_len += n->m_len;
 			n = m_free(n);
 		} else {
@@ -718,7 +726,8 @@ m_split(struct mbuf *m0, int len0, int how)
 				m_ext_share(n, m);
 				n->m_data = m->m_data + remain;
 			} else {
-				memcpy(n->m_data, m->m_data + remain, (size_t)tlen);
+				memcpy(n->m_data, m->m_data + remain,
+				    (size_t)tlen);
 			}
 			n->m_len = tlen;
 		}
@@ -775,8 +784,11 @@ m_devget(const void *buf, int len, struct ifnet *ifp)
 		m = m_gethdr(M_DONTWAIT, MT_DATA);
 	} else {
 		i = mcl_index(len + align);
-		m = i < 0 ? m_gethdr(M_DONTWAIT, MT_DATA)
-			  : m_getjcl(M_DONTWAIT, MT_DATA, M_PKTHDR, mcl_sizes[i]);
+		if (i < 0)
+			m = m_gethdr(M_DONTWAIT, MT_DATA);
+		else
+			m = m_getjcl(M_DONTWAIT, MT_DATA, M_PKTHDR,
+			    mcl_sizes[i]);
 	}
 	if (m == NULL)
 		return NULL;
@@ -838,7 +850,8 @@ m_uiotombuf(struct uio *uio, int len, int align, int how, int *errorp)
 			m = n;
 			continue;
 		}
-		if ((error = uiomove(m->m_data + m->m_len, (size_t)chunk, uio)) != 0)
+		error = uiomove(m->m_data + m->m_len, (size_t)chunk, uio);
+		if (error != 0)
 			goto bad;
 		m->m_len += chunk;
 		top->m_pkthdr.len += chunk;

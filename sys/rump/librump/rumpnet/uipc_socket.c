@@ -143,7 +143,8 @@ socreate(int family, struct socket **aso, int type, int proto, struct lwp *l,
 	int error;
 
 	(void)l;
-	if (family <= AF_UNSPEC || family >= AF_MAX || pffinddomain(family) == NULL)
+	if (family <= AF_UNSPEC || family >= AF_MAX ||
+	    pffinddomain(family) == NULL)
 		return EAFNOSUPPORT;
 	/*
 	 * Linux takes the family's own number as a Unix-domain protocol,
@@ -296,7 +297,8 @@ soconnect(struct socket *so, const struct sockaddr *nam, socklen_t namlen,
 		/* A datagram socket may change its peer, or forget it. */
 		if (so->so_state & SS_ISCONNECTED)
 			(void)pru->pr_disconnect(so);
-		if (namlen >= sizeof(sa_family_t) && nam->sa_family == AF_UNSPEC)
+		if (namlen >= sizeof(sa_family_t) &&
+		    nam->sa_family == AF_UNSPEC)
 			return 0;
 	}
 	so->so_error = 0;
@@ -333,7 +335,8 @@ soshutdown(struct socket *so, int how)
 	solock(so);
 	/* Linux: only a Unix-domain socket may be shut down unconnected. */
 	if ((so->so_state & (SS_ISCONNECTED | SS_ISCONNECTING)) == 0 &&
-	    so->so_family != AF_UNIX && (so->so_options & SOF_ACCEPTCONN) == 0) {
+	    so->so_family != AF_UNIX &&
+	    (so->so_options & SOF_ACCEPTCONN) == 0) {
 		error = ENOTCONN;
 		goto out;
 	}
@@ -419,7 +422,7 @@ sosend(struct socket *so, const struct sockaddr *addr, socklen_t addrlen,
 	const struct protosw *prp = so->so_proto;
 	bool atomic = (prp->pr_flags & PR_ATOMIC) != 0;
 	bool dontwait = (flags & MSG_DONTWAIT) != 0;
-	long space, resid, chunk;
+	long space, resid, chunk, lowat;
 	uint64_t deadline = 0;
 	size_t before;
 	int error;
@@ -456,7 +459,7 @@ sosend(struct socket *so, const struct sockaddr *addr, socklen_t addrlen,
 				error = EAGAIN;
 			break;
 		}
-		/* Nothing to send on a stream (Linux sends no control either). */
+		/* Nothing to send on a stream (nor its control, as Linux). */
 		if (!atomic && resid == 0 && (flags & MSG_OOB) == 0)
 			break;
 		space = sbspace(&so->so_snd);
@@ -465,10 +468,10 @@ sosend(struct socket *so, const struct sockaddr *addr, socklen_t addrlen,
 			break;
 		}
 		/* Urgent data goes at once, whole; the rest waits for room. */
+		lowat = MAX(so->so_snd.sb_lowat, 1);
 		if ((flags & MSG_OOB) == 0 &&
 		    ((atomic && space < resid) ||
-			(!atomic && space < MIN(resid,
-					       (long)MAX(so->so_snd.sb_lowat, 1))))) {
+			(!atomic && space < MIN(resid, lowat)))) {
 			if (dontwait) {
 				error = EAGAIN;
 				break;
@@ -481,8 +484,10 @@ sosend(struct socket *so, const struct sockaddr *addr, socklen_t addrlen,
 			}
 			continue;
 		}
-		chunk = (atomic || (flags & MSG_OOB)) ? resid
-						      : MIN(resid, MAX(space, 0));
+		if (atomic || (flags & MSG_OOB))
+			chunk = resid;
+		else
+			chunk = MIN(resid, MAX(space, 0));
 		before = uio != NULL ? uio->uio_resid : 0;
 		if (uio != NULL) {
 			sounlock(so);
@@ -554,7 +559,8 @@ soreceive_oob(struct socket *so, struct uio *uio, int flags)
 	if (error == 0 && (flags & MSG_PEEK) == 0)
 		so->so_state &= ~SS_POLLPRI;
 	sounlock(so);
-	for (n = m; error == 0 && n != NULL && uio->uio_resid > 0; n = n->m_next)
+	for (n = m; error == 0 && n != NULL && uio->uio_resid > 0;
+	     n = n->m_next)
 		error = uiomove(mtod(n, char *),
 		    MIN(uio->uio_resid, (size_t)n->m_len), uio);
 	m_freem(m);
@@ -595,10 +601,12 @@ soreceive_wait(struct socket *so, struct uio *uio, int flags, bool copied,
 			}
 			if (so->so_state & SS_CANTRCVMORE)
 				return EJUSTRETURN;
+			/* Linux: a Unix stream says EINVAL, TCP ENOTCONN. */
 			if ((prp->pr_flags & PR_CONNREQUIRED) &&
-			    (so->so_state & (SS_ISCONNECTED | SS_ISCONNECTING)) == 0)
-				/* Linux: a Unix stream says EINVAL, TCP ENOTCONN. */
-				return so->so_family == AF_UNIX ? EINVAL : ENOTCONN;
+			    (so->so_state &
+				(SS_ISCONNECTED | SS_ISCONNECTING)) == 0)
+				return so->so_family == AF_UNIX ? EINVAL
+								: ENOTCONN;
 			if (uio->uio_resid == 0 && !atomic)
 				return EJUSTRETURN;
 			if (flags & MSG_DONTWAIT)
@@ -609,7 +617,7 @@ soreceive_wait(struct socket *so, struct uio *uio, int flags, bool copied,
 		if (sblock(&so->so_rcv, so, M_WAIT) != 0)
 			panic("soreceive: sblock with M_WAIT failed");
 		if (error != 0) {
-			/* Timed out: what is there (below SO_RCVLOWAT) is read. */
+			/* Timed out: what came (below SO_RCVLOWAT) is read. */
 			if (error == EWOULDBLOCK && so->so_rcv.sb_mb != NULL)
 				return 0;
 			return copied ? EJUSTRETURN
@@ -630,6 +638,7 @@ soreceive_head(struct socket *so, struct sockaddr_storage *from,
 	bool peek = (flags & MSG_PEEK) != 0;
 	struct mbuf *m = so->so_rcv.sb_mb, *cm;
 	const struct cmsghdr *cmh;
+	bool rights;
 	size_t len;
 
 	*errorp = 0;
@@ -647,12 +656,14 @@ soreceive_head(struct socket *so, struct sockaddr_storage *from,
 		}
 	}
 	while (m != NULL && m->m_type == MT_CONTROL) {
+		cmh = mtod(m, const struct cmsghdr *);
+		rights = cmh->cmsg_level == SOL_SOCKET &&
+		    cmh->cmsg_type == SCM_RIGHTS;
 		if (peek) {
-			/* Rights are not duplicated by a peek; the rest is copied. */
-			cmh = mtod(m, const struct cmsghdr *);
-			if (*ctailp != NULL && !(cmh->cmsg_level == SOL_SOCKET &&
-			    cmh->cmsg_type == SCM_RIGHTS) &&
-			    (cm = m_copym(m, 0, m->m_len, M_DONTWAIT)) != NULL) {
+			/* Rights are not duplicated by a peek; the rest is. */
+			cm = *ctailp != NULL && !rights
+			    ? m_copym(m, 0, m->m_len, M_DONTWAIT) : NULL;
+			if (cm != NULL) {
 				**ctailp = cm;
 				*ctailp = &cm->m_next;
 			}
@@ -660,14 +671,12 @@ soreceive_head(struct socket *so, struct sockaddr_storage *from,
 			continue;
 		}
 		cm = sbunlinkhead(&so->so_rcv);
-		cmh = mtod(cm, const struct cmsghdr *);
 		if (*ctailp != NULL) {
-			if (cmh->cmsg_level == SOL_SOCKET &&
-			    cmh->cmsg_type == SCM_RIGHTS &&
-			    dom->dom_externalize != NULL && *errorp == 0)
-				*errorp = dom->dom_externalize(cm, curlwp, flags);
-			else if (cmh->cmsg_level == SOL_SOCKET &&
-			    cmh->cmsg_type == SCM_RIGHTS && dom->dom_dispose != NULL)
+			if (rights && dom->dom_externalize != NULL &&
+			    *errorp == 0)
+				*errorp = dom->dom_externalize(cm, curlwp,
+				    flags);
+			else if (rights && dom->dom_dispose != NULL)
 				dom->dom_dispose(cm);
 			**ctailp = cm;
 			*ctailp = &cm->m_next;
@@ -745,7 +754,7 @@ soreceive_stream(struct socket *so, struct mbuf *m, struct uio *uio,
 		if (peek && so->so_oobmark > 0 && copied >= so->so_oobmark)
 			break;
 		if (m->m_len == 0 && !peek) {
-			/* An empty mbuf a protocol left: nothing to read in it. */
+			/* An empty mbuf a protocol left: nothing to read. */
 			m_free(sbunlinkhead(&so->so_rcv));
 			m = so->so_rcv.sb_mb;
 			continue;
@@ -761,8 +770,8 @@ soreceive_stream(struct socket *so, struct mbuf *m, struct uio *uio,
 			if (off < (size_t)m->m_len)
 				continue;
 			off = 0;
-			if ((m = m->m_next) == NULL && (rec = rec->m_nextpkt) != NULL &&
-			    m_isdata(rec))
+			if ((m = m->m_next) == NULL &&
+			    (rec = rec->m_nextpkt) != NULL && m_isdata(rec))
 				m = rec;
 			continue;
 		}
@@ -830,7 +839,8 @@ soreceive(struct socket *so, struct sockaddr_storage *from, socklen_t *fromlen,
 		    so->so_pcb != NULL)
 			(void)prp->pr_usrreqs->pr_rcvd(so, flags, curlwp);
 		/* MSG_WAITALL goes on until the caller's room is full. */
-		if (error != 0 || atomic || (flags & (MSG_WAITALL | MSG_PEEK)) != MSG_WAITALL ||
+		if (error != 0 || atomic ||
+		    (flags & (MSG_WAITALL | MSG_PEEK)) != MSG_WAITALL ||
 		    uio->uio_resid == 0 || (so->so_state & SS_RCVATMARK) ||
 		    (so->so_rcv.sb_mb != NULL && !m_isdata(so->so_rcv.sb_mb)))
 			break;

@@ -363,7 +363,8 @@ sbwait_until(struct sockbuf *sb, struct socket *so, uint64_t *deadlinep)
 		return cv_wait_sig(&sb->sb_cv, so->so_lock);
 	now = getnsecuptime();
 	if (*deadlinep == 0)
-		*deadlinep = now + (uint64_t)sb->sb_timeo.tv_sec * 1000000000ULL +
+		*deadlinep = now +
+		    (uint64_t)sb->sb_timeo.tv_sec * 1000000000ULL +
 		    (uint64_t)sb->sb_timeo.tv_nsec;
 	if (now >= *deadlinep)
 		return EWOULDBLOCK;
@@ -472,7 +473,8 @@ void
 soisdisconnected(struct socket *so)
 {
 	KASSERT(solocked(so));
-	so->so_state &= ~(SS_ISCONNECTING | SS_ISCONNECTED | SS_ISDISCONNECTING);
+	so->so_state &=
+	    ~(SS_ISCONNECTING | SS_ISCONNECTED | SS_ISDISCONNECTING);
 	so->so_state |= SS_CANTRCVMORE | SS_CANTSENDMORE | SS_ISDISCONNECTED;
 	cv_broadcast(&so->so_cv);
 	sorwakeup(so);

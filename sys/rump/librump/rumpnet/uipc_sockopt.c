@@ -145,18 +145,21 @@ sosetopt(struct socket *so, struct sockopt *sopt)
 			so->so_options &= ~SOF_LINGER;
 		break;
 	case SO_SNDBUF:
-		if (!sbreserve(&so->so_snd, sockopt_bufsize(val, SO_MIN_SNDBUF), so))
+		if (!sbreserve(&so->so_snd,
+			sockopt_bufsize(val, SO_MIN_SNDBUF), so))
 			error = ENOBUFS;
 		so->so_snd.sb_flags |= SB_USERSIZE;
 		sowwakeup(so);
 		break;
 	case SO_RCVBUF:
-		if (!sbreserve(&so->so_rcv, sockopt_bufsize(val, SO_MIN_RCVBUF), so))
+		if (!sbreserve(&so->so_rcv,
+			sockopt_bufsize(val, SO_MIN_RCVBUF), so))
 			error = ENOBUFS;
 		so->so_rcv.sb_flags |= SB_USERSIZE;
 		break;
 	case SO_RCVLOWAT:
-		so->so_rcv.sb_lowat = val < 0 ? 0x7fffffff : (val == 0 ? 1 : val);
+		/* Linux: negative is the most, 0 is 1. */
+		so->so_rcv.sb_lowat = val < 0 ? 0x7fffffff : MAX(val, 1);
 		sorwakeup(so);
 		break;
 	case SO_RCVTIMEO:
@@ -207,7 +210,8 @@ sogetopt(struct socket *so, struct sockopt *sopt)
 		error = sockopt_setint(sopt, so->so_family);
 		break;
 	case SO_ACCEPTCONN:
-		error = sockopt_setint(sopt, (so->so_options & SOF_ACCEPTCONN) != 0);
+		error = sockopt_setint(sopt,
+		    (so->so_options & SOF_ACCEPTCONN) != 0);
 		break;
 	case SO_ERROR:
 		error = sockopt_setint(sopt, so->so_error);

@@ -73,8 +73,8 @@ sockaddr_copyin(const void *uaddr, socklen_t len, struct sockaddr_storage *ss)
  * in *ulenp.  NULL uaddr: nothing asked for.
  */
 static int
-sockaddr_copyout(void *uaddr, socklen_t *ulenp, const struct sockaddr_storage *ss,
-    socklen_t len)
+sockaddr_copyout(void *uaddr, socklen_t *ulenp,
+    const struct sockaddr_storage *ss, socklen_t len)
 {
 	socklen_t room;
 	int error;
@@ -100,7 +100,9 @@ fd_newsock(struct socket *so, int flags, int *fdp, struct file **fpp)
 	if ((error = fd_allocfile(&fp, &fd)) != 0)
 		return error;
 	fp->f_type = DTYPE_SOCKET;
-	fp->f_flag = FREAD | FWRITE | ((flags & SOCK_NONBLOCK) ? O_NONBLOCK : 0);
+	fp->f_flag = FREAD | FWRITE;
+	if (flags & SOCK_NONBLOCK)
+		fp->f_flag |= O_NONBLOCK;
 	fp->f_ops = &socketops;
 	fp->f_data = so;
 	*fdp = fd;
@@ -141,7 +143,8 @@ sys_socket(struct lwp *l, const struct sys_socket_args *uap, register_t *rv)
 	if ((error = socket_type(type, &flags)) != 0)
 		return error;
 	type &= SOCK_TYPE_MASK;
-	if ((error = socreate(uap->domain, &so, type, uap->protocol, l, NULL)) != 0)
+	error = socreate(uap->domain, &so, type, uap->protocol, l, NULL);
+	if (error != 0)
 		return error;
 	if ((error = fd_newsock(so, flags, &fd, &fp)) != 0) {
 		soclose(so);
@@ -166,7 +169,8 @@ sys_socketpair(struct lwp *l, const struct sys_socketpair_args *uap,
 	if ((error = socket_type(type, &flags)) != 0)
 		return error;
 	type &= SOCK_TYPE_MASK;
-	if ((error = socreate(uap->domain, &so1, type, uap->protocol, l, NULL)) != 0)
+	error = socreate(uap->domain, &so1, type, uap->protocol, l, NULL);
+	if (error != 0)
 		return error;
 	solock(so1);
 	error = socreate(uap->domain, &so2, type, uap->protocol, l, so1);
@@ -245,7 +249,7 @@ do_accept(int s, struct sockaddr *name, socklen_t *anamelen, int flags,
 	struct file *fp, *nfp;
 	socklen_t len = 0;
 	socklen_t room;
-	uint64_t deadline = 0, now;
+	uint64_t deadline = 0, now, timeo;
 	int error, fd;
 
 	if ((flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) != 0)
@@ -264,7 +268,8 @@ do_accept(int s, struct sockaddr *name, socklen_t *anamelen, int flags,
 		goto out;
 	solock(so);
 	if ((so->so_options & SOF_ACCEPTCONN) == 0) {
-		error = (so->so_proto->pr_flags & PR_LISTEN) ? EINVAL : EOPNOTSUPP;
+		error = (so->so_proto->pr_flags & PR_LISTEN) ? EINVAL
+							       : EOPNOTSUPP;
 		goto abort;
 	}
 	while (so->so_qlen == 0 && so->so_error == 0) {
@@ -273,14 +278,15 @@ do_accept(int s, struct sockaddr *name, socklen_t *anamelen, int flags,
 			goto abort;
 		}
 		/* SO_RCVTIMEO bounds the whole wait (Linux). */
-		if (so->so_rcv.sb_timeo.tv_sec != 0 || so->so_rcv.sb_timeo.tv_nsec != 0) {
+		timeo = (uint64_t)so->so_rcv.sb_timeo.tv_sec * 1000000000ULL +
+		    (uint64_t)so->so_rcv.sb_timeo.tv_nsec;
+		if (timeo != 0) {
 			now = getnsecuptime();
 			if (deadline == 0)
-				deadline = now +
-				    (uint64_t)so->so_rcv.sb_timeo.tv_sec * 1000000000ULL +
-				    (uint64_t)so->so_rcv.sb_timeo.tv_nsec;
+				deadline = now + timeo;
 			error = now >= deadline ? EWOULDBLOCK
-			    : cv_timedwait_ns(&so->so_cv, so->so_lock, deadline - now);
+			    : cv_timedwait_ns(&so->so_cv, so->so_lock,
+				  deadline - now);
 		} else
 			error = cv_wait_sig(&so->so_cv, so->so_lock);
 		if (error != 0) {
@@ -310,7 +316,7 @@ do_accept(int s, struct sockaddr *name, socklen_t *anamelen, int flags,
 	sounlock(so);
 	nfp->f_data = so2;
 	if ((error = sockaddr_copyout(name, anamelen, &ss, len)) != 0) {
-		/* The connection is taken: it goes as if accepted and closed. */
+		/* The connection is taken: it goes, accepted and closed. */
 		fd_abort(curproc, NULL, fd);
 		file_release(nfp);
 		goto out;
@@ -365,7 +371,8 @@ sys_connect(struct lwp *l, const struct sys_connect_args *uap, register_t *rv)
 		so->so_state |= SS_NBIO;
 	else
 		so->so_state &= ~SS_NBIO;
-	if ((error = soconnect(so, (struct sockaddr *)&ss, uap->namelen, l)) != 0)
+	error = soconnect(so, (struct sockaddr *)&ss, uap->namelen, l);
+	if (error != 0)
 		goto unlock;
 	if ((so->so_proto->pr_flags & PR_CONNREQUIRED) == 0)
 		goto unlock;
@@ -488,11 +495,13 @@ sys_setsockopt(struct lwp *l, const struct sys_setsockopt_args *uap,
 	sopt.sopt_size = MIN(uap->valsize, SOCKOPT_MAX);
 	sopt.sopt_data = NULL;
 	if (sopt.sopt_size > 0) {
-		if ((sopt.sopt_data = kmem_alloc(sopt.sopt_size, KM_SLEEP)) == NULL) {
+		sopt.sopt_data = kmem_alloc(sopt.sopt_size, KM_SLEEP);
+		if (sopt.sopt_data == NULL) {
 			error = ENOMEM;
 			goto out;
 		}
-		if ((error = copyin(uap->val, sopt.sopt_data, sopt.sopt_size)) != 0)
+		error = copyin(uap->val, sopt.sopt_data, sopt.sopt_size);
+		if (error != 0)
 			goto free;
 	}
 	error = sosetopt(so, &sopt);
@@ -602,7 +611,8 @@ control_copyin(const void *ucontrol, size_t len, struct mbuf **mp)
 	if (len < sizeof(struct cmsghdr))
 		return EINVAL;
 	if (len > MLEN)
-		m = m_getjcl(M_WAIT, MT_CONTROL, 0, len > MCLBYTES ? MJUM16BYTES : MCLBYTES);
+		m = m_getjcl(M_WAIT, MT_CONTROL, 0,
+		    len > MCLBYTES ? MJUM16BYTES : MCLBYTES);
 	else
 		m = m_get(M_WAIT, MT_CONTROL);
 	if (m == NULL)
@@ -612,7 +622,8 @@ control_copyin(const void *ucontrol, size_t len, struct mbuf **mp)
 		return error;
 	}
 	m->m_len = (int)len;
-	for (off = 0; off + sizeof(*cm) <= len; off += CMSG_ALIGN(cm->cmsg_len)) {
+	for (off = 0; off + sizeof(*cm) <= len;
+	     off += CMSG_ALIGN(cm->cmsg_len)) {
 		cm = (const struct cmsghdr *)(mtod(m, char *) + off);
 		if (cm->cmsg_len < sizeof(*cm) || cm->cmsg_len > len - off) {
 			m_free(m);
@@ -636,8 +647,9 @@ sendit(struct socket *so, struct file *fp, const struct sockaddr *to,
 	if (fp_nonblock(fp))
 		flags |= MSG_DONTWAIT;
 	error = sosend(so, to, tolen, &uio, NULL, control, flags, l);
-	if (uio.uio_resid != total && (error == EAGAIN || error == EPIPE ||
-					  error == EINTR || error == EWOULDBLOCK))
+	/* Bytes already sent are the result; the error shows next time. */
+	if (uio.uio_resid != total &&
+	    (error == EAGAIN || error == EPIPE || error == EINTR))
 		error = 0;
 	if (error == 0)
 		*rv = (register_t)(total - uio.uio_resid);
@@ -647,7 +659,8 @@ sendit(struct socket *so, struct file *fp, const struct sockaddr *to,
 int
 sys_sendto(struct lwp *l, const struct sys_sendto_args *uap, register_t *rv)
 {
-	struct iovec iov = { .iov_base = __UNCONST(uap->buf), .iov_len = uap->len };
+	struct iovec iov = { .iov_base = __UNCONST(uap->buf),
+		.iov_len = uap->len };
 	struct sockaddr_storage ss;
 	struct socket *so;
 	struct file *fp;
@@ -688,7 +701,8 @@ sys_sendmsg(struct lwp *l, const struct sys_sendmsg_args *uap, register_t *rv)
 		msg.msg_iovlen = 0;
 		goto out;
 	}
-	if ((error = iov_copyin(msg.msg_iov, msg.msg_iovlen, &iov, &total)) != 0)
+	error = iov_copyin(msg.msg_iov, msg.msg_iovlen, &iov, &total);
+	if (error != 0)
 		goto out;
 	if (msg.msg_name != NULL &&
 	    (error = sockaddr_copyin(msg.msg_name, msg.msg_namelen, &ss)) != 0)
@@ -696,13 +710,31 @@ sys_sendmsg(struct lwp *l, const struct sys_sendmsg_args *uap, register_t *rv)
 	if ((error = control_copyin(msg.msg_control, msg.msg_controllen,
 		 &control)) != 0)
 		goto out;
-	error = sendit(so, fp, msg.msg_name != NULL ? (struct sockaddr *)&ss : NULL,
+	error = sendit(so, fp,
+	    msg.msg_name != NULL ? (struct sockaddr *)&ss : NULL,
 	    msg.msg_name != NULL ? msg.msg_namelen : 0, iov, msg.msg_iovlen,
 	    total, control, uap->flags, l, rv);
 out:
 	iov_free(iov, msg.msg_iovlen);
 	fd_putfile(fp);
 	return error;
+}
+
+/*
+ * Cut an SCM_RIGHTS message to the n bytes the caller has room for:
+ * whole descriptors only, those cut off closed.  Returns the new length
+ * (0: nothing of it fits).
+ */
+static size_t
+control_cutrights(struct cmsghdr *cm, size_t n)
+{
+	size_t keep = n < CMSG_LEN(0) ? 0 : (n - CMSG_LEN(0)) / sizeof(int);
+	size_t all = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+	int *fds = (int *)(void *)CMSG_DATA(cm);
+
+	for (size_t i = keep; i < all; i++)
+		(void)fd_close(fds[i]);
+	return keep > 0 ? CMSG_LEN(keep * sizeof(int)) : 0;
 }
 
 /*
@@ -717,7 +749,7 @@ control_copyout(struct mbuf *control, void *ubuf, size_t room, size_t *usedp,
 	struct cmsghdr *cm;
 	size_t off, used = 0, n, clen;
 	struct mbuf *m;
-	int error = 0, *fds;
+	int error = 0;
 
 	for (m = control; m != NULL; m = m->m_next) {
 		for (off = 0; off + sizeof(*cm) <= (size_t)m->m_len;
@@ -734,16 +766,8 @@ control_copyout(struct mbuf *control, void *ubuf, size_t room, size_t *usedp,
 			if (n < clen) {
 				*flagsp |= MSG_CTRUNC;
 				if (cm->cmsg_level == SOL_SOCKET &&
-				    cm->cmsg_type == SCM_RIGHTS) {
-					/* Whole descriptors only; close the rest. */
-					size_t keep = n < CMSG_LEN(0) ? 0
-					    : (n - CMSG_LEN(0)) / sizeof(int);
-					size_t all = (clen - CMSG_LEN(0)) / sizeof(int);
-					fds = (int *)(void *)CMSG_DATA(cm);
-					for (size_t i = keep; i < all; i++)
-						(void)fd_close(fds[i]);
-					n = keep > 0 ? CMSG_LEN(keep * sizeof(int)) : 0;
-				}
+				    cm->cmsg_type == SCM_RIGHTS)
+					n = control_cutrights(cm, n);
 				if (n == 0)
 					continue;
 				cm->cmsg_len = n;
@@ -789,7 +813,8 @@ recvit(struct socket *so, struct file *fp, struct iovec *iov, size_t iovcnt,
 			error = copyout(&from, uname, kmsg->msg_namelen);
 			kmsg->msg_namelen = fromlen;
 		} else
-			error = sockaddr_copyout(uname, unamelenp, &from, fromlen);
+			error = sockaddr_copyout(uname, unamelenp, &from,
+			    fromlen);
 		if (error != 0)
 			goto out;
 	} else if (kmsg != NULL)
@@ -813,7 +838,8 @@ recvit(struct socket *so, struct file *fp, struct iovec *iov, size_t iovcnt,
 		}
 	}
 	if (error == 0) {
-		if ((*flagsp & MSG_TRUNC) && (so->so_proto->pr_flags & PR_ATOMIC))
+		if ((*flagsp & MSG_TRUNC) &&
+		    (so->so_proto->pr_flags & PR_ATOMIC))
 			*rv = (register_t)uio.uio_offset;
 		else
 			*rv = (register_t)(total - uio.uio_resid);
@@ -842,7 +868,8 @@ sys_recvfrom(struct lwp *l, const struct sys_recvfrom_args *uap,
 		goto out;
 	}
 	if (uap->from != NULL && uap->fromlenaddr != NULL) {
-		if ((error = copyin(uap->fromlenaddr, &room, sizeof(room))) != 0)
+		error = copyin(uap->fromlenaddr, &room, sizeof(room));
+		if (error != 0)
 			goto out;
 		if ((int)room < 0) {
 			error = EINVAL;
@@ -874,7 +901,8 @@ sys_recvmsg(struct lwp *l, const struct sys_recvmsg_args *uap, register_t *rv)
 		msg.msg_iovlen = 0;
 		goto out;
 	}
-	if ((error = iov_copyin(msg.msg_iov, msg.msg_iovlen, &iov, &total)) != 0)
+	error = iov_copyin(msg.msg_iov, msg.msg_iovlen, &iov, &total);
+	if (error != 0)
 		goto out;
 	if ((int)msg.msg_namelen < 0) {
 		error = EINVAL;

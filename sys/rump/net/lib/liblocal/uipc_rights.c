@@ -256,8 +256,9 @@ unp_internalize(struct mbuf **controlp, struct socket *so)
 			error = unp_internalize_rights(cm, &m);
 		else if (cm->cmsg_type == SCM_CREDENTIALS) {
 			if ((error = unp_checkcreds(cm)) == 0 &&
-			    (m = sbcreatecontrol(CMSG_DATA(cm), sizeof(struct ucred),
-				 SCM_CREDENTIALS, SOL_SOCKET)) == NULL)
+			    (m = sbcreatecontrol(CMSG_DATA(cm),
+				 sizeof(struct ucred), SCM_CREDENTIALS,
+				 SOL_SOCKET)) == NULL)
 				error = ENOBUFS;
 		} else
 			error = EINVAL;
@@ -418,7 +419,8 @@ unp_gc(void)
 		LIST_FOREACH(unp, &unp_all, unp_link)
 			if ((unp->unp_flags & (UNP_GCCAND | UNP_GCLIVE)) ==
 			    (UNP_GCCAND | UNP_GCLIVE))
-				unp_scan(unp->unp_socket, unp_gc_mark, &changed);
+				unp_scan(unp->unp_socket, unp_gc_mark,
+				    &changed);
 	} while (changed);
 	LIST_FOREACH(unp, &unp_all, unp_link)
 		if ((unp->unp_flags & (UNP_GCCAND | UNP_GCLIVE)) == UNP_GCCAND)

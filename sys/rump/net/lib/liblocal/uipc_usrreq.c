@@ -391,7 +391,8 @@ unp_connect(struct socket *so, const struct sockaddr *nam, socklen_t namlen,
 		if (so2->so_type != so->so_type)
 			return EPROTOTYPE;
 		if (so->so_type == SOCK_DGRAM) {
-			if ((so->so_options & SOF_PASSCRED) && unp->unp_addrlen == 0 &&
+			if ((so->so_options & SOF_PASSCRED) &&
+			    unp->unp_addrlen == 0 &&
 			    (error = unp_autobind(unp)) != 0)
 				return error;
 			unp_link(unp, unp2);
@@ -556,8 +557,11 @@ unp_dgram_wait(struct socket *so, struct socket *so2, long len)
 		ns = (uint64_t)so->so_snd.sb_timeo.tv_sec * 1000000000ULL +
 		    (uint64_t)so->so_snd.sb_timeo.tv_nsec;
 		so2->so_count++;
-		error = ns != 0 ? cv_timedwait_ns(&so2->so_rcv.sb_cv, &uipc_lock, ns)
-				: cv_wait_sig(&so2->so_rcv.sb_cv, &uipc_lock);
+		if (ns != 0)
+			error = cv_timedwait_ns(&so2->so_rcv.sb_cv, &uipc_lock,
+			    ns);
+		else
+			error = cv_wait_sig(&so2->so_rcv.sb_cv, &uipc_lock);
 		so2->so_count--;
 		if (so2->so_pcb == NULL) {
 			sofree(so2);
@@ -577,7 +581,8 @@ unp_hascreds(const struct mbuf *control)
 
 	for (; control != NULL; control = control->m_next) {
 		cm = mtod(control, const struct cmsghdr *);
-		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_CREDENTIALS)
+		if (cm->cmsg_level == SOL_SOCKET &&
+		    cm->cmsg_type == SCM_CREDENTIALS)
 			return true;
 	}
 	return false;
@@ -614,6 +619,7 @@ unp_send(struct socket *so, struct mbuf *m, const struct sockaddr *nam,
     socklen_t namlen, struct mbuf *control, struct lwp *l)
 {
 	struct unpcb *unp = sotounpcb(so), *unp2;
+	struct sockaddr *from;
 	struct socket *so2;
 	long len = m != NULL ? m_length(m) : 0;
 	int error = 0;
@@ -640,7 +646,7 @@ unp_send(struct socket *so, struct mbuf *m, const struct sockaddr *nam,
 			error = EPROTOTYPE;
 			goto out;
 		}
-		/* A socket connected elsewhere takes nothing from us (Linux). */
+		/* Connected elsewhere, it takes nothing from us (Linux). */
 		if (unp2->unp_conn != NULL && unp2->unp_conn != unp) {
 			error = EPERM;
 			goto out;
@@ -652,9 +658,10 @@ unp_send(struct socket *so, struct mbuf *m, const struct sockaddr *nam,
 			goto out;
 		if ((error = unp_wantcreds(so2, &control)) != 0)
 			goto out;
-		if (!sbappendaddr(&so2->so_rcv,
-			unp->unp_addrlen > 0 ? (struct sockaddr *)&unp->unp_addr : NULL,
-			unp->unp_addrlen, m, control)) {
+		from = unp->unp_addrlen > 0 ? (struct sockaddr *)&unp->unp_addr
+					    : NULL;
+		if (!sbappendaddr(&so2->so_rcv, from, unp->unp_addrlen, m,
+			control)) {
 			error = ENOBUFS;
 			goto out;
 		}
