@@ -339,16 +339,24 @@ sockin_detach(struct socket *so)
 	kmem_free(sp, sizeof(*sp));
 }
 
+/* The host socket's own or peer address. */
 static int
-sockin_accept(struct socket *so, struct sockaddr_storage *ss, socklen_t *lenp)
+sockin_getname(struct socket *so, int peer, struct sockaddr_storage *ss,
+    socklen_t *lenp)
 {
 	struct sockin_pcb *sp = so->so_pcb;
 	unsigned len = sizeof(*ss);
 	int error;
 
-	error = rumpcomp_sockin_getname(sp->sp_fd, 1, ss, &len);
+	error = rumpcomp_sockin_getname(sp->sp_fd, peer, ss, &len);
 	*lenp = len;
 	return error;
+}
+
+static int
+sockin_accept(struct socket *so, struct sockaddr_storage *ss, socklen_t *lenp)
+{
+	return sockin_getname(so, 1, ss, lenp);
 }
 
 static int
@@ -460,26 +468,14 @@ static int
 sockin_peeraddr(struct socket *so, struct sockaddr_storage *ss,
     socklen_t *lenp)
 {
-	struct sockin_pcb *sp = so->so_pcb;
-	unsigned len = sizeof(*ss);
-	int error;
-
-	error = rumpcomp_sockin_getname(sp->sp_fd, 1, ss, &len);
-	*lenp = len;
-	return error;
+	return sockin_getname(so, 1, ss, lenp);
 }
 
 static int
 sockin_sockaddr(struct socket *so, struct sockaddr_storage *ss,
     socklen_t *lenp)
 {
-	struct sockin_pcb *sp = so->so_pcb;
-	unsigned len = sizeof(*ss);
-	int error;
-
-	error = rumpcomp_sockin_getname(sp->sp_fd, 0, ss, &len);
-	*lenp = len;
-	return error;
+	return sockin_getname(so, 0, ss, lenp);
 }
 
 static int
