@@ -46,6 +46,8 @@
 #include <rump/rump_shmif.h>
 #include <rump/rump_syscalls.h>
 
+#include "bench_util.h"
+
 #define BULK_BYTES  (512L << 20)        /* per bulk sample */
 #define RR_COUNT    20000               /* round trips per sample */
 #define CHUNK       (128 << 10)
@@ -55,36 +57,11 @@
 
 static char tmpdir[] = "/tmp/bench_net.XXXXXX";
 
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
 static void
 die(const char *what)
 {
 	fprintf(stderr, "bench_net: %s: %s\n", what, strerror(errno));
 	exit(1);
-}
-
-static long
-rss_kib(void)
-{
-	char line[256];
-	long kib = -1;
-	FILE *f = fopen("/proc/self/status", "r");
-
-	if (f == NULL)
-		return -1;
-	while (fgets(line, sizeof(line), f) != NULL)
-		if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
-			break;
-	fclose(f);
-	return kib;
 }
 
 /*
