@@ -51,6 +51,23 @@ sleep_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
+/* Wait up to ms milliseconds for cond to hold (the machine may be busy). */
+#define WAIT_FOR(cond, ms)                                                     \
+	do {                                                                   \
+		long long until_ = now_ms() + (ms);                            \
+		while (!(cond) && now_ms() < until_)                           \
+			sleep_ms(10);                                          \
+	} while (0)
+
+static int
+readable_bytes(int s)
+{
+	int v = -1;
+
+	REQUIRE_OK(rump_sys_ioctl(s, FIONREAD, &v));
+	return v;
+}
+
 static struct tcpstat
 tcpstat_get(void)
 {
@@ -279,13 +296,16 @@ TESTCASE(listen_backlog)
 
 	l = listener(2, &port);
 	for (i = 0; i < N; i++) {
+		struct pollfd pfd;
+
 		sin = loopback(port);
 		REQUIRE_OK(c[i] = rump_sys_socket(AF_INET, SOCK_STREAM, 0));
 		set_nonblock(c[i]);
 		REQUIRE_ERRNO(rump_sys_connect(c[i], (struct sockaddr *)&sin,
 		    sizeof(sin)), EINPROGRESS);
-		/* Each handshake completes (or its SYN is dropped) before the next. */
-		sleep_ms(50);
+		/* backlog + 1 complete; the SYNs after them are dropped. */
+		pfd = (struct pollfd){ c[i], POLLOUT, 0 };
+		REQUIRE_EQ(rump_sys_poll(&pfd, 1, i < 3 ? 5000 : 300), i < 3);
 	}
 	for (i = n = 0; i < N; i++)
 		n += connected_now(c[i]);
@@ -463,7 +483,7 @@ TESTCASE(simultaneous_open)
 	    EINPROGRESS);
 	REQUIRE_ERRNO(rump_sys_connect(b, (struct sockaddr *)&sa, sizeof(sa)),
 	    EINPROGRESS);
-	sleep_ms(100);
+	WAIT_FOR(tcpstat_get().tcps_dropport >= 2, 5000);
 	REQUIRE(tcpstat_get().tcps_dropport >= 2);
 	sysctl_setint("net.inet.tcp.drop_port", 0);
 	start = now_ms();
@@ -508,7 +528,7 @@ TESTCASE(urgent_data)
 	REQUIRE_EQ(rump_sys_write(s, "ab", 2), 2);
 	REQUIRE_EQ(rump_sys_sendto(s, "c", 1, MSG_OOB, NULL, 0), 1);
 	REQUIRE_EQ(rump_sys_write(s, "de", 2), 2);
-	sleep_ms(100);
+	WAIT_FOR(readable_bytes(a) >= 4, 5000);
 	REQUIRE_OK(rump_sys_ioctl(a, SIOCATMARK, &mark));
 	REQUIRE_EQ(mark, 0);
 	/* A read stops at the mark. */
@@ -528,7 +548,7 @@ TESTCASE(urgent_data)
 	    sizeof(on)));
 	REQUIRE_EQ(rump_sys_sendto(s, "u", 1, MSG_OOB, NULL, 0), 1);
 	REQUIRE_EQ(rump_sys_write(s, "v", 1), 1);
-	sleep_ms(100);
+	WAIT_FOR(readable_bytes(a) >= 2, 5000);
 	REQUIRE_ERRNO(rump_sys_recvfrom(a, buf, 1, MSG_OOB, NULL, NULL), EINVAL);
 	REQUIRE_EQ(rump_sys_read(a, buf, 1), 1);
 	REQUIRE_EQ(buf[0], 'u');
@@ -806,6 +826,7 @@ TESTCASE(time_wait_reuse)
 	char c;
 	uint16_t port, cport;
 	int l, a, s, on = 1, i, n, tw = 0;
+	long long start;
 
 	sysctl_setint("net.inet.tcp.msl_ms", 30000);
 	l = listener(1, &port);
@@ -820,15 +841,18 @@ TESTCASE(time_wait_reuse)
 	REQUIRE_OK(rump_sys_close(a));
 	REQUIRE_EQ(rump_sys_read(s, &c, 1), 0);
 	REQUIRE_OK(rump_sys_close(s));
-	sleep_ms(100);
-	len = sizeof(ci);
-	REQUIRE_EQ(rump_pub_sysctlbyname("net.inet.tcp.pcblist", ci, &len,
-	    NULL, 0), 0);
-	n = (int)(len / sizeof(ci[0]));
-	for (i = 0; i < n; i++)
-		if (ci[i].tci_state == TCP_TIME_WAIT &&
-		    ci[i].tci_fport == htons(cport))
-			tw++;
+	start = now_ms();
+	do {
+		sleep_ms(10);
+		len = sizeof(ci);
+		REQUIRE_EQ(rump_pub_sysctlbyname("net.inet.tcp.pcblist", ci,
+		    &len, NULL, 0), 0);
+		n = (int)(len / sizeof(ci[0]));
+		for (i = tw = 0; i < n; i++)
+			if (ci[i].tci_state == TCP_TIME_WAIT &&
+			    ci[i].tci_fport == htons(cport))
+				tw++;
+	} while (tw == 0 && now_ms() - start < 5000);
 	REQUIRE_EQ(tw, 1);
 
 	st0 = tcpstat_get();
@@ -977,7 +1001,9 @@ TESTCASE(rfc5961_challenge)
 	inject(raw, cport, port, seq, ack + 100000, TH_ACK, NULL, 0);
 	/* Out of window entirely: silently dropped. */
 	inject(raw, cport, port, seq + 0x40000000, ack, TH_RST, NULL, 0);
-	sleep_ms(100);
+	WAIT_FOR((st1 = tcpstat_get()).tcps_badrst > st0.tcps_badrst &&
+	    st1.tcps_challengeack >= st0.tcps_challengeack + 3, 5000);
+	sleep_ms(20);
 	st1 = tcpstat_get();
 	REQUIRE_EQ(st1.tcps_challengeack - st0.tcps_challengeack, 3);
 	REQUIRE_EQ(st1.tcps_badrst - st0.tcps_badrst, 1);
@@ -991,7 +1017,6 @@ TESTCASE(rfc5961_challenge)
 
 	/* The exact sequence number resets. */
 	inject(raw, cport, port, seq + 1, ack + 1, TH_RST, NULL, 0);
-	sleep_ms(100);
 	REQUIRE_ERRNO(rump_sys_read(a, buf, 1), ECONNRESET);
 	REQUIRE_OK(rump_sys_close(a));
 	REQUIRE_OK(rump_sys_close(s));
@@ -1030,8 +1055,8 @@ TESTCASE(option_bounds)
 	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++)
 		inject(raw, (uint16_t)(40000 + i), port, 1000u * (unsigned)i, 0,
 		    TH_SYN, storms[i], lens[i]);
-	sleep_ms(100);
-	st1 = tcpstat_get();
+	WAIT_FOR((st1 = tcpstat_get()).tcps_rcvbadopt >= st0.tcps_rcvbadopt + 4,
+	    5000);
 	REQUIRE(st1.tcps_rcvbadopt - st0.tcps_rcvbadopt >= 4);
 	/* The listener still works. */
 	s = connect_to(port);
