@@ -217,10 +217,11 @@ virt_open_queue(struct virt_sc *sc, const char *tap, int i, int nq)
 	return error;
 }
 
+/* if_setlinkstr: attach to the tap (and its queues) that link names. */
 static int
-virt_attach_tap(struct virt_sc *sc, const char *link)
+virt_attach_tap(struct ifnet *ifp, const char *link)
 {
-	struct ifnet *ifp = &sc->sc_ec.ec_if;
+	struct virt_sc *sc = ifp->if_softc;
 	char tap[IFNAMSIZ + 1];
 	int nq, i, error = 0;
 
@@ -262,10 +263,11 @@ virt_attach_tap(struct virt_sc *sc, const char *link)
 	return 0;
 }
 
+/* if_unsetlinkstr, destroy and halt: let go of the tap. */
 static int
-virt_detach_tap(struct virt_sc *sc)
+virt_detach_tap(struct ifnet *ifp)
 {
-	struct ifnet *ifp = &sc->sc_ec.ec_if;
+	struct virt_sc *sc = ifp->if_softc;
 	int nq;
 
 	mutex_enter(softnet_lock);
@@ -285,18 +287,6 @@ virt_detach_tap(struct virt_sc *sc)
 	sc->sc_tapname = NULL;
 	mutex_exit(&sc->sc_lock);
 	return 0;
-}
-
-static int
-virt_setlinkstr(struct ifnet *ifp, const char *tap)
-{
-	return virt_attach_tap(ifp->if_softc, tap);
-}
-
-static int
-virt_unsetlinkstr(struct ifnet *ifp)
-{
-	return virt_detach_tap(ifp->if_softc);
 }
 
 static int
@@ -359,8 +349,8 @@ virt_clone_create(struct if_clone *ifc, int unit)
 	ifp->if_ioctl = virt_ioctl;
 	ifp->if_init = virt_init;
 	ifp->if_stop = virt_stop;
-	ifp->if_setlinkstr = virt_setlinkstr;
-	ifp->if_unsetlinkstr = virt_unsetlinkstr;
+	ifp->if_setlinkstr = virt_attach_tap;
+	ifp->if_unsetlinkstr = virt_detach_tap;
 	/* A random, locally administered unicast address (IEEE 802, 9.2). */
 	if (rumpuser_getrandom(mac, sizeof(mac), 0, &got) != 0 ||
 	    got != sizeof(mac))
@@ -385,7 +375,7 @@ virt_clone_destroy(struct ifnet *ifp)
 {
 	struct virt_sc *sc = ifp->if_softc;
 
-	(void)virt_detach_tap(sc);
+	(void)virt_detach_tap(ifp);
 	mutex_enter(&virt_list_lock);
 	LIST_REMOVE(sc, sc_list);
 	mutex_exit(&virt_list_lock);
@@ -411,7 +401,7 @@ virt_shutdown(void *arg)
 	mutex_enter(&virt_list_lock);
 	LIST_FOREACH(sc, &virt_list, sc_list) {
 		mutex_exit(&virt_list_lock);
-		(void)virt_detach_tap(sc);
+		(void)virt_detach_tap(&sc->sc_ec.ec_if);
 		mutex_enter(&virt_list_lock);
 	}
 	mutex_exit(&virt_list_lock);
