@@ -235,6 +235,15 @@ TESTCASE(sockopt_values)
 	REQUIRE_OK(rump_sys_listen(l, 3));
 	REQUIRE_EQ(getint(l, SO_ACCEPTCONN), 1);
 	REQUIRE_EQ(getint(l, SO_TYPE), SOCK_SEQPACKET);
+	/* SO_DEBUG on is for root (Linux: CAP_NET_ADMIN), off for anyone. */
+	setint(s, SO_DEBUG, 1);
+	REQUIRE_EQ(getint(s, SO_DEBUG), 1);
+	REQUIRE_EQ(rump_pub_lwproc_rfork(RUMP_RFFDG), 0);
+	REQUIRE_OK(rump_sys_setuid(1000));
+	v = 1;
+	REQUIRE_ERRNO(rump_sys_setsockopt(s, SOL_SOCKET, SO_DEBUG, &v, sizeof(v)), EACCES);
+	setint(s, SO_DEBUG, 0);
+	REQUIRE_EQ(getint(s, SO_DEBUG), 0);
 }
 
 TESTCASE(timeouts)

@@ -126,7 +126,7 @@ sosetopt(struct socket *so, struct sockopt *sopt)
 	solock(so);
 	if ((flag = sockopt_flag(sopt->sopt_name)) != 0) {
 		if (sopt->sopt_name == SO_DEBUG && val != 0 &&
-		    !kauth_cred_issuser(so->so_cred))
+		    !kauth_cred_issuser(kauth_cred_get()))
 			error = EACCES;
 		else if (val != 0)
 			so->so_options |= flag;
