@@ -1070,6 +1070,191 @@ TESTCASE(option_bounds)
 	REQUIRE_OK(rump_sys_close(raw));
 }
 
+static uint64_t fuzz_rng;
+
+static uint32_t
+fuzz_rnd(void)
+{
+	fuzz_rng ^= fuzz_rng << 13;
+	fuzz_rng ^= fuzz_rng >> 7;
+	fuzz_rng ^= fuzz_rng << 17;
+	return (uint32_t)(fuzz_rng >> 11);
+}
+
+/*
+ * Send raw bytes as a TCP segment body: a TCP header whose every field
+ * the caller chose (th_off may lie), options and data.
+ */
+static void
+inject_raw(int raw, const uint8_t *seg, size_t len)
+{
+	uint8_t pkt[20 + 1500];
+	struct ip *ip = (struct ip *)pkt;
+	struct sockaddr_in dst = loopback(1);
+
+	memset(pkt, 0, 20);
+	ip->ip_v = 4;
+	ip->ip_hl = 5;
+	ip->ip_len = htons((uint16_t)(20 + len));
+	ip->ip_ttl = 64;
+	ip->ip_p = IPPROTO_TCP;
+	ip->ip_src.s_addr = htonl(INADDR_LOOPBACK);
+	ip->ip_dst.s_addr = htonl(INADDR_LOOPBACK);
+	memcpy(pkt + 20, seg, len);
+	(void)rump_sys_sendto(raw, pkt, 20 + len, 0, (struct sockaddr *)&dst,
+	    sizeof(dst));
+}
+
+/*
+ * A seeded fuzz (TCP_FUZZ_SEED, TCP_FUZZ_ROUNDS): segments near an
+ * established connection's sequence numbers and to a listener, with
+ * random flags, windows, urgent pointers, lying data offsets, option
+ * bytes and lengths, then a SYN flood from random ports.  Nothing may
+ * crash or hang; the listener still accepts, and a connection that
+ * survived still carries exact bytes.
+ */
+TESTCASE(fuzz_segments)
+{
+	const char *e;
+	struct tcpstat st0 = tcpstat_get(), st1;
+	uint8_t seg[20 + 40 + 200];
+	uint32_t seq, ack;
+	uint16_t port, cport;
+	unsigned rounds = 20000;
+	int l, a, s, raw, on = 1;
+	char buf[8];
+
+	fuzz_rng = 0x9e3779b97f4a7c15ULL;
+	if ((e = getenv("TCP_FUZZ_SEED")) != NULL)
+		fuzz_rng = strtoull(e, NULL, 0) | 1;
+	if ((e = getenv("TCP_FUZZ_ROUNDS")) != NULL)
+		rounds = (unsigned)atoi(e);
+	fprintf(stderr, "seed %#llx\n", (unsigned long long)fuzz_rng);
+
+	REQUIRE_OK(raw = rump_sys_socket(AF_INET, SOCK_RAW, IPPROTO_TCP));
+	REQUIRE_OK(rump_sys_setsockopt(raw, IPPROTO_IP, IP_HDRINCL, &on,
+	    sizeof(on)));
+	l = listener(16, &port);
+	s = connect_to(port);
+	REQUIRE_OK(a = rump_sys_accept(l, NULL, NULL));
+	cport = local_port(s);
+	REQUIRE_EQ(rump_sys_write(s, "x", 1), 1);
+	capture(raw, cport, port, &seq, &ack);
+	read_all(a, buf, 1);
+	seq += 1;
+
+	for (unsigned i = 0; i < rounds; i++) {
+		struct tcphdr *th = (struct tcphdr *)seg;
+		size_t optlen = fuzz_rnd() % 44, dlen = fuzz_rnd() % 4 == 0 ?
+		    fuzz_rnd() % 200 : 0, len;
+		uint32_t r = fuzz_rnd();
+
+		memset(seg, 0, sizeof(seg));
+		/* Toward the connection (either way) or the listener. */
+		switch (r % 3) {
+		case 0:
+			th->th_sport = htons(cport);
+			th->th_dport = htons(port);
+			th->th_seq = htonl(seq + (fuzz_rnd() % 8 == 0 ?
+			    fuzz_rnd() : fuzz_rnd() % 70000 - 1000));
+			th->th_ack = htonl(ack + fuzz_rnd() % 4000 - 2000);
+			break;
+		case 1:
+			th->th_sport = htons(port);
+			th->th_dport = htons(cport);
+			th->th_seq = htonl(fuzz_rnd());
+			th->th_ack = htonl(fuzz_rnd());
+			break;
+		default:
+			th->th_sport = htons((uint16_t)(20000 + fuzz_rnd() % 100));
+			th->th_dport = htons(port);
+			th->th_seq = htonl(fuzz_rnd());
+			th->th_ack = htonl(fuzz_rnd());
+			break;
+		}
+		th->th_flags = (uint8_t)fuzz_rnd();
+		/* Keep RSTs rare, or the connection ends at once. */
+		if ((th->th_flags & TH_RST) && fuzz_rnd() % 16 != 0)
+			th->th_flags &= (uint8_t)~TH_RST;
+		th->th_win = (uint16_t)fuzz_rnd();
+		th->th_urp = fuzz_rnd() % 2 ? (uint16_t)fuzz_rnd() : 0;
+		optlen &= ~(size_t)3;
+		th->th_off = (uint8_t)(fuzz_rnd() % 8 == 0 ? fuzz_rnd() % 16 :
+		    (20 + optlen) / 4);
+		for (size_t k = 0; k < optlen; k++) {
+			uint32_t o = fuzz_rnd() % 10;
+
+			seg[20 + k] = o < 6 ? (uint8_t)o : o < 8 ? 8 :
+			    (uint8_t)fuzz_rnd();
+		}
+		for (size_t k = 0; k < dlen; k++)
+			seg[20 + optlen + k] = (uint8_t)fuzz_rnd();
+		len = 20 + optlen + dlen;
+		if (fuzz_rnd() % 16 == 0)
+			len = fuzz_rnd() % len;
+		inject_raw(raw, seg, len);
+		/* Let the input queue drain now and then: fewer drops there. */
+		if (i % 256 == 255)
+			sleep_ms(2);
+	}
+	/*
+	 * A SYN flood past the SYN cache (made small: our own RSTs to the
+	 * SYN-ACKs empty it as fast as the flood fills it): cookies.
+	 */
+	sysctl_setint("net.inet.tcp.syncache_limit", 16);
+	for (unsigned i = 0; i < 2000; i++) {
+		struct tcphdr *th = (struct tcphdr *)seg;
+
+		memset(seg, 0, 20);
+		th->th_sport = htons((uint16_t)(30000 + i));
+		th->th_dport = htons(port);
+		th->th_seq = htonl(fuzz_rnd());
+		th->th_off = 5;
+		th->th_flags = TH_SYN;
+		th->th_win = htons(65535);
+		inject_raw(raw, seg, 20);
+	}
+	WAIT_FOR(tcpstat_get().tcps_sc_sendcookie > st0.tcps_sc_sendcookie,
+	    5000);
+	sysctl_setint("net.inet.tcp.syncache_limit", 512);
+	st1 = tcpstat_get();
+	REQUIRE(st1.tcps_sc_sendcookie > st0.tcps_sc_sendcookie);
+	REQUIRE(st1.tcps_rcvbadopt > st0.tcps_rcvbadopt);
+	REQUIRE(st1.tcps_rcvbadoff > st0.tcps_rcvbadoff);
+
+	/* The listener still works; connections the fuzz made are closed. */
+	{
+		struct sockaddr_in peer;
+		unsigned plen;
+		int s2 = connect_to(port), a2, err;
+		uint16_t p2 = local_port(s2);
+
+		REQUIRE_EQ(rump_sys_write(s2, "ok", 2), 2);
+		set_nonblock(l);
+		for (;;) {
+			plen = sizeof(peer);
+			WAIT_FOR((a2 = rump_sys_accept(l, (struct sockaddr *)&peer,
+			    &plen)) >= 0, 5000);
+			REQUIRE(a2 >= 0);
+			if (ntohs(peer.sin_port) == p2)
+				break;
+			REQUIRE_OK(rump_sys_close(a2));
+		}
+		read_all(a2, buf, 2);
+		REQUIRE(memcmp(buf, "ok", 2) == 0);
+		plen = sizeof(err);
+		REQUIRE_OK(rump_sys_getsockopt(s2, SOL_SOCKET, SO_ERROR, &err,
+		    &plen));
+		REQUIRE_EQ(err, 0);
+		REQUIRE_OK(rump_sys_close(a2));
+		REQUIRE_OK(rump_sys_close(s2));
+	}
+	REQUIRE_OK(rump_sys_close(s));
+	REQUIRE_OK(rump_sys_close(a));
+	REQUIRE_OK(rump_sys_close(l));
+	REQUIRE_OK(rump_sys_close(raw));
+}
+
 TESTS(
 	CASE(transfer_exact),
 	CASE(parallel_64),
@@ -1089,4 +1274,5 @@ TESTS(
 	CASE(time_wait_reuse),
 	CASE(rfc5961_challenge),
 	CASE(option_bounds),
+	CASE(fuzz_segments),
 )
