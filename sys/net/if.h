@@ -97,6 +97,21 @@ struct if_data {
 	uint64_t ifi_ibytes, ifi_obytes, ifi_imcasts, ifi_omcasts;
 	uint64_t ifi_iqdrops, ifi_noproto, ifi_collisions;
 };
+/*
+ * One interface as the sysctl net.interfaces lists them (an array, in
+ * attach order): netstat -i's view.
+ */
+struct if_info {
+	char ii_name[16];               /* IFNAMSIZ */
+	uint32_t ii_index;
+	int32_t ii_flags;               /* IFF_* */
+	uint32_t ii_mtu;
+	uint32_t ii_type;               /* IFT_* (ARPHRD_) */
+	uint8_t ii_lladdr[8];
+	struct if_data ii_data;
+};
+#define NET_INTERFACES 100              /* net.interfaces */
+
 /* Count n in one of an interface's if_data counters (atomic, any context). */
 #define IF_STAT_ADD(ifp, field, n)                                             \
 	((void)__atomic_fetch_add(&(ifp)->if_data.field, (uint64_t)(n),       \

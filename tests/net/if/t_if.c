@@ -31,6 +31,19 @@
 #define RTM_DELETE  0x2
 #define RTM_GET     0x4
 
+
+/* sys/net/if.h: one entry of net.interfaces. */
+struct if_info_copy {
+	char ii_name[16];
+	uint32_t ii_index;
+	int32_t ii_flags;
+	uint32_t ii_mtu;
+	uint32_t ii_type;
+	uint8_t ii_lladdr[8];
+	uint64_t ipackets, ierrors, opackets, oerrors, ibytes, obytes;
+	uint64_t imcasts, omcasts, iqdrops, noproto, collisions;
+};
+
 #define RUMP_AF_ROUTE 16
 #define MSG_DONTWAIT_ 0x40
 
@@ -73,6 +86,17 @@ TESTCASE(lo0_after_boot)
 	ifreq_get(s, SIOCGIFTXQLEN, "lo0", &ifr);
 	REQUIRE_EQ(ifr.ifr_qlen, 1000);
 	REQUIRE_OK(rump_sys_close(s));
+	/* netstat -i's list: lo0 alone. */
+	struct if_info_copy ii[4];
+	size_t len = sizeof(ii);
+	REQUIRE_EQ(rump_pub_sysctlbyname("net.interfaces", ii, &len, NULL, 0), 0);
+	REQUIRE_EQ(len, sizeof(ii[0]));
+	REQUIRE_EQ(strcmp(ii[0].ii_name, "lo0"), 0);
+	REQUIRE_EQ(ii[0].ii_index, 1);
+	REQUIRE_EQ(ii[0].ii_flags, IFF_UP | IFF_LOOPBACK | IFF_RUNNING);
+	REQUIRE_EQ(ii[0].ii_mtu, 65536);
+	REQUIRE_EQ(ii[0].ii_type, 772);
+	REQUIRE_EQ(ii[0].opackets, 0);
 }
 
 /* Linux: ENODEV for a name or index that is no interface. */

@@ -178,6 +178,19 @@ parent_reap(struct proc *pr)
  * Every member sends NFRAMES; each receives the others' in order, none
  * of its own, and its reader skipped exactly its own.
  */
+
+/* sys/net/if.h: one entry of net.interfaces. */
+struct if_info_copy {
+	char ii_name[16];
+	uint32_t ii_index;
+	int32_t ii_flags;
+	uint32_t ii_mtu;
+	uint32_t ii_type;
+	uint8_t ii_lladdr[8];
+	uint64_t ipackets, ierrors, opackets, oerrors, ibytes, obytes;
+	uint64_t imcasts, omcasts, iqdrops, noproto, collisions;
+};
+
 #define NFRAMES 200
 static unsigned nmembers;
 
@@ -211,6 +224,20 @@ member_exchange(struct proc *pr, unsigned id)
 	REQUIRE_EQ(st.ss_txframes, NFRAMES);
 	REQUIRE_EQ(st.ss_overruns, 0);
 	REQUIRE_EQ(st.ss_rxframes, (nmembers - 1) * NFRAMES);
+	/* The interface's counters as net.interfaces lists them. */
+	struct if_info_copy ii[4];
+	size_t len = sizeof(ii);
+	REQUIRE_EQ(rump_pub_sysctlbyname("net.interfaces", ii, &len, NULL, 0), 0);
+	REQUIRE_EQ(len, 2 * sizeof(ii[0]));
+	REQUIRE_EQ(strcmp(ii[1].ii_name, "shmif0"), 0);
+	REQUIRE_EQ(ii[1].ii_type, 1);
+	REQUIRE_EQ(ii[1].opackets, NFRAMES);
+	REQUIRE_EQ(ii[1].obytes, NFRAMES * (PAYLOAD + 14));
+	REQUIRE_EQ(ii[1].omcasts, NFRAMES);
+	REQUIRE_EQ(ii[1].ipackets, (nmembers - 1) * NFRAMES);
+	REQUIRE_EQ(ii[1].ibytes, (nmembers - 1) * NFRAMES * (PAYLOAD + 14));
+	REQUIRE_EQ(ii[1].imcasts, (nmembers - 1) * NFRAMES);
+	REQUIRE_EQ(ii[1].ierrors + ii[1].oerrors + ii[1].iqdrops, 0);
 }
 
 static void

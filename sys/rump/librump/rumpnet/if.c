@@ -35,6 +35,7 @@
 #include <sys/protosw.h>
 #include <sys/socketvar.h>
 #include <sys/sockio.h>
+#include <sys/sysctl.h>
 #include <net/if.h>
 #include <net/route.h>
 #include <netinet/in.h>
@@ -728,6 +729,63 @@ ifioctl(struct socket *so, unsigned long cmd, void *data, struct lwp *l)
 	return error;
 }
 
+/* net.interfaces: every interface with its counters (struct if_info). */
+static int
+if_sysctl_list(struct sysctlnode *node, struct sysctl_req *req)
+{
+	struct if_info *buf, *ii;
+	struct ifnet *ifp;
+	size_t n = 0, i = 0, size;
+	int error;
+
+	(void)node;
+	if (req->sr_newp != NULL)
+		return EPERM;
+	mutex_enter(&ifnet_lock);
+	TAILQ_FOREACH(ifp, &ifnet_list, if_list)
+		n++;
+	mutex_exit(&ifnet_lock);
+	n += 4;                         /* room for some attached meanwhile */
+	size = n * sizeof(*buf);
+	if ((buf = kmem_zalloc(size, KM_SLEEP)) == NULL)
+		return ENOMEM;
+	mutex_enter(&ifnet_lock);
+	TAILQ_FOREACH(ifp, &ifnet_list, if_list) {
+		if (i == n)
+			break;
+		ii = &buf[i++];
+		strlcpy(ii->ii_name, ifp->if_xname, sizeof(ii->ii_name));
+		ii->ii_index = ifp->if_index;
+		ii->ii_flags = ifp->if_flags;
+		ii->ii_mtu = ifp->if_mtu;
+		ii->ii_type = (uint32_t)ifp->if_type;
+		memcpy(ii->ii_lladdr, ifp->if_lladdr, sizeof(ii->ii_lladdr));
+		for (size_t k = 0; k < sizeof(ii->ii_data) / sizeof(uint64_t); k++)
+			((uint64_t *)&ii->ii_data)[k] = __atomic_load_n(
+			    &((uint64_t *)&ifp->if_data)[k], __ATOMIC_RELAXED);
+	}
+	mutex_exit(&ifnet_lock);
+	error = sysctl_copyout_value(req, buf, i * sizeof(*buf));
+	kmem_free(buf, size);
+	return error;
+}
+
+static void
+if_sysctl_init(void)
+{
+	struct sysctlnode *net;
+	int error;
+
+	error = sysctl_create(&net, NULL, CTL_NET, "net", CTLTYPE_NODE, 0,
+	    NULL, 0, NULL);
+	if (error == 0)
+		error = sysctl_create(NULL, net, NET_INTERFACES, "interfaces",
+		    CTLTYPE_STRUCT, CTLFLAG_READONLY, NULL, 0, if_sysctl_list);
+	if (error != 0)
+		log(LOG_WARNING, "net.interfaces: not created: error %d\n",
+		    error);
+}
+
 void
 ifinit(void)
 {
@@ -736,5 +794,6 @@ ifinit(void)
 	TAILQ_INIT(&ifnet_list);
 	mutex_init(&if_clone_lock, MUTEX_DEFAULT, IPL_NONE);
 	LIST_INIT(&if_cloners);
+	if_sysctl_init();
 	loop_attach();
 }
