@@ -19,6 +19,7 @@
  * Prints a Markdown report on stdout.  BENCH_NET_KERNELS sets N (1000).
  */
 #define _GNU_SOURCE
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -46,45 +47,13 @@
 #include <rump/rump_shmif.h>
 #include <rump/rump_syscalls.h>
 
+#include "bench_sock.h"
 #include "bench_util.h"
 
-#define BULK_BYTES  (512L << 20)        /* per bulk sample */
-#define RR_COUNT    20000               /* round trips per sample */
-#define CHUNK       (128 << 10)
-#define PORT        7777
 #define NS_A        "rumpbenchA"
 #define NS_B        "rumpbenchB"
 
 static char tmpdir[] = "/tmp/bench_net.XXXXXX";
-
-static void
-die(const char *what)
-{
-	fprintf(stderr, "bench_net: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
-
-/*
- * The socket calls of one side: the host's, or a rump kernel's.  The
- * measured loops are written once over this table.
- */
-struct net_ops {
-	int (*socket)(int, int, int);
-	int (*bind)(int, const struct sockaddr *, socklen_t);
-	int (*listen)(int, int);
-	int (*accept)(int, struct sockaddr *, socklen_t *);
-	int (*connect)(int, const struct sockaddr *, socklen_t);
-	ssize_t (*read)(int, void *, size_t);
-	ssize_t (*write)(int, const void *, size_t);
-	int (*setsockopt)(int, int, int, const void *, socklen_t);
-	int (*shutdown)(int, int);
-	int (*close)(int);
-};
-
-static const struct net_ops host_ops = {
-	socket, bind, listen, accept, connect, read, write, setsockopt,
-	shutdown, close
-};
 
 static int
 r_socket(int d, int t, int p)
@@ -150,125 +119,6 @@ static const struct net_ops rump_ops = {
 	r_socket, r_bind, r_listen, r_accept, r_connect, r_read, r_write,
 	r_setsockopt, r_shutdown, r_close
 };
-
-static struct sockaddr_in
-sin_of(const char *addr)
-{
-	struct sockaddr_in sin = { .sin_family = AF_INET,
-		.sin_port = htons(PORT) };
-
-	inet_pton(AF_INET, addr, &sin.sin_addr);
-	return sin;
-}
-
-/* A listening socket on addr:PORT. */
-static int
-listen_on(const struct net_ops *o, const char *addr)
-{
-	struct sockaddr_in sin = sin_of(addr);
-	int s, one = 1;
-
-	if ((s = o->socket(AF_INET, SOCK_STREAM, 0)) == -1)
-		die("socket");
-	o->setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (o->bind(s, (struct sockaddr *)&sin, sizeof(sin)) == -1)
-		die("bind");
-	if (o->listen(s, 8) == -1)
-		die("listen");
-	return s;
-}
-
-static int
-connect_to(const struct net_ops *o, const char *addr)
-{
-	struct sockaddr_in sin = sin_of(addr);
-	int s, tries;
-
-	/* The server may still be setting up. */
-	for (tries = 0; tries < 500; tries++) {
-		if ((s = o->socket(AF_INET, SOCK_STREAM, 0)) == -1)
-			die("socket");
-		if (o->connect(s, (struct sockaddr *)&sin, sizeof(sin)) == 0)
-			return s;
-		o->close(s);
-		usleep(10000);
-	}
-	die("connect");
-	return -1;
-}
-
-static void
-nodelay(const struct net_ops *o, int s)
-{
-	int one = 1;
-
-	o->setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-}
-
-/*
- * The server side of a sample: take one connection; in bulk mode read
- * until EOF and write back the byte count, in request/response mode
- * echo each byte.
- */
-static void
-serve(const struct net_ops *o, int ls, bool bulk)
-{
-	char *buf = malloc(CHUNK);
-	uint64_t total = 0;
-	ssize_t n;
-	int s;
-
-	if ((s = o->accept(ls, NULL, NULL)) == -1)
-		die("accept");
-	if (!bulk)
-		nodelay(o, s);
-	while ((n = o->read(s, buf, bulk ? CHUNK : 1)) > 0) {
-		total += (uint64_t)n;
-		if (!bulk && o->write(s, buf, 1) != 1)
-			die("echo");
-	}
-	if (bulk)
-		o->write(s, &total, sizeof(total));
-	o->close(s);
-	free(buf);
-}
-
-/* The client side: MiB/s for bulk, round trips per second for rr. */
-static double
-drive(const struct net_ops *o, const char *addr, bool bulk)
-{
-	char *buf = calloc(1, CHUNK), c = 'x';
-	uint64_t t0, total = 0, echoed = 0;
-	ssize_t n;
-	int s = connect_to(o, addr);
-	double r;
-
-	if (!bulk)
-		nodelay(o, s);
-	t0 = now_ns();
-	if (bulk) {
-		for (total = 0; total < BULK_BYTES; total += (uint64_t)n)
-			if ((n = o->write(s, buf, CHUNK)) <= 0)
-				die("bulk write");
-		o->shutdown(s, SHUT_WR);
-		if (o->read(s, &echoed, sizeof(echoed)) != sizeof(echoed) ||
-		    echoed != total) {
-			fprintf(stderr, "bench_net: bulk: %llu of %llu bytes "
-			    "arrived\n", (unsigned long long)echoed,
-			    (unsigned long long)total);
-			exit(1);
-		}
-		r = (double)total / 1048576 / ((double)(now_ns() - t0) / 1e9);
-	} else {
-		for (int i = 0; i < RR_COUNT; i++)
-			if (o->write(s, &c, 1) != 1 || o->read(s, &c, 1) != 1)
-				die("request/response");
-		r = (double)(now_ns() - t0) / RR_COUNT / 1000;  /* us */
-	}
-	o->close(s);
-	free(buf);
-	return r;
-}
 
 /* One measured pair: a server and a client, run as the caller arranges. */
 struct pair_arg {
@@ -656,6 +506,172 @@ run_lo0(bool bulk)
 	return reap(spawn(lo0_child, &bulk));
 }
 
+/*
+ * Against Linux over a tap: our kernel (virtif) and lwIP (its tap port)
+ * each send to the same Linux server in the namespace NS_A, and Linux
+ * itself does from NS_B over the veth pair.  Each client does a bulk
+ * transfer, then round trips; the server takes them in turn.
+ */
+#define TAP_CLIENTS 3
+
+struct tap_result {
+	double bulk, rr, cpu;           /* MiB/s, us, CPU s per GiB sent */
+};
+
+static double
+cpu_seconds(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+static void
+tap_server(void *v, int out)
+{
+	int ls;
+
+	(void)v;
+	enter_netns(NS_A);
+	ls = listen_on(&host_ops, "0.0.0.0");
+	if (write(out, "", 1) != 1)
+		die("ready");
+	for (int i = 0; i < TAP_CLIENTS; i++) {
+		serve(&host_ops, ls, true);
+		serve(&host_ops, ls, false);
+	}
+	close(ls);
+}
+
+static void
+tap_ours(void *v, int out)
+{
+	struct tap_result r;
+	int error;
+	double cpu;
+
+	(void)v;
+	enter_netns(NS_A);
+	if ((error = rump_init()) != 0 ||
+	    (error = rump_pub_netconfig_ifcreate("virt0")) != 0 ||
+	    (error = rump_pub_netconfig_ifsetlinkstr("virt0", "rbt0")) != 0 ||
+	    (error = rump_pub_netconfig_ipv4_ifaddr_cidr("virt0", "10.96.0.2",
+	    24)) != 0 || (error = rump_pub_netconfig_ifup("virt0")) != 0) {
+		errno = error;
+		die("virt0 on rbt0");
+	}
+	if (rump_pub_lwproc_rfork(RUMP_RFCFDG) != 0)
+		die("rfork");
+	cpu = cpu_seconds();
+	r.bulk = drive(&rump_ops, "10.96.0.1", true);
+	r.cpu = (cpu_seconds() - cpu) / ((double)BULK_BYTES / (1 << 30));
+	r.rr = drive(&rump_ops, "10.96.0.1", false);
+	if (write(out, &r, sizeof(r)) != sizeof(r))
+		die("result");
+}
+
+static void
+tap_linux(void *v, int out)
+{
+	struct tap_result r = { 0, 0, -1 };
+
+	(void)v;
+	enter_netns(NS_B);
+	r.bulk = drive(&host_ops, "10.78.0.1", true);
+	r.rr = drive(&host_ops, "10.78.0.1", false);
+	if (write(out, &r, sizeof(r)) != sizeof(r))
+		die("result");
+}
+
+/* lwIP's client is its own program (its names would clash with ours). */
+static void
+tap_lwip(void *v, int out)
+{
+	struct tap_result r = { 0, 0, 0 };
+	char line[128] = "";
+	FILE *f;
+
+	(void)v;
+#ifdef BENCH_TAP_LWIP
+	enter_netns(NS_A);
+	if ((f = popen(BENCH_TAP_LWIP " rbt1 10.95.0.2/24 10.95.0.1", "r")) ==
+	    NULL || fgets(line, sizeof(line), f) == NULL ||
+	    sscanf(line, "%lf %lf %lf", &r.bulk, &r.rr, &r.cpu) != 3)
+		r.bulk = 0;
+	if (f != NULL)
+		pclose(f);
+#else
+	(void)f;
+	(void)line;
+#endif
+	if (write(out, &r, sizeof(r)) != sizeof(r))
+		die("result");
+}
+
+static struct tap_result
+tap_run(void (*fn)(void *, int))
+{
+	struct tap_result r = { 0, 0, 0 };
+	struct child c = spawn(fn, NULL);
+
+	if (read(c.fd, &r, sizeof(r)) != sizeof(r))
+		r.bulk = 0;
+	close(c.fd);
+	waitpid(c.pid, NULL, 0);
+	return r;
+}
+
+static bool
+tap_setup(void)
+{
+	return system("ip -n " NS_A " tuntap add dev rbt0 mode tap && "
+	    "ip -n " NS_A " addr add 10.96.0.1/24 dev rbt0 && "
+	    "ip -n " NS_A " link set rbt0 up && "
+	    "ip -n " NS_A " tuntap add dev rbt1 mode tap && "
+	    "ip -n " NS_A " addr add 10.95.0.1/24 dev rbt1 && "
+	    "ip -n " NS_A " link set rbt1 up") == 0;
+}
+
+static void
+bench_tap(void)
+{
+	struct tap_result ours, lwip, lnx;
+	struct child srv;
+	char c;
+
+	if (!tap_setup()) {
+		printf("\n(tap rows not measured: no tap devices here)\n");
+		return;
+	}
+	srv = spawn(tap_server, NULL);
+	if (read(srv.fd, &c, 1) != 1)
+		die("tap server");
+	ours = tap_run(tap_ours);
+	lwip = tap_run(tap_lwip);
+	lnx = tap_run(tap_linux);
+	close(srv.fd);
+	kill(srv.pid, SIGKILL);
+	waitpid(srv.pid, NULL, 0);
+	printf("\n| against Linux over a tap | ours (virtif) | lwIP (tapif) "
+	    "| Linux over veth | ours/lwIP | ours/Linux |\n"
+	    "|---|---|---|---|---|---|\n");
+	printf("| TCP bulk, MiB/s | %.1f | %.1f | %.1f | %.2f | %.2f |\n",
+	    ours.bulk, lwip.bulk, lnx.bulk,
+	    lwip.bulk > 0 ? ours.bulk / lwip.bulk : 0,
+	    lnx.bulk > 0 ? ours.bulk / lnx.bulk : 0);
+	printf("| 1-byte round trip, us | %.1f | %.1f | %.1f | %.2f | %.2f |\n",
+	    ours.rr, lwip.rr, lnx.rr, ours.rr > 0 ? lwip.rr / ours.rr : 0,
+	    ours.rr > 0 ? lnx.rr / ours.rr : 0);
+	printf("| sender's CPU s per GiB | %.2f | %.2f | (in Linux's kernel) | "
+	    "%.2f | - |\n", ours.cpu, lwip.cpu,
+	    ours.cpu > 0 ? lwip.cpu / ours.cpu : 0);
+	printf("\nRatios above 1 favour ours (for round trips and CPU, the "
+	    "peer's over ours).  Goals: ahead of lwIP on every row, and at "
+	    "least 0.5 of Linux-to-Linux throughput.\n");
+}
+
 int
 main(void)
 {
@@ -691,10 +707,13 @@ main(void)
 	    "10.78.0.2") : 0;
 	row("1-byte request/response between two processes, round trip",
 	    ours, peer, "us", false);
-	veth_teardown();
 	printf("\nThe ratio is ours/peer for throughput and peer/ours for "
 	    "round trips: above 1 is faster than the host.  Goals: shmif bulk "
-	    ">= 0.5, loopback bulk >= 0.7, round trips >= 0.5.\n\n");
+	    ">= 0.5, loopback bulk >= 0.7, round trips >= 0.5.\n");
+	if (veth)
+		bench_tap();
+	veth_teardown();
+	printf("\n");
 	printf("| measure | ours | goal |\n|---|---|---|\n");
 	bench_boot();
 	printf("\n| many kernels | time | memory |\n|---|---|---|\n");
