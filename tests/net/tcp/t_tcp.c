@@ -1070,6 +1070,79 @@ TESTCASE(option_bounds)
 	REQUIRE_OK(rump_sys_close(raw));
 }
 
+/*
+ * ICMP "fragmentation needed" quoting one of our segments lowers the
+ * connection's MSS (RFC 1191); later data goes in smaller segments and
+ * arrives exact.
+ */
+TESTCASE(pmtu_icmp)
+{
+	uint8_t icmp[8 + 20 + 8];
+	struct ip *qip = (struct ip *)(icmp + 8);
+	struct sockaddr_in dst = loopback(0);
+	struct tcp_info ti;
+	struct tcpstat st0;
+	static unsigned char out[65536], in[65536];
+	unsigned len;
+	uint32_t seq, ack, v;
+	uint16_t port, cport, sport, dport;
+	int l, a, s, raw, ic;
+
+	REQUIRE_OK(raw = rump_sys_socket(AF_INET, SOCK_RAW, IPPROTO_TCP));
+	REQUIRE_OK(ic = rump_sys_socket(AF_INET, SOCK_RAW, IPPROTO_ICMP));
+	l = listener(1, &port);
+	s = connect_to(port);
+	REQUIRE_OK(a = rump_sys_accept(l, NULL, NULL));
+	cport = local_port(s);
+	REQUIRE_EQ(rump_sys_write(s, "x", 1), 1);
+	capture(raw, cport, port, &seq, &ack);
+	read_all(a, in, 1);
+
+	st0 = tcpstat_get();
+	memset(icmp, 0, sizeof(icmp));
+	icmp[0] = 3;                    /* destination unreachable */
+	icmp[1] = 4;                    /* fragmentation needed */
+	icmp[6] = 1200 >> 8;            /* next-hop MTU */
+	icmp[7] = 1200 & 0xff;
+	qip->ip_v = 4;
+	qip->ip_hl = 5;
+	qip->ip_len = htons(1500);
+	qip->ip_off = htons(IP_DF);
+	qip->ip_ttl = 64;
+	qip->ip_p = IPPROTO_TCP;
+	qip->ip_src.s_addr = htonl(INADDR_LOOPBACK);
+	qip->ip_dst.s_addr = htonl(INADDR_LOOPBACK);
+	sport = htons(cport);
+	dport = htons(port);
+	v = htonl(seq + 1);
+	memcpy(icmp + 28, &sport, 2);
+	memcpy(icmp + 30, &dport, 2);
+	memcpy(icmp + 32, &v, 4);
+	{
+		uint16_t sum = htons(cksum_fold(cksum_add(0, icmp, sizeof(icmp))));
+
+		memcpy(icmp + 2, &sum, 2);
+	}
+	REQUIRE_EQ(rump_sys_sendto(ic, icmp, sizeof(icmp), 0,
+	    (struct sockaddr *)&dst, sizeof(dst)), (ssize_t)sizeof(icmp));
+	WAIT_FOR(tcpstat_get().tcps_pmtuchange > st0.tcps_pmtuchange, 5000);
+	REQUIRE_EQ(tcpstat_get().tcps_pmtuchange - st0.tcps_pmtuchange, 1);
+	len = sizeof(ti);
+	REQUIRE_OK(rump_sys_getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &len));
+	REQUIRE_EQ(ti.tcpi_pmtu, 1200);
+	REQUIRE_EQ(ti.tcpi_snd_mss, 1200 - 40 - 12);
+
+	pattern(out, sizeof(out), 9);
+	write_all(s, out, sizeof(out));
+	read_all(a, in, sizeof(in));
+	REQUIRE(memcmp(in, out, sizeof(in)) == 0);
+	REQUIRE_OK(rump_sys_close(s));
+	REQUIRE_OK(rump_sys_close(a));
+	REQUIRE_OK(rump_sys_close(l));
+	REQUIRE_OK(rump_sys_close(raw));
+	REQUIRE_OK(rump_sys_close(ic));
+}
+
 static uint64_t fuzz_rng;
 
 static uint32_t
@@ -1274,5 +1347,6 @@ TESTS(
 	CASE(time_wait_reuse),
 	CASE(rfc5961_challenge),
 	CASE(option_bounds),
+	CASE(pmtu_icmp),
 	CASE(fuzz_segments),
 )
