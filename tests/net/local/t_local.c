@@ -511,6 +511,11 @@ TESTCASE(peercred_connect)
 
 	l = listener("/pc", SOCK_STREAM, 5);
 	REQUIRE_OK(rump_sys_chmod("/pc", 0777));
+	/* A listener's are its own (Linux). */
+	REQUIRE_OK(rump_sys_getsockopt(l, SOL_SOCKET, SO_PEERCRED, &uc, &len));
+	REQUIRE_EQ(uc.pid, server);
+	REQUIRE_EQ(uc.uid, 0);
+	len = sizeof(uc);
 	REQUIRE_EQ(rump_pub_lwproc_rfork(RUMP_RFFDG), 0);
 	client = rump_sys_getpid();
 	REQUIRE(client != server);

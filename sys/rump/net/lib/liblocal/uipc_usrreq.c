@@ -337,6 +337,9 @@ unp_listen(struct socket *so, struct lwp *l)
 	if (unp->unp_addrlen == 0)
 		return EINVAL;
 	unp_curcred(&unp->unp_listencred);
+	/* Linux: a listener's SO_PEERCRED is its own. */
+	so->so_peercred = unp->unp_listencred;
+	so->so_peercred_valid = true;
 	/* A larger backlog may let waiting connectors in. */
 	cv_broadcast(&so->so_cv);
 	return 0;
