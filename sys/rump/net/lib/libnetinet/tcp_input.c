@@ -424,10 +424,9 @@ tcp_enter_recovery(struct tcpcb *tp)
 	tp->snd_recover = tp->snd_max;
 	tp->t_flags |= TF_FASTRECOVERY;
 	tp->t_rtttime = 0;
-	tp->t_recover_acked = 0;
 	if ((tp->t_flags & TF_SACK_PERMIT) && tp->snd_numsacked > 0) {
 		tp->sack_rxmit = tp->snd_una;
-		tp->sack_rexmit_bytes = 0;
+		tp->sack_pass_done = false;
 		tcp_timer_arm(tp, TCPT_REXMT, tcp_rexmt_us(tp));
 		(void)tcp_output(tp);
 		return;
@@ -588,7 +587,6 @@ tcp_ack(struct tcpcb *tp, struct socket *so, struct tcp_seg *seg,
 
 	if (tp->t_flags & TF_FASTRECOVERY) {
 		if (SEQ_LT(seg->ack, tp->snd_recover)) {
-			tp->t_recover_acked += acked;
 			if ((tp->t_flags & TF_SACK_PERMIT) &&
 			    tp->snd_numsacked > 0) {
 				tcp_timer_arm(tp, TCPT_REXMT, tcp_rexmt_us(tp));

@@ -516,13 +516,6 @@ tcp_notify(struct inpcb *inp, int error)
 	sowwakeup(so);
 }
 
-void
-tcp_quench(struct inpcb *inp, int error)
-{
-	(void)inp;
-	(void)error;
-}
-
 /* Fragmentation needed (RFC 1191): a smaller MSS, and resend at once. */
 void
 tcp_mtudisc(struct inpcb *inp, int mtu)

@@ -396,7 +396,6 @@ tcp_syncache_ack(struct tcpcb *ltp, const struct ip *ip, const struct tcphdr *th
 			return NULL;
 		tp->t_flags &= ~(TF_REQ_SCALE | TF_RCVD_SCALE | TF_REQ_TSTMP |
 		    TF_RCVD_TSTMP);
-		tp->t_flags |= TF_SYN_COOKIE;
 		mss = tcp_cookie_mss[(cookie >> 24) & 7];
 		tcpstat.tcps_sc_recvcookie++;
 	}

@@ -109,12 +109,6 @@ tcp_timers_stop(struct tcpcb *tp)
 		tcp_timer_disarm(tp, i);
 }
 
-void
-tcp_canceltimers(struct tcpcb *tp)
-{
-	tcp_timers_stop(tp);
-}
-
 /* Whether a handler of tp has started and not finished. */
 bool
 tcp_timers_busy(struct tcpcb *tp)
@@ -210,7 +204,6 @@ tcp_rexmt(struct tcpcb *tp)
 	 */
 	tp->sack_rxmit = tp->snd_una;
 	tp->sack_pass_done = false;
-	tp->sack_rexmit_bytes = 0;
 	/* Karn: no RTT sample from a retransmitted segment. */
 	tp->t_rtttime = 0;
 	if (tp->t_rxtshift > 3)
