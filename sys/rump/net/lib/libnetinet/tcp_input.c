@@ -825,7 +825,7 @@ findpcb:
 	    (seg.flags & (TH_SYN | TH_FIN | TH_RST | TH_URG | TH_ACK)) == TH_ACK &&
 	    ((to.to_flags & TOF_TS) == 0 || (tp->t_flags & TF_RCVD_TSTMP) == 0 ||
 	    TSTMP_GEQ(to.to_tsval, tp->ts_recent)) &&
-	    seg.seq == tp->rcv_nxt && tiwin != 0 && tiwin == tp->snd_wnd &&
+	    seg.seq == tp->rcv_nxt && tiwin != 0 &&
 	    tp->snd_nxt == tp->snd_max &&
 	    (tp->t_flags & TF_FASTRECOVERY) == 0) {
 		if ((to.to_flags & TOF_TS) && (tp->t_flags & TF_RCVD_TSTMP) &&
@@ -863,7 +863,12 @@ findpcb:
 				sbdrop(&so->so_snd, (int)acked);
 				tp->t_bytesacked += acked;
 				tp->snd_una = seg.ack;
+				/* In sequence and acknowledging: a valid window update. */
+				tp->snd_wnd = tiwin;
+				tp->snd_wl1 = seg.seq;
 				tp->snd_wl2 = seg.ack;
+				if (tiwin > tp->max_sndwnd)
+					tp->max_sndwnd = tiwin;
 				tp->t_cc->cc_ack(tp, acked);
 				if (tp->snd_una == tp->snd_max)
 					tcp_timer_disarm(tp, TCPT_REXMT);
@@ -876,7 +881,7 @@ findpcb:
 				m_freem(m);
 				return;
 			}
-		} else if (seg.ack == tp->snd_una &&
+		} else if (seg.ack == tp->snd_una && tiwin == tp->snd_wnd &&
 		    TAILQ_EMPTY(&tp->t_segq) && tp->rcv_numsacks == 0 &&
 		    (long)seg.len <= sbspace(&so->so_rcv) &&
 		    (so->so_state & SS_CANTRCVMORE) == 0) {
