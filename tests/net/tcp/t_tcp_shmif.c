@@ -4,13 +4,14 @@
 /*
  * TCP between two kernels in two host processes on a shmif bus:
  *
- * bulk_lossy: a transfer (64 MiB; TCP_SHMIF_MIB in the environment
+ * bulk_lossy: a transfer with CUBIC and SACK (64 MiB; TCP_SHMIF_MIB in the environment
  * changes it, 1024 for the long run) through a bus whose fault switch
  * drops 10% of the frames each kernel receives, reorders, duplicates
  * and corrupts some more; the receiver hashes what arrives (64-bit
  * FNV-1a) and sends the hash back, which must equal the sender's.
  * Corrupted frames are caught by the IP or TCP checksum and count as
- * losses.
+ * losses.  bulk_lossy_newreno: 8 MiB the same way with NewReno and no
+ * SACK.
  *
  * peer_vanishes: the peer's process is killed (SIGKILL) mid-connection;
  * the sender's retransmissions go unanswered and the connection fails
@@ -40,6 +41,9 @@
 #define RTOMIN_MS 20
 
 static char bus[64];
+/* Set by a case before it forks the other kernel. */
+static uint64_t stream_len;
+static bool no_sack;
 
 static long long
 now_ms(void)
@@ -111,7 +115,7 @@ stream_bytes(void)
 {
 	const char *e = getenv("TCP_SHMIF_MIB");
 
-	return (uint64_t)(e != NULL ? atoi(e) : 64) << 20;
+	return e != NULL ? (uint64_t)atoi(e) << 20 : stream_len;
 }
 
 /* The listening kernel: accept one connection, hash it, send the hash back. */
@@ -129,6 +133,8 @@ child_receiver(int rb, bool vanish)
 		_exit(2);
 	shmif_setup("10.0.0.2", vanish ? NULL : FAULTS);
 	sysctl_setint("net.inet.tcp.rtomin_ms", RTOMIN_MS);
+	if (no_sack)
+		sysctl_setint("net.inet.tcp.sack", 0);
 	REQUIRE_OK(l = rump_sys_socket(AF_INET, SOCK_STREAM, 0));
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
@@ -224,7 +230,8 @@ sender_thread(void *arg)
 	return NULL;
 }
 
-TESTCASE(bulk_lossy)
+static void
+bulk(const char *cc)
 {
 	struct sender sd;
 	struct tcpstat st;
@@ -239,6 +246,8 @@ TESTCASE(bulk_lossy)
 	REQUIRE_EQ(rump_init(), 0);
 	shmif_setup("10.0.0.1", FAULTS);
 	sysctl_setint("net.inet.tcp.rtomin_ms", RTOMIN_MS);
+	REQUIRE_EQ(rump_pub_sysctlbyname("net.inet.tcp.congctl", NULL, NULL,
+	    cc, strlen(cc) + 1), 0);
 	REQUIRE_EQ(read(ready, &c, 1), 1);
 	start = now_ms();
 	sd.s = connect_peer();
@@ -249,8 +258,9 @@ TESTCASE(bulk_lossy)
 	REQUIRE_EQ(h, sd.hash);
 	REQUIRE_EQ(rump_sys_read(sd.s, &c, 1), 0);
 	st = tcpstat_get();
-	fprintf(stderr, "%llu MiB in %lld ms: %llu segments resent, "
+	fprintf(stderr, "%s%s: %llu MiB in %lld ms: %llu segments resent, "
 	    "%llu fast retransmits, %llu timeouts, %llu SACK resends\n",
+	    cc, no_sack ? " without SACK" : "",
 	    (unsigned long long)(sd.len >> 20), now_ms() - start,
 	    (unsigned long long)st.tcps_sndrexmitpack,
 	    (unsigned long long)st.tcps_fastrexmit,
@@ -262,6 +272,20 @@ TESTCASE(bulk_lossy)
 	REQUIRE_EQ(waitpid(pid, &status, 0), pid);
 	REQUIRE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	unlink(bus);
+}
+
+TESTCASE(bulk_lossy)
+{
+	stream_len = 64 << 20;
+	bulk("cubic");
+}
+
+/* The same without SACK (NewReno partial ACKs recover), 8 MiB. */
+TESTCASE(bulk_lossy_newreno)
+{
+	stream_len = 8 << 20;
+	no_sack = true;
+	bulk("newreno");
 }
 
 TESTCASE(peer_vanishes)
@@ -308,5 +332,6 @@ TESTCASE(peer_vanishes)
 
 TESTS(
 	CASE_NOBOOT(bulk_lossy),
+	CASE_NOBOOT(bulk_lossy_newreno),
 	CASE_NOBOOT(peer_vanishes),
 )
