@@ -4,8 +4,9 @@
 /*
  * TCP between two kernels in two host processes on a shmif bus:
  *
- * bulk_lossy: a transfer with CUBIC and SACK (64 MiB; TCP_SHMIF_MIB in the environment
- * changes it, 1024 for the long run) through a bus whose fault switch
+ * bulk_lossy: a transfer with CUBIC and SACK (64 MiB; TCP_SHMIF_MIB in
+ * the environment changes it, 1024 for the long run) through a bus
+ * whose fault switch
  * drops 10% of the frames each kernel receives, reorders, duplicates
  * and corrupts some more; the receiver hashes what arrives (64-bit
  * FNV-1a) and sends the hash back, which must equal the sender's.
