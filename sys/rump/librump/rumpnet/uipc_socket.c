@@ -286,8 +286,14 @@ soconnect(struct socket *so, const struct sockaddr *nam, socklen_t namlen,
 	bool connreq = (so->so_proto->pr_flags & PR_CONNREQUIRED) != 0;
 
 	KASSERT(solocked(so));
+	/*
+	 * Linux's Unix domain looks the name up first and answers EISCONN
+	 * or EINVAL (a listener) only after: its pr_connect checks.
+	 */
+	if (so->so_family == AF_UNIX && connreq)
+		return pru->pr_connect(so, nam, namlen, l);
 	if (so->so_options & SOF_ACCEPTCONN)
-		return so->so_family == AF_UNIX ? EINVAL : EISCONN;
+		return EISCONN;
 	if (connreq) {
 		if (so->so_state & SS_ISCONNECTED)
 			return EISCONN;
@@ -342,7 +348,13 @@ soshutdown(struct socket *so, int how)
 	}
 	if (how != SHUT_WR)
 		socantrcvmore(so);
-	if (how != SHUT_RD && so->so_pcb != NULL)
+	/*
+	 * pr_shutdown stops sending; a Unix socket's also passes both
+	 * directions shut on to its peer (Linux), so it is told again when
+	 * SHUT_RD comes after SHUT_WR.
+	 */
+	if (so->so_pcb != NULL && (how != SHUT_RD ||
+	    (so->so_family == AF_UNIX && (so->so_state & SS_CANTSENDMORE))))
 		error = so->so_proto->pr_usrreqs->pr_shutdown(so);
 out:
 	sounlock(so);

@@ -29,7 +29,7 @@
 #include "net_private.h"
 #include "syscallargs.h"
 
-#define SOCK_MAX      10                /* Linux: types are below this */
+#define SOCK_MAX      11                /* Linux: types are below this */
 #define SOCKOPT_MAX   65536             /* largest option value copied */
 #define CONTROL_MAX   10240             /* Linux: net.core.optmem_max/2 */
 #define SSIZE_T_MAX   ((size_t)(~(size_t)0 >> 1))
