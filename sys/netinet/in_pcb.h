@@ -86,6 +86,7 @@ struct inpcb {
 	uint8_t inp_pmtudisc;                   /* n: IP_MTU_DISCOVER, IP_PMTUDISC_* */
 	uint8_t inp_ip_p;                       /* n: raw sockets: the protocol */
 	struct ip_moptions *inp_moptions;       /* n: NULL until a multicast option */
+	uint32_t inp_icmpfilter;                /* n: raw ICMP: types not received (ICMP_FILTER) */
 };
 
 /* inp_state */
