@@ -1080,9 +1080,15 @@ findpcb:
 	if (todrop > 0) {
 		tcpstat.tcps_rcvpackafterwin++;
 		if (todrop >= seg.len) {
-			if (rcvwnd == 0 && seg.seq == tp->rcv_nxt) {
+			/*
+			 * A closed window still takes the segment's ACK
+			 * (RFC 9293 3.10.7.4): the data goes, the ACK and
+			 * window are processed, and we answer.
+			 */
+			if (rcvwnd == 0) {
+				if (seg.seq == tp->rcv_nxt)
+					tcpstat.tcps_rcvwinprobe++;
 				tp->t_flags |= TF_ACKNOW;
-				tcpstat.tcps_rcvwinprobe++;
 			} else if (seg.len > 0 || (seg.flags & TH_FIN))
 				goto dropafterack;
 		}
