@@ -364,6 +364,92 @@ scenario_options(const struct ops *o, struct record *r)
 	note(r, "truncated length", len);
 }
 
+/* Datagram addressing, refusals, and control messages. */
+static void
+scenario_dgram(const struct ops *o, struct record *r)
+{
+	struct sockaddr_un a1, a2, from;
+	socklen_t l1, l2, flen;
+	char buf[64], cbuf[CMSG_SPACE(sizeof(struct ucred)) +
+	    CMSG_SPACE(4 * sizeof(int))];
+	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+	struct msghdr mh;
+	struct cmsghdr *cm;
+	int s1, s2, s3, sv[2], on = 1, fds[3];
+
+	s1 = (int)STEP(r, o->socket(AF_UNIX, SOCK_DGRAM, 0));
+	s2 = (int)STEP(r, o->socket(AF_UNIX, SOCK_DGRAM, 0));
+	s3 = (int)STEP(r, o->socket(AF_UNIX, SOCK_DGRAM, 0));
+	l1 = path_addr(&a1, "d1");
+	l2 = abstract_addr(&a2, "d2");
+	STEP(r, o->sendto(s1, "x", 1, 0, NULL, 0));
+	STEP(r, o->sendto(s1, "x", 1, 0, (struct sockaddr *)&a2, l2));
+	STEP(r, o->bind(s2, (struct sockaddr *)&a2, l2));
+	STEP(r, o->sendto(s1, "unbound", 7, 0, (struct sockaddr *)&a2, l2));
+	flen = sizeof(from);
+	STEP(r, o->recvfrom(s2, buf, sizeof(buf), 0, (struct sockaddr *)&from,
+	    &flen));
+	note(r, "unbound sender's name length", flen);
+	STEP(r, o->bind(s1, (struct sockaddr *)&a1, l1));
+	STEP(r, o->sendto(s1, "bound", 5, 0, (struct sockaddr *)&a2, l2));
+	flen = sizeof(from);
+	STEP(r, o->recvfrom(s2, buf, sizeof(buf), 0, (struct sockaddr *)&from,
+	    &flen));
+	note(r, "path sender's name length", flen);
+	note(r, "path sender's name", strcmp(from.sun_path, "d1") == 0);
+	/* s2 connected to s1: s3 may not send to s2. */
+	STEP(r, o->connect(s2, (struct sockaddr *)&a1, l1));
+	STEP(r, o->sendto(s3, "x", 1, 0, (struct sockaddr *)&a2, l2));
+	STEP(r, o->sendto(s2, "y", 1, 0, NULL, 0));
+	STEP(r, o->recvfrom(s1, buf, sizeof(buf), 0, NULL, NULL));
+	STEP(r, o->close(s1));
+	STEP(r, o->sendto(s2, "y", 1, 0, NULL, 0));
+	STEP(r, o->sendto(s2, "y", 1, 0, NULL, 0));
+	STEP(r, o->connect(s2, (struct sockaddr *)&a1, l1));
+	(void)unlink("d1");
+	/* Rights and credentials on a pair. */
+	STEP(r, o->socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	STEP(r, o->setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)));
+	fds[0] = fds[1] = fds[2] = s3;
+	memset(&mh, 0, sizeof(mh));
+	memset(cbuf, 0, sizeof(cbuf));
+	iov.iov_len = 1;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cbuf;
+	mh.msg_controllen = CMSG_SPACE(3 * sizeof(int));
+	cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(3 * sizeof(int));
+	memcpy(CMSG_DATA(cm), fds, sizeof(fds));
+	STEP(r, o->sendmsg(sv[0], &mh, 0));
+	cm->cmsg_type = 77;
+	STEP(r, o->sendmsg(sv[0], &mh, 0));
+	cm->cmsg_type = SCM_RIGHTS;
+	fds[1] = 999;
+	memcpy(CMSG_DATA(cm), fds, sizeof(fds));
+	STEP(r, o->sendmsg(sv[0], &mh, 0));
+	/* Received with room for creds and two descriptors. */
+	memset(cbuf, 0, sizeof(cbuf));
+	iov.iov_len = sizeof(buf);
+	mh.msg_controllen = CMSG_SPACE(sizeof(struct ucred)) +
+	    CMSG_SPACE(2 * sizeof(int)) - 4;
+	STEP(r, o->recvmsg(sv[1], &mh, MSG_CMSG_CLOEXEC));
+	note(r, "msg_flags", mh.msg_flags);
+	note(r, "msg_controllen", (long)mh.msg_controllen);
+	for (cm = CMSG_FIRSTHDR(&mh); cm != NULL; cm = CMSG_NXTHDR(&mh, cm)) {
+		note(r, "cmsg type", cm->cmsg_type);
+		note(r, "cmsg len", (long)cm->cmsg_len);
+		if (cm->cmsg_type == SCM_RIGHTS) {
+			int n = (int)((cm->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+			memcpy(fds, CMSG_DATA(cm), n * sizeof(int));
+			for (int i = 0; i < n; i++)
+				STEP(r, o->close(fds[i]));
+		}
+	}
+}
+
 static void
 run(void (*scenario)(const struct ops *, struct record *), const char *name)
 {
@@ -432,4 +518,12 @@ TESTCASE(options_vs_host)
 	host_cleanup();
 }
 
-TESTS(CASE(names_vs_host), CASE(data_vs_host), CASE(options_vs_host))
+TESTCASE(dgram_vs_host)
+{
+	host_tmpdir();
+	run(scenario_dgram, "dgram");
+	host_cleanup();
+}
+
+TESTS(CASE(names_vs_host), CASE(data_vs_host), CASE(options_vs_host),
+    CASE(dgram_vs_host))

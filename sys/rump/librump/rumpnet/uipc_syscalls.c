@@ -823,7 +823,8 @@ recvit(struct socket *so, struct file *fp, struct iovec *iov, size_t iovcnt,
 		error = control_copyout(control, kmsg->msg_control,
 		    kmsg->msg_controllen, &used, &flags);
 		kmsg->msg_controllen = used;
-		kmsg->msg_flags = flags;
+		/* Linux hands MSG_CMSG_CLOEXEC back in msg_flags. */
+		kmsg->msg_flags = flags | (*flagsp & MSG_CMSG_CLOEXEC);
 		if (error == 0) {
 			error2 = copyout(&kmsg->msg_namelen, &umsg->msg_namelen,
 			    sizeof(kmsg->msg_namelen));
