@@ -98,6 +98,13 @@ TESTCASE(lo0_after_boot)
 	REQUIRE_EQ(ii[0].ii_mtu, 65536);
 	REQUIRE_EQ(ii[0].ii_type, 772);
 	REQUIRE_EQ(ii[0].opackets, 0);
+	/* The protocol queues' drops: none yet, one count per queue. */
+	uint64_t drops[4];
+	len = sizeof(drops);
+	REQUIRE_EQ(rump_pub_sysctlbyname("net.netisr.drops", drops, &len, NULL,
+	    0), 0);
+	REQUIRE_EQ(len, 3 * sizeof(uint64_t));
+	REQUIRE_EQ(drops[0] + drops[1] + drops[2], 0);
 }
 
 /* Linux: ENODEV for a name or index that is no interface. */
