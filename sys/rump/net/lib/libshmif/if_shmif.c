@@ -346,6 +346,22 @@ shmif_stalled(struct shmif_sc *sc, uint64_t r)
 	return SHMIF_RX_PROGRESS;
 }
 
+/*
+ * The address filter a NIC has: unicast to another station is not copied
+ * out of the ring (on a bus of many members most frames are someone
+ * else's).  Ethernet's input checks again (and counts) what passes.
+ */
+static bool
+shmif_notforus(struct ifnet *ifp, const struct shmif_frame *fr, uint32_t len)
+{
+	const uint8_t *dst = (const uint8_t *)(fr + 1);
+
+	if (len < ETHER_ADDR_LEN || ETHER_IS_MULTICAST(dst) ||
+	    (atomic_load_relaxed(&ifp->if_flags) & IFF_PROMISC) != 0)
+		return false;
+	return memcmp(dst, ifp->if_lladdr, ETHER_ADDR_LEN) != 0;
+}
+
 /* Look at the frame at rpos; *mp: a copy to deliver, or NULL. */
 static enum shmif_rx
 shmif_read_one(struct shmif_sc *sc, struct mbuf **mp)
@@ -384,6 +400,8 @@ shmif_read_one(struct shmif_sc *sc, struct mbuf **mp)
 		next = rpos + SHMIF_FRAMESIZE(len);
 		if (fr->sf_sender == sc->sc_id)
 			SHMIF_STAT(sc, ss_own, 1);
+		else if (shmif_notforus(ifp, fr, len))
+			SHMIF_STAT(sc, ss_notforus, 1);
 		else if ((m = m_devget(fr + 1, (int)len, ifp)) == NULL)
 			SHMIF_STAT(sc, ss_nomem, 1);
 	}
