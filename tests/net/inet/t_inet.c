@@ -718,6 +718,10 @@ TESTCASE(icmp_error_rules)
 	v = cksum(pkt + 24, 36, 0);
 	memcpy(pkt + 26, &v, 2);
 	REQUIRE_EQ(rump_test_inet_ipinput(pkt, 24 + 36, "shmif0"), 0);
+	/* Our own address as the source, from the wire: a martian. */
+	ip_header(pkt, 28, 4, 0, 0, IPPROTO_UDP, "10.0.0.1", "10.0.0.1", 64);
+	udp_header(pkt + 20, 1111, 9, NULL, 0, "10.0.0.1", "10.0.0.1");
+	REQUIRE_EQ(rump_test_inet_ipinput(pkt, 28, "shmif0"), 0);
 	i1 = icmpstat_get();
 	u1 = udpstat_get();
 	b = ipstat_get();
@@ -725,6 +729,7 @@ TESTCASE(icmp_error_rules)
 	REQUIRE_EQ(u1.udps_noportbcast - u0.udps_noportbcast, 1);
 	REQUIRE_EQ(i1.icps_bmcastecho - i0.icps_bmcastecho, 1);
 	REQUIRE_EQ(b.ips_badoptions - a.ips_badoptions, 1);
+	REQUIRE_EQ(b.ips_badaddr - a.ips_badaddr, 1);
 	REQUIRE_EQ(i1.icps_oldicmp - i0.icps_oldicmp, 1);
 	REQUIRE_EQ(i1.icps_error - i0.icps_error, 2);
 	REQUIRE_EQ(i1.icps_outhist[ICMP_UNREACH] - i0.icps_outhist[ICMP_UNREACH], 1);
