@@ -394,6 +394,13 @@ sys_connect(struct lwp *l, const struct sys_connect_args *uap, register_t *rv)
 	if (so->so_error != 0) {
 		error = so->so_error;
 		so->so_error = 0;
+		/*
+		 * Linux: a blocking connect that failed leaves the socket
+		 * unconnected, as before it (not shut down both ways).
+		 */
+		if ((so->so_state & SS_ISCONNECTED) == 0)
+			so->so_state &= ~(SS_CANTRCVMORE | SS_CANTSENDMORE |
+			    SS_ISDISCONNECTED);
 	}
 unlock:
 	sounlock(so);
