@@ -250,6 +250,13 @@ shmif_write(struct shmif_sc *sc, struct mbuf *m)
 	}
 	start = r + pad;
 	fr = (struct shmif_frame *)(void *)(sc->sc_ring + (start & (ringsize - 1)));
+	/*
+	 * Descheduled so long that the ring went round past our slot: it is
+	 * someone else's now, and writing into it would tear their frame.
+	 */
+	if (__atomic_load_n(&bus->shb_reserve, __ATOMIC_ACQUIRE) - start >
+	    ringsize)
+		return ENOBUFS;
 	nanotime(&ts);
 	fr->sf_len = (uint32_t)len;
 	fr->sf_sender = sc->sc_id;
@@ -257,6 +264,9 @@ shmif_write(struct shmif_sc *sc, struct mbuf *m)
 	fr->sf_nsec = (uint32_t)ts.tv_nsec;
 	fr->sf_flags = 0;
 	m_copydata(m, 0, len, fr + 1);
+	if (__atomic_load_n(&bus->shb_reserve, __ATOMIC_ACQUIRE) - start >
+	    ringsize)
+		return ENOBUFS;         /* lapped while copying: no commit */
 	__atomic_store_n(&fr->sf_pos, start, __ATOMIC_RELEASE);
 	__atomic_add_fetch(&bus->shb_commits, 1, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&bus->shb_wakeword, 1, __ATOMIC_SEQ_CST);
