@@ -14,9 +14,10 @@
  *
  * Lifecycle: in_pcballoc (unbound) → in_pcbbind (local port, maybe
  * address) → in_pcbconnect (foreign end; binds first if need be) →
- * in_pcbdisconnect → in_pcbdetach (frees it).  TCP may keep a PCB
- * after its socket is gone (TIME_WAIT): in_pcbdetach then waits for
- * the protocol's own call; inp_socket is NULL meanwhile.
+ * in_pcbdisconnect → in_pcbdetach (frees it).  A protocol may keep a
+ * PCB after its socket is gone (inp_socket NULL, as TCP could for
+ * TIME_WAIT): it is then found by no input lookup and binds as a socket
+ * without SO_REUSEADDR/SO_REUSEPORT would.
  *
  * Binding follows Linux's rules.  Two PCBs conflict when they have the
  * same local port and their local addresses overlap (equal, or either
@@ -68,11 +69,10 @@ struct inpcb {
 	LIST_ENTRY(inpcb) inp_porthash;         /* n: if bound */
 	LIST_ENTRY(inpcb) inp_connhash;         /* n: if connected */
 	struct inpcbtable *inp_table;           /* c */
-	struct socket *inp_socket;              /* n: NULL in TIME_WAIT */
+	struct socket *inp_socket;              /* n: NULL once the socket is gone */
 	void *inp_ppcb;                         /* n: the protocol's (tcpcb) */
 	int inp_state;                          /* n: INP_* below */
 	int inp_flags;                          /* n: INP_* flags */
-	int inp_sooptions;                      /* n: so_options kept at detach */
 	uid_t inp_uid;                          /* n: owner, for SO_REUSEPORT */
 
 	struct in_addr inp_laddr;               /* n: local address, or any */

@@ -190,8 +190,7 @@ in_pcbdetach(struct inpcb *inp)
 static int
 in_pcb_sooptions(const struct inpcb *inp)
 {
-	return inp->inp_socket != NULL ? inp->inp_socket->so_options
-				       : inp->inp_sooptions;
+	return inp->inp_socket != NULL ? inp->inp_socket->so_options : 0;
 }
 
 /*
