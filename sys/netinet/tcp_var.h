@@ -160,6 +160,9 @@ struct tcpcb {
 	tcp_seq t_rtseq;                /* n: the sequence being timed */
 	uint64_t t_rtttime;             /* n: when it was sent; 0: none */
 	int t_rxtshift;                 /* n: retransmissions of snd_una */
+	uint64_t t_rxtfirst;            /* n: when the first of them went */
+	uint64_t t_usertimeout;         /* n: TCP_USER_TIMEOUT, us; 0: none */
+	int t_syncnt;                   /* n: TCP_SYNCNT: SYN retransmissions */
 	int t_persistshift;             /* n: persist backoff */
 
 	/* Keepalive (SO_KEEPALIVE, TCP_KEEPIDLE/INTVL/CNT), microseconds. */

@@ -240,6 +240,7 @@ tcp_newtcpcb(struct inpcb *inp)
 	tp->t_keepidle = (uint64_t)tcp_keepidle_s * TCP_US_PER_S;
 	tp->t_keepintvl = (uint64_t)tcp_keepintvl_s * TCP_US_PER_S;
 	tp->t_keepcnt = tcp_keepcnt;
+	tp->t_syncnt = TCP_SYNRETRIES;
 	if (tcp_do_rfc1323)
 		tp->t_flags |= TF_REQ_SCALE | TF_REQ_TSTMP;
 	if (tcp_do_sack)

@@ -312,6 +312,7 @@ tcp_syncache_expand(struct tcpcb *ltp, struct in_addr laddr, in_port_t lport,
 	tp->t_keepidle = ltp->t_keepidle;
 	tp->t_keepintvl = ltp->t_keepintvl;
 	tp->t_keepcnt = ltp->t_keepcnt;
+	tp->t_usertimeout = ltp->t_usertimeout;
 	tcp_congctl_select(tp, ltp->t_cc);
 	tp->iss = iss;
 	tp->irs = irs;

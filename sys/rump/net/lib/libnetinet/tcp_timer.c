@@ -181,9 +181,18 @@ tcp_rexmt(struct tcpcb *tp)
 	int limit;
 
 	tcpstat.tcps_rexmttimeo++;
-	limit = tp->t_state < TCPS_ESTABLISHED ? TCP_SYNRETRIES :
+	limit = tp->t_state < TCPS_ESTABLISHED ? tp->t_syncnt :
 	    tcp_rexmit_max;
-	if (++tp->t_rxtshift > limit) {
+	/* When the oldest unacknowledged segment was first sent. */
+	if (tp->t_rxtshift == 0)
+		tp->t_rxtfirst = tcp_now() - tcp_rexmt_us(tp);
+	/*
+	 * TCP_USER_TIMEOUT (Linux): how long sent data may stay
+	 * unacknowledged; checked at each timeout, so it may be
+	 * exceeded by up to one (backed-off) RTO.
+	 */
+	if (++tp->t_rxtshift > limit || (tp->t_usertimeout != 0 &&
+	    tcp_now() - tp->t_rxtfirst >= tp->t_usertimeout)) {
 		tcpstat.tcps_timeoutdrop++;
 		(void)tcp_drop(tp, ETIMEDOUT);
 		return;
