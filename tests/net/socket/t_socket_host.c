@@ -204,6 +204,20 @@ scenario(const struct ops *o, struct record *r)
 	STEP(r, o->getsockopt(c, SOL_SOCKET, SO_ERROR, &v, &len));
 	NOTE(r, "SO_ERROR after refusal", v);
 	NOTE(r, "after refusal", wait_events(o, c, POLLHUP));
+	/* The socket is used again: a new listener takes it. */
+	l = (int)FDSTEP(r, o->socket(AF_INET, SOCK_STREAM, 0));
+	sin.sin_port = 0;
+	STEP(r, o->bind(l, (struct sockaddr *)&sin, sizeof(sin)));
+	len = sizeof(sin);
+	STEP(r, o->getsockname(l, (struct sockaddr *)&sin, &len));
+	STEP(r, o->listen(l, 5));
+	STEP(r, o->connect(c, (struct sockaddr *)&sin, sizeof(sin)));
+	STEP(r, o->sendto(c, "again", 5, 0, NULL, 0));
+	a = (int)FDSTEP(r, o->accept4(l, NULL, NULL, 0));
+	(void)wait_events(o, a, POLLIN);
+	STEP(r, o->recvfrom(a, buf, sizeof(buf), 0, NULL, NULL));
+	len = sizeof(v);
+	STEP(r, o->getsockopt(c, IPPROTO_TCP, 1 /* TCP_NODELAY */, &v, &len));
 }
 
 /* Non-blocking connects, urgent data, a reset by linger 0, UDP names. */
