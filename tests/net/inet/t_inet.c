@@ -12,6 +12,7 @@
  */
 #include "h_inet.h"
 #include "kernspace/inetspace.h"
+#include "../../../sys/netinet/if_ether.h"
 #include <rump/rump_netconfig.h>
 #include <rump/rump_shmif.h>
 
@@ -819,10 +820,54 @@ TESTCASE(ifdestroy_cleanup)
 	REQUIRE_EQ(rump_test_inet_mbufs(), before);
 }
 
+/* An ARP request for tpa from 10.0.0.2 (02:00:00:00:00:02), on shmif0. */
+static void
+arp_request_in(const char *tpa)
+{
+	uint8_t f[60];
+
+	memset(f, 0, sizeof(f));
+	memset(f, 0xff, 6);
+	f[6] = 0x02, f[11] = 0x02;
+	f[12] = 0x08, f[13] = 0x06;
+	f[15] = 1, f[16] = 0x08, f[18] = 6, f[19] = 4, f[21] = 1;
+	memcpy(f + 22, f + 6, 6);
+	REQUIRE(inet_pton(AF_INET, "10.0.0.2", f + 28) == 1);
+	REQUIRE(inet_pton(AF_INET, tpa, f + 38) == 1);
+	REQUIRE_EQ(rump_test_inet_linkinput(f, sizeof(f), "shmif0"), 0);
+}
+
+TESTCASE(arp_requests)
+{
+	struct arpstat a, b;
+
+	shmif0_setup();
+	REQUIRE_EQ(rump_pub_netconfig_ipv4_ifaddr_cidr("shmif0", "10.0.0.1", 24), 0);
+	get_stats("net.inet.arp.stats", &a, sizeof(a));
+	arp_request_in("10.0.0.1");     /* ours: answered, the asker learnt */
+	arp_request_in("127.0.0.1");    /* loopback: never */
+	arp_request_in("10.0.0.9");     /* not ours */
+	msleep(200);                    /* the link queues them to ARP */
+	get_stats("net.inet.arp.stats", &b, sizeof(b));
+	REQUIRE_EQ(b.as_rcvreq - a.as_rcvreq, 3);
+	REQUIRE_EQ(b.as_sentrep - a.as_sentrep, 1);
+	/* Learnt from the request: a datagram to it goes at once, not held. */
+	{
+		struct sockaddr_in to = sin_make("10.0.0.2", 9);
+		int u = udp_bound("0.0.0.0", 0);
+
+		REQUIRE_EQ(rump_sys_sendto(u, "x", 1, 0, (struct sockaddr *)&to,
+		    sizeof(to)), 1);
+		get_stats("net.inet.arp.stats", &a, sizeof(a));
+		REQUIRE_EQ(a.as_held, b.as_held);
+		REQUIRE_EQ(a.as_sentreq, b.as_sentreq);
+	}
+}
+
 TESTS(CASE(lo0_address), CASE(udp_lo0), CASE(udp_reuse),
     CASE(udp_connected_refused), CASE(udp_control_messages),
     CASE(udp_multicast_loop), CASE(raw_icmp_echo), CASE(cksum_unit),
     CASE(reass_in_order), CASE(reass_reversed), CASE(reass_overlap_dropped),
     CASE(reass_timeout), CASE(bad_headers_counted), CASE(pcblist),
     CASE(ifaddr_ioctls), CASE(icmp_error_rules), CASE(icmp_ratelimit),
-    CASE(ifdestroy_cleanup))
+    CASE(ifdestroy_cleanup), CASE(arp_requests))
