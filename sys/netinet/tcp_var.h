@@ -19,8 +19,10 @@
  *
  * Locking: (n) softnet_lock covers every field here, all of TCP's
  * globals and every inet socket; TCP never sleeps holding anything else.
- * Lock order: softnet_lock, then the callout lock (taken inside
- * callout_*), then the sysctl tree is never taken from TCP.
+ * Lock order: the sysctl tree lock (held by the handlers of
+ * net.inet.tcp.stats and pcblist), then softnet_lock, then the callout
+ * lock (taken inside callout_*).  Timer handlers take softnet_lock
+ * with nothing held.
  */
 #ifndef _NETINET_TCP_VAR_H_
 #define _NETINET_TCP_VAR_H_
