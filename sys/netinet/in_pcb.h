@@ -154,6 +154,13 @@ struct inpcb *in_pcblookup_connect(struct inpcbtable *, struct in_addr faddr,
 /* The best unconnected PCB bound to (laddr or any, lport); NULL if none. */
 struct inpcb *in_pcblookup_bind(struct inpcbtable *, struct in_addr laddr,
     in_port_t lport);
+/*
+ * The same, for a datagram from (faddr, fport): when the best PCBs form
+ * an SO_REUSEPORT group, one of them chosen by a hash of the peer, as
+ * Linux spreads datagrams (and connections) over such a group.
+ */
+struct inpcb *in_pcblookup_group(struct inpcbtable *, struct in_addr laddr,
+    in_port_t lport, struct in_addr faddr, in_port_t fport);
 /* The chain a local port's PCBs are on (for multicast and broadcast delivery). */
 struct inpcbhead *in_pcbporthead(struct inpcbtable *, in_port_t lport);
 

@@ -112,6 +112,35 @@ TESTCASE(udp_reuse)
 	REQUIRE_OK(rump_sys_bind(c, (struct sockaddr *)&sin, sizeof(sin)));
 }
 
+/* An SO_REUSEPORT group shares the datagrams, each sender staying with one. */
+TESTCASE(udp_reuseport_spread)
+{
+	struct sockaddr_in sin = sin_make("127.0.0.1", 40100);
+	int one = 1, a, b, got[2] = { 0, 0 }, senders[20];
+	char buf[16];
+
+	REQUIRE_OK(a = rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
+	REQUIRE_OK(b = rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
+	REQUIRE_OK(rump_sys_setsockopt(a, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)));
+	REQUIRE_OK(rump_sys_setsockopt(b, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)));
+	REQUIRE_OK(rump_sys_bind(a, (struct sockaddr *)&sin, sizeof(sin)));
+	REQUIRE_OK(rump_sys_bind(b, (struct sockaddr *)&sin, sizeof(sin)));
+	for (int i = 0; i < 20; i++) {
+		senders[i] = udp_bound("127.0.0.1", 0);
+		for (int k = 0; k < 3; k++)
+			REQUIRE_EQ(rump_sys_sendto(senders[i], "s", 1, 0,
+			    (struct sockaddr *)&sin, sizeof(sin)), 1);
+	}
+	msleep(200);
+	while (rump_sys_recv(a, buf, sizeof(buf), MSG_DONTWAIT) == 1)
+		got[0]++;
+	while (rump_sys_recv(b, buf, sizeof(buf), MSG_DONTWAIT) == 1)
+		got[1]++;
+	REQUIRE_EQ(got[0] + got[1], 60);
+	REQUIRE(got[0] > 0 && got[1] > 0);
+	REQUIRE(got[0] % 3 == 0 && got[1] % 3 == 0);    /* a sender's three together */
+}
+
 TESTCASE(udp_connected_refused)
 {
 	struct sockaddr_in to;
@@ -864,7 +893,7 @@ TESTCASE(arp_requests)
 	}
 }
 
-TESTS(CASE(lo0_address), CASE(udp_lo0), CASE(udp_reuse),
+TESTS(CASE(lo0_address), CASE(udp_lo0), CASE(udp_reuse), CASE(udp_reuseport_spread),
     CASE(udp_connected_refused), CASE(udp_control_messages),
     CASE(udp_multicast_loop), CASE(raw_icmp_echo), CASE(cksum_unit),
     CASE(reass_in_order), CASE(reass_reversed), CASE(reass_overlap_dropped),
