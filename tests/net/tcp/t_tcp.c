@@ -631,6 +631,26 @@ TESTCASE(tcp_info)
 	REQUIRE(strcmp(cc, "newreno") == 0);
 	REQUIRE_ERRNO(rump_sys_setsockopt(s, IPPROTO_TCP, TCP_CONGESTION,
 	    "vegas", 5), ENOENT);
+	/* The default for new connections, by sysctl. */
+	{
+		char name[16];
+		size_t nlen = sizeof(name);
+		int s2;
+
+		REQUIRE_EQ(rump_pub_sysctlbyname("net.inet.tcp.congctl", name,
+		    &nlen, NULL, 0), 0);
+		REQUIRE(strcmp(name, "cubic") == 0);
+		REQUIRE_EQ(rump_pub_sysctlbyname("net.inet.tcp.congctl", NULL,
+		    NULL, "newreno", 8), 0);
+		REQUIRE_EQ(rump_pub_sysctlbyname("net.inet.tcp.congctl", NULL,
+		    NULL, "vegas", 6), EINVAL);
+		REQUIRE_OK(s2 = rump_sys_socket(AF_INET, SOCK_STREAM, 0));
+		len = sizeof(cc);
+		REQUIRE_OK(rump_sys_getsockopt(s2, IPPROTO_TCP, TCP_CONGESTION,
+		    cc, &len));
+		REQUIRE(strcmp(cc, "newreno") == 0);
+		REQUIRE_OK(rump_sys_close(s2));
+	}
 
 	v = 1000;
 	REQUIRE_OK(rump_sys_setsockopt(s, IPPROTO_TCP, TCP_MAXSEG, &v, sizeof(v)));
