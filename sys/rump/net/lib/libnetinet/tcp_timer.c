@@ -7,7 +7,7 @@
  * callout set no later than it: pushing a deadline further out (the
  * retransmission timer on every ACK of a bulk transfer) touches only the
  * deadline, and a callout that fires early sets itself again for the
- * rest.  Disarming stops the callout.
+ * rest.  Disarming only forgets the deadline (tcp_timer_disarm).
  *
  * Handlers run on the clock thread and take softnet_lock.  A connection
  * closed while one of its handlers waits for the lock is not freed by
@@ -87,11 +87,16 @@ tcp_timer_arm(struct tcpcb *tp, int which, uint64_t us)
 	}
 }
 
+/*
+ * Disarming forgets the deadline only: a callout still pending fires
+ * once, finds nothing due and stays idle, and re-arming before then
+ * costs no callout operation (the delayed-ACK and retransmission
+ * timers are armed and disarmed for nearly every segment).
+ */
 void
 tcp_timer_disarm(struct tcpcb *tp, int which)
 {
 	tp->t_deadline[which] = 0;
-	callout_stop(&tp->t_timer[which]);
 }
 
 bool
@@ -100,13 +105,16 @@ tcp_timer_armed(const struct tcpcb *tp, int which)
 	return tp->t_deadline[which] != 0;
 }
 
+/* Every timer off, callouts stopped (before the block may be freed). */
 void
 tcp_timers_stop(struct tcpcb *tp)
 {
 	int i;
 
-	for (i = 0; i < TCPT_NTIMERS; i++)
-		tcp_timer_disarm(tp, i);
+	for (i = 0; i < TCPT_NTIMERS; i++) {
+		tp->t_deadline[i] = 0;
+		callout_stop(&tp->t_timer[i]);
+	}
 }
 
 /* Whether a handler of tp has started and not finished. */
