@@ -10,7 +10,8 @@
  * its Ethernet address to the interface's filter (SIOCADDMULTI, as
  * IGMP does) and sends a state-change report (CHANGE_TO_EXCLUDE), sent
  * again after a random delay of up to a second (robustness 2); the
- * last sends CHANGE_TO_INCLUDE twice the same way, then the group goes.
+ * last sends CHANGE_TO_INCLUDE twice the same way; the group is freed
+ * by the next join after that (or the interface's detach).
  * A query (from a link-local source, hop limit 1) makes each group it
  * names answer with a current-state report (MODE_IS_EXCLUDE) after a
  * random delay within the maximum response time.  The link-scope
@@ -101,6 +102,17 @@ mld6_free(struct in6_multi *in6m)
 	kmem_free(in6m, sizeof(*in6m));
 }
 
+/* Free the groups left whose last report went. */
+static void
+mld6_sweep(void)
+{
+	struct in6_multi *in6m, *next;
+
+	LIST_FOREACH_SAFE(in6m, &in6_multihead, in6m_list, next)
+		if (in6m->in6m_leaving && in6m->in6m_reports_left == 0)
+			mld6_free(in6m);
+}
+
 static void
 mld6_timeout(void *arg)
 {
@@ -116,14 +128,11 @@ mld6_timeout(void *arg)
 		callout_schedule(&in6m->in6m_timer, nstohz((uint64_t)
 		    (in6_random() % 1000) * 1000000ULL) + 1);
 	else {
+		/*
+		 * A group left stays listed, done, until the next join
+		 * sweeps it (a callout cannot destroy itself).
+		 */
 		in6m->in6m_rectype = MLD_MODE_IS_EXCLUDE;
-		if (in6m->in6m_leaving) {
-			/* The callout cannot halt itself: free it here. */
-			LIST_REMOVE(in6m, in6m_list);
-			callout_destroy(&in6m->in6m_timer);
-			if_release(in6m->in6m_ifp);
-			kmem_free(in6m, sizeof(*in6m));
-		}
 	}
 	mutex_exit(softnet_lock);
 }
@@ -201,6 +210,7 @@ in6_addmulti(const struct in6_addr *a, struct ifnet *ifp, int *errorp)
 			return in6m;
 		}
 	}
+	mld6_sweep();
 	if ((in6m = kmem_zalloc(sizeof(*in6m), KM_NOSLEEP)) == NULL) {
 		*errorp = ENOBUFS;
 		return NULL;
