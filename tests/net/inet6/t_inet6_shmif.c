@@ -33,6 +33,8 @@
 
 static char bus[64];
 
+static void bus_init(void);
+
 struct kid {
 	pid_t pid;
 	int up;         /* B writes a line when ready, and its report */
@@ -89,12 +91,17 @@ shmif0_index(void)
 	return (unsigned)ifr.index;
 }
 
-/* fe80:: with the modified EUI-64 of mac. */
+/* prefix with the modified EUI-64 of mac, in canonical form. */
 static void
 eui64_addr(char *buf, size_t len, const char *prefix, const uint8_t *m)
 {
-	snprintf(buf, len, "%s%02x%02x:%02xff:fe%02x:%02x%02x", prefix,
+	char raw[64];
+	struct in6_addr a;
+
+	snprintf(raw, sizeof(raw), "%s%02x%02x:%02xff:fe%02x:%02x%02x", prefix,
 	    m[0] ^ 2, m[1], m[2], m[3], m[4], m[5]);
+	REQUIRE(inet_pton(AF_INET6, raw, &a) == 1);
+	REQUIRE(inet_ntop(AF_INET6, &a, buf, (socklen_t)len) != NULL);
 }
 
 static struct kid
@@ -295,8 +302,7 @@ TESTCASE(neighbours)
 	uint64_t mld;
 	int s, icmp6, udp, frags, mldn;
 
-	snprintf(bus, sizeof(bus), "/tmp/t_inet6_shmif.%d.bus", (int)getpid());
-	unlink(bus);
+	bus_init();
 	b = kid_start(b_echo);
 	REQUIRE_EQ(rump_init(), 0);
 	shmif_up("2001:db8::1");
@@ -337,4 +343,250 @@ TESTCASE(neighbours)
 	unlink(bus);
 }
 
-TESTS(CASE_NOBOOT(neighbours))
+static void
+bus_init(void)
+{
+	snprintf(bus, sizeof(bus), "/tmp/t_inet6_shmif.%d.bus", (int)getpid());
+	unlink(bus);
+}
+
+/* B: a router advertising 2001:db8:1::/64 and MTU 1400 every 300 ms. */
+static void
+b_router(int up, int down)
+{
+	uint8_t ra[16 + 8 + 8 + 32], mac[6];
+	struct sockaddr_in6 to = sin6_make("ff02::1", 0, 0);
+	int s, hops = 255, idx;
+	char c = 'r';
+
+	shmif_up("2001:db8:1::1");
+	our_mac(mac);
+	idx = (int)shmif0_index();
+	REQUIRE_OK(s = rump_sys_socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6));
+	REQUIRE_OK(rump_sys_setsockopt(s, IPPROTO_IPV6, IPV6_MULTICAST_HOPS,
+	    &hops, sizeof(hops)));
+	REQUIRE_OK(rump_sys_setsockopt(s, IPPROTO_IPV6, IPV6_MULTICAST_IF,
+	    &idx, sizeof(idx)));
+	memset(ra, 0, sizeof(ra));
+	ra[0] = ND_ROUTER_ADVERT;
+	ra[4] = 64;                     /* cur hop limit */
+	ra[6] = 1800 >> 8;              /* router lifetime */
+	ra[7] = 1800 & 0xff;
+	ra[16] = ND_OPT_SOURCE_LINKADDR;
+	ra[17] = 1;
+	memcpy(ra + 18, mac, 6);
+	ra[24] = ND_OPT_MTU;
+	ra[25] = 1;
+	ra[30] = 1400 >> 8;
+	ra[31] = 1400 & 0xff;
+	ra[32] = ND_OPT_PREFIX_INFORMATION;
+	ra[33] = 4;
+	ra[34] = 64;
+	ra[35] = 0xc0;                  /* on-link, autonomous */
+	ra[37] = 0x01;                  /* valid 86400 s */
+	ra[38] = 0x51;
+	ra[39] = 0x80;
+	ra[42] = 0x38;                  /* preferred 14400 s */
+	ra[43] = 0x40;
+	REQUIRE(inet_pton(AF_INET6, "2001:db8:1::", ra + 48) == 1);
+	REQUIRE_EQ(write(up, &c, 1), 1);
+	while (!told_to_stop(down, 300))
+		REQUIRE_EQ(rump_sys_sendto(s, ra, sizeof(ra), 0,
+		    (struct sockaddr *)&to, sizeof(to)), sizeof(ra));
+}
+
+static void
+slaac_run(bool stable)
+{
+	struct sockaddr_in6 to, me;
+	unsigned len = sizeof(me), vlen;
+	char want[64], got[64];
+	uint8_t mac[6];
+	struct kid b;
+	int s, unit, v;
+	char c;
+
+	bus_init();
+	b = kid_start(b_router);
+	REQUIRE_EQ(rump_init(), 0);
+	if (stable)
+		sysctl_setint("net.inet6.ip6.stable_privacy", 1);
+	kid_read(&b, &c, 1);
+	REQUIRE_EQ(rump_pub_shmif_create(bus, &unit), 0);
+	if (rump_pub_netconfig_auto_ipv6("shmif0") != 0) {
+		struct icmp6stat st = icmp6stat_get();
+
+		TEST_FAIL("no SLAAC address: %llu RAs in, %llu taken, %llu bad, "
+		    "%llu bad options", (unsigned long long)
+		    st.icp6s_inhist[ND_ROUTER_ADVERT],
+		    (unsigned long long)st.icp6s_ra,
+		    (unsigned long long)st.icp6s_badcode,
+		    (unsigned long long)st.icp6s_nd_badopt);
+	}
+	our_mac(mac);
+	eui64_addr(want, sizeof(want), "2001:db8:1::", mac);
+	/* The source toward a host beyond the router: the SLAAC address. */
+	REQUIRE_OK(s = rump_sys_socket(AF_INET6, SOCK_DGRAM, 0));
+	to = sin6_make("2001:db8:99::1", 9, 0);
+	REQUIRE_OK(rump_sys_connect(s, (struct sockaddr *)&to, sizeof(to)));
+	REQUIRE_OK(rump_sys_getsockname(s, (struct sockaddr *)&me, &len));
+	inet_ntop(AF_INET6, &me.sin6_addr, got, sizeof(got));
+	printf("SLAAC address %s (EUI-64 %s)\n", got, want);
+	REQUIRE(strncmp(got, "2001:db8:1:0:", 13) == 0);
+	if (stable)
+		REQUIRE(strcmp(got, want) != 0);
+	else
+		REQUIRE_EQ(strcmp(got, want), 0);
+	/* Through the default route; the link MTU from the RA. */
+	REQUIRE_EQ(rump_sys_sendto(s, "x", 1, 0, NULL, 0), 1);
+	vlen = sizeof(v);
+	REQUIRE_OK(rump_sys_getsockopt(s, IPPROTO_IPV6, IPV6_MTU, &v, &vlen));
+	REQUIRE_EQ(v, 1400);
+	REQUIRE_OK(rump_sys_close(s));
+	REQUIRE(icmp6stat_get().icp6s_ra >= 1);
+	kid_finish(&b, NULL, 0);
+	unlink(bus);
+}
+
+TESTCASE(slaac)
+{
+	slaac_run(false);
+}
+
+TESTCASE(slaac_stable)
+{
+	slaac_run(true);
+}
+
+/* B: on each datagram from A, a packet too big (1300, then 1000). */
+static void
+b_ptb(int up, int down)
+{
+	static const unsigned mtus[2] = { 1300, 1000 };
+	uint8_t ptb[8 + 40 + 8 + 16], buf[2048];
+	struct sockaddr_in6 from;
+	unsigned fromlen;
+	int u, r, i;
+	char c = 'r';
+
+	shmif_up("2001:db8::2");
+	u = udp6_bound("::", ECHO_PORT);
+	REQUIRE_OK(r = rump_sys_socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6));
+	REQUIRE_EQ(write(up, &c, 1), 1);
+	for (i = 0; i < 2; i++) {
+		ssize_t n;
+
+		while (wait_readable(u, 100) == 0)
+			if (told_to_stop(down, 0))
+				return;
+		fromlen = sizeof(from);
+		REQUIRE_OK(n = rump_sys_recvfrom(u, buf, sizeof(buf), 0,
+		    (struct sockaddr *)&from, &fromlen));
+		memset(ptb, 0, sizeof(ptb));
+		ptb[0] = ICMP6_PACKET_TOO_BIG;
+		ptb[4] = (uint8_t)(mtus[i] >> 24);
+		ptb[5] = (uint8_t)(mtus[i] >> 16);
+		ptb[6] = (uint8_t)(mtus[i] >> 8);
+		ptb[7] = (uint8_t)mtus[i];
+		/* The invoking packet: A's header and UDP header. */
+		ptb[8] = 0x60;
+		ptb[8 + 4] = (uint8_t)((n + 8) >> 8);
+		ptb[8 + 5] = (uint8_t)(n + 8);
+		ptb[8 + 6] = IPPROTO_UDP;
+		ptb[8 + 7] = 64;
+		memcpy(ptb + 16, &from.sin6_addr, 16);
+		REQUIRE(inet_pton(AF_INET6, "2001:db8::2", ptb + 32) == 1);
+		memcpy(ptb + 48, &from.sin6_port, 2);
+		ptb[50] = 0;
+		ptb[51] = ECHO_PORT;
+		REQUIRE_EQ(rump_sys_sendto(r, ptb, sizeof(ptb), 0,
+		    (struct sockaddr *)&from, sizeof(from)), sizeof(ptb));
+		REQUIRE_EQ(write(up, &c, 1), 1);
+	}
+	while (!told_to_stop(down, 100))
+		continue;
+}
+
+TESTCASE(pmtu)
+{
+	struct sockaddr_in6 to = sin6_make("2001:db8::2", ECHO_PORT, 0);
+	unsigned vlen;
+	struct kid b;
+	int s, v;
+	char c;
+
+	bus_init();
+	b = kid_start(b_ptb);
+	REQUIRE_EQ(rump_init(), 0);
+	shmif_up("2001:db8::1");
+	kid_read(&b, &c, 1);
+	REQUIRE_OK(s = rump_sys_socket(AF_INET6, SOCK_DGRAM, 0));
+	REQUIRE_OK(rump_sys_connect(s, (struct sockaddr *)&to, sizeof(to)));
+	vlen = sizeof(v);
+	REQUIRE_OK(rump_sys_getsockopt(s, IPPROTO_IPV6, IPV6_MTU, &v, &vlen));
+	REQUIRE_EQ(v, 1500);
+	REQUIRE_EQ(rump_sys_sendto(s, "one", 3, 0, NULL, 0), 3);
+	kid_read(&b, &c, 1);
+	msleep(100);
+	REQUIRE_OK(rump_sys_getsockopt(s, IPPROTO_IPV6, IPV6_MTU, &v, &vlen));
+	REQUIRE_EQ(v, 1300);
+	REQUIRE(icmp6stat_get().icp6s_pmtuchg >= 1);
+	REQUIRE_EQ(rump_sys_sendto(s, "two", 3, 0, NULL, 0), 3);
+	kid_read(&b, &c, 1);
+	msleep(100);
+	/* Below the IPv6 minimum: 1280, and never atomic fragments. */
+	REQUIRE_OK(rump_sys_getsockopt(s, IPPROTO_IPV6, IPV6_MTU, &v, &vlen));
+	REQUIRE_EQ(v, 1280);
+	/* IPV6_MTU_DISCOVER DO: too big is EMSGSIZE, not fragments. */
+	v = IPV6_PMTUDISC_DO;
+	REQUIRE_OK(rump_sys_setsockopt(s, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &v,
+	    sizeof(v)));
+	{
+		static char big[1400];
+
+		REQUIRE_ERRNO(rump_sys_sendto(s, big, sizeof(big), 0, NULL, 0),
+		    EMSGSIZE);
+	}
+	REQUIRE_OK(rump_sys_close(s));
+	kid_finish(&b, NULL, 0);
+	unlink(bus);
+}
+
+/* B: owns 2001:db8::7. */
+static void
+b_owner(int up, int down)
+{
+	char c = 'r';
+
+	shmif_up("2001:db8::7");
+	REQUIRE_EQ(write(up, &c, 1), 1);
+	while (!told_to_stop(down, 100))
+		continue;
+}
+
+TESTCASE(dad_between)
+{
+	struct sockaddr_in6 me = sin6_make("2001:db8::7", 0, 0);
+	struct kid b;
+	int u;
+	char c;
+
+	bus_init();
+	b = kid_start(b_owner);
+	REQUIRE_EQ(rump_init(), 0);
+	shmif_up(NULL);
+	kid_read(&b, &c, 1);
+	REQUIRE_EQ(rump_pub_netconfig_ipv6_ifaddr("shmif0", "2001:db8::7", 64),
+	    0);
+	msleep(2300);
+	REQUIRE_EQ(icmp6stat_get().icp6s_dupaddr, 1);
+	REQUIRE_OK(u = rump_sys_socket(AF_INET6, SOCK_DGRAM, 0));
+	REQUIRE_ERRNO(rump_sys_bind(u, (struct sockaddr *)&me, sizeof(me)),
+	    EADDRNOTAVAIL);
+	REQUIRE_OK(rump_sys_close(u));
+	kid_finish(&b, NULL, 0);
+	unlink(bus);
+}
+
+TESTS(CASE_NOBOOT(neighbours), CASE_NOBOOT(slaac), CASE_NOBOOT(slaac_stable),
+    CASE_NOBOOT(pmtu), CASE_NOBOOT(dad_between))
