@@ -466,6 +466,46 @@ TESTCASE(dad_duplicate)
 	REQUIRE_OK(rump_sys_close(u));
 }
 
+TESTCASE(ifaddr_ioctl)
+{
+	struct in6_ifreq {
+		struct in6_addr addr;
+		uint32_t prefixlen;
+		int ifindex;
+	} ifr6;
+	struct {
+		char name[16];
+		int index;
+		char pad[20];
+	} ifi;
+	struct sockaddr_in6 me = sin6_make("2001:db8:5::9", 0, 0);
+	int s, u;
+
+	shmif0_setup();
+	REQUIRE_OK(s = rump_sys_socket(AF_INET6, SOCK_DGRAM, 0));
+	memset(&ifi, 0, sizeof(ifi));
+	strcpy(ifi.name, "shmif0");
+	REQUIRE_OK(rump_sys_ioctl(s, 0x8933 /* SIOCGIFINDEX */, &ifi));
+	memset(&ifr6, 0, sizeof(ifr6));
+	ifr6.addr = me.sin6_addr;
+	ifr6.prefixlen = 64;
+	ifr6.ifindex = ifi.index;
+	REQUIRE_OK(rump_sys_ioctl(s, 0x8916 /* SIOCSIFADDR */, &ifr6));
+	REQUIRE_ERRNO(rump_sys_ioctl(s, 0x8916, &ifr6), EEXIST);
+	REQUIRE_OK(u = rump_sys_socket(AF_INET6, SOCK_DGRAM, 0));
+	REQUIRE_OK(rump_sys_bind(u, (struct sockaddr *)&me, sizeof(me)));
+	REQUIRE_OK(rump_sys_close(u));
+	REQUIRE_OK(rump_sys_ioctl(s, 0x8936 /* SIOCDIFADDR */, &ifr6));
+	REQUIRE_ERRNO(rump_sys_ioctl(s, 0x8936, &ifr6), EADDRNOTAVAIL);
+	REQUIRE_OK(u = rump_sys_socket(AF_INET6, SOCK_DGRAM, 0));
+	REQUIRE_ERRNO(rump_sys_bind(u, (struct sockaddr *)&me, sizeof(me)),
+	    EADDRNOTAVAIL);
+	ifr6.ifindex = 99;
+	REQUIRE_ERRNO(rump_sys_ioctl(s, 0x8916, &ifr6), ENODEV);
+	REQUIRE_OK(rump_sys_close(u));
+	REQUIRE_OK(rump_sys_close(s));
+}
+
 TESTS(CASE(lo0_udp), CASE(lo0_icmp6_echo), CASE(lo0_udp_refused),
     CASE(lo0_control_messages), CASE(ext_headers), CASE(reassembly),
-    CASE(nd_solicit_answered), CASE(dad_duplicate))
+    CASE(nd_solicit_answered), CASE(dad_duplicate), CASE(ifaddr_ioctl))
