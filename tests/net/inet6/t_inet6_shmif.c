@@ -350,7 +350,10 @@ bus_init(void)
 	unlink(bus);
 }
 
-/* B: a router advertising 2001:db8:1::/64 and MTU 1400 every 300 ms. */
+/*
+ * B: a router advertising 2001:db8:1::/64, MTU 1400, ReachableTime 1 s
+ * and RetransTimer 0.5 s every 300 ms.
+ */
 static void
 b_router(int up, int down)
 {
@@ -372,6 +375,10 @@ b_router(int up, int down)
 	ra[4] = 64;                     /* cur hop limit */
 	ra[6] = 1800 >> 8;              /* router lifetime */
 	ra[7] = 1800 & 0xff;
+	ra[10] = 1000 >> 8;             /* ReachableTime 1000 ms */
+	ra[11] = 1000 & 0xff;
+	ra[14] = 500 >> 8;              /* RetransTimer 500 ms */
+	ra[15] = 500 & 0xff;
 	ra[16] = ND_OPT_SOURCE_LINKADDR;
 	ra[17] = 1;
 	memcpy(ra + 18, mac, 6);
@@ -588,5 +595,49 @@ TESTCASE(dad_between)
 	unlink(bus);
 }
 
-TESTS(CASE_NOBOOT(neighbours), CASE_NOBOOT(slaac), CASE_NOBOOT(slaac_stable),
+/*
+ * Unreachability detection: B answers, then dies; A's entry for it goes
+ * STALE, DELAY on the next send, PROBE with three unicast solicitations
+ * RetransTimer apart, and is dropped.
+ */
+TESTCASE(nud)
+{
+	struct sockaddr_in6 to = sin6_make("2001:db8:1::1", 0, 0);
+	struct icmp6stat a, b;
+	struct kid k;
+	int unit, s;
+	char c;
+
+	bus_init();
+	k = kid_start(b_router);
+	REQUIRE_EQ(rump_init(), 0);
+	kid_read(&k, &c, 1);
+	REQUIRE_EQ(rump_pub_shmif_create(bus, &unit), 0);
+	REQUIRE_EQ(rump_pub_netconfig_auto_ipv6("shmif0"), 0);
+	ping6(&to, 1);                  /* resolved: REACHABLE */
+	kid_finish(&k, NULL, 0);
+	msleep(1600);                   /* past ReachableTime: STALE */
+	a = icmp6stat_get();
+	s = udp6_bound("::", 0);
+	to.sin6_port = htons(9);
+	REQUIRE_EQ(rump_sys_sendto(s, "x", 1, 0, (struct sockaddr *)&to,
+	    sizeof(to)), 1);            /* sent at once, DELAY */
+	msleep(5000 + 3 * 500 + 800);
+	b = icmp6stat_get();
+	printf("NUD: %llu solicitations, %llu neighbours given up\n",
+	    (unsigned long long)(b.icp6s_outhist[ND_NEIGHBOR_SOLICIT] -
+	    a.icp6s_outhist[ND_NEIGHBOR_SOLICIT]),
+	    (unsigned long long)(b.icp6s_nd_unreach - a.icp6s_nd_unreach));
+	/* B's address, and its link-local as our router if used: 3 each. */
+	REQUIRE(b.icp6s_outhist[ND_NEIGHBOR_SOLICIT] -
+	    a.icp6s_outhist[ND_NEIGHBOR_SOLICIT] >= 3);
+	REQUIRE_EQ((b.icp6s_outhist[ND_NEIGHBOR_SOLICIT] -
+	    a.icp6s_outhist[ND_NEIGHBOR_SOLICIT]) % 3, 0);
+	REQUIRE(b.icp6s_nd_unreach - a.icp6s_nd_unreach >= 1);
+	REQUIRE_EQ(b.icp6s_nd_held, a.icp6s_nd_held);
+	REQUIRE_OK(rump_sys_close(s));
+	unlink(bus);
+}
+
+TESTS(CASE_NOBOOT(neighbours), CASE_NOBOOT(nud), CASE_NOBOOT(slaac), CASE_NOBOOT(slaac_stable),
     CASE_NOBOOT(pmtu), CASE_NOBOOT(dad_between))
