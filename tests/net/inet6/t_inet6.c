@@ -175,6 +175,70 @@ TESTCASE(lo0_control_messages)
 	REQUIRE_OK(rump_sys_close(s));
 }
 
+static void shmif0_setup(void);
+
+/* A group joined on shmif0: our own datagrams loop back to members. */
+TESTCASE(multicast_loop)
+{
+	struct ipv6_mreq mr;
+	struct sockaddr_in6 to;
+	struct {
+		char name[16];
+		int index;
+		char pad[20];
+	} ifi;
+	struct icmp6stat a, b;
+	char buf[16];
+	int r1, r2, s, loop = 0;
+
+	shmif0_setup();
+	REQUIRE_OK(s = rump_sys_socket(AF_INET6, SOCK_DGRAM, 0));
+	memset(&ifi, 0, sizeof(ifi));
+	strcpy(ifi.name, "shmif0");
+	REQUIRE_OK(rump_sys_ioctl(s, 0x8933 /* SIOCGIFINDEX */, &ifi));
+	a = icmp6stat_get();
+	memset(&mr, 0, sizeof(mr));
+	REQUIRE(inet_pton(AF_INET6, "ff12::4242", &mr.ipv6mr_multiaddr) == 1);
+	mr.ipv6mr_interface = ifi.index;
+	r1 = udp6_bound("::", 4242);
+	r2 = udp6_bound("::", 0);
+	REQUIRE_OK(rump_sys_setsockopt(r1, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mr,
+	    sizeof(mr)));
+	REQUIRE_ERRNO(rump_sys_setsockopt(r1, IPPROTO_IPV6, IPV6_JOIN_GROUP,
+	    &mr, sizeof(mr)), EADDRINUSE);
+	b = icmp6stat_get();
+	REQUIRE_EQ(b.icp6s_mldreports - a.icp6s_mldreports, 1);  /* now */
+	msleep(1100);                   /* and again within a second */
+	a = icmp6stat_get();
+	REQUIRE_EQ(a.icp6s_mldreports - b.icp6s_mldreports, 1);
+	b = a;
+	REQUIRE_OK(rump_sys_setsockopt(s, IPPROTO_IPV6, IPV6_MULTICAST_IF,
+	    &ifi.index, sizeof(ifi.index)));
+	to = sin6_make("ff12::4242", 4242, 0);
+	REQUIRE_EQ(rump_sys_sendto(s, "group", 5, 0, (struct sockaddr *)&to,
+	    sizeof(to)), 5);
+	REQUIRE_EQ(wait_readable(r1, 3000), 1);
+	REQUIRE_EQ(rump_sys_recvfrom(r1, buf, sizeof(buf), 0, NULL, NULL), 5);
+	REQUIRE(memcmp(buf, "group", 5) == 0);
+	REQUIRE_EQ(wait_readable(r2, 100), 0);  /* another port */
+	/* IPV6_MULTICAST_LOOP 0: nothing comes back. */
+	REQUIRE_OK(rump_sys_setsockopt(s, IPPROTO_IPV6, IPV6_MULTICAST_LOOP,
+	    &loop, sizeof(loop)));
+	REQUIRE_EQ(rump_sys_sendto(s, "group", 5, 0, (struct sockaddr *)&to,
+	    sizeof(to)), 5);
+	REQUIRE_EQ(wait_readable(r1, 300), 0);
+	REQUIRE_OK(rump_sys_setsockopt(r1, IPPROTO_IPV6, IPV6_LEAVE_GROUP, &mr,
+	    sizeof(mr)));
+	REQUIRE_ERRNO(rump_sys_setsockopt(r1, IPPROTO_IPV6, IPV6_LEAVE_GROUP,
+	    &mr, sizeof(mr)), EADDRNOTAVAIL);
+	msleep(1200);                   /* the leave's second report */
+	a = icmp6stat_get();
+	REQUIRE_EQ(a.icp6s_mldreports - b.icp6s_mldreports, 2);
+	REQUIRE_OK(rump_sys_close(r1));
+	REQUIRE_OK(rump_sys_close(r2));
+	REQUIRE_OK(rump_sys_close(s));
+}
+
 /* shmif0 up with 2001:db8::1/64, past DAD; our MAC in our_mac. */
 static void
 shmif0_setup(void)
@@ -508,4 +572,5 @@ TESTCASE(ifaddr_ioctl)
 
 TESTS(CASE(lo0_udp), CASE(lo0_icmp6_echo), CASE(lo0_udp_refused),
     CASE(lo0_control_messages), CASE(ext_headers), CASE(reassembly),
-    CASE(nd_solicit_answered), CASE(dad_duplicate), CASE(ifaddr_ioctl))
+    CASE(nd_solicit_answered), CASE(dad_duplicate), CASE(ifaddr_ioctl),
+    CASE(multicast_loop))

@@ -628,7 +628,11 @@ TESTCASE(nud)
 	    (unsigned long long)(b.icp6s_outhist[ND_NEIGHBOR_SOLICIT] -
 	    a.icp6s_outhist[ND_NEIGHBOR_SOLICIT]),
 	    (unsigned long long)(b.icp6s_nd_unreach - a.icp6s_nd_unreach));
-	/* B's address, and its link-local as our router if used: 3 each. */
+	/*
+	 * B's address, and B's link-local too when our advertisement
+	 * answering B's solicitation (sent from its link-local) put that
+	 * entry in DELAY: 3 each.
+	 */
 	REQUIRE(b.icp6s_outhist[ND_NEIGHBOR_SOLICIT] -
 	    a.icp6s_outhist[ND_NEIGHBOR_SOLICIT] >= 3);
 	REQUIRE_EQ((b.icp6s_outhist[ND_NEIGHBOR_SOLICIT] -
