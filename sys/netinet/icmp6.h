@@ -63,6 +63,7 @@ struct icmp6_hdr {
 #define ICMP6_PARAMPROB_HEADER        0
 #define ICMP6_PARAMPROB_NEXTHEADER    1
 #define ICMP6_PARAMPROB_OPTION        2
+#define ICMP6_PARAMPROB_FIRSTFRAG     3   /* RFC 7112 */
 
 /* Neighbour discovery (RFC 4861, section 4). */
 struct nd_router_advert {

@@ -434,6 +434,23 @@ TESTCASE(reassembly)
 	REQUIRE_EQ(rump_sys_recvfrom(r, buf, sizeof(buf), 0, NULL, NULL), sizeof(data));
 	REQUIRE(memcmp(buf, data, sizeof(data)) == 0);
 	REQUIRE_OK(rump_sys_close(r));
+	/* RFC 7112: a first fragment without the whole header chain. */
+	{
+		struct icmp6stat ia = icmp6stat_get(), ib;
+		uint8_t p[24];
+
+		memset(p, 0, sizeof(p));
+		p[0] = IPPROTO_DSTOPTS;
+		p[3] = 1;               /* offset 0, more */
+		p[7] = 77;
+		p[8] = IPPROTO_UDP;
+		p[9] = 3;               /* 32 bytes: past the fragment */
+		inject("2001:db8::2", "2001:db8::1", IPPROTO_FRAGMENT, p, 24);
+		msleep(200);
+		ib = icmp6stat_get();
+		REQUIRE_EQ(ib.icp6s_outhist[ICMP6_PARAM_PROB] -
+		    ia.icp6s_outhist[ICMP6_PARAM_PROB], 1);
+	}
 	b = ip6stat_get();
 	REQUIRE_EQ(b.ip6s_reassembled - a.ip6s_reassembled, 2);
 	REQUIRE_EQ(b.ip6s_fragoverlap - a.ip6s_fragoverlap, 1);

@@ -20,7 +20,9 @@
  * an atomic fragment (offset 0, no more fragments) is processed on its
  * own, never mixed with a reassembly.  A fragment with M set whose
  * length is not a multiple of 8, or one reaching past 65535, draws a
- * parameter problem.  Locking: softnet_lock.
+ * parameter problem, and so does a first fragment that does not hold
+ * the whole header chain up to the upper-layer header (RFC 7112, code
+ * 3).  Locking: softnet_lock.
  */
 #include <sys/types.h>
 #include <sys/systm.h>
@@ -142,6 +144,40 @@ frag6_timeout(void *arg)
 	mutex_exit(softnet_lock);
 }
 
+/*
+ * Whether the extension headers after the fragment header (from off,
+ * next header nxt) and the upper-layer header all lie in m.
+ */
+static bool
+frag6_chain_whole(struct mbuf *m, int off, int nxt)
+{
+	struct ip6_ext ext;
+	int n;
+
+	for (n = 0; n < 8; n++) {
+		switch (nxt) {
+		case IPPROTO_DSTOPTS:
+		case IPPROTO_ROUTING:
+		case IPPROTO_HOPOPTS:
+			if (m->m_pkthdr.len < off + 8)
+				return false;
+			m_copydata(m, off, sizeof(ext), &ext);
+			off += (ext.ip6e_len + 1) * 8;
+			nxt = ext.ip6e_nxt;
+			continue;
+		case IPPROTO_UDP:
+			return m->m_pkthdr.len >= off + 8;
+		case IPPROTO_TCP:
+			return m->m_pkthdr.len >= off + 20;
+		case IPPROTO_ICMPV6:
+			return m->m_pkthdr.len >= off + 4;
+		default:
+			return m->m_pkthdr.len >= off;
+		}
+	}
+	return false;
+}
+
 /* Take the fragment header at off out of m; nxt goes where nxtoff says. */
 static struct mbuf *
 frag6_strip(struct mbuf *m, int off, int nxtoff, uint8_t nxt)
@@ -228,6 +264,12 @@ frag6_input(struct mbuf *m, int off, int nxtoff, int *nxtp)
 		ip6stat.ip6s_atomicfrags++;
 		*nxtp = fh.ip6f_nxt;
 		return frag6_strip(m, off, nxtoff, fh.ip6f_nxt);
+	}
+	if (foff == 0 && !frag6_chain_whole(m, hlen, fh.ip6f_nxt)) {
+		/* RFC 7112: the first fragment holds the whole chain. */
+		ip6stat.ip6s_fragdropped++;
+		icmp6_error(m, ICMP6_PARAM_PROB, ICMP6_PARAMPROB_FIRSTFRAG, 0);
+		return NULL;
 	}
 	if (more && (flen == 0 || (flen & 7) != 0)) {
 		ip6stat.ip6s_fragdropped++;
