@@ -587,7 +587,45 @@ TESTCASE(ifaddr_ioctl)
 	REQUIRE_OK(rump_sys_close(s));
 }
 
+/*
+ * Destroying an interface with IPv6 state on it (addresses, a learnt
+ * neighbour, a held packet, a socket's group, a held fragment) lets go
+ * of every reference: if_detach would wait forever otherwise.
+ */
+TESTCASE(ifdestroy_cleanup)
+{
+	struct ipv6_mreq mr;
+	struct sockaddr_in6 to = sin6_make("2001:db8::3", 9, 0);
+	uint8_t p[64];
+	int u;
+
+	shmif0_setup();
+	u = udp6_bound("::", 0);
+	memset(&mr, 0, sizeof(mr));
+	REQUIRE(inet_pton(AF_INET6, "ff12::99", &mr.ipv6mr_multiaddr) == 1);
+	mr.ipv6mr_interface = 2;        /* shmif0 */
+	REQUIRE_OK(rump_sys_setsockopt(u, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mr,
+	    sizeof(mr)));
+	REQUIRE_EQ(rump_sys_sendto(u, "held", 4, 0, (struct sockaddr *)&to,
+	    sizeof(to)), 4);
+	memset(p, 0, sizeof(p));
+	p[0] = IPPROTO_UDP;
+	p[3] = 1;                       /* a first fragment, never completed */
+	p[7] = 5;
+	inject("2001:db8::2", "2001:db8::1", IPPROTO_FRAGMENT, p, 24);
+	msleep(100);
+	REQUIRE_EQ(rump_pub_netconfig_ifdestroy("shmif0"), 0);
+	/* The socket lives on, its membership gone. */
+	REQUIRE_ERRNO(rump_sys_setsockopt(u, IPPROTO_IPV6, IPV6_LEAVE_GROUP,
+	    &mr, sizeof(mr)), ENODEV);
+	to = sin6_make("::1", sock6_port(u), 0);
+	REQUIRE_EQ(rump_sys_sendto(u, "x", 1, 0, (struct sockaddr *)&to,
+	    sizeof(to)), 1);
+	REQUIRE_EQ(wait_readable(u, 3000), 1);
+	REQUIRE_OK(rump_sys_close(u));
+}
+
 TESTS(CASE(lo0_udp), CASE(lo0_icmp6_echo), CASE(lo0_udp_refused),
     CASE(lo0_control_messages), CASE(ext_headers), CASE(reassembly),
     CASE(nd_solicit_answered), CASE(dad_duplicate), CASE(ifaddr_ioctl),
-    CASE(multicast_loop))
+    CASE(multicast_loop), CASE(ifdestroy_cleanup))

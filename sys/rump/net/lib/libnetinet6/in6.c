@@ -525,6 +525,7 @@ in6_purgeif(struct ifnet *ifp)
 			in6_ifaddr_remove(ia);
 	nd6_purge(ifp);
 	mld6_purgeif(ifp);
+	frag6_purgeif(ifp);
 }
 
 void
