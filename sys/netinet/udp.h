@@ -34,6 +34,12 @@ void udp_init(void);
 void udp_input(struct mbuf *, int off, int proto);
 void udp_ctlinput(int cmd, const struct sockaddr *, void *ctx);
 extern const struct pr_usrreqs udp_usrreqs;
+/*
+ * IPv6 dual-stack sockets (netinet6): offered an IPv4 datagram no IPv4
+ * socket took (hlen: its IP header's length); true if one took it (m is
+ * then the hook's).  NULL without netinet6.  softnet_lock held.
+ */
+extern bool (*udp_mapped_input_hook)(struct mbuf *, int hlen);
 #endif
 
 /* The counters, netstat -s style (net.inet.udp.stats). */

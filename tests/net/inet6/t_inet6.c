@@ -96,7 +96,7 @@ TESTCASE(lo0_udp_refused)
 {
 	struct sockaddr_in6 to;
 	char buf[8];
-	int r, s, port;
+	int r, s, port, one = 1;
 
 	r = udp6_bound("::1", 0);
 	port = sock6_port(r);
@@ -111,10 +111,19 @@ TESTCASE(lo0_udp_refused)
 	to = sin6_make("fe80::1", 9, 0);
 	REQUIRE_ERRNO(rump_sys_sendto(s, "x", 1, 0, (struct sockaddr *)&to,
 	    sizeof(to)), EINVAL);
-	/* A v4-mapped destination: no dual stack here. */
+	REQUIRE_OK(rump_sys_close(s));
+	/* A v4-mapped destination from an IPV6_V6ONLY socket. */
+	REQUIRE_OK(s = rump_sys_socket(AF_INET6, SOCK_DGRAM, 0));
+	REQUIRE_OK(rump_sys_setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &one,
+	    sizeof(one)));
 	to = sin6_make("::ffff:127.0.0.1", 9, 0);
 	REQUIRE_ERRNO(rump_sys_sendto(s, "x", 1, 0, (struct sockaddr *)&to,
 	    sizeof(to)), ENETUNREACH);
+	/* Not once bound. */
+	to = sin6_make("::", 0, 0);
+	REQUIRE_OK(rump_sys_bind(s, (struct sockaddr *)&to, sizeof(to)));
+	REQUIRE_ERRNO(rump_sys_setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &one,
+	    sizeof(one)), EINVAL);
 	REQUIRE_OK(rump_sys_close(s));
 }
 
@@ -139,7 +148,7 @@ TESTCASE(lo0_control_messages)
 	    sizeof(on)));
 	REQUIRE_OK(rump_sys_getsockopt(r, IPPROTO_IPV6, IPV6_V6ONLY, &v,
 	    &vlen));
-	REQUIRE_EQ(v, 1);
+	REQUIRE_EQ(v, 0);               /* Linux's default */
 	s = udp6_bound("::", 0);
 	REQUIRE_OK(rump_sys_setsockopt(s, IPPROTO_IPV6, IPV6_UNICAST_HOPS,
 	    &hlim, sizeof(hlim)));
@@ -625,7 +634,61 @@ TESTCASE(ifdestroy_cleanup)
 	REQUIRE_OK(rump_sys_close(u));
 }
 
+/* IPV6_V6ONLY 0: IPv4 peers as ::ffff:a.b.c.d, both ways. */
+TESTCASE(dual_stack)
+{
+	struct sockaddr_in6 from6, to6;
+	struct sockaddr_in to4, from4;
+	unsigned len;
+	char buf[32], a[64];
+	int s6, s4, only, one = 1, port;
+
+	REQUIRE_OK(s6 = rump_sys_socket(AF_INET6, SOCK_DGRAM, 0));
+	to6 = sin6_make("::", 0, 0);
+	REQUIRE_OK(rump_sys_bind(s6, (struct sockaddr *)&to6, sizeof(to6)));
+	port = sock6_port(s6);
+	REQUIRE_OK(s4 = rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
+	memset(&to4, 0, sizeof(to4));
+	to4.sin_family = AF_INET;
+	to4.sin_port = htons((uint16_t)port);
+	to4.sin_addr.s_addr = htonl(0x7f000001);
+	REQUIRE_EQ(rump_sys_sendto(s4, "from v4", 7, 0, (struct sockaddr *)&to4,
+	    sizeof(to4)), 7);
+	REQUIRE_EQ(wait_readable(s6, 3000), 1);
+	len = sizeof(from6);
+	REQUIRE_EQ(rump_sys_recvfrom(s6, buf, sizeof(buf), 0,
+	    (struct sockaddr *)&from6, &len), 7);
+	REQUIRE(memcmp(buf, "from v4", 7) == 0);
+	REQUIRE(strcmp(inet_ntop(AF_INET6, &from6.sin6_addr, a, sizeof(a)),
+	    "::ffff:127.0.0.1") == 0);
+	REQUIRE_EQ(rump_sys_sendto(s6, "from v6", 7, 0,
+	    (struct sockaddr *)&from6, len), 7);
+	REQUIRE_EQ(wait_readable(s4, 3000), 1);
+	len = sizeof(from4);
+	REQUIRE_EQ(rump_sys_recvfrom(s4, buf, sizeof(buf), 0,
+	    (struct sockaddr *)&from4, &len), 7);
+	REQUIRE(memcmp(buf, "from v6", 7) == 0);
+	REQUIRE_EQ(ntohs(from4.sin_port), port);
+	REQUIRE_EQ(ntohl(from4.sin_addr.s_addr), 0x7f000001);
+	REQUIRE_OK(rump_sys_close(s6));
+	/* An IPV6_V6ONLY socket on the port: IPv4 finds nobody. */
+	REQUIRE_OK(s6 = rump_sys_socket(AF_INET6, SOCK_DGRAM, 0));
+	REQUIRE_OK(rump_sys_setsockopt(s6, IPPROTO_IPV6, IPV6_V6ONLY, &one,
+	    sizeof(one)));
+	len = sizeof(only);
+	REQUIRE_OK(rump_sys_getsockopt(s6, IPPROTO_IPV6, IPV6_V6ONLY, &only,
+	    &len));
+	REQUIRE_EQ(only, 1);
+	REQUIRE_OK(rump_sys_bind(s6, (struct sockaddr *)&to6, sizeof(to6)));
+	to4.sin_port = htons((uint16_t)sock6_port(s6));
+	REQUIRE_EQ(rump_sys_sendto(s4, "lost", 4, 0, (struct sockaddr *)&to4,
+	    sizeof(to4)), 4);
+	REQUIRE_EQ(wait_readable(s6, 300), 0);
+	REQUIRE_OK(rump_sys_close(s6));
+	REQUIRE_OK(rump_sys_close(s4));
+}
+
 TESTS(CASE(lo0_udp), CASE(lo0_icmp6_echo), CASE(lo0_udp_refused),
     CASE(lo0_control_messages), CASE(ext_headers), CASE(reassembly),
     CASE(nd_solicit_answered), CASE(dad_duplicate), CASE(ifaddr_ioctl),
-    CASE(multicast_loop), CASE(ifdestroy_cleanup))
+    CASE(multicast_loop), CASE(ifdestroy_cleanup), CASE(dual_stack))

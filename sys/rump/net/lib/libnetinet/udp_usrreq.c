@@ -49,6 +49,7 @@
 
 struct udpstat udpstat;                 /* n */
 struct inpcbtable udbtable;             /* n */
+bool (*udp_mapped_input_hook)(struct mbuf *, int hlen);  /* netinet6 */
 
 void
 udp_init(void)
@@ -215,6 +216,9 @@ udp_input(struct mbuf *m, int hlen, int proto)
 	if (inp == NULL || inp->inp_socket == NULL)
 		inp = in_pcblookup_group(&udbtable, ip.ip_dst, uh.uh_dport,
 		    ip.ip_src, uh.uh_sport);
+	if (inp == NULL && udp_mapped_input_hook != NULL &&
+	    udp_mapped_input_hook(m, hlen))
+		return;                 /* an IPv6 dual-stack socket took it */
 	if (inp == NULL) {
 		udpstat.udps_noport++;
 		icmp_error(m, ICMP_UNREACH, ICMP_UNREACH_PORT, 0);

@@ -10,7 +10,8 @@
  * its Ethernet resolver hook, router discovery's timer, ::1 on lo0,
  * the sysctls), then in6_domifattach for every interface (a link-local
  * address on Ethernet ones).  TCP over IPv6 is not here yet: a
- * SOCK_STREAM socket of AF_INET6 is EPROTONOSUPPORT.
+ * SOCK_STREAM socket of AF_INET6 is EPROTONOSUPPORT.  Dual-stack UDP
+ * sockets take IPv4 datagrams through udp_mapped_input_hook.
  *
  *   net.inet6.ip6.stats            struct ip6stat (<netinet6/in6_stat.h>)
  *   net.inet6.ip6.hlim             int rw  default hop limit (1-255)
@@ -205,6 +206,7 @@ in6_dominit(void)
 	ip6_init();
 	nd6_init();
 	nd6_rtr_init();
+	udp6_init();
 	in6_init();
 	in6_sysctl_init();
 }

@@ -45,5 +45,7 @@ struct mbuf *nd6_packet(int len);
 extern const struct pr_usrreqs udp6_usrreqs;
 extern const struct pr_usrreqs rip6_usrreqs;
 int ip6_ctloutput(int op, struct socket *, struct sockopt *);
+/* Dual-stack UDP: the IPv4 input hook. */
+void udp6_init(void);
 
 #endif /* _NETINET6_PRIVATE_H_ */

@@ -19,7 +19,10 @@
  * LOOP, IPV6_ADD/DROP_MEMBERSHIP, IPV6_RECVPKTINFO, IPV6_PKTINFO (sticky
  * source and interface), IPV6_RECVHOPLIMIT, IPV6_RECVTCLASS,
  * IPV6_TCLASS, IPV6_MTU_DISCOVER (DO: EMSGSIZE instead of fragments),
- * IPV6_MTU, IPV6_V6ONLY (always 1 here: no IPv4-mapped addresses);
+ * IPV6_MTU, IPV6_V6ONLY (Linux's default 0: a UDP socket also takes
+ * IPv4 datagrams to its port that no IPv4 socket took, from
+ * ::ffff:a.b.c.d, and sends to such addresses over IPv4; the two
+ * families' port spaces are not checked against each other);
  * control messages IPV6_PKTINFO, IPV6_HOPLIMIT, IPV6_TCLASS both ways.
  * Locking: softnet_lock, the sockets' lock.
  */
@@ -37,6 +40,9 @@
 #include <netinet/in.h>
 #include <netinet/ip6.h>
 #include <netinet/icmp6.h>
+#include <netinet/ip.h>
+#include <netinet/ip_var.h>
+#include <netinet/in_var.h>
 #include <netinet/udp.h>
 #include <netinet6/in6_var.h>
 
@@ -69,6 +75,7 @@ struct in6pcb {
 #define IN6P_RECVPKTINFO  0x01
 #define IN6P_RECVHOPLIMIT 0x02
 #define IN6P_RECVTCLASS   0x04
+#define IN6P_V6ONLY       0x08
 
 static LIST_HEAD(, in6pcb) in6pcbs = LIST_HEAD_INITIALIZER(in6pcbs);
 struct udp6stat udp6stat;
@@ -163,6 +170,8 @@ in6p_attach(struct socket *so, int proto, bool raw)
 	p->in6p_mhlim = 1;
 	p->in6p_mloop = true;
 	p->in6p_pmtudisc = IPV6_PMTUDISC_WANT;
+	if (raw)
+		p->in6p_flags |= IN6P_V6ONLY;
 	so->so_pcb = p;
 	LIST_INSERT_HEAD(&in6pcbs, p, in6p_list);
 	return 0;
@@ -452,6 +461,114 @@ in6p_sendcontrol(struct mbuf *control, struct ip6_outopts *io,
 	return 0;
 }
 
+/* A datagram of a dual-stack socket to ::ffff:a.b.c.d, over IPv4. */
+static int
+udp6_output4(struct in6pcb *p, struct mbuf *m, const struct in6_addr *dst,
+    uint16_t dport)
+{
+	struct ip *ip;
+	struct udphdr *uh;
+	int len = m->m_pkthdr.len, hdrs = (int)(sizeof(*ip) + sizeof(*uh));
+	int error;
+
+	if (p->in6p_lport == 0 &&
+	    (error = in6p_bindport(p, &in6addr_any, 0)) != 0) {
+		m_freem(m);
+		return error;
+	}
+	if (len + hdrs > IP_MAXPACKET) {
+		m_freem(m);
+		return EMSGSIZE;
+	}
+	M_PREPEND(m, hdrs, M_DONTWAIT);
+	if (m == NULL || (m->m_len < hdrs && (m = m_pullup(m, hdrs)) == NULL))
+		return ENOBUFS;
+	ip = mtod(m, struct ip *);
+	memset(ip, 0, (size_t)hdrs);
+	ip->ip_len = htons((uint16_t)(len + hdrs));
+	ip->ip_ttl = (uint8_t)(p->in6p_hlim >= 0 ? p->in6p_hlim : ip_defttl);
+	ip->ip_p = IPPROTO_UDP;
+	if (IN6_IS_ADDR_V4MAPPED(&p->in6p_laddr))
+		memcpy(&ip->ip_src, &p->in6p_laddr.s6_addr[12], 4);
+	memcpy(&ip->ip_dst, &dst->s6_addr[12], 4);
+	uh = (struct udphdr *)(ip + 1);
+	uh->uh_sport = p->in6p_lport;
+	uh->uh_dport = dport;
+	uh->uh_ulen = htons((uint16_t)(len + (int)sizeof(*uh)));
+	m->m_pkthdr.csum_flags |= M_CSUM_UDPv4;  /* ip_output, with the source */
+	udp6stat.u6s_opackets++;
+	return ip_output(m, NULL, 0, NULL, NULL);
+}
+
+/*
+ * An IPv4 datagram no IPv4 socket took: a dual-stack socket bound to its
+ * port (and to :: or ::ffff:dst, connected to the source if at all)
+ * gets it from ::ffff:src (udp_mapped_input_hook).
+ */
+static bool
+udp6_input4(struct mbuf *m, int hlen)
+{
+	struct in6pcb *p, *best = NULL;
+	struct in6_addr src, dst;
+	struct sockaddr_in6 from;
+	struct socket *so;
+	struct udphdr uh;
+	struct ip ip;
+	int score, bscore = -1;
+
+	m_copydata(m, 0, sizeof(ip), &ip);
+	m_copydata(m, hlen, sizeof(uh), &uh);
+	memset(&src, 0, sizeof(src));
+	src.s6_addr[10] = src.s6_addr[11] = 0xff;
+	dst = src;
+	memcpy(&src.s6_addr[12], &ip.ip_src, 4);
+	memcpy(&dst.s6_addr[12], &ip.ip_dst, 4);
+	LIST_FOREACH(p, &in6pcbs, in6p_list) {
+		if (p->in6p_raw || (p->in6p_flags & IN6P_V6ONLY) != 0 ||
+		    p->in6p_lport != uh.uh_dport)
+			continue;
+		score = 0;
+		if (!IN6_IS_ADDR_UNSPECIFIED(&p->in6p_laddr)) {
+			if (!IN6_ARE_ADDR_EQUAL(&p->in6p_laddr, &dst) &&
+			    !(IN6_IS_ADDR_V4MAPPED(&p->in6p_laddr) &&
+			    p->in6p_laddr.s6_addr32[3] == 0))
+				continue;
+			score++;
+		}
+		if (!IN6_IS_ADDR_UNSPECIFIED(&p->in6p_faddr)) {
+			if (!IN6_ARE_ADDR_EQUAL(&p->in6p_faddr, &src) ||
+			    p->in6p_fport != uh.uh_sport)
+				continue;
+			score += 2;
+		}
+		if (score > bscore) {
+			bscore = score;
+			best = p;
+		}
+	}
+	if (best == NULL)
+		return false;
+	so = best->in6p_socket;
+	in6_sin6(&from, &src, uh.uh_sport, 0);
+	m_adj(m, hlen + (int)sizeof(uh));
+	if (!sbappendaddr(&so->so_rcv, (struct sockaddr *)&from, sizeof(from),
+	    m, NULL)) {
+		so->so_rcv.sb_overflowed++;
+		udp6stat.u6s_fullsock++;
+		m_freem(m);
+		return true;
+	}
+	udp6stat.u6s_delivered++;
+	sorwakeup(so);
+	return true;
+}
+
+void
+udp6_init(void)
+{
+	udp_mapped_input_hook = udp6_input4;
+}
+
 static int
 in6p_send(struct socket *so, struct mbuf *m, const struct sockaddr *nam,
     socklen_t namlen, struct mbuf *control, struct lwp *l)
@@ -487,8 +604,12 @@ in6p_send(struct socket *so, struct mbuf *m, const struct sockaddr *nam,
 		goto bad;
 	}
 	if (IN6_IS_ADDR_V4MAPPED(&dst)) {
-		error = ENETUNREACH;    /* no IPv4-mapped addresses (V6ONLY) */
-		goto bad;
+		if (p->in6p_raw || (p->in6p_flags & IN6P_V6ONLY) != 0) {
+			error = ENETUNREACH;
+			goto bad;
+		}
+		m_freem(control);
+		return udp6_output4(p, m, &dst, dport);
 	}
 	if (IN6_IS_ADDR_UNSPECIFIED(&dst))
 		dst = in6addr_loopback; /* as Linux: :: means this host */
@@ -586,9 +707,14 @@ in6p_bind(struct socket *so, const struct sockaddr *nam, socklen_t namlen,
 		return error;
 	if (!p->in6p_raw && p->in6p_lport != 0)
 		return EINVAL;
-	if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr))
-		return EADDRNOTAVAIL;
-	if (!IN6_IS_ADDR_UNSPECIFIED(&sin6->sin6_addr) &&
+	if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+		struct in_addr a;
+
+		memcpy(&a, &sin6->sin6_addr.s6_addr[12], sizeof(a));
+		if (p->in6p_raw || (p->in6p_flags & IN6P_V6ONLY) != 0 ||
+		    (a.s_addr != INADDR_ANY && in_ifaddr_withaddr(a) == NULL))
+			return EADDRNOTAVAIL;
+	} else if (!IN6_IS_ADDR_UNSPECIFIED(&sin6->sin6_addr) &&
 	    !IN6_IS_ADDR_MULTICAST(&sin6->sin6_addr)) {
 		ia = in6_ifaddr_lookup(&sin6->sin6_addr, NULL);
 		if (ia == NULL || (ia->ia_flags & IN6_IFF_DUPLICATED) != 0)
@@ -618,8 +744,21 @@ in6p_connect(struct socket *so, const struct sockaddr *nam, socklen_t namlen,
 	(void)l;
 	if ((error = in6p_sin6(nam, namlen, &sin6)) != 0)
 		return error;
-	if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr))
-		return ENETUNREACH;
+	if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+		if (p->in6p_raw || (p->in6p_flags & IN6P_V6ONLY) != 0)
+			return ENETUNREACH;
+		if (sin6->sin6_port == 0)
+			return EINVAL;
+		/* IPv4 picks the source when sending. */
+		p->in6p_faddr = sin6->sin6_addr;
+		p->in6p_fport = sin6->sin6_port;
+		p->in6p_fscope = 0;
+		if (p->in6p_lport == 0 &&
+		    (error = in6p_bindport(p, &p->in6p_laddr, 0)) != 0)
+			return error;
+		soisconnected(so);
+		return 0;
+	}
 	if (!p->in6p_raw && sin6->sin6_port == 0)
 		return EINVAL;
 	if (IN6_IS_ADDR_LINKLOCAL(&sin6->sin6_addr) &&
@@ -855,7 +994,7 @@ ip6_ctloutput(int op, struct socket *so, struct sockopt *sopt)
 			v = p->in6p_tclass >= 0 ? p->in6p_tclass : 0;
 			break;
 		case IPV6_V6ONLY:
-			v = 1;
+			v = (p->in6p_flags & IN6P_V6ONLY) != 0;
 			break;
 		case IPV6_MTU_DISCOVER:
 			v = p->in6p_pmtudisc;
@@ -932,8 +1071,13 @@ ip6_ctloutput(int op, struct socket *so, struct sockopt *sopt)
 		p->in6p_tclass = v;
 		return 0;
 	case IPV6_V6ONLY:
-		/* IPv4-mapped addresses are not there: only 1 is possible. */
-		return v ? 0 : EOPNOTSUPP;
+		if (p->in6p_lport != 0)
+			return EINVAL;  /* as Linux: not once bound */
+		if (v)
+			p->in6p_flags |= IN6P_V6ONLY;
+		else
+			p->in6p_flags &= ~IN6P_V6ONLY;
+		return 0;
 	case IPV6_MTU_DISCOVER:
 		if (v < 0 || v > 3)
 			return EINVAL;
