@@ -184,8 +184,8 @@ void frag6_purgeif(struct ifnet *);
 /* ICMPv6 (icmp6.c). */
 void icmp6_input(struct mbuf *, int off, int len);
 void icmp6_error(struct mbuf *, int type, int code, uint32_t param);
-void icmp6_reflect_echo(struct mbuf *, int off, int len);
-int icmp6_send(struct mbuf *, int off, const struct ip6_outopts *);
+/* Send an ICMPv6 message (ip6_hdr, then the message); checksum made here. */
+int icmp6_send(struct mbuf *, const struct ip6_outopts *);
 
 /* Neighbour discovery (nd6.c, nd6_nbr.c, nd6_rtr.c). */
 void nd6_init(void);
@@ -193,9 +193,8 @@ void nd6_ns_input(struct mbuf *, int off, int len);
 void nd6_na_input(struct mbuf *, int off, int len);
 void nd6_ra_input(struct mbuf *, int off, int len);
 void nd6_ns_output(struct ifnet *, const struct in6_addr *dst,
-    const struct in6_addr *target, bool dad, const uint8_t *lladdr);
+    const struct in6_addr *target, bool dad);
 void nd6_dad_start(struct in6_ifaddr *);
-void nd6_dad_stop(struct in6_ifaddr *);
 void nd6_purge(struct ifnet *);
 void nd6_rs_start(struct ifnet *);
 void nd6_rtr_purge(struct ifnet *);
@@ -216,7 +215,6 @@ bool rip6_deliver(struct mbuf *, int off, int nxt);
 void in6_pcbnotify(const struct in6_addr *dst, uint16_t dport,
     const struct in6_addr *src, uint16_t sport, int nxt, int error);
 void in6_pcbpurgeif(struct ifnet *);
-void in6_pcb_init(void);
 
 /* in6_proto.c */
 void in6_sysctl_init(void);

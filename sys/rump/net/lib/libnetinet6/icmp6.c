@@ -63,12 +63,11 @@ icmp6_ratelimit(void)
  * the message): the checksum is made once the source is chosen.
  */
 int
-icmp6_send(struct mbuf *m, int off, const struct ip6_outopts *io0)
+icmp6_send(struct mbuf *m, const struct ip6_outopts *io0)
 {
 	struct ip6_outopts io;
 	uint8_t type;
 
-	(void)off;
 	io = io0 != NULL ? *io0 : (struct ip6_outopts){ .io_hlim = -1,
 	    .io_tclass = -1 };
 	io.io_csumproto = IPPROTO_ICMPV6;
@@ -141,7 +140,7 @@ icmp6_error(struct mbuf *m, int type, int code, uint32_t param)
 	icmp6->icmp6_code = (uint8_t)code;
 	icmp6->icmp6_pptr = htonl(param);
 	m->m_pkthdr.rcvif = NULL;
-	(void)icmp6_send(m, sizeof(*ip6), &io);
+	(void)icmp6_send(m, &io);
 	return;
 cant:
 	icmp6stat.icp6s_canterror++;
@@ -175,7 +174,7 @@ icmp6_echo(struct mbuf *m, int off, int len)
 		ip6->ip6_src = oip6.ip6_dst;
 	(void)m_copyback(n, sizeof(*ip6), 1, &type);
 	io.io_ifindex = icmp6_scope_ifindex(&oip6.ip6_src, m->m_pkthdr.rcvif);
-	(void)icmp6_send(n, sizeof(*ip6), &io);
+	(void)icmp6_send(n, &io);
 }
 
 /* An error quoting one of our datagrams: tell its socket, learn the MTU. */

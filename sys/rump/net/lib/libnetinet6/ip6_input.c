@@ -45,8 +45,7 @@
 
 /* Is dst for us, arriving on ifp? */
 static bool
-ip6_ours(struct mbuf *m, const struct in6_addr *dst, struct ifnet *ifp,
-    bool *tentative)
+ip6_ours(const struct in6_addr *dst, struct ifnet *ifp, bool *tentative)
 {
 	struct in6_ifaddr *ia;
 
@@ -62,7 +61,6 @@ ip6_ours(struct mbuf *m, const struct in6_addr *dst, struct ifnet *ifp,
 		return false;
 	if ((ia->ia_flags & (IN6_IFF_TENTATIVE | IN6_IFF_DUPLICATED)) != 0)
 		*tentative = true;
-	(void)m;
 	return true;
 }
 
@@ -185,7 +183,7 @@ ip6_input(struct mbuf *m)
 		ip6stat.ip6s_badaddr++;
 		goto drop;
 	}
-	if (!ip6_ours(m, &ip6->ip6_dst, ifp, &tentative)) {
+	if (!ip6_ours(&ip6->ip6_dst, ifp, &tentative)) {
 		ip6stat.ip6s_notforus++;
 		goto drop;
 	}

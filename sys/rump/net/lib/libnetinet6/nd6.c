@@ -143,11 +143,10 @@ nd6_solicit(struct nd6_entry *ln, bool unicast)
 
 	ln->ln_asked++;
 	if (unicast)
-		nd6_ns_output(ln->ln_ifp, &ln->ln_addr, &ln->ln_addr, false,
-		    ln->ln_lladdr);
+		nd6_ns_output(ln->ln_ifp, &ln->ln_addr, &ln->ln_addr, false);
 	else {
 		in6_solicited_node(&sol, &ln->ln_addr);
-		nd6_ns_output(ln->ln_ifp, &sol, &ln->ln_addr, false, NULL);
+		nd6_ns_output(ln->ln_ifp, &sol, &ln->ln_addr, false);
 	}
 }
 

@@ -110,7 +110,7 @@ nd6_packet(int len)
 
 void
 nd6_ns_output(struct ifnet *ifp, const struct in6_addr *dst,
-    const struct in6_addr *target, bool dad, const uint8_t *lladdr)
+    const struct in6_addr *target, bool dad)
 {
 	struct ip6_outopts io = { .io_hlim = 255, .io_tclass = -1,
 	    .io_ifindex = ifp->if_index, .io_srcany = dad };
@@ -121,7 +121,6 @@ nd6_ns_output(struct ifnet *ifp, const struct in6_addr *dst,
 	uint8_t *opt;
 	int len = (int)sizeof(*ns) + (dad ? 0 : 8);
 
-	(void)lladdr;
 	if ((m = nd6_packet(len)) == NULL)
 		return;
 	ip6 = mtod(m, struct ip6_hdr *);
@@ -148,7 +147,7 @@ nd6_ns_output(struct ifnet *ifp, const struct in6_addr *dst,
 		opt[1] = 1;
 		memcpy(opt + 2, ifp->if_lladdr, ETHER_ADDR_LEN);
 	}
-	(void)icmp6_send(m, sizeof(*ip6), &io);
+	(void)icmp6_send(m, &io);
 }
 
 static void
@@ -175,7 +174,7 @@ nd6_na_output(struct ifnet *ifp, const struct in6_addr *dst,
 	opt[0] = ND_OPT_TARGET_LINKADDR;
 	opt[1] = 1;
 	memcpy(opt + 2, ifp->if_lladdr, ETHER_ADDR_LEN);
-	(void)icmp6_send(m, sizeof(*ip6), &io);
+	(void)icmp6_send(m, &io);
 }
 
 static void
@@ -308,7 +307,7 @@ nd6_dad_timer(struct in6_ifaddr *ia)
 	if (ia->ia_dad_left > 0) {
 		ia->ia_dad_left--;
 		in6_solicited_node(&sol, &ia->ia_addr);
-		nd6_ns_output(ifp, &sol, &ia->ia_addr, true, NULL);
+		nd6_ns_output(ifp, &sol, &ia->ia_addr, true);
 		callout_schedule(&ia->ia_dadtimer, nstohz((uint64_t)
 		    (ie != NULL ? ie->ie_retrans_ms : 1000) * 1000000ULL) + 1);
 		return;

@@ -345,7 +345,7 @@ nd6_rs_output(struct ifnet *ifp)
 		memcpy(opt + 2, ifp->if_lladdr, ETHER_ADDR_LEN);
 	} else
 		io.io_srcany = true;    /* RFC 4861 4.1: no SLLAO from :: */
-	(void)icmp6_send(m, sizeof(*ip6), &io);
+	(void)icmp6_send(m, &io);
 }
 
 void
