@@ -688,7 +688,43 @@ TESTCASE(dual_stack)
 	REQUIRE_OK(rump_sys_close(s4));
 }
 
+/* An MLDv2 general query: each reported group answers within 1 s. */
+TESTCASE(mld_query_answered)
+{
+	uint8_t p[8 + 28], f[256];
+	struct in6_addr src, dst;
+	struct icmp6stat a, b;
+	uint16_t sum;
+	size_t n;
+
+	shmif0_setup();
+	msleep(1200);                   /* the joins' reports are done */
+	a = icmp6stat_get();
+	memset(p, 0, sizeof(p));
+	p[0] = IPPROTO_ICMPV6;          /* hop-by-hop: router alert, PadN */
+	p[2] = 5;
+	p[3] = 2;
+	p[6] = 1;
+	p[8] = MLD_LISTENER_QUERY;
+	p[12] = 1000 >> 8;              /* maximum response: 1000 ms */
+	p[13] = 1000 & 0xff;
+	REQUIRE(inet_pton(AF_INET6, "fe80::2", &src) == 1);
+	REQUIRE(inet_pton(AF_INET6, "ff02::1", &dst) == 1);
+	sum = cksum6(&src, &dst, IPPROTO_ICMPV6, p + 8, 28);
+	memcpy(p + 10, &sum, 2);
+	n = frame6(f, (const uint8_t[]){ 0x33, 0x33, 0, 0, 0, 1 }, peer_mac,
+	    "fe80::2", "ff02::1", IPPROTO_HOPOPTS, 1, p, sizeof(p));
+	REQUIRE_EQ(rump_test_inet_linkinput(f, n, "shmif0"), 0);
+	msleep(1300);
+	b = icmp6stat_get();
+	REQUIRE_EQ(b.icp6s_inhist[MLD_LISTENER_QUERY] -
+	    a.icp6s_inhist[MLD_LISTENER_QUERY], 1);
+	/* The solicited-node groups of fe80::... and 2001:db8::1. */
+	REQUIRE_EQ(b.icp6s_mldreports - a.icp6s_mldreports, 2);
+}
+
 TESTS(CASE(lo0_udp), CASE(lo0_icmp6_echo), CASE(lo0_udp_refused),
     CASE(lo0_control_messages), CASE(ext_headers), CASE(reassembly),
     CASE(nd_solicit_answered), CASE(dad_duplicate), CASE(ifaddr_ioctl),
-    CASE(multicast_loop), CASE(ifdestroy_cleanup), CASE(dual_stack))
+    CASE(multicast_loop), CASE(ifdestroy_cleanup), CASE(dual_stack),
+    CASE(mld_query_answered))
