@@ -123,17 +123,25 @@ one_frame(void)
 	static const char *dsts[] = { "2001:db8::1", "ff02::1", "ff02::1:ff00:1",
 	    "2001:db8::99" };
 	uint8_t pl[1400], f[1600];
-	size_t off = 0, n;
-	int nh = (int)(rnd() % 6), i, first, kind[8];
+	size_t off = 0, n, uoff;
+	int nh = (int)(rnd() % 6), i, first, kind[8], upper = 0;
+	int hlim = rnd() % 2 ? 255 : 64;
+	const char *src = rnd() % 8 ? "2001:db8::2" : "fe80::2";
+	const char *dst = dsts[rnd() % 4];
 
 	for (i = 0; i < nh; i++)
 		kind[i] = kinds[rnd() % 4];
 	first = nh > 0 ? kind[0] : uppers[rnd() % 5];
+	if (nh == 0)
+		upper = first;
 	for (i = 0; i < nh; i++) {
 		int next = i + 1 < nh ? kind[i + 1] : uppers[rnd() % 5];
 
+		if (i + 1 == nh)
+			upper = next;
 		off += ext_header(pl + off, kind[i], next);
 	}
+	uoff = off;
 	/* The upper layer: something that looks like UDP, ICMPv6, ND, MLD. */
 	n = rnd() % 200;
 	for (i = 0; i < (int)n; i++)
@@ -145,11 +153,44 @@ one_frame(void)
 		pl[off + 8] = (uint8_t)(1 + rnd() % 5);
 		pl[off + 9] = (uint8_t)(rnd() % 3);
 	}
+	if (n > 16 && upper == IPPROTO_ICMPV6 && rnd() % 2) {
+		/* ND-shaped: a message, then 32-byte options (prefixes ...). */
+		size_t o;
+
+		n = 16 + 32 * (rnd() % 4);
+		pl[off] = (uint8_t)(133 + rnd() % 4);
+		pl[off + 1] = 0;
+		src = "fe80::2";
+		hlim = 255;
+		for (o = 16; o + 32 <= n; o += 32) {
+			pl[off + o] = (uint8_t)(rnd() % 6);
+			pl[off + o + 1] = (uint8_t)(rnd() % 8 ? 4 : rnd() % 5);
+			pl[off + o + 2] = (uint8_t)(rnd() % 4 ? 64 : rnd() % 130);
+		}
+	}
 	off += n;
+	if ((upper == IPPROTO_UDP || upper == IPPROTO_ICMPV6) && n >= 8 &&
+	    rnd() % 4 != 0) {
+		/* A right checksum, so the upper layers see it. */
+		struct in6_addr s6, d6;
+		size_t co = uoff + (upper == IPPROTO_UDP ? 6 : 2);
+		uint16_t sum;
+
+		if (upper == IPPROTO_UDP) {
+			pl[uoff + 4] = (uint8_t)(n >> 8);
+			pl[uoff + 5] = (uint8_t)n;
+		}
+		pl[co] = pl[co + 1] = 0;
+		REQUIRE(inet_pton(AF_INET6, src, &s6) == 1);
+		REQUIRE(inet_pton(AF_INET6, dst, &d6) == 1);
+		sum = cksum6(&s6, &d6, (uint8_t)upper, pl + uoff, n);
+		memcpy(pl + co, &sum, 2);
+	}
 	n = frame6(f, rnd() % 3 ? our_mac : (const uint8_t[]){ 0x33, 0x33, 0,
-	    0, 0, 1 }, peer_mac, rnd() % 8 ? "2001:db8::2" : "fe80::2",
-	    dsts[rnd() % 4], first, rnd() % 2 ? 255 : 64, pl, off);
-	/* Lie about the payload length, truncate, flip bits. */
+	    0, 0, 1 }, peer_mac, src, dst, first, hlim, pl, off);
+	/* Lie about the payload length, truncate, flip bits (not always). */
+	if (rnd() % 2)
+		goto send;
 	if (rnd() % 8 == 0) {
 		f[14 + 4] = (uint8_t)rnd();
 		f[14 + 5] = (uint8_t)rnd();
@@ -161,6 +202,7 @@ one_frame(void)
 		    (uint8_t)(1u << (rnd() % 8));
 	if (n < 14)
 		n = 14;
+send:
 	(void)rump_test_inet_linkinput(f, n, "shmif0");
 }
 
@@ -199,6 +241,21 @@ TESTCASE(fuzz_input)
 	    (unsigned long long)(b.ip6s_badoptions - a.ip6s_badoptions),
 	    (unsigned long long)(b.ip6s_toomanyhdrs - a.ip6s_toomanyhdrs),
 	    (unsigned long long)(b.ip6s_tooshort - a.ip6s_tooshort));
+	{
+		struct icmp6stat ic = icmp6stat_get();
+		struct udp6stat us = udp6stat_get();
+
+		printf("ICMPv6: %llu in, %llu bad checksums, %llu bad ND/MLD, "
+		    "%llu bad ND options, %llu RAs taken; UDP: %llu in, %llu "
+		    "bad checksums\n", (unsigned long long)ic.icp6s_total,
+		    (unsigned long long)ic.icp6s_checksum,
+		    (unsigned long long)ic.icp6s_badcode,
+		    (unsigned long long)ic.icp6s_nd_badopt,
+		    (unsigned long long)ic.icp6s_ra,
+		    (unsigned long long)us.u6s_ipackets,
+		    (unsigned long long)us.u6s_badsum);
+		REQUIRE(ic.icp6s_total > ic.icp6s_checksum);
+	}
 	REQUIRE(b.ip6s_total - a.ip6s_total > (uint64_t)rounds / 2);
 	REQUIRE(b.ip6s_badoptions > a.ip6s_badoptions);
 	REQUIRE(b.ip6s_fragments > a.ip6s_fragments);
