@@ -40,6 +40,12 @@ extern const struct pr_usrreqs udp_usrreqs;
  * then the hook's).  NULL without netinet6.  softnet_lock held.
  */
 extern bool (*udp_mapped_input_hook)(struct mbuf *, int hlen);
+/*
+ * Whether an IPv4 UDP socket holds (laddr, lport) against a dual-stack
+ * IPv6 socket with so_options (SO_REUSEADDR/SO_REUSEPORT on both let it
+ * share).  softnet_lock held.
+ */
+bool udp_port_held4(struct in_addr laddr, in_port_t lport, int so_options);
 #endif
 
 /* The counters, netstat -s style (net.inet.udp.stats). */

@@ -670,6 +670,37 @@ TESTCASE(dual_stack)
 	REQUIRE(memcmp(buf, "from v6", 7) == 0);
 	REQUIRE_EQ(ntohs(from4.sin_port), port);
 	REQUIRE_EQ(ntohl(from4.sin_addr.s_addr), 0x7f000001);
+	/* One port space: IPv4 cannot bind the dual-stack socket's port. */
+	{
+		struct sockaddr_in any4;
+		int t4, t6;
+
+		REQUIRE_OK(t4 = rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
+		memset(&any4, 0, sizeof(any4));
+		any4.sin_family = AF_INET;
+		any4.sin_port = htons((uint16_t)port);
+		REQUIRE_ERRNO(rump_sys_bind(t4, (struct sockaddr *)&any4,
+		    sizeof(any4)), EADDRINUSE);
+		/* ... nor the other way round. */
+		any4.sin_port = 0;
+		REQUIRE_OK(rump_sys_bind(t4, (struct sockaddr *)&any4,
+		    sizeof(any4)));
+		len = sizeof(any4);
+		REQUIRE_OK(rump_sys_getsockname(t4, (struct sockaddr *)&any4,
+		    &len));
+		REQUIRE_OK(t6 = rump_sys_socket(AF_INET6, SOCK_DGRAM, 0));
+		to6 = sin6_make("::", ntohs(any4.sin_port), 0);
+		REQUIRE_ERRNO(rump_sys_bind(t6, (struct sockaddr *)&to6,
+		    sizeof(to6)), EADDRINUSE);
+		/* An IPV6_V6ONLY socket has a port space of its own. */
+		REQUIRE_OK(rump_sys_setsockopt(t6, IPPROTO_IPV6, IPV6_V6ONLY,
+		    &one, sizeof(one)));
+		REQUIRE_OK(rump_sys_bind(t6, (struct sockaddr *)&to6,
+		    sizeof(to6)));
+		REQUIRE_OK(rump_sys_close(t4));
+		REQUIRE_OK(rump_sys_close(t6));
+		to6 = sin6_make("::", 0, 0);
+	}
 	REQUIRE_OK(rump_sys_close(s6));
 	/* An IPV6_V6ONLY socket on the port: IPv4 finds nobody. */
 	REQUIRE_OK(s6 = rump_sys_socket(AF_INET6, SOCK_DGRAM, 0));

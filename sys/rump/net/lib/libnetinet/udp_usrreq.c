@@ -125,6 +125,27 @@ udp_append(struct inpcb *inp, struct mbuf *m, int hlen)
 	sorwakeup(so);
 }
 
+bool
+udp_port_held4(struct in_addr laddr, in_port_t lport, int so_options)
+{
+	struct inpcb *p;
+	int share = so_options & (SOF_REUSEADDR | SOF_REUSEPORT);
+
+	KASSERT(mutex_owned(softnet_lock));
+	LIST_FOREACH(p, in_pcbporthead(&udbtable, lport), inp_porthash) {
+		if (p->inp_socket == NULL || p->inp_lport != lport)
+			continue;
+		if (p->inp_laddr.s_addr != INADDR_ANY &&
+		    laddr.s_addr != INADDR_ANY &&
+		    p->inp_laddr.s_addr != laddr.s_addr)
+			continue;
+		if ((p->inp_socket->so_options & share) != 0)
+			continue;
+		return true;
+	}
+	return false;
+}
+
 /* Whether a bound PCB takes a datagram to (dst, dport) from (src, sport). */
 static bool
 udp_match(const struct inpcb *p, const struct ip *ip, const struct udphdr *uh,

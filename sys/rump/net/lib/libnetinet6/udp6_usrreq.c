@@ -21,8 +21,9 @@
  * IPV6_TCLASS, IPV6_MTU_DISCOVER (DO: EMSGSIZE instead of fragments),
  * IPV6_MTU, IPV6_V6ONLY (Linux's default 0: a UDP socket also takes
  * IPv4 datagrams to its port that no IPv4 socket took, from
- * ::ffff:a.b.c.d, and sends to such addresses over IPv4; the two
- * families' port spaces are not checked against each other);
+ * ::ffff:a.b.c.d, and sends to such addresses over IPv4; its port is
+ * held against IPv4 sockets' and theirs against it, by Linux's reuse
+ * rules);
  * control messages IPV6_PKTINFO, IPV6_HOPLIMIT, IPV6_TCLASS both ways.
  * Locking: softnet_lock, the sockets' lock.
  */
@@ -43,6 +44,7 @@
 #include <netinet/ip.h>
 #include <netinet/ip_var.h>
 #include <netinet/in_var.h>
+#include <netinet/in_pcb.h>
 #include <netinet/udp.h>
 #include <netinet6/in6_var.h>
 
@@ -80,12 +82,47 @@ struct in6pcb {
 static LIST_HEAD(, in6pcb) in6pcbs = LIST_HEAD_INITIALIZER(in6pcbs);
 struct udp6stat udp6stat;
 
+/* Whether a dual-stack socket holds (laddr, lport) (in_pcb_conflict6_hook). */
+static bool
+udp6_conflict4(struct in_addr laddr, in_port_t lport, int so_options)
+{
+	struct in6pcb *p;
+	int share = so_options & (SOF_REUSEADDR | SOF_REUSEPORT);
+
+	LIST_FOREACH(p, &in6pcbs, in6p_list) {
+		if (p->in6p_raw || (p->in6p_flags & IN6P_V6ONLY) != 0 ||
+		    p->in6p_lport != lport)
+			continue;
+		if (!IN6_IS_ADDR_UNSPECIFIED(&p->in6p_laddr) &&
+		    (!IN6_IS_ADDR_V4MAPPED(&p->in6p_laddr) ||
+		    (laddr.s_addr != INADDR_ANY &&
+		    p->in6p_laddr.s6_addr32[3] != INADDR_ANY &&
+		    p->in6p_laddr.s6_addr32[3] != laddr.s_addr)))
+			continue;
+		if ((p->in6p_socket->so_options & share) != 0)
+			continue;
+		return true;
+	}
+	return false;
+}
+
 static bool
 in6p_portused(int proto, uint16_t lport, const struct in6_addr *laddr,
-    const struct socket *so)
+    const struct in6pcb *me, const struct socket *so)
 {
 	struct in6pcb *p;
 	int share = so->so_options & (SOF_REUSEADDR | SOF_REUSEPORT);
+
+	/* A dual-stack socket's port is IPv4's too. */
+	if (proto == IPPROTO_UDP && (me->in6p_flags & IN6P_V6ONLY) == 0 &&
+	    (IN6_IS_ADDR_UNSPECIFIED(laddr) || IN6_IS_ADDR_V4MAPPED(laddr))) {
+		struct in_addr a;
+
+		a.s_addr = IN6_IS_ADDR_V4MAPPED(laddr) ? laddr->s6_addr32[3] :
+		    INADDR_ANY;
+		if (udp_port_held4(a, lport, so->so_options))
+			return true;
+	}
 
 	LIST_FOREACH(p, &in6pcbs, in6p_list) {
 		if (p->in6p_raw || p->in6p_proto != proto ||
@@ -112,7 +149,7 @@ in6p_bindport(struct in6pcb *p, const struct in6_addr *laddr, uint16_t port)
 		if (ntohs(port) < 1024 && so->so_cred != NULL &&
 		    !kauth_cred_issuser(so->so_cred))
 			return EACCES;
-		if (in6p_portused(p->in6p_proto, port, laddr, so))
+		if (in6p_portused(p->in6p_proto, port, laddr, p, so))
 			return EADDRINUSE;
 		p->in6p_lport = port;
 		return 0;
@@ -122,7 +159,7 @@ in6p_bindport(struct in6pcb *p, const struct in6_addr *laddr, uint16_t port)
 		uint16_t cand = htons((uint16_t)(EPHEMERAL_LO +
 		    (start + n) % range));
 
-		if (!in6p_portused(p->in6p_proto, cand, laddr, so)) {
+		if (!in6p_portused(p->in6p_proto, cand, laddr, p, so)) {
 			p->in6p_lport = cand;
 			return 0;
 		}
@@ -567,6 +604,7 @@ void
 udp6_init(void)
 {
 	udp_mapped_input_hook = udp6_input4;
+	in_pcb_conflict6_hook = udp6_conflict4;
 }
 
 static int
