@@ -104,6 +104,7 @@ extern int ip6_defhlim;                         /* n: net.inet6.ip6.hlim */
 extern int ip6_stable_privacy;                  /* n: net.inet6.ip6.stable_privacy */
 extern int icmp6_errratelimit;                  /* n: net.inet6.icmp6.errratelimit */
 extern int frag6_maxfrags;                      /* n: fragments per datagram */
+extern int frag6_ttl;                           /* n: seconds to reassemble */
 
 /* Address helpers (in6.c). */
 extern const struct in6_addr in6addr_any;

@@ -754,8 +754,37 @@ TESTCASE(mld_query_answered)
 	REQUIRE_EQ(b.icp6s_mldreports - a.icp6s_mldreports, 2);
 }
 
+/* A datagram never completed: dropped at fragttl, time exceeded sent. */
+TESTCASE(reass_timeout)
+{
+	struct ip6stat a, b;
+	struct icmp6stat ia, ib;
+	uint8_t p[64];
+
+	shmif0_setup();
+	sysctl_setint("net.inet6.ip6.fragttl", 1);
+	a = ip6stat_get();
+	ia = icmp6stat_get();
+	memset(p, 0, sizeof(p));
+	p[0] = IPPROTO_UDP;
+	p[3] = 1;                       /* the first fragment, more to come */
+	p[7] = 42;
+	p[8 + 4] = 0;
+	p[8 + 5] = 200;                 /* a UDP header in it */
+	inject("2001:db8::2", "2001:db8::1", IPPROTO_FRAGMENT, p, 8 + 16);
+	msleep(400);
+	b = ip6stat_get();
+	REQUIRE_EQ(b.ip6s_fragtimeout, a.ip6s_fragtimeout);
+	msleep(1600);
+	b = ip6stat_get();
+	ib = icmp6stat_get();
+	REQUIRE_EQ(b.ip6s_fragtimeout - a.ip6s_fragtimeout, 1);
+	REQUIRE_EQ(ib.icp6s_outhist[ICMP6_TIME_EXCEEDED] -
+	    ia.icp6s_outhist[ICMP6_TIME_EXCEEDED], 1);
+}
+
 TESTS(CASE(lo0_udp), CASE(lo0_icmp6_echo), CASE(lo0_udp_refused),
     CASE(lo0_control_messages), CASE(ext_headers), CASE(reassembly),
     CASE(nd_solicit_answered), CASE(dad_duplicate), CASE(ifaddr_ioctl),
     CASE(multicast_loop), CASE(ifdestroy_cleanup), CASE(dual_stack),
-    CASE(mld_query_answered))
+    CASE(mld_query_answered), CASE(reass_timeout))

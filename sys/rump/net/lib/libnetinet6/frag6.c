@@ -9,7 +9,8 @@
  * unfragmentable part and next header come from the first fragment.
  * Limits: FRAG6_MAXQ datagrams at once, frag6_maxfrags fragments per
  * datagram, FRAG6_MAXBYTES held in all; past them the fragment is
- * dropped and counted.  A datagram not complete 60 s after its first
+ * dropped and counted.  A datagram not complete net.inet6.ip6.fragttl
+ * (60) seconds after its first
  * fragment is dropped, with a time exceeded (reassembly) to the source
  * if its first fragment came (one callout for the whole queue, set for
  * the earliest deadline).
@@ -43,7 +44,6 @@
 
 #define FRAG6_MAXQ     64
 #define FRAG6_MAXBYTES (1024 * 1024)
-#define FRAG6_TTL_NS   (60ULL * 1000000000ULL)
 
 struct frag6_piece {
 	TAILQ_ENTRY(frag6_piece) fp_list;
@@ -68,6 +68,7 @@ struct frag6_q {
 };
 
 int frag6_maxfrags = 64;
+int frag6_ttl = 60;                     /* n: seconds (net.inet6.ip6.fragttl) */
 static TAILQ_HEAD(, frag6_q) frag6_queue = TAILQ_HEAD_INITIALIZER(frag6_queue);
 static int frag6_nq, frag6_bytes;
 static callout_t frag6_timer;
@@ -296,7 +297,7 @@ frag6_input(struct mbuf *m, int off, int nxtoff, int *nxtp)
 		q->fq_dst = ip6.ip6_dst;
 		q->fq_id = fh.ip6f_ident;
 		q->fq_total = -1;
-		q->fq_expire = getnsecuptime() + FRAG6_TTL_NS;
+		q->fq_expire = getnsecuptime() + (uint64_t)frag6_ttl * 1000000000ULL;
 		TAILQ_INSERT_TAIL(&frag6_queue, q, fq_list);
 		frag6_nq++;
 		frag6_schedule();

@@ -17,6 +17,7 @@
  *   net.inet6.ip6.hlim             int rw  default hop limit (1-255)
  *   net.inet6.ip6.stable_privacy   int rw  RFC 7217 identifiers (0, 1)
  *   net.inet6.ip6.maxfrags         int rw  fragments per datagram
+ *   net.inet6.ip6.fragttl          int rw  seconds to reassemble (1-255)
  *   net.inet6.icmp6.stats          struct icmp6stat
  *   net.inet6.icmp6.errratelimit   int rw  errors a second (0: no limit)
  *   net.inet6.udp6.stats           struct udp6stat
@@ -83,6 +84,7 @@ struct domain inet6domain = {
 #define IN6CTL_STABLE    3
 #define IN6CTL_MAXFRAGS  4
 #define IN6CTL_ERRRATE   5
+#define IN6CTL_FRAGTTL   6
 
 static int
 in6_sysctl_stats(struct sysctlnode *node, struct sysctl_req *req)
@@ -165,6 +167,8 @@ static const struct in6_sysctl_leaf in6_sysctl_leaves[] = {
 	{ IPPROTO_IPV6, "ip6", IN6CTL_MAXFRAGS, "maxfrags", CTLTYPE_INT,
 	  CTLFLAG_READWRITE, &frag6_maxfrags, sizeof(int),
 	  in6_sysctl_maxfrags },
+	{ IPPROTO_IPV6, "ip6", IN6CTL_FRAGTTL, "fragttl", CTLTYPE_INT,
+	  CTLFLAG_READWRITE, &frag6_ttl, sizeof(int), in6_sysctl_hlim },
 	{ IPPROTO_ICMPV6, "icmp6", IN6CTL_STATS, "stats", CTLTYPE_STRUCT,
 	  CTLFLAG_READONLY, &icmp6stat, sizeof(icmp6stat), in6_sysctl_stats },
 	{ IPPROTO_ICMPV6, "icmp6", IN6CTL_ERRRATE, "errratelimit", CTLTYPE_INT,
