@@ -32,7 +32,7 @@
 #include "h_fsstress.h"
 
 #define FSS_PFILES  8                   /* private files per worker */
-#define FSS_SNAMES  12                  /* names in the shared directory */
+#define FSS_SNAMES  6                   /* names in the shared directory */
 #define FSS_MAXSIZE (600 * 1024)
 #define FSS_FAR     (5 * 1024 * 1024)   /* reach of sparse extensions */
 
@@ -330,7 +330,7 @@ fss_work(void *arg)
 	if (rump_sys_mkdir(p, 0755) == -1)
 		FSS_FAIL(w, "mkdir %s: %s", p, strerror(errno));
 	for (int n = 0; n < w->nops && w->err[0] == '\0'; n++) {
-		if (fss_rand(w, 3) == 0)
+		if (fss_rand(w, 2) == 0)
 			fss_shared(w);
 		else
 			fss_private(w);
