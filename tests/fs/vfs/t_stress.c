@@ -50,7 +50,7 @@ FSTEST(stress, FS_WRITABLE)
 	REQUIRE_OK(rump_sys_rmdir("st"));
 }
 
-#define RACE_SECONDS 4
+#define RACE_SECONDS 3
 
 struct racer {
 	int kind;

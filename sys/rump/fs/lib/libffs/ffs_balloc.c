@@ -166,7 +166,7 @@ ffs_resize(struct vnode *vp, uint64_t lbn, size_t osize, size_t nsize,
 	unsigned nfr = (unsigned)(nsize >> um->fs_fshift);
 	int64_t addr = ip->i_db[lbn], naddr;
 	struct buf *bp;
-	int error;
+	int error, e;
 
 	KASSERT(lbn < UFS_NDADDR);
 	if ((error = bread(vp, (daddr_t)lbn, (int)osize, 0, &bp)) != 0)
@@ -190,12 +190,17 @@ ffs_resize(struct vnode *vp, uint64_t lbn, size_t osize, size_t nsize,
 	}
 	if (error == 0)
 		error = allocbuf(bp, (int)nsize);
-	if (error || addr == 0) {
+	if (addr == 0 || (error != 0 && ip->i_db[lbn] == addr)) {
 		/* A hole's buffer is only resized: nothing to write. */
 		brelse(bp, 0);
 		return error;
 	}
-	return ffs_bufwrite(um, bp, FFS_BDWRITE);
+	/*
+	 * Its bytes go where the block is now, even if the buffer kept
+	 * its old size (no memory): the old place is free.
+	 */
+	e = ffs_bufwrite(um, bp, FFS_BDWRITE);
+	return error != 0 ? error : e;
 }
 
 int
