@@ -269,8 +269,10 @@ fss_shared(struct fss_worker *w)
 	unsigned char b[8192];
 	int fd;
 
+	struct stat sb;
+
 	fss_sname(w, (int)fss_rand(w, FSS_SNAMES), p, sizeof(p));
-	switch (fss_rand(w, 6)) {
+	switch (fss_rand(w, 8)) {
 	case 0: /* write a file there (not into a directory) */
 		if ((fd = rump_sys_open(p, O_WRONLY | O_CREAT, 0644)) == -1) {
 			if (errno != EISDIR)
@@ -307,6 +309,12 @@ fss_shared(struct fss_worker *w)
 	case 4:
 		if (rump_sys_mkdir(p, 0755) == -1 && errno != EEXIST)
 			FSS_FAIL(w, "mkdir %s: %s", p, strerror(errno));
+		break;
+	case 5:
+	case 6:
+		/* A reference taken and dropped while others unlink. */
+		if (rump_sys_stat(p, &sb) == -1 && errno != ENOENT)
+			FSS_FAIL(w, "stat %s: %s", p, strerror(errno));
 		break;
 	default:
 		if (rump_sys_rmdir(p) == -1 && errno != ENOENT &&

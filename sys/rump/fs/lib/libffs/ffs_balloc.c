@@ -368,8 +368,11 @@ ffs_truncate(struct vnode *vp, uint64_t length, kauth_cred_t cred)
 	bool empty;
 	int level, error;
 
-	if (length == osize)
-		return 0;
+	/*
+	 * To the same size the walk below still runs: a write that failed
+	 * for want of space may have left indirect blocks past the end
+	 * (the size did not grow), and they go now.
+	 */
 	if (length > osize) {
 		lbn = (length - 1) >> um->fs_bshift;
 		if (lbn >= um->um_maxlbn)
@@ -381,7 +384,7 @@ ffs_truncate(struct vnode *vp, uint64_t length, kauth_cred_t cred)
 		}
 		return ffs_bufwrite(um, bp, FFS_BDWRITE);
 	}
-	if (length > 0) {
+	if (length > 0 && length < osize) {
 		lbn = (length - 1) >> um->fs_bshift;
 		bo = (size_t)(length - (lbn << um->fs_bshift));
 		osz = (size_t)ffs_blksize(um, osize, lbn);

@@ -328,10 +328,12 @@ ffs_write(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred)
 			break;
 	}
 	if (error) {
-		/* Keep what was written, and nothing more. */
+		/*
+		 * Keep what was written, and nothing more: not even the
+		 * indirect blocks of a block that could not be had.
+		 */
 		off = MAX(osize, (uint64_t)uio->uio_offset);
-		if (ip->i_size > off)
-			(void)ffs_truncate(vp, off, NULL);
+		(void)ffs_truncate(vp, MIN(off, ip->i_size), NULL);
 	}
 	if (uio->uio_resid != resid) {
 		ffs_touch(ip, true);
