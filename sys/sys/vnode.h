@@ -159,17 +159,18 @@ void vrele(struct vnode *);
  */
 int vcache_get(struct mount *, ino_t, void *cookie, struct vnode **);
 /*
- * vcache_get() for an inode the file system has just allocated.  The
- * cache may still hold the number's previous life, in its last release
- * (VOP_INACTIVE is freeing the inode) or freed with references left
- * (vcache_freed()): wait for it to go.  EEXIST when a vnode of ino is
- * otherwise in use: the file system's map of free inodes is wrong.
+ * vcache_get() for an inode the file system has just allocated, called
+ * with the file system's lock held.  The cache may still hold the
+ * number's previous life freed with references left (vcache_freed()):
+ * that one is passed over, never waited for, since its holders may
+ * wait for the lock.  EEXIST when a vnode of ino is otherwise in use:
+ * the file system's map of free inodes is wrong.
  */
 int vcache_new(struct mount *, ino_t, void *cookie, struct vnode **);
 /*
  * The file system has freed vp's inode (an unlinked file's last
- * release); references may remain, and vcache_new() of the inode's
- * number waits until they are gone.
+ * release), with the lock that its allocations take held; references
+ * may remain, but no lookup of the number finds vp any more.
  */
 void vcache_freed(struct vnode *);
 
