@@ -27,6 +27,7 @@
 
 struct buf;
 struct mount;
+struct pipe;
 struct uio;
 struct vnode;
 
@@ -146,6 +147,9 @@ typedef struct vnode {
 	LIST_HEAD(, buf) v_buflist;     /* bufcache_lock: its cached buffers */
 	LIST_HEAD(, buf) v_dirtylist;   /* bufcache_lock: those B_DELWRI */
 	unsigned v_numoutput;           /* bufcache_lock: writes in flight */
+	struct pipe *v_fifo;            /* fifo_lock (sys_pipe.c): a VFIFO's
+					 * pipe while it is open; stable for
+					 * an open file of it */
 } vnode_t;
 
 #define VV_ROOT 0x01                    /* root of its file system */
