@@ -246,7 +246,6 @@ vfs_revoke_drain(struct mount *mp)
 	    (vp)->v_op : &dead_vnodeops
 #define VOP_END(vp, ops)                                                \
 	do {                                                            \
-		(void)(vp);                                             \
 		if ((ops) != &dead_vnodeops)                            \
 			vfs_op_exit(ops##_mp);                          \
 	} while (0)
