@@ -13,6 +13,10 @@
  * blocks of every block size the suite uses; sparse extensions reach
  * further.
  *
+ * With full set the file system is small enough to fill up: then a call
+ * that needs space may fail with ENOSPC (and a write be short), which
+ * must leave the file as the model says and lose no space.
+ *
  * What a worker checks is what no other worker can change: the exact
  * bytes of its private files (a model of each: the bytes of a pattern
  * up to a length, zeroes after it), and the exact errno of every call
@@ -48,6 +52,7 @@ struct fss_worker {
 	int id;
 	int nops;
 	uint32_t rnd;
+	bool full;                      /* space may run out: ENOSPC */
 	struct fss_pfile pf[FSS_PFILES];
 	char err[1024];                 /* the first failure, or empty */
 };
@@ -85,26 +90,39 @@ fss_sname(struct fss_worker *w, int i, char *p, size_t n)
 	snprintf(p, n, "%s/shared/n%d", w->base, i);
 }
 
-/* Write the pattern of seed over [from, to) of fd. */
+/* Whether the failed call's errno is allowed: ENOSPC when space may run
+ * out. */
 static bool
+fss_nospace(struct fss_worker *w)
+{
+	return w->full && errno == ENOSPC;
+}
+
+/*
+ * Write the pattern of seed over [from, to) of fd, from is the file's
+ * end: the end it has after, short of to only when space ran out.
+ */
+static uint64_t
 fss_fill(struct fss_worker *w, int fd, uint32_t seed, uint64_t from,
     uint64_t to)
 {
 	unsigned char b[16384];
+	ssize_t k;
 
 	while (from < to) {
 		size_t n = (size_t)MIN(sizeof(b) - from % sizeof(b), to - from);
 
 		for (size_t i = 0; i < n; i++)
 			b[i] = fss_pat(seed, from + i);
-		if (rump_sys_pwrite(fd, b, n, (off_t)from) != (ssize_t)n) {
-			FSS_FAIL(w, "pwrite at %llu: %s",
-			    (unsigned long long)from, strerror(errno));
-			return false;
+		if ((k = rump_sys_pwrite(fd, b, n, (off_t)from)) == -1) {
+			if (!fss_nospace(w))
+				FSS_FAIL(w, "pwrite at %llu: %s",
+				    (unsigned long long)from, strerror(errno));
+			break;
 		}
-		from += n;
+		from += (uint64_t)k;
 	}
-	return true;
+	return from;
 }
 
 /* The private file must hold exactly what its model says. */
@@ -160,6 +178,7 @@ fss_private(struct fss_worker *w)
 	struct fss_pfile *f = &w->pf[i];
 	char p[256], q[256];
 	uint64_t len;
+	ssize_t k;
 
 	fss_pname(w, i, p, sizeof(p));
 	switch (fss_rand(w, 8)) {
@@ -167,14 +186,14 @@ fss_private(struct fss_worker *w)
 		len = fss_rand(w, FSS_MAXSIZE);
 		if ((fd = rump_sys_open(p, O_WRONLY | O_CREAT | O_TRUNC,
 		    0644)) == -1) {
-			FSS_FAIL(w, "create %s: %s", p, strerror(errno));
+			if (!fss_nospace(w))
+				FSS_FAIL(w, "create %s: %s", p,
+				    strerror(errno));
 			return;
 		}
 		f->exists = true;
 		f->seed = w->rnd;
-		f->datalen = f->size = 0;
-		if (fss_fill(w, fd, f->seed, 0, len))
-			f->datalen = f->size = len;
+		f->datalen = f->size = fss_fill(w, fd, f->seed, 0, len);
 		rump_sys_close(fd);
 		break;
 	case 1: /* append */
@@ -185,9 +204,9 @@ fss_private(struct fss_worker *w)
 			FSS_FAIL(w, "open %s: %s", p, strerror(errno));
 			return;
 		}
-		if (f->datalen == f->size &&
-		    fss_fill(w, fd, f->seed, f->size, f->size + len))
-			f->datalen = f->size = f->size + len;
+		if (f->datalen == f->size)
+			f->datalen = f->size = fss_fill(w, fd, f->seed,
+			    f->size, f->size + len);
 		rump_sys_close(fd);
 		break;
 	case 2: /* truncate, shorter or longer */
@@ -196,7 +215,9 @@ fss_private(struct fss_worker *w)
 		len = fss_rand(w, 3) == 0 ? fss_rand(w, FSS_FAR) :
 		    fss_rand(w, FSS_MAXSIZE);
 		if (rump_sys_truncate(p, (off_t)len) == -1) {
-			FSS_FAIL(w, "truncate %s: %s", p, strerror(errno));
+			if (!fss_nospace(w))
+				FSS_FAIL(w, "truncate %s: %s", p,
+				    strerror(errno));
 			return;
 		}
 		f->datalen = MIN(f->datalen, len);
@@ -210,13 +231,18 @@ fss_private(struct fss_worker *w)
 			FSS_FAIL(w, "open %s: %s", p, strerror(errno));
 			return;
 		}
-		if (rump_sys_ftruncate(fd, (off_t)len) == -1)
-			FSS_FAIL(w, "ftruncate %s: %s", p, strerror(errno));
-		else if (rump_sys_pwrite(fd, fss_buf_zero, 5000, (off_t)len) !=
-		    5000)
-			FSS_FAIL(w, "pwrite %s: %s", p, strerror(errno));
-		else
-			f->size = len + 5000;
+		if (rump_sys_ftruncate(fd, (off_t)len) == -1) {
+			if (!fss_nospace(w))
+				FSS_FAIL(w, "ftruncate %s: %s", p,
+				    strerror(errno));
+		} else if ((k = rump_sys_pwrite(fd, fss_buf_zero, 5000,
+		    (off_t)len)) == -1) {
+			if (!fss_nospace(w))
+				FSS_FAIL(w, "pwrite %s: %s", p,
+				    strerror(errno));
+			f->size = len;
+		} else
+			f->size = len + (uint64_t)k;
 		rump_sys_close(fd);
 		break;
 	case 4: /* unlink */
@@ -232,7 +258,9 @@ fss_private(struct fss_worker *w)
 			return;
 		fss_pname(w, j, q, sizeof(q));
 		if (rump_sys_rename(p, q) == -1) {
-			FSS_FAIL(w, "rename %s %s: %s", p, q, strerror(errno));
+			if (!fss_nospace(w))
+				FSS_FAIL(w, "rename %s %s: %s", p, q,
+				    strerror(errno));
 			return;
 		}
 		w->pf[j] = *f;
@@ -275,7 +303,7 @@ fss_shared(struct fss_worker *w)
 	switch (fss_rand(w, 8)) {
 	case 0: /* write a file there (not into a directory) */
 		if ((fd = rump_sys_open(p, O_WRONLY | O_CREAT, 0644)) == -1) {
-			if (errno != EISDIR)
+			if (errno != EISDIR && !fss_nospace(w))
 				FSS_FAIL(w, "create %s: %s", p,
 				    strerror(errno));
 			return;
@@ -283,15 +311,16 @@ fss_shared(struct fss_worker *w)
 		memset(b, w->id, sizeof(b));
 		for (uint32_t k = fss_rand(w, 40); k > 0; k--)
 			if (rump_sys_write(fd, b, sizeof(b)) == -1) {
-				FSS_FAIL(w, "write %s: %s", p,
-				    strerror(errno));
+				if (!fss_nospace(w))
+					FSS_FAIL(w, "write %s: %s", p,
+					    strerror(errno));
 				break;
 			}
 		rump_sys_close(fd);
 		break;
 	case 1:
 		if (rump_sys_truncate(p, fss_rand(w, FSS_MAXSIZE)) == -1 &&
-		    errno != ENOENT && errno != EISDIR)
+		    errno != ENOENT && errno != EISDIR && !fss_nospace(w))
 			FSS_FAIL(w, "truncate %s: %s", p, strerror(errno));
 		break;
 	case 2:
@@ -303,11 +332,12 @@ fss_shared(struct fss_worker *w)
 		fss_sname(w, (int)fss_rand(w, FSS_SNAMES), q, sizeof(q));
 		if (rump_sys_rename(p, q) == -1 && errno != ENOENT &&
 		    errno != EISDIR && errno != ENOTDIR &&
-		    errno != ENOTEMPTY && errno != EINVAL)
+		    errno != ENOTEMPTY && errno != EINVAL && !fss_nospace(w))
 			FSS_FAIL(w, "rename %s %s: %s", p, q, strerror(errno));
 		break;
 	case 4:
-		if (rump_sys_mkdir(p, 0755) == -1 && errno != EEXIST)
+		if (rump_sys_mkdir(p, 0755) == -1 && errno != EEXIST &&
+		    !fss_nospace(w))
 			FSS_FAIL(w, "mkdir %s: %s", p, strerror(errno));
 		break;
 	case 5:
@@ -389,7 +419,7 @@ fss_rmtree(const char *path)
 }
 
 void
-fs_stress(const char *base, int nworkers, int nops, uint32_t seed)
+fs_stress(const char *base, int nworkers, int nops, uint32_t seed, bool full)
 {
 	pthread_t th[FSS_MAXWORKERS];
 	struct fss_worker *w;
@@ -403,6 +433,7 @@ fs_stress(const char *base, int nworkers, int nops, uint32_t seed)
 		w[i].base = base;
 		w[i].id = i;
 		w[i].nops = nops;
+		w[i].full = full;
 		w[i].rnd = seed * 7919u + (uint32_t)i * 104729u + 1;
 		REQUIRE_EQ(pthread_create(&th[i], NULL, fss_work, &w[i]), 0);
 	}

@@ -9,6 +9,7 @@
 #ifndef _TESTS_FS_H_FSSTRESS_H_
 #define _TESTS_FS_H_FSSTRESS_H_
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "h_macros.h"
@@ -18,8 +19,10 @@
 /*
  * nworkers processes, each a thread, run nops random steps each under
  * directory base (which exists and is empty), then everything under
- * base is removed.  A step that goes wrong fails the test.
+ * base is removed.  A step that goes wrong fails the test; with full,
+ * ENOSPC is not wrong (the file system is small enough to fill).
  */
-void fs_stress(const char *base, int nworkers, int nops, uint32_t seed);
+void fs_stress(const char *base, int nworkers, int nops, uint32_t seed,
+    bool full);
 
 #endif /* _TESTS_FS_H_FSSTRESS_H_ */

@@ -7,6 +7,8 @@
  * (../common/fsstress.c), emptied and unmounted; then every block and
  * inode must be where the maps say, to both checkers (ffs_check.c and
  * fsck_ffs -n), and the free counts must be those of the new image.
+ * stress_full does it on an image the workers fill up, so that writes,
+ * truncations and creations fail for want of space on the way.
  * The buffer cache is kept small (RUMP_MEMLIMIT), so that room is made
  * by writing buffers out while the workers change the same file system.
  *
@@ -35,20 +37,20 @@ static char img[256];
 
 static void
 stress(const char *name, const char *ver, const char *bsize,
-    const char *fsize, int nworkers, int nops)
+    const char *fsize, const char *size, int nworkers, int nops)
 {
 	struct ufs_args ua = { .fspec = (char *)FFS_KEY };
 	struct statvfs sv0, sv1;
 	char why[256];
 
 	snprintf(img, sizeof(img), "%s/%s.img", ffs_scratch(), name);
-	REQUIRE_EQ(run(NEWFS, "-O", ver, "-b", bsize, "-f", fsize, "-s",
-	    "256m", img, NULL), 0);
+	REQUIRE_EQ(run(NEWFS, "-O", ver, "-b", bsize, "-f", fsize, "-s", size,
+	    img, NULL), 0);
 	REQUIRE_EQ(rump_pub_etfs_register(FFS_KEY, img, RUMP_ETFS_BLK), 0);
 	REQUIRE_OK(rump_sys_mkdir(FFS_MNT, 0755));
 	REQUIRE_OK(rump_sys_mount("ffs", FFS_MNT, 0, &ua, sizeof(ua)));
 	REQUIRE_OK(rump_sys_statvfs(FFS_MNT, &sv0));
-	fs_stress(FFS_MNT, nworkers, nops, 1);
+	fs_stress(FFS_MNT, nworkers, nops, 1, strcmp(size, "256m") != 0);
 	REQUIRE_OK(rump_sys_sync());
 	REQUIRE_OK(rump_sys_statvfs(FFS_MNT, &sv1));
 	REQUIRE_EQ(sv1.f_bfree, sv0.f_bfree);
@@ -59,8 +61,13 @@ stress(const char *name, const char *ver, const char *bsize,
 	fsck_clean(img);
 }
 
-TESTCASE(stress_ufs2) { stress("s2", "2", "16384", "2048", 8, 1500); }
-TESTCASE(stress_ufs1) { stress("s1", "1", "4096", "512", 8, 1500); }
+TESTCASE(stress_ufs2)
+{
+	stress("s2", "2", "16384", "2048", "256m", 8, 1500);
+}
+TESTCASE(stress_ufs1) { stress("s1", "1", "4096", "512", "256m", 8, 1500); }
+/* Small enough that the workers fill it: ENOSPC on every path. */
+TESTCASE(stress_full) { stress("sf", "2", "16384", "2048", "6m", 8, 4000); }
 
 #define RC_FILES  4
 #define RC_SIZE   (3 << 20)
@@ -155,4 +162,5 @@ TESTCASE(reclaim)
 	fsck_clean(img);
 }
 
-TESTS(CASE(stress_ufs2), CASE(stress_ufs1), CASE_NOBOOT(reclaim))
+TESTS(CASE(stress_ufs2), CASE(stress_ufs1), CASE(stress_full),
+    CASE_NOBOOT(reclaim))

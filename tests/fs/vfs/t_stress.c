@@ -43,7 +43,7 @@ FSTEST(stress, FS_WRITABLE)
 	(void)fs;
 	REQUIRE_OK(rump_sys_mkdir("st", 0755));
 	freespace(&b0, &f0);
-	fs_stress(FS_MNT "/st", 6, 1200, 1);
+	fs_stress(FS_MNT "/st", 6, 1200, 1, false);
 	freespace(&b1, &f1);
 	REQUIRE_EQ(b1, b0);
 	REQUIRE_EQ(f1, f0);
