@@ -423,9 +423,12 @@ fs_stress(const char *base, int nworkers, int nops, uint32_t seed, bool full)
 {
 	pthread_t th[FSS_MAXWORKERS];
 	struct fss_worker *w;
+	const char *pct;
 	char p[256];
 
 	REQUIRE(nworkers <= FSS_MAXWORKERS);
+	if ((pct = getenv("FSSTRESS_PERCENT")) != NULL)
+		nops = nops * atoi(pct) / 100;
 	REQUIRE((w = calloc((size_t)nworkers, sizeof(*w))) != NULL);
 	snprintf(p, sizeof(p), "%s/shared", base);
 	REQUIRE_OK(rump_sys_mkdir(p, 0755));

@@ -21,6 +21,8 @@
  * directory base (which exists and is empty), then everything under
  * base is removed.  A step that goes wrong fails the test; with full,
  * ENOSPC is not wrong (the file system is small enough to fill).
+ * FSSTRESS_PERCENT in the environment scales nops (the sanitizer
+ * builds run less of the same).
  */
 void fs_stress(const char *base, int nworkers, int nops, uint32_t seed,
     bool full);

@@ -75,6 +75,7 @@ TESTCASE(stress_full) { stress("sf", "2", "16384", "2048", "6m", 8, 4000); }
 
 struct rcworker {
 	int id;
+	int rounds;
 	bool writer;
 	char err[256];
 };
@@ -83,7 +84,6 @@ static void *
 rcwork(void *arg)
 {
 	struct rcworker *w = arg;
-	static const char zero[1];
 	char path[64], buf[32768];
 	uint32_t rnd = (uint32_t)w->id * 2654435761u + 1;
 	int fd;
@@ -98,9 +98,8 @@ rcwork(void *arg)
 		    strerror(errno));
 		goto out;
 	}
-	(void)zero;
 	memset(buf, w->id, sizeof(buf));
-	for (int i = 0; i < RC_ROUNDS; i++) {
+	for (int i = 0; i < w->rounds; i++) {
 		off_t off;
 		ssize_t n;
 
@@ -148,6 +147,9 @@ TESTCASE(reclaim)
 	memset(w, 0, sizeof(w));
 	for (int i = 0; i < 2 * RC_FILES; i++) {
 		w[i].id = i;
+		/* Scaled as the stress is (h_fsstress.h). */
+		w[i].rounds = getenv("FSSTRESS_PERCENT") == NULL ? RC_ROUNDS :
+		    RC_ROUNDS * atoi(getenv("FSSTRESS_PERCENT")) / 100;
 		w[i].writer = i < RC_FILES;
 		REQUIRE_EQ(pthread_create(&th[i], NULL, rcwork, &w[i]), 0);
 	}
