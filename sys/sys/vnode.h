@@ -121,7 +121,10 @@ struct vnodeops {
 	 * Start the I/O of a buffer of this vnode (sys/buf.h) and end it
 	 * with biodone().  A device vnode hands it to its driver; a file
 	 * system whose files use the buffer cache maps b_lblkno to
-	 * b_blkno and hands it to its device vnode's.  NULL: no buffers.
+	 * b_blkno and hands it to its device vnode's.  A write may be
+	 * started to make room in the cache, so it must not need another
+	 * buffer: its address is resolved when the buffer is changed
+	 * (b_wblkno).  NULL: no buffers.
 	 */
 	void (*vop_strategy)(struct vnode *, struct buf *);
 };
