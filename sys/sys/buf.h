@@ -52,6 +52,12 @@ struct buf {
 	struct vnode *b_vp;             /* c */
 	daddr_t b_lblkno;               /* c: the block's name in b_vp */
 	daddr_t b_blkno;                /* o: device sector the I/O goes to */
+	daddr_t b_wblkno;               /* o: a file's block: the device
+					 * sector its write goes to, resolved
+					 * by the file system when it changed
+					 * the buffer (0: not resolved), so
+					 * that writing it out (to make room,
+					 * say) needs no other buffer */
 	dev_t b_dev;                    /* o: the device (strategy) */
 	void *b_data;                   /* o */
 	size_t b_bcount;                /* c: bytes, the size asked for */

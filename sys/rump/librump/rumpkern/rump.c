@@ -121,6 +121,7 @@ rump_init(void)
 	softint_startup();
 	shutdown_init();
 	sysctl_init();
+	pipe_init();
 
 	aprint_verbose("Copyright (c) 2026 The rump on Linux developers.\n");
 	aprint_verbose("%s\n", version);

@@ -43,6 +43,8 @@ void shutdown_init(void);
 
 /* kern_sysctl.c, kern_sysctl_base.c */
 void sysctl_init(void);
+/* sys_pipe.c: the FIFOs' lock. */
+void pipe_init(void);
 void sysctl_base_init(void);
 
 #endif /* _RUMPKERN_RUMP_PRIVATE_H_ */

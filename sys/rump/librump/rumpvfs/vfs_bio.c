@@ -30,7 +30,11 @@
  * cache holds at most bs_maxbytes.  Room comes from the cold LRU; then
  * from starting the writes of the oldest delayed buffers, a batch at a
  * time, which come back cold; only then from the hot LRU.  Clean
- * buffers go back to the kmem reclaimer too.
+ * buffers go back to the kmem reclaimer too.  Making room must never
+ * need room: the writes of a batch are owned by the thread starting
+ * them until started, so a strategy routine that asked for a buffer
+ * there could wait for itself.  A file's write therefore goes where its
+ * file system resolved it when it changed the buffer (b_wblkno, ffs).
  *
  * A sleeper on b_cv counts itself in b_waiters, and a buffer with
  * waiters is never freed: that keeps the condition variable alive.
@@ -719,9 +723,8 @@ biowait(struct buf *bp)
 /*
  * Write the delayed buffers of vp (NULL: all); with FSYNC_WAIT, wait for
  * every write of vp in flight, and return the error of any that failed
- * since the last such wait.  The writes are asynchronous: a strategy
- * routine may need another delayed buffer (an indirect block to map a
- * data block), which must not be held by this loop meanwhile.
+ * since the last such wait.  The writes are asynchronous, so this loop
+ * holds none of them while the next one starts.
  */
 static int
 flushbuf(struct vnode *vp, int flags)

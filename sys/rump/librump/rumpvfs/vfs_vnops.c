@@ -5,7 +5,9 @@
  * Vnodes as open files: open(2)'s checks and creation (vn_open), and the
  * fileops through which the generic descriptor layer (read, write,
  * lseek, fstat, fcntl, close in rumpkern) reaches a vnode.  The file's
- * f_data is a referenced vnode; its offset is the file's f_offset.
+ * f_data is a referenced vnode; its offset is the file's f_offset.  An
+ * open FIFO reads, writes and polls as a pipe (sys/pipe.h) whatever its
+ * file system; it has no offset.
  */
 #include <sys/systm.h>
 #include <sys/atomic.h>
@@ -14,6 +16,7 @@
 #include <sys/kauth.h>
 #include <sys/lwp.h>
 #include <sys/mount.h>
+#include <sys/pipe.h>
 #include <sys/poll.h>
 #include <sys/proc.h>
 #include <sys/stat.h>
@@ -28,6 +31,7 @@
 
 static int vn_read(struct file *, off_t *, struct uio *, int);
 static int vn_write(struct file *, off_t *, struct uio *, int);
+static int vn_ioctl(struct file *, unsigned long, void *);
 static int vn_fcntl(struct file *, unsigned, void *);
 static int vn_poll(struct file *, int, struct pollwait *);
 static int vn_statfile(struct file *, struct stat *);
@@ -39,12 +43,25 @@ static const struct fileops vnops = {
 	.fo_name = "vnode",
 	.fo_read = vn_read,
 	.fo_write = vn_write,
-	.fo_ioctl = fbadop_ioctl,
+	.fo_ioctl = vn_ioctl,
 	.fo_fcntl = vn_fcntl,
 	.fo_poll = vn_poll,
 	.fo_stat = vn_statfile,
 	.fo_close = vn_closefile,
 	.fo_seek = vn_seek,
+	.fo_fdclose = vn_fdclose,
+};
+
+/* A FIFO's: the same but for the position, which it has not (ESPIPE). */
+static const struct fileops fifoops = {
+	.fo_name = "fifo",
+	.fo_read = vn_read,
+	.fo_write = vn_write,
+	.fo_ioctl = vn_ioctl,
+	.fo_fcntl = vn_fcntl,
+	.fo_poll = vn_poll,
+	.fo_stat = vn_statfile,
+	.fo_close = vn_closefile,
 	.fo_fdclose = vn_fdclose,
 };
 
@@ -56,7 +73,7 @@ fd_getvnode(int fd, struct vnode **vpp, struct file **fpp)
 
 	if ((error = fd_getfile(fd, &fp)) != 0)
 		return error;
-	if (fp->f_ops != &vnops) {
+	if (fp->f_ops != &vnops && fp->f_ops != &fifoops) {
 		fd_putfile(fp);
 		return EINVAL;
 	}
@@ -83,7 +100,7 @@ vn_file_attach(struct file *fp, struct vnode *vp, int oflags)
 	}
 	fp->f_flag = flag;
 	fp->f_type = DTYPE_VNODE;
-	fp->f_ops = &vnops;
+	fp->f_ops = vp->v_type == VFIFO ? &fifoops : &vnops;
 	fp->f_data = vp;
 }
 
@@ -227,6 +244,11 @@ again:
 		goto bad;
 	if ((error = VOP_OPEN(vp, fflag, cred)) != 0)
 		goto badwriter;
+	if (vp->v_type == VFIFO && (error = pipe_fifo_open(vp,
+	    (unsigned)fflag | ((unsigned)oflags & O_NONBLOCK))) != 0) {
+		VOP_CLOSE(vp, fflag, cred);
+		goto badwriter;
+	}
 	if ((oflags & O_TRUNC) && !created && vp->v_type == VREG) {
 		struct vattr va = { .va_mask = VA_SIZE, .va_size = 0 };
 
@@ -259,6 +281,8 @@ vn_read(struct file *fp, off_t *offp, struct uio *uio, int flags)
 	(void)flags;
 	if (vp->v_type == VDIR)
 		return EISDIR;
+	if (vp->v_type == VFIFO)
+		return pipe_fifo_read(vp, uio, atomic_load_relaxed(&fp->f_flag));
 	uio->uio_offset = *offp;
 	error = VOP_READ(vp, uio,
 	    (atomic_load_relaxed(&fp->f_flag) & O_NOATIME) ? IO_NOATIME : 0,
@@ -275,6 +299,8 @@ vn_write(struct file *fp, off_t *offp, struct uio *uio, int flags)
 	int ioflag = 0, error;
 
 	(void)flags;
+	if (vp->v_type == VFIFO)
+		return pipe_fifo_write(vp, uio, fflag);
 	if (fflag & O_APPEND)
 		ioflag |= IO_APPEND;
 	if (fflag & (O_SYNC | O_DSYNC))
@@ -283,6 +309,17 @@ vn_write(struct file *fp, off_t *offp, struct uio *uio, int flags)
 	error = VOP_WRITE(vp, uio, ioflag, fp->f_cred);
 	*offp = uio->uio_offset;
 	return error;
+}
+
+/* FIONREAD of a FIFO; nothing else of a vnode. */
+static int
+vn_ioctl(struct file *fp, unsigned long cmd, void *data)
+{
+	struct vnode *vp = fp->f_data;
+
+	if (vp->v_type == VFIFO)
+		return pipe_fifo_ioctl(vp, cmd, data);
+	return fbadop_ioctl(fp, cmd, data);
 }
 
 /*
@@ -302,12 +339,15 @@ vn_fcntl(struct file *fp, unsigned cmd, void *data)
 	}
 }
 
-/* Files on a file system are always ready, as poll(2) says. */
+/* Files on a file system are always ready, as poll(2) says; FIFOs not. */
 static int
 vn_poll(struct file *fp, int events, struct pollwait *pw)
 {
-	(void)fp;
-	(void)pw;
+	struct vnode *vp = fp->f_data;
+
+	if (vp->v_type == VFIFO)
+		return pipe_fifo_poll(vp, atomic_load_relaxed(&fp->f_flag) &
+		    (FREAD | FWRITE), events, pw);
 	return events & (POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM);
 }
 
@@ -349,6 +389,8 @@ vn_closefile(struct file *fp)
 	int error;
 
 	vn_advlock_release(vp, fp);
+	if (vp->v_type == VFIFO)
+		pipe_fifo_close(vp, fp->f_flag & (FREAD | FWRITE));
 	error = VOP_CLOSE(vp, fp->f_flag & (FREAD | FWRITE),
 	    fp->f_cred);
 	if (vn_iswriter(vp, fp->f_flag))

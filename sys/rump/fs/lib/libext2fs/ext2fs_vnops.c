@@ -651,8 +651,11 @@ ext2fs_write_op(struct vnode *vp, struct uio *uio, int ioflag,
 		n = MIN(fs->e2_bsize - boff, uio->uio_resid);
 		n = MIN(n, max - off);
 		if ((error = ext2fs_bmap_alloc(em, np, lblk, true,
-		    cred_root(cred), &pblk, &isnew)) != 0)
+		    cred_root(cred), &pblk, &isnew)) != 0) {
+			/* The indirect blocks it got on the way go back. */
+			(void)ext2fs_truncate(em, np, ip->ei_size);
 			break;
+		}
 		if (isnew || (boff == 0 && n == fs->e2_bsize)) {
 			bp = ext2fs_blk_get(em, pblk);
 			if (isnew)
