@@ -36,7 +36,9 @@
  * bits, which the host does by a setattr of the mode that only removes
  * those bits, as the writer, before it writes; such a setattr is allowed
  * to anyone who may write the file (p2k_killpriv), since the write would
- * clear the bits anyway.  FUSE_CAP_HANDLE_KILLPRIV would make the host
+ * clear the bits anyway (without default_permissions, such a user may so
+ * clear them by chmod too).  Likewise the times the host kept for cached
+ * writes, which it sends as whoever closes the file (p2k_settimes).  FUSE_CAP_HANDLE_KILLPRIV would make the host
  * leave the clearing to the daemon's write, but with the writeback cache
  * the data arrives later, from the host's flusher, not as the writer, so
  * it cannot be told from root's writes, which keep the bits.
@@ -227,6 +229,30 @@ p2k_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 }
 
 /*
+ * Become root for a change that the host makes on behalf of a writer,
+ * who must be allowed to write the file of fd.  Returns 0 (*euidp is the
+ * id to go back to with p2k_writer_end) or an errno.
+ */
+static int
+p2k_writer_begin(int fd, uid_t *euidp)
+{
+	if (rump_sys_faccessat(fd, "", W_OK, AT_EACCESS | AT_EMPTY_PATH) == -1)
+		return errno;
+	*euidp = rump_sys_geteuid();
+	if (rump_sys_seteuid(0) == -1)
+		return errno;
+	return 0;
+}
+
+static int
+p2k_writer_end(uid_t euid, int error)
+{
+	if (rump_sys_seteuid(euid) == -1 && error == 0)
+		error = errno;
+	return error;
+}
+
+/*
  * A change of mode that only takes the set-user-ID or set-group-ID bits
  * away, asked by someone who may write the file but does not own it: the
  * host clearing them for a write (see the top of the file).  Done as
@@ -238,7 +264,7 @@ p2k_killpriv(fuse_req_t req, int fd, mode_t mode)
 	const struct fuse_ctx *fc = fuse_req_ctx(req);
 	struct stat st;
 	uid_t euid;
-	int error = 0;
+	int error;
 
 	if (rump_sys_fstat(fd, &st) == -1)
 		return errno;
@@ -246,16 +272,43 @@ p2k_killpriv(fuse_req_t req, int fd, mode_t mode)
 	    (st.st_mode & ~(mode_t)(S_ISUID | S_ISGID) & 07777) != mode ||
 	    (st.st_mode & 07777) == mode)
 		return -1;
-	if (rump_sys_faccessat(fd, "", W_OK, AT_EACCESS | AT_EMPTY_PATH) == -1)
+	if ((error = p2k_writer_begin(fd, &euid)) != 0)
+		return error;
+	error = rump_sys_fchmodat(fd, "", mode, AT_EMPTY_PATH) == -1 ? errno : 0;
+	return p2k_writer_end(euid, error);
+}
+
+/*
+ * Times.  With FUSE_SET_ATTR_CTIME the host writes back the times it
+ * kept for writes to its cache (no system call sets a change time), as
+ * whoever closed or synced the file: done as root for anyone who may
+ * write it, as a write would have set them.
+ */
+static int
+p2k_settimes(int fd, const struct stat *attr, int to_set)
+{
+	struct timespec ts[2];
+	uid_t euid;
+	int error;
+
+	ts[0].tv_sec = ts[1].tv_sec = 0;
+	ts[0].tv_nsec = ts[1].tv_nsec = UTIME_OMIT;
+	if (to_set & FUSE_SET_ATTR_ATIME_NOW)
+		ts[0].tv_nsec = UTIME_NOW;
+	else if (to_set & FUSE_SET_ATTR_ATIME)
+		ts[0] = attr->st_atim;
+	if (to_set & FUSE_SET_ATTR_MTIME_NOW)
+		ts[1].tv_nsec = UTIME_NOW;
+	else if (to_set & FUSE_SET_ATTR_MTIME)
+		ts[1] = attr->st_mtim;
+	if (rump_sys_utimensat(fd, "", ts, AT_EMPTY_PATH) == 0)
+		return 0;
+	if (errno != EPERM || !(to_set & FUSE_SET_ATTR_CTIME))
 		return errno;
-	euid = rump_sys_geteuid();
-	if (rump_sys_seteuid(0) == -1)
-		return errno;
-	if (rump_sys_fchmodat(fd, "", mode, AT_EMPTY_PATH) == -1)
-		error = errno;
-	if (rump_sys_seteuid(euid) == -1 && error == 0)
-		error = errno;
-	return error;
+	if ((error = p2k_writer_begin(fd, &euid)) != 0)
+		return error;
+	error = rump_sys_utimensat(fd, "", ts, AT_EMPTY_PATH) == -1 ? errno : 0;
+	return p2k_writer_end(euid, error);
 }
 
 /* Truncate the file of node fd (no handle given): open it to write. */
@@ -277,7 +330,6 @@ p2k_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
     struct fuse_file_info *fi)
 {
 	int fd = NODE(req, ino)->pn_fd, error = 0;
-	struct timespec ts[2];
 	struct stat st;
 
 	ENTER(req);
@@ -302,20 +354,8 @@ p2k_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
 	}
 	if (error == 0 && (to_set & (FUSE_SET_ATTR_ATIME |
 	    FUSE_SET_ATTR_MTIME | FUSE_SET_ATTR_ATIME_NOW |
-	    FUSE_SET_ATTR_MTIME_NOW))) {
-		ts[0].tv_sec = ts[1].tv_sec = 0;
-		ts[0].tv_nsec = ts[1].tv_nsec = UTIME_OMIT;
-		if (to_set & FUSE_SET_ATTR_ATIME_NOW)
-			ts[0].tv_nsec = UTIME_NOW;
-		else if (to_set & FUSE_SET_ATTR_ATIME)
-			ts[0] = attr->st_atim;
-		if (to_set & FUSE_SET_ATTR_MTIME_NOW)
-			ts[1].tv_nsec = UTIME_NOW;
-		else if (to_set & FUSE_SET_ATTR_MTIME)
-			ts[1] = attr->st_mtim;
-		if (rump_sys_utimensat(fd, "", ts, AT_EMPTY_PATH) == -1)
-			error = errno;
-	}
+	    FUSE_SET_ATTR_MTIME_NOW)))
+		error = p2k_settimes(fd, attr, to_set);
 	if (error == 0 && rump_sys_fstat(fd, &st) == -1)
 		error = errno;
 	if (error != 0)
