@@ -81,6 +81,12 @@ int p2k_thread_enter(fuse_req_t req);
 /* Bind the kernel directory new threads chroot to (before serving). */
 void p2k_thread_setroot(const char *kpath);
 
+/*
+ * The effective ids of the calling thread's process are not known (a
+ * switch back failed): the next p2k_thread_enter sets them all again.
+ */
+void p2k_thread_forget_ids(void);
+
 /* End the calling thread's kernel process, if it has one. */
 void p2k_thread_release(void);
 

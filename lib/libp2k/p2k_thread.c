@@ -162,6 +162,17 @@ p2k_thread_enter(fuse_req_t req)
 	return p2k_thread_setids(pt, fc->uid, fc->gid, n, groups);
 }
 
+void
+p2k_thread_forget_ids(void)
+{
+	struct p2k_thread *pt = pthread_getspecific(p2k_thread_key);
+
+	if (pt != NULL) {
+		pt->pt_uid = (uid_t)-1;
+		pt->pt_ngroups = -1;
+	}
+}
+
 void *
 p2k_thread_buf(size_t size)
 {

@@ -247,8 +247,11 @@ p2k_writer_begin(int fd, uid_t *euidp)
 static int
 p2k_writer_end(uid_t euid, int error)
 {
-	if (rump_sys_seteuid(euid) == -1 && error == 0)
-		error = errno;
+	if (rump_sys_seteuid(euid) == -1) {
+		p2k_thread_forget_ids();
+		if (error == 0)
+			error = errno;
+	}
 	return error;
 }
 
@@ -464,24 +467,39 @@ p2k_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 }
 
 /*
- * The flags of a handle.  With the writeback cache the host reads pages
- * of files opened only to write, so those are opened to read too where
- * the requester may.
+ * Open name in dirfd for a handle.  With the writeback cache the host
+ * reads pages of files opened only to write (to fill a page partly
+ * written), so those are opened to read too: as the requester where the
+ * requester may read, else, once opening to write has passed the
+ * requester's checks, as root (the pages go only to the host's cache).
  */
 static int
 p2k_openfile(fuse_req_t req, int dirfd, const char *name, int flags,
     mode_t mode)
 {
-	int fd;
+	int fd, rwfd;
+	uid_t euid;
 
 	flags &= P2K_OPENFLAGS;
-	if (P2M(req)->p2m_writeback && (flags & O_ACCMODE) == O_WRONLY) {
-		fd = rump_sys_openat(dirfd, name, (flags & ~O_ACCMODE) | O_RDWR,
-		    mode);
-		if (fd != -1 || errno != EACCES)
-			return fd;
-	}
-	return rump_sys_openat(dirfd, name, flags, mode);
+	if (!P2M(req)->p2m_writeback || (flags & O_ACCMODE) != O_WRONLY)
+		return rump_sys_openat(dirfd, name, flags, mode);
+	flags &= ~O_ACCMODE;
+	fd = rump_sys_openat(dirfd, name, flags | O_RDWR, mode);
+	if (fd != -1 || errno != EACCES)
+		return fd;
+	if ((fd = rump_sys_openat(dirfd, name, flags | O_WRONLY, mode)) == -1)
+		return -1;
+	euid = rump_sys_geteuid();
+	if (rump_sys_seteuid(0) == -1)
+		return fd;
+	rwfd = rump_sys_openat(dirfd, name, (flags & ~(O_CREAT | O_EXCL |
+	    O_TRUNC)) | O_RDWR, 0);
+	if (rump_sys_seteuid(euid) == -1)
+		p2k_thread_forget_ids();
+	if (rwfd == -1)
+		return fd;
+	rump_sys_close(fd);
+	return rwfd;
 }
 
 static void
@@ -701,15 +719,16 @@ p2k_readdir_common(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 				    size - len, d->d_name, &e.attr, d->d_off);
 				continue;
 			}
-			if (!p2k_isdot(d->d_name) && (error = p2k_lookup_entry(
-			    P2M(req), dir, d->d_name, &e)) != 0) {
-				/* Gone meanwhile: list it without attributes. */
-				if (error != ENOENT)
-					goto full;
+			/*
+			 * Not found (gone meanwhile, or no search permission
+			 * to the reader): listed without attributes, as
+			 * readdir would.
+			 */
+			if (!p2k_isdot(d->d_name) && p2k_lookup_entry(P2M(req),
+			    dir, d->d_name, &e) != 0) {
 				memset(&e, 0, sizeof(e));
 				e.attr.st_ino = d->d_ino;
 				e.attr.st_mode = (mode_t)DTTOIF(d->d_type);
-				error = 0;
 			}
 			len += fuse_add_direntry_plus(req, buf + len,
 			    size - len, d->d_name, &e, d->d_off);

@@ -9,7 +9,8 @@
  *	h_fuse deep DIR     paths longer than PATH_MAX from the mount root;
  *	                    4095-byte relative paths work, 4096 do not
  *	h_fuse unlinked DIR fstat and I/O of an open, unlinked file
- *	h_fuse killpriv DIR a write by another user clears SUID and SGID
+ *	h_fuse killpriv DIR a write by another user clears SUID and SGID;
+ *	                    a write-only file is written in part of a page
  *	h_fuse stress DIR NPROC NOPS
  *	                    NPROC processes create, write, rename, link,
  *	                    truncate and delete in DIR at once
@@ -228,6 +229,18 @@ write_and_check(const char *path)
 	OK(close(fd));
 }
 
+/* Write one byte into the middle of a file nobody may only write. */
+static void
+write_middle(const char *path)
+{
+	int fd;
+
+	ERR(open(path, O_RDWR), EACCES);
+	OK(fd = open(path, O_WRONLY));
+	EQ(pwrite(fd, "X", 1, 2), 1);
+	OK(close(fd));
+}
+
 /* Another user may not change the mode, setid bits or not. */
 static void
 chmod_refused(const char *path)
@@ -241,6 +254,7 @@ t_killpriv(void)
 {
 	static const mode_t modes[] = { 04777, 02777, 06777 };
 	struct stat st;
+	char buf[16];
 	size_t i;
 	int fd;
 
@@ -261,6 +275,23 @@ t_killpriv(void)
 	OK(stat("suid", &st));
 	EQ(st.st_mode & 07777, 04777);
 	OK(unlink("suid"));
+
+	/*
+	 * A file its writer may not read, out of the host's page cache: the
+	 * host must still fill the page it writes in part.
+	 */
+	OK(fd = open("wo", O_CREAT | O_EXCL | O_RDWR, 0600));
+	OK(fchmod(fd, 0622));
+	EQ(write(fd, "abcdefgh", 8), 8);
+	OK(fsync(fd));
+	OK(posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED));
+	OK(close(fd));
+	as_nobody(write_middle, "wo");
+	OK(fd = open("wo", O_RDONLY));
+	EQ(read(fd, buf, sizeof(buf)), 8);
+	EQ(memcmp(buf, "abXdefgh", 8), 0);
+	OK(close(fd));
+	OK(unlink("wo"));
 }
 
 /*
