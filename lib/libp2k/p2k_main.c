@@ -139,6 +139,70 @@ p2k_optcat(char *buf, size_t size, const char *s)
 }
 
 /*
+ * Read-ahead: the host gives a FUSE mount the default window (128 KiB)
+ * and lets a daemon lower it, not raise it, so sequential reads come in
+ * 128 KiB requests.  The window is a property of the mount's backing
+ * device, /sys/class/bdi/MAJ:MIN/read_ahead_kb, which root may set; the
+ * device numbers are the mount's line in /proc/self/mountinfo.  It must
+ * be set after FUSE's INIT (which sets it again), so it is done at the
+ * first read.  A daemon that is not root keeps the default.
+ */
+/* Whether a mount point as mountinfo writes it (octal escapes) is path. */
+static bool
+p2k_mountinfo_eq(const char *field, const char *path)
+{
+	while (*field != '\0' && *field != '\n') {
+		if (field[0] == '\\' && field[1] >= '0' && field[1] <= '3' &&
+		    field[2] >= '0' && field[2] <= '7' &&
+		    field[3] >= '0' && field[3] <= '7') {
+			if (*path++ != (char)((field[1] - '0') * 64 +
+			    (field[2] - '0') * 8 + (field[3] - '0')))
+				return false;
+			field += 4;
+		} else if (*field++ != *path++)
+			return false;
+	}
+	return *path == '\0';
+}
+
+static void
+p2k_readahead_once(struct p2k_mount *p2m)
+{
+	char line[8192], path[64], *f[5], *save;
+	unsigned maj, min;
+	FILE *fp;
+	int i, fd;
+
+	if ((fp = fopen("/proc/self/mountinfo", "r")) == NULL)
+		return;
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		/* id parent MAJ:MIN root mountpoint ... */
+		f[0] = strtok_r(line, " ", &save);
+		for (i = 1; i < 5 && f[i - 1] != NULL; i++)
+			f[i] = strtok_r(NULL, " ", &save);
+		if (i < 5 || f[4] == NULL || sscanf(f[2], "%u:%u", &maj,
+		    &min) != 2 || !p2k_mountinfo_eq(f[4], p2m->p2m_mountpath))
+			continue;
+		snprintf(path, sizeof(path),
+		    "/sys/class/bdi/%u:%u/read_ahead_kb", maj, min);
+		if ((fd = open(path, O_WRONLY)) != -1) {
+			(void)!write(fd, "1024\n", 5);
+			close(fd);
+		}
+		break;
+	}
+	fclose(fp);
+}
+
+void
+p2k_readahead(struct p2k_mount *p2m)
+{
+	if (!__atomic_load_n(&p2m->p2m_radone, __ATOMIC_RELAXED) &&
+	    !__atomic_exchange_n(&p2m->p2m_radone, true, __ATOMIC_RELAXED))
+		p2k_readahead_once(p2m);
+}
+
+/*
  * Hold the kernel's file system at kpath by an O_PATH descriptor, as the
  * root node, and let the shared descriptor table grow.
  */
@@ -171,8 +235,10 @@ p2k_setup_mounted(struct p2k_mount *p2m, const char *kpath,
 	struct fuse_args args;
 	int argc = 0, error;
 
-	if (strlen(kpath) >= sizeof(p2m->p2m_kpath))
+	if (strlen(kpath) >= sizeof(p2m->p2m_kpath) ||
+	    strlen(mountpath) >= sizeof(p2m->p2m_mountpath))
 		return p2k_fail(p2m, kpath, ENAMETOOLONG);
+	strcpy(p2m->p2m_mountpath, mountpath);
 	strcpy(p2m->p2m_kpath, kpath);
 	p2k_thread_setroot(p2m->p2m_kpath);
 	if ((error = p2k_setup_root(p2m, kpath)) != 0)

@@ -58,7 +58,10 @@ struct p2k_mount {
 	bool p2m_kmounted;              /* we mounted it: we unmount it */
 	struct ukfs *p2m_ukfs;          /* the image, if we mounted one */
 	struct fuse_session *p2m_se;
-	bool p2m_writeback;             /* the host caches writes */
+	bool p2m_writeback;             /* the host caches writes (set by
+					   INIT, before any other request) */
+	char p2m_mountpath[4096];       /* the host's mount point */
+	bool p2m_radone;                /* a: p2k_readahead done */
 	const char *p2m_errstr;         /* step of the last failure */
 	char p2m_errbuf[4200];
 	int p2m_maxfd;                  /* a: highest kernel fd we opened */
@@ -95,6 +98,12 @@ void *p2k_thread_buf(size_t size);
 
 /* Record fd as one of ours, for closing leftovers at the end. */
 void p2k_note_fd(struct p2k_mount *, int fd);
+
+/*
+ * Let the host read ahead 1 MiB on this mount (its default, 128 KiB, is
+ * what it asks in one READ); best effort, once the session is up.
+ */
+void p2k_readahead(struct p2k_mount *);
 
 /* p2k_node.c: the node table. */
 /* The root is the inode rootino, held by the O_PATH descriptor rootfd. */

@@ -561,6 +561,7 @@ p2k_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 
 	(void)ino;
 	ENTER(req);
+	p2k_readahead(P2M(req));
 	if ((buf = p2k_thread_buf(size)) == NULL) {
 		fuse_reply_err(req, ENOMEM);
 		return;
