@@ -4,12 +4,13 @@
 /*
  * Name space operations on every file system: create, open flags,
  * mkdir/rmdir, unlink, rename with its edge cases, links, symbolic
- * links, name limits, readdir, times, truncate, directories and bad
- * arguments.
+ * links, name limits, readdir, times, truncate, directories, O_PATH
+ * descriptors (and their reopening by openat(fd, "")) and bad arguments.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <time.h>
@@ -710,9 +711,120 @@ FSTEST(badargs, 0)
 	REQUIRE_ERRNO(rump_sys_chdir(""), ENOENT);
 }
 
+/*
+ * O_PATH: a reference, not an open file.  Search permission on the way
+ * only; fstat and the *at() calls work on it (an unlinked file's too),
+ * I/O is EBADF; openat(fd, "") opens its file anew with open's checks.
+ */
+FSTEST(opath, FS_WRITABLE | FS_SYMLINKS | FS_OWNERS)
+{
+	struct stat sb;
+	char buf[8], dbuf[512];
+	int d, f, l, rw, flags;
+
+	(void)fs;
+	REQUIRE_OK(rump_sys_mkdir("d", 0755));
+	fs_mkfile("d/f", "data", 4);
+	REQUIRE_OK(rump_sys_chmod("d/f", 0));
+	REQUIRE_OK(rump_sys_symlink("f", "d/l"));
+	REQUIRE_OK(d = rump_sys_open("d", O_PATH | O_DIRECTORY, 0));
+	REQUIRE_ERRNO(rump_sys_open("d/f", O_PATH | O_DIRECTORY, 0), ENOTDIR);
+	REQUIRE_OK(f = rump_sys_openat(d, "f", O_PATH, 0));
+	REQUIRE_OK(l = rump_sys_openat(d, "l", O_PATH | O_NOFOLLOW, 0));
+	REQUIRE_OK(rump_sys_fstat(l, &sb));
+	REQUIRE(S_ISLNK(sb.st_mode));
+	REQUIRE_EQ(rump_sys_readlinkat(l, "", buf, sizeof(buf)), 1);
+	REQUIRE_OK(flags = rump_sys_fcntl(f, F_GETFL, 0));
+	REQUIRE_EQ(flags & O_PATH, O_PATH);
+	REQUIRE_ERRNO(rump_sys_read(f, buf, 1), EBADF);
+	REQUIRE_ERRNO(rump_sys_write(f, buf, 1), EBADF);
+	REQUIRE_ERRNO(rump_sys_lseek(f, 0, SEEK_SET), EBADF);
+	REQUIRE_ERRNO(rump_sys_fchmod(f, 0644), EBADF);
+	REQUIRE_ERRNO(rump_sys_ftruncate(f, 0), EBADF);
+	REQUIRE_ERRNO(rump_sys_fsync(f), EBADF);
+	REQUIRE_ERRNO(rump_sys_getdents64(d, buf, sizeof(buf)), EBADF);
+	/* Changes through AT_EMPTY_PATH. */
+	REQUIRE_OK(rump_sys_fchmodat(f, "", 0640, AT_EMPTY_PATH));
+	REQUIRE_OK(rump_sys_fchownat(f, "", 12, 34, AT_EMPTY_PATH));
+	REQUIRE_OK(rump_sys_utimensat(f, "", NULL, AT_EMPTY_PATH));
+	REQUIRE_OK(rump_sys_fstatat(f, "", &sb, AT_EMPTY_PATH));
+	REQUIRE_EQ(sb.st_mode, S_IFREG | 0640);
+	REQUIRE_EQ(sb.st_uid, 12);
+	REQUIRE_EQ(sb.st_gid, 34);
+	/* Reopening: open's checks, and only from an O_PATH descriptor. */
+	REQUIRE_OK(rw = rump_sys_openat(f, "", O_RDWR, 0));
+	REQUIRE_EQ(rump_sys_pread(rw, buf, sizeof(buf), 0), 4);
+	REQUIRE(memcmp(buf, "data", 4) == 0);
+	REQUIRE_ERRNO(rump_sys_openat(rw, "", O_RDONLY, 0), ENOENT);
+	REQUIRE_ERRNO(rump_sys_openat(AT_FDCWD, "", O_RDONLY, 0), ENOENT);
+	REQUIRE_ERRNO(rump_sys_openat(f, "", O_RDONLY | O_CREAT, 0), ENOENT);
+	REQUIRE_ERRNO(rump_sys_openat(l, "", O_RDONLY, 0), ELOOP);
+	REQUIRE_ERRNO(rump_sys_openat(f, "", O_RDONLY | O_DIRECTORY, 0),
+	    ENOTDIR);
+	REQUIRE_OK(rump_sys_close(rw));
+	REQUIRE_OK(rw = rump_sys_openat(d, "", O_RDONLY | O_DIRECTORY, 0));
+	REQUIRE(rump_sys_getdents64(rw, dbuf, sizeof(dbuf)) > 0);
+	REQUIRE_OK(rump_sys_close(rw));
+	REQUIRE_OK(rump_sys_seteuid(12));
+	REQUIRE_OK(rump_sys_fchmodat(f, "", 0, AT_EMPTY_PATH));
+	REQUIRE_ERRNO(rump_sys_openat(f, "", O_RDONLY, 0), EACCES);
+	REQUIRE_OK(rump_sys_seteuid(0));
+	/* Unlinked: still there for fstat and links. */
+	REQUIRE_OK(rump_sys_unlinkat(d, "f", 0));
+	REQUIRE_OK(rump_sys_fstat(f, &sb));
+	REQUIRE_EQ(sb.st_nlink, 0);
+	REQUIRE_OK(rump_sys_fchdir(d));
+	REQUIRE_ERRNO(rump_sys_stat("l", &sb), ENOENT);
+	REQUIRE_OK(rump_sys_chdir(".."));
+	REQUIRE_OK(rump_sys_close(l));
+	REQUIRE_OK(rump_sys_close(f));
+	REQUIRE_OK(rump_sys_close(d));
+}
+
+/* RLIMIT_NOFILE: Linux's defaults and rules, and it is enforced. */
+FSTEST(nofile, 0)
+{
+	struct rlimit rl;
+	int fd, i, n;
+
+	(void)fs;
+	REQUIRE_OK(rump_sys_getrlimit(RLIMIT_NOFILE, &rl));
+	REQUIRE_EQ(rl.rlim_cur, 1024);
+	REQUIRE_EQ(rl.rlim_max, 4096);
+	REQUIRE_ERRNO(rump_sys_getrlimit(RLIMIT_STACK, &rl), EINVAL);
+	rl.rlim_cur = 40;
+	rl.rlim_max = 30;
+	REQUIRE_ERRNO(rump_sys_setrlimit(RLIMIT_NOFILE, &rl), EINVAL);
+	rl.rlim_cur = rl.rlim_max = (1 << 20) + 1;
+	REQUIRE_ERRNO(rump_sys_setrlimit(RLIMIT_NOFILE, &rl), EPERM);
+	rl.rlim_cur = 20;
+	rl.rlim_max = 100000;
+	REQUIRE_OK(rump_sys_prlimit64(0, RLIMIT_NOFILE, &rl, NULL));
+	REQUIRE_ERRNO(rump_sys_prlimit64(99999, RLIMIT_NOFILE, NULL, &rl),
+	    ESRCH);
+	for (n = 0; (fd = rump_sys_open("/", O_PATH, 0)) != -1; n++)
+		continue;
+	REQUIRE_EQ(errno, EMFILE);
+	REQUIRE(n > 0);
+	REQUIRE_OK(rump_sys_fcntl(19, F_GETFD, 0));
+	REQUIRE_ERRNO(rump_sys_fcntl(20, F_GETFD, 0), EBADF);
+	rl.rlim_cur = 5000;
+	REQUIRE_OK(rump_sys_setrlimit(RLIMIT_NOFILE, &rl));
+	for (i = 0; i < 3000; i++)
+		REQUIRE_OK(rump_sys_open("/", O_PATH, 0));
+	REQUIRE_OK(rump_sys_seteuid(12));
+	rl.rlim_max = 100001;
+	REQUIRE_ERRNO(rump_sys_setrlimit(RLIMIT_NOFILE, &rl), EPERM);
+	rl.rlim_max = 6000;
+	REQUIRE_OK(rump_sys_setrlimit(RLIMIT_NOFILE, &rl));
+	REQUIRE_OK(rump_sys_prlimit64(0, RLIMIT_NOFILE, NULL, &rl));
+	REQUIRE_EQ(rl.rlim_max, 6000);
+	REQUIRE_OK(rump_sys_seteuid(0));
+}
+
 FSTESTS(FSCASE(create_rw), FSCASE(mkdir_rmdir), FSCASE(unlink_open),
     FSCASE(rename_edges), FSCASE(rename_exdev), FSCASE(hardlinks),
     FSCASE(symlinks), FSCASE(names), FSCASE(readdir), FSCASE(times),
     FSCASE(truncate), FSCASE(cwd), FSCASE(chroot), FSCASE(mknod),
     FSCASE(statvfs), FSCASE(badargs), FSCASE(bigdir), FSCASE(atime),
-    FSCASE(atime_noatime_perm))
+    FSCASE(atime_noatime_perm), FSCASE(opath), FSCASE(nofile))

@@ -8,6 +8,16 @@
  * f_data is a referenced vnode; its offset is the file's f_offset.  An
  * open FIFO reads, writes and polls as a pipe (sys/pipe.h) whatever its
  * file system; it has no offset.
+ *
+ * An O_PATH file (FPATH in f_flag, as on Linux) is only a reference: it
+ * was not opened (no VOP_OPEN, no permission check on the file itself),
+ * it can be fstat'ed, used as the directory of *at() calls and with
+ * AT_EMPTY_PATH, and fchdir'ed to; read, write, lseek, locks and the
+ * f*() calls that change the file are EBADF.  One thing Linux does
+ * through /proc/self/fd/N, which this kernel has not, is done here by
+ * openat(fd, "", flags) on an O_PATH descriptor: it opens its file
+ * anew, with every check open(2) makes (Linux answers ENOENT to that
+ * call, so no Linux program depends on the difference).
  */
 #include <sys/systm.h>
 #include <sys/atomic.h>
@@ -66,7 +76,7 @@ static const struct fileops fifoops = {
 };
 
 int
-fd_getvnode(int fd, struct vnode **vpp, struct file **fpp)
+fd_getvnode_path(int fd, struct vnode **vpp, struct file **fpp)
 {
 	struct file *fp;
 	int error;
@@ -82,22 +92,33 @@ fd_getvnode(int fd, struct vnode **vpp, struct file **fpp)
 	return 0;
 }
 
+int
+fd_getvnode(int fd, struct vnode **vpp, struct file **fpp)
+{
+	int error;
+
+	if ((error = fd_getvnode_path(fd, vpp, fpp)) != 0)
+		return error;
+	if (atomic_load_relaxed(&(*fpp)->f_flag) & FPATH) {
+		fd_putfile(*fpp);
+		return EBADF;
+	}
+	return 0;
+}
+
 void
 vn_file_attach(struct file *fp, struct vnode *vp, int oflags)
 {
 	unsigned flag = (unsigned)oflags & OFLAGS_KEPT;
 
-	switch (oflags & O_ACCMODE) {
-	case O_RDONLY:
+	if (oflags & O_PATH)
+		flag = FPATH | ((unsigned)oflags & (O_DIRECTORY | O_NOFOLLOW));
+	else if ((oflags & O_ACCMODE) == O_RDONLY)
 		flag |= FREAD;
-		break;
-	case O_WRONLY:
+	else if ((oflags & O_ACCMODE) == O_WRONLY)
 		flag |= FWRITE;
-		break;
-	default:
+	else
 		flag |= FREAD | FWRITE;
-		break;
-	}
 	fp->f_flag = flag;
 	fp->f_type = DTYPE_VNODE;
 	fp->f_ops = vp->v_type == VFIFO ? &fifoops : &vnops;
@@ -170,6 +191,8 @@ vn_open(struct nameidata *nd, int oflags, mode_t cmode, struct vnode **vpp)
 		nd->ni_flags |= NI_FOLLOW;
 	if (oflags & O_CREAT)
 		nd->ni_flags |= NI_WANTPARENT;
+	else
+		nd->ni_flags |= NI_REOPEN;
 again:
 	if ((error = namei(nd)) != 0)
 		return error;
@@ -272,6 +295,31 @@ bad:
 	return error;
 }
 
+/*
+ * O_PATH: the file nd names (the link itself with O_NOFOLLOW), checked
+ * only for O_DIRECTORY; search permission on the way is namei's.  Linux
+ * ignores the other flags but O_CLOEXEC, and so does this.
+ */
+int
+vn_openpath(struct nameidata *nd, int oflags, struct vnode **vpp)
+{
+	int error;
+
+	nd->ni_flags &= ~(unsigned)(NI_FOLLOW | NI_WANTPARENT);
+	if ((oflags & O_NOFOLLOW) == 0)
+		nd->ni_flags |= NI_FOLLOW;
+	if ((error = namei(nd)) != 0)
+		return error;
+	if ((oflags & O_DIRECTORY) && nd->ni_vp->v_type != VDIR) {
+		namei_done(nd);
+		return ENOTDIR;
+	}
+	*vpp = nd->ni_vp;
+	nd->ni_vp = NULL;
+	namei_done(nd);
+	return 0;
+}
+
 static int
 vn_read(struct file *fp, off_t *offp, struct uio *uio, int flags)
 {
@@ -329,6 +377,8 @@ vn_ioctl(struct file *fp, unsigned long cmd, void *data)
 static int
 vn_fcntl(struct file *fp, unsigned cmd, void *data)
 {
+	if (atomic_load_relaxed(&fp->f_flag) & FPATH)
+		return EBADF;
 	switch (cmd) {
 	case F_GETLK:
 	case F_SETLK:
@@ -388,6 +438,10 @@ vn_closefile(struct file *fp)
 	struct vnode *vp = fp->f_data;
 	int error;
 
+	if (fp->f_flag & FPATH) {
+		vrele(vp);
+		return 0;
+	}
 	vn_advlock_release(vp, fp);
 	if (vp->v_type == VFIFO)
 		pipe_fifo_close(vp, fp->f_flag & (FREAD | FWRITE));
@@ -441,6 +495,8 @@ vn_seek(struct file *fp, off_t delta, int whence, off_t *newoffp)
 	off_t base, off;
 	int error;
 
+	if (atomic_load_relaxed(&fp->f_flag) & FPATH)
+		return EBADF;
 	if (whence == SEEK_DATA || whence == SEEK_HOLE) {
 		if (vp->v_type != VREG)
 			return EINVAL;
