@@ -78,8 +78,9 @@ fat_rawget(struct msdosfs_mount *pm, uint32_t cl, uint32_t *vp)
 	uint8_t b[4];
 	int error;
 
-	if ((error = fat_bytes(pm, 0, fat_off(pm, cl),
-	    b, (size_t)pm->pm_fattype / 8, NULL, NULL)) != 0)
+	if ((error = fat_bytes(pm, 0, fat_off(pm, cl), b,
+	    pm->pm_fattype == 12 ? 2 : (size_t)pm->pm_fattype / 8, NULL,
+	    NULL)) != 0)
 		return error;
 	switch (pm->pm_fattype) {
 	case 12:
