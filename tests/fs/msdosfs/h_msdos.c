@@ -15,7 +15,7 @@
 #include "h_macros.h"
 #include "h_msdos.h"
 
-static bool registered;
+static char registered[512];
 static char tmproot[256];
 
 static void
@@ -107,10 +107,13 @@ msdos_try_mount(const char *img, int flags, int aflags, int gmtoff)
 		.gid = 0, .mask = 0755, .dirmask = 0755, .flags = aflags,
 		.version = MSDOSFSMNT_VERSION, .gmtoff = gmtoff };
 
-	if (!registered) {
+	if (strcmp(registered, img) != 0) {
+		if (registered[0] != '\0')
+			REQUIRE_EQ(rump_pub_etfs_remove(DEV), 0);
+		else
+			REQUIRE_OK(rump_sys_mkdir(MNT, 0755));
 		REQUIRE_EQ(rump_pub_etfs_register(DEV, img, RUMP_ETFS_BLK), 0);
-		REQUIRE_OK(rump_sys_mkdir(MNT, 0755));
-		registered = true;
+		snprintf(registered, sizeof(registered), "%s", img);
 	}
 	return rump_sys_mount("msdos", MNT, flags, &args, sizeof(args));
 }
