@@ -677,7 +677,223 @@ TESTCASE(dirty_bit)
 	msdos_fsck_clean(img);
 }
 
+/*
+ * A seeded random workload: NTHREADS threads, each its own process in
+ * the kernel, each in its own directory, against a model of it; then
+ * the files compared with the model through the kernel and mcopy.
+ */
+#define NTHREADS 4
+#define NSLOTS 24
+#define NDIRS 4
+#define MAXLEN 40000
+#define NOPS 1500
+
+struct model {
+	unsigned t;
+	unsigned seed;
+	bool exists[NSLOTS];
+	size_t len[NSLOTS];
+	unsigned char *data[NSLOTS];
+	bool dexists[NDIRS];
+};
+
+static unsigned
+rnd(unsigned *s)
+{
+	*s = *s * 1103515245u + 12345u;
+	return (*s >> 8) & 0xFFFFFF;
+}
+
+static void
+slot_path(char *p, size_t n, unsigned t, unsigned i)
+{
+	snprintf(p, n, MNT "/t%u/File Slot %02u.Data", t, i);
+}
+
+static void *
+workload(void *arg)
+{
+	struct model *m = arg;
+	static __thread unsigned char buf[MAXLEN];
+	char p[256], q[256];
+	unsigned op, i, j, k;
+	size_t off, len;
+	int fd;
+
+	if (rump_pub_lwproc_rfork(RUMP_RFCFDG) != 0)
+		TEST_FAIL("rfork");
+	snprintf(p, sizeof(p), MNT "/t%u", m->t);
+	REQUIRE_OK(rump_sys_mkdir(p, 0755));
+	for (op = 0; op < NOPS; op++) {
+		i = rnd(&m->seed) % NSLOTS;
+		slot_path(p, sizeof(p), m->t, i);
+		switch (rnd(&m->seed) % 8) {
+		case 0: case 1: case 2:         /* write somewhere */
+			off = rnd(&m->seed) % MAXLEN;
+			len = rnd(&m->seed) % (MAXLEN - off) % 9000 + 1;
+			for (k = 0; k < len; k++)
+				buf[k] = (unsigned char)rnd(&m->seed);
+			REQUIRE_OK(fd = rump_sys_open(p, O_CREAT | O_WRONLY,
+			    0644));
+			REQUIRE_EQ(rump_sys_pwrite(fd, buf, len, (off_t)off),
+			    (ssize_t)len);
+			REQUIRE_OK(rump_sys_close(fd));
+			if (!m->exists[i]) {
+				m->exists[i] = true;
+				m->len[i] = 0;
+			}
+			if (off > m->len[i])
+				memset(m->data[i] + m->len[i], 0,
+				    off - m->len[i]);
+			memcpy(m->data[i] + off, buf, len);
+			if (off + len > m->len[i])
+				m->len[i] = off + len;
+			break;
+		case 3:                         /* truncate */
+			len = rnd(&m->seed) % MAXLEN;
+			if (!m->exists[i]) {
+				REQUIRE_ERRNO(rump_sys_truncate(p, (off_t)len),
+				    ENOENT);
+				break;
+			}
+			REQUIRE_OK(rump_sys_truncate(p, (off_t)len));
+			if (len > m->len[i])
+				memset(m->data[i] + m->len[i], 0,
+				    len - m->len[i]);
+			m->len[i] = len;
+			break;
+		case 4:                         /* rename over */
+			j = rnd(&m->seed) % NSLOTS;
+			slot_path(q, sizeof(q), m->t, j);
+			if (!m->exists[i]) {
+				REQUIRE_ERRNO(rump_sys_rename(p, q), ENOENT);
+				break;
+			}
+			REQUIRE_OK(rump_sys_rename(p, q));
+			if (i == j)
+				break;
+			memcpy(m->data[j], m->data[i], m->len[i]);
+			m->len[j] = m->len[i];
+			m->exists[j] = true;
+			m->exists[i] = false;
+			break;
+		case 5:                         /* unlink */
+			if (!m->exists[i]) {
+				REQUIRE_ERRNO(rump_sys_unlink(p), ENOENT);
+				break;
+			}
+			REQUIRE_OK(rump_sys_unlink(p));
+			m->exists[i] = false;
+			break;
+		case 6:                         /* mkdir */
+			k = i % NDIRS;
+			snprintf(q, sizeof(q), MNT "/t%u/Sub Directory %u",
+			    m->t, k);
+			if (m->dexists[k])
+				REQUIRE_ERRNO(rump_sys_mkdir(q, 0755), EEXIST);
+			else
+				REQUIRE_OK(rump_sys_mkdir(q, 0755));
+			m->dexists[k] = true;
+			break;
+		default:                        /* rmdir */
+			k = i % NDIRS;
+			snprintf(q, sizeof(q), MNT "/t%u/Sub Directory %u",
+			    m->t, k);
+			if (!m->dexists[k])
+				REQUIRE_ERRNO(rump_sys_rmdir(q), ENOENT);
+			else
+				REQUIRE_OK(rump_sys_rmdir(q));
+			m->dexists[k] = false;
+			break;
+		}
+	}
+	for (i = 0; i < NSLOTS; i++) {
+		slot_path(p, sizeof(p), m->t, i);
+		if (!m->exists[i]) {
+			struct stat st;
+			REQUIRE_ERRNO(rump_sys_stat(p, &st), ENOENT);
+			continue;
+		}
+		REQUIRE_OK(fd = rump_sys_open(p, O_RDONLY, 0));
+		REQUIRE_EQ(rump_sys_read(fd, buf, MAXLEN), (ssize_t)m->len[i]);
+		REQUIRE_OK(rump_sys_close(fd));
+		if (memcmp(buf, m->data[i], m->len[i]) != 0)
+			TEST_FAIL("%s: contents differ from the model", p);
+	}
+	rump_pub_lwproc_releaselwp();
+	return NULL;
+}
+
+static void
+random_case(int fat, unsigned kib)
+{
+	char *dir = msdos_tmpdir("random"), img[512], out[512], p[1200];
+	struct model *m = calloc(NTHREADS, sizeof(*m));
+	const char *seedenv = getenv("MSDOS_SEED");
+	unsigned seed = seedenv != NULL ? (unsigned)atoi(seedenv) : 20261206;
+	pthread_t th[NTHREADS];
+	unsigned t, i;
+	FILE *f;
+
+	REQUIRE(m != NULL);
+	PATHF(img, "%s/fs.img", dir);
+	PATHF(out, "%s/out", dir);
+	msdos_mkfs(img, fat, "", kib);
+	msdos_mount(img, 0);
+	for (t = 0; t < NTHREADS; t++) {
+		m[t].t = t;
+		m[t].seed = seed + t * 7919;
+		for (i = 0; i < NSLOTS; i++)
+			REQUIRE((m[t].data[i] = malloc(MAXLEN)) != NULL);
+		REQUIRE(pthread_create(&th[t], NULL, workload, &m[t]) == 0);
+	}
+	for (t = 0; t < NTHREADS; t++)
+		REQUIRE(pthread_join(th[t], NULL) == 0);
+	msdos_unmount();
+	msdos_fsck_clean(img);
+	msdos_sh("mkdir '%s' && mcopy -s -n -i '%s' '::/*' '%s/'", out, img,
+	    out);
+	for (t = 0; t < NTHREADS; t++) {
+		for (i = 0; i < NSLOTS; i++) {
+			snprintf(p, sizeof(p), "%s/t%u/File Slot %02u.Data", out,
+			    t, i);
+			f = fopen(p, "rb");
+			REQUIRE((f != NULL) == m[t].exists[i]);
+			if (f == NULL)
+				continue;
+			static unsigned char b[MAXLEN + 1];
+			REQUIRE_EQ(fread(b, 1, MAXLEN + 1, f), m[t].len[i]);
+			fclose(f);
+			REQUIRE(memcmp(b, m[t].data[i], m[t].len[i]) == 0);
+			free(m[t].data[i]);
+		}
+		for (i = 0; i < NSLOTS; i++)
+			if (!m[t].exists[i])
+				free(m[t].data[i]);
+		for (i = 0; i < NDIRS; i++)
+			msdos_sh("test %s -d '%s/t%u/Sub Directory %u'",
+			    m[t].dexists[i] ? "" : "!", out, t, i);
+	}
+	free(m);
+}
+
+TESTCASE(random_fat12)
+{
+	random_case(12, 4000);
+}
+
+TESTCASE(random_fat16)
+{
+	random_case(16, 20 * 1024);
+}
+
+TESTCASE(random_fat32)
+{
+	random_case(32, 40 * 1024);
+}
+
 TESTS(CASE(tree_fat12), CASE(tree_fat16), CASE(tree_fat32), CASE(geometry),
     CASE(short_names), CASE(renames), CASE(dir_grow_shrink),
     CASE(readdir_stable), CASE(freecount_fat12), CASE(freecount_fat32),
-    CASE(full_volume), CASE(refused), CASE(times), CASE(dirty_bit))
+    CASE(full_volume), CASE(refused), CASE(times), CASE(dirty_bit), CASE(random_fat12),
+    CASE(random_fat16), CASE(random_fat32))
