@@ -269,6 +269,9 @@ fuzz_case(int fat, unsigned kib)
 	REQUIRE(dup2(fd, 2) == 2);
 	close(fd);
 	for (it = 0; it < iters; it++) {
+		if (getenv("MSDOS_FUZZ_VERBOSE") != NULL)
+			printf("iteration %u\n", it);
+		fflush(stdout);
 		s = seed * 1000003 + it;
 		memcpy(cur, orig, g.size);
 		mutate(cur, &g, fat, &s);
