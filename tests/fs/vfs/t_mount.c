@@ -242,7 +242,7 @@ FSTEST(mount_force, FS_WRITABLE)
  * reading or writing, and mounts as none; a node of the same numbers
  * elsewhere reaches the driver (none here: ENXIO).  A remount changes it.
  */
-FSTEST(mount_nodev, FS_WRITABLE)
+FSTEST(mount_nodev, FS_WRITABLE | FS_NODES)
 {
 	struct ufs_args args = { .fspec = (char *)"m/b" };
 	struct statvfs sv;
@@ -282,7 +282,7 @@ FSTEST(mount_errors, 0)
 
 	(void)fs;
 	REQUIRE_OK(rump_sys_mkdir("m", 0755));
-	REQUIRE_ERRNO(rump_sys_mount("msdos", "m", 0, NULL, 0), ENODEV);
+	REQUIRE_ERRNO(rump_sys_mount("nosuchfs", "m", 0, NULL, 0), ENODEV);
 	REQUIRE_ERRNO(rump_sys_mount("tmpfs", "nope", 0, NULL, 0), ENOENT);
 	REQUIRE_ERRNO(rump_sys_mount("tmpfs", "m", 0, &ta, sizeof(ta)),
 	    EINVAL);
