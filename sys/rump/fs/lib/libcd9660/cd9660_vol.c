@@ -13,10 +13,10 @@
  * place, where that set is the newest).  co_sess reads the set of the
  * session starting at co_sessblk (the original's ISOFSMNT_SESS);
  * co_lastsess finds the last one: a session's primary descriptor gives
- * its volume space size, the end of the image as that session sees it,
- * and the next session, if any, starts at or after it (a CD's lead-out
- * and lead-in, at most CD9660_SESSGAP sectors, lie between); so we look
- * for the next set from there, and go on while the sizes grow.
+ * its volume space size, the end of the session (last_session()), and
+ * the next session, if any, starts at or after it (a CD's lead-out and
+ * lead-in, at most CD9660_SESSGAP sectors, lie between); so we look for
+ * the next set from there, and so on while there is one.
  *
  * Trees.  Rock Ridge, when the root directory's "." record starts with
  * an SP entry and no ER entry names only other extensions (and
@@ -102,24 +102,32 @@ read_vds(const struct cd9660 *iso, uint32_t sess, struct vdset *vs, bool quiet)
 	return EINVAL;
 }
 
-/* The start of the last session, from the session at *sessp. */
+/*
+ * The start of the last session, from the session at *sessp.  A
+ * session's volume space size is where the image ends as that session
+ * sees it: counted from the start of the image by CD writers (mkisofs
+ * -C), from the start of the session by xorriso growing an image in
+ * place; the next session starts after both readings.
+ */
 static int
 last_session(const struct cd9660 *iso, struct vdset *vs, uint32_t *sessp)
 {
 	uint32_t sess = *sessp, space, k, end;
+	uint64_t from;
 	int error;
 
 	for (int n = 0; n < CD9660_MAXSESS; n++) {
 		if ((error = read_vds(iso, sess, vs, false)) != 0)
 			return error;
 		space = iso_le32(vs->pvd + ISO_VD_SPACE);
-		if (space <= sess)
+		from = space > sess ? space : (uint64_t)sess + space;
+		if (space == 0 || from >= iso->iso_dev.cd_size / ISO_SECTOR)
 			return 0;
-		end = (uint32_t)MIN((uint64_t)space + CD9660_SESSGAP + 1,
+		end = (uint32_t)MIN(from + CD9660_SESSGAP + 1,
 		    iso->iso_dev.cd_size / ISO_SECTOR);
-		for (k = space; k < end; k++) {
+		for (k = (uint32_t)from; k < end; k++) {
 			if (read_vds(iso, k, vs, true) == 0 &&
-			    iso_le32(vs->pvd + ISO_VD_SPACE) > k)
+			    iso_le32(vs->pvd + ISO_VD_SPACE) != 0)
 				break;
 		}
 		if (k >= end)
