@@ -116,7 +116,8 @@ make_tree(const char *dir, const struct tree_opts *o)
 	mkfile(dir, "empty", 0, 0644);
 	mkfile(dir, "small.txt", 100, 0640);
 	mkfile(dir, "sector", 2048, 0600);
-	mkfile(dir, "big.bin", 3 * 1024 * 1024 + 17, 0755);
+	if (!o->nobig)
+		mkfile(dir, "big.bin", 3 * 1024 * 1024 + 17, 0755);
 	mkfile(dir, "h\xc3\xa9llo_w\xc3\xb6rld_\xe6\x97\xa5\xe6\x9c\xac.txt",
 	    333, 0644);
 	mkfile(dir, "UPPER lower.Mixed", 5, 0444);

@@ -32,6 +32,7 @@ struct tree_opts {
 	bool special;                   /* device nodes and a FIFO (root) */
 	bool owners;                    /* odd owners (root) */
 	bool longnames;                 /* names past Joliet's 64 */
+	bool nobig;                     /* no 3 MiB file: metadata mostly */
 };
 
 /* Whether the command runs; prints why the case is skipped if not. */
