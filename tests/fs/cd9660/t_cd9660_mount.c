@@ -81,7 +81,7 @@ root(void)
 
 TESTCASE(xorriso_rr)
 {
-	struct tree_opts o = { 300, root(), root(), true };
+	struct tree_opts o = { 300, root(), root(), true, false };
 
 	image_case("xorriso", "xorriso -version",
 	    "xorriso -as mkisofs -quiet -R -J -joliet-long -iso-level 3 "
@@ -91,7 +91,7 @@ TESTCASE(xorriso_rr)
 
 TESTCASE(genisoimage_rr)
 {
-	struct tree_opts o = { 300, root(), root(), true };
+	struct tree_opts o = { 300, root(), root(), true, false };
 
 	image_case("genisoimage", "genisoimage -version",
 	    "genisoimage -quiet -R -J -joliet-long -o '%s' '%s' 2>/dev/null",
@@ -101,7 +101,7 @@ TESTCASE(genisoimage_rr)
 
 TESTCASE(makefs_rr)
 {
-	struct tree_opts o = { 300, root(), root(), true };
+	struct tree_opts o = { 300, root(), root(), true, false };
 
 	image_case("makefs", "which makefs",
 	    "makefs -t cd9660 -o rockridge '%s' '%s' >/dev/null", &o,
@@ -370,7 +370,7 @@ TESTCASE(read_only)
  */
 TESTCASE(stable_ino_cookies)
 {
-	struct tree_opts o = { 500, false, false, false };
+	struct tree_opts o = { 500, false, false, false, false };
 	char *dir, src[4200], img[4200], buf[600];
 	struct stat a, b;
 	struct rump_dirent64 {
