@@ -285,7 +285,7 @@ TESTCASE(relocation_loop)
 
 	if (!hostile_setup(&h, "relocloop", GENISO))
 		return;
-	/* deep/.../level6/level7 (depth 8) is relocated: level6 holds its CL. */
+	/* deep/.../level6/level7 (depth 8) is relocated: level6 has its CL. */
 	REQUIRE((parent = find_record(h.img, h.size, p)) != 0);
 	REQUIRE((r = find_record(h.img, h.size, par)) != 0);
 	{

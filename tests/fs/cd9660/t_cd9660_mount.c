@@ -189,6 +189,10 @@ content(const char *path)
 }
 
 /* Joliet without Rock Ridge: UCS-2 names, case kept, ";1" gone. */
+#define UNICODE_NAME                                                           \
+	"\xc3\x9cn\xc3\xaf" "c\xc3\xb6" "d\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac "    \
+	"name.txt"
+#define BMP_NAME "omega \xce\xa9 check \xe2\x9c\x93.txt"
 TESTCASE(joliet_only)
 {
 	char *dir, src[4200], img[4200], sub[4200];
@@ -201,21 +205,18 @@ TESTCASE(joliet_only)
 	PATHF(img, "%s/img.iso", dir);
 	REQUIRE_OK(mkdir(src, 0755));
 	REQUIRE_OK(mkdir(sub, 0755));
-	put(src, "\xc3\x9cn\xc3\xaf" "c\xc3\xb6" "d\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac "
-	    "name.txt", "unicode\n");
+	put(src, UNICODE_NAME, "unicode\n");
 	put(src, "MiXeD.Case", "mixed\n");
 	put(src, "a name with more than thirty-one characters in it.dat",
 	    "long\n");
-	put(sub, "omega \xce\xa9 check \xe2\x9c\x93.txt", "bmp\n");
+	put(sub, BMP_NAME, "bmp\n");
 	run("genisoimage -quiet -J -o '%s' '%s' 2>/dev/null", img, src);
 	REQUIRE_OK(mount_iso(img, 0, 0));
 	REQUIRE_STR(names(MNT), "MiXeD.Case|Sub Dir|a name with more than "
-	    "thirty-one characters in it.dat|\xc3\x9cn\xc3\xaf" "c\xc3\xb6" "d\xc3\xa9"
-	    " \xe6\x97\xa5\xe6\x9c\xac name.txt");
-	REQUIRE_STR(names(MNT "/Sub Dir"), "omega \xce\xa9 check \xe2\x9c\x93.txt");
+	    "thirty-one characters in it.dat|" UNICODE_NAME);
+	REQUIRE_STR(names(MNT "/Sub Dir"), BMP_NAME);
 	REQUIRE_STR(content(MNT "/MiXeD.Case"), "mixed\n");
-	REQUIRE_STR(content(MNT "/Sub Dir/omega \xce\xa9 check \xe2\x9c\x93.txt"),
-	    "bmp\n");
+	REQUIRE_STR(content(MNT "/Sub Dir/" BMP_NAME), "bmp\n");
 	REQUIRE_ERRNO(rump_sys_open(MNT "/mixed.case", O_RDONLY, 0), ENOENT);
 	umount_iso();
 	/* Without Joliet: the ISO names, translated. */

@@ -9,9 +9,9 @@
  *	rump_sys_mount("cd9660", "/cdrom", MS_RDONLY, &a, sizeof(a));
  *
  * The file system is read-only: a mount (or remount) without MS_RDONLY
- * is EROFS, as on the original.  The flag values are NetBSD's where NetBSD has the flag;
- * ISOFSMNT_SESS is OpenBSD's idea with a value of ours, and
- * ISOFSMNT_LASTSESS is ours.
+ * is EROFS, as on the original.  The flag values are NetBSD's where
+ * NetBSD has the flag; ISOFSMNT_SESS is OpenBSD's idea with a value of
+ * ours, and ISOFSMNT_LASTSESS is ours (cd9660(4)).
  */
 #ifndef _RUMP_ISO_ARGS_H_
 #define _RUMP_ISO_ARGS_H_

@@ -67,14 +67,10 @@ struct cd9660 {
 	uint32_t iso_lbsize;            /* logical block size, bytes */
 	uint32_t iso_lbshift;
 	uint32_t iso_space;             /* volume space size, blocks */
-	uint32_t iso_sess;              /* the session's first sector */
 	enum cd9660_names iso_names;
 	uint32_t iso_skip;              /* SUSP LEN_SKP */
 	uint64_t iso_root;              /* the root's inode number */
-	uint32_t iso_rootsize;          /* the root's extent, bytes */
-	uint32_t iso_bootcat;           /* El Torito catalogue, 0: none */
 	struct cd9660_opts iso_opts;
-	char iso_volid[33];
 };
 
 /* A piece of a file's data: bytes [off, off + len) of the device. */
@@ -105,7 +101,6 @@ struct cd9660_dirent {
 	uint32_t de_mode;               /* S_IFMT part only */
 	uint64_t de_off;                /* this entry's cookie */
 	uint64_t de_next;               /* the next entry's cookie */
-	uint64_t de_recpos;             /* the record's byte position */
 	size_t de_namelen;
 	char de_name[CD9660_NAMEMAX + 1];
 };

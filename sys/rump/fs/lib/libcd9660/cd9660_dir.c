@@ -326,7 +326,6 @@ cd9660_dir_next(const struct cd9660 *iso, const struct cd9660_node *dir,
 			return error;
 		pos = dir->cn_ext[0].ce_off + off;
 		de->de_off = off;
-		de->de_recpos = pos;
 		if (rec[ISO_DR_NAMELEN] == 1 && rec[ISO_DR_NAME] <= 1) {
 			bool dot = rec[ISO_DR_NAME] == 0;
 

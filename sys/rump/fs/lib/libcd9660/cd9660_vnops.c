@@ -154,7 +154,8 @@ cd9660_read(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred)
 		nra = 0;
 		if (sec >= ranext) {
 			lastsec = (e->ce_off + e->ce_len - 1) / ISO_SECTOR;
-			while (nra < CD9660_READAHEAD && sec + 1 + nra <= lastsec) {
+			while (nra < CD9660_READAHEAD &&
+			    sec + 1 + nra <= lastsec) {
 				rablks[nra] = (daddr_t)((sec + 1 + nra) *
 				    (ISO_SECTOR / DEV_BSIZE));
 				rasizes[nra] = ISO_SECTOR;

@@ -38,7 +38,6 @@ struct vdset {
 	uint8_t pvd[ISO_SECTOR];
 	uint8_t svd[ISO_SECTOR];        /* Joliet's */
 	bool have_pvd, have_svd;
-	uint32_t bootcat;
 	uint8_t sec[ISO_SECTOR];
 };
 
@@ -69,7 +68,6 @@ read_vds(const struct cd9660 *iso, uint32_t sess, struct vdset *vs, bool quiet)
 	int error;
 
 	vs->have_pvd = vs->have_svd = false;
-	vs->bootcat = 0;
 	for (int i = 0; i < ISO_VD_MAX; i++) {
 		pos = ((uint64_t)sess + ISO_VD_START + (uint64_t)i) *
 		    ISO_SECTOR;
@@ -89,10 +87,7 @@ read_vds(const struct cd9660 *iso, uint32_t sess, struct vdset *vs, bool quiet)
 		    !vs->have_svd && is_joliet(vs->sec)) {
 			memcpy(vs->svd, vs->sec, ISO_SECTOR);
 			vs->have_svd = true;
-		} else if (vs->sec[ISO_VD_TYPE] == ISO_VD_BOOT &&
-		    memcmp(vs->sec + ELTORITO_ID_OFF, ELTORITO_ID,
-		    sizeof(ELTORITO_ID) - 1) == 0)
-			vs->bootcat = iso_le32(vs->sec + ELTORITO_CAT_OFF);
+		}
 	}
 	if (vs->have_pvd)
 		return 0;
@@ -151,7 +146,6 @@ root_of(struct cd9660 *iso, const uint8_t *vd, struct cd9660_rr *rr,
 	int error;
 
 	iso->iso_root = blk << iso->iso_lbshift;
-	iso->iso_rootsize = size;
 	if (r[ISO_DR_LEN] < ISO_DR_ROOTLEN || (r[ISO_DR_FLAGS] &
 	    ISO_FL_DIR) == 0 || size < 2 * ISO_DR_MINLEN ||
 	    iso->iso_root % ISO_SECTOR != 0 ||
@@ -195,11 +189,10 @@ cd9660_vol_load(const struct cd9660_dev *dev, const struct cd9660_opts *opts,
 	iso->iso_opts = *opts;
 	if (opts->co_sess)
 		sess = opts->co_sessblk;
-	if ((opts->co_lastsess && (error = last_session(iso, vs, &sess)) != 0) ||
+	if ((opts->co_lastsess &&
+	    (error = last_session(iso, vs, &sess)) != 0) ||
 	    (error = read_vds(iso, sess, vs, false)) != 0)
 		goto fail;
-	iso->iso_sess = sess;
-	iso->iso_bootcat = vs->bootcat;
 	lbsize = iso_le16(vs->pvd + ISO_VD_LBSIZE);
 	if (lbsize != 512 && lbsize != 1024 && lbsize != 2048) {
 		(void)cd9660_corrupt(iso, "logical blocks of %u bytes",
@@ -210,8 +203,6 @@ cd9660_vol_load(const struct cd9660_dev *dev, const struct cd9660_opts *opts,
 	iso->iso_lbsize = lbsize;
 	iso->iso_lbshift = lbsize == 512 ? 9 : lbsize == 1024 ? 10 : 11;
 	iso->iso_space = iso_le32(vs->pvd + ISO_VD_SPACE);
-	memcpy(iso->iso_volid, vs->pvd + 40, 32);
-	iso->iso_volid[32] = '\0';
 	if ((error = root_of(iso, vs->pvd, rr, vs->sec)) != 0)
 		goto fail;
 	if (!opts->co_norrip && rr->rr_sp &&
