@@ -23,8 +23,10 @@
  * directory.
  *
  * Locking: a struct cd9660 is immutable once loaded and a struct
- * cd9660_node is a private decoded copy; nothing here keeps state
- * between calls, so any number of threads may call in at once.  Every
+ * cd9660_node is a private decoded copy, immutable but for a
+ * directory's name table, published once with an atomic
+ * compare-and-swap; nothing else keeps state between calls, so any
+ * number of threads may call in at once.  Every
  * function may sleep (it reads the device and allocates with KM_SLEEP).
  */
 #ifndef _CD9660_H_
@@ -93,6 +95,8 @@ struct cd9660_node {
 	struct cd9660_extent *cn_ext;   /* [cn_next], kmem */
 	char *cn_link;                  /* a symlink's target, kmem, NUL */
 	size_t cn_linklen;
+	struct cd9660_dircache *cn_dc;  /* a directory's names: set once,
+					 * atomically (cd9660_dircache.c) */
 };
 
 /* A directory entry, as cd9660_dir_next() hands it out. */
@@ -130,8 +134,14 @@ void cd9660_dirbuf_put(struct cd9660_dirbuf *);
 /* The entry at or after *offp in dir (ENOENT at the end). */
 int cd9660_dir_next(const struct cd9660 *, const struct cd9660_node *,
     struct cd9660_dirbuf *, uint64_t off, struct cd9660_dirent *);
-int cd9660_dir_lookup(const struct cd9660 *, const struct cd9660_node *,
+int cd9660_dir_lookup(const struct cd9660 *, struct cd9660_node *,
     const char *, size_t, struct cd9660_dirent *);
+
+/* cd9660_dircache.c */
+struct cd9660_dircache;
+int cd9660_dc_lookup(const struct cd9660 *, struct cd9660_node *,
+    const char *, size_t, struct cd9660_dirent *);
+void cd9660_dc_free(struct cd9660_dircache *);
 
 /* cd9660_rrip.c: one record's system use entries. */
 struct cd9660_rr {

@@ -374,15 +374,21 @@ cd9660_dir_next(const struct cd9660 *iso, const struct cd9660_node *dir,
 	return entry_end(iso, dir, db, off, &de->de_next);
 }
 
-/* The entry named nm (not "." or "..") in dir; ENOENT if none. */
+/*
+ * The entry named nm (not "." or "..") in dir; ENOENT if none.  From
+ * the directory's name table where it has one (cd9660_dircache.c), else
+ * by a walk.
+ */
 int
-cd9660_dir_lookup(const struct cd9660 *iso, const struct cd9660_node *dir,
+cd9660_dir_lookup(const struct cd9660 *iso, struct cd9660_node *dir,
     const char *nm, size_t len, struct cd9660_dirent *de)
 {
 	struct cd9660_dirbuf *db;
 	uint64_t off = 0;
 	int error;
 
+	if ((error = cd9660_dc_lookup(iso, dir, nm, len, de)) != -1)
+		return error;
 	if ((db = cd9660_dirbuf_get()) == NULL)
 		return ENOMEM;
 	while ((error = cd9660_dir_next(iso, dir, db, off, de)) == 0) {

@@ -297,5 +297,9 @@ cd9660_node_free(struct cd9660_node *np)
 		kmem_free(np->cn_link, CD9660_LINKMAX + 1);
 		np->cn_link = NULL;
 	}
+	if (np->cn_dc != NULL) {
+		cd9660_dc_free(np->cn_dc);
+		np->cn_dc = NULL;
+	}
 	np->cn_next = 0;
 }

@@ -7,8 +7,9 @@
  *
  * Locking: none of our own.  The volume (struct cd9660) is immutable
  * while mounted and a vnode's node is immutable from loadvnode to
- * reclaim; the device is read through the buffer cache, which has its
- * own locks.  So every operation runs without a lock, and vcache_get()
+ * reclaim but for a directory's name table, published once atomically
+ * (cd9660_dircache.c); the device is read through the buffer cache,
+ * which has its own locks.  So every operation runs without a lock, and vcache_get()
  * and vrele() may be called from anywhere.
  */
 #ifndef _CD9660_VFS_H_

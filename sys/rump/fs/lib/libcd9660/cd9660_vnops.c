@@ -33,7 +33,7 @@ cd9660_lookup(struct vnode *dvp, const char *nm, size_t len,
     struct vnode **vpp)
 {
 	const struct cd9660 *iso = VTOISO(dvp);
-	const struct cd9660_node *dp = VTOIN(dvp);
+	struct cd9660_node *dp = VTOIN(dvp);
 	struct cd9660_hint hint;
 	struct cd9660_dirent *de;
 	struct vnode *vp;
