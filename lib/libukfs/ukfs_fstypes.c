@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <rump/msdosfs_args.h>
+#include <rump/iso_args.h>
 #include <rump/ufs_args.h>
 
 #include "ukfs_private.h"
@@ -22,6 +23,8 @@
  * at byte 8192 (UFS1, 0x011954; UFS2, 0x19540119, as makefs puts it),
  * 65536 or 262144 (UFS2), in the byte order of the machine that made it.
  * FAT has no magic number: ukfs_detect_fat() checks the boot sector.
+ * ISO 9660: a volume descriptor ("CD001" after its type byte) at sector
+ * 16 of 2048 bytes.
  */
 const struct ukfs_fsdetect ukfs_fsdetect[] = {
 	{ "ext2fs", { { 1024 + 0x38, 2, "\x53\xef" } } },
@@ -33,6 +36,7 @@ const struct ukfs_fsdetect ukfs_fsdetect[] = {
 	{ "ffs", { { 8192 + 1372, 4, "\x00\x01\x19\x54" } } },
 	{ "ffs", { { 262144 + 1372, 4, "\x19\x01\x54\x19" } } },
 	{ "ffs", { { 262144 + 1372, 4, "\x19\x54\x01\x19" } } },
+	{ "cd9660", { { 16 * 2048 + 1, 5, "CD001" } } },
 };
 const size_t ukfs_nfsdetect = sizeof(ukfs_fsdetect) / sizeof(ukfs_fsdetect[0]);
 
@@ -70,6 +74,7 @@ size_t
 ukfs_defargs(const char *fstype, const char *dev, void *buf, size_t bufsize)
 {
 	struct msdosfs_args ma;
+	struct iso_args ia = { .fspec = (char *)dev };
 	struct ufs_args ua;
 	size_t i;
 
@@ -83,6 +88,10 @@ ukfs_defargs(const char *fstype, const char *dev, void *buf, size_t bufsize)
 		ma.mask = ma.dirmask = 0755;
 		memcpy(buf, &ma, sizeof(ma));
 		return sizeof(ma);
+	}
+	if (strcmp(fstype, "cd9660") == 0 && bufsize >= sizeof(ia)) {
+		memcpy(buf, &ia, sizeof(ia));
+		return sizeof(ia);
 	}
 
 	for (i = 0; i < sizeof(ufs_args_types) / sizeof(ufs_args_types[0]);

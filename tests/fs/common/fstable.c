@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <rump/msdosfs_args.h>
+#include <rump/iso_args.h>
 #include <rump/rumpvfs.h>
 #include <rump/tmpfs_args.h>
 #include <rump/ufs_args.h>
@@ -303,6 +304,73 @@ msdos_unmount(const char *mnt)
 	return rv;
 }
 
+/*
+ * cd9660: read-only, so the row runs only the cases that change
+ * nothing: an image of an empty directory made by genisoimage (Rock
+ * Ridge; xorriso writes no image of nothing),
+ * in a temporary directory removed at unmount, mounted read-only.
+ */
+static struct {
+	char mnt[PATH_MAX];
+	char dir[64];
+	char dev[32];
+} isoimgs[4];
+
+static int
+cd9660_mount(const char *mnt, uint64_t sizelimit)
+{
+	struct iso_args args = { .fspec = NULL };
+	char cmd[512], img[128];
+	size_t i;
+
+	if (sizelimit != 0)
+		return -1;
+	setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
+	    "/sbin:/bin", 1);
+	for (i = 0; i < sizeof(isoimgs) / sizeof(isoimgs[0]); i++)
+		if (isoimgs[i].dir[0] == '\0')
+			break;
+	if (i == sizeof(isoimgs) / sizeof(isoimgs[0]))
+		return -1;
+	snprintf(isoimgs[i].dir, sizeof(isoimgs[i].dir), "/tmp/fsiso.XXXXXX");
+	if (mkdtemp(isoimgs[i].dir) == NULL)
+		return -1;
+	snprintf(cmd, sizeof(cmd), "mkdir -m 0755 %s/empty && genisoimage "
+	    "-quiet -R -o %s/img %s/empty >/dev/null 2>&1",
+	    isoimgs[i].dir, isoimgs[i].dir, isoimgs[i].dir);
+	if (system(cmd) != 0)
+		return -1;
+	snprintf(img, sizeof(img), "%s/img", isoimgs[i].dir);
+	snprintf(isoimgs[i].dev, sizeof(isoimgs[i].dev), "/dev/fsiso%zu", i);
+	snprintf(isoimgs[i].mnt, sizeof(isoimgs[i].mnt), "%s", mnt);
+	if (rump_pub_etfs_register(isoimgs[i].dev, img, RUMP_ETFS_BLK) != 0)
+		return -1;
+	args.fspec = isoimgs[i].dev;
+	return rump_sys_mount("cd9660", mnt, MS_RDONLY, &args, sizeof(args));
+}
+
+static int
+cd9660_unmount(const char *mnt)
+{
+	char cmd[128];
+	size_t i;
+	int rv;
+
+	if ((rv = rump_sys_unmount(mnt, 0)) != 0)
+		return rv;
+	for (i = 0; i < sizeof(isoimgs) / sizeof(isoimgs[0]); i++) {
+		if (isoimgs[i].dir[0] == '\0' ||
+		    strcmp(isoimgs[i].mnt, mnt) != 0)
+			continue;
+		(void)rump_pub_etfs_remove(isoimgs[i].dev);
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", isoimgs[i].dir);
+		if (system(cmd) != 0)
+			return -1;
+		isoimgs[i].dir[0] = '\0';
+	}
+	return 0;
+}
+
 const struct fstype fstypes[] = {
 	{ "rumpfs", FS_SIZELIMIT, "the root file system has no size limit",
 	    rootfs_mount, rootfs_unmount },
@@ -316,5 +384,8 @@ const struct fstype fstypes[] = {
 	    "modification times in 2 s, files below 4 GiB without holes and "
 	    "at most 65,536 entries a directory", msdos_mount,
 	    msdos_unmount },
+	{ "cd9660", FS_WRITABLE | FS_SIZELIMIT | FS_NSTIMES, "read-only "
+	    "(ISO 9660: made whole by mkisofs-like tools; times to 1/100 s)",
+	    cd9660_mount, cd9660_unmount },
 };
 const size_t nfstypes = sizeof(fstypes) / sizeof(fstypes[0]);

@@ -276,7 +276,7 @@ FSTEST(mount_nodev, FS_WRITABLE | FS_NODES)
 	REQUIRE_OK(rump_sys_unmount("m", 0));
 }
 
-FSTEST(mount_errors, 0)
+FSTEST(mount_errors, FS_WRITABLE)
 {
 	struct tmpfs_args ta = { .ta_version = 99 };
 
@@ -298,7 +298,7 @@ FSTEST(mount_errors, 0)
 	rump_pub_lwproc_releaselwp();
 }
 
-FSTEST(mount_list, 0)
+FSTEST(mount_list, FS_WRITABLE)
 {
 	struct rump_mntinfo mi[8];
 	int n, found = 0;

@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <stdbool.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -256,7 +257,7 @@ FSTEST(symlinks, FS_WRITABLE | FS_SYMLINKS)
 	REQUIRE_OK(rump_sys_stat("f", &sb));
 }
 
-FSTEST(names, 0)
+FSTEST(names, FS_WRITABLE)
 {
 	char name[300], *path;
 	struct stat sb;
@@ -690,6 +691,53 @@ FSTEST(statvfs, 0)
 	REQUIRE_ERRNO(rump_sys_fstatvfs(-1, &sv), EBADF);
 }
 
+/*
+ * Making names and changing the mount's root: EROFS for each on a file
+ * system that cannot be written, with nothing changed; done and undone
+ * on the others.
+ */
+FSTEST(changes_or_erofs, 0)
+{
+	struct timespec ts[2] = { { 1, 0 }, { 1, 0 } };
+	bool ro = (fs->fs_lacks & FS_WRITABLE) != 0;
+	struct stat before, after;
+	int fd;
+
+#define RO_OR_OK(call)                                                         \
+	do {                                                                   \
+		if (ro)                                                        \
+			REQUIRE_ERRNO(call, EROFS);                            \
+		else                                                           \
+			REQUIRE_OK(call);                                      \
+	} while (0)
+	REQUIRE_OK(rump_sys_stat(".", &before));
+	RO_OR_OK(rump_sys_mkdir("d", 0755));
+	RO_OR_OK(fd = rump_sys_open("f", O_WRONLY | O_CREAT | O_EXCL, 0644));
+	RO_OR_OK(rump_sys_symlink("target", "s"));
+	RO_OR_OK(rump_sys_mknod("p", S_IFIFO | 0600, 0));
+	if (!ro) {
+		/* (Names that are not there are ENOENT, read-only or not.) */
+		REQUIRE_OK(rump_sys_close(fd));
+		REQUIRE_OK(rump_sys_rename("f", "g"));
+		REQUIRE_OK(rump_sys_link("g", "h"));
+		REQUIRE_OK(rump_sys_unlink("h"));
+		REQUIRE_OK(rump_sys_unlink("g"));
+		REQUIRE_OK(rump_sys_unlink("s"));
+		REQUIRE_OK(rump_sys_unlink("p"));
+		REQUIRE_OK(rump_sys_rmdir("d"));
+	}
+	RO_OR_OK(rump_sys_chmod(".", before.st_mode & 07777));
+	RO_OR_OK(rump_sys_utimensat(AT_FDCWD, ".", ts, 0));
+	REQUIRE_OK(rump_sys_stat(".", &after));
+	REQUIRE_EQ(after.st_nlink, before.st_nlink);
+	if (ro) {
+		REQUIRE_EQ(after.st_mtim.tv_sec, before.st_mtim.tv_sec);
+		REQUIRE_ERRNO(rump_sys_access(".", W_OK), EROFS);
+		REQUIRE_ERRNO(rump_sys_open(".", O_RDWR, 0), EISDIR);
+	}
+#undef RO_OR_OK
+}
+
 FSTEST(badargs, 0)
 {
 	struct stat sb;
@@ -826,5 +874,6 @@ FSTESTS(FSCASE(create_rw), FSCASE(mkdir_rmdir), FSCASE(unlink_open),
     FSCASE(rename_edges), FSCASE(rename_exdev), FSCASE(hardlinks),
     FSCASE(symlinks), FSCASE(names), FSCASE(readdir), FSCASE(times),
     FSCASE(truncate), FSCASE(cwd), FSCASE(chroot), FSCASE(mknod),
-    FSCASE(statvfs), FSCASE(badargs), FSCASE(bigdir), FSCASE(atime),
-    FSCASE(atime_noatime_perm), FSCASE(opath), FSCASE(nofile))
+    FSCASE(statvfs), FSCASE(changes_or_erofs), FSCASE(badargs),
+    FSCASE(bigdir), FSCASE(atime), FSCASE(atime_noatime_perm),
+    FSCASE(opath), FSCASE(nofile))
