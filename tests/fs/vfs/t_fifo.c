@@ -46,7 +46,7 @@ fifo_writer(void *arg)
 	return NULL;
 }
 
-FSTEST(fifo_data, FS_WRITABLE)
+FSTEST(fifo_data, FS_WRITABLE | FS_NODES)
 {
 	volatile int opened = 0;
 	char rec[64], want[64];
@@ -105,7 +105,7 @@ fifo_lateopen(void *arg)
 	return NULL;
 }
 
-FSTEST(fifo_nonblock, FS_WRITABLE)
+FSTEST(fifo_nonblock, FS_WRITABLE | FS_NODES)
 {
 	struct pollfd pfd;
 	pthread_t th;
