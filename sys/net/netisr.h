@@ -25,7 +25,11 @@ struct mbuf;
 void netisr_register(int proto, void (*handler)(struct mbuf *));
 /* Queue m for proto; false (m freed, a drop counted) if full or none registered. */
 bool netisr_queue(int proto, struct mbuf *m);
-/* Drops so far (full queue), for the statistics. */
+/*
+ * Drops so far (full queue), for the statistics; all of them, indexed
+ * by NETISR_*, as the sysctl net.netisr.drops (uint64_t[NETISR_MAX]).
+ */
 unsigned long netisr_drops(int proto);
+#define NET_NETISR 101                  /* net.netisr */
 
 #endif /* _NET_NETISR_H_ */

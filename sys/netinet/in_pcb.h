@@ -14,9 +14,10 @@
  *
  * Lifecycle: in_pcballoc (unbound) → in_pcbbind (local port, maybe
  * address) → in_pcbconnect (foreign end; binds first if need be) →
- * in_pcbdisconnect → in_pcbdetach (frees it).  TCP may keep a PCB
- * after its socket is gone (TIME_WAIT): in_pcbdetach then waits for
- * the protocol's own call; inp_socket is NULL meanwhile.
+ * in_pcbdisconnect → in_pcbdetach (frees it).  A protocol may keep a
+ * PCB after its socket is gone (inp_socket NULL, as TCP could for
+ * TIME_WAIT): it is then found by no input lookup and binds as a socket
+ * without SO_REUSEADDR/SO_REUSEPORT would.
  *
  * Binding follows Linux's rules.  Two PCBs conflict when they have the
  * same local port and their local addresses overlap (equal, or either
@@ -68,11 +69,10 @@ struct inpcb {
 	LIST_ENTRY(inpcb) inp_porthash;         /* n: if bound */
 	LIST_ENTRY(inpcb) inp_connhash;         /* n: if connected */
 	struct inpcbtable *inp_table;           /* c */
-	struct socket *inp_socket;              /* n: NULL in TIME_WAIT */
+	struct socket *inp_socket;              /* n: NULL once the socket is gone */
 	void *inp_ppcb;                         /* n: the protocol's (tcpcb) */
 	int inp_state;                          /* n: INP_* below */
 	int inp_flags;                          /* n: INP_* flags */
-	int inp_sooptions;                      /* n: so_options kept at detach */
 	uid_t inp_uid;                          /* n: owner, for SO_REUSEPORT */
 
 	struct in_addr inp_laddr;               /* n: local address, or any */
@@ -86,6 +86,7 @@ struct inpcb {
 	uint8_t inp_pmtudisc;                   /* n: IP_MTU_DISCOVER, IP_PMTUDISC_* */
 	uint8_t inp_ip_p;                       /* n: raw sockets: the protocol */
 	struct ip_moptions *inp_moptions;       /* n: NULL until a multicast option */
+	uint32_t inp_icmpfilter;                /* n: raw ICMP: types not received (ICMP_FILTER) */
 };
 
 /* inp_state */
@@ -153,6 +154,13 @@ struct inpcb *in_pcblookup_connect(struct inpcbtable *, struct in_addr faddr,
 /* The best unconnected PCB bound to (laddr or any, lport); NULL if none. */
 struct inpcb *in_pcblookup_bind(struct inpcbtable *, struct in_addr laddr,
     in_port_t lport);
+/*
+ * The same, for a datagram from (faddr, fport): when the best PCBs form
+ * an SO_REUSEPORT group, one of them chosen by a hash of the peer, as
+ * Linux spreads datagrams (and connections) over such a group.
+ */
+struct inpcb *in_pcblookup_group(struct inpcbtable *, struct in_addr laddr,
+    in_port_t lport, struct in_addr faddr, in_port_t fport);
 /* The chain a local port's PCBs are on (for multicast and broadcast delivery). */
 struct inpcbhead *in_pcbporthead(struct inpcbtable *, in_port_t lport);
 

@@ -125,6 +125,7 @@ struct icmpstat {
 	uint64_t icps_reflect;          /* echo replies sent */
 	uint64_t icps_bmcastecho;       /* echo to broadcast/multicast ignored */
 	uint64_t icps_pmtuchg;          /* path MTUs lowered */
+	uint64_t icps_notours;          /* an error about a datagram we did not send */
 	uint64_t icps_inhist[ICMP_MAXTYPE + 1];  /* received, by type */
 };
 #ifdef _KERNEL

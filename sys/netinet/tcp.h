@@ -81,7 +81,7 @@ struct tcphdr {
 #define TCP_KEEPIDLE     4      /* int: seconds idle before keepalives */
 #define TCP_KEEPINTVL    5      /* int: seconds between keepalives */
 #define TCP_KEEPCNT      6      /* int: unanswered probes before failing */
-#define TCP_SYNCNT       7
+#define TCP_SYNCNT       7      /* int: SYN retransmissions before ETIMEDOUT */
 #define TCP_LINGER2      8
 #define TCP_DEFER_ACCEPT 9
 #define TCP_WINDOW_CLAMP 10
@@ -89,7 +89,7 @@ struct tcphdr {
 #define TCP_QUICKACK     12
 #define TCP_CONGESTION   13     /* string: "newreno", "cubic" (reno: newreno) */
 #define TCP_MD5SIG       14
-#define TCP_USER_TIMEOUT 18
+#define TCP_USER_TIMEOUT 18     /* int: ms sent data may stay unacknowledged */
 #define TCP_NOTSENT_LOWAT 25
 
 #define TCP_CA_NAME_MAX  16     /* TCP_CONGESTION's longest name */

@@ -19,8 +19,10 @@
  *
  * Locking: (n) softnet_lock covers every field here, all of TCP's
  * globals and every inet socket; TCP never sleeps holding anything else.
- * Lock order: softnet_lock, then the callout lock (taken inside
- * callout_*), then the sysctl tree is never taken from TCP.
+ * Lock order: the sysctl tree lock (held by the handlers of
+ * net.inet.tcp.stats and pcblist), then softnet_lock, then the callout
+ * lock (taken inside callout_*).  Timer handlers take softnet_lock
+ * with nothing held.
  */
 #ifndef _NETINET_TCP_VAR_H_
 #define _NETINET_TCP_VAR_H_
@@ -125,7 +127,6 @@ struct tcpcb {
 	uint32_t t_bytes_acked;         /* n: congestion avoidance byte counter */
 	tcp_seq snd_recover;            /* n: snd_max at the start of recovery */
 	int t_dupacks;                  /* n: consecutive duplicate ACKs */
-	uint32_t t_recover_acked;       /* n: bytes acked since recovery began */
 
 	/* Receive sequence space. */
 	tcp_seq rcv_nxt;                /* n */
@@ -133,7 +134,6 @@ struct tcpcb {
 	tcp_seq rcv_up;                 /* n: urgent pointer */
 	tcp_seq irs;                    /* n */
 	uint32_t rcv_wnd;               /* n */
-	int t_delack_segs;              /* n: full segments not yet acknowledged */
 	int t_quickack;                 /* n: segments still to acknowledge at once */
 
 	/* Segment sizes. */
@@ -162,6 +162,9 @@ struct tcpcb {
 	tcp_seq t_rtseq;                /* n: the sequence being timed */
 	uint64_t t_rtttime;             /* n: when it was sent; 0: none */
 	int t_rxtshift;                 /* n: retransmissions of snd_una */
+	uint64_t t_rxtfirst;            /* n: when the first of them went */
+	uint64_t t_usertimeout;         /* n: TCP_USER_TIMEOUT, us; 0: none */
+	int t_syncnt;                   /* n: TCP_SYNCNT: SYN retransmissions */
 	int t_persistshift;             /* n: persist backoff */
 
 	/* Keepalive (SO_KEEPALIVE, TCP_KEEPIDLE/INTVL/CNT), microseconds. */
@@ -181,7 +184,6 @@ struct tcpcb {
 	int snd_numsacked;              /* n */
 	tcp_seq snd_fack;               /* n: highest sequence SACKed + 1 */
 	tcp_seq sack_rxmit;             /* n: next byte to retransmit in recovery */
-	uint32_t sack_rexmit_bytes;     /* n: bytes retransmitted in this recovery */
 	tcp_seq sack_pass_mark;         /* n: snd_max when a pass over the holes ended */
 	bool sack_pass_done;            /* n: every hole was resent once */
 
@@ -212,7 +214,6 @@ struct tcpcb {
 #define TF_ACKNOW       0x00000001      /* send an ACK now */
 #define TF_DELACK       0x00000002      /* an ACK is owed (DELACK timer armed) */
 #define TF_NODELAY      0x00000004      /* TCP_NODELAY: no Nagle */
-#define TF_NOOPT        0x00000008      /* send no options */
 #define TF_SENTFIN      0x00000010      /* our FIN has been sent */
 #define TF_REQ_SCALE    0x00000020      /* we offer window scaling */
 #define TF_RCVD_SCALE   0x00000040      /* the peer offered it */
@@ -225,9 +226,7 @@ struct tcpcb {
 #define TF_FORCEDATA    0x00002000      /* a window probe or keepalive */
 #define TF_WANT_SACK    0x00004000      /* we offer SACK */
 #define TF_RCVD_SACK    0x00008000      /* the peer offered it */
-#define TF_SYN_COOKIE   0x00010000      /* made from a SYN cookie */
 #define TF_NEEDFIN      0x00020000      /* send FIN once the data is out */
-#define TF_LINGERED     0x00040000      /* closed with the socket gone */
 
 /* t_oobflags */
 #define TCPOOB_HAVEDATA 0x01            /* t_iobc holds a byte not yet read */
@@ -306,7 +305,6 @@ void tcp_mss_update(struct tcpcb *, unsigned peermss);
 /* Whether the route to faddr is through a loopback interface. */
 bool tcp_route_is_loop(struct inpcb *);
 void tcp_notify(struct inpcb *, int error);
-void tcp_quench(struct inpcb *, int error);
 void tcp_mtudisc(struct inpcb *, int mtu);
 int tcp_rate_challenge(void);
 int tcp_state_of(const struct inpcb *);
@@ -336,7 +334,6 @@ void tcp_timers_stop(struct tcpcb *);
 bool tcp_timers_busy(struct tcpcb *);
 uint64_t tcp_rexmt_us(const struct tcpcb *);
 uint64_t tcp_msl_us(void);
-void tcp_canceltimers(struct tcpcb *);
 
 /* tcp_congctl.c */
 const struct tcp_congctl *tcp_congctl_byname(const char *);
@@ -354,7 +351,6 @@ void tcp_sack_snd_clear(struct tcpcb *);
 uint32_t tcp_sack_pipe(const struct tcpcb *);
 /* The next range to retransmit in recovery (RFC 6675 NextSeg); false: none. */
 bool tcp_sack_nextseg(struct tcpcb *, tcp_seq *seqp, uint32_t *lenp);
-bool tcp_sack_isacked(const struct tcpcb *, tcp_seq);
 /* Bytes the peer reported above snd_una. */
 uint32_t tcp_sack_bytes(const struct tcpcb *);
 

@@ -243,8 +243,9 @@ int genfs_rofs_rename(struct vnode *, const char *, size_t, struct vnode *,
  * Socket nodes for the Unix domain (vfs_socket.c).  Paths are kernel
  * strings, relative to the current process's directory.  bind: a new
  * VSOCK node, mode & ~umask, returned referenced; EADDRINUSE if the name
- * exists.  lookup: the node at path, referenced, if it is a socket node
- * (ECONNREFUSED if not) the caller may write to (EACCES).
+ * exists (vpp NULL: only that check, nothing made).  lookup: the node at
+ * path, referenced, if it is a socket node (ECONNREFUSED if not) the
+ * caller may write to (EACCES).
  */
 int vfs_socket_bind(const char *path, mode_t mode, struct vnode **vpp);
 int vfs_socket_lookup(const char *path, struct vnode **vpp);

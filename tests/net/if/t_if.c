@@ -29,6 +29,7 @@
 #define RTF_STATIC  0x800
 #define RTM_ADD     0x1
 #define RTM_DELETE  0x2
+#define RTM_CHANGE  0x3
 #define RTM_GET     0x4
 
 
@@ -97,6 +98,13 @@ TESTCASE(lo0_after_boot)
 	REQUIRE_EQ(ii[0].ii_mtu, 65536);
 	REQUIRE_EQ(ii[0].ii_type, 772);
 	REQUIRE_EQ(ii[0].opackets, 0);
+	/* The protocol queues' drops: none yet, one count per queue. */
+	uint64_t drops[4];
+	len = sizeof(drops);
+	REQUIRE_EQ(rump_pub_sysctlbyname("net.netisr.drops", drops, &len, NULL,
+	    0), 0);
+	REQUIRE_EQ(len, 3 * sizeof(uint64_t));
+	REQUIRE_EQ(drops[0] + drops[1] + drops[2], 0);
 }
 
 /* Linux: ENODEV for a name or index that is no interface. */
@@ -411,6 +419,18 @@ TESTCASE(route_lpm)
 	REQUIRE_EQ(rt_do(s, &rq, NULL), EINVAL);
 	rq = (struct rtreq){ RTM_ADD, 0, 35, 7, "10.5.0.0", NULL, "255.255.0.0" };
 	REQUIRE_EQ(rt_do(s, &rq, NULL), ENXIO);
+
+	/* RTM_CHANGE moves a route to another gateway; ESRCH for none. */
+	rq = (struct rtreq){ RTM_CHANGE, RTF_GATEWAY, 36, 0, "10.1.0.0",
+	    "10.0.0.7", "255.255.0.0" };
+	REQUIRE_EQ(rt_do(s, &rq, NULL), 0);
+	rt_expect(s, 37, "10.1.3.1", "10.0.0.7", "255.255.0.0");
+	rq = (struct rtreq){ RTM_CHANGE, RTF_GATEWAY, 38, 0, "10.1.0.0",
+	    "10.0.0.1", "255.255.0.0" };
+	REQUIRE_EQ(rt_do(s, &rq, NULL), 0);
+	rq = (struct rtreq){ RTM_CHANGE, RTF_GATEWAY, 39, 0, "10.8.0.0",
+	    "10.0.0.1", "255.255.0.0" };
+	REQUIRE_EQ(rt_do(s, &rq, NULL), ESRCH);
 
 	/* Deleting the /24 uncovers the /16; the default goes last. */
 	rq = (struct rtreq){ RTM_DELETE, 0, 40, 0, "10.1.2.0", NULL,

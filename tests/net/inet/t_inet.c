@@ -12,6 +12,7 @@
  */
 #include "h_inet.h"
 #include "kernspace/inetspace.h"
+#include "../../../sys/netinet/if_ether.h"
 #include <rump/rump_netconfig.h>
 #include <rump/rump_shmif.h>
 
@@ -109,6 +110,35 @@ TESTCASE(udp_reuse)
 	REQUIRE_ERRNO(rump_sys_bind(c, (struct sockaddr *)&sin, sizeof(sin)), EADDRINUSE);
 	sin = sin_make("127.0.0.1", 40001);
 	REQUIRE_OK(rump_sys_bind(c, (struct sockaddr *)&sin, sizeof(sin)));
+}
+
+/* An SO_REUSEPORT group shares the datagrams, each sender staying with one. */
+TESTCASE(udp_reuseport_spread)
+{
+	struct sockaddr_in sin = sin_make("127.0.0.1", 40100);
+	int one = 1, a, b, got[2] = { 0, 0 }, senders[20];
+	char buf[16];
+
+	REQUIRE_OK(a = rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
+	REQUIRE_OK(b = rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
+	REQUIRE_OK(rump_sys_setsockopt(a, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)));
+	REQUIRE_OK(rump_sys_setsockopt(b, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)));
+	REQUIRE_OK(rump_sys_bind(a, (struct sockaddr *)&sin, sizeof(sin)));
+	REQUIRE_OK(rump_sys_bind(b, (struct sockaddr *)&sin, sizeof(sin)));
+	for (int i = 0; i < 20; i++) {
+		senders[i] = udp_bound("127.0.0.1", 0);
+		for (int k = 0; k < 3; k++)
+			REQUIRE_EQ(rump_sys_sendto(senders[i], "s", 1, 0,
+			    (struct sockaddr *)&sin, sizeof(sin)), 1);
+	}
+	msleep(200);
+	while (rump_sys_recv(a, buf, sizeof(buf), MSG_DONTWAIT) == 1)
+		got[0]++;
+	while (rump_sys_recv(b, buf, sizeof(buf), MSG_DONTWAIT) == 1)
+		got[1]++;
+	REQUIRE_EQ(got[0] + got[1], 60);
+	REQUIRE(got[0] > 0 && got[1] > 0);
+	REQUIRE(got[0] % 3 == 0 && got[1] % 3 == 0);    /* a sender's three together */
 }
 
 TESTCASE(udp_connected_refused)
@@ -330,6 +360,22 @@ TESTCASE(raw_icmp_echo)
 	}
 	REQUIRE_EQ(replies, 3);
 	REQUIRE_EQ(requests, 3);
+	/* Linux's ICMP_FILTER (SOL_RAW): requests filtered out, replies kept. */
+	{
+		uint32_t mask = 1u << 8, got = 0;
+		unsigned len = sizeof(got);
+
+		REQUIRE_OK(rump_sys_setsockopt(s, 255, 1, &mask, sizeof(mask)));
+		REQUIRE_OK(rump_sys_getsockopt(s, 255, 1, &got, &len));
+		REQUIRE_EQ(got, mask);
+		REQUIRE_EQ(rump_sys_sendto(s, req, sizeof(req), 0,
+		    (struct sockaddr *)&to, sizeof(to)), sizeof(req));
+		REQUIRE_EQ(wait_readable(s, 5000), 1);
+		REQUIRE_EQ(rump_sys_recvfrom(s, buf, sizeof(buf), 0, NULL, NULL),
+		    20 + sizeof(req));
+		REQUIRE_EQ(buf[20], 0);
+		REQUIRE_EQ(wait_readable(s, 200), 0);
+	}
 	/* Protocol 0 is no raw protocol, as on Linux. */
 	REQUIRE_ERRNO(rump_sys_socket(AF_INET, SOCK_RAW, 0), EPROTONOSUPPORT);
 }
@@ -487,9 +533,11 @@ TESTCASE(bad_headers_counted)
 {
 	uint8_t pkt[64];
 	struct ipstat a, b;
+	struct icmpstat i0, i1;
 	uint16_t v;
 
 	a = ipstat_get();
+	i0 = icmpstat_get();
 	/* Too short for a header. */
 	memset(pkt, 0, sizeof(pkt));
 	REQUIRE_EQ(rump_test_inet_ipinput(pkt, 10, "lo0"), 0);
@@ -526,8 +574,13 @@ TESTCASE(bad_headers_counted)
 	v = cksum(pkt, 24, 0);
 	memcpy(pkt + 10, &v, 2);
 	REQUIRE_EQ(rump_test_inet_ipinput(pkt, 32, "lo0"), 0);
+	/* The source route drew a parameter problem, back to us over lo0. */
+	msleep(200);
 	b = ipstat_get();
-	REQUIRE_EQ(b.ips_total - a.ips_total, 8);
+	i1 = icmpstat_get();
+	REQUIRE_EQ(i1.icps_outhist[ICMP_PARAMPROB] - i0.icps_outhist[ICMP_PARAMPROB], 1);
+	REQUIRE_EQ(i1.icps_inhist[ICMP_PARAMPROB] - i0.icps_inhist[ICMP_PARAMPROB], 1);
+	REQUIRE_EQ(b.ips_total - a.ips_total, 8 + 1);
 	REQUIRE_EQ(b.ips_toosmall - a.ips_toosmall, 1);
 	REQUIRE_EQ(b.ips_badvers - a.ips_badvers, 1);
 	REQUIRE_EQ(b.ips_badhlen - a.ips_badhlen, 1);
@@ -536,7 +589,7 @@ TESTCASE(bad_headers_counted)
 	REQUIRE_EQ(b.ips_badlen - a.ips_badlen, 1);
 	REQUIRE_EQ(b.ips_badaddr - a.ips_badaddr, 1);
 	REQUIRE_EQ(b.ips_badoptions - a.ips_badoptions, 1);
-	REQUIRE_EQ(b.ips_delivered - a.ips_delivered, 0);
+	REQUIRE_EQ(b.ips_delivered - a.ips_delivered, 1);
 }
 
 TESTCASE(pcblist)
@@ -695,6 +748,10 @@ TESTCASE(icmp_error_rules)
 	v = cksum(pkt + 24, 36, 0);
 	memcpy(pkt + 26, &v, 2);
 	REQUIRE_EQ(rump_test_inet_ipinput(pkt, 24 + 36, "shmif0"), 0);
+	/* Our own address as the source, from the wire: a martian. */
+	ip_header(pkt, 28, 4, 0, 0, IPPROTO_UDP, "10.0.0.1", "10.0.0.1", 64);
+	udp_header(pkt + 20, 1111, 9, NULL, 0, "10.0.0.1", "10.0.0.1");
+	REQUIRE_EQ(rump_test_inet_ipinput(pkt, 28, "shmif0"), 0);
 	i1 = icmpstat_get();
 	u1 = udpstat_get();
 	b = ipstat_get();
@@ -702,6 +759,7 @@ TESTCASE(icmp_error_rules)
 	REQUIRE_EQ(u1.udps_noportbcast - u0.udps_noportbcast, 1);
 	REQUIRE_EQ(i1.icps_bmcastecho - i0.icps_bmcastecho, 1);
 	REQUIRE_EQ(b.ips_badoptions - a.ips_badoptions, 1);
+	REQUIRE_EQ(b.ips_badaddr - a.ips_badaddr, 1);
 	REQUIRE_EQ(i1.icps_oldicmp - i0.icps_oldicmp, 1);
 	REQUIRE_EQ(i1.icps_error - i0.icps_error, 2);
 	REQUIRE_EQ(i1.icps_outhist[ICMP_UNREACH] - i0.icps_outhist[ICMP_UNREACH], 1);
@@ -791,10 +849,54 @@ TESTCASE(ifdestroy_cleanup)
 	REQUIRE_EQ(rump_test_inet_mbufs(), before);
 }
 
-TESTS(CASE(lo0_address), CASE(udp_lo0), CASE(udp_reuse),
+/* An ARP request for tpa from 10.0.0.2 (02:00:00:00:00:02), on shmif0. */
+static void
+arp_request_in(const char *tpa)
+{
+	uint8_t f[60];
+
+	memset(f, 0, sizeof(f));
+	memset(f, 0xff, 6);
+	f[6] = 0x02, f[11] = 0x02;
+	f[12] = 0x08, f[13] = 0x06;
+	f[15] = 1, f[16] = 0x08, f[18] = 6, f[19] = 4, f[21] = 1;
+	memcpy(f + 22, f + 6, 6);
+	REQUIRE(inet_pton(AF_INET, "10.0.0.2", f + 28) == 1);
+	REQUIRE(inet_pton(AF_INET, tpa, f + 38) == 1);
+	REQUIRE_EQ(rump_test_inet_linkinput(f, sizeof(f), "shmif0"), 0);
+}
+
+TESTCASE(arp_requests)
+{
+	struct arpstat a, b;
+
+	shmif0_setup();
+	REQUIRE_EQ(rump_pub_netconfig_ipv4_ifaddr_cidr("shmif0", "10.0.0.1", 24), 0);
+	get_stats("net.inet.arp.stats", &a, sizeof(a));
+	arp_request_in("10.0.0.1");     /* ours: answered, the asker learnt */
+	arp_request_in("127.0.0.1");    /* loopback: never */
+	arp_request_in("10.0.0.9");     /* not ours */
+	msleep(200);                    /* the link queues them to ARP */
+	get_stats("net.inet.arp.stats", &b, sizeof(b));
+	REQUIRE_EQ(b.as_rcvreq - a.as_rcvreq, 3);
+	REQUIRE_EQ(b.as_sentrep - a.as_sentrep, 1);
+	/* Learnt from the request: a datagram to it goes at once, not held. */
+	{
+		struct sockaddr_in to = sin_make("10.0.0.2", 9);
+		int u = udp_bound("0.0.0.0", 0);
+
+		REQUIRE_EQ(rump_sys_sendto(u, "x", 1, 0, (struct sockaddr *)&to,
+		    sizeof(to)), 1);
+		get_stats("net.inet.arp.stats", &a, sizeof(a));
+		REQUIRE_EQ(a.as_held, b.as_held);
+		REQUIRE_EQ(a.as_sentreq, b.as_sentreq);
+	}
+}
+
+TESTS(CASE(lo0_address), CASE(udp_lo0), CASE(udp_reuse), CASE(udp_reuseport_spread),
     CASE(udp_connected_refused), CASE(udp_control_messages),
     CASE(udp_multicast_loop), CASE(raw_icmp_echo), CASE(cksum_unit),
     CASE(reass_in_order), CASE(reass_reversed), CASE(reass_overlap_dropped),
     CASE(reass_timeout), CASE(bad_headers_counted), CASE(pcblist),
     CASE(ifaddr_ioctls), CASE(icmp_error_rules), CASE(icmp_ratelimit),
-    CASE(ifdestroy_cleanup))
+    CASE(ifdestroy_cleanup), CASE(arp_requests))

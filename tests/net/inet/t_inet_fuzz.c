@@ -68,13 +68,18 @@ template(uint8_t *p)
 		data[i] = (uint8_t)rnd();
 	switch (k) {
 	case 0:         /* UDP to the bound socket, or a closed port */
-	case 1:
+	case 1: {
+		/* To us, the subnet's broadcast or a group we joined. */
+		static const char *dsts[3] = { "10.0.0.1", "10.0.0.255", "239.1.1.1" };
+		const char *dst = dsts[rndn(3)];
+
 		len = 20 + 8 + dlen;
-		ip_header(p, len, rndn(65536), 0, 0, IPPROTO_UDP, peer, me, 64);
+		ip_header(p, len, rndn(65536), 0, 0, IPPROTO_UDP, peer, dst, 64);
 		udp_header(p + 20, 1000 + rndn(100), k == 0 ? udp_port : 9,
-		    data, dlen, peer, me);
+		    data, dlen, peer, dst);
 		memcpy(p + 28, data, (size_t)dlen);
 		return len;
+	}
 	case 2:         /* ICMP echo */
 		len = 20 + 8 + dlen;
 		ip_header(p, len, rndn(65536), 0, 0, IPPROTO_ICMP, peer, me, 64);
@@ -223,7 +228,7 @@ TESTCASE(fuzz_input)
 	struct udpstat us;
 	uint8_t pkt[2048], mymac[6] = { 0 };
 	char bus[64], buf[2048];
-	int unit, u, drops;
+	int unit, u, ricmp, rigmp, drops;
 
 	if ((e = getenv("FUZZ_SEED")) != NULL)
 		seed = strtoul(e, NULL, 0);
@@ -258,6 +263,17 @@ TESTCASE(fuzz_input)
 	before = rump_test_inet_mbufs();
 	u = udp_bound("0.0.0.0", 0);
 	udp_port = sock_port(u);
+	/* Raw sockets and a group member get their copies too. */
+	REQUIRE_OK(ricmp = rump_sys_socket(AF_INET, SOCK_RAW, IPPROTO_ICMP));
+	REQUIRE_OK(rigmp = rump_sys_socket(AF_INET, SOCK_RAW, IPPROTO_IGMP));
+	{
+		struct ip_mreq mr;
+
+		REQUIRE(inet_pton(AF_INET, "239.1.1.1", &mr.imr_multiaddr) == 1);
+		REQUIRE(inet_pton(AF_INET, me, &mr.imr_interface) == 1);
+		REQUIRE_OK(rump_sys_setsockopt(u, IPPROTO_IP, IP_ADD_MEMBERSHIP,
+		    &mr, sizeof(mr)));
+	}
 	st0 = ipstat_get();
 	for (unsigned long i = 0; i < rounds; i++) {
 		int len;
@@ -271,8 +287,12 @@ TESTCASE(fuzz_input)
 		if (rndn(8) != 0)
 			len = mutate(pkt, len, (int)sizeof(pkt));
 		REQUIRE_EQ(rump_test_inet_ipinput(pkt, (size_t)len, "shmif0"), 0);
-		/* Keep the socket's buffer from filling. */
+		/* Keep the sockets' buffers from filling. */
 		while (rump_sys_recvfrom(u, buf, sizeof(buf), MSG_DONTWAIT, NULL, NULL) >= 0)
+			continue;
+		while (rump_sys_recvfrom(ricmp, buf, sizeof(buf), MSG_DONTWAIT, NULL, NULL) >= 0)
+			continue;
+		while (rump_sys_recvfrom(rigmp, buf, sizeof(buf), MSG_DONTWAIT, NULL, NULL) >= 0)
 			continue;
 	}
 	st = ipstat_get();
@@ -307,6 +327,8 @@ TESTCASE(fuzz_input)
 	}
 	/* Once reassembly and ARP have timed out, every mbuf is back. */
 	REQUIRE_OK(rump_sys_close(u));
+	REQUIRE_OK(rump_sys_close(ricmp));
+	REQUIRE_OK(rump_sys_close(rigmp));
 	msleep(2500);
 	after = rump_test_inet_mbufs();
 	if (after != before)

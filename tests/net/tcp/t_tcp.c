@@ -631,6 +631,26 @@ TESTCASE(tcp_info)
 	REQUIRE(strcmp(cc, "newreno") == 0);
 	REQUIRE_ERRNO(rump_sys_setsockopt(s, IPPROTO_TCP, TCP_CONGESTION,
 	    "vegas", 5), ENOENT);
+	/* The default for new connections, by sysctl. */
+	{
+		char name[16];
+		size_t nlen = sizeof(name);
+		int s2;
+
+		REQUIRE_EQ(rump_pub_sysctlbyname("net.inet.tcp.congctl", name,
+		    &nlen, NULL, 0), 0);
+		REQUIRE(strcmp(name, "cubic") == 0);
+		REQUIRE_EQ(rump_pub_sysctlbyname("net.inet.tcp.congctl", NULL,
+		    NULL, "newreno", 8), 0);
+		REQUIRE_EQ(rump_pub_sysctlbyname("net.inet.tcp.congctl", NULL,
+		    NULL, "vegas", 6), EINVAL);
+		REQUIRE_OK(s2 = rump_sys_socket(AF_INET, SOCK_STREAM, 0));
+		len = sizeof(cc);
+		REQUIRE_OK(rump_sys_getsockopt(s2, IPPROTO_TCP, TCP_CONGESTION,
+		    cc, &len));
+		REQUIRE(strcmp(cc, "newreno") == 0);
+		REQUIRE_OK(rump_sys_close(s2));
+	}
 
 	v = 1000;
 	REQUIRE_OK(rump_sys_setsockopt(s, IPPROTO_TCP, TCP_MAXSEG, &v, sizeof(v)));
@@ -874,6 +894,65 @@ TESTCASE(time_wait_reuse)
 	}
 	REQUIRE_OK(rump_sys_close(s));
 	REQUIRE_OK(rump_sys_close(a));
+	REQUIRE_OK(rump_sys_close(l));
+}
+
+/*
+ * TCP_USER_TIMEOUT ends a connection whose data goes unacknowledged
+ * that long (checked at each retransmission); TCP_SYNCNT bounds the
+ * SYN retries of a connect nobody answers.
+ */
+TESTCASE(user_timeout_syncnt)
+{
+	struct sockaddr_in sin;
+	char buf[512];
+	uint16_t port;
+	int l, a, s, v, err;
+	unsigned len;
+	long long start, took;
+
+	l = listener(1, &port);
+	s = connect_to(port);
+	REQUIRE_OK(a = rump_sys_accept(l, NULL, NULL));
+	v = 1500;
+	REQUIRE_OK(rump_sys_setsockopt(s, IPPROTO_TCP, TCP_USER_TIMEOUT, &v,
+	    sizeof(v)));
+	len = sizeof(v);
+	REQUIRE_OK(rump_sys_getsockopt(s, IPPROTO_TCP, TCP_USER_TIMEOUT, &v,
+	    &len));
+	REQUIRE_EQ(v, 1500);
+	sysctl_setint("net.inet.tcp.drop_port", port);
+	start = now_ms();
+	memset(buf, 'u', sizeof(buf));
+	REQUIRE_EQ(rump_sys_write(s, buf, sizeof(buf)), sizeof(buf));
+	REQUIRE_ERRNO(rump_sys_read(s, buf, sizeof(buf)), ETIMEDOUT);
+	took = now_ms() - start;
+	/* Resends at 0.2, 0.6, 1.4 s; the one at 3.0 s finds 1.5 s passed. */
+	if (took < 1500 || took > 10000)
+		TEST_FAIL("timed out after %lld ms", took);
+	REQUIRE_OK(rump_sys_close(s));
+	REQUIRE_OK(rump_sys_close(a));
+
+	/* SYNs into the void: 1 retry, then ETIMEDOUT after 1 + 2 s. */
+	REQUIRE_OK(s = rump_sys_socket(AF_INET, SOCK_STREAM, 0));
+	v = 1;
+	REQUIRE_OK(rump_sys_setsockopt(s, IPPROTO_TCP, TCP_SYNCNT, &v,
+	    sizeof(v)));
+	v = 0;
+	REQUIRE_ERRNO(rump_sys_setsockopt(s, IPPROTO_TCP, TCP_SYNCNT, &v,
+	    sizeof(v)), EINVAL);
+	sin = loopback(port);
+	start = now_ms();
+	REQUIRE_ERRNO(rump_sys_connect(s, (struct sockaddr *)&sin, sizeof(sin)),
+	    ETIMEDOUT);
+	took = now_ms() - start;
+	if (took < 2900 || took > 10000)
+		TEST_FAIL("connect gave up after %lld ms", took);
+	len = sizeof(err);
+	REQUIRE_OK(rump_sys_getsockopt(s, SOL_SOCKET, SO_ERROR, &err, &len));
+	REQUIRE_EQ(err, 0);
+	sysctl_setint("net.inet.tcp.drop_port", 0);
+	REQUIRE_OK(rump_sys_close(s));
 	REQUIRE_OK(rump_sys_close(l));
 }
 
@@ -1345,6 +1424,7 @@ TESTS(
 	CASE(pcblist_states),
 	CASE(cork),
 	CASE(time_wait_reuse),
+	CASE(user_timeout_syncnt),
 	CASE(rfc5961_challenge),
 	CASE(option_bounds),
 	CASE(pmtu_icmp),

@@ -60,6 +60,7 @@ struct rump_shmif_stats {
 	unsigned long long ss_freorder;           /* reordered */
 	unsigned long long ss_fcorrupt;           /* corrupted */
 	unsigned long long ss_fdelay;             /* delayed */
+	unsigned long long ss_notforus;           /* unicast for another MAC, not copied */
 };
 
 RUMP_API int rump_pub_shmif_create(const char *path, int *unitp);

@@ -31,6 +31,11 @@ void soinit(void);
  * if out of memory or the protocol refused.  head's lock held.
  */
 struct socket *soalloc_conn(struct socket *head);
+/*
+ * uipc_socket.c: give a socket whose protocol let go of it (so_pcb NULL,
+ * a descriptor still open) a new PCB before it is used again.  Lock held.
+ */
+int soreattach(struct socket *so);
 
 /*
  * uipc_socket2.c: take the first mbuf off a buffer (uncounted), the rest

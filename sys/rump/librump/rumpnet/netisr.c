@@ -22,6 +22,7 @@
 #include <sys/intr.h>
 #include <sys/mbuf.h>
 #include <sys/socketvar.h>
+#include <sys/sysctl.h>
 #include <net/if.h>
 #include <net/netisr.h>
 
@@ -56,11 +57,38 @@ netisr_run(void *arg)
 	} while (n == NETISR_BATCH);
 }
 
+/* net.netisr.drops: packets dropped by each full queue (uint64_t[NETISR_MAX]). */
+static int
+netisr_sysctl_drops(struct sysctlnode *node, struct sysctl_req *req)
+{
+	uint64_t drops[NETISR_MAX];
+
+	(void)node;
+	if (req->sr_newp != NULL)
+		return EPERM;
+	for (int i = 0; i < NETISR_MAX; i++)
+		drops[i] = netisr_drops(i);
+	return sysctl_copyout_value(req, drops, sizeof(drops));
+}
+
 void
 netisr_init(void)
 {
+	struct sysctlnode *net, *netisr;
+	int error;
+
 	for (int i = 0; i < NETISR_MAX; i++)
 		ifq_init(&netisr_queues[i].nq_q, NETISR_QLEN);
+	error = sysctl_create(&net, NULL, CTL_NET, "net", CTLTYPE_NODE, 0,
+	    NULL, 0, NULL);
+	if (error == 0)
+		error = sysctl_create(&netisr, net, NET_NETISR, "netisr",
+		    CTLTYPE_NODE, 0, NULL, 0, NULL);
+	if (error == 0)
+		error = sysctl_create(NULL, netisr, 1, "drops", CTLTYPE_STRUCT,
+		    CTLFLAG_READONLY, NULL, 0, netisr_sysctl_drops);
+	if (error != 0)
+		log(LOG_WARNING, "net.netisr: not created: error %d\n", error);
 }
 
 void

@@ -116,7 +116,8 @@ soo_ioctl(struct file *fp, unsigned long cmd, void *data)
 	if (so->so_proto->pr_usrreqs->pr_ioctl == NULL)
 		return ENOTTY;
 	solock(so);
-	error = so->so_proto->pr_usrreqs->pr_ioctl(so, cmd, data, NULL);
+	if ((error = soreattach(so)) == 0)
+		error = so->so_proto->pr_usrreqs->pr_ioctl(so, cmd, data, NULL);
 	sounlock(so);
 	return error == EOPNOTSUPP ? ENOTTY : error;
 }
@@ -186,7 +187,8 @@ soo_stat(struct file *fp, struct stat *sb)
 	sb->st_blksize = PAGE_SIZE;
 	if (so->so_proto->pr_usrreqs->pr_stat != NULL) {
 		solock(so);
-		error = so->so_proto->pr_usrreqs->pr_stat(so, sb);
+		if (so->so_pcb != NULL)
+			error = so->so_proto->pr_usrreqs->pr_stat(so, sb);
 		sounlock(so);
 	}
 	return error;

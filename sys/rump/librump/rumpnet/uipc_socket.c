@@ -231,6 +231,33 @@ sofree(struct socket *so)
 	sodealloc(so);
 }
 
+/*
+ * A protocol may let go of a socket whose connection ended (TCP after a
+ * reset or a refused connect) while a descriptor still refers to it.
+ * Used again (bind, listen, connect, a protocol's options), the socket
+ * gets a new PCB, in the state of a new socket, as Linux's sockets are
+ * reusable then.  Lock held.
+ */
+int
+soreattach(struct socket *so)
+{
+	int error;
+
+	KASSERT(solocked(so));
+	if (so->so_pcb != NULL)
+		return 0;
+	if (so->so_state & SS_NOFDREF)
+		return EINVAL;
+	error = so->so_proto->pr_usrreqs->pr_attach(so,
+	    so->so_proto->pr_protocol);
+	KASSERT(solocked(so));
+	if (error == 0)
+		so->so_state &= ~(SS_CANTRCVMORE | SS_CANTSENDMORE |
+		    SS_ISDISCONNECTING | SS_ISDISCONNECTED | SS_RCVATMARK |
+		    SS_POLLPRI);
+	return error;
+}
+
 int
 sobind(struct socket *so, const struct sockaddr *nam, socklen_t namlen,
     struct lwp *l)
@@ -238,7 +265,8 @@ sobind(struct socket *so, const struct sockaddr *nam, socklen_t namlen,
 	int error;
 
 	solock(so);
-	error = so->so_proto->pr_usrreqs->pr_bind(so, nam, namlen, l);
+	if ((error = soreattach(so)) == 0)
+		error = so->so_proto->pr_usrreqs->pr_bind(so, nam, namlen, l);
 	sounlock(so);
 	return error;
 }
@@ -252,10 +280,13 @@ solisten(struct socket *so, int backlog, struct lwp *l)
 	if ((so->so_proto->pr_flags & PR_LISTEN) == 0 ||
 	    so->so_proto->pr_usrreqs->pr_listen == NULL)
 		error = EOPNOTSUPP;
-	else if (so->so_state & (SS_ISCONNECTED | SS_ISCONNECTING |
-				    SS_ISDISCONNECTING | SS_ISDISCONNECTED))
-		error = EINVAL;
 	else
+		error = soreattach(so);
+	if (error == 0 && (so->so_state & (SS_ISCONNECTED | SS_ISCONNECTING |
+					      SS_ISDISCONNECTING |
+					      SS_ISDISCONNECTED)))
+		error = EINVAL;
+	if (error == 0)
 		error = so->so_proto->pr_usrreqs->pr_listen(so, l);
 	if (error == 0) {
 		so->so_options |= SOF_ACCEPTCONN;
@@ -284,10 +315,19 @@ soconnect(struct socket *so, const struct sockaddr *nam, socklen_t namlen,
 {
 	const struct pr_usrreqs *pru = so->so_proto->pr_usrreqs;
 	bool connreq = (so->so_proto->pr_flags & PR_CONNREQUIRED) != 0;
+	int error;
 
 	KASSERT(solocked(so));
+	/*
+	 * Linux's Unix domain looks the name up first and answers EISCONN
+	 * or EINVAL (a listener) only after: its pr_connect checks.
+	 */
+	if (so->so_family == AF_UNIX && connreq)
+		return pru->pr_connect(so, nam, namlen, l);
+	if ((error = soreattach(so)) != 0)
+		return error;
 	if (so->so_options & SOF_ACCEPTCONN)
-		return so->so_family == AF_UNIX ? EINVAL : EISCONN;
+		return EISCONN;
 	if (connreq) {
 		if (so->so_state & SS_ISCONNECTED)
 			return EISCONN;
@@ -342,7 +382,13 @@ soshutdown(struct socket *so, int how)
 	}
 	if (how != SHUT_WR)
 		socantrcvmore(so);
-	if (how != SHUT_RD && so->so_pcb != NULL)
+	/*
+	 * pr_shutdown stops sending; a Unix socket's also passes both
+	 * directions shut on to its peer (Linux), so it is told again when
+	 * SHUT_RD comes after SHUT_WR.
+	 */
+	if (so->so_pcb != NULL && (how != SHUT_RD ||
+	    (so->so_family == AF_UNIX && (so->so_state & SS_CANTSENDMORE))))
 		error = so->so_proto->pr_usrreqs->pr_shutdown(so);
 out:
 	sounlock(so);
@@ -459,6 +505,11 @@ sosend(struct socket *so, const struct sockaddr *addr, socklen_t addrlen,
 				error = EAGAIN;
 			break;
 		}
+		if (so->so_pcb == NULL) {
+			error = (prp->pr_flags & PR_CONNREQUIRED) ? EPIPE
+								   : ENOTCONN;
+			break;
+		}
 		/* Nothing to send on a stream (nor its control, as Linux). */
 		if (!atomic && resid == 0 && (flags & MSG_OOB) == 0)
 			break;
@@ -555,7 +606,11 @@ soreceive_oob(struct socket *so, struct uio *uio, int flags)
 	if ((m = m_get(M_WAIT, MT_DATA)) == NULL)
 		return ENOBUFS;
 	solock(so);
-	error = so->so_proto->pr_usrreqs->pr_recvoob(so, m, flags & MSG_PEEK);
+	if (so->so_pcb == NULL)
+		error = EINVAL;
+	else
+		error = so->so_proto->pr_usrreqs->pr_recvoob(so, m,
+		    flags & MSG_PEEK);
 	if (error == 0 && (flags & MSG_PEEK) == 0)
 		so->so_state &= ~SS_POLLPRI;
 	sounlock(so);

@@ -17,6 +17,8 @@
 #include <sys/socketvar.h>
 #include <sys/time.h>
 
+#include "net_private.h"
+
 /* Linux's defaults: net.core.wmem_max/rmem_max, SOCK_MIN_SNDBUF/RCVBUF. */
 #define SO_BUF_MAX     212992
 #define SO_MIN_SNDBUF  4608
@@ -117,7 +119,8 @@ sosetopt(struct socket *so, struct sockopt *sopt)
 		if (prp->pr_ctloutput == NULL)
 			return EOPNOTSUPP;
 		solock(so);
-		error = prp->pr_ctloutput(PRCO_SETOPT, so, sopt);
+		if ((error = soreattach(so)) == 0)
+			error = prp->pr_ctloutput(PRCO_SETOPT, so, sopt);
 		sounlock(so);
 		return error;
 	}
@@ -190,7 +193,8 @@ sogetopt(struct socket *so, struct sockopt *sopt)
 		if (prp->pr_ctloutput == NULL)
 			return EOPNOTSUPP;
 		solock(so);
-		error = prp->pr_ctloutput(PRCO_GETOPT, so, sopt);
+		if ((error = soreattach(so)) == 0)
+			error = prp->pr_ctloutput(PRCO_GETOPT, so, sopt);
 		sounlock(so);
 		return error;
 	}

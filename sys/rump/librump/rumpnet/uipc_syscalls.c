@@ -29,7 +29,7 @@
 #include "net_private.h"
 #include "syscallargs.h"
 
-#define SOCK_MAX      10                /* Linux: types are below this */
+#define SOCK_MAX      11                /* Linux: types are below this */
 #define SOCKOPT_MAX   65536             /* largest option value copied */
 #define CONTROL_MAX   10240             /* Linux: net.core.optmem_max/2 */
 #define SSIZE_T_MAX   ((size_t)(~(size_t)0 >> 1))
@@ -394,6 +394,13 @@ sys_connect(struct lwp *l, const struct sys_connect_args *uap, register_t *rv)
 	if (so->so_error != 0) {
 		error = so->so_error;
 		so->so_error = 0;
+		/*
+		 * Linux: a blocking connect that failed leaves the socket
+		 * unconnected, as before it (not shut down both ways).
+		 */
+		if ((so->so_state & SS_ISCONNECTED) == 0)
+			so->so_state &= ~(SS_CANTRCVMORE | SS_CANTSENDMORE |
+			    SS_ISDISCONNECTED);
 	}
 unlock:
 	sounlock(so);
@@ -823,7 +830,8 @@ recvit(struct socket *so, struct file *fp, struct iovec *iov, size_t iovcnt,
 		error = control_copyout(control, kmsg->msg_control,
 		    kmsg->msg_controllen, &used, &flags);
 		kmsg->msg_controllen = used;
-		kmsg->msg_flags = flags;
+		/* Linux hands MSG_CMSG_CLOEXEC back in msg_flags. */
+		kmsg->msg_flags = flags | (*flagsp & MSG_CMSG_CLOEXEC);
 		if (error == 0) {
 			error2 = copyout(&kmsg->msg_namelen, &umsg->msg_namelen,
 			    sizeof(kmsg->msg_namelen));

@@ -37,6 +37,8 @@ vfs_socket_bind(const char *path, mode_t mode, struct vnode **vpp)
 		error = EADDRINUSE;
 	else if (nd.ni_trailslash)
 		error = ENOENT;
+	else if (vpp == NULL)
+		error = 0;
 	else if (vfs_isrdonly(nd.ni_dvp->v_mount))
 		error = EROFS;
 	else

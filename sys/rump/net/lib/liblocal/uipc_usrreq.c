@@ -201,15 +201,19 @@ unp_peeraddr(struct socket *so, struct sockaddr_storage *ss, socklen_t *lenp)
 	return 0;
 }
 
-/* The bound socket of an abstract name, or NULL. */
+/*
+ * The socket of a type bound to an abstract name, or NULL.  Each type
+ * has its own abstract namespace, as on Linux.
+ */
 static struct unpcb *
-unp_findabstract(const struct sockaddr_un *sun, socklen_t len)
+unp_findabstract(const struct sockaddr_un *sun, socklen_t len, int type)
 {
 	struct unpcb *unp;
 
 	LIST_FOREACH(unp, &unp_all, unp_link)
 		if (unp->unp_addrlen == len && unp->unp_vnode == NULL &&
 		    (unp->unp_flags & UNP_NAMECOPY) == 0 &&
+		    unp->unp_socket->so_type == type &&
 		    memcmp(&unp->unp_addr, sun, len) == 0)
 			return unp;
 	return NULL;
@@ -229,7 +233,8 @@ unp_autobind(struct unpcb *unp)
 		sun.sun_family = AF_UNIX;
 		for (int i = 5; i >= 1; i--, n >>= 4)
 			sun.sun_path[i] = hex[n & 0xf];
-		if (unp_findabstract(&sun, SUN_OFFSET + 6) == NULL) {
+		if (unp_findabstract(&sun, SUN_OFFSET + 6,
+			unp->unp_socket->so_type) == NULL) {
 			unp->unp_addr = sun;
 			unp->unp_addrlen = SUN_OFFSET + 6;
 			return 0;
@@ -272,12 +277,19 @@ unp_bind(struct socket *so, const struct sockaddr *nam, socklen_t namlen,
 	(void)l;
 	if ((error = unp_checkaddr(nam, namlen)) != 0)
 		return error;
-	if (unp->unp_addrlen != 0)
+	if (unp->unp_addrlen != 0) {
+		/* Linux looks at a path first: a name in use is EADDRINUSE. */
+		if (namlen > SUN_OFFSET && sun->sun_path[0] != '\0') {
+			unp_pathname(sun, namlen, path);
+			if ((error = vfs_socket_bind(path, 0, NULL)) != 0)
+				return error == EEXIST ? EADDRINUSE : error;
+		}
 		return EINVAL;
+	}
 	if (namlen == SUN_OFFSET)
 		return unp_autobind(unp);
 	if (sun->sun_path[0] == '\0') {
-		if (unp_findabstract(sun, namlen) != NULL)
+		if (unp_findabstract(sun, namlen, so->so_type) != NULL)
 			return EADDRINUSE;
 		memcpy(&unp->unp_addr, sun, namlen);
 		unp->unp_addrlen = namlen;
@@ -295,9 +307,13 @@ unp_bind(struct socket *so, const struct sockaddr *nam, socklen_t namlen,
 	return 0;
 }
 
-/* The socket bound to a name: ENOENT, EACCES or ECONNREFUSED if none. */
+/*
+ * The socket bound to a name: ENOENT, EACCES or ECONNREFUSED if none.
+ * An abstract name is looked for among sockets of the type only.
+ */
 static int
-unp_lookup(const struct sockaddr *nam, socklen_t namlen, struct unpcb **unpp)
+unp_lookup(const struct sockaddr *nam, socklen_t namlen, int type,
+    struct unpcb **unpp)
 {
 	const struct sockaddr_un *sun = (const struct sockaddr_un *)nam;
 	char path[UNIX_PATH_MAX + 1];
@@ -310,7 +326,7 @@ unp_lookup(const struct sockaddr *nam, socklen_t namlen, struct unpcb **unpp)
 	if (namlen == SUN_OFFSET)
 		return EINVAL;
 	if (sun->sun_path[0] == '\0') {
-		if ((*unpp = unp_findabstract(sun, namlen)) == NULL)
+		if ((*unpp = unp_findabstract(sun, namlen, type)) == NULL)
 			return ECONNREFUSED;
 		return 0;
 	}
@@ -337,6 +353,9 @@ unp_listen(struct socket *so, struct lwp *l)
 	if (unp->unp_addrlen == 0)
 		return EINVAL;
 	unp_curcred(&unp->unp_listencred);
+	/* Linux: a listener's SO_PEERCRED is its own. */
+	so->so_peercred = unp->unp_listencred;
+	so->so_peercred_valid = true;
 	/* A larger backlog may let waiting connectors in. */
 	cv_broadcast(&so->so_cv);
 	return 0;
@@ -385,7 +404,7 @@ unp_connect(struct socket *so, const struct sockaddr *nam, socklen_t namlen,
 
 	(void)l;
 	for (;;) {
-		if ((error = unp_lookup(nam, namlen, &unp2)) != 0)
+		if ((error = unp_lookup(nam, namlen, so->so_type, &unp2)) != 0)
 			return error;
 		so2 = unp2->unp_socket;
 		if (so2->so_type != so->so_type)
@@ -408,6 +427,11 @@ unp_connect(struct socket *so, const struct sockaddr *nam, socklen_t namlen,
 			return error;
 		/* The listener may have changed: look the name up again. */
 	}
+	/* Only now, as Linux: a listener or a connected socket cannot. */
+	if (so->so_options & SOF_ACCEPTCONN)
+		return EINVAL;
+	if (so->so_state & SS_ISCONNECTED)
+		return EISCONN;
 	if (((so->so_options | so2->so_options) & SOF_PASSCRED) &&
 	    unp->unp_addrlen == 0 && (error = unp_autobind(unp)) != 0)
 		return error;
@@ -630,7 +654,8 @@ unp_send(struct socket *so, struct mbuf *m, const struct sockaddr *nam,
 		goto out;
 	if (so->so_type == SOCK_DGRAM) {
 		if (nam != NULL) {
-			if ((error = unp_lookup(nam, namlen, &unp2)) != 0)
+			error = unp_lookup(nam, namlen, SOCK_DGRAM, &unp2);
+			if (error != 0)
 				goto out;
 		} else if (unp->unp_flags & UNP_PEERGONE) {
 			unp->unp_flags &= ~UNP_PEERGONE;

@@ -17,7 +17,8 @@
  * answer comes; FAILED is EHOSTUNREACH.  Requests are repeated each
  * second.  Input learns the sender of a request for one of our
  * addresses, or of any packet about an entry we already have, and
- * answers requests for our addresses.  A packet whose sender claims an
+ * answers requests for any of our addresses, whatever interface holds
+ * it (Linux's default, arp_ignore 0), except loopback ones.  A packet whose sender claims an
  * address of ours is counted and logged once per address.
  *
  * One callout serves the whole cache, set for the earliest deadline of
@@ -408,8 +409,9 @@ arp_input(struct mbuf *m)
 	    in_broadcast(spa, ifp))
 		goto reply;             /* a probe, or nonsense: learn nothing */
 
+	/* Ours, on whichever interface (Linux's arp_ignore 0), never 127/8. */
 	ia = in_ifaddr_withaddr(tpa);
-	if (ia != NULL && ia->ia_ifa.ifa_ifp != ifp)
+	if (ia != NULL && (ntohl(tpa.s_addr) >> 24) == IN_LOOPBACKNET)
 		ia = NULL;
 	la = arp_lookup(ifp, spa);
 	if (la != NULL) {
@@ -428,8 +430,9 @@ arp_input(struct mbuf *m)
 		arp_resolved(la, ea.arp_sha);
 	}
 reply:
-	if (op == ARPOP_REQUEST && (ia = in_ifaddr_withaddr(tpa)) != NULL &&
-	    ia->ia_ifa.ifa_ifp == ifp && spa.s_addr != tpa.s_addr)
+	if (op == ARPOP_REQUEST && spa.s_addr != tpa.s_addr &&
+	    (ntohl(tpa.s_addr) >> 24) != IN_LOOPBACKNET &&
+	    in_ifaddr_withaddr(tpa) != NULL)
 		arp_send(ifp, ARPOP_REPLY, tpa, spa, ea.arp_sha);
 out:
 	m_freem(m);

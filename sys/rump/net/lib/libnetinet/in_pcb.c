@@ -190,8 +190,7 @@ in_pcbdetach(struct inpcb *inp)
 static int
 in_pcb_sooptions(const struct inpcb *inp)
 {
-	return inp->inp_socket != NULL ? inp->inp_socket->so_options
-				       : inp->inp_sooptions;
+	return inp->inp_socket != NULL ? inp->inp_socket->so_options : 0;
 }
 
 /*
@@ -489,6 +488,51 @@ in_pcblookup_bind(struct inpcbtable *t, struct in_addr laddr, in_port_t lport)
 			wild = p;
 	}
 	return wild;
+}
+
+struct inpcb *
+in_pcblookup_group(struct inpcbtable *t, struct in_addr laddr, in_port_t lport,
+    struct in_addr faddr, in_port_t fport)
+{
+	struct inpcb *p, *best = NULL;
+	unsigned n = 0, pick;
+	bool exact = false;
+
+	/* The most specific bound PCBs, and how many share the port. */
+	LIST_FOREACH(p, &t->inpt_porthash[in_pcb_porthash(t, lport)], inp_porthash) {
+		bool pexact = p->inp_laddr.s_addr == laddr.s_addr;
+
+		if (p->inp_lport != lport || p->inp_state == INP_CONNECTED ||
+		    p->inp_socket == NULL ||
+		    (!pexact && p->inp_laddr.s_addr != INADDR_ANY))
+			continue;
+		if (pexact && !exact) {
+			exact = true;
+			best = NULL;
+			n = 0;
+		} else if (!pexact && exact)
+			continue;
+		if (best == NULL)
+			best = p;
+		if ((p->inp_socket->so_options & SOF_REUSEPORT) != 0)
+			n++;
+	}
+	if (best == NULL || n < 2 ||
+	    (best->inp_socket->so_options & SOF_REUSEPORT) == 0)
+		return best;
+	/* SO_REUSEPORT: one of the group, the same one for a given peer. */
+	pick = (unsigned)in_pcb_connhash(t, faddr, fport, laddr, lport);
+	pick = (pick * 2654435761u >> 7) % n;
+	LIST_FOREACH(p, &t->inpt_porthash[in_pcb_porthash(t, lport)], inp_porthash) {
+		if (p->inp_lport != lport || p->inp_state == INP_CONNECTED ||
+		    p->inp_socket == NULL ||
+		    (p->inp_socket->so_options & SOF_REUSEPORT) == 0 ||
+		    p->inp_laddr.s_addr != (exact ? laddr.s_addr : INADDR_ANY))
+			continue;
+		if (pick-- == 0)
+			return p;
+	}
+	return best;
 }
 
 struct inpcbhead *

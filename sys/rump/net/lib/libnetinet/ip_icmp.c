@@ -379,6 +379,11 @@ icmp_notify(struct mbuf *m, int hlen, int icmplen, const struct icmp *icp)
 		icmpstat.icps_badlen++;
 		return;
 	}
+	/* About a datagram we did not send: nothing of ours to correct. */
+	if (in_ifaddr_withaddr(qip->ip_src) == NULL) {
+		icmpstat.icps_notours++;
+		return;
+	}
 	cp.ipc_ip = qip;
 	cp.ipc_mtu = 0;
 	if (cmd == PRC_MSGSIZE) {

@@ -9,8 +9,8 @@
  *   header checks (RFC 791, RFC 1122 3.2.1): length of the packet,
  *     version, header length, checksum (unless the link vouched for it),
  *     total length against the data (excess trimmed), source address
- *     sanity (no multicast, class E, limited broadcast, or loopback
- *     from outside lo0)
+ *     sanity (no multicast, class E, broadcast; no loopback address and
+ *     none of our own from outside this host)
  *   options: walked and checked; source routes refused with a parameter
  *     problem, the others ignored
  *   ours? an address of any interface (weak host model), 127/8 on lo0,
@@ -126,6 +126,7 @@ ip_input(struct mbuf *m)
 	struct ip *ip;
 	int hlen, len, bad;
 	uint32_t src;
+	bool fromout;
 
 	KASSERT(mutex_owned(softnet_lock));
 	ipstat.ips_total++;
@@ -176,10 +177,12 @@ ip_input(struct mbuf *m)
 	}
 
 	src = ntohl(ip->ip_src.s_addr);
+	fromout = ifp != NULL && (ifp->if_flags & IFF_LOOPBACK) == 0 &&
+	    (m->m_flags & M_LOOP) == 0;
 	if (IN_MULTICAST(src) || IN_EXPERIMENTAL(src) ||
-	    ((src >> 24) == IN_LOOPBACKNET &&
-	    (ifp == NULL || (ifp->if_flags & IFF_LOOPBACK) == 0)) ||
-	    ((src != INADDR_ANY) && in_broadcast(ip->ip_src, ifp))) {
+	    ((src >> 24) == IN_LOOPBACKNET && (ifp == NULL || fromout)) ||
+	    (src != INADDR_ANY && in_broadcast(ip->ip_src, ifp)) ||
+	    (fromout && in_ifaddr_withaddr(ip->ip_src) != NULL)) {
 		ipstat.ips_badaddr++;
 		goto drop;
 	}

@@ -225,6 +225,7 @@ ipq_complete(struct ipq *q)
 		f->m_nextpkt = NULL;
 		csum &= f->m_pkthdr.csum_flags;
 		m_adj(f, f->m_pkthdr.len - FRAG_LEN(f));
+		f->m_flags &= ~M_PKTHDR;        /* only the head has one */
 		m_cat(m, f);
 	}
 	m->m_nextpkt = NULL;

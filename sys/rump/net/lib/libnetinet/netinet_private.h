@@ -20,6 +20,7 @@ struct protosw;
 struct pr_usrreqs;
 struct sockaddr;
 struct socket;
+struct sockopt;
 
 extern struct domain inetdomain;
 
@@ -36,6 +37,8 @@ const struct protosw *ip_protosw(int proto);
 bool rip_deliver(struct mbuf *, int proto);
 void rip_init(void);
 void rip_purgeif(struct ifnet *);
+/* IPPROTO_IP options, and SOL_RAW's ICMP_FILTER. */
+int rip_ctloutput(int op, struct socket *, struct sockopt *);
 extern const struct pr_usrreqs rip_usrreqs;
 
 /* udp_usrreq.c: the UDP PCBs; sockets forget ifp (memberships, routes). */

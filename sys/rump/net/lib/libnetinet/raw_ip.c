@@ -11,7 +11,9 @@
  * filled in.  Enough for ping and traceroute-style programs.
  *
  * Creating one needs privilege (EPERM otherwise); protocol 0 is
- * EPROTONOSUPPORT, as on Linux.  Locking: softnet_lock, as every inet
+ * EPROTONOSUPPORT, as on Linux.  An ICMP socket takes Linux's
+ * ICMP_FILTER option (level SOL_RAW): a mask of the types it does not
+ * want to receive.  Locking: softnet_lock, as every inet
  * socket.
  */
 #include <sys/types.h>
@@ -31,6 +33,9 @@
 #include <netinet/ip_var.h>
 
 #include "netinet_private.h"
+
+#define SOL_RAW     255         /* Linux's level of raw socket options */
+#define ICMP_FILTER 1           /* uint32_t: bit t set drops ICMP type t */
 
 #define RIP_SENDSPACE 212992
 #define RIP_RECVSPACE 212992
@@ -93,6 +98,15 @@ rip_deliver(struct mbuf *m, int proto)
 
 		if (so == NULL || inp->inp_ip_p != proto)
 			continue;
+		if (proto == IPPROTO_ICMP && inp->inp_icmpfilter != 0) {
+			uint8_t type;
+
+			if (m->m_pkthdr.len > (ip.ip_hl << 2)) {
+				m_copydata(m, ip.ip_hl << 2, 1, &type);
+				if (type < 32 && (inp->inp_icmpfilter & (1u << type)))
+					continue;
+			}
+		}
 		if (inp->inp_laddr.s_addr != INADDR_ANY &&
 		    inp->inp_laddr.s_addr != ip.ip_dst.s_addr)
 			continue;
@@ -322,6 +336,28 @@ static int
 rip_sockaddr(struct socket *so, struct sockaddr_storage *ss, socklen_t *lenp)
 {
 	in_setsockaddr(so->so_pcb, ss, lenp);
+	return 0;
+}
+
+int
+rip_ctloutput(int op, struct socket *so, struct sockopt *sopt)
+{
+	struct inpcb *inp = so->so_pcb;
+	uint32_t mask;
+	int error;
+
+	if (sopt->sopt_level != SOL_RAW)
+		return ip_ctloutput(op, so, sopt);
+	if (inp == NULL)
+		return EINVAL;
+	if (sopt->sopt_name != ICMP_FILTER || inp->inp_ip_p != IPPROTO_ICMP)
+		return ENOPROTOOPT;
+	if (op == PRCO_GETOPT)
+		return sockopt_set(sopt, &inp->inp_icmpfilter,
+		    sizeof(inp->inp_icmpfilter));
+	if ((error = sockopt_get(sopt, &mask, sizeof(mask))) != 0)
+		return error;
+	inp->inp_icmpfilter = mask;
 	return 0;
 }
 

@@ -424,10 +424,9 @@ tcp_enter_recovery(struct tcpcb *tp)
 	tp->snd_recover = tp->snd_max;
 	tp->t_flags |= TF_FASTRECOVERY;
 	tp->t_rtttime = 0;
-	tp->t_recover_acked = 0;
 	if ((tp->t_flags & TF_SACK_PERMIT) && tp->snd_numsacked > 0) {
 		tp->sack_rxmit = tp->snd_una;
-		tp->sack_rexmit_bytes = 0;
+		tp->sack_pass_done = false;
 		tcp_timer_arm(tp, TCPT_REXMT, tcp_rexmt_us(tp));
 		(void)tcp_output(tp);
 		return;
@@ -588,7 +587,6 @@ tcp_ack(struct tcpcb *tp, struct socket *so, struct tcp_seg *seg,
 
 	if (tp->t_flags & TF_FASTRECOVERY) {
 		if (SEQ_LT(seg->ack, tp->snd_recover)) {
-			tp->t_recover_acked += acked;
 			if ((tp->t_flags & TF_SACK_PERMIT) &&
 			    tp->snd_numsacked > 0) {
 				tcp_timer_arm(tp, TCPT_REXMT, tcp_rexmt_us(tp));
@@ -827,7 +825,7 @@ findpcb:
 	    (seg.flags & (TH_SYN | TH_FIN | TH_RST | TH_URG | TH_ACK)) == TH_ACK &&
 	    ((to.to_flags & TOF_TS) == 0 || (tp->t_flags & TF_RCVD_TSTMP) == 0 ||
 	    TSTMP_GEQ(to.to_tsval, tp->ts_recent)) &&
-	    seg.seq == tp->rcv_nxt && tiwin != 0 && tiwin == tp->snd_wnd &&
+	    seg.seq == tp->rcv_nxt && tiwin != 0 &&
 	    tp->snd_nxt == tp->snd_max &&
 	    (tp->t_flags & TF_FASTRECOVERY) == 0) {
 		if ((to.to_flags & TOF_TS) && (tp->t_flags & TF_RCVD_TSTMP) &&
@@ -865,7 +863,12 @@ findpcb:
 				sbdrop(&so->so_snd, (int)acked);
 				tp->t_bytesacked += acked;
 				tp->snd_una = seg.ack;
+				/* In sequence and acknowledging: a valid window update. */
+				tp->snd_wnd = tiwin;
+				tp->snd_wl1 = seg.seq;
 				tp->snd_wl2 = seg.ack;
+				if (tiwin > tp->max_sndwnd)
+					tp->max_sndwnd = tiwin;
 				tp->t_cc->cc_ack(tp, acked);
 				if (tp->snd_una == tp->snd_max)
 					tcp_timer_disarm(tp, TCPT_REXMT);
@@ -878,7 +881,7 @@ findpcb:
 				m_freem(m);
 				return;
 			}
-		} else if (seg.ack == tp->snd_una &&
+		} else if (seg.ack == tp->snd_una && tiwin == tp->snd_wnd &&
 		    TAILQ_EMPTY(&tp->t_segq) && tp->rcv_numsacks == 0 &&
 		    (long)seg.len <= sbspace(&so->so_rcv) &&
 		    (so->so_state & SS_CANTRCVMORE) == 0) {
@@ -1077,9 +1080,15 @@ findpcb:
 	if (todrop > 0) {
 		tcpstat.tcps_rcvpackafterwin++;
 		if (todrop >= seg.len) {
-			if (rcvwnd == 0 && seg.seq == tp->rcv_nxt) {
+			/*
+			 * A closed window still takes the segment's ACK
+			 * (RFC 9293 3.10.7.4): the data goes, the ACK and
+			 * window are processed, and we answer.
+			 */
+			if (rcvwnd == 0) {
+				if (seg.seq == tp->rcv_nxt)
+					tcpstat.tcps_rcvwinprobe++;
 				tp->t_flags |= TF_ACKNOW;
-				tcpstat.tcps_rcvwinprobe++;
 			} else if (seg.len > 0 || (seg.flags & TH_FIN))
 				goto dropafterack;
 		}

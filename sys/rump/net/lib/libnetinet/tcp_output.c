@@ -298,10 +298,6 @@ again:
 			    (TF_REQ_SCALE | TF_RCVD_SCALE))
 				ws = tp->request_r_scale;
 		}
-		if (tp->t_flags & TF_NOOPT) {
-			ts = sack = false;
-			ws = -1;
-		}
 		optlen = tcp_synopts(opt, mss, ws, sack, ts, tcp_ts_now(tp),
 		    tp->ts_recent);
 	} else {
@@ -502,7 +498,6 @@ send:
 	/* Sequence bookkeeping (RST and persist probes excepted). */
 	if (rexmit_sack) {
 		tp->sack_rxmit = sendseq + (tcp_seq)len;
-		tp->sack_rexmit_bytes += (uint32_t)len;
 	} else if ((flags & TH_RST) == 0) {
 		tcp_seq startseq = tp->snd_nxt;
 
@@ -536,7 +531,6 @@ send:
 		tp->rcv_adv = tp->rcv_nxt + (tcp_seq)win;
 	tp->last_ack_sent = tp->rcv_nxt;
 	tp->t_flags &= ~(TF_ACKNOW | TF_DELACK);
-	tp->t_delack_segs = 0;
 	if (tcp_timer_armed(tp, TCPT_DELACK))
 		tcp_timer_disarm(tp, TCPT_DELACK);
 	tp->t_segsout++;

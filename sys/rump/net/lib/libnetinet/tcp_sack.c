@@ -194,19 +194,6 @@ tcp_sack_snd_clear(struct tcpcb *tp)
 	tp->snd_numsacked = 0;
 	tp->snd_fack = tp->snd_una;
 	tp->sack_rxmit = tp->snd_una;
-	tp->sack_rexmit_bytes = 0;
-}
-
-bool
-tcp_sack_isacked(const struct tcpcb *tp, tcp_seq seq)
-{
-	int i;
-
-	for (i = 0; i < tp->snd_numsacked; i++)
-		if (SEQ_GEQ(seq, tp->snd_sacked[i].start) &&
-		    SEQ_LT(seq, tp->snd_sacked[i].end))
-			return true;
-	return false;
 }
 
 /*
@@ -272,7 +259,6 @@ tcp_sack_nextseg(struct tcpcb *tp, tcp_seq *seqp, uint32_t *lenp)
 			return false;
 		tp->sack_rxmit = tp->snd_una;
 		tp->sack_pass_mark = tp->snd_max;
-		tp->sack_rexmit_bytes = 0;
 	}
 	return false;
 }

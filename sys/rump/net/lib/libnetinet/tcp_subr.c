@@ -203,11 +203,31 @@ tcp_ts_offset(struct in_addr laddr, in_port_t lport, struct in_addr faddr,
 	return (uint32_t)tcp_siphash(tcp_secret, tuple, sizeof(tuple));
 }
 
+/* The states each state may be entered from (tcp_fsm.h); CLOSED from any. */
+#define TCPS_BIT(s) (1U << (s))
+static const unsigned tcp_state_from[TCP_NSTATES] = {
+	[TCPS_CLOSED] = ~0U,
+	[TCPS_LISTEN] = TCPS_BIT(TCPS_CLOSED) | TCPS_BIT(TCPS_LISTEN),
+	[TCPS_SYN_SENT] = TCPS_BIT(TCPS_CLOSED),
+	[TCPS_SYN_RECEIVED] = TCPS_BIT(TCPS_CLOSED) | TCPS_BIT(TCPS_SYN_SENT),
+	[TCPS_ESTABLISHED] = TCPS_BIT(TCPS_SYN_SENT) |
+	    TCPS_BIT(TCPS_SYN_RECEIVED),
+	[TCPS_CLOSE_WAIT] = TCPS_BIT(TCPS_SYN_RECEIVED) |
+	    TCPS_BIT(TCPS_ESTABLISHED),
+	[TCPS_FIN_WAIT_1] = TCPS_BIT(TCPS_ESTABLISHED),
+	[TCPS_CLOSING] = TCPS_BIT(TCPS_FIN_WAIT_1),
+	[TCPS_LAST_ACK] = TCPS_BIT(TCPS_CLOSE_WAIT),
+	[TCPS_FIN_WAIT_2] = TCPS_BIT(TCPS_FIN_WAIT_1),
+	[TCPS_TIME_WAIT] = TCPS_BIT(TCPS_FIN_WAIT_2) | TCPS_BIT(TCPS_CLOSING),
+};
+
 void
 tcp_set_state(struct tcpcb *tp, int state)
 {
 	KASSERT(mutex_owned(softnet_lock));
 	KASSERTMSG(state >= TCPS_CLOSED && state < TCP_NSTATES, "state %d", state);
+	KASSERTMSG((tcp_state_from[state] & TCPS_BIT(tp->t_state)) != 0,
+	    "tcp: %s -> %s", tcpstates[tp->t_state], tcpstates[state]);
 	tp->t_state = state;
 }
 
@@ -240,6 +260,7 @@ tcp_newtcpcb(struct inpcb *inp)
 	tp->t_keepidle = (uint64_t)tcp_keepidle_s * TCP_US_PER_S;
 	tp->t_keepintvl = (uint64_t)tcp_keepintvl_s * TCP_US_PER_S;
 	tp->t_keepcnt = tcp_keepcnt;
+	tp->t_syncnt = TCP_SYNRETRIES;
 	if (tcp_do_rfc1323)
 		tp->t_flags |= TF_REQ_SCALE | TF_REQ_TSTMP;
 	if (tcp_do_sack)
@@ -514,13 +535,6 @@ tcp_notify(struct inpcb *inp, int error)
 	tp->t_softerror = error;
 	sorwakeup(so);
 	sowwakeup(so);
-}
-
-void
-tcp_quench(struct inpcb *inp, int error)
-{
-	(void)inp;
-	(void)error;
 }
 
 /* Fragmentation needed (RFC 1191): a smaller MSS, and resend at once. */

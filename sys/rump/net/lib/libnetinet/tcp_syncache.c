@@ -312,6 +312,7 @@ tcp_syncache_expand(struct tcpcb *ltp, struct in_addr laddr, in_port_t lport,
 	tp->t_keepidle = ltp->t_keepidle;
 	tp->t_keepintvl = ltp->t_keepintvl;
 	tp->t_keepcnt = ltp->t_keepcnt;
+	tp->t_usertimeout = ltp->t_usertimeout;
 	tcp_congctl_select(tp, ltp->t_cc);
 	tp->iss = iss;
 	tp->irs = irs;
@@ -396,7 +397,6 @@ tcp_syncache_ack(struct tcpcb *ltp, const struct ip *ip, const struct tcphdr *th
 			return NULL;
 		tp->t_flags &= ~(TF_REQ_SCALE | TF_RCVD_SCALE | TF_REQ_TSTMP |
 		    TF_RCVD_TSTMP);
-		tp->t_flags |= TF_SYN_COOKIE;
 		mss = tcp_cookie_mss[(cookie >> 24) & 7];
 		tcpstat.tcps_sc_recvcookie++;
 	}

@@ -7,7 +7,7 @@
  * callout set no later than it: pushing a deadline further out (the
  * retransmission timer on every ACK of a bulk transfer) touches only the
  * deadline, and a callout that fires early sets itself again for the
- * rest.  Disarming stops the callout.
+ * rest.  Disarming only forgets the deadline (tcp_timer_disarm).
  *
  * Handlers run on the clock thread and take softnet_lock.  A connection
  * closed while one of its handlers waits for the lock is not freed by
@@ -87,11 +87,16 @@ tcp_timer_arm(struct tcpcb *tp, int which, uint64_t us)
 	}
 }
 
+/*
+ * Disarming forgets the deadline only: a callout still pending fires
+ * once, finds nothing due and stays idle, and re-arming before then
+ * costs no callout operation (the delayed-ACK and retransmission
+ * timers are armed and disarmed for nearly every segment).
+ */
 void
 tcp_timer_disarm(struct tcpcb *tp, int which)
 {
 	tp->t_deadline[which] = 0;
-	callout_stop(&tp->t_timer[which]);
 }
 
 bool
@@ -100,19 +105,16 @@ tcp_timer_armed(const struct tcpcb *tp, int which)
 	return tp->t_deadline[which] != 0;
 }
 
+/* Every timer off, callouts stopped (before the block may be freed). */
 void
 tcp_timers_stop(struct tcpcb *tp)
 {
 	int i;
 
-	for (i = 0; i < TCPT_NTIMERS; i++)
-		tcp_timer_disarm(tp, i);
-}
-
-void
-tcp_canceltimers(struct tcpcb *tp)
-{
-	tcp_timers_stop(tp);
+	for (i = 0; i < TCPT_NTIMERS; i++) {
+		tp->t_deadline[i] = 0;
+		callout_stop(&tp->t_timer[i]);
+	}
 }
 
 /* Whether a handler of tp has started and not finished. */
@@ -187,9 +189,18 @@ tcp_rexmt(struct tcpcb *tp)
 	int limit;
 
 	tcpstat.tcps_rexmttimeo++;
-	limit = tp->t_state < TCPS_ESTABLISHED ? TCP_SYNRETRIES :
+	limit = tp->t_state < TCPS_ESTABLISHED ? tp->t_syncnt :
 	    tcp_rexmit_max;
-	if (++tp->t_rxtshift > limit) {
+	/* When the oldest unacknowledged segment was first sent. */
+	if (tp->t_rxtshift == 0)
+		tp->t_rxtfirst = tcp_now() - tcp_rexmt_us(tp);
+	/*
+	 * TCP_USER_TIMEOUT (Linux): how long sent data may stay
+	 * unacknowledged; checked at each timeout, so it may be
+	 * exceeded by up to one (backed-off) RTO.
+	 */
+	if (++tp->t_rxtshift > limit || (tp->t_usertimeout != 0 &&
+	    tcp_now() - tp->t_rxtfirst >= tp->t_usertimeout)) {
 		tcpstat.tcps_timeoutdrop++;
 		(void)tcp_drop(tp, ETIMEDOUT);
 		return;
@@ -210,7 +221,6 @@ tcp_rexmt(struct tcpcb *tp)
 	 */
 	tp->sack_rxmit = tp->snd_una;
 	tp->sack_pass_done = false;
-	tp->sack_rexmit_bytes = 0;
 	/* Karn: no RTT sample from a retransmitted segment. */
 	tp->t_rtttime = 0;
 	if (tp->t_rxtshift > 3)

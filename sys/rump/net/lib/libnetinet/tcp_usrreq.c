@@ -473,6 +473,10 @@ tcp_getopt(struct socket *so, struct tcpcb *tp, struct sockopt *sopt)
 		return sockopt_setint(sopt, (int)(tp->t_keepintvl / TCP_US_PER_S));
 	case TCP_KEEPCNT:
 		return sockopt_setint(sopt, tp->t_keepcnt);
+	case TCP_SYNCNT:
+		return sockopt_setint(sopt, tp->t_syncnt);
+	case TCP_USER_TIMEOUT:
+		return sockopt_setint(sopt, (int)(tp->t_usertimeout / TCP_US_PER_MS));
 	case TCP_INFO:
 		tcp_fill_info(tp, &ti);
 		return sockopt_set(sopt, &ti, sizeof(ti));
@@ -559,6 +563,18 @@ tcp_setopt(struct socket *so, struct tcpcb *tp, struct sockopt *sopt)
 		if (v < 1 || v > 127)
 			return EINVAL;
 		tp->t_keepcnt = v;
+		return 0;
+	case TCP_SYNCNT:
+		/* Linux: 1 to 127. */
+		if (v < 1 || v > 127)
+			return EINVAL;
+		tp->t_syncnt = v;
+		return 0;
+	case TCP_USER_TIMEOUT:
+		/* Milliseconds; 0: the retransmission count decides. */
+		if (v < 0)
+			return EINVAL;
+		tp->t_usertimeout = (uint64_t)v * TCP_US_PER_MS;
 		return 0;
 	case TCP_QUICKACK:
 		if (v && (tp->t_flags & TF_DELACK)) {

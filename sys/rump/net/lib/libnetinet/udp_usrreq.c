@@ -6,7 +6,8 @@
  *
  * Input (pr_input, softnet_lock held): length and checksum checked (a
  * zero checksum means none was sent), then a unicast datagram goes to
- * the socket connected to its four-tuple, else the best bound one; a
+ * the socket connected to its four-tuple, else the best bound one (of
+ * an SO_REUSEPORT group, the one the sender's address hashes to); a
  * broadcast or multicast datagram is copied to every socket bound to
  * the port whose address and connection match (multicast: a member of
  * the group, or any socket under IP_MULTICAST_ALL, Linux's default).
@@ -212,7 +213,8 @@ udp_input(struct mbuf *m, int hlen, int proto)
 	inp = in_pcblookup_connect(&udbtable, ip.ip_src, uh.uh_sport,
 	    ip.ip_dst, uh.uh_dport);
 	if (inp == NULL || inp->inp_socket == NULL)
-		inp = in_pcblookup_bind(&udbtable, ip.ip_dst, uh.uh_dport);
+		inp = in_pcblookup_group(&udbtable, ip.ip_dst, uh.uh_dport,
+		    ip.ip_src, uh.uh_sport);
 	if (inp == NULL) {
 		udpstat.udps_noport++;
 		icmp_error(m, ICMP_UNREACH, ICMP_UNREACH_PORT, 0);

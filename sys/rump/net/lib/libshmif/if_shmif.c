@@ -250,6 +250,13 @@ shmif_write(struct shmif_sc *sc, struct mbuf *m)
 	}
 	start = r + pad;
 	fr = (struct shmif_frame *)(void *)(sc->sc_ring + (start & (ringsize - 1)));
+	/*
+	 * Descheduled so long that the ring went round past our slot: it is
+	 * someone else's now, and writing into it would tear their frame.
+	 */
+	if (__atomic_load_n(&bus->shb_reserve, __ATOMIC_ACQUIRE) - start >
+	    ringsize)
+		return ENOBUFS;
 	nanotime(&ts);
 	fr->sf_len = (uint32_t)len;
 	fr->sf_sender = sc->sc_id;
@@ -257,6 +264,9 @@ shmif_write(struct shmif_sc *sc, struct mbuf *m)
 	fr->sf_nsec = (uint32_t)ts.tv_nsec;
 	fr->sf_flags = 0;
 	m_copydata(m, 0, len, fr + 1);
+	if (__atomic_load_n(&bus->shb_reserve, __ATOMIC_ACQUIRE) - start >
+	    ringsize)
+		return ENOBUFS;         /* lapped while copying: no commit */
 	__atomic_store_n(&fr->sf_pos, start, __ATOMIC_RELEASE);
 	__atomic_add_fetch(&bus->shb_commits, 1, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&bus->shb_wakeword, 1, __ATOMIC_SEQ_CST);
@@ -346,6 +356,22 @@ shmif_stalled(struct shmif_sc *sc, uint64_t r)
 	return SHMIF_RX_PROGRESS;
 }
 
+/*
+ * The address filter a NIC has: unicast to another station is not copied
+ * out of the ring (on a bus of many members most frames are someone
+ * else's).  Ethernet's input checks again (and counts) what passes.
+ */
+static bool
+shmif_notforus(struct ifnet *ifp, const struct shmif_frame *fr, uint32_t len)
+{
+	const uint8_t *dst = (const uint8_t *)(fr + 1);
+
+	if (len < ETHER_ADDR_LEN || ETHER_IS_MULTICAST(dst) ||
+	    (atomic_load_relaxed(&ifp->if_flags) & IFF_PROMISC) != 0)
+		return false;
+	return memcmp(dst, ifp->if_lladdr, ETHER_ADDR_LEN) != 0;
+}
+
 /* Look at the frame at rpos; *mp: a copy to deliver, or NULL. */
 static enum shmif_rx
 shmif_read_one(struct shmif_sc *sc, struct mbuf **mp)
@@ -384,6 +410,8 @@ shmif_read_one(struct shmif_sc *sc, struct mbuf **mp)
 		next = rpos + SHMIF_FRAMESIZE(len);
 		if (fr->sf_sender == sc->sc_id)
 			SHMIF_STAT(sc, ss_own, 1);
+		else if (shmif_notforus(ifp, fr, len))
+			SHMIF_STAT(sc, ss_notforus, 1);
 		else if ((m = m_devget(fr + 1, (int)len, ifp)) == NULL)
 			SHMIF_STAT(sc, ss_nomem, 1);
 	}

@@ -25,7 +25,10 @@
  *
  * Writing (no lock, so a writer killed at any instant wedges nothing):
  *   1. reserve: compare-and-swap shb_reserve from r to r + size (+ pad);
- *   2. fill the header but sf_pos, copy the payload;
+ *   2. fill the header but sf_pos, copy the payload; a writer that finds
+ *      shb_reserve already more than a ring past its slot (it was
+ *      descheduled that long) gives the frame up rather than tear a
+ *      newer one, before the copy and again before the commit;
  *   3. commit: store sf_pos = the frame's position (release order), the
  *      word readers check; then increment shb_commits and shb_wakeword
  *      and, if shb_waiters is not 0, FUTEX_WAKE every waiter on
