@@ -258,7 +258,7 @@ p2k_setup_mounted(struct p2k_mount *p2m, const char *kpath,
 	if (p2m->p2m_flags & P2K_DEBUG)
 		argv[argc++] = (char *)"-d";
 	args = (struct fuse_args)FUSE_ARGS_INIT(argc, argv);
-	p2m->p2m_writeback = true;
+	p2m->p2m_writeback = (p2m->p2m_flags & P2K_NOWRITEBACK) == 0;
 	p2m->p2m_se = fuse_session_new(&args, &p2k_ll_ops, sizeof(p2k_ll_ops),
 	    p2m);
 	fuse_opt_free_args(&args);
@@ -434,6 +434,8 @@ p2k_help(const char *prog, const char *vfsname, int needimage)
 	    "  -o ro         mount read-only\n"
 	    "  -o noatime    do not update access times\n"
 	    "  -o sync       write synchronously\n"
+	    "  -o nowriteback  the host writes through, with no writeback "
+	    "cache\n"
 	    "  -o OPTION     other options go to FUSE (allow_other, "
 	    "default_permissions,\n"
 	    "                fsname=, max_read= ...; see mount.fuse3(8))\n"
@@ -511,6 +513,32 @@ p2k_checkpath(const char *path, char *abs, bool dir)
 	return 0;
 }
 
+/* Take every name out of the option string opts; whether there was one. */
+static bool
+p2k_takeopt(char *opts, const char *name)
+{
+	size_t len = strlen(name);
+	bool found = false;
+	char *p = opts, *e;
+
+	while (p != NULL && *p != '\0') {
+		e = strchrnul(p, ',');
+		if ((size_t)(e - p) != len || strncmp(p, name, len) != 0) {
+			p = *e != '\0' ? e + 1 : e;
+			continue;
+		}
+		found = true;
+		if (*e == ',') {
+			memmove(p, e + 1, strlen(e + 1) + 1);
+			continue;
+		}
+		/* The last option: the string ends before it. */
+		*(p > opts ? p - 1 : p) = '\0';
+		break;
+	}
+	return found;
+}
+
 /* Join -o arguments into one option string. */
 static int
 p2k_addopts(char **opts, const char *more)
@@ -575,6 +603,8 @@ p2k_main(int argc, char **argv, const char *vfsname, int needimage)
 		p2k_usage(stderr, prog, needimage);
 		return 1;
 	}
+	if (opts != NULL && p2k_takeopt(opts, "nowriteback"))
+		flags |= P2K_NOWRITEBACK;
 	if (needimage && (error = p2k_checkpath(argv[0], image, false)) != 0) {
 		fprintf(stderr, "%s: %s: %s\n", prog, argv[0], strerror(error));
 		return 1;

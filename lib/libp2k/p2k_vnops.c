@@ -29,19 +29,26 @@
  * the host may keep names, attributes and pages: entries and attributes
  * have long timeouts, names that are not there are cached too, pages
  * survive a close (keep_cache), and with the writeback cache the host
- * gathers writes and sends them in 1 MiB requests.  Two things the kernel
- * does on its own are told to the host by the replies that caused them
- * (a setattr's reply carries the new attributes) or are asked for by the
- * host: a write by another user clears the set-user-ID and set-group-ID
- * bits, which the host does by a setattr of the mode that only removes
- * those bits, as the writer, before it writes; such a setattr is allowed
- * to anyone who may write the file (p2k_killpriv), since the write would
- * clear the bits anyway (without default_permissions, such a user may so
- * clear them by chmod too).  Likewise the times the host kept for cached
- * writes, which it sends as whoever closes the file (p2k_settimes).  FUSE_CAP_HANDLE_KILLPRIV would make the host
- * leave the clearing to the daemon's write, but with the writeback cache
- * the data arrives later, from the host's flusher, not as the writer, so
- * it cannot be told from root's writes, which keep the bits.
+ * gathers writes and sends them in 1 MiB requests.  What the kernel
+ * changes on its own needs no fuse_lowlevel_notify_inval_*: a setattr's
+ * reply carries the attributes it left; after a read, link, unlink or
+ * rename the host itself drops the access time, link counts and change
+ * times it had.  The one exception is asked for by the host: a write by
+ * another user clears the set-user-ID and set-group-ID bits, which the
+ * host does by a setattr of the mode that only removes those bits, as
+ * the writer, before it writes; such a setattr is allowed to anyone who
+ * may write the file (p2k_killpriv), since the write would clear the
+ * bits anyway (without default_permissions, such a user may so clear
+ * them by chmod too).  Likewise the times the host kept for cached
+ * writes, which it sends as whoever closes the file (p2k_settimes).
+ * FUSE_CAP_HANDLE_KILLPRIV would make the host leave the clearing to the
+ * daemon's write, but with the writeback cache the data arrives later,
+ * from the host's flusher, not as the writer, so it cannot be told from
+ * root's writes, which keep the bits (libfuse 3.14 has no
+ * HANDLE_KILLPRIV_V2, which flags such writes).  So the daemon asks for
+ * it only without the writeback cache (-o nowriteback), where each write
+ * comes from its writer and the kernel's write clears the bits as it
+ * does for a local writer.
  *
  * Splice is not asked for: reads and writes copy between the kernel's
  * buffers and ours (rump_sys_pread, rump_sys_pwrite) whatever libfuse
@@ -126,13 +133,18 @@ p2k_init_conn(void *userdata, struct fuse_conn_info *conn)
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		if (conn->capable & want[i])
 			conn->want |= want[i];
+	/* Nothing changes a file behind the host: its pages stay valid. */
 	conn->want &= ~(unsigned)(FUSE_CAP_SPLICE_READ | FUSE_CAP_SPLICE_WRITE |
-	    FUSE_CAP_SPLICE_MOVE | FUSE_CAP_HANDLE_KILLPRIV);
+	    FUSE_CAP_SPLICE_MOVE | FUSE_CAP_HANDLE_KILLPRIV |
+	    FUSE_CAP_AUTO_INVAL_DATA);
 	if (p2m->p2m_writeback && (conn->capable & FUSE_CAP_WRITEBACK_CACHE))
 		conn->want |= FUSE_CAP_WRITEBACK_CACHE;
 	else
 		conn->want &= ~(unsigned)FUSE_CAP_WRITEBACK_CACHE;
 	p2m->p2m_writeback = (conn->want & FUSE_CAP_WRITEBACK_CACHE) != 0;
+	/* Writes come from the writer: the kernel clears the bits itself. */
+	if (!p2m->p2m_writeback && (conn->capable & FUSE_CAP_HANDLE_KILLPRIV))
+		conn->want |= FUSE_CAP_HANDLE_KILLPRIV;
 	conn->max_write = P2K_MAXIO;
 	conn->max_readahead = P2K_MAXIO;
 	conn->time_gran = 1;

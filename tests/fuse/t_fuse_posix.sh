@@ -39,9 +39,11 @@ command -v fusermount3 >/dev/null || skip "no fusermount3 (package fuse3)"
 [ "$(id -u)" = 0 ] || skip "not root: a second user is needed"
 mkdir "$T/m"
 
-# mount daemon [image]: serve in the foreground, in the background.
+# mount daemon [image [options]]: serve in the foreground, in the
+# background.
 mountfs() {
-	env --default-signal=INT "$B/$1" -f -o allow_other,default_permissions \
+	env --default-signal=INT "$B/$1" -f \
+	    -o allow_other,default_permissions${3:+,$3} \
 	    ${2:+"$2"} "$T/m" 2>"$T/daemon.err" &
 	PID=$!
 	i=0
@@ -69,6 +71,14 @@ run() {
 	chmod 1777 "$T/m/$1"
 	t "$B/h_fuse" "$@" || fail "h_fuse $1 on $fs"
 }
+
+# Without the writeback cache the host leaves clearing the bits to the
+# daemon's writes (FUSE_CAP_HANDLE_KILLPRIV).
+note "rump_tmpfs -o nowriteback: killpriv, unlinked files"
+mountfs rump_tmpfs "" nowriteback
+run killpriv "$T/m/killpriv"
+run unlinked "$T/m/unlinked"
+umountfs
 
 for fs in tmpfs ext2fs ffs; do
 	img=""

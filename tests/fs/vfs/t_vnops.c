@@ -805,6 +805,7 @@ FSTEST(opath, FS_WRITABLE | FS_SYMLINKS | FS_OWNERS)
 	REQUIRE(memcmp(buf, "data", 4) == 0);
 	REQUIRE_ERRNO(rump_sys_openat(rw, "", O_RDONLY, 0), ENOENT);
 	REQUIRE_ERRNO(rump_sys_openat(AT_FDCWD, "", O_RDONLY, 0), ENOENT);
+	REQUIRE_ERRNO(rump_sys_openat(1234, "", O_RDONLY, 0), ENOENT);
 	REQUIRE_ERRNO(rump_sys_openat(f, "", O_RDONLY | O_CREAT, 0), ENOENT);
 	REQUIRE_ERRNO(rump_sys_openat(l, "", O_RDONLY, 0), ELOOP);
 	REQUIRE_ERRNO(rump_sys_openat(f, "", O_RDONLY | O_DIRECTORY, 0),

@@ -133,7 +133,7 @@ namei_emptypath(struct nameidata *nd, struct vnode **vpp)
 	} else if (nd->ni_dirfd == AT_FDCWD)
 		return ENOENT;
 	if ((error = fd_getvnode_path(nd->ni_dirfd, vpp, &fp)) != 0)
-		return error;
+		return (nd->ni_flags & NI_EMPTYPATH) ? error : ENOENT;
 	if ((nd->ni_flags & NI_EMPTYPATH) == 0 &&
 	    (atomic_load_relaxed(&fp->f_flag) & FPATH) == 0)
 		error = ENOENT;
