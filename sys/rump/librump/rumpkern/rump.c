@@ -116,6 +116,7 @@ rump_init(void)
 	page_init();
 	pool_subsys_init();
 	lwproc_init();
+	devsw_init();
 	lwp_cred_refresh(curlwp);
 	callout_startup();
 	softint_startup();

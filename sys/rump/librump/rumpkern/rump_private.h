@@ -25,6 +25,8 @@ void lwproc_init(void);
 /* subr_kmem.c, subr_pool.c */
 void kmem_init(size_t limit);
 void page_init(void);
+/* subr_devsw.c */
+void devsw_init(void);
 void pool_subsys_init(void);
 
 /* kern_component.c */

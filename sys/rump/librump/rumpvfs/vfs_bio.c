@@ -301,6 +301,8 @@ bufmem_unreserve(size_t size)
 	cv_broadcast(&bufmem_cv);
 }
 
+static void bio_iodone(struct buf *);
+
 /* A new buffer of size bytes, not in any list; NULL if out of memory. */
 static struct buf *
 buf_alloc(size_t size)
@@ -314,6 +316,7 @@ buf_alloc(size_t size)
 		return NULL;
 	}
 	bp->b_bcount = size;
+	bp->b_iodone = bio_iodone;
 	cv_init(&bp->b_cv, "biowait");
 	return bp;
 }
@@ -674,8 +677,9 @@ brelse(struct buf *bp, unsigned set)
  * be retried forever.  The writer that waits gets the error; for an
  * asynchronous write, the next fsync of its vnode (or sync) does.
  */
-void
-biodone(struct buf *bp)
+/* The buffers' b_iodone, through biodone(). */
+static void
+bio_iodone(struct buf *bp)
 {
 	mutex_enter(&bufcache_lock);
 	KASSERT(bp->b_flags & B_INFLIGHT);
