@@ -118,6 +118,8 @@ make_tree(const char *dir, const struct tree_opts *o)
 	mkfile(dir, "sector", 2048, 0600);
 	if (!o->nobig)
 		mkfile(dir, "big.bin", 3 * 1024 * 1024 + 17, 0755);
+	/* Read through the file's own 64 KiB buffers, tail and all. */
+	mkfile(dir, "mid.bin", 300001, 0644);
 	mkfile(dir, "h\xc3\xa9llo_w\xc3\xb6rld_\xe6\x97\xa5\xe6\x9c\xac.txt",
 	    333, 0644);
 	mkfile(dir, "UPPER lower.Mixed", 5, 0444);

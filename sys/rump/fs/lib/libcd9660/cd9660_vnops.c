@@ -28,6 +28,16 @@
 /* Sectors asked for ahead of a sequential read, at most. */
 #define CD9660_READAHEAD 32
 
+/*
+ * Files of CD9660_BIGFILE bytes or more are read through buffers of
+ * their own vnode, CD9660_BSIZE bytes each (cd9660_strategy() maps one
+ * to the device), asking CD9660_BIGRA of them ahead; smaller ones
+ * through the device's sector buffers, which directories share.
+ */
+#define CD9660_BIGFILE (256 * 1024)
+#define CD9660_BSIZE   MAXBSIZE
+#define CD9660_BIGRA   4
+
 static int
 cd9660_lookup(struct vnode *dvp, const char *nm, size_t len,
     struct vnode **vpp)
@@ -109,10 +119,113 @@ cd9660_getattr(struct vnode *vp, struct vattr *va)
 	return 0;
 }
 
+/* The extent holding file offset off, and where it starts in the file. */
+static const struct cd9660_extent *
+extent_of(const struct cd9660_node *np, uint64_t off, uint64_t *eoffp)
+{
+	uint64_t eoff = 0;
+
+	for (uint32_t i = 0; i < np->cn_next; i++) {
+		if (off - eoff < np->cn_ext[i].ce_len) {
+			*eoffp = eoff;
+			return &np->cn_ext[i];
+		}
+		eoff += np->cn_ext[i].ce_len;
+	}
+	return NULL;
+}
+
 /*
- * File bytes from the device's buffers, a sector at a time, asking
- * ahead for the rest of the extent (up to CD9660_READAHEAD sectors)
- * once per window.
+ * A big file's block: one device I/O when it lies whole in one extent
+ * (the usual case), else (the file's last block, a block across two
+ * extents) filled here from the device's sector buffers, zeros past the
+ * end of the file.
+ */
+static void
+cd9660_strategy(struct vnode *vp, struct buf *bp)
+{
+	const struct cd9660 *iso = VTOISO(vp);
+	const struct cd9660_node *np = VTOIN(vp);
+	const struct cd9660_extent *e;
+	uint64_t off, eoff, dpos, n;
+	size_t done = 0;
+	int error = 0;
+
+	off = (uint64_t)bp->b_lblkno * CD9660_BSIZE;
+	if (bp->b_lblkno < 0 || (bp->b_flags & B_READ) == 0 ||
+	    bp->b_bcount != CD9660_BSIZE) {
+		error = EINVAL;         /* no such request is made */
+		goto done;
+	}
+	e = extent_of(np, off, &eoff);
+	if (e != NULL && off - eoff + CD9660_BSIZE <= e->ce_len &&
+	    (e->ce_off + (off - eoff)) % DEV_BSIZE == 0 &&
+	    cd9660_range_ok(iso, e->ce_off + (off - eoff), CD9660_BSIZE)) {
+		bp->b_blkno = (daddr_t)((e->ce_off + (off - eoff)) / DEV_BSIZE);
+		VOP_STRATEGY(VFSTOISO(vp->v_mount)->im_devvp, bp);
+		return;
+	}
+	while (done < CD9660_BSIZE && off + done < np->cn_size) {
+		if ((e = extent_of(np, off + done, &eoff)) == NULL) {
+			error = EIO;
+			goto done;
+		}
+		dpos = e->ce_off + (off + done - eoff);
+		n = MIN(CD9660_BSIZE - done, e->ce_len - (off + done - eoff));
+		if ((error = cd9660_devread(iso, dpos, (char *)bp->b_data + done,
+		    (size_t)n)) != 0)
+			goto done;
+		done += (size_t)n;
+	}
+	memset((char *)bp->b_data + done, 0, CD9660_BSIZE - done);
+done:
+	bp->b_error = error;
+	bp->b_resid = error != 0 ? bp->b_bcount : 0;
+	biodone(bp);
+}
+
+/* A big file's bytes from its own buffers, CD9660_BIGRA ahead. */
+static int
+read_big(struct vnode *vp, struct uio *uio)
+{
+	const struct cd9660_node *np = VTOIN(vp);
+	daddr_t lblk, rablks[CD9660_BIGRA], ranext = 0, last;
+	int rasizes[CD9660_BIGRA], nra;
+	struct buf *bp;
+	uint64_t off;
+	size_t n;
+	int error = 0;
+
+	last = (daddr_t)((np->cn_size - 1) / CD9660_BSIZE);
+	while (uio->uio_resid > 0 && (uint64_t)uio->uio_offset < np->cn_size) {
+		off = (uint64_t)uio->uio_offset;
+		lblk = (daddr_t)(off / CD9660_BSIZE);
+		n = MIN(MIN(CD9660_BSIZE - off % CD9660_BSIZE, uio->uio_resid),
+		    np->cn_size - off);
+		nra = 0;
+		if (lblk >= ranext) {
+			while (nra < CD9660_BIGRA && lblk + 1 + nra <= last) {
+				rablks[nra] = lblk + 1 + nra;
+				rasizes[nra] = CD9660_BSIZE;
+				nra++;
+			}
+			ranext = lblk + 1 + nra;
+		}
+		if ((error = breadn(vp, lblk, CD9660_BSIZE, rablks, rasizes,
+		    nra, 0, &bp)) != 0)
+			break;
+		error = uiomove((char *)bp->b_data + off % CD9660_BSIZE, n, uio);
+		brelse(bp, 0);
+		if (error != 0)
+			break;
+	}
+	return error;
+}
+
+/*
+ * File bytes: a big file's through read_big(), a small one's from the
+ * device's buffers, a sector at a time, asking ahead for the rest of
+ * the extent (up to CD9660_READAHEAD sectors) once per window.
  */
 static int
 cd9660_read(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred)
@@ -134,6 +247,8 @@ cd9660_read(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred)
 		return vp->v_type == VDIR ? EISDIR : EINVAL;
 	if (uio->uio_offset < 0)
 		return EINVAL;
+	if (np->cn_size >= CD9660_BIGFILE)
+		return read_big(vp, uio);
 	while (uio->uio_resid > 0 && (uint64_t)uio->uio_offset < np->cn_size) {
 		off = (uint64_t)uio->uio_offset;
 		/* The extent holding off (extents are few: a walk). */
@@ -261,11 +376,14 @@ cd9660_seekdata(struct vnode *vp, int whence, off_t *offp)
 	return 0;
 }
 
+/* A big file's buffers are its own (read_big()): they go first. */
 static int
 cd9660_reclaim(struct vnode *vp)
 {
 	struct cd9660_node *np = VTOIN(vp);
 
+	if (vp->v_type == VREG && np->cn_size >= CD9660_BIGFILE)
+		(void)vinvalbuf(vp);
 	vp->v_data = NULL;
 	cd9660_node_free(np);
 	kmem_free(np, sizeof(*np));
@@ -292,6 +410,7 @@ const struct vnodeops cd9660_vnodeops = {
 	.vop_seekdata = cd9660_seekdata,
 	.vop_inactive = genfs_inactive_keep,
 	.vop_reclaim = cd9660_reclaim,
+	.vop_strategy = cd9660_strategy,
 };
 
 /* Device nodes: the node is ours, the I/O the driver's. */
