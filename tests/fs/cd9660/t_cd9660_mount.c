@@ -546,6 +546,52 @@ TESTCASE(multisession)
 }
 
 /*
+ * CD-style sessions: a first image, and a second session made for the
+ * sector after it rounded up (xorriso -as mkisofs -C -M, which keeps the
+ * first session's files by their addresses) written there.  Sector 16
+ * is the first session; the second is found by ISOFSMNT_LASTSESS and
+ * read by ISOFSMNT_SESS.
+ */
+TESTCASE(cd_multisession)
+{
+	char *dir, s1[4200], s2[4200], img[4200], part[4200];
+	struct stat st;
+	int next;
+
+	if (!have_tool("xorriso -version"))
+		return;
+	dir = make_tmpdir("cdsess");
+	PATHF(s1, "%s/s1", dir);
+	PATHF(s2, "%s/s2", dir);
+	PATHF(img, "%s/img.iso", dir);
+	PATHF(part, "%s/s2.part", dir);
+	REQUIRE_OK(mkdir(s1, 0755));
+	REQUIRE_OK(mkdir(s2, 0755));
+	put(s1, "first", "of the first session\n");
+	put(s2, "second", "of the second session\n");
+	run("xorriso -as mkisofs -quiet -R -o '%s' '%s' 2>/dev/null", img, s1);
+	REQUIRE_OK(stat(img, &st));
+	next = (int)((st.st_size / 2048 + 15) / 16 * 16 + 16);
+	run("xorriso -as mkisofs -quiet -R -C 0,%d -M '%s' -o '%s' '%s' "
+	    "2>/dev/null", next, img, part, s2);
+	run("dd if='%s' of='%s' bs=2048 seek=%d conv=notrunc 2>/dev/null",
+	    part, img, next);
+	REQUIRE_OK(mount_iso(img, 0, 0));
+	REQUIRE_STR(names(MNT), "first");
+	umount_iso();
+	REQUIRE_OK(mount_iso(img, ISOFSMNT_LASTSESS, 0));
+	REQUIRE_STR(names(MNT), "first|second");
+	REQUIRE_STR(content(MNT "/first"), "of the first session\n");
+	REQUIRE_STR(content(MNT "/second"), "of the second session\n");
+	umount_iso();
+	REQUIRE_OK(mount_iso(img, ISOFSMNT_SESS, next));
+	REQUIRE_STR(names(MNT), "first|second");
+	umount_iso();
+	remove_tree(dir);
+	free(dir);
+}
+
+/*
  * A file over 4 GiB (level 3: several extents), made sparse on the host:
  * its size, bytes either side of each extent boundary, the end, and
  * SEEK_DATA/SEEK_HOLE (all of it is data).
@@ -645,4 +691,5 @@ TESTCASE(statvfs_volume)
 TESTS(CASE(xorriso_rr), CASE(genisoimage_rr), CASE(makefs_rr),
     CASE(joliet_only), CASE(iso_level1), CASE(mount_flags), CASE(read_only),
     CASE(stable_ino_cookies), CASE(eltorito), CASE(multisession),
+    CASE(cd_multisession),
     CASE(multi_extent), CASE(statvfs_volume))
