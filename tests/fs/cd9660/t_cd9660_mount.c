@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include <rump/iso_args.h>
 #include <rump/rumpvfs.h>
@@ -546,6 +547,51 @@ TESTCASE(multisession)
 }
 
 /*
+ * Rock Ridge TF in its long form (17-byte dates, hundredths and a GMT
+ * offset), made by rewriting a short TF that genisoimage wrote: the
+ * modification time to the hundredth, the others the record's date.
+ */
+TESTCASE(tf_long_form)
+{
+	static const char *const p[] = { "SMALL.TXT", NULL };
+	struct tm tm = { .tm_year = 124, .tm_mon = 1, .tm_mday = 29,
+		.tm_hour = 10, .tm_min = 34, .tm_sec = 56 };
+	char *dir, src[4200], img[4200];
+	unsigned char *b;
+	struct stat st;
+	size_t size, r, tf;
+
+	if (!have_tool("genisoimage -version"))
+		return;
+	dir = make_tmpdir("tflong");
+	PATHF(src, "%s/src", dir);
+	PATHF(img, "%s/img.iso", dir);
+	REQUIRE_OK(mkdir(src, 0755));
+	put(src, "small.txt", "x\n");
+	stamp_tree(src);
+	run("genisoimage -quiet -R -o '%s' '%s' 2>/dev/null", img, src);
+	b = img_load(img, &size);
+	REQUIRE((r = img_find_record(b, size, p)) != 0);
+	REQUIRE((tf = img_find_su(b, r, "TF")) != 0);
+	REQUIRE(b[tf + 2] >= 5 + 17);
+	/* 2024-02-29 12:34:56.78 at GMT+2 (8 quarters): 10:34:56.78 UTC. */
+	b[tf + 4] = 0x80 | 0x02;
+	memcpy(b + tf + 5, "2024022912345678", 16);
+	b[tf + 21] = 8;
+	img_save(img, b, size);
+	REQUIRE_OK(mount_iso(img, 0, 0));
+	REQUIRE_OK(rump_sys_stat(MNT "/small.txt", &st));
+	REQUIRE_EQ(st.st_mtim.tv_sec, timegm(&tm));
+	REQUIRE_EQ(st.st_mtim.tv_nsec, 780000000);
+	REQUIRE_EQ(st.st_atim.tv_sec, TREE_TIME);
+	REQUIRE_EQ(st.st_atim.tv_nsec, 0);
+	umount_iso();
+	free(b);
+	remove_tree(dir);
+	free(dir);
+}
+
+/*
  * CD-style sessions: a first image, and a second session made for the
  * sector after it rounded up (xorriso -as mkisofs -C -M, which keeps the
  * first session's files by their addresses) written there.  Sector 16
@@ -691,5 +737,5 @@ TESTCASE(statvfs_volume)
 TESTS(CASE(xorriso_rr), CASE(genisoimage_rr), CASE(makefs_rr),
     CASE(joliet_only), CASE(iso_level1), CASE(mount_flags), CASE(read_only),
     CASE(stable_ino_cookies), CASE(eltorito), CASE(multisession),
-    CASE(cd_multisession),
+    CASE(cd_multisession), CASE(tf_long_form),
     CASE(multi_extent), CASE(statvfs_volume))
