@@ -211,10 +211,29 @@ TESTCASE(joliet_only)
 	put(src, "a name with more than thirty-one characters in it.dat",
 	    "long\n");
 	put(sub, BMP_NAME, "bmp\n");
+	put(src, "qz.txt", "astral\n");
 	run("genisoimage -quiet -J -o '%s' '%s' 2>/dev/null", img, src);
+	/*
+	 * The writers put '_' for characters past the BMP: make "qz" a
+	 * surrogate pair (U+1F600) in the Joliet name, the same length.
+	 */
+	{
+		static const unsigned char qz[] = { 0, 'q', 0, 'z', 0, '.', 0,
+			't', 0, 'x', 0, 't' };
+		unsigned char *b, *at;
+		size_t size;
+
+		b = img_load(img, &size);
+		REQUIRE((at = memmem(b, size, qz, sizeof(qz))) != NULL);
+		memcpy(at, "\xd8\x3d\xde\x00", 4);
+		img_save(img, b, size);
+		free(b);
+	}
 	REQUIRE_OK(mount_iso(img, 0, 0));
 	REQUIRE_STR(names(MNT), "MiXeD.Case|Sub Dir|a name with more than "
-	    "thirty-one characters in it.dat|" UNICODE_NAME);
+	    "thirty-one characters in it.dat|" UNICODE_NAME "|"
+	    "\xf0\x9f\x98\x80.txt");
+	REQUIRE_STR(content(MNT "/\xf0\x9f\x98\x80.txt"), "astral\n");
 	REQUIRE_STR(names(MNT "/Sub Dir"), BMP_NAME);
 	REQUIRE_STR(content(MNT "/MiXeD.Case"), "mixed\n");
 	REQUIRE_STR(content(MNT "/Sub Dir/" BMP_NAME), "bmp\n");
