@@ -10,7 +10,7 @@ set -eu
 BUILD_PKGS="build-essential cmake pkg-config binutils e2fsprogs libfuse3-dev"
 TEST_PKGS="$BUILD_PKGS clang libc6-dev makefs fdisk gdisk fuse3 rsync git tshark
     xorriso genisoimage"
-BENCH_PKGS="$TEST_PKGS fuse2fs 7zip"
+BENCH_PKGS="$TEST_PKGS fuse2fs 7zip fuseiso"
 case "${1:-build}" in
 build) PKGS=$BUILD_PKGS ;;
 test) PKGS=$TEST_PKGS ;;
