@@ -392,7 +392,10 @@ fuzz(const char *tag, const char *tool, const char *cmd, uint32_t seed)
 			b[off] = (unsigned char)rnd(&seed);
 		}
 		img_save(bad, b, size);
-		args.flags = c % 5 == 4 ? ISOFSMNT_NORRIP : 0;
+		/* The other trees, names and the session search too. */
+		args.flags = c % 5 == 4 ? ISOFSMNT_NORRIP :
+		    c % 5 == 3 ? ISOFSMNT_GENS | ISOFSMNT_NOCASETRANS :
+		    c % 5 == 2 ? ISOFSMNT_LASTSESS : 0;
 		if (rump_sys_mount("cd9660", MNT, MS_RDONLY, &args,
 		    sizeof(args)) != 0)
 			continue;
