@@ -566,6 +566,55 @@ TESTCASE(multisession)
 }
 
 /*
+ * SUSP's checks: Rock Ridge is used when the root's "." starts with SP
+ * and no ER names only other extensions; otherwise the ISO names show.
+ */
+TESTCASE(rrip_detection)
+{
+	static const char *const ids[] = { "RRIP_1991A", "IEEE_P1282",
+		"IEEE_1282" };
+	char *dir, src[4200], img[4200], bad[4200];
+	unsigned char *b, *at;
+	size_t size, root, sp;
+
+	if (!have_tool("genisoimage -version"))
+		return;
+	dir = make_tmpdir("rrdetect");
+	PATHF(src, "%s/src", dir);
+	PATHF(img, "%s/img.iso", dir);
+	PATHF(bad, "%s/bad.iso", dir);
+	REQUIRE_OK(mkdir(src, 0755));
+	put(src, "Long Rock Ridge name.text", "x\n");
+	run("genisoimage -quiet -R -o '%s' '%s' 2>/dev/null", img, src);
+	REQUIRE_OK(mount_iso(img, 0, 0));
+	REQUIRE_STR(names(MNT), "Long Rock Ridge name.text");
+	umount_iso();
+	b = img_load(img, &size);
+	root = (size_t)img_le32(b + 16 * 2048 + 156 + 2) * 2048;
+	/* No SP: no Rock Ridge. */
+	REQUIRE((sp = img_find_su(b, root, "SP")) != 0);
+	memcpy(b + sp, "XX", 2);
+	img_save(bad, b, size);
+	REQUIRE_OK(mount_iso(bad, 0, 0));
+	REQUIRE_STR(names(MNT), "long_roc.tex");
+	umount_iso();
+	memcpy(b + sp, "SP", 2);
+	/* An ER naming another extension only: no Rock Ridge. */
+	at = NULL;
+	for (size_t i = 0; i < 3 && at == NULL; i++)
+		at = memmem(b, size, ids[i], strlen(ids[i]));
+	REQUIRE(at != NULL);
+	memcpy(at, "XX", 2);
+	img_save(bad, b, size);
+	REQUIRE_OK(mount_iso(bad, 0, 0));
+	REQUIRE_STR(names(MNT), "long_roc.tex");
+	umount_iso();
+	free(b);
+	remove_tree(dir);
+	free(dir);
+}
+
+/*
  * Rock Ridge TF in its long form (17-byte dates, hundredths and a GMT
  * offset), made by rewriting a short TF that genisoimage wrote: the
  * modification time to the hundredth, the others the record's date.
@@ -756,5 +805,5 @@ TESTCASE(statvfs_volume)
 TESTS(CASE(xorriso_rr), CASE(genisoimage_rr), CASE(makefs_rr),
     CASE(joliet_only), CASE(iso_level1), CASE(mount_flags), CASE(read_only),
     CASE(stable_ino_cookies), CASE(eltorito), CASE(multisession),
-    CASE(cd_multisession), CASE(tf_long_form),
+    CASE(cd_multisession), CASE(tf_long_form), CASE(rrip_detection),
     CASE(multi_extent), CASE(statvfs_volume))
