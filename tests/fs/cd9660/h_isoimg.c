@@ -118,6 +118,8 @@ make_tree(const char *dir, const struct tree_opts *o)
 	mkfile(dir, "sector", 2048, 0600);
 	if (!o->nobig)
 		mkfile(dir, "big.bin", 3 * 1024 * 1024 + 17, 0755);
+	/* Read through the file's own 64 KiB buffers, tail and all. */
+	mkfile(dir, "mid.bin", 300001, 0644);
 	mkfile(dir, "h\xc3\xa9llo_w\xc3\xb6rld_\xe6\x97\xa5\xe6\x9c\xac.txt",
 	    333, 0644);
 	mkfile(dir, "UPPER lower.Mixed", 5, 0444);
@@ -388,4 +390,103 @@ compare_tree(const char *src, const char *mnt, unsigned flags,
     const char *const *skip)
 {
 	return compare_dir(src, mnt, flags, skip);
+}
+
+/* The image in memory. */
+unsigned char *
+img_load(const char *path, size_t *sizep)
+{
+	unsigned char *img;
+	struct stat st;
+	int fd;
+
+	REQUIRE_OK(fd = open(path, O_RDONLY));
+	REQUIRE_OK(fstat(fd, &st));
+	REQUIRE((img = malloc((size_t)st.st_size)) != NULL);
+	REQUIRE_EQ(pread(fd, img, (size_t)st.st_size, 0), st.st_size);
+	close(fd);
+	*sizep = (size_t)st.st_size;
+	return img;
+}
+
+void
+img_save(const char *path, const unsigned char *img, size_t size)
+{
+	int fd;
+
+	REQUIRE_OK(fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644));
+	REQUIRE_EQ(pwrite(fd, img, size, 0), (ssize_t)size);
+	close(fd);
+}
+
+uint32_t
+img_le32(const unsigned char *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* Write a both-endian 32-bit number. */
+void
+img_set_bb32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++) {
+		p[i] = (unsigned char)(v >> (8 * i));
+		p[7 - i] = (unsigned char)(v >> (8 * i));
+	}
+}
+
+/*
+ * A directory record of the primary tree, found by its ISO identifier
+ * (up to ';') along a path of identifiers, by a walk of the image in
+ * memory: its offset in the image, or 0.
+ */
+size_t
+img_find_record(const unsigned char *img, size_t size,
+    const char *const *path)
+{
+	const unsigned char *root = img + 16 * 2048 + 156;
+	size_t dir = (size_t)img_le32(root + 2) * 2048, dsize = img_le32(root + 10);
+
+	for (; *path != NULL; path++) {
+		size_t off = 0, hit = 0;
+
+		while (off < dsize && dir + off < size) {
+			const unsigned char *r = img + dir + off;
+			size_t l = strlen(*path);
+
+			if (r[0] == 0) {
+				off = (off | 2047) + 1;
+				continue;
+			}
+			if (r[32] >= l && memcmp(r + 33, *path, l) == 0 &&
+			    (r[32] == l || r[33 + l] == ';' ||
+			    (r[33 + l] == '.' && r[32] > l + 1 &&
+			    r[34 + l] == ';'))) {
+				hit = dir + off;
+				break;
+			}
+			off += r[0];
+		}
+		if (hit == 0)
+			return 0;
+		if (path[1] == NULL)
+			return hit;
+		dir = (size_t)img_le32(img + hit + 2) * 2048;
+		dsize = img_le32(img + hit + 10);
+	}
+	return 0;
+}
+
+/* A system use entry sig in the record at rec: its offset, or 0. */
+size_t
+img_find_su(const unsigned char *img, size_t rec, const char *sig)
+{
+	size_t n = img[rec + 32], p = rec + 33 + n + (n % 2 == 0);
+
+	while (p + 4 <= rec + img[rec] && img[p + 2] >= 4) {
+		if (memcmp(img + p, sig, 2) == 0)
+			return p;
+		p += img[p + 2];
+	}
+	return 0;
 }

@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #define PATHF(buf, ...)                                                        \
@@ -60,5 +61,20 @@ unsigned char file_byte(const char *name, unsigned long long off);
  */
 long compare_tree(const char *src, const char *mnt, unsigned flags,
     const char *const *skip);
+
+/*
+ * Images in memory, for damage and crafted entries: load and save
+ * whole; the LE half of a both-endian number, and writing both halves;
+ * a directory record of the primary tree by its path of ISO
+ * identifiers (up to ";", a trailing "." ignored), and a system use
+ * entry of a record: offsets in the image, 0 when not found.
+ */
+unsigned char *img_load(const char *path, size_t *sizep);
+void img_save(const char *path, const unsigned char *img, size_t size);
+uint32_t img_le32(const unsigned char *p);
+void img_set_bb32(unsigned char *p, uint32_t v);
+size_t img_find_record(const unsigned char *img, size_t size,
+    const char *const *path);
+size_t img_find_su(const unsigned char *img, size_t rec, const char *sig);
 
 #endif /* _TESTS_H_ISOIMG_H_ */

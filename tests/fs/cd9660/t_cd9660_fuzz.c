@@ -45,104 +45,6 @@ mount_iso(const char *img)
 	return rump_sys_mount("cd9660", MNT, MS_RDONLY, &args, sizeof(args));
 }
 
-/* The image in memory. */
-static unsigned char *
-load(const char *path, size_t *sizep)
-{
-	unsigned char *img;
-	struct stat st;
-	int fd;
-
-	REQUIRE_OK(fd = open(path, O_RDONLY));
-	REQUIRE_OK(fstat(fd, &st));
-	REQUIRE((img = malloc((size_t)st.st_size)) != NULL);
-	REQUIRE_EQ(pread(fd, img, (size_t)st.st_size, 0), st.st_size);
-	close(fd);
-	*sizep = (size_t)st.st_size;
-	return img;
-}
-
-static void
-save(const char *path, const unsigned char *img, size_t size)
-{
-	int fd;
-
-	REQUIRE_OK(fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644));
-	REQUIRE_EQ(pwrite(fd, img, size, 0), (ssize_t)size);
-	close(fd);
-}
-
-static uint32_t
-le32(const unsigned char *p)
-{
-	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-/* Write a both-endian 32-bit number. */
-static void
-set_bb32(unsigned char *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++) {
-		p[i] = (unsigned char)(v >> (8 * i));
-		p[7 - i] = (unsigned char)(v >> (8 * i));
-	}
-}
-
-/*
- * A directory record of the primary tree, found by its ISO identifier
- * (up to ';') along a path of identifiers, by a walk of the image in
- * memory: its offset in the image, or 0.
- */
-static size_t
-find_record(const unsigned char *img, size_t size, const char *const *path)
-{
-	const unsigned char *root = img + 16 * 2048 + 156;
-	size_t dir = (size_t)le32(root + 2) * 2048, dsize = le32(root + 10);
-
-	for (; *path != NULL; path++) {
-		size_t off = 0, hit = 0;
-
-		while (off < dsize && dir + off < size) {
-			const unsigned char *r = img + dir + off;
-			size_t l = strlen(*path);
-
-			if (r[0] == 0) {
-				off = (off | 2047) + 1;
-				continue;
-			}
-			if (r[32] >= l && memcmp(r + 33, *path, l) == 0 &&
-			    (r[32] == l || r[33 + l] == ';' ||
-			    (r[33 + l] == '.' && r[32] > l + 1 &&
-			    r[34 + l] == ';'))) {
-				hit = dir + off;
-				break;
-			}
-			off += r[0];
-		}
-		if (hit == 0)
-			return 0;
-		if (path[1] == NULL)
-			return hit;
-		dir = (size_t)le32(img + hit + 2) * 2048;
-		dsize = le32(img + hit + 10);
-	}
-	return 0;
-}
-
-/* A system use entry sig in the record at rec: its offset, or 0. */
-static size_t
-find_su(const unsigned char *img, size_t rec, const char *sig)
-{
-	size_t n = img[rec + 32], p = rec + 33 + n + (n % 2 == 0);
-
-	while (p + 4 <= rec + img[rec] && img[p + 2] >= 4) {
-		if (memcmp(img + p, sig, 2) == 0)
-			return p;
-		p += img[p + 2];
-	}
-	return 0;
-}
-
 struct hostile {
 	char *dir, src[4200], good[4200], bad[4200];
 	unsigned char *img;
@@ -163,7 +65,7 @@ hostile_setup(struct hostile *h, const char *tag, const char *cmd)
 	REQUIRE_OK(mkdir(h->src, 0755));
 	make_tree(h->src, &o);
 	run(cmd, h->good, h->src);
-	h->img = load(h->good, &h->size);
+	h->img = img_load(h->good, &h->size);
 	return true;
 }
 
@@ -180,7 +82,7 @@ hostile_done(struct hostile *h)
 	do {                                                                   \
 		char logf_[4300];                                              \
                                                                                \
-		save((h)->bad, (h)->img, (h)->size);                           \
+		img_save((h)->bad, (h)->img, (h)->size);                           \
 		REQUIRE_OK(mount_iso((h)->bad));                               \
 		PATHF(logf_, "%s/log", (h)->dir);                              \
 		log_capture(logf_);                                            \
@@ -216,7 +118,7 @@ TESTCASE(record_overruns_sector)
 		return;
 	/* The unused tail of the root's first sector gets a record length. */
 	root = h.img + 16 * 2048 + 156;
-	o = (size_t)le32(root + 2) * 2048;
+	o = (size_t)img_le32(root + 2) * 2048;
 	end = o + 2048;
 	while (o < end && h.img[o] != 0)
 		o += h.img[o];
@@ -234,7 +136,7 @@ TESTCASE(record_too_short)
 
 	if (!hostile_setup(&h, "short", GENISO))
 		return;
-	REQUIRE((r = find_record(h.img, h.size, p)) != 0);
+	REQUIRE((r = img_find_record(h.img, h.size, p)) != 0);
 	h.img[r] = 20;
 	HOSTILE_CALL(&h, readroot(), "bad length");
 	hostile_done(&h);
@@ -254,17 +156,17 @@ TESTCASE(ce_loop)
 	for (size_t off = 0; off + 2048 <= h.size && r == 0; off += 2048)
 		for (size_t o = off; o + 34 < off + 2048 && h.img[o] != 0 &&
 		    h.img[o] >= 34; o += h.img[o])
-			if (find_su(h.img, o, "CE") != 0 &&
+			if (img_find_su(h.img, o, "CE") != 0 &&
 			    memcmp(h.img + o + 33, "LLLLLLLL", 8) == 0) {
 				r = o;
 				break;
 			}
 	REQUIRE(r != 0);
 	/* The record's CE: a continuation area that is the CE itself. */
-	ce = find_su(h.img, r, "CE");
-	set_bb32(h.img + ce + 4, (uint32_t)(ce / 2048));
-	set_bb32(h.img + ce + 12, (uint32_t)(ce % 2048));
-	set_bb32(h.img + ce + 20, 28);
+	ce = img_find_su(h.img, r, "CE");
+	img_set_bb32(h.img + ce + 4, (uint32_t)(ce / 2048));
+	img_set_bb32(h.img + ce + 12, (uint32_t)(ce % 2048));
+	img_set_bb32(h.img + ce + 20, 28);
 	memset(name, 'L', 200);
 	name[200] = '\0';
 	PATHF(path, MNT "/%s", name);
@@ -286,23 +188,23 @@ TESTCASE(relocation_loop)
 	if (!hostile_setup(&h, "relocloop", GENISO))
 		return;
 	/* deep/.../level6/level7 (depth 8) is relocated: level6 has its CL. */
-	REQUIRE((parent = find_record(h.img, h.size, p)) != 0);
-	REQUIRE((r = find_record(h.img, h.size, par)) != 0);
+	REQUIRE((parent = img_find_record(h.img, h.size, p)) != 0);
+	REQUIRE((r = img_find_record(h.img, h.size, par)) != 0);
 	{
 		/* The CL record is in level6's directory. */
-		size_t dir = (size_t)le32(h.img + parent + 2) * 2048, o;
+		size_t dir = (size_t)img_le32(h.img + parent + 2) * 2048, o;
 
 		for (o = dir; h.img[o] != 0; o += h.img[o])
-			if (find_su(h.img, o, "CL") != 0)
+			if (img_find_su(h.img, o, "CL") != 0)
 				break;
 		REQUIRE(h.img[o] != 0);
-		cl = find_su(h.img, o, "CL");
+		cl = img_find_su(h.img, o, "CL");
 	}
 	/* Back to level6 itself, then to level5: each refused. */
-	set_bb32(h.img + cl + 4, le32(h.img + parent + 2));
+	img_set_bb32(h.img + cl + 4, img_le32(h.img + parent + 2));
 	HOSTILE_CALL(&h, rump_sys_lstat(MNT "/deep/level1/level2/level3/"
 	    "level4/level5/level6/level7", &st), "holds itself");
-	set_bb32(h.img + cl + 4, le32(h.img + r + 2));
+	img_set_bb32(h.img + cl + 4, img_le32(h.img + r + 2));
 	HOSTILE_CALL(&h, rump_sys_lstat(MNT "/deep/level1/level2/level3/"
 	    "level4/level5/level6/level7", &st), "not its child");
 	hostile_done(&h);
@@ -319,10 +221,10 @@ TESTCASE(dir_cycle)
 
 	if (!hostile_setup(&h, "cycle", GENISO))
 		return;
-	REQUIRE((r = find_record(h.img, h.size, p)) != 0);
+	REQUIRE((r = img_find_record(h.img, h.size, p)) != 0);
 	root = h.img + 16 * 2048 + 156;
-	set_bb32(h.img + r + 2, le32(root + 2));
-	set_bb32(h.img + r + 10, le32(root + 10));
+	img_set_bb32(h.img + r + 2, img_le32(root + 2));
+	img_set_bb32(h.img + r + 10, img_le32(root + 10));
 	HOSTILE_CALL(&h, rump_sys_lstat(MNT "/sub/sub", &st), "holds itself");
 	hostile_done(&h);
 }
@@ -336,10 +238,10 @@ TESTCASE(extent_past_end)
 
 	if (!hostile_setup(&h, "pastend", GENISO))
 		return;
-	REQUIRE((r = find_record(h.img, h.size, p)) != 0);
-	set_bb32(h.img + r + 2, (uint32_t)(h.size / 2048));
+	REQUIRE((r = img_find_record(h.img, h.size, p)) != 0);
+	img_set_bb32(h.img + r + 2, (uint32_t)(h.size / 2048));
 	HOSTILE_CALL(&h, rump_sys_stat(MNT "/small.txt", &st), "past the end");
-	set_bb32(h.img + r + 2, 0x7fffffff);
+	img_set_bb32(h.img + r + 2, 0x7fffffff);
 	HOSTILE_CALL(&h, rump_sys_stat(MNT "/small.txt", &st), "past the end");
 	hostile_done(&h);
 }
@@ -354,7 +256,7 @@ TESTCASE(multi_extent_cut)
 
 	if (!hostile_setup(&h, "multicut", GENISO))
 		return;
-	REQUIRE((r = find_record(h.img, h.size, p)) != 0);
+	REQUIRE((r = img_find_record(h.img, h.size, p)) != 0);
 	/* Make inner the last record of sub, then flag it. */
 	h.img[r + 25] |= 0x80;
 	memset(h.img + r + h.img[r], 0,
@@ -464,9 +366,9 @@ fuzz(const char *tag, const char *tool, const char *cmd, uint32_t seed)
 	REQUIRE_OK(mkdir(src, 0755));
 	make_tree(src, &o);
 	run(cmd, good, src);
-	img = load(good, &size);
+	img = img_load(good, &size);
 	REQUIRE((b = malloc(size)) != NULL);
-	save(bad, img, size);
+	img_save(bad, img, size);
 	REQUIRE_EQ(rump_pub_etfs_register(DEV, bad, RUMP_ETFS_BLK), 0);
 	REQUIRE_OK(rump_sys_mkdir(MNT, 0755));
 	fflush(stdout);
@@ -489,8 +391,11 @@ fuzz(const char *tag, const char *tool, const char *cmd, uint32_t seed)
 				    184 * 2048);
 			b[off] = (unsigned char)rnd(&seed);
 		}
-		save(bad, b, size);
-		args.flags = c % 5 == 4 ? ISOFSMNT_NORRIP : 0;
+		img_save(bad, b, size);
+		/* The other trees, names and the session search too. */
+		args.flags = c % 5 == 4 ? ISOFSMNT_NORRIP :
+		    c % 5 == 3 ? ISOFSMNT_GENS | ISOFSMNT_NOCASETRANS :
+		    c % 5 == 2 ? ISOFSMNT_LASTSESS : 0;
 		if (rump_sys_mount("cd9660", MNT, MS_RDONLY, &args,
 		    sizeof(args)) != 0)
 			continue;

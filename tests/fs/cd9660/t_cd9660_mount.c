@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include <rump/iso_args.h>
 #include <rump/rumpvfs.h>
@@ -210,10 +211,29 @@ TESTCASE(joliet_only)
 	put(src, "a name with more than thirty-one characters in it.dat",
 	    "long\n");
 	put(sub, BMP_NAME, "bmp\n");
+	put(src, "qz.txt", "astral\n");
 	run("genisoimage -quiet -J -o '%s' '%s' 2>/dev/null", img, src);
+	/*
+	 * The writers put '_' for characters past the BMP: make "qz" a
+	 * surrogate pair (U+1F600) in the Joliet name, the same length.
+	 */
+	{
+		static const unsigned char qz[] = { 0, 'q', 0, 'z', 0, '.', 0,
+			't', 0, 'x', 0, 't' };
+		unsigned char *b, *at;
+		size_t size;
+
+		b = img_load(img, &size);
+		REQUIRE((at = memmem(b, size, qz, sizeof(qz))) != NULL);
+		memcpy(at, "\xd8\x3d\xde\x00", 4);
+		img_save(img, b, size);
+		free(b);
+	}
 	REQUIRE_OK(mount_iso(img, 0, 0));
 	REQUIRE_STR(names(MNT), "MiXeD.Case|Sub Dir|a name with more than "
-	    "thirty-one characters in it.dat|" UNICODE_NAME);
+	    "thirty-one characters in it.dat|" UNICODE_NAME "|"
+	    "\xf0\x9f\x98\x80.txt");
+	REQUIRE_STR(content(MNT "/\xf0\x9f\x98\x80.txt"), "astral\n");
 	REQUIRE_STR(names(MNT "/Sub Dir"), BMP_NAME);
 	REQUIRE_STR(content(MNT "/MiXeD.Case"), "mixed\n");
 	REQUIRE_STR(content(MNT "/Sub Dir/" BMP_NAME), "bmp\n");
@@ -546,6 +566,146 @@ TESTCASE(multisession)
 }
 
 /*
+ * SUSP's checks: Rock Ridge is used when the root's "." starts with SP
+ * and no ER names only other extensions; otherwise the ISO names show.
+ */
+TESTCASE(rrip_detection)
+{
+	static const char *const ids[] = { "RRIP_1991A", "IEEE_P1282",
+		"IEEE_1282" };
+	char *dir, src[4200], img[4200], bad[4200];
+	unsigned char *b, *at;
+	size_t size, root, sp;
+
+	if (!have_tool("genisoimage -version"))
+		return;
+	dir = make_tmpdir("rrdetect");
+	PATHF(src, "%s/src", dir);
+	PATHF(img, "%s/img.iso", dir);
+	PATHF(bad, "%s/bad.iso", dir);
+	REQUIRE_OK(mkdir(src, 0755));
+	put(src, "Long Rock Ridge name.text", "x\n");
+	run("genisoimage -quiet -R -o '%s' '%s' 2>/dev/null", img, src);
+	REQUIRE_OK(mount_iso(img, 0, 0));
+	REQUIRE_STR(names(MNT), "Long Rock Ridge name.text");
+	umount_iso();
+	b = img_load(img, &size);
+	root = (size_t)img_le32(b + 16 * 2048 + 156 + 2) * 2048;
+	/* No SP: no Rock Ridge. */
+	REQUIRE((sp = img_find_su(b, root, "SP")) != 0);
+	memcpy(b + sp, "XX", 2);
+	img_save(bad, b, size);
+	REQUIRE_OK(mount_iso(bad, 0, 0));
+	REQUIRE_STR(names(MNT), "long_roc.tex");
+	umount_iso();
+	memcpy(b + sp, "SP", 2);
+	/* An ER naming another extension only: no Rock Ridge. */
+	at = NULL;
+	for (size_t i = 0; i < 3 && at == NULL; i++)
+		at = memmem(b, size, ids[i], strlen(ids[i]));
+	REQUIRE(at != NULL);
+	memcpy(at, "XX", 2);
+	img_save(bad, b, size);
+	REQUIRE_OK(mount_iso(bad, 0, 0));
+	REQUIRE_STR(names(MNT), "long_roc.tex");
+	umount_iso();
+	free(b);
+	remove_tree(dir);
+	free(dir);
+}
+
+/*
+ * Rock Ridge TF in its long form (17-byte dates, hundredths and a GMT
+ * offset), made by rewriting a short TF that genisoimage wrote: the
+ * modification time to the hundredth, the others the record's date.
+ */
+TESTCASE(tf_long_form)
+{
+	static const char *const p[] = { "SMALL.TXT", NULL };
+	struct tm tm = { .tm_year = 124, .tm_mon = 1, .tm_mday = 29,
+		.tm_hour = 10, .tm_min = 34, .tm_sec = 56 };
+	char *dir, src[4200], img[4200];
+	unsigned char *b;
+	struct stat st;
+	size_t size, r, tf;
+
+	if (!have_tool("genisoimage -version"))
+		return;
+	dir = make_tmpdir("tflong");
+	PATHF(src, "%s/src", dir);
+	PATHF(img, "%s/img.iso", dir);
+	REQUIRE_OK(mkdir(src, 0755));
+	put(src, "small.txt", "x\n");
+	stamp_tree(src);
+	run("genisoimage -quiet -R -o '%s' '%s' 2>/dev/null", img, src);
+	b = img_load(img, &size);
+	REQUIRE((r = img_find_record(b, size, p)) != 0);
+	REQUIRE((tf = img_find_su(b, r, "TF")) != 0);
+	REQUIRE(b[tf + 2] >= 5 + 17);
+	/* 2024-02-29 12:34:56.78 at GMT+2 (8 quarters): 10:34:56.78 UTC. */
+	b[tf + 4] = 0x80 | 0x02;
+	memcpy(b + tf + 5, "2024022912345678", 16);
+	b[tf + 21] = 8;
+	img_save(img, b, size);
+	REQUIRE_OK(mount_iso(img, 0, 0));
+	REQUIRE_OK(rump_sys_stat(MNT "/small.txt", &st));
+	REQUIRE_EQ(st.st_mtim.tv_sec, timegm(&tm));
+	REQUIRE_EQ(st.st_mtim.tv_nsec, 780000000);
+	REQUIRE_EQ(st.st_atim.tv_sec, TREE_TIME);
+	REQUIRE_EQ(st.st_atim.tv_nsec, 0);
+	umount_iso();
+	free(b);
+	remove_tree(dir);
+	free(dir);
+}
+
+/*
+ * CD-style sessions: a first image, and a second session made for the
+ * sector after it rounded up (xorriso -as mkisofs -C -M, which keeps the
+ * first session's files by their addresses) written there.  Sector 16
+ * is the first session; the second is found by ISOFSMNT_LASTSESS and
+ * read by ISOFSMNT_SESS.
+ */
+TESTCASE(cd_multisession)
+{
+	char *dir, s1[4200], s2[4200], img[4200], part[4200];
+	struct stat st;
+	int next;
+
+	if (!have_tool("xorriso -version"))
+		return;
+	dir = make_tmpdir("cdsess");
+	PATHF(s1, "%s/s1", dir);
+	PATHF(s2, "%s/s2", dir);
+	PATHF(img, "%s/img.iso", dir);
+	PATHF(part, "%s/s2.part", dir);
+	REQUIRE_OK(mkdir(s1, 0755));
+	REQUIRE_OK(mkdir(s2, 0755));
+	put(s1, "first", "of the first session\n");
+	put(s2, "second", "of the second session\n");
+	run("xorriso -as mkisofs -quiet -R -o '%s' '%s' 2>/dev/null", img, s1);
+	REQUIRE_OK(stat(img, &st));
+	next = (int)((st.st_size / 2048 + 15) / 16 * 16 + 16);
+	run("xorriso -as mkisofs -quiet -R -C 0,%d -M '%s' -o '%s' '%s' "
+	    "2>/dev/null", next, img, part, s2);
+	run("dd if='%s' of='%s' bs=2048 seek=%d conv=notrunc 2>/dev/null",
+	    part, img, next);
+	REQUIRE_OK(mount_iso(img, 0, 0));
+	REQUIRE_STR(names(MNT), "first");
+	umount_iso();
+	REQUIRE_OK(mount_iso(img, ISOFSMNT_LASTSESS, 0));
+	REQUIRE_STR(names(MNT), "first|second");
+	REQUIRE_STR(content(MNT "/first"), "of the first session\n");
+	REQUIRE_STR(content(MNT "/second"), "of the second session\n");
+	umount_iso();
+	REQUIRE_OK(mount_iso(img, ISOFSMNT_SESS, next));
+	REQUIRE_STR(names(MNT), "first|second");
+	umount_iso();
+	remove_tree(dir);
+	free(dir);
+}
+
+/*
  * A file over 4 GiB (level 3: several extents), made sparse on the host:
  * its size, bytes either side of each extent boundary, the end, and
  * SEEK_DATA/SEEK_HOLE (all of it is data).
@@ -645,4 +805,5 @@ TESTCASE(statvfs_volume)
 TESTS(CASE(xorriso_rr), CASE(genisoimage_rr), CASE(makefs_rr),
     CASE(joliet_only), CASE(iso_level1), CASE(mount_flags), CASE(read_only),
     CASE(stable_ino_cookies), CASE(eltorito), CASE(multisession),
+    CASE(cd_multisession), CASE(tf_long_form), CASE(rrip_detection),
     CASE(multi_extent), CASE(statvfs_volume))

@@ -58,7 +58,7 @@ struct cd9660_opts {
 	bool co_nojoliet;
 	bool co_gens;                   /* keep ";N", show every version */
 	bool co_nocasetrans;            /* ISO names as recorded */
-	bool co_sess;                   /* the session starts at co_sess */
+	bool co_sess;                   /* the session starts at co_sessblk */
 	uint32_t co_sessblk;
 	bool co_lastsess;               /* find the last session */
 };

@@ -23,7 +23,6 @@
 struct cd9660_mount {
 	struct cd9660 *im_iso;          /* c: the loaded volume */
 	struct vnode *im_devvp;         /* c: the open block device */
-	char im_name[64];               /* c: the device, for log lines */
 };
 
 /*

@@ -99,7 +99,6 @@ cd9660_mount(struct mount *mp, const void *data, size_t len)
 		error = ENOMEM;
 		goto out;
 	}
-	strlcpy(im->im_name, fspec, sizeof(im->im_name));
 	if ((error = vfs_opendev(fspec, FREAD, &im->im_devvp)) != 0)
 		goto fail;
 	if ((error = vfs_devsize(im->im_devvp, &devsize, &secsize)) != 0)

@@ -25,8 +25,25 @@
 #include "dev_private.h"
 #include "cd9660_vfs.h"
 
-/* Sectors asked for ahead of a sequential read, at most. */
-#define CD9660_READAHEAD 32
+/*
+ * File data is read through buffers of the file's own vnode, one block
+ * each (cd9660_strategy() maps a block to the device): blocks of 64 KiB,
+ * or the whole file in one block, in sectors, when it is smaller, so a
+ * small file costs one device read; CD9660_RA blocks are asked for
+ * ahead of a sequential read.
+ */
+#define CD9660_BSIZE MAXBSIZE
+#define CD9660_RA    4
+
+/* The block size of a file's buffers (the same for all of its blocks). */
+static int
+file_bsize(const struct cd9660_node *np)
+{
+	if (np->cn_size >= CD9660_BSIZE)
+		return CD9660_BSIZE;
+	return (int)((np->cn_size + ISO_SECTOR - 1) & ~(uint64_t)(ISO_SECTOR -
+	    1));
+}
 
 static int
 cd9660_lookup(struct vnode *dvp, const char *nm, size_t len,
@@ -109,24 +126,87 @@ cd9660_getattr(struct vnode *vp, struct vattr *va)
 	return 0;
 }
 
+/* The extent holding file offset off, and where it starts in the file. */
+static const struct cd9660_extent *
+extent_of(const struct cd9660_node *np, uint64_t off, uint64_t *eoffp)
+{
+	uint64_t eoff = 0;
+
+	for (uint32_t i = 0; i < np->cn_next; i++) {
+		if (off - eoff < np->cn_ext[i].ce_len) {
+			*eoffp = eoff;
+			return &np->cn_ext[i];
+		}
+		eoff += np->cn_ext[i].ce_len;
+	}
+	return NULL;
+}
+
 /*
- * File bytes from the device's buffers, a sector at a time, asking
- * ahead for the rest of the extent (up to CD9660_READAHEAD sectors)
- * once per window.
+ * A file's block: one device I/O when it lies in one extent (its last
+ * may end in the rest of the extent's last sector: those bytes are past
+ * the end of the file and never read out), else (a block across two
+ * extents) filled here from the device's sector buffers, zeros past the
+ * end of the file.
  */
+static void
+cd9660_strategy(struct vnode *vp, struct buf *bp)
+{
+	const struct cd9660 *iso = VTOISO(vp);
+	const struct cd9660_node *np = VTOIN(vp);
+	const struct cd9660_extent *e;
+	uint64_t off, eoff, dpos, n, bs = (uint64_t)file_bsize(np), room;
+	size_t done = 0;
+	int error = 0;
+
+	off = (uint64_t)bp->b_lblkno * bs;
+	if (bp->b_lblkno < 0 || (bp->b_flags & B_READ) == 0 ||
+	    bp->b_bcount != bs) {
+		error = EINVAL;         /* no such request is made */
+		goto done;
+	}
+	if ((e = extent_of(np, off, &eoff)) != NULL) {
+		room = e->ce_len;
+		if (e == &np->cn_ext[np->cn_next - 1])
+			room = (room + ISO_SECTOR - 1) &
+			    ~(uint64_t)(ISO_SECTOR - 1);
+		dpos = e->ce_off + (off - eoff);
+		if (off - eoff + bs <= room && dpos % DEV_BSIZE == 0 &&
+		    cd9660_range_ok(iso, dpos, bs)) {
+			bp->b_blkno = (daddr_t)(dpos / DEV_BSIZE);
+			VOP_STRATEGY(VFSTOISO(vp->v_mount)->im_devvp, bp);
+			return;
+		}
+	}
+	while (done < bs && off + done < np->cn_size) {
+		if ((e = extent_of(np, off + done, &eoff)) == NULL) {
+			error = EIO;
+			goto done;
+		}
+		dpos = e->ce_off + (off + done - eoff);
+		n = MIN(bs - done, e->ce_len - (off + done - eoff));
+		if ((error = cd9660_devread(iso, dpos, (char *)bp->b_data + done,
+		    (size_t)n)) != 0)
+			goto done;
+		done += (size_t)n;
+	}
+	memset((char *)bp->b_data + done, 0, bs - done);
+done:
+	bp->b_error = error;
+	bp->b_resid = error != 0 ? bp->b_bcount : 0;
+	biodone(bp);
+}
+
+/* File bytes from the file's buffers, CD9660_RA blocks ahead. */
 static int
 cd9660_read(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred)
 {
-	struct vnode *devvp = VFSTOISO(vp->v_mount)->im_devvp;
 	const struct cd9660_node *np = VTOIN(vp);
-	daddr_t rablks[CD9660_READAHEAD];
-	int rasizes[CD9660_READAHEAD];
-	uint64_t off, eoff = 0, dpos, sec, lastsec, ranext = 0;
-	const struct cd9660_extent *e = NULL;
-	unsigned nra;
+	daddr_t lblk, rablks[CD9660_RA], ranext = 0, last;
+	int rasizes[CD9660_RA], nra, bs;
 	struct buf *bp;
+	uint64_t off;
 	size_t n;
-	uint32_t i = 0;
 	int error = 0;
 
 	(void)ioflag, (void)cred;
@@ -134,40 +214,28 @@ cd9660_read(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred)
 		return vp->v_type == VDIR ? EISDIR : EINVAL;
 	if (uio->uio_offset < 0)
 		return EINVAL;
+	if (np->cn_size == 0)
+		return 0;
+	bs = file_bsize(np);
+	last = (daddr_t)((np->cn_size - 1) / (uint64_t)bs);
 	while (uio->uio_resid > 0 && (uint64_t)uio->uio_offset < np->cn_size) {
 		off = (uint64_t)uio->uio_offset;
-		/* The extent holding off (extents are few: a walk). */
-		if (e == NULL || off < eoff || off - eoff >= e->ce_len) {
-			for (i = 0, eoff = 0; i < np->cn_next; i++) {
-				e = &np->cn_ext[i];
-				if (off - eoff < e->ce_len)
-					break;
-				eoff += e->ce_len;
-			}
-			if (i == np->cn_next)
-				return EIO;
-		}
-		dpos = e->ce_off + (off - eoff);
-		sec = dpos / ISO_SECTOR;
-		n = MIN(MIN(ISO_SECTOR - dpos % ISO_SECTOR, uio->uio_resid),
-		    e->ce_len - (off - eoff));
+		lblk = (daddr_t)(off / (uint64_t)bs);
+		n = MIN(MIN((uint64_t)bs - off % (uint64_t)bs, uio->uio_resid),
+		    np->cn_size - off);
 		nra = 0;
-		if (sec >= ranext) {
-			lastsec = (e->ce_off + e->ce_len - 1) / ISO_SECTOR;
-			while (nra < CD9660_READAHEAD &&
-			    sec + 1 + nra <= lastsec) {
-				rablks[nra] = (daddr_t)((sec + 1 + nra) *
-				    (ISO_SECTOR / DEV_BSIZE));
-				rasizes[nra] = ISO_SECTOR;
+		if (lblk >= ranext) {
+			while (nra < CD9660_RA && lblk + 1 + nra <= last) {
+				rablks[nra] = lblk + 1 + nra;
+				rasizes[nra] = bs;
 				nra++;
 			}
-			ranext = sec + 1 + nra;
+			ranext = lblk + 1 + nra;
 		}
-		if ((error = breadn(devvp, (daddr_t)(sec * (ISO_SECTOR /
-		    DEV_BSIZE)), ISO_SECTOR, rablks, rasizes, (int)nra, 0,
+		if ((error = breadn(vp, lblk, bs, rablks, rasizes, nra, 0,
 		    &bp)) != 0)
 			break;
-		error = uiomove((char *)bp->b_data + dpos % ISO_SECTOR, n, uio);
+		error = uiomove((char *)bp->b_data + off % (uint64_t)bs, n, uio);
 		brelse(bp, 0);
 		if (error != 0)
 			break;
@@ -261,11 +329,14 @@ cd9660_seekdata(struct vnode *vp, int whence, off_t *offp)
 	return 0;
 }
 
+/* A file's buffers are its own (cd9660_read()): they go first. */
 static int
 cd9660_reclaim(struct vnode *vp)
 {
 	struct cd9660_node *np = VTOIN(vp);
 
+	if (vp->v_type == VREG)
+		(void)vinvalbuf(vp);
 	vp->v_data = NULL;
 	cd9660_node_free(np);
 	kmem_free(np, sizeof(*np));
@@ -292,6 +363,7 @@ const struct vnodeops cd9660_vnodeops = {
 	.vop_seekdata = cd9660_seekdata,
 	.vop_inactive = genfs_inactive_keep,
 	.vop_reclaim = cd9660_reclaim,
+	.vop_strategy = cd9660_strategy,
 };
 
 /* Device nodes: the node is ours, the I/O the driver's. */
