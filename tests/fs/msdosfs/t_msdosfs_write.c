@@ -501,6 +501,10 @@ freecount_case(int fat, unsigned kib)
 		REQUIRE_EQ((unsigned long)(fsi[488] | fsi[489] << 8 |
 		    fsi[490] << 16 | (unsigned long)fsi[491] << 24),
 		    total - used);
+		/* The next-free hint names a cluster. */
+		unsigned long nxt = fsi[492] | fsi[493] << 8 |
+		    fsi[494] << 16 | (unsigned long)fsi[495] << 24;
+		REQUIRE(nxt >= 2 && nxt <= total + 1);
 	}
 }
 
@@ -598,6 +602,28 @@ TESTCASE(refused)
 	msdos_unmount();
 }
 
+/* FAT files have no holes: data from any offset to the end. */
+TESTCASE(seek_data)
+{
+	char *dir = msdos_tmpdir("seek"), img[512];
+	int fd;
+
+	PATHF(img, "%s/fs.img", dir);
+	msdos_mkfs(img, 16, "", 20 * 1024);
+	msdos_mount(img, 0);
+	REQUIRE_OK(fd = rump_sys_open(MNT "/f", O_CREAT | O_RDWR, 0644));
+	REQUIRE_EQ(rump_sys_pwrite(fd, "x", 1, 99999), 1);
+	REQUIRE_EQ(rump_sys_lseek(fd, 0, SEEK_DATA), 0);
+	REQUIRE_EQ(rump_sys_lseek(fd, 5000, SEEK_DATA), 5000);
+	REQUIRE_EQ(rump_sys_lseek(fd, 0, SEEK_HOLE), 100000);
+	REQUIRE_EQ(rump_sys_lseek(fd, 99999, SEEK_HOLE), 100000);
+	REQUIRE_ERRNO(rump_sys_lseek(fd, 100000, SEEK_DATA), ENXIO);
+	REQUIRE_ERRNO(rump_sys_lseek(fd, 100000, SEEK_HOLE), ENXIO);
+	REQUIRE_OK(rump_sys_close(fd));
+	msdos_unmount();
+	msdos_fsck_clean(img);
+}
+
 /* Times at FAT's resolution; gmtoff shifts what is stored. */
 TESTCASE(times)
 {
@@ -622,6 +648,19 @@ TESTCASE(times)
 	REQUIRE_EQ(st.st_atim.tv_sec, 1614816000 - 3600);
 	msdos_unmount();
 	msdos_fsck_clean(img);
+	/* The creation time: today (UTC+1), in 10 ms units. */
+	{
+		unsigned char de[32], prev[32];
+		time_t t = time(NULL) + 3600;
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		REQUIRE(raw_entry(img, "F          ", de, prev));
+		REQUIRE(de[13] < 200);
+		REQUIRE_EQ(de[16] | de[17] << 8, (tm.tm_year - 80) << 9 |
+		    (tm.tm_mon + 1) << 5 | tm.tm_mday);
+		/* Write date: 2023-11-14 local (23:13 UTC+1). */
+		REQUIRE_EQ(de[24] | de[25] << 8, 43 << 9 | 11 << 5 | 14);
+	}
 	/* Read as UTC, the stored local time is an hour later. */
 	msdos_mount(img, MS_RDONLY);
 	REQUIRE_OK(rump_sys_stat(MNT "/f", &st));
@@ -895,5 +934,5 @@ TESTCASE(random_fat32)
 TESTS(CASE(tree_fat12), CASE(tree_fat16), CASE(tree_fat32), CASE(geometry),
     CASE(short_names), CASE(renames), CASE(dir_grow_shrink),
     CASE(readdir_stable), CASE(freecount_fat12), CASE(freecount_fat32),
-    CASE(full_volume), CASE(refused), CASE(times), CASE(dirty_bit), CASE(random_fat12),
+    CASE(full_volume), CASE(refused), CASE(seek_data), CASE(times), CASE(dirty_bit), CASE(random_fat12),
     CASE(random_fat16), CASE(random_fat32))
