@@ -387,9 +387,30 @@ TESTCASE(dir_grow_shrink)
 	msdos_unmount();
 	msdos_fsck_clean(img);
 	msdos_mount(img, 0);
+	/* Lookups in a large directory (its name hash): any case. */
+	for (i = 0; i < 500; i += 3) {
+		struct stat st;
+		PATHF(p, MNT "/d/A RATHER LONG FILE NAME NUMBER %u", i);
+		REQUIRE_OK(rump_sys_stat(p, &st));
+		PATHF(p, MNT "/d/a rather long file name number %u", i + 1000);
+		REQUIRE_ERRNO(rump_sys_stat(p, &st), ENOENT);
+	}
+	/* Renamed in place: the old names go, the new ones come. */
+	for (i = 0; i < 500; i += 5) {
+		char q[256];
+		struct stat st;
+		PATHF(p, MNT "/d/a rather long file name number %u", i);
+		PATHF(q, MNT "/d/renamed %u", i);
+		REQUIRE_OK(rump_sys_rename(p, q));
+		REQUIRE_ERRNO(rump_sys_stat(p, &st), ENOENT);
+		REQUIRE_OK(rump_sys_stat(q, &st));
+		REQUIRE_OK(rump_sys_rename(q, p));
+		REQUIRE_ERRNO(rump_sys_stat(q, &st), ENOENT);
+	}
 	for (i = 0; i < 500; i++) {
 		PATHF(p, MNT "/d/a rather long file name number %u", i);
 		REQUIRE_OK(rump_sys_unlink(p));
+		REQUIRE_ERRNO(rump_sys_unlink(p), ENOENT);
 	}
 	REQUIRE_EQ(dirsize(MNT "/d"), 512);
 	REQUIRE_OK(rump_sys_statvfs(MNT, &sv1));

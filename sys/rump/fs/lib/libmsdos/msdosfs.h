@@ -27,7 +27,8 @@
  * Locking: one reader/writer lock per mount, pm_lock (l): lookups,
  * reads and readdir hold it as reader; every change (FAT, directories,
  * nodes, the free map) as writer.  The number table has its own mutex
- * (t), taken after pm_lock and never held across a call out.  A vnode
+ * (t), taken after pm_lock and never held across a call out; a
+ * directory's name hash is made under pm_dclock, after pm_lock.  A vnode
  * whose release may free clusters is released after pm_lock is dropped.
  *
  *   msdosfs_vfsops.c  mount, BPB checks, dirty marks, FSInfo, statvfs
@@ -108,6 +109,7 @@ struct msdosfs_mount {
 	uint8_t *pm_inuse;              /* l: bit per cluster, set: in use */
 	uint32_t pm_nfree;              /* l: free clusters */
 	uint32_t pm_nxtfree;            /* l: where to look next */
+	kmutex_t pm_dclock;             /* making a directory's name hash */
 	/* The number table (t). */
 	kmutex_t pm_tablock;
 	struct msdosfs_ent **pm_lochash, **pm_inohash;
@@ -136,6 +138,10 @@ struct msdosfs_node {
 	bool n_unlinked;                /* l: its entry is gone */
 	bool n_freed;                   /* l: its clusters are gone too */
 	uint64_t n_nextr;               /* atomic: next sequential cluster */
+	/* Directories: the name hash (msdosfs_dir.c), or NULL. */
+	struct msdosfs_dircache *n_dircache; /* published under pm_dclock
+	                                   with l held; changed with l as
+	                                   writer; read with l held */
 };
 
 /* vcache_get's cookie: where the entry is and its 32 bytes. */
@@ -302,6 +308,7 @@ int msdosfs_dir_findcl(struct msdosfs_mount *, uint32_t pcl,
 int msdosfs_dir_readdir(struct vnode *, struct uio *);
 /* Free trailing clusters holding no entries (not the first). */
 int msdosfs_dir_shrink(struct msdosfs_mount *, struct msdosfs_node *dp);
+void msdosfs_dircache_free(struct msdosfs_node *dp);
 
 /* msdosfs_node.c */
 int msdosfs_table_init(struct msdosfs_mount *);
