@@ -937,6 +937,70 @@ random_case(int fat, unsigned kib)
 	free(m);
 }
 
+/*
+ * Directory renames that race to make a cycle: two processes move a
+ * into b and b into a, over and over; each move succeeds or fails with
+ * EINVAL (into itself) or ENOENT (moved away), and the tree stays a
+ * tree (fsck.fat finds every directory reachable, ".." right).
+ */
+static const char *const cyc[][2] = {
+	{ MNT "/a", MNT "/b/a" }, { MNT "/b/a", MNT "/a" },
+	{ MNT "/b", MNT "/a/b" }, { MNT "/a/b", MNT "/b" },
+};
+
+static void *
+cycler(void *arg)
+{
+	unsigned who = (unsigned)(uintptr_t)arg, i, k;
+
+	if (rump_pub_lwproc_rfork(RUMP_RFCFDG) != 0)
+		TEST_FAIL("rfork");
+	for (i = 0; i < 3000; i++) {
+		k = who * 2 + (i & 1);
+		if (rump_sys_rename(cyc[k][0], cyc[k][1]) == -1 &&
+		    errno != EINVAL && errno != ENOENT)
+			TEST_FAIL("rename %s %s: %s", cyc[k][0], cyc[k][1],
+			    strerror(errno));
+	}
+	rump_pub_lwproc_releaselwp();
+	return NULL;
+}
+
+TESTCASE(rename_cycles)
+{
+	char *dir = msdos_tmpdir("cycle"), img[512];
+	pthread_t th[2];
+	struct stat st;
+	unsigned i;
+
+	PATHF(img, "%s/fs.img", dir);
+	msdos_mkfs(img, 16, "", 20 * 1024);
+	msdos_mount(img, 0);
+	REQUIRE_OK(rump_sys_mkdir(MNT "/a", 0755));
+	REQUIRE_OK(rump_sys_mkdir(MNT "/b", 0755));
+	msdos_write_pat(MNT "/a/in a", 1, 1000);
+	msdos_write_pat(MNT "/b/in b", 2, 2000);
+	for (i = 0; i < 2; i++)
+		REQUIRE(pthread_create(&th[i], NULL, cycler,
+		    (void *)(uintptr_t)i) == 0);
+	for (i = 0; i < 2; i++)
+		REQUIRE(pthread_join(th[i], NULL) == 0);
+	/* Each is found from the root, exactly once. */
+	bool a_top = rump_sys_stat(MNT "/a", &st) == 0;
+	bool b_top = rump_sys_stat(MNT "/b", &st) == 0;
+	REQUIRE(a_top || b_top);
+	if (a_top && b_top) {
+		msdos_check_pat(MNT "/a/in a", 1, 1000);
+		msdos_check_pat(MNT "/b/in b", 2, 2000);
+	} else if (a_top) {
+		msdos_check_pat(MNT "/a/b/in b", 2, 2000);
+	} else {
+		msdos_check_pat(MNT "/b/a/in a", 1, 1000);
+	}
+	msdos_unmount();
+	msdos_fsck_clean(img);
+}
+
 TESTCASE(random_fat12)
 {
 	random_case(12, 4000);
@@ -955,5 +1019,5 @@ TESTCASE(random_fat32)
 TESTS(CASE(tree_fat12), CASE(tree_fat16), CASE(tree_fat32), CASE(geometry),
     CASE(short_names), CASE(renames), CASE(dir_grow_shrink),
     CASE(readdir_stable), CASE(freecount_fat12), CASE(freecount_fat32),
-    CASE(full_volume), CASE(refused), CASE(seek_data), CASE(times), CASE(dirty_bit), CASE(random_fat12),
+    CASE(full_volume), CASE(refused), CASE(seek_data), CASE(times), CASE(dirty_bit), CASE(rename_cycles), CASE(random_fat12),
     CASE(random_fat16), CASE(random_fat32))
