@@ -86,14 +86,12 @@ struct msdosfs_mount {
 	uint32_t pm_fatsz;              /* sectors per FAT */
 	uint32_t pm_rootsec, pm_rootsecs; /* FAT12/16 root region */
 	uint32_t pm_datasec;            /* first sector of cluster 2 */
-	uint32_t pm_totsec;
 	uint32_t pm_ncl;                /* data clusters: 2 .. ncl + 1 */
 	uint32_t pm_rootcl;             /* FAT32 root, else 0 */
 	uint32_t pm_fsinfo;             /* FSInfo sector, 0: none */
 	uint32_t pm_eoc;                /* end-of-chain value written */
 	uint32_t pm_eocmin;             /* values >= this end a chain */
 	uint32_t pm_bad;                /* bad-cluster value */
-	uint8_t pm_media;
 	/* Mount options (stable). */
 	uid_t pm_uid;
 	gid_t pm_gid;

@@ -254,9 +254,7 @@ bpb_decode(struct msdosfs_mount *pm, const uint8_t *b, uint64_t devbytes)
 	pm->pm_rootsec = rsvd + nfats * fatsz;
 	pm->pm_rootsecs = rootsecs;
 	pm->pm_datasec = (uint32_t)datasec;
-	pm->pm_totsec = totsec;
 	pm->pm_ncl = (uint32_t)ncl;
-	pm->pm_media = b[BPB_MEDIA];
 	switch (pm->pm_fattype) {
 	case 12:
 		pm->pm_eoc = 0xFFF;
