@@ -8,8 +8,9 @@
  * entries before its short entry; a long name is used only when its
  * pieces come in order 20..1 with one checksum that matches the short
  * entry (else the short name shows, as on Windows).  An entry starting
- * with 0 ends the directory.  Names that would break a path (a '/' or
- * a control character) are corrupt: EIO with a log line.
+ * with 0 ends the directory.  An entry whose name would break a path (a
+ * '/' or a control character) is corrupt: it is skipped, with a log
+ * line, and the rest of the directory stays usable.
  *
  * New entries go to the first run of free slots long enough for them,
  * so no entry is ever written after an end mark; a directory grows by
@@ -214,12 +215,15 @@ dir_next(struct dscan *s, uint32_t *offp, struct dfound *f, bool *endp)
 			next = -1;
 			continue;
 		}
-		/* A short entry: a file. */
+		/* A short entry: a file, unless its name would break paths. */
+		if (short_name_bad(de)) {
+			(void)msdosfs_corrupt(pm, "entry at %llu: bad bytes in "
+			    "its name: skipped", (unsigned long long)f->entbyte);
+			next = -1;
+			continue;
+		}
 		memcpy(f->de, de, DIRENT_SIZE);
 		f->off = off;
-		if (short_name_bad(de))
-			return msdosfs_corrupt(pm, "entry at %llu: bad bytes in "
-			    "its name", (unsigned long long)f->entbyte);
 		f->snamelen = msdosfs_short_to_ucs2(de, de[DIR_NTRES],
 		    f->sname);
 		f->dot = 0;
