@@ -9,7 +9,7 @@
 set -eu
 BUILD_PKGS="build-essential cmake pkg-config binutils e2fsprogs libfuse3-dev"
 TEST_PKGS="$BUILD_PKGS clang libc6-dev makefs fdisk gdisk fuse3 rsync git tshark dosfstools mtools"
-BENCH_PKGS="$TEST_PKGS fuse2fs"
+BENCH_PKGS="$TEST_PKGS fuse2fs fusefat"
 case "${1:-build}" in
 build) PKGS=$BUILD_PKGS ;;
 test) PKGS=$TEST_PKGS ;;
