@@ -253,8 +253,14 @@ TESTCASE(short_names)
 	int fd;
 
 	PATHF(img, "%s/fs.img", dir);
-	msdos_mkfs(img, 16, "", 20 * 1024);
+	msdos_mkfs(img, 16, "-n STICK", 20 * 1024);
 	msdos_mount(img, 0);
+	/* The volume label is no file: a file may have its name. */
+	REQUIRE_ERRNO(rump_sys_open(MNT "/STICK", O_RDONLY, 0), ENOENT);
+	REQUIRE_OK(fd = rump_sys_open(MNT "/stick", O_CREAT | O_WRONLY,
+	    0644));
+	REQUIRE_OK(rump_sys_close(fd));
+	REQUIRE_OK(rump_sys_unlink(MNT "/stick"));
 	REQUIRE_OK(fd = rump_sys_open(MNT "/readme.txt", O_CREAT | O_WRONLY,
 	    0644));
 	REQUIRE_OK(rump_sys_close(fd));

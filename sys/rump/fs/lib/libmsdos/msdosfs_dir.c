@@ -613,7 +613,9 @@ msdosfs_dir_enter(struct msdosfs_mount *pm, struct msdosfs_node *dp,
 		}
 		if (run < nslots)
 			run = 0;
-		if ((de[DIR_ATTR] & ATTR_LONG_MASK) == ATTR_LONG_NAME)
+		/* Long-name pieces and the volume label are no files. */
+		if ((de[DIR_ATTR] & ATTR_LONG_MASK) == ATTR_LONG_NAME ||
+		    (de[DIR_ATTR] & ATTR_VOLUME_ID))
 			continue;
 		if (memcmp(de, name11, 11) == 0)
 			collide = true;
