@@ -298,6 +298,31 @@ TESTCASE(short_names)
 	msdos_sh("mdir -i '%s' ::/ | grep -q 'Long Name Fight.html'", img);
 }
 
+/* MSDOSFSMNT_NOWIN95: 8.3 names only, as DOS sees the volume. */
+TESTCASE(nowin95)
+{
+	char *dir = msdos_tmpdir("nowin95"), img[512];
+	struct stat st;
+	int fd;
+
+	PATHF(img, "%s/fs.img", dir);
+	msdos_mkfs(img, 12, "", 2048);
+	msdos_mount(img, 0);
+	msdos_write_pat(MNT "/A Long Name.txt", 1, 100);
+	msdos_unmount();
+	REQUIRE_OK(msdos_try_mount(img, 0, MSDOSFSMNT_NOWIN95, 0));
+	REQUIRE_ERRNO(rump_sys_stat(MNT "/A Long Name.txt", &st), ENOENT);
+	msdos_check_pat(MNT "/ALONGN~1.TXT", 1, 100);
+	REQUIRE_ERRNO(rump_sys_open(MNT "/another long one", O_CREAT |
+	    O_WRONLY, 0644), EINVAL);
+	REQUIRE_OK(fd = rump_sys_open(MNT "/DOS.TXT", O_CREAT | O_WRONLY,
+	    0644));
+	REQUIRE_OK(rump_sys_close(fd));
+	msdos_unmount();
+	msdos_fsck_clean(img);
+	msdos_sh("mdir -i '%s' ::/ | grep -q '^DOS      TXT'", img);
+}
+
 static ino_t
 ino_of(const char *path)
 {
@@ -1023,7 +1048,7 @@ TESTCASE(random_fat32)
 }
 
 TESTS(CASE(tree_fat12), CASE(tree_fat16), CASE(tree_fat32), CASE(geometry),
-    CASE(short_names), CASE(renames), CASE(dir_grow_shrink),
+    CASE(short_names), CASE(nowin95), CASE(renames), CASE(dir_grow_shrink),
     CASE(readdir_stable), CASE(freecount_fat12), CASE(freecount_fat32),
     CASE(full_volume), CASE(refused), CASE(seek_data), CASE(times), CASE(dirty_bit), CASE(rename_cycles), CASE(random_fat12),
     CASE(random_fat16), CASE(random_fat32))
