@@ -642,6 +642,14 @@ TESTCASE(refused)
 	    EINVAL);
 	REQUIRE_ERRNO(rump_sys_open(MNT "/bad\\name", O_CREAT | O_WRONLY,
 	    0644), EINVAL);
+	/* Names are UTF-8 at the system calls: anything else is EINVAL. */
+	REQUIRE_ERRNO(rump_sys_open(MNT "/bad\xff\xfe", O_CREAT | O_WRONLY,
+	    0644), EINVAL);
+	REQUIRE_ERRNO(rump_sys_open(MNT "/\xed\xa0\x80", O_CREAT | O_WRONLY,
+	    0644), EINVAL);                 /* a surrogate */
+	REQUIRE_ERRNO(rump_sys_stat(MNT "/bad\xff", &st), ENOENT);
+	/* Trailing dots go, as on Linux's vfat: the same file. */
+	REQUIRE_OK(rump_sys_stat(MNT "/f...", &st));
 	msdos_unmount();
 	msdos_fsck_clean(img);
 	msdos_sh("mattrib -i '%s' ::/F | grep -q '^  A    R     ::/F'", img);
