@@ -803,10 +803,25 @@ rnd(unsigned *s)
 	return (*s >> 8) & 0xFFFFFF;
 }
 
+/* All threads in one directory (its name hash shared), or each in its own. */
+static bool shared_dir;
+
 static void
 slot_path(char *p, size_t n, unsigned t, unsigned i)
 {
-	snprintf(p, n, MNT "/t%u/File Slot %02u.Data", t, i);
+	if (shared_dir)
+		snprintf(p, n, MNT "/t0/T%u File Slot %02u.Data", t, i);
+	else
+		snprintf(p, n, MNT "/t%u/File Slot %02u.Data", t, i);
+}
+
+static void
+sub_path(char *p, size_t n, unsigned t, unsigned k)
+{
+	if (shared_dir)
+		snprintf(p, n, MNT "/t0/T%u Sub Directory %u", t, k);
+	else
+		snprintf(p, n, MNT "/t%u/Sub Directory %u", t, k);
 }
 
 static void *
@@ -822,7 +837,10 @@ workload(void *arg)
 	if (rump_pub_lwproc_rfork(RUMP_RFCFDG) != 0)
 		TEST_FAIL("rfork");
 	snprintf(p, sizeof(p), MNT "/t%u", m->t);
-	REQUIRE_OK(rump_sys_mkdir(p, 0755));
+	if (!shared_dir || m->t == 0)
+		REQUIRE_OK(rump_sys_mkdir(p, 0755));
+	while (shared_dir && m->t != 0 && rump_sys_access(MNT "/t0", 0) != 0)
+		continue;
 	for (op = 0; op < NOPS; op++) {
 		i = rnd(&m->seed) % NSLOTS;
 		slot_path(p, sizeof(p), m->t, i);
@@ -886,8 +904,7 @@ workload(void *arg)
 			break;
 		case 6:                         /* mkdir */
 			k = i % NDIRS;
-			snprintf(q, sizeof(q), MNT "/t%u/Sub Directory %u",
-			    m->t, k);
+			sub_path(q, sizeof(q), m->t, k);
 			if (m->dexists[k])
 				REQUIRE_ERRNO(rump_sys_mkdir(q, 0755), EEXIST);
 			else
@@ -896,8 +913,7 @@ workload(void *arg)
 			break;
 		default:                        /* rmdir */
 			k = i % NDIRS;
-			snprintf(q, sizeof(q), MNT "/t%u/Sub Directory %u",
-			    m->t, k);
+			sub_path(q, sizeof(q), m->t, k);
 			if (!m->dexists[k])
 				REQUIRE_ERRNO(rump_sys_rmdir(q), ENOENT);
 			else
@@ -954,8 +970,12 @@ random_case(int fat, unsigned kib)
 	    out);
 	for (t = 0; t < NTHREADS; t++) {
 		for (i = 0; i < NSLOTS; i++) {
-			snprintf(p, sizeof(p), "%s/t%u/File Slot %02u.Data", out,
-			    t, i);
+			if (shared_dir)
+				snprintf(p, sizeof(p), "%s/t0/T%u File Slot "
+				    "%02u.Data", out, t, i);
+			else
+				snprintf(p, sizeof(p), "%s/t%u/File Slot "
+				    "%02u.Data", out, t, i);
 			f = fopen(p, "rb");
 			REQUIRE((f != NULL) == m[t].exists[i]);
 			if (f == NULL)
@@ -970,8 +990,9 @@ random_case(int fat, unsigned kib)
 			if (!m[t].exists[i])
 				free(m[t].data[i]);
 		for (i = 0; i < NDIRS; i++)
-			msdos_sh("test %s -d '%s/t%u/Sub Directory %u'",
-			    m[t].dexists[i] ? "" : "!", out, t, i);
+			msdos_sh(shared_dir ? "test %s -d '%s/t0/T%u Sub "
+			    "Directory %u'" : "test %s -d '%s/t%u/Sub Directory "
+			    "%u'", m[t].dexists[i] ? "" : "!", out, t, i);
 	}
 	free(m);
 }
@@ -1055,8 +1076,15 @@ TESTCASE(random_fat32)
 	random_case(32, 40 * 1024);
 }
 
+/* The same, all four processes in one directory. */
+TESTCASE(random_shared)
+{
+	shared_dir = true;
+	random_case(16, 20 * 1024);
+}
+
 TESTS(CASE(tree_fat12), CASE(tree_fat16), CASE(tree_fat32), CASE(geometry),
     CASE(short_names), CASE(nowin95), CASE(renames), CASE(dir_grow_shrink),
     CASE(readdir_stable), CASE(freecount_fat12), CASE(freecount_fat32),
     CASE(full_volume), CASE(refused), CASE(seek_data), CASE(times), CASE(dirty_bit), CASE(rename_cycles), CASE(random_fat12),
-    CASE(random_fat16), CASE(random_fat32))
+    CASE(random_fat16), CASE(random_fat32), CASE(random_shared))
