@@ -87,6 +87,21 @@ for args in "-F 12 -S 4096 -s 8m" "-F 12 -c 8 -s 8m" "-F 16 -c 4 -s 64m" \
 	fsck_ok "$img"
 done
 
+if command -v sfdisk >/dev/null; then
+	note "FAT32 in partition 1 of an MBR disk"
+	disk=$T/disk.img
+	truncate -s 80M "$disk"
+	printf 'label: dos\nstart=2048, type=c\n' | sfdisk -q "$disk" ||
+	    fail "sfdisk"
+	mkfs.fat -F 32 --offset 2048 "$disk" 77824 >/dev/null 2>&1 ||
+	    fail "mkfs.fat --offset"
+	t "$B/fsu_put" -r "$T/src/usr.sbin" "$disk:1" / ||
+	    fail "fsu_put -r into the partition"
+	t "$B/fsu_get" -r "$disk:1" /usr.sbin "$T/part" ||
+	    fail "fsu_get -r from the partition"
+	diff -r "$T/src/usr.sbin" "$T/part" || fail "partition copy differs"
+fi
+
 note "newfs_msdos: refusals and --help"
 "$B/newfs_msdos" --help | grep -q '^usage: newfs_msdos' || fail "--help"
 out=$("$B/newfs_msdos" -F 32 -s 10m "$T/small.img" 2>&1) &&
