@@ -75,6 +75,33 @@ for fat in 12 16 32; do
 	fsck_ok "$img"
 done
 
+note "newfs_msdos: sector and cluster sizes"
+for args in "-F 12 -S 4096 -s 8m" "-F 12 -c 8 -s 8m" "-F 16 -c 4 -s 64m" \
+    "-F 16 -S 2048 -s 100m" "-F 32 -S 4096 -s 400m" "-F 32 -c 1 -s 40m"; do
+	img=$T/geom.img
+	rm -f "$img"
+	t "$B/newfs_msdos" $args "$img" >/dev/null || fail "newfs_msdos $args"
+	fsck_ok "$img"
+	t "$B/fsu_put" -r "$T/src/usr.sbin" "$img" / ||
+	    fail "fsu_put -r after newfs_msdos $args"
+	fsck_ok "$img"
+done
+
+if command -v sfdisk >/dev/null; then
+	note "FAT32 in partition 1 of an MBR disk"
+	disk=$T/disk.img
+	truncate -s 80M "$disk"
+	printf 'label: dos\nstart=2048, type=c\n' | sfdisk -q "$disk" ||
+	    fail "sfdisk"
+	mkfs.fat -F 32 --offset 2048 "$disk" 77824 >/dev/null 2>&1 ||
+	    fail "mkfs.fat --offset"
+	t "$B/fsu_put" -r "$T/src/usr.sbin" "$disk:1" / ||
+	    fail "fsu_put -r into the partition"
+	t "$B/fsu_get" -r "$disk:1" /usr.sbin "$T/part" ||
+	    fail "fsu_get -r from the partition"
+	diff -r "$T/src/usr.sbin" "$T/part" || fail "partition copy differs"
+fi
+
 note "newfs_msdos: refusals and --help"
 "$B/newfs_msdos" --help | grep -q '^usage: newfs_msdos' || fail "--help"
 out=$("$B/newfs_msdos" -F 32 -s 10m "$T/small.img" 2>&1) &&

@@ -253,8 +253,14 @@ TESTCASE(short_names)
 	int fd;
 
 	PATHF(img, "%s/fs.img", dir);
-	msdos_mkfs(img, 16, "", 20 * 1024);
+	msdos_mkfs(img, 16, "-n STICK", 20 * 1024);
 	msdos_mount(img, 0);
+	/* The volume label is no file: a file may have its name. */
+	REQUIRE_ERRNO(rump_sys_open(MNT "/STICK", O_RDONLY, 0), ENOENT);
+	REQUIRE_OK(fd = rump_sys_open(MNT "/stick", O_CREAT | O_WRONLY,
+	    0644));
+	REQUIRE_OK(rump_sys_close(fd));
+	REQUIRE_OK(rump_sys_unlink(MNT "/stick"));
 	REQUIRE_OK(fd = rump_sys_open(MNT "/readme.txt", O_CREAT | O_WRONLY,
 	    0644));
 	REQUIRE_OK(rump_sys_close(fd));
@@ -290,6 +296,31 @@ TESTCASE(short_names)
 	REQUIRE(raw_entry(img, "LONGNA~2HTM", de, prev));
 	msdos_sh("mdir -i '%s' ::/ | grep -q 'readme   txt' ", img);
 	msdos_sh("mdir -i '%s' ::/ | grep -q 'Long Name Fight.html'", img);
+}
+
+/* MSDOSFSMNT_NOWIN95: 8.3 names only, as DOS sees the volume. */
+TESTCASE(nowin95)
+{
+	char *dir = msdos_tmpdir("nowin95"), img[512];
+	struct stat st;
+	int fd;
+
+	PATHF(img, "%s/fs.img", dir);
+	msdos_mkfs(img, 12, "", 2048);
+	msdos_mount(img, 0);
+	msdos_write_pat(MNT "/A Long Name.txt", 1, 100);
+	msdos_unmount();
+	REQUIRE_OK(msdos_try_mount(img, 0, MSDOSFSMNT_NOWIN95, 0));
+	REQUIRE_ERRNO(rump_sys_stat(MNT "/A Long Name.txt", &st), ENOENT);
+	msdos_check_pat(MNT "/ALONGN~1.TXT", 1, 100);
+	REQUIRE_ERRNO(rump_sys_open(MNT "/another long one", O_CREAT |
+	    O_WRONLY, 0644), EINVAL);
+	REQUIRE_OK(fd = rump_sys_open(MNT "/DOS.TXT", O_CREAT | O_WRONLY,
+	    0644));
+	REQUIRE_OK(rump_sys_close(fd));
+	msdos_unmount();
+	msdos_fsck_clean(img);
+	msdos_sh("mdir -i '%s' ::/ | grep -q '^DOS      TXT'", img);
 }
 
 static ino_t
@@ -387,9 +418,30 @@ TESTCASE(dir_grow_shrink)
 	msdos_unmount();
 	msdos_fsck_clean(img);
 	msdos_mount(img, 0);
+	/* Lookups in a large directory (its name hash): any case. */
+	for (i = 0; i < 500; i += 3) {
+		struct stat st;
+		PATHF(p, MNT "/d/A RATHER LONG FILE NAME NUMBER %u", i);
+		REQUIRE_OK(rump_sys_stat(p, &st));
+		PATHF(p, MNT "/d/a rather long file name number %u", i + 1000);
+		REQUIRE_ERRNO(rump_sys_stat(p, &st), ENOENT);
+	}
+	/* Renamed in place: the old names go, the new ones come. */
+	for (i = 0; i < 500; i += 5) {
+		char q[256];
+		struct stat st;
+		PATHF(p, MNT "/d/a rather long file name number %u", i);
+		PATHF(q, MNT "/d/renamed %u", i);
+		REQUIRE_OK(rump_sys_rename(p, q));
+		REQUIRE_ERRNO(rump_sys_stat(p, &st), ENOENT);
+		REQUIRE_OK(rump_sys_stat(q, &st));
+		REQUIRE_OK(rump_sys_rename(q, p));
+		REQUIRE_ERRNO(rump_sys_stat(q, &st), ENOENT);
+	}
 	for (i = 0; i < 500; i++) {
 		PATHF(p, MNT "/d/a rather long file name number %u", i);
 		REQUIRE_OK(rump_sys_unlink(p));
+		REQUIRE_ERRNO(rump_sys_unlink(p), ENOENT);
 	}
 	REQUIRE_EQ(dirsize(MNT "/d"), 512);
 	REQUIRE_OK(rump_sys_statvfs(MNT, &sv1));
@@ -501,6 +553,10 @@ freecount_case(int fat, unsigned kib)
 		REQUIRE_EQ((unsigned long)(fsi[488] | fsi[489] << 8 |
 		    fsi[490] << 16 | (unsigned long)fsi[491] << 24),
 		    total - used);
+		/* The next-free hint names a cluster. */
+		unsigned long nxt = fsi[492] | fsi[493] << 8 |
+		    fsi[494] << 16 | (unsigned long)fsi[495] << 24;
+		REQUIRE(nxt >= 2 && nxt <= total + 1);
 	}
 }
 
@@ -586,6 +642,14 @@ TESTCASE(refused)
 	    EINVAL);
 	REQUIRE_ERRNO(rump_sys_open(MNT "/bad\\name", O_CREAT | O_WRONLY,
 	    0644), EINVAL);
+	/* Names are UTF-8 at the system calls: anything else is EINVAL. */
+	REQUIRE_ERRNO(rump_sys_open(MNT "/bad\xff\xfe", O_CREAT | O_WRONLY,
+	    0644), EINVAL);
+	REQUIRE_ERRNO(rump_sys_open(MNT "/\xed\xa0\x80", O_CREAT | O_WRONLY,
+	    0644), EINVAL);                 /* a surrogate */
+	REQUIRE_ERRNO(rump_sys_stat(MNT "/bad\xff", &st), ENOENT);
+	/* Trailing dots go, as on Linux's vfat: the same file. */
+	REQUIRE_OK(rump_sys_stat(MNT "/f...", &st));
 	msdos_unmount();
 	msdos_fsck_clean(img);
 	msdos_sh("mattrib -i '%s' ::/F | grep -q '^  A    R     ::/F'", img);
@@ -596,6 +660,28 @@ TESTCASE(refused)
 	REQUIRE_OK(rump_sys_stat(MNT "/f", &st));
 	REQUIRE_EQ(st.st_mode, S_IFREG | 0755);
 	msdos_unmount();
+}
+
+/* FAT files have no holes: data from any offset to the end. */
+TESTCASE(seek_data)
+{
+	char *dir = msdos_tmpdir("seek"), img[512];
+	int fd;
+
+	PATHF(img, "%s/fs.img", dir);
+	msdos_mkfs(img, 16, "", 20 * 1024);
+	msdos_mount(img, 0);
+	REQUIRE_OK(fd = rump_sys_open(MNT "/f", O_CREAT | O_RDWR, 0644));
+	REQUIRE_EQ(rump_sys_pwrite(fd, "x", 1, 99999), 1);
+	REQUIRE_EQ(rump_sys_lseek(fd, 0, SEEK_DATA), 0);
+	REQUIRE_EQ(rump_sys_lseek(fd, 5000, SEEK_DATA), 5000);
+	REQUIRE_EQ(rump_sys_lseek(fd, 0, SEEK_HOLE), 100000);
+	REQUIRE_EQ(rump_sys_lseek(fd, 99999, SEEK_HOLE), 100000);
+	REQUIRE_ERRNO(rump_sys_lseek(fd, 100000, SEEK_DATA), ENXIO);
+	REQUIRE_ERRNO(rump_sys_lseek(fd, 100000, SEEK_HOLE), ENXIO);
+	REQUIRE_OK(rump_sys_close(fd));
+	msdos_unmount();
+	msdos_fsck_clean(img);
 }
 
 /* Times at FAT's resolution; gmtoff shifts what is stored. */
@@ -622,6 +708,19 @@ TESTCASE(times)
 	REQUIRE_EQ(st.st_atim.tv_sec, 1614816000 - 3600);
 	msdos_unmount();
 	msdos_fsck_clean(img);
+	/* The creation time: today (UTC+1), in 10 ms units. */
+	{
+		unsigned char de[32], prev[32];
+		time_t t = time(NULL) + 3600;
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		REQUIRE(raw_entry(img, "F          ", de, prev));
+		REQUIRE(de[13] < 200);
+		REQUIRE_EQ(de[16] | de[17] << 8, (tm.tm_year - 80) << 9 |
+		    (tm.tm_mon + 1) << 5 | tm.tm_mday);
+		/* Write date: 2023-11-14 local (23:13 UTC+1). */
+		REQUIRE_EQ(de[24] | de[25] << 8, 43 << 9 | 11 << 5 | 14);
+	}
 	/* Read as UTC, the stored local time is an hour later. */
 	msdos_mount(img, MS_RDONLY);
 	REQUIRE_OK(rump_sys_stat(MNT "/f", &st));
@@ -704,10 +803,25 @@ rnd(unsigned *s)
 	return (*s >> 8) & 0xFFFFFF;
 }
 
+/* All threads in one directory (its name hash shared), or each in its own. */
+static bool shared_dir;
+
 static void
 slot_path(char *p, size_t n, unsigned t, unsigned i)
 {
-	snprintf(p, n, MNT "/t%u/File Slot %02u.Data", t, i);
+	if (shared_dir)
+		snprintf(p, n, MNT "/t0/T%u File Slot %02u.Data", t, i);
+	else
+		snprintf(p, n, MNT "/t%u/File Slot %02u.Data", t, i);
+}
+
+static void
+sub_path(char *p, size_t n, unsigned t, unsigned k)
+{
+	if (shared_dir)
+		snprintf(p, n, MNT "/t0/T%u Sub Directory %u", t, k);
+	else
+		snprintf(p, n, MNT "/t%u/Sub Directory %u", t, k);
 }
 
 static void *
@@ -723,7 +837,10 @@ workload(void *arg)
 	if (rump_pub_lwproc_rfork(RUMP_RFCFDG) != 0)
 		TEST_FAIL("rfork");
 	snprintf(p, sizeof(p), MNT "/t%u", m->t);
-	REQUIRE_OK(rump_sys_mkdir(p, 0755));
+	if (!shared_dir || m->t == 0)
+		REQUIRE_OK(rump_sys_mkdir(p, 0755));
+	while (shared_dir && m->t != 0 && rump_sys_access(MNT "/t0", 0) != 0)
+		continue;
 	for (op = 0; op < NOPS; op++) {
 		i = rnd(&m->seed) % NSLOTS;
 		slot_path(p, sizeof(p), m->t, i);
@@ -787,8 +904,7 @@ workload(void *arg)
 			break;
 		case 6:                         /* mkdir */
 			k = i % NDIRS;
-			snprintf(q, sizeof(q), MNT "/t%u/Sub Directory %u",
-			    m->t, k);
+			sub_path(q, sizeof(q), m->t, k);
 			if (m->dexists[k])
 				REQUIRE_ERRNO(rump_sys_mkdir(q, 0755), EEXIST);
 			else
@@ -797,8 +913,7 @@ workload(void *arg)
 			break;
 		default:                        /* rmdir */
 			k = i % NDIRS;
-			snprintf(q, sizeof(q), MNT "/t%u/Sub Directory %u",
-			    m->t, k);
+			sub_path(q, sizeof(q), m->t, k);
 			if (!m->dexists[k])
 				REQUIRE_ERRNO(rump_sys_rmdir(q), ENOENT);
 			else
@@ -855,8 +970,12 @@ random_case(int fat, unsigned kib)
 	    out);
 	for (t = 0; t < NTHREADS; t++) {
 		for (i = 0; i < NSLOTS; i++) {
-			snprintf(p, sizeof(p), "%s/t%u/File Slot %02u.Data", out,
-			    t, i);
+			if (shared_dir)
+				snprintf(p, sizeof(p), "%s/t0/T%u File Slot "
+				    "%02u.Data", out, t, i);
+			else
+				snprintf(p, sizeof(p), "%s/t%u/File Slot "
+				    "%02u.Data", out, t, i);
 			f = fopen(p, "rb");
 			REQUIRE((f != NULL) == m[t].exists[i]);
 			if (f == NULL)
@@ -871,10 +990,75 @@ random_case(int fat, unsigned kib)
 			if (!m[t].exists[i])
 				free(m[t].data[i]);
 		for (i = 0; i < NDIRS; i++)
-			msdos_sh("test %s -d '%s/t%u/Sub Directory %u'",
-			    m[t].dexists[i] ? "" : "!", out, t, i);
+			msdos_sh(shared_dir ? "test %s -d '%s/t0/T%u Sub "
+			    "Directory %u'" : "test %s -d '%s/t%u/Sub Directory "
+			    "%u'", m[t].dexists[i] ? "" : "!", out, t, i);
 	}
 	free(m);
+}
+
+/*
+ * Directory renames that race to make a cycle: two processes move a
+ * into b and b into a, over and over; each move succeeds or fails with
+ * EINVAL (into itself) or ENOENT (moved away), and the tree stays a
+ * tree (fsck.fat finds every directory reachable, ".." right).
+ */
+static const char *const cyc[][2] = {
+	{ MNT "/a", MNT "/b/a" }, { MNT "/b/a", MNT "/a" },
+	{ MNT "/b", MNT "/a/b" }, { MNT "/a/b", MNT "/b" },
+};
+
+static void *
+cycler(void *arg)
+{
+	unsigned who = (unsigned)(uintptr_t)arg, i, k;
+
+	if (rump_pub_lwproc_rfork(RUMP_RFCFDG) != 0)
+		TEST_FAIL("rfork");
+	for (i = 0; i < 3000; i++) {
+		k = who * 2 + (i & 1);
+		if (rump_sys_rename(cyc[k][0], cyc[k][1]) == -1 &&
+		    errno != EINVAL && errno != ENOENT)
+			TEST_FAIL("rename %s %s: %s", cyc[k][0], cyc[k][1],
+			    strerror(errno));
+	}
+	rump_pub_lwproc_releaselwp();
+	return NULL;
+}
+
+TESTCASE(rename_cycles)
+{
+	char *dir = msdos_tmpdir("cycle"), img[512];
+	pthread_t th[2];
+	struct stat st;
+	unsigned i;
+
+	PATHF(img, "%s/fs.img", dir);
+	msdos_mkfs(img, 16, "", 20 * 1024);
+	msdos_mount(img, 0);
+	REQUIRE_OK(rump_sys_mkdir(MNT "/a", 0755));
+	REQUIRE_OK(rump_sys_mkdir(MNT "/b", 0755));
+	msdos_write_pat(MNT "/a/in a", 1, 1000);
+	msdos_write_pat(MNT "/b/in b", 2, 2000);
+	for (i = 0; i < 2; i++)
+		REQUIRE(pthread_create(&th[i], NULL, cycler,
+		    (void *)(uintptr_t)i) == 0);
+	for (i = 0; i < 2; i++)
+		REQUIRE(pthread_join(th[i], NULL) == 0);
+	/* Each is found from the root, exactly once. */
+	bool a_top = rump_sys_stat(MNT "/a", &st) == 0;
+	bool b_top = rump_sys_stat(MNT "/b", &st) == 0;
+	REQUIRE(a_top || b_top);
+	if (a_top && b_top) {
+		msdos_check_pat(MNT "/a/in a", 1, 1000);
+		msdos_check_pat(MNT "/b/in b", 2, 2000);
+	} else if (a_top) {
+		msdos_check_pat(MNT "/a/b/in b", 2, 2000);
+	} else {
+		msdos_check_pat(MNT "/b/a/in a", 1, 1000);
+	}
+	msdos_unmount();
+	msdos_fsck_clean(img);
 }
 
 TESTCASE(random_fat12)
@@ -892,8 +1076,15 @@ TESTCASE(random_fat32)
 	random_case(32, 40 * 1024);
 }
 
+/* The same, all four processes in one directory. */
+TESTCASE(random_shared)
+{
+	shared_dir = true;
+	random_case(16, 20 * 1024);
+}
+
 TESTS(CASE(tree_fat12), CASE(tree_fat16), CASE(tree_fat32), CASE(geometry),
-    CASE(short_names), CASE(renames), CASE(dir_grow_shrink),
+    CASE(short_names), CASE(nowin95), CASE(renames), CASE(dir_grow_shrink),
     CASE(readdir_stable), CASE(freecount_fat12), CASE(freecount_fat32),
-    CASE(full_volume), CASE(refused), CASE(times), CASE(dirty_bit), CASE(random_fat12),
-    CASE(random_fat16), CASE(random_fat32))
+    CASE(full_volume), CASE(refused), CASE(seek_data), CASE(times), CASE(dirty_bit), CASE(rename_cycles), CASE(random_fat12),
+    CASE(random_fat16), CASE(random_fat32), CASE(random_shared))

@@ -27,7 +27,8 @@
  * Locking: one reader/writer lock per mount, pm_lock (l): lookups,
  * reads and readdir hold it as reader; every change (FAT, directories,
  * nodes, the free map) as writer.  The number table has its own mutex
- * (t), taken after pm_lock and never held across a call out.  A vnode
+ * (t), taken after pm_lock and never held across a call out; a
+ * directory's name hash is made under pm_dclock, after pm_lock.  A vnode
  * whose release may free clusters is released after pm_lock is dropped.
  *
  *   msdosfs_vfsops.c  mount, BPB checks, dirty marks, FSInfo, statvfs
@@ -85,14 +86,12 @@ struct msdosfs_mount {
 	uint32_t pm_fatsz;              /* sectors per FAT */
 	uint32_t pm_rootsec, pm_rootsecs; /* FAT12/16 root region */
 	uint32_t pm_datasec;            /* first sector of cluster 2 */
-	uint32_t pm_totsec;
 	uint32_t pm_ncl;                /* data clusters: 2 .. ncl + 1 */
 	uint32_t pm_rootcl;             /* FAT32 root, else 0 */
 	uint32_t pm_fsinfo;             /* FSInfo sector, 0: none */
 	uint32_t pm_eoc;                /* end-of-chain value written */
 	uint32_t pm_eocmin;             /* values >= this end a chain */
 	uint32_t pm_bad;                /* bad-cluster value */
-	uint8_t pm_media;
 	/* Mount options (stable). */
 	uid_t pm_uid;
 	gid_t pm_gid;
@@ -108,6 +107,7 @@ struct msdosfs_mount {
 	uint8_t *pm_inuse;              /* l: bit per cluster, set: in use */
 	uint32_t pm_nfree;              /* l: free clusters */
 	uint32_t pm_nxtfree;            /* l: where to look next */
+	kmutex_t pm_dclock;             /* making a directory's name hash */
 	/* The number table (t). */
 	kmutex_t pm_tablock;
 	struct msdosfs_ent **pm_lochash, **pm_inohash;
@@ -136,6 +136,10 @@ struct msdosfs_node {
 	bool n_unlinked;                /* l: its entry is gone */
 	bool n_freed;                   /* l: its clusters are gone too */
 	uint64_t n_nextr;               /* atomic: next sequential cluster */
+	/* Directories: the name hash (msdosfs_dir.c), or NULL. */
+	struct msdosfs_dircache *n_dircache; /* published under pm_dclock
+	                                   with l held; changed with l as
+	                                   writer; read with l held */
 };
 
 /* vcache_get's cookie: where the entry is and its 32 bytes. */
@@ -302,6 +306,7 @@ int msdosfs_dir_findcl(struct msdosfs_mount *, uint32_t pcl,
 int msdosfs_dir_readdir(struct vnode *, struct uio *);
 /* Free trailing clusters holding no entries (not the first). */
 int msdosfs_dir_shrink(struct msdosfs_mount *, struct msdosfs_node *dp);
+void msdosfs_dircache_free(struct msdosfs_node *dp);
 
 /* msdosfs_node.c */
 int msdosfs_table_init(struct msdosfs_mount *);

@@ -8,8 +8,9 @@
  * entries before its short entry; a long name is used only when its
  * pieces come in order 20..1 with one checksum that matches the short
  * entry (else the short name shows, as on Windows).  An entry starting
- * with 0 ends the directory.  Names that would break a path (a '/' or
- * a control character) are corrupt: EIO with a log line.
+ * with 0 ends the directory.  An entry whose name would break a path (a
+ * '/' or a control character) is corrupt: it is skipped, with a log
+ * line, and the rest of the directory stays usable.
  *
  * New entries go to the first run of free slots long enough for them,
  * so no entry is ever written after an end mark; a directory grows by
@@ -18,9 +19,17 @@
  * move, so a readdir cookie (the byte offset of an entry's first slot,
  * plus 2) stays valid; the root's "." and ".." are made up, at 0 and 1.
  *
+ * A directory of more than DIRCACHE_MIN bytes gets a name hash in
+ * memory at its first lookup: hashes of every file's long and short
+ * names (upper-cased) to the offset of its first slot.  A lookup reads
+ * and compares only the entries its hash names; the hash must hold
+ * every file (entering and removing keep it so) but may name places
+ * that changed: each candidate is read again and checked.
+ *
  * With pm_lock held, as writer for changes.
  */
 #include <sys/systm.h>
+#include <sys/atomic.h>
 #include <sys/buf.h>
 #include <sys/dirent.h>
 #include <sys/kmem.h>
@@ -206,12 +215,15 @@ dir_next(struct dscan *s, uint32_t *offp, struct dfound *f, bool *endp)
 			next = -1;
 			continue;
 		}
-		/* A short entry: a file. */
+		/* A short entry: a file, unless its name would break paths. */
+		if (short_name_bad(de)) {
+			(void)msdosfs_corrupt(pm, "entry at %llu: bad bytes in "
+			    "its name: skipped", (unsigned long long)f->entbyte);
+			next = -1;
+			continue;
+		}
 		memcpy(f->de, de, DIRENT_SIZE);
 		f->off = off;
-		if (short_name_bad(de))
-			return msdosfs_corrupt(pm, "entry at %llu: bad bytes in "
-			    "its name", (unsigned long long)f->entbyte);
 		f->snamelen = msdosfs_short_to_ucs2(de, de[DIR_NTRES],
 		    f->sname);
 		f->dot = 0;
@@ -269,15 +281,183 @@ name_in(const char *nm, size_t len, uint16_t *u, size_t *un)
 	return msdosfs_lfn_valid(u, *un) ? 0 : EINVAL;
 }
 
+
+/* Directories larger than this get a name hash. */
+#define DIRCACHE_MIN 4096
+
+struct dcent {
+	struct dcent *next;
+	uint32_t hash;
+	uint32_t first;                 /* offset of the file's first slot */
+};
+
+struct msdosfs_dircache {
+	uint32_t dc_nbuckets;           /* a power of two */
+	uint32_t dc_n;
+	bool dc_broken;                 /* a name is missing: unused */
+	struct dcent **dc_b;
+};
+
+static uint32_t
+name_hash(const uint16_t *u, size_t n)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= msdosfs_upcase(u[i]);
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static void
+dc_insert(struct msdosfs_dircache *dc, uint32_t hash, uint32_t first)
+{
+	struct dcent *e, **b;
+	size_t i, nb;
+
+	if (dc->dc_broken)
+		return;
+	if (dc->dc_n >= 2 * dc->dc_nbuckets) {
+		nb = 2 * (size_t)dc->dc_nbuckets;
+		if ((b = kmem_zalloc(nb * sizeof(*b), KM_SLEEP)) != NULL) {
+			for (i = 0; i < dc->dc_nbuckets; i++)
+				while ((e = dc->dc_b[i]) != NULL) {
+					dc->dc_b[i] = e->next;
+					e->next = b[e->hash & (nb - 1)];
+					b[e->hash & (nb - 1)] = e;
+				}
+			kmem_free(dc->dc_b, dc->dc_nbuckets * sizeof(*b));
+			dc->dc_b = b;
+			dc->dc_nbuckets = (uint32_t)nb;
+		}
+	}
+	/* Without memory the entry is missing: lookups must not trust it. */
+	if ((e = kmem_alloc(sizeof(*e), KM_SLEEP)) == NULL) {
+		dc->dc_broken = true;
+		return;
+	}
+	e->hash = hash;
+	e->first = first;
+	e->next = dc->dc_b[hash & (dc->dc_nbuckets - 1)];
+	dc->dc_b[hash & (dc->dc_nbuckets - 1)] = e;
+	dc->dc_n++;
+}
+
+static void
+dc_free(struct msdosfs_dircache *dc)
+{
+	struct dcent *e;
+	uint32_t i;
+
+	for (i = 0; i < dc->dc_nbuckets; i++)
+		while ((e = dc->dc_b[i]) != NULL) {
+			dc->dc_b[i] = e->next;
+			kmem_free(e, sizeof(*e));
+		}
+	kmem_free(dc->dc_b, dc->dc_nbuckets * sizeof(*dc->dc_b));
+	kmem_free(dc, sizeof(*dc));
+}
+
+void
+msdosfs_dircache_free(struct msdosfs_node *dp)
+{
+	if (dp->n_dircache != NULL)
+		dc_free(dp->n_dircache);
+	dp->n_dircache = NULL;
+}
+
+/* Add a file's two names (pm_lock as writer, or building). */
+static void
+dc_add(struct msdosfs_dircache *dc, const uint16_t *name, size_t n,
+    const uint16_t *sname, size_t sn, uint32_t first)
+{
+	uint32_t h = name_hash(name, n), hs = name_hash(sname, sn);
+
+	dc_insert(dc, h, first);
+	if (hs != h)
+		dc_insert(dc, hs, first);
+}
+
+/* Forget every name of the file whose first slot is first. */
+static void
+dc_forget(struct msdosfs_dircache *dc, uint32_t first)
+{
+	struct dcent **pp, *e;
+	uint32_t i;
+
+	for (i = 0; i < dc->dc_nbuckets; i++)
+		for (pp = &dc->dc_b[i]; (e = *pp) != NULL;) {
+			if (e->first == first) {
+				*pp = e->next;
+				kmem_free(e, sizeof(*e));
+				dc->dc_n--;
+			} else
+				pp = &e->next;
+		}
+}
+
+/*
+ * The name hash of dp, made now if dp is large enough and has none;
+ * NULL: scan.  pm_lock held (as reader or writer).
+ */
+static struct msdosfs_dircache *
+dc_get(struct msdosfs_mount *pm, struct msdosfs_node *dp, struct dfound *f)
+{
+	struct msdosfs_dircache *dc;
+	struct dscan s;
+	uint32_t off = 0;
+	bool end;
+	int error;
+
+	if ((dc = atomic_load_acquire(&dp->n_dircache)) != NULL)
+		return dc->dc_broken ? NULL : dc;
+	if (msdosfs_dirsize(pm, dp) <= DIRCACHE_MIN)
+		return NULL;
+	mutex_enter(&pm->pm_dclock);
+	if ((dc = dp->n_dircache) != NULL) {
+		mutex_exit(&pm->pm_dclock);
+		return dc->dc_broken ? NULL : dc;
+	}
+	if ((dc = kmem_zalloc(sizeof(*dc), KM_SLEEP)) == NULL ||
+	    (dc->dc_b = kmem_zalloc(64 * sizeof(*dc->dc_b), KM_SLEEP)) ==
+	    NULL) {
+		if (dc != NULL)
+			kmem_free(dc, sizeof(*dc));
+		mutex_exit(&pm->pm_dclock);
+		return NULL;
+	}
+	dc->dc_nbuckets = 64;
+	dscan_init(&s, pm, dp);
+	while ((error = dir_next(&s, &off, f, &end)) == 0 && !end &&
+	    !dc->dc_broken) {
+		if (f->dot == 0)
+			dc_add(dc, f->name, f->namelen, f->sname, f->snamelen,
+			    f->first);
+	}
+	dscan_done(&s);
+	if (error != 0 || dc->dc_broken) {
+		dc_free(dc);
+		mutex_exit(&pm->pm_dclock);
+		return NULL;
+	}
+	atomic_store_release(&dp->n_dircache, dc);
+	mutex_exit(&pm->pm_dclock);
+	return dc;
+}
+
 int
 msdosfs_dir_lookup(struct msdosfs_mount *pm, struct msdosfs_node *dp,
     const char *nm, size_t len, struct msdosfs_dirpos *pos)
 {
+	struct msdosfs_dircache *dc;
 	struct dfound *f;
+	struct dcent *e;
 	struct dscan s;
 	uint16_t *u;
 	size_t un;
-	uint32_t off = 0;
+	uint32_t off = 0, h;
 	bool end;
 	int error;
 
@@ -289,23 +469,46 @@ msdosfs_dir_lookup(struct msdosfs_mount *pm, struct msdosfs_node *dp,
 		return error == EINVAL ? ENOENT : error;
 	}
 	dscan_init(&s, pm, dp);
-	for (;;) {
-		if ((error = dir_next(&s, &off, f, &end)) != 0)
-			break;
-		if (end) {
+	if ((dc = dc_get(pm, dp, f)) != NULL) {
+		/* Only the files the hash names. */
+		h = name_hash(u, un);
+		error = ENOENT;
+		for (e = dc->dc_b[h & (dc->dc_nbuckets - 1)]; e != NULL;
+		    e = e->next) {
+			if (e->hash != h)
+				continue;
+			off = e->first;
+			if ((error = dir_next(&s, &off, f, &end)) != 0)
+				break;
 			error = ENOENT;
-			break;
+			if (end || f->dot || f->first != e->first)
+				continue;
+			if (name_eq(u, un, f->name, f->namelen) ||
+			    name_eq(u, un, f->sname, f->snamelen)) {
+				error = 0;
+				break;
+			}
 		}
-		if (f->dot)
-			continue;
-		if (name_eq(u, un, f->name, f->namelen) ||
-		    name_eq(u, un, f->sname, f->snamelen)) {
-			pos->dp_first = f->first;
-			pos->dp_off = f->off;
-			pos->dp_entbyte = f->entbyte;
-			memcpy(pos->dp_dirent, f->de, DIRENT_SIZE);
-			break;
+	} else {
+		for (;;) {
+			if ((error = dir_next(&s, &off, f, &end)) != 0)
+				break;
+			if (end) {
+				error = ENOENT;
+				break;
+			}
+			if (f->dot)
+				continue;
+			if (name_eq(u, un, f->name, f->namelen) ||
+			    name_eq(u, un, f->sname, f->snamelen))
+				break;
 		}
+	}
+	if (error == 0) {
+		pos->dp_first = f->first;
+		pos->dp_off = f->off;
+		pos->dp_entbyte = f->entbyte;
+		memcpy(pos->dp_dirent, f->de, DIRENT_SIZE);
 	}
 	dscan_done(&s);
 	kmem_free(f, sizeof(*f) + NAMEBUF * 2);
@@ -410,7 +613,9 @@ msdosfs_dir_enter(struct msdosfs_mount *pm, struct msdosfs_node *dp,
 		}
 		if (run < nslots)
 			run = 0;
-		if ((de[DIR_ATTR] & ATTR_LONG_MASK) == ATTR_LONG_NAME)
+		/* Long-name pieces and the volume label are no files. */
+		if ((de[DIR_ATTR] & ATTR_LONG_MASK) == ATTR_LONG_NAME ||
+		    (de[DIR_ATTR] & ATTR_VOLUME_ID))
 			continue;
 		if (memcmp(de, name11, 11) == 0)
 			collide = true;
@@ -484,7 +689,11 @@ msdosfs_dir_enter(struct msdosfs_mount *pm, struct msdosfs_node *dp,
 	pos->dp_first = runstart;
 	pos->dp_off = off;
 	memcpy(pos->dp_dirent, de, DIRENT_SIZE);
-	error = dscan_write(&s);
+	if ((error = dscan_write(&s)) == 0 && dp->n_dircache != NULL) {
+		f->snamelen = msdosfs_short_to_ucs2(pos->dp_dirent,
+		    pos->dp_dirent[DIR_NTRES], f->sname);
+		dc_add(dp->n_dircache, u, un, f->sname, f->snamelen, runstart);
+	}
 out:
 	dscan_done(&s);
 	if (used != NULL)
@@ -502,6 +711,8 @@ msdosfs_dir_remove(struct msdosfs_mount *pm, struct msdosfs_node *dp,
 	uint8_t *de;
 	int error = 0;
 
+	if (dp->n_dircache != NULL)
+		dc_forget(dp->n_dircache, pos->dp_first);
 	dscan_init(&s, pm, dp);
 	for (off = pos->dp_first; off <= pos->dp_off; off += DIRENT_SIZE) {
 		if ((error = dscan_get(&s, off, &de, NULL)) != 0)

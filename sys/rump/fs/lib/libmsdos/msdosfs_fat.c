@@ -187,7 +187,7 @@ map_isset(const struct msdosfs_mount *pm, uint32_t cl)
 int
 msdosfs_fat_scan(struct msdosfs_mount *pm)
 {
-	uint32_t cl, v, per, last = pm->pm_ncl + 1;
+	uint32_t cl, v, per, nsec, last = pm->pm_ncl + 1;
 	uint64_t sec;
 	struct buf *bp;
 	size_t i;
@@ -208,12 +208,21 @@ msdosfs_fat_scan(struct msdosfs_mount *pm)
 		}
 		return 0;
 	}
-	/* FAT16/32 entries never straddle sectors: a sector at a time. */
-	per = pm->pm_bps / (uint32_t)(pm->pm_fattype / 8);
-	for (cl = 0, sec = pm->pm_rsvd; cl <= last; sec++) {
+	/*
+	 * FAT16/32 entries never straddle sectors.  The FAT is read in
+	 * large pieces that are forgotten at once (and the device's
+	 * buffers with them at the end), so later sector-sized reads of
+	 * the same bytes never meet a buffer of another size.
+	 */
+	nsec = MAX(1, MAXBSIZE / pm->pm_bps);
+	for (cl = 0, sec = pm->pm_rsvd; cl <= last; sec += nsec) {
+		nsec = MIN(nsec, pm->pm_rsvd + pm->pm_fatsz - sec);
+		per = nsec * pm->pm_bps / (uint32_t)(pm->pm_fattype / 8);
 		if ((error = bread(pm->pm_devvp, MSDOSFS_SECBLK(pm, sec),
-		    (int)pm->pm_bps, 0, &bp)) != 0)
+		    (int)(nsec * pm->pm_bps), 0, &bp)) != 0) {
+			(void)vinvalbuf(pm->pm_devvp);
 			return error;
+		}
 		for (i = 0; i < per && cl <= last; i++, cl++) {
 			if (cl < FAT_FIRSTCLUSTER)
 				continue;
@@ -225,8 +234,9 @@ msdosfs_fat_scan(struct msdosfs_mount *pm)
 			else
 				pm->pm_nfree++;
 		}
-		brelse(bp, 0);
+		brelse(bp, B_INVAL);
 	}
+	(void)vinvalbuf(pm->pm_devvp);
 	return 0;
 }
 

@@ -258,6 +258,7 @@ msdosfs_node_free(struct msdosfs_node *np)
 {
 	if (np->n_chain != NULL)
 		kmem_free(np->n_chain, np->n_chaincap * sizeof(uint32_t));
+	msdosfs_dircache_free(np);
 	kmem_free(np, sizeof(*np));
 }
 

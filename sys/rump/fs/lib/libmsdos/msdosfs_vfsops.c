@@ -254,9 +254,7 @@ bpb_decode(struct msdosfs_mount *pm, const uint8_t *b, uint64_t devbytes)
 	pm->pm_rootsec = rsvd + nfats * fatsz;
 	pm->pm_rootsecs = rootsecs;
 	pm->pm_datasec = (uint32_t)datasec;
-	pm->pm_totsec = totsec;
 	pm->pm_ncl = (uint32_t)ncl;
-	pm->pm_media = b[BPB_MEDIA];
 	switch (pm->pm_fattype) {
 	case 12:
 		pm->pm_eoc = 0xFFF;
@@ -320,6 +318,7 @@ msdosfs_free(struct msdosfs_mount *pm)
 	if (pm->pm_inuse != NULL)
 		kmem_free(pm->pm_inuse, (pm->pm_ncl + 2 + 7) / 8);
 	msdosfs_table_fini(pm);
+	mutex_destroy(&pm->pm_dclock);
 	rw_destroy(&pm->pm_lock);
 	kmem_strfree(pm->pm_fspec);
 	kmem_free(pm, sizeof(*pm));
@@ -416,6 +415,7 @@ msdosfs_mount(struct mount *mp, const void *data, size_t len)
 	pm->pm_flags = args->flags;
 	pm->pm_gmtoff = args->gmtoff;
 	rw_init(&pm->pm_lock);
+	mutex_init(&pm->pm_dclock, MUTEX_DEFAULT, IPL_NONE);
 	if ((error = msdosfs_table_init(pm)) != 0) {
 		msdosfs_free(pm);
 		return error;
