@@ -19,7 +19,9 @@
  *              (RFC 1112 mapping) directly; unicast through
  *              ether_resolve_hook (ARP): 0 sends, EWOULDBLOCK means ARP
  *              holds the packet (ether_output returns 0);
- *   AF_INET6   multicast only (RFC 2464 33:33 mapping);
+ *   AF_INET6   multicast directly (RFC 2464 33:33 mapping); unicast
+ *              through ether_resolve6_hook (neighbour discovery), with
+ *              ether_resolve_hook's contract;
  *   AF_UNSPEC  sa_data holds a struct ether_header: the destination and
  *              type to send with (ARP's own packets use this).
  * Input: ether_input(ifp, m) from the driver's receive thread drops
@@ -83,6 +85,12 @@ void ether_ifattach(struct ifnet *, const uint8_t *lladdr);
 void ether_ifdetach(struct ifnet *);
 int ether_output(struct ifnet *, struct mbuf *, const struct sockaddr *dst,
     struct rtentry *);
+/*
+ * The link address for an AF_INET6 unicast next hop, as ether_resolve_hook
+ * for AF_INET (<netinet/if_ether.h>); set by netinet6's neighbour discovery.
+ */
+extern int (*ether_resolve6_hook)(struct ifnet *, struct mbuf *m,
+    const struct sockaddr *dst, struct rtentry *rt, uint8_t *desten);
 void ether_input(struct ifnet *, struct mbuf *);
 /* SIOCADDMULTI, SIOCDELMULTI, SIOCSIFMTU (68..1500); ENOTTY for others. */
 int ether_ioctl(struct ifnet *, unsigned long cmd, void *data);

@@ -102,4 +102,85 @@ struct in_pktinfo {
 	struct in_addr ipi_addr;
 };
 
+/*
+ * IPv6 (netinet6), as Linux's <netinet/in.h> and <linux/in6.h> have it:
+ * struct sockaddr_in6 has no sin6_len.
+ */
+struct in6_addr {
+	union {
+		uint8_t u6_addr8[16];
+		uint16_t u6_addr16[8];
+		uint32_t u6_addr32[4];
+	} in6_u;
+};
+#define s6_addr   in6_u.u6_addr8
+#define s6_addr16 in6_u.u6_addr16
+#define s6_addr32 in6_u.u6_addr32
+
+struct sockaddr_in6 {
+	sa_family_t sin6_family;
+	in_port_t sin6_port;            /* network byte order */
+	uint32_t sin6_flowinfo;
+	struct in6_addr sin6_addr;
+	uint32_t sin6_scope_id;         /* interface index for link-local */
+};
+
+#define IN6ADDR_ANY_INIT      { { { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 } } }
+#define IN6ADDR_LOOPBACK_INIT { { { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 } } }
+#define INET6_ADDRSTRLEN 46
+
+/* Options of level IPPROTO_IPV6. */
+#define IPV6_ADDRFORM        1
+#define IPV6_CHECKSUM        7
+#define IPV6_UNICAST_HOPS    16
+#define IPV6_MULTICAST_IF    17
+#define IPV6_MULTICAST_HOPS  18
+#define IPV6_MULTICAST_LOOP  19
+#define IPV6_ADD_MEMBERSHIP  20
+#define IPV6_DROP_MEMBERSHIP 21
+#define IPV6_JOIN_GROUP      IPV6_ADD_MEMBERSHIP
+#define IPV6_LEAVE_GROUP     IPV6_DROP_MEMBERSHIP
+#define IPV6_MTU_DISCOVER    23
+#define IPV6_MTU             24
+#define IPV6_RECVERR         25
+#define IPV6_V6ONLY          26
+#define IPV6_RECVPKTINFO     49
+#define IPV6_PKTINFO         50
+#define IPV6_RECVHOPLIMIT    51
+#define IPV6_HOPLIMIT        52
+#define IPV6_RECVTCLASS      66
+#define IPV6_TCLASS          67
+
+/* IPV6_MTU_DISCOVER values */
+#define IPV6_PMTUDISC_DONT   0
+#define IPV6_PMTUDISC_WANT   1
+#define IPV6_PMTUDISC_DO     2
+
+struct ipv6_mreq {
+	struct in6_addr ipv6mr_multiaddr;
+	int ipv6mr_interface;           /* ifindex; 0: by route */
+};
+
+/* IPV6_PKTINFO: option and control message. */
+struct in6_pktinfo {
+	struct in6_addr ipi6_addr;
+	int ipi6_ifindex;
+};
+
+#define IN6_IS_ADDR_UNSPECIFIED(a) \
+	((a)->s6_addr32[0] == 0 && (a)->s6_addr32[1] == 0 && \
+	 (a)->s6_addr32[2] == 0 && (a)->s6_addr32[3] == 0)
+#define IN6_IS_ADDR_LOOPBACK(a) \
+	((a)->s6_addr32[0] == 0 && (a)->s6_addr32[1] == 0 && \
+	 (a)->s6_addr32[2] == 0 && (a)->s6_addr32[3] == htonl(1))
+#define IN6_IS_ADDR_MULTICAST(a)  ((a)->s6_addr[0] == 0xff)
+#define IN6_IS_ADDR_LINKLOCAL(a) \
+	((a)->s6_addr[0] == 0xfe && ((a)->s6_addr[1] & 0xc0) == 0x80)
+#define IN6_IS_ADDR_V4MAPPED(a) \
+	((a)->s6_addr32[0] == 0 && (a)->s6_addr32[1] == 0 && \
+	 (a)->s6_addr32[2] == htonl(0xffff))
+#define IN6_IS_ADDR_MC_LINKLOCAL(a) \
+	(IN6_IS_ADDR_MULTICAST(a) && ((a)->s6_addr[1] & 0x0f) == 0x2)
+#define IN6_ARE_ADDR_EQUAL(a, b) (memcmp((a), (b), sizeof(struct in6_addr)) == 0)
+
 #endif /* _NETINET_IN_H_ */

@@ -120,6 +120,13 @@ struct inpcbtable {
 
 /* chains: a power of two. */
 void in_pcbinit(struct inpcbtable *, int chains, int proto);
+/*
+ * IPv6 dual-stack UDP sockets (netinet6) share the port space: whether
+ * one of them holds (laddr, lport) against a socket with so_options (NULL
+ * without netinet6).  softnet_lock held.
+ */
+extern bool (*in_pcb_conflict6_hook)(struct in_addr laddr, in_port_t lport,
+    int so_options);
 
 /* A new unbound PCB for so (so->so_pcb set); ENOBUFS. */
 int in_pcballoc(struct socket *, struct inpcbtable *);

@@ -34,6 +34,18 @@ void udp_init(void);
 void udp_input(struct mbuf *, int off, int proto);
 void udp_ctlinput(int cmd, const struct sockaddr *, void *ctx);
 extern const struct pr_usrreqs udp_usrreqs;
+/*
+ * IPv6 dual-stack sockets (netinet6): offered an IPv4 datagram no IPv4
+ * socket took (hlen: its IP header's length); true if one took it (m is
+ * then the hook's).  NULL without netinet6.  softnet_lock held.
+ */
+extern bool (*udp_mapped_input_hook)(struct mbuf *, int hlen);
+/*
+ * Whether an IPv4 UDP socket holds (laddr, lport) against a dual-stack
+ * IPv6 socket with so_options (SO_REUSEADDR/SO_REUSEPORT on both let it
+ * share).  softnet_lock held.
+ */
+bool udp_port_held4(struct in_addr laddr, in_port_t lport, int so_options);
 #endif
 
 /* The counters, netstat -s style (net.inet.udp.stats). */

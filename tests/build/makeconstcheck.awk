@@ -7,7 +7,7 @@
 
 /^#define RUMP_[A-Z0-9_]+ / {
 	name = substr($2, 6)
-	required = name ~ /^(E[A-Z0-9]+|O_|F_|FD_|POLL|S_I|SEEK_|AT_|CLOCK_|TIMER_|AF_|PF_|SOL_|SO_|MSG_|SCM_|SHUT_|SIOC|IPPROTO_|IP_|TCP_)/ ||
+	required = name ~ /^(E[A-Z0-9]+|O_|F_|FD_|POLL|S_I|SEEK_|AT_|CLOCK_|TIMER_|AF_|PF_|SOL_|SO_|MSG_|SCM_|SHUT_|SIOC|IPPROTO_|IP_|IPV6_|TCP_)/ ||
 	    name ~ /^SOCK_(STREAM|DGRAM|RAW|SEQPACKET|NONBLOCK|CLOEXEC)$/
 	# glibc has it only as an enum member (our tables stop at 256).
 	if (name == "IPPROTO_MAX")

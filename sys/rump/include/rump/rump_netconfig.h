@@ -57,6 +57,16 @@ RUMP_API int rump_pub_netconfig_ipv4_ifaddr_cidr(const char *ifname,
     const char *addr, int prefixlen);
 RUMP_API int rump_pub_netconfig_ipv4_gw(const char *gw);
 /*
+ * IPv6 (librumpnet_netinet6): an address with its prefix length; the
+ * default router ("fe80::1%shmif0" names the link of a link-local one);
+ * SLAAC: bring the interface up, solicit routers and wait (about 15 s
+ * at most, else ETIMEDOUT) for an address from a router advertisement.
+ */
+RUMP_API int rump_pub_netconfig_ipv6_ifaddr(const char *ifname,
+    const char *addr, int prefixlen);
+RUMP_API int rump_pub_netconfig_ipv6_gw(const char *gw);
+RUMP_API int rump_pub_netconfig_auto_ipv6(const char *ifname);
+/*
  * Configure ifname by DHCPv4 (librumpnet_netinet): one exchange
  * (DISCOVER, OFFER, REQUEST, ACK), then the lease's address and mask on
  * the interface and its router as the default route; nothing is

@@ -696,6 +696,27 @@ ifioctl_is_ifreq(unsigned long cmd)
 	}
 }
 
+/*
+ * Linux's SIOCSIFADDR/SIOCDIFADDR on an AF_INET6 socket take a struct
+ * in6_ifreq (24 bytes: address, prefix length, interface index), which
+ * names no interface: the protocol gets a kernel copy, ifp NULL.
+ */
+static int
+ifioctl_in6(struct socket *so, unsigned long cmd, void *data)
+{
+	uint64_t ifr6[3];
+	int error;
+
+	if (so->so_proto->pr_usrreqs->pr_ioctl == NULL)
+		return EOPNOTSUPP;
+	if ((error = copyin(data, ifr6, sizeof(ifr6))) != 0)
+		return error;
+	solock(so);
+	error = so->so_proto->pr_usrreqs->pr_ioctl(so, cmd, ifr6, NULL);
+	sounlock(so);
+	return error;
+}
+
 int
 ifioctl(struct socket *so, unsigned long cmd, void *data, struct lwp *l)
 {
@@ -706,6 +727,9 @@ ifioctl(struct socket *so, unsigned long cmd, void *data, struct lwp *l)
 	(void)l;
 	if (cmd == SIOCGIFCONF)
 		return ifconf(data);
+	if (so != NULL && so->so_proto->pr_domain->dom_family == AF_INET6 &&
+	    (cmd == SIOCSIFADDR || cmd == SIOCDIFADDR))
+		return ifioctl_in6(so, cmd, data);
 	if (cmd != SIOCGIFNAME && !ifioctl_is_ifreq(cmd))
 		return ENOTTY;
 	if ((error = copyin(data, &ifr, sizeof(ifr))) != 0)

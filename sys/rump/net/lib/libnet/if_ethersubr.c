@@ -11,7 +11,8 @@
  *
  * Ethernet knows no protocol beyond the type field; IPv4 unicast
  * addresses are resolved by whoever set ether_resolve_hook (ARP, in
- * libnetinet).  Frames from the wire are untrusted: every length is
+ * libnetinet), IPv6 unicast ones by ether_resolve6_hook (neighbour
+ * discovery, in libnetinet6).  Frames from the wire are untrusted: every length is
  * checked and every drop counted in etherstat and the interface's
  * counters.
  */
@@ -37,6 +38,8 @@ static const uint8_t ether_allnodes6[ETHER_ADDR_LEN] = {
 	0x33, 0x33, 0x00, 0x00, 0x00, 0x01 };
 
 int (*ether_resolve_hook)(struct ifnet *, struct mbuf *m,
+    const struct sockaddr *dst, struct rtentry *rt, uint8_t *desten);
+int (*ether_resolve6_hook)(struct ifnet *, struct mbuf *m,
     const struct sockaddr *dst, struct rtentry *rt, uint8_t *desten);
 struct etherstat etherstat;
 
@@ -139,13 +142,24 @@ ether_output(struct ifnet *ifp, struct mbuf *m, const struct sockaddr *dst,
 		}
 		break;
 	case AF_INET6:
-		if (((const uint8_t *)dst)[8] != 0xff) {
+		etype = ETHERTYPE_IPV6;
+		if (((const uint8_t *)dst)[8] == 0xff) {
+			ether_map_ip6_multicast(dst, edst);
+			m->m_flags |= M_MCAST;
+			break;
+		}
+		if (ether_resolve6_hook == NULL) {
+			ETHER_STAT(es_noresolve);
 			error = EAFNOSUPPORT;   /* no neighbour discovery */
 			goto bad;
 		}
-		ether_map_ip6_multicast(dst, edst);
-		m->m_flags |= M_MCAST;
-		etype = ETHERTYPE_IPV6;
+		error = ether_resolve6_hook(ifp, m, dst, rt, edst);
+		if (error == EWOULDBLOCK)
+			return 0;               /* ND holds it */
+		if (error != 0) {
+			ETHER_STAT(es_oerrors);
+			return error;           /* ND freed it */
+		}
 		break;
 	case AF_UNSPEC:
 		eh0 = (const struct ether_header *)(const void *)dst->sa_data;

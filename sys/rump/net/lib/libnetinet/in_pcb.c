@@ -187,6 +187,8 @@ in_pcbdetach(struct inpcb *inp)
 	kmem_free(inp, sizeof(*inp));
 }
 
+bool (*in_pcb_conflict6_hook)(struct in_addr, in_port_t, int); /* netinet6 */
+
 static int
 in_pcb_sooptions(const struct inpcb *inp)
 {
@@ -223,7 +225,8 @@ in_pcb_conflict(const struct inpcb *inp, struct in_addr laddr,
 			continue;
 		return true;
 	}
-	return false;
+	return t->inpt_proto == IPPROTO_UDP && in_pcb_conflict6_hook != NULL &&
+	    in_pcb_conflict6_hook(laddr, lport, myopt);
 }
 
 static int

@@ -49,6 +49,7 @@
 
 struct udpstat udpstat;                 /* n */
 struct inpcbtable udbtable;             /* n */
+bool (*udp_mapped_input_hook)(struct mbuf *, int hlen);  /* netinet6 */
 
 void
 udp_init(void)
@@ -122,6 +123,27 @@ udp_append(struct inpcb *inp, struct mbuf *m, int hlen)
 	}
 	udpstat.udps_delivered++;
 	sorwakeup(so);
+}
+
+bool
+udp_port_held4(struct in_addr laddr, in_port_t lport, int so_options)
+{
+	struct inpcb *p;
+	int share = so_options & (SOF_REUSEADDR | SOF_REUSEPORT);
+
+	KASSERT(mutex_owned(softnet_lock));
+	LIST_FOREACH(p, in_pcbporthead(&udbtable, lport), inp_porthash) {
+		if (p->inp_socket == NULL || p->inp_lport != lport)
+			continue;
+		if (p->inp_laddr.s_addr != INADDR_ANY &&
+		    laddr.s_addr != INADDR_ANY &&
+		    p->inp_laddr.s_addr != laddr.s_addr)
+			continue;
+		if ((p->inp_socket->so_options & share) != 0)
+			continue;
+		return true;
+	}
+	return false;
 }
 
 /* Whether a bound PCB takes a datagram to (dst, dport) from (src, sport). */
@@ -215,6 +237,9 @@ udp_input(struct mbuf *m, int hlen, int proto)
 	if (inp == NULL || inp->inp_socket == NULL)
 		inp = in_pcblookup_group(&udbtable, ip.ip_dst, uh.uh_dport,
 		    ip.ip_src, uh.uh_sport);
+	if (inp == NULL && udp_mapped_input_hook != NULL &&
+	    udp_mapped_input_hook(m, hlen))
+		return;                 /* an IPv6 dual-stack socket took it */
 	if (inp == NULL) {
 		udpstat.udps_noport++;
 		icmp_error(m, ICMP_UNREACH, ICMP_UNREACH_PORT, 0);
