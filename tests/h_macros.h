@@ -11,7 +11,7 @@
  *	TESTS(CASE(pipe_eof), CASE_NOBOOT(init_twice))
  *
  * Run one case by name: ./t_pipe pipe_eof.  Set TEST_TIMEOUT (seconds,
- * default 60) to change the limit.
+ * default 60, 180 under AddressSanitizer) to change the limit.
  */
 #ifndef _TESTS_H_MACROS_H_
 #define _TESTS_H_MACROS_H_
@@ -132,6 +132,10 @@ struct testcase {
 
 #ifdef TESTS_LEAKCHECK
 #include <sanitizer/lsan_interface.h>
+/* A case's time limit: the sanitizers run several times slower. */
+#define TESTS_TIMEOUT 180
+#else
+#define TESTS_TIMEOUT 60
 #endif
 
 /*
@@ -191,7 +195,7 @@ static __attribute__((__unused__)) int
 run_tests(const struct testcase *tcs, size_t n, int argc, char **argv)
 {
 	const char *t = getenv("TEST_TIMEOUT");
-	unsigned timeout = t != NULL ? (unsigned)atoi(t) : 60;
+	unsigned timeout = t != NULL ? (unsigned)atoi(t) : TESTS_TIMEOUT;
 	int failed = 0, ran = 0;
 
 	for (size_t i = 0; i < n; i++) {

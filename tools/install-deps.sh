@@ -9,8 +9,9 @@
 set -eu
 BUILD_PKGS="build-essential cmake pkg-config binutils e2fsprogs libfuse3-dev"
 TEST_PKGS="$BUILD_PKGS clang libc6-dev makefs fdisk gdisk fuse3 rsync git tshark
-    tcpdump iproute2 iputils-ping curl python3 dnsmasq-base"
-BENCH_PKGS="$TEST_PKGS fuse2fs liblwip-dev"
+    tcpdump iproute2 iputils-ping curl python3 dnsmasq-base dosfstools mtools
+    xorriso genisoimage"
+BENCH_PKGS="$TEST_PKGS fuse2fs liblwip-dev 7zip fuseiso fusefat"
 case "${1:-build}" in
 build) PKGS=$BUILD_PKGS ;;
 test) PKGS=$TEST_PKGS ;;

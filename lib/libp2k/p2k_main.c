@@ -13,11 +13,16 @@
  * the parent exits with its status.  So a missing image or a bad mount
  * point is one line and a non-zero exit, as a foreground run gives.
  *
+ * The FUSE session is libfuse's low-level one (p2k_vnops.c): requests
+ * name nodes, not paths.  Before serving, the descriptor table the
+ * workers share (the main thread's kernel process's) may grow to 2^20
+ * descriptors, since every node the host knows holds one.
+ *
  * The end: libfuse's loop returns when the host unmounts (fusermount3 -u)
  * or on SIGINT, SIGTERM or SIGHUP (its handlers), after its worker threads
- * are joined; each thread's kernel process ended with it.  What the host
- * left open is closed, and the kernel file system is unmounted, which
- * writes everything back and marks it clean.
+ * are joined; each thread's kernel process ended with it.  The nodes and
+ * what the host left open are closed, and the kernel file system is
+ * unmounted, which writes everything back and marks it clean.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -132,25 +138,111 @@ p2k_optcat(char *buf, size_t size, const char *s)
 	buf[len] = '\0';
 }
 
+/*
+ * Read-ahead: the host gives a FUSE mount the default window (128 KiB)
+ * and lets a daemon lower it, not raise it, so sequential reads come in
+ * 128 KiB requests.  The window is a property of the mount's backing
+ * device, /sys/class/bdi/MAJ:MIN/read_ahead_kb, which root may set; the
+ * device numbers are the mount's line in /proc/self/mountinfo.  It must
+ * be set after FUSE's INIT (which sets it again), so it is done at the
+ * first read.  A daemon that is not root keeps the default.
+ */
+/* Whether a mount point as mountinfo writes it (octal escapes) is path. */
+static bool
+p2k_mountinfo_eq(const char *field, const char *path)
+{
+	while (*field != '\0' && *field != '\n') {
+		if (field[0] == '\\' && field[1] >= '0' && field[1] <= '3' &&
+		    field[2] >= '0' && field[2] <= '7' &&
+		    field[3] >= '0' && field[3] <= '7') {
+			if (*path++ != (char)((field[1] - '0') * 64 +
+			    (field[2] - '0') * 8 + (field[3] - '0')))
+				return false;
+			field += 4;
+		} else if (*field++ != *path++)
+			return false;
+	}
+	return *path == '\0';
+}
+
+static void
+p2k_readahead_once(struct p2k_mount *p2m)
+{
+	char line[8192], path[64], *f[5], *save;
+	unsigned maj, min;
+	FILE *fp;
+	int i, fd;
+
+	if ((fp = fopen("/proc/self/mountinfo", "r")) == NULL)
+		return;
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		/* id parent MAJ:MIN root mountpoint ... */
+		f[0] = strtok_r(line, " ", &save);
+		for (i = 1; i < 5 && f[i - 1] != NULL; i++)
+			f[i] = strtok_r(NULL, " ", &save);
+		if (i < 5 || f[4] == NULL || sscanf(f[2], "%u:%u", &maj,
+		    &min) != 2 || !p2k_mountinfo_eq(f[4], p2m->p2m_mountpath))
+			continue;
+		snprintf(path, sizeof(path),
+		    "/sys/class/bdi/%u:%u/read_ahead_kb", maj, min);
+		if ((fd = open(path, O_WRONLY)) != -1) {
+			(void)!write(fd, "1024\n", 5);
+			close(fd);
+		}
+		break;
+	}
+	fclose(fp);
+}
+
+void
+p2k_readahead(struct p2k_mount *p2m)
+{
+	if (!__atomic_load_n(&p2m->p2m_radone, __ATOMIC_RELAXED) &&
+	    !__atomic_exchange_n(&p2m->p2m_radone, true, __ATOMIC_RELAXED))
+		p2k_readahead_once(p2m);
+}
+
+/*
+ * Hold the kernel's file system at kpath by an O_PATH descriptor, as the
+ * root node, and let the shared descriptor table grow.
+ */
+static int
+p2k_setup_root(struct p2k_mount *p2m, const char *kpath)
+{
+	struct rlimit rl = { .rlim_cur = 1 << 20, .rlim_max = 1 << 20 };
+	struct stat st;
+	int fd;
+
+	if (rump_sys_setrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return errno;
+	if ((fd = rump_sys_open(kpath, O_PATH | O_DIRECTORY, 0)) == -1)
+		return errno;
+	if (rump_sys_fstat(fd, &st) == -1) {
+		rump_sys_close(fd);
+		return errno;
+	}
+	p2k_note_fd(p2m, fd);
+	p2k_node_init(p2m, (uint64_t)st.st_ino, fd);
+	return 0;
+}
+
 int
 p2k_setup_mounted(struct p2k_mount *p2m, const char *kpath,
     const char *mountpath, const char *fsname, const char *subtype)
 {
-	/*
-	 * attr_timeout=0: libfuse names a file by its path, so the host
-	 * caches the attributes of each hard link apart, and a change made
-	 * through one name (link count, mode, times) would not show through
-	 * the others for as long as the cache lasts.  -o can override it.
-	 */
-	char opts[PATH_MAX * 2 + 512] = "attr_timeout=0,fsname=";
+	char opts[PATH_MAX * 2 + 512] = "fsname=";
 	char *argv[4];
 	struct fuse_args args;
 	int argc = 0, error;
 
-	if (strlen(kpath) >= sizeof(p2m->p2m_kpath))
+	if (strlen(kpath) >= sizeof(p2m->p2m_kpath) ||
+	    strlen(mountpath) >= sizeof(p2m->p2m_mountpath))
 		return p2k_fail(p2m, kpath, ENAMETOOLONG);
+	strcpy(p2m->p2m_mountpath, mountpath);
 	strcpy(p2m->p2m_kpath, kpath);
 	p2k_thread_setroot(p2m->p2m_kpath);
+	if ((error = p2k_setup_root(p2m, kpath)) != 0)
+		return p2k_fail(p2m, kpath, error);
 
 	p2k_optcat(opts, sizeof(opts), fsname);
 	strcat(opts, ",subtype=");
@@ -166,17 +258,18 @@ p2k_setup_mounted(struct p2k_mount *p2m, const char *kpath,
 	if (p2m->p2m_flags & P2K_DEBUG)
 		argv[argc++] = (char *)"-d";
 	args = (struct fuse_args)FUSE_ARGS_INIT(argc, argv);
-	p2m->p2m_fuse = fuse_new(&args, &p2k_fuse_ops, sizeof(p2k_fuse_ops),
+	p2m->p2m_writeback = (p2m->p2m_flags & P2K_NOWRITEBACK) == 0;
+	p2m->p2m_se = fuse_session_new(&args, &p2k_ll_ops, sizeof(p2k_ll_ops),
 	    p2m);
 	fuse_opt_free_args(&args);
-	if (p2m->p2m_fuse == NULL)
+	if (p2m->p2m_se == NULL)
 		return p2k_fail(p2m, "FUSE options", EINVAL);
 	/* libfuse prints its reason; errno is the last failure's, if any. */
 	errno = 0;
-	if (fuse_mount(p2m->p2m_fuse, mountpath) != 0) {
+	if (fuse_session_mount(p2m->p2m_se, mountpath) != 0) {
 		error = errno != 0 ? errno : EIO;
-		fuse_destroy(p2m->p2m_fuse);
-		p2m->p2m_fuse = NULL;
+		fuse_session_destroy(p2m->p2m_se);
+		p2m->p2m_se = NULL;
 		snprintf(opts, sizeof(opts), "%s: cannot mount through FUSE",
 		    mountpath);
 		return p2k_fail(p2m, opts, error);
@@ -247,6 +340,8 @@ p2k_kunmount(struct p2k_mount *p2m)
 	p2k_thread_release();
 	for (fd = 0; fd <= p2m->p2m_maxfd; fd++)
 		rump_sys_close(fd);
+	if (p2m->p2m_root.pn_nlookup != 0)
+		p2k_node_fini(p2m);
 	if (p2m->p2m_ukfs != NULL) {
 		if (ukfs_release(p2m->p2m_ukfs, 0) == 0)
 			return 0;
@@ -267,9 +362,9 @@ p2k_kunmount(struct p2k_mount *p2m)
 void
 p2k_abort(struct p2k_mount *p2m)
 {
-	if (p2m->p2m_fuse != NULL) {
-		fuse_unmount(p2m->p2m_fuse);
-		fuse_destroy(p2m->p2m_fuse);
+	if (p2m->p2m_se != NULL) {
+		fuse_session_unmount(p2m->p2m_se);
+		fuse_session_destroy(p2m->p2m_se);
 	}
 	(void)p2k_kunmount(p2m);
 	if (p2m->p2m_readyfd != -1)
@@ -281,7 +376,7 @@ p2k_abort(struct p2k_mount *p2m)
 int
 p2k_mainloop(struct p2k_mount *p2m)
 {
-	struct fuse_session *se = fuse_get_session(p2m->p2m_fuse);
+	struct fuse_session *se = p2m->p2m_se;
 	struct fuse_loop_config *cfg;
 	int error = 0, rv;
 
@@ -291,21 +386,27 @@ p2k_mainloop(struct p2k_mount *p2m)
 	}
 	p2k_detach(p2m);
 	if (p2m->p2m_flags & P2K_SINGLETHREAD)
-		rv = fuse_loop(p2m->p2m_fuse);
+		rv = fuse_session_loop(se);
+	else if ((cfg = fuse_loop_cfg_create()) == NULL)
+		rv = -ENOMEM;
 	else {
-		if ((cfg = fuse_loop_cfg_create()) == NULL)
-			rv = -ENOMEM;
-		else {
-			rv = fuse_loop_mt(p2m->p2m_fuse, cfg);
-			fuse_loop_cfg_destroy(cfg);
-		}
+		/*
+		 * A descriptor of /dev/fuse per thread, and threads that
+		 * stay: each one's kernel process is made once.
+		 */
+		fuse_loop_cfg_set_clone_fd(cfg, 1);
+		fuse_loop_cfg_set_max_threads(cfg, P2K_MAXTHREADS);
+		fuse_loop_cfg_set_idle_threads(cfg, P2K_MAXTHREADS);
+		rv = fuse_session_loop_mt(se, cfg);
+		fuse_loop_cfg_destroy(cfg);
 	}
+	/* A signal ends the loop with its (positive) number: no failure. */
 	if (rv < 0)
 		error = p2k_fail(p2m, "FUSE loop", -rv);
 	fuse_remove_signal_handlers(se);
 out:
-	fuse_unmount(p2m->p2m_fuse);
-	fuse_destroy(p2m->p2m_fuse);
+	fuse_session_unmount(se);
+	fuse_session_destroy(se);
 	rv = p2k_kunmount(p2m);
 	if (error == 0)
 		error = rv;
@@ -333,6 +434,8 @@ p2k_help(const char *prog, const char *vfsname, int needimage)
 	    "  -o ro         mount read-only\n"
 	    "  -o noatime    do not update access times\n"
 	    "  -o sync       write synchronously\n"
+	    "  -o nowriteback  the host writes through, with no writeback "
+	    "cache\n"
 	    "  -o OPTION     other options go to FUSE (allow_other, "
 	    "default_permissions,\n"
 	    "                fsname=, max_read= ...; see mount.fuse3(8))\n"
@@ -410,6 +513,32 @@ p2k_checkpath(const char *path, char *abs, bool dir)
 	return 0;
 }
 
+/* Take every name out of the option string opts; whether there was one. */
+static bool
+p2k_takeopt(char *opts, const char *name)
+{
+	size_t len = strlen(name);
+	bool found = false;
+	char *p = opts, *e;
+
+	while (p != NULL && *p != '\0') {
+		e = strchrnul(p, ',');
+		if ((size_t)(e - p) != len || strncmp(p, name, len) != 0) {
+			p = *e != '\0' ? e + 1 : e;
+			continue;
+		}
+		found = true;
+		if (*e == ',') {
+			memmove(p, e + 1, strlen(e + 1) + 1);
+			continue;
+		}
+		/* The last option: the string ends before it. */
+		*(p > opts ? p - 1 : p) = '\0';
+		break;
+	}
+	return found;
+}
+
 /* Join -o arguments into one option string. */
 static int
 p2k_addopts(char **opts, const char *more)
@@ -474,6 +603,8 @@ p2k_main(int argc, char **argv, const char *vfsname, int needimage)
 		p2k_usage(stderr, prog, needimage);
 		return 1;
 	}
+	if (opts != NULL && p2k_takeopt(opts, "nowriteback"))
+		flags |= P2K_NOWRITEBACK;
 	if (needimage && (error = p2k_checkpath(argv[0], image, false)) != 0) {
 		fprintf(stderr, "%s: %s: %s\n", prog, argv[0], strerror(error));
 		return 1;

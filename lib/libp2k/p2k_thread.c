@@ -4,7 +4,9 @@
 /*
  * The kernel context of FUSE worker threads.
  *
- * libfuse serves requests from several host threads at once.  A host
+ * libfuse's session loop serves requests from several host threads at
+ * once, each calling the operations directly (no hand-off to another
+ * thread on the way into the kernel).  A host
  * thread with no lwp of its own would run in the kernel's default
  * process, whose credentials all threads would share; so the first
  * request a thread serves makes it a process of its own
@@ -23,6 +25,10 @@
  * nothing.  Supplementary groups are read (fuse_getgroups, from /proc)
  * only for requesters other than root, whom they cannot affect.
  *
+ * Each thread also keeps a buffer for read replies, grown to the largest
+ * read it served (1 MiB at most, the mount's max_read), so a stream of
+ * reads does not map and unmap a megabyte per request.
+ *
  * The process ends with its thread (a thread-specific-data destructor),
  * or by p2k_thread_release() for a thread that goes on.
  */
@@ -38,11 +44,14 @@
 
 #define P2K_NGROUPS 32          /* what a kernel credential keeps */
 
+/* A worker thread's state: its own, never shared. */
 struct p2k_thread {
 	uid_t pt_uid;           /* effective ids now in force */
 	gid_t pt_gid;
 	int pt_ngroups;
 	gid_t pt_groups[P2K_NGROUPS];
+	void *pt_buf;           /* p2k_thread_buf */
+	size_t pt_bufsize;
 };
 
 static pthread_key_t p2k_thread_key;
@@ -52,7 +61,10 @@ static const char *p2k_root;    /* set before the loop, then read-only */
 static void
 p2k_thread_dtor(void *arg)
 {
-	free(arg);
+	struct p2k_thread *pt = arg;
+
+	free(pt->pt_buf);
+	free(pt);
 	if (rump_pub_lwproc_curlwp() != NULL)
 		rump_pub_lwproc_releaselwp();
 }
@@ -123,21 +135,21 @@ p2k_thread_setids(struct p2k_thread *pt, uid_t uid, gid_t gid, int ngroups,
 }
 
 int
-p2k_thread_enter(bool creds)
+p2k_thread_enter(fuse_req_t req)
 {
 	struct p2k_thread *pt;
-	struct fuse_context *fc;
+	const struct fuse_ctx *fc;
 	gid_t groups[P2K_NGROUPS];
 	int error, n = 0;
 
 	if ((pt = pthread_getspecific(p2k_thread_key)) == NULL &&
 	    (pt = p2k_thread_new(&error)) == NULL)
-		return -error;
-	if (!creds)
+		return error;
+	if (req == NULL)
 		return 0;
-	fc = fuse_get_context();
+	fc = fuse_req_ctx(req);
 	if (fc->uid != 0) {
-		n = fuse_getgroups(P2K_NGROUPS, groups);
+		n = fuse_req_getgroups(req, P2K_NGROUPS, groups);
 		if (n < 0)
 			n = 0;
 		else if (n > P2K_NGROUPS)
@@ -147,9 +159,36 @@ p2k_thread_enter(bool creds)
 	    n == pt->pt_ngroups &&
 	    memcmp(groups, pt->pt_groups, (size_t)n * sizeof(gid_t)) == 0)
 		return 0;
-	if ((error = p2k_thread_setids(pt, fc->uid, fc->gid, n, groups)) != 0)
-		return -error;
-	return 0;
+	return p2k_thread_setids(pt, fc->uid, fc->gid, n, groups);
+}
+
+void
+p2k_thread_forget_ids(void)
+{
+	struct p2k_thread *pt = pthread_getspecific(p2k_thread_key);
+
+	if (pt != NULL) {
+		pt->pt_uid = (uid_t)-1;
+		pt->pt_ngroups = -1;
+	}
+}
+
+void *
+p2k_thread_buf(size_t size)
+{
+	struct p2k_thread *pt = pthread_getspecific(p2k_thread_key);
+	void *buf;
+
+	if (pt == NULL)
+		return NULL;
+	if (pt->pt_bufsize < size) {
+		if ((buf = malloc(size)) == NULL)
+			return NULL;
+		free(pt->pt_buf);
+		pt->pt_buf = buf;
+		pt->pt_bufsize = size;
+	}
+	return pt->pt_buf;
 }
 
 void

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <rump/msdosfs_args.h>
+#include <rump/iso_args.h>
 #include <rump/ufs_args.h>
 
 #include "ukfs_private.h"
@@ -20,6 +22,9 @@
  * offset 0x38.  FFS: fs_magic at offset 1372 of the superblock, which is
  * at byte 8192 (UFS1, 0x011954; UFS2, 0x19540119, as makefs puts it),
  * 65536 or 262144 (UFS2), in the byte order of the machine that made it.
+ * FAT has no magic number: ukfs_detect_fat() checks the boot sector.
+ * ISO 9660: a volume descriptor ("CD001" after its type byte) at sector
+ * 16 of 2048 bytes.
  */
 const struct ukfs_fsdetect ukfs_fsdetect[] = {
 	{ "ext2fs", { { 1024 + 0x38, 2, "\x53\xef" } } },
@@ -31,6 +36,7 @@ const struct ukfs_fsdetect ukfs_fsdetect[] = {
 	{ "ffs", { { 8192 + 1372, 4, "\x00\x01\x19\x54" } } },
 	{ "ffs", { { 262144 + 1372, 4, "\x19\x01\x54\x19" } } },
 	{ "ffs", { { 262144 + 1372, 4, "\x19\x54\x01\x19" } } },
+	{ "cd9660", { { 16 * 2048 + 1, 5, "CD001" } } },
 };
 const size_t ukfs_nfsdetect = sizeof(ukfs_fsdetect) / sizeof(ukfs_fsdetect[0]);
 
@@ -38,11 +44,55 @@ const size_t ukfs_nfsdetect = sizeof(ukfs_fsdetect) / sizeof(ukfs_fsdetect[0]);
 static const char *const ufs_args_types[] = { "ffs", "ext2fs", "ext2",
     "ext3", "ext4", "ufs" };
 
+/*
+ * FAT (msdos): the boot sector's 0x55 0xAA at 510, a jump at 0, and a
+ * BPB that makes sense (fatgen103): bytes per sector a power of two
+ * from 512 to 4096, sectors per cluster a power of two, reserved
+ * sectors, one to sixteen FATs, a media byte, a sector count.
+ */
+static bool
+ukfs_detect_fat(int fd, uint64_t off, uint64_t size)
+{
+	unsigned char b[512];
+	unsigned bps, spc;
+
+	if (size < sizeof(b) ||
+	    pread(fd, b, sizeof(b), (off_t)off) != (ssize_t)sizeof(b))
+		return false;
+	bps = b[11] | b[12] << 8;
+	spc = b[13];
+	return b[510] == 0x55 && b[511] == 0xAA &&
+	    (b[0] == 0xEB || b[0] == 0xE9) && bps >= 512 && bps <= 4096 &&
+	    (bps & (bps - 1)) == 0 && spc != 0 && (spc & (spc - 1)) == 0 &&
+	    (b[14] | b[15] << 8) != 0 && b[16] >= 1 && b[16] <= 16 &&
+	    (b[21] == 0xF0 || b[21] >= 0xF8) &&
+	    ((b[19] | b[20] << 8) != 0 ||
+	    (b[32] | b[33] << 8 | b[34] << 16 | (unsigned)b[35] << 24) != 0);
+}
+
 size_t
 ukfs_defargs(const char *fstype, const char *dev, void *buf, size_t bufsize)
 {
+	struct msdosfs_args ma;
+	struct iso_args ia = { .fspec = (char *)dev };
 	struct ufs_args ua;
 	size_t i;
+
+	/* FAT keeps no owners: files are the caller's, rwxr-xr-x. */
+	if (strcmp(fstype, "msdos") == 0 && bufsize >= sizeof(ma)) {
+		memset(&ma, 0, sizeof(ma));
+		ma.fspec = (char *)dev;
+		ma.version = MSDOSFSMNT_VERSION;
+		ma.uid = getuid();
+		ma.gid = getgid();
+		ma.mask = ma.dirmask = 0755;
+		memcpy(buf, &ma, sizeof(ma));
+		return sizeof(ma);
+	}
+	if (strcmp(fstype, "cd9660") == 0 && bufsize >= sizeof(ia)) {
+		memcpy(buf, &ia, sizeof(ia));
+		return sizeof(ia);
+	}
 
 	for (i = 0; i < sizeof(ufs_args_types) / sizeof(ufs_args_types[0]);
 	    i++) {
@@ -78,6 +128,8 @@ ukfs_detect_fd(int fd, uint64_t off, uint64_t size)
 		if (ok)
 			return ukfs_fsdetect[i].fd_fstype;
 	}
+	if (ukfs_detect_fat(fd, off, size))
+		return "msdos";
 	errno = EMEDIUMTYPE;
 	return NULL;
 }

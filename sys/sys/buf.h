@@ -52,6 +52,12 @@ struct buf {
 	struct vnode *b_vp;             /* c */
 	daddr_t b_lblkno;               /* c: the block's name in b_vp */
 	daddr_t b_blkno;                /* o: device sector the I/O goes to */
+	daddr_t b_wblkno;               /* o: a file's block: the device
+					 * sector its write goes to, resolved
+					 * by the file system when it changed
+					 * the buffer (0: not resolved), so
+					 * that writing it out (to make room,
+					 * say) needs no other buffer */
 	dev_t b_dev;                    /* o: the device (strategy) */
 	void *b_data;                   /* o */
 	size_t b_bcount;                /* c: bytes, the size asked for */
@@ -62,6 +68,7 @@ struct buf {
 	bool b_fschecked;               /* o: the file system has checked
 					 * what the last read brought in */
 	unsigned b_waiters;             /* b: sleepers on b_cv */
+	void (*b_iodone)(struct buf *); /* c: what biodone runs */
 	kcondvar_t b_cv;                /* released, or I/O done */
 	LIST_ENTRY(buf) b_hash;         /* b */
 	LIST_ENTRY(buf) b_vnbufs;       /* b: on b_vp's v_buflist */
@@ -117,7 +124,9 @@ void binvalblk(struct vnode *, daddr_t lblkno);
 
 /*
  * For drivers and strategy routines: the request is over (b_error,
- * b_resid set).  Callable with no lock held from any kernel thread.
+ * b_resid set).  Callable with no lock held from any kernel thread.  It
+ * is the core's (rumpkern/subr_devsw.c), so drivers need no VFS: it runs
+ * the buffer's b_iodone, which the buffer cache set.
  */
 void biodone(struct buf *);
 /* Wait for the I/O of a buffer the caller owns; its b_error. */

@@ -2,8 +2,9 @@
 /* Copyright (c) 2026 The rump on Linux developers. */
 
 /*
- * The device switch (subr_devsw.c): how a device node's dev_t reaches
- * its driver.  A driver attaches one devsw and gets a major number; the
+ * The device switch (rumpkern/subr_devsw.c): how a device node's dev_t
+ * reaches its driver; it sits in the core, below the VFS and the device
+ * layer, which both use it.  A driver attaches one devsw and gets a major number; the
  * minor numbers are its units.  Device vnodes (spec_vnops.c) call
  * through it: open and close, raw I/O for character nodes, the strategy
  * routine for block nodes (through the buffer cache, sys/buf.h).
@@ -49,5 +50,28 @@ struct devsw {
 int devsw_attach(const struct devsw *, unsigned *majorp);
 /* The driver of dev, or NULL. */
 const struct devsw *devsw_lookup(dev_t);
+
+/*
+ * Device nodes, for drivers below the VFS (subr_devsw.c): the VFS
+ * attaches these operations at its init, so that a driver that attaches
+ * a device can name it in the file system without calling up into the
+ * VFS.  Paths are kernel paths.  Without a VFS each is ENOSYS (and
+ * remove does nothing).
+ *   dn_make    a block node for dev at path, root-only (0600); a node
+ *              already there is replaced
+ *   dn_remove  take the node at path away, if there is one
+ *   dn_lookup  the dev_t of the block node at path (following links):
+ *              ENOENT, ENOTBLK
+ */
+struct devnode_ops {
+	int (*dn_make)(const char *path, dev_t dev);
+	void (*dn_remove)(const char *path);
+	int (*dn_lookup)(const char *path, dev_t *devp);
+};
+
+void devnode_attach(const struct devnode_ops *);
+int devnode_make(const char *path, dev_t dev);
+void devnode_remove(const char *path);
+int devnode_lookup(const char *path, dev_t *devp);
 
 #endif /* _SYS_CONF_H_ */

@@ -70,6 +70,7 @@ struct file {
 /* f_flag: the open(2) flags, with the access mode as two bits. */
 #define FREAD  0x1
 #define FWRITE 0x2
+#define FPATH  010000000        /* O_PATH: a reference to a file, no I/O */
 
 /* Allocate a file and a descriptor for it in the current process. */
 int fd_allocfile(struct file **fpp, int *fdp);

@@ -27,6 +27,7 @@
 
 struct buf;
 struct mount;
+struct pipe;
 struct uio;
 struct vnode;
 
@@ -120,7 +121,10 @@ struct vnodeops {
 	 * Start the I/O of a buffer of this vnode (sys/buf.h) and end it
 	 * with biodone().  A device vnode hands it to its driver; a file
 	 * system whose files use the buffer cache maps b_lblkno to
-	 * b_blkno and hands it to its device vnode's.  NULL: no buffers.
+	 * b_blkno and hands it to its device vnode's.  A write may be
+	 * started to make room in the cache, so it must not need another
+	 * buffer: its address is resolved when the buffer is changed
+	 * (b_wblkno).  NULL: no buffers.
 	 */
 	void (*vop_strategy)(struct vnode *, struct buf *);
 };
@@ -146,6 +150,9 @@ typedef struct vnode {
 	LIST_HEAD(, buf) v_buflist;     /* bufcache_lock: its cached buffers */
 	LIST_HEAD(, buf) v_dirtylist;   /* bufcache_lock: those B_DELWRI */
 	unsigned v_numoutput;           /* bufcache_lock: writes in flight */
+	struct pipe *v_fifo;            /* fifo_lock (sys_pipe.c): a VFIFO's
+					 * pipe while it is open; stable for
+					 * an open file of it */
 } vnode_t;
 
 #define VV_ROOT 0x01                    /* root of its file system */
@@ -159,17 +166,18 @@ void vrele(struct vnode *);
  */
 int vcache_get(struct mount *, ino_t, void *cookie, struct vnode **);
 /*
- * vcache_get() for an inode the file system has just allocated.  The
- * cache may still hold the number's previous life, in its last release
- * (VOP_INACTIVE is freeing the inode) or freed with references left
- * (vcache_freed()): wait for it to go.  EEXIST when a vnode of ino is
- * otherwise in use: the file system's map of free inodes is wrong.
+ * vcache_get() for an inode the file system has just allocated, called
+ * with the file system's lock held.  The cache may still hold the
+ * number's previous life freed with references left (vcache_freed()):
+ * that one is passed over, never waited for, since its holders may
+ * wait for the lock.  EEXIST when a vnode of ino is otherwise in use:
+ * the file system's map of free inodes is wrong.
  */
 int vcache_new(struct mount *, ino_t, void *cookie, struct vnode **);
 /*
  * The file system has freed vp's inode (an unlinked file's last
- * release); references may remain, and vcache_new() of the inode's
- * number waits until they are gone.
+ * release), with the lock that its allocations take held; references
+ * may remain, but no lookup of the number finds vp any more.
  */
 void vcache_freed(struct vnode *);
 

@@ -17,8 +17,10 @@ export PKG_CONFIG_PATH="$tmp/prefix/lib/pkgconfig"
 for h in rump.h rump_syscalls.h rumpdefs.h; do
 	[ -f "$tmp/prefix/include/rump/$h" ] || { echo "t_install: $h not installed"; exit 1; }
 done
-# The FFS tools and their pages.
-for f in sbin/newfs sbin/fsck_ffs share/man/man8/newfs.8 share/man/man8/fsck_ffs.8; do
+# The FFS and FAT tools and their pages, the FAT mount arguments.
+for f in sbin/newfs sbin/fsck_ffs share/man/man8/newfs.8 share/man/man8/fsck_ffs.8 \
+    sbin/newfs_msdos share/man/man8/newfs_msdos.8 share/man/man8/rump_msdos.8 \
+    include/rump/msdosfs_args.h; do
 	[ -f "$tmp/prefix/$f" ] || { echo "t_install: $f not installed"; exit 1; }
 done
 "$tmp/prefix/sbin/newfs" -n -s 8m "$tmp/x.img" >/dev/null

@@ -50,7 +50,7 @@ static const char usage[] =
 
 static pid_t server_pid;        /* the kernel process holding the listener */
 
-static void
+static void __attribute__((__noreturn__))
 die(const char *what, int error)
 {
 	fprintf(stderr, "httpd: %s: %s\n", what, strerror(error));

@@ -42,7 +42,7 @@ static const char usage[] =
     "  -g ROUTER    the default router\n"
     "      --help   display this help and exit\n";
 
-static void
+static void __attribute__((__noreturn__))
 die(const char *what, const char *why)
 {
 	fprintf(stderr, "httpget: %s: %s\n", what, why);

@@ -29,7 +29,7 @@
 
 static const char *prog = "netpair";
 
-static void
+static void __attribute__((__noreturn__))
 die(const char *what, int error)
 {
 	fprintf(stderr, "%s: %s: %s\n", prog, what, strerror(error));

@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <rump/msdosfs_args.h>
+#include <rump/iso_args.h>
 #include <rump/rumpvfs.h>
 #include <rump/tmpfs_args.h>
 #include <rump/ufs_args.h>
@@ -225,6 +227,150 @@ ffs_unmount(const char *mnt)
 	return 0;
 }
 
+/*
+ * msdos: a new FAT image made by mkfs.fat (FAT32, 256 MiB, or FAT12/16
+ * as mkfs.fat picks for the size limit) in a temporary directory,
+ * registered as a block device and mounted read-write with mode 0755
+ * for files and directories.  At unmount fsck.fat -n must find nothing.
+ */
+#define MSDOS_SLOTS 4
+
+static struct {
+	char mnt[64];
+	char dir[64];
+	char img[96];
+	char dev[32];
+} msdos_slot[MSDOS_SLOTS];
+
+static int
+msdos_mount(const char *mnt, uint64_t sizelimit)
+{
+	struct msdosfs_args args = { .version = MSDOSFSMNT_VERSION,
+		.mask = 0755, .dirmask = 0755 };
+	char cmd[512];
+	int i;
+
+	for (i = 0; i < MSDOS_SLOTS && msdos_slot[i].mnt[0] != '\0'; i++)
+		continue;
+	if (i == MSDOS_SLOTS)
+		return -1;
+	setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
+	    "/sbin:/bin", 1);
+	snprintf(msdos_slot[i].dir, sizeof(msdos_slot[i].dir),
+	    "/tmp/fstable-msdos-XXXXXX");
+	if (mkdtemp(msdos_slot[i].dir) == NULL)
+		return -1;
+	memcpy(msdos_slot[i].img, msdos_slot[i].dir, sizeof(msdos_slot[i].dir));
+	strcat(msdos_slot[i].img, "/fs.img");
+	snprintf(msdos_slot[i].dev, sizeof(msdos_slot[i].dev),
+	    "/dev/fstable-msdos-%d", i);
+	snprintf(cmd, sizeof(cmd), "mkfs.fat -C %s '%s' %llu >/dev/null 2>&1",
+	    sizelimit != 0 ? "" : "-F 32", msdos_slot[i].img,
+	    (unsigned long long)(sizelimit != 0 ? sizelimit / 1024 : 262144));
+	if (system(cmd) != 0 || rump_pub_etfs_register(msdos_slot[i].dev,
+	    msdos_slot[i].img, RUMP_ETFS_BLK) != 0)
+		return -1;
+	args.fspec = msdos_slot[i].dev;
+	if (rump_sys_mount("msdos", mnt, 0, &args, sizeof(args)) != 0)
+		return -1;
+	snprintf(msdos_slot[i].mnt, sizeof(msdos_slot[i].mnt), "%s", mnt);
+	return 0;
+}
+
+static int
+msdos_unmount(const char *mnt)
+{
+	int rv = rump_sys_unmount(mnt, 0);
+	char cmd[256];
+
+	for (int i = 0; i < MSDOS_SLOTS; i++) {
+		if (strcmp(msdos_slot[i].mnt, mnt) != 0 || rv != 0)
+			continue;
+		/* What the case left must be clean to fsck.fat. */
+		snprintf(cmd, sizeof(cmd), "fsck.fat -n '%s' >/dev/null 2>&1 "
+		    "|| { fsck.fat -n '%s' >&2; false; }", msdos_slot[i].img,
+		    msdos_slot[i].img);
+		if (system(cmd) != 0) {
+			fprintf(stderr, "msdos: fsck.fat found problems in "
+			    "%s\n", msdos_slot[i].img);
+			return -1;
+		}
+		(void)rump_pub_etfs_remove(msdos_slot[i].dev);
+		unlink(msdos_slot[i].img);
+		rmdir(msdos_slot[i].dir);
+		msdos_slot[i].mnt[0] = '\0';
+		break;
+	}
+	return rv;
+}
+
+/*
+ * cd9660: read-only, so the row runs only the cases that change
+ * nothing: an image of an empty directory made by genisoimage (Rock
+ * Ridge; xorriso writes no image of nothing),
+ * in a temporary directory removed at unmount, mounted read-only.
+ */
+static struct {
+	char mnt[PATH_MAX];
+	char dir[64];
+	char dev[32];
+} isoimgs[4];
+
+static int
+cd9660_mount(const char *mnt, uint64_t sizelimit)
+{
+	struct iso_args args = { .fspec = NULL };
+	char cmd[512], img[128];
+	size_t i;
+
+	if (sizelimit != 0)
+		return -1;
+	setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
+	    "/sbin:/bin", 1);
+	for (i = 0; i < sizeof(isoimgs) / sizeof(isoimgs[0]); i++)
+		if (isoimgs[i].dir[0] == '\0')
+			break;
+	if (i == sizeof(isoimgs) / sizeof(isoimgs[0]))
+		return -1;
+	snprintf(isoimgs[i].dir, sizeof(isoimgs[i].dir), "/tmp/fsiso.XXXXXX");
+	if (mkdtemp(isoimgs[i].dir) == NULL)
+		return -1;
+	snprintf(cmd, sizeof(cmd), "mkdir -m 0755 %s/empty && genisoimage "
+	    "-quiet -R -o %s/img %s/empty >/dev/null 2>&1",
+	    isoimgs[i].dir, isoimgs[i].dir, isoimgs[i].dir);
+	if (system(cmd) != 0)
+		return -1;
+	snprintf(img, sizeof(img), "%s/img", isoimgs[i].dir);
+	snprintf(isoimgs[i].dev, sizeof(isoimgs[i].dev), "/dev/fsiso%zu", i);
+	snprintf(isoimgs[i].mnt, sizeof(isoimgs[i].mnt), "%s", mnt);
+	if (rump_pub_etfs_register(isoimgs[i].dev, img, RUMP_ETFS_BLK) != 0)
+		return -1;
+	args.fspec = isoimgs[i].dev;
+	return rump_sys_mount("cd9660", mnt, MS_RDONLY, &args, sizeof(args));
+}
+
+static int
+cd9660_unmount(const char *mnt)
+{
+	char cmd[128];
+	size_t i;
+	int rv;
+
+	if ((rv = rump_sys_unmount(mnt, 0)) != 0)
+		return rv;
+	for (i = 0; i < sizeof(isoimgs) / sizeof(isoimgs[0]); i++) {
+		if (isoimgs[i].dir[0] == '\0' ||
+		    strcmp(isoimgs[i].mnt, mnt) != 0)
+			continue;
+		(void)rump_pub_etfs_remove(isoimgs[i].dev);
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", isoimgs[i].dir);
+		if (system(cmd) != 0)
+			return -1;
+		isoimgs[i].dir[0] = '\0';
+	}
+	return 0;
+}
+
 const struct fstype fstypes[] = {
 	{ "rumpfs", FS_SIZELIMIT, "the root file system has no size limit",
 	    rootfs_mount, rootfs_unmount },
@@ -232,5 +378,14 @@ const struct fstype fstypes[] = {
 	{ "ext2fs", 0, NULL, ext2fs_mount, ext2fs_unmount },
 	{ "ffs", 0, NULL, ffs_mount, ffs_unmount },
 	{ "ffs2be", 0, NULL, ffs2be_mount, ffs_unmount },
+	{ "msdos", FS_SYMLINKS | FS_HARDLINKS | FS_NSTIMES | FS_OWNERS |
+	    FS_SPARSE | FS_NODES | FS_BIGDIRS, "FAT has no symbolic or hard "
+	    "links, owners, permission bits or device nodes, keeps "
+	    "modification times in 2 s, files below 4 GiB without holes and "
+	    "at most 65,536 entries a directory", msdos_mount,
+	    msdos_unmount },
+	{ "cd9660", FS_WRITABLE | FS_SIZELIMIT | FS_NSTIMES, "read-only "
+	    "(ISO 9660: made whole by mkisofs-like tools; times to 1/100 s)",
+	    cd9660_mount, cd9660_unmount },
 };
 const size_t nfstypes = sizeof(fstypes) / sizeof(fstypes[0]);

@@ -29,7 +29,9 @@
 #define FS_SIZELIMIT  0x10      /* it can be mounted with a size limit */
 #define FS_SPARSE     0x20      /* holes cost no storage; files > 4 GiB */
 #define FS_OWNERS     0x40      /* owners and permission bits */
-#define FS_NCAPS      7
+#define FS_NODES      0x80      /* device, FIFO and socket nodes */
+#define FS_BIGDIRS    0x100     /* directories of 100,000 entries */
+#define FS_NCAPS      9
 
 struct fstype {
 	const char *fs_name;

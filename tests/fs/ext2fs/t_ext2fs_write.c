@@ -33,6 +33,7 @@
 
 #include "h_macros.h"
 #include "h_ext2img.h"
+#include "h_fsstress.h"
 
 #define MNT "/mnt"
 #define DEV "/dev/ext2img"
@@ -504,6 +505,91 @@ TESTCASE(enospc)
 	REQUIRE_OK(rump_sys_statvfs(MNT, &sv));
 	REQUIRE_EQ(sv.f_bfree, sv0.f_bfree);
 	REQUIRE_EQ(sv.f_ffree, sv0.f_ffree);
+	unmount_fs();
+	fsck_clean(img);
+	remove_tree(dir);
+	free(dir);
+}
+
+/*
+ * A write into a full file system that gets its indirect blocks but not
+ * its data block: ENOSPC, and nothing stays allocated to the file (of
+ * size 0, which truncation used to take as having nothing to free, so
+ * the blocks stayed in use after it went).
+ */
+TESTCASE(enospc_indirect)
+{
+	static unsigned char buf[65536];
+	struct statvfs sv0, sv;
+	struct stat sb;
+	char img[4200];
+	char *dir;
+	ssize_t w;
+	off_t size;
+	int fd, efd;
+
+	if (!have_e2fsprogs())
+		return;
+	dir = new_image("nospci", "-t ext2 -b 1024 -m 0", "2M", img,
+	    sizeof(img));
+	mount_rw(img);
+	REQUIRE_OK(efd = rump_sys_open(MNT "/e", O_RDWR | O_CREAT, 0644));
+	REQUIRE_OK(rump_sys_statvfs(MNT, &sv0));
+	memset(buf, 'a', sizeof(buf));
+	REQUIRE_OK(fd = rump_sys_open(MNT "/full", O_WRONLY | O_CREAT, 0644));
+	while ((w = rump_sys_write(fd, buf, sizeof(buf))) > 0)
+		continue;
+	REQUIRE_EQ(w, -1);
+	REQUIRE_EQ(errno, ENOSPC);
+	/* Two blocks free; block 300 needs three (double indirect). */
+	REQUIRE_OK(rump_sys_fstat(fd, &sb));
+	size = sb.st_size;
+	REQUIRE_OK(rump_sys_ftruncate(fd, size - 2048));
+	REQUIRE_OK(rump_sys_statvfs(MNT, &sv));
+	REQUIRE_EQ(sv.f_bfree, 2);
+	REQUIRE_ERRNO(rump_sys_pwrite(efd, buf, 1024, 300 * 1024), ENOSPC);
+	REQUIRE_OK(rump_sys_fstat(efd, &sb));
+	REQUIRE_EQ(sb.st_size, 0);
+	REQUIRE_EQ(sb.st_blocks, 0);
+	REQUIRE_OK(rump_sys_statvfs(MNT, &sv));
+	REQUIRE_EQ(sv.f_bfree, 2);
+	REQUIRE_OK(rump_sys_close(efd));
+	REQUIRE_OK(rump_sys_close(fd));
+	REQUIRE_OK(rump_sys_unlink(MNT "/e"));
+	REQUIRE_OK(rump_sys_unlink(MNT "/full"));
+	REQUIRE_OK(rump_sys_statvfs(MNT, &sv));
+	REQUIRE_EQ(sv.f_bfree, sv0.f_bfree);
+	REQUIRE_EQ(sv.f_ffree, sv0.f_ffree + 1);
+	unmount_fs();
+	fsck_clean(img);
+	remove_tree(dir);
+	free(dir);
+}
+
+/*
+ * Eight processes at once on an image small enough for them to fill
+ * (../common/fsstress.c): every write, truncation and creation may meet
+ * ENOSPC on the way.  Then all is removed: the free counts must be
+ * what they were, and e2fsck must find nothing.
+ */
+TESTCASE(stress_full)
+{
+	struct statvfs sv0, sv;
+	char img[4200];
+	char *dir;
+
+	if (!have_e2fsprogs())
+		return;
+	dir = new_image("stressf", "-t ext2 -b 1024 -m 0", "6M", img,
+	    sizeof(img));
+	mount_rw(img);
+	REQUIRE_OK(rump_sys_mkdir(MNT "/st", 0755));
+	REQUIRE_OK(rump_sys_statvfs(MNT, &sv0));
+	fs_stress(MNT "/st", 8, 3000, 1, true);
+	REQUIRE_OK(rump_sys_statvfs(MNT, &sv));
+	REQUIRE_EQ(sv.f_bfree, sv0.f_bfree);
+	REQUIRE_EQ(sv.f_ffree, sv0.f_ffree);
+	REQUIRE_OK(rump_sys_rmdir(MNT "/st"));
 	unmount_fs();
 	fsck_clean(img);
 	remove_tree(dir);
@@ -1191,6 +1277,7 @@ TESTCASE(bigfile_1k)
 TESTS(CASE(ext2_1k_128), CASE(ext2_2k_256), CASE(ext2_4k_256),
     CASE(ext2_1k_noindex), CASE(ext2_rev0), CASE(ext3_1k_256),
     CASE(ext3_4k_128), CASE(state_and_policy), CASE(enospc),
+    CASE(enospc_indirect), CASE(stress_full),
     CASE(out_of_inodes), CASE(unlinked_open), CASE(htree_dir),
     CASE(random_1k), CASE(random_4k), CASE(linux_interop),
     CASE(state_untouched), CASE(bigfile_1k))

@@ -641,6 +641,83 @@ TESTCASE(enospc)
 	checkimg();
 }
 
+/*
+ * Writes past the direct blocks into a full file system: a write that
+ * got its indirect blocks but not its data block fails with ENOSPC and
+ * must leave nothing allocated, even in a file of size 0, which
+ * truncation to 0 used to take as having nothing to free (so the
+ * indirect blocks stayed in use when the file went).  Then every
+ * file goes and the free counts must be what they were before the
+ * writes (the directory keeps its size).
+ */
+#define NFULL 400
+
+TESTCASE(enospc_indirect)
+{
+	static unsigned char buf[8192];
+	struct statvfs sv0, sv1;
+	int fd, n, nfail = 0;
+	char p[64];
+
+	mkimage("fullind", "4m", "version=1,bsize=4096,fsize=512,minfree=0,"
+	    "density=2048",
+	    "le");
+	REQUIRE_OK(mountrw(0));
+	memset(buf, 0x5a, sizeof(buf));
+	/* The files first: a full directory cannot grow. */
+	for (n = 0; n < NFULL; n++) {
+		snprintf(p, sizeof(p), FFS_MNT "/f%d", n);
+		REQUIRE_OK(fd = rump_sys_open(p, O_WRONLY | O_CREAT, 0644));
+		REQUIRE_OK(rump_sys_close(fd));
+	}
+	REQUIRE_OK(rump_sys_statvfs(FFS_MNT, &sv0));
+	for (n = 0; n < NFULL; n++) {
+		snprintf(p, sizeof(p), FFS_MNT "/f%d", n);
+		REQUIRE_OK(fd = rump_sys_open(p, O_WRONLY, 0));
+		/* Block 2000: behind a double indirect block. */
+		if (rump_sys_pwrite(fd, buf, 4096, 2000 * 4096) == -1) {
+			REQUIRE_EQ(errno, ENOSPC);
+			nfail++;
+		}
+		REQUIRE_OK(rump_sys_close(fd));
+	}
+	REQUIRE(nfail > 20);
+	/*
+	 * Full.  Each round frees the three blocks of a file that has
+	 * data and asks for four: past 4 GiB a block hangs under three
+	 * indirect ones, so the last allocation fails.  Then the file
+	 * takes its three blocks back.
+	 */
+	for (int k = 0, r = 0; k < NFULL && r < 10; k++) {
+		struct stat sb;
+
+		snprintf(p, sizeof(p), FFS_MNT "/f%d", k);
+		REQUIRE_OK(rump_sys_stat(p, &sb));
+		if (sb.st_size == 0)
+			continue;
+		REQUIRE_OK(rump_sys_truncate(p, 0));
+		REQUIRE_OK(fd = rump_sys_open(p, O_WRONLY, 0));
+		REQUIRE_ERRNO(rump_sys_pwrite(fd, buf, 4096, 5LL << 30),
+		    ENOSPC);
+		REQUIRE_OK(rump_sys_fstat(fd, &sb));
+		REQUIRE_EQ(sb.st_size, 0);
+		REQUIRE_EQ(sb.st_blocks, 0);
+		/* The three blocks are free again: full once more. */
+		REQUIRE_EQ(rump_sys_pwrite(fd, buf, 4096, 2000 * 4096), 4096);
+		REQUIRE_OK(rump_sys_close(fd));
+		r++;
+	}
+	while (n-- > 0) {
+		snprintf(p, sizeof(p), FFS_MNT "/f%d", n);
+		REQUIRE_OK(rump_sys_unlink(p));
+	}
+	REQUIRE_OK(rump_sys_statvfs(FFS_MNT, &sv1));
+	REQUIRE_EQ(sv1.f_bfree, sv0.f_bfree);
+	REQUIRE_EQ(sv1.f_ffree, sv0.f_ffree + NFULL);
+	REQUIRE_OK(rump_sys_unmount(FFS_MNT, 0));
+	checkimg();
+}
+
 /* A directory of many entries: created, found, removed. */
 TESTCASE(bigdir)
 {
@@ -938,5 +1015,5 @@ TESTS(CASE_NOBOOT(rt_ufs2_le), CASE_NOBOOT(rt_ufs2_be),
     CASE_NOBOOT(rt_ufs1_le), CASE_NOBOOT(rt_ufs1_be),
     CASE_NOBOOT(rt_ufs2_64k), CASE_NOBOOT(workload_ufs2),
     CASE_NOBOOT(workload_ufs1_be), CASE_NOBOOT(clean_flag),
-    CASE(enospc), CASE(bigdir), CASE(bigfile_ufs2), CASE(bigfile_ufs1),
+    CASE(enospc), CASE(enospc_indirect), CASE(bigdir), CASE(bigfile_ufs2), CASE(bigfile_ufs1),
     CASE(untouched_ufs1), CASE(untouched_ufs2_be))

@@ -242,7 +242,7 @@ FSTEST(mount_force, FS_WRITABLE)
  * reading or writing, and mounts as none; a node of the same numbers
  * elsewhere reaches the driver (none here: ENXIO).  A remount changes it.
  */
-FSTEST(mount_nodev, FS_WRITABLE)
+FSTEST(mount_nodev, FS_WRITABLE | FS_NODES)
 {
 	struct ufs_args args = { .fspec = (char *)"m/b" };
 	struct statvfs sv;
@@ -276,13 +276,13 @@ FSTEST(mount_nodev, FS_WRITABLE)
 	REQUIRE_OK(rump_sys_unmount("m", 0));
 }
 
-FSTEST(mount_errors, 0)
+FSTEST(mount_errors, FS_WRITABLE)
 {
 	struct tmpfs_args ta = { .ta_version = 99 };
 
 	(void)fs;
 	REQUIRE_OK(rump_sys_mkdir("m", 0755));
-	REQUIRE_ERRNO(rump_sys_mount("msdos", "m", 0, NULL, 0), ENODEV);
+	REQUIRE_ERRNO(rump_sys_mount("nosuchfs", "m", 0, NULL, 0), ENODEV);
 	REQUIRE_ERRNO(rump_sys_mount("tmpfs", "nope", 0, NULL, 0), ENOENT);
 	REQUIRE_ERRNO(rump_sys_mount("tmpfs", "m", 0, &ta, sizeof(ta)),
 	    EINVAL);
@@ -298,7 +298,7 @@ FSTEST(mount_errors, 0)
 	rump_pub_lwproc_releaselwp();
 }
 
-FSTEST(mount_list, 0)
+FSTEST(mount_list, FS_WRITABLE)
 {
 	struct rump_mntinfo mi[8];
 	int n, found = 0;

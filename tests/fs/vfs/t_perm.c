@@ -5,7 +5,8 @@
  * Permissions on every file system, from non-root processes: owner,
  * group and other bits, search permission, root's override, sticky and
  * setgid directories, who may chmod, chown and set times, EACCES
- * against EPERM.
+ * against EPERM, and a write by another user clearing set-user-ID and
+ * set-group-ID (the FUSE daemons rely on it).
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -125,5 +126,34 @@ FSTEST(access_real_ids, FS_WRITABLE | FS_OWNERS)
 	rump_pub_lwproc_releaselwp();
 }
 
+/* pjdfstest chmod/12: another user's write clears SUID and SGID. */
+FSTEST(write_kills_setid, FS_WRITABLE | FS_OWNERS)
+{
+	static const mode_t modes[] = { 04777, 02777, 06777 };
+	struct stat sb;
+	size_t i;
+	int fd;
+
+	(void)fs;
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		fs_mkfile("f", "", 0);
+		REQUIRE_OK(rump_sys_chmod("f", modes[i]));
+		/* The owner, root, keeps them. */
+		REQUIRE_OK(fd = rump_sys_open("f", O_WRONLY, 0));
+		REQUIRE_EQ(rump_sys_write(fd, "r", 1), 1);
+		REQUIRE_OK(rump_sys_close(fd));
+		REQUIRE_OK(rump_sys_stat("f", &sb));
+		REQUIRE_EQ(sb.st_mode & 07777, modes[i]);
+		fs_become(1000, 100);
+		REQUIRE_OK(fd = rump_sys_open("f", O_WRONLY, 0));
+		REQUIRE_EQ(rump_sys_write(fd, "x", 1), 1);
+		REQUIRE_OK(rump_sys_fstat(fd, &sb));
+		REQUIRE_EQ(sb.st_mode & 07777, 0777);
+		REQUIRE_OK(rump_sys_close(fd));
+		rump_pub_lwproc_releaselwp();
+		REQUIRE_OK(rump_sys_unlink("f"));
+	}
+}
+
 FSTESTS(FSCASE(perm_bits), FSCASE(sticky_dir), FSCASE(setgid_dir),
-    FSCASE(access_real_ids))
+    FSCASE(access_real_ids), FSCASE(write_kills_setid))

@@ -4,12 +4,14 @@
 /*
  * Name space operations on every file system: create, open flags,
  * mkdir/rmdir, unlink, rename with its edge cases, links, symbolic
- * links, name limits, readdir, times, truncate, directories and bad
- * arguments.
+ * links, name limits, readdir, times, truncate, directories, O_PATH
+ * descriptors (and their reopening by openat(fd, "")) and bad arguments.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <stdbool.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <time.h>
@@ -22,13 +24,13 @@ FSTEST(create_rw, FS_WRITABLE)
 	char buf[16];
 	int fd;
 
-	(void)fs;
 	REQUIRE_OK(fd = rump_sys_open("f", O_RDWR | O_CREAT | O_EXCL, 0666));
 	REQUIRE_EQ(rump_sys_write(fd, "hello", 5), 5);
 	REQUIRE_OK(rump_sys_fstat(fd, &sb));
 	REQUIRE_EQ(sb.st_size, 5);
 	REQUIRE_EQ(sb.st_nlink, 1);
-	REQUIRE_EQ(sb.st_mode, S_IFREG | 0644);     /* umask 022 */
+	if (!(fs->fs_lacks & FS_OWNERS))
+		REQUIRE_EQ(sb.st_mode, S_IFREG | 0644); /* umask 022 */
 	REQUIRE_EQ(rump_sys_lseek(fd, 1, SEEK_SET), 1);
 	REQUIRE_EQ(rump_sys_read(fd, buf, sizeof(buf)), 4);
 	REQUIRE(memcmp(buf, "ello", 4) == 0);
@@ -255,7 +257,7 @@ FSTEST(symlinks, FS_WRITABLE | FS_SYMLINKS)
 	REQUIRE_OK(rump_sys_stat("f", &sb));
 }
 
-FSTEST(names, 0)
+FSTEST(names, FS_WRITABLE)
 {
 	char name[300], *path;
 	struct stat sb;
@@ -366,7 +368,7 @@ FSTEST(readdir, FS_WRITABLE)
  * the harness's time limit; the timings themselves are bench/'s.
  */
 #define BIGDIR_N 100000
-FSTEST(bigdir, FS_WRITABLE)
+FSTEST(bigdir, FS_WRITABLE | FS_BIGDIRS)
 {
 	char name[64], buf[8192];
 	struct stat sb;
@@ -651,7 +653,7 @@ FSTEST(chroot, FS_WRITABLE)
 	REQUIRE_OK(rump_sys_stat(FS_MNT "/jail/in", &sb));
 }
 
-FSTEST(mknod, FS_WRITABLE)
+FSTEST(mknod, FS_WRITABLE | FS_NODES)
 {
 	struct stat sb;
 
@@ -689,6 +691,53 @@ FSTEST(statvfs, 0)
 	REQUIRE_ERRNO(rump_sys_fstatvfs(-1, &sv), EBADF);
 }
 
+/*
+ * Making names and changing the mount's root: EROFS for each on a file
+ * system that cannot be written, with nothing changed; done and undone
+ * on the others (those with every kind of name).
+ */
+FSTEST(changes_or_erofs, FS_SYMLINKS | FS_HARDLINKS | FS_NODES)
+{
+	struct timespec ts[2] = { { 1, 0 }, { 1, 0 } };
+	bool ro = (fs->fs_lacks & FS_WRITABLE) != 0;
+	struct stat before, after;
+	int fd;
+
+#define RO_OR_OK(call)                                                         \
+	do {                                                                   \
+		if (ro)                                                        \
+			REQUIRE_ERRNO(call, EROFS);                            \
+		else                                                           \
+			REQUIRE_OK(call);                                      \
+	} while (0)
+	REQUIRE_OK(rump_sys_stat(".", &before));
+	RO_OR_OK(rump_sys_mkdir("d", 0755));
+	RO_OR_OK(fd = rump_sys_open("f", O_WRONLY | O_CREAT | O_EXCL, 0644));
+	RO_OR_OK(rump_sys_symlink("target", "s"));
+	RO_OR_OK(rump_sys_mknod("p", S_IFIFO | 0600, 0));
+	if (!ro) {
+		/* (Names that are not there are ENOENT, read-only or not.) */
+		REQUIRE_OK(rump_sys_close(fd));
+		REQUIRE_OK(rump_sys_rename("f", "g"));
+		REQUIRE_OK(rump_sys_link("g", "h"));
+		REQUIRE_OK(rump_sys_unlink("h"));
+		REQUIRE_OK(rump_sys_unlink("g"));
+		REQUIRE_OK(rump_sys_unlink("s"));
+		REQUIRE_OK(rump_sys_unlink("p"));
+		REQUIRE_OK(rump_sys_rmdir("d"));
+	}
+	RO_OR_OK(rump_sys_chmod(".", before.st_mode & 07777));
+	RO_OR_OK(rump_sys_utimensat(AT_FDCWD, ".", ts, 0));
+	REQUIRE_OK(rump_sys_stat(".", &after));
+	REQUIRE_EQ(after.st_nlink, before.st_nlink);
+	if (ro) {
+		REQUIRE_EQ(after.st_mtim.tv_sec, before.st_mtim.tv_sec);
+		REQUIRE_ERRNO(rump_sys_access(".", W_OK), EROFS);
+		REQUIRE_ERRNO(rump_sys_open(".", O_RDWR, 0), EISDIR);
+	}
+#undef RO_OR_OK
+}
+
 FSTEST(badargs, 0)
 {
 	struct stat sb;
@@ -710,9 +759,122 @@ FSTEST(badargs, 0)
 	REQUIRE_ERRNO(rump_sys_chdir(""), ENOENT);
 }
 
+/*
+ * O_PATH: a reference, not an open file.  Search permission on the way
+ * only; fstat and the *at() calls work on it (an unlinked file's too),
+ * I/O is EBADF; openat(fd, "") opens its file anew with open's checks.
+ */
+FSTEST(opath, FS_WRITABLE | FS_SYMLINKS | FS_OWNERS)
+{
+	struct stat sb;
+	char buf[8], dbuf[512];
+	int d, f, l, rw, flags;
+
+	(void)fs;
+	REQUIRE_OK(rump_sys_mkdir("d", 0755));
+	fs_mkfile("d/f", "data", 4);
+	REQUIRE_OK(rump_sys_chmod("d/f", 0));
+	REQUIRE_OK(rump_sys_symlink("f", "d/l"));
+	REQUIRE_OK(d = rump_sys_open("d", O_PATH | O_DIRECTORY, 0));
+	REQUIRE_ERRNO(rump_sys_open("d/f", O_PATH | O_DIRECTORY, 0), ENOTDIR);
+	REQUIRE_OK(f = rump_sys_openat(d, "f", O_PATH, 0));
+	REQUIRE_OK(l = rump_sys_openat(d, "l", O_PATH | O_NOFOLLOW, 0));
+	REQUIRE_OK(rump_sys_fstat(l, &sb));
+	REQUIRE(S_ISLNK(sb.st_mode));
+	REQUIRE_EQ(rump_sys_readlinkat(l, "", buf, sizeof(buf)), 1);
+	REQUIRE_OK(flags = rump_sys_fcntl(f, F_GETFL, 0));
+	REQUIRE_EQ(flags & O_PATH, O_PATH);
+	REQUIRE_ERRNO(rump_sys_read(f, buf, 1), EBADF);
+	REQUIRE_ERRNO(rump_sys_write(f, buf, 1), EBADF);
+	REQUIRE_ERRNO(rump_sys_lseek(f, 0, SEEK_SET), EBADF);
+	REQUIRE_ERRNO(rump_sys_fchmod(f, 0644), EBADF);
+	REQUIRE_ERRNO(rump_sys_ftruncate(f, 0), EBADF);
+	REQUIRE_ERRNO(rump_sys_fsync(f), EBADF);
+	REQUIRE_ERRNO(rump_sys_getdents64(d, buf, sizeof(buf)), EBADF);
+	/* Changes through AT_EMPTY_PATH. */
+	REQUIRE_OK(rump_sys_fchmodat(f, "", 0640, AT_EMPTY_PATH));
+	REQUIRE_OK(rump_sys_fchownat(f, "", 12, 34, AT_EMPTY_PATH));
+	REQUIRE_OK(rump_sys_utimensat(f, "", NULL, AT_EMPTY_PATH));
+	REQUIRE_OK(rump_sys_fstatat(f, "", &sb, AT_EMPTY_PATH));
+	REQUIRE_EQ(sb.st_mode, S_IFREG | 0640);
+	REQUIRE_EQ(sb.st_uid, 12);
+	REQUIRE_EQ(sb.st_gid, 34);
+	/* Reopening: open's checks, and only from an O_PATH descriptor. */
+	REQUIRE_OK(rw = rump_sys_openat(f, "", O_RDWR, 0));
+	REQUIRE_EQ(rump_sys_pread(rw, buf, sizeof(buf), 0), 4);
+	REQUIRE(memcmp(buf, "data", 4) == 0);
+	REQUIRE_ERRNO(rump_sys_openat(rw, "", O_RDONLY, 0), ENOENT);
+	REQUIRE_ERRNO(rump_sys_openat(AT_FDCWD, "", O_RDONLY, 0), ENOENT);
+	REQUIRE_ERRNO(rump_sys_openat(1234, "", O_RDONLY, 0), ENOENT);
+	REQUIRE_ERRNO(rump_sys_openat(f, "", O_RDONLY | O_CREAT, 0), ENOENT);
+	REQUIRE_ERRNO(rump_sys_openat(l, "", O_RDONLY, 0), ELOOP);
+	REQUIRE_ERRNO(rump_sys_openat(f, "", O_RDONLY | O_DIRECTORY, 0),
+	    ENOTDIR);
+	REQUIRE_OK(rump_sys_close(rw));
+	REQUIRE_OK(rw = rump_sys_openat(d, "", O_RDONLY | O_DIRECTORY, 0));
+	REQUIRE(rump_sys_getdents64(rw, dbuf, sizeof(dbuf)) > 0);
+	REQUIRE_OK(rump_sys_close(rw));
+	REQUIRE_OK(rump_sys_seteuid(12));
+	REQUIRE_OK(rump_sys_fchmodat(f, "", 0, AT_EMPTY_PATH));
+	REQUIRE_ERRNO(rump_sys_openat(f, "", O_RDONLY, 0), EACCES);
+	REQUIRE_OK(rump_sys_seteuid(0));
+	/* Unlinked: still there for fstat and links. */
+	REQUIRE_OK(rump_sys_unlinkat(d, "f", 0));
+	REQUIRE_OK(rump_sys_fstat(f, &sb));
+	REQUIRE_EQ(sb.st_nlink, 0);
+	REQUIRE_OK(rump_sys_fchdir(d));
+	REQUIRE_ERRNO(rump_sys_stat("l", &sb), ENOENT);
+	REQUIRE_OK(rump_sys_chdir(".."));
+	REQUIRE_OK(rump_sys_close(l));
+	REQUIRE_OK(rump_sys_close(f));
+	REQUIRE_OK(rump_sys_close(d));
+}
+
+/* RLIMIT_NOFILE: Linux's defaults and rules, and it is enforced. */
+FSTEST(nofile, 0)
+{
+	struct rlimit rl;
+	int fd, i, n;
+
+	(void)fs;
+	REQUIRE_OK(rump_sys_getrlimit(RLIMIT_NOFILE, &rl));
+	REQUIRE_EQ(rl.rlim_cur, 1024);
+	REQUIRE_EQ(rl.rlim_max, 4096);
+	REQUIRE_ERRNO(rump_sys_getrlimit(RLIMIT_STACK, &rl), EINVAL);
+	rl.rlim_cur = 40;
+	rl.rlim_max = 30;
+	REQUIRE_ERRNO(rump_sys_setrlimit(RLIMIT_NOFILE, &rl), EINVAL);
+	rl.rlim_cur = rl.rlim_max = (1 << 20) + 1;
+	REQUIRE_ERRNO(rump_sys_setrlimit(RLIMIT_NOFILE, &rl), EPERM);
+	rl.rlim_cur = 20;
+	rl.rlim_max = 100000;
+	REQUIRE_OK(rump_sys_prlimit64(0, RLIMIT_NOFILE, &rl, NULL));
+	REQUIRE_ERRNO(rump_sys_prlimit64(99999, RLIMIT_NOFILE, NULL, &rl),
+	    ESRCH);
+	for (n = 0; (fd = rump_sys_open("/", O_PATH, 0)) != -1; n++)
+		continue;
+	REQUIRE_EQ(errno, EMFILE);
+	REQUIRE(n > 0);
+	REQUIRE_OK(rump_sys_fcntl(19, F_GETFD, 0));
+	REQUIRE_ERRNO(rump_sys_fcntl(20, F_GETFD, 0), EBADF);
+	rl.rlim_cur = 5000;
+	REQUIRE_OK(rump_sys_setrlimit(RLIMIT_NOFILE, &rl));
+	for (i = 0; i < 3000; i++)
+		REQUIRE_OK(rump_sys_open("/", O_PATH, 0));
+	REQUIRE_OK(rump_sys_seteuid(12));
+	rl.rlim_max = 100001;
+	REQUIRE_ERRNO(rump_sys_setrlimit(RLIMIT_NOFILE, &rl), EPERM);
+	rl.rlim_max = 6000;
+	REQUIRE_OK(rump_sys_setrlimit(RLIMIT_NOFILE, &rl));
+	REQUIRE_OK(rump_sys_prlimit64(0, RLIMIT_NOFILE, NULL, &rl));
+	REQUIRE_EQ(rl.rlim_max, 6000);
+	REQUIRE_OK(rump_sys_seteuid(0));
+}
+
 FSTESTS(FSCASE(create_rw), FSCASE(mkdir_rmdir), FSCASE(unlink_open),
     FSCASE(rename_edges), FSCASE(rename_exdev), FSCASE(hardlinks),
     FSCASE(symlinks), FSCASE(names), FSCASE(readdir), FSCASE(times),
     FSCASE(truncate), FSCASE(cwd), FSCASE(chroot), FSCASE(mknod),
-    FSCASE(statvfs), FSCASE(badargs), FSCASE(bigdir), FSCASE(atime),
-    FSCASE(atime_noatime_perm))
+    FSCASE(statvfs), FSCASE(changes_or_erofs), FSCASE(badargs),
+    FSCASE(bigdir), FSCASE(atime), FSCASE(atime_noatime_perm),
+    FSCASE(opath), FSCASE(nofile))

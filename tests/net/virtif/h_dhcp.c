@@ -28,7 +28,7 @@
 #include <rump/rump_netconfig.h>
 #include <rump/rump_syscalls.h>
 
-static void
+static void __attribute__((__noreturn__))
 fail(const char *what, int error)
 {
 	fprintf(stderr, "h_dhcp: %s: %s\n", what, strerror(error));

@@ -45,7 +45,7 @@
 static const char *tap;
 static pid_t our_pid;           /* the kernel process of the servers */
 
-static void
+static void __attribute__((__noreturn__))
 fail(const char *what)
 {
 	fprintf(stderr, "h_virtif: %s: %s\n", what, strerror(errno));

@@ -35,6 +35,7 @@ extern "C" {
 #define P2K_FOREGROUND   0x01   /* do not fork into the background */
 #define P2K_DEBUG        0x02   /* FUSE's request trace on stderr; foreground */
 #define P2K_SINGLETHREAD 0x04   /* serve one request at a time */
+#define P2K_NOWRITEBACK  0x08   /* no writeback cache: the host writes through */
 
 struct p2k_mount;
 

@@ -36,8 +36,6 @@
 
 #include "disk_format.h"
 #include "disk_private.h"
-#include "syscallargs.h"
-#include "vfs_private.h"
 
 struct dk {
 	LIST_ENTRY(dk) dk_list;         /* l */
@@ -313,55 +311,6 @@ disk_addpart(struct disk_scan *ds, unsigned index, unsigned scheme,
 	*dpp = dp;
 }
 
-/* The device of the block node at kernel path path. */
-static int
-dk_diskdev(const char *path, dev_t *devp)
-{
-	struct nameidata nd = { .ni_dirfd = AT_FDCWD, .ni_path = path,
-		.ni_flags = NI_FOLLOW | NI_KERNPATH };
-	int error;
-
-	if ((error = namei(&nd)) != 0)
-		return error;
-	if (nd.ni_vp->v_type != VBLK)
-		error = ENOTBLK;
-	else
-		*devp = nd.ni_vp->v_rdev;
-	namei_done(&nd);
-	return error;
-}
-
-/*
- * Device nodes are made and removed through the system calls' own
- * code, with kernel strings (a client's memory and the kernel's are
- * one address space).
- */
-static int
-dk_mknod(const char *path, dev_t dev)
-{
-	struct sys_mknod_args ua = { .path = path,
-		.mode = S_IFBLK | 0600, .dev = dev };
-	struct sys_unlink_args uu = { .path = path };
-	register_t rv;
-	int error;
-
-	if ((error = sys_mknod(curlwp, &ua, &rv)) == EEXIST) {
-		/* A node left from an earlier scan: make it anew. */
-		(void)sys_unlink(curlwp, &uu, &rv);
-		error = sys_mknod(curlwp, &ua, &rv);
-	}
-	return error;
-}
-
-static void
-dk_unlink(const char *path)
-{
-	struct sys_unlink_args uu = { .path = path };
-	register_t rv;
-
-	(void)sys_unlink(curlwp, &uu, &rv);
-}
-
 /* Remove the units of parent not in use: EBUSY if one is. */
 static int
 dk_forget(dev_t parent)
@@ -386,7 +335,7 @@ dk_forget(dev_t parent)
 	mutex_exit(&dk_lock);
 	while ((dk = LIST_FIRST(&gone)) != NULL) {
 		LIST_REMOVE(dk, dk_list);
-		dk_unlink(dk->dk_path);
+		devnode_remove(dk->dk_path);
 		kmem_free(dk, sizeof(*dk));
 	}
 	return error;
@@ -425,7 +374,7 @@ dk_attach(const char *disk, dev_t parent, struct rump_diskpart *dp)
 	dk->dk_dev = makedev(dk_major, minor);
 	LIST_INSERT_HEAD(&dk_units, dk, dk_list);
 	mutex_exit(&dk_lock);
-	if ((error = dk_mknod(dk->dk_path, dk->dk_dev)) != 0) {
+	if ((error = devnode_make(dk->dk_path, dk->dk_dev)) != 0) {
 		mutex_enter(&dk_lock);
 		LIST_REMOVE(dk, dk_list);
 		mutex_exit(&dk_lock);
@@ -443,7 +392,7 @@ dk_scan(const char *disk, struct disk_scan *ds)
 	dev_t dev;
 	int error;
 
-	if ((error = dk_diskdev(disk, &dev)) != 0)
+	if ((error = devnode_lookup(disk, &dev)) != 0)
 		return error;
 	if ((sa.sa_pd = devsw_lookup(dev)) == NULL ||
 	    sa.sa_pd->d_read == NULL)
@@ -526,7 +475,7 @@ rump_pub_disk_forget(const char *disk)
 	if ((kdisk = kmem_alloc(MAXPATHLEN, KM_SLEEP)) == NULL)
 		error = ENOMEM;
 	else if ((error = copyinstr(disk, kdisk, MAXPATHLEN, NULL)) == 0 &&
-	    (error = dk_diskdev(kdisk, &dev)) == 0)
+	    (error = devnode_lookup(kdisk, &dev)) == 0)
 		error = dk_forget(dev);
 	if (kdisk != NULL)
 		kmem_free(kdisk, MAXPATHLEN);

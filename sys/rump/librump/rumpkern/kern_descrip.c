@@ -39,6 +39,7 @@ fd_init(void)
 	fdp->fd_refcnt = 1;
 	fdp->fd_nfiles = FD_INITIAL;
 	fdp->fd_limit = FD_DEFAULT_LIMIT;
+	fdp->fd_hardlimit = FD_DEFAULT_HARDLIMIT;
 	return fdp;
 }
 
@@ -78,6 +79,7 @@ fd_copy(struct filedesc *from)
 	}
 	fdp->fd_lastfile = from->fd_lastfile;
 	fdp->fd_limit = from->fd_limit;
+	fdp->fd_hardlimit = from->fd_hardlimit;
 	mutex_exit(&from->fd_lock);
 	return fdp;
 }
@@ -375,6 +377,38 @@ fd_getlimit(void)
 	limit = fdp->fd_limit;
 	mutex_exit(&fdp->fd_lock);
 	return limit;
+}
+
+void
+fd_getrlimit(unsigned *curp, unsigned *maxp)
+{
+	struct filedesc *fdp = curproc->p_fd;
+
+	mutex_enter(&fdp->fd_lock);
+	*curp = fdp->fd_limit;
+	*maxp = fdp->fd_hardlimit;
+	mutex_exit(&fdp->fd_lock);
+}
+
+int
+fd_setrlimit(uint64_t cur, uint64_t max, bool priv)
+{
+	struct filedesc *fdp = curproc->p_fd;
+	int error = 0;
+
+	if (cur > max)
+		return EINVAL;
+	if (max > FD_MAX_LIMIT)
+		return EPERM;
+	mutex_enter(&fdp->fd_lock);
+	if (max > fdp->fd_hardlimit && !priv)
+		error = EPERM;
+	else {
+		fdp->fd_limit = (unsigned)cur;
+		fdp->fd_hardlimit = (unsigned)max;
+	}
+	mutex_exit(&fdp->fd_lock);
+	return error;
 }
 
 void

@@ -116,11 +116,13 @@ rump_init(void)
 	page_init();
 	pool_subsys_init();
 	lwproc_init();
+	devsw_init();
 	lwp_cred_refresh(curlwp);
 	callout_startup();
 	softint_startup();
 	shutdown_init();
 	sysctl_init();
+	pipe_init();
 
 	aprint_verbose("Copyright (c) 2026 The rump on Linux developers.\n");
 	aprint_verbose("%s\n", version);

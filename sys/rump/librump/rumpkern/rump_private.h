@@ -25,6 +25,8 @@ void lwproc_init(void);
 /* subr_kmem.c, subr_pool.c */
 void kmem_init(size_t limit);
 void page_init(void);
+/* subr_devsw.c */
+void devsw_init(void);
 void pool_subsys_init(void);
 
 /* kern_component.c */
@@ -43,6 +45,8 @@ void shutdown_init(void);
 
 /* kern_sysctl.c, kern_sysctl_base.c */
 void sysctl_init(void);
+/* sys_pipe.c: the FIFOs' lock. */
+void pipe_init(void);
 void sysctl_base_init(void);
 
 #endif /* _RUMPKERN_RUMP_PRIVATE_H_ */

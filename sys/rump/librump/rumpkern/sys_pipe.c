@@ -2,7 +2,9 @@
 /* Copyright (c) 2026 The rump on Linux developers. */
 
 /*
- * Pipes: pipe(2), pipe2(2) and the fileops of the two ends.
+ * Pipes: pipe(2), pipe2(2) and the fileops of the two ends; and the
+ * FIFOs of file systems (sys/pipe.h), which are the same pipes with ends
+ * opened by name.
  *
  * A pipe is a ring buffer of PIPE_SIZE bytes (Linux's default capacity)
  * with one file for the read end and one for the write end; descriptors
@@ -15,6 +17,15 @@
  * or, once the write end is closed, returns 0.  Writing with the read end
  * closed is EPIPE (there is no SIGPIPE).  O_NONBLOCK turns each wait into
  * EAGAIN, or into a short count if something was moved already.
+ *
+ * A FIFO (mknod S_IFIFO) gets a pipe at its first open, kept in its
+ * vnode's v_fifo and freed when the last end closes, so nothing stays
+ * buffered between uses.  The ends are counted: EOF once no writer is
+ * left, EPIPE once no reader is.  Opening as POSIX and Linux have it:
+ * read-only waits for a writer, write-only for a reader (with
+ * O_NONBLOCK the first does not wait, the second is ENXIO), read-write
+ * never waits.  fifo_lock guards v_fifo and the waits of opens; lock
+ * order: fifo_lock, then pipe_lock.
  */
 #include <sys/systm.h>
 #include <sys/atomic.h>
@@ -33,6 +44,10 @@
 #include <sys/time.h>
 #include <sys/uio.h>
 
+#include <sys/pipe.h>
+#include <sys/vnode.h>
+
+#include "rump_private.h"
 #include "syscallargs.h"
 
 #define PIPE_SIZE 65536
@@ -48,8 +63,13 @@ struct pipe {
 	char *pipe_buf;                 /* p: PIPE_SIZE bytes, or NULL */
 	size_t pipe_head;               /* p: where the next read starts */
 	size_t pipe_count;              /* p: bytes buffered */
-	bool pipe_rclosed;              /* p: the read end is gone */
-	bool pipe_wclosed;              /* p: the write end is gone */
+	unsigned pipe_nreaders;         /* p: read ends open */
+	unsigned pipe_nwriters;         /* p: write ends open */
+	unsigned pipe_nopens;           /* fifo_lock: a FIFO's opens that
+					 * have counted themselves; it goes
+					 * at 0 */
+	unsigned pipe_rgen, pipe_wgen;  /* fifo_lock: a FIFO's read, write
+					 * opens so far (open waits on it) */
 	ino_t pipe_ino;                 /* c */
 	struct timespec pipe_atime;     /* p */
 	struct timespec pipe_mtime;     /* p */
@@ -73,6 +93,8 @@ static const struct fileops pipeops = {
 };
 
 static long pipe_lastino;
+static kmutex_t fifo_lock;
+static kcondvar_t fifo_cv;              /* fifo_lock: an end opened */
 
 static struct pipe *
 pipe_create(void)
@@ -165,20 +187,17 @@ pipe_xfer(struct pipe *pp, size_t n, struct uio *uio)
 }
 
 static int
-pipe_read(struct file *fp, off_t *offp, struct uio *uio, int flags)
+pipe_doread(struct pipe *pp, struct uio *uio, bool nonblock)
 {
-	struct pipe *pp = fp->f_data;
 	int error = 0;
 
-	(void)offp;
-	(void)flags;
 	if (uio->uio_resid == 0)
 		return 0;
 	mutex_enter(&pp->pipe_lock);
 	while (pp->pipe_count == 0) {
-		if (pp->pipe_wclosed)
+		if (pp->pipe_nwriters == 0)
 			goto out;
-		if (pipe_nonblock(fp)) {
+		if (nonblock) {
 			error = EAGAIN;
 			goto out;
 		}
@@ -195,14 +214,19 @@ out:
 }
 
 static int
-pipe_write(struct file *fp, off_t *offp, struct uio *uio, int flags)
+pipe_read(struct file *fp, off_t *offp, struct uio *uio, int flags)
 {
-	struct pipe *pp = fp->f_data;
+	(void)offp;
+	(void)flags;
+	return pipe_doread(fp->f_data, uio, pipe_nonblock(fp));
+}
+
+static int
+pipe_dowrite(struct pipe *pp, struct uio *uio, bool nonblock)
+{
 	size_t room, need;
 	int error;
 
-	(void)offp;
-	(void)flags;
 	if (uio->uio_resid == 0)
 		return 0;
 	/* A write that fits in PIPE_BUF waits for room for all of it. */
@@ -211,13 +235,13 @@ pipe_write(struct file *fp, off_t *offp, struct uio *uio, int flags)
 	if ((error = pipe_getbuf(pp)) != 0)
 		goto out;
 	while (uio->uio_resid > 0) {
-		if (pp->pipe_rclosed) {
+		if (pp->pipe_nreaders == 0) {
 			error = EPIPE;
 			break;
 		}
 		room = PIPE_SIZE - pp->pipe_count;
 		if (room < need) {
-			if (pipe_nonblock(fp)) {
+			if (nonblock) {
 				error = EAGAIN;
 				break;
 			}
@@ -237,10 +261,16 @@ out:
 }
 
 static int
-pipe_ioctl(struct file *fp, unsigned long cmd, void *data)
+pipe_write(struct file *fp, off_t *offp, struct uio *uio, int flags)
 {
-	struct pipe *pp = fp->f_data;
+	(void)offp;
+	(void)flags;
+	return pipe_dowrite(fp->f_data, uio, pipe_nonblock(fp));
+}
 
+static int
+pipe_doioctl(struct pipe *pp, unsigned long cmd, void *data)
+{
 	if (cmd != FIONREAD)
 		return ENOTTY;
 	mutex_enter(&pp->pipe_lock);
@@ -249,37 +279,51 @@ pipe_ioctl(struct file *fp, unsigned long cmd, void *data)
 	return 0;
 }
 
+static int
+pipe_ioctl(struct file *fp, unsigned long cmd, void *data)
+{
+	return pipe_doioctl(fp->f_data, cmd, data);
+}
+
 /*
  * Linux's rules: the read end is readable with data buffered and hung up
  * once the write end is gone; the write end is writable with room for a
  * PIPE_BUF write and in error once the read end is gone.
  */
 static int
-pipe_poll(struct file *fp, int events, struct pollwait *pw)
+pipe_dopoll(struct pipe *pp, unsigned fflag, int events, struct pollwait *pw)
 {
-	struct pipe *pp = fp->f_data;
-	struct selinfo *sip;
 	int revents = 0;
 
 	mutex_enter(&pp->pipe_lock);
-	if (atomic_load_relaxed(&fp->f_flag) & FREAD) {
+	if (fflag & FREAD) {
 		if (pp->pipe_count > 0)
 			revents |= POLLIN | POLLRDNORM;
-		if (pp->pipe_wclosed)
+		if (pp->pipe_nwriters == 0)
 			revents |= POLLHUP;
-		sip = &pp->pipe_rsel;
-	} else {
+	}
+	if (fflag & FWRITE) {
 		if (PIPE_SIZE - pp->pipe_count >= PIPE_BUF)
 			revents |= POLLOUT | POLLWRNORM;
-		if (pp->pipe_rclosed)
+		if (pp->pipe_nreaders == 0)
 			revents |= POLLERR;
-		sip = &pp->pipe_wsel;
 	}
 	revents &= events;
-	if (revents == 0 && pw != NULL)
-		selrecord(pw, sip);
+	if (revents == 0 && pw != NULL) {
+		if (fflag & FREAD)
+			selrecord(pw, &pp->pipe_rsel);
+		if (fflag & FWRITE)
+			selrecord(pw, &pp->pipe_wsel);
+	}
 	mutex_exit(&pp->pipe_lock);
 	return revents;
+}
+
+static int
+pipe_poll(struct file *fp, int events, struct pollwait *pw)
+{
+	return pipe_dopoll(fp->f_data, atomic_load_relaxed(&fp->f_flag),
+	    events, pw);
 }
 
 static int
@@ -301,26 +345,35 @@ pipe_stat(struct file *fp, struct stat *sb)
 	return 0;
 }
 
-/* One end goes; whoever waits on the other learns of it. */
+/*
+ * The ends of fflag go; whoever waits on the other learns of it when
+ * its last one goes.  Whether no end is left.
+ */
+static bool
+pipe_endclose(struct pipe *pp, unsigned fflag)
+{
+	bool last;
+
+	mutex_enter(&pp->pipe_lock);
+	if ((fflag & FREAD) && --pp->pipe_nreaders == 0) {
+		cv_broadcast(&pp->pipe_wcv);
+		selnotify(&pp->pipe_wsel, POLLERR);
+	}
+	if ((fflag & FWRITE) && --pp->pipe_nwriters == 0) {
+		cv_broadcast(&pp->pipe_rcv);
+		selnotify(&pp->pipe_rsel, POLLHUP);
+	}
+	last = pp->pipe_nreaders == 0 && pp->pipe_nwriters == 0;
+	mutex_exit(&pp->pipe_lock);
+	return last;
+}
+
 static int
 pipe_close(struct file *fp)
 {
 	struct pipe *pp = fp->f_data;
-	bool last;
 
-	mutex_enter(&pp->pipe_lock);
-	if (atomic_load_relaxed(&fp->f_flag) & FREAD) {
-		pp->pipe_rclosed = true;
-		cv_broadcast(&pp->pipe_wcv);
-		selnotify(&pp->pipe_wsel, POLLERR);
-	} else {
-		pp->pipe_wclosed = true;
-		cv_broadcast(&pp->pipe_rcv);
-		selnotify(&pp->pipe_rsel, POLLHUP);
-	}
-	last = pp->pipe_rclosed && pp->pipe_wclosed;
-	mutex_exit(&pp->pipe_lock);
-	if (last)
+	if (pipe_endclose(pp, atomic_load_relaxed(&fp->f_flag)))
 		pipe_destroy(pp);
 	return 0;
 }
@@ -347,6 +400,7 @@ sys_pipe2(struct lwp *l, const struct sys_pipe2_args *uap, register_t *rv)
 		return EINVAL;
 	if ((pp = pipe_create()) == NULL)
 		return ENOMEM;
+	pp->pipe_nreaders = pp->pipe_nwriters = 1;
 	if ((error = fd_allocfile(&rf, &fds[0])) != 0)
 		goto fail;
 	if ((error = fd_allocfile(&wf, &fds[1])) != 0) {
@@ -379,4 +433,118 @@ sys_pipe(struct lwp *l, const struct sys_pipe_args *uap, register_t *rv)
 	const struct sys_pipe2_args a = { .fildes = uap->fildes, .flags = 0 };
 
 	return sys_pipe2(l, &a, rv);
+}
+
+/*
+ * FIFOs.  An open counts its ends at once (so the other side's open
+ * stops waiting), then waits for an end of the other kind if it must:
+ * one that opened since it began waiting counts even if it has closed
+ * again (the generation numbers), as a writer that came and went leaves
+ * its data for the reader.
+ */
+int
+pipe_fifo_open(struct vnode *vp, unsigned fflag)
+{
+	struct pipe *pp, *npp = NULL;
+	unsigned gen;
+	int error = 0;
+
+	mutex_enter(&fifo_lock);
+	while ((pp = vp->v_fifo) == NULL) {
+		if (npp != NULL) {
+			vp->v_fifo = npp;
+			npp = NULL;
+			continue;
+		}
+		mutex_exit(&fifo_lock);
+		if ((npp = pipe_create()) == NULL)
+			return ENOMEM;
+		mutex_enter(&fifo_lock);
+	}
+	if ((fflag & (FREAD | FWRITE)) == FWRITE && (fflag & O_NONBLOCK) &&
+	    pp->pipe_nreaders == 0) {
+		error = ENXIO;
+		if (pp->pipe_nopens == 0) {
+			/* Made for this open: it goes with it. */
+			vp->v_fifo = NULL;
+			npp = pp;
+		}
+		goto out;
+	}
+	pp->pipe_nopens++;
+	mutex_enter(&pp->pipe_lock);
+	if (fflag & FREAD) {
+		pp->pipe_nreaders++;
+		pp->pipe_rgen++;
+	}
+	if (fflag & FWRITE) {
+		pp->pipe_nwriters++;
+		pp->pipe_wgen++;
+	}
+	mutex_exit(&pp->pipe_lock);
+	cv_broadcast(&fifo_cv);
+	if ((fflag & (FREAD | FWRITE)) == FREAD && !(fflag & O_NONBLOCK)) {
+		for (gen = pp->pipe_wgen; pp->pipe_nwriters == 0 &&
+		    pp->pipe_wgen == gen;)
+			cv_wait(&fifo_cv, &fifo_lock);
+	} else if ((fflag & (FREAD | FWRITE)) == FWRITE) {
+		for (gen = pp->pipe_rgen; pp->pipe_nreaders == 0 &&
+		    pp->pipe_rgen == gen;)
+			cv_wait(&fifo_cv, &fifo_lock);
+	}
+out:
+	mutex_exit(&fifo_lock);
+	if (npp != NULL)
+		pipe_destroy(npp);
+	return error;
+}
+
+void
+pipe_fifo_close(struct vnode *vp, unsigned fflag)
+{
+	struct pipe *pp;
+
+	mutex_enter(&fifo_lock);
+	pp = vp->v_fifo;
+	KASSERT(pp != NULL && pp->pipe_nopens > 0);
+	(void)pipe_endclose(pp, fflag);
+	if (--pp->pipe_nopens == 0)
+		vp->v_fifo = NULL;
+	else
+		pp = NULL;
+	mutex_exit(&fifo_lock);
+	if (pp != NULL)
+		pipe_destroy(pp);
+}
+
+int
+pipe_fifo_read(struct vnode *vp, struct uio *uio, unsigned fflag)
+{
+	return pipe_doread(vp->v_fifo, uio, (fflag & O_NONBLOCK) != 0);
+}
+
+int
+pipe_fifo_write(struct vnode *vp, struct uio *uio, unsigned fflag)
+{
+	return pipe_dowrite(vp->v_fifo, uio, (fflag & O_NONBLOCK) != 0);
+}
+
+int
+pipe_fifo_ioctl(struct vnode *vp, unsigned long cmd, void *data)
+{
+	return pipe_doioctl(vp->v_fifo, cmd, data);
+}
+
+int
+pipe_fifo_poll(struct vnode *vp, unsigned fflag, int events,
+    struct pollwait *pw)
+{
+	return pipe_dopoll(vp->v_fifo, fflag, events, pw);
+}
+
+void
+pipe_init(void)
+{
+	mutex_init(&fifo_lock, MUTEX_DEFAULT, IPL_NONE);
+	cv_init(&fifo_cv, "fifoopen");
 }

@@ -16,9 +16,6 @@ struct uio;
 struct vattr;
 struct vnode;
 
-/* subr_devsw.c */
-void devsw_init(void);
-
 /* vfs_bio.c: the cache, its syncer, sysctl node and shutdown hook. */
 void bio_init(void);
 

@@ -30,7 +30,11 @@
  * cache holds at most bs_maxbytes.  Room comes from the cold LRU; then
  * from starting the writes of the oldest delayed buffers, a batch at a
  * time, which come back cold; only then from the hot LRU.  Clean
- * buffers go back to the kmem reclaimer too.
+ * buffers go back to the kmem reclaimer too.  Making room must never
+ * need room: the writes of a batch are owned by the thread starting
+ * them until started, so a strategy routine that asked for a buffer
+ * there could wait for itself.  A file's write therefore goes where its
+ * file system resolved it when it changed the buffer (b_wblkno, ffs).
  *
  * A sleeper on b_cv counts itself in b_waiters, and a buffer with
  * waiters is never freed: that keeps the condition variable alive.
@@ -297,6 +301,8 @@ bufmem_unreserve(size_t size)
 	cv_broadcast(&bufmem_cv);
 }
 
+static void bio_iodone(struct buf *);
+
 /* A new buffer of size bytes, not in any list; NULL if out of memory. */
 static struct buf *
 buf_alloc(size_t size)
@@ -310,6 +316,7 @@ buf_alloc(size_t size)
 		return NULL;
 	}
 	bp->b_bcount = size;
+	bp->b_iodone = bio_iodone;
 	cv_init(&bp->b_cv, "biowait");
 	return bp;
 }
@@ -670,8 +677,9 @@ brelse(struct buf *bp, unsigned set)
  * be retried forever.  The writer that waits gets the error; for an
  * asynchronous write, the next fsync of its vnode (or sync) does.
  */
-void
-biodone(struct buf *bp)
+/* The buffers' b_iodone, through biodone(). */
+static void
+bio_iodone(struct buf *bp)
 {
 	mutex_enter(&bufcache_lock);
 	KASSERT(bp->b_flags & B_INFLIGHT);
@@ -719,9 +727,8 @@ biowait(struct buf *bp)
 /*
  * Write the delayed buffers of vp (NULL: all); with FSYNC_WAIT, wait for
  * every write of vp in flight, and return the error of any that failed
- * since the last such wait.  The writes are asynchronous: a strategy
- * routine may need another delayed buffer (an indirect block to map a
- * data block), which must not be held by this loop meanwhile.
+ * since the last such wait.  The writes are asynchronous, so this loop
+ * holds none of them while the next one starts.
  */
 static int
 flushbuf(struct vnode *vp, int flags)

@@ -139,7 +139,7 @@ sys_fchdir(struct lwp *l, const struct sys_fchdir_args *uap, register_t *rv)
 
 	(void)l;
 	(void)rv;
-	if ((error = fd_getvnode(uap->fd, &vp, &fp)) != 0)
+	if ((error = fd_getvnode_path(uap->fd, &vp, &fp)) != 0)
 		return error == EINVAL ? ENOTDIR : error;
 	if ((error = cwd_checkdir(vp)) == 0)
 		vref(vp);

@@ -7,6 +7,11 @@
  * system reads through the buffer cache, and back at unmount.  The
  * devices open for mounts are remembered so that one device is not
  * mounted twice.
+ *
+ * And the device nodes drivers below the VFS ask for (devnode_ops in
+ * sys/conf.h), made and removed through the system calls' own code
+ * with kernel strings (a client's memory and the kernel's are one
+ * address space).
  */
 #include <sys/systm.h>
 #include <sys/atomic.h>
@@ -17,12 +22,15 @@
 #include <sys/file.h>
 #include <sys/kauth.h>
 #include <sys/kmem.h>
+#include <sys/lwp.h>
 #include <sys/mount.h>
 #include <sys/mutex.h>
 #include <sys/queue.h>
+#include <sys/stat.h>
 #include <sys/vnode.h>
 
 #include "dev_private.h"
+#include "syscallargs.h"
 #include "vfs_private.h"
 
 struct opendev {
@@ -33,11 +41,60 @@ struct opendev {
 static kmutex_t opendev_lock;
 static LIST_HEAD(, opendev) opendevs;   /* opendev_lock */
 
+static int
+devnode_vfs_lookup(const char *path, dev_t *devp)
+{
+	struct nameidata nd = { .ni_dirfd = AT_FDCWD, .ni_path = path,
+		.ni_flags = NI_FOLLOW | NI_KERNPATH };
+	int error;
+
+	if ((error = namei(&nd)) != 0)
+		return error;
+	if (nd.ni_vp->v_type != VBLK)
+		error = ENOTBLK;
+	else
+		*devp = nd.ni_vp->v_rdev;
+	namei_done(&nd);
+	return error;
+}
+
+static void
+devnode_vfs_remove(const char *path)
+{
+	struct sys_unlink_args uu = { .path = path };
+	register_t rv;
+
+	(void)sys_unlink(curlwp, &uu, &rv);
+}
+
+static int
+devnode_vfs_make(const char *path, dev_t dev)
+{
+	struct sys_mknod_args ua = { .path = path,
+		.mode = S_IFBLK | 0600, .dev = dev };
+	register_t rv;
+	int error;
+
+	if ((error = sys_mknod(curlwp, &ua, &rv)) == EEXIST) {
+		/* A node left from an earlier scan: make it anew. */
+		devnode_vfs_remove(path);
+		error = sys_mknod(curlwp, &ua, &rv);
+	}
+	return error;
+}
+
+static const struct devnode_ops devnode_vfs_ops = {
+	.dn_make = devnode_vfs_make,
+	.dn_remove = devnode_vfs_remove,
+	.dn_lookup = devnode_vfs_lookup,
+};
+
 void
 vfs_dev_init(void)
 {
 	mutex_init(&opendev_lock, MUTEX_DEFAULT, IPL_NONE);
 	LIST_INIT(&opendevs);
+	devnode_attach(&devnode_vfs_ops);
 }
 
 /* Claim dev for a mount: EBUSY if one has it. */

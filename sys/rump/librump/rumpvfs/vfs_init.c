@@ -39,7 +39,6 @@ vfs_init(void)
 	vcache_init();
 	vfs_mount_init();
 	vfs_lockf_init();
-	devsw_init();
 	bio_init();
 	vfs_dev_init();
 	etfs_init();

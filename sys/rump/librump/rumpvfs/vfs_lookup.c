@@ -16,6 +16,7 @@
  * follows rechecks what it changes under the file system's locks.
  */
 #include <sys/systm.h>
+#include <sys/atomic.h>
 #include <sys/fcntl.h>
 #include <sys/file.h>
 #include <sys/kmem.h>
@@ -38,7 +39,7 @@ namei_startdir(int dirfd, struct vnode **vpp)
 		*vpp = cwd_curdir();
 		return 0;
 	}
-	if ((error = fd_getvnode(dirfd, &vp, &fp)) != 0)
+	if ((error = fd_getvnode_path(dirfd, &vp, &fp)) != 0)
 		return error == EINVAL ? ENOTDIR : error;
 	if (vp->v_type != VDIR)
 		error = ENOTDIR;
@@ -115,6 +116,33 @@ namei_splice(char *path, const char *rest, const char *target, size_t tlen)
 	return 0;
 }
 
+/*
+ * The file an empty path names: with NI_EMPTYPATH, the directory or any
+ * file of ni_dirfd (AT_EMPTY_PATH); with NI_REOPEN, the file of an O_PATH
+ * descriptor, else ENOENT as for any empty path.
+ */
+static int
+namei_emptypath(struct nameidata *nd, struct vnode **vpp)
+{
+	struct file *fp;
+	int error;
+
+	if (nd->ni_flags & NI_EMPTYPATH) {
+		if ((error = namei_startdir(nd->ni_dirfd, vpp)) != ENOTDIR)
+			return error;
+	} else if (nd->ni_dirfd == AT_FDCWD)
+		return ENOENT;
+	if ((error = fd_getvnode_path(nd->ni_dirfd, vpp, &fp)) != 0)
+		return (nd->ni_flags & NI_EMPTYPATH) ? error : ENOENT;
+	if ((nd->ni_flags & NI_EMPTYPATH) == 0 &&
+	    (atomic_load_relaxed(&fp->f_flag) & FPATH) == 0)
+		error = ENOENT;
+	else
+		vref(*vpp);
+	fd_putfile(fp);
+	return error;
+}
+
 int
 namei(struct nameidata *nd)
 {
@@ -143,19 +171,12 @@ namei(struct nameidata *nd)
 
 	root = cwd_rootdir();
 	if (path[0] == '\0') {
-		if ((nd->ni_flags & NI_EMPTYPATH) == 0 || want_parent) {
+		if ((nd->ni_flags & (NI_EMPTYPATH | NI_REOPEN)) == 0 ||
+		    want_parent) {
 			error = ENOENT;
 			goto outroot;
 		}
-		if ((error = namei_startdir(nd->ni_dirfd, &vp)) == ENOTDIR) {
-			struct file *fp;
-
-			/* AT_EMPTY_PATH takes any descriptor's vnode. */
-			if ((error = fd_getvnode(nd->ni_dirfd, &vp, &fp)) == 0) {
-				vref(vp);
-				fd_putfile(fp);
-			}
-		}
+		error = namei_emptypath(nd, &vp);
 		if (error == 0)
 			nd->ni_vp = vp;
 		goto outroot;

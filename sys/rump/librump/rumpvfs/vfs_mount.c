@@ -460,7 +460,7 @@ sys_fstatvfs(struct lwp *l, const struct sys_fstatvfs_args *uap,
 
 	(void)l;
 	(void)rv;
-	if ((error = fd_getvnode(uap->fd, &vp, &fp)) != 0)
+	if ((error = fd_getvnode_path(uap->fd, &vp, &fp)) != 0)
 		return error;
 	error = vfs_statvfs(vp->v_mount, &sv);
 	fd_putfile(fp);

@@ -71,6 +71,8 @@ void vfs_writer_exit(struct mount *);
 				 * a missing last component is no error */
 #define NI_EMPTYPATH  0x04      /* "" means ni_dirfd itself */
 #define NI_KERNPATH   0x08      /* ni_path is a kernel address */
+#define NI_REOPEN     0x10      /* "" means the file of ni_dirfd if that
+				   is an O_PATH descriptor (vn_open) */
 struct nameidata {
 	int ni_dirfd;
 	const char *ni_path;
@@ -99,8 +101,17 @@ int vn_stat(struct vnode *, struct stat *);
 /* Where SEEK_SET/CUR/END count from in an open vnode (vfs_vnops.c). */
 int vn_whence_base(struct file *, int whence, off_t *basep);
 void vn_file_attach(struct file *, struct vnode *, int oflags);
-/* The vnode of a descriptor, referenced; EBADF, or EINVAL if no vnode. */
+/*
+ * The vnode of a descriptor, referenced; EBADF, or EINVAL if no vnode.
+ * fd_getvnode refuses O_PATH descriptors (EBADF), as the calls that do
+ * I/O or change the file through a descriptor do on Linux;
+ * fd_getvnode_path takes them too (a directory to start a lookup from,
+ * AT_EMPTY_PATH, fchdir, fstatvfs).
+ */
 int fd_getvnode(int fd, struct vnode **, struct file **);
+int fd_getvnode_path(int fd, struct vnode **, struct file **);
+/* Open the file nd names as open(2) with O_PATH: a reference, no I/O. */
+int vn_openpath(struct nameidata *, int oflags, struct vnode **);
 
 /* vfs_lockf.c: advisory record locks. */
 void vfs_lockf_init(void);

@@ -53,7 +53,11 @@ do_open(int dirfd, const char *path, int flags, mode_t mode, register_t *rv)
 
 	if ((error = fd_allocfile(&fp, &fd)) != 0)
 		return error;
-	if ((error = vn_open(&nd, flags, mode, &vp)) != 0) {
+	if (flags & O_PATH)
+		error = vn_openpath(&nd, flags, &vp);
+	else
+		error = vn_open(&nd, flags, mode, &vp);
+	if (error != 0) {
 		fd_abort(curproc, fp, fd);
 		return error;
 	}
@@ -552,14 +556,16 @@ sys_readlinkat(struct lwp *l, const struct sys_readlinkat_args *uap,
 }
 
 /*
- * The attribute changes: by path (nofollow says whether a link at the
- * end is changed itself) or, with path BYFD, on the file of dirfd.
+ * The attribute changes: by path (AT_SYMLINK_NOFOLLOW in flag: a link at
+ * the end is changed itself; AT_EMPTY_PATH: "" is the file of dirfd, an
+ * O_PATH descriptor too) or, with path BYFD, on the file of dirfd, which
+ * must then have been opened (not O_PATH).
  */
 #define BYFD ((const char *)&setattr_byfd)
 static const char setattr_byfd;
 
 static int
-setattr_at(int dirfd, const char *path, bool nofollow, struct vattr *va)
+setattr_at(int dirfd, const char *path, int flag, struct vattr *va)
 {
 	struct nameidata nd = { .ni_dirfd = dirfd, .ni_path = path };
 	struct vnode *vp;
@@ -570,8 +576,10 @@ setattr_at(int dirfd, const char *path, bool nofollow, struct vattr *va)
 		if ((error = fd_getvnode(dirfd, &vp, &fp)) != 0)
 			return error == EINVAL ? EBADF : error;
 	} else {
-		if (!nofollow)
+		if ((flag & AT_SYMLINK_NOFOLLOW) == 0)
 			nd.ni_flags |= NI_FOLLOW;
+		if (flag & AT_EMPTY_PATH)
+			nd.ni_flags |= NI_EMPTYPATH;
 		if ((error = namei(&nd)) != 0)
 			return error;
 		vp = nd.ni_vp;
@@ -588,11 +596,11 @@ setattr_at(int dirfd, const char *path, bool nofollow, struct vattr *va)
 }
 
 static int
-do_chmod(int dirfd, const char *path, mode_t mode, bool nofollow)
+do_chmod(int dirfd, const char *path, mode_t mode, int flag)
 {
 	struct vattr va = { .va_mask = VA_MODE, .va_mode = mode & ALLPERMS };
 
-	return setattr_at(dirfd, path, nofollow, &va);
+	return setattr_at(dirfd, path, flag, &va);
 }
 
 int
@@ -600,7 +608,7 @@ sys_chmod(struct lwp *l, const struct sys_chmod_args *uap, register_t *rv)
 {
 	(void)l;
 	(void)rv;
-	return do_chmod(AT_FDCWD, uap->path, uap->mode, false);
+	return do_chmod(AT_FDCWD, uap->path, uap->mode, 0);
 }
 
 int
@@ -608,7 +616,7 @@ sys_fchmod(struct lwp *l, const struct sys_fchmod_args *uap, register_t *rv)
 {
 	(void)l;
 	(void)rv;
-	return do_chmod(uap->fd, BYFD, uap->mode, false);
+	return do_chmod(uap->fd, BYFD, uap->mode, 0);
 }
 
 int
@@ -617,16 +625,15 @@ sys_fchmodat(struct lwp *l, const struct sys_fchmodat_args *uap,
 {
 	(void)l;
 	(void)rv;
-	if (uap->flag & ~AT_SYMLINK_NOFOLLOW)
+	if (uap->flag & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return EINVAL;
 	if (uap->path == NULL)
 		return EFAULT;
-	return do_chmod(uap->fd, uap->path, uap->mode,
-	    (uap->flag & AT_SYMLINK_NOFOLLOW) != 0);
+	return do_chmod(uap->fd, uap->path, uap->mode, uap->flag);
 }
 
 static int
-do_chown(int dirfd, const char *path, uid_t uid, gid_t gid, bool nofollow)
+do_chown(int dirfd, const char *path, uid_t uid, gid_t gid, int flag)
 {
 	struct vattr va = { .va_uid = uid, .va_gid = gid };
 
@@ -634,7 +641,7 @@ do_chown(int dirfd, const char *path, uid_t uid, gid_t gid, bool nofollow)
 		va.va_mask |= VA_UID;
 	if (gid != (gid_t)-1)
 		va.va_mask |= VA_GID;
-	return setattr_at(dirfd, path, nofollow, &va);
+	return setattr_at(dirfd, path, flag, &va);
 }
 
 int
@@ -642,7 +649,7 @@ sys_chown(struct lwp *l, const struct sys_chown_args *uap, register_t *rv)
 {
 	(void)l;
 	(void)rv;
-	return do_chown(AT_FDCWD, uap->path, uap->uid, uap->gid, false);
+	return do_chown(AT_FDCWD, uap->path, uap->uid, uap->gid, 0);
 }
 
 int
@@ -650,7 +657,8 @@ sys_lchown(struct lwp *l, const struct sys_lchown_args *uap, register_t *rv)
 {
 	(void)l;
 	(void)rv;
-	return do_chown(AT_FDCWD, uap->path, uap->uid, uap->gid, true);
+	return do_chown(AT_FDCWD, uap->path, uap->uid, uap->gid,
+	    AT_SYMLINK_NOFOLLOW);
 }
 
 int
@@ -658,7 +666,7 @@ sys_fchown(struct lwp *l, const struct sys_fchown_args *uap, register_t *rv)
 {
 	(void)l;
 	(void)rv;
-	return do_chown(uap->fd, BYFD, uap->uid, uap->gid, false);
+	return do_chown(uap->fd, BYFD, uap->uid, uap->gid, 0);
 }
 
 int
@@ -671,10 +679,7 @@ sys_fchownat(struct lwp *l, const struct sys_fchownat_args *uap,
 		return EINVAL;
 	if (uap->path == NULL)
 		return EFAULT;
-	if ((uap->flag & AT_EMPTY_PATH) && *uap->path == '\0')
-		return do_chown(uap->fd, BYFD, uap->uid, uap->gid, false);
-	return do_chown(uap->fd, uap->path, uap->uid, uap->gid,
-	    (uap->flag & AT_SYMLINK_NOFOLLOW) != 0);
+	return do_chown(uap->fd, uap->path, uap->uid, uap->gid, uap->flag);
 }
 
 /*
@@ -689,7 +694,7 @@ do_utimens(int dirfd, const char *path, const struct timespec *utimes,
 	struct vattr va = { .va_mask = 0 };
 	int error, nnow = 0, nomit = 0;
 
-	if (flag & ~AT_SYMLINK_NOFOLLOW)
+	if (flag & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return EINVAL;
 	nanotime(&now);
 	if (utimes == NULL) {
@@ -715,7 +720,7 @@ do_utimens(int dirfd, const char *path, const struct timespec *utimes,
 		va.va_mask |= VA_TIMES_NOW;
 	va.va_atime = ts[0];
 	va.va_mtime = ts[1];
-	return setattr_at(dirfd, path, (flag & AT_SYMLINK_NOFOLLOW) != 0, &va);
+	return setattr_at(dirfd, path, flag, &va);
 }
 
 int

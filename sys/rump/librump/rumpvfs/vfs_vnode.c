@@ -106,7 +106,8 @@ vcache_find(const struct mount *mp, ino_t ino)
 
 	KASSERT(mutex_owned(&vcache_lock));
 	LIST_FOREACH(vi, &vcache_hash[vcache_bucket(mp, ino)], vi_hash)
-		if (vi->vi_vnode.v_mount == mp && vi->vi_vnode.v_ino == ino)
+		if (vi->vi_vnode.v_mount == mp && vi->vi_vnode.v_ino == ino &&
+		    !vi->vi_freed)
 			return vi;
 	return NULL;
 }
@@ -208,6 +209,12 @@ vcache_get(struct mount *mp, ino_t ino, void *cookie, struct vnode **vpp)
 	return 0;
 }
 
+/*
+ * The caller holds its file system's lock, which the releases of other
+ * vnodes may wait for: so it never waits for a vnode whose inode was
+ * freed (vcache_find passes over those), only for one being loaded or
+ * reclaimed, which take no file-system lock.
+ */
 int
 vcache_new(struct mount *mp, ino_t ino, void *cookie, struct vnode **vpp)
 {
@@ -215,8 +222,7 @@ vcache_new(struct mount *mp, ino_t ino, void *cookie, struct vnode **vpp)
 
 	mutex_enter(&vcache_lock);
 	while ((vi = vcache_find(mp, ino)) != NULL) {
-		if (vi->vi_state == VS_ACTIVE && !vi->vi_releasing &&
-		    !vi->vi_freed) {
+		if (vi->vi_state == VS_ACTIVE) {
 			mutex_exit(&vcache_lock);
 			return EEXIST;
 		}
@@ -274,16 +280,27 @@ vrele(struct vnode *vp)
 	    (vi->vi_state == VS_ACTIVE || vi->vi_state == VS_DEAD));
 	if (vp->v_usecount > 1) {
 		vp->v_usecount--;
+		/* Came and went while the last release was in inactive. */
+		if (vi->vi_releasing)
+			vi->vi_inactagain = true;
 		mutex_exit(&vcache_lock);
 		return;
 	}
-	vi->vi_releasing = true;
-	mutex_exit(&vcache_lock);
-
-	VOP_INACTIVE(vp, &recycle);
-
-	mutex_enter(&vcache_lock);
-	vi->vi_releasing = false;
+	/*
+	 * Inactive looks at the file (its link count, say) unlocked by the
+	 * cache: a holder that came meanwhile may have changed it and gone
+	 * without an inactive of its own, so that one runs again.
+	 */
+	do {
+		vi->vi_releasing = true;
+		vi->vi_inactagain = false;
+		recycle = false;
+		mutex_exit(&vcache_lock);
+		VOP_INACTIVE(vp, &recycle);
+		mutex_enter(&vcache_lock);
+		vi->vi_releasing = false;
+	} while (vi->vi_inactagain && vp->v_usecount == 1 &&
+	    vi->vi_state == VS_ACTIVE);
 	cv_broadcast(&vcache_cv);
 	if (--vp->v_usecount > 0) {
 		mutex_exit(&vcache_lock);

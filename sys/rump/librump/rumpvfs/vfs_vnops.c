@@ -5,7 +5,19 @@
  * Vnodes as open files: open(2)'s checks and creation (vn_open), and the
  * fileops through which the generic descriptor layer (read, write,
  * lseek, fstat, fcntl, close in rumpkern) reaches a vnode.  The file's
- * f_data is a referenced vnode; its offset is the file's f_offset.
+ * f_data is a referenced vnode; its offset is the file's f_offset.  An
+ * open FIFO reads, writes and polls as a pipe (sys/pipe.h) whatever its
+ * file system; it has no offset.
+ *
+ * An O_PATH file (FPATH in f_flag, as on Linux) is only a reference: it
+ * was not opened (no VOP_OPEN, no permission check on the file itself),
+ * it can be fstat'ed, used as the directory of *at() calls and with
+ * AT_EMPTY_PATH, and fchdir'ed to; read, write, lseek, locks and the
+ * f*() calls that change the file are EBADF.  One thing Linux does
+ * through /proc/self/fd/N, which this kernel has not, is done here by
+ * openat(fd, "", flags) on an O_PATH descriptor: it opens its file
+ * anew, with every check open(2) makes (Linux answers ENOENT to that
+ * call, so no Linux program depends on the difference).
  */
 #include <sys/systm.h>
 #include <sys/atomic.h>
@@ -14,6 +26,7 @@
 #include <sys/kauth.h>
 #include <sys/lwp.h>
 #include <sys/mount.h>
+#include <sys/pipe.h>
 #include <sys/poll.h>
 #include <sys/proc.h>
 #include <sys/stat.h>
@@ -28,6 +41,7 @@
 
 static int vn_read(struct file *, off_t *, struct uio *, int);
 static int vn_write(struct file *, off_t *, struct uio *, int);
+static int vn_ioctl(struct file *, unsigned long, void *);
 static int vn_fcntl(struct file *, unsigned, void *);
 static int vn_poll(struct file *, int, struct pollwait *);
 static int vn_statfile(struct file *, struct stat *);
@@ -39,7 +53,7 @@ static const struct fileops vnops = {
 	.fo_name = "vnode",
 	.fo_read = vn_read,
 	.fo_write = vn_write,
-	.fo_ioctl = fbadop_ioctl,
+	.fo_ioctl = vn_ioctl,
 	.fo_fcntl = vn_fcntl,
 	.fo_poll = vn_poll,
 	.fo_stat = vn_statfile,
@@ -48,15 +62,28 @@ static const struct fileops vnops = {
 	.fo_fdclose = vn_fdclose,
 };
 
+/* A FIFO's: the same but for the position, which it has not (ESPIPE). */
+static const struct fileops fifoops = {
+	.fo_name = "fifo",
+	.fo_read = vn_read,
+	.fo_write = vn_write,
+	.fo_ioctl = vn_ioctl,
+	.fo_fcntl = vn_fcntl,
+	.fo_poll = vn_poll,
+	.fo_stat = vn_statfile,
+	.fo_close = vn_closefile,
+	.fo_fdclose = vn_fdclose,
+};
+
 int
-fd_getvnode(int fd, struct vnode **vpp, struct file **fpp)
+fd_getvnode_path(int fd, struct vnode **vpp, struct file **fpp)
 {
 	struct file *fp;
 	int error;
 
 	if ((error = fd_getfile(fd, &fp)) != 0)
 		return error;
-	if (fp->f_ops != &vnops) {
+	if (fp->f_ops != &vnops && fp->f_ops != &fifoops) {
 		fd_putfile(fp);
 		return EINVAL;
 	}
@@ -65,25 +92,36 @@ fd_getvnode(int fd, struct vnode **vpp, struct file **fpp)
 	return 0;
 }
 
+int
+fd_getvnode(int fd, struct vnode **vpp, struct file **fpp)
+{
+	int error;
+
+	if ((error = fd_getvnode_path(fd, vpp, fpp)) != 0)
+		return error;
+	if (atomic_load_relaxed(&(*fpp)->f_flag) & FPATH) {
+		fd_putfile(*fpp);
+		return EBADF;
+	}
+	return 0;
+}
+
 void
 vn_file_attach(struct file *fp, struct vnode *vp, int oflags)
 {
 	unsigned flag = (unsigned)oflags & OFLAGS_KEPT;
 
-	switch (oflags & O_ACCMODE) {
-	case O_RDONLY:
+	if (oflags & O_PATH)
+		flag = FPATH | ((unsigned)oflags & (O_DIRECTORY | O_NOFOLLOW));
+	else if ((oflags & O_ACCMODE) == O_RDONLY)
 		flag |= FREAD;
-		break;
-	case O_WRONLY:
+	else if ((oflags & O_ACCMODE) == O_WRONLY)
 		flag |= FWRITE;
-		break;
-	default:
+	else
 		flag |= FREAD | FWRITE;
-		break;
-	}
 	fp->f_flag = flag;
 	fp->f_type = DTYPE_VNODE;
-	fp->f_ops = &vnops;
+	fp->f_ops = vp->v_type == VFIFO ? &fifoops : &vnops;
 	fp->f_data = vp;
 }
 
@@ -153,6 +191,8 @@ vn_open(struct nameidata *nd, int oflags, mode_t cmode, struct vnode **vpp)
 		nd->ni_flags |= NI_FOLLOW;
 	if (oflags & O_CREAT)
 		nd->ni_flags |= NI_WANTPARENT;
+	else
+		nd->ni_flags |= NI_REOPEN;
 again:
 	if ((error = namei(nd)) != 0)
 		return error;
@@ -227,6 +267,11 @@ again:
 		goto bad;
 	if ((error = VOP_OPEN(vp, fflag, cred)) != 0)
 		goto badwriter;
+	if (vp->v_type == VFIFO && (error = pipe_fifo_open(vp,
+	    (unsigned)fflag | ((unsigned)oflags & O_NONBLOCK))) != 0) {
+		VOP_CLOSE(vp, fflag, cred);
+		goto badwriter;
+	}
 	if ((oflags & O_TRUNC) && !created && vp->v_type == VREG) {
 		struct vattr va = { .va_mask = VA_SIZE, .va_size = 0 };
 
@@ -250,6 +295,31 @@ bad:
 	return error;
 }
 
+/*
+ * O_PATH: the file nd names (the link itself with O_NOFOLLOW), checked
+ * only for O_DIRECTORY; search permission on the way is namei's.  Linux
+ * ignores the other flags but O_CLOEXEC, and so does this.
+ */
+int
+vn_openpath(struct nameidata *nd, int oflags, struct vnode **vpp)
+{
+	int error;
+
+	nd->ni_flags &= ~(unsigned)(NI_FOLLOW | NI_WANTPARENT);
+	if ((oflags & O_NOFOLLOW) == 0)
+		nd->ni_flags |= NI_FOLLOW;
+	if ((error = namei(nd)) != 0)
+		return error;
+	if ((oflags & O_DIRECTORY) && nd->ni_vp->v_type != VDIR) {
+		namei_done(nd);
+		return ENOTDIR;
+	}
+	*vpp = nd->ni_vp;
+	nd->ni_vp = NULL;
+	namei_done(nd);
+	return 0;
+}
+
 static int
 vn_read(struct file *fp, off_t *offp, struct uio *uio, int flags)
 {
@@ -259,6 +329,8 @@ vn_read(struct file *fp, off_t *offp, struct uio *uio, int flags)
 	(void)flags;
 	if (vp->v_type == VDIR)
 		return EISDIR;
+	if (vp->v_type == VFIFO)
+		return pipe_fifo_read(vp, uio, atomic_load_relaxed(&fp->f_flag));
 	uio->uio_offset = *offp;
 	error = VOP_READ(vp, uio,
 	    (atomic_load_relaxed(&fp->f_flag) & O_NOATIME) ? IO_NOATIME : 0,
@@ -275,6 +347,8 @@ vn_write(struct file *fp, off_t *offp, struct uio *uio, int flags)
 	int ioflag = 0, error;
 
 	(void)flags;
+	if (vp->v_type == VFIFO)
+		return pipe_fifo_write(vp, uio, fflag);
 	if (fflag & O_APPEND)
 		ioflag |= IO_APPEND;
 	if (fflag & (O_SYNC | O_DSYNC))
@@ -285,6 +359,17 @@ vn_write(struct file *fp, off_t *offp, struct uio *uio, int flags)
 	return error;
 }
 
+/* FIONREAD of a FIFO; nothing else of a vnode. */
+static int
+vn_ioctl(struct file *fp, unsigned long cmd, void *data)
+{
+	struct vnode *vp = fp->f_data;
+
+	if (vp->v_type == VFIFO)
+		return pipe_fifo_ioctl(vp, cmd, data);
+	return fbadop_ioctl(fp, cmd, data);
+}
+
 /*
  * fcntl commands the descriptor layer passes on: the advisory record
  * locks.  data is the client's struct flock.
@@ -292,6 +377,8 @@ vn_write(struct file *fp, off_t *offp, struct uio *uio, int flags)
 static int
 vn_fcntl(struct file *fp, unsigned cmd, void *data)
 {
+	if (atomic_load_relaxed(&fp->f_flag) & FPATH)
+		return EBADF;
 	switch (cmd) {
 	case F_GETLK:
 	case F_SETLK:
@@ -302,12 +389,15 @@ vn_fcntl(struct file *fp, unsigned cmd, void *data)
 	}
 }
 
-/* Files on a file system are always ready, as poll(2) says. */
+/* Files on a file system are always ready, as poll(2) says; FIFOs not. */
 static int
 vn_poll(struct file *fp, int events, struct pollwait *pw)
 {
-	(void)fp;
-	(void)pw;
+	struct vnode *vp = fp->f_data;
+
+	if (vp->v_type == VFIFO)
+		return pipe_fifo_poll(vp, atomic_load_relaxed(&fp->f_flag) &
+		    (FREAD | FWRITE), events, pw);
 	return events & (POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM);
 }
 
@@ -348,7 +438,13 @@ vn_closefile(struct file *fp)
 	struct vnode *vp = fp->f_data;
 	int error;
 
+	if (fp->f_flag & FPATH) {
+		vrele(vp);
+		return 0;
+	}
 	vn_advlock_release(vp, fp);
+	if (vp->v_type == VFIFO)
+		pipe_fifo_close(vp, fp->f_flag & (FREAD | FWRITE));
 	error = VOP_CLOSE(vp, fp->f_flag & (FREAD | FWRITE),
 	    fp->f_cred);
 	if (vn_iswriter(vp, fp->f_flag))
@@ -399,6 +495,8 @@ vn_seek(struct file *fp, off_t delta, int whence, off_t *newoffp)
 	off_t base, off;
 	int error;
 
+	if (atomic_load_relaxed(&fp->f_flag) & FPATH)
+		return EBADF;
 	if (whence == SEEK_DATA || whence == SEEK_HOLE) {
 		if (vp->v_type != VREG)
 			return EINVAL;

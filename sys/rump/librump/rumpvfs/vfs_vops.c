@@ -236,15 +236,18 @@ vfs_revoke_drain(struct mount *mp)
 /*
  * The operations table for one call: the file system's, entered, or
  * the dead one.  A call that got the file system's ends with
- * vfs_op_exit().
+ * vfs_op_exit() of the mount it entered, remembered: the vnode may be
+ * gone by then (a strategy call's buffer is written and released, and
+ * the vnode reclaimed, before the call returns).
  */
 #define VOP_BEGIN(vp, ops)                                              \
-	const struct vnodeops *ops = vfs_op_enter((vp)->v_mount) ?       \
+	struct mount *ops##_mp = (vp)->v_mount;                          \
+	const struct vnodeops *ops = vfs_op_enter(ops##_mp) ?            \
 	    (vp)->v_op : &dead_vnodeops
 #define VOP_END(vp, ops)                                                \
 	do {                                                            \
 		if ((ops) != &dead_vnodeops)                            \
-			vfs_op_exit((vp)->v_mount);                     \
+			vfs_op_exit(ops##_mp);                          \
 	} while (0)
 
 int

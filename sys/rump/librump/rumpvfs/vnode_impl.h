@@ -19,9 +19,13 @@
  * file.
  * An ACTIVE vnode with v_usecount 0 is on the LRU list.  vi_releasing
  * marks an ACTIVE vnode in VOP_INACTIVE of its last release, which may
- * free the inode; vi_freed one whose inode the file system has freed
- * (vcache_freed()) while references remain: vcache_new() of that inode
- * number waits for either to go.
+ * free the inode; vi_inactagain says that another reference came and
+ * went meanwhile, so inactive runs again.  vi_freed marks one whose
+ * inode the file system has freed (vcache_freed()) while references
+ * remain: it stays in the hash until freed, but no lookup finds it, so
+ * vcache_new() of that inode number, called with the file system's
+ * lock held, makes a new vnode at once instead of waiting for holders
+ * of the old one who may wait for that lock.
  *
  * Locking: (v) vcache_lock, lockf_lock (vfs_lockf.c).
  */
@@ -40,6 +44,7 @@ struct vnode_impl {
 	enum vnode_state vi_state;              /* v */
 	bool vi_onlru;                          /* v */
 	bool vi_releasing;                      /* v: in its last release */
+	bool vi_inactagain;                     /* v: inactive is due again */
 	bool vi_freed;                          /* v: its inode is free */
 	LIST_ENTRY(vnode_impl) vi_hash;         /* v */
 	TAILQ_ENTRY(vnode_impl) vi_lru;         /* v */

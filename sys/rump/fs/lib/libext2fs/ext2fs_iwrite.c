@@ -414,7 +414,11 @@ ext2fs_truncate(struct ext2fs_mount *em, struct ext2fs_node *np,
 		ip->ei_size = size;
 		return ext2fs_iupdate(em, ip);
 	}
-	if (size >= ip->ei_size) {
+	/*
+	 * To the same size the walk below still runs: a write that failed
+	 * for want of space may have left indirect blocks past the end.
+	 */
+	if (size > ip->ei_size) {
 		if ((error = zero_tail(em, np, ip->ei_size)) != 0)
 			return error;
 		ip->ei_size = size;

@@ -144,7 +144,9 @@ set_atime(struct vnode *vp)
  * Copy the file's bytes at the uio's offset from the device's buffers:
  * block by block through the block map, asking ahead for the rest of
  * each contiguous run (up to 256 KiB); holes and unwritten extents copy
- * zeros.  Inline data goes through the format layer.
+ * zeros.  The map is asked once per run (a run of blocks or of a hole),
+ * not once per block: an indirect map reads its blocks on each call.
+ * Inline data goes through the format layer.
  */
 static int
 read_blocks(struct ext2fs_mount *em, const struct ext2fs_inode *ip,
@@ -152,6 +154,7 @@ read_blocks(struct ext2fs_mount *em, const struct ext2fs_inode *ip,
 {
 	const struct ext2fs *fs = em->em_fs;
 	uint64_t off, lblk, pblk, run, boff, ranext = 0;
+	uint64_t maplblk = 0, mappblk = 0, maprun = 0;
 	unsigned nra;
 	struct buf *bp;
 	char *zeros = NULL;
@@ -164,8 +167,18 @@ read_blocks(struct ext2fs_mount *em, const struct ext2fs_inode *ip,
 		boff = off & (fs->e2_bsize - 1);
 		n = MIN(MIN(fs->e2_bsize - boff, uio->uio_resid),
 		    ip->ei_size - off);
-		if ((error = ext2fs_bmap(fs, ip, lblk, &pblk, &run)) != 0)
-			break;
+		if (lblk >= maplblk && lblk - maplblk < maprun) {
+			/* Within the run the map gave last. */
+			pblk = mappblk != 0 ? mappblk + (lblk - maplblk) : 0;
+			run = maprun - (lblk - maplblk);
+		} else {
+			if ((error = ext2fs_bmap(fs, ip, lblk, &pblk,
+			    &run)) != 0)
+				break;
+			maplblk = lblk;
+			mappblk = pblk;
+			maprun = run;
+		}
 		if (pblk == 0) {
 			if (zeros == NULL &&
 			    (zeros = kmem_zalloc(fs->e2_bsize, KM_SLEEP)) ==
@@ -651,8 +664,11 @@ ext2fs_write_op(struct vnode *vp, struct uio *uio, int ioflag,
 		n = MIN(fs->e2_bsize - boff, uio->uio_resid);
 		n = MIN(n, max - off);
 		if ((error = ext2fs_bmap_alloc(em, np, lblk, true,
-		    cred_root(cred), &pblk, &isnew)) != 0)
+		    cred_root(cred), &pblk, &isnew)) != 0) {
+			/* The indirect blocks it got on the way go back. */
+			(void)ext2fs_truncate(em, np, ip->ei_size);
 			break;
+		}
 		if (isnew || (boff == 0 && n == fs->e2_bsize)) {
 			bp = ext2fs_blk_get(em, pblk);
 			if (isnew)

@@ -12,8 +12,9 @@
  * cylinder groups, the totals) holds it as writer, so a change is one
  * step that nobody sees half done.  A changed inode is written into its
  * buffer at once (ffs_update), so reclaim has only the file's buffers
- * to flush and never needs the lock; nor does strategy, which maps
- * blocks that a writer allocated before it dirtied their buffers.  A
+ * to flush and never needs the lock; nor does strategy, which writes a
+ * file's buffer where ffs_bufwrite mapped it, under the lock, when the
+ * buffer was changed (a writer allocates before it dirties).  A
  * vnode is never released with um_lock held: inactive takes it to free
  * an unlinked file.  Buffers are taken file buffers first, then device
  * buffers (indirect blocks, inodes, groups), never the other way.
@@ -38,6 +39,7 @@
 #define _FFS_H_
 
 #include <sys/types.h>
+#include <sys/buf.h>
 #include <sys/time.h>
 #include <sys/rwlock.h>
 #include <sys/mutex.h>
@@ -46,7 +48,6 @@
 
 #include "ffs_format.h"
 
-struct buf;
 struct mount;
 struct ufs_dirhash;
 
@@ -275,6 +276,12 @@ void ufs_dirhash_free(struct ffs_mount *, struct ffs_inode *);
 
 /* ffs_vnops.c */
 extern struct vnodeops ffs_vnodeops, ffs_specops;
+/*
+ * The device sector of file buffer bp's block (0: a hole), checked to
+ * lie inside the file system; um_lock held, or the block's tree stable.
+ */
+int ffs_mapbuf(struct ffs_mount *, struct ffs_inode *, struct buf *,
+    daddr_t *blknop);
 void ffs_vnops_init(void);
 
 #endif /* _FFS_H_ */

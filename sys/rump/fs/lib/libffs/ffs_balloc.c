@@ -166,7 +166,7 @@ ffs_resize(struct vnode *vp, uint64_t lbn, size_t osize, size_t nsize,
 	unsigned nfr = (unsigned)(nsize >> um->fs_fshift);
 	int64_t addr = ip->i_db[lbn], naddr;
 	struct buf *bp;
-	int error;
+	int error, e;
 
 	KASSERT(lbn < UFS_NDADDR);
 	if ((error = bread(vp, (daddr_t)lbn, (int)osize, 0, &bp)) != 0)
@@ -190,12 +190,17 @@ ffs_resize(struct vnode *vp, uint64_t lbn, size_t osize, size_t nsize,
 	}
 	if (error == 0)
 		error = allocbuf(bp, (int)nsize);
-	if (error || addr == 0) {
+	if (addr == 0 || (error != 0 && ip->i_db[lbn] == addr)) {
 		/* A hole's buffer is only resized: nothing to write. */
 		brelse(bp, 0);
 		return error;
 	}
-	return ffs_bufwrite(um, bp, FFS_BDWRITE);
+	/*
+	 * Its bytes go where the block is now, even if the buffer kept
+	 * its old size (no memory): the old place is free.
+	 */
+	e = ffs_bufwrite(um, bp, FFS_BDWRITE);
+	return error != 0 ? error : e;
 }
 
 int
@@ -363,8 +368,11 @@ ffs_truncate(struct vnode *vp, uint64_t length, kauth_cred_t cred)
 	bool empty;
 	int level, error;
 
-	if (length == osize)
-		return 0;
+	/*
+	 * To the same size the walk below still runs: a write that failed
+	 * for want of space may have left indirect blocks past the end
+	 * (the size did not grow), and they go now.
+	 */
 	if (length > osize) {
 		lbn = (length - 1) >> um->fs_bshift;
 		if (lbn >= um->um_maxlbn)
@@ -376,7 +384,7 @@ ffs_truncate(struct vnode *vp, uint64_t length, kauth_cred_t cred)
 		}
 		return ffs_bufwrite(um, bp, FFS_BDWRITE);
 	}
-	if (length > 0) {
+	if (length > 0 && length < osize) {
 		lbn = (length - 1) >> um->fs_bshift;
 		bo = (size_t)(length - (lbn << um->fs_bshift));
 		osz = (size_t)ffs_blksize(um, osize, lbn);

@@ -376,14 +376,29 @@ ffs_markdirty(struct ffs_mount *um)
 
 /*
  * Every buffer the file system changed goes to the disk this way, with
- * um_lock held as writer: ffs_markdirty() first.
+ * um_lock held as writer: ffs_markdirty() first.  A file's buffer has
+ * its device address resolved here, while the tree that maps it cannot
+ * change: ffs_strategy writes it there without reading an indirect
+ * block, so a write started to make room in the cache never needs room
+ * itself, nor a buffer the one making room may hold.
  */
 int
 ffs_bufwrite(struct ffs_mount *um, struct buf *bp, int how)
 {
+	struct ffs_inode *ip;
 	int error;
 
-	if ((error = ffs_markdirty(um)) != 0) {
+	if ((error = ffs_markdirty(um)) == 0 && bp->b_vp != um->um_devvp) {
+		ip = VTOI(bp->b_vp);
+		if ((error = ffs_mapbuf(um, ip, bp, &bp->b_wblkno)) == 0 &&
+		    bp->b_wblkno == 0)
+			/* Writers allocate before they dirty: a lost block. */
+			error = ffs_corrupt(um, "inode %llu: write of "
+			    "unallocated block %lld",
+			    (unsigned long long)ip->i_number,
+			    (long long)bp->b_lblkno);
+	}
+	if (error != 0) {
 		brelse(bp, B_INVAL);
 		return error;
 	}

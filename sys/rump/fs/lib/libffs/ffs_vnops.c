@@ -328,10 +328,12 @@ ffs_write(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred)
 			break;
 	}
 	if (error) {
-		/* Keep what was written, and nothing more. */
+		/*
+		 * Keep what was written, and nothing more: not even the
+		 * indirect blocks of a block that could not be had.
+		 */
 		off = MAX(osize, (uint64_t)uio->uio_offset);
-		if (ip->i_size > off)
-			(void)ffs_truncate(vp, off, NULL);
+		(void)ffs_truncate(vp, MIN(off, ip->i_size), NULL);
 	}
 	if (uio->uio_resid != resid) {
 		ffs_touch(ip, true);
@@ -902,47 +904,59 @@ out:
 	return error;
 }
 
+int
+ffs_mapbuf(struct ffs_mount *um, struct ffs_inode *ip, struct buf *bp,
+    daddr_t *blknop)
+{
+	uint64_t nfrags = bp->b_bcount >> um->fs_fshift;
+	int64_t addr;
+	int error;
+
+	*blknop = 0;
+	if (bp->b_lblkno < 0)
+		return EINVAL;          /* no such request is made */
+	if ((error = ffs_bmap(um, ip, (uint64_t)bp->b_lblkno, &addr)) != 0)
+		return error;
+	if (addr == 0)
+		return 0;
+	if (addr < 0 || (uint64_t)addr + nfrags > um->fs_size ||
+	    ((uint64_t)addr & (um->fs_frag - 1)) + nfrags > um->fs_frag)
+		return ffs_corrupt(um, "inode %llu: block %lld at frag %lld",
+		    (unsigned long long)ip->i_number, (long long)bp->b_lblkno,
+		    (long long)addr);
+	*blknop = FFS_FSBTODB(um, addr);
+	return 0;
+}
+
 /*
- * A file's block: map it, check the frags the buffer covers, and hand
- * the buffer to the device vnode (or zero it: a hole).
+ * A file's block to the device vnode.  A read maps it (or zeroes a
+ * hole); a write goes where ffs_bufwrite resolved it when the buffer
+ * was changed, under um_lock: this runs without it, perhaps to make
+ * room in the cache, and so must not read another buffer.
  */
 static void
 ffs_strategy(struct vnode *vp, struct buf *bp)
 {
 	struct ffs_mount *um = VTOFFS(vp);
 	struct ffs_inode *ip = VTOI(vp);
-	uint64_t nfrags = bp->b_bcount >> um->fs_fshift;
-	int64_t addr;
+	daddr_t blkno;
 	int error;
 
 	ip->i_hasbufs = true;
-	if (bp->b_lblkno < 0) {
-		error = EINVAL;         /* no such request is made */
-		goto fail;
-	}
-	if ((error = ffs_bmap(um, ip, (uint64_t)bp->b_lblkno, &addr)) != 0)
-		goto fail;
-	if (addr == 0 && (bp->b_flags & B_READ) == 0) {
-		/* Writers allocate before they dirty: a lost block. */
-		error = ffs_corrupt(um, "inode %llu: write of unallocated "
-		    "block %lld", (unsigned long long)ip->i_number,
+	if ((bp->b_flags & B_READ) == 0) {
+		blkno = bp->b_wblkno;
+		KASSERTMSG(blkno != 0, "ffs: inode %llu block %lld written "
+		    "unmapped", (unsigned long long)ip->i_number,
 		    (long long)bp->b_lblkno);
+	} else if ((error = ffs_mapbuf(um, ip, bp, &blkno)) != 0)
 		goto fail;
-	}
-	if (addr == 0) {
+	if (blkno == 0) {
 		memset(bp->b_data, 0, bp->b_bcount);
 		bp->b_resid = 0;
 		biodone(bp);
 		return;
 	}
-	if (addr < 0 || (uint64_t)addr + nfrags > um->fs_size ||
-	    ((uint64_t)addr & (um->fs_frag - 1)) + nfrags > um->fs_frag) {
-		error = ffs_corrupt(um, "inode %llu: block %lld at frag %lld",
-		    (unsigned long long)ip->i_number, (long long)bp->b_lblkno,
-		    (long long)addr);
-		goto fail;
-	}
-	bp->b_blkno = FFS_FSBTODB(um, addr);
+	bp->b_blkno = blkno;
 	VOP_STRATEGY(um->um_devvp, bp);
 	return;
 fail:
