@@ -821,7 +821,8 @@ rump_pub_etfs_register_withsize(const char *key, const char *hostpath,
 
 	if (!atomic_load_acquire(&etfs_ready))
 		return ENXIO;
-	if (key == NULL || hostpath == NULL)
+	/* As the original: a key is an absolute path. */
+	if (key == NULL || key[0] != '/' || hostpath == NULL)
 		return EINVAL;
 	rump_schedule();
 	error = etfs_register(key, hostpath, type, begin, size);
@@ -844,7 +845,7 @@ rump_pub_etfs_remove(const char *key)
 
 	if (!atomic_load_acquire(&etfs_ready))
 		return ENXIO;
-	if (key == NULL)
+	if (key == NULL || key[0] != '/')
 		return EINVAL;
 	rump_schedule();
 	error = etfs_remove(key);
