@@ -4,7 +4,8 @@
 /*
  * A client written as for the original rump kernel: <rump/rump.h> and
  * <rump/rump_syscalls.h> only (no host <fcntl.h> constants: the RUMP_
- * ones), two-argument rump_sys_open, variadic fcntl and openat, the
+ * ones), two-argument rump_sys_open, variadic fcntl (a pointer for the
+ * record locks) and openat, the
  * etfs calls and their enum from rump.h alone, RUMP_MOUNT_* type names,
  * struct rump_tmpfs_args and struct rump_ufs_args, RUMP_MNT_* flags,
  * RUMP_RFFD_*, rump_pub_lwproc_newlwp(0), and the BSD calls (mkfifo,
@@ -51,6 +52,30 @@ TESTCASE(open_two_args)
 	REQUIRE_OK(rump_sys_stat("/g", &sb));
 	REQUIRE_EQ(sb.st_mode & 0777, 0604 & ~022);
 	REQUIRE_ERRNO(rump_sys_open("/nope", RUMP_O_RDONLY), RUMP_ENOENT);
+}
+
+/* fcntl's optional argument as a pointer, as the original's clients pass. */
+TESTCASE(fcntl_pointer)
+{
+	struct flock fl = { .l_type = RUMP_F_WRLCK, .l_whence = RUMP_SEEK_SET,
+		.l_start = 10, .l_len = 5 };
+	int fd;
+
+	REQUIRE_OK(fd = rump_sys_open("/l", RUMP_O_RDWR | RUMP_O_CREAT, 0644));
+	REQUIRE_OK(rump_sys_fcntl(fd, RUMP_F_SETLK, &fl));
+	REQUIRE_EQ(rump_pub_lwproc_rfork(RUMP_RFFD_COPY), 0);
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = RUMP_F_RDLCK;
+	fl.l_start = 12;
+	fl.l_len = 1;
+	REQUIRE_OK(rump_sys_fcntl(fd, RUMP_F_GETLK, &fl));
+	REQUIRE_EQ(fl.l_type, RUMP_F_WRLCK);
+	REQUIRE_EQ(fl.l_start, 10);
+	REQUIRE_EQ(fl.l_len, 5);
+	REQUIRE_EQ(fl.l_pid, 1);
+	REQUIRE_ERRNO(rump_sys_fcntl(fd, RUMP_F_SETLK, &fl), RUMP_EAGAIN);
+	rump_pub_lwproc_releaselwp();
+	rump_sys_close(fd);
 }
 
 /* etfs from rump.h alone, and the original's rule: absolute keys. */
@@ -265,6 +290,6 @@ TESTCASE(sigmodel)
 	REQUIRE_EQ(rump_boot_getsigmodel(), RUMP_SIGMODEL_IGNORE);
 }
 
-TESTS(CASE(open_two_args), CASE(etfs_from_rump_h),
+TESTS(CASE(open_two_args), CASE(fcntl_pointer), CASE(etfs_from_rump_h),
     CASE(tmpfs_by_original_names), CASE(ffs_by_original_names),
     CASE(bsd_calls), CASE(lwproc_compat), CASE_NOBOOT(sigmodel))

@@ -5,8 +5,9 @@
  * The vnode-level interface as a file-system server of the original's
  * kind uses it: rump_pub_namei for the root, rump_pub_makecn and
  * rump_pub_cred_create for a name, RUMP_VOP_LOOKUP, _CREATE, _MKDIR,
- * _READ, _WRITE, _READDIR, _REMOVE, _RENAME, _GETATTR, with every result
- * checked against the system calls' view of the same files.
+ * _READ, _WRITE, _READDIR, _REMOVE, _RENAME, _SETATTR, with every result
+ * checked against the system calls' view of the same files, and EROFS
+ * for each change on a read-only mount.
  */
 #include <rump/rump.h>
 #include <rump/rump_syscalls.h>
@@ -172,6 +173,48 @@ TESTCASE(create_read_write)
 	rump_pub_vp_rele(dvp);
 }
 
+/* A read-only mount is read-only through the vnodes too. */
+TESTCASE(readonly_mount)
+{
+	struct vnode *dvp, *vp;
+	struct componentname *cnp;
+	struct kauth_cred *cred;
+	struct vattr *va;
+	struct uio *uio;
+	int fd;
+
+	REQUIRE_OK(rump_sys_mkdir("/ro", 0755));
+	REQUIRE_OK(rump_sys_mount(RUMP_MOUNT_TMPFS, "/ro", 0, NULL, 0));
+	REQUIRE_OK(fd = rump_sys_open("/ro/f", RUMP_O_RDWR | RUMP_O_CREAT,
+	    0644));
+	rump_sys_close(fd);
+	REQUIRE_OK(rump_sys_mount(RUMP_MOUNT_TMPFS, "/ro",
+	    RUMP_MNT_UPDATE | RUMP_MNT_RDONLY, NULL, 0));
+	REQUIRE_EQ(rump_pub_namei(RUMP_NAMEI_LOOKUP, 0, "/ro/f", &dvp, &vp,
+	    &cnp), 0);
+	cred = rump_pub_cred_create(0, 0, 0, NULL);
+	uio = rump_pub_uio_setup((void *)"x", 1, 0, RUMPUIO_WRITE);
+	REQUIRE_EQ(RUMP_VOP_WRITE(vp, uio, 0, cred), RUMP_EROFS);
+	REQUIRE_EQ(rump_pub_uio_free(uio), 1);
+	va = rump_pub_vattr_init();
+	rump_pub_vattr_setmode(va, 0600);
+	REQUIRE_EQ(RUMP_VOP_SETATTR(vp, va, cred), RUMP_EROFS);
+	REQUIRE_EQ(RUMP_VOP_REMOVE(dvp, vp, cnp), RUMP_EROFS);
+	rump_pub_freecn(cnp, RUMPCN_FREECRED);
+	cnp = rump_pub_makecn(RUMP_NAMEI_CREATE, 0, "g", 1, cred, NULL);
+	rump_pub_vattr_settype(va, RUMP_VREG);
+	REQUIRE_EQ(RUMP_VOP_CREATE(dvp, &vp, cnp, va), RUMP_EROFS);
+	rump_pub_freecn(cnp, 0);
+	rump_pub_vattr_free(va);
+	rump_pub_cred_put(cred);
+	rump_pub_vp_rele(vp);
+	rump_pub_vp_rele(dvp);
+	/* And writable again. */
+	REQUIRE_OK(rump_sys_mount(RUMP_MOUNT_TMPFS, "/ro", RUMP_MNT_UPDATE,
+	    NULL, 0));
+	REQUIRE_OK(rump_sys_unlink("/ro/f"));
+}
+
 TESTCASE(namei_errors)
 {
 	struct vnode *vp;
@@ -185,4 +228,4 @@ TESTCASE(namei_errors)
 }
 
 TESTS(CASE(lookup_through_makecn), CASE(create_read_write),
-    CASE(namei_errors))
+    CASE(readonly_mount), CASE(namei_errors))

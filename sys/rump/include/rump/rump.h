@@ -209,7 +209,7 @@ RUMP_API int rump_pub_etfs_remove(const char *key);
  * nothing, and the RUMP_VOP_* operations (<rump/rumpvnode_if.h>) leave
  * the caller's references as they were (the original's remove, rmdir
  * and rename consume them): release every vnode you were handed with
- * rump_pub_vp_rele().
+ * rump_pub_vp_rele().  A change to a read-only mount is EROFS.
  *
  * rump_pub_namei(op, flags, path, &dvp, &vp, &cn) looks path up from the
  * calling process's current directory (RUMP_NAMEI_FOLLOW: follow a

@@ -12,7 +12,10 @@
  * Every object made here belongs to the client until it frees it; the
  * kernel holds no pointer to one after a call returns.  Names from a
  * client are checked here, as namei checks a path's components, before
- * any file system sees them.
+ * any file system sees them, and an operation that changes a file system
+ * counts itself a writer of its mount for its duration (vfs_writer_enter:
+ * EROFS on a read-only mount, and no remount to read-only under it), as
+ * the system calls do.
  */
 #include <sys/systm.h>
 #include <sys/fcntl.h>
@@ -47,6 +50,18 @@ vpub_name_ok(const struct componentname *cnp, bool dots_ok)
 		return EINVAL;
 	return 0;
 }
+
+/* Run a changing operation as a writer of mp; its result. */
+#define VPUB_WRITE(mp, expr)                                                   \
+	do {                                                                   \
+		struct mount *mp_ = (mp);                                      \
+		int error_;                                                    \
+		if ((error_ = vfs_writer_enter(mp_)) != 0)                     \
+			return error_;                                         \
+		error_ = (expr);                                               \
+		vfs_writer_exit(mp_);                                          \
+		return error_;                                                 \
+	} while (0)
 
 int
 vpub_lookup(struct vnode *dvp, struct vnode **vpp, struct componentname *cnp)
@@ -87,8 +102,8 @@ vpub_create(struct vnode *dvp, struct vnode **vpp, struct componentname *cnp,
 	    !kauth_cred_issuser(cnp->cn_cred))
 		return EPERM;
 	va.va_mode &= ALLPERMS;
-	return VOP_CREATE(dvp, cnp->cn_name, cnp->cn_namelen, &va,
-	    cnp->cn_cred, vpp);
+	VPUB_WRITE(dvp->v_mount, VOP_CREATE(dvp, cnp->cn_name, cnp->cn_namelen,
+	    &va, cnp->cn_cred, vpp));
 }
 
 int
@@ -105,8 +120,8 @@ vpub_symlink(struct vnode *dvp, struct vnode **vpp, struct componentname *cnp,
 	va = *vap;
 	va.va_type = VLNK;
 	va.va_mode &= ALLPERMS;
-	return VOP_SYMLINK(dvp, cnp->cn_name, cnp->cn_namelen, &va, target,
-	    cnp->cn_cred, vpp);
+	VPUB_WRITE(dvp->v_mount, VOP_SYMLINK(dvp, cnp->cn_name,
+	    cnp->cn_namelen, &va, target, cnp->cn_cred, vpp));
 }
 
 int
@@ -114,6 +129,22 @@ vpub_getattr(struct vnode *vp, struct vattr *vap, kauth_cred_t cred)
 {
 	(void)cred;
 	return VOP_GETATTR(vp, vap);
+}
+
+int
+vpub_setattr(struct vnode *vp, struct vattr *vap, kauth_cred_t cred)
+{
+	if (vap == NULL)
+		return EINVAL;
+	VPUB_WRITE(vp->v_mount, VOP_SETATTR(vp, vap, cred));
+}
+
+int
+vpub_write(struct vnode *vp, struct uio *uio, int ioflag, kauth_cred_t cred)
+{
+	if (vp->v_type == VDIR)
+		return EISDIR;
+	VPUB_WRITE(vp->v_mount, VOP_WRITE(vp, uio, ioflag, cred));
 }
 
 int
@@ -133,8 +164,8 @@ vpub_remove(struct vnode *dvp, struct vnode *vp, struct componentname *cnp,
 	(void)vp;
 	if ((error = vpub_name_ok(cnp, false)) != 0)
 		return error;
-	return VOP_REMOVE(dvp, cnp->cn_name, cnp->cn_namelen, isdir,
-	    cnp->cn_cred);
+	VPUB_WRITE(dvp->v_mount, VOP_REMOVE(dvp, cnp->cn_name, cnp->cn_namelen,
+	    isdir, cnp->cn_cred));
 }
 
 int
@@ -148,7 +179,8 @@ vpub_link(struct vnode *dvp, struct vnode *vp, struct componentname *cnp)
 		return EXDEV;
 	if (vp->v_type == VDIR)
 		return EPERM;
-	return VOP_LINK(dvp, cnp->cn_name, cnp->cn_namelen, vp, cnp->cn_cred);
+	VPUB_WRITE(dvp->v_mount, VOP_LINK(dvp, cnp->cn_name, cnp->cn_namelen,
+	    vp, cnp->cn_cred));
 }
 
 int
@@ -163,8 +195,9 @@ vpub_rename(struct vnode *fdvp, struct vnode *fvp, struct componentname *fcnp,
 		return error;
 	if (fdvp->v_mount != tdvp->v_mount)
 		return EXDEV;
-	return VOP_RENAME(fdvp, fcnp->cn_name, fcnp->cn_namelen, tdvp,
-	    tcnp->cn_name, tcnp->cn_namelen, fcnp->cn_cred);
+	VPUB_WRITE(fdvp->v_mount, VOP_RENAME(fdvp, fcnp->cn_name,
+	    fcnp->cn_namelen, tdvp, tcnp->cn_name, tcnp->cn_namelen,
+	    fcnp->cn_cred));
 }
 
 /*

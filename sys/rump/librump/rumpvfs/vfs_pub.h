@@ -32,6 +32,8 @@ int vpub_create(struct vnode *, struct vnode **, struct componentname *,
 int vpub_symlink(struct vnode *, struct vnode **, struct componentname *,
     struct vattr *, char *target);
 int vpub_getattr(struct vnode *, struct vattr *, kauth_cred_t);
+int vpub_setattr(struct vnode *, struct vattr *, kauth_cred_t);
+int vpub_write(struct vnode *, struct uio *, int ioflag, kauth_cred_t);
 int vpub_fsync(struct vnode *, kauth_cred_t, int flags, off_t, off_t);
 int vpub_remove(struct vnode *, struct vnode *, struct componentname *,
     bool isdir);
