@@ -7,7 +7,8 @@
  *   ukfs_mount("disk.img:2") -> image_parse -> etfs block device
  *   /dev/ukfs/N (the whole image) -> rump_pub_disk_scan (the kernel's
  *   partitions, librumpdev) -> /dev/ukfs/Np2 -> detect the type on the
- *   host file at the partition's offset -> mount at /ukfs/N
+ *   host file at the partition's offset -> mount at /ukfs.N (beside,
+ *   not under, UKFS_DEFAULTMP)
  *
  * Then a kernel process for the mount's operations, chrooted to it.
  * The mount is nodev: a device node in the image (say one with the
@@ -321,7 +322,7 @@ ukfs_domount(const char *fstype, const char *image, const char *host,
 		goto bad;
 mountpoint:
 	if (mountpath == NULL) {
-		if (asprintf(&fs->uk_mountpath, "/ukfs/%u", id) == -1) {
+		if (asprintf(&fs->uk_mountpath, "/ukfs.%u", id) == -1) {
 			fs->uk_mountpath = NULL;
 			goto bad;
 		}

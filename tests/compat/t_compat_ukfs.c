@@ -49,7 +49,7 @@ TESTCASE(mount_image_path)
 {
 	struct rump_ufs_args args;
 	struct ukfs_dircookie *c;
-	struct ukfs *fs;
+	struct ukfs *fs, *fs2;
 	uint8_t buf[4096];
 	off_t off = 0;
 	int fd, n, names = 0;
@@ -62,6 +62,12 @@ TESTCASE(mount_image_path)
 	REQUIRE(fs != NULL);
 	REQUIRE(strcmp(ukfs_getmountpath(fs), "/ukfs") == 0);
 	REQUIRE(ukfs_getmp(fs) != NULL);
+	/* A second mount at a fresh place is beside UKFS_DEFAULTMP, not in it. */
+	REQUIRE((fs2 = ukfs_mount(RUMP_MOUNT_TMPFS, NULL, NULL, 0, NULL,
+	    0)) != NULL);
+	REQUIRE(strncmp(ukfs_getmountpath(fs2), "/ukfs/", 6) != 0);
+	REQUIRE(ukfs_getmp(fs2) != ukfs_getmp(fs));
+	REQUIRE_EQ(ukfs_release(fs2, 0), 0);
 
 	REQUIRE_OK(fd = ukfs_open(fs, "/file", RUMP_O_RDONLY));
 	REQUIRE_EQ(ukfs_read_fd(fs, fd, 4, buf, sizeof(buf)), 7);

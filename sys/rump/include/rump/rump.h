@@ -178,8 +178,8 @@ RUMP_API int rump_pub_sysctlbyname(const char *name, void *oldv,
  * Returns 0 or: EEXIST (key registered, or something is at key), ENOENT
  * (no hostpath), EISDIR/ENOTDIR (hostpath's type does not fit type),
  * EINVAL (bad type, key or window: begin past the host file's end, an
- * empty window, a window on a directory), ENXIO (no kernel, or librumpvfs
- * not linked), and what the host says opening the file.
+ * empty window, a window on a directory), ENXIO (no kernel), and what
+ * the host says opening the file.
  * rump_pub_etfs_remove(key) takes the node away: EBUSY while it (or for a
  * directory, a file under it) is open or mounted, ENOENT for a key not
  * registered.  They are in librumpvfs.
