@@ -9,7 +9,11 @@
  * device path written our way, "image:N" or "image:LABEL" (see
  * ukfs_mount()); the original's "%DISKLABEL:" and "%OFFSET:" forms are
  * ENODEV (no BSD disklabels here; an offset window is a partition).
+ * ukfs_modload() loads a kernel component library, whose components
+ * initialise as it loads (rump(3)), as fs-utils loads file systems.
  */
+#include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -172,4 +176,59 @@ ukfs_part_tostring(struct ukfs_part *part, char *buf, size_t n)
 	if (part->up_partition == UKFS_PARTITION_NONE)
 		return snprintf(buf, n, "none");
 	return snprintf(buf, n, "%d", part->up_partition);
+}
+
+/* 1: loaded now; 0: it was already; -1 (ENOENT) if it does not load. */
+int
+ukfs_modload(const char *path)
+{
+	if (path == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (ukfs_init() == -1)
+		return -1;
+	if (dlopen(path, RTLD_NOW | RTLD_GLOBAL | RTLD_NOLOAD) != NULL)
+		return 0;
+	if (dlopen(path, RTLD_NOW | RTLD_GLOBAL) == NULL) {
+		errno = ENOENT;
+		return -1;
+	}
+	return 1;
+}
+
+/* Every librumpfs_*.so in dir: how many were loaded now, or -1. */
+int
+ukfs_modload_dir(const char *dir)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	size_t len;
+	DIR *d;
+	int n = 0, r, saved;
+
+	if (dir == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((d = opendir(dir)) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (strncmp(de->d_name, "librumpfs_", 10) != 0 || len < 4 ||
+		    strcmp(de->d_name + len - 3, ".so") != 0)
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >=
+		    (int)sizeof(path))
+			continue;
+		if ((r = ukfs_modload(path)) == -1) {
+			saved = errno;
+			closedir(d);
+			errno = saved;
+			return -1;
+		}
+		n += r;
+	}
+	closedir(d);
+	return n;
 }

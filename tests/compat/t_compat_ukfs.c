@@ -8,7 +8,8 @@
  * ukfs_write_fd, ukfs_opendir/ukfs_getdents_cookie/ukfs_closedir,
  * ukfs_chdir, ukfs_mkfifo, ukfs_utimes/ukfs_lutimes, ukfs_getmp,
  * ukfs_getspecific/setspecific, partition handles, ukfs_mount_disk,
- * UKFS_RELFLAG_NOUNMOUNT, and EINVAL for every call on a NULL handle.
+ * UKFS_RELFLAG_NOUNMOUNT, ukfs_modload and ukfs_modload_dir, and EINVAL
+ * for every call on a NULL handle.
  */
 #include <rump/rump.h>
 #include <rump/rump_syscalls.h>
@@ -288,5 +289,29 @@ TESTCASE(partitions)
 	(void)argv;
 }
 
+/*
+ * fs-utils' way to get file systems: load them.  ffs and tmpfs are
+ * linked (0: loaded already), ext2fs is not until the directory is
+ * loaded.  RUMP_FS_LIBDIR is the build's library directory.
+ */
+TESTCASE(modload)
+{
+	char so[512];
+
+	REQUIRE_EQ(ukfs_init(), 0);
+	REQUIRE_OK(rump_sys_mkdir("/e", 0755));
+	REQUIRE_ERRNO(rump_sys_mount(RUMP_MOUNT_EXT2FS, "/e", 0, NULL, 0),
+	    RUMP_ENODEV);
+	REQUIRE_ERRNO(ukfs_modload("/no/such/librumpfs_x.so"), RUMP_ENOENT);
+	snprintf(so, sizeof(so), "%s/librumpfs_tmpfs.so", RUMP_FS_LIBDIR);
+	REQUIRE_EQ(ukfs_modload(so), 0);
+	REQUIRE_EQ(ukfs_modload_dir(RUMP_FS_LIBDIR), 1);
+	REQUIRE_EQ(ukfs_modload_dir(RUMP_FS_LIBDIR), 0);
+	/* There now: no arguments is the file system's EINVAL. */
+	REQUIRE_ERRNO(rump_sys_mount(RUMP_MOUNT_EXT2FS, "/e", 0, NULL, 0),
+	    RUMP_EINVAL);
+	REQUIRE_ERRNO(ukfs_modload_dir("/no/such/dir"), RUMP_ENOENT);
+}
+
 TESTS(CASE(mount_image_path), CASE(tmpfs_no_device), CASE(null_handle),
-    CASE(partitions))
+    CASE(partitions), CASE(modload))

@@ -134,6 +134,15 @@ UKFS_API int ukfs_part_tostring(struct ukfs_part *part, char *buf, size_t n);
 			err(1, "ukfs_part_probe");                             \
 	} while (0)
 #define UKFS_DEVICE_ARGVPROBE(part) UKFS_PARTITION_ARGVPROBE(part)
+/*
+ * Load a kernel component library (librumpfs_ffs.so ...) after boot, as
+ * the original's fs-utils do: its components are initialised as it loads
+ * (rump(3)).  ukfs_modload() returns 1, or 0 if it was loaded already,
+ * or -1 (ENOENT: it does not load).  ukfs_modload_dir() loads every
+ * librumpfs_*.so of dir and returns how many it loaded now, or -1.
+ */
+UKFS_API int ukfs_modload(const char *path);
+UKFS_API int ukfs_modload_dir(const char *dir);
 /* ukfs_mount_part() by a handle (NULL or ukfs_part_none: whole). */
 UKFS_API struct ukfs *ukfs_mount_disk(const char *fstype, const char *image,
     struct ukfs_part *part, const char *mountpath, int flags, void *args,
