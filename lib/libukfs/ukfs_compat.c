@@ -100,8 +100,8 @@ ukfs_mount_disk(const char *fstype, const char *image, struct ukfs_part *part,
 	if (part == NULL || part == ukfs_part_na)
 		part = ukfs_part_none;
 	if (part->up_label != NULL)
-		return ukfs_mount_label(fstype, image, part->up_label, mountpath,
-		    flags, args, arglen);
+		return ukfs_mount_label(fstype, image, part->up_label,
+		    mountpath, flags, args, arglen);
 	return ukfs_mount_part(fstype, image, part->up_partition, mountpath,
 	    flags, args, arglen);
 }

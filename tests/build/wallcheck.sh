@@ -9,7 +9,8 @@
 #                            rumpcomp_shmif_*), and
 #   rumpns_*, rump_*         kernel names or API another kernel library defines
 # (plus the sanitizer runtime's __asan_*, __ubsan_* in a sanitizer build).
-# And it may export only the client API (rump_*, RUMP_VOP_*, ukfs_*) and rumpns_*.
+# And it may export only the client API (rump_*, RUMP_VOP_*, ukfs_*) and
+# rumpns_*.
 #
 # Usage: wallcheck.sh LIBRARY.so...
 set -eu

@@ -29,10 +29,10 @@
  * not open (EACCES).
  *
  * Every call returns -1 (NULL for pointers) and sets errno on failure, with
- * Linux's values; nothing aborts.  A call on a NULL handle is EINVAL.  Values passed in and out (O_*, S_*,
- * struct stat, struct statvfs, struct timespec, dirent64 records) are the
- * host's.  Calls on one struct ukfs may come from several threads at once;
- * ukfs_release() must be the last.
+ * Linux's values; nothing aborts; a call on a NULL handle is EINVAL.
+ * Values passed in and out (O_*, S_*, struct stat, struct statvfs, struct
+ * timespec, dirent64 records) are the host's.  Calls on one struct ukfs
+ * may come from several threads at once; ukfs_release() must be the last.
  */
 #ifndef _RUMP_UKFS_H_
 #define _RUMP_UKFS_H_

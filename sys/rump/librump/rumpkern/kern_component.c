@@ -8,8 +8,9 @@
  * order they registered.  A record that arrives after boot, from a
  * library loaded with dlopen(), is initialised as it arrives, inside
  * the kernel; rump_pub_module_init() checks that the records a client
- * names are registered and initialises any that is not.  A library loaded by one thread while another
- * is inside rump_init() is not supported.
+ * names are registered and initialises any that is not.  A library
+ * loaded by one thread while another is inside rump_init() is not
+ * supported.
  *
  * Lock order: component_lock, then whatever a component's init takes.
  */
@@ -138,7 +139,7 @@ rump_pub_module_init(const struct modinfo *const *mi, size_t n)
 	mutex_enter(&component_lock);
 	for (size_t i = 0; i < n && error == 0; i++) {
 		for (rc = components; rc != NULL; rc = rc->rc_next)
-			if (rc == (const struct rump_component *)(const void *)mi[i])
+			if ((const void *)rc == (const void *)mi[i])
 				break;
 		if (rc == NULL)
 			error = EINVAL;
