@@ -290,6 +290,43 @@ TESTCASE(sigmodel)
 	REQUIRE_EQ(rump_boot_getsigmodel(), RUMP_SIGMODEL_IGNORE);
 }
 
+/* Host files registered as the kernel boots, as the original's clients do. */
+TESTCASE(boot_etfs)
+{
+	char host[] = "/tmp/t_compat_boot.XXXXXX", buf[8];
+	struct rump_boot_etfs good = { .eb_key = "/dev/boot",
+		.eb_type = RUMP_ETFS_REG, .eb_begin = 2,
+		.eb_size = RUMP_ETFS_SIZE_ENDOFF };
+	struct rump_boot_etfs bad = { .eb_key = "relative",
+		.eb_type = RUMP_ETFS_REG, .eb_size = RUMP_ETFS_SIZE_ENDOFF };
+	struct rump_boot_etfs late = { .eb_key = "/late",
+		.eb_type = RUMP_ETFS_REG, .eb_size = RUMP_ETFS_SIZE_ENDOFF };
+	int hfd, fd;
+
+	REQUIRE_OK(hfd = mkstemp(host));
+	REQUIRE_EQ(write(hfd, "booted", 6), 6);
+	close(hfd);
+	good.eb_hostpath = bad.eb_hostpath = late.eb_hostpath = host;
+	rump_boot_etfs_register(&good);
+	rump_boot_etfs_register(&bad);
+	REQUIRE_EQ(good.eb_status, -1);
+	REQUIRE_EQ(rump_init(), 0);
+	REQUIRE_EQ(good.eb_status, 0);
+	REQUIRE_EQ(bad.eb_status, RUMP_EINVAL);
+	REQUIRE_OK(fd = rump_sys_open("/dev/boot", RUMP_O_RDONLY));
+	REQUIRE_EQ(rump_sys_read(fd, buf, sizeof(buf)), 4);
+	REQUIRE(memcmp(buf, "oted", 4) == 0);
+	rump_sys_close(fd);
+	rump_boot_etfs_register(&late);
+	REQUIRE_EQ(late.eb_status, 0);
+	REQUIRE_OK(rump_sys_access("/late", 0));
+	REQUIRE_EQ(rump_getversion(), rump_pub_getversion());
+	REQUIRE(rump_getversion() > 0);
+	REQUIRE_EQ(rump_nativeabi_p(), 1);
+	unlink(host);
+}
+
 TESTS(CASE(open_two_args), CASE(fcntl_pointer), CASE(etfs_from_rump_h),
     CASE(tmpfs_by_original_names), CASE(ffs_by_original_names),
-    CASE(bsd_calls), CASE(lwproc_compat), CASE_NOBOOT(sigmodel))
+    CASE(bsd_calls), CASE(lwproc_compat), CASE_NOBOOT(sigmodel),
+    CASE_NOBOOT(boot_etfs))

@@ -64,6 +64,16 @@ RUMP_API void rump_boot_setsigmodel(enum rump_sigmodel);
 RUMP_API enum rump_sigmodel rump_boot_getsigmodel(void);
 
 /*
+ * rump_getversion() (and the original's older name rump_pub_getversion())
+ * is the hypercall interface version the kernel was built for
+ * (RUMPUSER_VERSION).  rump_nativeabi_p() is 1: system calls take the
+ * host's values and structures.
+ */
+RUMP_API int rump_getversion(void);
+RUMP_API int rump_pub_getversion(void);
+RUMP_API int rump_nativeabi_p(void);
+
+/*
  * Components after boot.  A kernel library loaded with dlopen() after
  * rump_init() is initialised as it loads (its dependencies first, as the
  * dynamic linker runs their constructors first): dlopen of
@@ -199,6 +209,27 @@ RUMP_API int rump_pub_etfs_register_withsize(const char *key,
     const char *hostpath, enum rump_etfs_type type, uint64_t begin,
     uint64_t size);
 RUMP_API int rump_pub_etfs_remove(const char *key);
+
+/*
+ * Host files registered as the kernel boots, before anything else can
+ * run in it: fill in the first five fields of a struct rump_boot_etfs,
+ * which must stay valid until rump_init() returns, and pass it to
+ * rump_boot_etfs_register() before rump_init() (from the thread that
+ * will boot).  rump_init() registers each, in order, as
+ * rump_pub_etfs_register_withsize() would, and puts the result (0 or an
+ * errno) in eb_status, which is -1 until then.  Called after boot, it
+ * registers at once.
+ */
+struct rump_boot_etfs {
+	const char *eb_key;             /* set by the client */
+	const char *eb_hostpath;
+	enum rump_etfs_type eb_type;
+	uint64_t eb_begin;
+	uint64_t eb_size;               /* RUMP_ETFS_SIZE_ENDOFF: to the end */
+	struct rump_boot_etfs *_eb_next; /* the kernel's */
+	int eb_status;                  /* set by the kernel */
+};
+RUMP_API void rump_boot_etfs_register(struct rump_boot_etfs *eb);
 
 /*
  * The vnode-level interface, for file-system servers that work below the

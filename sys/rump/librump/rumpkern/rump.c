@@ -147,6 +147,24 @@ fail:
 	return error;
 }
 
+int
+rump_getversion(void)
+{
+	return RUMPUSER_VERSION;
+}
+
+int
+rump_pub_getversion(void)
+{
+	return rump_getversion();
+}
+
+int
+rump_nativeabi_p(void)
+{
+	return 1;
+}
+
 void
 rump_boot_setsigmodel(enum rump_sigmodel model)
 {

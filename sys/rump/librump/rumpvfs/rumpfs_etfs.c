@@ -830,6 +830,44 @@ rump_pub_etfs_register_withsize(const char *key, const char *hostpath,
 	return error;
 }
 
+/*
+ * Registrations made before boot (rump_boot_etfs_register), in order:
+ * written by the booting thread before rump_init(), read by etfs_boot()
+ * inside it.
+ */
+static struct rump_boot_etfs *etfs_bootlist;
+
+void
+rump_boot_etfs_register(struct rump_boot_etfs *eb)
+{
+	struct rump_boot_etfs **ebp;
+
+	if (eb == NULL)
+		return;
+	if (atomic_load_acquire(&etfs_ready)) {
+		eb->eb_status = rump_pub_etfs_register_withsize(eb->eb_key,
+		    eb->eb_hostpath, eb->eb_type, eb->eb_begin, eb->eb_size);
+		return;
+	}
+	eb->eb_status = -1;
+	eb->_eb_next = NULL;
+	for (ebp = &etfs_bootlist; *ebp != NULL; ebp = &(*ebp)->_eb_next)
+		continue;
+	*ebp = eb;
+}
+
+void
+etfs_boot(void)
+{
+	struct rump_boot_etfs *eb;
+
+	for (eb = etfs_bootlist; eb != NULL; eb = eb->_eb_next)
+		eb->eb_status = eb->eb_key == NULL || eb->eb_key[0] != '/' ||
+		    eb->eb_hostpath == NULL ? EINVAL : etfs_register(eb->eb_key,
+		    eb->eb_hostpath, eb->eb_type, eb->eb_begin, eb->eb_size);
+	etfs_bootlist = NULL;
+}
+
 int
 rump_pub_etfs_register(const char *key, const char *hostpath,
     enum rump_etfs_type type)
