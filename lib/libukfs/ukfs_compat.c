@@ -21,6 +21,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <rump/rump.h>
+
 #include "ukfs_private.h"
 
 /* Opaque to clients; the two static ones are never freed. */
@@ -231,4 +233,50 @@ ukfs_modload_dir(const char *dir)
 	}
 	closedir(d);
 	return n;
+}
+
+/* The root vnode of the mount, with a reference for the caller. */
+struct vnode *
+ukfs_getrvp(struct ukfs *fs)
+{
+	struct vnode *vp;
+	int error;
+
+	if (fs == NULL) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if ((error = rump_pub_namei(RUMP_NAMEI_LOOKUP, RUMP_NAMEI_FOLLOW,
+	    fs->uk_mountpath, NULL, &vp, NULL)) != 0) {
+		errno = error;
+		return NULL;
+	}
+	return vp;
+}
+
+/* mkdir -p: every missing directory of path, mode for each made. */
+int
+ukfs_util_builddirs(struct ukfs *fs, const char *path, mode_t mode)
+{
+	char kp[UKFS_PATHMAX];
+	struct stat st;
+	char *p;
+
+	if (ukfs_kpath(fs, path, kp, sizeof(kp)) == -1)
+		return -1;
+	for (p = kp + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+		*p = '\0';
+		if (p > kp + 1 && ukfs_mkdir(fs, kp, mode) == -1 &&
+		    (errno != EEXIST || ukfs_stat(fs, kp, &st) == -1 ||
+		    !S_ISDIR(st.st_mode))) {
+			if (errno == EEXIST)
+				errno = ENOTDIR;
+			return -1;
+		}
+		if ((*p = c) == '\0')
+			return 0;
+	}
 }

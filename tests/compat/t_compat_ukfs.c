@@ -7,6 +7,7 @@
  * tmpfs with no device, the original's ukfs_open, ukfs_read_fd,
  * ukfs_write_fd, ukfs_opendir/ukfs_getdents_cookie/ukfs_closedir,
  * ukfs_chdir, ukfs_mkfifo, ukfs_utimes/ukfs_lutimes, ukfs_getmp,
+ * ukfs_getrvp, ukfs_util_builddirs,
  * ukfs_getspecific/setspecific, partition handles, ukfs_mount_disk,
  * UKFS_RELFLAG_NOUNMOUNT, ukfs_modload and ukfs_modload_dir, and EINVAL
  * for every call on a NULL handle.
@@ -104,6 +105,8 @@ TESTCASE(tmpfs_no_device)
 	struct rump_tmpfs_args ta = { .ta_version = RUMP_TMPFS_ARGS_VERSION,
 		.ta_root_mode = 0755 };
 	struct timeval tv[2] = { { 100, 5 }, { 200, 7 } };
+	enum rump_vtype vt;
+	struct vnode *rvp;
 	struct stat sb;
 	struct ukfs *fs;
 	int fd, mine;
@@ -118,6 +121,18 @@ TESTCASE(tmpfs_no_device)
 	REQUIRE(ukfs_getspecific(fs) == &mine);
 
 	REQUIRE_OK(ukfs_mkdir(fs, "/d", 0755));
+	REQUIRE_OK(ukfs_util_builddirs(fs, "/d/x/y/z", 0700));
+	REQUIRE_OK(ukfs_util_builddirs(fs, "/d/x/y/z", 0700));
+	REQUIRE_OK(ukfs_stat(fs, "/d/x/y/z", &sb));
+	REQUIRE_EQ(sb.st_mode, S_IFDIR | 0700);
+	REQUIRE_OK(ukfs_create(fs, "/d/x/file", 0644));
+	REQUIRE_ERRNO(ukfs_util_builddirs(fs, "/d/x/file/sub", 0755),
+	    RUMP_ENOTDIR);
+	rvp = ukfs_getrvp(fs);
+	REQUIRE(rvp != NULL);
+	rump_pub_getvninfo(rvp, &vt, NULL, NULL);
+	REQUIRE_EQ(vt, RUMP_VDIR);
+	rump_pub_vp_rele(rvp);
 	REQUIRE_OK(ukfs_chdir(fs, "d"));
 	REQUIRE_OK(fd = ukfs_open(fs, "f", RUMP_O_RDWR | RUMP_O_CREAT));
 	REQUIRE_EQ(ukfs_write_fd(fs, fd, 2, (uint8_t *)"abc", 3, 1), 3);
@@ -178,6 +193,8 @@ TESTCASE(null_handle)
 	NULLPTR(ukfs_getmountpath(NULL));
 	NULLPTR(ukfs_getfstype(NULL));
 	NULLPTR(ukfs_getmp(NULL));
+	NULLPTR(ukfs_getrvp(NULL));
+	NULLCALL(ukfs_util_builddirs(NULL, "/a/b", 0755));
 	NULLPTR(ukfs_getspecific(NULL));
 	ukfs_setspecific(NULL, buf);
 	NULLCALL(ukfs_open(NULL, "/", RUMP_O_RDONLY));

@@ -52,6 +52,7 @@ extern "C" {
 #define UKFS_API __attribute__((__visibility__("default")))
 
 struct mount;
+struct vnode;
 struct ukfs;
 struct ukfs_dircookie;
 struct ukfs_part;
@@ -171,6 +172,8 @@ UKFS_API const char *ukfs_getfstype(struct ukfs *fs);
 UKFS_API int ukfs_getpartition(struct ukfs *fs);
 /* The kernel's mount (rump_pub_vfs_getmp(), <rump/rump.h>). */
 UKFS_API struct mount *ukfs_getmp(struct ukfs *fs);
+/* The root vnode (rump(3)), referenced: release with rump_pub_vp_rele(). */
+UKFS_API struct vnode *ukfs_getrvp(struct ukfs *fs);
 /* A pointer of the caller's kept with fs (NULL until set). */
 UKFS_API void ukfs_setspecific(struct ukfs *fs, void *priv);
 UKFS_API void *ukfs_getspecific(struct ukfs *fs);
@@ -310,6 +313,9 @@ UKFS_API int ukfs_lutimes(struct ukfs *fs, const char *path,
     const struct timeval tv[2]);
 /* A FIFO, as mkfifo(3). */
 UKFS_API int ukfs_mkfifo(struct ukfs *fs, const char *path, mode_t mode);
+/* mkdir -p: each missing directory of path, with mode. */
+UKFS_API int ukfs_util_builddirs(struct ukfs *fs, const char *path,
+    mode_t mode);
 /* The directory relative paths go on from (ENOTDIR if not one). */
 UKFS_API int ukfs_chdir(struct ukfs *fs, const char *path);
 UKFS_API int ukfs_truncate(struct ukfs *fs, const char *path, off_t len);
