@@ -360,6 +360,13 @@ rump_sync(struct side *s)
 	return rump_sys_sync();
 }
 
+/* rump_sys_open is variadic, as open(2) is: .open wants three arguments. */
+static int
+rump_open(const char *path, int flags, mode_t mode)
+{
+	return rump_sys_open(path, flags, mode);
+}
+
 static int
 rump_stat(const char *path, struct stat *sb)
 {
@@ -378,7 +385,7 @@ rump_lstat(const char *path, struct stat *sb)
 	.stat = stat, .lstat = lstat
 
 #define RUMP_CALLS .setup = rump_setup, .mount = rump_mount,                 \
-	.unmount = rump_unmount, .sync = rump_sync, .open = rump_sys_open,     \
+	.unmount = rump_unmount, .sync = rump_sync, .open = rump_open,         \
 	.close = rump_sys_close, .read = rump_sys_read,                        \
 	.write = rump_sys_write, .fsync = rump_sys_fsync,                      \
 	.mkdir = rump_sys_mkdir, .symlink = rump_sys_symlink,                  \

@@ -106,6 +106,44 @@ ukfs_defargs(const char *fstype, const char *dev, void *buf, size_t bufsize)
 	return 0;
 }
 
+/* Types that mount with no device. */
+static const char *const nodev_types[] = { "tmpfs", "rumpfs" };
+
+bool
+ukfs_nodev_type(const char *fstype)
+{
+	for (size_t i = 0; i < sizeof(nodev_types) / sizeof(nodev_types[0]);
+	    i++)
+		if (fstype != NULL && strcmp(fstype, nodev_types[i]) == 0)
+			return true;
+	return false;
+}
+
+void *
+ukfs_fixargs(const char *fstype, const char *image, const char *host,
+    const char *dev, void *args, size_t arglen, void *buf, size_t bufsize)
+{
+	struct ufs_args ua;
+	size_t i;
+
+	if (args == NULL || arglen < sizeof(ua) || arglen > bufsize)
+		return args;
+	for (i = 0; i < sizeof(ufs_args_types) / sizeof(ufs_args_types[0]);
+	    i++)
+		if (strcmp(fstype, ufs_args_types[i]) == 0)
+			break;
+	if (i == sizeof(ufs_args_types) / sizeof(ufs_args_types[0]))
+		return args;
+	memcpy(&ua, args, sizeof(ua));
+	if (ua.fspec == NULL || (strcmp(ua.fspec, image) != 0 &&
+	    strcmp(ua.fspec, host) != 0))
+		return args;
+	memcpy(buf, args, arglen);
+	ua.fspec = (char *)dev;
+	memcpy(buf, &ua, sizeof(ua));
+	return buf;
+}
+
 const char *
 ukfs_detect_fd(int fd, uint64_t off, uint64_t size)
 {

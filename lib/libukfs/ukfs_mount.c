@@ -7,15 +7,22 @@
  *   ukfs_mount("disk.img:2") -> image_parse -> etfs block device
  *   /dev/ukfs/N (the whole image) -> rump_pub_disk_scan (the kernel's
  *   partitions, librumpdev) -> /dev/ukfs/Np2 -> detect the type on the
- *   host file at the partition's offset -> mount at /ukfs/N
+ *   host file at the partition's offset -> mount at /ukfs.N (beside,
+ *   not under, UKFS_DEFAULTMP)
  *
  * Then a kernel process for the mount's operations, chrooted to it.
  * The mount is nodev: a device node in the image (say one with the
  * major and minor of the image's own disk) does not open.
  *
+ * A file system with no device (tmpfs) skips the image: its mount
+ * arguments go to mount(2) as given.  Mount arguments whose fspec names
+ * the host image (the original's convention) get the kernel's device
+ * instead.
+ *
  * ukfs_release() undoes it in reverse: end the process, unmount (which
  * writes back), forget the partition nodes, remove the etfs key, the
- * mount point.
+ * mount point; with UKFS_RELFLAG_NOUNMOUNT only the process and the
+ * handle go, and the mount and its device stay in the kernel.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -244,14 +251,20 @@ ukfs_free(struct ukfs *fs)
 static void
 ukfs_undev(struct ukfs *fs)
 {
+	if (fs->uk_devkey == NULL)
+		return;
 	(void)rump_pub_disk_forget(fs->uk_devkey);
 	(void)rump_pub_etfs_remove(fs->uk_devkey);
 }
 
+/*
+ * Mount host (partition part or label) of type fstype; host NULL: a file
+ * system with no device.  image is the path as the caller gave it.
+ */
 static struct ukfs *
-ukfs_domount(const char *fstype, const char *host, int part,
-    const char *label, const char *mountpath, int flags, void *args,
-    size_t arglen)
+ukfs_domount(const char *fstype, const char *image, const char *host,
+    int part, const char *label, const char *mountpath, int flags,
+    void *args, size_t arglen)
 {
 	_Alignas(16) char defargs[256];
 	struct ukfs *fs;
@@ -262,15 +275,21 @@ ukfs_domount(const char *fstype, const char *host, int part,
 	char *key;
 	int fd = -1, error, saved;
 
-	if (ukfs_init() == -1 || image_check(host) == -1)
+	if (ukfs_init() == -1 || (host != NULL && image_check(host) == -1))
 		return NULL;
 	if ((fs = calloc(1, sizeof(*fs))) == NULL)
 		return NULL;
 	pthread_mutex_init(&fs->uk_lwplock, NULL);
+	strcpy(fs->uk_cwd, "/");
 	fs->uk_pid = -1;
 	fs->uk_partition = part;
 	fs->uk_flags = flags;
 	id = atomic_fetch_add(&ukfs_nextid, 1);
+	if (host == NULL) {
+		if ((fs->uk_fstype = strdup(fstype)) == NULL)
+			goto bad;
+		goto mountpoint;
+	}
 	if ((fs->uk_image = strdup(host)) == NULL ||
 	    asprintf(&key, "/dev/ukfs/%u", id) == -1) {
 		ukfs_free(fs);
@@ -301,8 +320,9 @@ ukfs_domount(const char *fstype, const char *host, int part,
 	fd = -1;
 	if ((fs->uk_fstype = strdup(fstype)) == NULL)
 		goto bad;
+mountpoint:
 	if (mountpath == NULL) {
-		if (asprintf(&fs->uk_mountpath, "/ukfs/%u", id) == -1) {
+		if (asprintf(&fs->uk_mountpath, "/ukfs.%u", id) == -1) {
 			fs->uk_mountpath = NULL;
 			goto bad;
 		}
@@ -313,11 +333,15 @@ ukfs_domount(const char *fstype, const char *host, int part,
 			goto bad;
 		fs->uk_madedir = 1;
 	}
-	if (args == NULL) {
+	if (host == NULL)
+		;                       /* no device: the arguments as given */
+	else if (args == NULL) {
 		arglen = ukfs_defargs(fstype, fs->uk_dev, defargs,
 		    sizeof(defargs));
 		args = arglen > 0 ? defargs : NULL;
-	}
+	} else
+		args = ukfs_fixargs(fstype, image, host, fs->uk_dev, args,
+		    arglen, defargs, sizeof(defargs));
 	/* No device nodes of the image's own: nodev, whatever the caller. */
 	if (rump_sys_mount(fstype, fs->uk_mountpath, flags | MS_NODEV, args,
 	    arglen) == -1)
@@ -349,14 +373,17 @@ ukfs_mount(const char *fstype, const char *image, const char *mountpath,
 	char *host, *label;
 	int part, saved;
 
+	if (ukfs_nodev_type(fstype))
+		return ukfs_domount(fstype, image, NULL, UKFS_PARTITION_NONE,
+		    NULL, mountpath, flags, args, arglen);
 	if (image == NULL) {
 		errno = EINVAL;
 		return NULL;
 	}
 	if ((host = image_parse(image, &part, &label)) == NULL)
 		return NULL;
-	fs = ukfs_domount(fstype, host, part, label, mountpath, flags, args,
-	    arglen);
+	fs = ukfs_domount(fstype, image, host, part, label, mountpath, flags,
+	    args, arglen);
 	saved = errno;
 	free(host);
 	free(label);
@@ -365,7 +392,7 @@ ukfs_mount(const char *fstype, const char *image, const char *mountpath,
 }
 
 struct ukfs *
-ukfs_mount_disk(const char *fstype, const char *image, int partition,
+ukfs_mount_part(const char *fstype, const char *image, int partition,
     const char *mountpath, int flags, void *args, size_t arglen)
 {
 	if (image == NULL ||
@@ -373,8 +400,21 @@ ukfs_mount_disk(const char *fstype, const char *image, int partition,
 		errno = image == NULL ? EINVAL : ENXIO;
 		return NULL;
 	}
-	return ukfs_domount(fstype, image, partition, NULL, mountpath, flags,
-	    args, arglen);
+	return ukfs_domount(fstype, image, image, partition, NULL, mountpath,
+	    flags, args, arglen);
+}
+
+/* ukfs_mount_disk() of the original: a GPT label is by name. */
+struct ukfs *
+ukfs_mount_label(const char *fstype, const char *image, const char *label,
+    const char *mountpath, int flags, void *args, size_t arglen)
+{
+	if (image == NULL || label == NULL) {
+		errno = EINVAL;
+		return NULL;
+	}
+	return ukfs_domount(fstype, image, image, UKFS_PARTITION_NONE, label,
+	    mountpath, flags, args, arglen);
 }
 
 int
@@ -382,8 +422,17 @@ ukfs_release(struct ukfs *fs, int flags)
 {
 	int error = 0;
 
+	if (fs == NULL || (flags & ~(UKFS_RELFLAG_NOUNMOUNT |
+	    UKFS_RELFLAG_FORCE)) != 0) {
+		errno = EINVAL;
+		return -1;
+	}
 	/* The process's root and cwd hold the mount: they go first. */
 	ukfs_proc_end(fs);
+	if (flags & UKFS_RELFLAG_NOUNMOUNT) {
+		ukfs_free(fs);
+		return 0;
+	}
 	if (rump_sys_unmount(fs->uk_mountpath,
 	    (flags & UKFS_RELFLAG_FORCE) ? MNT_FORCE : 0) == -1) {
 		if (!(flags & UKFS_RELFLAG_FORCE) && errno == EBUSY) {
@@ -408,19 +457,65 @@ ukfs_release(struct ukfs *fs, int flags)
 const char *
 ukfs_getmountpath(struct ukfs *fs)
 {
+	if (fs == NULL) {
+		errno = EINVAL;
+		return NULL;
+	}
 	return fs->uk_mountpath;
 }
 
 const char *
 ukfs_getfstype(struct ukfs *fs)
 {
+	if (fs == NULL) {
+		errno = EINVAL;
+		return NULL;
+	}
 	return fs->uk_fstype;
 }
 
 int
 ukfs_getpartition(struct ukfs *fs)
 {
+	if (fs == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
 	return fs->uk_partition;
+}
+
+struct mount *
+ukfs_getmp(struct ukfs *fs)
+{
+	struct mount *mp;
+	int error;
+
+	if (fs == NULL) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if ((error = rump_pub_vfs_getmp(fs->uk_mountpath, &mp)) != 0) {
+		errno = error;
+		return NULL;
+	}
+	return mp;
+}
+
+void
+ukfs_setspecific(struct ukfs *fs, void *priv)
+{
+	if (fs != NULL)
+		atomic_store(&fs->uk_specific, priv);
+}
+
+void *
+ukfs_getspecific(struct ukfs *fs)
+{
+	if (fs == NULL) {
+		errno = EINVAL;
+		return NULL;
+	}
+	return atomic_load(&fs->uk_specific);
 }
 
 /* Register the image for a look at its partitions; the caller removes. */
@@ -445,7 +540,7 @@ probe_register(const char *host, char **keyp)
 }
 
 int
-ukfs_partitions(const char *image, struct ukfs_part *parts, int n)
+ukfs_partitions(const char *image, struct ukfs_partinfo *parts, int n)
 {
 	struct rump_diskpart *dp;
 	unsigned i, count;

@@ -5,7 +5,9 @@
  * ukfs: operations by path and by descriptor.  Each makes the system
  * call of the same name in the mount's process (chrooted to the mount,
  * see ukfs_private.h), with the caller's path lexically cleaned
- * (ukfs_kpath).
+ * (ukfs_kpath): an absolute path from the mount's root, a relative one
+ * from the directory ukfs_chdir() set (the root at first).  Every call
+ * on a NULL handle fails with EINVAL (ukfs_enter).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -45,6 +47,10 @@ ukfs_enter(struct ukfs *fs, struct lwp **prevp)
 	struct lwp *l = NULL, **nl;
 	int error;
 
+	if (fs == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
 	*prevp = rump_pub_lwproc_curlwp();
 	pthread_mutex_lock(&fs->uk_lwplock);
 	if (fs->uk_nidle > 0) {
@@ -103,7 +109,22 @@ ukfs_kpath(struct ukfs *fs, const char *path, char *buf, size_t size)
 	size_t len = 0, n;
 	const char *p, *q;
 
-	(void)fs;
+	if (fs == NULL || path == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	/* A relative path goes on from the directory ukfs_chdir() set. */
+	if (path[0] != '/') {
+		pthread_mutex_lock(&fs->uk_lwplock);
+		len = strlen(fs->uk_cwd);
+		if (len < size)
+			memcpy(buf, fs->uk_cwd, len);
+		pthread_mutex_unlock(&fs->uk_lwplock);
+		if (len >= size)
+			goto toolong;
+		if (len == 1)
+			len = 0;        /* the root: "/" comes back below */
+	}
 	for (p = path; *p != '\0'; p = q) {
 		while (*p == '/')
 			p++;
@@ -143,7 +164,7 @@ toolong:
 		return -1
 
 int
-ukfs_open(struct ukfs *fs, const char *path, int oflags, mode_t mode)
+ukfs_open_mode(struct ukfs *fs, const char *path, int oflags, mode_t mode)
 {
 	KPATH(fs, path, kp);
 	UKFS_CALL(fs, int, rump_sys_open(kp, oflags | O_CLOEXEC, mode));
@@ -168,13 +189,13 @@ ukfs_pwrite(struct ukfs *fs, int fd, const void *buf, size_t n, off_t off)
 }
 
 ssize_t
-ukfs_read_fd(struct ukfs *fs, int fd, void *buf, size_t n)
+ukfs_fdread(struct ukfs *fs, int fd, void *buf, size_t n)
 {
 	UKFS_CALL(fs, ssize_t, rump_sys_read(fd, buf, n));
 }
 
 ssize_t
-ukfs_write_fd(struct ukfs *fs, int fd, const void *buf, size_t n)
+ukfs_fdwrite(struct ukfs *fs, int fd, const void *buf, size_t n)
 {
 	UKFS_CALL(fs, ssize_t, rump_sys_write(fd, buf, n));
 }
@@ -318,16 +339,20 @@ ukfs_getdents(struct ukfs *fs, const char *path, off_t *off, void *buf,
 }
 
 struct ukfs_dir *
-ukfs_opendir(struct ukfs *fs, const char *path)
+ukfs_diropen(struct ukfs *fs, const char *path)
 {
 	struct ukfs_dir *d;
 	int saved;
 
+	if (fs == NULL) {
+		errno = EINVAL;
+		return NULL;
+	}
 	if ((d = malloc(sizeof(*d))) == NULL)
 		return NULL;
 	d->ud_fs = fs;
 	d->ud_pos = d->ud_len = 0;
-	if ((d->ud_fd = ukfs_open(fs, path, O_RDONLY | O_DIRECTORY, 0)) ==
+	if ((d->ud_fd = ukfs_open_mode(fs, path, O_RDONLY | O_DIRECTORY, 0)) ==
 	    -1) {
 		saved = errno;
 		free(d);
@@ -344,6 +369,10 @@ ukfs_readdir(struct ukfs_dir *d, struct ukfs_dirent *de)
 	ssize_t r;
 	size_t nl;
 
+	if (d == NULL || de == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
 	if (d->ud_pos >= d->ud_len) {
 		if ((r = ukfs_getdents_fd(d->ud_fs, d->ud_fd, d->ud_buf,
 		    sizeof(d->ud_buf))) == -1)
@@ -367,8 +396,29 @@ ukfs_readdir(struct ukfs_dir *d, struct ukfs_dirent *de)
 	return 1;
 }
 
+/*
+ * The original's getdents on an open directory: records from *off (0
+ * first), *off set where the next call goes on; 0 at the end.
+ */
+ssize_t
+ukfs_dirgetdents(struct ukfs_dir *d, off_t *off, void *buf, size_t n)
+{
+	ssize_t r;
+
+	if (d == NULL || off == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (ukfs_lseek(d->ud_fs, d->ud_fd, *off, SEEK_SET) == -1 ||
+	    (r = ukfs_getdents_fd(d->ud_fs, d->ud_fd, buf, n)) == -1)
+		return -1;
+	*off = ukfs_lseek(d->ud_fs, d->ud_fd, 0, SEEK_CUR);
+	d->ud_pos = d->ud_len = 0;
+	return r;
+}
+
 void
-ukfs_closedir(struct ukfs_dir *d)
+ukfs_dirclose(struct ukfs_dir *d)
 {
 	if (d == NULL)
 		return;
@@ -515,7 +565,50 @@ ukfs_statvfs(struct ukfs *fs, struct statvfs *sv)
 int
 ukfs_sync(struct ukfs *fs)
 {
-	(void)fs;
+	if (fs == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
 	rump_sys_sync();
 	return 0;
+}
+
+/* The directory relative paths start from; ENOTDIR if not one. */
+int
+ukfs_chdir(struct ukfs *fs, const char *path)
+{
+	struct stat st;
+	KPATH(fs, path, kp);
+
+	if (ukfs_stat(fs, kp, &st) == -1)
+		return -1;
+	if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	pthread_mutex_lock(&fs->uk_lwplock);
+	strcpy(fs->uk_cwd, kp);
+	pthread_mutex_unlock(&fs->uk_lwplock);
+	return 0;
+}
+
+int
+ukfs_mkfifo(struct ukfs *fs, const char *path, mode_t mode)
+{
+	KPATH(fs, path, kp);
+	UKFS_CALL(fs, int, rump_sys_mkfifo(kp, mode));
+}
+
+int
+ukfs_utimes(struct ukfs *fs, const char *path, const struct timeval tv[2])
+{
+	KPATH(fs, path, kp);
+	UKFS_CALL(fs, int, rump_sys_utimes(kp, tv));
+}
+
+int
+ukfs_lutimes(struct ukfs *fs, const char *path, const struct timeval tv[2])
+{
+	KPATH(fs, path, kp);
+	UKFS_CALL(fs, int, rump_sys_lutimes(kp, tv));
 }

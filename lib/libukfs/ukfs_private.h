@@ -10,6 +10,8 @@
 
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,11 +27,14 @@ struct lwp;
  * lwp of that process for each call (ukfs_enter, ukfs_leave); the
  * process shares the descriptor table of the one that mounted.
  *
- * Immutable from ukfs_mount() to ukfs_release() but for the lwp pool
- * (uk_lwplock) and uk_pid (changed only by ukfs_release()).
+ * Immutable from ukfs_mount() to ukfs_release() but for the lwp pool and
+ * the current directory (uk_lwplock), uk_specific (the client's) and
+ * uk_pid (changed only by ukfs_release()).
  */
+#define UKFS_PATHMAX (PATH_MAX + 256)
 struct ukfs {
-	char *uk_image;                 /* host path of the image */
+	char *uk_image;                 /* host path of the image; NULL for
+					 * a file system with no device */
 	char *uk_devkey;                /* etfs key of the whole image */
 	char *uk_dev;                   /* device mounted: key or partition */
 	char *uk_mountpath;             /* where it is in the kernel */
@@ -42,6 +47,8 @@ struct ukfs {
 	struct lwp **uk_lwps;           /* idle lwps of uk_pid */
 	size_t uk_nidle;                /* of them in uk_lwps */
 	size_t uk_nlwps;                /* all lwps of uk_pid (uk_lwps' room) */
+	char uk_cwd[UKFS_PATHMAX];      /* ukfs_chdir(): a cleaned path */
+	_Atomic(void *) uk_specific;    /* ukfs_setspecific() */
 };
 
 /* Start and end the mount's process (ukfs_mount.c). */
@@ -76,6 +83,15 @@ extern const size_t ukfs_nfsdetect;
 /* Build the default mount arguments of fstype for dev in buf: length. */
 size_t ukfs_defargs(const char *fstype, const char *dev, void *buf,
     size_t bufsize);
+/* Whether fstype mounts without a device (tmpfs): no image then. */
+bool ukfs_nodev_type(const char *fstype);
+/*
+ * The original's convention: mount arguments whose fspec names the host
+ * image.  If args are such (fspec equal to image or host), a copy in buf
+ * with fspec set to dev; else args themselves.
+ */
+void *ukfs_fixargs(const char *fstype, const char *image, const char *host,
+    const char *dev, void *args, size_t arglen, void *buf, size_t bufsize);
 
 /* Detect the type of the bytes of host fd from off: a name or NULL. */
 const char *ukfs_detect_fd(int fd, uint64_t off, uint64_t size);
@@ -84,7 +100,6 @@ const char *ukfs_detect_fd(int fd, uint64_t off, uint64_t size);
  * The path the mount's process uses for path, lexically resolved so that
  * ".." stops at the root; -1 and ENAMETOOLONG if it does not fit.
  */
-#define UKFS_PATHMAX (PATH_MAX + 256)
 int ukfs_kpath(struct ukfs *fs, const char *path, char *buf, size_t size);
 
 #endif /* _UKFS_PRIVATE_H_ */

@@ -11,6 +11,14 @@
  * Each library also defines rump_component_<name>, an empty function that
  * its pkg-config file forces in with -Wl,-u: linking a static archive then
  * cannot silently leave the component out.
+ *
+ * A record that registers after boot (a library loaded with dlopen) is
+ * initialised at once.  The dynamic linker runs a library's dependencies'
+ * constructors before its own, and within a library the constructors
+ * run by type (their priority), so late components too are initialised
+ * in dependency order.  Each record is also exported as
+ * rump_modinfo_<name>, a struct modinfo pointer for
+ * rump_pub_module_init() (<rump/rump.h>).
  */
 #ifndef _SYS_COMPONENT_H_
 #define _SYS_COMPONENT_H_
@@ -32,8 +40,12 @@ struct rump_component {
 	const char *rc_name;            /* library name without "librump" */
 	void (*rc_init)(void);
 	const char *rc_excludes;        /* a component it cannot live with */
-	struct rump_component *rc_next; /* kern_component.c only */
+	/* kern_component.c only: */
+	struct rump_component *rc_next; /* atomic: the list only grows */
+	bool rc_inited;                 /* component_lock after boot */
 };
+
+struct modinfo;                         /* a struct rump_component */
 
 void component_register(struct rump_component *);
 /* Whether a component of that name is linked in. */
@@ -49,11 +61,15 @@ int component_check(void);
 	static struct rump_component rumpcomp_rec_##name = {                   \
 		.rc_type = (type), .rc_name = #name, .rc_init = (initfn),      \
 		.rc_excludes = (excludes) };                                   \
-	__attribute__((__constructor__)) static void                           \
+	__attribute__((__constructor__(101 + (type)))) static void             \
 	rumpcomp_ctor_##name(void)                                             \
 	{                                                                      \
 		component_register(&rumpcomp_rec_##name);                      \
 	}                                                                      \
+	__attribute__((__visibility__("default"))) extern const struct modinfo \
+	    *const rump_modinfo_##name;                                        \
+	const struct modinfo *const rump_modinfo_##name =                      \
+	    (const struct modinfo *)&rumpcomp_rec_##name;                      \
 	__attribute__((__visibility__("default"))) void                        \
 	rump_component_##name(void);                                           \
 	void rump_component_##name(void)                                       \

@@ -32,4 +32,8 @@ struct statvfs {
 #define ST_SYNCHRONOUS 0x0010
 #define ST_NOATIME 0x0400
 
+/* statvfs1(2)'s flags, the original's: fresh figures, or cached ones. */
+#define ST_WAIT   1
+#define ST_NOWAIT 2
+
 #endif /* _SYS_STATVFS_H_ */

@@ -14,6 +14,9 @@
 		required = 0
 	if (name ~ /^RB_/)
 		next
+	# The original's names: strings, and NetBSD's MNT_FORCE on purpose.
+	if (name ~ /^(MOUNT_|RFFD_)/ || name == "MNT_FORCE")
+		next
 	printf("#ifdef %s\n\tCONST(%s),\n#else\n\t%s(%s),\n#endif\n", name,
 	    name, required ? "MISSING" : "ABSENT", name)
 }

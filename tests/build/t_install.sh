@@ -85,6 +85,38 @@ EOC
 "$cc" $(pkg-config --cflags rumpfs_tmpfs) -static -o "$tmp/fs_static" \
     "$tmp/fsclient.c" $(pkg-config --static --libs rumpfs_tmpfs)
 "$tmp/fs_static"
+# A client written for the original: rump.h alone for etfs and the
+# RUMP_ names, a two-argument open, the original's mount argument
+# structure, and the vnode wrappers' header.
+cat > "$tmp/origclient.c" <<'EOC'
+#include <rump/rump.h>
+#include <rump/rump_syscalls.h>
+#include <rump/rumpvnode_if.h>
+#include <stdio.h>
+
+int
+main(void)
+{
+	struct rump_tmpfs_args ta = { .ta_version = RUMP_TMPFS_ARGS_VERSION };
+	int fd;
+
+	if (rump_init() != 0 || rump_sys_mkdir("/t", 0755) == -1 ||
+	    rump_sys_mount(RUMP_MOUNT_TMPFS, "/t", 0, &ta, sizeof(ta)) == -1)
+		return 1;
+	if (rump_pub_etfs_register("t/x", "/dev/null", RUMP_ETFS_CHR) !=
+	    RUMP_EINVAL)
+		return 2;
+	if ((fd = rump_sys_open("/t", RUMP_O_RDONLY)) == -1 ||
+	    rump_sys_fcntl(fd, RUMP_F_GETFL) != RUMP_O_RDONLY)
+		return 3;
+	printf("origclient ok\n");
+	return 0;
+}
+EOC
+"$cc" -Wall -Werror $(pkg-config --cflags rumpfs_tmpfs) -o "$tmp/orig_shared" \
+    "$tmp/origclient.c" $(pkg-config --libs rumpfs_tmpfs) \
+    -Wl,-rpath,"$tmp/prefix/lib"
+"$tmp/orig_shared"
 # The static client carries no kernel name outside the rumpns_ namespace.
 if nm "$tmp/client_static" | awk '$2 ~ /[TDB]/ { print $3 }' |
     grep -qx 'mutex_enter\|kmem_alloc\|lwp_free'; then

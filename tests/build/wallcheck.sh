@@ -9,7 +9,8 @@
 #                            rumpcomp_shmif_*), and
 #   rumpns_*, rump_*         kernel names or API another kernel library defines
 # (plus the sanitizer runtime's __asan_*, __ubsan_* in a sanitizer build).
-# And it may export only the client API (rump_*, ukfs_*) and rumpns_*.
+# And it may export only the client API (rump_*, RUMP_VOP_*, ukfs_*) and
+# rumpns_*.
 #
 # Usage: wallcheck.sh LIBRARY.so...
 set -eu
@@ -45,7 +46,7 @@ for so in "$@"; do
 		status=1
 	fi
 	exported=$(nm -D --defined-only "$so" | awk '{ print $3 }' |
-	    grep -Ev '^(rump_|rumpns_|ukfs_|__odr_asan[.]|_init$|_fini$|__bss_start$|_edata$|_end$)' || true)
+	    grep -Ev '^(rump_|RUMP_VOP_|rumpns_|ukfs_|__odr_asan[.]|_init$|_fini$|__bss_start$|_edata$|_end$)' || true)
 	if [ -n "$exported" ]; then
 		echo "wallcheck: $lib exports names outside the API:" $exported
 		status=1

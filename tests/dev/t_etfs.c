@@ -111,12 +111,12 @@ TESTCASE(reg_subdir_key)
 	int fd;
 
 	mkhost("sub", 16, 3, path, sizeof(path));
-	REQUIRE_EQ(rump_pub_etfs_register("a/b/c", path, RUMP_ETFS_REG), 0);
+	REQUIRE_EQ(rump_pub_etfs_register("/a/b/c", path, RUMP_ETFS_REG), 0);
 	REQUIRE_OK(fd = rump_sys_open("/a/b/c", O_RDONLY, 0));
 	REQUIRE_EQ(rump_sys_read(fd, buf, 16), 16);
 	REQUIRE_EQ((unsigned char)buf[15], (15 * 7 + 3) & 0xff);
 	rump_sys_close(fd);
-	REQUIRE_EQ(rump_pub_etfs_remove("a/b/c"), 0);
+	REQUIRE_EQ(rump_pub_etfs_remove("/a/b/c"), 0);
 }
 
 TESTCASE(blk)
@@ -446,7 +446,11 @@ TESTCASE(errors)
 	REQUIRE_EQ(rump_pub_etfs_register(NULL, path, RUMP_ETFS_REG), EINVAL);
 	REQUIRE_EQ(rump_pub_etfs_register("/e", path, RUMP_ETFS_REG), 0);
 	REQUIRE_EQ(rump_pub_etfs_register("/e", path, RUMP_ETFS_REG), EEXIST);
-	REQUIRE_EQ(rump_pub_etfs_register("e", path, RUMP_ETFS_BLK), EEXIST);
+	/* A key is absolute, as in the original. */
+	REQUIRE_EQ(rump_pub_etfs_register("e", path, RUMP_ETFS_BLK), EINVAL);
+	REQUIRE_EQ(rump_pub_etfs_register("x/y", path, RUMP_ETFS_REG), EINVAL);
+	REQUIRE_EQ(rump_pub_etfs_remove("e"), EINVAL);
+	REQUIRE_EQ(rump_pub_etfs_register("//e", path, RUMP_ETFS_BLK), EEXIST);
 	REQUIRE_OK(rump_sys_mkdir("/existing", 0755));
 	REQUIRE_EQ(rump_pub_etfs_register("/existing", path, RUMP_ETFS_REG),
 	    EEXIST);

@@ -46,7 +46,26 @@ TESTCASE(rfork_pids)
 	REQUIRE_EQ(rump_sys_getpid(), 3);
 	rump_pub_lwproc_releaselwp();
 	REQUIRE_EQ(rump_pub_lwproc_newlwp(3), ESRCH);
-	REQUIRE_EQ(rump_pub_lwproc_newlwp(0), ESRCH);
+	REQUIRE_EQ(rump_pub_lwproc_newlwp(-1), ESRCH);
+}
+
+/* As the original: a thread may join proc0, the kernel's process. */
+TESTCASE(newlwp_proc0)
+{
+	struct lwp *l;
+
+	REQUIRE_EQ(rump_pub_lwproc_newlwp(0), 0);
+	l = rump_pub_lwproc_curlwp();
+	REQUIRE(l != NULL);
+	REQUIRE_EQ(rump_sys_getpid(), 0);
+	REQUIRE_EQ(rump_sys_geteuid(), 0);
+	rump_pub_lwproc_releaselwp();
+	REQUIRE_EQ(rump_pub_lwproc_curlwp(), NULL);
+	/* proc0 outlives its client lwps. */
+	REQUIRE_EQ(rump_sys_getpid(), 1);
+	REQUIRE_EQ(rump_pub_lwproc_newlwp(0), 0);
+	REQUIRE_EQ(rump_sys_getpid(), 0);
+	rump_pub_lwproc_releaselwp();
 }
 
 TESTCASE(rfork_bad_flags)
@@ -143,5 +162,6 @@ TESTCASE(umask_inherited)
 
 TESTS(CASE_NOBOOT(init_twice), CASE_NOBOOT(syscall_before_init),
     CASE(rfork_pids), CASE(rfork_bad_flags), CASE(newlwp_shares_process),
+    CASE(newlwp_proc0),
     CASE(creds_isolated), CASE(saved_uid), CASE(groups),
     CASE(umask_inherited))

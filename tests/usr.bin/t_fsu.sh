@@ -584,7 +584,7 @@ case_confined() {
 	ln -s ../../../../etc/motd conf/dir/rel
 	ln -s ../../../../dev/anything conf/dir/esc
 	ln -s ../../../../dev/ukfs/0 conf/dir/raw
-	ln -s /../../ukfs/0 conf/dir/mnt
+	ln -s /../../ukfs.0 conf/dir/mnt
 	nodes=1
 	{ mknod conf/blk b 240 0 && mknod conf/chr c 240 0; } 2>/dev/null ||
 	    nodes=0

@@ -37,7 +37,7 @@ cat1(const char *path)
 	bool wfailed;
 	int fd, error;
 
-	if ((fd = ukfs_open(fsu_fs, path, O_RDONLY, 0)) == -1) {
+	if ((fd = ukfs_open_mode(fsu_fs, path, O_RDONLY, 0)) == -1) {
 		fsu_warn("%s", path);
 		return -1;
 	}

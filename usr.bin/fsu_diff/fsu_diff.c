@@ -44,7 +44,7 @@ cmpdata(const char *ip, const char *hp)
 	ssize_t ra, rb, got;
 	int fa, fb, r = 0;
 
-	if ((fa = ukfs_open(fsu_fs, ip, O_RDONLY, 0)) == -1) {
+	if ((fa = ukfs_open_mode(fsu_fs, ip, O_RDONLY, 0)) == -1) {
 		fsu_warn("%s", ip);
 		return -1;
 	}
@@ -55,7 +55,7 @@ cmpdata(const char *ip, const char *hp)
 	}
 	for (;;) {
 		fsu_checksignal();
-		if ((ra = ukfs_read_fd(fsu_fs, fa, a, sizeof(a))) == -1) {
+		if ((ra = ukfs_fdread(fsu_fs, fa, a, sizeof(a))) == -1) {
 			fsu_warn("%s", ip);
 			r = -1;
 			break;

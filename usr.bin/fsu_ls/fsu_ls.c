@@ -261,7 +261,7 @@ list_dir(const char *path, bool header, bool *first,
 		self.a_dev = st.st_dev;
 		self.a_ino = st.st_ino;
 	}
-	if ((d = ukfs_opendir(fsu_fs, path)) == NULL) {
+	if ((d = ukfs_diropen(fsu_fs, path)) == NULL) {
 		fsu_warn("cannot open directory '%s'", path);
 		status = 2;
 		return;
@@ -293,7 +293,7 @@ list_dir(const char *path, bool header, bool *first,
 		fsu_warn("reading directory '%s'", path);
 		status = 1;
 	}
-	ukfs_closedir(d);
+	ukfs_dirclose(d);
 	if (header)
 		printf("%s%s:\n", *first ? "" : "\n", path);
 	*first = false;

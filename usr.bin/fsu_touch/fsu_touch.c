@@ -106,7 +106,7 @@ main(int argc, char **argv)
 		if (errno == ENOENT && cflag)
 			continue;
 		if (errno == ENOENT) {
-			if ((fd = ukfs_open(fsu_fs, p, O_WRONLY | O_CREAT,
+			if ((fd = ukfs_open_mode(fsu_fs, p, O_WRONLY | O_CREAT,
 			    0666)) != -1) {
 				ukfs_close(fsu_fs, fd);
 				if (ukfs_utimens(fsu_fs, p, ts) == 0)

@@ -46,7 +46,7 @@ main(int argc, char **argv)
 	}
 	fsu_open(argv[optind], FSU_RDWR);
 	p = argv[optind + 1];
-	if ((fd = ukfs_open(fsu_fs, p, O_WRONLY | O_CREAT |
+	if ((fd = ukfs_open_mode(fsu_fs, p, O_WRONLY | O_CREAT |
 	    (aflag ? O_APPEND : O_TRUNC), 0666)) == -1)
 		fsu_die("%s", p);
 	for (;;) {
@@ -61,7 +61,7 @@ main(int argc, char **argv)
 		if (r == 0)
 			break;
 		for (off = 0; off < r; off += w) {
-			if ((w = ukfs_write_fd(fsu_fs, fd, buf + off,
+			if ((w = ukfs_fdwrite(fsu_fs, fd, buf + off,
 			    (size_t)(r - off))) <= 0) {
 				fsu_warn("error writing '%s'", p);
 				status = 1;

@@ -170,19 +170,19 @@ img_lstat(const char *p, struct stat *st)
 static int
 img_open(const char *p, int flags, mode_t mode)
 {
-	return ukfs_open(fsu_fs, p, flags, mode);
+	return ukfs_open_mode(fsu_fs, p, flags, mode);
 }
 
 static ssize_t
 img_read(int fd, void *buf, size_t n)
 {
-	return ukfs_read_fd(fsu_fs, fd, buf, n);
+	return ukfs_fdread(fsu_fs, fd, buf, n);
 }
 
 static ssize_t
 img_write(int fd, const void *buf, size_t n)
 {
-	return ukfs_write_fd(fsu_fs, fd, buf, n);
+	return ukfs_fdwrite(fsu_fs, fd, buf, n);
 }
 
 static off_t
@@ -263,7 +263,7 @@ img_list(const char *path, char ***namesp, size_t *np)
 
 	*namesp = NULL;
 	*np = 0;
-	if ((d = ukfs_opendir(fsu_fs, path)) == NULL)
+	if ((d = ukfs_diropen(fsu_fs, path)) == NULL)
 		return -1;
 	while ((r = ukfs_readdir(d, &de)) == 1) {
 		switch (fsu_namecheck(path, de.ud_name, &dots)) {
@@ -278,12 +278,12 @@ img_list(const char *path, char ***namesp, size_t *np)
 	if (r == -1) {
 		int saved = errno;
 
-		ukfs_closedir(d);
+		ukfs_dirclose(d);
 		fsu_freelist(*namesp, *np);
 		errno = saved;
 		return -1;
 	}
-	ukfs_closedir(d);
+	ukfs_dirclose(d);
 	if (*np > 0)
 		qsort(*namesp, *np, sizeof(char *), cmpname);
 	return bad ? 1 : 0;

@@ -5,7 +5,7 @@
  * libukfs through its own API (the fsu tools use it through libfsu):
  * type detection on images made by mke2fs and makefs (both byte orders,
  * both UFS versions), the partitions of an MBR disk made by sfdisk and
- * ukfs_mount_disk() of each, release of a busy mount (EBUSY, then
+ * ukfs_mount_part() of each, release of a busy mount (EBUSY, then
  * forced), and the path operations on ext2, read back after a fresh
  * mount and checked by e2fsck.
  */
@@ -99,7 +99,7 @@ TESTCASE(detect)
 /* ext2 in partition 1, UFS2 big-endian in 2, of an MBR disk. */
 TESTCASE(partitions)
 {
-	struct ukfs_part parts[8];
+	struct ukfs_partinfo parts[8];
 	struct ukfs *fs;
 
 	REQUIRE_OK(ukfs_init());
@@ -125,7 +125,7 @@ TESTCASE(partitions)
 	    strcmp(parts[1].up_fstype, "ffs") == 0);
 	REQUIRE_EQ(ukfs_partitions(path("e2.img"), parts, 8), 0);
 
-	REQUIRE((fs = ukfs_mount_disk(NULL, path("disk.img"), 2, NULL,
+	REQUIRE((fs = ukfs_mount_part(NULL, path("disk.img"), 2, NULL,
 	    UKFS_RDONLY, NULL, 0)) != NULL);
 	REQUIRE(strcmp(ukfs_getfstype(fs), "ffs") == 0);
 	REQUIRE_EQ(ukfs_getpartition(fs), 2);
@@ -138,7 +138,7 @@ TESTCASE(partitions)
 	read_motd(fs);
 	REQUIRE_OK(ukfs_release(fs, 0));
 	errno = 0;
-	REQUIRE(ukfs_mount_disk(NULL, path("disk.img"), 3, NULL, UKFS_RDONLY,
+	REQUIRE(ukfs_mount_part(NULL, path("disk.img"), 3, NULL, UKFS_RDONLY,
 	    NULL, 0) == NULL);
 	REQUIRE_EQ(errno, ENXIO);
 	cleanup();
@@ -154,7 +154,7 @@ TESTCASE(release_busy)
 	images();
 	REQUIRE((fs = ukfs_mount("ext2fs", path("e2.img"), NULL, 0, NULL,
 	    0)) != NULL);
-	REQUIRE_OK(fd = ukfs_open(fs, "/etc/motd", O_RDONLY, 0));
+	REQUIRE_OK(fd = ukfs_open_mode(fs, "/etc/motd", O_RDONLY, 0));
 	REQUIRE_ERRNO(ukfs_release(fs, 0), EBUSY);
 	read_motd(fs);
 	REQUIRE_OK(ukfs_release(fs, UKFS_RELFLAG_FORCE));

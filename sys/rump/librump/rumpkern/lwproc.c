@@ -319,8 +319,11 @@ rump_pub_lwproc_newlwp(pid_t pid)
 	rump_schedule();
 	mutex_enter(&proc_lock);
 	p = proc_find(pid);
-	/* Ending a process takes proc_lock: p stays while we link to it. */
-	if (p == NULL || p == &proc0)
+	/*
+	 * Ending a process takes proc_lock: p stays while we link to it.
+	 * proc0 never ends: a thread may join it, as in the original.
+	 */
+	if (p == NULL)
 		error = ESRCH;
 	else if ((l = lwp_create_in(p, 0, p->p_comm)) == NULL)
 		error = ENOMEM;
@@ -329,6 +332,12 @@ rump_pub_lwproc_newlwp(pid_t pid)
 	if (l != NULL)
 		lwp_bind(l);
 	return error;
+}
+
+/* Our system calls are already the host's: nothing to change. */
+void
+rump_pub_lwproc_sysent_usenative(void)
+{
 }
 
 void

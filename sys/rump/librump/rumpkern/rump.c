@@ -22,6 +22,8 @@
 char hostname[MAXHOSTNAMELEN];
 size_t hostnamelen;
 static uint64_t boottime_ns;
+/* Set by the client, read by it; no signal is ever sent (rump.h). */
+static enum rump_sigmodel sigmodel = RUMP_SIGMODEL_PANIC;
 
 extern const struct syscall_package syscalls_kern[];
 
@@ -145,6 +147,36 @@ rump_init(void)
 fail:
 	booting = false;
 	return error;
+}
+
+int
+rump_getversion(void)
+{
+	return RUMPUSER_VERSION;
+}
+
+int
+rump_pub_getversion(void)
+{
+	return rump_getversion();
+}
+
+int
+rump_nativeabi_p(void)
+{
+	return 1;
+}
+
+void
+rump_boot_setsigmodel(enum rump_sigmodel model)
+{
+	sigmodel = model;
+}
+
+enum rump_sigmodel
+rump_boot_getsigmodel(void)
+{
+	return sigmodel;
 }
 
 unsigned long long

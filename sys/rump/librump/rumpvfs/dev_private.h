@@ -39,5 +39,7 @@ void spec_reclaim(struct vnode *);
 
 /* rumpfs_etfs.c */
 void etfs_init(void);
+/* After the root is mounted: the registrations made before boot. */
+void etfs_boot(void);
 
 #endif /* _RUMPVFS_DEV_PRIVATE_H_ */

@@ -821,12 +821,51 @@ rump_pub_etfs_register_withsize(const char *key, const char *hostpath,
 
 	if (!atomic_load_acquire(&etfs_ready))
 		return ENXIO;
-	if (key == NULL || hostpath == NULL)
+	/* As the original: a key is an absolute path. */
+	if (key == NULL || key[0] != '/' || hostpath == NULL)
 		return EINVAL;
 	rump_schedule();
 	error = etfs_register(key, hostpath, type, begin, size);
 	rump_unschedule();
 	return error;
+}
+
+/*
+ * Registrations made before boot (rump_boot_etfs_register), in order:
+ * written by the booting thread before rump_init(), read by etfs_boot()
+ * inside it.
+ */
+static struct rump_boot_etfs *etfs_bootlist;
+
+void
+rump_boot_etfs_register(struct rump_boot_etfs *eb)
+{
+	struct rump_boot_etfs **ebp;
+
+	if (eb == NULL)
+		return;
+	if (atomic_load_acquire(&etfs_ready)) {
+		eb->eb_status = rump_pub_etfs_register_withsize(eb->eb_key,
+		    eb->eb_hostpath, eb->eb_type, eb->eb_begin, eb->eb_size);
+		return;
+	}
+	eb->eb_status = -1;
+	eb->_eb_next = NULL;
+	for (ebp = &etfs_bootlist; *ebp != NULL; ebp = &(*ebp)->_eb_next)
+		continue;
+	*ebp = eb;
+}
+
+void
+etfs_boot(void)
+{
+	struct rump_boot_etfs *eb;
+
+	for (eb = etfs_bootlist; eb != NULL; eb = eb->_eb_next)
+		eb->eb_status = eb->eb_key == NULL || eb->eb_key[0] != '/' ||
+		    eb->eb_hostpath == NULL ? EINVAL : etfs_register(eb->eb_key,
+		    eb->eb_hostpath, eb->eb_type, eb->eb_begin, eb->eb_size);
+	etfs_bootlist = NULL;
 }
 
 int
@@ -844,7 +883,7 @@ rump_pub_etfs_remove(const char *key)
 
 	if (!atomic_load_acquire(&etfs_ready))
 		return ENXIO;
-	if (key == NULL)
+	if (key == NULL || key[0] != '/')
 		return EINVAL;
 	rump_schedule();
 	error = etfs_remove(key);

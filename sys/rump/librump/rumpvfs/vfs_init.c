@@ -45,6 +45,7 @@ vfs_init(void)
 	rumpfs_init();
 	vfs_mountroot("rumpfs");
 	vfs_cwd_init();
+	etfs_boot();
 	syscall_establish(syscalls_vfs);
 	shutdown_hook_register(&vfs_shutdown_hook);
 	aprint_verbose("vfs: root file system rumpfs mounted\n");

@@ -379,13 +379,15 @@ sys_unmount(struct lwp *l, const struct sys_unmount_args *uap,
 	struct nameidata nd = { .ni_dirfd = AT_FDCWD, .ni_path = uap->path,
 		.ni_flags = NI_FOLLOW };
 	struct mount *mp;
-	int error;
+	int error, flags;
 
 	(void)rv;
 	if (!kauth_cred_issuser(l->l_cred))
 		return EPERM;
-	if ((uap->flags & ~MNT_FORCE) != 0)
+	if ((uap->flags & ~(MNT_FORCE | MNT_FORCEMOUNT)) != 0)
 		return EINVAL;
+	/* NetBSD's MNT_FORCE value (RUMP_MNT_FORCE) forces too. */
+	flags = (uap->flags != 0) ? MNT_FORCE : 0;
 	if ((error = namei(&nd)) != 0)
 		return error;
 	mp = nd.ni_vp->v_mount;
@@ -396,7 +398,7 @@ sys_unmount(struct lwp *l, const struct sys_unmount_args *uap,
 	namei_done(&nd);
 	if (error)
 		return error;
-	return unmount_mp(mp, uap->flags);
+	return unmount_mp(mp, flags);
 }
 
 static int
