@@ -26,52 +26,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
+
 #define RUNS 5
 
-extern char **environ;
-
 static char bindir[PATH_MAX], tmp[64];
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Run argv with stdout and stderr to /dev/null: seconds, or -1. */
-static double
-run(char *const argv[])
-{
-	posix_spawn_file_actions_t fa;
-	double t0, t;
-	int status;
-	pid_t pid;
-
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	t0 = now();
-	if (posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ) != 0) {
-		posix_spawn_file_actions_destroy(&fa);
-		return -1;
-	}
-	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-		continue;
-	t = now() - t0;
-	posix_spawn_file_actions_destroy(&fa);
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? t : -1;
-}
-
-static int
-cmpd(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 /* Median of runs; before each, prep (may be NULL) is run untimed. */
 static double
