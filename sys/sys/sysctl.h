@@ -111,6 +111,9 @@ void sysctl_destroy(struct sysctlnode *);
 
 /* The default handler: copy the value out, then set the new one. */
 int sysctl_lookup(struct sysctlnode *, struct sysctl_req *);
+/* sysctl_lookup for an int leaf that takes new values in [lo, hi] only. */
+int sysctl_lookup_range(struct sysctlnode *, struct sysctl_req *, int lo,
+    int hi);
 /* For handlers: report value (len bytes) as the old value. */
 int sysctl_copyout_value(struct sysctl_req *, const void *value, size_t len);
 

@@ -147,6 +147,22 @@ out:
 }
 
 int
+sysctl_lookup_range(struct sysctlnode *node, struct sysctl_req *req, int lo,
+    int hi)
+{
+	int v;
+
+	if (req->sr_newp != NULL) {
+		if (req->sr_newlen != sizeof(int))
+			return EINVAL;
+		memcpy(&v, req->sr_newp, sizeof(v));
+		if (v < lo || v > hi)
+			return EINVAL;
+	}
+	return sysctl_lookup(node, req);
+}
+
+int
 sysctl_lookup(struct sysctlnode *node, struct sysctl_req *req)
 {
 	size_t len = node->sn_size;

@@ -69,44 +69,28 @@ in_sysctl_stats(struct sysctlnode *node, struct sysctl_req *req)
 	return error;
 }
 
-/* An int leaf that takes values in [lo, hi] only. */
-static int
-in_sysctl_range(struct sysctlnode *node, struct sysctl_req *req, int lo, int hi)
-{
-	int v;
-
-	if (req->sr_newp != NULL) {
-		if (req->sr_newlen != sizeof(int))
-			return EINVAL;
-		memcpy(&v, req->sr_newp, sizeof(v));
-		if (v < lo || v > hi)
-			return EINVAL;
-	}
-	return sysctl_lookup(node, req);
-}
-
 static int
 in_sysctl_forwarding(struct sysctlnode *node, struct sysctl_req *req)
 {
-	return in_sysctl_range(node, req, 0, 1);
+	return sysctl_lookup_range(node, req, 0, 1);
 }
 
 static int
 in_sysctl_ttl(struct sysctlnode *node, struct sysctl_req *req)
 {
-	return in_sysctl_range(node, req, 1, 255);
+	return sysctl_lookup_range(node, req, 1, 255);
 }
 
 static int
 in_sysctl_nonneg(struct sysctlnode *node, struct sysctl_req *req)
 {
-	return in_sysctl_range(node, req, 0, 1 << 30);
+	return sysctl_lookup_range(node, req, 0, 1 << 30);
 }
 
 static int
 in_sysctl_positive(struct sysctlnode *node, struct sysctl_req *req)
 {
-	return in_sysctl_range(node, req, 1, 1 << 20);
+	return sysctl_lookup_range(node, req, 1, 1 << 20);
 }
 
 struct in_sysctl_leaf {

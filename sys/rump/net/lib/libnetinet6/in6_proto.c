@@ -105,43 +105,27 @@ in6_sysctl_stats(struct sysctlnode *node, struct sysctl_req *req)
 }
 
 static int
-in6_sysctl_range(struct sysctlnode *node, struct sysctl_req *req, int lo,
-    int hi)
-{
-	int v;
-
-	if (req->sr_newp != NULL) {
-		if (req->sr_newlen != sizeof(int))
-			return EINVAL;
-		memcpy(&v, req->sr_newp, sizeof(v));
-		if (v < lo || v > hi)
-			return EINVAL;
-	}
-	return sysctl_lookup(node, req);
-}
-
-static int
 in6_sysctl_hlim(struct sysctlnode *node, struct sysctl_req *req)
 {
-	return in6_sysctl_range(node, req, 1, 255);
+	return sysctl_lookup_range(node, req, 1, 255);
 }
 
 static int
 in6_sysctl_bool(struct sysctlnode *node, struct sysctl_req *req)
 {
-	return in6_sysctl_range(node, req, 0, 1);
+	return sysctl_lookup_range(node, req, 0, 1);
 }
 
 static int
 in6_sysctl_nonneg(struct sysctlnode *node, struct sysctl_req *req)
 {
-	return in6_sysctl_range(node, req, 0, 1 << 20);
+	return sysctl_lookup_range(node, req, 0, 1 << 20);
 }
 
 static int
 in6_sysctl_maxfrags(struct sysctlnode *node, struct sysctl_req *req)
 {
-	return in6_sysctl_range(node, req, 1, 1024);
+	return sysctl_lookup_range(node, req, 1, 1024);
 }
 
 struct in6_sysctl_leaf {
