@@ -30,6 +30,7 @@ static kmutex_t lt_lock;
 static kcondvar_t lt_cv;
 static struct mbuf *lt_head, *lt_tail;  /* lt_lock */
 static unsigned lt_count;               /* lt_lock */
+static unsigned long lt_drops;          /* lt_lock: the queue was full */
 static bool lt_capturing;               /* lt_lock */
 
 static void
@@ -37,6 +38,7 @@ lt_input(struct mbuf *m)
 {
 	mutex_enter(&lt_lock);
 	if (lt_count >= LT_QMAX) {
+		lt_drops++;
 		mutex_exit(&lt_lock);
 		m_freem(m);
 		return;
@@ -138,6 +140,20 @@ out:
 	if_release(ifp);
 	rump_unschedule();
 	return error;
+}
+
+unsigned long
+rump_test_ether_drops(void)
+{
+	unsigned long n;
+
+	rump_schedule();
+	mutex_enter(&lt_lock);
+	n = lt_drops;
+	mutex_exit(&lt_lock);
+	n += netisr_drops(NETISR_IP);
+	rump_unschedule();
+	return n;
 }
 
 int

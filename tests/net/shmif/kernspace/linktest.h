@@ -22,6 +22,8 @@ int rump_test_ether_capture(void);
  * came as link broadcast, 2 as multicast, 0 unicast.
  */
 int rump_test_ether_recv(void *buf, unsigned len, int timeout_ms, int *flagsp);
+/* IPv4-typed frames dropped on the way: NETISR_IP's and the capture's queues full. */
+unsigned long rump_test_ether_drops(void);
 /* The Ethernet layer's counters (struct etherstat) into buf. */
 int rump_test_etherstat(void *buf, unsigned len);
 
