@@ -415,10 +415,12 @@ member_receive_from(struct proc *pr, unsigned id)
 			REQUIRE_EQ(rump_pub_shmif_stats("shmif0", &st), 0);
 			TEST_FAIL("got %u of 100 frames (%llu frames, %llu "
 			    "overruns, %llu stalls, %llu corrupt, %llu lost, "
-			    "%lu dropped before, %lu now)",
+			    "%llu own, %llu not for us, %llu nomem, %llu "
+			    "wakeups; %lu dropped before, %lu now)",
 			    (unsigned)want, st.ss_rxframes, st.ss_overruns,
-			    st.ss_stalls, st.ss_corrupt, st.ss_lostbytes, drops,
-			    rump_test_ether_drops());
+			    st.ss_stalls, st.ss_corrupt, st.ss_lostbytes,
+			    st.ss_own, st.ss_notforus, st.ss_nomem,
+			    st.ss_wakeups, drops, rump_test_ether_drops());
 		}
 		REQUIRE(payload_ok(p, n, PAYLOAD, &from, &seq));
 		REQUIRE_EQ(from, 0);
