@@ -66,14 +66,14 @@ struct ethercom {
 
 /* Counters of the Ethernet layer, all interfaces (net.ether.stats). */
 struct etherstat {
-	uint64_t es_ipackets;           /* frames received and passed up */
+	uint64_t es_ipackets;           /* frames handed to a protocol queue */
 	uint64_t es_runts;              /* shorter than a header */
 	uint64_t es_toolong;            /* longer than the MTU allows */
 	uint64_t es_notforus;           /* unicast for another station */
 	uint64_t es_mcastfiltered;      /* multicast not in the filter */
 	uint64_t es_ownsrc;             /* our own address as the source */
 	uint64_t es_noproto;            /* a type nobody takes */
-	uint64_t es_qdrops;             /* protocol queue full */
+	uint64_t es_qdrops;             /* of those, the queue was full */
 	uint64_t es_opackets;           /* frames handed to drivers */
 	uint64_t es_oerrors;            /* output failed */
 	uint64_t es_noresolve;          /* unicast IPv4 with no ARP configured */

@@ -308,12 +308,12 @@ ether_input(struct ifnet *ifp, struct mbuf *m)
 	IF_STAT_ADD(ifp, ifi_ibytes, len);
 	m_adj(m, ETHER_HDR_LEN);
 	m->m_pkthdr.rcvif = ifp;
+	/* Counted before it is queued: the protocol may have it at once. */
+	ETHER_STAT(es_ipackets);
 	if (!netisr_queue(proto, m)) {
 		ETHER_STAT(es_qdrops);
 		IF_STAT_ADD(ifp, ifi_iqdrops, 1);
-		return;
 	}
-	ETHER_STAT(es_ipackets);
 }
 
 /*
