@@ -160,8 +160,8 @@ struct ip6_outopts {
 	bool io_dontfrag;                       /* EMSGSIZE past the path MTU */
 	const struct in6_addr *io_src;          /* from IPV6_PKTINFO */
 	bool io_srcany;                         /* keep :: (DAD, MLD) */
-	int io_csumproto;                       /* IPPROTO_UDP/ICMPV6: fill its
-						   checksum (header at 40) */
+	int io_csumproto;                       /* IPPROTO_UDP/TCP/ICMPV6: fill
+						   its checksum (header at 40) */
 };
 /*
  * Send m, which starts with a struct ip6_hdr whose ip6_nxt, ip6_src

@@ -9,9 +9,10 @@
  * in6_dominit (the input queue, reassembly, the neighbour cache and
  * its Ethernet resolver hook, router discovery's timer, ::1 on lo0,
  * the sysctls), then in6_domifattach for every interface (a link-local
- * address on Ethernet ones).  TCP over IPv6 is not here yet: a
- * SOCK_STREAM socket of AF_INET6 is EPROTONOSUPPORT.  Dual-stack UDP
- * sockets take IPv4 datagrams through udp_mapped_input_hook.
+ * address on Ethernet ones).  TCP over IPv6 (tcp6_usrreq.c) shares
+ * libnetinet's TCP and its PCB table; its counters are net.inet.tcp's.
+ * Dual-stack UDP sockets take IPv4 datagrams through
+ * udp_mapped_input_hook.
  *
  *   net.inet6.ip6.stats            struct ip6stat (<netinet6/in6_stat.h>)
  *   net.inet6.ip6.hlim             int rw  default hop limit (1-255)
@@ -42,6 +43,15 @@
 static void in6_dominit(void);
 
 static const struct protosw inet6sw[] = {
+	{
+		.pr_type = SOCK_STREAM,
+		.pr_domain = &inet6domain,
+		.pr_protocol = IPPROTO_TCP,
+		.pr_flags = PR_CONNREQUIRED | PR_WANTRCVD | PR_LISTEN |
+		    PR_ABRTACPTDIS,
+		.pr_ctloutput = tcp6_ctloutput,
+		.pr_usrreqs = &tcp6_usrreqs,
+	},
 	{
 		.pr_type = SOCK_DGRAM,
 		.pr_domain = &inet6domain,
@@ -195,6 +205,7 @@ in6_dominit(void)
 	nd6_init();
 	nd6_rtr_init();
 	udp6_init();
+	tcp6_init();
 	in6_init();
 	in6_sysctl_init();
 }

@@ -284,6 +284,11 @@ upper:
 	case IPPROTO_UDP:
 		udp6_input(m, off, m->m_pkthdr.len - off);
 		return;
+	case IPPROTO_TCP:
+		/* Raw TCP sockets see a copy, as on Linux. */
+		(void)rip6_deliver(m, off, nxt);
+		tcp6_input(m, off, m->m_pkthdr.len - off);
+		return;
 	case IPPROTO_NONE:
 		(void)rip6_deliver(m, off, nxt);
 		goto drop;

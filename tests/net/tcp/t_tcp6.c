@@ -1,0 +1,587 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The rump on Linux developers. */
+
+/*
+ * TCP over IPv6 inside one kernel (::1 on lo0), and dual-stack sockets:
+ *
+ *   echo6          connect/accept over ::1, exact bytes both ways; the
+ *                  names (getsockname, getpeername, accept) are 28-byte
+ *                  sockaddr_in6; TCP_INFO with lo0's MSS for IPv6
+ *   bulk6          32 MiB one way with FNV-1a hash compared, and EOF
+ *   refused6       SYN to a closed port of ::1: RST, ECONNREFUSED
+ *   bind6          EADDRINUSE, EAFNOSUPPORT, EINVAL, EADDRNOTAVAIL
+ *   dualstack      a :: listener accepts an IPv4 client as
+ *                  ::ffff:127.0.0.1 (and is ::ffff:127.0.0.1 itself on
+ *                  the accepted socket); an AF_INET6 socket connects to
+ *                  ::ffff:127.0.0.1; the :: listener holds the port
+ *                  against IPv4 binds
+ *   v6only         IPV6_V6ONLY: an IPv4 client is refused, an IPv4
+ *                  socket may bind the port, v4-mapped bind and connect
+ *                  are refused, the option is fixed once bound
+ *   pmtu6          an ICMPv6 packet too big (MTU 1300, then 1000) quoting
+ *                  an unacknowledged segment lowers the connection's
+ *                  segment size (TCP_INFO tcpi_pmtu, tcpi_snd_mss; 1280
+ *                  at least) and the data still arrives exact; one
+ *                  quoting a sequence number outside the window is
+ *                  ignored
+ *
+ * Segments are kept unacknowledged with net.inet.tcp.drop_port; a raw
+ * IPPROTO_TCP socket sees them (as on Linux) to quote their header.
+ */
+#include <netinet/tcp.h>
+#include <pthread.h>
+
+#include "../inet6/h_inet6.h"
+
+static uint64_t
+fnv1a(uint64_t h, const unsigned char *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static void
+pattern(unsigned char *buf, size_t len, unsigned seed)
+{
+	uint32_t x = seed * 2654435761u + 1;
+
+	for (size_t i = 0; i < len; i++) {
+		x = x * 1103515245u + 12345u;
+		buf[i] = (unsigned char)(x >> 16);
+	}
+}
+
+static void
+write_all(int s, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = rump_sys_write(s, p, len);
+
+		REQUIRE(n > 0);
+		p += n;
+		len -= (size_t)n;
+	}
+}
+
+static void
+read_all(int s, void *buf, size_t len)
+{
+	char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = rump_sys_read(s, p, len);
+
+		if (n <= 0)
+			TEST_FAIL("read returned %zd (errno %d) with %zu to go",
+			    n, errno, len);
+		p += n;
+		len -= (size_t)n;
+	}
+}
+
+/* A TCP listener of family AF_INET6 bound to addr (port 0: ephemeral). */
+static int
+listener6(const char *addr, int port, int v6only)
+{
+	struct sockaddr_in6 s = sin6_make(addr, port, 0);
+	int fd;
+
+	REQUIRE_OK(fd = rump_sys_socket(AF_INET6, SOCK_STREAM, 0));
+	if (v6only >= 0)
+		REQUIRE_OK(rump_sys_setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY,
+		    &v6only, sizeof(v6only)));
+	REQUIRE_OK(rump_sys_bind(fd, (struct sockaddr *)&s, sizeof(s)));
+	REQUIRE_OK(rump_sys_listen(fd, 8));
+	return fd;
+}
+
+static int
+connect6(const char *addr, int port)
+{
+	struct sockaddr_in6 s = sin6_make(addr, port, 0);
+	int fd;
+
+	REQUIRE_OK(fd = rump_sys_socket(AF_INET6, SOCK_STREAM, 0));
+	REQUIRE_OK(rump_sys_connect(fd, (struct sockaddr *)&s, sizeof(s)));
+	return fd;
+}
+
+static struct sockaddr_in
+sin_make(const char *addr, int port)
+{
+	struct sockaddr_in s;
+
+	memset(&s, 0, sizeof(s));
+	s.sin_family = AF_INET;
+	s.sin_port = htons((uint16_t)port);
+	REQUIRE(inet_pton(AF_INET, addr, &s.sin_addr) == 1);
+	return s;
+}
+
+/* A name as "addr port" (len checked: sockaddr_in6). */
+static void
+name6(int fd, bool peer, char *buf, size_t size)
+{
+	struct sockaddr_in6 s;
+	unsigned len = sizeof(s) + 4;
+	char a[INET6_ADDRSTRLEN];
+
+	memset(&s, 0xa5, sizeof(s));
+	if (peer)
+		REQUIRE_OK(rump_sys_getpeername(fd, (struct sockaddr *)&s, &len));
+	else
+		REQUIRE_OK(rump_sys_getsockname(fd, (struct sockaddr *)&s, &len));
+	REQUIRE_EQ(len, 28);
+	REQUIRE_EQ(s.sin6_family, AF_INET6);
+	REQUIRE_EQ(s.sin6_flowinfo, 0);
+	REQUIRE(inet_ntop(AF_INET6, &s.sin6_addr, a, sizeof(a)) != NULL);
+	snprintf(buf, size, "%s %d %u", a, ntohs(s.sin6_port), s.sin6_scope_id);
+}
+
+static void
+echo_check(int a, int b, unsigned seed)
+{
+	unsigned char out[3000], in[3000];
+
+	pattern(out, sizeof(out), seed);
+	write_all(a, out, sizeof(out));
+	read_all(b, in, sizeof(in));
+	REQUIRE(memcmp(in, out, sizeof(out)) == 0);
+	write_all(b, in, sizeof(in));
+	memset(in, 0, sizeof(in));
+	read_all(a, in, sizeof(in));
+	REQUIRE(memcmp(in, out, sizeof(out)) == 0);
+}
+
+static struct tcp_info
+tcpinfo(int fd)
+{
+	struct tcp_info ti;
+	unsigned len = sizeof(ti);
+
+	REQUIRE_OK(rump_sys_getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len));
+	REQUIRE_EQ(len, sizeof(ti));
+	return ti;
+}
+
+TESTCASE(echo6)
+{
+	struct sockaddr_in6 from;
+	unsigned fromlen = sizeof(from);
+	char want[80], got[80], fa[INET6_ADDRSTRLEN];
+	struct tcp_info ti;
+	int l, c, a, port;
+
+	l = listener6("::1", 0, -1);
+	port = sock6_port(l);
+	c = connect6("::1", port);
+	REQUIRE_OK(a = rump_sys_accept(l, (struct sockaddr *)&from, &fromlen));
+	REQUIRE_EQ(fromlen, 28);
+	REQUIRE_EQ(from.sin6_family, AF_INET6);
+	REQUIRE(inet_ntop(AF_INET6, &from.sin6_addr, fa, sizeof(fa)) != NULL);
+	REQUIRE(strcmp(fa, "::1") == 0);
+	REQUIRE_EQ(ntohs(from.sin6_port), sock6_port(c));
+
+	name6(c, true, got, sizeof(got));
+	snprintf(want, sizeof(want), "::1 %d 0", port);
+	REQUIRE(strcmp(got, want) == 0);
+	name6(a, false, got, sizeof(got));
+	REQUIRE(strcmp(got, want) == 0);
+	name6(a, true, got, sizeof(got));
+	snprintf(want, sizeof(want), "::1 %d 0", sock6_port(c));
+	REQUIRE(strcmp(got, want) == 0);
+	echo_check(c, a, 1);
+	echo_check(a, c, 2);
+
+	/* lo0: MTU 65536, capped at 65535; less 40 + 20 and 12 of timestamps. */
+	ti = tcpinfo(c);
+	REQUIRE_EQ(ti.tcpi_state, TCP_ESTABLISHED);
+	REQUIRE_EQ(ti.tcpi_advmss, 65535 - 60);
+	REQUIRE_EQ(ti.tcpi_snd_mss, 65535 - 60 - 12);
+	REQUIRE_EQ(ti.tcpi_pmtu, 65535);
+	REQUIRE(ti.tcpi_options & TCPI_OPT_TIMESTAMPS);
+	REQUIRE(ti.tcpi_options & TCPI_OPT_SACK);
+	REQUIRE(ti.tcpi_options & TCPI_OPT_WSCALE);
+	REQUIRE_EQ(tcpinfo(l).tcpi_state, TCP_LISTEN);
+
+	REQUIRE_OK(rump_sys_shutdown(c, SHUT_WR));
+	REQUIRE_EQ(rump_sys_read(a, got, sizeof(got)), 0);
+	REQUIRE_OK(rump_sys_close(a));
+	REQUIRE_EQ(rump_sys_read(c, got, sizeof(got)), 0);
+	REQUIRE_OK(rump_sys_close(c));
+	REQUIRE_OK(rump_sys_close(l));
+}
+
+struct writer {
+	int fd;
+	const unsigned char *buf;
+	size_t len;
+};
+
+static void *
+writer(void *arg)
+{
+	struct writer *w = arg;
+
+	write_all(w->fd, w->buf, w->len);
+	REQUIRE_OK(rump_sys_shutdown(w->fd, SHUT_WR));
+	return NULL;
+}
+
+/* len bytes from a to b (a writer thread), their hash compared. */
+static void
+bulk(int a, int b, size_t len)
+{
+	unsigned char *out = malloc(len), *in = malloc(1 << 16);
+	uint64_t hin = 0xcbf29ce484222325ULL, hout;
+	struct writer w = { a, out, len };
+	pthread_t t;
+	size_t got = 0;
+	ssize_t n;
+
+	REQUIRE(out != NULL && in != NULL);
+	pattern(out, len, 7);
+	hout = fnv1a(0xcbf29ce484222325ULL, out, len);
+	REQUIRE_EQ(pthread_create(&t, NULL, writer, &w), 0);
+	while ((n = rump_sys_read(b, in, 1 << 16)) > 0) {
+		hin = fnv1a(hin, in, (size_t)n);
+		got += (size_t)n;
+	}
+	REQUIRE_EQ(n, 0);
+	REQUIRE_EQ(pthread_join(t, NULL), 0);
+	REQUIRE_EQ(got, len);
+	REQUIRE_EQ(hin, hout);
+	free(out);
+	free(in);
+}
+
+TESTCASE(bulk6)
+{
+	int l, c, a;
+
+	l = listener6("::", 0, -1);
+	c = connect6("::1", sock6_port(l));
+	REQUIRE_OK(a = rump_sys_accept(l, NULL, NULL));
+	bulk(c, a, 32 << 20);
+	REQUIRE_OK(rump_sys_close(a));
+	REQUIRE_OK(rump_sys_close(c));
+	REQUIRE_OK(rump_sys_close(l));
+}
+
+TESTCASE(refused6)
+{
+	struct sockaddr_in6 s;
+	int l, fd, port;
+
+	/* A port known closed: bound once, then closed. */
+	l = listener6("::1", 0, -1);
+	port = sock6_port(l);
+	REQUIRE_OK(rump_sys_close(l));
+	s = sin6_make("::1", port, 0);
+	REQUIRE_OK(fd = rump_sys_socket(AF_INET6, SOCK_STREAM, 0));
+	REQUIRE_ERRNO(rump_sys_connect(fd, (struct sockaddr *)&s, sizeof(s)),
+	    ECONNREFUSED);
+	REQUIRE_OK(rump_sys_close(fd));
+	/* The unspecified address is this host, as on Linux. */
+	s = sin6_make("::", port, 0);
+	REQUIRE_OK(fd = rump_sys_socket(AF_INET6, SOCK_STREAM, 0));
+	REQUIRE_ERRNO(rump_sys_connect(fd, (struct sockaddr *)&s, sizeof(s)),
+	    ECONNREFUSED);
+	REQUIRE_OK(rump_sys_close(fd));
+}
+
+TESTCASE(bind6)
+{
+	struct sockaddr_in6 s;
+	struct sockaddr_in sin = sin_make("127.0.0.1", 0);
+	struct sockaddr_storage ss;
+	int l, fd, port, one = 1;
+
+	l = listener6("::1", 0, -1);
+	port = sock6_port(l);
+	REQUIRE_OK(fd = rump_sys_socket(AF_INET6, SOCK_STREAM, 0));
+	s = sin6_make("::1", port, 0);
+	REQUIRE_ERRNO(rump_sys_bind(fd, (struct sockaddr *)&s, sizeof(s)),
+	    EADDRINUSE);
+	s = sin6_make("::", port, 0);
+	REQUIRE_ERRNO(rump_sys_bind(fd, (struct sockaddr *)&s, sizeof(s)),
+	    EADDRINUSE);
+	/* SO_REUSEADDR does not share with a listener. */
+	REQUIRE_OK(rump_sys_setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
+	    sizeof(one)));
+	REQUIRE_ERRNO(rump_sys_bind(fd, (struct sockaddr *)&s, sizeof(s)),
+	    EADDRINUSE);
+	REQUIRE_ERRNO(rump_sys_bind(fd, (struct sockaddr *)&sin, sizeof(sin)),
+	    EINVAL);
+	memset(&ss, 0, sizeof(ss));
+	memcpy(&ss, &sin, sizeof(sin));
+	REQUIRE_ERRNO(rump_sys_bind(fd, (struct sockaddr *)&ss, 28),
+	    EAFNOSUPPORT);
+	s = sin6_make("2001:db8::1", 0, 0);
+	REQUIRE_ERRNO(rump_sys_bind(fd, (struct sockaddr *)&s, sizeof(s)),
+	    EADDRNOTAVAIL);
+	s = sin6_make("ff02::1", 0, 0);
+	REQUIRE_ERRNO(rump_sys_bind(fd, (struct sockaddr *)&s, sizeof(s)),
+	    EADDRNOTAVAIL);
+	s = sin6_make("::ffff:10.9.9.9", 0, 0);
+	REQUIRE_ERRNO(rump_sys_bind(fd, (struct sockaddr *)&s, sizeof(s)),
+	    EADDRNOTAVAIL);
+	/* An IPv4 socket may take the port of a ::1 listener. */
+	REQUIRE_OK(rump_sys_close(fd));
+	REQUIRE_OK(fd = rump_sys_socket(AF_INET, SOCK_STREAM, 0));
+	sin = sin_make("127.0.0.1", port);
+	REQUIRE_OK(rump_sys_bind(fd, (struct sockaddr *)&sin, sizeof(sin)));
+	REQUIRE_OK(rump_sys_close(fd));
+	/* Bound: the port is the same, the address ::1. */
+	REQUIRE_OK(fd = rump_sys_socket(AF_INET6, SOCK_STREAM, 0));
+	s = sin6_make("::1", 0, 0);
+	REQUIRE_OK(rump_sys_bind(fd, (struct sockaddr *)&s, sizeof(s)));
+	REQUIRE_ERRNO(rump_sys_bind(fd, (struct sockaddr *)&s, sizeof(s)),
+	    EINVAL);
+	REQUIRE(sock6_port(fd) >= 32768 && sock6_port(fd) <= 60999);
+	REQUIRE_OK(rump_sys_close(fd));
+	REQUIRE_OK(rump_sys_close(l));
+}
+
+TESTCASE(dualstack)
+{
+	struct sockaddr_in6 from;
+	struct sockaddr_in sin;
+	unsigned fromlen = sizeof(from);
+	char want[80], got[80];
+	int l, c, a, c6, a6, fd, port, v = -1;
+	unsigned vlen = sizeof(v);
+
+	l = listener6("::", 0, -1);
+	REQUIRE_OK(rump_sys_getsockopt(l, IPPROTO_IPV6, IPV6_V6ONLY, &v, &vlen));
+	REQUIRE_EQ(v, 0);
+	port = sock6_port(l);
+
+	/* An IPv4 client. */
+	sin = sin_make("127.0.0.1", port);
+	REQUIRE_OK(c = rump_sys_socket(AF_INET, SOCK_STREAM, 0));
+	REQUIRE_OK(rump_sys_connect(c, (struct sockaddr *)&sin, sizeof(sin)));
+	REQUIRE_OK(a = rump_sys_accept(l, (struct sockaddr *)&from, &fromlen));
+	REQUIRE_EQ(fromlen, 28);
+	REQUIRE(inet_ntop(AF_INET6, &from.sin6_addr, got, sizeof(got)) != NULL);
+	REQUIRE(strcmp(got, "::ffff:127.0.0.1") == 0);
+	{
+		struct sockaddr_in cs;
+		unsigned cl = sizeof(cs);
+
+		REQUIRE_OK(rump_sys_getsockname(c, (struct sockaddr *)&cs, &cl));
+		REQUIRE_EQ(cl, sizeof(cs));
+		REQUIRE_EQ(from.sin6_port, cs.sin_port);
+		snprintf(want, sizeof(want), "::ffff:127.0.0.1 %d 0",
+		    ntohs(cs.sin_port));
+	}
+	name6(a, true, got, sizeof(got));
+	REQUIRE(strcmp(got, want) == 0);
+	name6(a, false, got, sizeof(got));
+	snprintf(want, sizeof(want), "::ffff:127.0.0.1 %d 0", port);
+	REQUIRE(strcmp(got, want) == 0);
+	echo_check(c, a, 3);
+	REQUIRE_EQ(tcpinfo(a).tcpi_snd_mss, 65535 - 40 - 12);
+
+	/* An AF_INET6 client of a v4-mapped address: IPv4 underneath. */
+	c6 = connect6("::ffff:127.0.0.1", port);
+	REQUIRE_OK(a6 = rump_sys_accept(l, NULL, NULL));
+	name6(c6, true, got, sizeof(got));
+	snprintf(want, sizeof(want), "::ffff:127.0.0.1 %d 0", port);
+	REQUIRE(strcmp(got, want) == 0);
+	name6(c6, false, got, sizeof(got));
+	REQUIRE(strncmp(got, "::ffff:127.0.0.1 ", 17) == 0);
+	echo_check(c6, a6, 4);
+
+	/* The :: listener holds the port for IPv4 too. */
+	REQUIRE_OK(fd = rump_sys_socket(AF_INET, SOCK_STREAM, 0));
+	sin = sin_make("0.0.0.0", port);
+	REQUIRE_ERRNO(rump_sys_bind(fd, (struct sockaddr *)&sin, sizeof(sin)),
+	    EADDRINUSE);
+	sin = sin_make("127.0.0.1", port);
+	REQUIRE_ERRNO(rump_sys_bind(fd, (struct sockaddr *)&sin, sizeof(sin)),
+	    EADDRINUSE);
+	REQUIRE_OK(rump_sys_close(fd));
+
+	REQUIRE_OK(rump_sys_close(a6));
+	REQUIRE_OK(rump_sys_close(c6));
+	REQUIRE_OK(rump_sys_close(a));
+	REQUIRE_OK(rump_sys_close(c));
+	REQUIRE_OK(rump_sys_close(l));
+}
+
+TESTCASE(v6only)
+{
+	struct sockaddr_in sin;
+	struct sockaddr_in6 s;
+	int l, fd, fd4, c, a, port, one = 1;
+
+	l = listener6("::", 0, 1);
+	port = sock6_port(l);
+	REQUIRE_ERRNO(rump_sys_setsockopt(l, IPPROTO_IPV6, IPV6_V6ONLY, &one,
+	    sizeof(one)), EINVAL);
+
+	/* IPv4 to the port: nobody there. */
+	sin = sin_make("127.0.0.1", port);
+	REQUIRE_OK(fd = rump_sys_socket(AF_INET, SOCK_STREAM, 0));
+	REQUIRE_ERRNO(rump_sys_connect(fd, (struct sockaddr *)&sin,
+	    sizeof(sin)), ECONNREFUSED);
+	REQUIRE_OK(rump_sys_close(fd));
+
+	/* An IPv4 listener may share the port number, and gets the IPv4 client. */
+	REQUIRE_OK(fd4 = rump_sys_socket(AF_INET, SOCK_STREAM, 0));
+	sin = sin_make("0.0.0.0", port);
+	REQUIRE_OK(rump_sys_bind(fd4, (struct sockaddr *)&sin, sizeof(sin)));
+	REQUIRE_OK(rump_sys_listen(fd4, 1));
+	sin = sin_make("127.0.0.1", port);
+	REQUIRE_OK(c = rump_sys_socket(AF_INET, SOCK_STREAM, 0));
+	REQUIRE_OK(rump_sys_connect(c, (struct sockaddr *)&sin, sizeof(sin)));
+	REQUIRE_OK(a = rump_sys_accept(fd4, NULL, NULL));
+	echo_check(c, a, 5);
+	REQUIRE_OK(rump_sys_close(a));
+	REQUIRE_OK(rump_sys_close(c));
+	/* And the IPv6 client still reaches the IPv6 listener. */
+	c = connect6("::1", port);
+	REQUIRE_OK(a = rump_sys_accept(l, NULL, NULL));
+	echo_check(c, a, 6);
+	REQUIRE_OK(rump_sys_close(a));
+	REQUIRE_OK(rump_sys_close(c));
+
+	/* A v6-only socket refuses v4-mapped addresses. */
+	REQUIRE_OK(fd = rump_sys_socket(AF_INET6, SOCK_STREAM, 0));
+	REQUIRE_OK(rump_sys_setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
+	    sizeof(one)));
+	s = sin6_make("::ffff:127.0.0.1", port, 0);
+	REQUIRE_ERRNO(rump_sys_connect(fd, (struct sockaddr *)&s, sizeof(s)),
+	    ENETUNREACH);
+	s = sin6_make("::ffff:127.0.0.1", 0, 0);
+	REQUIRE_ERRNO(rump_sys_bind(fd, (struct sockaddr *)&s, sizeof(s)),
+	    EADDRNOTAVAIL);
+	REQUIRE_OK(rump_sys_close(fd));
+	/* Without it, :: on the port conflicts with the IPv4 listener. */
+	REQUIRE_OK(fd = rump_sys_socket(AF_INET6, SOCK_STREAM, 0));
+	s = sin6_make("::", port, 0);
+	REQUIRE_ERRNO(rump_sys_bind(fd, (struct sockaddr *)&s, sizeof(s)),
+	    EADDRINUSE);
+	REQUIRE_OK(rump_sys_close(fd));
+	REQUIRE_OK(rump_sys_close(fd4));
+	REQUIRE_OK(rump_sys_close(l));
+}
+
+/*
+ * An ICMPv6 packet too big to ::1 with mtu, quoting a segment from
+ * (src, sport) to (dst, dport) with sequence number seq.
+ */
+static void
+send_ptb(int icmp, uint32_t mtu, uint16_t sport, uint16_t dport, uint32_t seq)
+{
+	unsigned char msg[8 + 40 + 20];
+	struct ip6_hdr ip6;
+	struct sockaddr_in6 to = sin6_make("::1", 0, 0);
+	uint32_t v;
+	uint16_t p;
+
+	memset(msg, 0, sizeof(msg));
+	msg[0] = ICMP6_PACKET_TOO_BIG;
+	v = htonl(mtu);
+	memcpy(msg + 4, &v, 4);
+	memset(&ip6, 0, sizeof(ip6));
+	ip6.ip6_flow = htonl(0x60000000);
+	ip6.ip6_plen = htons(1400);
+	ip6.ip6_nxt = IPPROTO_TCP;
+	ip6.ip6_hlim = 64;
+	ip6.ip6_src = to.sin6_addr;
+	ip6.ip6_dst = to.sin6_addr;
+	memcpy(msg + 8, &ip6, 40);
+	p = htons(sport);
+	memcpy(msg + 48, &p, 2);
+	p = htons(dport);
+	memcpy(msg + 50, &p, 2);
+	v = htonl(seq);
+	memcpy(msg + 52, &v, 4);
+	msg[60] = 0x50;
+	msg[61] = 0x18;
+	REQUIRE_EQ(rump_sys_sendto(icmp, msg, sizeof(msg), 0,
+	    (struct sockaddr *)&to, sizeof(to)), (ssize_t)sizeof(msg));
+}
+
+/* The sequence number of the next data segment from sport seen on raw. */
+static uint32_t
+seen_seq(int raw, uint16_t sport)
+{
+	unsigned char seg[2048];
+	uint16_t p;
+	uint32_t seq;
+	ssize_t n;
+
+	for (;;) {
+		REQUIRE_EQ(wait_readable(raw, 5000), 1);
+		REQUIRE_OK(n = rump_sys_recvfrom(raw, seg, sizeof(seg), 0, NULL, NULL));
+		memcpy(&p, seg, 2);
+		if (n > 20 + ((seg[12] >> 4) * 4 - 20) && ntohs(p) == sport)
+			break;
+	}
+	memcpy(&seq, seg + 4, 4);
+	return ntohl(seq);
+}
+
+TESTCASE(pmtu6)
+{
+	enum { LEN = 200000 };
+	static unsigned char out[LEN], in[LEN];
+	struct tcp_info ti;
+	int l, c, a, raw, icmp, port, cport;
+	uint32_t seq;
+
+	l = listener6("::1", 0, -1);
+	port = sock6_port(l);
+	c = connect6("::1", port);
+	cport = sock6_port(c);
+	REQUIRE_OK(a = rump_sys_accept(l, NULL, NULL));
+	REQUIRE_OK(raw = rump_sys_socket(AF_INET6, SOCK_RAW, IPPROTO_TCP));
+	REQUIRE_OK(icmp = rump_sys_socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6));
+	REQUIRE_EQ(tcpinfo(c).tcpi_pmtu, 65535);
+
+	/* The server drops what comes: the client's data stays unacknowledged. */
+	sysctl_setint("net.inet.tcp.drop_port", port);
+	pattern(out, sizeof(out), 9);
+	write_all(c, out, 1000);
+	seq = seen_seq(raw, (uint16_t)cport);
+
+	/* Outside the window: ignored. */
+	send_ptb(icmp, 1300, (uint16_t)cport, (uint16_t)port, seq + 100000);
+	msleep(100);
+	REQUIRE_EQ(tcpinfo(c).tcpi_pmtu, 65535);
+
+	send_ptb(icmp, 1300, (uint16_t)cport, (uint16_t)port, seq);
+	msleep(100);
+	ti = tcpinfo(c);
+	REQUIRE_EQ(ti.tcpi_pmtu, 1300);
+	REQUIRE_EQ(ti.tcpi_snd_mss, 1300 - 60 - 12);
+	/* Below IPv6's minimum: 1280. */
+	send_ptb(icmp, 1000, (uint16_t)cport, (uint16_t)port, seq);
+	msleep(100);
+	ti = tcpinfo(c);
+	REQUIRE_EQ(ti.tcpi_pmtu, 1280);
+	REQUIRE_EQ(ti.tcpi_snd_mss, 1280 - 60 - 12);
+
+	sysctl_setint("net.inet.tcp.drop_port", 0);
+	write_all(c, out + 1000, LEN - 1000);
+	read_all(a, in, LEN);
+	REQUIRE(memcmp(in, out, LEN) == 0);
+	/* The segments the server got were no bigger. */
+	REQUIRE(tcpinfo(a).tcpi_rcv_mss <= 1280 - 60 - 12);
+	REQUIRE_OK(rump_sys_close(raw));
+	REQUIRE_OK(rump_sys_close(icmp));
+	REQUIRE_OK(rump_sys_close(a));
+	REQUIRE_OK(rump_sys_close(c));
+	REQUIRE_OK(rump_sys_close(l));
+}
+
+TESTS(CASE(echo6), CASE(bulk6), CASE(refused6), CASE(bind6), CASE(dualstack),
+    CASE(v6only), CASE(pmtu6))
