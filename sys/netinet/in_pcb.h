@@ -57,6 +57,7 @@
 
 struct ifnet;
 struct ip_moptions;
+struct in6_pcbopts;
 struct lwp;
 struct mbuf;
 struct rtentry;
@@ -105,6 +106,7 @@ struct inpcb {
 	uint32_t inp_fscope;                    /* n: link-local peer's interface */
 	int16_t inp_hlim;                       /* n: IPV6_UNICAST_HOPS, -1: default */
 	int16_t inp_tclass;                     /* n: IPV6_TCLASS, -1: 0 */
+	struct in6_pcbopts *inp_opts6;          /* n: UDP and raw IPv6 sockets' */
 };
 
 /* inp_state */
@@ -122,6 +124,9 @@ struct inpcb {
 #define INP_ADDRLOCK   0x0040           /* bind(2) gave the local address */
 #define INP_IPV6       0x0080           /* an IPv6 PCB (inp_laddr6, inp_faddr6) */
 #define INP_V6ONLY     0x0100           /* IPV6_V6ONLY */
+#define INP_RECVPKTINFO6  0x0200        /* IPV6_RECVPKTINFO */
+#define INP_RECVHOPLIMIT6 0x0400        /* IPV6_RECVHOPLIMIT */
+#define INP_RECVTCLASS6   0x0800        /* IPV6_RECVTCLASS */
 
 #define IP_PORTRANGE_FIRST 32768        /* ephemeral ports, Linux's default */
 #define IP_PORTRANGE_LAST  60999

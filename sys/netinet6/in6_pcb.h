@@ -25,6 +25,11 @@
  * overlap when their addresses are equal or either is ::.  A link-local
  * address must be ours on the interface of sin6_scope_id (if given).
  *
+ * UDP and raw IPv6 sockets (udp6_usrreq.c) have IPv6 PCBs too, each
+ * protocol its own table (udb6table, rip6table; dual-stack UDP reaches
+ * IPv4's through hooks), and their multicast and sticky options in a
+ * struct in6_pcbopts (inp_opts6) made with the PCB.
+ *
  * Locking: softnet_lock, as every inet PCB.
  */
 #ifndef _NETINET6_IN6_PCB_H_
@@ -33,11 +38,25 @@
 #include <sys/types.h>
 #include <netinet/in.h>
 #include <netinet/in_pcb.h>
+#include <netinet/icmp6.h>
 
+struct in6_multi;
 struct lwp;
 struct socket;
 struct sockopt;
 struct sockaddr_storage;
+
+#define IN6P_MAXMEMB 20                 /* groups a socket joins */
+
+/* The options of UDP and raw IPv6 sockets (n). */
+struct in6_pcbopts {
+	int o6_mhlim;                           /* IPV6_MULTICAST_HOPS */
+	bool o6_mloop;                          /* IPV6_MULTICAST_LOOP */
+	unsigned o6_mif;                        /* IPV6_MULTICAST_IF */
+	struct in6_pktinfo o6_pktinfo;          /* sticky IPV6_PKTINFO */
+	struct icmp6_filter o6_filter;          /* ICMP6_FILTER */
+	struct in6_multi *o6_memb[IN6P_MAXMEMB]; /* IPV6_ADD_MEMBERSHIP */
+};
 
 /* A new unbound IPv6 PCB for so in t (in_pcballoc, then INP_IPV6). */
 int in6_pcballoc(struct socket *, struct inpcbtable *);
@@ -73,6 +92,14 @@ void in6_pcbnotify_table(struct inpcbtable *, const struct in6_addr *faddr,
     in_port_t fport, const struct in6_addr *laddr, in_port_t lport,
     int error, void (*notify)(struct inpcb *, int));
 
+/*
+ * A source address for dst: ours if dst is, else the best of the
+ * interface scope (not 0), else of the route's (in6_selectsrc).  NULL
+ * if there is no route.
+ */
+const struct in6_addr *in6_pcbselsrc(const struct in6_addr *dst,
+    uint32_t scope);
+
 /* The socket's names as a sockaddr_in6 (v4-mapped for an IPv4 PCB). */
 void in6_setsockaddr(const struct inpcb *, struct sockaddr_storage *,
     socklen_t *);
@@ -80,9 +107,10 @@ void in6_setpeeraddr(const struct inpcb *, struct sockaddr_storage *,
     socklen_t *);
 
 /*
- * The IPPROTO_IPV6 options of a PCB-based socket: IPV6_V6ONLY (not once
- * bound: EINVAL), IPV6_UNICAST_HOPS, IPV6_TCLASS, IPV6_MTU (connected:
- * the path MTU; else ENOTCONN).  ENOPROTOOPT for others.
+ * The IPPROTO_IPV6 options every IPv6 socket has: IPV6_V6ONLY (not once
+ * bound: EINVAL), IPV6_UNICAST_HOPS, IPV6_TCLASS, IPV6_MTU_DISCOVER,
+ * IPV6_MTU (connected: the path MTU; else ENOTCONN).  ENOPROTOOPT for
+ * others (UDP and raw sockets' ip6_ctloutput has the rest).
  */
 int in6_pcbctloutput(int op, struct socket *, struct sockopt *);
 

@@ -5,7 +5,8 @@
  * IPv6 inside the kernel (librumpnet_netinet6): addresses of interfaces
  * (in6.c), per-interface state, multicast groups (mld6.c), input and
  * output (ip6_input.c, ip6_output.c, frag6.c), ICMPv6 (icmp6.c),
- * neighbour and router discovery (nd6*.c), the sockets (udp6_usrreq.c).
+ * neighbour and router discovery (nd6*.c), the sockets (udp6_usrreq.c,
+ * tcp6_usrreq.c; their PCBs: in6_pcb.c, <netinet6/in6_pcb.h>).
  *
  * An in6_ifaddr is the family's ifaddr (the generic part first): on its
  * interface's if_addrlist and on in6_ifaddrhead.  A new address is
@@ -34,7 +35,6 @@
 struct mbuf;
 struct socket;
 struct rtentry;
-struct in6pcb;
 
 /* Linux's struct in6_ifreq (SIOCSIFADDR/SIOCDIFADDR on AF_INET6). */
 struct in6_ifreq {

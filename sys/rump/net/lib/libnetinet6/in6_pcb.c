@@ -205,9 +205,8 @@ in6_pcbbind(struct inpcb *inp, const struct sockaddr_in6 *sin6, struct lwp *l)
 	return 0;
 }
 
-/* A source address for dst (scope: its interface if link-local); NULL if none. */
-static const struct in6_addr *
-in6_pcb_selsrc(const struct in6_addr *dst, uint32_t scope)
+const struct in6_addr *
+in6_pcbselsrc(const struct in6_addr *dst, uint32_t scope)
 {
 	struct in6_ifaddr *ia;
 	struct sockaddr_in6 d;
@@ -216,8 +215,7 @@ in6_pcb_selsrc(const struct in6_addr *dst, uint32_t scope)
 
 	if ((ia = in6_ifaddr_lookup(dst, NULL)) != NULL)
 		return &ia->ia_addr;
-	if (scope != 0 &&
-	    (IN6_IS_ADDR_LINKLOCAL(dst) || IN6_IS_ADDR_MC_LINKLOCAL(dst))) {
+	if (scope != 0) {
 		if ((ifp = if_get_byindex(scope)) == NULL)
 			return NULL;
 		ia = in6_selectsrc(dst, ifp);
@@ -289,7 +287,7 @@ in6_pcbconnect(struct inpcb *inp, const struct sockaddr_in6 *sin6,
 		return ENETUNREACH;
 	if (!IN6_IS_ADDR_UNSPECIFIED(&inp->inp_laddr6))
 		laddr = &inp->inp_laddr6;
-	else if ((laddr = in6_pcb_selsrc(&faddr, scope)) == NULL)
+	else if ((laddr = in6_pcbselsrc(&faddr, scope)) == NULL)
 		return ENETUNREACH;
 	if (inp->inp_lport == 0) {
 		if ((error = in6_pcb_ephemeral(inp, laddr, &faddr,
@@ -429,7 +427,7 @@ in6_pcbctloutput(int op, struct socket *so, struct sockopt *sopt)
 			break;
 		case IPV6_MTU:
 			if ((inp->inp_flags & INP_IPV6) == 0 ||
-			    inp->inp_state != INP_CONNECTED)
+			    IN6_IS_ADDR_UNSPECIFIED(&inp->inp_faddr6))
 				return ENOTCONN;
 			v = (int)ip6_pathmtu(&inp->inp_faddr6, inp->inp_fscope);
 			break;
