@@ -24,6 +24,9 @@
  *                  at least) and the data still arrives exact; one
  *                  quoting a sequence number outside the window is
  *                  ignored
+ *   unreach6       ICMPv6 destination unreachable quoting a SYN: port
+ *                  unreachable refuses the connection at once, address
+ *                  unreachable is a soft error reported at the timeout
  *
  * Segments are kept unacknowledged with net.inet.tcp.drop_port; a raw
  * IPPROTO_TCP socket sees them (as on Linux) to quote their header.
@@ -474,11 +477,12 @@ TESTCASE(v6only)
 }
 
 /*
- * An ICMPv6 packet too big to ::1 with mtu, quoting a segment from
- * (src, sport) to (dst, dport) with sequence number seq.
+ * An ICMPv6 error (type, code; mtu for packet too big) to ::1, quoting a
+ * segment from ::1 port sport to ::1 port dport with sequence number seq.
  */
 static void
-send_ptb(int icmp, uint32_t mtu, uint16_t sport, uint16_t dport, uint32_t seq)
+send_icmp6(int icmp, int type, int code, uint32_t mtu, uint16_t sport,
+    uint16_t dport, uint32_t seq)
 {
 	unsigned char msg[8 + 40 + 20];
 	struct ip6_hdr ip6;
@@ -487,7 +491,8 @@ send_ptb(int icmp, uint32_t mtu, uint16_t sport, uint16_t dport, uint32_t seq)
 	uint16_t p;
 
 	memset(msg, 0, sizeof(msg));
-	msg[0] = ICMP6_PACKET_TOO_BIG;
+	msg[0] = (unsigned char)type;
+	msg[1] = (unsigned char)code;
 	v = htonl(mtu);
 	memcpy(msg + 4, &v, 4);
 	memset(&ip6, 0, sizeof(ip6));
@@ -510,9 +515,15 @@ send_ptb(int icmp, uint32_t mtu, uint16_t sport, uint16_t dport, uint32_t seq)
 	    (struct sockaddr *)&to, sizeof(to)), (ssize_t)sizeof(msg));
 }
 
-/* The sequence number of the next data segment from sport seen on raw. */
+static void
+send_ptb(int icmp, uint32_t mtu, uint16_t sport, uint16_t dport, uint32_t seq)
+{
+	send_icmp6(icmp, ICMP6_PACKET_TOO_BIG, 0, mtu, sport, dport, seq);
+}
+
+/* The sequence number of the next segment from sport seen on raw (data: with some). */
 static uint32_t
-seen_seq(int raw, uint16_t sport)
+seen_seg(int raw, uint16_t sport, bool data)
 {
 	unsigned char seg[2048];
 	uint16_t p;
@@ -523,7 +534,7 @@ seen_seq(int raw, uint16_t sport)
 		REQUIRE_EQ(wait_readable(raw, 5000), 1);
 		REQUIRE_OK(n = rump_sys_recvfrom(raw, seg, sizeof(seg), 0, NULL, NULL));
 		memcpy(&p, seg, 2);
-		if (n > 20 + ((seg[12] >> 4) * 4 - 20) && ntohs(p) == sport)
+		if ((!data || n > (seg[12] >> 4) * 4) && ntohs(p) == sport)
 			break;
 	}
 	memcpy(&seq, seg + 4, 4);
@@ -551,7 +562,7 @@ TESTCASE(pmtu6)
 	sysctl_setint("net.inet.tcp.drop_port", port);
 	pattern(out, sizeof(out), 9);
 	write_all(c, out, 1000);
-	seq = seen_seq(raw, (uint16_t)cport);
+	seq = seen_seg(raw, (uint16_t)cport, true);
 
 	/* Outside the window: ignored. */
 	send_ptb(icmp, 1300, (uint16_t)cport, (uint16_t)port, seq + 100000);
@@ -583,5 +594,67 @@ TESTCASE(pmtu6)
 	REQUIRE_OK(rump_sys_close(l));
 }
 
+/*
+ * A connection attempt whose SYN (dropped by drop_port) draws an ICMPv6
+ * error: port unreachable ends it at once with ECONNREFUSED; address
+ * unreachable is a soft error (RFC 1122 4.2.3.9) that the attempt
+ * reports when it times out (TCP_SYNCNT 1), instead of ETIMEDOUT.
+ */
+static int
+syn_answered(int raw, int icmp, int port, int code)
+{
+	struct sockaddr_in6 s = sin6_make("::1", port, 0), me;
+	unsigned len = sizeof(me);
+	struct pollfd pfd;
+	int fd, one = 1, err = 0;
+	uint32_t seq;
+
+	REQUIRE_OK(fd = rump_sys_socket(AF_INET6, SOCK_STREAM, 0));
+	REQUIRE_OK(rump_sys_setsockopt(fd, IPPROTO_TCP, TCP_SYNCNT, &one,
+	    sizeof(one)));
+	me = sin6_make("::1", 0, 0);
+	REQUIRE_OK(rump_sys_bind(fd, (struct sockaddr *)&me, sizeof(me)));
+	REQUIRE_OK(rump_sys_getsockname(fd, (struct sockaddr *)&me, &len));
+	REQUIRE_OK(rump_sys_fcntl(fd, F_SETFL, O_NONBLOCK));
+	REQUIRE_ERRNO(rump_sys_connect(fd, (struct sockaddr *)&s, sizeof(s)),
+	    EINPROGRESS);
+	seq = seen_seg(raw, ntohs(me.sin6_port), false);
+	send_icmp6(icmp, ICMP6_DST_UNREACH, code, 0, ntohs(me.sin6_port),
+	    (uint16_t)port, seq);
+	pfd.fd = fd;
+	pfd.events = POLLOUT;
+	REQUIRE_EQ(rump_sys_poll(&pfd, 1, 10000), 1);
+	len = sizeof(err);
+	REQUIRE_OK(rump_sys_getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len));
+	REQUIRE_OK(rump_sys_close(fd));
+	return err;
+}
+
+TESTCASE(unreach6)
+{
+	struct timespec t0, t1;
+	int l, raw, icmp, port;
+
+	l = listener6("::1", 0, -1);
+	port = sock6_port(l);
+	REQUIRE_OK(raw = rump_sys_socket(AF_INET6, SOCK_RAW, IPPROTO_TCP));
+	REQUIRE_OK(icmp = rump_sys_socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6));
+	sysctl_setint("net.inet.tcp.drop_port", port);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	REQUIRE_EQ(syn_answered(raw, icmp, port, ICMP6_DST_UNREACH_NOPORT),
+	    ECONNREFUSED);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	REQUIRE(t1.tv_sec - t0.tv_sec < 1);
+	REQUIRE_EQ(syn_answered(raw, icmp, port, ICMP6_DST_UNREACH_ADDR),
+	    EHOSTUNREACH);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	/* The SYN and one retransmission, 1 s then 2 s. */
+	REQUIRE(t0.tv_sec - t1.tv_sec >= 2);
+	sysctl_setint("net.inet.tcp.drop_port", 0);
+	REQUIRE_OK(rump_sys_close(raw));
+	REQUIRE_OK(rump_sys_close(icmp));
+	REQUIRE_OK(rump_sys_close(l));
+}
+
 TESTS(CASE(echo6), CASE(bulk6), CASE(refused6), CASE(bind6), CASE(dualstack),
-    CASE(v6only), CASE(pmtu6))
+    CASE(v6only), CASE(pmtu6), CASE(unreach6))
