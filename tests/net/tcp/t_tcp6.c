@@ -24,6 +24,15 @@
  *                  at least) and the data still arrives exact; one
  *                  quoting a sequence number outside the window is
  *                  ignored
+ *   crafted6       segments injected on shmif0 as from a neighbour: a
+ *                  SYN with a right checksum makes a SYN cache entry,
+ *                  one with a wrong checksum, a short one, data offsets
+ *                  too small and too big are dropped and counted
+ *                  exactly, one from a multicast source never gets an
+ *                  answer; a SYN to a closed
+ *                  port draws an RST; then 2000 random segments with
+ *                  right checksums (option storms, any flags), and ::1
+ *                  still serves
  *   unreach6       ICMPv6 destination unreachable quoting a SYN: port
  *                  unreachable refuses the connection at once, address
  *                  unreachable is a soft error reported at the timeout
@@ -35,6 +44,10 @@
 #include <pthread.h>
 
 #include "../inet6/h_inet6.h"
+#include "../inet/kernspace/inetspace.h"
+#include "../../../sys/netinet/tcp_stat.h"
+#include <rump/rump_netconfig.h>
+#include <rump/rump_shmif.h>
 
 static uint64_t
 fnv1a(uint64_t h, const unsigned char *p, size_t len)
@@ -656,5 +669,163 @@ TESTCASE(unreach6)
 	REQUIRE_OK(rump_sys_close(l));
 }
 
+static struct tcpstat
+tcpstat_get(void)
+{
+	struct tcpstat st;
+
+	get_stats("net.inet.tcp.stats", &st, sizeof(st));
+	return st;
+}
+
+/* The counters once n more segments have reached TCP (input is queued). */
+static struct tcpstat
+tcpstat_after(const struct tcpstat *base, uint64_t n)
+{
+	struct tcpstat st;
+	int i;
+
+	for (i = 0; i < 500; i++) {
+		st = tcpstat_get();
+		if (st.tcps_rcvtotal - base->tcps_rcvtotal >= n)
+			break;
+		msleep(10);
+	}
+	return st;
+}
+
+static const uint8_t peer_mac[6] = { 0x02, 0, 0, 0, 0, 0x66 };
+
+/*
+ * A TCP segment from [2001:db8::99]:40000 to [dst]:dport with flags,
+ * seq, data offset off (words), len bytes in all (at least 20; options
+ * and data from opt), checksum right unless badsum; injected on shmif0.
+ */
+static void
+inject(const uint8_t *mac, const char *src, const char *dst, int dport,
+    int flags, uint32_t seq, int off, const uint8_t *opt, size_t len,
+    bool badsum)
+{
+	uint8_t seg[200], frame[300];
+	struct in6_addr s6, d6;
+	uint16_t sum, v16;
+	uint32_t v32;
+	size_t flen;
+
+	REQUIRE(len <= sizeof(seg));
+	memset(seg, 0, sizeof(seg));
+	v16 = htons(40000);
+	memcpy(seg, &v16, 2);
+	v16 = htons((uint16_t)dport);
+	memcpy(seg + 2, &v16, 2);
+	v32 = htonl(seq);
+	memcpy(seg + 4, &v32, 4);
+	seg[12] = (uint8_t)(off << 4);
+	seg[13] = (uint8_t)flags;
+	seg[14] = 0xff;
+	if (len > 20 && opt != NULL)
+		memcpy(seg + 20, opt, len - 20);
+	REQUIRE(inet_pton(AF_INET6, src, &s6) == 1);
+	REQUIRE(inet_pton(AF_INET6, dst, &d6) == 1);
+	sum = cksum6(&s6, &d6, IPPROTO_TCP, seg, len);
+	if (badsum)
+		sum ^= 0x0100;
+	memcpy(seg + 16, &sum, 2);
+	flen = frame6(frame, mac, peer_mac, src, dst, IPPROTO_TCP, 64, seg,
+	    len);
+	REQUIRE_EQ(rump_test_inet_linkinput(frame, flen, "shmif0"), 0);
+}
+
+TESTCASE(crafted6)
+{
+	struct {
+		char name[16];
+		unsigned short family;
+		uint8_t data[22];
+	} ifr;
+	struct tcpstat a, b;
+	uint8_t mac[6], opt[180];
+	char bus[64];
+	uint64_t rs = 0x9e3779b97f4a7c15ULL;
+	int unit, s, l, c, acc, i;
+
+	snprintf(bus, sizeof(bus), "/tmp/t_tcp6.%d.bus", (int)getpid());
+	unlink(bus);
+	REQUIRE_EQ(rump_pub_shmif_create(bus, &unit), 0);
+	unlink(bus);
+	REQUIRE_EQ(rump_pub_netconfig_ipv6_ifaddr("shmif0", "2001:db8::1", 64),
+	    0);
+	REQUIRE_EQ(rump_pub_netconfig_ifup("shmif0"), 0);
+	REQUIRE_OK(s = rump_sys_socket(AF_INET6, SOCK_DGRAM, 0));
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.name, "shmif0");
+	REQUIRE_OK(rump_sys_ioctl(s, 0x8927 /* SIOCGIFHWADDR */, &ifr));
+	memcpy(mac, ifr.data, 6);
+	REQUIRE_OK(rump_sys_close(s));
+	msleep(2300);
+	l = listener6("::", 7000, -1);
+
+	a = tcpstat_get();
+	inject(mac, "2001:db8::99", "2001:db8::1", 7000, TH_SYN, 1000, 5,
+	    NULL, 20, false);
+	b = tcpstat_after(&a, 1);
+	REQUIRE_EQ(b.tcps_sc_added - a.tcps_sc_added, 1);
+	REQUIRE_EQ(b.tcps_rcvtotal - a.tcps_rcvtotal, 1);
+
+	a = b;
+	inject(mac, "ff02::1", "2001:db8::1", 7000, TH_SYN, 1000, 5, NULL,
+	    20, false);
+	inject(mac, "2001:db8::98", "2001:db8::1", 7000, TH_SYN, 1000, 5,
+	    NULL, 20, true);
+	inject(mac, "2001:db8::98", "2001:db8::1", 7000, TH_SYN, 1000, 5,
+	    NULL, 12, false);
+	inject(mac, "2001:db8::98", "2001:db8::1", 7000, TH_SYN, 1000, 4,
+	    NULL, 20, false);
+	inject(mac, "2001:db8::98", "2001:db8::1", 7000, TH_SYN, 1000, 15,
+	    NULL, 20, false);
+	b = tcpstat_after(&a, 4);
+	msleep(50);
+	b = tcpstat_get();
+	/* The multicast source is IPv6's to drop (RFC 4291 2.7). */
+	REQUIRE_EQ(b.tcps_rcvtotal - a.tcps_rcvtotal, 4);
+	REQUIRE_EQ(b.tcps_rcvbadsum - a.tcps_rcvbadsum, 1);
+	REQUIRE_EQ(b.tcps_rcvshort - a.tcps_rcvshort, 1);
+	REQUIRE_EQ(b.tcps_rcvbadoff - a.tcps_rcvbadoff, 2);
+	REQUIRE_EQ(b.tcps_sc_added, a.tcps_sc_added);
+	REQUIRE_EQ(b.tcps_noport, a.tcps_noport);
+
+	a = b;
+	inject(mac, "2001:db8::98", "2001:db8::1", 7001, TH_SYN, 1000, 5,
+	    NULL, 20, false);
+	b = tcpstat_after(&a, 1);
+	REQUIRE_EQ(b.tcps_noport - a.tcps_noport, 1);
+	/* The RST (the SYN cache may resend its SYN-ACK meanwhile). */
+	REQUIRE(b.tcps_sndctrl - a.tcps_sndctrl >= 1);
+
+	/* Anything with a right checksum: options, flags, lengths. */
+	for (i = 0; i < 2000; i++) {
+		size_t len, k;
+		int off;
+
+		for (k = 0; k < sizeof(opt); k++) {
+			rs ^= rs << 13;
+			rs ^= rs >> 7;
+			rs ^= rs << 17;
+			opt[k] = (uint8_t)(k % 3 == 0 ? rs % 9 : rs >> 8);
+		}
+		len = 20 + (size_t)(rs % 161);
+		off = 5 + (int)((rs >> 16) % 11);
+		inject(mac, "2001:db8::97", "2001:db8::1", (rs >> 20) % 4 ?
+		    7000 : 7002, (int)(rs >> 24) & 0x3f, (uint32_t)(rs >> 32),
+		    off, opt, len, false);
+	}
+	c = connect6("::1", 7000);
+	REQUIRE_OK(acc = rump_sys_accept(l, NULL, NULL));
+	echo_check(c, acc, 11);
+	REQUIRE_OK(rump_sys_close(acc));
+	REQUIRE_OK(rump_sys_close(c));
+	REQUIRE_OK(rump_sys_close(l));
+}
+
 TESTS(CASE(echo6), CASE(bulk6), CASE(refused6), CASE(bind6), CASE(dualstack),
-    CASE(v6only), CASE(pmtu6), CASE(unreach6))
+    CASE(v6only), CASE(pmtu6), CASE(crafted6), CASE(unreach6))

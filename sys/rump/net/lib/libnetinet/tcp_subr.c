@@ -333,14 +333,20 @@ tcp_reass_flush(struct tcpcb *tp)
 	tp->t_segqbytes = 0;
 }
 
-/* Free a closed block whose timers are all idle. */
+/*
+ * Free a closed block whose timers are all idle.  A handler may still be
+ * returning to the clock thread after it let softnet_lock go (past
+ * callout_ack, so not busy): wait for that (it needs no lock of ours).
+ */
 void
 tcp_free(struct tcpcb *tp)
 {
 	int i;
 
-	for (i = 0; i < TCPT_NTIMERS; i++)
+	for (i = 0; i < TCPT_NTIMERS; i++) {
+		(void)callout_halt(&tp->t_timer[i], NULL);
 		callout_destroy(&tp->t_timer[i]);
+	}
 	kmem_free(tp, sizeof(*tp));
 }
 
