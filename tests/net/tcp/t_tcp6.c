@@ -6,7 +6,9 @@
  *
  *   echo6          connect/accept over ::1, exact bytes both ways; the
  *                  names (getsockname, getpeername, accept) are 28-byte
- *                  sockaddr_in6; TCP_INFO with lo0's MSS for IPv6
+ *                  sockaddr_in6; TCP_INFO with lo0's MSS for IPv6; the
+ *                  connections in net.inet6.tcp6.pcblist, not in
+ *                  net.inet.tcp.pcblist
  *   bulk6          32 MiB one way with FNV-1a hash compared, and EOF
  *   refused6       SYN to a closed port of ::1: RST, ECONNREFUSED
  *   bind6          EADDRINUSE, EAFNOSUPPORT, EINVAL, EADDRNOTAVAIL
@@ -185,6 +187,45 @@ tcpinfo(int fd)
 	return ti;
 }
 
+/*
+ * net.inet6.tcp6.pcblist: the listener on ::1 port and both ends of the
+ * connection from cport; net.inet.tcp.pcblist has none of them.
+ */
+static void
+pcblists(int port, int cport)
+{
+	struct tcp6_conninfo ci[8];
+	struct tcp_conninfo ci4[8];
+	size_t len = sizeof(ci);
+	struct in6_addr lo = IN6ADDR_LOOPBACK_INIT;
+	int i, lis = 0, est = 0;
+
+	REQUIRE_EQ(rump_pub_sysctlbyname("net.inet6.tcp6.pcblist", ci, &len,
+	    NULL, 0), 0);
+	REQUIRE_EQ(len, 3 * sizeof(ci[0]));
+	for (i = 0; i < 3; i++) {
+		REQUIRE(memcmp(ci[i].tci6_laddr, &lo, 16) == 0);
+		if (ci[i].tci6_state == TCP_LISTEN) {
+			REQUIRE_EQ(ntohs(ci[i].tci6_lport), port);
+			lis++;
+			continue;
+		}
+		REQUIRE_EQ(ci[i].tci6_state, TCP_ESTABLISHED);
+		REQUIRE(memcmp(ci[i].tci6_faddr, &lo, 16) == 0);
+		REQUIRE((ntohs(ci[i].tci6_lport) == port &&
+		    ntohs(ci[i].tci6_fport) == cport) ||
+		    (ntohs(ci[i].tci6_lport) == cport &&
+		    ntohs(ci[i].tci6_fport) == port));
+		est++;
+	}
+	REQUIRE_EQ(lis, 1);
+	REQUIRE_EQ(est, 2);
+	len = sizeof(ci4);
+	REQUIRE_EQ(rump_pub_sysctlbyname("net.inet.tcp.pcblist", ci4, &len,
+	    NULL, 0), 0);
+	REQUIRE_EQ(len, 0);
+}
+
 TESTCASE(echo6)
 {
 	struct sockaddr_in6 from;
@@ -224,6 +265,7 @@ TESTCASE(echo6)
 	REQUIRE(ti.tcpi_options & TCPI_OPT_SACK);
 	REQUIRE(ti.tcpi_options & TCPI_OPT_WSCALE);
 	REQUIRE_EQ(tcpinfo(l).tcpi_state, TCP_LISTEN);
+	pcblists(port, sock6_port(c));
 
 	REQUIRE_OK(rump_sys_shutdown(c, SHUT_WR));
 	REQUIRE_EQ(rump_sys_read(a, got, sizeof(got)), 0);

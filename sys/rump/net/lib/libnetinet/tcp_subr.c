@@ -684,7 +684,10 @@ tcp_sysctl_stats(struct sysctlnode *node, struct sysctl_req *req)
 	return sysctl_copyout_value(req, &st, sizeof(st));
 }
 
-/* sysctl net.inet.tcp.pcblist: every connection, listeners and TIME_WAIT included. */
+/*
+ * sysctl net.inet.tcp.pcblist: every IPv4 connection, listeners and
+ * TIME_WAIT included.
+ */
 static int
 tcp_sysctl_pcblist(struct sysctlnode *node, struct sysctl_req *req)
 {
@@ -710,6 +713,8 @@ tcp_sysctl_pcblist(struct sysctlnode *node, struct sysctl_req *req)
 
 		if (i == n)
 			break;
+		if (inp->inp_flags & INP_IPV6)
+			continue;       /* net.inet6.tcp6.pcblist's */
 		ci[i].tci_laddr = inp->inp_laddr.s_addr;
 		ci[i].tci_faddr = inp->inp_faddr.s_addr;
 		ci[i].tci_lport = inp->inp_lport;

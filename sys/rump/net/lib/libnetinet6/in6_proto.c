@@ -22,6 +22,7 @@
  *   net.inet6.icmp6.stats          struct icmp6stat
  *   net.inet6.icmp6.errratelimit   int rw  errors a second (0: no limit)
  *   net.inet6.udp6.stats           struct udp6stat
+ *   net.inet6.tcp6.pcblist         struct tcp6_conninfo[] (tcp_stat.h)
  */
 #include <sys/types.h>
 #include <sys/systm.h>
@@ -95,6 +96,7 @@ struct domain inet6domain = {
 #define IN6CTL_MAXFRAGS  4
 #define IN6CTL_ERRRATE   5
 #define IN6CTL_FRAGTTL   6
+#define IN6CTL_PCBLIST   7
 
 static int
 in6_sysctl_stats(struct sysctlnode *node, struct sysctl_req *req)
@@ -170,6 +172,8 @@ static const struct in6_sysctl_leaf in6_sysctl_leaves[] = {
 	  in6_sysctl_nonneg },
 	{ IPPROTO_UDP, "udp6", IN6CTL_STATS, "stats", CTLTYPE_STRUCT,
 	  CTLFLAG_READONLY, &udp6stat, sizeof(udp6stat), in6_sysctl_stats },
+	{ IPPROTO_TCP, "tcp6", IN6CTL_PCBLIST, "pcblist", CTLTYPE_STRUCT,
+	  CTLFLAG_READONLY, NULL, 0, tcp6_sysctl_pcblist },
 };
 
 void

@@ -53,6 +53,9 @@ struct ip6_hdr;
 struct tcphdr;
 extern struct pr_usrreqs tcp6_usrreqs;
 void tcp6_init(void);
+struct sysctlnode;
+struct sysctl_req;
+int tcp6_sysctl_pcblist(struct sysctlnode *, struct sysctl_req *);
 void tcp6_input(struct mbuf *, int off, int len);
 int tcp6_ctloutput(int op, struct socket *, struct sockopt *);
 /* An ICMPv6 error quoting in and the start of its TCP header th. */

@@ -26,16 +26,20 @@
  *     give addresses replaced (in6_pcb.c: dual stack, v4-mapped peers);
  *     options of level IPPROTO_IPV6 to in6_pcbctloutput, others to
  *     tcp_ctloutput (IPPROTO_TCP, and IPPROTO_IP for v4-mapped ones).
+ *   sysctl: net.inet6.tcp6.pcblist, the IPv6 connections; the counters
+ *     are net.inet.tcp.stats, shared with IPv4.
  *
  * Everything under softnet_lock; tcp6_init at the domain's boot.
  */
 #include <sys/types.h>
 #include <sys/systm.h>
 #include <sys/errno.h>
+#include <sys/kmem.h>
 #include <sys/mbuf.h>
 #include <sys/protosw.h>
 #include <sys/socket.h>
 #include <sys/socketvar.h>
+#include <sys/sysctl.h>
 #include <sys/endian.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -44,6 +48,7 @@
 #include <netinet/icmp6.h>
 #include <netinet/tcp.h>
 #include <netinet/tcp_var.h>
+#include <netinet/tcp_stat.h>
 #include <netinet6/in6_var.h>
 #include <netinet6/in6_pcb.h>
 
@@ -285,6 +290,57 @@ static const struct tcp6_hooks tcp6_hooks_ip6 = {
 	.th6_islocal = tcp6_islocal,
 	.th6_lookup = tcp6_lookup,
 };
+
+/*
+ * sysctl net.inet6.tcp6.pcblist: every IPv6 connection, listeners and
+ * TIME_WAIT included (struct tcp6_conninfo).
+ */
+int
+tcp6_sysctl_pcblist(struct sysctlnode *node, struct sysctl_req *req)
+{
+	struct tcp6_conninfo *ci;
+	struct inpcb *inp;
+	size_t n, i = 0, size;
+	int error;
+
+	(void)node;
+	if (req->sr_newp != NULL)
+		return EPERM;
+	mutex_enter(softnet_lock);
+	n = (size_t)tcbtable.inpt_count;
+	size = n * sizeof(*ci);
+	ci = n > 0 ? kmem_zalloc(size, KM_NOSLEEP) : NULL;
+	if (n > 0 && ci == NULL) {
+		mutex_exit(softnet_lock);
+		return ENOMEM;
+	}
+	TAILQ_FOREACH(inp, &tcbtable.inpt_queue, inp_queue) {
+		struct tcpcb *tp = inp->inp_ppcb;
+		struct socket *so = inp->inp_socket;
+
+		if (i == n)
+			break;
+		if ((inp->inp_flags & INP_IPV6) == 0)
+			continue;
+		memcpy(ci[i].tci6_laddr, &inp->inp_laddr6, 16);
+		memcpy(ci[i].tci6_faddr, &inp->inp_faddr6, 16);
+		ci[i].tci6_lport = inp->inp_lport;
+		ci[i].tci6_fport = inp->inp_fport;
+		ci[i].tci6_scope = inp->inp_fscope;
+		ci[i].tci6_state = tcp_state_linux[tp != NULL ? tp->t_state :
+		    TCPS_CLOSED];
+		if (so != NULL) {
+			ci[i].tci6_rcvcc = (uint32_t)so->so_rcv.sb_cc;
+			ci[i].tci6_sndcc = (uint32_t)so->so_snd.sb_cc;
+		}
+		i++;
+	}
+	mutex_exit(softnet_lock);
+	error = sysctl_copyout_value(req, ci, i * sizeof(*ci));
+	if (ci != NULL)
+		kmem_free(ci, size);
+	return error;
+}
 
 void
 tcp6_init(void)
