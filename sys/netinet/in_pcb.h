@@ -40,9 +40,9 @@
  * INADDR_ANY, but for a dual-stack PCB (IPV6_V6ONLY off) bound to ::
  * (IPv4: INADDR_ANY) or to ::ffff:a.b.c.d (IPv4: a.b.c.d), which IPv4
  * binding and input lookup see as an IPv4 PCB bound there
- * (in_pcb_v4ok).  A connection of an AF_INET6 socket to a v4-mapped
- * peer is an IPv4 PCB (INP_IPV6 clear): only its socket's names are
- * reported as ::ffff:a.b.c.d.  Connected IPv6 PCBs are on the
+ * (in_pcb_v4ok).  A TCP connection of an AF_INET6 socket to a
+ * v4-mapped peer is an IPv4 PCB (INP_IPV6 clear): only its socket's
+ * names are reported as ::ffff:a.b.c.d.  Connected IPv6 PCBs are on the
  * connection chains by their addresses folded to 32 bits.
  *
  * Locking: (n) softnet_lock for tables and PCBs (it is every inet

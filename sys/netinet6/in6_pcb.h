@@ -13,8 +13,9 @@
  * 0): a PCB bound to :: also takes IPv4 (it holds the port against IPv4
  * binds, and IPv4 input finds it as one bound to INADDR_ANY); one bound
  * to ::ffff:a.b.c.d is an IPv4 binding to a.b.c.d.  Connecting to
- * ::ffff:a.b.c.d makes the PCB an IPv4 one (INP_IPV6 cleared); so does
- * accepting an IPv4 connection on a dual-stack listener.  The socket's
+ * ::ffff:a.b.c.d (in6_pcbconnect) makes the PCB an IPv4 one (INP_IPV6
+ * cleared); so does accepting an IPv4 connection on a dual-stack TCP
+ * listener.  The socket's
  * names (getsockname, getpeername, accept) are sockaddr_in6 either way,
  * IPv4 ends as ::ffff:a.b.c.d.  With IPV6_V6ONLY, v4-mapped addresses
  * are refused (bind: EADDRNOTAVAIL, connect: ENETUNREACH) and IPv4 input

@@ -2,10 +2,12 @@
 /* Copyright (c) 2026 The rump on Linux developers. */
 
 /*
- * Segment arrival (RFC 9293 3.10.7), from ip_deliver under softnet_lock:
+ * Segment arrival (RFC 9293 3.10.7), under softnet_lock, from ip_deliver
+ * (tcp_input: IPv4's length, checksum and addresses) or from netinet6
+ * (tcp6_input: IPv6's), both then in the one tcp_input_segment:
  *
- *   tcp_input: length, checksum (skipped when the packet says
- *   M_CSUM_DATA_VALID: loopback), header offset, options
+ *   checksum (skipped when the packet says M_CSUM_DATA_VALID: loopback)
+ *   by the family's front, header offset, options
  *   (tcp_dooptions: every length checked; malformed options end the
  *   parse and are counted, never trusted), PCB lookup
  *     -> LISTEN: SYN to the SYN cache (tcp_syncache.c), ACK completes a
