@@ -10,7 +10,7 @@
 # are compared by SHA-256.  T_VIRTIF6_HTTP_MB sets the body's size
 # (default 1024 MiB).  The tap is captured (the first frames, up to
 # 8000): every frame our kernel sent must decode in tshark with good
-# checksums and nothing malformed.
+# checksums and nothing malformed, and at most 1% be retransmissions.
 #
 # Usage: t_virtif6_http.sh HTTPD HTTPGET
 set -u
@@ -104,7 +104,14 @@ if [ -n "${dump:-}" ]; then
 	    tcp.checksum.status == 0 || icmpv6.checksum.status == 0)" 2>&1 |
 	    grep -v "Running as user")
 	[ "$ours" -ge 500 ] || fail "only $ours TCP/IPv6 frames of ours captured"
+	# No retransmission storm: a clean link needs (almost) none.
+	rexmit=$(tshark $opts -r "$tmp/cap.pcap" -Y "eth.src != $lmac && \
+	    (tcp.analysis.retransmission || tcp.analysis.fast_retransmission)" \
+	    2>/dev/null | wc -l)
+	[ "$rexmit" -le $((ours / 100)) ] ||
+	    fail "$rexmit of our $ours frames are retransmissions"
 	[ -z "$bad" ] || { echo "$bad" | head -20; fail "tshark faults our frames"; }
-	echo "tshark: $ours TCP/IPv6 frames of ours, all well-formed"
+	echo "tshark: $ours TCP/IPv6 frames of ours, all well-formed," \
+	    "$rexmit retransmitted"
 fi
 echo "ok: t_virtif6_http"
