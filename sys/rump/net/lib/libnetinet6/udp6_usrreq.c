@@ -25,7 +25,8 @@
  * IPv4 datagrams to its port that no IPv4 socket took, from
  * ::ffff:a.b.c.d, and sends to such addresses over IPv4; its port is
  * held against IPv4 sockets' and theirs against it, by Linux's reuse
- * rules);
+ * rules) (UNICAST_HOPS, TCLASS, MTU_DISCOVER, MTU and V6ONLY are every
+ * IPv6 socket's: in6_pcbctloutput);
  * control messages IPV6_PKTINFO, IPV6_HOPLIMIT, IPV6_TCLASS both ways.
  * Locking: softnet_lock, the sockets' lock.
  */
