@@ -35,6 +35,10 @@
  *                  port draws an RST; then 2000 random segments with
  *                  right checksums (option storms, any flags), and ::1
  *                  still serves
+ *   rfc5961_6      segments sent into a ::1 connection through a raw
+ *                  IPPROTO_TCP socket: an in-window RST and a SYN draw
+ *                  challenge ACKs and change nothing, one far outside
+ *                  the window is ignored, the exact RST resets
  *   unreach6       ICMPv6 destination unreachable quoting a SYN: port
  *                  unreachable refuses the connection at once, address
  *                  unreachable is a soft error reported at the timeout
@@ -869,5 +873,79 @@ TESTCASE(crafted6)
 	REQUIRE_OK(rump_sys_close(l));
 }
 
+/* A bare segment from ::1 port sport to ::1 port dport, by the raw socket. */
+static void
+raw_segment(int raw, uint16_t sport, uint16_t dport, uint32_t seq, int flags)
+{
+	struct sockaddr_in6 to = sin6_make("::1", 0, 0);
+	unsigned char seg[20];
+	uint16_t v16;
+	uint32_t v32;
+
+	memset(seg, 0, sizeof(seg));
+	v16 = htons(sport);
+	memcpy(seg, &v16, 2);
+	v16 = htons(dport);
+	memcpy(seg + 2, &v16, 2);
+	v32 = htonl(seq);
+	memcpy(seg + 4, &v32, 4);
+	seg[12] = 5 << 4;
+	seg[13] = (unsigned char)flags;
+	seg[14] = 0x10;
+	/* lo0 marks what it carries valid: no checksum needed. */
+	REQUIRE_EQ(rump_sys_sendto(raw, seg, sizeof(seg), 0,
+	    (struct sockaddr *)&to, sizeof(to)), (ssize_t)sizeof(seg));
+}
+
+TESTCASE(rfc5961_6)
+{
+	struct tcpstat a, b;
+	char ch = 'x';
+	int l, c, acc, raw, port, cport;
+	uint32_t next;
+
+	l = listener6("::1", 0, -1);
+	port = sock6_port(l);
+	c = connect6("::1", port);
+	cport = sock6_port(c);
+	REQUIRE_OK(acc = rump_sys_accept(l, NULL, NULL));
+	REQUIRE_OK(raw = rump_sys_socket(AF_INET6, SOCK_RAW, IPPROTO_TCP));
+	REQUIRE_EQ(rump_sys_write(c, &ch, 1), 1);
+	/* The server's next expected sequence number: after that byte. */
+	next = seen_seg(raw, (uint16_t)cport, true) + 1;
+	REQUIRE_EQ(rump_sys_read(acc, &ch, 1), 1);
+
+	a = tcpstat_get();
+	raw_segment(raw, (uint16_t)cport, (uint16_t)port, next + 1000, TH_RST);
+	raw_segment(raw, (uint16_t)cport, (uint16_t)port, next + 5, TH_SYN);
+	raw_segment(raw, (uint16_t)cport, (uint16_t)port, next + (1u << 30),
+	    TH_RST);
+	b = tcpstat_after(&a, 3);
+	msleep(100);
+	b = tcpstat_get();
+	REQUIRE_EQ(b.tcps_challengeack - a.tcps_challengeack, 2);
+	REQUIRE_EQ(b.tcps_synignored - a.tcps_synignored, 1);
+	echo_check(c, acc, 12);
+
+	/* echo_check moved both ways: find the next sequence number again. */
+	msleep(100);
+	while (wait_readable(raw, 0) == 1) {
+		unsigned char junk[2048];
+
+		REQUIRE_OK(rump_sys_recvfrom(raw, junk, sizeof(junk), 0, NULL,
+		    NULL));
+	}
+	REQUIRE_EQ(rump_sys_write(c, &ch, 1), 1);
+	next = seen_seg(raw, (uint16_t)cport, true) + 1;
+	REQUIRE_EQ(rump_sys_read(acc, &ch, 1), 1);
+	raw_segment(raw, (uint16_t)cport, (uint16_t)port, next, TH_RST);
+	REQUIRE_ERRNO(rump_sys_read(acc, &ch, 1), ECONNRESET);
+	REQUIRE_OK(rump_sys_close(acc));
+	REQUIRE_OK(rump_sys_close(c));
+	REQUIRE_OK(rump_sys_close(raw));
+	REQUIRE_OK(rump_sys_close(l));
+}
+
 TESTS(CASE(echo6), CASE(bulk6), CASE(refused6), CASE(bind6), CASE(dualstack),
-    CASE(v6only), CASE(pmtu6), CASE(crafted6), CASE(unreach6))
+    CASE(v6only), CASE(pmtu6), CASE(crafted6), CASE(rfc5961_6),
+    CASE(unreach6))
