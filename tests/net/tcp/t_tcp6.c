@@ -35,6 +35,10 @@
  *                  port draws an RST; then 2000 random segments with
  *                  right checksums (option storms, any flags), and ::1
  *                  still serves
+ *   opts6          IPV6_UNICAST_HOPS and IPV6_TCLASS on a connection: its
+ *                  segments carry them (a raw IPPROTO_TCP socket's
+ *                  IPV6_HOPLIMIT and IPV6_TCLASS control messages);
+ *                  getsockopt gives them back, IPV6_MTU the path's
  *   rfc5961_6      segments sent into a ::1 connection through a raw
  *                  IPPROTO_TCP socket: an in-window RST and a SYN draw
  *                  challenge ACKs and change nothing, one far outside
@@ -873,6 +877,73 @@ TESTCASE(crafted6)
 	REQUIRE_OK(rump_sys_close(l));
 }
 
+TESTCASE(opts6)
+{
+	union {
+		struct cmsghdr align;
+		char buf[256];
+	} cbuf;
+	unsigned char data[2048];
+	struct msghdr msg;
+	struct cmsghdr *cm;
+	struct iovec iov;
+	int l, c, acc, raw, cport, on = 1, hl = 7, tc = 0x28, v, hlim, tclass;
+	unsigned vlen = sizeof(v);
+	ssize_t n;
+	uint16_t sp;
+
+	l = listener6("::1", 0, -1);
+	c = connect6("::1", sock6_port(l));
+	cport = sock6_port(c);
+	REQUIRE_OK(acc = rump_sys_accept(l, NULL, NULL));
+	REQUIRE_OK(rump_sys_getsockopt(c, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &v,
+	    &vlen));
+	REQUIRE_EQ(v, 64);
+	REQUIRE_OK(rump_sys_getsockopt(c, IPPROTO_IPV6, IPV6_MTU, &v, &vlen));
+	REQUIRE_EQ(v, 65536);
+	REQUIRE_OK(rump_sys_setsockopt(c, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &hl,
+	    sizeof(hl)));
+	REQUIRE_OK(rump_sys_setsockopt(c, IPPROTO_IPV6, IPV6_TCLASS, &tc,
+	    sizeof(tc)));
+	REQUIRE_OK(rump_sys_getsockopt(c, IPPROTO_IPV6, IPV6_TCLASS, &v,
+	    &vlen));
+	REQUIRE_EQ(v, tc);
+	REQUIRE_OK(raw = rump_sys_socket(AF_INET6, SOCK_RAW, IPPROTO_TCP));
+	REQUIRE_OK(rump_sys_setsockopt(raw, IPPROTO_IPV6, IPV6_RECVHOPLIMIT,
+	    &on, sizeof(on)));
+	REQUIRE_OK(rump_sys_setsockopt(raw, IPPROTO_IPV6, IPV6_RECVTCLASS,
+	    &on, sizeof(on)));
+	REQUIRE_EQ(rump_sys_write(c, "opts", 4), 4);
+	/* The first segment from cport with data. */
+	do {
+		REQUIRE_EQ(wait_readable(raw, 5000), 1);
+		memset(&msg, 0, sizeof(msg));
+		iov.iov_base = data;
+		iov.iov_len = sizeof(data);
+		msg.msg_iov = &iov;
+		msg.msg_iovlen = 1;
+		msg.msg_control = cbuf.buf;
+		msg.msg_controllen = sizeof(cbuf.buf);
+		REQUIRE_OK(n = rump_sys_recvmsg(raw, &msg, 0));
+		memcpy(&sp, data, 2);
+	} while (ntohs(sp) != cport || n <= (data[12] >> 4) * 4);
+	hlim = tclass = -1;
+	for (cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm)) {
+		if (cm->cmsg_type == IPV6_HOPLIMIT)
+			memcpy(&hlim, CMSG_DATA(cm), sizeof(hlim));
+		if (cm->cmsg_type == IPV6_TCLASS)
+			memcpy(&tclass, CMSG_DATA(cm), sizeof(tclass));
+	}
+	REQUIRE_EQ(hlim, hl);
+	REQUIRE_EQ(tclass, tc);
+	REQUIRE_EQ(rump_sys_read(acc, data, 4), 4);
+	REQUIRE(memcmp(data, "opts", 4) == 0);
+	REQUIRE_OK(rump_sys_close(raw));
+	REQUIRE_OK(rump_sys_close(acc));
+	REQUIRE_OK(rump_sys_close(c));
+	REQUIRE_OK(rump_sys_close(l));
+}
+
 /* A bare segment from ::1 port sport to ::1 port dport, by the raw socket. */
 static void
 raw_segment(int raw, uint16_t sport, uint16_t dport, uint32_t seq, int flags)
@@ -947,5 +1018,5 @@ TESTCASE(rfc5961_6)
 }
 
 TESTS(CASE(echo6), CASE(bulk6), CASE(refused6), CASE(bind6), CASE(dualstack),
-    CASE(v6only), CASE(pmtu6), CASE(crafted6), CASE(rfc5961_6),
+    CASE(v6only), CASE(pmtu6), CASE(crafted6), CASE(opts6), CASE(rfc5961_6),
     CASE(unreach6))
