@@ -1,0 +1,81 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# Copyright (c) 2026 The rump on Linux developers.
+#
+# Sourced by the virtif tests: a capture of the tap with tcpdump in the
+# test's namespace, judged afterwards by tshark (neither written here).
+#   cap_start NS DEV FILE [COUNT]  capture DEV into FILE (the first COUNT
+#                                  frames, 256 bytes of each, if given)
+#   cap_stop                       end the capture
+#   cap_check OURS LOSS [TSHARK OPTIONS]
+#       no frame malformed; every frame from OURS (our kernel's IPv4
+#       address) with good IPv4, TCP, UDP and ICMP checksums and no
+#       expert error (frames Linux sent are captured before its checksum
+#       offload fills them in: only ours are judged on that); and no
+#       retransmission storm: TCP retransmissions at most 5 times LOSS (a
+#       percentage, the fault switch's) of the data segments, plus 10 for
+#       the timers of handshakes and closes.  Sets cap_retx and cap_data.
+# The caller defines fail() and skips the checks when cap_ok is empty
+# (no tcpdump or tshark).
+cap_ok=
+command -v tcpdump >/dev/null && command -v tshark >/dev/null && cap_ok=1
+
+cap_start() {
+	[ -n "$cap_ok" ] || return 0
+	cap_file=$3
+	if [ -n "${4:-}" ]; then
+		ip netns exec "$1" tcpdump -Z root -U -n -i "$2" -c "$4" -s 256 \
+		    -w "$cap_file" 2>"$cap_file.txt" &
+	else
+		ip netns exec "$1" tcpdump -Z root -U -n -i "$2" \
+		    -w "$cap_file" 2>"$cap_file.txt" &
+	fi
+	cap_pid=$!
+	# Until tcpdump listens: it says so on stderr.
+	for i in $(seq 50); do
+		grep -q listening "$cap_file.txt" && return 0
+		sleep 0.1
+	done
+	fail "tcpdump: $(cat "$cap_file.txt")"
+}
+
+cap_stop() {
+	[ -n "${cap_pid:-}" ] || return 0
+	sleep 0.3
+	kill -INT "$cap_pid" 2>/dev/null
+	wait "$cap_pid"
+	cap_pid=
+}
+
+cap_check() {
+	[ -n "$cap_ok" ] || return 0
+	cap_ours=$1 cap_loss=$2
+	shift 2
+	# Out-of-order segments reassembled, or the HTTP dissector takes a
+	# piece of a body that came early for a header (and calls it malformed).
+	cap_opts="-n -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE \
+	    -o udp.check_checksum:TRUE -o tcp.reassemble_out_of_order:TRUE $*"
+	cap_bad=$(tshark $cap_opts -r "$cap_file" -Y "_ws.malformed ||
+	    ((ip.src == $cap_ours || arp.src.proto_ipv4 == $cap_ours) &&
+	    (_ws.expert.severity == error || ip.checksum.status == 0 ||
+	    tcp.checksum.status == 0 || udp.checksum.status == 0 ||
+	    icmp.checksum.status == 0))")
+	if [ -n "$cap_bad" ]; then
+		echo "$cap_bad" | head -20
+		fail "tshark finds fault with frames in $cap_file"
+	fi
+	set -- $(tshark $cap_opts -r "$cap_file" -T fields -e ip.src \
+	    -e tcp.len -e tcp.analysis.retransmission | awk -F '\t' -v o="$cap_ours" '
+	    { n++; if ($1 == o) ours++ }
+	    $2 > 0 { data++ }
+	    $3 != "" { retx++ }
+	    END { print n + 0, ours + 0, data + 0, retx + 0 }')
+	[ "$2" -gt 0 ] || fail "no frame of ours in the capture"
+	cap_data=$3 cap_retx=$4
+	cap_max=$((cap_data * cap_loss * 5 / 100 + 10))
+	[ "$cap_retx" -le "$cap_max" ] || fail "a retransmission storm:" \
+	    "$cap_retx retransmissions of $cap_data data segments" \
+	    "(at most $cap_max at $cap_loss% loss)"
+	echo "tshark: $1 frames ($2 ours), none malformed, our checksums" \
+	    "good; $cap_retx retransmissions of $cap_data data segments" \
+	    "(at most $cap_max)"
+}
