@@ -27,6 +27,7 @@ for t in ip curl python3; do
 	command -v $t >/dev/null || skip "no $t"
 done
 . "$(dirname "$0")/capture.sh"
+ours="ip.src == 10.99.0.2 || arp.src.proto_ipv4 == 10.99.0.2"
 mb=${T_VIRTIF_LOSSY_MB:-3}
 faults="loss=5%,reorder=10%,delay=5,dir=both,seed=${T_VIRTIF_LOSSY_SEED:-7}"
 ns=rumpvl$$
@@ -53,7 +54,7 @@ took() { awk -v a="$1" -v b="$(now)" -v mb="$mb" \
 # The faults must show in the capture, and no more than they explain.
 judge() {
 	cap_stop
-	cap_check 10.99.0.2 5
+	cap_check "$ours" 5
 	[ "$cap_retx" -gt 0 ] || fail "$1: no retransmission: no loss?"
 	ooo=$(tshark -n -r "$cap_file" -Y tcp.analysis.out_of_order | wc -l)
 	[ "$ooo" -gt 0 ] || fail "$1: no segment out of order: no reordering?"
