@@ -11,7 +11,8 @@
 #       that picks them, "ip.src == 10.99.0.2") with good IPv4, TCP, UDP
 #       and ICMP checksums and no
 #       expert error (frames Linux sent are captured before its checksum
-#       offload fills them in: only ours are judged on that); and no
+#       offload fills them in: only ours are judged on that; an ICMP
+#       error's quote of a bad packet may be bad); and no
 #       retransmission storm: TCP retransmissions at most 5 times LOSS (a
 #       percentage, the fault switch's) of the data segments, plus 10 for
 #       the timers of handshakes and closes.  Sets cap_retx and cap_data.
@@ -56,7 +57,9 @@ cap_check() {
 	cap_opts="-n -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE \
 	    -o udp.check_checksum:TRUE -o tcp.reassemble_out_of_order:TRUE $*"
 	cap_bad=$(tshark $cap_opts -r "$cap_file" -Y "_ws.malformed ||
-	    (($cap_ours) && (_ws.expert.severity == error || ip.checksum.status == 0 ||
+	    (($cap_ours) && ((_ws.expert.severity == error &&
+	    !(icmp.type in {3,4,5,11,12}) && !(icmpv6.type in {1,2,3,4})) ||
+	    ip.checksum.status == 0 ||
 	    tcp.checksum.status == 0 || udp.checksum.status == 0 ||
 	    icmp.checksum.status == 0))")
 	if [ -n "$cap_bad" ]; then
