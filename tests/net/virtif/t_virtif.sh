@@ -14,26 +14,9 @@
 # Usage: t_virtif.sh H_VIRTIF
 set -u
 h=$1
-skip() { echo "SKIP: $*"; exit 77; }
-fail() { echo "FAIL: $*"; exit 1; }
-[ "$(id -u)" = 0 ] || skip "needs root for a network namespace"
-[ -c /dev/net/tun ] || skip "no /dev/net/tun"
-command -v ip >/dev/null || skip "no ip(8)"
-. "$(dirname "$0")/capture.sh"
-ns=rumpvt$$
-tmp=$(mktemp -d)
-cleanup() {
-	cap_stop
-	ip netns del "$ns" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-ip netns add "$ns" || skip "cannot make a network namespace"
-ip -n "$ns" link set lo up
-ip -n "$ns" tuntap add dev rvt0 mode tap || { echo "FAIL: tuntap"; exit 1; }
-ip -n "$ns" addr add 10.99.0.1/24 dev rvt0
-ip -n "$ns" link set rvt0 up
-ip -n "$ns" tuntap add dev rvt1 mode tap multi_queue || { echo "FAIL: tuntap mq"; exit 1; }
+. "$(dirname "$0")/tapns.sh"
+tapns_begin rumpvt 10.99.0.1/24
+ip -n "$ns" tuntap add dev rvt1 mode tap multi_queue || fail "tuntap mq"
 ip -n "$ns" addr add 10.97.0.1/24 dev rvt1
 ip -n "$ns" link set rvt1 up
 
@@ -41,7 +24,7 @@ cap_start "$ns" rvt0 "$tmp/cap.pcap"
 
 timeout 120 ip netns exec "$ns" "$h" rvt0 rvt1
 st=$?
-[ $st = 0 ] || { echo "FAIL: h_virtif exit $st"; exit 1; }
+[ $st = 0 ] || fail "h_virtif exit $st"
 
 cap_stop
 if [ -n "$cap_ok" ]; then

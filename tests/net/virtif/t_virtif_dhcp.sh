@@ -13,35 +13,17 @@
 # Usage: t_virtif_dhcp.sh H_DHCP
 set -u
 h=$1
-skip() { echo "SKIP: $*"; exit 77; }
-fail() { echo "FAIL: $*"; exit 1; }
-[ "$(id -u)" = 0 ] || skip "needs root for a network namespace"
-[ -c /dev/net/tun ] || skip "no /dev/net/tun"
-command -v ip >/dev/null || skip "no ip(8)"
+. "$(dirname "$0")/tapns.sh"
 command -v dnsmasq >/dev/null || skip "no dnsmasq"
-. "$(dirname "$0")/capture.sh"
-ns=rumpvd$$
-tmp=$(mktemp -d)
-cleanup() {
-	cap_stop
-	[ -n "${dns:-}" ] && kill "$dns" 2>/dev/null
-	ip netns del "$ns" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-ip netns add "$ns" || skip "cannot make a network namespace"
-ip -n "$ns" link set lo up
+tapns_begin rumpvd 10.99.0.1/24
 ip -n "$ns" addr add 10.98.0.1/32 dev lo
-ip -n "$ns" tuntap add dev rvt0 mode tap || fail "tuntap"
-ip -n "$ns" addr add 10.99.0.1/24 dev rvt0
-ip -n "$ns" link set rvt0 up
 cap_start "$ns" rvt0 "$tmp/cap.pcap"
 ip netns exec "$ns" dnsmasq --no-daemon --conf-file=/dev/null --port=0 \
     --interface=rvt0 --bind-interfaces --dhcp-authoritative \
     --dhcp-range=10.99.0.50,10.99.0.60,255.255.255.0,1h \
     --dhcp-option=option:router,10.99.0.1 --dhcp-leasefile="$tmp/leases" \
     --log-dhcp --log-facility=- > "$tmp/dnsmasq.log" 2>&1 &
-dns=$!
+srv=$!
 sleep 0.3
 timeout 60 ip netns exec "$ns" "$h" rvt0 || {
 	cat "$tmp/dnsmasq.log"; fail "h_dhcp"; }

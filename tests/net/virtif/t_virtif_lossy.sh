@@ -19,31 +19,14 @@
 # Usage: t_virtif_lossy.sh HTTPD HTTPGET
 set -u
 httpd=$1 httpget=$2
-skip() { echo "SKIP: $*"; exit 77; }
-fail() { echo "FAIL: $*"; exit 1; }
-[ "$(id -u)" = 0 ] || skip "needs root for a network namespace"
-[ -c /dev/net/tun ] || skip "no /dev/net/tun"
-for t in ip curl python3; do
+. "$(dirname "$0")/tapns.sh"
+for t in curl python3; do
 	command -v $t >/dev/null || skip "no $t"
 done
-. "$(dirname "$0")/capture.sh"
 ours="ip.src == 10.99.0.2 || arp.src.proto_ipv4 == 10.99.0.2"
 mb=${T_VIRTIF_LOSSY_MB:-3}
 faults="loss=5%,reorder=10%,delay=5,dir=both,seed=${T_VIRTIF_LOSSY_SEED:-7}"
-ns=rumpvl$$
-tmp=$(mktemp -d)
-cleanup() {
-	cap_stop
-	[ -n "${srv:-}" ] && kill "$srv" 2>/dev/null && wait "$srv" 2>/dev/null
-	ip netns del "$ns" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-ip netns add "$ns" || skip "cannot make a network namespace"
-ip -n "$ns" link set lo up
-ip -n "$ns" tuntap add dev rvt0 mode tap || fail "tuntap"
-ip -n "$ns" addr add 10.99.0.1/24 dev rvt0
-ip -n "$ns" link set rvt0 up
+tapns_begin rumpvl 10.99.0.1/24
 mkdir "$tmp/www"
 head -c $((mb * 1048576)) /dev/urandom > "$tmp/www/big"
 want=$(sha256sum < "$tmp/www/big")
@@ -65,11 +48,7 @@ cap_start "$ns" rvt0 "$tmp/curl.pcap"
 ip netns exec "$ns" "$httpd" -t "rvt0,$faults" -a 10.99.0.2/24 -p 8080 "$tmp/www" \
     > "$tmp/httpd.out" 2>&1 &
 srv=$!
-for i in $(seq 100); do
-	grep -q serving "$tmp/httpd.out" && break
-	sleep 0.1
-done
-grep -q serving "$tmp/httpd.out" || fail "httpd: $(cat "$tmp/httpd.out")"
+wait_for "$tmp/httpd.out" serving httpd
 t0=$(now)
 got=$(nsx curl -sf --max-time 120 http://10.99.0.2:8080/big | sha256sum)
 [ "$got" = "$want" ] || fail "curl of $mb MiB from our httpd: hash differs"

@@ -14,11 +14,7 @@
 set -u
 h=$1
 dir=$(dirname "$0")
-skip() { echo "SKIP: $*"; exit 77; }
-fail() { echo "FAIL: $*"; exit 1; }
-[ "$(id -u)" = 0 ] || skip "needs root for a network namespace"
-[ -c /dev/net/tun ] || skip "no /dev/net/tun"
-command -v ip >/dev/null || skip "no ip(8)"
+. "$dir/tapns.sh"
 py=
 for p in python3 /usr/bin/python3; do
 	if $p -c "import scapy.all" 2>/dev/null; then
@@ -27,38 +23,21 @@ for p in python3 /usr/bin/python3; do
 	fi
 done
 [ -n "$py" ] || skip "no python3-scapy"
-. "$dir/capture.sh"
-ns=rumpvs$$
-tmp=$(mktemp -d)
-cleanup() {
-	cap_stop
-	[ -n "${kern:-}" ] && kill "$kern" 2>/dev/null
-	ip netns del "$ns" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-ip netns add "$ns" || skip "cannot make a network namespace"
-ip -n "$ns" link set lo up
-ip -n "$ns" tuntap add dev rvt0 mode tap || fail "tuntap"
-ip -n "$ns" link set rvt0 up
+tapns_begin rumpvs
 mkfifo "$tmp/in"
 
 # Start h_scapy; wait until it is ready.
 kernel() {
 	ip netns exec "$ns" "$h" rvt0 < "$tmp/in" > "$tmp/h.out" 2>&1 &
-	kern=$!
+	srv=$!
 	exec 3> "$tmp/in"
-	for i in $(seq 100); do
-		grep -q ready "$tmp/h.out" && return 0
-		sleep 0.1
-	done
-	fail "h_scapy: $(cat "$tmp/h.out")"
+	wait_for "$tmp/h.out" ready h_scapy
 }
 # End it: its counters are in $tmp/h.out.
 kernel_end() {
 	exec 3>&-
-	wait "$kern" || fail "h_scapy: $(cat "$tmp/h.out")"
-	kern=
+	wait "$srv" || fail "h_scapy: $(cat "$tmp/h.out")"
+	srv=
 }
 
 cap_start "$ns" rvt0 "$tmp/cap.pcap"

@@ -1,23 +1,65 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Copyright (c) 2026 The rump on Linux developers.
 #
-# Sourced by the virtif tests: a capture of the tap with tcpdump in the
-# test's namespace, judged afterwards by tshark (neither written here).
+# Sourced by the virtif tests: a network namespace with a tap in it,
+# and a capture of the tap with tcpdump in the namespace, judged
+# afterwards by tshark (neither written here).
+#   skip WHY, fail WHAT            exit 77 or 1 with the reason
+#   tapns_begin PREFIX [ADDR]      skip unless root with /dev/net/tun and
+#                                  ip(8); make $tmp and the namespace $ns
+#                                  (lo up, tap rvt0 up with ADDR on it);
+#                                  at exit both go, with the capture, the
+#                                  background process $srv and any other
+#                                  left in the namespace
+#   wait_for FILE TEXT WHAT        until FILE holds TEXT (10 s), else fail
 #   cap_start NS DEV FILE [COUNT]  capture DEV into FILE (the first COUNT
 #                                  frames, 256 bytes of each, if given)
 #   cap_stop                       end the capture
 #   cap_check OURS LOSS [TSHARK OPTIONS]
 #       no frame malformed; every frame of ours (OURS: a display filter
 #       that picks them, "ip.src == 10.99.0.2") with good IPv4, TCP, UDP
-#       and ICMP checksums and no
-#       expert error (frames Linux sent are captured before its checksum
-#       offload fills them in: only ours are judged on that; an ICMP
-#       error's quote of a bad packet may be bad); and no
-#       retransmission storm: TCP retransmissions at most 5 times LOSS (a
-#       percentage, the fault switch's) of the data segments, plus 10 for
-#       the timers of handshakes and closes.  Sets cap_retx and cap_data.
-# The caller defines fail() and skips the checks when cap_ok is empty
-# (no tcpdump or tshark).
+#       and ICMP checksums and no expert error (frames Linux sent are
+#       captured before its checksum offload fills them in: only ours
+#       are judged on that; an ICMP error's quote of a bad packet may be
+#       bad); and no retransmission storm: TCP retransmissions at most 5
+#       times LOSS (a percentage, the fault switch's) of the data
+#       segments, plus 10 for the timers of handshakes and closes.  Sets
+#       cap_n (our frames), cap_retx and cap_data.
+# The checks are skipped when cap_ok is empty (no tcpdump or tshark).
+skip() { echo "SKIP: $*"; exit 77; }
+fail() { echo "FAIL: $*"; exit 1; }
+
+tapns_cleanup() {
+	cap_stop
+	[ -n "${srv:-}" ] && kill "$srv" 2>/dev/null && wait "$srv" 2>/dev/null
+	# Whatever else still runs in the test's own namespace.
+	ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
+	ip netns del "$ns" 2>/dev/null
+	rm -rf "$tmp"
+}
+
+tapns_begin() {
+	[ "$(id -u)" = 0 ] || skip "needs root for a network namespace"
+	[ -c /dev/net/tun ] || skip "no /dev/net/tun"
+	command -v ip >/dev/null || skip "no ip(8)"
+	ns=$1$$
+	tmp=$(mktemp -d)
+	trap tapns_cleanup EXIT
+	ip netns add "$ns" || skip "cannot make a network namespace"
+	ip -n "$ns" link set lo up
+	ip -n "$ns" tuntap add dev rvt0 mode tap || fail "tuntap"
+	[ -z "${2:-}" ] || ip -n "$ns" addr add "$2" dev rvt0
+	ip -n "$ns" link set rvt0 up
+}
+
+wait_for() {
+	for i in $(seq 100); do
+		grep -q "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	fail "$3: $(cat "$1")"
+}
+
 cap_ok=
 command -v tcpdump >/dev/null && command -v tshark >/dev/null && cap_ok=1
 
