@@ -208,6 +208,24 @@ if_fault_parse(const char *spec, size_t len, struct if_fault_side *s,
 	return 0;
 }
 
+/* Onto side s's delay queue, due at due (uptime ns), or dropped if full; (f). */
+static void
+if_fault_enqueue(struct if_fault_side *s, struct mbuf *m, uint64_t due)
+{
+	struct if_fault_delayed *fd;
+
+	if (s->fs_q == NULL || s->fs_qcount == IF_FAULT_DELAYQ) {
+		s->fs_st.fs_overflow++;
+		m_freem(m);
+		return;
+	}
+	fd = &s->fs_q[(s->fs_qhead + s->fs_qcount) % IF_FAULT_DELAYQ];
+	fd->fd_m = m;
+	fd->fd_due = due;
+	s->fs_qcount++;
+	s->fs_st.fs_delay++;
+}
+
 /* Side dir's held and delayed frames that are due by now onto fl; (f). */
 static void
 if_fault_due(struct if_fault_side *s, uint64_t now, struct if_fault_list *fl,
@@ -217,7 +235,12 @@ if_fault_due(struct if_fault_side *s, uint64_t now, struct if_fault_list *fl,
 
 	if (s->fs_held != NULL) {
 		if (now - s->fs_held_at >= IF_FAULT_HOLD_NS) {
-			if_fault_list_add(fl, s->fs_held);
+			/* Nothing came behind it: it goes alone, as late as set. */
+			if (s->fs_delay_ns == 0)
+				if_fault_list_add(fl, s->fs_held);
+			else
+				if_fault_enqueue(s, s->fs_held,
+				    s->fs_held_at + s->fs_delay_ns);
 			s->fs_held = NULL;
 		} else if (s->fs_held_at + IF_FAULT_HOLD_NS < *nextp)
 			*nextp = s->fs_held_at + IF_FAULT_HOLD_NS;
@@ -406,8 +429,7 @@ if_fault_pass(struct if_fault *f, int dir, struct mbuf *m)
 {
 	struct if_fault_side *s = &f->f_side[dir];
 	struct if_fault_list now = { NULL, &now.fl_head };
-	struct if_fault_delayed *fd;
-	struct mbuf *out[3], *dup = NULL, *prev;
+	struct mbuf *out[3], *dup = NULL, *prev, *c;
 	uint64_t due;
 	uint8_t b;
 	int off, n = 0;
@@ -421,7 +443,14 @@ if_fault_pass(struct if_fault *f, int dir, struct mbuf *m)
 		m_freem(m);
 		return;
 	}
-	if (m->m_pkthdr.len > 0 && if_fault_chance(s, s->fs_corrupt)) {
+	/*
+	 * Corrupt a private copy: a frame's storage may be shared (a
+	 * socket buffer's, for TCP to send again) and m_copyback writes.
+	 */
+	if (m->m_pkthdr.len > 0 && if_fault_chance(s, s->fs_corrupt) &&
+	    (c = m_dup(m, 0, M_COPYALL, M_DONTWAIT)) != NULL) {
+		m_freem(m);
+		m = c;
 		off = (int)(if_fault_rand(s) % (uint64_t)m->m_pkthdr.len);
 		m_copydata(m, off, 1, &b);
 		b ^= (uint8_t)(1u << (if_fault_rand(s) % 8));
@@ -458,16 +487,8 @@ if_fault_pass(struct if_fault *f, int dir, struct mbuf *m)
 			if_fault_list_add(&now, out[i]);
 			continue;
 		}
-		if (s->fs_q == NULL || s->fs_qcount == IF_FAULT_DELAYQ) {
-			s->fs_st.fs_overflow++;
-			m_freem(out[i]);
-			continue;
-		}
-		fd = &s->fs_q[(s->fs_qhead + s->fs_qcount) % IF_FAULT_DELAYQ];
-		fd->fd_m = out[i];
-		fd->fd_due = due;
-		wake |= s->fs_qcount++ == 0;
-		s->fs_st.fs_delay++;
+		wake |= s->fs_qcount == 0;
+		if_fault_enqueue(s, out[i], due);
 	}
 	if (wake)
 		cv_signal(&f->f_cv);
