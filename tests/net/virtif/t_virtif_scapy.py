@@ -20,6 +20,11 @@
 #                  challenge ACK, the connection lives (RFC 5961 4.2)
 #   MSS            an MSS option of 1: clamped to our minimum of 64, the
 #                  echo comes back whole in segments of at most 64 bytes
+#   recovery       three duplicate ACKs draw a fast retransmission; a
+#                  full ACK with nothing left in flight ends recovery with
+#                  cwnd = min(ssthresh, max(FlightSize, SMSS) + SMSS): two
+#                  segments go (RFC 6582 3.2 step 3), not one that waits
+#                  out the peer's delayed ACK
 #   IPv6 options   padding up to 7 bytes passes, more is dropped; 16
 #                  options pass, 17 are dropped; unknown options act as
 #                  their two high bits say (RFC 8200 4.2): skipped,
@@ -268,6 +273,40 @@ def tiny_mss():
        (len(data), len(segs)))
 
 
+def recovery_cwnd():
+    """After fast recovery with an empty pipe, cwnd is 2 segments."""
+    c = Conn(40031, mss=1000)
+
+    def data(p):
+        return c.mine(p) and len(p[TCP].payload) > 0
+
+    def send(n):
+        pkts = [c.seg("PA", b"r" * 1000, seq=c.seq + i)
+                for i in range(0, n, 1000)]
+        c.seq += n
+        return pkts
+    # Quickly: the dupACKs must come before the retransmission timer.
+    got = exchange(send(6000), data, timeout=0.5, count=6)
+    segs = sorted({(p[TCP].seq, len(p[TCP].payload)) for p in got})
+    if len(segs) != 6 or sum(n for _, n in segs) != 6000:
+        fail("6000 bytes echoed as %s" % segs)
+    # The first is "lost": three duplicate ACKs draw it again.
+    first = c.rcv
+    want_one([c.seg("A")] * 3, lambda p: data(p) and p[TCP].seq == first,
+             "a fast retransmission")
+    # A full ACK ends recovery with nothing in flight; more to echo.
+    c.rcv += 6000
+    got = exchange(send(5000), data, timeout=0.3)
+    n = len({p[TCP].seq for p in got})
+    if n != 2:
+        fail("after recovery with an empty pipe: %d segments sent, "
+             "2 wanted (RFC 6582 3.2 step 3): %s" % (n, [
+                 (p.time, p[TCP].seq - c.rcv, len(p[TCP].payload),
+                  str(p[TCP].flags)) for p in got]))
+    c.close()
+    ok("recovery's end with an empty pipe: cwnd 2 segments (RFC 6582)")
+
+
 def v6(dst=OURS6):
     return eth() / IPv6(src=ME6, dst=dst)
 
@@ -401,7 +440,8 @@ def main():
     ourmac = r[0][ARP].hwsrc
     ok("our kernel is at " + ourmac)
     only = sys.argv[1:]
-    for t in (checksums, fragments, rst_syn, tiny_mss, ipv6_options,
+    for t in (checksums, fragments, rst_syn, tiny_mss, recovery_cwnd,
+              ipv6_options,
               ipv6_chains, atomic_fragments, fault_dup):
         if not only or t.__name__ in only:
             t()
