@@ -4,8 +4,8 @@
 /*
  * The kernel half of t_virtif_scapy.sh: our kernel on virt0 over tap TAP
  * as 10.99.0.2/24 and fd99::2/64, with a TCP echo server on port 7100
- * (every connection its own thread), for scapy on Linux's side to send
- * crafted packets at.  Prints "ready" once the IPv6 address is past
+ * (every connection its own thread) and retransmission timeouts of at
+ * least a second, for scapy on Linux's side to send crafted packets at.  Prints "ready" once the IPv6 address is past
  * duplicate address detection and the server listens.  A line "fault
  * SPEC" on its standard input sets virt0's fault switch
  * (rump_pub_if_fault) and is answered "fault set"; at the end of its
@@ -77,7 +77,7 @@ main(int argc, char **argv)
 	struct rump_if_fault_stats st[2];
 	char line[256];
 	pthread_t t;
-	int ls, one = 1, error;
+	int ls, one = 1, rtomin = 1000, error;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: h_scapy TAP\n");
@@ -85,6 +85,13 @@ main(int argc, char **argv)
 	}
 	if ((error = rump_init()) != 0)
 		fail("rump_init", error);
+	/*
+	 * Scapy answers in tens of milliseconds, more on a loaded machine:
+	 * retransmission timeouts of a second keep them out of its checks.
+	 */
+	if ((error = rump_pub_sysctlbyname("net.inet.tcp.rtomin_ms", NULL,
+	    NULL, &rtomin, sizeof(rtomin))) != 0)
+		fail("net.inet.tcp.rtomin_ms", error);
 	if ((error = rump_pub_netconfig_ifcreate("virt0")) != 0 ||
 	    (error = rump_pub_netconfig_ifsetlinkstr("virt0", argv[1])) != 0 ||
 	    (error = rump_pub_netconfig_ipv4_ifaddr_cidr("virt0", "10.99.0.2",
