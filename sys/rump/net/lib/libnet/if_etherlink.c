@@ -121,6 +121,11 @@ etherlink_attach(struct etherlink *el, const char *name, int unit,
 	    got != sizeof(mac))
 		panic("%s: no random bytes from the host", name);
 	mac[0] = (uint8_t)((mac[0] & 0xfc) | 0x02);
+	if ((el->el_fault = if_fault_create(ifp, rx,
+	    etherlink_send_pass)) == NULL) {
+		ifq_destroy(&ifp->if_snd);
+		return ENOMEM;
+	}
 	ether_ifattach(ifp, mac);
 	for (;;) {
 		if (pick) {
@@ -136,14 +141,11 @@ etherlink_attach(struct etherlink *el, const char *name, int unit,
 		if ((error = if_attach(ifp)) != EEXIST || !pick)
 			break;
 	}
-	if (error == 0 && (el->el_fault = if_fault_create(ifp, rx,
-	    etherlink_send_pass)) == NULL) {
-		if_detach(ifp);
-		error = ENOMEM;
-	}
 	if (error != 0) {
 		ether_ifdetach(ifp);
 		ifq_destroy(&ifp->if_snd);
+		if_fault_destroy(el->el_fault);
+		el->el_fault = NULL;
 		return error;
 	}
 	el->el_unit = unit;
