@@ -590,8 +590,16 @@ tcp_ack(struct tcpcb *tp, struct socket *so, struct tcp_seg *seg,
 			} else
 				tcp_newreno_partial(tp, acked);
 		} else {
-			/* Full ACK: recovery is over (RFC 6582 3.2 step 3). */
-			uint32_t flight = tcp_flightsize(tp) + tp->t_maxseg;
+			/*
+			 * Full ACK: recovery is over (RFC 6582 3.2 step 3):
+			 * cwnd = min(ssthresh, max(FlightSize, SMSS) + SMSS),
+			 * so an empty pipe restarts with two segments, not
+			 * one that waits out the peer's delayed ACK.
+			 */
+			uint32_t flight = tcp_flightsize(tp);
+
+			flight = (flight > tp->t_maxseg ? flight :
+			    tp->t_maxseg) + tp->t_maxseg;
 
 			tp->t_flags &= ~TF_FASTRECOVERY;
 			tp->snd_cwnd = tp->snd_ssthresh < flight ?
