@@ -8,7 +8,8 @@
  *             process per sample), and the resident memory it adds
  *   lo0       TCP bulk throughput and 1-byte request/response round trips
  *             between two processes of one kernel over lo0, against two
- *             threads over the host's loopback
+ *             threads over the host's loopback; IPv4 (127.0.0.1) and
+ *             IPv6 (::1)
  *   shmif     the same between two kernels in two host processes on a
  *             shmif bus, against the host's stack between two network
  *             namespaces joined by a veth pair (made here; needs root,
@@ -16,7 +17,8 @@
  *   many      N kernels in N processes on shmif buses of up to 50 members,
  *             each sending UDP echo requests to a neighbour: the time for
  *             all to boot and be answered, and their proportional memory
- * Prints a Markdown report on stdout.  BENCH_NET_KERNELS sets N (1000).
+ * Prints a Markdown report on stdout.  BENCH_NET_KERNELS sets N (1000);
+ * BENCH_NET_TAP_ONLY=1 measures the tap rows alone.
  */
 #define _GNU_SOURCE
 #include <sys/resource.h>
@@ -487,23 +489,30 @@ bench_many(int n)
 	free(c);
 }
 
+struct lo0_arg {
+	bool bulk;
+	const char *addr;
+};
+
 static void
 lo0_child(void *v, int out)
 {
-	bool bulk = *(bool *)v;
+	const struct lo0_arg *a = v;
 	double r;
 
 	if (rump_init() != 0)
 		die("rump_init");
-	r = run_threads(&rump_ops, "127.0.0.1", bulk, true);
+	r = run_threads(&rump_ops, a->addr, a->bulk, true);
 	if (write(out, &r, sizeof(r)) != sizeof(r))
 		die("result");
 }
 
 static double
-run_lo0(bool bulk)
+run_lo0(bool bulk, const char *addr)
 {
-	return reap(spawn(lo0_child, &bulk));
+	struct lo0_arg a = { bulk, addr };
+
+	return reap(spawn(lo0_child, &a));
 }
 
 /*
@@ -685,15 +694,30 @@ main(void)
 		die("mkdtemp");
 	snprintf(bus, sizeof(bus), "%s/bus", tmpdir);
 	printf("## Networking (bench_net)\n\n");
+	if (getenv("BENCH_NET_TAP_ONLY") != NULL) {
+		veth_teardown();
+		if (veth_setup())
+			bench_tap();
+		veth_teardown();
+		return 0;
+	}
 	printf("| measure | ours | peer | ours/peer |\n|---|---|---|---|\n");
-	ours = run_lo0(true);
+	ours = run_lo0(true, "127.0.0.1");
 	peer = run_threads(&host_ops, "127.0.0.1", true, false);
 	row("TCP bulk over loopback (ours lo0, peer host lo)", ours, peer,
 	    "MiB/s", true);
-	ours = run_lo0(false);
+	ours = run_lo0(false, "127.0.0.1");
 	peer = run_threads(&host_ops, "127.0.0.1", false, false);
 	row("1-byte request/response over loopback, round trip", ours, peer,
 	    "us", false);
+	ours = run_lo0(true, "::1");
+	peer = run_threads(&host_ops, "::1", true, false);
+	row("TCP bulk over IPv6 loopback ::1 (ours lo0, peer host lo)", ours,
+	    peer, "MiB/s", true);
+	ours = run_lo0(false, "::1");
+	peer = run_threads(&host_ops, "::1", false, false);
+	row("1-byte request/response over ::1, round trip", ours, peer, "us",
+	    false);
 	veth_teardown();
 	veth = veth_setup();
 	ours = run_processes(bus, true, true, "10.77.0.1", "10.77.0.2");

@@ -35,17 +35,36 @@ sin_of(const char *addr)
 	return sin;
 }
 
+/* addr:PORT, IPv4 or (with a colon) IPv6; its length. */
+static socklen_t
+sa_of(const char *addr, struct sockaddr_storage *ss)
+{
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in sin = sin_of(addr);
+
+	memset(ss, 0, sizeof(*ss));
+	if (strchr(addr, ':') == NULL) {
+		memcpy(ss, &sin, sizeof(sin));
+		return sizeof(sin);
+	}
+	sin6->sin6_family = AF_INET6;
+	sin6->sin6_port = htons(PORT);
+	inet_pton(AF_INET6, addr, &sin6->sin6_addr);
+	return sizeof(*sin6);
+}
+
 /* A listening socket on addr:PORT. */
 int
 listen_on(const struct net_ops *o, const char *addr)
 {
-	struct sockaddr_in sin = sin_of(addr);
+	struct sockaddr_storage ss;
+	socklen_t len = sa_of(addr, &ss);
 	int s, one = 1;
 
-	if ((s = o->socket(AF_INET, SOCK_STREAM, 0)) == -1)
+	if ((s = o->socket(ss.ss_family, SOCK_STREAM, 0)) == -1)
 		die("socket");
 	o->setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (o->bind(s, (struct sockaddr *)&sin, sizeof(sin)) == -1)
+	if (o->bind(s, (struct sockaddr *)&ss, len) == -1)
 		die("bind");
 	if (o->listen(s, 8) == -1)
 		die("listen");
@@ -55,14 +74,15 @@ listen_on(const struct net_ops *o, const char *addr)
 int
 connect_to(const struct net_ops *o, const char *addr)
 {
-	struct sockaddr_in sin = sin_of(addr);
+	struct sockaddr_storage ss;
+	socklen_t len = sa_of(addr, &ss);
 	int s, tries;
 
 	/* The server may still be setting up. */
 	for (tries = 0; tries < 500; tries++) {
-		if ((s = o->socket(AF_INET, SOCK_STREAM, 0)) == -1)
+		if ((s = o->socket(ss.ss_family, SOCK_STREAM, 0)) == -1)
 			die("socket");
-		if (o->connect(s, (struct sockaddr *)&sin, sizeof(sin)) == 0)
+		if (o->connect(s, (struct sockaddr *)&ss, len) == 0)
 			return s;
 		o->close(s);
 		usleep(10000);

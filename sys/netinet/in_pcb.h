@@ -34,6 +34,17 @@
  * bound to the address beats one bound to INADDR_ANY, and a connected
  * PCB never matches a packet from elsewhere.
  *
+ * IPv6 (netinet6, <netinet6/in6_pcb.h>): a PCB with INP_IPV6 has its
+ * ends in inp_laddr6/inp_faddr6 and lives in the same table, so that
+ * both families share one port space.  Its IPv4 addresses stay
+ * INADDR_ANY, but for a dual-stack PCB (IPV6_V6ONLY off) bound to ::
+ * (IPv4: INADDR_ANY) or to ::ffff:a.b.c.d (IPv4: a.b.c.d), which IPv4
+ * binding and input lookup see as an IPv4 PCB bound there
+ * (in_pcb_v4ok).  A TCP connection of an AF_INET6 socket to a
+ * v4-mapped peer is an IPv4 PCB (INP_IPV6 clear): only its socket's
+ * names are reported as ::ffff:a.b.c.d.  Connected IPv6 PCBs are on the
+ * connection chains by their addresses folded to 32 bits.
+ *
  * Locking: (n) softnet_lock for tables and PCBs (it is every inet
  * socket's so_lock); (c) stable while the PCB exists.
  */
@@ -46,6 +57,7 @@
 
 struct ifnet;
 struct ip_moptions;
+struct in6_pcbopts;
 struct lwp;
 struct mbuf;
 struct rtentry;
@@ -87,6 +99,14 @@ struct inpcb {
 	uint8_t inp_ip_p;                       /* n: raw sockets: the protocol */
 	struct ip_moptions *inp_moptions;       /* n: NULL until a multicast option */
 	uint32_t inp_icmpfilter;                /* n: raw ICMP: types not received (ICMP_FILTER) */
+
+	/* IPv6 (INP_IPV6): <netinet6/in6_pcb.h>. */
+	struct in6_addr inp_laddr6;             /* n: local address, or :: */
+	struct in6_addr inp_faddr6;             /* n: foreign address, or :: */
+	uint32_t inp_fscope;                    /* n: link-local peer's interface */
+	int16_t inp_hlim;                       /* n: IPV6_UNICAST_HOPS, -1: default */
+	int16_t inp_tclass;                     /* n: IPV6_TCLASS, -1: 0 */
+	struct in6_pcbopts *inp_opts6;          /* n: UDP and raw IPv6 sockets' */
 };
 
 /* inp_state */
@@ -102,6 +122,11 @@ struct inpcb {
 #define INP_MCASTALL   0x0010           /* IP_MULTICAST_ALL (Linux's default: on) */
 #define INP_CONNPORT   0x0020           /* connect(2) chose the port: shareable */
 #define INP_ADDRLOCK   0x0040           /* bind(2) gave the local address */
+#define INP_IPV6       0x0080           /* an IPv6 PCB (inp_laddr6, inp_faddr6) */
+#define INP_V6ONLY     0x0100           /* IPV6_V6ONLY */
+#define INP_RECVPKTINFO6  0x0200        /* IPV6_RECVPKTINFO */
+#define INP_RECVHOPLIMIT6 0x0400        /* IPV6_RECVHOPLIMIT */
+#define INP_RECVTCLASS6   0x0800        /* IPV6_RECVTCLASS */
 
 #define IP_PORTRANGE_FIRST 32768        /* ephemeral ports, Linux's default */
 #define IP_PORTRANGE_LAST  60999
@@ -127,6 +152,16 @@ void in_pcbinit(struct inpcbtable *, int chains, int proto);
  */
 extern bool (*in_pcb_conflict6_hook)(struct in_addr laddr, in_port_t lport,
     int so_options);
+
+/*
+ * Whether an IPv6 PCB also takes IPv4 (dual-stack, bound to :: or a
+ * v4-mapped address); true for every IPv4 PCB.
+ */
+bool in_pcb_v4ok(const struct inpcb *);
+/* The chain of connected PCBs with this IPv6 four-tuple. */
+struct inpcbhead *in6_pcbconnhead(struct inpcbtable *,
+    const struct in6_addr *faddr, in_port_t fport,
+    const struct in6_addr *laddr, in_port_t lport);
 
 /* A new unbound PCB for so (so->so_pcb set); ENOBUFS. */
 int in_pcballoc(struct socket *, struct inpcbtable *);

@@ -104,6 +104,22 @@ struct tcp_conninfo {
 	uint32_t tci_sndcc;             /* bytes waiting to be sent or acked */
 };
 
+/*
+ * What net.inet6.tcp6.pcblist reports per IPv6 connection (those of
+ * AF_INET6 sockets over IPv4, ::ffff:a.b.c.d, are in net.inet.tcp's).
+ */
+struct tcp6_conninfo {
+	uint8_t tci6_laddr[16];
+	uint8_t tci6_faddr[16];
+	uint16_t tci6_lport;            /* network byte order */
+	uint16_t tci6_fport;
+	uint8_t tci6_state;             /* Linux's TCP_* */
+	uint8_t tci6_pad[3];
+	uint32_t tci6_rcvcc;
+	uint32_t tci6_sndcc;
+	uint32_t tci6_scope;            /* a link-local peer's interface */
+};
+
 /* sysctl: net.inet.tcp (CTL_NET, PF_INET, IPPROTO_TCP, TCPCTL_*). */
 #define TCPCTL_RFC1323     1    /* int: window scaling and timestamps */
 #define TCPCTL_SENDSPACE   2    /* int: default send buffer */

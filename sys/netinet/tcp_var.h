@@ -13,7 +13,11 @@
  * queue and SYN cookies), tcp_usrreq.c (the protocol switch's entries).
  *
  * A connection is an inpcb (in_pcb.h) with a tcpcb hanging from
- * inp_ppcb.  The tcpcb lives from pr_attach (or syncache expansion) to
+ * inp_ppcb.  One state machine serves both families: what differs (the
+ * network header, its checksum, the path MTU) is decided by the PCB's
+ * INP_IPV6, and the IPv6 side (libnetinet6's tcp6_*.c, which this
+ * library does not link against) is reached through tcp6_hooks.  A
+ * segment's or connection's addresses travel as a struct tcp_ends.  The tcpcb lives from pr_attach (or syncache expansion) to
  * tcp_close(); a closed tcpcb whose timer handler is about to run stays
  * allocated (TF_DEAD) until that handler frees it (tcp_timer.c).
  *
@@ -39,7 +43,7 @@
 
 struct inpcb;
 struct inpcbtable;
-struct ip;
+struct in_route;
 struct mbuf;
 struct socket;
 struct sockopt;
@@ -236,6 +240,44 @@ struct tcpcb {
 #define sototcpcb(so)   (intotcpcb((struct inpcb *)(so)->so_pcb))
 #define tcp_socket(tp)  ((tp)->t_inpcb->inp_socket)
 
+/*
+ * The two ends of a segment or connection: ours (l) and the peer's (f),
+ * ports in network order.  IPv6 ones (te_v6) in the in6_addr fields,
+ * with the interface a link-local peer is on; IPv4 ones in the
+ * in_addr fields.  Everything unused is zero.
+ */
+struct tcp_ends {
+	bool te_v6;
+	in_port_t te_lport, te_fport;
+	struct in_addr te_laddr, te_faddr;
+	struct in6_addr te_laddr6, te_faddr6;
+	uint32_t te_scope;
+};
+
+/*
+ * What TCP needs of IPv6, set by netinet6 when it boots (NULL: no IPv6).
+ * Called with softnet_lock held.
+ */
+struct tcp6_hooks {
+	/*
+	 * Send m: an ip6_hdr (nxt, src, dst set), then the TCP segment
+	 * without its checksum; to the interface of scope for a link-local
+	 * destination; inp (may be NULL) gives the hop limit and traffic
+	 * class.  Consumes m; EMSGSIZE above the path MTU.
+	 */
+	int (*th6_output)(struct mbuf *, const struct inpcb *, uint32_t scope);
+	/* The path MTU to dst; 0 without a route. */
+	unsigned (*th6_pathmtu)(const struct in6_addr *dst, uint32_t scope);
+	/* Whether dst is one of our addresses (the path is lo0). */
+	bool (*th6_islocal)(const struct in6_addr *dst);
+	/* The PCB a segment between te's ends belongs to: connected, else listening. */
+	struct inpcb *(*th6_lookup)(const struct tcp_ends *);
+};
+extern const struct tcp6_hooks *tcp6_hooks;
+
+/* Header bytes in front of TCP's: IPv4's 20 or IPv6's 40. */
+#define TCP_IPHLEN(v6) ((v6) ? 40U : 20U)
+
 /* Segment arrival info shared between tcp_input's helpers. */
 struct tcp_opt {
 	int to_flags;                   /* TOF_* */
@@ -286,20 +328,27 @@ struct tcpcb *tcp_close(struct tcpcb *);
 /* Drop with errno: RST to a synchronised peer, then close; NULL. */
 struct tcpcb *tcp_drop(struct tcpcb *, int error);
 void tcp_free(struct tcpcb *);
-tcp_seq tcp_new_isn(struct in_addr laddr, in_port_t lport,
-    struct in_addr faddr, in_port_t fport);
-uint32_t tcp_ts_offset(struct in_addr laddr, in_port_t lport,
-    struct in_addr faddr, in_port_t fport);
+tcp_seq tcp_new_isn(const struct tcp_ends *);
+uint32_t tcp_ts_offset(const struct tcp_ends *);
+/* The ends of a PCB. */
+void tcp_ends_of(const struct inpcb *, struct tcp_ends *);
+/* Give a PCB these ends and put it on the connection chains. */
+void tcp_ends_connect(struct inpcb *, const struct tcp_ends *);
 uint64_t tcp_siphash(const uint8_t key[16], const void *, size_t);
 extern uint8_t tcp_secret[16];
 /*
- * Send a bare segment (RST, ACK, challenge ACK): to the addresses and
- * ports given, seq/ack/flags as given, window of tp if any.
+ * Send a bare segment (RST, ACK, challenge ACK): between the ends given
+ * (NULL: tp's), seq/ack/flags as given, window of tp if any.
  */
-void tcp_respond(struct tcpcb *, struct in_addr src, in_port_t sport,
-    struct in_addr dst, in_port_t dport, tcp_seq seq, tcp_seq ack, int flags);
-/* MSS for a peer: the route's MTU less headers (and the user's clamp). */
-unsigned tcp_mss_for(struct inpcb *, struct in_addr faddr);
+void tcp_respond(struct tcpcb *, const struct tcp_ends *, tcp_seq seq,
+    tcp_seq ack, int flags);
+/*
+ * MSS toward the peer of te: the path MTU less headers; ro (may be
+ * NULL) caches the IPv4 route.
+ */
+unsigned tcp_mss_to(const struct tcp_ends *, struct in_route *ro);
+/* The same for a PCB's peer. */
+unsigned tcp_mss_for(struct inpcb *);
 /* Set t_maxseg from the peer's MSS option and our path. */
 void tcp_mss_update(struct tcpcb *, unsigned peermss);
 /* Whether the route to faddr is through a loopback interface. */
@@ -312,6 +361,22 @@ void tcp_reass_flush(struct tcpcb *);
 
 /* tcp_input.c */
 void tcp_input(struct mbuf *, int off, int proto);
+/*
+ * A segment whose network header was checked (length, checksum, no
+ * multicast or broadcast): the TCP header at off of m, tlen bytes of
+ * segment; te's addresses set (the ports are taken from the header).
+ * IPv6 input (tcp6_input) joins here.  Consumes m.
+ */
+void tcp_input_segment(struct mbuf *, int off, int tlen, const struct tcp_ends *);
+/*
+ * An ICMP or ICMPv6 error quoting the segment th sent from the PCB inp:
+ * the quoted sequence number checked (RFC 5927 4.1), then error
+ * (an errno; EMSGSIZE: a new path MTU mtu) applied.
+ */
+void tcp_ctlerror(struct inpcb *, const struct tcphdr *th, int error,
+    unsigned mtu);
+/* Start an active open on a PCB connect gave its ends to. */
+int tcp_connect_start(struct tcpcb *);
 int tcp_dooptions(struct tcp_opt *, const uint8_t *cp, int cnt, int thflags);
 void tcp_xmit_timer(struct tcpcb *, uint32_t rtt_us);
 void tcp_established(struct tcpcb *);
@@ -357,16 +422,17 @@ uint32_t tcp_sack_bytes(const struct tcpcb *);
 /* tcp_syncache.c */
 void tcp_syncache_init(void);
 /* A SYN to a listener: answer it (cache or cookie).  m is not consumed. */
-void tcp_syncache_syn(struct tcpcb *ltp, const struct ip *, const struct tcphdr *,
-    const struct tcp_opt *, int tlen);
+void tcp_syncache_syn(struct tcpcb *ltp, const struct tcp_ends *,
+    const struct tcphdr *, const struct tcp_opt *, int tlen);
 /*
  * An ACK (no SYN, no RST) to a listener: the connection it completes,
  * its socket connected and on the listener's queue; NULL if none (the
  * caller answers with RST if *rstp).
  */
-struct tcpcb *tcp_syncache_ack(struct tcpcb *ltp, const struct ip *,
+struct tcpcb *tcp_syncache_ack(struct tcpcb *ltp, const struct tcp_ends *,
     const struct tcphdr *, const struct tcp_opt *, bool *rstp);
-void tcp_syncache_rst(struct tcpcb *ltp, const struct ip *, const struct tcphdr *);
+void tcp_syncache_rst(struct tcpcb *ltp, const struct tcp_ends *,
+    const struct tcphdr *);
 /* Forget the entries of a listener that closes. */
 void tcp_syncache_purge(struct tcpcb *ltp);
 

@@ -5,7 +5,8 @@
  * IPv6 inside the kernel (librumpnet_netinet6): addresses of interfaces
  * (in6.c), per-interface state, multicast groups (mld6.c), input and
  * output (ip6_input.c, ip6_output.c, frag6.c), ICMPv6 (icmp6.c),
- * neighbour and router discovery (nd6*.c), the sockets (udp6_usrreq.c).
+ * neighbour and router discovery (nd6*.c), the sockets (udp6_usrreq.c,
+ * tcp6_usrreq.c; their PCBs: in6_pcb.c, <netinet6/in6_pcb.h>).
  *
  * An in6_ifaddr is the family's ifaddr (the generic part first): on its
  * interface's if_addrlist and on in6_ifaddrhead.  A new address is
@@ -34,7 +35,6 @@
 struct mbuf;
 struct socket;
 struct rtentry;
-struct in6pcb;
 
 /* Linux's struct in6_ifreq (SIOCSIFADDR/SIOCDIFADDR on AF_INET6). */
 struct in6_ifreq {
@@ -160,8 +160,8 @@ struct ip6_outopts {
 	bool io_dontfrag;                       /* EMSGSIZE past the path MTU */
 	const struct in6_addr *io_src;          /* from IPV6_PKTINFO */
 	bool io_srcany;                         /* keep :: (DAD, MLD) */
-	int io_csumproto;                       /* IPPROTO_UDP/ICMPV6: fill its
-						   checksum (header at 40) */
+	int io_csumproto;                       /* IPPROTO_UDP/TCP/ICMPV6: fill
+						   its checksum (header at 40) */
 };
 /*
  * Send m, which starts with a struct ip6_hdr whose ip6_nxt, ip6_src

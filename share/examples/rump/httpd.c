@@ -10,8 +10,12 @@
  * and 400, 403, 404, 405, 414, 431 and 505 answers.  Each connection is a
  * host thread that is a process of the kernel.
  *
- *	cc httpd.c $(pkg-config --cflags --libs rumpnet_virtif rumpnet_netinet rumpvfs) -lpthread
+ * ADDR may be IPv6 (the server then listens on it over IPv6, once
+ * duplicate address detection has passed).
+ *
+ *	cc httpd.c $(pkg-config --cflags --libs rumpnet_virtif rumpnet_netinet6 rumpnet_netinet rumpvfs) -lpthread
  *	httpd -t tap0 -a 10.0.0.2/24 -p 80 /srv/www
+ *	httpd -t tap0 -a 2001:db8::2/64 -p 80 /srv/www
  */
 #define _GNU_SOURCE
 #include <netinet/in.h>
@@ -20,6 +24,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -44,9 +49,37 @@ static const char usage[] =
     "kernel's TCP/IP stack, on a Linux tap device or a shmif bus.\n\n"
     "  -t TAP       the kernel's interface is virt0 on tap device TAP\n"
     "  -b BUSFILE   the kernel's interface is shmif0 on bus BUSFILE\n"
-    "  -a ADDR/LEN  its IPv4 address and prefix length\n"
+    "  -a ADDR/LEN  its IPv4 or IPv6 address and prefix length\n"
     "  -p PORT      the TCP port (default 80)\n"
     "      --help   display this help and exit\n";
+
+/*
+ * Wait until the IPv6 address a may be used (duplicate address detection
+ * over): a datagram to itself gets through only then.  false after 10 s.
+ */
+static bool
+wait_dad6(const struct in6_addr *a)
+{
+	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6, .sin6_addr = *a };
+	socklen_t len = sizeof(sin6);
+	struct pollfd pfd;
+	bool ok = false;
+	int i, s;
+
+	if ((s = rump_sys_socket(AF_INET6, SOCK_DGRAM, 0)) == -1 ||
+	    rump_sys_bind(s, (struct sockaddr *)&sin6, sizeof(sin6)) == -1 ||
+	    rump_sys_getsockname(s, (struct sockaddr *)&sin6, &len) == -1)
+		return false;
+	pfd.fd = s;
+	pfd.events = POLLIN;
+	for (i = 0; i < 100 && !ok; i++) {
+		(void)rump_sys_sendto(s, "d", 1, 0, (struct sockaddr *)&sin6,
+		    sizeof(sin6));
+		ok = rump_sys_poll(&pfd, 1, 100) == 1;
+	}
+	rump_sys_close(s);
+	return ok;
+}
 
 static pid_t server_pid;        /* the kernel process holding the listener */
 
@@ -213,8 +246,10 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 } };
 	const char *tap = NULL, *bus = NULL, *addr = NULL, *ifname;
 	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6 };
 	char ip[64], *slash;
 	int ch, port = 80, plen, unit, ls, s, one = 1, error;
+	bool v6;
 	pthread_t t;
 
 	while ((ch = getopt_long(argc, argv, "t:b:a:p:", lo, NULL)) != -1) {
@@ -235,6 +270,12 @@ main(int argc, char **argv)
 	}
 	snprintf(ip, sizeof(ip), "%.*s", (int)(slash - addr), addr);
 	plen = atoi(slash + 1);
+	v6 = strchr(ip, ':') != NULL;
+	if (v6 ? inet_pton(AF_INET6, ip, &sin6.sin6_addr) != 1 :
+	    inet_pton(AF_INET, ip, &sin.sin_addr) != 1) {
+		fputs(usage, stderr);
+		return 2;
+	}
 
 	if ((error = rump_init()) != 0)
 		die("rump_init", error);
@@ -251,22 +292,27 @@ main(int argc, char **argv)
 		if ((error = rump_pub_shmif_create(bus, &unit)) != 0)
 			die(bus, error);
 	}
-	if ((error = rump_pub_netconfig_ipv4_ifaddr_cidr(ifname, ip,
-	    plen)) != 0 || (error = rump_pub_netconfig_ifup(ifname)) != 0)
+	if ((error = v6 ? rump_pub_netconfig_ipv6_ifaddr(ifname, ip, plen) :
+	    rump_pub_netconfig_ipv4_ifaddr_cidr(ifname, ip, plen)) != 0 ||
+	    (error = rump_pub_netconfig_ifup(ifname)) != 0)
 		die(addr, error);
+	if (v6 && !wait_dad6(&sin6.sin6_addr))
+		die(addr, EADDRNOTAVAIL);
 
 	if ((error = rump_pub_lwproc_rfork(RUMP_RFCFDG)) != 0)
 		die("rfork", error);
 	server_pid = rump_sys_getpid();
-	sin.sin_port = htons((uint16_t)port);
-	inet_pton(AF_INET, ip, &sin.sin_addr);
-	if ((ls = rump_sys_socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
+	sin.sin_port = sin6.sin6_port = htons((uint16_t)port);
+	if ((ls = rump_sys_socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM,
+	    0)) == -1 ||
 	    rump_sys_setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one,
 	    sizeof(one)) == -1 ||
-	    rump_sys_bind(ls, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
+	    (v6 ? rump_sys_bind(ls, (struct sockaddr *)&sin6, sizeof(sin6)) :
+	    rump_sys_bind(ls, (struct sockaddr *)&sin, sizeof(sin))) == -1 ||
 	    rump_sys_listen(ls, 64) == -1)
 		die("listen", errno);
-	printf("httpd: serving %s on http://%s:%d/\n", argv[optind], ip, port);
+	printf("httpd: serving %s on http://%s%s%s:%d/\n", argv[optind],
+	    v6 ? "[" : "", ip, v6 ? "]" : "", port);
 	fflush(stdout);
 	for (;;) {
 		if ((s = rump_sys_accept(ls, NULL, NULL)) == -1) {

@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,11 +35,11 @@
 
 static const char usage[] =
     "Usage: httpget (-t TAP | -b BUSFILE) -a ADDR/PREFIXLEN [-g ROUTER] URL\n"
-    "Fetch URL (http://IPV4[:PORT]/PATH) over a rump kernel's TCP/IP and\n"
-    "write the body to standard output.\n\n"
+    "Fetch URL (http://IPV4[:PORT]/PATH or http://[IPV6][:PORT]/PATH) over\n"
+    "a rump kernel's TCP/IP and write the body to standard output.\n\n"
     "  -t TAP       the kernel's interface is virt0 on tap device TAP\n"
     "  -b BUSFILE   the kernel's interface is shmif0 on bus BUSFILE\n"
-    "  -a ADDR/LEN  its IPv4 address and prefix length\n"
+    "  -a ADDR/LEN  its IPv4 or IPv6 address and prefix length\n"
     "  -g ROUTER    the default router\n"
     "      --help   display this help and exit\n";
 
@@ -47,6 +48,36 @@ die(const char *what, const char *why)
 {
 	fprintf(stderr, "httpget: %s: %s\n", what, why);
 	exit(1);
+}
+
+/*
+ * Wait until our IPv6 address ip may be used (duplicate address
+ * detection over): a datagram to itself gets through only then.  false
+ * after 10 s.
+ */
+static bool
+wait_dad6(const char *ip)
+{
+	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6 };
+	socklen_t len = sizeof(sin6);
+	struct pollfd pfd;
+	bool ok = false;
+	int i, s;
+
+	if (inet_pton(AF_INET6, ip, &sin6.sin6_addr) != 1 ||
+	    (s = rump_sys_socket(AF_INET6, SOCK_DGRAM, 0)) == -1 ||
+	    rump_sys_bind(s, (struct sockaddr *)&sin6, sizeof(sin6)) == -1 ||
+	    rump_sys_getsockname(s, (struct sockaddr *)&sin6, &len) == -1)
+		return false;
+	pfd.fd = s;
+	pfd.events = POLLIN;
+	for (i = 0; i < 100 && !ok; i++) {
+		(void)rump_sys_sendto(s, "d", 1, 0, (struct sockaddr *)&sin6,
+		    sizeof(sin6));
+		ok = rump_sys_poll(&pfd, 1, 100) == 1;
+	}
+	rump_sys_close(s);
+	return ok;
 }
 
 /* Buffered reading from the connection. */
@@ -112,18 +143,28 @@ copy_body(struct conn *c, long long len)
 		die("body", "the connection ended early");
 }
 
-/* http://HOST[:PORT]/PATH into its parts. */
+/* http://HOST[:PORT]/PATH (HOST an IPv6 address in brackets) into its parts. */
 static bool
 parse_url(const char *url, char *host, size_t hsize, int *portp, char *path,
     size_t psize)
 {
-	const char *h = url + 7, *slash, *colon;
+	const char *h = url + 7, *slash, *colon, *hend;
 	size_t hlen;
 
 	if (strncmp(url, "http://", 7) != 0 || (slash = strchr(h, '/')) == NULL)
 		return false;
-	colon = memchr(h, ':', (size_t)(slash - h));
-	hlen = (size_t)((colon != NULL ? colon : slash) - h);
+	if (*h == '[') {
+		h++;
+		if ((hend = memchr(h, ']', (size_t)(slash - h))) == NULL)
+			return false;
+		colon = hend[1] == ':' ? hend + 1 : NULL;
+		if (hend + 1 != slash && colon == NULL)
+			return false;
+	} else {
+		colon = memchr(h, ':', (size_t)(slash - h));
+		hend = colon != NULL ? colon : slash;
+	}
+	hlen = (size_t)(hend - h);
 	if (hlen == 0 || hlen >= hsize || strlen(slash) >= psize)
 		return false;
 	memcpy(host, h, hlen);
@@ -141,10 +182,12 @@ main(int argc, char **argv)
 	const char *tap = NULL, *bus = NULL, *addr = NULL, *gw = NULL, *ifname;
 	char ip[64], host[64], path[2048], line[8192], req[2400], *slash, *p;
 	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6 };
 	struct conn c = { -1, NULL, 0, 0 };
 	long long len = -1;
 	bool chunked = false;
 	int ch, port, status, unit, error;
+	bool v6;
 
 	while ((ch = getopt_long(argc, argv, "t:b:a:g:", lo, NULL)) != -1) {
 		switch (ch) {
@@ -165,8 +208,10 @@ main(int argc, char **argv)
 	    sizeof(path)))
 		die(argv[optind], "not http://IPV4[:PORT]/PATH");
 	snprintf(ip, sizeof(ip), "%.*s", (int)(slash - addr), addr);
-	sin.sin_port = htons((uint16_t)port);
-	if (inet_pton(AF_INET, host, &sin.sin_addr) != 1)
+	sin.sin_port = sin6.sin6_port = htons((uint16_t)port);
+	v6 = strchr(host, ':') != NULL;
+	if (v6 ? inet_pton(AF_INET6, host, &sin6.sin6_addr) != 1 :
+	    inet_pton(AF_INET, host, &sin.sin_addr) != 1)
 		die(argv[optind], "not http://IPV4[:PORT]/PATH");
 
 	if ((error = rump_init()) != 0)
@@ -181,19 +226,26 @@ main(int argc, char **argv)
 		if ((error = rump_pub_shmif_create(bus, &unit)) != 0)
 			die(bus, strerror(error));
 	}
-	if ((error = rump_pub_netconfig_ipv4_ifaddr_cidr(ifname, ip,
+	if ((error = strchr(ip, ':') != NULL ?
+	    rump_pub_netconfig_ipv6_ifaddr(ifname, ip, atoi(slash + 1)) :
+	    rump_pub_netconfig_ipv4_ifaddr_cidr(ifname, ip,
 	    atoi(slash + 1))) != 0 ||
 	    (error = rump_pub_netconfig_ifup(ifname)) != 0)
 		die(addr, strerror(error));
-	if (gw != NULL && (error = rump_pub_netconfig_ipv4_gw(gw)) != 0)
+	if (gw != NULL && (error = strchr(gw, ':') != NULL ?
+	    rump_pub_netconfig_ipv6_gw(gw) : rump_pub_netconfig_ipv4_gw(gw)) != 0)
 		die(gw, strerror(error));
+	if (strchr(ip, ':') != NULL && !wait_dad6(ip))
+		die(addr, strerror(EADDRNOTAVAIL));
 
-	if ((c.s = rump_sys_socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
-	    rump_sys_connect(c.s, (struct sockaddr *)&sin, sizeof(sin)) == -1)
+	if ((c.s = rump_sys_socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM,
+	    0)) == -1 || (v6 ? rump_sys_connect(c.s, (struct sockaddr *)&sin6,
+	    sizeof(sin6)) : rump_sys_connect(c.s, (struct sockaddr *)&sin,
+	    sizeof(sin))) == -1)
 		die(argv[optind], strerror(errno));
-	snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: %s:%d\r\n"
+	snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: %s%s%s:%d\r\n"
 	    "Connection: close\r\nUser-Agent: rump-httpget\r\n\r\n", path,
-	    host, port);
+	    v6 ? "[" : "", host, v6 ? "]" : "", port);
 	if (rump_sys_write(c.s, req, strlen(req)) != (ssize_t)strlen(req))
 		die("request", strerror(errno));
 	c.buf = malloc(BUFSZ);

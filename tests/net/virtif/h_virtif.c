@@ -17,8 +17,9 @@
  * the host's sockets (so Linux's stack) in the same namespace.
  *   - with MQTAP (a multi-queue tap with 10.97.0.1/24 on Linux's side):
  *     virt1 attaches 4 of its queues and Linux's ping reaches 10.97.0.2
- *     over them; a queue count the tap cannot have, or a malformed link
- *     string, is EINVAL.
+ *     over them, the fault switch (from the link string) sending every
+ *     frame twice; a queue count the tap cannot have, or a malformed link
+ *     string or fault item, is EINVAL.
  * Usage: h_virtif TAP [MQTAP]
  */
 #include <sys/socket.h>
@@ -35,6 +36,7 @@
 #include <unistd.h>
 
 #include <rump/rump.h>
+#include <rump/rump_iffault.h>
 #include <rump/rump_netconfig.h>
 #include <rump/rump_syscalls.h>
 
@@ -273,6 +275,8 @@ unprivileged_attach(void)
 static void
 multiqueue(const char *mqtap)
 {
+	struct rump_if_fault_stats fs;
+	unsigned long long dups;
 	char link[64];
 	int error;
 
@@ -290,7 +294,15 @@ multiqueue(const char *mqtap)
 	snprintf(link, sizeof(link), "%s,speed=2", mqtap);
 	CHECK(rump_pub_netconfig_ifsetlinkstr("virt1", link) == EINVAL,
 	    "a malformed link accepted");
-	snprintf(link, sizeof(link), "%s,queues=4", mqtap);
+	snprintf(link, sizeof(link), "%s,queues=4,loss=101%%", mqtap);
+	CHECK(rump_pub_netconfig_ifsetlinkstr("virt1", link) == EINVAL,
+	    "a loss of 101% accepted");
+	snprintf(link, sizeof(link), "%s,queues=4,dir=up", mqtap);
+	CHECK(rump_pub_netconfig_ifsetlinkstr("virt1", link) == EINVAL,
+	    "a fault direction \"up\" accepted");
+	/* Every frame sent twice: the fault switch in the link string. */
+	snprintf(link, sizeof(link), "%s,dup=100%%,queues=4,dir=tx,seed=9",
+	    mqtap);
 	CHECK((errno = rump_pub_netconfig_ifsetlinkstr("virt1", link)) == 0,
 	    "4 queues of the multi-queue tap");
 	CHECK((errno = rump_pub_netconfig_ipv4_ifaddr_cidr("virt1",
@@ -300,7 +312,22 @@ multiqueue(const char *mqtap)
 		fprintf(stderr, "h_virtif: Linux's ping over 4 queues failed\n");
 		exit(1);
 	}
-	printf("Linux's ping reached 10.97.0.2 over 4 queues\n");
+	CHECK((errno = rump_pub_if_fault_stats("virt1", RUMP_IF_FAULT_TX,
+	    &fs)) == 0, "fault stats");
+	if (fs.fs_dup < 3 || fs.fs_drop != 0 || fs.fs_reorder != 0) {
+		fprintf(stderr, "h_virtif: dup=100%%: %llu duplicated, %llu "
+		    "dropped, %llu reordered\n", fs.fs_dup, fs.fs_drop,
+		    fs.fs_reorder);
+		exit(1);
+	}
+	dups = fs.fs_dup;
+	CHECK((errno = rump_pub_if_fault_stats("virt1", RUMP_IF_FAULT_RX,
+	    &fs)) == 0 && fs.fs_dup == 0, "no faults on the receive side");
+	CHECK(rump_pub_if_fault("nosuch0", "") == ENXIO, "fault on nosuch0");
+	CHECK(rump_pub_if_fault("lo0", "") == ENODEV, "fault on lo0");
+	CHECK(rump_pub_if_fault("virt1", "dup=2") == EINVAL, "dup=2 accepted");
+	printf("Linux's ping reached 10.97.0.2 over 4 queues, every frame "
+	    "sent twice (%llu)\n", dups);
 	CHECK((errno = rump_pub_netconfig_ifdestroy("virt1")) == 0,
 	    "ifdestroy virt1");
 }

@@ -4,8 +4,8 @@
 /*
  * librumpnet_net's boot, as a RUMP_COMPONENT_NET_DOMAIN component (after
  * librumpnet's core, before the interfaces): the Ethernet counters under
- * net.ether (PF_PACKET's number, the link level) and the routing socket's
- * domain (AF_ROUTE).
+ * net.ether (PF_PACKET's number, the link level), the routing socket's
+ * domain (AF_ROUTE) and the host-link drivers' list (if_etherlink.c).
  */
 #include <sys/systm.h>
 #include <sys/component.h>
@@ -39,6 +39,7 @@ net_net_init(void)
 {
 	ether_sysctl_init();
 	rtsock_init();
+	etherlink_boot();
 }
 
 RUMP_COMPONENT(RUMP_COMPONENT_NET_DOMAIN, net_net, net_net_init);

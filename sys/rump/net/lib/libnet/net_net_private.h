@@ -10,5 +10,7 @@
 
 /* rtsock.c: attach the routing domain (AF_ROUTE). */
 void rtsock_init(void);
+/* if_etherlink.c: the list of host-link interfaces and its halt hook. */
+void etherlink_boot(void);
 
 #endif /* _LIBNET_NET_NET_PRIVATE_H_ */

@@ -108,6 +108,34 @@ in_pcb_connhash(const struct inpcbtable *t, struct in_addr faddr,
 	return h & t->inpt_mask;
 }
 
+/* An IPv6 address folded to the 32 bits the hashes take. */
+static struct in_addr
+in_pcb_fold6(const struct in6_addr *a)
+{
+	struct in_addr f;
+
+	f.s_addr = a->s6_addr32[0] ^ a->s6_addr32[1] ^ a->s6_addr32[2] ^
+	    a->s6_addr32[3];
+	return f;
+}
+
+struct inpcbhead *
+in6_pcbconnhead(struct inpcbtable *t, const struct in6_addr *faddr,
+    in_port_t fport, const struct in6_addr *laddr, in_port_t lport)
+{
+	return &t->inpt_connhash[in_pcb_connhash(t, in_pcb_fold6(faddr),
+	    fport, in_pcb_fold6(laddr), lport)];
+}
+
+bool
+in_pcb_v4ok(const struct inpcb *inp)
+{
+	return (inp->inp_flags & INP_IPV6) == 0 ||
+	    ((inp->inp_flags & INP_V6ONLY) == 0 &&
+	    (IN6_IS_ADDR_UNSPECIFIED(&inp->inp_laddr6) ||
+	    IN6_IS_ADDR_V4MAPPED(&inp->inp_laddr6)));
+}
+
 void
 in_pcbinit(struct inpcbtable *t, int chains, int proto)
 {
@@ -140,6 +168,7 @@ in_pcballoc(struct socket *so, struct inpcbtable *t)
 	inp->inp_ttl = (uint8_t)ip_defttl;
 	inp->inp_pmtudisc = IP_PMTUDISC_WANT;
 	inp->inp_flags = INP_MCASTALL;
+	inp->inp_hlim = inp->inp_tclass = -1;
 	inp->inp_uid = so->so_cred != NULL ? so->so_cred->cr_euid : 0;
 	TAILQ_INSERT_TAIL(&t->inpt_queue, inp, inp_queue);
 	t->inpt_count++;
@@ -166,7 +195,11 @@ in_pcbstate(struct inpcb *inp, int state)
 	if (state >= INP_BOUND)
 		LIST_INSERT_HEAD(&t->inpt_porthash[in_pcb_porthash(t, inp->inp_lport)],
 		    inp, inp_porthash);
-	if (state == INP_CONNECTED)
+	if (state == INP_CONNECTED && (inp->inp_flags & INP_IPV6) != 0)
+		LIST_INSERT_HEAD(in6_pcbconnhead(t, &inp->inp_faddr6,
+		    inp->inp_fport, &inp->inp_laddr6, inp->inp_lport), inp,
+		    inp_connhash);
+	else if (state == INP_CONNECTED)
 		LIST_INSERT_HEAD(&t->inpt_connhash[in_pcb_connhash(t, inp->inp_faddr,
 		    inp->inp_fport, inp->inp_laddr, inp->inp_lport)], inp, inp_connhash);
 }
@@ -210,7 +243,7 @@ in_pcb_conflict(const struct inpcb *inp, struct in_addr laddr,
 	LIST_FOREACH(p, &t->inpt_porthash[in_pcb_porthash(t, lport)], inp_porthash) {
 		int opt;
 
-		if (p == inp || p->inp_lport != lport)
+		if (p == inp || p->inp_lport != lport || !in_pcb_v4ok(p))
 			continue;
 		if (p->inp_laddr.s_addr != INADDR_ANY &&
 		    laddr.s_addr != INADDR_ANY &&
@@ -270,7 +303,7 @@ in_pcb_connport(struct inpcb *inp, struct in_addr laddr, struct in_addr faddr,
 		bool taken = false;
 
 		LIST_FOREACH(p, &t->inpt_porthash[in_pcb_porthash(t, port)], inp_porthash) {
-			if (p == inp || p->inp_lport != port)
+			if (p == inp || p->inp_lport != port || !in_pcb_v4ok(p))
 				continue;
 			if (p->inp_state == INP_CONNECTED &&
 			    (p->inp_flags & INP_CONNPORT) != 0)
@@ -468,7 +501,8 @@ in_pcblookup_connect(struct inpcbtable *t, struct in_addr faddr,
 
 	LIST_FOREACH(p, &t->inpt_connhash[in_pcb_connhash(t, faddr, fport,
 	    laddr, lport)], inp_connhash) {
-		if (p->inp_faddr.s_addr == faddr.s_addr &&
+		if ((p->inp_flags & INP_IPV6) == 0 &&
+		    p->inp_faddr.s_addr == faddr.s_addr &&
 		    p->inp_fport == fport && p->inp_lport == lport &&
 		    p->inp_laddr.s_addr == laddr.s_addr)
 			return p;
@@ -483,7 +517,7 @@ in_pcblookup_bind(struct inpcbtable *t, struct in_addr laddr, in_port_t lport)
 
 	LIST_FOREACH(p, &t->inpt_porthash[in_pcb_porthash(t, lport)], inp_porthash) {
 		if (p->inp_lport != lport || p->inp_state == INP_CONNECTED ||
-		    p->inp_socket == NULL)
+		    p->inp_socket == NULL || !in_pcb_v4ok(p))
 			continue;
 		if (p->inp_laddr.s_addr == laddr.s_addr)
 			return p;
@@ -506,7 +540,7 @@ in_pcblookup_group(struct inpcbtable *t, struct in_addr laddr, in_port_t lport,
 		bool pexact = p->inp_laddr.s_addr == laddr.s_addr;
 
 		if (p->inp_lport != lport || p->inp_state == INP_CONNECTED ||
-		    p->inp_socket == NULL ||
+		    p->inp_socket == NULL || !in_pcb_v4ok(p) ||
 		    (!pexact && p->inp_laddr.s_addr != INADDR_ANY))
 			continue;
 		if (pexact && !exact) {
@@ -528,7 +562,7 @@ in_pcblookup_group(struct inpcbtable *t, struct in_addr laddr, in_port_t lport,
 	pick = (pick * 2654435761u >> 7) % n;
 	LIST_FOREACH(p, &t->inpt_porthash[in_pcb_porthash(t, lport)], inp_porthash) {
 		if (p->inp_lport != lport || p->inp_state == INP_CONNECTED ||
-		    p->inp_socket == NULL ||
+		    p->inp_socket == NULL || !in_pcb_v4ok(p) ||
 		    (p->inp_socket->so_options & SOF_REUSEPORT) == 0 ||
 		    p->inp_laddr.s_addr != (exact ? laddr.s_addr : INADDR_ANY))
 			continue;
@@ -553,6 +587,7 @@ in_pcbnotify(struct inpcbtable *t, struct in_addr faddr, in_port_t fport,
 
 	TAILQ_FOREACH_SAFE(p, &t->inpt_queue, inp_queue, next) {
 		if (p->inp_state != INP_CONNECTED ||
+		    (p->inp_flags & INP_IPV6) != 0 ||
 		    p->inp_faddr.s_addr != faddr.s_addr)
 			continue;
 		if (fport != 0 && p->inp_fport != fport)

@@ -2,10 +2,12 @@
 /* Copyright (c) 2026 The rump on Linux developers. */
 
 /*
- * Segment arrival (RFC 9293 3.10.7), from ip_deliver under softnet_lock:
+ * Segment arrival (RFC 9293 3.10.7), under softnet_lock, from ip_deliver
+ * (tcp_input: IPv4's length, checksum and addresses) or from netinet6
+ * (tcp6_input: IPv6's), both then in the one tcp_input_segment:
  *
- *   tcp_input: length, checksum (skipped when the packet says
- *   M_CSUM_DATA_VALID: loopback), header offset, options
+ *   checksum (skipped when the packet says M_CSUM_DATA_VALID: loopback)
+ *   by the family's front, header offset, options
  *   (tcp_dooptions: every length checked; malformed options end the
  *   parse and are counted, never trusted), PCB lookup
  *     -> LISTEN: SYN to the SYN cache (tcp_syncache.c), ACK completes a
@@ -322,15 +324,14 @@ present:
 
 /* RST in reply to seg, which found no connection (RFC 9293 3.10.7.1). */
 static void
-tcp_reset(const struct ip *ip, const struct tcphdr *th, const struct tcp_seg *seg,
-    struct mbuf *m)
+tcp_reset(const struct tcp_ends *te, const struct tcp_seg *seg, struct mbuf *m)
 {
 	tcp_seq ack;
 
 	if (m != NULL &&
-	    ((m->m_flags & (M_BCAST | M_MCAST)) ||
-	    IN_MULTICAST(ntohl(ip->ip_dst.s_addr)) ||
-	    in_broadcast(ip->ip_dst, m->m_pkthdr.rcvif))) {
+	    ((m->m_flags & (M_BCAST | M_MCAST)) || (!te->te_v6 &&
+	    (IN_MULTICAST(ntohl(te->te_laddr.s_addr)) ||
+	    in_broadcast(te->te_laddr, m->m_pkthdr.rcvif))))) {
 		m_freem(m);
 		return;
 	}
@@ -339,16 +340,14 @@ tcp_reset(const struct ip *ip, const struct tcphdr *th, const struct tcp_seg *se
 	if (seg->flags & TH_RST)
 		return;
 	if (seg->flags & TH_ACK) {
-		tcp_respond(NULL, ip->ip_dst, th->th_dport, ip->ip_src,
-		    th->th_sport, seg->ack, 0, TH_RST);
+		tcp_respond(NULL, te, seg->ack, 0, TH_RST);
 	} else {
 		ack = seg->seq + (tcp_seq)seg->len;
 		if (seg->flags & TH_SYN)
 			ack++;
 		if (seg->flags & TH_FIN)
 			ack++;
-		tcp_respond(NULL, ip->ip_dst, th->th_dport, ip->ip_src,
-		    th->th_sport, 0, ack, TH_RST | TH_ACK);
+		tcp_respond(NULL, te, 0, ack, TH_RST | TH_ACK);
 	}
 }
 
@@ -356,12 +355,9 @@ tcp_reset(const struct ip *ip, const struct tcphdr *th, const struct tcp_seg *se
 static void
 tcp_challenge_ack(struct tcpcb *tp)
 {
-	struct inpcb *inp = tp->t_inpcb;
-
 	if (!tcp_rate_challenge())
 		return;
-	tcp_respond(tp, inp->inp_laddr, inp->inp_lport, inp->inp_faddr,
-	    inp->inp_fport, tp->snd_nxt, tp->rcv_nxt, TH_ACK);
+	tcp_respond(tp, NULL, tp->snd_nxt, tp->rcv_nxt, TH_ACK);
 }
 
 /* Our SYN's options were answered: agree what both sides support. */
@@ -594,8 +590,16 @@ tcp_ack(struct tcpcb *tp, struct socket *so, struct tcp_seg *seg,
 			} else
 				tcp_newreno_partial(tp, acked);
 		} else {
-			/* Full ACK: recovery is over (RFC 6582 3.2 step 3). */
-			uint32_t flight = tcp_flightsize(tp) + tp->t_maxseg;
+			/*
+			 * Full ACK: recovery is over (RFC 6582 3.2 step 3):
+			 * cwnd = min(ssthresh, max(FlightSize, SMSS) + SMSS),
+			 * so an empty pipe restarts with two segments, not
+			 * one that waits out the peer's delayed ACK.
+			 */
+			uint32_t flight = tcp_flightsize(tp);
+
+			flight = (flight > tp->t_maxseg ? flight :
+			    tp->t_maxseg) + tp->t_maxseg;
 
 			tp->t_flags &= ~TF_FASTRECOVERY;
 			tp->snd_cwnd = tp->snd_ssthresh < flight ?
@@ -661,20 +665,13 @@ tcp_timewait_reusable(const struct tcpcb *tp, const struct tcp_seg *seg,
 	return SEQ_GT(seg->seq, tp->rcv_nxt);
 }
 
+/* An IPv4 segment from ip_deliver: its header checked, then the common part. */
 void
 tcp_input(struct mbuf *m, int off, int proto)
 {
-	struct ip *ip, iph;
-	struct tcphdr *th, thh;
-	struct inpcb *inp;
-	struct tcpcb *tp;
-	struct socket *so;
-	struct tcp_opt to;
-	struct tcp_seg seg;
-	uint32_t tiwin;
-	int tlen, thoff, todrop, rcvwnd, fin, pulled = 0;
-	bool needoutput = false;
-	uint64_t now;
+	struct tcp_ends te;
+	struct ip *ip;
+	int tlen;
 
 	(void)proto;
 	KASSERT(mutex_owned(softnet_lock));
@@ -689,13 +686,45 @@ tcp_input(struct mbuf *m, int off, int proto)
 	tlen = ntohs(ip->ip_len) - off;
 	if (tlen < (int)sizeof(struct tcphdr) || tlen > m->m_pkthdr.len - off) {
 		tcpstat.tcps_rcvshort++;
-		goto drop;
+		m_freem(m);
+		return;
 	}
 	if ((m->m_pkthdr.csum_flags & M_CSUM_DATA_VALID) == 0 &&
 	    in4_cksum(m, IPPROTO_TCP, off, tlen) != 0) {
 		tcpstat.tcps_rcvbadsum++;
-		goto drop;
+		m_freem(m);
+		return;
 	}
+	memset(&te, 0, sizeof(te));
+	te.te_laddr = ip->ip_dst;
+	te.te_faddr = ip->ip_src;
+	/* A segment to or from a broadcast or multicast address is never ours. */
+	if ((m->m_flags & (M_BCAST | M_MCAST)) ||
+	    IN_MULTICAST(ntohl(te.te_laddr.s_addr)) ||
+	    IN_MULTICAST(ntohl(te.te_faddr.s_addr)) ||
+	    te.te_faddr.s_addr == INADDR_ANY) {
+		m_freem(m);
+		return;
+	}
+	tcp_input_segment(m, off, tlen, &te);
+}
+
+void
+tcp_input_segment(struct mbuf *m, int off, int tlen, const struct tcp_ends *tep)
+{
+	struct tcp_ends te = *tep;
+	struct tcphdr *th, thh;
+	struct inpcb *inp;
+	struct tcpcb *tp;
+	struct socket *so;
+	struct tcp_opt to;
+	struct tcp_seg seg;
+	uint32_t tiwin;
+	int thoff, todrop, rcvwnd, fin, pulled = 0;
+	bool needoutput = false;
+	uint64_t now;
+
+	KASSERT(mutex_owned(softnet_lock));
 	th = (struct tcphdr *)(mtod(m, char *) + off);
 	thoff = th->th_off << 2;
 	if (thoff < (int)sizeof(struct tcphdr) || thoff > tlen) {
@@ -707,11 +736,11 @@ tcp_input(struct mbuf *m, int off, int proto)
 			tcpstat.tcps_rcvshort++;
 			return;
 		}
-		ip = mtod(m, struct ip *);
 		th = (struct tcphdr *)(mtod(m, char *) + off);
 	}
-	iph = *ip;
 	thh = *th;
+	te.te_lport = th->th_dport;
+	te.te_fport = th->th_sport;
 	if (tcp_drop_port != 0 && (ntohs(th->th_sport) == tcp_drop_port ||
 	    ntohs(th->th_dport) == tcp_drop_port)) {
 		tcpstat.tcps_dropport++;
@@ -735,12 +764,6 @@ tcp_input(struct mbuf *m, int off, int proto)
 		tcpstat.tcps_badsyn++;
 		goto drop;
 	}
-	/* A segment to or from a broadcast or multicast address is never ours. */
-	if ((m->m_flags & (M_BCAST | M_MCAST)) ||
-	    IN_MULTICAST(ntohl(iph.ip_dst.s_addr)) ||
-	    IN_MULTICAST(ntohl(iph.ip_src.s_addr)) ||
-	    iph.ip_src.s_addr == INADDR_ANY)
-		goto drop;
 
 	/* Strip the headers: m is the data, with no empty mbuf in front. */
 	m_adj(m, off + thoff);
@@ -754,14 +777,19 @@ tcp_input(struct mbuf *m, int off, int proto)
 	}
 
 findpcb:
-	inp = in_pcblookup_connect(&tcbtable, iph.ip_src, thh.th_sport,
-	    iph.ip_dst, thh.th_dport);
-	if (inp == NULL)
-		inp = in_pcblookup_bind(&tcbtable, iph.ip_dst, thh.th_dport);
+	if (te.te_v6)
+		inp = tcp6_hooks != NULL ? (*tcp6_hooks->th6_lookup)(&te) : NULL;
+	else {
+		inp = in_pcblookup_connect(&tcbtable, te.te_faddr,
+		    te.te_fport, te.te_laddr, te.te_lport);
+		if (inp == NULL)
+			inp = in_pcblookup_bind(&tcbtable, te.te_laddr,
+			    te.te_lport);
+	}
 	if (inp == NULL || (tp = intotcpcb(inp)) == NULL ||
 	    tp->t_state == TCPS_CLOSED) {
 		tcpstat.tcps_noport++;
-		tcp_reset(&iph, &thh, &seg, m);
+		tcp_reset(&te, &seg, m);
 		return;
 	}
 	so = inp->inp_socket;
@@ -772,25 +800,25 @@ findpcb:
 		struct tcpcb *ntp;
 
 		if (seg.flags & TH_RST) {
-			tcp_syncache_rst(tp, &iph, &thh);
+			tcp_syncache_rst(tp, &te, &thh);
 			goto drop;
 		}
 		if ((seg.flags & (TH_SYN | TH_ACK)) == TH_SYN) {
-			tcp_syncache_syn(tp, &iph, &thh, &to, seg.len);
+			tcp_syncache_syn(tp, &te, &thh, &to, seg.len);
 			goto drop;
 		}
 		if ((seg.flags & (TH_SYN | TH_ACK)) != TH_ACK) {
 			if (seg.flags & TH_SYN) {
 				tcpstat.tcps_badsyn++;
-				tcp_reset(&iph, &thh, &seg, m);
+				tcp_reset(&te, &seg, m);
 				return;
 			}
 			goto drop;
 		}
-		ntp = tcp_syncache_ack(tp, &iph, &thh, &to, &rst);
+		ntp = tcp_syncache_ack(tp, &te, &thh, &to, &rst);
 		if (ntp == NULL) {
 			if (rst) {
-				tcp_reset(&iph, &thh, &seg, m);
+				tcp_reset(&te, &seg, m);
 				return;
 			}
 			goto drop;
@@ -907,7 +935,7 @@ findpcb:
 		    (SEQ_LEQ(seg.ack, tp->iss) || SEQ_GT(seg.ack, tp->snd_max))) {
 			if (seg.flags & TH_RST)
 				goto drop;
-			tcp_reset(&iph, &thh, &seg, m);
+			tcp_reset(&te, &seg, m);
 			return;
 		}
 		if (seg.flags & TH_RST) {
@@ -1071,7 +1099,7 @@ findpcb:
 	    tp->t_state > TCPS_CLOSE_WAIT && seg.len > 0) {
 		tcpstat.tcps_rcvafterclose++;
 		(void)tcp_close(tp);
-		tcp_reset(&iph, &thh, &seg, m);
+		tcp_reset(&te, &seg, m);
 		return;
 	}
 
@@ -1113,7 +1141,7 @@ findpcb:
 
 	if (tp->t_state == TCPS_SYN_RECEIVED) {
 		if (SEQ_LEQ(seg.ack, tp->snd_una) || SEQ_GT(seg.ack, tp->snd_max)) {
-			tcp_reset(&iph, &thh, &seg, m);
+			tcp_reset(&te, &seg, m);
 			return;
 		}
 		tp->snd_wnd = tiwin;

@@ -42,6 +42,7 @@
 #include <netinet/in.h>
 #include <netinet/in_pcb.h>
 #include <netinet/ip.h>
+#include <netinet/ip6.h>
 #include <netinet/ip_var.h>
 #include <netinet/tcp.h>
 #include <netinet/tcp_var.h>
@@ -166,12 +167,11 @@ tcp_output(struct tcpcb *tp)
 	struct inpcb *inp = tp->t_inpcb;
 	struct socket *so = inp->inp_socket;
 	struct mbuf *m;
-	struct ip *ip;
 	struct tcphdr *th;
 	uint8_t opt[TCP_MAXOLEN];
 	long len, win, off, sendwin, usable;
-	int flags, optlen, hdrlen, error, sendalot;
-	bool idle, rexmit_sack, loop;
+	int flags, optlen, hdrlen, iphlen, error, sendalot;
+	bool idle, rexmit_sack, loop, v6 = (inp->inp_flags & INP_IPV6) != 0;
 	tcp_seq sendseq;
 	uint32_t rlen = 0;
 
@@ -180,9 +180,7 @@ tcp_output(struct tcpcb *tp)
 		/* A socketless TIME_WAIT: only ACKs. */
 		if (tp->t_flags & TF_ACKNOW) {
 			tp->t_flags &= ~(TF_ACKNOW | TF_DELACK);
-			tcp_respond(tp, inp->inp_laddr, inp->inp_lport,
-			    inp->inp_faddr, inp->inp_fport, tp->snd_max,
-			    tp->rcv_nxt, TH_ACK);
+			tcp_respond(tp, NULL, tp->snd_max, tp->rcv_nxt, TH_ACK);
 		}
 		return 0;
 	}
@@ -276,7 +274,7 @@ again:
 	/* Options, to size the data. */
 	optlen = 0;
 	if (flags & TH_SYN) {
-		unsigned mss = tcp_mss_for(inp, inp->inp_faddr);
+		unsigned mss = tcp_mss_for(inp);
 		bool ts, sack;
 		int ws = -1;
 
@@ -385,7 +383,10 @@ again:
 	return 0;
 
 send:
-	hdrlen = (int)(sizeof(struct ip) + sizeof(struct tcphdr)) + optlen;
+	if (v6 && tcp6_hooks == NULL)
+		return EAFNOSUPPORT;
+	iphlen = (int)TCP_IPHLEN(v6);
+	hdrlen = iphlen + (int)sizeof(struct tcphdr) + optlen;
 	m = m_gethdr(M_DONTWAIT, MT_HEADER);
 	if (m == NULL)
 		goto nobufs;
@@ -442,16 +443,26 @@ send:
 		sendseq = tp->snd_nxt;
 	}
 
-	ip = mtod(m, struct ip *);
-	memset(ip, 0, sizeof(*ip));
-	ip->ip_src = inp->inp_laddr;
-	ip->ip_dst = inp->inp_faddr;
-	ip->ip_p = IPPROTO_TCP;
-	ip->ip_len = htons((uint16_t)(hdrlen + len));
-	ip->ip_ttl = inp->inp_ttl != 0 ? inp->inp_ttl : (uint8_t)ip_defttl;
-	ip->ip_tos = inp->inp_tos;
+	memset(mtod(m, void *), 0, (size_t)iphlen);
+	if (v6) {
+		struct ip6_hdr *ip6 = mtod(m, struct ip6_hdr *);
 
-	th = (struct tcphdr *)(ip + 1);
+		ip6->ip6_nxt = IPPROTO_TCP;
+		ip6->ip6_src = inp->inp_laddr6;
+		ip6->ip6_dst = inp->inp_faddr6;
+	} else {
+		struct ip *ip = mtod(m, struct ip *);
+
+		ip->ip_src = inp->inp_laddr;
+		ip->ip_dst = inp->inp_faddr;
+		ip->ip_p = IPPROTO_TCP;
+		ip->ip_len = htons((uint16_t)(hdrlen + len));
+		ip->ip_ttl = inp->inp_ttl != 0 ? inp->inp_ttl :
+		    (uint8_t)ip_defttl;
+		ip->ip_tos = inp->inp_tos;
+	}
+
+	th = (struct tcphdr *)(mtod(m, char *) + iphlen);
 	th->th_sport = inp->inp_lport;
 	th->th_dport = inp->inp_fport;
 	/* A bare ACK says snd_max, unless resending from snd_nxt. */
@@ -486,14 +497,11 @@ send:
 	th->th_flags = (uint8_t)flags;
 
 	th->th_sum = 0;
-	if (loop) {
-		/* lo0 marks what it delivers M_CSUM_DATA_VALID. */
-		m->m_pkthdr.csum_flags = 0;
-	} else {
-		m->m_pkthdr.csum_flags = 0;
+	m->m_pkthdr.csum_flags = 0;
+	/* lo0 marks what it delivers M_CSUM_DATA_VALID; IPv6's is made there. */
+	if (!loop && !v6)
 		th->th_sum = in4_cksum(m, IPPROTO_TCP, sizeof(struct ip),
 		    (int)(hdrlen - (int)sizeof(struct ip) + len));
-	}
 
 	/* Sequence bookkeeping (RST and persist probes excepted). */
 	if (rexmit_sack) {
@@ -536,8 +544,17 @@ send:
 	tp->t_segsout++;
 	tcpstat.tcps_sndtotal++;
 
-	error = ip_output(m, &inp->inp_route,
-	    inp->inp_pmtudisc != IP_PMTUDISC_DONT ? IP_MTUDISC : 0, NULL, inp);
+	if (v6) {
+		error = (*tcp6_hooks->th6_output)(m, inp, inp->inp_fscope);
+		if (error == EMSGSIZE) {
+			tcp_mtudisc(inp, (int)(*tcp6_hooks->th6_pathmtu)(
+			    &inp->inp_faddr6, inp->inp_fscope));
+			return 0;
+		}
+	} else
+		error = ip_output(m, &inp->inp_route,
+		    inp->inp_pmtudisc != IP_PMTUDISC_DONT ? IP_MTUDISC : 0,
+		    NULL, inp);
 	if (error == EMSGSIZE) {
 		struct rtentry *rt = in_route_get(&inp->inp_route, inp->inp_faddr);
 

@@ -33,6 +33,7 @@
 #include <netinet/in.h>
 #include <netinet/in_pcb.h>
 #include <netinet/ip.h>
+#include <netinet/ip6.h>
 #include <netinet/ip_var.h>
 #include <netinet/tcp.h>
 #include <netinet/tcp_var.h>
@@ -63,6 +64,7 @@ int tcp_rexmit_max = TCP_MAXRXTSHIFT;
 int tcp_drop_port;
 
 struct tcpstat tcpstat;
+const struct tcp6_hooks *tcp6_hooks;
 struct inpcbtable tcbtable;
 uint8_t tcp_secret[16];
 
@@ -166,21 +168,35 @@ tcp_siphash(const uint8_t key[16], const void *data, size_t len)
 	return v0 ^ v1 ^ v2 ^ v3;
 }
 
+/* The four-tuple of te as bytes to hash (38 at most); its length. */
+static size_t
+tcp_ends_bytes(const struct tcp_ends *te, uint8_t *buf)
+{
+	size_t alen = te->te_v6 ? 16 : 4;
+
+	if (te->te_v6) {
+		memcpy(buf, &te->te_laddr6, 16);
+		memcpy(buf + 16, &te->te_faddr6, 16);
+	} else {
+		memcpy(buf, &te->te_laddr.s_addr, 4);
+		memcpy(buf + 4, &te->te_faddr.s_addr, 4);
+	}
+	memcpy(buf + 2 * alen, &te->te_lport, 2);
+	memcpy(buf + 2 * alen + 2, &te->te_fport, 2);
+	return 2 * alen + 4;
+}
+
 /*
  * RFC 6528 3: ISN = M + F(localip, localport, remoteip, remoteport,
  * secretkey), M a timer ticking every 4 microseconds.
  */
 tcp_seq
-tcp_new_isn(struct in_addr laddr, in_port_t lport, struct in_addr faddr,
-    in_port_t fport)
+tcp_new_isn(const struct tcp_ends *te)
 {
-	uint8_t tuple[12];
+	uint8_t tuple[40];
+	size_t n = tcp_ends_bytes(te, tuple);
 
-	memcpy(tuple, &laddr.s_addr, 4);
-	memcpy(tuple + 4, &faddr.s_addr, 4);
-	memcpy(tuple + 8, &lport, 2);
-	memcpy(tuple + 10, &fport, 2);
-	return (tcp_seq)(tcp_siphash(tcp_secret, tuple, sizeof(tuple)) +
+	return (tcp_seq)(tcp_siphash(tcp_secret, tuple, n) +
 	    getnsecuptime() / 4000);
 }
 
@@ -190,17 +206,50 @@ tcp_new_isn(struct in_addr laddr, in_port_t lport, struct in_addr faddr,
  * timestamps follow the old one's (RFC 6191 reuse of TIME_WAIT).
  */
 uint32_t
-tcp_ts_offset(struct in_addr laddr, in_port_t lport, struct in_addr faddr,
-    in_port_t fport)
+tcp_ts_offset(const struct tcp_ends *te)
 {
-	uint8_t tuple[13];
+	uint8_t tuple[40];
+	size_t n = tcp_ends_bytes(te, tuple);
 
-	memcpy(tuple, &laddr.s_addr, 4);
-	memcpy(tuple + 4, &faddr.s_addr, 4);
-	memcpy(tuple + 8, &lport, 2);
-	memcpy(tuple + 10, &fport, 2);
-	tuple[12] = 't';
-	return (uint32_t)tcp_siphash(tcp_secret, tuple, sizeof(tuple));
+	tuple[n++] = 't';
+	return (uint32_t)tcp_siphash(tcp_secret, tuple, n);
+}
+
+void
+tcp_ends_of(const struct inpcb *inp, struct tcp_ends *te)
+{
+	memset(te, 0, sizeof(*te));
+	te->te_v6 = (inp->inp_flags & INP_IPV6) != 0;
+	te->te_lport = inp->inp_lport;
+	te->te_fport = inp->inp_fport;
+	if (te->te_v6) {
+		te->te_laddr6 = inp->inp_laddr6;
+		te->te_faddr6 = inp->inp_faddr6;
+		te->te_scope = inp->inp_fscope;
+	} else {
+		te->te_laddr = inp->inp_laddr;
+		te->te_faddr = inp->inp_faddr;
+	}
+}
+
+void
+tcp_ends_connect(struct inpcb *inp, const struct tcp_ends *te)
+{
+	if (te->te_v6) {
+		inp->inp_flags |= INP_IPV6;
+		inp->inp_laddr6 = te->te_laddr6;
+		inp->inp_faddr6 = te->te_faddr6;
+		inp->inp_fscope = te->te_scope;
+		inp->inp_laddr.s_addr = inp->inp_faddr.s_addr = INADDR_ANY;
+	} else {
+		/* An AF_INET6 socket's connection from a v4-mapped peer. */
+		inp->inp_flags &= ~INP_IPV6;
+		inp->inp_laddr = te->te_laddr;
+		inp->inp_faddr = te->te_faddr;
+	}
+	inp->inp_lport = te->te_lport;
+	inp->inp_fport = te->te_fport;
+	in_pcbstate(inp, INP_CONNECTED);
 }
 
 /* The states each state may be entered from (tcp_fsm.h); CLOSED from any. */
@@ -284,14 +333,20 @@ tcp_reass_flush(struct tcpcb *tp)
 	tp->t_segqbytes = 0;
 }
 
-/* Free a closed block whose timers are all idle. */
+/*
+ * Free a closed block whose timers are all idle.  A handler may still be
+ * returning to the clock thread after it let softnet_lock go (past
+ * callout_ack, so not busy): wait for that (it needs no lock of ours).
+ */
 void
 tcp_free(struct tcpcb *tp)
 {
 	int i;
 
-	for (i = 0; i < TCPT_NTIMERS; i++)
+	for (i = 0; i < TCPT_NTIMERS; i++) {
+		(void)callout_halt(&tp->t_timer[i], NULL);
 		callout_destroy(&tp->t_timer[i]);
+	}
 	kmem_free(tp, sizeof(*tp));
 }
 
@@ -357,30 +412,56 @@ tcp_route_is_loop(struct inpcb *inp)
 {
 	struct rtentry *rt;
 
+	if (inp->inp_flags & INP_IPV6)
+		return tcp6_hooks != NULL &&
+		    (*tcp6_hooks->th6_islocal)(&inp->inp_faddr6);
 	rt = in_route_get(&inp->inp_route, inp->inp_faddr);
 	return rt != NULL && rt->rt_ifp != NULL &&
 	    (rt->rt_ifp->if_flags & IFF_LOOPBACK) != 0;
 }
 
 /*
- * Bytes of data a segment to faddr may carry without options: the path
- * MTU less the IP and TCP headers (RFC 9293 3.7.1).
+ * Bytes of data a segment to the peer may carry without options: the
+ * path MTU less the IP and TCP headers (RFC 9293 3.7.1); over IPv6 at
+ * least 1220, what the minimum MTU of 1280 carries (RFC 8200 5).
  */
 unsigned
-tcp_mss_for(struct inpcb *inp, struct in_addr faddr)
+tcp_mss_to(const struct tcp_ends *te, struct in_route *ro)
 {
+	struct in_route tmp = { NULL, { 0 } };
 	struct rtentry *rt;
 	unsigned mtu;
 
-	rt = in_route_get(&inp->inp_route, faddr);
+	if (te->te_v6) {
+		mtu = tcp6_hooks != NULL ?
+		    (*tcp6_hooks->th6_pathmtu)(&te->te_faddr6, te->te_scope) : 0;
+		if (mtu == 0)
+			mtu = IPV6_MMTU;
+		if (mtu > IPV6_MAXPACKET)
+			mtu = IPV6_MAXPACKET;
+		if (mtu < IPV6_MMTU)
+			mtu = IPV6_MMTU;
+		return mtu - TCP_IPHLEN(true) - sizeof(struct tcphdr);
+	}
+	rt = in_route_get(ro != NULL ? ro : &tmp, te->te_faddr);
+	mtu = rt != NULL ? ip_rtmtu(rt) : 0;
+	in_route_free(&tmp);
 	if (rt == NULL)
 		return (unsigned)tcp_mssdflt;
-	mtu = ip_rtmtu(rt);
 	if (mtu > IP_MAXPACKET)
 		mtu = IP_MAXPACKET;
 	if (mtu < 68 + sizeof(struct tcphdr))
 		mtu = 68 + sizeof(struct tcphdr);
 	return mtu - sizeof(struct ip) - sizeof(struct tcphdr);
+}
+
+unsigned
+tcp_mss_for(struct inpcb *inp)
+{
+	struct tcp_ends te;
+
+	tcp_ends_of(inp, &te);
+	return tcp_mss_to(&te, &inp->inp_route);
 }
 
 /*
@@ -394,8 +475,9 @@ tcp_mss_update(struct tcpcb *tp, unsigned peermss)
 	unsigned mss;
 
 	tp->t_peermss = peermss;
-	mss = tcp_mss_for(tp->t_inpcb, tp->t_inpcb->inp_faddr);
-	tp->t_pmtu = mss + sizeof(struct ip) + sizeof(struct tcphdr);
+	mss = tcp_mss_for(tp->t_inpcb);
+	tp->t_pmtu = mss + TCP_IPHLEN((tp->t_inpcb->inp_flags & INP_IPV6) != 0) +
+	    sizeof(struct tcphdr);
 	if (peermss < mss)
 		mss = peermss;
 	if (tp->t_usermss != 0 && tp->t_usermss < mss)
@@ -409,30 +491,37 @@ tcp_mss_update(struct tcpcb *tp, unsigned peermss)
 }
 
 /*
- * A bare segment: RST or ACK, from src to dst (network order), with no
- * data.  Without tp it carries no options and a zero window.
+ * A bare segment: RST or ACK, between the ends te, with no data.
+ * Without tp it carries no options and a zero window.
  */
 void
-tcp_respond(struct tcpcb *tp, struct in_addr src, in_port_t sport,
-    struct in_addr dst, in_port_t dport, tcp_seq seq, tcp_seq ack, int flags)
+tcp_respond(struct tcpcb *tp, const struct tcp_ends *te, tcp_seq seq,
+    tcp_seq ack, int flags)
 {
 	struct mbuf *m;
-	struct ip *ip;
 	struct tcphdr *th;
 	struct inpcb *inp = tp != NULL ? tp->t_inpcb : NULL;
+	struct tcp_ends pte;
 	uint8_t *opt;
-	int optlen = 0, len;
+	int optlen = 0, len, iphlen;
 	uint32_t win = 0;
 
+	if (te == NULL) {
+		tcp_ends_of(inp, &pte);
+		te = &pte;
+	}
+	if (te->te_v6 && tcp6_hooks == NULL)
+		return;
+	iphlen = (int)TCP_IPHLEN(te->te_v6);
 	m = m_gethdr(M_DONTWAIT, MT_HEADER);
 	if (m == NULL) {
 		tcpstat.tcps_nombuf++;
 		return;
 	}
-	len = sizeof(*ip) + sizeof(*th) + TCPOLEN_TSTAMP_APPA;
+	len = iphlen + (int)sizeof(*th) + TCPOLEN_TSTAMP_APPA;
 	MH_ALIGN(m, len);
-	ip = mtod(m, struct ip *);
-	th = (struct tcphdr *)(ip + 1);
+	memset(mtod(m, void *), 0, (size_t)len);
+	th = (struct tcphdr *)(mtod(m, char *) + iphlen);
 	opt = (uint8_t *)(th + 1);
 	if (tp != NULL && inp != NULL && inp->inp_socket != NULL &&
 	    (flags & TH_RST) == 0) {
@@ -458,27 +547,16 @@ tcp_respond(struct tcpcb *tp, struct in_addr src, in_port_t sport,
 		memcpy(opt + 8, &v, 4);
 		optlen = TCPOLEN_TSTAMP_APPA;
 	}
-	len = sizeof(*ip) + sizeof(*th) + optlen;
+	len = iphlen + (int)sizeof(*th) + optlen;
 	m->m_len = m->m_pkthdr.len = len;
 
-	memset(ip, 0, sizeof(*ip));
-	ip->ip_src = src;
-	ip->ip_dst = dst;
-	ip->ip_p = IPPROTO_TCP;
-	ip->ip_len = htons((uint16_t)len);
-	ip->ip_ttl = inp != NULL && inp->inp_ttl != 0 ? inp->inp_ttl : ip_defttl;
-	ip->ip_tos = inp != NULL ? inp->inp_tos : 0;
-
-	memset(th, 0, sizeof(*th));
-	th->th_sport = sport;
-	th->th_dport = dport;
+	th->th_sport = te->te_lport;
+	th->th_dport = te->te_fport;
 	th->th_seq = htonl(seq);
 	th->th_ack = (flags & TH_ACK) ? htonl(ack) : 0;
-	th->th_off = (sizeof(*th) + optlen) >> 2;
+	th->th_off = (uint8_t)((sizeof(*th) + (size_t)optlen) >> 2);
 	th->th_flags = (uint8_t)flags;
 	th->th_win = htons((uint16_t)win);
-	th->th_sum = 0;
-	th->th_sum = in4_cksum(m, IPPROTO_TCP, sizeof(*ip), len - sizeof(*ip));
 	if (tp != NULL && (flags & TH_ACK) && tp->t_inpcb != NULL)
 		tp->last_ack_sent = ack;
 
@@ -487,7 +565,28 @@ tcp_respond(struct tcpcb *tp, struct in_addr src, in_port_t sport,
 		tcpstat.tcps_sndctrl++;
 	else
 		tcpstat.tcps_sndacks++;
-	(void)ip_output(m, inp != NULL ? &inp->inp_route : NULL, 0, NULL, inp);
+	if (te->te_v6) {
+		struct ip6_hdr *ip6 = mtod(m, struct ip6_hdr *);
+
+		ip6->ip6_nxt = IPPROTO_TCP;
+		ip6->ip6_src = te->te_laddr6;
+		ip6->ip6_dst = te->te_faddr6;
+		(void)(*tcp6_hooks->th6_output)(m, inp, te->te_scope);
+	} else {
+		struct ip *ip = mtod(m, struct ip *);
+
+		ip->ip_src = te->te_laddr;
+		ip->ip_dst = te->te_faddr;
+		ip->ip_p = IPPROTO_TCP;
+		ip->ip_len = htons((uint16_t)len);
+		ip->ip_ttl = inp != NULL && inp->inp_ttl != 0 ? inp->inp_ttl :
+		    (uint8_t)ip_defttl;
+		ip->ip_tos = inp != NULL ? inp->inp_tos : 0;
+		th->th_sum = in4_cksum(m, IPPROTO_TCP, sizeof(*ip),
+		    len - (int)sizeof(*ip));
+		(void)ip_output(m, inp != NULL ? &inp->inp_route : NULL, 0,
+		    NULL, inp);
+	}
 }
 
 /* RFC 5961 7: at most tcp_challenge_limit challenge ACKs a second. */
@@ -537,16 +636,22 @@ tcp_notify(struct inpcb *inp, int error)
 	sowwakeup(so);
 }
 
-/* Fragmentation needed (RFC 1191): a smaller MSS, and resend at once. */
+/*
+ * Fragmentation needed (RFC 1191) or packet too big (RFC 8201; never
+ * below IPv6's 1280): a smaller MSS, and resend at once.
+ */
 void
 tcp_mtudisc(struct inpcb *inp, int mtu)
 {
 	struct tcpcb *tp = intotcpcb(inp);
+	bool v6 = (inp->inp_flags & INP_IPV6) != 0;
 	unsigned mss;
 
+	if (v6 && mtu < IPV6_MMTU)
+		mtu = IPV6_MMTU;
 	if (tp == NULL || mtu < 68 || mtu >= (int)tp->t_pmtu)
 		return;
-	mss = (unsigned)mtu - sizeof(struct ip) - sizeof(struct tcphdr);
+	mss = (unsigned)mtu - TCP_IPHLEN(v6) - sizeof(struct tcphdr);
 	if ((tp->t_flags & (TF_REQ_TSTMP | TF_RCVD_TSTMP)) ==
 	    (TF_REQ_TSTMP | TF_RCVD_TSTMP))
 		mss -= TCPOLEN_TSTAMP_APPA;
@@ -579,7 +684,10 @@ tcp_sysctl_stats(struct sysctlnode *node, struct sysctl_req *req)
 	return sysctl_copyout_value(req, &st, sizeof(st));
 }
 
-/* sysctl net.inet.tcp.pcblist: every connection, listeners and TIME_WAIT included. */
+/*
+ * sysctl net.inet.tcp.pcblist: every IPv4 connection, listeners and
+ * TIME_WAIT included.
+ */
 static int
 tcp_sysctl_pcblist(struct sysctlnode *node, struct sysctl_req *req)
 {
@@ -605,6 +713,8 @@ tcp_sysctl_pcblist(struct sysctlnode *node, struct sysctl_req *req)
 
 		if (i == n)
 			break;
+		if (inp->inp_flags & INP_IPV6)
+			continue;       /* net.inet6.tcp6.pcblist's */
 		ci[i].tci_laddr = inp->inp_laddr.s_addr;
 		ci[i].tci_faddr = inp->inp_faddr.s_addr;
 		ci[i].tci_lport = inp->inp_lport;

@@ -26,6 +26,9 @@
  * handshake completes once accept(2) makes room.
  *
  * One callout serves the whole cache; it runs only while entries exist.
+ * Entries of both families are kept alike: a struct tcp_ends names the
+ * connection (the cookie's hash covers IPv6 addresses whole).
+ *
  * Everything under softnet_lock.
  */
 #include <sys/param.h>
@@ -44,6 +47,7 @@
 #include <netinet/in.h>
 #include <netinet/in_pcb.h>
 #include <netinet/ip.h>
+#include <netinet/ip6.h>
 #include <netinet/ip_var.h>
 #include <netinet/tcp.h>
 #include <netinet/tcp_var.h>
@@ -51,9 +55,7 @@
 struct syncache {
 	TAILQ_ENTRY(syncache) sc_link;  /* n: on tcp_syncache */
 	struct tcpcb *sc_listen;        /* n: the listener */
-	struct in_addr sc_laddr;        /* n: ours */
-	struct in_addr sc_faddr;        /* n: the peer's */
-	in_port_t sc_lport, sc_fport;   /* n */
+	struct tcp_ends sc_ends;        /* n: ours and the peer's */
 	tcp_seq sc_iss, sc_irs;         /* n */
 	uint32_t sc_peerwin;            /* n: the SYN's window, unscaled */
 	uint16_t sc_peermss;            /* n */
@@ -86,19 +88,39 @@ tcp_cookie_count(void)
 }
 
 static uint32_t
-tcp_cookie_hash(struct in_addr laddr, in_port_t lport, struct in_addr faddr,
-    in_port_t fport, tcp_seq irs, uint32_t count)
+tcp_cookie_hash(const struct tcp_ends *te, tcp_seq irs, uint32_t count)
 {
-	uint8_t buf[21];
+	uint8_t buf[45];
+	size_t n = 0;
 
-	memcpy(buf, &laddr.s_addr, 4);
-	memcpy(buf + 4, &faddr.s_addr, 4);
-	memcpy(buf + 8, &lport, 2);
-	memcpy(buf + 10, &fport, 2);
-	memcpy(buf + 12, &irs, 4);
-	memcpy(buf + 16, &count, 4);
-	buf[20] = 'c';
-	return (uint32_t)tcp_siphash(tcp_secret, buf, sizeof(buf)) & 0xffffff;
+	if (te->te_v6) {
+		memcpy(buf, &te->te_laddr6, 16);
+		memcpy(buf + 16, &te->te_faddr6, 16);
+		n = 32;
+	} else {
+		memcpy(buf, &te->te_laddr.s_addr, 4);
+		memcpy(buf + 4, &te->te_faddr.s_addr, 4);
+		n = 8;
+	}
+	memcpy(buf + n, &te->te_lport, 2);
+	memcpy(buf + n + 2, &te->te_fport, 2);
+	memcpy(buf + n + 4, &irs, 4);
+	memcpy(buf + n + 8, &count, 4);
+	buf[n + 12] = 'c';
+	return (uint32_t)tcp_siphash(tcp_secret, buf, n + 13) & 0xffffff;
+}
+
+static bool
+tcp_ends_equal(const struct tcp_ends *a, const struct tcp_ends *b)
+{
+	if (a->te_v6 != b->te_v6 || a->te_lport != b->te_lport ||
+	    a->te_fport != b->te_fport)
+		return false;
+	if (a->te_v6)
+		return IN6_ARE_ADDR_EQUAL(&a->te_laddr6, &b->te_laddr6) &&
+		    IN6_ARE_ADDR_EQUAL(&a->te_faddr6, &b->te_faddr6);
+	return a->te_laddr.s_addr == b->te_laddr.s_addr &&
+	    a->te_faddr.s_addr == b->te_faddr.s_addr;
 }
 
 static void
@@ -118,21 +140,22 @@ tcp_syncache_free(struct syncache *sc)
 
 /* Send a SYN-ACK for a cache entry, or (sc_flags 0, no entry) for a cookie. */
 static void
-tcp_syncache_respond(struct tcpcb *ltp, struct in_addr laddr, in_port_t lport,
-    struct in_addr faddr, in_port_t fport, tcp_seq iss, tcp_seq irs,
-    unsigned mss, int flags, int ourscale, uint32_t tsval, uint32_t tsecr)
+tcp_syncache_respond(struct tcpcb *ltp, const struct tcp_ends *te, tcp_seq iss,
+    tcp_seq irs, unsigned mss, int flags, int ourscale, uint32_t tsval,
+    uint32_t tsecr)
 {
 	struct socket *lso = tcp_socket(ltp);
 	struct mbuf *m;
-	struct ip *ip;
 	struct tcphdr *th;
 	uint8_t opt[TCP_MAXOLEN];
-	int optlen, len;
+	int optlen, len, iphlen = (int)TCP_IPHLEN(te->te_v6);
 	unsigned long win;
 
+	if (te->te_v6 && tcp6_hooks == NULL)
+		return;
 	optlen = tcp_synopts(opt, mss, (flags & SCF_SCALE) ? ourscale : -1,
 	    (flags & SCF_SACK) != 0, (flags & SCF_TS) != 0, tsval, tsecr);
-	len = (int)(sizeof(*ip) + sizeof(*th)) + optlen;
+	len = iphlen + (int)sizeof(*th) + optlen;
 	m = m_gethdr(M_DONTWAIT, MT_HEADER);
 	if (m == NULL) {
 		tcpstat.tcps_nombuf++;
@@ -140,17 +163,11 @@ tcp_syncache_respond(struct tcpcb *ltp, struct in_addr laddr, in_port_t lport,
 	}
 	MH_ALIGN(m, len);
 	m->m_len = m->m_pkthdr.len = len;
-	ip = mtod(m, struct ip *);
-	memset(ip, 0, sizeof(*ip));
-	ip->ip_src = laddr;
-	ip->ip_dst = faddr;
-	ip->ip_p = IPPROTO_TCP;
-	ip->ip_len = htons((uint16_t)len);
-	ip->ip_ttl = (uint8_t)ip_defttl;
-	th = (struct tcphdr *)(ip + 1);
+	memset(mtod(m, void *), 0, (size_t)iphlen);
+	th = (struct tcphdr *)(mtod(m, char *) + iphlen);
 	memset(th, 0, sizeof(*th));
-	th->th_sport = lport;
-	th->th_dport = fport;
+	th->th_sport = te->te_lport;
+	th->th_dport = te->te_fport;
 	th->th_seq = htonl(iss);
 	th->th_ack = htonl(irs + 1);
 	th->th_off = (uint8_t)((sizeof(*th) + (size_t)optlen) >> 2);
@@ -158,41 +175,54 @@ tcp_syncache_respond(struct tcpcb *ltp, struct in_addr laddr, in_port_t lport,
 	win = lso != NULL ? lso->so_rcv.sb_hiwat : TCP_MAXWIN;
 	th->th_win = htons((uint16_t)(win > TCP_MAXWIN ? TCP_MAXWIN : win));
 	memcpy(th + 1, opt, (size_t)optlen);
-	th->th_sum = in4_cksum(m, IPPROTO_TCP, sizeof(*ip), len - (int)sizeof(*ip));
 	tcpstat.tcps_sndtotal++;
 	tcpstat.tcps_sndctrl++;
-	(void)ip_output(m, NULL, IP_MTUDISC, NULL, NULL);
+	if (te->te_v6) {
+		struct ip6_hdr *ip6 = mtod(m, struct ip6_hdr *);
+
+		ip6->ip6_nxt = IPPROTO_TCP;
+		ip6->ip6_src = te->te_laddr6;
+		ip6->ip6_dst = te->te_faddr6;
+		(void)(*tcp6_hooks->th6_output)(m, ltp->t_inpcb, te->te_scope);
+	} else {
+		struct ip *ip = mtod(m, struct ip *);
+
+		ip->ip_src = te->te_laddr;
+		ip->ip_dst = te->te_faddr;
+		ip->ip_p = IPPROTO_TCP;
+		ip->ip_len = htons((uint16_t)len);
+		ip->ip_ttl = (uint8_t)ip_defttl;
+		th->th_sum = in4_cksum(m, IPPROTO_TCP, sizeof(*ip),
+		    len - (int)sizeof(*ip));
+		(void)ip_output(m, NULL, IP_MTUDISC, NULL, NULL);
+	}
 }
 
 static struct syncache *
-tcp_syncache_lookup(const struct ip *ip, const struct tcphdr *th)
+tcp_syncache_lookup(const struct tcp_ends *te)
 {
 	struct syncache *sc;
 
 	TAILQ_FOREACH(sc, &tcp_syncache, sc_link)
-		if (sc->sc_faddr.s_addr == ip->ip_src.s_addr &&
-		    sc->sc_laddr.s_addr == ip->ip_dst.s_addr &&
-		    sc->sc_fport == th->th_sport && sc->sc_lport == th->th_dport)
+		if (tcp_ends_equal(&sc->sc_ends, te))
 			return sc;
 	return NULL;
 }
 
 /* Our MSS toward the peer, from the route, clamped by TCP_MAXSEG. */
 static unsigned
-tcp_syncache_ourmss(struct tcpcb *ltp, struct in_addr faddr)
+tcp_syncache_ourmss(struct tcpcb *ltp, const struct tcp_ends *te)
 {
-	unsigned mss = tcp_mss_for(ltp->t_inpcb, faddr);
+	unsigned mss = tcp_mss_to(te, NULL);
 
-	/* tcp_mss_for cached a route to faddr in the listener's PCB: drop it. */
-	in_route_free(&ltp->t_inpcb->inp_route);
 	if (ltp->t_usermss != 0 && ltp->t_usermss < mss)
 		mss = ltp->t_usermss;
 	return mss > 65535 ? 65535 : mss;
 }
 
 void
-tcp_syncache_syn(struct tcpcb *ltp, const struct ip *ip, const struct tcphdr *th,
-    const struct tcp_opt *to, int tlen)
+tcp_syncache_syn(struct tcpcb *ltp, const struct tcp_ends *te,
+    const struct tcphdr *th, const struct tcp_opt *to, int tlen)
 {
 	struct socket *lso = tcp_socket(ltp);
 	struct syncache *sc;
@@ -207,7 +237,7 @@ tcp_syncache_syn(struct tcpcb *ltp, const struct ip *ip, const struct tcphdr *th
 		tcpstat.tcps_listendrop++;
 		return;
 	}
-	sc = tcp_syncache_lookup(ip, th);
+	sc = tcp_syncache_lookup(te);
 	if (sc != NULL) {
 		/* The peer resent its SYN: resend the SYN-ACK. */
 		tcpstat.tcps_sc_dupesyn++;
@@ -215,26 +245,22 @@ tcp_syncache_syn(struct tcpcb *ltp, const struct ip *ip, const struct tcphdr *th
 			uint32_t tsval = (uint32_t)(getnsecuptime() / 1000000) +
 			    sc->sc_tsoffset;
 
-			tcp_syncache_respond(ltp, sc->sc_laddr, sc->sc_lport,
-			    sc->sc_faddr, sc->sc_fport, sc->sc_iss, sc->sc_irs,
-			    tcp_syncache_ourmss(ltp, sc->sc_faddr), sc->sc_flags,
-			    sc->sc_ourscale, tsval, sc->sc_tsrecent);
+			tcp_syncache_respond(ltp, &sc->sc_ends, sc->sc_iss,
+			    sc->sc_irs, tcp_syncache_ourmss(ltp, &sc->sc_ends),
+			    sc->sc_flags, sc->sc_ourscale, tsval,
+			    sc->sc_tsrecent);
 		}
 		return;
 	}
-	ourmss = tcp_syncache_ourmss(ltp, ip->ip_src);
+	ourmss = tcp_syncache_ourmss(ltp, te);
 	peermss = (to->to_flags & TOF_MSS) ? to->to_mss : (unsigned)tcp_mssdflt;
 
 	if (tcp_syncache_count < tcp_syncache_limit &&
 	    (sc = kmem_zalloc(sizeof(*sc), KM_NOSLEEP)) != NULL) {
 		sc->sc_listen = ltp;
-		sc->sc_laddr = ip->ip_dst;
-		sc->sc_faddr = ip->ip_src;
-		sc->sc_lport = th->th_dport;
-		sc->sc_fport = th->th_sport;
+		sc->sc_ends = *te;
 		sc->sc_irs = ntohl(th->th_seq);
-		sc->sc_iss = tcp_new_isn(sc->sc_laddr, sc->sc_lport,
-		    sc->sc_faddr, sc->sc_fport);
+		sc->sc_iss = tcp_new_isn(te);
 		sc->sc_peerwin = ntohs(th->th_win);
 		sc->sc_peermss = (uint16_t)(peermss < 64 ? 64 : peermss);
 		if ((to->to_flags & TOF_SCALE) && (ltp->t_flags & TF_REQ_SCALE)) {
@@ -245,8 +271,7 @@ tcp_syncache_syn(struct tcpcb *ltp, const struct ip *ip, const struct tcphdr *th
 		if ((to->to_flags & TOF_TS) && (ltp->t_flags & TF_REQ_TSTMP)) {
 			sc->sc_flags |= SCF_TS;
 			sc->sc_tsrecent = to->to_tsval;
-			sc->sc_tsoffset = tcp_ts_offset(sc->sc_laddr,
-			    sc->sc_lport, sc->sc_faddr, sc->sc_fport);
+			sc->sc_tsoffset = tcp_ts_offset(te);
 		}
 		if ((to->to_flags & TOF_SACKPERM) && (ltp->t_flags & TF_WANT_SACK))
 			sc->sc_flags |= SCF_SACK;
@@ -254,8 +279,7 @@ tcp_syncache_syn(struct tcpcb *ltp, const struct ip *ip, const struct tcphdr *th
 		TAILQ_INSERT_TAIL(&tcp_syncache, sc, sc_link);
 		tcp_syncache_count++;
 		tcpstat.tcps_sc_added++;
-		tcp_syncache_respond(ltp, sc->sc_laddr, sc->sc_lport,
-		    sc->sc_faddr, sc->sc_fport, sc->sc_iss, sc->sc_irs, ourmss,
+		tcp_syncache_respond(ltp, te, sc->sc_iss, sc->sc_irs, ourmss,
 		    sc->sc_flags, sc->sc_ourscale,
 		    (uint32_t)(getnsecuptime() / 1000000) + sc->sc_tsoffset,
 		    sc->sc_tsrecent);
@@ -273,18 +297,16 @@ tcp_syncache_syn(struct tcpcb *ltp, const struct ip *ip, const struct tcphdr *th
 		continue;
 	count = tcp_cookie_count();
 	cookie = count << 27 | (uint32_t)i << 24 |
-	    tcp_cookie_hash(ip->ip_dst, th->th_dport, ip->ip_src, th->th_sport,
-	    ntohl(th->th_seq), count);
+	    tcp_cookie_hash(te, ntohl(th->th_seq), count);
 	tcpstat.tcps_sc_sendcookie++;
-	tcp_syncache_respond(ltp, ip->ip_dst, th->th_dport, ip->ip_src,
-	    th->th_sport, cookie, ntohl(th->th_seq), tcp_cookie_mss[i], 0, 0,
-	    0, 0);
+	tcp_syncache_respond(ltp, te, cookie, ntohl(th->th_seq),
+	    tcp_cookie_mss[i], 0, 0, 0, 0);
 }
 
 /* The connection from a completed handshake; NULL if no socket can be had. */
 static struct tcpcb *
-tcp_syncache_expand(struct tcpcb *ltp, struct in_addr laddr, in_port_t lport,
-    struct in_addr faddr, in_port_t fport, tcp_seq iss, tcp_seq irs)
+tcp_syncache_expand(struct tcpcb *ltp, const struct tcp_ends *te, tcp_seq iss,
+    tcp_seq irs)
 {
 	struct socket *lso = tcp_socket(ltp), *so;
 	struct inpcb *inp;
@@ -301,11 +323,7 @@ tcp_syncache_expand(struct tcpcb *ltp, struct in_addr laddr, in_port_t lport,
 	}
 	inp = so->so_pcb;
 	tp = intotcpcb(inp);
-	inp->inp_laddr = laddr;
-	inp->inp_lport = lport;
-	inp->inp_faddr = faddr;
-	inp->inp_fport = fport;
-	in_pcbstate(inp, INP_CONNECTED);
+	tcp_ends_connect(inp, te);
 	tp->t_flags = (tp->t_flags & ~(TF_NODELAY | TF_CORK)) |
 	    (ltp->t_flags & (TF_NODELAY | TF_CORK));
 	tp->t_usermss = ltp->t_usermss;
@@ -329,8 +347,8 @@ tcp_syncache_expand(struct tcpcb *ltp, struct in_addr laddr, in_port_t lport,
 }
 
 struct tcpcb *
-tcp_syncache_ack(struct tcpcb *ltp, const struct ip *ip, const struct tcphdr *th,
-    const struct tcp_opt *to, bool *rstp)
+tcp_syncache_ack(struct tcpcb *ltp, const struct tcp_ends *te,
+    const struct tcphdr *th, const struct tcp_opt *to, bool *rstp)
 {
 	struct socket *lso = tcp_socket(ltp);
 	struct syncache *sc;
@@ -342,7 +360,7 @@ tcp_syncache_ack(struct tcpcb *ltp, const struct ip *ip, const struct tcphdr *th
 	*rstp = false;
 	if (lso == NULL)
 		return NULL;
-	sc = tcp_syncache_lookup(ip, th);
+	sc = tcp_syncache_lookup(te);
 	if (sc != NULL) {
 		if (ack != sc->sc_iss + 1) {
 			*rstp = true;
@@ -350,8 +368,8 @@ tcp_syncache_ack(struct tcpcb *ltp, const struct ip *ip, const struct tcphdr *th
 		}
 		if (seq != sc->sc_irs + 1)
 			return NULL;
-		tp = tcp_syncache_expand(ltp, sc->sc_laddr, sc->sc_lport,
-		    sc->sc_faddr, sc->sc_fport, sc->sc_iss, sc->sc_irs);
+		tp = tcp_syncache_expand(ltp, &sc->sc_ends, sc->sc_iss,
+		    sc->sc_irs);
 		if (tp == NULL)
 			return NULL;    /* the entry stays; SYN-ACKs go on */
 		if (sc->sc_flags & SCF_SCALE) {
@@ -385,14 +403,12 @@ tcp_syncache_ack(struct tcpcb *ltp, const struct ip *ip, const struct tcphdr *th
 		count = cookie >> 27;
 		now = tcp_cookie_count();
 		if (((now - count) & 0x1f) > 1 ||
-		    (cookie & 0xffffff) != tcp_cookie_hash(ip->ip_dst,
-		    th->th_dport, ip->ip_src, th->th_sport, seq - 1, count)) {
+		    (cookie & 0xffffff) != tcp_cookie_hash(te, seq - 1, count)) {
 			tcpstat.tcps_sc_badcookie++;
 			*rstp = true;
 			return NULL;
 		}
-		tp = tcp_syncache_expand(ltp, ip->ip_dst, th->th_dport,
-		    ip->ip_src, th->th_sport, cookie, seq - 1);
+		tp = tcp_syncache_expand(ltp, te, cookie, seq - 1);
 		if (tp == NULL)
 			return NULL;
 		tp->t_flags &= ~(TF_REQ_SCALE | TF_RCVD_SCALE | TF_REQ_TSTMP |
@@ -408,9 +424,10 @@ tcp_syncache_ack(struct tcpcb *ltp, const struct ip *ip, const struct tcphdr *th
 }
 
 void
-tcp_syncache_rst(struct tcpcb *ltp, const struct ip *ip, const struct tcphdr *th)
+tcp_syncache_rst(struct tcpcb *ltp, const struct tcp_ends *te,
+    const struct tcphdr *th)
 {
-	struct syncache *sc = tcp_syncache_lookup(ip, th);
+	struct syncache *sc = tcp_syncache_lookup(te);
 
 	(void)ltp;
 	/* RFC 5961 3.2: only the exact sequence number resets. */
@@ -450,9 +467,8 @@ tcp_syncache_timer(void *arg)
 		}
 		tcpstat.tcps_sc_retransmitted++;
 		sc->sc_deadline = now + (TCPTV_INITRTO << sc->sc_rxtshift);
-		tcp_syncache_respond(sc->sc_listen, sc->sc_laddr, sc->sc_lport,
-		    sc->sc_faddr, sc->sc_fport, sc->sc_iss, sc->sc_irs,
-		    tcp_syncache_ourmss(sc->sc_listen, sc->sc_faddr),
+		tcp_syncache_respond(sc->sc_listen, &sc->sc_ends, sc->sc_iss,
+		    sc->sc_irs, tcp_syncache_ourmss(sc->sc_listen, &sc->sc_ends),
 		    sc->sc_flags, sc->sc_ourscale,
 		    (uint32_t)(now / 1000) + sc->sc_tsoffset, sc->sc_tsrecent);
 	}

@@ -278,8 +278,7 @@ tcp_keep(struct tcpcb *tp)
 	}
 	tcpstat.tcps_keepprobe++;
 	tp->t_keepprobes++;
-	tcp_respond(tp, inp->inp_laddr, inp->inp_lport, inp->inp_faddr,
-	    inp->inp_fport, tp->snd_una - 1, tp->rcv_nxt, TH_ACK);
+	tcp_respond(tp, NULL, tp->snd_una - 1, tp->rcv_nxt, TH_ACK);
 	tcp_timer_arm(tp, TCPT_KEEP, tp->t_keepintvl);
 }
 

@@ -193,13 +193,21 @@ tcp_connect(struct socket *so, const struct sockaddr *nam, socklen_t namlen,
 		return ENETUNREACH;
 	if ((error = in_pcbconnect(inp, sin, l)) != 0)
 		return error;
-	tp->iss = tcp_new_isn(inp->inp_laddr, inp->inp_lport, inp->inp_faddr,
-	    inp->inp_fport);
+	return tcp_connect_start(tp);
+}
+
+int
+tcp_connect_start(struct tcpcb *tp)
+{
+	struct socket *so = tcp_socket(tp);
+	struct tcp_ends te;
+
+	tcp_ends_of(tp->t_inpcb, &te);
+	tp->iss = tcp_new_isn(&te);
 	tp->snd_una = tp->snd_nxt = tp->snd_max = tp->snd_up = tp->iss;
 	tp->snd_recover = tp->snd_fack = tp->sack_rxmit = tp->iss;
 	tp->request_r_scale = tcp_wscale_for(so->so_rcv.sb_hiwat);
-	tp->ts_offset = tcp_ts_offset(inp->inp_laddr, inp->inp_lport,
-	    inp->inp_faddr, inp->inp_fport);
+	tp->ts_offset = tcp_ts_offset(&te);
 	tcp_set_state(tp, TCPS_SYN_SENT);
 	soisconnecting(so);
 	tcpstat.tcps_connattempt++;
@@ -616,8 +624,6 @@ tcp_ctlinput(int cmd, const struct sockaddr *sa, void *ctx)
 	const struct tcphdr *th;
 	const struct ip *ip;
 	struct inpcb *inp;
-	struct tcpcb *tp;
-	tcp_seq seq;
 	int error;
 
 	if (sa == NULL || sa->sa_family != AF_INET || cmd < 0 || cmd >= PRC_NCMDS)
@@ -631,15 +637,12 @@ tcp_ctlinput(int cmd, const struct sockaddr *sa, void *ctx)
 	th = (const struct tcphdr *)((const char *)ip + (ip->ip_hl << 2));
 	inp = in_pcblookup_connect(&tcbtable, ip->ip_dst, th->th_dport,
 	    ip->ip_src, th->th_sport);
-	if (inp == NULL || (tp = intotcpcb(inp)) == NULL)
-		return;
-	seq = ntohl(th->th_seq);
-	if (SEQ_LT(seq, tp->snd_una) || SEQ_GT(seq, tp->snd_max))
+	if (inp == NULL)
 		return;
 	switch (cmd) {
 	case PRC_MSGSIZE:
-		tcp_mtudisc(inp, (int)icp->ipc_mtu);
-		return;
+		error = EMSGSIZE;
+		break;
 	case PRC_QUENCH:
 		return;
 	case PRC_UNREACH_NET:
@@ -663,6 +666,25 @@ tcp_ctlinput(int cmd, const struct sockaddr *sa, void *ctx)
 		in_pcbrtchange(&tcbtable, sin->sin_addr);
 		return;
 	default:
+		return;
+	}
+	tcp_ctlerror(inp, th, error, icp->ipc_mtu);
+}
+
+void
+tcp_ctlerror(struct inpcb *inp, const struct tcphdr *th, int error,
+    unsigned mtu)
+{
+	struct tcpcb *tp = intotcpcb(inp);
+	tcp_seq seq;
+
+	if (tp == NULL)
+		return;
+	seq = ntohl(th->th_seq);
+	if (SEQ_LT(seq, tp->snd_una) || SEQ_GT(seq, tp->snd_max))
+		return;
+	if (error == EMSGSIZE) {
+		tcp_mtudisc(inp, (int)mtu);
 		return;
 	}
 	/* Port and protocol unreachable end a connection still being made. */

@@ -7,10 +7,11 @@
  * Input checks the length and checksum, counts the type, gives raw
  * ICMPv6 sockets their copy, then: echo requests are answered (also to
  * multicast, from a unicast source of ours); destination unreachable,
- * time exceeded and parameter problem reach the UDP socket they quote
- * (port unreachable is ECONNREFUSED); packet too big quoting a datagram
- * of ours lowers the path MTU toward its destination (a host route,
- * ip6_setpmtu; below 1280 counts as 1280); neighbour discovery goes to
+ * time exceeded and parameter problem reach the UDP socket or TCP
+ * connection they quote (port unreachable is ECONNREFUSED; for TCP,
+ * tcp6_ctlinput); packet too big quoting a datagram of ours lowers the
+ * path MTU toward its destination (a host route, ip6_setpmtu; below
+ * 1280 counts as 1280) and the quoted connection's segments; neighbour discovery goes to
  * nd6 with hop limit 255 and code 0 required (RFC 4861), MLD to mld6.
  *
  * Errors (icmp6_error) follow RFC 4443 2.4 (e): none about an ICMPv6
@@ -31,6 +32,7 @@
 #include <netinet/in.h>
 #include <netinet/ip6.h>
 #include <netinet/icmp6.h>
+#include <netinet/tcp.h>
 #include <netinet6/in6_var.h>
 
 #include "netinet6_private.h"
@@ -195,10 +197,8 @@ icmp6_notify(struct mbuf *m, int off, int len, int type, int code)
 	m_copydata(m, ioff, sizeof(in), &in);
 	if (in6_ifaddr_lookup(&in.ip6_src, NULL) == NULL)
 		return;                 /* not a datagram of ours */
-	if (type == ICMP6_PACKET_TOO_BIG) {
+	if (type == ICMP6_PACKET_TOO_BIG)
 		ip6_setpmtu(&in.ip6_dst, ntohl(icmp6.icmp6_mtu));
-		return;
-	}
 	nxt = in.ip6_nxt;
 	ioff += sizeof(in);
 	while ((nxt == IPPROTO_HOPOPTS || nxt == IPPROTO_DSTOPTS ||
@@ -208,7 +208,18 @@ icmp6_notify(struct mbuf *m, int off, int len, int type, int code)
 		nxt = ext.ip6e_nxt;
 		ioff += (ext.ip6e_len + 1) * 8;
 	}
-	if (nxt != IPPROTO_UDP || m->m_pkthdr.len < ioff + 4)
+	if (nxt == IPPROTO_TCP && m->m_pkthdr.len >= ioff + 8) {
+		struct tcphdr th;
+
+		/* The ports and sequence number: the first 8 bytes. */
+		memset(&th, 0, sizeof(th));
+		m_copydata(m, ioff, 8, &th);
+		tcp6_ctlinput(&in, &th, type, icmp6.icmp6_code,
+		    ntohl(icmp6.icmp6_mtu));
+		return;
+	}
+	if (nxt != IPPROTO_UDP || type == ICMP6_PACKET_TOO_BIG ||
+	    m->m_pkthdr.len < ioff + 4)
 		return;
 	m_copydata(m, ioff, sizeof(ports), ports);
 	if (type == ICMP6_DST_UNREACH)

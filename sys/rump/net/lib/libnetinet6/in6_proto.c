@@ -9,9 +9,10 @@
  * in6_dominit (the input queue, reassembly, the neighbour cache and
  * its Ethernet resolver hook, router discovery's timer, ::1 on lo0,
  * the sysctls), then in6_domifattach for every interface (a link-local
- * address on Ethernet ones).  TCP over IPv6 is not here yet: a
- * SOCK_STREAM socket of AF_INET6 is EPROTONOSUPPORT.  Dual-stack UDP
- * sockets take IPv4 datagrams through udp_mapped_input_hook.
+ * address on Ethernet ones).  TCP over IPv6 (tcp6_usrreq.c) shares
+ * libnetinet's TCP and its PCB table; its counters are net.inet.tcp's.
+ * Dual-stack UDP sockets take IPv4 datagrams through
+ * udp_mapped_input_hook.
  *
  *   net.inet6.ip6.stats            struct ip6stat (<netinet6/in6_stat.h>)
  *   net.inet6.ip6.hlim             int rw  default hop limit (1-255)
@@ -21,6 +22,7 @@
  *   net.inet6.icmp6.stats          struct icmp6stat
  *   net.inet6.icmp6.errratelimit   int rw  errors a second (0: no limit)
  *   net.inet6.udp6.stats           struct udp6stat
+ *   net.inet6.tcp6.pcblist         struct tcp6_conninfo[] (tcp_stat.h)
  */
 #include <sys/types.h>
 #include <sys/systm.h>
@@ -42,6 +44,15 @@
 static void in6_dominit(void);
 
 static const struct protosw inet6sw[] = {
+	{
+		.pr_type = SOCK_STREAM,
+		.pr_domain = &inet6domain,
+		.pr_protocol = IPPROTO_TCP,
+		.pr_flags = PR_CONNREQUIRED | PR_WANTRCVD | PR_LISTEN |
+		    PR_ABRTACPTDIS,
+		.pr_ctloutput = tcp6_ctloutput,
+		.pr_usrreqs = &tcp6_usrreqs,
+	},
 	{
 		.pr_type = SOCK_DGRAM,
 		.pr_domain = &inet6domain,
@@ -85,6 +96,7 @@ struct domain inet6domain = {
 #define IN6CTL_MAXFRAGS  4
 #define IN6CTL_ERRRATE   5
 #define IN6CTL_FRAGTTL   6
+#define IN6CTL_PCBLIST   7
 
 static int
 in6_sysctl_stats(struct sysctlnode *node, struct sysctl_req *req)
@@ -160,6 +172,8 @@ static const struct in6_sysctl_leaf in6_sysctl_leaves[] = {
 	  in6_sysctl_nonneg },
 	{ IPPROTO_UDP, "udp6", IN6CTL_STATS, "stats", CTLTYPE_STRUCT,
 	  CTLFLAG_READONLY, &udp6stat, sizeof(udp6stat), in6_sysctl_stats },
+	{ IPPROTO_TCP, "tcp6", IN6CTL_PCBLIST, "pcblist", CTLTYPE_STRUCT,
+	  CTLFLAG_READONLY, NULL, 0, tcp6_sysctl_pcblist },
 };
 
 void
@@ -195,6 +209,7 @@ in6_dominit(void)
 	nd6_init();
 	nd6_rtr_init();
 	udp6_init();
+	tcp6_init();
 	in6_init();
 	in6_sysctl_init();
 }

@@ -158,6 +158,18 @@ ip6_input(struct mbuf *m)
 		ip6stat.ip6s_tooshort++;
 		return;
 	}
+	/*
+	 * The headers are read in place and want 4-byte alignment (IPv4's
+	 * are packed for 2); a frame put at another place (a fault
+	 * switch's copy) is copied to an aligned buffer.
+	 */
+	if (((uintptr_t)mtod(m, char *) & 3) != 0) {
+		struct mbuf *n = m_dup(m, 0, M_COPYALL, M_DONTWAIT);
+
+		m_freem(m);
+		if ((m = n) == NULL)
+			return;
+	}
 	ip6 = mtod(m, struct ip6_hdr *);
 	if ((*(uint8_t *)ip6 & IPV6_VERSION_MASK) != IPV6_VERSION) {
 		ip6stat.ip6s_badvers++;
@@ -283,6 +295,11 @@ upper:
 		return;
 	case IPPROTO_UDP:
 		udp6_input(m, off, m->m_pkthdr.len - off);
+		return;
+	case IPPROTO_TCP:
+		/* Raw TCP sockets see a copy, as on Linux. */
+		(void)rip6_deliver(m, off, nxt);
+		tcp6_input(m, off, m->m_pkthdr.len - off);
 		return;
 	case IPPROTO_NONE:
 		(void)rip6_deliver(m, off, nxt);

@@ -302,7 +302,8 @@ ip6_output(struct mbuf *m, const struct ip6_outopts *io)
 	}
 	if (io->io_csumproto != 0) {
 		int coff = sizeof(*ip6) +
-		    (io->io_csumproto == IPPROTO_UDP ? 6 : 2);
+		    (io->io_csumproto == IPPROTO_UDP ? 6 :
+		    io->io_csumproto == IPPROTO_TCP ? 16 : 2);
 		uint16_t sum = 0;
 
 		if (m->m_pkthdr.len < coff + 2) {

@@ -48,4 +48,18 @@ int ip6_ctloutput(int op, struct socket *, struct sockopt *);
 /* Dual-stack UDP: the IPv4 input hook. */
 void udp6_init(void);
 
+/* tcp6_usrreq.c: TCP over IPv6 (tcp6_init at boot, before any socket). */
+struct ip6_hdr;
+struct tcphdr;
+extern struct pr_usrreqs tcp6_usrreqs;
+void tcp6_init(void);
+struct sysctlnode;
+struct sysctl_req;
+int tcp6_sysctl_pcblist(struct sysctlnode *, struct sysctl_req *);
+void tcp6_input(struct mbuf *, int off, int len);
+int tcp6_ctloutput(int op, struct socket *, struct sockopt *);
+/* An ICMPv6 error quoting in and the start of its TCP header th. */
+void tcp6_ctlinput(const struct ip6_hdr *in, const struct tcphdr *th,
+    int type, int code, unsigned mtu);
+
 #endif /* _NETINET6_PRIVATE_H_ */

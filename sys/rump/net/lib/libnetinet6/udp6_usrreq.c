@@ -2,8 +2,10 @@
 /* Copyright (c) 2026 The rump on Linux developers. */
 
 /*
- * UDP over IPv6 and raw IPv6 sockets, with their PCBs (struct in6pcb,
- * kept here: the IPv4 PCB layer is left as it is).
+ * UDP over IPv6 and raw IPv6 sockets.  Their PCBs are IPv6 inpcbs
+ * (<netinet6/in6_pcb.h>, as TCP's), in a table for each (udb6table,
+ * rip6table) that input searches in full; the multicast and sticky
+ * options hang from inp_opts6.
  *
  * UDP: checksums always (a zero checksum received is dropped, RFC 8200
  * 8.1), connected and unconnected sockets, ephemeral ports from
@@ -23,7 +25,8 @@
  * IPv4 datagrams to its port that no IPv4 socket took, from
  * ::ffff:a.b.c.d, and sends to such addresses over IPv4; its port is
  * held against IPv4 sockets' and theirs against it, by Linux's reuse
- * rules);
+ * rules) (UNICAST_HOPS, TCLASS, MTU_DISCOVER, MTU and V6ONLY are every
+ * IPv6 socket's: in6_pcbctloutput);
  * control messages IPV6_PKTINFO, IPV6_HOPLIMIT, IPV6_TCLASS both ways.
  * Locking: softnet_lock, the sockets' lock.
  */
@@ -47,59 +50,39 @@
 #include <netinet/in_pcb.h>
 #include <netinet/udp.h>
 #include <netinet6/in6_var.h>
+#include <netinet6/in6_pcb.h>
 
 #include "netinet6_private.h"
 
 #define UDP6_SENDSPACE 9216
 #define UDP6_RECVSPACE 212992
 #define RIP6_SPACE     212992
-#define IN6P_MAXMEMB   20
 #define EPHEMERAL_LO   32768
 #define EPHEMERAL_HI   60999
 
-struct in6pcb {
-	LIST_ENTRY(in6pcb) in6p_list;
-	struct socket *in6p_socket;
-	int in6p_proto;                 /* IPPROTO_UDP, or a raw protocol */
-	bool in6p_raw;
-	struct in6_addr in6p_laddr, in6p_faddr;
-	uint16_t in6p_lport, in6p_fport;        /* network order */
-	uint32_t in6p_fscope;           /* faddr's interface, link-local */
-	int in6p_hlim, in6p_mhlim, in6p_tclass; /* -1: default */
-	bool in6p_mloop;
-	unsigned in6p_mif;
-	int in6p_flags;
-	int in6p_pmtudisc;
-	struct in6_pktinfo in6p_pktinfo;        /* sticky IPV6_PKTINFO */
-	struct icmp6_filter in6p_filter;
-	struct in6_multi *in6p_memb[IN6P_MAXMEMB];
-};
-#define IN6P_RECVPKTINFO  0x01
-#define IN6P_RECVHOPLIMIT 0x02
-#define IN6P_RECVTCLASS   0x04
-#define IN6P_V6ONLY       0x08
+/* The PCBs (in6_pcb.h): UDP's, and raw sockets' of every protocol. */
+static struct inpcbtable udb6table, rip6table;
+#define IN6P_RAW(p) ((p)->inp_table == &rip6table)
 
-static LIST_HEAD(, in6pcb) in6pcbs = LIST_HEAD_INITIALIZER(in6pcbs);
 struct udp6stat udp6stat;
 
 /* Whether a dual-stack socket holds (laddr, lport) (in_pcb_conflict6_hook). */
 static bool
 udp6_conflict4(struct in_addr laddr, in_port_t lport, int so_options)
 {
-	struct in6pcb *p;
+	struct inpcb *p;
 	int share = so_options & (SOF_REUSEADDR | SOF_REUSEPORT);
 
-	LIST_FOREACH(p, &in6pcbs, in6p_list) {
-		if (p->in6p_raw || (p->in6p_flags & IN6P_V6ONLY) != 0 ||
-		    p->in6p_lport != lport)
+	TAILQ_FOREACH(p, &udb6table.inpt_queue, inp_queue) {
+		if ((p->inp_flags & INP_V6ONLY) != 0 || p->inp_lport != lport)
 			continue;
-		if (!IN6_IS_ADDR_UNSPECIFIED(&p->in6p_laddr) &&
-		    (!IN6_IS_ADDR_V4MAPPED(&p->in6p_laddr) ||
+		if (!IN6_IS_ADDR_UNSPECIFIED(&p->inp_laddr6) &&
+		    (!IN6_IS_ADDR_V4MAPPED(&p->inp_laddr6) ||
 		    (laddr.s_addr != INADDR_ANY &&
-		    p->in6p_laddr.s6_addr32[3] != INADDR_ANY &&
-		    p->in6p_laddr.s6_addr32[3] != laddr.s_addr)))
+		    p->inp_laddr6.s6_addr32[3] != INADDR_ANY &&
+		    p->inp_laddr6.s6_addr32[3] != laddr.s_addr)))
 			continue;
-		if ((p->in6p_socket->so_options & share) != 0)
+		if ((p->inp_socket->so_options & share) != 0)
 			continue;
 		return true;
 	}
@@ -108,13 +91,13 @@ udp6_conflict4(struct in_addr laddr, in_port_t lport, int so_options)
 
 static bool
 in6p_portused(int proto, uint16_t lport, const struct in6_addr *laddr,
-    const struct in6pcb *me, const struct socket *so)
+    const struct inpcb *me, const struct socket *so)
 {
-	struct in6pcb *p;
+	struct inpcb *p;
 	int share = so->so_options & (SOF_REUSEADDR | SOF_REUSEPORT);
 
 	/* A dual-stack socket's port is IPv4's too. */
-	if (proto == IPPROTO_UDP && (me->in6p_flags & IN6P_V6ONLY) == 0 &&
+	if (proto == IPPROTO_UDP && (me->inp_flags & INP_V6ONLY) == 0 &&
 	    (IN6_IS_ADDR_UNSPECIFIED(laddr) || IN6_IS_ADDR_V4MAPPED(laddr))) {
 		struct in_addr a;
 
@@ -124,15 +107,14 @@ in6p_portused(int proto, uint16_t lport, const struct in6_addr *laddr,
 			return true;
 	}
 
-	LIST_FOREACH(p, &in6pcbs, in6p_list) {
-		if (p->in6p_raw || p->in6p_proto != proto ||
-		    p->in6p_lport != lport)
+	TAILQ_FOREACH(p, &udb6table.inpt_queue, inp_queue) {
+		if (p->inp_lport != lport)
 			continue;
-		if (!IN6_IS_ADDR_UNSPECIFIED(&p->in6p_laddr) &&
+		if (!IN6_IS_ADDR_UNSPECIFIED(&p->inp_laddr6) &&
 		    !IN6_IS_ADDR_UNSPECIFIED(laddr) &&
-		    !IN6_ARE_ADDR_EQUAL(&p->in6p_laddr, laddr))
+		    !IN6_ARE_ADDR_EQUAL(&p->inp_laddr6, laddr))
 			continue;
-		if (share != 0 && (p->in6p_socket->so_options & share) != 0)
+		if (share != 0 && (p->inp_socket->so_options & share) != 0)
 			continue;
 		return true;
 	}
@@ -140,18 +122,18 @@ in6p_portused(int proto, uint16_t lport, const struct in6_addr *laddr,
 }
 
 static int
-in6p_bindport(struct in6pcb *p, const struct in6_addr *laddr, uint16_t port)
+in6p_bindport(struct inpcb *p, const struct in6_addr *laddr, uint16_t port)
 {
-	struct socket *so = p->in6p_socket;
+	struct socket *so = p->inp_socket;
 	unsigned n, range = EPHEMERAL_HI - EPHEMERAL_LO + 1, start;
 
 	if (port != 0) {
 		if (ntohs(port) < 1024 && so->so_cred != NULL &&
 		    !kauth_cred_issuser(so->so_cred))
 			return EACCES;
-		if (in6p_portused(p->in6p_proto, port, laddr, p, so))
+		if (in6p_portused(p->inp_ip_p, port, laddr, p, so))
 			return EADDRINUSE;
-		p->in6p_lport = port;
+		p->inp_lport = port;
 		return 0;
 	}
 	start = in6_random() % range;
@@ -159,8 +141,8 @@ in6p_bindport(struct in6pcb *p, const struct in6_addr *laddr, uint16_t port)
 		uint16_t cand = htons((uint16_t)(EPHEMERAL_LO +
 		    (start + n) % range));
 
-		if (!in6p_portused(p->in6p_proto, cand, laddr, p, so)) {
-			p->in6p_lport = cand;
+		if (!in6p_portused(p->inp_ip_p, cand, laddr, p, so)) {
+			p->inp_lport = cand;
 			return 0;
 		}
 	}
@@ -182,7 +164,9 @@ in6p_sin6(const struct sockaddr *nam, socklen_t namlen,
 static int
 in6p_attach(struct socket *so, int proto, bool raw)
 {
-	struct in6pcb *p;
+	struct in6_pcbopts *o6;
+	struct inpcb *p;
+	int error;
 
 	if (so->so_lock == NULL) {
 		so->so_lock = softnet_lock;
@@ -198,87 +182,96 @@ in6p_attach(struct socket *so, int proto, bool raw)
 	if (!soreserve(so, raw ? RIP6_SPACE : UDP6_SENDSPACE,
 	    raw ? RIP6_SPACE : UDP6_RECVSPACE))
 		return ENOBUFS;
-	if ((p = kmem_zalloc(sizeof(*p), KM_NOSLEEP)) == NULL)
+	if ((o6 = kmem_zalloc(sizeof(*o6), KM_NOSLEEP)) == NULL)
 		return ENOBUFS;
-	p->in6p_socket = so;
-	p->in6p_proto = raw ? proto : IPPROTO_UDP;
-	p->in6p_raw = raw;
-	p->in6p_hlim = p->in6p_tclass = -1;
-	p->in6p_mhlim = 1;
-	p->in6p_mloop = true;
-	p->in6p_pmtudisc = IPV6_PMTUDISC_WANT;
+	if ((error = in6_pcballoc(so, raw ? &rip6table : &udb6table)) != 0) {
+		kmem_free(o6, sizeof(*o6));
+		return error;
+	}
+	p = so->so_pcb;
+	p->inp_opts6 = o6;
+	p->inp_ip_p = (uint8_t)(raw ? proto : IPPROTO_UDP);
+	o6->o6_mhlim = 1;
+	o6->o6_mloop = true;
+	p->inp_pmtudisc = IPV6_PMTUDISC_WANT;
 	if (raw)
-		p->in6p_flags |= IN6P_V6ONLY;
-	so->so_pcb = p;
-	LIST_INSERT_HEAD(&in6pcbs, p, in6p_list);
+		p->inp_flags |= INP_V6ONLY;
 	return 0;
 }
 
 static void
 in6p_detach(struct socket *so)
 {
-	struct in6pcb *p = so->so_pcb;
+	struct inpcb *p = so->so_pcb;
 	int i;
 
 	if (p == NULL)
 		return;
 	for (i = 0; i < IN6P_MAXMEMB; i++)
-		if (p->in6p_memb[i] != NULL)
-			in6_delmulti(p->in6p_memb[i]);
-	LIST_REMOVE(p, in6p_list);
-	so->so_pcb = NULL;
-	kmem_free(p, sizeof(*p));
+		if (p->inp_opts6->o6_memb[i] != NULL)
+			in6_delmulti(p->inp_opts6->o6_memb[i]);
+	kmem_free(p->inp_opts6, sizeof(*p->inp_opts6));
+	p->inp_opts6 = NULL;
+	in_pcbdetach(p);
+}
+
+static void
+in6p_purgeif_table(struct inpcbtable *t, struct ifnet *ifp)
+{
+	struct inpcb *p;
+	int i;
+
+	TAILQ_FOREACH(p, &t->inpt_queue, inp_queue) {
+		for (i = 0; i < IN6P_MAXMEMB; i++) {
+			if (p->inp_opts6->o6_memb[i] != NULL &&
+			    p->inp_opts6->o6_memb[i]->in6m_ifp == ifp) {
+				in6_delmulti(p->inp_opts6->o6_memb[i]);
+				p->inp_opts6->o6_memb[i] = NULL;
+			}
+		}
+		if (p->inp_opts6->o6_mif == ifp->if_index)
+			p->inp_opts6->o6_mif = 0;
+		if (p->inp_opts6->o6_pktinfo.ipi6_ifindex == (int)ifp->if_index)
+			p->inp_opts6->o6_pktinfo.ipi6_ifindex = 0;
+	}
 }
 
 void
 in6_pcbpurgeif(struct ifnet *ifp)
 {
-	struct in6pcb *p;
-	int i;
-
-	LIST_FOREACH(p, &in6pcbs, in6p_list) {
-		for (i = 0; i < IN6P_MAXMEMB; i++) {
-			if (p->in6p_memb[i] != NULL &&
-			    p->in6p_memb[i]->in6m_ifp == ifp) {
-				in6_delmulti(p->in6p_memb[i]);
-				p->in6p_memb[i] = NULL;
-			}
-		}
-		if (p->in6p_mif == ifp->if_index)
-			p->in6p_mif = 0;
-		if (p->in6p_pktinfo.ipi6_ifindex == (int)ifp->if_index)
-			p->in6p_pktinfo.ipi6_ifindex = 0;
-	}
+	in6p_purgeif_table(&udb6table, ifp);
+	in6p_purgeif_table(&rip6table, ifp);
 }
 
 void
 in6_pcbnotify(const struct in6_addr *dst, uint16_t dport,
     const struct in6_addr *src, uint16_t sport, int nxt, int error)
 {
-	struct in6pcb *p;
+	struct inpcb *p;
 
-	LIST_FOREACH(p, &in6pcbs, in6p_list) {
-		if (p->in6p_raw || p->in6p_proto != nxt ||
-		    p->in6p_lport != sport || p->in6p_fport != dport ||
-		    !IN6_ARE_ADDR_EQUAL(&p->in6p_faddr, dst) ||
-		    (!IN6_IS_ADDR_UNSPECIFIED(&p->in6p_laddr) &&
-		    !IN6_ARE_ADDR_EQUAL(&p->in6p_laddr, src)))
+	if (nxt != IPPROTO_UDP)
+		return;
+	TAILQ_FOREACH(p, &udb6table.inpt_queue, inp_queue) {
+		if (p->inp_lport != sport || p->inp_fport != dport ||
+		    !IN6_ARE_ADDR_EQUAL(&p->inp_faddr6, dst) ||
+		    (!IN6_IS_ADDR_UNSPECIFIED(&p->inp_laddr6) &&
+		    !IN6_ARE_ADDR_EQUAL(&p->inp_laddr6, src)))
 			continue;
-		p->in6p_socket->so_error = error;
-		sorwakeup(p->in6p_socket);
-		sowwakeup(p->in6p_socket);
+		p->inp_socket->so_error = error;
+		sorwakeup(p->inp_socket);
+		sowwakeup(p->inp_socket);
 	}
 }
 
 /* The control messages p asked for about the packet m. */
 static struct mbuf *
-in6p_control(const struct in6pcb *p, struct mbuf *m)
+in6p_control(const struct inpcb *p, struct mbuf *m)
 {
 	struct mbuf *control = NULL, **tailp = &control;
 	struct ip6_hdr ip6;
 
 	m_copydata(m, 0, sizeof(ip6), &ip6);
-	if (p->in6p_flags & IN6P_RECVPKTINFO) {
+	if (p->inp_flags & INP_RECVPKTINFO6) {
 		struct in6_pktinfo pi;
 
 		pi.ipi6_addr = ip6.ip6_dst;
@@ -288,14 +281,14 @@ in6p_control(const struct in6pcb *p, struct mbuf *m)
 		    IPPROTO_IPV6)) != NULL)
 			tailp = &(*tailp)->m_next;
 	}
-	if (p->in6p_flags & IN6P_RECVHOPLIMIT) {
+	if (p->inp_flags & INP_RECVHOPLIMIT6) {
 		int h = ip6.ip6_hlim;
 
 		if ((*tailp = sbcreatecontrol(&h, sizeof(h), IPV6_HOPLIMIT,
 		    IPPROTO_IPV6)) != NULL)
 			tailp = &(*tailp)->m_next;
 	}
-	if (p->in6p_flags & IN6P_RECVTCLASS) {
+	if (p->inp_flags & INP_RECVTCLASS6) {
 		int tc = (int)((ntohl(ip6.ip6_flow) >> 20) & 0xff);
 
 		*tailp = sbcreatecontrol(&tc, sizeof(tc), IPV6_TCLASS,
@@ -306,9 +299,9 @@ in6p_control(const struct in6pcb *p, struct mbuf *m)
 
 /* Queue a copy of m from off on p's socket, from src:port. */
 static bool
-in6p_deliver(struct in6pcb *p, struct mbuf *m, int off, uint16_t port)
+in6p_deliver(struct inpcb *p, struct mbuf *m, int off, uint16_t port)
 {
-	struct socket *so = p->in6p_socket;
+	struct socket *so = p->inp_socket;
 	struct sockaddr_in6 from;
 	struct ip6_hdr ip6;
 	struct mbuf *n, *control = NULL;
@@ -317,8 +310,8 @@ in6p_deliver(struct in6pcb *p, struct mbuf *m, int off, uint16_t port)
 	m_copydata(m, 0, sizeof(ip6), &ip6);
 	if ((n = m_copym(m, off, M_COPYALL, M_DONTWAIT)) == NULL)
 		return false;
-	if (p->in6p_flags & (IN6P_RECVPKTINFO | IN6P_RECVHOPLIMIT |
-	    IN6P_RECVTCLASS))
+	if (p->inp_flags & (INP_RECVPKTINFO6 | INP_RECVHOPLIMIT6 |
+	    INP_RECVTCLASS6))
 		control = in6p_control(p, m);
 	in6_sin6(&from, &ip6.ip6_src, port,
 	    IN6_IS_ADDR_LINKLOCAL(&ip6.ip6_src) && ifp != NULL ?
@@ -337,27 +330,27 @@ in6p_deliver(struct in6pcb *p, struct mbuf *m, int off, uint16_t port)
 bool
 rip6_deliver(struct mbuf *m, int off, int nxt)
 {
-	struct in6pcb *p;
+	struct inpcb *p;
 	struct ip6_hdr ip6;
 	bool taken = false;
 
 	m_copydata(m, 0, sizeof(ip6), &ip6);
-	LIST_FOREACH(p, &in6pcbs, in6p_list) {
-		if (!p->in6p_raw || p->in6p_proto != nxt)
+	TAILQ_FOREACH(p, &rip6table.inpt_queue, inp_queue) {
+		if (p->inp_ip_p != nxt)
 			continue;
 		if (nxt == IPPROTO_ICMPV6 && m->m_pkthdr.len > off) {
 			uint8_t type;
 
 			m_copydata(m, off, 1, &type);
-			if (p->in6p_filter.icmp6_filt[type >> 5] &
+			if (p->inp_opts6->o6_filter.icmp6_filt[type >> 5] &
 			    (1u << (type & 31)))
 				continue;
 		}
-		if (!IN6_IS_ADDR_UNSPECIFIED(&p->in6p_laddr) &&
-		    !IN6_ARE_ADDR_EQUAL(&p->in6p_laddr, &ip6.ip6_dst))
+		if (!IN6_IS_ADDR_UNSPECIFIED(&p->inp_laddr6) &&
+		    !IN6_ARE_ADDR_EQUAL(&p->inp_laddr6, &ip6.ip6_dst))
 			continue;
-		if (!IN6_IS_ADDR_UNSPECIFIED(&p->in6p_faddr) &&
-		    !IN6_ARE_ADDR_EQUAL(&p->in6p_faddr, &ip6.ip6_src))
+		if (!IN6_IS_ADDR_UNSPECIFIED(&p->inp_faddr6) &&
+		    !IN6_ARE_ADDR_EQUAL(&p->inp_faddr6, &ip6.ip6_src))
 			continue;
 		taken = true;
 		(void)in6p_deliver(p, m, off, 0);
@@ -368,7 +361,7 @@ rip6_deliver(struct mbuf *m, int off, int nxt)
 void
 udp6_input(struct mbuf *m, int off, int len)
 {
-	struct in6pcb *p, *best = NULL;
+	struct inpcb *p, *best = NULL;
 	struct ip6_hdr ip6;
 	struct udphdr uh;
 	int ulen, score, bscore = -1;
@@ -397,19 +390,18 @@ udp6_input(struct mbuf *m, int off, int len)
 		goto drop;
 	}
 	mcast = IN6_IS_ADDR_MULTICAST(&ip6.ip6_dst);
-	LIST_FOREACH(p, &in6pcbs, in6p_list) {
-		if (p->in6p_raw || p->in6p_proto != IPPROTO_UDP ||
-		    p->in6p_lport != uh.uh_dport)
+	TAILQ_FOREACH(p, &udb6table.inpt_queue, inp_queue) {
+		if (p->inp_lport != uh.uh_dport)
 			continue;
 		score = 0;
-		if (!IN6_IS_ADDR_UNSPECIFIED(&p->in6p_laddr)) {
-			if (!IN6_ARE_ADDR_EQUAL(&p->in6p_laddr, &ip6.ip6_dst))
+		if (!IN6_IS_ADDR_UNSPECIFIED(&p->inp_laddr6)) {
+			if (!IN6_ARE_ADDR_EQUAL(&p->inp_laddr6, &ip6.ip6_dst))
 				continue;
 			score++;
 		}
-		if (!IN6_IS_ADDR_UNSPECIFIED(&p->in6p_faddr)) {
-			if (!IN6_ARE_ADDR_EQUAL(&p->in6p_faddr, &ip6.ip6_src) ||
-			    p->in6p_fport != uh.uh_sport)
+		if (!IN6_IS_ADDR_UNSPECIFIED(&p->inp_faddr6)) {
+			if (!IN6_ARE_ADDR_EQUAL(&p->inp_faddr6, &ip6.ip6_src) ||
+			    p->inp_fport != uh.uh_sport)
 				continue;
 			score += 2;
 		}
@@ -500,7 +492,7 @@ in6p_sendcontrol(struct mbuf *control, struct ip6_outopts *io,
 
 /* A datagram of a dual-stack socket to ::ffff:a.b.c.d, over IPv4. */
 static int
-udp6_output4(struct in6pcb *p, struct mbuf *m, const struct in6_addr *dst,
+udp6_output4(struct inpcb *p, struct mbuf *m, const struct in6_addr *dst,
     uint16_t dport)
 {
 	struct ip *ip;
@@ -508,7 +500,7 @@ udp6_output4(struct in6pcb *p, struct mbuf *m, const struct in6_addr *dst,
 	int len = m->m_pkthdr.len, hdrs = (int)(sizeof(*ip) + sizeof(*uh));
 	int error;
 
-	if (p->in6p_lport == 0 &&
+	if (p->inp_lport == 0 &&
 	    (error = in6p_bindport(p, &in6addr_any, 0)) != 0) {
 		m_freem(m);
 		return error;
@@ -523,13 +515,13 @@ udp6_output4(struct in6pcb *p, struct mbuf *m, const struct in6_addr *dst,
 	ip = mtod(m, struct ip *);
 	memset(ip, 0, (size_t)hdrs);
 	ip->ip_len = htons((uint16_t)(len + hdrs));
-	ip->ip_ttl = (uint8_t)(p->in6p_hlim >= 0 ? p->in6p_hlim : ip_defttl);
+	ip->ip_ttl = (uint8_t)(p->inp_hlim >= 0 ? p->inp_hlim : ip_defttl);
 	ip->ip_p = IPPROTO_UDP;
-	if (IN6_IS_ADDR_V4MAPPED(&p->in6p_laddr))
-		memcpy(&ip->ip_src, &p->in6p_laddr.s6_addr[12], 4);
+	if (IN6_IS_ADDR_V4MAPPED(&p->inp_laddr6))
+		memcpy(&ip->ip_src, &p->inp_laddr6.s6_addr[12], 4);
 	memcpy(&ip->ip_dst, &dst->s6_addr[12], 4);
 	uh = (struct udphdr *)(ip + 1);
-	uh->uh_sport = p->in6p_lport;
+	uh->uh_sport = p->inp_lport;
 	uh->uh_dport = dport;
 	uh->uh_ulen = htons((uint16_t)(len + (int)sizeof(*uh)));
 	m->m_pkthdr.csum_flags |= M_CSUM_UDPv4;  /* ip_output, with the source */
@@ -545,7 +537,7 @@ udp6_output4(struct in6pcb *p, struct mbuf *m, const struct in6_addr *dst,
 static bool
 udp6_input4(struct mbuf *m, int hlen)
 {
-	struct in6pcb *p, *best = NULL;
+	struct inpcb *p, *best = NULL;
 	struct in6_addr src, dst;
 	struct sockaddr_in6 from;
 	struct socket *so;
@@ -560,21 +552,21 @@ udp6_input4(struct mbuf *m, int hlen)
 	dst = src;
 	memcpy(&src.s6_addr[12], &ip.ip_src, 4);
 	memcpy(&dst.s6_addr[12], &ip.ip_dst, 4);
-	LIST_FOREACH(p, &in6pcbs, in6p_list) {
-		if (p->in6p_raw || (p->in6p_flags & IN6P_V6ONLY) != 0 ||
-		    p->in6p_lport != uh.uh_dport)
+	TAILQ_FOREACH(p, &udb6table.inpt_queue, inp_queue) {
+		if ((p->inp_flags & INP_V6ONLY) != 0 ||
+		    p->inp_lport != uh.uh_dport)
 			continue;
 		score = 0;
-		if (!IN6_IS_ADDR_UNSPECIFIED(&p->in6p_laddr)) {
-			if (!IN6_ARE_ADDR_EQUAL(&p->in6p_laddr, &dst) &&
-			    !(IN6_IS_ADDR_V4MAPPED(&p->in6p_laddr) &&
-			    p->in6p_laddr.s6_addr32[3] == 0))
+		if (!IN6_IS_ADDR_UNSPECIFIED(&p->inp_laddr6)) {
+			if (!IN6_ARE_ADDR_EQUAL(&p->inp_laddr6, &dst) &&
+			    !(IN6_IS_ADDR_V4MAPPED(&p->inp_laddr6) &&
+			    p->inp_laddr6.s6_addr32[3] == 0))
 				continue;
 			score++;
 		}
-		if (!IN6_IS_ADDR_UNSPECIFIED(&p->in6p_faddr)) {
-			if (!IN6_ARE_ADDR_EQUAL(&p->in6p_faddr, &src) ||
-			    p->in6p_fport != uh.uh_sport)
+		if (!IN6_IS_ADDR_UNSPECIFIED(&p->inp_faddr6)) {
+			if (!IN6_ARE_ADDR_EQUAL(&p->inp_faddr6, &src) ||
+			    p->inp_fport != uh.uh_sport)
 				continue;
 			score += 2;
 		}
@@ -585,7 +577,7 @@ udp6_input4(struct mbuf *m, int hlen)
 	}
 	if (best == NULL)
 		return false;
-	so = best->in6p_socket;
+	so = best->inp_socket;
 	in6_sin6(&from, &src, uh.uh_sport, 0);
 	m_adj(m, hlen + (int)sizeof(uh));
 	if (!sbappendaddr(&so->so_rcv, (struct sockaddr *)&from, sizeof(from),
@@ -603,6 +595,8 @@ udp6_input4(struct mbuf *m, int hlen)
 void
 udp6_init(void)
 {
+	in_pcbinit(&udb6table, 64, IPPROTO_UDP);
+	in_pcbinit(&rip6table, 64, IPPROTO_RAW);
 	udp_mapped_input_hook = udp6_input4;
 	in_pcb_conflict6_hook = udp6_conflict4;
 }
@@ -611,7 +605,7 @@ static int
 in6p_send(struct socket *so, struct mbuf *m, const struct sockaddr *nam,
     socklen_t namlen, struct mbuf *control, struct lwp *l)
 {
-	struct in6pcb *p = so->so_pcb;
+	struct inpcb *p = so->so_pcb;
 	const struct sockaddr_in6 *sin6;
 	struct ip6_outopts io = { .io_tclass = -1 };
 	struct in6_pktinfo pi;
@@ -633,16 +627,16 @@ in6p_send(struct socket *so, struct mbuf *m, const struct sockaddr *nam,
 		dst = sin6->sin6_addr;
 		dport = sin6->sin6_port;
 		scope = sin6->sin6_scope_id;
-	} else if (!IN6_IS_ADDR_UNSPECIFIED(&p->in6p_faddr)) {
-		dst = p->in6p_faddr;
-		dport = p->in6p_fport;
-		scope = p->in6p_fscope;
+	} else if (!IN6_IS_ADDR_UNSPECIFIED(&p->inp_faddr6)) {
+		dst = p->inp_faddr6;
+		dport = p->inp_fport;
+		scope = p->inp_fscope;
 	} else {
 		error = EDESTADDRREQ;
 		goto bad;
 	}
 	if (IN6_IS_ADDR_V4MAPPED(&dst)) {
-		if (p->in6p_raw || (p->in6p_flags & IN6P_V6ONLY) != 0) {
+		if (IN6P_RAW(p) || (p->inp_flags & INP_V6ONLY) != 0) {
 			error = ENETUNREACH;
 			goto bad;
 		}
@@ -651,21 +645,21 @@ in6p_send(struct socket *so, struct mbuf *m, const struct sockaddr *nam,
 	}
 	if (IN6_IS_ADDR_UNSPECIFIED(&dst))
 		dst = in6addr_loopback; /* as Linux: :: means this host */
-	if (!p->in6p_raw && dport == 0) {
+	if (!IN6P_RAW(p) && dport == 0) {
 		error = EINVAL;
 		goto bad;
 	}
-	pi = p->in6p_pktinfo;
-	io.io_hlim = IN6_IS_ADDR_MULTICAST(&dst) ? p->in6p_mhlim : p->in6p_hlim;
-	io.io_tclass = p->in6p_tclass;
+	pi = p->inp_opts6->o6_pktinfo;
+	io.io_hlim = IN6_IS_ADDR_MULTICAST(&dst) ? p->inp_opts6->o6_mhlim : p->inp_hlim;
+	io.io_tclass = p->inp_tclass;
 	if ((error = in6p_sendcontrol(control, &io, &pi)) != 0)
 		goto bad;
 	m_freem(control);
 	control = NULL;
-	io.io_mloop = p->in6p_mloop;
-	io.io_dontfrag = p->in6p_pmtudisc == IPV6_PMTUDISC_DO;
+	io.io_mloop = p->inp_opts6->o6_mloop;
+	io.io_dontfrag = p->inp_pmtudisc == IPV6_PMTUDISC_DO;
 	io.io_ifindex = pi.ipi6_ifindex != 0 ? (unsigned)pi.ipi6_ifindex :
-	    IN6_IS_ADDR_MULTICAST(&dst) && p->in6p_mif != 0 ? p->in6p_mif :
+	    IN6_IS_ADDR_MULTICAST(&dst) && p->inp_opts6->o6_mif != 0 ? p->inp_opts6->o6_mif :
 	    scope;
 	if ((IN6_IS_ADDR_LINKLOCAL(&dst) || IN6_IS_ADDR_MC_LINKLOCAL(&dst)) &&
 	    io.io_ifindex == 0 && in6_ifaddr_lookup(&dst, NULL) == NULL) {
@@ -674,13 +668,13 @@ in6p_send(struct socket *so, struct mbuf *m, const struct sockaddr *nam,
 	}
 	if (!IN6_IS_ADDR_UNSPECIFIED(&pi.ipi6_addr))
 		io.io_src = &pi.ipi6_addr;
-	else if (!IN6_IS_ADDR_UNSPECIFIED(&p->in6p_laddr))
-		io.io_src = &p->in6p_laddr;
-	if (!p->in6p_raw && p->in6p_lport == 0 &&
+	else if (!IN6_IS_ADDR_UNSPECIFIED(&p->inp_laddr6))
+		io.io_src = &p->inp_laddr6;
+	if (!IN6P_RAW(p) && p->inp_lport == 0 &&
 	    (error = in6p_bindport(p, &in6addr_any, 0)) != 0)
 		goto bad;
 	len = m->m_pkthdr.len;
-	hdrs = (int)sizeof(*ip6) + (p->in6p_raw ? 0 : (int)sizeof(struct udphdr));
+	hdrs = (int)sizeof(*ip6) + (IN6P_RAW(p) ? 0 : (int)sizeof(struct udphdr));
 	if (len + hdrs - (int)sizeof(*ip6) > IPV6_MAXPACKET) {
 		error = EMSGSIZE;
 		goto bad;
@@ -691,16 +685,16 @@ in6p_send(struct socket *so, struct mbuf *m, const struct sockaddr *nam,
 	ip6 = mtod(m, struct ip6_hdr *);
 	memset(ip6, 0, (size_t)hdrs);
 	ip6->ip6_dst = dst;
-	ip6->ip6_nxt = (uint8_t)p->in6p_proto;
-	if (!p->in6p_raw) {
+	ip6->ip6_nxt = (uint8_t)p->inp_ip_p;
+	if (!IN6P_RAW(p)) {
 		struct udphdr *uh = (struct udphdr *)(ip6 + 1);
 
-		uh->uh_sport = p->in6p_lport;
+		uh->uh_sport = p->inp_lport;
 		uh->uh_dport = dport;
 		uh->uh_ulen = htons((uint16_t)(len + (int)sizeof(*uh)));
 		io.io_csumproto = IPPROTO_UDP;
 		udp6stat.u6s_opackets++;
-	} else if (p->in6p_proto == IPPROTO_ICMPV6) {
+	} else if (p->inp_ip_p == IPPROTO_ICMPV6) {
 		uint8_t type;
 
 		if (len < 4) {
@@ -735,7 +729,7 @@ static int
 in6p_bind(struct socket *so, const struct sockaddr *nam, socklen_t namlen,
     struct lwp *l)
 {
-	struct in6pcb *p = so->so_pcb;
+	struct inpcb *p = so->so_pcb;
 	const struct sockaddr_in6 *sin6;
 	struct in6_ifaddr *ia;
 	int error;
@@ -743,13 +737,13 @@ in6p_bind(struct socket *so, const struct sockaddr *nam, socklen_t namlen,
 	(void)l;
 	if ((error = in6p_sin6(nam, namlen, &sin6)) != 0)
 		return error;
-	if (!p->in6p_raw && p->in6p_lport != 0)
+	if (!IN6P_RAW(p) && p->inp_lport != 0)
 		return EINVAL;
 	if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
 		struct in_addr a;
 
 		memcpy(&a, &sin6->sin6_addr.s6_addr[12], sizeof(a));
-		if (p->in6p_raw || (p->in6p_flags & IN6P_V6ONLY) != 0 ||
+		if (IN6P_RAW(p) || (p->inp_flags & INP_V6ONLY) != 0 ||
 		    (a.s_addr != INADDR_ANY && in_ifaddr_withaddr(a) == NULL))
 			return EADDRNOTAVAIL;
 	} else if (!IN6_IS_ADDR_UNSPECIFIED(&sin6->sin6_addr) &&
@@ -762,10 +756,10 @@ in6p_bind(struct socket *so, const struct sockaddr *nam, socklen_t namlen,
 		    sin6->sin6_scope_id != ia->ia_ifa.ifa_ifp->if_index)
 			return EADDRNOTAVAIL;
 	}
-	if (!p->in6p_raw &&
+	if (!IN6P_RAW(p) &&
 	    (error = in6p_bindport(p, &sin6->sin6_addr, sin6->sin6_port)) != 0)
 		return error;
-	p->in6p_laddr = sin6->sin6_addr;
+	p->inp_laddr6 = sin6->sin6_addr;
 	return 0;
 }
 
@@ -773,70 +767,52 @@ static int
 in6p_connect(struct socket *so, const struct sockaddr *nam, socklen_t namlen,
     struct lwp *l)
 {
-	struct in6pcb *p = so->so_pcb;
+	struct inpcb *p = so->so_pcb;
 	const struct sockaddr_in6 *sin6;
-	struct in6_ifaddr *ia;
-	struct ifnet *ifp = NULL;
 	int error;
 
 	(void)l;
 	if ((error = in6p_sin6(nam, namlen, &sin6)) != 0)
 		return error;
 	if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
-		if (p->in6p_raw || (p->in6p_flags & IN6P_V6ONLY) != 0)
+		if (IN6P_RAW(p) || (p->inp_flags & INP_V6ONLY) != 0)
 			return ENETUNREACH;
 		if (sin6->sin6_port == 0)
 			return EINVAL;
 		/* IPv4 picks the source when sending. */
-		p->in6p_faddr = sin6->sin6_addr;
-		p->in6p_fport = sin6->sin6_port;
-		p->in6p_fscope = 0;
-		if (p->in6p_lport == 0 &&
-		    (error = in6p_bindport(p, &p->in6p_laddr, 0)) != 0)
+		p->inp_faddr6 = sin6->sin6_addr;
+		p->inp_fport = sin6->sin6_port;
+		p->inp_fscope = 0;
+		if (p->inp_lport == 0 &&
+		    (error = in6p_bindport(p, &p->inp_laddr6, 0)) != 0)
 			return error;
 		soisconnected(so);
 		return 0;
 	}
-	if (!p->in6p_raw && sin6->sin6_port == 0)
+	if (!IN6P_RAW(p) && sin6->sin6_port == 0)
 		return EINVAL;
 	if (IN6_IS_ADDR_LINKLOCAL(&sin6->sin6_addr) &&
 	    sin6->sin6_scope_id == 0 &&
 	    in6_ifaddr_lookup(&sin6->sin6_addr, NULL) == NULL)
 		return EINVAL;
-	p->in6p_faddr = IN6_IS_ADDR_UNSPECIFIED(&sin6->sin6_addr) ?
+	p->inp_faddr6 = IN6_IS_ADDR_UNSPECIFIED(&sin6->sin6_addr) ?
 	    in6addr_loopback : sin6->sin6_addr;
-	p->in6p_fport = sin6->sin6_port;
-	p->in6p_fscope = sin6->sin6_scope_id;
-	if (IN6_IS_ADDR_UNSPECIFIED(&p->in6p_laddr)) {
-		if (sin6->sin6_scope_id != 0)
-			ifp = if_get_byindex(sin6->sin6_scope_id);
-		if (ifp != NULL) {
-			ia = in6_selectsrc(&p->in6p_faddr, ifp);
-			if_release(ifp);
-		} else {
-			struct sockaddr_in6 d;
-			struct rtentry *rt;
+	p->inp_fport = sin6->sin6_port;
+	p->inp_fscope = sin6->sin6_scope_id;
+	if (IN6_IS_ADDR_UNSPECIFIED(&p->inp_laddr6)) {
+		const struct in6_addr *src = in6_pcbselsrc(&p->inp_faddr6,
+		    sin6->sin6_scope_id);
 
-			in6_sin6(&d, &p->in6p_faddr, 0, 0);
-			ia = in6_ifaddr_lookup(&p->in6p_faddr, NULL);
-			if (ia == NULL &&
-			    (rt = rtalloc1((struct sockaddr *)&d)) != NULL) {
-				if (rt->rt_ifp != NULL)
-					ia = in6_selectsrc(&p->in6p_faddr,
-					    rt->rt_ifp);
-				rtfree(rt);
-			}
-		}
-		if (ia == NULL && !p->in6p_raw) {
-			p->in6p_faddr = in6addr_any;
-			p->in6p_fport = 0;
+		if (src == NULL && !IN6P_RAW(p)) {
+			p->inp_faddr6 = in6addr_any;
+			p->inp_fport = 0;
 			return ENETUNREACH;
 		}
-		if (ia != NULL)
-			p->in6p_laddr = ia->ia_addr;
+		if (src != NULL)
+			p->inp_laddr6 = *src;
 	}
-	if (!p->in6p_raw && p->in6p_lport == 0 &&
-	    (error = in6p_bindport(p, &p->in6p_laddr, 0)) != 0)
+	if (!IN6P_RAW(p) && p->inp_lport == 0 &&
+	    (error = in6p_bindport(p, &p->inp_laddr6, 0)) != 0)
 		return error;
 	soisconnected(so);
 	return 0;
@@ -845,13 +821,13 @@ in6p_connect(struct socket *so, const struct sockaddr *nam, socklen_t namlen,
 static int
 in6p_disconnect(struct socket *so)
 {
-	struct in6pcb *p = so->so_pcb;
+	struct inpcb *p = so->so_pcb;
 
-	if (IN6_IS_ADDR_UNSPECIFIED(&p->in6p_faddr))
+	if (IN6_IS_ADDR_UNSPECIFIED(&p->inp_faddr6))
 		return ENOTCONN;
-	p->in6p_faddr = in6addr_any;
-	p->in6p_fport = 0;
-	p->in6p_fscope = 0;
+	p->inp_faddr6 = in6addr_any;
+	p->inp_fport = 0;
+	p->inp_fscope = 0;
 	so->so_state &= ~SS_ISCONNECTED;
 	return 0;
 }
@@ -869,36 +845,21 @@ in6p_ioctl(struct socket *so, unsigned long cmd, void *data, struct ifnet *ifp)
 	return in6_control(so, cmd, data, ifp);
 }
 
-static void
-in6p_name(struct sockaddr_storage *ss, socklen_t *lenp,
-    const struct in6_addr *a, uint16_t port, uint32_t scope)
-{
-	struct sockaddr_in6 sin6;
-
-	in6_sin6(&sin6, a, port, IN6_IS_ADDR_LINKLOCAL(a) ? scope : 0);
-	memcpy(ss, &sin6, sizeof(sin6));
-	*lenp = sizeof(sin6);
-}
-
 static int
 in6p_peeraddr(struct socket *so, struct sockaddr_storage *ss, socklen_t *lenp)
 {
-	struct in6pcb *p = so->so_pcb;
+	struct inpcb *p = so->so_pcb;
 
-	if (IN6_IS_ADDR_UNSPECIFIED(&p->in6p_faddr))
+	if (IN6_IS_ADDR_UNSPECIFIED(&p->inp_faddr6))
 		return ENOTCONN;
-	in6p_name(ss, lenp, &p->in6p_faddr, p->in6p_fport, p->in6p_fscope);
+	in6_setpeeraddr(p, ss, lenp);
 	return 0;
 }
 
 static int
 in6p_sockaddr(struct socket *so, struct sockaddr_storage *ss, socklen_t *lenp)
 {
-	struct in6pcb *p = so->so_pcb;
-	struct in6_ifaddr *ia = in6_ifaddr_lookup(&p->in6p_laddr, NULL);
-
-	in6p_name(ss, lenp, &p->in6p_laddr, p->in6p_lport,
-	    ia != NULL ? ia->ia_ifa.ifa_ifp->if_index : 0);
+	in6_setsockaddr(so->so_pcb, ss, lenp);
 	return 0;
 }
 
@@ -931,7 +892,7 @@ in6p_mcast_ifp(const struct in6_addr *group, unsigned ifindex)
 }
 
 static int
-in6p_membership(struct in6pcb *p, int name, const struct ipv6_mreq *mr)
+in6p_membership(struct inpcb *p, int name, const struct ipv6_mreq *mr)
 {
 	struct ifnet *ifp;
 	int i, free = -1, error = 0;
@@ -942,7 +903,7 @@ in6p_membership(struct in6pcb *p, int name, const struct ipv6_mreq *mr)
 	    (unsigned)mr->ipv6mr_interface)) == NULL)
 		return mr->ipv6mr_interface != 0 ? ENODEV : EADDRNOTAVAIL;
 	for (i = 0; i < IN6P_MAXMEMB; i++) {
-		struct in6_multi *in6m = p->in6p_memb[i];
+		struct in6_multi *in6m = p->inp_opts6->o6_memb[i];
 
 		if (in6m == NULL) {
 			if (free < 0)
@@ -959,15 +920,15 @@ in6p_membership(struct in6pcb *p, int name, const struct ipv6_mreq *mr)
 			error = EADDRINUSE;
 		else if (free < 0)
 			error = ENOBUFS;
-		else if ((p->in6p_memb[free] = in6_addmulti(
+		else if ((p->inp_opts6->o6_memb[free] = in6_addmulti(
 		    &mr->ipv6mr_multiaddr, ifp, &error)) != NULL)
 			error = 0;
 	} else {
 		if (i == IN6P_MAXMEMB)
 			error = EADDRNOTAVAIL;
 		else {
-			in6_delmulti(p->in6p_memb[i]);
-			p->in6p_memb[i] = NULL;
+			in6_delmulti(p->inp_opts6->o6_memb[i]);
+			p->inp_opts6->o6_memb[i] = NULL;
 		}
 	}
 	if_release(ifp);
@@ -977,7 +938,7 @@ in6p_membership(struct in6pcb *p, int name, const struct ipv6_mreq *mr)
 int
 ip6_ctloutput(int op, struct socket *so, struct sockopt *sopt)
 {
-	struct in6pcb *p = so->so_pcb;
+	struct inpcb *p = so->so_pcb;
 	struct ipv6_mreq mr;
 	struct ifnet *ifp;
 	int v = 0, error, flag = 0;
@@ -985,26 +946,29 @@ ip6_ctloutput(int op, struct socket *so, struct sockopt *sopt)
 	if (p == NULL)
 		return EINVAL;
 	if (sopt->sopt_level == IPPROTO_ICMPV6) {
-		if (!p->in6p_raw || p->in6p_proto != IPPROTO_ICMPV6 ||
+		if (!IN6P_RAW(p) || p->inp_ip_p != IPPROTO_ICMPV6 ||
 		    sopt->sopt_name != ICMP6_FILTER)
 			return ENOPROTOOPT;
 		if (op == PRCO_GETOPT)
-			return sockopt_set(sopt, &p->in6p_filter,
-			    sizeof(p->in6p_filter));
-		return sockopt_get(sopt, &p->in6p_filter,
-		    sizeof(p->in6p_filter));
+			return sockopt_set(sopt, &p->inp_opts6->o6_filter,
+			    sizeof(p->inp_opts6->o6_filter));
+		return sockopt_get(sopt, &p->inp_opts6->o6_filter,
+		    sizeof(p->inp_opts6->o6_filter));
 	}
 	if (sopt->sopt_level != IPPROTO_IPV6)
 		return ENOPROTOOPT;
+	/* Those every IPv6 socket has. */
+	if ((error = in6_pcbctloutput(op, so, sopt)) != ENOPROTOOPT)
+		return error;
 	switch (sopt->sopt_name) {
 	case IPV6_RECVPKTINFO:
-		flag = IN6P_RECVPKTINFO;
+		flag = INP_RECVPKTINFO6;
 		break;
 	case IPV6_RECVHOPLIMIT:
-		flag = IN6P_RECVHOPLIMIT;
+		flag = INP_RECVHOPLIMIT6;
 		break;
 	case IPV6_RECVTCLASS:
-		flag = IN6P_RECVTCLASS;
+		flag = INP_RECVTCLASS6;
 		break;
 	default:
 		break;
@@ -1014,37 +978,20 @@ ip6_ctloutput(int op, struct socket *so, struct sockopt *sopt)
 		case IPV6_RECVPKTINFO:
 		case IPV6_RECVHOPLIMIT:
 		case IPV6_RECVTCLASS:
-			v = (p->in6p_flags & flag) != 0;
-			break;
-		case IPV6_UNICAST_HOPS:
-			v = p->in6p_hlim >= 0 ? p->in6p_hlim : ip6_defhlim;
+			v = (p->inp_flags & flag) != 0;
 			break;
 		case IPV6_MULTICAST_HOPS:
-			v = p->in6p_mhlim;
+			v = p->inp_opts6->o6_mhlim;
 			break;
 		case IPV6_MULTICAST_LOOP:
-			v = p->in6p_mloop;
+			v = p->inp_opts6->o6_mloop;
 			break;
 		case IPV6_MULTICAST_IF:
-			v = (int)p->in6p_mif;
-			break;
-		case IPV6_TCLASS:
-			v = p->in6p_tclass >= 0 ? p->in6p_tclass : 0;
-			break;
-		case IPV6_V6ONLY:
-			v = (p->in6p_flags & IN6P_V6ONLY) != 0;
-			break;
-		case IPV6_MTU_DISCOVER:
-			v = p->in6p_pmtudisc;
-			break;
-		case IPV6_MTU:
-			if (IN6_IS_ADDR_UNSPECIFIED(&p->in6p_faddr))
-				return ENOTCONN;
-			v = (int)ip6_pathmtu(&p->in6p_faddr, p->in6p_fscope);
+			v = (int)p->inp_opts6->o6_mif;
 			break;
 		case IPV6_PKTINFO:
-			return sockopt_set(sopt, &p->in6p_pktinfo,
-			    sizeof(p->in6p_pktinfo));
+			return sockopt_set(sopt, &p->inp_opts6->o6_pktinfo,
+			    sizeof(p->inp_opts6->o6_pktinfo));
 		default:
 			return ENOPROTOOPT;
 		}
@@ -1064,7 +1011,7 @@ ip6_ctloutput(int op, struct socket *so, struct sockopt *sopt)
 		if (!IN6_IS_ADDR_UNSPECIFIED(&pi.ipi6_addr) &&
 		    in6_ifaddr_lookup(&pi.ipi6_addr, NULL) == NULL)
 			return EADDRNOTAVAIL;
-		p->in6p_pktinfo = pi;
+		p->inp_opts6->o6_pktinfo = pi;
 		return 0;
 	}
 	default:
@@ -1077,23 +1024,19 @@ ip6_ctloutput(int op, struct socket *so, struct sockopt *sopt)
 	case IPV6_RECVHOPLIMIT:
 	case IPV6_RECVTCLASS:
 		if (v)
-			p->in6p_flags |= flag;
+			p->inp_flags |= flag;
 		else
-			p->in6p_flags &= ~flag;
+			p->inp_flags &= ~flag;
 		return 0;
-	case IPV6_UNICAST_HOPS:
 	case IPV6_MULTICAST_HOPS:
 		if (v < -1 || v > 255)
 			return EINVAL;
-		if (sopt->sopt_name == IPV6_UNICAST_HOPS)
-			p->in6p_hlim = v;
-		else
-			p->in6p_mhlim = v < 0 ? 1 : v;
+		p->inp_opts6->o6_mhlim = v < 0 ? 1 : v;
 		return 0;
 	case IPV6_MULTICAST_LOOP:
 		if (v != 0 && v != 1)
 			return EINVAL;
-		p->in6p_mloop = v != 0;
+		p->inp_opts6->o6_mloop = v != 0;
 		return 0;
 	case IPV6_MULTICAST_IF:
 		if (v != 0) {
@@ -1101,25 +1044,7 @@ ip6_ctloutput(int op, struct socket *so, struct sockopt *sopt)
 				return ENXIO;
 			if_release(ifp);
 		}
-		p->in6p_mif = (unsigned)v;
-		return 0;
-	case IPV6_TCLASS:
-		if (v < -1 || v > 255)
-			return EINVAL;
-		p->in6p_tclass = v;
-		return 0;
-	case IPV6_V6ONLY:
-		if (p->in6p_lport != 0)
-			return EINVAL;  /* as Linux: not once bound */
-		if (v)
-			p->in6p_flags |= IN6P_V6ONLY;
-		else
-			p->in6p_flags &= ~IN6P_V6ONLY;
-		return 0;
-	case IPV6_MTU_DISCOVER:
-		if (v < 0 || v > 3)
-			return EINVAL;
-		p->in6p_pmtudisc = v;
+		p->inp_opts6->o6_mif = (unsigned)v;
 		return 0;
 	default:
 		return ENOPROTOOPT;

@@ -5,22 +5,25 @@
  * shmif: an Ethernet interface on a bus in a shared host file
  * (<rump/rump_shmif.h>; the bus format and its rules: shmif_bus.h).
  *
- *   transmit (caller's thread) -> shmif_transmit -> shmif_write: reserve
- *     ring space with a compare-and-swap, copy, commit, wake the bus
- *   receive thread "shmifN": shmif_read_one -> m_devget -> fault switch
- *     -> if_input (ether_input) ...; with nothing to read it gives its
- *     virtual CPU up and sleeps in rumpcomp_shmif_wait on the bus's futex
- *     word, so an idle interface costs no CPU
+ *   transmit (caller's thread) -> the fault switch -> shmif_send ->
+ *     shmif_write: reserve ring space with a compare-and-swap, copy,
+ *     commit, wake the bus
+ *   receive thread "shmifN": shmif_read_one -> m_devget -> the fault
+ *     switch (<net/if_fault.h>) -> shmif_input -> if_input (ether_input)
+ *     ...; with nothing to read it gives its virtual CPU up and sleeps in
+ *     rumpcomp_shmif_wait on the bus's futex word, so an idle interface
+ *     costs no CPU
  *
  * Lifecycle: created (cloner "shmif", or rump_pub_shmif_create) with no
  * bus; setlinkstr opens and maps the bus and starts the receive thread;
- * unsetlinkstr, destroy and the kernel's halt (a shutdown hook) stop the
- * thread (sc_dying, a wake of the bus), join it and unmap the bus.
+ * unsetlinkstr, destroy and the kernel's halt (libnet's etherlink hook)
+ * stop the thread (sc_dying, a wake of the bus), join it and unmap the
+ * bus.  The ifnet's making, init/stop/ioctl and the fault switch are
+ * libnet's (<net/if_etherlink.h>).
  *
- * Locking: (l) sc_lock: the bus attachment, transmits (which use it),
- * the fault settings; (r) the receive thread only; (a) atomic;
- * (c) stable after creation.  Lock order: softnet_lock, then sc_lock,
- * then shmif_list_lock.
+ * Locking: (l) sc_lock: the bus attachment, transmits (which use it);
+ * (r) the receive thread only; (a) atomic; (c) stable after creation.
+ * Lock order: softnet_lock, then sc_lock.
  */
 #include <sys/systm.h>
 #include <sys/atomic.h>
@@ -34,7 +37,7 @@
 #include <sys/sockio.h>
 #include <sys/time.h>
 #include <net/if.h>
-#include <net/if_ether.h>
+#include <net/if_etherlink.h>
 #include <rump/rump_shmif.h>
 #include <rump/rumpuser.h>
 
@@ -42,31 +45,15 @@
 #include "shmif_user.h"
 
 #define SHMIF_BATCH      64             /* frames per look at the bus */
-#define SHMIF_DELAYQ     4096           /* frames the delay fault holds */
 #define SHMIF_STALL_WAIT 10000000ll     /* ns between looks at a stalled slot */
-#define SHMIF_HOLD_WAIT  1000000ll      /* ns a reordered frame waits at most */
-#define SHMIF_PPM        1000000u
 
 #define SHMIF_STAT(sc, f, n)                                                   \
 	((void)__atomic_fetch_add(&(sc)->sc_st.f, (unsigned long long)(n),    \
 	    __ATOMIC_RELAXED))
 
-/* The fault switch's settings.  Locking: (l). */
-struct shmif_fault {
-	uint64_t sf_rng;                /* xorshift64* state */
-	uint32_t sf_drop, sf_dup, sf_reorder, sf_corrupt; /* per million */
-	uint64_t sf_delay_ns;
-};
-
-struct shmif_delayed {
-	struct mbuf *sd_m;
-	uint64_t sd_due;                /* uptime ns */
-};
-
 struct shmif_sc {
-	struct ethercom sc_ec;          /* first: the ifnet */
+	struct etherlink sc_el;         /* first: the ifnet */
 	kmutex_t sc_lock;
-	int sc_unit;                    /* c */
 	struct shmif_bus *sc_bus;       /* l; stable while sc_rcvl runs */
 	uint8_t *sc_ring;               /* l, as sc_bus */
 	unsigned long sc_buslen;        /* l */
@@ -75,147 +62,14 @@ struct shmif_sc {
 	char *sc_path;                  /* l */
 	struct lwp *sc_rcvl;            /* l */
 	bool sc_dying;                  /* a: the receive thread must end */
-	bool sc_faulty;                 /* a: a fault is set */
-	struct shmif_fault sc_fault;    /* l */
 	uint64_t sc_rpos;               /* r: our read position */
 	uint64_t sc_stall_since;        /* r: uptime the slot at rpos stalled */
-	struct mbuf *sc_held;           /* r: a reordered frame */
-	struct shmif_delayed *sc_delayq; /* r: SHMIF_DELAYQ entries, or NULL */
-	unsigned sc_dhead, sc_dcount;   /* r */
 	struct rump_shmif_stats sc_st;  /* a */
-	LIST_ENTRY(shmif_sc) sc_list;   /* shmif_list_lock */
 };
 
-static kmutex_t shmif_list_lock;
-static LIST_HEAD(, shmif_sc) shmif_list = LIST_HEAD_INITIALIZER(shmif_list);
 static unsigned shmif_ringsize = SHMIF_RINGSIZE;        /* c after init */
 
-static int shmif_transmit(struct ifnet *, struct mbuf *);
-
-/*
- * The fault switch.
- */
-static uint64_t
-shmif_rand(struct shmif_fault *f)
-{
-	uint64_t x = f->sf_rng;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	f->sf_rng = x;
-	return x * 0x2545f4914f6cdd1dull;
-}
-
-static bool
-shmif_chance(struct shmif_fault *f, uint32_t ppm)
-{
-	return ppm != 0 && (uint32_t)((shmif_rand(f) >> 11) % SHMIF_PPM) < ppm;
-}
-
-/* "0.25", "1", ".5" into parts per million; false if malformed or > 1. */
-static bool
-shmif_parse_fraction(const char *s, size_t n, uint32_t *ppmp)
-{
-	uint64_t v = 0, scale = SHMIF_PPM;
-	size_t i = 0;
-	bool digits = false;
-
-	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++, digits = true)
-		if ((v = v * 10 + (uint64_t)(s[i] - '0')) > 1)
-			return false;
-	v *= SHMIF_PPM;
-	if (i < n && s[i] == '.') {
-		for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++, digits = true) {
-			scale /= 10;
-			v += (uint64_t)(s[i] - '0') * scale;
-		}
-	}
-	if (i != n || !digits || v > SHMIF_PPM)
-		return false;
-	*ppmp = (uint32_t)v;
-	return true;
-}
-
-static bool
-shmif_parse_uint(const char *s, size_t n, uint64_t *vp)
-{
-	uint64_t v = 0;
-
-	if (n == 0 || n > 18)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-		v = v * 10 + (uint64_t)(s[i] - '0');
-	}
-	*vp = v;
-	return true;
-}
-
-/* Parse a fault spec (rump_shmif.h) into *f; EINVAL if malformed. */
-static int
-shmif_parse_fault(const char *spec, struct shmif_fault *f)
-{
-	const char *p = spec, *end, *eq;
-	uint64_t v;
-	size_t klen;
-	bool ok;
-
-	memset(f, 0, sizeof(*f));
-	f->sf_rng = 1;
-	while (*p != '\0') {
-		for (end = p; *end != '\0' && *end != ','; end++)
-			continue;
-		for (eq = p; eq < end && *eq != '='; eq++)
-			continue;
-		if (eq == end)
-			return EINVAL;
-		klen = (size_t)(eq - p);
-		eq++;
-#define KEY(k) (klen == sizeof(k) - 1 && strncmp(p, k, klen) == 0)
-		if (KEY("seed")) {
-			ok = shmif_parse_uint(eq, (size_t)(end - eq), &v);
-			f->sf_rng = v != 0 ? v : 1;
-		} else if (KEY("drop"))
-			ok = shmif_parse_fraction(eq, (size_t)(end - eq), &f->sf_drop);
-		else if (KEY("dup"))
-			ok = shmif_parse_fraction(eq, (size_t)(end - eq), &f->sf_dup);
-		else if (KEY("reorder"))
-			ok = shmif_parse_fraction(eq, (size_t)(end - eq),
-			    &f->sf_reorder);
-		else if (KEY("corrupt"))
-			ok = shmif_parse_fraction(eq, (size_t)(end - eq),
-			    &f->sf_corrupt);
-		else if (KEY("delay")) {
-			ok = shmif_parse_uint(eq, (size_t)(end - eq), &v) &&
-			    v <= 60000;
-			f->sf_delay_ns = v * 1000000;
-		} else
-			ok = false;
-#undef KEY
-		if (!ok)
-			return EINVAL;
-		p = *end == ',' ? end + 1 : end;
-	}
-	return 0;
-}
-
-static int
-shmif_set_fault(struct shmif_sc *sc, const char *spec)
-{
-	struct shmif_fault f;
-	int error;
-
-	if ((error = shmif_parse_fault(spec, &f)) != 0)
-		return error;
-	mutex_enter(&sc->sc_lock);
-	sc->sc_fault = f;
-	atomic_store_release(&sc->sc_faulty, f.sf_drop != 0 || f.sf_dup != 0 ||
-	    f.sf_reorder != 0 || f.sf_corrupt != 0 || f.sf_delay_ns != 0);
-	mutex_exit(&sc->sc_lock);
-	return 0;
-}
+static int shmif_send(struct ifnet *, struct mbuf *);
 
 /*
  * Transmit.
@@ -276,7 +130,7 @@ shmif_write(struct shmif_sc *sc, struct mbuf *m)
 }
 
 static int
-shmif_transmit(struct ifnet *ifp, struct mbuf *m)
+shmif_send(struct ifnet *ifp, struct mbuf *m)
 {
 	struct shmif_sc *sc = ifp->if_softc;
 	int error, len = m->m_pkthdr.len;
@@ -377,7 +231,7 @@ static enum shmif_rx
 shmif_read_one(struct shmif_sc *sc, struct mbuf **mp)
 {
 	struct shmif_bus *bus = sc->sc_bus;
-	struct ifnet *ifp = &sc->sc_ec.ec_if;
+	struct ifnet *ifp = &sc->sc_el.el_ec.ec_if;
 	uint64_t r, r2, idx, next, rpos = sc->sc_rpos;
 	uint64_t ringsize = sc->sc_ringsize;
 	struct shmif_frame *fr;
@@ -428,10 +282,11 @@ shmif_read_one(struct shmif_sc *sc, struct mbuf **mp)
 	return SHMIF_RX_PROGRESS;
 }
 
+/* The fault switch hands received frames on here. */
 static void
-shmif_input(struct shmif_sc *sc, struct mbuf *m)
+shmif_input(struct ifnet *ifp, struct mbuf *m)
 {
-	struct ifnet *ifp = &sc->sc_ec.ec_if;
+	struct shmif_sc *sc = ifp->if_softc;
 
 	if ((ifp->if_flags & IFF_UP) == 0) {
 		m_freem(m);
@@ -443,102 +298,6 @@ shmif_input(struct shmif_sc *sc, struct mbuf *m)
 }
 
 static void
-shmif_delay_run(struct shmif_sc *sc, uint64_t now)
-{
-	struct shmif_delayed *sd;
-
-	while (sc->sc_dcount > 0) {
-		sd = &sc->sc_delayq[sc->sc_dhead];
-		if (sd->sd_due > now)
-			break;
-		shmif_input(sc, sd->sd_m);
-		sd->sd_m = NULL;
-		sc->sc_dhead = (sc->sc_dhead + 1) % SHMIF_DELAYQ;
-		sc->sc_dcount--;
-	}
-}
-
-/* Pass a received frame through the fault switch and up. */
-static void
-shmif_deliver(struct shmif_sc *sc, struct mbuf *m)
-{
-	struct shmif_fault *f = &sc->sc_fault;
-	struct shmif_delayed *sd;
-	struct mbuf *dup = NULL, *held;
-	uint64_t delay;
-	uint8_t b;
-	int off;
-
-	if (!atomic_load_acquire(&sc->sc_faulty)) {
-		shmif_input(sc, m);
-		return;
-	}
-	mutex_enter(&sc->sc_lock);
-	if (shmif_chance(f, f->sf_drop)) {
-		mutex_exit(&sc->sc_lock);
-		SHMIF_STAT(sc, ss_fdrop, 1);
-		m_freem(m);
-		return;
-	}
-	if (shmif_chance(f, f->sf_corrupt)) {
-		off = (int)(shmif_rand(f) % (uint64_t)m->m_pkthdr.len);
-		m_copydata(m, off, 1, &b);
-		b ^= (uint8_t)(1u << (shmif_rand(f) % 8));
-		(void)m_copyback(m, off, 1, &b);
-		SHMIF_STAT(sc, ss_fcorrupt, 1);
-	}
-	if (shmif_chance(f, f->sf_dup) &&
-	    (dup = m_dup(m, 0, M_COPYALL, M_DONTWAIT)) != NULL)
-		SHMIF_STAT(sc, ss_fdup, 1);
-	if (sc->sc_held == NULL && shmif_chance(f, f->sf_reorder)) {
-		sc->sc_held = m;
-		m = dup;
-		dup = NULL;
-		SHMIF_STAT(sc, ss_freorder, 1);
-	}
-	delay = f->sf_delay_ns;
-	mutex_exit(&sc->sc_lock);
-
-	held = m != NULL ? sc->sc_held : NULL;
-	if (held != NULL)
-		sc->sc_held = NULL;
-	for (int i = 0; i < 3; i++) {
-		struct mbuf *x = i == 0 ? m : i == 1 ? dup : held;
-
-		if (x == NULL)
-			continue;
-		if (delay == 0) {
-			shmif_input(sc, x);
-			continue;
-		}
-		if (sc->sc_delayq == NULL)
-			sc->sc_delayq = kmem_zalloc(SHMIF_DELAYQ * sizeof(*sd),
-			    KM_SLEEP);
-		if (sc->sc_delayq == NULL || sc->sc_dcount == SHMIF_DELAYQ) {
-			SHMIF_STAT(sc, ss_nomem, 1);
-			m_freem(x);
-			continue;
-		}
-		sd = &sc->sc_delayq[(sc->sc_dhead + sc->sc_dcount) % SHMIF_DELAYQ];
-		sd->sd_m = x;
-		sd->sd_due = getnsecuptime() + delay;
-		sc->sc_dcount++;
-		SHMIF_STAT(sc, ss_fdelay, 1);
-	}
-}
-
-static void
-shmif_flush_held(struct shmif_sc *sc)
-{
-	struct mbuf *m = sc->sc_held;
-
-	if (m != NULL) {
-		sc->sc_held = NULL;
-		shmif_input(sc, m);
-	}
-}
-
-static void
 shmif_rcv(void *arg)
 {
 	struct shmif_sc *sc = arg;
@@ -546,10 +305,9 @@ shmif_rcv(void *arg)
 	enum shmif_rx st;
 	long long timeout;
 	struct mbuf *m;
-	uint64_t now, due;
 	unsigned w;
 	bool progress, stalled;
-	int error, n;
+	int n;
 
 	while (!atomic_load_acquire(&sc->sc_dying)) {
 		w = __atomic_load_n(&bus->shb_wakeword, __ATOMIC_SEQ_CST);
@@ -564,37 +322,15 @@ shmif_rcv(void *arg)
 			}
 			progress = true;
 			if (m != NULL)
-				shmif_deliver(sc, m);
+				etherlink_input(&sc->sc_el, m);
 		}
-		now = getnsecuptime();
-		shmif_delay_run(sc, now);
 		if (progress)
 			continue;
-		timeout = -1;
-		if (stalled)
-			timeout = SHMIF_STALL_WAIT;
-		if (sc->sc_held != NULL && (timeout < 0 || timeout > SHMIF_HOLD_WAIT))
-			timeout = SHMIF_HOLD_WAIT;
-		if (sc->sc_dcount > 0) {
-			due = sc->sc_delayq[sc->sc_dhead].sd_due;
-			if (timeout < 0 || (long long)(due - now) < timeout)
-				timeout = (long long)(due - now);
-		}
+		timeout = stalled ? SHMIF_STALL_WAIT : -1;
 		rump_unschedule();
-		error = rumpcomp_shmif_wait(bus, w, timeout);
+		(void)rumpcomp_shmif_wait(bus, w, timeout);
 		rump_schedule();
 		SHMIF_STAT(sc, ss_wakeups, 1);
-		if (error == ETIMEDOUT)
-			shmif_flush_held(sc);
-	}
-	if (sc->sc_held != NULL) {
-		m_freem(sc->sc_held);
-		sc->sc_held = NULL;
-	}
-	while (sc->sc_dcount > 0) {
-		m_freem(sc->sc_delayq[sc->sc_dhead].sd_m);
-		sc->sc_dhead = (sc->sc_dhead + 1) % SHMIF_DELAYQ;
-		sc->sc_dcount--;
 	}
 	kthread_exit(0);
 }
@@ -605,7 +341,7 @@ shmif_rcv(void *arg)
 static int
 shmif_attach_bus(struct shmif_sc *sc, const char *path)
 {
-	struct ifnet *ifp = &sc->sc_ec.ec_if;
+	struct ifnet *ifp = &sc->sc_el.el_ec.ec_if;
 	unsigned long len;
 	void *mem;
 	int error;
@@ -643,24 +379,16 @@ shmif_attach_bus(struct shmif_sc *sc, const char *path)
 		return error;
 	}
 	mutex_exit(&sc->sc_lock);
-
-	mutex_enter(softnet_lock);
-	ifp->if_flags |= IFF_LOWER_UP;
-	if (ifp->if_flags & IFF_UP)
-		ifp->if_flags |= IFF_RUNNING;
-	mutex_exit(softnet_lock);
+	etherlink_link(&sc->sc_el, true);
 	return 0;
 }
 
 static int
 shmif_detach_bus(struct shmif_sc *sc)
 {
-	struct ifnet *ifp = &sc->sc_ec.ec_if;
 	struct lwp *l;
 
-	mutex_enter(softnet_lock);
-	ifp->if_flags &= ~(IFF_RUNNING | IFF_LOWER_UP);
-	mutex_exit(softnet_lock);
+	etherlink_link(&sc->sc_el, false);
 
 	mutex_enter(&sc->sc_lock);
 	if (sc->sc_bus == NULL || sc->sc_rcvl == NULL) {
@@ -673,7 +401,7 @@ shmif_detach_bus(struct shmif_sc *sc)
 	__atomic_add_fetch(&sc->sc_bus->shb_wakeword, 1, __ATOMIC_SEQ_CST);
 	rumpcomp_shmif_wake(sc->sc_bus);
 	mutex_exit(&sc->sc_lock);
-	/* The thread takes sc_lock (faults): join with it released. */
+	/* The thread logs and takes locks: join with sc_lock released. */
 	kthread_join(l);
 
 	mutex_enter(&sc->sc_lock);
@@ -702,92 +430,29 @@ shmif_unsetlinkstr(struct ifnet *ifp)
  * The interface.
  */
 static int
-shmif_init(struct ifnet *ifp)
-{
-	struct shmif_sc *sc = ifp->if_softc;
-
-	KASSERT(mutex_owned(softnet_lock));
-	if (atomic_load_acquire(&sc->sc_bus) != NULL)
-		ifp->if_flags |= IFF_RUNNING;
-	return 0;
-}
-
-static void
-shmif_stop(struct ifnet *ifp, int disable)
-{
-	(void)disable;
-	KASSERT(mutex_owned(softnet_lock));
-	ifp->if_flags &= ~IFF_RUNNING;
-}
-
-static int
-shmif_ioctl(struct ifnet *ifp, unsigned long cmd, void *data)
-{
-	switch (cmd) {
-	case SIOCSIFFLAGS:
-		return 0;       /* promiscuity and the rest: Ethernet's input */
-	default:
-		return ether_ioctl(ifp, cmd, data);
-	}
-}
-
-static int
 shmif_create(int unit, struct shmif_sc **scp)
 {
 	struct shmif_sc *sc;
-	struct ifnet *ifp, *other;
-	uint8_t mac[ETHER_ADDR_LEN];
-	unsigned long got;
+	struct ifnet *ifp;
 	char spec[256];
-	bool pick = unit < 0;
 	int error;
 
 	if ((sc = kmem_zalloc(sizeof(*sc), KM_SLEEP)) == NULL)
 		return ENOMEM;
 	mutex_init(&sc->sc_lock, MUTEX_DEFAULT, IPL_NONE);
-	ifp = &sc->sc_ec.ec_if;
-	ifp->if_softc = sc;
-	if_initialize(ifp);
-	ifp->if_transmit = shmif_transmit;
-	ifp->if_ioctl = shmif_ioctl;
-	ifp->if_init = shmif_init;
-	ifp->if_stop = shmif_stop;
+	ifp = &sc->sc_el.el_ec.ec_if;
 	ifp->if_setlinkstr = shmif_setlinkstr;
 	ifp->if_unsetlinkstr = shmif_unsetlinkstr;
-	/* A random, locally administered unicast address (IEEE 802, 9.2). */
-	if (rumpuser_getrandom(mac, sizeof(mac), 0, &got) != 0 ||
-	    got != sizeof(mac))
-		panic("shmif_create: no random bytes from the host");
-	mac[0] = (uint8_t)((mac[0] & 0xfc) | 0x02);
-	ether_ifattach(ifp, mac);
-	if (rumpuser_getparam("RUMP_SHMIF_FAULT", spec, sizeof(spec)) == 0 &&
-	    shmif_set_fault(sc, spec) != 0)
-		log(LOG_WARNING, "shmif: RUMP_SHMIF_FAULT=\"%s\" is malformed\n",
-		    spec);
-	for (;;) {
-		if (pick) {
-			for (unit = 0;; unit++) {
-				snprintf(ifp->if_xname, IFNAMSIZ, "shmif%d", unit);
-				if ((other = if_get_byname(ifp->if_xname)) == NULL)
-					break;
-				if_release(other);
-			}
-		}
-		if_initname(ifp, "shmif", unit);
-		if ((error = if_attach(ifp)) != EEXIST || !pick)
-			break;
-	}
-	if (error != 0) {
-		ether_ifdetach(ifp);
-		ifq_destroy(&ifp->if_snd);
+	if ((error = etherlink_attach(&sc->sc_el, "shmif", unit, shmif_input,
+	    shmif_send)) != 0) {
 		mutex_destroy(&sc->sc_lock);
 		kmem_free(sc, sizeof(*sc));
 		return error;
 	}
-	sc->sc_unit = unit;
-	mutex_enter(&shmif_list_lock);
-	LIST_INSERT_HEAD(&shmif_list, sc, sc_list);
-	mutex_exit(&shmif_list_lock);
+	if (rumpuser_getparam("RUMP_SHMIF_FAULT", spec, sizeof(spec)) == 0 &&
+	    if_fault_set(sc->sc_el.el_fault, spec, strlen(spec)) != 0)
+		log(LOG_WARNING, "shmif: RUMP_SHMIF_FAULT=\"%s\" is malformed\n",
+		    spec);
 	if (scp != NULL)
 		*scp = sc;
 	return 0;
@@ -799,13 +464,7 @@ shmif_destroy(struct ifnet *ifp)
 	struct shmif_sc *sc = ifp->if_softc;
 
 	(void)shmif_detach_bus(sc);
-	mutex_enter(&shmif_list_lock);
-	LIST_REMOVE(sc, sc_list);
-	mutex_exit(&shmif_list_lock);
-	if_detach(ifp);
-	ether_ifdetach(ifp);
-	if (sc->sc_delayq != NULL)
-		kmem_free(sc->sc_delayq, SHMIF_DELAYQ * sizeof(*sc->sc_delayq));
+	etherlink_detach(&sc->sc_el);
 	mutex_destroy(&sc->sc_lock);
 	kmem_free(sc, sizeof(*sc));
 	return 0;
@@ -824,24 +483,6 @@ static struct if_clone shmif_cloner = {
 	.ifc_destroy = shmif_destroy,
 };
 
-/* At halt: every receive thread stopped, every bus unmapped. */
-static void
-shmif_shutdown(void *arg)
-{
-	struct shmif_sc *sc;
-
-	(void)arg;
-	mutex_enter(&shmif_list_lock);
-	LIST_FOREACH(sc, &shmif_list, sc_list) {
-		mutex_exit(&shmif_list_lock);
-		(void)shmif_detach_bus(sc);
-		mutex_enter(&shmif_list_lock);
-	}
-	mutex_exit(&shmif_list_lock);
-}
-
-static struct shutdown_hook shmif_shutdown_hook = { .sh_func = shmif_shutdown };
-
 /*
  * The client interface.
  */
@@ -856,39 +497,18 @@ rump_pub_shmif_create(const char *path, int *unitp)
 	rump_schedule();
 	if ((error = shmif_create(-1, &sc)) == 0) {
 		if ((error = shmif_attach_bus(sc, path)) != 0)
-			(void)shmif_destroy(&sc->sc_ec.ec_if);
+			(void)shmif_destroy(&sc->sc_el.el_ec.ec_if);
 		else if (unitp != NULL)
-			*unitp = sc->sc_unit;
+			*unitp = sc->sc_el.el_unit;
 	}
 	rump_unschedule();
 	return error;
 }
 
-/* The shmif interface called ifname, referenced; NULL if none. */
-static struct ifnet *
-shmif_lookup(const char *ifname, int *errorp)
-{
-	struct ifnet *ifp;
-
-	if (ifname == NULL || strnlen(ifname, IFNAMSIZ) >= IFNAMSIZ) {
-		*errorp = EINVAL;
-		return NULL;
-	}
-	if ((ifp = if_get_byname(ifname)) == NULL) {
-		*errorp = ENXIO;
-		return NULL;
-	}
-	if (ifp->if_transmit != shmif_transmit) {
-		if_release(ifp);
-		*errorp = ENODEV;
-		return NULL;
-	}
-	return ifp;
-}
-
 int
 rump_pub_shmif_stats(const char *ifname, struct rump_shmif_stats *st)
 {
+	struct if_fault_stats fs;
 	struct shmif_sc *sc;
 	struct ifnet *ifp;
 	int error = 0;
@@ -896,12 +516,20 @@ rump_pub_shmif_stats(const char *ifname, struct rump_shmif_stats *st)
 	if (st == NULL)
 		return EINVAL;
 	rump_schedule();
-	if ((ifp = shmif_lookup(ifname, &error)) != NULL) {
+	if ((ifp = etherlink_lookup(ifname, shmif_send, &error)) != NULL) {
 		sc = ifp->if_softc;
 		unsigned long long *src = (unsigned long long *)&sc->sc_st;
 		unsigned long long *dst = (unsigned long long *)st;
 		for (size_t i = 0; i < sizeof(*st) / sizeof(*dst); i++)
 			dst[i] = __atomic_load_n(&src[i], __ATOMIC_RELAXED);
+		/* The fault switch's receive side (libnet's) counts its own. */
+		if_fault_stats(sc->sc_el.el_fault, IF_FAULT_RX, &fs);
+		st->ss_fdrop = fs.fs_drop;
+		st->ss_fdup = fs.fs_dup;
+		st->ss_freorder = fs.fs_reorder;
+		st->ss_fcorrupt = fs.fs_corrupt;
+		st->ss_fdelay = fs.fs_delay;
+		st->ss_nomem += fs.fs_overflow;
 		if_release(ifp);
 	}
 	rump_unschedule();
@@ -917,8 +545,9 @@ rump_pub_shmif_fault(const char *ifname, const char *spec)
 	if (spec == NULL)
 		return EINVAL;
 	rump_schedule();
-	if ((ifp = shmif_lookup(ifname, &error)) != NULL) {
-		error = shmif_set_fault(ifp->if_softc, spec);
+	if ((ifp = etherlink_lookup(ifname, shmif_send, &error)) != NULL) {
+		error = if_fault_set(((struct shmif_sc *)ifp->if_softc)->
+		    sc_el.el_fault, spec, strlen(spec));
 		if_release(ifp);
 	}
 	rump_unschedule();
@@ -931,7 +560,6 @@ shmif_component_init(void)
 	char buf[32];
 	unsigned long long v;
 
-	mutex_init(&shmif_list_lock, MUTEX_DEFAULT, IPL_NONE);
 	if (rumpuser_getparam("RUMP_SHMIF_RINGSIZE", buf, sizeof(buf)) == 0) {
 		if (strtoull_sfx(buf, &v) == 0 && v >= SHMIF_RINGSIZE_MIN &&
 		    v <= SHMIF_RINGSIZE_MAX && (v & (v - 1)) == 0)
@@ -941,7 +569,6 @@ shmif_component_init(void)
 			    "power of two from 64k to 1g\n", buf);
 	}
 	if_clone_attach(&shmif_cloner);
-	shutdown_hook_register(&shmif_shutdown_hook);
 }
 
 RUMP_COMPONENT(RUMP_COMPONENT_NET_IF, shmif, shmif_component_init);

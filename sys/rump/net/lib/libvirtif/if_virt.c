@@ -7,29 +7,36 @@
  * a bridge, a namespace) share a link.  Created as the original's are:
  * rump_pub_netconfig_ifcreate("virt0"), then
  * rump_pub_netconfig_ifsetlinkstr("virt0", "TAPNAME"), which attaches to
- * the tap (made if missing, in the caller's network namespace); the link
- * string "TAPNAME,queues=N" attaches N queues of a multi-queue tap, each
- * with a receive thread, and spreads transmitted flows over them by
- * their hash.  The host side is virtif_user.c's rumpcomp_virtif_*
- * hypercalls, nothing else.
+ * the tap (made if missing, in the caller's network namespace).  After
+ * the tap's name the link string takes, comma separated, "queues=N" (N
+ * queues of a multi-queue tap, each with a receive thread, transmitted
+ * flows spread over them by their hash) and the fault switch's items
+ * (<net/if_fault.h>: "tap0,loss=5%,reorder=10%,delay=5,dir=both,seed=3").
+ * The host side is virtif_user.c's rumpcomp_virtif_* hypercalls,
+ * nothing else.
  *
- *   transmit (caller's thread) -> virt_transmit: the frame flattened
- *     into sc_txbuf under sc_txlock, one rumpcomp_virtif_send on the
- *     queue of its flow
- *   receive thread "virtN.Q" per queue: gives its virtual CPU up and
- *     blocks in rumpcomp_virtif_recv (poll on the tap), so an idle
- *     interface costs no CPU -> m_devget -> if_input (ether_input) ...
+ *   transmit (caller's thread) -> the fault switch -> virt_send: the
+ *     frame flattened into sc_txbuf under sc_txlock, one
+ *     rumpcomp_virtif_send on the queue of its flow
+ *   receive thread "virtN.Q" per queue: reads what the tap holds with
+ *     its virtual CPU held (a burst costs one read(2) a frame and no
+ *     rescheduling); with the tap empty it gives the CPU up and blocks
+ *     in rumpcomp_virtif_recv (poll on the tap), so an idle interface
+ *     costs no CPU -> m_devget -> the fault switch -> if_input
+ *     (ether_input) ...
  *
  * Lifecycle: created with no tap; setlinkstr opens the tap's queues and
  * starts their receive threads; unsetlinkstr, destroy and the kernel's
- * halt (a shutdown hook) wake the threads, join them and close the tap.  A missing
- * /dev/net/tun or no permission is the setlinkstr's errno and one log
- * line, never a hang.
+ * halt (libnet's etherlink hook) wake the threads, join them and close
+ * the tap.  A missing /dev/net/tun or no permission is the setlinkstr's
+ * errno and one log line, never a hang.  The ifnet's making,
+ * init/stop/ioctl and the fault switch are libnet's
+ * (<net/if_etherlink.h>).
  *
  * Locking: (l) sc_lock: the attachment; (t) sc_txlock: the transmit
  * buffer, and the queues' handles for transmits; (r) the queue's receive
- * thread only; (a) atomic; (c) stable after creation.  Lock order: softnet_lock, then sc_lock, then sc_txlock,
- * then virt_list_lock.
+ * thread only; (a) atomic; (c) stable after creation.  Lock order:
+ * softnet_lock, then sc_lock, then sc_txlock.
  */
 #include <sys/systm.h>
 #include <sys/atomic.h>
@@ -38,11 +45,8 @@
 #include <sys/kthread.h>
 #include <sys/lwp.h>
 #include <sys/mbuf.h>
-#include <sys/reboot.h>
-#include <sys/socketvar.h>
-#include <sys/sockio.h>
 #include <net/if.h>
-#include <net/if_ether.h>
+#include <net/if_etherlink.h>
 #include <rump/rump.h>
 #include <rump/rumpuser.h>
 
@@ -63,7 +67,7 @@ struct virt_queue {
 };
 
 struct virt_sc {
-	struct ethercom sc_ec;          /* first: the ifnet */
+	struct etherlink sc_el;         /* first: the ifnet */
 	kmutex_t sc_lock;
 	kmutex_t sc_txlock;
 	int sc_nqueues;                 /* l, t: 0 while not attached */
@@ -71,14 +75,10 @@ struct virt_sc {
 	char *sc_tapname;               /* l */
 	bool sc_dying;                  /* a: the receive threads must end */
 	uint8_t *sc_txbuf;              /* t: VIRT_FRAMEMAX bytes */
-	LIST_ENTRY(virt_sc) sc_list;    /* virt_list_lock */
 };
 
-static kmutex_t virt_list_lock;
-static LIST_HEAD(, virt_sc) virt_list = LIST_HEAD_INITIALIZER(virt_list);
-
 static int
-virt_transmit(struct ifnet *ifp, struct mbuf *m)
+virt_send(struct ifnet *ifp, struct mbuf *m)
 {
 	struct virt_sc *sc = ifp->if_softc;
 	int len = m->m_pkthdr.len, error;
@@ -108,22 +108,34 @@ virt_transmit(struct ifnet *ifp, struct mbuf *m)
 	return 0;
 }
 
+/* The fault switch hands received frames on here. */
+static void
+virt_input(struct ifnet *ifp, struct mbuf *m)
+{
+	ifp->if_input(ifp, m);
+}
+
 static void
 virt_rcv(void *arg)
 {
 	struct virt_queue *vq = arg;
 	struct virt_sc *sc = vq->vq_sc;
-	struct ifnet *ifp = &sc->sc_ec.ec_if;
+	struct ifnet *ifp = &sc->sc_el.el_ec.ec_if;
 	unsigned long got;
 	struct mbuf *m;
 	int error;
 
 	while (!atomic_load_acquire(&sc->sc_dying)) {
-		rump_unschedule();
+		/* A burst is read with the CPU held; only an empty tap waits. */
 		error = rumpcomp_virtif_recv(vq->vq_tap, vq->vq_rxbuf,
-		    VIRT_FRAMEMAX, &got);
-		rump_schedule();
-		if (error == EAGAIN)
+		    VIRT_FRAMEMAX, &got, 0);
+		if (error == EAGAIN) {
+			rump_unschedule();
+			error = rumpcomp_virtif_recv(vq->vq_tap, vq->vq_rxbuf,
+			    VIRT_FRAMEMAX, &got, 1);
+			rump_schedule();
+		}
+		if (error == EINTR)
 			continue;
 		if (error == EMSGSIZE) {
 			__atomic_fetch_add(&ifp->if_data.ifi_ierrors, 1,
@@ -134,9 +146,7 @@ virt_rcv(void *arg)
 			log(LOG_ERR, "%s: tap %s: receive failed (error %d); "
 			    "the link is down\n", ifp->if_xname,
 			    sc->sc_tapname, error);
-			mutex_enter(softnet_lock);
-			ifp->if_flags &= ~(IFF_RUNNING | IFF_LOWER_UP);
-			mutex_exit(softnet_lock);
+			etherlink_link(&sc->sc_el, false);
 			break;
 		}
 		if ((m = m_devget(vq->vq_rxbuf, (int)got, ifp)) == NULL) {
@@ -144,27 +154,50 @@ virt_rcv(void *arg)
 			    __ATOMIC_RELAXED);
 			continue;
 		}
-		ifp->if_input(ifp, m);
+		etherlink_input(&sc->sc_el, m);
 	}
 	kthread_exit(0);
 }
 
-/* "TAP" or "TAP,queues=N": the tap's name and the queue count. */
+/*
+ * "TAP[,queues=N][,fault items]": the tap's name, the queue count and
+ * the fault switch's spec (in fault, of the link's size; empty if none).
+ */
 static int
-virt_parse_link(const char *link, char *tap, size_t size, int *nqp)
+virt_parse_link(const char *link, char *tap, size_t size, int *nqp,
+    char *fault)
 {
-	const char *comma = strchr(link, ',');
-	size_t len = comma != NULL ? (size_t)(comma - link) : strlen(link);
-	long long n = 1;
+	const char *p = strchr(link, ','), *end;
+	size_t len = p != NULL ? (size_t)(p - link) : strlen(link), n, fl = 0;
+	long long q = 1;
+	char num[8];
 
 	if (len == 0 || len >= size)
 		return EINVAL;
 	memcpy(tap, link, len);
 	tap[len] = '\0';
-	if (comma != NULL && (strncmp(comma + 1, "queues=", 7) != 0 ||
-	    strtoll_dec(comma + 8, &n) != 0 || n < 1 || n > VIRT_MAXQUEUES))
-		return EINVAL;
-	*nqp = (int)n;
+	for (; p != NULL; p = *end == ',' ? end : NULL) {
+		p++;
+		if ((end = strchr(p, ',')) == NULL)
+			end = p + strlen(p);
+		n = (size_t)(end - p);
+		if (n > 7 && strncmp(p, "queues=", 7) == 0) {
+			if (n - 7 >= sizeof(num))
+				return EINVAL;
+			memcpy(num, p + 7, n - 7);
+			num[n - 7] = '\0';
+			if (strtoll_dec(num, &q) != 0 || q < 1 ||
+			    q > VIRT_MAXQUEUES)
+				return EINVAL;
+			continue;
+		}
+		if (fl != 0)
+			fault[fl++] = ',';
+		memcpy(fault + fl, p, n);
+		fl += n;
+	}
+	fault[fl] = '\0';
+	*nqp = (int)q;
 	return 0;
 }
 
@@ -207,7 +240,7 @@ virt_open_queue(struct virt_sc *sc, const char *tap, int i, int nq)
 		error = ENOMEM;
 	else if ((error = kthread_create(PRI_NONE,
 	    KTHREAD_MPSAFE | KTHREAD_MUSTJOIN, NULL, virt_rcv, vq,
-	    &vq->vq_rcvl, "%s.%d", sc->sc_ec.ec_if.if_xname, i)) == 0)
+	    &vq->vq_rcvl, "%s.%d", sc->sc_el.el_ec.ec_if.if_xname, i)) == 0)
 		return 0;
 	if (vq->vq_rxbuf != NULL)
 		kmem_free(vq->vq_rxbuf, VIRT_FRAMEMAX);
@@ -222,12 +255,19 @@ static int
 virt_attach_tap(struct ifnet *ifp, const char *link)
 {
 	struct virt_sc *sc = ifp->if_softc;
-	char tap[IFNAMSIZ + 1];
+	char tap[IFNAMSIZ + 1], *fault;
+	size_t flen = strlen(link) + 1;
 	int nq, i, error = 0;
 
-	if ((error = virt_parse_link(link, tap, sizeof(tap), &nq)) != 0) {
-		log(LOG_ERR, "%s: link \"%s\" is not TAP or TAP,queues=N "
-		    "(1 to %d)\n", ifp->if_xname, link, VIRT_MAXQUEUES);
+	if ((fault = kmem_alloc(flen, KM_SLEEP)) == NULL)
+		return ENOMEM;
+	if ((error = virt_parse_link(link, tap, sizeof(tap), &nq, fault)) == 0 &&
+	    fault[0] != '\0')
+		error = if_fault_set(sc->sc_el.el_fault, fault, strlen(fault));
+	kmem_free(fault, flen);
+	if (error != 0) {
+		log(LOG_ERR, "%s: link \"%s\" is not TAP[,queues=N (1 to %d)]"
+		    "[,fault items]\n", ifp->if_xname, link, VIRT_MAXQUEUES);
 		return error;
 	}
 	mutex_enter(&sc->sc_lock);
@@ -254,12 +294,7 @@ virt_attach_tap(struct ifnet *ifp, const char *link)
 	sc->sc_nqueues = nq;
 	mutex_exit(&sc->sc_txlock);
 	mutex_exit(&sc->sc_lock);
-
-	mutex_enter(softnet_lock);
-	ifp->if_flags |= IFF_LOWER_UP;
-	if (ifp->if_flags & IFF_UP)
-		ifp->if_flags |= IFF_RUNNING;
-	mutex_exit(softnet_lock);
+	etherlink_link(&sc->sc_el, true);
 	return 0;
 }
 
@@ -270,9 +305,7 @@ virt_detach_tap(struct ifnet *ifp)
 	struct virt_sc *sc = ifp->if_softc;
 	int nq;
 
-	mutex_enter(softnet_lock);
-	ifp->if_flags &= ~(IFF_RUNNING | IFF_LOWER_UP);
-	mutex_exit(softnet_lock);
+	etherlink_link(&sc->sc_el, false);
 
 	mutex_enter(&sc->sc_lock);
 	if ((nq = sc->sc_nqueues) == 0) {
@@ -287,31 +320,6 @@ virt_detach_tap(struct ifnet *ifp)
 	sc->sc_tapname = NULL;
 	mutex_exit(&sc->sc_lock);
 	return 0;
-}
-
-static int
-virt_init(struct ifnet *ifp)
-{
-	KASSERT(mutex_owned(softnet_lock));
-	if (ifp->if_flags & IFF_LOWER_UP)
-		ifp->if_flags |= IFF_RUNNING;
-	return 0;
-}
-
-static void
-virt_stop(struct ifnet *ifp, int disable)
-{
-	(void)disable;
-	KASSERT(mutex_owned(softnet_lock));
-	ifp->if_flags &= ~IFF_RUNNING;
-}
-
-static int
-virt_ioctl(struct ifnet *ifp, unsigned long cmd, void *data)
-{
-	if (cmd == SIOCSIFFLAGS)
-		return 0;       /* promiscuity and the rest: Ethernet's input */
-	return ether_ioctl(ifp, cmd, data);
 }
 
 static void
@@ -329,8 +337,6 @@ virt_clone_create(struct if_clone *ifc, int unit)
 {
 	struct virt_sc *sc;
 	struct ifnet *ifp;
-	uint8_t mac[ETHER_ADDR_LEN];
-	unsigned long got;
 	int error;
 
 	(void)ifc;
@@ -342,32 +348,13 @@ virt_clone_create(struct if_clone *ifc, int unit)
 		virt_free(sc);
 		return ENOMEM;
 	}
-	ifp = &sc->sc_ec.ec_if;
-	ifp->if_softc = sc;
-	if_initialize(ifp);
-	ifp->if_transmit = virt_transmit;
-	ifp->if_ioctl = virt_ioctl;
-	ifp->if_init = virt_init;
-	ifp->if_stop = virt_stop;
+	ifp = &sc->sc_el.el_ec.ec_if;
 	ifp->if_setlinkstr = virt_attach_tap;
 	ifp->if_unsetlinkstr = virt_detach_tap;
-	/* A random, locally administered unicast address (IEEE 802, 9.2). */
-	if (rumpuser_getrandom(mac, sizeof(mac), 0, &got) != 0 ||
-	    got != sizeof(mac))
-		panic("virt_clone_create: no random bytes from the host");
-	mac[0] = (uint8_t)((mac[0] & 0xfc) | 0x02);
-	ether_ifattach(ifp, mac);
-	if_initname(ifp, "virt", unit);
-	if ((error = if_attach(ifp)) != 0) {
-		ether_ifdetach(ifp);
-		ifq_destroy(&ifp->if_snd);
+	if ((error = etherlink_attach(&sc->sc_el, "virt", unit, virt_input,
+	    virt_send)) != 0)
 		virt_free(sc);
-		return error;
-	}
-	mutex_enter(&virt_list_lock);
-	LIST_INSERT_HEAD(&virt_list, sc, sc_list);
-	mutex_exit(&virt_list_lock);
-	return 0;
+	return error;
 }
 
 static int
@@ -376,11 +363,7 @@ virt_clone_destroy(struct ifnet *ifp)
 	struct virt_sc *sc = ifp->if_softc;
 
 	(void)virt_detach_tap(ifp);
-	mutex_enter(&virt_list_lock);
-	LIST_REMOVE(sc, sc_list);
-	mutex_exit(&virt_list_lock);
-	if_detach(ifp);
-	ether_ifdetach(ifp);
+	etherlink_detach(&sc->sc_el);
 	virt_free(sc);
 	return 0;
 }
@@ -391,30 +374,10 @@ static struct if_clone virt_cloner = {
 	.ifc_destroy = virt_clone_destroy,
 };
 
-/* At halt: every receive thread stopped, every tap closed. */
-static void
-virt_shutdown(void *arg)
-{
-	struct virt_sc *sc;
-
-	(void)arg;
-	mutex_enter(&virt_list_lock);
-	LIST_FOREACH(sc, &virt_list, sc_list) {
-		mutex_exit(&virt_list_lock);
-		(void)virt_detach_tap(&sc->sc_ec.ec_if);
-		mutex_enter(&virt_list_lock);
-	}
-	mutex_exit(&virt_list_lock);
-}
-
-static struct shutdown_hook virt_shutdown_hook = { .sh_func = virt_shutdown };
-
 static void
 virt_component_init(void)
 {
-	mutex_init(&virt_list_lock, MUTEX_DEFAULT, IPL_NONE);
 	if_clone_attach(&virt_cloner);
-	shutdown_hook_register(&virt_shutdown_hook);
 }
 
 RUMP_COMPONENT(RUMP_COMPONENT_NET_IF, virtif, virt_component_init);

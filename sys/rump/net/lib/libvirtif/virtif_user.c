@@ -67,7 +67,7 @@ rumpcomp_virtif_open(const char *tap, int multiqueue, void **cookiep)
 
 VIS int
 rumpcomp_virtif_recv(void *cookie, void *buf, unsigned long len,
-    unsigned long *gotp)
+    unsigned long *gotp, int wait)
 {
 	struct virtif_host *vh = cookie;
 	struct pollfd pfd[2] = {
@@ -76,24 +76,29 @@ rumpcomp_virtif_recv(void *cookie, void *buf, unsigned long len,
 	};
 	ssize_t n;
 
+	/* A frame already queued costs one read(2), no poll(2). */
 	for (;;) {
-		if (poll(pfd, 2, -1) == -1) {
-			if (errno == EINTR)
-				continue;
-			return errno;
-		}
-		if (pfd[1].revents & POLLIN)
-			return EAGAIN;
-		if (pfd[0].revents & (POLLERR | POLLHUP | POLLNVAL))
-			return EIO;
 		if ((n = read(vh->vh_fd, buf, len)) >= 0) {
 			*gotp = (unsigned long)n;
 			return 0;
 		}
 		if (errno == EINVAL)    /* the frame did not fit len */
 			return EMSGSIZE;
-		if (errno != EAGAIN && errno != EINTR)
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN)
 			return errno;
+		if (!wait)
+			return EAGAIN;
+		if (poll(pfd, 2, -1) == -1) {
+			if (errno == EINTR)
+				continue;
+			return errno;
+		}
+		if (pfd[1].revents & POLLIN)
+			return EINTR;
+		if (pfd[0].revents & (POLLERR | POLLHUP | POLLNVAL))
+			return EIO;
 	}
 }
 

@@ -22,17 +22,19 @@
  */
 int rumpcomp_virtif_open(const char *tap, int multiqueue, void **cookiep);
 /*
- * Wait for one frame and copy it (at most len bytes) to buf, *gotp its
- * length; len should exceed the largest frame the tap's MTU allows.
- * Called with the virtual CPU given up.  EAGAIN: woken by
- * rumpcomp_virtif_wake with no frame; EMSGSIZE: a frame longer than len
- * (dropped); EIO: the device went away.
+ * Copy one frame (at most len bytes) to buf, *gotp its length; len
+ * should exceed the largest frame the tap's MTU allows.  With wait,
+ * wait for one if none is queued (called with the virtual CPU given
+ * up); without, EAGAIN at once (called with it held: a read of a
+ * non-blocking descriptor).  EINTR: woken by rumpcomp_virtif_wake with
+ * no frame; EMSGSIZE: a frame longer than len (dropped); EIO: the device
+ * went away.
  */
 int rumpcomp_virtif_recv(void *cookie, void *buf, unsigned long len,
-    unsigned long *gotp);
+    unsigned long *gotp, int wait);
 /* Send one frame; ENOBUFS when the device's queue is full (dropped). */
 int rumpcomp_virtif_send(void *cookie, const void *buf, unsigned long len);
-/* Make a waiting rumpcomp_virtif_recv return EAGAIN, now and until close. */
+/* Make a waiting rumpcomp_virtif_recv return EINTR, now and until close. */
 void rumpcomp_virtif_wake(void *cookie);
 void rumpcomp_virtif_close(void *cookie);
 
