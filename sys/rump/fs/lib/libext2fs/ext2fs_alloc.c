@@ -30,12 +30,34 @@ dev_blkno(const struct ext2fs_mount *em, uint64_t blk)
 	return (daddr_t)(blk << (em->em_fs->e2_bshift - DEV_BSHIFT));
 }
 
+/*
+ * A read-only mount of a file system whose journal needs recovery reads
+ * block blk as the journal has it (ext2fs_journal_vfs.c).
+ */
+static int
+journal_overlay(struct ext2fs_mount *em, uint64_t blk, struct buf **bpp)
+{
+	int error;
+
+	if ((error = ext2fs_journal_overlay(em, blk << em->em_fs->e2_bshift,
+	    (*bpp)->b_data, em->em_fs->e2_bsize)) != 0) {
+		brelse(*bpp, 0);
+		*bpp = NULL;
+	}
+	return error;
+}
+
 /* Read file-system block blk through the cache (the caller checked it). */
 int
 ext2fs_blk_read(struct ext2fs_mount *em, uint64_t blk, struct buf **bpp)
 {
-	return bread(em->em_devvp, dev_blkno(em, blk),
+	int error;
+
+	error = bread(em->em_devvp, dev_blkno(em, blk),
 	    (int)em->em_fs->e2_bsize, 0, bpp);
+	if (error == 0 && em->em_journal != NULL)
+		error = journal_overlay(em, blk, bpp);
+	return error;
 }
 
 /*
@@ -49,14 +71,18 @@ ext2fs_blk_readahead(struct ext2fs_mount *em, uint64_t blk, unsigned nra,
 {
 	daddr_t rablks[EXT2FS_MAXREADAHEAD];
 	int rasizes[EXT2FS_MAXREADAHEAD];
+	int error;
 
 	nra = MIN(nra, EXT2FS_MAXREADAHEAD);
 	for (unsigned i = 0; i < nra; i++) {
 		rablks[i] = dev_blkno(em, blk + 1 + i);
 		rasizes[i] = (int)em->em_fs->e2_bsize;
 	}
-	return breadn(em->em_devvp, dev_blkno(em, blk),
+	error = breadn(em->em_devvp, dev_blkno(em, blk),
 	    (int)em->em_fs->e2_bsize, rablks, rasizes, (int)nra, 0, bpp);
+	if (error == 0 && em->em_journal != NULL)
+		error = journal_overlay(em, blk, bpp);
+	return error;
 }
 
 /* The buffer of block blk, not read: it is about to be overwritten. */

@@ -38,6 +38,7 @@
 #include "ext2fs.h"
 
 struct ext2fs_dircache;
+struct ext2fs_journal;
 
 /* A vnode's node: the decoded inode and what the writer keeps with it. */
 struct ext2fs_node {
@@ -59,6 +60,7 @@ struct ext2fs_mount {
 	uint16_t em_mount_state;        /* em_lock: s_state when mounted */
 	uint32_t em_mount_time;         /* em_lock: s_mtime for the mark */
 	char em_name[64];               /* the device, for log lines */
+	struct ext2fs_journal *em_journal; /* em_lock: replayed, not home */
 	krwlock_t em_lock;
 	/* Per group, from the descriptors (em_lock, read-write mounts). */
 	uint32_t *em_gfree_blocks, *em_gfree_inodes, *em_gdirs;
@@ -117,6 +119,12 @@ int ext2fs_truncate(struct ext2fs_mount *, struct ext2fs_node *, uint64_t);
 int ext2fs_irelease(struct ext2fs_mount *, struct ext2fs_node *);
 uint64_t ext2fs_maxfilesize(const struct ext2fs *);
 void ext2fs_settime(struct ext2fs_inode *, bool, bool, bool);
+
+/* ext2fs_journal_vfs.c: a journal needing recovery, at mount. */
+int ext2fs_journal_load(struct ext2fs_mount *);
+void ext2fs_journal_unload(struct ext2fs_mount *);
+int ext2fs_journal_overlay(struct ext2fs_mount *, uint64_t, void *, size_t);
+int ext2fs_journal_recover(struct ext2fs_mount *);
 
 /* ext2fs_dirw.c: directory records. */
 int ext2fs_dir_add(struct ext2fs_mount *, struct ext2fs_node *, const char *,

@@ -6,11 +6,13 @@
  * reader the format layer sees (the buffer cache on the device vnode),
  * the root, statvfs, sync and loading a vnode's inode.
  *
- * A read-write mount (or a remount to read-write) is refused with EROFS
- * and one log line naming the reason when the file system has a feature
- * the writer does not keep (ext2fs_rw_blocker()), a journal that needs
- * recovery, or was not cleanly unmounted (s_state without VALID_FS, or
- * with ERROR_FS; EXT2FS_ARGS_FORCE overrides that one).
+ * A journal that needs recovery is replayed at mount, into memory
+ * (ext2fs_journal_vfs.c); a read-write mount (or a remount to
+ * read-write) then writes the replay home before its first change.
+ * A read-write mount is refused with EROFS and one log line naming the
+ * reason when the file system has a feature the writer does not keep
+ * (ext2fs_rw_blocker()), or was not cleanly unmounted (s_state without
+ * VALID_FS, or with ERROR_FS; EXT2FS_ARGS_FORCE overrides that one).
  *
  * The state as Linux keeps it, but only once something changes: the
  * mount's first change (ext2fs_markdirty(), called by everything that
@@ -60,6 +62,9 @@ ext2fs_devbread(void *cookie, uint64_t off, void *buf, size_t len)
 			return error;
 		memcpy(p, (char *)bp->b_data + bo, n);
 		brelse(bp, 0);
+		if (em->em_journal != NULL &&
+		    (error = ext2fs_journal_overlay(em, off, p, n)) != 0)
+			return error;
 		p += n;
 		off += n;
 		len -= n;
@@ -147,12 +152,6 @@ ext2fs_rw_check(struct ext2fs_mount *em, bool force)
 	uint16_t state = ext2_le16(fs->e2_sb + EXT2_SB_STATE);
 	const char *why;
 
-	if (fs->e2_incompat & EXT2F_INCOMPAT_RECOVER) {
-		log(LOG_NOTICE, "ext2fs: %s: cannot mount read-write: the "
-		    "journal needs recovery (mount read-only, or run e2fsck)",
-		    em->em_name);
-		return EROFS;
-	}
 	if ((why = ext2fs_rw_blocker(fs)) != NULL) {
 		log(LOG_NOTICE, "ext2fs: %s: cannot mount read-write: "
 		    "unsupported feature %s", em->em_name, why);
@@ -191,7 +190,8 @@ ext2fs_rw_start(struct ext2fs_mount *em)
 	int16_t max;
 	int error;
 
-	if ((error = ext2fs_counts_load(em)) != 0)
+	if ((error = ext2fs_journal_recover(em)) != 0 ||
+	    (error = ext2fs_counts_load(em)) != 0)
 		return error;
 	nanotime(&now);
 	em->em_mount_state = ext2_le16(sb + EXT2_SB_STATE);
@@ -395,17 +395,17 @@ ext2fs_mount(struct mount *mp, const void *data, size_t len)
 		ext2fs_em_free(em);
 		goto out;
 	}
-	if (!rdonly) {
-		rw_enter(&em->em_lock, RW_WRITER);
-		if ((error = ext2fs_rw_check(em, force)) == 0)
-			error = ext2fs_rw_start(em);
-		rw_exit(&em->em_lock);
-		if (error != 0) {
-			ext2fs_sb_free(em->em_fs);
-			vfs_closedev(em->em_devvp, em->em_fflag);
-			ext2fs_em_free(em);
-			goto out;
-		}
+	rw_enter(&em->em_lock, RW_WRITER);
+	error = ext2fs_journal_load(em);
+	if (error == 0 && !rdonly && (error = ext2fs_rw_check(em, force)) == 0)
+		error = ext2fs_rw_start(em);
+	rw_exit(&em->em_lock);
+	if (error != 0) {
+		ext2fs_journal_unload(em);
+		ext2fs_sb_free(em->em_fs);
+		vfs_closedev(em->em_devvp, em->em_fflag);
+		ext2fs_em_free(em);
+		goto out;
 	}
 	mp->mnt_data = em;
 out:
@@ -428,6 +428,7 @@ ext2fs_unmount(struct mount *mp, int flags)
 	if (error != 0)
 		log(LOG_ERR, "ext2fs: %s: error %d writing at unmount",
 		    em->em_name, error);
+	ext2fs_journal_unload(em);
 	ext2fs_sb_free(em->em_fs);
 	vfs_closedev(em->em_devvp, em->em_fflag);
 	ext2fs_em_free(em);

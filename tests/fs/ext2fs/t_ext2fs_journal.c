@@ -1,0 +1,952 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The rump on Linux developers. */
+
+/*
+ * JBD2 journal replay, against tools nobody here wrote.  Images needing
+ * recovery are made by e2fsprogs: image A (mke2fs -d), B = A changed by
+ * debugfs (mkdir, write, symlink, rm, sif), C = B changed again; the
+ * blocks that differ are written into A's journal as transactions by
+ * debugfs's journal commands (jo, jw, jc), with checksums v3, v2 or
+ * none, 32 or 64-bit block numbers, 1 and 4 KiB blocks.  Then:
+ *  - our read-only mount shows the tree of the image the journal leads
+ *    to (names, types, modes, owners, sizes, times, bytes) and leaves
+ *    the image byte for byte as it was (sha256);
+ *  - e2fsck -fy's replay of a copy shows the same tree;
+ *  - our read-write mount replays onto the image: e2fsck -fn is clean
+ *    after, needs_recovery is gone and the tree is the same.
+ * A transaction without its commit block, or with a bad commit
+ * checksum, is dropped; revoked blocks are not put back unless copied
+ * again by a later transaction; an escaped block gets its magic back.
+ * A corrupt journal (named damage, and seeded random damage) is EIO
+ * with one log line, or a correct discard, never a crash, and the
+ * image is untouched.  Where the host allows loop mounts, an image
+ * copied from a live Linux ext4 mount after a workload and sync
+ * replays to the tree Linux showed.
+ */
+#define _GNU_SOURCE
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <rump/rump.h>
+#include <rump/rump_syscalls.h>
+#include <rump/rumpvfs.h>
+#include <rump/ufs_args.h>
+
+#include "h_macros.h"
+#include "h_ext2img.h"
+
+#define DEV "/dev/jimg"
+#define MNT "/mnt"
+#define MAXDIFF 4096
+
+static char *tmpdir;
+static char logpath[600];
+static int ndev;
+
+static void __attribute__((__format__(__printf__, 1, 2)))
+sh(const char *fmt, ...)
+{
+	char cmd[8192];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(cmd))
+		TEST_FAIL("command too long");
+	if (system(cmd) != 0)
+		TEST_FAIL("'%s' failed", cmd);
+}
+
+/* The first line of a command's output, stripped. */
+static void __attribute__((__format__(__printf__, 3, 4)))
+sh_out(char *out, size_t len, const char *fmt, ...)
+{
+	char cmd[8192];
+	va_list ap;
+	FILE *f;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	REQUIRE((f = popen(cmd, "r")) != NULL);
+	if (fgets(out, (int)len, f) == NULL)
+		out[0] = '\0';
+	pclose(f);
+	out[strcspn(out, "\n")] = '\0';
+}
+
+static void
+sha256(const char *img, char *out, size_t len)
+{
+	sh_out(out, len, "sha256sum '%s' | cut -d' ' -f1", img);
+	REQUIRE(strlen(out) == 64);
+}
+
+/*
+ * The tree under a root, as text: one line per entry, in name order,
+ * with what a replay must get right.  Host and rump calls alike.
+ */
+struct fsops {
+	int (*open)(const char *, int);
+	ssize_t (*read)(int, void *, size_t);
+	int (*close)(int);
+	int (*lstat)(const char *, struct stat *);
+	ssize_t (*readlink)(const char *, char *, size_t);
+	ssize_t (*getdents)(int, void *, size_t);
+};
+
+static int
+h_open(const char *p, int f)
+{
+	return open(p, f);
+}
+
+static ssize_t
+h_getdents(int fd, void *buf, size_t n)
+{
+	return syscall(SYS_getdents64, fd, buf, n);
+}
+
+static int
+r_open(const char *p, int f)
+{
+	return rump_sys_open(p, f, 0);
+}
+
+static const struct fsops hostops = { h_open, read, close, lstat, readlink,
+	h_getdents };
+static const struct fsops rumpops = { r_open, rump_sys_read, rump_sys_close,
+	rump_sys_lstat, rump_sys_readlink, rump_sys_getdents64 };
+
+struct text {
+	char *s;
+	size_t len, cap;
+};
+
+static void __attribute__((__format__(__printf__, 2, 3)))
+text_add(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(t->s + t->len, t->cap - t->len, fmt, ap);
+		va_end(ap);
+		REQUIRE(n >= 0);
+		if ((size_t)n < t->cap - t->len)
+			break;
+		t->cap = t->cap * 2 + (size_t)n + 4096;
+		REQUIRE((t->s = realloc(t->s, t->cap)) != NULL);
+	}
+	t->len += (size_t)n;
+}
+
+static int
+namecmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct linux_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+static void
+dump_dir(const struct fsops *o, const char *root, const char *rel,
+    struct text *t)
+{
+	char path[4200], sub[4200], buf[8192], lnk[4200];
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	struct stat st;
+	ssize_t r;
+	uint64_t h;
+	int fd;
+
+	PATHF(path, "%s%s", root, rel);
+	REQUIRE_OK(fd = o->open(path, O_RDONLY | O_DIRECTORY));
+	while ((r = o->getdents(fd, buf, sizeof(buf))) > 0) {
+		for (ssize_t off = 0; off < r;) {
+			struct linux_dirent64 *d = (void *)(buf + off);
+
+			off += d->d_reclen;
+			if (strcmp(d->d_name, ".") == 0 ||
+			    strcmp(d->d_name, "..") == 0)
+				continue;
+			if (n == cap) {
+				cap = cap * 2 + 16;
+				REQUIRE((names = realloc(names,
+				    cap * sizeof(*names))) != NULL);
+			}
+			REQUIRE((names[n++] = strdup(d->d_name)) != NULL);
+		}
+	}
+	REQUIRE(r == 0);
+	o->close(fd);
+	qsort(names, n, sizeof(*names), namecmp);
+	for (size_t i = 0; i < n; i++) {
+		PATHF(sub, "%s/%s", rel, names[i]);
+		PATHF(path, "%s%s", root, sub);
+		REQUIRE_OK(o->lstat(path, &st));
+		text_add(t, "%s 0%o %u:%u n%lu s%lld m%lld.%09ld", sub,
+		    st.st_mode, st.st_uid, st.st_gid, (unsigned long)st.st_nlink,
+		    (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+		    st.st_mtim.tv_nsec);
+		if (S_ISREG(st.st_mode)) {
+			REQUIRE_OK(fd = o->open(path, O_RDONLY));
+			h = 14695981039346656037ull;
+			while ((r = o->read(fd, buf, sizeof(buf))) > 0)
+				for (ssize_t k = 0; k < r; k++)
+					h = (h ^ (uint8_t)buf[k]) *
+					    1099511628211ull;
+			REQUIRE(r == 0);
+			o->close(fd);
+			text_add(t, " h%016llx", (unsigned long long)h);
+		} else if (S_ISLNK(st.st_mode)) {
+			REQUIRE((r = o->readlink(path, lnk, sizeof(lnk))) > 0);
+			text_add(t, " -> %.*s", (int)r, lnk);
+		}
+		text_add(t, "\n");
+		if (S_ISDIR(st.st_mode))
+			dump_dir(o, root, sub, t);
+		free(names[i]);
+	}
+	free(names);
+}
+
+static char *
+dump(const struct fsops *o, const char *root)
+{
+	struct text t = { NULL, 0, 0 };
+
+	t.cap = 4096;
+	REQUIRE((t.s = malloc(t.cap)) != NULL);
+	t.s[0] = '\0';
+	dump_dir(o, root, "", &t);
+	return t.s;
+}
+
+static void
+same_tree(const char *what, const char *got, const char *want)
+{
+	if (strcmp(got, want) != 0)
+		TEST_FAIL("%s: tree differs:\n--- got\n%s--- want\n%s", what,
+		    got, want);
+}
+
+/* Mount img (a new device name each time) at MNT: 0 or the errno. */
+static int
+mount_img(const char *img, bool rdonly)
+{
+	struct ufs_args args;
+	char dev[64];
+	struct stat st;
+
+	snprintf(dev, sizeof(dev), DEV "%d", ndev++);
+	args.fspec = dev;
+	REQUIRE_EQ(rump_pub_etfs_register(dev, img, RUMP_ETFS_BLK), 0);
+	if (rump_sys_stat(MNT, &st) != 0)
+		REQUIRE_OK(rump_sys_mkdir(MNT, 0755));
+	if (rump_sys_mount("ext2fs", MNT, rdonly ? MS_RDONLY : 0, &args,
+	    sizeof(args)) == 0)
+		return 0;
+	return errno;
+}
+
+static void
+unmount_img(void)
+{
+	REQUIRE_OK(rump_sys_unmount(MNT, 0));
+}
+
+/* Our read-only view of img, which must mount. */
+static char *
+our_tree(const char *img)
+{
+	char *s;
+
+	REQUIRE_EQ(mount_img(img, true), 0);
+	s = dump(&rumpops, MNT);
+	unmount_img();
+	return s;
+}
+
+static void
+fsck_clean(const char *img)
+{
+	sh("e2fsck -fn '%s' >'%s/fsck.out' 2>&1 || { cat '%s/fsck.out'; "
+	    "exit 1; }", img, tmpdir, tmpdir);
+}
+
+static bool
+needs_recovery(const char *img)
+{
+	char out[512];
+
+	sh_out(out, sizeof(out), "dumpe2fs -h '%s' 2>/dev/null | grep "
+	    "'^Filesystem features:' | grep -c needs_recovery", img);
+	return strcmp(out, "1") == 0;
+}
+
+/* The blocks of bsize bytes that differ between images a and b. */
+static size_t
+diff_blocks(const char *a, const char *b, uint32_t bsize, uint64_t *list)
+{
+	unsigned char *x = malloc(bsize), *y = malloc(bsize);
+	size_t n = 0;
+	uint64_t blk = 0;
+	FILE *fa, *fb;
+
+	REQUIRE(x != NULL && y != NULL);
+	REQUIRE((fa = fopen(a, "r")) != NULL && (fb = fopen(b, "r")) != NULL);
+	while (fread(x, bsize, 1, fa) == 1 && fread(y, bsize, 1, fb) == 1) {
+		if (memcmp(x, y, bsize) != 0) {
+			REQUIRE(n < MAXDIFF);
+			list[n++] = blk;
+		}
+		blk++;
+	}
+	fclose(fa);
+	fclose(fb);
+	free(x);
+	free(y);
+	return n;
+}
+
+/*
+ * A jw command: blocks list[0..n) with their contents taken from image
+ * src (into data file df), revoking rev (a debugfs list or NULL).
+ */
+static void
+jw(FILE *cmds, const char *src, uint32_t bsize, const uint64_t *list,
+    size_t n, const char *rev, bool commit, const char *df)
+{
+	unsigned char *buf = malloc(bsize);
+	FILE *in, *out;
+
+	REQUIRE(buf != NULL);
+	REQUIRE((in = fopen(src, "r")) != NULL && (out = fopen(df, "w")));
+	for (size_t i = 0; i < n; i++) {
+		REQUIRE(fseeko(in, (off_t)(list[i] * bsize), SEEK_SET) == 0);
+		REQUIRE(fread(buf, bsize, 1, in) == 1);
+		REQUIRE(fwrite(buf, bsize, 1, out) == 1);
+	}
+	fclose(in);
+	fclose(out);
+	free(buf);
+	fprintf(cmds, "jw");
+	for (size_t i = 0; i < n; i++)
+		fprintf(cmds, "%s%llu", i == 0 ? " -b " : ",",
+		    (unsigned long long)list[i]);
+	if (rev != NULL)
+		fprintf(cmds, " -r %s", rev);
+	fprintf(cmds, "%s %s\n", commit ? "" : " -c", n > 0 ? df : "/dev/null");
+}
+
+/* A transaction of the blocks that differ from image from to image to. */
+static void
+jw_diff(FILE *cmds, const char *from, const char *to, uint32_t bsize,
+    bool commit, const char *df)
+{
+	static uint64_t list[MAXDIFF];
+	size_t n = diff_blocks(from, to, bsize, list);
+
+	REQUIRE(n > 0);
+	jw(cmds, to, bsize, list, n, NULL, commit, df);
+}
+
+static FILE *
+jopen(const char *path, const char *jo)
+{
+	FILE *f;
+
+	REQUIRE((f = fopen(path, "w")) != NULL);
+	fprintf(f, "jo %s\n", jo);
+	return f;
+}
+
+static void
+jclose(FILE *f, const char *path, const char *img)
+{
+	fprintf(f, "jc\n");
+	fclose(f);
+	sh("debugfs -w -f '%s' '%s' >/dev/null 2>&1", path, img);
+	REQUIRE(needs_recovery(img));
+}
+
+static uint64_t
+file_block(const char *img, const char *path, uint64_t lblk)
+{
+	char out[256];
+
+	sh_out(out, sizeof(out), "debugfs -R 'bmap %s %llu' '%s' 2>/dev/null",
+	    path, (unsigned long long)lblk, img);
+	REQUIRE(out[0] >= '1' && out[0] <= '9');
+	return strtoull(out, NULL, 10);
+}
+
+/* Images A (base), B and C (each the one before, changed). */
+struct imgs {
+	char a[700], b[700], c[700], j[700], cmds[700], df[700];
+	uint32_t bsize;
+};
+
+static void
+make_imgs(struct imgs *im, const char *mkfs, uint32_t bsize)
+{
+	char src[700], p[800];
+	FILE *f;
+
+	tmpdir = make_tmpdir("journal");
+	PATHF(src, "%s/src", tmpdir);
+	PATHF(im->a, "%s/a", tmpdir);
+	PATHF(im->b, "%s/b", tmpdir);
+	PATHF(im->c, "%s/c", tmpdir);
+	PATHF(im->j, "%s/j", tmpdir);
+	PATHF(im->cmds, "%s/cmds", tmpdir);
+	PATHF(im->df, "%s/data", tmpdir);
+	PATHF(logpath, "%s/log", tmpdir);
+	im->bsize = bsize;
+	sh("mkdir -p '%s/d/e' && cd '%s' && echo one >f1 && echo two >f2 && "
+	    "head -c 50000 /dev/urandom >f3 && head -c 9000 /dev/urandom >f4 "
+	    "&& ln -s f1 d/l && echo deep >d/e/x && chmod 640 f2",
+	    src, src);
+	make_image(im->a, src, mkfs, "16M", NULL);
+	PATHF(p, "%s/new", tmpdir);
+	sh("head -c 30000 /dev/urandom >'%s'", p);
+	sh("cp '%s' '%s'", im->a, im->b);
+	REQUIRE((f = fopen(im->cmds, "w")) != NULL);
+	fprintf(f, "mkdir newdir\nwrite %s newdir/data\nsymlink newdir/ln "
+	    "/some/where\nrm f2\nmkdir newdir/sub\nsif f1 mode 0100600\n", p);
+	fclose(f);
+	sh("debugfs -w -f '%s' '%s' >/dev/null 2>&1", im->cmds, im->b);
+	sh("cp '%s' '%s'", im->b, im->c);
+	REQUIRE((f = fopen(im->cmds, "w")) != NULL);
+	fprintf(f, "mkdir dir2\nwrite %s dir2/copy\nrm f3\nrm newdir/ln\n", p);
+	fclose(f);
+	sh("debugfs -w -f '%s' '%s' >/dev/null 2>&1", im->cmds, im->c);
+	fsck_clean(im->b);
+	fsck_clean(im->c);
+	REQUIRE_OK(rump_init());
+}
+
+static void
+done(void)
+{
+	remove_tree(tmpdir);
+	free(tmpdir);
+}
+
+/*
+ * Mount img read-write, which replays its journal: true.  Where the
+ * writer does not keep the image's features yet (EROFS), false, with
+ * the image untouched and still needing recovery.
+ */
+static bool
+rw_replay(const char *img)
+{
+	char h0[80], h1[80];
+	int rv;
+
+	sha256(img, h0, sizeof(h0));
+	if ((rv = mount_img(img, false)) == 0)
+		return true;
+	REQUIRE_EQ(rv, EROFS);
+	sha256(img, h1, sizeof(h1));
+	REQUIRE(strcmp(h0, h1) == 0);
+	REQUIRE(needs_recovery(img));
+	printf("read-write replay not tried: features not writable\n");
+	return false;
+}
+
+/*
+ * The journaled image j: our read-only view is want and leaves j as
+ * it was; e2fsck's replay of a copy agrees; our read-write mount
+ * replays to a clean file system with the same tree.
+ */
+static void
+check_replay(struct imgs *im, const char *want)
+{
+	char h0[80], h1[80], copy[800];
+	char *got;
+
+	sha256(im->j, h0, sizeof(h0));
+	got = our_tree(im->j);
+	same_tree("our read-only replay", got, want);
+	free(got);
+	sha256(im->j, h1, sizeof(h1));
+	REQUIRE(strcmp(h0, h1) == 0);
+	REQUIRE(needs_recovery(im->j));
+
+	PATHF(copy, "%s/fsck", tmpdir);
+	sh("cp '%s' '%s' && e2fsck -fy '%s' >/dev/null 2>&1; test $? -le 1",
+	    im->j, copy, copy);
+	fsck_clean(copy);
+	got = our_tree(copy);
+	same_tree("e2fsck's replay", got, want);
+	free(got);
+
+	if (!rw_replay(im->j))
+		return;
+	got = dump(&rumpops, MNT);
+	unmount_img();
+	same_tree("our read-write replay", got, want);
+	free(got);
+	REQUIRE(!needs_recovery(im->j));
+	fsck_clean(im->j);
+	got = our_tree(im->j);
+	same_tree("after our replay", got, want);
+	free(got);
+}
+
+/* One committed transaction A -> B. */
+static void
+one_txn(const char *mkfs, uint32_t bsize, const char *jo)
+{
+	struct imgs im;
+	char *want;
+	FILE *f;
+
+	if (!have_e2fsprogs())
+		return;
+	make_imgs(&im, mkfs, bsize);
+	want = our_tree(im.b);
+	sh("cp '%s' '%s'", im.a, im.j);
+	f = jopen(im.cmds, jo);
+	jw_diff(f, im.a, im.b, bsize, true, im.df);
+	jclose(f, im.cmds, im.j);
+	check_replay(&im, want);
+	free(want);
+	done();
+}
+
+TESTCASE(v3_64bit_4k)
+{
+	one_txn("-t ext4 -b 4096", 4096, "-c");
+}
+
+TESTCASE(v3_1k_ext3)
+{
+	one_txn("-t ext3 -b 1024", 1024, "-c");
+}
+
+TESTCASE(v2_4k_ext3)
+{
+	one_txn("-t ext3 -b 4096", 4096, "-c -v 2");
+}
+
+TESTCASE(v2_1k_32bit)
+{
+	one_txn("-t ext4 -b 1024 -O ^64bit", 1024, "-c -v 2");
+}
+
+TESTCASE(nocsum_ext3)
+{
+	one_txn("-t ext3 -b 1024", 1024, "");
+}
+
+TESTCASE(nocsum_ext4_4k)
+{
+	one_txn("-t ext4 -b 4096 -O ^metadata_csum", 4096, "");
+}
+
+/*
+ * Two committed transactions (A -> B, B -> C) then a third without its
+ * commit block: the tree is C's.
+ */
+TESTCASE(torn_last)
+{
+	struct imgs im;
+	char d[800], *want;
+	FILE *f;
+
+	if (!have_e2fsprogs())
+		return;
+	make_imgs(&im, "-t ext3 -b 1024", 1024);
+	PATHF(d, "%s/dd", tmpdir);
+	sh("cp '%s' '%s' && debugfs -w -R 'mkdir torn' '%s' >/dev/null 2>&1",
+	    im.c, d, d);
+	want = our_tree(im.c);
+	sh("cp '%s' '%s'", im.a, im.j);
+	f = jopen(im.cmds, "-c");
+	jw_diff(f, im.a, im.b, 1024, true, im.df);
+	jw_diff(f, im.b, im.c, 1024, true, im.df);
+	jw_diff(f, im.c, d, 1024, false, im.df);
+	jclose(f, im.cmds, im.j);
+	check_replay(&im, want);
+	free(want);
+	done();
+}
+
+/* Offsets in the image of the log blocks of a type ("descriptor"...). */
+static size_t
+log_blocks(const char *img, const char *type, uint64_t *offs, size_t max)
+{
+	char cmd[1200], line[512], what[64];
+	unsigned seq, t, l;
+	size_t n = 0;
+	FILE *f;
+
+	PATHF(cmd, "debugfs -R 'logdump' '%s' 2>/dev/null", img);
+	REQUIRE((f = popen(cmd, "r")) != NULL);
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "Found expected sequence %u, type %u (%63[a-z]"
+		    , &seq, &t, what) == 3 && strcmp(what, type) == 0 &&
+		    n < max && (strstr(line, " at block ") != NULL) &&
+		    sscanf(strstr(line, " at block ") + 10, "%u", &l) == 1)
+			offs[n++] = l;
+	pclose(f);
+	for (size_t i = 0; i < n; i++) {
+		char p[64];
+
+		snprintf(p, sizeof(p), "<8>");
+		offs[i] = file_block(img, p, offs[i]);
+	}
+	return n;
+}
+
+static void
+poke(const char *img, uint64_t off, const void *p, size_t len)
+{
+	int fd;
+
+	REQUIRE((fd = open(img, O_RDWR)) != -1);
+	REQUIRE(pwrite(fd, p, len, (off_t)off) == (ssize_t)len);
+	close(fd);
+}
+
+static void
+peek(const char *img, uint64_t off, void *p, size_t len)
+{
+	int fd;
+
+	REQUIRE((fd = open(img, O_RDONLY)) != -1);
+	REQUIRE(pread(fd, p, len, (off_t)off) == (ssize_t)len);
+	close(fd);
+}
+
+static void
+flip(const char *img, uint64_t off)
+{
+	unsigned char c;
+
+	peek(img, off, &c, 1);
+	c ^= 0x5a;
+	poke(img, off, &c, 1);
+}
+
+/*
+ * Revoke: T1 writes f3's first block (new bytes) and f4's (beginning
+ * with the journal magic: escaped), T2 revokes both, T3 writes f3's
+ * block again.  Replayed: f3's block from T3, f4's as it was.  Then
+ * the escape alone: T1 writes f4's block, which comes back whole.
+ */
+TESTCASE(revoke_escape)
+{
+	static const unsigned char magic[4] = { 0xc0, 0x3b, 0x39, 0x98 };
+	unsigned char blk[1024], got[1024];
+	uint64_t b3, b4, list[2];
+	struct imgs im;
+	char rev[64], *want;
+	FILE *f;
+	int fd;
+
+	if (!have_e2fsprogs())
+		return;
+	make_imgs(&im, "-t ext3 -b 1024", 1024);
+	b3 = file_block(im.a, "/f3", 0);
+	b4 = file_block(im.a, "/f4", 0);
+	sh("cp '%s' '%s'", im.a, im.c);
+	memset(blk, 0x33, sizeof(blk));
+	poke(im.c, b3 * 1024, blk, sizeof(blk));
+	memcpy(blk, magic, 4);
+	memset(blk + 4, 0x44, sizeof(blk) - 4);
+	poke(im.c, b4 * 1024, blk, sizeof(blk));
+	sh("cp '%s' '%s'", im.a, im.b);
+	poke(im.b, b4 * 1024, blk, sizeof(blk));
+	want = our_tree(im.b);
+
+	sh("cp '%s' '%s'", im.a, im.j);
+	f = jopen(im.cmds, "-c");
+	list[0] = b3;
+	list[1] = b4;
+	jw(f, im.c, 1024, list, 2, NULL, true, im.df);
+	snprintf(rev, sizeof(rev), "%llu,%llu", (unsigned long long)b3,
+	    (unsigned long long)b4);
+	jw(f, im.c, 1024, NULL, 0, rev, true, im.df);
+	jw(f, im.c, 1024, list, 1, NULL, true, im.df);
+	jclose(f, im.cmds, im.j);
+	REQUIRE_EQ(mount_img(im.j, true), 0);
+	REQUIRE_OK(fd = rump_sys_open(MNT "/f3", O_RDONLY, 0));
+	REQUIRE_EQ(rump_sys_read(fd, got, 1024), 1024);
+	memset(blk, 0x33, sizeof(blk));
+	REQUIRE(memcmp(got, blk, 1024) == 0);
+	rump_sys_close(fd);
+	REQUIRE_OK(fd = rump_sys_open(MNT "/f4", O_RDONLY, 0));
+	REQUIRE_EQ(rump_sys_read(fd, got, 1024), 1024);
+	peek(im.a, b4 * 1024, blk, 1024);
+	REQUIRE(memcmp(got, blk, 1024) == 0);
+	rump_sys_close(fd);
+	unmount_img();
+	{
+		char copy[800], *g1, *g2;
+
+		PATHF(copy, "%s/fsck", tmpdir);
+		sh("cp '%s' '%s' && e2fsck -fy '%s' >/dev/null 2>&1; "
+		    "test $? -le 1", im.j, copy, copy);
+		g1 = our_tree(copy);
+		g2 = our_tree(im.j);
+		same_tree("revokes, ours against e2fsck's", g2, g1);
+		free(g1);
+		free(g2);
+	}
+
+	/* The escaped block alone. */
+	sh("cp '%s' '%s'", im.a, im.j);
+	f = jopen(im.cmds, "-c");
+	jw(f, im.c, 1024, list + 1, 1, NULL, true, im.df);
+	jclose(f, im.cmds, im.j);
+	REQUIRE_EQ(mount_img(im.j, true), 0);
+	REQUIRE_OK(fd = rump_sys_open(MNT "/f4", O_RDONLY, 0));
+	REQUIRE_EQ(rump_sys_read(fd, got, 1024), 1024);
+	REQUIRE(memcmp(got, magic, 4) == 0 && got[4] == 0x44 &&
+	    got[1023] == 0x44);
+	rump_sys_close(fd);
+	unmount_img();
+	check_replay(&im, want);
+	free(want);
+	done();
+}
+
+/*
+ * Named damage in a journal of two committed transactions (A -> B,
+ * B -> C), checksums v3: each is EIO and one log line naming it, with
+ * the image untouched, or (a bad last commit) B's tree.
+ */
+static void
+damaged(struct imgs *im, const char *jo)
+{
+	FILE *f;
+
+	sh("cp '%s' '%s'", im->a, im->j);
+	f = jopen(im->cmds, jo);
+	jw_diff(f, im->a, im->b, im->bsize, true, im->df);
+	jw_diff(f, im->b, im->c, im->bsize, true, im->df);
+	jclose(f, im->cmds, im->j);
+}
+
+static void
+expect_eio(struct imgs *im, const char *logline, bool rw)
+{
+	char h0[80], h1[80];
+
+	sha256(im->j, h0, sizeof(h0));
+	log_capture(logpath);
+	REQUIRE_EQ(mount_img(im->j, !rw), EIO);
+	log_expect(logline);
+	sha256(im->j, h1, sizeof(h1));
+	REQUIRE(strcmp(h0, h1) == 0);
+}
+
+TESTCASE(corrupt_named)
+{
+	uint64_t desc[8], com[8], jsb;
+	struct imgs im;
+	char *wantb;
+	size_t nd, nc;
+
+	if (!have_e2fsprogs())
+		return;
+	make_imgs(&im, "-t ext3 -b 1024", 1024);
+	wantb = our_tree(im.b);
+
+	/* The journal superblock's UUID: its checksum fails. */
+	damaged(&im, "-c");
+	jsb = file_block(im.j, "<8>", 0);
+	flip(im.j, jsb * 1024 + 0x30);
+	expect_eio(&im, "journal: superblock checksum", false);
+	expect_eio(&im, "journal: superblock checksum", true);
+
+	/* A tag of the first transaction's descriptor. */
+	damaged(&im, "-c");
+	nd = log_blocks(im.j, "descriptor", desc, 8);
+	REQUIRE(nd == 2);
+	flip(im.j, desc[0] * 1024 + 12 + 2);
+	expect_eio(&im, "bad descriptor or revoke block checksum", false);
+
+	/* The copy of a block in the first transaction. */
+	damaged(&im, "-c");
+	flip(im.j, (desc[0] + 1) * 1024 + 100);
+	expect_eio(&im, "checksum of the copy of block", true);
+
+	/* The last commit block: that transaction is dropped. */
+	damaged(&im, "-c");
+	nc = log_blocks(im.j, "commit", com, 8);
+	REQUIRE(nc == 2);
+	flip(im.j, com[1] * 1024 + 0x30 + 7);
+	{
+		char *got = our_tree(im.j), copy[800], *g2;
+
+		same_tree("bad last commit", got, wantb);
+		free(got);
+		PATHF(copy, "%s/fsck", tmpdir);
+		sh("cp '%s' '%s' && e2fsck -fy '%s' >/dev/null 2>&1; "
+		    "test $? -le 1", im.j, copy, copy);
+		g2 = our_tree(copy);
+		same_tree("bad last commit, e2fsck", g2, wantb);
+		free(g2);
+		REQUIRE_EQ(mount_img(im.j, false), 0);
+		unmount_img();
+		fsck_clean(im.j);
+		got = our_tree(im.j);
+		same_tree("bad last commit, our replay", got, wantb);
+		free(got);
+	}
+
+	/* No checksums: a tag naming a block past the end. */
+	damaged(&im, "");
+	nd = log_blocks(im.j, "descriptor", desc, 8);
+	REQUIRE(nd == 2);
+	{
+		static const unsigned char big[4] = { 0x7f, 0, 0, 0 };
+
+		poke(im.j, desc[1] * 1024 + 12, big, 4);
+	}
+	expect_eio(&im, "out of range", false);
+	free(wantb);
+	done();
+}
+
+/*
+ * Seeded random damage to the log of three transactions: whatever the
+ * mount does (EIO, or a tree), the image is untouched and nothing
+ * crashes; a tree that mounts reads through.
+ */
+TESTCASE(corrupt_seeded)
+{
+	uint64_t desc[8], com[8], first, last;
+	char h0[80], h1[80];
+	unsigned seed = 20261206;
+	struct stat st;
+	struct imgs im;
+	int rv;
+
+	if (!have_e2fsprogs())
+		return;
+	make_imgs(&im, "-t ext3 -b 1024", 1024);
+	for (int round = 0; round < 40; round++) {
+		damaged(&im, round % 2 == 0 ? "-c" : "");
+		REQUIRE(log_blocks(im.j, "descriptor", desc, 8) == 2);
+		REQUIRE(log_blocks(im.j, "commit", com, 8) == 2);
+		/* From the journal superblock to the last commit. */
+		first = file_block(im.j, "<8>", 0);
+		last = com[1];
+		REQUIRE(first < desc[0] && desc[0] < last);
+		for (int k = 0; k < 1 + round % 4; k++) {
+			uint64_t blk = first + (uint64_t)rand_r(&seed) %
+			    (last - first + 1);
+			uint64_t off = (uint64_t)rand_r(&seed) % (round % 3 ==
+			    0 ? 64 : 1024);
+
+			flip(im.j, blk * 1024 + off);
+		}
+		sha256(im.j, h0, sizeof(h0));
+		rv = mount_img(im.j, true);
+		REQUIRE(rv == 0 || rv == EIO || rv == EINVAL);
+		if (rv == 0) {
+			/* A damaged tree may be EIO in places. */
+			(void)rump_sys_stat(MNT "/newdir", &st);
+			(void)rump_sys_stat(MNT "/dir2/copy", &st);
+			unmount_img();
+		}
+		sha256(im.j, h1, sizeof(h1));
+		REQUIRE(strcmp(h0, h1) == 0);
+	}
+	done();
+}
+
+/*
+ * Linux's own journal: a loop mount, a workload, sync, and a copy of
+ * the image while still mounted (the journal holds what sync
+ * committed; needs_recovery is set).  Our replay (read-only, then
+ * read-write) and e2fsck's show the tree Linux showed.
+ */
+TESTCASE(linux_journal)
+{
+	char img[700], copy[700], mnt[700], fsck[700], *want, *got;
+	char h0[80], h1[80];
+
+	if (!have_e2fsprogs())
+		return;
+	tmpdir = make_tmpdir("jlinux");
+	PATHF(img, "%s/img", tmpdir);
+	PATHF(copy, "%s/copy", tmpdir);
+	PATHF(fsck, "%s/fsck", tmpdir);
+	PATHF(mnt, "%s/mnt", tmpdir);
+	sh("mkdir '%s' && truncate -s 64M '%s' && mke2fs -q -F -t ext4 -E "
+	    "lazy_itable_init=0,lazy_journal_init=0 '%s'", mnt, img, img);
+	if (!linux_mount(img, mnt, "rw,commit=600")) {
+		done();
+		return;
+	}
+	sh("cd '%s' && mkdir -p a/b/c && for i in $(seq 1 300); do echo "
+	    "$i >a/f$i; done && head -c 3000000 /dev/urandom >big && "
+	    "for i in $(seq 1 100); do mv a/f$i a/b/g$i; done && "
+	    "rm -f a/f2?? && ln -s big a/lnk && mkdir d2 && "
+	    "dd if=/dev/urandom of=big bs=4096 seek=100 count=10 conv=notrunc "
+	    "status=none && chmod 600 a/f250 && sync", mnt);
+	want = dump(&hostops, mnt);
+	sh("cp --sparse=always '%s' '%s'", img, copy);
+	linux_unmount(mnt);
+	if (!needs_recovery(copy)) {
+		printf("skipped: the copy of the live image needs no "
+		    "recovery\n");
+		free(want);
+		done();
+		return;
+	}
+	REQUIRE_OK(rump_init());
+	sha256(copy, h0, sizeof(h0));
+	got = our_tree(copy);
+	same_tree("our replay of Linux's journal", got, want);
+	free(got);
+	sha256(copy, h1, sizeof(h1));
+	REQUIRE(strcmp(h0, h1) == 0);
+	sh("cp '%s' '%s' && e2fsck -fy '%s' >/dev/null 2>&1; test $? -le 1",
+	    copy, fsck, fsck);
+	got = our_tree(fsck);
+	same_tree("e2fsck's replay of Linux's journal", got, want);
+	free(got);
+	if (rw_replay(copy)) {
+		unmount_img();
+		REQUIRE(!needs_recovery(copy));
+		fsck_clean(copy);
+		got = our_tree(copy);
+		same_tree("our read-write replay of Linux's journal", got,
+		    want);
+		free(got);
+	}
+	free(want);
+	done();
+}
+
+TESTS(CASE_NOBOOT(v3_64bit_4k), CASE_NOBOOT(v3_1k_ext3),
+    CASE_NOBOOT(v2_4k_ext3),
+    CASE_NOBOOT(v2_1k_32bit), CASE_NOBOOT(nocsum_ext3),
+    CASE_NOBOOT(nocsum_ext4_4k), CASE_NOBOOT(torn_last),
+    CASE_NOBOOT(revoke_escape), CASE_NOBOOT(corrupt_named),
+    CASE_NOBOOT(corrupt_seeded), CASE_NOBOOT(linux_journal))
