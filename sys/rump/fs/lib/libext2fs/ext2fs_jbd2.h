@@ -18,7 +18,9 @@
  * (crc32c seeded with the journal's UUID) descriptor and revoke blocks
  * end with a 4-byte checksum of the block, commit blocks keep one of
  * theirs at offset 16 and every tag carries the checksum of its copy
- * (with the tid).  A log needing replay starts at s_start, with
+ * (with the tid).  The older compat checksum (v1) is one crc32 (MSB
+ * first) over a transaction's descriptor blocks and copies, in its
+ * commit block.  A log needing replay starts at s_start, with
  * transaction s_sequence; s_start 0 is an empty log.
  *
  * Replay (ext2fs_journal.c) is three walks of the log: the scan finds
@@ -98,7 +100,10 @@
 #define JBD2_TAIL_SIZE          4       /* block checksum, v2/v3 */
 
 /* Commit block: checksum type and size bytes, crc at 16, time at 48. */
+#define JBD2_COMMIT_CHKSUM_TYPE 0x0C    /* u8: 1 crc32 (v1) */
+#define JBD2_COMMIT_CHKSUM_SIZE 0x0D    /* u8: 4 */
 #define JBD2_COMMIT_CHKSUM      0x10    /* be32 h_chksum[0] */
+#define JBD2_CRC32_CHKSUM       1
 #define JBD2_COMMIT_SEC         0x30    /* be64 */
 
 /* Revoke block: be32 bytes used (header included), then records. */

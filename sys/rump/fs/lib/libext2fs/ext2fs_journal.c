@@ -55,6 +55,9 @@ struct ext2fs_journal {
 	uint32_t j_first, j_maxlen, j_start, j_seq;
 	uint32_t j_incompat;
 	bool j_csum, j_csum3, j_64bit;
+	bool j_csum1;                   /* v1: crc32 of each transaction */
+	uint32_t *j_crctab;             /* v1: crc32 (MSB first) table */
+	uint32_t j_crc1;                /* v1: of the transaction so far */
 	uint32_t j_seed;                /* crc32c of the journal UUID */
 	uint32_t j_tagsize;
 	uint32_t j_end;                 /* age of the first transaction dropped */
@@ -272,6 +275,22 @@ commit_ok(const struct ext2fs_journal *j, const uint8_t *buf)
 	    jcrc(j, buf, j->j_bsize, JBD2_COMMIT_CHKSUM);
 }
 
+/*
+ * A v1 commit block: the crc32 of the transaction, or no checksum at
+ * all (type, size and value zero).
+ */
+static bool
+commit1_ok(const struct ext2fs_journal *j, const uint8_t *buf)
+{
+	uint32_t sum = be32dec(buf + JBD2_COMMIT_CHKSUM);
+	uint8_t type = buf[JBD2_COMMIT_CHKSUM_TYPE];
+	uint8_t size = buf[JBD2_COMMIT_CHKSUM_SIZE];
+
+	if (type == 0 && size == 0 && sum == 0)
+		return true;
+	return type == JBD2_CRC32_CHKSUM && size == 4 && sum == j->j_crc1;
+}
+
 /* The checksum of a block's copy, as its tag has it, with its tid. */
 static bool
 copy_ok(const struct ext2fs_journal *j, const uint8_t *tag, uint32_t tid,
@@ -286,6 +305,37 @@ copy_ok(const struct ext2fs_journal *j, const uint8_t *tag, uint32_t tid,
 	if (j->j_csum3)
 		return be32dec(tag + 12) == c;
 	return be16dec(tag + 4) == (uint16_t)c;
+}
+
+/*
+ * The v1 checksum of a transaction (compat "checksum", without v2/v3):
+ * crc32 (polynomial 0x04C11DB7, most significant bit first, from ~0, no
+ * final inversion) over its descriptor blocks and the copies.
+ */
+static int
+crc32_init(struct ext2fs_journal *j)
+{
+	uint32_t c;
+
+	if ((j->j_crctab = kmem_alloc(256 * sizeof(uint32_t), KM_SLEEP)) ==
+	    NULL)
+		return ENOMEM;
+	for (uint32_t i = 0; i < 256; i++) {
+		c = i << 24;
+		for (int k = 0; k < 8; k++)
+			c = (c & 0x80000000u) ? (c << 1) ^ 0x04C11DB7u : c << 1;
+		j->j_crctab[i] = c;
+	}
+	return 0;
+}
+
+static uint32_t
+crc32_be(const struct ext2fs_journal *j, uint32_t c, const uint8_t *p,
+    size_t len)
+{
+	while (len-- > 0)
+		c = (c << 8) ^ j->j_crctab[(c >> 24) ^ *p++];
+	return c;
 }
 
 /* Replay pass: the tag of journal block l, copy of fs block b. */
@@ -345,6 +395,12 @@ desc_tags(struct ext2fs_journal *j, const uint8_t *buf, uint32_t l,
 		if (n >= j->j_maxlen - j->j_first)
 			return ext2fs_corrupt(j->j_fs, "journal: descriptor at "
 			    "log block %u: more tags than the log holds", l);
+		if (pass == PASS_SCAN && j->j_csum1) {
+			if ((error = jread(j, jnext(j, l, n), j->j_data)) != 0)
+				return error;
+			j->j_crc1 = crc32_be(j, j->j_crc1, j->j_data,
+			    j->j_bsize);
+		}
 		if (pass == PASS_REPLAY && (error = replay_tag(j, tag, flags,
 		    b, jnext(j, l, n), age)) != 0)
 			return error;
@@ -425,6 +481,9 @@ walk(struct ext2fs_journal *j, enum pass pass)
 		case JBD2_DESCRIPTOR_BLOCK:
 			if (pass == PASS_SCAN && j->j_csum && !tail_ok(j, buf))
 				badsum = true;
+			if (pass == PASS_SCAN && j->j_csum1)
+				j->j_crc1 = crc32_be(j, j->j_crc1, buf,
+				    j->j_bsize);
 			if ((error = desc_tags(j, buf, l, age, pass, &n)) != 0)
 				return error;
 			break;
@@ -445,9 +504,11 @@ walk(struct ext2fs_journal *j, enum pass pass)
 					    "transaction %u: bad descriptor or "
 					    "revoke block checksum",
 					    j->j_seq + age);
-				if (badsum || (j->j_csum && !commit_ok(j, buf)))
+				if (badsum || (j->j_csum && !commit_ok(j, buf)) ||
+				    (j->j_csum1 && !commit1_ok(j, buf)))
 					return 0;
 				lastctime = ctime;
+				j->j_crc1 = ~0u;
 				j->j_end = age + 1;
 			}
 			age++;
@@ -500,10 +561,16 @@ load_sb(struct ext2fs_journal *j)
 	j->j_csum3 = (j->j_incompat & JBD2_FEATURE_INCOMPAT_CSUM_V3) != 0;
 	j->j_csum = j->j_csum3 ||
 	    (j->j_incompat & JBD2_FEATURE_INCOMPAT_CSUM_V2) != 0;
+	j->j_csum1 = !j->j_csum && type == JBD2_SUPERBLOCK_V2 &&
+	    (be32dec(sb + JBD2_SB_FEATURE_COMPAT) &
+	    JBD2_FEATURE_COMPAT_CHECKSUM) != 0;
+	j->j_crc1 = ~0u;
 	if (j->j_csum3)
 		j->j_tagsize = 16;
 	else
 		j->j_tagsize = 8 + (j->j_64bit ? 4 : 0) + (j->j_csum ? 2 : 0);
+	if (j->j_csum1)
+		return crc32_init(j);
 	if (!j->j_csum)
 		return 0;
 	if (j->j_csum3 && (j->j_incompat & JBD2_FEATURE_INCOMPAT_CSUM_V2))
@@ -533,6 +600,8 @@ ext2fs_journal_free(struct ext2fs_journal *j)
 		kmem_free(j->j_buf, j->j_bsize);
 	if (j->j_data != NULL)
 		kmem_free(j->j_data, j->j_bsize);
+	if (j->j_crctab != NULL)
+		kmem_free(j->j_crctab, 256 * sizeof(uint32_t));
 	kmem_free(j, sizeof(*j));
 }
 
