@@ -198,7 +198,8 @@ dump_dir(const struct fsops *o, const char *root, const char *rel,
 	}
 	REQUIRE(r == 0);
 	o->close(fd);
-	qsort(names, n, sizeof(*names), namecmp);
+	if (n > 0)
+		qsort(names, n, sizeof(*names), namecmp);
 	for (size_t i = 0; i < n; i++) {
 		PATHF(sub, "%s/%s", rel, names[i]);
 		PATHF(path, "%s%s", root, sub);

@@ -22,8 +22,9 @@
  * or a recovered file system.
  *
  * Locking: em_journal is set at mount, before the mount is visible, and
- * cleared by ext2fs_journal_recover() with em_lock held as writer;
- * every reader holds em_lock.
+ * cleared by ext2fs_journal_recover() with em_lock held as writer; the
+ * map is freed only at unmount, so that a read not under em_lock
+ * (statvfs's) never meets a freed one.
  */
 #include <sys/systm.h>
 #include <sys/buf.h>
@@ -141,7 +142,8 @@ void
 ext2fs_journal_unload(struct ext2fs_mount *em)
 {
 	ext2fs_journal_free(em->em_journal);
-	em->em_journal = NULL;
+	ext2fs_journal_free(em->em_jhome);
+	em->em_journal = em->em_jhome = NULL;
 }
 
 /* len bytes at byte at of block blk replaced by src, written now. */
@@ -221,7 +223,9 @@ ext2fs_journal_recover(struct ext2fs_mount *em)
 	}
 	log(LOG_INFO, "ext2fs: %s: journal replayed: %zu blocks", em->em_name,
 	    n);
-	ext2fs_journal_unload(em);
+	/* A reader without em_lock (statvfs) may still hold the map. */
+	em->em_jhome = j;
+	em->em_journal = NULL;
 	return 0;
 fail:
 	log(LOG_ERR, "ext2fs: %s: error %d replaying the journal onto the "

@@ -61,6 +61,7 @@ struct ext2fs_mount {
 	uint32_t em_mount_time;         /* em_lock: s_mtime for the mark */
 	char em_name[64];               /* the device, for log lines */
 	struct ext2fs_journal *em_journal; /* em_lock: replayed, not home */
+	struct ext2fs_journal *em_jhome;   /* em_lock: home; freed at unmount */
 	krwlock_t em_lock;
 	/* Per group, from the descriptors (em_lock, read-write mounts). */
 	uint32_t *em_gfree_blocks, *em_gfree_inodes, *em_gdirs;
