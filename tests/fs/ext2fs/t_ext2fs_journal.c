@@ -966,21 +966,20 @@ TESTCASE(corrupt_seeded)
  * committed; needs_recovery is set).  Our replay (read-only, then
  * read-write) and e2fsck's show the tree Linux showed.
  */
-TESTCASE(linux_journal)
+static void
+linux_journal(const char *mkfs, const char *opts)
 {
 	char img[700], copy[700], mnt[700], fsck[700], *want, *got;
 	char h0[80], h1[80];
 
-	if (!have_e2fsprogs())
-		return;
 	tmpdir = make_tmpdir("jlinux");
 	PATHF(img, "%s/img", tmpdir);
 	PATHF(copy, "%s/copy", tmpdir);
 	PATHF(fsck, "%s/fsck", tmpdir);
 	PATHF(mnt, "%s/mnt", tmpdir);
-	sh("mkdir '%s' && truncate -s 64M '%s' && mke2fs -q -F -t ext4 -E "
-	    "lazy_itable_init=0,lazy_journal_init=0 '%s'", mnt, img, img);
-	if (!linux_mount(img, mnt, "rw,commit=600")) {
+	sh("mkdir '%s' && truncate -s 64M '%s' && mke2fs -q -F %s -E "
+	    "lazy_itable_init=0,lazy_journal_init=0 '%s'", mnt, img, mkfs, img);
+	if (!linux_mount(img, mnt, opts)) {
 		done();
 		return;
 	}
@@ -1025,10 +1024,77 @@ TESTCASE(linux_journal)
 	done();
 }
 
+TESTCASE(linux_v3_4k)
+{
+	if (have_e2fsprogs())
+		linux_journal("-t ext4", "rw,commit=600");
+}
+
+/* Async commits, and file data in the journal too. */
+TESTCASE(linux_async_data)
+{
+	if (have_e2fsprogs())
+		linux_journal("-t ext4 -b 1024",
+		    "rw,commit=600,journal_async_commit,data=journal");
+}
+
+/* An ext3 journal (no checksums, 32-bit tags) Linux wrote. */
+TESTCASE(linux_ext3)
+{
+	if (have_e2fsprogs())
+		linux_journal("-t ext3", "rw,commit=600");
+}
+
+/*
+ * A read-only mount reading through the replay, then a remount to
+ * read-write: the replay goes home, and the file system takes changes
+ * that e2fsck finds clean.
+ */
+TESTCASE(remount_rw)
+{
+	struct imgs im;
+	char *want, *got;
+	int fd;
+	FILE *f;
+
+	if (!have_e2fsprogs())
+		return;
+	make_imgs(&im, "-t ext3 -b 1024", 1024);
+	want = our_tree(im.c);
+	sh("cp '%s' '%s'", im.a, im.j);
+	f = jopen(im.cmds, "");
+	jw_diff(f, im.a, im.b, 1024, true, im.df);
+	jw_diff(f, im.b, im.c, 1024, true, im.df);
+	jclose(f, im.cmds, im.j);
+	REQUIRE_EQ(mount_img(im.j, true), 0);
+	got = dump(&rumpops, MNT);
+	same_tree("read-only", got, want);
+	free(got);
+	REQUIRE(needs_recovery(im.j));
+	REQUIRE_OK(rump_sys_mount("ext2fs", MNT, MS_REMOUNT, NULL, 0));
+	REQUIRE(!needs_recovery(im.j));
+	got = dump(&rumpops, MNT);
+	same_tree("remounted read-write", got, want);
+	free(got);
+	REQUIRE_OK(fd = rump_sys_open(MNT "/dir2/new", O_CREAT | O_WRONLY,
+	    0644));
+	REQUIRE_EQ(rump_sys_write(fd, "after", 5), 5);
+	REQUIRE_OK(rump_sys_close(fd));
+	REQUIRE_OK(rump_sys_unlink(MNT "/newdir/data"));
+	unmount_img();
+	fsck_clean(im.j);
+	sh("test \"$(debugfs -R 'cat /dir2/new' '%s' 2>/dev/null)\" = after",
+	    im.j);
+	free(want);
+	done();
+}
+
 TESTS(CASE_NOBOOT(v3_64bit_4k), CASE_NOBOOT(v3_32bit_1k),
     CASE_NOBOOT(v2_64bit_1k), CASE_NOBOOT(v2_32bit_4k),
     CASE_NOBOOT(v1_1k_ext3), CASE_NOBOOT(v1_4k_ext3),
     CASE_NOBOOT(nocsum_ext3), CASE_NOBOOT(nocsum_64bit_4k),
     CASE_NOBOOT(torn_last), CASE_NOBOOT(revoke_ext3), CASE_NOBOOT(revoke_v3),
     CASE_NOBOOT(corrupt_v3), CASE_NOBOOT(corrupt_v1),
-    CASE_NOBOOT(corrupt_seeded), CASE_NOBOOT(linux_journal))
+    CASE_NOBOOT(corrupt_seeded), CASE_NOBOOT(remount_rw),
+    CASE_NOBOOT(linux_v3_4k), CASE_NOBOOT(linux_async_data),
+    CASE_NOBOOT(linux_ext3))
