@@ -57,6 +57,9 @@ ext2fs_blk_read(struct ext2fs_mount *em, uint64_t blk, struct buf **bpp)
 	    (int)em->em_fs->e2_bsize, 0, bpp);
 	if (error == 0 && em->em_journal != NULL)
 		error = journal_overlay(em, blk, bpp);
+	if (error == 0 && em->em_jw != NULL)
+		ext2fs_jw_overlay(em, blk << em->em_fs->e2_bshift,
+		    (*bpp)->b_data, em->em_fs->e2_bsize);
 	return error;
 }
 
@@ -82,6 +85,9 @@ ext2fs_blk_readahead(struct ext2fs_mount *em, uint64_t blk, unsigned nra,
 	    (int)em->em_fs->e2_bsize, rablks, rasizes, (int)nra, 0, bpp);
 	if (error == 0 && em->em_journal != NULL)
 		error = journal_overlay(em, blk, bpp);
+	if (error == 0 && em->em_jw != NULL)
+		ext2fs_jw_overlay(em, blk << em->em_fs->e2_bshift,
+		    (*bpp)->b_data, em->em_fs->e2_bsize);
 	return error;
 }
 
@@ -109,6 +115,8 @@ ext2fs_blk_write(struct ext2fs_mount *em, struct buf *bp, bool sync)
 		brelse(bp, B_INVAL);
 		return error;
 	}
+	if (em->em_jw != NULL)
+		return ext2fs_jw_add(em, bp);
 	if (sync)
 		return bwrite(bp);
 	bdwrite(bp);
@@ -235,6 +243,8 @@ ext2fs_sb_write(struct ext2fs_mount *em, bool sync)
 		return error;
 	memcpy((char *)bp->b_data + (EXT2_SB_OFFSET & (fs->e2_bsize - 1)),
 	    fs->e2_sb, EXT2_SB_SIZE);
+	if (em->em_jw != NULL)
+		return ext2fs_jw_add(em, bp);
 	if (sync)
 		return bwrite(bp);
 	bdwrite(bp);

@@ -113,6 +113,7 @@
 struct ext2fs_journal;
 
 /* ext2fs_journal.c */
+int ext2fs_journal_open(const struct ext2fs *, struct ext2fs_journal **);
 int ext2fs_journal_replay(const struct ext2fs *, struct ext2fs_journal **);
 void ext2fs_journal_free(struct ext2fs_journal *);
 bool ext2fs_journal_lookup(const struct ext2fs_journal *, uint64_t,
@@ -122,5 +123,13 @@ bool ext2fs_journal_entry(const struct ext2fs_journal *, size_t, uint64_t *,
     uint64_t *, bool *);
 uint64_t ext2fs_journal_sbblock(const struct ext2fs_journal *);
 int ext2fs_journal_reset(const struct ext2fs_journal *, uint8_t *);
+uint32_t ext2fs_journal_tags(const struct ext2fs_journal *);
+uint32_t ext2fs_journal_maxblocks(const struct ext2fs_journal *);
+uint32_t ext2fs_journal_seq(const struct ext2fs_journal *);
+int ext2fs_journal_logblock(struct ext2fs_journal *, uint32_t, size_t,
+    const uint64_t *, uint8_t *const *, uint32_t, uint8_t *, uint64_t *,
+    bool *);
+void ext2fs_journal_setlog(struct ext2fs_journal *, uint8_t *, bool,
+    uint32_t);
 
 #endif /* _EXT2FS_JBD2_H_ */

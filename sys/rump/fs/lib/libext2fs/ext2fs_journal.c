@@ -606,12 +606,11 @@ ext2fs_journal_free(struct ext2fs_journal *j)
 }
 
 /*
- * The internal journal of fs, replayed into memory: *jp maps each
- * block the journal puts back to its copy (it may map none: an empty
- * log).  fs is only used during the call.
+ * The internal journal of fs, its superblock checked and its blocks
+ * mapped, without looking at the log: for writing into it.
  */
 int
-ext2fs_journal_replay(const struct ext2fs *fs, struct ext2fs_journal **jp)
+ext2fs_journal_open(const struct ext2fs *fs, struct ext2fs_journal **jp)
 {
 	uint32_t ino = ext2_le32(fs->e2_sb + EXT2_SB_JOURNAL_INUM);
 	struct ext2fs_journal *j;
@@ -645,24 +644,45 @@ ext2fs_journal_replay(const struct ext2fs *fs, struct ext2fs_journal **jp)
 	}
 	if ((error = map_journal(j, 1)) != 0 ||
 	    (error = jread(j, 0, j->j_buf)) != 0 ||
-	    (error = load_sb(j)) != 0)
+	    (error = load_sb(j)) != 0 ||
+	    (error = map_journal(j, j->j_maxlen)) != 0)
 		goto fail;
 	j->j_sbpblk = jpblk(j, 0);
-	if (j->j_start != 0 &&
-	    ((error = map_journal(j, j->j_maxlen)) != 0 ||
-	    (error = tab_init(&j->j_map, j->j_maxlen)) != 0 ||
-	    (error = tab_init(&j->j_revoke, j->j_maxlen)) != 0 ||
-	    (error = walk(j, PASS_SCAN)) != 0 ||
-	    (error = walk(j, PASS_REVOKE)) != 0 ||
-	    (error = walk(j, PASS_REPLAY)) != 0))
-		goto fail;
-	tab_free(&j->j_revoke);
 	j->j_fs = NULL;
 	*jp = j;
 	return 0;
 fail:
 	ext2fs_journal_free(j);
 	return error;
+}
+
+/*
+ * The internal journal of fs, replayed into memory: *jp maps each
+ * block the journal puts back to its copy (it may map none: an empty
+ * log).  fs is only used during the call.
+ */
+int
+ext2fs_journal_replay(const struct ext2fs *fs, struct ext2fs_journal **jp)
+{
+	struct ext2fs_journal *j;
+	int error;
+
+	if ((error = ext2fs_journal_open(fs, &j)) != 0)
+		return error;
+	j->j_fs = fs;
+	if (j->j_start != 0 &&
+	    ((error = tab_init(&j->j_map, j->j_maxlen)) != 0 ||
+	    (error = tab_init(&j->j_revoke, j->j_maxlen)) != 0 ||
+	    (error = walk(j, PASS_SCAN)) != 0 ||
+	    (error = walk(j, PASS_REVOKE)) != 0 ||
+	    (error = walk(j, PASS_REPLAY)) != 0)) {
+		ext2fs_journal_free(j);
+		return error;
+	}
+	tab_free(&j->j_revoke);
+	j->j_fs = NULL;
+	*jp = j;
+	return 0;
 }
 
 /* The journal's copy of block b: its device block, and if escaped. */
@@ -726,4 +746,153 @@ ext2fs_journal_reset(const struct ext2fs_journal *j, uint8_t *buf)
 		    ext2fs_crc32c(~0u, buf, JBD2_SB_SIZE));
 	}
 	return 0;
+}
+
+/*
+ * Writing a transaction (ext2fs_journal_vfs.c's writer): the log always
+ * starts at s_first, the one before it having been checkpointed and the
+ * log emptied.  A transaction of n blocks takes ext2fs_journal_txnlen()
+ * log blocks: descriptors, each followed by its copies, then the commit.
+ */
+uint32_t
+ext2fs_journal_tags(const struct ext2fs_journal *j)
+{
+	size_t room = j->j_bsize - JBD2_HEADER_SIZE -
+	    (j->j_csum ? JBD2_TAIL_SIZE : 0);
+
+	return (uint32_t)(room / j->j_tagsize);
+}
+
+/* The largest transaction the log holds, in blocks put home. */
+uint32_t
+ext2fs_journal_maxblocks(const struct ext2fs_journal *j)
+{
+	uint32_t ring = j->j_maxlen - j->j_first, per = ext2fs_journal_tags(j);
+
+	/* n copies, ceil(n / per) descriptors and the commit fit the ring. */
+	return (uint32_t)(((uint64_t)(ring - 2) * per) / (per + 1));
+}
+
+uint32_t
+ext2fs_journal_seq(const struct ext2fs_journal *j)
+{
+	return j->j_seq;
+}
+
+/*
+ * Log block l of the transaction tid of n blocks (blks[i], their data
+ * data[i]), into buf: l 0 is the first descriptor, the commit block is
+ * the last.  *devp is the device block to write it to; *donep is set
+ * on the commit block.  Called for l = 0, 1, ... in order (the v1
+ * checksum runs over the blocks as they come).
+ */
+int
+ext2fs_journal_logblock(struct ext2fs_journal *j, uint32_t tid, size_t n,
+    const uint64_t *blks, uint8_t *const *data, uint32_t l, uint8_t *buf,
+    uint64_t *devp, bool *donep)
+{
+	uint32_t per = ext2fs_journal_tags(j), group = per + 1, flags;
+	size_t ndesc = (n + per - 1) / per, i, k, first;
+	uint8_t seq[4], *tag;
+	uint32_t c;
+
+	*donep = false;
+	if (l == 0)
+		j->j_crc1 = ~0u;
+	*devp = jpblk(j, j->j_first + l);
+	memset(buf, 0, j->j_bsize);
+	if (l >= n + ndesc) {
+		/* The commit block. */
+		struct timespec now;
+
+		nanotime(&now);
+		be32enc(buf + JBD2_H_MAGIC, JBD2_MAGIC);
+		be32enc(buf + JBD2_H_BLOCKTYPE, JBD2_COMMIT_BLOCK);
+		be32enc(buf + JBD2_H_SEQUENCE, tid);
+		be32enc(buf + JBD2_COMMIT_SEC, (uint32_t)((uint64_t)now.tv_sec >>
+		    32));
+		be32enc(buf + JBD2_COMMIT_SEC + 4, (uint32_t)now.tv_sec);
+		be32enc(buf + JBD2_COMMIT_SEC + 8, (uint32_t)now.tv_nsec);
+		if (j->j_csum1) {
+			buf[JBD2_COMMIT_CHKSUM_TYPE] = JBD2_CRC32_CHKSUM;
+			buf[JBD2_COMMIT_CHKSUM_SIZE] = 4;
+			be32enc(buf + JBD2_COMMIT_CHKSUM, j->j_crc1);
+		} else if (j->j_csum)
+			be32enc(buf + JBD2_COMMIT_CHKSUM,
+			    jcrc(j, buf, j->j_bsize, JBD2_COMMIT_CHKSUM));
+		*donep = true;
+		return 0;
+	}
+	first = (size_t)(l / group) * per;
+	if (l % group != 0) {
+		/* A copy: escaped if it begins with the magic. */
+		i = first + l % group - 1;
+		memcpy(buf, data[i], j->j_bsize);
+		if (be32dec(buf) == JBD2_MAGIC)
+			be32enc(buf, 0);
+		if (j->j_csum1)
+			j->j_crc1 = crc32_be(j, j->j_crc1, buf, j->j_bsize);
+		return 0;
+	}
+	be32enc(buf + JBD2_H_MAGIC, JBD2_MAGIC);
+	be32enc(buf + JBD2_H_BLOCKTYPE, JBD2_DESCRIPTOR_BLOCK);
+	be32enc(buf + JBD2_H_SEQUENCE, tid);
+	tag = buf + JBD2_HEADER_SIZE;
+	for (k = 0; k < per && first + k < n; k++, tag += j->j_tagsize) {
+		i = first + k;
+		flags = JBD2_FLAG_SAME_UUID;
+		if (be32dec(data[i]) == JBD2_MAGIC)
+			flags |= JBD2_FLAG_ESCAPE;
+		if (k + 1 == per || i + 1 == n)
+			flags |= JBD2_FLAG_LAST_TAG;
+		be32enc(tag, (uint32_t)blks[i]);
+		if (j->j_csum3)
+			be32enc(tag + 4, flags);
+		else
+			be16enc(tag + 6, (uint16_t)flags);
+		if (j->j_64bit || j->j_csum3)
+			be32enc(tag + 8, (uint32_t)(blks[i] >> 32));
+		if (j->j_csum) {
+			/* Of the copy as the log holds it (escaped). */
+			be32enc(seq, tid);
+			c = ext2fs_crc32c(j->j_seed, seq, sizeof(seq));
+			if (flags & JBD2_FLAG_ESCAPE) {
+				static const uint8_t zero[4];
+
+				c = ext2fs_crc32c(c, zero, 4);
+				c = ext2fs_crc32c(c, data[i] + 4,
+				    j->j_bsize - 4);
+			} else
+				c = ext2fs_crc32c(c, data[i], j->j_bsize);
+			if (j->j_csum3)
+				be32enc(tag + 12, c);
+			else
+				be16enc(tag + 4, (uint16_t)c);
+		}
+	}
+	if (j->j_csum)
+		be32enc(buf + j->j_bsize - JBD2_TAIL_SIZE,
+		    jcrc(j, buf, j->j_bsize, j->j_bsize - JBD2_TAIL_SIZE));
+	if (j->j_csum1)
+		j->j_crc1 = crc32_be(j, j->j_crc1, buf, j->j_bsize);
+	return 0;
+}
+
+/*
+ * The journal superblock's block in buf with the log starting at
+ * s_first with transaction tid (start) or empty, tid next (!start).
+ */
+void
+ext2fs_journal_setlog(struct ext2fs_journal *j, uint8_t *buf, bool start,
+    uint32_t tid)
+{
+	be32enc(buf + JBD2_SB_START, start ? j->j_first : 0);
+	be32enc(buf + JBD2_SB_SEQUENCE, tid);
+	j->j_start = start ? j->j_first : 0;
+	j->j_seq = tid;
+	if (j->j_csum) {
+		be32enc(buf + JBD2_SB_CHECKSUM, 0);
+		be32enc(buf + JBD2_SB_CHECKSUM,
+		    ext2fs_crc32c(~0u, buf, JBD2_SB_SIZE));
+	}
 }

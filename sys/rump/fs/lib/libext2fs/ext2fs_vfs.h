@@ -39,6 +39,7 @@
 
 struct ext2fs_dircache;
 struct ext2fs_journal;
+struct ext2fs_jw;
 
 /* A vnode's node: the decoded inode and what the writer keeps with it. */
 struct ext2fs_node {
@@ -62,6 +63,7 @@ struct ext2fs_mount {
 	char em_name[64];               /* the device, for log lines */
 	struct ext2fs_journal *em_journal; /* em_lock: replayed, not home */
 	struct ext2fs_journal *em_jhome;   /* em_lock: home; freed at unmount */
+	struct ext2fs_jw *em_jw;        /* em_lock: journaled writes */
 	krwlock_t em_lock;
 	/* Per group, from the descriptors (em_lock, read-write mounts). */
 	uint32_t *em_gfree_blocks, *em_gfree_inodes, *em_gdirs;
@@ -126,6 +128,14 @@ int ext2fs_journal_load(struct ext2fs_mount *);
 void ext2fs_journal_unload(struct ext2fs_mount *);
 int ext2fs_journal_overlay(struct ext2fs_mount *, uint64_t, void *, size_t);
 int ext2fs_journal_recover(struct ext2fs_mount *);
+
+/* ext2fs_journal_write.c: journaled writes of a read-write mount. */
+int ext2fs_jw_start(struct ext2fs_mount *);
+void ext2fs_jw_stop(struct ext2fs_mount *);
+int ext2fs_jw_add(struct ext2fs_mount *, struct buf *);
+int ext2fs_jw_commit(struct ext2fs_mount *);
+void ext2fs_jw_overlay(struct ext2fs_mount *, uint64_t, void *, size_t);
+int ext2fs_jw_sbwrite(struct ext2fs_mount *);
 
 /* ext2fs_dirw.c: directory records. */
 int ext2fs_dir_add(struct ext2fs_mount *, struct ext2fs_node *, const char *,

@@ -65,6 +65,8 @@ ext2fs_devbread(void *cookie, uint64_t off, void *buf, size_t len)
 		if (em->em_journal != NULL &&
 		    (error = ext2fs_journal_overlay(em, off, p, n)) != 0)
 			return error;
+		if (em->em_jw != NULL)
+			ext2fs_jw_overlay(em, off, p, n);
 		p += n;
 		off += n;
 		len -= n;
@@ -193,6 +195,10 @@ ext2fs_rw_start(struct ext2fs_mount *em)
 	if ((error = ext2fs_journal_recover(em)) != 0 ||
 	    (error = ext2fs_counts_load(em)) != 0)
 		return error;
+	if ((error = ext2fs_jw_start(em)) != 0) {
+		ext2fs_counts_free(em);
+		return error;
+	}
 	nanotime(&now);
 	em->em_mount_state = ext2_le16(sb + EXT2_SB_STATE);
 	em->em_mount_time = (uint32_t)now.tv_sec;
@@ -233,14 +239,24 @@ ext2fs_markdirty(struct ext2fs_mount *em)
 		return em->em_dirty_error;
 	count = ext2_le16(sb + EXT2_SB_MNT_COUNT);
 	mtime = ext2_le32(sb + EXT2_SB_MTIME);
-	ext2_set_le16(sb + EXT2_SB_STATE,
-	    em->em_mount_state & (uint16_t)~EXT2_VALID_FS);
+	/* With a journal, as Linux: needs_recovery, VALID_FS kept. */
+	if (em->em_jw != NULL) {
+		em->em_fs->e2_incompat |= EXT2F_INCOMPAT_RECOVER;
+		ext2_set_le32(sb + EXT2_SB_FEATURE_INCOMPAT,
+		    em->em_fs->e2_incompat);
+	} else
+		ext2_set_le16(sb + EXT2_SB_STATE,
+		    em->em_mount_state & (uint16_t)~EXT2_VALID_FS);
 	ext2_set_le16(sb + EXT2_SB_MNT_COUNT, (uint16_t)(count + 1));
 	ext2_set_le32(sb + EXT2_SB_MTIME, em->em_mount_time);
 	em->em_dirty = true;            /* ext2fs_sb_write: not back here */
-	if ((error = ext2fs_sb_write(em, true)) != 0) {
+	if ((error = em->em_jw != NULL ? ext2fs_jw_sbwrite(em) :
+	    ext2fs_sb_write(em, true)) != 0) {
 		em->em_dirty = false;
 		em->em_dirty_error = error;
+		em->em_fs->e2_incompat &= ~(uint32_t)EXT2F_INCOMPAT_RECOVER;
+		ext2_set_le32(sb + EXT2_SB_FEATURE_INCOMPAT,
+		    em->em_fs->e2_incompat);
 		ext2_set_le16(sb + EXT2_SB_STATE, em->em_mount_state);
 		ext2_set_le16(sb + EXT2_SB_MNT_COUNT, count);
 		ext2_set_le32(sb + EXT2_SB_MTIME, mtime);
@@ -290,7 +306,11 @@ ext2fs_flush(struct ext2fs_mount *em, bool clean)
 	ext2_set_le32(fs->e2_sb + EXT2_SB_FREE_INODES, em->em_free_inodes);
 	if ((e = ext2fs_sb_write(em, false)) != 0 && error == 0)
 		error = e;
-	if ((e = vflushbuf(em->em_devvp, FSYNC_WAIT)) != 0 && error == 0)
+	if (em->em_jw != NULL)
+		e = ext2fs_jw_commit(em);
+	else
+		e = vflushbuf(em->em_devvp, FSYNC_WAIT);
+	if (e != 0 && error == 0)
 		error = e;
 	if (!clean)
 		return error;
@@ -299,6 +319,16 @@ ext2fs_flush(struct ext2fs_mount *em, bool clean)
 	/* As it was: a forced mount leaves an unclean state for e2fsck. */
 	if (error == 0)
 		ext2_set_le16(fs->e2_sb + EXT2_SB_STATE, em->em_mount_state);
+	if (em->em_jw != NULL) {
+		/* Everything is home: nothing to recover. */
+		if (error == 0) {
+			fs->e2_incompat &= ~(uint32_t)EXT2F_INCOMPAT_RECOVER;
+			ext2_set_le32(fs->e2_sb + EXT2_SB_FEATURE_INCOMPAT,
+			    fs->e2_incompat);
+			error = ext2fs_jw_sbwrite(em);
+		}
+		return error;
+	}
 	if ((e = ext2fs_sb_write(em, true)) != 0 && error == 0)
 		error = e;
 	return error;
@@ -311,6 +341,7 @@ ext2fs_rw_stop(struct ext2fs_mount *em)
 	int error;
 
 	error = ext2fs_flush(em, true);
+	ext2fs_jw_stop(em);
 	ext2fs_counts_free(em);
 	em->em_rw = false;
 	em->em_dirty = false;

@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The rump on Linux developers. */
+
+/*
+ * Journaled writes: a read-write mount of a file system with an internal
+ * journal puts every block it changes (metadata and file data alike,
+ * as Linux's data=journal) into the running transaction instead of the
+ * cache's delayed writes, and commits it: at fsync, sync, an O_SYNC
+ * write, unmount or remount to read-only, and when it reaches half of
+ * what the log holds.
+ *
+ * A commit writes the log from s_first: the journal superblock saying
+ * the log starts there with this transaction, the descriptors and the
+ * copies; flushes the device (the barrier); writes the commit block and
+ * flushes; then checkpoints: the blocks go home, the device is flushed,
+ * and the journal superblock says the log is empty again, with the next
+ * sequence number.  A crash before the commit block is on the disk
+ * leaves the file system as the last commit left it (nothing of the
+ * transaction went home: its blocks are clean in the cache and their
+ * new contents kept here); after it, the journal replays it (here at
+ * the next mount, or by e2fsck, or by Linux).  needs_recovery is set on
+ * the disk by the mount's first change (ext2fs_markdirty(), instead of
+ * clearing VALID_FS as without a journal) and cleared at unmount.
+ *
+ * Reads see the transaction: ext2fs_journal_overlay() puts the kept
+ * contents in place of what the cache or the disk has.
+ *
+ * Locking: everything with em_lock held as writer (every change holds
+ * it), except the read overlay, under em_lock as reader.
+ */
+#include <sys/systm.h>
+#include <sys/buf.h>
+#include <sys/kmem.h>
+#include <sys/param.h>
+
+#include "ext2fs_jbd2.h"
+#include "ext2fs_vfs.h"
+
+/* The running transaction: blocks and their new contents. */
+struct ext2fs_jw {
+	struct ext2fs_journal *jw_j;
+	uint32_t jw_bsize;
+	uint32_t jw_tid;                /* the running transaction's */
+	uint32_t jw_max;                /* blocks before a commit */
+	size_t jw_n, jw_cap;
+	uint64_t *jw_blk;               /* [jw_cap] */
+	uint8_t **jw_data;              /* [jw_cap] */
+	uint32_t *jw_next;              /* [jw_cap] hash chains, index + 1 */
+	uint32_t *jw_bucket;            /* [1 << jw_bits] */
+	uint32_t jw_bits;
+	uint8_t *jw_buf;                /* a log block being written */
+};
+
+static uint32_t
+jw_hash(const struct ext2fs_jw *jw, uint64_t b)
+{
+	return (uint32_t)((b * 0x9E3779B97F4A7C15ull) >> (64 - jw->jw_bits));
+}
+
+static uint8_t *
+jw_find(const struct ext2fs_jw *jw, uint64_t b)
+{
+	for (uint32_t i = jw->jw_bucket[jw_hash(jw, b)]; i != 0;
+	    i = jw->jw_next[i - 1])
+		if (jw->jw_blk[i - 1] == b)
+			return jw->jw_data[i - 1];
+	return NULL;
+}
+
+/* Forget the transaction's blocks (committed and home, or abandoned). */
+static void
+jw_clear(struct ext2fs_jw *jw)
+{
+	for (size_t i = 0; i < jw->jw_n; i++)
+		kmem_free(jw->jw_data[i], jw->jw_bsize);
+	memset(jw->jw_bucket, 0, sizeof(uint32_t) << jw->jw_bits);
+	jw->jw_n = 0;
+}
+
+void
+ext2fs_jw_stop(struct ext2fs_mount *em)
+{
+	struct ext2fs_jw *jw = em->em_jw;
+
+	if (jw == NULL)
+		return;
+	jw_clear(jw);
+	kmem_free(jw->jw_blk, jw->jw_cap * sizeof(uint64_t));
+	kmem_free(jw->jw_data, jw->jw_cap * sizeof(uint8_t *));
+	kmem_free(jw->jw_next, jw->jw_cap * sizeof(uint32_t));
+	kmem_free(jw->jw_bucket, sizeof(uint32_t) << jw->jw_bits);
+	kmem_free(jw->jw_buf, jw->jw_bsize);
+	ext2fs_journal_free(jw->jw_j);
+	kmem_free(jw, sizeof(*jw));
+	em->em_jw = NULL;
+}
+
+/*
+ * At the start of a read-write mount (after any replay): journal the
+ * writes of a file system with an internal journal.
+ */
+int
+ext2fs_jw_start(struct ext2fs_mount *em)
+{
+	const struct ext2fs *fs = em->em_fs;
+	struct ext2fs_jw *jw;
+	int error;
+
+	if ((fs->e2_compat & EXT2F_COMPAT_HAS_JOURNAL) == 0 ||
+	    ext2_le32(fs->e2_sb + EXT2_SB_JOURNAL_INUM) == 0)
+		return 0;
+	if ((jw = kmem_zalloc(sizeof(*jw), KM_SLEEP)) == NULL)
+		return ENOMEM;
+	em->em_jw = jw;
+	if ((error = ext2fs_journal_open(fs, &jw->jw_j)) != 0) {
+		em->em_jw = NULL;
+		kmem_free(jw, sizeof(*jw));
+		return error;
+	}
+	jw->jw_bsize = fs->e2_bsize;
+	jw->jw_tid = ext2fs_journal_seq(jw->jw_j);
+	jw->jw_max = MAX(ext2fs_journal_maxblocks(jw->jw_j) / 2, 1);
+	jw->jw_cap = jw->jw_max + 1;
+	for (jw->jw_bits = 4; jw->jw_bits < 16 &&
+	    (1u << jw->jw_bits) < jw->jw_cap; jw->jw_bits++)
+		continue;
+	jw->jw_blk = kmem_alloc(jw->jw_cap * sizeof(uint64_t), KM_SLEEP);
+	jw->jw_data = kmem_alloc(jw->jw_cap * sizeof(uint8_t *), KM_SLEEP);
+	jw->jw_next = kmem_alloc(jw->jw_cap * sizeof(uint32_t), KM_SLEEP);
+	jw->jw_bucket = kmem_zalloc(sizeof(uint32_t) << jw->jw_bits, KM_SLEEP);
+	jw->jw_buf = kmem_alloc(jw->jw_bsize, KM_SLEEP);
+	if (jw->jw_blk == NULL || jw->jw_data == NULL || jw->jw_next == NULL ||
+	    jw->jw_bucket == NULL || jw->jw_buf == NULL) {
+		ext2fs_jw_stop(em);
+		return ENOMEM;
+	}
+	return 0;
+}
+
+/* The journal superblock, read, changed and written now. */
+static int
+jw_setlog(struct ext2fs_mount *em, bool start, uint32_t tid)
+{
+	struct ext2fs_jw *jw = em->em_jw;
+	struct buf *bp;
+	int error;
+
+	if ((error = bread(em->em_devvp, (daddr_t)(ext2fs_journal_sbblock(
+	    jw->jw_j) << (em->em_fs->e2_bshift - DEV_BSHIFT)),
+	    (int)jw->jw_bsize, 0, &bp)) != 0)
+		return error;
+	ext2fs_journal_setlog(jw->jw_j, bp->b_data, start, tid);
+	return bwrite(bp);
+}
+
+static int
+devflush(struct ext2fs_mount *em)
+{
+	int error;
+
+	if ((error = vflushbuf(em->em_devvp, FSYNC_WAIT)) != 0)
+		return error;
+	return VOP_FSYNC(em->em_devvp, false);
+}
+
+/* Commit the running transaction and checkpoint it. */
+int
+ext2fs_jw_commit(struct ext2fs_mount *em)
+{
+	struct ext2fs_jw *jw = em->em_jw;
+	uint32_t bshift = em->em_fs->e2_bshift;
+	uint64_t dev;
+	struct buf *bp;
+	bool done = false;
+	int error;
+
+	KASSERT(rw_write_held(&em->em_lock));
+	if (jw == NULL || jw->jw_n == 0)
+		return 0;
+	if ((error = jw_setlog(em, true, jw->jw_tid)) != 0)
+		goto fail;
+	for (uint32_t l = 0; !done; l++) {
+		(void)ext2fs_journal_logblock(jw->jw_j, jw->jw_tid, jw->jw_n,
+		    jw->jw_blk, jw->jw_data, l, jw->jw_buf, &dev, &done);
+		/* The barrier: everything before the commit block, down. */
+		if (done && (error = devflush(em)) != 0)
+			goto fail;
+		bp = getblk(em->em_devvp, (daddr_t)(dev << (bshift -
+		    DEV_BSHIFT)), (int)jw->jw_bsize, 0, 0);
+		memcpy(bp->b_data, jw->jw_buf, jw->jw_bsize);
+		if (done) {
+			if ((error = bwrite(bp)) != 0)
+				goto fail;
+		} else
+			bawrite(bp);
+	}
+	if ((error = VOP_FSYNC(em->em_devvp, false)) != 0)
+		goto fail;
+	/* Committed: the checkpoint. */
+	for (size_t i = 0; i < jw->jw_n; i++) {
+		bp = getblk(em->em_devvp, (daddr_t)(jw->jw_blk[i] << (bshift -
+		    DEV_BSHIFT)), (int)jw->jw_bsize, 0, 0);
+		memcpy(bp->b_data, jw->jw_data[i], jw->jw_bsize);
+		bawrite(bp);
+	}
+	if ((error = devflush(em)) != 0 ||
+	    (error = jw_setlog(em, false, jw->jw_tid + 1)) != 0)
+		goto fail;
+	jw->jw_tid++;
+	jw_clear(jw);
+	return 0;
+fail:
+	log(LOG_ERR, "ext2fs: %s: error %d committing journal transaction %u",
+	    em->em_name, error, jw->jw_tid);
+	return error;
+}
+
+/*
+ * Instead of a delayed write: bp's contents into the transaction, bp
+ * released clean (the disk must not see it before the commit).
+ */
+int
+ext2fs_jw_add(struct ext2fs_mount *em, struct buf *bp)
+{
+	struct ext2fs_jw *jw = em->em_jw;
+	uint64_t b = (uint64_t)bp->b_blkno >> (em->em_fs->e2_bshift -
+	    DEV_BSHIFT);
+	uint8_t *d;
+	uint32_t h;
+	int error;
+
+	KASSERT(rw_write_held(&em->em_lock));
+	KASSERT((size_t)bp->b_bcount == jw->jw_bsize);
+	if ((d = jw_find(jw, b)) == NULL) {
+		if (jw->jw_n >= jw->jw_max &&
+		    (error = ext2fs_jw_commit(em)) != 0) {
+			brelse(bp, 0);
+			return error;
+		}
+		if ((d = kmem_alloc(jw->jw_bsize, KM_SLEEP)) == NULL) {
+			brelse(bp, 0);
+			return ENOMEM;
+		}
+		h = jw_hash(jw, b);
+		jw->jw_blk[jw->jw_n] = b;
+		jw->jw_data[jw->jw_n] = d;
+		jw->jw_next[jw->jw_n] = jw->jw_bucket[h];
+		jw->jw_bucket[h] = (uint32_t)++jw->jw_n;
+	}
+	memcpy(d, bp->b_data, jw->jw_bsize);
+	brelse(bp, 0);
+	return 0;
+}
+
+/* Reads: the transaction's contents over bytes [off, off + len). */
+void
+ext2fs_jw_overlay(struct ext2fs_mount *em, uint64_t off, void *buf,
+    size_t len)
+{
+	struct ext2fs_jw *jw = em->em_jw;
+	uint32_t bshift = em->em_fs->e2_bshift;
+	uint64_t b, bstart, lo, hi;
+	const uint8_t *d;
+
+	if (jw->jw_n == 0)
+		return;
+	for (b = off >> bshift; (b << bshift) < off + len; b++) {
+		if ((d = jw_find(jw, b)) == NULL)
+			continue;
+		bstart = b << bshift;
+		lo = MAX(bstart, off);
+		hi = MIN(bstart + jw->jw_bsize, off + len);
+		memcpy((uint8_t *)buf + (lo - off), d + (lo - bstart),
+		    (size_t)(hi - lo));
+	}
+}
+
+/*
+ * The superblock (fs->e2_sb) written home now, outside any transaction
+ * (the transaction is empty: the mount's first change, or after the
+ * last commit at unmount).
+ */
+int
+ext2fs_jw_sbwrite(struct ext2fs_mount *em)
+{
+	struct ext2fs *fs = em->em_fs;
+	struct buf *bp;
+	int error;
+
+	KASSERT(em->em_jw->jw_n == 0);
+	if (fs->e2_metadata_csum)
+		ext2_set_le32(fs->e2_sb + EXT2_SB_CHECKSUM,
+		    ext2fs_crc32c(~0u, fs->e2_sb, EXT2_SB_CHECKSUM));
+	if ((error = bread(em->em_devvp, (daddr_t)((EXT2_SB_OFFSET >>
+	    fs->e2_bshift) << (fs->e2_bshift - DEV_BSHIFT)),
+	    (int)fs->e2_bsize, 0, &bp)) != 0)
+		return error;
+	memcpy((char *)bp->b_data + (EXT2_SB_OFFSET & (fs->e2_bsize - 1)),
+	    fs->e2_sb, EXT2_SB_SIZE);
+	if ((error = bwrite(bp)) != 0)
+		return error;
+	return VOP_FSYNC(em->em_devvp, false);
+}
