@@ -49,6 +49,7 @@ struct ext2fs_jw {
 	uint32_t *jw_bucket;            /* [1 << jw_bits] */
 	uint32_t jw_bits;
 	uint8_t *jw_buf;                /* a log block being written */
+	bool jw_incommit;               /* the superblock joins: no commit */
 };
 
 static uint32_t
@@ -177,7 +178,15 @@ ext2fs_jw_commit(struct ext2fs_mount *em)
 	KASSERT(rw_write_held(&em->em_lock));
 	if (jw == NULL || jw->jw_n == 0)
 		return 0;
-	if ((error = jw_setlog(em, true, jw->jw_tid)) != 0)
+	/* The superblock's totals go with the transaction. */
+	ext2_set_le32(em->em_fs->e2_sb + EXT2_SB_FREE_BLOCKS_LO,
+	    (uint32_t)em->em_free_blocks);
+	ext2_set_le32(em->em_fs->e2_sb + EXT2_SB_FREE_INODES,
+	    em->em_free_inodes);
+	jw->jw_incommit = true;
+	error = ext2fs_sb_write(em, false);
+	jw->jw_incommit = false;
+	if (error != 0 || (error = jw_setlog(em, true, jw->jw_tid)) != 0)
 		goto fail;
 	for (uint32_t l = 0; !done; l++) {
 		(void)ext2fs_journal_logblock(jw->jw_j, jw->jw_tid, jw->jw_n,
@@ -232,7 +241,8 @@ ext2fs_jw_add(struct ext2fs_mount *em, struct buf *bp)
 	KASSERT(rw_write_held(&em->em_lock));
 	KASSERT((size_t)bp->b_bcount == jw->jw_bsize);
 	if ((d = jw_find(jw, b)) == NULL) {
-		if (jw->jw_n >= jw->jw_max &&
+		/* Room for one more (the superblock) stays in jw_cap. */
+		if (jw->jw_n >= jw->jw_max && !jw->jw_incommit &&
 		    (error = ext2fs_jw_commit(em)) != 0) {
 			brelse(bp, 0);
 			return error;
