@@ -36,6 +36,7 @@
 
 #include <rump/rump.h>
 #include <rump/rump_syscalls.h>
+#include <rump/ext2fs_args.h>
 #include <rump/rumpvfs.h>
 #include <rump/ufs_args.h>
 
@@ -1089,6 +1090,97 @@ TESTCASE(remount_rw)
 	done();
 }
 
+/*
+ * Our own journaled writes read by e2fsprogs: an ext3 mount's changes
+ * go through the journal (its sequence moves on) and leave it empty
+ * at unmount; with EXT2FS_ARGS_NOJOURNAL the journal is not touched.
+ */
+TESTCASE(own_commits)
+{
+	struct ext2fs_args args;
+	char img[800], seq0[64], seq1[64];
+	int fd;
+
+	if (!have_e2fsprogs())
+		return;
+	tmpdir = make_tmpdir("jown");
+	PATHF(img, "%s/img", tmpdir);
+	sh("mke2fs -q -F -t ext3 -b 1024 '%s' 8M", img);
+	REQUIRE_OK(rump_init());
+	REQUIRE_OK(rump_sys_mkdir(MNT, 0755));
+	for (int nojournal = 0; nojournal < 2; nojournal++) {
+		sh_out(seq0, sizeof(seq0), "dumpe2fs -h '%s' 2>/dev/null | "
+		    "grep '^Journal sequence'", img);
+		memset(&args, 0, sizeof(args));
+		args.fspec = (char *)(nojournal ? DEV "nj" : DEV "j");
+		args.flags = nojournal ? EXT2FS_ARGS_NOJOURNAL : 0;
+		REQUIRE_EQ(rump_pub_etfs_register(args.fspec, img,
+		    RUMP_ETFS_BLK), 0);
+		REQUIRE_OK(rump_sys_mount("ext2fs", MNT, 0, &args,
+		    sizeof(args)));
+		REQUIRE_OK(fd = rump_sys_open(nojournal ? MNT "/b" : MNT "/a",
+		    O_CREAT | O_WRONLY, 0644));
+		REQUIRE_EQ(rump_sys_write(fd, "hello", 5), 5);
+		REQUIRE_OK(rump_sys_fsync(fd));
+		REQUIRE_OK(rump_sys_close(fd));
+		/* Mounted: needs_recovery only while journaling. */
+		REQUIRE(needs_recovery(img) == !nojournal);
+		unmount_img();
+		REQUIRE(!needs_recovery(img));
+		fsck_clean(img);
+		sh_out(seq1, sizeof(seq1), "dumpe2fs -h '%s' 2>/dev/null | "
+		    "grep '^Journal sequence'", img);
+		REQUIRE((strcmp(seq0, seq1) == 0) == (nojournal != 0));
+	}
+	sh("test \"$(debugfs -R 'cat /a' '%s' 2>/dev/null)$(debugfs -R "
+	    "'cat /b' '%s' 2>/dev/null)\" = hellohello", img, img);
+	done();
+}
+
+/*
+ * The commit timer: with commit=1 a write nobody syncs is in a copy of
+ * the image taken two seconds later (e2fsck sees it); with commit=600
+ * it is not yet.
+ */
+TESTCASE(commit_timer)
+{
+	struct ext2fs_args args;
+	char img[800], copy[800], out[256];
+	int fd;
+
+	if (!have_e2fsprogs())
+		return;
+	tmpdir = make_tmpdir("jtimer");
+	PATHF(img, "%s/img", tmpdir);
+	PATHF(copy, "%s/copy", tmpdir);
+	sh("mke2fs -q -F -t ext3 -b 1024 '%s' 8M", img);
+	REQUIRE_OK(rump_init());
+	REQUIRE_OK(rump_sys_mkdir(MNT, 0755));
+	for (int slow = 0; slow < 2; slow++) {
+		memset(&args, 0, sizeof(args));
+		args.fspec = (char *)(slow ? DEV "s" : DEV "f");
+		args.commit = slow ? 600 : 1;
+		REQUIRE_EQ(rump_pub_etfs_register(args.fspec, img,
+		    RUMP_ETFS_BLK), 0);
+		REQUIRE_OK(rump_sys_mount("ext2fs", MNT, 0, &args,
+		    sizeof(args)));
+		REQUIRE_OK(fd = rump_sys_open(slow ? MNT "/slow" : MNT "/fast",
+		    O_CREAT | O_WRONLY, 0644));
+		REQUIRE_EQ(rump_sys_write(fd, "timed", 5), 5);
+		REQUIRE_OK(rump_sys_close(fd));
+		usleep(2500000);
+		sh("cp '%s' '%s' && e2fsck -fy '%s' >/dev/null 2>&1; "
+		    "test $? -le 1", img, copy, copy);
+		fsck_clean(copy);
+		sh_out(out, sizeof(out), "debugfs -R 'cat /%s' '%s' "
+		    "2>/dev/null", slow ? "slow" : "fast", copy);
+		REQUIRE(strcmp(out, slow ? "" : "timed") == 0);
+		unmount_img();
+		fsck_clean(img);
+	}
+	done();
+}
+
 TESTS(CASE_NOBOOT(v3_64bit_4k), CASE_NOBOOT(v3_32bit_1k),
     CASE_NOBOOT(v2_64bit_1k), CASE_NOBOOT(v2_32bit_4k),
     CASE_NOBOOT(v1_1k_ext3), CASE_NOBOOT(v1_4k_ext3),
@@ -1096,5 +1188,6 @@ TESTS(CASE_NOBOOT(v3_64bit_4k), CASE_NOBOOT(v3_32bit_1k),
     CASE_NOBOOT(torn_last), CASE_NOBOOT(revoke_ext3), CASE_NOBOOT(revoke_v3),
     CASE_NOBOOT(corrupt_v3), CASE_NOBOOT(corrupt_v1),
     CASE_NOBOOT(corrupt_seeded), CASE_NOBOOT(remount_rw),
+    CASE_NOBOOT(own_commits), CASE_NOBOOT(commit_timer),
     CASE_NOBOOT(linux_v3_4k), CASE_NOBOOT(linux_async_data),
     CASE_NOBOOT(linux_ext3))

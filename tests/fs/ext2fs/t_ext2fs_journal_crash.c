@@ -14,7 +14,10 @@
  * by e2fsck -fy alike, to a file system e2fsck -fn finds clean, whose
  * tree is exactly the one an fsync left: the last one whose writes
  * were all among the N, or the next one (whose commit block may be
- * among them).
+ * among them).  Then again (every other N) with the writes since the
+ * last device flush (rumpuser_syncfd) kept in a seeded random choice,
+ * as a disk's cache may: the states are then those whose last flush is
+ * down.
  */
 #define _GNU_SOURCE
 #include <sys/mount.h>
@@ -88,6 +91,35 @@ rumpuser_bio(int fd, int op, void *data, unsigned long dlen, long long off,
 	if ((op & RUMPUSER_BIO_WRITE) && recording)
 		record(data, dlen, off);
 	real(fd, op, data, dlen, off, done, arg);
+}
+
+typedef int (*syncfd_fn)(int, int, unsigned long long, unsigned long long);
+
+static size_t *flushes;         /* writes issued at each device flush */
+static size_t nflush, capflush;
+
+/* A device flush: the writes before it are on the disk. */
+int
+rumpuser_syncfd(int fd, int flags, unsigned long long start,
+    unsigned long long len)
+{
+	static syncfd_fn real;
+	int error;
+
+	if (real == NULL)
+		real = (syncfd_fn)dlsym(RTLD_NEXT, "rumpuser_syncfd");
+	error = real(fd, flags, start, len);
+	if (recording && error == 0) {
+		pthread_mutex_lock(&rec_lock);
+		if (nflush == capflush) {
+			capflush = capflush * 2 + 64;
+			flushes = realloc(flushes, capflush * sizeof(*flushes));
+		}
+		if (flushes != NULL)
+			flushes[nflush++] = nwr;
+		pthread_mutex_unlock(&rec_lock);
+	}
+	return error;
 }
 
 /* Synchronous block writes (bwrite) come this way. */
@@ -285,17 +317,59 @@ workload(void)
 	put(MNT "/d/sub/f", 6000, 5);
 }
 
-/* The image after the first n recorded writes. */
-static void
-crash_image(const char *base, const char *img, size_t n)
+/* The last device flush at or before write n (0: none). */
+static size_t
+flushed_at(size_t n)
 {
+	size_t b = 0;
+
+	for (size_t i = 0; i < nflush && flushes[i] <= n; i++)
+		b = flushes[i];
+	return b;
+}
+
+/*
+ * The image after n recorded writes: in order (the first n), or, with
+ * reorder, every write before the last flush and a seeded choice of the
+ * writes after it (a disk cache keeps any of the writes since the last
+ * flush, and the later of two to one block).
+ */
+static void
+crash_image(const char *base, const char *img, size_t n, bool reorder,
+    unsigned *seed)
+{
+	size_t s = reorder ? flushed_at(n) : n, e = nwr, want;
+	bool *take;
 	int fd;
 
+	/* [s, e): the writes between two flushes. */
+	for (size_t i = 0; i < nflush; i++)
+		if (flushes[i] > s) {
+			e = flushes[i];
+			break;
+		}
+	REQUIRE(n <= e);
 	sh("cp '%s' '%s'", base, img);
 	REQUIRE((fd = open(img, O_WRONLY)) != -1);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < s; i++)
 		REQUIRE(pwrite(fd, wrs[i].data, wrs[i].len, wrs[i].off) ==
 		    (ssize_t)wrs[i].len);
+	/* n - s of the writes in [s, e), in the order they were made. */
+	want = n - s;
+	REQUIRE((take = calloc(e - s + 1, sizeof(*take))) != NULL);
+	for (size_t got = 0; got < want;) {
+		size_t i = (size_t)rand_r(seed) % (e - s);
+
+		if (!take[i]) {
+			take[i] = true;
+			got++;
+		}
+	}
+	for (size_t i = s; i < e; i++)
+		if (take[i - s])
+			REQUIRE(pwrite(fd, wrs[i].data, wrs[i].len,
+			    wrs[i].off) == (ssize_t)wrs[i].len);
+	free(take);
 	close(fd);
 }
 
@@ -331,8 +405,12 @@ check_tree(const char *img, int k, const char *what, size_t n)
 	free(got);
 }
 
+static void crash_point(const char *, const char *, const char *, size_t,
+    int, bool, unsigned *);
+
 TESTCASE(every_n)
 {
+	unsigned seed = 20261206;
 	char base[800], img[800], ours[800], theirs[800];
 	size_t total;
 	int k;
@@ -370,30 +448,53 @@ TESTCASE(every_n)
 			    i + 1 == wat[1] ? " <- state 1" : "");
 	fsck_clean(img, "after the workload", total);
 
-	k = 0;
-	for (size_t n = 0; n <= total; n++) {
-		while (k + 1 < nstates && wat[k + 1] <= n)
-			k++;
-		crash_image(base, ours, n);
-		sh("cp '%s' '%s'", ours, theirs);
-		/* Our replay, read-write. */
-		REQUIRE_EQ(mount_img(ours, 0), 0);
-		REQUIRE_OK(rump_sys_unmount(MNT, 0));
-		fsck_clean(ours, "our replay", n);
-		check_tree(ours, k, "our replay", n);
-		/* e2fsck's. */
-		sh("e2fsck -fy '%s' >/dev/null 2>&1; test $? -le 1", theirs);
-		fsck_clean(theirs, "e2fsck's replay", n);
-		check_tree(theirs, k, "e2fsck's replay", n);
-	}
-	printf("%zu crash points, %d states\n", total + 1, nstates);
+	/* In order every N; reordered every other one (suite time). */
+	for (int reorder = 0; reorder < 2; reorder++)
+		for (size_t n = 0; n <= total; n += reorder ? 2 : 1) {
+			/* The states whose last flush is down. */
+			size_t s = reorder ? flushed_at(n) : n;
+
+			k = 0;
+			while (k + 1 < nstates && (reorder ?
+			    flushed_at(wat[k + 1]) : wat[k + 1]) <= s)
+				k++;
+			crash_point(base, ours, theirs, n, k, reorder != 0,
+			    &seed);
+		}
+	printf("%zu crash points, %d states, %zu flushes\n", total + 1,
+	    nstates, nflush);
 	for (size_t i = 0; i < nwr; i++)
 		free(wrs[i].data);
 	free(wrs);
+	free(flushes);
 	for (int i = 0; i < nstates; i++)
 		free(states[i]);
 	remove_tree(tmpdir);
 	free(tmpdir);
+}
+
+static void
+crash_point(const char *base, const char *ours, const char *theirs,
+    size_t n, int k, bool reorder, unsigned *seed)
+{
+	const char *how = reorder ? "reordered" : "in order";
+	char what[64];
+
+	{
+		crash_image(base, ours, n, reorder, seed);
+		sh("cp '%s' '%s'", ours, theirs);
+		/* Our replay, read-write. */
+		REQUIRE_EQ(mount_img(ours, 0), 0);
+		REQUIRE_OK(rump_sys_unmount(MNT, 0));
+		snprintf(what, sizeof(what), "our replay (%s)", how);
+		fsck_clean(ours, what, n);
+		check_tree(ours, k, what, n);
+		/* e2fsck's. */
+		sh("e2fsck -fy '%s' >/dev/null 2>&1; test $? -le 1", theirs);
+		snprintf(what, sizeof(what), "e2fsck's replay (%s)", how);
+		fsck_clean(theirs, what, n);
+		check_tree(theirs, k, what, n);
+	}
 }
 
 TESTS(CASE_NOBOOT(every_n))

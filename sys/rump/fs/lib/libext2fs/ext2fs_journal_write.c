@@ -7,15 +7,18 @@
  * as Linux's data=journal) into the running transaction instead of the
  * cache's delayed writes, and commits it: at fsync, sync, an O_SYNC
  * write, unmount or remount to read-only, and when it reaches half of
- * what the log holds.
+ * what the log holds (that one may fall inside an operation: a crash
+ * just after it leaves that operation half done, for e2fsck).  The
+ * mount flag EXT2FS_ARGS_NOJOURNAL writes as without a journal.
  *
  * A commit writes the log from s_first: the journal superblock saying
  * the log starts there with this transaction, the descriptors and the
  * copies; flushes the device (the barrier); writes the commit block and
  * flushes; then checkpoints: the blocks go home, the device is flushed,
  * and the journal superblock says the log is empty again, with the next
- * sequence number.  A crash before the commit block is on the disk
- * leaves the file system as the last commit left it (nothing of the
+ * sequence number, flushed too (before the next transaction reuses the
+ * log).  A crash before the commit block is on the disk leaves the
+ * file system as the last commit left it (nothing of the
  * transaction went home: its blocks are clean in the cache and their
  * new contents kept here); after it, the journal replays it (here at
  * the next mount, or by e2fsck, or by Linux).  needs_recovery is set on
@@ -25,12 +28,21 @@
  * Reads see the transaction: ext2fs_journal_overlay() puts the kept
  * contents in place of what the cache or the disk has.
  *
+ * The commit timer: a thread commits what is pending every commit=
+ * seconds (EXT2FS_ARGS' commit, 5 by default, as Linux).  It only
+ * tries em_lock, so that ext2fs_jw_stop(), called with em_lock held,
+ * can wait for it to end.
+ *
  * Locking: everything with em_lock held as writer (every change holds
- * it), except the read overlay, under em_lock as reader.
+ * it), except the read overlay, under em_lock as reader; jw_tlock
+ * guards the timer's stop flag.
  */
 #include <sys/systm.h>
 #include <sys/buf.h>
+#include <sys/condvar.h>
 #include <sys/kmem.h>
+#include <sys/kthread.h>
+#include <sys/mutex.h>
 #include <sys/param.h>
 
 #include "ext2fs_jbd2.h"
@@ -50,6 +62,11 @@ struct ext2fs_jw {
 	uint32_t jw_bits;
 	uint8_t *jw_buf;                /* a log block being written */
 	bool jw_incommit;               /* the superblock joins: no commit */
+	uint64_t jw_interval;           /* commit timer, ns */
+	struct lwp *jw_timer;
+	kmutex_t jw_tlock;
+	kcondvar_t jw_tcv;
+	bool jw_tstop;                  /* jw_tlock */
 };
 
 static uint32_t
@@ -78,6 +95,30 @@ jw_clear(struct ext2fs_jw *jw)
 	jw->jw_n = 0;
 }
 
+/* The commit timer's thread. */
+static void
+jw_timer(void *arg)
+{
+	struct ext2fs_mount *em = arg;
+	struct ext2fs_jw *jw = em->em_jw;
+
+	mutex_enter(&jw->jw_tlock);
+	while (!jw->jw_tstop) {
+		(void)cv_timedwait_ns(&jw->jw_tcv, &jw->jw_tlock,
+		    jw->jw_interval);
+		if (jw->jw_tstop)
+			break;
+		mutex_exit(&jw->jw_tlock);
+		if (rw_tryenter(&em->em_lock, RW_WRITER)) {
+			(void)ext2fs_jw_commit(em);
+			rw_exit(&em->em_lock);
+		}
+		mutex_enter(&jw->jw_tlock);
+	}
+	mutex_exit(&jw->jw_tlock);
+	kthread_exit(0);
+}
+
 void
 ext2fs_jw_stop(struct ext2fs_mount *em)
 {
@@ -85,6 +126,15 @@ ext2fs_jw_stop(struct ext2fs_mount *em)
 
 	if (jw == NULL)
 		return;
+	if (jw->jw_timer != NULL) {
+		mutex_enter(&jw->jw_tlock);
+		jw->jw_tstop = true;
+		cv_broadcast(&jw->jw_tcv);
+		mutex_exit(&jw->jw_tlock);
+		(void)kthread_join(jw->jw_timer);
+	}
+	mutex_destroy(&jw->jw_tlock);
+	cv_destroy(&jw->jw_tcv);
 	jw_clear(jw);
 	kmem_free(jw->jw_blk, jw->jw_cap * sizeof(uint64_t));
 	kmem_free(jw->jw_data, jw->jw_cap * sizeof(uint8_t *));
@@ -108,16 +158,18 @@ ext2fs_jw_start(struct ext2fs_mount *em)
 	int error;
 
 	if ((fs->e2_compat & EXT2F_COMPAT_HAS_JOURNAL) == 0 ||
-	    ext2_le32(fs->e2_sb + EXT2_SB_JOURNAL_INUM) == 0)
+	    ext2_le32(fs->e2_sb + EXT2_SB_JOURNAL_INUM) == 0 ||
+	    em->em_nojournal)
 		return 0;
 	if ((jw = kmem_zalloc(sizeof(*jw), KM_SLEEP)) == NULL)
 		return ENOMEM;
-	em->em_jw = jw;
 	if ((error = ext2fs_journal_open(fs, &jw->jw_j)) != 0) {
-		em->em_jw = NULL;
 		kmem_free(jw, sizeof(*jw));
 		return error;
 	}
+	mutex_init(&jw->jw_tlock, MUTEX_DEFAULT, IPL_NONE);
+	cv_init(&jw->jw_tcv, "ext2jw");
+	em->em_jw = jw;
 	jw->jw_bsize = fs->e2_bsize;
 	jw->jw_tid = ext2fs_journal_seq(jw->jw_j);
 	jw->jw_max = MAX(ext2fs_journal_maxblocks(jw->jw_j) / 2, 1);
@@ -134,6 +186,15 @@ ext2fs_jw_start(struct ext2fs_mount *em)
 	    jw->jw_bucket == NULL || jw->jw_buf == NULL) {
 		ext2fs_jw_stop(em);
 		return ENOMEM;
+	}
+	jw->jw_interval = (uint64_t)(em->em_commit > 0 ? em->em_commit :
+	    EXT2FS_COMMIT_DEFAULT) * 1000000000ull;
+	if ((error = kthread_create(PRI_NONE, KTHREAD_MPSAFE |
+	    KTHREAD_MUSTJOIN, NULL, jw_timer, em, &jw->jw_timer,
+	    "ext2commit")) != 0) {
+		jw->jw_timer = NULL;
+		ext2fs_jw_stop(em);
+		return error;
 	}
 	return 0;
 }
@@ -212,8 +273,14 @@ ext2fs_jw_commit(struct ext2fs_mount *em)
 		memcpy(bp->b_data, jw->jw_data[i], jw->jw_bsize);
 		bawrite(bp);
 	}
+	/*
+	 * The log empty, on the disk before the next transaction reuses
+	 * its blocks: a cache that kept those and lost this would replay
+	 * this transaction's descriptors over the next one's copies.
+	 */
 	if ((error = devflush(em)) != 0 ||
-	    (error = jw_setlog(em, false, jw->jw_tid + 1)) != 0)
+	    (error = jw_setlog(em, false, jw->jw_tid + 1)) != 0 ||
+	    (error = VOP_FSYNC(em->em_devvp, false)) != 0)
 		goto fail;
 	jw->jw_tid++;
 	jw_clear(jw);

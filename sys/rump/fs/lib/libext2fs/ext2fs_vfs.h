@@ -64,6 +64,8 @@ struct ext2fs_mount {
 	struct ext2fs_journal *em_journal; /* em_lock: replayed, not home */
 	struct ext2fs_journal *em_jhome;   /* em_lock: home; freed at unmount */
 	struct ext2fs_jw *em_jw;        /* em_lock: journaled writes */
+	bool em_nojournal;              /* EXT2FS_ARGS_NOJOURNAL */
+	int em_commit;                  /* commit= seconds, 0: default */
 	krwlock_t em_lock;
 	/* Per group, from the descriptors (em_lock, read-write mounts). */
 	uint32_t *em_gfree_blocks, *em_gfree_inodes, *em_gdirs;
@@ -130,6 +132,7 @@ int ext2fs_journal_overlay(struct ext2fs_mount *, uint64_t, void *, size_t);
 int ext2fs_journal_recover(struct ext2fs_mount *);
 
 /* ext2fs_journal_write.c: journaled writes of a read-write mount. */
+#define EXT2FS_COMMIT_DEFAULT 5         /* seconds, as Linux */
 int ext2fs_jw_start(struct ext2fs_mount *);
 void ext2fs_jw_stop(struct ext2fs_mount *);
 int ext2fs_jw_add(struct ext2fs_mount *, struct buf *);

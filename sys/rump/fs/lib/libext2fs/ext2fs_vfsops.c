@@ -421,6 +421,10 @@ ext2fs_mount(struct mount *mp, const void *data, size_t len)
 	mutex_init(&em->em_pendlock, MUTEX_DEFAULT, IPL_NONE);
 	LIST_INIT(&em->em_pending);
 	strlcpy(em->em_name, fspec, sizeof(em->em_name));
+	if (len == sizeof(*args)) {
+		em->em_nojournal = (args->flags & EXT2FS_ARGS_NOJOURNAL) != 0;
+		em->em_commit = args->commit;
+	}
 	if ((error = ext2fs_mount_dev(em, fspec,
 	    rdonly ? FREAD : FREAD | FWRITE)) != 0) {
 		ext2fs_em_free(em);
@@ -507,7 +511,7 @@ ext2fs_statvfs(struct mount *mp, struct statvfs *sv)
 	struct ext2fs_mount *em = VFSTOEXT2(mp);
 	const struct ext2fs *fs = em->em_fs;
 	const uint8_t *sb = fs->e2_sb;
-	uint64_t bfree, resv, ifree;
+	uint64_t bfree, resv, ifree, overhead;
 
 	rw_enter(&em->em_lock, RW_WRITER);
 	if (em->em_rw) {
@@ -521,6 +525,8 @@ ext2fs_statvfs(struct mount *mp, struct statvfs *sv)
 			    EXT2_SB_FREE_BLOCKS_HI) << 32;
 		ifree = ext2_le32(sb + EXT2_SB_FREE_INODES);
 	}
+	/* It reads the device: under em_lock (ext2fs_jw_overlay()). */
+	overhead = ext2fs_overhead(fs);
 	rw_exit(&em->em_lock);
 	resv = ext2_le32(sb + EXT2_SB_R_BLOCKS_COUNT_LO);
 	if (fs->e2_incompat & EXT2F_INCOMPAT_64BIT)
@@ -534,7 +540,7 @@ ext2fs_statvfs(struct mount *mp, struct statvfs *sv)
 	/* Counts on the image are not trusted beyond the file system. */
 	bfree = MIN(bfree, fs->e2_nblocks);
 	sv->f_bsize = sv->f_frsize = fs->e2_bsize;
-	sv->f_blocks = fs->e2_nblocks - ext2fs_overhead(fs);
+	sv->f_blocks = fs->e2_nblocks - overhead;
 	sv->f_bfree = bfree;
 	sv->f_bavail = bfree > resv ? bfree - resv : 0;
 	sv->f_files = fs->e2_ninodes;
