@@ -933,7 +933,7 @@ TESTCASE(corrupt_seeded)
 		PATHF(base[v], "%s/base%d", tmpdir, v);
 		sh("cp '%s' '%s'", m->j, base[v]);
 	}
-	for (int round = 0; round < 36; round++) {
+	for (int round = 0; round < 24; round++) {
 		v = round % 3;
 		sh("cp '%s' '%s'", base[v], im[0].j);
 		for (int k = 0; k < 1 + round % 4; k++) {
@@ -1168,7 +1168,7 @@ TESTCASE(commit_timer)
 		    O_CREAT | O_WRONLY, 0644));
 		REQUIRE_EQ(rump_sys_write(fd, "timed", 5), 5);
 		REQUIRE_OK(rump_sys_close(fd));
-		usleep(2500000);
+		usleep(2200000);
 		sh("cp '%s' '%s' && e2fsck -fy '%s' >/dev/null 2>&1; "
 		    "test $? -le 1", img, copy, copy);
 		fsck_clean(copy);

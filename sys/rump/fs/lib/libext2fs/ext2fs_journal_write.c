@@ -25,7 +25,7 @@
  * the disk by the mount's first change (ext2fs_markdirty(), instead of
  * clearing VALID_FS as without a journal) and cleared at unmount.
  *
- * Reads see the transaction: ext2fs_journal_overlay() puts the kept
+ * Reads see the transaction: ext2fs_jw_overlay() puts the kept
  * contents in place of what the cache or the disk has.
  *
  * The commit timer: a thread commits what is pending every commit=
