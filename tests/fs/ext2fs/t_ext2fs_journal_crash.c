@@ -14,7 +14,8 @@
  * by e2fsck -fy alike, to a file system e2fsck -fn finds clean, whose
  * tree is exactly the one an fsync left: the last one whose writes
  * were all among the N, or the next one (whose commit block may be
- * among them).  Then again (every other N) with the writes since the
+ * among them); every tenth point is also replayed by the Linux kernel
+ * (a loop mount, where the host allows it).  Then again (every other N) with the writes since the
  * last device flush (rumpuser_syncfd) kept in a seeded random choice,
  * as a disk's cache may: the states are then those whose last flush is
  * down.
@@ -153,6 +154,7 @@ writes_so_far(void)
 
 static char *tmpdir;
 static int ndev;
+static bool linux_ok = true;    /* the host loop-mounts */
 
 static void __attribute__((__format__(__printf__, 1, 2)))
 sh(const char *fmt, ...)
@@ -422,8 +424,8 @@ TESTCASE(every_n)
 	PATHF(img, "%s/img", tmpdir);
 	PATHF(ours, "%s/ours", tmpdir);
 	PATHF(theirs, "%s/theirs", tmpdir);
-	sh("mke2fs -q -F -t ext3 -b 1024 '%s' 8M && cp '%s' '%s'", base, base,
-	    img);
+	sh("mke2fs -q -F -t ext3 -b 1024 '%s' 8M && cp '%s' '%s' && "
+	    "mkdir '%s/lmnt'", base, base, img, tmpdir);
 	REQUIRE_OK(rump_init());
 	REQUIRE_OK(rump_sys_mkdir(MNT, 0755));
 	/* State 0: the empty file system. */
@@ -494,6 +496,21 @@ crash_point(const char *base, const char *ours, const char *theirs,
 		snprintf(what, sizeof(what), "e2fsck's replay (%s)", how);
 		fsck_clean(theirs, what, n);
 		check_tree(theirs, k, what, n);
+		/* Linux's replay, every tenth point (where it can mount). */
+		if (!reorder && n % 10 == 0 && linux_ok) {
+			char mnt[900];
+
+			PATHF(mnt, "%s/lmnt", tmpdir);
+			crash_image(base, theirs, n, false, seed);
+			if (!linux_mount(theirs, mnt, "rw")) {
+				linux_ok = false;
+				return;
+			}
+			linux_unmount(mnt);
+			snprintf(what, sizeof(what), "Linux's replay");
+			fsck_clean(theirs, what, n);
+			check_tree(theirs, k, what, n);
+		}
 	}
 }
 
