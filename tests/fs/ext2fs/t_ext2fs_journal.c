@@ -29,6 +29,7 @@
 #include <sys/syscall.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1181,6 +1182,98 @@ TESTCASE(commit_timer)
 	done();
 }
 
+#define NTHREADS 8
+#define NFILES 40
+
+/* One thread: files of its own, written, some fsync'd, some renamed. */
+static void *
+writer(void *arg)
+{
+	int t = (int)(intptr_t)arg, fd;
+	char path[128], to[128], buf[3000];
+
+	snprintf(path, sizeof(path), MNT "/t%d", t);
+	if (rump_sys_mkdir(path, 0755) != 0)
+		return (void *)1;
+	for (int i = 0; i < NFILES; i++) {
+		size_t len = (size_t)(100 + (t * 131 + i * 71) % 2900);
+
+		memset(buf, 'a' + (t + i) % 26, len);
+		snprintf(path, sizeof(path), MNT "/t%d/f%d", t, i);
+		if ((fd = rump_sys_open(path, O_CREAT | O_WRONLY, 0644)) < 0 ||
+		    rump_sys_write(fd, buf, len) != (ssize_t)len ||
+		    (i % 3 == 0 && rump_sys_fsync(fd) != 0) ||
+		    rump_sys_close(fd) != 0)
+			return (void *)1;
+		if (i % 5 == 4) {
+			snprintf(to, sizeof(to), MNT "/t%d/r%d", t, i);
+			if (rump_sys_rename(path, to) != 0)
+				return (void *)1;
+		}
+		if (i % 7 == 6 && rump_sys_unlink(path) != 0 && errno != ENOENT)
+			return (void *)1;
+	}
+	return NULL;
+}
+
+/*
+ * Many threads at once on a journaled mount (fsyncs committing under
+ * each other, the commit timer at one second): e2fsck -fn clean after,
+ * and each file there with its bytes.
+ */
+TESTCASE(threads)
+{
+	struct ext2fs_args args;
+	pthread_t th[NTHREADS];
+	char img[800], path[128], buf[3000];
+	struct stat st;
+	void *rv;
+	int fd;
+
+	if (!have_e2fsprogs())
+		return;
+	tmpdir = make_tmpdir("jthreads");
+	PATHF(img, "%s/img", tmpdir);
+	sh("mke2fs -q -F -t ext3 -b 1024 '%s' 16M", img);
+	REQUIRE_OK(rump_init());
+	REQUIRE_OK(rump_sys_mkdir(MNT, 0755));
+	memset(&args, 0, sizeof(args));
+	args.fspec = (char *)DEV;
+	args.commit = 1;
+	REQUIRE_EQ(rump_pub_etfs_register(DEV, img, RUMP_ETFS_BLK), 0);
+	REQUIRE_OK(rump_sys_mount("ext2fs", MNT, 0, &args, sizeof(args)));
+	for (int t = 0; t < NTHREADS; t++)
+		REQUIRE(pthread_create(&th[t], NULL, writer,
+		    (void *)(intptr_t)t) == 0);
+	for (int t = 0; t < NTHREADS; t++) {
+		REQUIRE(pthread_join(th[t], &rv) == 0);
+		REQUIRE(rv == NULL);
+	}
+	unmount_img();
+	fsck_clean(img);
+	REQUIRE_EQ(mount_img(img, true), 0);
+	for (int t = 0; t < NTHREADS; t++)
+		for (int i = 0; i < NFILES; i++) {
+			size_t len = (size_t)(100 + (t * 131 + i * 71) % 2900);
+			bool gone = i % 7 == 6 && i % 5 != 4;
+
+			snprintf(path, sizeof(path), MNT "/t%d/%c%d", t,
+			    i % 5 == 4 ? 'r' : 'f', i);
+			if (gone) {
+				REQUIRE_ERRNO(rump_sys_stat(path, &st), ENOENT);
+				continue;
+			}
+			REQUIRE_OK(fd = rump_sys_open(path, O_RDONLY, 0));
+			REQUIRE_EQ(rump_sys_read(fd, buf, sizeof(buf)),
+			    (ssize_t)len);
+			for (size_t k = 0; k < len; k++)
+				REQUIRE(buf[k] == 'a' + (t + i) % 26);
+			REQUIRE_OK(rump_sys_close(fd));
+		}
+	unmount_img();
+	done();
+}
+
 TESTS(CASE_NOBOOT(v3_64bit_4k), CASE_NOBOOT(v3_32bit_1k),
     CASE_NOBOOT(v2_64bit_1k), CASE_NOBOOT(v2_32bit_4k),
     CASE_NOBOOT(v1_1k_ext3), CASE_NOBOOT(v1_4k_ext3),
@@ -1189,5 +1282,6 @@ TESTS(CASE_NOBOOT(v3_64bit_4k), CASE_NOBOOT(v3_32bit_1k),
     CASE_NOBOOT(corrupt_v3), CASE_NOBOOT(corrupt_v1),
     CASE_NOBOOT(corrupt_seeded), CASE_NOBOOT(remount_rw),
     CASE_NOBOOT(own_commits), CASE_NOBOOT(commit_timer),
+    CASE_NOBOOT(threads),
     CASE_NOBOOT(linux_v3_4k), CASE_NOBOOT(linux_async_data),
     CASE_NOBOOT(linux_ext3))
