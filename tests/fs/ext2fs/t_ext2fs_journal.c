@@ -43,6 +43,7 @@
 
 #include "h_macros.h"
 #include "h_ext2img.h"
+#include "kernspace/ext2_ks.h"
 
 #define DEV "/dev/jimg"
 #define MNT "/mnt"
@@ -1182,6 +1183,107 @@ TESTCASE(commit_timer)
 	done();
 }
 
+/*
+ * Our journal writer's format (the transaction a commit writes, made by
+ * the kernel side: ext2_ks_journal.c) in the image's journal, with the
+ * blocks A -> B: e2fsck, Linux and we replay it to B's tree.  jo, when
+ * not NULL, first sets the journal's checksum version with debugfs.
+ */
+static void
+our_format(const char *mkfs, uint32_t bsize, const char *jo)
+{
+	static uint64_t list[MAXDIFF], offs[MAXDIFF];
+	struct imgs im;
+	uint8_t *data, *out;
+	uint32_t nout;
+	char *want, mnt[800];
+	size_t n;
+	void *fs;
+	FILE *f;
+	int fd;
+
+	make_imgs(&im, mkfs, bsize);
+	if (jo != NULL) {
+		REQUIRE((f = fopen(im.cmds, "w")) != NULL);
+		fprintf(f, "jo %s\njc\n", jo);
+		fclose(f);
+		sh("debugfs -w -f '%s' '%s' >/dev/null 2>&1 && debugfs -w -R "
+		    "'feature -needs_recovery' '%s' >/dev/null 2>&1", im.cmds,
+		    im.a, im.a);
+	}
+	sh("cp '%s' '%s' && cp '%s' '%s'", im.a, im.b, im.a, im.c);
+	/* B: A changed as before (make_imgs's B is of the old A). */
+	REQUIRE((f = fopen(im.cmds, "w")) != NULL);
+	fprintf(f, "mkdir newdir\nsymlink newdir/ln /some/where\nrm f2\n"
+	    "mkdir newdir/sub\nsif f1 mode 0100600\n");
+	fclose(f);
+	sh("debugfs -w -f '%s' '%s' >/dev/null 2>&1", im.cmds, im.b);
+	want = our_tree(im.b);
+	n = diff_blocks(im.a, im.b, bsize, list);
+	REQUIRE(n > 0);
+	REQUIRE((data = malloc(n * bsize)) != NULL);
+	REQUIRE((out = malloc((n + 64) * bsize)) != NULL);
+	REQUIRE((fd = open(im.b, O_RDONLY)) != -1);
+	for (size_t i = 0; i < n; i++)
+		REQUIRE(pread(fd, data + i * bsize, bsize,
+		    (off_t)(list[i] * bsize)) == (ssize_t)bsize);
+	close(fd);
+	sh("cp '%s' '%s'", im.a, im.j);
+	REQUIRE_EQ(rump_test_ext2_mount(im.j, &fs), 0);
+	REQUIRE_EQ(rump_test_ext2_journal_txn(fs, (uint32_t)n, list, data,
+	    out, offs, (uint32_t)(n + 64), &nout), 0);
+	rump_test_ext2_unmount(fs);
+	REQUIRE((fd = open(im.j, O_WRONLY)) != -1);
+	for (uint32_t i = 0; i < nout; i++)
+		REQUIRE(pwrite(fd, out + (size_t)i * bsize, bsize,
+		    (off_t)offs[i]) == (ssize_t)bsize);
+	close(fd);
+	sh("debugfs -w -R 'feature needs_recovery' '%s' >/dev/null 2>&1",
+	    im.j);
+	REQUIRE(needs_recovery(im.j));
+	/* Linux's replay, of a copy. */
+	PATHF(mnt, "%s/lmnt", tmpdir);
+	sh("mkdir '%s' && cp '%s' '%s'", mnt, im.j, im.c);
+	if (linux_mount(im.c, mnt, "rw")) {
+		char *got;
+
+		linux_unmount(mnt);
+		fsck_clean(im.c);
+		got = our_tree(im.c);
+		same_tree("Linux's replay of our transaction", got, want);
+		free(got);
+	}
+	check_replay(&im, want);
+	free(data);
+	free(out);
+	free(want);
+	done();
+}
+
+TESTCASE(format_v3_64bit)
+{
+	if (have_e2fsprogs())
+		our_format("-t ext4 -b 4096", 4096, NULL);
+}
+
+TESTCASE(format_v2_32bit)
+{
+	if (have_e2fsprogs())
+		our_format("-t ext4 -b 1024 -O ^64bit", 1024, "-c -v 2");
+}
+
+TESTCASE(format_v1)
+{
+	if (have_e2fsprogs())
+		our_format("-t ext3 -b 1024", 1024, "-c");
+}
+
+TESTCASE(format_none_64bit)
+{
+	if (have_e2fsprogs())
+		our_format("-t ext4 -b 1024 -O ^metadata_csum", 1024, NULL);
+}
+
 #define NTHREADS 8
 #define NFILES 40
 
@@ -1282,6 +1384,8 @@ TESTS(CASE_NOBOOT(v3_64bit_4k), CASE_NOBOOT(v3_32bit_1k),
     CASE_NOBOOT(corrupt_v3), CASE_NOBOOT(corrupt_v1),
     CASE_NOBOOT(corrupt_seeded), CASE_NOBOOT(remount_rw),
     CASE_NOBOOT(own_commits), CASE_NOBOOT(commit_timer),
-    CASE_NOBOOT(threads),
+    CASE_NOBOOT(threads), CASE_NOBOOT(format_v3_64bit),
+    CASE_NOBOOT(format_v2_32bit), CASE_NOBOOT(format_v1),
+    CASE_NOBOOT(format_none_64bit),
     CASE_NOBOOT(linux_v3_4k), CASE_NOBOOT(linux_async_data),
     CASE_NOBOOT(linux_ext3))
