@@ -32,4 +32,11 @@ struct ext2fs_args {
  */
 #define EXT2FS_ARGS_NOJOURNAL 0x0002
 
+/*
+ * data=journal: file data too goes through the journal (written twice;
+ * the default is data=ordered: data home before the commit that points
+ * at it).
+ */
+#define EXT2FS_ARGS_DATAJOURNAL 0x0004
+
 #endif /* _RUMP_EXT2FS_ARGS_H_ */

@@ -123,6 +123,23 @@ ext2fs_blk_write(struct ext2fs_mount *em, struct buf *bp, bool sync)
 	return 0;
 }
 
+/*
+ * A delayed write of bp, outside any journal transaction: file data of
+ * a journaled mount (ext2fs_blk_write_data()).
+ */
+int
+ext2fs_blk_write_direct(struct ext2fs_mount *em, struct buf *bp)
+{
+	int error;
+
+	if ((error = ext2fs_markdirty(em)) != 0) {
+		brelse(bp, B_INVAL);
+		return error;
+	}
+	bdwrite(bp);
+	return 0;
+}
+
 /* Read-modify-write len bytes at byte offset off (inside one block). */
 static int
 dev_update(struct ext2fs_mount *em, uint64_t off, const void *src,
@@ -364,7 +381,8 @@ ext2fs_bfree(struct ext2fs_mount *em, uint64_t blk)
 		    (unsigned long long)blk);
 	}
 	m[bit >> 3] &= (uint8_t)~(1u << (bit & 7));
-	if ((error = ext2fs_blk_write(em, bp, false)) != 0)
+	if ((error = ext2fs_blk_write(em, bp, false)) != 0 ||
+	    (error = ext2fs_jw_freed(em, blk)) != 0)
 		return error;
 	em->em_gfree_blocks[g]++;
 	em->em_free_blocks++;

@@ -3,9 +3,11 @@
 
 /*
  * Journaled writes: a read-write mount of a file system with an internal
- * journal puts every block it changes (metadata and file data alike,
- * as Linux's data=journal) into the running transaction instead of the
- * cache's delayed writes, and commits it: at fsync, sync, an O_SYNC
+ * journal puts every metadata block it changes into the running
+ * transaction instead of the cache's delayed writes, and file data in
+ * order, as Linux's data=ordered (ext2fs_blk_write_data(); with
+ * EXT2FS_ARGS_DATAJOURNAL data too goes through the log, as
+ * data=journal), and commits it: at fsync, sync, an O_SYNC
  * write, unmount or remount to read-only, and when it reaches half of
  * what the log holds (that one may fall inside an operation: a crash
  * just after it leaves that operation half done, for e2fsck).  The
@@ -67,6 +69,10 @@ struct ext2fs_jw {
 	kmutex_t jw_tlock;
 	kcondvar_t jw_tcv;
 	bool jw_tstop;                  /* jw_tlock */
+	bool jw_datajournal;            /* file data through the log too */
+	/* Blocks freed by the running transaction (no data goes there). */
+	uint64_t *jw_freed;             /* [jw_fcap], open addressing */
+	size_t jw_nfreed, jw_fcap;      /* jw_fcap a power of 2, or 0 */
 };
 
 static uint32_t
@@ -93,6 +99,101 @@ jw_clear(struct ext2fs_jw *jw)
 		kmem_free(jw->jw_data[i], jw->jw_bsize);
 	memset(jw->jw_bucket, 0, sizeof(uint32_t) << jw->jw_bits);
 	jw->jw_n = 0;
+	if (jw->jw_fcap > 0)
+		memset(jw->jw_freed, 0, jw->jw_fcap * sizeof(uint64_t));
+	jw->jw_nfreed = 0;
+}
+
+/* The freed set: block numbers + 1 (0: an empty slot). */
+static bool
+freed_has(const struct ext2fs_jw *jw, uint64_t b)
+{
+	size_t mask = jw->jw_fcap - 1, i;
+
+	if (jw->jw_fcap == 0)
+		return false;
+	for (i = (size_t)(b * 0x9E3779B97F4A7C15ull) & mask;
+	    jw->jw_freed[i] != 0; i = (i + 1) & mask)
+		if (jw->jw_freed[i] == b + 1)
+			return true;
+	return false;
+}
+
+static int
+freed_add(struct ext2fs_jw *jw, uint64_t b)
+{
+	uint64_t *old = jw->jw_freed;
+	size_t ocap = jw->jw_fcap, i, mask;
+
+	if (freed_has(jw, b))
+		return 0;
+	if ((jw->jw_nfreed + 1) * 2 > jw->jw_fcap) {
+		jw->jw_fcap = ocap == 0 ? 64 : ocap * 2;
+		if ((jw->jw_freed = kmem_zalloc(jw->jw_fcap * sizeof(uint64_t),
+		    KM_SLEEP)) == NULL) {
+			jw->jw_freed = old;
+			jw->jw_fcap = ocap;
+			return ENOMEM;
+		}
+		jw->jw_nfreed = 0;
+		for (i = 0; i < ocap; i++)
+			if (old[i] != 0)
+				(void)freed_add(jw, old[i] - 1);
+		if (old != NULL)
+			kmem_free(old, ocap * sizeof(uint64_t));
+	}
+	mask = jw->jw_fcap - 1;
+	for (i = (size_t)(b * 0x9E3779B97F4A7C15ull) & mask;
+	    jw->jw_freed[i] != 0; i = (i + 1) & mask)
+		continue;
+	jw->jw_freed[i] = b + 1;
+	jw->jw_nfreed++;
+	return 0;
+}
+
+/*
+ * Block b was freed by the running transaction: until it commits, b
+ * still holds what the last commit put there, so file data written to
+ * it goes through the log too (ext2fs_blk_write_data()).
+ */
+int
+ext2fs_jw_freed(struct ext2fs_mount *em, uint64_t b)
+{
+	KASSERT(rw_write_held(&em->em_lock));
+	if (em->em_jw == NULL)
+		return 0;
+	return freed_add(em->em_jw, b);
+}
+
+/*
+ * A block of file data, changed (ordered data, as Linux's default):
+ * written home directly (the commit's first flush takes it down before
+ * the commit block, so no commit ever points at data not there yet),
+ * unless the block was freed by the running transaction (its committed
+ * contents must stay), holds metadata of it, or the mount journals
+ * data: then into the transaction.
+ */
+int
+ext2fs_blk_write_data(struct ext2fs_mount *em, struct buf *bp, bool sync)
+{
+	struct ext2fs_jw *jw = em->em_jw;
+	uint64_t b;
+
+	if (jw == NULL || jw->jw_datajournal)
+		return ext2fs_blk_write(em, bp, sync);
+	b = (uint64_t)bp->b_blkno >> (em->em_fs->e2_bshift - DEV_BSHIFT);
+	if (freed_has(jw, b) || jw_find(jw, b) != NULL)
+		return ext2fs_blk_write(em, bp, sync);
+	if (sync) {
+		int error;
+
+		if ((error = ext2fs_markdirty(em)) != 0) {
+			brelse(bp, B_INVAL);
+			return error;
+		}
+		return bwrite(bp);
+	}
+	return ext2fs_blk_write_direct(em, bp);
 }
 
 /* The commit timer's thread. */
@@ -141,6 +242,8 @@ ext2fs_jw_stop(struct ext2fs_mount *em)
 	kmem_free(jw->jw_next, jw->jw_cap * sizeof(uint32_t));
 	kmem_free(jw->jw_bucket, sizeof(uint32_t) << jw->jw_bits);
 	kmem_free(jw->jw_buf, jw->jw_bsize);
+	if (jw->jw_freed != NULL)
+		kmem_free(jw->jw_freed, jw->jw_fcap * sizeof(uint64_t));
 	ext2fs_journal_free(jw->jw_j);
 	kmem_free(jw, sizeof(*jw));
 	em->em_jw = NULL;
@@ -171,6 +274,7 @@ ext2fs_jw_start(struct ext2fs_mount *em)
 	cv_init(&jw->jw_tcv, "ext2jw");
 	em->em_jw = jw;
 	jw->jw_bsize = fs->e2_bsize;
+	jw->jw_datajournal = em->em_datajournal;
 	jw->jw_tid = ext2fs_journal_seq(jw->jw_j);
 	jw->jw_max = MAX(ext2fs_journal_maxblocks(jw->jw_j) / 2, 1);
 	jw->jw_cap = jw->jw_max + 1;
@@ -325,7 +429,12 @@ ext2fs_jw_add(struct ext2fs_mount *em, struct buf *bp)
 		jw->jw_bucket[h] = (uint32_t)++jw->jw_n;
 	}
 	memcpy(d, bp->b_data, jw->jw_bsize);
-	brelse(bp, 0);
+	/*
+	 * A delayed write of data there (a block reused within the
+	 * transaction) must not reach the disk now: forget it; reads
+	 * find the contents here.
+	 */
+	brelse(bp, (bp->b_flags & B_DELWRI) ? B_INVAL : 0);
 	return 0;
 }
 

@@ -65,6 +65,7 @@ struct ext2fs_mount {
 	struct ext2fs_journal *em_jhome;   /* em_lock: home; freed at unmount */
 	struct ext2fs_jw *em_jw;        /* em_lock: journaled writes */
 	bool em_nojournal;              /* EXT2FS_ARGS_NOJOURNAL */
+	bool em_datajournal;            /* EXT2FS_ARGS_DATAJOURNAL */
 	int em_commit;                  /* commit= seconds, 0: default */
 	krwlock_t em_lock;
 	/* Per group, from the descriptors (em_lock, read-write mounts). */
@@ -105,6 +106,7 @@ int ext2fs_blk_readahead(struct ext2fs_mount *, uint64_t, unsigned nra,
     struct buf **);
 struct buf *ext2fs_blk_get(struct ext2fs_mount *, uint64_t);
 int ext2fs_blk_write(struct ext2fs_mount *, struct buf *, bool);
+int ext2fs_blk_write_direct(struct ext2fs_mount *, struct buf *);
 int ext2fs_counts_load(struct ext2fs_mount *);
 void ext2fs_counts_free(struct ext2fs_mount *);
 int ext2fs_sb_write(struct ext2fs_mount *, bool);
@@ -139,6 +141,8 @@ int ext2fs_jw_add(struct ext2fs_mount *, struct buf *);
 int ext2fs_jw_commit(struct ext2fs_mount *);
 void ext2fs_jw_overlay(struct ext2fs_mount *, uint64_t, void *, size_t);
 int ext2fs_jw_sbwrite(struct ext2fs_mount *);
+int ext2fs_jw_freed(struct ext2fs_mount *, uint64_t);
+int ext2fs_blk_write_data(struct ext2fs_mount *, struct buf *, bool);
 
 /* ext2fs_dirw.c: directory records. */
 int ext2fs_dir_add(struct ext2fs_mount *, struct ext2fs_node *, const char *,

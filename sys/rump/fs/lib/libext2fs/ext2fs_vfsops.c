@@ -423,6 +423,8 @@ ext2fs_mount(struct mount *mp, const void *data, size_t len)
 	strlcpy(em->em_name, fspec, sizeof(em->em_name));
 	if (len == sizeof(*args)) {
 		em->em_nojournal = (args->flags & EXT2FS_ARGS_NOJOURNAL) != 0;
+		em->em_datajournal =
+		    (args->flags & EXT2FS_ARGS_DATAJOURNAL) != 0;
 		em->em_commit = args->commit;
 	}
 	if ((error = ext2fs_mount_dev(em, fspec,

@@ -676,8 +676,8 @@ ext2fs_write_op(struct vnode *vp, struct uio *uio, int ioflag,
 		} else if ((error = ext2fs_blk_read(em, pblk, &bp)) != 0)
 			break;
 		error = uiomove((char *)bp->b_data + boff, (size_t)n, uio);
-		if ((e = ext2fs_blk_write(em, bp, (ioflag & IO_SYNC) != 0)) !=
-		    0 && error == 0)
+		if ((e = ext2fs_blk_write_data(em, bp,
+		    (ioflag & IO_SYNC) != 0)) != 0 && error == 0)
 			error = e;
 		if ((uint64_t)uio->uio_offset > ip->ei_size)
 			ip->ei_size = (uint64_t)uio->uio_offset;
