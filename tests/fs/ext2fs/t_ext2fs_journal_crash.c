@@ -456,9 +456,13 @@ every_n(void)
 			    i + 1 == wat[1] ? " <- state 1" : "");
 	fsck_clean(img, "after the workload", total);
 
-	/* In order every N; reordered every other one (suite time). */
+	/*
+	 * In order every N; reordered every other one, every fourth with
+	 * data=journal (suite time: the commit protocol is the same).
+	 */
 	for (int reorder = 0; reorder < 2; reorder++)
-		for (size_t n = 0; n <= total; n += reorder ? 2 : 1) {
+		for (size_t n = 0; n <= total; n += reorder ?
+		    (aflags & EXT2FS_ARGS_DATAJOURNAL ? 4 : 2) : 1) {
 			/* The states whose last flush is down. */
 			size_t s = reorder ? flushed_at(n) : n;
 
