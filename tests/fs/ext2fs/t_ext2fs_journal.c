@@ -1284,6 +1284,65 @@ TESTCASE(format_none_64bit)
 		our_format("-t ext4 -b 1024 -O ^metadata_csum", 1024, NULL);
 }
 
+/*
+ * Transactions bigger than the log (data=journal, 1 KiB blocks, a log
+ * of 1024): one 2 MiB write commits inside itself when the log is full;
+ * 150 writes of 12 KiB get committed between them by the timer once a
+ * quarter of the log is used.  The sequence moves on, e2fsck finds the
+ * file system clean and the bytes are there.
+ */
+TESTCASE(big_transactions)
+{
+	static char buf[2 << 20], back[2 << 20];
+	struct ext2fs_args args;
+	char img[800], seq[64], path[64];
+	int fd;
+
+	if (!have_e2fsprogs())
+		return;
+	tmpdir = make_tmpdir("jbig");
+	PATHF(img, "%s/img", tmpdir);
+	sh("mke2fs -q -F -t ext3 -b 1024 -J size=1 '%s' 16M", img);
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (char)(i * 7 + (i >> 10));
+	REQUIRE_OK(rump_init());
+	REQUIRE_OK(rump_sys_mkdir(MNT, 0755));
+	memset(&args, 0, sizeof(args));
+	args.fspec = (char *)DEV;
+	args.flags = EXT2FS_ARGS_DATAJOURNAL;
+	REQUIRE_EQ(rump_pub_etfs_register(DEV, img, RUMP_ETFS_BLK), 0);
+	REQUIRE_OK(rump_sys_mount("ext2fs", MNT, 0, &args, sizeof(args)));
+	REQUIRE_OK(fd = rump_sys_open(MNT "/big", O_CREAT | O_WRONLY, 0644));
+	REQUIRE_EQ(rump_sys_write(fd, buf, sizeof(buf)), (ssize_t)sizeof(buf));
+	REQUIRE_OK(rump_sys_close(fd));
+	for (int i = 0; i < 150; i++) {
+		snprintf(path, sizeof(path), MNT "/s%d", i);
+		REQUIRE_OK(fd = rump_sys_open(path, O_CREAT | O_WRONLY, 0644));
+		REQUIRE_EQ(rump_sys_write(fd, buf + i, 12288), 12288);
+		REQUIRE_OK(rump_sys_close(fd));
+	}
+	unmount_img();
+	fsck_clean(img);
+	sh_out(seq, sizeof(seq), "dumpe2fs -h '%s' 2>/dev/null | sed -n "
+	    "'s/^Journal sequence: *//p'", img);
+	/* The big write alone fills the log twice. */
+	REQUIRE(strtoul(seq, NULL, 16) > 4);
+	REQUIRE_EQ(mount_img(img, true), 0);
+	REQUIRE_OK(fd = rump_sys_open(MNT "/big", O_RDONLY, 0));
+	REQUIRE_EQ(rump_sys_read(fd, back, sizeof(back)), (ssize_t)sizeof(back));
+	REQUIRE(memcmp(buf, back, sizeof(buf)) == 0);
+	REQUIRE_OK(rump_sys_close(fd));
+	for (int i = 0; i < 150; i += 7) {
+		snprintf(path, sizeof(path), MNT "/s%d", i);
+		REQUIRE_OK(fd = rump_sys_open(path, O_RDONLY, 0));
+		REQUIRE_EQ(rump_sys_read(fd, back, 12288), 12288);
+		REQUIRE(memcmp(buf + i, back, 12288) == 0);
+		REQUIRE_OK(rump_sys_close(fd));
+	}
+	unmount_img();
+	done();
+}
+
 #define NTHREADS 8
 #define NFILES 40
 
@@ -1384,7 +1443,8 @@ TESTS(CASE_NOBOOT(v3_64bit_4k), CASE_NOBOOT(v3_32bit_1k),
     CASE_NOBOOT(corrupt_v3), CASE_NOBOOT(corrupt_v1),
     CASE_NOBOOT(corrupt_seeded), CASE_NOBOOT(remount_rw),
     CASE_NOBOOT(own_commits), CASE_NOBOOT(commit_timer),
-    CASE_NOBOOT(threads), CASE_NOBOOT(format_v3_64bit),
+    CASE_NOBOOT(threads), CASE_NOBOOT(big_transactions),
+    CASE_NOBOOT(format_v3_64bit),
     CASE_NOBOOT(format_v2_32bit), CASE_NOBOOT(format_v1),
     CASE_NOBOOT(format_none_64bit),
     CASE_NOBOOT(linux_v3_4k), CASE_NOBOOT(linux_async_data),

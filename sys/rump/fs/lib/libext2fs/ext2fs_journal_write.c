@@ -7,11 +7,12 @@
  * transaction instead of the cache's delayed writes, and file data in
  * order, as Linux's data=ordered (ext2fs_blk_write_data(); with
  * EXT2FS_ARGS_DATAJOURNAL data too goes through the log, as
- * data=journal), and commits it: at fsync, sync, an O_SYNC
- * write, unmount or remount to read-only, and when it reaches half of
- * what the log holds (that one may fall inside an operation: a crash
- * just after it leaves that operation half done, for e2fsck).  The
- * mount flag EXT2FS_ARGS_NOJOURNAL writes as without a journal.
+ * data=journal), and commits it: at fsync, sync, an O_SYNC write,
+ * unmount or remount to read-only, every commit= seconds, as soon as
+ * no operation runs once it holds a quarter of what the log holds, and
+ * at once when it holds all of it (inside an operation that big: a
+ * crash just after it leaves that operation half done, for e2fsck).
+ * The mount flag EXT2FS_ARGS_NOJOURNAL writes as without a journal.
  *
  * A commit writes the log from s_first: the journal superblock saying
  * the log starts there with this transaction, the descriptors and the
@@ -55,7 +56,8 @@ struct ext2fs_jw {
 	struct ext2fs_journal *jw_j;
 	uint32_t jw_bsize;
 	uint32_t jw_tid;                /* the running transaction's */
-	uint32_t jw_max;                /* blocks before a commit */
+	uint32_t jw_soft;               /* blocks to wake the timer at */
+	uint32_t jw_max;                /* blocks to commit at, at once */
 	size_t jw_n, jw_cap;
 	uint64_t *jw_blk;               /* [jw_cap] */
 	uint8_t **jw_data;              /* [jw_cap] */
@@ -69,6 +71,7 @@ struct ext2fs_jw {
 	kmutex_t jw_tlock;
 	kcondvar_t jw_tcv;
 	bool jw_tstop;                  /* jw_tlock */
+	bool jw_hurry;                  /* jw_tlock: commit at the next chance */
 	bool jw_datajournal;            /* file data through the log too */
 	/* Blocks freed by the running transaction (no data goes there). */
 	uint64_t *jw_freed;             /* [jw_fcap], open addressing */
@@ -205,8 +208,9 @@ jw_timer(void *arg)
 
 	mutex_enter(&jw->jw_tlock);
 	while (!jw->jw_tstop) {
+		/* In a hurry: try again within a millisecond. */
 		(void)cv_timedwait_ns(&jw->jw_tcv, &jw->jw_tlock,
-		    jw->jw_interval);
+		    jw->jw_hurry ? 1000000 : jw->jw_interval);
 		if (jw->jw_tstop)
 			break;
 		mutex_exit(&jw->jw_tlock);
@@ -276,7 +280,8 @@ ext2fs_jw_start(struct ext2fs_mount *em)
 	jw->jw_bsize = fs->e2_bsize;
 	jw->jw_datajournal = em->em_datajournal;
 	jw->jw_tid = ext2fs_journal_seq(jw->jw_j);
-	jw->jw_max = MAX(ext2fs_journal_maxblocks(jw->jw_j) / 2, 1);
+	jw->jw_max = MAX(ext2fs_journal_maxblocks(jw->jw_j), 2) - 1;
+	jw->jw_soft = MAX(jw->jw_max / 4, 1);
 	jw->jw_cap = jw->jw_max + 1;
 	for (jw->jw_bits = 4; jw->jw_bits < 16 &&
 	    (1u << jw->jw_bits) < jw->jw_cap; jw->jw_bits++)
@@ -388,6 +393,11 @@ ext2fs_jw_commit(struct ext2fs_mount *em)
 		goto fail;
 	jw->jw_tid++;
 	jw_clear(jw);
+	if (jw->jw_timer != NULL) {
+		mutex_enter(&jw->jw_tlock);
+		jw->jw_hurry = false;
+		mutex_exit(&jw->jw_tlock);
+	}
 	return 0;
 fail:
 	log(LOG_ERR, "ext2fs: %s: error %d committing journal transaction %u",
@@ -412,7 +422,20 @@ ext2fs_jw_add(struct ext2fs_mount *em, struct buf *bp)
 	KASSERT(rw_write_held(&em->em_lock));
 	KASSERT((size_t)bp->b_bcount == jw->jw_bsize);
 	if ((d = jw_find(jw, b)) == NULL) {
-		/* Room for one more (the superblock) stays in jw_cap. */
+		/*
+		 * A quarter of the log: the timer commits as soon as no
+		 * operation holds em_lock.  A full log (one operation that
+		 * big): here, inside it.  Room for one more (the
+		 * superblock) stays in jw_cap.
+		 */
+		if (jw->jw_n >= jw->jw_soft && jw->jw_timer != NULL) {
+			mutex_enter(&jw->jw_tlock);
+			if (!jw->jw_hurry) {
+				jw->jw_hurry = true;
+				cv_broadcast(&jw->jw_tcv);
+			}
+			mutex_exit(&jw->jw_tlock);
+		}
 		if (jw->jw_n >= jw->jw_max && !jw->jw_incommit &&
 		    (error = ext2fs_jw_commit(em)) != 0) {
 			brelse(bp, 0);
