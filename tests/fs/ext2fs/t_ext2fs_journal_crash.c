@@ -3,23 +3,23 @@
 
 /*
  * Crash consistency of journaled writes, data=ordered (the default) and
- * data=journal.  The test puts itself between
- * the kernel and the host (it defines rumpuser_bio and rumpuser_iovwrite,
- * which the rump kernel calls for block I/O, and hands each call on to
- * librumpuser's)
- * and records every write a workload of creates, writes, renames,
- * truncates, unlinks and fsyncs makes on a read-write mount of an ext3
- * image.  For every N, the image as it is when the device stops
- * writing after the Nth write (the first N writes applied to the image
- * the workload started from) must replay, by our read-write mount and
- * by e2fsck -fy alike, to a file system e2fsck -fn finds clean, whose
- * tree is exactly the one an fsync left: the last one whose writes
- * were all among the N, or the next one (whose commit block may be
- * among them); every tenth point is also replayed by the Linux kernel
- * (a loop mount, where the host allows it).  Then again (every other N) with the writes since the
- * last device flush (rumpuser_syncfd) kept in a seeded random choice,
- * as a disk's cache may: the states are then those whose last flush is
- * down.
+ * data=journal.  The test puts itself between the kernel and the host
+ * (it defines rumpuser_bio, rumpuser_iovwrite and rumpuser_syncfd,
+ * which the rump kernel calls for block I/O and device flushes, and
+ * hands each call on to librumpuser's) and records every write and
+ * flush a workload of creates, writes, renames, truncates, writes into
+ * just-freed blocks, unlinks and fsyncs makes on a read-write mount of
+ * an ext3 image.  For every N (data=journal: every other one), the
+ * image as it is when the device stops writing after the Nth write
+ * (the first N writes applied to the image the workload started from)
+ * must replay, by our read-write mount and by e2fsck -fy alike, to a
+ * file system e2fsck -fn finds clean, whose tree is exactly the one an
+ * fsync left: the last one whose writes were all among the N, or the
+ * next one (whose commit block may be among them); every tenth point is
+ * also replayed by the Linux kernel (a loop mount, where the host
+ * allows it).  Then again (every third or fifth N) with the writes
+ * since the last device flush kept in a seeded random choice, as a
+ * disk's cache may: the states are then those whose last flush is down.
  */
 #define _GNU_SOURCE
 #include <sys/mount.h>
@@ -457,12 +457,14 @@ every_n(void)
 	fsck_clean(img, "after the workload", total);
 
 	/*
-	 * In order every N; reordered every other one, every fourth with
-	 * data=journal (suite time: the commit protocol is the same).
+	 * data=ordered: in order every N, reordered every third one;
+	 * data=journal (the same commit protocol): every second and
+	 * every fifth (suite time).
 	 */
 	for (int reorder = 0; reorder < 2; reorder++)
-		for (size_t n = 0; n <= total; n += reorder ?
-		    (aflags & EXT2FS_ARGS_DATAJOURNAL ? 4 : 2) : 1) {
+		for (size_t n = 0; n <= total; n += (size_t)(reorder ?
+		    (aflags & EXT2FS_ARGS_DATAJOURNAL ? 5 : 3) :
+		    (aflags & EXT2FS_ARGS_DATAJOURNAL ? 2 : 1))) {
 			/* The states whose last flush is down. */
 			size_t s = reorder ? flushed_at(n) : n;
 
