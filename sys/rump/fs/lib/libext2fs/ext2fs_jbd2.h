@@ -35,6 +35,10 @@
  * stays as it is); a read-write mount copies the blocks home, then
  * empties the log and clears needs_recovery (ext2fs_journal_vfs.c).
  *
+ * Writing (ext2fs_journal_write.c) lays a transaction out the same way
+ * from s_first, in the journal's own checksum version and tag size,
+ * every tag with SAME_UUID, a copy beginning with the magic escaped.
+ *
  * Errors: a journal that cannot be what it claims (bad superblock,
  * blocks out of range, a bad checksum inside a committed transaction)
  * is EIO and one log line; an external journal or a journal feature we

@@ -2,10 +2,13 @@
 /* Copyright (c) 2026 The rump on Linux developers. */
 
 /*
- * JBD2 journal replay into memory: the three walks of the log
- * (ext2fs_jbd2.h) and the map they leave, from a file-system block to
- * the journal block holding the copy to put there.  Nothing here
- * writes; ext2fs_journal_vfs.c reads through the map or copies it home.
+ * The JBD2 journal at the format level: replay into memory (the three
+ * walks of the log, ext2fs_jbd2.h, and the map they leave, from a
+ * file-system block to the journal block holding the copy to put
+ * there), and the blocks of a transaction laid out for writing
+ * (ext2fs_journal_logblock(), ext2fs_journal_setlog()).  Nothing here
+ * writes the device: ext2fs_journal_vfs.c reads through the map or
+ * copies it home, ext2fs_journal_write.c writes the transactions.
  *
  * The journal file is mapped once, into runs of contiguous blocks, so
  * that a log block is found without walking the inode's map again, and
@@ -14,8 +17,9 @@
  * are kept as ages, tid - s_sequence: they grow through the log, so no
  * comparison wraps.
  *
- * Locking: none.  Called at mount, before the mount is visible; a
- * finished struct ext2fs_journal is only read (lookups) until freed.
+ * Locking: none.  Replay runs at mount, before the mount is visible;
+ * a finished struct ext2fs_journal is only read (lookups) until freed.
+ * The writer's calls come with its em_lock held as writer.
  */
 #include <sys/systm.h>
 #include <sys/endian.h>
