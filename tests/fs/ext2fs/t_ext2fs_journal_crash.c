@@ -9,7 +9,7 @@
  * hands each call on to librumpuser's) and records every write and
  * flush a workload of creates, writes, renames, truncates, writes into
  * just-freed blocks, unlinks and fsyncs makes on a read-write mount of
- * an ext3 image.  For every N (data=journal: every other one), the
+ * an ext3 image.  For every N (data=journal: every third), the
  * image as it is when the device stops writing after the Nth write
  * (the first N writes applied to the image the workload started from)
  * must replay, by our read-write mount and by e2fsck -fy alike, to a
@@ -17,7 +17,7 @@
  * fsync left: the last one whose writes were all among the N, or the
  * next one (whose commit block may be among them); every tenth point is
  * also replayed by the Linux kernel (a loop mount, where the host
- * allows it).  Then again (every third or fifth N) with the writes
+ * allows it).  Then again (every fourth or sixth N) with the writes
  * since the last device flush kept in a seeded random choice, as a
  * disk's cache may: the states are then those whose last flush is down.
  */
@@ -457,14 +457,14 @@ every_n(void)
 	fsck_clean(img, "after the workload", total);
 
 	/*
-	 * data=ordered: in order every N, reordered every third one;
-	 * data=journal (the same commit protocol): every second and
-	 * every fifth (suite time).
+	 * data=ordered: in order every N, reordered every fourth one;
+	 * data=journal (the same commit protocol): every third and
+	 * every sixth (suite time).
 	 */
 	for (int reorder = 0; reorder < 2; reorder++)
 		for (size_t n = 0; n <= total; n += (size_t)(reorder ?
-		    (aflags & EXT2FS_ARGS_DATAJOURNAL ? 5 : 3) :
-		    (aflags & EXT2FS_ARGS_DATAJOURNAL ? 2 : 1))) {
+		    (aflags & EXT2FS_ARGS_DATAJOURNAL ? 6 : 4) :
+		    (aflags & EXT2FS_ARGS_DATAJOURNAL ? 3 : 1))) {
 			/* The states whose last flush is down. */
 			size_t s = reorder ? flushed_at(n) : n;
 
