@@ -973,7 +973,8 @@ static void
 linux_journal(const char *mkfs, const char *opts)
 {
 	char img[700], copy[700], mnt[700], fsck[700], *want, *got;
-	char h0[80], h1[80];
+	char h0[80], h1[80], cmd[4000];
+	bool ok;
 
 	tmpdir = make_tmpdir("jlinux");
 	PATHF(img, "%s/img", tmpdir);
@@ -986,15 +987,19 @@ linux_journal(const char *mkfs, const char *opts)
 		done();
 		return;
 	}
-	sh("cd '%s' && mkdir -p a/b/c && for i in $(seq 1 300); do echo "
-	    "$i >a/f$i; done && head -c 3000000 /dev/urandom >big && "
+	PATHF(cmd, "cd '%s' && mkdir -p a/b/c && for i in $(seq 1 300); do "
+	    "echo $i >a/f$i; done && head -c 3000000 /dev/urandom >big && "
 	    "for i in $(seq 1 100); do mv a/f$i a/b/g$i; done && "
 	    "rm -f a/f2?? && ln -s big a/lnk && echo x >a/f250 && mkdir d2 && "
 	    "dd if=/dev/urandom of=big bs=4096 seek=100 count=10 conv=notrunc "
-	    "status=none && chmod 600 a/f250 && sync", mnt);
-	want = dump(&hostops, mnt);
-	sh("cp --sparse=always '%s' '%s'", img, copy);
+	    "status=none && chmod 600 a/f250 && sync && "
+	    "cp --sparse=always '%s' '%s'", mnt, img, copy);
+	/* The mount goes away whatever happens. */
+	ok = system(cmd) == 0;
+	want = ok ? dump(&hostops, mnt) : NULL;
 	linux_unmount(mnt);
+	if (!ok)
+		TEST_FAIL("'%s' failed", cmd);
 	if (!needs_recovery(copy)) {
 		printf("skipped: the copy of the live image needs no "
 		    "recovery\n");
