@@ -15,6 +15,7 @@
 struct ext2fs_args {
 	char *fspec;                    /* block device to mount */
 	int flags;                      /* EXT2FS_ARGS_* */
+	int commit;                     /* journal commit= seconds, 0: 5 */
 };
 
 /*
@@ -23,5 +24,19 @@ struct ext2fs_args {
  * warning); e2fsck first is wiser.
  */
 #define EXT2FS_ARGS_FORCE 0x0001
+
+/*
+ * journal=off: write a file system that has a journal without
+ * journaling, as ext2 (the journal stays as it is, empty; a crash
+ * leaves the file system to e2fsck).
+ */
+#define EXT2FS_ARGS_NOJOURNAL 0x0002
+
+/*
+ * data=journal: file data too goes through the journal (written twice;
+ * the default is data=ordered: data home before the commit that points
+ * at it).
+ */
+#define EXT2FS_ARGS_DATAJOURNAL 0x0004
 
 #endif /* _RUMP_EXT2FS_ARGS_H_ */

@@ -57,4 +57,14 @@ int rump_test_ext2_hash(int version, const uint32_t seed[4], const char *name,
 int rump_test_ext2_fuzz(const char *path, uint32_t seed, uint32_t ncases,
     uint32_t nflips, struct rump_test_ext2_fuzzstats *);
 
+/*
+ * One journal transaction of the n blocks blks (contents in data, n
+ * blocks of the fs's size) as our journal writer lays it out: into out
+ * the journal superblock then the log blocks, their byte offsets in
+ * the image in offs (max entries), *noutp of them (ext2_ks_journal.c).
+ */
+int rump_test_ext2_journal_txn(void *fs, uint32_t n, const uint64_t *blks,
+    const uint8_t *data, uint8_t *out, uint64_t *offs, uint32_t max,
+    uint32_t *noutp);
+
 #endif /* _TESTS_EXT2_KS_H_ */

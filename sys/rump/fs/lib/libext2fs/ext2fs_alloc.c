@@ -30,12 +30,37 @@ dev_blkno(const struct ext2fs_mount *em, uint64_t blk)
 	return (daddr_t)(blk << (em->em_fs->e2_bshift - DEV_BSHIFT));
 }
 
+/*
+ * A read-only mount of a file system whose journal needs recovery reads
+ * block blk as the journal has it (ext2fs_journal_vfs.c).
+ */
+static int
+journal_overlay(struct ext2fs_mount *em, uint64_t blk, struct buf **bpp)
+{
+	int error;
+
+	if ((error = ext2fs_journal_overlay(em, blk << em->em_fs->e2_bshift,
+	    (*bpp)->b_data, em->em_fs->e2_bsize)) != 0) {
+		brelse(*bpp, 0);
+		*bpp = NULL;
+	}
+	return error;
+}
+
 /* Read file-system block blk through the cache (the caller checked it). */
 int
 ext2fs_blk_read(struct ext2fs_mount *em, uint64_t blk, struct buf **bpp)
 {
-	return bread(em->em_devvp, dev_blkno(em, blk),
+	int error;
+
+	error = bread(em->em_devvp, dev_blkno(em, blk),
 	    (int)em->em_fs->e2_bsize, 0, bpp);
+	if (error == 0 && em->em_journal != NULL)
+		error = journal_overlay(em, blk, bpp);
+	if (error == 0 && em->em_jw != NULL)
+		ext2fs_jw_overlay(em, blk << em->em_fs->e2_bshift,
+		    (*bpp)->b_data, em->em_fs->e2_bsize);
+	return error;
 }
 
 /*
@@ -49,14 +74,21 @@ ext2fs_blk_readahead(struct ext2fs_mount *em, uint64_t blk, unsigned nra,
 {
 	daddr_t rablks[EXT2FS_MAXREADAHEAD];
 	int rasizes[EXT2FS_MAXREADAHEAD];
+	int error;
 
 	nra = MIN(nra, EXT2FS_MAXREADAHEAD);
 	for (unsigned i = 0; i < nra; i++) {
 		rablks[i] = dev_blkno(em, blk + 1 + i);
 		rasizes[i] = (int)em->em_fs->e2_bsize;
 	}
-	return breadn(em->em_devvp, dev_blkno(em, blk),
+	error = breadn(em->em_devvp, dev_blkno(em, blk),
 	    (int)em->em_fs->e2_bsize, rablks, rasizes, (int)nra, 0, bpp);
+	if (error == 0 && em->em_journal != NULL)
+		error = journal_overlay(em, blk, bpp);
+	if (error == 0 && em->em_jw != NULL)
+		ext2fs_jw_overlay(em, blk << em->em_fs->e2_bshift,
+		    (*bpp)->b_data, em->em_fs->e2_bsize);
+	return error;
 }
 
 /* The buffer of block blk, not read: it is about to be overwritten. */
@@ -83,8 +115,27 @@ ext2fs_blk_write(struct ext2fs_mount *em, struct buf *bp, bool sync)
 		brelse(bp, B_INVAL);
 		return error;
 	}
+	if (em->em_jw != NULL)
+		return ext2fs_jw_add(em, bp);
 	if (sync)
 		return bwrite(bp);
+	bdwrite(bp);
+	return 0;
+}
+
+/*
+ * A delayed write of bp, outside any journal transaction: file data of
+ * a journaled mount (ext2fs_blk_write_data()).
+ */
+int
+ext2fs_blk_write_direct(struct ext2fs_mount *em, struct buf *bp)
+{
+	int error;
+
+	if ((error = ext2fs_markdirty(em)) != 0) {
+		brelse(bp, B_INVAL);
+		return error;
+	}
 	bdwrite(bp);
 	return 0;
 }
@@ -209,6 +260,8 @@ ext2fs_sb_write(struct ext2fs_mount *em, bool sync)
 		return error;
 	memcpy((char *)bp->b_data + (EXT2_SB_OFFSET & (fs->e2_bsize - 1)),
 	    fs->e2_sb, EXT2_SB_SIZE);
+	if (em->em_jw != NULL)
+		return ext2fs_jw_add(em, bp);
 	if (sync)
 		return bwrite(bp);
 	bdwrite(bp);
@@ -328,7 +381,8 @@ ext2fs_bfree(struct ext2fs_mount *em, uint64_t blk)
 		    (unsigned long long)blk);
 	}
 	m[bit >> 3] &= (uint8_t)~(1u << (bit & 7));
-	if ((error = ext2fs_blk_write(em, bp, false)) != 0)
+	if ((error = ext2fs_blk_write(em, bp, false)) != 0 ||
+	    (error = ext2fs_jw_freed(em, blk)) != 0)
 		return error;
 	em->em_gfree_blocks[g]++;
 	em->em_free_blocks++;

@@ -92,10 +92,12 @@ static const struct feature rocompat_names[] = {
 
 /*
  * What a read-write mount may meet: the ext2 feature set the writer of
- * issue 5 keeps consistent.  Anything else, including a journal that
- * needs recovery, makes the mount read-only.
+ * issue 5 keeps consistent, and a journal that needs recovery (replayed
+ * before the first change: ext2fs_journal_vfs.c).  Anything else makes
+ * the mount read-only.
  */
-#define EXT2FS_WRITE_INCOMPAT EXT2F_INCOMPAT_FILETYPE
+#define EXT2FS_WRITE_INCOMPAT                                                  \
+	(EXT2F_INCOMPAT_FILETYPE | EXT2F_INCOMPAT_RECOVER)
 #define EXT2FS_WRITE_ROCOMPAT                                                  \
 	(EXT2F_ROCOMPAT_SPARSE_SUPER | EXT2F_ROCOMPAT_LARGE_FILE |             \
 	    EXT2F_ROCOMPAT_DIR_NLINK | EXT2F_ROCOMPAT_EXTRA_ISIZE)

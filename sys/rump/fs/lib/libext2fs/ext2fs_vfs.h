@@ -38,6 +38,8 @@
 #include "ext2fs.h"
 
 struct ext2fs_dircache;
+struct ext2fs_journal;
+struct ext2fs_jw;
 
 /* A vnode's node: the decoded inode and what the writer keeps with it. */
 struct ext2fs_node {
@@ -59,6 +61,12 @@ struct ext2fs_mount {
 	uint16_t em_mount_state;        /* em_lock: s_state when mounted */
 	uint32_t em_mount_time;         /* em_lock: s_mtime for the mark */
 	char em_name[64];               /* the device, for log lines */
+	struct ext2fs_journal *em_journal; /* em_lock: replayed, not home */
+	struct ext2fs_journal *em_jhome;   /* em_lock: home; freed at unmount */
+	struct ext2fs_jw *em_jw;        /* em_lock: journaled writes */
+	bool em_nojournal;              /* EXT2FS_ARGS_NOJOURNAL */
+	bool em_datajournal;            /* EXT2FS_ARGS_DATAJOURNAL */
+	int em_commit;                  /* commit= seconds, 0: default */
 	krwlock_t em_lock;
 	/* Per group, from the descriptors (em_lock, read-write mounts). */
 	uint32_t *em_gfree_blocks, *em_gfree_inodes, *em_gdirs;
@@ -98,6 +106,7 @@ int ext2fs_blk_readahead(struct ext2fs_mount *, uint64_t, unsigned nra,
     struct buf **);
 struct buf *ext2fs_blk_get(struct ext2fs_mount *, uint64_t);
 int ext2fs_blk_write(struct ext2fs_mount *, struct buf *, bool);
+int ext2fs_blk_write_direct(struct ext2fs_mount *, struct buf *);
 int ext2fs_counts_load(struct ext2fs_mount *);
 void ext2fs_counts_free(struct ext2fs_mount *);
 int ext2fs_sb_write(struct ext2fs_mount *, bool);
@@ -117,6 +126,23 @@ int ext2fs_truncate(struct ext2fs_mount *, struct ext2fs_node *, uint64_t);
 int ext2fs_irelease(struct ext2fs_mount *, struct ext2fs_node *);
 uint64_t ext2fs_maxfilesize(const struct ext2fs *);
 void ext2fs_settime(struct ext2fs_inode *, bool, bool, bool);
+
+/* ext2fs_journal_vfs.c: a journal needing recovery, at mount. */
+int ext2fs_journal_load(struct ext2fs_mount *);
+void ext2fs_journal_unload(struct ext2fs_mount *);
+int ext2fs_journal_overlay(struct ext2fs_mount *, uint64_t, void *, size_t);
+int ext2fs_journal_recover(struct ext2fs_mount *);
+
+/* ext2fs_journal_write.c: journaled writes of a read-write mount. */
+#define EXT2FS_COMMIT_DEFAULT 5         /* seconds, as Linux */
+int ext2fs_jw_start(struct ext2fs_mount *);
+void ext2fs_jw_stop(struct ext2fs_mount *);
+int ext2fs_jw_add(struct ext2fs_mount *, struct buf *);
+int ext2fs_jw_commit(struct ext2fs_mount *);
+void ext2fs_jw_overlay(struct ext2fs_mount *, uint64_t, void *, size_t);
+int ext2fs_jw_sbwrite(struct ext2fs_mount *);
+int ext2fs_jw_freed(struct ext2fs_mount *, uint64_t);
+int ext2fs_blk_write_data(struct ext2fs_mount *, struct buf *, bool);
 
 /* ext2fs_dirw.c: directory records. */
 int ext2fs_dir_add(struct ext2fs_mount *, struct ext2fs_node *, const char *,

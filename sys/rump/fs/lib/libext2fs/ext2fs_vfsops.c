@@ -6,11 +6,13 @@
  * reader the format layer sees (the buffer cache on the device vnode),
  * the root, statvfs, sync and loading a vnode's inode.
  *
- * A read-write mount (or a remount to read-write) is refused with EROFS
- * and one log line naming the reason when the file system has a feature
- * the writer does not keep (ext2fs_rw_blocker()), a journal that needs
- * recovery, or was not cleanly unmounted (s_state without VALID_FS, or
- * with ERROR_FS; EXT2FS_ARGS_FORCE overrides that one).
+ * A journal that needs recovery is replayed at mount, into memory
+ * (ext2fs_journal_vfs.c); a read-write mount (or a remount to
+ * read-write) then writes the replay home before its first change.
+ * A read-write mount is refused with EROFS and one log line naming the
+ * reason when the file system has a feature the writer does not keep
+ * (ext2fs_rw_blocker()), or was not cleanly unmounted (s_state without
+ * VALID_FS, or with ERROR_FS; EXT2FS_ARGS_FORCE overrides that one).
  *
  * The state as Linux keeps it, but only once something changes: the
  * mount's first change (ext2fs_markdirty(), called by everything that
@@ -60,6 +62,11 @@ ext2fs_devbread(void *cookie, uint64_t off, void *buf, size_t len)
 			return error;
 		memcpy(p, (char *)bp->b_data + bo, n);
 		brelse(bp, 0);
+		if (em->em_journal != NULL &&
+		    (error = ext2fs_journal_overlay(em, off, p, n)) != 0)
+			return error;
+		if (em->em_jw != NULL)
+			ext2fs_jw_overlay(em, off, p, n);
 		p += n;
 		off += n;
 		len -= n;
@@ -147,12 +154,6 @@ ext2fs_rw_check(struct ext2fs_mount *em, bool force)
 	uint16_t state = ext2_le16(fs->e2_sb + EXT2_SB_STATE);
 	const char *why;
 
-	if (fs->e2_incompat & EXT2F_INCOMPAT_RECOVER) {
-		log(LOG_NOTICE, "ext2fs: %s: cannot mount read-write: the "
-		    "journal needs recovery (mount read-only, or run e2fsck)",
-		    em->em_name);
-		return EROFS;
-	}
 	if ((why = ext2fs_rw_blocker(fs)) != NULL) {
 		log(LOG_NOTICE, "ext2fs: %s: cannot mount read-write: "
 		    "unsupported feature %s", em->em_name, why);
@@ -191,8 +192,13 @@ ext2fs_rw_start(struct ext2fs_mount *em)
 	int16_t max;
 	int error;
 
-	if ((error = ext2fs_counts_load(em)) != 0)
+	if ((error = ext2fs_journal_recover(em)) != 0 ||
+	    (error = ext2fs_counts_load(em)) != 0)
 		return error;
+	if ((error = ext2fs_jw_start(em)) != 0) {
+		ext2fs_counts_free(em);
+		return error;
+	}
 	nanotime(&now);
 	em->em_mount_state = ext2_le16(sb + EXT2_SB_STATE);
 	em->em_mount_time = (uint32_t)now.tv_sec;
@@ -233,14 +239,24 @@ ext2fs_markdirty(struct ext2fs_mount *em)
 		return em->em_dirty_error;
 	count = ext2_le16(sb + EXT2_SB_MNT_COUNT);
 	mtime = ext2_le32(sb + EXT2_SB_MTIME);
-	ext2_set_le16(sb + EXT2_SB_STATE,
-	    em->em_mount_state & (uint16_t)~EXT2_VALID_FS);
+	/* With a journal, as Linux: needs_recovery, VALID_FS kept. */
+	if (em->em_jw != NULL) {
+		em->em_fs->e2_incompat |= EXT2F_INCOMPAT_RECOVER;
+		ext2_set_le32(sb + EXT2_SB_FEATURE_INCOMPAT,
+		    em->em_fs->e2_incompat);
+	} else
+		ext2_set_le16(sb + EXT2_SB_STATE,
+		    em->em_mount_state & (uint16_t)~EXT2_VALID_FS);
 	ext2_set_le16(sb + EXT2_SB_MNT_COUNT, (uint16_t)(count + 1));
 	ext2_set_le32(sb + EXT2_SB_MTIME, em->em_mount_time);
 	em->em_dirty = true;            /* ext2fs_sb_write: not back here */
-	if ((error = ext2fs_sb_write(em, true)) != 0) {
+	if ((error = em->em_jw != NULL ? ext2fs_jw_sbwrite(em) :
+	    ext2fs_sb_write(em, true)) != 0) {
 		em->em_dirty = false;
 		em->em_dirty_error = error;
+		em->em_fs->e2_incompat &= ~(uint32_t)EXT2F_INCOMPAT_RECOVER;
+		ext2_set_le32(sb + EXT2_SB_FEATURE_INCOMPAT,
+		    em->em_fs->e2_incompat);
 		ext2_set_le16(sb + EXT2_SB_STATE, em->em_mount_state);
 		ext2_set_le16(sb + EXT2_SB_MNT_COUNT, count);
 		ext2_set_le32(sb + EXT2_SB_MTIME, mtime);
@@ -290,7 +306,11 @@ ext2fs_flush(struct ext2fs_mount *em, bool clean)
 	ext2_set_le32(fs->e2_sb + EXT2_SB_FREE_INODES, em->em_free_inodes);
 	if ((e = ext2fs_sb_write(em, false)) != 0 && error == 0)
 		error = e;
-	if ((e = vflushbuf(em->em_devvp, FSYNC_WAIT)) != 0 && error == 0)
+	if (em->em_jw != NULL)
+		e = ext2fs_jw_commit(em);
+	else
+		e = vflushbuf(em->em_devvp, FSYNC_WAIT);
+	if (e != 0 && error == 0)
 		error = e;
 	if (!clean)
 		return error;
@@ -299,6 +319,16 @@ ext2fs_flush(struct ext2fs_mount *em, bool clean)
 	/* As it was: a forced mount leaves an unclean state for e2fsck. */
 	if (error == 0)
 		ext2_set_le16(fs->e2_sb + EXT2_SB_STATE, em->em_mount_state);
+	if (em->em_jw != NULL) {
+		/* Everything is home: nothing to recover. */
+		if (error == 0) {
+			fs->e2_incompat &= ~(uint32_t)EXT2F_INCOMPAT_RECOVER;
+			ext2_set_le32(fs->e2_sb + EXT2_SB_FEATURE_INCOMPAT,
+			    fs->e2_incompat);
+			error = ext2fs_jw_sbwrite(em);
+		}
+		return error;
+	}
 	if ((e = ext2fs_sb_write(em, true)) != 0 && error == 0)
 		error = e;
 	return error;
@@ -311,6 +341,7 @@ ext2fs_rw_stop(struct ext2fs_mount *em)
 	int error;
 
 	error = ext2fs_flush(em, true);
+	ext2fs_jw_stop(em);
 	ext2fs_counts_free(em);
 	em->em_rw = false;
 	em->em_dirty = false;
@@ -390,22 +421,28 @@ ext2fs_mount(struct mount *mp, const void *data, size_t len)
 	mutex_init(&em->em_pendlock, MUTEX_DEFAULT, IPL_NONE);
 	LIST_INIT(&em->em_pending);
 	strlcpy(em->em_name, fspec, sizeof(em->em_name));
+	if (len == sizeof(*args)) {
+		em->em_nojournal = (args->flags & EXT2FS_ARGS_NOJOURNAL) != 0;
+		em->em_datajournal =
+		    (args->flags & EXT2FS_ARGS_DATAJOURNAL) != 0;
+		em->em_commit = args->commit;
+	}
 	if ((error = ext2fs_mount_dev(em, fspec,
 	    rdonly ? FREAD : FREAD | FWRITE)) != 0) {
 		ext2fs_em_free(em);
 		goto out;
 	}
-	if (!rdonly) {
-		rw_enter(&em->em_lock, RW_WRITER);
-		if ((error = ext2fs_rw_check(em, force)) == 0)
-			error = ext2fs_rw_start(em);
-		rw_exit(&em->em_lock);
-		if (error != 0) {
-			ext2fs_sb_free(em->em_fs);
-			vfs_closedev(em->em_devvp, em->em_fflag);
-			ext2fs_em_free(em);
-			goto out;
-		}
+	rw_enter(&em->em_lock, RW_WRITER);
+	error = ext2fs_journal_load(em);
+	if (error == 0 && !rdonly && (error = ext2fs_rw_check(em, force)) == 0)
+		error = ext2fs_rw_start(em);
+	rw_exit(&em->em_lock);
+	if (error != 0) {
+		ext2fs_journal_unload(em);
+		ext2fs_sb_free(em->em_fs);
+		vfs_closedev(em->em_devvp, em->em_fflag);
+		ext2fs_em_free(em);
+		goto out;
 	}
 	mp->mnt_data = em;
 out:
@@ -428,6 +465,7 @@ ext2fs_unmount(struct mount *mp, int flags)
 	if (error != 0)
 		log(LOG_ERR, "ext2fs: %s: error %d writing at unmount",
 		    em->em_name, error);
+	ext2fs_journal_unload(em);
 	ext2fs_sb_free(em->em_fs);
 	vfs_closedev(em->em_devvp, em->em_fflag);
 	ext2fs_em_free(em);
@@ -475,7 +513,7 @@ ext2fs_statvfs(struct mount *mp, struct statvfs *sv)
 	struct ext2fs_mount *em = VFSTOEXT2(mp);
 	const struct ext2fs *fs = em->em_fs;
 	const uint8_t *sb = fs->e2_sb;
-	uint64_t bfree, resv, ifree;
+	uint64_t bfree, resv, ifree, overhead;
 
 	rw_enter(&em->em_lock, RW_WRITER);
 	if (em->em_rw) {
@@ -489,6 +527,8 @@ ext2fs_statvfs(struct mount *mp, struct statvfs *sv)
 			    EXT2_SB_FREE_BLOCKS_HI) << 32;
 		ifree = ext2_le32(sb + EXT2_SB_FREE_INODES);
 	}
+	/* It reads the device: under em_lock (ext2fs_jw_overlay()). */
+	overhead = ext2fs_overhead(fs);
 	rw_exit(&em->em_lock);
 	resv = ext2_le32(sb + EXT2_SB_R_BLOCKS_COUNT_LO);
 	if (fs->e2_incompat & EXT2F_INCOMPAT_64BIT)
@@ -502,7 +542,7 @@ ext2fs_statvfs(struct mount *mp, struct statvfs *sv)
 	/* Counts on the image are not trusted beyond the file system. */
 	bfree = MIN(bfree, fs->e2_nblocks);
 	sv->f_bsize = sv->f_frsize = fs->e2_bsize;
-	sv->f_blocks = fs->e2_nblocks - ext2fs_overhead(fs);
+	sv->f_blocks = fs->e2_nblocks - overhead;
 	sv->f_bfree = bfree;
 	sv->f_bavail = bfree > resv ? bfree - resv : 0;
 	sv->f_files = fs->e2_ninodes;

@@ -676,8 +676,8 @@ ext2fs_write_op(struct vnode *vp, struct uio *uio, int ioflag,
 		} else if ((error = ext2fs_blk_read(em, pblk, &bp)) != 0)
 			break;
 		error = uiomove((char *)bp->b_data + boff, (size_t)n, uio);
-		if ((e = ext2fs_blk_write(em, bp, (ioflag & IO_SYNC) != 0)) !=
-		    0 && error == 0)
+		if ((e = ext2fs_blk_write_data(em, bp,
+		    (ioflag & IO_SYNC) != 0)) != 0 && error == 0)
 			error = e;
 		if ((uint64_t)uio->uio_offset > ip->ei_size)
 			ip->ei_size = (uint64_t)uio->uio_offset;
@@ -701,6 +701,8 @@ ext2fs_write_op(struct vnode *vp, struct uio *uio, int ioflag,
 	}
 	if (ext2fs_iupdate(em, ip) != 0 && error == 0)
 		error = EIO;
+	if ((ioflag & IO_SYNC) && em->em_jw != NULL && error == 0)
+		error = ext2fs_jw_commit(em);
 out:
 	rw_exit(&em->em_lock);
 	return error;
@@ -763,9 +765,17 @@ static int
 ext2fs_fsync(struct vnode *vp, bool dataonly)
 {
 	struct ext2fs_mount *em = VTOEM(vp);
+	int error;
 
 	if (!em->em_rw)
 		return 0;
+	if (em->em_jw != NULL) {
+		/* A commit: the transaction, on stable storage. */
+		rw_enter(&em->em_lock, RW_WRITER);
+		error = ext2fs_jw_commit(em);
+		rw_exit(&em->em_lock);
+		return error;
+	}
 	/* Everything is the device's: its fsync, to stable storage. */
 	return VOP_FSYNC(em->em_devvp, dataonly);
 }
