@@ -43,6 +43,13 @@ struct proc {
 	struct cwdinfo *p_cwdi;         /* c */
 	LIST_ENTRY(proc) p_list;        /* t */
 	char p_comm[MAXCOMLEN];         /* p */
+	/*
+	 * c: a remote client's connection (kern_sysproxy.c), NULL for a
+	 * process of this host process.  Set once before the process first
+	 * runs.  Its memory is another host process's: copyin and copyout
+	 * ask the client through rumpuser_sp_*().
+	 */
+	void *p_spclient;
 };
 
 extern struct proc proc0;
@@ -50,6 +57,8 @@ extern struct proc *initproc;
 extern kmutex_t proc_lock;
 
 struct proc *proc_find(pid_t);          /* call with proc_lock held */
+/* Call fn for each process, with proc_lock held, until it returns non-0. */
+int proc_foreach(int (*fn)(struct proc *, void *), void *arg);
 
 /*
  * Hooks for the layer that owns cwdi_cdir/cwdi_rdir (the VFS): copy
