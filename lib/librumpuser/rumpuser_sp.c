@@ -54,10 +54,19 @@
 #define SP_MAXPENDING    8      /* forks one client may have waiting */
 #define SP_SYS_GETPID    39     /* getpid in syscalls.master */
 
+/*
+ * Copyouts are gathered in sc_out and go with the call's reply (or
+ * before the next copy request), so that a read costs the client one
+ * wakeup, not two.
+ */
+#define SP_OUTBUF (64 * 1024)
+
 struct spclient {
 	int sc_fd;              /* stable */
 	bool sc_dead;           /* the stream is broken: every copy fails */
 	unsigned sc_npending;   /* sp_lock: its forks waiting for a child */
+	size_t sc_outlen;       /* bytes waiting in sc_out */
+	char sc_out[SP_OUTBUF];
 };
 
 /* A forked process waiting for its child's connection. */
@@ -158,6 +167,24 @@ sp_send(int fd, int type, int error, uint64_t arg0, uint64_t arg1,
 	return sp_writev(fd, iov, plen > 0 ? 2 : 1);
 }
 
+/* Send what waits in sc_out, then a header-only frame (type 0: none). */
+static int
+sp_flush_send(struct spclient *c, int type, int error, uint64_t arg0,
+    uint64_t arg1)
+{
+	struct sp_hdr h = { .sh_len = SP_HDRLEN, .sh_type = (uint16_t)type,
+		.sh_error = error, .sh_arg0 = arg0, .sh_arg1 = arg1 };
+	struct iovec iov[2];
+	int n = 0;
+
+	if (c->sc_outlen > 0)
+		iov[n++] = (struct iovec){ c->sc_out, c->sc_outlen };
+	if (type != 0)
+		iov[n++] = (struct iovec){ &h, SP_HDRLEN };
+	c->sc_outlen = 0;
+	return n > 0 ? sp_writev(c->sc_fd, iov, n) : 0;
+}
+
 /*
  * Ask the client for len bytes at raddr (string: up to len, NUL
  * included).  Called with no virtual CPU.  0, EFAULT or ENAMETOOLONG;
@@ -171,8 +198,8 @@ sp_fetch(struct spclient *c, int type, const void *raddr, void *laddr,
 	size_t plen;
 	int error;
 
-	if (sp_send(c->sc_fd, type, 0, (uint64_t)(uintptr_t)raddr, *lenp,
-	    NULL, 0) != 0 || sp_read(c->sc_fd, &h, sizeof(h)) != 0) {
+	if (sp_flush_send(c, type, 0, (uint64_t)(uintptr_t)raddr, *lenp) != 0 ||
+	    sp_read(c->sc_fd, &h, sizeof(h)) != 0) {
 		sp_drop(c, "connection lost during a copy");
 		return EFAULT;
 	}
@@ -267,7 +294,17 @@ rumpuser_sp_copyout(void *client, const void *laddr, void *raddr,
 	rumpuser__hyp.hyp_backend_unschedule();
 	while (len > 0 && error == 0) {
 		n = len < SP_COPYMAX ? len : SP_COPYMAX;
-		if (sp_send(c->sc_fd, SP_COPYOUT, 0, (uint64_t)(uintptr_t)raddr,
+		if (c->sc_outlen + SP_HDRLEN + n <= sizeof(c->sc_out)) {
+			struct sp_hdr h = { .sh_len = (uint32_t)(SP_HDRLEN + n),
+				.sh_type = SP_COPYOUT,
+				.sh_arg0 = (uint64_t)(uintptr_t)raddr,
+				.sh_arg1 = n };
+
+			memcpy(c->sc_out + c->sc_outlen, &h, SP_HDRLEN);
+			memcpy(c->sc_out + c->sc_outlen + SP_HDRLEN, laddr, n);
+			c->sc_outlen += SP_HDRLEN + n;
+		} else if (sp_flush_send(c, 0, 0, 0, 0) != 0 ||
+		    sp_send(c->sc_fd, SP_COPYOUT, 0, (uint64_t)(uintptr_t)raddr,
 		    n, laddr, n) != 0) {
 			sp_drop(c, "connection lost during a copy");
 			error = EFAULT;
@@ -463,8 +500,8 @@ sp_serve(struct spclient *c)
 			rv = 0;
 			error = sp_up->spu_syscall(h.sh_num, regs,
 			    (int)(plen / sizeof(regs[0])), &rv);
-			if (c->sc_dead || sp_send(c->sc_fd, SP_SYSCALL, error,
-			    (uint64_t)rv, 0, NULL, 0) != 0)
+			if (c->sc_dead || sp_flush_send(c, SP_SYSCALL, error,
+			    (uint64_t)rv, 0) != 0)
 				return;
 			break;
 		case SP_PREFORK:
