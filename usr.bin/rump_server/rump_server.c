@@ -13,6 +13,7 @@
 #include <dlfcn.h>
 #include <pthread.h>
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -124,17 +125,38 @@ parse_drive(char *spec, struct drive *d)
 		die("-d", "key and hostpath are required");
 }
 
+/*
+ * Load a component library: a path as it is, a name (-l) first from
+ * ../lib beside this program (as installed, and in the build tree), then
+ * from the loader's search path.  dlopen cannot be left to search our
+ * own RUNPATH: a sanitizer's interceptor makes it search the runtime's.
+ */
 static void
 load(const char *lib, bool path)
 {
-	char name[256];
-	void *h;
+	char name[PATH_MAX + 64], self[PATH_MAX], *slash;
+	ssize_t n;
 
-	if (path)
-		snprintf(name, sizeof(name), "%s", lib);
-	else
-		snprintf(name, sizeof(name), "lib%s.so", lib);
-	if ((h = dlopen(name, RTLD_NOW | RTLD_GLOBAL)) == NULL)
+	if (path) {
+		if (dlopen(lib, RTLD_NOW | RTLD_GLOBAL) == NULL)
+			die(lib, dlerror());
+		return;
+	}
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/')) != NULL) {
+			*slash = '\0';
+			snprintf(name, sizeof(name), "%s/../lib/lib%s.so", self,
+			    lib);
+			if (access(name, R_OK) == 0) {
+				if (dlopen(name, RTLD_NOW | RTLD_GLOBAL) == NULL)
+					die(name, dlerror());
+				return;
+			}
+		}
+	}
+	snprintf(name, sizeof(name), "lib%s.so", lib);
+	if (dlopen(name, RTLD_NOW | RTLD_GLOBAL) == NULL)
 		die(name, dlerror());
 }
 
