@@ -14,6 +14,8 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 
+#include <sys/utsname.h>
+
 #include <poll.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -387,6 +389,82 @@ exec_child(int fd, pid_t pid)
 	if (rump_sys_pwrite(fd, "exec;", 5, 13) != 5)
 		return 12;
 	return 0;
+}
+
+/*
+ * System calls with pointers of every kind, through the copy requests:
+ * iovec arrays, structures out, strings in, a symbolic link followed
+ * (the kernel's own buffer on the way), times converted by the kernel,
+ * directory records; bad addresses are EFAULT, not a crash.
+ */
+TESTCASE(pointer_arguments)
+{
+	const char *opts[] = { NULL };
+	char a[5] = "hello", b[7] = " world", back[32], link[64];
+	struct iovec iov[2] = { { a, 5 }, { b, 6 } }, riov[2];
+	struct timeval tv[2] = { { 1000000, 5 }, { 2000000, 7 } };
+	struct utsname un;
+	struct pollfd pfd;
+	struct stat st;
+	char dents[4096];
+	int fd, found = 0;
+	ssize_t n;
+
+	server_start(opts);
+	REQUIRE_OK(rump_sys_mkdir("/d", 0755));
+	REQUIRE_OK(fd = rump_sys_open("/d/f", O_RDWR | O_CREAT, 0640));
+	REQUIRE_EQ(rump_sys_writev(fd, iov, 2), 11);
+	memset(back, 0, sizeof(back));
+	riov[0] = (struct iovec){ back, 3 };
+	riov[1] = (struct iovec){ back + 10, 20 };
+	REQUIRE_EQ(rump_sys_preadv(fd, riov, 2, 0), 11);
+	REQUIRE(memcmp(back, "hel", 3) == 0);
+	REQUIRE(memcmp(back + 10, "lo world", 8) == 0);
+	REQUIRE_OK(rump_sys_symlink("/d/f", "/d/l"));
+	REQUIRE_EQ(rump_sys_readlink("/d/l", link, sizeof(link)), 4);
+	REQUIRE(memcmp(link, "/d/f", 4) == 0);
+	REQUIRE_OK(rump_sys_stat("/d/l", &st));
+	REQUIRE_EQ(st.st_size, 11);
+	REQUIRE_EQ(st.st_mode & 07777, 0640);
+	REQUIRE_OK(rump_sys_utimes("/d/l", tv));
+	REQUIRE_OK(rump_sys_stat("/d/f", &st));
+	REQUIRE_EQ(st.st_atim.tv_sec, 1000000);
+	REQUIRE_EQ(st.st_mtim.tv_sec, 2000000);
+	REQUIRE_EQ(st.st_mtim.tv_nsec, 7000);
+	tv[1].tv_sec = 3000000;
+	REQUIRE_OK(rump_sys_futimes(fd, tv));
+	REQUIRE_OK(rump_sys_fstat(fd, &st));
+	REQUIRE_EQ(st.st_mtim.tv_sec, 3000000);
+	REQUIRE_OK(rump_sys_uname(&un));
+	REQUIRE(strcmp(un.sysname, "rump") == 0 || un.sysname[0] != '\0');
+	pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
+	REQUIRE_EQ(rump_sys_poll(&pfd, 1, 0), 1);
+	REQUIRE_EQ(pfd.revents, POLLIN);
+	REQUIRE_OK(rump_sys_close(fd));
+	REQUIRE_OK(fd = rump_sys_open("/d", O_RDONLY | O_DIRECTORY));
+	REQUIRE((n = rump_sys_getdents64(fd, dents, sizeof(dents))) > 0);
+	for (ssize_t off = 0; off < n;) {
+		struct {
+			uint64_t ino;
+			int64_t off;
+			unsigned short reclen;
+			unsigned char type;
+			char name[];
+		} *d = (void *)(dents + off);
+
+		found += strcmp(d->name, "f") == 0 || strcmp(d->name, "l") == 0;
+		off += d->reclen;
+	}
+	REQUIRE_EQ(found, 2);
+	REQUIRE_OK(rump_sys_close(fd));
+	/* Bad addresses, in and out, below a page and unmapped. */
+	REQUIRE_ERRNO(rump_sys_stat("/d/f", (struct stat *)16), EFAULT);
+	REQUIRE_ERRNO(rump_sys_stat((const char *)(uintptr_t)0x7ff000000000ULL,
+	    &st), EFAULT);
+	REQUIRE_ERRNO(rump_sys_stat("/d/f",
+	    (struct stat *)(uintptr_t)0x7ff000000000ULL), EFAULT);
+	REQUIRE_EQ(rump_sys_getpid(), rumpclient_getpid());
+	server_halt();
 }
 
 /* Credentials come from the socket's peer. */
@@ -831,6 +909,6 @@ main(int argc, char **argv)
 
 #define main main_cases
 TESTS(CASE_NOBOOT(ffs_many_clients), CASE_NOBOOT(fork_exec_process),
-    CASE_NOBOOT(peer_credentials), CASE_NOBOOT(killed_clients_leak_nothing),
+    CASE_NOBOOT(pointer_arguments), CASE_NOBOOT(peer_credentials), CASE_NOBOOT(killed_clients_leak_nothing),
     CASE_NOBOOT(server_dies), CASE_NOBOOT(fuzz_frames),
     CASE_NOBOOT(max_clients), CASE_NOBOOT(tools))

@@ -57,6 +57,14 @@ warnx2(const char *what, const char *why)
 	status = 1;
 }
 
+static int
+qnode_cmp(const void *a, const void *b)
+{
+	const struct qnode *x = a, *y = b;
+
+	return (x->sq_num > y->sq_num) - (x->sq_num < y->sq_num);
+}
+
 /* The children of mib[0..len-1]; *np records, malloc'd.  -1 on error. */
 static int
 query(const int *mib, unsigned len, struct qnode **qp, size_t *np)
@@ -80,6 +88,7 @@ query(const int *mib, unsigned len, struct qnode **qp, size_t *np)
 	}
 	*qp = buf;
 	*np = sz / sizeof(*buf);
+	qsort(buf, *np, sizeof(*buf), qnode_cmp);
 	return 0;
 }
 
@@ -130,12 +139,10 @@ resolve(const char *name, int *mib, unsigned *lenp, struct qnode *node)
 	return 0;
 }
 
+/* A value as text, without its name or a newline. */
 static void
-print_value(const char *name, const struct qnode *node, const void *v,
-    size_t len)
+print_raw(const struct qnode *node, const void *v, size_t len)
 {
-	if (!nflag)
-		printf("%s = ", name);
 	switch (node->sq_type) {
 	case T_INT: {
 		int x = 0;
@@ -159,6 +166,15 @@ print_value(const char *name, const struct qnode *node, const void *v,
 			printf("%02x", ((const unsigned char *)v)[i]);
 		break;
 	}
+}
+
+static void
+print_value(const char *name, const struct qnode *node, const void *v,
+    size_t len)
+{
+	if (!nflag)
+		printf("%s = ", name);
+	print_raw(node, v, len);
 	printf("\n");
 }
 
@@ -279,18 +295,13 @@ set(char *arg)
 		free(old);
 		return;
 	}
-	if (nflag)
-		print_value(arg, &node, newv, nlen);
-	else {
+	if (!nflag) {
 		printf("%s: ", arg);
-		nflag = true;
-		print_value(arg, &node, old, olen);
-		nflag = false;
-		printf("  -> ");
-		nflag = true;
-		print_value(arg, &node, newv, nlen);
-		nflag = false;
+		print_raw(&node, old, olen);
+		printf(" -> ");
 	}
+	print_raw(&node, newv, nlen);
+	printf("\n");
 	free(old);
 }
 
