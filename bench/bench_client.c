@@ -12,9 +12,13 @@
  * The local kernel is librumpvfs (and librump) loaded with dlopen
  * (RTLD_LOCAL), its calls
  * found with dlsym: this program's own rump_sys_* are librumpclient's.
+ * For scale, the floor of any such transport: a 1-byte round trip over a
+ * Unix socket pair between two host processes (the server's work and
+ * the copy requests come on top of it).
  * Each figure is the median of 5 timed runs, in ns per call.
  */
 #define _GNU_SOURCE
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -33,7 +37,7 @@
 
 #define RUNS 5
 
-enum which { HOST, REMOTE, LOCAL };
+enum which { HOST, REMOTE, LOCAL, PINGPONG };
 
 static int (*local_init)(void);
 static pid_t (*local_getpid)(void);
@@ -41,7 +45,7 @@ static int (*local_open)(const char *, int, ...);
 static ssize_t (*local_pwrite)(int, const void *, size_t, off_t);
 static ssize_t (*local_pread)(int, void *, size_t, off_t);
 
-static int host_fd, remote_fd, local_fd;
+static int host_fd, remote_fd, local_fd, ping_fd;
 static volatile long sink;
 
 static double
@@ -65,6 +69,9 @@ per_call(enum which w, int read4k, long iters)
 			sink += read4k ? local_pread(local_fd, buf, sizeof(buf),
 						 0)
 				       : local_getpid();
+			break;
+		case PINGPONG:
+			sink += write(ping_fd, buf, 1) + read(ping_fd, buf, 1);
 			break;
 		}
 	}
@@ -155,6 +162,24 @@ main(int argc, char *argv[])
 	    local_pwrite(local_fd, block, sizeof(block), 0) != sizeof(block))
 		die("local /file", strerror(errno));
 
+	int sv[2];
+	pid_t echo;
+	char c;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
+		die("socketpair", strerror(errno));
+	if ((echo = fork()) == 0) {
+		close(sv[0]);
+		while (read(sv[1], &c, 1) == 1 && write(sv[1], &c, 1) == 1)
+			continue;
+		_exit(0);
+	}
+	close(sv[1]);
+	ping_fd = sv[0];
+	double pp = median(PINGPONG, 0, 40000);
+	close(ping_fd);
+	waitpid(echo, NULL, 0);
+
 	double hn = median(HOST, 0, 400000), rn = median(REMOTE, 0, 40000),
 	       ln = median(LOCAL, 0, 2000000);
 	double hr = median(HOST, 1, 400000), rr = median(REMOTE, 1, 40000),
@@ -167,6 +192,9 @@ main(int argc, char *argv[])
 	       "(goal <= 5x) | %.0fx |\n", rn, hn, ln, rn / hn, rn / ln);
 	printf("| 4 KiB pread | %.0f / %.0f / %.0f | %.1fx | %.1fx |\n", rr, hr,
 	    lr, rr / hr, rr / lr);
+	printf("| the floor: 1-byte round trip between two processes over a "
+	       "Unix socket pair | %.0f / %.0f (getpid) / - | %.1fx | |\n",
+	    pp, hn, pp / hn);
 
 	rumpclient_close();
 	kill(server, SIGTERM);
