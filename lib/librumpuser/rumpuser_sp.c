@@ -416,6 +416,8 @@ sp_hello(struct spclient *c)
 	struct timeval tv = { .tv_sec = SP_HELLO_TIMEOUT };
 	char payload[SP_COMMLEN + SP_COOKIELEN + 1];
 	char comm[SP_COMMLEN + 1];
+	struct sockaddr_storage ss;
+	socklen_t sslen = sizeof(ss);
 	struct ucred cred;
 	socklen_t clen = sizeof(cred);
 	struct sp_hdr h;
@@ -441,7 +443,10 @@ sp_hello(struct spclient *c)
 	if (h.sh_arg0 == SP_HELLO_NEW && plen <= SP_COMMLEN) {
 		memcpy(comm, payload, plen);
 		comm[plen] = '\0';
-		if (getsockopt(c->sc_fd, SOL_SOCKET, SO_PEERCRED, &cred,
+		/* TCP answers SO_PEERCRED too, with no one's uid (-1). */
+		if (getsockname(c->sc_fd, (struct sockaddr *)&ss, &sslen) != 0 ||
+		    ss.ss_family != AF_UNIX ||
+		    getsockopt(c->sc_fd, SOL_SOCKET, SO_PEERCRED, &cred,
 		    &clen) != 0 || clen != sizeof(cred)) {
 			cred.uid = getuid();
 			cred.gid = getgid();

@@ -88,9 +88,12 @@ server_kill(void)
 		kill(server, SIGKILL);
 }
 
-/* Start a server with these options and connect this process to it. */
+/*
+ * Start a server with these options and connect this process to it, on
+ * a Unix socket in a fresh directory, or on tcpurl.
+ */
 static void
-server_start(const char *opts[])
+server_start_url(const char *opts[], const char *tcpurl)
 {
 	char prog[256];
 	const char *argv[32];
@@ -99,7 +102,10 @@ server_start(const char *opts[])
 	snprintf(dir, sizeof(dir), "/tmp/t_rumpclient.XXXXXX");
 	REQUIRE(mkdtemp(dir) != NULL);
 	snprintf(sockpath, sizeof(sockpath), "%s/sock", dir);
-	snprintf(url, sizeof(url), "unix://%s", sockpath);
+	if (tcpurl != NULL)
+		snprintf(url, sizeof(url), "%s", tcpurl);
+	else
+		snprintf(url, sizeof(url), "unix://%s", sockpath);
 	setenv("RUMP_SERVER", url, 1);
 	tool_path(prog, sizeof(prog), "rump_server");
 	argv[n++] = prog;
@@ -121,6 +127,12 @@ server_start(const char *opts[])
 		usleep(10000);
 	}
 	TEST_FAIL("the server never answered on %s", url);
+}
+
+static void
+server_start(const char *opts[])
+{
+	server_start_url(opts, NULL);
 }
 
 /* rump.halt, then the server must exit with status 0. */
@@ -464,6 +476,25 @@ TESTCASE(pointer_arguments)
 	REQUIRE_ERRNO(rump_sys_stat("/d/f",
 	    (struct stat *)(uintptr_t)0x7ff000000000ULL), EFAULT);
 	REQUIRE_EQ(rump_sys_getpid(), rumpclient_getpid());
+	server_halt();
+}
+
+/* TCP on the loopback: the same calls; the client runs as the server. */
+TESTCASE(tcp_loopback)
+{
+	const char *opts[] = { NULL };
+	char tcp[64], buf[8];
+	int fd;
+
+	snprintf(tcp, sizeof(tcp), "tcp://127.0.0.1:%d",
+	    20000 + (int)(getpid() % 20000));
+	server_start_url(opts, tcp);
+	REQUIRE(rump_sys_getpid() > 1);
+	REQUIRE_EQ(rump_sys_getuid(), getuid());
+	REQUIRE_OK(fd = rump_sys_open("/f", O_RDWR | O_CREAT, 0644));
+	REQUIRE_EQ(rump_sys_write(fd, "tcp", 3), 3);
+	REQUIRE_EQ(rump_sys_pread(fd, buf, sizeof(buf), 0), 3);
+	REQUIRE(memcmp(buf, "tcp", 3) == 0);
 	server_halt();
 }
 
@@ -909,6 +940,6 @@ main(int argc, char **argv)
 
 #define main main_cases
 TESTS(CASE_NOBOOT(ffs_many_clients), CASE_NOBOOT(fork_exec_process),
-    CASE_NOBOOT(pointer_arguments), CASE_NOBOOT(peer_credentials), CASE_NOBOOT(killed_clients_leak_nothing),
+    CASE_NOBOOT(pointer_arguments), CASE_NOBOOT(tcp_loopback), CASE_NOBOOT(peer_credentials), CASE_NOBOOT(killed_clients_leak_nothing),
     CASE_NOBOOT(server_dies), CASE_NOBOOT(fuzz_frames),
     CASE_NOBOOT(max_clients), CASE_NOBOOT(tools))
