@@ -133,6 +133,7 @@ sysctl_setvalue(struct sysctlnode *node, struct sysctl_req *req)
 		return EINVAL;
 	if ((buf = kmem_zalloc(node->sn_size + 1, KM_SLEEP)) == NULL)
 		return ENOMEM;
+	error = 0;
 	if (req->sr_sysspace)
 		memcpy(buf, req->sr_newp, len);
 	else if ((error = copyin(req->sr_newp, buf, len)) != 0)
