@@ -38,6 +38,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -315,6 +316,18 @@ rumpuser_sp_copyout(void *client, const void *laddr, void *raddr,
 	}
 	rumpuser__hyp.hyp_backend_schedule();
 	return error;
+}
+
+int
+rumpuser_sp_gone(void *client)
+{
+	struct spclient *c = client;
+	struct pollfd p = { .fd = c->sc_fd, .events = POLLRDHUP };
+
+	if (c->sc_dead)
+		return 1;
+	return poll(&p, 1, 0) == 1 &&
+	    (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) != 0;
 }
 
 /* End a forked process nobody adopted: its parent is gone or it waited. */

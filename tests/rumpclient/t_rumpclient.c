@@ -553,8 +553,10 @@ TESTCASE(peer_credentials)
 }
 
 /*
- * Clients killed with SIGKILL in the middle of their calls: the server
- * serves the others, and every process and descriptor they had is gone.
+ * Clients killed with SIGKILL in the middle of their calls, some asleep
+ * in the kernel for ever (a read of an empty pipe, a poll with no
+ * timeout): the server serves the others, and every process and
+ * descriptor they had is gone.
  */
 TESTCASE(killed_clients_leak_nothing)
 {
@@ -590,6 +592,22 @@ TESTCASE(killed_clients_leak_nothing)
 			for (int k = 0; k < 4; k++)
 				fds[k] = rump_sys_open(name, O_RDWR | O_CREAT,
 				    0644);
+			if (i % 6 == 3 || i % 6 == 4) {
+				/* Asleep in the kernel for ever: empty pipe. */
+				struct pollfd pf;
+				int pp[2];
+
+				if (rump_sys_pipe(pp) != 0 ||
+				    write(ready[1], "r", 1) != 1)
+					_exit(2);
+				pf = (struct pollfd){ .fd = pp[0],
+					.events = POLLIN };
+				if (i % 6 == 3)
+					rump_sys_read(pp[0], buf, 1);
+				else
+					rump_sys_poll(&pf, 1, -1);
+				_exit(3);
+			}
 			if (write(ready[1], "r", 1) != 1)
 				_exit(2);
 			for (;;) {

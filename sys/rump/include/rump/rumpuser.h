@@ -263,6 +263,11 @@ int rumpuser_sp_copyinstr(void *client, const void *raddr, void *laddr,
     unsigned long *lenp);
 int rumpuser_sp_copyout(void *client, const void *laddr, void *raddr,
     unsigned long len);
+/*
+ * Whether the client has hung up (1) or not (0), without waiting: for
+ * a sleep of its process that only the client's end should interrupt.
+ */
+int rumpuser_sp_gone(void *client);
 
 /*
  * Become a daemon: _begin forks, the parent waiting for the child's
