@@ -2,22 +2,28 @@
 /* Copyright (c) 2026 The rump on Linux developers. */
 
 /*
- * The client side of a served kernel: the connection to rump_server, a
- * system call's conversation over it (sp_proto.h), fork and exec keeping
- * the kernel process.  The stubs rump_sys_* (rumpclient_syscalls.c,
+ * The client side of a served kernel: the connections to rump_server, a
+ * system call's conversation over one (sp_proto.h), fork and exec
+ * keeping the kernel process.  The stubs rump_sys_* (rumpclient_syscalls.c,
  * generated from syscalls.master) all come through rumpclient__call().
  *
- * One call at a time per process: rc_lock is held for a whole call, so
- * the server's copy requests always belong to the call in flight.  A
- * thread blocked in a slow call (a read of an empty pipe) holds up the
- * process's other threads.
+ * Each thread has a connection of its own, so a thread blocked in a
+ * slow call (accept, a read of an empty pipe) holds up no other: the
+ * thread that calls rumpclient_init() makes the process (SP_HELLO_NEW,
+ * which answers with the process's cookie), and every other thread joins
+ * it with the cookie on its first call (SP_HELLO_JOIN), as one more lwp
+ * of the process.  A thread's connection closes when the thread exits;
+ * the process ends with its last connection.  rc_gen changes whenever
+ * the process does (init, close, a fork's child), and a thread's
+ * connection of an older generation is closed rather than used.
  *
  * The server names client memory by address.  Reads go through
  * process_vm_readv() on this process, so a bad address is EFAULT for the
  * server, not a crash here; writes are recv() straight into place, which
  * the host kernel fails with EFAULT as well.
  *
- * Locking: rc_lock guards rc_fd, rc_pid.
+ * Locking: rc_lock guards the process's globals (rc_*); a thread's own
+ * connection (tl_*) is used without it.
  */
 #define _GNU_SOURCE
 #include <sys/param.h>
@@ -42,17 +48,28 @@
 #include "rumpclient_int.h"
 #include "sp_proto.h"
 
-#define EXECFD_ENV  "RUMPCLIENT__EXECFD"
-#define EXECPID_ENV "RUMPCLIENT__EXECPID"
+#define EXECFD_ENV     "RUMPCLIENT__EXECFD"
+#define EXECPID_ENV    "RUMPCLIENT__EXECPID"
+#define EXECCOOKIE_ENV "RUMPCLIENT__EXECCOOKIE"
 
 struct rumpclient_fork {
 	uint8_t rf_cookie[SP_COOKIELEN];
 };
 
 static pthread_mutex_t rc_lock = PTHREAD_MUTEX_INITIALIZER;
-static int rc_fd = -1;          /* rc_lock */
-static pid_t rc_pid;            /* rc_lock: this process's pid in the kernel */
+static unsigned long rc_gen = 1;        /* rc_lock */
+static bool rc_havecookie;              /* rc_lock: a process to join */
+static uint8_t rc_cookie[SP_COOKIELEN]; /* rc_lock */
+static pid_t rc_pid;                    /* rc_lock: the pid in the kernel */
+static pid_t rc_hostpid;                /* rc_lock: whose connections */
+static int *rc_conns;                   /* rc_lock: every connection */
+static size_t rc_nconns, rc_conncap;    /* rc_lock */
+static pthread_key_t rc_key;            /* closes a thread's connection */
+static pthread_once_t rc_once = PTHREAD_ONCE_INIT;
 static bool rc_novm;            /* atomic: process_vm_readv is refused */
+
+static __thread int tl_fd = -1;
+static __thread unsigned long tl_gen;
 
 static int
 rc_read(int fd, void *buf, size_t len)
@@ -201,84 +218,124 @@ rc_copyout(int fd, const struct sp_hdr *h, bool *faultp)
 }
 
 static void
-rc_disconnect(void)
+rc_conn_forget(int fd)
 {
-	if (rc_fd >= 0)
-		close(rc_fd);
-	rc_fd = -1;
+	for (size_t i = 0; i < rc_nconns; i++)
+		if (rc_conns[i] == fd) {
+			rc_conns[i] = rc_conns[--rc_nconns];
+			break;
+		}
 }
 
-/* One system call's conversation, with rc_lock held.  0 or an errno. */
+/* A thread ends: its connection (fd + 1 in the key) closes. */
+static void
+rc_thread_exit(void *v)
+{
+	int fd = (int)(intptr_t)v - 1;
+
+	pthread_mutex_lock(&rc_lock);
+	rc_conn_forget(fd);
+	pthread_mutex_unlock(&rc_lock);
+	close(fd);
+}
+
+static void
+rc_key_init(void)
+{
+	pthread_key_create(&rc_key, rc_thread_exit);
+}
+
+/* Make fd the calling thread's connection; rc_lock held. */
 static int
-rc_call(int num, const register_t *regs, int nregs, register_t *rv)
+rc_conn_set(int fd)
+{
+	int *n;
+
+	if (rc_nconns == rc_conncap) {
+		if ((n = realloc(rc_conns, (rc_conncap + 16) * sizeof(*n))) ==
+		    NULL)
+			return ENOMEM;
+		rc_conns = n;
+		rc_conncap += 16;
+	}
+	rc_conns[rc_nconns++] = fd;
+	tl_fd = fd;
+	tl_gen = rc_gen;
+	pthread_once(&rc_once, rc_key_init);
+	pthread_setspecific(rc_key, (void *)(intptr_t)(fd + 1));
+	return 0;
+}
+
+/* Close the calling thread's connection; rc_lock held. */
+static void
+rc_conn_drop(void)
+{
+	if (tl_fd < 0)
+		return;
+	rc_conn_forget(tl_fd);
+	close(tl_fd);
+	tl_fd = -1;
+	pthread_once(&rc_once, rc_key_init);
+	pthread_setspecific(rc_key, NULL);
+}
+
+/*
+ * End every connection of the process; rc_lock held.  Another thread's
+ * is shut down (it closes its descriptor when it next looks); in a
+ * forked child they are copies of the parent's and are only closed.
+ */
+static void
+rc_conn_dropall(void)
+{
+	bool mine = rc_hostpid == getpid();
+
+	rc_conn_drop();
+	for (size_t i = 0; i < rc_nconns; i++) {
+		if (mine)
+			shutdown(rc_conns[i], SHUT_RDWR);
+		else
+			close(rc_conns[i]);
+	}
+	rc_nconns = 0;
+	rc_havecookie = false;
+	__atomic_add_fetch(&rc_gen, 1, __ATOMIC_RELEASE);
+}
+
+/* One system call's conversation on fd.  0 or an errno (EIO: broken). */
+static int
+rc_call(int fd, int num, const register_t *regs, int nregs, register_t *rv)
 {
 	bool fault = false;
 	struct sp_hdr h;
 	int error;
 
-	if (rc_send(rc_fd, SP_SYSCALL, 0, num, 0, 0, regs,
-	    (size_t)nregs * sizeof(*regs)) != 0) {
-		rc_disconnect();
+	if (rc_send(fd, SP_SYSCALL, 0, num, 0, 0, regs,
+	    (size_t)nregs * sizeof(*regs)) != 0)
 		return ENOTCONN;
-	}
 	for (;;) {
-		if (rc_read(rc_fd, &h, sizeof(h)) != 0 || h.sh_len < SP_HDRLEN)
-			break;
+		if (rc_read(fd, &h, sizeof(h)) != 0 || h.sh_len < SP_HDRLEN)
+			return EIO;
 		switch (h.sh_type) {
 		case SP_SYSCALL:
 			if (h.sh_len != SP_HDRLEN)
-				goto broken;
+				return EIO;
 			*rv = (register_t)h.sh_arg0;
 			error = h.sh_error;
 			return error == 0 && fault ? EFAULT : error;
 		case SP_COPYIN:
 		case SP_COPYINSTR:
-			error = rc_copyin(rc_fd, &h);
+			error = rc_copyin(fd, &h);
 			break;
 		case SP_COPYOUT:
-			error = rc_copyout(rc_fd, &h, &fault);
+			error = rc_copyout(fd, &h, &fault);
 			break;
 		default:
 			error = EPROTO;
 			break;
 		}
 		if (error != 0)
-			break;
+			return EIO;
 	}
-broken:
-	rc_disconnect();
-	return EIO;
-}
-
-int
-rumpclient__call(int num, const register_t *regs, int nregs, register_t *rv)
-{
-	int error;
-
-	pthread_mutex_lock(&rc_lock);
-	error = rc_fd < 0 ? ENOTCONN : rc_call(num, regs, nregs, rv);
-	pthread_mutex_unlock(&rc_lock);
-	if (error != 0) {
-		errno = error;
-		return -1;
-	}
-	return 0;
-}
-
-int
-rumpclient_syscall(int num, const long *regs, int nregs, long *retval)
-{
-	register_t rv = 0;
-
-	if (nregs < 0 || nregs > SP_MAXREGS || (nregs > 0 && regs == NULL)) {
-		errno = EINVAL;
-		return -1;
-	}
-	if (rumpclient__call(num, regs, nregs, &rv) != 0)
-		return -1;
-	if (retval != NULL)
-		*retval = rv;
-	return 0;
 }
 
 /* A socket connected to $RUMP_SERVER, or -1 with errno set. */
@@ -337,9 +394,13 @@ rc_connect(void)
 	return -1;
 }
 
-/* Connect and say hello; with rc_lock held.  0 or an errno. */
+/*
+ * Connect and say hello (kind, payload); 0 with *fdp, the pid and the
+ * process's cookie, or an errno.
+ */
 static int
-rc_hello(int kind, const void *payload, size_t plen)
+rc_hello(int kind, const void *payload, size_t plen, int *fdp, pid_t *pidp,
+    uint8_t *cookie)
 {
 	struct sp_hdr h;
 	int fd, error;
@@ -352,7 +413,9 @@ rc_hello(int kind, const void *payload, size_t plen)
 		close(fd);
 		return error == EPIPE ? ECONNRESET : error;
 	}
-	if (h.sh_type != SP_HELLO || h.sh_len != SP_HDRLEN) {
+	if (h.sh_type != SP_HELLO || (h.sh_error == 0 &&
+	    h.sh_len != SP_HDRLEN + SP_COOKIELEN) ||
+	    (h.sh_error != 0 && h.sh_len != SP_HDRLEN)) {
 		close(fd);
 		return EPROTO;
 	}
@@ -360,8 +423,107 @@ rc_hello(int kind, const void *payload, size_t plen)
 		close(fd);
 		return h.sh_error;
 	}
-	rc_fd = fd;
-	rc_pid = (pid_t)h.sh_arg0;
+	if ((error = rc_read(fd, cookie, SP_COOKIELEN)) != 0) {
+		close(fd);
+		return ECONNRESET;
+	}
+	*fdp = fd;
+	*pidp = (pid_t)h.sh_arg0;
+	return 0;
+}
+
+/* A new process for this host process, as the calling thread's; rc_lock. */
+static int
+rc_newproc(int kind, const void *payload, size_t plen)
+{
+	uint8_t cookie[SP_COOKIELEN];
+	pid_t pid;
+	int fd, error;
+
+	rc_conn_dropall();
+	if ((error = rc_hello(kind, payload, plen, &fd, &pid, cookie)) != 0)
+		return error;
+	memcpy(rc_cookie, cookie, SP_COOKIELEN);
+	rc_pid = pid;
+	rc_hostpid = getpid();
+	rc_havecookie = true;
+	if ((error = rc_conn_set(fd)) != 0) {
+		close(fd);
+		rc_havecookie = false;
+	}
+	return error;
+}
+
+/*
+ * The calling thread's connection to the current process: its own, or
+ * a new one joining the process.  0 with *fdp, or ENOTCONN.
+ */
+static int
+rc_conn_get(int *fdp)
+{
+	uint8_t cookie[SP_COOKIELEN];
+	int fd, error = 0;
+	pid_t pid;
+
+	if (__builtin_expect(tl_fd >= 0 &&
+	    tl_gen == __atomic_load_n(&rc_gen, __ATOMIC_ACQUIRE), 1)) {
+		*fdp = tl_fd;
+		return 0;
+	}
+	pthread_mutex_lock(&rc_lock);
+	if (tl_fd >= 0 && tl_gen != rc_gen) {
+		/* A connection to an earlier process: ours to close. */
+		close(tl_fd);
+		tl_fd = -1;
+		pthread_setspecific(rc_key, NULL);
+	}
+	if (tl_fd < 0) {
+		if (!rc_havecookie || rc_hostpid != getpid())
+			error = ENOTCONN;
+		else if (rc_hello(SP_HELLO_JOIN, rc_cookie, SP_COOKIELEN, &fd,
+		    &pid, cookie) != 0)
+			error = ENOTCONN;
+		else if ((error = rc_conn_set(fd)) != 0)
+			close(fd);
+	}
+	*fdp = tl_fd;
+	pthread_mutex_unlock(&rc_lock);
+	return error;
+}
+
+int
+rumpclient__call(int num, const register_t *regs, int nregs, register_t *rv)
+{
+	int fd, error;
+
+	if ((error = rc_conn_get(&fd)) == 0 &&
+	    (error = rc_call(fd, num, regs, nregs, rv)) != 0 &&
+	    (error == EIO || error == ENOTCONN)) {
+		/* The connection is broken: drop it, the next call rejoins. */
+		pthread_mutex_lock(&rc_lock);
+		rc_conn_drop();
+		pthread_mutex_unlock(&rc_lock);
+	}
+	if (error != 0) {
+		errno = error;
+		return -1;
+	}
+	return 0;
+}
+
+int
+rumpclient_syscall(int num, const long *regs, int nregs, long *retval)
+{
+	register_t rv = 0;
+
+	if (nregs < 0 || nregs > SP_MAXREGS || (nregs > 0 && regs == NULL)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (rumpclient__call(num, regs, nregs, &rv) != 0)
+		return -1;
+	if (retval != NULL)
+		*retval = rv;
 	return 0;
 }
 
@@ -369,35 +531,48 @@ rc_hello(int kind, const void *payload, size_t plen)
 static int
 rc_inherit(const char *sfd)
 {
-	const char *spid = getenv(EXECPID_ENV);
-	int fd = atoi(sfd), type;
+	const char *spid = getenv(EXECPID_ENV), *scookie = getenv(EXECCOOKIE_ENV);
+	int fd = atoi(sfd), type, error;
 	socklen_t tlen = sizeof(type);
+	unsigned byte;
 
+	if (fd < 0 || spid == NULL || scookie == NULL ||
+	    strlen(scookie) != 2 * SP_COOKIELEN ||
+	    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tlen) != 0 ||
+	    type != SOCK_STREAM)
+		error = EBADF;
+	else {
+		for (int i = 0; i < SP_COOKIELEN; i++) {
+			sscanf(scookie + 2 * i, "%2x", &byte);
+			rc_cookie[i] = (uint8_t)byte;
+		}
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
+		rc_pid = atoi(spid);
+		rc_hostpid = getpid();
+		rc_havecookie = true;
+		__atomic_add_fetch(&rc_gen, 1, __ATOMIC_RELEASE);
+		error = rc_conn_set(fd);
+	}
 	unsetenv(EXECFD_ENV);
 	unsetenv(EXECPID_ENV);
-	if (fd < 0 || getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tlen) != 0 ||
-	    type != SOCK_STREAM)
-		return EBADF;
-	fcntl(fd, F_SETFD, FD_CLOEXEC);
-	rc_fd = fd;
-	rc_pid = spid != NULL ? atoi(spid) : 0;
-	return 0;
+	unsetenv(EXECCOOKIE_ENV);
+	return error;
 }
 
 int
 rumpclient_init(void)
 {
 	const char *name = program_invocation_short_name, *sfd;
-	int error = 0;
+	int fd, error = 0;
 
+	if (rc_conn_get(&fd) == 0)
+		return 0;
 	pthread_mutex_lock(&rc_lock);
-	if (rc_fd < 0) {
-		if ((sfd = getenv(EXECFD_ENV)) != NULL)
-			error = rc_inherit(sfd);
-		else
-			error = rc_hello(SP_HELLO_NEW, name,
-			    MIN(strlen(name), (size_t)SP_COMMLEN));
-	}
+	if ((sfd = getenv(EXECFD_ENV)) != NULL)
+		error = rc_inherit(sfd);
+	else
+		error = rc_newproc(SP_HELLO_NEW, name,
+		    MIN(strlen(name), (size_t)SP_COMMLEN));
 	pthread_mutex_unlock(&rc_lock);
 	if (error != 0) {
 		errno = error;
@@ -410,7 +585,7 @@ void
 rumpclient_close(void)
 {
 	pthread_mutex_lock(&rc_lock);
-	rc_disconnect();
+	rc_conn_dropall();
 	pthread_mutex_unlock(&rc_lock);
 }
 
@@ -420,7 +595,7 @@ rumpclient_getpid(void)
 	pid_t pid;
 
 	pthread_mutex_lock(&rc_lock);
-	pid = rc_fd >= 0 ? rc_pid : -1;
+	pid = rc_havecookie ? rc_pid : -1;
 	pthread_mutex_unlock(&rc_lock);
 	return pid;
 }
@@ -430,24 +605,24 @@ rumpclient_prefork(void)
 {
 	struct rumpclient_fork *rf;
 	struct sp_hdr h;
-	int error;
+	int fd, error;
 
 	if ((rf = malloc(sizeof(*rf))) == NULL)
 		return NULL;
-	pthread_mutex_lock(&rc_lock);
-	if (rc_fd < 0)
-		error = ENOTCONN;
-	else if (rc_send(rc_fd, SP_PREFORK, 0, 0, 0, 0, NULL, 0) != 0 ||
-	    rc_read(rc_fd, &h, sizeof(h)) != 0 || h.sh_type != SP_PREFORK ||
+	if ((error = rc_conn_get(&fd)) != 0)
+		;
+	else if (rc_send(fd, SP_PREFORK, 0, 0, 0, 0, NULL, 0) != 0 ||
+	    rc_read(fd, &h, sizeof(h)) != 0 || h.sh_type != SP_PREFORK ||
 	    (h.sh_error == 0 && h.sh_len != SP_HDRLEN + SP_COOKIELEN) ||
 	    (h.sh_error != 0 && h.sh_len != SP_HDRLEN) ||
 	    (h.sh_error == 0 &&
-	    rc_read(rc_fd, rf->rf_cookie, SP_COOKIELEN) != 0)) {
-		rc_disconnect();
+	    rc_read(fd, rf->rf_cookie, SP_COOKIELEN) != 0)) {
+		pthread_mutex_lock(&rc_lock);
+		rc_conn_drop();
+		pthread_mutex_unlock(&rc_lock);
 		error = EIO;
 	} else
 		error = h.sh_error;
-	pthread_mutex_unlock(&rc_lock);
 	if (error != 0) {
 		free(rf);
 		errno = error;
@@ -456,7 +631,7 @@ rumpclient_prefork(void)
 	return rf;
 }
 
-/* In the child: its own connection, to the process prefork made. */
+/* In the child: a connection of its own, to the process prefork made. */
 int
 rumpclient_fork_init(struct rumpclient_fork *rf)
 {
@@ -464,11 +639,7 @@ rumpclient_fork_init(struct rumpclient_fork *rf)
 
 	pthread_mutex_init(&rc_lock, NULL);
 	pthread_mutex_lock(&rc_lock);
-	/* The parent's connection: our copy only, the parent keeps it. */
-	if (rc_fd >= 0)
-		close(rc_fd);
-	rc_fd = -1;
-	error = rc_hello(SP_HELLO_FORK, rf->rf_cookie, SP_COOKIELEN);
+	error = rc_newproc(SP_HELLO_FORK, rf->rf_cookie, SP_COOKIELEN);
 	pthread_mutex_unlock(&rc_lock);
 	free(rf);
 	if (error != 0) {
@@ -527,34 +698,37 @@ rumpclient_daemon(int nochdir, int noclose)
 int
 rumpclient_exec(const char *path, char *const argv[], char *const envp[])
 {
-	char fdvar[64], pidvar[64], **env;
+	char fdvar[64], pidvar[64], cookievar[64], **env;
 	size_t n = 0, k = 0;
-	int error;
+	int fd, error;
 
+	if ((error = rc_conn_get(&fd)) != 0) {
+		errno = error;
+		return -1;
+	}
 	for (n = 0; envp != NULL && envp[n] != NULL; n++)
 		continue;
-	if ((env = calloc(n + 3, sizeof(*env))) == NULL)
+	if ((env = calloc(n + 4, sizeof(*env))) == NULL)
 		return -1;
 	for (size_t i = 0; i < n; i++)
 		if (strncmp(envp[i], "RUMPCLIENT__", 12) != 0)
 			env[k++] = envp[i];
 	pthread_mutex_lock(&rc_lock);
-	if (rc_fd < 0) {
-		pthread_mutex_unlock(&rc_lock);
-		free(env);
-		errno = ENOTCONN;
-		return -1;
-	}
-	snprintf(fdvar, sizeof(fdvar), EXECFD_ENV "=%d", rc_fd);
+	snprintf(fdvar, sizeof(fdvar), EXECFD_ENV "=%d", fd);
 	snprintf(pidvar, sizeof(pidvar), EXECPID_ENV "=%d", (int)rc_pid);
+	n = (size_t)snprintf(cookievar, sizeof(cookievar), EXECCOOKIE_ENV "=");
+	for (int i = 0; i < SP_COOKIELEN; i++)
+		n += (size_t)snprintf(cookievar + n, sizeof(cookievar) - n,
+		    "%02x", rc_cookie[i]);
+	pthread_mutex_unlock(&rc_lock);
 	env[k++] = fdvar;
 	env[k++] = pidvar;
+	env[k++] = cookievar;
 	env[k] = NULL;
-	fcntl(rc_fd, F_SETFD, 0);
+	fcntl(fd, F_SETFD, 0);
 	execve(path, argv, env);
 	error = errno;
-	fcntl(rc_fd, F_SETFD, FD_CLOEXEC);
-	pthread_mutex_unlock(&rc_lock);
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
 	free(env);
 	errno = error;
 	return -1;

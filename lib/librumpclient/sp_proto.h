@@ -23,10 +23,14 @@
  *
  * The conversation:
  *   client SP_HELLO        arg0 SP_HELLO_NEW, payload the program's name
- *                          (at most SP_COMMLEN bytes); or arg0
- *                          SP_HELLO_FORK, payload the SP_COOKIELEN-byte
- *                          cookie of an SP_PREFORK
- *   server SP_HELLO        error, arg0 the client's pid in the kernel
+ *                          (at most SP_COMMLEN bytes): a new process;
+ *                          arg0 SP_HELLO_FORK, payload the SP_COOKIELEN-
+ *                          byte cookie of an SP_PREFORK: the child made;
+ *                          arg0 SP_HELLO_JOIN, payload a process's cookie
+ *                          (from its hello): one more lwp of it, for
+ *                          another thread of the client
+ *   server SP_HELLO        error, arg0 the client's pid in the kernel,
+ *                          payload (no error) the process's cookie
  *   client SP_SYSCALL      num, payload the arguments, one 8-byte value
  *                          each as a register holds them, at most
  *                          SP_MAXREGS (missing ones are zero)
@@ -71,6 +75,7 @@ enum sp_type {
 enum sp_hellokind {
 	SP_HELLO_NEW = 0,
 	SP_HELLO_FORK = 1,
+	SP_HELLO_JOIN = 2,
 };
 
 struct sp_hdr {

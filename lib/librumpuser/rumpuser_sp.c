@@ -62,8 +62,23 @@
  */
 #define SP_OUTBUF (64 * 1024)
 
+/*
+ * A process of the kernel that clients are served in, named by a random
+ * cookie its client's further connections (its threads) present to
+ * join it.  The process ends when its last connection does: an entry is
+ * taken off the list, and its last lwp released, with sp_lock held, so
+ * that a joining connection finds either a live process or none.
+ */
+struct spproc {
+	struct spproc *sp_next;                 /* sp_lock */
+	uint8_t sp_cookie[SP_COOKIELEN];        /* stable */
+	long sp_pid;                            /* stable */
+	unsigned sp_refs;                       /* sp_lock: connections */
+};
+
 struct spclient {
 	int sc_fd;              /* stable */
+	struct spproc *sc_proc; /* stable once the hello is answered */
 	bool sc_dead;           /* the stream is broken: every copy fails */
 	unsigned sc_npending;   /* sp_lock: its forks waiting for a child */
 	size_t sc_outlen;       /* bytes waiting in sc_out */
@@ -81,6 +96,7 @@ struct sppending {
 
 static pthread_mutex_t sp_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct sppending *sp_pending;    /* sp_lock */
+static struct spproc *sp_procs;         /* sp_lock */
 static unsigned sp_nconn;               /* sp_lock */
 static unsigned sp_maxclients;          /* stable after rumpuser_sp_init */
 static const struct rumpuser_sp_upcalls *sp_up;
@@ -422,6 +438,63 @@ sp_pending_take(const uint8_t *cookie)
 	return l;
 }
 
+/* A new entry for the process this connection's lwp is in, or NULL. */
+static struct spproc *
+sp_proc_new(long pid)
+{
+	struct spproc *sp;
+
+	if ((sp = calloc(1, sizeof(*sp))) == NULL)
+		return NULL;
+	if (getrandom(sp->sp_cookie, sizeof(sp->sp_cookie), 0) !=
+	    (ssize_t)sizeof(sp->sp_cookie)) {
+		free(sp);
+		return NULL;
+	}
+	sp->sp_pid = pid;
+	sp->sp_refs = 1;
+	pthread_mutex_lock(&sp_lock);
+	sp->sp_next = sp_procs;
+	sp_procs = sp;
+	pthread_mutex_unlock(&sp_lock);
+	return sp;
+}
+
+/* Join the process named by cookie: 0 and its entry, or an errno. */
+static int
+sp_proc_join(struct spclient *c, const uint8_t *cookie, struct spproc **spp)
+{
+	struct spproc *sp;
+	int error = ESRCH;
+
+	pthread_mutex_lock(&sp_lock);
+	for (sp = sp_procs; sp != NULL; sp = sp->sp_next)
+		if (memcmp(sp->sp_cookie, cookie, SP_COOKIELEN) == 0)
+			break;
+	if (sp != NULL && (error = sp_up->spu_join((int)sp->sp_pid, c)) == 0)
+		sp->sp_refs++;
+	pthread_mutex_unlock(&sp_lock);
+	*spp = sp;
+	return error;
+}
+
+/* End this connection's lwp, and with the last its process's entry. */
+static void
+sp_proc_leave(struct spproc *sp)
+{
+	struct spproc **spp;
+
+	pthread_mutex_lock(&sp_lock);
+	if (sp != NULL && --sp->sp_refs == 0) {
+		for (spp = &sp_procs; *spp != sp; spp = &(*spp)->sp_next)
+			continue;
+		*spp = sp->sp_next;
+		free(sp);
+	}
+	sp_up->spu_release();
+	pthread_mutex_unlock(&sp_lock);
+}
+
 /* Read and answer SP_HELLO; 0 when the client has its process. */
 static int
 sp_hello(struct spclient *c)
@@ -473,21 +546,31 @@ sp_hello(struct spclient *c)
 			sp_up->spu_adopt(l, c);
 			error = 0;
 		}
+	} else if (h.sh_arg0 == SP_HELLO_JOIN && plen == SP_COOKIELEN) {
+		if ((error = sp_proc_join(c, (const uint8_t *)payload,
+		    &c->sc_proc)) == 0)
+			pid = c->sc_proc->sp_pid;
 	} else {
 		sp_drop(c, "bad hello");
 		return EINVAL;
 	}
-	if (error == 0) {
+	if (error == 0 && c->sc_proc == NULL) {
 		error = sp_up->spu_syscall(SP_SYS_GETPID, NULL, 0, &pid);
+		if (error == 0 && (c->sc_proc = sp_proc_new(pid)) == NULL)
+			error = ENOMEM;
 		if (error != 0)
 			sp_up->spu_release();
 	}
-	if (sp_send(c->sc_fd, SP_HELLO, error, (uint64_t)pid, 0, NULL, 0) !=
-	    0 && error == 0) {
-		sp_up->spu_release();
-		error = EPIPE;
+	if (error != 0)
+		return sp_send(c->sc_fd, SP_HELLO, error, 0, 0, NULL, 0) == 0
+		    ? error
+		    : EPIPE;
+	if (sp_send(c->sc_fd, SP_HELLO, 0, (uint64_t)pid, 0,
+	    c->sc_proc->sp_cookie, SP_COOKIELEN) != 0) {
+		sp_proc_leave(c->sc_proc);
+		return EPIPE;
 	}
-	return error;
+	return 0;
 }
 
 static void
@@ -545,7 +628,7 @@ sp_client_thread(void *arg)
 
 	if (sp_hello(c) == 0) {
 		sp_serve(c);
-		sp_up->spu_release();
+		sp_proc_leave(c->sc_proc);
 	}
 	/* Its waiting forks outlive it, for the child: forget the parent. */
 	pthread_mutex_lock(&sp_lock);

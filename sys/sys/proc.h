@@ -43,13 +43,6 @@ struct proc {
 	struct cwdinfo *p_cwdi;         /* c */
 	LIST_ENTRY(proc) p_list;        /* t */
 	char p_comm[MAXCOMLEN];         /* p */
-	/*
-	 * c: a remote client's connection (kern_sysproxy.c), NULL for a
-	 * process of this host process.  Set once before the process first
-	 * runs.  Its memory is another host process's: copyin and copyout
-	 * ask the client through rumpuser_sp_*().
-	 */
-	void *p_spclient;
 };
 
 extern struct proc proc0;

@@ -17,6 +17,7 @@
 #include <sys/utsname.h>
 
 #include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <time.h>
@@ -479,6 +480,84 @@ TESTCASE(pointer_arguments)
 	server_halt();
 }
 
+struct reader {
+	int fd;
+	char c;
+	ssize_t n;
+	pid_t pid;
+};
+
+static void *
+reader_thread(void *v)
+{
+	struct reader *r = v;
+
+	__atomic_store_n(&r->pid, rump_sys_getpid(), __ATOMIC_RELEASE);
+	__atomic_store_n(&r->n, rump_sys_read(r->fd, &r->c, 1),
+	    __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static void *
+writer_thread(void *v)
+{
+	char name[32];
+	int fd, ok = 1;
+
+	snprintf(name, sizeof(name), "/t%ld", (long)(intptr_t)v);
+	for (int i = 0; i < 200 && ok; i++) {
+		if ((fd = rump_sys_open(name, O_RDWR | O_CREAT | O_TRUNC,
+		    0644)) < 0 || rump_sys_write(fd, name, strlen(name)) !=
+		    (ssize_t)strlen(name) || rump_sys_close(fd) != 0)
+			ok = 0;
+	}
+	return (void *)(intptr_t)ok;
+}
+
+/*
+ * Threads of one client: each has its own connection, an lwp of the same
+ * process (same pid, same descriptors), so one asleep in the kernel
+ * holds up none of the others; a thread's end ends its lwp.
+ */
+TESTCASE(threads)
+{
+	const char *opts[] = { NULL };
+	struct reader r = { .n = -2 };
+	pthread_t rt, wt[4];
+	int pfd[2], baseline;
+	void *ok;
+
+	server_start(opts);
+	baseline = sp_count(SP_CLIENTS);
+	REQUIRE_EQ(baseline, 1);
+	REQUIRE_OK(rump_sys_pipe(pfd));
+	r.fd = pfd[0];
+	REQUIRE(pthread_create(&rt, NULL, reader_thread, &r) == 0);
+	for (long i = 0; i < 4; i++)
+		REQUIRE(pthread_create(&wt[i], NULL, writer_thread,
+		    (void *)i) == 0);
+	for (int i = 0; i < 4; i++) {
+		REQUIRE(pthread_join(wt[i], &ok) == 0);
+		REQUIRE(ok == (void *)1);
+	}
+	/* The reader still sleeps, in the same process. */
+	for (int tries = 0; tries < 500 &&
+	    __atomic_load_n(&r.pid, __ATOMIC_ACQUIRE) == 0; tries++)
+		usleep(10000);
+	usleep(50000);
+	REQUIRE_EQ(__atomic_load_n(&r.n, __ATOMIC_ACQUIRE), -2);
+	REQUIRE_EQ(r.pid, rump_sys_getpid());
+	REQUIRE_EQ(rump_sys_write(pfd[1], "z", 1), 1);
+	REQUIRE(pthread_join(rt, NULL) == 0);
+	REQUIRE_EQ(r.n, 1);
+	REQUIRE_EQ(r.c, 'z');
+	/* Each thread's connection ended with it. */
+	for (int tries = 0; tries < 500 && sp_count(SP_CLIENTS) != 1; tries++)
+		usleep(10000);
+	REQUIRE_EQ(sp_count(SP_CLIENTS), 1);
+	server_halt();
+}
+
 /* TCP on the loopback: the same calls; the client runs as the server. */
 TESTCASE(tcp_loopback)
 {
@@ -699,12 +778,16 @@ raw_hello(int fd)
 {
 	struct sp_hdr h = { .sh_len = SP_HDRLEN + 4, .sh_type = SP_HELLO,
 		.sh_num = SP_VERSION, .sh_arg0 = SP_HELLO_NEW };
+	uint8_t cookie[SP_COOKIELEN];
 
 	REQUIRE(send(fd, &h, sizeof(h), MSG_NOSIGNAL) == sizeof(h));
 	REQUIRE(send(fd, "fuzz", 4, MSG_NOSIGNAL) == 4);
 	REQUIRE(recv(fd, &h, sizeof(h), MSG_WAITALL) == sizeof(h));
 	REQUIRE_EQ(h.sh_type, SP_HELLO);
 	REQUIRE_EQ(h.sh_error, 0);
+	REQUIRE_EQ(h.sh_len, SP_HDRLEN + SP_COOKIELEN);
+	REQUIRE(recv(fd, cookie, sizeof(cookie), MSG_WAITALL) ==
+	    sizeof(cookie));
 }
 
 /*
@@ -958,6 +1041,7 @@ main(int argc, char **argv)
 
 #define main main_cases
 TESTS(CASE_NOBOOT(ffs_many_clients), CASE_NOBOOT(fork_exec_process),
-    CASE_NOBOOT(pointer_arguments), CASE_NOBOOT(tcp_loopback), CASE_NOBOOT(peer_credentials), CASE_NOBOOT(killed_clients_leak_nothing),
+    CASE_NOBOOT(pointer_arguments), CASE_NOBOOT(threads),
+    CASE_NOBOOT(tcp_loopback), CASE_NOBOOT(peer_credentials), CASE_NOBOOT(killed_clients_leak_nothing),
     CASE_NOBOOT(server_dies), CASE_NOBOOT(fuzz_frames),
     CASE_NOBOOT(max_clients), CASE_NOBOOT(tools))

@@ -235,6 +235,8 @@ void rumpuser_exit(int value) __attribute__((__noreturn__));
  *   spu_newproc: make a process for a new client, credentials uid/gid,
  *     and bind the calling thread to its lwp; client is the connection,
  *     handed back to the copy hypercalls;
+ *   spu_join: add an lwp for client to process pid (another connection
+ *     of its client) and bind the calling thread to it;
  *   spu_fork: make a child of the bound lwp's process that copies its
  *     descriptors; the thread stays bound to the parent; *childp is the
  *     child's lwp, bound to no thread until spu_adopt();
@@ -250,6 +252,7 @@ void rumpuser_exit(int value) __attribute__((__noreturn__));
 struct rumpuser_sp_upcalls {
 	int (*spu_newproc)(void *client, unsigned uid, unsigned gid,
 	    const char *comm);
+	int (*spu_join)(int pid, void *client);
 	int (*spu_fork)(struct lwp **childp);
 	void (*spu_adopt)(struct lwp *l, void *client);
 	void (*spu_release)(void);

@@ -7,17 +7,16 @@
  * a CPU from whoever must wake us.
  *
  * The interruptible waits (_sig) are interrupted (EINTR) only for a
- * remote client's process (kern_sysproxy.c) whose client has hung up:
+ * remote client's lwp (kern_sysproxy.c) whose connection has hung up:
  * the kernel sends no signals, but a client killed in a read of an
  * empty pipe must not leave its process asleep in the server for ever.
- * Such a process's wait looks every SIG_POLL_NS whether its client is
+ * Such an lwp's wait looks every SIG_POLL_NS whether its client is
  * there; a wakeup that is only the time passing is a spurious one, which
  * every caller of a condition variable allows.
  */
 #include <sys/systm.h>
 #include <sys/condvar.h>
 #include <sys/lwp.h>
-#include <sys/proc.h>
 #include <rump/rumpuser.h>
 
 #define SIG_POLL_NS 1000000000ULL
@@ -66,7 +65,7 @@ cv_wait(kcondvar_t *cv, kmutex_t *mtx)
 int
 cv_wait_sig(kcondvar_t *cv, kmutex_t *mtx)
 {
-	void *client = curproc->p_spclient;
+	void *client = curlwp->l_spclient;
 
 	if (__predict_true(client == NULL)) {
 		cv_wait(cv, mtx);

@@ -5,20 +5,19 @@
  * Copying between the kernel and its clients.  A client lives in the same
  * address space, so a copy is a memory copy; what can be refused is a NULL
  * or first-page pointer (EFAULT), as a real kernel would fault on it.
- * The exception is a remote client's process (p_spclient set, see
+ * The exception is a remote client's lwp (l_spclient set, see
  * kern_sysproxy.c): its memory is in another host process, which the
  * rumpuser_sp_copy*() hypercalls reach over its connection.
  */
 #include <sys/systm.h>
 #include <sys/lwp.h>
-#include <sys/proc.h>
 #include <rump/rumpuser.h>
 
-/* The remote client of the current process, or NULL for a local one. */
+/* The remote client the current lwp serves, or NULL for a local one. */
 static inline void *
 remote_client(void)
 {
-	return curproc->p_spclient;
+	return curlwp->l_spclient;
 }
 
 static bool

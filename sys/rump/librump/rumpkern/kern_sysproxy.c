@@ -6,13 +6,15 @@
  * The host side (lib/librumpuser/rumpuser_sp.c) owns the sockets, a
  * thread per client connection and the wire format; it calls in through
  * the upcalls here to make, fork, adopt and end a client's process and
- * to run its system calls.  A remote client's process has p_spclient
- * set: its memory is in another host process, so copyin and copyout
+ * to run its system calls.  Each client connection is an lwp: the first
+ * of a process made for it, or of a forked child, or one more joining a
+ * process (a client's thread with a connection of its own).  A remote
+ * lwp has l_spclient set: its memory is in another host process, so copyin and copyout
  * (kern_copy.c) ask the client through rumpuser_sp_copy*() instead of
  * copying memory.
  *
  * kern.sysproxy.* counts what the server holds, for the leak tests:
- * clients (remote processes alive), nprocs (every process of the
+ * clients (remote lwps: connections), nprocs (every process of the
  * kernel) and nfiles (descriptors open in all processes).
  */
 #include <sys/systm.h>
@@ -32,7 +34,7 @@
 
 #define KERN_SYSPROXY 90
 
-static unsigned sp_nclients;    /* atomic: remote processes alive */
+static unsigned sp_nclients;    /* atomic: remote lwps (connections) */
 
 static int
 sp_newproc(void *client, unsigned uid, unsigned gid, const char *comm)
@@ -56,9 +58,22 @@ sp_newproc(void *client, unsigned uid, unsigned gid, const char *comm)
 	mutex_enter(&p->p_lock);
 	strlcpy(p->p_comm, comm, sizeof(p->p_comm));
 	mutex_exit(&p->p_lock);
-	p->p_spclient = client;
+	curlwp->l_spclient = client;
 	atomic_inc_uint(&sp_nclients);
 	rump_unschedule();
+	return 0;
+}
+
+/* Another connection of process pid's client: an lwp of its own. */
+static int
+sp_join(int pid, void *client)
+{
+	int error;
+
+	if ((error = rump_pub_lwproc_newlwp(pid)) != 0)
+		return error;
+	rumpuser_curlwp()->l_spclient = client;
+	atomic_inc_uint(&sp_nclients);
 	return 0;
 }
 
@@ -81,7 +96,7 @@ sp_adopt(struct lwp *l, void *client)
 {
 	rump_pub_lwproc_switch(l);
 	if (client != NULL) {
-		l->l_proc->p_spclient = client;
+		l->l_spclient = client;
 		atomic_inc_uint(&sp_nclients);
 	}
 }
@@ -92,7 +107,7 @@ sp_release(void)
 	struct lwp *l = rumpuser_curlwp();
 
 	KASSERT(l != NULL);
-	if (l->l_proc->p_spclient != NULL)
+	if (l->l_spclient != NULL)
 		(void)atomic_dec_uint_nv(&sp_nclients);
 	rump_pub_lwproc_releaselwp();
 }
@@ -128,6 +143,7 @@ sp_syscall(int num, const long *regs, int nregs, long *retval)
 
 static const struct rumpuser_sp_upcalls sp_upcalls = {
 	.spu_newproc = sp_newproc,
+	.spu_join = sp_join,
 	.spu_fork = sp_fork,
 	.spu_adopt = sp_adopt,
 	.spu_release = sp_release,
