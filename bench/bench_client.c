@@ -58,17 +58,17 @@ per_call(enum which w, int read4k, long iters)
 		switch (w) {
 		case HOST:
 			sink += read4k ? pread(host_fd, buf, sizeof(buf), 0)
-				       : syscall(SYS_getpid);
+			               : syscall(SYS_getpid);
 			break;
 		case REMOTE:
 			sink += read4k ? rump_sys_pread(remote_fd, buf,
-						 sizeof(buf), 0)
-				       : rump_sys_getpid();
+			                                sizeof(buf), 0)
+			               : rump_sys_getpid();
 			break;
 		case LOCAL:
-			sink += read4k ? local_pread(local_fd, buf, sizeof(buf),
-						 0)
-				       : local_getpid();
+			sink += read4k
+			            ? local_pread(local_fd, buf, sizeof(buf), 0)
+			            : local_getpid();
 			break;
 		case PINGPONG:
 			sink += write(ping_fd, buf, 1) + read(ping_fd, buf, 1);
@@ -142,19 +142,19 @@ main(int argc, char *argv[])
 		die(hostfile, strerror(errno));
 	if ((remote_fd = rump_sys_open("/file", O_RDWR | O_CREAT, 0644)) < 0 ||
 	    rump_sys_pwrite(remote_fd, block, sizeof(block), 0) !=
-		sizeof(block))
+	        sizeof(block))
 		die("remote /file", strerror(errno));
 
 	if ((h = dlopen("librumpvfs.so", RTLD_NOW | RTLD_LOCAL)) == NULL ||
 	    (local_init = (int (*)(void))dlsym(h, "rump_init")) == NULL ||
 	    (local_getpid = (pid_t(*)(void))dlsym(h, "rump_sys_getpid")) ==
-		NULL ||
-	    (local_open = (int (*)(const char *, int, ...))dlsym(h,
-		"rump_sys_open")) == NULL ||
-	    (local_pwrite = (ssize_t(*)(int, const void *, size_t,
-		off_t))dlsym(h, "rump_sys_pwrite")) == NULL ||
-	    (local_pread = (ssize_t(*)(int, void *, size_t, off_t))dlsym(h,
-		"rump_sys_pread")) == NULL)
+	        NULL ||
+	    (local_open = (int (*)(const char *, int, ...))dlsym(
+	         h, "rump_sys_open")) == NULL ||
+	    (local_pwrite = (ssize_t(*)(int, const void *, size_t, off_t))dlsym(
+	         h, "rump_sys_pwrite")) == NULL ||
+	    (local_pread = (ssize_t(*)(int, void *, size_t, off_t))dlsym(
+	         h, "rump_sys_pread")) == NULL)
 		die("librumpvfs.so", dlerror());
 	if (local_init() != 0)
 		die("rump_init", "failed");
@@ -189,12 +189,13 @@ main(int argc, char *argv[])
 	printf("| call | remote / host / local rump, ns | remote vs host | "
 	       "remote vs local rump |\n|---|---|---|---|\n");
 	printf("| null call (getpid) | %.0f / %.0f / %.0f | %.1fx "
-	       "(goal <= 5x) | %.0fx |\n", rn, hn, ln, rn / hn, rn / ln);
+	       "(goal <= 5x) | %.0fx |\n",
+	       rn, hn, ln, rn / hn, rn / ln);
 	printf("| 4 KiB pread | %.0f / %.0f / %.0f | %.1fx | %.1fx |\n", rr, hr,
-	    lr, rr / hr, rr / lr);
+	       lr, rr / hr, rr / lr);
 	printf("| the floor: 1-byte round trip between two processes over a "
 	       "Unix socket pair | %.0f / %.0f (getpid) / - | %.1fx | |\n",
-	    pp, hn, pp / hn);
+	       pp, hn, pp / hn);
 
 	rumpclient_close();
 	kill(server, SIGTERM);

@@ -66,7 +66,7 @@ static int *rc_conns;                   /* rc_lock: every connection */
 static size_t rc_nconns, rc_conncap;    /* rc_lock */
 static pthread_key_t rc_key;            /* closes a thread's connection */
 static pthread_once_t rc_once = PTHREAD_ONCE_INIT;
-static bool rc_novm;            /* atomic: process_vm_readv is refused */
+static bool rc_novm; /* atomic: process_vm_readv is refused */
 
 static __thread int tl_fd = -1;
 static __thread unsigned long tl_gen;
@@ -94,14 +94,17 @@ rc_read(int fd, void *buf, size_t len)
 
 static int
 rc_send(int fd, int type, int error, int num, uint64_t arg0, uint64_t arg1,
-    const void *payload, size_t plen)
+        const void *payload, size_t plen)
 {
-	struct sp_hdr h = { .sh_len = (uint32_t)(SP_HDRLEN + plen),
-		.sh_type = (uint16_t)type, .sh_error = error, .sh_num = num,
-		.sh_arg0 = arg0, .sh_arg1 = arg1 };
-	struct iovec iov[2] = { { &h, SP_HDRLEN },
-		{ (void *)(uintptr_t)payload, plen } };
-	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = plen > 0 ? 2 : 1 };
+	struct sp_hdr h = {.sh_len = (uint32_t)(SP_HDRLEN + plen),
+	                   .sh_type = (uint16_t)type,
+	                   .sh_error = error,
+	                   .sh_num = num,
+	                   .sh_arg0 = arg0,
+	                   .sh_arg1 = arg1};
+	struct iovec iov[2] = {{&h, SP_HDRLEN},
+	                       {(void *)(uintptr_t)payload, plen}};
+	struct msghdr msg = {.msg_iov = iov, .msg_iovlen = plen > 0 ? 2 : 1};
 	ssize_t n;
 
 	while (msg.msg_iovlen > 0) {
@@ -110,13 +113,15 @@ rc_send(int fd, int type, int error, int num, uint64_t arg0, uint64_t arg1,
 				continue;
 			return errno;
 		}
-		while (msg.msg_iovlen > 0 && (size_t)n >= msg.msg_iov->iov_len) {
+		while (msg.msg_iovlen > 0 &&
+		       (size_t)n >= msg.msg_iov->iov_len) {
 			n -= (ssize_t)msg.msg_iov->iov_len;
 			msg.msg_iov++;
 			msg.msg_iovlen--;
 		}
 		if (msg.msg_iovlen > 0) {
-			msg.msg_iov->iov_base = (char *)msg.msg_iov->iov_base + n;
+			msg.msg_iov->iov_base =
+			    (char *)msg.msg_iov->iov_base + n;
 			msg.msg_iov->iov_len -= (size_t)n;
 		}
 	}
@@ -127,8 +132,8 @@ rc_send(int fd, int type, int error, int num, uint64_t arg0, uint64_t arg1,
 static int
 rc_peek(void *dst, uint64_t addr, size_t len)
 {
-	struct iovec local = { dst, len };
-	struct iovec remote = { (void *)(uintptr_t)addr, len };
+	struct iovec local = {dst, len};
+	struct iovec remote = {(void *)(uintptr_t)addr, len};
 	ssize_t n;
 
 	if (!__atomic_load_n(&rc_novm, __ATOMIC_RELAXED)) {
@@ -159,9 +164,11 @@ rc_copyin(int fd, const struct sp_hdr *h)
 		return rc_send(fd, SP_COPYDATA, EFAULT, 0, 0, 0, NULL, 0);
 	if (h->sh_type == SP_COPYIN) {
 		if (rc_peek(buf, addr, len) != 0)
-			error = rc_send(fd, SP_COPYDATA, EFAULT, 0, 0, 0, NULL, 0);
+			error =
+			    rc_send(fd, SP_COPYDATA, EFAULT, 0, 0, 0, NULL, 0);
 		else
-			error = rc_send(fd, SP_COPYDATA, 0, 0, 0, len, buf, len);
+			error =
+			    rc_send(fd, SP_COPYDATA, 0, 0, 0, len, buf, len);
 		free(buf);
 		return error;
 	}
@@ -171,17 +178,18 @@ rc_copyin(int fd, const struct sp_hdr *h)
 		if (chunk > len - off)
 			chunk = len - off;
 		if (rc_peek(buf + off, addr + off, chunk) != 0) {
-			error = rc_send(fd, SP_COPYDATA, EFAULT, 0, 0, 0, NULL, 0);
+			error =
+			    rc_send(fd, SP_COPYDATA, EFAULT, 0, 0, 0, NULL, 0);
 			break;
 		}
 		if ((nul = memchr(buf + off, '\0', chunk)) != NULL) {
 			error = rc_send(fd, SP_COPYDATA, 0, 0, 0, 0, buf,
-			    (size_t)(nul - buf) + 1);
+			                (size_t)(nul - buf) + 1);
 			break;
 		}
 		if ((off += chunk) == len) {
 			error = rc_send(fd, SP_COPYDATA, ENAMETOOLONG, 0, 0, 0,
-			    buf, len);
+			                buf, len);
 			break;
 		}
 	}
@@ -201,7 +209,7 @@ rc_copyout(int fd, const struct sp_hdr *h, bool *faultp)
 		return EPROTO;
 	while (len > 0) {
 		n = *faultp ? recv(fd, scratch, MIN(len, sizeof(scratch)), 0)
-			    : recv(fd, p, len, MSG_WAITALL);
+		            : recv(fd, p, len, MSG_WAITALL);
 		if (n == 0)
 			return EPIPE;
 		if (n < 0) {
@@ -310,7 +318,7 @@ rc_call(int fd, int num, const register_t *regs, int nregs, register_t *rv)
 	int error;
 
 	if (rc_send(fd, SP_SYSCALL, 0, num, 0, 0, regs,
-	    (size_t)nregs * sizeof(*regs)) != 0)
+	            (size_t)nregs * sizeof(*regs)) != 0)
 		return ENOTCONN;
 	for (;;) {
 		if (rc_read(fd, &h, sizeof(h)) != 0 || h.sh_len < SP_HDRLEN)
@@ -342,8 +350,8 @@ rc_call(int fd, int num, const register_t *regs, int nregs, register_t *rv)
 static int
 rc_connect(void)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	struct sockaddr_in sin = {.sin_family = AF_INET};
 	const char *url = getenv("RUMP_SERVER"), *colon;
 	char host[64], *end;
 	unsigned long port;
@@ -400,7 +408,7 @@ rc_connect(void)
  */
 static int
 rc_hello(int kind, const void *payload, size_t plen, int *fdp, pid_t *pidp,
-    uint8_t *cookie)
+         uint8_t *cookie)
 {
 	struct sp_hdr h;
 	int fd, error;
@@ -408,13 +416,13 @@ rc_hello(int kind, const void *payload, size_t plen, int *fdp, pid_t *pidp,
 	if ((fd = rc_connect()) < 0)
 		return errno;
 	if ((error = rc_send(fd, SP_HELLO, 0, SP_VERSION, (uint64_t)kind, 0,
-	    payload, plen)) != 0 ||
+	                     payload, plen)) != 0 ||
 	    (error = rc_read(fd, &h, sizeof(h))) != 0) {
 		close(fd);
 		return error == EPIPE ? ECONNRESET : error;
 	}
-	if (h.sh_type != SP_HELLO || (h.sh_error == 0 &&
-	    h.sh_len != SP_HDRLEN + SP_COOKIELEN) ||
+	if (h.sh_type != SP_HELLO ||
+	    (h.sh_error == 0 && h.sh_len != SP_HDRLEN + SP_COOKIELEN) ||
 	    (h.sh_error != 0 && h.sh_len != SP_HDRLEN)) {
 		close(fd);
 		return EPROTO;
@@ -466,7 +474,9 @@ rc_conn_get(int *fdp)
 	pid_t pid;
 
 	if (__builtin_expect(tl_fd >= 0 &&
-	    tl_gen == __atomic_load_n(&rc_gen, __ATOMIC_ACQUIRE), 1)) {
+	                         tl_gen ==
+	                             __atomic_load_n(&rc_gen, __ATOMIC_ACQUIRE),
+	                     1)) {
 		*fdp = tl_fd;
 		return 0;
 	}
@@ -481,7 +491,7 @@ rc_conn_get(int *fdp)
 		if (!rc_havecookie || rc_hostpid != getpid())
 			error = ENOTCONN;
 		else if (rc_hello(SP_HELLO_JOIN, rc_cookie, SP_COOKIELEN, &fd,
-		    &pid, cookie) != 0)
+		                  &pid, cookie) != 0)
 			error = ENOTCONN;
 		else if ((error = rc_conn_set(fd)) != 0)
 			close(fd);
@@ -531,7 +541,8 @@ rumpclient_syscall(int num, const long *regs, int nregs, long *retval)
 static int
 rc_inherit(const char *sfd)
 {
-	const char *spid = getenv(EXECPID_ENV), *scookie = getenv(EXECCOOKIE_ENV);
+	const char *spid = getenv(EXECPID_ENV),
+	           *scookie = getenv(EXECCOOKIE_ENV);
 	int fd = atoi(sfd), type, error;
 	socklen_t tlen = sizeof(type);
 	unsigned byte;
@@ -572,7 +583,7 @@ rumpclient_init(void)
 		error = rc_inherit(sfd);
 	else
 		error = rc_newproc(SP_HELLO_NEW, name,
-		    MIN(strlen(name), (size_t)SP_COMMLEN));
+		                   MIN(strlen(name), (size_t)SP_COMMLEN));
 	pthread_mutex_unlock(&rc_lock);
 	if (error != 0) {
 		errno = error;
@@ -612,11 +623,11 @@ rumpclient_prefork(void)
 	if ((error = rc_conn_get(&fd)) != 0)
 		;
 	else if (rc_send(fd, SP_PREFORK, 0, 0, 0, 0, NULL, 0) != 0 ||
-	    rc_read(fd, &h, sizeof(h)) != 0 || h.sh_type != SP_PREFORK ||
-	    (h.sh_error == 0 && h.sh_len != SP_HDRLEN + SP_COOKIELEN) ||
-	    (h.sh_error != 0 && h.sh_len != SP_HDRLEN) ||
-	    (h.sh_error == 0 &&
-	    rc_read(fd, rf->rf_cookie, SP_COOKIELEN) != 0)) {
+	         rc_read(fd, &h, sizeof(h)) != 0 || h.sh_type != SP_PREFORK ||
+	         (h.sh_error == 0 && h.sh_len != SP_HDRLEN + SP_COOKIELEN) ||
+	         (h.sh_error != 0 && h.sh_len != SP_HDRLEN) ||
+	         (h.sh_error == 0 &&
+	          rc_read(fd, rf->rf_cookie, SP_COOKIELEN) != 0)) {
 		pthread_mutex_lock(&rc_lock);
 		rc_conn_drop();
 		pthread_mutex_unlock(&rc_lock);
@@ -673,7 +684,7 @@ rumpclient_fork(void)
 	}
 	if (pid == 0 && rumpclient_fork_init(rf) != 0) {
 		fprintf(stderr, "rumpclient: fork: child not connected: %s\n",
-		    strerror(errno));
+		        strerror(errno));
 		_exit(127);
 	}
 	if (pid > 0)
@@ -719,7 +730,7 @@ rumpclient_exec(const char *path, char *const argv[], char *const envp[])
 	n = (size_t)snprintf(cookievar, sizeof(cookievar), EXECCOOKIE_ENV "=");
 	for (int i = 0; i < SP_COOKIELEN; i++)
 		n += (size_t)snprintf(cookievar + n, sizeof(cookievar) - n,
-		    "%02x", rc_cookie[i]);
+		                      "%02x", rc_cookie[i]);
 	pthread_mutex_unlock(&rc_lock);
 	env[k++] = fdvar;
 	env[k++] = pidvar;

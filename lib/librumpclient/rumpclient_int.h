@@ -11,6 +11,6 @@
 #include <sys/types.h>
 
 int rumpclient__call(int num, const register_t *regs, int nregs,
-    register_t *rv);
+                     register_t *rv);
 
 #endif /* _RUMPCLIENT_INT_H_ */

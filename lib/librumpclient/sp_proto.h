@@ -60,7 +60,7 @@
 #define SP_MAXREGS   8
 #define SP_COMMLEN   16
 #define SP_COOKIELEN 16
-#define SP_COPYMAX   (16u << 20)    /* one copy request, at most */
+#define SP_COPYMAX   (16u << 20) /* one copy request, at most */
 
 enum sp_type {
 	SP_HELLO = 1,

@@ -50,10 +50,10 @@
 #include "rumpuser_int.h"
 #include "sp_proto.h"
 
-#define SP_HELLO_TIMEOUT 10     /* seconds for a new connection's hello */
-#define SP_FORK_TIMEOUT  30     /* seconds a forked process waits */
-#define SP_MAXPENDING    8      /* forks one client may have waiting */
-#define SP_SYS_GETPID    39     /* getpid in syscalls.master */
+#define SP_HELLO_TIMEOUT 10 /* seconds for a new connection's hello */
+#define SP_FORK_TIMEOUT  30 /* seconds a forked process waits */
+#define SP_MAXPENDING    8  /* forks one client may have waiting */
+#define SP_SYS_GETPID    39 /* getpid in syscalls.master */
 
 /*
  * Copyouts are gathered in sc_out and go with the call's reply (or
@@ -70,10 +70,10 @@
  * that a joining connection finds either a live process or none.
  */
 struct spproc {
-	struct spproc *sp_next;                 /* sp_lock */
-	uint8_t sp_cookie[SP_COOKIELEN];        /* stable */
-	long sp_pid;                            /* stable */
-	unsigned sp_refs;                       /* sp_lock: connections */
+	struct spproc *sp_next;          /* sp_lock */
+	uint8_t sp_cookie[SP_COOKIELEN]; /* stable */
+	long sp_pid;                     /* stable */
+	unsigned sp_refs;                /* sp_lock: connections */
 };
 
 struct spclient {
@@ -87,18 +87,18 @@ struct spclient {
 
 /* A forked process waiting for its child's connection. */
 struct sppending {
-	struct sppending *sp_next;              /* sp_lock */
-	struct spclient *sp_parent;             /* sp_lock: NULL once gone */
+	struct sppending *sp_next;  /* sp_lock */
+	struct spclient *sp_parent; /* sp_lock: NULL once gone */
 	uint8_t sp_cookie[SP_COOKIELEN];
 	struct lwp *sp_lwp;
 	time_t sp_made;
 };
 
 static pthread_mutex_t sp_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct sppending *sp_pending;    /* sp_lock */
-static struct spproc *sp_procs;         /* sp_lock */
-static unsigned sp_nconn;               /* sp_lock */
-static unsigned sp_maxclients;          /* stable after rumpuser_sp_init */
+static struct sppending *sp_pending; /* sp_lock */
+static struct spproc *sp_procs;      /* sp_lock */
+static unsigned sp_nconn;            /* sp_lock */
+static unsigned sp_maxclients;       /* stable after rumpuser_sp_init */
 static const struct rumpuser_sp_upcalls *sp_up;
 static int sp_listenfd = -1;
 
@@ -109,8 +109,9 @@ static void
 sp_drop(struct spclient *c, const char *why)
 {
 	if (!c->sc_dead)
-		fprintf(stderr, "rump_server: client %d: %s: connection closed\n",
-		    c->sc_fd, why);
+		fprintf(stderr,
+		        "rump_server: client %d: %s: connection closed\n",
+		        c->sc_fd, why);
 	c->sc_dead = true;
 }
 
@@ -148,7 +149,7 @@ sp_read(int fd, void *buf, size_t len)
 static int
 sp_writev(int fd, struct iovec *iov, int iovcnt)
 {
-	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = (size_t)iovcnt };
+	struct msghdr msg = {.msg_iov = iov, .msg_iovlen = (size_t)iovcnt};
 	ssize_t n;
 
 	while (msg.msg_iovlen > 0) {
@@ -158,13 +159,15 @@ sp_writev(int fd, struct iovec *iov, int iovcnt)
 				continue;
 			return errno;
 		}
-		while (msg.msg_iovlen > 0 && (size_t)n >= msg.msg_iov->iov_len) {
+		while (msg.msg_iovlen > 0 &&
+		       (size_t)n >= msg.msg_iov->iov_len) {
 			n -= (ssize_t)msg.msg_iov->iov_len;
 			msg.msg_iov++;
 			msg.msg_iovlen--;
 		}
 		if (msg.msg_iovlen > 0) {
-			msg.msg_iov->iov_base = (char *)msg.msg_iov->iov_base + n;
+			msg.msg_iov->iov_base =
+			    (char *)msg.msg_iov->iov_base + n;
 			msg.msg_iov->iov_len -= (size_t)n;
 		}
 	}
@@ -173,13 +176,15 @@ sp_writev(int fd, struct iovec *iov, int iovcnt)
 
 static int
 sp_send(int fd, int type, int error, uint64_t arg0, uint64_t arg1,
-    const void *payload, size_t plen)
+        const void *payload, size_t plen)
 {
-	struct sp_hdr h = { .sh_len = (uint32_t)(SP_HDRLEN + plen),
-		.sh_type = (uint16_t)type, .sh_error = error,
-		.sh_arg0 = arg0, .sh_arg1 = arg1 };
-	struct iovec iov[2] = { { &h, SP_HDRLEN },
-		{ (void *)(uintptr_t)payload, plen } };
+	struct sp_hdr h = {.sh_len = (uint32_t)(SP_HDRLEN + plen),
+	                   .sh_type = (uint16_t)type,
+	                   .sh_error = error,
+	                   .sh_arg0 = arg0,
+	                   .sh_arg1 = arg1};
+	struct iovec iov[2] = {{&h, SP_HDRLEN},
+	                       {(void *)(uintptr_t)payload, plen}};
 
 	return sp_writev(fd, iov, plen > 0 ? 2 : 1);
 }
@@ -187,17 +192,20 @@ sp_send(int fd, int type, int error, uint64_t arg0, uint64_t arg1,
 /* Send what waits in sc_out, then a header-only frame (type 0: none). */
 static int
 sp_flush_send(struct spclient *c, int type, int error, uint64_t arg0,
-    uint64_t arg1)
+              uint64_t arg1)
 {
-	struct sp_hdr h = { .sh_len = SP_HDRLEN, .sh_type = (uint16_t)type,
-		.sh_error = error, .sh_arg0 = arg0, .sh_arg1 = arg1 };
+	struct sp_hdr h = {.sh_len = SP_HDRLEN,
+	                   .sh_type = (uint16_t)type,
+	                   .sh_error = error,
+	                   .sh_arg0 = arg0,
+	                   .sh_arg1 = arg1};
 	struct iovec iov[2];
 	int n = 0;
 
 	if (c->sc_outlen > 0)
-		iov[n++] = (struct iovec){ c->sc_out, c->sc_outlen };
+		iov[n++] = (struct iovec){c->sc_out, c->sc_outlen};
 	if (type != 0)
-		iov[n++] = (struct iovec){ &h, SP_HDRLEN };
+		iov[n++] = (struct iovec){&h, SP_HDRLEN};
 	c->sc_outlen = 0;
 	return n > 0 ? sp_writev(c->sc_fd, iov, n) : 0;
 }
@@ -209,7 +217,7 @@ sp_flush_send(struct spclient *c, int type, int error, uint64_t arg0,
  */
 static int
 sp_fetch(struct spclient *c, int type, const void *raddr, void *laddr,
-    unsigned long *lenp)
+         unsigned long *lenp)
 {
 	struct sp_hdr h;
 	size_t plen;
@@ -248,8 +256,8 @@ sp_fetch(struct spclient *c, int type, const void *raddr, void *laddr,
 		sp_drop(c, "connection lost during a copy");
 		return EFAULT;
 	}
-	if (h.sh_error == 0 && (memchr(laddr, '\0', plen) !=
-	    (char *)laddr + plen - 1)) {
+	if (h.sh_error == 0 &&
+	    (memchr(laddr, '\0', plen) != (char *)laddr + plen - 1)) {
 		sp_drop(c, "copyinstr reply is not one string");
 		return EFAULT;
 	}
@@ -259,7 +267,7 @@ sp_fetch(struct spclient *c, int type, const void *raddr, void *laddr,
 
 int
 rumpuser_sp_copyin(void *client, const void *raddr, void *laddr,
-    unsigned long len)
+                   unsigned long len)
 {
 	struct spclient *c = client;
 	unsigned long n;
@@ -281,7 +289,7 @@ rumpuser_sp_copyin(void *client, const void *raddr, void *laddr,
 
 int
 rumpuser_sp_copyinstr(void *client, const void *raddr, void *laddr,
-    unsigned long *lenp)
+                      unsigned long *lenp)
 {
 	struct spclient *c = client;
 	int error;
@@ -300,7 +308,7 @@ rumpuser_sp_copyinstr(void *client, const void *raddr, void *laddr,
 
 int
 rumpuser_sp_copyout(void *client, const void *laddr, void *raddr,
-    unsigned long len)
+                    unsigned long len)
 {
 	struct spclient *c = client;
 	unsigned long n;
@@ -312,17 +320,19 @@ rumpuser_sp_copyout(void *client, const void *laddr, void *raddr,
 	while (len > 0 && error == 0) {
 		n = len < SP_COPYMAX ? len : SP_COPYMAX;
 		if (c->sc_outlen + SP_HDRLEN + n <= sizeof(c->sc_out)) {
-			struct sp_hdr h = { .sh_len = (uint32_t)(SP_HDRLEN + n),
-				.sh_type = SP_COPYOUT,
-				.sh_arg0 = (uint64_t)(uintptr_t)raddr,
-				.sh_arg1 = n };
+			struct sp_hdr h = {.sh_len = (uint32_t)(SP_HDRLEN + n),
+			                   .sh_type = SP_COPYOUT,
+			                   .sh_arg0 =
+			                       (uint64_t)(uintptr_t)raddr,
+			                   .sh_arg1 = n};
 
 			memcpy(c->sc_out + c->sc_outlen, &h, SP_HDRLEN);
 			memcpy(c->sc_out + c->sc_outlen + SP_HDRLEN, laddr, n);
 			c->sc_outlen += SP_HDRLEN + n;
 		} else if (sp_flush_send(c, 0, 0, 0, 0) != 0 ||
-		    sp_send(c->sc_fd, SP_COPYOUT, 0, (uint64_t)(uintptr_t)raddr,
-		    n, laddr, n) != 0) {
+		           sp_send(c->sc_fd, SP_COPYOUT, 0,
+		                   (uint64_t)(uintptr_t)raddr, n, laddr,
+		                   n) != 0) {
 			sp_drop(c, "connection lost during a copy");
 			error = EFAULT;
 		}
@@ -338,12 +348,12 @@ int
 rumpuser_sp_gone(void *client)
 {
 	struct spclient *c = client;
-	struct pollfd p = { .fd = c->sc_fd, .events = POLLRDHUP };
+	struct pollfd p = {.fd = c->sc_fd, .events = POLLRDHUP};
 
 	if (c->sc_dead)
 		return 1;
 	return poll(&p, 1, 0) == 1 &&
-	    (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) != 0;
+	       (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) != 0;
 }
 
 /* End a forked process nobody adopted: its parent is gone or it waited. */
@@ -395,7 +405,7 @@ sp_prefork(struct spclient *c)
 	if ((sp = calloc(1, sizeof(*sp))) == NULL)
 		error = ENOMEM;
 	else if (getrandom(sp->sp_cookie, sizeof(sp->sp_cookie), 0) !=
-	    (ssize_t)sizeof(sp->sp_cookie))
+	         (ssize_t)sizeof(sp->sp_cookie))
 		error = EAGAIN;
 	else
 		error = sp_up->spu_fork(&sp->sp_lwp);
@@ -413,7 +423,7 @@ sp_prefork(struct spclient *c)
 	sp_pending = sp;
 	pthread_mutex_unlock(&sp_lock);
 	return sp_send(c->sc_fd, SP_PREFORK, 0, 0, 0, sp->sp_cookie,
-	    sizeof(sp->sp_cookie));
+	               sizeof(sp->sp_cookie));
 }
 
 /* The process a fork made for this cookie, taken off the list. */
@@ -499,7 +509,7 @@ sp_proc_leave(struct spproc *sp)
 static int
 sp_hello(struct spclient *c)
 {
-	struct timeval tv = { .tv_sec = SP_HELLO_TIMEOUT };
+	struct timeval tv = {.tv_sec = SP_HELLO_TIMEOUT};
 	char payload[SP_COMMLEN + SP_COOKIELEN + 1];
 	char comm[SP_COMMLEN + 1];
 	struct sockaddr_storage ss;
@@ -516,7 +526,8 @@ sp_hello(struct spclient *c)
 	if (sp_read(c->sc_fd, &h, sizeof(h)) != 0)
 		return EPIPE;
 	if (h.sh_type != SP_HELLO || h.sh_num != SP_VERSION ||
-	    h.sh_len < SP_HDRLEN || h.sh_len > SP_HDRLEN + sizeof(payload) - 1) {
+	    h.sh_len < SP_HDRLEN ||
+	    h.sh_len > SP_HDRLEN + sizeof(payload) - 1) {
 		sp_drop(c, "bad hello");
 		return EINVAL;
 	}
@@ -530,15 +541,18 @@ sp_hello(struct spclient *c)
 		memcpy(comm, payload, plen);
 		comm[plen] = '\0';
 		/* TCP answers SO_PEERCRED too, with no one's uid (-1). */
-		if (getsockname(c->sc_fd, (struct sockaddr *)&ss, &sslen) != 0 ||
+		if (getsockname(c->sc_fd, (struct sockaddr *)&ss, &sslen) !=
+		        0 ||
 		    ss.ss_family != AF_UNIX ||
 		    getsockopt(c->sc_fd, SOL_SOCKET, SO_PEERCRED, &cred,
-		    &clen) != 0 || clen != sizeof(cred)) {
+		               &clen) != 0 ||
+		    clen != sizeof(cred)) {
 			cred.uid = getuid();
 			cred.gid = getgid();
 		}
-		error = sp_up->spu_newproc(c, cred.uid, cred.gid,
-		    comm[0] != '\0' ? comm : "rumpclient");
+		error =
+		    sp_up->spu_newproc(c, cred.uid, cred.gid,
+		                       comm[0] != '\0' ? comm : "rumpclient");
 	} else if (h.sh_arg0 == SP_HELLO_FORK && plen == SP_COOKIELEN) {
 		if ((l = sp_pending_take((const uint8_t *)payload)) == NULL)
 			error = ESRCH;
@@ -548,7 +562,7 @@ sp_hello(struct spclient *c)
 		}
 	} else if (h.sh_arg0 == SP_HELLO_JOIN && plen == SP_COOKIELEN) {
 		if ((error = sp_proc_join(c, (const uint8_t *)payload,
-		    &c->sc_proc)) == 0)
+		                          &c->sc_proc)) == 0)
 			pid = c->sc_proc->sp_pid;
 	} else {
 		sp_drop(c, "bad hello");
@@ -563,10 +577,10 @@ sp_hello(struct spclient *c)
 	}
 	if (error != 0)
 		return sp_send(c->sc_fd, SP_HELLO, error, 0, 0, NULL, 0) == 0
-		    ? error
-		    : EPIPE;
+		           ? error
+		           : EPIPE;
 	if (sp_send(c->sc_fd, SP_HELLO, 0, (uint64_t)pid, 0,
-	    c->sc_proc->sp_cookie, SP_COOKIELEN) != 0) {
+	            c->sc_proc->sp_cookie, SP_COOKIELEN) != 0) {
 		sp_proc_leave(c->sc_proc);
 		return EPIPE;
 	}
@@ -592,17 +606,18 @@ sp_serve(struct spclient *c)
 		switch (h.sh_type) {
 		case SP_SYSCALL:
 			plen = h.sh_len - SP_HDRLEN;
-			if (plen > sizeof(regs) || plen % sizeof(regs[0]) != 0) {
+			if (plen > sizeof(regs) ||
+			    plen % sizeof(regs[0]) != 0) {
 				sp_drop(c, "bad system call arguments");
 				return;
 			}
 			if (sp_read(c->sc_fd, regs, plen) != 0)
 				return;
 			rv = 0;
-			error = sp_up->spu_syscall(h.sh_num, regs,
-			    (int)(plen / sizeof(regs[0])), &rv);
+			error = sp_up->spu_syscall(
+			    h.sh_num, regs, (int)(plen / sizeof(regs[0])), &rv);
 			if (c->sc_dead || sp_flush_send(c, SP_SYSCALL, error,
-			    (uint64_t)rv, 0) != 0)
+			                                (uint64_t)rv, 0) != 0)
 				return;
 			break;
 		case SP_PREFORK:
@@ -675,7 +690,7 @@ sp_accept_thread(void *arg)
 		if ((c = calloc(1, sizeof(*c))) != NULL) {
 			c->sc_fd = fd;
 			if (rumpuser__thread_spawn(&pt, &attr, sp_client_thread,
-			    c) == 0)
+			                           c) == 0)
 				continue;
 			free(c);
 		}
@@ -692,8 +707,8 @@ sp_accept_thread(void *arg)
 static int
 sp_listen(const char *url)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	struct sockaddr_in sin = {.sin_family = AF_INET};
 	const char *p, *colon;
 	char host[64], *end;
 	struct stat st;
@@ -743,13 +758,12 @@ sp_listen(const char *url)
 	if (listen(fd, 128) != 0)
 		goto fail;
 	return fd;
-fail:
-	{
-		int e = errno;
+fail : {
+	int e = errno;
 
-		close(fd);
-		errno = e;
-	}
+	close(fd);
+	errno = e;
+}
 	return -1;
 }
 

@@ -70,8 +70,8 @@ run(char *out, size_t outlen, const char *prog, ...)
 		_exit(127);
 	}
 	close(fds[1]);
-	while ((r = read(fds[0], out != NULL ? out + got : (char[256]){ 0 },
-	    out != NULL ? outlen - 1 - got : 256)) > 0)
+	while ((r = read(fds[0], out != NULL ? out + got : (char[256]){0},
+	                 out != NULL ? outlen - 1 - got : 256)) > 0)
 		if (out != NULL)
 			got += (size_t)r;
 	close(fds[0]);
@@ -156,7 +156,7 @@ server_halt(void)
 static int
 sp_count(int which)
 {
-	int mib[3] = { RUMP_CTL_KERN, 90, which }, v = -1;
+	int mib[3] = {RUMP_CTL_KERN, 90, which}, v = -1;
 	size_t len = sizeof(v);
 
 	REQUIRE_OK(rump_sys___sysctl(mib, 3, &v, &len, NULL, 0));
@@ -171,7 +171,7 @@ static unsigned char
 pattern(int w, int k, size_t off)
 {
 	return (unsigned char)(off * 7 + (size_t)w * 13 + (size_t)k * 29 +
-	    (off >> 12));
+	                       (off >> 12));
 }
 
 #define FILESIZE (160 * 1024 + 77)
@@ -192,7 +192,7 @@ worker(int w)
 	for (int k = 0; k < 3; k++) {
 		snprintf(name, sizeof(name), "/mnt/w%d_%d", w, k);
 		if ((fd = rump_sys_open(name, O_RDWR | O_CREAT | O_EXCL,
-		    0644)) < 0)
+		                        0644)) < 0)
 			return 1;
 		for (off = 0; off < FILESIZE; off++)
 			buf[off] = pattern(w, k, off);
@@ -238,7 +238,7 @@ check_file(const char *name, int w, int k, size_t size)
 	for (size_t off = 0; off < size; off++)
 		if (back[off] != pattern(w, k, off))
 			TEST_FAIL("%s: byte %zu is %#x, not %#x", name, off,
-			    back[off], pattern(w, k, off));
+			          back[off], pattern(w, k, off));
 	REQUIRE_OK(rump_sys_close(fd));
 }
 
@@ -251,8 +251,8 @@ TESTCASE(ffs_many_clients)
 {
 	enum { NWORKERS = 8 };
 	char prog[256], drive[256], out[4096], img[128];
-	struct ufs_args args = { .fspec = (char *)(uintptr_t)"/dev/dk" };
-	const char *opts[] = { "-lrumpfs_ffs", "-d", drive, NULL };
+	struct ufs_args args = {.fspec = (char *)(uintptr_t) "/dev/dk"};
+	const char *opts[] = {"-lrumpfs_ffs", "-d", drive, NULL};
 	pid_t pids[NWORKERS];
 	int status;
 
@@ -260,7 +260,7 @@ TESTCASE(ffs_many_clients)
 	tool_path(prog, sizeof(prog), "newfs");
 	REQUIRE_EQ(run(out, sizeof(out), prog, "-s", "16m", img, NULL), 0);
 	snprintf(drive, sizeof(drive), "key=/dev/dk,hostpath=%s,size=host",
-	    img);
+	         img);
 	server_start(opts);
 	REQUIRE_OK(rump_sys_mkdir("/mnt", 0755));
 	REQUIRE_OK(rump_sys_mount("ffs", "/mnt", 0, &args, sizeof(args)));
@@ -309,7 +309,7 @@ TESTCASE(ffs_many_clients)
  */
 TESTCASE(fork_exec_process)
 {
-	const char *opts[] = { "-lrumpfs_tmpfs", NULL };
+	const char *opts[] = {"-lrumpfs_tmpfs", NULL};
 	char cwd[64], self[256], fdarg[16], pidarg[16], buf[16];
 	int fd, pfd[2], status;
 	pid_t mypid, child;
@@ -331,7 +331,8 @@ TESTCASE(fork_exec_process)
 	fflush(NULL);
 	REQUIRE((child = rumpclient_fork()) != -1);
 	if (child == 0) {
-		/* The inherited descriptor, its offset shared with the parent. */
+		/* The inherited descriptor, its offset shared with the parent.
+		 */
 		if (rump_sys_getpid() == mypid || rump_sys_getppid() != mypid)
 			_exit(1);
 		if (rump_sys_write(fd, "child;", 6) != 6)
@@ -375,8 +376,8 @@ TESTCASE(fork_exec_process)
 	fflush(NULL);
 	REQUIRE((child = fork()) != -1);
 	if (child == 0) {
-		char *argv[] = { self, (char *)(uintptr_t)"--exec-child", fdarg,
-			pidarg, NULL };
+		char *argv[] = {self, (char *)(uintptr_t) "--exec-child", fdarg,
+		                pidarg, NULL};
 
 		rumpclient_exec(self, argv, environ);
 		_exit(99);
@@ -412,10 +413,10 @@ exec_child(int fd, pid_t pid)
  */
 TESTCASE(pointer_arguments)
 {
-	const char *opts[] = { NULL };
+	const char *opts[] = {NULL};
 	char a[5] = "hello", b[7] = " world", back[32], link[64];
-	struct iovec iov[2] = { { a, 5 }, { b, 6 } }, riov[2];
-	struct timeval tv[2] = { { 1000000, 5 }, { 2000000, 7 } };
+	struct iovec iov[2] = {{a, 5}, {b, 6}}, riov[2];
+	struct timeval tv[2] = {{1000000, 5}, {2000000, 7}};
 	struct utsname un;
 	struct pollfd pfd;
 	struct stat st;
@@ -428,8 +429,8 @@ TESTCASE(pointer_arguments)
 	REQUIRE_OK(fd = rump_sys_open("/d/f", O_RDWR | O_CREAT, 0640));
 	REQUIRE_EQ(rump_sys_writev(fd, iov, 2), 11);
 	memset(back, 0, sizeof(back));
-	riov[0] = (struct iovec){ back, 3 };
-	riov[1] = (struct iovec){ back + 10, 20 };
+	riov[0] = (struct iovec){back, 3};
+	riov[1] = (struct iovec){back + 10, 20};
 	REQUIRE_EQ(rump_sys_preadv(fd, riov, 2, 0), 11);
 	REQUIRE(memcmp(back, "hel", 3) == 0);
 	REQUIRE(memcmp(back + 10, "lo world", 8) == 0);
@@ -450,7 +451,7 @@ TESTCASE(pointer_arguments)
 	REQUIRE_EQ(st.st_mtim.tv_sec, 3000000);
 	REQUIRE_OK(rump_sys_uname(&un));
 	REQUIRE(strcmp(un.sysname, "rump") == 0 || un.sysname[0] != '\0');
-	pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
+	pfd = (struct pollfd){.fd = fd, .events = POLLIN};
 	REQUIRE_EQ(rump_sys_poll(&pfd, 1, 0), 1);
 	REQUIRE_EQ(pfd.revents, POLLIN);
 	REQUIRE_OK(rump_sys_close(fd));
@@ -472,10 +473,12 @@ TESTCASE(pointer_arguments)
 	REQUIRE_OK(rump_sys_close(fd));
 	/* Bad addresses, in and out, below a page and unmapped. */
 	REQUIRE_ERRNO(rump_sys_stat("/d/f", (struct stat *)16), EFAULT);
-	REQUIRE_ERRNO(rump_sys_stat((const char *)(uintptr_t)0x7ff000000000ULL,
-	    &st), EFAULT);
-	REQUIRE_ERRNO(rump_sys_stat("/d/f",
-	    (struct stat *)(uintptr_t)0x7ff000000000ULL), EFAULT);
+	REQUIRE_ERRNO(
+	    rump_sys_stat((const char *)(uintptr_t)0x7ff000000000ULL, &st),
+	    EFAULT);
+	REQUIRE_ERRNO(
+	    rump_sys_stat("/d/f", (struct stat *)(uintptr_t)0x7ff000000000ULL),
+	    EFAULT);
 	REQUIRE_EQ(rump_sys_getpid(), rumpclient_getpid());
 	server_halt();
 }
@@ -494,7 +497,7 @@ reader_thread(void *v)
 
 	__atomic_store_n(&r->pid, rump_sys_getpid(), __ATOMIC_RELEASE);
 	__atomic_store_n(&r->n, rump_sys_read(r->fd, &r->c, 1),
-	    __ATOMIC_RELEASE);
+	                 __ATOMIC_RELEASE);
 	return NULL;
 }
 
@@ -507,8 +510,10 @@ writer_thread(void *v)
 	snprintf(name, sizeof(name), "/t%ld", (long)(intptr_t)v);
 	for (int i = 0; i < 200 && ok; i++) {
 		if ((fd = rump_sys_open(name, O_RDWR | O_CREAT | O_TRUNC,
-		    0644)) < 0 || rump_sys_write(fd, name, strlen(name)) !=
-		    (ssize_t)strlen(name) || rump_sys_close(fd) != 0)
+		                        0644)) < 0 ||
+		    rump_sys_write(fd, name, strlen(name)) !=
+		        (ssize_t)strlen(name) ||
+		    rump_sys_close(fd) != 0)
 			ok = 0;
 	}
 	return (void *)(intptr_t)ok;
@@ -521,8 +526,8 @@ writer_thread(void *v)
  */
 TESTCASE(threads)
 {
-	const char *opts[] = { NULL };
-	struct reader r = { .n = -2 };
+	const char *opts[] = {NULL};
+	struct reader r = {.n = -2};
 	pthread_t rt, wt[4];
 	int pfd[2], baseline;
 	void *ok;
@@ -535,14 +540,15 @@ TESTCASE(threads)
 	REQUIRE(pthread_create(&rt, NULL, reader_thread, &r) == 0);
 	for (long i = 0; i < 4; i++)
 		REQUIRE(pthread_create(&wt[i], NULL, writer_thread,
-		    (void *)i) == 0);
+		                       (void *)i) == 0);
 	for (int i = 0; i < 4; i++) {
 		REQUIRE(pthread_join(wt[i], &ok) == 0);
 		REQUIRE(ok == (void *)1);
 	}
 	/* The reader still sleeps, in the same process. */
-	for (int tries = 0; tries < 500 &&
-	    __atomic_load_n(&r.pid, __ATOMIC_ACQUIRE) == 0; tries++)
+	for (int tries = 0;
+	     tries < 500 && __atomic_load_n(&r.pid, __ATOMIC_ACQUIRE) == 0;
+	     tries++)
 		usleep(10000);
 	usleep(50000);
 	REQUIRE_EQ(__atomic_load_n(&r.n, __ATOMIC_ACQUIRE), -2);
@@ -561,12 +567,12 @@ TESTCASE(threads)
 /* TCP on the loopback: the same calls; the client runs as the server. */
 TESTCASE(tcp_loopback)
 {
-	const char *opts[] = { NULL };
+	const char *opts[] = {NULL};
 	char tcp[64], buf[8];
 	int fd;
 
 	snprintf(tcp, sizeof(tcp), "tcp://127.0.0.1:%d",
-	    20000 + (int)(getpid() % 20000));
+	         20000 + (int)(getpid() % 20000));
 	server_start_url(opts, tcp);
 	REQUIRE(rump_sys_getpid() > 1);
 	REQUIRE_EQ(rump_sys_getuid(), getuid());
@@ -580,7 +586,7 @@ TESTCASE(tcp_loopback)
 /* Credentials come from the socket's peer. */
 TESTCASE(peer_credentials)
 {
-	const char *opts[] = { NULL };
+	const char *opts[] = {NULL};
 	int status;
 	pid_t child;
 
@@ -639,7 +645,7 @@ TESTCASE(peer_credentials)
  */
 TESTCASE(killed_clients_leak_nothing)
 {
-	const char *opts[] = { "-lrumpfs_tmpfs", NULL };
+	const char *opts[] = {"-lrumpfs_tmpfs", NULL};
 	int nprocs, nfiles, status, fd;
 	char buf[4096];
 	pid_t child;
@@ -669,8 +675,8 @@ TESTCASE(killed_clients_leak_nothing)
 			}
 			snprintf(name, sizeof(name), "/t/k%d", i);
 			for (int k = 0; k < 4; k++)
-				fds[k] = rump_sys_open(name, O_RDWR | O_CREAT,
-				    0644);
+				fds[k] =
+				    rump_sys_open(name, O_RDWR | O_CREAT, 0644);
 			if (i % 6 == 3 || i % 6 == 4) {
 				/* Asleep in the kernel for ever: empty pipe. */
 				struct pollfd pf;
@@ -679,8 +685,8 @@ TESTCASE(killed_clients_leak_nothing)
 				if (rump_sys_pipe(pp) != 0 ||
 				    write(ready[1], "r", 1) != 1)
 					_exit(2);
-				pf = (struct pollfd){ .fd = pp[0],
-					.events = POLLIN };
+				pf = (struct pollfd){.fd = pp[0],
+				                     .events = POLLIN};
 				if (i % 6 == 3)
 					rump_sys_read(pp[0], buf, 1);
 				else
@@ -702,14 +708,15 @@ TESTCASE(killed_clients_leak_nothing)
 		REQUIRE(kill(child, SIGKILL) == 0);
 		REQUIRE(waitpid(child, &status, 0) == child);
 		/* The others are served meanwhile. */
-		REQUIRE_OK(fd = rump_sys_open("/t/mine", O_RDWR | O_CREAT,
-		    0644));
+		REQUIRE_OK(
+		    fd = rump_sys_open("/t/mine", O_RDWR | O_CREAT, 0644));
 		REQUIRE_EQ(rump_sys_write(fd, "ok", 2), 2);
 		REQUIRE_OK(rump_sys_close(fd));
 	}
 	/* The server notices each death at its own pace: wait a little. */
 	for (int tries = 0; tries < 500; tries++) {
-		if (sp_count(SP_CLIENTS) == 1 && sp_count(SP_NPROCS) == nprocs &&
+		if (sp_count(SP_CLIENTS) == 1 &&
+		    sp_count(SP_NPROCS) == nprocs &&
 		    sp_count(SP_NFILES) == nfiles)
 			break;
 		usleep(10000);
@@ -727,7 +734,7 @@ TESTCASE(killed_clients_leak_nothing)
  */
 TESTCASE(server_dies)
 {
-	const char *opts[] = { NULL };
+	const char *opts[] = {NULL};
 	int pfd[2], status;
 	char c;
 
@@ -764,7 +771,7 @@ TESTCASE(server_dies)
 static int
 raw_connect(void)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	int fd;
 
 	strcpy(sun.sun_path, sockpath);
@@ -776,8 +783,10 @@ raw_connect(void)
 static void
 raw_hello(int fd)
 {
-	struct sp_hdr h = { .sh_len = SP_HDRLEN + 4, .sh_type = SP_HELLO,
-		.sh_num = SP_VERSION, .sh_arg0 = SP_HELLO_NEW };
+	struct sp_hdr h = {.sh_len = SP_HDRLEN + 4,
+	                   .sh_type = SP_HELLO,
+	                   .sh_num = SP_VERSION,
+	                   .sh_arg0 = SP_HELLO_NEW};
 	uint8_t cookie[SP_COOKIELEN];
 
 	REQUIRE(send(fd, &h, sizeof(h), MSG_NOSIGNAL) == sizeof(h));
@@ -787,7 +796,7 @@ raw_hello(int fd)
 	REQUIRE_EQ(h.sh_error, 0);
 	REQUIRE_EQ(h.sh_len, SP_HDRLEN + SP_COOKIELEN);
 	REQUIRE(recv(fd, cookie, sizeof(cookie), MSG_WAITALL) ==
-	    sizeof(cookie));
+	        sizeof(cookie));
 }
 
 /*
@@ -799,7 +808,7 @@ static void
 expect_closed(int fd)
 {
 	char buf[4096];
-	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct pollfd p = {.fd = fd, .events = POLLIN};
 	ssize_t n;
 
 	shutdown(fd, SHUT_WR);
@@ -821,7 +830,7 @@ expect_closed(int fd)
  */
 TESTCASE(fuzz_frames)
 {
-	const char *opts[] = { "-lrumpfs_tmpfs", NULL };
+	const char *opts[] = {"-lrumpfs_tmpfs", NULL};
 	const char *fs = getenv("FUZZ_SEED");
 	unsigned seed = fs != NULL ? (unsigned)atoi(fs) : (unsigned)time(NULL);
 	unsigned char junk[512];
@@ -841,27 +850,27 @@ TESTCASE(fuzz_frames)
 			junk[k] = (unsigned char)random();
 		memset(&h, 0, sizeof(h));
 		switch (kind) {
-		case 0:         /* garbage instead of a hello */
+		case 0: /* garbage instead of a hello */
 			send(fd, junk, 1 + (size_t)random() % sizeof(junk),
-			    MSG_NOSIGNAL);
+			     MSG_NOSIGNAL);
 			break;
-		case 1:         /* a hello that lies about its length */
+		case 1: /* a hello that lies about its length */
 			h.sh_len = (uint32_t)random();
 			h.sh_type = SP_HELLO;
 			h.sh_num = SP_VERSION;
 			send(fd, &h, sizeof(h), MSG_NOSIGNAL);
 			send(fd, junk, sizeof(junk), MSG_NOSIGNAL);
 			break;
-		case 2:         /* a random frame after a good hello */
+		case 2: /* a random frame after a good hello */
 			raw_hello(fd);
 			memcpy(&h, junk, sizeof(h));
 			if (h.sh_type == SP_SYSCALL || h.sh_type == SP_PREFORK)
 				h.sh_type = SP_COPYDATA;
 			send(fd, &h, sizeof(h), MSG_NOSIGNAL);
 			send(fd, junk + sizeof(h), sizeof(junk) - sizeof(h),
-			    MSG_NOSIGNAL);
+			     MSG_NOSIGNAL);
 			break;
-		case 3:         /* system call arguments too long or ragged */
+		case 3: /* system call arguments too long or ragged */
 			raw_hello(fd);
 			h.sh_type = SP_SYSCALL;
 			h.sh_num = 39;
@@ -869,11 +878,11 @@ TESTCASE(fuzz_frames)
 			send(fd, &h, sizeof(h), MSG_NOSIGNAL);
 			send(fd, junk, h.sh_len - SP_HDRLEN, MSG_NOSIGNAL);
 			break;
-		case 4: {       /* random calls, then a bogus frame */
+		case 4: { /* random calls, then a bogus frame */
 			raw_hello(fd);
 			for (int k = 0; k < 20; k++) {
-				long regs[3] = { random() % 64, random() % 5,
-					random() % 3 };
+				long regs[3] = {random() % 64, random() % 5,
+				                random() % 3};
 
 				h.sh_len = SP_HDRLEN + sizeof(regs);
 				h.sh_type = SP_SYSCALL;
@@ -883,15 +892,15 @@ TESTCASE(fuzz_frames)
 				 * descriptors: poll, select, pselect, ppoll.
 				 */
 				do
-					h.sh_num = (int32_t)(random() % 1200 -
-					    50);
+					h.sh_num =
+					    (int32_t)(random() % 1200 - 50);
 				while (h.sh_num == 169 || h.sh_num == 7 ||
-				    h.sh_num == 23 || h.sh_num == 270 ||
-				    h.sh_num == 271);
+				       h.sh_num == 23 || h.sh_num == 270 ||
+				       h.sh_num == 271);
 				send(fd, &h, sizeof(h), MSG_NOSIGNAL);
 				send(fd, regs, sizeof(regs), MSG_NOSIGNAL);
 				REQUIRE(recv(fd, &h, sizeof(h), MSG_WAITALL) ==
-				    sizeof(h));
+				        sizeof(h));
 				if (h.sh_type != SP_SYSCALL)
 					break;
 			}
@@ -899,8 +908,8 @@ TESTCASE(fuzz_frames)
 			send(fd, &h, sizeof(h), MSG_NOSIGNAL);
 			break;
 		}
-		default: {      /* a copy request answered wrongly */
-			long regs[2] = { 0x10000, 0 };
+		default: { /* a copy request answered wrongly */
+			long regs[2] = {0x10000, 0};
 
 			raw_hello(fd);
 			/* open(path at 0x10000): the server asks for it. */
@@ -910,7 +919,7 @@ TESTCASE(fuzz_frames)
 			send(fd, &h, sizeof(h), MSG_NOSIGNAL);
 			send(fd, regs, sizeof(regs), MSG_NOSIGNAL);
 			REQUIRE(recv(fd, &h, sizeof(h), MSG_WAITALL) ==
-			    sizeof(h));
+			        sizeof(h));
 			REQUIRE_EQ(h.sh_type, SP_COPYINSTR);
 			memset(&h, 0, sizeof(h));
 			h.sh_type = SP_COPYDATA;
@@ -926,7 +935,8 @@ TESTCASE(fuzz_frames)
 			REQUIRE(rump_sys_getpid() > 1);
 	}
 	for (int tries = 0; tries < 500; tries++) {
-		if (sp_count(SP_CLIENTS) == 1 && sp_count(SP_NPROCS) == nprocs &&
+		if (sp_count(SP_CLIENTS) == 1 &&
+		    sp_count(SP_NPROCS) == nprocs &&
 		    sp_count(SP_NFILES) == nfiles)
 			break;
 		usleep(10000);
@@ -940,7 +950,7 @@ TESTCASE(fuzz_frames)
 /* -C: the client past the limit is refused with EBUSY. */
 TESTCASE(max_clients)
 {
-	const char *opts[] = { "-C", "2", NULL };
+	const char *opts[] = {"-C", "2", NULL};
 	int status;
 	pid_t child;
 
@@ -979,13 +989,14 @@ TESTCASE(max_clients)
 		/* The parent's and fds[0] fill the two places. */
 		raw_hello(fds[0]);
 		{
-			struct sp_hdr h = { .sh_len = SP_HDRLEN + 4,
-				.sh_type = SP_HELLO, .sh_num = SP_VERSION };
+			struct sp_hdr h = {.sh_len = SP_HDRLEN + 4,
+			                   .sh_type = SP_HELLO,
+			                   .sh_num = SP_VERSION};
 
 			send(fds[1], &h, sizeof(h), MSG_NOSIGNAL);
 			send(fds[1], "over", 4, MSG_NOSIGNAL);
 			REQUIRE(recv(fds[1], &h, sizeof(h), MSG_WAITALL) ==
-			    sizeof(h));
+			        sizeof(h));
 			REQUIRE_EQ(h.sh_error, EBUSY);
 		}
 		close(fds[0]);
@@ -997,7 +1008,7 @@ TESTCASE(max_clients)
 /* rump.sysctl and rump.halt, as a user runs them. */
 TESTCASE(tools)
 {
-	const char *opts[] = { NULL };
+	const char *opts[] = {NULL};
 	char prog[256], out[8192];
 
 	server_start(opts);
@@ -1007,16 +1018,14 @@ TESTCASE(tools)
 	REQUIRE_EQ(run(out, sizeof(out), prog, "-a", NULL), 0);
 	REQUIRE(strstr(out, "kern.ostype = rump\n") != NULL);
 	REQUIRE(strstr(out, "hw.pagesize = 4096\n") != NULL);
-	REQUIRE_EQ(run(out, sizeof(out), prog, "-w", "kern.hostname=served",
-	    NULL), 0);
-	REQUIRE_EQ(run(out, sizeof(out), prog, "-n", "kern.hostname", NULL),
-	    0);
+	REQUIRE_EQ(
+	    run(out, sizeof(out), prog, "-w", "kern.hostname=served", NULL), 0);
+	REQUIRE_EQ(run(out, sizeof(out), prog, "-n", "kern.hostname", NULL), 0);
 	REQUIRE(strcmp(out, "served\n") == 0);
 	REQUIRE_EQ(run(out, sizeof(out), prog, "kern.ostype", NULL), 0);
 	REQUIRE(strcmp(out, "kern.ostype = rump\n") == 0);
 	REQUIRE_EQ(run(out, sizeof(out), prog, "kern.nosuch", NULL), 1);
-	REQUIRE_EQ(run(out, sizeof(out), prog, "-w", "kern.ostype=x", NULL),
-	    1);
+	REQUIRE_EQ(run(out, sizeof(out), prog, "-w", "kern.ostype=x", NULL), 1);
 	tool_path(prog, sizeof(prog), "rump.halt");
 	REQUIRE_EQ(run(out, sizeof(out), prog, "--help", NULL), 0);
 	REQUIRE(strstr(out, "usage: rump.halt") != NULL);
@@ -1041,7 +1050,7 @@ main(int argc, char **argv)
 
 #define main main_cases
 TESTS(CASE_NOBOOT(ffs_many_clients), CASE_NOBOOT(fork_exec_process),
-    CASE_NOBOOT(pointer_arguments), CASE_NOBOOT(threads),
-    CASE_NOBOOT(tcp_loopback), CASE_NOBOOT(peer_credentials), CASE_NOBOOT(killed_clients_leak_nothing),
-    CASE_NOBOOT(server_dies), CASE_NOBOOT(fuzz_frames),
-    CASE_NOBOOT(max_clients), CASE_NOBOOT(tools))
+      CASE_NOBOOT(pointer_arguments), CASE_NOBOOT(threads),
+      CASE_NOBOOT(tcp_loopback), CASE_NOBOOT(peer_credentials),
+      CASE_NOBOOT(killed_clients_leak_nothing), CASE_NOBOOT(server_dies),
+      CASE_NOBOOT(fuzz_frames), CASE_NOBOOT(max_clients), CASE_NOBOOT(tools))

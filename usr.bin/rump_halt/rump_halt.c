@@ -19,12 +19,13 @@
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: rump.halt [-dhn]\n"
-	    "  reboot the rump kernel at $RUMP_SERVER: sync, then end the "
-	    "server\n"
-	    "  -d  dump: the kernel panics\n"
-	    "  -h  halt the kernel, leaving the server process\n"
-	    "  -n  do not sync\n");
+	fprintf(f,
+	        "usage: rump.halt [-dhn]\n"
+	        "  reboot the rump kernel at $RUMP_SERVER: sync, then end the "
+	        "server\n"
+	        "  -d  dump: the kernel panics\n"
+	        "  -h  halt the kernel, leaving the server process\n"
+	        "  -n  do not sync\n");
 }
 
 int
@@ -59,7 +60,7 @@ main(int argc, char *argv[])
 	}
 	if (rumpclient_init() != 0) {
 		fprintf(stderr, "rump.halt: rumpclient_init: %s\n",
-		    strerror(errno));
+		        strerror(errno));
 		return 1;
 	}
 	if (rump_sys_reboot(howto, NULL) != 0 && errno != EIO) {

@@ -32,7 +32,8 @@ static const char *progname = "rump_server";
 static void
 usage(FILE *f)
 {
-	fprintf(f,
+	fprintf(
+	    f,
 	    "usage: %s [-sv] [-c ncpu] [-C maxclients] [-d drivespec] "
 	    "[-l library]\n"
 	    "       [-m module] [-r memlimit] url\n"
@@ -68,10 +69,23 @@ parse_size(const char *s, uint64_t *v)
 	if (errno != 0 || end == s)
 		return false;
 	switch (*end) {
-	case 'k': case 'K': n <<= 10; end++; break;
-	case 'm': case 'M': n <<= 20; end++; break;
-	case 'g': case 'G': n <<= 30; end++; break;
-	default: break;
+	case 'k':
+	case 'K':
+		n <<= 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		n <<= 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		n <<= 30;
+		end++;
+		break;
+	default:
+		break;
 	}
 	*v = n;
 	return *end == '\0';
@@ -119,7 +133,7 @@ parse_drive(char *spec, struct drive *d)
 				die("-d", "type is blk, chr or reg");
 		} else
 			die("-d", "unknown item (key, hostpath, size, offset, "
-			    "type)");
+			          "type)");
 	}
 	if (d->key == NULL || d->hostpath == NULL)
 		die("-d", "key and hostpath are required");
@@ -147,9 +161,10 @@ load(const char *lib, bool path)
 		if ((slash = strrchr(self, '/')) != NULL) {
 			*slash = '\0';
 			snprintf(name, sizeof(name), "%s/../lib/lib%s.so", self,
-			    lib);
+			         lib);
 			if (access(name, R_OK) == 0) {
-				if (dlopen(name, RTLD_NOW | RTLD_GLOBAL) == NULL)
+				if (dlopen(name, RTLD_NOW | RTLD_GLOBAL) ==
+				    NULL)
 					die(name, dlerror());
 				return;
 			}
@@ -241,18 +256,18 @@ main(int argc, char *argv[])
 	for (int i = 0; i < nmods; i++)
 		load(mods[i], true);
 	for (int i = 0; i < ndrives; i++) {
-		error = rump_pub_etfs_register_withsize(drives[i].key,
-		    drives[i].hostpath, drives[i].type, drives[i].offset,
-		    drives[i].size);
+		error = rump_pub_etfs_register_withsize(
+		    drives[i].key, drives[i].hostpath, drives[i].type,
+		    drives[i].offset, drives[i].size);
 		if (error != 0) {
 			fprintf(stderr, "%s: %s: %s\n", progname,
-			    drives[i].hostpath, strerror(error));
+			        drives[i].hostpath, strerror(error));
 			goto fail;
 		}
 	}
 	if ((error = rump_init_server(argv[optind])) != 0) {
 		fprintf(stderr, "%s: %s: %s\n", progname, argv[optind],
-		    strerror(error));
+		        strerror(error));
 		goto fail;
 	}
 	if (daemonized)

@@ -43,7 +43,9 @@ static int status;
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: rump.sysctl [-n] name ...\n"
+	fprintf(
+	    f,
+	    "usage: rump.sysctl [-n] name ...\n"
 	    "       rump.sysctl [-n] -w name=value ...\n"
 	    "       rump.sysctl [-n] -a\n"
 	    "  read or set sysctl values of the rump kernel at $RUMP_SERVER\n"
@@ -106,8 +108,8 @@ resolve(const char *name, int *mib, unsigned *lenp, struct qnode *node)
 		return -1;
 	for (part = strtok_r(copy, ".", &save); part != NULL;
 	     part = strtok_r(NULL, ".", &save)) {
-		if (len == RUMP_CTL_MAXNAME || (len > 0 && node->sq_type !=
-		    T_NODE)) {
+		if (len == RUMP_CTL_MAXNAME ||
+		    (len > 0 && node->sq_type != T_NODE)) {
 			error = ENOTDIR;
 			break;
 		}
@@ -170,7 +172,7 @@ print_raw(const struct qnode *node, const void *v, size_t len)
 
 static void
 print_value(const char *name, const struct qnode *node, const void *v,
-    size_t len)
+            size_t len)
 {
 	if (!nflag)
 		printf("%s = ", name);
@@ -227,8 +229,8 @@ walk(char *prefix, int *mib, unsigned len)
 	}
 	for (size_t i = 0; i < n; i++) {
 		snprintf(prefix + plen, 512 - plen, "%s%.*s",
-		    plen > 0 ? "." : "", (int)sizeof(q[i].sq_name),
-		    q[i].sq_name);
+		         plen > 0 ? "." : "", (int)sizeof(q[i].sq_name),
+		         q[i].sq_name);
 		mib[len] = q[i].sq_num;
 		if (q[i].sq_type == T_NODE) {
 			if (len + 1 < RUMP_CTL_MAXNAME)
@@ -343,7 +345,7 @@ main(int argc, char *argv[])
 	}
 	if (rumpclient_init() != 0) {
 		fprintf(stderr, "rump.sysctl: rumpclient_init: %s\n",
-		    strerror(errno));
+		        strerror(errno));
 		return 1;
 	}
 	if (aflag)

@@ -41,10 +41,10 @@ RUMPCLIENT_API int rumpclient_fork_init(struct rumpclient_fork *);
 RUMPCLIENT_API void rumpclient_fork_cancel(struct rumpclient_fork *);
 RUMPCLIENT_API pid_t rumpclient_fork(void);
 RUMPCLIENT_API int rumpclient_exec(const char *path, char *const argv[],
-    char *const envp[]);
+                                   char *const envp[]);
 RUMPCLIENT_API int rumpclient_daemon(int nochdir, int noclose);
 RUMPCLIENT_API int rumpclient_syscall(int num, const long *regs, int nregs,
-    long *retval);
+                                      long *retval);
 
 /* The original's vfork is a fork here: the child needs its own stack. */
 #define rumpclient_vfork() rumpclient_fork()

@@ -9,8 +9,8 @@
  * to run its system calls.  Each client connection is an lwp: the first
  * of a process made for it, or of a forked child, or one more joining a
  * process (a client's thread with a connection of its own).  A remote
- * lwp has l_spclient set: its memory is in another host process, so copyin and copyout
- * (kern_copy.c) ask the client through rumpuser_sp_copy*() instead of
+ * lwp has l_spclient set: its memory is in another host process, so copyin and
+ * copyout (kern_copy.c) ask the client through rumpuser_sp_copy*() instead of
  * copying memory.
  *
  * kern.sysproxy.* counts what the server holds, for the leak tests:
@@ -34,7 +34,7 @@
 
 #define KERN_SYSPROXY 90
 
-static unsigned sp_nclients;    /* atomic: remote lwps (connections) */
+static unsigned sp_nclients; /* atomic: remote lwps (connections) */
 
 static int
 sp_newproc(void *client, unsigned uid, unsigned gid, const char *comm)
@@ -124,7 +124,7 @@ sp_syscall(int num, const long *regs, int nregs, long *retval)
 		char bytes[SYSPROXY_ARGSIZE];
 		register_t align;
 	} args;
-	register_t r[SYSPROXY_MAXREGS] = { 0 };
+	register_t r[SYSPROXY_MAXREGS] = {0};
 	register_t rv = 0;
 	int error;
 
@@ -142,12 +142,12 @@ sp_syscall(int num, const long *regs, int nregs, long *retval)
 }
 
 static const struct rumpuser_sp_upcalls sp_upcalls = {
-	.spu_newproc = sp_newproc,
-	.spu_join = sp_join,
-	.spu_fork = sp_fork,
-	.spu_adopt = sp_adopt,
-	.spu_release = sp_release,
-	.spu_syscall = sp_syscall,
+    .spu_newproc = sp_newproc,
+    .spu_join = sp_join,
+    .spu_fork = sp_fork,
+    .spu_adopt = sp_adopt,
+    .spu_release = sp_release,
+    .spu_syscall = sp_syscall,
 };
 
 static int
@@ -193,19 +193,19 @@ sysctl_sp_count(struct sysctlnode *node, struct sysctl_req *req)
 static int
 sp_sysctl_init(void)
 {
-	static const char *const names[] = { "clients", "nprocs", "nfiles" };
+	static const char *const names[] = {"clients", "nprocs", "nfiles"};
 	struct sysctlnode *kern, *sp;
 	int error;
 
 	if ((error = sysctl_create(&kern, NULL, CTL_KERN, "kern", CTLTYPE_NODE,
-	    0, NULL, 0, NULL)) != 0 ||
+	                           0, NULL, 0, NULL)) != 0 ||
 	    (error = sysctl_create(&sp, kern, KERN_SYSPROXY, "sysproxy",
-	    CTLTYPE_NODE, 0, NULL, 0, NULL)) != 0)
+	                           CTLTYPE_NODE, 0, NULL, 0, NULL)) != 0)
 		return error;
 	for (int i = 0; i < (int)__arraycount(names); i++)
 		if ((error = sysctl_create(NULL, sp, i + 1, names[i],
-		    CTLTYPE_INT, CTLFLAG_READONLY, NULL, sizeof(int),
-		    sysctl_sp_count)) != 0)
+		                           CTLTYPE_INT, CTLFLAG_READONLY, NULL,
+		                           sizeof(int), sysctl_sp_count)) != 0)
 			return error;
 	return 0;
 }
