@@ -309,14 +309,20 @@ rc_conn_dropall(void)
 	__atomic_add_fetch(&rc_gen, 1, __ATOMIC_RELEASE);
 }
 
-/* One system call's conversation on fd.  0 or an errno (EIO: broken). */
+/*
+ * One system call's conversation on fd: 0 or an errno.  *brokenp when
+ * the connection broke (ENOTCONN: the call was not sent; EIO: during
+ * it), as opposed to the kernel's own ENOTCONN or EIO.
+ */
 static int
-rc_call(int fd, int num, const register_t *regs, int nregs, register_t *rv)
+rc_call(int fd, int num, const register_t *regs, int nregs, register_t *rv,
+        bool *brokenp)
 {
 	bool fault = false;
 	struct sp_hdr h;
 	int error;
 
+	*brokenp = true;
 	if (rc_send(fd, SP_SYSCALL, 0, num, 0, 0, regs,
 	            (size_t)nregs * sizeof(*regs)) != 0)
 		return ENOTCONN;
@@ -327,6 +333,7 @@ rc_call(int fd, int num, const register_t *regs, int nregs, register_t *rv)
 		case SP_SYSCALL:
 			if (h.sh_len != SP_HDRLEN)
 				return EIO;
+			*brokenp = false;
 			*rv = (register_t)h.sh_arg0;
 			error = h.sh_error;
 			return error == 0 && fault ? EFAULT : error;
@@ -504,11 +511,12 @@ rc_conn_get(int *fdp)
 int
 rumpclient__call(int num, const register_t *regs, int nregs, register_t *rv)
 {
+	bool broken = false;
 	int fd, error;
 
 	if ((error = rc_conn_get(&fd)) == 0 &&
-	    (error = rc_call(fd, num, regs, nregs, rv)) != 0 &&
-	    (error == EIO || error == ENOTCONN)) {
+	    (error = rc_call(fd, num, regs, nregs, rv, &broken)) != 0 &&
+	    broken) {
 		/* The connection is broken: drop it, the next call rejoins. */
 		pthread_mutex_lock(&rc_lock);
 		rc_conn_drop();

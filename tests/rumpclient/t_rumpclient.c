@@ -564,6 +564,36 @@ TESTCASE(threads)
 	server_halt();
 }
 
+/*
+ * The kernel's own EIO (a device window past its host file's end) is the
+ * call's error and nothing more: the connection and the process stay.
+ */
+TESTCASE(kernel_eio_keeps_process)
+{
+	char hostfile[64], drive[128], buf[512];
+	const char *opts[] = {"-d", drive, NULL};
+	int fd, keep;
+	pid_t pid;
+
+	snprintf(hostfile, sizeof(hostfile), "/tmp/t_rumpclient_eio.%d",
+	         (int)getpid());
+	REQUIRE((fd = open(hostfile, O_RDWR | O_CREAT | O_TRUNC, 0644)) >= 0);
+	REQUIRE(write(fd, buf, sizeof(buf)) == sizeof(buf));
+	close(fd);
+	snprintf(drive, sizeof(drive),
+	         "key=/dev/short,hostpath=%s,size=1m,type=blk", hostfile);
+	server_start(opts);
+	pid = rump_sys_getpid();
+	REQUIRE_OK(keep = rump_sys_open("/keep", O_RDWR | O_CREAT, 0644));
+	REQUIRE_OK(fd = rump_sys_open("/dev/short", O_RDONLY));
+	REQUIRE_ERRNO(rump_sys_pread(fd, buf, sizeof(buf), 8192), EIO);
+	REQUIRE_EQ(rump_sys_getpid(), pid);
+	REQUIRE_EQ(rump_sys_write(keep, "k", 1), 1);
+	REQUIRE_OK(rump_sys_close(fd));
+	unlink(hostfile);
+	server_halt();
+}
+
 /* TCP on the loopback: the same calls; the client runs as the server. */
 TESTCASE(tcp_loopback)
 {
@@ -1051,6 +1081,7 @@ main(int argc, char **argv)
 #define main main_cases
 TESTS(CASE_NOBOOT(ffs_many_clients), CASE_NOBOOT(fork_exec_process),
       CASE_NOBOOT(pointer_arguments), CASE_NOBOOT(threads),
-      CASE_NOBOOT(tcp_loopback), CASE_NOBOOT(peer_credentials),
-      CASE_NOBOOT(killed_clients_leak_nothing), CASE_NOBOOT(server_dies),
-      CASE_NOBOOT(fuzz_frames), CASE_NOBOOT(max_clients), CASE_NOBOOT(tools))
+      CASE_NOBOOT(kernel_eio_keeps_process), CASE_NOBOOT(tcp_loopback),
+      CASE_NOBOOT(peer_credentials), CASE_NOBOOT(killed_clients_leak_nothing),
+      CASE_NOBOOT(server_dies), CASE_NOBOOT(fuzz_frames),
+      CASE_NOBOOT(max_clients), CASE_NOBOOT(tools))
