@@ -392,6 +392,7 @@ sp_pending_expire(void)
 static int
 sp_prefork(struct spclient *c)
 {
+	uint8_t cookie[SP_COOKIELEN];
 	struct sppending *sp;
 	int error;
 
@@ -418,12 +419,13 @@ sp_prefork(struct spclient *c)
 	}
 	sp->sp_parent = c;
 	sp->sp_made = sp_now();
+	/* Once on the list the child's connection may take it at once. */
+	memcpy(cookie, sp->sp_cookie, sizeof(cookie));
 	pthread_mutex_lock(&sp_lock);
 	sp->sp_next = sp_pending;
 	sp_pending = sp;
 	pthread_mutex_unlock(&sp_lock);
-	return sp_send(c->sc_fd, SP_PREFORK, 0, 0, 0, sp->sp_cookie,
-	               sizeof(sp->sp_cookie));
+	return sp_send(c->sc_fd, SP_PREFORK, 0, 0, 0, cookie, sizeof(cookie));
 }
 
 /* The process a fork made for this cookie, taken off the list. */
