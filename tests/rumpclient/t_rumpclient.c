@@ -670,19 +670,25 @@ TESTCASE(peer_credentials)
 /*
  * Clients killed with SIGKILL in the middle of their calls, some asleep
  * in the kernel for ever (a read of an empty pipe, a poll with no
- * timeout): the server serves the others, and every process and
- * descriptor they had is gone.
+ * timeout, a wait for a record lock): the server serves the others, and every
+ * process and descriptor they had is gone.
  */
 TESTCASE(killed_clients_leak_nothing)
 {
 	const char *opts[] = {"-lrumpfs_tmpfs", NULL};
-	int nprocs, nfiles, status, fd;
+	int nprocs, nfiles, status, fd, lockfd;
 	char buf[4096];
 	pid_t child;
 
 	server_start(opts);
 	REQUIRE_OK(rump_sys_mkdir("/t", 0777));
 	REQUIRE_OK(rump_sys_mount("tmpfs", "/t", 0, NULL, 0));
+	REQUIRE_OK(lockfd = rump_sys_open("/t/lock", O_RDWR | O_CREAT, 0666));
+	{
+		struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+
+		REQUIRE_OK(rump_sys_fcntl(lockfd, F_SETLK, &fl));
+	}
 	nprocs = sp_count(SP_NPROCS);
 	nfiles = sp_count(SP_NFILES);
 	REQUIRE_EQ(sp_count(SP_CLIENTS), 1);
@@ -707,6 +713,17 @@ TESTCASE(killed_clients_leak_nothing)
 			for (int k = 0; k < 4; k++)
 				fds[k] =
 				    rump_sys_open(name, O_RDWR | O_CREAT, 0644);
+			if (i % 6 == 5) {
+				/* Waiting for the parent's record lock. */
+				struct flock fl = {.l_type = F_WRLCK,
+				                   .l_whence = SEEK_SET};
+				int lfd = rump_sys_open("/t/lock", O_RDWR);
+
+				if (lfd < 0 || write(ready[1], "r", 1) != 1)
+					_exit(2);
+				rump_sys_fcntl(lfd, F_SETLKW, &fl);
+				_exit(3);
+			}
 			if (i % 6 == 3 || i % 6 == 4) {
 				/* Asleep in the kernel for ever: empty pipe. */
 				struct pollfd pf;
