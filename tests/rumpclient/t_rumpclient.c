@@ -1011,6 +1011,10 @@ TESTCASE(max_clients)
 	}
 	REQUIRE(waitpid(child, &status, 0) == child);
 	REQUIRE_EQ(status, 0);
+	/* The server ends the child's connection at its own pace. */
+	for (int tries = 0; tries < 500 && sp_count(SP_CLIENTS) != 1; tries++)
+		usleep(10000);
+	usleep(50000);
 	fflush(NULL);
 	REQUIRE((child = fork()) != -1);
 	if (child == 0) {
