@@ -31,6 +31,13 @@ struct lwp {
 	unsigned l_spinlocks;           /* s: spin mutexes held */
 	struct kauth_cred *l_cred;      /* s: reference to p_cred */
 	void *l_thread;                 /* c: host thread cookie (kthreads) */
+	/*
+	 * c: the remote client connection this lwp serves (kern_sysproxy.c),
+	 * NULL for an lwp of this host process; set before it first runs.
+	 * Its memory is another host process's: copyin and copyout ask the
+	 * client through rumpuser_sp_*().
+	 */
+	void *l_spclient;
 	LIST_ENTRY(lwp) l_sibling;      /* p */
 	char l_name[MAXCOMLEN];         /* c */
 };

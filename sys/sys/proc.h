@@ -50,6 +50,8 @@ extern struct proc *initproc;
 extern kmutex_t proc_lock;
 
 struct proc *proc_find(pid_t);          /* call with proc_lock held */
+/* Call fn for each process, with proc_lock held, until it returns non-0. */
+int proc_foreach(int (*fn)(struct proc *, void *), void *arg);
 
 /*
  * Hooks for the layer that owns cwdi_cdir/cwdi_rdir (the VFS): copy

@@ -32,6 +32,21 @@
 
 #define CTL_MAXNAME 12
 
+/*
+ * A name ending in CTL_QUERY lists the children of the node the rest
+ * names (nothing else: the top level): an array of these records, with
+ * the size rules of a value.  Read-only.  As NetBSD's CTL_QUERY, with a
+ * record of our own: 48 bytes, host byte order.
+ */
+#define CTL_QUERY (-4)
+struct sysctl_qnode {
+	int32_t sq_num;
+	int32_t sq_type;                /* CTLTYPE_* */
+	int32_t sq_flags;               /* CTLFLAG_* */
+	uint32_t sq_size;               /* a leaf's size */
+	char sq_name[32];               /* NUL-terminated */
+};
+
 /* Top level. */
 #define CTL_KERN 1      /* kernel: node */
 #define CTL_VM   2      /* virtual memory: node, for components */
@@ -77,6 +92,7 @@ struct sysctl_req {
 	size_t sr_oldlen;               /* in: oldp's size; out: value's */
 	const void *sr_newp;            /* NULL: nothing to set */
 	size_t sr_newlen;
+	bool sr_sysspace;               /* the buffers are kernel memory */
 };
 
 typedef int (*sysctlfn)(struct sysctlnode *, struct sysctl_req *);

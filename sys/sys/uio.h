@@ -24,6 +24,12 @@ struct uio {
 	off_t uio_offset;
 	size_t uio_resid;       /* bytes still to move */
 	enum uio_rw uio_rw;
+	/*
+	 * The iovecs are kernel memory, not the client's.  Only a remote
+	 * client (kern_sysproxy.c) has memory that a memory copy cannot
+	 * reach, so a uio over a kernel buffer says so.
+	 */
+	bool uio_sysspace;
 };
 
 /* Move up to n bytes between buf and the uio, advancing it. */

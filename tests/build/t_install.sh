@@ -123,4 +123,28 @@ if nm "$tmp/client_static" | awk '$2 ~ /[TDB]/ { print $3 }' |
 	echo "t_install: kernel names leaked into the static client"
 	exit 1
 fi
+# A served kernel: the installed rump_server, a client built with
+# pkg-config rumpclient, rump.sysctl and rump.halt.
+for f in bin/rump_server bin/rump.halt bin/rump.sysctl include/rump/rumpclient.h \
+    share/man/man1/rump_server.1 share/man/man1/rump.halt.1 \
+    share/man/man3/rumpclient.3 share/man/man8/rump.sysctl.8; do
+	[ -f "$tmp/prefix/$f" ] || { echo "t_install: $f not installed"; exit 1; }
+done
+cat > "$tmp/rc.c" <<'EOC'
+#include <rump/rumpclient.h>
+#include <rump/rump_syscalls.h>
+
+int
+main(void)
+{
+	return rumpclient_init() == 0 && rump_sys_getpid() > 1 ? 0 : 1;
+}
+EOC
+"$cc" $(pkg-config --cflags rumpclient) -o "$tmp/rc" "$tmp/rc.c" \
+    $(pkg-config --libs rumpclient) -Wl,-rpath,"$tmp/prefix/lib"
+export RUMP_SERVER="unix://$tmp/sock"
+"$tmp/prefix/bin/rump_server" -lrumpfs_tmpfs "$RUMP_SERVER"
+"$tmp/rc"
+"$tmp/prefix/bin/rump.sysctl" -n kern.ostype | grep -qx rump
+"$tmp/prefix/bin/rump.halt"
 echo "t_install: shared and static clients built with pkg-config and ran"

@@ -64,6 +64,20 @@ RUMP_API void rump_boot_setsigmodel(enum rump_sigmodel);
 RUMP_API enum rump_sigmodel rump_boot_getsigmodel(void);
 
 /*
+ * Serve this kernel to other processes (rump_server(1), rumpclient(3)):
+ * rump_init_server(url) listens on "unix:///path" or
+ * "tcp://127.0.0.1:port" and serves each client connection on a thread
+ * of its own, as a process of the kernel.  Call it after rump_init().
+ * The socket's file permissions are the access control.  0 or an errno.
+ * rump_daemonize_begin() before rump_init() forks, the parent waiting;
+ * rump_daemonize_done(error) after rump_init_server() lets the parent
+ * exit with that status (0: the server runs, in the child).
+ */
+RUMP_API int rump_init_server(const char *url);
+RUMP_API int rump_daemonize_begin(void);
+RUMP_API int rump_daemonize_done(int error);
+
+/*
  * rump_getversion() (and the original's older name rump_pub_getversion())
  * is the hypercall interface version the kernel was built for
  * (RUMPUSER_VERSION).  rump_nativeabi_p() is 1: system calls take the

@@ -225,4 +225,58 @@ void rumpuser_seterrno(int error);
 #define RUMPUSER_PANIC (-1)
 void rumpuser_exit(int value) __attribute__((__noreturn__));
 
+/*
+ * Serving the kernel to other processes (the sysproxy; the host side is
+ * lib/librumpuser/rumpuser_sp.c, the wire format lib/librumpclient/
+ * sp_proto.h).  rumpuser_sp_init() listens on url ("unix:///path",
+ * "tcp://127.0.0.1:port") and serves each connection on a thread of its
+ * own, calling into the kernel through the upcalls below, with no
+ * virtual CPU held:
+ *   spu_newproc: make a process for a new client, credentials uid/gid,
+ *     and bind the calling thread to its lwp; client is the connection,
+ *     handed back to the copy hypercalls;
+ *   spu_join: add an lwp for client to process pid (another connection
+ *     of its client) and bind the calling thread to it;
+ *   spu_fork: make a child of the bound lwp's process that copies its
+ *     descriptors; the thread stays bound to the parent; *childp is the
+ *     child's lwp, bound to no thread until spu_adopt();
+ *   spu_adopt: bind the calling thread to l and give its process client;
+ *   spu_release: end the bound lwp, and with it its process;
+ *   spu_syscall: run system call num on the bound lwp, its arguments
+ *     regs[0..nregs-1] (at most 8, one per argument, as a register
+ *     holds them); 0 or an errno, the result in *retval.
+ * The copy hypercalls are called from a system call of a remote client,
+ * with a virtual CPU held, which they give back while they wait; each
+ * returns 0 or EFAULT (the client is gone or the address is bad).
+ */
+struct rumpuser_sp_upcalls {
+	int (*spu_newproc)(void *client, unsigned uid, unsigned gid,
+	    const char *comm);
+	int (*spu_join)(int pid, void *client);
+	int (*spu_fork)(struct lwp **childp);
+	void (*spu_adopt)(struct lwp *l, void *client);
+	void (*spu_release)(void);
+	int (*spu_syscall)(int num, const long *regs, int nregs, long *retval);
+};
+int rumpuser_sp_init(const char *url, const struct rumpuser_sp_upcalls *up);
+int rumpuser_sp_copyin(void *client, const void *raddr, void *laddr,
+    unsigned long len);
+/* A string of at most *lenp bytes, its NUL included; *lenp: bytes copied. */
+int rumpuser_sp_copyinstr(void *client, const void *raddr, void *laddr,
+    unsigned long *lenp);
+int rumpuser_sp_copyout(void *client, const void *laddr, void *raddr,
+    unsigned long len);
+/*
+ * Whether the client has hung up (1) or not (0), without waiting: for
+ * a sleep of its process that only the client's end should interrupt.
+ */
+int rumpuser_sp_gone(void *client);
+
+/*
+ * Become a daemon: _begin forks, the parent waiting for the child's
+ * _done(error) and exiting with it (0: success); the child goes on.
+ */
+int rumpuser_daemonize_begin(void);
+int rumpuser_daemonize_done(int error);
+
 #endif /* _RUMP_RUMPUSER_H_ */

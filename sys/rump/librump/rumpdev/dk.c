@@ -171,6 +171,7 @@ dk_strategy_tail(const struct devsw *pd, const struct dk *c, struct buf *bp,
 	uio.uio_offset = (off_t)(c->dk_off + off);
 	uio.uio_resid = n;
 	uio.uio_rw = (bp->b_flags & B_READ) ? UIO_READ : UIO_WRITE;
+	uio.uio_sysspace = true;
 	bp->b_error = uio.uio_rw == UIO_READ ?
 	    pd->d_read(c->dk_parent, &uio, 0) :
 	    pd->d_write(c->dk_parent, &uio, 0);
@@ -267,7 +268,8 @@ dk_scanread(struct disk_scan *ds, uint64_t sec, void *buf, size_t n)
 	struct iovec iov = { .iov_base = buf, .iov_len = n * DISK_SECSIZE };
 	struct uio uio = { .uio_iov = &iov, .uio_iovcnt = 1,
 		.uio_offset = (off_t)(sec * DISK_SECSIZE),
-		.uio_resid = n * DISK_SECSIZE, .uio_rw = UIO_READ };
+		.uio_resid = n * DISK_SECSIZE, .uio_rw = UIO_READ,
+		.uio_sysspace = true };
 	int error;
 
 	if (sec >= ds->ds_nsec || n > ds->ds_nsec - sec)

@@ -5,11 +5,21 @@
  * Condition variables on the rumpuser cv hypercalls.  A wait may hold
  * only its interlock: sleeping with any other spin mutex held would keep
  * a CPU from whoever must wake us.
+ *
+ * The interruptible waits (_sig) are interrupted (EINTR) only for a
+ * remote client's lwp (kern_sysproxy.c) whose connection has hung up:
+ * the kernel sends no signals, but a client killed in a read of an
+ * empty pipe must not leave its process asleep in the server for ever.
+ * Such an lwp's wait looks every SIG_POLL_NS whether its client is
+ * there; a wakeup that is only the time passing is a spurious one, which
+ * every caller of a condition variable allows.
  */
 #include <sys/systm.h>
 #include <sys/condvar.h>
 #include <sys/lwp.h>
 #include <rump/rumpuser.h>
+
+#define SIG_POLL_NS 1000000000ULL
 
 void
 cv_init(kcondvar_t *cv, const char *wmesg)
@@ -55,7 +65,17 @@ cv_wait(kcondvar_t *cv, kmutex_t *mtx)
 int
 cv_wait_sig(kcondvar_t *cv, kmutex_t *mtx)
 {
-	cv_wait(cv, mtx);
+	void *client = curlwp->l_spclient;
+
+	if (__predict_true(client == NULL)) {
+		cv_wait(cv, mtx);
+		return 0;
+	}
+	if (rumpuser_sp_gone(client))
+		return EINTR;
+	if (cv_timedwait_ns(cv, mtx, SIG_POLL_NS) != 0 &&
+	    rumpuser_sp_gone(client))
+		return EINTR;
 	return 0;
 }
 

@@ -109,7 +109,10 @@ sysctl_copyout_value(struct sysctl_req *req, const void *value, size_t len)
 
 	if (req->sr_oldp != NULL) {
 		n = MIN(len, req->sr_oldlen);
-		error = copyout(value, req->sr_oldp, n);
+		if (req->sr_sysspace)
+			memcpy(req->sr_oldp, value, n);
+		else
+			error = copyout(value, req->sr_oldp, n);
 		if (error == 0 && n < len)
 			error = ENOMEM;
 	}
@@ -130,7 +133,10 @@ sysctl_setvalue(struct sysctlnode *node, struct sysctl_req *req)
 		return EINVAL;
 	if ((buf = kmem_zalloc(node->sn_size + 1, KM_SLEEP)) == NULL)
 		return ENOMEM;
-	if ((error = copyin(req->sr_newp, buf, len)) != 0)
+	error = 0;
+	if (req->sr_sysspace)
+		memcpy(buf, req->sr_newp, len);
+	else if ((error = copyin(req->sr_newp, buf, len)) != 0)
 		goto out;
 	if (node->sn_type == CTLTYPE_STRING) {
 		/* The NUL is optional; the string must leave room for it. */
@@ -150,12 +156,15 @@ int
 sysctl_lookup_range(struct sysctlnode *node, struct sysctl_req *req, int lo,
     int hi)
 {
-	int v;
+	int v, error;
 
 	if (req->sr_newp != NULL) {
 		if (req->sr_newlen != sizeof(int))
 			return EINVAL;
-		memcpy(&v, req->sr_newp, sizeof(v));
+		if (req->sr_sysspace)
+			memcpy(&v, req->sr_newp, sizeof(v));
+		else if ((error = copyin(req->sr_newp, &v, sizeof(v))) != 0)
+			return error;
 		if (v < lo || v > hi)
 			return EINVAL;
 	}
@@ -177,10 +186,67 @@ sysctl_lookup(struct sysctlnode *node, struct sysctl_req *req)
 	return sysctl_setvalue(node, req);
 }
 
-/* Run a request whose name is already in the kernel. */
+/*
+ * CTL_QUERY: the children of node name[0..namelen-1] (namelen 0: the top
+ * level), as struct sysctl_qnode records (sys/sysctl.h); the size rules
+ * are a value's.  How a client lists the tree without knowing numbers.
+ */
+static int
+sysctl_query(const int *name, unsigned namelen, void *oldp, size_t *oldlenp,
+    bool sysspace)
+{
+	struct sysctlnode *node = &sysctl_root, *n;
+	struct sysctl_qnode *q = NULL;
+	struct sysctl_req req = { .sr_oldp = oldp,
+		.sr_oldlen = oldlenp != NULL ? *oldlenp : 0,
+		.sr_sysspace = sysspace };
+	size_t cnt = 0, i = 0;
+	int error = 0;
+
+	rw_enter(&sysctl_treelock, RW_READER);
+	for (unsigned k = 0; k < namelen && error == 0; k++) {
+		if (node->sn_type != CTLTYPE_NODE)
+			error = ENOTDIR;
+		else if ((node = sysctl_child(node, name[k])) == NULL)
+			error = ENOENT;
+	}
+	if (error == 0 && node->sn_type != CTLTYPE_NODE)
+		error = ENOTDIR;
+	if (error != 0)
+		goto out;
+	LIST_FOREACH(n, &node->sn_children, sn_sibling)
+		cnt++;
+	if (cnt > 0 &&
+	    (q = kmem_zalloc(cnt * sizeof(*q), KM_SLEEP)) == NULL) {
+		error = ENOMEM;
+		goto out;
+	}
+	LIST_FOREACH(n, &node->sn_children, sn_sibling) {
+		q[i].sq_num = n->sn_num;
+		q[i].sq_type = n->sn_type;
+		q[i].sq_flags = n->sn_flags;
+		q[i].sq_size = (uint32_t)n->sn_size;
+		strlcpy(q[i].sq_name, n->sn_name, sizeof(q[i].sq_name));
+		i++;
+	}
+	error = sysctl_copyout_value(&req, q, cnt * sizeof(*q));
+	if (oldlenp != NULL && (error == 0 || error == ENOMEM))
+		*oldlenp = req.sr_oldlen;
+	if (q != NULL)
+		kmem_free(q, cnt * sizeof(*q));
+out:
+	rw_exit(&sysctl_treelock);
+	return error;
+}
+
+/*
+ * Run a request whose name is already in the kernel.  sysspace: the
+ * buffers are kernel memory (a request from inside the kernel), which
+ * a remote client's copyin and copyout would not reach.
+ */
 static int
 sysctl_dispatch(const int *name, unsigned namelen, void *oldp,
-    size_t *oldlenp, const void *newp, size_t newlen)
+    size_t *oldlenp, const void *newp, size_t newlen, bool sysspace)
 {
 	struct sysctlnode *node = &sysctl_root;
 	struct lwp *l = curlwp;
@@ -189,6 +255,8 @@ sysctl_dispatch(const int *name, unsigned namelen, void *oldp,
 
 	if (namelen == 0 || namelen > CTL_MAXNAME)
 		return EINVAL;
+	if (name[namelen - 1] == CTL_QUERY)
+		return sysctl_query(name, namelen - 1, oldp, oldlenp, sysspace);
 	rw_enter(&sysctl_treelock, newp != NULL ? RW_WRITER : RW_READER);
 	for (unsigned i = 0; i < namelen; i++) {
 		if (node->sn_type != CTLTYPE_NODE) {
@@ -215,6 +283,7 @@ sysctl_dispatch(const int *name, unsigned namelen, void *oldp,
 	req.sr_oldlen = oldlenp != NULL ? *oldlenp : 0;
 	req.sr_newp = newp;
 	req.sr_newlen = newlen;
+	req.sr_sysspace = sysspace;
 	error = node->sn_func != NULL ? node->sn_func(node, &req)
 				      : sysctl_lookup(node, &req);
 	if (oldlenp != NULL && (error == 0 || error == ENOMEM))
@@ -228,7 +297,8 @@ int
 sysctl_kernel(const int *name, unsigned namelen, void *oldp, size_t *oldlenp,
     const void *newp, size_t newlen)
 {
-	return sysctl_dispatch(name, namelen, oldp, oldlenp, newp, newlen);
+	return sysctl_dispatch(name, namelen, oldp, oldlenp, newp, newlen,
+	    true);
 }
 
 int
@@ -251,7 +321,8 @@ sys___sysctl(struct lwp *l, const struct sys___sysctl_args *uap,
 	if (uap->oldv != NULL && uap->oldlenp == NULL)
 		return EINVAL;
 	error = sysctl_dispatch(name, uap->namelen, uap->oldv,
-	    uap->oldlenp != NULL ? &oldlen : NULL, uap->newv, uap->newlen);
+	    uap->oldlenp != NULL ? &oldlen : NULL, uap->newv, uap->newlen,
+	    false);
 	if (uap->oldlenp != NULL && (error == 0 || error == ENOMEM)) {
 		int error2 = copyout(&oldlen, uap->oldlenp, sizeof(oldlen));
 
@@ -321,7 +392,8 @@ rump_pub_sysctlbyname(const char *sname, void *oldp, size_t *oldlenp,
 	lwp_cred_refresh(curlwp);
 	error = sysctl_name2mib(sname, mib, &len);
 	if (error == 0)
-		error = sysctl_dispatch(mib, len, oldp, oldlenp, newp, newlen);
+		error = sysctl_dispatch(mib, len, oldp, oldlenp, newp, newlen,
+		    true);
 	rump_unschedule();
 	return error;
 }

@@ -53,6 +53,20 @@ proc_find(pid_t pid)
 	return NULL;
 }
 
+int
+proc_foreach(int (*fn)(struct proc *, void *), void *arg)
+{
+	struct proc *p;
+	int error = 0;
+
+	mutex_enter(&proc_lock);
+	LIST_FOREACH(p, &allproc, p_list)
+		if ((error = fn(p, arg)) != 0)
+			break;
+	mutex_exit(&proc_lock);
+	return error;
+}
+
 /* The next free pid.  Called with proc_lock held. */
 static int
 proc_allocpid(pid_t *pidp)

@@ -4,7 +4,9 @@
 /*
  * Moving data between a kernel buffer and the client memory a uio
  * describes.  The iovecs are the client's: each copy goes through
- * copyin/copyout so that a bad address is EFAULT, not a crash.
+ * copyin/copyout so that a bad address is EFAULT, not a crash, and a
+ * remote client's memory is reached; a uio over kernel memory
+ * (uio_sysspace) is copied directly.
  */
 #include <sys/systm.h>
 #include <sys/uio.h>
@@ -29,7 +31,12 @@ uiomove(void *buf, size_t n, struct uio *uio)
 			uio->uio_iovcnt--;
 			continue;
 		}
-		if (uio->uio_rw == UIO_READ)
+		error = 0;
+		if (uio->uio_sysspace && uio->uio_rw == UIO_READ)
+			memcpy(iov->iov_base, cp, cnt);
+		else if (uio->uio_sysspace)
+			memcpy(cp, iov->iov_base, cnt);
+		else if (uio->uio_rw == UIO_READ)
 			error = copyout(cp, iov->iov_base, cnt);
 		else
 			error = copyin(iov->iov_base, cp, cnt);

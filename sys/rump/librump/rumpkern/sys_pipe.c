@@ -201,7 +201,8 @@ pipe_doread(struct pipe *pp, struct uio *uio, bool nonblock)
 			error = EAGAIN;
 			goto out;
 		}
-		cv_wait(&pp->pipe_rcv, &pp->pipe_lock);
+		if ((error = cv_wait_sig(&pp->pipe_rcv, &pp->pipe_lock)) != 0)
+			goto out;
 	}
 	error = pipe_xfer(pp, MIN(uio->uio_resid, pp->pipe_count), uio);
 	nanotime(&pp->pipe_atime);
@@ -245,7 +246,9 @@ pipe_dowrite(struct pipe *pp, struct uio *uio, bool nonblock)
 				error = EAGAIN;
 				break;
 			}
-			cv_wait(&pp->pipe_wcv, &pp->pipe_lock);
+			if ((error = cv_wait_sig(&pp->pipe_wcv,
+			    &pp->pipe_lock)) != 0)
+				break;
 			continue;
 		}
 		error = pipe_xfer(pp, MIN(room, uio->uio_resid), uio);

@@ -221,7 +221,12 @@ pollset_wait(struct pollset *ps, int64_t timo_ns, bool selmode, int *nreadyp)
 		mutex_enter(&pw->pw_lock);
 		while (!pw->pw_fired) {
 			if (timo_ns == TIMO_FOREVER) {
-				cv_wait(&pw->pw_cv, &pw->pw_lock);
+				if (cv_wait_sig(&pw->pw_cv, &pw->pw_lock) != 0) {
+					/* A remote client gone (kern_condvar.c). */
+					mutex_exit(&pw->pw_lock);
+					pollset_release(ps);
+					return EINTR;
+				}
 				continue;
 			}
 			if ((now = getnsecuptime()) >= deadline) {

@@ -190,7 +190,7 @@ getcwd_name(struct vnode *dvp, ino_t ino, char *name, size_t *lenp)
 		iov.iov_len = bufsz;
 		uio = (struct uio){ .uio_iov = &iov, .uio_iovcnt = 1,
 			.uio_offset = cookie, .uio_resid = bufsz,
-			.uio_rw = UIO_READ };
+			.uio_rw = UIO_READ, .uio_sysspace = true };
 		if ((error = VOP_READDIR(dvp, &uio)) != 0)
 			break;
 		if ((got = bufsz - uio.uio_resid) == 0) {

@@ -243,11 +243,14 @@ vn_advlock(struct vnode *vp, struct file *fp, unsigned cmd, void *uflock)
 			me.w_holder = lf->lf_owner;
 			me.w_next = lockf_waiters;
 			lockf_waiters = &me;
-			cv_wait(&lockf_cv, &lockf_lock);
+			/* EINTR only for a remote client that hung up. */
+			error = cv_wait_sig(&lockf_cv, &lockf_lock);
 			for (wp = &lockf_waiters; *wp != &me;
 			    wp = &(*wp)->w_next)
 				continue;
 			*wp = me.w_next;
+			if (error != 0)
+				goto out;
 			if (vfs_revoked(vp->v_mount)) {
 				error = EIO;
 				goto out;

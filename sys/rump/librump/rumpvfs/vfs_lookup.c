@@ -86,7 +86,7 @@ namei_readlink(struct vnode *vp, char *buf, size_t *lenp)
 {
 	struct iovec iov = { .iov_base = buf, .iov_len = PATH_MAX };
 	struct uio uio = { .uio_iov = &iov, .uio_iovcnt = 1,
-		.uio_resid = PATH_MAX, .uio_rw = UIO_READ };
+		.uio_resid = PATH_MAX, .uio_rw = UIO_READ, .uio_sysspace = true };
 	int error;
 
 	if ((error = VOP_READLINK(vp, &uio)) != 0)

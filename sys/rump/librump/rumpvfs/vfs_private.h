@@ -123,4 +123,12 @@ void vn_advlock_fdclose(struct vnode *, struct filedesc *);
 /* The last close of fp: locks set through it that outlived their owner's. */
 void vn_advlock_release(struct vnode *, struct file *);
 
+/*
+ * vfs_syscalls.c: utimensat with the times in kernel memory (kts, NULL
+ * for now), for utimes, lutimes and futimes (path NULL: the file of fd).
+ */
+struct timespec;
+int vfs_utimens_sys(int dirfd, const char *path, const struct timespec *kts,
+    int flag);
+
 #endif /* _RUMPVFS_VFS_PRIVATE_H_ */

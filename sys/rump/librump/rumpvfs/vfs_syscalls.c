@@ -684,11 +684,13 @@ sys_fchownat(struct lwp *l, const struct sys_fchownat_args *uap,
 
 /*
  * utimensat, futimens: times NULL sets both to now; UTIME_NOW and
- * UTIME_OMIT in tv_nsec as Linux has them.
+ * UTIME_OMIT in tv_nsec as Linux has them.  sysspace: utimes is kernel
+ * memory (from utimes and futimes, which convert their timevals), not
+ * the client's, which for a remote client is in another process.
  */
 static int
 do_utimens(int dirfd, const char *path, const struct timespec *utimes,
-    int flag)
+    int flag, bool sysspace)
 {
 	struct timespec ts[2], now;
 	struct vattr va = { .va_mask = 0 };
@@ -699,7 +701,9 @@ do_utimens(int dirfd, const char *path, const struct timespec *utimes,
 	nanotime(&now);
 	if (utimes == NULL) {
 		ts[0].tv_nsec = ts[1].tv_nsec = UTIME_NOW;
-	} else if ((error = copyin(utimes, ts, sizeof(ts))) != 0)
+	} else if (sysspace)
+		memcpy(ts, utimes, sizeof(ts));
+	else if ((error = copyin(utimes, ts, sizeof(ts))) != 0)
 		return error;
 	for (int i = 0; i < 2; i++) {
 		if (ts[i].tv_nsec == UTIME_NOW) {
@@ -731,7 +735,14 @@ sys_utimensat(struct lwp *l, const struct sys_utimensat_args *uap,
 	(void)rv;
 	/* As Linux: a NULL path means the file of fd itself. */
 	return do_utimens(uap->fd, uap->path != NULL ? uap->path : BYFD,
-	    uap->times, uap->flag);
+	    uap->times, uap->flag, false);
+}
+
+int
+vfs_utimens_sys(int dirfd, const char *path, const struct timespec *kts,
+    int flag)
+{
+	return do_utimens(dirfd, path != NULL ? path : BYFD, kts, flag, true);
 }
 
 int
@@ -740,7 +751,7 @@ sys_futimens(struct lwp *l, const struct sys_futimens_args *uap,
 {
 	(void)l;
 	(void)rv;
-	return do_utimens(uap->fd, BYFD, uap->times, 0);
+	return do_utimens(uap->fd, BYFD, uap->times, 0, false);
 }
 
 /* truncate, ftruncate */

@@ -85,13 +85,15 @@ static int
 do_utimes(int fd, const char *path, const struct timeval *utv, int flag,
     struct lwp *l, register_t *rv)
 {
+	const struct timespec *tsp;
 	struct timespec ts[2];
-	struct sys_utimensat_args a = { .fd = fd, .path = path, .flag = flag };
 	int error;
 
-	if ((error = timeval_to_spec(utv, ts, &a.times)) != 0)
+	(void)l;
+	(void)rv;
+	if ((error = timeval_to_spec(utv, ts, &tsp)) != 0)
 		return error;
-	return sys_utimensat(l, &a, rv);
+	return vfs_utimens_sys(fd, path, tsp, flag);
 }
 
 int
@@ -116,13 +118,15 @@ int
 sys_futimes(struct lwp *l, const struct sys_futimes_args *uap,
     register_t *rv)
 {
+	const struct timespec *tsp;
 	struct timespec ts[2];
-	struct sys_futimens_args a = { .fd = uap->fd };
 	int error;
 
-	if ((error = timeval_to_spec(uap->tptr, ts, &a.times)) != 0)
+	(void)l;
+	(void)rv;
+	if ((error = timeval_to_spec(uap->tptr, ts, &tsp)) != 0)
 		return error;
-	return sys_futimens(l, &a, rv);
+	return vfs_utimens_sys(uap->fd, NULL, tsp, 0);
 }
 
 static int

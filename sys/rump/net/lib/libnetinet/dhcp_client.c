@@ -243,6 +243,7 @@ dhcp_ask(struct dhcp_client *dc, int type, const struct dhcp_reply *offer,
 			uio.uio_offset = 0;
 			uio.uio_resid = sizeof(msg);
 			uio.uio_rw = UIO_READ;
+			uio.uio_sysspace = true;
 			flags = 0;
 			solock(dc->dc_so);
 			dc->dc_so->so_rcv.sb_timeo.tv_sec = 0;
