@@ -113,7 +113,7 @@ int
 main(int argc, char *argv[])
 {
 	char dir[] = "/tmp/bench_client.XXXXXX", url[128], hostfile[128];
-	char prog[512], bindirbuf[512], block[4096];
+	char prog[600], bindirbuf[512], block[4096];
 	const char *bindir;
 	pid_t server;
 	void *h;
