@@ -60,6 +60,7 @@ void *hj_real(const char *name);
 /* Kernel attachment: boot on first use (hijack_init.c, the backend). */
 int hj_attach(void);
 bool hj_attached(void);
+void hj_fini(bool flush);               /* at exit or _exit */
 void hj_detach(void);                    /* kernel calls fail from now */
 int hj_backend_init(void);
 int hj_backend_mount(void);

@@ -87,18 +87,23 @@ hj_fd_install_at(int kfd, int hfd, int cloexec)
 {
 	REAL(int (*)(int), close);
 	REAL(int (*)(int, int, int), dup3);
-	int ph, rv, err;
+	int ph, rv, err = 0;
 
 	if (hfd < 0 || hfd >= HJ_MAXFD) {
 		KCALL(rump_sys_close(kfd));
 		return hj_fd_error(hfd < 0 ? EBADF : EMFILE);
 	}
 	pthread_mutex_lock(&hj_fdlock);
-	ph = placeholder(0);
-	rv = ph < 0 ? -1 : hj_dup3_fn(ph, hfd, cloexec ? O_CLOEXEC : 0);
-	err = errno;
-	if (ph >= 0)
-		hj_close_fn(ph);
+	ph = placeholder(cloexec);
+	if (ph == hfd)          /* hfd was free and the lowest: taken */
+		rv = hfd;
+	else {
+		rv = ph < 0 ? -1 : hj_dup3_fn(ph, hfd, cloexec ? O_CLOEXEC :
+		    0);
+		err = errno;
+		if (ph >= 0)
+			hj_close_fn(ph);
+	}
 	if (rv < 0) {
 		pthread_mutex_unlock(&hj_fdlock);
 		KCALL(rump_sys_close(kfd));

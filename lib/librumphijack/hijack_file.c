@@ -551,8 +551,10 @@ hj_utimensat(int dirfd, const char *path, const struct timespec ts[2],
 	    utimensat);
 
 	if (path == NULL) {
+		/* glibc's utimensat refuses NULL: its futimens does it. */
+		REAL(int (*)(int, const struct timespec *), futimens);
 		if ((k = hj_kfd(dirfd)) < 0)
-			return hj_utimensat_fn(dirfd, path, ts, flags);
+			return hj_futimens_fn(dirfd, ts);
 		return KCALL(rump_sys_futimens(k, ts));
 	}
 	if ((w = kpath_at(dirfd, path, &kdir, &kp)) == 0)

@@ -199,16 +199,25 @@ hijack_ctor(void)
 	unsetenv("RUMPHIJACK_STATE");
 }
 
-__attribute__((destructor)) static void
-hijack_dtor(void)
+/* The end of the program: exit (flushing stdio first) or _exit. */
+void
+hj_fini(bool flush)
 {
 	if (attached != 1)
 		return;
 	/* stdio streams on kernel files flush before the kernel goes. */
-	fflush(NULL);
+	if (flush)
+		fflush(NULL);
 	hj_inside++;
 	hj_backend_fini();
 	hj_inside--;
+	attached = -1;
+}
+
+__attribute__((destructor)) static void
+hijack_dtor(void)
+{
+	hj_fini(true);
 }
 
 void

@@ -48,6 +48,22 @@ vfork(void)
 	return fork();
 }
 
+HJ_API void
+_exit(int status)
+{
+	REAL(void (*)(int), _exit);
+
+	hj_fini(false);
+	hj__exit_fn(status);
+	__builtin_unreachable();
+}
+
+HJ_API void
+_Exit(int status)
+{
+	_exit(status);
+}
+
 /* envp with RUMPHIJACK_STATE=state in place of any it had. */
 static char **
 env_with(char *const envp[], const char *state)

@@ -1,0 +1,209 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# Copyright (c) 2026 The rump on Linux developers.
+#
+# Unmodified programs (coreutils, diff, find, tar, python3, dash) under
+# librumphijack_local.so, against an FFS image: each program boots its
+# own kernel, mounts the image, and unmounts it at exit, so one program
+# after another sees the last one's work (the test shell itself is not
+# hijacked: a hijacked shell's exec would start a new kernel, see
+# rumphijack(3)).  Every result is compared exactly with the same
+# command run on a host directory: names, types, modes, sizes, times,
+# link targets, contents (SHA-256 and tar archives byte for byte).
+#
+# usage: t_hijack_progs.sh LIB SRCDIR BINDIR
+# HIJACK_PRELOAD_FIRST: libraries preloaded before LIB (the sanitizer
+# runtime when the library is built with it).
+set -u
+LIB=$1
+SRC=$2
+BIN=$3
+W=$(mktemp -d /tmp/t_hijack_progs.XXXXXX)
+trap 'rm -rf "$W"' EXIT
+FAILS=0
+
+fail() {
+	echo "FAIL: $*" >&2
+	FAILS=$((FAILS + 1))
+}
+
+hj() {
+	LD_PRELOAD="${HIJACK_PRELOAD_FIRST:+$HIJACK_PRELOAD_FIRST }$LIB" "$@"
+}
+
+# same NAME FILE1 FILE2: exact comparison, the difference shown.
+same() {
+	if cmp -s "$2" "$3"; then
+		echo "ok: $1"
+	else
+		fail "$1"
+		diff -u "$2" "$3" | head -40 >&2
+	fi
+}
+
+for t in makefs tar python3 find diff sha256sum; do
+	if ! command -v $t >/dev/null; then
+		echo "SKIP: $t not installed (tools/install-deps.sh)"
+		exit 77
+	fi
+done
+mkdir "$W/empty"
+makefs -t ffs -o density=4096 -s 96m "$W/img" "$W/empty" >/dev/null ||
+	{ echo "FAIL: makefs"; exit 1; }
+export RUMPHIJACK="path=/rump,image=$W/img"
+
+# The host tree: sizes around block edges, a megabyte of random bytes,
+# odd names, modes, symbolic and hard links, a fifo, set times.
+T=$W/src/tree
+mkdir -p "$T/a/b/c/d" "$T/empty dir" "$T/modes"
+: >"$T/zero"
+printf x >"$T/one"
+head -c 4095 /dev/urandom >"$T/a/4095"
+head -c 4096 /dev/urandom >"$T/a/4096"
+head -c 4097 /dev/urandom >"$T/a/b/4097"
+head -c 1048579 /dev/urandom >"$T/a/b/c/big"
+seq 1 20000 >"$T/a/b/c/d/seq"
+printf 'spaces\n' >"$T/name with spaces"
+printf 'utf8\n' >"$T/$(printf 'caf\303\251')"
+for m in 600 640 644 700 755 444 4755; do
+	printf '%s\n' "$m" >"$T/modes/m$m"
+	chmod "$m" "$T/modes/m$m"
+done
+chmod 1777 "$T/modes"
+ln -s a/b/c/big "$T/symlink"
+ln -s /nonexistent "$T/dangling"
+ln "$T/a/4096" "$T/hardlink"
+mkfifo "$T/fifo"
+find "$T" -exec touch -h -d '2001-02-03 04:05:06.123456789' {} +
+touch -d '1999-12-31 23:59:59' "$T/a/b/c/d/seq"
+
+# listing DIR: a canonical listing by find(1) (directory sizes differ
+# between file systems and are left out).
+listing() {
+	"$@" \( -type d -printf '%P d %m %n %T@\n' \) -o \
+	    -printf '%P %y %m %n %s %T@ %l\n' | LC_ALL=C sort
+}
+
+# cp -a into the kernel; ls -l, find, diff -r, du, sha256sum against it.
+hj cp -a "$T" /rump/tree || fail "cp -a into the kernel"
+listing find "$T" >"$W/l.host"
+listing hj find /rump/tree >"$W/l.kern"
+same "cp -a in, find -printf" "$W/l.host" "$W/l.kern"
+(cd "$T/a/b" && ls -l --time-style=+%s 4097 c/big c/d/seq) >"$W/ls.host"
+(cd "$T/a/b" && hj ls -l --time-style=+%s /rump/tree/a/b/4097 \
+    /rump/tree/a/b/c/big /rump/tree/a/b/c/d/seq) |
+    sed 's|/rump/tree/a/b/||' >"$W/ls.kern"
+same "ls -l" "$W/ls.host" "$W/ls.kern"
+ls -l --time-style=+%s "$T/modes" | grep -v '^total' >"$W/lsm.host"
+hj ls -l --time-style=+%s /rump/tree/modes | grep -v '^total' >"$W/lsm.kern"
+same "ls -l of modes" "$W/lsm.host" "$W/lsm.kern"
+# diff reads both trees in one process; of the fifo it only says so.
+hj diff -r --no-dereference "$T" /rump/tree >"$W/diff" 2>&1
+echo "File $T/fifo is a fifo while file /rump/tree/fifo is a fifo" \
+    >"$W/diff.want"
+same "diff -r host tree, kernel tree (one process)" "$W/diff.want" \
+    "$W/diff"
+(cd "$T" && find . -type f | LC_ALL=C sort | sed 's|^\./||') >"$W/files"
+(cd "$T" && xargs -d '\n' sha256sum <"$W/files") >"$W/sum.host"
+sed 's|^|/rump/tree/|' "$W/files" | xargs -d '\n' sh -c \
+    'LD_PRELOAD="${HIJACK_PRELOAD_FIRST:+$HIJACK_PRELOAD_FIRST }'"$LIB"'" \
+    sha256sum "$@"' sh | sed 's|/rump/tree/||' >"$W/sum.kern"
+same "sha256sum" "$W/sum.host" "$W/sum.kern"
+du -abl "$T" | sed "s|$T/*||" | LC_ALL=C sort -k2 >"$W/du.all.host"
+hj du -abl /rump/tree | sed "s|/rump/tree/*||" | LC_ALL=C sort -k2 \
+    >"$W/du.all.kern"
+awk 'NR == FNR { f[$0] = 1; next } ($2 in f)' "$W/files" \
+    "$W/du.all.host" >"$W/du.host"
+awk 'NR == FNR { f[$0] = 1; next } ($2 in f)' "$W/files" \
+    "$W/du.all.kern" >"$W/du.kern"
+[ -s "$W/du.host" ] || fail "du: no file lines"
+same "du -abl (files)" "$W/du.host" "$W/du.kern"
+
+# tar c of the kernel's tree is byte for byte the host's.
+tar --sort=name --format=gnu -C "$W/src" -cf "$W/host.tar" tree
+hj tar --sort=name --format=gnu -C /rump -cf - tree >"$W/kern.tar" ||
+	fail "tar c in the kernel"
+same "tar c" "$W/host.tar" "$W/kern.tar"
+
+# tar x into the kernel, then tar c of that: the same archive again.
+hj mkdir /rump/x || fail "mkdir"
+hj tar -C /rump/x -xpf "$W/host.tar" || fail "tar x into the kernel"
+hj tar --sort=name --format=gnu -C /rump/x -cf - tree >"$W/kern2.tar"
+same "tar x then tar c" "$W/host.tar" "$W/kern2.tar"
+
+# cp -a back out; the host's own tools compare.
+hj cp -a /rump/tree "$W/back" || fail "cp -a out of the kernel"
+listing find "$W/back" >"$W/l.back"
+same "cp -a out, find -printf" "$W/l.host" "$W/l.back"
+diff -r --no-dereference "$T" "$W/back" >"$W/diff" 2>&1
+echo "File $T/fifo is a fifo while file $W/back/fifo is a fifo" \
+    >"$W/diff.want"
+same "diff -r of the copy out (host alone)" "$W/diff.want" "$W/diff"
+
+# mv inside the kernel (rename) and across (copy and unlink).
+hj mv /rump/x/tree/a /rump/x/tree/a.moved || fail "mv in the kernel"
+hj mv /rump/x/tree/a.moved/b/c/big "$W/big.out" ||
+	fail "mv kernel to host"
+cmp -s "$W/big.out" "$T/a/b/c/big" || fail "mv kernel to host: contents"
+hj mv "$W/big.out" /rump/x/tree/big.in || fail "mv host to kernel"
+[ ! -e "$W/big.out" ] || fail "mv host to kernel left the source"
+hj ls /rump/x/tree >"$W/mv.kern"
+printf '%s\n' a.moved big.in "$(printf 'caf\303\251')" dangling \
+    'empty dir' fifo hardlink modes 'name with spaces' one symlink zero |
+    LC_ALL=C sort >"$W/mv.want"
+LC_ALL=C sort "$W/mv.kern" >"$W/mv.got"
+same "mv: the directory after" "$W/mv.want" "$W/mv.got"
+hj cmp /rump/x/tree/big.in "$T/a/b/c/big" || fail "mv back: contents"
+if hj ls /rump/x/tree/a 2>"$W/err"; then
+	fail "ls of a moved directory succeeded"
+else
+	same "ls of a moved name: the error" "$W/err" /dev/stdin <<EOF2
+ls: cannot access '/rump/x/tree/a': No such file or directory
+EOF2
+fi
+
+# rm -r; what remains.
+hj rm -r /rump/x/tree || fail "rm -r"
+hj rm -rf /rump/tree || fail "rm -rf"
+echo x >"$W/want"
+hj ls -A /rump >"$W/got"
+same "rm -r: what remains" "$W/want" "$W/got"
+hj ls -A /rump/x >"$W/got"
+same "rm -r: an empty directory" /dev/null "$W/got"
+
+# python3 walking and writing, on the host and in the kernel.
+mkdir "$W/pyhost"
+python3 "$SRC/h_hijack_walk.py" "$W/pyhost" >"$W/py.host" ||
+	fail "python3 on the host"
+hj python3 "$SRC/h_hijack_walk.py" /rump >"$W/py.kern" ||
+	fail "python3 in the kernel"
+same "python3 walk and write" "$W/py.host" "$W/py.kern"
+
+# A hijacked shell: redirections and builtins run in the shell's own
+# kernel; a command it execs boots another (the image carries over).
+hj sh -c 'echo from the shell >/rump/sh.txt; read l </rump/sh.txt;
+    echo "$l" >>/rump/sh.txt' || fail "sh redirections"
+printf 'from the shell\nfrom the shell\n' >"$W/want"
+hj sh -c 'cat /rump/sh.txt' >"$W/got"
+same "sh: redirection, then an exec'd cat" "$W/want" "$W/got"
+
+# df: statvfs of the image, about 96 MiB.
+blocks=$(hj df -k --output=size /rump | tail -1 | tr -d ' ')
+if [ "$blocks" -gt 80000 ] && [ "$blocks" -le 98304 ]; then
+	echo "ok: df ($blocks KiB)"
+else
+	fail "df: $blocks KiB for a 96 MiB image"
+fi
+
+# The image is clean after all of it (every program unmounted it).
+if [ -x "$BIN/fsck_ffs" ]; then
+	if "$BIN/fsck_ffs" -n "$W/img" >"$W/fsck" 2>&1; then
+		echo "ok: fsck_ffs -n"
+	else
+		fail "fsck_ffs"
+		tail -5 "$W/fsck" >&2
+	fi
+fi
+
+[ $FAILS -eq 0 ] || { echo "$FAILS failed"; exit 1; }
+echo "all passed"
