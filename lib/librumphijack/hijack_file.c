@@ -6,7 +6,8 @@
  * the *at forms), the stat family (stat, lstat, fstat, fstatat with
  * AT_EMPTY_PATH, statx built from fstatat), access, mkdir, rmdir,
  * unlink, rename and renameat2, link, symlink, readlink, chmod, chown,
- * the utime family, truncate, statvfs, mkfifo, getdents64.  Each goes to
+ * the utime family, truncate, statvfs and statfs, mkfifo, mknod,
+ * getdents64.  Each goes to
  * the side hijack_path.c names; a call naming two paths (rename, link)
  * on different sides fails with EXDEV, as across mounts.  renameat2's
  * RENAME_NOREPLACE is a check then a rename (not atomic against another
@@ -22,6 +23,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/time.h>
 #include <sys/xattr.h>
@@ -676,6 +678,67 @@ HJ_API int
 fstatvfs64(int fd, struct statvfs64 *sv)
 {
 	return fstatvfs(fd, (struct statvfs *)sv);
+}
+
+/* statfs(2) from the kernel's statvfs: the fields Linux's has. */
+static void
+sv_to_sf(const struct statvfs *sv, struct statfs *sf)
+{
+	memset(sf, 0, sizeof(*sf));
+	sf->f_bsize = (__fsword_t)sv->f_bsize;
+	sf->f_frsize = (__fsword_t)sv->f_frsize;
+	sf->f_blocks = sv->f_blocks;
+	sf->f_bfree = sv->f_bfree;
+	sf->f_bavail = sv->f_bavail;
+	sf->f_files = sv->f_files;
+	sf->f_ffree = sv->f_ffree;
+	memcpy(&sf->f_fsid, &sv->f_fsid, sizeof(sf->f_fsid) <
+	    sizeof(sv->f_fsid) ? sizeof(sf->f_fsid) : sizeof(sv->f_fsid));
+	sf->f_namelen = (__fsword_t)sv->f_namemax;
+	sf->f_flags = (__fsword_t)sv->f_flag;
+}
+
+HJ_API int
+statfs(const char *path, struct statfs *sf)
+{
+	struct statvfs sv;
+	const char *kp;
+	int w;
+	REAL(int (*)(const char *, struct statfs *), statfs);
+
+	if ((w = kpath(path, &kp)) == 0)
+		return hj_statfs_fn(path, sf);
+	if (w < 0 || KCALL(rump_sys_statvfs(kp, &sv)) == -1)
+		return -1;
+	sv_to_sf(&sv, sf);
+	return 0;
+}
+
+HJ_API int
+statfs64(const char *path, struct statfs64 *sf)
+{
+	return statfs(path, (struct statfs *)sf);
+}
+
+HJ_API int
+fstatfs(int fd, struct statfs *sf)
+{
+	struct statvfs sv;
+	int k = hj_kfd(fd);
+	REAL(int (*)(int, struct statfs *), fstatfs);
+
+	if (k < 0)
+		return hj_fstatfs_fn(fd, sf);
+	if (KCALL(rump_sys_fstatvfs(k, &sv)) == -1)
+		return -1;
+	sv_to_sf(&sv, sf);
+	return 0;
+}
+
+HJ_API int
+fstatfs64(int fd, struct statfs64 *sf)
+{
+	return fstatfs(fd, (struct statfs *)sf);
 }
 
 HJ_API ssize_t

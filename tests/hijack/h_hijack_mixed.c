@@ -19,6 +19,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -606,6 +607,74 @@ case_copy(void)
 	REQUIRE_EQ(posix_fadvise(k, 0, 0, POSIX_FADV_SEQUENTIAL), 0);
 }
 
+/*
+ * Threads opening, writing, duplicating and closing kernel and host
+ * files at once: no number is ever both, and every file ends whole.
+ */
+#define NTHREADS 8
+#define NRECS 300
+
+static void *
+churn(void *arg)
+{
+	int id = (int)(intptr_t)arg, i, k, h, d;
+	char name[32], rec[16], back[16];
+	struct stat st;
+
+	snprintf(name, sizeof(name), "t%d", id);
+	k = kopen(name, O_RDWR | O_CREAT | O_TRUNC);
+	h = hopen(name, O_RDWR | O_CREAT | O_TRUNC);
+	if (k < 0 || h < 0 || k == h)
+		FAIL("thread %d: open %d %d", id, k, h);
+	for (i = 0; i < NRECS; i++) {
+		snprintf(rec, sizeof(rec), "%04d:%09d\n", id, i);
+		if (write(k, rec, 15) != 15 || write(h, rec, 15) != 15)
+			FAIL("thread %d: write %d: %s", id, i, strerror(errno));
+		/* A short-lived duplicate of each kind. */
+		if ((d = dup(i % 2 ? k : h)) < 0)
+			FAIL("thread %d: dup: %s", id, strerror(errno));
+		if (fstat(d, &st) != 0 || close(d) != 0)
+			FAIL("thread %d: dup'd %d: %s", id, d, strerror(errno));
+	}
+	for (i = 0; i < NRECS; i += 37) {
+		snprintf(rec, sizeof(rec), "%04d:%09d\n", id, i);
+		if (pread(k, back, 15, (off_t)i * 15) != 15 ||
+		    memcmp(back, rec, 15) != 0)
+			FAIL("thread %d: kernel record %d", id, i);
+		if (pread(h, back, 15, (off_t)i * 15) != 15 ||
+		    memcmp(back, rec, 15) != 0)
+			FAIL("thread %d: host record %d", id, i);
+	}
+	if (fstat(k, &st) != 0 || st.st_size != NRECS * 15)
+		FAIL("thread %d: kernel size %lld", id, (long long)st.st_size);
+	close(k);
+	close(h);
+	return NULL;
+}
+
+static void
+case_threads(void)
+{
+	pthread_t t[NTHREADS];
+	struct stat st;
+	char name[32];
+	int i;
+
+	for (i = 0; i < NTHREADS; i++)
+		REQUIRE_EQ(pthread_create(&t[i], NULL, churn,
+		    (void *)(intptr_t)i), 0);
+	for (i = 0; i < NTHREADS; i++)
+		REQUIRE_EQ(pthread_join(t[i], NULL), 0);
+	for (i = 0; i < NTHREADS; i++) {
+		snprintf(name, sizeof(name), "/rump/mixed/t%d", i);
+		REQUIRE_EQ(stat(name, &st), 0);
+		REQUIRE_EQ(st.st_size, NRECS * 15);
+	}
+	/* Every kernel descriptor was closed: the next open is low again. */
+	i = kopen("t0", O_RDONLY);
+	REQUIRE(i >= 3 && i < 3 + 2 * NTHREADS);
+}
+
 /* Local mode: a forked child has no kernel; with a served one it does. */
 static void
 case_fork(void)
@@ -715,6 +784,8 @@ main(int argc, char **argv)
 		case_stdio();
 	else if (strcmp(c, "copy") == 0)
 		case_copy();
+	else if (strcmp(c, "threads") == 0)
+		case_threads();
 	else if (strcmp(c, "fork") == 0)
 		case_fork();
 	else if (strcmp(c, "exec") == 0)
