@@ -94,10 +94,6 @@ extern bool hj_cwd_kernel;
 /* Directory streams (hijack_dir.c). */
 bool hj_dir_owns(const void *dirp);
 
-/* Waiting on host and kernel descriptors at once (hijack_poll.c). */
-struct pollfd;
-int hj_poll_mixed(struct pollfd *fds, unsigned long nfds, int timeout_ms);
-
 /* The kernel-call bracket: errno survives it. */
 #define KCALL(expr)                                                           \
 	({                                                                    \

@@ -4,11 +4,14 @@
 /*
  * Waiting on host and kernel descriptors at once: poll, ppoll, select,
  * pselect, epoll.  When all descriptors are on one side, that side's
- * call does it.  When both are, a helper thread polls the kernel's
- * (with a kernel pipe added) while the caller polls the host's (with a
- * host pipe added); whichever returns first writes the other's pipe, so
- * both return, and the answers are merged.  A ppoll's signal mask
- * applies to the host half only.
+ * call does it.  When both are, the kernel's are polled without waiting,
+ * then the host's are waited on for a slice (1 ms, doubling up to
+ * POLL_SLICE_MAX), and again until one side is ready or the time is up;
+ * the answers are merged.  No kernel call blocks meanwhile: librumpclient
+ * makes one call at a time per process, so another thread's kernel call
+ * (the write that would wake us) goes through.  A kernel event is seen
+ * within POLL_SLICE_MAX.  A ppoll's signal mask applies to the host
+ * half.
  *
  * epoll: the epoll instance is the host's.  A kernel descriptor added
  * to it is kept in the instance's list here (its events and data);
@@ -20,6 +23,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -35,24 +39,21 @@
 
 #include "hijack.h"
 
-struct kwait {
-	struct pollfd *kfds;    /* the kernel's, its pipe's last */
-	nfds_t n;
-	int timeout;
-	int rv, err;
-	int hostwake;           /* host pipe's write end */
-};
+#define POLL_SLICE_MAX 16       /* ms */
 
-static void *
-kwait_thread(void *arg)
+/* Milliseconds left until the deadline, 0 when passed; -1 forever. */
+static int
+ms_left(const struct timespec *deadline)
 {
-	struct kwait *kw = arg;
-	REAL(ssize_t (*)(int, const void *, size_t), write);
+	struct timespec now;
+	long long ms;
 
-	kw->rv = KCALL(rump_sys_poll(kw->kfds, kw->n, kw->timeout));
-	kw->err = errno;
-	hj_write_fn(kw->hostwake, "", 1);
-	return NULL;
+	if (deadline == NULL)
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (deadline->tv_sec - now.tv_sec) * 1000LL +
+	    (deadline->tv_nsec - now.tv_nsec + 999999) / 1000000;
+	return ms < 0 ? 0 : ms > INT_MAX ? INT_MAX : (int)ms;
 }
 
 /*
@@ -65,26 +66,23 @@ poll_split(struct pollfd *fds, nfds_t nfds, int timeout,
 {
 	REAL(int (*)(struct pollfd *, nfds_t, const struct timespec *,
 	    const sigset_t *), ppoll);
-	REAL(int (*)(int), close);
 	struct pollfd *hfds = NULL, *kfds = NULL;
 	nfds_t i, nh = 0, nk = 0;
-	int hpipe[2] = { -1, -1 }, kpipe[2] = { -1, -1 }, k, rv = -1, err;
-	struct kwait kw;
-	struct timespec ts, *tsp = NULL;
-	pthread_t t;
+	int k, rv = -1, kr, left, slice = 1;
+	struct timespec deadline, ts;
 
-	if (timeout >= 0) {
-		ts.tv_sec = timeout / 1000;
-		ts.tv_nsec = (timeout % 1000) * 1000000L;
-		tsp = &ts;
-	}
 	for (i = 0; i < nfds; i++)
 		if (hj_kfd(fds[i].fd) >= 0)
 			nk++;
-	if (nk == 0)
-		return hj_ppoll_fn(fds, nfds, tsp, sigmask);
-	if ((hfds = calloc(nfds + 1, sizeof(*hfds))) == NULL ||
-	    (kfds = calloc(nk + 1, sizeof(*kfds))) == NULL) {
+	if (nk == 0) {
+		if (timeout < 0)
+			return hj_ppoll_fn(fds, nfds, NULL, sigmask);
+		ts.tv_sec = timeout / 1000;
+		ts.tv_nsec = (timeout % 1000) * 1000000L;
+		return hj_ppoll_fn(fds, nfds, &ts, sigmask);
+	}
+	if ((hfds = calloc(nfds, sizeof(*hfds))) == NULL ||
+	    (kfds = calloc(nk, sizeof(*kfds))) == NULL) {
 		free(hfds);
 		return hj_fd_error(ENOMEM);
 	}
@@ -99,23 +97,40 @@ poll_split(struct pollfd *fds, nfds_t nfds, int timeout,
 		rv = KCALL(rump_sys_poll(kfds, nk, timeout));
 		goto merge;
 	}
-	if (pipe2(hpipe, O_CLOEXEC | O_NONBLOCK) == -1 ||
-	    KCALL(rump_sys_pipe(kpipe)) == -1)
+	if (timeout >= 0) {
+		clock_gettime(CLOCK_MONOTONIC, &deadline);
+		deadline.tv_sec += timeout / 1000;
+		deadline.tv_nsec += (timeout % 1000) * 1000000L;
+		if (deadline.tv_nsec >= 1000000000L) {
+			deadline.tv_sec++;
+			deadline.tv_nsec -= 1000000000L;
+		}
+	}
+	for (;;) {
+		if ((kr = KCALL(rump_sys_poll(kfds, nk, 0))) != 0) {
+			if (kr < 0)
+				goto out;
+			/* The host's are looked at once more, not waited on. */
+			ts = (struct timespec){ 0, 0 };
+			rv = hj_ppoll_fn(hfds, nh, &ts, sigmask);
+			break;
+		}
+		left = ms_left(timeout >= 0 ? &deadline : NULL);
+		if (left >= 0 && left < slice)
+			slice = left;
+		ts.tv_sec = slice / 1000;
+		ts.tv_nsec = (slice % 1000) * 1000000L;
+		rv = hj_ppoll_fn(hfds, nh, &ts, sigmask);
+		if (rv != 0)
+			break;
+		if (slice == left)
+			break;
+		if (slice < POLL_SLICE_MAX)
+			slice *= 2;
+	}
+	if (rv < 0)
 		goto out;
-	hfds[nh].fd = hpipe[0];
-	hfds[nh].events = POLLIN;
-	kfds[nk].fd = kpipe[0];
-	kfds[nk].events = POLLIN;
-	kw = (struct kwait){ .kfds = kfds, .n = nk + 1, .timeout = timeout,
-		.hostwake = hpipe[1] };
-	if ((errno = pthread_create(&t, NULL, kwait_thread, &kw)) != 0)
-		goto out;
-	rv = hj_ppoll_fn(hfds, nh + 1, tsp, sigmask);
-	err = errno;
-	KCALL(rump_sys_write(kpipe[1], "", 1));
-	pthread_join(t, NULL);
-	if (rv < 0 || kw.rv < 0) {
-		errno = rv < 0 ? err : kw.err;
+	if (rv > 0 && (kr = KCALL(rump_sys_poll(kfds, nk, 0))) < 0) {
 		rv = -1;
 		goto out;
 	}
@@ -132,25 +147,9 @@ merge:
 			rv++;
 	}
 out:
-	err = errno;
-	if (hpipe[0] >= 0) {
-		hj_close_fn(hpipe[0]);
-		hj_close_fn(hpipe[1]);
-	}
-	if (kpipe[0] >= 0) {
-		KCALL(rump_sys_close(kpipe[0]));
-		KCALL(rump_sys_close(kpipe[1]));
-	}
 	free(hfds);
 	free(kfds);
-	errno = err;
 	return rv;
-}
-
-int
-hj_poll_mixed(struct pollfd *fds, unsigned long nfds, int timeout)
-{
-	return poll_split(fds, nfds, timeout, NULL);
 }
 
 HJ_API int
