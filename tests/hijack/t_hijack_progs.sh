@@ -230,6 +230,37 @@ printf 'from the shell\nfrom the shell\n' >"$W/want"
 hj sh -c 'cat $K/sh.txt' >"$W/got"
 same "sh: redirection, then an exec'd cat" "$W/want" "$W/got"
 
+# git: the same commit made in the kernel and on the host has the same
+# hash (contents, modes, links, the dates fixed).  Locally git's helper
+# processes (fsck's) would start kernels of their own on an image this
+# one has mounted: they are left out there.
+if command -v git >/dev/null; then
+	export HOME="$W" GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=hijack \
+	    GIT_AUTHOR_EMAIL=h@example.org GIT_COMMITTER_NAME=hijack \
+	    GIT_COMMITTER_EMAIL=h@example.org \
+	    GIT_AUTHOR_DATE=2001-02-03T04:05:06Z \
+	    GIT_COMMITTER_DATE=2001-02-03T04:05:06Z
+	G="git -c gc.auto=0 -c maintenance.auto=false -c init.defaultBranch=m"
+	$G init -q "$W/githost" && cp -a "$T/a" "$T/modes" "$T/symlink" \
+	    "$W/githost/" && $G -C "$W/githost" add -A &&
+	    $G -C "$W/githost" commit -qm "a commit" ||
+		fail "git on the host"
+	hj $G init -q "$K/git" || fail "git init in the kernel"
+	hj cp -a "$T/a" "$T/modes" "$T/symlink" "$K/git/" || fail "cp for git"
+	hj $G -C "$K/git" add -A || fail "git add in the kernel"
+	hj $G -C "$K/git" commit -qm "a commit" ||
+		fail "git commit in the kernel"
+	$G -C "$W/githost" rev-parse HEAD >"$W/want"
+	hj $G -C "$K/git" rev-parse HEAD >"$W/got"
+	same "git init, add, commit: the same commit" "$W/want" "$W/got"
+	hj $G -C "$K/git" cat-file -p HEAD:a/b/c/d/seq | cmp -s - \
+	    "$T/a/b/c/d/seq" || fail "git cat-file of a kernel repository"
+	if [ "$MODE" = served ]; then
+		hj $G -C "$K/git" fsck --strict -q ||
+			fail "git fsck in the kernel"
+	fi
+fi
+
 # df: statvfs of the image, about 96 MiB.
 blocks=$(hj df -k --output=size "$K" | tail -1 | tr -d ' ')
 if [ "$blocks" -gt 80000 ] && [ "$blocks" -le 98304 ]; then
