@@ -61,6 +61,7 @@ void *hj_real(const char *name);
 int hj_attach(void);
 bool hj_attached(void);
 void hj_fini(bool flush);               /* at exit or _exit */
+void hj_unattach(void);                /* attach again at next use */
 void hj_detach(void);                    /* kernel calls fail from now */
 int hj_backend_init(void);
 int hj_backend_mount(void);
@@ -83,6 +84,7 @@ void hj_fd_import(const char *state);
 void hj_fd_drop_all(void);              /* placeholders closed, table empty */
 void hj_fd_close_cloexec(void);
 void hj_fd_close_all(void);
+bool hj_fd_any(void);                   /* any kernel descriptor */
 
 /* Paths (hijack_path.c). */
 enum hj_where { HJ_HOST, HJ_KERNEL };

@@ -247,3 +247,14 @@ hj_fd_close_all(void)
 			hj_fd_forget(hfd);
 		}
 }
+
+bool
+hj_fd_any(void)
+{
+	int hfd;
+
+	for (hfd = 0; hfd < HJ_MAXFD; hfd++)
+		if (__atomic_load_n(&kfd_of[hfd], __ATOMIC_ACQUIRE) != 0)
+			return true;
+	return false;
+}

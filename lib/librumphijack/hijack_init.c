@@ -225,3 +225,10 @@ hj_detach(void)
 {
 	attached = -1;
 }
+
+/* The backend let the kernel's resources go: the next use attaches. */
+void
+hj_unattach(void)
+{
+	attached = 0;
+}

@@ -14,8 +14,12 @@
  *
  * The kernel lives as long as the process: a forked child gets no
  * kernel (its threads are not copied), so its kernel descriptors are
- * closed and kernel paths fail with EIO; an exec starts a new kernel,
- * with no kernel descriptors and the host's current directory.  This
+ * closed and kernel paths fail with EIO.  An exec unmounts the image
+ * and starts a new kernel, with no kernel descriptors and the host's
+ * current directory.  A fork with nothing of the kernel in use unmounts
+ * the image too, until the parent's next kernel call.  The image is
+ * never mounted by two processes at once: one that finds it mounted
+ * (not clean) fails its kernel calls.  This
  * mode is for tests and single programs; hijack_client.c is the real
  * thing.
  */
@@ -37,18 +41,21 @@
 #define IMAGE_DEV "/dev/hijackimg"
 #define IMAGE_MNT "/mnt"
 
-static bool mounted;
+static bool booted, registered, mounted;
 static int realroot = -1;       /* the kernel's "/" outside the chroot */
 
 int
 hj_backend_init(void)
 {
-	int error = rump_init();
+	int error;
 
-	if (error != 0) {
+	if (booted)
+		return 0;
+	if ((error = rump_init()) != 0) {
 		errno = error;
 		return -1;
 	}
+	booted = true;
 	return 0;
 }
 
@@ -60,9 +67,10 @@ hj_backend_mount(void)
 
 	if (hj_cfg.image[0] == '\0')
 		return 0;
-	if ((error = rump_pub_etfs_register(IMAGE_DEV, hj_cfg.image,
-	    RUMP_ETFS_BLK)) != 0)
+	if (!registered && (error = rump_pub_etfs_register(IMAGE_DEV,
+	    hj_cfg.image, RUMP_ETFS_BLK)) != 0)
 		return error;
+	registered = true;
 	if (rump_sys_mkdir(IMAGE_MNT, 0755) == -1 && errno != EEXIST)
 		return errno;
 	if (rump_sys_mount("ffs", IMAGE_MNT, 0, &ua, sizeof(ua)) == -1)
@@ -75,9 +83,37 @@ hj_backend_mount(void)
 	return 0;
 }
 
+/* The image let go of: descriptors closed, out of the chroot, unmounted. */
+static int
+image_release(void)
+{
+	mounted = false;
+	hj_fd_close_all();
+	if (rump_sys_fchdir(realroot) == -1 || rump_sys_chroot(".") == -1 ||
+	    (rump_sys_unmount(IMAGE_MNT, 0) == -1 &&
+	    rump_sys_unmount(IMAGE_MNT, MNT_FORCE) == -1)) {
+		fprintf(stderr, "librumphijack: unmounting %s: %s\n",
+		    hj_cfg.image, strerror(errno));
+		return -1;
+	}
+	rump_sys_close(realroot);
+	realroot = -1;
+	return 0;
+}
+
+/*
+ * A child that execs boots a kernel that mounts the image: when nothing
+ * of the kernel is in use here (no descriptor, the current directory the
+ * host's), the image is let go of, and mounted again at the next kernel
+ * call (a shell running commands one after another).
+ */
 void
 hj_backend_prefork(void)
 {
+	if (mounted && !hj_cwd_kernel && !hj_fd_any()) {
+		image_release();
+		hj_unattach();
+	}
 }
 
 void
@@ -90,15 +126,19 @@ hj_backend_postfork(pid_t pid)
 	hj_detach();
 }
 
+/*
+ * The new program boots a kernel of its own, which mounts the image:
+ * this one lets go of it first (its descriptors cannot follow anyway);
+ * if the exec fails, the next kernel call mounts it again.
+ */
 int
 hj_backend_exec(const char *path, char *const argv[], char *const envp[])
 {
 	REAL(int (*)(const char *, char *const *, char *const *), execve);
 	char **env;
 	size_t n = 0, k = 0, i;
-	int rv;
+	int rv, err;
 
-	/* The new program's kernel is a new one: no state to pass. */
 	while (envp[n] != NULL)
 		n++;
 	if ((env = calloc(n + 1, sizeof(*env))) == NULL)
@@ -106,24 +146,22 @@ hj_backend_exec(const char *path, char *const argv[], char *const envp[])
 	for (i = 0; i < n; i++)
 		if (strncmp(envp[i], "RUMPHIJACK_STATE=", 17) != 0)
 			env[k++] = envp[i];
-	if (mounted)
-		rump_sys_sync();
+	if (mounted) {
+		image_release();
+		hj_unattach();
+	} else
+		hj_fd_close_all();
+	hj_cwd_kernel = false;
 	rv = hj_execve_fn(path, argv, env);
+	err = errno;
 	free(env);
+	errno = err;
 	return rv;
 }
 
 void
 hj_backend_fini(void)
 {
-	if (!mounted)
-		return;
-	mounted = false;
-	/* Open files and the chroot keep the mount busy: all let go. */
-	hj_fd_close_all();
-	if (rump_sys_fchdir(realroot) == -1 || rump_sys_chroot(".") == -1 ||
-	    (rump_sys_unmount(IMAGE_MNT, 0) == -1 &&
-	    rump_sys_unmount(IMAGE_MNT, MNT_FORCE) == -1))
-		fprintf(stderr, "librumphijack: unmounting %s: %s\n",
-		    hj_cfg.image, strerror(errno));
+	if (mounted)
+		image_release();
 }
