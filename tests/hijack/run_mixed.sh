@@ -19,7 +19,10 @@ if [ -z "$SERVER" ]; then
 fi
 W=$(mktemp -d /tmp/run_mixed.XXXXXX)
 export RUMP_SERVER="unix://$W/sock"
-"$SERVER" -s -lrumpnet -lrumpnet_local "$RUMP_SERVER" &
+# The components' directory named: under AddressSanitizer, dlopen's
+# caller is the sanitizer's runtime, which has no run path.
+LD_LIBRARY_PATH="$(dirname "$SERVER")/../lib" \
+    "$SERVER" -s -lrumpnet -lrumpnet_local "$RUMP_SERVER" &
 spid=$!
 trap 'kill -9 $spid 2>/dev/null; rm -rf "$W"' EXIT
 i=0

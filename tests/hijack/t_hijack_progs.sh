@@ -74,7 +74,9 @@ local)
 	;;
 served)
 	export RUMP_SERVER="unix://$W/sock"
-	"$BIN/rump_server" -s -lrumpfs_ffs \
+	# The components' directory named: under AddressSanitizer,
+	# dlopen's caller is the sanitizer's runtime (no run path).
+	LD_LIBRARY_PATH="$BIN/../lib" "$BIN/rump_server" -s -lrumpfs_ffs \
 	    -d "key=/dev/disk0,hostpath=$W/img,size=host,type=blk" \
 	    "$RUMP_SERVER" &
 	SPID=$!
