@@ -260,7 +260,7 @@ if command -v git >/dev/null; then
 	hj $G -C "$K/git" cat-file -p HEAD:a/b/c/d/seq | cmp -s - \
 	    "$T/a/b/c/d/seq" || fail "git cat-file of a kernel repository"
 	if [ "$MODE" = served ]; then
-		hj $G -C "$K/git" fsck --strict -q ||
+		hj $G -C "$K/git" fsck --strict --no-progress >"$W/fsck.git" ||
 			fail "git fsck in the kernel"
 	fi
 fi
