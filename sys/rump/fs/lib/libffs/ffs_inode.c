@@ -193,6 +193,11 @@ ffs_inode_read(struct ffs_mount *um, ino_t ino, struct ffs_inode **ipp)
 	if (fmt == IFLNK)
 		ip->i_isshortlink = ip->i_size < um->fs_maxsymlinklen ||
 		    (um->fs_maxsymlinklen == 0 && ip->i_blocks == 0);
+	/* A short link's text is in the pointers' place: no blocks. */
+	if (ip->i_isshortlink) {
+		memset(ip->i_db, 0, sizeof(ip->i_db));
+		memset(ip->i_ib, 0, sizeof(ip->i_ib));
+	}
 	if ((error = ffs_inode_check(um, ip)) != 0) {
 		kmem_free(ip, sizeof(*ip));
 		return error;
