@@ -134,8 +134,14 @@ struct testcase {
 #include <sanitizer/lsan_interface.h>
 /* A case's time limit: the sanitizers run several times slower. */
 #define TESTS_TIMEOUT 180
+/*
+ * Rounds of a seeded corruption loop under the sanitizers: half, so
+ * that the suite keeps its time; the plain build runs them all.
+ */
+#define TESTS_ROUNDS(n) ((n) / 2)
 #else
 #define TESTS_TIMEOUT 60
+#define TESTS_ROUNDS(n) (n)
 #endif
 
 /*

@@ -22,7 +22,7 @@
 #include "h_ext2img.h"
 #include "kernspace/ext2_ks.h"
 
-#define CASES 2000
+#define CASES TESTS_ROUNDS(2000)
 
 static void
 fuzz(const char *tag, const char *mkfs, const char *post, uint32_t seed)

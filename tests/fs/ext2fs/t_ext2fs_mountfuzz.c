@@ -31,7 +31,7 @@
 #include "h_macros.h"
 #include "h_ext2img.h"
 
-#define CASES 300
+#define CASES TESTS_ROUNDS(300)
 #define MNT "/mnt"
 #define DEV "/dev/fuzzimg"
 #define MAXDEPTH 24

@@ -157,11 +157,11 @@ fuzz(const char *opts, const char *order, unsigned cases)
 
 TESTCASE(fuzz_ufs2_le)
 {
-	fuzz("version=2,bsize=4096,fsize=512", "le", 1000);
+	fuzz("version=2,bsize=4096,fsize=512", "le", TESTS_ROUNDS(1000));
 }
 TESTCASE(fuzz_ufs1_be)
 {
-	fuzz("version=1,bsize=8192,fsize=1024", "be", 1000);
+	fuzz("version=1,bsize=8192,fsize=1024", "be", TESTS_ROUNDS(1000));
 }
 
 int
