@@ -357,6 +357,11 @@ void tcp_notify(struct inpcb *, int error);
 void tcp_mtudisc(struct inpcb *, int mtu);
 int tcp_rate_challenge(void);
 int tcp_state_of(const struct inpcb *);
+struct sysctl_req;
+int tcp_sysctl_pcblist_family(struct sysctl_req *, bool v6, size_t recsize,
+    void (*fill)(void *, const struct inpcb *));
+void tcp_conn_state(const struct inpcb *, uint8_t *statep, uint32_t *rcvccp,
+    uint32_t *sndccp);
 void tcp_reass_flush(struct tcpcb *);
 
 /* tcp_input.c */

@@ -685,53 +685,76 @@ tcp_sysctl_stats(struct sysctlnode *node, struct sysctl_req *req)
 }
 
 /*
- * sysctl net.inet.tcp.pcblist: every IPv4 connection, listeners and
- * TIME_WAIT included.
+ * The body of net.inet.tcp.pcblist and net.inet6.tcp6.pcblist: a record
+ * of recsize bytes, made by fill, for each connection of one family
+ * (v6: the IPv6 ones, else the IPv4 ones), listeners and TIME_WAIT
+ * included.
  */
-static int
-tcp_sysctl_pcblist(struct sysctlnode *node, struct sysctl_req *req)
+int
+tcp_sysctl_pcblist_family(struct sysctl_req *req, bool v6, size_t recsize,
+    void (*fill)(void *, const struct inpcb *))
 {
-	struct tcp_conninfo *ci;
 	struct inpcb *inp;
+	uint8_t *recs;
 	size_t n, i = 0, size;
 	int error;
 
-	(void)node;
 	if (req->sr_newp != NULL)
 		return EPERM;
 	mutex_enter(softnet_lock);
 	n = (size_t)tcbtable.inpt_count;
-	size = n * sizeof(*ci);
-	ci = n > 0 ? kmem_zalloc(size, KM_NOSLEEP) : NULL;
-	if (n > 0 && ci == NULL) {
+	size = n * recsize;
+	recs = n > 0 ? kmem_zalloc(size, KM_NOSLEEP) : NULL;
+	if (n > 0 && recs == NULL) {
 		mutex_exit(softnet_lock);
 		return ENOMEM;
 	}
 	TAILQ_FOREACH(inp, &tcbtable.inpt_queue, inp_queue) {
-		struct tcpcb *tp = inp->inp_ppcb;
-		struct socket *so = inp->inp_socket;
-
 		if (i == n)
 			break;
-		if (inp->inp_flags & INP_IPV6)
-			continue;       /* net.inet6.tcp6.pcblist's */
-		ci[i].tci_laddr = inp->inp_laddr.s_addr;
-		ci[i].tci_faddr = inp->inp_faddr.s_addr;
-		ci[i].tci_lport = inp->inp_lport;
-		ci[i].tci_fport = inp->inp_fport;
-		ci[i].tci_state = tcp_state_linux[tp != NULL ? tp->t_state :
-		    TCPS_CLOSED];
-		if (so != NULL) {
-			ci[i].tci_rcvcc = (uint32_t)so->so_rcv.sb_cc;
-			ci[i].tci_sndcc = (uint32_t)so->so_snd.sb_cc;
-		}
+		if (((inp->inp_flags & INP_IPV6) != 0) != v6)
+			continue;
+		fill(recs + i * recsize, inp);
 		i++;
 	}
 	mutex_exit(softnet_lock);
-	error = sysctl_copyout_value(req, ci, i * sizeof(*ci));
-	if (ci != NULL)
-		kmem_free(ci, size);
+	error = sysctl_copyout_value(req, recs, i * recsize);
+	if (recs != NULL)
+		kmem_free(recs, size);
 	return error;
+}
+
+/* A connection's state as Linux numbers it, and its queued bytes. */
+void
+tcp_conn_state(const struct inpcb *inp, uint8_t *statep, uint32_t *rcvccp,
+    uint32_t *sndccp)
+{
+	const struct socket *so = inp->inp_socket;
+
+	*statep = tcp_state_linux[tcp_state_of(inp)];
+	*rcvccp = so != NULL ? (uint32_t)so->so_rcv.sb_cc : 0;
+	*sndccp = so != NULL ? (uint32_t)so->so_snd.sb_cc : 0;
+}
+
+static void
+tcp_conninfo_fill(void *rec, const struct inpcb *inp)
+{
+	struct tcp_conninfo *ci = rec;
+
+	ci->tci_laddr = inp->inp_laddr.s_addr;
+	ci->tci_faddr = inp->inp_faddr.s_addr;
+	ci->tci_lport = inp->inp_lport;
+	ci->tci_fport = inp->inp_fport;
+	tcp_conn_state(inp, &ci->tci_state, &ci->tci_rcvcc, &ci->tci_sndcc);
+}
+
+/* sysctl net.inet.tcp.pcblist: every IPv4 connection (struct tcp_conninfo). */
+static int
+tcp_sysctl_pcblist(struct sysctlnode *node, struct sysctl_req *req)
+{
+	(void)node;
+	return tcp_sysctl_pcblist_family(req, false,
+	    sizeof(struct tcp_conninfo), tcp_conninfo_fill);
 }
 
 /* sysctl net.inet.tcp.congctl: the module new connections get. */

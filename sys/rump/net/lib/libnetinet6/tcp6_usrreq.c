@@ -291,55 +291,26 @@ static const struct tcp6_hooks tcp6_hooks_ip6 = {
 	.th6_lookup = tcp6_lookup,
 };
 
-/*
- * sysctl net.inet6.tcp6.pcblist: every IPv6 connection, listeners and
- * TIME_WAIT included (struct tcp6_conninfo).
- */
+static void
+tcp6_conninfo_fill(void *rec, const struct inpcb *inp)
+{
+	struct tcp6_conninfo *ci = rec;
+
+	memcpy(ci->tci6_laddr, &inp->inp_laddr6, 16);
+	memcpy(ci->tci6_faddr, &inp->inp_faddr6, 16);
+	ci->tci6_lport = inp->inp_lport;
+	ci->tci6_fport = inp->inp_fport;
+	ci->tci6_scope = inp->inp_fscope;
+	tcp_conn_state(inp, &ci->tci6_state, &ci->tci6_rcvcc, &ci->tci6_sndcc);
+}
+
+/* sysctl net.inet6.tcp6.pcblist: every IPv6 connection (struct tcp6_conninfo). */
 int
 tcp6_sysctl_pcblist(struct sysctlnode *node, struct sysctl_req *req)
 {
-	struct tcp6_conninfo *ci;
-	struct inpcb *inp;
-	size_t n, i = 0, size;
-	int error;
-
 	(void)node;
-	if (req->sr_newp != NULL)
-		return EPERM;
-	mutex_enter(softnet_lock);
-	n = (size_t)tcbtable.inpt_count;
-	size = n * sizeof(*ci);
-	ci = n > 0 ? kmem_zalloc(size, KM_NOSLEEP) : NULL;
-	if (n > 0 && ci == NULL) {
-		mutex_exit(softnet_lock);
-		return ENOMEM;
-	}
-	TAILQ_FOREACH(inp, &tcbtable.inpt_queue, inp_queue) {
-		struct tcpcb *tp = inp->inp_ppcb;
-		struct socket *so = inp->inp_socket;
-
-		if (i == n)
-			break;
-		if ((inp->inp_flags & INP_IPV6) == 0)
-			continue;
-		memcpy(ci[i].tci6_laddr, &inp->inp_laddr6, 16);
-		memcpy(ci[i].tci6_faddr, &inp->inp_faddr6, 16);
-		ci[i].tci6_lport = inp->inp_lport;
-		ci[i].tci6_fport = inp->inp_fport;
-		ci[i].tci6_scope = inp->inp_fscope;
-		ci[i].tci6_state = tcp_state_linux[tp != NULL ? tp->t_state :
-		    TCPS_CLOSED];
-		if (so != NULL) {
-			ci[i].tci6_rcvcc = (uint32_t)so->so_rcv.sb_cc;
-			ci[i].tci6_sndcc = (uint32_t)so->so_snd.sb_cc;
-		}
-		i++;
-	}
-	mutex_exit(softnet_lock);
-	error = sysctl_copyout_value(req, ci, i * sizeof(*ci));
-	if (ci != NULL)
-		kmem_free(ci, size);
-	return error;
+	return tcp_sysctl_pcblist_family(req, true,
+	    sizeof(struct tcp6_conninfo), tcp6_conninfo_fill);
 }
 
 void
