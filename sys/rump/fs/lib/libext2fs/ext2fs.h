@@ -132,10 +132,14 @@ int ext2fs_groups_load(struct ext2fs *);
 bool ext2fs_group_has_super(const struct ext2fs *, uint32_t);
 uint64_t ext2fs_desc_off(const struct ext2fs *, uint32_t);
 uint32_t ext2fs_group_gdt_blocks(const struct ext2fs *, uint32_t);
+uint16_t ext2fs_desc_csum(const struct ext2fs *, uint32_t, const uint8_t *);
 
 /* ext2fs_inode.c */
 int ext2fs_iget(const struct ext2fs *, uint32_t, struct ext2fs_inode *);
 int ext2fs_iread_raw(const struct ext2fs *, uint32_t, uint8_t *);
+uint32_t ext2fs_inode_csum(const struct ext2fs *, const uint8_t *, uint32_t,
+    uint32_t);
+uint32_t ext2fs_inode_seed(const struct ext2fs *, uint32_t, uint32_t);
 
 /* ext2fs_bmap.c (indirect blocks) and ext2fs_extent.c (extent trees) */
 int ext2fs_bmap(const struct ext2fs *, const struct ext2fs_inode *,
@@ -144,6 +148,11 @@ int ext2fs_bmap_indirect(const struct ext2fs *, const struct ext2fs_inode *,
     uint64_t, uint64_t *, uint64_t *);
 int ext2fs_bmap_extent(const struct ext2fs *, const struct ext2fs_inode *,
     uint64_t, uint64_t *, uint64_t *);
+uint32_t ext2fs_ext_room(const struct ext2fs *);
+int ext2fs_ext_node_check(const struct ext2fs *, const struct ext2fs_inode *,
+    const uint8_t *, uint32_t, int, uint64_t);
+int ext2fs_ext_csum_check(const struct ext2fs *, const struct ext2fs_inode *,
+    const uint8_t *, uint64_t);
 
 /* ext2fs_inline.c */
 int ext2fs_inline_read(const struct ext2fs *, const struct ext2fs_inode *,

@@ -111,6 +111,65 @@ dirblk_get(struct ext2fs_mount *em, struct ext2fs_node *np, uint64_t lblk,
 	return error;
 }
 
+/* Bytes of a leaf block that records may use (before a checksum tail). */
+static uint32_t
+leaf_room(const struct ext2fs *fs)
+{
+	return fs->e2_bsize - (fs->e2_metadata_csum ? EXT2_DIRENT_TAIL_SIZE : 0);
+}
+
+/* Hand block lblk of np over, changed, with its checksum. */
+static int
+dirblk_put(struct ext2fs_mount *em, struct ext2fs_node *np, uint64_t lblk,
+    struct buf *bp)
+{
+	const struct ext2fs *fs = em->em_fs;
+
+	if (lblk == 0 && ext2fs_dir_indexed(fs, &np->n_ip))
+		ext2fs_dx_csum_set(fs, &np->n_ip, 0, bp->b_data);
+	else
+		ext2fs_dirblk_csum_set(fs, &np->n_ip, bp->b_data);
+	return ext2fs_blk_write(em, bp, false);
+}
+
+/*
+ * With metadata_csum an index node left in a directory that lost its
+ * index must read as an empty leaf, with a tail: one free record up to
+ * the tail.  Leaves are left alone (their first record never spans the
+ * whole block when they carry a tail).
+ */
+static int
+undo_nodes(struct ext2fs_mount *em, struct ext2fs_node *np)
+{
+	const struct ext2fs *fs = em->em_fs;
+	uint64_t nblk = dir_nblocks(fs, &np->n_ip), pblk;
+	struct buf *bp;
+	uint8_t *b;
+	bool isnew;
+	int error;
+
+	for (uint64_t lblk = 1; lblk < nblk && fs->e2_metadata_csum; lblk++) {
+		if ((error = ext2fs_bmap_alloc(em, np, lblk, false, true,
+		    &pblk, &isnew)) != 0)
+			return error;
+		if (pblk == 0)
+			continue;
+		if ((error = ext2fs_blk_read(em, pblk, &bp)) != 0)
+			return error;
+		b = bp->b_data;
+		if (ext2_le32(b + EXT2_DIRENT_INODE) != 0 ||
+		    r_len(b) != fs->e2_bsize) {
+			brelse(bp, 0);
+			continue;
+		}
+		memset(b, 0, fs->e2_bsize);
+		ext2_set_le16(b + EXT2_DIRENT_REC_LEN, (uint16_t)leaf_room(fs));
+		if ((error = dirblk_put(em, np, lblk, bp)) != 0)
+			return error;
+	}
+	return 0;
+}
+
 /* Turn an indexed directory into a plain one (see the top of the file). */
 static int
 drop_index(struct ext2fs_mount *em, struct ext2fs_node *np)
@@ -131,9 +190,12 @@ drop_index(struct ext2fs_mount *em, struct ext2fs_node *np)
 		    "\".\" and \"..\"", np->n_ip.ei_ino);
 	}
 	memset(b + keep, 0, fs->e2_bsize - keep);
-	if ((error = ext2fs_blk_write(em, bp, false)) != 0)
-		return error;
+	ext2_set_le16(b + 12 + EXT2_DIRENT_REC_LEN,
+	    (uint16_t)(leaf_room(fs) - 12));
 	np->n_ip.ei_flags &= ~EXT2_INDEX_FL;
+	if ((error = dirblk_put(em, np, 0, bp)) != 0 ||
+	    (error = undo_nodes(em, np)) != 0)
+		return error;
 	return ext2fs_iupdate(em, &np->n_ip);
 }
 
@@ -176,7 +238,7 @@ ext2fs_dir_add(struct ext2fs_mount *em, struct ext2fs_node *np,
 				rl -= used;
 			}
 			r_set(fs, r, ino, rl, name, len, ft);
-			if ((error = ext2fs_blk_write(em, bp, false)) != 0)
+			if ((error = dirblk_put(em, np, lblk, bp)) != 0)
 				return error;
 			ext2fs_dc_add(np, name, len, ino, ft, lblk);
 			return 0;
@@ -191,8 +253,8 @@ ext2fs_dir_add(struct ext2fs_mount *em, struct ext2fs_node *np,
 	}
 	bp = ext2fs_blk_get(em, pblk);
 	memset(bp->b_data, 0, fs->e2_bsize);
-	r_set(fs, bp->b_data, ino, fs->e2_bsize, name, len, ft);
-	if ((error = ext2fs_blk_write(em, bp, false)) != 0)
+	r_set(fs, bp->b_data, ino, leaf_room(fs), name, len, ft);
+	if ((error = dirblk_put(em, np, nblk, bp)) != 0)
 		return error;
 	ext2fs_dc_add(np, name, len, ino, ft, nblk);
 	dp->ei_size += fs->e2_bsize;
@@ -262,7 +324,7 @@ ext2fs_dir_remove(struct ext2fs_mount *em, struct ext2fs_node *np,
 	else
 		ext2_set_le16(b + prev + EXT2_DIRENT_REC_LEN,
 		    (uint16_t)(r_len(b + prev) + r_len(b + off)));
-	if ((error = ext2fs_blk_write(em, bp, false)) != 0)
+	if ((error = dirblk_put(em, np, lblk, bp)) != 0)
 		return error;
 	ext2fs_dc_remove(np, name, len, lblk);
 	return 0;
@@ -285,7 +347,7 @@ ext2fs_dir_setino(struct ext2fs_mount *em, struct ext2fs_node *np,
 	ext2_set_le32(r + EXT2_DIRENT_INODE, ino);
 	if (has_ft(em->em_fs))
 		r[EXT2_DIRENT_FILE_TYPE] = ft;
-	if ((error = ext2fs_blk_write(em, bp, false)) != 0)
+	if ((error = dirblk_put(em, np, lblk, bp)) != 0)
 		return error;
 	ext2fs_dc_set(np, name, len, ino, ft);
 	return 0;
@@ -340,8 +402,8 @@ ext2fs_dir_init(struct ext2fs_mount *em, struct ext2fs_node *np,
 	b = bp->b_data;
 	memset(b, 0, fs->e2_bsize);
 	r_set(fs, b, dp->ei_ino, 12, ".", 1, EXT2_FT_DIR);
-	r_set(fs, b + 12, parent, fs->e2_bsize - 12, "..", 2, EXT2_FT_DIR);
-	if ((error = ext2fs_blk_write(em, bp, false)) != 0)
+	r_set(fs, b + 12, parent, leaf_room(fs) - 12, "..", 2, EXT2_FT_DIR);
+	if ((error = dirblk_put(em, np, 0, bp)) != 0)
 		return error;
 	dp->ei_size = fs->e2_bsize;
 	dp->ei_nlink = 2;

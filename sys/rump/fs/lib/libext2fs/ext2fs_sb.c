@@ -91,14 +91,24 @@ static const struct feature rocompat_names[] = {
 	    EXT2F_INCOMPAT_INLINE_DATA)
 
 /*
- * What a read-write mount may meet: the ext2 feature set the writer of
- * issue 5 keeps consistent.  Anything else, including a journal that
- * needs recovery, makes the mount read-only.
+ * What a read-write mount may meet: the ext2 feature set of issue 5 and
+ * the ext4 one that `mke2fs -t ext4` makes (extents, 64bit, flex_bg,
+ * huge_file, uninit_bg, metadata_csum and its seed, dir_nlink,
+ * extra_isize, large_dir), each kept consistent by the writer.  Of the
+ * compatible features, orphan_file would need its orphans recorded and
+ * so rules writing out too.  Anything else, and a journal that needs
+ * recovery, makes the mount read-only.
  */
-#define EXT2FS_WRITE_INCOMPAT EXT2F_INCOMPAT_FILETYPE
+#define EXT2FS_WRITE_INCOMPAT                                                  \
+	(EXT2F_INCOMPAT_FILETYPE | EXT2F_INCOMPAT_EXTENTS |                    \
+	    EXT2F_INCOMPAT_64BIT | EXT2F_INCOMPAT_FLEX_BG |                    \
+	    EXT2F_INCOMPAT_CSUM_SEED | EXT2F_INCOMPAT_LARGEDIR)
 #define EXT2FS_WRITE_ROCOMPAT                                                  \
 	(EXT2F_ROCOMPAT_SPARSE_SUPER | EXT2F_ROCOMPAT_LARGE_FILE |             \
-	    EXT2F_ROCOMPAT_DIR_NLINK | EXT2F_ROCOMPAT_EXTRA_ISIZE)
+	    EXT2F_ROCOMPAT_HUGE_FILE | EXT2F_ROCOMPAT_GDT_CSUM |               \
+	    EXT2F_ROCOMPAT_DIR_NLINK | EXT2F_ROCOMPAT_EXTRA_ISIZE |            \
+	    EXT2F_ROCOMPAT_METADATA_CSUM)
+#define EXT2FS_WRITE_NOT_COMPAT EXT2F_COMPAT_ORPHAN_FILE
 
 static const struct feature *const feature_tables[] = {
 	[EXT2FS_COMPAT] = compat_names,
@@ -135,6 +145,8 @@ ext2fs_rw_blocker(const struct ext2fs *fs)
 {
 	uint32_t bits;
 
+	if ((bits = fs->e2_compat & EXT2FS_WRITE_NOT_COMPAT) != 0)
+		return ext2fs_feature_name(EXT2FS_COMPAT, lowest_bit(bits));
 	if ((bits = fs->e2_incompat & ~EXT2FS_WRITE_INCOMPAT) != 0)
 		return ext2fs_feature_name(EXT2FS_INCOMPAT, lowest_bit(bits));
 	if ((bits = fs->e2_rocompat & ~EXT2FS_WRITE_ROCOMPAT) != 0)

@@ -103,6 +103,7 @@ void ext2fs_counts_free(struct ext2fs_mount *);
 int ext2fs_sb_write(struct ext2fs_mount *, bool);
 int ext2fs_balloc(struct ext2fs_mount *, uint64_t, bool, uint64_t *);
 int ext2fs_bfree(struct ext2fs_mount *, uint64_t);
+int ext2fs_bfree_run(struct ext2fs_mount *, uint64_t, uint64_t);
 int ext2fs_ialloc(struct ext2fs_mount *, uint32_t, bool, uint32_t *);
 int ext2fs_ifree(struct ext2fs_mount *, uint32_t, bool);
 uint64_t ext2fs_overhead(const struct ext2fs *);
@@ -116,6 +117,17 @@ int ext2fs_bmap_alloc(struct ext2fs_mount *, struct ext2fs_node *, uint64_t,
 int ext2fs_truncate(struct ext2fs_mount *, struct ext2fs_node *, uint64_t);
 int ext2fs_irelease(struct ext2fs_mount *, struct ext2fs_node *);
 uint64_t ext2fs_maxfilesize(const struct ext2fs *);
+int ext2fs_alloc_for(struct ext2fs_mount *, struct ext2fs_node *, bool, bool,
+    uint64_t *);
+int ext2fs_free_for(struct ext2fs_mount *, struct ext2fs_inode *, uint64_t,
+    uint64_t);
+
+/* ext2fs_extw.c: extent trees. */
+void ext2fs_ext_init(struct ext2fs_inode *);
+int ext2fs_ext_bmap_alloc(struct ext2fs_mount *, struct ext2fs_node *,
+    uint64_t, bool, bool, uint64_t *, bool *);
+int ext2fs_ext_truncate(struct ext2fs_mount *, struct ext2fs_node *,
+    uint64_t);
 void ext2fs_settime(struct ext2fs_inode *, bool, bool, bool);
 
 /* ext2fs_dirw.c: directory records. */
@@ -129,6 +141,16 @@ int ext2fs_dir_isempty(struct ext2fs_mount *, struct ext2fs_node *, bool *);
 int ext2fs_dir_init(struct ext2fs_mount *, struct ext2fs_node *, uint32_t,
     bool);
 uint8_t ext2fs_mode_to_ft(uint16_t);
+
+/* ext2fs_csumw.c: checksums of changed metadata (metadata_csum). */
+void ext2fs_sb_csum_set(struct ext2fs *);
+void ext2fs_dirblk_csum_set(const struct ext2fs *, const struct ext2fs_inode *,
+    uint8_t *);
+void ext2fs_dx_csum_set(const struct ext2fs *, const struct ext2fs_inode *,
+    uint64_t, uint8_t *);
+void ext2fs_extblk_csum_set(const struct ext2fs *,
+    const struct ext2fs_inode *, uint8_t *);
+uint32_t ext2fs_bitmap_csum(const struct ext2fs *, const uint8_t *, size_t);
 
 /* ext2fs_dircache.c: names of large directories in memory. */
 void ext2fs_dc_build(struct ext2fs_mount *, struct ext2fs_node *);

@@ -287,6 +287,9 @@ ext2fs_flush(struct ext2fs_mount *em, bool clean)
 		return error;
 	ext2_set_le32(fs->e2_sb + EXT2_SB_FREE_BLOCKS_LO,
 	    (uint32_t)em->em_free_blocks);
+	if (fs->e2_incompat & EXT2F_INCOMPAT_64BIT)
+		ext2_set_le32(fs->e2_sb + EXT2_SB_FREE_BLOCKS_HI,
+		    (uint32_t)(em->em_free_blocks >> 32));
 	ext2_set_le32(fs->e2_sb + EXT2_SB_FREE_INODES, em->em_free_inodes);
 	if ((e = ext2fs_sb_write(em, false)) != 0 && error == 0)
 		error = e;

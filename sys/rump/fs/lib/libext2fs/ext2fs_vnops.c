@@ -500,6 +500,8 @@ write_target(struct ext2fs_mount *em, struct ext2fs_node *np,
 	if (tlen < EXT2_I_BLOCK_LEN) {
 		memcpy(np->n_ip.ei_block, target, tlen);
 	} else {
+		if (fs->e2_incompat & EXT2F_INCOMPAT_EXTENTS)
+			ext2fs_ext_init(&np->n_ip);
 		if ((error = ext2fs_bmap_alloc(em, np, 0, true, root, &pblk,
 		    &isnew)) != 0)
 			return error;

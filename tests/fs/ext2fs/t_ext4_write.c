@@ -1,0 +1,512 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The rump on Linux developers. */
+
+/*
+ * ext4 read-write: images made by `mke2fs -t ext4` with this system's
+ * defaults (extents, 64bit, flex_bg, huge_file, metadata_csum,
+ * dir_nlink, extra_isize, a journal) and with -O
+ * 64bit,metadata_csum,huge_file,flex_bg,large_dir, at 1, 2 and 4 KiB
+ * blocks, are mounted read-write and changed through the system calls:
+ * thousands of files and directories made, written, extended,
+ * truncated, renamed and removed, big files written in order and
+ * fragmented ones whose extent trees grow two levels deep and shrink
+ * again.  After every case `e2fsck -fn` must find nothing to fix, and
+ * every file debugfs dumps from the image (rdump) must hold exactly the
+ * bytes the test wrote (compared byte for byte, and the list of files
+ * must be the same), as must a new mount of our own.
+ * Also: many processes at once on an ext4 image (fsck after), a
+ * directory of more than 65000 subdirectories (dir_nlink), and the
+ * features still refused for writing (orphan_file, inline_data) named
+ * in one log line.
+ */
+#define _GNU_SOURCE
+#include <sys/param.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <rump/ext2fs_args.h>
+#include <rump/rumpvfs.h>
+
+#include "h_macros.h"
+#include "h_ext2img.h"
+#include "h_fsstress.h"
+
+#define MNT "/mnt"
+#define DEV "/dev/ext4img"
+
+static bool registered;
+
+static void
+fsck_clean(const char *img)
+{
+	char cmd[4400], line[512];
+	FILE *f, *o;
+	char *out = NULL;
+	size_t outlen = 0;
+	int st;
+
+	PATHF(cmd, "e2fsck -fn '%s' 2>&1", img);
+	REQUIRE((f = popen(cmd, "r")) != NULL);
+	REQUIRE((o = open_memstream(&out, &outlen)) != NULL);
+	while (fgets(line, sizeof(line), f) != NULL)
+		fputs(line, o);
+	st = pclose(f);
+	fclose(o);
+	if (st != 0) {
+		fprintf(stderr, "%s", out);
+		TEST_FAIL("e2fsck -fn %s: status %d", img, st);
+	}
+	free(out);
+}
+
+static char *
+new_image(const char *tag, const char *opts, const char *size, char *img,
+    size_t len)
+{
+	char *dir = make_tmpdir(tag);
+	char cmd[8192];
+
+	if ((size_t)snprintf(img, len, "%s/fs.img", dir) >= len)
+		TEST_FAIL("path too long");
+	PATHF(cmd, "mke2fs -q -F %s '%s' %s >/dev/null 2>&1", opts, img, size);
+	if (system(cmd) != 0)
+		TEST_FAIL("'%s' failed", cmd);
+	return dir;
+}
+
+static int
+try_mount(const char *img, int flags)
+{
+	struct ext2fs_args args = { .fspec = (char *)DEV };
+
+	if (!registered) {
+		REQUIRE_EQ(rump_pub_etfs_register(DEV, img, RUMP_ETFS_BLK), 0);
+		REQUIRE_OK(rump_sys_mkdir(MNT, 0755));
+		registered = true;
+	}
+	return rump_sys_mount("ext2fs", MNT, flags, &args, sizeof(args));
+}
+
+/*
+ * The model: every regular file the test made, by path, with its
+ * contents; directories by path.
+ */
+#define MAXFILES 8192
+struct mfile {
+	char path[96];
+	unsigned char *data;
+	size_t size;
+	bool dir;
+	bool live;
+};
+static struct mfile files[MAXFILES];
+static int nfiles;
+static uint64_t rng_state;
+
+static uint32_t
+rng(void)
+{
+	rng_state = rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (uint32_t)(rng_state >> 33);
+}
+
+static struct mfile *
+mf_new(const char *path, bool dir)
+{
+	struct mfile *m;
+
+	REQUIRE(nfiles < MAXFILES);
+	m = &files[nfiles++];
+	PATHF(m->path, "%s", path);
+	m->dir = dir;
+	m->live = true;
+	m->data = NULL;
+	m->size = 0;
+	return m;
+}
+
+static void
+mf_reset(void)
+{
+	for (int i = 0; i < nfiles; i++)
+		free(files[i].data);
+	nfiles = 0;
+}
+
+/* Write len bytes at off of m (made if new), in the model and the mount. */
+static void
+mf_write(struct mfile *m, size_t off, size_t len)
+{
+	char path[128];
+	unsigned char *p;
+	int fd;
+
+	if (off + len > m->size) {
+		REQUIRE((p = realloc(m->data, off + len)) != NULL);
+		memset(p + m->size, 0, off + len - m->size);
+		m->data = p;
+		m->size = off + len;
+	}
+	for (size_t k = 0; k < len; k++)
+		m->data[off + k] = (unsigned char)(rng() >> 7);
+	PATHF(path, MNT "%s", m->path);
+	REQUIRE_OK(fd = rump_sys_open(path, O_WRONLY | O_CREAT, 0644));
+	for (size_t done = 0; done < len;) {
+		ssize_t n = rump_sys_pwrite(fd, m->data + off + done,
+		    MIN(len - done, (size_t)1 << 20), (off_t)(off + done));
+
+		REQUIRE(n > 0);
+		done += (size_t)n;
+	}
+	REQUIRE_OK(rump_sys_close(fd));
+}
+
+static void
+mf_truncate(struct mfile *m, size_t ns)
+{
+	char path[128];
+	unsigned char *p;
+
+	if (ns > m->size) {
+		REQUIRE((p = realloc(m->data, ns)) != NULL);
+		memset(p + m->size, 0, ns - m->size);
+		m->data = p;
+	}
+	m->size = ns;
+	PATHF(path, MNT "%s", m->path);
+	REQUIRE_OK(rump_sys_truncate(path, (off_t)ns));
+}
+
+static void
+mf_unlink(struct mfile *m)
+{
+	char path[128];
+
+	PATHF(path, MNT "%s", m->path);
+	if (m->dir)
+		REQUIRE_OK(rump_sys_rmdir(path));
+	else
+		REQUIRE_OK(rump_sys_unlink(path));
+	m->live = false;
+}
+
+static void
+mf_rename(struct mfile *m, const char *to)
+{
+	char p1[128], p2[128];
+
+	PATHF(p1, MNT "%s", m->path);
+	PATHF(p2, MNT "%s", to);
+	REQUIRE_OK(rump_sys_rename(p1, p2));
+	PATHF(m->path, "%s", to);
+}
+
+static void
+mf_mkdir(const char *path)
+{
+	char p[128];
+
+	PATHF(p, MNT "%s", path);
+	REQUIRE_OK(rump_sys_mkdir(p, 0755));
+	(void)mf_new(path, true);
+}
+
+/* Every live file reads back as the model says, through our mount. */
+static void
+verify_mount(void)
+{
+	char path[128];
+	unsigned char *b;
+	struct stat st;
+	int fd;
+
+	for (int i = 0; i < nfiles; i++) {
+		struct mfile *m = &files[i];
+
+		if (!m->live)
+			continue;
+		PATHF(path, MNT "%s", m->path);
+		REQUIRE_OK(rump_sys_stat(path, &st));
+		if (m->dir) {
+			REQUIRE(S_ISDIR(st.st_mode));
+			continue;
+		}
+		REQUIRE_EQ(st.st_size, (off_t)m->size);
+		REQUIRE((b = malloc(m->size + 1)) != NULL);
+		REQUIRE_OK(fd = rump_sys_open(path, O_RDONLY, 0));
+		for (size_t done = 0; done < m->size;) {
+			ssize_t n = rump_sys_pread(fd, b + done,
+			    m->size + 1 - done, (off_t)done);
+
+			REQUIRE(n > 0);
+			done += (size_t)n;
+		}
+		REQUIRE_OK(rump_sys_close(fd));
+		if (memcmp(b, m->data, m->size) != 0)
+			TEST_FAIL("%s differs from what was written", path);
+		free(b);
+	}
+}
+
+/*
+ * debugfs rdump of the whole image into a host directory: every live
+ * file there with the model's SHA-256, every directory there, and as
+ * many entries as the model has.
+ */
+static void
+verify_debugfs(const char *img, const char *tmp)
+{
+	char out[4400], cmd[9000], path[4600];
+	long long n = 0, live = 0;
+	unsigned char *b;
+	ssize_t got;
+	int fd;
+	struct stat st;
+	FILE *f;
+
+	PATHF(out, "%s/dump", tmp);
+	PATHF(cmd, "rm -rf '%s' && mkdir '%s' && debugfs -R 'rdump / %s' "
+	    "'%s' >/dev/null 2>&1", out, out, out, img);
+	REQUIRE(system(cmd) == 0);
+	for (int i = 0; i < nfiles; i++) {
+		struct mfile *m = &files[i];
+
+		if (!m->live)
+			continue;
+		live++;
+		PATHF(path, "%s%s", out, m->path);
+		if (stat(path, &st) != 0)
+			TEST_FAIL("debugfs: %s missing", m->path);
+		if (m->dir) {
+			REQUIRE(S_ISDIR(st.st_mode));
+			continue;
+		}
+		if ((size_t)st.st_size != m->size)
+			TEST_FAIL("debugfs: %s: %lld bytes, wrote %zu", m->path,
+			    (long long)st.st_size, m->size);
+		REQUIRE((b = malloc(m->size + 1)) != NULL);
+		REQUIRE((fd = open(path, O_RDONLY)) != -1);
+		got = read(fd, b, m->size + 1);
+		close(fd);
+		if (got != (ssize_t)m->size || memcmp(b, m->data, m->size) != 0)
+			TEST_FAIL("debugfs: %s: contents differ", m->path);
+		free(b);
+	}
+	PATHF(cmd, "find '%s' -mindepth 1 ! -path '%s/lost+found*' | wc -l",
+	    out, out);
+	REQUIRE((f = popen(cmd, "r")) != NULL);
+	REQUIRE(fscanf(f, "%lld", &n) == 1);
+	pclose(f);
+	REQUIRE_EQ(n, live);
+	PATHF(cmd, "rm -rf '%s'", out);
+	REQUIRE(system(cmd) == 0);
+}
+
+/* The depth of path's extent tree (debugfs dump_extents), -1: none. */
+static int
+extent_depth(const char *img, const char *path)
+{
+	char cmd[4600], line[512];
+	int depth = -1, lvl;
+	FILE *f;
+
+	PATHF(cmd, "debugfs -R 'dump_extents %s' '%s' 2>/dev/null", path, img);
+	REQUIRE((f = popen(cmd, "r")) != NULL);
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, " %d/", &lvl) == 1 && lvl > depth)
+			depth = lvl;
+	pclose(f);
+	return depth;
+}
+
+/*
+ * The workload: directories, thousands of small files, a big file
+ * written in order, a fragmented one (every other block: one extent
+ * each, so its tree grows two levels), overwrites, extensions,
+ * truncations, renames and removals.
+ */
+static void
+workload(const char *img, const char *tmp, int bsize, int nsmall)
+{
+	char path[96];
+	struct mfile *big, *frag, *m;
+	int nfrag = bsize == 1024 ? 700 : 2000;
+
+	rng_state = (uint64_t)bsize * 7919 + (uint64_t)nsmall;
+	REQUIRE_OK(try_mount(img, 0));
+	mf_mkdir("/d");
+	for (int i = 0; i < 8; i++) {
+		PATHF(path, "/d/s%d", i);
+		mf_mkdir(path);
+	}
+	for (int i = 0; i < nsmall; i++) {
+		PATHF(path, "/d/s%d/file-with-a-longer-name-%05d", i % 8, i);
+		m = mf_new(path, false);
+		mf_write(m, 0, rng() % (3 * (size_t)bsize));
+	}
+	big = mf_new("/big", false);
+	mf_write(big, 0, (size_t)6 << 20);
+	frag = mf_new("/frag", false);
+	for (int i = 0; i < nfrag; i++)
+		mf_write(frag, (size_t)2 * i * bsize, 1 + rng() % bsize);
+	REQUIRE_OK(rump_sys_unmount(MNT, 0));
+	fsck_clean(img);
+	if (extent_depth(img, "/frag") < 2)
+		TEST_FAIL("/frag: extent tree depth %d, wanted 2",
+		    extent_depth(img, "/frag"));
+	verify_debugfs(img, tmp);
+
+	REQUIRE_OK(try_mount(img, 0));
+	verify_mount();
+	/* Fill the holes of the fragmented file in the middle: merges. */
+	for (int i = nfrag / 4; i < nfrag / 2; i++)
+		mf_write(frag, (size_t)(2 * i + 1) * bsize, (size_t)bsize);
+	/* Overwrite, extend, truncate, rename, remove. */
+	mf_write(big, (size_t)1 << 20, 12345);
+	mf_write(big, big->size + 3 * (size_t)bsize + 5, 100000);
+	mf_truncate(big, ((size_t)3 << 20) + 77);
+	for (int i = 0; i < nfiles; i++) {
+		m = &files[i];
+		if (m->dir || !m->live || m == big || m == frag)
+			continue;
+		switch (rng() % 6) {
+		case 0:
+			mf_unlink(m);
+			break;
+		case 1:
+			mf_truncate(m, rng() % (4 * (size_t)bsize));
+			break;
+		case 2:
+			mf_write(m, rng() % (2 * (size_t)bsize),
+			    rng() % (2 * (size_t)bsize));
+			break;
+		case 3:
+			PATHF(path, "/d/s%u/renamed-%05d", rng() % 8, i);
+			mf_rename(m, path);
+			break;
+		default:
+			break;
+		}
+	}
+	REQUIRE_OK(rump_sys_unmount(MNT, 0));
+	fsck_clean(img);
+	verify_debugfs(img, tmp);
+
+	/* The fragmented file shrinks to one block: the tree to the inode. */
+	REQUIRE_OK(try_mount(img, 0));
+	verify_mount();
+	mf_truncate(frag, (size_t)bsize / 2);
+	mf_truncate(big, 0);
+	mf_write(big, 0, 3 * (size_t)bsize);
+	REQUIRE_OK(rump_sys_unmount(MNT, 0));
+	fsck_clean(img);
+	REQUIRE_EQ(extent_depth(img, "/frag"), 0);
+	verify_debugfs(img, tmp);
+
+	REQUIRE_OK(try_mount(img, MS_RDONLY));
+	verify_mount();
+	REQUIRE_OK(rump_sys_unmount(MNT, 0));
+	mf_reset();
+}
+
+static void
+run_config(const char *tag, const char *opts, int bsize, int nsmall)
+{
+	char img[4200], o[256];
+	char *dir;
+
+	if (!have_e2fsprogs())
+		return;
+	PATHF(o, "%s -b %d", opts, bsize);
+	dir = new_image(tag, o, "96M", img, sizeof(img));
+	workload(img, dir, bsize, nsmall);
+	remove_tree(dir);
+	free(dir);
+}
+
+TESTCASE(ext4_default_1k) { run_config("e4d1", "-t ext4", 1024, 1500); }
+TESTCASE(ext4_default_2k) { run_config("e4d2", "-t ext4", 2048, 1500); }
+TESTCASE(ext4_default_4k) { run_config("e4d4", "-t ext4", 4096, 3000); }
+
+#define FEATURES "-t ext4 -O 64bit,metadata_csum,huge_file,flex_bg,large_dir"
+TESTCASE(ext4_features_1k) { run_config("e4f1", FEATURES, 1024, 1500); }
+TESTCASE(ext4_features_4k) { run_config("e4f4", FEATURES, 4096, 1500); }
+
+/* uninit_bg with crc16 descriptors, no metadata_csum, 32-bit. */
+TESTCASE(ext4_uninit_bg)
+{
+	run_config("e4u", "-t ext4 -O ^metadata_csum,^64bit,uninit_bg", 4096,
+	    1000);
+}
+
+/*
+ * Eight processes at once on an ext4 image small enough for them to
+ * fill; then all is removed: the free counts are what they were, and
+ * e2fsck finds nothing.
+ */
+TESTCASE(ext4_stress)
+{
+	struct statvfs sv0, sv;
+	char img[4200];
+	char *dir;
+
+	if (!have_e2fsprogs())
+		return;
+	dir = new_image("e4st", "-t ext4 -b 1024 -m 0", "16M", img,
+	    sizeof(img));
+	REQUIRE_OK(try_mount(img, 0));
+	REQUIRE_OK(rump_sys_mkdir(MNT "/st", 0755));
+	REQUIRE_OK(rump_sys_statvfs(MNT, &sv0));
+	fs_stress(MNT "/st", 8, 3000, 5, true);
+	REQUIRE_OK(rump_sys_statvfs(MNT, &sv));
+	REQUIRE_EQ(sv.f_bfree, sv0.f_bfree);
+	REQUIRE_EQ(sv.f_ffree, sv0.f_ffree);
+	REQUIRE_OK(rump_sys_rmdir(MNT "/st"));
+	REQUIRE_OK(rump_sys_unmount(MNT, 0));
+	fsck_clean(img);
+	remove_tree(dir);
+	free(dir);
+}
+
+/* Features still not written: read-write refused, one line naming it. */
+static void
+refused(const char *opts, const char *name)
+{
+	char img[4200], logf[4300];
+	char *dir;
+
+	dir = new_image("e4no", opts, "8M", img, sizeof(img));
+
+	PATHF(logf, "%s/log", dir);
+	log_capture(logf);
+	REQUIRE_ERRNO(try_mount(img, 0), EROFS);
+	log_expect(name);
+	REQUIRE_OK(try_mount(img, MS_RDONLY));
+	REQUIRE_OK(rump_sys_unmount(MNT, 0));
+	fsck_clean(img);
+	remove_tree(dir);
+	free(dir);
+}
+
+TESTCASE(ext4_refused)
+{
+	if (!have_e2fsprogs())
+		return;
+	refused("-t ext4 -O inline_data", "unsupported feature inline_data");
+	rump_pub_etfs_remove(DEV);
+	registered = false;
+	REQUIRE_OK(rump_sys_rmdir(MNT));
+	if (system("mke2fs -O orphan_file -n -F /dev/null 8M >/dev/null "
+	    "2>&1") == 0)
+		refused("-t ext4 -O orphan_file",
+		    "unsupported feature orphan_file");
+}
+
+TESTS(CASE(ext4_default_1k), CASE(ext4_default_2k), CASE(ext4_default_4k),
+    CASE(ext4_features_1k), CASE(ext4_features_4k), CASE(ext4_uninit_bg),
+    CASE(ext4_stress), CASE(ext4_refused))
