@@ -450,6 +450,75 @@ TESTCASE(ext4_uninit_bg)
 }
 
 /*
+ * Unwritten extents (made by debugfs's fallocate): they read as zeros;
+ * writing into one makes the written blocks ordinary extents, splitting
+ * it at the start, in the middle and at the end, the tree growing out
+ * of the inode on the way; truncation in the middle of one frees the
+ * rest.  e2fsck and debugfs agree at the end.
+ */
+TESTCASE(ext4_unwritten)
+{
+	static const size_t at[][2] = { { 20 * 1024 + 100, 3000 },
+		{ 10 * 1024, 1024 }, { 59 * 1024 + 1000, 24 },
+		{ 30 * 1024 + 1023, 2 * 1024 + 2 }, { 44 * 1024, 7 * 1024 },
+		{ 15 * 1024 + 1, 1 }, { 62000, 1500 } };
+	char img[4200], cmd[9000], host[4300];
+	struct mfile *m;
+	unsigned char *b;
+	char *dir;
+	FILE *f;
+	int fd;
+
+	if (!have_e2fsprogs())
+		return;
+	dir = new_image("e4uw", "-t ext4 -b 1024", "8M", img, sizeof(img));
+	rng_state = 99;
+	m = mf_new("/f", false);
+	REQUIRE((m->data = calloc(1, 60000)) != NULL);
+	m->size = 60000;
+	for (size_t k = 0; k < 5000; k++)
+		m->data[k] = (unsigned char)(rng() >> 7);
+	PATHF(host, "%s/src", dir);
+	REQUIRE((f = fopen(host, "w")) != NULL);
+	REQUIRE(fwrite(m->data, 1, 5000, f) == 5000);
+	REQUIRE(fclose(f) == 0);
+	PATHF(cmd, "cd '%s' && debugfs -w -R 'write src /f' fs.img && "
+	    "debugfs -w -R 'fallocate /f 10 59' fs.img && "
+	    "debugfs -w -R 'sif /f size 60000' fs.img", dir);
+	PATHF(host, "{ %s; } >/dev/null 2>&1", cmd);
+	REQUIRE(system(host) == 0);
+	fsck_clean(img);
+
+	REQUIRE_OK(try_mount(img, 0));
+	verify_mount();
+	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++)
+		mf_write(m, at[i][0], at[i][1]);
+	verify_mount();
+	REQUIRE_OK(rump_sys_unmount(MNT, 0));
+	fsck_clean(img);
+	verify_debugfs(img, dir);
+	if (extent_depth(img, "/f") < 1)
+		TEST_FAIL("/f: the tree did not grow out of the inode");
+
+	REQUIRE_OK(try_mount(img, 0));
+	mf_truncate(m, 40 * 1024 + 17);
+	/* Bytes past the old end of a written block read back as zeros. */
+	mf_truncate(m, 50 * 1024);
+	REQUIRE_OK(fd = rump_sys_open(MNT "/f", O_RDONLY, 0));
+	REQUIRE((b = malloc(50 * 1024)) != NULL);
+	REQUIRE_EQ(rump_sys_read(fd, b, 50 * 1024), 50 * 1024);
+	REQUIRE(memcmp(b, m->data, 50 * 1024) == 0);
+	free(b);
+	REQUIRE_OK(rump_sys_close(fd));
+	REQUIRE_OK(rump_sys_unmount(MNT, 0));
+	fsck_clean(img);
+	verify_debugfs(img, dir);
+	mf_reset();
+	remove_tree(dir);
+	free(dir);
+}
+
+/*
  * Eight processes at once on an ext4 image small enough for them to
  * fill; then all is removed: the free counts are what they were, and
  * e2fsck finds nothing.
@@ -514,4 +583,4 @@ TESTCASE(ext4_refused)
 
 TESTS(CASE(ext4_default_1k), CASE(ext4_default_2k), CASE(ext4_default_4k),
     CASE(ext4_features_1k), CASE(ext4_features_2k), CASE(ext4_uninit_bg),
-    CASE(ext4_stress), CASE(ext4_refused))
+    CASE(ext4_unwritten), CASE(ext4_stress), CASE(ext4_refused))
