@@ -450,6 +450,85 @@ TESTCASE(ext4_uninit_bg)
 }
 
 /*
+ * A hash-indexed directory on a metadata_csum image (e2fsck -D indexes
+ * it): thousands of names added through the index split leaves, split
+ * interior nodes and grow the root one level; names removed; e2fsck
+ * finds the index right (order, counts, checksums), debugfs sees the
+ * levels and every name, and so does a new mount.
+ */
+TESTCASE(ext4_htree_grow)
+{
+	char img[4200], src[4300], name[4400], cmd[9000], line[512];
+	struct stat st;
+	int fd, levels = -1, lv, n = 0;
+	char *dir;
+	FILE *f;
+
+	if (!have_e2fsprogs())
+		return;
+	dir = make_tmpdir("e4ht");
+	PATHF(src, "%s/src", dir);
+	PATHF(img, "%s/fs.img", dir);
+	REQUIRE_OK(mkdir(src, 0755));
+	PATHF(name, "%s/many", src);
+	REQUIRE_OK(mkdir(name, 0755));
+	for (int i = 0; i < 300; i++) {
+		PATHF(name, "%s/many/old-name-of-some-length-%06d", src, i);
+		REQUIRE_OK(fd = open(name, O_WRONLY | O_CREAT, 0644));
+		close(fd);
+	}
+	make_image(img, src, "-t ext4 -b 1024 -N 16384", "32M",
+	    "e2fsck -fyD '%s' >/dev/null 2>&1; test $? -le 1");
+	REQUIRE_OK(try_mount(img, 0));
+	for (int i = 0; i < 7000; i++) {
+		PATHF(name, MNT "/many/new-name-of-some-length-%06d", i);
+		REQUIRE_OK(fd = rump_sys_open(name, O_WRONLY | O_CREAT, 0644));
+		REQUIRE_OK(rump_sys_close(fd));
+		if (i % 7 == 3) {
+			PATHF(name, MNT "/many/sub-%06d", i);
+			REQUIRE_OK(rump_sys_mkdir(name, 0755));
+		}
+	}
+	for (int i = 0; i < 300; i += 2) {
+		PATHF(name, MNT "/many/old-name-of-some-length-%06d", i);
+		REQUIRE_OK(rump_sys_unlink(name));
+	}
+	REQUIRE_OK(rump_sys_unmount(MNT, 0));
+	fsck_clean(img);
+	PATHF(cmd, "debugfs -R 'htree /many' '%s' 2>/dev/null", img);
+	REQUIRE((f = popen(cmd, "r")) != NULL);
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, " Indirect levels: %d", &lv) == 1)
+			levels = lv;
+	pclose(f);
+	if (levels < 1)
+		TEST_FAIL("/many: %d index levels, wanted the root grown",
+		    levels);
+	/* Live entries (a freed first record of a block shows inode 0). */
+	PATHF(cmd, "debugfs -R 'ls -l /many' '%s' 2>/dev/null | "
+	    "awk '$1 != 0 && /-name-of-some-length-/' | wc -l", img);
+	REQUIRE((f = popen(cmd, "r")) != NULL);
+	REQUIRE(fscanf(f, "%d", &n) == 1);
+	pclose(f);
+	REQUIRE_EQ(n, 7000 + 150);
+	REQUIRE_OK(try_mount(img, MS_RDONLY));
+	for (int i = 0; i < 7000; i++) {
+		PATHF(name, MNT "/many/new-name-of-some-length-%06d", i);
+		REQUIRE_OK(rump_sys_stat(name, &st));
+	}
+	for (int i = 0; i < 300; i++) {
+		PATHF(name, MNT "/many/old-name-of-some-length-%06d", i);
+		if (i % 2 == 0)
+			REQUIRE_ERRNO(rump_sys_stat(name, &st), ENOENT);
+		else
+			REQUIRE_OK(rump_sys_stat(name, &st));
+	}
+	REQUIRE_OK(rump_sys_unmount(MNT, 0));
+	remove_tree(dir);
+	free(dir);
+}
+
+/*
  * Unwritten extents (made by debugfs's fallocate): they read as zeros;
  * writing into one makes the written blocks ordinary extents, splitting
  * it at the start, in the middle and at the end, the tree growing out
@@ -583,4 +662,5 @@ TESTCASE(ext4_refused)
 
 TESTS(CASE(ext4_default_1k), CASE(ext4_default_2k), CASE(ext4_default_4k),
     CASE(ext4_features_1k), CASE(ext4_features_2k), CASE(ext4_uninit_bg),
-    CASE(ext4_unwritten), CASE(ext4_stress), CASE(ext4_refused))
+    CASE(ext4_htree_grow), CASE(ext4_unwritten), CASE(ext4_stress),
+    CASE(ext4_refused))

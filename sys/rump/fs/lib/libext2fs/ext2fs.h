@@ -187,6 +187,8 @@ int ext2fs_hash(int, const uint32_t *, const char *, size_t, uint32_t *,
     uint32_t *);
 int ext2fs_dx_csum_check(const struct ext2fs *, const struct ext2fs_inode *,
     uint64_t, const uint8_t *);
+int ext2fs_dx_root(const struct ext2fs *, const struct ext2fs_inode *,
+    const uint8_t *, int *, int *);
 int ext2fs_htree_lookup(const struct ext2fs *, const struct ext2fs_inode *,
     const char *, size_t, uint32_t *, uint8_t *);
 

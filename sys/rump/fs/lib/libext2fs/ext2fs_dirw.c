@@ -88,8 +88,8 @@ dir_nblocks(const struct ext2fs *fs, const struct ext2fs_inode *dp)
 }
 
 /* Block lblk of directory np, checked, for changing; *limitp: end. */
-static int
-dirblk_get(struct ext2fs_mount *em, struct ext2fs_node *np, uint64_t lblk,
+int
+ext2fs_dirw_get(struct ext2fs_mount *em, struct ext2fs_node *np, uint64_t lblk,
     struct buf **bpp, size_t *limitp)
 {
 	const struct ext2fs *fs = em->em_fs;
@@ -112,15 +112,15 @@ dirblk_get(struct ext2fs_mount *em, struct ext2fs_node *np, uint64_t lblk,
 }
 
 /* Bytes of a leaf block that records may use (before a checksum tail). */
-static uint32_t
-leaf_room(const struct ext2fs *fs)
+uint32_t
+ext2fs_dirw_room(const struct ext2fs *fs)
 {
 	return fs->e2_bsize - (fs->e2_metadata_csum ? EXT2_DIRENT_TAIL_SIZE : 0);
 }
 
 /* Hand block lblk of np over, changed, with its checksum. */
-static int
-dirblk_put(struct ext2fs_mount *em, struct ext2fs_node *np, uint64_t lblk,
+int
+ext2fs_dirw_put(struct ext2fs_mount *em, struct ext2fs_node *np, uint64_t lblk,
     struct buf *bp)
 {
 	const struct ext2fs *fs = em->em_fs;
@@ -163,8 +163,8 @@ undo_nodes(struct ext2fs_mount *em, struct ext2fs_node *np)
 			continue;
 		}
 		memset(b, 0, fs->e2_bsize);
-		ext2_set_le16(b + EXT2_DIRENT_REC_LEN, (uint16_t)leaf_room(fs));
-		if ((error = dirblk_put(em, np, lblk, bp)) != 0)
+		ext2_set_le16(b + EXT2_DIRENT_REC_LEN, (uint16_t)ext2fs_dirw_room(fs));
+		if ((error = ext2fs_dirw_put(em, np, lblk, bp)) != 0)
 			return error;
 	}
 	return 0;
@@ -180,7 +180,7 @@ drop_index(struct ext2fs_mount *em, struct ext2fs_node *np)
 	uint8_t *b;
 	int error;
 
-	if ((error = dirblk_get(em, np, 0, &bp, &limit)) != 0)
+	if ((error = ext2fs_dirw_get(em, np, 0, &bp, &limit)) != 0)
 		return error;
 	b = bp->b_data;
 	/* "." (12 bytes) and ".." spanning the block hold the root. */
@@ -191,12 +191,42 @@ drop_index(struct ext2fs_mount *em, struct ext2fs_node *np)
 	}
 	memset(b + keep, 0, fs->e2_bsize - keep);
 	ext2_set_le16(b + 12 + EXT2_DIRENT_REC_LEN,
-	    (uint16_t)(leaf_room(fs) - 12));
+	    (uint16_t)(ext2fs_dirw_room(fs) - 12));
 	np->n_ip.ei_flags &= ~EXT2_INDEX_FL;
-	if ((error = dirblk_put(em, np, 0, bp)) != 0 ||
+	if ((error = ext2fs_dirw_put(em, np, 0, bp)) != 0 ||
 	    (error = undo_nodes(em, np)) != 0)
 		return error;
 	return ext2fs_iupdate(em, &np->n_ip);
+}
+
+/*
+ * Put the record name -> ino into a checked block b whose records end
+ * at limit: in the slack of a live record or in a free one; false when
+ * there is no room.
+ */
+bool
+ext2fs_dirw_place(const struct ext2fs *fs, uint8_t *b, size_t limit,
+    const char *name, size_t len, uint32_t ino, uint8_t ft)
+{
+	uint32_t need = EXT2_DIR_REC_LEN(len), rl, used;
+	uint8_t *r;
+
+	for (size_t off = 0; off < limit; off += rl) {
+		r = b + off;
+		rl = r_len(r);
+		used = ext2_le32(r + EXT2_DIRENT_INODE) != 0 ?
+		    EXT2_DIR_REC_LEN(r_namelen(fs, r)) : 0;
+		if (rl - used < need)
+			continue;
+		if (used != 0) {
+			ext2_set_le16(r + EXT2_DIRENT_REC_LEN, (uint16_t)used);
+			r += used;
+			rl -= used;
+		}
+		r_set(fs, r, ino, rl, name, len, ft);
+		return true;
+	}
+	return false;
 }
 
 /*
@@ -209,36 +239,26 @@ ext2fs_dir_add(struct ext2fs_mount *em, struct ext2fs_node *np,
 {
 	const struct ext2fs *fs = em->em_fs;
 	struct ext2fs_inode *dp = &np->n_ip;
-	uint32_t need = EXT2_DIR_REC_LEN(len), rl, used;
 	uint64_t lblk, nblk = dir_nblocks(fs, dp), pblk;
-	size_t limit, off;
+	size_t limit;
 	struct buf *bp;
-	uint8_t *r;
 	bool isnew;
 	int error;
 
+	if (ext2fs_dir_indexed(fs, dp) &&
+	    (error = ext2fs_htree_add(em, np, name, len, ino, ft, root)) !=
+	    EXT2FS_BADINDEX)
+		return error;
 	if (dp->ei_flags & EXT2_INDEX_FL) {
 		if ((error = drop_index(em, np)) != 0)
 			return error;
 	}
 	for (lblk = MIN(ext2fs_dc_freeblk(np), nblk); lblk < nblk; lblk++) {
-		if ((error = dirblk_get(em, np, lblk, &bp, &limit)) != 0)
+		if ((error = ext2fs_dirw_get(em, np, lblk, &bp, &limit)) != 0)
 			return error;
-		for (off = 0; off < limit; off += rl) {
-			r = (uint8_t *)bp->b_data + off;
-			rl = r_len(r);
-			used = ext2_le32(r + EXT2_DIRENT_INODE) != 0 ?
-			    EXT2_DIR_REC_LEN(r_namelen(fs, r)) : 0;
-			if (rl - used < need)
-				continue;
-			if (used != 0) {
-				ext2_set_le16(r + EXT2_DIRENT_REC_LEN,
-				    (uint16_t)used);
-				r += used;
-				rl -= used;
-			}
-			r_set(fs, r, ino, rl, name, len, ft);
-			if ((error = dirblk_put(em, np, lblk, bp)) != 0)
+		if (ext2fs_dirw_place(fs, bp->b_data, limit, name, len, ino,
+		    ft)) {
+			if ((error = ext2fs_dirw_put(em, np, lblk, bp)) != 0)
 				return error;
 			ext2fs_dc_add(np, name, len, ino, ft, lblk);
 			return 0;
@@ -253,8 +273,8 @@ ext2fs_dir_add(struct ext2fs_mount *em, struct ext2fs_node *np,
 	}
 	bp = ext2fs_blk_get(em, pblk);
 	memset(bp->b_data, 0, fs->e2_bsize);
-	r_set(fs, bp->b_data, ino, leaf_room(fs), name, len, ft);
-	if ((error = dirblk_put(em, np, nblk, bp)) != 0)
+	r_set(fs, bp->b_data, ino, ext2fs_dirw_room(fs), name, len, ft);
+	if ((error = ext2fs_dirw_put(em, np, nblk, bp)) != 0)
 		return error;
 	ext2fs_dc_add(np, name, len, ino, ft, nblk);
 	dp->ei_size += fs->e2_bsize;
@@ -286,7 +306,7 @@ dir_find(struct ext2fs_mount *em, struct ext2fs_node *np, const char *name,
 	else
 		last = nblk;
 	for (; lblk < last; lblk++) {
-		if ((error = dirblk_get(em, np, lblk, &bp, &limit)) != 0)
+		if ((error = ext2fs_dirw_get(em, np, lblk, &bp, &limit)) != 0)
 			return error;
 		prev = SIZE_MAX;
 		for (off = 0; off < limit;
@@ -324,7 +344,7 @@ ext2fs_dir_remove(struct ext2fs_mount *em, struct ext2fs_node *np,
 	else
 		ext2_set_le16(b + prev + EXT2_DIRENT_REC_LEN,
 		    (uint16_t)(r_len(b + prev) + r_len(b + off)));
-	if ((error = dirblk_put(em, np, lblk, bp)) != 0)
+	if ((error = ext2fs_dirw_put(em, np, lblk, bp)) != 0)
 		return error;
 	ext2fs_dc_remove(np, name, len, lblk);
 	return 0;
@@ -347,7 +367,7 @@ ext2fs_dir_setino(struct ext2fs_mount *em, struct ext2fs_node *np,
 	ext2_set_le32(r + EXT2_DIRENT_INODE, ino);
 	if (has_ft(em->em_fs))
 		r[EXT2_DIRENT_FILE_TYPE] = ft;
-	if ((error = dirblk_put(em, np, lblk, bp)) != 0)
+	if ((error = ext2fs_dirw_put(em, np, lblk, bp)) != 0)
 		return error;
 	ext2fs_dc_set(np, name, len, ino, ft);
 	return 0;
@@ -367,7 +387,7 @@ ext2fs_dir_isempty(struct ext2fs_mount *em, struct ext2fs_node *np,
 
 	*emptyp = true;
 	for (lblk = 0; lblk < nblk && *emptyp; lblk++) {
-		if ((error = dirblk_get(em, np, lblk, &bp, &limit)) != 0)
+		if ((error = ext2fs_dirw_get(em, np, lblk, &bp, &limit)) != 0)
 			return error;
 		for (off = 0; off < limit; off += r_len(r)) {
 			r = (uint8_t *)bp->b_data + off;
@@ -402,8 +422,8 @@ ext2fs_dir_init(struct ext2fs_mount *em, struct ext2fs_node *np,
 	b = bp->b_data;
 	memset(b, 0, fs->e2_bsize);
 	r_set(fs, b, dp->ei_ino, 12, ".", 1, EXT2_FT_DIR);
-	r_set(fs, b + 12, parent, leaf_room(fs) - 12, "..", 2, EXT2_FT_DIR);
-	if ((error = dirblk_put(em, np, 0, bp)) != 0)
+	r_set(fs, b + 12, parent, ext2fs_dirw_room(fs) - 12, "..", 2, EXT2_FT_DIR);
+	if ((error = ext2fs_dirw_put(em, np, 0, bp)) != 0)
 		return error;
 	dp->ei_size = fs->e2_bsize;
 	dp->ei_nlink = 2;

@@ -141,6 +141,17 @@ int ext2fs_dir_isempty(struct ext2fs_mount *, struct ext2fs_node *, bool *);
 int ext2fs_dir_init(struct ext2fs_mount *, struct ext2fs_node *, uint32_t,
     bool);
 uint8_t ext2fs_mode_to_ft(uint16_t);
+int ext2fs_dirw_get(struct ext2fs_mount *, struct ext2fs_node *, uint64_t,
+    struct buf **, size_t *);
+int ext2fs_dirw_put(struct ext2fs_mount *, struct ext2fs_node *, uint64_t,
+    struct buf *);
+uint32_t ext2fs_dirw_room(const struct ext2fs *);
+bool ext2fs_dirw_place(const struct ext2fs *, uint8_t *, size_t,
+    const char *, size_t, uint32_t, uint8_t);
+
+/* ext2fs_htreew.c: adding names to hash-indexed directories. */
+int ext2fs_htree_add(struct ext2fs_mount *, struct ext2fs_node *,
+    const char *, size_t, uint32_t, uint8_t, bool);
 
 /* ext2fs_csumw.c: checksums of changed metadata (metadata_csum). */
 void ext2fs_sb_csum_set(struct ext2fs *);
