@@ -597,6 +597,73 @@ TESTCASE(ext4_unwritten)
 	free(dir);
 }
 
+/* debugfs stat field: the number after "label" in its output for path. */
+static long long
+stat_field(const char *img, const char *path, const char *label)
+{
+	char cmd[4600], line[512], *p;
+	long long v = -1;
+	FILE *f;
+
+	PATHF(cmd, "debugfs -R 'stat %s' '%s' 2>/dev/null", path, img);
+	REQUIRE((f = popen(cmd, "r")) != NULL);
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (v < 0 && (p = strstr(line, label)) != NULL)
+			v = strtoll(p + strlen(label), NULL, 0);
+	pclose(f);
+	return v;
+}
+
+/*
+ * An extended attribute block shared by two files (made with debugfs,
+ * its checksum made right by e2fsck): unlinking one through our mount
+ * drops its reference, the block's checksum follows; unlinking the
+ * other frees it.  e2fsck is clean after each.
+ */
+TESTCASE(ext4_xattr_shared)
+{
+	char img[4200], cmd[9000], host[4300];
+	long long blk;
+	struct stat st;
+	char *dir;
+	FILE *f;
+
+	if (!have_e2fsprogs())
+		return;
+	dir = new_image("e4xa", "-t ext4 -b 1024", "8M", img, sizeof(img));
+	PATHF(host, "%s/val", dir);
+	REQUIRE((f = fopen(host, "w")) != NULL);
+	for (int i = 0; i < 400; i++)
+		fputc('a' + i % 26, f);
+	REQUIRE(fclose(f) == 0);
+	PATHF(cmd, "{ cd '%s' && : > e && debugfs -w -R 'write e /a' fs.img &&"
+	    " debugfs -w -R 'write e /b' fs.img && "
+	    "debugfs -w -R 'ea_set -f val /a user.big' fs.img; } >/dev/null "
+	    "2>&1", dir);
+	REQUIRE(system(cmd) == 0);
+	REQUIRE((blk = stat_field(img, "/a", "File ACL: ")) > 0);
+	PATHF(cmd, "{ cd '%s' && debugfs -w -R 'sif /b file_acl %lld' fs.img "
+	    "&& debugfs -w -R 'sif /b blocks 2' fs.img && "
+	    "debugfs -w -R 'zap_block -o 4 -l 1 -p 2 %lld' fs.img; "
+	    "e2fsck -fy fs.img; test $? -le 1; } >/dev/null 2>&1", dir, blk,
+	    blk);
+	REQUIRE(system(cmd) == 0);
+	fsck_clean(img);
+
+	REQUIRE_OK(try_mount(img, 0));
+	REQUIRE_OK(rump_sys_unlink(MNT "/b"));
+	REQUIRE_OK(rump_sys_unmount(MNT, 0));
+	fsck_clean(img);
+	REQUIRE_EQ(stat_field(img, "/a", "File ACL: "), blk);
+	REQUIRE_OK(try_mount(img, 0));
+	REQUIRE_OK(rump_sys_stat(MNT "/a", &st));
+	REQUIRE_OK(rump_sys_unlink(MNT "/a"));
+	REQUIRE_OK(rump_sys_unmount(MNT, 0));
+	fsck_clean(img);
+	remove_tree(dir);
+	free(dir);
+}
+
 /*
  * Eight processes at once on an ext4 image small enough for them to
  * fill; then all is removed: the free counts are what they were, and
@@ -662,5 +729,5 @@ TESTCASE(ext4_refused)
 
 TESTS(CASE(ext4_default_1k), CASE(ext4_default_2k), CASE(ext4_default_4k),
     CASE(ext4_features_1k), CASE(ext4_features_2k), CASE(ext4_uninit_bg),
-    CASE(ext4_htree_grow), CASE(ext4_unwritten), CASE(ext4_stress),
-    CASE(ext4_refused))
+    CASE(ext4_htree_grow), CASE(ext4_unwritten), CASE(ext4_xattr_shared),
+    CASE(ext4_stress), CASE(ext4_refused))

@@ -77,6 +77,26 @@ ext2fs_extblk_csum_set(const struct ext2fs *fs, const struct ext2fs_inode *ip,
 	ext2_set_le32(b + off, ext2fs_crc32c(ip->ei_csum_seed, b, off));
 }
 
+/*
+ * An extended attribute block at blk: crc32c of the fs seed, le64 blk
+ * and the block with its checksum field as zero.
+ */
+void
+ext2fs_xattr_csum_set(const struct ext2fs *fs, uint64_t blk, uint8_t *b)
+{
+	uint8_t le[8];
+	uint32_t c;
+
+	if (!fs->e2_metadata_csum)
+		return;
+	ext2_set_le32(le, (uint32_t)blk);
+	ext2_set_le32(le + 4, (uint32_t)(blk >> 32));
+	ext2_set_le32(b + EXT2_XATTR_CHECKSUM, 0);
+	c = ext2fs_crc32c(fs->e2_csum_seed, le, sizeof(le));
+	c = ext2fs_crc32c(c, b, fs->e2_bsize);
+	ext2_set_le32(b + EXT2_XATTR_CHECKSUM, c);
+}
+
 /* A block or inode bitmap of len bytes (the group's bits). */
 uint32_t
 ext2fs_bitmap_csum(const struct ext2fs *fs, const uint8_t *map, size_t len)

@@ -161,6 +161,7 @@ void ext2fs_dx_csum_set(const struct ext2fs *, const struct ext2fs_inode *,
     uint64_t, uint8_t *);
 void ext2fs_extblk_csum_set(const struct ext2fs *,
     const struct ext2fs_inode *, uint8_t *);
+void ext2fs_xattr_csum_set(const struct ext2fs *, uint64_t, uint8_t *);
 uint32_t ext2fs_bitmap_csum(const struct ext2fs *, const uint8_t *, size_t);
 
 /* ext2fs_dircache.c: names of large directories in memory. */
