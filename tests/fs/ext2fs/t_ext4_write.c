@@ -665,6 +665,47 @@ TESTCASE(ext4_xattr_shared)
 }
 
 /*
+ * dir_nlink: a directory of more than 65,000 subdirectories counts one
+ * link ("many"), as Linux keeps it; e2fsck agrees, and so it stays
+ * when some go again (while more than 65,000 are left: below, e2fsck
+ * would want the count back, from Linux's images too).
+ */
+TESTCASE(ext4_dir_nlink)
+{
+	char img[4200], name[128];
+	struct stat st;
+	char *dir;
+	int n = 65010;
+
+	if (!have_e2fsprogs())
+		return;
+	dir = new_image("e4nl", "-t ext4 -b 1024 -N 70000", "100M", img,
+	    sizeof(img));
+	REQUIRE_OK(try_mount(img, 0));
+	REQUIRE_OK(rump_sys_mkdir(MNT "/big", 0755));
+	for (int i = 0; i < n; i++) {
+		PATHF(name, MNT "/big/%d", i);
+		REQUIRE_OK(rump_sys_mkdir(name, 0755));
+		if (i == 64990) {
+			REQUIRE_OK(rump_sys_stat(MNT "/big", &st));
+			REQUIRE_EQ(st.st_nlink, (nlink_t)i + 3);
+		}
+	}
+	REQUIRE_OK(rump_sys_stat(MNT "/big", &st));
+	REQUIRE_EQ(st.st_nlink, 1);
+	for (int i = 0; i < 5; i++) {
+		PATHF(name, MNT "/big/%d", i);
+		REQUIRE_OK(rump_sys_rmdir(name));
+	}
+	REQUIRE_OK(rump_sys_stat(MNT "/big", &st));
+	REQUIRE_EQ(st.st_nlink, 1);
+	REQUIRE_OK(rump_sys_unmount(MNT, 0));
+	fsck_clean(img);
+	remove_tree(dir);
+	free(dir);
+}
+
+/*
  * Eight processes at once on an ext4 image small enough for them to
  * fill; then all is removed: the free counts are what they were, and
  * e2fsck finds nothing.
@@ -730,4 +771,4 @@ TESTCASE(ext4_refused)
 TESTS(CASE(ext4_default_1k), CASE(ext4_default_2k), CASE(ext4_default_4k),
     CASE(ext4_features_1k), CASE(ext4_features_2k), CASE(ext4_uninit_bg),
     CASE(ext4_htree_grow), CASE(ext4_unwritten), CASE(ext4_xattr_shared),
-    CASE(ext4_stress), CASE(ext4_refused))
+    CASE(ext4_dir_nlink), CASE(ext4_stress), CASE(ext4_refused))
