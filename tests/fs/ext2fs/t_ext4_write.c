@@ -754,14 +754,25 @@ refused(const char *opts, const char *name)
 	free(dir);
 }
 
+/* A new image on the same device name and mount point. */
+static void
+again(void)
+{
+	REQUIRE_OK(rump_pub_etfs_remove(DEV));
+	registered = false;
+	REQUIRE_OK(rump_sys_rmdir(MNT));
+}
+
 TESTCASE(ext4_refused)
 {
 	if (!have_e2fsprogs())
 		return;
 	refused("-t ext4 -O inline_data", "unsupported feature inline_data");
-	rump_pub_etfs_remove(DEV);
-	registered = false;
-	REQUIRE_OK(rump_sys_rmdir(MNT));
+	again();
+	/* Every one named, in one line. */
+	refused("-t ext4 -O inline_data,quota",
+	    "unsupported feature inline_data, quota");
+	again();
 	if (system("mke2fs -O orphan_file -n -F /dev/null 8M >/dev/null "
 	    "2>&1") == 0)
 		refused("-t ext4 -O orphan_file",

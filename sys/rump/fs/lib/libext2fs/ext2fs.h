@@ -121,7 +121,7 @@ uint32_t ext2fs_csum_le32(uint32_t, uint32_t);
 /* ext2fs_sb.c */
 int ext2fs_sb_load(const struct ext2fs_dev *, struct ext2fs **);
 void ext2fs_sb_free(struct ext2fs *);
-const char *ext2fs_rw_blocker(const struct ext2fs *);
+const char *ext2fs_rw_blocker(const struct ext2fs *, char *, size_t);
 const char *ext2fs_feature_name(int, uint32_t);
 #define EXT2FS_COMPAT   0
 #define EXT2FS_INCOMPAT 1

@@ -136,22 +136,35 @@ lowest_bit(uint32_t v)
 	return v & -v;
 }
 
+static void
+add_names(int kind, uint32_t bits, char *buf, size_t len)
+{
+	uint32_t bit;
+
+	for (; bits != 0; bits &= ~bit) {
+		bit = lowest_bit(bits);
+		if (buf[0] != '\0')
+			strlcat(buf, ", ", len);
+		strlcat(buf, ext2fs_feature_name(kind, bit), len);
+	}
+}
+
 /*
- * Which feature, if any, rules out a read-write mount: its name, or
- * NULL when the file system may be written.
+ * Which features rule out a read-write mount: their names, separated
+ * by ", ", in buf (of len bytes), or NULL when the file system may be
+ * written.
  */
 const char *
-ext2fs_rw_blocker(const struct ext2fs *fs)
+ext2fs_rw_blocker(const struct ext2fs *fs, char *buf, size_t len)
 {
-	uint32_t bits;
-
-	if ((bits = fs->e2_compat & EXT2FS_WRITE_NOT_COMPAT) != 0)
-		return ext2fs_feature_name(EXT2FS_COMPAT, lowest_bit(bits));
-	if ((bits = fs->e2_incompat & ~EXT2FS_WRITE_INCOMPAT) != 0)
-		return ext2fs_feature_name(EXT2FS_INCOMPAT, lowest_bit(bits));
-	if ((bits = fs->e2_rocompat & ~EXT2FS_WRITE_ROCOMPAT) != 0)
-		return ext2fs_feature_name(EXT2FS_ROCOMPAT, lowest_bit(bits));
-	return NULL;
+	buf[0] = '\0';
+	add_names(EXT2FS_COMPAT, fs->e2_compat & EXT2FS_WRITE_NOT_COMPAT, buf,
+	    len);
+	add_names(EXT2FS_INCOMPAT, fs->e2_incompat & ~EXT2FS_WRITE_INCOMPAT,
+	    buf, len);
+	add_names(EXT2FS_ROCOMPAT, fs->e2_rocompat & ~EXT2FS_WRITE_ROCOMPAT,
+	    buf, len);
+	return buf[0] != '\0' ? buf : NULL;
 }
 
 static bool

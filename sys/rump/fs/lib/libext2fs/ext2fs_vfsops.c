@@ -146,6 +146,7 @@ ext2fs_rw_check(struct ext2fs_mount *em, bool force)
 	const struct ext2fs *fs = em->em_fs;
 	uint16_t state = ext2_le16(fs->e2_sb + EXT2_SB_STATE);
 	const char *why;
+	char names[160];
 
 	if (fs->e2_incompat & EXT2F_INCOMPAT_RECOVER) {
 		log(LOG_NOTICE, "ext2fs: %s: cannot mount read-write: the "
@@ -153,7 +154,7 @@ ext2fs_rw_check(struct ext2fs_mount *em, bool force)
 		    em->em_name);
 		return EROFS;
 	}
-	if ((why = ext2fs_rw_blocker(fs)) != NULL) {
+	if ((why = ext2fs_rw_blocker(fs, names, sizeof(names))) != NULL) {
 		log(LOG_NOTICE, "ext2fs: %s: cannot mount read-write: "
 		    "unsupported feature %s", em->em_name, why);
 		return EROFS;
