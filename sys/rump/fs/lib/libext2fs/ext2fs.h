@@ -14,11 +14,13 @@
  * return (EINVAL from ext2fs_sb_load, EIO elsewhere) and one log line
  * from ext2fs_corrupt().
  *
- * Locking: a struct ext2fs is immutable once ext2fs_sb_load() returns
- * it, and a struct ext2fs_inode is a private decoded copy; nothing here
- * takes a lock or keeps state between calls, so any number of threads
- * may call in at once as long as the device's read function may be
- * called concurrently.  Every function may sleep (it reads the device
+ * Locking: a struct ext2fs does not change once ext2fs_sb_load() returns
+ * it, but for what a read-write mount's writer changes with its lock
+ * held as writer (the superblock copy, a group's flags and unused
+ * inodes: ext2fs_vfs.h), and a struct ext2fs_inode is a private decoded
+ * copy; nothing here takes a lock or keeps state between calls, so any
+ * number of threads may call in at once as long as the device's read
+ * function may be called concurrently.  Every function may sleep (it reads the device
  * and allocates with KM_SLEEP).
  */
 #ifndef _EXT2FS_H_
@@ -49,7 +51,7 @@ struct ext2fs_group {
 	uint16_t eg_flags;              /* EXT2_BG_* */
 };
 
-/* A mounted file system's geometry.  Immutable after ext2fs_sb_load(). */
+/* A mounted file system's geometry (see Locking above). */
 struct ext2fs {
 	struct ext2fs_dev e2_dev;
 	uint8_t e2_sb[EXT2_SB_SIZE];    /* the superblock as read */

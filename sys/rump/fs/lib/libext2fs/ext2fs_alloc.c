@@ -15,6 +15,14 @@
  * with its bitmap is corruption (EIO and a log line), never a reason to
  * hand out a block in use.
  *
+ * Descriptors: the counts with their high halves (64bit), and with
+ * uninit_bg or metadata_csum the group's flags, its never-used inode
+ * count and the descriptor's checksum; with metadata_csum also the
+ * checksum of a bitmap, set in the descriptor before the changed bitmap
+ * is handed over.  A group still BLOCK_UNINIT or INODE_UNINIT has no
+ * bitmap on the disk: it is made when the group is first allocated
+ * from, and the flag goes (fs->e2_groups[] changes, under em_lock).
+ *
  * Called with em_lock held as writer (ext2fs_vfs.h).
  */
 #include <sys/systm.h>

@@ -12,9 +12,15 @@
  *
  * Hash-indexed directories: removing a record and repointing one keep
  * the index right (hashes and leaf blocks do not change).  Adding one
- * drops the index instead: the directory loses EXT2_INDEX_FL and the
- * index root in block 0 is cleared, leaving a plain directory whose
- * old interior index blocks read as empty blocks, as e2fsck accepts.
+ * goes through the index (ext2fs_htreew.c); only when the index cannot
+ * take it is the index dropped: the directory loses EXT2_INDEX_FL and
+ * the index root in block 0 is cleared, leaving a plain directory whose
+ * old interior index blocks read as empty blocks (made empty leaves
+ * with a checksum tail under metadata_csum), as e2fsck accepts.
+ *
+ * With metadata_csum every leaf ends in its 12-byte checksum tail and
+ * records stop before it; each changed block gets its checksum on the
+ * way out (ext2fs_dirw_put).
  *
  * Called with em_lock held as writer (ext2fs_vfs.h).  Record lengths
  * are plain le16: read-write mounts have blocks of at most 32 KiB.

@@ -3,14 +3,17 @@
 
 /*
  * The writer's side of inodes and their block maps (ext2 indirect
- * blocks): writing a decoded inode back into its table entry, making a
- * new one, finding or allocating the block behind a logical block,
- * truncation, and releasing an unlinked inode with its blocks and its
- * extended attribute block.
+ * blocks here, extent trees in ext2fs_extw.c): writing a decoded inode
+ * back into its table entry (with its checksum under metadata_csum),
+ * making a new one (extents on an extent file system), finding or
+ * allocating the block behind a logical block, truncation, and
+ * releasing an unlinked inode with its blocks and its extended
+ * attribute block.
  *
  * i_blocks counts every block a file holds in 512-byte units: data,
- * indirect blocks and the attribute block.  Called with em_lock held as
- * writer (ext2fs_vfs.h).
+ * indirect or extent tree blocks and the attribute block; with
+ * huge_file it has 48 bits (and with EXT2_HUGE_FILE_FL counts blocks).
+ * Called with em_lock held as writer (ext2fs_vfs.h).
  */
 #include <sys/systm.h>
 #include <sys/buf.h>

@@ -5,8 +5,9 @@
  * ext2fs above the format layer: the mount (ext2fs_vfsops.c), the
  * vnodes (ext2fs_vnops.c) of the "ext2fs" file-system type, and the
  * writer under them (ext2fs_alloc.c: bitmaps and counters,
- * ext2fs_iwrite.c: inodes, block maps, truncation, ext2fs_dirw.c:
- * directory records).
+ * ext2fs_iwrite.c: inodes, block maps, truncation, ext2fs_extw.c:
+ * extent trees, ext2fs_dirw.c: directory records, ext2fs_htreew.c:
+ * hash-indexed directories, ext2fs_csumw.c: metadata checksums).
  *
  * A read-only mount never changes anything.  A read-write mount keeps
  * the image consistent through the buffer cache on the device vnode:
