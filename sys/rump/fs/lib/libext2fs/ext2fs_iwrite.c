@@ -541,6 +541,7 @@ xattr_release(struct ext2fs_mount *em, struct ext2fs_inode *ip)
 	refs = ext2_le32(b + EXT2_XATTR_REFCOUNT);
 	if (refs > 1) {
 		ext2_set_le32(b + EXT2_XATTR_REFCOUNT, refs - 1);
+		ext2fs_xattr_csum_set(fs, blk, b);
 		if ((error = ext2fs_blk_write(em, bp, false)) != 0)
 			return error;
 		ip->ei_blocks512 -= MIN(ip->ei_blocks512,
