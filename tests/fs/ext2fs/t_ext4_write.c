@@ -709,6 +709,152 @@ TESTCASE(ext4_dir_nlink)
 	free(dir);
 }
 
+/* Every live file of the model, read through the Linux mount at mnt. */
+static void
+verify_host(const char *mnt)
+{
+	char path[4400];
+	unsigned char *b;
+	struct stat st;
+	ssize_t got;
+	int fd;
+
+	for (int i = 0; i < nfiles; i++) {
+		struct mfile *m = &files[i];
+
+		if (!m->live)
+			continue;
+		PATHF(path, "%s%s", mnt, m->path);
+		if (stat(path, &st) != 0)
+			TEST_FAIL("Linux: %s: %s", m->path, strerror(errno));
+		if (m->dir)
+			continue;
+		REQUIRE((b = malloc(m->size + 1)) != NULL);
+		REQUIRE((fd = open(path, O_RDONLY)) != -1);
+		got = read(fd, b, m->size + 1);
+		close(fd);
+		if (got != (ssize_t)m->size || memcmp(b, m->data, m->size) != 0)
+			TEST_FAIL("Linux: %s: %zd bytes read, contents differ",
+			    m->path, got);
+		free(b);
+	}
+}
+
+/* Write len model bytes at off of m through the Linux mount at mnt. */
+static void
+host_write(const char *mnt, struct mfile *m, size_t off, size_t len)
+{
+	char path[4400];
+	unsigned char *p;
+	int fd;
+
+	if (off + len > m->size) {
+		REQUIRE((p = realloc(m->data, off + len)) != NULL);
+		memset(p + m->size, 0, off + len - m->size);
+		m->data = p;
+		m->size = off + len;
+	}
+	for (size_t k = 0; k < len; k++)
+		m->data[off + k] = (unsigned char)(rng() >> 7);
+	PATHF(path, "%s%s", mnt, m->path);
+	REQUIRE((fd = open(path, O_WRONLY | O_CREAT, 0644)) != -1);
+	REQUIRE(pwrite(fd, m->data + off, len, (off_t)off) == (ssize_t)len);
+	REQUIRE(close(fd) == 0);
+}
+
+/*
+ * The Linux kernel (root, a loop mount; skipped where the host cannot)
+ * reads what we wrote, checksums included; then it writes (files, an
+ * indexed directory of thousands of names, fallocate's unwritten
+ * extents) and we read that, write over it, add names through its
+ * index; Linux reads the result.  e2fsck is clean at every step.
+ */
+TESTCASE(ext4_linux)
+{
+	char img[4200], mnt[4300], path[4400], cmd[8800];
+	struct mfile *m, *fa;
+	char *dir;
+	int fd;
+
+	if (!have_e2fsprogs())
+		return;
+	dir = new_image("e4lx", "-t ext4 -b 4096", "64M", img, sizeof(img));
+	PATHF(mnt, "%s/m", dir);
+	REQUIRE_OK(mkdir(mnt, 0755));
+	rng_state = 5;
+	REQUIRE_OK(try_mount(img, 0));
+	mf_mkdir("/d");
+	for (int i = 0; i < 300; i++) {
+		PATHF(path, "/d/ours-%04d", i);
+		m = mf_new(path, false);
+		mf_write(m, 0, 1 + rng() % 9000);
+	}
+	m = mf_new("/frag", false);
+	for (int i = 0; i < 600; i++)
+		mf_write(m, (size_t)i * 8192, 4096);
+	m = mf_new("/big", false);
+	mf_write(m, 0, (size_t)5 << 20);
+	REQUIRE_OK(rump_sys_unmount(MNT, 0));
+	fsck_clean(img);
+	if (!linux_mount(img, mnt, "ro")) {
+		mf_reset();
+		remove_tree(dir);
+		free(dir);
+		return;
+	}
+	verify_host(mnt);
+	linux_unmount(mnt);
+
+	/* Linux writes. */
+	REQUIRE(linux_mount(img, mnt, "rw"));
+	mf_mkdir("/lx");
+	PATHF(path, "%s/lx", mnt);
+	REQUIRE_OK(mkdir(path, 0755));
+	for (int i = 0; i < 3000; i++) {
+		PATHF(path, "/lx/linux-name-%05d", i);
+		m = mf_new(path, false);
+		host_write(mnt, m, 0, 1 + rng() % 100);
+	}
+	fa = mf_new("/falloc", false);
+	host_write(mnt, fa, 0, 5000);
+	PATHF(path, "%s/falloc", mnt);
+	REQUIRE((fd = open(path, O_WRONLY)) != -1);
+	REQUIRE(fallocate(fd, 0, 0, 1 << 20) == 0);
+	REQUIRE(close(fd) == 0);
+	REQUIRE((fa->data = realloc(fa->data, 1 << 20)) != NULL);
+	memset(fa->data + fa->size, 0, (1 << 20) - fa->size);
+	fa->size = 1 << 20;
+	linux_unmount(mnt);
+	fsck_clean(img);
+
+	/* We read it, write over it, add and remove names. */
+	REQUIRE_OK(try_mount(img, 0));
+	verify_mount();
+	mf_write(fa, 300000, 70000);
+	mf_write(fa, 4096 * 100 + 7, 1);
+	for (int i = 0; i < 3000; i++) {
+		PATHF(path, "/lx/ours-name-%05d", i);
+		m = mf_new(path, false);
+		mf_write(m, 0, 1 + rng() % 100);
+	}
+	for (int i = 0; i < nfiles; i += 3)
+		if (!files[i].dir && strncmp(files[i].path, "/lx/", 4) == 0)
+			mf_unlink(&files[i]);
+	REQUIRE_OK(rump_sys_unmount(MNT, 0));
+	fsck_clean(img);
+	PATHF(cmd, "debugfs -R 'htree /lx' '%s' 2>/dev/null | grep -q "
+	    "'Indirect levels'", img);
+	if (system(cmd) != 0)
+		TEST_FAIL("/lx lost its index");
+	verify_debugfs(img, dir);
+	REQUIRE(linux_mount(img, mnt, "ro"));
+	verify_host(mnt);
+	linux_unmount(mnt);
+	mf_reset();
+	remove_tree(dir);
+	free(dir);
+}
+
 /*
  * Eight processes at once on an ext4 image small enough for them to
  * fill; then all is removed: the free counts are what they were, and
@@ -786,4 +932,5 @@ TESTCASE(ext4_refused)
 TESTS(CASE(ext4_default_1k), CASE(ext4_default_2k), CASE(ext4_default_4k),
     CASE(ext4_features_1k), CASE(ext4_features_2k), CASE(ext4_uninit_bg),
     CASE(ext4_htree_grow), CASE(ext4_unwritten), CASE(ext4_xattr_shared),
-    CASE(ext4_dir_nlink), CASE(ext4_stress), CASE(ext4_refused))
+    CASE(ext4_dir_nlink), CASE(ext4_linux), CASE(ext4_stress),
+    CASE(ext4_refused))
