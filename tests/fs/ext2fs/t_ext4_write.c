@@ -856,6 +856,58 @@ TESTCASE(ext4_linux)
 }
 
 /*
+ * A crash with a file unlinked but open: the image, copied after a sync
+ * with the file still open, holds it on the orphan list; the next
+ * read-write mount (forced: the copy is not clean) frees it, and e2fsck
+ * finds the file system right, with the free counts of the image where
+ * the file was closed normally.
+ */
+TESTCASE(ext4_orphan)
+{
+	struct ext2fs_args args = { .fspec = (char *)DEV,
+		.flags = EXT2FS_ARGS_FORCE };
+	char img[4200], copy[4300], cmd[8800];
+	struct statvfs sv0, sv;
+	struct mfile *m;
+	char *dir;
+	int fd;
+
+	if (!have_e2fsprogs())
+		return;
+	dir = new_image("e4or", "-t ext4 -b 1024", "16M", img, sizeof(img));
+	PATHF(copy, "%s/crash.img", dir);
+	rng_state = 77;
+	REQUIRE_OK(try_mount(img, 0));
+	m = mf_new("/gone", false);
+	mf_write(m, 0, 300000);
+	m = mf_new("/kept", false);
+	mf_write(m, 0, 5000);
+	REQUIRE_OK(fd = rump_sys_open(MNT "/gone", O_RDONLY, 0));
+	REQUIRE_OK(rump_sys_unlink(MNT "/gone"));
+	files[0].live = false;
+	REQUIRE_OK(rump_sys_sync());
+	PATHF(cmd, "cp '%s' '%s'", img, copy);
+	REQUIRE(system(cmd) == 0);
+	REQUIRE_OK(rump_sys_close(fd));
+	REQUIRE_OK(rump_sys_statvfs(MNT, &sv0));
+	REQUIRE_OK(rump_sys_unmount(MNT, 0));
+	fsck_clean(img);
+
+	REQUIRE_OK(rump_pub_etfs_remove(DEV));
+	REQUIRE_EQ(rump_pub_etfs_register(DEV, copy, RUMP_ETFS_BLK), 0);
+	REQUIRE_OK(rump_sys_mount("ext2fs", MNT, 0, &args, sizeof(args)));
+	REQUIRE_OK(rump_sys_statvfs(MNT, &sv));
+	verify_mount();
+	REQUIRE_OK(rump_sys_unmount(MNT, 0));
+	fsck_clean(copy);
+	REQUIRE_EQ(sv.f_bfree, sv0.f_bfree);
+	REQUIRE_EQ(sv.f_ffree, sv0.f_ffree);
+	mf_reset();
+	remove_tree(dir);
+	free(dir);
+}
+
+/*
  * Eight processes at once on an ext4 image small enough for them to
  * fill; then all is removed: the free counts are what they were, and
  * e2fsck finds nothing.
@@ -932,5 +984,5 @@ TESTCASE(ext4_refused)
 TESTS(CASE(ext4_default_1k), CASE(ext4_default_2k), CASE(ext4_default_4k),
     CASE(ext4_features_1k), CASE(ext4_features_2k), CASE(ext4_uninit_bg),
     CASE(ext4_htree_grow), CASE(ext4_unwritten), CASE(ext4_xattr_shared),
-    CASE(ext4_dir_nlink), CASE(ext4_linux), CASE(ext4_stress),
-    CASE(ext4_refused))
+    CASE(ext4_dir_nlink), CASE(ext4_linux), CASE(ext4_orphan),
+    CASE(ext4_stress), CASE(ext4_refused))

@@ -51,6 +51,22 @@ inode_loc(const struct ext2fs *fs, uint32_t ino, uint64_t *blkp, size_t *offp)
 	*offp = (size_t)(off & (fs->e2_bsize - 1));
 }
 
+/* An inode entry's checksum (metadata_csum), its high half if it has room. */
+static void
+csum_set(const struct ext2fs *fs, uint8_t *raw, uint32_t seed)
+{
+	uint32_t x = fs->e2_isize > EXT2_GOOD_OLD_INODE_SIZE ?
+	    ext2_le16(raw + EXT2_I_EXTRA_ISIZE) : 0, c;
+
+	if (!fs->e2_metadata_csum)
+		return;
+	c = ext2fs_inode_csum(fs, raw, seed, x);
+	ext2_set_le16(raw + EXT2_I_CHECKSUM_LO, (uint16_t)c);
+	if (fs->e2_isize > EXT2_GOOD_OLD_INODE_SIZE &&
+	    x >= EXT2_I_CHECKSUM_HI + 2 - EXT2_GOOD_OLD_INODE_SIZE)
+		ext2_set_le16(raw + EXT2_I_CHECKSUM_HI, (uint16_t)(c >> 16));
+}
+
 /*
  * Write ip into its table entry; the bytes it does not decode (osd
  * fields, attributes in the inode, crtime) stay.  A fresh entry starts
@@ -61,7 +77,7 @@ inode_write(struct ext2fs_mount *em, const struct ext2fs_inode *ip,
     bool fresh, const uint32_t *dtime)
 {
 	const struct ext2fs *fs = em->em_fs;
-	uint32_t x = ip->ei_extra_isize, c;
+	uint32_t x = ip->ei_extra_isize;
 	uint64_t blk, blocks;
 	struct buf *bp;
 	size_t off;
@@ -103,17 +119,45 @@ inode_write(struct ext2fs_mount *em, const struct ext2fs_inode *ip,
 	encode_time(raw, EXT2_I_CTIME, EXT2_I_CTIME_EXTRA, x, &ip->ei_ctime);
 	if (dtime != NULL)
 		ext2_set_le32(raw + EXT2_I_DTIME, *dtime);
-	if (fs->e2_metadata_csum) {
-		c = ext2fs_inode_csum(fs, raw, ip->ei_csum_seed,
-		    fs->e2_isize > EXT2_GOOD_OLD_INODE_SIZE ?
-		    ext2_le16(raw + EXT2_I_EXTRA_ISIZE) : 0);
-		ext2_set_le16(raw + EXT2_I_CHECKSUM_LO, (uint16_t)c);
-		if (fs->e2_isize > EXT2_GOOD_OLD_INODE_SIZE &&
-		    ext2_le16(raw + EXT2_I_EXTRA_ISIZE) >=
-		    EXT2_I_CHECKSUM_HI + 2 - EXT2_GOOD_OLD_INODE_SIZE)
-			ext2_set_le16(raw + EXT2_I_CHECKSUM_HI,
-			    (uint16_t)(c >> 16));
-	}
+	csum_set(fs, raw, ip->ei_csum_seed);
+	return ext2fs_blk_write(em, bp, false);
+}
+
+/* Inode ino's i_dtime as it is in its table entry (an orphan's next). */
+int
+ext2fs_iget_dtime(struct ext2fs_mount *em, uint32_t ino, uint32_t *dtimep)
+{
+	struct buf *bp;
+	uint64_t blk;
+	size_t off;
+	int error;
+
+	inode_loc(em->em_fs, ino, &blk, &off);
+	if ((error = ext2fs_blk_read(em, blk, &bp)) != 0)
+		return error;
+	*dtimep = ext2_le32((uint8_t *)bp->b_data + off + EXT2_I_DTIME);
+	brelse(bp, 0);
+	return 0;
+}
+
+/* Set inode ino's i_dtime in its table entry, the rest as it is. */
+int
+ext2fs_iset_dtime(struct ext2fs_mount *em, uint32_t ino, uint32_t dtime)
+{
+	const struct ext2fs *fs = em->em_fs;
+	struct buf *bp;
+	uint64_t blk;
+	size_t off;
+	uint8_t *raw;
+	int error;
+
+	inode_loc(fs, ino, &blk, &off);
+	if ((error = ext2fs_blk_read(em, blk, &bp)) != 0)
+		return error;
+	raw = (uint8_t *)bp->b_data + off;
+	ext2_set_le32(raw + EXT2_I_DTIME, dtime);
+	csum_set(fs, raw, ext2fs_inode_seed(fs, ino,
+	    ext2_le32(raw + EXT2_I_GENERATION)));
 	return ext2fs_blk_write(em, bp, false);
 }
 
@@ -567,8 +611,10 @@ ext2fs_irelease(struct ext2fs_mount *em, struct ext2fs_node *np)
 	if (np->n_freed)
 		return 0;
 	np->n_freed = true;
-	if (has_blockmap(em->em_fs, ip))
-		error = ext2fs_truncate(em, np, 0);
+	error = ext2fs_orphan_remove(em, np);
+	if (has_blockmap(em->em_fs, ip) &&
+	    (e = ext2fs_truncate(em, np, 0)) != 0 && error == 0)
+		error = e;
 	if (ip->ei_file_acl != 0 && (e = xattr_release(em, ip)) != 0 &&
 	    error == 0)
 		error = e;

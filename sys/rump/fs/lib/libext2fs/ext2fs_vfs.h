@@ -45,6 +45,7 @@ struct ext2fs_node {
 	struct ext2fs_inode n_ip;       /* em_lock; first: VTOEI */
 	uint64_t n_goal;                /* em_lock: next block to try */
 	bool n_freed;                   /* em_lock: unlinked inode released */
+	bool n_orphan;                  /* em_lock: on the orphan list */
 	struct ext2fs_dircache *n_dc;   /* em_lock: names of a big directory */
 	LIST_ENTRY(ext2fs_node) n_pend; /* em_pendlock */
 };
@@ -111,6 +112,8 @@ uint64_t ext2fs_overhead(const struct ext2fs *);
 
 /* ext2fs_iwrite.c: inodes, block maps, truncation. */
 int ext2fs_iupdate(struct ext2fs_mount *, const struct ext2fs_inode *);
+int ext2fs_iget_dtime(struct ext2fs_mount *, uint32_t, uint32_t *);
+int ext2fs_iset_dtime(struct ext2fs_mount *, uint32_t, uint32_t);
 int ext2fs_inew(struct ext2fs_mount *, uint32_t, uint16_t, uint32_t,
     uint32_t, struct ext2fs_inode *);
 int ext2fs_bmap_alloc(struct ext2fs_mount *, struct ext2fs_node *, uint64_t,
@@ -153,6 +156,11 @@ bool ext2fs_dirw_place(const struct ext2fs *, uint8_t *, size_t,
 /* ext2fs_htreew.c: adding names to hash-indexed directories. */
 int ext2fs_htree_add(struct ext2fs_mount *, struct ext2fs_node *,
     const char *, size_t, uint32_t, uint8_t, bool);
+
+/* ext2fs_orphan.c: inodes unlinked while open, across a crash. */
+int ext2fs_orphan_add(struct ext2fs_mount *, struct ext2fs_node *);
+int ext2fs_orphan_remove(struct ext2fs_mount *, struct ext2fs_node *);
+void ext2fs_orphans_finish(struct ext2fs_mount *);
 
 /* ext2fs_csumw.c: checksums of changed metadata (metadata_csum). */
 void ext2fs_sb_csum_set(struct ext2fs *);

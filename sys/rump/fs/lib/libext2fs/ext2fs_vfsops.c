@@ -182,7 +182,8 @@ ext2fs_rw_check(struct ext2fs_mount *em, bool force)
 
 /*
  * Start writing: the counts, and what the first change will put in the
- * superblock.  Nothing is written yet.
+ * superblock.  Nothing is written yet, unless a crash left inodes on
+ * the orphan list: they are finished now (ext2fs_orphan.c).
  */
 static int
 ext2fs_rw_start(struct ext2fs_mount *em)
@@ -204,6 +205,8 @@ ext2fs_rw_start(struct ext2fs_mount *em)
 		log(LOG_NOTICE, "ext2fs: %s: maximal mount count reached, "
 		    "running e2fsck is recommended", em->em_name);
 	em->em_rw = true;
+	/* What a crash left unfinished (writes only when there is some). */
+	ext2fs_orphans_finish(em);
 	return 0;
 }
 
