@@ -11,6 +11,7 @@
  * its size), as Linux and e2fsck do.  The list is walked at most as
  * many steps as there are inodes, and every number on it is checked:
  * a bad one ends the walk with one log line, the mount goes on.
+ * Revision 0 file systems have no list.
  *
  * Called with em_lock held as writer (ext2fs_vfs.h).
  */
@@ -44,7 +45,8 @@ ext2fs_orphan_add(struct ext2fs_mount *em, struct ext2fs_node *np)
 {
 	int error;
 
-	if (np->n_orphan)
+	/* Revision 0 has no s_last_orphan. */
+	if (np->n_orphan || em->em_fs->e2_rev == EXT2_GOOD_OLD_REV)
 		return 0;
 	if ((error = ext2fs_iset_dtime(em, np->n_ip.ei_ino,
 	    list_head(em->em_fs))) != 0)
@@ -92,7 +94,8 @@ ext2fs_orphans_finish(struct ext2fs_mount *em)
 	uint32_t ino, n = 0;
 	int error = 0;
 
-	if ((np = kmem_alloc(sizeof(*np), KM_SLEEP)) == NULL)
+	if (fs->e2_rev == EXT2_GOOD_OLD_REV || list_head(fs) == 0 ||
+	    (np = kmem_alloc(sizeof(*np), KM_SLEEP)) == NULL)
 		return;
 	while ((ino = list_head(fs)) != 0 && error == 0) {
 		if (!ino_ok(fs, ino) || n++ >= fs->e2_ninodes) {
