@@ -911,6 +911,8 @@ random_workload(const char *opts, uint64_t seed, int steps)
 
 TESTCASE(random_1k) { random_workload("-t ext2 -b 1024 -I 128", 1, 4000); }
 TESTCASE(random_4k) { random_workload("-t ext3 -b 4096 -I 256", 7, 4000); }
+/* ext4's defaults: extents, metadata_csum, 64bit, flex_bg... */
+TESTCASE(random_ext4_1k) { random_workload("-t ext4 -b 1024", 13, 4000); }
 
 /* Compare a file of the mount with the same file of the host. */
 static void
@@ -1279,5 +1281,6 @@ TESTS(CASE(ext2_1k_128), CASE(ext2_2k_256), CASE(ext2_4k_256),
     CASE(ext3_4k_128), CASE(state_and_policy), CASE(enospc),
     CASE(enospc_indirect), CASE(stress_full),
     CASE(out_of_inodes), CASE(unlinked_open), CASE(htree_dir),
-    CASE(random_1k), CASE(random_4k), CASE(linux_interop),
+    CASE(random_1k), CASE(random_4k), CASE(random_ext4_1k),
+    CASE(linux_interop),
     CASE(state_untouched), CASE(bigfile_1k))
