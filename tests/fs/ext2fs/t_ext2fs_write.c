@@ -12,7 +12,8 @@
  * mount that changes nothing leaves the image byte for byte as it
  * was), running out of blocks and
  * inodes, unlinked open files, hash-indexed directories, a seeded
- * random workload checked against an in-memory model, statvfs against
+ * random workload checked against an in-memory model (on ext4 too; the
+ * rest of ext4 is t_ext4_write's), statvfs against
  * the Linux kernel's and trees exchanged with it through a loop mount
  * (when the test runs as root and can loop-mount; skipped otherwise).
  */
