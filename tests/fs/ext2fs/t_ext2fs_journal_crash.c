@@ -9,7 +9,7 @@
  * hands each call on to librumpuser's) and records every write and
  * flush a workload of creates, writes, renames, truncates, writes into
  * just-freed blocks, unlinks and fsyncs makes on a read-write mount of
- * an ext3 image.  For every N (data=journal: every third), the
+ * an ext3 image (and ext4).  For every N (data=journal: every third), the
  * image as it is when the device stops writing after the Nth write
  * (the first N writes applied to the image the workload started from)
  * must replay, by our read-write mount and by e2fsck -fy alike, to a
@@ -416,7 +416,7 @@ static void crash_point(const char *, const char *, const char *, size_t,
     int, bool, unsigned *);
 
 static void
-every_n(void)
+every_n(const char *type)
 {
 	unsigned seed = 20261206;
 	char base[800], img[800], ours[800], theirs[800];
@@ -430,8 +430,8 @@ every_n(void)
 	PATHF(img, "%s/img", tmpdir);
 	PATHF(ours, "%s/ours", tmpdir);
 	PATHF(theirs, "%s/theirs", tmpdir);
-	sh("mke2fs -q -F -t ext3 -b 1024 '%s' 8M && cp '%s' '%s' && "
-	    "mkdir '%s/lmnt'", base, base, img, tmpdir);
+	sh("mke2fs -q -F -t %s -b 1024 '%s' 8M && cp '%s' '%s' && "
+	    "mkdir '%s/lmnt'", type, base, base, img, tmpdir);
 	REQUIRE_OK(rump_init());
 	REQUIRE_OK(rump_sys_mkdir(MNT, 0755));
 	/* State 0: the empty file system. */
@@ -529,14 +529,25 @@ crash_point(const char *base, const char *ours, const char *theirs,
 /* data=ordered, the default: file data home before the commit. */
 TESTCASE(ordered)
 {
-	every_n();
+	every_n("ext3");
 }
 
 /* data=journal: file data through the log too. */
 TESTCASE(datajournal)
 {
 	aflags = EXT2FS_ARGS_DATAJOURNAL;
-	every_n();
+	every_n("ext3");
 }
 
-TESTS(CASE_NOBOOT(ordered), CASE_NOBOOT(datajournal))
+/*
+ * data=ordered on ext4 (extents, 64bit, flex_bg, metadata_csum): extent
+ * trees, checksummed inodes, bitmaps, descriptors and directory blocks
+ * all through the log.
+ */
+TESTCASE(ordered_ext4)
+{
+	every_n("ext4");
+}
+
+TESTS(CASE_NOBOOT(ordered), CASE_NOBOOT(datajournal),
+    CASE_NOBOOT(ordered_ext4))

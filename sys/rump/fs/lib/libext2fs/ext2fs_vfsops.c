@@ -153,8 +153,9 @@ ext2fs_rw_check(struct ext2fs_mount *em, bool force)
 	const struct ext2fs *fs = em->em_fs;
 	uint16_t state = ext2_le16(fs->e2_sb + EXT2_SB_STATE);
 	const char *why;
+	char names[160];
 
-	if ((why = ext2fs_rw_blocker(fs)) != NULL) {
+	if ((why = ext2fs_rw_blocker(fs, names, sizeof(names))) != NULL) {
 		log(LOG_NOTICE, "ext2fs: %s: cannot mount read-write: "
 		    "unsupported feature %s", em->em_name, why);
 		return EROFS;
@@ -182,7 +183,8 @@ ext2fs_rw_check(struct ext2fs_mount *em, bool force)
 
 /*
  * Start writing: the counts, and what the first change will put in the
- * superblock.  Nothing is written yet.
+ * superblock.  Nothing is written yet, unless a crash left inodes on
+ * the orphan list: they are finished now (ext2fs_orphan.c).
  */
 static int
 ext2fs_rw_start(struct ext2fs_mount *em)
@@ -209,6 +211,8 @@ ext2fs_rw_start(struct ext2fs_mount *em)
 		log(LOG_NOTICE, "ext2fs: %s: maximal mount count reached, "
 		    "running e2fsck is recommended", em->em_name);
 	em->em_rw = true;
+	/* What a crash left unfinished (writes only when there is some). */
+	ext2fs_orphans_finish(em);
 	return 0;
 }
 
@@ -303,6 +307,9 @@ ext2fs_flush(struct ext2fs_mount *em, bool clean)
 		return error;
 	ext2_set_le32(fs->e2_sb + EXT2_SB_FREE_BLOCKS_LO,
 	    (uint32_t)em->em_free_blocks);
+	if (fs->e2_incompat & EXT2F_INCOMPAT_64BIT)
+		ext2_set_le32(fs->e2_sb + EXT2_SB_FREE_BLOCKS_HI,
+		    (uint32_t)(em->em_free_blocks >> 32));
 	ext2_set_le32(fs->e2_sb + EXT2_SB_FREE_INODES, em->em_free_inodes);
 	if ((e = ext2fs_sb_write(em, false)) != 0 && error == 0)
 		error = e;
