@@ -8,7 +8,9 @@
  *
  * A journal that needs recovery is replayed at mount, into memory
  * (ext2fs_journal_vfs.c); a read-write mount (or a remount to
- * read-write) then writes the replay home before its first change.
+ * read-write) then writes the replay home before its first change,
+ * starts journaling (ext2fs_journal_write.c) and only then finishes
+ * the orphan list a crash left (ext2fs_orphan.c), through the journal.
  * A read-write mount is refused with EROFS and one log line naming the
  * reason when the file system has a feature the writer does not keep
  * (ext2fs_rw_blocker()), or was not cleanly unmounted (s_state without
@@ -17,7 +19,8 @@
  * The state as Linux keeps it, but only once something changes: the
  * mount's first change (ext2fs_markdirty(), called by everything that
  * hands a changed block to the disk) first writes the superblock
- * without VALID_FS, with the mount count one up and s_mtime the mount
+ * without VALID_FS (with a journal: with needs_recovery, VALID_FS
+ * kept), with the mount count one up and s_mtime the mount
  * time, and waits for it; unmount and a remount to read-only then write
  * everything and put back the state the mount found (VALID_FS, unless
  * the mount was forced) with s_wtime.  A mount that changed nothing
