@@ -7,6 +7,8 @@
  *   rump ffs   our FFS (UFS2 made by makefs) through the library API,
  *              the image a block device of the rump kernel (etfs)
  *   rump ext2  our ext2fs the same way (mke2fs -t ext2 -b 4096 -I 256)
+ *   rump ext4  our ext2fs on mke2fs -t ext4's defaults (extents, 64bit,
+ *              flex_bg, metadata_csum...; the journal is not written)
  *   host       the host kernel's ext2 through a loop mount (as root
  *              only): the physical anchor both are compared with
  *   fuse2fs    e2fsprogs' FUSE driver (when installed and /dev/fuse works)
@@ -400,9 +402,11 @@ static struct side sides[] = {
 	  .unmount = loop_unmount, HOST_CALLS },
 	{ .name = "fuse2fs", .fs = "ext2", .mount = fuse_mount,
 	  .unmount = fuse_unmount, HOST_CALLS },
+	{ .name = "rump ext4", .fs = "ext4", .type = "ext2fs",
+	  .key = "/dev/ext4", .root = "/ext4", RUMP_CALLS },
 };
 #define NSIDES (sizeof(sides) / sizeof(sides[0]))
-enum { S_FFS, S_EXT2, S_HOST, S_FUSE };
+enum { S_FFS, S_EXT2, S_HOST, S_FUSE, S_EXT4 };
 
 /*
  * The extractor: ustar headers (POSIX, with the prefix field) and GNU
@@ -856,7 +860,7 @@ make_image(struct side *s)
 	} else {
 		snprintf(inodes, sizeof(inodes), "%lu", ninodes);
 		rv = run_cmd((const char *const[]){ "mke2fs", "-q", "-F",
-		    "-t", "ext2", "-b", "4096", "-I", "256", "-N", inodes,
+		    "-t", s->fs, "-b", "4096", "-I", "256", "-N", inodes,
 		    s->img, size, NULL }, 1);
 	}
 	if (rv != 0)
@@ -998,6 +1002,10 @@ ratio_cell(const struct side *a, const struct side *b, int w, double goal,
 		return;
 	}
 	q = a->r->rate[w] / b->r->rate[w];
+	if (goal <= 0) {
+		printf(" | %.2f", q);
+		return;
+	}
 	printf(" | %.2f %s", q, (strict ? q > goal : q >= goal) ? "met" :
 	    "MISSED");
 }
@@ -1016,7 +1024,9 @@ report(void)
 	    "is our FFS (UFS2, `makefs -t ffs -o version=2,bsize=32768,"
 	    "fsize=4096,density=%llu`) and *rump ext2* our ext2fs (`mke2fs "
 	    "-t ext2 -b 4096 -I 256 -N %lu`), both through the library "
-	    "API with the image a block device of the rump kernel; *host "
+	    "API with the image a block device of the rump kernel, *rump "
+	    "ext4* the same on `mke2fs -t ext4`'s defaults (extents, "
+	    "64bit, flex_bg, metadata_csum; its journal is not written); *host "
 	    "ext2* is the host kernel's ext2 on the same kind of image "
 	    "through a loop device; *fuse2fs* is e2fsprogs' FUSE driver on "
 	    "it. Timed: *write*, a %llu MiB file in 1 MiB requests up to the "
@@ -1066,8 +1076,9 @@ report(void)
 	    "sequential I/O at least 0.8 of the host, create, stat and "
 	    "untar faster than the host, ahead of fuse2fs everywhere.\n\n");
 	printf("| workload | goal against the host | ffs / host | "
-	    "ext2 / host | ext2 / fuse2fs (goal > 1) |\n");
-	printf("|---|---|---|---|---|\n");
+	    "ext2 / host | ext2 / fuse2fs (goal > 1) | ext4 / ext2 (ours, "
+	    "no goal) |\n");
+	printf("|---|---|---|---|---|---|\n");
 	for (int w = 0; w < NWORK; w++) {
 		int seqio = w == W_WRITE || w == W_READ;
 
@@ -1075,6 +1086,7 @@ report(void)
 		ratio_cell(ffs, &sides[S_HOST], w, seqio ? 0.8 : 1, !seqio);
 		ratio_cell(ext2, &sides[S_HOST], w, seqio ? 0.8 : 1, !seqio);
 		ratio_cell(ext2, &sides[S_FUSE], w, 1, 1);
+		ratio_cell(&sides[S_EXT4], ext2, w, 0, 0);
 		printf(" |\n");
 	}
 	printf("\n");
@@ -1166,8 +1178,8 @@ main(int argc, char **argv)
 	if (!have_makefs)
 		sides[S_FFS].skip = "makefs not installed";
 	if (!have_mke2fs)
-		sides[S_EXT2].skip = sides[S_HOST].skip =
-		    sides[S_FUSE].skip = "mke2fs (e2fsprogs) not installed";
+		sides[S_EXT2].skip = sides[S_HOST].skip = sides[S_FUSE].skip =
+		    sides[S_EXT4].skip = "mke2fs (e2fsprogs) not installed";
 	if (sides[S_HOST].skip == NULL && geteuid() != 0)
 		sides[S_HOST].skip = "not root: no loop mount";
 	if (sides[S_FUSE].skip == NULL &&

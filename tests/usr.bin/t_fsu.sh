@@ -382,10 +382,10 @@ writable() {
 	"$bin/fsu_mkdir" probe.img /probe >/dev/null 2>&1
 }
 
-# ext4 (extents) is read, never written: every writing tool is refused
+# ext4 with quota is read, never written: every writing tool is refused
 # and the image stays byte for byte as it was.
 case_write_refused() {
-	mke2fs -q -F -t ext4 -d tree ext4.img 8M >/dev/null 2>&1 ||
+	mke2fs -q -F -t ext4 -O quota -d tree ext4.img 8M >/dev/null 2>&1 ||
 	    { fail "mke2fs ext4"; return; }
 	sum=$(md5sum < ext4.img)
 	expect 1 /dev/null \

@@ -75,7 +75,7 @@ static struct {
 } ext2_slot[EXT2_SLOTS];
 
 static int
-ext2fs_mount(const char *mnt, uint64_t sizelimit)
+ext2img_mount(const char *mnt, uint64_t sizelimit, const char *type)
 {
 	struct ufs_args args;
 	char cmd[512];
@@ -95,8 +95,8 @@ ext2fs_mount(const char *mnt, uint64_t sizelimit)
 	strcat(ext2_slot[i].img, "/fs.img");
 	snprintf(ext2_slot[i].dev, sizeof(ext2_slot[i].dev),
 	    "/dev/fstable-ext2-%d", i);
-	snprintf(cmd, sizeof(cmd), "mke2fs -q -F -t ext2 -b 4096 -I 256 "
-	    "%s '%s' %lluk >/dev/null 2>&1",
+	snprintf(cmd, sizeof(cmd), "mke2fs -q -F -t %s -b 4096 -I 256 "
+	    "%s '%s' %lluk >/dev/null 2>&1", type,
 	    sizelimit != 0 ? "" : "-N 131072", ext2_slot[i].img,
 	    (unsigned long long)(sizelimit != 0 ? sizelimit / 1024 : 262144));
 	if (system(cmd) != 0 || rump_pub_etfs_register(ext2_slot[i].dev,
@@ -107,6 +107,19 @@ ext2fs_mount(const char *mnt, uint64_t sizelimit)
 		return -1;
 	snprintf(ext2_slot[i].mnt, sizeof(ext2_slot[i].mnt), "%s", mnt);
 	return 0;
+}
+
+static int
+ext2fs_mount(const char *mnt, uint64_t sizelimit)
+{
+	return ext2img_mount(mnt, sizelimit, "ext2");
+}
+
+/* ext4: the same with mke2fs -t ext4's defaults (extents, metadata_csum...). */
+static int
+ext4fs_mount(const char *mnt, uint64_t sizelimit)
+{
+	return ext2img_mount(mnt, sizelimit, "ext4");
 }
 
 static int
@@ -376,6 +389,7 @@ const struct fstype fstypes[] = {
 	    rootfs_mount, rootfs_unmount },
 	{ "tmpfs", 0, NULL, tmpfs_mount, tmpfs_unmount },
 	{ "ext2fs", 0, NULL, ext2fs_mount, ext2fs_unmount },
+	{ "ext4", 0, NULL, ext4fs_mount, ext2fs_unmount },
 	{ "ffs", 0, NULL, ffs_mount, ffs_unmount },
 	{ "ffs2be", 0, NULL, ffs2be_mount, ffs_unmount },
 	{ "msdos", FS_SYMLINKS | FS_HARDLINKS | FS_NSTIMES | FS_OWNERS |

@@ -8,10 +8,11 @@
  * which the rump kernel calls for block I/O and device flushes, and
  * hands each call on to librumpuser's) and records every write and
  * flush a workload of creates, writes, renames, truncates, writes into
- * just-freed blocks, unlinks and fsyncs makes on a read-write mount of
- * an ext3 image.  For every N (data=journal: every third), the
- * image as it is when the device stops writing after the Nth write
- * (the first N writes applied to the image the workload started from)
+ * just-freed blocks, unlinks (one of an open file: the orphan list) and
+ * fsyncs makes on a read-write mount of an ext3 image (and ext4).  For
+ * every N (data=journal: every third), the image as it is when the
+ * device stops writing after the Nth write (the first N writes applied
+ * to the image the workload started from)
  * must replay, by our read-write mount and by e2fsck -fy alike, to a
  * file system e2fsck -fn finds clean, whose tree is exactly the one an
  * fsync left: the last one whose writes were all among the N, or the
@@ -301,7 +302,7 @@ durable(const char *path)
 static void
 workload(void)
 {
-	int fd;
+	int fd, ofd;
 
 	put(MNT "/a", 3000, 1);
 	durable(MNT "/a");
@@ -313,6 +314,10 @@ workload(void)
 	REQUIRE_OK(rump_sys_truncate(MNT "/d/b", 100));
 	/* Into the blocks b just freed: its committed bytes must stay. */
 	put(MNT "/g", 4900, 6);
+	/* An unlinked file still open across fsyncs: the orphan list. */
+	put(MNT "/o", 7000, 7);
+	REQUIRE_OK(ofd = rump_sys_open(MNT "/o", O_RDWR, 0));
+	REQUIRE_OK(rump_sys_unlink(MNT "/o"));
 	durable(MNT "/d");
 	REQUIRE_OK(rump_sys_unlink(MNT "/c"));
 	put(MNT "/e", 1000, 4);
@@ -320,6 +325,7 @@ workload(void)
 	REQUIRE_EQ(rump_sys_write(fd, "appended", 8), 8);
 	REQUIRE_OK(rump_sys_close(fd));
 	durable(MNT "/e");
+	REQUIRE_OK(rump_sys_close(ofd));
 	REQUIRE_OK(rump_sys_mkdir(MNT "/d/sub", 0700));
 	put(MNT "/d/sub/f", 6000, 5);
 }
@@ -416,7 +422,7 @@ static void crash_point(const char *, const char *, const char *, size_t,
     int, bool, unsigned *);
 
 static void
-every_n(void)
+every_n(const char *type)
 {
 	unsigned seed = 20261206;
 	char base[800], img[800], ours[800], theirs[800];
@@ -430,8 +436,8 @@ every_n(void)
 	PATHF(img, "%s/img", tmpdir);
 	PATHF(ours, "%s/ours", tmpdir);
 	PATHF(theirs, "%s/theirs", tmpdir);
-	sh("mke2fs -q -F -t ext3 -b 1024 '%s' 8M && cp '%s' '%s' && "
-	    "mkdir '%s/lmnt'", base, base, img, tmpdir);
+	sh("mke2fs -q -F -t %s -b 1024 '%s' 8M && cp '%s' '%s' && "
+	    "mkdir '%s/lmnt'", type, base, base, img, tmpdir);
 	REQUIRE_OK(rump_init());
 	REQUIRE_OK(rump_sys_mkdir(MNT, 0755));
 	/* State 0: the empty file system. */
@@ -529,14 +535,25 @@ crash_point(const char *base, const char *ours, const char *theirs,
 /* data=ordered, the default: file data home before the commit. */
 TESTCASE(ordered)
 {
-	every_n();
+	every_n("ext3");
 }
 
 /* data=journal: file data through the log too. */
 TESTCASE(datajournal)
 {
 	aflags = EXT2FS_ARGS_DATAJOURNAL;
-	every_n();
+	every_n("ext3");
 }
 
-TESTS(CASE_NOBOOT(ordered), CASE_NOBOOT(datajournal))
+/*
+ * data=ordered on ext4 (extents, 64bit, flex_bg, metadata_csum): extent
+ * trees, checksummed inodes, bitmaps, descriptors and directory blocks
+ * all through the log.
+ */
+TESTCASE(ordered_ext4)
+{
+	every_n("ext4");
+}
+
+TESTS(CASE_NOBOOT(ordered), CASE_NOBOOT(datajournal),
+    CASE_NOBOOT(ordered_ext4))

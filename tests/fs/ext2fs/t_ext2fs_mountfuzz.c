@@ -351,5 +351,12 @@ TESTCASE(rw_ext3_2k)
 	fuzz("vfuzz_rw_ext3_2k", "-t ext3 -b 2048", 606, true);
 }
 
+/* ext4 written: without metadata_csum the damage reaches the writer. */
+TESTCASE(rw_ext4_2k)
+{
+	fuzz("vfuzz_rw_ext4_2k", "-t ext4 -b 2048 -O ^metadata_csum", 707,
+	    true);
+}
+
 TESTS(CASE(ext2_1k), CASE(ext3_2k), CASE(ext4_4k), CASE(rw_ext2_1k),
-    CASE(rw_ext2_4k), CASE(rw_ext3_2k))
+    CASE(rw_ext2_4k), CASE(rw_ext3_2k), CASE(rw_ext4_2k))

@@ -231,20 +231,19 @@ static const struct config configs[] = {
 	{ "ext2_1k_legacy", "-t ext2 -b 1024 -I 256", HASH_D("legacy"), true,
 	  true, "" },
 	{ "ext3_2k", "-t ext3 -b 2048 -I 256", FSCK_D, true, true, "" },
-	{ "ext4_1k", "-t ext4 -b 1024 -I 256", FSCK_D, true, true, "extent" },
-	{ "ext4_4k", "-t ext4 -b 4096", FSCK_D, true, true, "extent" },
+	{ "ext4_1k", "-t ext4 -b 1024 -I 256", FSCK_D, true, true, "" },
+	{ "ext4_4k", "-t ext4 -b 4096", FSCK_D, true, true, "" },
 	{ "ext4_2k_gdtcsum", "-t ext4 -b 2048 -O ^metadata_csum,uninit_bg",
-	  FSCK_D, true, true, "extent" },
+	  FSCK_D, true, true, "" },
 	{ "ext4_2k_metabg", "-t ext4 -b 2048 -O meta_bg,^resize_inode",
 	  FSCK_D, true, true, "meta_bg" },
 	{ "ext4_4k_seed", "-t ext4 -b 4096 -O metadata_csum_seed -U "
-	  "01234567-89ab-cdef-0123-456789abcdef", FSCK_D, true, true,
-	  "extent" },
+	  "01234567-89ab-cdef-0123-456789abcdef", FSCK_D, true, true, "" },
 	/* Clusters of blocks: the descriptor table of 1 KiB blocks is at block 2. */
 	{ "ext4_1k_bigalloc", "-t ext4 -b 1024 -O bigalloc -C 4096", FSCK_D,
-	  true, true, "extent" },
+	  true, true, "bigalloc" },
 	{ "ext4_4k_bigalloc", "-t ext4 -b 4096 -O bigalloc -C 8192", FSCK_D,
-	  true, true, "extent" },
+	  true, true, "bigalloc" },
 };
 
 static void

@@ -14,11 +14,13 @@
  * return (EINVAL from ext2fs_sb_load, EIO elsewhere) and one log line
  * from ext2fs_corrupt().
  *
- * Locking: a struct ext2fs is immutable once ext2fs_sb_load() returns
- * it, and a struct ext2fs_inode is a private decoded copy; nothing here
- * takes a lock or keeps state between calls, so any number of threads
- * may call in at once as long as the device's read function may be
- * called concurrently.  Every function may sleep (it reads the device
+ * Locking: a struct ext2fs does not change once ext2fs_sb_load() returns
+ * it, but for what a read-write mount's writer changes with its lock
+ * held as writer (the superblock copy, a group's flags and unused
+ * inodes: ext2fs_vfs.h), and a struct ext2fs_inode is a private decoded
+ * copy; nothing here takes a lock or keeps state between calls, so any
+ * number of threads may call in at once as long as the device's read
+ * function may be called concurrently.  Every function may sleep (it reads the device
  * and allocates with KM_SLEEP).
  */
 #ifndef _EXT2FS_H_
@@ -49,7 +51,7 @@ struct ext2fs_group {
 	uint16_t eg_flags;              /* EXT2_BG_* */
 };
 
-/* A mounted file system's geometry.  Immutable after ext2fs_sb_load(). */
+/* A mounted file system's geometry (see Locking above). */
 struct ext2fs {
 	struct ext2fs_dev e2_dev;
 	uint8_t e2_sb[EXT2_SB_SIZE];    /* the superblock as read */
@@ -121,7 +123,7 @@ uint32_t ext2fs_csum_le32(uint32_t, uint32_t);
 /* ext2fs_sb.c */
 int ext2fs_sb_load(const struct ext2fs_dev *, struct ext2fs **);
 void ext2fs_sb_free(struct ext2fs *);
-const char *ext2fs_rw_blocker(const struct ext2fs *);
+const char *ext2fs_rw_blocker(const struct ext2fs *, char *, size_t);
 const char *ext2fs_feature_name(int, uint32_t);
 #define EXT2FS_COMPAT   0
 #define EXT2FS_INCOMPAT 1
@@ -132,10 +134,14 @@ int ext2fs_groups_load(struct ext2fs *);
 bool ext2fs_group_has_super(const struct ext2fs *, uint32_t);
 uint64_t ext2fs_desc_off(const struct ext2fs *, uint32_t);
 uint32_t ext2fs_group_gdt_blocks(const struct ext2fs *, uint32_t);
+uint16_t ext2fs_desc_csum(const struct ext2fs *, uint32_t, const uint8_t *);
 
 /* ext2fs_inode.c */
 int ext2fs_iget(const struct ext2fs *, uint32_t, struct ext2fs_inode *);
 int ext2fs_iread_raw(const struct ext2fs *, uint32_t, uint8_t *);
+uint32_t ext2fs_inode_csum(const struct ext2fs *, const uint8_t *, uint32_t,
+    uint32_t);
+uint32_t ext2fs_inode_seed(const struct ext2fs *, uint32_t, uint32_t);
 
 /* ext2fs_bmap.c (indirect blocks) and ext2fs_extent.c (extent trees) */
 int ext2fs_bmap(const struct ext2fs *, const struct ext2fs_inode *,
@@ -144,6 +150,11 @@ int ext2fs_bmap_indirect(const struct ext2fs *, const struct ext2fs_inode *,
     uint64_t, uint64_t *, uint64_t *);
 int ext2fs_bmap_extent(const struct ext2fs *, const struct ext2fs_inode *,
     uint64_t, uint64_t *, uint64_t *);
+uint32_t ext2fs_ext_room(const struct ext2fs *);
+int ext2fs_ext_node_check(const struct ext2fs *, const struct ext2fs_inode *,
+    const uint8_t *, uint32_t, int, uint64_t);
+int ext2fs_ext_csum_check(const struct ext2fs *, const struct ext2fs_inode *,
+    const uint8_t *, uint64_t);
 
 /* ext2fs_inline.c */
 int ext2fs_inline_read(const struct ext2fs *, const struct ext2fs_inode *,
@@ -178,6 +189,8 @@ int ext2fs_hash(int, const uint32_t *, const char *, size_t, uint32_t *,
     uint32_t *);
 int ext2fs_dx_csum_check(const struct ext2fs *, const struct ext2fs_inode *,
     uint64_t, const uint8_t *);
+int ext2fs_dx_root(const struct ext2fs *, const struct ext2fs_inode *,
+    const uint8_t *, int *, int *);
 int ext2fs_htree_lookup(const struct ext2fs *, const struct ext2fs_inode *,
     const char *, size_t, uint32_t *, uint8_t *);
 

@@ -15,6 +15,14 @@
  * with its bitmap is corruption (EIO and a log line), never a reason to
  * hand out a block in use.
  *
+ * Descriptors: the counts with their high halves (64bit), and with
+ * uninit_bg or metadata_csum the group's flags, its never-used inode
+ * count and the descriptor's checksum; with metadata_csum also the
+ * checksum of a bitmap, set in the descriptor before the changed bitmap
+ * is handed over.  A group still BLOCK_UNINIT or INODE_UNINIT has no
+ * bitmap on the disk: it is made when the group is first allocated
+ * from, and the flag goes (fs->e2_groups[] changes, under em_lock).
+ *
  * Called with em_lock held as writer (ext2fs_vfs.h).
  */
 #include <sys/systm.h>
@@ -155,20 +163,60 @@ dev_update(struct ext2fs_mount *em, uint64_t off, const void *src,
 	return ext2fs_blk_write(em, bp, false);
 }
 
+static bool
+has_gd_csum(const struct ext2fs *fs)
+{
+	return fs->e2_metadata_csum || fs->e2_gdt_csum;
+}
+
+static void
+set_split16(uint8_t *d, size_t lo, size_t hi, uint32_t v, bool wide)
+{
+	ext2_set_le16(d + lo, (uint16_t)v);
+	if (wide)
+		ext2_set_le16(d + hi, (uint16_t)(v >> 16));
+}
+
+/*
+ * Write group g's descriptor from the counts, the flags and unused
+ * inodes of fs->e2_groups[g] and, when given, the checksum of its
+ * changed block bitmap (bmap) or inode bitmap (imap); then its own
+ * checksum.  Called before the changed bitmap is handed over.
+ */
 static int
-gd_update(struct ext2fs_mount *em, uint32_t g)
+gd_update(struct ext2fs_mount *em, uint32_t g, const uint8_t *bmap,
+    const uint8_t *imap)
 {
 	const struct ext2fs *fs = em->em_fs;
-	uint8_t d[EXT2_GD_SIZE];
+	const struct ext2fs_group *eg = &fs->e2_groups[g];
+	bool wide = fs->e2_desc_size >= EXT2_GD_SIZE_64BIT;
+	bool csumhi = fs->e2_desc_size >= EXT2_GD_CSUM_HI_END;
+	uint8_t d[EXT2_GD_MAX_SIZE];
 	uint64_t off = ext2fs_desc_off(fs, g);
 	int error;
 
-	if ((error = ext2fs_devread(fs, off, d, sizeof(d))) != 0)
+	if ((error = ext2fs_devread(fs, off, d, fs->e2_desc_size)) != 0)
 		return error;
-	ext2_set_le16(d + EXT2_GD_FREE_BLOCKS, (uint16_t)em->em_gfree_blocks[g]);
-	ext2_set_le16(d + EXT2_GD_FREE_INODES, (uint16_t)em->em_gfree_inodes[g]);
-	ext2_set_le16(d + EXT2_GD_USED_DIRS, (uint16_t)em->em_gdirs[g]);
-	return dev_update(em, off, d, sizeof(d));
+	set_split16(d, EXT2_GD_FREE_BLOCKS, EXT2_GD_FREE_BLOCKS_HI,
+	    em->em_gfree_blocks[g], wide);
+	set_split16(d, EXT2_GD_FREE_INODES, EXT2_GD_FREE_INODES_HI,
+	    em->em_gfree_inodes[g], wide);
+	set_split16(d, EXT2_GD_USED_DIRS, EXT2_GD_USED_DIRS_HI,
+	    em->em_gdirs[g], wide);
+	if (has_gd_csum(fs)) {
+		ext2_set_le16(d + EXT2_GD_FLAGS, eg->eg_flags);
+		set_split16(d, EXT2_GD_ITABLE_UNUSED, EXT2_GD_ITABLE_UNUSED_HI,
+		    eg->eg_itable_unused, wide);
+	}
+	if (fs->e2_metadata_csum && bmap != NULL)
+		set_split16(d, EXT2_GD_BBITMAP_CSUM, EXT2_GD_BBITMAP_CSUM_HI,
+		    ext2fs_bitmap_csum(fs, bmap, fs->e2_bpg / 8), csumhi);
+	if (fs->e2_metadata_csum && imap != NULL)
+		set_split16(d, EXT2_GD_IBITMAP_CSUM, EXT2_GD_IBITMAP_CSUM_HI,
+		    ext2fs_bitmap_csum(fs, imap, fs->e2_ipg / 8), csumhi);
+	if (has_gd_csum(fs))
+		ext2_set_le16(d + EXT2_GD_CHECKSUM, ext2fs_desc_csum(fs, g, d));
+	return dev_update(em, off, d, fs->e2_desc_size);
 }
 
 static uint32_t
@@ -185,7 +233,8 @@ ext2fs_counts_load(struct ext2fs_mount *em)
 {
 	const struct ext2fs *fs = em->em_fs;
 	size_t sz = (size_t)fs->e2_ngroups * sizeof(uint32_t);
-	uint8_t d[EXT2_GD_SIZE];
+	bool wide = fs->e2_desc_size >= EXT2_GD_SIZE_64BIT;
+	uint8_t d[EXT2_GD_MAX_SIZE];
 	struct timespec now;
 	int error;
 
@@ -201,22 +250,29 @@ ext2fs_counts_load(struct ext2fs_mount *em)
 	em->em_free_inodes = 0;
 	for (uint32_t g = 0; g < fs->e2_ngroups; g++) {
 		if ((error = ext2fs_devread(fs, ext2fs_desc_off(fs, g), d,
-		    sizeof(d))) != 0) {
+		    fs->e2_desc_size)) != 0) {
 			ext2fs_counts_free(em);
 			return error;
 		}
 		em->em_gfree_blocks[g] = ext2_le16(d + EXT2_GD_FREE_BLOCKS);
 		em->em_gfree_inodes[g] = ext2_le16(d + EXT2_GD_FREE_INODES);
 		em->em_gdirs[g] = ext2_le16(d + EXT2_GD_USED_DIRS);
+		if (wide) {
+			em->em_gfree_blocks[g] |=
+			    (uint32_t)ext2_le16(d + EXT2_GD_FREE_BLOCKS_HI) << 16;
+			em->em_gfree_inodes[g] |=
+			    (uint32_t)ext2_le16(d + EXT2_GD_FREE_INODES_HI) << 16;
+			em->em_gdirs[g] |=
+			    (uint32_t)ext2_le16(d + EXT2_GD_USED_DIRS_HI) << 16;
+		}
 		if (em->em_gfree_blocks[g] > group_nblocks(fs, g) ||
 		    em->em_gfree_inodes[g] > fs->e2_ipg ||
 		    em->em_gdirs[g] > fs->e2_ipg) {
-			ext2fs_counts_free(em);
 			(void)ext2fs_corrupt(fs, "group %u: %u free blocks, %u "
 			    "free inodes, %u directories", g,
-			    ext2_le16(d + EXT2_GD_FREE_BLOCKS),
-			    ext2_le16(d + EXT2_GD_FREE_INODES),
-			    ext2_le16(d + EXT2_GD_USED_DIRS));
+			    em->em_gfree_blocks[g], em->em_gfree_inodes[g],
+			    em->em_gdirs[g]);
+			ext2fs_counts_free(em);
 			return EINVAL;
 		}
 		em->em_free_blocks += em->em_gfree_blocks[g];
@@ -258,6 +314,7 @@ ext2fs_sb_write(struct ext2fs_mount *em, bool sync)
 		return error;
 	if ((error = ext2fs_blk_read(em, blk, &bp)) != 0)
 		return error;
+	ext2fs_sb_csum_set(fs);
 	memcpy((char *)bp->b_data + (EXT2_SB_OFFSET & (fs->e2_bsize - 1)),
 	    fs->e2_sb, EXT2_SB_SIZE);
 	if (em->em_jw != NULL)
@@ -294,6 +351,89 @@ is_group_meta(const struct ext2fs *fs, uint32_t g, uint64_t blk)
 	    blk < eg->eg_inode_table + fs->e2_itable_blocks);
 }
 
+static void
+bit_set_range(uint8_t *map, uint64_t from, uint64_t to)
+{
+	for (uint64_t i = from; i < to; i++)
+		map[i >> 3] |= (uint8_t)(1u << (i & 7));
+}
+
+/*
+ * Group g's block bitmap, for changing.  A group still marked
+ * BLOCK_UNINIT has none on the disk yet: it is made here from what the
+ * group holds (superblock copy, descriptor table and its reserve, and
+ * the bitmaps and inode tables of any group placed in it, as flex_bg
+ * does), with the bits past the group's end set; the flag goes when the
+ * caller writes the descriptor.
+ */
+static int
+bbitmap_get(struct ext2fs_mount *em, uint32_t g, struct buf **bpp)
+{
+	struct ext2fs *fs = em->em_fs;
+	struct ext2fs_group *eg = &fs->e2_groups[g], *o;
+	uint64_t first = fs->e2_first_data_block + (uint64_t)g * fs->e2_bpg;
+	uint64_t n = group_nblocks(fs, g), lo, hi;
+	uint8_t *m;
+
+	if (!(eg->eg_flags & EXT2_BG_BLOCK_UNINIT))
+		return ext2fs_blk_read(em, eg->eg_block_bitmap, bpp);
+	*bpp = ext2fs_blk_get(em, eg->eg_block_bitmap);
+	m = (*bpp)->b_data;
+	memset(m, 0, fs->e2_bsize);
+	bit_set_range(m, 0, (ext2fs_group_has_super(fs, g) ? 1 : 0) +
+	    (uint64_t)ext2fs_group_gdt_blocks(fs, g));
+	for (uint32_t h = 0; h < fs->e2_ngroups; h++) {
+		o = &fs->e2_groups[h];
+		if (o->eg_block_bitmap >= first && o->eg_block_bitmap < first + n)
+			bit_set_range(m, o->eg_block_bitmap - first,
+			    o->eg_block_bitmap - first + 1);
+		if (o->eg_inode_bitmap >= first && o->eg_inode_bitmap < first + n)
+			bit_set_range(m, o->eg_inode_bitmap - first,
+			    o->eg_inode_bitmap - first + 1);
+		lo = MAX(o->eg_inode_table, first);
+		hi = MIN(o->eg_inode_table + fs->e2_itable_blocks, first + n);
+		if (lo < hi)
+			bit_set_range(m, lo - first, hi - first);
+	}
+	bit_set_range(m, n, (uint64_t)fs->e2_bsize * 8);
+	eg->eg_flags &= (uint16_t)~EXT2_BG_BLOCK_UNINIT;
+	return 0;
+}
+
+/*
+ * Group g's inode bitmap, for changing; made empty (bits past the
+ * group's inodes set) when the group is still INODE_UNINIT.
+ */
+static int
+ibitmap_get(struct ext2fs_mount *em, uint32_t g, struct buf **bpp)
+{
+	struct ext2fs *fs = em->em_fs;
+	struct ext2fs_group *eg = &fs->e2_groups[g];
+
+	if (!(eg->eg_flags & EXT2_BG_INODE_UNINIT))
+		return ext2fs_blk_read(em, eg->eg_inode_bitmap, bpp);
+	*bpp = ext2fs_blk_get(em, eg->eg_inode_bitmap);
+	memset((*bpp)->b_data, 0, fs->e2_bsize);
+	bit_set_range((*bpp)->b_data, fs->e2_ipg, (uint64_t)fs->e2_bsize * 8);
+	eg->eg_flags &= (uint16_t)~EXT2_BG_INODE_UNINIT;
+	eg->eg_itable_unused = fs->e2_ipg;
+	return 0;
+}
+
+/* Descriptor first (with the bitmap's checksum), then the bitmap. */
+static int
+bitmap_put(struct ext2fs_mount *em, uint32_t g, struct buf *bp, bool inode)
+{
+	int error;
+
+	if ((error = gd_update(em, g, inode ? NULL : bp->b_data,
+	    inode ? bp->b_data : NULL)) != 0) {
+		brelse(bp, 0);
+		return error;
+	}
+	return ext2fs_blk_write(em, bp, false);
+}
+
 /*
  * Allocate a block, near goal if it is free.  Blocks reserved for root
  * (s_r_blocks_count) are given only when root is set.  ENOSPC when
@@ -311,6 +451,9 @@ ext2fs_balloc(struct ext2fs_mount *em, uint64_t goal, bool root,
 	int64_t bit;
 	int error;
 
+	if (fs->e2_incompat & EXT2F_INCOMPAT_64BIT)
+		resv |= (uint64_t)ext2_le32(fs->e2_sb +
+		    EXT2_SB_R_BLOCKS_COUNT_HI) << 32;
 	if (em->em_free_blocks == 0 || (!root && em->em_free_blocks <= resv))
 		return ENOSPC;
 	if (goal <= fs->e2_first_data_block || goal >= fs->e2_nblocks)
@@ -323,8 +466,7 @@ ext2fs_balloc(struct ext2fs_mount *em, uint64_t goal, bool root,
 		first = fs->e2_first_data_block + (uint64_t)g * fs->e2_bpg;
 		n = group_nblocks(fs, g);
 		start = i == 0 ? (uint32_t)(goal - first) : 0;
-		if ((error = ext2fs_blk_read(em, fs->e2_groups[g].eg_block_bitmap,
-		    &bp)) != 0)
+		if ((error = bbitmap_get(em, g, &bp)) != 0)
 			return error;
 		if ((bit = bit_find(bp->b_data, start, n)) < 0)
 			bit = bit_find(bp->b_data, 0, start);
@@ -344,49 +486,66 @@ ext2fs_balloc(struct ext2fs_mount *em, uint64_t goal, bool root,
 			    (unsigned long long)(first + (uint64_t)bit));
 		}
 		((uint8_t *)bp->b_data)[bit >> 3] |= (uint8_t)(1u << (bit & 7));
-		if ((error = ext2fs_blk_write(em, bp, false)) != 0)
-			return error;
 		em->em_gfree_blocks[g]--;
 		em->em_free_blocks--;
 		*blkp = first + (uint64_t)bit;
-		return gd_update(em, g);
+		return bitmap_put(em, g, bp, false);
 	}
 	return ENOSPC;
+}
+
+/* Free the n blocks from blk on (a file's run, of any groups). */
+int
+ext2fs_bfree_run(struct ext2fs_mount *em, uint64_t blk, uint64_t n)
+{
+	const struct ext2fs *fs = em->em_fs;
+	uint32_t g, bit, k;
+	struct buf *bp;
+	uint8_t *m;
+	int error;
+
+	if (!ext2fs_blk_ok(fs, blk, n))
+		return ext2fs_corrupt(fs, "free of blocks %llu+%llu out of "
+		    "range", (unsigned long long)blk, (unsigned long long)n);
+	while (n > 0) {
+		g = (uint32_t)((blk - fs->e2_first_data_block) / fs->e2_bpg);
+		bit = (uint32_t)((blk - fs->e2_first_data_block) % fs->e2_bpg);
+		k = (uint32_t)MIN(n, (uint64_t)(fs->e2_bpg - bit));
+		if ((error = bbitmap_get(em, g, &bp)) != 0)
+			return error;
+		m = bp->b_data;
+		for (uint32_t i = bit; i < bit + k; i++) {
+			if (is_group_meta(fs, g, blk + (i - bit)) ||
+			    (m[i >> 3] & (1u << (i & 7))) == 0) {
+				brelse(bp, 0);
+				return ext2fs_corrupt(fs, "block %llu freed "
+				    "twice, or metadata",
+				    (unsigned long long)(blk + (i - bit)));
+			}
+		}
+		/* Journaled: data must not overwrite them before the commit. */
+		for (uint32_t i = 0; i < k; i++) {
+			if ((error = ext2fs_jw_freed(em, blk + i)) != 0) {
+				brelse(bp, 0);
+				return error;
+			}
+		}
+		for (uint32_t i = bit; i < bit + k; i++)
+			m[i >> 3] &= (uint8_t)~(1u << (i & 7));
+		em->em_gfree_blocks[g] += k;
+		em->em_free_blocks += k;
+		if ((error = bitmap_put(em, g, bp, false)) != 0)
+			return error;
+		blk += k;
+		n -= k;
+	}
+	return 0;
 }
 
 int
 ext2fs_bfree(struct ext2fs_mount *em, uint64_t blk)
 {
-	const struct ext2fs *fs = em->em_fs;
-	uint32_t g, bit;
-	struct buf *bp;
-	uint8_t *m;
-	int error;
-
-	if (!ext2fs_blk_ok(fs, blk, 1))
-		return ext2fs_corrupt(fs, "free of block %llu out of range",
-		    (unsigned long long)blk);
-	g = (uint32_t)((blk - fs->e2_first_data_block) / fs->e2_bpg);
-	bit = (uint32_t)((blk - fs->e2_first_data_block) % fs->e2_bpg);
-	if (is_group_meta(fs, g, blk))
-		return ext2fs_corrupt(fs, "free of metadata block %llu",
-		    (unsigned long long)blk);
-	if ((error = ext2fs_blk_read(em, fs->e2_groups[g].eg_block_bitmap,
-	    &bp)) != 0)
-		return error;
-	m = bp->b_data;
-	if ((m[bit >> 3] & (1u << (bit & 7))) == 0) {
-		brelse(bp, 0);
-		return ext2fs_corrupt(fs, "block %llu freed twice",
-		    (unsigned long long)blk);
-	}
-	m[bit >> 3] &= (uint8_t)~(1u << (bit & 7));
-	if ((error = ext2fs_blk_write(em, bp, false)) != 0 ||
-	    (error = ext2fs_jw_freed(em, blk)) != 0)
-		return error;
-	em->em_gfree_blocks[g]++;
-	em->em_free_blocks++;
-	return gd_update(em, g);
+	return ext2fs_bfree_run(em, blk, 1);
 }
 
 static bool
@@ -434,8 +593,9 @@ int
 ext2fs_ialloc(struct ext2fs_mount *em, uint32_t dino, bool isdir,
     uint32_t *inop)
 {
-	const struct ext2fs *fs = em->em_fs;
+	struct ext2fs *fs = em->em_fs;
 	uint32_t pg = (dino - 1) / fs->e2_ipg, start;
+	struct ext2fs_group *eg;
 	struct buf *bp;
 	int64_t g, bit;
 	int error;
@@ -448,8 +608,7 @@ ext2fs_ialloc(struct ext2fs_mount *em, uint32_t dino, bool isdir,
 		start = g == 0 ? fs->e2_first_ino - 1 : 0;
 		if (start >= fs->e2_ipg)
 			start = fs->e2_ipg;
-		if ((error = ext2fs_blk_read(em,
-		    fs->e2_groups[g].eg_inode_bitmap, &bp)) != 0)
+		if ((error = ibitmap_get(em, (uint32_t)g, &bp)) != 0)
 			return error;
 		if ((bit = bit_find(bp->b_data, start, fs->e2_ipg)) >= 0)
 			break;
@@ -460,14 +619,17 @@ ext2fs_ialloc(struct ext2fs_mount *em, uint32_t dino, bool isdir,
 		em->em_gfree_inodes[g] = 0;
 	}
 	((uint8_t *)bp->b_data)[bit >> 3] |= (uint8_t)(1u << (bit & 7));
-	if ((error = ext2fs_blk_write(em, bp, false)) != 0)
-		return error;
 	em->em_gfree_inodes[g]--;
 	em->em_free_inodes--;
 	if (isdir)
 		em->em_gdirs[g]++;
+	/* The never-used tail of the inode table starts after this one. */
+	eg = &fs->e2_groups[g];
+	if ((fs->e2_metadata_csum || fs->e2_gdt_csum) &&
+	    (uint32_t)bit >= fs->e2_ipg - eg->eg_itable_unused)
+		eg->eg_itable_unused = fs->e2_ipg - (uint32_t)bit - 1;
 	*inop = (uint32_t)g * fs->e2_ipg + (uint32_t)bit + 1;
-	return gd_update(em, (uint32_t)g);
+	return bitmap_put(em, (uint32_t)g, bp, true);
 }
 
 int
@@ -479,8 +641,7 @@ ext2fs_ifree(struct ext2fs_mount *em, uint32_t ino, bool isdir)
 	uint8_t *m;
 	int error;
 
-	if ((error = ext2fs_blk_read(em, fs->e2_groups[g].eg_inode_bitmap,
-	    &bp)) != 0)
+	if ((error = ibitmap_get(em, g, &bp)) != 0)
 		return error;
 	m = bp->b_data;
 	if ((m[bit >> 3] & (1u << (bit & 7))) == 0) {
@@ -488,13 +649,11 @@ ext2fs_ifree(struct ext2fs_mount *em, uint32_t ino, bool isdir)
 		return ext2fs_corrupt(fs, "inode %u freed twice", ino);
 	}
 	m[bit >> 3] &= (uint8_t)~(1u << (bit & 7));
-	if ((error = ext2fs_blk_write(em, bp, false)) != 0)
-		return error;
 	em->em_gfree_inodes[g]++;
 	em->em_free_inodes++;
 	if (isdir && em->em_gdirs[g] > 0)
 		em->em_gdirs[g]--;
-	return gd_update(em, g);
+	return bitmap_put(em, g, bp, true);
 }
 
 /*

@@ -12,9 +12,15 @@
  *
  * Hash-indexed directories: removing a record and repointing one keep
  * the index right (hashes and leaf blocks do not change).  Adding one
- * drops the index instead: the directory loses EXT2_INDEX_FL and the
- * index root in block 0 is cleared, leaving a plain directory whose
- * old interior index blocks read as empty blocks, as e2fsck accepts.
+ * goes through the index (ext2fs_htreew.c); only when the index cannot
+ * take it is the index dropped: the directory loses EXT2_INDEX_FL and
+ * the index root in block 0 is cleared, leaving a plain directory whose
+ * old interior index blocks read as empty blocks (made empty leaves
+ * with a checksum tail under metadata_csum), as e2fsck accepts.
+ *
+ * With metadata_csum every leaf ends in its 12-byte checksum tail and
+ * records stop before it; each changed block gets its checksum on the
+ * way out (ext2fs_dirw_put).
  *
  * Called with em_lock held as writer (ext2fs_vfs.h).  Record lengths
  * are plain le16: read-write mounts have blocks of at most 32 KiB.
@@ -88,8 +94,8 @@ dir_nblocks(const struct ext2fs *fs, const struct ext2fs_inode *dp)
 }
 
 /* Block lblk of directory np, checked, for changing; *limitp: end. */
-static int
-dirblk_get(struct ext2fs_mount *em, struct ext2fs_node *np, uint64_t lblk,
+int
+ext2fs_dirw_get(struct ext2fs_mount *em, struct ext2fs_node *np, uint64_t lblk,
     struct buf **bpp, size_t *limitp)
 {
 	const struct ext2fs *fs = em->em_fs;
@@ -111,6 +117,65 @@ dirblk_get(struct ext2fs_mount *em, struct ext2fs_node *np, uint64_t lblk,
 	return error;
 }
 
+/* Bytes of a leaf block that records may use (before a checksum tail). */
+uint32_t
+ext2fs_dirw_room(const struct ext2fs *fs)
+{
+	return fs->e2_bsize - (fs->e2_metadata_csum ? EXT2_DIRENT_TAIL_SIZE : 0);
+}
+
+/* Hand block lblk of np over, changed, with its checksum. */
+int
+ext2fs_dirw_put(struct ext2fs_mount *em, struct ext2fs_node *np, uint64_t lblk,
+    struct buf *bp)
+{
+	const struct ext2fs *fs = em->em_fs;
+
+	if (lblk == 0 && ext2fs_dir_indexed(fs, &np->n_ip))
+		ext2fs_dx_csum_set(fs, &np->n_ip, 0, bp->b_data);
+	else
+		ext2fs_dirblk_csum_set(fs, &np->n_ip, bp->b_data);
+	return ext2fs_blk_write(em, bp, false);
+}
+
+/*
+ * With metadata_csum an index node left in a directory that lost its
+ * index must read as an empty leaf, with a tail: one free record up to
+ * the tail.  Leaves are left alone (their first record never spans the
+ * whole block when they carry a tail).
+ */
+static int
+undo_nodes(struct ext2fs_mount *em, struct ext2fs_node *np)
+{
+	const struct ext2fs *fs = em->em_fs;
+	uint64_t nblk = dir_nblocks(fs, &np->n_ip), pblk;
+	struct buf *bp;
+	uint8_t *b;
+	bool isnew;
+	int error;
+
+	for (uint64_t lblk = 1; lblk < nblk && fs->e2_metadata_csum; lblk++) {
+		if ((error = ext2fs_bmap_alloc(em, np, lblk, false, true,
+		    &pblk, &isnew)) != 0)
+			return error;
+		if (pblk == 0)
+			continue;
+		if ((error = ext2fs_blk_read(em, pblk, &bp)) != 0)
+			return error;
+		b = bp->b_data;
+		if (ext2_le32(b + EXT2_DIRENT_INODE) != 0 ||
+		    r_len(b) != fs->e2_bsize) {
+			brelse(bp, 0);
+			continue;
+		}
+		memset(b, 0, fs->e2_bsize);
+		ext2_set_le16(b + EXT2_DIRENT_REC_LEN, (uint16_t)ext2fs_dirw_room(fs));
+		if ((error = ext2fs_dirw_put(em, np, lblk, bp)) != 0)
+			return error;
+	}
+	return 0;
+}
+
 /* Turn an indexed directory into a plain one (see the top of the file). */
 static int
 drop_index(struct ext2fs_mount *em, struct ext2fs_node *np)
@@ -121,7 +186,7 @@ drop_index(struct ext2fs_mount *em, struct ext2fs_node *np)
 	uint8_t *b;
 	int error;
 
-	if ((error = dirblk_get(em, np, 0, &bp, &limit)) != 0)
+	if ((error = ext2fs_dirw_get(em, np, 0, &bp, &limit)) != 0)
 		return error;
 	b = bp->b_data;
 	/* "." (12 bytes) and ".." spanning the block hold the root. */
@@ -131,10 +196,43 @@ drop_index(struct ext2fs_mount *em, struct ext2fs_node *np)
 		    "\".\" and \"..\"", np->n_ip.ei_ino);
 	}
 	memset(b + keep, 0, fs->e2_bsize - keep);
-	if ((error = ext2fs_blk_write(em, bp, false)) != 0)
-		return error;
+	ext2_set_le16(b + 12 + EXT2_DIRENT_REC_LEN,
+	    (uint16_t)(ext2fs_dirw_room(fs) - 12));
 	np->n_ip.ei_flags &= ~EXT2_INDEX_FL;
+	if ((error = ext2fs_dirw_put(em, np, 0, bp)) != 0 ||
+	    (error = undo_nodes(em, np)) != 0)
+		return error;
 	return ext2fs_iupdate(em, &np->n_ip);
+}
+
+/*
+ * Put the record name -> ino into a checked block b whose records end
+ * at limit: in the slack of a live record or in a free one; false when
+ * there is no room.
+ */
+bool
+ext2fs_dirw_place(const struct ext2fs *fs, uint8_t *b, size_t limit,
+    const char *name, size_t len, uint32_t ino, uint8_t ft)
+{
+	uint32_t need = EXT2_DIR_REC_LEN(len), rl, used;
+	uint8_t *r;
+
+	for (size_t off = 0; off < limit; off += rl) {
+		r = b + off;
+		rl = r_len(r);
+		used = ext2_le32(r + EXT2_DIRENT_INODE) != 0 ?
+		    EXT2_DIR_REC_LEN(r_namelen(fs, r)) : 0;
+		if (rl - used < need)
+			continue;
+		if (used != 0) {
+			ext2_set_le16(r + EXT2_DIRENT_REC_LEN, (uint16_t)used);
+			r += used;
+			rl -= used;
+		}
+		r_set(fs, r, ino, rl, name, len, ft);
+		return true;
+	}
+	return false;
 }
 
 /*
@@ -147,36 +245,26 @@ ext2fs_dir_add(struct ext2fs_mount *em, struct ext2fs_node *np,
 {
 	const struct ext2fs *fs = em->em_fs;
 	struct ext2fs_inode *dp = &np->n_ip;
-	uint32_t need = EXT2_DIR_REC_LEN(len), rl, used;
 	uint64_t lblk, nblk = dir_nblocks(fs, dp), pblk;
-	size_t limit, off;
+	size_t limit;
 	struct buf *bp;
-	uint8_t *r;
 	bool isnew;
 	int error;
 
+	if (ext2fs_dir_indexed(fs, dp) &&
+	    (error = ext2fs_htree_add(em, np, name, len, ino, ft, root)) !=
+	    EXT2FS_BADINDEX)
+		return error;
 	if (dp->ei_flags & EXT2_INDEX_FL) {
 		if ((error = drop_index(em, np)) != 0)
 			return error;
 	}
 	for (lblk = MIN(ext2fs_dc_freeblk(np), nblk); lblk < nblk; lblk++) {
-		if ((error = dirblk_get(em, np, lblk, &bp, &limit)) != 0)
+		if ((error = ext2fs_dirw_get(em, np, lblk, &bp, &limit)) != 0)
 			return error;
-		for (off = 0; off < limit; off += rl) {
-			r = (uint8_t *)bp->b_data + off;
-			rl = r_len(r);
-			used = ext2_le32(r + EXT2_DIRENT_INODE) != 0 ?
-			    EXT2_DIR_REC_LEN(r_namelen(fs, r)) : 0;
-			if (rl - used < need)
-				continue;
-			if (used != 0) {
-				ext2_set_le16(r + EXT2_DIRENT_REC_LEN,
-				    (uint16_t)used);
-				r += used;
-				rl -= used;
-			}
-			r_set(fs, r, ino, rl, name, len, ft);
-			if ((error = ext2fs_blk_write(em, bp, false)) != 0)
+		if (ext2fs_dirw_place(fs, bp->b_data, limit, name, len, ino,
+		    ft)) {
+			if ((error = ext2fs_dirw_put(em, np, lblk, bp)) != 0)
 				return error;
 			ext2fs_dc_add(np, name, len, ino, ft, lblk);
 			return 0;
@@ -191,8 +279,8 @@ ext2fs_dir_add(struct ext2fs_mount *em, struct ext2fs_node *np,
 	}
 	bp = ext2fs_blk_get(em, pblk);
 	memset(bp->b_data, 0, fs->e2_bsize);
-	r_set(fs, bp->b_data, ino, fs->e2_bsize, name, len, ft);
-	if ((error = ext2fs_blk_write(em, bp, false)) != 0)
+	r_set(fs, bp->b_data, ino, ext2fs_dirw_room(fs), name, len, ft);
+	if ((error = ext2fs_dirw_put(em, np, nblk, bp)) != 0)
 		return error;
 	ext2fs_dc_add(np, name, len, ino, ft, nblk);
 	dp->ei_size += fs->e2_bsize;
@@ -224,7 +312,7 @@ dir_find(struct ext2fs_mount *em, struct ext2fs_node *np, const char *name,
 	else
 		last = nblk;
 	for (; lblk < last; lblk++) {
-		if ((error = dirblk_get(em, np, lblk, &bp, &limit)) != 0)
+		if ((error = ext2fs_dirw_get(em, np, lblk, &bp, &limit)) != 0)
 			return error;
 		prev = SIZE_MAX;
 		for (off = 0; off < limit;
@@ -262,7 +350,7 @@ ext2fs_dir_remove(struct ext2fs_mount *em, struct ext2fs_node *np,
 	else
 		ext2_set_le16(b + prev + EXT2_DIRENT_REC_LEN,
 		    (uint16_t)(r_len(b + prev) + r_len(b + off)));
-	if ((error = ext2fs_blk_write(em, bp, false)) != 0)
+	if ((error = ext2fs_dirw_put(em, np, lblk, bp)) != 0)
 		return error;
 	ext2fs_dc_remove(np, name, len, lblk);
 	return 0;
@@ -285,7 +373,7 @@ ext2fs_dir_setino(struct ext2fs_mount *em, struct ext2fs_node *np,
 	ext2_set_le32(r + EXT2_DIRENT_INODE, ino);
 	if (has_ft(em->em_fs))
 		r[EXT2_DIRENT_FILE_TYPE] = ft;
-	if ((error = ext2fs_blk_write(em, bp, false)) != 0)
+	if ((error = ext2fs_dirw_put(em, np, lblk, bp)) != 0)
 		return error;
 	ext2fs_dc_set(np, name, len, ino, ft);
 	return 0;
@@ -305,7 +393,7 @@ ext2fs_dir_isempty(struct ext2fs_mount *em, struct ext2fs_node *np,
 
 	*emptyp = true;
 	for (lblk = 0; lblk < nblk && *emptyp; lblk++) {
-		if ((error = dirblk_get(em, np, lblk, &bp, &limit)) != 0)
+		if ((error = ext2fs_dirw_get(em, np, lblk, &bp, &limit)) != 0)
 			return error;
 		for (off = 0; off < limit; off += r_len(r)) {
 			r = (uint8_t *)bp->b_data + off;
@@ -340,8 +428,8 @@ ext2fs_dir_init(struct ext2fs_mount *em, struct ext2fs_node *np,
 	b = bp->b_data;
 	memset(b, 0, fs->e2_bsize);
 	r_set(fs, b, dp->ei_ino, 12, ".", 1, EXT2_FT_DIR);
-	r_set(fs, b + 12, parent, fs->e2_bsize - 12, "..", 2, EXT2_FT_DIR);
-	if ((error = ext2fs_blk_write(em, bp, false)) != 0)
+	r_set(fs, b + 12, parent, ext2fs_dirw_room(fs) - 12, "..", 2, EXT2_FT_DIR);
+	if ((error = ext2fs_dirw_put(em, np, 0, bp)) != 0)
 		return error;
 	dp->ei_size = fs->e2_bsize;
 	dp->ei_nlink = 2;

@@ -20,8 +20,8 @@
  * a tree block: what fits before its checksum tail) at the depth the
  * parent promised (-1 for the root).
  */
-static int
-node_check(const struct ext2fs *fs, const struct ext2fs_inode *ip,
+int
+ext2fs_ext_node_check(const struct ext2fs *fs, const struct ext2fs_inode *ip,
     const uint8_t *h, uint32_t room, int depth, uint64_t blk)
 {
 	uint16_t entries = ext2_le16(h + EXT4_EH_ENTRIES);
@@ -46,8 +46,8 @@ node_check(const struct ext2fs *fs, const struct ext2fs_inode *ip,
 	return 0;
 }
 
-static int
-block_csum_check(const struct ext2fs *fs, const struct ext2fs_inode *ip,
+int
+ext2fs_ext_csum_check(const struct ext2fs *fs, const struct ext2fs_inode *ip,
     const uint8_t *buf, uint64_t blk)
 {
 	size_t off;
@@ -147,13 +147,20 @@ leaf_map(const struct ext2fs *fs, const struct ext2fs_inode *ip,
 	return 0;
 }
 
+/* Entries a tree block has room for (before its checksum tail). */
+uint32_t
+ext2fs_ext_room(const struct ext2fs *fs)
+{
+	return (fs->e2_bsize - EXT4_EXT_HDR_SIZE -
+	    (fs->e2_metadata_csum ? EXT4_EXT_TAIL_SIZE : 0)) /
+	    EXT4_EXT_ENTRY_SIZE;
+}
+
 int
 ext2fs_bmap_extent(const struct ext2fs *fs, const struct ext2fs_inode *ip,
     uint64_t lblk, uint64_t *pblkp, uint64_t *runp)
 {
-	uint32_t room = (fs->e2_bsize - EXT4_EXT_HDR_SIZE -
-	    (fs->e2_metadata_csum ? EXT4_EXT_TAIL_SIZE : 0)) /
-	    EXT4_EXT_ENTRY_SIZE;
+	uint32_t room = ext2fs_ext_room(fs);
 	/* Logical blocks are 32-bit: nothing maps at or past 2^32. */
 	uint64_t child = 0, limit = (uint64_t)1 << 32;
 	const uint8_t *h = ip->ei_block;
@@ -163,7 +170,7 @@ ext2fs_bmap_extent(const struct ext2fs *fs, const struct ext2fs_inode *ip,
 	if (lblk >= limit)
 		return ext2fs_corrupt(fs, "inode %u: block %llu past the "
 		    "extent range", ip->ei_ino, (unsigned long long)lblk);
-	if ((error = node_check(fs, ip, h, (EXT2_I_BLOCK_LEN -
+	if ((error = ext2fs_ext_node_check(fs, ip, h, (EXT2_I_BLOCK_LEN -
 	    EXT4_EXT_HDR_SIZE) / EXT4_EXT_ENTRY_SIZE, -1, 0)) != 0)
 		return error;
 	for (depth = ext2_le16(h + EXT4_EH_DEPTH); depth > 0; depth--) {
@@ -180,9 +187,9 @@ ext2fs_bmap_extent(const struct ext2fs *fs, const struct ext2fs_inode *ip,
 			goto out;
 		}
 		if ((error = ext2fs_bread(fs, child, buf)) != 0 ||
-		    (error = node_check(fs, ip, buf, room, depth - 1,
+		    (error = ext2fs_ext_node_check(fs, ip, buf, room, depth - 1,
 		    child)) != 0 ||
-		    (error = block_csum_check(fs, ip, buf, child)) != 0)
+		    (error = ext2fs_ext_csum_check(fs, ip, buf, child)) != 0)
 			goto out;
 		h = buf;
 	}

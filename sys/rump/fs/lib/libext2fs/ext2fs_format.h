@@ -245,12 +245,20 @@ ext2_set_le32(uint8_t *p, uint32_t v)
 #define EXT2_GD_FREE_INODES     0x0E    /* le16 */
 #define EXT2_GD_USED_DIRS       0x10    /* le16 */
 #define EXT2_GD_FLAGS           0x12    /* le16: EXT2_BG_* */
+#define EXT2_GD_BBITMAP_CSUM    0x18    /* le16: block bitmap crc32c, low */
+#define EXT2_GD_IBITMAP_CSUM    0x1A    /* le16: inode bitmap crc32c, low */
 #define EXT2_GD_ITABLE_UNUSED   0x1C    /* le16: never-used inodes at the end */
 #define EXT2_GD_CHECKSUM        0x1E    /* le16 */
 #define EXT2_GD_BLOCK_BITMAP_HI 0x20    /* le32 */
 #define EXT2_GD_INODE_BITMAP_HI 0x24    /* le32 */
 #define EXT2_GD_INODE_TABLE_HI  0x28    /* le32 */
+#define EXT2_GD_FREE_BLOCKS_HI  0x2C    /* le16 */
+#define EXT2_GD_FREE_INODES_HI  0x2E    /* le16 */
+#define EXT2_GD_USED_DIRS_HI    0x30    /* le16 */
 #define EXT2_GD_ITABLE_UNUSED_HI 0x32   /* le16 */
+#define EXT2_GD_BBITMAP_CSUM_HI 0x38    /* le16 */
+#define EXT2_GD_IBITMAP_CSUM_HI 0x3A    /* le16 */
+#define EXT2_GD_CSUM_HI_END     0x3C    /* descriptors this long have them */
 
 #define EXT2_BG_INODE_UNINIT    0x0001  /* inode table not initialised */
 #define EXT2_BG_BLOCK_UNINIT    0x0002
@@ -397,6 +405,7 @@ ext2_set_le32(uint8_t *p, uint32_t v)
  */
 #define EXT2_XATTR_MAGIC        0xEA020000
 #define EXT2_XATTR_REFCOUNT     0x04    /* le32, in an attribute block */
+#define EXT2_XATTR_CHECKSUM     0x10    /* le32, in an attribute block */
 #define EXT2_XE_NAME_LEN        0x00
 #define EXT2_XE_NAME_INDEX      0x01
 #define EXT2_XE_VALUE_OFFS      0x02

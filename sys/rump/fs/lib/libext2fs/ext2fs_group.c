@@ -71,11 +71,15 @@ desc_block(const struct ext2fs *fs, uint32_t i, uint32_t dpb)
 	return b;
 }
 
-static bool
-desc_csum_ok(const struct ext2fs *fs, uint32_t g, const uint8_t *d)
+/*
+ * The checksum a descriptor must carry: the low half of crc32c with
+ * metadata_csum, crc16 with gdt_csum, over the group number and the
+ * descriptor without its checksum field.
+ */
+uint16_t
+ext2fs_desc_csum(const struct ext2fs *fs, uint32_t g, const uint8_t *d)
 {
 	static const uint8_t zero[2];
-	uint16_t want = ext2_le16(d + EXT2_GD_CHECKSUM);
 	uint8_t gle[4];
 	uint32_t c;
 	uint16_t c16;
@@ -87,7 +91,7 @@ desc_csum_ok(const struct ext2fs *fs, uint32_t g, const uint8_t *d)
 		c = ext2fs_crc32c(c, zero, 2);
 		c = ext2fs_crc32c(c, d + EXT2_GD_CHECKSUM + 2,
 		    fs->e2_desc_size - EXT2_GD_CHECKSUM - 2);
-		return (c & 0xffff) == want;
+		return (uint16_t)c;
 	}
 	c16 = ext2fs_crc16(0xffff, fs->e2_sb + EXT2_SB_UUID, 16);
 	c16 = ext2fs_crc16(c16, gle, 4);
@@ -95,7 +99,13 @@ desc_csum_ok(const struct ext2fs *fs, uint32_t g, const uint8_t *d)
 	if (fs->e2_desc_size > EXT2_GD_SIZE)
 		c16 = ext2fs_crc16(c16, d + EXT2_GD_SIZE,
 		    fs->e2_desc_size - EXT2_GD_SIZE);
-	return c16 == want;
+	return c16;
+}
+
+static bool
+desc_csum_ok(const struct ext2fs *fs, uint32_t g, const uint8_t *d)
+{
+	return ext2fs_desc_csum(fs, g, d) == ext2_le16(d + EXT2_GD_CHECKSUM);
 }
 
 static int

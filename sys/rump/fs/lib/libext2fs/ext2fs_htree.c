@@ -137,8 +137,8 @@ dx_pick(const struct ext2fs *fs, const struct ext2fs_inode *dp,
 }
 
 /* The root: its info, the hash version, the levels below it. */
-static int
-dx_root(const struct ext2fs *fs, const struct ext2fs_inode *dp,
+int
+ext2fs_dx_root(const struct ext2fs *fs, const struct ext2fs_inode *dp,
     const uint8_t *b, int *verp, int *levelsp)
 {
 	const uint8_t *ri = b + EXT2_DX_ROOT_INFO;
@@ -197,7 +197,7 @@ ext2fs_htree_lookup(const struct ext2fs *fs, const struct ext2fs_inode *dp,
 	if ((buf = kmem_alloc(fs->e2_bsize, KM_SLEEP)) == NULL)
 		return ENOMEM;
 	if ((error = ext2fs_dirblk_read(fs, dp, 0, buf, &limit)) != 0 ||
-	    (error = dx_root(fs, dp, buf, &ver, &levels)) != 0)
+	    (error = ext2fs_dx_root(fs, dp, buf, &ver, &levels)) != 0)
 		goto out;
 	if ((error = ext2fs_hash(ver, fs->e2_hash_seed, name, namelen, &hash,
 	    &minor)) != 0)

@@ -47,15 +47,18 @@ ext2fs_iread_raw(const struct ext2fs *fs, uint32_t ino, uint8_t *raw)
 	return ext2fs_devread(fs, off, raw, fs->e2_isize);
 }
 
-/* crc32c of the inode with its checksum fields taken as zero. */
-static bool
-inode_csum_ok(const struct ext2fs *fs, const uint8_t *raw, uint32_t seed,
+/*
+ * crc32c of the inode with its checksum fields taken as zero; only the
+ * low half counts when the inode has no room for the high one.
+ */
+uint32_t
+ext2fs_inode_csum(const struct ext2fs *fs, const uint8_t *raw, uint32_t seed,
     uint32_t extra_isize)
 {
 	static const uint8_t zero[2];
 	bool hi = fs->e2_isize > EXT2_GOOD_OLD_INODE_SIZE &&
 	    has_field(extra_isize, EXT2_I_CHECKSUM_HI, 2);
-	uint32_t c, want;
+	uint32_t c;
 
 	c = ext2fs_crc32c(seed, raw, EXT2_I_CHECKSUM_LO);
 	c = ext2fs_crc32c(c, zero, 2);
@@ -72,11 +75,26 @@ inode_csum_ok(const struct ext2fs *fs, const uint8_t *raw, uint32_t seed,
 			c = ext2fs_crc32c(c, raw + EXT2_GOOD_OLD_INODE_SIZE,
 			    fs->e2_isize - EXT2_GOOD_OLD_INODE_SIZE);
 	}
-	want = ext2_le16(raw + EXT2_I_CHECKSUM_LO);
-	if (hi)
-		return c == (want | (uint32_t)ext2_le16(raw + EXT2_I_CHECKSUM_HI)
-		    << 16);
-	return (c & 0xffff) == want;
+	return hi ? c : (c & 0xffff);
+}
+
+static bool
+inode_csum_ok(const struct ext2fs *fs, const uint8_t *raw, uint32_t seed,
+    uint32_t extra_isize)
+{
+	uint32_t want = ext2_le16(raw + EXT2_I_CHECKSUM_LO);
+
+	if (fs->e2_isize > EXT2_GOOD_OLD_INODE_SIZE &&
+	    has_field(extra_isize, EXT2_I_CHECKSUM_HI, 2))
+		want |= (uint32_t)ext2_le16(raw + EXT2_I_CHECKSUM_HI) << 16;
+	return ext2fs_inode_csum(fs, raw, seed, extra_isize) == want;
+}
+
+/* The seed of an inode's metadata checksums: fs seed, number, generation. */
+uint32_t
+ext2fs_inode_seed(const struct ext2fs *fs, uint32_t ino, uint32_t gen)
+{
+	return ext2fs_csum_le32(ext2fs_csum_le32(fs->e2_csum_seed, ino), gen);
 }
 
 /*
@@ -208,8 +226,8 @@ ext2fs_iget(const struct ext2fs *fs, uint32_t ino, struct ext2fs_inode *ip)
 		}
 	}
 	if (fs->e2_metadata_csum) {
-		ip->ei_csum_seed = ext2fs_csum_le32(ext2fs_csum_le32(
-		    fs->e2_csum_seed, ino), ext2_le32(raw + EXT2_I_GENERATION));
+		ip->ei_csum_seed = ext2fs_inode_seed(fs, ino,
+		    ext2_le32(raw + EXT2_I_GENERATION));
 		if (!inode_csum_ok(fs, raw, ip->ei_csum_seed, extra_isize)) {
 			error = ext2fs_corrupt(fs, "inode %u: checksum", ino);
 			goto out;

@@ -3,14 +3,17 @@
 
 /*
  * The writer's side of inodes and their block maps (ext2 indirect
- * blocks): writing a decoded inode back into its table entry, making a
- * new one, finding or allocating the block behind a logical block,
- * truncation, and releasing an unlinked inode with its blocks and its
- * extended attribute block.
+ * blocks here, extent trees in ext2fs_extw.c): writing a decoded inode
+ * back into its table entry (with its checksum under metadata_csum),
+ * making a new one (extents on an extent file system), finding or
+ * allocating the block behind a logical block, truncation, and
+ * releasing an unlinked inode with its blocks and its extended
+ * attribute block.
  *
  * i_blocks counts every block a file holds in 512-byte units: data,
- * indirect blocks and the attribute block.  Called with em_lock held as
- * writer (ext2fs_vfs.h).
+ * indirect or extent tree blocks and the attribute block; with
+ * huge_file it has 48 bits (and with EXT2_HUGE_FILE_FL counts blocks).
+ * Called with em_lock held as writer (ext2fs_vfs.h).
  */
 #include <sys/systm.h>
 #include <sys/buf.h>
@@ -48,6 +51,22 @@ inode_loc(const struct ext2fs *fs, uint32_t ino, uint64_t *blkp, size_t *offp)
 	*offp = (size_t)(off & (fs->e2_bsize - 1));
 }
 
+/* An inode entry's checksum (metadata_csum), its high half if it has room. */
+static void
+csum_set(const struct ext2fs *fs, uint8_t *raw, uint32_t seed)
+{
+	uint32_t x = fs->e2_isize > EXT2_GOOD_OLD_INODE_SIZE ?
+	    ext2_le16(raw + EXT2_I_EXTRA_ISIZE) : 0, c;
+
+	if (!fs->e2_metadata_csum)
+		return;
+	c = ext2fs_inode_csum(fs, raw, seed, x);
+	ext2_set_le16(raw + EXT2_I_CHECKSUM_LO, (uint16_t)c);
+	if (fs->e2_isize > EXT2_GOOD_OLD_INODE_SIZE &&
+	    x >= EXT2_I_CHECKSUM_HI + 2 - EXT2_GOOD_OLD_INODE_SIZE)
+		ext2_set_le16(raw + EXT2_I_CHECKSUM_HI, (uint16_t)(c >> 16));
+}
+
 /*
  * Write ip into its table entry; the bytes it does not decode (osd
  * fields, attributes in the inode, crtime) stay.  A fresh entry starts
@@ -59,8 +78,8 @@ inode_write(struct ext2fs_mount *em, const struct ext2fs_inode *ip,
 {
 	const struct ext2fs *fs = em->em_fs;
 	uint32_t x = ip->ei_extra_isize;
+	uint64_t blk, blocks;
 	struct buf *bp;
-	uint64_t blk;
 	size_t off;
 	uint8_t *raw;
 	int error;
@@ -85,7 +104,12 @@ inode_write(struct ext2fs_mount *em, const struct ext2fs_inode *ip,
 	ext2_set_le32(raw + EXT2_I_SIZE_LO, (uint32_t)ip->ei_size);
 	ext2_set_le32(raw + EXT2_I_SIZE_HIGH, (uint32_t)(ip->ei_size >> 32));
 	ext2_set_le16(raw + EXT2_I_LINKS_COUNT, (uint16_t)ip->ei_nlink);
-	ext2_set_le32(raw + EXT2_I_BLOCKS_LO, (uint32_t)ip->ei_blocks512);
+	blocks = ip->ei_blocks512;
+	if (ip->ei_flags & EXT2_HUGE_FILE_FL)
+		blocks >>= fs->e2_bshift - 9;
+	ext2_set_le32(raw + EXT2_I_BLOCKS_LO, (uint32_t)blocks);
+	if (fs->e2_rocompat & EXT2F_ROCOMPAT_HUGE_FILE)
+		ext2_set_le16(raw + EXT2_I_BLOCKS_HIGH, (uint16_t)(blocks >> 32));
 	ext2_set_le32(raw + EXT2_I_FLAGS, ip->ei_flags);
 	memcpy(raw + EXT2_I_BLOCK, ip->ei_block, EXT2_I_BLOCK_LEN);
 	ext2_set_le32(raw + EXT2_I_GENERATION, ip->ei_generation);
@@ -95,6 +119,45 @@ inode_write(struct ext2fs_mount *em, const struct ext2fs_inode *ip,
 	encode_time(raw, EXT2_I_CTIME, EXT2_I_CTIME_EXTRA, x, &ip->ei_ctime);
 	if (dtime != NULL)
 		ext2_set_le32(raw + EXT2_I_DTIME, *dtime);
+	csum_set(fs, raw, ip->ei_csum_seed);
+	return ext2fs_blk_write(em, bp, false);
+}
+
+/* Inode ino's i_dtime as it is in its table entry (an orphan's next). */
+int
+ext2fs_iget_dtime(struct ext2fs_mount *em, uint32_t ino, uint32_t *dtimep)
+{
+	struct buf *bp;
+	uint64_t blk;
+	size_t off;
+	int error;
+
+	inode_loc(em->em_fs, ino, &blk, &off);
+	if ((error = ext2fs_blk_read(em, blk, &bp)) != 0)
+		return error;
+	*dtimep = ext2_le32((uint8_t *)bp->b_data + off + EXT2_I_DTIME);
+	brelse(bp, 0);
+	return 0;
+}
+
+/* Set inode ino's i_dtime in its table entry, the rest as it is. */
+int
+ext2fs_iset_dtime(struct ext2fs_mount *em, uint32_t ino, uint32_t dtime)
+{
+	const struct ext2fs *fs = em->em_fs;
+	struct buf *bp;
+	uint64_t blk;
+	size_t off;
+	uint8_t *raw;
+	int error;
+
+	inode_loc(fs, ino, &blk, &off);
+	if ((error = ext2fs_blk_read(em, blk, &bp)) != 0)
+		return error;
+	raw = (uint8_t *)bp->b_data + off;
+	ext2_set_le32(raw + EXT2_I_DTIME, dtime);
+	csum_set(fs, raw, ext2fs_inode_seed(fs, ino,
+	    ext2_le32(raw + EXT2_I_GENERATION)));
 	return ext2fs_blk_write(em, bp, false);
 }
 
@@ -145,6 +208,13 @@ ext2fs_inew(struct ext2fs_mount *em, uint32_t ino, uint16_t mode,
 			    fs->e2_isize - EXT2_GOOD_OLD_INODE_SIZE);
 	}
 	ip->ei_extra_isize = (uint16_t)x;
+	if (fs->e2_metadata_csum)
+		ip->ei_csum_seed = ext2fs_inode_seed(fs, ino, ip->ei_generation);
+	/* Files and directories of an ext4 file system map by extents. */
+	if ((fs->e2_incompat & EXT2F_INCOMPAT_EXTENTS) &&
+	    ((mode & EXT2_IFMT) == EXT2_IFREG || (mode & EXT2_IFMT) ==
+	    EXT2_IFDIR))
+		ext2fs_ext_init(ip);
 	ext2fs_settime(ip, true, true, true);
 	ip->ei_has_crtime = x >= EXT2_I_CRTIME + 4 - EXT2_GOOD_OLD_INODE_SIZE;
 	if (ip->ei_has_crtime)
@@ -160,8 +230,16 @@ ext2fs_maxfilesize(const struct ext2fs *fs)
 	uint64_t nblk = EXT2_NDADDR + ppb + ppb * ppb + ppb * ppb * ppb;
 	uint64_t max = nblk << fs->e2_bshift;
 
-	/* i_blocks (32 bits of 512-byte units) must count data and map. */
-	max = MIN(max, ((uint64_t)UINT32_MAX << 9) - ((uint64_t)ppb << 12));
+	/* Extents map 2^32 - 1 blocks, their tree small beside them. */
+	if (fs->e2_incompat & EXT2F_INCOMPAT_EXTENTS)
+		max = MAX(max, (uint64_t)(UINT32_MAX - 1) << fs->e2_bshift);
+	/* i_blocks (32 bits of 512-byte units, 48 with huge_file) must
+	 * count data and map. */
+	if (fs->e2_rocompat & EXT2F_ROCOMPAT_HUGE_FILE)
+		max = MIN(max, ((uint64_t)1 << 57) - ((uint64_t)ppb << 12));
+	else
+		max = MIN(max, ((uint64_t)UINT32_MAX << 9) -
+		    ((uint64_t)ppb << 12));
 	if (fs->e2_rev == EXT2_GOOD_OLD_REV)
 		max = MIN(max, (uint64_t)INT32_MAX);
 	return max;
@@ -178,9 +256,9 @@ goal_of(struct ext2fs_mount *em, struct ext2fs_node *np)
 	    (uint64_t)((np->n_ip.ei_ino - 1) / fs->e2_ipg) * fs->e2_bpg;
 }
 
-/* Allocate a block for np; an indirect block is zeroed on the disk. */
-static int
-alloc_for(struct ext2fs_mount *em, struct ext2fs_node *np, bool root,
+/* Allocate a block for np; a map block is zeroed on the disk. */
+int
+ext2fs_alloc_for(struct ext2fs_mount *em, struct ext2fs_node *np, bool root,
     bool zero, uint64_t *blkp)
 {
 	struct buf *bp;
@@ -216,6 +294,9 @@ ext2fs_bmap_alloc(struct ext2fs_mount *em, struct ext2fs_node *np,
 	uint8_t *slot;
 	int level, error;
 
+	if (ip->ei_flags & EXT4_EXTENTS_FL)
+		return ext2fs_ext_bmap_alloc(em, np, lblk, alloc, root, pblkp,
+		    newp);
 	*newp = false;
 	*pblkp = 0;
 	if (lblk < EXT2_NDADDR) {
@@ -237,7 +318,7 @@ ext2fs_bmap_alloc(struct ext2fs_mount *em, struct ext2fs_node *np,
 	if (blk == 0) {
 		if (!alloc)
 			return 0;
-		if ((error = alloc_for(em, np, root, level > 0, &blk)) != 0)
+		if ((error = ext2fs_alloc_for(em, np, root, level > 0, &blk)) != 0)
 			return error;
 		ext2_set_le32(slot, (uint32_t)blk);
 		*newp = level == 0;
@@ -259,7 +340,7 @@ ext2fs_bmap_alloc(struct ext2fs_mount *em, struct ext2fs_node *np,
 				return 0;
 			continue;
 		}
-		if ((error = alloc_for(em, np, root, level > 1, &blk)) != 0) {
+		if ((error = ext2fs_alloc_for(em, np, root, level > 1, &blk)) != 0) {
 			brelse(bp, 0);
 			return error;
 		}
@@ -275,16 +356,24 @@ ext2fs_bmap_alloc(struct ext2fs_mount *em, struct ext2fs_node *np,
 	return 0;
 }
 
+/* Free n blocks of ip from blk on, out of its i_blocks. */
+int
+ext2fs_free_for(struct ext2fs_mount *em, struct ext2fs_inode *ip,
+    uint64_t blk, uint64_t n)
+{
+	uint64_t n512 = n << (em->em_fs->e2_bshift - 9);
+	int error;
+
+	if ((error = ext2fs_bfree_run(em, blk, n)) != 0)
+		return error;
+	ip->ei_blocks512 -= MIN(n512, ip->ei_blocks512);
+	return 0;
+}
+
 static int
 free_one(struct ext2fs_mount *em, struct ext2fs_inode *ip, uint64_t blk)
 {
-	uint64_t n = em->em_fs->e2_bsize >> 9;
-	int error;
-
-	if ((error = ext2fs_bfree(em, blk)) != 0)
-		return error;
-	ip->ei_blocks512 -= MIN(n, ip->ei_blocks512);
-	return 0;
+	return ext2fs_free_for(em, ip, blk, 1);
 }
 
 /* Free blk and, for an indirect block of this level, all below it. */
@@ -395,36 +484,14 @@ has_blockmap(const struct ext2fs *fs, const struct ext2fs_inode *ip)
 	}
 }
 
-/*
- * Set np's size: blocks past the new end are freed (with the indirect
- * blocks left empty), and the bytes past the end in its last block are
- * zeroed, so that a later extension reads zeros.  Writes the inode.
- */
-int
-ext2fs_truncate(struct ext2fs_mount *em, struct ext2fs_node *np,
-    uint64_t size)
+/* Free ip's blocks from logical block nb on, in its ext2 block map. */
+static int
+trunc_blockmap(struct ext2fs_mount *em, struct ext2fs_inode *ip, uint64_t nb)
 {
-	const struct ext2fs *fs = em->em_fs;
-	struct ext2fs_inode *ip = &np->n_ip;
-	uint32_t ashift = fs->e2_bshift - 2;
-	uint64_t nb, base = EXT2_NDADDR, span, b;
+	uint32_t ashift = em->em_fs->e2_bshift - 2;
+	uint64_t base = EXT2_NDADDR, span, b;
 	int error = 0;
 
-	if (!has_blockmap(fs, ip)) {
-		ip->ei_size = size;
-		return ext2fs_iupdate(em, ip);
-	}
-	/*
-	 * To the same size the walk below still runs: a write that failed
-	 * for want of space may have left indirect blocks past the end.
-	 */
-	if (size > ip->ei_size) {
-		if ((error = zero_tail(em, np, ip->ei_size)) != 0)
-			return error;
-		ip->ei_size = size;
-		return ext2fs_iupdate(em, ip);
-	}
-	nb = (size + fs->e2_bsize - 1) >> fs->e2_bshift;
 	for (uint64_t i = nb; i < EXT2_NDADDR && error == 0; i++) {
 		if ((b = ext2_le32(ip->ei_block + 4 * i)) == 0)
 			continue;
@@ -444,6 +511,42 @@ ext2fs_truncate(struct ext2fs_mount *em, struct ext2fs_node *np,
 		}
 		base += span;
 	}
+	return error;
+}
+
+/*
+ * Set np's size: blocks past the new end are freed (with the indirect
+ * blocks left empty), and the bytes past the end in its last block are
+ * zeroed, so that a later extension reads zeros.  Writes the inode.
+ */
+int
+ext2fs_truncate(struct ext2fs_mount *em, struct ext2fs_node *np,
+    uint64_t size)
+{
+	const struct ext2fs *fs = em->em_fs;
+	struct ext2fs_inode *ip = &np->n_ip;
+	uint64_t nb;
+	int error = 0;
+
+	if (!has_blockmap(fs, ip)) {
+		ip->ei_size = size;
+		return ext2fs_iupdate(em, ip);
+	}
+	/*
+	 * To the same size the walk below still runs: a write that failed
+	 * for want of space may have left indirect blocks past the end.
+	 */
+	if (size > ip->ei_size) {
+		if ((error = zero_tail(em, np, ip->ei_size)) != 0)
+			return error;
+		ip->ei_size = size;
+		return ext2fs_iupdate(em, ip);
+	}
+	nb = (size + fs->e2_bsize - 1) >> fs->e2_bshift;
+	if (ip->ei_flags & EXT4_EXTENTS_FL)
+		error = ext2fs_ext_truncate(em, np, nb);
+	else
+		error = trunc_blockmap(em, ip, nb);
 	if (error == 0)
 		error = zero_tail(em, np, size);
 	ip->ei_size = size;
@@ -482,6 +585,7 @@ xattr_release(struct ext2fs_mount *em, struct ext2fs_inode *ip)
 	refs = ext2_le32(b + EXT2_XATTR_REFCOUNT);
 	if (refs > 1) {
 		ext2_set_le32(b + EXT2_XATTR_REFCOUNT, refs - 1);
+		ext2fs_xattr_csum_set(fs, blk, b);
 		if ((error = ext2fs_blk_write(em, bp, false)) != 0)
 			return error;
 		ip->ei_blocks512 -= MIN(ip->ei_blocks512,
@@ -507,8 +611,10 @@ ext2fs_irelease(struct ext2fs_mount *em, struct ext2fs_node *np)
 	if (np->n_freed)
 		return 0;
 	np->n_freed = true;
-	if (has_blockmap(em->em_fs, ip))
-		error = ext2fs_truncate(em, np, 0);
+	error = ext2fs_orphan_remove(em, np);
+	if (has_blockmap(em->em_fs, ip) &&
+	    (e = ext2fs_truncate(em, np, 0)) != 0 && error == 0)
+		error = e;
 	if (ip->ei_file_acl != 0 && (e = xattr_release(em, ip)) != 0 &&
 	    error == 0)
 		error = e;

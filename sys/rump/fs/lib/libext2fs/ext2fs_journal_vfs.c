@@ -211,9 +211,7 @@ ext2fs_journal_recover(struct ext2fs_mount *em)
 	/* needs_recovery, cleared. */
 	fs->e2_incompat &= ~(uint32_t)EXT2F_INCOMPAT_RECOVER;
 	ext2_set_le32(sb + EXT2_SB_FEATURE_INCOMPAT, fs->e2_incompat);
-	if (fs->e2_metadata_csum)
-		ext2_set_le32(sb + EXT2_SB_CHECKSUM,
-		    ext2fs_crc32c(~0u, sb, EXT2_SB_CHECKSUM));
+	ext2fs_sb_csum_set(fs);
 	if ((error = rewrite(em, EXT2_SB_OFFSET >> fs->e2_bshift,
 	    EXT2_SB_OFFSET & (fs->e2_bsize - 1), sb, EXT2_SB_SIZE)) != 0 ||
 	    (error = VOP_FSYNC(em->em_devvp, false)) != 0) {

@@ -497,9 +497,7 @@ ext2fs_jw_sbwrite(struct ext2fs_mount *em)
 	int error;
 
 	KASSERT(em->em_jw->jw_n == 0);
-	if (fs->e2_metadata_csum)
-		ext2_set_le32(fs->e2_sb + EXT2_SB_CHECKSUM,
-		    ext2fs_crc32c(~0u, fs->e2_sb, EXT2_SB_CHECKSUM));
+	ext2fs_sb_csum_set(fs);
 	if ((error = bread(em->em_devvp, (daddr_t)((EXT2_SB_OFFSET >>
 	    fs->e2_bshift) << (fs->e2_bshift - DEV_BSHIFT)),
 	    (int)fs->e2_bsize, 0, &bp)) != 0)

@@ -91,16 +91,26 @@ static const struct feature rocompat_names[] = {
 	    EXT2F_INCOMPAT_INLINE_DATA)
 
 /*
- * What a read-write mount may meet: the ext2 feature set the writer of
- * issue 5 keeps consistent, and a journal that needs recovery (replayed
- * before the first change: ext2fs_journal_vfs.c).  Anything else makes
- * the mount read-only.
+ * What a read-write mount may meet: the ext2 feature set of issue 5 and
+ * the ext4 one that `mke2fs -t ext4` makes (extents, 64bit, flex_bg,
+ * huge_file, uninit_bg, metadata_csum and its seed, dir_nlink,
+ * extra_isize, large_dir), each kept consistent by the writer, and a
+ * journal that needs recovery (replayed before the first change:
+ * ext2fs_journal_vfs.c).  Of the compatible features, orphan_file would
+ * need its orphans recorded and so rules writing out too.  Anything else
+ * makes the mount read-only.
  */
 #define EXT2FS_WRITE_INCOMPAT                                                  \
-	(EXT2F_INCOMPAT_FILETYPE | EXT2F_INCOMPAT_RECOVER)
+	(EXT2F_INCOMPAT_FILETYPE | EXT2F_INCOMPAT_RECOVER |                    \
+	    EXT2F_INCOMPAT_EXTENTS | EXT2F_INCOMPAT_64BIT |                    \
+	    EXT2F_INCOMPAT_FLEX_BG | EXT2F_INCOMPAT_CSUM_SEED |                \
+	    EXT2F_INCOMPAT_LARGEDIR)
 #define EXT2FS_WRITE_ROCOMPAT                                                  \
 	(EXT2F_ROCOMPAT_SPARSE_SUPER | EXT2F_ROCOMPAT_LARGE_FILE |             \
-	    EXT2F_ROCOMPAT_DIR_NLINK | EXT2F_ROCOMPAT_EXTRA_ISIZE)
+	    EXT2F_ROCOMPAT_HUGE_FILE | EXT2F_ROCOMPAT_GDT_CSUM |               \
+	    EXT2F_ROCOMPAT_DIR_NLINK | EXT2F_ROCOMPAT_EXTRA_ISIZE |            \
+	    EXT2F_ROCOMPAT_METADATA_CSUM)
+#define EXT2FS_WRITE_NOT_COMPAT EXT2F_COMPAT_ORPHAN_FILE
 
 static const struct feature *const feature_tables[] = {
 	[EXT2FS_COMPAT] = compat_names,
@@ -128,20 +138,35 @@ lowest_bit(uint32_t v)
 	return v & -v;
 }
 
+static void
+add_names(int kind, uint32_t bits, char *buf, size_t len)
+{
+	uint32_t bit;
+
+	for (; bits != 0; bits &= ~bit) {
+		bit = lowest_bit(bits);
+		if (buf[0] != '\0')
+			strlcat(buf, ", ", len);
+		strlcat(buf, ext2fs_feature_name(kind, bit), len);
+	}
+}
+
 /*
- * Which feature, if any, rules out a read-write mount: its name, or
- * NULL when the file system may be written.
+ * Which features rule out a read-write mount: their names, separated
+ * by ", ", in buf (of len bytes), or NULL when the file system may be
+ * written.
  */
 const char *
-ext2fs_rw_blocker(const struct ext2fs *fs)
+ext2fs_rw_blocker(const struct ext2fs *fs, char *buf, size_t len)
 {
-	uint32_t bits;
-
-	if ((bits = fs->e2_incompat & ~EXT2FS_WRITE_INCOMPAT) != 0)
-		return ext2fs_feature_name(EXT2FS_INCOMPAT, lowest_bit(bits));
-	if ((bits = fs->e2_rocompat & ~EXT2FS_WRITE_ROCOMPAT) != 0)
-		return ext2fs_feature_name(EXT2FS_ROCOMPAT, lowest_bit(bits));
-	return NULL;
+	buf[0] = '\0';
+	add_names(EXT2FS_COMPAT, fs->e2_compat & EXT2FS_WRITE_NOT_COMPAT, buf,
+	    len);
+	add_names(EXT2FS_INCOMPAT, fs->e2_incompat & ~EXT2FS_WRITE_INCOMPAT,
+	    buf, len);
+	add_names(EXT2FS_ROCOMPAT, fs->e2_rocompat & ~EXT2FS_WRITE_ROCOMPAT,
+	    buf, len);
+	return buf[0] != '\0' ? buf : NULL;
 }
 
 static bool

@@ -5,8 +5,9 @@
  * ext2fs above the format layer: the mount (ext2fs_vfsops.c), the
  * vnodes (ext2fs_vnops.c) of the "ext2fs" file-system type, and the
  * writer under them (ext2fs_alloc.c: bitmaps and counters,
- * ext2fs_iwrite.c: inodes, block maps, truncation, ext2fs_dirw.c:
- * directory records).
+ * ext2fs_iwrite.c: inodes, block maps, truncation, ext2fs_extw.c:
+ * extent trees, ext2fs_dirw.c: directory records, ext2fs_htreew.c:
+ * hash-indexed directories, ext2fs_csumw.c: metadata checksums).
  *
  * A read-only mount never changes anything.  A read-write mount keeps
  * the image consistent through the buffer cache on the device vnode:
@@ -46,6 +47,7 @@ struct ext2fs_node {
 	struct ext2fs_inode n_ip;       /* em_lock; first: VTOEI */
 	uint64_t n_goal;                /* em_lock: next block to try */
 	bool n_freed;                   /* em_lock: unlinked inode released */
+	bool n_orphan;                  /* em_lock: on the orphan list */
 	struct ext2fs_dircache *n_dc;   /* em_lock: names of a big directory */
 	LIST_ENTRY(ext2fs_node) n_pend; /* em_pendlock */
 };
@@ -112,12 +114,15 @@ void ext2fs_counts_free(struct ext2fs_mount *);
 int ext2fs_sb_write(struct ext2fs_mount *, bool);
 int ext2fs_balloc(struct ext2fs_mount *, uint64_t, bool, uint64_t *);
 int ext2fs_bfree(struct ext2fs_mount *, uint64_t);
+int ext2fs_bfree_run(struct ext2fs_mount *, uint64_t, uint64_t);
 int ext2fs_ialloc(struct ext2fs_mount *, uint32_t, bool, uint32_t *);
 int ext2fs_ifree(struct ext2fs_mount *, uint32_t, bool);
 uint64_t ext2fs_overhead(const struct ext2fs *);
 
 /* ext2fs_iwrite.c: inodes, block maps, truncation. */
 int ext2fs_iupdate(struct ext2fs_mount *, const struct ext2fs_inode *);
+int ext2fs_iget_dtime(struct ext2fs_mount *, uint32_t, uint32_t *);
+int ext2fs_iset_dtime(struct ext2fs_mount *, uint32_t, uint32_t);
 int ext2fs_inew(struct ext2fs_mount *, uint32_t, uint16_t, uint32_t,
     uint32_t, struct ext2fs_inode *);
 int ext2fs_bmap_alloc(struct ext2fs_mount *, struct ext2fs_node *, uint64_t,
@@ -125,6 +130,17 @@ int ext2fs_bmap_alloc(struct ext2fs_mount *, struct ext2fs_node *, uint64_t,
 int ext2fs_truncate(struct ext2fs_mount *, struct ext2fs_node *, uint64_t);
 int ext2fs_irelease(struct ext2fs_mount *, struct ext2fs_node *);
 uint64_t ext2fs_maxfilesize(const struct ext2fs *);
+int ext2fs_alloc_for(struct ext2fs_mount *, struct ext2fs_node *, bool, bool,
+    uint64_t *);
+int ext2fs_free_for(struct ext2fs_mount *, struct ext2fs_inode *, uint64_t,
+    uint64_t);
+
+/* ext2fs_extw.c: extent trees. */
+void ext2fs_ext_init(struct ext2fs_inode *);
+int ext2fs_ext_bmap_alloc(struct ext2fs_mount *, struct ext2fs_node *,
+    uint64_t, bool, bool, uint64_t *, bool *);
+int ext2fs_ext_truncate(struct ext2fs_mount *, struct ext2fs_node *,
+    uint64_t);
 void ext2fs_settime(struct ext2fs_inode *, bool, bool, bool);
 
 /* ext2fs_journal_vfs.c: a journal needing recovery, at mount. */
@@ -155,6 +171,33 @@ int ext2fs_dir_isempty(struct ext2fs_mount *, struct ext2fs_node *, bool *);
 int ext2fs_dir_init(struct ext2fs_mount *, struct ext2fs_node *, uint32_t,
     bool);
 uint8_t ext2fs_mode_to_ft(uint16_t);
+int ext2fs_dirw_get(struct ext2fs_mount *, struct ext2fs_node *, uint64_t,
+    struct buf **, size_t *);
+int ext2fs_dirw_put(struct ext2fs_mount *, struct ext2fs_node *, uint64_t,
+    struct buf *);
+uint32_t ext2fs_dirw_room(const struct ext2fs *);
+bool ext2fs_dirw_place(const struct ext2fs *, uint8_t *, size_t,
+    const char *, size_t, uint32_t, uint8_t);
+
+/* ext2fs_htreew.c: adding names to hash-indexed directories. */
+int ext2fs_htree_add(struct ext2fs_mount *, struct ext2fs_node *,
+    const char *, size_t, uint32_t, uint8_t, bool);
+
+/* ext2fs_orphan.c: inodes unlinked while open, across a crash. */
+int ext2fs_orphan_add(struct ext2fs_mount *, struct ext2fs_node *);
+int ext2fs_orphan_remove(struct ext2fs_mount *, struct ext2fs_node *);
+void ext2fs_orphans_finish(struct ext2fs_mount *);
+
+/* ext2fs_csumw.c: checksums of changed metadata (metadata_csum). */
+void ext2fs_sb_csum_set(struct ext2fs *);
+void ext2fs_dirblk_csum_set(const struct ext2fs *, const struct ext2fs_inode *,
+    uint8_t *);
+void ext2fs_dx_csum_set(const struct ext2fs *, const struct ext2fs_inode *,
+    uint64_t, uint8_t *);
+void ext2fs_extblk_csum_set(const struct ext2fs *,
+    const struct ext2fs_inode *, uint8_t *);
+void ext2fs_xattr_csum_set(const struct ext2fs *, uint64_t, uint8_t *);
+uint32_t ext2fs_bitmap_csum(const struct ext2fs *, const uint8_t *, size_t);
 
 /* ext2fs_dircache.c: names of large directories in memory. */
 void ext2fs_dc_build(struct ext2fs_mount *, struct ext2fs_node *);

@@ -8,7 +8,9 @@
  *
  * A journal that needs recovery is replayed at mount, into memory
  * (ext2fs_journal_vfs.c); a read-write mount (or a remount to
- * read-write) then writes the replay home before its first change.
+ * read-write) then writes the replay home before its first change,
+ * starts journaling (ext2fs_journal_write.c) and only then finishes
+ * the orphan list a crash left (ext2fs_orphan.c), through the journal.
  * A read-write mount is refused with EROFS and one log line naming the
  * reason when the file system has a feature the writer does not keep
  * (ext2fs_rw_blocker()), or was not cleanly unmounted (s_state without
@@ -17,7 +19,8 @@
  * The state as Linux keeps it, but only once something changes: the
  * mount's first change (ext2fs_markdirty(), called by everything that
  * hands a changed block to the disk) first writes the superblock
- * without VALID_FS, with the mount count one up and s_mtime the mount
+ * without VALID_FS (with a journal: with needs_recovery, VALID_FS
+ * kept), with the mount count one up and s_mtime the mount
  * time, and waits for it; unmount and a remount to read-only then write
  * everything and put back the state the mount found (VALID_FS, unless
  * the mount was forced) with s_wtime.  A mount that changed nothing
@@ -153,8 +156,9 @@ ext2fs_rw_check(struct ext2fs_mount *em, bool force)
 	const struct ext2fs *fs = em->em_fs;
 	uint16_t state = ext2_le16(fs->e2_sb + EXT2_SB_STATE);
 	const char *why;
+	char names[160];
 
-	if ((why = ext2fs_rw_blocker(fs)) != NULL) {
+	if ((why = ext2fs_rw_blocker(fs, names, sizeof(names))) != NULL) {
 		log(LOG_NOTICE, "ext2fs: %s: cannot mount read-write: "
 		    "unsupported feature %s", em->em_name, why);
 		return EROFS;
@@ -182,7 +186,8 @@ ext2fs_rw_check(struct ext2fs_mount *em, bool force)
 
 /*
  * Start writing: the counts, and what the first change will put in the
- * superblock.  Nothing is written yet.
+ * superblock.  Nothing is written yet, unless a crash left inodes on
+ * the orphan list: they are finished now (ext2fs_orphan.c).
  */
 static int
 ext2fs_rw_start(struct ext2fs_mount *em)
@@ -209,6 +214,8 @@ ext2fs_rw_start(struct ext2fs_mount *em)
 		log(LOG_NOTICE, "ext2fs: %s: maximal mount count reached, "
 		    "running e2fsck is recommended", em->em_name);
 	em->em_rw = true;
+	/* What a crash left unfinished (writes only when there is some). */
+	ext2fs_orphans_finish(em);
 	return 0;
 }
 
@@ -303,6 +310,9 @@ ext2fs_flush(struct ext2fs_mount *em, bool clean)
 		return error;
 	ext2_set_le32(fs->e2_sb + EXT2_SB_FREE_BLOCKS_LO,
 	    (uint32_t)em->em_free_blocks);
+	if (fs->e2_incompat & EXT2F_INCOMPAT_64BIT)
+		ext2_set_le32(fs->e2_sb + EXT2_SB_FREE_BLOCKS_HI,
+		    (uint32_t)(em->em_free_blocks >> 32));
 	ext2_set_le32(fs->e2_sb + EXT2_SB_FREE_INODES, em->em_free_inodes);
 	if ((e = ext2fs_sb_write(em, false)) != 0 && error == 0)
 		error = e;

@@ -500,6 +500,8 @@ write_target(struct ext2fs_mount *em, struct ext2fs_node *np,
 	if (tlen < EXT2_I_BLOCK_LEN) {
 		memcpy(np->n_ip.ei_block, target, tlen);
 	} else {
+		if (fs->e2_incompat & EXT2F_INCOMPAT_EXTENTS)
+			ext2fs_ext_init(&np->n_ip);
 		if ((error = ext2fs_bmap_alloc(em, np, 0, true, root, &pblk,
 		    &isnew)) != 0)
 			return error;
@@ -823,6 +825,8 @@ ext2fs_remove(struct vnode *dvp, const char *nm, size_t len, bool isdir,
 	ext2fs_settime(dp, false, true, true);
 	if ((error = ext2fs_iupdate(em, ip)) == 0)
 		error = ext2fs_iupdate(em, dp);
+	if (error == 0 && ip->ei_nlink == 0)
+		error = ext2fs_orphan_add(em, VTON(vp));
 out:
 	rw_exit(&em->em_lock);
 	if (vp != NULL)
@@ -994,7 +998,9 @@ ext2fs_rename(struct vnode *fdvp, const char *fnm, size_t flen,
 		} else if (tip->ei_nlink > 0)
 			tip->ei_nlink--;
 		ext2fs_settime(tip, false, false, true);
-		if ((error = ext2fs_iupdate(em, tip)) != 0)
+		if ((error = ext2fs_iupdate(em, tip)) != 0 ||
+		    (tip->ei_nlink == 0 &&
+		    (error = ext2fs_orphan_add(em, VTON(tvp))) != 0))
 			goto out;
 	}
 	if (fisdir && fdvp != tdvp) {
