@@ -1,0 +1,227 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# Copyright (c) 2026 The rump on Linux developers.
+#
+# rump.ifconfig, rump.route, rump.ping and rump.netstat against a served
+# kernel with the Internet family: addresses set then read back, routes
+# added, looked up and deleted, echo replies counted, and the exact
+# lines and exit status of every bad request.
+# usage: t_nettools.sh BINDIR
+set -u
+BIN=$1
+W=$(mktemp -d /tmp/t_nettools.XXXXXX)
+SPID=
+cleanup() {
+	[ -n "$SPID" ] && kill -9 "$SPID" 2>/dev/null
+	rm -rf "$W"
+}
+trap cleanup EXIT
+fail() {
+	echo "FAIL: $*"
+	exit 1
+}
+
+export RUMP_SERVER="unix://$W/sock"
+# The components' directory named: under AddressSanitizer, dlopen's
+# caller is the sanitizer's runtime (no run path).
+LD_LIBRARY_PATH="$BIN/../lib" "$BIN/rump_server" -s -lrumpnet \
+    -lrumpnet_net -lrumpnet_netinet "$RUMP_SERVER" &
+SPID=$!
+i=0
+while [ ! -S "$W/sock" ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+[ -S "$W/sock" ] || fail "rump_server did not start"
+
+# check WANTSTATUS EXPECTEDFILE CMD...: stdout and stderr together.
+check() {
+	want=$1
+	exp=$2
+	shift 2
+	"$@" >"$W/out" 2>&1
+	st=$?
+	if [ $st -ne "$want" ] || ! cmp -s "$exp" "$W/out"; then
+		echo "--- $*: status $st (wanted $want); expected:"
+		cat "$exp"
+		echo "--- got:"
+		cat "$W/out"
+		fail "$*"
+	fi
+}
+# expect STATUS CMD... <<EOF lines EOF
+expect() {
+	w=$1
+	shift
+	cat >"$W/exp"
+	check "$w" "$W/exp" "$@"
+}
+
+IFC=$BIN/rump.ifconfig
+RT=$BIN/rump.route
+PING=$BIN/rump.ping
+NS=$BIN/rump.netstat
+
+for t in "$IFC" "$RT" "$PING"; do
+	"$t" --help | grep -q "^usage: $(basename "$t")" ||
+		fail "$t --help"
+done
+
+# ifconfig: the boot configuration, then an address, mask, MTU, down, up.
+expect 0 "$IFC" -a <<EOT
+lo0: flags=0x49<UP,LOOPBACK,RUNNING> mtu 65536
+	inet 127.0.0.1 netmask 255.0.0.0 (/8)
+EOT
+expect 0 "$IFC" lo0 inet 10.1.2.3/16 mtu 1500 </dev/null
+expect 0 "$IFC" lo0 <<EOT
+lo0: flags=0x49<UP,LOOPBACK,RUNNING> mtu 1500
+	inet 10.1.2.3 netmask 255.255.0.0 (/16)
+EOT
+expect 0 "$IFC" lo0 10.1.2.3 netmask 255.255.255.0 down </dev/null
+expect 0 "$IFC" lo0 <<EOT
+lo0: flags=0x48<LOOPBACK,RUNNING> mtu 1500
+	inet 10.1.2.3 netmask 255.255.255.0 (/24)
+EOT
+expect 0 "$IFC" lo0 up 10.1.2.3/16 mtu 65536 </dev/null
+expect 1 "$IFC" nosuch0 <<EOT
+rump.ifconfig: nosuch0: no such interface
+EOT
+expect 1 "$IFC" nosuch0 up <<EOT
+rump.ifconfig: nosuch0: no such interface
+EOT
+expect 2 "$IFC" lo0 bogus <<EOT
+rump.ifconfig: bogus: unknown word
+EOT
+expect 2 "$IFC" lo0 10.1.2.300 <<EOT
+rump.ifconfig: 10.1.2.300: not an IPv4 address
+EOT
+expect 2 "$IFC" lo0 mtu x <<EOT
+rump.ifconfig: mtu x: not a number
+EOT
+expect 1 "$IFC" lo0 mtu 10 <<EOT
+rump.ifconfig: SIOCSIFMTU lo0: Invalid argument
+EOT
+expect 1 "$IFC" lo0 create <<EOT
+rump.ifconfig: create lo0: the kernel has no cloning ioctl
+EOT
+
+# route: a host route, a network route and the default, each looked up
+# (longest prefix) and deleted.
+expect 0 "$RT" get 10.1.7.7 <<EOT
+   route to: 10.1.0.0
+       mask: 255.255.0.0
+  interface: index 1
+if address: 10.1.2.3
+      flags: <U>
+EOT
+expect 0 "$RT" add -host 10.7.7.7 10.1.0.1 <<EOT
+add host 10.7.7.7
+EOT
+expect 0 "$RT" add -net 10.8.0.0/16 10.1.0.2 <<EOT
+add net 10.8.0.0/16
+EOT
+expect 0 "$RT" -n add default 10.1.0.9 <<EOT
+add net default
+EOT
+expect 1 "$RT" add -net 10.8.0.0/16 10.1.0.2 <<EOT
+rump.route: add 10.8.0.0/16: File exists
+EOT
+expect 0 "$RT" get 10.7.7.7 <<EOT
+   route to: 10.7.7.7
+    gateway: 10.1.0.1
+  interface: index 1
+if address: 10.1.2.3
+      flags: <UGHS>
+EOT
+expect 0 "$RT" get 10.8.200.1 <<EOT
+   route to: 10.8.0.0
+    gateway: 10.1.0.2
+       mask: 255.255.0.0
+  interface: index 1
+if address: 10.1.2.3
+      flags: <UGS>
+EOT
+expect 0 "$RT" get 192.0.2.1 <<EOT
+   route to: 0.0.0.0
+    gateway: 10.1.0.9
+       mask: 0.0.0.0
+  interface: index 1
+if address: 10.1.2.3
+      flags: <UGS>
+EOT
+expect 0 "$RT" delete default <<EOT
+delete net default
+EOT
+expect 0 "$RT" delete -host 10.7.7.7 <<EOT
+delete host 10.7.7.7
+EOT
+expect 1 "$RT" get 192.0.2.1 <<EOT
+rump.route: get 192.0.2.1: no such route
+EOT
+expect 1 "$RT" delete -host 10.7.7.7 <<EOT
+rump.route: delete 10.7.7.7: no such route
+EOT
+expect 1 "$RT" add -host 10.6.6.6 192.0.2.1 <<EOT
+rump.route: add 10.6.6.6: Network is unreachable
+EOT
+expect 2 "$RT" add 10.6.6.6 <<EOT
+rump.route: 10.6.6.6: needs a gateway, -blackhole or -reject
+EOT
+expect 2 "$RT" frob 10.6.6.6 <<EOT
+rump.route: frob: unknown command (add, delete or get)
+EOT
+expect 2 "$RT" add -net 10.6.0.0 10.1.0.1 <<EOT
+rump.route: 10.6.0.0: a -net destination needs /LEN or -netmask
+EOT
+expect 2 "$RT" get 10.6.6 <<EOT
+rump.route: 10.6.6: not an IPv4 destination
+EOT
+
+# ping: three replies from the kernel's own address; none through a
+# gateway that answers nobody (10.8.0.0/16), exit 1; none to a network
+# without a route, each send refused.
+"$PING" -c 3 -i 0.1 10.1.2.3 >"$W/out" 2>&1 || fail "ping 10.1.2.3: $?"
+sed 's/ time=[0-9.]* ms$//' "$W/out" >"$W/got"
+cat >"$W/exp" <<EOT
+PING 10.1.2.3 (10.1.2.3): 56 data bytes
+64 bytes from 10.1.2.3: icmp_seq=0 ttl=64
+64 bytes from 10.1.2.3: icmp_seq=1 ttl=64
+64 bytes from 10.1.2.3: icmp_seq=2 ttl=64
+--- 10.1.2.3 ping statistics ---
+3 packets transmitted, 3 packets received, 0.0% packet loss
+EOT
+cmp -s "$W/exp" "$W/got" || { cat "$W/out"; fail "ping 10.1.2.3"; }
+grep -c ' time=[0-9]*\.[0-9][0-9][0-9] ms$' "$W/out" | grep -qx 3 ||
+	fail "ping times"
+"$PING" -c 1 -s 1000 127.0.0.1 >/dev/null 2>&1 && fail "ping old address"
+"$PING" -c 2 -s 1000 -i 0.1 10.1.2.3 >"$W/out" 2>&1 || fail "ping -s 1000"
+grep -q "^1008 bytes from 10.1.2.3: icmp_seq=1 ttl=64 time=" "$W/out" ||
+	fail "ping -s 1000"
+expect 1 "$PING" -c 2 -i 0.1 -W 0.3 10.8.1.1 <<EOT
+PING 10.8.1.1 (10.8.1.1): 56 data bytes
+--- 10.8.1.1 ping statistics ---
+2 packets transmitted, 0 packets received, 100.0% packet loss
+EOT
+expect 1 "$PING" -c 2 -i 0.1 -W 0.2 192.0.2.1 <<EOT
+PING 192.0.2.1 (192.0.2.1): 56 data bytes
+rump.ping: sendto 192.0.2.1: Network is unreachable
+rump.ping: sendto 192.0.2.1: Network is unreachable
+--- 192.0.2.1 ping statistics ---
+2 packets transmitted, 0 packets received, 100.0% packet loss
+EOT
+expect 2 "$PING" -c 0 10.1.2.3 <<EOT
+rump.ping: -c 0: bad count
+EOT
+expect 2 "$PING" 10.1.2 <<EOT
+rump.ping: 10.1.2: not an IPv4 address
+EOT
+expect 0 "$RT" delete -net 10.8.0.0/16 <<EOT
+delete net 10.8.0.0/16
+EOT
+
+"$BIN/rump.halt" || fail "rump.halt"
+wait "$SPID"
+st=$?
+SPID=
+[ $st -eq 0 ] || fail "rump_server exit status $st"
+echo PASS
