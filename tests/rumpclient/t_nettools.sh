@@ -62,10 +62,61 @@ RT=$BIN/rump.route
 PING=$BIN/rump.ping
 NS=$BIN/rump.netstat
 
-for t in "$IFC" "$RT" "$PING"; do
+for t in "$IFC" "$RT" "$PING" "$NS"; do
 	"$t" --help | grep -q "^usage: $(basename "$t")" ||
 		fail "$t --help"
 done
+
+# netstat: sockets a client holds, shown with their ports and queues,
+# gone when it exits; the interface counters of their traffic.
+expect 0 "$NS" -an <<EOT
+Active Internet connections (including servers)
+Proto Recv-Q Send-Q  Local Address          Foreign Address        State
+EOT
+mkfifo "$W/fifo"
+"$BIN/h_nettools_sockets" <"$W/fifo" >"$W/hout" &
+HPID=$!
+exec 7>"$W/fifo"
+i=0
+while ! grep -q ready "$W/hout" 2>/dev/null && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+read -r _ TP UP <"$W/hout" || fail "h_nettools_sockets did not start"
+expect 0 "$NS" -a -n <<EOT
+Active Internet connections (including servers)
+Proto Recv-Q Send-Q  Local Address          Foreign Address        State
+tcp        0      0  *.7777                 *.*                    LISTEN
+tcp        0      0  127.0.0.1.$TP        127.0.0.1.7777         ESTABLISHED
+tcp        5      0  127.0.0.1.7777         127.0.0.1.$TP        ESTABLISHED
+udp        0      0  *.5353                 *.*
+udp        0      0  127.0.0.1.$UP        127.0.0.1.5353
+EOT
+expect 0 "$NS" <<EOT
+Active Internet connections
+Proto Recv-Q Send-Q  Local Address          Foreign Address        State
+tcp        0      0  127.0.0.1.$TP        127.0.0.1.7777         ESTABLISHED
+tcp        5      0  127.0.0.1.7777         127.0.0.1.$TP        ESTABLISHED
+udp        0      0  127.0.0.1.$UP        127.0.0.1.5353
+EOT
+exec 7>&-
+wait $HPID || fail "h_nettools_sockets: $?"
+expect 0 "$NS" -an <<EOT
+Active Internet connections (including servers)
+Proto Recv-Q Send-Q  Local Address          Foreign Address        State
+EOT
+"$NS" -i >"$W/out" || fail "netstat -i"
+head -1 "$W/out" | grep -qx 'Name       Mtu      Ipkts  Ierrs      Opkts  Oerrs  Drops' ||
+	fail "netstat -i header"
+awk 'NR == 2 && $1 == "lo0" && $2 == 65536 && $3 > 0 && $3 == $5 &&
+    $4 + $6 + $7 == 0 { ok = 1 } END { exit !ok }' "$W/out" ||
+	{ cat "$W/out"; fail "netstat -i"; }
+expect 2 "$NS" -x <<EOT
+rump.netstat: -x: unknown option (--help for usage)
+EOT
+expect 1 "$NS" -r <<EOT
+rump.netstat: -r: the kernel has no routing table dump (use rump.route get)
+EOT
 
 # ifconfig: the boot configuration, then an address, mask, MTU, down, up.
 expect 0 "$IFC" -a <<EOT
@@ -193,6 +244,16 @@ EOT
 cmp -s "$W/exp" "$W/got" || { cat "$W/out"; fail "ping 10.1.2.3"; }
 grep -c ' time=[0-9]*\.[0-9][0-9][0-9] ms$' "$W/out" | grep -qx 3 ||
 	fail "ping times"
+# Those three in the ICMP counters (no ICMP before them).
+"$NS" -s >"$W/out" || fail "netstat -s"
+sed -n '/^icmp:/,/^udp:/p' "$W/out" >"$W/got"
+for l in '	3 echo replies sent' '	sent, by type:' '		type 0: 3' \
+    '	received, by type:' '		type 8: 3'; do
+	grep -qxF "$l" "$W/got" || { cat "$W/got"; fail "netstat -s: $l"; }
+done
+grep -cx '		type [0-9]*: [0-9]*' "$W/got" | grep -qx 3 ||
+	{ cat "$W/got"; fail "netstat -s: histogram"; }
+grep -qx '	0 no socket on the port' "$W/out" || fail "netstat -s udp"
 "$PING" -c 1 -s 1000 127.0.0.1 >/dev/null 2>&1 && fail "ping old address"
 "$PING" -c 2 -s 1000 -i 0.1 10.1.2.3 >"$W/out" 2>&1 || fail "ping -s 1000"
 grep -q "^1008 bytes from 10.1.2.3: icmp_seq=1 ttl=64 time=" "$W/out" ||
@@ -211,6 +272,12 @@ rump.ping: sendto 192.0.2.1: Network is unreachable
 EOT
 expect 2 "$PING" -c 0 10.1.2.3 <<EOT
 rump.ping: -c 0: bad count
+EOT
+expect 2 "$PING" -c <<EOT
+rump.ping: -c: needs a value (--help for usage)
+EOT
+expect 2 "$PING" -q 10.1.2.3 <<EOT
+rump.ping: -q: unknown option (--help for usage)
 EOT
 expect 2 "$PING" 10.1.2 <<EOT
 rump.ping: 10.1.2: not an IPv4 address

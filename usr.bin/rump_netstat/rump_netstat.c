@@ -323,7 +323,7 @@ main(int argc, char *argv[])
 			usage(stdout);
 			return 0;
 		}
-	while ((ch = getopt(argc, argv, "ainrs")) != -1) {
+	while ((ch = getopt(argc, argv, ":ainrs")) != -1) {
 		switch (ch) {
 		case 'a':
 			all = true;
@@ -341,7 +341,9 @@ main(int argc, char *argv[])
 			sflag = true;
 			break;
 		default:
-			usage(stderr);
+			fprintf(stderr, PROG ": -%c: %s (--help for usage)\n",
+			        optopt, ch == ':' ? "needs a value"
+			                          : "unknown option");
 			return 2;
 		}
 	}

@@ -144,7 +144,7 @@ main(int argc, char *argv[])
 			usage(stdout);
 			return 0;
 		}
-	while ((ch = getopt(argc, argv, "c:i:s:W:")) != -1) {
+	while ((ch = getopt(argc, argv, ":c:i:s:W:")) != -1) {
 		switch (ch) {
 		case 'c':
 			if (!parse_num(optarg, 1, 1e9, &count)) {
@@ -173,7 +173,9 @@ main(int argc, char *argv[])
 			}
 			break;
 		default:
-			usage(stderr);
+			fprintf(stderr, PROG ": -%c: %s (--help for usage)\n",
+			        optopt, ch == ':' ? "needs a value"
+			                          : "unknown option");
 			return 2;
 		}
 	}
