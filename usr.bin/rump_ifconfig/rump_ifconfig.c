@@ -298,7 +298,8 @@ configure(const char *name, int argc, char **argv)
 			up = w[0] == 'u';
 		} else if (strcmp(w, "mtu") == 0 || strcmp(w, "netmask") == 0) {
 			if (++i == argc) {
-				fprintf(stderr, PROG ": %s: needs a value\n", w);
+				fprintf(stderr, PROG ": %s: needs a value\n",
+				        w);
 				return 2;
 			}
 			if (w[0] == 'n') {
@@ -320,7 +321,8 @@ configure(const char *name, int argc, char **argv)
 		} else if (strcmp(w, "-alias") == 0 ||
 		           strcmp(w, "delete") == 0) {
 			del.s_addr = INADDR_ANY;
-			if (i + 1 < argc && strchr("0123456789", argv[i + 1][0]) &&
+			if (i + 1 < argc &&
+			    strchr("0123456789", argv[i + 1][0]) &&
 			    parse_addr(argv[++i], &del, &len) != 0)
 				return 2;
 			have_del = true;
@@ -328,7 +330,7 @@ configure(const char *name, int argc, char **argv)
 		           strcmp(w, "destroy") == 0) {
 			fprintf(stderr,
 			        PROG ": %s %s: the kernel has no cloning "
-			        "ioctl\n",
+			             "ioctl\n",
 			        w, name);
 			return 1;
 		} else if (!have_addr && strchr("0123456789", w[0]) != NULL) {

@@ -79,9 +79,9 @@ struct if_info {
 #define TCPCTL_STATS   14
 
 static const char *const tcpstates[] = {
-    "0",          "ESTABLISHED", "SYN_SENT", "SYN_RCVD",  "FIN_WAIT_1",
-    "FIN_WAIT_2", "TIME_WAIT",   "CLOSED",   "CLOSE_WAIT", "LAST_ACK",
-    "LISTEN",     "CLOSING",
+    "0",          "ESTABLISHED", "SYN_SENT",  "SYN_RCVD",
+    "FIN_WAIT_1", "FIN_WAIT_2",  "TIME_WAIT", "CLOSED",
+    "CLOSE_WAIT", "LAST_ACK",    "LISTEN",    "CLOSING",
 };
 
 static void
@@ -145,9 +145,8 @@ endpoint(char *out, size_t len, int af, const void *addr, uint16_t port)
 }
 
 static void
-row(const char *proto, uint32_t rcv, uint32_t snd, int af,
-    const void *laddr, uint16_t lport, const void *faddr, uint16_t fport,
-    const char *state)
+row(const char *proto, uint32_t rcv, uint32_t snd, int af, const void *laddr,
+    uint16_t lport, const void *faddr, uint16_t fport, const char *state)
 {
 	char l[64], f[64];
 
@@ -164,7 +163,7 @@ static const char *
 state_name(unsigned s)
 {
 	return s < sizeof(tcpstates) / sizeof(tcpstates[0]) ? tcpstates[s]
-	                                                     : "?";
+	                                                    : "?";
 }
 
 /* One family's list; 0, or 1 (reported). */
@@ -274,7 +273,7 @@ stats_of(int proto, int leaf, const char *name, const struct stat_name *sn,
 	if (len != want * sizeof(*v)) {
 		fprintf(stderr,
 		        PROG ": net.inet.%s.stats: %zu bytes, not the %zu "
-		        "expected\n",
+		             "expected\n",
 		        name, len, want * sizeof(*v));
 		free(v);
 		return 1;
@@ -301,8 +300,8 @@ stats(void)
 {
 	int rv = 0;
 
-	rv |= stats_of(IPPROTO_IP, INCTL_STATS, "ip", ip_names,
-	               NITEMS(ip_names));
+	rv |=
+	    stats_of(IPPROTO_IP, INCTL_STATS, "ip", ip_names, NITEMS(ip_names));
 	rv |= stats_of(IPPROTO_ICMP, INCTL_STATS, "icmp", icmp_names,
 	               NITEMS(icmp_names));
 	rv |= stats_of(IPPROTO_UDP, INCTL_STATS, "udp", udp_names,
@@ -334,16 +333,17 @@ main(int argc, char *argv[])
 		case 'n':
 			break;
 		case 'r':
-			fprintf(stderr, PROG ": -r: the kernel has no routing "
-			                "table dump (use rump.route get)\n");
+			fprintf(stderr,
+			        PROG ": -r: the kernel has no routing "
+			             "table dump (use rump.route get)\n");
 			return 1;
 		case 's':
 			sflag = true;
 			break;
 		default:
 			fprintf(stderr, PROG ": -%c: %s (--help for usage)\n",
-			        optopt, ch == ':' ? "needs a value"
-			                          : "unknown option");
+			        optopt,
+			        ch == ':' ? "needs a value" : "unknown option");
 			return 2;
 		}
 	}
@@ -352,7 +352,8 @@ main(int argc, char *argv[])
 		return 2;
 	}
 	if (rumpclient_init() != 0) {
-		fprintf(stderr, PROG ": rumpclient_init: %s\n", strerror(errno));
+		fprintf(stderr, PROG ": rumpclient_init: %s\n",
+		        strerror(errno));
 		return 1;
 	}
 	if (iflag)

@@ -148,7 +148,8 @@ main(int argc, char *argv[])
 		switch (ch) {
 		case 'c':
 			if (!parse_num(optarg, 1, 1e9, &count)) {
-				fprintf(stderr, PROG ": -c %s: bad count\n", optarg);
+				fprintf(stderr, PROG ": -c %s: bad count\n",
+				        optarg);
 				return 2;
 			}
 			break;
@@ -161,7 +162,8 @@ main(int argc, char *argv[])
 			break;
 		case 's':
 			if (!parse_num(optarg, 0, MAXDATA, &size)) {
-				fprintf(stderr, PROG ": -s %s: bad size\n", optarg);
+				fprintf(stderr, PROG ": -s %s: bad size\n",
+				        optarg);
 				return 2;
 			}
 			break;
@@ -174,8 +176,8 @@ main(int argc, char *argv[])
 			break;
 		default:
 			fprintf(stderr, PROG ": -%c: %s (--help for usage)\n",
-			        optopt, ch == ':' ? "needs a value"
-			                          : "unknown option");
+			        optopt,
+			        ch == ':' ? "needs a value" : "unknown option");
 			return 2;
 		}
 	}
@@ -186,11 +188,13 @@ main(int argc, char *argv[])
 	memset(&to, 0, sizeof(to));
 	to.sin_family = AF_INET;
 	if (inet_pton(AF_INET, argv[optind], &to.sin_addr) != 1) {
-		fprintf(stderr, PROG ": %s: not an IPv4 address\n", argv[optind]);
+		fprintf(stderr, PROG ": %s: not an IPv4 address\n",
+		        argv[optind]);
 		return 2;
 	}
 	if (rumpclient_init() != 0) {
-		fprintf(stderr, PROG ": rumpclient_init: %s\n", strerror(errno));
+		fprintf(stderr, PROG ": rumpclient_init: %s\n",
+		        strerror(errno));
 		return 1;
 	}
 	if ((s = rump_sys_socket(AF_INET, SOCK_RAW, IPPROTO_ICMP)) < 0) {

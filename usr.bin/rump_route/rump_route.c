@@ -31,23 +31,23 @@
 #define PROG "rump.route"
 
 /* The kernel's routing socket (sys/net/rtsock.h, sys/net/route.h). */
-#define K_AF_ROUTE  16
-#define RTM_VERSION 1
-#define RTM_ADD     0x1
-#define RTM_DELETE  0x2
-#define RTM_GET     0x4
-#define RTA_DST     0x01
-#define RTA_GATEWAY 0x02
-#define RTA_NETMASK 0x04
-#define RTA_IFP     0x10
-#define RTA_IFA     0x20
-#define RTAX_MAX    6
-#define RTF_UP        0x1
-#define RTF_GATEWAY   0x2
-#define RTF_HOST      0x4
-#define RTF_REJECT    0x8
-#define RTF_STATIC    0x800
-#define RTF_BLACKHOLE 0x1000
+#define K_AF_ROUTE      16
+#define RTM_VERSION     1
+#define RTM_ADD         0x1
+#define RTM_DELETE      0x2
+#define RTM_GET         0x4
+#define RTA_DST         0x01
+#define RTA_GATEWAY     0x02
+#define RTA_NETMASK     0x04
+#define RTA_IFP         0x10
+#define RTA_IFA         0x20
+#define RTAX_MAX        6
+#define RTF_UP          0x1
+#define RTF_GATEWAY     0x2
+#define RTF_HOST        0x4
+#define RTF_REJECT      0x8
+#define RTF_STATIC      0x800
+#define RTF_BLACKHOLE   0x1000
 #define RT_ROUNDUP(len) (((len) + 7) & ~7)
 
 struct rt_msghdr {
@@ -85,17 +85,16 @@ struct msg {
 static void
 usage(FILE *f)
 {
-	fprintf(f,
-	        "usage: rump.route [-n] add [-net|-host] DEST[/LEN] GATEWAY "
-	        "[-netmask MASK]\n"
-	        "       rump.route [-n] add [-net|-host] DEST[/LEN] "
-	        "{-blackhole|-reject}\n"
-	        "       rump.route [-n] delete [-net|-host] DEST[/LEN] "
-	        "[-netmask MASK]\n"
-	        "       rump.route [-n] get DEST\n"
-	        "  change or look up routes of the rump kernel at "
-	        "$RUMP_SERVER\n"
-	        "  DEST may be `default' (0.0.0.0/0)\n");
+	fprintf(f, "usage: rump.route [-n] add [-net|-host] DEST[/LEN] GATEWAY "
+	           "[-netmask MASK]\n"
+	           "       rump.route [-n] add [-net|-host] DEST[/LEN] "
+	           "{-blackhole|-reject}\n"
+	           "       rump.route [-n] delete [-net|-host] DEST[/LEN] "
+	           "[-netmask MASK]\n"
+	           "       rump.route [-n] get DEST\n"
+	           "  change or look up routes of the rump kernel at "
+	           "$RUMP_SERVER\n"
+	           "  DEST may be `default' (0.0.0.0/0)\n");
 }
 
 static int
@@ -140,7 +139,7 @@ mask_len(struct in_addr mask)
 	while (len < 32 && (m & (0x80000000u >> len)) != 0)
 		len++;
 	return (len == 32 ? 0xffffffffu : ~(0xffffffffu >> len)) == m ? len
-	                                                             : -1;
+	                                                              : -1;
 }
 
 static void
@@ -152,8 +151,8 @@ put_sin(struct msg *m, int bit, struct in_addr a)
 	sin.sin_family = AF_INET;
 	sin.sin_addr = a;
 	memcpy((uint8_t *)m + m->hdr.rtm_msglen, &sin, sizeof(sin));
-	m->hdr.rtm_msglen = (uint16_t)(m->hdr.rtm_msglen +
-	                               RT_ROUNDUP(sizeof(sin)));
+	m->hdr.rtm_msglen =
+	    (uint16_t)(m->hdr.rtm_msglen + RT_ROUNDUP(sizeof(sin)));
 	m->hdr.rtm_addrs |= bit;
 }
 
@@ -260,8 +259,9 @@ request(int s, struct msg *m, const char *dest)
 	if (m->hdr.rtm_type == RTM_GET)
 		print_get(&ans);
 	else
-		printf("%s %s %s\n", m->hdr.rtm_type == RTM_ADD ? "add" : "delete",
-		       (m->hdr.rtm_flags & RTF_HOST) != 0 ? "host" : "net", dest);
+		printf(
+		    "%s %s %s\n", m->hdr.rtm_type == RTM_ADD ? "add" : "delete",
+		    (m->hdr.rtm_flags & RTF_HOST) != 0 ? "host" : "net", dest);
 	return 0;
 }
 
@@ -312,8 +312,9 @@ main(int argc, char *argv[])
 		if (strcmp(argv[i], "-netmask") == 0) {
 			int l;
 
-			if (++i == argc || parse_dest(argv[i], &mask, &l) != 0 ||
-			    l != -1 || (len = mask_len(mask)) < 0)
+			if (++i == argc ||
+			    parse_dest(argv[i], &mask, &l) != 0 || l != -1 ||
+			    (len = mask_len(mask)) < 0)
 				return bad("not a netmask", argv[i - 1]);
 			have_mask = true;
 		} else if (strcmp(argv[i], "-blackhole") == 0)
@@ -350,7 +351,8 @@ main(int argc, char *argv[])
 	}
 
 	if (rumpclient_init() != 0) {
-		fprintf(stderr, PROG ": rumpclient_init: %s\n", strerror(errno));
+		fprintf(stderr, PROG ": rumpclient_init: %s\n",
+		        strerror(errno));
 		return 1;
 	}
 	if ((s = rump_sys_socket(K_AF_ROUTE, SOCK_RAW, 0)) < 0) {
