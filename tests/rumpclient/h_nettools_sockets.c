@@ -16,6 +16,7 @@
 #include <netinet/in.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -34,6 +35,7 @@ int
 main(void)
 {
 	struct sockaddr_in sin = {.sin_family = AF_INET}, tcpname, udpname;
+	struct pollfd pfd = {.events = POLLIN};
 	socklen_t len;
 	int l, c, a, u, u2;
 	char buf[16];
@@ -51,6 +53,7 @@ main(void)
 		return fail("connect");
 	if ((a = rump_sys_accept(l, NULL, NULL)) < 0)
 		return fail("accept");
+	pfd.fd = a;
 	if (rump_sys_write(c, "hello", 5) != 5)
 		return fail("write");
 	sin.sin_port = htons(5353);
@@ -63,7 +66,8 @@ main(void)
 	    rump_sys_connect(u2, (struct sockaddr *)&sin, sizeof(sin)) != 0)
 		return fail("udp connect");
 	/* The 5 bytes must have arrived before the parent looks. */
-	usleep(100000);
+	if (rump_sys_poll(&pfd, 1, 10000) != 1)
+		return fail("poll");
 	len = sizeof(tcpname);
 	if (rump_sys_getsockname(c, (struct sockaddr *)&tcpname, &len) != 0)
 		return fail("getsockname");
