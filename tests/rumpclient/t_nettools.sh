@@ -123,8 +123,26 @@ awk 'NR == 2 && $1 == "lo0" && $2 == 65536 && $3 > 0 && $3 == $5 &&
 expect 2 "$NS" -x <<EOT
 rump.netstat: -x: unknown option (--help for usage)
 EOT
-expect 1 "$NS" -r <<EOT
-rump.netstat: -r: the kernel has no routing table dump (use rump.route get)
+expect 0 "$NS" -r <<EOT
+Routing tables
+
+Internet:
+Destination              Gateway                  Flags    Interface
+127.0.0.0/8              link#1                   UC       lo0
+127.0.0.1                link#1                   UHl      lo0
+EOT
+expect 2 "$NS" -r -i <<EOT
+usage: rump.netstat [-a] [-n]
+       rump.netstat -i
+       rump.netstat -r
+       rump.netstat -s
+  show the network state of the rump kernel at \$RUMP_SERVER
+  (no option) TCP and UDP sockets with a peer
+  -a  listening and unconnected sockets too
+  -n  numeric (always)
+  -i  interfaces and their counters
+  -r  the routing table
+  -s  IP, ICMP, UDP and TCP counters
 EOT
 
 # ifconfig: the boot configuration, then an address, mask, MTU, down, up.
@@ -186,6 +204,24 @@ EOT
 expect 1 "$RT" add -net 10.8.0.0/16 10.1.0.2 <<EOT
 rump.route: add 10.8.0.0/16: File exists
 EOT
+# The whole table, from both tools.
+cat >"$W/table" <<EOT
+Routing tables
+
+Internet:
+Destination              Gateway                  Flags    Interface
+default                  10.1.0.9                 UGS      lo0
+10.1.0.0/16              link#1                   UC       lo0
+10.1.2.3                 link#1                   UHl      lo0
+10.7.7.7                 10.1.0.1                 UGHS     lo0
+10.8.0.0/16              10.1.0.2                 UGS      lo0
+EOT
+check 0 "$W/table" "$RT" show
+check 0 "$W/table" "$RT" -n show
+check 0 "$W/table" "$NS" -rn
+expect 2 "$RT" show all <<EOT
+rump.route: all: unexpected argument
+EOT
 expect 0 "$RT" get 10.7.7.7 <<EOT
    route to: 10.7.7.7
     gateway: 10.1.0.1
@@ -215,6 +251,15 @@ EOT
 expect 0 "$RT" delete -host 10.7.7.7 <<EOT
 delete host 10.7.7.7
 EOT
+expect 0 "$RT" show <<EOT
+Routing tables
+
+Internet:
+Destination              Gateway                  Flags    Interface
+10.1.0.0/16              link#1                   UC       lo0
+10.1.2.3                 link#1                   UHl      lo0
+10.8.0.0/16              10.1.0.2                 UGS      lo0
+EOT
 expect 1 "$RT" get 192.0.2.1 <<EOT
 rump.route: get 192.0.2.1: no such route
 EOT
@@ -228,7 +273,7 @@ expect 2 "$RT" add 10.6.6.6 <<EOT
 rump.route: 10.6.6.6: needs a gateway, -blackhole or -reject
 EOT
 expect 2 "$RT" frob 10.6.6.6 <<EOT
-rump.route: frob: unknown command (add, delete or get)
+rump.route: frob: unknown command (show, add, delete or get)
 EOT
 expect 2 "$RT" add -net 10.6.0.0 10.1.0.1 <<EOT
 rump.route: 10.6.0.0: a -net destination needs /LEN or -netmask

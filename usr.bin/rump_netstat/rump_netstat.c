@@ -7,7 +7,8 @@
  * net.inet.tcp.pcblist (struct tcp_conninfo), net.inet6.tcp6.pcblist
  * (struct tcp6_conninfo) and net.inet.udp.pcblist (struct inpcb_info),
  * the interfaces from net.interfaces (struct if_info), the counters
- * from net.inet.{ip,icmp,udp,tcp}.stats.  A family whose component the
+ * from net.inet.{ip,icmp,udp,tcp}.stats, the routes from net.route.dump
+ * (rump.route's route_show.c).  A family whose component the
  * server did not load (ENOENT) is left out.
  */
 #define _GNU_SOURCE
@@ -28,6 +29,8 @@
 #include <rump/rump_syscalls.h>
 #include <rump/rumpclient.h>
 #include <rump/rumpdefs.h>
+
+#include "route_show.h"
 
 #define PROG "rump.netstat"
 
@@ -89,6 +92,7 @@ usage(FILE *f)
 {
 	fprintf(f, "usage: rump.netstat [-a] [-n]\n"
 	           "       rump.netstat -i\n"
+	           "       rump.netstat -r\n"
 	           "       rump.netstat -s\n"
 	           "  show the network state of the rump kernel at "
 	           "$RUMP_SERVER\n"
@@ -96,6 +100,7 @@ usage(FILE *f)
 	           "  -a  listening and unconnected sockets too\n"
 	           "  -n  numeric (always)\n"
 	           "  -i  interfaces and their counters\n"
+	           "  -r  the routing table\n"
 	           "  -s  IP, ICMP, UDP and TCP counters\n");
 }
 
@@ -314,7 +319,7 @@ stats(void)
 int
 main(int argc, char *argv[])
 {
-	bool all = false, iflag = false, sflag = false;
+	bool all = false, iflag = false, rflag = false, sflag = false;
 	int ch, rv;
 
 	for (int i = 1; i < argc; i++)
@@ -333,10 +338,8 @@ main(int argc, char *argv[])
 		case 'n':
 			break;
 		case 'r':
-			fprintf(stderr,
-			        PROG ": -r: the kernel has no routing "
-			             "table dump (use rump.route get)\n");
-			return 1;
+			rflag = true;
+			break;
 		case 's':
 			sflag = true;
 			break;
@@ -347,7 +350,7 @@ main(int argc, char *argv[])
 			return 2;
 		}
 	}
-	if (optind != argc || (iflag && sflag)) {
+	if (optind != argc || iflag + rflag + sflag > 1) {
 		usage(stderr);
 		return 2;
 	}
@@ -358,6 +361,8 @@ main(int argc, char *argv[])
 	}
 	if (iflag)
 		rv = interfaces();
+	else if (rflag)
+		rv = route_show(PROG);
 	else if (sflag)
 		rv = stats();
 	else

@@ -7,7 +7,9 @@
  * (sys/net/rtsock.h): a struct rt_msghdr, then the sockaddrs its
  * rtm_addrs bits name, each padded to 8 bytes.  The answer to a request
  * comes back on the same socket with the sender's pid and sequence
- * number; messages of others in between are skipped.  IPv4 only.
+ * number; messages of others in between are skipped.  `show' reads
+ * the whole table from sysctl net.route.dump (route_show.c).  IPv4 only
+ * but for show.
  */
 #define _GNU_SOURCE
 #include <sys/socket.h>
@@ -27,6 +29,8 @@
 #include <rump/rump_syscalls.h>
 #include <rump/rumpclient.h>
 #include <rump/rumpdefs.h>
+
+#include "route_show.h"
 
 #define PROG "rump.route"
 
@@ -85,7 +89,8 @@ struct msg {
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: rump.route [-n] add [-net|-host] DEST[/LEN] GATEWAY "
+	fprintf(f, "usage: rump.route [-n] show\n"
+	           "       rump.route [-n] add [-net|-host] DEST[/LEN] GATEWAY "
 	           "[-netmask MASK]\n"
 	           "       rump.route [-n] add [-net|-host] DEST[/LEN] "
 	           "{-blackhole|-reject}\n"
@@ -285,6 +290,16 @@ main(int argc, char *argv[])
 		usage(stderr);
 		return 2;
 	}
+	if (strcmp(argv[i], "show") == 0) {
+		if (i + 1 != argc)
+			return bad("unexpected argument", argv[i + 1]);
+		if (rumpclient_init() != 0) {
+			fprintf(stderr, PROG ": rumpclient_init: %s\n",
+			        strerror(errno));
+			return 1;
+		}
+		return route_show(PROG);
+	}
 	if (strcmp(argv[i], "add") == 0)
 		type = RTM_ADD;
 	else if (strcmp(argv[i], "delete") == 0)
@@ -292,7 +307,8 @@ main(int argc, char *argv[])
 	else if (strcmp(argv[i], "get") == 0)
 		type = RTM_GET;
 	else
-		return bad("unknown command (add, delete or get)", argv[i]);
+		return bad("unknown command (show, add, delete or get)",
+		           argv[i]);
 	i++;
 	if (i < argc && strcmp(argv[i], "-net") == 0) {
 		net = true;
