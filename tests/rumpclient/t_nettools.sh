@@ -312,6 +312,16 @@ grep -qx '	0 no socket on the port' "$W/out" || fail "netstat -s udp"
 "$PING" -c 2 -s 1000 -i 0.1 10.1.2.3 >"$W/out" 2>&1 || fail "ping -s 1000"
 grep -q "^1008 bytes from 10.1.2.3: icmp_seq=1 ttl=64 time=" "$W/out" ||
 	fail "ping -s 1000"
+# Without -c until SIGINT, then the summary (the last reply may be
+# on its way) and exit 0.
+"$PING" -i 0.1 10.1.2.3 >"$W/out" 2>&1 &
+PPID_=$!
+sleep 0.5
+kill -INT $PPID_
+wait $PPID_ || fail "ping until SIGINT: $?"
+tail -n 1 "$W/out" | awk '$2 == "packets" && $1 >= 3 && $4 >= $1 - 1 &&
+    $4 <= $1 { ok = 1 } END { exit !ok }' ||
+	{ cat "$W/out"; fail "ping until SIGINT"; }
 expect 1 "$PING" -c 2 -i 0.1 -W 0.3 10.8.1.1 <<EOT
 PING 10.8.1.1 (10.8.1.1): 56 data bytes
 --- 10.8.1.1 ping statistics ---

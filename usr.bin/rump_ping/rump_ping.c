@@ -7,7 +7,8 @@
  * receives every ICMP datagram the kernel takes in, its IP header
  * included (the requests themselves, on loopback): only echo replies
  * carrying this process's identifier are counted.  The request's data
- * starts with the time it was sent, for the round trip.
+ * starts with the time it was sent, for the round trip.  SIGINT ends
+ * it (within one interval) with the summary.
  */
 #define _GNU_SOURCE
 #include <sys/socket.h>
@@ -17,6 +18,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -83,6 +85,16 @@ cksum(const void *buf, size_t len)
 	return htons((uint16_t)~sum);
 }
 
+/* SIGINT: stop sending, print the summary. */
+static volatile sig_atomic_t interrupted;
+
+static void
+on_sigint(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
 static bool
 parse_num(const char *arg, double min, double max, double *v)
 {
@@ -132,6 +144,7 @@ main(int argc, char *argv[])
 	struct sockaddr_in to;
 	struct icmp_echo e;
 	struct pollfd pfd;
+	struct sigaction sa;
 	double count = 0, interval = 1, wait = 1, size = 56, next, end, t;
 	unsigned sent = 0, got = 0;
 	uint16_t id;
@@ -209,7 +222,13 @@ main(int argc, char *argv[])
 	pfd.events = POLLIN;
 	next = now();
 	end = 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigint;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGINT, &sa, NULL);
 	for (;;) {
+		if (interrupted)
+			break;
 		t = now();
 		if ((count == 0 || sent < count) && t >= next) {
 			memset(out, 0, sizeof(out));
