@@ -346,6 +346,32 @@ EOT
 expect 2 "$PING" 10.1.2 <<EOT
 rump.ping: 10.1.2: not an IPv4 address
 EOT
+# A blackhole route: sent nowhere, without an error.
+expect 0 "$RT" add -net 10.9.0.0 -netmask 255.255.0.0 10.1.0.1 -blackhole <<EOT
+add net 10.9.0.0
+EOT
+expect 0 "$RT" get 10.9.1.1 <<EOT
+   route to: 10.9.0.0
+    gateway: 10.1.0.1
+       mask: 255.255.0.0
+  interface: index 1
+if address: 10.1.2.3
+      flags: <UGBS>
+EOT
+expect 1 "$PING" -c 2 -i 0.1 -W 0.2 10.9.1.1 <<EOT
+PING 10.9.1.1 (10.9.1.1): 56 data bytes
+--- 10.9.1.1 ping statistics ---
+2 packets transmitted, 0 packets received, 100.0% packet loss
+EOT
+expect 0 "$RT" delete -net 10.9.0.0/16 <<EOT
+delete net 10.9.0.0/16
+EOT
+expect 2 "$RT" add -net 10.9.0.0 -netmask 255.0.255.0 10.1.0.1 <<EOT
+rump.route: 255.0.255.0: not a netmask
+EOT
+expect 2 "$RT" delete -net 10.9.0.0 -netmask <<EOT
+rump.route: -netmask: needs a value
+EOT
 expect 0 "$RT" delete -net 10.8.0.0/16 <<EOT
 delete net 10.8.0.0/16
 EOT

@@ -275,7 +275,7 @@ main(int argc, char *argv[])
 {
 	struct in_addr dst, gw, mask;
 	struct msg m;
-	bool host = false, net = false, have_gw = false, have_mask = false;
+	bool host = false, net = false, have_gw = false;
 	int i = 1, len, flags = 0, type, s, rv;
 	const char *dest;
 
@@ -328,11 +328,11 @@ main(int argc, char *argv[])
 		if (strcmp(argv[i], "-netmask") == 0) {
 			int l;
 
-			if (++i == argc ||
-			    parse_dest(argv[i], &mask, &l) != 0 || l != -1 ||
+			if (++i == argc)
+				return bad("needs a value", "-netmask");
+			if (parse_dest(argv[i], &mask, &l) != 0 || l != -1 ||
 			    (len = mask_len(mask)) < 0)
-				return bad("not a netmask", argv[i - 1]);
-			have_mask = true;
+				return bad("not a netmask", argv[i]);
 		} else if (strcmp(argv[i], "-blackhole") == 0)
 			flags |= RTF_BLACKHOLE;
 		else if (strcmp(argv[i], "-reject") == 0)
@@ -343,7 +343,6 @@ main(int argc, char *argv[])
 		else
 			return bad("unexpected argument", argv[i]);
 	}
-	(void)have_mask;
 	if (type == RTM_ADD && !have_gw && flags == 0)
 		return bad("needs a gateway, -blackhole or -reject", dest);
 	if (host && len != -1 && len != 32)
