@@ -376,6 +376,27 @@ expect 0 "$RT" delete -net 10.8.0.0/16 <<EOT
 delete net 10.8.0.0/16
 EOT
 
+# Addresses removed: by value, then the interface's own; the prefix
+# route goes with them.
+expect 1 "$IFC" lo0 delete 10.1.2.4 <<EOT
+rump.ifconfig: SIOCDIFADDR lo0: Cannot assign requested address
+EOT
+expect 0 "$IFC" lo0 delete 10.1.2.3 </dev/null
+expect 0 "$IFC" lo0 <<EOT
+lo0: flags=0x49<UP,LOOPBACK,RUNNING> mtu 65536
+EOT
+expect 0 "$RT" show <<EOT
+Routing tables
+EOT
+expect 0 "$IFC" lo0 127.0.0.1 </dev/null
+expect 0 "$IFC" lo0 -alias </dev/null
+expect 0 "$IFC" -a <<EOT
+lo0: flags=0x49<UP,LOOPBACK,RUNNING> mtu 65536
+EOT
+expect 1 "$IFC" lo0 -alias <<EOT
+rump.ifconfig: SIOCDIFADDR lo0: Cannot assign requested address
+EOT
+
 "$BIN/rump.halt" || fail "rump.halt"
 wait "$SPID"
 st=$?
