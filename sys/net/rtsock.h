@@ -29,6 +29,10 @@
  * kernel (interface addresses, ARP, netconfig) are announced the same
  * way with rtm_pid 0.  A listener whose buffer is full loses the message
  * (SO_RCVBUF decides how many fit).
+ *
+ * sysctl net.route.dump (CTL_NET, AF_ROUTE, NET_RT_DUMP) reads the whole
+ * table, IPv4 then IPv6, as a sequence of RTM_GET answers (rtm_pid 0),
+ * in no particular order within a family.
  */
 #ifndef _NET_RTSOCK_H_
 #define _NET_RTSOCK_H_
@@ -42,6 +46,8 @@
 #define RTA_IFP     0x10
 #define RTA_IFA     0x20
 #define RTAX_MAX    6
+
+#define NET_RT_DUMP 1
 
 #define RT_ROUNDUP(len) (((len) + 7) & ~7)
 

@@ -14,6 +14,9 @@
  * under softnet_lock anywhere can append to the listeners' buffers.
  * rtsock_busy (softnet_lock) marks the request being carried out for a
  * writer, so the table's hook does not announce it a second time.
+ *
+ * sysctl net.route.dump (rtsock_sysctl_dump) gives the whole table as
+ * the RTM_GET answers its routes would get, one after another.
  */
 #include <sys/systm.h>
 #include <sys/atomic.h>
@@ -25,6 +28,7 @@
 #include <sys/protosw.h>
 #include <sys/socketvar.h>
 #include <sys/stat.h>
+#include <sys/sysctl.h>
 #include <net/if.h>
 #include <net/route.h>
 #include <net/rtsock.h>
@@ -34,6 +38,8 @@
 #define RTSOCK_MAXMSG 2048
 #define RTSOCK_SNDBUF 8192
 #define RTSOCK_RCVBUF 65536
+/* Room for one route's message: the header and five addresses. */
+#define RTSOCK_DUMPMSG (sizeof(struct rt_msghdr) + 5 * 32)
 
 /* A routing socket.  Locking: (n) softnet_lock, (c) stable. */
 struct rtpcb {
@@ -471,9 +477,89 @@ static struct domain routedomain = {
 	.dom_protoswNPROTOSW = &rtsock_protosw[1],
 };
 
+/* The dump being built (rtsock_sysctl_dump); softnet_lock held. */
+struct rtsock_dump {
+	uint8_t *rd_buf;
+	size_t rd_len;          /* bytes used */
+	size_t rd_size;
+	size_t rd_count;        /* routes seen */
+};
+
+static int
+rtsock_dump_visit(struct rtentry *rt, void *arg)
+{
+	struct rtsock_dump *rd = arg;
+	struct mbuf *m;
+	int family;
+
+	rd->rd_count++;
+	if (rd->rd_buf == NULL)
+		return 0;
+	if ((m = rtsock_msg(RTM_GET, rt, NULL, 0, &family)) == NULL)
+		return ENOBUFS;
+	if (rd->rd_len + (size_t)m->m_pkthdr.len <= rd->rd_size) {
+		m_copydata(m, 0, m->m_pkthdr.len, rd->rd_buf + rd->rd_len);
+		rd->rd_len += (size_t)m->m_pkthdr.len;
+	}
+	m_freem(m);
+	return 0;
+}
+
+/*
+ * net.route.dump: count the routes, allocate for them and a few more
+ * (outside the lock), then describe as many as fit.
+ */
+static int
+rtsock_sysctl_dump(struct sysctlnode *node, struct sysctl_req *req)
+{
+	static const int families[] = { AF_INET, AF_INET6 };
+	struct rtsock_dump rd;
+	int error = 0;
+
+	(void)node;
+	if (req->sr_newp != NULL)
+		return EPERM;
+	memset(&rd, 0, sizeof(rd));
+	mutex_enter(softnet_lock);
+	for (size_t i = 0; i < __arraycount(families); i++)
+		(void)rt_walk(families[i], rtsock_dump_visit, &rd);
+	mutex_exit(softnet_lock);
+	rd.rd_size = (rd.rd_count + 8) * RTSOCK_DUMPMSG;
+	rd.rd_buf = kmem_alloc(rd.rd_size, KM_SLEEP);
+	mutex_enter(softnet_lock);
+	for (size_t i = 0; i < __arraycount(families) && error == 0; i++)
+		error = rt_walk(families[i], rtsock_dump_visit, &rd);
+	mutex_exit(softnet_lock);
+	if (error == 0)
+		error = sysctl_copyout_value(req, rd.rd_buf, rd.rd_len);
+	kmem_free(rd.rd_buf, rd.rd_size);
+	return error;
+}
+
+static void
+rtsock_sysctl_init(void)
+{
+	struct sysctlnode *net, *route;
+	int error;
+
+	error = sysctl_create(&net, NULL, CTL_NET, "net", CTLTYPE_NODE, 0,
+	    NULL, 0, NULL);
+	if (error == 0)
+		error = sysctl_create(&route, net, AF_ROUTE, "route",
+		    CTLTYPE_NODE, 0, NULL, 0, NULL);
+	if (error == 0)
+		error = sysctl_create(NULL, route, NET_RT_DUMP, "dump",
+		    CTLTYPE_STRUCT, CTLFLAG_READONLY, NULL, 0,
+		    rtsock_sysctl_dump);
+	if (error != 0)
+		log(LOG_WARNING, "net.route.dump: not created: error %d\n",
+		    error);
+}
+
 void
 rtsock_init(void)
 {
+	rtsock_sysctl_init();
 	domain_attach(&routedomain);
 	atomic_store_release(&rt_missmsg_hook, rtsock_notify);
 }
