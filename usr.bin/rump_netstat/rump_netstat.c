@@ -104,35 +104,6 @@ usage(FILE *f)
 	           "  -s  IP, ICMP, UDP and TCP counters\n");
 }
 
-/*
- * A sysctl's value in a fresh buffer, *lenp bytes.  NULL with errno
- * (ENOENT: no such node) on failure.
- */
-static void *
-fetch(const int *mib, unsigned n, size_t *lenp)
-{
-	void *buf = NULL;
-	size_t len;
-
-	for (int tries = 0; tries < 4; tries++) {
-		len = 0;
-		if (rump_sys___sysctl(mib, n, NULL, &len, NULL, 0) != 0)
-			break;
-		len += 1024;
-		free(buf);
-		if ((buf = malloc(len)) == NULL)
-			return NULL;
-		if (rump_sys___sysctl(mib, n, buf, &len, NULL, 0) == 0) {
-			*lenp = len;
-			return buf;
-		}
-		if (errno != ENOMEM)
-			break;
-	}
-	free(buf);
-	return NULL;
-}
-
 static void
 endpoint(char *out, size_t len, int af, const void *addr, uint16_t port)
 {
@@ -178,7 +149,7 @@ sockets_of(const int *mib, const char *name, int kind, bool all)
 	size_t len, n;
 	void *buf;
 
-	if ((buf = fetch(mib, 4, &len)) == NULL) {
+	if ((buf = sysctl_fetch(mib, 4, &len)) == NULL) {
 		if (errno == ENOENT)
 			return 0;
 		fprintf(stderr, PROG ": %s: %s\n", name, strerror(errno));
@@ -244,7 +215,7 @@ interfaces(void)
 	struct if_info *ii;
 	size_t len;
 
-	if ((ii = fetch(mib, 2, &len)) == NULL) {
+	if ((ii = sysctl_fetch(mib, 2, &len)) == NULL) {
 		fprintf(stderr, PROG ": net.interfaces: %s\n", strerror(errno));
 		return 1;
 	}
@@ -270,7 +241,7 @@ stats_of(int proto, int leaf, const char *name, const struct stat_name *sn,
 
 	for (size_t i = 0; i < nn; i++)
 		want += (size_t)sn[i].n;
-	if ((v = fetch(mib, 4, &len)) == NULL) {
+	if ((v = sysctl_fetch(mib, 4, &len)) == NULL) {
 		fprintf(stderr, PROG ": net.inet.%s.stats: %s\n", name,
 		        strerror(errno));
 		return 1;

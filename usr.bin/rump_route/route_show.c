@@ -40,8 +40,8 @@ struct route {
 	int ifindex;
 };
 
-static void *
-fetch(const int *mib, unsigned n, size_t *lenp)
+void *
+sysctl_fetch(const int *mib, unsigned n, size_t *lenp)
 {
 	void *buf = NULL;
 	size_t len;
@@ -186,12 +186,12 @@ route_show(const char *prog)
 	uint16_t mlen;
 	int last = -1;
 
-	if ((buf = fetch(dmib, 3, &len)) == NULL) {
+	if ((buf = sysctl_fetch(dmib, 3, &len)) == NULL) {
 		fprintf(stderr, "%s: net.route.dump: %s\n", prog,
 		        strerror(errno));
 		return 1;
 	}
-	if ((ifs = fetch(imib, 2, &ilen)) == NULL) {
+	if ((ifs = sysctl_fetch(imib, 2, &ilen)) == NULL) {
 		fprintf(stderr, "%s: net.interfaces: %s\n", prog,
 		        strerror(errno));
 		free(buf);
