@@ -46,6 +46,7 @@
 #include <rump/rumpclient.h>
 
 #include "rumpclient_int.h"
+#include "sp_io.h"
 #include "sp_proto.h"
 
 #define EXECFD_ENV     "RUMPCLIENT__EXECFD"
@@ -70,63 +71,6 @@ static bool rc_novm; /* atomic: process_vm_readv is refused */
 
 static __thread int tl_fd = -1;
 static __thread unsigned long tl_gen;
-
-static int
-rc_read(int fd, void *buf, size_t len)
-{
-	char *p = buf;
-	ssize_t n;
-
-	while (len > 0) {
-		n = recv(fd, p, len, MSG_WAITALL);
-		if (n == 0)
-			return EPIPE;
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return errno;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static int
-rc_send(int fd, int type, int error, int num, uint64_t arg0, uint64_t arg1,
-        const void *payload, size_t plen)
-{
-	struct sp_hdr h = {.sh_len = (uint32_t)(SP_HDRLEN + plen),
-	                   .sh_type = (uint16_t)type,
-	                   .sh_error = error,
-	                   .sh_num = num,
-	                   .sh_arg0 = arg0,
-	                   .sh_arg1 = arg1};
-	struct iovec iov[2] = {{&h, SP_HDRLEN},
-	                       {(void *)(uintptr_t)payload, plen}};
-	struct msghdr msg = {.msg_iov = iov, .msg_iovlen = plen > 0 ? 2 : 1};
-	ssize_t n;
-
-	while (msg.msg_iovlen > 0) {
-		if ((n = sendmsg(fd, &msg, MSG_NOSIGNAL)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return errno;
-		}
-		while (msg.msg_iovlen > 0 &&
-		       (size_t)n >= msg.msg_iov->iov_len) {
-			n -= (ssize_t)msg.msg_iov->iov_len;
-			msg.msg_iov++;
-			msg.msg_iovlen--;
-		}
-		if (msg.msg_iovlen > 0) {
-			msg.msg_iov->iov_base =
-			    (char *)msg.msg_iov->iov_base + n;
-			msg.msg_iov->iov_len -= (size_t)n;
-		}
-	}
-	return 0;
-}
 
 /* Read len bytes of this process at addr: 0 or EFAULT. */
 static int
@@ -161,14 +105,14 @@ rc_copyin(int fd, const struct sp_hdr *h)
 	if (len == 0 || len > SP_COPYMAX || h->sh_len != SP_HDRLEN)
 		return EPROTO;
 	if ((buf = malloc(len)) == NULL)
-		return rc_send(fd, SP_COPYDATA, EFAULT, 0, 0, 0, NULL, 0);
+		return sp_io_send(fd, SP_COPYDATA, EFAULT, 0, 0, 0, NULL, 0);
 	if (h->sh_type == SP_COPYIN) {
 		if (rc_peek(buf, addr, len) != 0)
 			error =
-			    rc_send(fd, SP_COPYDATA, EFAULT, 0, 0, 0, NULL, 0);
+			    sp_io_send(fd, SP_COPYDATA, EFAULT, 0, 0, 0, NULL, 0);
 		else
 			error =
-			    rc_send(fd, SP_COPYDATA, 0, 0, 0, len, buf, len);
+			    sp_io_send(fd, SP_COPYDATA, 0, 0, 0, len, buf, len);
 		free(buf);
 		return error;
 	}
@@ -179,16 +123,16 @@ rc_copyin(int fd, const struct sp_hdr *h)
 			chunk = len - off;
 		if (rc_peek(buf + off, addr + off, chunk) != 0) {
 			error =
-			    rc_send(fd, SP_COPYDATA, EFAULT, 0, 0, 0, NULL, 0);
+			    sp_io_send(fd, SP_COPYDATA, EFAULT, 0, 0, 0, NULL, 0);
 			break;
 		}
 		if ((nul = memchr(buf + off, '\0', chunk)) != NULL) {
-			error = rc_send(fd, SP_COPYDATA, 0, 0, 0, 0, buf,
+			error = sp_io_send(fd, SP_COPYDATA, 0, 0, 0, 0, buf,
 			                (size_t)(nul - buf) + 1);
 			break;
 		}
 		if ((off += chunk) == len) {
-			error = rc_send(fd, SP_COPYDATA, ENAMETOOLONG, 0, 0, 0,
+			error = sp_io_send(fd, SP_COPYDATA, ENAMETOOLONG, 0, 0, 0,
 			                buf, len);
 			break;
 		}
@@ -323,11 +267,11 @@ rc_call(int fd, int num, const register_t *regs, int nregs, register_t *rv,
 	int error;
 
 	*brokenp = true;
-	if (rc_send(fd, SP_SYSCALL, 0, num, 0, 0, regs,
+	if (sp_io_send(fd, SP_SYSCALL, 0, num, 0, 0, regs,
 	            (size_t)nregs * sizeof(*regs)) != 0)
 		return ENOTCONN;
 	for (;;) {
-		if (rc_read(fd, &h, sizeof(h)) != 0 || h.sh_len < SP_HDRLEN)
+		if (sp_io_read(fd, &h, sizeof(h)) != 0 || h.sh_len < SP_HDRLEN)
 			return EIO;
 		switch (h.sh_type) {
 		case SP_SYSCALL:
@@ -422,9 +366,9 @@ rc_hello(int kind, const void *payload, size_t plen, int *fdp, pid_t *pidp,
 
 	if ((fd = rc_connect()) < 0)
 		return errno;
-	if ((error = rc_send(fd, SP_HELLO, 0, SP_VERSION, (uint64_t)kind, 0,
+	if ((error = sp_io_send(fd, SP_HELLO, 0, SP_VERSION, (uint64_t)kind, 0,
 	                     payload, plen)) != 0 ||
-	    (error = rc_read(fd, &h, sizeof(h))) != 0) {
+	    (error = sp_io_read(fd, &h, sizeof(h))) != 0) {
 		close(fd);
 		return error == EPIPE ? ECONNRESET : error;
 	}
@@ -438,7 +382,7 @@ rc_hello(int kind, const void *payload, size_t plen, int *fdp, pid_t *pidp,
 		close(fd);
 		return h.sh_error;
 	}
-	if ((error = rc_read(fd, cookie, SP_COOKIELEN)) != 0) {
+	if ((error = sp_io_read(fd, cookie, SP_COOKIELEN)) != 0) {
 		close(fd);
 		return ECONNRESET;
 	}
@@ -630,12 +574,12 @@ rumpclient_prefork(void)
 		return NULL;
 	if ((error = rc_conn_get(&fd)) != 0)
 		;
-	else if (rc_send(fd, SP_PREFORK, 0, 0, 0, 0, NULL, 0) != 0 ||
-	         rc_read(fd, &h, sizeof(h)) != 0 || h.sh_type != SP_PREFORK ||
+	else if (sp_io_send(fd, SP_PREFORK, 0, 0, 0, 0, NULL, 0) != 0 ||
+	         sp_io_read(fd, &h, sizeof(h)) != 0 || h.sh_type != SP_PREFORK ||
 	         (h.sh_error == 0 && h.sh_len != SP_HDRLEN + SP_COOKIELEN) ||
 	         (h.sh_error != 0 && h.sh_len != SP_HDRLEN) ||
 	         (h.sh_error == 0 &&
-	          rc_read(fd, rf->rf_cookie, SP_COOKIELEN) != 0)) {
+	          sp_io_read(fd, rf->rf_cookie, SP_COOKIELEN) != 0)) {
 		pthread_mutex_lock(&rc_lock);
 		rc_conn_drop();
 		pthread_mutex_unlock(&rc_lock);

@@ -48,6 +48,7 @@
 #include <unistd.h>
 
 #include "rumpuser_int.h"
+#include "sp_io.h"
 #include "sp_proto.h"
 
 #define SP_HELLO_TIMEOUT 10 /* seconds for a new connection's hello */
@@ -124,71 +125,6 @@ sp_now(void)
 	return ts.tv_sec;
 }
 
-/* 0, or EPIPE at the end of the stream, or the socket's error. */
-static int
-sp_read(int fd, void *buf, size_t len)
-{
-	char *p = buf;
-	ssize_t n;
-
-	while (len > 0) {
-		n = recv(fd, p, len, 0);
-		if (n == 0)
-			return EPIPE;
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return errno;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static int
-sp_writev(int fd, struct iovec *iov, int iovcnt)
-{
-	struct msghdr msg = {.msg_iov = iov, .msg_iovlen = (size_t)iovcnt};
-	ssize_t n;
-
-	while (msg.msg_iovlen > 0) {
-		n = sendmsg(fd, &msg, MSG_NOSIGNAL);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return errno;
-		}
-		while (msg.msg_iovlen > 0 &&
-		       (size_t)n >= msg.msg_iov->iov_len) {
-			n -= (ssize_t)msg.msg_iov->iov_len;
-			msg.msg_iov++;
-			msg.msg_iovlen--;
-		}
-		if (msg.msg_iovlen > 0) {
-			msg.msg_iov->iov_base =
-			    (char *)msg.msg_iov->iov_base + n;
-			msg.msg_iov->iov_len -= (size_t)n;
-		}
-	}
-	return 0;
-}
-
-static int
-sp_send(int fd, int type, int error, uint64_t arg0, uint64_t arg1,
-        const void *payload, size_t plen)
-{
-	struct sp_hdr h = {.sh_len = (uint32_t)(SP_HDRLEN + plen),
-	                   .sh_type = (uint16_t)type,
-	                   .sh_error = error,
-	                   .sh_arg0 = arg0,
-	                   .sh_arg1 = arg1};
-	struct iovec iov[2] = {{&h, SP_HDRLEN},
-	                       {(void *)(uintptr_t)payload, plen}};
-
-	return sp_writev(fd, iov, plen > 0 ? 2 : 1);
-}
-
 /* Send what waits in sc_out, then a header-only frame (type 0: none). */
 static int
 sp_flush_send(struct spclient *c, int type, int error, uint64_t arg0,
@@ -207,7 +143,7 @@ sp_flush_send(struct spclient *c, int type, int error, uint64_t arg0,
 	if (type != 0)
 		iov[n++] = (struct iovec){&h, SP_HDRLEN};
 	c->sc_outlen = 0;
-	return n > 0 ? sp_writev(c->sc_fd, iov, n) : 0;
+	return n > 0 ? sp_io_writev(c->sc_fd, iov, n) : 0;
 }
 
 /*
@@ -224,7 +160,7 @@ sp_fetch(struct spclient *c, int type, const void *raddr, void *laddr,
 	int error;
 
 	if (sp_flush_send(c, type, 0, (uint64_t)(uintptr_t)raddr, *lenp) != 0 ||
-	    sp_read(c->sc_fd, &h, sizeof(h)) != 0) {
+	    sp_io_read(c->sc_fd, &h, sizeof(h)) != 0) {
 		sp_drop(c, "connection lost during a copy");
 		return EFAULT;
 	}
@@ -240,7 +176,7 @@ sp_fetch(struct spclient *c, int type, const void *raddr, void *laddr,
 			sp_drop(c, "bad copyin reply");
 			return EFAULT;
 		}
-		if (sp_read(c->sc_fd, laddr, plen) != 0) {
+		if (sp_io_read(c->sc_fd, laddr, plen) != 0) {
 			sp_drop(c, "connection lost during a copy");
 			return EFAULT;
 		}
@@ -252,7 +188,7 @@ sp_fetch(struct spclient *c, int type, const void *raddr, void *laddr,
 		sp_drop(c, "bad copyinstr reply");
 		return EFAULT;
 	}
-	if ((error = sp_read(c->sc_fd, laddr, plen)) != 0) {
+	if ((error = sp_io_read(c->sc_fd, laddr, plen)) != 0) {
 		sp_drop(c, "connection lost during a copy");
 		return EFAULT;
 	}
@@ -330,9 +266,9 @@ rumpuser_sp_copyout(void *client, const void *laddr, void *raddr,
 			memcpy(c->sc_out + c->sc_outlen + SP_HDRLEN, laddr, n);
 			c->sc_outlen += SP_HDRLEN + n;
 		} else if (sp_flush_send(c, 0, 0, 0, 0) != 0 ||
-		           sp_send(c->sc_fd, SP_COPYOUT, 0,
-		                   (uint64_t)(uintptr_t)raddr, n, laddr,
-		                   n) != 0) {
+		           sp_io_send(c->sc_fd, SP_COPYOUT, 0, 0,
+		                      (uint64_t)(uintptr_t)raddr, n, laddr,
+		                      n) != 0) {
 			sp_drop(c, "connection lost during a copy");
 			error = EFAULT;
 		}
@@ -399,7 +335,7 @@ sp_prefork(struct spclient *c)
 	pthread_mutex_lock(&sp_lock);
 	if (c->sc_npending >= SP_MAXPENDING) {
 		pthread_mutex_unlock(&sp_lock);
-		return sp_send(c->sc_fd, SP_PREFORK, EAGAIN, 0, 0, NULL, 0);
+		return sp_io_send(c->sc_fd, SP_PREFORK, EAGAIN, 0, 0, 0, NULL, 0);
 	}
 	c->sc_npending++;
 	pthread_mutex_unlock(&sp_lock);
@@ -415,7 +351,7 @@ sp_prefork(struct spclient *c)
 		pthread_mutex_lock(&sp_lock);
 		c->sc_npending--;
 		pthread_mutex_unlock(&sp_lock);
-		return sp_send(c->sc_fd, SP_PREFORK, error, 0, 0, NULL, 0);
+		return sp_io_send(c->sc_fd, SP_PREFORK, error, 0, 0, 0, NULL, 0);
 	}
 	sp->sp_parent = c;
 	sp->sp_made = sp_now();
@@ -425,7 +361,7 @@ sp_prefork(struct spclient *c)
 	sp->sp_next = sp_pending;
 	sp_pending = sp;
 	pthread_mutex_unlock(&sp_lock);
-	return sp_send(c->sc_fd, SP_PREFORK, 0, 0, 0, cookie, sizeof(cookie));
+	return sp_io_send(c->sc_fd, SP_PREFORK, 0, 0, 0, 0, cookie, sizeof(cookie));
 }
 
 /* The process a fork made for this cookie, taken off the list. */
@@ -525,7 +461,7 @@ sp_hello(struct spclient *c)
 	int error;
 
 	setsockopt(c->sc_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	if (sp_read(c->sc_fd, &h, sizeof(h)) != 0)
+	if (sp_io_read(c->sc_fd, &h, sizeof(h)) != 0)
 		return EPIPE;
 	if (h.sh_type != SP_HELLO || h.sh_num != SP_VERSION ||
 	    h.sh_len < SP_HDRLEN ||
@@ -534,7 +470,7 @@ sp_hello(struct spclient *c)
 		return EINVAL;
 	}
 	plen = h.sh_len - SP_HDRLEN;
-	if (sp_read(c->sc_fd, payload, plen) != 0)
+	if (sp_io_read(c->sc_fd, payload, plen) != 0)
 		return EPIPE;
 	tv.tv_sec = 0;
 	setsockopt(c->sc_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
@@ -578,10 +514,10 @@ sp_hello(struct spclient *c)
 			sp_up->spu_release();
 	}
 	if (error != 0)
-		return sp_send(c->sc_fd, SP_HELLO, error, 0, 0, NULL, 0) == 0
+		return sp_io_send(c->sc_fd, SP_HELLO, error, 0, 0, 0, NULL, 0) == 0
 		           ? error
 		           : EPIPE;
-	if (sp_send(c->sc_fd, SP_HELLO, 0, (uint64_t)pid, 0,
+	if (sp_io_send(c->sc_fd, SP_HELLO, 0, 0, (uint64_t)pid, 0,
 	            c->sc_proc->sp_cookie, SP_COOKIELEN) != 0) {
 		sp_proc_leave(c->sc_proc);
 		return EPIPE;
@@ -599,7 +535,7 @@ sp_serve(struct spclient *c)
 	int error;
 
 	for (;;) {
-		if (sp_read(c->sc_fd, &h, sizeof(h)) != 0)
+		if (sp_io_read(c->sc_fd, &h, sizeof(h)) != 0)
 			return;
 		if (h.sh_len < SP_HDRLEN) {
 			sp_drop(c, "frame shorter than its header");
@@ -613,7 +549,7 @@ sp_serve(struct spclient *c)
 				sp_drop(c, "bad system call arguments");
 				return;
 			}
-			if (sp_read(c->sc_fd, regs, plen) != 0)
+			if (sp_io_read(c->sc_fd, regs, plen) != 0)
 				return;
 			rv = 0;
 			error = sp_up->spu_syscall(
@@ -683,7 +619,7 @@ sp_accept_thread(void *arg)
 		pthread_mutex_lock(&sp_lock);
 		if (sp_nconn >= sp_maxclients) {
 			pthread_mutex_unlock(&sp_lock);
-			sp_send(fd, SP_HELLO, EBUSY, 0, 0, NULL, 0);
+			sp_io_send(fd, SP_HELLO, EBUSY, 0, 0, 0, NULL, 0);
 			close(fd);
 			continue;
 		}
@@ -696,7 +632,7 @@ sp_accept_thread(void *arg)
 				continue;
 			free(c);
 		}
-		sp_send(fd, SP_HELLO, ENOMEM, 0, 0, NULL, 0);
+		sp_io_send(fd, SP_HELLO, ENOMEM, 0, 0, 0, NULL, 0);
 		close(fd);
 		pthread_mutex_lock(&sp_lock);
 		sp_nconn--;
