@@ -138,4 +138,12 @@ struct igmpstat {
 };
 extern struct igmpstat igmpstat;
 
+/*
+ * A sysctl handler: a read-only copy of a counter structure (the node's
+ * data and size) taken under softnet_lock; IPv6's counters use it too.
+ */
+struct sysctlnode;
+struct sysctl_req;
+int in_sysctl_stats(struct sysctlnode *, struct sysctl_req *);
+
 #endif /* _NETINET_IN_VAR_H_ */

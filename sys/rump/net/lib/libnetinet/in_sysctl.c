@@ -51,7 +51,7 @@
 #define INCTL_ARP          254  /* net.inet.arp: no protocol number of its own */
 
 /* A read-only snapshot of a counter structure, taken under softnet_lock. */
-static int
+int
 in_sysctl_stats(struct sysctlnode *node, struct sysctl_req *req)
 {
 	void *buf;

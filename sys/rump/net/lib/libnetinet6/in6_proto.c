@@ -37,6 +37,7 @@
 #include <sys/sysctl.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <netinet/in_var.h>
 #include <netinet6/in6_var.h>
 
 #include "netinet6_private.h"
@@ -99,24 +100,6 @@ struct domain inet6domain = {
 #define IN6CTL_PCBLIST   7
 
 static int
-in6_sysctl_stats(struct sysctlnode *node, struct sysctl_req *req)
-{
-	void *buf;
-	int error;
-
-	if (req->sr_newp != NULL)
-		return EPERM;
-	if ((buf = kmem_alloc(node->sn_size, KM_SLEEP)) == NULL)
-		return ENOMEM;
-	mutex_enter(softnet_lock);
-	memcpy(buf, node->sn_data, node->sn_size);
-	mutex_exit(softnet_lock);
-	error = sysctl_copyout_value(req, buf, node->sn_size);
-	kmem_free(buf, node->sn_size);
-	return error;
-}
-
-static int
 in6_sysctl_hlim(struct sysctlnode *node, struct sysctl_req *req)
 {
 	return sysctl_lookup_range(node, req, 1, 255);
@@ -154,7 +137,7 @@ struct in6_sysctl_leaf {
 
 static const struct in6_sysctl_leaf in6_sysctl_leaves[] = {
 	{ IPPROTO_IPV6, "ip6", IN6CTL_STATS, "stats", CTLTYPE_STRUCT,
-	  CTLFLAG_READONLY, &ip6stat, sizeof(ip6stat), in6_sysctl_stats },
+	  CTLFLAG_READONLY, &ip6stat, sizeof(ip6stat), in_sysctl_stats },
 	{ IPPROTO_IPV6, "ip6", IN6CTL_HLIM, "hlim", CTLTYPE_INT,
 	  CTLFLAG_READWRITE, &ip6_defhlim, sizeof(int), in6_sysctl_hlim },
 	{ IPPROTO_IPV6, "ip6", IN6CTL_STABLE, "stable_privacy", CTLTYPE_INT,
@@ -166,12 +149,12 @@ static const struct in6_sysctl_leaf in6_sysctl_leaves[] = {
 	{ IPPROTO_IPV6, "ip6", IN6CTL_FRAGTTL, "fragttl", CTLTYPE_INT,
 	  CTLFLAG_READWRITE, &frag6_ttl, sizeof(int), in6_sysctl_hlim },
 	{ IPPROTO_ICMPV6, "icmp6", IN6CTL_STATS, "stats", CTLTYPE_STRUCT,
-	  CTLFLAG_READONLY, &icmp6stat, sizeof(icmp6stat), in6_sysctl_stats },
+	  CTLFLAG_READONLY, &icmp6stat, sizeof(icmp6stat), in_sysctl_stats },
 	{ IPPROTO_ICMPV6, "icmp6", IN6CTL_ERRRATE, "errratelimit", CTLTYPE_INT,
 	  CTLFLAG_READWRITE, &icmp6_errratelimit, sizeof(int),
 	  in6_sysctl_nonneg },
 	{ IPPROTO_UDP, "udp6", IN6CTL_STATS, "stats", CTLTYPE_STRUCT,
-	  CTLFLAG_READONLY, &udp6stat, sizeof(udp6stat), in6_sysctl_stats },
+	  CTLFLAG_READONLY, &udp6stat, sizeof(udp6stat), in_sysctl_stats },
 	{ IPPROTO_TCP, "tcp6", IN6CTL_PCBLIST, "pcblist", CTLTYPE_STRUCT,
 	  CTLFLAG_READONLY, NULL, 0, tcp6_sysctl_pcblist },
 };
