@@ -366,6 +366,7 @@ member_stopped_reader(struct proc *pr, unsigned id)
 TESTCASE(overrun)
 {
 	struct proc w, r;
+	int status;
 
 	bus_name();
 	setenv("RUMP_SHMIF_RINGSIZE", "65536", 1);
@@ -374,6 +375,9 @@ TESTCASE(overrun)
 	proc_start(&w, member_send_many, 0);
 	parent_wait_ready(&w);
 	REQUIRE_EQ(kill(r.pid, SIGSTOP), 0);
+	/* A stop is delivered later: wait until the reader really is stopped. */
+	REQUIRE(waitpid(r.pid, &status, WUNTRACED) == r.pid);
+	REQUIRE(WIFSTOPPED(status));
 	parent_go(&w);
 	parent_wait_ready(&w);
 	REQUIRE_EQ(kill(r.pid, SIGCONT), 0);
