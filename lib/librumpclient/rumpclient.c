@@ -17,17 +17,30 @@
  * the process does (init, close, a fork's child), and a thread's
  * connection of an older generation is closed rather than used.
  *
+ * On a Unix socket a connection asks for the shared-memory transport
+ * (sp_shm.h) right after its hello, unless $RUMPCLIENT_TRANSPORT is
+ * "socket": the frames then go through a region mapped by both sides,
+ * and the socket only says whether the server is still there.
+ *
  * The server names client memory by address.  Reads go through
  * process_vm_readv() on this process, so a bad address is EFAULT for the
  * server, not a crash here; writes are recv() straight into place, which
- * the host kernel fails with EFAULT as well.
+ * the host kernel fails with EFAULT as well, or process_vm_writev() from
+ * the shared region.
+ *
+ * Reconnecting (rumpclient_setconnretry()): a call that finds the
+ * process's connection gone makes a new process on the server (the old
+ * one's descriptors are gone with it), once or until the retry time has
+ * passed; the call whose connection broke under it is still EIO.
  *
  * Locking: rc_lock guards the process's globals (rc_*); a thread's own
  * connection (tl_*) is used without it.
  */
 #define _GNU_SOURCE
+#include <sys/mman.h>
 #include <sys/param.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <arpa/inet.h>
@@ -41,6 +54,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rump/rumpclient.h>
@@ -48,13 +62,25 @@
 #include "rumpclient_int.h"
 #include "sp_io.h"
 #include "sp_proto.h"
+#include "sp_shm.h"
 
 #define EXECFD_ENV     "RUMPCLIENT__EXECFD"
+#define EXECSHM_ENV    "RUMPCLIENT__EXECSHM"
 #define EXECPID_ENV    "RUMPCLIENT__EXECPID"
 #define EXECCOOKIE_ENV "RUMPCLIENT__EXECCOOKIE"
+#define RC_SHM_TICK    100 /* ms between looks at a silent server's socket */
+#define RC_RETRY_PAUSE 100000 /* us between two attempts to reconnect */
 
 struct rumpclient_fork {
 	uint8_t rf_cookie[SP_COOKIELEN];
+};
+
+/* One connection: a thread's, stable while it has it. */
+struct rc_conn {
+	int cn_fd;             /* the socket */
+	int cn_memfd;          /* the shared region's memfd, or -1 */
+	struct sp_shm *cn_shm; /* the region, or NULL: frames on the socket */
+	struct sp_spin cn_spin;
 };
 
 static pthread_mutex_t rc_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -63,13 +89,15 @@ static bool rc_havecookie;              /* rc_lock: a process to join */
 static uint8_t rc_cookie[SP_COOKIELEN]; /* rc_lock */
 static pid_t rc_pid;                    /* rc_lock: the pid in the kernel */
 static pid_t rc_hostpid;                /* rc_lock: whose connections */
-static int *rc_conns;                   /* rc_lock: every connection */
+static struct rc_conn **rc_conns;       /* rc_lock: every connection */
 static size_t rc_nconns, rc_conncap;    /* rc_lock */
-static pthread_key_t rc_key;            /* closes a thread's connection */
+static bool rc_wanted;     /* rc_lock: initialised and not closed */
+static time_t rc_retry;    /* rc_lock: rumpclient_setconnretry()'s */
+static pthread_key_t rc_key; /* closes a thread's connection */
 static pthread_once_t rc_once = PTHREAD_ONCE_INIT;
 static bool rc_novm; /* atomic: process_vm_readv is refused */
 
-static __thread int tl_fd = -1;
+static __thread struct rc_conn *tl_conn;
 static __thread unsigned long tl_gen;
 
 /* Read len bytes of this process at addr: 0 or EFAULT. */
@@ -93,50 +121,77 @@ rc_peek(void *dst, uint64_t addr, size_t len)
 	return 0;
 }
 
-/* SP_COPYIN and SP_COPYINSTR: answer from this process's memory. */
+/* Write len bytes to this process at addr: 0 or EFAULT. */
 static int
-rc_copyin(int fd, const struct sp_hdr *h)
+rc_poke(uint64_t addr, const void *src, size_t len)
+{
+	struct iovec local = {(void *)(uintptr_t)src, len};
+	struct iovec remote = {(void *)(uintptr_t)addr, len};
+	ssize_t n;
+
+	if (!__atomic_load_n(&rc_novm, __ATOMIC_RELAXED)) {
+		n = process_vm_writev(getpid(), &local, 1, &remote, 1, 0);
+		if (n == (ssize_t)len)
+			return 0;
+		if (n >= 0 || errno == EFAULT)
+			return EFAULT;
+		__atomic_store_n(&rc_novm, true, __ATOMIC_RELAXED);
+	}
+	memcpy((void *)(uintptr_t)addr, src, len);
+	return 0;
+}
+
+/*
+ * What SP_COPYIN or SP_COPYINSTR h asks for, into buf (room for
+ * h->sh_arg1 bytes): 0, EFAULT or ENAMETOOLONG; *plenp bytes to send.
+ */
+static int
+rc_fetch(const struct sp_hdr *h, char *buf, size_t *plenp)
 {
 	size_t len = h->sh_arg1, off = 0, chunk, page = 4096;
 	uint64_t addr = h->sh_arg0;
-	char *buf, *nul;
-	int error;
+	char *nul;
 
-	if (len == 0 || len > SP_COPYMAX || h->sh_len != SP_HDRLEN)
-		return EPROTO;
-	if ((buf = malloc(len)) == NULL)
-		return sp_io_send(fd, SP_COPYDATA, EFAULT, 0, 0, 0, NULL, 0);
+	*plenp = 0;
 	if (h->sh_type == SP_COPYIN) {
 		if (rc_peek(buf, addr, len) != 0)
-			error =
-			    sp_io_send(fd, SP_COPYDATA, EFAULT, 0, 0, 0, NULL, 0);
-		else
-			error =
-			    sp_io_send(fd, SP_COPYDATA, 0, 0, 0, len, buf, len);
-		free(buf);
-		return error;
+			return EFAULT;
+		*plenp = len;
+		return 0;
 	}
 	/* A string: page by page, as the next page may not be mapped. */
 	for (;;) {
 		chunk = page - (size_t)((addr + off) % page);
 		if (chunk > len - off)
 			chunk = len - off;
-		if (rc_peek(buf + off, addr + off, chunk) != 0) {
-			error =
-			    sp_io_send(fd, SP_COPYDATA, EFAULT, 0, 0, 0, NULL, 0);
-			break;
-		}
+		if (rc_peek(buf + off, addr + off, chunk) != 0)
+			return EFAULT;
 		if ((nul = memchr(buf + off, '\0', chunk)) != NULL) {
-			error = sp_io_send(fd, SP_COPYDATA, 0, 0, 0, 0, buf,
-			                (size_t)(nul - buf) + 1);
-			break;
+			*plenp = (size_t)(nul - buf) + 1;
+			return 0;
 		}
 		if ((off += chunk) == len) {
-			error = sp_io_send(fd, SP_COPYDATA, ENAMETOOLONG, 0, 0, 0,
-			                buf, len);
-			break;
+			*plenp = len;
+			return ENAMETOOLONG;
 		}
 	}
+}
+
+/* SP_COPYIN and SP_COPYINSTR: answer from this process's memory. */
+static int
+rc_copyin(int fd, const struct sp_hdr *h)
+{
+	size_t len = h->sh_arg1, plen;
+	char *buf;
+	int error;
+
+	if (len == 0 || len > SP_COPYMAX || h->sh_len != SP_HDRLEN)
+		return EPROTO;
+	if ((buf = malloc(len)) == NULL)
+		return sp_io_send(fd, SP_COPYDATA, EFAULT, 0, 0, 0, NULL, 0);
+	error = rc_fetch(h, buf, &plen);
+	error = sp_io_send(fd, SP_COPYDATA, error, 0, 0,
+	                   h->sh_type == SP_COPYIN ? plen : 0, buf, plen);
 	free(buf);
 	return error;
 }
@@ -169,26 +224,38 @@ rc_copyout(int fd, const struct sp_hdr *h, bool *faultp)
 	return 0;
 }
 
+/* Unmap and close what a connection holds. */
 static void
-rc_conn_forget(int fd)
+rc_conn_free(struct rc_conn *cn)
+{
+	if (cn->cn_shm != NULL)
+		munmap(cn->cn_shm, SP_SHM_SIZE);
+	if (cn->cn_memfd >= 0)
+		close(cn->cn_memfd);
+	close(cn->cn_fd);
+	free(cn);
+}
+
+static void
+rc_conn_forget(struct rc_conn *cn)
 {
 	for (size_t i = 0; i < rc_nconns; i++)
-		if (rc_conns[i] == fd) {
+		if (rc_conns[i] == cn) {
 			rc_conns[i] = rc_conns[--rc_nconns];
 			break;
 		}
 }
 
-/* A thread ends: its connection (fd + 1 in the key) closes. */
+/* A thread ends: its connection (the key's value) closes. */
 static void
 rc_thread_exit(void *v)
 {
-	int fd = (int)(intptr_t)v - 1;
+	struct rc_conn *cn = v;
 
 	pthread_mutex_lock(&rc_lock);
-	rc_conn_forget(fd);
+	rc_conn_forget(cn);
 	pthread_mutex_unlock(&rc_lock);
-	close(fd);
+	rc_conn_free(cn);
 }
 
 static void
@@ -197,11 +264,11 @@ rc_key_init(void)
 	pthread_key_create(&rc_key, rc_thread_exit);
 }
 
-/* Make fd the calling thread's connection; rc_lock held. */
+/* Make cn the calling thread's connection; rc_lock held. */
 static int
-rc_conn_set(int fd)
+rc_conn_set(struct rc_conn *cn)
 {
-	int *n;
+	struct rc_conn **n;
 
 	if (rc_nconns == rc_conncap) {
 		if ((n = realloc(rc_conns, (rc_conncap + 16) * sizeof(*n))) ==
@@ -210,11 +277,11 @@ rc_conn_set(int fd)
 		rc_conns = n;
 		rc_conncap += 16;
 	}
-	rc_conns[rc_nconns++] = fd;
-	tl_fd = fd;
+	rc_conns[rc_nconns++] = cn;
+	tl_conn = cn;
 	tl_gen = rc_gen;
 	pthread_once(&rc_once, rc_key_init);
-	pthread_setspecific(rc_key, (void *)(intptr_t)(fd + 1));
+	pthread_setspecific(rc_key, cn);
 	return 0;
 }
 
@@ -222,19 +289,19 @@ rc_conn_set(int fd)
 static void
 rc_conn_drop(void)
 {
-	if (tl_fd < 0)
+	if (tl_conn == NULL)
 		return;
-	rc_conn_forget(tl_fd);
-	close(tl_fd);
-	tl_fd = -1;
+	rc_conn_forget(tl_conn);
+	rc_conn_free(tl_conn);
+	tl_conn = NULL;
 	pthread_once(&rc_once, rc_key_init);
 	pthread_setspecific(rc_key, NULL);
 }
 
 /*
  * End every connection of the process; rc_lock held.  Another thread's
- * is shut down (it closes its descriptor when it next looks); in a
- * forked child they are copies of the parent's and are only closed.
+ * is shut down (it closes its own when it next looks); in a forked
+ * child they are copies of the parent's and are only closed.
  */
 static void
 rc_conn_dropall(void)
@@ -244,9 +311,9 @@ rc_conn_dropall(void)
 	rc_conn_drop();
 	for (size_t i = 0; i < rc_nconns; i++) {
 		if (mine)
-			shutdown(rc_conns[i], SHUT_RDWR);
+			shutdown(rc_conns[i]->cn_fd, SHUT_RDWR);
 		else
-			close(rc_conns[i]);
+			rc_conn_free(rc_conns[i]);
 	}
 	rc_nconns = 0;
 	rc_havecookie = false;
@@ -254,13 +321,13 @@ rc_conn_dropall(void)
 }
 
 /*
- * One system call's conversation on fd: 0 or an errno.  *brokenp when
- * the connection broke (ENOTCONN: the call was not sent; EIO: during
- * it), as opposed to the kernel's own ENOTCONN or EIO.
+ * One system call's conversation on a socket: 0 or an errno.  *brokenp
+ * when the connection broke (ENOTCONN: the call was not sent; EIO:
+ * during it), as opposed to the kernel's own ENOTCONN or EIO.
  */
 static int
-rc_call(int fd, int num, const register_t *regs, int nregs, register_t *rv,
-        bool *brokenp)
+rc_sock_call(int fd, int num, const register_t *regs, int nregs,
+             register_t *rv, bool *brokenp)
 {
 	bool fault = false;
 	struct sp_hdr h;
@@ -268,7 +335,7 @@ rc_call(int fd, int num, const register_t *regs, int nregs, register_t *rv,
 
 	*brokenp = true;
 	if (sp_io_send(fd, SP_SYSCALL, 0, num, 0, 0, regs,
-	            (size_t)nregs * sizeof(*regs)) != 0)
+	               (size_t)nregs * sizeof(*regs)) != 0)
 		return ENOTCONN;
 	for (;;) {
 		if (sp_io_read(fd, &h, sizeof(h)) != 0 || h.sh_len < SP_HDRLEN)
@@ -296,6 +363,148 @@ rc_call(int fd, int num, const register_t *regs, int nregs, register_t *rv,
 			return EIO;
 	}
 }
+
+/* Give the server the frame whose payload is in place in ss_data. */
+static void
+rc_shm_send(struct sp_shm *s, int type, int error, int num, uint64_t arg1,
+            size_t plen)
+{
+	struct sp_hdr h = {.sh_len = (uint32_t)(SP_HDRLEN + plen),
+	                   .sh_type = (uint16_t)type,
+	                   .sh_error = error,
+	                   .sh_num = num,
+	                   .sh_arg1 = arg1};
+
+	memcpy(s->ss_data, &h, SP_HDRLEN);
+	__atomic_store_n(&s->ss_len, h.sh_len, __ATOMIC_RELAXED);
+	sp_shm_give(s, 0);
+}
+
+/*
+ * The server's turns after a request, until one ends with a frame of
+ * type (its header in *h, its payload, at most SP_COOKIELEN bytes, in
+ * payload), applying copyouts and answering copy requests on the way.
+ * 0, ENOTCONN (the server went before it took the request) or EIO.
+ */
+static int
+rc_shm_converse(struct rc_conn *cn, int type, struct sp_hdr *h,
+                uint8_t *payload, bool *faultp)
+{
+	struct sp_shm *s = cn->cn_shm;
+	bool first = true;
+	size_t len, off, plen;
+	int error;
+
+	for (;; first = false) {
+		if (sp_shm_wait(s, 0, &cn->cn_spin, cn->cn_fd, RC_SHM_TICK) !=
+		    0)
+			/* The server zeroes ss_len when it takes a request. */
+			return first && __atomic_load_n(&s->ss_len,
+			                                __ATOMIC_RELAXED) != 0
+			           ? ENOTCONN
+			           : EIO;
+		len = __atomic_load_n(&s->ss_len, __ATOMIC_RELAXED);
+		if (len > SP_SHM_DATALEN)
+			return EIO;
+		for (off = 0;;) {
+			if (off == len) {
+				/* Copyouts only: an empty turn back. */
+				__atomic_store_n(&s->ss_len, 0,
+				                 __ATOMIC_RELAXED);
+				sp_shm_give(s, 0);
+				break;
+			}
+			if (len - off < SP_HDRLEN)
+				return EIO;
+			memcpy(h, s->ss_data + off, SP_HDRLEN);
+			if (h->sh_len < SP_HDRLEN || h->sh_len > len - off)
+				return EIO;
+			plen = h->sh_len - SP_HDRLEN;
+			if (h->sh_type == SP_COPYOUT) {
+				if (plen != h->sh_arg1)
+					return EIO;
+				if (!*faultp &&
+				    rc_poke(h->sh_arg0,
+				            s->ss_data + off + SP_HDRLEN,
+				            plen) != 0)
+					*faultp = true;
+				off += h->sh_len;
+				continue;
+			}
+			if (off + h->sh_len != len)
+				return EIO;
+			if (h->sh_type == type) {
+				if (plen > SP_COOKIELEN)
+					return EIO;
+				memcpy(payload, s->ss_data + off + SP_HDRLEN,
+				       plen);
+				return 0;
+			}
+			if ((h->sh_type != SP_COPYIN &&
+			     h->sh_type != SP_COPYINSTR) ||
+			    plen != 0 || h->sh_arg1 == 0 ||
+			    h->sh_arg1 > SP_SHM_COPYMAX)
+				return EIO;
+			error = rc_fetch(h, s->ss_data + SP_HDRLEN, &plen);
+			rc_shm_send(s, SP_COPYDATA, error, 0,
+			            h->sh_type == SP_COPYIN ? plen : 0, plen);
+			break;
+		}
+	}
+}
+
+/* rc_sock_call()'s work through the shared region. */
+static int
+rc_shm_call(struct rc_conn *cn, int num, const register_t *regs, int nregs,
+            register_t *rv, bool *brokenp)
+{
+	uint8_t payload[SP_COOKIELEN];
+	bool fault = false;
+	struct sp_hdr h;
+	int error;
+
+	*brokenp = true;
+	if (nregs > 0)
+		memcpy(cn->cn_shm->ss_data + SP_HDRLEN, regs,
+		       (size_t)nregs * sizeof(*regs));
+	rc_shm_send(cn->cn_shm, SP_SYSCALL, 0, num, 0,
+	            (size_t)nregs * sizeof(*regs));
+	if ((error = rc_shm_converse(cn, SP_SYSCALL, &h, payload, &fault)) !=
+	    0)
+		return error;
+	if (h.sh_len != SP_HDRLEN)
+		return EIO;
+	*brokenp = false;
+	*rv = (register_t)h.sh_arg0;
+	return h.sh_error == 0 && fault ? EFAULT : h.sh_error;
+}
+
+/* SP_PREFORK: 0 and the cookie, or an errno; *brokenp as rc_sock_call. */
+static int
+rc_prefork(struct rc_conn *cn, uint8_t *cookie, bool *brokenp)
+{
+	bool fault = false;
+	struct sp_hdr h;
+
+	*brokenp = true;
+	if (cn->cn_shm != NULL) {
+		rc_shm_send(cn->cn_shm, SP_PREFORK, 0, 0, 0, 0);
+		if (rc_shm_converse(cn, SP_PREFORK, &h, cookie, &fault) != 0)
+			return EIO;
+	} else if (sp_io_send(cn->cn_fd, SP_PREFORK, 0, 0, 0, 0, NULL, 0) != 0 ||
+	           sp_io_read(cn->cn_fd, &h, sizeof(h)) != 0 ||
+	           h.sh_type != SP_PREFORK)
+		return EIO;
+	if ((h.sh_error == 0 && h.sh_len != SP_HDRLEN + SP_COOKIELEN) ||
+	    (h.sh_error != 0 && h.sh_len != SP_HDRLEN))
+		return EIO;
+	if (h.sh_error == 0 && cn->cn_shm == NULL &&
+	    sp_io_read(cn->cn_fd, cookie, SP_COOKIELEN) != 0)
+		return EIO;
+	*brokenp = false;
+	return h.sh_error;
+}
+
 
 /* A socket connected to $RUMP_SERVER, or -1 with errno set. */
 static int
@@ -354,20 +563,66 @@ rc_connect(void)
 }
 
 /*
- * Connect and say hello (kind, payload); 0 with *fdp, the pid and the
+ * After the hello on a Unix socket: ask for the shared region, unless
+ * $RUMPCLIENT_TRANSPORT says "socket".  0 (with the region, or on the
+ * socket if the server declined), or an errno: the connection is lost.
+ */
+static int
+rc_shm_setup(struct rc_conn *cn)
+{
+	const char *t = getenv("RUMPCLIENT_TRANSPORT"),
+	           *url = getenv("RUMP_SERVER");
+	struct sp_hdr h;
+	struct stat st;
+	void *p;
+	int mfd;
+
+	if ((t != NULL && strcmp(t, "socket") == 0) || url == NULL ||
+	    strncmp(url, "unix://", 7) != 0)
+		return 0;
+	if (sp_io_send(cn->cn_fd, SP_SHMSETUP, 0, 0, 0, 0, NULL, 0) != 0 ||
+	    sp_io_read_fd(cn->cn_fd, &h, sizeof(h), &mfd) != 0)
+		return ECONNRESET;
+	if (h.sh_type != SP_SHMSETUP || h.sh_len != SP_HDRLEN ||
+	    (h.sh_error == 0 && mfd < 0)) {
+		if (mfd >= 0)
+			close(mfd);
+		return EPROTO;
+	}
+	if (h.sh_error != 0) {
+		if (mfd >= 0)
+			close(mfd);
+		return 0;
+	}
+	if (h.sh_arg0 != SP_SHM_SIZE || fstat(mfd, &st) != 0 ||
+	    st.st_size != SP_SHM_SIZE ||
+	    (p = mmap(NULL, SP_SHM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+	              mfd, 0)) == MAP_FAILED) {
+		close(mfd);
+		return EPROTO;
+	}
+	cn->cn_memfd = mfd;
+	cn->cn_shm = p;
+	sp_shm_spin_init(&cn->cn_spin);
+	return 0;
+}
+
+/*
+ * Connect and say hello (kind, payload); 0 with *cnp, the pid and the
  * process's cookie, or an errno.
  */
 static int
-rc_hello(int kind, const void *payload, size_t plen, int *fdp, pid_t *pidp,
-         uint8_t *cookie)
+rc_hello(int kind, const void *payload, size_t plen, struct rc_conn **cnp,
+         pid_t *pidp, uint8_t *cookie)
 {
+	struct rc_conn *cn;
 	struct sp_hdr h;
 	int fd, error;
 
 	if ((fd = rc_connect()) < 0)
 		return errno;
 	if ((error = sp_io_send(fd, SP_HELLO, 0, SP_VERSION, (uint64_t)kind, 0,
-	                     payload, plen)) != 0 ||
+	                        payload, plen)) != 0 ||
 	    (error = sp_io_read(fd, &h, sizeof(h))) != 0) {
 		close(fd);
 		return error == EPIPE ? ECONNRESET : error;
@@ -386,7 +641,17 @@ rc_hello(int kind, const void *payload, size_t plen, int *fdp, pid_t *pidp,
 		close(fd);
 		return ECONNRESET;
 	}
-	*fdp = fd;
+	if ((cn = calloc(1, sizeof(*cn))) == NULL) {
+		close(fd);
+		return ENOMEM;
+	}
+	cn->cn_fd = fd;
+	cn->cn_memfd = -1;
+	if ((error = rc_shm_setup(cn)) != 0) {
+		rc_conn_free(cn);
+		return error;
+	}
+	*cnp = cn;
 	*pidp = (pid_t)h.sh_arg0;
 	return 0;
 }
@@ -396,75 +661,136 @@ static int
 rc_newproc(int kind, const void *payload, size_t plen)
 {
 	uint8_t cookie[SP_COOKIELEN];
+	struct rc_conn *cn;
 	pid_t pid;
-	int fd, error;
+	int error;
 
 	rc_conn_dropall();
-	if ((error = rc_hello(kind, payload, plen, &fd, &pid, cookie)) != 0)
+	if ((error = rc_hello(kind, payload, plen, &cn, &pid, cookie)) != 0)
 		return error;
 	memcpy(rc_cookie, cookie, SP_COOKIELEN);
 	rc_pid = pid;
 	rc_hostpid = getpid();
 	rc_havecookie = true;
-	if ((error = rc_conn_set(fd)) != 0) {
-		close(fd);
+	if ((error = rc_conn_set(cn)) != 0) {
+		rc_conn_free(cn);
 		rc_havecookie = false;
 	}
 	return error;
 }
 
+static int
+rc_newproc_named(void)
+{
+	const char *name = program_invocation_short_name;
+
+	return rc_newproc(SP_HELLO_NEW, name,
+	                  MIN(strlen(name), (size_t)SP_COMMLEN));
+}
+
 /*
- * The calling thread's connection to the current process: its own, or
- * a new one joining the process.  0 with *fdp, or ENOTCONN.
+ * The process's connection is lost: as rumpclient_setconnretry() says,
+ * exit, or make a new process (retrying for a while); rc_lock held.
+ * 0 with the calling thread connected, or ENOTCONN.
  */
 static int
-rc_conn_get(int *fdp)
+rc_reconnect(void)
+{
+	struct timespec t0, t;
+
+	if (rc_retry == RUMPCLIENT_RETRYCONN_DIE) {
+		fprintf(stderr, "rumpclient: the connection to the server "
+		                "is lost\n");
+		exit(EXIT_FAILURE);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		if (rc_newproc_named() == 0)
+			break;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if (rc_retry == RUMPCLIENT_RETRYCONN_ONCE ||
+		    (rc_retry > 0 && t.tv_sec - t0.tv_sec >= rc_retry)) {
+			if (rc_retry == RUMPCLIENT_RETRYCONN_ONCE)
+				rc_retry = 0;
+			return ENOTCONN;
+		}
+		usleep(RC_RETRY_PAUSE);
+	}
+	if (rc_retry == RUMPCLIENT_RETRYCONN_ONCE)
+		rc_retry = 0;
+	return 0;
+}
+
+/*
+ * The calling thread's connection to the current process: its own, or
+ * a new one joining the process (or, with retries, a new process).  0
+ * with *cnp, or ENOTCONN.
+ */
+static int
+rc_conn_get(struct rc_conn **cnp)
 {
 	uint8_t cookie[SP_COOKIELEN];
-	int fd, error = 0;
+	struct rc_conn *cn;
+	int error = 0;
 	pid_t pid;
 
-	if (__builtin_expect(tl_fd >= 0 &&
+	if (__builtin_expect(tl_conn != NULL &&
 	                         tl_gen ==
 	                             __atomic_load_n(&rc_gen, __ATOMIC_ACQUIRE),
 	                     1)) {
-		*fdp = tl_fd;
+		*cnp = tl_conn;
 		return 0;
 	}
 	pthread_mutex_lock(&rc_lock);
-	if (tl_fd >= 0 && tl_gen != rc_gen) {
+	if (tl_conn != NULL && tl_gen != rc_gen) {
 		/* A connection to an earlier process: ours to close. */
-		close(tl_fd);
-		tl_fd = -1;
+		rc_conn_free(tl_conn);
+		tl_conn = NULL;
 		pthread_setspecific(rc_key, NULL);
 	}
-	if (tl_fd < 0) {
+	if (tl_conn == NULL) {
 		if (!rc_havecookie || rc_hostpid != getpid())
 			error = ENOTCONN;
-		else if (rc_hello(SP_HELLO_JOIN, rc_cookie, SP_COOKIELEN, &fd,
+		else if (rc_hello(SP_HELLO_JOIN, rc_cookie, SP_COOKIELEN, &cn,
 		                  &pid, cookie) != 0)
 			error = ENOTCONN;
-		else if ((error = rc_conn_set(fd)) != 0)
-			close(fd);
+		else if ((error = rc_conn_set(cn)) != 0)
+			rc_conn_free(cn);
+		if (error != 0 && rc_wanted && rc_retry != 0 &&
+		    rc_hostpid == getpid())
+			error = rc_reconnect();
 	}
-	*fdp = tl_fd;
+	*cnp = tl_conn;
 	pthread_mutex_unlock(&rc_lock);
 	return error;
+}
+
+/* The calling thread's connection broke under a call. */
+static void
+rc_broken(void)
+{
+	pthread_mutex_lock(&rc_lock);
+	rc_conn_drop();
+	if (rc_retry == RUMPCLIENT_RETRYCONN_DIE && rc_wanted)
+		rc_reconnect();
+	pthread_mutex_unlock(&rc_lock);
 }
 
 int
 rumpclient__call(int num, const register_t *regs, int nregs, register_t *rv)
 {
 	bool broken = false;
-	int fd, error;
+	struct rc_conn *cn;
+	int error;
 
-	if ((error = rc_conn_get(&fd)) == 0 &&
-	    (error = rc_call(fd, num, regs, nregs, rv, &broken)) != 0 &&
-	    broken) {
-		/* The connection is broken: drop it, the next call rejoins. */
-		pthread_mutex_lock(&rc_lock);
-		rc_conn_drop();
-		pthread_mutex_unlock(&rc_lock);
+	if ((error = rc_conn_get(&cn)) == 0) {
+		error = cn->cn_shm != NULL
+		            ? rc_shm_call(cn, num, regs, nregs, rv, &broken)
+		            : rc_sock_call(cn->cn_fd, num, regs, nregs, rv,
+		                           &broken);
+		/* Broken: drop it; the next call rejoins (or reconnects). */
+		if (error != 0 && broken)
+			rc_broken();
 	}
 	if (error != 0) {
 		errno = error;
@@ -489,14 +815,34 @@ rumpclient_syscall(int num, const long *regs, int nregs, long *retval)
 	return 0;
 }
 
+/* The exec'ing program's shared region, memfd mfd: 0 or EBADF. */
+static int
+rc_inherit_shm(struct rc_conn *cn, int mfd)
+{
+	struct stat st;
+	void *p;
+
+	if (mfd < 0 || fstat(mfd, &st) != 0 || st.st_size != SP_SHM_SIZE ||
+	    (p = mmap(NULL, SP_SHM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+	              mfd, 0)) == MAP_FAILED)
+		return EBADF;
+	fcntl(mfd, F_SETFD, FD_CLOEXEC);
+	cn->cn_memfd = mfd;
+	cn->cn_shm = p;
+	sp_shm_spin_init(&cn->cn_spin);
+	return 0;
+}
+
 /* After rumpclient_exec(): the connection is the exec'ing program's. */
 static int
 rc_inherit(const char *sfd)
 {
 	const char *spid = getenv(EXECPID_ENV),
-	           *scookie = getenv(EXECCOOKIE_ENV);
+	           *scookie = getenv(EXECCOOKIE_ENV),
+	           *sshm = getenv(EXECSHM_ENV);
 	int fd = atoi(sfd), type, error;
 	socklen_t tlen = sizeof(type);
+	struct rc_conn *cn = NULL;
 	unsigned byte;
 
 	if (fd < 0 || spid == NULL || scookie == NULL ||
@@ -504,19 +850,29 @@ rc_inherit(const char *sfd)
 	    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tlen) != 0 ||
 	    type != SOCK_STREAM)
 		error = EBADF;
+	else if ((cn = calloc(1, sizeof(*cn))) == NULL)
+		error = ENOMEM;
 	else {
+		cn->cn_fd = fd;
+		cn->cn_memfd = -1;
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
+		error = sshm != NULL ? rc_inherit_shm(cn, atoi(sshm)) : 0;
+	}
+	if (error == 0) {
 		for (int i = 0; i < SP_COOKIELEN; i++) {
 			sscanf(scookie + 2 * i, "%2x", &byte);
 			rc_cookie[i] = (uint8_t)byte;
 		}
-		fcntl(fd, F_SETFD, FD_CLOEXEC);
 		rc_pid = atoi(spid);
 		rc_hostpid = getpid();
 		rc_havecookie = true;
 		__atomic_add_fetch(&rc_gen, 1, __ATOMIC_RELEASE);
-		error = rc_conn_set(fd);
+		error = rc_conn_set(cn);
 	}
+	if (error != 0)
+		free(cn);
 	unsetenv(EXECFD_ENV);
+	unsetenv(EXECSHM_ENV);
 	unsetenv(EXECPID_ENV);
 	unsetenv(EXECCOOKIE_ENV);
 	return error;
@@ -525,17 +881,18 @@ rc_inherit(const char *sfd)
 int
 rumpclient_init(void)
 {
-	const char *name = program_invocation_short_name, *sfd;
-	int fd, error = 0;
+	struct rc_conn *cn;
+	const char *sfd;
+	int error = 0;
 
-	if (rc_conn_get(&fd) == 0)
+	if (rc_conn_get(&cn) == 0)
 		return 0;
 	pthread_mutex_lock(&rc_lock);
 	if ((sfd = getenv(EXECFD_ENV)) != NULL)
 		error = rc_inherit(sfd);
 	else
-		error = rc_newproc(SP_HELLO_NEW, name,
-		                   MIN(strlen(name), (size_t)SP_COMMLEN));
+		error = rc_newproc_named();
+	rc_wanted = error == 0;
 	pthread_mutex_unlock(&rc_lock);
 	if (error != 0) {
 		errno = error;
@@ -549,6 +906,17 @@ rumpclient_close(void)
 {
 	pthread_mutex_lock(&rc_lock);
 	rc_conn_dropall();
+	rc_wanted = false;
+	pthread_mutex_unlock(&rc_lock);
+}
+
+void
+rumpclient_setconnretry(time_t retrytime)
+{
+	if (retrytime < RUMPCLIENT_RETRYCONN_DIE)
+		return;
+	pthread_mutex_lock(&rc_lock);
+	rc_retry = retrytime;
 	pthread_mutex_unlock(&rc_lock);
 }
 
@@ -567,25 +935,15 @@ struct rumpclient_fork *
 rumpclient_prefork(void)
 {
 	struct rumpclient_fork *rf;
-	struct sp_hdr h;
-	int fd, error;
+	struct rc_conn *cn;
+	bool broken = false;
+	int error;
 
 	if ((rf = malloc(sizeof(*rf))) == NULL)
 		return NULL;
-	if ((error = rc_conn_get(&fd)) != 0)
-		;
-	else if (sp_io_send(fd, SP_PREFORK, 0, 0, 0, 0, NULL, 0) != 0 ||
-	         sp_io_read(fd, &h, sizeof(h)) != 0 || h.sh_type != SP_PREFORK ||
-	         (h.sh_error == 0 && h.sh_len != SP_HDRLEN + SP_COOKIELEN) ||
-	         (h.sh_error != 0 && h.sh_len != SP_HDRLEN) ||
-	         (h.sh_error == 0 &&
-	          sp_io_read(fd, rf->rf_cookie, SP_COOKIELEN) != 0)) {
-		pthread_mutex_lock(&rc_lock);
-		rc_conn_drop();
-		pthread_mutex_unlock(&rc_lock);
-		error = EIO;
-	} else
-		error = h.sh_error;
+	if ((error = rc_conn_get(&cn)) == 0 &&
+	    (error = rc_prefork(cn, rf->rf_cookie, &broken)) != 0 && broken)
+		rc_broken();
 	if (error != 0) {
 		free(rf);
 		errno = error;
@@ -603,6 +961,7 @@ rumpclient_fork_init(struct rumpclient_fork *rf)
 	pthread_mutex_init(&rc_lock, NULL);
 	pthread_mutex_lock(&rc_lock);
 	error = rc_newproc(SP_HELLO_FORK, rf->rf_cookie, SP_COOKIELEN);
+	rc_wanted = error == 0;
 	pthread_mutex_unlock(&rc_lock);
 	free(rf);
 	if (error != 0) {
@@ -661,17 +1020,20 @@ rumpclient_daemon(int nochdir, int noclose)
 int
 rumpclient_exec(const char *path, char *const argv[], char *const envp[])
 {
-	char fdvar[64], pidvar[64], cookievar[64], **env;
+	char fdvar[64], shmvar[64], pidvar[64], cookievar[64], **env;
 	size_t n = 0, k = 0;
-	int fd, error;
+	struct rc_conn *cn;
+	int fd, mfd, error;
 
-	if ((error = rc_conn_get(&fd)) != 0) {
+	if ((error = rc_conn_get(&cn)) != 0) {
 		errno = error;
 		return -1;
 	}
+	fd = cn->cn_fd;
+	mfd = cn->cn_memfd;
 	for (n = 0; envp != NULL && envp[n] != NULL; n++)
 		continue;
-	if ((env = calloc(n + 4, sizeof(*env))) == NULL)
+	if ((env = calloc(n + 5, sizeof(*env))) == NULL)
 		return -1;
 	for (size_t i = 0; i < n; i++)
 		if (strncmp(envp[i], "RUMPCLIENT__", 12) != 0)
@@ -685,6 +1047,11 @@ rumpclient_exec(const char *path, char *const argv[], char *const envp[])
 		                      "%02x", rc_cookie[i]);
 	pthread_mutex_unlock(&rc_lock);
 	env[k++] = fdvar;
+	if (mfd >= 0) {
+		snprintf(shmvar, sizeof(shmvar), EXECSHM_ENV "=%d", mfd);
+		env[k++] = shmvar;
+		fcntl(mfd, F_SETFD, 0);
+	}
 	env[k++] = pidvar;
 	env[k++] = cookievar;
 	env[k] = NULL;
@@ -692,6 +1059,8 @@ rumpclient_exec(const char *path, char *const argv[], char *const envp[])
 	execve(path, argv, env);
 	error = errno;
 	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	if (mfd >= 0)
+		fcntl(mfd, F_SETFD, FD_CLOEXEC);
 	free(env);
 	errno = error;
 	return -1;

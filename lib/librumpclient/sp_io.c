@@ -4,11 +4,15 @@
 /*
  * Whole frames of the sysproxy protocol on a stream socket (sp_io.h),
  * compiled into both ends.  MSG_NOSIGNAL: a peer gone is EPIPE, not a
- * signal in a program that never asked for sockets.
+ * signal in a program that never asked for sockets.  A descriptor
+ * (the shared-memory transport's memfd, sp_shm.h) rides on a frame's
+ * first byte as SCM_RIGHTS.
  */
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "sp_io.h"
 #include "sp_proto.h"
@@ -75,4 +79,72 @@ sp_io_send(int fd, int type, int error, int num, uint64_t arg0, uint64_t arg1,
 	                       {(void *)(uintptr_t)payload, plen}};
 
 	return sp_io_writev(fd, iov, plen > 0 ? 2 : 1);
+}
+
+int
+sp_io_send_fd(int fd, int type, int error, uint64_t arg0, int passfd)
+{
+	struct sp_hdr h = {.sh_len = SP_HDRLEN,
+	                   .sh_type = (uint16_t)type,
+	                   .sh_error = error,
+	                   .sh_arg0 = arg0};
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = {&h, SP_HDRLEN};
+	struct msghdr msg = {.msg_iov = &iov,
+	                     .msg_iovlen = 1,
+	                     .msg_control = u.buf,
+	                     .msg_controllen = sizeof(u.buf)};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+	ssize_t n;
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &passfd, sizeof(int));
+	while ((n = sendmsg(fd, &msg, MSG_NOSIGNAL)) < 0)
+		if (errno != EINTR)
+			return errno;
+	/* The descriptor went with the first byte; the rest is plain. */
+	iov.iov_base = (char *)iov.iov_base + n;
+	iov.iov_len -= (size_t)n;
+	return iov.iov_len > 0 ? sp_io_writev(fd, &iov, 1) : 0;
+}
+
+int
+sp_io_read_fd(int fd, void *buf, size_t len, int *passfdp)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = {buf, len};
+	struct msghdr msg = {.msg_iov = &iov,
+	                     .msg_iovlen = 1,
+	                     .msg_control = u.buf,
+	                     .msg_controllen = sizeof(u.buf)};
+	struct cmsghdr *cm;
+	ssize_t n;
+
+	*passfdp = -1;
+	while ((n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC)) < 0)
+		if (errno != EINTR)
+			return errno;
+	if (n == 0)
+		return EPIPE;
+	for (cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm))
+		if (cm->cmsg_level == SOL_SOCKET &&
+		    cm->cmsg_type == SCM_RIGHTS &&
+		    cm->cmsg_len == CMSG_LEN(sizeof(int)) && *passfdp < 0)
+			memcpy(passfdp, CMSG_DATA(cm), sizeof(int));
+	if ((size_t)n < len && sp_io_read(fd, (char *)buf + n, len - (size_t)n) !=
+	                           0) {
+		if (*passfdp >= 0)
+			close(*passfdp);
+		*passfdp = -1;
+		return EPIPE;
+	}
+	return 0;
 }

@@ -23,5 +23,13 @@ SP_IO_HIDDEN int sp_io_writev(int fd, struct iovec *iov, int iovcnt);
 /* One frame: a header of these fields, then plen bytes of payload. */
 SP_IO_HIDDEN int sp_io_send(int fd, int type, int error, int num, uint64_t arg0,
                             uint64_t arg1, const void *payload, size_t plen);
+/* A header-only frame carrying descriptor passfd (SCM_RIGHTS). */
+SP_IO_HIDDEN int sp_io_send_fd(int fd, int type, int error, uint64_t arg0,
+                               int passfd);
+/*
+ * Read exactly len bytes, the first of them with a descriptor maybe
+ * (SCM_RIGHTS, close-on-exec): *passfdp, or -1 when none came.
+ */
+SP_IO_HIDDEN int sp_io_read_fd(int fd, void *buf, size_t len, int *passfdp);
 
 #endif /* _SP_IO_H_ */

@@ -45,6 +45,11 @@
  *   server SP_SYSCALL      error, arg0 the result: the call is over
  *   client SP_PREFORK      (no payload)
  *   server SP_PREFORK      error, payload the cookie
+ *   client SP_SHMSETUP     (no payload; right after the hello, on a
+ *                          Unix socket)
+ *   server SP_SHMSETUP     error, or arg0 the size of a shared region
+ *                          and its memfd (SCM_RIGHTS): from then on the
+ *                          frames go through it (sp_shm.h)
  * Copy requests come only while a system call of the client is running;
  * a client makes one call at a time.  Anything else (a frame too long or
  * too short, an unknown type, a reply of the wrong kind) ends the
@@ -70,6 +75,7 @@ enum sp_type {
 	SP_COPYOUT,
 	SP_COPYDATA,
 	SP_PREFORK,
+	SP_SHMSETUP,
 };
 
 enum sp_hellokind {

@@ -18,6 +18,13 @@
  * and the connection.  The thread is bound to the client's lwp for the
  * whole life, so every call runs in the client's process.
  *
+ * A client on a Unix socket may ask, right after its hello, for the
+ * shared-memory transport (lib/librumpclient/sp_shm.h): the same frames
+ * then go through a region both map, the turn handed over with a futex,
+ * and the socket only tells that the client is gone (every SP_SHM_TICK
+ * of waiting, the socket is asked).  sp_recv_hdr(), sp_recv(),
+ * sp_flush_send() and sp_send() carry a frame either way.
+ *
  * Access control is the socket's: a Unix socket's file permissions say
  * who may connect (the server makes it with the process's umask); a
  * client runs with the uid and gid its socket peer credentials give.  A
@@ -27,6 +34,7 @@
  * used only by its own thread.
  */
 #define _GNU_SOURCE
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -50,11 +58,13 @@
 #include "rumpuser_int.h"
 #include "sp_io.h"
 #include "sp_proto.h"
+#include "sp_shm.h"
 
 #define SP_HELLO_TIMEOUT 10 /* seconds for a new connection's hello */
 #define SP_FORK_TIMEOUT  30 /* seconds a forked process waits */
 #define SP_MAXPENDING    8  /* forks one client may have waiting */
 #define SP_SYS_GETPID    39 /* getpid in syscalls.master */
+#define SP_SHM_TICK      250 /* ms between looks at a silent client's socket */
 
 /*
  * Copyouts are gathered in sc_out and go with the call's reply (or
@@ -82,7 +92,11 @@ struct spclient {
 	struct spproc *sc_proc; /* stable once the hello is answered */
 	bool sc_dead;           /* the stream is broken: every copy fails */
 	unsigned sc_npending;   /* sp_lock: its forks waiting for a child */
-	size_t sc_outlen;       /* bytes waiting in sc_out */
+	size_t sc_outlen;       /* bytes waiting in sc_out (or sc_shm) */
+	struct sp_shm *sc_shm;  /* the shared region, or NULL: the socket */
+	struct sp_spin sc_spin; /* sc_shm's wait for the client */
+	size_t sc_inlen;        /* sc_shm: bytes of the client's turn */
+	size_t sc_inoff;        /* sc_shm: of which read */
 	char sc_out[SP_OUTBUF];
 };
 
@@ -125,6 +139,84 @@ sp_now(void)
 	return ts.tv_sec;
 }
 
+/* The most one copy request may ask for on this connection. */
+static size_t
+sp_copymax(const struct spclient *c)
+{
+	return c->sc_shm != NULL ? SP_SHM_COPYMAX : SP_COPYMAX;
+}
+
+/*
+ * The next frame's header from the client: 0, EPIPE (gone) or EPROTO
+ * (a turn of the shared region that is not one whole frame).  The
+ * region's fields are read once, into our own memory, before use.
+ */
+static int
+sp_recv_hdr(struct spclient *c, struct sp_hdr *h)
+{
+	struct sp_shm *s = c->sc_shm;
+
+	if (s == NULL)
+		return sp_io_read(c->sc_fd, h, sizeof(*h)) != 0 ? EPIPE : 0;
+	if (sp_shm_wait(s, SP_SHM_TURN_SERVER, &c->sc_spin, c->sc_fd,
+	                SP_SHM_TICK) != 0)
+		return EPIPE;
+	c->sc_inlen = __atomic_load_n(&s->ss_len, __ATOMIC_RELAXED);
+	if (c->sc_inlen < SP_HDRLEN || c->sc_inlen > SP_SHM_DATALEN)
+		return EPROTO;
+	memcpy(h, s->ss_data, sizeof(*h));
+	/* Taken: a client that sees us gone now knows the call began. */
+	__atomic_store_n(&s->ss_len, 0, __ATOMIC_RELAXED);
+	c->sc_inoff = SP_HDRLEN;
+	return h->sh_len == c->sc_inlen ? 0 : EPROTO;
+}
+
+/* len more bytes of the frame whose header sp_recv_hdr() read. */
+static int
+sp_recv(struct spclient *c, void *buf, size_t len)
+{
+	if (c->sc_shm == NULL)
+		return sp_io_read(c->sc_fd, buf, len);
+	if (len > c->sc_inlen - c->sc_inoff)
+		return EPROTO;
+	memcpy(buf, c->sc_shm->ss_data + c->sc_inoff, len);
+	c->sc_inoff += len;
+	return 0;
+}
+
+/*
+ * The shared region: give the client what sc_outlen bytes of ss_data
+ * hold.  With no frame but copyouts, wait for its empty turn back.
+ */
+static int
+sp_shm_flush(struct spclient *c, bool final)
+{
+	struct sp_shm *s = c->sc_shm;
+
+	__atomic_store_n(&s->ss_len, (uint32_t)c->sc_outlen, __ATOMIC_RELAXED);
+	c->sc_outlen = 0;
+	sp_shm_give(s, SP_SHM_TURN_SERVER);
+	if (final)
+		return 0;
+	if (sp_shm_wait(s, SP_SHM_TURN_SERVER, &c->sc_spin, c->sc_fd,
+	                SP_SHM_TICK) != 0)
+		return EPIPE;
+	return __atomic_load_n(&s->ss_len, __ATOMIC_RELAXED) == 0 ? 0 : EPROTO;
+}
+
+/* Append a frame to the shared region's turn (there is room). */
+static void
+sp_shm_put(struct spclient *c, const struct sp_hdr *h, const void *payload,
+           size_t plen)
+{
+	char *p = c->sc_shm->ss_data + c->sc_outlen;
+
+	memcpy(p, h, SP_HDRLEN);
+	if (plen > 0)
+		memcpy(p + SP_HDRLEN, payload, plen);
+	c->sc_outlen += SP_HDRLEN + plen;
+}
+
 /* Send what waits in sc_out, then a header-only frame (type 0: none). */
 static int
 sp_flush_send(struct spclient *c, int type, int error, uint64_t arg0,
@@ -138,12 +230,34 @@ sp_flush_send(struct spclient *c, int type, int error, uint64_t arg0,
 	struct iovec iov[2];
 	int n = 0;
 
+	if (c->sc_shm != NULL) {
+		if (type != 0)
+			sp_shm_put(c, &h, NULL, 0);
+		return sp_shm_flush(c, type != 0);
+	}
 	if (c->sc_outlen > 0)
 		iov[n++] = (struct iovec){c->sc_out, c->sc_outlen};
 	if (type != 0)
 		iov[n++] = (struct iovec){&h, SP_HDRLEN};
 	c->sc_outlen = 0;
 	return n > 0 ? sp_io_writev(c->sc_fd, iov, n) : 0;
+}
+
+/* One frame, outside a system call (nothing waits in sc_out). */
+static int
+sp_send(struct spclient *c, int type, int error, uint64_t arg0,
+        const void *payload, size_t plen)
+{
+	struct sp_hdr h = {.sh_len = (uint32_t)(SP_HDRLEN + plen),
+	                   .sh_type = (uint16_t)type,
+	                   .sh_error = error,
+	                   .sh_arg0 = arg0};
+
+	if (c->sc_shm == NULL)
+		return sp_io_send(c->sc_fd, type, error, 0, arg0, 0, payload,
+		                  plen);
+	sp_shm_put(c, &h, payload, plen);
+	return sp_shm_flush(c, true);
 }
 
 /*
@@ -160,11 +274,11 @@ sp_fetch(struct spclient *c, int type, const void *raddr, void *laddr,
 	int error;
 
 	if (sp_flush_send(c, type, 0, (uint64_t)(uintptr_t)raddr, *lenp) != 0 ||
-	    sp_io_read(c->sc_fd, &h, sizeof(h)) != 0) {
+	    (error = sp_recv_hdr(c, &h)) == EPIPE) {
 		sp_drop(c, "connection lost during a copy");
 		return EFAULT;
 	}
-	if (h.sh_type != SP_COPYDATA || h.sh_len < SP_HDRLEN) {
+	if (error != 0 || h.sh_type != SP_COPYDATA || h.sh_len < SP_HDRLEN) {
 		sp_drop(c, "bad reply to a copy request");
 		return EFAULT;
 	}
@@ -176,7 +290,7 @@ sp_fetch(struct spclient *c, int type, const void *raddr, void *laddr,
 			sp_drop(c, "bad copyin reply");
 			return EFAULT;
 		}
-		if (sp_io_read(c->sc_fd, laddr, plen) != 0) {
+		if (sp_recv(c, laddr, plen) != 0) {
 			sp_drop(c, "connection lost during a copy");
 			return EFAULT;
 		}
@@ -188,7 +302,7 @@ sp_fetch(struct spclient *c, int type, const void *raddr, void *laddr,
 		sp_drop(c, "bad copyinstr reply");
 		return EFAULT;
 	}
-	if ((error = sp_io_read(c->sc_fd, laddr, plen)) != 0) {
+	if ((error = sp_recv(c, laddr, plen)) != 0) {
 		sp_drop(c, "connection lost during a copy");
 		return EFAULT;
 	}
@@ -213,7 +327,7 @@ rumpuser_sp_copyin(void *client, const void *raddr, void *laddr,
 		return EFAULT;
 	rumpuser__hyp.hyp_backend_unschedule();
 	while (len > 0 && error == 0) {
-		n = len < SP_COPYMAX ? len : SP_COPYMAX;
+		n = len < sp_copymax(c) ? len : sp_copymax(c);
 		error = sp_fetch(c, SP_COPYIN, raddr, laddr, &n);
 		raddr = (const char *)raddr + n;
 		laddr = (char *)laddr + n;
@@ -234,8 +348,8 @@ rumpuser_sp_copyinstr(void *client, const void *raddr, void *laddr,
 		return EFAULT;
 	if (*lenp == 0)
 		return ENAMETOOLONG;
-	if (*lenp > SP_COPYMAX)
-		*lenp = SP_COPYMAX;
+	if (*lenp > sp_copymax(c))
+		*lenp = sp_copymax(c);
 	KLOCK_WRAP(error = sp_fetch(c, SP_COPYINSTR, raddr, laddr, lenp));
 	if (error == EFAULT)
 		*lenp = 0;
@@ -254,8 +368,23 @@ rumpuser_sp_copyout(void *client, const void *laddr, void *raddr,
 		return EFAULT;
 	rumpuser__hyp.hyp_backend_unschedule();
 	while (len > 0 && error == 0) {
-		n = len < SP_COPYMAX ? len : SP_COPYMAX;
-		if (c->sc_outlen + SP_HDRLEN + n <= sizeof(c->sc_out)) {
+		n = len < sp_copymax(c) ? len : sp_copymax(c);
+		if (c->sc_shm != NULL) {
+			struct sp_hdr h = {.sh_len = (uint32_t)(SP_HDRLEN + n),
+			                   .sh_type = SP_COPYOUT,
+			                   .sh_arg0 =
+			                       (uint64_t)(uintptr_t)raddr,
+			                   .sh_arg1 = n};
+
+			/* Room for it and the frame that ends the turn. */
+			if (c->sc_outlen + 2 * SP_HDRLEN + n > SP_SHM_DATALEN &&
+			    sp_shm_flush(c, false) != 0) {
+				sp_drop(c, "connection lost during a copy");
+				error = EFAULT;
+				break;
+			}
+			sp_shm_put(c, &h, laddr, n);
+		} else if (c->sc_outlen + SP_HDRLEN + n <= sizeof(c->sc_out)) {
 			struct sp_hdr h = {.sh_len = (uint32_t)(SP_HDRLEN + n),
 			                   .sh_type = SP_COPYOUT,
 			                   .sh_arg0 =
@@ -335,7 +464,7 @@ sp_prefork(struct spclient *c)
 	pthread_mutex_lock(&sp_lock);
 	if (c->sc_npending >= SP_MAXPENDING) {
 		pthread_mutex_unlock(&sp_lock);
-		return sp_io_send(c->sc_fd, SP_PREFORK, EAGAIN, 0, 0, 0, NULL, 0);
+		return sp_send(c, SP_PREFORK, EAGAIN, 0, NULL, 0);
 	}
 	c->sc_npending++;
 	pthread_mutex_unlock(&sp_lock);
@@ -351,7 +480,7 @@ sp_prefork(struct spclient *c)
 		pthread_mutex_lock(&sp_lock);
 		c->sc_npending--;
 		pthread_mutex_unlock(&sp_lock);
-		return sp_io_send(c->sc_fd, SP_PREFORK, error, 0, 0, 0, NULL, 0);
+		return sp_send(c, SP_PREFORK, error, 0, NULL, 0);
 	}
 	sp->sp_parent = c;
 	sp->sp_made = sp_now();
@@ -361,7 +490,7 @@ sp_prefork(struct spclient *c)
 	sp->sp_next = sp_pending;
 	sp_pending = sp;
 	pthread_mutex_unlock(&sp_lock);
-	return sp_io_send(c->sc_fd, SP_PREFORK, 0, 0, 0, 0, cookie, sizeof(cookie));
+	return sp_send(c, SP_PREFORK, 0, 0, cookie, sizeof(cookie));
 }
 
 /* The process a fork made for this cookie, taken off the list. */
@@ -525,6 +654,47 @@ sp_hello(struct spclient *c)
 	return 0;
 }
 
+/*
+ * SP_SHMSETUP: a sealed memfd for the shared region, mapped here and
+ * passed to the client; the connection uses it from now on.  A TCP
+ * client has no way to receive it.  0, or an errno once answered.
+ */
+static int
+sp_shm_setup(struct spclient *c)
+{
+	struct sockaddr_storage ss;
+	socklen_t sslen = sizeof(ss);
+	void *p = MAP_FAILED;
+	int mfd = -1, error = 0;
+
+	if (getsockname(c->sc_fd, (struct sockaddr *)&ss, &sslen) != 0 ||
+	    ss.ss_family != AF_UNIX)
+		error = EOPNOTSUPP;
+	else if ((mfd = memfd_create("rump_sp", MFD_CLOEXEC |
+	                                            MFD_ALLOW_SEALING)) < 0 ||
+	         ftruncate(mfd, SP_SHM_SIZE) != 0 ||
+	         fcntl(mfd, F_ADD_SEALS,
+	               F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) != 0 ||
+	         (p = mmap(NULL, SP_SHM_SIZE, PROT_READ | PROT_WRITE,
+	                   MAP_SHARED, mfd, 0)) == MAP_FAILED)
+		error = errno;
+	if (error != 0) {
+		if (mfd >= 0)
+			close(mfd);
+		return sp_io_send(c->sc_fd, SP_SHMSETUP, error, 0, 0, 0, NULL,
+		                  0);
+	}
+	error = sp_io_send_fd(c->sc_fd, SP_SHMSETUP, 0, SP_SHM_SIZE, mfd);
+	close(mfd);
+	if (error != 0) {
+		munmap(p, SP_SHM_SIZE);
+		return error;
+	}
+	c->sc_shm = p;
+	sp_shm_spin_init(&c->sc_spin);
+	return 0;
+}
+
 static void
 sp_serve(struct spclient *c)
 {
@@ -535,8 +705,11 @@ sp_serve(struct spclient *c)
 	int error;
 
 	for (;;) {
-		if (sp_io_read(c->sc_fd, &h, sizeof(h)) != 0)
+		if ((error = sp_recv_hdr(c, &h)) != 0) {
+			if (error == EPROTO)
+				sp_drop(c, "bad frame in the shared region");
 			return;
+		}
 		if (h.sh_len < SP_HDRLEN) {
 			sp_drop(c, "frame shorter than its header");
 			return;
@@ -549,7 +722,7 @@ sp_serve(struct spclient *c)
 				sp_drop(c, "bad system call arguments");
 				return;
 			}
-			if (sp_io_read(c->sc_fd, regs, plen) != 0)
+			if (sp_recv(c, regs, plen) != 0)
 				return;
 			rv = 0;
 			error = sp_up->spu_syscall(
@@ -564,6 +737,14 @@ sp_serve(struct spclient *c)
 				return;
 			}
 			if (sp_prefork(c) != 0)
+				return;
+			break;
+		case SP_SHMSETUP:
+			if (h.sh_len != SP_HDRLEN || c->sc_shm != NULL) {
+				sp_drop(c, "bad shared memory setup");
+				return;
+			}
+			if (sp_shm_setup(c) != 0)
 				return;
 			break;
 		default:
@@ -590,6 +771,8 @@ sp_client_thread(void *arg)
 			sp->sp_parent = NULL;
 	sp_nconn--;
 	pthread_mutex_unlock(&sp_lock);
+	if (c->sc_shm != NULL)
+		munmap(c->sc_shm, SP_SHM_SIZE);
 	close(c->sc_fd);
 	free(c);
 	return NULL;

@@ -17,13 +17,16 @@
  * before fork(), rumpclient_fork_init() in the child, or
  * rumpclient_fork_cancel() in the parent if fork() failed).
  * rumpclient_exec() execs keeping the kernel process (the new program
- * calls rumpclient_init()).  rumpclient_syscall() calls any system call
+ * calls rumpclient_init()).  rumpclient_setconnretry() makes a call that
+ * finds the connection lost connect again (a new process), or exit.  rumpclient_syscall() calls any system call
  * by number (syscalls.master's, Linux's), its arguments as registers.
  */
 #ifndef _RUMP_RUMPCLIENT_H_
 #define _RUMP_RUMPCLIENT_H_
 
 #include <sys/types.h>
+
+#include <time.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -32,6 +35,11 @@ extern "C" {
 #define RUMPCLIENT_API __attribute__((__visibility__("default")))
 
 struct rumpclient_fork;
+
+/* rumpclient_setconnretry(): seconds to retry, 0 (never), or these. */
+#define RUMPCLIENT_RETRYCONN_INFTIME ((time_t)-1)
+#define RUMPCLIENT_RETRYCONN_ONCE    ((time_t)-2)
+#define RUMPCLIENT_RETRYCONN_DIE     ((time_t)-3)
 
 RUMPCLIENT_API int rumpclient_init(void);
 RUMPCLIENT_API void rumpclient_close(void);
@@ -43,6 +51,7 @@ RUMPCLIENT_API pid_t rumpclient_fork(void);
 RUMPCLIENT_API int rumpclient_exec(const char *path, char *const argv[],
                                    char *const envp[]);
 RUMPCLIENT_API int rumpclient_daemon(int nochdir, int noclose);
+RUMPCLIENT_API void rumpclient_setconnretry(time_t retrytime);
 RUMPCLIENT_API int rumpclient_syscall(int num, const long *regs, int nregs,
                                       long *retval);
 

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The rump on Linux developers. */
+
+/*
+ * The turn of a shared-memory connection (sp_shm.h) passing between
+ * client and server, compiled into both ends.
+ *
+ * Giving the turn is one atomic exchange of the futex word, and a
+ * FUTEX_WAKE only when the other side said it went to sleep.  Waiting
+ * for it spins first: when the other side runs on another CPU and
+ * answers within the spin, the round trip costs no context switch.  The
+ * spin adapts: each wait that had to sleep halves the next budget, each
+ * that was answered while spinning doubles it, between SPIN_MIN and the
+ * maximum.  A process confined to one CPU does not spin at all (the
+ * other side cannot run while it spins), and $RUMP_SHM_SPIN sets the
+ * maximum (0: never spin).  A sleeper wakes every tick to ask the
+ * socket whether the other side is still there.
+ */
+#define _GNU_SOURCE
+#include <sys/syscall.h>
+#include <linux/futex.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sp_shm.h"
+
+#define SPIN_MIN     32
+#define SPIN_DEFAULT 8192 /* about 20-40 us of pause instructions */
+
+static pthread_once_t spin_once = PTHREAD_ONCE_INIT;
+static unsigned spin_max; /* stable after spin_once */
+
+static void
+spin_setup(void)
+{
+	const char *env = getenv("RUMP_SHM_SPIN");
+	cpu_set_t set;
+
+	spin_max = SPIN_DEFAULT;
+	if (env != NULL)
+		spin_max = (unsigned)strtoul(env, NULL, 10);
+	else if (sched_getaffinity(0, sizeof(set), &set) == 0 &&
+	         CPU_COUNT(&set) < 2)
+		spin_max = 0;
+}
+
+static inline void
+cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield");
+#endif
+}
+
+void
+sp_shm_spin_init(struct sp_spin *sn)
+{
+	pthread_once(&spin_once, spin_setup);
+	sn->sn_budget = spin_max;
+}
+
+void
+sp_shm_give(struct sp_shm *s, unsigned me)
+{
+	uint32_t old;
+
+	old = __atomic_exchange_n(&s->ss_turn, me ^ SP_SHM_TURN_SERVER,
+	                          __ATOMIC_SEQ_CST);
+	if (old & SP_SHM_SLEEPING)
+		syscall(SYS_futex, &s->ss_turn, FUTEX_WAKE, INT_MAX, NULL, NULL,
+		        0);
+}
+
+int
+sp_shm_peer_gone(int sockfd)
+{
+	struct pollfd p = {.fd = sockfd, .events = POLLRDHUP};
+
+	return poll(&p, 1, 0) == 1 &&
+	       (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) != 0;
+}
+
+int
+sp_shm_wait(struct sp_shm *s, unsigned me, struct sp_spin *sn, int sockfd,
+            int tick_ms)
+{
+	struct timespec tick = {.tv_sec = tick_ms / 1000,
+	                        .tv_nsec = (tick_ms % 1000) * 1000000L};
+	uint32_t w;
+
+	for (unsigned i = 0; i < sn->sn_budget; i++) {
+		w = __atomic_load_n(&s->ss_turn, __ATOMIC_ACQUIRE);
+		if ((w & SP_SHM_TURN_SERVER) == me) {
+			if (sn->sn_budget < spin_max / 2)
+				sn->sn_budget *= 2;
+			else
+				sn->sn_budget = spin_max;
+			return 0;
+		}
+		cpu_relax();
+	}
+	if (sn->sn_budget > SPIN_MIN)
+		sn->sn_budget /= 2;
+	for (;;) {
+		w = __atomic_load_n(&s->ss_turn, __ATOMIC_ACQUIRE);
+		if ((w & SP_SHM_TURN_SERVER) == me)
+			return 0;
+		if ((w & SP_SHM_SLEEPING) == 0 &&
+		    !__atomic_compare_exchange_n(&s->ss_turn, &w,
+		                                 w | SP_SHM_SLEEPING, false,
+		                                 __ATOMIC_SEQ_CST,
+		                                 __ATOMIC_SEQ_CST))
+			continue;
+		if (syscall(SYS_futex, &s->ss_turn, FUTEX_WAIT,
+		            w | SP_SHM_SLEEPING, &tick, NULL, 0) != 0 &&
+		    errno == ETIMEDOUT && sp_shm_peer_gone(sockfd))
+			return EPIPE;
+	}
+}
