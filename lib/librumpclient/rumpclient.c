@@ -92,7 +92,7 @@ static pid_t rc_hostpid;                /* rc_lock: whose connections */
 static struct rc_conn **rc_conns;       /* rc_lock: every connection */
 static size_t rc_nconns, rc_conncap;    /* rc_lock */
 static bool rc_wanted;     /* rc_lock: initialised and not closed */
-static time_t rc_retry;    /* rc_lock: rumpclient_setconnretry()'s */
+static time_t rc_retry;    /* rc_lock (read atomically): setconnretry */
 static pthread_key_t rc_key; /* closes a thread's connection */
 static pthread_once_t rc_once = PTHREAD_ONCE_INIT;
 static bool rc_novm; /* atomic: process_vm_readv is refused */
@@ -783,14 +783,19 @@ rumpclient__call(int num, const register_t *regs, int nregs, register_t *rv)
 	struct rc_conn *cn;
 	int error;
 
-	if ((error = rc_conn_get(&cn)) == 0) {
+	while ((error = rc_conn_get(&cn)) == 0) {
 		error = cn->cn_shm != NULL
 		            ? rc_shm_call(cn, num, regs, nregs, rv, &broken)
 		            : rc_sock_call(cn->cn_fd, num, regs, nregs, rv,
 		                           &broken);
-		/* Broken: drop it; the next call rejoins (or reconnects). */
-		if (error != 0 && broken)
-			rc_broken();
+		if (error == 0 || !broken)
+			break;
+		/* Drop it; the next call rejoins (or reconnects). */
+		rc_broken();
+		/* Never sent: with retries, this call goes on a new one. */
+		if (error != ENOTCONN ||
+		    __atomic_load_n(&rc_retry, __ATOMIC_RELAXED) == 0)
+			break;
 	}
 	if (error != 0) {
 		errno = error;

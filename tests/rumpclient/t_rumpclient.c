@@ -9,16 +9,22 @@
  * (this program links librumpclient, not librump).
  */
 #define _GNU_SOURCE
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <linux/futex.h>
 
 #include <sys/utsname.h>
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -28,6 +34,7 @@
 
 #include "h_macros.h"
 #include "../../lib/librumpclient/sp_proto.h"
+#include "../../lib/librumpclient/sp_shm.h"
 
 /* The harness boots a local kernel for CASE(); every case here is NOBOOT. */
 int
@@ -38,6 +45,8 @@ rump_init(void)
 
 static char dir[64], sockpath[128], url[160];
 static pid_t server;
+
+static bool shm_mapped(void);
 
 static void
 tool_path(char *buf, size_t len, const char *name)
@@ -605,6 +614,7 @@ TESTCASE(tcp_loopback)
 	         20000 + (int)(getpid() % 20000));
 	server_start_url(opts, tcp);
 	REQUIRE(rump_sys_getpid() > 1);
+	REQUIRE(!shm_mapped()); /* a memfd cannot cross TCP */
 	REQUIRE_EQ(rump_sys_getuid(), getuid());
 	REQUIRE_OK(fd = rump_sys_open("/f", O_RDWR | O_CREAT, 0644));
 	REQUIRE_EQ(rump_sys_write(fd, "tcp", 3), 3);
@@ -1089,6 +1099,485 @@ TESTCASE(tools)
 	rmdir(dir);
 }
 
+/* Is a shared region of a server's (its memfd) open in this process? */
+static bool
+shm_mapped(void)
+{
+	char path[300], target[256];
+	struct dirent *de;
+	bool found = false;
+	ssize_t n;
+	DIR *d;
+
+	REQUIRE((d = opendir("/proc/self/fd")) != NULL);
+	while ((de = readdir(d)) != NULL) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%s", de->d_name);
+		if ((n = readlink(path, target, sizeof(target) - 1)) <= 0)
+			continue;
+		target[n] = '\0';
+		if (strstr(target, "memfd:rump_sp") != NULL)
+			found = true;
+	}
+	closedir(d);
+	return found;
+}
+
+/* SP_SHMSETUP on a raw connection: the region, mapped; its memfd. */
+static struct sp_shm *
+raw_shmsetup(int fd, int *mfdp)
+{
+	struct sp_hdr h = {.sh_len = SP_HDRLEN, .sh_type = SP_SHMSETUP};
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = {&h, sizeof(h)};
+	struct msghdr msg = {.msg_iov = &iov,
+	                     .msg_iovlen = 1,
+	                     .msg_control = u.buf,
+	                     .msg_controllen = sizeof(u.buf)};
+	struct cmsghdr *cm;
+	void *p;
+
+	REQUIRE(send(fd, &h, sizeof(h), MSG_NOSIGNAL) == sizeof(h));
+	REQUIRE(recvmsg(fd, &msg, MSG_WAITALL) == sizeof(h));
+	REQUIRE_EQ(h.sh_type, SP_SHMSETUP);
+	REQUIRE_EQ(h.sh_error, 0);
+	REQUIRE_EQ(h.sh_arg0, SP_SHM_SIZE);
+	REQUIRE((cm = CMSG_FIRSTHDR(&msg)) != NULL);
+	REQUIRE_EQ(cm->cmsg_type, SCM_RIGHTS);
+	memcpy(mfdp, CMSG_DATA(cm), sizeof(int));
+	REQUIRE((p = mmap(NULL, SP_SHM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+	                  *mfdp, 0)) != MAP_FAILED);
+	return p;
+}
+
+/* The client's frame at the start of the region, and the server's turn. */
+static void
+raw_give(struct sp_shm *s, const struct sp_hdr *h, const void *payload,
+         size_t plen)
+{
+	memcpy(s->ss_data, h, sizeof(*h));
+	if (plen > 0)
+		memcpy(s->ss_data + SP_HDRLEN, payload, plen);
+	__atomic_store_n(&s->ss_len, (uint32_t)(SP_HDRLEN + plen),
+	                 __ATOMIC_RELAXED);
+	__atomic_store_n(&s->ss_turn, SP_SHM_TURN_SERVER, __ATOMIC_SEQ_CST);
+	syscall(SYS_futex, &s->ss_turn, FUTEX_WAKE, 1, NULL, NULL, 0);
+}
+
+/* Wait (5 s at most) for the turn back; the server's frame in *h. */
+static void
+raw_take(struct sp_shm *s, struct sp_hdr *h)
+{
+	for (int i = 0; i < 500000; i++) {
+		if ((__atomic_load_n(&s->ss_turn, __ATOMIC_ACQUIRE) &
+		     SP_SHM_TURN_SERVER) == 0) {
+			REQUIRE(s->ss_len >= SP_HDRLEN);
+			memcpy(h, s->ss_data, sizeof(*h));
+			return;
+		}
+		usleep(10);
+	}
+	TEST_FAIL("the server never gave the turn back");
+}
+
+/*
+ * The server must end the connection by itself (our side stays open:
+ * our end closing would end it anyway): EOF within 5 s.
+ */
+static void
+expect_dropped(int fd)
+{
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	char c;
+
+	REQUIRE(poll(&p, 1, 5000) == 1);
+	REQUIRE_EQ(recv(fd, &c, 1, 0), 0);
+	close(fd);
+}
+
+/*
+ * The transport: the shared region on a Unix socket unless
+ * RUMPCLIENT_TRANSPORT=socket (ctest runs this program both ways); its
+ * memfd sealed, so that no client can shrink it under the server; a
+ * second setup on the same connection ends it.
+ */
+TESTCASE(transport)
+{
+	const char *opts[] = {NULL}, *t = getenv("RUMPCLIENT_TRANSPORT");
+	struct sp_shm *s;
+	struct sp_hdr h;
+	int fd, mfd;
+
+	server_start(opts);
+	REQUIRE_EQ(rump_sys_getpid() > 1, 1);
+	REQUIRE_EQ(shm_mapped(), t == NULL || strcmp(t, "socket") != 0);
+
+	fd = raw_connect();
+	raw_hello(fd);
+	s = raw_shmsetup(fd, &mfd);
+	REQUIRE_EQ(fcntl(mfd, F_GET_SEALS),
+	           F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL);
+	REQUIRE_ERRNO(ftruncate(mfd, 4096), EPERM);
+	REQUIRE_ERRNO(ftruncate(mfd, 2 * SP_SHM_SIZE), EPERM);
+	/* A call by hand through the region. */
+	h = (struct sp_hdr){.sh_len = SP_HDRLEN,
+	                    .sh_type = SP_SYSCALL,
+	                    .sh_num = 39};
+	raw_give(s, &h, NULL, 0);
+	raw_take(s, &h);
+	REQUIRE_EQ(h.sh_type, SP_SYSCALL);
+	REQUIRE_EQ(h.sh_error, 0);
+	REQUIRE_EQ(s->ss_len, SP_HDRLEN);
+	REQUIRE(h.sh_arg0 > 1 && (pid_t)h.sh_arg0 != rump_sys_getpid());
+	/* Setup again: not a frame the region may carry. */
+	h = (struct sp_hdr){.sh_len = SP_HDRLEN, .sh_type = SP_SHMSETUP};
+	raw_give(s, &h, NULL, 0);
+	expect_dropped(fd);
+	munmap(s, SP_SHM_SIZE);
+	close(mfd);
+	for (int tries = 0; tries < 500 && sp_count(SP_CLIENTS) != 1; tries++)
+		usleep(10000);
+	REQUIRE_EQ(sp_count(SP_CLIENTS), 1);
+	server_halt();
+}
+
+#define NTHREADS 8
+/* Past one turn of the region: copies in two chunks, copyouts flushed. */
+#define BIGLEN (SP_SHM_COPYMAX + 37984)
+
+static unsigned char
+tpattern(long t, int k, size_t off)
+{
+	return (unsigned char)(off * 11 + (size_t)t * 101 + (size_t)k * 7 +
+	                       (off >> 9));
+}
+
+static pthread_barrier_t tbarrier;
+
+/*
+ * One thread's calls, each result exact: reads and writes of 1 byte,
+ * 4 KiB, 64 KiB and past the region's size, paths, getpid.  0 or the
+ * step that failed.
+ */
+static void *
+exact_thread(void *v)
+{
+	static const size_t sizes[] = {1, 4096, 65536, BIGLEN};
+	long t = (long)(intptr_t)v;
+	unsigned char *buf = malloc(BIGLEN), *back = malloc(BIGLEN);
+	char name[32], cwd[64];
+	struct stat st;
+	intptr_t step = 0;
+	int fd;
+
+	snprintf(name, sizeof(name), "/x%ld", t);
+	if (buf == NULL || back == NULL ||
+	    (fd = rump_sys_open(name, O_RDWR | O_CREAT | O_TRUNC, 0600)) < 0)
+		step = 1;
+	pthread_barrier_wait(&tbarrier);
+	pthread_barrier_wait(&tbarrier);
+	for (int k = 0; k < 40 && step == 0; k++) {
+		size_t len = sizes[(size_t)(k + t) % 4];
+
+		for (size_t off = 0; off < len; off++)
+			buf[off] = tpattern(t, k, off);
+		memset(back, 0, len);
+		if (rump_sys_pwrite(fd, buf, len, k) != (ssize_t)len)
+			step = 2;
+		else if (rump_sys_pread(fd, back, len, k) != (ssize_t)len)
+			step = 3;
+		else if (memcmp(buf, back, len) != 0)
+			step = 4;
+		else if (rump_sys_stat(name, &st) != 0 ||
+		         st.st_size < (off_t)len + k)
+			step = 5;
+		else if (rump_sys_getpid() != rumpclient_getpid())
+			step = 6;
+		else if (rump_sys_getcwd(cwd, sizeof(cwd)) < 0 ||
+		         strcmp(cwd, "/") != 0)
+			step = 7;
+	}
+	if (step == 0 && rump_sys_close(fd) != 0)
+		step = 8;
+	free(buf);
+	free(back);
+	return (void *)step;
+}
+
+/*
+ * Eight threads of one client at once, each on its own connection (and
+ * region): every result exact; while they live the server counts nine
+ * remote lwps, one process.
+ */
+TESTCASE(threads_exact)
+{
+	const char *opts[] = {NULL};
+	pthread_t pt[NTHREADS];
+	int nprocs;
+	void *step;
+
+	server_start(opts);
+	nprocs = sp_count(SP_NPROCS);
+	REQUIRE(pthread_barrier_init(&tbarrier, NULL, NTHREADS + 1) == 0);
+	for (long t = 0; t < NTHREADS; t++)
+		REQUIRE(pthread_create(&pt[t], NULL, exact_thread,
+		                       (void *)(intptr_t)t) == 0);
+	pthread_barrier_wait(&tbarrier);
+	REQUIRE_EQ(sp_count(SP_CLIENTS), NTHREADS + 1);
+	REQUIRE_EQ(sp_count(SP_NPROCS), nprocs);
+	pthread_barrier_wait(&tbarrier);
+	for (int t = 0; t < NTHREADS; t++) {
+		REQUIRE(pthread_join(pt[t], &step) == 0);
+		if (step != NULL)
+			TEST_FAIL("thread %d: step %ld", t, (long)(intptr_t)step);
+	}
+	pthread_barrier_destroy(&tbarrier);
+	for (int tries = 0; tries < 500 && sp_count(SP_CLIENTS) != 1; tries++)
+		usleep(10000);
+	REQUIRE_EQ(sp_count(SP_CLIENTS), 1);
+	server_halt();
+}
+
+/*
+ * Hostile clients of the shared region: garbage in the region and the
+ * turn, frames whose length lies, ragged arguments, a copy request
+ * answered wrongly, the region scribbled on while the server works.
+ * Each such connection, and only it, is ended; the others are served,
+ * and nothing of the bad ones is left.
+ */
+TESTCASE(shm_scribble)
+{
+	const char *opts[] = {NULL};
+	const char *fs = getenv("FUZZ_SEED");
+	unsigned seed = fs != NULL ? (unsigned)atoi(fs) : (unsigned)time(NULL);
+	int fd, mfd, nprocs, nfiles;
+	unsigned char junk[8192];
+	struct sp_shm *s;
+	struct sp_hdr h;
+
+	server_start(opts);
+	nprocs = sp_count(SP_NPROCS);
+	nfiles = sp_count(SP_NFILES);
+	printf("seed %u\n", seed);
+	srandom(seed);
+	for (int i = 0; i < 60; i++) {
+		for (size_t k = 0; k < sizeof(junk); k++)
+			junk[k] = (unsigned char)random();
+		fd = raw_connect();
+		raw_hello(fd);
+		s = raw_shmsetup(fd, &mfd);
+		switch (i % 6) {
+		case 0: /* garbage everywhere, then the turn */
+			memcpy(s, junk, sizeof(junk));
+			__atomic_store_n(&s->ss_turn, SP_SHM_TURN_SERVER,
+			                 __ATOMIC_SEQ_CST);
+			syscall(SYS_futex, &s->ss_turn, FUTEX_WAKE, 1, NULL,
+			        NULL, 0);
+			break;
+		case 1: /* a header whose length is not the turn's */
+			memcpy(&h, junk, sizeof(h));
+			h.sh_type = SP_SYSCALL;
+			raw_give(s, &h, junk + 64, 40);
+			break;
+		case 2: /* ragged arguments; or a turn longer than the region */
+			h = (struct sp_hdr){.sh_len = SP_HDRLEN + 13,
+			                    .sh_type = SP_SYSCALL,
+			                    .sh_num = 39};
+			memcpy(s->ss_data + SP_HDRLEN, junk, 13);
+			memcpy(s->ss_data, &h, sizeof(h));
+			__atomic_store_n(&s->ss_len, h.sh_len, __ATOMIC_RELAXED);
+			if (random() % 2) {
+				/* The header agrees with the lie. */
+				h.sh_len = ~0u - (uint32_t)i;
+				memcpy(s->ss_data, &h, sizeof(h));
+				__atomic_store_n(&s->ss_len, h.sh_len,
+				                 __ATOMIC_RELAXED);
+			}
+			__atomic_store_n(&s->ss_turn, SP_SHM_TURN_SERVER,
+			                 __ATOMIC_SEQ_CST);
+			syscall(SYS_futex, &s->ss_turn, FUTEX_WAKE, 1, NULL,
+			        NULL, 0);
+			break;
+		case 3: { /* open(path at 0x10000), answered wrongly */
+			long regs[2] = {0x10000, 0};
+
+			h = (struct sp_hdr){.sh_len = SP_HDRLEN + sizeof(regs),
+			                    .sh_type = SP_SYSCALL,
+			                    .sh_num = 2};
+			raw_give(s, &h, regs, sizeof(regs));
+			raw_take(s, &h);
+			REQUIRE_EQ(h.sh_type, SP_COPYINSTR);
+			REQUIRE_EQ(h.sh_arg0, 0x10000);
+			h = (struct sp_hdr){.sh_len = SP_HDRLEN + 5000,
+			                    .sh_type = SP_COPYDATA};
+			if (random() % 2)
+				h.sh_len = SP_HDRLEN + 7; /* no NUL */
+			raw_give(s, &h, junk, h.sh_len - SP_HDRLEN);
+			break;
+		}
+		case 4: /* good calls, then a copy reply nobody asked for */
+			for (int k = 0; k < 5; k++) {
+				h = (struct sp_hdr){.sh_len = SP_HDRLEN,
+				                    .sh_type = SP_SYSCALL,
+				                    .sh_num = 39};
+				raw_give(s, &h, NULL, 0);
+				raw_take(s, &h);
+				REQUIRE_EQ(h.sh_type, SP_SYSCALL);
+				REQUIRE_EQ(h.sh_error, 0);
+			}
+			h = (struct sp_hdr){.sh_len = SP_HDRLEN,
+			                    .sh_type = SP_COPYDATA};
+			raw_give(s, &h, NULL, 0);
+			break;
+		default: /* scribbled on while the server reads and works */
+			h = (struct sp_hdr){.sh_len = SP_HDRLEN,
+			                    .sh_type = SP_SYSCALL,
+			                    .sh_num = 39};
+			raw_give(s, &h, NULL, 0);
+			for (int k = 0; k < 2000; k++) {
+				memcpy(s->ss_data, junk + k % 4096, 64);
+				__atomic_store_n(&s->ss_len, (uint32_t)k * 977,
+				                 __ATOMIC_RELAXED);
+				__atomic_store_n(&s->ss_turn, (uint32_t)k,
+				                 __ATOMIC_RELAXED);
+			}
+			memcpy(s->ss_data, junk, 64);
+			__atomic_store_n(&s->ss_len, 64, __ATOMIC_RELAXED);
+			__atomic_store_n(&s->ss_turn, SP_SHM_TURN_SERVER,
+			                 __ATOMIC_SEQ_CST);
+			syscall(SYS_futex, &s->ss_turn, FUTEX_WAKE, 1, NULL,
+			        NULL, 0);
+			break;
+		}
+		expect_dropped(fd);
+		munmap(s, SP_SHM_SIZE);
+		close(mfd);
+		if (i % 10 == 0)
+			REQUIRE(rump_sys_getpid() > 1);
+	}
+	for (int tries = 0; tries < 500; tries++) {
+		if (sp_count(SP_CLIENTS) == 1 &&
+		    sp_count(SP_NPROCS) == nprocs &&
+		    sp_count(SP_NFILES) == nfiles)
+			break;
+		usleep(10000);
+	}
+	REQUIRE_EQ(sp_count(SP_CLIENTS), 1);
+	REQUIRE_EQ(sp_count(SP_NPROCS), nprocs);
+	REQUIRE_EQ(sp_count(SP_NFILES), nfiles);
+	server_halt();
+}
+
+/* A server on the same socket again, after the last one was killed. */
+static void
+server_restart(void)
+{
+	char prog[256];
+	int status;
+
+	REQUIRE(waitpid(server, &status, 0) == server);
+	unlink(sockpath);
+	tool_path(prog, sizeof(prog), "rump_server");
+	fflush(NULL);
+	REQUIRE((server = fork()) != -1);
+	if (server == 0) {
+		usleep(300000); /* the client tries, and waits, meanwhile */
+		execl(prog, prog, "-s", url, (char *)NULL);
+		_exit(127);
+	}
+}
+
+/*
+ * rumpclient_setconnretry(): a call that finds the server gone connects
+ * to the next one on the same socket (a new process: the old kernel's
+ * descriptors are EBADF, its files gone); a call the death interrupted
+ * is EIO; ONCE reconnects one time only; DIE exits.
+ */
+TESTCASE(reconnect)
+{
+	const char *opts[] = {NULL};
+	int fd, pfd[2], status;
+	pid_t child;
+	char c;
+
+	server_start(opts);
+	REQUIRE_OK(fd = rump_sys_open("/old", O_RDWR | O_CREAT, 0644));
+	rumpclient_setconnretry(10);
+	REQUIRE(kill(server, SIGKILL) == 0);
+	server_restart();
+	REQUIRE(rump_sys_getpid() > 1);
+	REQUIRE_ERRNO(rump_sys_write(fd, "x", 1), EBADF);
+	REQUIRE_ERRNO(rump_sys_access("/old", F_OK), ENOENT);
+
+	/* Killed during a call: that call is EIO, the next reconnects. */
+	REQUIRE_OK(rump_sys_pipe(pfd));
+	fflush(NULL);
+	if ((child = fork()) == 0) {
+		usleep(200000);
+		kill(server, SIGKILL);
+		_exit(0);
+	}
+	REQUIRE_ERRNO(rump_sys_read(pfd[0], &c, 1), EIO);
+	REQUIRE(waitpid(child, NULL, 0) == child);
+	server_restart();
+	REQUIRE(rump_sys_getpid() > 1);
+	REQUIRE_ERRNO(rump_sys_close(pfd[0]), EBADF);
+
+	/* ONCE: one reconnection, then no more. */
+	rumpclient_setconnretry(RUMPCLIENT_RETRYCONN_ONCE);
+	REQUIRE(kill(server, SIGKILL) == 0);
+	REQUIRE(waitpid(server, &status, 0) == server);
+	unlink(sockpath);
+	/* Nobody listens: the one attempt fails, and that was the once. */
+	REQUIRE_ERRNO(rump_sys_getpid(), ENOTCONN);
+	server = 0;
+	{
+		char prog[256];
+
+		tool_path(prog, sizeof(prog), "rump_server");
+		fflush(NULL);
+		REQUIRE((server = fork()) != -1);
+		if (server == 0) {
+			execl(prog, prog, "-s", url, (char *)NULL);
+			_exit(127);
+		}
+	}
+	for (int i = 0; i < 500 && access(sockpath, F_OK) != 0; i++)
+		usleep(10000);
+	usleep(50000);
+	REQUIRE_ERRNO(rump_sys_getpid(), ENOTCONN);
+	REQUIRE_OK(rumpclient_init());
+	REQUIRE(rump_sys_getpid() > 1);
+
+	/* DIE: the client exits when it finds the connection lost. */
+	fflush(NULL);
+	REQUIRE((child = fork()) != -1);
+	if (child == 0) {
+		rumpclient_close();
+		if (rumpclient_init() != 0)
+			_exit(2);
+		rumpclient_setconnretry(RUMPCLIENT_RETRYCONN_DIE);
+		for (;;) {
+			rump_sys_getpid();
+			usleep(1000);
+		}
+	}
+	usleep(100000);
+	REQUIRE(kill(server, SIGKILL) == 0);
+	REQUIRE(waitpid(child, &status, 0) == child);
+	REQUIRE(WIFEXITED(status));
+	REQUIRE_EQ(WEXITSTATUS(status), EXIT_FAILURE);
+	rumpclient_setconnretry(0);
+	server_restart();
+	REQUIRE_ERRNO(rump_sys_getpid(), ENOTCONN);
+	for (int i = 0; i < 500 && rumpclient_init() != 0; i++)
+		usleep(10000);
+	REQUIRE(rump_sys_getpid() > 1);
+	server_halt();
+}
+
 int main_cases(int argc, char **argv);
 
 int
@@ -1105,4 +1594,6 @@ TESTS(CASE_NOBOOT(ffs_many_clients), CASE_NOBOOT(fork_exec_process),
       CASE_NOBOOT(kernel_eio_keeps_process), CASE_NOBOOT(tcp_loopback),
       CASE_NOBOOT(peer_credentials), CASE_NOBOOT(killed_clients_leak_nothing),
       CASE_NOBOOT(server_dies), CASE_NOBOOT(fuzz_frames),
-      CASE_NOBOOT(max_clients), CASE_NOBOOT(tools))
+      CASE_NOBOOT(max_clients), CASE_NOBOOT(tools), CASE_NOBOOT(transport),
+      CASE_NOBOOT(threads_exact), CASE_NOBOOT(shm_scribble),
+      CASE_NOBOOT(reconnect))
