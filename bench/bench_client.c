@@ -2,20 +2,28 @@
 /* Copyright (c) 2026 The rump on Linux developers. */
 
 /*
- * A served kernel's system calls (librumpclient over a Unix socket to
- * rump_server) against the host's and a local rump kernel's, side by
- * side in one run:
- *   null call   rump_sys_getpid() remote / local, syscall(SYS_getpid);
- *   4 KiB read  rump_sys_pread() of a 4 KiB file in the kernel's root
- *               file system, remote / local, and pread() of a file in
- *               the host's /tmp (page cache).
- * The local kernel is librumpvfs (and librump) loaded with dlopen
- * (RTLD_LOCAL), its calls
+ * A served kernel's system calls (librumpclient to rump_server over a
+ * Unix socket) against the host's and a local rump kernel's, side by
+ * side in one run, over both transports of the client library:
+ *   shm     the shared-memory transport (the default on a Unix socket);
+ *   socket  the frames on the socket (RUMPCLIENT_TRANSPORT=socket).
+ * The calls: a null call (getpid), pread of 4 KiB and of 64 KiB, pwrite
+ * of 64 KiB, on a file in the kernel's root file system (the host's: a
+ * file in /tmp, in its page cache).
+ *
+ * The two transports are two threads of one client process (each thread
+ * has its own connection, the transport chosen when it connects), timed
+ * in turns, run after run, so that both see the same load: the figure
+ * of each is the median of RUNS runs of about 40 ms.  The local kernel
+ * is librumpvfs (and librump) loaded with dlopen (RTLD_LOCAL), its calls
  * found with dlsym: this program's own rump_sys_* are librumpclient's.
- * For scale, the floor of any such transport: a 1-byte round trip over a
- * Unix socket pair between two host processes (the server's work and
- * the copy requests come on top of it).
- * Each figure is the median of 5 timed runs, in ns per call.
+ * For scale, the floor of a socket transport: a 1-byte round trip over
+ * a Unix socket pair between two host processes.
+ *
+ * Each table is measured by a child process with a server of its own
+ * (the spin is set once per process): the spin as it comes (adaptive)
+ * and none (RUMP_SHM_SPIN=0), each on the machine as it is and with a
+ * busy loop added per CPU (the load where a spin is wasted).
  */
 #define _GNU_SOURCE
 #include <sys/socket.h>
@@ -24,6 +32,7 @@
 
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,11 +44,16 @@
 
 #include "bench_util.h"
 
-#define RUNS 5
+#define RUNS   5
+#define RUN_NS 40000000ULL
+#define BIG    (64 * 1024)
 
-enum which { HOST, REMOTE, LOCAL, PINGPONG };
+enum which { HOST, SHM, SOCKET, LOCAL, PINGPONG };
+enum call { NULLCALL, READ4K, READ64K, WRITE64K, NCALLS };
 
-static int (*local_init)(void);
+static const char *const callname[NCALLS] = {
+    "null call (getpid)", "4 KiB pread", "64 KiB pread", "64 KiB pwrite"};
+
 static pid_t (*local_getpid)(void);
 static int (*local_open)(const char *, int, ...);
 static ssize_t (*local_pwrite)(int, const void *, size_t, off_t);
@@ -47,28 +61,33 @@ static ssize_t (*local_pread)(int, void *, size_t, off_t);
 
 static int host_fd, remote_fd, local_fd, ping_fd;
 static volatile long sink;
+static char iobuf[2][BIG];
 
 static double
-per_call(enum which w, int read4k, long iters)
+per_call(enum which w, enum call c, long iters, char *buf)
 {
-	char buf[4096];
+	size_t len = c == READ4K ? 4096 : BIG;
 	uint64_t t0 = now_ns();
 
 	for (long i = 0; i < iters; i++) {
 		switch (w) {
 		case HOST:
-			sink += read4k ? pread(host_fd, buf, sizeof(buf), 0)
-			               : syscall(SYS_getpid);
+			sink += c == NULLCALL  ? syscall(SYS_getpid)
+			        : c == WRITE64K ? pwrite(host_fd, buf, len, 0)
+			                        : pread(host_fd, buf, len, 0);
 			break;
-		case REMOTE:
-			sink += read4k ? rump_sys_pread(remote_fd, buf,
-			                                sizeof(buf), 0)
-			               : rump_sys_getpid();
+		case SHM:
+		case SOCKET:
+			sink += c == NULLCALL ? rump_sys_getpid()
+			        : c == WRITE64K
+			            ? rump_sys_pwrite(remote_fd, buf, len, 0)
+			            : rump_sys_pread(remote_fd, buf, len, 0);
 			break;
 		case LOCAL:
-			sink += read4k
-			            ? local_pread(local_fd, buf, sizeof(buf), 0)
-			            : local_getpid();
+			sink += c == NULLCALL ? local_getpid()
+			        : c == WRITE64K
+			            ? local_pwrite(local_fd, buf, len, 0)
+			            : local_pread(local_fd, buf, len, 0);
 			break;
 		case PINGPONG:
 			sink += write(ping_fd, buf, 1) + read(ping_fd, buf, 1);
@@ -78,28 +97,97 @@ per_call(enum which w, int read4k, long iters)
 	return (double)(now_ns() - t0) / (double)iters;
 }
 
-static double
-median(enum which w, int read4k, long iters)
+/* Iterations for a run of about RUN_NS, from a short trial. */
+static long
+calibrate(enum which w, enum call c, char *buf)
 {
+	double t = per_call(w, c, 20, buf);
+	long n = (long)((double)RUN_NS / (t > 1 ? t : 1));
+
+	return n < 20 ? 20 : n;
+}
+
+static double
+median(enum which w, enum call c)
+{
+	long iters = calibrate(w, c, iobuf[0]);
 	double r[RUNS];
 
-	per_call(w, read4k, iters / 10);
 	for (int i = 0; i < RUNS; i++)
-		r[i] = per_call(w, read4k, iters);
+		r[i] = per_call(w, c, iters, iobuf[0]);
 	qsort(r, RUNS, sizeof(r[0]), cmpd);
 	return r[RUNS / 2];
 }
 
-/* The directory of path, into buf. */
-static const char *
-dirname_of(const char *path, char *buf, size_t len)
-{
-	const char *slash = strrchr(path, '/');
+/*
+ * The socket transport's thread: runs what the main thread posts, on
+ * its own connection, so that the two transports take turns.
+ */
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t cv;
+	enum call call;
+	long iters;
+	int state; /* 0 idle, 1 posted, 2 done, 3 exit */
+	double result;
+} job = {.lock = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
 
-	if (slash == NULL)
-		return ".";
-	snprintf(buf, len, "%.*s", (int)(slash - path), path);
-	return buf;
+static void *
+socket_thread(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&job.lock);
+	for (;;) {
+		while (job.state != 1 && job.state != 3)
+			pthread_cond_wait(&job.cv, &job.lock);
+		if (job.state == 3)
+			break;
+		pthread_mutex_unlock(&job.lock);
+		job.result = per_call(SOCKET, job.call, job.iters, iobuf[1]);
+		pthread_mutex_lock(&job.lock);
+		job.state = 2;
+		pthread_cond_broadcast(&job.cv);
+	}
+	pthread_mutex_unlock(&job.lock);
+	return NULL;
+}
+
+static double
+socket_run(enum call c, long iters)
+{
+	double r;
+
+	pthread_mutex_lock(&job.lock);
+	job.call = c;
+	job.iters = iters;
+	job.state = 1;
+	pthread_cond_broadcast(&job.cv);
+	while (job.state != 2)
+		pthread_cond_wait(&job.cv, &job.lock);
+	job.state = 0;
+	r = job.result;
+	pthread_mutex_unlock(&job.lock);
+	return r;
+}
+
+/* Shared memory and socket in turns: their medians. */
+static void
+paired(enum call c, double *shm, double *sock)
+{
+	long ishm = calibrate(SHM, c, iobuf[0]);
+	long isock = (long)((double)RUN_NS / socket_run(c, 20));
+	double rs[RUNS], rk[RUNS];
+
+	if (isock < 20)
+		isock = 20;
+	for (int i = 0; i < RUNS; i++) {
+		rs[i] = per_call(SHM, c, ishm, iobuf[0]);
+		rk[i] = socket_run(c, isock);
+	}
+	qsort(rs, RUNS, sizeof(rs[0]), cmpd);
+	qsort(rk, RUNS, sizeof(rk[0]), cmpd);
+	*shm = rs[RUNS / 2];
+	*sock = rk[RUNS / 2];
 }
 
 static void
@@ -109,41 +197,20 @@ die(const char *what, const char *why)
 	exit(1);
 }
 
-int
-main(int argc, char *argv[])
+static void *
+socket_connect(void *arg)
 {
-	char dir[] = "/tmp/bench_client.XXXXXX", url[128], hostfile[128];
-	char prog[600], bindirbuf[512], block[4096];
-	const char *bindir;
-	pid_t server;
+	(void)arg;
+	/* This thread's first call connects it, over the socket. */
+	return (void *)(intptr_t)(rump_sys_getpid() > 0);
+}
+
+/* The local kernel, in this process (a child: kernels do not fork). */
+static void
+local_boot(void)
+{
+	int (*local_init)(void);
 	void *h;
-
-	(void)argc;
-	bindir = dirname_of(argv[0], bindirbuf, sizeof(bindirbuf));
-	if (mkdtemp(dir) == NULL)
-		die("mkdtemp", strerror(errno));
-	snprintf(url, sizeof(url), "unix://%s/sock", dir);
-	snprintf(hostfile, sizeof(hostfile), "%s/file", dir);
-	setenv("RUMP_SERVER", url, 1);
-	snprintf(prog, sizeof(prog), "%s/rump_server", bindir);
-	if ((server = fork()) == 0) {
-		execl(prog, prog, "-s", url, (char *)NULL);
-		_exit(127);
-	}
-	for (int i = 0; rumpclient_init() != 0; i++) {
-		if (i == 500)
-			die("rumpclient_init", strerror(errno));
-		usleep(10000);
-	}
-
-	memset(block, 'b', sizeof(block));
-	if ((host_fd = open(hostfile, O_RDWR | O_CREAT, 0644)) < 0 ||
-	    pwrite(host_fd, block, sizeof(block), 0) != sizeof(block))
-		die(hostfile, strerror(errno));
-	if ((remote_fd = rump_sys_open("/file", O_RDWR | O_CREAT, 0644)) < 0 ||
-	    rump_sys_pwrite(remote_fd, block, sizeof(block), 0) !=
-	        sizeof(block))
-		die("remote /file", strerror(errno));
 
 	if ((h = dlopen("librumpvfs.so", RTLD_NOW | RTLD_LOCAL)) == NULL ||
 	    (local_init = (int (*)(void))dlsym(h, "rump_init")) == NULL ||
@@ -158,13 +225,55 @@ main(int argc, char *argv[])
 		die("librumpvfs.so", dlerror());
 	if (local_init() != 0)
 		die("rump_init", "failed");
-	if ((local_fd = local_open("/file", O_RDWR | O_CREAT, 0644)) < 0 ||
-	    local_pwrite(local_fd, block, sizeof(block), 0) != sizeof(block))
-		die("local /file", strerror(errno));
+}
 
+/* One table: a server of its own, both transports, host and local. */
+static void
+table(const char *bindir, const char *title)
+{
+	char dir[] = "/tmp/bench_client.XXXXXX", url[128], hostfile[128];
+	char prog[600];
+	double shm[NCALLS], sock[NCALLS], host[NCALLS], local[NCALLS], pp;
+	pthread_t pt;
+	void *ok;
+	pid_t server, echo;
 	int sv[2];
-	pid_t echo;
 	char c;
+
+	local_boot();
+	if (mkdtemp(dir) == NULL)
+		die("mkdtemp", strerror(errno));
+	snprintf(url, sizeof(url), "unix://%s/sock", dir);
+	snprintf(hostfile, sizeof(hostfile), "%s/file", dir);
+	setenv("RUMP_SERVER", url, 1);
+	snprintf(prog, sizeof(prog), "%s/rump_server", bindir);
+	if ((server = fork()) == 0) {
+		execl(prog, prog, "-s", url, (char *)NULL);
+		_exit(127);
+	}
+	unsetenv("RUMPCLIENT_TRANSPORT");
+	for (int i = 0; rumpclient_init() != 0; i++) {
+		if (i == 500)
+			die("rumpclient_init", strerror(errno));
+		usleep(10000);
+	}
+	/* The other thread joins the process over the socket. */
+	setenv("RUMPCLIENT_TRANSPORT", "socket", 1);
+	if (pthread_create(&pt, NULL, socket_connect, NULL) != 0 ||
+	    pthread_join(pt, &ok) != 0 || ok == NULL)
+		die("socket thread", "not connected");
+	unsetenv("RUMPCLIENT_TRANSPORT");
+
+	memset(iobuf, 'b', sizeof(iobuf));
+	if ((host_fd = open(hostfile, O_RDWR | O_CREAT, 0644)) < 0 ||
+	    pwrite(host_fd, iobuf[0], BIG, 0) != BIG)
+		die(hostfile, strerror(errno));
+	if ((remote_fd = rump_sys_open("/file", O_RDWR | O_CREAT, 0644)) < 0 ||
+	    rump_sys_pwrite(remote_fd, iobuf[0], BIG, 0) != BIG)
+		die("remote /file", strerror(errno));
+	if ((local_fd = local_open("/file", O_RDWR | O_CREAT, 0644)) < 0 ||
+	    local_pwrite(local_fd, iobuf[0], BIG, 0) != BIG)
+		die("local /file", strerror(errno));
 
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
 		die("socketpair", strerror(errno));
@@ -176,26 +285,35 @@ main(int argc, char *argv[])
 	}
 	close(sv[1]);
 	ping_fd = sv[0];
-	double pp = median(PINGPONG, 0, 40000);
+	pp = median(PINGPONG, NULLCALL);
 	close(ping_fd);
 	waitpid(echo, NULL, 0);
 
-	double hn = median(HOST, 0, 400000), rn = median(REMOTE, 0, 40000),
-	       ln = median(LOCAL, 0, 2000000);
-	double hr = median(HOST, 1, 400000), rr = median(REMOTE, 1, 40000),
-	       lr = median(LOCAL, 1, 400000);
+	if (pthread_create(&pt, NULL, socket_thread, NULL) != 0)
+		die("pthread_create", "failed");
+	for (int k = 0; k < NCALLS; k++) {
+		host[k] = median(HOST, (enum call)k);
+		paired((enum call)k, &shm[k], &sock[k]);
+		local[k] = median(LOCAL, (enum call)k);
+	}
+	pthread_mutex_lock(&job.lock);
+	job.state = 3;
+	pthread_cond_broadcast(&job.cv);
+	pthread_mutex_unlock(&job.lock);
+	pthread_join(pt, NULL);
 
-	printf("## Served kernel (librumpclient over a Unix socket)\n\n");
-	printf("| call | remote / host / local rump, ns | remote vs host | "
-	       "remote vs local rump |\n|---|---|---|---|\n");
-	printf("| null call (getpid) | %.0f / %.0f / %.0f | %.1fx "
-	       "(goal <= 5x) | %.0fx |\n",
-	       rn, hn, ln, rn / hn, rn / ln);
-	printf("| 4 KiB pread | %.0f / %.0f / %.0f | %.1fx | %.1fx |\n", rr, hr,
-	       lr, rr / hr, rr / lr);
-	printf("| the floor: 1-byte round trip between two processes over a "
-	       "Unix socket pair | %.0f / %.0f (getpid) / - | %.1fx | |\n",
-	       pp, hn, pp / hn);
+	printf("### %s\n\n", title);
+	printf("| call | shm / socket / host / local rump, ns | shm vs host | "
+	       "socket vs host | shm vs socket |\n|---|---|---|---|---|\n");
+	for (int k = 0; k < NCALLS; k++)
+		printf("| %s | %.0f / %.0f / %.0f / %.0f | %.1fx%s | %.1fx | "
+		       "%.2f |\n",
+		       callname[k], shm[k], sock[k], host[k], local[k],
+		       shm[k] / host[k], k == NULLCALL ? " (goal <= 5x)" : "",
+		       sock[k] / host[k], shm[k] / sock[k]);
+	printf("| the floor of a socket: 1-byte round trip between two "
+	       "processes | %.0f | %.1fx getpid | | |\n\n",
+	       pp, pp / host[NULLCALL]);
 
 	rumpclient_close();
 	kill(server, SIGTERM);
@@ -204,5 +322,82 @@ main(int argc, char *argv[])
 	snprintf(prog, sizeof(prog), "%s/sock", dir);
 	unlink(prog);
 	rmdir(dir);
+}
+
+/* A table measured by a child, with spin (NULL: as it comes) and load. */
+static void
+table_child(const char *bindir, const char *spin, int load, double loadavg)
+{
+	char title[256];
+	pid_t child, hogs[16];
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int n = 0;
+
+	if (ncpu > 16)
+		ncpu = 16;
+	fflush(NULL);
+	if ((child = fork()) == 0) {
+		if (spin != NULL)
+			setenv("RUMP_SHM_SPIN", spin, 1);
+		snprintf(title, sizeof(title),
+		         "Spin %s; %s (load average %.1f at the start)",
+		         spin == NULL ? "adaptive (the default)" : "none",
+		         load ? "a busy loop added per CPU"
+		              : "the machine as it is",
+		         loadavg);
+		table(bindir, title);
+		fflush(NULL);
+		_exit(0);
+	}
+	for (; load && n < ncpu; n++)
+		if ((hogs[n] = fork()) == 0)
+			for (;;)
+				sink++;
+	waitpid(child, NULL, 0);
+	for (int i = 0; i < n; i++) {
+		kill(hogs[i], SIGKILL);
+		waitpid(hogs[i], NULL, 0);
+	}
+}
+
+static double
+loadavg(void)
+{
+	double l = -1;
+
+	getloadavg(&l, 1);
+	return l;
+}
+
+/* The directory of path, into buf. */
+static const char *
+dirname_of(const char *path, char *buf, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return ".";
+	snprintf(buf, len, "%.*s", (int)(slash - path), path);
+	return buf;
+}
+
+int
+main(int argc, char *argv[])
+{
+	char bindirbuf[512];
+	const char *bindir;
+
+	(void)argc;
+	bindir = dirname_of(argv[0], bindirbuf, sizeof(bindirbuf));
+
+	printf("## Served kernel (bench_client)\n\n");
+	printf("librumpclient to rump_server over a Unix socket, one client "
+	       "thread per transport taking turns, %ld CPUs; medians of %d "
+	       "runs.\n\n",
+	       sysconf(_SC_NPROCESSORS_ONLN), RUNS);
+	table_child(bindir, NULL, 0, loadavg());
+	table_child(bindir, "0", 0, loadavg());
+	table_child(bindir, NULL, 1, loadavg());
+	table_child(bindir, "0", 1, loadavg());
 	return 0;
 }

@@ -142,11 +142,39 @@ rc_poke(uint64_t addr, const void *src, size_t len)
 }
 
 /*
+ * Up to max bytes of this process at addr, as many as are readable
+ * from the start (a page at a time: process_vm_readv() stops at the
+ * first element it cannot read, but does not split one).
+ */
+static size_t
+rc_peek_ahead(char *dst, uint64_t addr, size_t max)
+{
+	struct iovec local = {dst, max}, remote[SP_SHM_COPYMAX / 4096 + 2];
+	size_t off = 0, chunk, page = 4096;
+	int n = 0;
+	ssize_t got;
+
+	if (max == 0 || __atomic_load_n(&rc_novm, __ATOMIC_RELAXED))
+		return 0;
+	for (; off < max; off += chunk) {
+		chunk = page - (size_t)((addr + off) % page);
+		if (chunk > max - off)
+			chunk = max - off;
+		remote[n++] = (struct iovec){(void *)(uintptr_t)(addr + off),
+		                             chunk};
+	}
+	got = process_vm_readv(getpid(), &local, 1, remote, (unsigned long)n,
+	                       0);
+	return got > 0 ? (size_t)got : 0;
+}
+
+/*
  * What SP_COPYIN or SP_COPYINSTR h asks for, into buf (room for
- * h->sh_arg1 bytes): 0, EFAULT or ENAMETOOLONG; *plenp bytes to send.
+ * h->sh_arg1 + ahead bytes; a copyin's read-ahead, ahead, may stop
+ * short): 0, EFAULT or ENAMETOOLONG; *plenp bytes to send.
  */
 static int
-rc_fetch(const struct sp_hdr *h, char *buf, size_t *plenp)
+rc_fetch(const struct sp_hdr *h, char *buf, size_t ahead, size_t *plenp)
 {
 	size_t len = h->sh_arg1, off = 0, chunk, page = 4096;
 	uint64_t addr = h->sh_arg0;
@@ -156,7 +184,7 @@ rc_fetch(const struct sp_hdr *h, char *buf, size_t *plenp)
 	if (h->sh_type == SP_COPYIN) {
 		if (rc_peek(buf, addr, len) != 0)
 			return EFAULT;
-		*plenp = len;
+		*plenp = len + rc_peek_ahead(buf + len, addr + len, ahead);
 		return 0;
 	}
 	/* A string: page by page, as the next page may not be mapped. */
@@ -189,7 +217,7 @@ rc_copyin(int fd, const struct sp_hdr *h)
 		return EPROTO;
 	if ((buf = malloc(len)) == NULL)
 		return sp_io_send(fd, SP_COPYDATA, EFAULT, 0, 0, 0, NULL, 0);
-	error = rc_fetch(h, buf, &plen);
+	error = rc_fetch(h, buf, 0, &plen);
 	error = sp_io_send(fd, SP_COPYDATA, error, 0, 0,
 	                   h->sh_type == SP_COPYIN ? plen : 0, buf, plen);
 	free(buf);
@@ -442,10 +470,14 @@ rc_shm_converse(struct rc_conn *cn, int type, struct sp_hdr *h,
 			}
 			if ((h->sh_type != SP_COPYIN &&
 			     h->sh_type != SP_COPYINSTR) ||
-			    plen != 0 || h->sh_arg1 == 0 ||
-			    h->sh_arg1 > SP_SHM_COPYMAX)
+			    plen != 0 || h->sh_arg1 == 0 || h->sh_num < 0 ||
+			    h->sh_arg1 + (uint64_t)h->sh_num > SP_SHM_COPYMAX)
 				return EIO;
-			error = rc_fetch(h, s->ss_data + SP_HDRLEN, &plen);
+			error = rc_fetch(h, s->ss_data + SP_HDRLEN,
+			                 h->sh_type == SP_COPYIN
+			                     ? (size_t)h->sh_num
+			                     : 0,
+			                 &plen);
 			rc_shm_send(s, SP_COPYDATA, error, 0,
 			            h->sh_type == SP_COPYIN ? plen : 0, plen);
 			break;

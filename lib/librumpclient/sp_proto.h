@@ -34,8 +34,12 @@
  *   client SP_SYSCALL      num, payload the arguments, one 8-byte value
  *                          each as a register holds them, at most
  *                          SP_MAXREGS (missing ones are zero)
- *   server SP_COPYIN       arg0 address, arg1 length (1..SP_COPYMAX)
- *   client SP_COPYDATA     error (EFAULT) or payload: arg1 bytes
+ *   server SP_COPYIN       arg0 address, arg1 length (1..SP_COPYMAX),
+ *                          num: bytes past them the client may add
+ *                          (read-ahead; the shared region only)
+ *   client SP_COPYDATA     error (EFAULT) or payload: arg1 bytes, and
+ *                          as many of the num after them as are
+ *                          readable
  *   server SP_COPYINSTR    arg0 address, arg1 most bytes, NUL included
  *   client SP_COPYDATA     error, or payload: the string and its NUL, or
  *                          arg1 bytes with no NUL (too long)

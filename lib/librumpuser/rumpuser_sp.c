@@ -73,6 +73,10 @@
  */
 #define SP_OUTBUF (64 * 1024)
 
+/* Copyins of a block or more read ahead, this much (sp_copyin_ahead). */
+#define SP_RA_MIN 4096
+#define SP_RA_MAX (64 * 1024)
+
 /*
  * A process of the kernel that clients are served in, named by a random
  * cookie its client's further connections (its threads) present to
@@ -95,6 +99,9 @@ struct spclient {
 	size_t sc_outlen;       /* bytes waiting in sc_out (or sc_shm) */
 	struct sp_shm *sc_shm;  /* the shared region, or NULL: the socket */
 	struct sp_spin sc_spin; /* sc_shm's wait for the client */
+	char *sc_ra;            /* sc_shm: read ahead (SP_RA_MAX), or NULL */
+	uint64_t sc_ra_addr;    /* the client's address of sc_ra[0] */
+	size_t sc_ra_len;       /* bytes of it good for this call, or 0 */
 	size_t sc_inlen;        /* sc_shm: bytes of the client's turn */
 	size_t sc_inoff;        /* sc_shm: of which read */
 	char sc_out[SP_OUTBUF];
@@ -219,12 +226,13 @@ sp_shm_put(struct spclient *c, const struct sp_hdr *h, const void *payload,
 
 /* Send what waits in sc_out, then a header-only frame (type 0: none). */
 static int
-sp_flush_send(struct spclient *c, int type, int error, uint64_t arg0,
-              uint64_t arg1)
+sp_flush_send(struct spclient *c, int type, int error, int num,
+              uint64_t arg0, uint64_t arg1)
 {
 	struct sp_hdr h = {.sh_len = SP_HDRLEN,
 	                   .sh_type = (uint16_t)type,
 	                   .sh_error = error,
+	                   .sh_num = num,
 	                   .sh_arg0 = arg0,
 	                   .sh_arg1 = arg1};
 	struct iovec iov[2];
@@ -262,18 +270,20 @@ sp_send(struct spclient *c, int type, int error, uint64_t arg0,
 
 /*
  * Ask the client for len bytes at raddr (string: up to len, NUL
- * included).  Called with no virtual CPU.  0, EFAULT or ENAMETOOLONG;
- * *lenp: bytes stored.
+ * included; bytes: and up to ahead more, as far as readable, into
+ * laddr's room for them).  Called with no virtual CPU.  0, EFAULT or
+ * ENAMETOOLONG; *lenp: bytes stored.
  */
 static int
 sp_fetch(struct spclient *c, int type, const void *raddr, void *laddr,
-         unsigned long *lenp)
+         unsigned long *lenp, unsigned long ahead)
 {
 	struct sp_hdr h;
 	size_t plen;
 	int error;
 
-	if (sp_flush_send(c, type, 0, (uint64_t)(uintptr_t)raddr, *lenp) != 0 ||
+	if (sp_flush_send(c, type, 0, (int)ahead, (uint64_t)(uintptr_t)raddr,
+	                  *lenp) != 0 ||
 	    (error = sp_recv_hdr(c, &h)) == EPIPE) {
 		sp_drop(c, "connection lost during a copy");
 		return EFAULT;
@@ -286,7 +296,7 @@ sp_fetch(struct spclient *c, int type, const void *raddr, void *laddr,
 	if (h.sh_error == EFAULT && plen == 0)
 		return EFAULT;
 	if (type == SP_COPYIN) {
-		if (h.sh_error != 0 || plen != *lenp) {
+		if (h.sh_error != 0 || plen < *lenp || plen > *lenp + ahead) {
 			sp_drop(c, "bad copyin reply");
 			return EFAULT;
 		}
@@ -294,6 +304,7 @@ sp_fetch(struct spclient *c, int type, const void *raddr, void *laddr,
 			sp_drop(c, "connection lost during a copy");
 			return EFAULT;
 		}
+		*lenp = plen;
 		return 0;
 	}
 	/* A string: all of it with its NUL, or len bytes and ENAMETOOLONG. */
@@ -315,6 +326,40 @@ sp_fetch(struct spclient *c, int type, const void *raddr, void *laddr,
 	return h.sh_error;
 }
 
+/*
+ * One copy request's worth of a copyin, on the shared region read ahead:
+ * a file system moves a large write's data a block at a time, so a
+ * block-sized copyin asks for the next SP_RA_MAX bytes as well (as far
+ * as they are readable), and the copyins after it in the same system
+ * call take theirs from sc_ra.  A copyout, or the next call, forgets it.
+ */
+static int
+sp_copyin_ahead(struct spclient *c, const void *raddr, void *laddr,
+                unsigned long n)
+{
+	uint64_t a = (uint64_t)(uintptr_t)raddr;
+	unsigned long got = n;
+	int error;
+
+	if (c->sc_ra_len > 0 && a >= c->sc_ra_addr &&
+	    a - c->sc_ra_addr <= c->sc_ra_len &&
+	    n <= c->sc_ra_len - (a - c->sc_ra_addr)) {
+		memcpy(laddr, c->sc_ra + (a - c->sc_ra_addr), n);
+		return 0;
+	}
+	if (c->sc_shm == NULL || n < SP_RA_MIN || n >= SP_RA_MAX ||
+	    (c->sc_ra == NULL && (c->sc_ra = malloc(SP_RA_MAX)) == NULL))
+		return sp_fetch(c, SP_COPYIN, raddr, laddr, &got, 0);
+	c->sc_ra_len = 0;
+	if ((error = sp_fetch(c, SP_COPYIN, raddr, c->sc_ra, &got,
+	                      SP_RA_MAX - n)) != 0)
+		return error;
+	memcpy(laddr, c->sc_ra, n);
+	c->sc_ra_addr = a;
+	c->sc_ra_len = got;
+	return 0;
+}
+
 int
 rumpuser_sp_copyin(void *client, const void *raddr, void *laddr,
                    unsigned long len)
@@ -328,7 +373,7 @@ rumpuser_sp_copyin(void *client, const void *raddr, void *laddr,
 	rumpuser__hyp.hyp_backend_unschedule();
 	while (len > 0 && error == 0) {
 		n = len < sp_copymax(c) ? len : sp_copymax(c);
-		error = sp_fetch(c, SP_COPYIN, raddr, laddr, &n);
+		error = sp_copyin_ahead(c, raddr, laddr, n);
 		raddr = (const char *)raddr + n;
 		laddr = (char *)laddr + n;
 		len -= n;
@@ -350,7 +395,7 @@ rumpuser_sp_copyinstr(void *client, const void *raddr, void *laddr,
 		return ENAMETOOLONG;
 	if (*lenp > sp_copymax(c))
 		*lenp = sp_copymax(c);
-	KLOCK_WRAP(error = sp_fetch(c, SP_COPYINSTR, raddr, laddr, lenp));
+	KLOCK_WRAP(error = sp_fetch(c, SP_COPYINSTR, raddr, laddr, lenp, 0));
 	if (error == EFAULT)
 		*lenp = 0;
 	return error;
@@ -366,6 +411,7 @@ rumpuser_sp_copyout(void *client, const void *laddr, void *raddr,
 
 	if (c->sc_dead)
 		return EFAULT;
+	c->sc_ra_len = 0;
 	rumpuser__hyp.hyp_backend_unschedule();
 	while (len > 0 && error == 0) {
 		n = len < sp_copymax(c) ? len : sp_copymax(c);
@@ -394,7 +440,7 @@ rumpuser_sp_copyout(void *client, const void *laddr, void *raddr,
 			memcpy(c->sc_out + c->sc_outlen, &h, SP_HDRLEN);
 			memcpy(c->sc_out + c->sc_outlen + SP_HDRLEN, laddr, n);
 			c->sc_outlen += SP_HDRLEN + n;
-		} else if (sp_flush_send(c, 0, 0, 0, 0) != 0 ||
+		} else if (sp_flush_send(c, 0, 0, 0, 0, 0) != 0 ||
 		           sp_io_send(c->sc_fd, SP_COPYOUT, 0, 0,
 		                      (uint64_t)(uintptr_t)raddr, n, laddr,
 		                      n) != 0) {
@@ -725,9 +771,10 @@ sp_serve(struct spclient *c)
 			if (sp_recv(c, regs, plen) != 0)
 				return;
 			rv = 0;
+			c->sc_ra_len = 0;
 			error = sp_up->spu_syscall(
 			    h.sh_num, regs, (int)(plen / sizeof(regs[0])), &rv);
-			if (c->sc_dead || sp_flush_send(c, SP_SYSCALL, error,
+			if (c->sc_dead || sp_flush_send(c, SP_SYSCALL, error, 0,
 			                                (uint64_t)rv, 0) != 0)
 				return;
 			break;
@@ -773,6 +820,7 @@ sp_client_thread(void *arg)
 	pthread_mutex_unlock(&sp_lock);
 	if (c->sc_shm != NULL)
 		munmap(c->sc_shm, SP_SHM_SIZE);
+	free(c->sc_ra);
 	close(c->sc_fd);
 	free(c);
 	return NULL;

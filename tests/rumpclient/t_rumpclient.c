@@ -1578,6 +1578,49 @@ TESTCASE(reconnect)
 	server_halt();
 }
 
+/*
+ * Large writes: the shared region's read-ahead (a block-sized copyin
+ * fetches the next 64 KiB as far as readable) must stop at unmapped
+ * memory and never serve a call stale bytes: a buffer that ends at a
+ * hole, one that runs into it, the same buffer changed between calls.
+ */
+TESTCASE(write_read_ahead)
+{
+	const char *opts[] = {NULL};
+	size_t pg = 4096, len = 16 * 4096;
+	unsigned char *base, back[16 * 4096];
+	int fd;
+
+	server_start(opts);
+	REQUIRE((base = mmap(NULL, 20 * pg, PROT_READ | PROT_WRITE,
+	                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) != MAP_FAILED);
+	REQUIRE(munmap(base + len, 4 * pg) == 0);
+	REQUIRE_OK(fd = rump_sys_open("/ra", O_RDWR | O_CREAT, 0644));
+	for (int round = 0; round < 3; round++) {
+		for (size_t i = 0; i < len; i++)
+			base[i] = (unsigned char)(i * 13 + (size_t)round * 71);
+		/* Ends at the hole: all of it, exactly. */
+		REQUIRE_EQ(rump_sys_pwrite(fd, base, len, 0), (ssize_t)len);
+		memset(back, 0, sizeof(back));
+		REQUIRE_EQ(rump_sys_pread(fd, back, len, 0), (ssize_t)len);
+		REQUIRE(memcmp(back, base, len) == 0);
+		/* The last block alone, then a piece of it. */
+		REQUIRE_EQ(rump_sys_pwrite(fd, base + len - pg, pg, 0),
+		           (ssize_t)pg);
+		REQUIRE_EQ(rump_sys_pread(fd, back, pg, 0), (ssize_t)pg);
+		REQUIRE(memcmp(back, base + len - pg, pg) == 0);
+	}
+	/* Runs into the hole: what was readable is written, as Linux does. */
+	REQUIRE_EQ(rump_sys_pwrite(fd, base + 2 * pg, len, 0),
+	           (ssize_t)(len - 2 * pg));
+	REQUIRE_EQ(rump_sys_pread(fd, back, len, 0), (ssize_t)len);
+	REQUIRE(memcmp(back, base + 2 * pg, len - 2 * pg) == 0);
+	REQUIRE_ERRNO(rump_sys_pwrite(fd, base + len, pg, 0), EFAULT);
+	REQUIRE_OK(rump_sys_close(fd));
+	munmap(base, len);
+	server_halt();
+}
+
 int main_cases(int argc, char **argv);
 
 int
@@ -1596,4 +1639,4 @@ TESTS(CASE_NOBOOT(ffs_many_clients), CASE_NOBOOT(fork_exec_process),
       CASE_NOBOOT(server_dies), CASE_NOBOOT(fuzz_frames),
       CASE_NOBOOT(max_clients), CASE_NOBOOT(tools), CASE_NOBOOT(transport),
       CASE_NOBOOT(threads_exact), CASE_NOBOOT(shm_scribble),
-      CASE_NOBOOT(reconnect))
+      CASE_NOBOOT(reconnect), CASE_NOBOOT(write_read_ahead))
