@@ -100,6 +100,39 @@ static bool rc_novm; /* atomic: process_vm_readv is refused */
 static __thread struct rc_conn *tl_conn;
 static __thread unsigned long tl_gen;
 
+/*
+ * This process's pid for process_vm_*() on itself, without a getpid()
+ * system call each time (the C library no longer keeps it); a fork's
+ * child forgets it.
+ */
+static pid_t rc_self; /* atomic */
+static pthread_once_t rc_self_once = PTHREAD_ONCE_INIT;
+
+static void
+rc_self_forget(void)
+{
+	__atomic_store_n(&rc_self, 0, __ATOMIC_RELAXED);
+}
+
+static void
+rc_self_init(void)
+{
+	pthread_atfork(NULL, NULL, rc_self_forget);
+}
+
+static pid_t
+rc_selfpid(void)
+{
+	pid_t pid = __atomic_load_n(&rc_self, __ATOMIC_RELAXED);
+
+	if (__builtin_expect(pid == 0, 0)) {
+		pthread_once(&rc_self_once, rc_self_init);
+		pid = getpid();
+		__atomic_store_n(&rc_self, pid, __ATOMIC_RELAXED);
+	}
+	return pid;
+}
+
 /* Read len bytes of this process at addr: 0 or EFAULT. */
 static int
 rc_peek(void *dst, uint64_t addr, size_t len)
@@ -109,7 +142,7 @@ rc_peek(void *dst, uint64_t addr, size_t len)
 	ssize_t n;
 
 	if (!__atomic_load_n(&rc_novm, __ATOMIC_RELAXED)) {
-		n = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+		n = process_vm_readv(rc_selfpid(), &local, 1, &remote, 1, 0);
 		if (n == (ssize_t)len)
 			return 0;
 		if (n >= 0 || errno == EFAULT)
@@ -130,7 +163,7 @@ rc_poke(uint64_t addr, const void *src, size_t len)
 	ssize_t n;
 
 	if (!__atomic_load_n(&rc_novm, __ATOMIC_RELAXED)) {
-		n = process_vm_writev(getpid(), &local, 1, &remote, 1, 0);
+		n = process_vm_writev(rc_selfpid(), &local, 1, &remote, 1, 0);
 		if (n == (ssize_t)len)
 			return 0;
 		if (n >= 0 || errno == EFAULT)
@@ -163,7 +196,7 @@ rc_peek_ahead(char *dst, uint64_t addr, size_t max)
 		remote[n++] = (struct iovec){(void *)(uintptr_t)(addr + off),
 		                             chunk};
 	}
-	got = process_vm_readv(getpid(), &local, 1, remote, (unsigned long)n,
+	got = process_vm_readv(rc_selfpid(), &local, 1, remote, (unsigned long)n,
 	                       0);
 	return got > 0 ? (size_t)got : 0;
 }
@@ -409,6 +442,54 @@ rc_shm_send(struct sp_shm *s, int type, int error, int num, uint64_t arg1,
 }
 
 /*
+ * A turn's copyouts, written with one process_vm_writev() (one system
+ * call, not one per block of a large read).  It stops at the first
+ * element it cannot write: then each is written on its own, so that
+ * every good one is, and a bad one makes the call's result EFAULT.
+ */
+#define RC_OUTBATCH 64
+
+struct rc_outbatch {
+	struct iovec ob_local[RC_OUTBATCH], ob_remote[RC_OUTBATCH];
+	int ob_n;
+	size_t ob_len;
+};
+
+static void
+rc_outbatch_flush(struct rc_outbatch *ob, bool *faultp)
+{
+	ssize_t n = -1;
+
+	if (ob->ob_n == 0)
+		return;
+	if (!__atomic_load_n(&rc_novm, __ATOMIC_RELAXED))
+		n = process_vm_writev(rc_selfpid(), ob->ob_local,
+		                      (unsigned long)ob->ob_n, ob->ob_remote,
+		                      (unsigned long)ob->ob_n, 0);
+	if (n < 0 || (size_t)n != ob->ob_len)
+		for (int i = 0; i < ob->ob_n; i++)
+			if (rc_poke((uint64_t)(uintptr_t)ob->ob_remote[i]
+			                .iov_base,
+			            ob->ob_local[i].iov_base,
+			            ob->ob_local[i].iov_len) != 0)
+				*faultp = true;
+	ob->ob_n = 0;
+	ob->ob_len = 0;
+}
+
+static void
+rc_outbatch_add(struct rc_outbatch *ob, uint64_t addr, const char *src,
+                size_t len, bool *faultp)
+{
+	if (ob->ob_n == RC_OUTBATCH)
+		rc_outbatch_flush(ob, faultp);
+	ob->ob_local[ob->ob_n] = (struct iovec){(void *)(uintptr_t)src, len};
+	ob->ob_remote[ob->ob_n] = (struct iovec){(void *)(uintptr_t)addr, len};
+	ob->ob_n++;
+	ob->ob_len += len;
+}
+
+/*
  * The server's turns after a request, until one ends with a frame of
  * type (its header in *h, its payload, at most SP_COOKIELEN bytes, in
  * payload), applying copyouts and answering copy requests on the way.
@@ -419,6 +500,7 @@ rc_shm_converse(struct rc_conn *cn, int type, struct sp_hdr *h,
                 uint8_t *payload, bool *faultp)
 {
 	struct sp_shm *s = cn->cn_shm;
+	struct rc_outbatch ob = {.ob_n = 0};
 	bool first = true;
 	size_t len, off, plen;
 	int error;
@@ -437,6 +519,7 @@ rc_shm_converse(struct rc_conn *cn, int type, struct sp_hdr *h,
 		for (off = 0;;) {
 			if (off == len) {
 				/* Copyouts only: an empty turn back. */
+				rc_outbatch_flush(&ob, faultp);
 				__atomic_store_n(&s->ss_len, 0,
 				                 __ATOMIC_RELAXED);
 				sp_shm_give(s, 0);
@@ -451,16 +534,17 @@ rc_shm_converse(struct rc_conn *cn, int type, struct sp_hdr *h,
 			if (h->sh_type == SP_COPYOUT) {
 				if (plen != h->sh_arg1)
 					return EIO;
-				if (!*faultp &&
-				    rc_poke(h->sh_arg0,
-				            s->ss_data + off + SP_HDRLEN,
-				            plen) != 0)
-					*faultp = true;
+				if (plen > 0)
+					rc_outbatch_add(&ob, h->sh_arg0,
+					                s->ss_data + off +
+					                    SP_HDRLEN,
+					                plen, faultp);
 				off += h->sh_len;
 				continue;
 			}
 			if (off + h->sh_len != len)
 				return EIO;
+			rc_outbatch_flush(&ob, faultp);
 			if (h->sh_type == type) {
 				if (plen > SP_COOKIELEN)
 					return EIO;

@@ -67,6 +67,7 @@ _Static_assert(sizeof(struct sp_shm) == SP_SHM_SIZE, "sp_shm layout");
  */
 struct sp_spin {
 	unsigned sn_budget; /* iterations to spin next time */
+	unsigned sn_waits;  /* waits so far (every SPIN_PROBE-th: the most) */
 };
 
 #define SP_SHM_HIDDEN __attribute__((__visibility__("hidden")))

@@ -333,6 +333,19 @@ sp_fetch(struct spclient *c, int type, const void *raddr, void *laddr,
  * as they are readable), and the copyins after it in the same system
  * call take theirs from sc_ra.  A copyout, or the next call, forgets it.
  */
+static bool
+sp_ra_hit(struct spclient *c, const void *raddr, void *laddr, unsigned long n)
+{
+	uint64_t a = (uint64_t)(uintptr_t)raddr;
+
+	if (c->sc_ra_len == 0 || a < c->sc_ra_addr ||
+	    a - c->sc_ra_addr > c->sc_ra_len ||
+	    n > c->sc_ra_len - (a - c->sc_ra_addr))
+		return false;
+	memcpy(laddr, c->sc_ra + (a - c->sc_ra_addr), n);
+	return true;
+}
+
 static int
 sp_copyin_ahead(struct spclient *c, const void *raddr, void *laddr,
                 unsigned long n)
@@ -341,12 +354,8 @@ sp_copyin_ahead(struct spclient *c, const void *raddr, void *laddr,
 	unsigned long got = n;
 	int error;
 
-	if (c->sc_ra_len > 0 && a >= c->sc_ra_addr &&
-	    a - c->sc_ra_addr <= c->sc_ra_len &&
-	    n <= c->sc_ra_len - (a - c->sc_ra_addr)) {
-		memcpy(laddr, c->sc_ra + (a - c->sc_ra_addr), n);
+	if (sp_ra_hit(c, raddr, laddr, n))
 		return 0;
-	}
 	if (c->sc_shm == NULL || n < SP_RA_MIN || n >= SP_RA_MAX ||
 	    (c->sc_ra == NULL && (c->sc_ra = malloc(SP_RA_MAX)) == NULL))
 		return sp_fetch(c, SP_COPYIN, raddr, laddr, &got, 0);
@@ -370,6 +379,9 @@ rumpuser_sp_copyin(void *client, const void *raddr, void *laddr,
 
 	if (c->sc_dead)
 		return EFAULT;
+	/* Read ahead: a memcpy; no need to give up the virtual CPU. */
+	if (sp_ra_hit(c, raddr, laddr, len))
+		return 0;
 	rumpuser__hyp.hyp_backend_unschedule();
 	while (len > 0 && error == 0) {
 		n = len < sp_copymax(c) ? len : sp_copymax(c);
@@ -401,6 +413,40 @@ rumpuser_sp_copyinstr(void *client, const void *raddr, void *laddr,
 	return error;
 }
 
+/*
+ * A copyout on the shared region: appended to the turn, which goes to
+ * the client with the call's reply.  Only when the region is full does
+ * the turn go early (and the virtual CPU is given up for the wait).
+ */
+static int
+sp_shm_copyout(struct spclient *c, const void *laddr, void *raddr,
+               unsigned long len)
+{
+	struct sp_hdr h = {.sh_type = SP_COPYOUT};
+	unsigned long n;
+	int error;
+
+	while (len > 0) {
+		n = len < SP_SHM_COPYMAX ? len : SP_SHM_COPYMAX;
+		/* Room for it and the frame that ends the turn. */
+		if (c->sc_outlen + 2 * SP_HDRLEN + n > SP_SHM_DATALEN) {
+			KLOCK_WRAP(error = sp_shm_flush(c, false));
+			if (error != 0) {
+				sp_drop(c, "connection lost during a copy");
+				return EFAULT;
+			}
+		}
+		h.sh_len = (uint32_t)(SP_HDRLEN + n);
+		h.sh_arg0 = (uint64_t)(uintptr_t)raddr;
+		h.sh_arg1 = n;
+		sp_shm_put(c, &h, laddr, n);
+		raddr = (char *)raddr + n;
+		laddr = (const char *)laddr + n;
+		len -= n;
+	}
+	return 0;
+}
+
 int
 rumpuser_sp_copyout(void *client, const void *laddr, void *raddr,
                     unsigned long len)
@@ -412,25 +458,12 @@ rumpuser_sp_copyout(void *client, const void *laddr, void *raddr,
 	if (c->sc_dead)
 		return EFAULT;
 	c->sc_ra_len = 0;
+	if (c->sc_shm != NULL)
+		return sp_shm_copyout(c, laddr, raddr, len);
 	rumpuser__hyp.hyp_backend_unschedule();
 	while (len > 0 && error == 0) {
 		n = len < sp_copymax(c) ? len : sp_copymax(c);
-		if (c->sc_shm != NULL) {
-			struct sp_hdr h = {.sh_len = (uint32_t)(SP_HDRLEN + n),
-			                   .sh_type = SP_COPYOUT,
-			                   .sh_arg0 =
-			                       (uint64_t)(uintptr_t)raddr,
-			                   .sh_arg1 = n};
-
-			/* Room for it and the frame that ends the turn. */
-			if (c->sc_outlen + 2 * SP_HDRLEN + n > SP_SHM_DATALEN &&
-			    sp_shm_flush(c, false) != 0) {
-				sp_drop(c, "connection lost during a copy");
-				error = EFAULT;
-				break;
-			}
-			sp_shm_put(c, &h, laddr, n);
-		} else if (c->sc_outlen + SP_HDRLEN + n <= sizeof(c->sc_out)) {
+		if (c->sc_outlen + SP_HDRLEN + n <= sizeof(c->sc_out)) {
 			struct sp_hdr h = {.sh_len = (uint32_t)(SP_HDRLEN + n),
 			                   .sh_type = SP_COPYOUT,
 			                   .sh_arg0 =
