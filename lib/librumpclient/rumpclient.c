@@ -68,7 +68,6 @@
 #define EXECSHM_ENV    "RUMPCLIENT__EXECSHM"
 #define EXECPID_ENV    "RUMPCLIENT__EXECPID"
 #define EXECCOOKIE_ENV "RUMPCLIENT__EXECCOOKIE"
-#define RC_SHM_TICK    100 /* ms between looks at a silent server's socket */
 #define RC_RETRY_PAUSE 100000 /* us between two attempts to reconnect */
 
 struct rumpclient_fork {
@@ -427,9 +426,10 @@ rc_sock_call(int fd, int num, const register_t *regs, int nregs,
 
 /* Give the server the frame whose payload is in place in ss_data. */
 static void
-rc_shm_send(struct sp_shm *s, int type, int error, int num, uint64_t arg1,
+rc_shm_send(struct rc_conn *cn, int type, int error, int num, uint64_t arg1,
             size_t plen)
 {
+	struct sp_shm *s = cn->cn_shm;
 	struct sp_hdr h = {.sh_len = (uint32_t)(SP_HDRLEN + plen),
 	                   .sh_type = (uint16_t)type,
 	                   .sh_error = error,
@@ -438,7 +438,7 @@ rc_shm_send(struct sp_shm *s, int type, int error, int num, uint64_t arg1,
 
 	memcpy(s->ss_data, &h, SP_HDRLEN);
 	__atomic_store_n(&s->ss_len, h.sh_len, __ATOMIC_RELAXED);
-	sp_shm_give(s, 0);
+	sp_shm_give(s, 0, cn->cn_fd);
 }
 
 /*
@@ -506,8 +506,7 @@ rc_shm_converse(struct rc_conn *cn, int type, struct sp_hdr *h,
 	int error;
 
 	for (;; first = false) {
-		if (sp_shm_wait(s, 0, &cn->cn_spin, cn->cn_fd, RC_SHM_TICK) !=
-		    0)
+		if (sp_shm_wait(s, 0, &cn->cn_spin, cn->cn_fd) != 0)
 			/* The server zeroes ss_len when it takes a request. */
 			return first && __atomic_load_n(&s->ss_len,
 			                                __ATOMIC_RELAXED) != 0
@@ -522,7 +521,7 @@ rc_shm_converse(struct rc_conn *cn, int type, struct sp_hdr *h,
 				rc_outbatch_flush(&ob, faultp);
 				__atomic_store_n(&s->ss_len, 0,
 				                 __ATOMIC_RELAXED);
-				sp_shm_give(s, 0);
+				sp_shm_give(s, 0, cn->cn_fd);
 				break;
 			}
 			if (len - off < SP_HDRLEN)
@@ -562,7 +561,7 @@ rc_shm_converse(struct rc_conn *cn, int type, struct sp_hdr *h,
 			                     ? (size_t)h->sh_num
 			                     : 0,
 			                 &plen);
-			rc_shm_send(s, SP_COPYDATA, error, 0,
+			rc_shm_send(cn, SP_COPYDATA, error, 0,
 			            h->sh_type == SP_COPYIN ? plen : 0, plen);
 			break;
 		}
@@ -583,7 +582,7 @@ rc_shm_call(struct rc_conn *cn, int num, const register_t *regs, int nregs,
 	if (nregs > 0)
 		memcpy(cn->cn_shm->ss_data + SP_HDRLEN, regs,
 		       (size_t)nregs * sizeof(*regs));
-	rc_shm_send(cn->cn_shm, SP_SYSCALL, 0, num, 0,
+	rc_shm_send(cn, SP_SYSCALL, 0, num, 0,
 	            (size_t)nregs * sizeof(*regs));
 	if ((error = rc_shm_converse(cn, SP_SYSCALL, &h, payload, &fault)) !=
 	    0)
@@ -604,7 +603,7 @@ rc_prefork(struct rc_conn *cn, uint8_t *cookie, bool *brokenp)
 
 	*brokenp = true;
 	if (cn->cn_shm != NULL) {
-		rc_shm_send(cn->cn_shm, SP_PREFORK, 0, 0, 0, 0);
+		rc_shm_send(cn, SP_PREFORK, 0, 0, 0, 0);
 		if (rc_shm_converse(cn, SP_PREFORK, &h, cookie, &fault) != 0)
 			return EIO;
 	} else if (sp_io_send(cn->cn_fd, SP_PREFORK, 0, 0, 0, 0, NULL, 0) != 0 ||
@@ -892,12 +891,13 @@ rc_broken(void)
 	pthread_mutex_unlock(&rc_lock);
 }
 
+/* errno is the call's: what the transport's own calls leave there goes. */
 int
 rumpclient__call(int num, const register_t *regs, int nregs, register_t *rv)
 {
+	int error, saved = errno;
 	bool broken = false;
 	struct rc_conn *cn;
-	int error;
 
 	while ((error = rc_conn_get(&cn)) == 0) {
 		error = cn->cn_shm != NULL
@@ -913,11 +913,8 @@ rumpclient__call(int num, const register_t *regs, int nregs, register_t *rv)
 		    __atomic_load_n(&rc_retry, __ATOMIC_RELAXED) == 0)
 			break;
 	}
-	if (error != 0) {
-		errno = error;
-		return -1;
-	}
-	return 0;
+	errno = error != 0 ? error : saved;
+	return error != 0 ? -1 : 0;
 }
 
 int

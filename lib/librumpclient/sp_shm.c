@@ -5,9 +5,12 @@
  * The turn of a shared-memory connection (sp_shm.h) passing between
  * client and server, compiled into both ends.
  *
- * Giving the turn is one atomic exchange of the futex word, and a
- * FUTEX_WAKE only when the other side said it went to sleep.  Waiting
- * for it spins first: when the other side runs on another CPU and
+ * Giving the turn is one atomic exchange of the turn word, and a
+ * one-byte nudge on the socket only when the other side said it went
+ * to sleep.  A sleeper sleeps in poll() on the socket, not on a futex:
+ * so the other side's end (its process exits, is killed, closes) wakes
+ * it at once as a hang-up, with no timer.  Waiting for the turn spins
+ * first: when the other side runs on another CPU and
  * answers within the spin, the round trip costs no context switch.  The
  * spin adapts: each wait that had to sleep halves the next budget, each
  * that was answered while spinning doubles it, between SPIN_MIN_US and
@@ -18,15 +21,12 @@
  * counted in pause instructions timed once per process (a pause costs
  * 10 to 140 cycles, depending on the CPU).  A process confined to one
  * CPU does not spin at all (the other side cannot run while it spins),
- * and $RUMP_SHM_SPIN sets the maximum in microseconds (0: never spin).  A sleeper wakes every tick to ask the
- * socket whether the other side is still there.
+ * and $RUMP_SHM_SPIN sets the maximum in microseconds (0: never spin).
  */
 #define _GNU_SOURCE
-#include <sys/syscall.h>
-#include <linux/futex.h>
+#include <sys/socket.h>
 
 #include <errno.h>
-#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
@@ -104,32 +104,22 @@ sp_shm_spin_init(struct sp_spin *sn)
 }
 
 void
-sp_shm_give(struct sp_shm *s, unsigned me)
+sp_shm_give(struct sp_shm *s, unsigned me, int sockfd)
 {
 	uint32_t old;
 
 	old = __atomic_exchange_n(&s->ss_turn, me ^ SP_SHM_TURN_SERVER,
 	                          __ATOMIC_SEQ_CST);
+	/* A full socket buffer is a nudge already waiting. */
 	if (old & SP_SHM_SLEEPING)
-		syscall(SYS_futex, &s->ss_turn, FUTEX_WAKE, INT_MAX, NULL, NULL,
-		        0);
+		(void)send(sockfd, "", 1, MSG_NOSIGNAL | MSG_DONTWAIT);
 }
 
 int
-sp_shm_peer_gone(int sockfd)
+sp_shm_wait(struct sp_shm *s, unsigned me, struct sp_spin *sn, int sockfd)
 {
-	struct pollfd p = {.fd = sockfd, .events = POLLRDHUP};
-
-	return poll(&p, 1, 0) == 1 &&
-	       (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) != 0;
-}
-
-int
-sp_shm_wait(struct sp_shm *s, unsigned me, struct sp_spin *sn, int sockfd,
-            int tick_ms)
-{
-	struct timespec tick = {.tv_sec = tick_ms / 1000,
-	                        .tv_nsec = (tick_ms % 1000) * 1000000L};
+	struct pollfd p = {.fd = sockfd, .events = POLLIN | POLLRDHUP};
+	char drain[64];
 	unsigned budget = ++sn->sn_waits % SPIN_PROBE == 0 ? spin_max
 	                                                   : sn->sn_budget;
 	uint32_t w;
@@ -161,9 +151,15 @@ sp_shm_wait(struct sp_shm *s, unsigned me, struct sp_spin *sn, int sockfd,
 		                                 __ATOMIC_SEQ_CST,
 		                                 __ATOMIC_SEQ_CST))
 			continue;
-		if (syscall(SYS_futex, &s->ss_turn, FUTEX_WAIT,
-		            w | SP_SHM_SLEEPING, &tick, NULL, 0) != 0 &&
-		    errno == ETIMEDOUT && sp_shm_peer_gone(sockfd))
+		/* Asleep until a nudge (or anything) comes, or a hang-up. */
+		if (poll(&p, 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
 			return EPIPE;
+		}
+		if (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL))
+			return EPIPE;
+		while (recv(sockfd, drain, sizeof(drain), MSG_DONTWAIT) > 0)
+			continue;
 	}
 }

@@ -4,7 +4,8 @@
 /*
  * The shared-memory transport of the sysproxy, for clients on a Unix
  * socket: the same frames as the socket (sp_proto.h), carried in a
- * region both processes map, handed back and forth with a futex.
+ * region both processes map, handed back and forth with an atomic word
+ * (and a byte on the socket to wake a side that sleeps).
  *
  * Setup: after its hello, the client sends SP_SHMSETUP (header only)
  * on the socket; the server makes a memfd of SP_SHM_SIZE bytes, seals
@@ -12,14 +13,16 @@
  * and answers SP_SHMSETUP with error 0, arg0 the size and the memfd as
  * SCM_RIGHTS (or an error and no descriptor: the socket carries on).
  * From then on every frame of the connection goes through the region;
- * the socket stays open only to tell each side that the other is gone.
+ * the socket stays open to wake a sleeping side and to tell each side
+ * at once that the other is gone.
  *
  * The region:
  *   offset size field
- *   0      4    ss_turn   futex word: bit 0 whose turn it is (0 the
- *                         client's, 1 the server's); bit 1 set by the
- *                         side waiting for its turn when it goes to
- *                         sleep in FUTEX_WAIT (the other then wakes it)
+ *   0      4    ss_turn   bit 0 whose turn it is (0 the client's, 1
+ *                         the server's); bit 1 set by the side waiting
+ *                         for its turn when it goes to sleep (in poll()
+ *                         on the socket: the other then sends it one
+ *                         byte, which means nothing but "look")
  *   4      4    ss_len    bytes of frames in ss_data for this turn
  *   64          ss_data   SP_SHM_SIZE - 64 bytes
  *
@@ -74,14 +77,12 @@ struct sp_spin {
 
 SP_SHM_HIDDEN void sp_shm_spin_init(struct sp_spin *);
 /* Give the turn to the other side (me: SP_SHM_TURN_SERVER or 0). */
-SP_SHM_HIDDEN void sp_shm_give(struct sp_shm *, unsigned me);
+SP_SHM_HIDDEN void sp_shm_give(struct sp_shm *, unsigned me, int sockfd);
 /*
- * Wait for my turn: spin, then sleep; every tick_ms, gone(sockfd) is
- * asked whether the other side has left.  0, or EPIPE when it has.
+ * Wait for my turn: spin, then sleep on the socket.  0, or EPIPE when
+ * the other side has hung up.
  */
 SP_SHM_HIDDEN int sp_shm_wait(struct sp_shm *, unsigned me, struct sp_spin *,
-                              int sockfd, int tick_ms);
-/* Is the peer of this stream socket gone (hung up, reset)? */
-SP_SHM_HIDDEN int sp_shm_peer_gone(int sockfd);
+                              int sockfd);
 
 #endif /* _SP_SHM_H_ */

@@ -20,9 +20,9 @@
  *
  * A client on a Unix socket may ask, right after its hello, for the
  * shared-memory transport (lib/librumpclient/sp_shm.h): the same frames
- * then go through a region both map, the turn handed over with a futex,
- * and the socket only tells that the client is gone (every SP_SHM_TICK
- * of waiting, the socket is asked).  sp_recv_hdr(), sp_recv(),
+ * then go through a region both map, the turn handed over with an atomic
+ * word, and the socket only wakes a side asleep and tells it that the
+ * other is gone (a hang-up).  sp_recv_hdr(), sp_recv(),
  * sp_flush_send() and sp_send() carry a frame either way.
  *
  * Access control is the socket's: a Unix socket's file permissions say
@@ -64,7 +64,6 @@
 #define SP_FORK_TIMEOUT  30 /* seconds a forked process waits */
 #define SP_MAXPENDING    8  /* forks one client may have waiting */
 #define SP_SYS_GETPID    39 /* getpid in syscalls.master */
-#define SP_SHM_TICK      250 /* ms between looks at a silent client's socket */
 
 /*
  * Copyouts are gathered in sc_out and go with the call's reply (or
@@ -165,8 +164,7 @@ sp_recv_hdr(struct spclient *c, struct sp_hdr *h)
 
 	if (s == NULL)
 		return sp_io_read(c->sc_fd, h, sizeof(*h)) != 0 ? EPIPE : 0;
-	if (sp_shm_wait(s, SP_SHM_TURN_SERVER, &c->sc_spin, c->sc_fd,
-	                SP_SHM_TICK) != 0)
+	if (sp_shm_wait(s, SP_SHM_TURN_SERVER, &c->sc_spin, c->sc_fd) != 0)
 		return EPIPE;
 	c->sc_inlen = __atomic_load_n(&s->ss_len, __ATOMIC_RELAXED);
 	if (c->sc_inlen < SP_HDRLEN || c->sc_inlen > SP_SHM_DATALEN)
@@ -202,11 +200,10 @@ sp_shm_flush(struct spclient *c, bool final)
 
 	__atomic_store_n(&s->ss_len, (uint32_t)c->sc_outlen, __ATOMIC_RELAXED);
 	c->sc_outlen = 0;
-	sp_shm_give(s, SP_SHM_TURN_SERVER);
+	sp_shm_give(s, SP_SHM_TURN_SERVER, c->sc_fd);
 	if (final)
 		return 0;
-	if (sp_shm_wait(s, SP_SHM_TURN_SERVER, &c->sc_spin, c->sc_fd,
-	                SP_SHM_TICK) != 0)
+	if (sp_shm_wait(s, SP_SHM_TURN_SERVER, &c->sc_spin, c->sc_fd) != 0)
 		return EPIPE;
 	return __atomic_load_n(&s->ss_len, __ATOMIC_RELAXED) == 0 ? 0 : EPROTO;
 }
