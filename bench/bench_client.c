@@ -220,7 +220,7 @@ die(const char *what, const char *why)
 static void
 local_boot(void)
 {
-	int (*local_init)(void);
+	int (*local_init)(void) = NULL;
 	void *h;
 
 	if ((h = dlopen("librumpvfs.so", RTLD_NOW | RTLD_LOCAL)) == NULL ||

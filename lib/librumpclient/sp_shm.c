@@ -7,7 +7,7 @@
  *
  * Giving the turn is one atomic exchange of the turn word, and a
  * one-byte nudge on the socket only when the other side said it went
- * to sleep.  A sleeper sleeps in poll() on the socket, not on a futex:
+ * to sleep.  A sleeper sleeps in recv() on the socket, not on a futex:
  * so the other side's end (its process exits, is killed, closes) wakes
  * it at once as a hang-up, with no timer.  Waiting for the turn spins
  * first: when the other side runs on another CPU and
@@ -27,7 +27,6 @@
 #include <sys/socket.h>
 
 #include <errno.h>
-#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdbool.h>
@@ -118,8 +117,8 @@ sp_shm_give(struct sp_shm *s, unsigned me, int sockfd)
 int
 sp_shm_wait(struct sp_shm *s, unsigned me, struct sp_spin *sn, int sockfd)
 {
-	struct pollfd p = {.fd = sockfd, .events = POLLIN | POLLRDHUP};
 	char drain[64];
+	ssize_t n;
 	unsigned budget = ++sn->sn_waits % SPIN_PROBE == 0 ? spin_max
 	                                                   : sn->sn_budget;
 	uint32_t w;
@@ -152,14 +151,8 @@ sp_shm_wait(struct sp_shm *s, unsigned me, struct sp_spin *sn, int sockfd)
 		                                 __ATOMIC_SEQ_CST))
 			continue;
 		/* Asleep until a nudge (or anything) comes, or a hang-up. */
-		if (poll(&p, 1, -1) < 0) {
-			if (errno == EINTR)
-				continue;
+		if ((n = recv(sockfd, drain, sizeof(drain), 0)) == 0 ||
+		    (n < 0 && errno != EINTR))
 			return EPIPE;
-		}
-		if (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL))
-			return EPIPE;
-		while (recv(sockfd, drain, sizeof(drain), MSG_DONTWAIT) > 0)
-			continue;
 	}
 }

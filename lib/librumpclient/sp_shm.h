@@ -20,7 +20,7 @@
  *   offset size field
  *   0      4    ss_turn   bit 0 whose turn it is (0 the client's, 1
  *                         the server's); bit 1 set by the side waiting
- *                         for its turn when it goes to sleep (in poll()
+ *                         for its turn when it goes to sleep (in recv()
  *                         on the socket: the other then sends it one
  *                         byte, which means nothing but "look")
  *   4      4    ss_len    bytes of frames in ss_data for this turn
