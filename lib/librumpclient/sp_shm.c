@@ -37,7 +37,7 @@
 #include "sp_shm.h"
 
 #define SPIN_MIN_US 1
-#define SPIN_US     30
+#define SPIN_US     100
 #define SPIN_PROBE  16
 
 static pthread_once_t spin_once = PTHREAD_ONCE_INIT;
