@@ -77,7 +77,7 @@ per_call(enum which w, enum call c, long iters, char *buf)
 	for (long i = 0; i < iters; i++) {
 		switch (w) {
 		case HOST:
-			sink += c == NULLCALL  ? syscall(SYS_getpid)
+			sink += c == NULLCALL   ? syscall(SYS_getpid)
 			        : c == WRITE64K ? pwrite(host_fd, buf, len, 0)
 			                        : pread(host_fd, buf, len, 0);
 			break;
@@ -214,7 +214,6 @@ die(const char *what, const char *why)
 	fprintf(stderr, "bench_client: %s: %s\n", what, why);
 	exit(1);
 }
-
 
 /* The local kernel, in this process (a child: kernels do not fork). */
 static void

@@ -139,8 +139,8 @@ sp_io_read_fd(int fd, void *buf, size_t len, int *passfdp)
 		    cm->cmsg_type == SCM_RIGHTS &&
 		    cm->cmsg_len == CMSG_LEN(sizeof(int)) && *passfdp < 0)
 			memcpy(passfdp, CMSG_DATA(cm), sizeof(int));
-	if ((size_t)n < len && sp_io_read(fd, (char *)buf + n, len - (size_t)n) !=
-	                           0) {
+	if ((size_t)n < len &&
+	    sp_io_read(fd, (char *)buf + n, len - (size_t)n) != 0) {
 		if (*passfdp >= 0)
 			close(*passfdp);
 		*passfdp = -1;

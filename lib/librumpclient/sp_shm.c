@@ -119,8 +119,8 @@ sp_shm_wait(struct sp_shm *s, unsigned me, struct sp_spin *sn, int sockfd)
 {
 	char drain[64];
 	ssize_t n;
-	unsigned budget = ++sn->sn_waits % SPIN_PROBE == 0 ? spin_max
-	                                                   : sn->sn_budget;
+	unsigned budget =
+	    ++sn->sn_waits % SPIN_PROBE == 0 ? spin_max : sn->sn_budget;
 	uint32_t w;
 
 	for (unsigned i = 0; i < budget; i++) {
@@ -145,10 +145,9 @@ sp_shm_wait(struct sp_shm *s, unsigned me, struct sp_spin *sn, int sockfd)
 		if ((w & SP_SHM_TURN_SERVER) == me)
 			return 0;
 		if ((w & SP_SHM_SLEEPING) == 0 &&
-		    !__atomic_compare_exchange_n(&s->ss_turn, &w,
-		                                 w | SP_SHM_SLEEPING, false,
-		                                 __ATOMIC_SEQ_CST,
-		                                 __ATOMIC_SEQ_CST))
+		    !__atomic_compare_exchange_n(
+		        &s->ss_turn, &w, w | SP_SHM_SLEEPING, false,
+		        __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
 			continue;
 		/* Asleep until a nudge (or anything) comes, or a hang-up. */
 		if ((n = recv(sockfd, drain, sizeof(drain), 0)) == 0 ||

@@ -1245,9 +1245,8 @@ TESTCASE(transport)
 	REQUIRE_ERRNO(ftruncate(mfd, 4096), EPERM);
 	REQUIRE_ERRNO(ftruncate(mfd, 2 * SP_SHM_SIZE), EPERM);
 	/* A call by hand through the region. */
-	h = (struct sp_hdr){.sh_len = SP_HDRLEN,
-	                    .sh_type = SP_SYSCALL,
-	                    .sh_num = 39};
+	h = (struct sp_hdr){
+	    .sh_len = SP_HDRLEN, .sh_type = SP_SYSCALL, .sh_num = 39};
 	raw_give(s, fd, &h, NULL, 0);
 	raw_take(s, &h);
 	REQUIRE_EQ(h.sh_type, SP_SYSCALL);
@@ -1354,7 +1353,8 @@ TESTCASE(threads_exact)
 	for (int t = 0; t < NTHREADS; t++) {
 		REQUIRE(pthread_join(pt[t], &step) == 0);
 		if (step != NULL)
-			TEST_FAIL("thread %d: step %ld", t, (long)(intptr_t)step);
+			TEST_FAIL("thread %d: step %ld", t,
+			          (long)(intptr_t)step);
 	}
 	pthread_barrier_destroy(&tbarrier);
 	for (int tries = 0; tries < 500 && sp_count(SP_CLIENTS) != 1; tries++)
@@ -1407,7 +1407,8 @@ TESTCASE(shm_scribble)
 			                    .sh_num = 39};
 			memcpy(s->ss_data + SP_HDRLEN, junk, 13);
 			memcpy(s->ss_data, &h, sizeof(h));
-			__atomic_store_n(&s->ss_len, h.sh_len, __ATOMIC_RELAXED);
+			__atomic_store_n(&s->ss_len, h.sh_len,
+			                 __ATOMIC_RELAXED);
 			if (random() % 2) {
 				/* The header agrees with the lie. */
 				h.sh_len = ~0u - (uint32_t)i;
@@ -1607,7 +1608,8 @@ TESTCASE(write_read_ahead)
 
 	server_start(opts);
 	REQUIRE((base = mmap(NULL, 20 * pg, PROT_READ | PROT_WRITE,
-	                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) != MAP_FAILED);
+	                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) !=
+	        MAP_FAILED);
 	REQUIRE(munmap(base + len, 4 * pg) == 0);
 	REQUIRE_OK(fd = rump_sys_open("/ra", O_RDWR | O_CREAT, 0644));
 	for (int round = 0; round < 3; round++) {
