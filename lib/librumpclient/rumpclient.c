@@ -90,8 +90,8 @@ static pid_t rc_pid;                    /* rc_lock: the pid in the kernel */
 static pid_t rc_hostpid;                /* rc_lock: whose connections */
 static struct rc_conn **rc_conns;       /* rc_lock: every connection */
 static size_t rc_nconns, rc_conncap;    /* rc_lock */
-static bool rc_wanted;     /* rc_lock: initialised and not closed */
-static time_t rc_retry;    /* rc_lock (read atomically): setconnretry */
+static bool rc_wanted;       /* rc_lock: initialised and not closed */
+static time_t rc_retry;      /* rc_lock (read atomically): setconnretry */
 static pthread_key_t rc_key; /* closes a thread's connection */
 static pthread_once_t rc_once = PTHREAD_ONCE_INIT;
 static bool rc_novm; /* atomic: process_vm_readv is refused */
@@ -192,11 +192,11 @@ rc_peek_ahead(char *dst, uint64_t addr, size_t max)
 		chunk = page - (size_t)((addr + off) % page);
 		if (chunk > max - off)
 			chunk = max - off;
-		remote[n++] = (struct iovec){(void *)(uintptr_t)(addr + off),
-		                             chunk};
+		remote[n++] =
+		    (struct iovec){(void *)(uintptr_t)(addr + off), chunk};
 	}
-	got = process_vm_readv(rc_selfpid(), &local, 1, remote, (unsigned long)n,
-	                       0);
+	got = process_vm_readv(rc_selfpid(), &local, 1, remote,
+	                       (unsigned long)n, 0);
 	return got > 0 ? (size_t)got : 0;
 }
 
@@ -386,8 +386,8 @@ rc_conn_dropall(void)
  * during it), as opposed to the kernel's own ENOTCONN or EIO.
  */
 static int
-rc_sock_call(int fd, int num, const register_t *regs, int nregs,
-             register_t *rv, bool *brokenp)
+rc_sock_call(int fd, int num, const register_t *regs, int nregs, register_t *rv,
+             bool *brokenp)
 {
 	bool fault = false;
 	struct sp_hdr h;
@@ -468,10 +468,10 @@ rc_outbatch_flush(struct rc_outbatch *ob, bool *faultp)
 		                      (unsigned long)ob->ob_n, 0);
 	if (n < 0 || (size_t)n != ob->ob_len)
 		for (int i = 0; i < ob->ob_n; i++)
-			if (rc_poke((uint64_t)(uintptr_t)ob->ob_remote[i]
-			                .iov_base,
-			            ob->ob_local[i].iov_base,
-			            ob->ob_local[i].iov_len) != 0)
+			if (rc_poke(
+			        (uint64_t)(uintptr_t)ob->ob_remote[i].iov_base,
+			        ob->ob_local[i].iov_base,
+			        ob->ob_local[i].iov_len) != 0)
 				*faultp = true;
 	ob->ob_n = 0;
 	ob->ob_len = 0;
@@ -556,11 +556,10 @@ rc_shm_converse(struct rc_conn *cn, int type, struct sp_hdr *h,
 			    plen != 0 || h->sh_arg1 == 0 || h->sh_num < 0 ||
 			    h->sh_arg1 + (uint64_t)h->sh_num > SP_SHM_COPYMAX)
 				return EIO;
-			error = rc_fetch(h, s->ss_data + SP_HDRLEN,
-			                 h->sh_type == SP_COPYIN
-			                     ? (size_t)h->sh_num
-			                     : 0,
-			                 &plen);
+			error = rc_fetch(
+			    h, s->ss_data + SP_HDRLEN,
+			    h->sh_type == SP_COPYIN ? (size_t)h->sh_num : 0,
+			    &plen);
 			rc_shm_send(cn, SP_COPYDATA, error, 0,
 			            h->sh_type == SP_COPYIN ? plen : 0, plen);
 			break;
@@ -582,10 +581,8 @@ rc_shm_call(struct rc_conn *cn, int num, const register_t *regs, int nregs,
 	if (nregs > 0)
 		memcpy(cn->cn_shm->ss_data + SP_HDRLEN, regs,
 		       (size_t)nregs * sizeof(*regs));
-	rc_shm_send(cn, SP_SYSCALL, 0, num, 0,
-	            (size_t)nregs * sizeof(*regs));
-	if ((error = rc_shm_converse(cn, SP_SYSCALL, &h, payload, &fault)) !=
-	    0)
+	rc_shm_send(cn, SP_SYSCALL, 0, num, 0, (size_t)nregs * sizeof(*regs));
+	if ((error = rc_shm_converse(cn, SP_SYSCALL, &h, payload, &fault)) != 0)
 		return error;
 	if (h.sh_len != SP_HDRLEN)
 		return EIO;
@@ -606,7 +603,8 @@ rc_prefork(struct rc_conn *cn, uint8_t *cookie, bool *brokenp)
 		rc_shm_send(cn, SP_PREFORK, 0, 0, 0, 0);
 		if (rc_shm_converse(cn, SP_PREFORK, &h, cookie, &fault) != 0)
 			return EIO;
-	} else if (sp_io_send(cn->cn_fd, SP_PREFORK, 0, 0, 0, 0, NULL, 0) != 0 ||
+	} else if (sp_io_send(cn->cn_fd, SP_PREFORK, 0, 0, 0, 0, NULL, 0) !=
+	               0 ||
 	           sp_io_read(cn->cn_fd, &h, sizeof(h)) != 0 ||
 	           h.sh_type != SP_PREFORK)
 		return EIO;
@@ -619,7 +617,6 @@ rc_prefork(struct rc_conn *cn, uint8_t *cookie, bool *brokenp)
 	*brokenp = false;
 	return h.sh_error;
 }
-
 
 /* A socket connected to $RUMP_SERVER, or -1 with errno set. */
 static int

@@ -223,8 +223,8 @@ sp_shm_put(struct spclient *c, const struct sp_hdr *h, const void *payload,
 
 /* Send what waits in sc_out, then a header-only frame (type 0: none). */
 static int
-sp_flush_send(struct spclient *c, int type, int error, int num,
-              uint64_t arg0, uint64_t arg1)
+sp_flush_send(struct spclient *c, int type, int error, int num, uint64_t arg0,
+              uint64_t arg1)
 {
 	struct sp_hdr h = {.sh_len = SP_HDRLEN,
 	                   .sh_type = (uint16_t)type,
@@ -746,8 +746,8 @@ sp_shm_setup(struct spclient *c)
 	if (getsockname(c->sc_fd, (struct sockaddr *)&ss, &sslen) != 0 ||
 	    ss.ss_family != AF_UNIX)
 		error = EOPNOTSUPP;
-	else if ((mfd = memfd_create("rump_sp", MFD_CLOEXEC |
-	                                            MFD_ALLOW_SEALING)) < 0 ||
+	else if ((mfd = memfd_create("rump_sp",
+	                             MFD_CLOEXEC | MFD_ALLOW_SEALING)) < 0 ||
 	         ftruncate(mfd, SP_SHM_SIZE) != 0 ||
 	         fcntl(mfd, F_ADD_SEALS,
 	               F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) != 0 ||
