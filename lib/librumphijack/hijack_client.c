@@ -8,6 +8,8 @@
  * parent's descriptors (rumpclient_prefork, rumpclient_fork_init), and
  * an exec keeps the process (rumpclient_exec), so descriptors and the
  * current directory carry on as on a host kernel.
+ * $RUMPHIJACK_RETRYCONNECT sets rumpclient_setconnretry() as the
+ * original's: inftime, once, die, or seconds.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -22,9 +24,35 @@
 
 static struct rumpclient_fork *pending;
 
+static void
+hj_retryconnect(void)
+{
+	const char *v = getenv("RUMPHIJACK_RETRYCONNECT");
+	char *end;
+	long secs;
+
+	if (v == NULL)
+		return;
+	if (strcmp(v, "inftime") == 0)
+		rumpclient_setconnretry(RUMPCLIENT_RETRYCONN_INFTIME);
+	else if (strcmp(v, "once") == 0)
+		rumpclient_setconnretry(RUMPCLIENT_RETRYCONN_ONCE);
+	else if (strcmp(v, "die") == 0)
+		rumpclient_setconnretry(RUMPCLIENT_RETRYCONN_DIE);
+	else if ((secs = strtol(v, &end, 10)) >= 0 && *v != '\0' &&
+	         *end == '\0')
+		rumpclient_setconnretry((time_t)secs);
+	else
+		fprintf(stderr,
+		        "rumphijack: RUMPHIJACK_RETRYCONNECT: %s: not inftime, "
+		        "once, die or a number of seconds\n",
+		        v);
+}
+
 int
 hj_backend_init(void)
 {
+	hj_retryconnect();
 	return rumpclient_init();
 }
 

@@ -274,6 +274,15 @@ else
 fi
 
 if [ "$MODE" = served ]; then
+	# RUMPHIJACK_RETRYCONNECT: the original's values; another, one line.
+	RUMPHIJACK_RETRYCONNECT=inftime hj ls $K/ >/dev/null 2>"$W/rc.err" &&
+	    [ ! -s "$W/rc.err" ] || fail "RUMPHIJACK_RETRYCONNECT=inftime"
+	RUMPHIJACK_RETRYCONNECT=sometimes hj ls $K/ >/dev/null 2>"$W/rc.err"
+	if [ "$(cat "$W/rc.err")" = "rumphijack: RUMPHIJACK_RETRYCONNECT: sometimes: not inftime, once, die or a number of seconds" ]; then
+		echo "ok: RUMPHIJACK_RETRYCONNECT"
+	else
+		fail "RUMPHIJACK_RETRYCONNECT=sometimes: $(cat "$W/rc.err")"
+	fi
 	"$BIN/h_hijack_mount" unmount /mnt || fail "unmounting in the server"
 	kill "$SPID"
 	wait "$SPID"
