@@ -316,6 +316,10 @@ if_detach(struct ifnet *ifp)
 		cv_wait(&ifnet_cv, &ifnet_lock);
 	mutex_exit(&ifnet_lock);
 	ifq_destroy(&ifp->if_snd);
+	if (ifp->if_linkstr != NULL) {
+		kmem_strfree(ifp->if_linkstr);
+		ifp->if_linkstr = NULL;
+	}
 	aprint_verbose("%s: detached\n", ifp->if_xname);
 }
 
@@ -513,12 +517,12 @@ if_clone_create(const char *name)
 	struct ifnet *ifp;
 	int unit, error;
 
-	if ((error = if_clone_lookup(name, &ifc, &unit)) != 0)
-		return error;
 	if ((ifp = if_get_byname(name)) != NULL) {
 		if_release(ifp);
 		return EEXIST;
 	}
+	if ((error = if_clone_lookup(name, &ifc, &unit)) != 0)
+		return error;
 	return ifc->ifc_create(ifc, unit);
 }
 
@@ -539,9 +543,137 @@ if_clone_destroy(const char *name)
 	return ifc->ifc_destroy(ifp);
 }
 
+int
+if_linkstr_set(struct ifnet *ifp, const char *str)
+{
+	char *copy, *old;
+	int error;
+
+	if (ifp->if_setlinkstr == NULL)
+		return EOPNOTSUPP;
+	if ((copy = kmem_strdup(str, KM_SLEEP)) == NULL)
+		return ENOMEM;
+	if ((error = ifp->if_setlinkstr(ifp, str)) != 0) {
+		kmem_strfree(copy);
+		return error;
+	}
+	mutex_enter(&ifnet_lock);
+	old = ifp->if_linkstr;
+	ifp->if_linkstr = copy;
+	mutex_exit(&ifnet_lock);
+	if (old != NULL)
+		kmem_strfree(old);
+	return 0;
+}
+
+int
+if_linkstr_unset(struct ifnet *ifp)
+{
+	char *old;
+	int error;
+
+	if (ifp->if_unsetlinkstr == NULL)
+		return EOPNOTSUPP;
+	if ((error = ifp->if_unsetlinkstr(ifp)) != 0)
+		return error;
+	mutex_enter(&ifnet_lock);
+	old = ifp->if_linkstr;
+	ifp->if_linkstr = NULL;
+	mutex_exit(&ifnet_lock);
+	if (old != NULL)
+		kmem_strfree(old);
+	return 0;
+}
+
 /*
  * The interface ioctls.
  */
+
+static bool
+if_privileged(void)
+{
+	return kauth_cred_issuser(kauth_cred_get());
+}
+
+/* SIOCIFCREATE, SIOCIFDESTROY: by the name's cloner. */
+static int
+if_clone_ioctl(unsigned long cmd, void *data)
+{
+	struct ifreq ifr;
+	int error;
+
+	if ((error = copyin(data, &ifr, sizeof(ifr))) != 0)
+		return error;
+	if (strnlen(ifr.ifr_name, IFNAMSIZ) == IFNAMSIZ)
+		return EINVAL;
+	if (!if_privileged())
+		return EPERM;
+	if (cmd == SIOCIFCREATE)
+		return if_clone_create(ifr.ifr_name);
+	return if_clone_destroy(ifr.ifr_name);
+}
+
+/* SIOCSLINKSTR, SIOCGLINKSTR with the original's struct ifdrv. */
+static int
+if_linkstr_ioctl(unsigned long cmd, void *data)
+{
+	struct ifdrv ifd;
+	struct ifnet *ifp;
+	char *str = NULL;
+	size_t len = 0;
+	int error;
+
+	if ((error = copyin(data, &ifd, sizeof(ifd))) != 0)
+		return error;
+	if (strnlen(ifd.ifd_name, IFNAMSIZ) == IFNAMSIZ)
+		return EINVAL;
+	if (cmd == SIOCSLINKSTR && !if_privileged())
+		return EPERM;
+	if (cmd == SIOCSLINKSTR && (ifd.ifd_cmd & IFLINKSTR_UNSET) == 0) {
+		if (ifd.ifd_len < 2 || ifd.ifd_len > IFLINKSTR_MAXLEN)
+			return EINVAL;
+		len = ifd.ifd_len;
+		if ((str = kmem_alloc(len, KM_SLEEP)) == NULL)
+			return ENOMEM;
+		error = copyin(ifd.ifd_data, str, len);
+		if (error == 0 && strnlen(str, len) != len - 1)
+			error = EINVAL;
+		if (error != 0) {
+			kmem_free(str, len);
+			return error;
+		}
+	}
+	if ((ifp = if_get_byname(ifd.ifd_name)) == NULL) {
+		error = ENXIO;
+	} else if (cmd == SIOCSLINKSTR) {
+		error = str != NULL ? if_linkstr_set(ifp, str) :
+		    if_linkstr_unset(ifp);
+	} else {
+		mutex_enter(&ifnet_lock);
+		if (ifp->if_linkstr != NULL)
+			str = kmem_strdup(ifp->if_linkstr, KM_NOSLEEP);
+		error = ifp->if_linkstr == NULL ? ENOENT :
+		    str == NULL ? ENOMEM : 0;
+		mutex_exit(&ifnet_lock);
+		if (str != NULL)
+			len = strlen(str) + 1;
+	}
+	if (ifp != NULL)
+		if_release(ifp);
+	if (error == 0 && cmd == SIOCGLINKSTR) {
+		if ((ifd.ifd_cmd & IFLINKSTR_QUERYLEN) != 0 || ifd.ifd_len == 0)
+			ifd.ifd_len = len;
+		else if (ifd.ifd_len < len)
+			error = ERANGE;
+		else
+			error = copyout(str, ifd.ifd_data, len);
+		if (error == 0)
+			error = copyout(&ifd, data, sizeof(ifd));
+	}
+	if (str != NULL)
+		kmem_free(str, len);
+	return error;
+}
 
 /* SIOCGIFCONF: an ifreq for each IPv4 address, as Linux gives. */
 static int
@@ -585,12 +717,6 @@ out:
 		return error;
 	ifc.ifc_len = len;
 	return copyout(&ifc, data, sizeof(ifc));
-}
-
-static bool
-if_privileged(void)
-{
-	return kauth_cred_issuser(kauth_cred_get());
 }
 
 static int
@@ -725,8 +851,18 @@ ifioctl(struct socket *so, unsigned long cmd, void *data, struct lwp *l)
 	int error;
 
 	(void)l;
-	if (cmd == SIOCGIFCONF)
+	switch (cmd) {
+	case SIOCGIFCONF:
 		return ifconf(data);
+	case SIOCIFCREATE:
+	case SIOCIFDESTROY:
+		return if_clone_ioctl(cmd, data);
+	case SIOCSLINKSTR:
+	case SIOCGLINKSTR:
+		return if_linkstr_ioctl(cmd, data);
+	default:
+		break;
+	}
 	if (so != NULL && so->so_proto->pr_domain->dom_family == AF_INET6 &&
 	    (cmd == SIOCSIFADDR || cmd == SIOCDIFADDR))
 		return ifioctl_in6(so, cmd, data);

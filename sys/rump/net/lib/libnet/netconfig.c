@@ -145,8 +145,7 @@ rump_pub_netconfig_ifsetlinkstr(const char *ifname, const char *linkstr)
 	if ((ifp = if_get_byname(ifname)) == NULL)
 		error = ENXIO;
 	else {
-		error = ifp->if_setlinkstr != NULL ?
-		    ifp->if_setlinkstr(ifp, linkstr) : EOPNOTSUPP;
+		error = if_linkstr_set(ifp, linkstr);
 		if_release(ifp);
 	}
 	rump_unschedule();
@@ -165,8 +164,7 @@ rump_pub_netconfig_ifunsetlinkstr(const char *ifname)
 	if ((ifp = if_get_byname(ifname)) == NULL)
 		error = ENXIO;
 	else {
-		error = ifp->if_unsetlinkstr != NULL ?
-		    ifp->if_unsetlinkstr(ifp) : EOPNOTSUPP;
+		error = if_linkstr_unset(ifp);
 		if_release(ifp);
 	}
 	rump_unschedule();
