@@ -46,6 +46,7 @@ struct if_info {
 	uint64_t ii_data[11];
 };
 #define NET_INTERFACES 100
+#define K_IFF_LOWER_UP 0x10000   /* Linux's (<linux/if.h>): the link is there */
 #define IFT_ETHER      1
 
 /* net.route.iflist's messages (sys/net/rtsock.h). */
@@ -138,6 +139,7 @@ static const struct {
     {IFF_PROMISC, "PROMISC"},
     {IFF_ALLMULTI, "ALLMULTI"},
     {IFF_MULTICAST, "MULTICAST"},
+    {K_IFF_LOWER_UP, "LOWER_UP"},
 };
 
 static void
@@ -573,8 +575,9 @@ parse_words(struct request *r, int argc, char **argv)
 			l = strtol(argv[i], &end, 10);
 			if (*argv[i] == '\0' || *end != '\0' || l <= 0 ||
 			    l > (w[0] == 'p' ? 128 : INT_MAX)) {
-				fprintf(stderr, PROG ": %s %s: not a number\n",
-				        w, argv[i]);
+				fprintf(stderr, PROG ": %s %s: %s\n", w, argv[i],
+				        w[0] == 'p' ? "not a prefix length"
+				                    : "not a number");
 				return 2;
 			}
 			if (w[0] == 'p')
