@@ -1179,6 +1179,5 @@ TESTS(CASE_NOBOOT(ffs_many_clients), CASE_NOBOOT(fork_exec_process),
       CASE_NOBOOT(pointer_arguments), CASE_NOBOOT(threads),
       CASE_NOBOOT(kernel_eio_keeps_process), CASE_NOBOOT(tcp_loopback),
       CASE_NOBOOT(peer_credentials), CASE_NOBOOT(killed_clients_leak_nothing),
-      CASE_NOBOOT(killed_in_fifo_open),
-      CASE_NOBOOT(server_dies), CASE_NOBOOT(fuzz_frames),
-      CASE_NOBOOT(max_clients), CASE_NOBOOT(tools))
+      CASE_NOBOOT(killed_in_fifo_open), CASE_NOBOOT(server_dies),
+      CASE_NOBOOT(fuzz_frames), CASE_NOBOOT(max_clients), CASE_NOBOOT(tools))

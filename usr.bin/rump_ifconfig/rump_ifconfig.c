@@ -46,15 +46,15 @@ struct if_info {
 	uint64_t ii_data[11];
 };
 #define NET_INTERFACES 100
-#define K_IFF_LOWER_UP 0x10000   /* Linux's (<linux/if.h>): the link is there */
+#define K_IFF_LOWER_UP 0x10000 /* Linux's (<linux/if.h>): the link is there */
 #define IFT_ETHER      1
 
 /* net.route.iflist's messages (sys/net/rtsock.h). */
-#define K_AF_ROUTE     16
-#define NET_RT_IFLIST  3
-#define RTM_NEWADDR    0xc
-#define RTA_NETMASK    0x04
-#define RTA_IFA        0x20
+#define K_AF_ROUTE    16
+#define NET_RT_IFLIST 3
+#define RTM_NEWADDR   0xc
+#define RTA_NETMASK   0x04
+#define RTA_IFA       0x20
 struct ifa_msghdr {
 	uint16_t ifam_msglen;
 	uint8_t ifam_version;
@@ -75,7 +75,7 @@ struct k_in6_ifreq {
 };
 
 static int sock = -1, sock6 = -1;
-static uint8_t *iflist;                 /* net.route.iflist, or NULL */
+static uint8_t *iflist; /* net.route.iflist, or NULL */
 static size_t iflistlen;
 
 static void
@@ -178,7 +178,7 @@ show_linkstr(const char *name)
 	strncpy(ifd.ifd_name, name, IFNAMSIZ - 1);
 	ifd.ifd_cmd = RUMP_IFLINKSTR_QUERYLEN;
 	if (rump_sys_ioctl(sock, RUMP_SIOCGLINKSTR, &ifd) != 0)
-		return 0;               /* none, or the driver has none */
+		return 0; /* none, or the driver has none */
 	if (ifd.ifd_len == 0 || ifd.ifd_len > RUMP_IFLINKSTR_MAXLEN ||
 	    (str = malloc(ifd.ifd_len)) == NULL) {
 		warn_errno("SIOCGLINKSTR", ENOMEM);
@@ -458,7 +458,8 @@ set_addr6(const char *name, unsigned long cmd, const struct in6_addr *a,
 	struct ifreq ifr;
 	char msg[64];
 
-	if (sock6 < 0 && (sock6 = rump_sys_socket(AF_INET6, SOCK_DGRAM, 0)) < 0) {
+	if (sock6 < 0 &&
+	    (sock6 = rump_sys_socket(AF_INET6, SOCK_DGRAM, 0)) < 0) {
 		warn_errno("socket AF_INET6", errno);
 		return -1;
 	}
@@ -495,8 +496,8 @@ set_linkstr(const char *name, const char *str)
 	}
 	if (rump_sys_ioctl(sock, RUMP_SIOCSLINKSTR, &ifd) == 0)
 		return 0;
-	snprintf(msg, sizeof(msg), "%s %s", str == NULL ? "-linkstr" : "linkstr",
-	         name);
+	snprintf(msg, sizeof(msg), "%s %s",
+	         str == NULL ? "-linkstr" : "linkstr", name);
 	warn_errno(msg, errno);
 	return -1;
 }
@@ -575,7 +576,8 @@ parse_words(struct request *r, int argc, char **argv)
 			l = strtol(argv[i], &end, 10);
 			if (*argv[i] == '\0' || *end != '\0' || l <= 0 ||
 			    l > (w[0] == 'p' ? 128 : INT_MAX)) {
-				fprintf(stderr, PROG ": %s %s: %s\n", w, argv[i],
+				fprintf(stderr, PROG ": %s %s: %s\n", w,
+				        argv[i],
 				        w[0] == 'p' ? "not a prefix length"
 				                    : "not a number");
 				return 2;
@@ -669,9 +671,8 @@ configure(const char *name, int argc, char **argv)
 		if (if_ioctl(name, SIOCSIFNETMASK, &ifr, "SIOCSIFNETMASK") != 0)
 			return 1;
 	}
-	if (r.have_addr6 &&
-	    set_addr6(name, r.del6 ? SIOCDIFADDR : SIOCSIFADDR, &r.addr6,
-	              r.len6) != 0)
+	if (r.have_addr6 && set_addr6(name, r.del6 ? SIOCDIFADDR : SIOCSIFADDR,
+	                              &r.addr6, r.len6) != 0)
 		return 1;
 	if (r.mtu != -1) {
 		ifr_init(&ifr, name);

@@ -94,20 +94,21 @@ struct msg {
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: rump.route [-n] show\n"
-	           "       rump.route [-n] add [-inet6] [-net|-host] DEST[/LEN] "
-	           "GATEWAY [-netmask MASK|-prefixlen N]\n"
-	           "       rump.route [-n] add [-inet6] [-net|-host] DEST[/LEN] "
-	           "{-blackhole|-reject}\n"
-	           "       rump.route [-n] delete [-inet6] [-net|-host] "
-	           "DEST[/LEN] [-netmask MASK|-prefixlen N]\n"
-	           "       rump.route [-n] get [-inet6] DEST\n"
-	           "  change or look up routes of the rump kernel at "
-	           "$RUMP_SERVER\n"
-	           "  DEST may be `default' (0.0.0.0/0, with -inet6 ::/0); "
-	           "an IPv6 address\n"
-	           "  is IPv6, a link-local gateway with its interface "
-	           "(fe80::1%%shmif0)\n");
+	fprintf(f,
+	        "usage: rump.route [-n] show\n"
+	        "       rump.route [-n] add [-inet6] [-net|-host] DEST[/LEN] "
+	        "GATEWAY [-netmask MASK|-prefixlen N]\n"
+	        "       rump.route [-n] add [-inet6] [-net|-host] DEST[/LEN] "
+	        "{-blackhole|-reject}\n"
+	        "       rump.route [-n] delete [-inet6] [-net|-host] "
+	        "DEST[/LEN] [-netmask MASK|-prefixlen N]\n"
+	        "       rump.route [-n] get [-inet6] DEST\n"
+	        "  change or look up routes of the rump kernel at "
+	        "$RUMP_SERVER\n"
+	        "  DEST may be `default' (0.0.0.0/0, with -inet6 ::/0); "
+	        "an IPv6 address\n"
+	        "  is IPv6, a link-local gateway with its interface "
+	        "(fe80::1%%shmif0)\n");
 }
 
 static int
@@ -119,9 +120,9 @@ bad(const char *what, const char *arg)
 
 /* An address of either family, as a route's sockaddr holds it. */
 struct addr {
-	int family;                     /* AF_INET or AF_INET6 */
+	int family; /* AF_INET or AF_INET6 */
 	uint8_t a[16];
-	uint32_t scope;                 /* IPv6: the interface's index */
+	uint32_t scope; /* IPv6: the interface's index */
 };
 
 /* Connect to the kernel once.  0, or -1 (reported). */
@@ -445,8 +446,8 @@ main(int argc, char *argv[])
 	}
 	dest = argv[i];
 	if (parse_dest(dest, family, &dst, &len) != 0)
-		return bad(family == AF_INET6 || (family == 0 &&
-		                                  strchr(dest, ':') != NULL)
+		return bad(family == AF_INET6 ||
+		                   (family == 0 && strchr(dest, ':') != NULL)
 		               ? "not an IPv6 destination"
 		               : "not an IPv4 destination",
 		           dest);
@@ -481,8 +482,7 @@ main(int argc, char *argv[])
 				               : "not an IPv4 gateway",
 				           argv[i]);
 			have_gw = true;
-		}
-		else
+		} else
 			return bad("unexpected argument", argv[i]);
 	}
 	if (type == RTM_ADD && !have_gw && flags == 0)
