@@ -159,6 +159,24 @@ EOT
 expect 1 "$RT" add -inet6 2001:db8:5::/48 2001:db8::9 <<EOT
 rump.route: add 2001:db8:5::/48: File exists
 EOT
+expect 0 "$RT" show <<EOT
+Routing tables
+
+Internet:
+Destination              Gateway                  Flags    Interface
+10.0.0.0/24              link#2                   UC       shmif0
+10.0.0.1                 link#1                   UHl      lo0
+127.0.0.0/8              link#1                   UC       lo0
+127.0.0.1                link#1                   UHl      lo0
+
+Internet6:
+Destination              Gateway                  Flags    Interface
+default                  fe80::2%shmif0           UGS      shmif0
+2001:db8::/64            link#2                   UC       shmif0
+2001:db8:5::/48          2001:db8::9              UGS      shmif0
+2001:db8:6::/64          fe80::1%shmif0           UGS      shmif0
+2001:db8:7::7            2001:db8::9              UGHS     shmif0
+EOT
 expect 0 "$RT" get 2001:db8:5:ffff::1 <<EOT
    route to: 2001:db8:5::
     gateway: 2001:db8::9
