@@ -208,12 +208,14 @@ int if_clone_create(const char *name);
 int if_clone_destroy(const char *name);
 
 /*
- * The link string through the driver's if_setlinkstr/if_unsetlinkstr,
- * a copy kept for SIOCGLINKSTR (freed at if_detach).  EOPNOTSUPP if the
- * driver has none.
+ * The link string of the interface named, through the driver's
+ * if_setlinkstr/if_unsetlinkstr, a copy kept for SIOCGLINKSTR (freed at
+ * if_detach); serialized with creation and destruction, so the caller
+ * holds no reference to the interface.  ENXIO if there is none,
+ * EOPNOTSUPP if its driver has no link string.
  */
-int if_linkstr_set(struct ifnet *, const char *);
-int if_linkstr_unset(struct ifnet *);
+int if_linkstr_set(const char *ifname, const char *);
+int if_linkstr_unset(const char *ifname);
 
 /*
  * The ioctls on interfaces; from soo_ioctl for any socket, with no lock

@@ -254,6 +254,39 @@ shmif0: flags=0x11002<BROADCAST,MULTICAST,LOWER_UP> mtu 1500
 	inet6 fe80::LL%shmif0/64 scopeid 0x3
 EOT
 
+# Eight clients at once creating, attaching and destroying the same
+# three names: each request succeeds or fails with one of these errors,
+# and the kernel is whole after (under ASan, no use after free).
+PIDS=
+for p in 1 2 3 4 5 6 7 8; do
+	(
+		for r in 1 2 3 4 5 6; do
+			n=shmif$(((p + r) % 3))
+			"$IFC" $n create linkstr "$W/bus$p" up
+			"$IFC" $n destroy
+		done
+	) >"$W/par.$p" 2>&1 &
+	PIDS="$PIDS $!"
+done
+for p in $PIDS; do
+	wait "$p"
+done
+cat "$W"/par.* | grep -v -e '^rump.ifconfig: create shmif[0-2]: File exists$' \
+    -e '^rump.ifconfig: shmif[0-2]: no such interface$' \
+    -e '^rump.ifconfig: destroy shmif[0-2]: No such device or address$' \
+    -e '^rump.ifconfig: linkstr shmif[0-2]: No such device or address$' \
+    -e '^rump.ifconfig: SIOC[GS]IFFLAGS shmif[0-2]: No such device$' \
+    -e '^rump.ifconfig: linkstr shmif[0-2]: Device or resource busy$' \
+    >"$W/par" && { cat "$W/par"; fail "concurrent create/destroy"; }
+for n in shmif0 shmif1 shmif2; do
+	"$IFC" $n destroy >/dev/null 2>&1
+done
+expect 0 "$IFC" -a <<EOT
+lo0: flags=0x49<UP,LOOPBACK,RUNNING> mtu 65536
+	inet 127.0.0.1 netmask 255.0.0.0 (/8)
+	inet6 ::1/128
+EOT
+
 "$BIN/rump.halt" || fail "rump.halt"
 wait "$SPID"
 st=$?

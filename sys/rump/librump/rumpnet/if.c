@@ -21,7 +21,14 @@
  * as every protocol request is made.  The caller's ifreq/ifconf are
  * reached with copyin/copyout.
  *
- * Lock order: softnet_lock, then ifnet_lock (the list), then if_clone_lock,
+ * Interfaces are created, destroyed and given link strings one at a
+ * time (if_clone_serial, held across the driver's call), so a destroy
+ * never meets another destroy or a link string being set: a caller
+ * takes it before any reference to the interface, since a destroy
+ * waits, holding it, for the references to go.
+ *
+ * Lock order: if_clone_serial, then softnet_lock, then ifnet_lock (the
+ * list), then if_clone_lock,
  * then a queue's ifq_lock.  Address lists change under softnet_lock.
  */
 #include <sys/systm.h>
@@ -52,6 +59,8 @@ static kcondvar_t ifnet_cv;                     /* ifnet_lock: a reference went 
 static unsigned if_nextindex = 1;               /* ifnet_lock */
 
 static kmutex_t if_clone_lock;
+/* Creations, destructions and link-string changes, one at a time. */
+static kmutex_t if_clone_serial;
 static LIST_HEAD(, if_clone) if_cloners;        /* if_clone_lock */
 
 /*
@@ -517,13 +526,14 @@ if_clone_create(const char *name)
 	struct ifnet *ifp;
 	int unit, error;
 
+	mutex_enter(&if_clone_serial);
 	if ((ifp = if_get_byname(name)) != NULL) {
 		if_release(ifp);
-		return EEXIST;
-	}
-	if ((error = if_clone_lookup(name, &ifc, &unit)) != 0)
-		return error;
-	return ifc->ifc_create(ifc, unit);
+		error = EEXIST;
+	} else if ((error = if_clone_lookup(name, &ifc, &unit)) == 0)
+		error = ifc->ifc_create(ifc, unit);
+	mutex_exit(&if_clone_serial);
+	return error;
 }
 
 int
@@ -535,27 +545,44 @@ if_clone_destroy(const char *name)
 
 	if ((error = if_clone_lookup(name, &ifc, &unit)) != 0)
 		return error;
-	if ((ifp = if_get_byname(name)) == NULL)
-		return ENXIO;
-	if_release(ifp);
-	if (ifc->ifc_destroy == NULL)
-		return EOPNOTSUPP;
-	return ifc->ifc_destroy(ifp);
+	mutex_enter(&if_clone_serial);
+	if ((ifp = if_get_byname(name)) == NULL) {
+		error = ENXIO;
+	} else {
+		/* Only this lwp can destroy it while if_clone_serial is held. */
+		if_release(ifp);
+		error = ifc->ifc_destroy != NULL ? ifc->ifc_destroy(ifp) :
+		    EOPNOTSUPP;
+	}
+	mutex_exit(&if_clone_serial);
+	return error;
 }
 
-int
-if_linkstr_set(struct ifnet *ifp, const char *str)
+/* Set (str) or unset (NULL) the link string of name; if_clone_serial held. */
+static int
+if_linkstr_change(const char *name, const char *str)
 {
-	char *copy, *old;
+	struct ifnet *ifp;
+	char *copy = NULL, *old;
 	int error;
 
-	if (ifp->if_setlinkstr == NULL)
-		return EOPNOTSUPP;
-	if ((copy = kmem_strdup(str, KM_SLEEP)) == NULL)
-		return ENOMEM;
-	if ((error = ifp->if_setlinkstr(ifp, str)) != 0) {
-		kmem_strfree(copy);
-		return error;
+	if ((ifp = if_get_byname(name)) == NULL)
+		return ENXIO;
+	if (str != NULL ? ifp->if_setlinkstr == NULL :
+	    ifp->if_unsetlinkstr == NULL) {
+		error = EOPNOTSUPP;
+		goto out;
+	}
+	if (str != NULL && (copy = kmem_strdup(str, KM_SLEEP)) == NULL) {
+		error = ENOMEM;
+		goto out;
+	}
+	error = str != NULL ? ifp->if_setlinkstr(ifp, str) :
+	    ifp->if_unsetlinkstr(ifp);
+	if (error != 0) {
+		if (copy != NULL)
+			kmem_strfree(copy);
+		goto out;
 	}
 	mutex_enter(&ifnet_lock);
 	old = ifp->if_linkstr;
@@ -563,26 +590,31 @@ if_linkstr_set(struct ifnet *ifp, const char *str)
 	mutex_exit(&ifnet_lock);
 	if (old != NULL)
 		kmem_strfree(old);
-	return 0;
+out:
+	if_release(ifp);
+	return error;
 }
 
 int
-if_linkstr_unset(struct ifnet *ifp)
+if_linkstr_set(const char *name, const char *str)
 {
-	char *old;
 	int error;
 
-	if (ifp->if_unsetlinkstr == NULL)
-		return EOPNOTSUPP;
-	if ((error = ifp->if_unsetlinkstr(ifp)) != 0)
-		return error;
-	mutex_enter(&ifnet_lock);
-	old = ifp->if_linkstr;
-	ifp->if_linkstr = NULL;
-	mutex_exit(&ifnet_lock);
-	if (old != NULL)
-		kmem_strfree(old);
-	return 0;
+	mutex_enter(&if_clone_serial);
+	error = if_linkstr_change(name, str);
+	mutex_exit(&if_clone_serial);
+	return error;
+}
+
+int
+if_linkstr_unset(const char *name)
+{
+	int error;
+
+	mutex_enter(&if_clone_serial);
+	error = if_linkstr_change(name, NULL);
+	mutex_exit(&if_clone_serial);
+	return error;
 }
 
 /*
@@ -643,11 +675,12 @@ if_linkstr_ioctl(unsigned long cmd, void *data)
 			return error;
 		}
 	}
-	if ((ifp = if_get_byname(ifd.ifd_name)) == NULL) {
+	if (cmd == SIOCSLINKSTR) {
+		error = str != NULL ? if_linkstr_set(ifd.ifd_name, str) :
+		    if_linkstr_unset(ifd.ifd_name);
+		ifp = NULL;
+	} else if ((ifp = if_get_byname(ifd.ifd_name)) == NULL) {
 		error = ENXIO;
-	} else if (cmd == SIOCSLINKSTR) {
-		error = str != NULL ? if_linkstr_set(ifp, str) :
-		    if_linkstr_unset(ifp);
 	} else {
 		mutex_enter(&ifnet_lock);
 		if (ifp->if_linkstr != NULL)
@@ -953,6 +986,7 @@ ifinit(void)
 	cv_init(&ifnet_cv, "ifdetach");
 	TAILQ_INIT(&ifnet_list);
 	mutex_init(&if_clone_lock, MUTEX_DEFAULT, IPL_NONE);
+	mutex_init(&if_clone_serial, MUTEX_DEFAULT, IPL_NONE);
 	LIST_INIT(&if_cloners);
 	if_sysctl_init();
 	loop_attach();
