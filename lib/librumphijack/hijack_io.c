@@ -379,11 +379,12 @@ HJ_API int posix_fadvise64(int, off_t, off_t, int)
 HJ_API int
 fallocate(int fd, int mode, off_t off, off_t len)
 {
+	int k = hj_kfd(fd);
 	REAL(int (*)(int, int, off_t, off_t), fallocate);
 
-	if (hj_kfd(fd) < 0)
+	if (k < 0)
 		return hj_fallocate_fn(fd, mode, off, len);
-	return hj_fd_error(EOPNOTSUPP);
+	return KCALL(rump_sys_fallocate(k, mode, off, len));
 }
 HJ_API int fallocate64(int, int, off_t, off_t) __attribute__((alias("fallocate")));
 
