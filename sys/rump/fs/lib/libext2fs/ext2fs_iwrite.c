@@ -444,8 +444,8 @@ trunc_tree(struct ext2fs_mount *em, struct ext2fs_inode *ip, uint64_t blk,
 }
 
 /* Zero bytes [from, end of its block) of np's block holding from. */
-static int
-zero_tail(struct ext2fs_mount *em, struct ext2fs_node *np, uint64_t from)
+int
+ext2fs_zero_tail(struct ext2fs_mount *em, struct ext2fs_node *np, uint64_t from)
 {
 	const struct ext2fs *fs = em->em_fs;
 	uint32_t boff = (uint32_t)(from & (fs->e2_bsize - 1));
@@ -537,7 +537,7 @@ ext2fs_truncate(struct ext2fs_mount *em, struct ext2fs_node *np,
 	 * for want of space may have left indirect blocks past the end.
 	 */
 	if (size > ip->ei_size) {
-		if ((error = zero_tail(em, np, ip->ei_size)) != 0)
+		if ((error = ext2fs_zero_tail(em, np, ip->ei_size)) != 0)
 			return error;
 		ip->ei_size = size;
 		return ext2fs_iupdate(em, ip);
@@ -548,7 +548,7 @@ ext2fs_truncate(struct ext2fs_mount *em, struct ext2fs_node *np,
 	else
 		error = trunc_blockmap(em, ip, nb);
 	if (error == 0)
-		error = zero_tail(em, np, size);
+		error = ext2fs_zero_tail(em, np, size);
 	ip->ei_size = size;
 	np->n_goal = 0;
 	if (error == 0)
