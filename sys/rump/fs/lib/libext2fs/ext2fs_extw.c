@@ -358,8 +358,36 @@ insert(struct ext2fs_mount *em, struct ext2fs_node *np, bool root,
 }
 
 /*
+ * Room for need more entries in the leaf holding lblk, splitting it (and
+ * what is above it) first.  A split changes no mapping, so running out
+ * of space here leaves the tree as it was.
+ */
+static int
+make_room(struct ext2fs_mount *em, struct ext2fs_node *np, bool root,
+    uint32_t lblk, int need)
+{
+	struct ext2fs_inode *ip = &np->n_ip;
+	struct xlevel *lf;
+	struct xpath p;
+	int error;
+
+	for (;;) {
+		if ((error = path_get(em, ip, lblk, &p)) != 0)
+			return error;
+		lf = &p.lv[p.depth];
+		if (nent(lf->h) + need <= ext2_le16(lf->h + EXT4_EH_MAX))
+			return path_put(em, ip, &p);
+		if ((error = split(em, np, root, &p, p.depth)) != 0)
+			return error;
+	}
+}
+
+/*
  * Block lblk lies in the unwritten extent at the leaf's position: make
  * that one block written (the caller zeroes what it does not write).
+ * The leaf has room for the up to two entries the split adds (see
+ * make_room), so the inserts below cannot fail for want of space once
+ * the extent is cut: its blocks are never left mapped nowhere.
  */
 static int
 convert(struct ext2fs_mount *em, struct ext2fs_node *np, bool root,
@@ -401,7 +429,7 @@ ext2fs_ext_bmap_alloc(struct ext2fs_mount *em, struct ext2fs_node *np,
 	struct xlevel *lf;
 	struct xent x;
 	uint64_t blk;
-	int error;
+	int error, need;
 
 	*newp = false;
 	*pblkp = 0;
@@ -425,6 +453,17 @@ ext2fs_ext_bmap_alloc(struct ext2fs_mount *em, struct ext2fs_node *np,
 			}
 			if (!alloc)
 				return path_put(em, ip, &p);
+			need = (lblk > x.lblk) + (lblk + 1 < (uint64_t)x.lblk +
+			    x.len);
+			if (nent(lf->h) + need >
+			    ext2_le16(lf->h + EXT4_EH_MAX)) {
+				if ((error = path_put(em, ip, &p)) != 0 ||
+				    (error = make_room(em, np, root,
+				    (uint32_t)lblk, need)) != 0)
+					return error;
+				return ext2fs_ext_bmap_alloc(em, np, lblk, alloc,
+				    root, pblkp, newp);
+			}
 			*newp = true;
 			return convert(em, np, root, &p, (uint32_t)lblk, pblkp);
 		}
