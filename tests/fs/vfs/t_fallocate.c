@@ -275,7 +275,12 @@ compare(const char *what)
 			    (long long)rm[i], (long long)rm[i + 1]);
 		TEST_FAIL("%s: SEEK_DATA/SEEK_HOLE maps differ", what);
 	}
-	if (hs.st_blocks != rs.st_blocks)
+	/*
+	 * Data blocks alike; extent tree blocks may differ (Linux leaves a
+	 * tree a level deep that ours pulls back into the inode): two at
+	 * most.  The block maps compared after the script are exact.
+	 */
+	if (rs.st_blocks > hs.st_blocks + 16 || hs.st_blocks > rs.st_blocks + 16)
 		TEST_FAIL("%s: st_blocks %lld, host %lld", what,
 		    (long long)rs.st_blocks, (long long)hs.st_blocks);
 }
@@ -415,7 +420,7 @@ our_blocks(unsigned char *st, int max)
 static void
 linux_reads(void)
 {
-	char dir[128], p[160];
+	char dir[128], p[160], cmd[512];
 	struct stat hs;
 	int fd;
 
@@ -423,8 +428,9 @@ linux_reads(void)
 		return;
 	snprintf(dir, sizeof(dir), "%s/lm", tmpdir);
 	REQUIRE(mkdir(dir, 0755) == 0);
-	if (sh("mount -o loop,ro '%s' '%s/lm' >/dev/null 2>&1", img) != 0 &&
-	    sh("mount -o loop,ro '%s' '%s/lm' >/dev/null 2>&1", img) != 0) {
+	snprintf(cmd, sizeof(cmd), "mount -o loop,ro '%s' '%s' >/dev/null "
+	    "2>&1", img, dir);
+	if (system(cmd) != 0) {
 		fprintf(stderr, "no loop mount here: Linux's reading skipped\n");
 		return;
 	}
@@ -486,6 +492,9 @@ script(void)
 	both_write(150000, 70000);
 	both_falloc(modes[6], 0, 65536);
 	both_falloc(modes[5], 65536, 65536);
+	both_falloc(modes[1], 300000, 40000);
+	both_falloc(modes[3], 100000, 30000);
+	both_falloc(modes[0], 20000, 10000);
 	close_pair();
 }
 
@@ -500,11 +509,12 @@ script_case(enum kind k)
 	REQUIRE_OK(rfd = rump_sys_open(RF, O_RDWR));
 	REQUIRE((hfd = open(hostf, O_RDWR)) >= 0);
 	compare("again");
-	close_pair();
+	REQUIRE_OK(rump_sys_close(rfd));
 	unmount_check();
 	if (k == EXT4_4K) {
 		hn = host_blocks(hs, 1024);
 		on = our_blocks(os, 1024);
+		REQUIRE(hn > 16 && memchr(hs, 2, (size_t)hn) != NULL);
 		for (int b = 0; b < MAX(hn, on); b++)
 			if (hs[b] != os[b])
 				TEST_FAIL("block %d: ours %d, host's %d (0 hole, "
