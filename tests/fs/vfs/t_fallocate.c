@@ -125,11 +125,10 @@ setup(enum kind k, const char *size)
 	    sizeof(ua)));
 }
 
-/* Unmount; the image must be clean to e2fsck or fsck_ffs. */
+/* The image must be clean to e2fsck or fsck_ffs. */
 static void
-unmount_check(void)
+unmount_check_image(void)
 {
-	REQUIRE_OK(rump_sys_unmount(MNT, 0));
 	if (cur == TMPFS)
 		return;
 	if (cur == FFS) {
@@ -141,6 +140,14 @@ unmount_check(void)
 	if (sh("e2fsck -fn '%s' >/dev/null 2>&1 || { e2fsck -fn '%s' >&2; "
 	    "false; }", img) != 0)
 		TEST_FAIL("e2fsck -fn found problems");
+}
+
+/* Unmount; the image must be clean. */
+static void
+unmount_check(void)
+{
+	REQUIRE_OK(rump_sys_unmount(MNT, 0));
+	unmount_check_image();
 }
 
 static void
@@ -737,8 +744,87 @@ TESTCASE(ext4_split_enospc)
 	unmount_check();
 }
 
+/* debugfs's figure after label in the output of a request, or -1. */
+static long long
+debugfs_num(const char *req, const char *label)
+{
+	char cmd[512], line[512], *p;
+	long long v = -1;
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "debugfs -R '%s' '%s' 2>/dev/null", req,
+	    img);
+	REQUIRE((f = popen(cmd, "r")) != NULL);
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (v == -1 && (p = strstr(line, label)) != NULL)
+			v = strtoll(p + strlen(label), NULL, 0);
+	REQUIRE(pclose(f) == 0);
+	return v;
+}
+
+/*
+ * A big truncate of a linked file: on the orphan list while its blocks
+ * go, off it after, its i_dtime (the list's link) 0 again; e2fsck clean.
+ */
+TESTCASE(ext4_truncate_orphan)
+{
+	char *chunk;
+	int fd, gd;
+
+	setup(EXT4_1K, "16m");
+	REQUIRE((chunk = malloc(1 << 20)) != NULL);
+	memset(chunk, 0x5a, 1 << 20);
+	REQUIRE_OK(fd = rump_sys_open(RF, O_RDWR | O_CREAT, 0644));
+	REQUIRE_OK(gd = rump_sys_open(MNT "/g", O_RDWR | O_CREAT, 0644));
+	for (int i = 0; i < 4; i++) {
+		REQUIRE_EQ(rump_sys_write(fd, chunk, 1 << 20), 1 << 20);
+		REQUIRE_EQ(rump_sys_write(gd, chunk, 1 << 18), 1 << 18);
+	}
+	/* One on the list already (unlinked, open): the truncate joins it. */
+	REQUIRE_OK(rump_sys_unlink(MNT "/g"));
+	REQUIRE_OK(rump_sys_ftruncate(fd, 100000));
+	REQUIRE_OK(rump_sys_sync());
+	REQUIRE_EQ(debugfs_num("stats", "First orphan inode:"), 13);
+	REQUIRE_OK(rump_sys_ftruncate(fd, 0));
+	REQUIRE_OK(rump_sys_close(gd));
+	REQUIRE_OK(rump_sys_close(fd));
+	free(chunk);
+	unmount_check();
+	REQUIRE_EQ(debugfs_num("stat /f", "dtime:"), -1);
+	REQUIRE_EQ(debugfs_num("stat /f", "Blockcount: "), 0);
+	REQUIRE_EQ(debugfs_num("stats", "First orphan inode:"), -1);
+}
+
+/*
+ * What a crash in the middle of such truncates leaves, made by debugfs:
+ * two linked files on the orphan list with their new sizes, their
+ * blocks past them still mapped.  The next read-write mount finishes
+ * both and takes them off the list, each i_dtime 0 again.
+ */
+TESTCASE(ext4_truncate_orphan_recovery)
+{
+	char cmd[1024];
+
+	setup(EXT4_1K, "16m");
+	REQUIRE_OK(rump_sys_unmount(MNT, 0));
+	snprintf(cmd, sizeof(cmd), "cd '%s' && head -c 300000 /dev/urandom "
+	    "> src && debugfs -w -R 'write src /f' img && debugfs -w -R "
+	    "'write src /g' img && debugfs -w -R 'sif /f size 5000' img && "
+	    "debugfs -w -R 'sif /g size 70000' img && debugfs -w -R "
+	    "'sif /f dtime 13' img && debugfs -w -R 'ssv last_orphan 12' img",
+	    tmpdir);
+	REQUIRE(sh("{ %s; } >/dev/null 2>&1", cmd) == 0);
+	remount();
+	REQUIRE_OK(rump_sys_unmount(MNT, 0));
+	unmount_check_image();
+	REQUIRE_EQ(debugfs_num("stat /f", "Blockcount: "), 10);
+	REQUIRE_EQ(debugfs_num("stat /g", "Blockcount: "), 138);
+	REQUIRE_EQ(debugfs_num("stats", "First orphan inode:"), -1);
+}
+
 TESTS(CASE(script_ext4_1k), CASE(script_ext4_4k), CASE(script_ext2),
     CASE(script_tmpfs), CASE(script_ffs), CASE(fsx_ext4_1k),
     CASE(fsx_ext4_4k), CASE(fsx_ext2), CASE(fsx_tmpfs), CASE(fsx_ffs),
     CASE(errno_ext4_1k), CASE(errno_ext2), CASE(errno_tmpfs),
-    CASE(errno_ffs), CASE_NOBOOT(errno_host), CASE(ext4_split_enospc))
+    CASE(errno_ffs), CASE_NOBOOT(errno_host), CASE(ext4_split_enospc),
+    CASE(ext4_truncate_orphan), CASE(ext4_truncate_orphan_recovery))
