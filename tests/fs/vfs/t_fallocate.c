@@ -53,6 +53,8 @@ static enum kind cur;
 static char tmpdir[64], img[128], hostf[128];
 static int hfd = -1, rfd = -1;
 static unsigned char *hbuf, *rbuf;
+/* fsx: sizes after every step, everything else at checkpoints only. */
+static bool lazy;
 
 static void
 cleanup(void)
@@ -177,19 +179,23 @@ fs_has(int mode)
 	}
 }
 
-/* The modes the host's /tmp has (tried on a scratch file). */
+/* The modes the host's /tmp has (tried on a scratch file, once). */
 static bool
 host_has(int mode)
 {
+	static signed char known[256];
 	char p[160];
 	int fd, r;
 
+	if (known[mode & 0xff] != 0)
+		return known[mode & 0xff] > 0;
 	snprintf(p, sizeof(p), "%s/probe", tmpdir);
 	REQUIRE((fd = open(p, O_RDWR | O_CREAT | O_TRUNC, 0644)) >= 0);
 	REQUIRE(ftruncate(fd, 65536) == 0);
 	r = fallocate(fd, mode, 4096, 8192);
 	close(fd);
 	unlink(p);
+	known[mode & 0xff] = r == 0 ? 1 : -1;
 	return r == 0;
 }
 
@@ -249,6 +255,8 @@ compare(const char *what)
 	if (hs.st_size != rs.st_size)
 		TEST_FAIL("%s: size %lld, host %lld", what,
 		    (long long)rs.st_size, (long long)hs.st_size);
+	if (lazy)
+		return;
 	REQUIRE(hs.st_size <= MAXSZ * 2);
 	REQUIRE_EQ(pread(hfd, hbuf, (size_t)hs.st_size, 0), hs.st_size);
 	REQUIRE_EQ(rump_sys_pread(rfd, rbuf, (size_t)rs.st_size, 0),
@@ -560,6 +568,7 @@ fsx_case(enum kind k, int nops)
 	for (int i = 0; i < nops; i++) {
 		uint32_t r = rng() % 100;
 
+		lazy = (i + 1) % 100 != 0;
 		off = rng() % (MAXSZ / 2);
 		len = 1 + rng() % 65536;
 		if (r < 30) {
@@ -582,17 +591,18 @@ fsx_case(enum kind k, int nops)
 			continue;
 		both_falloc(mode, off, len);
 	}
+	lazy = false;
 	snprintf(what, sizeof(what), "after %d operations", nops);
 	compare(what);
 	close_pair();
 	unmount_check();
 }
 
-TESTCASE(fsx_ext4_1k) { fsx_case(EXT4_1K, TESTS_ROUNDS(1500)); }
-TESTCASE(fsx_ext4_4k) { fsx_case(EXT4_4K, TESTS_ROUNDS(1500)); }
-TESTCASE(fsx_ext2) { fsx_case(EXT2, TESTS_ROUNDS(1000)); }
-TESTCASE(fsx_tmpfs) { fsx_case(TMPFS, TESTS_ROUNDS(2000)); }
-TESTCASE(fsx_ffs) { fsx_case(FFS, TESTS_ROUNDS(1000)); }
+TESTCASE(fsx_ext4_1k) { fsx_case(EXT4_1K, TESTS_ROUNDS(1200)); }
+TESTCASE(fsx_ext4_4k) { fsx_case(EXT4_4K, TESTS_ROUNDS(1200)); }
+TESTCASE(fsx_ext2) { fsx_case(EXT2, TESTS_ROUNDS(800)); }
+TESTCASE(fsx_tmpfs) { fsx_case(TMPFS, TESTS_ROUNDS(1500)); }
+TESTCASE(fsx_ffs) { fsx_case(FFS, TESTS_ROUNDS(800)); }
 
 /* Refusals, each with Linux's errno (and the host's, where it agrees). */
 static void
