@@ -108,6 +108,7 @@ setup(enum kind k, const char *size)
 	    "/sbin:/bin", 1);
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/t_falloc.XXXXXX");
 	REQUIRE(mkdtemp(tmpdir) != NULL);
+	/* A failed case exits through exit(); one that passes calls it. */
 	atexit(cleanup);
 	snprintf(img, sizeof(img), "%s/img", tmpdir);
 	snprintf(hostf, sizeof(hostf), "%s/host", tmpdir);
@@ -545,6 +546,7 @@ script_case(enum kind k)
 		unmount_check();
 	}
 	REQUIRE(close(hfd) == 0);
+	cleanup();
 }
 
 TESTCASE(script_ext4_1k) { script_case(EXT4_1K); }
@@ -596,6 +598,7 @@ fsx_case(enum kind k, int nops)
 	compare(what);
 	close_pair();
 	unmount_check();
+	cleanup();
 }
 
 TESTCASE(fsx_ext4_1k) { fsx_case(EXT4_1K, TESTS_ROUNDS(1200)); }
@@ -674,6 +677,7 @@ errno_case(enum kind k)
 	}
 	REQUIRE_OK(rump_sys_close(fd));
 	unmount_check();
+	cleanup();
 }
 
 TESTCASE(errno_ext4_1k) { errno_case(EXT4_1K); }
@@ -712,6 +716,7 @@ TESTCASE(errno_host)
 	REQUIRE((fd = open(p, O_RDONLY)) >= 0);
 	REQUIRE_ERRNO(fallocate(fd, 0, 0, 10), EBADF);
 	close(fd);
+	cleanup();
 }
 
 /*
@@ -752,6 +757,7 @@ TESTCASE(ext4_split_enospc)
 	REQUIRE(full);
 	REQUIRE_OK(rump_sys_close(fd));
 	unmount_check();
+	cleanup();
 }
 
 /* debugfs's figure after label in the output of a request, or -1. */
@@ -803,6 +809,7 @@ TESTCASE(ext4_truncate_orphan)
 	REQUIRE_EQ(debugfs_num("stat /f", "dtime:"), -1);
 	REQUIRE_EQ(debugfs_num("stat /f", "Blockcount: "), 0);
 	REQUIRE_EQ(debugfs_num("stats", "First orphan inode:"), -1);
+	cleanup();
 }
 
 /*
@@ -830,6 +837,7 @@ TESTCASE(ext4_truncate_orphan_recovery)
 	REQUIRE_EQ(debugfs_num("stat /f", "Blockcount: "), 10);
 	REQUIRE_EQ(debugfs_num("stat /g", "Blockcount: "), 138);
 	REQUIRE_EQ(debugfs_num("stats", "First orphan inode:"), -1);
+	cleanup();
 }
 
 TESTS(CASE(script_ext4_1k), CASE(script_ext4_4k), CASE(script_ext2),
