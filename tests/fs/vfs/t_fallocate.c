@@ -50,16 +50,21 @@
 enum kind { EXT4_1K, EXT4_4K, EXT2, TMPFS, FFS };
 
 static enum kind cur;
-static char tmpdir[64], img[128], hostf[128];
+static char tmpdir[300], img[320], hostf[320];
 static int hfd = -1, rfd = -1;
 static unsigned char *hbuf, *rbuf;
 /* fsx: sizes after every step, everything else at checkpoints only. */
 static bool lazy;
 
+/*
+ * A case's directory (in the harness's scratch directory, which goes
+ * with all in it after the last case) goes when the case ends, with a
+ * Linux mount of its image if one is left.
+ */
 static void
 cleanup(void)
 {
-	char cmd[256];
+	char cmd[2048];
 
 	if (tmpdir[0] == '\0')
 		return;
@@ -85,7 +90,7 @@ is_ext4(void)
 static int
 sh(const char *fmt, const char *a)
 {
-	char cmd[1024];
+	char cmd[4096];
 
 	snprintf(cmd, sizeof(cmd), fmt, a, a, a, a);
 	return system(cmd);
@@ -101,15 +106,13 @@ setup(enum kind k, const char *size)
 		[EXT4_4K] = "mke2fs -q -F -t ext4 -b 4096 '%s' %s >/dev/null 2>&1",
 		[EXT2] = "mke2fs -q -F -t ext2 -b 1024 '%s' %s >/dev/null 2>&1",
 	};
-	char cmd[512];
+	char cmd[2048];
 
 	cur = k;
 	setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
 	    "/sbin:/bin", 1);
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/t_falloc.XXXXXX");
+	snprintf(tmpdir, sizeof(tmpdir), "%s/c.XXXXXX", tests_scratch());
 	REQUIRE(mkdtemp(tmpdir) != NULL);
-	/* A failed case exits through exit(); one that passes calls it. */
-	atexit(cleanup);
 	snprintf(img, sizeof(img), "%s/img", tmpdir);
 	snprintf(hostf, sizeof(hostf), "%s/host", tmpdir);
 	REQUIRE_OK(rump_sys_mkdir(MNT, 0755));
@@ -185,7 +188,7 @@ static bool
 host_has(int mode)
 {
 	static signed char known[256];
-	char p[160];
+	char p[400];
 	int fd, r;
 
 	if (known[mode & 0xff] != 0)
@@ -385,7 +388,7 @@ both_truncate(off_t size)
 static int
 host_blocks(unsigned char *st, int max)
 {
-	char cmd[256], line[512];
+	char cmd[1024], line[512];
 	unsigned long long l0, l1, p0, p1, n;
 	int top = 0;
 	FILE *f;
@@ -411,7 +414,7 @@ host_blocks(unsigned char *st, int max)
 static int
 our_blocks(unsigned char *st, int max)
 {
-	char cmd[256], line[512];
+	char cmd[1024], line[512];
 	unsigned long long l0, l1, p0, p1, n;
 	int a, b, c, d, top = 0;
 	FILE *f;
@@ -436,7 +439,7 @@ our_blocks(unsigned char *st, int max)
 static void
 linux_reads(void)
 {
-	char dir[128], p[160], cmd[512];
+	char dir[400], p[480], cmd[1024];
 	struct stat hs;
 	int fd;
 
@@ -688,12 +691,11 @@ TESTCASE(errno_ffs) { errno_case(FFS); }
 /* The host's kernel agrees with the errno of the checks above. */
 TESTCASE(errno_host)
 {
-	char p[128];
+	char p[400];
 	int fd;
 
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/t_falloc.XXXXXX");
+	snprintf(tmpdir, sizeof(tmpdir), "%s/c.XXXXXX", tests_scratch());
 	REQUIRE(mkdtemp(tmpdir) != NULL);
-	atexit(cleanup);
 	snprintf(p, sizeof(p), "%s/f", tmpdir);
 	REQUIRE((fd = open(p, O_RDWR | O_CREAT, 0644)) >= 0);
 	REQUIRE(ftruncate(fd, 65536) == 0);
@@ -727,7 +729,7 @@ TESTCASE(errno_host)
  */
 TESTCASE(ext4_split_enospc)
 {
-	char cmd[600], *chunk;
+	char cmd[1024], *chunk;
 	bool full = false;
 	int fd, ffd;
 
@@ -764,7 +766,7 @@ TESTCASE(ext4_split_enospc)
 static long long
 debugfs_num(const char *req, const char *label)
 {
-	char cmd[512], line[512], *p;
+	char cmd[1024], line[512], *p;
 	long long v = -1;
 	FILE *f;
 
@@ -820,7 +822,7 @@ TESTCASE(ext4_truncate_orphan)
  */
 TESTCASE(ext4_truncate_orphan_recovery)
 {
-	char cmd[1024];
+	char cmd[2048];
 
 	setup(EXT4_1K, "16m");
 	REQUIRE_OK(rump_sys_unmount(MNT, 0));
