@@ -124,25 +124,22 @@ xl_split(struct ext2fs_xlist *xl, uint64_t lblk)
 	return 0;
 }
 
-/* Blocks that go back to the free map if the change is given up. */
-struct fl_new {
-	struct ext2fs_xlist nl;         /* new extents, in order */
-};
-
+/* The new extents nw go back to the free map: the change is given up. */
 static void
-new_undo(struct ext2fs_mount *em, struct ext2fs_node *np, struct fl_new *nw)
+new_undo(struct ext2fs_mount *em, struct ext2fs_node *np,
+    struct ext2fs_xlist *nw)
 {
-	for (size_t i = 0; i < nw->nl.xl_n; i++)
-		(void)ext2fs_free_for(em, &np->n_ip, nw->nl.xl_ent[i].pblk,
-		    nw->nl.xl_ent[i].len);
-	ext2fs_xl_free(&nw->nl);
+	for (size_t i = 0; i < nw->xl_n; i++)
+		(void)ext2fs_free_for(em, &np->n_ip, nw->xl_ent[i].pblk,
+		    nw->xl_ent[i].len);
+	ext2fs_xl_free(nw);
 }
 
 /* Allocate unwritten extents for the holes of [from, to) into nw. */
 static int
 fill_holes(struct ext2fs_mount *em, struct ext2fs_node *np, bool root,
     const struct ext2fs_xlist *xl, uint64_t from, uint64_t to,
-    struct fl_new *nw)
+    struct ext2fs_xlist *nw)
 {
 	size_t i = xl_find(xl, from);
 	struct ext2fs_xent *last;
@@ -157,22 +154,22 @@ fill_holes(struct ext2fs_mount *em, struct ext2fs_node *np, bool root,
 			continue;
 		}
 		hend = i < xl->xl_n ? MIN(to, xl->xl_ent[i].lblk) : to;
-		if (i > 0 && nw->nl.xl_n == 0)
+		if (i > 0 && nw->xl_n == 0)
 			np->n_goal = xl->xl_ent[i - 1].pblk +
 			    xl->xl_ent[i - 1].len;
 		for (; b < hend && error == 0; b++) {
 			if ((error = ext2fs_alloc_for(em, np, root, false,
 			    &blk)) != 0)
 				break;
-			last = nw->nl.xl_n > 0 ?
-			    &nw->nl.xl_ent[nw->nl.xl_n - 1] : NULL;
+			last = nw->xl_n > 0 ?
+			    &nw->xl_ent[nw->xl_n - 1] : NULL;
 			if (last != NULL && last->lblk + last->len == b &&
 			    last->pblk + last->len == blk &&
 			    last->len < EXT4_EXT_INIT_MAX_LEN - 1) {
 				last->len++;
 				continue;
 			}
-			error = ext2fs_xl_add(&nw->nl, &(struct ext2fs_xent){
+			error = ext2fs_xl_add(nw, &(struct ext2fs_xent){
 			    (uint32_t)b, 1, blk, true });
 			if (error != 0)
 				(void)ext2fs_free_for(em, &np->n_ip, blk, 1);
@@ -220,7 +217,7 @@ ext_range(struct ext2fs_mount *em, struct ext2fs_node *np, bool root,
 {
 	struct ext2fs_inode *ip = &np->n_ip;
 	struct ext2fs_xlist xl, gone = { 0 };
-	struct fl_new nw = { { 0 } };
+	struct ext2fs_xlist nw = { 0 };
 	size_t i, j, o;
 	int error;
 
@@ -248,7 +245,7 @@ ext_range(struct ext2fs_mount *em, struct ext2fs_node *np, bool root,
 		/* FALLTHROUGH */
 	case 0:
 		if ((error = fill_holes(em, np, root, &xl, fb, lb, &nw)) != 0 ||
-		    (error = xl_join(&xl, &nw.nl)) != 0)
+		    (error = xl_join(&xl, &nw)) != 0)
 			goto out;
 		break;
 	case FALLOC_FL_PUNCH_HOLE:
@@ -276,14 +273,14 @@ ext_range(struct ext2fs_mount *em, struct ext2fs_node *np, bool root,
 	}
 	if ((error = ext2fs_ext_store(em, np, root, &xl)) != 0)
 		goto out;
-	ext2fs_xl_free(&nw.nl);
+	ext2fs_xl_free(&nw);
 	for (size_t k = 0; k < gone.xl_n && error == 0; k++)
 		error = ext2fs_free_for(em, ip, gone.xl_ent[k].pblk,
 		    gone.xl_ent[k].len);
 out:
-	if (error != 0 && nw.nl.xl_n > 0)
+	if (error != 0 && nw.xl_n > 0)
 		new_undo(em, np, &nw);
-	ext2fs_xl_free(&nw.nl);
+	ext2fs_xl_free(&nw);
 	ext2fs_xl_free(&gone);
 	ext2fs_xl_free(&xl);
 	return error;

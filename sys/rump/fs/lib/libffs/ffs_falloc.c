@@ -9,8 +9,9 @@
  * filled); PUNCH_HOLE zeroes the parts of the range's end blocks and
  * frees the whole blocks between (indirect blocks are kept, as a write
  * there would need them again).  A file's last block, which may be
- * frags, is zeroed rather than freed: an FFS file ends in a block.  Other modes are EOPNOTSUPP.  On
- * ENOSPC an allocation gives back the blocks past the old end.
+ * frags, is zeroed rather than freed: an FFS file ends in a block.
+ * Other modes are EOPNOTSUPP.  On ENOSPC an allocation gives back the
+ * blocks past the old end.
  *
  * Runs with um_lock held as writer, as ffs_write.
  */
