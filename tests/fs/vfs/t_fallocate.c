@@ -18,9 +18,11 @@
  * loop mount reads the same bytes.  The errno of each refusal is
  * Linux's; a random sequence of thousands of writes, truncations and
  * fallocate calls (fsx-like) ends with the same bytes and a clean
- * image; running out of space changes nothing (ext4).  And two bugs of
- * the ext4 writer: ENOSPC while a write into an unwritten extent splits
- * it left a block allocated and mapped nowhere.
+ * image; running out of space changes nothing (ext4); processes at
+ * once on one mount.  And bugs of the ext4 writer: ENOSPC while a write
+ * into an unwritten extent splits it left blocks allocated and mapped
+ * nowhere; a truncate was not on the orphan list, and finishing a linked
+ * orphan at mount left its i_dtime set.
  */
 #define _GNU_SOURCE
 #include <sys/param.h>
@@ -29,6 +31,7 @@
 #include <sys/statvfs.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -846,9 +849,175 @@ TESTCASE(ext4_truncate_orphan_recovery)
 	cleanup();
 }
 
+/*
+ * Processes at once on one mount (each with a copy of the descriptor
+ * table, so the shared file's descriptor too), each on a file of its own
+ * and on its own part of a shared one, every mode mirrored in a model
+ * of the bytes: each file holds exactly its model after, and the image
+ * is clean.
+ */
+#define NPROC 6
+#define PSZ (256 * 1024)
+
+struct pwork {
+	int id;
+	uint64_t seed;
+	unsigned char *m;               /* the model of its own file */
+	size_t msize;
+	int error;
+};
+
+static int shared_fd;
+
+static uint32_t
+prng(uint64_t *s)
+{
+	*s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (uint32_t)(*s >> 33);
+}
+
+/* One operation on fd and the model m of its size *szp. */
+static int
+pop(struct pwork *w, int fd, unsigned char *m, size_t *szp, size_t max)
+{
+	static const int pm[] = { 0, FALLOC_FL_KEEP_SIZE,
+		FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, FALLOC_FL_ZERO_RANGE,
+		FALLOC_FL_COLLAPSE_RANGE, FALLOC_FL_INSERT_RANGE };
+	size_t off = prng(&w->seed) % (max / 2), len = 1 + prng(&w->seed) %
+	    (max / 8), sz = *szp;
+	unsigned char b[PSZ / 8 + 1];
+	int mode = pm[prng(&w->seed) % 6];
+
+	if (!fs_has(mode))
+		mode = 0;
+	if (prng(&w->seed) % 3 == 0) {
+		for (size_t i = 0; i < len; i++)
+			b[i] = (unsigned char)(prng(&w->seed) | 1);
+		if (rump_sys_pwrite(fd, b, len, (off_t)off) != (ssize_t)len)
+			return errno;
+		memcpy(m + off, b, len);
+		*szp = MAX(sz, off + len);
+		return 0;
+	}
+	if (mode & (FALLOC_FL_COLLAPSE_RANGE | FALLOC_FL_INSERT_RANGE)) {
+		off &= ~(size_t)4095;
+		len = (len + 4095) & ~(size_t)4095;
+		if ((mode == FALLOC_FL_COLLAPSE_RANGE && off + len >= sz) ||
+		    (mode == FALLOC_FL_INSERT_RANGE && (off >= sz ||
+		    sz + len > max)))
+			return 0;
+	}
+	if (rump_sys_fallocate(fd, mode, (off_t)off, (off_t)len) != 0)
+		return errno;
+	switch (mode) {
+	case 0:
+	case FALLOC_FL_ZERO_RANGE:
+		if (mode != 0)
+			memset(m + off, 0, len);
+		*szp = MAX(sz, off + len);
+		break;
+	case FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE:
+		if (off < sz)
+			memset(m + off, 0, MIN(len, sz - off));
+		break;
+	case FALLOC_FL_COLLAPSE_RANGE:
+		memmove(m + off, m + off + len, sz - off - len);
+		memset(m + sz - len, 0, len);
+		*szp = sz - len;
+		break;
+	case FALLOC_FL_INSERT_RANGE:
+		memmove(m + off + len, m + off, sz - off);
+		memset(m + off, 0, len);
+		*szp = sz + len;
+		break;
+	}
+	return 0;
+}
+
+static void *
+pwork(void *arg)
+{
+	struct pwork *w = arg;
+	unsigned char *sm = calloc(1, PSZ), *rb = malloc(PSZ);
+	size_t ssz = 0, sz = 0;
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), MNT "/p%d", w->id);
+	if (sm == NULL || rb == NULL ||
+	    rump_pub_lwproc_rfork(RUMP_RFFDG) != 0 ||
+	    (fd = rump_sys_open(path, O_RDWR | O_CREAT, 0644)) < 0) {
+		w->error = errno != 0 ? errno : ENOMEM;
+		free(sm);
+		free(rb);
+		return NULL;
+	}
+	for (int i = 0; i < TESTS_ROUNDS(300) && w->error == 0; i++) {
+		w->error = pop(w, fd, w->m, &w->msize, PSZ);
+		/* Its own quarter of the shared file: punches and zeroes. */
+		if (w->error == 0 && i % 4 == 0) {
+			off_t base = (off_t)w->id * PSZ, o = prng(&w->seed) %
+			    (PSZ / 2);
+
+			if (rump_sys_pwrite(shared_fd, "abcdefgh", 8, base + o) !=
+			    8 || rump_sys_fallocate(shared_fd,
+			    FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			    base + o + 2, 3) != 0)
+				w->error = errno;
+			memcpy(sm + o, "ab\0\0\0fgh", 8);
+			ssz = MAX(ssz, (size_t)o + 8);
+		}
+	}
+	if (w->error == 0) {
+		sz = w->msize;
+		if (rump_sys_pread(fd, rb, PSZ, 0) != (ssize_t)sz)
+			w->error = EFBIG;
+		else if (memcmp(rb, w->m, sz) != 0)
+			w->error = EIO;
+		else if (rump_sys_pread(shared_fd, rb, ssz, (off_t)w->id *
+		    PSZ) != (ssize_t)ssz || memcmp(rb, sm, ssz) != 0)
+			w->error = EILSEQ;
+	}
+	rump_sys_close(fd);
+	free(sm);
+	free(rb);
+	rump_pub_lwproc_releaselwp();
+	return NULL;
+}
+
+static void
+concurrent_case(enum kind k)
+{
+	struct pwork w[NPROC];
+	pthread_t th[NPROC];
+
+	setup(k, "64m");
+	REQUIRE_OK(shared_fd = rump_sys_open(MNT "/shared", O_RDWR | O_CREAT,
+	    0644));
+	REQUIRE_OK(rump_sys_ftruncate(shared_fd, (off_t)NPROC * PSZ));
+	for (int i = 0; i < NPROC; i++) {
+		w[i] = (struct pwork){ .id = i, .seed = 7 + (uint64_t)i };
+		REQUIRE((w[i].m = calloc(1, PSZ)) != NULL);
+		REQUIRE_EQ(pthread_create(&th[i], NULL, pwork, &w[i]), 0);
+	}
+	for (int i = 0; i < NPROC; i++) {
+		REQUIRE_EQ(pthread_join(th[i], NULL), 0);
+		if (w[i].error != 0)
+			TEST_FAIL("process %d: error %d", i, w[i].error);
+		free(w[i].m);
+	}
+	REQUIRE_OK(rump_sys_close(shared_fd));
+	unmount_check();
+	cleanup();
+}
+
+TESTCASE(concurrent_ext4) { concurrent_case(EXT4_4K); }
+TESTCASE(concurrent_tmpfs) { concurrent_case(TMPFS); }
+
 TESTS(CASE(script_ext4_1k), CASE(script_ext4_4k), CASE(script_ext2),
     CASE(script_tmpfs), CASE(script_ffs), CASE(fsx_ext4_1k),
     CASE(fsx_ext4_4k), CASE(fsx_ext2), CASE(fsx_tmpfs), CASE(fsx_ffs),
     CASE(errno_ext4_1k), CASE(errno_ext2), CASE(errno_tmpfs),
     CASE(errno_ffs), CASE_NOBOOT(errno_host), CASE(ext4_split_enospc),
-    CASE(ext4_truncate_orphan), CASE(ext4_truncate_orphan_recovery))
+    CASE(ext4_truncate_orphan), CASE(ext4_truncate_orphan_recovery),
+    CASE(concurrent_ext4), CASE(concurrent_tmpfs))
