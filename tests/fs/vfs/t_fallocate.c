@@ -50,7 +50,7 @@
 #define RF MNT "/f"
 #define MAXSZ (2 << 20)
 
-enum kind { EXT4_1K, EXT4_4K, EXT2, TMPFS, FFS };
+enum kind { EXT4_1K, EXT4_4K, EXT2, TMPFS, FFS, FFS2BE };
 
 static enum kind cur;
 static char tmpdir[300], img[320], hostf[320];
@@ -123,14 +123,18 @@ setup(enum kind k, const char *size)
 		REQUIRE_OK(rump_sys_mount("tmpfs", MNT, 0, NULL, 0));
 		return;
 	}
-	if (k == FFS)
-		snprintf(cmd, sizeof(cmd), "mkdir '%s/e' && makefs -t ffs -s "
-		    "%s '%s' '%s/e' >/dev/null", tmpdir, size, img, tmpdir);
+	if (k == FFS || k == FFS2BE)
+		snprintf(cmd, sizeof(cmd), "mkdir '%s/e' && makefs -t ffs %s "
+		    "-s %s '%s' '%s/e' >/dev/null", tmpdir, k == FFS ? "" :
+		    "-o version=2,bsize=8192,fsize=1024 -B be", size, img,
+		    tmpdir);
 	else
 		snprintf(cmd, sizeof(cmd), mkfs[k], img, size);
 	REQUIRE(system(cmd) == 0);
 	REQUIRE_EQ(rump_pub_etfs_register(DEV, img, RUMP_ETFS_BLK), 0);
-	REQUIRE_OK(rump_sys_mount(k == FFS ? "ffs" : "ext2fs", MNT, 0, &ua,
+	if (k == FFS2BE)
+		cur = FFS;              /* from here on, FFS as any other */
+	REQUIRE_OK(rump_sys_mount(cur == FFS ? "ffs" : "ext2fs", MNT, 0, &ua,
 	    sizeof(ua)));
 }
 
@@ -560,6 +564,7 @@ TESTCASE(script_ext4_4k) { script_case(EXT4_4K); }
 TESTCASE(script_ext2) { script_case(EXT2); }
 TESTCASE(script_tmpfs) { script_case(TMPFS); }
 TESTCASE(script_ffs) { script_case(FFS); }
+TESTCASE(script_ffs2be) { script_case(FFS2BE); }
 
 /* Writes, truncations and fallocate at random, against the host. */
 static void
@@ -612,6 +617,7 @@ TESTCASE(fsx_ext4_4k) { fsx_case(EXT4_4K, TESTS_ROUNDS(1200)); }
 TESTCASE(fsx_ext2) { fsx_case(EXT2, TESTS_ROUNDS(800)); }
 TESTCASE(fsx_tmpfs) { fsx_case(TMPFS, TESTS_ROUNDS(1500)); }
 TESTCASE(fsx_ffs) { fsx_case(FFS, TESTS_ROUNDS(800)); }
+TESTCASE(fsx_ffs2be) { fsx_case(FFS2BE, TESTS_ROUNDS(500)); }
 
 /* Refusals, each with Linux's errno (and the host's, where it agrees). */
 static void
@@ -1015,8 +1021,10 @@ TESTCASE(concurrent_ext4) { concurrent_case(EXT4_4K); }
 TESTCASE(concurrent_tmpfs) { concurrent_case(TMPFS); }
 
 TESTS(CASE(script_ext4_1k), CASE(script_ext4_4k), CASE(script_ext2),
-    CASE(script_tmpfs), CASE(script_ffs), CASE(fsx_ext4_1k),
+    CASE(script_tmpfs), CASE(script_ffs), CASE(script_ffs2be),
+    CASE(fsx_ext4_1k),
     CASE(fsx_ext4_4k), CASE(fsx_ext2), CASE(fsx_tmpfs), CASE(fsx_ffs),
+    CASE(fsx_ffs2be),
     CASE(errno_ext4_1k), CASE(errno_ext2), CASE(errno_tmpfs),
     CASE(errno_ffs), CASE_NOBOOT(errno_host), CASE(ext4_split_enospc),
     CASE(ext4_truncate_orphan), CASE(ext4_truncate_orphan_recovery),
