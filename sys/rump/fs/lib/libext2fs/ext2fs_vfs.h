@@ -51,6 +51,7 @@ struct ext2fs_node {
 	struct ext2fs_dircache *n_dc;   /* em_lock: names of a big directory */
 	uint8_t *n_acl;                 /* em_lock: access ACL (xattr form) */
 	size_t n_acllen;                /* em_lock */
+	int n_aclerr;                   /* em_lock: reading the ACL failed */
 	LIST_ENTRY(ext2fs_node) n_pend; /* em_pendlock */
 };
 

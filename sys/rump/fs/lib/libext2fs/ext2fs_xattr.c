@@ -600,6 +600,7 @@ acl_cache(const struct ext2fs *fs, struct ext2fs_node *np,
 	int i = xset_find(xs, EXT2_XATTR_INDEX_ACL_ACCESS, "", 0);
 
 	ext2fs_acl_forget(np);
+	np->n_aclerr = 0;
 	if (i < 0)
 		return 0;
 	return acl_from_disk(fs, np->n_ip.ei_ino, xe_val(&xs->xs_e[i]),
@@ -614,17 +615,28 @@ ext2fs_acl_load(struct ext2fs_mount *em, struct ext2fs_node *np)
 
 	if (!np->n_ip.ei_ibody_ea && np->n_ip.ei_file_acl == 0)
 		return 0;
-	if ((error = xset_load(em, &np->n_ip, &xs)) != 0)
-		return error;
-	error = acl_cache(em->em_fs, np, &xs);
-	xset_free(&xs);
-	return error;
+	if ((error = xset_load(em, &np->n_ip, &xs)) == 0) {
+		error = acl_cache(em->em_fs, np, &xs);
+		xset_free(&xs);
+	}
+	np->n_aclerr = error;
+	return error == ENOMEM ? error : 0;
 }
 
+/*
+ * The permission check with the ACL.  Attributes that could not be read
+ * (corrupt, logged when the vnode was loaded) fail it as Linux fails a
+ * check that needs the ACL: for all but the owner, unless the mode
+ * leaves the ACL out.
+ */
 int
 ext2fs_vaccess(const struct ext2fs_node *np, int mode, kauth_cred_t cred)
 {
 	const struct ext2fs_inode *ip = &np->n_ip;
+
+	if (np->n_aclerr != 0 && cred->cr_euid != ip->ei_uid &&
+	    (ip->ei_mode & S_IRWXG) != 0)
+		return np->n_aclerr;
 
 	return acl_vaccess(iftovt(ip->ei_mode), ip->ei_mode & ALLPERMS,
 	    ip->ei_uid, ip->ei_gid, np->n_acl, np->n_acllen, mode, cred);
