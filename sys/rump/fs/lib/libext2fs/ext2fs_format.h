@@ -421,7 +421,6 @@ ext2_set_le32(uint8_t *p, uint32_t v)
 #define EXT2_XATTR_HASH         0x0C    /* le32 */
 #define EXT2_XATTR_CHECKSUM     0x10    /* le32, in an attribute block */
 #define EXT2_XATTR_HDR_SIZE     32
-#define EXT2_XATTR_REFCOUNT_MAX 1024    /* Linux shares a block no more */
 #define EXT2_XE_NAME_LEN        0x00
 #define EXT2_XE_NAME_INDEX      0x01
 #define EXT2_XE_VALUE_OFFS      0x02
