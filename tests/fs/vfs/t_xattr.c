@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/xattr.h>
 
 #include "h_fsmacros.h"
@@ -460,6 +461,56 @@ FSTEST(acl_inherit, FS_WRITABLE | FS_XATTR | FS_OWNERS)
 	REQUIRE_EQ(rump_sys_listxattr("d/g", NULL, 0), 0);
 }
 
+/*
+ * Attributes take the file system's space (tmpfs: its size limit): a
+ * small one fills with them, ENOSPC, and what they held is free again
+ * once they are gone.
+ */
+FSTEST(xattr_enospc, FS_WRITABLE | FS_XATTR | FS_SIZELIMIT)
+{
+	struct statvfs before, full, after;
+	char name[32], val[900];
+	int n, made;
+
+	REQUIRE_OK(rump_sys_mkdir("small", 0755));
+	REQUIRE_OK(fs->fs_mount("small", 1 << 20));
+	REQUIRE_OK(rump_sys_statvfs("small", &before));
+	memset(val, 'v', sizeof(val));
+	for (n = made = 0; n < 100000; n++) {
+		snprintf(name, sizeof(name), "small/f%d", n);
+		if (rump_sys_mknod(name, S_IFREG | 0644, 0) == -1)
+			break;
+		made++;
+		if (rump_sys_setxattr(name, "user.fill", val, sizeof(val),
+		    0) == -1)
+			break;
+	}
+	REQUIRE_EQ(errno, ENOSPC);
+	REQUIRE(n > 100);
+	REQUIRE_OK(rump_sys_statvfs("small", &full));
+	REQUIRE(full.f_bfree < before.f_bfree);
+	snprintf(name, sizeof(name), "small/f%d", 0);
+	check_value(name, "user.fill", val, sizeof(val));
+	for (int i = 0; i < made; i++) {
+		snprintf(name, sizeof(name), "small/f%d", i);
+		(void)rump_sys_removexattr(name, "user.fill");
+	}
+	REQUIRE_OK(rump_sys_statvfs("small", &after));
+	REQUIRE(after.f_bfree > full.f_bfree);
+	/* As much free as the same files without attributes leave. */
+	for (int i = 0; i < made; i++) {
+		snprintf(name, sizeof(name), "small/f%d", i);
+		REQUIRE_OK(rump_sys_unlink(name));
+	}
+	for (int i = 0; i < made; i++) {
+		snprintf(name, sizeof(name), "small/f%d", i);
+		REQUIRE_OK(rump_sys_mknod(name, S_IFREG | 0644, 0));
+	}
+	REQUIRE_OK(rump_sys_statvfs("small", &full));
+	REQUIRE_EQ(after.f_bfree, full.f_bfree);
+	REQUIRE_OK(fs->fs_unmount("small"));
+}
+
 /* File systems without attributes answer EOPNOTSUPP to every call. */
 FSTEST(xattr_unsupported, 0)
 {
@@ -489,4 +540,5 @@ FSTEST(xattr_unsupported, 0)
 }
 
 FSTESTS(FSCASE(xattr_user), FSCASE(xattr_namespaces), FSCASE(acl_set),
-    FSCASE(acl_enforce), FSCASE(acl_inherit), FSCASE(xattr_unsupported))
+    FSCASE(acl_enforce), FSCASE(acl_inherit), FSCASE(xattr_enospc),
+    FSCASE(xattr_unsupported))
