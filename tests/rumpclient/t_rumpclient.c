@@ -36,7 +36,7 @@ rump_init(void)
 	return 0;
 }
 
-static char dir[64], sockpath[128], url[160];
+static char dir[256], sockpath[300], url[320];
 static pid_t server;
 
 static void
@@ -100,7 +100,7 @@ server_start_url(const char *opts[], const char *tcpurl)
 	const char *argv[32];
 	int n = 0;
 
-	snprintf(dir, sizeof(dir), "/tmp/t_rumpclient.XXXXXX");
+	snprintf(dir, sizeof(dir), "%s/srv.XXXXXX", tests_scratch());
 	REQUIRE(mkdtemp(dir) != NULL);
 	snprintf(sockpath, sizeof(sockpath), "%s/sock", dir);
 	if (tcpurl != NULL)
@@ -638,6 +638,7 @@ TESTCASE(peer_credentials)
 		return;
 	}
 	/* The socket is the server's (root's): let nobody reach it. */
+	REQUIRE(chmod(tests_scratch(), 0755) == 0);
 	REQUIRE(chmod(dir, 0755) == 0);
 	REQUIRE(chmod(sockpath, 0777) == 0);
 	fflush(NULL);
