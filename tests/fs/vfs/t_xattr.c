@@ -9,10 +9,12 @@
  * bytes and names back, the namespace rules for root and for other
  * users, ACLs in Linux's xattr format setting the mode and following
  * chmod, enforced for named users and groups under the mask, and
- * inherited from a directory's default ACL with the mode asked for.
+ * inherited from a directory's default ACL with the mode asked for;
+ * attributes filling a small file system; threads at once.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -511,6 +513,146 @@ FSTEST(xattr_enospc, FS_WRITABLE | FS_XATTR | FS_SIZELIMIT)
 	REQUIRE_OK(fs->fs_unmount("small"));
 }
 
+/*
+ * Threads, each its own process, set, read and remove their own
+ * attributes on the same few files at once, while chmod changes the
+ * files under them: every value read is the last one its thread set,
+ * and the lists hold exactly the names that are left.
+ */
+#define XT_THREADS 8
+#define XT_OPS 400
+#define XT_FILES 4
+#define XT_KEYS 6
+
+struct xt {
+	int id;
+	uint32_t rnd;
+	int len[XT_FILES][XT_KEYS];     /* -1: none */
+	char err[256];
+};
+
+static uint32_t
+xt_rand(struct xt *t, uint32_t n)
+{
+	t->rnd = t->rnd * 1103515245u + 12345u;
+	return (t->rnd >> 8) % n;
+}
+
+static void
+xt_val(const struct xt *t, int f, int k, int len, char *buf)
+{
+	for (int i = 0; i < len; i++)
+		buf[i] = (char)(t->id * 31 + f * 7 + k * 3 + i);
+}
+
+static void
+xt_get(struct xt *t, int f, int k)
+{
+	char path[64], name[32], val[64], got[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), FS_MNT "/x%d", f);
+	snprintf(name, sizeof(name), "user.t%d.k%d", t->id, k);
+	n = rump_sys_getxattr(path, name, got, sizeof(got));
+	if (t->len[f][k] < 0) {
+		if (n != -1 || errno != ENODATA)
+			snprintf(t->err, sizeof(t->err), "%s %s: %zd, errno %d, "
+			    "expected ENODATA", path, name, n, errno);
+		return;
+	}
+	xt_val(t, f, k, t->len[f][k], val);
+	if (n != t->len[f][k] || memcmp(got, val, (size_t)n) != 0)
+		snprintf(t->err, sizeof(t->err), "%s %s: %zd bytes (errno "
+		    "%d), expected %d", path, name, n, errno, t->len[f][k]);
+}
+
+static void *
+xt_work(void *arg)
+{
+	struct xt *t = arg;
+	char path[64], name[32], val[64];
+	int f, k, len;
+
+	if (rump_pub_lwproc_rfork(RUMP_RFCFDG) != 0) {
+		snprintf(t->err, sizeof(t->err), "rfork failed");
+		return NULL;
+	}
+	for (int n = 0; n < XT_OPS && t->err[0] == '\0'; n++) {
+		f = (int)xt_rand(t, XT_FILES);
+		k = (int)xt_rand(t, XT_KEYS);
+		snprintf(path, sizeof(path), FS_MNT "/x%d", f);
+		snprintf(name, sizeof(name), "user.t%d.k%d", t->id, k);
+		switch (xt_rand(t, 5)) {
+		case 0:
+		case 1:
+			len = (int)xt_rand(t, 41);
+			xt_val(t, f, k, len, val);
+			if (rump_sys_setxattr(path, name, val, (size_t)len,
+			    0) != 0)
+				snprintf(t->err, sizeof(t->err), "set %s %s: "
+				    "%s", path, name, strerror(errno));
+			t->len[f][k] = len;
+			break;
+		case 2:
+			if (rump_sys_removexattr(path, name) != 0 &&
+			    (t->len[f][k] >= 0 || errno != ENODATA))
+				snprintf(t->err, sizeof(t->err), "remove %s %s: "
+				    "%s", path, name, strerror(errno));
+			t->len[f][k] = -1;
+			break;
+		case 3:
+			if (rump_sys_chmod(path, xt_rand(t, 2) ? 0644 : 0664))
+				snprintf(t->err, sizeof(t->err), "chmod %s: %s",
+				    path, strerror(errno));
+			break;
+		default:
+			xt_get(t, f, k);
+			break;
+		}
+	}
+	for (f = 0; f < XT_FILES; f++)
+		for (k = 0; k < XT_KEYS && t->err[0] == '\0'; k++)
+			xt_get(t, f, k);
+	rump_pub_lwproc_releaselwp();
+	return NULL;
+}
+
+FSTEST(xattr_threads, FS_WRITABLE | FS_XATTR)
+{
+	struct xt *t;
+	pthread_t th[XT_THREADS];
+	char path[64];
+	ssize_t want;
+
+	(void)fs;
+	REQUIRE((t = calloc(XT_THREADS, sizeof(*t))) != NULL);
+	for (int f = 0; f < XT_FILES; f++) {
+		snprintf(path, sizeof(path), FS_MNT "/x%d", f);
+		fs_mkfile(path, "x", 1);
+	}
+	for (int i = 0; i < XT_THREADS; i++) {
+		t[i].id = i;
+		t[i].rnd = 7u + (uint32_t)i * 104729u;
+		memset(t[i].len, 0xff, sizeof(t[i].len));
+		REQUIRE_EQ(pthread_create(&th[i], NULL, xt_work, &t[i]), 0);
+	}
+	for (int i = 0; i < XT_THREADS; i++)
+		REQUIRE_EQ(pthread_join(th[i], NULL), 0);
+	for (int i = 0; i < XT_THREADS; i++)
+		if (t[i].err[0] != '\0')
+			TEST_FAIL("thread %d: %s", i, t[i].err);
+	for (int f = 0; f < XT_FILES; f++) {
+		want = 0;
+		for (int i = 0; i < XT_THREADS; i++)
+			for (int k = 0; k < XT_KEYS; k++)
+				if (t[i].len[f][k] >= 0)
+					want += (ssize_t)strlen("user.t0.k0") + 1;
+		snprintf(path, sizeof(path), FS_MNT "/x%d", f);
+		REQUIRE_EQ(rump_sys_listxattr(path, NULL, 0), want);
+	}
+	free(t);
+}
+
 /* File systems without attributes answer EOPNOTSUPP to every call. */
 FSTEST(xattr_unsupported, 0)
 {
@@ -541,4 +683,4 @@ FSTEST(xattr_unsupported, 0)
 
 FSTESTS(FSCASE(xattr_user), FSCASE(xattr_namespaces), FSCASE(acl_set),
     FSCASE(acl_enforce), FSCASE(acl_inherit), FSCASE(xattr_enospc),
-    FSCASE(xattr_unsupported))
+    FSCASE(xattr_threads), FSCASE(xattr_unsupported))
