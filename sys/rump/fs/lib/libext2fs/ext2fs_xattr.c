@@ -782,6 +782,7 @@ xattr_change(struct vnode *vp, const char *name, const void *val,
 	size_t dsize = len;
 	const char *rest;
 	struct xset xs;
+	uint16_t old_mode;
 	mode_t mode;
 	int i, error;
 
@@ -831,9 +832,12 @@ xattr_change(struct vnode *vp, const char *name, const void *val,
 	if (keep && (error = xset_add(&xs, index, rest, strlen(rest), val,
 	    len)) != 0)
 		goto out;
+	old_mode = ip->ei_mode;
 	ip->ei_mode = (uint16_t)mode;
-	if ((error = xset_store(em, np, &xs, kauth_cred_issuser(cred))) != 0)
+	if ((error = xset_store(em, np, &xs, kauth_cred_issuser(cred))) != 0) {
+		ip->ei_mode = old_mode;
 		goto out;
+	}
 	if (index == EXT2_XATTR_INDEX_ACL_ACCESS)
 		error = acl_cache(em->em_fs, np, &xs);
 out:
