@@ -12,7 +12,8 @@
  * Linux's `setfattr`/`setfacl` write we read byte for byte, and enforce.
  * Also: a block shared by two inodes is copied before one of them
  * changes it; a full block is ENOSPC with nothing damaged; a damaged
- * block is EIO with one log line; attribute changes go through the
+ * block, a bad ACL, an entry pointing outside its block are EIO with one
+ * log line; attribute changes go through the
  * journal (a copy of the image taken while mounted is clean, and holds
  * them once fsync'd).
  */
@@ -614,6 +615,54 @@ TESTCASE(ext4_corrupt_block)
 }
 
 /*
+ * Named damage without checksums to catch it: an ACL that is not one,
+ * a value offset past the block.  EIO and one log line each; the owner
+ * still reaches the file, others get the error from the permission
+ * check that needs the ACL, as on Linux.
+ */
+TESTCASE(ext4_damaged_entries)
+{
+	char img[4200], cmd[9000], logf[4300], buf[64], *dir;
+	long long blk;
+	struct stat st;
+
+	if (!have_e2fsprogs())
+		return;
+	dir = new_image("xadmg", "-t ext4 -O ^metadata_csum -b 1024 -I 256",
+	    img, sizeof(img));
+	PATHF(cmd, "{ cd '%s' && : > e && debugfs -w -R 'write e /a' fs.img && "
+	    "debugfs -w -R 'sif /a mode 0100644' fs.img && "
+	    "debugfs -w -R 'ea_set -r /a system.posix_acl_access 0123' fs.img "
+	    "&& debugfs -w -R 'write e /b' fs.img && "
+	    "debugfs -w -R 'ea_set /b user.x %0400d' fs.img; } >/dev/null 2>&1",
+	    dir, 7);
+	REQUIRE(system(cmd) == 0);
+	REQUIRE((blk = stat_field(img, "/b", "File ACL: ")) > 0);
+	PATHF(cmd, "debugfs -w -R 'zap_block -o 34 -l 2 -p 255 %lld' '%s' "
+	    ">/dev/null 2>&1", blk, img);
+	REQUIRE(system(cmd) == 0);
+	PATHF(logf, "%s/log", dir);
+	do_mount(img);
+	REQUIRE_OK(rump_sys_chmod(MNT, 0755));
+	log_capture(logf);
+	REQUIRE_OK(rump_sys_stat(MNT "/a", &st));
+	REQUIRE_ERRNO(rump_sys_getxattr(MNT "/a", "system.posix_acl_access",
+	    buf, sizeof(buf)), EIO);
+	log_expect("bad ACL of 4 bytes");
+	REQUIRE_EQ(rump_pub_lwproc_rfork(RUMP_RFFDG), 0);
+	REQUIRE_OK(rump_sys_setuid(1000));
+	REQUIRE_ERRNO(rump_sys_open(MNT "/a", O_RDONLY), EIO);
+	rump_pub_lwproc_releaselwp();
+	log_capture(logf);
+	REQUIRE_ERRNO(rump_sys_getxattr(MNT "/b", "user.x", buf, sizeof(buf)),
+	    EIO);
+	log_expect("outside its area");
+	REQUIRE_OK(rump_sys_unmount(MNT, 0));
+	remove_tree(dir);
+	free(dir);
+}
+
+/*
  * Attribute changes are journaled: a copy of the image taken while
  * mounted, before the commit, is clean and without them; after fsync
  * the copy replays (e2fsck -fy) to an image that has them.
@@ -661,4 +710,5 @@ TESTCASE(ext4_journaled)
 
 TESTS(CASE(ext4_ours_4k), CASE(ext4_ours_1k), CASE(ext2_ours_small_inodes),
     CASE(ext4_others_read_by_us), CASE(ext4_shared_block_cow),
-    CASE(ext4_block_full), CASE(ext4_corrupt_block), CASE(ext4_journaled))
+    CASE(ext4_block_full), CASE(ext4_corrupt_block),
+    CASE(ext4_damaged_entries), CASE(ext4_journaled))
