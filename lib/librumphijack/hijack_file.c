@@ -11,8 +11,9 @@
  * the side hijack_path.c names; a call naming two paths (rename, link)
  * on different sides fails with EXDEV, as across mounts.  renameat2's
  * RENAME_NOREPLACE is a check then a rename (not atomic against another
- * process of the kernel); its other flags are EINVAL.  Extended
- * attributes of kernel files are ENOTSUP.
+ * process of the kernel); its other flags are EINVAL.  The extended
+ * attribute calls (and their l- and f- forms) go to the kernel for its
+ * files.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -752,47 +753,56 @@ getdents64(int fd, void *buf, size_t n)
 	return KCALL(rump_sys_getdents64(k, buf, n));
 }
 
-/* Extended attributes: kernel files have none to give. */
-#define XATTR_PATH(name, rtype, ...)                                          \
-	HJ_API rtype name(const char *path, __VA_ARGS__)
-#define NOXATTR_PATH(name, args, call)                                        \
-	{                                                                     \
-		const char *kp;                                               \
-		REAL(__typeof__(&name), name);                                \
-		if (hj_path(path, &kp) == HJ_HOST)                            \
-			return hj_##name##_fn call;                           \
-		return hj_fd_error(ENOTSUP);                                  \
-	}
-
-XATTR_PATH(getxattr, ssize_t, const char *n, void *v, size_t s)
-NOXATTR_PATH(getxattr, , (path, n, v, s))
-XATTR_PATH(lgetxattr, ssize_t, const char *n, void *v, size_t s)
-NOXATTR_PATH(lgetxattr, , (path, n, v, s))
-XATTR_PATH(setxattr, int, const char *n, const void *v, size_t s, int f)
-NOXATTR_PATH(setxattr, , (path, n, v, s, f))
-XATTR_PATH(lsetxattr, int, const char *n, const void *v, size_t s, int f)
-NOXATTR_PATH(lsetxattr, , (path, n, v, s, f))
-XATTR_PATH(listxattr, ssize_t, char *l, size_t s)
-NOXATTR_PATH(listxattr, , (path, l, s))
-XATTR_PATH(llistxattr, ssize_t, char *l, size_t s)
-NOXATTR_PATH(llistxattr, , (path, l, s))
-XATTR_PATH(removexattr, int, const char *n)
-NOXATTR_PATH(removexattr, , (path, n))
-XATTR_PATH(lremovexattr, int, const char *n)
-NOXATTR_PATH(lremovexattr, , (path, n))
-
-#define NOXATTR_FD(name, rtype, decl, call)                                   \
+/* Extended attributes: a kernel file's are the kernel's. */
+#define XATTR_PATH(name, rtype, decl, hcall, kcall)                           \
 	HJ_API rtype name decl                                                \
 	{                                                                     \
+		const char *kp;                                               \
+		int w;                                                        \
 		REAL(__typeof__(&name), name);                                \
-		if (hj_kfd(fd) < 0)                                           \
-			return hj_##name##_fn call;                           \
-		return hj_fd_error(ENOTSUP);                                  \
+		if ((w = kpath(path, &kp)) == 0)                              \
+			return hj_##name##_fn hcall;                          \
+		if (w < 0)                                                    \
+			return -1;                                            \
+		return KCALL(rump_sys_##name kcall);                          \
 	}
 
-NOXATTR_FD(fgetxattr, ssize_t, (int fd, const char *n, void *v, size_t s),
-    (fd, n, v, s))
-NOXATTR_FD(fsetxattr, int,
-    (int fd, const char *n, const void *v, size_t s, int f), (fd, n, v, s, f))
-NOXATTR_FD(flistxattr, ssize_t, (int fd, char *l, size_t s), (fd, l, s))
-NOXATTR_FD(fremovexattr, int, (int fd, const char *n), (fd, n))
+XATTR_PATH(getxattr, ssize_t,
+    (const char *path, const char *n, void *v, size_t s), (path, n, v, s),
+    (kp, n, v, s))
+XATTR_PATH(lgetxattr, ssize_t,
+    (const char *path, const char *n, void *v, size_t s), (path, n, v, s),
+    (kp, n, v, s))
+XATTR_PATH(setxattr, int,
+    (const char *path, const char *n, const void *v, size_t s, int f),
+    (path, n, v, s, f), (kp, n, v, s, f))
+XATTR_PATH(lsetxattr, int,
+    (const char *path, const char *n, const void *v, size_t s, int f),
+    (path, n, v, s, f), (kp, n, v, s, f))
+XATTR_PATH(listxattr, ssize_t, (const char *path, char *l, size_t s),
+    (path, l, s), (kp, l, s))
+XATTR_PATH(llistxattr, ssize_t, (const char *path, char *l, size_t s),
+    (path, l, s), (kp, l, s))
+XATTR_PATH(removexattr, int, (const char *path, const char *n), (path, n),
+    (kp, n))
+XATTR_PATH(lremovexattr, int, (const char *path, const char *n), (path, n),
+    (kp, n))
+
+#define XATTR_FD(name, rtype, decl, hcall, kcall)                             \
+	HJ_API rtype name decl                                                \
+	{                                                                     \
+		int k = hj_kfd(fd);                                           \
+		REAL(__typeof__(&name), name);                                \
+		if (k < 0)                                                    \
+			return hj_##name##_fn hcall;                          \
+		return KCALL(rump_sys_##name kcall);                          \
+	}
+
+XATTR_FD(fgetxattr, ssize_t, (int fd, const char *n, void *v, size_t s),
+    (fd, n, v, s), (k, n, v, s))
+XATTR_FD(fsetxattr, int,
+    (int fd, const char *n, const void *v, size_t s, int f), (fd, n, v, s, f),
+    (k, n, v, s, f))
+XATTR_FD(flistxattr, ssize_t, (int fd, char *l, size_t s), (fd, l, s),
+    (k, l, s))
+XATTR_FD(fremovexattr, int, (int fd, const char *n), (fd, n), (k, n))

@@ -50,6 +50,7 @@
 #define ELOOP           40
 #define EWOULDBLOCK     EAGAIN
 #define ENOMSG          42
+#define ENODATA         61
 #define EOVERFLOW       75
 #define EILSEQ          84
 #define ENOTSOCK        88

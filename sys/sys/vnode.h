@@ -50,6 +50,8 @@ struct vattr {
 	long va_blocksize;
 	uint64_t va_bytes;              /* storage used */
 	struct timespec va_atime, va_mtime, va_ctime;
+	mode_t va_cmode;                /* create, VA_CMODE: the mode asked
+					 * for, before the umask (ACLs) */
 };
 #define VA_MODE  0x01
 #define VA_UID   0x02
@@ -59,6 +61,7 @@ struct vattr {
 #define VA_MTIME 0x20
 #define VA_CTIME 0x40
 #define VA_TIMES_NOW 0x80                /* with VA_ATIME/MTIME: all are now */
+#define VA_CMODE 0x100                  /* create: va_cmode is set */
 
 /* ioflag of read and write */
 #define IO_APPEND 0x01                  /* write at the end, atomically */
@@ -133,6 +136,26 @@ struct vnodeops {
 	 * (b_wblkno).  NULL: no buffers.
 	 */
 	void (*vop_strategy)(struct vnode *, struct buf *);
+	/*
+	 * Extended attributes (sys/xattr.h), after vfs_xattr.c has checked
+	 * the name, the namespace rules and permissions; the file system
+	 * checks an ACL's owner rule and validity itself only for what it
+	 * reads from its disk.  name: a full name, NUL-terminated.
+	 * getxattr: the value's size in *lenp; with buf, at most the
+	 * *lenp bytes that buf holds (ERANGE when it is bigger); ENODATA
+	 * if there is none.  setxattr: flags XATTR_CREATE (EEXIST) or
+	 * XATTR_REPLACE (ENODATA); an ACL name changes the mode as the
+	 * ACL says.  listxattr: every name with its NUL, as getxattr for
+	 * the size.  removexattr: ENODATA if there is none (an ACL name:
+	 * no error).  NULL: the file system has no attributes
+	 * (EOPNOTSUPP).
+	 */
+	int (*vop_getxattr)(struct vnode *, const char *name, void *buf,
+	    size_t *lenp);
+	int (*vop_setxattr)(struct vnode *, const char *name, const void *val,
+	    size_t len, int flags, kauth_cred_t);
+	int (*vop_listxattr)(struct vnode *, char *buf, size_t *lenp);
+	int (*vop_removexattr)(struct vnode *, const char *name, kauth_cred_t);
 };
 
 /*
@@ -227,6 +250,11 @@ int VOP_SEEKDATA(struct vnode *, int, off_t *);
 int VOP_FALLOCATE(struct vnode *, int, off_t, off_t);
 int VOP_INACTIVE(struct vnode *, bool *);
 void VOP_STRATEGY(struct vnode *, struct buf *);
+int VOP_GETXATTR(struct vnode *, const char *, void *, size_t *);
+int VOP_SETXATTR(struct vnode *, const char *, const void *, size_t, int,
+    kauth_cred_t);
+int VOP_LISTXATTR(struct vnode *, char *, size_t *);
+int VOP_REMOVEXATTR(struct vnode *, const char *, kauth_cred_t);
 
 /* Shared operations for read-only file systems (vfs_rofs.c). */
 int genfs_nullop_open(struct vnode *, int, kauth_cred_t);

@@ -5,7 +5,8 @@
 # Unmodified programs (coreutils, diff, find, tar, python3, dash) under
 # librumphijack against an FFS image, every result compared exactly with
 # the same command run on a host directory: names, types, modes, sizes,
-# times, link targets, contents (SHA-256, tar archives byte for byte).
+# times, link targets, contents (SHA-256, tar archives byte for byte);
+# and the attr and acl tools on kernel files.
 # The test shell itself is not hijacked; each program is.
 #
 # usage: t_hijack_progs.sh local LIB SRCDIR BINDIR
@@ -271,6 +272,37 @@ if [ "$blocks" -gt 80000 ] && [ "$blocks" -le 98304 ]; then
 	echo "ok: df ($blocks KiB)"
 else
 	fail "df: $blocks KiB for a 96 MiB image"
+fi
+
+# Extended attributes: FFS keeps none (EOPNOTSUPP); the served kernel's
+# root file system does, and setfattr, getfattr, setfacl and getfacl
+# (libacl) see them through the calls.
+if command -v setfattr >/dev/null && command -v getfacl >/dev/null; then
+	hj touch $K/xa || fail "touch in the kernel"
+	if hj setfattr -n user.x -v y $K/xa 2>"$W/xa.err"; then
+		fail "setfattr on FFS succeeded"
+	elif grep -q 'Operation not supported' "$W/xa.err"; then
+		echo "ok: setfattr on FFS: EOPNOTSUPP"
+	else
+		fail "setfattr on FFS: $(cat "$W/xa.err")"
+	fi
+	if [ "$MODE" = served ]; then
+		hj touch /rump/xa && hj chmod 0644 /rump/xa &&
+		    hj setfattr -n user.color -v blue /rump/xa &&
+		    hj setfacl -m u:1000:rw- /rump/xa ||
+			fail "setfattr/setfacl in the kernel"
+		hj getfattr -d -m - -e hex /rump/xa 2>&1 >"$W/xa.kern" |
+		    grep -v 'Removing leading' >&2
+		printf '%s\n' '# file: rump/xa' \
+		    'system.posix_acl_access=0x0200000001000600ffffffff0200060'\
+'0e803000004000400ffffffff10000600ffffffff20000400ffffffff' \
+		    'user.color=0x626c7565' '' >"$W/xa.want"
+		same "getfattr of a kernel file" "$W/xa.want" "$W/xa.kern"
+		hj getfacl -n --omit-header /rump/xa >"$W/acl.kern" 2>/dev/null
+		printf '%s\n' 'user::rw-' 'user:1000:rw-' 'group::r--' \
+		    'mask::rw-' 'other::r--' '' >"$W/acl.want"
+		same "getfacl of a kernel file" "$W/acl.want" "$W/acl.kern"
+	fi
 fi
 
 if [ "$MODE" = served ]; then

@@ -416,7 +416,8 @@ exec_child(int fd, pid_t pid)
  * System calls with pointers of every kind, through the copy requests:
  * iovec arrays, structures out, strings in, a symbolic link followed
  * (the kernel's own buffer on the way), times converted by the kernel,
- * directory records; bad addresses are EFAULT, not a crash.
+ * attribute names, values and lists, directory records; bad addresses
+ * are EFAULT, not a crash.
  */
 TESTCASE(pointer_arguments)
 {
@@ -456,6 +457,14 @@ TESTCASE(pointer_arguments)
 	REQUIRE_OK(rump_sys_futimes(fd, tv));
 	REQUIRE_OK(rump_sys_fstat(fd, &st));
 	REQUIRE_EQ(st.st_mtim.tv_sec, 3000000);
+	/* Attributes: a name and a value in, a value and a list out. */
+	REQUIRE_OK(rump_sys_setxattr("/d/l", "user.k", "value", 5, 0));
+	REQUIRE_EQ(rump_sys_fgetxattr(fd, "user.k", back, sizeof(back)), 5);
+	REQUIRE(memcmp(back, "value", 5) == 0);
+	REQUIRE_ERRNO(rump_sys_getxattr("/d/f", "user.k", back, 2), ERANGE);
+	REQUIRE_EQ(rump_sys_listxattr("/d/f", back, sizeof(back)), 7);
+	REQUIRE(memcmp(back, "user.k", 7) == 0);
+	REQUIRE_ERRNO(rump_sys_lgetxattr("/d/l", "user.k", back, 5), ENODATA);
 	REQUIRE_OK(rump_sys_uname(&un));
 	REQUIRE(strcmp(un.sysname, "rump") == 0 || un.sysname[0] != '\0');
 	pfd = (struct pollfd){.fd = fd, .events = POLLIN};

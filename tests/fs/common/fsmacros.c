@@ -16,6 +16,7 @@ static const char *const capname[FS_NCAPS] = {
 	"symbolic links", "hard links", "nanosecond times", "writing",
 	"a size limit", "sparse files", "owners and permissions",
 	"device and FIFO nodes", "directories of 100,000 entries",
+	"extended attributes",
 };
 
 static void

@@ -390,16 +390,20 @@ const struct fstype fstypes[] = {
 	{ "tmpfs", 0, NULL, tmpfs_mount, tmpfs_unmount },
 	{ "ext2fs", 0, NULL, ext2fs_mount, ext2fs_unmount },
 	{ "ext4", 0, NULL, ext4fs_mount, ext2fs_unmount },
-	{ "ffs", 0, NULL, ffs_mount, ffs_unmount },
-	{ "ffs2be", 0, NULL, ffs2be_mount, ffs_unmount },
+	{ "ffs", FS_XATTR, "no UFS2 extattr area yet", ffs_mount,
+	    ffs_unmount },
+	{ "ffs2be", FS_XATTR, "no UFS2 extattr area yet", ffs2be_mount,
+	    ffs_unmount },
 	{ "msdos", FS_SYMLINKS | FS_HARDLINKS | FS_NSTIMES | FS_OWNERS |
-	    FS_SPARSE | FS_NODES | FS_BIGDIRS, "FAT has no symbolic or hard "
-	    "links, owners, permission bits or device nodes, keeps "
+	    FS_SPARSE | FS_NODES | FS_BIGDIRS | FS_XATTR, "FAT has no "
+	    "symbolic or hard links, attributes, owners, permission bits or "
+	    "device nodes, keeps "
 	    "modification times in 2 s, files below 4 GiB without holes and "
 	    "at most 65,536 entries a directory", msdos_mount,
 	    msdos_unmount },
-	{ "cd9660", FS_WRITABLE | FS_SIZELIMIT | FS_NSTIMES, "read-only "
-	    "(ISO 9660: made whole by mkisofs-like tools; times to 1/100 s)",
+	{ "cd9660", FS_WRITABLE | FS_SIZELIMIT | FS_NSTIMES | FS_XATTR,
+	    "read-only (ISO 9660: made whole by mkisofs-like tools; times to "
+	    "1/100 s; no attributes)",
 	    cd9660_mount, cd9660_unmount },
 };
 const size_t nfstypes = sizeof(fstypes) / sizeof(fstypes[0]);

@@ -31,7 +31,8 @@
 #define FS_OWNERS     0x40      /* owners and permission bits */
 #define FS_NODES      0x80      /* device, FIFO and socket nodes */
 #define FS_BIGDIRS    0x100     /* directories of 100,000 entries */
-#define FS_NCAPS      9
+#define FS_XATTR      0x200     /* extended attributes and POSIX ACLs */
+#define FS_NCAPS      10
 
 struct fstype {
 	const char *fs_name;

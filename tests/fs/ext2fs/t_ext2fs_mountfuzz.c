@@ -5,12 +5,14 @@
  * Seeded corruption through the VFS: real images with random bytes
  * overwritten (mostly where the image holds anything), each mounted
  * read-only as a block device,
- * walked with getdents64, lstat, open, read and readlink, and
- * unmounted.  Every system call may fail, none may crash, hang (the
+ * walked with getdents64, lstat, open, read, readlink and the attribute
+ * calls (the images carry attributes in inodes and in blocks, and ACLs),
+ * and unmounted.  Every system call may fail, none may crash, hang (the
  * harness's time limit) or trip a sanitizer, and every case must
  * unmount.  The read-write cases mount the corrupt image read-write
  * (forced past an unclean state) and then change it: truncate, write,
- * rename and unlink files found by the walk, make and remove files and
+ * rename, unlink and set attributes of files found by the walk, make and
+ * remove files and
  * directories in the directories found; again errors, never a crash.
  * The seeds are fixed, so a failure reproduces.  The kernel's log lines
  * go to /dev/null.
@@ -86,6 +88,21 @@ rnd(uint32_t *s)
 	return *s;
 }
 
+/* Every attribute of path, by name from its list. */
+static void
+attrs(const char *path, struct walk *w)
+{
+	char list[1024];
+	ssize_t n;
+
+	if ((n = rump_sys_llistxattr(path, list, sizeof(list))) <= 0)
+		return;
+	for (ssize_t off = 0; off < n; off += (ssize_t)strnlen(list + off,
+	    (size_t)(n - off)) + 1)
+		(void)rump_sys_lgetxattr(path, list + off, w->buf,
+		    sizeof(w->buf));
+}
+
 static void
 poke(const char *path, struct walk *w)
 {
@@ -94,6 +111,7 @@ poke(const char *path, struct walk *w)
 
 	if (rump_sys_lstat(path, &st) != 0)
 		return;
+	attrs(path, w);
 	if (S_ISLNK(st.st_mode))
 		(void)rump_sys_readlink(path, w->buf, sizeof(w->buf));
 	else if (S_ISREG(st.st_mode) &&
@@ -157,6 +175,9 @@ scribble(struct walk *w)
 	for (int i = 0; i < w->nfiles; i++) {
 		const char *f = w->files[i];
 
+		(void)rump_sys_setxattr(f, "user.scribble", w->buf, 100 +
+		    (size_t)i * 37 % 3000, 0);
+		(void)rump_sys_removexattr(f, "user.a");
 		switch (i % 4) {
 		case 0:
 			(void)rump_sys_truncate(f, 1000);
@@ -255,6 +276,45 @@ load_image(const char *path, size_t *sizep, uint32_t **usedp, size_t *nusedp)
 	return img;
 }
 
+/*
+ * Attributes for the damage to reach: small ones in the inodes, big
+ * ones in attribute blocks, ACLs (debugfs takes them in Linux's form and
+ * writes ext4's).
+ */
+static void
+add_attrs(const char *dir, const char *img)
+{
+	static const unsigned char acl[] = { 2, 0, 0, 0, 1, 0, 6, 0, 0xff,
+		0xff, 0xff, 0xff, 2, 0, 6, 0, 0xe8, 3, 0, 0, 4, 0, 4, 0, 0xff,
+		0xff, 0xff, 0xff, 0x10, 0, 6, 0, 0xff, 0xff, 0xff, 0xff, 0x20,
+		0, 4, 0, 0xff, 0xff, 0xff, 0xff };
+	static const char *const paths[] = { "/", "/files", "/files/f_0",
+		"/files/f_1", "/files/f_4096", "/files/y2100", "/sparse" };
+	char cmd[9000], path[4200];
+	FILE *f;
+
+	PATHF(path, "%s/acl", dir);
+	REQUIRE((f = fopen(path, "w")) != NULL);
+	REQUIRE(fwrite(acl, 1, sizeof(acl), f) == sizeof(acl));
+	REQUIRE(fclose(f) == 0);
+	PATHF(path, "%s/big", dir);
+	REQUIRE((f = fopen(path, "w")) != NULL);
+	for (int i = 0; i < 700; i++)
+		fputc('a' + i % 26, f);
+	REQUIRE(fclose(f) == 0);
+	PATHF(path, "%s/attrs.debugfs", dir);
+	REQUIRE((f = fopen(path, "w")) != NULL);
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		fprintf(f, "ea_set %s user.a v%zu\nea_set -f %s/big %s "
+		    "user.big\nea_set -f %s/acl %s system.posix_acl_access\n",
+		    paths[i], i, dir, paths[i], dir, paths[i]);
+	REQUIRE(fclose(f) == 0);
+	PATHF(cmd, "debugfs -w -f '%s' '%s' >/dev/null 2>&1 && "
+	    "debugfs -R 'ea_list /files/f_0' '%s' 2>/dev/null | "
+	    "grep -q posix_acl_access", path, img, img);
+	REQUIRE_EQ(system(cmd), 0);
+}
+
 static void
 fuzz(const char *tag, const char *mkfs, uint32_t seed, bool rw)
 {
@@ -284,6 +344,7 @@ fuzz(const char *tag, const char *mkfs, uint32_t seed, bool rw)
 	PATHF(cmd, "%s -U " FIXED_UUID " -E hash_seed=" FIXED_UUID, mkfs);
 	make_image(good, src, cmd, "8M",
 	    "e2fsck -fyD '%s' >/dev/null 2>&1; test $? -le 1");
+	add_attrs(dir, good);
 	PATHF(cmd, "cp '%s' '%s'", good, bad);
 	REQUIRE_EQ(system(cmd), 0);
 	img = load_image(good, &size, &used, &nused);

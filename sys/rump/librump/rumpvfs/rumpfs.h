@@ -81,6 +81,7 @@ struct rumpfs_node {
 	size_t rn_targetlen;                    /* c */
 	/* A host file or directory (rumpfs_etfs.c), else NULL. */
 	struct etfs *rn_etfs;                   /* c */
+	LIST_HEAD(, rumpfs_xattr) rn_xattrs;    /* d: rumpfs_xattr.c */
 };
 
 /* What a mount of the engine is given. */
@@ -162,5 +163,22 @@ void rumpfs_punch(struct rumpfs_mount *, struct rumpfs_node *, uint64_t first,
 /* The first page index >= idx that is present (data) or absent. */
 uint64_t rumpfs_page_find(struct rumpfs_node *, uint64_t idx, bool data);
 void rumpfs_gettime(struct timespec *);
+
+/*
+ * rumpfs_xattr.c: extended attributes and ACLs, with rn_lock held
+ * (inherit: the new node's, not yet visible; it takes dir's).
+ */
+int rumpfs_getxattr(struct vnode *, const char *, void *, size_t *);
+int rumpfs_setxattr(struct vnode *, const char *, const void *, size_t, int,
+    kauth_cred_t);
+int rumpfs_listxattr(struct vnode *, char *, size_t *);
+int rumpfs_removexattr(struct vnode *, const char *, kauth_cred_t);
+void rumpfs_xattr_freeall(struct rumpfs_mount *, struct rumpfs_node *);
+/* The access ACL's value (len in *lenp), NULL if none. */
+const void *rumpfs_xattr_acl(struct rumpfs_node *, size_t *lenp);
+void rumpfs_xattr_chmod(struct rumpfs_node *, mode_t);
+/* A new node rn in dir: dir's default ACL, if any, made rn's; its mode. */
+int rumpfs_xattr_inherit(struct rumpfs_mount *, struct rumpfs_node *dir,
+    struct rumpfs_node *rn, const struct vattr *);
 
 #endif /* _RUMPVFS_RUMPFS_H_ */

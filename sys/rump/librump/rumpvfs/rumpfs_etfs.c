@@ -911,6 +911,16 @@ rumpfs_spec_reclaim(struct vnode *vp)
 	return rumpfs_vnodeops.vop_reclaim(vp);
 }
 
+/* Host files keep no attributes of ours: EOPNOTSUPP. */
+static void
+etfs_noxattr(struct vnodeops *ops)
+{
+	ops->vop_getxattr = NULL;
+	ops->vop_setxattr = NULL;
+	ops->vop_listxattr = NULL;
+	ops->vop_removexattr = NULL;
+}
+
 void
 etfs_init(void)
 {
@@ -930,6 +940,7 @@ etfs_init(void)
 
 	etfs_devops = rumpfs_specops;
 	etfs_devops.vop_reclaim = etfs_reclaim;
+	etfs_noxattr(&etfs_devops);
 
 	etfs_regops = rumpfs_vnodeops;
 	etfs_regops.vop_open = etfs_open;
@@ -942,11 +953,13 @@ etfs_init(void)
 	etfs_regops.vop_seekdata = etfs_seekdata;
 	etfs_regops.vop_fallocate = NULL;
 	etfs_regops.vop_reclaim = etfs_reclaim;
+	etfs_noxattr(&etfs_regops);
 
 	etfs_dirops = rumpfs_vnodeops;
 	etfs_dirops.vop_lookup = etfs_lookup;
 	etfs_dirops.vop_readdir = etfs_readdir;
 	etfs_dirops.vop_reclaim = etfs_reclaim;
+	etfs_noxattr(&etfs_dirops);
 
 	atomic_store_release(&etfs_ready, true);
 }

@@ -79,6 +79,7 @@ rumpfs_node_alloc(struct rumpfs_mount *rm, enum vtype type, mode_t mode,
 	rumpfs_gettime(&rn->rn_mtime);
 	rn->rn_atime = rn->rn_ctime = rn->rn_mtime;
 	TAILQ_INIT(&rn->rn_dir);
+	LIST_INIT(&rn->rn_xattrs);
 	rn->rn_nextcookie = 2;          /* 0 and 1 are "." and ".." */
 	rw_init(&rn->rn_lock);
 	mutex_enter(&rm->rm_lock);
@@ -103,6 +104,7 @@ rumpfs_node_free(struct rumpfs_mount *rm, struct rumpfs_node *rn)
 		rumpfs_dirent_free(rm, rd);
 	}
 	rumpfs_dirhash_free(rm, rn);
+	rumpfs_xattr_freeall(rm, rn);
 	if (rn->rn_target != NULL) {
 		kmem_free(rn->rn_target, rn->rn_targetlen + 1);
 		rumpfs_unreserve(rm, rn->rn_targetlen + 1);

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/vnode.h>
+#include <sys/xattr.h>
 
 #include "rumpfs.h"
 
@@ -48,11 +49,14 @@ rn_getvnode(struct vnode *dvp, struct rumpfs_node *rn, struct vnode **vpp)
 static int
 rn_access(struct rumpfs_node *rn, int mode, kauth_cred_t cred)
 {
+	const void *acl;
+	size_t acllen = 0;
 	int error;
 
 	rw_enter(&rn->rn_lock, RW_READER);
-	error = vaccess(rn->rn_type, rn->rn_mode, rn->rn_uid, rn->rn_gid, mode,
-	    cred);
+	acl = rumpfs_xattr_acl(rn, &acllen);
+	error = acl_vaccess(rn->rn_type, rn->rn_mode, rn->rn_uid, rn->rn_gid,
+	    acl, acllen, mode, cred);
 	rw_exit(&rn->rn_lock);
 	return error;
 }
@@ -176,6 +180,11 @@ rumpfs_mknode(struct vnode *dvp, const char *nm, size_t len,
 		return error;
 	if ((error = rumpfs_node_alloc(rm, va->va_type, mode, cred->cr_euid,
 	    gid, va->va_rdev, &rn)) != 0) {
+		rumpfs_dirent_free(rm, rd);
+		return error;
+	}
+	if ((error = rumpfs_xattr_inherit(rm, dir, rn, va)) != 0) {
+		rumpfs_node_free(rm, rn);
 		rumpfs_dirent_free(rm, rd);
 		return error;
 	}
@@ -324,8 +333,10 @@ rumpfs_setattr(struct vnode *vp, const struct vattr *req, kauth_cred_t cred)
 			rn->rn_size = va.va_size;
 		rn->rn_mtime = now;
 	}
-	if (va.va_mask & VA_MODE)
+	if (va.va_mask & VA_MODE) {
 		rn->rn_mode = va.va_mode & ALLPERMS;
+		rumpfs_xattr_chmod(rn, rn->rn_mode);
+	}
 	if (va.va_mask & VA_UID)
 		rn->rn_uid = va.va_uid;
 	if (va.va_mask & VA_GID)
@@ -853,4 +864,8 @@ const struct vnodeops rumpfs_vnodeops = {
 	.vop_fallocate = rumpfs_fallocate,
 	.vop_inactive = rumpfs_inactive,
 	.vop_reclaim = rumpfs_reclaim,
+	.vop_getxattr = rumpfs_getxattr,
+	.vop_setxattr = rumpfs_setxattr,
+	.vop_listxattr = rumpfs_listxattr,
+	.vop_removexattr = rumpfs_removexattr,
 };

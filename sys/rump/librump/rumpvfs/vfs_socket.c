@@ -31,6 +31,8 @@ vfs_socket_bind(const char *path, mode_t mode, struct vnode **vpp)
 	mutex_enter(&p->p_lock);
 	va.va_mode = mode & ALLPERMS & ~p->p_cwdi->cwdi_cmask;
 	mutex_exit(&p->p_lock);
+	va.va_cmode = mode & ALLPERMS;
+	va.va_mask = VA_CMODE;
 	if ((error = namei(&nd)) != 0)
 		return error;
 	if (nd.ni_vp != NULL || nd.ni_dots != 0)

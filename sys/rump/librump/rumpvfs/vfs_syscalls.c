@@ -239,6 +239,8 @@ do_mknode(int dirfd, const char *path, mode_t mode, dev_t dev)
 		return EINVAL;
 	}
 	va.va_type = iftovt(mode);
+	va.va_cmode = va.va_mode;
+	va.va_mask = VA_CMODE;
 	va.va_mode &= ~vfs_umask();
 	if ((error = lookup_create(&nd)) != 0)
 		return error;

@@ -142,6 +142,8 @@ vn_create(struct nameidata *nd, mode_t cmode, struct vnode **vpp)
 	mutex_enter(&p->p_lock);
 	va.va_mode = cmode & ALLPERMS & ~p->p_cwdi->cwdi_cmask;
 	mutex_exit(&p->p_lock);
+	va.va_cmode = cmode & ALLPERMS;
+	va.va_mask = VA_CMODE;
 	return VOP_CREATE(nd->ni_dvp, nd->ni_name,
 	    nd->ni_namelen, &va, kauth_cred_get(), vpp);
 }

@@ -159,6 +159,35 @@ dead_fallocate(struct vnode *vp, int mode, off_t off, off_t len)
 	return dead_eio();
 }
 
+static int
+dead_getxattr(struct vnode *vp, const char *name, void *buf, size_t *lenp)
+{
+	(void)vp, (void)name, (void)buf, (void)lenp;
+	return dead_eio();
+}
+
+static int
+dead_setxattr(struct vnode *vp, const char *name, const void *val,
+    size_t len, int flags, kauth_cred_t cred)
+{
+	(void)vp, (void)name, (void)val, (void)len, (void)flags, (void)cred;
+	return dead_eio();
+}
+
+static int
+dead_listxattr(struct vnode *vp, char *buf, size_t *lenp)
+{
+	(void)vp, (void)buf, (void)lenp;
+	return dead_eio();
+}
+
+static int
+dead_removexattr(struct vnode *vp, const char *name, kauth_cred_t cred)
+{
+	(void)vp, (void)name, (void)cred;
+	return dead_eio();
+}
+
 /* Nothing to keep a revoked vnode cached for. */
 static int
 dead_inactive(struct vnode *vp, bool *recycle)
@@ -207,6 +236,10 @@ const struct vnodeops dead_vnodeops = {
 	.vop_inactive = dead_inactive,
 	.vop_reclaim = dead_reclaim,
 	.vop_strategy = dead_strategy,
+	.vop_getxattr = dead_getxattr,
+	.vop_setxattr = dead_setxattr,
+	.vop_listxattr = dead_listxattr,
+	.vop_removexattr = dead_removexattr,
 };
 
 bool
@@ -466,4 +499,50 @@ VOP_STRATEGY(struct vnode *vp, struct buf *bp)
 	VOP_BEGIN(vp, ops);
 	ops->vop_strategy(vp, bp);
 	VOP_END(vp, ops);
+}
+
+/* The attribute calls: EOPNOTSUPP where the file system has none. */
+int
+VOP_GETXATTR(struct vnode *vp, const char *name, void *buf, size_t *lenp)
+{
+	VOP_BEGIN(vp, ops);
+	int error = ops->vop_getxattr != NULL ?
+	    ops->vop_getxattr(vp, name, buf, lenp) : EOPNOTSUPP;
+
+	VOP_END(vp, ops);
+	return error;
+}
+
+int
+VOP_SETXATTR(struct vnode *vp, const char *name, const void *val,
+    size_t len, int flags, kauth_cred_t cred)
+{
+	VOP_BEGIN(vp, ops);
+	int error = ops->vop_setxattr != NULL ?
+	    ops->vop_setxattr(vp, name, val, len, flags, cred) : EOPNOTSUPP;
+
+	VOP_END(vp, ops);
+	return error;
+}
+
+int
+VOP_LISTXATTR(struct vnode *vp, char *buf, size_t *lenp)
+{
+	VOP_BEGIN(vp, ops);
+	int error = ops->vop_listxattr != NULL ?
+	    ops->vop_listxattr(vp, buf, lenp) : EOPNOTSUPP;
+
+	VOP_END(vp, ops);
+	return error;
+}
+
+int
+VOP_REMOVEXATTR(struct vnode *vp, const char *name, kauth_cred_t cred)
+{
+	VOP_BEGIN(vp, ops);
+	int error = ops->vop_removexattr != NULL ?
+	    ops->vop_removexattr(vp, name, cred) : EOPNOTSUPP;
+
+	VOP_END(vp, ops);
+	return error;
 }

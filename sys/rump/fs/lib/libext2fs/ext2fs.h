@@ -94,6 +94,7 @@ struct ext2fs_inode {
 	uint64_t ei_file_acl;           /* extended attribute block, 0: none */
 	uint32_t ei_rdev_major, ei_rdev_minor;
 	uint16_t ei_extra_isize;
+	bool ei_ibody_ea;               /* attributes in the inode (magic) */
 	uint32_t ei_csum_seed;          /* seed for this inode's metadata */
 	uint8_t ei_block[EXT2_I_BLOCK_LEN];
 };

@@ -397,21 +397,51 @@ ext2_set_le32(uint8_t *p, uint32_t v)
 #define EXT2_HASH_SIPHASH       6
 
 /*
- * In-inode extended attributes (for inline data): after the i_extra_isize
- * bytes, le32 magic, then entries; each entry u8 name_len, u8 name_index,
- * le16 value_offs (from the first entry), le32 value_inum, le32
- * value_size, le32 hash, then the name, padded to 4.  A 4-byte zero ends
- * the list.
+ * Extended attributes ("Extended Attributes" in the disk layout
+ * chapter), in two places: in the inode, after its i_extra_isize bytes
+ * (le32 magic, then entries; value offsets count from the first entry;
+ * values fill the area from its end), and in an attribute block named by
+ * i_file_acl (a 32-byte header: le32 magic, le32 refcount (inodes
+ * sharing it), le32 blocks (1), le32 hash, le32 checksum (metadata_csum:
+ * crc32c of the fs seed, le64 block number and the block with this field
+ * zero), then entries from byte 32, kept sorted by index, name length
+ * and name; value offsets count from the block's start).  An entry is
+ * u8 name_len, u8 name_index (the namespace, EXT2_XATTR_INDEX_*, the
+ * prefix left out of the name), le16 value_offs, le32 value_inum (ea_inode:
+ * the value is that inode's data), le32 value_size, le32 hash, then the
+ * name, padded to 4; a zero le32 ends the list.  Values are padded to 4.
+ * An entry's hash: over the name, h = h << 5 ^ h >> 27 ^ c, then over
+ * the value's le32 words, h = h << 16 ^ h >> 16 ^ w; the block's: over
+ * the entries' hashes, h = h << 16 ^ h >> 16 ^ e_hash (0 if any is 0).
+ * Inline data keeps its bytes past i_block in "system.data" in the inode.
  */
 #define EXT2_XATTR_MAGIC        0xEA020000
 #define EXT2_XATTR_REFCOUNT     0x04    /* le32, in an attribute block */
+#define EXT2_XATTR_BLOCKS       0x08    /* le32 */
+#define EXT2_XATTR_HASH         0x0C    /* le32 */
 #define EXT2_XATTR_CHECKSUM     0x10    /* le32, in an attribute block */
+#define EXT2_XATTR_HDR_SIZE     32
 #define EXT2_XE_NAME_LEN        0x00
 #define EXT2_XE_NAME_INDEX      0x01
 #define EXT2_XE_VALUE_OFFS      0x02
 #define EXT2_XE_VALUE_INUM      0x04
 #define EXT2_XE_VALUE_SIZE      0x08
+#define EXT2_XE_HASH            0x0C
 #define EXT2_XE_NAME            0x10
+#define EXT2_XATTR_INDEX_USER   1
+#define EXT2_XATTR_INDEX_ACL_ACCESS 2
+#define EXT2_XATTR_INDEX_ACL_DEFAULT 3
+#define EXT2_XATTR_INDEX_TRUSTED 4
+#define EXT2_XATTR_INDEX_SECURITY 6
 #define EXT2_XATTR_INDEX_SYSTEM 7
+
+/*
+ * A POSIX ACL as ext4 stores it in an attribute of index 2 or 3: le32
+ * version 1, then entries of le16 tag, le16 perm and, for a named user
+ * or group (ACL_USER, ACL_GROUP) only, le32 id.
+ */
+#define EXT4_ACL_VERSION        1
+#define EXT4_ACL_SHORT          4
+#define EXT4_ACL_FULL           8
 
 #endif /* _EXT2FS_FORMAT_H_ */

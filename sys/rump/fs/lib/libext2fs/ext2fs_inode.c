@@ -235,6 +235,10 @@ ext2fs_iget(const struct ext2fs *fs, uint32_t ino, struct ext2fs_inode *ip)
 	}
 	if ((error = inode_decode(fs, ino, raw, extra_isize, ip)) != 0)
 		goto out;
+	ip->ei_ibody_ea = fs->e2_isize > EXT2_GOOD_OLD_INODE_SIZE &&
+	    extra_isize != 0 && EXT2_GOOD_OLD_INODE_SIZE + extra_isize + 4 <=
+	    fs->e2_isize && ext2_le32(raw + EXT2_GOOD_OLD_INODE_SIZE +
+	    extra_isize) == EXT2_XATTR_MAGIC;
 	if (ip->ei_mode == 0 || ip->ei_nlink == 0)
 		error = ENOENT;
 out:

@@ -8,7 +8,7 @@
  * making a new one (extents on an extent file system), finding or
  * allocating the block behind a logical block, truncation, and
  * releasing an unlinked inode with its blocks and its extended
- * attribute block.
+ * attribute block (ext2fs_xattr.c).
  *
  * i_blocks counts every block a file holds in 512-byte units: data,
  * indirect or extent tree blocks and the attribute block; with
@@ -70,11 +70,12 @@ csum_set(const struct ext2fs *fs, uint8_t *raw, uint32_t seed)
 /*
  * Write ip into its table entry; the bytes it does not decode (osd
  * fields, attributes in the inode, crtime) stay.  A fresh entry starts
- * from zeros; dtime, when not NULL, is the deletion time to record.
+ * from zeros; dtime, when not NULL, is the deletion time to record;
+ * area (alen > 0 bytes) the new attribute area after i_extra_isize.
  */
 static int
 inode_write(struct ext2fs_mount *em, const struct ext2fs_inode *ip,
-    bool fresh, const uint32_t *dtime)
+    bool fresh, const uint32_t *dtime, const uint8_t *area, size_t alen)
 {
 	const struct ext2fs *fs = em->em_fs;
 	uint32_t x = ip->ei_extra_isize;
@@ -114,6 +115,11 @@ inode_write(struct ext2fs_mount *em, const struct ext2fs_inode *ip,
 	memcpy(raw + EXT2_I_BLOCK, ip->ei_block, EXT2_I_BLOCK_LEN);
 	ext2_set_le32(raw + EXT2_I_GENERATION, ip->ei_generation);
 	ext2_set_le32(raw + EXT2_I_FILE_ACL_LO, (uint32_t)ip->ei_file_acl);
+	if (fs->e2_incompat & EXT2F_INCOMPAT_64BIT)
+		ext2_set_le16(raw + EXT2_I_FILE_ACL_HIGH,
+		    (uint16_t)(ip->ei_file_acl >> 32));
+	if (alen > 0 && EXT2_GOOD_OLD_INODE_SIZE + x + alen <= fs->e2_isize)
+		memcpy(raw + EXT2_GOOD_OLD_INODE_SIZE + x, area, alen);
 	encode_time(raw, EXT2_I_ATIME, EXT2_I_ATIME_EXTRA, x, &ip->ei_atime);
 	encode_time(raw, EXT2_I_MTIME, EXT2_I_MTIME_EXTRA, x, &ip->ei_mtime);
 	encode_time(raw, EXT2_I_CTIME, EXT2_I_CTIME_EXTRA, x, &ip->ei_ctime);
@@ -164,7 +170,14 @@ ext2fs_iset_dtime(struct ext2fs_mount *em, uint32_t ino, uint32_t dtime)
 int
 ext2fs_iupdate(struct ext2fs_mount *em, const struct ext2fs_inode *ip)
 {
-	return inode_write(em, ip, false, NULL);
+	return inode_write(em, ip, false, NULL, NULL, 0);
+}
+
+int
+ext2fs_iupdate_ea(struct ext2fs_mount *em, const struct ext2fs_inode *ip,
+    const uint8_t *area, size_t alen)
+{
+	return inode_write(em, ip, false, NULL, area, alen);
 }
 
 void
@@ -219,7 +232,7 @@ ext2fs_inew(struct ext2fs_mount *em, uint32_t ino, uint16_t mode,
 	ip->ei_has_crtime = x >= EXT2_I_CRTIME + 4 - EXT2_GOOD_OLD_INODE_SIZE;
 	if (ip->ei_has_crtime)
 		ip->ei_crtime = ip->ei_ctime;
-	return inode_write(em, ip, true, NULL);
+	return inode_write(em, ip, true, NULL, NULL, 0);
 }
 
 /* The largest file size the block map and i_blocks can describe. */
@@ -575,44 +588,6 @@ ext2fs_truncate(struct ext2fs_mount *em, struct ext2fs_node *np,
 	return error;
 }
 
-/* Drop one reference to the attribute block: free it with the last. */
-static int
-xattr_release(struct ext2fs_mount *em, struct ext2fs_inode *ip)
-{
-	const struct ext2fs *fs = em->em_fs;
-	uint64_t blk = ip->ei_file_acl;
-	struct buf *bp;
-	uint32_t refs;
-	uint8_t *b;
-	int error;
-
-	ip->ei_file_acl = 0;
-	if (!ext2fs_blk_ok(fs, blk, 1))
-		return ext2fs_corrupt(fs, "inode %u: attribute block %llu "
-		    "out of range", ip->ei_ino, (unsigned long long)blk);
-	if ((error = ext2fs_blk_read(em, blk, &bp)) != 0)
-		return error;
-	b = bp->b_data;
-	if (ext2_le32(b) != EXT2_XATTR_MAGIC) {
-		brelse(bp, 0);
-		return ext2fs_corrupt(fs, "inode %u: attribute block %llu: "
-		    "magic 0x%08x", ip->ei_ino, (unsigned long long)blk,
-		    ext2_le32(b));
-	}
-	refs = ext2_le32(b + EXT2_XATTR_REFCOUNT);
-	if (refs > 1) {
-		ext2_set_le32(b + EXT2_XATTR_REFCOUNT, refs - 1);
-		ext2fs_xattr_csum_set(fs, blk, b);
-		if ((error = ext2fs_blk_write(em, bp, false)) != 0)
-			return error;
-		ip->ei_blocks512 -= MIN(ip->ei_blocks512,
-		    (uint64_t)(fs->e2_bsize >> 9));
-		return 0;
-	}
-	brelse(bp, 0);
-	return free_one(em, ip, blk);
-}
-
 /*
  * An unlinked inode's last reference is gone: free its blocks, its
  * attribute block and the inode, recording the deletion time.
@@ -632,13 +607,13 @@ ext2fs_irelease(struct ext2fs_mount *em, struct ext2fs_node *np)
 	if (has_blockmap(em->em_fs, ip) &&
 	    (e = ext2fs_truncate(em, np, 0)) != 0 && error == 0)
 		error = e;
-	if (ip->ei_file_acl != 0 && (e = xattr_release(em, ip)) != 0 &&
+	if (ip->ei_file_acl != 0 && (e = ext2fs_xattr_release(em, ip)) != 0 &&
 	    error == 0)
 		error = e;
 	nanotime(&now);
 	dtime = (uint32_t)now.tv_sec;
 	ip->ei_nlink = 0;
-	if ((e = inode_write(em, ip, false, &dtime)) != 0 && error == 0)
+	if ((e = inode_write(em, ip, false, &dtime, NULL, 0)) != 0 && error == 0)
 		error = e;
 	if ((e = ext2fs_ifree(em, ip->ei_ino,
 	    (ip->ei_mode & EXT2_IFMT) == EXT2_IFDIR)) != 0 && error == 0)

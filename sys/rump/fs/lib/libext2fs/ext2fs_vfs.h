@@ -49,6 +49,9 @@ struct ext2fs_node {
 	bool n_freed;                   /* em_lock: unlinked inode released */
 	bool n_orphan;                  /* em_lock: on the orphan list */
 	struct ext2fs_dircache *n_dc;   /* em_lock: names of a big directory */
+	uint8_t *n_acl;                 /* em_lock: access ACL (xattr form) */
+	size_t n_acllen;                /* em_lock */
+	int n_aclerr;                   /* em_lock: reading the ACL failed */
 	LIST_ENTRY(ext2fs_node) n_pend; /* em_pendlock */
 };
 
@@ -123,6 +126,9 @@ uint64_t ext2fs_overhead(const struct ext2fs *);
 
 /* ext2fs_iwrite.c: inodes, block maps, truncation. */
 int ext2fs_iupdate(struct ext2fs_mount *, const struct ext2fs_inode *);
+/* ext2fs_iupdate and the in-inode attribute area (alen bytes) from area. */
+int ext2fs_iupdate_ea(struct ext2fs_mount *, const struct ext2fs_inode *,
+    const uint8_t *area, size_t alen);
 int ext2fs_iget_dtime(struct ext2fs_mount *, uint32_t, uint32_t *);
 int ext2fs_iset_dtime(struct ext2fs_mount *, uint32_t, uint32_t);
 int ext2fs_inew(struct ext2fs_mount *, uint32_t, uint16_t, uint32_t,
@@ -208,6 +214,20 @@ int ext2fs_htree_add(struct ext2fs_mount *, struct ext2fs_node *,
 int ext2fs_orphan_add(struct ext2fs_mount *, struct ext2fs_node *);
 int ext2fs_orphan_remove(struct ext2fs_mount *, struct ext2fs_node *);
 void ext2fs_orphans_finish(struct ext2fs_mount *);
+
+/* ext2fs_xattr.c: extended attributes and POSIX ACLs. */
+int ext2fs_getxattr(struct vnode *, const char *, void *, size_t *);
+int ext2fs_setxattr(struct vnode *, const char *, const void *, size_t, int,
+    kauth_cred_t);
+int ext2fs_listxattr(struct vnode *, char *, size_t *);
+int ext2fs_removexattr(struct vnode *, const char *, kauth_cred_t);
+int ext2fs_xattr_release(struct ext2fs_mount *, struct ext2fs_inode *);
+int ext2fs_acl_load(struct ext2fs_mount *, struct ext2fs_node *);
+void ext2fs_acl_forget(struct ext2fs_node *);
+int ext2fs_vaccess(const struct ext2fs_node *, int, kauth_cred_t);
+int ext2fs_acl_chmod(struct ext2fs_mount *, struct ext2fs_node *, bool);
+int ext2fs_acl_inherit(struct ext2fs_mount *, struct ext2fs_node *,
+    struct ext2fs_node *, const struct vattr *, bool);
 
 /* ext2fs_csumw.c: checksums of changed metadata (metadata_csum). */
 void ext2fs_sb_csum_set(struct ext2fs *);

@@ -612,6 +612,11 @@ ext2fs_loadvnode(struct mount *mp, struct vnode *vp, ino_t ino, void *cookie)
 		vp->v_op = &ext2fs_vnodeops;
 	if (ino == EXT2_ROOT_INO)
 		vp->v_vflag |= VV_ROOT;
+	/* Unreadable attributes are the permission check's error. */
+	if ((error = ext2fs_acl_load(VFSTOEXT2(mp), np)) != 0) {
+		vp->v_data = NULL;
+		goto fail;
+	}
 	return 0;
 fail:
 	kmem_free(np, sizeof(*np));

@@ -54,13 +54,11 @@ ext2fs_lookup_op(struct vnode *dvp, const char *nm, size_t len,
 static int
 ext2fs_access(struct vnode *vp, int mode, kauth_cred_t cred)
 {
-	const struct ext2fs_inode *ip = VTOEI(vp);
 	struct ext2fs_mount *em = VTOEM(vp);
 	int error;
 
 	rw_enter(&em->em_lock, RW_READER);
-	error = vaccess(vp->v_type, ip->ei_mode & ALLPERMS, ip->ei_uid,
-	    ip->ei_gid, mode, cred);
+	error = ext2fs_vaccess(VTON(vp), mode, cred);
 	rw_exit(&em->em_lock);
 	return error;
 }
@@ -466,8 +464,7 @@ dir_writable(struct ext2fs_mount *em, struct vnode *dvp, kauth_cred_t cred)
 		return EROFS;
 	if (dp->ei_nlink == 0)
 		return ENOENT;
-	return vaccess(VDIR, dp->ei_mode & ALLPERMS, dp->ei_uid, dp->ei_gid,
-	    VWRITE | VEXEC, cred);
+	return ext2fs_vaccess(VTON(dvp), VWRITE | VEXEC, cred);
 }
 
 /* Device numbers in i_block, as Linux writes them. */
@@ -572,12 +569,13 @@ ext2fs_mknode(struct vnode *dvp, const char *nm, size_t len,
 		(void)ext2fs_ifree(em, ino, isdir);
 		goto out;
 	}
-	if (isdir)
+	error = ext2fs_acl_inherit(em, dnp, np, va, cred_root(cred));
+	if (error == 0 && isdir)
 		error = ext2fs_dir_init(em, np, dp->ei_ino, cred_root(cred));
-	else if (va->va_type == VCHR || va->va_type == VBLK) {
+	else if (error == 0 && (va->va_type == VCHR || va->va_type == VBLK)) {
 		encode_rdev(&np->n_ip, va->va_rdev);
 		error = ext2fs_iupdate(em, &np->n_ip);
-	} else if (target != NULL)
+	} else if (error == 0 && target != NULL)
 		error = write_target(em, np, target, tlen, cred_root(cred));
 	if (error == 0)
 		error = ext2fs_dir_add(em, dnp, nm, len, ino,
@@ -751,9 +749,12 @@ ext2fs_setattr(struct vnode *vp, const struct vattr *req, kauth_cred_t cred)
 			goto out;
 		ext2fs_settime(ip, false, true, false);
 	}
-	if (va.va_mask & VA_MODE)
+	if (va.va_mask & VA_MODE) {
 		ip->ei_mode = (uint16_t)((ip->ei_mode & EXT2_IFMT) |
 		    (va.va_mode & ALLPERMS));
+		if ((error = ext2fs_acl_chmod(em, np, cred_root(cred))) != 0)
+			goto out;
+	}
 	if (va.va_mask & VA_UID)
 		ip->ei_uid = va.va_uid;
 	if (va.va_mask & VA_GID)
@@ -965,8 +966,7 @@ ext2fs_rename(struct vnode *fdvp, const char *fnm, size_t flen,
 			goto out;
 		}
 		/* Its ".." changes: that takes write permission on it. */
-		if (fdvp != tdvp && (error = vaccess(VDIR,
-		    fip->ei_mode & ALLPERMS, fip->ei_uid, fip->ei_gid, VWRITE,
+		if (fdvp != tdvp && (error = ext2fs_vaccess(VTON(fvp), VWRITE,
 		    cred)) != 0)
 			goto out;
 		if (tvp != NULL && tvp->v_type != VDIR) {
@@ -1062,6 +1062,7 @@ ext2fs_reclaim(struct vnode *vp)
 
 	vp->v_data = NULL;
 	ext2fs_dc_free(np);
+	ext2fs_acl_forget(np);
 	if (np->n_ip.ei_nlink == 0 && !np->n_freed &&
 	    atomic_load_relaxed(&em->em_rw)) {
 		mutex_enter(&em->em_pendlock);
@@ -1094,6 +1095,10 @@ const struct vnodeops ext2fs_vnodeops = {
 	.vop_fallocate = ext2fs_fallocate_op,
 	.vop_inactive = ext2fs_inactive,
 	.vop_reclaim = ext2fs_reclaim,
+	.vop_getxattr = ext2fs_getxattr,
+	.vop_setxattr = ext2fs_setxattr,
+	.vop_listxattr = ext2fs_listxattr,
+	.vop_removexattr = ext2fs_removexattr,
 };
 
 /* Device nodes: the node is ext2's, the I/O the driver's. */
