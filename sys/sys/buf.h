@@ -71,7 +71,9 @@ struct buf {
 					 * by the file system when it changed
 					 * the buffer (0: not resolved), so
 					 * that writing it out (to make room,
-					 * say) needs no other buffer */
+					 * say) needs no other buffer; in a
+					 * cluster, its first sector, read or
+					 * write */
 	dev_t b_dev;                    /* o: the device (strategy) */
 	void *b_data;                   /* o; NULL in a cluster's request */
 	struct iovec *b_iov;            /* o: a cluster's pieces, or NULL */
@@ -121,6 +123,15 @@ int bread(struct vnode *, daddr_t lblkno, int size, int flags,
  */
 int breadn(struct vnode *, daddr_t lblkno, int size, const daddr_t *rablks,
     const int *rasizes, int nrablks, int flags, struct buf **bpp);
+/*
+ * For a file's vnode: bread of block lblkno, and the n - 1 blocks of
+ * the same size after it, which the file system found to follow it on
+ * the device from sector blkno on, read with it in clusters (those not
+ * cached).  The vnode's strategy gets a cluster's read with b_iov set
+ * and its device sector in b_wblkno, resolved as a write's is.
+ */
+int breadcluster(struct vnode *, daddr_t lblkno, int size, daddr_t blkno,
+    int n, struct buf **bpp);
 int bwrite(struct buf *);
 void bawrite(struct buf *);
 void bdwrite(struct buf *);

@@ -362,10 +362,11 @@ buf_cluster_done(struct buf *cbp)
  * One request for the n owned buffers of run, which follow each other
  * on the device and are set up as buf_start() wants them (all reads or
  * all writes); then each is done as its own request would have been.
- * Waits for the request.  Called without the lock.
+ * A file's request goes to sector wblkno (b_wblkno), which its file
+ * system resolved.  Waits for the request.  Called without the lock.
  */
 static void
-buf_cluster_io(struct buf **run, int n)
+buf_cluster_io(struct buf **run, int n, daddr_t wblkno)
 {
 	struct iovec iov[MAXCLUSTERBUFS];
 	struct vnode *vp = run[0]->b_vp;
@@ -382,7 +383,7 @@ buf_cluster_io(struct buf **run, int n)
 	cbp.b_flags = B_BUSY | B_INFLIGHT | (run[0]->b_flags & B_READ);
 	cbp.b_vp = vp;
 	cbp.b_lblkno = cbp.b_blkno = run[0]->b_lblkno;
-	cbp.b_wblkno = run[0]->b_wblkno;
+	cbp.b_wblkno = wblkno;
 	cbp.b_iov = iov;
 	cbp.b_iovcnt = n;
 	cbp.b_iodone = buf_cluster_done;
@@ -409,7 +410,7 @@ buf_write_run(struct buf **run, int n)
 	if (n == 1)
 		buf_start(run[0]);
 	else
-		buf_cluster_io(run, n);
+		buf_cluster_io(run, n, run[0]->b_wblkno);
 }
 
 /*
@@ -816,33 +817,22 @@ buf_readrun(struct vnode *vp, const daddr_t *rablks, const int *rasizes,
 }
 
 /*
- * The blocks of rablks that continue lblkno on a block device are read
- * with it in clusters (runs of those not cached, split where one is;
- * none once there is no room without waiting); the others one by one,
- * asynchronously.  Should a cluster fail, the
- * block wanted is read again alone: the error may be another block's.
+ * Read block lblkno of vp with the first ncont blocks of rablks, which
+ * continue it on the device (from sector dblkno on, for a file's
+ * vnode), in clusters: runs of those not cached, split where one is,
+ * and none once there is no room without waiting.  The rest of rablks
+ * are read ahead one by one, asynchronously.  Should a cluster fail,
+ * the block wanted is read again alone: the error may be another's.
  */
-int
-breadn(struct vnode *vp, daddr_t lblkno, int size, const daddr_t *rablks,
-    const int *rasizes, int nrablks, int flags, struct buf **bpp)
+static int
+bread_clustered(struct vnode *vp, daddr_t lblkno, int size,
+    const daddr_t *rablks, const int *rasizes, int nrablks, int ncont,
+    daddr_t dblkno, struct buf **bpp)
 {
 	struct buf *bp, *run[MAXCLUSTERBUFS];
-	daddr_t next = lblkno + size / DEV_BSIZE;
 	bool clustered = false, first, want;
-	int error, i = 0, k, ncont = 0, n = 0;
+	int error, i = 0, k, n = 0;
 
-	(void)flags;
-	*bpp = NULL;
-	if (vp->v_type == VBLK && size % DEV_BSIZE == 0)
-		for (; ncont < nrablks && rablks[ncont] == next &&
-		    buf_size_ok(rasizes[ncont]) &&
-		    rasizes[ncont] % DEV_BSIZE == 0; ncont++)
-			next += rasizes[ncont] / DEV_BSIZE;
-	if (ncont == 0) {
-		for (; i < nrablks; i++)
-			buf_readahead(vp, rablks[i], rasizes[i]);
-		return bread(vp, lblkno, size, flags, bpp);
-	}
 	if ((bp = getblk(vp, lblkno, size, 0, 0)) == NULL)
 		return ENOMEM;
 	mutex_enter(&bufcache_lock);
@@ -859,7 +849,6 @@ breadn(struct vnode *vp, daddr_t lblkno, int size, const daddr_t *rablks,
 			n = 0;
 		if ((k = buf_readrun(vp, rablks + i, rasizes + i, ncont - i,
 		    run, &n)) == 0 && n == 0) {
-			/* No room without waiting: no more read-ahead. */
 			i = nrablks;
 			break;
 		}
@@ -867,7 +856,9 @@ breadn(struct vnode *vp, daddr_t lblkno, int size, const daddr_t *rablks,
 		if (n == 1)
 			buf_start(run[0]);
 		else if (n > 1)
-			buf_cluster_io(run, n);
+			buf_cluster_io(run, n, vp->v_type == VBLK ? 0 :
+			    dblkno + (run[0]->b_lblkno - lblkno) *
+			    (size / DEV_BSIZE));
 		if (first)
 			clustered = n > 1;
 	}
@@ -888,6 +879,49 @@ breadn(struct vnode *vp, daddr_t lblkno, int size, const daddr_t *rablks,
 	}
 	*bpp = bp;
 	return 0;
+}
+
+/* On a block device, the blocks read ahead that continue lblkno too. */
+int
+breadn(struct vnode *vp, daddr_t lblkno, int size, const daddr_t *rablks,
+    const int *rasizes, int nrablks, int flags, struct buf **bpp)
+{
+	daddr_t next = lblkno + size / DEV_BSIZE;
+	int ncont = 0;
+
+	*bpp = NULL;
+	if (vp->v_type == VBLK && size % DEV_BSIZE == 0)
+		for (; ncont < nrablks && rablks[ncont] == next &&
+		    buf_size_ok(rasizes[ncont]) &&
+		    rasizes[ncont] % DEV_BSIZE == 0; ncont++)
+			next += rasizes[ncont] / DEV_BSIZE;
+	if (ncont == 0) {
+		for (int i = 0; i < nrablks; i++)
+			buf_readahead(vp, rablks[i], rasizes[i]);
+		return bread(vp, lblkno, size, flags, bpp);
+	}
+	return bread_clustered(vp, lblkno, size, rablks, rasizes, nrablks,
+	    ncont, 0, bpp);
+}
+
+int
+breadcluster(struct vnode *vp, daddr_t lblkno, int size, daddr_t blkno,
+    int n, struct buf **bpp)
+{
+	daddr_t rablks[MAXCLUSTERBUFS];
+	int rasizes[MAXCLUSTERBUFS];
+
+	*bpp = NULL;
+	n = MIN(n, MAXCLUSTERBUFS);
+	if (n <= 1 || vp->v_type == VBLK || size % DEV_BSIZE != 0 ||
+	    !buf_size_ok(size))
+		return bread(vp, lblkno, size, 0, bpp);
+	for (int i = 0; i < n - 1; i++) {
+		rablks[i] = lblkno + 1 + i;
+		rasizes[i] = size;
+	}
+	return bread_clustered(vp, lblkno, size, rablks, rasizes, n - 1,
+	    n - 1, blkno, bpp);
 }
 
 int
