@@ -82,7 +82,8 @@ static kcondvar_t bufmem_cv;            /* a buffer was released or freed */
 static kcondvar_t syncer_cv;            /* buf_dirtyq became non-empty */
 static kcondvar_t bufwrite_cv;          /* a write ended */
 static LIST_HEAD(bufhashhead, buf) *bufhash;    /* b */
-static size_t bufhashmask;                      /* a bucket per 8 KiB */
+static size_t bufhashmask;                      /* a bucket per 4 KiB */
+static uint64_t buf_ninserted;                  /* b: buffers ever hashed */
 static TAILQ_HEAD(buf_lruhead, buf) buf_lru;    /* b: cold */
 static struct buf_lruhead buf_hotq;             /* b */
 static size_t buf_hotbytes;                     /* b: on buf_hotq */
@@ -471,6 +472,39 @@ bufmem_unreserve(size_t size)
 	cv_broadcast(&bufmem_cv);
 }
 
+/*
+ * The oldest clean cold buffer, when nobody waits for it and it has
+ * size bytes, out of the cache to be a new one (its memory stays
+ * counted, so bufmem_reserve is not needed): a stream of blocks read
+ * once reuses its buffers instead of freeing and allocating them.
+ */
+static struct buf *
+buf_recycle(size_t size)
+{
+	struct buf *bp;
+
+	KASSERT(mutex_owned(&bufcache_lock));
+	if (bufstats.bs_bytes + buf_memsize(size) <= bufstats.bs_maxbytes ||
+	    (bp = TAILQ_FIRST(&buf_lru)) == NULL || bp->b_waiters != 0 ||
+	    bp->b_bcount != size)
+		return NULL;
+	TAILQ_REMOVE(&buf_lru, bp, b_lru);
+	LIST_REMOVE(bp, b_hash);
+	LIST_REMOVE(bp, b_vnbufs);
+	bp->b_flags = 0;
+	bp->b_vp = NULL;
+	bp->b_wblkno = 0;
+	bp->b_dev = 0;
+	bp->b_iov = NULL;
+	bp->b_iovcnt = 0;
+	bp->b_resid = 0;
+	bp->b_error = 0;
+	bp->b_private = NULL;
+	bp->b_dirtytime = 0;
+	bp->b_fschecked = false;
+	return bp;
+}
+
 /* Room for size more bytes from clean cold buffers only, or false. */
 static bool
 bufmem_tryreserve(size_t size)
@@ -532,6 +566,7 @@ buf_insert(struct buf *bp, struct vnode *vp, daddr_t lblkno, unsigned flags)
 	bp->b_lblkno = bp->b_blkno = lblkno;
 	LIST_INSERT_HEAD(&bufhash[buf_bucket(vp, lblkno)], bp, b_hash);
 	LIST_INSERT_HEAD(&vp->v_buflist, bp, b_vnbufs);
+	buf_ninserted++;
 }
 
 struct buf *
@@ -770,13 +805,15 @@ buf_readahead(struct vnode *vp, daddr_t lblkno, int size)
  * blocks of rablks, up to a cluster, ending at the first one cached; an
  * empty run starts at the first one not cached.  Room only from clean
  * cold buffers (the run's buffers are owned meanwhile).  Returns how
- * many of rablks it dealt with.
+ * many of rablks it dealt with.  Every new buffer of it is counted in
+ * bs_bytes from the first look on (reserved or recycled).
  */
 static int
 buf_readrun(struct vnode *vp, const daddr_t *rablks, const int *rasizes,
     int nra, struct buf **run, int *np)
 {
 	struct buf *nbufs[MAXCLUSTERBUFS];
+	uint64_t ninserted;
 	size_t bytes = 0;
 	int first, i, k, nalloc, n = *np;
 
@@ -789,20 +826,27 @@ buf_readrun(struct vnode *vp, const daddr_t *rablks, const int *rasizes,
 	first = i;
 	for (k = 0; i < nra && n + k < MAXCLUSTERBUFS &&
 	    bytes + (size_t)rasizes[i] <= MAXCLUSTER; i++, k++) {
-		if (buf_lookup(vp, rablks[i]) != NULL ||
+		if (buf_lookup(vp, rablks[i]) != NULL)
+			break;
+		if ((nbufs[k] = buf_recycle((size_t)rasizes[i])) == NULL &&
 		    !bufmem_tryreserve((size_t)rasizes[i]))
 			break;
 		bytes += (size_t)rasizes[i];
 	}
+	ninserted = buf_ninserted;
 	mutex_exit(&bufcache_lock);
 	for (nalloc = 0; nalloc < k; nalloc++)
-		if ((nbufs[nalloc] = buf_alloc((size_t)rasizes[first +
-		    nalloc])) == NULL)
+		if (nbufs[nalloc] == NULL && (nbufs[nalloc] =
+		    buf_alloc((size_t)rasizes[first + nalloc])) == NULL)
 			break;
 	mutex_enter(&bufcache_lock);
-	/* Someone may have made one of the blocks meanwhile: stop there. */
-	for (i = 0; i < nalloc && buf_lookup(vp, rablks[first + i]) == NULL;
-	    i++) {
+	/*
+	 * Someone may have made one of the blocks meanwhile (only if a
+	 * buffer other than ours went into the cache since we looked):
+	 * stop there.
+	 */
+	for (i = 0; i < nalloc && (buf_ninserted == ninserted + (uint64_t)i ||
+	    buf_lookup(vp, rablks[first + i]) == NULL); i++) {
 		buf_insert(nbufs[i], vp, rablks[first + i], B_BUSY);
 		buf_setreadahead(nbufs[i]);
 		run[n++] = nbufs[i];
@@ -810,8 +854,9 @@ buf_readrun(struct vnode *vp, const daddr_t *rablks, const int *rasizes,
 	for (int j = i; j < k; j++)
 		bufmem_unreserve((size_t)rasizes[first + j]);
 	mutex_exit(&bufcache_lock);
-	for (int j = i; j < nalloc; j++)
-		buf_free_unused(nbufs[j]);
+	for (int j = i; j < k; j++)
+		if (nbufs[j] != NULL)
+			buf_free_unused(nbufs[j]);
 	*np = n;
 	return first + i;
 }
@@ -1247,8 +1292,11 @@ bio_init(void)
 	lim = kmem_limit();
 	bufstats.bs_maxbytes = lim != 0 ? MAX(lim / 4, BUFMEM_MIN) :
 	    BUFMEM_DEFAULT;
-	/* Chains of a few buffers however full the cache is. */
-	for (nbuckets = BUFHASH_MIN; nbuckets < bufstats.bs_maxbytes / 8192;)
+	/*
+	 * Chains of a buffer or two however full the cache is: a stream
+	 * read ahead looks up blocks that are not there, walking chains.
+	 */
+	for (nbuckets = BUFHASH_MIN; nbuckets < bufstats.bs_maxbytes / 4096;)
 		nbuckets *= 2;
 	if ((bufhash = kmem_alloc(nbuckets * sizeof(*bufhash), KM_SLEEP)) ==
 	    NULL)
