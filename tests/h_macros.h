@@ -12,6 +12,13 @@
  *
  * Run one case by name: ./t_pipe pipe_eof.  Set TEST_TIMEOUT (seconds,
  * default 60, 180 under AddressSanitizer) to change the limit.
+ *
+ * Host files a case makes go under tests_scratch(): a directory the harness
+ * makes before the first case (or main, when it asks first) and removes,
+ * with all in it, after the last.  It is named in $TESTS_SCRATCH, so that
+ * every file of a test program and the programs it runs see the same one.  A case's own atexit handlers do not
+ * run (cases end in _exit), so this is the one place where cleaning up is
+ * sure to happen.
  */
 #ifndef _TESTS_H_MACROS_H_
 #define _TESTS_H_MACROS_H_
@@ -159,6 +166,44 @@ leak_check(void)
 #endif
 }
 
+static __attribute__((__unused__)) const char *
+tests_scratch(void)
+{
+	char dir[256], self[200], owner[24];
+	const char *tmp = getenv("TMPDIR"), *name;
+	ssize_t n;
+
+	if (getenv("TESTS_SCRATCH") == NULL) {
+		n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+		self[n > 0 ? n : 0] = '\0';
+		name = strrchr(self, '/') != NULL ? strrchr(self, '/') + 1
+						  : "test";
+		snprintf(dir, sizeof(dir), "%s/%s.XXXXXX",
+		    tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp", name);
+		if (mkdtemp(dir) == NULL)
+			TEST_FAIL("cannot make %s: %s", dir, strerror(errno));
+		snprintf(owner, sizeof(owner), "%d", (int)getpid());
+		if (setenv("TESTS_SCRATCH", dir, 1) != 0 ||
+		    setenv("TESTS_SCRATCH_OWNER", owner, 1) != 0)
+			TEST_FAIL("setenv: %s", strerror(errno));
+	}
+	return getenv("TESTS_SCRATCH");
+}
+
+/* Only the process that made it removes it: not cases, nor programs run. */
+static void
+tests_scratch_remove(void)
+{
+	const char *owner = getenv("TESTS_SCRATCH_OWNER");
+	char cmd[300];
+
+	if (owner == NULL || atoi(owner) != (int)getpid())
+		return;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", getenv("TESTS_SCRATCH"));
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", getenv("TESTS_SCRATCH"));
+}
+
 static int
 run_case(const struct testcase *tc, unsigned timeout)
 {
@@ -204,12 +249,14 @@ run_tests(const struct testcase *tcs, size_t n, int argc, char **argv)
 	unsigned timeout = t != NULL ? (unsigned)atoi(t) : TESTS_TIMEOUT;
 	int failed = 0, ran = 0;
 
+	tests_scratch();
 	for (size_t i = 0; i < n; i++) {
 		if (argc > 1 && strcmp(argv[1], tcs[i].name) != 0)
 			continue;
 		failed += run_case(&tcs[i], timeout);
 		ran++;
 	}
+	tests_scratch_remove();
 	if (ran == 0) {
 		fprintf(stderr, "%s: no test case %s\n", argv[0],
 		    argc > 1 ? argv[1] : "");

@@ -10,7 +10,7 @@ set -eu
 BUILD_PKGS="build-essential cmake pkg-config binutils e2fsprogs libfuse3-dev"
 TEST_PKGS="$BUILD_PKGS clang libc6-dev makefs fdisk gdisk fuse3 rsync git tshark
     tcpdump iproute2 iputils-ping curl python3 python3-scapy dnsmasq-base dosfstools mtools
-    xorriso genisoimage"
+    xorriso genisoimage iperf3 netcat-openbsd"
 BENCH_PKGS="$TEST_PKGS fuse2fs liblwip-dev 7zip fuseiso fusefat"
 case "${1:-build}" in
 build) PKGS=$BUILD_PKGS ;;

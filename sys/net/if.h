@@ -134,6 +134,7 @@ struct ifnet {
 	void *if_afdata[AF_MAX];        /* n: per-family state (dom_ifattach) */
 	unsigned if_refcnt;             /* atomic */
 	bool if_detaching;              /* n */
+	char *if_linkstr;               /* I: as last set by if_linkstr_set, or NULL */
 
 	/* From protocols: add the link header for dst and transmit. */
 	int (*if_output)(struct ifnet *, struct mbuf *, const struct sockaddr *dst,
@@ -207,6 +208,16 @@ int if_clone_create(const char *name);
 int if_clone_destroy(const char *name);
 
 /*
+ * The link string of the interface named, through the driver's
+ * if_setlinkstr/if_unsetlinkstr, a copy kept for SIOCGLINKSTR (freed at
+ * if_detach); serialized with creation and destruction, so the caller
+ * holds no reference to the interface.  ENXIO if there is none,
+ * EOPNOTSUPP if its driver has no link string.
+ */
+int if_linkstr_set(const char *ifname, const char *);
+int if_linkstr_unset(const char *ifname);
+
+/*
  * The ioctls on interfaces; from soo_ioctl for any socket, with no lock
  * held (ifioctl takes softnet_lock, and the socket's lock around the
  * protocol's pr_ioctl).  data is the caller's struct ifreq or struct
@@ -265,5 +276,23 @@ struct ifconf {
 };
 #define ifc_buf ifc_ifcu.ifcu_buf
 #define ifc_req ifc_ifcu.ifcu_req
+
+/*
+ * The original's driver request (SIOCSLINKSTR, SIOCGLINKSTR; the public
+ * copy is <rump/rump_sockio.h>).  SIOCSLINKSTR: ifd_data holds ifd_len
+ * bytes, the string and its NUL; ifd_cmd IFLINKSTR_UNSET unsets it
+ * instead.  SIOCGLINKSTR: ifd_cmd IFLINKSTR_QUERYLEN (or ifd_len 0) asks
+ * for the length the string needs, NUL included, in ifd_len; else the
+ * string is copied out (ERANGE if it does not fit); ENOENT if none is set.
+ */
+struct ifdrv {
+	char ifd_name[IFNAMSIZ];
+	unsigned long ifd_cmd;
+	size_t ifd_len;
+	void *ifd_data;
+};
+#define IFLINKSTR_QUERYLEN 0x01
+#define IFLINKSTR_UNSET    0x02
+#define IFLINKSTR_MAXLEN   4096         /* NUL included */
 
 #endif /* _NET_IF_H_ */

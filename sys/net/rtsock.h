@@ -33,6 +33,15 @@
  * sysctl net.route.dump (CTL_NET, AF_ROUTE, NET_RT_DUMP) reads the whole
  * table, IPv4 then IPv6, as a sequence of RTM_GET answers (rtm_pid 0),
  * in no particular order within a family.
+
+ *
+ * sysctl net.route.iflist (CTL_NET, AF_ROUTE, NET_RT_IFLIST) lists the
+ * interfaces in attach order, as the original's: for each an RTM_IFINFO
+ * (struct if_msghdr, then RTA_IFP, its sockaddr_ll), then an RTM_NEWADDR
+ * for each of its addresses of any family (struct ifa_msghdr, then
+ * RTA_NETMASK and RTA_IFA: an IPv6 link-local address carries its scope
+ * id, the interface's index).  Each message's first three fields are
+ * those of struct rt_msghdr, so a reader walks them by length and type.
  */
 #ifndef _NET_RTSOCK_H_
 #define _NET_RTSOCK_H_
@@ -48,6 +57,9 @@
 #define RTAX_MAX    6
 
 #define NET_RT_DUMP 1
+#define NET_RT_IFLIST 3
+#define RTM_NEWADDR 0xc                 /* an interface address (iflist) */
+#define RTM_IFINFO  0xe                 /* an interface (iflist) */
 
 #define RT_ROUNDUP(len) (((len) + 7) & ~7)
 
@@ -71,6 +83,32 @@ struct rt_msghdr {
 	int32_t rtm_errno;              /* 24: the request's error */
 	int32_t rtm_use;                /* 28 */
 	struct rt_msgmetrics rtm_rmx;   /* 32 */
+};
+
+/* RTM_IFINFO: one interface (24 bytes). */
+struct if_msghdr {
+	uint16_t ifm_msglen;            /* 0 */
+	uint8_t ifm_version;            /* 2: RTM_VERSION */
+	uint8_t ifm_type;               /* 3: RTM_IFINFO */
+	uint16_t ifm_index;             /* 4 */
+	uint16_t ifm_pad;               /* 6 */
+	int32_t ifm_flags;              /* 8: IFF_* */
+	int32_t ifm_addrs;              /* 12: RTA_IFP */
+	uint32_t ifm_mtu;               /* 16 */
+	uint32_t ifm_pad2;              /* 20 */
+};
+
+/* RTM_NEWADDR: one address of an interface (24 bytes). */
+struct ifa_msghdr {
+	uint16_t ifam_msglen;           /* 0 */
+	uint8_t ifam_version;           /* 2: RTM_VERSION */
+	uint8_t ifam_type;              /* 3: RTM_NEWADDR */
+	uint16_t ifam_index;            /* 4: the interface's */
+	uint16_t ifam_pad;              /* 6 */
+	int32_t ifam_flags;             /* 8: IFA_* */
+	int32_t ifam_addrs;             /* 12: RTA_NETMASK | RTA_IFA */
+	int32_t ifam_metric;            /* 16: 0 */
+	uint32_t ifam_pad2;             /* 20 */
 };
 
 /* Linux's struct sockaddr_ll (AF_PACKET), RTA_IFP's form. */

@@ -67,6 +67,9 @@ struct ip_ctlparam {
 void ip_input(struct mbuf *);
 /* Protocol input, by number, after the header is checked (for tests: also raw). */
 void ip_deliver(struct mbuf *, int hlen, int proto);
+/* The IP_TTL, IP_TOS and IP_PKTINFO messages a datagram socket asked for. */
+struct mbuf *ip_savecontrol(const struct inpcb *, const struct ip *,
+    struct ifnet *);
 /* Reassembly: the whole datagram, or NULL (kept or dropped). */
 struct mbuf *ip_reass_packet(struct mbuf *);
 void ip_reass_init(void);

@@ -33,4 +33,15 @@
 #define SIOCDIFADDR    0x8936
 #define SIOCGIFTXQLEN  0x8942
 
+/*
+ * The original's interface creation and link-string ioctls, which Linux
+ * lacks, in 0x89c0-0x89cf: a range Linux leaves unused (its socket
+ * ioctls stop at 0x89b1, its protocol- and device-private ranges start
+ * at 0x89e0).  Public copy: <rump/rump_sockio.h>.
+ */
+#define SIOCIFCREATE   0x89c0   /* struct ifreq: create ifr_name by its cloner */
+#define SIOCIFDESTROY  0x89c1   /* struct ifreq */
+#define SIOCSLINKSTR   0x89c2   /* struct ifdrv */
+#define SIOCGLINKSTR   0x89c3   /* struct ifdrv */
+
 #endif /* _SYS_SOCKIO_H_ */

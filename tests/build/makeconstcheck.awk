@@ -12,6 +12,9 @@
 	# glibc has it only as an enum member (our tables stop at 256).
 	if (name == "IPPROTO_MAX")
 		required = 0
+	# The original's ioctls, in numbers Linux leaves unused.
+	if (name ~ /^SIOC(IFCREATE|IFDESTROY|SLINKSTR|GLINKSTR)$/)
+		required = 0
 	if (name ~ /^RB_/)
 		next
 	# The original's names: strings, and NetBSD's MNT_FORCE on purpose.

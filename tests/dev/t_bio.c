@@ -21,13 +21,7 @@
 #include "h_macros.h"
 #include "kernspace/bio_test.h"
 
-static char hostfile[64];
-
-static void
-rmhost(void)
-{
-	unlink(hostfile);
-}
+static char hostfile[256];
 
 /* A host file of size bytes of zeroes, registered as /dev/disk. */
 static void
@@ -35,9 +29,8 @@ mkdisk(off_t size)
 {
 	int fd;
 
-	snprintf(hostfile, sizeof(hostfile), "/tmp/t_bio.XXXXXX");
+	snprintf(hostfile, sizeof(hostfile), "%s/disk.XXXXXX", tests_scratch());
 	REQUIRE((fd = mkstemp(hostfile)) != -1);
-	atexit(rmhost);
 	REQUIRE(ftruncate(fd, size) == 0);
 	close(fd);
 	REQUIRE_EQ(rump_pub_etfs_register("/dev/disk", hostfile,
@@ -259,10 +252,10 @@ TESTCASE(concurrent_one_io)
 
 TESTCASE(host_eio)
 {
-	char path[64], buf[4096];
+	char path[256], buf[4096];
 	int fd;
 
-	snprintf(path, sizeof(path), "/tmp/t_bio.XXXXXX");
+	snprintf(path, sizeof(path), "%s/disk.XXXXXX", tests_scratch());
 	REQUIRE((fd = mkstemp(path)) != -1);
 	REQUIRE(ftruncate(fd, 4096) == 0);
 	close(fd);
@@ -296,17 +289,16 @@ TESTCASE(delayed_write_error)
 	REQUIRE_EQ(rump_test_bio_close(), 0);
 }
 
-/* Run with RUMP_MEMLIMIT=8M: 64 MiB through the cache. */
 /*
  * Reading ahead past the end of a short device: the read wanted is
  * fine, the ones past the end fail when asked for, with EIO.
  */
 TESTCASE(readahead_eio)
 {
-	char path[64], buf[4096];
+	char path[256], buf[4096];
 	int fd;
 
-	snprintf(path, sizeof(path), "/tmp/t_bio.XXXXXX");
+	snprintf(path, sizeof(path), "%s/disk.XXXXXX", tests_scratch());
 	REQUIRE((fd = mkstemp(path)) != -1);
 	REQUIRE(ftruncate(fd, 8192) == 0);
 	close(fd);
@@ -321,6 +313,7 @@ TESTCASE(readahead_eio)
 	REQUIRE_EQ(rump_test_bio_close(), 0);
 }
 
+/* Run with RUMP_MEMLIMIT=8M: 64 MiB through the cache. */
 TESTCASE(memlimit)
 {
 	static char buf[1 << 20];

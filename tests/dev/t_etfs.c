@@ -17,16 +17,18 @@
 
 #include "h_macros.h"
 
-static char hostdir[64];
-
-static void
-rmhostdir(void)
+/* This case's own host directory, in the harness's scratch directory. */
+static const char *
+hostdir(void)
 {
-	char cmd[96];
+	static char dir[256];
 
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", hostdir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", hostdir);
+	if (dir[0] == '\0') {
+		snprintf(dir, sizeof(dir), "%s/%d", tests_scratch(),
+		    (int)getpid());
+		REQUIRE(mkdir(dir, 0755) == 0);
+	}
+	return dir;
 }
 
 /* A host file of n bytes, byte i being (i * 7 + seed) & 0xff. */
@@ -36,12 +38,7 @@ mkhost(const char *name, size_t n, int seed, char *path, size_t pathlen)
 	unsigned char *buf = malloc(n + 1);
 	int fd;
 
-	if (hostdir[0] == '\0') {
-		snprintf(hostdir, sizeof(hostdir), "/tmp/t_etfs.XXXXXX");
-		REQUIRE(mkdtemp(hostdir) != NULL);
-		atexit(rmhostdir);
-	}
-	snprintf(path, pathlen, "%s/%s", hostdir, name);
+	snprintf(path, pathlen, "%s/%s", hostdir(), name);
 	for (size_t i = 0; i < n; i++)
 		buf[i] = (unsigned char)(i * 7 + (size_t)seed);
 	REQUIRE((fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644)) != -1);
@@ -232,7 +229,7 @@ TESTCASE(window)
 	    RUMP_ETFS_REG, 0, 0), EINVAL);
 	REQUIRE_EQ(rump_pub_etfs_register_withsize("/bad3", path,
 	    RUMP_ETFS_BLK, 1, UINT64_MAX - 1), EINVAL);
-	REQUIRE_EQ(rump_pub_etfs_register_withsize("/bad4", hostdir,
+	REQUIRE_EQ(rump_pub_etfs_register_withsize("/bad4", hostdir(),
 	    RUMP_ETFS_DIR, 1, RUMP_ETFS_SIZE_ENDOFF), EINVAL);
 }
 
@@ -259,14 +256,14 @@ TESTCASE(dir)
 	int fd;
 
 	mkhost("d1", 40, 19, path, sizeof(path));
-	snprintf(sub, sizeof(sub), "%s/subdir", hostdir);
+	snprintf(sub, sizeof(sub), "%s/subdir", hostdir());
 	REQUIRE(mkdir(sub, 0755) == 0);
-	snprintf(sub, sizeof(sub), "%s/subdir/inner", hostdir);
+	snprintf(sub, sizeof(sub), "%s/subdir/inner", hostdir());
 	REQUIRE((fd = open(sub, O_WRONLY | O_CREAT, 0644)) != -1);
 	REQUIRE_EQ(write(fd, "inner file\n", 11), 11);
 	close(fd);
 
-	REQUIRE_EQ(rump_pub_etfs_register("/hd", hostdir, RUMP_ETFS_DIR), 0);
+	REQUIRE_EQ(rump_pub_etfs_register("/hd", hostdir(), RUMP_ETFS_DIR), 0);
 	REQUIRE_OK(rump_sys_stat("/hd", &sb));
 	REQUIRE(S_ISDIR(sb.st_mode));
 	REQUIRE_OK(fd = rump_sys_open("/hd/d1", O_RDONLY, 0));
@@ -276,7 +273,7 @@ TESTCASE(dir)
 	REQUIRE_ERRNO(rump_sys_stat("/hd/subdir", &sb), ENOENT);
 	REQUIRE_ERRNO(rump_sys_stat("/hd/nothere", &sb), ENOENT);
 
-	REQUIRE_EQ(rump_pub_etfs_register("/hs", hostdir,
+	REQUIRE_EQ(rump_pub_etfs_register("/hs", hostdir(),
 	    RUMP_ETFS_DIR_SUBDIRS), 0);
 	REQUIRE_OK(rump_sys_stat("/hs/subdir", &sb));
 	REQUIRE(S_ISDIR(sb.st_mode));
@@ -366,14 +363,14 @@ TESTCASE(dir_list)
 		mkhost(name, (size_t)i * 300, i, path, sizeof(path));
 	}
 	for (i = 0; i < 3; i++) {
-		snprintf(sub, sizeof(sub), "%s/sub%d", hostdir, i);
+		snprintf(sub, sizeof(sub), "%s/sub%d", hostdir(), i);
 		REQUIRE(mkdir(sub, 0755) == 0);
 	}
 	/* Neither a regular file nor a directory: never listed. */
-	snprintf(sub, sizeof(sub), "%s/fifo", hostdir);
+	snprintf(sub, sizeof(sub), "%s/fifo", hostdir());
 	REQUIRE(mkfifo(sub, 0644) == 0);
-	REQUIRE_EQ(rump_pub_etfs_register("/ld", hostdir, RUMP_ETFS_DIR), 0);
-	REQUIRE_EQ(rump_pub_etfs_register("/ls", hostdir,
+	REQUIRE_EQ(rump_pub_etfs_register("/ld", hostdir(), RUMP_ETFS_DIR), 0);
+	REQUIRE_EQ(rump_pub_etfs_register("/ls", hostdir(),
 	    RUMP_ETFS_DIR_SUBDIRS), 0);
 
 	/* Twice: the second listing finds the nodes the first made. */
@@ -398,7 +395,7 @@ TESTCASE(dir_list)
 
 	/* Added on the host: in the next listing. */
 	mkhost("late", 7000, 3, path, sizeof(path));
-	snprintf(sub, sizeof(sub), "%s/sub1/deep", hostdir);
+	snprintf(sub, sizeof(sub), "%s/sub1/deep", hostdir());
 	REQUIRE((fd = open(sub, O_WRONLY | O_CREAT, 0644)) != -1);
 	close(fd);
 	n = rumpls("/ld", names, types);
@@ -420,7 +417,7 @@ TESTCASE(dir_list)
 	REQUIRE_OK(fd = rump_sys_open("/ls/file19", O_RDONLY, 0));
 	REQUIRE_EQ(rump_sys_read(fd, buf, sizeof(buf)), 19 * 300);
 	REQUIRE_OK(rump_sys_close(fd));
-	snprintf(path, sizeof(path), "%s/file19", hostdir);
+	snprintf(path, sizeof(path), "%s/file19", hostdir());
 	hostread(path, hbuf, 19 * 300, 0);
 	REQUIRE(memcmp(buf, hbuf, 19 * 300) == 0);
 
@@ -433,12 +430,12 @@ TESTCASE(errors)
 	char path[128], nohost[160];
 
 	mkhost("e", 10, 0, path, sizeof(path));
-	snprintf(nohost, sizeof(nohost), "%s/missing", hostdir);
+	snprintf(nohost, sizeof(nohost), "%s/missing", hostdir());
 	REQUIRE_EQ(rump_pub_etfs_register("/e", nohost, RUMP_ETFS_REG), ENOENT);
 	REQUIRE_EQ(rump_pub_etfs_register("/e", path, (enum rump_etfs_type)99),
 	    EINVAL);
 	REQUIRE_EQ(rump_pub_etfs_register("/e", path, RUMP_ETFS_DIR), ENOTDIR);
-	REQUIRE_EQ(rump_pub_etfs_register("/e", hostdir, RUMP_ETFS_REG),
+	REQUIRE_EQ(rump_pub_etfs_register("/e", hostdir(), RUMP_ETFS_REG),
 	    EISDIR);
 	REQUIRE_EQ(rump_pub_etfs_register("", path, RUMP_ETFS_REG), EINVAL);
 	REQUIRE_EQ(rump_pub_etfs_register("/a/../b", path, RUMP_ETFS_REG),

@@ -180,7 +180,7 @@ expect 1 "$IFC" lo0 mtu 10 <<EOT
 rump.ifconfig: SIOCSIFMTU lo0: Invalid argument
 EOT
 expect 1 "$IFC" lo0 create <<EOT
-rump.ifconfig: create lo0: the kernel has no cloning ioctl
+rump.ifconfig: create lo0: File exists
 EOT
 
 # route: a host route, a network route and the default, each looked up

@@ -36,7 +36,7 @@ rump_init(void)
 	return 0;
 }
 
-static char dir[64], sockpath[128], url[160];
+static char dir[256], sockpath[300], url[320];
 static pid_t server;
 
 static void
@@ -100,7 +100,7 @@ server_start_url(const char *opts[], const char *tcpurl)
 	const char *argv[32];
 	int n = 0;
 
-	snprintf(dir, sizeof(dir), "/tmp/t_rumpclient.XXXXXX");
+	snprintf(dir, sizeof(dir), "%s/srv.XXXXXX", tests_scratch());
 	REQUIRE(mkdtemp(dir) != NULL);
 	snprintf(sockpath, sizeof(sockpath), "%s/sock", dir);
 	if (tcpurl != NULL)
@@ -629,6 +629,7 @@ TESTCASE(peer_credentials)
 		return;
 	}
 	/* The socket is the server's (root's): let nobody reach it. */
+	REQUIRE(chmod(tests_scratch(), 0755) == 0);
 	REQUIRE(chmod(dir, 0755) == 0);
 	REQUIRE(chmod(sockpath, 0777) == 0);
 	fflush(NULL);
@@ -771,6 +772,80 @@ TESTCASE(killed_clients_leak_nothing)
 	REQUIRE_EQ(sp_count(SP_CLIENTS), 1);
 	REQUIRE_EQ(sp_count(SP_NPROCS), nprocs);
 	REQUIRE_EQ(sp_count(SP_NFILES), nfiles);
+	server_halt();
+}
+
+/* Two clients killed while their open of /t/fifo (flags) waits. */
+static void
+fifo_open_killed(int flags, int nprocs, int nfiles)
+{
+	int status;
+	pid_t child;
+
+	for (int i = 0; i < 2; i++) {
+		int ready[2];
+		char c;
+
+		REQUIRE(pipe(ready) == 0);
+		fflush(NULL);
+		REQUIRE((child = fork()) != -1);
+		if (child == 0) {
+			rumpclient_close();
+			if (rumpclient_init() != 0 ||
+			    write(ready[1], "r", 1) != 1)
+				_exit(1);
+			rump_sys_open("/t/fifo", flags);
+			_exit(3);
+		}
+		close(ready[1]);
+		REQUIRE_EQ(read(ready[0], &c, 1), 1);
+		close(ready[0]);
+		usleep(200000);
+		REQUIRE(kill(child, SIGKILL) == 0);
+		REQUIRE(waitpid(child, &status, 0) == child);
+	}
+	for (int tries = 0; tries < 500; tries++) {
+		if (sp_count(SP_CLIENTS) == 1 &&
+		    sp_count(SP_NPROCS) == nprocs &&
+		    sp_count(SP_NFILES) == nfiles)
+			break;
+		usleep(10000);
+	}
+	REQUIRE_EQ(sp_count(SP_CLIENTS), 1);
+	REQUIRE_EQ(sp_count(SP_NPROCS), nprocs);
+	REQUIRE_EQ(sp_count(SP_NFILES), nfiles);
+}
+
+/*
+ * Clients killed while their open of a FIFO waits for the other end:
+ * the open ends within a second with its end uncounted, so a later
+ * non-blocking writer finds no reader (ENXIO) and a non-blocking
+ * reader no writer (end of file, not EAGAIN); nothing is left.
+ */
+TESTCASE(killed_in_fifo_open)
+{
+	const char *opts[] = {"-lrumpfs_tmpfs", NULL};
+	int nprocs, nfiles, fd;
+	char buf[8];
+
+	server_start(opts);
+	REQUIRE_OK(rump_sys_mkdir("/t", 0777));
+	REQUIRE_OK(rump_sys_mount("tmpfs", "/t", 0, NULL, 0));
+	REQUIRE_OK(rump_sys_mkfifo("/t/fifo", 0666));
+	nprocs = sp_count(SP_NPROCS);
+	nfiles = sp_count(SP_NFILES);
+	fifo_open_killed(O_RDONLY, nprocs, nfiles);
+	REQUIRE_ERRNO(rump_sys_open("/t/fifo", O_WRONLY | O_NONBLOCK), ENXIO);
+	fifo_open_killed(O_WRONLY, nprocs, nfiles);
+	REQUIRE_OK(fd = rump_sys_open("/t/fifo", O_RDONLY | O_NONBLOCK));
+	REQUIRE_EQ(rump_sys_read(fd, buf, sizeof(buf)), 0);
+	REQUIRE_OK(rump_sys_close(fd));
+	/* Both ends by one open, and the FIFO still carries bytes. */
+	REQUIRE_OK(fd = rump_sys_open("/t/fifo", O_RDWR));
+	REQUIRE_EQ(rump_sys_write(fd, "fifo", 4), 4);
+	REQUIRE_EQ(rump_sys_read(fd, buf, sizeof(buf)), 4);
+	REQUIRE(memcmp(buf, "fifo", 4) == 0);
+	REQUIRE_OK(rump_sys_close(fd));
 	server_halt();
 }
 
@@ -1104,5 +1179,5 @@ TESTS(CASE_NOBOOT(ffs_many_clients), CASE_NOBOOT(fork_exec_process),
       CASE_NOBOOT(pointer_arguments), CASE_NOBOOT(threads),
       CASE_NOBOOT(kernel_eio_keeps_process), CASE_NOBOOT(tcp_loopback),
       CASE_NOBOOT(peer_credentials), CASE_NOBOOT(killed_clients_leak_nothing),
-      CASE_NOBOOT(server_dies), CASE_NOBOOT(fuzz_frames),
-      CASE_NOBOOT(max_clients), CASE_NOBOOT(tools))
+      CASE_NOBOOT(killed_in_fifo_open), CASE_NOBOOT(server_dies),
+      CASE_NOBOOT(fuzz_frames), CASE_NOBOOT(max_clients), CASE_NOBOOT(tools))

@@ -36,6 +36,7 @@ struct route {
 	uint8_t dst[16];
 	int plen;
 	char gw[INET6_ADDRSTRLEN + 8];
+	uint32_t gwscope; /* an IPv6 gateway's zone (interface index) */
 	int flags;
 	int ifindex;
 };
@@ -114,9 +115,11 @@ parse(const uint8_t *p, size_t len, struct route *r)
 		if (i == 0) {
 			r->family = fam;
 			memcpy(r->dst, a, fam == AF_INET6 ? 16 : 4);
-		} else if (i == 1 && (fam == AF_INET || fam == AF_INET6))
+		} else if (i == 1 && (fam == AF_INET || fam == AF_INET6)) {
 			inet_ntop(fam, a, r->gw, sizeof(r->gw));
-		else if (i == 2)
+			if (fam == AF_INET6)
+				memcpy(&r->gwscope, p + off + 24, 4);
+		} else if (i == 2)
 			r->plen = prefix_len(a, r->family == AF_INET6 ? 16 : 4);
 		off += (salen + 7) & ~(size_t)7;
 	}
@@ -181,7 +184,7 @@ route_show(const char *prog)
 	static const int imib[] = {RUMP_CTL_NET, NET_INTERFACES};
 	struct route *r;
 	uint8_t *buf;
-	char *ifs, dst[INET6_ADDRSTRLEN + 8], fl[16];
+	char *ifs, dst[INET6_ADDRSTRLEN + 8], gw[INET6_ADDRSTRLEN + 24], fl[16];
 	size_t len, ilen, n = 0, off;
 	uint16_t mlen;
 	int last = -1;
@@ -228,13 +231,19 @@ route_show(const char *prog)
 			last = r[i].family;
 		}
 		inet_ntop(r[i].family, r[i].dst, dst, sizeof(dst));
-		if (r[i].family == AF_INET && r[i].plen == 0)
+		if (r[i].plen == 0)
 			strcpy(dst, "default");
 		else if (r[i].plen != (r[i].family == AF_INET ? 32 : 128))
 			snprintf(dst + strlen(dst), sizeof(dst) - strlen(dst),
 			         "/%d", r[i].plen);
 		flag_string(r[i].flags, fl);
-		printf("%-24s %-24s %-8s %s\n", dst, r[i].gw, fl,
+		if (r[i].gwscope != 0)
+			snprintf(
+			    gw, sizeof(gw), "%s%%%s", r[i].gw,
+			    if_name(ifs, ilen / IFINFO_LEN, (int)r[i].gwscope));
+		else
+			snprintf(gw, sizeof(gw), "%s", r[i].gw);
+		printf("%-24s %-24s %-8s %s\n", dst, gw, fl,
 		       if_name(ifs, ilen / IFINFO_LEN, r[i].ifindex));
 	}
 	free(buf);

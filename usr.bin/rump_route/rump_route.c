@@ -8,8 +8,10 @@
  * rtm_addrs bits name, each padded to 8 bytes.  The answer to a request
  * comes back on the same socket with the sender's pid and sequence
  * number; messages of others in between are skipped.  `show' reads
- * the whole table from sysctl net.route.dump (route_show.c).  IPv4 only
- * but for show.
+ * the whole table from sysctl net.route.dump (route_show.c).  IPv4 and
+ * IPv6: a destination with a colon, or -inet6, is IPv6; an IPv6
+ * link-local gateway names its interface (fe80::1%shmif0), whose index
+ * the kernel gives (SIOCGIFINDEX).
  */
 #define _GNU_SOURCE
 #include <sys/socket.h>
@@ -25,6 +27,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <net/if.h>
+#include <sys/ioctl.h>
 
 #include <rump/rump_syscalls.h>
 #include <rump/rumpclient.h>
@@ -89,17 +94,21 @@ struct msg {
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: rump.route [-n] show\n"
-	           "       rump.route [-n] add [-net|-host] DEST[/LEN] GATEWAY "
-	           "[-netmask MASK]\n"
-	           "       rump.route [-n] add [-net|-host] DEST[/LEN] "
-	           "{-blackhole|-reject}\n"
-	           "       rump.route [-n] delete [-net|-host] DEST[/LEN] "
-	           "[-netmask MASK]\n"
-	           "       rump.route [-n] get DEST\n"
-	           "  change or look up routes of the rump kernel at "
-	           "$RUMP_SERVER\n"
-	           "  DEST may be `default' (0.0.0.0/0)\n");
+	fprintf(f,
+	        "usage: rump.route [-n] show\n"
+	        "       rump.route [-n] add [-inet6] [-net|-host] DEST[/LEN] "
+	        "GATEWAY [-netmask MASK|-prefixlen N]\n"
+	        "       rump.route [-n] add [-inet6] [-net|-host] DEST[/LEN] "
+	        "{-blackhole|-reject}\n"
+	        "       rump.route [-n] delete [-inet6] [-net|-host] "
+	        "DEST[/LEN] [-netmask MASK|-prefixlen N]\n"
+	        "       rump.route [-n] get [-inet6] DEST\n"
+	        "  change or look up routes of the rump kernel at "
+	        "$RUMP_SERVER\n"
+	        "  DEST may be `default' (0.0.0.0/0, with -inet6 ::/0); "
+	        "an IPv6 address\n"
+	        "  is IPv6, a link-local gateway with its interface "
+	        "(fe80::1%%shmif0)\n");
 }
 
 static int
@@ -109,30 +118,105 @@ bad(const char *what, const char *arg)
 	return 2;
 }
 
+/* An address of either family, as a route's sockaddr holds it. */
+struct addr {
+	int family; /* AF_INET or AF_INET6 */
+	uint8_t a[16];
+	uint32_t scope; /* IPv6: the interface's index */
+};
+
+/* Connect to the kernel once.  0, or -1 (reported). */
+static int
+client_init(void)
+{
+	static bool ready;
+
+	if (ready)
+		return 0;
+	if (rumpclient_init() != 0) {
+		fprintf(stderr, PROG ": rumpclient_init: %s\n",
+		        strerror(errno));
+		return -1;
+	}
+	ready = true;
+	return 0;
+}
+
+/* The interface index of name in the kernel; 0 if none. */
+static uint32_t
+if_index_of(const char *name)
+{
+	struct ifreq ifr;
+	int s, rv;
+
+	if (strlen(name) >= IFNAMSIZ || client_init() != 0 ||
+	    (s = rump_sys_socket(AF_INET6, SOCK_DGRAM, 0)) < 0)
+		return 0;
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.ifr_name, name);
+	rv = rump_sys_ioctl(s, SIOCGIFINDEX, &ifr);
+	rump_sys_close(s);
+	return rv == 0 && ifr.ifr_ifindex > 0 ? (uint32_t)ifr.ifr_ifindex : 0;
+}
+
+/*
+ * ADDR of family (0: by its form) with an optional %ZONE (IPv6: an
+ * interface's name or index, looked up in the kernel).  0 or -1.
+ */
+static int
+parse_addr(const char *arg, int family, struct addr *ad)
+{
+	char buf[INET6_ADDRSTRLEN + IFNAMSIZ + 2], *pct, *end;
+	unsigned long n;
+
+	memset(ad, 0, sizeof(*ad));
+	if (strlen(arg) >= sizeof(buf))
+		return -1;
+	strcpy(buf, arg);
+	if (family == 0)
+		family = strchr(buf, ':') != NULL ? AF_INET6 : AF_INET;
+	ad->family = family;
+	if (family == AF_INET)
+		return inet_pton(AF_INET, buf, ad->a) == 1 ? 0 : -1;
+	if ((pct = strchr(buf, '%')) != NULL) {
+		*pct++ = '\0';
+		n = strtoul(pct, &end, 10);
+		if (*pct != '\0' && *end == '\0' && n > 0 && n <= UINT32_MAX)
+			ad->scope = (uint32_t)n;
+		else if ((ad->scope = if_index_of(pct)) == 0)
+			return -1;
+	}
+	return inet_pton(AF_INET6, buf, ad->a) == 1 ? 0 : -1;
+}
+
 /* DEST[/LEN] or default; *len -1 when not given. */
 static int
-parse_dest(const char *arg, struct in_addr *a, int *len)
+parse_dest(const char *arg, int family, struct addr *ad, int *len)
 {
 	char buf[64], *slash, *end;
 	long l;
 
 	*len = -1;
 	if (strcmp(arg, "default") == 0) {
-		a->s_addr = INADDR_ANY;
+		memset(ad, 0, sizeof(*ad));
+		ad->family = family == 0 ? AF_INET : family;
 		*len = 0;
 		return 0;
 	}
 	if (strlen(arg) >= sizeof(buf))
 		return -1;
 	strcpy(buf, arg);
+	if (family == 0)
+		family = strchr(buf, ':') != NULL ? AF_INET6 : AF_INET;
 	if ((slash = strchr(buf, '/')) != NULL) {
 		*slash++ = '\0';
 		l = strtol(slash, &end, 10);
-		if (*slash == '\0' || *end != '\0' || l < 0 || l > 32)
+		if (*slash == '\0' || *end != '\0' || l < 0 ||
+		    l > (family == AF_INET6 ? 128 : 32))
 			return -1;
 		*len = (int)l;
 	}
-	return inet_pton(AF_INET, buf, a) == 1 ? 0 : -1;
+	return parse_addr(buf, family, ad);
 }
 
 static int
@@ -148,17 +232,38 @@ mask_len(struct in_addr mask)
 }
 
 static void
-put_sin(struct msg *m, int bit, struct in_addr a)
+put_addr(struct msg *m, int bit, const struct addr *ad)
 {
+	struct sockaddr_in6 sin6;
 	struct sockaddr_in sin;
+	const void *sa = &sin;
+	size_t len = sizeof(sin);
 
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr = a;
-	memcpy((uint8_t *)m + m->hdr.rtm_msglen, &sin, sizeof(sin));
-	m->hdr.rtm_msglen =
-	    (uint16_t)(m->hdr.rtm_msglen + RT_ROUNDUP(sizeof(sin)));
+	if (ad->family == AF_INET6) {
+		memset(&sin6, 0, sizeof(sin6));
+		sin6.sin6_family = AF_INET6;
+		memcpy(&sin6.sin6_addr, ad->a, 16);
+		sin6.sin6_scope_id = ad->scope;
+		sa = &sin6;
+		len = sizeof(sin6);
+	} else {
+		memset(&sin, 0, sizeof(sin));
+		sin.sin_family = AF_INET;
+		memcpy(&sin.sin_addr, ad->a, 4);
+	}
+	memcpy((uint8_t *)m + m->hdr.rtm_msglen, sa, len);
+	m->hdr.rtm_msglen = (uint16_t)(m->hdr.rtm_msglen + RT_ROUNDUP(len));
 	m->hdr.rtm_addrs |= bit;
+}
+
+/* The mask of a prefix length, of the family. */
+static void
+len_mask(struct addr *mask, int family, int len)
+{
+	memset(mask, 0, sizeof(*mask));
+	mask->family = family;
+	for (int b = 0; b < len; b++)
+		mask->a[b / 8] |= (uint8_t)(0x80 >> (b % 8));
 }
 
 static const char *
@@ -183,7 +288,8 @@ static void
 print_get(const struct msg *m)
 {
 	const uint8_t *p = m->space;
-	char buf[INET_ADDRSTRLEN], fl[16];
+	char buf[INET6_ADDRSTRLEN + 16], fl[16];
+	struct sockaddr_in6 sin6;
 	struct sockaddr_in sin;
 	struct sockaddr_ll_k sll;
 	uint16_t fam;
@@ -198,14 +304,23 @@ print_get(const struct msg *m)
 		salen = fam == AF_INET6 ? 28 : fam == AF_PACKET ? 20 : 16;
 		if (p + salen > (const uint8_t *)m + m->hdr.rtm_msglen)
 			break;
-		memcpy(&sin, p, sizeof(sin));
-		inet_ntop(AF_INET, &sin.sin_addr, buf, sizeof(buf));
+		if (fam == AF_INET6) {
+			memcpy(&sin6, p, sizeof(sin6));
+			inet_ntop(AF_INET6, &sin6.sin6_addr, buf, sizeof(buf));
+			if (sin6.sin6_scope_id != 0)
+				snprintf(buf + strlen(buf),
+				         sizeof(buf) - strlen(buf), "%%%u",
+				         (unsigned)sin6.sin6_scope_id);
+		} else {
+			memcpy(&sin, p, sizeof(sin));
+			inet_ntop(AF_INET, &sin.sin_addr, buf, sizeof(buf));
+		}
 		switch (1 << i) {
 		case RTA_DST:
 			printf("   route to: %s\n", buf);
 			break;
 		case RTA_GATEWAY:
-			if (fam == AF_INET)
+			if (fam == AF_INET || fam == AF_INET6)
 				printf("    gateway: %s\n", buf);
 			break;
 		case RTA_NETMASK:
@@ -273,10 +388,11 @@ request(int s, struct msg *m, const char *dest)
 int
 main(int argc, char *argv[])
 {
-	struct in_addr dst, gw, mask;
+	struct addr dst, gw, mask;
+	struct in_addr mask4;
 	struct msg m;
 	bool host = false, net = false, have_gw = false;
-	int i = 1, len, flags = 0, type, s, rv;
+	int i = 1, len, flags = 0, type, s, rv, family = 0;
 	const char *dest;
 
 	for (int k = 1; k < argc; k++)
@@ -310,6 +426,13 @@ main(int argc, char *argv[])
 		return bad("unknown command (show, add, delete or get)",
 		           argv[i]);
 	i++;
+	if (i < argc && strcmp(argv[i], "-inet6") == 0) {
+		family = AF_INET6;
+		i++;
+	} else if (i < argc && strcmp(argv[i], "-inet") == 0) {
+		family = AF_INET;
+		i++;
+	}
 	if (i < argc && strcmp(argv[i], "-net") == 0) {
 		net = true;
 		i++;
@@ -322,30 +445,49 @@ main(int argc, char *argv[])
 		return 2;
 	}
 	dest = argv[i];
-	if (parse_dest(dest, &dst, &len) != 0)
-		return bad("not an IPv4 destination", dest);
+	if (parse_dest(dest, family, &dst, &len) != 0)
+		return bad(family == AF_INET6 ||
+		                   (family == 0 && strchr(dest, ':') != NULL)
+		               ? "not an IPv6 destination"
+		               : "not an IPv4 destination",
+		           dest);
+	family = dst.family;
 	for (i++; i < argc; i++) {
-		if (strcmp(argv[i], "-netmask") == 0) {
-			int l;
-
+		if (strcmp(argv[i], "-netmask") == 0 && family == AF_INET) {
 			if (++i == argc)
 				return bad("needs a value", "-netmask");
-			if (parse_dest(argv[i], &mask, &l) != 0 || l != -1 ||
-			    (len = mask_len(mask)) < 0)
+			if (inet_pton(AF_INET, argv[i], &mask4) != 1 ||
+			    (len = mask_len(mask4)) < 0)
 				return bad("not a netmask", argv[i]);
+		} else if (strcmp(argv[i], "-prefixlen") == 0) {
+			char *end;
+			long l;
+
+			if (++i == argc)
+				return bad("needs a value", "-prefixlen");
+			l = strtol(argv[i], &end, 10);
+			if (*argv[i] == '\0' || *end != '\0' || l < 0 ||
+			    l > (family == AF_INET6 ? 128 : 32))
+				return bad("not a prefix length", argv[i]);
+			len = (int)l;
 		} else if (strcmp(argv[i], "-blackhole") == 0)
 			flags |= RTF_BLACKHOLE;
 		else if (strcmp(argv[i], "-reject") == 0)
 			flags |= RTF_REJECT;
-		else if (!have_gw && type == RTM_ADD &&
-		         inet_pton(AF_INET, argv[i], &gw) == 1)
+		else if (!have_gw && type == RTM_ADD && argv[i][0] != '-') {
+			if (parse_addr(argv[i], family, &gw) != 0)
+				return bad(family == AF_INET6
+				               ? "not an IPv6 gateway (or no "
+				                 "such interface)"
+				               : "not an IPv4 gateway",
+				           argv[i]);
 			have_gw = true;
-		else
+		} else
 			return bad("unexpected argument", argv[i]);
 	}
 	if (type == RTM_ADD && !have_gw && flags == 0)
 		return bad("needs a gateway, -blackhole or -reject", dest);
-	if (host && len != -1 && len != 32)
+	if (host && len != -1 && len != (family == AF_INET6 ? 128 : 32))
 		return bad("a host route has no prefix", dest);
 	if (len == -1 && !net && type != RTM_GET)
 		host = true;
@@ -357,19 +499,16 @@ main(int argc, char *argv[])
 	m.hdr.rtm_msglen = sizeof(m.hdr);
 	m.hdr.rtm_flags = flags | RTF_UP | (host ? RTF_HOST : 0) |
 	                  (have_gw ? RTF_GATEWAY : 0);
-	put_sin(&m, RTA_DST, dst);
+	put_addr(&m, RTA_DST, &dst);
 	if (have_gw)
-		put_sin(&m, RTA_GATEWAY, gw);
+		put_addr(&m, RTA_GATEWAY, &gw);
 	if (!host && len != -1) {
-		mask.s_addr = htonl(len == 0 ? 0 : 0xffffffffu << (32 - len));
-		put_sin(&m, RTA_NETMASK, mask);
+		len_mask(&mask, family, len);
+		put_addr(&m, RTA_NETMASK, &mask);
 	}
 
-	if (rumpclient_init() != 0) {
-		fprintf(stderr, PROG ": rumpclient_init: %s\n",
-		        strerror(errno));
+	if (client_init() != 0)
 		return 1;
-	}
 	if ((s = rump_sys_socket(K_AF_ROUTE, SOCK_RAW, 0)) < 0) {
 		fprintf(stderr, PROG ": routing socket: %s\n", strerror(errno));
 		return 1;

@@ -29,32 +29,10 @@ struct rdirent {
 	char d_name[];
 };
 
-static char scratch[64];
-static pid_t scratch_owner;
-
-/* Only its maker removes it: cases run (and exit) in children. */
-static void
-rmscratch(void)
-{
-	char cmd[96];
-
-	if (getpid() != scratch_owner)
-		return;
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", scratch);
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", scratch);
-}
-
 const char *
 ffs_scratch(void)
 {
-	if (scratch[0] == '\0') {
-		snprintf(scratch, sizeof(scratch), "/tmp/t_ffs.XXXXXX");
-		REQUIRE(mkdtemp(scratch) != NULL);
-		scratch_owner = getpid();
-		atexit(rmscratch);
-	}
-	return scratch;
+	return tests_scratch();
 }
 
 static void

@@ -16,19 +16,6 @@
 #include "h_msdos.h"
 
 static char registered[512];
-static char tmproot[256];
-
-static void
-cleanup(void)
-{
-	char cmd[512];
-
-	if (tmproot[0] != '\0' && getenv("MSDOS_KEEP") == NULL) {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmproot);
-		if (system(cmd) != 0)
-			fprintf(stderr, "could not remove %s\n", tmproot);
-	}
-}
 
 char *
 msdos_tmpdir(const char *tag)
@@ -38,14 +25,9 @@ msdos_tmpdir(const char *tag)
 	char *d;
 
 	REQUIRE(n < 8);
-	if (tmproot[0] == '\0') {
-		snprintf(tmproot, sizeof(tmproot), "/tmp/t_msdosfs-%s-XXXXXX",
-		    tag);
-		REQUIRE(mkdtemp(tmproot) != NULL);
-		atexit(cleanup);
-	}
 	d = dirs[n];
-	snprintf(d, sizeof(dirs[n]), "%s/%d", tmproot, n);
+	snprintf(d, sizeof(dirs[n]), "%s/%s-%d-%d", tests_scratch(), tag,
+	    (int)getpid(), n);
 	n++;
 	REQUIRE(mkdir(d, 0755) == 0);
 	return d;

@@ -443,7 +443,9 @@ sys_pipe(struct lwp *l, const struct sys_pipe_args *uap, register_t *rv)
  * stops waiting), then waits for an end of the other kind if it must:
  * one that opened since it began waiting counts even if it has closed
  * again (the generation numbers), as a writer that came and went leaves
- * its data for the reader.
+ * its data for the reader.  The wait is interruptible (cv_wait_sig): a
+ * remote client killed while its open waits ends it with EINTR, its
+ * end uncounted, within a second.
  */
 int
 pipe_fifo_open(struct vnode *vp, unsigned fflag)
@@ -487,13 +489,21 @@ pipe_fifo_open(struct vnode *vp, unsigned fflag)
 	mutex_exit(&pp->pipe_lock);
 	cv_broadcast(&fifo_cv);
 	if ((fflag & (FREAD | FWRITE)) == FREAD && !(fflag & O_NONBLOCK)) {
-		for (gen = pp->pipe_wgen; pp->pipe_nwriters == 0 &&
-		    pp->pipe_wgen == gen;)
-			cv_wait(&fifo_cv, &fifo_lock);
+		for (gen = pp->pipe_wgen; error == 0 &&
+		    pp->pipe_nwriters == 0 && pp->pipe_wgen == gen;)
+			error = cv_wait_sig(&fifo_cv, &fifo_lock);
 	} else if ((fflag & (FREAD | FWRITE)) == FWRITE) {
-		for (gen = pp->pipe_rgen; pp->pipe_nreaders == 0 &&
-		    pp->pipe_rgen == gen;)
-			cv_wait(&fifo_cv, &fifo_lock);
+		for (gen = pp->pipe_rgen; error == 0 &&
+		    pp->pipe_nreaders == 0 && pp->pipe_rgen == gen;)
+			error = cv_wait_sig(&fifo_cv, &fifo_lock);
+	}
+	if (error != 0) {
+		/* Interrupted (a remote client went): the end never opened. */
+		(void)pipe_endclose(pp, fflag);
+		if (--pp->pipe_nopens == 0) {
+			vp->v_fifo = NULL;
+			npp = pp;
+		}
 	}
 out:
 	mutex_exit(&fifo_lock);

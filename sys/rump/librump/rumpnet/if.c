@@ -21,7 +21,14 @@
  * as every protocol request is made.  The caller's ifreq/ifconf are
  * reached with copyin/copyout.
  *
- * Lock order: softnet_lock, then ifnet_lock (the list), then if_clone_lock,
+ * Interfaces are created, destroyed and given link strings one at a
+ * time (if_clone_serial, held across the driver's call), so a destroy
+ * never meets another destroy or a link string being set: a caller
+ * takes it before any reference to the interface, since a destroy
+ * waits, holding it, for the references to go.
+ *
+ * Lock order: if_clone_serial, then softnet_lock, then ifnet_lock (the
+ * list), then if_clone_lock,
  * then a queue's ifq_lock.  Address lists change under softnet_lock.
  */
 #include <sys/systm.h>
@@ -52,6 +59,8 @@ static kcondvar_t ifnet_cv;                     /* ifnet_lock: a reference went 
 static unsigned if_nextindex = 1;               /* ifnet_lock */
 
 static kmutex_t if_clone_lock;
+/* Creations, destructions and link-string changes, one at a time. */
+static kmutex_t if_clone_serial;
 static LIST_HEAD(, if_clone) if_cloners;        /* if_clone_lock */
 
 /*
@@ -316,6 +325,10 @@ if_detach(struct ifnet *ifp)
 		cv_wait(&ifnet_cv, &ifnet_lock);
 	mutex_exit(&ifnet_lock);
 	ifq_destroy(&ifp->if_snd);
+	if (ifp->if_linkstr != NULL) {
+		kmem_strfree(ifp->if_linkstr);
+		ifp->if_linkstr = NULL;
+	}
 	aprint_verbose("%s: detached\n", ifp->if_xname);
 }
 
@@ -513,13 +526,14 @@ if_clone_create(const char *name)
 	struct ifnet *ifp;
 	int unit, error;
 
-	if ((error = if_clone_lookup(name, &ifc, &unit)) != 0)
-		return error;
+	mutex_enter(&if_clone_serial);
 	if ((ifp = if_get_byname(name)) != NULL) {
 		if_release(ifp);
-		return EEXIST;
-	}
-	return ifc->ifc_create(ifc, unit);
+		error = EEXIST;
+	} else if ((error = if_clone_lookup(name, &ifc, &unit)) == 0)
+		error = ifc->ifc_create(ifc, unit);
+	mutex_exit(&if_clone_serial);
+	return error;
 }
 
 int
@@ -531,17 +545,168 @@ if_clone_destroy(const char *name)
 
 	if ((error = if_clone_lookup(name, &ifc, &unit)) != 0)
 		return error;
+	mutex_enter(&if_clone_serial);
+	if ((ifp = if_get_byname(name)) == NULL) {
+		error = ENXIO;
+	} else {
+		/* Only this lwp can destroy it while if_clone_serial is held. */
+		if_release(ifp);
+		error = ifc->ifc_destroy != NULL ? ifc->ifc_destroy(ifp) :
+		    EOPNOTSUPP;
+	}
+	mutex_exit(&if_clone_serial);
+	return error;
+}
+
+/* Set (str) or unset (NULL) the link string of name; if_clone_serial held. */
+static int
+if_linkstr_change(const char *name, const char *str)
+{
+	struct ifnet *ifp;
+	char *copy = NULL, *old;
+	int error;
+
 	if ((ifp = if_get_byname(name)) == NULL)
 		return ENXIO;
+	if (str != NULL ? ifp->if_setlinkstr == NULL :
+	    ifp->if_unsetlinkstr == NULL) {
+		error = EOPNOTSUPP;
+		goto out;
+	}
+	if (str != NULL && (copy = kmem_strdup(str, KM_SLEEP)) == NULL) {
+		error = ENOMEM;
+		goto out;
+	}
+	error = str != NULL ? ifp->if_setlinkstr(ifp, str) :
+	    ifp->if_unsetlinkstr(ifp);
+	if (error != 0) {
+		if (copy != NULL)
+			kmem_strfree(copy);
+		goto out;
+	}
+	mutex_enter(&ifnet_lock);
+	old = ifp->if_linkstr;
+	ifp->if_linkstr = copy;
+	mutex_exit(&ifnet_lock);
+	if (old != NULL)
+		kmem_strfree(old);
+out:
 	if_release(ifp);
-	if (ifc->ifc_destroy == NULL)
-		return EOPNOTSUPP;
-	return ifc->ifc_destroy(ifp);
+	return error;
+}
+
+int
+if_linkstr_set(const char *name, const char *str)
+{
+	int error;
+
+	mutex_enter(&if_clone_serial);
+	error = if_linkstr_change(name, str);
+	mutex_exit(&if_clone_serial);
+	return error;
+}
+
+int
+if_linkstr_unset(const char *name)
+{
+	int error;
+
+	mutex_enter(&if_clone_serial);
+	error = if_linkstr_change(name, NULL);
+	mutex_exit(&if_clone_serial);
+	return error;
 }
 
 /*
  * The interface ioctls.
  */
+
+static bool
+if_privileged(void)
+{
+	return kauth_cred_issuser(kauth_cred_get());
+}
+
+/* SIOCIFCREATE, SIOCIFDESTROY: by the name's cloner. */
+static int
+if_clone_ioctl(unsigned long cmd, void *data)
+{
+	struct ifreq ifr;
+	int error;
+
+	if ((error = copyin(data, &ifr, sizeof(ifr))) != 0)
+		return error;
+	if (strnlen(ifr.ifr_name, IFNAMSIZ) == IFNAMSIZ)
+		return EINVAL;
+	if (!if_privileged())
+		return EPERM;
+	if (cmd == SIOCIFCREATE)
+		return if_clone_create(ifr.ifr_name);
+	return if_clone_destroy(ifr.ifr_name);
+}
+
+/* SIOCSLINKSTR, SIOCGLINKSTR with the original's struct ifdrv. */
+static int
+if_linkstr_ioctl(unsigned long cmd, void *data)
+{
+	struct ifdrv ifd;
+	struct ifnet *ifp;
+	char *str = NULL;
+	size_t len = 0;
+	int error;
+
+	if ((error = copyin(data, &ifd, sizeof(ifd))) != 0)
+		return error;
+	if (strnlen(ifd.ifd_name, IFNAMSIZ) == IFNAMSIZ)
+		return EINVAL;
+	if (cmd == SIOCSLINKSTR && !if_privileged())
+		return EPERM;
+	if (cmd == SIOCSLINKSTR && (ifd.ifd_cmd & IFLINKSTR_UNSET) == 0) {
+		if (ifd.ifd_len < 2 || ifd.ifd_len > IFLINKSTR_MAXLEN)
+			return EINVAL;
+		len = ifd.ifd_len;
+		if ((str = kmem_alloc(len, KM_SLEEP)) == NULL)
+			return ENOMEM;
+		error = copyin(ifd.ifd_data, str, len);
+		if (error == 0 && strnlen(str, len) != len - 1)
+			error = EINVAL;
+		if (error != 0) {
+			kmem_free(str, len);
+			return error;
+		}
+	}
+	if (cmd == SIOCSLINKSTR) {
+		error = str != NULL ? if_linkstr_set(ifd.ifd_name, str) :
+		    if_linkstr_unset(ifd.ifd_name);
+		ifp = NULL;
+	} else if ((ifp = if_get_byname(ifd.ifd_name)) == NULL) {
+		error = ENXIO;
+	} else {
+		mutex_enter(&ifnet_lock);
+		if (ifp->if_linkstr != NULL)
+			str = kmem_strdup(ifp->if_linkstr, KM_NOSLEEP);
+		error = ifp->if_linkstr == NULL ? ENOENT :
+		    str == NULL ? ENOMEM : 0;
+		mutex_exit(&ifnet_lock);
+		if (str != NULL)
+			len = strlen(str) + 1;
+	}
+	if (ifp != NULL)
+		if_release(ifp);
+	if (error == 0 && cmd == SIOCGLINKSTR) {
+		if ((ifd.ifd_cmd & IFLINKSTR_QUERYLEN) != 0 || ifd.ifd_len == 0)
+			ifd.ifd_len = len;
+		else if (ifd.ifd_len < len)
+			error = ERANGE;
+		else
+			error = copyout(str, ifd.ifd_data, len);
+		if (error == 0)
+			error = copyout(&ifd, data, sizeof(ifd));
+	}
+	if (str != NULL)
+		kmem_free(str, len);
+	return error;
+}
 
 /* SIOCGIFCONF: an ifreq for each IPv4 address, as Linux gives. */
 static int
@@ -585,12 +750,6 @@ out:
 		return error;
 	ifc.ifc_len = len;
 	return copyout(&ifc, data, sizeof(ifc));
-}
-
-static bool
-if_privileged(void)
-{
-	return kauth_cred_issuser(kauth_cred_get());
 }
 
 static int
@@ -725,8 +884,18 @@ ifioctl(struct socket *so, unsigned long cmd, void *data, struct lwp *l)
 	int error;
 
 	(void)l;
-	if (cmd == SIOCGIFCONF)
+	switch (cmd) {
+	case SIOCGIFCONF:
 		return ifconf(data);
+	case SIOCIFCREATE:
+	case SIOCIFDESTROY:
+		return if_clone_ioctl(cmd, data);
+	case SIOCSLINKSTR:
+	case SIOCGLINKSTR:
+		return if_linkstr_ioctl(cmd, data);
+	default:
+		break;
+	}
 	if (so != NULL && so->so_proto->pr_domain->dom_family == AF_INET6 &&
 	    (cmd == SIOCSIFADDR || cmd == SIOCDIFADDR))
 		return ifioctl_in6(so, cmd, data);
@@ -817,6 +986,7 @@ ifinit(void)
 	cv_init(&ifnet_cv, "ifdetach");
 	TAILQ_INIT(&ifnet_list);
 	mutex_init(&if_clone_lock, MUTEX_DEFAULT, IPL_NONE);
+	mutex_init(&if_clone_serial, MUTEX_DEFAULT, IPL_NONE);
 	LIST_INIT(&if_cloners);
 	if_sysctl_init();
 	loop_attach();

@@ -134,7 +134,6 @@ rump_pub_netconfig_ifdown(const char *ifname)
 int
 rump_pub_netconfig_ifsetlinkstr(const char *ifname, const char *linkstr)
 {
-	struct ifnet *ifp;
 	int error;
 
 	if ((error = netconfig_name(ifname)) != 0)
@@ -142,13 +141,7 @@ rump_pub_netconfig_ifsetlinkstr(const char *ifname, const char *linkstr)
 	if (linkstr == NULL)
 		return EINVAL;
 	rump_schedule();
-	if ((ifp = if_get_byname(ifname)) == NULL)
-		error = ENXIO;
-	else {
-		error = ifp->if_setlinkstr != NULL ?
-		    ifp->if_setlinkstr(ifp, linkstr) : EOPNOTSUPP;
-		if_release(ifp);
-	}
+	error = if_linkstr_set(ifname, linkstr);
 	rump_unschedule();
 	return error;
 }
@@ -156,19 +149,12 @@ rump_pub_netconfig_ifsetlinkstr(const char *ifname, const char *linkstr)
 int
 rump_pub_netconfig_ifunsetlinkstr(const char *ifname)
 {
-	struct ifnet *ifp;
 	int error;
 
 	if ((error = netconfig_name(ifname)) != 0)
 		return error;
 	rump_schedule();
-	if ((ifp = if_get_byname(ifname)) == NULL)
-		error = ENXIO;
-	else {
-		error = ifp->if_unsetlinkstr != NULL ?
-		    ifp->if_unsetlinkstr(ifp) : EOPNOTSUPP;
-		if_release(ifp);
-	}
+	error = if_linkstr_unset(ifname);
 	rump_unschedule();
 	return error;
 }

@@ -16,7 +16,10 @@
  * writer, so the table's hook does not announce it a second time.
  *
  * sysctl net.route.dump (rtsock_sysctl_dump) gives the whole table as
- * the RTM_GET answers its routes would get, one after another.
+ * the RTM_GET answers its routes would get, one after another;
+ * net.route.iflist (rtsock_sysctl_iflist) the interfaces and their
+ * addresses as RTM_IFINFO and RTM_NEWADDR messages.  Lock order:
+ * softnet_lock, then ifnet_lock.
  */
 #include <sys/systm.h>
 #include <sys/atomic.h>
@@ -536,6 +539,108 @@ rtsock_sysctl_dump(struct sysctlnode *node, struct sysctl_req *req)
 	return error;
 }
 
+/* Room for one interface's message, and for one address's. */
+#define RTSOCK_IFMSG  (sizeof(struct if_msghdr) + \
+    RT_ROUNDUP(sizeof(struct rt_sockaddr_ll)))
+#define RTSOCK_IFAMSG (sizeof(struct ifa_msghdr) + \
+    2 * RT_ROUNDUP(sizeof(struct sockaddr_storage)))
+
+/* Append a sockaddr padded to 8 bytes at buf + *off (room checked). */
+static void
+rtsock_putaddr(uint8_t *buf, size_t *off, const void *sa, socklen_t len)
+{
+	memcpy(buf + *off, sa, len);
+	memset(buf + *off + len, 0, RT_ROUNDUP(len) - len);
+	*off += RT_ROUNDUP(len);
+}
+
+/* One interface's messages at buf + *off; softnet_lock, ifnet_lock held. */
+static void
+rtsock_iflist_one(struct ifnet *ifp, uint8_t *buf, size_t *off)
+{
+	struct rt_sockaddr_ll sll;
+	struct if_msghdr ifm;
+	struct ifa_msghdr ifam;
+	struct ifaddr *ifa;
+	size_t start = *off;
+
+	memset(&ifm, 0, sizeof(ifm));
+	ifm.ifm_version = RTM_VERSION;
+	ifm.ifm_type = RTM_IFINFO;
+	ifm.ifm_index = (uint16_t)ifp->if_index;
+	ifm.ifm_flags = ifp->if_flags;
+	ifm.ifm_addrs = RTA_IFP;
+	ifm.ifm_mtu = ifp->if_mtu;
+	*off += sizeof(ifm);
+	memset(&sll, 0, sizeof(sll));
+	sll.sll_family = AF_PACKET;
+	sll.sll_ifindex = (int32_t)ifp->if_index;
+	sll.sll_hatype = (uint16_t)ifp->if_type;
+	sll.sll_halen = (uint8_t)MIN(ifp->if_addrlen, 8);
+	memcpy(sll.sll_addr, ifp->if_lladdr, sll.sll_halen);
+	rtsock_putaddr(buf, off, &sll, sizeof(sll));
+	ifm.ifm_msglen = (uint16_t)(*off - start);
+	memcpy(buf + start, &ifm, sizeof(ifm));
+	TAILQ_FOREACH(ifa, &ifp->if_addrlist, ifa_list) {
+		start = *off;
+		memset(&ifam, 0, sizeof(ifam));
+		ifam.ifam_version = RTM_VERSION;
+		ifam.ifam_type = RTM_NEWADDR;
+		ifam.ifam_index = (uint16_t)ifp->if_index;
+		ifam.ifam_flags = ifa->ifa_flags;
+		ifam.ifam_addrs = RTA_NETMASK | RTA_IFA;
+		*off += sizeof(ifam);
+		rtsock_putaddr(buf, off, &ifa->ifa_netmask, ifa->ifa_addrlen);
+		rtsock_putaddr(buf, off, &ifa->ifa_addr, ifa->ifa_addrlen);
+		ifam.ifam_msglen = (uint16_t)(*off - start);
+		memcpy(buf + start, &ifam, sizeof(ifam));
+	}
+}
+
+/*
+ * net.route.iflist: size the list, allocate for it and a few more
+ * interfaces and addresses (outside the locks), then list what fits.
+ */
+static int
+rtsock_sysctl_iflist(struct sysctlnode *node, struct sysctl_req *req)
+{
+	struct ifnet *ifp;
+	struct ifaddr *ifa;
+	uint8_t *buf;
+	size_t size = 8 * (RTSOCK_IFMSG + RTSOCK_IFAMSG), need, len = 0;
+	int error;
+
+	(void)node;
+	if (req->sr_newp != NULL)
+		return EPERM;
+	mutex_enter(softnet_lock);
+	mutex_enter(&ifnet_lock);
+	TAILQ_FOREACH(ifp, &ifnet_list, if_list) {
+		size += RTSOCK_IFMSG;
+		TAILQ_FOREACH(ifa, &ifp->if_addrlist, ifa_list)
+			size += RTSOCK_IFAMSG;
+	}
+	mutex_exit(&ifnet_lock);
+	mutex_exit(softnet_lock);
+	if ((buf = kmem_alloc(size, KM_SLEEP)) == NULL)
+		return ENOMEM;
+	mutex_enter(softnet_lock);
+	mutex_enter(&ifnet_lock);
+	TAILQ_FOREACH(ifp, &ifnet_list, if_list) {
+		need = RTSOCK_IFMSG;
+		TAILQ_FOREACH(ifa, &ifp->if_addrlist, ifa_list)
+			need += RTSOCK_IFAMSG;
+		if (len + need > size)
+			break;
+		rtsock_iflist_one(ifp, buf, &len);
+	}
+	mutex_exit(&ifnet_lock);
+	mutex_exit(softnet_lock);
+	error = sysctl_copyout_value(req, buf, len);
+	kmem_free(buf, size);
+	return error;
+}
+
 static void
 rtsock_sysctl_init(void)
 {
@@ -551,8 +656,12 @@ rtsock_sysctl_init(void)
 		error = sysctl_create(NULL, route, NET_RT_DUMP, "dump",
 		    CTLTYPE_STRUCT, CTLFLAG_READONLY, NULL, 0,
 		    rtsock_sysctl_dump);
+	if (error == 0)
+		error = sysctl_create(NULL, route, NET_RT_IFLIST, "iflist",
+		    CTLTYPE_STRUCT, CTLFLAG_READONLY, NULL, 0,
+		    rtsock_sysctl_iflist);
 	if (error != 0)
-		log(LOG_WARNING, "net.route.dump: not created: error %d\n",
+		log(LOG_WARNING, "net.route: not created: error %d\n",
 		    error);
 }
 

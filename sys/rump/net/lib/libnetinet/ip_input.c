@@ -35,6 +35,7 @@
 #include <netinet/in.h>
 #include <netinet/in_var.h>
 #include <netinet/ip.h>
+#include <netinet/in_pcb.h>
 #include <netinet/ip_var.h>
 #include <netinet/ip_icmp.h>
 
@@ -296,4 +297,45 @@ ip_forward(struct mbuf *m)
 		m_freem(mcopy);
 		break;
 	}
+}
+
+/*
+ * The control messages (IP_TTL, IP_TOS, IP_PKTINFO) that a UDP or raw
+ * socket asked for, about datagram ip received on ifp.
+ */
+struct mbuf *
+ip_savecontrol(const struct inpcb *inp, const struct ip *ip, struct ifnet *ifp)
+{
+	struct mbuf *control = NULL, **tailp = &control;
+
+	if (inp->inp_flags & INP_RECVTTL) {
+		int ttl = ip->ip_ttl;
+
+		if ((*tailp = sbcreatecontrol(&ttl, sizeof(ttl), IP_TTL,
+		    IPPROTO_IP)) != NULL)
+			tailp = &(*tailp)->m_next;
+	}
+	if (inp->inp_flags & INP_RECVTOS) {
+		uint8_t tos = ip->ip_tos;
+
+		if ((*tailp = sbcreatecontrol(&tos, sizeof(tos), IP_TOS,
+		    IPPROTO_IP)) != NULL)
+			tailp = &(*tailp)->m_next;
+	}
+	if (inp->inp_flags & INP_PKTINFO) {
+		struct in_pktinfo pi;
+		struct in_ifaddr *ia;
+
+		memset(&pi, 0, sizeof(pi));
+		pi.ipi_ifindex = ifp != NULL ? (int)ifp->if_index : 0;
+		pi.ipi_addr = ip->ip_dst;
+		/* The address a reply would come from. */
+		if (in_ifaddr_withaddr(ip->ip_dst) != NULL)
+			pi.ipi_spec_dst = ip->ip_dst;
+		else if (ifp != NULL &&
+		    (ia = in_ifaddr_forsubnet(ifp, ip->ip_src)) != NULL)
+			pi.ipi_spec_dst = ia->ia_addr;
+		*tailp = sbcreatecontrol(&pi, sizeof(pi), IP_PKTINFO, IPPROTO_IP);
+	}
+	return control;
 }

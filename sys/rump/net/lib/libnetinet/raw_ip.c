@@ -48,38 +48,6 @@ rip_init(void)
 	in_pcbinit(&ripcbtable, 16, IPPROTO_RAW);
 }
 
-/* The control messages asked for (IP_RECVTTL, IP_RECVTOS, IP_PKTINFO). */
-static struct mbuf *
-rip_control(const struct inpcb *inp, const struct ip *ip, struct ifnet *ifp)
-{
-	struct mbuf *control = NULL, **tailp = &control;
-
-	if (inp->inp_flags & INP_RECVTTL) {
-		int ttl = ip->ip_ttl;
-
-		if ((*tailp = sbcreatecontrol(&ttl, sizeof(ttl), IP_TTL,
-		    IPPROTO_IP)) != NULL)
-			tailp = &(*tailp)->m_next;
-	}
-	if (inp->inp_flags & INP_RECVTOS) {
-		uint8_t tos = ip->ip_tos;
-
-		if ((*tailp = sbcreatecontrol(&tos, sizeof(tos), IP_TOS,
-		    IPPROTO_IP)) != NULL)
-			tailp = &(*tailp)->m_next;
-	}
-	if (inp->inp_flags & INP_PKTINFO) {
-		struct in_pktinfo pi;
-
-		memset(&pi, 0, sizeof(pi));
-		pi.ipi_ifindex = ifp != NULL ? (int)ifp->if_index : 0;
-		pi.ipi_addr = ip->ip_dst;
-		pi.ipi_spec_dst = ip->ip_dst;
-		*tailp = sbcreatecontrol(&pi, sizeof(pi), IP_PKTINFO, IPPROTO_IP);
-	}
-	return control;
-}
-
 bool
 rip_deliver(struct mbuf *m, int proto)
 {
@@ -117,7 +85,7 @@ rip_deliver(struct mbuf *m, int proto)
 		if ((n = m_copypacket(m, M_DONTWAIT)) == NULL)
 			continue;
 		if (inp->inp_flags & (INP_RECVTTL | INP_RECVTOS | INP_PKTINFO))
-			control = rip_control(inp, &ip, m->m_pkthdr.rcvif);
+			control = ip_savecontrol(inp, &ip, m->m_pkthdr.rcvif);
 		memset(&from, 0, sizeof(from));
 		from.sin_family = AF_INET;
 		from.sin_addr = ip.ip_src;

@@ -57,43 +57,6 @@ udp_init(void)
 	in_pcbinit(&udbtable, 128, IPPROTO_UDP);
 }
 
-/* The control messages a socket asked for, about datagram ip. */
-static struct mbuf *
-udp_control(const struct inpcb *inp, const struct ip *ip, struct ifnet *ifp)
-{
-	struct mbuf *control = NULL, **tailp = &control;
-
-	if (inp->inp_flags & INP_RECVTTL) {
-		int ttl = ip->ip_ttl;
-
-		if ((*tailp = sbcreatecontrol(&ttl, sizeof(ttl), IP_TTL,
-		    IPPROTO_IP)) != NULL)
-			tailp = &(*tailp)->m_next;
-	}
-	if (inp->inp_flags & INP_RECVTOS) {
-		uint8_t tos = ip->ip_tos;
-
-		if ((*tailp = sbcreatecontrol(&tos, sizeof(tos), IP_TOS,
-		    IPPROTO_IP)) != NULL)
-			tailp = &(*tailp)->m_next;
-	}
-	if (inp->inp_flags & INP_PKTINFO) {
-		struct in_pktinfo pi;
-		struct in_ifaddr *ia;
-
-		memset(&pi, 0, sizeof(pi));
-		pi.ipi_ifindex = ifp != NULL ? (int)ifp->if_index : 0;
-		pi.ipi_addr = ip->ip_dst;
-		/* The address a reply would come from. */
-		if (in_ifaddr_withaddr(ip->ip_dst) != NULL)
-			pi.ipi_spec_dst = ip->ip_dst;
-		else if (ifp != NULL && (ia = in_ifaddr_forsubnet(ifp, ip->ip_src)) != NULL)
-			pi.ipi_spec_dst = ia->ia_addr;
-		*tailp = sbcreatecontrol(&pi, sizeof(pi), IP_PKTINFO, IPPROTO_IP);
-	}
-	return control;
-}
-
 /* Give a socket datagram m (headers still on, hlen of IP); m consumed. */
 static void
 udp_append(struct inpcb *inp, struct mbuf *m, int hlen)
@@ -107,7 +70,7 @@ udp_append(struct inpcb *inp, struct mbuf *m, int hlen)
 	m_copydata(m, 0, sizeof(ip), &ip);
 	m_copydata(m, hlen, sizeof(uh), &uh);
 	if (inp->inp_flags & (INP_RECVTTL | INP_RECVTOS | INP_PKTINFO))
-		control = udp_control(inp, &ip, m->m_pkthdr.rcvif);
+		control = ip_savecontrol(inp, &ip, m->m_pkthdr.rcvif);
 	memset(&from, 0, sizeof(from));
 	from.sin_family = AF_INET;
 	from.sin_addr = ip.ip_src;

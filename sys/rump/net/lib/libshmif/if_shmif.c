@@ -496,7 +496,9 @@ rump_pub_shmif_create(const char *path, int *unitp)
 		return EINVAL;
 	rump_schedule();
 	if ((error = shmif_create(-1, &sc)) == 0) {
-		if ((error = shmif_attach_bus(sc, path)) != 0)
+		/* By the generic call, so SIOCGLINKSTR shows the bus. */
+		if ((error = if_linkstr_set(sc->sc_el.el_ec.ec_if.if_xname,
+		    path)) != 0)
 			(void)shmif_destroy(&sc->sc_el.el_ec.ec_if);
 		else if (unitp != NULL)
 			*unitp = sc->sc_el.el_unit;
