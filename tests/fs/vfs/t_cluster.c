@@ -64,13 +64,13 @@ static const struct fsconf c_ffs_8k = { "ffs",
 	NEWFS " -O 1 -b 8192 -f 1024 -s 64m '%s' >/dev/null 2>&1",
 	FSCK_FFS " -n '%s' >/dev/null 2>&1" };
 
-static char dir[64], img[128];
+static char img[512];
 
+/* The image goes when the next is made; the harness removes the last. */
 static void
 cleanup(void)
 {
 	unlink(img);
-	rmdir(dir);
 }
 
 static void
@@ -100,10 +100,7 @@ do_mount(const struct fsconf *c)
 static void
 setup(const struct fsconf *c)
 {
-	snprintf(dir, sizeof(dir), "/tmp/t_cluster.XXXXXX");
-	REQUIRE(mkdtemp(dir) != NULL);
-	PATHF(img, "%s/fs.img", dir);
-	atexit(cleanup);
+	PATHF(img, "%s/fs.%d.img", tests_scratch(), (int)getpid());
 	shell(c->mkfs);
 	REQUIRE_EQ(rump_pub_etfs_register(KEY, img, RUMP_ETFS_BLK), 0);
 	REQUIRE_OK(rump_sys_mkdir(MNT, 0755));
