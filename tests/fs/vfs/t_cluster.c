@@ -46,23 +46,23 @@
 	} while (0)
 
 struct fsconf {
-	const char *type;               /* "ext2fs" or "ffs" */
-	const char *mkfs;               /* the command, %s the image */
-	const char *check;              /* the checker, %s the image */
+	const char *type;  /* "ext2fs" or "ffs" */
+	const char *mkfs;  /* the command, %s the image */
+	const char *check; /* the checker, %s the image */
 };
 
-static const struct fsconf c_ext2_4k = { "ext2fs",
-	"mke2fs -q -F -t ext2 -b 4096 '%s' 64m >/dev/null 2>&1",
-	"e2fsck -fn '%s' >/dev/null 2>&1" };
-static const struct fsconf c_ext2_1k = { "ext2fs",
-	"mke2fs -q -F -t ext2 -b 1024 '%s' 64m >/dev/null 2>&1",
-	"e2fsck -fn '%s' >/dev/null 2>&1" };
-static const struct fsconf c_ffs_32k = { "ffs",
-	NEWFS " -O 2 -b 32768 -f 4096 -s 64m '%s' >/dev/null 2>&1",
-	FSCK_FFS " -n '%s' >/dev/null 2>&1" };
-static const struct fsconf c_ffs_8k = { "ffs",
-	NEWFS " -O 1 -b 8192 -f 1024 -s 64m '%s' >/dev/null 2>&1",
-	FSCK_FFS " -n '%s' >/dev/null 2>&1" };
+static const struct fsconf c_ext2_4k = {
+    "ext2fs", "mke2fs -q -F -t ext2 -b 4096 '%s' 64m >/dev/null 2>&1",
+    "e2fsck -fn '%s' >/dev/null 2>&1"};
+static const struct fsconf c_ext2_1k = {
+    "ext2fs", "mke2fs -q -F -t ext2 -b 1024 '%s' 64m >/dev/null 2>&1",
+    "e2fsck -fn '%s' >/dev/null 2>&1"};
+static const struct fsconf c_ffs_32k = {
+    "ffs", NEWFS " -O 2 -b 32768 -f 4096 -s 64m '%s' >/dev/null 2>&1",
+    FSCK_FFS " -n '%s' >/dev/null 2>&1"};
+static const struct fsconf c_ffs_8k = {
+    "ffs", NEWFS " -O 1 -b 8192 -f 1024 -s 64m '%s' >/dev/null 2>&1",
+    FSCK_FFS " -n '%s' >/dev/null 2>&1"};
 
 static char img[512];
 
@@ -87,8 +87,8 @@ shell(const char *fmt)
 static void
 do_mount(const struct fsconf *c)
 {
-	struct ext2fs_args ea = { .fspec = (char *)KEY };
-	struct ufs_args ua = { .fspec = (char *)KEY };
+	struct ext2fs_args ea = {.fspec = (char *)KEY};
+	struct ufs_args ua = {.fspec = (char *)KEY};
 
 	if (strcmp(c->type, "ffs") == 0)
 		REQUIRE_OK(rump_sys_mount("ffs", MNT, 0, &ua, sizeof(ua)));
@@ -138,8 +138,7 @@ rnd(uint64_t n)
 
 /* The file at path must hold the model's len bytes, read in pieces. */
 static void
-compare(const char *path, const unsigned char *model, size_t len,
-    size_t piece)
+compare(const char *path, const unsigned char *model, size_t len, size_t piece)
 {
 	static unsigned char buf[1 << 20];
 	struct stat sb;
@@ -159,7 +158,7 @@ compare(const char *path, const unsigned char *model, size_t len,
 			while (buf[i] == model[off + i])
 				i++;
 			TEST_FAIL("%s: byte %zu is %u, not %u", path, off + i,
-			    buf[i], model[off + i]);
+			          buf[i], model[off + i]);
 		}
 		off += n;
 	}
@@ -228,12 +227,12 @@ recbyte(int t, int r, size_t j)
 struct turn {
 	pthread_mutex_t lock;
 	pthread_cond_t cv;
-	int next;                       /* whose turn */
+	int next; /* whose turn */
 	bool done[NWRITERS];
 };
 
-static struct turn turn = { PTHREAD_MUTEX_INITIALIZER,
-	PTHREAD_COND_INITIALIZER, 0, { false } };
+static struct turn turn = {
+    PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, {false}};
 
 /* The turn passes from t to the next writer not done; turn.lock held. */
 static void
@@ -258,8 +257,8 @@ appender(void *arg)
 	if (rump_pub_lwproc_newlwp(1) != 0)
 		return (void *)1;
 	snprintf(path, sizeof(path), MNT "/a%d", t);
-	if ((fd = rump_sys_open(path, O_WRONLY | O_CREAT | O_APPEND,
-	    0644)) == -1)
+	if ((fd = rump_sys_open(path, O_WRONLY | O_CREAT | O_APPEND, 0644)) ==
+	    -1)
 		bad = 2;
 	for (int r = 0; r < NRECS && bad == 0; r++) {
 		for (size_t j = 0; j < reclen(t); j++)
@@ -310,8 +309,9 @@ adjacent(const struct fsconf *c)
 
 	setup(c);
 	for (int t = 0; t < NWRITERS; t++)
-		REQUIRE_EQ(pthread_create(&th[t], NULL, appender,
-		    (void *)(intptr_t)t), 0);
+		REQUIRE_EQ(
+		    pthread_create(&th[t], NULL, appender, (void *)(intptr_t)t),
+		    0);
 	for (int t = 0; t < NWRITERS; t++) {
 		REQUIRE_EQ(pthread_join(th[t], &rv), 0);
 		REQUIRE_EQ((intptr_t)rv, 0);
@@ -322,11 +322,11 @@ adjacent(const struct fsconf *c)
 	finish(c);
 }
 
-#define RACE_SIZE  (2 << 20)
-#define RACE_PIECE 65536
+#define RACE_SIZE   (2 << 20)
+#define RACE_PIECE  65536
 #define RACE_PASSES 12
 
-static volatile int race_pass;          /* the pass being written */
+static volatile int race_pass; /* the pass being written */
 static volatile bool race_done;
 
 static void *
@@ -369,29 +369,28 @@ race(const struct fsconf *c)
 	REQUIRE_OK(fd = rump_sys_open(MNT "/r", O_RDWR | O_CREAT, 0644));
 	for (off_t off = 0; off < RACE_SIZE; off += RACE_PIECE)
 		REQUIRE_EQ(rump_sys_pwrite(fd, zero, RACE_PIECE, off),
-		    RACE_PIECE);
+		           RACE_PIECE);
 	REQUIRE_OK(rump_sys_close(fd));
 	/* From the disk: the first reads are clusters. */
 	remount_checked(c);
 	REQUIRE_EQ(pthread_create(&th, NULL, race_writer, NULL), 0);
 	REQUIRE_OK(fd = rump_sys_open(MNT "/r", O_RDONLY));
-	while (!__atomic_load_n(&race_done, __ATOMIC_SEQ_CST) ||
-	    rounds == 0) {
+	while (!__atomic_load_n(&race_done, __ATOMIC_SEQ_CST) || rounds == 0) {
 		REQUIRE_EQ(rump_sys_lseek(fd, 0, SEEK_SET), 0);
 		for (off_t off = 0; off < RACE_SIZE; off += sizeof(buf)) {
 			REQUIRE_EQ(rump_sys_read(fd, buf, sizeof(buf)),
-			    sizeof(buf));
+			           sizeof(buf));
 			hi = __atomic_load_n(&race_pass, __ATOMIC_SEQ_CST);
 			for (size_t p = 0; p < sizeof(buf); p += RACE_PIECE)
 				for (size_t j = 0; j < RACE_PIECE; j++)
-					if (buf[p + j] != buf[p] ||
-					    buf[p] > hi)
-						TEST_FAIL("offset %lld: byte "
+					if (buf[p + j] != buf[p] || buf[p] > hi)
+						TEST_FAIL(
+						    "offset %lld: byte "
 						    "%u in a piece of %u "
 						    "(pass %d)",
-						    (long long)(off + (off_t)
-						    (p + j)), buf[p + j],
-						    buf[p], hi);
+						    (long long)(off +
+						                (off_t)(p + j)),
+						    buf[p + j], buf[p], hi);
 		}
 		rounds++;
 	}
@@ -432,12 +431,30 @@ all_memlimit(const struct fsconf *c)
 	all(c);
 }
 
-TESTCASE(ext2_4k) { all(&c_ext2_4k); }
-TESTCASE(ext2_1k) { all(&c_ext2_1k); }
-TESTCASE(ffs_32k) { all(&c_ffs_32k); }
-TESTCASE(ffs_8k) { all(&c_ffs_8k); }
-TESTCASE(ext2_4k_memlimit) { all_memlimit(&c_ext2_4k); }
-TESTCASE(ffs_32k_memlimit) { all_memlimit(&c_ffs_32k); }
+TESTCASE(ext2_4k)
+{
+	all(&c_ext2_4k);
+}
+TESTCASE(ext2_1k)
+{
+	all(&c_ext2_1k);
+}
+TESTCASE(ffs_32k)
+{
+	all(&c_ffs_32k);
+}
+TESTCASE(ffs_8k)
+{
+	all(&c_ffs_8k);
+}
+TESTCASE(ext2_4k_memlimit)
+{
+	all_memlimit(&c_ext2_4k);
+}
+TESTCASE(ffs_32k_memlimit)
+{
+	all_memlimit(&c_ffs_32k);
+}
 
 TESTS(CASE(ext2_4k), CASE(ext2_1k), CASE(ffs_32k), CASE(ffs_8k),
-    CASE_NOBOOT(ext2_4k_memlimit), CASE_NOBOOT(ffs_32k_memlimit))
+      CASE_NOBOOT(ext2_4k_memlimit), CASE_NOBOOT(ffs_32k_memlimit))
