@@ -49,8 +49,9 @@
  * them never waits: a buffer someone owns ends the run.  Room for a
  * read's run comes from clean cold buffers only, never from writes or
  * waiting, since its buffers are owned meanwhile: with no room the run
- * is shorter.  A write's run needs no memory (its pieces are on the
- * stack), so making room still never needs room.
+ * is shorter; a stream read once reuses its own cold buffers rather
+ * than free and allocate one per block.  A write's run needs no memory
+ * (its pieces are on the stack), so making room still never needs room.
  *
  * A sleeper on b_cv counts itself in b_waiters, and a buffer with
  * waiters is never freed: that keeps the condition variable alive.
