@@ -42,7 +42,8 @@
  * than handing each block to an I/O thread), after which each block is
  * completed as if it had been its own request.  A read's run is the
  * block wanted and the blocks read ahead of it that continue it on a
- * block device vnode and are not cached; it stops at the first that is.
+ * block device vnode (or on the device, as a file's file system found:
+ * breadcluster) and are not cached; it stops at the first that is.
  * A write's run is a delayed write about to be started with the delayed
  * writes nobody owns before and after it on the device (a block
  * device's by block number; a file's by lblkno and b_wblkno).  Taking
