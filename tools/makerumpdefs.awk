@@ -37,7 +37,7 @@ FNR == 1 {
 	name = $2
 	if (name ~ /^_/ || name ~ /\(/ || name ~ /^E(JUSTRETURN|RESTART)$/)
 		next
-	if (name !~ /^(E[A-Z0-9]+|O_[A-Z]+|F_[A-Z_]+|FD_[A-Z]+|AT_[A-Z_]+|SEEK_[A-Z]+|POLL[A-Z]+|S_I[A-Z]+|CLOCK_[A-Z]+|TIMER_[A-Z]+|RB_[A-Z]+|FIO[A-Z]+|CTL_[A-Z]+|KERN_[A-Z]+|HW_[A-Z0-9]+)$/ &&
+	if (name !~ /^(E[A-Z0-9]+|O_[A-Z]+|F_[A-Z_]+|FD_[A-Z]+|AT_[A-Z_]+|SEEK_[A-Z]+|FALLOC_FL_[A-Z_]+|POLL[A-Z]+|S_I[A-Z]+|CLOCK_[A-Z]+|TIMER_[A-Z]+|RB_[A-Z]+|FIO[A-Z]+|CTL_[A-Z]+|KERN_[A-Z]+|HW_[A-Z0-9]+)$/ &&
 	    name !~ /^(AF_[A-Z0-9]+|PF_[A-Z0-9]+|SOCK_[A-Z_]+|SOL_SOCKET|SO_[A-Z_]+|SOMAXCONN|MSG_[A-Z_]+|SCM_[A-Z]+|SHUT_[A-Z]+|SIOC[A-Z]+|IPPROTO_[A-Z0-9]+|IP_[A-Z_]+|IPV6_[A-Z0-9_]+|UNIX_PATH_MAX)$/ &&
 	    name !~ /^(MNT_(RDONLY|NOSUID|NODEV|NOEXEC|SYNCHRONOUS|UPDATE|NOATIME|FORCEMOUNT)|ST_(WAIT|NOWAIT))$/ &&
 	    name !~ /^(IFF_(UP|BROADCAST|DEBUG|LOOPBACK|POINTOPOINT|NOTRAILERS|RUNNING|NOARP|PROMISC|ALLMULTI|MULTICAST)|IFNAMSIZ)$/ &&

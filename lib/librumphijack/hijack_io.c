@@ -379,13 +379,30 @@ HJ_API int posix_fadvise64(int, off_t, off_t, int)
 HJ_API int
 fallocate(int fd, int mode, off_t off, off_t len)
 {
+	int k = hj_kfd(fd);
 	REAL(int (*)(int, int, off_t, off_t), fallocate);
 
-	if (hj_kfd(fd) < 0)
+	if (k < 0)
 		return hj_fallocate_fn(fd, mode, off, len);
-	return hj_fd_error(EOPNOTSUPP);
+	return KCALL(rump_sys_fallocate(k, mode, off, len));
 }
 HJ_API int fallocate64(int, int, off_t, off_t) __attribute__((alias("fallocate")));
+
+/* posix_fallocate(3): mode 0, the error returned, not in errno. */
+HJ_API int
+posix_fallocate(int fd, off_t off, off_t len)
+{
+	int k = hj_kfd(fd), saved = errno, r;
+	REAL(int (*)(int, off_t, off_t), posix_fallocate);
+
+	if (k < 0)
+		return hj_posix_fallocate_fn(fd, off, len);
+	r = KCALL(rump_sys_fallocate(k, 0, off, len)) == 0 ? 0 : errno;
+	errno = saved;
+	return r;
+}
+HJ_API int posix_fallocate64(int, off_t, off_t)
+    __attribute__((alias("posix_fallocate")));
 
 /* flock(2) on a kernel file: a whole-file record lock of the process. */
 HJ_API int

@@ -113,6 +113,12 @@ struct vnodeops {
 	int (*vop_readlink)(struct vnode *, struct uio *);
 	/* SEEK_DATA or SEEK_HOLE from *offp; ENXIO past the end. */
 	int (*vop_seekdata)(struct vnode *, int whence, off_t *offp);
+	/*
+	 * fallocate(2) on a regular file, mode and range checked by the
+	 * VFS (sys_fallocate); EOPNOTSUPP for a mode the file system does
+	 * not have.  NULL: none (EOPNOTSUPP).
+	 */
+	int (*vop_fallocate)(struct vnode *, int mode, off_t off, off_t len);
 	/* The last reference is gone; set *recycle to free it at once. */
 	int (*vop_inactive)(struct vnode *, bool *recycle);
 	/* Detach the file system's state from the vnode. */
@@ -218,6 +224,7 @@ int VOP_RENAME(struct vnode *, const char *, size_t, struct vnode *,
 int VOP_READDIR(struct vnode *, struct uio *);
 int VOP_READLINK(struct vnode *, struct uio *);
 int VOP_SEEKDATA(struct vnode *, int, off_t *);
+int VOP_FALLOCATE(struct vnode *, int, off_t, off_t);
 int VOP_INACTIVE(struct vnode *, bool *);
 void VOP_STRATEGY(struct vnode *, struct buf *);
 

@@ -136,6 +136,17 @@ case_fds(void)
 	REQUIRE_ERR(close(k2), EBADF);
 	REQUIRE_ERR(kopen("nonexistent", O_RDONLY), ENOENT);
 	REQUIRE_ERR(kopen("f", O_RDONLY | O_CREAT | O_EXCL), EEXIST);
+	/* fallocate and posix_fallocate reach the kernel's file. */
+	REQUIRE_EQ(posix_fallocate(k, 0, 100), 0);
+	REQUIRE_EQ(fstat(k, &st), 0);
+	REQUIRE_EQ(st.st_size, 100);
+	REQUIRE_EQ(fallocate(k, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0,
+	    1), 0);
+	REQUIRE_EQ(pread(k, buf, 2, 0), 2);
+	REQUIRE(buf[0] == 0 && buf[1] == 'X');
+	REQUIRE_ERR(fallocate(k, FALLOC_FL_PUNCH_HOLE, 0, 1), EOPNOTSUPP);
+	REQUIRE_ERR(fallocate(h, FALLOC_FL_PUNCH_HOLE, 0, 1), EOPNOTSUPP);
+	REQUIRE_ERR(fallocate(k, 0, 0, 0), EINVAL);
 	REQUIRE_EQ(ftruncate(k, 2), 0);
 	REQUIRE_EQ(fstat(k, &st), 0);
 	REQUIRE_EQ(st.st_size, 2);

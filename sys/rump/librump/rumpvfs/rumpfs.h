@@ -156,6 +156,9 @@ void rumpfs_dir_sethint(struct rumpfs_node *, struct rumpfs_dirent *);
 int rumpfs_page(struct rumpfs_mount *, struct rumpfs_node *, uint64_t idx,
     int how, char **pagep);
 void rumpfs_truncate(struct rumpfs_mount *, struct rumpfs_node *, off_t);
+/* Free the pages of index [first, last). */
+void rumpfs_punch(struct rumpfs_mount *, struct rumpfs_node *, uint64_t first,
+    uint64_t last);
 /* The first page index >= idx that is present (data) or absent. */
 uint64_t rumpfs_page_find(struct rumpfs_node *, uint64_t idx, bool data);
 void rumpfs_gettime(struct timespec *);

@@ -940,6 +940,7 @@ etfs_init(void)
 	etfs_regops.vop_write = etfs_write;
 	etfs_regops.vop_fsync = etfs_fsync;
 	etfs_regops.vop_seekdata = etfs_seekdata;
+	etfs_regops.vop_fallocate = NULL;
 	etfs_regops.vop_reclaim = etfs_reclaim;
 
 	etfs_dirops = rumpfs_vnodeops;

@@ -390,20 +390,20 @@ rumpfs_page(struct rumpfs_mount *rm, struct rumpfs_node *rn, uint64_t idx,
 }
 
 /*
- * Free the pages at index first and above in the subtree p of height h
+ * Free the pages of index [first, last) in the subtree p of height h
  * whose first page is base.  Returns whether the subtree is now empty
  * (and freed).
  */
 static bool
-tree_free_from(struct rumpfs_mount *rm, struct rumpfs_node *rn, void *p,
-    unsigned h, uint64_t base, uint64_t first)
+tree_free_range(struct rumpfs_mount *rm, struct rumpfs_node *rn, void *p,
+    unsigned h, uint64_t base, uint64_t first, uint64_t last)
 {
 	void **slots = p;
 	uint64_t span;
 	bool empty = true;
 
 	if (h == 0) {
-		if (base < first)
+		if (base < first || base >= last)
 			return false;
 		tree_page_free(rm, p);
 		rn->rn_npages--;
@@ -413,9 +413,9 @@ tree_free_from(struct rumpfs_mount *rm, struct rumpfs_node *rn, void *p,
 	for (unsigned i = 0; i < RUMPFS_FANOUT; i++) {
 		if (slots[i] == NULL)
 			continue;
-		if (base + (i + 1) * span <= first ||
-		    !tree_free_from(rm, rn, slots[i], h - 1, base + i * span,
-		    first)) {
+		if (base + (i + 1) * span <= first || base + i * span >= last ||
+		    !tree_free_range(rm, rn, slots[i], h - 1, base + i * span,
+		    first, last)) {
 			empty = false;
 			continue;
 		}
@@ -427,16 +427,24 @@ tree_free_from(struct rumpfs_mount *rm, struct rumpfs_node *rn, void *p,
 }
 
 void
+rumpfs_punch(struct rumpfs_mount *rm, struct rumpfs_node *rn, uint64_t first,
+    uint64_t last)
+{
+	if (rn->rn_pages != NULL && first < last &&
+	    tree_free_range(rm, rn, rn->rn_pages, rn->rn_height, 0, first,
+	    last)) {
+		rn->rn_pages = NULL;
+		rn->rn_height = 0;
+	}
+}
+
+void
 rumpfs_truncate(struct rumpfs_mount *rm, struct rumpfs_node *rn, off_t size)
 {
 	uint64_t first = howmany((uint64_t)size, RUMPFS_PAGE);
 	char *page;
 
-	if (rn->rn_pages != NULL &&
-	    tree_free_from(rm, rn, rn->rn_pages, rn->rn_height, 0, first)) {
-		rn->rn_pages = NULL;
-		rn->rn_height = 0;
-	}
+	rumpfs_punch(rm, rn, first, UINT64_MAX);
 	if (size % RUMPFS_PAGE != 0) {
 		rumpfs_page(rm, rn, (uint64_t)size / RUMPFS_PAGE,
 		    RUMPFS_PG_LOOKUP, &page);

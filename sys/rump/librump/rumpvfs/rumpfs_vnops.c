@@ -752,6 +752,68 @@ rumpfs_seekdata(struct vnode *vp, int whence, off_t *offp)
 	return error;
 }
 
+/*
+ * fallocate: allocation (mode 0, KEEP_SIZE) gives each absent page of
+ * the range a zeroed page, charged to the mount (ENOSPC past its limit,
+ * the pages already given kept, the size unchanged); PUNCH_HOLE frees
+ * the whole pages of the range and zeroes the parts of the pages at its
+ * ends; ZERO_RANGE zeroes the range, every page of it present after.
+ * Other modes are EOPNOTSUPP.
+ */
+static int
+rumpfs_fallocate(struct vnode *vp, int mode, off_t off, off_t len)
+{
+	struct rumpfs_mount *rm = VTORM(vp);
+	struct rumpfs_node *rn = VTORN(vp);
+	uint64_t start = (uint64_t)off, end = (uint64_t)off + (uint64_t)len;
+	uint64_t idx, po, n;
+	struct timespec now;
+	bool punch = false;
+	char *page;
+	int error = 0;
+
+	switch (mode & ~FALLOC_FL_KEEP_SIZE) {
+	case FALLOC_FL_PUNCH_HOLE:
+		punch = true;
+		break;
+	case 0:
+	case FALLOC_FL_ZERO_RANGE:
+		break;
+	default:
+		return EOPNOTSUPP;
+	}
+	if (end > RUMPFS_MAXFILESIZE)
+		return EFBIG;
+	rw_enter(&rn->rn_lock, RW_WRITER);
+	if (punch)
+		rumpfs_punch(rm, rn, howmany(start, RUMPFS_PAGE),
+		    end / RUMPFS_PAGE);
+	for (uint64_t o = start; o < end && error == 0; o += n) {
+		idx = o / RUMPFS_PAGE;
+		po = o % RUMPFS_PAGE;
+		n = MIN(RUMPFS_PAGE - po, end - o);
+		if (mode == 0 || mode == FALLOC_FL_KEEP_SIZE) {
+			error = rumpfs_page(rm, rn, idx, RUMPFS_PG_ALLOC,
+			    &page);
+			n = RUMPFS_PAGE - po;
+			continue;
+		}
+		if ((error = rumpfs_page(rm, rn, idx, punch ?
+		    RUMPFS_PG_LOOKUP : RUMPFS_PG_ALLOC, &page)) == 0 &&
+		    page != NULL)
+			memset(page + po, 0, n);
+	}
+	if (error == 0 && !(mode & FALLOC_FL_KEEP_SIZE) &&
+	    end > (uint64_t)rn->rn_size)
+		rn->rn_size = (off_t)end;
+	if (error == 0) {
+		rumpfs_gettime(&now);
+		rn->rn_mtime = rn->rn_ctime = now;
+	}
+	rw_exit(&rn->rn_lock);
+	return error;
+}
+
 static int
 rumpfs_inactive(struct vnode *vp, bool *recycle)
 {
@@ -788,6 +850,7 @@ const struct vnodeops rumpfs_vnodeops = {
 	.vop_readdir = rumpfs_readdir,
 	.vop_readlink = rumpfs_readlink,
 	.vop_seekdata = rumpfs_seekdata,
+	.vop_fallocate = rumpfs_fallocate,
 	.vop_inactive = rumpfs_inactive,
 	.vop_reclaim = rumpfs_reclaim,
 };

@@ -152,6 +152,13 @@ dead_seekdata(struct vnode *vp, int whence, off_t *offp)
 	return dead_eio();
 }
 
+static int
+dead_fallocate(struct vnode *vp, int mode, off_t off, off_t len)
+{
+	(void)vp, (void)mode, (void)off, (void)len;
+	return dead_eio();
+}
+
 /* Nothing to keep a revoked vnode cached for. */
 static int
 dead_inactive(struct vnode *vp, bool *recycle)
@@ -196,6 +203,7 @@ const struct vnodeops dead_vnodeops = {
 	.vop_readdir = dead_uio,
 	.vop_readlink = dead_uio,
 	.vop_seekdata = dead_seekdata,
+	.vop_fallocate = dead_fallocate,
 	.vop_inactive = dead_inactive,
 	.vop_reclaim = dead_reclaim,
 	.vop_strategy = dead_strategy,
@@ -421,6 +429,18 @@ VOP_SEEKDATA(struct vnode *vp, int whence, off_t *offp)
 {
 	VOP_BEGIN(vp, ops);
 	int error = ops->vop_seekdata(vp, whence, offp);
+
+	VOP_END(vp, ops);
+	return error;
+}
+
+/* A file system without the operation has none of its modes. */
+int
+VOP_FALLOCATE(struct vnode *vp, int mode, off_t off, off_t len)
+{
+	VOP_BEGIN(vp, ops);
+	int error = ops->vop_fallocate == NULL ? EOPNOTSUPP :
+	    ops->vop_fallocate(vp, mode, off, len);
 
 	VOP_END(vp, ops);
 	return error;

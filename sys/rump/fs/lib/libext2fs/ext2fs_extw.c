@@ -8,6 +8,11 @@
  * unwritten extent into a written one (splitting the extent in up to
  * three), and truncation (freeing the extents and tree blocks past a
  * block, then pulling a lone child back into the inode while it fits).
+ * fallocate's range changes (ext2fs_falloc.c) work on the whole list of
+ * a file's extents instead: ext2fs_ext_load() reads it, and
+ * ext2fs_ext_store() writes the tree again from it, packed, in the tree
+ * blocks it had (more are allocated first, so that running out of
+ * space changes nothing; those left over are freed).
  *
  * A change walks down from the root in i_block to the leaf holding the
  * logical block and keeps that path (struct xpath).  A node with no
@@ -26,6 +31,7 @@
  */
 #include <sys/systm.h>
 #include <sys/buf.h>
+#include <sys/kmem.h>
 #include <sys/param.h>
 
 #include "ext2fs_vfs.h"
@@ -45,13 +51,7 @@ struct xpath {
 	struct xlevel lv[EXT4_EXT_MAX_DEPTH + 1];
 };
 
-/* An extent, decoded. */
-struct xent {
-	uint32_t lblk;
-	uint32_t len;
-	uint64_t pblk;
-	bool unwritten;
-};
+#define xent ext2fs_xent
 
 static uint8_t *
 ent(uint8_t *h, int i)
@@ -358,8 +358,36 @@ insert(struct ext2fs_mount *em, struct ext2fs_node *np, bool root,
 }
 
 /*
+ * Room for need more entries in the leaf holding lblk, splitting it (and
+ * what is above it) first.  A split changes no mapping, so running out
+ * of space here leaves the tree as it was.
+ */
+static int
+make_room(struct ext2fs_mount *em, struct ext2fs_node *np, bool root,
+    uint32_t lblk, int need)
+{
+	struct ext2fs_inode *ip = &np->n_ip;
+	struct xlevel *lf;
+	struct xpath p;
+	int error;
+
+	for (;;) {
+		if ((error = path_get(em, ip, lblk, &p)) != 0)
+			return error;
+		lf = &p.lv[p.depth];
+		if (nent(lf->h) + need <= ext2_le16(lf->h + EXT4_EH_MAX))
+			return path_put(em, ip, &p);
+		if ((error = split(em, np, root, &p, p.depth)) != 0)
+			return error;
+	}
+}
+
+/*
  * Block lblk lies in the unwritten extent at the leaf's position: make
  * that one block written (the caller zeroes what it does not write).
+ * The leaf has room for the up to two entries the split adds (see
+ * make_room), so the inserts below cannot fail for want of space once
+ * the extent is cut: its blocks are never left mapped nowhere.
  */
 static int
 convert(struct ext2fs_mount *em, struct ext2fs_node *np, bool root,
@@ -401,7 +429,7 @@ ext2fs_ext_bmap_alloc(struct ext2fs_mount *em, struct ext2fs_node *np,
 	struct xlevel *lf;
 	struct xent x;
 	uint64_t blk;
-	int error;
+	int error, need;
 
 	*newp = false;
 	*pblkp = 0;
@@ -425,6 +453,17 @@ ext2fs_ext_bmap_alloc(struct ext2fs_mount *em, struct ext2fs_node *np,
 			}
 			if (!alloc)
 				return path_put(em, ip, &p);
+			need = (lblk > x.lblk) + (lblk + 1 < (uint64_t)x.lblk +
+			    x.len);
+			if (nent(lf->h) + need >
+			    ext2_le16(lf->h + EXT4_EH_MAX)) {
+				if ((error = path_put(em, ip, &p)) != 0 ||
+				    (error = make_room(em, np, root,
+				    (uint32_t)lblk, need)) != 0)
+					return error;
+				return ext2fs_ext_bmap_alloc(em, np, lblk, alloc,
+				    root, pblkp, newp);
+			}
 			*newp = true;
 			return convert(em, np, root, &p, (uint32_t)lblk, pblkp);
 		}
@@ -556,4 +595,231 @@ ext2fs_ext_truncate(struct ext2fs_mount *em, struct ext2fs_node *np,
 			return error;
 	}
 	return 0;
+}
+
+/* Room for one more entry in a growing array of size-byte elements. */
+static int
+grow(void **arr, size_t *cap, size_t n, size_t size)
+{
+	size_t ncap = *cap == 0 ? 16 : *cap * 2;
+	void *na;
+
+	if (n < *cap)
+		return 0;
+	if ((na = kmem_alloc(ncap * size, KM_SLEEP)) == NULL)
+		return ENOMEM;
+	if (*arr != NULL) {
+		memcpy(na, *arr, n * size);
+		kmem_free(*arr, *cap * size);
+	}
+	*arr = na;
+	*cap = ncap;
+	return 0;
+}
+
+int
+ext2fs_xl_add(struct ext2fs_xlist *xl, const struct ext2fs_xent *x)
+{
+	int error;
+
+	if ((error = grow((void **)&xl->xl_ent, &xl->xl_cap, xl->xl_n,
+	    sizeof(*x))) != 0)
+		return error;
+	xl->xl_ent[xl->xl_n++] = *x;
+	return 0;
+}
+
+void
+ext2fs_xl_free(struct ext2fs_xlist *xl)
+{
+	if (xl->xl_ent != NULL)
+		kmem_free(xl->xl_ent, xl->xl_cap * sizeof(*xl->xl_ent));
+	if (xl->xl_tree != NULL)
+		kmem_free(xl->xl_tree, xl->xl_treecap * sizeof(uint64_t));
+	memset(xl, 0, sizeof(*xl));
+}
+
+static int
+tree_add(struct ext2fs_xlist *xl, uint64_t blk)
+{
+	int error;
+
+	if ((error = grow((void **)&xl->xl_tree, &xl->xl_treecap,
+	    xl->xl_ntree, sizeof(uint64_t))) != 0)
+		return error;
+	xl->xl_tree[xl->xl_ntree++] = blk;
+	return 0;
+}
+
+/* The extents of node h (at depth d) and below, in order. */
+static int
+load_node(struct ext2fs_mount *em, const struct ext2fs_inode *ip,
+    const uint8_t *h, int d, struct ext2fs_xlist *xl)
+{
+	const struct ext2fs *fs = em->em_fs;
+	struct ext2fs_xent x, *last;
+	struct buf *bp;
+	uint64_t child;
+	int error = 0;
+
+	for (int i = 0; i < nent(h) && error == 0; i++) {
+		if (d > 0) {
+			child = idx_child(ent((uint8_t *)h, i));
+			if ((error = tree_add(xl, child)) != 0 ||
+			    (error = node_read(em, ip, child, d - 1, &bp)) != 0)
+				break;
+			error = load_node(em, ip, bp->b_data, d - 1, xl);
+			brelse(bp, 0);
+			continue;
+		}
+		xent_get(ent((uint8_t *)h, i), &x);
+		last = xl->xl_n > 0 ? &xl->xl_ent[xl->xl_n - 1] : NULL;
+		if (x.len == 0 || !ext2fs_blk_ok(fs, x.pblk, x.len) ||
+		    (last != NULL && x.lblk < last->lblk + last->len) ||
+		    (uint64_t)x.lblk + x.len > UINT32_MAX)
+			return ext2fs_corrupt(fs, "inode %u: extent at %u of %u "
+			    "blocks overlaps, is empty or out of range",
+			    ip->ei_ino, x.lblk, x.len);
+		error = ext2fs_xl_add(xl, &x);
+	}
+	return error;
+}
+
+/* Read every extent of ip, in order, and the blocks of its tree. */
+int
+ext2fs_ext_load(struct ext2fs_mount *em, const struct ext2fs_inode *ip,
+    struct ext2fs_xlist *xl)
+{
+	const uint8_t *h = ip->ei_block;
+	int error;
+
+	memset(xl, 0, sizeof(*xl));
+	if ((error = ext2fs_ext_node_check(em->em_fs, ip, h, ROOT_ROOM, -1,
+	    0)) != 0 ||
+	    (error = load_node(em, ip, h, ext2_le16(h + EXT4_EH_DEPTH),
+	    xl)) != 0)
+		ext2fs_xl_free(xl);
+	return error;
+}
+
+/* Join neighbours that continue each other, on the disk as in the file. */
+static void
+xl_merge(struct ext2fs_xlist *xl)
+{
+	struct ext2fs_xent *a, *b;
+	size_t o = 0;
+
+	for (size_t i = 0; i < xl->xl_n; i++) {
+		b = &xl->xl_ent[i];
+		a = o > 0 ? &xl->xl_ent[o - 1] : NULL;
+		if (a != NULL && a->unwritten == b->unwritten &&
+		    a->lblk + a->len == b->lblk &&
+		    a->pblk + a->len == b->pblk &&
+		    a->len + b->len <= (b->unwritten ?
+		    EXT4_EXT_INIT_MAX_LEN - 1 : EXT4_EXT_INIT_MAX_LEN)) {
+			a->len += b->len;
+			continue;
+		}
+		xl->xl_ent[o++] = *b;
+	}
+	xl->xl_n = o;
+}
+
+/*
+ * Write np's extent tree again from xl (sorted, not overlapping): the
+ * extents packed into leaves, each level's first keys into the level
+ * above, until they fit in i_block.  The tree blocks of the old tree
+ * (xl_tree) are used again; more are allocated before anything is
+ * written, so ENOSPC leaves the tree as it was; those not needed are
+ * freed.  The inode is the caller's to write back.
+ */
+int
+ext2fs_ext_store(struct ext2fs_mount *em, struct ext2fs_node *np, bool root,
+    struct ext2fs_xlist *xl)
+{
+	const struct ext2fs *fs = em->em_fs;
+	struct ext2fs_inode *ip = &np->n_ip;
+	uint32_t room = ext2fs_ext_room(fs), *keys = NULL;
+	size_t need = 0, have = xl->xl_ntree, cnt, nkeys, b = 0, kcap;
+	uint64_t blk = 0, *child = NULL;
+	struct buf *bp;
+	uint8_t *h;
+	int d = 0, error = 0;
+
+	xl_merge(xl);
+	for (cnt = xl->xl_n; cnt > ROOT_ROOM; d++) {
+		cnt = howmany(cnt, room);
+		need += cnt;
+	}
+	if (d > EXT4_EXT_MAX_DEPTH)
+		return EFBIG;
+	while (xl->xl_ntree < need && error == 0)
+		if ((error = ext2fs_alloc_for(em, np, root, false, &blk)) == 0 &&
+		    (error = tree_add(xl, blk)) != 0)
+			(void)ext2fs_free_for(em, ip, blk, 1);
+	if (error != 0) {
+		while (xl->xl_ntree > have)
+			(void)ext2fs_free_for(em, ip,
+			    xl->xl_tree[--xl->xl_ntree], 1);
+		return error;
+	}
+	kcap = MAX(xl->xl_n, 1);
+	keys = kmem_alloc(kcap * sizeof(*keys), KM_SLEEP);
+	child = kmem_alloc(kcap * sizeof(*child), KM_SLEEP);
+	if (keys == NULL || child == NULL) {
+		error = ENOMEM;
+		goto out;
+	}
+	/*
+	 * keys[] and child[]: the entries of the level being written; each
+	 * node's first key and block replace them in place for the level
+	 * above (node j is written after reading entries past j).
+	 */
+	for (size_t i = 0; i < xl->xl_n; i++)
+		keys[i] = xl->xl_ent[i].lblk;
+	nkeys = xl->xl_n;
+	for (int l = 0; l <= d && error == 0; l++) {
+		size_t per = l == d ? ROOT_ROOM : room, nodes, k = 0;
+
+		nodes = l == d ? 1 : howmany(nkeys, per);
+		for (size_t j = 0; j < nodes && error == 0; j++) {
+			size_t m = MIN(per, nkeys - k);
+
+			bp = NULL;
+			if (l == d) {
+				h = ip->ei_block;
+				memset(h, 0, EXT2_I_BLOCK_LEN);
+				hdr_init(h, ROOT_ROOM, d);
+			} else {
+				blk = xl->xl_tree[b++];
+				bp = ext2fs_blk_get(em, blk);
+				memset(bp->b_data, 0, fs->e2_bsize);
+				h = bp->b_data;
+				hdr_init(h, (int)room, l);
+			}
+			for (size_t i = 0; i < m; i++, k++) {
+				if (l == 0)
+					xent_put(ent(h, (int)i), &xl->xl_ent[k]);
+				else
+					idx_put(ent(h, (int)i), keys[k],
+					    child[k]);
+			}
+			set_nent(h, (int)m);
+			if (bp != NULL) {
+				keys[j] = ext2_le32(ent(h, 0));
+				child[j] = blk;
+				ext2fs_extblk_csum_set(fs, ip, h);
+				error = ext2fs_blk_write(em, bp, false);
+			}
+		}
+		nkeys = nodes;
+	}
+out:
+	if (keys != NULL)
+		kmem_free(keys, kcap * sizeof(*keys));
+	if (child != NULL)
+		kmem_free(child, kcap * sizeof(*child));
+	while (error == 0 && xl->xl_ntree > b)
+		error = ext2fs_free_for(em, ip, xl->xl_tree[--xl->xl_ntree], 1);
+	return error;
 }

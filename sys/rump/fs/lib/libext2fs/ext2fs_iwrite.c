@@ -444,8 +444,8 @@ trunc_tree(struct ext2fs_mount *em, struct ext2fs_inode *ip, uint64_t blk,
 }
 
 /* Zero bytes [from, end of its block) of np's block holding from. */
-static int
-zero_tail(struct ext2fs_mount *em, struct ext2fs_node *np, uint64_t from)
+int
+ext2fs_zero_tail(struct ext2fs_mount *em, struct ext2fs_node *np, uint64_t from)
 {
 	const struct ext2fs *fs = em->em_fs;
 	uint32_t boff = (uint32_t)(from & (fs->e2_bsize - 1));
@@ -526,7 +526,8 @@ ext2fs_truncate(struct ext2fs_mount *em, struct ext2fs_node *np,
 	const struct ext2fs *fs = em->em_fs;
 	struct ext2fs_inode *ip = &np->n_ip;
 	uint64_t nb;
-	int error = 0;
+	bool orphan;
+	int error = 0, e;
 
 	if (!has_blockmap(fs, ip)) {
 		ip->ei_size = size;
@@ -537,10 +538,24 @@ ext2fs_truncate(struct ext2fs_mount *em, struct ext2fs_node *np,
 	 * for want of space may have left indirect blocks past the end.
 	 */
 	if (size > ip->ei_size) {
-		if ((error = zero_tail(em, np, ip->ei_size)) != 0)
+		if ((error = ext2fs_zero_tail(em, np, ip->ei_size)) != 0)
 			return error;
 		ip->ei_size = size;
 		return ext2fs_iupdate(em, ip);
+	}
+	/*
+	 * A linked file losing blocks is on the orphan list while they go,
+	 * its new size already in its inode: after a crash in between the
+	 * next mount finishes the truncation (ext2fs_orphans_finish).
+	 */
+	orphan = size < ip->ei_size && ip->ei_nlink > 0 && !np->n_orphan &&
+	    (ip->ei_mode & EXT2_IFMT) == EXT2_IFREG && ip->ei_blocks512 != 0;
+	if (orphan) {
+		ip->ei_size = size;
+		if ((error = ext2fs_iupdate(em, ip)) != 0 ||
+		    (error = ext2fs_orphan_add(em, np)) != 0)
+			return error;
+		orphan = np->n_orphan;
 	}
 	nb = (size + fs->e2_bsize - 1) >> fs->e2_bshift;
 	if (ip->ei_flags & EXT4_EXTENTS_FL)
@@ -548,13 +563,15 @@ ext2fs_truncate(struct ext2fs_mount *em, struct ext2fs_node *np,
 	else
 		error = trunc_blockmap(em, ip, nb);
 	if (error == 0)
-		error = zero_tail(em, np, size);
+		error = ext2fs_zero_tail(em, np, size);
 	ip->ei_size = size;
 	np->n_goal = 0;
-	if (error == 0)
-		error = ext2fs_iupdate(em, ip);
-	else
-		(void)ext2fs_iupdate(em, ip);
+	if ((e = ext2fs_iupdate(em, ip)) != 0 && error == 0)
+		error = e;
+	/* Off the list; its i_dtime, the list's link, back to 0. */
+	if (orphan && ((e = ext2fs_orphan_remove(em, np)) != 0 ||
+	    (e = ext2fs_iset_dtime(em, ip->ei_ino, 0)) != 0) && error == 0)
+		error = e;
 	return error;
 }
 

@@ -114,9 +114,11 @@ ext2fs_orphans_finish(struct ext2fs_mount *em)
 			error = ext2fs_irelease(em, np);
 		} else if (error == 0) {
 			np->n_orphan = true;
+			/* Off the list, its i_dtime (the link) 0 again. */
 			if ((error = ext2fs_truncate(em, np,
-			    np->n_ip.ei_size)) == 0)
-				error = ext2fs_orphan_remove(em, np);
+			    np->n_ip.ei_size)) == 0 &&
+			    (error = ext2fs_orphan_remove(em, np)) == 0)
+				error = ext2fs_iset_dtime(em, ino, 0);
 		}
 	}
 	if (error != 0)

@@ -93,6 +93,8 @@ struct ext2fs_mount {
 
 /* ext2fs_vnops.c */
 extern const struct vnodeops ext2fs_vnodeops;
+/* ext2fs_falloc.c */
+int ext2fs_fallocate_op(struct vnode *, int, off_t, off_t);
 extern struct vnodeops ext2fs_specops;
 void ext2fs_specops_init(void);
 
@@ -128,6 +130,7 @@ int ext2fs_inew(struct ext2fs_mount *, uint32_t, uint16_t, uint32_t,
 int ext2fs_bmap_alloc(struct ext2fs_mount *, struct ext2fs_node *, uint64_t,
     bool, bool, uint64_t *, bool *);
 int ext2fs_truncate(struct ext2fs_mount *, struct ext2fs_node *, uint64_t);
+int ext2fs_zero_tail(struct ext2fs_mount *, struct ext2fs_node *, uint64_t);
 int ext2fs_irelease(struct ext2fs_mount *, struct ext2fs_node *);
 uint64_t ext2fs_maxfilesize(const struct ext2fs *);
 int ext2fs_alloc_for(struct ext2fs_mount *, struct ext2fs_node *, bool, bool,
@@ -136,7 +139,25 @@ int ext2fs_free_for(struct ext2fs_mount *, struct ext2fs_inode *, uint64_t,
     uint64_t);
 
 /* ext2fs_extw.c: extent trees. */
+struct ext2fs_xent {                    /* an extent, decoded */
+	uint32_t lblk;
+	uint32_t len;
+	uint64_t pblk;
+	bool unwritten;
+};
+struct ext2fs_xlist {                   /* a file's extents, in order */
+	struct ext2fs_xent *xl_ent;
+	size_t xl_n, xl_cap;
+	uint64_t *xl_tree;              /* the blocks of its tree */
+	size_t xl_ntree, xl_treecap;
+};
 void ext2fs_ext_init(struct ext2fs_inode *);
+int ext2fs_ext_load(struct ext2fs_mount *, const struct ext2fs_inode *,
+    struct ext2fs_xlist *);
+int ext2fs_ext_store(struct ext2fs_mount *, struct ext2fs_node *, bool,
+    struct ext2fs_xlist *);
+int ext2fs_xl_add(struct ext2fs_xlist *, const struct ext2fs_xent *);
+void ext2fs_xl_free(struct ext2fs_xlist *);
 int ext2fs_ext_bmap_alloc(struct ext2fs_mount *, struct ext2fs_node *,
     uint64_t, bool, bool, uint64_t *, bool *);
 int ext2fs_ext_truncate(struct ext2fs_mount *, struct ext2fs_node *,

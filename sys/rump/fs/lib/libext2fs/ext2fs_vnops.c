@@ -655,9 +655,14 @@ ext2fs_write_op(struct vnode *vp, struct uio *uio, int ioflag,
 		error = EFBIG;
 		goto out;
 	}
-	/* Bytes past the old end in its block read as zeros from now on. */
+	/*
+	 * Bytes past the old end in its block read as zeros from now on.
+	 * (An extent file keeps the blocks fallocate gave it past its end.)
+	 */
 	if ((uint64_t)uio->uio_offset > ip->ei_size &&
-	    (error = ext2fs_truncate(em, np, ip->ei_size)) != 0)
+	    (error = (ip->ei_flags & EXT4_EXTENTS_FL) ?
+	    ext2fs_zero_tail(em, np, ip->ei_size) :
+	    ext2fs_truncate(em, np, ip->ei_size)) != 0)
 		goto out;
 	while (uio->uio_resid > 0 && (uint64_t)uio->uio_offset < max) {
 		off = (uint64_t)uio->uio_offset;
@@ -668,7 +673,8 @@ ext2fs_write_op(struct vnode *vp, struct uio *uio, int ioflag,
 		if ((error = ext2fs_bmap_alloc(em, np, lblk, true,
 		    cred_root(cred), &pblk, &isnew)) != 0) {
 			/* The indirect blocks it got on the way go back. */
-			(void)ext2fs_truncate(em, np, ip->ei_size);
+			if (!(ip->ei_flags & EXT4_EXTENTS_FL))
+				(void)ext2fs_truncate(em, np, ip->ei_size);
 			break;
 		}
 		if (isnew || (boff == 0 && n == fs->e2_bsize)) {
@@ -1085,6 +1091,7 @@ const struct vnodeops ext2fs_vnodeops = {
 	.vop_readdir = ext2fs_readdir_op,
 	.vop_readlink = ext2fs_readlink_op,
 	.vop_seekdata = ext2fs_seekdata,
+	.vop_fallocate = ext2fs_fallocate_op,
 	.vop_inactive = ext2fs_inactive,
 	.vop_reclaim = ext2fs_reclaim,
 };

@@ -224,6 +224,9 @@ int ffs_balloc(struct vnode *, uint64_t lbn, uint64_t end, size_t bo,
  * reserve. */
 int ffs_truncate(struct vnode *, uint64_t length, kauth_cred_t);
 
+/* ffs_falloc.c: the vnode operation (takes um_lock). */
+int ffs_fallocate(struct vnode *, int mode, off_t off, off_t len);
+
 /* ufs_dir.c */
 struct ufs_dirpos {
 	uint64_t dp_off;                /* the entry */

@@ -1049,6 +1049,7 @@ ffs_vnops_init(void)
 		.vop_readdir = ffs_readdir,
 		.vop_readlink = ffs_readlink,
 		.vop_seekdata = ffs_seekdata,
+		.vop_fallocate = ffs_fallocate,
 		.vop_inactive = ffs_inactive,
 		.vop_reclaim = ffs_reclaim,
 		.vop_strategy = ffs_strategy,
