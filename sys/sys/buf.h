@@ -29,6 +29,17 @@
  * The cache takes at most a quarter of RUMP_MEMLIMIT (64 MiB with no
  * limit) and gives clean buffers back when kernel memory runs short.
  *
+ * Clusters: blocks of one vnode that follow each other on the device
+ * move in one request.  breadn() reads the blocks it is asked for ahead
+ * together with the one wanted when they continue it on a block device
+ * vnode; delayed writes that follow each other on the device (a block
+ * device's by their numbers, a file's by b_wblkno) are written
+ * together wherever writes start (flush, syncer, making room).  Such a
+ * request reaches the driver as a buffer of its own whose bytes are in
+ * the b_iovcnt pieces b_iov (one per block, b_data NULL), done in the
+ * thread that starts it; drivers move b_bcount bytes through the pieces
+ * in order (bio_zero() clears a part of either kind of buffer).
+ *
  * Locking: (b) bufcache_lock, (o) the owner (B_BUSY), (c) stable while
  * the buffer holds this block.
  */
@@ -39,6 +50,7 @@
 #include <sys/queue.h>
 #include <sys/condvar.h>
 
+struct iovec;
 struct vnode;
 
 typedef int64_t daddr_t;
@@ -46,6 +58,8 @@ typedef int64_t daddr_t;
 #define DEV_BSHIFT 9
 #define DEV_BSIZE  (1 << DEV_BSHIFT)    /* sector unit of b_blkno */
 #define MAXBSIZE   (64 * 1024)          /* largest buffer */
+#define MAXCLUSTER (256 * 1024)         /* largest clustered request */
+#define MAXCLUSTERBUFS 64               /* most blocks in one */
 
 struct buf {
 	unsigned b_flags;               /* b: B_* */
@@ -57,9 +71,13 @@ struct buf {
 					 * by the file system when it changed
 					 * the buffer (0: not resolved), so
 					 * that writing it out (to make room,
-					 * say) needs no other buffer */
+					 * say) needs no other buffer; in a
+					 * cluster, its first sector, read or
+					 * write */
 	dev_t b_dev;                    /* o: the device (strategy) */
-	void *b_data;                   /* o */
+	void *b_data;                   /* o; NULL in a cluster's request */
+	struct iovec *b_iov;            /* o: a cluster's pieces, or NULL */
+	int b_iovcnt;                   /* o: how many */
 	size_t b_bcount;                /* c: bytes, the size asked for */
 	size_t b_resid;                 /* o: bytes the I/O did not move */
 	int b_error;                    /* o: of the last I/O */
@@ -105,6 +123,15 @@ int bread(struct vnode *, daddr_t lblkno, int size, int flags,
  */
 int breadn(struct vnode *, daddr_t lblkno, int size, const daddr_t *rablks,
     const int *rasizes, int nrablks, int flags, struct buf **bpp);
+/*
+ * For a file's vnode: bread of block lblkno, and the n - 1 blocks of
+ * the same size after it, which the file system found to follow it on
+ * the device from sector blkno on, read with it in clusters (those not
+ * cached).  The vnode's strategy gets a cluster's read with b_iov set
+ * and its device sector in b_wblkno, resolved as a write's is.
+ */
+int breadcluster(struct vnode *, daddr_t lblkno, int size, daddr_t blkno,
+    int n, struct buf **bpp);
 int bwrite(struct buf *);
 void bawrite(struct buf *);
 void bdwrite(struct buf *);
@@ -129,6 +156,8 @@ void binvalblk(struct vnode *, daddr_t lblkno);
  * the buffer's b_iodone, which the buffer cache set.
  */
 void biodone(struct buf *);
+/* For drivers: zero len bytes of bp's transfer from byte off on. */
+void bio_zero(struct buf *, size_t off, size_t len);
 /* Wait for the I/O of a buffer the caller owns; its b_error. */
 int biowait(struct buf *);
 

@@ -6,7 +6,10 @@
  * kernspace/ks_bio.c on an etfs block device: delayed writes reach the
  * host file at sync(2), through the syncer within vfs.syncdelay, at
  * close and at reboot; concurrent readers of a block share one I/O; the
- * cache stays inside RUMP_MEMLIMIT; a host I/O error is EIO.
+ * cache stays inside RUMP_MEMLIMIT; a host I/O error is EIO.  Clusters:
+ * blocks read ahead and delayed writes that follow each other on the
+ * device go in one request each (counted), up to 256 KiB, with every
+ * byte where it belongs.
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -116,7 +119,10 @@ TESTCASE(read_cached)
 	REQUIRE_EQ(rump_test_bio_close(), 0);
 }
 
-/* The blocks read ahead are in the cache, with the host's bytes. */
+/*
+ * The blocks read ahead are in the cache, with the host's bytes, read
+ * in one request with the block wanted.
+ */
 TESTCASE(readahead)
 {
 	uint64_t r0, r1, w, h0, h1, b, m;
@@ -141,12 +147,92 @@ TESTCASE(readahead)
 		REQUIRE(memcmp(buf, want, sizeof(want)) == 0);
 	}
 	REQUIRE_EQ(rump_test_bio_stats(&r1, &w, &h1, &b, &m, &used), 0);
-	REQUIRE_EQ(r1 - r0, 8);
+	REQUIRE_EQ(r1 - r0, 1);
 	REQUIRE_EQ(h1 - h0, 8);
 	/* Again: all cached, nothing read. */
 	REQUIRE_EQ(rump_test_bio_readahead(128, 8192, 7), 0);
 	REQUIRE_EQ(rump_test_bio_stats(&r0, &w, &h0, &b, &m, &used), 0);
 	REQUIRE_EQ(r0 - r1, 0);
+	REQUIRE_EQ(rump_test_bio_close(), 0);
+}
+
+/* Fill the host file: block i of 4 KiB (from sector 0) holds byte i. */
+static void
+host_fill_blocks(int nblocks)
+{
+	char blk[4096];
+	int fd;
+
+	REQUIRE((fd = open(hostfile, O_WRONLY)) != -1);
+	for (int i = 0; i < nblocks; i++) {
+		memset(blk, i & 0xff, sizeof(blk));
+		REQUIRE_EQ(pwrite(fd, blk, sizeof(blk), (off_t)i * 4096),
+		    sizeof(blk));
+	}
+	close(fd);
+}
+
+/*
+ * Read-ahead of 16 blocks whose 5th is cached: two clusters, split
+ * there; a cached block inside is not read again.  Then 100 blocks
+ * asked for at once: cut at 64 (256 KiB).
+ */
+TESTCASE(readahead_split)
+{
+	uint64_t r0, r1, w, h, b, m;
+	size_t used;
+	char buf[4096];
+
+	mkdisk(1 << 20);
+	host_fill_blocks(200);
+	REQUIRE_EQ(rump_test_bio_open("/dev/disk"), 0);
+	REQUIRE_EQ(rump_test_bio_read(4 * 8, 4096, buf), 0);
+	REQUIRE_EQ(rump_test_bio_stats(&r0, &w, &h, &b, &m, &used), 0);
+	REQUIRE_EQ(rump_test_bio_readahead(0, 4096, 15), 0);
+	REQUIRE_EQ(rump_test_bio_stats(&r1, &w, &h, &b, &m, &used), 0);
+	REQUIRE_EQ(r1 - r0, 2);
+	for (int i = 0; i < 16; i++) {
+		REQUIRE_EQ(rump_test_bio_read(i * 8, 4096, buf), 0);
+		REQUIRE(buf[0] == i && buf[4095] == i);
+	}
+	REQUIRE_EQ(rump_test_bio_stats(&r0, &w, &h, &b, &m, &used), 0);
+	REQUIRE_EQ(r0 - r1, 0);
+	REQUIRE_EQ(rump_test_bio_readahead(100 * 8, 4096, 99), 0);
+	REQUIRE_EQ(rump_test_bio_stats(&r1, &w, &h, &b, &m, &used), 0);
+	REQUIRE_EQ(r1 - r0, 2);
+	for (int i = 100; i < 200; i++) {
+		REQUIRE_EQ(rump_test_bio_read(i * 8, 4096, buf), 0);
+		REQUIRE(buf[0] == (char)i && buf[4095] == (char)i);
+	}
+	REQUIRE_EQ(rump_test_bio_stats(&r0, &w, &h, &b, &m, &used), 0);
+	REQUIRE_EQ(r0 - r1, 0);
+	REQUIRE_EQ(rump_test_bio_close(), 0);
+}
+
+/*
+ * Delayed writes of 79 blocks of 4 KiB, one gap at block 10 (kept as
+ * the host had it), go in three requests at the flush: 10 blocks, then
+ * 69 cut at 64; every block lands where it belongs.
+ */
+TESTCASE(cluster_write)
+{
+	uint64_t r, w0, w1, h, b, m;
+	size_t used;
+
+	mkdisk(1 << 20);
+	host_fill_blocks(80);
+	REQUIRE_EQ(rump_test_bio_open("/dev/disk"), 0);
+	REQUIRE_EQ(rump_test_bio_stats(&r, &w0, &h, &b, &m, &used), 0);
+	for (int i = 0; i < 80; i++)
+		if (i != 10)
+			REQUIRE_EQ(rump_test_bio_write(i * 8, 4096, 0x80 | i,
+			    0, 1), 0);
+	REQUIRE_EQ(rump_test_bio_flush(), 0);
+	REQUIRE_EQ(rump_test_bio_stats(&r, &w1, &h, &b, &m, &used), 0);
+	REQUIRE_EQ(w1 - w0, 3);
+	for (int i = 0; i < 80; i++)
+		REQUIRE(host_has((off_t)i * 4096, 4096,
+		    i == 10 ? 10 : (0x80 | i)));
 	REQUIRE_EQ(rump_test_bio_close(), 0);
 }
 
@@ -192,6 +278,12 @@ TESTCASE(delayed_write_error)
 	    RUMP_ETFS_BLK, 0, 1 << 20), 0);
 	REQUIRE_EQ(rump_test_bio_open("/dev/full"), 0);
 	REQUIRE_EQ(rump_test_bio_write(8, 4096, 0x11, 0, 1), 0);
+	REQUIRE_EQ(rump_test_bio_flush(), EIO);
+	REQUIRE_EQ(rump_test_bio_flush(), 0);
+	/* A cluster that fails: reported once too. */
+	for (int i = 0; i < 8; i++)
+		REQUIRE_EQ(rump_test_bio_write(64 + i * 8, 4096, 0x11, 0, 1),
+		    0);
 	REQUIRE_EQ(rump_test_bio_flush(), EIO);
 	REQUIRE_EQ(rump_test_bio_flush(), 0);
 	REQUIRE_EQ(rump_test_bio_close(), 0);
@@ -249,6 +341,7 @@ TESTCASE(memlimit)
 }
 
 TESTS(CASE(bdwrite_sync), CASE(syncer), CASE(reboot_flushes),
-    CASE(read_cached), CASE(readahead), CASE(concurrent_one_io),
+    CASE(read_cached), CASE(readahead), CASE(readahead_split),
+    CASE(cluster_write), CASE(concurrent_one_io),
     CASE(host_eio), CASE(readahead_eio), CASE(delayed_write_error),
     CASE(memlimit))

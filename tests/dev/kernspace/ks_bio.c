@@ -105,12 +105,12 @@ rump_test_bio_read(int64_t blkno, int size, void *out)
 int
 rump_test_bio_readahead(int64_t blkno, int size, int n)
 {
-	daddr_t rablks[16];
-	int rasizes[16];
+	daddr_t rablks[128];
+	int rasizes[128];
 	struct buf *bp;
 	int error, i;
 
-	if (n > 16)
+	if (n > 128)
 		return EINVAL;
 	for (i = 0; i < n; i++) {
 		rablks[i] = blkno + (i + 1) * (size / DEV_BSIZE);

@@ -160,14 +160,20 @@ static void
 dk_strategy_tail(const struct devsw *pd, const struct dk *c, struct buf *bp,
     uint64_t off)
 {
-	struct iovec iov;
+	struct iovec iov[MAXCLUSTERBUFS];
 	struct uio uio;
 	size_t n = (size_t)(c->dk_size - off);
 
-	iov.iov_base = bp->b_data;
-	iov.iov_len = n;
-	uio.uio_iov = &iov;
+	/* A cluster's pieces are copied: the transfer consumes its own. */
 	uio.uio_iovcnt = 1;
+	if (bp->b_iov != NULL) {
+		uio.uio_iovcnt = MIN(bp->b_iovcnt, MAXCLUSTERBUFS);
+		memcpy(iov, bp->b_iov, (size_t)uio.uio_iovcnt * sizeof(*iov));
+	} else {
+		iov[0].iov_base = bp->b_data;
+		iov[0].iov_len = n;
+	}
+	uio.uio_iov = iov;
 	uio.uio_offset = (off_t)(c->dk_off + off);
 	uio.uio_resid = n;
 	uio.uio_rw = (bp->b_flags & B_READ) ? UIO_READ : UIO_WRITE;
@@ -178,7 +184,7 @@ dk_strategy_tail(const struct devsw *pd, const struct dk *c, struct buf *bp,
 	if (bp->b_error == 0 && uio.uio_resid != 0)
 		bp->b_error = EIO;
 	if (bp->b_flags & B_READ)
-		memset((char *)bp->b_data + n, 0, bp->b_bcount - n);
+		bio_zero(bp, n, bp->b_bcount - n);
 	bp->b_resid = bp->b_bcount - n;
 	biodone(bp);
 }
@@ -202,7 +208,7 @@ dk_strategy(struct buf *bp)
 	if (bp->b_blkno < 0 || off >= c.dk_size) {
 		/* Nothing of it is in the partition, as at a disk's end. */
 		if (bp->b_flags & B_READ)
-			memset(bp->b_data, 0, bp->b_bcount);
+			bio_zero(bp, 0, bp->b_bcount);
 		else
 			bp->b_error = ENOSPC;
 		biodone(bp);

@@ -17,6 +17,7 @@
 #include <sys/conf.h>
 #include <sys/errno.h>
 #include <sys/mutex.h>
+#include <sys/uio.h>
 
 #include "rump_private.h"
 
@@ -56,6 +57,27 @@ void
 biodone(struct buf *bp)
 {
 	bp->b_iodone(bp);
+}
+
+void
+bio_zero(struct buf *bp, size_t off, size_t len)
+{
+	size_t n;
+
+	if (bp->b_iov == NULL) {
+		memset((char *)bp->b_data + off, 0, len);
+		return;
+	}
+	for (int i = 0; i < bp->b_iovcnt && len > 0; i++) {
+		if (off >= bp->b_iov[i].iov_len) {
+			off -= bp->b_iov[i].iov_len;
+			continue;
+		}
+		n = MIN(len, bp->b_iov[i].iov_len - off);
+		memset((char *)bp->b_iov[i].iov_base + off, 0, n);
+		len -= n;
+		off = 0;
+	}
 }
 
 /* Set once by the VFS at its init; read atomically. */

@@ -10,7 +10,9 @@
  * ext2 read went from 1.06 to 0.59 s).  Write-behind goes to the host
  * asynchronously (rumpuser_bio), so the writer does not wait for it;
  * the completion arrives on a host thread, which takes a virtual CPU to
- * call biodone().  Raw
+ * call biodone().  A cluster (sys/buf.h: many blocks in one request,
+ * in pieces) is done in the caller's thread, read or write, as one
+ * vectored host call.  Raw
  * character I/O is synchronous (rumpuser_iovread/iovwrite).  A device
  * is its window of the host file; a transfer is cut at the window's
  * end, and a host file shorter than the window is an I/O error inside
@@ -185,6 +187,32 @@ etfs_biodone(void *arg, unsigned long bytes, int error)
 	rump_unschedule();
 }
 
+/* A cluster's n bytes at device offset off, through its pieces. */
+static void
+etfs_vectored(struct etfs *e, struct buf *bp, uint64_t off, size_t n)
+{
+	struct rumpuser_iovec iov[MAXCLUSTERBUFS];
+	unsigned long done = 0;
+	size_t left = n;
+	int cnt, error;
+
+	for (cnt = 0; cnt < bp->b_iovcnt && cnt < MAXCLUSTERBUFS && left > 0;
+	    cnt++) {
+		iov[cnt].iov_base = bp->b_iov[cnt].iov_base;
+		iov[cnt].iov_len = MIN(bp->b_iov[cnt].iov_len, left);
+		left -= iov[cnt].iov_len;
+	}
+	if (bp->b_flags & B_READ)
+		error = rumpuser_iovread(e->e_fd, iov, cnt,
+		    (long long)(e->e_begin + off), &done);
+	else
+		error = rumpuser_iovwrite(e->e_fd, iov, cnt,
+		    (long long)(e->e_begin + off), &done);
+	if (error == 0 && left > 0)
+		error = EINVAL;
+	etfs_iodone(bp, done, error);
+}
+
 static void
 etfs_dstrategy(struct buf *bp)
 {
@@ -203,7 +231,7 @@ etfs_dstrategy(struct buf *bp)
 	if (bp->b_blkno < 0 || off >= e->e_devsize) {
 		/* Nothing of it is on the device. */
 		if (bp->b_flags & B_READ)
-			memset(bp->b_data, 0, bp->b_bcount);
+			bio_zero(bp, 0, bp->b_bcount);
 		else
 			bp->b_error = ENOSPC;
 		etfs_rele(e);
@@ -212,9 +240,13 @@ etfs_dstrategy(struct buf *bp)
 	}
 	n = MIN(bp->b_bcount, e->e_devsize - off);
 	if ((bp->b_flags & B_READ) && n < bp->b_bcount)
-		memset((char *)bp->b_data + n, 0, bp->b_bcount - n);
+		bio_zero(bp, n, bp->b_bcount - n);
 	bp->b_resid = bp->b_bcount - n;
 	bp->b_private = e;
+	if (bp->b_iov != NULL) {
+		etfs_vectored(e, bp, off, n);
+		return;
+	}
 	if ((bp->b_flags & (B_ASYNC | B_READ)) != B_ASYNC) {
 		struct rumpuser_iovec iov = { bp->b_data, n };
 		unsigned long done = 0;

@@ -36,6 +36,24 @@
  * there could wait for itself.  A file's write therefore goes where its
  * file system resolved it when it changed the buffer (b_wblkno, ffs).
  *
+ * Clusters (sys/buf.h): a run of blocks that follow each other on the
+ * device moves in one request, done in the thread that starts it and
+ * waited for there (a cluster is many blocks: the host call costs less
+ * than handing each block to an I/O thread), after which each block is
+ * completed as if it had been its own request.  A read's run is the
+ * block wanted and the blocks read ahead of it that continue it on a
+ * block device vnode (or on the device, as a file's file system found:
+ * breadcluster) and are not cached; it stops at the first that is.
+ * A write's run is a delayed write about to be started with the delayed
+ * writes nobody owns before and after it on the device (a block
+ * device's by block number; a file's by lblkno and b_wblkno).  Taking
+ * them never waits: a buffer someone owns ends the run.  Room for a
+ * read's run comes from clean cold buffers only, never from writes or
+ * waiting, since its buffers are owned meanwhile: with no room the run
+ * is shorter; a stream read once reuses its own cold buffers rather
+ * than free and allocate one per block.  A write's run needs no memory
+ * (its pieces are on the stack), so making room still never needs room.
+ *
  * A sleeper on b_cv counts itself in b_waiters, and a buffer with
  * waiters is never freed: that keeps the condition variable alive.
  * Nothing allocates memory with bufcache_lock held.
@@ -50,6 +68,7 @@
 #include <sys/mutex.h>
 #include <sys/reboot.h>
 #include <sys/sysctl.h>
+#include <sys/uio.h>
 #include <sys/vnode.h>
 
 #include "dev_private.h"
@@ -65,7 +84,8 @@ static kcondvar_t bufmem_cv;            /* a buffer was released or freed */
 static kcondvar_t syncer_cv;            /* buf_dirtyq became non-empty */
 static kcondvar_t bufwrite_cv;          /* a write ended */
 static LIST_HEAD(bufhashhead, buf) *bufhash;    /* b */
-static size_t bufhashmask;                      /* a bucket per 8 KiB */
+static size_t bufhashmask;                      /* a bucket per 4 KiB */
+static uint64_t buf_ninserted;                  /* b: buffers ever hashed */
 static TAILQ_HEAD(buf_lruhead, buf) buf_lru;    /* b: cold */
 static struct buf_lruhead buf_hotq;             /* b */
 static size_t buf_hotbytes;                     /* b: on buf_hotq */
@@ -79,6 +99,7 @@ struct bufstats bufstats;
 int syncdelay = 30;                     /* a: vfs.syncdelay */
 
 static void brelse_locked(struct buf *, unsigned);
+static void bio_iodone_locked(struct buf *);
 
 static void
 stat_inc(uint64_t *p)
@@ -247,6 +268,154 @@ buf_start(struct buf *bp)
 	VOP_STRATEGY(vp, bp);
 }
 
+/* The block that follows bp's on the device, named in bp's vnode. */
+static daddr_t
+buf_nextlblk(const struct buf *bp)
+{
+	if (bp->b_vp->v_type == VBLK)
+		return bp->b_lblkno + (daddr_t)(bp->b_bcount / DEV_BSIZE);
+	return bp->b_lblkno + 1;
+}
+
+/* The one that precedes it, if of the same size. */
+static daddr_t
+buf_prevlblk(const struct buf *bp)
+{
+	if (bp->b_vp->v_type == VBLK)
+		return bp->b_lblkno - (daddr_t)(bp->b_bcount / DEV_BSIZE);
+	return bp->b_lblkno - 1;
+}
+
+/* Whether cand is a delayed write nobody owns, to join a cluster. */
+static bool
+buf_wcandidate(const struct buf *cand)
+{
+	return cand != NULL &&
+	    (cand->b_flags & (B_BUSY | B_DELWRI)) == B_DELWRI &&
+	    cand->b_bcount % DEV_BSIZE == 0;
+}
+
+/* Whether nb's write goes right after bp's on the device. */
+static bool
+buf_wfollows(const struct buf *bp, const struct buf *nb)
+{
+	if (nb->b_lblkno != buf_nextlblk(bp))
+		return false;
+	if (bp->b_vp->v_type == VBLK)
+		return true;
+	return bp->b_wblkno != 0 &&
+	    nb->b_wblkno == bp->b_wblkno + (daddr_t)(bp->b_bcount / DEV_BSIZE);
+}
+
+/*
+ * bp, a delayed write the caller has just taken, is to be written: take
+ * with it the delayed writes nobody owns that come right before and
+ * after it on the device, up to a cluster, and set them all up as
+ * asynchronous writes.  run gets them in device order; returns how many.
+ */
+static int
+buf_gather(struct buf *bp, struct buf **run)
+{
+	struct buf *before[MAXCLUSTERBUFS], *cur, *nb;
+	size_t bytes = bp->b_bcount;
+	int nbefore = 0, n = 0;
+
+	KASSERT(mutex_owned(&bufcache_lock));
+	if (bp->b_bcount % DEV_BSIZE == 0) {
+		for (cur = bp; nbefore + 1 < MAXCLUSTERBUFS; cur = nb) {
+			nb = buf_lookup(bp->b_vp, buf_prevlblk(cur));
+			if (!buf_wcandidate(nb) || !buf_wfollows(nb, cur) ||
+			    bytes + nb->b_bcount > MAXCLUSTER)
+				break;
+			before[nbefore++] = nb;
+			bytes += nb->b_bcount;
+		}
+	}
+	while (nbefore > 0)
+		run[n++] = before[--nbefore];
+	run[n++] = bp;
+	for (cur = bp; n < MAXCLUSTERBUFS && bp->b_bcount % DEV_BSIZE == 0;
+	    cur = nb) {
+		nb = buf_lookup(bp->b_vp, buf_nextlblk(cur));
+		if (!buf_wcandidate(nb) || !buf_wfollows(cur, nb) ||
+		    bytes + nb->b_bcount > MAXCLUSTER)
+			break;
+		run[n++] = nb;
+		bytes += nb->b_bcount;
+	}
+	for (int i = 0; i < n; i++) {
+		if (run[i] != bp)
+			buf_take(run[i]);
+		run[i]->b_flags |= B_ASYNC;
+		buf_startwrite_locked(run[i]);
+	}
+	return n;
+}
+
+static void
+buf_cluster_done(struct buf *cbp)
+{
+	mutex_enter(&bufcache_lock);
+	cbp->b_flags &= ~(unsigned)B_INFLIGHT;
+	cv_broadcast(&cbp->b_cv);
+	mutex_exit(&bufcache_lock);
+}
+
+/*
+ * One request for the n owned buffers of run, which follow each other
+ * on the device and are set up as buf_start() wants them (all reads or
+ * all writes); then each is done as its own request would have been.
+ * A file's request goes to sector wblkno (b_wblkno), which its file
+ * system resolved.  Waits for the request.  Called without the lock.
+ */
+static void
+buf_cluster_io(struct buf **run, int n, daddr_t wblkno)
+{
+	struct iovec iov[MAXCLUSTERBUFS];
+	struct vnode *vp = run[0]->b_vp;
+	struct buf cbp;
+	size_t off = 0, done, moved;
+
+	KASSERT(n > 1 && n <= MAXCLUSTERBUFS);
+	memset(&cbp, 0, sizeof(cbp));
+	for (int i = 0; i < n; i++) {
+		iov[i].iov_base = run[i]->b_data;
+		iov[i].iov_len = run[i]->b_bcount;
+		cbp.b_bcount += run[i]->b_bcount;
+	}
+	cbp.b_flags = B_BUSY | B_INFLIGHT | (run[0]->b_flags & B_READ);
+	cbp.b_vp = vp;
+	cbp.b_lblkno = cbp.b_blkno = run[0]->b_lblkno;
+	cbp.b_wblkno = wblkno;
+	cbp.b_iov = iov;
+	cbp.b_iovcnt = n;
+	cbp.b_iodone = buf_cluster_done;
+	cv_init(&cbp.b_cv, "biowait");
+	buf_start(&cbp);
+	mutex_enter(&bufcache_lock);
+	while (cbp.b_flags & B_INFLIGHT)
+		cv_wait(&cbp.b_cv, &bufcache_lock);
+	done = cbp.b_bcount - MIN(cbp.b_resid, cbp.b_bcount);
+	for (int i = 0; i < n; off += run[i]->b_bcount, i++) {
+		moved = done > off ? MIN(done - off, run[i]->b_bcount) : 0;
+		run[i]->b_error = cbp.b_error;
+		run[i]->b_resid = run[i]->b_bcount - moved;
+		bio_iodone_locked(run[i]);
+	}
+	mutex_exit(&bufcache_lock);
+	cv_destroy(&cbp.b_cv);
+}
+
+/* Start the writes of a run buf_gather() made: one request if many. */
+static void
+buf_write_run(struct buf **run, int n)
+{
+	if (n == 1)
+		buf_start(run[0]);
+	else
+		buf_cluster_io(run, n, run[0]->b_wblkno);
+}
+
 /*
  * Make room for size more bytes of buffers, then count them.  Called
  * and returns with the lock held, but may drop it to write or sleep.
@@ -254,8 +423,8 @@ buf_start(struct buf *bp)
 static void
 bufmem_reserve(size_t size)
 {
-	struct buf *batch[BUF_WRITEBATCH], *bp;
-	int n;
+	struct buf *batch[BUF_WRITEBATCH], *run[MAXCLUSTERBUFS], *bp;
+	int n, nrun;
 
 	KASSERT(mutex_owned(&bufcache_lock));
 	while (bufstats.bs_bytes + buf_memsize(size) > bufstats.bs_maxbytes) {
@@ -264,20 +433,24 @@ bufmem_reserve(size_t size)
 		/*
 		 * No clean buffer: start writing the oldest delayed ones,
 		 * which come back clean as each write ends, unless enough
-		 * writes are under way already.
+		 * writes are under way already.  One with neighbours to
+		 * write with it ends the batch as a cluster.
 		 */
-		n = 0;
+		n = nrun = 0;
 		while (n < BUF_WRITEBATCH && buf_nwriting < BUF_WRITEBATCH &&
 		    (bp = buf_firstdirty(NULL)) != NULL) {
 			buf_take(bp);
-			bp->b_flags |= B_ASYNC;
-			buf_startwrite_locked(bp);
+			if ((nrun = buf_gather(bp, run)) > 1)
+				break;
 			batch[n++] = bp;
+			nrun = 0;
 		}
-		if (n > 0) {
+		if (n > 0 || nrun > 0) {
 			mutex_exit(&bufcache_lock);
 			for (int i = 0; i < n; i++)
 				buf_start(batch[i]);
+			if (nrun > 0)
+				buf_write_run(run, nrun);
 			mutex_enter(&bufcache_lock);
 			continue;
 		}
@@ -301,6 +474,51 @@ bufmem_unreserve(size_t size)
 	cv_broadcast(&bufmem_cv);
 }
 
+/*
+ * The oldest clean cold buffer, when nobody waits for it and it has
+ * size bytes, out of the cache to be a new one (its memory stays
+ * counted, so bufmem_reserve is not needed): a stream of blocks read
+ * once reuses its buffers instead of freeing and allocating them.
+ */
+static struct buf *
+buf_recycle(size_t size)
+{
+	struct buf *bp;
+
+	KASSERT(mutex_owned(&bufcache_lock));
+	if (bufstats.bs_bytes + buf_memsize(size) <= bufstats.bs_maxbytes ||
+	    (bp = TAILQ_FIRST(&buf_lru)) == NULL || bp->b_waiters != 0 ||
+	    bp->b_bcount != size)
+		return NULL;
+	TAILQ_REMOVE(&buf_lru, bp, b_lru);
+	LIST_REMOVE(bp, b_hash);
+	LIST_REMOVE(bp, b_vnbufs);
+	bp->b_flags = 0;
+	bp->b_vp = NULL;
+	bp->b_wblkno = 0;
+	bp->b_dev = 0;
+	bp->b_iov = NULL;
+	bp->b_iovcnt = 0;
+	bp->b_resid = 0;
+	bp->b_error = 0;
+	bp->b_private = NULL;
+	bp->b_dirtytime = 0;
+	bp->b_fschecked = false;
+	return bp;
+}
+
+/* Room for size more bytes from clean cold buffers only, or false. */
+static bool
+bufmem_tryreserve(size_t size)
+{
+	KASSERT(mutex_owned(&bufcache_lock));
+	while (bufstats.bs_bytes + buf_memsize(size) > bufstats.bs_maxbytes)
+		if (!buf_free_clean(false))
+			return false;
+	bufstats.bs_bytes += buf_memsize(size);
+	return true;
+}
+
 static void bio_iodone(struct buf *);
 
 /* A new buffer of size bytes, not in any list; NULL if out of memory. */
@@ -321,6 +539,15 @@ buf_alloc(size_t size)
 	return bp;
 }
 
+/* Free a buffer buf_alloc() made that never went into the cache. */
+static void
+buf_free_unused(struct buf *bp)
+{
+	cv_destroy(&bp->b_cv);
+	kmem_free(bp->b_data, bp->b_bcount);
+	kmem_free(bp, sizeof(*bp));
+}
+
 static bool
 buf_size_ok(int size)
 {
@@ -329,6 +556,19 @@ buf_size_ok(int size)
 		return false;
 	}
 	return true;
+}
+
+/* A new buffer into the cache as vp's block lblkno, with flags. */
+static void
+buf_insert(struct buf *bp, struct vnode *vp, daddr_t lblkno, unsigned flags)
+{
+	KASSERT(mutex_owned(&bufcache_lock));
+	bp->b_flags = flags;
+	bp->b_vp = vp;
+	bp->b_lblkno = bp->b_blkno = lblkno;
+	LIST_INSERT_HEAD(&bufhash[buf_bucket(vp, lblkno)], bp, b_hash);
+	LIST_INSERT_HEAD(&vp->v_buflist, bp, b_vnbufs);
+	buf_ninserted++;
 }
 
 struct buf *
@@ -359,12 +599,7 @@ getblk(struct vnode *vp, daddr_t lblkno, int size, int slpflag,
 		if (nbp != NULL) {
 			bp = nbp;
 			nbp = NULL;
-			bp->b_flags = B_BUSY | B_USED;
-			bp->b_vp = vp;
-			bp->b_lblkno = bp->b_blkno = lblkno;
-			LIST_INSERT_HEAD(&bufhash[buf_bucket(vp, lblkno)], bp,
-			    b_hash);
-			LIST_INSERT_HEAD(&vp->v_buflist, bp, b_vnbufs);
+			buf_insert(bp, vp, lblkno, B_BUSY | B_USED);
 			break;
 		}
 		bufmem_reserve((size_t)size);
@@ -381,9 +616,7 @@ getblk(struct vnode *vp, daddr_t lblkno, int size, int slpflag,
 	if (nbp != NULL) {
 		bufmem_unreserve((size_t)size);
 		mutex_exit(&bufcache_lock);
-		cv_destroy(&nbp->b_cv);
-		kmem_free(nbp->b_data, nbp->b_bcount);
-		kmem_free(nbp, sizeof(*nbp));
+		buf_free_unused(nbp);
 		mutex_enter(&bufcache_lock);
 	}
 	if (bp->b_bcount == (size_t)size) {
@@ -492,6 +725,27 @@ geteblk(int size)
 	return bp;
 }
 
+/* Set up an owned buffer to be read. */
+static void
+buf_setread(struct buf *bp)
+{
+	KASSERT(mutex_owned(&bufcache_lock));
+	bp->b_flags |= B_READ | B_INFLIGHT;
+	bp->b_error = 0;
+	bp->b_resid = 0;
+	bp->b_blkno = bp->b_lblkno;
+	bp->b_fschecked = false;
+}
+
+/* Read-ahead is not a use: the first bread of the block is. */
+static void
+buf_setreadahead(struct buf *bp)
+{
+	bp->b_flags &= ~(unsigned)(B_USED | B_HOT);
+	bp->b_flags |= B_ASYNC;
+	buf_setread(bp);
+}
+
 int
 bread(struct vnode *vp, daddr_t lblkno, int size, int flags,
     struct buf **bpp)
@@ -510,11 +764,7 @@ bread(struct vnode *vp, daddr_t lblkno, int size, int flags,
 		*bpp = bp;
 		return 0;
 	}
-	bp->b_flags |= B_READ | B_INFLIGHT;
-	bp->b_error = 0;
-	bp->b_resid = 0;
-	bp->b_blkno = lblkno;
-	bp->b_fschecked = false;
+	buf_setread(bp);
 	mutex_exit(&bufcache_lock);
 	buf_start(bp);
 	if ((error = biowait(bp)) != 0) {
@@ -546,26 +796,179 @@ buf_readahead(struct vnode *vp, daddr_t lblkno, int size)
 		mutex_exit(&bufcache_lock);
 		return;
 	}
-	/* Read ahead is not a use: the first bread of it is. */
-	bp->b_flags &= ~(unsigned)(B_USED | B_HOT);
-	bp->b_flags |= B_READ | B_INFLIGHT | B_ASYNC;
-	bp->b_error = 0;
-	bp->b_resid = 0;
-	bp->b_blkno = lblkno;
-	bp->b_fschecked = false;
+	buf_setreadahead(bp);
 	mutex_exit(&bufcache_lock);
 	buf_start(bp);
 }
 
+/*
+ * Extend a read's run (run[0..*np), set up to be read; the last one's
+ * block continued on the device by rablks[0]) with new buffers for the
+ * blocks of rablks, up to a cluster, ending at the first one cached; an
+ * empty run starts at the first one not cached.  Room only from clean
+ * cold buffers (the run's buffers are owned meanwhile).  Returns how
+ * many of rablks it dealt with.  Every new buffer of it is counted in
+ * bs_bytes from the first look on (reserved or recycled).
+ */
+static int
+buf_readrun(struct vnode *vp, const daddr_t *rablks, const int *rasizes,
+    int nra, struct buf **run, int *np)
+{
+	struct buf *nbufs[MAXCLUSTERBUFS];
+	uint64_t ninserted;
+	size_t bytes = 0;
+	int first, i, k, nalloc, n = *np;
+
+	for (i = 0; i < n; i++)
+		bytes += run[i]->b_bcount;
+	mutex_enter(&bufcache_lock);
+	for (i = 0; i < nra && n == 0 && buf_lookup(vp, rablks[i]) != NULL;
+	    i++)
+		continue;
+	first = i;
+	for (k = 0; i < nra && n + k < MAXCLUSTERBUFS &&
+	    bytes + (size_t)rasizes[i] <= MAXCLUSTER; i++, k++) {
+		if (buf_lookup(vp, rablks[i]) != NULL)
+			break;
+		if ((nbufs[k] = buf_recycle((size_t)rasizes[i])) == NULL &&
+		    !bufmem_tryreserve((size_t)rasizes[i]))
+			break;
+		bytes += (size_t)rasizes[i];
+	}
+	ninserted = buf_ninserted;
+	mutex_exit(&bufcache_lock);
+	for (nalloc = 0; nalloc < k; nalloc++)
+		if (nbufs[nalloc] == NULL && (nbufs[nalloc] =
+		    buf_alloc((size_t)rasizes[first + nalloc])) == NULL)
+			break;
+	mutex_enter(&bufcache_lock);
+	/*
+	 * Someone may have made one of the blocks meanwhile (only if a
+	 * buffer other than ours went into the cache since we looked):
+	 * stop there.
+	 */
+	for (i = 0; i < nalloc && (buf_ninserted == ninserted + (uint64_t)i ||
+	    buf_lookup(vp, rablks[first + i]) == NULL); i++) {
+		buf_insert(nbufs[i], vp, rablks[first + i], B_BUSY);
+		buf_setreadahead(nbufs[i]);
+		run[n++] = nbufs[i];
+	}
+	for (int j = i; j < k; j++)
+		bufmem_unreserve((size_t)rasizes[first + j]);
+	mutex_exit(&bufcache_lock);
+	for (int j = i; j < k; j++)
+		if (nbufs[j] != NULL)
+			buf_free_unused(nbufs[j]);
+	*np = n;
+	return first + i;
+}
+
+/*
+ * Read block lblkno of vp with the first ncont blocks of rablks, which
+ * continue it on the device (from sector dblkno on, for a file's
+ * vnode), in clusters: runs of those not cached, split where one is,
+ * and none once there is no room without waiting.  The rest of rablks
+ * are read ahead one by one, asynchronously.  Should a cluster fail,
+ * the block wanted is read again alone: the error may be another's.
+ */
+static int
+bread_clustered(struct vnode *vp, daddr_t lblkno, int size,
+    const daddr_t *rablks, const int *rasizes, int nrablks, int ncont,
+    daddr_t dblkno, struct buf **bpp)
+{
+	struct buf *bp, *run[MAXCLUSTERBUFS];
+	bool clustered = false, first, want;
+	int error, i = 0, k, n = 0;
+
+	if ((bp = getblk(vp, lblkno, size, 0, 0)) == NULL)
+		return ENOMEM;
+	mutex_enter(&bufcache_lock);
+	if (bp->b_flags & B_VALID)
+		stat_inc(&bufstats.bs_hits);
+	else {
+		buf_setread(bp);
+		run[n++] = bp;
+	}
+	mutex_exit(&bufcache_lock);
+	want = n > 0;
+	for (first = true; i < ncont; first = false) {
+		if (!first)
+			n = 0;
+		if ((k = buf_readrun(vp, rablks + i, rasizes + i, ncont - i,
+		    run, &n)) == 0 && n == 0) {
+			i = nrablks;
+			break;
+		}
+		i += k;
+		if (n == 1)
+			buf_start(run[0]);
+		else if (n > 1)
+			buf_cluster_io(run, n, vp->v_type == VBLK ? 0 :
+			    dblkno + (run[0]->b_lblkno - lblkno) *
+			    (size / DEV_BSIZE));
+		if (first)
+			clustered = n > 1;
+	}
+	for (; i < nrablks; i++)
+		buf_readahead(vp, rablks[i], rasizes[i]);
+	if (want) {
+		if ((error = biowait(bp)) != 0 && clustered) {
+			mutex_enter(&bufcache_lock);
+			buf_setread(bp);
+			mutex_exit(&bufcache_lock);
+			buf_start(bp);
+			error = biowait(bp);
+		}
+		if (error != 0) {
+			brelse(bp, B_INVAL);
+			return error;
+		}
+	}
+	*bpp = bp;
+	return 0;
+}
+
+/* On a block device, the blocks read ahead that continue lblkno too. */
 int
 breadn(struct vnode *vp, daddr_t lblkno, int size, const daddr_t *rablks,
     const int *rasizes, int nrablks, int flags, struct buf **bpp)
 {
-	int i;
+	daddr_t next = lblkno + size / DEV_BSIZE;
+	int ncont = 0;
 
-	for (i = 0; i < nrablks; i++)
-		buf_readahead(vp, rablks[i], rasizes[i]);
-	return bread(vp, lblkno, size, flags, bpp);
+	*bpp = NULL;
+	if (vp->v_type == VBLK && size % DEV_BSIZE == 0)
+		for (; ncont < nrablks && rablks[ncont] == next &&
+		    buf_size_ok(rasizes[ncont]) &&
+		    rasizes[ncont] % DEV_BSIZE == 0; ncont++)
+			next += rasizes[ncont] / DEV_BSIZE;
+	if (ncont == 0) {
+		for (int i = 0; i < nrablks; i++)
+			buf_readahead(vp, rablks[i], rasizes[i]);
+		return bread(vp, lblkno, size, flags, bpp);
+	}
+	return bread_clustered(vp, lblkno, size, rablks, rasizes, nrablks,
+	    ncont, 0, bpp);
+}
+
+int
+breadcluster(struct vnode *vp, daddr_t lblkno, int size, daddr_t blkno,
+    int n, struct buf **bpp)
+{
+	daddr_t rablks[MAXCLUSTERBUFS];
+	int rasizes[MAXCLUSTERBUFS];
+
+	*bpp = NULL;
+	n = MIN(n, MAXCLUSTERBUFS);
+	if (n <= 1 || vp->v_type == VBLK || size % DEV_BSIZE != 0 ||
+	    !buf_size_ok(size))
+		return bread(vp, lblkno, size, 0, bpp);
+	for (int i = 0; i < n - 1; i++) {
+		rablks[i] = lblkno + 1 + i;
+		rasizes[i] = size;
+	}
+	return bread_clustered(vp, lblkno, size, rablks, rasizes, n - 1,
+	    n - 1, blkno, bpp);
 }
 
 int
@@ -682,6 +1085,14 @@ static void
 bio_iodone(struct buf *bp)
 {
 	mutex_enter(&bufcache_lock);
+	bio_iodone_locked(bp);
+	mutex_exit(&bufcache_lock);
+}
+
+static void
+bio_iodone_locked(struct buf *bp)
+{
+	KASSERT(mutex_owned(&bufcache_lock));
 	KASSERT(bp->b_flags & B_INFLIGHT);
 	bp->b_flags &= ~(unsigned)B_INFLIGHT;
 	if (bp->b_flags & B_READ) {
@@ -708,7 +1119,6 @@ bio_iodone(struct buf *bp)
 		brelse_locked(bp, 0);
 	else
 		cv_broadcast(&bp->b_cv);
-	mutex_exit(&bufcache_lock);
 }
 
 int
@@ -733,16 +1143,15 @@ biowait(struct buf *bp)
 static int
 flushbuf(struct vnode *vp, int flags)
 {
-	struct buf *bp;
-	int error = 0;
+	struct buf *bp, *run[MAXCLUSTERBUFS];
+	int error = 0, n;
 
 	mutex_enter(&bufcache_lock);
 	while ((bp = buf_firstdirty(vp)) != NULL) {
 		buf_take(bp);
-		bp->b_flags |= B_ASYNC;
-		buf_startwrite_locked(bp);
+		n = buf_gather(bp, run);
 		mutex_exit(&bufcache_lock);
-		buf_start(bp);
+		buf_write_run(run, n);
 		mutex_enter(&bufcache_lock);
 	}
 	if ((flags & FSYNC_WAIT) == 0) {
@@ -831,9 +1240,9 @@ bio_reclaim(void *arg)
 static void
 syncer_thread(void *arg)
 {
-	struct buf *bp;
+	struct buf *bp, *run[MAXCLUSTERBUFS];
 	uint64_t now, delay;
-	int sd;
+	int n, sd;
 
 	(void)arg;
 	mutex_enter(&bufcache_lock);
@@ -850,10 +1259,9 @@ restart:
 			if (bp->b_flags & B_BUSY)
 				continue;
 			buf_take(bp);
-			bp->b_flags |= B_ASYNC;
-			buf_startwrite_locked(bp);
+			n = buf_gather(bp, run);
 			mutex_exit(&bufcache_lock);
-			buf_start(bp);
+			buf_write_run(run, n);
 			mutex_enter(&bufcache_lock);
 			goto restart;
 		}
@@ -886,8 +1294,11 @@ bio_init(void)
 	lim = kmem_limit();
 	bufstats.bs_maxbytes = lim != 0 ? MAX(lim / 4, BUFMEM_MIN) :
 	    BUFMEM_DEFAULT;
-	/* Chains of a few buffers however full the cache is. */
-	for (nbuckets = BUFHASH_MIN; nbuckets < bufstats.bs_maxbytes / 8192;)
+	/*
+	 * Chains of a buffer or two however full the cache is: a stream
+	 * read ahead looks up blocks that are not there, walking chains.
+	 */
+	for (nbuckets = BUFHASH_MIN; nbuckets < bufstats.bs_maxbytes / 4096;)
 		nbuckets *= 2;
 	if ((bufhash = kmem_alloc(nbuckets * sizeof(*bufhash), KM_SLEEP)) ==
 	    NULL)

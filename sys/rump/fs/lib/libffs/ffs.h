@@ -109,6 +109,8 @@ struct ffs_inode {
 	bool i_hasbufs;                 /* buffers of the vnode may exist */
 	uint64_t i_nextr;               /* atomic: the block a sequential
 	                                   read would read next */
+	uint64_t i_rarun;               /* atomic: the end of the run the
+	                                   last cluster read (0: none) */
 	struct ufs_dirhash *i_dirhash;  /* ufs_dirhash.c's lock */
 };
 

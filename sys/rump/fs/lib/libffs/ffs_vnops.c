@@ -214,21 +214,65 @@ out:
 
 /*
  * Read block lbn of a file.  When the reads of the file are sequential,
- * the blocks after it are asked for too (up to FFS_READAHEAD bytes), so
- * the device reads them while the caller copies this one.
+ * the blocks after it are asked for too (up to FFS_READAHEAD bytes):
+ * those whole blocks that follow it on the disk with it in one request
+ * (breadcluster), once per such run, else each on its own.
  */
 #define FFS_READAHEAD (256 * 1024)
+
+/*
+ * How many whole blocks from lbn on (at most max) follow each other on
+ * the disk from its address on; 0 if lbn is a hole or not whole.
+ */
+static int
+ffs_run(struct ffs_mount *um, struct ffs_inode *ip, uint64_t lbn, int max,
+    daddr_t *blknop)
+{
+	int64_t addr, next;
+	int n;
+
+	if (ffs_blksize(um, ip->i_size, lbn) != (int)um->fs_bsize ||
+	    ffs_bmap(um, ip, lbn, &addr) != 0 || addr <= 0)
+		return 0;
+	for (n = 1; n < max; n++) {
+		if (ffs_blksize(um, ip->i_size, lbn + (uint64_t)n) !=
+		    (int)um->fs_bsize ||
+		    ffs_bmap(um, ip, lbn + (uint64_t)n, &next) != 0 ||
+		    next != addr + (int64_t)n * (int64_t)um->fs_frag)
+			break;
+	}
+	if (!ffs_blkok(um, addr) || !ffs_blkok(um, addr +
+	    (int64_t)(n - 1) * (int64_t)um->fs_frag))
+		return 0;
+	*blknop = FFS_FSBTODB(um, addr);
+	return n;
+}
 
 static int
 ffs_bread_seq(struct vnode *vp, uint64_t lbn, int bsize, struct buf **bpp)
 {
 	struct ffs_mount *um = VTOFFS(vp);
 	struct ffs_inode *ip = VTOI(vp);
-	daddr_t rablks[FFS_READAHEAD / 4096];
-	int rasizes[FFS_READAHEAD / 4096], nra = 0;
+	daddr_t rablks[FFS_READAHEAD / 4096], blkno;
+	int rasizes[FFS_READAHEAD / 4096], nra = 0, n;
 	uint64_t ra, last = (ip->i_size - 1) >> um->fs_bshift;
 
-	if (atomic_load_relaxed(&ip->i_nextr) == lbn) {
+	/* Reading elsewhere: a new sequence. */
+	if (atomic_load_relaxed(&ip->i_nextr) != lbn)
+		atomic_store_relaxed(&ip->i_rarun, 0);
+	if (atomic_load_relaxed(&ip->i_nextr) == lbn &&
+	    atomic_load_relaxed(&ip->i_rarun) <= lbn) {
+		n = ffs_run(um, ip, lbn, MIN(FFS_READAHEAD >> um->fs_bshift,
+		    MAXCLUSTERBUFS), &blkno);
+		if (n > 1) {
+			atomic_store_relaxed(&ip->i_rarun, lbn + (uint64_t)n);
+			atomic_store_relaxed(&ip->i_nextr, lbn + 1);
+			return breadcluster(vp, (daddr_t)lbn, bsize, blkno, n,
+			    bpp);
+		}
+	}
+	if (atomic_load_relaxed(&ip->i_nextr) == lbn &&
+	    atomic_load_relaxed(&ip->i_rarun) <= lbn) {
 		for (ra = lbn + 1; ra <= last &&
 		    (ra - lbn) << um->fs_bshift <= FFS_READAHEAD; ra++) {
 			rablks[nra] = (daddr_t)ra;
@@ -943,7 +987,9 @@ ffs_strategy(struct vnode *vp, struct buf *bp)
 	int error;
 
 	ip->i_hasbufs = true;
-	if ((bp->b_flags & B_READ) == 0) {
+	if ((bp->b_flags & B_READ) == 0 || bp->b_iov != NULL) {
+		/* A write, or a cluster's read: resolved by ffs_bufwrite,
+		 * or by ffs_bread_seq. */
 		blkno = bp->b_wblkno;
 		KASSERTMSG(blkno != 0, "ffs: inode %llu block %lld written "
 		    "unmapped", (unsigned long long)ip->i_number,
