@@ -65,12 +65,12 @@ FSTEST(negative_then_create, FS_WRITABLE)
 	REQUIRE_OK(rump_sys_access("b/.", F_OK));
 	absent("b/c");
 	REQUIRE((fd = rump_sys_open("b/c", O_CREAT | O_EXCL | O_WRONLY,
-	    0644)) != -1);
+	                            0644)) != -1);
 	REQUIRE_OK(rump_sys_close(fd));
 	fs_checkfile("b/c", "");
 	/* An exclusive create of a cached name fails. */
-	REQUIRE_ERRNO(rump_sys_open("b/c", O_CREAT | O_EXCL | O_WRONLY,
-	    0644), EEXIST);
+	REQUIRE_ERRNO(rump_sys_open("b/c", O_CREAT | O_EXCL | O_WRONLY, 0644),
+	              EEXIST);
 	REQUIRE_ERRNO(rump_sys_mkdir("a", 0755), EEXIST);
 }
 
@@ -222,16 +222,16 @@ FSTEST(mount_over_cached, FS_WRITABLE)
 }
 
 /* The race. */
-#define RACE_MS 1500
+#define RACE_MS  1500
 #define NREADERS 4
 
 enum { W_TOFRO, W_REPLACE, W_UNLINK, W_MOVE, W_DIRMOVE, NWRITERS };
 
 struct racer {
-	int kind;                       /* W_*, or -1 for a reader */
+	int kind; /* W_*, or -1 for a reader */
 	unsigned seed;
 	long rounds;
-	long gen;                       /* replacer: the last made */
+	long gen; /* replacer: the last made */
 	char err[256];
 };
 
@@ -285,7 +285,7 @@ check_maybe(struct racer *r, const char *path, ino_t ino, const char *data)
 		return;
 	if ((ino != 0 && got != ino) || strcmp(buf, data) != 0)
 		FAIL(r, "%s: inode %lu holding \"%s\", not %lu holding \"%s\"",
-		    path, (unsigned long)got, buf, (unsigned long)ino, data);
+		     path, (unsigned long)got, buf, (unsigned long)ino, data);
 }
 
 static void
@@ -306,7 +306,7 @@ reader(struct racer *r, long *lastgen)
 			FAIL(r, "open c: %s", strerror(errno));
 		else if (sscanf(buf, "gen %ld", &g) != 1 || g < *lastgen)
 			FAIL(r, "c (inode %lu) holds \"%s\" after gen %ld",
-			    (unsigned long)got, buf, *lastgen);
+			     (unsigned long)got, buf, *lastgen);
 		else
 			*lastgen = g;
 		break;
@@ -315,11 +315,12 @@ reader(struct racer *r, long *lastgen)
 		break;
 	case 3:
 		check_maybe(r, (rand_r(&r->seed) & 1) ? "d1/m" : "d2/m", ino_m,
-		    "M");
+		            "M");
 		break;
 	case 4:
-		check_maybe(r, (rand_r(&r->seed) & 1) ? "x/inner" :
-		    "d1/x/inner", 0, "I");
+		check_maybe(r,
+		            (rand_r(&r->seed) & 1) ? "x/inner" : "d1/x/inner",
+		            0, "I");
 		break;
 	case 5:
 		if (rump_sys_stat("never", &sb) != -1 || errno != ENOENT)
@@ -349,13 +350,15 @@ writer(struct racer *r)
 	case W_REPLACE:
 		n = snprintf(buf, sizeof(buf), "gen %ld", ++r->gen);
 		if ((fd = rump_sys_open("t", O_CREAT | O_EXCL | O_WRONLY,
-		    0644)) == -1 || rump_sys_write(fd, buf, (size_t)n) != n ||
+		                        0644)) == -1 ||
+		    rump_sys_write(fd, buf, (size_t)n) != n ||
 		    rump_sys_close(fd) == -1 || rump_sys_rename("t", "c") == -1)
 			FAIL(r, "replace c: %s", strerror(errno));
 		break;
 	case W_UNLINK:
 		if ((fd = rump_sys_open("u", O_CREAT | O_EXCL | O_WRONLY,
-		    0644)) == -1 || rump_sys_write(fd, "U", 1) != 1 ||
+		                        0644)) == -1 ||
+		    rump_sys_write(fd, "U", 1) != 1 ||
 		    rump_sys_close(fd) == -1 || rump_sys_unlink("u") == -1)
 			FAIL(r, "make and remove u: %s", strerror(errno));
 		break;
@@ -397,7 +400,7 @@ FSTEST(lookups_race_changes, FS_WRITABLE)
 {
 	struct racer r[NWRITERS + NREADERS];
 	pthread_t th[NWRITERS + NREADERS];
-	struct timespec ts = { RACE_MS / 1000, (RACE_MS % 1000) * 1000000L };
+	struct timespec ts = {RACE_MS / 1000, (RACE_MS % 1000) * 1000000L};
 	const size_t n = sizeof(r) / sizeof(r[0]);
 	char buf[32];
 
@@ -452,6 +455,6 @@ FSTEST(lookups_race_changes, FS_WRITABLE)
 }
 
 FSTESTS(FSCASE(negative_then_create), FSCASE(symlink_over_negative),
-    FSCASE(rename_over_cached), FSCASE(unlink_rmdir),
-    FSCASE(cross_directory_rename), FSCASE(hardlink_names),
-    FSCASE(mount_over_cached), FSCASE(lookups_race_changes))
+        FSCASE(rename_over_cached), FSCASE(unlink_rmdir),
+        FSCASE(cross_directory_rename), FSCASE(hardlink_names),
+        FSCASE(mount_over_cached), FSCASE(lookups_race_changes))

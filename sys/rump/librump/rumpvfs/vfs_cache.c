@@ -45,16 +45,16 @@
 #include "vfs_private.h"
 #include "vnode_impl.h"
 
-#define NCACHE_MINHASH 4096             /* buckets; a power of two */
-#define NCACHE_MINMAX 4096              /* entries kept at least */
+#define NCACHE_MINHASH 4096 /* buckets; a power of two */
+#define NCACHE_MINMAX  4096 /* entries kept at least */
 
 struct ncentry {
-	LIST_ENTRY(ncentry) nc_hash;    /* its bucket */
-	LIST_ENTRY(ncentry) nc_dlist;   /* nc_dvp's vi_ncdir */
-	LIST_ENTRY(ncentry) nc_vlist;   /* nc_vp's vi_ncref (positive) */
-	TAILQ_ENTRY(ncentry) nc_lru;    /* oldest first */
+	LIST_ENTRY(ncentry) nc_hash;  /* its bucket */
+	LIST_ENTRY(ncentry) nc_dlist; /* nc_dvp's vi_ncdir */
+	LIST_ENTRY(ncentry) nc_vlist; /* nc_vp's vi_ncref (positive) */
+	TAILQ_ENTRY(ncentry) nc_lru;  /* oldest first */
 	struct vnode *nc_dvp;
-	struct vnode *nc_vp;            /* NULL: no such name */
+	struct vnode *nc_vp; /* NULL: no such name */
 	uint32_t nc_hv;
 	uint8_t nc_len;
 	char nc_name[];
@@ -62,11 +62,11 @@ struct ncentry {
 
 LIST_HEAD(nchead, ncentry);
 
-static struct nchead *nc_hash;          /* v */
-static size_t nc_hashsize;              /* v */
-static size_t nc_count;                 /* v */
-static bool nc_growing;                 /* v */
-static TAILQ_HEAD(, ncentry) nc_lru;    /* v */
+static struct nchead *nc_hash;       /* v */
+static size_t nc_hashsize;           /* v */
+static size_t nc_count;              /* v */
+static bool nc_growing;              /* v */
+static TAILQ_HEAD(, ncentry) nc_lru; /* v */
 static struct kmem_reclaimer nc_reclaimer;
 
 /* Figures for tests (v). */
@@ -102,9 +102,9 @@ nc_find(const struct vnode *dvp, const char *nm, size_t len, uint32_t hv)
 
 	KASSERT(mutex_owned(&vcache_lock));
 	LIST_FOREACH(nc, nc_bucket(hv), nc_hash)
-		if (nc->nc_hv == hv && nc->nc_dvp == dvp &&
-		    nc->nc_len == len && memcmp(nc->nc_name, nm, len) == 0)
-			return nc;
+	if (nc->nc_hv == hv && nc->nc_dvp == dvp && nc->nc_len == len &&
+	    memcmp(nc->nc_name, nm, len) == 0)
+		return nc;
 	return NULL;
 }
 
@@ -182,8 +182,8 @@ nc_usable(const struct vnode *dvp, const char *nm, size_t len)
 }
 
 int
-ncache_lookup(struct vnode *dvp, const char *nm, size_t len,
-    struct vnode **vpp, uint64_t *genp)
+ncache_lookup(struct vnode *dvp, const char *nm, size_t len, struct vnode **vpp,
+              uint64_t *genp)
 {
 	uint32_t hv;
 	struct ncentry *nc;
@@ -253,8 +253,8 @@ nc_insert(struct ncentry *nc, struct ncentry **freep)
 		if (vi->vi_state != VS_ACTIVE || vi->vi_freed)
 			return false;
 	}
-	if ((old = nc_find(nc->nc_dvp, nc->nc_name, nc->nc_len,
-	    nc->nc_hv)) != NULL) {
+	if ((old = nc_find(nc->nc_dvp, nc->nc_name, nc->nc_len, nc->nc_hv)) !=
+	    NULL) {
 		nc_remove(old);
 		LIST_NEXT(old, nc_hash) = *freep;
 		*freep = old;
@@ -278,7 +278,7 @@ nc_insert(struct ncentry *nc, struct ncentry **freep)
 
 void
 ncache_enter(struct vnode *dvp, const char *nm, size_t len, struct vnode *vp,
-    uint64_t gen)
+             uint64_t gen)
 {
 	struct ncentry *nc, *gone = NULL;
 	struct vnode_impl *dvi = VIMPL(dvp);
@@ -304,7 +304,7 @@ ncache_enter(struct vnode *dvp, const char *nm, size_t len, struct vnode *vp,
 /* Take the entry of a name out; with vcache_lock held. */
 static void
 nc_purge_name(struct vnode *dvp, const char *nm, size_t len,
-    struct ncentry **freep)
+              struct ncentry **freep)
 {
 	struct ncentry *nc;
 
@@ -336,7 +336,7 @@ ncache_change_begin(struct vnode *dvp, const char *nm, size_t len)
 
 void
 ncache_change_end(struct vnode *dvp, const char *nm, size_t len,
-    struct vnode *vp, uint64_t gen)
+                  struct vnode *vp, uint64_t gen)
 {
 	struct vnode_impl *dvi = VIMPL(dvp);
 	struct ncentry *nc = NULL, *gone = NULL;
@@ -371,7 +371,7 @@ ncache_purge_vnode(struct vnode_impl *vi, struct ncentry **freep)
 
 	KASSERT(mutex_owned(&vcache_lock));
 	while ((nc = LIST_FIRST(&vi->vi_ncdir)) != NULL ||
-	    (nc = LIST_FIRST(&vi->vi_ncref)) != NULL) {
+	       (nc = LIST_FIRST(&vi->vi_ncref)) != NULL) {
 		nc_remove(nc);
 		LIST_NEXT(nc, nc_hash) = *freep;
 		*freep = nc;
@@ -401,7 +401,7 @@ nc_reclaim(void *arg)
 	if (!mutex_tryenter(&vcache_lock))
 		return 0;
 	for (unsigned n = 0; n < 256 && (nc = TAILQ_FIRST(&nc_lru)) != NULL;
-	    n++) {
+	     n++) {
 		nc_remove(nc);
 		freed += nc_size(nc->nc_len);
 		LIST_NEXT(nc, nc_hash) = gone;
