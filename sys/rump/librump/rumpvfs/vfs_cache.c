@@ -72,15 +72,16 @@ static struct kmem_reclaimer nc_reclaimer;
 /* Figures for tests (v). */
 struct ncstats ncstats;
 
+/* FNV-1a of the name with the directory, mixed so every bit counts. */
 static uint32_t
 nc_hashname(const struct vnode *dvp, const char *nm, size_t len)
 {
-	uint64_t h = (uint64_t)(uintptr_t)dvp * 0x9e3779b97f4a7c15ULL;
-	uint32_t f = 2166136261u;
+	uint64_t h = 14695981039346656037ULL ^ (uint64_t)(uintptr_t)dvp;
 
 	for (size_t i = 0; i < len; i++)
-		f = (f ^ (uint8_t)nm[i]) * 16777619u;
-	return (uint32_t)(h >> 32) ^ f;
+		h = (h ^ (uint8_t)nm[i]) * 1099511628211ULL;
+	h *= 0x9e3779b97f4a7c15ULL;
+	return (uint32_t)(h >> 32);
 }
 
 static struct nchead *
