@@ -18,7 +18,8 @@
  * (100,000; BENCH_DISK_FILES) files of 100 bytes created in 100
  * directories, then stat'ed; an archive of /usr/include extracted by
  * the extractor below through each side's calls, up to the end of a
- * sync, then checked.  Each side runs in a child process, so that a
+ * sync, then checked.  BENCH_DISK_SIDES, a list of column names
+ * ("ffs,ext2,host,fuse2fs,ext4"), runs only those.  Each side runs in a child process, so that a
  * panic or an error of our kernel is reported for that side and the
  * others still run.  Prints a Markdown report.
  */
@@ -67,6 +68,7 @@ struct result {
 
 struct side {
 	const char *name;               /* its column */
+	const char *id;                 /* its name in BENCH_DISK_SIDES */
 	const char *fs;                 /* its image: "ffs" or "ext2" */
 	const char *type;               /* ours: the mount type */
 	const char *key;                /* ours: the block device */
@@ -394,15 +396,15 @@ rump_lstat(const char *path, struct stat *sb)
 	.link = rump_sys_link, .stat = rump_stat, .lstat = rump_lstat,         \
 
 static struct side sides[] = {
-	{ .name = "rump ffs", .fs = "ffs", .type = "ffs", .key = "/dev/ffs",
+	{ .name = "rump ffs", .id = "ffs", .fs = "ffs", .type = "ffs", .key = "/dev/ffs",
 	  .root = "/ffs", RUMP_CALLS },
-	{ .name = "rump ext2", .fs = "ext2", .type = "ext2fs",
+	{ .name = "rump ext2", .id = "ext2", .fs = "ext2", .type = "ext2fs",
 	  .key = "/dev/ext2", .root = "/ext2", RUMP_CALLS },
-	{ .name = "host ext2 (loop)", .fs = "ext2", .mount = loop_mount,
+	{ .name = "host ext2 (loop)", .id = "host", .fs = "ext2", .mount = loop_mount,
 	  .unmount = loop_unmount, HOST_CALLS },
-	{ .name = "fuse2fs", .fs = "ext2", .mount = fuse_mount,
+	{ .name = "fuse2fs", .id = "fuse2fs", .fs = "ext2", .mount = fuse_mount,
 	  .unmount = fuse_unmount, HOST_CALLS },
-	{ .name = "rump ext4", .fs = "ext4", .type = "ext2fs",
+	{ .name = "rump ext4", .id = "ext4", .fs = "ext4", .type = "ext2fs",
 	  .key = "/dev/ext4", .root = "/ext4", RUMP_CALLS },
 };
 #define NSIDES (sizeof(sides) / sizeof(sides[0]))
@@ -928,6 +930,21 @@ run_side(struct side *s, unsigned limit)
 	unlink(s->img);
 }
 
+/* Whether the comma-separated list holds word. */
+static int
+in_list(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; p != NULL; p = strchr(p, ',')) {
+		if (*p == ',')
+			p++;
+		if (strncmp(p, word, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return 1;
+	}
+	return 0;
+}
+
 /* The archive of the tree, made once and kept in memory. */
 static void
 load_tree(void)
@@ -1113,7 +1130,9 @@ main(int argc, char **argv)
 		printf("usage: %s\nOur FFS and ext2fs against the host's ext2 "
 		    "(loop mount, as root) and fuse2fs, on image files.\n"
 		    "Environment: BENCH_DISK_MB (sequential file, MiB), "
-		    "BENCH_DISK_FILES (small files), TMPDIR.\n", argv[0]);
+		    "BENCH_DISK_FILES (small files), BENCH_DISK_SIDES (those "
+		    "to run, of ffs,ext2,host,fuse2fs,ext4), TMPDIR.\n",
+		    argv[0]);
 		return strcmp(argv[1], "--help") == 0 ? 0 : 1;
 	}
 	setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
@@ -1180,6 +1199,10 @@ main(int argc, char **argv)
 	if (!have_mke2fs)
 		sides[S_EXT2].skip = sides[S_HOST].skip = sides[S_FUSE].skip =
 		    sides[S_EXT4].skip = "mke2fs (e2fsprogs) not installed";
+	if ((e = getenv("BENCH_DISK_SIDES")) != NULL)
+		for (size_t i = 0; i < NSIDES; i++)
+			if (!in_list(e, sides[i].id))
+				sides[i].skip = "not in BENCH_DISK_SIDES";
 	if (sides[S_HOST].skip == NULL && geteuid() != 0)
 		sides[S_HOST].skip = "not root: no loop mount";
 	if (sides[S_FUSE].skip == NULL &&

@@ -8,7 +8,12 @@
  *   fsu_ls -lR of a 10,000-file tree  vs  debugfs -f (ls -l of every
  *                                         directory, one process)
  *   fsu_get -r of that tree           vs  debugfs -R 'rdump / DIR'
- * The image is made by mke2fs -d from a generated tree in a temp dir.
+ *   fsu_ls of the root                vs  the host's ls of the tree's
+ *                                         root on the host
+ *   fsu_get -r of one hash-indexed    vs  debugfs -R 'rdump / DIR'
+ *   directory of FLATFILES files
+ * The images are made by mke2fs -d from generated trees in a temp dir;
+ * the flat one's directory is indexed by e2fsck -D.
  * Prints a Markdown section on stdout; skips (saying so) without the
  * peer tools.
  */
@@ -33,6 +38,7 @@
 #define NFILES 100                      /* per directory */
 #define RUNS_QUICK 21
 #define RUNS_TREE  3
+#define FLATFILES 47730                 /* one directory, hash-indexed */
 
 static char bindir[PATH_MAX], tmp[64];
 
@@ -78,6 +84,29 @@ mktree(const char *root)
 	return 0;
 }
 
+/* One directory of FLATFILES small files. */
+static int
+mkflat(const char *root)
+{
+	char path[PATH_MAX];
+	FILE *f;
+	int i;
+
+	if (mkdir(root, 0755) == -1)
+		return -1;
+	snprintf(path, sizeof(path), "%s/flat", root);
+	if (mkdir(path, 0755) == -1)
+		return -1;
+	for (i = 0; i < FLATFILES; i++) {
+		snprintf(path, sizeof(path), "%s/flat/entry-%06d.txt", root, i);
+		if ((f = fopen(path, "w")) == NULL)
+			return -1;
+		fprintf(f, "%d\n", i);
+		fclose(f);
+	}
+	return 0;
+}
+
 static char *
 tool(const char *name)
 {
@@ -100,8 +129,9 @@ int
 main(int argc, char **argv)
 {
 	char img[96], tree[96], out[96], cmds[96], rmout[512], dump[512];
+	char flat[96], fimg[96];
 	char exe[PATH_MAX];
-	double a, b, c, d, e, f;
+	double a, b, c, d, e, f, g, h, k;
 	ssize_t n;
 	FILE *cf;
 	int i;
@@ -126,8 +156,17 @@ main(int argc, char **argv)
 	snprintf(out, sizeof(out), "%s/out", tmp);
 	snprintf(cmds, sizeof(cmds), "%s/cmds", tmp);
 	snprintf(rmout, sizeof(rmout), "rm -rf %s && mkdir %s", out, out);
-	if (mktree(tree) == -1) {
-		printf("Skipped: cannot make the tree in %s.\n", tmp);
+	snprintf(flat, sizeof(flat), "%s/flat", tmp);
+	snprintf(fimg, sizeof(fimg), "%s/flat.ext2", tmp);
+	if (mktree(tree) == -1 || mkflat(flat) == -1) {
+		printf("Skipped: cannot make the trees in %s.\n", tmp);
+		return 1;
+	}
+	snprintf(dump, sizeof(dump), "mke2fs -q -F -t ext2 -N 60000 -d %s %s "
+	    "256M >/dev/null 2>&1 && { e2fsck -fyD %s >/dev/null 2>&1; "
+	    "[ $? -le 1 ]; }", flat, fimg, fimg);
+	if (system(dump) != 0) {
+		printf("Skipped: mke2fs or e2fsck -D failed.\n");
 		return 1;
 	}
 	snprintf(dump, sizeof(dump), "mke2fs -q -F -t ext2 -N 12000 -d %s %s "
@@ -151,6 +190,9 @@ main(int argc, char **argv)
 	char dumpcmd[160];
 	snprintf(dumpcmd, sizeof(dumpcmd), "rdump / %s", out);
 	char *drd[] = { "debugfs", "-R", dumpcmd, img, NULL };
+	char *hls[] = { "ls", tree, NULL };
+	char *fget[] = { tool("fsu_get"), "-r", fimg, "/", out, NULL };
+	char *fdrd[] = { "debugfs", "-R", dumpcmd, fimg, NULL };
 
 	a = median(ls, RUNS_QUICK, NULL);
 	b = median(dls, RUNS_QUICK, NULL);
@@ -160,20 +202,31 @@ main(int argc, char **argv)
 	e = median(get, RUNS_TREE, rmout);
 	snprintf(rmout, sizeof(rmout), "rm -rf %s && mkdir %s", out, out);
 	f = median(drd, RUNS_TREE, rmout);
+	g = median(hls, RUNS_QUICK, NULL);
+	snprintf(rmout, sizeof(rmout), "rm -rf %s", out);
+	h = median(fget, RUNS_TREE, rmout);
+	snprintf(rmout, sizeof(rmout), "rm -rf %s && mkdir %s", out, out);
+	k = median(fdrd, RUNS_TREE, rmout);
 	printf("Whole processes on one ext2 image of %d files in %d "
 	    "directories (mke2fs -d),\nmedian of %d (%d for the trees); the "
 	    "peer is e2fsprogs' debugfs. Ratio: peer time / ours.\n\n",
 	    NDIRS * NFILES, NDIRS, RUNS_QUICK, RUNS_TREE);
 	printf("| measure | fsu / debugfs | ratio |\n|---|---|---|\n");
-	if (a < 0 || b < 0 || c < 0 || d < 0 || e < 0 || f < 0) {
-		printf("| (a command failed: %.3f %.3f %.3f %.3f %.3f %.3f) "
-		    "| | |\n", a, b, c, d, e, f);
+	if (a < 0 || b < 0 || c < 0 || d < 0 || e < 0 || f < 0 || g < 0 ||
+	    h < 0 || k < 0) {
+		printf("| (a command failed: %.3f %.3f %.3f %.3f %.3f %.3f %.3f "
+		    "%.3f %.3f) | | |\n", a, b, c, d, e, f, g, h, k);
 	} else {
 		row("`fsu_ls` of the root vs `debugfs -R ls` (goal: under 10 "
 		    "ms)", a, b);
 		row("`fsu_ls -lR` of the tree vs `debugfs` `ls -l` of each "
 		    "directory", c, d);
 		row("`fsu_get -r` of the tree vs `debugfs -R 'rdump'`", e, f);
+		row("`fsu_ls` of the root vs the host's `ls` of the tree's root "
+		    "(goal: >= 1)", a, g);
+		printf("| `fsu_get -r` of one hash-indexed directory of %d "
+		    "files vs `debugfs -R 'rdump'` | %.2f / %.2f ms | %.2f |\n",
+		    FLATFILES, h * 1e3, k * 1e3, k / h);
 	}
 	printf("\nThe nearest unprivileged peer that mounts with a kernel, "
 	    "libguestfs, boots an appliance VM: seconds per command.\n");

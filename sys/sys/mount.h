@@ -84,6 +84,9 @@ struct mount {
 	struct vnode *mnt_root;                 /* c: referenced */
 	int mnt_flag;                           /* u: MNT_* */
 	void *mnt_data;                         /* c: the file system's */
+	bool mnt_namecache;                     /* c: set by its mount: names
+						 * change only through VOP
+						 * calls, so may be cached */
 	unsigned mnt_nvnodes;                   /* v: vnodes in the cache */
 	unsigned mnt_nwriters;                  /* a: files open for writing */
 	unsigned mnt_inflight;                  /* a: vnode operations inside */

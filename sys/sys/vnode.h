@@ -209,6 +209,21 @@ int vcache_new(struct mount *, ino_t, void *cookie, struct vnode **);
  * may remain, but no lookup of the number finds vp any more.
  */
 void vcache_freed(struct vnode *);
+/*
+ * For VOP_INACTIVE, with the file-system lock its lookups take held:
+ * whether the caller's reference is the only one.  Another may have come
+ * while inactive waited for that lock (a lookup before an unlink); then
+ * the file must stay, and its holder's release runs inactive again.
+ */
+bool vlastref(struct vnode *);
+
+/* The name cache's figures (vfs_cache.c; vcache_lock), for tests. */
+struct ncstats {
+	uint64_t ncs_hits;              /* a vnode found */
+	uint64_t ncs_neghits;           /* a name known absent */
+	uint64_t ncs_miss;              /* the file system was asked */
+};
+extern struct ncstats ncstats;
 
 /* vfs_subr.c: checks every file system shares. */
 int vaccess(enum vtype, mode_t, uid_t, gid_t, int mode, kauth_cred_t);

@@ -5,13 +5,14 @@
 #include "fsu.h"
 
 static const char usage[] =
-    "Usage: fsu_get [-t TYPE] [-r] [-p] IMAGE[:PART] PATH... HOSTPATH\n"
+    "Usage: fsu_get [-t TYPE] [-r] [-p] [-q] IMAGE[:PART] PATH... HOSTPATH\n"
     "Copy files out of a file-system image: into HOSTPATH if it is a\n"
     "directory, else as HOSTPATH.\n\n"
     "  -r, -R, --recursive  copy directories recursively (symbolic links\n"
     "                       in them stay links)\n"
     "  -p, --preserve       keep modes, times and (for root) owners\n"
     "  -a, --archive        -r and -p\n"
+    "  -q, --quiet          no progress line on a terminal\n"
     "  -t, --type=TYPE      file-system type (default: detected)\n"
     "      --help           display this help and exit\n";
 

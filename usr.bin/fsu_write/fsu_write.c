@@ -71,9 +71,9 @@ main(int argc, char **argv)
 		if (status != 0)
 			break;
 		total += (uint64_t)r;
-		fsu_progress(total, false);
+		fsu_progress(0, total, false);
 	}
-	fsu_progress(total, true);
+	fsu_progress(0, total, true);
 	if (ukfs_close(fsu_fs, fd) == -1 && status == 0) {
 		fsu_warn("error writing '%s'", p);
 		status = 1;

@@ -147,8 +147,13 @@ int fsu_cp(const struct fsu_side *from, const char *src,
     const struct fsu_side *to, const char *dst, bool into, int flags);
 /* The whole of fsu_put (put) and fsu_get. */
 int fsu_cpmain(int argc, char **argv, bool put, const char *usage);
-/* Report copy progress on stderr if it is a terminal (bytes so far). */
-void fsu_progress(uint64_t bytes, bool done);
+/*
+ * Report copy progress on stderr if it is a terminal and fsu_quiet (-q)
+ * is not set: files (when not 0) and bytes so far, and the rate; once a
+ * copy has taken a second, twice a second.  done erases the line.
+ */
+extern bool fsu_quiet;
+void fsu_progress(uint64_t files, uint64_t bytes, bool done);
 /*
  * Copy the bytes of descriptor in (from its start) to out (at its
  * offset).  With holes, the source's holes are seeked over and the size

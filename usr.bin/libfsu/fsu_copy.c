@@ -27,16 +27,18 @@
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 
 static uint64_t cp_total;               /* bytes copied so far */
+static uint64_t cp_files;               /* and files */
+bool fsu_quiet;
 
 void
-fsu_progress(uint64_t bytes, bool done)
+fsu_progress(uint64_t files, uint64_t bytes, bool done)
 {
 	static struct timespec start, last;
 	static bool shown;
 	struct timespec now;
 	double t;
 
-	if (!isatty(STDERR_FILENO))
+	if (fsu_quiet || !isatty(STDERR_FILENO))
 		return;
 	if (done) {
 		if (shown)
@@ -57,7 +59,10 @@ fsu_progress(uint64_t bytes, bool done)
 		return;
 	last = now;
 	shown = true;
-	fprintf(stderr, "\r%s: %.1f MiB copied, %.1f MiB/s", fsu_progname,
+	fprintf(stderr, "\r%s: ", fsu_progname);
+	if (files > 0)
+		fprintf(stderr, "%llu files, ", (unsigned long long)files);
+	fprintf(stderr, "%.1f MiB copied, %.1f MiB/s\033[K",
 	    (double)bytes / 1048576, (double)bytes / 1048576 / t);
 }
 
@@ -159,7 +164,7 @@ fsu_copyfd(const struct fsu_side *from, int in, const struct fsu_side *to,
 				error = -1, *wfailedp = true;
 			else {
 				cp_total += (uint64_t)r;
-				fsu_progress(cp_total, false);
+				fsu_progress(cp_files, cp_total, false);
 			}
 		}
 		at = pos;
@@ -294,6 +299,7 @@ copy_node(const struct fsu_side *from, const char *src, const struct stat *st,
 	ssize_t len;
 
 	fsu_checksignal();
+	fsu_progress(++cp_files, cp_total, false);
 	if (S_ISDIR(st->st_mode))
 		return copy_dir(from, src, st, up, to, dst, flags);
 	if (to->s_lstat(dst, &dst_st) == 0 && S_ISDIR(dst_st.st_mode)) {
@@ -351,6 +357,6 @@ fsu_cp(const struct fsu_side *from, const char *src,
 		target = fsu_xstrdup(dst);
 	r = copy_node(from, src, &st, NULL, to, target, flags);
 	free(target);
-	fsu_progress(0, true);
+	fsu_progress(0, 0, true);
 	return r;
 }

@@ -6,8 +6,11 @@
  * edge, and differ only in which side is which and where the image
  * operand stands:
  *
- *	fsu_put [-rp] HOSTPATH... IMAGE[:PART] PATH
- *	fsu_get [-rp] IMAGE[:PART] PATH... HOSTPATH
+ *	fsu_put [-rpq] HOSTPATH... IMAGE[:PART] PATH
+ *	fsu_get [-rpq] IMAGE[:PART] PATH... HOSTPATH
+ *
+ * On a terminal a long copy shows its progress on stderr (fsu_progress);
+ * -q keeps it quiet.
  */
 #include <stdio.h>
 
@@ -19,7 +22,8 @@ fsu_cpmain(int argc, char **argv, bool put, const char *usage)
 	static const struct option lo[] = { FSU_LONGOPTS,
 		{ "recursive", no_argument, NULL, 'r' },
 		{ "preserve", no_argument, NULL, 'p' },
-		{ "archive", no_argument, NULL, 'a' }, { NULL, 0, NULL, 0 } };
+		{ "archive", no_argument, NULL, 'a' },
+		{ "quiet", no_argument, NULL, 'q' }, { NULL, 0, NULL, 0 } };
 	const struct fsu_side *from = put ? &fsu_host : &fsu_image;
 	const struct fsu_side *to = put ? &fsu_image : &fsu_host;
 	int ch, flags = 0, first, last, i, status = 0;
@@ -27,7 +31,7 @@ fsu_cpmain(int argc, char **argv, bool put, const char *usage)
 	struct stat st;
 
 	fsu_init(argc, argv, usage);
-	while ((ch = getopt_long(argc, argv, "t:rRpa", lo, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "t:rRpaq", lo, NULL)) != -1) {
 		if (fsu_commonopt(ch))
 			continue;
 		if (ch == 'r' || ch == 'R')
@@ -36,6 +40,8 @@ fsu_cpmain(int argc, char **argv, bool put, const char *usage)
 			flags |= FSU_CP_PRESERVE;
 		else if (ch == 'a')
 			flags |= FSU_CP_RECURSIVE | FSU_CP_PRESERVE;
+		else if (ch == 'q')
+			fsu_quiet = true;
 		else
 			fsu_usage();
 	}

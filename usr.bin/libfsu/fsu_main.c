@@ -201,7 +201,7 @@ fsu_checksignal(void)
 	if (sig == 0)
 		return;
 	fflush(stdout);
-	fsu_progress(0, true);
+	fsu_progress(0, 0, true);
 	(void)fsu_release();
 	signal(sig, SIG_DFL);
 	raise(sig);

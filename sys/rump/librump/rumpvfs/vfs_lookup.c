@@ -13,7 +13,9 @@
  *
  * namei holds references only (file systems lock internally), so a
  * result describes the tree as it was a moment ago; the operation that
- * follows rechecks what it changes under the file system's locks.
+ * follows rechecks what it changes under the file system's locks.  Names
+ * are looked up in the name cache first (vfs_cache.c); search permission
+ * is asked of the file system for every directory all the same.
  */
 #include <sys/systm.h>
 #include <sys/atomic.h>
@@ -143,6 +145,28 @@ namei_emptypath(struct nameidata *nd, struct vnode **vpp)
 	return error;
 }
 
+/*
+ * One name in dvp: from the name cache, else from the file system, whose
+ * answer the cache then keeps; a name found absent too if negative (not
+ * when it is about to be made).
+ */
+static int
+namei_lookup(struct vnode *dvp, const char *name, size_t len,
+    struct vnode **vpp, bool negative)
+{
+	uint64_t gen;
+	int error;
+
+	if ((error = ncache_lookup(dvp, name, len, vpp, &gen)) != NCACHE_MISS)
+		return error;
+	error = VOP_LOOKUP(dvp, name, len, vpp);
+	if (error == 0)
+		ncache_enter(dvp, name, len, *vpp, gen);
+	else if (error == ENOENT && negative)
+		ncache_enter(dvp, name, len, NULL, gen);
+	return error;
+}
+
 int
 namei(struct nameidata *nd)
 {
@@ -245,7 +269,8 @@ namei(struct nameidata *nd)
 				break;
 		} else {
 			nd->ni_dots = 0;
-			error = VOP_LOOKUP(dvp, name, len, &vp);
+			error = namei_lookup(dvp, name, len, &vp,
+			    !(last && want_parent));
 			if (error == ENOENT && last && want_parent) {
 				error = 0;
 				vp = NULL;

@@ -38,6 +38,24 @@ void vrevoke_mount(struct mount *);
  */
 bool vcache_mount_unmounted(struct mount *);
 
+/*
+ * vfs_cache.c: the name cache (rules there).  ncache_lookup: 0 with the
+ * vnode referenced, ENOENT for a name known absent, or NCACHE_MISS with
+ * the generation to hand ncache_enter() with the file system's answer
+ * (vp NULL: ENOENT).  ncache_change_begin() before a name operation
+ * and ncache_change_end() after it, with the generation the first gave
+ * and the vnode the operation made or linked, if any.
+ */
+#define NCACHE_MISS (-1)
+int ncache_lookup(struct vnode *dvp, const char *, size_t, struct vnode **,
+    uint64_t *genp);
+void ncache_enter(struct vnode *dvp, const char *, size_t, struct vnode *vp,
+    uint64_t gen);
+uint64_t ncache_change_begin(struct vnode *dvp, const char *, size_t);
+void ncache_change_end(struct vnode *dvp, const char *, size_t,
+    struct vnode *vp, uint64_t gen);
+void ncache_init(void);
+
 /* vfs_vops.c: the gate into a mount's file system (forced unmount). */
 extern const struct vnodeops dead_vnodeops;
 /* Enter mp's file system; false if it is revoked (then do not exit). */

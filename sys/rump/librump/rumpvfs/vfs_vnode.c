@@ -17,6 +17,9 @@
  * and may not take locks a thread holds while it allocates memory (the
  * memory reclaimer calls VOP_RECLAIM from inside an allocation).
  *
+ * Every vnode leaving the cache takes its names out of the name cache
+ * (vfs_cache.c), which shares vcache_lock.
+ *
  * Lock order: mountlist_lock, then vcache_lock.
  */
 #include <sys/systm.h>
@@ -38,7 +41,7 @@
 
 LIST_HEAD(vcache_head, vnode_impl);
 
-static kmutex_t vcache_lock;
+kmutex_t vcache_lock;
 static kcondvar_t vcache_cv;            /* a LOADING/RECLAIMING vnode left */
 static struct vcache_head *vcache_hash;                 /* v */
 static size_t vcache_hashsize;                          /* v */
@@ -136,22 +139,43 @@ vcache_begin_reclaim(struct vnode_impl *vi)
 	vi->vi_state = VS_RECLAIMING;
 }
 
+bool
+vcache_hold_locked(struct vnode_impl *vi)
+{
+	KASSERT(mutex_owned(&vcache_lock));
+	if (vi->vi_state != VS_ACTIVE || vi->vi_freed)
+		return false;
+	vcache_lru_remove(vi);
+	vi->vi_vnode.v_usecount++;
+	return true;
+}
+
+size_t
+vcache_nvnodes(void)
+{
+	KASSERT(mutex_owned(&vcache_lock));
+	return vcache_count;
+}
+
 /* Reclaim and free a RECLAIMING vnode, or a LOADING one that failed. */
 static void
 vcache_free(struct vnode_impl *vi, bool loaded)
 {
 	struct vnode *vp = &vi->vi_vnode;
+	struct ncentry *names = NULL;
 
 	if (loaded)
 		vp->v_op->vop_reclaim(vp);
 	/* Reclaim gave back the vnode's buffers (vinvalbuf), if it had any. */
 	KASSERT(LIST_EMPTY(&vp->v_buflist));
 	mutex_enter(&vcache_lock);
+	ncache_purge_vnode(vi, &names);
 	LIST_REMOVE(vi, vi_hash);
 	vcache_count--;
 	vp->v_mount->mnt_nvnodes--;
 	cv_broadcast(&vcache_cv);
 	mutex_exit(&vcache_lock);
+	ncache_free_list(names);
 	kmem_free(vi, sizeof(*vi));
 }
 
@@ -232,12 +256,27 @@ vcache_new(struct mount *mp, ino_t ino, void *cookie, struct vnode **vpp)
 	return vcache_get(mp, ino, cookie, vpp);
 }
 
+bool
+vlastref(struct vnode *vp)
+{
+	bool last;
+
+	mutex_enter(&vcache_lock);
+	last = vp->v_usecount == 1;
+	mutex_exit(&vcache_lock);
+	return last;
+}
+
 void
 vcache_freed(struct vnode *vp)
 {
+	struct ncentry *names = NULL;
+
 	mutex_enter(&vcache_lock);
 	VIMPL(vp)->vi_freed = true;
+	ncache_purge_vnode(VIMPL(vp), &names);
 	mutex_exit(&vcache_lock);
+	ncache_free_list(names);
 }
 
 /*
@@ -253,6 +292,7 @@ vcache_free_dead(struct vnode_impl *vi)
 
 	KASSERT(mutex_owned(&vcache_lock));
 	KASSERT(vi->vi_state == VS_DEAD && vi->vi_vnode.v_usecount == 0);
+	KASSERT(LIST_EMPTY(&vi->vi_ncdir) && LIST_EMPTY(&vi->vi_ncref));
 	last = --mp->mnt_nvnodes == 0 && mp->mnt_unmounted;
 	mutex_exit(&vcache_lock);
 	kmem_free(vi, sizeof(*vi));
@@ -382,6 +422,7 @@ vrevoke_mount(struct mount *mp)
 {
 	struct vnode_impl *vi;
 	struct vnode *vp;
+	struct ncentry *names;
 	bool found;
 	size_t b;
 
@@ -422,10 +463,13 @@ restart:
 			mutex_enter(&vcache_lock);
 			vp->v_op = &dead_vnodeops;
 			vi->vi_state = VS_DEAD;
+			names = NULL;
+			ncache_purge_vnode(vi, &names);
 			LIST_REMOVE(vi, vi_hash);
 			vcache_count--;
 			cv_broadcast(&vcache_cv);
 			mutex_exit(&vcache_lock);
+			ncache_free_list(names);
 			vn_advlock_revoke(vp);
 			vrele(vp);
 			mutex_enter(&vcache_lock);
@@ -478,4 +522,5 @@ vcache_init(void)
 	TAILQ_INIT(&vcache_lru);
 	vcache_reclaimer.kr_reclaim = vcache_reclaim;
 	kmem_reclaimer_register(&vcache_reclaimer);
+	ncache_init();
 }

@@ -20,6 +20,10 @@
  * attribute operation fail with EIO, as Linux does for files of a file
  * system that was shut down under them; close succeeds, and the last
  * reference frees it.
+ *
+ * The calls that change names keep the name cache right (vfs_cache.c):
+ * the names they touch go out of it before and after the file system is
+ * called, and what create, symlink and link made goes in.
  */
 #include <sys/systm.h>
 #include <sys/atomic.h>
@@ -305,10 +309,12 @@ int
 VOP_CREATE(struct vnode *dvp, const char *nm, size_t len,
     const struct vattr *va, kauth_cred_t cred, struct vnode **vpp)
 {
+	uint64_t gen = ncache_change_begin(dvp, nm, len);
 	VOP_BEGIN(dvp, ops);
 	int error = ops->vop_create(dvp, nm, len, va, cred, vpp);
 
 	VOP_END(dvp, ops);
+	ncache_change_end(dvp, nm, len, error == 0 ? *vpp : NULL, gen);
 	return error;
 }
 
@@ -317,10 +323,12 @@ VOP_SYMLINK(struct vnode *dvp, const char *nm, size_t len,
     const struct vattr *va, const char *target, kauth_cred_t cred,
     struct vnode **vpp)
 {
+	uint64_t gen = ncache_change_begin(dvp, nm, len);
 	VOP_BEGIN(dvp, ops);
 	int error = ops->vop_symlink(dvp, nm, len, va, target, cred, vpp);
 
 	VOP_END(dvp, ops);
+	ncache_change_end(dvp, nm, len, error == 0 ? *vpp : NULL, gen);
 	return error;
 }
 
@@ -408,10 +416,12 @@ int
 VOP_REMOVE(struct vnode *dvp, const char *nm, size_t len, bool isdir,
     kauth_cred_t cred)
 {
+	uint64_t gen = ncache_change_begin(dvp, nm, len);
 	VOP_BEGIN(dvp, ops);
 	int error = ops->vop_remove(dvp, nm, len, isdir, cred);
 
 	VOP_END(dvp, ops);
+	ncache_change_end(dvp, nm, len, NULL, gen);
 	return error;
 }
 
@@ -419,10 +429,12 @@ int
 VOP_LINK(struct vnode *dvp, const char *nm, size_t len, struct vnode *vp,
     kauth_cred_t cred)
 {
+	uint64_t gen = ncache_change_begin(dvp, nm, len);
 	VOP_BEGIN(dvp, ops);
 	int error = ops->vop_link(dvp, nm, len, vp, cred);
 
 	VOP_END(dvp, ops);
+	ncache_change_end(dvp, nm, len, error == 0 ? vp : NULL, gen);
 	return error;
 }
 
@@ -430,10 +442,14 @@ int
 VOP_RENAME(struct vnode *fdvp, const char *fnm, size_t flen,
     struct vnode *tdvp, const char *tnm, size_t tlen, kauth_cred_t cred)
 {
+	uint64_t fgen = ncache_change_begin(fdvp, fnm, flen);
+	uint64_t tgen = ncache_change_begin(tdvp, tnm, tlen);
 	VOP_BEGIN(fdvp, ops);
 	int error = ops->vop_rename(fdvp, fnm, flen, tdvp, tnm, tlen, cred);
 
 	VOP_END(fdvp, ops);
+	ncache_change_end(tdvp, tnm, tlen, NULL, tgen);
+	ncache_change_end(fdvp, fnm, flen, NULL, fgen);
 	return error;
 }
 

@@ -27,15 +27,21 @@
  * lock held, makes a new vnode at once instead of waiting for holders
  * of the old one who may wait for that lock.
  *
+ * vi_ncdir and vi_ncref hold the name cache's entries (vfs_cache.c)
+ * in this directory and naming this vnode; vi_ncgen and vi_ncbusy are
+ * the directory's generation and its name changes under way there.
+ *
  * Locking: (v) vcache_lock, lockf_lock (vfs_lockf.c).
  */
 #ifndef _RUMPVFS_VNODE_IMPL_H_
 #define _RUMPVFS_VNODE_IMPL_H_
 
+#include <sys/mutex.h>
 #include <sys/queue.h>
 #include <sys/vnode.h>
 
 struct lockf;
+struct ncentry;
 
 enum vnode_state { VS_LOADING, VS_ACTIVE, VS_RECLAIMING, VS_DEAD };
 
@@ -49,8 +55,23 @@ struct vnode_impl {
 	LIST_ENTRY(vnode_impl) vi_hash;         /* v */
 	TAILQ_ENTRY(vnode_impl) vi_lru;         /* v */
 	struct lockf *vi_lockf;                 /* lockf_lock: record locks */
+	LIST_HEAD(, ncentry) vi_ncdir;          /* v: names in it */
+	LIST_HEAD(, ncentry) vi_ncref;          /* v: names of it */
+	uint64_t vi_ncgen;                      /* v: its name generation */
+	unsigned vi_ncbusy;                     /* v: name changes in it */
 };
 
 #define VIMPL(vp) ((struct vnode_impl *)(vp))
+
+/* vfs_vnode.c: the lock of the vnode cache, which the name cache shares. */
+extern kmutex_t vcache_lock;
+/* Take a reference to an ACTIVE vnode whose inode is live, under it. */
+bool vcache_hold_locked(struct vnode_impl *);
+/* Vnodes in the cache, under it. */
+size_t vcache_nvnodes(void);
+
+/* vfs_cache.c, with vcache_lock held: a vnode's names go (then free them). */
+void ncache_purge_vnode(struct vnode_impl *, struct ncentry **freep);
+void ncache_free_list(struct ncentry *);
 
 #endif /* _RUMPVFS_VNODE_IMPL_H_ */

@@ -455,6 +455,7 @@ ext2fs_mount(struct mount *mp, const void *data, size_t len)
 		goto out;
 	}
 	mp->mnt_data = em;
+	mp->mnt_namecache = true;
 out:
 	kmem_free(fspec, PATH_MAX);
 	return error;

@@ -1040,7 +1040,7 @@ ext2fs_inactive(struct vnode *vp, bool *recycle)
 	int error = 0;
 
 	rw_enter(&em->em_lock, RW_WRITER);
-	*recycle = np->n_ip.ei_nlink == 0;
+	*recycle = np->n_ip.ei_nlink == 0 && vlastref(vp);
 	if (*recycle && em->em_rw) {
 		error = ext2fs_irelease(em, np);
 		vcache_freed(vp);

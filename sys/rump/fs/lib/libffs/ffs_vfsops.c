@@ -584,6 +584,7 @@ ffs_mount(struct mount *mp, const void *data, size_t len)
 	    (mp->mnt_flag & MNT_FORCEMOUNT) != 0)) != 0)
 		goto fail;
 	mp->mnt_data = um;
+	mp->mnt_namecache = true;
 	return 0;
 fail:
 	vfs_closedev(um->um_devvp, um->um_devflag);

@@ -505,7 +505,9 @@ ffs_inactive(struct vnode *vp, bool *recycle)
 	if (ip->i_freed || ip->i_nlink != 0)
 		return 0;
 	ffs_wlock(vp);
-	if (!ip->i_freed && ip->i_nlink == 0 && !um->um_ronly) {
+	if (!vlastref(vp))
+		*recycle = false;
+	else if (!ip->i_freed && ip->i_nlink == 0 && !um->um_ronly) {
 		isdir = (ip->i_mode & IFMT) == IFDIR;
 		(void)ffs_truncate(vp, 0, NULL);
 		ip->i_mode = 0;

@@ -41,6 +41,8 @@ tmpfs_mount(struct mount *mp, const void *data, size_t len)
 		if (ta->ta_root_mode != 0)
 			ra.ra_rootmode = ta->ta_root_mode & ALLPERMS;
 	}
+	/* Names change through VOP calls only: no etfs here. */
+	mp->mnt_namecache = true;
 	return rumpfs_engine_mount(mp, &ra);
 }
 
