@@ -29,6 +29,7 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include <rump/ext2fs_args.h>
 #include <rump/rumpvfs.h>
@@ -865,6 +866,113 @@ again(void)
 	REQUIRE_OK(rump_sys_rmdir(MNT));
 }
 
+#define IX_NAME "/ix/a-longer-name-for-fewer-per-leaf-%05d"
+
+/* Name i of /ix looked up at root: there when i % 5 != 0. */
+static void
+ix_check(const char *root, int n, bool host)
+{
+	char path[4400];
+	struct stat st;
+	int r;
+
+	for (int i = 0; i < n; i++) {
+		PATHF(path, "%s" IX_NAME, root, i);
+		r = host ? stat(path, &st) : rump_sys_stat(path, &st);
+		if (i % 5 != 0 && r != 0)
+			TEST_FAIL("%s%s: %s", host ? "Linux: " : "", path,
+			    strerror(errno));
+		if (i % 5 == 0 && (r != -1 || errno != ENOENT))
+			TEST_FAIL("%s%s: there after its unlink",
+			    host ? "Linux: " : "", path);
+	}
+}
+
+/* Microseconds per lookup of the names of /ix in a new mount. */
+static double
+ix_lookup_us(const char *img, int n)
+{
+	struct timespec t0, t1;
+	char path[128];
+	struct stat st;
+
+	REQUIRE_OK(try_mount(img, MS_RDONLY));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int i = 1; i < n; i += 5) {
+		PATHF(path, MNT IX_NAME, i);
+		REQUIRE_OK(rump_sys_stat(path, &st));
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	REQUIRE_OK(rump_sys_unmount(MNT, 0));
+	return ((double)(t1.tv_sec - t0.tv_sec) * 1e6 +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e3) / ((n + 4) / 5);
+}
+
+/*
+ * A directory we make on a dir_index file system becomes hash-indexed
+ * when it outgrows its first block, as Linux's do, and names go in
+ * through the index from then on (leaf and index node splits: with 1
+ * KiB blocks and long names it grows a second level).  A small one stays
+ * plain.  e2fsck is clean, debugfs shows the index, Linux and a new
+ * mount of ours find every name and none of the removed ones.
+ */
+TESTCASE(ext4_dir_index)
+{
+	int n = TESTS_ROUNDS(6000);
+	char img[4200], mnt[4300], path[4400], cmd[8800];
+	char *dir;
+	int fd;
+
+	if (!have_e2fsprogs())
+		return;
+	dir = new_image("e4ix", "-t ext4 -b 1024", "32M", img, sizeof(img));
+	PATHF(mnt, "%s/m", dir);
+	REQUIRE_OK(mkdir(mnt, 0755));
+	REQUIRE_OK(try_mount(img, 0));
+	REQUIRE_OK(rump_sys_mkdir(MNT "/ix", 0755));
+	REQUIRE_OK(rump_sys_mkdir(MNT "/small", 0755));
+	for (int i = 0; i < 5; i++) {
+		PATHF(path, MNT "/small/%d", i);
+		REQUIRE_OK(fd = rump_sys_open(path, O_CREAT | O_EXCL | O_RDWR,
+		    0644));
+		REQUIRE_OK(rump_sys_close(fd));
+	}
+	for (int i = 0; i < n; i++) {
+		PATHF(path, MNT IX_NAME, i);
+		REQUIRE_OK(fd = rump_sys_open(path, O_CREAT | O_EXCL | O_RDWR,
+		    0644));
+		REQUIRE_OK(rump_sys_close(fd));
+	}
+	for (int i = 0; i < n; i += 5) {
+		PATHF(path, MNT IX_NAME, i);
+		REQUIRE_OK(rump_sys_unlink(path));
+	}
+	ix_check(MNT, n, false);
+	REQUIRE_OK(rump_sys_unmount(MNT, 0));
+	fsck_clean(img);
+	PATHF(cmd, "debugfs -R 'htree_dump /ix' '%s' 2>/dev/null | grep -q "
+	    "'Indirect levels: 1'", img);
+	if (system(cmd) != 0)
+		TEST_FAIL("/ix: no two-level index (debugfs htree_dump)");
+	PATHF(cmd, "debugfs -R 'htree_dump /small' '%s' 2>&1 | grep -q "
+	    "'Not a hash-indexed directory'", img);
+	if (system(cmd) != 0)
+		TEST_FAIL("/small was indexed");
+	printf("lookup in /ix (%d names, cold mount): %.1f us\n", n - n / 5,
+	    ix_lookup_us(img, n));
+	REQUIRE_OK(try_mount(img, MS_RDONLY));
+	ix_check(MNT, n, false);
+	REQUIRE_OK(rump_sys_unmount(MNT, 0));
+	if (linux_mount(img, mnt, "ro")) {
+		ix_check(mnt, n, true);
+		linux_unmount(mnt);
+	}
+	fsck_clean(img);
+	again();
+	remove_tree(dir);
+	free(dir);
+}
+
 /* A line of dumpe2fs -h of img has str (grep -q). */
 static bool
 sb_has(const char *img, const char *str)
@@ -1054,4 +1162,5 @@ TESTS(CASE(ext4_default_1k), CASE(ext4_default_2k), CASE(ext4_default_4k),
     CASE(ext4_features_1k), CASE(ext4_features_2k), CASE(ext4_uninit_bg),
     CASE(ext4_htree_grow), CASE(ext4_unwritten), CASE(ext4_xattr_shared),
     CASE(ext4_dir_nlink), CASE(ext4_linux), CASE(ext4_orphan),
+    CASE(ext4_dir_index),
     CASE(ext4_stress), CASE(ext4_refused))
