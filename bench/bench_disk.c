@@ -7,11 +7,13 @@
  *   rump ffs   our FFS (UFS2 made by makefs) through the library API,
  *              the image a block device of the rump kernel (etfs)
  *   rump ext2  our ext2fs the same way (mke2fs -t ext2 -b 4096 -I 256)
- *   rump ext4  our ext2fs on mke2fs -t ext4's defaults (extents, 64bit,
- *              flex_bg, metadata_csum...; the journal is not written)
  *   host       the host kernel's ext2 through a loop mount (as root
  *              only): the physical anchor both are compared with
  *   fuse2fs    e2fsprogs' FUSE driver (when installed and /dev/fuse works)
+ *   rump ext4  our ext2fs on mke2fs -t ext4's defaults (extents, 64bit,
+ *              flex_bg, metadata_csum...), with its journal (data=ordered)
+ *   host ext4, fuse2fs ext4   the same two peers on that kind of image
+ *              (the host's journal on, as it mounts by default)
  * Workloads: a file of SEQ MiB (1024, less when the temporary directory
  * is short; BENCH_DISK_MB overrides) written in 1 MiB requests up to the
  * end of its fsync, then read back after an unmount and a mount; NFILES
@@ -260,7 +262,7 @@ host_sync(struct side *s)
 static int
 loop_mount(struct side *s)
 {
-	if (run_cmd((const char *const[]){ "mount", "-o", "loop", "-t", "ext2",
+	if (run_cmd((const char *const[]){ "mount", "-o", "loop", "-t", s->fs,
 	    s->img, s->root, NULL }, 1) != 0) {
 		errno = EIO;
 		return -1;
@@ -406,9 +408,13 @@ static struct side sides[] = {
 	  .unmount = fuse_unmount, HOST_CALLS },
 	{ .name = "rump ext4", .id = "ext4", .fs = "ext4", .type = "ext2fs",
 	  .key = "/dev/ext4", .root = "/ext4", RUMP_CALLS },
+	{ .name = "host ext4 (loop)", .fs = "ext4", .mount = loop_mount,
+	  .unmount = loop_unmount, HOST_CALLS },
+	{ .name = "fuse2fs ext4", .fs = "ext4", .mount = fuse_mount,
+	  .unmount = fuse_unmount, HOST_CALLS },
 };
 #define NSIDES (sizeof(sides) / sizeof(sides[0]))
-enum { S_FFS, S_EXT2, S_HOST, S_FUSE, S_EXT4 };
+enum { S_FFS, S_EXT2, S_HOST, S_FUSE, S_EXT4, S_HOST4, S_FUSE4 };
 
 /*
  * The extractor: ustar headers (POSIX, with the prefix field) and GNU
@@ -887,7 +893,7 @@ run_side(struct side *s, unsigned limit)
 	if (s->root[0] != '/') {
 		snprintf(s->root, sizeof(s->root), "%s/%s", tmpdir,
 		    s->mount == loop_mount ? "host" : "fuse");
-		if (mkdir(s->root, 0755) == -1)
+		if (mkdir(s->root, 0755) == -1 && errno != EEXIST)
 			die(s->root, strerror(errno));
 	}
 	fflush(stdout);
@@ -1043,10 +1049,11 @@ report(void)
 	    "-t ext2 -b 4096 -I 256 -N %lu`), both through the library "
 	    "API with the image a block device of the rump kernel, *rump "
 	    "ext4* the same on `mke2fs -t ext4`'s defaults (extents, "
-	    "64bit, flex_bg, metadata_csum; its journal is not written); *host "
-	    "ext2* is the host kernel's ext2 on the same kind of image "
-	    "through a loop device; *fuse2fs* is e2fsprogs' FUSE driver on "
-	    "it. Timed: *write*, a %llu MiB file in 1 MiB requests up to the "
+	    "64bit, flex_bg, metadata_csum; its journal written, "
+	    "data=ordered); *host ext2* and *host ext4* are the host "
+	    "kernel's on the same kinds of image through a loop device (ext4 "
+	    "with its journal, data=ordered); *fuse2fs* is e2fsprogs' FUSE "
+	    "driver on them. Timed: *write*, a %llu MiB file in 1 MiB requests up to the "
 	    "end of its fsync; *read*, the same file after an unmount and a "
 	    "mount (the image file itself stays in the host's page cache for "
 	    "every side alike: this measures the file systems, not the "
@@ -1093,9 +1100,10 @@ report(void)
 	    "sequential I/O at least 0.8 of the host, create, stat and "
 	    "untar faster than the host, ahead of fuse2fs everywhere.\n\n");
 	printf("| workload | goal against the host | ffs / host | "
-	    "ext2 / host | ext2 / fuse2fs (goal > 1) | ext4 / ext2 (ours, "
-	    "no goal) |\n");
-	printf("|---|---|---|---|---|---|\n");
+	    "ext2 / host | ext2 / fuse2fs (goal > 1) | ext4 / host ext4 | "
+	    "ext4 / fuse2fs ext4 (goal > 1) | ext4 / ext2 (ours, no goal) "
+	    "|\n");
+	printf("|---|---|---|---|---|---|---|---|\n");
 	for (int w = 0; w < NWORK; w++) {
 		int seqio = w == W_WRITE || w == W_READ;
 
@@ -1103,6 +1111,9 @@ report(void)
 		ratio_cell(ffs, &sides[S_HOST], w, seqio ? 0.8 : 1, !seqio);
 		ratio_cell(ext2, &sides[S_HOST], w, seqio ? 0.8 : 1, !seqio);
 		ratio_cell(ext2, &sides[S_FUSE], w, 1, 1);
+		ratio_cell(&sides[S_EXT4], &sides[S_HOST4], w,
+		    seqio ? 0.8 : 1, !seqio);
+		ratio_cell(&sides[S_EXT4], &sides[S_FUSE4], w, 1, 1);
 		ratio_cell(&sides[S_EXT4], ext2, w, 0, 0);
 		printf(" |\n");
 	}
@@ -1210,6 +1221,8 @@ main(int argc, char **argv)
 		sides[S_FUSE].skip = "fuse2fs not installed";
 	if (sides[S_FUSE].skip == NULL && access("/dev/fuse", R_OK | W_OK) != 0)
 		sides[S_FUSE].skip = "/dev/fuse not usable";
+	sides[S_HOST4].skip = sides[S_HOST].skip;
+	sides[S_FUSE4].skip = sides[S_FUSE].skip;
 
 	for (size_t i = 0; i < NSIDES; i++)
 		run_side(&sides[i], 900 + (unsigned)(seq_mb / 8) +
