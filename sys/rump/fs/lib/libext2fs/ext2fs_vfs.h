@@ -185,6 +185,7 @@ int ext2fs_jw_start(struct ext2fs_mount *);
 void ext2fs_jw_stop(struct ext2fs_mount *);
 int ext2fs_jw_add(struct ext2fs_mount *, struct buf *);
 int ext2fs_jw_commit(struct ext2fs_mount *);
+int ext2fs_jw_empty(struct ext2fs_mount *);
 void ext2fs_jw_overlay(struct ext2fs_mount *, uint64_t, void *, size_t);
 int ext2fs_jw_sbwrite(struct ext2fs_mount *);
 int ext2fs_jw_freed(struct ext2fs_mount *, uint64_t);

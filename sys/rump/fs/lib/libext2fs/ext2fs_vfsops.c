@@ -348,7 +348,7 @@ ext2fs_flush(struct ext2fs_mount *em, bool clean)
 		    fs->e2_rocompat & ~(uint32_t)EXT2F_ROCOMPAT_ORPHAN_PRESENT);
 	if (em->em_jw != NULL) {
 		/* Everything is home: nothing to recover. */
-		if (error == 0) {
+		if (error == 0 && (error = ext2fs_jw_empty(em)) == 0) {
 			fs->e2_incompat &= ~(uint32_t)EXT2F_INCOMPAT_RECOVER;
 			ext2_set_le32(fs->e2_sb + EXT2_SB_FEATURE_INCOMPAT,
 			    fs->e2_incompat);
