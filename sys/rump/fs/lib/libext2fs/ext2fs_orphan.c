@@ -359,6 +359,17 @@ ext2fs_orphans_finish(struct ext2fs_mount *em)
 
 	if (fs->e2_compat & EXT2F_COMPAT_ORPHAN_FILE)
 		em->em_ofile = ofile_load(em);
+	/*
+	 * orphan_present left by a crash goes at the clean unmount, which
+	 * only a mount that changed something does: this one has.
+	 */
+	if (em->em_ofile != NULL &&
+	    (fs->e2_rocompat & EXT2F_ROCOMPAT_ORPHAN_PRESENT) &&
+	    (error = ext2fs_sb_write(em, false)) != 0) {
+		log(LOG_ERR, "ext2fs: %s: error %d finishing the orphans",
+		    em->em_name, error);
+		return;
+	}
 	if ((em->em_ofile == NULL || em->em_ofile->of_used == 0) &&
 	    (fs->e2_rev == EXT2_GOOD_OLD_REV || list_head(fs) == 0))
 		return;
@@ -389,9 +400,12 @@ ext2fs_orphans_stop(struct ext2fs_mount *em)
 	em->em_ofile = NULL;
 }
 
-/* No slot of the orphan file is in use (or there is none). */
+/*
+ * No slot of the orphan file is in use: orphan_present may go.  (Not
+ * when the orphan file could not be read: e2fsck is to look at it.)
+ */
 bool
 ext2fs_orphans_none(const struct ext2fs_mount *em)
 {
-	return em->em_ofile == NULL || em->em_ofile->of_used == 0;
+	return em->em_ofile != NULL && em->em_ofile->of_used == 0;
 }
