@@ -321,27 +321,34 @@ ofile_finish(struct ext2fs_mount *em, struct ext2fs_ofile *of,
     struct ext2fs_node *np)
 {
 	const struct ext2fs *fs = em->em_fs;
+	size_t len = (size_t)of->of_per * 4;
+	uint8_t *slots;
 	struct buf *bp;
 	uint32_t ino;
 	int error = 0;
 
-	for (uint32_t i = 0; i < of->of_nblk && of->of_used > 0; i++)
-		for (uint32_t k = 0; k < of->of_per; k++) {
-			if ((error = ob_read(em, of, i, &bp)) != 0)
-				return error;
-			ino = ext2_le32((uint8_t *)bp->b_data + 4 * k);
-			brelse(bp, 0);
-			if (ino == 0)
+	slots = kmem_alloc(len, KM_SLEEP);
+	for (uint32_t i = 0; i < of->of_nblk && of->of_used > 0 &&
+	     error == 0; i++) {
+		if ((error = ob_read(em, of, i, &bp)) != 0)
+			break;
+		memcpy(slots, bp->b_data, len);
+		brelse(bp, 0);
+		for (uint32_t k = 0; k < of->of_per && error == 0; k++) {
+			if ((ino = ext2_le32(slots + 4 * k)) == 0)
 				continue;
-			if (!ino_ok(fs, ino))
-				return ext2fs_corrupt(fs, "orphan file: inode "
-				    "%u", ino);
+			if (!ino_ok(fs, ino)) {
+				error = ext2fs_corrupt(fs, "orphan file: "
+				    "inode %u", ino);
+				break;
+			}
 			memset(np, 0, sizeof(*np));
 			np->n_oslot = i * of->of_per + k + 1;
-			if ((error = finish_one(em, np, ino)) != 0)
-				return error;
+			error = finish_one(em, np, ino);
 		}
-	return 0;
+	}
+	kmem_free(slots, len);
+	return error;
 }
 
 /*
