@@ -22,10 +22,10 @@
  * the extractor below through each side's calls, up to the end of a
  * sync, then checked; NFSYNC appends of 4 KiB to one file, each
  * fsync'd.  BENCH_DISK_SIDES, a list of column names
- * ("ffs,ext2,host,fuse2fs,ext4"), runs only those.  Each side runs in a
- * child process, so that a
- * panic or an error of our kernel is reported for that side and the
- * others still run.  Prints a Markdown report.
+ * ("ffs,ext2,host,fuse2fs,ext4,host4,fuse2fs4"), runs only those.  Each
+ * side runs in a child process, so that a panic or an error of our
+ * kernel is reported for that side and the others still run.  Prints a
+ * Markdown report.
  */
 #define _GNU_SOURCE
 #include <sys/mman.h>
@@ -413,9 +413,11 @@ static struct side sides[] = {
 	  .unmount = fuse_unmount, HOST_CALLS },
 	{ .name = "rump ext4", .id = "ext4", .fs = "ext4", .type = "ext2fs",
 	  .key = "/dev/ext4", .root = "/ext4", RUMP_CALLS },
-	{ .name = "host ext4 (loop)", .fs = "ext4", .mount = loop_mount,
+	{ .name = "host ext4 (loop)", .id = "host4", .fs = "ext4",
+	  .mount = loop_mount,
 	  .unmount = loop_unmount, HOST_CALLS },
-	{ .name = "fuse2fs ext4", .fs = "ext4", .mount = fuse_mount,
+	{ .name = "fuse2fs ext4", .id = "fuse2fs4", .fs = "ext4",
+	  .mount = fuse_mount,
 	  .unmount = fuse_unmount, HOST_CALLS },
 };
 #define NSIDES (sizeof(sides) / sizeof(sides[0]))
@@ -1238,7 +1240,8 @@ main(int argc, char **argv)
 		sides[S_FFS].skip = "makefs not installed";
 	if (!have_mke2fs)
 		sides[S_EXT2].skip = sides[S_HOST].skip = sides[S_FUSE].skip =
-		    sides[S_EXT4].skip = "mke2fs (e2fsprogs) not installed";
+		    sides[S_EXT4].skip = sides[S_HOST4].skip =
+		    sides[S_FUSE4].skip = "mke2fs (e2fsprogs) not installed";
 	if ((e = getenv("BENCH_DISK_SIDES")) != NULL)
 		for (size_t i = 0; i < NSIDES; i++)
 			if (!in_list(e, sides[i].id))
@@ -1250,8 +1253,12 @@ main(int argc, char **argv)
 		sides[S_FUSE].skip = "fuse2fs not installed";
 	if (sides[S_FUSE].skip == NULL && access("/dev/fuse", R_OK | W_OK) != 0)
 		sides[S_FUSE].skip = "/dev/fuse not usable";
-	sides[S_HOST4].skip = sides[S_HOST].skip;
-	sides[S_FUSE4].skip = sides[S_FUSE].skip;
+	/* The same peers on ext4: the same reasons not to run. */
+	if (sides[S_HOST4].skip == NULL && geteuid() != 0)
+		sides[S_HOST4].skip = "not root: no loop mount";
+	if (sides[S_FUSE4].skip == NULL && (system("command -v fuse2fs "
+	    ">/dev/null 2>&1") != 0 || access("/dev/fuse", R_OK | W_OK) != 0))
+		sides[S_FUSE4].skip = "fuse2fs or /dev/fuse not usable";
 
 	for (size_t i = 0; i < NSIDES; i++)
 		run_side(&sides[i], 900 + (unsigned)(seq_mb / 8) +
