@@ -7,21 +7,25 @@
  *   rump ffs   our FFS (UFS2 made by makefs) through the library API,
  *              the image a block device of the rump kernel (etfs)
  *   rump ext2  our ext2fs the same way (mke2fs -t ext2 -b 4096 -I 256)
- *   rump ext4  our ext2fs on mke2fs -t ext4's defaults (extents, 64bit,
- *              flex_bg, metadata_csum...; the journal is not written)
  *   host       the host kernel's ext2 through a loop mount (as root
  *              only): the physical anchor both are compared with
  *   fuse2fs    e2fsprogs' FUSE driver (when installed and /dev/fuse works)
+ *   rump ext4  our ext2fs on mke2fs -t ext4's defaults (extents, 64bit,
+ *              flex_bg, metadata_csum...), with its journal (data=ordered)
+ *   host ext4, fuse2fs ext4   the same two peers on that kind of image
+ *              (the host's journal on, as it mounts by default)
  * Workloads: a file of SEQ MiB (1024, less when the temporary directory
  * is short; BENCH_DISK_MB overrides) written in 1 MiB requests up to the
  * end of its fsync, then read back after an unmount and a mount; NFILES
  * (100,000; BENCH_DISK_FILES) files of 100 bytes created in 100
  * directories, then stat'ed; an archive of /usr/include extracted by
  * the extractor below through each side's calls, up to the end of a
- * sync, then checked.  BENCH_DISK_SIDES, a list of column names
- * ("ffs,ext2,host,fuse2fs,ext4"), runs only those.  Each side runs in a child process, so that a
- * panic or an error of our kernel is reported for that side and the
- * others still run.  Prints a Markdown report.
+ * sync, then checked; NFSYNC appends of 4 KiB to one file, each
+ * fsync'd.  BENCH_DISK_SIDES, a list of column names
+ * ("ffs,ext2,host,fuse2fs,ext4,host4,fuse2fs4"), runs only those.  Each
+ * side runs in a child process, so that a panic or an error of our
+ * kernel is reported for that side and the others still run.  Prints a
+ * Markdown report.
  */
 #define _GNU_SOURCE
 #include <sys/mman.h>
@@ -52,10 +56,13 @@
 #define TREE "/usr/include"             /* on every Debian build machine */
 #define CHECK_EVERY 16                  /* regular files read back */
 
-enum { W_WRITE, W_READ, W_CREATE, W_STAT, W_UNTAR, NWORK };
+enum { W_WRITE, W_READ, W_CREATE, W_STAT, W_UNTAR, W_FSYNC, NWORK };
 
 static const char *const wname[NWORK] = { "sequential write",
-	"sequential read (cold)", "create", "stat", "untar" };
+	"sequential read (cold)", "create", "stat", "untar",
+	"4 KiB write + fsync" };
+
+#define NFSYNC 500                      /* rounds of W_FSYNC */
 
 /* What a side's child process hands back, in memory shared with it. */
 struct result {
@@ -260,7 +267,7 @@ host_sync(struct side *s)
 static int
 loop_mount(struct side *s)
 {
-	if (run_cmd((const char *const[]){ "mount", "-o", "loop", "-t", "ext2",
+	if (run_cmd((const char *const[]){ "mount", "-o", "loop", "-t", s->fs,
 	    s->img, s->root, NULL }, 1) != 0) {
 		errno = EIO;
 		return -1;
@@ -406,9 +413,15 @@ static struct side sides[] = {
 	  .unmount = fuse_unmount, HOST_CALLS },
 	{ .name = "rump ext4", .id = "ext4", .fs = "ext4", .type = "ext2fs",
 	  .key = "/dev/ext4", .root = "/ext4", RUMP_CALLS },
+	{ .name = "host ext4 (loop)", .id = "host4", .fs = "ext4",
+	  .mount = loop_mount,
+	  .unmount = loop_unmount, HOST_CALLS },
+	{ .name = "fuse2fs ext4", .id = "fuse2fs4", .fs = "ext4",
+	  .mount = fuse_mount,
+	  .unmount = fuse_unmount, HOST_CALLS },
 };
 #define NSIDES (sizeof(sides) / sizeof(sides[0]))
-enum { S_FFS, S_EXT2, S_HOST, S_FUSE, S_EXT4 };
+enum { S_FFS, S_EXT2, S_HOST, S_FUSE, S_EXT4, S_HOST4, S_FUSE4 };
 
 /*
  * The extractor: ustar headers (POSIX, with the prefix field) and GNU
@@ -815,6 +828,26 @@ workloads(struct side *s)
 		    (unsigned long long)tc.bytes, tarc.files,
 		    (unsigned long long)tarc.bytes);
 	done(s, W_UNTAR, (double)tarc.files);
+
+	/* A log's appends: each made durable before the next. */
+	if ((buf = malloc(4096)) == NULL)
+		return fail(s, errno, "malloc");
+	memset(buf, 0x33, 4096);
+	snprintf(path, sizeof(path), "%s/log", s->root);
+	if ((fd = s->open(path, O_CREAT | O_EXCL | O_WRONLY, 0644)) == -1)
+		return fail(s, errno, "create %s", path);
+	t0 = now();
+	for (int i = 0; i < NFSYNC; i++) {
+		if ((n = s->write(fd, buf, 4096)) != 4096)
+			return fail(s, n == -1 ? errno : EIO, "write %s", path);
+		if (s->fsync(fd) == -1)
+			return fail(s, errno, "fsync %s", path);
+	}
+	r->secs[W_FSYNC] = now() - t0;
+	free(buf);
+	if (s->close(fd) == -1)
+		return fail(s, errno, "close %s", path);
+	done(s, W_FSYNC, NFSYNC);
 	return 0;
 }
 
@@ -887,7 +920,7 @@ run_side(struct side *s, unsigned limit)
 	if (s->root[0] != '/') {
 		snprintf(s->root, sizeof(s->root), "%s/%s", tmpdir,
 		    s->mount == loop_mount ? "host" : "fuse");
-		if (mkdir(s->root, 0755) == -1)
+		if (mkdir(s->root, 0755) == -1 && errno != EEXIST)
 			die(s->root, strerror(errno));
 	}
 	fflush(stdout);
@@ -1031,7 +1064,7 @@ static void
 report(void)
 {
 	static const char *const unit[NWORK] = { "MiB/s", "MiB/s", "files/s",
-		"files/s", "files/s" };
+		"files/s", "files/s", "fsyncs/s" };
 	const struct side *ffs = &sides[S_FFS], *ext2 = &sides[S_EXT2];
 	char b[64];
 
@@ -1043,10 +1076,11 @@ report(void)
 	    "-t ext2 -b 4096 -I 256 -N %lu`), both through the library "
 	    "API with the image a block device of the rump kernel, *rump "
 	    "ext4* the same on `mke2fs -t ext4`'s defaults (extents, "
-	    "64bit, flex_bg, metadata_csum; its journal is not written); *host "
-	    "ext2* is the host kernel's ext2 on the same kind of image "
-	    "through a loop device; *fuse2fs* is e2fsprogs' FUSE driver on "
-	    "it. Timed: *write*, a %llu MiB file in 1 MiB requests up to the "
+	    "64bit, flex_bg, metadata_csum; its journal written, "
+	    "data=ordered); *host ext2* and *host ext4* are the host "
+	    "kernel's on the same kinds of image through a loop device (ext4 "
+	    "with its journal, data=ordered); *fuse2fs* is e2fsprogs' FUSE "
+	    "driver on them. Timed: *write*, a %llu MiB file in 1 MiB requests up to the "
 	    "end of its fsync; *read*, the same file after an unmount and a "
 	    "mount (the image file itself stays in the host's page cache for "
 	    "every side alike: this measures the file systems, not the "
@@ -1058,13 +1092,15 @@ report(void)
 	    "side's calls, from a sync (untimed) of what create left to the "
 	    "end of a sync (ours: rump_sys_sync; host and fuse2fs: "
 	    "syncfs), in files/s; every entry is checked "
-	    "afterwards (type, mode, size; every %dth file's bytes). Every "
+	    "afterwards (type, mode, size; every %dth file's bytes); *4 KiB "
+	    "write + fsync*, %d appends to one file, each fsync'd, in "
+	    "fsyncs/s. Every "
 	    "side's fsync and sync take the image to the disk (ours: a "
 	    "host fdatasync of it).\n\n", (unsigned long long)img_mb, ninodes, tmpbase,
 	    (unsigned long long)((img_mb << 20) / ninodes), ninodes,
 	    (unsigned long long)seq_mb, nfiles, NDIRS, SMALL, TREE,
 	    tarc.files, (double)tarc.bytes / (1 << 20), tarc.dirs,
-	    tarc.symlinks, CHECK_EVERY);
+	    tarc.symlinks, CHECK_EVERY, NFSYNC);
 	printf("| workload");
 	for (size_t i = 0; i < NSIDES; i++)
 		printf(" | %s", sides[i].name);
@@ -1090,19 +1126,25 @@ report(void)
 		printf(" |\n");
 	}
 	printf("\nRatios of throughput (> 1: ours is faster). Goals: "
-	    "sequential I/O at least 0.8 of the host, create, stat and "
-	    "untar faster than the host, ahead of fuse2fs everywhere.\n\n");
+	    "sequential I/O at least 0.8 of the host, fsync at least 0.5, "
+	    "create, stat and untar faster than the host, ahead of fuse2fs "
+	    "everywhere.\n\n");
 	printf("| workload | goal against the host | ffs / host | "
-	    "ext2 / host | ext2 / fuse2fs (goal > 1) | ext4 / ext2 (ours, "
-	    "no goal) |\n");
-	printf("|---|---|---|---|---|---|\n");
+	    "ext2 / host | ext2 / fuse2fs (goal > 1) | ext4 / host ext4 | "
+	    "ext4 / fuse2fs ext4 (goal > 1) | ext4 / ext2 (ours, no goal) "
+	    "|\n");
+	printf("|---|---|---|---|---|---|---|---|\n");
 	for (int w = 0; w < NWORK; w++) {
 		int seqio = w == W_WRITE || w == W_READ;
+		double goal = seqio ? 0.8 : w == W_FSYNC ? 0.5 : 1;
+		int strict = !seqio && w != W_FSYNC;
 
-		printf("| %s | %s", wname[w], seqio ? ">= 0.8" : "> 1");
-		ratio_cell(ffs, &sides[S_HOST], w, seqio ? 0.8 : 1, !seqio);
-		ratio_cell(ext2, &sides[S_HOST], w, seqio ? 0.8 : 1, !seqio);
+		printf("| %s | %s %.1f", wname[w], strict ? ">" : ">=", goal);
+		ratio_cell(ffs, &sides[S_HOST], w, goal, strict);
+		ratio_cell(ext2, &sides[S_HOST], w, goal, strict);
 		ratio_cell(ext2, &sides[S_FUSE], w, 1, 1);
+		ratio_cell(&sides[S_EXT4], &sides[S_HOST4], w, goal, strict);
+		ratio_cell(&sides[S_EXT4], &sides[S_FUSE4], w, 1, 1);
 		ratio_cell(&sides[S_EXT4], ext2, w, 0, 0);
 		printf(" |\n");
 	}
@@ -1198,7 +1240,8 @@ main(int argc, char **argv)
 		sides[S_FFS].skip = "makefs not installed";
 	if (!have_mke2fs)
 		sides[S_EXT2].skip = sides[S_HOST].skip = sides[S_FUSE].skip =
-		    sides[S_EXT4].skip = "mke2fs (e2fsprogs) not installed";
+		    sides[S_EXT4].skip = sides[S_HOST4].skip =
+		    sides[S_FUSE4].skip = "mke2fs (e2fsprogs) not installed";
 	if ((e = getenv("BENCH_DISK_SIDES")) != NULL)
 		for (size_t i = 0; i < NSIDES; i++)
 			if (!in_list(e, sides[i].id))
@@ -1210,6 +1253,12 @@ main(int argc, char **argv)
 		sides[S_FUSE].skip = "fuse2fs not installed";
 	if (sides[S_FUSE].skip == NULL && access("/dev/fuse", R_OK | W_OK) != 0)
 		sides[S_FUSE].skip = "/dev/fuse not usable";
+	/* The same peers on ext4: the same reasons not to run. */
+	if (sides[S_HOST4].skip == NULL && geteuid() != 0)
+		sides[S_HOST4].skip = "not root: no loop mount";
+	if (sides[S_FUSE4].skip == NULL && (system("command -v fuse2fs "
+	    ">/dev/null 2>&1") != 0 || access("/dev/fuse", R_OK | W_OK) != 0))
+		sides[S_FUSE4].skip = "fuse2fs or /dev/fuse not usable";
 
 	for (size_t i = 0; i < NSIDES; i++)
 		run_side(&sides[i], 900 + (unsigned)(seq_mb / 8) +

@@ -3,7 +3,8 @@
 # Copyright (c) 2026 The rump on Linux developers.
 #
 # rump_ext2fs against fuse2fs (e2fsprogs), on copies of the same ext2
-# image, in one run: sequential read and write of a large file (1 GiB, or
+# image, and then of the same ext4 image (mke2fs -t ext4's defaults, its
+# journal written by both), in one run: sequential read and write of a large file (1 GiB, or
 # less when the temporary directory is short of space), an untar of a
 # real source tree, and reading that tree back (find with stat, tar of
 # every file).  Each peer gets a fresh mount per measure (an empty page
@@ -92,6 +93,8 @@ tar xf "$T/tree.tar" -C "$T/src/tree"
 IMGMB=$((MB + TREEMB * 3 + 256))
 mke2fs -q -F -t ext2 -d "$T/src" "$T/full.img" "${IMGMB}M" >/dev/null 2>&1
 mke2fs -q -F -t ext2 "$T/empty.img" "${IMGMB}M" >/dev/null 2>&1
+mke2fs -q -F -t ext4 -d "$T/src" "$T/full4.img" "${IMGMB}M" >/dev/null 2>&1
+mke2fs -q -F -t ext4 "$T/empty4.img" "${IMGMB}M" >/dev/null 2>&1
 rm -rf "$T/src"
 
 # measure NAME PEER IMAGE RO COMMAND: seconds, or "-" when the peer
@@ -127,7 +130,7 @@ row() {
 	say "| $what | $a | $b | $ratio |"
 }
 
-say "Image: ext2, ${IMGMB} MiB; big file ${MB} MiB; tree: $TREE"
+say "Images: ext2 and ext4, ${IMGMB} MiB; big file ${MB} MiB; tree: $TREE"
 say "(${TREEMB} MiB, ${NFILES} entries).  Seconds, lower is better;"
 say "ratio = fuse2fs / rump_ext2fs (above 1: rump_ext2fs is faster)."
 say "\"-\": the peer could not do it."
@@ -142,3 +145,8 @@ row "tar cf /dev/null of the tree (reads every file)" "$T/full.img" ro \
 row "write ${MB} MiB, 1 MiB requests, + unmount" "$T/empty.img" "" \
     "dd if=/dev/zero of=big bs=1M count=$MB"
 row "untar the tree, + unmount" "$T/empty.img" "" "tar xf $T/tree.tar"
+row "ext4: find -ls of the tree" "$T/full4.img" ro "find tree -ls"
+row "ext4: write ${MB} MiB, 1 MiB requests, + unmount" "$T/empty4.img" "" \
+    "dd if=/dev/zero of=big bs=1M count=$MB"
+row "ext4: untar the tree, + unmount" "$T/empty4.img" "" \
+    "tar xf $T/tree.tar"

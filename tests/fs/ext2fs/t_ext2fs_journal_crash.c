@@ -8,8 +8,9 @@
  * which the rump kernel calls for block I/O and device flushes, and
  * hands each call on to librumpuser's) and records every write and
  * flush a workload of creates, writes, renames, truncates, writes into
- * just-freed blocks, unlinks (one of an open file: the orphan list) and
- * fsyncs makes on a read-write mount of an ext3 image (and ext4).  For
+ * just-freed blocks, unlinks (one of an open file: the orphan list, on
+ * ext4 the orphan file) and fsyncs makes on a read-write mount of an
+ * ext3 image (and ext4).  For
  * every N (data=journal: every third), the image as it is when the
  * device stops writing after the Nth write (the first N writes applied
  * to the image the workload started from)
@@ -548,11 +549,13 @@ TESTCASE(datajournal)
 /*
  * data=ordered on ext4 (extents, 64bit, flex_bg, metadata_csum): extent
  * trees, checksummed inodes, bitmaps, descriptors and directory blocks
- * all through the log.
+ * all through the log; with orphan_file where mke2fs makes it (the
+ * unlinked open file in a slot of the orphan file, orphan_present).
  */
 TESTCASE(ordered_ext4)
 {
-	every_n("ext4");
+	every_n(system("mke2fs -O orphan_file -n -F /dev/null 8M >/dev/null "
+	    "2>&1") == 0 ? "ext4 -O orphan_file" : "ext4");
 }
 
 TESTS(CASE_NOBOOT(ordered), CASE_NOBOOT(datajournal),

@@ -3,14 +3,14 @@
 
 /*
  * A name cache for large directories written through a read-write
- * mount.  Without a hash index (ours are plain after a change), finding
- * a name, or room for one, is a walk over every block; the cache keeps,
- * for a directory of at least EXT2FS_DC_MINBLOCKS blocks, every live
- * name with its inode, type and block, in a hash table, and a block to
- * start looking for room from.  It is a copy of what is on the disk,
- * made by one checked read of the directory and kept in step by every
- * change (ext2fs_dirw.c); when memory for it runs out it is dropped and
- * the walks resume.
+ * mount.  Without a hash index (no dir_index, or an index dropped),
+ * finding a name, or room for one, is a walk over every block; the
+ * cache keeps, for a directory of at least EXT2FS_DC_MINBLOCKS blocks,
+ * every live name with its inode, type and block, in a hash table, and
+ * a block to start looking for room from.  It is a copy of what is on
+ * the disk, made by one checked read of the directory and kept in step
+ * by every change (ext2fs_dirw.c); when memory for it runs out it is
+ * dropped and the walks resume.
  *
  * Locking: built and changed with em_lock held as writer, read with it
  * held either way.

@@ -10,7 +10,9 @@
  * block of a new directory.  Each block is checked as the reader checks
  * it before a record of it is touched.
  *
- * Hash-indexed directories: removing a record and repointing one keep
+ * Hash-indexed directories: a plain directory whose one block is full
+ * is made indexed on a dir_index file system, as Linux does
+ * (ext2fs_htree_index).  Removing a record and repointing one keep
  * the index right (hashes and leaf blocks do not change).  Adding one
  * goes through the index (ext2fs_htreew.c); only when the index cannot
  * take it is the index dropped: the directory loses EXT2_INDEX_FL and
@@ -270,6 +272,16 @@ ext2fs_dir_add(struct ext2fs_mount *em, struct ext2fs_node *np,
 			return 0;
 		}
 		brelse(bp, 0);
+	}
+	/* One full block on a dir_index file system: index it. */
+	if (nblk == 1 && (error = ext2fs_htree_index(em, np, root)) !=
+	    EXT2FS_BADINDEX) {
+		if (error != 0 || (error = ext2fs_htree_add(em, np, name, len,
+		    ino, ft, root)) != EXT2FS_BADINDEX)
+			return error;
+		if ((error = drop_index(em, np)) != 0)
+			return error;
+		nblk = dir_nblocks(fs, dp);
 	}
 	/* No room: a new block at the end, one record spanning it. */
 	if ((error = ext2fs_bmap_alloc(em, np, nblk, true, root, &pblk,

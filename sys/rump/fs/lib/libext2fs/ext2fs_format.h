@@ -163,7 +163,20 @@ ext2_set_le32(uint8_t *p, uint32_t v)
 #define EXT2_SB_CHECKSUM_TYPE   0x175   /* u8: 1 crc32c */
 #define EXT2_SB_OVERHEAD_CLUSTERS 0x248 /* le32: statfs overhead, 0: unknown */
 #define EXT2_SB_CHECKSUM_SEED   0x270   /* le32 (csum_seed) */
+#define EXT2_SB_ORPHAN_FILE_INUM 0x280  /* le32: the orphan file (orphan_file) */
 #define EXT2_SB_CHECKSUM        0x3FC   /* le32: crc32c of bytes 0..0x3FB */
+
+/*
+ * The orphan file (compat orphan_file): a regular inode of whole blocks,
+ * each an array of le32 inode numbers (0: a free slot) closed by an
+ * 8-byte tail, the magic then a crc32c (metadata_csum; else 0) of the
+ * orphan file's inode seed, the block's le64 number on the disk and the
+ * slots.  ro_compat orphan_present says slots may be in use.
+ */
+#define EXT2_OB_TAIL_SIZE       8
+#define EXT2_OB_MAGIC_OFF       8       /* le32, this far before the end */
+#define EXT2_OB_CSUM_OFF        4       /* le32, this far before the end */
+#define EXT2_OB_MAGIC           0x0b10ca04
 
 #define EXT2_SBF_SIGNED_HASH    0x0001  /* htree hashes chars as signed */
 #define EXT2_SBF_UNSIGNED_HASH  0x0002  /* ... as unsigned */

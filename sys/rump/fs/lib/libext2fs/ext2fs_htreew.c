@@ -16,6 +16,8 @@
  * split the walk starts again from the root.  When the index cannot
  * take the name (at its deepest and full, or a leaf that cannot be
  * split) EXT2FS_BADINDEX tells the caller to add it the plain way.
+ * A plain directory of one full block is made indexed first, as Linux
+ * does (ext2fs_htree_index), when the file system has dir_index.
  *
  * Names that move to a new leaf move in the name cache too.  Every
  * changed block gets its checksum (ext2fs_dirw_put).  Called with
@@ -401,6 +403,97 @@ out:
 	if (old != NULL)
 		kmem_free(old, fs->e2_bsize);
 	return error;
+}
+
+/* Whether the first records of block b are "." (12 bytes) and "..". */
+static bool
+dots_first(const struct ext2fs *fs, const uint8_t *b, size_t limit)
+{
+	return ext2_le16(b + EXT2_DIRENT_REC_LEN) == 12 &&
+	    name_len(fs, b) == 1 && b[EXT2_DIRENT_NAME] == '.' &&
+	    limit > 12 + EXT2_DIR_REC_LEN(2) && name_len(fs, b + 12) == 2 &&
+	    memcmp(b + 12 + EXT2_DIRENT_NAME, "..", 2) == 0 &&
+	    ext2_le16(b + 12 + EXT2_DIRENT_REC_LEN) >= EXT2_DIR_REC_LEN(2);
+}
+
+/*
+ * Index directory np of one full block, as Linux does when a name does
+ * not fit: its records but "." and ".." move to a new leaf (block 1),
+ * and block 0 becomes the index root, of the superblock's default hash
+ * version, with one entry for all hashes: that leaf.  0, or
+ * EXT2FS_BADINDEX when the directory is not one to index (no dir_index,
+ * a hash the writer does not make, not one block, "." and ".." not
+ * first), or an error.
+ */
+int
+ext2fs_htree_index(struct ext2fs_mount *em, struct ext2fs_node *np,
+    bool root)
+{
+	const struct ext2fs *fs = em->em_fs;
+	uint32_t room = ext2fs_dirw_room(fs), rl, nl, noff = 0, last = 0;
+	struct buf *bp, *nbp;
+	uint64_t nlblk;
+	uint8_t *b, *nb, *r;
+	size_t limit, off;
+	int error;
+
+	if (!(fs->e2_compat & EXT2F_COMPAT_DIR_INDEX) ||
+	    fs->e2_def_hash > EXT2_HASH_TEA ||
+	    (np->n_ip.ei_flags & (EXT2_INDEX_FL | EXT4_INLINE_DATA_FL)) ||
+	    np->n_ip.ei_size != fs->e2_bsize)
+		return EXT2FS_BADINDEX;
+	if ((error = ext2fs_dirw_get(em, np, 0, &bp, &limit)) != 0)
+		return error;
+	b = bp->b_data;
+	if (!dots_first(fs, b, limit)) {
+		brelse(bp, 0);
+		return EXT2FS_BADINDEX;
+	}
+	if ((error = new_block(em, np, root, &nlblk, &nbp)) != 0) {
+		brelse(bp, 0);
+		return error;
+	}
+	nb = nbp->b_data;
+	for (off = 12 + ext2_le16(b + 12 + EXT2_DIRENT_REC_LEN); off < limit;
+	     off += rl) {
+		r = b + off;
+		rl = ext2_le16(r + EXT2_DIRENT_REC_LEN);
+		if (ext2_le32(r + EXT2_DIRENT_INODE) == 0)
+			continue;
+		nl = name_len(fs, r);
+		memcpy(nb + noff, r, EXT2_DIR_REC_LEN(nl));
+		ext2_set_le16(nb + noff + EXT2_DIRENT_REC_LEN,
+		    (uint16_t)EXT2_DIR_REC_LEN(nl));
+		ext2fs_dc_remove(np, (const char *)r + EXT2_DIRENT_NAME, nl, 0);
+		ext2fs_dc_add(np, (const char *)r + EXT2_DIRENT_NAME, nl,
+		    ext2_le32(r + EXT2_DIRENT_INODE),
+		    (fs->e2_incompat & EXT2F_INCOMPAT_FILETYPE) ?
+		    r[EXT2_DIRENT_FILE_TYPE] : EXT2_FT_UNKNOWN, nlblk);
+		last = noff;
+		noff += EXT2_DIR_REC_LEN(nl);
+	}
+	/* The last record spans the rest (an empty leaf: one free one). */
+	ext2_set_le16(nb + last + EXT2_DIRENT_REC_LEN, (uint16_t)(room - last));
+
+	memset(b + 24, 0, fs->e2_bsize - 24);
+	ext2_set_le16(b + 12 + EXT2_DIRENT_REC_LEN, (uint16_t)(fs->e2_bsize -
+	    12));
+	b[EXT2_DX_ROOT_INFO + EXT2_DX_RI_HASH_VERSION] = fs->e2_def_hash;
+	b[EXT2_DX_ROOT_INFO + EXT2_DX_RI_INFO_LENGTH] = 8;
+	ext2_set_le16(b + EXT2_DX_ROOT_ENTRIES + EXT2_DX_LIMIT,
+	    (uint16_t)((fs->e2_bsize - EXT2_DX_ROOT_ENTRIES -
+	    (fs->e2_metadata_csum ? EXT2_DX_TAIL_SIZE : 0)) /
+	    EXT2_DX_ENTRY_SIZE));
+	dx_set_count(b, 0, 1);
+	ext2_set_le32(dx_ent(b, 0, 0) + 4, (uint32_t)nlblk);
+	np->n_ip.ei_flags |= EXT2_INDEX_FL;
+	if ((error = ext2fs_dirw_put(em, np, nlblk, nbp)) != 0) {
+		brelse(bp, 0);
+		return error;
+	}
+	if ((error = ext2fs_dirw_put(em, np, 0, bp)) != 0)
+		return error;
+	return ext2fs_iupdate(em, &np->n_ip);
 }
 
 /*

@@ -57,6 +57,7 @@ struct ext2fs_journal {
 	uint64_t j_sbpblk;              /* the journal superblock's block */
 	uint32_t j_bsize;
 	uint32_t j_first, j_maxlen, j_start, j_seq;
+	uint32_t j_wstart;              /* the writer's: where tid's log goes */
 	uint32_t j_incompat;
 	bool j_csum, j_csum3, j_64bit;
 	bool j_csum1;                   /* v1: crc32 of each transaction */
@@ -539,6 +540,7 @@ load_sb(struct ext2fs_journal *j)
 	j->j_first = be32dec(sb + JBD2_SB_FIRST);
 	j->j_seq = be32dec(sb + JBD2_SB_SEQUENCE);
 	j->j_start = be32dec(sb + JBD2_SB_START);
+	j->j_wstart = j->j_first;
 	if (be32dec(sb + JBD2_SB_BLOCKSIZE) != fs->e2_bsize ||
 	    j->j_maxlen > nblk || j->j_first == 0 ||
 	    j->j_first >= j->j_maxlen ||
@@ -753,10 +755,15 @@ ext2fs_journal_reset(const struct ext2fs_journal *j, uint8_t *buf)
 }
 
 /*
- * Writing a transaction (ext2fs_journal_vfs.c's writer): the log always
- * starts at s_first, the one before it having been checkpointed and the
- * log emptied.  A transaction of n blocks takes ext2fs_journal_txnlen()
- * log blocks: descriptors, each followed by its copies, then the commit.
+ * Writing a transaction (ext2fs_journal_write.c's writer): the ring is
+ * cut in two halves and transaction tid's log starts at the first block
+ * of half tid & 1 (ext2fs_journal_region()), so that writing it never
+ * touches the log of tid - 1, which the journal superblock may still
+ * name until tid's commit.  A transaction fills at most its half less
+ * one block: a replay that has read a commit block never walks on into
+ * the other half.  A transaction of n blocks takes n copies, one
+ * descriptor before every ext2fs_journal_tags() of them, and the
+ * commit block.
  */
 uint32_t
 ext2fs_journal_tags(const struct ext2fs_journal *j)
@@ -767,14 +774,32 @@ ext2fs_journal_tags(const struct ext2fs_journal *j)
 	return (uint32_t)(room / j->j_tagsize);
 }
 
-/* The largest transaction the log holds, in blocks put home. */
+/* The largest transaction a half holds, in blocks put home. */
 uint32_t
 ext2fs_journal_maxblocks(const struct ext2fs_journal *j)
 {
-	uint32_t ring = j->j_maxlen - j->j_first, per = ext2fs_journal_tags(j);
+	uint32_t room = (j->j_maxlen - j->j_first) / 2 - 1;
+	uint32_t per = ext2fs_journal_tags(j);
 
-	/* n copies, ceil(n / per) descriptors and the commit fit the ring. */
-	return (uint32_t)(((uint64_t)(ring - 2) * per) / (per + 1));
+	/* n copies, ceil(n / per) descriptors and the commit fit the room. */
+	if (room < 3)
+		return 0;
+	return (uint32_t)(((uint64_t)(room - 2) * per) / (per + 1));
+}
+
+/* Whether the journal superblock (as last set) says the log is empty. */
+bool
+ext2fs_journal_isempty(const struct ext2fs_journal *j)
+{
+	return j->j_start == 0;
+}
+
+/* Transaction tid is the next one written: the start of its half. */
+void
+ext2fs_journal_region(struct ext2fs_journal *j, uint32_t tid)
+{
+	j->j_wstart = j->j_first + ((tid & 1) != 0 ?
+	    (j->j_maxlen - j->j_first) / 2 : 0);
 }
 
 uint32_t
@@ -803,7 +828,7 @@ ext2fs_journal_logblock(struct ext2fs_journal *j, uint32_t tid, size_t n,
 	*donep = false;
 	if (l == 0)
 		j->j_crc1 = ~0u;
-	*devp = jpblk(j, j->j_first + l);
+	*devp = jpblk(j, j->j_wstart + l);
 	memset(buf, 0, j->j_bsize);
 	if (l >= n + ndesc) {
 		/* The commit block. */
@@ -883,16 +908,17 @@ ext2fs_journal_logblock(struct ext2fs_journal *j, uint32_t tid, size_t n,
 }
 
 /*
- * The journal superblock's block in buf with the log starting at
- * s_first with transaction tid (start) or empty, tid next (!start).
+ * The journal superblock's block in buf with the log starting where
+ * transaction tid is written (start: ext2fs_journal_region()) or empty,
+ * tid next (!start).
  */
 void
 ext2fs_journal_setlog(struct ext2fs_journal *j, uint8_t *buf, bool start,
     uint32_t tid)
 {
-	be32enc(buf + JBD2_SB_START, start ? j->j_first : 0);
+	be32enc(buf + JBD2_SB_START, start ? j->j_wstart : 0);
 	be32enc(buf + JBD2_SB_SEQUENCE, tid);
-	j->j_start = start ? j->j_first : 0;
+	j->j_start = start ? j->j_wstart : 0;
 	j->j_seq = tid;
 	if (j->j_csum) {
 		be32enc(buf + JBD2_SB_CHECKSUM, 0);

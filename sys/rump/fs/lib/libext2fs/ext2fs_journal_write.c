@@ -14,19 +14,34 @@
  * crash just after it leaves that operation half done, for e2fsck).
  * The mount flag EXT2FS_ARGS_NOJOURNAL writes as without a journal.
  *
- * A commit writes the log from s_first: the journal superblock saying
- * the log starts there with this transaction, the descriptors and the
- * copies; flushes the device (the barrier); writes the commit block and
- * flushes; then checkpoints: the blocks go home, the device is flushed,
- * and the journal superblock says the log is empty again, with the next
- * sequence number, flushed too (before the next transaction reuses the
- * log).  A crash before the commit block is on the disk leaves the
- * file system as the last commit left it (nothing of the
- * transaction went home: its blocks are clean in the cache and their
- * new contents kept here); after it, the journal replays it (here at
- * the next mount, or by e2fsck, or by Linux).  needs_recovery is set on
- * the disk by the mount's first change (ext2fs_markdirty(), instead of
- * clearing VALID_FS as without a journal) and cleared at unmount.
+ * A commit costs two device flushes.  Transaction tid's log goes in
+ * half tid & 1 of the ring (ext2fs_journal_region()), so it never
+ * overwrites the log of tid - 1.  The commit writes the descriptors and
+ * the copies there, then flushes the device: the barrier that takes
+ * down, before anything says tid exists, its log, the file data it
+ * orders (data=ordered) and the checkpoint of tid - 1.  Then the
+ * journal superblock saying the log starts with tid, and tid's commit
+ * block, and a flush: tid is durable, and the sync or fsync that asked
+ * for it may return.  Then the checkpoint: the blocks go home as
+ * delayed writes, taken down by the next commit's barrier (or the
+ * unmount's, which also empties the log: ext2fs_jw_empty()).
+ *
+ * Why that is enough (JBD2's rules: a transaction's log before its
+ * commit block; the commit block on the disk before its blocks go
+ * home; the blocks home before the log that holds them is reused or
+ * said empty): a crash before tid's second flush leaves the superblock
+ * naming tid - 1, whose log is whole and whose replay puts home again
+ * what is there already, or naming tid with or without its commit
+ * block (replayed whole, or not at all).  Either way tid - 1's
+ * checkpoint is down (tid's barrier).  A replay that has read tid's
+ * commit block finds no tid + 1 after it (a transaction fills at most
+ * its half less one block), so it stops there.  Blocks of a replayed
+ * transaction freed since and reused for file data by a transaction
+ * that did not commit are free again after the replay; file data is
+ * never put in a block the running transaction freed (jw_freed).
+ * needs_recovery is set on the disk by the mount's first change
+ * (ext2fs_markdirty(), instead of clearing VALID_FS as without a
+ * journal) and cleared at unmount, after the log is said empty.
  *
  * Reads see the transaction: ext2fs_jw_overlay() puts the kept
  * contents in place of what the cache or the disk has.
@@ -308,7 +323,7 @@ ext2fs_jw_start(struct ext2fs_mount *em)
 	return 0;
 }
 
-/* The journal superblock, read, changed and written now. */
+/* The journal superblock, read, changed and handed to the disk. */
 static int
 jw_setlog(struct ext2fs_mount *em, bool start, uint32_t tid)
 {
@@ -321,7 +336,8 @@ jw_setlog(struct ext2fs_mount *em, bool start, uint32_t tid)
 	    (int)jw->jw_bsize, 0, &bp)) != 0)
 		return error;
 	ext2fs_journal_setlog(jw->jw_j, bp->b_data, start, tid);
-	return bwrite(bp);
+	bawrite(bp);
+	return 0;
 }
 
 static int
@@ -334,14 +350,25 @@ devflush(struct ext2fs_mount *em)
 	return VOP_FSYNC(em->em_devvp, false);
 }
 
-/* Commit the running transaction and checkpoint it. */
+/* Log block data (of jw_bsize bytes) to device block dev, not waited for. */
+static void
+jw_logwrite(struct ext2fs_mount *em, uint64_t dev, const void *data)
+{
+	struct ext2fs_jw *jw = em->em_jw;
+	struct buf *bp;
+
+	bp = getblk(em->em_devvp, (daddr_t)(dev << (em->em_fs->e2_bshift -
+	    DEV_BSHIFT)), (int)jw->jw_bsize, 0, 0);
+	memcpy(bp->b_data, data, jw->jw_bsize);
+	bawrite(bp);
+}
+
+/* Commit the running transaction and checkpoint it (see the top). */
 int
 ext2fs_jw_commit(struct ext2fs_mount *em)
 {
 	struct ext2fs_jw *jw = em->em_jw;
-	uint32_t bshift = em->em_fs->e2_bshift;
 	uint64_t dev;
-	struct buf *bp;
 	bool done = false;
 	int error;
 
@@ -356,41 +383,26 @@ ext2fs_jw_commit(struct ext2fs_mount *em)
 	jw->jw_incommit = true;
 	error = ext2fs_sb_write(em, false);
 	jw->jw_incommit = false;
-	if (error != 0 || (error = jw_setlog(em, true, jw->jw_tid)) != 0)
+	if (error != 0)
 		goto fail;
-	for (uint32_t l = 0; !done; l++) {
+	ext2fs_journal_region(jw->jw_j, jw->jw_tid);
+	for (uint32_t l = 0;; l++) {
 		(void)ext2fs_journal_logblock(jw->jw_j, jw->jw_tid, jw->jw_n,
 		    jw->jw_blk, jw->jw_data, l, jw->jw_buf, &dev, &done);
-		/* The barrier: everything before the commit block, down. */
-		if (done && (error = devflush(em)) != 0)
-			goto fail;
-		bp = getblk(em->em_devvp, (daddr_t)(dev << (bshift -
-		    DEV_BSHIFT)), (int)jw->jw_bsize, 0, 0);
-		memcpy(bp->b_data, jw->jw_buf, jw->jw_bsize);
-		if (done) {
-			if ((error = bwrite(bp)) != 0)
-				goto fail;
-		} else
-			bawrite(bp);
+		if (done)
+			break;
+		jw_logwrite(em, dev, jw->jw_buf);
 	}
-	if ((error = VOP_FSYNC(em->em_devvp, false)) != 0)
-		goto fail;
-	/* Committed: the checkpoint. */
-	for (size_t i = 0; i < jw->jw_n; i++) {
-		bp = getblk(em->em_devvp, (daddr_t)(jw->jw_blk[i] << (bshift -
-		    DEV_BSHIFT)), (int)jw->jw_bsize, 0, 0);
-		memcpy(bp->b_data, jw->jw_data[i], jw->jw_bsize);
-		bawrite(bp);
-	}
-	/*
-	 * The log empty, on the disk before the next transaction reuses
-	 * its blocks: a cache that kept those and lost this would replay
-	 * this transaction's descriptors over the next one's copies.
-	 */
+	/* The barrier; then the log starts with tid, and its commit. */
 	if ((error = devflush(em)) != 0 ||
-	    (error = jw_setlog(em, false, jw->jw_tid + 1)) != 0 ||
-	    (error = VOP_FSYNC(em->em_devvp, false)) != 0)
+	    (error = jw_setlog(em, true, jw->jw_tid)) != 0)
 		goto fail;
+	jw_logwrite(em, dev, jw->jw_buf);
+	if ((error = devflush(em)) != 0)
+		goto fail;
+	/* Committed: the checkpoint, down at the next barrier. */
+	for (size_t i = 0; i < jw->jw_n; i++)
+		jw_logwrite(em, jw->jw_blk[i], jw->jw_data[i]);
 	jw->jw_tid++;
 	jw_clear(jw);
 	if (jw->jw_timer != NULL) {
@@ -403,6 +415,26 @@ fail:
 	log(LOG_ERR, "ext2fs: %s: error %d committing journal transaction %u",
 	    em->em_name, error, jw->jw_tid);
 	return error;
+}
+
+/*
+ * After the last commit (unmount, remount read-only): the checkpoint
+ * down, then the log said empty, down too, before needs_recovery goes.
+ */
+int
+ext2fs_jw_empty(struct ext2fs_mount *em)
+{
+	struct ext2fs_jw *jw = em->em_jw;
+	int error;
+
+	KASSERT(rw_write_held(&em->em_lock));
+	KASSERT(jw->jw_n == 0);
+	if (ext2fs_journal_isempty(jw->jw_j))
+		return 0;
+	if ((error = devflush(em)) != 0 ||
+	    (error = jw_setlog(em, false, jw->jw_tid)) != 0)
+		return error;
+	return devflush(em);
 }
 
 /*

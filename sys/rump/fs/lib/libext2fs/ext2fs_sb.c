@@ -96,9 +96,8 @@ static const struct feature rocompat_names[] = {
  * huge_file, uninit_bg, metadata_csum and its seed, dir_nlink,
  * extra_isize, large_dir), each kept consistent by the writer, and a
  * journal that needs recovery (replayed before the first change:
- * ext2fs_journal_vfs.c).  Of the compatible features, orphan_file would
- * need its orphans recorded and so rules writing out too.  Anything else
- * makes the mount read-only.
+ * ext2fs_journal_vfs.c), and orphan_file with orphan_present
+ * (ext2fs_orphan.c).  Anything else makes the mount read-only.
  */
 #define EXT2FS_WRITE_INCOMPAT                                                  \
 	(EXT2F_INCOMPAT_FILETYPE | EXT2F_INCOMPAT_RECOVER |                    \
@@ -109,8 +108,7 @@ static const struct feature rocompat_names[] = {
 	(EXT2F_ROCOMPAT_SPARSE_SUPER | EXT2F_ROCOMPAT_LARGE_FILE |             \
 	    EXT2F_ROCOMPAT_HUGE_FILE | EXT2F_ROCOMPAT_GDT_CSUM |               \
 	    EXT2F_ROCOMPAT_DIR_NLINK | EXT2F_ROCOMPAT_EXTRA_ISIZE |            \
-	    EXT2F_ROCOMPAT_METADATA_CSUM)
-#define EXT2FS_WRITE_NOT_COMPAT EXT2F_COMPAT_ORPHAN_FILE
+	    EXT2F_ROCOMPAT_METADATA_CSUM | EXT2F_ROCOMPAT_ORPHAN_PRESENT)
 
 static const struct feature *const feature_tables[] = {
 	[EXT2FS_COMPAT] = compat_names,
@@ -160,8 +158,6 @@ const char *
 ext2fs_rw_blocker(const struct ext2fs *fs, char *buf, size_t len)
 {
 	buf[0] = '\0';
-	add_names(EXT2FS_COMPAT, fs->e2_compat & EXT2FS_WRITE_NOT_COMPAT, buf,
-	    len);
 	add_names(EXT2FS_INCOMPAT, fs->e2_incompat & ~EXT2FS_WRITE_INCOMPAT,
 	    buf, len);
 	add_names(EXT2FS_ROCOMPAT, fs->e2_rocompat & ~EXT2FS_WRITE_ROCOMPAT,

@@ -40,6 +40,7 @@
 
 struct ext2fs_dircache;
 struct ext2fs_journal;
+struct ext2fs_ofile;
 struct ext2fs_jw;
 
 /* A vnode's node: the decoded inode and what the writer keeps with it. */
@@ -47,7 +48,8 @@ struct ext2fs_node {
 	struct ext2fs_inode n_ip;       /* em_lock; first: VTOEI */
 	uint64_t n_goal;                /* em_lock: next block to try */
 	bool n_freed;                   /* em_lock: unlinked inode released */
-	bool n_orphan;                  /* em_lock: on the orphan list */
+	bool n_orphan;                  /* em_lock: an orphan (list or file) */
+	uint32_t n_oslot;               /* em_lock: orphan file slot + 1, 0: none */
 	struct ext2fs_dircache *n_dc;   /* em_lock: names of a big directory */
 	uint8_t *n_acl;                 /* em_lock: access ACL (xattr form) */
 	size_t n_acllen;                /* em_lock */
@@ -69,6 +71,7 @@ struct ext2fs_mount {
 	struct ext2fs_journal *em_journal; /* em_lock: replayed, not home */
 	struct ext2fs_journal *em_jhome;   /* em_lock: home; freed at unmount */
 	struct ext2fs_jw *em_jw;        /* em_lock: journaled writes */
+	struct ext2fs_ofile *em_ofile;  /* em_lock: the orphan file, or NULL */
 	bool em_nojournal;              /* EXT2FS_ARGS_NOJOURNAL */
 	bool em_datajournal;            /* EXT2FS_ARGS_DATAJOURNAL */
 	int em_commit;                  /* commit= seconds, 0: default */
@@ -182,6 +185,7 @@ int ext2fs_jw_start(struct ext2fs_mount *);
 void ext2fs_jw_stop(struct ext2fs_mount *);
 int ext2fs_jw_add(struct ext2fs_mount *, struct buf *);
 int ext2fs_jw_commit(struct ext2fs_mount *);
+int ext2fs_jw_empty(struct ext2fs_mount *);
 void ext2fs_jw_overlay(struct ext2fs_mount *, uint64_t, void *, size_t);
 int ext2fs_jw_sbwrite(struct ext2fs_mount *);
 int ext2fs_jw_freed(struct ext2fs_mount *, uint64_t);
@@ -209,11 +213,14 @@ bool ext2fs_dirw_place(const struct ext2fs *, uint8_t *, size_t,
 /* ext2fs_htreew.c: adding names to hash-indexed directories. */
 int ext2fs_htree_add(struct ext2fs_mount *, struct ext2fs_node *,
     const char *, size_t, uint32_t, uint8_t, bool);
+int ext2fs_htree_index(struct ext2fs_mount *, struct ext2fs_node *, bool);
 
 /* ext2fs_orphan.c: inodes unlinked while open, across a crash. */
 int ext2fs_orphan_add(struct ext2fs_mount *, struct ext2fs_node *);
 int ext2fs_orphan_remove(struct ext2fs_mount *, struct ext2fs_node *);
 void ext2fs_orphans_finish(struct ext2fs_mount *);
+void ext2fs_orphans_stop(struct ext2fs_mount *);
+bool ext2fs_orphans_none(const struct ext2fs_mount *);
 
 /* ext2fs_xattr.c: extended attributes and POSIX ACLs. */
 int ext2fs_getxattr(struct vnode *, const char *, void *, size_t *);

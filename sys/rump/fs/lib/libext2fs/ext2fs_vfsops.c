@@ -219,6 +219,13 @@ ext2fs_rw_start(struct ext2fs_mount *em)
 	return 0;
 }
 
+static void
+set_rocompat(struct ext2fs *fs, uint32_t rocompat)
+{
+	fs->e2_rocompat = rocompat;
+	ext2_set_le32(fs->e2_sb + EXT2_SB_FEATURE_RO_COMPAT, rocompat);
+}
+
 /*
  * Before the first change of a read-write mount reaches a buffer: the
  * superblock on the disk says the file system is in use (no VALID_FS,
@@ -233,7 +240,7 @@ int
 ext2fs_markdirty(struct ext2fs_mount *em)
 {
 	uint8_t *sb = em->em_fs->e2_sb;
-	uint32_t mtime;
+	uint32_t mtime, rocompat;
 	uint16_t count;
 	int error;
 
@@ -254,6 +261,11 @@ ext2fs_markdirty(struct ext2fs_mount *em)
 	} else
 		ext2_set_le16(sb + EXT2_SB_STATE,
 		    em->em_mount_state & (uint16_t)~EXT2_VALID_FS);
+	/* Orphan file slots may be in use from now on. */
+	rocompat = em->em_fs->e2_rocompat;
+	if (em->em_ofile != NULL)
+		set_rocompat(em->em_fs,
+		    rocompat | EXT2F_ROCOMPAT_ORPHAN_PRESENT);
 	ext2_set_le16(sb + EXT2_SB_MNT_COUNT, (uint16_t)(count + 1));
 	ext2_set_le32(sb + EXT2_SB_MTIME, em->em_mount_time);
 	em->em_dirty = true;            /* ext2fs_sb_write: not back here */
@@ -264,6 +276,7 @@ ext2fs_markdirty(struct ext2fs_mount *em)
 		em->em_fs->e2_incompat &= ~(uint32_t)EXT2F_INCOMPAT_RECOVER;
 		ext2_set_le32(sb + EXT2_SB_FEATURE_INCOMPAT,
 		    em->em_fs->e2_incompat);
+		set_rocompat(em->em_fs, rocompat);
 		ext2_set_le16(sb + EXT2_SB_STATE, em->em_mount_state);
 		ext2_set_le16(sb + EXT2_SB_MNT_COUNT, count);
 		ext2_set_le32(sb + EXT2_SB_MTIME, mtime);
@@ -329,9 +342,13 @@ ext2fs_flush(struct ext2fs_mount *em, bool clean)
 	/* As it was: a forced mount leaves an unclean state for e2fsck. */
 	if (error == 0)
 		ext2_set_le16(fs->e2_sb + EXT2_SB_STATE, em->em_mount_state);
+	/* No orphan in the orphan file: nothing for the next mount. */
+	if (error == 0 && ext2fs_orphans_none(em))
+		set_rocompat(fs,
+		    fs->e2_rocompat & ~(uint32_t)EXT2F_ROCOMPAT_ORPHAN_PRESENT);
 	if (em->em_jw != NULL) {
 		/* Everything is home: nothing to recover. */
-		if (error == 0) {
+		if (error == 0 && (error = ext2fs_jw_empty(em)) == 0) {
 			fs->e2_incompat &= ~(uint32_t)EXT2F_INCOMPAT_RECOVER;
 			ext2_set_le32(fs->e2_sb + EXT2_SB_FEATURE_INCOMPAT,
 			    fs->e2_incompat);
@@ -351,6 +368,7 @@ ext2fs_rw_stop(struct ext2fs_mount *em)
 	int error;
 
 	error = ext2fs_flush(em, true);
+	ext2fs_orphans_stop(em);
 	ext2fs_jw_stop(em);
 	ext2fs_counts_free(em);
 	em->em_rw = false;
