@@ -188,6 +188,24 @@ int ffs_indir_loop(struct ffs_mount *, const struct ffs_inode *,
     const int64_t *path, int depth, int64_t blk);
 /* A whole block at frag addr inside the file system? */
 bool ffs_blkok(const struct ffs_mount *, int64_t addr);
+/* Block pointer i of an indirect block's data. */
+int64_t ffs_getptr(const struct ffs_mount *, const void *blk, size_t i);
+/*
+ * Where logical block lbn (UFS_NDADDR or more) hangs: the level of the
+ * inode's indirect pointer (UFS_NIADDR: past the triple indirect), with
+ * *relp its index among the *spanp blocks that pointer covers.
+ */
+int ffs_indir_level(const struct ffs_mount *, uint64_t lbn, uint64_t *relp,
+    uint64_t *spanp);
+/*
+ * One step down a file's indirect tree: indirect block blk, checked to be
+ * a whole block of the file system, read into *bpp and added to path, and
+ * its pointer idx in *nextp, checked not to lead back up the path.  On an
+ * error nothing is held.
+ */
+int ffs_indir_step(struct ffs_mount *, const struct ffs_inode *, int64_t blk,
+    size_t idx, int64_t *path, int *depthp, struct buf **bpp,
+    int64_t *nextp);
 
 /* ffs_alloc.c (um_lock held as writer) */
 int ffs_cg_check_all(struct ffs_mount *);

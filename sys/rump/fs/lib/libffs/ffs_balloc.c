@@ -29,14 +29,6 @@
 
 #include "ffs.h"
 
-static int64_t
-ffs_getptr(struct ffs_mount *um, const void *blk, size_t i)
-{
-	if (um->um_ufs2)
-		return (int64_t)ffs_get64(um, blk, i * 8);
-	return (int32_t)ffs_get32(um, blk, i * 4);
-}
-
 static void
 ffs_setptr(struct ffs_mount *um, void *blk, size_t i, int64_t v)
 {
@@ -85,20 +77,14 @@ static int
 ffs_balloc_indir(struct ffs_mount *um, struct ffs_inode *ip, uint64_t lbn,
     kauth_cred_t cred, int64_t *addrp, bool *newp)
 {
-	uint64_t n = um->fs_nindir, span = 1, rel = lbn - UFS_NDADDR;
+	uint64_t n = um->fs_nindir, span, rel;
 	struct buf *bp;
 	int64_t blk, nb, pref, path[UFS_NIADDR];
 	size_t idx;
 	int level, depth = 0, error;
 
 	*newp = false;
-	for (level = 0; level < UFS_NIADDR; level++) {
-		span *= n;
-		if (rel < span)
-			break;
-		rel -= span;
-	}
-	if (level == UFS_NIADDR)
+	if ((level = ffs_indir_level(um, lbn, &rel, &span)) == UFS_NIADDR)
 		return EFBIG;
 	if ((blk = ip->i_ib[level]) == 0) {
 		pref = ffs_blkpref(um, ip, UFS_NDADDR, 0);
@@ -107,21 +93,13 @@ ffs_balloc_indir(struct ffs_mount *um, struct ffs_inode *ip, uint64_t lbn,
 		ip->i_ib[level] = blk;
 	}
 	for (; span > 1; rel %= span) {
-		if (!ffs_blkok(um, blk))
-			return ffs_corrupt(um, "inode %llu: indirect block at "
-			    "%lld", (unsigned long long)ip->i_number,
-			    (long long)blk);
 		span /= n;
 		idx = (size_t)(rel / span);
-		if ((error = bread(um->um_devvp, FFS_FSBTODB(um, blk),
-		    (int)um->fs_bsize, 0, &bp)) != 0)
+		if ((error = ffs_indir_step(um, ip, blk, idx, path, &depth,
+		    &bp, &nb)) != 0)
 			return error;
-		path[depth++] = blk;
-		if ((nb = ffs_getptr(um, bp->b_data, idx)) != 0) {
+		if (nb != 0) {
 			brelse(bp, 0);
-			if ((error = ffs_indir_loop(um, ip, path, depth,
-			    nb)) != 0)
-				return error;
 			blk = nb;
 			continue;
 		}

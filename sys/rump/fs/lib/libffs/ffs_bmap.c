@@ -35,14 +35,61 @@ ffs_indir_loop(struct ffs_mount *um, const struct ffs_inode *ip,
 	return 0;
 }
 
+int64_t
+ffs_getptr(const struct ffs_mount *um, const void *blk, size_t i)
+{
+	if (um->um_ufs2)
+		return (int64_t)ffs_get64(um, blk, i * 8);
+	return (int32_t)ffs_get32(um, blk, i * 4);
+}
+
+int
+ffs_indir_level(const struct ffs_mount *um, uint64_t lbn, uint64_t *relp,
+    uint64_t *spanp)
+{
+	uint64_t span = 1, rel = lbn - UFS_NDADDR;
+	int level;
+
+	for (level = 0; level < UFS_NIADDR; level++) {
+		span *= um->fs_nindir;
+		if (rel < span)
+			break;
+		rel -= span;
+	}
+	*relp = rel;
+	*spanp = span;
+	return level;
+}
+
+int
+ffs_indir_step(struct ffs_mount *um, const struct ffs_inode *ip, int64_t blk,
+    size_t idx, int64_t *path, int *depthp, struct buf **bpp, int64_t *nextp)
+{
+	int error;
+
+	*bpp = NULL;
+	if (!ffs_blkok(um, blk))
+		return ffs_corrupt(um, "inode %llu: indirect block at %lld",
+		    (unsigned long long)ip->i_number, (long long)blk);
+	if ((error = bread(um->um_devvp, FFS_FSBTODB(um, blk),
+	    (int)um->fs_bsize, 0, bpp)) != 0)
+		return error;
+	path[(*depthp)++] = blk;
+	*nextp = ffs_getptr(um, (*bpp)->b_data, idx);
+	if ((error = ffs_indir_loop(um, ip, path, *depthp, *nextp)) != 0) {
+		brelse(*bpp, 0);
+		*bpp = NULL;
+	}
+	return error;
+}
+
 int
 ffs_bmap(struct ffs_mount *um, const struct ffs_inode *ip, uint64_t lbn,
     int64_t *addrp)
 {
-	uint64_t n = um->fs_nindir, span = 1;
+	uint64_t n = um->fs_nindir, span, rel;
 	int64_t blk, path[UFS_NIADDR];
 	struct buf *bp;
-	size_t idx;
 	int level, depth = 0, error;
 
 	*addrp = 0;
@@ -50,38 +97,19 @@ ffs_bmap(struct ffs_mount *um, const struct ffs_inode *ip, uint64_t lbn,
 		*addrp = ip->i_db[lbn];
 		return 0;
 	}
-	lbn -= UFS_NDADDR;
-	for (level = 0; level < UFS_NIADDR; level++) {
-		span *= n;
-		if (lbn < span)
-			break;
-		lbn -= span;
-	}
-	if (level == UFS_NIADDR)
+	if ((level = ffs_indir_level(um, lbn, &rel, &span)) == UFS_NIADDR)
 		return ffs_corrupt(um, "inode %llu: block beyond the triple "
 		    "indirect", (unsigned long long)ip->i_number);
 	blk = ip->i_ib[level];
 	/* Each step picks the pointer for lbn among span / n blocks. */
-	for (; span > 1; lbn %= span) {
+	for (; span > 1; rel %= span) {
 		if (blk == 0)
 			return 0;
-		if (!ffs_blkok(um, blk))
-			return ffs_corrupt(um, "inode %llu: indirect block at "
-			    "%lld", (unsigned long long)ip->i_number,
-			    (long long)blk);
 		span /= n;
-		idx = (size_t)(lbn / span);
-		if ((error = bread(um->um_devvp, FFS_FSBTODB(um, blk),
-		    (int)um->fs_bsize, 0, &bp)) != 0)
+		if ((error = ffs_indir_step(um, ip, blk, (size_t)(rel / span),
+		    path, &depth, &bp, &blk)) != 0)
 			return error;
-		path[depth++] = blk;
-		if (um->um_ufs2)
-			blk = (int64_t)ffs_get64(um, bp->b_data, idx * 8);
-		else
-			blk = (int32_t)ffs_get32(um, bp->b_data, idx * 4);
 		brelse(bp, 0);
-		if ((error = ffs_indir_loop(um, ip, path, depth, blk)) != 0)
-			return error;
 	}
 	*addrp = blk;
 	return 0;

@@ -57,7 +57,7 @@ free_block(struct vnode *vp, uint64_t lbn, uint64_t *skipp)
 {
 	struct ffs_mount *um = VTOFFS(vp);
 	struct ffs_inode *ip = VTOI(vp);
-	uint64_t n = um->fs_nindir, span = 1, rel = lbn - UFS_NDADDR;
+	uint64_t n = um->fs_nindir, span, rel;
 	int64_t blk, p, path[UFS_NIADDR];
 	struct buf *bp = NULL;
 	size_t idx = 0;
@@ -73,13 +73,7 @@ free_block(struct vnode *vp, uint64_t lbn, uint64_t *skipp)
 		ip->i_db[lbn] = 0;
 		return 0;
 	}
-	for (level = 0; level < UFS_NIADDR; level++) {
-		span *= n;
-		if (rel < span)
-			break;
-		rel -= span;
-	}
-	if (level == UFS_NIADDR)
+	if ((level = ffs_indir_level(um, lbn, &rel, &span)) == UFS_NIADDR)
 		return EFBIG;
 	blk = ip->i_ib[level];
 	for (; span > 1; rel %= span) {
@@ -90,23 +84,11 @@ free_block(struct vnode *vp, uint64_t lbn, uint64_t *skipp)
 			*skipp = span - rel % span;
 			return 0;
 		}
-		if (!ffs_blkok(um, blk))
-			return ffs_corrupt(um, "inode %llu: indirect block at "
-			    "%lld", (unsigned long long)ip->i_number,
-			    (long long)blk);
 		span /= n;
 		idx = (size_t)(rel / span);
-		if ((error = bread(um->um_devvp, FFS_FSBTODB(um, blk),
-		    (int)um->fs_bsize, 0, &bp)) != 0)
+		if ((error = ffs_indir_step(um, ip, blk, idx, path, &depth,
+		    &bp, &blk)) != 0)
 			return error;
-		path[depth++] = blk;
-		blk = um->um_ufs2 ?
-		    (int64_t)ffs_get64(um, bp->b_data, idx * 8) :
-		    (int32_t)ffs_get32(um, bp->b_data, idx * 4);
-		if ((error = ffs_indir_loop(um, ip, path, depth, blk)) != 0) {
-			brelse(bp, 0);
-			return error;
-		}
 	}
 	if (blk == 0) {
 		brelse(bp, 0);
