@@ -101,6 +101,18 @@ rtsock_addaddr(struct mbuf *m, struct rt_msghdr *rtm, int bit,
 	return true;
 }
 
+/* Interface ifp's link-level address, as RTA_IFP carries it. */
+static void
+rtsock_linkaddr(const struct ifnet *ifp, struct rt_sockaddr_ll *sll)
+{
+	memset(sll, 0, sizeof(*sll));
+	sll->sll_family = AF_PACKET;
+	sll->sll_ifindex = (int32_t)ifp->if_index;
+	sll->sll_hatype = (uint16_t)ifp->if_type;
+	sll->sll_halen = (uint8_t)MIN(ifp->if_addrlen, 8);
+	memcpy(sll->sll_addr, ifp->if_lladdr, sll->sll_halen);
+}
+
 /* The message describing rt (NULL: only the header); NULL if no memory. */
 static struct mbuf *
 rtsock_msg(int type, const struct rtentry *rt, const struct rt_msghdr *req,
@@ -147,12 +159,7 @@ rtsock_msg(int type, const struct rtentry *rt, const struct rt_msghdr *req,
 			    &rt->rt_netmask, sockaddr_len(dst));
 		if (ok && (ifp = rt->rt_ifp) != NULL) {
 			rtm.rtm_index = (uint16_t)ifp->if_index;
-			memset(&sll, 0, sizeof(sll));
-			sll.sll_family = AF_PACKET;
-			sll.sll_ifindex = (int32_t)ifp->if_index;
-			sll.sll_hatype = (uint16_t)ifp->if_type;
-			sll.sll_halen = (uint8_t)MIN(ifp->if_addrlen, 8);
-			memcpy(sll.sll_addr, ifp->if_lladdr, sll.sll_halen);
+			rtsock_linkaddr(ifp, &sll);
 			ok = rtsock_addaddr(m, &rtm, RTA_IFP, &sll, sizeof(sll));
 		}
 		if (ok && rt->rt_ifa != NULL)
@@ -572,12 +579,7 @@ rtsock_iflist_one(struct ifnet *ifp, uint8_t *buf, size_t *off)
 	ifm.ifm_addrs = RTA_IFP;
 	ifm.ifm_mtu = ifp->if_mtu;
 	*off += sizeof(ifm);
-	memset(&sll, 0, sizeof(sll));
-	sll.sll_family = AF_PACKET;
-	sll.sll_ifindex = (int32_t)ifp->if_index;
-	sll.sll_hatype = (uint16_t)ifp->if_type;
-	sll.sll_halen = (uint8_t)MIN(ifp->if_addrlen, 8);
-	memcpy(sll.sll_addr, ifp->if_lladdr, sll.sll_halen);
+	rtsock_linkaddr(ifp, &sll);
 	rtsock_putaddr(buf, off, &sll, sizeof(sll));
 	ifm.ifm_msglen = (uint16_t)(*off - start);
 	memcpy(buf + start, &ifm, sizeof(ifm));
