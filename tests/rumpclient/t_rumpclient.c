@@ -1513,8 +1513,12 @@ TESTCASE(shm_scribble)
 			REQUIRE_EQ(h.sh_arg0, 0x10000);
 			h = (struct sp_hdr){.sh_len = SP_HDRLEN + 5000,
 			                    .sh_type = SP_COPYDATA};
-			if (random() % 2)
-				h.sh_len = SP_HDRLEN + 7; /* no NUL */
+			if (random() % 2) {
+				/* No NUL: random bytes might make a name. */
+				h.sh_len = SP_HDRLEN + 7;
+				for (int k = 0; k < 7; k++)
+					junk[k] |= 1;
+			}
 			raw_give(s, fd, &h, junk, h.sh_len - SP_HDRLEN);
 			break;
 		}
