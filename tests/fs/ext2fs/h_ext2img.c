@@ -367,7 +367,17 @@ linux_mount(const char *img, const char *dir, const char *opts)
 		printf("skipped: not root, no loop mount\n");
 		return false;
 	}
-	PATHF(cmd, "mount -o loop,%s '%s' '%s' 2>/dev/null", opts, img, dir);
+	/*
+	 * A loop device of our own, read-only or not as opts say: mount -o
+	 * loop would reuse a device already set up on the same image, as it
+	 * was set up (read-only, for another test's mount), and a read-write
+	 * mount would come up read-only.
+	 */
+	PATHF(cmd, "d=$(losetup --find --show %s '%s' 2>/dev/null) && "
+	    "{ mount -o %s \"$d\" '%s' 2>/dev/null || "
+	    "{ losetup -d \"$d\"; false; }; }",
+	    strncmp(opts, "ro", 2) == 0 && (opts[2] == '\0' || opts[2] == ',')
+		? "--read-only" : "", img, opts, dir);
 	if (system(cmd) != 0) {
 		printf("skipped: the host cannot loop-mount ext2 here\n");
 		return false;
@@ -380,10 +390,7 @@ linux_unmount(const char *dir)
 {
 	char cmd[4400];
 
-	/*
-	 * -d: detach the loop device now.  Left to autoclear, a mount of the
-	 * same image that follows may reuse it, read-only as it was set up.
-	 */
+	/* -d: the loop device linux_mount set up goes with the mount. */
 	PATHF(cmd, "umount -d '%s'", dir);
 	if (system(cmd) != 0)
 		TEST_FAIL("'%s' failed", cmd);
