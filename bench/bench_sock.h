@@ -4,7 +4,7 @@
 /*
  * The measured TCP loops of the network benchmarks, written once over a
  * table of socket calls (struct net_ops): the host's (host_ops), a rump
- * kernel's (bench_net.c), lwIP's (bench_tap_lwip.c).  A server takes one
+ * kernel's (bench_net.c), lwIP's (h_tap_lwip.c).  A server takes one
  * connection at a time on PORT: in bulk mode it reads to the end and
  * answers with the byte count, else it echoes single bytes.
  */

@@ -2,13 +2,16 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Copyright (c) 2026 The rump on Linux developers.
 #
-# Run every benchmark and write the report: bench/REPORT.md.
+# Run every benchmark and write the report: bench/REPORT.md.  A benchmark
+# that fails is named in the report and makes the run fail at the end; the
+# others' figures are kept, since a whole run takes many minutes.
 # Usage: run.sh BINDIR REPORT
 set -eu
 bindir=$1
 report=$2
 tmp=$(mktemp)
-trap 'rm -f "$tmp"' EXIT
+failed=$(mktemp)
+trap 'rm -f "$tmp" "$failed"' EXIT
 {
 	echo "# Benchmark report"
 	echo
@@ -18,9 +21,17 @@ trap 'rm -f "$tmp"' EXIT
 	echo
 	for b in "$bindir"/bench_*; do
 		[ -x "$b" ] || continue
-		"$b"
+		"$b" || {
+			rc=$?
+			echo "**$(basename "$b") failed: exit $rc**"
+			basename "$b" >> "$failed"
+		}
 		echo
 	done
 } > "$tmp"
 cp "$tmp" "$report"
 cat "$report"
+if [ -s "$failed" ]; then
+	echo "run.sh: benchmarks failed: $(tr '\n' ' ' < "$failed")" >&2
+	exit 1
+fi

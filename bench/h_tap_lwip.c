@@ -6,7 +6,7 @@
  * port and sockets API) doing what our kernel does there, against the
  * same Linux server.  Run inside the bench's network namespace:
  *
- *	bench_tap_lwip TAP ADDR/PREFIXLEN SERVER
+ *	h_tap_lwip TAP ADDR/PREFIXLEN SERVER
  *
  * prints "BULK_MIBS RR_US CPU_S_PER_GIB": bulk TCP throughput to
  * SERVER, the 1-byte round trip, and this process's CPU time per GiB
@@ -128,7 +128,7 @@ main(int argc, char **argv)
 	int plen;
 
 	if (argc != 4 || (slash = strchr(argv[2], '/')) == NULL) {
-		fprintf(stderr, "usage: bench_tap_lwip TAP ADDR/PREFIXLEN "
+		fprintf(stderr, "usage: h_tap_lwip TAP ADDR/PREFIXLEN "
 		    "SERVER\n");
 		return 2;
 	}
