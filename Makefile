@@ -9,6 +9,8 @@
 
 PREFIX ?= /usr/local
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+# ctest slots: a test takes two, one if it mostly waits (tests/slots).
+SLOTS = $(shell expr $(JOBS) \* 2)
 CMAKE_FLAGS ?=
 
 BUILD = build
@@ -44,12 +46,12 @@ run: deps build
 	@sh share/examples/rump/demo.sh $(BUILD)/bin
 
 test-plain: build
-	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	@cd $(BUILD) && ctest --output-on-failure -j $(SLOTS)
 
 test-san: build-san
 	@cd $(BUILD_SAN) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	    ctest --output-on-failure -j $(JOBS)
+	    ctest --output-on-failure -j $(SLOTS)
 
 test: deps-test
 	@$(MAKE) --no-print-directory test-plain
