@@ -376,6 +376,22 @@ ffs_compare(const char *hostdir, bool generated)
 	return cmptree(hostdir, FFS_MNT, "", generated);
 }
 
+/* Read every extended attribute of path; errors are fine. */
+static void
+walk_xattrs(const char *path)
+{
+	char list[2048], val[4096];
+	ssize_t n, off;
+
+	if ((n = rump_sys_llistxattr(path, list, sizeof(list))) <= 0)
+		return;
+	for (off = 0; off < n; off += (ssize_t)strnlen(list + off,
+	    (size_t)(n - off)) + 1)
+		if (strnlen(list + off, (size_t)(n - off)) < (size_t)(n - off))
+			(void)rump_sys_lgetxattr(path, list + off, val,
+			    sizeof(val));
+}
+
 void
 ffs_walk(const char *path, int depth)
 {
@@ -386,6 +402,7 @@ ffs_walk(const char *path, int depth)
 
 	if (rump_sys_lstat(path, &st) == -1)
 		return;
+	walk_xattrs(path);
 	if (S_ISLNK(st.st_mode)) {
 		(void)rump_sys_readlink(path, buf, sizeof(buf));
 		return;

@@ -36,8 +36,9 @@ int ffs_mount(const char *img);
  */
 size_t ffs_compare(const char *hostdir, bool generated);
 /*
- * Walk everything under path, reading every file, link and directory,
- * with bounded depth and work.  No result: only that it returns.
+ * Walk everything under path, reading every file, link and directory
+ * and every extended attribute, with bounded depth and work.  No
+ * result: only that it returns.
  */
 void ffs_walk(const char *path, int depth);
 

@@ -2,15 +2,17 @@
 /* Copyright (c) 2026 The rump on Linux developers. */
 
 /*
- * Hostile images: a small makefs image (UFS2 little-endian, UFS1
- * big-endian) with random bytes changed in its superblock, cylinder
- * group, inodes, directory blocks and indirect blocks, then mounted,
- * walked and every file read.  Any error is fine; a crash, a hang (the
+ * Hostile images: a small makefs image (UFS2 little-endian, with
+ * extended attributes and ACLs, and UFS1 big-endian) with random bytes
+ * changed in its superblock, cylinder group, inodes, directory blocks,
+ * indirect blocks and attribute areas, then mounted, walked and every
+ * file and attribute read.  Any error is fine; a crash, a hang (the
  * alarm) or a sanitizer report is not, nor an unmount that fails.
  * Fixed seeds: a failing case reruns alone with "t_ffs_fuzz SEED".
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <sys/param.h>
 #include <stdint.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -95,6 +97,10 @@ regions(struct target *t, bool ufs2)
 				addrg(t, b * fsize, bsize);
 			}
 		}
+		/* UFS2's attribute area (ffs_format.h): its first block. */
+		if (ufs2 && get(t->orig + dip + 92, 4) != 0)
+			addrg(t, get(t->orig + dip + 96, 8) * fsize,
+			    MIN(get(t->orig + dip + 92, 4), bsize));
 		if ((mode & 0170000) != 0100000)
 			continue;
 		for (int l = 0; l < 2; l++) {
@@ -107,6 +113,52 @@ regions(struct target *t, bool ufs2)
 				    fsize, bsize);
 		}
 	}
+}
+
+/*
+ * Attributes on the UFS2 image, written by our kernel in a child of its
+ * own (the cases boot theirs): values in fragments and across two
+ * blocks, ACLs, every namespace.
+ */
+static void
+add_xattrs(const char *path)
+{
+	static const unsigned char acl[] = {
+		2, 0, 0, 0, 1, 0, 6, 0, 0xff, 0xff, 0xff, 0xff,
+		2, 0, 4, 0, 0xe8, 3, 0, 0, 4, 0, 4, 0, 0xff, 0xff, 0xff, 0xff,
+		0x10, 0, 4, 0, 0xff, 0xff, 0xff, 0xff,
+		0x20, 0, 0, 0, 0xff, 0xff, 0xff, 0xff,
+	};
+	struct ufs_args ua = { .fspec = (char *)FFS_KEY };
+	static char val[6000];
+	int status;
+	pid_t pid;
+
+	REQUIRE((pid = fork()) != -1);
+	if (pid == 0) {
+		memset(val, 'v', sizeof(val));
+		REQUIRE(rump_init() == 0);
+		REQUIRE_OK(rump_pub_etfs_register(FFS_KEY, path,
+		    RUMP_ETFS_BLK));
+		REQUIRE_OK(rump_sys_mkdir(FFS_MNT, 0755));
+		REQUIRE_OK(rump_sys_mount("ffs", FFS_MNT, 0, &ua, sizeof(ua)));
+		REQUIRE_OK(rump_sys_setxattr(FFS_MNT "/d/f100", "user.a", val,
+		    100, 0));
+		REQUIRE_OK(rump_sys_setxattr(FFS_MNT "/d/f100", "trusted.t",
+		    val, 10, 0));
+		REQUIRE_OK(rump_sys_setxattr(FFS_MNT "/d/e/f5000",
+		    "user.big", val, sizeof(val), 0));
+		REQUIRE_OK(rump_sys_setxattr(FFS_MNT "/d/e/f5000",
+		    "system.posix_acl_access", acl, sizeof(acl), 0));
+		REQUIRE_OK(rump_sys_setxattr(FFS_MNT "/d",
+		    "system.posix_acl_default", acl, sizeof(acl), 0));
+		REQUIRE_OK(rump_sys_lsetxattr(FFS_MNT "/d/name1_abc",
+		    "security.s", val, 30, 0));
+		REQUIRE_OK(rump_sys_unmount(FFS_MNT, 0));
+		_exit(0);
+	}
+	REQUIRE(waitpid(pid, &status, 0) == pid);
+	REQUIRE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
 static void
@@ -152,6 +204,8 @@ setup(void)
 		    "bsize=4096,fsize=%d %s %s >/dev/null", k ? "be" : "le",
 		    k ? 1 : 2, k ? 1024 : 512, t->path, src);
 		REQUIRE(system(p) == 0);
+		if (k == 0)
+			add_xattrs(t->path);
 		REQUIRE((fd = open(t->path, O_RDONLY)) != -1);
 		t->size = (size_t)lseek(fd, 0, SEEK_END);
 		REQUIRE((t->orig = malloc(t->size)) != NULL);
