@@ -192,11 +192,13 @@ ffs_inode_read(struct ffs_mount *um, ino_t ino, struct ffs_inode **ipp)
 		ip->i_rdev = ffs_rdev((uint32_t)ip->i_db[0]);
 	/*
 	 * Before symlinks had a maximum, a short link was one with no
-	 * blocks; makefs and newfs always set the maximum.
+	 * blocks (but its attribute area's); makefs and newfs always set
+	 * the maximum.
 	 */
 	if (fmt == IFLNK)
 		ip->i_isshortlink = ip->i_size < um->fs_maxsymlinklen ||
-		    (um->fs_maxsymlinklen == 0 && ip->i_blocks == 0);
+		    (um->fs_maxsymlinklen == 0 &&
+		    ip->i_blocks == ffs_extattr_nsect(um, ip));
 	/* A short link's text is in the pointers' place: no blocks. */
 	if (ip->i_isshortlink) {
 		memset(ip->i_db, 0, sizeof(ip->i_db));
