@@ -271,8 +271,7 @@ extrelease(uint64_t ino, const struct ffsu_dinode *di)
 	if (!hasextarea(di))
 		return;
 	for (i = 0; i < UFS_NXADDR; i++)
-		if (di->extb[i] > 0 &&
-		    (uint64_t)di->extb[i] < fk.fs.size &&
+		if (di->extb[i] > 0 && (uint64_t)di->extb[i] < fk.fs.size &&
 		    (n = extfrags(di->extsize, i)) > 0)
 			claim(&w, (uint64_t)di->extb[i], n, -1 - (int64_t)i);
 }
@@ -326,9 +325,9 @@ extarea(uint64_t ino, unsigned char *raw, struct ffsu_dinode *di,
 		else if (nf > 0 &&
 		         (di->extb[i] < 0 || (uint64_t)di->extb[i] >= fs->size))
 			why = "block outside the file system";
-		else if (nf > 0 &&
-		         (!claim(&w, (uint64_t)di->extb[i], nf, -1 - (int64_t)i) ||
-		          w.nbad > 0))
+		else if (nf > 0 && (!claim(&w, (uint64_t)di->extb[i], nf,
+		                           -1 - (int64_t)i) ||
+		                    w.nbad > 0))
 			why = "bad or shared block";
 	}
 	if (why == NULL && di->extsize > 0) {
