@@ -5,7 +5,8 @@
  * Extended attributes on FFS: UFS2's attribute area (ffs_format.h) as
  * the kernel writes it, byte for byte, read back from the image on the
  * host; values spanning fragments and blocks with the exact storage
- * they take (st_blocks, statvfs) and the exact limit (ENOSPC); many
+ * they take (st_blocks, statvfs) and the exact limit (ENOSPC); a full
+ * file system (ENOSPC changes nothing, the reserve is root's); many
  * attributes; blocks given back with the attribute, the file, and the
  * file of an image mounted anew; records of other namespaces kept
  * hidden; UFS1 EOPNOTSUPP; eight processes at once on one mount; damaged
@@ -400,6 +401,122 @@ TESTCASE(unlink_frees)
 	umnt();
 }
 
+/*
+ * A full file system: growth that finds no room is ENOSPC and changes
+ * nothing (value, storage, free counts); the reserve (minfree) is
+ * root's, for attributes as for data.
+ */
+TESTCASE(full)
+{
+	static char chunk[65536], val[9000];
+	struct statvfs sv, sv2;
+	char path[64];
+	uint64_t sect;
+	ssize_t n;
+	int fd, nsmall;
+
+	mkimg("2", "8192", "1024", "le");
+	mnt();
+	REQUIRE_OK(rump_sys_chmod(FFS_MNT, 0777));
+	REQUIRE_OK(fd = rump_sys_open(FFS_MNT "/f", O_CREAT | O_RDWR, 0666));
+	REQUIRE_OK(rump_sys_close(fd));
+	REQUIRE_OK(rump_sys_chown(FFS_MNT "/f", 1000, 100));
+	REQUIRE_OK(fd = rump_sys_open(FFS_MNT "/last", O_CREAT | O_RDWR,
+	    0644));
+	REQUIRE_OK(rump_sys_close(fd));
+	fill(val, sizeof(val), 5);
+	REQUIRE_OK(rump_sys_setxattr(FFS_MNT "/f", "user.v", val, 1000, 0));
+	/* Root fills the file system into the reserve. */
+	REQUIRE_OK(fd = rump_sys_open(FFS_MNT "/fill", O_CREAT | O_WRONLY,
+	    0644));
+	for (;;) {
+		REQUIRE_OK(rump_sys_statvfs(FFS_MNT, &sv));
+		if (sv.f_bavail == 0)
+			break;
+		REQUIRE_EQ(rump_sys_write(fd, chunk, sizeof(chunk)),
+		    sizeof(chunk));
+	}
+	REQUIRE(sv.f_bfree > 12);
+	/* Not root: no room; nothing changed. */
+	sect = sectors(FFS_MNT "/f");
+	REQUIRE_EQ(rump_pub_lwproc_rfork(RUMP_RFFDG), 0);
+	REQUIRE_OK(rump_sys_setgid(100));
+	REQUIRE_OK(rump_sys_setuid(1000));
+	REQUIRE_ERRNO(rump_sys_setxattr(FFS_MNT "/f", "user.v", val, 9000,
+	    0), ENOSPC);
+	REQUIRE_ERRNO(rump_sys_setxattr(FFS_MNT "/f", "user.w", val, 2000,
+	    0), ENOSPC);
+	check_value(FFS_MNT "/f", "user.v", val, 1000);
+	rump_pub_lwproc_releaselwp();
+	REQUIRE_OK(rump_sys_statvfs(FFS_MNT, &sv2));
+	REQUIRE_EQ(sv2.f_bfree, sv.f_bfree);
+	REQUIRE_EQ(sectors(FFS_MNT "/f"), sect);
+	/* Root may use the reserve: a block and a frag more. */
+	REQUIRE_OK(rump_sys_setxattr(FFS_MNT "/f", "user.v", val, 9000, 0));
+	check_value(FFS_MNT "/f", "user.v", val, 9000);
+	REQUIRE_OK(rump_sys_statvfs(FFS_MNT, &sv2));
+	REQUIRE_EQ(sv2.f_bfree, sv.f_bfree - (9 - 1));
+	/*
+	 * Then nothing at all is left (whole blocks to /fill, the last
+	 * frags to small files): growth is ENOSPC for root too and loses
+	 * nothing; a change that needs no more room still works.
+	 */
+	while (rump_sys_write(fd, chunk, 8192) == 8192)
+		continue;
+	REQUIRE_EQ(errno, ENOSPC);
+	REQUIRE_OK(rump_sys_close(fd));
+	for (nsmall = 0;; nsmall++) {
+		snprintf(path, sizeof(path), FFS_MNT "/s%d", nsmall);
+		if ((fd = rump_sys_open(path, O_CREAT | O_WRONLY, 0644)) == -1)
+			break;
+		n = rump_sys_write(fd, chunk, 1000);
+		REQUIRE_OK(rump_sys_close(fd));
+		if (n != 1000) {
+			REQUIRE_OK(rump_sys_unlink(path));
+			break;
+		}
+	}
+	REQUIRE_OK(rump_sys_statvfs(FFS_MNT, &sv));
+	REQUIRE_EQ(sv.f_bfree, 0);
+	REQUIRE_ERRNO(rump_sys_setxattr(FFS_MNT "/f", "user.x", val, 1000,
+	    0), ENOSPC);
+	check_value(FFS_MNT "/f", "user.v", val, 9000);
+	REQUIRE_EQ(sectors(FFS_MNT "/f"), 18);
+	fill(val, sizeof(val), 6);
+	REQUIRE_OK(rump_sys_setxattr(FFS_MNT "/f", "user.v", val, 8990, 0));
+	check_value(FFS_MNT "/f", "user.v", val, 8990);
+	REQUIRE_OK(rump_sys_statvfs(FFS_MNT, &sv2));
+	REQUIRE_EQ(sv2.f_bfree, 0);
+	/*
+	 * Exactly one whole block free: the first block of a 9000-byte
+	 * value gets it, the second finds nothing, and the first is given
+	 * back (ENOSPC, nothing changed).
+	 */
+	REQUIRE_OK(rump_sys_removexattr(FFS_MNT "/f", "user.v"));
+	REQUIRE_OK(fd = rump_sys_open(FFS_MNT "/last", O_WRONLY));
+	REQUIRE_EQ(rump_sys_write(fd, chunk, 1000), 1000);
+	REQUIRE_OK(rump_sys_close(fd));
+	REQUIRE_OK(rump_sys_statvfs(FFS_MNT, &sv2));
+	REQUIRE_EQ(sv2.f_bfree, 8);
+	REQUIRE_ERRNO(rump_sys_setxattr(FFS_MNT "/f", "user.v", val, 9000,
+	    0), ENOSPC);
+	REQUIRE_OK(rump_sys_statvfs(FFS_MNT, &sv2));
+	REQUIRE_EQ(sv2.f_bfree, 8);
+	REQUIRE_EQ(sectors(FFS_MNT "/f"), 0);
+	REQUIRE_EQ(rump_sys_listxattr(FFS_MNT "/f", NULL, 0), 0);
+	REQUIRE_OK(rump_sys_setxattr(FFS_MNT "/f", "user.v", val, 8000, 0));
+	check_value(FFS_MNT "/f", "user.v", val, 8000);
+	REQUIRE_OK(rump_sys_statvfs(FFS_MNT, &sv2));
+	REQUIRE_EQ(sv2.f_bfree, 0);
+	for (int i = 0; i < nsmall; i++) {
+		snprintf(path, sizeof(path), FFS_MNT "/s%d", i);
+		REQUIRE_OK(rump_sys_unlink(path));
+	}
+	REQUIRE_OK(rump_sys_unlink(FFS_MNT "/fill"));
+	REQUIRE_OK(rump_sys_setxattr(FFS_MNT "/f", "user.w", val, 2000, 0));
+	umnt();
+}
+
 /* UFS1 has no area: every call is EOPNOTSUPP. */
 TESTCASE(ufs1)
 {
@@ -736,6 +853,6 @@ TESTCASE(damaged_pad)
 }
 
 TESTS(CASE(format_le), CASE(format_be), CASE(growth), CASE(many),
-    CASE(unlink_frees), CASE(ufs1), CASE(stress), CASE(damaged_size),
+    CASE(unlink_frees), CASE(full), CASE(ufs1), CASE(stress), CASE(damaged_size),
     CASE(damaged_block), CASE(damaged_reclen), CASE(damaged_namelen),
     CASE(damaged_pad))
