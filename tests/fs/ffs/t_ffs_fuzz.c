@@ -115,51 +115,9 @@ regions(struct target *t, bool ufs2)
 	}
 }
 
-/*
- * Attributes on the UFS2 image, written by our kernel in a child of its
- * own (the cases boot theirs): values in fragments and across two
- * blocks, ACLs, every namespace.
- */
-static void
-add_xattrs(const char *path)
-{
-	static const unsigned char acl[] = {
-		2, 0, 0, 0, 1, 0, 6, 0, 0xff, 0xff, 0xff, 0xff,
-		2, 0, 4, 0, 0xe8, 3, 0, 0, 4, 0, 4, 0, 0xff, 0xff, 0xff, 0xff,
-		0x10, 0, 4, 0, 0xff, 0xff, 0xff, 0xff,
-		0x20, 0, 0, 0, 0xff, 0xff, 0xff, 0xff,
-	};
-	struct ufs_args ua = { .fspec = (char *)FFS_KEY };
-	static char val[6000];
-	int status;
-	pid_t pid;
-
-	REQUIRE((pid = fork()) != -1);
-	if (pid == 0) {
-		memset(val, 'v', sizeof(val));
-		REQUIRE(rump_init() == 0);
-		REQUIRE_OK(rump_pub_etfs_register(FFS_KEY, path,
-		    RUMP_ETFS_BLK));
-		REQUIRE_OK(rump_sys_mkdir(FFS_MNT, 0755));
-		REQUIRE_OK(rump_sys_mount("ffs", FFS_MNT, 0, &ua, sizeof(ua)));
-		REQUIRE_OK(rump_sys_setxattr(FFS_MNT "/d/f100", "user.a", val,
-		    100, 0));
-		REQUIRE_OK(rump_sys_setxattr(FFS_MNT "/d/f100", "trusted.t",
-		    val, 10, 0));
-		REQUIRE_OK(rump_sys_setxattr(FFS_MNT "/d/e/f5000",
-		    "user.big", val, sizeof(val), 0));
-		REQUIRE_OK(rump_sys_setxattr(FFS_MNT "/d/e/f5000",
-		    "system.posix_acl_access", acl, sizeof(acl), 0));
-		REQUIRE_OK(rump_sys_setxattr(FFS_MNT "/d",
-		    "system.posix_acl_default", acl, sizeof(acl), 0));
-		REQUIRE_OK(rump_sys_lsetxattr(FFS_MNT "/d/name1_abc",
-		    "security.s", val, 30, 0));
-		REQUIRE_OK(rump_sys_unmount(FFS_MNT, 0));
-		_exit(0);
-	}
-	REQUIRE(waitpid(pid, &status, 0) == pid);
-	REQUIRE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-}
+/* Attributes of the UFS2 image: fragments, two blocks, ACLs. */
+static const char *const xpaths[] = { "/d", "/d/f100", "/d/e/f5000",
+	"/d/name1_abc", "/d/e" };
 
 static void
 setup(void)
@@ -205,7 +163,7 @@ setup(void)
 		    k ? 1 : 2, k ? 1024 : 512, t->path, src);
 		REQUIRE(system(p) == 0);
 		if (k == 0)
-			add_xattrs(t->path);
+			ffs_add_xattrs(t->path, xpaths, (sizeof(xpaths) / sizeof(xpaths[0])));
 		REQUIRE((fd = open(t->path, O_RDONLY)) != -1);
 		t->size = (size_t)lseek(fd, 0, SEEK_END);
 		REQUIRE((t->orig = malloc(t->size)) != NULL);
