@@ -852,7 +852,54 @@ TESTCASE(damaged_pad)
 	    "16");
 }
 
+/*
+ * /g's area pointed at /f's data: fsck_ffs -n finds the block shared,
+ * -y clears /g's area and leaves /f (data and attributes) whole.
+ */
+TESTCASE(damaged_shared)
+{
+	unsigned char raw[DINODE2_SIZE];
+	struct ffsu_dinode di, df;
+	char buf[16];
+	int fd, rc;
+
+	mkimg("2", "8192", "1024", "le");
+	mnt();
+	for (int i = 0; i < 2; i++) {
+		const char *p = i ? FFS_MNT "/g" : FFS_MNT "/f";
+
+		REQUIRE_OK(fd = rump_sys_open(p, O_CREAT | O_RDWR, 0644));
+		REQUIRE_EQ(rump_sys_write(fd, "data", 4), 4);
+		REQUIRE_OK(rump_sys_close(fd));
+		REQUIRE_OK(rump_sys_setxattr(p, "user.a", "hello", 5, 0));
+	}
+	umnt();
+	img_open(img);
+	getino(lookup("/f"), raw, &df);
+	getino(lookup("/g"), raw, &di);
+	REQUIRE(lookup("/f") < lookup("/g"));
+	di.extb[0] = df.db[0];
+	putino(lookup("/g"), raw, &di);
+	img_close();
+	REQUIRE_EQ(run(FSCK, "-n", img, NULL), 1);
+	expect("attribute area (16 bytes): bad or shared block");
+	rc = run(FSCK, "-y", img, NULL);
+	if (rc != 2)
+		TEST_FAIL("fsck_ffs -y: exit %d:\n%s", rc, out);
+	fsck_clean(img);
+	mnt();
+	REQUIRE_ERRNO(rump_sys_getxattr(FFS_MNT "/g", "user.a", buf,
+	    sizeof(buf)), ENODATA);
+	check_value(FFS_MNT "/f", "user.a", "hello", 5);
+	REQUIRE_OK(fd = rump_sys_open(FFS_MNT "/f", O_RDONLY));
+	REQUIRE_EQ(rump_sys_read(fd, buf, sizeof(buf)), 4);
+	REQUIRE(memcmp(buf, "data", 4) == 0);
+	REQUIRE_OK(rump_sys_close(fd));
+	REQUIRE_EQ(sectors(FFS_MNT "/g"), 2);
+	umnt();
+}
+
 TESTS(CASE(format_le), CASE(format_be), CASE(growth), CASE(many),
     CASE(unlink_frees), CASE(full), CASE(ufs1), CASE(stress), CASE(damaged_size),
     CASE(damaged_block), CASE(damaged_reclen), CASE(damaged_namelen),
-    CASE(damaged_pad))
+    CASE(damaged_pad), CASE(damaged_shared))
