@@ -106,7 +106,7 @@ ffs_access(struct vnode *vp, int mode, kauth_cred_t cred)
 		return vaccess(vp->v_type, ip->i_mode & ALLPERMS, ip->i_uid,
 		    ip->i_gid, mode, cred);
 	ffs_rlock(vp);
-	error = ffs_vaccess(VTOI(vp), mode, cred);
+	error = ffs_vaccess(ip, mode, cred);
 	ffs_unlock(vp);
 	return error;
 }
