@@ -276,9 +276,11 @@ main(int argc, char **argv)
 
 		REQUIRE(rump_init() == 0);
 		run(&targets[seed / NCASES % 2], seed, seed + 1);
+		tests_scratch_remove();
 		return 0;
 	}
 	for (chunk = 0; chunk < 2 * NCASES / CHUNK; chunk++)
 		failed += run_case(&tc, 120);
+	tests_scratch_remove();
 	return failed != 0;
 }
