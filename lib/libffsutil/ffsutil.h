@@ -56,6 +56,7 @@ struct ffsu_dinode {
 	int64_t db[UFS_NDADDR], ib[UFS_NIADDR];
 	int64_t atime, mtime, ctime, birthtime;
 	uint32_t extsize; /* UFS2 extended attribute bytes */
+	int64_t extb[UFS_NXADDR]; /* UFS2: the attribute area's frags */
 };
 
 /* Byte order of the image. */

@@ -77,6 +77,9 @@ ffsu_dinode_decode(const struct ffsu_fs *fs, const void *raw,
 		di->flags = ffsu_get32(fs, p + DI2_FLAGS);
 		di->gen = ffsu_get32(fs, p + DI2_GEN);
 		di->extsize = ffsu_get32(fs, p + DI2_EXTSIZE);
+		for (i = 0; i < UFS_NXADDR; i++)
+			di->extb[i] =
+			    (int64_t)ffsu_get64(fs, p + DI2_EXTB + 8 * i);
 		for (i = 0; i < UFS_NDADDR; i++)
 			di->db[i] = (int64_t)ffsu_get64(fs, p + DI2_DB + 8 * i);
 		for (i = 0; i < UFS_NIADDR; i++)
@@ -119,6 +122,9 @@ ffsu_dinode_encode(const struct ffsu_fs *fs, const struct ffsu_dinode *di,
 		ffsu_put32(fs, p + DI2_FLAGS, di->flags);
 		ffsu_put32(fs, p + DI2_GEN, di->gen);
 		ffsu_put32(fs, p + DI2_EXTSIZE, di->extsize);
+		for (i = 0; i < UFS_NXADDR; i++)
+			ffsu_put64(fs, p + DI2_EXTB + 8 * i,
+			           (uint64_t)di->extb[i]);
 		for (i = 0; i < UFS_NDADDR; i++)
 			ffsu_put64(fs, p + DI2_DB + 8 * i, (uint64_t)di->db[i]);
 		for (i = 0; i < UFS_NIADDR; i++)

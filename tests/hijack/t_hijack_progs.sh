@@ -274,9 +274,9 @@ else
 	fail "df: $blocks KiB for a 96 MiB image"
 fi
 
-# Extended attributes: FFS keeps none (EOPNOTSUPP); the served kernel's
-# root file system does, and setfattr, getfattr, setfacl and getfacl
-# (libacl) see them through the calls.
+# Extended attributes: UFS1 FFS (makefs's default) keeps none
+# (EOPNOTSUPP); the served kernel's root file system does, and setfattr,
+# getfattr, setfacl and getfacl (libacl) see them through the calls.
 if command -v setfattr >/dev/null && command -v getfacl >/dev/null; then
 	hj touch $K/xa || fail "touch in the kernel"
 	if hj setfattr -n user.x -v y $K/xa 2>"$W/xa.err"; then

@@ -5,7 +5,8 @@
  * fsck_ffs: the state its phases share.
  *
  * Phase 1 (fsck_pass1.c) reads every inode and claims the frags it
- * points to in the owner map; phase 2 (fsck_dir.c) reads every
+ * points to in the owner map (with a UFS2 inode's attribute area, whose
+ * records fsck_extattr.c checks); phase 2 (fsck_dir.c) reads every
  * directory, counting the names of each inode and noting which
  * directory names which; phases 3 and 4 (fsck_link.c) check that every
  * directory hangs off the root and every link count is what the names
@@ -16,6 +17,7 @@
 #define _FSCK_H_
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "ffsutil.h"
@@ -104,5 +106,11 @@ bool dirremove(uint32_t dir, uint32_t child);
 uint32_t lostfound(void);
 /* DT_* for a mode. */
 uint8_t modetodt(uint16_t mode);
+/*
+ * What is wrong with the records of an attribute area of len bytes
+ * (fsck_extattr.c), *offp where; NULL when nothing is.
+ */
+const char *ea_badrecord(const unsigned char *area, size_t len,
+                         size_t *offp);
 
 #endif /* _FSCK_H_ */

@@ -9,7 +9,11 @@
  * another inode claimed first makes the inode bad: -y clears it (its
  * names go in phase 2).  A pointer past the end of the file is cut.
  * The frags claimed must be what di_blocks says.  The blocks of
- * directories are remembered for phase 2.
+ * directories are remembered for phase 2.  A UFS2 inode's extended
+ * attribute area (any type of file may have one) claims its frags too,
+ * counted in di_blocks; a bad size, a bad or shared block or bad
+ * records (fsck_extattr.c) make the area bad: -y clears it, not the
+ * inode.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -235,13 +239,140 @@ walk(struct walk *w)
 	}
 }
 
-void
-releaseblocks(uint64_t ino, const struct ffsu_dinode *di)
+/* Frags of block i of an attribute area of size bytes (0: none). */
+static uint32_t
+extfrags(uint64_t size, unsigned i)
+{
+	uint64_t start = (uint64_t)i * fk.fs.bsize;
+
+	if (size <= start)
+		return 0;
+	if (size - start >= fk.fs.bsize)
+		return fk.fs.frag;
+	return (uint32_t)ffsu_nfrags(&fk.fs, size - start);
+}
+
+static bool
+hasextarea(const struct ffsu_dinode *di)
+{
+	return fk.fs.ufs2 &&
+	       (di->extsize != 0 || di->extb[0] != 0 || di->extb[1] != 0);
+}
+
+/* Give back the attribute blocks of di that ino owns. */
+static void
+extrelease(uint64_t ino, const struct ffsu_dinode *di)
+{
+	struct ffsu_dinode copy = *di;
+	struct walk w = {.ino = ino, .di = &copy, .release = true};
+	uint32_t n;
+	unsigned i;
+
+	if (!hasextarea(di))
+		return;
+	for (i = 0; i < UFS_NXADDR; i++)
+		if (di->extb[i] > 0 && (uint64_t)di->extb[i] < fk.fs.size &&
+		    (n = extfrags(di->extsize, i)) > 0)
+			claim(&w, (uint64_t)di->extb[i], n, -1 - (int64_t)i);
+}
+
+/* Give back the data and indirect blocks of di that ino owns. */
+static void
+releasedata(uint64_t ino, const struct ffsu_dinode *di)
 {
 	struct ffsu_dinode copy = *di;
 	struct walk w = {.ino = ino, .di = &copy, .release = true};
 
 	walk(&w);
+}
+
+void
+releaseblocks(uint64_t ino, const struct ffsu_dinode *di)
+{
+	releasedata(ino, di);
+	extrelease(ino, di);
+}
+
+/*
+ * The attribute area of a UFS2 inode: its size, its blocks (claimed
+ * for ino; *fragsp: how many) and its records.  A bad one is given
+ * back, and cleared with -y.
+ */
+static void
+extarea(uint64_t ino, unsigned char *raw, struct ffsu_dinode *di,
+        uint64_t *fragsp)
+{
+	struct ffsu_fs *fs = &fk.fs;
+	struct walk w = {.ino = ino, .di = di};
+	const char *why = NULL;
+	char whybuf[96];
+	unsigned char *area;
+	size_t off, done, n;
+	uint32_t nf;
+	unsigned i;
+
+	*fragsp = 0;
+	if (!hasextarea(di))
+		return;
+	if (di->extsize > (uint64_t)UFS_NXADDR * fs->bsize)
+		why = "size beyond two blocks";
+	for (i = 0; why == NULL && i < UFS_NXADDR; i++) {
+		nf = extfrags(di->extsize, i);
+		if (nf == 0 && di->extb[i] != 0)
+			why = "block past its size";
+		else if (nf > 0 && di->extb[i] == 0)
+			why = "block missing";
+		else if (nf > 0 &&
+		         (di->extb[i] < 0 || (uint64_t)di->extb[i] >= fs->size))
+			why = "block outside the file system";
+		else if (nf > 0 && (!claim(&w, (uint64_t)di->extb[i], nf,
+		                           -1 - (int64_t)i) ||
+		                    w.nbad > 0))
+			why = "bad or shared block";
+	}
+	if (why == NULL && di->extsize > 0) {
+		area = xcalloc(1, di->extsize);
+		for (i = 0, done = 0; done < di->extsize; i++, done += n) {
+			n = di->extsize - done < fs->bsize ? di->extsize - done
+			                                   : fs->bsize;
+			rd(area + done, n, (uint64_t)di->extb[i] * fs->fsize);
+		}
+		if ((why = ea_badrecord(area, di->extsize, &off)) != NULL) {
+			snprintf(whybuf, sizeof(whybuf), "%s at byte %zu", why,
+			         off);
+			why = whybuf;
+		}
+		free(area);
+	}
+	if (why == NULL) {
+		*fragsp = w.frags;
+		return;
+	}
+	extrelease(ino, di);
+	if (problem(true, "inode %llu: attribute area (%u bytes): %s",
+	            (unsigned long long)ino, di->extsize, why)) {
+		di->extsize = 0;
+		memset(di->extb, 0, sizeof(di->extb));
+		ffsu_dinode_encode(fs, di, raw);
+		wr(raw, fs->isize, ffsu_ino_offset(fs, ino));
+	}
+}
+
+/* A file with no blocks of its own holds its attribute area's only. */
+static void
+blockcount(uint64_t ino, unsigned char *raw, struct ffsu_dinode *di,
+           uint64_t frags)
+{
+	uint64_t sectors = frags << fk.fs.fsbtodb;
+
+	if (di->blocks != sectors &&
+	    problem(true, "inode %llu: block count %llu, should be %llu",
+	            (unsigned long long)ino, (unsigned long long)di->blocks,
+	            (unsigned long long)sectors)) {
+		di->blocks = sectors;
+		ffsu_dinode_encode(&fk.fs, di, raw);
+		wr(raw, fk.fs.isize, ffsu_ino_offset(&fk.fs, ino));
+	}
 }
 
 void
@@ -298,7 +429,7 @@ checkinode(uint64_t ino, unsigned char *raw)
 	struct ffsu_dinode di;
 	struct walk w = {.ino = ino, .di = &di};
 	uint16_t type;
-	uint64_t maxfile, sectors;
+	uint64_t maxfile, extfr;
 	int64_t hole;
 	size_t first;
 	unsigned i;
@@ -310,6 +441,7 @@ checkinode(uint64_t ino, unsigned char *raw)
 			any |= di.db[i] != 0;
 		for (i = 0; i < UFS_NIADDR; i++)
 			any |= di.ib[i] != 0;
+		any |= hasextarea(&di);
 		if ((any || di.nlink != 0 || di.size != 0 || di.blocks != 0) &&
 		    problem(true,
 		            "inode %llu: unallocated (mode 0) but has "
@@ -328,6 +460,7 @@ checkinode(uint64_t ino, unsigned char *raw)
 	fk.ino[ino].state = type == IFDIR ? IS_DIR : IS_FILE;
 	fk.ino[ino].dtype = modetodt(di.mode);
 	fk.ino[ino].nlink = di.nlink;
+	extarea(ino, raw, &di, &extfr);
 	switch (type) {
 	case IFREG:
 	case IFDIR:
@@ -337,7 +470,9 @@ checkinode(uint64_t ino, unsigned char *raw)
 	case IFBLK:
 	case IFIFO:
 	case IFSOCK:
-		return; /* no blocks; db[0] may be a device number */
+		/* No blocks; db[0] may be a device number. */
+		blockcount(ino, raw, &di, extfr);
+		return;
 	default:
 		fk.ino[ino].state = IS_FILE;
 		if (problem(ino != UFS_ROOTINO,
@@ -377,8 +512,10 @@ checkinode(uint64_t ino, unsigned char *raw)
 			clearinode(ino);
 		return;
 	}
-	if (type == IFLNK && fasthlink(&di))
+	if (type == IFLNK && fasthlink(&di)) {
+		blockcount(ino, raw, &di, extfr);
 		return;
+	}
 	w.isdir = type == IFDIR;
 	first = fk.ndirblks;
 	walk(&w);
@@ -398,7 +535,7 @@ checkinode(uint64_t ino, unsigned char *raw)
 	            (unsigned long long)ino, (long long)hole,
 	            (unsigned long long)di.size)) {
 		/* Cut it short before the hole, and claim again. */
-		releaseblocks(ino, &di);
+		releasedata(ino, &di);
 		fk.ndirblks = first;
 		di.size = (uint64_t)hole * fs->bsize;
 		w = (struct walk){.ino = ino, .di = &di, .isdir = true};
@@ -409,15 +546,7 @@ checkinode(uint64_t ino, unsigned char *raw)
 		ffsu_dinode_encode(fs, &di, raw);
 		wr(raw, fs->isize, ffsu_ino_offset(fs, ino));
 	}
-	sectors = w.frags << fs->fsbtodb;
-	if (di.blocks != sectors &&
-	    problem(true, "inode %llu: block count %llu, should be %llu",
-	            (unsigned long long)ino, (unsigned long long)di.blocks,
-	            (unsigned long long)sectors)) {
-		di.blocks = sectors;
-		ffsu_dinode_encode(fs, &di, raw);
-		wr(raw, fs->isize, ffsu_ino_offset(fs, ino));
-	}
+	blockcount(ino, raw, &di, w.frags + extfr);
 }
 
 static void

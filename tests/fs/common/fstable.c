@@ -390,10 +390,9 @@ const struct fstype fstypes[] = {
 	{ "tmpfs", 0, NULL, tmpfs_mount, tmpfs_unmount },
 	{ "ext2fs", 0, NULL, ext2fs_mount, ext2fs_unmount },
 	{ "ext4", 0, NULL, ext4fs_mount, ext2fs_unmount },
-	{ "ffs", FS_XATTR, "no UFS2 extattr area yet", ffs_mount,
+	{ "ffs", FS_XATTR, "UFS1 has no extended attribute area", ffs_mount,
 	    ffs_unmount },
-	{ "ffs2be", FS_XATTR, "no UFS2 extattr area yet", ffs2be_mount,
-	    ffs_unmount },
+	{ "ffs2be", 0, NULL, ffs2be_mount, ffs_unmount },
 	{ "msdos", FS_SYMLINKS | FS_HARDLINKS | FS_NSTIMES | FS_OWNERS |
 	    FS_SPARSE | FS_NODES | FS_BIGDIRS | FS_XATTR, "FAT has no "
 	    "symbolic or hard links, attributes, owners, permission bits or "

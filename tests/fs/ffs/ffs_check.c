@@ -10,7 +10,7 @@
  * superblock; every frag an inode references (data and indirect) must
  * be marked used and referenced once, every frag marked used must be
  * referenced (or be metadata), and each inode's block count must be
- * what it references.  Written from the format description in
+ * what it references (UFS2's attribute area included).  Written from the format description in
  * sys/rump/fs/lib/libffs/ffs_format.h.
  */
 #include <stdint.h>
@@ -149,10 +149,29 @@ walkinode(struct img *im, uint64_t ino, uint64_t off, bool *isdir)
 	uint64_t cnt = 0, nblk, last;
 
 	*isdir = fmt == 0040000;
-	if (fmt != 0100000 && fmt != 0040000 && fmt != 0120000)
+	/* UFS2's attribute area: every type of file may have one. */
+	if (im->ufs2) {
+		uint64_t ext = G32(off + 92);
+
+		for (uint64_t i = 0; i < 2; i++) {
+			uint64_t p = G64(off + 96 + 8 * i), n = 0;
+
+			if (ext > i * im->bsize)
+				n = ext - i * im->bsize >= im->bsize ? im->frag :
+				    (ext - i * im->bsize + im->fsize - 1) /
+				    im->fsize;
+			if ((p == 0) != (n == 0))
+				return fail(im, "attribute block", ino, i);
+			if (p != 0 && own(im, p, n, &cnt) != 0)
+				return -1;
+		}
+	}
+	if ((fmt != 0100000 && fmt != 0040000 && fmt != 0120000) ||
+	    (fmt == 0120000 && size < im->maxsymlink)) {
+		if (cnt * (im->fsize / 512) != blocks)
+			return fail(im, "inode block count", ino, blocks);
 		return 0;
-	if (fmt == 0120000 && size < im->maxsymlink)
-		return 0;
+	}
 	nblk = (size + im->bsize - 1) / im->bsize;
 	for (uint64_t i = 0; i < 12; i++) {
 		uint64_t p = ptr(im, off + dbo, i), n = im->frag;

@@ -376,6 +376,22 @@ ffs_compare(const char *hostdir, bool generated)
 	return cmptree(hostdir, FFS_MNT, "", generated);
 }
 
+/* Read every extended attribute of path; errors are fine. */
+static void
+walk_xattrs(const char *path)
+{
+	char list[2048], val[4096];
+	ssize_t n, off;
+
+	if ((n = rump_sys_llistxattr(path, list, sizeof(list))) <= 0)
+		return;
+	for (off = 0; off < n; off += (ssize_t)strnlen(list + off,
+	    (size_t)(n - off)) + 1)
+		if (strnlen(list + off, (size_t)(n - off)) < (size_t)(n - off))
+			(void)rump_sys_lgetxattr(path, list + off, val,
+			    sizeof(val));
+}
+
 void
 ffs_walk(const char *path, int depth)
 {
@@ -386,6 +402,7 @@ ffs_walk(const char *path, int depth)
 
 	if (rump_sys_lstat(path, &st) == -1)
 		return;
+	walk_xattrs(path);
 	if (S_ISLNK(st.st_mode)) {
 		(void)rump_sys_readlink(path, buf, sizeof(buf));
 		return;
@@ -419,4 +436,54 @@ ffs_walk(const char *path, int depth)
 		}
 	}
 	rump_sys_close(fd);
+}
+
+void
+ffs_add_xattrs(const char *img, const char *const *paths, size_t n)
+{
+	static const unsigned char acl[] = {
+		2, 0, 0, 0, 1, 0, 6, 0, 0xff, 0xff, 0xff, 0xff,
+		2, 0, 4, 0, 0xe8, 3, 0, 0, 4, 0, 4, 0, 0xff, 0xff, 0xff, 0xff,
+		0x10, 0, 4, 0, 0xff, 0xff, 0xff, 0xff,
+		0x20, 0, 0, 0, 0xff, 0xff, 0xff, 0xff,
+	};
+	struct ufs_args ua = { .fspec = (char *)FFS_KEY };
+	static char val[7100];
+	char p[1024];
+	struct stat st;
+	int status;
+	pid_t pid;
+
+	REQUIRE((pid = fork()) != -1);
+	if (pid == 0) {
+		memset(val, 'v', sizeof(val));
+		REQUIRE(rump_init() == 0);
+		REQUIRE_OK(rump_pub_etfs_register(FFS_KEY, img, RUMP_ETFS_BLK));
+		REQUIRE_OK(rump_sys_mkdir(FFS_MNT, 0755));
+		REQUIRE_OK(rump_sys_mount("ffs", FFS_MNT, 0, &ua, sizeof(ua)));
+		for (size_t i = 0; i < n; i++) {
+			snprintf(p, sizeof(p), FFS_MNT "%s", paths[i]);
+			REQUIRE_OK(rump_sys_lstat(p, &st));
+			REQUIRE_OK(rump_sys_lsetxattr(p, "trusted.t", val,
+			    10 + i, 0));
+			REQUIRE_OK(rump_sys_lsetxattr(p, "security.s", val,
+			    1000 + 1500 * (i % 5), 0));
+			if (S_ISLNK(st.st_mode))
+				continue;
+			REQUIRE_OK(rump_sys_setxattr(p, "user.a", val, 100,
+			    0));
+			REQUIRE_OK(rump_sys_setxattr(p,
+			    "system.posix_acl_access", acl, sizeof(acl), 0));
+			if (S_ISDIR(st.st_mode))
+				REQUIRE_OK(rump_sys_setxattr(p,
+				    "system.posix_acl_default", acl,
+				    sizeof(acl), 0));
+		}
+		REQUIRE_OK(rump_sys_unmount(FFS_MNT, 0));
+		_exit(0);
+	}
+	REQUIRE(waitpid(pid, &status, 0) == pid);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		TEST_FAIL("writing attributes into %s: status %#x", img,
+		    status);
 }

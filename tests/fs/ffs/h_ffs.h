@@ -36,10 +36,19 @@ int ffs_mount(const char *img);
  */
 size_t ffs_compare(const char *hostdir, bool generated);
 /*
- * Walk everything under path, reading every file, link and directory,
- * with bounded depth and work.  No result: only that it returns.
+ * Walk everything under path, reading every file, link and directory
+ * and every extended attribute, with bounded depth and work.  No
+ * result: only that it returns.
  */
 void ffs_walk(const char *path, int depth);
+
+/*
+ * Give the files at paths (absolute in the image) of the UFS2 image img
+ * extended attributes (trusted., security. up to 7000 bytes: fragments
+ * and two blocks; user. and ACLs but on symlinks; directories a default
+ * ACL), through our kernel in a child process of its own.
+ */
+void ffs_add_xattrs(const char *img, const char *const *paths, size_t n);
 
 /*
  * Check an unmounted image's counts against its maps and inodes

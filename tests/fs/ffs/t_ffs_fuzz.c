@@ -2,15 +2,17 @@
 /* Copyright (c) 2026 The rump on Linux developers. */
 
 /*
- * Hostile images: a small makefs image (UFS2 little-endian, UFS1
- * big-endian) with random bytes changed in its superblock, cylinder
- * group, inodes, directory blocks and indirect blocks, then mounted,
- * walked and every file read.  Any error is fine; a crash, a hang (the
+ * Hostile images: a small makefs image (UFS2 little-endian, with
+ * extended attributes and ACLs, and UFS1 big-endian) with random bytes
+ * changed in its superblock, cylinder group, inodes, directory blocks,
+ * indirect blocks and attribute areas, then mounted, walked and every
+ * file and attribute read.  Any error is fine; a crash, a hang (the
  * alarm) or a sanitizer report is not, nor an unmount that fails.
  * Fixed seeds: a failing case reruns alone with "t_ffs_fuzz SEED".
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <sys/param.h>
 #include <stdint.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -95,6 +97,10 @@ regions(struct target *t, bool ufs2)
 				addrg(t, b * fsize, bsize);
 			}
 		}
+		/* UFS2's attribute area (ffs_format.h): its first block. */
+		if (ufs2 && get(t->orig + dip + 92, 4) != 0)
+			addrg(t, get(t->orig + dip + 96, 8) * fsize,
+			    MIN(get(t->orig + dip + 92, 4), bsize));
 		if ((mode & 0170000) != 0100000)
 			continue;
 		for (int l = 0; l < 2; l++) {
@@ -108,6 +114,10 @@ regions(struct target *t, bool ufs2)
 		}
 	}
 }
+
+/* Attributes of the UFS2 image: fragments, two blocks, ACLs. */
+static const char *const xpaths[] = { "/d", "/d/f100", "/d/e/f5000",
+	"/d/name1_abc", "/d/e" };
 
 static void
 setup(void)
@@ -152,6 +162,8 @@ setup(void)
 		    "bsize=4096,fsize=%d %s %s >/dev/null", k ? "be" : "le",
 		    k ? 1 : 2, k ? 1024 : 512, t->path, src);
 		REQUIRE(system(p) == 0);
+		if (k == 0)
+			ffs_add_xattrs(t->path, xpaths, (sizeof(xpaths) / sizeof(xpaths[0])));
 		REQUIRE((fd = open(t->path, O_RDONLY)) != -1);
 		t->size = (size_t)lseek(fd, 0, SEEK_END);
 		REQUIRE((t->orig = malloc(t->size)) != NULL);
@@ -264,9 +276,11 @@ main(int argc, char **argv)
 
 		REQUIRE(rump_init() == 0);
 		run(&targets[seed / NCASES % 2], seed, seed + 1);
+		tests_scratch_remove();
 		return 0;
 	}
 	for (chunk = 0; chunk < 2 * NCASES / CHUNK; chunk++)
 		failed += run_case(&tc, 120);
+	tests_scratch_remove();
 	return failed != 0;
 }

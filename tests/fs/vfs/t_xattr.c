@@ -4,7 +4,8 @@
 /*
  * Extended attributes and POSIX ACLs on every file system that has them
  * (tmpfs, the root rumpfs, ext2 and ext4, e2fsck clean after each case
- * there), and EOPNOTSUPP on those that do not: the calls with Linux's
+ * there, and UFS2 FFS, the ffs2be row, fsck_ffs clean after each), and
+ * EOPNOTSUPP on those that do not (UFS1, the ffs row): the calls with Linux's
  * errno for every error (xattr(7), setxattr(2), getxattr(2)), the exact
  * bytes and names back, the namespace rules for root and for other
  * users, ACLs in Linux's xattr format setting the mode and following

@@ -33,6 +33,7 @@
  *   ufs_dir.c     directory chunks: checking, lookup, getdents, changes
  *   ufs_dirhash.c the in-memory name hash of large directories
  *   ffs_vnops.c   the vnode operations
+ *   ffs_extattr.c extended attributes (UFS2's area) and POSIX ACLs
  *   ffs_subr.c    byte order, the corruption report
  */
 #ifndef _FFS_H_
@@ -102,6 +103,16 @@ struct ffs_inode {
 	int64_t i_db[UFS_NDADDR];
 	int64_t i_ib[UFS_NIADDR];
 	uint32_t i_gen;
+	/* UFS2: the extended attribute area (ffs_format.h). */
+	uint32_t i_extsize;
+	int64_t i_extb[UFS_NXADDR];
+	/*
+	 * The access ACL in Linux's xattr form, NULL if none; i_aclerr:
+	 * the area could not be read when the vnode was loaded.
+	 */
+	void *i_acl;
+	size_t i_acllen;
+	int i_aclerr;
 	/* A short symlink's target, as it is in the block-pointer area. */
 	char i_shortlink[UFS2_SHORTLINK];
 	bool i_isshortlink;
@@ -296,6 +307,34 @@ void ufs_dirhash_move(struct vnode *dvp, const char *nm, size_t len,
     uint64_t from, uint64_t to);
 void ufs_dirhash_setfree(struct vnode *dvp, uint64_t chunkoff, size_t free);
 void ufs_dirhash_free(struct ffs_mount *, struct ffs_inode *);
+
+/* ffs_extattr.c: the vnode operations take um_lock; the rest need it. */
+int ffs_getxattr(struct vnode *, const char *name, void *buf, size_t *lenp);
+int ffs_setxattr(struct vnode *, const char *name, const void *val,
+    size_t len, int flags, kauth_cred_t);
+int ffs_listxattr(struct vnode *, char *buf, size_t *lenp);
+int ffs_removexattr(struct vnode *, const char *name, kauth_cred_t);
+/*
+ * The permission check of ip, with its access ACL (um_lock held, either
+ * way).
+ */
+int ffs_vaccess(const struct ffs_inode *, int mode, kauth_cred_t);
+/* Load ip's access ACL (a vnode being loaded): ENOMEM, else 0. */
+int ffs_acl_load(struct ffs_mount *, struct ffs_inode *);
+void ffs_acl_forget(struct ffs_inode *);
+/* chmod: the access ACL follows ip's new mode, on disk too (writer). */
+int ffs_acl_chmod(struct ffs_mount *, struct ffs_inode *);
+/*
+ * ip, just made in dp with the mode asked for (cmode, before the umask):
+ * dp's default ACL, if any, becomes ip's access ACL (and a directory's
+ * default), masked by cmode, and sets ip's permission bits (writer).
+ */
+int ffs_acl_inherit(struct ffs_mount *, struct ffs_inode *dp,
+    struct ffs_inode *ip, mode_t cmode, kauth_cred_t);
+/* Free ip's area with the inode (writer); a corrupt one is left. */
+void ffs_extattr_free(struct ffs_mount *, struct ffs_inode *);
+/* The sectors ip's area holds, as di_blocks counts them. */
+uint64_t ffs_extattr_nsect(const struct ffs_mount *, const struct ffs_inode *);
 
 /* ffs_vnops.c */
 extern struct vnodeops ffs_vnodeops, ffs_specops;

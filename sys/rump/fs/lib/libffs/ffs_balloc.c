@@ -410,11 +410,13 @@ ffs_truncate(struct vnode *vp, uint64_t length, kauth_cred_t cred)
 		base += span;
 	}
 	ip->i_size = length;
-	if (length == 0 && error == 0 && ip->i_blocks != 0) {
+	/* What is left is the attribute area's (ffs_extattr.c). */
+	if (length == 0 && error == 0 &&
+	    ip->i_blocks != ffs_extattr_nsect(um, ip)) {
 		(void)ffs_corrupt(um, "inode %llu: %llu sectors left after "
 		    "truncation", (unsigned long long)ip->i_number,
 		    (unsigned long long)ip->i_blocks);
-		ip->i_blocks = 0;
+		ip->i_blocks = ffs_extattr_nsect(um, ip);
 	}
 	(void)ffs_update(um, ip);
 	return error;

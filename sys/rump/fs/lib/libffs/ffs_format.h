@@ -404,8 +404,43 @@
 #define CG_SPACE          168
 #define CG_MAXFRAG          8
 
-/* More dinode fields. */
+/*
+ * UFS2 extended attributes (the "extattr area" FreeBSD keeps; UFS1 has
+ * none).  Two more dinode fields:
+ *   off  size  field
+ *    92    4   di_extsize      bytes of the area, at most
+ *                              UFS_NXADDR * fs_bsize
+ *    96   16   di_extb[2]      int64 frags of its blocks
+ * The area is laid out as a small file of di_extsize bytes that has only
+ * direct blocks: di_extb[0] holds bytes [0, bsize), di_extb[1] the rest;
+ * every block but the last is whole, the last has the frags its bytes
+ * need, and a block the size does not reach is 0.  Its frags count in
+ * di_blocks with the file's.
+ *
+ * The area is a sequence of records that covers di_extsize exactly; the
+ * one multi-byte field is in the image's byte order:
+ *   off  size  field
+ *     0    4   ea_length        bytes of the whole record, a multiple of 8
+ *     4    1   ea_namespace     1 user, 2 system
+ *     5    1   ea_contentpadlen zero bytes after the value (0 to 7)
+ *     6    1   ea_namelength    1 to 255
+ *     7    .   ea_name          no NUL; zeroes to a multiple of 8 from the
+ *                               record's start (EA_HDRLEN)
+ *     .    .   the value, then ea_contentpadlen zeroes
+ */
 #define DI2_EXTSIZE    92
 #define DI2_EXTB       96
+#define UFS_NXADDR      2
+
+#define EA_LENGTH       0
+#define EA_NAMESPACE    4
+#define EA_CONTENTPADLEN 5
+#define EA_NAMELENGTH   6
+#define EA_NAME         7
+#define EA_NS_USER      1
+#define EA_NS_SYSTEM    2
+/* Bytes of a record's header and name, padded: where the value starts. */
+#define EA_HDRLEN(namelen) (((size_t)(namelen) + EA_NAME + 7) & ~(size_t)7)
+#define EA_PAD8(n)         (((size_t)(n) + 7) & ~(size_t)7)
 
 #endif /* _FFS_FORMAT_H_ */

@@ -5,8 +5,8 @@
  * Reading an inode: find its block from the group geometry, decode the
  * UFS1 or UFS2 dinode into struct ffs_inode and check it.  Writing one
  * (ffs_update) encodes the fields kept in memory into the dinode in its
- * block and leaves the others (extended attributes, spare words) as
- * they are.  The checks
+ * block (UFS2's attribute area pointers among them) and leaves the
+ * others (spare words) as they are.  The checks
  * are those the rest of the code relies on: a known file type, a size
  * that the block map can reach, directory sizes in whole chunks, block
  * pointers inside the file system, nanoseconds below a second.  A
@@ -93,6 +93,10 @@ ffs_decode2(const struct ffs_mount *um, const char *di, struct ffs_inode *ip)
 		ip->i_db[i] = (int64_t)ffs_get64(um, di, DI2_DB + 8 * i);
 	for (i = 0; i < UFS_NIADDR; i++)
 		ip->i_ib[i] = (int64_t)ffs_get64(um, di, DI2_IB + 8 * i);
+	/* Checked where the area is used (ffs_extattr.c). */
+	ip->i_extsize = ffs_get32(um, di, DI2_EXTSIZE);
+	for (i = 0; i < UFS_NXADDR; i++)
+		ip->i_extb[i] = (int64_t)ffs_get64(um, di, DI2_EXTB + 8 * i);
 	memcpy(ip->i_shortlink, di + DI2_DB, UFS2_SHORTLINK);
 }
 
@@ -188,11 +192,13 @@ ffs_inode_read(struct ffs_mount *um, ino_t ino, struct ffs_inode **ipp)
 		ip->i_rdev = ffs_rdev((uint32_t)ip->i_db[0]);
 	/*
 	 * Before symlinks had a maximum, a short link was one with no
-	 * blocks; makefs and newfs always set the maximum.
+	 * blocks (but its attribute area's); makefs and newfs always set
+	 * the maximum.
 	 */
 	if (fmt == IFLNK)
 		ip->i_isshortlink = ip->i_size < um->fs_maxsymlinklen ||
-		    (um->fs_maxsymlinklen == 0 && ip->i_blocks == 0);
+		    (um->fs_maxsymlinklen == 0 &&
+		    ip->i_blocks == ffs_extattr_nsect(um, ip));
 	/* A short link's text is in the pointers' place: no blocks. */
 	if (ip->i_isshortlink) {
 		memset(ip->i_db, 0, sizeof(ip->i_db));
@@ -209,6 +215,7 @@ ffs_inode_read(struct ffs_mount *um, ino_t ino, struct ffs_inode **ipp)
 void
 ffs_inode_free(struct ffs_inode *ip)
 {
+	ffs_acl_forget(ip);
 	kmem_free(ip, sizeof(*ip));
 }
 
@@ -288,6 +295,9 @@ ffs_encode2(const struct ffs_mount *um, char *di, const struct ffs_inode *ip)
 	ffs_put32(um, di, DI2_BIRTHNSEC, (uint32_t)ip->i_birthtime.tv_nsec);
 	ffs_put32(um, di, DI2_FLAGS, ip->i_flags);
 	ffs_put32(um, di, DI2_GEN, ip->i_gen);
+	ffs_put32(um, di, DI2_EXTSIZE, ip->i_extsize);
+	for (i = 0; i < UFS_NXADDR; i++)
+		ffs_put64(um, di, DI2_EXTB + 8 * i, (uint64_t)ip->i_extb[i]);
 	if (ip->i_isshortlink)
 		memcpy(di + DI2_DB, ip->i_shortlink, UFS2_SHORTLINK);
 	else {

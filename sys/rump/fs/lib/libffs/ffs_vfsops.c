@@ -673,6 +673,10 @@ ffs_loadvnode(struct mount *mp, struct vnode *vp, ino_t ino, void *cookie)
 		ip->i_rdev = ni->ni_rdev;
 	} else if ((error = ffs_inode_read(VFSTOFFS(mp), ino, &ip)) != 0)
 		return error;
+	else if ((error = ffs_acl_load(VFSTOFFS(mp), ip)) != 0) {
+		ffs_inode_free(ip);
+		return error;
+	}
 	vp->v_data = ip;
 	vp->v_type = iftovt(ip->i_mode);
 	vp->v_rdev = ip->i_rdev;

@@ -10,6 +10,9 @@
  * writer to change; a vnode whose release might free its inode (its
  * link count went to zero) is released only after um_lock is dropped.
  *
+ * Permission checks go through ffs_vaccess, which asks a file's POSIX
+ * ACL (ffs_extattr.c); a new file inherits its directory's default ACL.
+ *
  * Times: a change sets ctime (and mtime of the changed data or
  * directory) to now; reads set atime relatime-style, as rumpfs does;
  * birth time (UFS2) is set once, at creation.
@@ -92,9 +95,20 @@ static int
 ffs_access(struct vnode *vp, int mode, kauth_cred_t cred)
 {
 	struct ffs_inode *ip = VTOI(vp);
+	int error;
 
-	return vaccess(vp->v_type, ip->i_mode & ALLPERMS, ip->i_uid,
-	    ip->i_gid, mode, cred);
+	/*
+	 * Without an ACL the mode decides, with no lock, as it always did;
+	 * an ACL is used (and could be freed) only under the lock.
+	 */
+	if (atomic_load_relaxed(&ip->i_acl) == NULL &&
+	    atomic_load_relaxed(&ip->i_aclerr) == 0)
+		return vaccess(vp->v_type, ip->i_mode & ALLPERMS, ip->i_uid,
+		    ip->i_gid, mode, cred);
+	ffs_rlock(vp);
+	error = ffs_vaccess(ip, mode, cred);
+	ffs_unlock(vp);
+	return error;
 }
 
 static int
@@ -194,9 +208,12 @@ ffs_setattr(struct vnode *vp, const struct vattr *req, kauth_cred_t cred)
 			goto out;
 		ffs_touch(ip, true);
 	}
-	if (va.va_mask & VA_MODE)
+	if (va.va_mask & VA_MODE) {
 		ip->i_mode = (uint16_t)((ip->i_mode & IFMT) |
 		    (va.va_mode & ALLPERMS));
+		if ((error = ffs_acl_chmod(um, ip)) != 0)
+			goto out;
+	}
 	if (va.va_mask & VA_UID)
 		ip->i_uid = va.va_uid;
 	if (va.va_mask & VA_GID)
@@ -509,6 +526,7 @@ ffs_inactive(struct vnode *vp, bool *recycle)
 		*recycle = false;
 	else if (!ip->i_freed && ip->i_nlink == 0 && !um->um_ronly) {
 		isdir = (ip->i_mode & IFMT) == IFDIR;
+		ffs_extattr_free(um, ip);
 		(void)ffs_truncate(vp, 0, NULL);
 		ip->i_mode = 0;
 		ip->i_freed = true;
@@ -561,8 +579,8 @@ ffs_newvnode(struct vnode *dvp, ino_t ino, uint16_t mode, dev_t rdev,
  */
 static int
 ffs_mknode(struct vnode *dvp, const char *nm, size_t len, enum vtype type,
-    mode_t mode, dev_t rdev, const char *target, kauth_cred_t cred,
-    struct vnode **vpp)
+    mode_t mode, mode_t cmode, dev_t rdev, const char *target,
+    kauth_cred_t cred, struct vnode **vpp)
 {
 	struct ffs_mount *um = VTOFFS(dvp);
 	struct ffs_inode *dp = VTOI(dvp), *ip;
@@ -580,8 +598,7 @@ ffs_mknode(struct vnode *dvp, const char *nm, size_t len, enum vtype type,
 		return EROFS;
 	if (dp->i_nlink == 0)
 		return ENOENT;
-	if ((error = vaccess(VDIR, dp->i_mode & ALLPERMS, dp->i_uid,
-	    dp->i_gid, VWRITE | VEXEC, cred)) != 0)
+	if ((error = ffs_vaccess(dp, VWRITE | VEXEC, cred)) != 0)
 		return error;
 	if ((error = ufs_dirlookup(dvp, nm, len, &dpos)) != ENOENT)
 		return error == 0 ? EEXIST : error;
@@ -615,6 +632,8 @@ ffs_mknode(struct vnode *dvp, const char *nm, size_t len, enum vtype type,
 	if (type == VCHR || type == VBLK)
 		ip->i_db[0] = ffs_rdev_encode(rdev);
 	error = ffs_update(um, ip);
+	if (error == 0)
+		error = ffs_acl_inherit(um, dp, ip, cmode, cred);
 	if (error == 0 && type == VDIR) {
 		if ((error = ffs_balloc(vp, 0, DIRBLKSIZ, 0, DIRBLKSIZ, cred,
 		    &bp)) == 0) {
@@ -640,6 +659,7 @@ ffs_mknode(struct vnode *dvp, const char *nm, size_t len, enum vtype type,
 		    cred);
 	if (error) {
 		/* Undo: the inode goes back now. */
+		ffs_extattr_free(um, ip);
 		(void)ffs_truncate(vp, 0, NULL);
 		ip->i_nlink = 0;
 		ip->i_mode = 0;
@@ -667,6 +687,7 @@ ffs_create(struct vnode *dvp, const char *nm, size_t len,
 
 	ffs_wlock(dvp);
 	error = ffs_mknode(dvp, nm, len, va->va_type, va->va_mode,
+	    (va->va_mask & VA_CMODE) ? va->va_cmode : va->va_mode,
 	    va->va_rdev, NULL, cred, vpp);
 	ffs_unlock(dvp);
 	return error;
@@ -685,8 +706,8 @@ ffs_symlink(struct vnode *dvp, const char *nm, size_t len,
 	if (tlen >= MAXPATHLEN)
 		return ENAMETOOLONG;
 	ffs_wlock(dvp);
-	error = ffs_mknode(dvp, nm, len, VLNK, va->va_mode, 0, target, cred,
-	    vpp);
+	error = ffs_mknode(dvp, nm, len, VLNK, va->va_mode, va->va_mode, 0,
+	    target, cred, vpp);
 	ffs_unlock(dvp);
 	return error;
 }
@@ -719,8 +740,7 @@ ffs_remove(struct vnode *dvp, const char *nm, size_t len, bool isdir,
 		error = ENOTDIR;
 	else if (!isdir && vp->v_type == VDIR)
 		error = EISDIR;
-	else if ((error = vaccess(VDIR, dp->i_mode & ALLPERMS, dp->i_uid,
-	    dp->i_gid, VWRITE | VEXEC, cred)) != 0)
+	else if ((error = ffs_vaccess(dp, VWRITE | VEXEC, cred)) != 0)
 		;
 	else if (!vsticky_ok(dp->i_mode, dp->i_uid, ip->i_uid, cred))
 		error = EPERM;
@@ -765,8 +785,7 @@ ffs_link(struct vnode *dvp, const char *nm, size_t len, struct vnode *vp,
 		error = EROFS;
 	else if (dp->i_nlink == 0 || ip->i_nlink == 0)
 		error = ENOENT;
-	else if ((error = vaccess(VDIR, dp->i_mode & ALLPERMS, dp->i_uid,
-	    dp->i_gid, VWRITE | VEXEC, cred)) != 0)
+	else if ((error = ffs_vaccess(dp, VWRITE | VEXEC, cred)) != 0)
 		;
 	else if ((error = ufs_dirlookup(dvp, nm, len, &dpos)) != ENOENT)
 		error = error == 0 ? EEXIST : error;
@@ -859,10 +878,8 @@ ffs_rename(struct vnode *fdvp, const char *fnm, size_t flen,
 	fip = VTOI(fvp);
 	tip = tvp != NULL ? VTOI(tvp) : NULL;
 	isdir = fvp->v_type == VDIR;
-	if ((error = vaccess(VDIR, fdp->i_mode & ALLPERMS, fdp->i_uid,
-	    fdp->i_gid, VWRITE | VEXEC, cred)) != 0 ||
-	    (error = vaccess(VDIR, tdp->i_mode & ALLPERMS, tdp->i_uid,
-	    tdp->i_gid, VWRITE | VEXEC, cred)) != 0)
+	if ((error = ffs_vaccess(fdp, VWRITE | VEXEC, cred)) != 0 ||
+	    (error = ffs_vaccess(tdp, VWRITE | VEXEC, cred)) != 0)
 		goto out;
 	if (!vsticky_ok(fdp->i_mode, fdp->i_uid, fip->i_uid, cred) ||
 	    (tip != NULL &&
@@ -880,8 +897,7 @@ ffs_rename(struct vnode *fdvp, const char *fnm, size_t flen,
 			goto out;
 		}
 		/* Its ".." changes: that takes write permission on it. */
-		if (fdvp != tdvp && (error = vaccess(VDIR,
-		    fip->i_mode & ALLPERMS, fip->i_uid, fip->i_gid, VWRITE,
+		if (fdvp != tdvp && (error = ffs_vaccess(fip, VWRITE,
 		    cred)) != 0)
 			goto out;
 		if (tvp != NULL && tvp->v_type != VDIR) {
@@ -1055,6 +1071,10 @@ ffs_vnops_init(void)
 		.vop_inactive = ffs_inactive,
 		.vop_reclaim = ffs_reclaim,
 		.vop_strategy = ffs_strategy,
+		.vop_getxattr = ffs_getxattr,
+		.vop_setxattr = ffs_setxattr,
+		.vop_listxattr = ffs_listxattr,
+		.vop_removexattr = ffs_removexattr,
 	};
 	/* Device nodes: the device's I/O, the inode's attributes. */
 	ffs_specops = ffs_vnodeops;
