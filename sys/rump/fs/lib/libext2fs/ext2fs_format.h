@@ -291,6 +291,7 @@ ext2_set_le32(uint8_t *p, uint32_t v)
 #define EXT2_I_LINKS_COUNT      0x1A    /* le16 */
 #define EXT2_I_BLOCKS_LO        0x1C    /* le32 */
 #define EXT2_I_FLAGS            0x20    /* le32: EXT2_*_FL */
+#define EXT2_I_VERSION          0x24    /* le32: osd1, i_version's low half */
 #define EXT2_I_BLOCK            0x28    /* 60 bytes: see above */
 #define EXT2_I_GENERATION       0x64    /* le32 */
 #define EXT2_I_FILE_ACL_LO      0x68    /* le32: xattr block */

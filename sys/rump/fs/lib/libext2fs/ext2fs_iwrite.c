@@ -167,6 +167,28 @@ ext2fs_iset_dtime(struct ext2fs_mount *em, uint32_t ino, uint32_t dtime)
 	return ext2fs_blk_write(em, bp, false);
 }
 
+/* Set the le32 at off in inode ino's table entry, the rest as it is. */
+int
+ext2fs_iset_le32(struct ext2fs_mount *em, uint32_t ino, size_t off,
+    uint32_t val)
+{
+	const struct ext2fs *fs = em->em_fs;
+	struct buf *bp;
+	uint64_t blk;
+	size_t ioff;
+	uint8_t *raw;
+	int error;
+
+	inode_loc(fs, ino, &blk, &ioff);
+	if ((error = ext2fs_blk_read(em, blk, &bp)) != 0)
+		return error;
+	raw = (uint8_t *)bp->b_data + ioff;
+	ext2_set_le32(raw + off, val);
+	csum_set(fs, raw, ext2fs_inode_seed(fs, ino,
+	    ext2_le32(raw + EXT2_I_GENERATION)));
+	return ext2fs_blk_write(em, bp, false);
+}
+
 int
 ext2fs_iupdate(struct ext2fs_mount *em, const struct ext2fs_inode *ip)
 {
@@ -607,8 +629,8 @@ ext2fs_irelease(struct ext2fs_mount *em, struct ext2fs_node *np)
 	if (has_blockmap(em->em_fs, ip) &&
 	    (e = ext2fs_truncate(em, np, 0)) != 0 && error == 0)
 		error = e;
-	if (ip->ei_file_acl != 0 && (e = ext2fs_xattr_release(em, ip)) != 0 &&
-	    error == 0)
+	if ((ip->ei_file_acl != 0 || ip->ei_ibody_ea) &&
+	    (e = ext2fs_xattr_drop(em, ip)) != 0 && error == 0)
 		error = e;
 	nanotime(&now);
 	dtime = (uint32_t)now.tv_sec;

@@ -94,16 +94,16 @@ static const struct feature rocompat_names[] = {
  * What a read-write mount may meet: the ext2 feature set of issue 5 and
  * the ext4 one that `mke2fs -t ext4` makes (extents, 64bit, flex_bg,
  * huge_file, uninit_bg, metadata_csum and its seed, dir_nlink,
- * extra_isize, large_dir), each kept consistent by the writer, and a
- * journal that needs recovery (replayed before the first change:
- * ext2fs_journal_vfs.c), and orphan_file with orphan_present
+ * extra_isize, large_dir) and ea_inode, each kept consistent by the
+ * writer, and a journal that needs recovery (replayed before the first
+ * change: ext2fs_journal_vfs.c), and orphan_file with orphan_present
  * (ext2fs_orphan.c).  Anything else makes the mount read-only.
  */
 #define EXT2FS_WRITE_INCOMPAT                                                  \
 	(EXT2F_INCOMPAT_FILETYPE | EXT2F_INCOMPAT_RECOVER |                    \
 	    EXT2F_INCOMPAT_EXTENTS | EXT2F_INCOMPAT_64BIT |                    \
 	    EXT2F_INCOMPAT_FLEX_BG | EXT2F_INCOMPAT_CSUM_SEED |                \
-	    EXT2F_INCOMPAT_LARGEDIR)
+	    EXT2F_INCOMPAT_LARGEDIR | EXT2F_INCOMPAT_EA_INODE)
 #define EXT2FS_WRITE_ROCOMPAT                                                  \
 	(EXT2F_ROCOMPAT_SPARSE_SUPER | EXT2F_ROCOMPAT_LARGE_FILE |             \
 	    EXT2F_ROCOMPAT_HUGE_FILE | EXT2F_ROCOMPAT_GDT_CSUM |               \

@@ -39,6 +39,7 @@
 #include "ext2fs.h"
 
 struct ext2fs_dircache;
+struct ext2fs_eacache;
 struct ext2fs_journal;
 struct ext2fs_ofile;
 struct ext2fs_jw;
@@ -72,6 +73,7 @@ struct ext2fs_mount {
 	struct ext2fs_journal *em_jhome;   /* em_lock: home; freed at unmount */
 	struct ext2fs_jw *em_jw;        /* em_lock: journaled writes */
 	struct ext2fs_ofile *em_ofile;  /* em_lock: the orphan file, or NULL */
+	struct ext2fs_eacache *em_eacache; /* EA inodes (ext2fs_xattr_inode.c) */
 	bool em_nojournal;              /* EXT2FS_ARGS_NOJOURNAL */
 	bool em_datajournal;            /* EXT2FS_ARGS_DATAJOURNAL */
 	int em_commit;                  /* commit= seconds, 0: default */
@@ -133,6 +135,7 @@ int ext2fs_iupdate(struct ext2fs_mount *, const struct ext2fs_inode *);
 int ext2fs_iupdate_ea(struct ext2fs_mount *, const struct ext2fs_inode *,
     const uint8_t *area, size_t alen);
 int ext2fs_iget_dtime(struct ext2fs_mount *, uint32_t, uint32_t *);
+int ext2fs_iset_le32(struct ext2fs_mount *, uint32_t, size_t, uint32_t);
 int ext2fs_iset_dtime(struct ext2fs_mount *, uint32_t, uint32_t);
 int ext2fs_inew(struct ext2fs_mount *, uint32_t, uint16_t, uint32_t,
     uint32_t, struct ext2fs_inode *);
@@ -229,6 +232,20 @@ int ext2fs_setxattr(struct vnode *, const char *, const void *, size_t, int,
 int ext2fs_listxattr(struct vnode *, char *, size_t *);
 int ext2fs_removexattr(struct vnode *, const char *, kauth_cred_t);
 int ext2fs_xattr_release(struct ext2fs_mount *, struct ext2fs_inode *);
+int ext2fs_xattr_drop(struct ext2fs_mount *, struct ext2fs_inode *);
+
+/* ext2fs_xattr_inode.c: attribute values in EA inodes (ea_inode). */
+void ext2fs_eai_init(struct ext2fs_mount *);
+void ext2fs_eai_fini(struct ext2fs_mount *);
+uint32_t ext2fs_eai_vhash(const struct ext2fs *, const void *, size_t);
+uint64_t ext2fs_eai_charge(const struct ext2fs *, size_t);
+int ext2fs_eai_read(struct ext2fs_mount *, uint32_t, uint32_t, uint32_t,
+    uint32_t, void *, size_t);
+int ext2fs_eai_check(struct ext2fs_mount *, uint32_t, uint32_t, size_t);
+int ext2fs_eai_ref(struct ext2fs_mount *, uint32_t, uint32_t, size_t, int);
+int ext2fs_eai_make(struct ext2fs_mount *, struct ext2fs_node *, const void *,
+    size_t, bool, uint32_t *, uint32_t *, bool *);
+int ext2fs_eai_discard(struct ext2fs_mount *, uint32_t, size_t);
 int ext2fs_acl_load(struct ext2fs_mount *, struct ext2fs_node *);
 void ext2fs_acl_forget(struct ext2fs_node *);
 int ext2fs_vaccess(const struct ext2fs_node *, int, kauth_cred_t);

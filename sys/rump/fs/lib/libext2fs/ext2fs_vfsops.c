@@ -413,6 +413,7 @@ ext2fs_update(struct mount *mp, bool force)
 static void
 ext2fs_em_free(struct ext2fs_mount *em)
 {
+	ext2fs_eai_fini(em);
 	rw_destroy(&em->em_lock);
 	mutex_destroy(&em->em_pendlock);
 	kmem_free(em, sizeof(*em));
@@ -460,6 +461,7 @@ ext2fs_mount(struct mount *mp, const void *data, size_t len)
 		ext2fs_em_free(em);
 		goto out;
 	}
+	ext2fs_eai_init(em);
 	rw_enter(&em->em_lock, RW_WRITER);
 	error = ext2fs_journal_load(em);
 	if (error == 0 && !rdonly && (error = ext2fs_rw_check(em, force)) == 0)

@@ -17,6 +17,13 @@
  * through ext2fs_blk_write, so they go through the journal with the
  * rest of the transaction's metadata.
  *
+ * With ea_inode, a value too large for a block (or for the room left)
+ * lives in an EA inode (ext2fs_xattr_inode.c): the set then holds only
+ * its entry (inode number, entry hash), and the value is read when
+ * asked for.  A store counts the EA inode references the inode held
+ * before and holds after, and hands the difference to
+ * ext2fs_eai_ref(); the owner's i_blocks follows the values' charge.
+ *
  * ACLs are kept on the disk in ext4's form (version 1, short entries)
  * and handed to the VFS in Linux's xattr form (sys/xattr.h); a node
  * keeps its access ACL decoded (n_acl) for the permission check, loaded
@@ -55,14 +62,20 @@ struct xent {
 	uint8_t xe_index;
 	uint8_t xe_namelen;
 	uint32_t xe_len;
-	uint8_t *xe_data;               /* name, then value */
+	uint8_t *xe_data;               /* name, then value (not for EA) */
+	uint32_t xe_inum;               /* EA inode of the value, 0: none */
+	uint32_t xe_ehash;              /* an EA entry's hash */
+	bool xe_inblock;                /* loaded from the block */
 };
 
 struct xset {
 	struct xent *xs_e;
 	unsigned xs_n, xs_cap;
-	bool xs_eainode;                /* some value lives in an ea_inode */
+	uint32_t xs_blkrefs;            /* the loaded block's refcount */
 };
+
+/* An EA value larger than this goes to an EA inode (Linux's limit). */
+#define EA_INODE_MIN(bsize) ((size_t)(bsize) - 3 - EXT2_XE_NAME - 4)
 
 static const char *
 xe_name(const struct xent *x)
@@ -76,24 +89,35 @@ xe_val(const struct xent *x)
 	return x->xe_data + x->xe_namelen;
 }
 
+/* The bytes of xe_data. */
+static size_t
+xe_dlen(const struct xent *x)
+{
+	return x->xe_namelen + (x->xe_inum != 0 ? 0 : (size_t)x->xe_len);
+}
+
 static void
 xset_free(struct xset *xs)
 {
 	for (unsigned i = 0; i < xs->xs_n; i++)
-		if (xs->xs_e[i].xe_namelen + xs->xs_e[i].xe_len > 0)
-			kmem_free(xs->xs_e[i].xe_data,
-			    xs->xs_e[i].xe_namelen + xs->xs_e[i].xe_len);
+		if (xe_dlen(&xs->xs_e[i]) > 0)
+			kmem_free(xs->xs_e[i].xe_data, xe_dlen(&xs->xs_e[i]));
 	if (xs->xs_cap > 0)
 		kmem_free(xs->xs_e, xs->xs_cap * sizeof(*xs->xs_e));
 	memset(xs, 0, sizeof(*xs));
 }
 
-/* Append an attribute (a copy of name and value) to the set. */
+/*
+ * Append an attribute (a copy of name and value) to the set; with inum
+ * not 0 the value (len bytes) is in that EA inode and val unused.
+ */
 static int
-xset_add(struct xset *xs, uint8_t index, const char *name, size_t namelen,
-    const void *val, size_t len)
+xset_add_ea(struct xset *xs, uint8_t index, const char *name,
+    size_t namelen, const void *val, size_t len, uint32_t inum,
+    uint32_t ehash)
 {
 	struct xent *x, *ne;
+	size_t dlen;
 	unsigned ncap;
 
 	if (xs->xs_n == xs->xs_cap) {
@@ -108,19 +132,28 @@ xset_add(struct xset *xs, uint8_t index, const char *name, size_t namelen,
 		xs->xs_cap = ncap;
 	}
 	x = &xs->xs_e[xs->xs_n];
+	memset(x, 0, sizeof(*x));
 	x->xe_index = index;
 	x->xe_namelen = (uint8_t)namelen;
 	x->xe_len = (uint32_t)len;
-	x->xe_data = NULL;
-	if (namelen + len > 0) {
-		if ((x->xe_data = kmem_alloc(namelen + len, KM_SLEEP)) == NULL)
+	x->xe_inum = inum;
+	x->xe_ehash = ehash;
+	if ((dlen = xe_dlen(x)) > 0) {
+		if ((x->xe_data = kmem_alloc(dlen, KM_SLEEP)) == NULL)
 			return ENOMEM;
 		memcpy(x->xe_data, name, namelen);
-		if (len > 0)
+		if (dlen > namelen)
 			memcpy(x->xe_data + namelen, val, len);
 	}
 	xs->xs_n++;
 	return 0;
+}
+
+static int
+xset_add(struct xset *xs, uint8_t index, const char *name, size_t namelen,
+    const void *val, size_t len)
+{
+	return xset_add_ea(xs, index, name, namelen, val, len, 0, 0);
 }
 
 static void
@@ -128,8 +161,8 @@ xset_del(struct xset *xs, unsigned i)
 {
 	struct xent *x = &xs->xs_e[i];
 
-	if (x->xe_namelen + x->xe_len > 0)
-		kmem_free(x->xe_data, x->xe_namelen + x->xe_len);
+	if (xe_dlen(x) > 0)
+		kmem_free(x->xe_data, xe_dlen(x));
 	memmove(x, x + 1, (xs->xs_n - i - 1) * sizeof(*x));
 	xs->xs_n--;
 }
@@ -152,10 +185,12 @@ xset_find(const struct xset *xs, uint8_t index, const char *name,
  */
 static int
 xset_parse(const struct ext2fs *fs, uint32_t ino, const uint8_t *ents,
-    const uint8_t *end, const uint8_t *vbase, size_t vlen, struct xset *xs)
+    const uint8_t *end, const uint8_t *vbase, size_t vlen, bool inblock,
+    struct xset *xs)
 {
 	const uint8_t *e;
 	size_t elen, voff, vsize;
+	uint32_t inum;
 	int error;
 
 	for (e = ents; e + 4 <= end && ext2_le32(e) != 0; e += elen) {
@@ -163,20 +198,24 @@ xset_parse(const struct ext2fs *fs, uint32_t ino, const uint8_t *ents,
 		    e + (elen = XE_LEN(e[EXT2_XE_NAME_LEN])) > end)
 			return ext2fs_corrupt(fs, "inode %u: attribute entry "
 			    "past its area", ino);
-		if (ext2_le32(e + EXT2_XE_VALUE_INUM) != 0) {
-			xs->xs_eainode = true;
-			continue;
-		}
 		voff = ext2_le16(e + EXT2_XE_VALUE_OFFS);
 		vsize = ext2_le32(e + EXT2_XE_VALUE_SIZE);
-		if (vsize > XATTR_SIZE_MAX || (vsize > 0 && (voff > vlen ||
-		    vsize > vlen - voff)))
+		inum = ext2_le32(e + EXT2_XE_VALUE_INUM);
+		if (inum != 0 && (!(fs->e2_incompat &
+		    EXT2F_INCOMPAT_EA_INODE) || vsize == 0 ||
+		    vsize > XATTR_SIZE_MAX))
+			return ext2fs_corrupt(fs, "inode %u: attribute value "
+			    "of %zu bytes in inode %u", ino, vsize, inum);
+		if (inum == 0 && (vsize > XATTR_SIZE_MAX || (vsize > 0 &&
+		    (voff > vlen || vsize > vlen - voff))))
 			return ext2fs_corrupt(fs, "inode %u: attribute value "
 			    "%zu+%zu outside its area", ino, voff, vsize);
-		if ((error = xset_add(xs, e[EXT2_XE_NAME_INDEX],
+		if ((error = xset_add_ea(xs, e[EXT2_XE_NAME_INDEX],
 		    (const char *)e + EXT2_XE_NAME, e[EXT2_XE_NAME_LEN],
-		    vbase + voff, vsize)) != 0)
+		    vbase + voff, vsize, inum,
+		    ext2_le32(e + EXT2_XE_HASH))) != 0)
 			return error;
+		xs->xs_e[xs->xs_n - 1].xe_inblock = inblock;
 	}
 	if (e + 4 > end)
 		return ext2fs_corrupt(fs, "inode %u: attribute list without "
@@ -226,7 +265,7 @@ xset_load(struct ext2fs_mount *em, const struct ext2fs_inode *ip,
 		    ext2_le32(raw + start) == EXT2_XATTR_MAGIC)
 			error = xset_parse(fs, ip->ei_ino, raw + start + 4,
 			    raw + fs->e2_isize, raw + start + 4,
-			    fs->e2_isize - start - 4, xs);
+			    fs->e2_isize - start - 4, false, xs);
 		kmem_free(raw, fs->e2_isize);
 	}
 	if (error == 0 && ip->ei_file_acl != 0) {
@@ -241,7 +280,9 @@ xset_load(struct ext2fs_mount *em, const struct ext2fs_inode *ip,
 				error = xset_parse(fs, ip->ei_ino,
 				    (uint8_t *)bp->b_data + EXT2_XATTR_HDR_SIZE,
 				    (uint8_t *)bp->b_data + fs->e2_bsize,
-				    bp->b_data, fs->e2_bsize, xs);
+				    bp->b_data, fs->e2_bsize, true, xs);
+			xs->xs_blkrefs = ext2_le32((uint8_t *)bp->b_data +
+			    EXT2_XATTR_REFCOUNT);
 			brelse(bp, 0);
 		}
 	}
@@ -251,13 +292,23 @@ xset_load(struct ext2fs_mount *em, const struct ext2fs_inode *ip,
 }
 
 static uint32_t
-xent_hash(const struct xent *x)
+xent_namehash(const struct xent *x)
 {
-	const uint8_t *v = xe_val(x);
-	uint32_t h = 0, w;
+	uint32_t h = 0;
 
 	for (unsigned i = 0; i < x->xe_namelen; i++)
 		h = h << 5 ^ h >> 27 ^ (uint8_t)xe_name(x)[i];
+	return h;
+}
+
+static uint32_t
+xent_hash(const struct xent *x)
+{
+	const uint8_t *v = xe_val(x);
+	uint32_t h = xent_namehash(x), w;
+
+	if (x->xe_inum != 0)
+		return x->xe_ehash;
 	for (size_t i = 0; i < x->xe_len; i += 4) {
 		w = 0;
 		for (size_t k = 0; k < 4 && i + k < x->xe_len; k++)
@@ -270,7 +321,7 @@ xent_hash(const struct xent *x)
 static size_t
 xent_cost(const struct xent *x)
 {
-	return XE_LEN(x->xe_namelen) + XPAD(x->xe_len);
+	return XE_LEN(x->xe_namelen) + (x->xe_inum != 0 ? 0 : XPAD(x->xe_len));
 }
 
 /* Block order (Linux's search relies on it): index, name length, name. */
@@ -303,7 +354,8 @@ xset_emit(struct xent **xv, unsigned n, uint8_t *area, size_t len,
 		e[EXT2_XE_NAME_LEN] = x->xe_namelen;
 		e[EXT2_XE_NAME_INDEX] = x->xe_index;
 		ext2_set_le32(e + EXT2_XE_VALUE_SIZE, x->xe_len);
-		if (x->xe_len > 0) {
+		ext2_set_le32(e + EXT2_XE_VALUE_INUM, x->xe_inum);
+		if (x->xe_len > 0 && x->xe_inum == 0) {
 			vend -= XPAD(x->xe_len);
 			memcpy(area + vend, xe_val(x), x->xe_len);
 			ext2_set_le16(e + EXT2_XE_VALUE_OFFS,
@@ -381,40 +433,130 @@ ext2fs_xattr_release(struct ext2fs_mount *em, struct ext2fs_inode *ip)
 	return ext2fs_free_for(em, ip, blk, 1);
 }
 
+/* The value x holds (len bytes): in the set, or read from its EA inode
+ * into *bufp (the caller frees it). */
+static int
+xent_value(struct ext2fs_mount *em, uint32_t owner, const struct xent *x,
+    const uint8_t **valp, uint8_t **bufp)
+{
+	int error;
+
+	*bufp = NULL;
+	if (x->xe_inum == 0) {
+		*valp = xe_val(x);
+		return 0;
+	}
+	if ((*bufp = kmem_alloc(x->xe_len, KM_SLEEP)) == NULL)
+		return ENOMEM;
+	if ((error = ext2fs_eai_read(em, owner, x->xe_inum, xent_namehash(x),
+	    x->xe_ehash, *bufp, x->xe_len)) != 0) {
+		kmem_free(*bufp, x->xe_len);
+		*bufp = NULL;
+		return error;
+	}
+	*valp = *bufp;
+	return 0;
+}
+
+/* Entry i of the set with its value in memory, not in an EA inode. */
+static int
+xent_materialize(struct ext2fs_mount *em, uint32_t owner, struct xset *xs,
+    unsigned i)
+{
+	struct xent *x = &xs->xs_e[i];
+	const uint8_t *val;
+	uint8_t *buf, *d;
+	int error;
+
+	if (x->xe_inum == 0)
+		return 0;
+	if ((error = xent_value(em, owner, x, &val, &buf)) != 0)
+		return error;
+	if ((d = kmem_alloc(x->xe_namelen + x->xe_len, KM_SLEEP)) == NULL) {
+		kmem_free(buf, x->xe_len);
+		return ENOMEM;
+	}
+	memcpy(d, x->xe_data, x->xe_namelen);
+	memcpy(d + x->xe_namelen, val, x->xe_len);
+	if (x->xe_namelen > 0)
+		kmem_free(x->xe_data, x->xe_namelen);
+	kmem_free(buf, x->xe_len);
+	x->xe_data = d;
+	x->xe_inum = 0;
+	return 0;
+}
+
+/* EA inode references to change after a store. */
+struct eref {
+	uint32_t er_inum;
+	uint32_t er_len;
+	int er_delta;
+	bool er_new;                    /* made by this store */
+};
+
+struct erefs {
+	struct eref *r;
+	unsigned n, cap;
+};
+
+static void
+erefs_note(struct erefs *rs, uint32_t inum, uint32_t len, int delta,
+    bool isnew)
+{
+	unsigned i;
+
+	for (i = 0; i < rs->n; i++)
+		if (rs->r[i].er_inum == inum)
+			break;
+	if (i == rs->n) {
+		KASSERT(rs->n < rs->cap);
+		rs->r[rs->n++] = (struct eref){ inum, len, 0, false };
+	}
+	rs->r[i].er_delta += delta;
+	rs->r[i].er_new |= isnew;
+}
+
 /*
- * Write the set back as np's attributes: into the inode while they fit,
- * the rest into its block (its own, a new one if it had none or shared
- * it).  Writes the inode.  ENOSPC when they do not fit a block.
+ * Move entry x's value into an EA inode of np (one with the same value,
+ * or a new one noted in rs).
  */
 static int
-xset_store(struct ext2fs_mount *em, struct ext2fs_node *np,
-    const struct xset *xs, bool root)
+xent_to_inode(struct ext2fs_mount *em, struct ext2fs_node *np,
+    struct xent *x, bool root, struct erefs *rs)
 {
-	const struct ext2fs *fs = em->em_fs;
-	struct ext2fs_inode *ip = &np->n_ip;
-	size_t start = EXT2_GOOD_OLD_INODE_SIZE + ip->ei_extra_isize;
-	size_t alen = 0, icap = 0, iused = 0, bused = 0;
-	struct xent **iv = NULL, **bv = NULL;
-	uint8_t *area = NULL, *blkbuf = NULL;
-	unsigned ni = 0, nb = 0;
-	struct buf *bp;
-	uint64_t old = ip->ei_file_acl, nblk;
-	uint32_t h;
-	int error = 0;
+	uint32_t inum, vhash, nh = xent_namehash(x);
+	uint8_t *d = NULL;
+	bool isnew;
+	int error;
 
-	if (xs->xs_n > 0 && (error = feature_set(em)) != 0)
+	if ((error = ext2fs_eai_make(em, np, xe_val(x), x->xe_len, root,
+	    &inum, &vhash, &isnew)) != 0)
 		return error;
-	if (fs->e2_isize > EXT2_GOOD_OLD_INODE_SIZE && ip->ei_extra_isize != 0 &&
-	    start + 8 <= fs->e2_isize) {
-		alen = fs->e2_isize - start;
-		icap = alen - 8;        /* the magic and the end of the list */
+	if (isnew)
+		erefs_note(rs, inum, x->xe_len, 0, true);
+	if (x->xe_namelen > 0) {
+		if ((d = kmem_alloc(x->xe_namelen, KM_SLEEP)) == NULL)
+			return ENOMEM;
+		memcpy(d, x->xe_data, x->xe_namelen);
 	}
-	if (xs->xs_n > 0 && ((iv = kmem_alloc(xs->xs_n * sizeof(*iv),
-	    KM_SLEEP)) == NULL || (bv = kmem_alloc(xs->xs_n * sizeof(*bv),
-	    KM_SLEEP)) == NULL)) {
-		error = ENOMEM;
-		goto out;
-	}
+	kmem_free(x->xe_data, xe_dlen(x));
+	x->xe_data = d;
+	x->xe_inum = inum;
+	x->xe_ehash = nh << 16 ^ nh >> 16 ^ vhash;
+	return 0;
+}
+
+/*
+ * Split the set between the inode (icap bytes of room) and a block:
+ * iv/bv, ni/nb, the block's bytes in *busedp.
+ */
+static void
+xset_split(struct xset *xs, size_t icap, struct xent **iv, unsigned *nip,
+    struct xent **bv, unsigned *nbp, size_t *busedp)
+{
+	size_t iused = 0, bused = 0;
+	unsigned ni = 0, nb = 0;
+
 	for (unsigned i = 0; i < xs->xs_n; i++) {
 		size_t c = xent_cost(&xs->xs_e[i]);
 
@@ -426,10 +568,108 @@ xset_store(struct ext2fs_mount *em, struct ext2fs_node *np,
 			bused += c;
 		}
 	}
-	if (nb > 0 && bused + 4 > fs->e2_bsize - EXT2_XATTR_HDR_SIZE) {
-		error = ENOSPC;
+	*nip = ni;
+	*nbp = nb;
+	*busedp = bused;
+}
+
+/*
+ * Write the set back as np's attributes: into the inode while they fit,
+ * the rest into its block (its own, a new one if it had none or shared
+ * it).  With ea_inode, values over Linux's limit, then the largest ones
+ * while the block overflows, move to EA inodes.  Writes the inode, then
+ * the EA inodes' reference counts.  ENOSPC when they do not fit a block.
+ */
+static int
+xset_store(struct ext2fs_mount *em, struct ext2fs_node *np, struct xset *xs,
+    bool root)
+{
+	const struct ext2fs *fs = em->em_fs;
+	struct ext2fs_inode *ip = &np->n_ip;
+	size_t start = EXT2_GOOD_OLD_INODE_SIZE + ip->ei_extra_isize;
+	size_t alen = 0, icap = 0, bused = 0;
+	struct xent **iv = NULL, **bv = NULL;
+	uint8_t *area = NULL, *blkbuf = NULL;
+	unsigned ni = 0, nb = 0;
+	struct buf *bp;
+	uint64_t old = ip->ei_file_acl, nblk, ocharge = 0, ncharge = 0;
+	struct erefs rs = { NULL, 0, 0 };
+	struct xset oxs;
+	bool ea = (fs->e2_incompat & EXT2F_INCOMPAT_EA_INODE) != 0;
+	uint32_t h;
+	int error = 0;
+
+	memset(&oxs, 0, sizeof(oxs));
+	if (xs->xs_n > 0 && (error = feature_set(em)) != 0)
+		return error;
+	if (fs->e2_isize > EXT2_GOOD_OLD_INODE_SIZE && ip->ei_extra_isize != 0 &&
+	    start + 8 <= fs->e2_isize) {
+		alen = fs->e2_isize - start;
+		icap = alen - 8;        /* the magic and the end of the list */
+	}
+	if (ea && (ip->ei_ibody_ea || old != 0) &&
+	    (error = xset_load(em, ip, &oxs)) != 0)
+		return error;
+	rs.cap = oxs.xs_n + xs->xs_n;
+	if (rs.cap > 0 && (rs.r = kmem_alloc(rs.cap * sizeof(*rs.r),
+	    KM_SLEEP)) == NULL) {
+		error = ENOMEM;
 		goto out;
 	}
+	if (xs->xs_n > 0 && ((iv = kmem_alloc(xs->xs_n * sizeof(*iv),
+	    KM_SLEEP)) == NULL || (bv = kmem_alloc(xs->xs_n * sizeof(*bv),
+	    KM_SLEEP)) == NULL)) {
+		error = ENOMEM;
+		goto out;
+	}
+	for (unsigned i = 0; ea && i < xs->xs_n; i++)
+		if (xs->xs_e[i].xe_inum == 0 &&
+		    XPAD(xs->xs_e[i].xe_len) > EA_INODE_MIN(fs->e2_bsize) &&
+		    (error = xent_to_inode(em, np, &xs->xs_e[i], root,
+		    &rs)) != 0)
+			goto out;
+	for (;;) {
+		struct xent *big = NULL;
+
+		xset_split(xs, icap, iv, &ni, bv, &nb, &bused);
+		if (nb == 0 || bused + 4 <= fs->e2_bsize - EXT2_XATTR_HDR_SIZE)
+			break;
+		for (unsigned i = 0; ea && i < xs->xs_n; i++)
+			if (xs->xs_e[i].xe_inum == 0 &&
+			    xs->xs_e[i].xe_len > 0 && (big == NULL ||
+			    xs->xs_e[i].xe_len > big->xe_len))
+				big = &xs->xs_e[i];
+		if (big == NULL) {
+			error = ENOSPC;
+			goto out;
+		}
+		if ((error = xent_to_inode(em, np, big, root, &rs)) != 0)
+			goto out;
+	}
+	/* References and charges: the old set's against the new one's. */
+	for (unsigned i = 0; i < oxs.xs_n; i++) {
+		const struct xent *x = &oxs.xs_e[i];
+
+		if (x->xe_inum == 0)
+			continue;
+		ocharge += ext2fs_eai_charge(fs, x->xe_len);
+		if (!x->xe_inblock || oxs.xs_blkrefs == 1)
+			erefs_note(&rs, x->xe_inum, x->xe_len, -1, false);
+	}
+	for (unsigned i = 0; i < xs->xs_n; i++) {
+		const struct xent *x = &xs->xs_e[i];
+
+		if (x->xe_inum == 0)
+			continue;
+		ncharge += ext2fs_eai_charge(fs, x->xe_len);
+		erefs_note(&rs, x->xe_inum, x->xe_len, 1, false);
+	}
+	/* Nothing changes before every reference to change is sound. */
+	for (unsigned i = 0; i < rs.n; i++)
+		if (!rs.r[i].er_new && rs.r[i].er_delta != 0 &&
+		    (error = ext2fs_eai_check(em, ip->ei_ino, rs.r[i].er_inum,
+		    rs.r[i].er_len)) != 0)
+			goto out;
 	if (alen > 0) {
 		if ((area = kmem_zalloc(alen, KM_SLEEP)) == NULL) {
 			error = ENOMEM;
@@ -478,10 +718,31 @@ xset_store(struct ext2fs_mount *em, struct ext2fs_node *np,
 		ip->ei_file_acl = nblk;
 	} else if (old != 0 && (error = ext2fs_xattr_release(em, ip)) != 0)
 		goto out;
+	ip->ei_blocks512 = ip->ei_blocks512 + ncharge -
+	    MIN(ocharge, ip->ei_blocks512 + ncharge);
 	ip->ei_ibody_ea = ni > 0;
 	ext2fs_settime(ip, false, false, true);
-	error = ext2fs_iupdate_ea(em, ip, area, alen);
+	if ((error = ext2fs_iupdate_ea(em, ip, area, alen)) != 0)
+		goto out;
+	/* Gains first, so that a value moving keeps its inode. */
+	for (unsigned i = 0; i < rs.n && error == 0; i++)
+		if (rs.r[i].er_delta > 0 || rs.r[i].er_new)
+			error = ext2fs_eai_ref(em, ip->ei_ino, rs.r[i].er_inum,
+			    rs.r[i].er_len, rs.r[i].er_delta);
+	for (unsigned i = 0; i < rs.n && error == 0; i++)
+		if (rs.r[i].er_delta < 0 && !rs.r[i].er_new)
+			error = ext2fs_eai_ref(em, ip->ei_ino, rs.r[i].er_inum,
+			    rs.r[i].er_len, rs.r[i].er_delta);
+	rs.n = 0;
 out:
+	/* A failed store leaves the EA inodes it made unreferenced. */
+	for (unsigned i = 0; i < rs.n; i++)
+		if (rs.r[i].er_new)
+			(void)ext2fs_eai_discard(em, rs.r[i].er_inum,
+			    rs.r[i].er_len);
+	if (rs.r != NULL)
+		kmem_free(rs.r, rs.cap * sizeof(*rs.r));
+	xset_free(&oxs);
 	if (iv != NULL)
 		kmem_free(iv, xs->xs_n * sizeof(*iv));
 	if (bv != NULL)
@@ -490,6 +751,36 @@ out:
 		kmem_free(area, alen);
 	if (blkbuf != NULL)
 		kmem_free(blkbuf, fs->e2_bsize);
+	return error;
+}
+
+/*
+ * An inode's attributes go with it: the block released (freed with its
+ * last reference) and the references to EA inodes that it held.
+ */
+int
+ext2fs_xattr_drop(struct ext2fs_mount *em, struct ext2fs_inode *ip)
+{
+	struct xset xs;
+	int error = 0, e;
+
+	memset(&xs, 0, sizeof(xs));
+	if ((em->em_fs->e2_incompat & EXT2F_INCOMPAT_EA_INODE) &&
+	    (error = xset_load(em, ip, &xs)) != 0)
+		memset(&xs, 0, sizeof(xs));
+	if (ip->ei_file_acl != 0 && (e = ext2fs_xattr_release(em, ip)) != 0 &&
+	    error == 0)
+		error = e;
+	for (unsigned i = 0; i < xs.xs_n; i++) {
+		const struct xent *x = &xs.xs_e[i];
+
+		if (x->xe_inum != 0 && (!x->xe_inblock || xs.xs_blkrefs == 1) &&
+		    (e = ext2fs_eai_ref(em, ip->ei_ino, x->xe_inum, x->xe_len,
+		    -1)) != 0 && error == 0)
+			error = e;
+	}
+	ip->ei_ibody_ea = false;
+	xset_free(&xs);
 	return error;
 }
 
@@ -594,17 +885,25 @@ ext2fs_acl_forget(struct ext2fs_node *np)
 
 /* Cache the access ACL of the set (the disk form) in np. */
 static int
-acl_cache(const struct ext2fs *fs, struct ext2fs_node *np,
+acl_cache(struct ext2fs_mount *em, struct ext2fs_node *np,
     const struct xset *xs)
 {
-	int i = xset_find(xs, EXT2_XATTR_INDEX_ACL_ACCESS, "", 0);
+	int i = xset_find(xs, EXT2_XATTR_INDEX_ACL_ACCESS, "", 0), error;
+	const uint8_t *val;
+	uint8_t *buf;
 
 	ext2fs_acl_forget(np);
 	np->n_aclerr = 0;
 	if (i < 0)
 		return 0;
-	return acl_from_disk(fs, np->n_ip.ei_ino, xe_val(&xs->xs_e[i]),
+	if ((error = xent_value(em, np->n_ip.ei_ino, &xs->xs_e[i], &val,
+	    &buf)) != 0)
+		return error;
+	error = acl_from_disk(em->em_fs, np->n_ip.ei_ino, val,
 	    xs->xs_e[i].xe_len, &np->n_acl, &np->n_acllen);
+	if (buf != NULL)
+		kmem_free(buf, xs->xs_e[i].xe_len);
+	return error;
 }
 
 int
@@ -616,7 +915,7 @@ ext2fs_acl_load(struct ext2fs_mount *em, struct ext2fs_node *np)
 	if (!np->n_ip.ei_ibody_ea && np->n_ip.ei_file_acl == 0)
 		return 0;
 	if ((error = xset_load(em, &np->n_ip, &xs)) == 0) {
-		error = acl_cache(em->em_fs, np, &xs);
+		error = acl_cache(em, np, &xs);
 		xset_free(&xs);
 	}
 	np->n_aclerr = error;
@@ -655,7 +954,9 @@ ext2fs_acl_chmod(struct ext2fs_mount *em, struct ext2fs_node *np, bool root)
 	acl_xattr_chmod(np->n_acl, np->n_acllen, np->n_ip.ei_mode);
 	if ((error = xset_load(em, &np->n_ip, &xs)) != 0)
 		return error;
-	if ((i = xset_find(&xs, EXT2_XATTR_INDEX_ACL_ACCESS, "", 0)) >= 0) {
+	if ((i = xset_find(&xs, EXT2_XATTR_INDEX_ACL_ACCESS, "", 0)) >= 0 &&
+	    (error = xent_materialize(em, np->n_ip.ei_ino, &xs,
+	    (unsigned)i)) == 0) {
 		d = xe_val(&xs.xs_e[i]);
 		if (acl_to_disk(np->n_acl, np->n_acllen, d) ==
 		    xs.xs_e[i].xe_len)
@@ -689,6 +990,8 @@ ext2fs_acl_inherit(struct ext2fs_mount *em, struct ext2fs_node *dnp,
 		return error;
 	memset(&xs, 0, sizeof(xs));
 	if ((i = xset_find(&dxs, EXT2_XATTR_INDEX_ACL_DEFAULT, "", 0)) < 0 ||
+	    (error = xent_materialize(em, dnp->n_ip.ei_ino, &dxs,
+	    (unsigned)i)) != 0 ||
 	    (error = acl_from_disk(em->em_fs, dnp->n_ip.ei_ino,
 	    xe_val(&dxs.xs_e[i]), dxs.xs_e[i].xe_len, &dflt, &dlen)) != 0)
 		goto out;
@@ -726,9 +1029,9 @@ ext2fs_getxattr(struct vnode *vp, const char *name, void *buf, size_t *lenp)
 {
 	struct ext2fs_mount *em = VTOEM(vp);
 	const char *rest;
-	uint8_t index, *acl = NULL;
+	uint8_t index, *acl = NULL, *ebuf = NULL;
 	const uint8_t *val;
-	size_t len, acllen = 0;
+	size_t len = 0, acllen = 0, elen = 0;
 	struct xset xs;
 	int i, error;
 
@@ -738,11 +1041,20 @@ ext2fs_getxattr(struct vnode *vp, const char *name, void *buf, size_t *lenp)
 	if ((error = xset_load(em, VTOEI(vp), &xs)) != 0)
 		goto out;
 	if ((i = xset_find(&xs, index, rest, strlen(rest))) < 0) {
-		error = xs.xs_eainode ? EOPNOTSUPP : ENODATA;
+		error = ENODATA;
 		goto out;
 	}
-	val = xe_val(&xs.xs_e[i]);
 	len = xs.xs_e[i].xe_len;
+	/* The size alone needs no value (Linux's answer as well). */
+	if (buf == NULL && index != EXT2_XATTR_INDEX_ACL_ACCESS &&
+	    index != EXT2_XATTR_INDEX_ACL_DEFAULT) {
+		*lenp = len;
+		goto out;
+	}
+	if ((error = xent_value(em, VTOEI(vp)->ei_ino, &xs.xs_e[i], &val,
+	    &ebuf)) != 0)
+		goto out;
+	elen = len;
 	if (index == EXT2_XATTR_INDEX_ACL_ACCESS ||
 	    index == EXT2_XATTR_INDEX_ACL_DEFAULT) {
 		if ((error = acl_from_disk(em->em_fs, VTOEI(vp)->ei_ino, val,
@@ -762,6 +1074,8 @@ out:
 	rw_exit(&em->em_lock);
 	if (acl != NULL)
 		kmem_free(acl, acllen);
+	if (ebuf != NULL)
+		kmem_free(ebuf, elen);
 	xset_free(&xs);
 	return error;
 }
@@ -799,10 +1113,6 @@ xattr_change(struct vnode *vp, const char *name, const void *val,
 	}
 	if ((error = xset_load(em, ip, &xs)) != 0)
 		goto unlock;
-	if (xs.xs_eainode) {
-		error = EOPNOTSUPP;
-		goto out;
-	}
 	i = xset_find(&xs, index, rest, strlen(rest));
 	if (!acl && (flags & XATTR_CREATE) && i >= 0) {
 		error = EEXIST;
@@ -839,7 +1149,7 @@ xattr_change(struct vnode *vp, const char *name, const void *val,
 		goto out;
 	}
 	if (index == EXT2_XATTR_INDEX_ACL_ACCESS)
-		error = acl_cache(em->em_fs, np, &xs);
+		error = acl_cache(em, np, &xs);
 out:
 	if (d != NULL)
 		kmem_free(d, dsize);
