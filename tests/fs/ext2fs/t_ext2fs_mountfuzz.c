@@ -279,10 +279,10 @@ load_image(const char *path, size_t *sizep, uint32_t **usedp, size_t *nusedp)
 /*
  * Attributes for the damage to reach: small ones in the inodes, big
  * ones in attribute blocks, ACLs (debugfs takes them in Linux's form and
- * writes ext4's).
+ * writes ext4's); with ea_inode, values in EA inodes too.
  */
 static void
-add_attrs(const char *dir, const char *img)
+add_attrs(const char *dir, const char *img, bool eainode)
 {
 	static const unsigned char acl[] = { 2, 0, 0, 0, 1, 0, 6, 0, 0xff,
 		0xff, 0xff, 0xff, 2, 0, 6, 0, 0xe8, 3, 0, 0, 4, 0, 4, 0, 0xff,
@@ -302,12 +302,21 @@ add_attrs(const char *dir, const char *img)
 	for (int i = 0; i < 700; i++)
 		fputc('a' + i % 26, f);
 	REQUIRE(fclose(f) == 0);
+	PATHF(path, "%s/huge", dir);
+	REQUIRE((f = fopen(path, "w")) != NULL);
+	for (int i = 0; i < 5000; i++)
+		fputc('A' + i % 23, f);
+	REQUIRE(fclose(f) == 0);
 	PATHF(path, "%s/attrs.debugfs", dir);
 	REQUIRE((f = fopen(path, "w")) != NULL);
-	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 		fprintf(f, "ea_set %s user.a v%zu\nea_set -f %s/big %s "
 		    "user.big\nea_set -f %s/acl %s system.posix_acl_access\n",
 		    paths[i], i, dir, paths[i], dir, paths[i]);
+		if (eainode)
+			fprintf(f, "ea_set -f %s/huge %s user.huge\n", dir,
+			    paths[i]);
+	}
 	REQUIRE(fclose(f) == 0);
 	PATHF(cmd, "debugfs -w -f '%s' '%s' >/dev/null 2>&1 && "
 	    "debugfs -R 'ea_list /files/f_0' '%s' 2>/dev/null | "
@@ -316,7 +325,7 @@ add_attrs(const char *dir, const char *img)
 }
 
 static void
-fuzz(const char *tag, const char *mkfs, uint32_t seed, bool rw)
+fuzz_n(const char *tag, const char *mkfs, uint32_t seed, bool rw, int cases)
 {
 	struct tree_opts o = { 300, false };
 	struct ext2fs_args args = { .fspec = (char *)DEV,
@@ -344,7 +353,7 @@ fuzz(const char *tag, const char *mkfs, uint32_t seed, bool rw)
 	PATHF(cmd, "%s -U " FIXED_UUID " -E hash_seed=" FIXED_UUID, mkfs);
 	make_image(good, src, cmd, "8M",
 	    "e2fsck -fyD '%s' >/dev/null 2>&1; test $? -le 1");
-	add_attrs(dir, good);
+	add_attrs(dir, good, strstr(mkfs, "ea_inode") != NULL);
 	PATHF(cmd, "cp '%s' '%s'", good, bad);
 	REQUIRE_EQ(system(cmd), 0);
 	img = load_image(good, &size, &used, &nused);
@@ -358,7 +367,7 @@ fuzz(const char *tag, const char *mkfs, uint32_t seed, bool rw)
 	REQUIRE_OK(devnull = open("/dev/null", O_WRONLY));
 	REQUIRE_OK(dup2(devnull, 1));
 	REQUIRE_OK(dup2(devnull, 2));
-	for (c = 0; c < CASES && fail_line == 0; c++) {
+	for (c = 0; c < cases && fail_line == 0; c++) {
 		corrupt(img, used, nused, bad, size, &seed, 1 << (c % 7));
 		if (rump_sys_mount("ext2fs", MNT, rw ? 0 : MS_RDONLY, &args,
 		    sizeof(args)) != 0)
@@ -383,7 +392,7 @@ fuzz(const char *tag, const char *mkfs, uint32_t seed, bool rw)
 		    "(%s)", tag, c - 1, fail_line, fail_errno,
 		    strerror(fail_errno));
 	printf("%s: %d cases, %ld mounted, %ld walked without an error\n",
-	    tag, CASES, w->mounted, w->walked_ok);
+	    tag, cases, w->mounted, w->walked_ok);
 	/* The corruption must leave some images usable, or it tests little. */
 	REQUIRE(w->mounted > 0);
 	free(w);
@@ -391,6 +400,12 @@ fuzz(const char *tag, const char *mkfs, uint32_t seed, bool rw)
 	free(used);
 	remove_tree(dir);
 	free(dir);
+}
+
+static void
+fuzz(const char *tag, const char *mkfs, uint32_t seed, bool rw)
+{
+	fuzz_n(tag, mkfs, seed, rw, CASES);
 }
 
 TESTCASE(ext2_1k)
@@ -419,5 +434,13 @@ TESTCASE(rw_ext4_2k)
 	    true);
 }
 
+/* Values in EA inodes, read and rewritten (fewer rounds: suite time). */
+TESTCASE(rw_ext4_eainode_1k)
+{
+	fuzz_n("vfuzz_rw_ext4_ea_1k", "-t ext4 -b 1024 -I 256 -O "
+	    "ea_inode,^metadata_csum", 808, true, TESTS_ROUNDS(120));
+}
+
 TESTS(CASE(ext2_1k), CASE(ext3_2k), CASE(ext4_4k), CASE(rw_ext2_1k),
-    CASE(rw_ext2_4k), CASE(rw_ext3_2k), CASE(rw_ext4_2k))
+    CASE(rw_ext2_4k), CASE(rw_ext3_2k), CASE(rw_ext4_2k),
+    CASE(rw_ext4_eainode_1k))
