@@ -8,7 +8,9 @@
  * gives them byte for byte, and the Linux kernel (as root, over a loop
  * mount; skipped where the host cannot) shows them exactly with
  * getfattr; what Linux's setfattr writes we read exactly, share and
- * free.  Equal values share one EA inode; removing the last reference
+ * free; an attribute block Linux shared between two files, naming an
+ * EA inode, is copied on write with the references right.  Equal values
+ * share one EA inode; removing the last reference
  * frees it (free inode and block counts exact); a smaller value moves
  * back into the inode.  8 threads set large values at once on files of
  * one mount, then e2fsck is clean.  A damaged reference (inode number
@@ -447,6 +449,110 @@ TESTCASE(linux_writes)
 	free(dir);
 }
 
+static long long
+stat_field(const char *img, const char *path, const char *label)
+{
+	char cmd[4500], *out, *p;
+	long long v = -1;
+
+	PATHF(cmd, "debugfs -R 'stat %s' '%s' 2>/dev/null", path, img);
+	out = run(cmd, NULL);
+	if ((p = strstr(out, label)) != NULL)
+		v = strtoll(p + strlen(label), NULL, 0);
+	free(out);
+	return v;
+}
+
+/*
+ * Linux shares an attribute block naming an EA inode between two files
+ * (one reference for the block): changing one file's copies the block,
+ * and the copy takes a reference; emptying the other's frees the block
+ * and drops its reference; the last one frees the EA inode.
+ */
+TESTCASE(linux_shared_block)
+{
+	static unsigned char big[61440];
+	char img[4200], cmd[9000], mnt[4300], *dir;
+	long long b0, i0, b1, i1, blk;
+	unsigned inos[8];
+
+	if (!have_e2fsprogs())
+		return;
+	dir = new_image("eashare", "-t ext4 -O ea_inode -b 4096 -I 256", img,
+	    sizeof(img));
+	pattern(big, sizeof(big), 6);
+	PATHF(mnt, "%s/m", dir);
+	REQUIRE_OK(mkdir(mnt, 0755));
+	if (!linux_mount(img, mnt, "rw")) {
+		rmdir(mnt);
+		remove_tree(dir);
+		free(dir);
+		return;
+	}
+	PATHF(cmd, "touch '%s/f' '%s/g'", mnt, mnt);
+	REQUIRE(system(cmd) == 0);
+	linux_unmount(mnt);
+	free_counts(img, &b0, &i0);
+	REQUIRE(linux_mount(img, mnt, "rw"));
+	PATHF(cmd, "%s/val", dir);
+	write_host(cmd, big, sizeof(big));
+	/* 60 bytes fill the inode: the EA entry goes to the block. */
+	PATHF(cmd, "cd '%s' && for f in f g; do { echo \"# file: $f\"; "
+	    "echo user.a=0x%0120d; printf 'user.big=0s'; base64 -w0 ../val; "
+	    "echo; } > ../dump && setfattr --restore=../dump || exit 1; done",
+	    mnt, 0);
+	REQUIRE(system(cmd) == 0);
+	linux_unmount(mnt);
+	fsck_clean(img);
+	REQUIRE((blk = stat_field(img, "/f", "File ACL: ")) > 0);
+	if (stat_field(img, "/g", "File ACL: ") != blk) {
+		printf("skipped: this kernel did not share the block\n");
+		rmdir(mnt);
+		remove_tree(dir);
+		free(dir);
+		return;
+	}
+	REQUIRE_EQ(ea_inodes(img, inos, 8), 1);
+
+	do_mount(img);
+	check_value(MNT "/g", "user.big", big, sizeof(big));
+	REQUIRE_OK(rump_sys_setxattr(MNT "/g", "user.x", "x", 1, 0));
+	REQUIRE_OK(rump_sys_unmount(MNT, 0));
+	fsck_clean(img);
+	REQUIRE_EQ(stat_field(img, "/f", "File ACL: "), blk);
+	REQUIRE(stat_field(img, "/g", "File ACL: ") != blk);
+	REQUIRE_EQ(stat_field(img, "/f", "Blockcount: "),
+	    stat_field(img, "/g", "Blockcount: "));
+	REQUIRE_EQ(ea_inodes(img, inos, 8), 1);
+
+	do_mount(img);
+	REQUIRE_OK(rump_sys_removexattr(MNT "/f", "user.big"));
+	check_value(MNT "/g", "user.big", big, sizeof(big));
+	REQUIRE_OK(rump_sys_unmount(MNT, 0));
+	fsck_clean(img);
+	REQUIRE_EQ(stat_field(img, "/f", "File ACL: "), 0);
+	REQUIRE_EQ(ea_inodes(img, inos, 8), 1);
+
+	REQUIRE(linux_mount(img, mnt, "ro"));
+	linux_value(dir, mnt, "g", "user.big", big, sizeof(big));
+	linux_unmount(mnt);
+
+	do_mount(img);
+	REQUIRE_OK(rump_sys_removexattr(MNT "/g", "user.big"));
+	REQUIRE_OK(rump_sys_removexattr(MNT "/g", "user.x"));
+	REQUIRE_OK(rump_sys_removexattr(MNT "/g", "user.a"));
+	REQUIRE_OK(rump_sys_removexattr(MNT "/f", "user.a"));
+	REQUIRE_OK(rump_sys_unmount(MNT, 0));
+	fsck_clean(img);
+	REQUIRE_EQ(ea_inodes(img, inos, 8), 0);
+	free_counts(img, &b1, &i1);
+	REQUIRE_EQ(i1, i0);
+	REQUIRE_EQ(b1, b0);
+	rmdir(mnt);
+	remove_tree(dir);
+	free(dir);
+}
+
 #define NTHREADS 8
 #define NROUNDS 4
 
@@ -639,4 +745,4 @@ TESTCASE(corrupt_refs)
 }
 
 TESTS(CASE(ours_1k), CASE(ours_2k), CASE(ours_4k), CASE(linux_writes),
-    CASE(threads), CASE(corrupt_refs))
+    CASE(linux_shared_block), CASE(threads), CASE(corrupt_refs))
