@@ -61,6 +61,8 @@ struct ext2fs_journal {
 	uint32_t j_incompat;
 	bool j_csum, j_csum3, j_64bit;
 	bool j_csum1;                   /* v1: crc32 of each transaction */
+	bool j_async;                   /* async_commit: commit may precede */
+	bool j_torn;                    /* scan: a copy's checksum is bad */
 	uint32_t *j_crctab;             /* v1: crc32 (MSB first) table */
 	uint32_t j_crc1;                /* v1: of the transaction so far */
 	uint32_t j_seed;                /* crc32c of the journal UUID */
@@ -406,6 +408,17 @@ desc_tags(struct ext2fs_journal *j, const uint8_t *buf, uint32_t l,
 			j->j_crc1 = crc32_be(j, j->j_crc1, j->j_data,
 			    j->j_bsize);
 		}
+		/*
+		 * An async commit block went down without waiting for the
+		 * copies: one that does not match its tag makes the
+		 * transaction torn (dropped at its commit block).
+		 */
+		if (pass == PASS_SCAN && j->j_async && j->j_csum) {
+			if ((error = jread(j, jnext(j, l, n), j->j_data)) != 0)
+				return error;
+			if (!copy_ok(j, tag, j->j_seq + age, j->j_data))
+				j->j_torn = true;
+		}
 		if (pass == PASS_REPLAY && (error = replay_tag(j, tag, flags,
 		    b, jnext(j, l, n), age)) != 0)
 			return error;
@@ -451,7 +464,10 @@ revoke_records(struct ext2fs_journal *j, const uint8_t *buf, uint32_t age)
  * at j_end.  In the scan, a descriptor or revoke block with a bad
  * checksum is judged at its commit block: a commit as new as the last
  * one makes it corruption, an older one stale blocks of an earlier use
- * of the ring, the end of the log.
+ * of the ring, the end of the log.  With async_commit the commit block
+ * may be on the disk before the transaction's copies: a copy that fails
+ * its tag's checksum (v2, v3) or a failed v1 transaction checksum makes
+ * the transaction torn, the end of the log, with one log line.
  */
 static int
 walk(struct ext2fs_journal *j, enum pass pass)
@@ -463,6 +479,7 @@ walk(struct ext2fs_journal *j, enum pass pass)
 	bool badsum = false;
 	int error;
 
+	j->j_torn = false;
 	for (;;) {
 		if (pass != PASS_SCAN && age == j->j_end)
 			return 0;
@@ -509,9 +526,19 @@ walk(struct ext2fs_journal *j, enum pass pass)
 					    "transaction %u: bad descriptor or "
 					    "revoke block checksum",
 					    j->j_seq + age);
-				if (badsum || (j->j_csum && !commit_ok(j, buf)) ||
-				    (j->j_csum1 && !commit1_ok(j, buf)))
+				if (badsum || (j->j_csum && !commit_ok(j, buf)))
 					return 0;
+				if (j->j_csum1 && !commit1_ok(j, buf))
+					j->j_torn = true;
+				if (j->j_torn) {
+					if (j->j_async)
+						log(LOG_NOTICE, "ext2fs: "
+						    "journal: transaction %u "
+						    "torn (async commit before "
+						    "its blocks): dropped",
+						    j->j_seq + age);
+					return 0;
+				}
 				lastctime = ctime;
 				j->j_crc1 = ~0u;
 				j->j_end = age + 1;
@@ -564,6 +591,7 @@ load_sb(struct ext2fs_journal *j)
 		return EINVAL;
 	}
 	j->j_64bit = (j->j_incompat & JBD2_FEATURE_INCOMPAT_64BIT) != 0;
+	j->j_async = (j->j_incompat & JBD2_FEATURE_INCOMPAT_ASYNC_COMMIT) != 0;
 	j->j_csum3 = (j->j_incompat & JBD2_FEATURE_INCOMPAT_CSUM_V3) != 0;
 	j->j_csum = j->j_csum3 ||
 	    (j->j_incompat & JBD2_FEATURE_INCOMPAT_CSUM_V2) != 0;
