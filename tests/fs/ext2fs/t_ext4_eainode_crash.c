@@ -1,0 +1,411 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The rump on Linux developers. */
+
+/*
+ * Crash consistency of attribute values in EA inodes: the test puts
+ * itself between the kernel and the host (rumpuser_bio,
+ * rumpuser_iovwrite and rumpuser_syncfd, handed on to librumpuser's) and
+ * records the writes and device flushes of a workload on an ea_inode
+ * image: large values set (two files sharing one EA inode), replaced by
+ * other large ones, removed (the EA inode freed), made small again
+ * (back in the inode), each step fsync'd.  For every N (a stride keeps
+ * the points near 60), the image as the device left it after its Nth
+ * write, and again with the writes since the last flush in a seeded
+ * random choice, must replay, by our read-write mount and by e2fsck -fy
+ * alike, to a file system e2fsck -fn finds clean whose attributes are
+ * exactly those of the last fsync'd state or the next.
+ */
+#define _GNU_SOURCE
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <rump/rump.h>
+#include <rump/rump_syscalls.h>
+/* This file implements (wraps) hypercalls. */
+#define LIBRUMPUSER
+#include <rump/rumpuser.h>
+#include <rump/ext2fs_args.h>
+#include <rump/rumpvfs.h>
+
+#include "h_macros.h"
+#include "h_ext2img.h"
+
+#define MNT "/mnt"
+#define MAXSTATES 8
+#define POINTS 60
+
+struct wr {
+	long long off;
+	unsigned long len;
+	unsigned char *data;
+};
+
+static pthread_mutex_t rec_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool recording;
+static struct wr *wrs;
+static size_t nwr, capwr;
+static size_t *flushes;
+static size_t nflush, capflush;
+
+static void
+record(const void *data, unsigned long dlen, long long off)
+{
+	pthread_mutex_lock(&rec_lock);
+	if (nwr == capwr) {
+		capwr = capwr * 2 + 256;
+		wrs = realloc(wrs, capwr * sizeof(*wrs));
+	}
+	if (wrs != NULL && (wrs[nwr].data = malloc(dlen)) != NULL) {
+		memcpy(wrs[nwr].data, data, dlen);
+		wrs[nwr].off = off;
+		wrs[nwr].len = dlen;
+		nwr++;
+	}
+	pthread_mutex_unlock(&rec_lock);
+}
+
+typedef void (*bio_fn)(int, int, void *, unsigned long, long long,
+    rumpuser_biodone_fn, void *);
+typedef int (*iovwrite_fn)(int, const struct rumpuser_iovec *, int,
+    long long, unsigned long *);
+typedef int (*syncfd_fn)(int, int, unsigned long long, unsigned long long);
+
+void
+rumpuser_bio(int fd, int op, void *data, unsigned long dlen, long long off,
+    rumpuser_biodone_fn done, void *arg)
+{
+	static bio_fn real;
+
+	if (real == NULL)
+		real = (bio_fn)dlsym(RTLD_NEXT, "rumpuser_bio");
+	if ((op & RUMPUSER_BIO_WRITE) && recording)
+		record(data, dlen, off);
+	real(fd, op, data, dlen, off, done, arg);
+}
+
+int
+rumpuser_iovwrite(int fd, const struct rumpuser_iovec *iov, int iovcnt,
+    long long off, unsigned long *retp)
+{
+	static iovwrite_fn real;
+	long long o = off;
+
+	if (real == NULL)
+		real = (iovwrite_fn)dlsym(RTLD_NEXT, "rumpuser_iovwrite");
+	if (recording && off >= 0)
+		for (int i = 0; i < iovcnt; i++) {
+			record(iov[i].iov_base, iov[i].iov_len, o);
+			o += (long long)iov[i].iov_len;
+		}
+	return real(fd, iov, iovcnt, off, retp);
+}
+
+/* A device flush: the writes before it are on the disk. */
+int
+rumpuser_syncfd(int fd, int flags, unsigned long long start,
+    unsigned long long len)
+{
+	static syncfd_fn real;
+	int error;
+
+	if (real == NULL)
+		real = (syncfd_fn)dlsym(RTLD_NEXT, "rumpuser_syncfd");
+	error = real(fd, flags, start, len);
+	if (recording && error == 0) {
+		pthread_mutex_lock(&rec_lock);
+		if (nflush == capflush) {
+			capflush = capflush * 2 + 64;
+			flushes = realloc(flushes, capflush * sizeof(*flushes));
+		}
+		if (flushes != NULL)
+			flushes[nflush++] = nwr;
+		pthread_mutex_unlock(&rec_lock);
+	}
+	return error;
+}
+
+static char *tmpdir;
+static int ndev;
+
+static void __attribute__((__format__(__printf__, 1, 2)))
+sh(const char *fmt, ...)
+{
+	char cmd[8192];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	if (system(cmd) != 0)
+		TEST_FAIL("'%s' failed", cmd);
+}
+
+static int
+mount_img(const char *img, int flags)
+{
+	struct ext2fs_args args = { .commit = 600 };
+	char dev[64];
+
+	snprintf(dev, sizeof(dev), "/dev/eacrash%d", ndev++);
+	args.fspec = dev;
+	REQUIRE_EQ(rump_pub_etfs_register(dev, img, RUMP_ETFS_BLK), 0);
+	if (rump_sys_mount("ext2fs", MNT, flags, &args, sizeof(args)) == 0)
+		return 0;
+	return errno;
+}
+
+#define NFILES 2
+static const char *const files[NFILES] = { MNT "/a", MNT "/b" };
+
+/* The attributes of the files, as text: names, sizes, value hashes. */
+static char *
+dump(void)
+{
+	static char list[1024], val[65536];
+	char *s = NULL;
+	size_t len = 0;
+	FILE *o;
+
+	REQUIRE((o = open_memstream(&s, &len)) != NULL);
+	for (size_t i = 0; i < NFILES; i++) {
+		ssize_t n = rump_sys_listxattr(files[i], list, sizeof(list));
+
+		REQUIRE(n >= 0);
+		fprintf(o, "%s:", files[i]);
+		/* listxattr's order is the disk's: sort by trying names. */
+		for (const char *nm = "user.big\0user.small\0"; *nm != '\0';
+		    nm += strlen(nm) + 1) {
+			ssize_t v = rump_sys_getxattr(files[i], nm, val,
+			    sizeof(val));
+			uint64_t h = 14695981039346656037ull;
+
+			if (v < 0) {
+				REQUIRE_EQ(errno, ENODATA);
+				continue;
+			}
+			for (ssize_t k = 0; k < v; k++)
+				h = (h ^ (uint8_t)val[k]) * 1099511628211ull;
+			fprintf(o, " %s=%zd/%016llx", nm, v,
+			    (unsigned long long)h);
+		}
+		fprintf(o, "\n");
+	}
+	fclose(o);
+	return s;
+}
+
+static char *states[MAXSTATES];
+static size_t wat[MAXSTATES];   /* writes done when state k was durable */
+static int nstates;
+
+static void
+durable(const char *path)
+{
+	int fd;
+
+	REQUIRE_OK(fd = rump_sys_open(path, O_RDONLY, 0));
+	REQUIRE_OK(rump_sys_fsync(fd));
+	REQUIRE_OK(rump_sys_close(fd));
+	REQUIRE(nstates < MAXSTATES);
+	pthread_mutex_lock(&rec_lock);
+	wat[nstates] = nwr;
+	pthread_mutex_unlock(&rec_lock);
+	states[nstates++] = dump();
+}
+
+static void
+value(unsigned char *v, size_t len, unsigned seed)
+{
+	for (size_t i = 0; i < len; i++)
+		v[i] = (unsigned char)(seed * 131 + i * 7 + (i >> 9));
+}
+
+static void
+workload(void)
+{
+	static unsigned char v1[12000], v2[9000];
+
+	value(v1, sizeof(v1), 1);
+	value(v2, sizeof(v2), 2);
+	/* One EA inode, two references. */
+	REQUIRE_OK(rump_sys_setxattr(MNT "/a", "user.big", v1, sizeof(v1), 0));
+	REQUIRE_OK(rump_sys_setxattr(MNT "/b", "user.big", v1, sizeof(v1), 0));
+	REQUIRE_OK(rump_sys_setxattr(MNT "/a", "user.small", "s", 1, 0));
+	durable(MNT "/a");
+	/* A new EA inode for a; b keeps the first. */
+	REQUIRE_OK(rump_sys_setxattr(MNT "/a", "user.big", v2, sizeof(v2), 0));
+	durable(MNT "/a");
+	/* The first EA inode freed. */
+	REQUIRE_OK(rump_sys_removexattr(MNT "/b", "user.big"));
+	durable(MNT "/b");
+	/* Back in the inode; the second freed. */
+	REQUIRE_OK(rump_sys_setxattr(MNT "/a", "user.big", "tiny", 4, 0));
+	durable(MNT "/a");
+}
+
+static size_t
+flushed_at(size_t n)
+{
+	size_t b = 0;
+
+	for (size_t i = 0; i < nflush && flushes[i] <= n; i++)
+		b = flushes[i];
+	return b;
+}
+
+/*
+ * The image after n writes: the first n, or with reorder every write
+ * before the last flush and a seeded choice of those after it.
+ */
+static void
+crash_image(const char *base, const char *img, size_t n, bool reorder,
+    unsigned *seed)
+{
+	size_t s = reorder ? flushed_at(n) : n, e = nwr;
+	bool *take;
+	int fd;
+
+	for (size_t i = 0; i < nflush; i++)
+		if (flushes[i] > s) {
+			e = flushes[i];
+			break;
+		}
+	REQUIRE(n <= e);
+	sh("cp '%s' '%s'", base, img);
+	REQUIRE((fd = open(img, O_WRONLY)) != -1);
+	for (size_t i = 0; i < s; i++)
+		REQUIRE(pwrite(fd, wrs[i].data, wrs[i].len, wrs[i].off) ==
+		    (ssize_t)wrs[i].len);
+	REQUIRE((take = calloc(e - s + 1, sizeof(*take))) != NULL);
+	for (size_t got = 0; got < n - s;) {
+		size_t i = (size_t)rand_r(seed) % (e - s);
+
+		if (!take[i]) {
+			take[i] = true;
+			got++;
+		}
+	}
+	for (size_t i = s; i < e; i++)
+		if (take[i - s])
+			REQUIRE(pwrite(fd, wrs[i].data, wrs[i].len,
+			    wrs[i].off) == (ssize_t)wrs[i].len);
+	free(take);
+	close(fd);
+}
+
+static void
+fsck_clean(const char *img, const char *what, size_t n)
+{
+	char cmd[2000];
+
+	PATHF(cmd, "e2fsck -fn '%s' >'%s/fsck.out' 2>&1", img, tmpdir);
+	if (system(cmd) != 0) {
+		PATHF(cmd, "cat '%s/fsck.out'", tmpdir);
+		(void)system(cmd);
+		TEST_FAIL("%s, crash after write %zu: e2fsck -fn not clean",
+		    what, n);
+	}
+}
+
+/* The attributes of img (ours, read-only): state k or k + 1. */
+static void
+check_state(const char *img, int k, const char *what, size_t n)
+{
+	char *got;
+
+	REQUIRE_EQ(mount_img(img, MS_RDONLY), 0);
+	got = dump();
+	REQUIRE_OK(rump_sys_unmount(MNT, 0));
+	if (strcmp(got, states[k]) != 0 &&
+	    (k + 1 >= nstates || strcmp(got, states[k + 1]) != 0))
+		TEST_FAIL("%s, crash after write %zu: neither state %d:\n%s"
+		    "--- nor state %d:\n%s--- but:\n%s", what, n, k, states[k],
+		    k + 1, k + 1 < nstates ? states[k + 1] : "", got);
+	free(got);
+}
+
+static void
+crash_point(const char *base, const char *img, size_t n, bool reorder,
+    unsigned *seed)
+{
+	char ours[800], theirs[800];
+	size_t d = reorder ? flushed_at(n) : n;
+	int k = 0;
+
+	PATHF(ours, "%s/ours", tmpdir);
+	PATHF(theirs, "%s/theirs", tmpdir);
+	/* The last state whose writes are all down. */
+	for (int i = 0; i < nstates; i++)
+		if (wat[i] <= d)
+			k = i;
+	crash_image(base, img, n, reorder, seed);
+	sh("cp '%s' '%s' && cp '%s' '%s'", img, ours, img, theirs);
+	/* Our replay: a read-write mount and unmount. */
+	REQUIRE_EQ(mount_img(ours, 0), 0);
+	REQUIRE_OK(rump_sys_unmount(MNT, 0));
+	fsck_clean(ours, reorder ? "ours, reordered" : "ours", n);
+	check_state(ours, k, "ours", n);
+	/* e2fsck's replay. */
+	sh("e2fsck -fy '%s' >/dev/null 2>&1; test $? -le 1", theirs);
+	fsck_clean(theirs, reorder ? "e2fsck, reordered" : "e2fsck", n);
+	check_state(theirs, k, "e2fsck", n);
+}
+
+static void
+every_n(const char *mkfs)
+{
+	unsigned seed = 20261206;
+	char base[800], img[800];
+	size_t total, stride;
+
+	if (!have_e2fsprogs())
+		return;
+	tmpdir = make_tmpdir("eacrash");
+	PATHF(base, "%s/base", tmpdir);
+	PATHF(img, "%s/img", tmpdir);
+	sh("mke2fs -q -F %s '%s' 8M >/dev/null 2>&1", mkfs, base);
+	REQUIRE_OK(rump_init());
+	REQUIRE_OK(rump_sys_mkdir(MNT, 0755));
+	/* The files, before the workload; state 0: no attributes. */
+	REQUIRE_EQ(mount_img(base, 0), 0);
+	for (size_t i = 0; i < NFILES; i++) {
+		int fd;
+
+		REQUIRE_OK(fd = rump_sys_open(files[i], O_CREAT | O_RDWR,
+		    0644));
+		REQUIRE_OK(rump_sys_close(fd));
+	}
+	wat[0] = 0;
+	states[nstates++] = dump();
+	REQUIRE_OK(rump_sys_unmount(MNT, 0));
+	sh("cp '%s' '%s'", base, img);
+	REQUIRE_EQ(mount_img(img, 0), 0);
+	recording = true;
+	workload();
+	REQUIRE_OK(rump_sys_unmount(MNT, 0));
+	recording = false;
+	total = nwr;
+	REQUIRE(total > 20);
+	REQUIRE_EQ(nstates, 5);
+	stride = total / POINTS + 1;
+	for (size_t n = 1; n <= total; n += stride)
+		crash_point(base, img, n, false, &seed);
+	for (size_t n = 2; n <= total; n += 2 * stride)
+		crash_point(base, img, n, true, &seed);
+	remove_tree(tmpdir);
+	free(tmpdir);
+}
+
+TESTCASE(ea_1k)
+{
+	every_n("-t ext4 -O ea_inode -b 1024 -I 256");
+}
+
+TESTS(CASE_NOBOOT(ea_1k))
