@@ -9,11 +9,16 @@
  * image: large values set (two files sharing one EA inode), replaced by
  * other large ones, removed (the EA inode freed), made small again
  * (back in the inode), each step fsync'd.  For every N (a stride keeps
- * the points near 60), the image as the device left it after its Nth
+ * the points near 25), the image as the device left it after its Nth
  * write, and again with the writes since the last flush in a seeded
  * random choice, must replay, by our read-write mount and by e2fsck -fy
  * alike, to a file system e2fsck -fn finds clean whose attributes are
- * exactly those of the last fsync'd state or the next.
+ * exactly those of the last fsync'd state or the next; a few points are
+ * also replayed by Linux (a loop mount, where the host allows it).  The
+ * same with journal_async_commit (data=journal): one device flush for
+ * each fsync, counted; with checksums v3 e2fsck's replay may apply a
+ * torn transaction's good blocks (JBD2's rule), so there only its
+ * cleanness is asked, and Linux's replay is left out.
  */
 #define _GNU_SOURCE
 #include <sys/mount.h>
@@ -39,7 +44,6 @@
 
 #define MNT "/mnt"
 #define MAXSTATES 8
-#define POINTS 60
 
 struct wr {
 	long long off;
@@ -133,6 +137,9 @@ rumpuser_syncfd(int fd, int flags, unsigned long long start,
 
 static char *tmpdir;
 static int ndev;
+static bool partial;            /* others' replays may apply torn ones */
+static bool linux_ok = true;    /* the host loop-mounts */
+static int nlinux;              /* Linux replays done */
 
 static void __attribute__((__format__(__printf__, 1, 2)))
 sh(const char *fmt, ...)
@@ -147,10 +154,12 @@ sh(const char *fmt, ...)
 		TEST_FAIL("'%s' failed", cmd);
 }
 
+static int aflags;              /* EXT2FS_ARGS_* of the workload's mount */
+
 static int
 mount_img(const char *img, int flags)
 {
-	struct ext2fs_args args = { .commit = 600 };
+	struct ext2fs_args args = { .commit = 600, .flags = aflags };
 	char dev[64];
 
 	snprintf(dev, sizeof(dev), "/dev/eacrash%d", ndev++);
@@ -202,7 +211,7 @@ dump(void)
 }
 
 static char *states[MAXSTATES];
-static size_t wat[MAXSTATES];   /* writes done when state k was durable */
+static size_t fat[MAXSTATES];   /* flushes done then */
 static int nstates;
 
 static void
@@ -215,7 +224,7 @@ durable(const char *path)
 	REQUIRE_OK(rump_sys_close(fd));
 	REQUIRE(nstates < MAXSTATES);
 	pthread_mutex_lock(&rec_lock);
-	wat[nstates] = nwr;
+	fat[nstates] = nflush;
 	pthread_mutex_unlock(&rec_lock);
 	states[nstates++] = dump();
 }
@@ -341,9 +350,9 @@ crash_point(const char *base, const char *img, size_t n, bool reorder,
 
 	PATHF(ours, "%s/ours", tmpdir);
 	PATHF(theirs, "%s/theirs", tmpdir);
-	/* The last state whose writes are all down. */
+	/* The last state whose commit flush is down. */
 	for (int i = 0; i < nstates; i++)
-		if (wat[i] <= d)
+		if (fat[i] == 0 || flushes[fat[i] - 1] <= d)
 			k = i;
 	crash_image(base, img, n, reorder, seed);
 	sh("cp '%s' '%s' && cp '%s' '%s'", img, ours, img, theirs);
@@ -352,14 +361,39 @@ crash_point(const char *base, const char *img, size_t n, bool reorder,
 	REQUIRE_OK(rump_sys_unmount(MNT, 0));
 	fsck_clean(ours, reorder ? "ours, reordered" : "ours", n);
 	check_state(ours, k, "ours", n);
-	/* e2fsck's replay. */
+	/*
+	 * e2fsck's replay.  With async commits and checksums v3 it replays
+	 * a torn transaction's good blocks (JBD2's rule for v3: a bad copy
+	 * is skipped, the rest goes home): clean, but the values of that
+	 * transaction may be half there, so only cleanness is asked.
+	 */
 	sh("e2fsck -fy '%s' >/dev/null 2>&1; test $? -le 1", theirs);
 	fsck_clean(theirs, reorder ? "e2fsck, reordered" : "e2fsck", n);
-	check_state(theirs, k, "e2fsck", n);
+	if (!partial)
+		check_state(theirs, k, "e2fsck", n);
+	/* Now and then Linux's replay (where the host loop-mounts). */
+	if (linux_ok && !partial && nlinux < 2 && n % 5 == 1) {
+		char mnt[900];
+
+		nlinux++;
+		PATHF(mnt, "%s/lmnt", tmpdir);
+		sh("cp '%s' '%s'", img, theirs);
+		if (!linux_mount(theirs, mnt, "rw")) {
+			linux_ok = false;
+			return;
+		}
+		linux_unmount(mnt);
+		fsck_clean(theirs, "Linux", n);
+		check_state(theirs, k, "Linux", n);
+	}
 }
 
+/*
+ * The workload on mkfs's image with flags (perfsync: flushes an fsync
+ * costs), crashed at about points places.
+ */
 static void
-every_n(const char *mkfs)
+every_n(const char *mkfs, int flags, size_t perfsync, size_t points)
 {
 	unsigned seed = 20261206;
 	char base[800], img[800];
@@ -368,9 +402,12 @@ every_n(const char *mkfs)
 	if (!have_e2fsprogs())
 		return;
 	tmpdir = make_tmpdir("eacrash");
+	partial = (flags & EXT2FS_ARGS_ASYNCCOMMIT) &&
+	    strstr(mkfs, "^metadata_csum") == NULL;
 	PATHF(base, "%s/base", tmpdir);
 	PATHF(img, "%s/img", tmpdir);
-	sh("mke2fs -q -F %s '%s' 8M >/dev/null 2>&1", mkfs, base);
+	sh("mke2fs -q -F %s '%s' 8M >/dev/null 2>&1 && mkdir '%s/lmnt'", mkfs,
+	    base, tmpdir);
 	REQUIRE_OK(rump_init());
 	REQUIRE_OK(rump_sys_mkdir(MNT, 0755));
 	/* The files, before the workload; state 0: no attributes. */
@@ -382,19 +419,23 @@ every_n(const char *mkfs)
 		    0644));
 		REQUIRE_OK(rump_sys_close(fd));
 	}
-	wat[0] = 0;
 	states[nstates++] = dump();
 	REQUIRE_OK(rump_sys_unmount(MNT, 0));
 	sh("cp '%s' '%s'", base, img);
+	aflags = flags;
 	REQUIRE_EQ(mount_img(img, 0), 0);
 	recording = true;
 	workload();
+	aflags = 0;
 	REQUIRE_OK(rump_sys_unmount(MNT, 0));
 	recording = false;
 	total = nwr;
 	REQUIRE(total > 20);
 	REQUIRE_EQ(nstates, 5);
-	stride = total / POINTS + 1;
+	/* Each fsync's commit: its flushes, exactly. */
+	for (int i = 2; i < nstates; i++)
+		REQUIRE_EQ(fat[i] - fat[i - 1], perfsync);
+	stride = total / points + 1;
 	for (size_t n = 1; n <= total; n += stride)
 		crash_point(base, img, n, false, &seed);
 	for (size_t n = 2; n <= total; n += 2 * stride)
@@ -405,7 +446,23 @@ every_n(const char *mkfs)
 
 TESTCASE(ea_1k)
 {
-	every_n("-t ext4 -O ea_inode -b 1024 -I 256");
+	every_n("-t ext4 -O ea_inode -b 1024 -I 256", 0, 2, 25);
 }
 
-TESTS(CASE_NOBOOT(ea_1k))
+/*
+ * journal_async_commit (with data=journal): one flush a commit, the
+ * journal given checksums v3 (metadata_csum) or v1.
+ */
+TESTCASE(async_v3)
+{
+	every_n("-t ext4 -O ea_inode -b 1024 -I 256",
+	    EXT2FS_ARGS_DATAJOURNAL | EXT2FS_ARGS_ASYNCCOMMIT, 1, 15);
+}
+
+TESTCASE(async_v1)
+{
+	every_n("-t ext4 -O ea_inode,^metadata_csum -b 1024 -I 256",
+	    EXT2FS_ARGS_DATAJOURNAL | EXT2FS_ARGS_ASYNCCOMMIT, 1, 15);
+}
+
+TESTS(CASE_NOBOOT(ea_1k), CASE_NOBOOT(async_v3), CASE_NOBOOT(async_v1))

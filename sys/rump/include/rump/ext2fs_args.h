@@ -39,4 +39,12 @@ struct ext2fs_args {
  */
 #define EXT2FS_ARGS_DATAJOURNAL 0x0004
 
+/*
+ * journal_async_commit (with data=journal and a journal with checksums,
+ * as Linux): a commit costs one device flush; the commit block carries
+ * the transaction's checksums and goes down with its blocks, and a
+ * replay drops a transaction whose commit came without all of them.
+ */
+#define EXT2FS_ARGS_ASYNCCOMMIT 0x0008
+
 #endif /* _RUMP_EXT2FS_ARGS_H_ */

@@ -131,6 +131,9 @@ uint32_t ext2fs_journal_tags(const struct ext2fs_journal *);
 uint32_t ext2fs_journal_maxblocks(const struct ext2fs_journal *);
 uint32_t ext2fs_journal_seq(const struct ext2fs_journal *);
 void ext2fs_journal_region(struct ext2fs_journal *, uint32_t);
+int ext2fs_journal_async(struct ext2fs_journal *, const uint8_t *, bool);
+void ext2fs_journal_setlog_async(struct ext2fs_journal *, uint8_t *,
+    uint32_t, bool);
 bool ext2fs_journal_isempty(const struct ext2fs_journal *);
 int ext2fs_journal_logblock(struct ext2fs_journal *, uint32_t, size_t,
     const uint64_t *, uint8_t *const *, uint32_t, uint8_t *, uint64_t *,

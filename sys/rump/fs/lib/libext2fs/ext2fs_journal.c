@@ -58,7 +58,12 @@ struct ext2fs_journal {
 	uint32_t j_bsize;
 	uint32_t j_first, j_maxlen, j_start, j_seq;
 	uint32_t j_wstart;              /* the writer's: where tid's log goes */
+	bool j_wasync;                  /* the writer commits async */
+	uint32_t j_wnext;               /* async: after the last log, 0: none */
+	uint32_t j_wprev;               /* async: where tid - 1's log went */
 	uint32_t j_incompat;
+	uint32_t j_wcompat;             /* async: compat features to set */
+	bool j_v2;                      /* a v2 superblock (with features) */
 	bool j_csum, j_csum3, j_64bit;
 	bool j_csum1;                   /* v1: crc32 of each transaction */
 	bool j_async;                   /* async_commit: commit may precede */
@@ -578,6 +583,7 @@ load_sb(struct ext2fs_journal *j)
 		    "a journal of %llu blocks", be32dec(sb + JBD2_SB_BLOCKSIZE),
 		    j->j_maxlen, j->j_first, j->j_start,
 		    (unsigned long long)nblk);
+	j->j_v2 = type == JBD2_SUPERBLOCK_V2;
 	if (type == JBD2_SUPERBLOCK_V2)
 		j->j_incompat = be32dec(sb + JBD2_SB_FEATURE_INCOMPAT);
 	unknown = j->j_incompat & ~(uint32_t)(JBD2_FEATURE_INCOMPAT_REVOKE |
@@ -802,11 +808,12 @@ ext2fs_journal_tags(const struct ext2fs_journal *j)
 	return (uint32_t)(room / j->j_tagsize);
 }
 
-/* The largest transaction a half holds, in blocks put home. */
+/* The largest transaction a half (async: a third) holds, in blocks. */
 uint32_t
 ext2fs_journal_maxblocks(const struct ext2fs_journal *j)
 {
-	uint32_t room = (j->j_maxlen - j->j_first) / 2 - 1;
+	uint32_t room = (j->j_maxlen - j->j_first) / (j->j_wasync ? 3 : 2) -
+	    1;
 	uint32_t per = ext2fs_journal_tags(j);
 
 	/* n copies, ceil(n / per) descriptors and the commit fit the room. */
@@ -822,12 +829,85 @@ ext2fs_journal_isempty(const struct ext2fs_journal *j)
 	return j->j_start == 0;
 }
 
-/* Transaction tid is the next one written: the start of its half. */
+/*
+ * Transaction tid is the next one written: the start of its half, or
+ * with async commits right after the log of tid - 1.
+ */
 void
 ext2fs_journal_region(struct ext2fs_journal *j, uint32_t tid)
 {
+	if (j->j_wasync) {
+		j->j_wprev = j->j_wstart;
+		j->j_wstart = j->j_wnext != 0 ? j->j_wnext : j->j_first;
+		return;
+	}
 	j->j_wstart = j->j_first + ((tid & 1) != 0 ?
 	    (j->j_maxlen - j->j_first) / 2 : 0);
+}
+
+/*
+ * Async commits (ext2fs_journal_write.c): transactions follow each other
+ * in the ring, each at most a third of it, so that writing tid never
+ * touches the logs of tid - 1 and tid - 2, which the journal superblock
+ * on the disk may name until the commit of tid is down.  Sets the
+ * journal's incompat async_commit, so that a replay (ours, e2fsck's,
+ * Linux's) drops a transaction whose commit block came without all of
+ * its blocks.  That needs checksums: a journal without them gets v3
+ * (with metadata_csum) or v1, as Linux gives it, from the first commit
+ * on (sb: the journal superblock as it is, for its uuid).
+ */
+int
+ext2fs_journal_async(struct ext2fs_journal *j, const uint8_t *sb,
+    bool mcsum)
+{
+	int error;
+
+	if (!j->j_v2)
+		return EINVAL;
+	if (!j->j_csum && !j->j_csum1 && mcsum) {
+		j->j_incompat |= JBD2_FEATURE_INCOMPAT_CSUM_V3;
+		j->j_csum = j->j_csum3 = true;
+		j->j_tagsize = 16;
+		j->j_seed = ext2fs_crc32c(~0u, sb + JBD2_SB_UUID,
+		    JBD2_UUID_SIZE);
+	} else if (!j->j_csum && !j->j_csum1) {
+		if ((error = crc32_init(j)) != 0)
+			return error;
+		j->j_csum1 = true;
+		j->j_wcompat |= JBD2_FEATURE_COMPAT_CHECKSUM;
+	}
+	j->j_wasync = true;
+	j->j_incompat |= JBD2_FEATURE_INCOMPAT_ASYNC_COMMIT;
+	j->j_wnext = 0;
+	return 0;
+}
+
+/*
+ * The start and sequence the journal superblock names with async
+ * commits while tid is written: tid - 1's (its checkpoint went down at
+ * tid - 1's commit flush... and is redone by a replay from it), or tid's
+ * own when it is the first since the log was empty.
+ */
+void
+ext2fs_journal_setlog_async(struct ext2fs_journal *j, uint8_t *buf,
+    uint32_t tid, bool first)
+{
+	uint32_t start = first ? j->j_wstart : j->j_wprev;
+
+	be32enc(buf + JBD2_SB_FEATURE_COMPAT, be32dec(buf +
+	    JBD2_SB_FEATURE_COMPAT) | j->j_wcompat);
+	be32enc(buf + JBD2_SB_FEATURE_INCOMPAT, j->j_incompat);
+	if (j->j_csum)
+		buf[JBD2_SB_CHECKSUM_TYPE] = JBD2_CHECKSUM_CRC32C;
+	be32enc(buf + JBD2_SB_START, start);
+	be32enc(buf + JBD2_SB_SEQUENCE, first ? tid : tid - 1);
+	j->j_start = start;
+	j->j_seq = first ? tid : tid - 1;
+	if (j->j_csum) {
+		be32enc(buf + JBD2_SB_CHECKSUM, 0);
+		be32enc(buf + JBD2_SB_CHECKSUM,
+		    ext2fs_crc32c(~0u, buf, JBD2_SB_SIZE));
+	}
 }
 
 uint32_t
@@ -856,7 +936,7 @@ ext2fs_journal_logblock(struct ext2fs_journal *j, uint32_t tid, size_t n,
 	*donep = false;
 	if (l == 0)
 		j->j_crc1 = ~0u;
-	*devp = jpblk(j, j->j_wstart + l);
+	*devp = jpblk(j, jnext(j, j->j_wstart, l));
 	memset(buf, 0, j->j_bsize);
 	if (l >= n + ndesc) {
 		/* The commit block. */
@@ -877,6 +957,7 @@ ext2fs_journal_logblock(struct ext2fs_journal *j, uint32_t tid, size_t n,
 		} else if (j->j_csum)
 			be32enc(buf + JBD2_COMMIT_CHKSUM,
 			    jcrc(j, buf, j->j_bsize, JBD2_COMMIT_CHKSUM));
+		j->j_wnext = jnext(j, j->j_wstart, l + 1);
 		*donep = true;
 		return 0;
 	}

@@ -88,6 +88,7 @@ struct ext2fs_jw {
 	bool jw_tstop;                  /* jw_tlock */
 	bool jw_hurry;                  /* jw_tlock: commit at the next chance */
 	bool jw_datajournal;            /* file data through the log too */
+	bool jw_async;                  /* async commits: one flush each */
 	/* Blocks freed by the running transaction (no data goes there). */
 	uint64_t *jw_freed;             /* [jw_fcap], open addressing */
 	size_t jw_nfreed, jw_fcap;      /* jw_fcap a power of 2, or 0 */
@@ -268,6 +269,32 @@ ext2fs_jw_stop(struct ext2fs_mount *em)
 	em->em_jw = NULL;
 }
 
+/* Async commits asked for: as Linux, with data=journal only. */
+static int
+jw_async_start(struct ext2fs_mount *em)
+{
+	struct ext2fs_jw *jw = em->em_jw;
+	struct buf *bp;
+	int error;
+
+	if (!em->em_datajournal) {
+		log(LOG_NOTICE, "ext2fs: %s: journal_async_commit needs "
+		    "data=journal", em->em_name);
+		return EINVAL;
+	}
+	if ((error = bread(em->em_devvp, (daddr_t)(ext2fs_journal_sbblock(
+	    jw->jw_j) << (em->em_fs->e2_bshift - DEV_BSHIFT)),
+	    (int)em->em_fs->e2_bsize, 0, &bp)) != 0)
+		return error;
+	error = ext2fs_journal_async(jw->jw_j, bp->b_data,
+	    em->em_fs->e2_metadata_csum);
+	brelse(bp, 0);
+	if (error == EINVAL)
+		log(LOG_NOTICE, "ext2fs: %s: journal_async_commit needs a "
+		    "version 2 journal superblock", em->em_name);
+	return error;
+}
+
 /*
  * At the start of a read-write mount (after any replay): journal the
  * writes of a file system with an internal journal.
@@ -295,6 +322,11 @@ ext2fs_jw_start(struct ext2fs_mount *em)
 	jw->jw_bsize = fs->e2_bsize;
 	jw->jw_datajournal = em->em_datajournal;
 	jw->jw_tid = ext2fs_journal_seq(jw->jw_j);
+	if (em->em_asynccommit && (error = jw_async_start(em)) != 0) {
+		ext2fs_jw_stop(em);
+		return error;
+	}
+	jw->jw_async = em->em_asynccommit;
 	jw->jw_max = MAX(ext2fs_journal_maxblocks(jw->jw_j), 2) - 1;
 	jw->jw_soft = MAX(jw->jw_max / 4, 1);
 	jw->jw_cap = jw->jw_max + 1;
@@ -340,6 +372,23 @@ jw_setlog(struct ext2fs_mount *em, bool start, uint32_t tid)
 	return 0;
 }
 
+/* The journal superblock for an async commit of tid (see the top). */
+static int
+jw_setlog_async(struct ext2fs_mount *em, uint32_t tid, bool first)
+{
+	struct ext2fs_jw *jw = em->em_jw;
+	struct buf *bp;
+	int error;
+
+	if ((error = bread(em->em_devvp, (daddr_t)(ext2fs_journal_sbblock(
+	    jw->jw_j) << (em->em_fs->e2_bshift - DEV_BSHIFT)),
+	    (int)jw->jw_bsize, 0, &bp)) != 0)
+		return error;
+	ext2fs_journal_setlog_async(jw->jw_j, bp->b_data, tid, first);
+	bawrite(bp);
+	return 0;
+}
+
 static int
 devflush(struct ext2fs_mount *em)
 {
@@ -369,12 +418,13 @@ ext2fs_jw_commit(struct ext2fs_mount *em)
 {
 	struct ext2fs_jw *jw = em->em_jw;
 	uint64_t dev;
-	bool done = false;
+	bool done = false, first;
 	int error;
 
 	KASSERT(rw_write_held(&em->em_lock));
 	if (jw == NULL || jw->jw_n == 0)
 		return 0;
+	first = ext2fs_journal_isempty(jw->jw_j);
 	/* The superblock's totals go with the transaction. */
 	ext2_set_le32(em->em_fs->e2_sb + EXT2_SB_FREE_BLOCKS_LO,
 	    (uint32_t)em->em_free_blocks);
@@ -393,13 +443,21 @@ ext2fs_jw_commit(struct ext2fs_mount *em)
 			break;
 		jw_logwrite(em, dev, jw->jw_buf);
 	}
-	/* The barrier; then the log starts with tid, and its commit. */
-	if ((error = devflush(em)) != 0 ||
-	    (error = jw_setlog(em, true, jw->jw_tid)) != 0)
-		goto fail;
-	jw_logwrite(em, dev, jw->jw_buf);
-	if ((error = devflush(em)) != 0)
-		goto fail;
+	if (jw->jw_async) {
+		/* Async: the commit goes with the log, one flush for both. */
+		jw_logwrite(em, dev, jw->jw_buf);
+		if ((error = jw_setlog_async(em, jw->jw_tid, first)) != 0 ||
+		    (error = devflush(em)) != 0)
+			goto fail;
+	} else {
+		/* The barrier; then the log starts with tid, and its commit. */
+		if ((error = devflush(em)) != 0 ||
+		    (error = jw_setlog(em, true, jw->jw_tid)) != 0)
+			goto fail;
+		jw_logwrite(em, dev, jw->jw_buf);
+		if ((error = devflush(em)) != 0)
+			goto fail;
+	}
 	/* Committed: the checkpoint, down at the next barrier. */
 	for (size_t i = 0; i < jw->jw_n; i++)
 		jw_logwrite(em, jw->jw_blk[i], jw->jw_data[i]);

@@ -76,6 +76,7 @@ struct ext2fs_mount {
 	struct ext2fs_eacache *em_eacache; /* EA inodes (ext2fs_xattr_inode.c) */
 	bool em_nojournal;              /* EXT2FS_ARGS_NOJOURNAL */
 	bool em_datajournal;            /* EXT2FS_ARGS_DATAJOURNAL */
+	bool em_asynccommit;            /* EXT2FS_ARGS_ASYNCCOMMIT */
 	int em_commit;                  /* commit= seconds, 0: default */
 	krwlock_t em_lock;
 	/* Per group, from the descriptors (em_lock, read-write mounts). */

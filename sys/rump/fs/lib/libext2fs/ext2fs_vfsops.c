@@ -454,6 +454,8 @@ ext2fs_mount(struct mount *mp, const void *data, size_t len)
 		em->em_nojournal = (args->flags & EXT2FS_ARGS_NOJOURNAL) != 0;
 		em->em_datajournal =
 		    (args->flags & EXT2FS_ARGS_DATAJOURNAL) != 0;
+		em->em_asynccommit =
+		    (args->flags & EXT2FS_ARGS_ASYNCCOMMIT) != 0;
 		em->em_commit = args->commit;
 	}
 	if ((error = ext2fs_mount_dev(em, fspec,
