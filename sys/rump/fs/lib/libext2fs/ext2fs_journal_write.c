@@ -43,6 +43,22 @@
  * (ext2fs_markdirty(), instead of clearing VALID_FS as without a
  * journal) and cleared at unmount, after the log is said empty.
  *
+ * journal_async_commit (EXT2FS_ARGS_ASYNCCOMMIT, only with data=journal,
+ * as Linux: ordered data could not wait for a flush that is not there):
+ * a commit costs one flush.  Transactions follow each other in the ring
+ * (ext2fs_journal_async(): each at most a third of it), and tid's log,
+ * its commit block and the journal superblock naming tid - 1 (tid
+ * itself on the first commit after an empty log) go down together in
+ * that one flush, with the checkpoint of tid - 1 issued after its own.
+ * A crash before the flush is down leaves the superblock naming tid - 2
+ * or tid - 1, both of whose logs are whole (tid never reaches them),
+ * and tid's commit block with or without all of tid: the replay checks
+ * the copies against the commit's checksums (v3 tags, or the v1
+ * transaction crc) and drops a torn tid; replaying tid - 2 and tid - 1
+ * again puts home what may be home already, and redoes a checkpoint of
+ * tid - 1 the crash cut.  The journal gets incompat async_commit, and
+ * checksums (v3 with metadata_csum, else v1) when it had none.
+ *
  * Reads see the transaction: ext2fs_jw_overlay() puts the kept
  * contents in place of what the cache or the disk has.
  *
