@@ -29,8 +29,7 @@
  * hash) is EIO with one log line.
  *
  * Locking: em_lock, as reader to read a value, as writer for the rest;
- * the cache is em_lock's (changed only under it as writer, or, on a
- * read, under em_eacache_lock).
+ * the cache has its own mutex (ec_lock), as readers note what they read.
  */
 #include <sys/systm.h>
 #include <sys/buf.h>
