@@ -8,12 +8,14 @@
  * records the writes and device flushes of a workload on an ea_inode
  * image: large values set (two files sharing one EA inode), replaced by
  * other large ones, removed (the EA inode freed), made small again
- * (back in the inode), each step fsync'd.  For every N (a stride keeps
+ * (back in the inode), with files created, renamed, truncated, appended
+ * to and unlinked while open (an orphan) between them, each step
+ * fsync'd.  For every N (a stride keeps
  * the points near 25), the image as the device left it after its Nth
  * write, and again with the writes since the last flush in a seeded
  * random choice, must replay, by our read-write mount and by e2fsck -fy
- * alike, to a file system e2fsck -fn finds clean whose attributes are
- * exactly those of the last fsync'd state or the next; a few points are
+ * alike, to a file system e2fsck -fn finds clean whose files and attributes
+ * are exactly those of the last fsync'd state or the next; a few points are
  * also replayed by Linux (a loop mount, where the host allows it).  The
  * same with journal_async_commit (data=journal): one device flush for
  * each fsync, counted; with checksums v3 e2fsck's replay may apply a
@@ -173,6 +175,45 @@ mount_img(const char *img, int flags)
 #define NFILES 2
 static const char *const files[NFILES] = { MNT "/a", MNT "/b" };
 
+static uint64_t
+hash(const void *p, size_t len, uint64_t h)
+{
+	for (size_t k = 0; k < len; k++)
+		h = (h ^ ((const uint8_t *)p)[k]) * 1099511628211ull;
+	return h;
+}
+
+/* The names, types, sizes and contents of the files the workload makes. */
+static void
+dump_files(FILE *o)
+{
+	static const char *const paths[] = { MNT "/c", MNT "/d", MNT "/d/c2",
+		MNT "/e", MNT "/f" };
+	static char buf[8192];
+	struct stat st;
+	ssize_t r;
+	int fd;
+
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		uint64_t h = 14695981039346656037ull;
+
+		if (rump_sys_lstat(paths[i], &st) != 0) {
+			REQUIRE_EQ(errno, ENOENT);
+			continue;
+		}
+		if (S_ISREG(st.st_mode)) {
+			REQUIRE_OK(fd = rump_sys_open(paths[i], O_RDONLY, 0));
+			while ((r = rump_sys_read(fd, buf, sizeof(buf))) > 0)
+				h = hash(buf, (size_t)r, h);
+			REQUIRE(r == 0);
+			REQUIRE_OK(rump_sys_close(fd));
+		}
+		fprintf(o, "%s 0%o n%lu s%lld h%016llx\n", paths[i],
+		    (unsigned)st.st_mode, (unsigned long)st.st_nlink,
+		    (long long)st.st_size, (unsigned long long)h);
+	}
+}
+
 /* The attributes of the files, as text: names, sizes, value hashes. */
 static char *
 dump(void)
@@ -183,6 +224,7 @@ dump(void)
 	FILE *o;
 
 	REQUIRE((o = open_memstream(&s, &len)) != NULL);
+	dump_files(o);
 	for (size_t i = 0; i < NFILES; i++) {
 		ssize_t n = rump_sys_listxattr(files[i], list, sizeof(list));
 
@@ -193,14 +235,13 @@ dump(void)
 		    nm += strlen(nm) + 1) {
 			ssize_t v = rump_sys_getxattr(files[i], nm, val,
 			    sizeof(val));
-			uint64_t h = 14695981039346656037ull;
+			uint64_t h;
 
 			if (v < 0) {
 				REQUIRE_EQ(errno, ENODATA);
 				continue;
 			}
-			for (ssize_t k = 0; k < v; k++)
-				h = (h ^ (uint8_t)val[k]) * 1099511628211ull;
+			h = hash(val, (size_t)v, 14695981039346656037ull);
 			fprintf(o, " %s=%zd/%016llx", nm, v,
 			    (unsigned long long)h);
 		}
@@ -237,25 +278,51 @@ value(unsigned char *v, size_t len, unsigned seed)
 }
 
 static void
+put(const char *path, size_t len, unsigned seed, int flags)
+{
+	static unsigned char buf[8192];
+	int fd;
+
+	REQUIRE(len <= sizeof(buf));
+	value(buf, len, seed);
+	REQUIRE_OK(fd = rump_sys_open(path, O_CREAT | O_WRONLY | flags,
+	    0644));
+	REQUIRE_EQ(rump_sys_write(fd, buf, len), (ssize_t)len);
+	REQUIRE_OK(rump_sys_close(fd));
+}
+
+static void
 workload(void)
 {
 	static unsigned char v1[12000], v2[9000];
+	int ofd;
 
 	value(v1, sizeof(v1), 1);
 	value(v2, sizeof(v2), 2);
-	/* One EA inode, two references. */
+	/* One EA inode, two references; a file and a directory. */
 	REQUIRE_OK(rump_sys_setxattr(MNT "/a", "user.big", v1, sizeof(v1), 0));
 	REQUIRE_OK(rump_sys_setxattr(MNT "/b", "user.big", v1, sizeof(v1), 0));
 	REQUIRE_OK(rump_sys_setxattr(MNT "/a", "user.small", "s", 1, 0));
+	put(MNT "/c", 3000, 3, O_TRUNC);
+	REQUIRE_OK(rump_sys_mkdir(MNT "/d", 0755));
 	durable(MNT "/a");
-	/* A new EA inode for a; b keeps the first. */
+	/* A new EA inode for a; b keeps the first; renamed, truncated. */
 	REQUIRE_OK(rump_sys_setxattr(MNT "/a", "user.big", v2, sizeof(v2), 0));
+	REQUIRE_OK(rump_sys_rename(MNT "/c", MNT "/d/c2"));
+	REQUIRE_OK(rump_sys_truncate(MNT "/d/c2", 100));
+	put(MNT "/e", 5000, 5, O_TRUNC);
 	durable(MNT "/a");
-	/* The first EA inode freed. */
+	/* The first EA inode freed; e unlinked while open, appended to. */
 	REQUIRE_OK(rump_sys_removexattr(MNT "/b", "user.big"));
+	REQUIRE_OK(ofd = rump_sys_open(MNT "/e", O_RDWR, 0));
+	REQUIRE_OK(rump_sys_unlink(MNT "/e"));
+	REQUIRE_EQ(rump_sys_pwrite(ofd, v1, 4000, 5000), 4000);
+	put(MNT "/d/c2", 2000, 6, O_APPEND);
 	durable(MNT "/b");
-	/* Back in the inode; the second freed. */
+	/* Back in the inode; the second freed; e's blocks go. */
 	REQUIRE_OK(rump_sys_setxattr(MNT "/a", "user.big", "tiny", 4, 0));
+	REQUIRE_OK(rump_sys_close(ofd));
+	put(MNT "/f", 7000, 7, O_TRUNC);
 	durable(MNT "/a");
 }
 
