@@ -498,6 +498,18 @@ every_n(const char *mkfs, int flags, size_t perfsync, size_t points)
 	recording = false;
 	total = nwr;
 	REQUIRE(total > 20);
+	/* The image as the workload left it: clean, and Linux takes its
+	 * journal (the features and checksums we gave it). */
+	fsck_clean(img, "the workload's image", total);
+	if (linux_ok) {
+		char mnt[900];
+
+		PATHF(mnt, "%s/lmnt", tmpdir);
+		if (linux_mount(img, mnt, "ro"))
+			linux_unmount(mnt);
+		else
+			linux_ok = false;
+	}
 	REQUIRE_EQ(nstates, 5);
 	/* Each fsync's commit: its flushes, exactly. */
 	for (int i = 2; i < nstates; i++)
