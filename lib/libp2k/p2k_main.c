@@ -204,12 +204,15 @@ p2k_readahead(struct p2k_mount *p2m)
 
 /*
  * Hold the kernel's file system at kpath by an O_PATH descriptor, as the
- * root node, and let the shared descriptor table grow.
+ * root node, and let the shared descriptor table grow.  A file system
+ * whose root answers a read of its access ACL other than EOPNOTSUPP
+ * has POSIX ACLs.
  */
 static int
 p2k_setup_root(struct p2k_mount *p2m, const char *kpath)
 {
 	struct rlimit rl = { .rlim_cur = 1 << 20, .rlim_max = 1 << 20 };
+	struct xattr_args args;
 	struct stat st;
 	int fd;
 
@@ -223,6 +226,11 @@ p2k_setup_root(struct p2k_mount *p2m, const char *kpath)
 	}
 	p2k_note_fd(p2m, fd);
 	p2k_node_init(p2m, (uint64_t)st.st_ino, fd);
+	args.value = 0;
+	args.size = args.flags = 0;
+	p2m->p2m_acl = rump_sys_getxattrat(fd, "", AT_EMPTY_PATH,
+	    "system.posix_acl_access", &args, sizeof(args)) != -1 ||
+	    errno != EOPNOTSUPP;
 	return 0;
 }
 

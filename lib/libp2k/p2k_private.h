@@ -60,6 +60,9 @@ struct p2k_mount {
 	struct fuse_session *p2m_se;
 	bool p2m_writeback;             /* the host caches writes (set by
 					   INIT, before any other request) */
+	bool p2m_acl;                   /* the file system has POSIX ACLs */
+	bool p2m_dontmask;              /* the host leaves the umask to us
+					   (set by INIT) */
 	char p2m_mountpath[4096];       /* the host's mount point */
 	bool p2m_radone;                /* a: p2k_readahead done */
 	const char *p2m_errstr;         /* step of the last failure */
@@ -69,6 +72,13 @@ struct p2k_mount {
 	struct p2k_node p2m_root;       /* the root, never forgotten */
 	pthread_mutex_t p2m_nodelock;
 	struct p2k_node *p2m_nodes[P2K_NODEHASH];       /* n */
+};
+
+/* The value argument of the *xattrat calls (Linux's layout). */
+struct xattr_args {
+	uint64_t value;
+	uint32_t size;
+	uint32_t flags;
 };
 
 extern const struct fuse_lowlevel_ops p2k_ll_ops;
@@ -92,6 +102,12 @@ void p2k_thread_forget_ids(void);
 
 /* End the calling thread's kernel process, if it has one. */
 void p2k_thread_release(void);
+
+/*
+ * Make mask the umask of the calling thread's kernel process (the
+ * requester's, for a create with the host's umask left to us).
+ */
+void p2k_thread_umask(mode_t mask);
 
 /* A buffer of at least size bytes owned by the calling thread, or NULL. */
 void *p2k_thread_buf(size_t size);

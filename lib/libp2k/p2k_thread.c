@@ -15,7 +15,9 @@
  * closed by another).  The process is chrooted to the served file system,
  * so FUSE's paths ("/a/b", relative to the mount) are kernel paths as
  * they are, and nothing outside the mount can be reached.  Its umask is 0:
- * the host kernel has already applied the caller's.
+ * the host kernel has already applied the caller's, except on a mount
+ * with POSIX ACLs, where the host leaves it to us (a default ACL
+ * overrides it) and a create sets the requester's (p2k_thread_umask).
  *
  * Credentials: the process starts as root (real and saved uid 0) and
  * switches only its effective uid, effective gid and groups to the
@@ -50,6 +52,7 @@ struct p2k_thread {
 	gid_t pt_gid;
 	int pt_ngroups;
 	gid_t pt_groups[P2K_NGROUPS];
+	mode_t pt_umask;        /* the process's umask now */
 	void *pt_buf;           /* p2k_thread_buf */
 	size_t pt_bufsize;
 };
@@ -170,6 +173,17 @@ p2k_thread_forget_ids(void)
 	if (pt != NULL) {
 		pt->pt_uid = (uid_t)-1;
 		pt->pt_ngroups = -1;
+	}
+}
+
+void
+p2k_thread_umask(mode_t mask)
+{
+	struct p2k_thread *pt = pthread_getspecific(p2k_thread_key);
+
+	if (pt != NULL && pt->pt_umask != mask) {
+		rump_sys_umask(mask);
+		pt->pt_umask = mask;
 	}
 }
 

@@ -50,6 +50,15 @@
  * comes from its writer and the kernel's write clears the bits as it
  * does for a local writer.
  *
+ * Extended attributes go to the kernel by the node's descriptor
+ * (setxattrat and the others, with AT_EMPTY_PATH).  Where the file
+ * system keeps POSIX ACLs, the host is told so (FUSE_CAP_POSIX_ACL): it
+ * then reads the ACLs through getxattr, caches them, and checks
+ * permissions with them itself (which turns on default_permissions), as
+ * our kernel does again; it stops applying the umask (FUSE_CAP_DONT_MASK
+ * with the ACLs), so a create sets the requester's umask in its kernel
+ * process, which applies it unless a default ACL is inherited.
+ *
  * Splice is not asked for: reads and writes copy between the kernel's
  * buffers and ours (rump_sys_pread, rump_sys_pwrite) whatever libfuse
  * does, so moving pages through a pipe would only add a copy.
@@ -87,6 +96,9 @@ struct p2k_dirent {
 
 /* The largest request: FUSE's 256 pages. */
 #define P2K_MAXIO (1024 * 1024)
+
+/* The largest attribute value or list (Linux's XATTR_SIZE_MAX). */
+#define P2K_XATTR_MAX 65536
 
 #define P2M(req) ((struct p2k_mount *)fuse_req_userdata(req))
 #define NODE(req, id) p2k_node_get(P2M(req), (id))
@@ -137,6 +149,14 @@ p2k_init_conn(void *userdata, struct fuse_conn_info *conn)
 	conn->want &= ~(unsigned)(FUSE_CAP_SPLICE_READ | FUSE_CAP_SPLICE_WRITE |
 	    FUSE_CAP_SPLICE_MOVE | FUSE_CAP_HANDLE_KILLPRIV |
 	    FUSE_CAP_AUTO_INVAL_DATA);
+	/* The host checks permissions with the ACLs we keep. */
+	if (p2m->p2m_acl && (conn->capable & FUSE_CAP_POSIX_ACL) &&
+	    (conn->capable & FUSE_CAP_DONT_MASK))
+		conn->want |= FUSE_CAP_POSIX_ACL | FUSE_CAP_DONT_MASK;
+	else
+		conn->want &= ~(unsigned)(FUSE_CAP_POSIX_ACL |
+		    FUSE_CAP_DONT_MASK);
+	p2m->p2m_dontmask = (conn->want & FUSE_CAP_DONT_MASK) != 0;
 	if (p2m->p2m_writeback && (conn->capable & FUSE_CAP_WRITEBACK_CACHE))
 		conn->want |= FUSE_CAP_WRITEBACK_CACHE;
 	else
@@ -395,6 +415,17 @@ p2k_readlink(fuse_req_t req, fuse_ino_t ino)
 	fuse_reply_readlink(req, buf);
 }
 
+/*
+ * Before a call that makes a node: the requester's umask, where the
+ * host left it to us (see p2k_init_conn).
+ */
+static void
+p2k_umask(fuse_req_t req)
+{
+	if (P2M(req)->p2m_dontmask)
+		p2k_thread_umask(fuse_req_ctx(req)->umask);
+}
+
 /* After a call made name in parent: reply with its entry. */
 static void
 p2k_reply_made(fuse_req_t req, fuse_ino_t parent, const char *name, int rv)
@@ -418,6 +449,7 @@ p2k_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
     dev_t rdev)
 {
 	ENTER(req);
+	p2k_umask(req);
 	p2k_reply_made(req, parent, name, rump_sys_mknodat(
 	    NODE(req, parent)->pn_fd, name, mode, rdev));
 }
@@ -426,6 +458,7 @@ static void
 p2k_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode)
 {
 	ENTER(req);
+	p2k_umask(req);
 	p2k_reply_made(req, parent, name, rump_sys_mkdirat(
 	    NODE(req, parent)->pn_fd, name, mode));
 }
@@ -541,6 +574,7 @@ p2k_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
 	int fd, error;
 
 	ENTER(req);
+	p2k_umask(req);
 	fd = p2k_openfile(req, NODE(req, parent)->pn_fd, name,
 	    fi->flags | O_CREAT, mode);
 	if (fd == -1) {
@@ -808,6 +842,96 @@ p2k_lseek(fuse_req_t req, fuse_ino_t ino, off_t off, int whence,
 		fuse_reply_lseek(req, res);
 }
 
+/*
+ * Extended attributes, by the node's O_PATH descriptor (the *xattrat
+ * calls with AT_EMPTY_PATH): so symbolic links, devices and FIFOs have
+ * theirs as on the host, and nothing is opened.  A size of 0 asks for
+ * the size; a value or list larger than size is ERANGE from the kernel.
+ */
+static void
+p2k_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
+    const char *value, size_t size, int flags)
+{
+	struct xattr_args args = {
+		.value = (uint64_t)(uintptr_t)value,
+		.size = (uint32_t)size,
+		.flags = (uint32_t)flags,
+	};
+
+	ENTER(req);
+	if (size > P2K_XATTR_MAX) {
+		fuse_reply_err(req, E2BIG);
+		return;
+	}
+	p2k_reply_rv(req, rump_sys_setxattrat(NODE(req, ino)->pn_fd, "",
+	    AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, name, &args, sizeof(args)));
+}
+
+static void
+p2k_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
+{
+	struct xattr_args args = { .value = 0 };
+	ssize_t n;
+	void *buf = NULL;
+
+	ENTER(req);
+	size = size > P2K_XATTR_MAX ? P2K_XATTR_MAX : size;
+	if (size > 0 && (buf = p2k_thread_buf(size)) == NULL) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	args.value = (uint64_t)(uintptr_t)buf;
+	args.size = (uint32_t)size;
+	n = rump_sys_getxattrat(NODE(req, ino)->pn_fd, "",
+	    AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, name, &args, sizeof(args));
+	if (n == -1)
+		fuse_reply_err(req, errno);
+	else if (size == 0)
+		fuse_reply_xattr(req, (size_t)n);
+	else
+		fuse_reply_buf(req, buf, (size_t)n);
+}
+
+static void
+p2k_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
+{
+	ssize_t n;
+	char *buf = NULL;
+
+	ENTER(req);
+	size = size > P2K_XATTR_MAX ? P2K_XATTR_MAX : size;
+	if (size > 0 && (buf = p2k_thread_buf(size)) == NULL) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	n = rump_sys_listxattrat(NODE(req, ino)->pn_fd, "",
+	    AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, buf, size);
+	if (n == -1)
+		fuse_reply_err(req, errno);
+	else if (size == 0)
+		fuse_reply_xattr(req, (size_t)n);
+	else
+		fuse_reply_buf(req, buf, (size_t)n);
+}
+
+static void
+p2k_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
+{
+	ENTER(req);
+	p2k_reply_rv(req, rump_sys_removexattrat(NODE(req, ino)->pn_fd, "",
+	    AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, name));
+}
+
+/* Never ENOSYS: the host would stop asking for every mode. */
+static void
+p2k_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t off,
+    off_t len, struct fuse_file_info *fi)
+{
+	(void)ino;
+	ENTER(req);
+	p2k_reply_rv(req, rump_sys_fallocate((int)fi->fh, mode, off, len));
+}
+
 const struct fuse_lowlevel_ops p2k_ll_ops = {
 	.init = p2k_init_conn,
 	.lookup = p2k_lookup,
@@ -838,4 +962,9 @@ const struct fuse_lowlevel_ops p2k_ll_ops = {
 	.fsyncdir = p2k_fsyncdir,
 	.access = p2k_access,
 	.lseek = p2k_lseek,
+	.setxattr = p2k_setxattr,
+	.getxattr = p2k_getxattr,
+	.listxattr = p2k_listxattr,
+	.removexattr = p2k_removexattr,
+	.fallocate = p2k_fallocate,
 };

@@ -45,6 +45,14 @@
 #define XATTR_ACL_ACCESS        "system.posix_acl_access"
 #define XATTR_ACL_DEFAULT       "system.posix_acl_default"
 
+/* The value of setxattrat and getxattrat (Linux's layout). */
+struct xattr_args {
+	uint64_t value;         /* the value's address */
+	uint32_t size;
+	uint32_t flags;         /* XATTR_CREATE, XATTR_REPLACE; 0 to get */
+};
+#define XATTR_ARGS_SIZE_VER0 16
+
 /* The xattr format of an ACL (see above). */
 #define ACL_XATTR_VERSION       2
 #define ACL_XATTR_HDR           4

@@ -67,20 +67,23 @@ struct xattr_file {
 };
 
 static int
-xattr_file_get(struct xattr_file *xf, const char *path, int fd, bool follow)
+xattr_file_get(struct xattr_file *xf, int dirfd, const char *path,
+    unsigned atflags)
 {
 	int error;
 
 	memset(xf, 0, sizeof(*xf));
 	if (path == NULL) {
-		if ((error = fd_getvnode(fd, &xf->xf_vp, &xf->xf_fp)) != 0)
+		if ((error = fd_getvnode(dirfd, &xf->xf_vp, &xf->xf_fp)) != 0)
 			return error == EINVAL ? EOPNOTSUPP : error;
 		return 0;
 	}
-	xf->xf_nd.ni_dirfd = AT_FDCWD;
+	xf->xf_nd.ni_dirfd = dirfd;
 	xf->xf_nd.ni_path = path;
-	if (follow)
-		xf->xf_nd.ni_flags = NI_FOLLOW;
+	if (!(atflags & AT_SYMLINK_NOFOLLOW))
+		xf->xf_nd.ni_flags |= NI_FOLLOW;
+	if (atflags & AT_EMPTY_PATH)
+		xf->xf_nd.ni_flags |= NI_EMPTYPATH;
 	if ((error = namei(&xf->xf_nd)) != 0)
 		return error;
 	xf->xf_vp = xf->xf_nd.ni_vp;
@@ -157,8 +160,8 @@ xattr_permission(struct vnode *vp, const char *name, bool write,
 
 /* setxattr, lsetxattr, fsetxattr */
 static int
-do_setxattr(const char *path, int fd, bool follow, const char *uname,
-    const void *uval, size_t size, int flags)
+do_setxattr(int dirfd, const char *path, unsigned atflags,
+    const char *uname, const void *uval, size_t size, int flags)
 {
 	kauth_cred_t cred = kauth_cred_get();
 	char name[XATTR_NAME_MAX + 1];
@@ -179,7 +182,7 @@ do_setxattr(const char *path, int fd, bool follow, const char *uname,
 		if ((error = copyin(uval, val, size)) != 0)
 			goto out;
 	}
-	if ((error = xattr_file_get(&xf, path, fd, follow)) != 0)
+	if ((error = xattr_file_get(&xf, dirfd, path, atflags)) != 0)
 		goto out;
 	if ((error = xattr_permission(xf.xf_vp, name, true, cred)) == 0 &&
 	    xattr_ns(name) == NS_ACL) {
@@ -211,7 +214,7 @@ sys_setxattr(struct lwp *l, const struct sys_setxattr_args *uap,
 	(void)l, (void)rv;
 	if (uap->path == NULL)
 		return EFAULT;
-	return do_setxattr(uap->path, -1, true, uap->name, uap->value,
+	return do_setxattr(AT_FDCWD, uap->path, 0, uap->name, uap->value,
 	    uap->size, uap->flags);
 }
 
@@ -222,8 +225,8 @@ sys_lsetxattr(struct lwp *l, const struct sys_lsetxattr_args *uap,
 	(void)l, (void)rv;
 	if (uap->path == NULL)
 		return EFAULT;
-	return do_setxattr(uap->path, -1, false, uap->name, uap->value,
-	    uap->size, uap->flags);
+	return do_setxattr(AT_FDCWD, uap->path, AT_SYMLINK_NOFOLLOW, uap->name,
+	    uap->value, uap->size, uap->flags);
 }
 
 int
@@ -231,14 +234,14 @@ sys_fsetxattr(struct lwp *l, const struct sys_fsetxattr_args *uap,
     register_t *rv)
 {
 	(void)l, (void)rv;
-	return do_setxattr(NULL, uap->fd, false, uap->name, uap->value,
+	return do_setxattr(uap->fd, NULL, 0, uap->name, uap->value,
 	    uap->size, uap->flags);
 }
 
 /* getxattr, lgetxattr, fgetxattr: size 0 asks for the value's size. */
 static int
-do_getxattr(const char *path, int fd, bool follow, const char *uname,
-    void *uval, size_t size, register_t *rv)
+do_getxattr(int dirfd, const char *path, unsigned atflags,
+    const char *uname, void *uval, size_t size, register_t *rv)
 {
 	char name[XATTR_NAME_MAX + 1];
 	struct xattr_file xf;
@@ -251,7 +254,7 @@ do_getxattr(const char *path, int fd, bool follow, const char *uname,
 	len = MIN(size, XATTR_SIZE_MAX);
 	if (len > 0 && (val = kmem_alloc(len, KM_SLEEP)) == NULL)
 		return ENOMEM;
-	if ((error = xattr_file_get(&xf, path, fd, follow)) != 0)
+	if ((error = xattr_file_get(&xf, dirfd, path, atflags)) != 0)
 		goto out;
 	if ((error = xattr_permission(xf.xf_vp, name, false,
 	    kauth_cred_get())) == 0)
@@ -276,7 +279,7 @@ sys_getxattr(struct lwp *l, const struct sys_getxattr_args *uap,
 	(void)l;
 	if (uap->path == NULL)
 		return EFAULT;
-	return do_getxattr(uap->path, -1, true, uap->name, uap->value,
+	return do_getxattr(AT_FDCWD, uap->path, 0, uap->name, uap->value,
 	    uap->size, rv);
 }
 
@@ -287,8 +290,8 @@ sys_lgetxattr(struct lwp *l, const struct sys_lgetxattr_args *uap,
 	(void)l;
 	if (uap->path == NULL)
 		return EFAULT;
-	return do_getxattr(uap->path, -1, false, uap->name, uap->value,
-	    uap->size, rv);
+	return do_getxattr(AT_FDCWD, uap->path, AT_SYMLINK_NOFOLLOW, uap->name,
+	    uap->value, uap->size, rv);
 }
 
 int
@@ -296,7 +299,7 @@ sys_fgetxattr(struct lwp *l, const struct sys_fgetxattr_args *uap,
     register_t *rv)
 {
 	(void)l;
-	return do_getxattr(NULL, uap->fd, false, uap->name, uap->value,
+	return do_getxattr(uap->fd, NULL, 0, uap->name, uap->value,
 	    uap->size, rv);
 }
 
@@ -325,8 +328,8 @@ xattr_list_filter(char *buf, size_t len, kauth_cred_t cred)
 
 /* listxattr, llistxattr, flistxattr */
 static int
-do_listxattr(const char *path, int fd, bool follow, char *ulist, size_t size,
-    register_t *rv)
+do_listxattr(int dirfd, const char *path, unsigned atflags, char *ulist,
+    size_t size, register_t *rv)
 {
 	struct xattr_file xf;
 	size_t len = XATTR_LIST_MAX;
@@ -335,7 +338,7 @@ do_listxattr(const char *path, int fd, bool follow, char *ulist, size_t size,
 
 	if ((buf = kmem_alloc(XATTR_LIST_MAX, KM_SLEEP)) == NULL)
 		return ENOMEM;
-	if ((error = xattr_file_get(&xf, path, fd, follow)) == 0) {
+	if ((error = xattr_file_get(&xf, dirfd, path, atflags)) == 0) {
 		error = VOP_LISTXATTR(xf.xf_vp, buf, &len);
 		xattr_file_put(&xf);
 	}
@@ -361,7 +364,7 @@ sys_listxattr(struct lwp *l, const struct sys_listxattr_args *uap,
 	(void)l;
 	if (uap->path == NULL)
 		return EFAULT;
-	return do_listxattr(uap->path, -1, true, uap->list, uap->size, rv);
+	return do_listxattr(AT_FDCWD, uap->path, 0, uap->list, uap->size, rv);
 }
 
 int
@@ -371,7 +374,8 @@ sys_llistxattr(struct lwp *l, const struct sys_llistxattr_args *uap,
 	(void)l;
 	if (uap->path == NULL)
 		return EFAULT;
-	return do_listxattr(uap->path, -1, false, uap->list, uap->size, rv);
+	return do_listxattr(AT_FDCWD, uap->path, AT_SYMLINK_NOFOLLOW, uap->list,
+	    uap->size, rv);
 }
 
 int
@@ -379,12 +383,12 @@ sys_flistxattr(struct lwp *l, const struct sys_flistxattr_args *uap,
     register_t *rv)
 {
 	(void)l;
-	return do_listxattr(NULL, uap->fd, false, uap->list, uap->size, rv);
+	return do_listxattr(uap->fd, NULL, 0, uap->list, uap->size, rv);
 }
 
 /* removexattr, lremovexattr, fremovexattr */
 static int
-do_removexattr(const char *path, int fd, bool follow, const char *uname)
+do_removexattr(int dirfd, const char *path, unsigned atflags, const char *uname)
 {
 	kauth_cred_t cred = kauth_cred_get();
 	char name[XATTR_NAME_MAX + 1];
@@ -393,7 +397,7 @@ do_removexattr(const char *path, int fd, bool follow, const char *uname)
 
 	if ((error = xattr_name_in(uname, name)) != 0)
 		return error;
-	if ((error = xattr_file_get(&xf, path, fd, follow)) != 0)
+	if ((error = xattr_file_get(&xf, dirfd, path, atflags)) != 0)
 		return error;
 	if ((error = xattr_permission(xf.xf_vp, name, true, cred)) == 0)
 		error = VOP_REMOVEXATTR(xf.xf_vp, name, cred);
@@ -408,7 +412,7 @@ sys_removexattr(struct lwp *l, const struct sys_removexattr_args *uap,
 	(void)l, (void)rv;
 	if (uap->path == NULL)
 		return EFAULT;
-	return do_removexattr(uap->path, -1, true, uap->name);
+	return do_removexattr(AT_FDCWD, uap->path, 0, uap->name);
 }
 
 int
@@ -418,7 +422,7 @@ sys_lremovexattr(struct lwp *l, const struct sys_lremovexattr_args *uap,
 	(void)l, (void)rv;
 	if (uap->path == NULL)
 		return EFAULT;
-	return do_removexattr(uap->path, -1, false, uap->name);
+	return do_removexattr(AT_FDCWD, uap->path, AT_SYMLINK_NOFOLLOW, uap->name);
 }
 
 int
@@ -426,5 +430,104 @@ sys_fremovexattr(struct lwp *l, const struct sys_fremovexattr_args *uap,
     register_t *rv)
 {
 	(void)l, (void)rv;
-	return do_removexattr(NULL, uap->fd, false, uap->name);
+	return do_removexattr(uap->fd, NULL, 0, uap->name);
+}
+
+/*
+ * setxattrat, getxattrat, listxattrat, removexattrat (Linux 6.13): the
+ * file is path relative to dirfd, with AT_SYMLINK_NOFOLLOW and
+ * AT_EMPTY_PATH ("" is dirfd's own file, an O_PATH descriptor too); the
+ * value, its size and the flags come in a struct xattr_args of usize
+ * bytes, of which the first XATTR_ARGS_SIZE_VER0 are known and the rest
+ * must be zero (E2BIG).
+ */
+static int
+xattr_at_check(const char *path, unsigned atflags)
+{
+	if (path == NULL)
+		return EFAULT;
+	if (atflags & ~(unsigned)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return EINVAL;
+	return 0;
+}
+
+static int
+xattr_args_in(const void *uargs, size_t usize, struct xattr_args *args)
+{
+	unsigned char rest[64];
+	size_t off, n, i;
+	int error;
+
+	if (usize < XATTR_ARGS_SIZE_VER0)
+		return EINVAL;
+	if (usize > PAGE_SIZE)
+		return E2BIG;
+	if ((error = copyin(uargs, args, sizeof(*args))) != 0)
+		return error;
+	for (off = sizeof(*args); off < usize; off += n) {
+		n = MIN(sizeof(rest), usize - off);
+		if ((error = copyin((const char *)uargs + off, rest, n)) != 0)
+			return error;
+		for (i = 0; i < n; i++)
+			if (rest[i] != 0)
+				return E2BIG;
+	}
+	return 0;
+}
+
+int
+sys_setxattrat(struct lwp *l, const struct sys_setxattrat_args *uap,
+    register_t *rv)
+{
+	struct xattr_args args;
+	int error;
+
+	(void)l, (void)rv;
+	if ((error = xattr_at_check(uap->path, uap->at_flags)) != 0 ||
+	    (error = xattr_args_in(uap->uargs, uap->usize, &args)) != 0)
+		return error;
+	return do_setxattr(uap->dirfd, uap->path, uap->at_flags, uap->name,
+	    (const void *)(uintptr_t)args.value, args.size, (int)args.flags);
+}
+
+int
+sys_getxattrat(struct lwp *l, const struct sys_getxattrat_args *uap,
+    register_t *rv)
+{
+	struct xattr_args args;
+	int error;
+
+	(void)l;
+	if ((error = xattr_at_check(uap->path, uap->at_flags)) != 0 ||
+	    (error = xattr_args_in(uap->uargs, uap->usize, &args)) != 0)
+		return error;
+	if (args.flags != 0)
+		return EINVAL;
+	return do_getxattr(uap->dirfd, uap->path, uap->at_flags, uap->name,
+	    (void *)(uintptr_t)args.value, args.size, rv);
+}
+
+int
+sys_listxattrat(struct lwp *l, const struct sys_listxattrat_args *uap,
+    register_t *rv)
+{
+	int error;
+
+	(void)l;
+	if ((error = xattr_at_check(uap->path, uap->at_flags)) != 0)
+		return error;
+	return do_listxattr(uap->dirfd, uap->path, uap->at_flags, uap->list,
+	    uap->size, rv);
+}
+
+int
+sys_removexattrat(struct lwp *l, const struct sys_removexattrat_args *uap,
+    register_t *rv)
+{
+	int error;
+
+	(void)l, (void)rv;
+	if ((error = xattr_at_check(uap->path, uap->at_flags)) != 0)
+		return error;
+	return do_removexattr(uap->dirfd, uap->path, uap->at_flags, uap->name);
 }
