@@ -654,6 +654,107 @@ FSTEST(xattr_threads, FS_WRITABLE | FS_XATTR)
 	free(t);
 }
 
+/* setxattrat's and getxattrat's value argument (Linux 6.13's layout). */
+struct xattr_args {
+	uint64_t value;
+	uint32_t size;
+	uint32_t flags;
+};
+
+/*
+ * The *xattrat calls: a name relative to a directory descriptor, and
+ * AT_EMPTY_PATH on any descriptor, O_PATH ones too (which the f* calls
+ * refuse with EBADF, as Linux), so a symbolic link's own attributes are
+ * reached by a descriptor; the argument structure's size and flags
+ * checked as Linux does.
+ */
+FSTEST(xattr_at, FS_WRITABLE | FS_XATTR)
+{
+	struct xattr_args a;
+	struct {
+		struct xattr_args a;
+		uint64_t more;
+	} big;
+	char buf[64];
+	int dfd, pfd, lfd;
+
+	(void)fs;
+	REQUIRE_OK(rump_sys_mkdir("d", 0755));
+	fs_mkfile("d/f", "x", 1);
+	REQUIRE_OK(rump_sys_symlink("f", "d/l"));
+	REQUIRE((dfd = rump_sys_open("d", O_RDONLY | O_DIRECTORY)) != -1);
+	REQUIRE((pfd = rump_sys_open("d/f", O_PATH)) != -1);
+	REQUIRE((lfd = rump_sys_open("d/l", O_PATH | O_NOFOLLOW)) != -1);
+	REQUIRE_ERRNO(rump_sys_fsetxattr(pfd, "user.a", "v", 1, 0), EBADF);
+
+	a = (struct xattr_args){ (uintptr_t)"hello", 5, XATTR_CREATE };
+	REQUIRE_OK(rump_sys_setxattrat(dfd, "f", 0, "user.a", &a, sizeof(a)));
+	REQUIRE_ERRNO(rump_sys_setxattrat(pfd, "", AT_EMPTY_PATH, "user.a",
+	    &a, sizeof(a)), EEXIST);
+	check_value("d/f", "user.a", "hello", 5);
+	a = (struct xattr_args){ (uintptr_t)buf, sizeof(buf), 0 };
+	REQUIRE_EQ(rump_sys_getxattrat(pfd, "", AT_EMPTY_PATH, "user.a", &a,
+	    sizeof(a)), 5);
+	REQUIRE(memcmp(buf, "hello", 5) == 0);
+	/* Through the link unless AT_SYMLINK_NOFOLLOW. */
+	REQUIRE_EQ(rump_sys_getxattrat(dfd, "l", 0, "user.a", &a, sizeof(a)),
+	    5);
+	REQUIRE_ERRNO(rump_sys_getxattrat(dfd, "l", AT_SYMLINK_NOFOLLOW,
+	    "user.a", &a, sizeof(a)), ENODATA);
+	a.size = 4;
+	REQUIRE_ERRNO(rump_sys_getxattrat(pfd, "", AT_EMPTY_PATH, "user.a",
+	    &a, sizeof(a)), ERANGE);
+	a.size = 0;
+	REQUIRE_EQ(rump_sys_getxattrat(pfd, "", AT_EMPTY_PATH, "user.a", &a,
+	    sizeof(a)), 5);
+	/* The link's own, by its O_PATH descriptor. */
+	a = (struct xattr_args){ (uintptr_t)"link", 4, 0 };
+	REQUIRE_OK(rump_sys_setxattrat(lfd, "", AT_EMPTY_PATH, "trusted.l",
+	    &a, sizeof(a)));
+	REQUIRE_EQ(rump_sys_lgetxattr("d/l", "trusted.l", buf, sizeof(buf)),
+	    4);
+	REQUIRE_EQ(rump_sys_listxattrat(lfd, "", AT_EMPTY_PATH, buf,
+	    sizeof(buf)), 10);
+	REQUIRE(memcmp(buf, "trusted.l", 10) == 0);
+	REQUIRE_ERRNO(rump_sys_listxattrat(pfd, "", AT_EMPTY_PATH, buf, 3),
+	    ERANGE);
+	REQUIRE_EQ(rump_sys_listxattrat(dfd, "f", 0, NULL, 0), 7);
+	REQUIRE_OK(rump_sys_removexattrat(lfd, "", AT_EMPTY_PATH,
+	    "trusted.l"));
+	REQUIRE_ERRNO(rump_sys_lgetxattr("d/l", "trusted.l", buf, 1), ENODATA);
+	REQUIRE_ERRNO(rump_sys_removexattrat(dfd, "l", 0, "user.b"), ENODATA);
+	/* Without AT_EMPTY_PATH an empty path names nothing. */
+	REQUIRE_ERRNO(rump_sys_removexattrat(pfd, "", 0, "user.a"), ENOENT);
+	/* The arguments. */
+	a = (struct xattr_args){ (uintptr_t)"v", 1, 0 };
+	REQUIRE_ERRNO(rump_sys_setxattrat(dfd, "f", 0x1, "user.b", &a,
+	    sizeof(a)), EINVAL);
+	REQUIRE_ERRNO(rump_sys_listxattrat(dfd, "f", AT_REMOVEDIR, NULL, 0),
+	    EINVAL);
+	REQUIRE_ERRNO(rump_sys_setxattrat(dfd, "f", 0, "user.b", &a, 8),
+	    EINVAL);
+	REQUIRE_ERRNO(rump_sys_setxattrat(dfd, "f", 0, "user.b", &a, 8192),
+	    E2BIG);
+	big.a = a;
+	big.more = 1;
+	REQUIRE_ERRNO(rump_sys_setxattrat(dfd, "f", 0, "user.b", &big.a,
+	    sizeof(big)), E2BIG);
+	big.more = 0;
+	REQUIRE_OK(rump_sys_setxattrat(dfd, "f", 0, "user.b", &big.a,
+	    sizeof(big)));
+	a = (struct xattr_args){ (uintptr_t)"v", 1, 4 };
+	REQUIRE_ERRNO(rump_sys_setxattrat(dfd, "f", 0, "user.c", &a,
+	    sizeof(a)), EINVAL);
+	a = (struct xattr_args){ (uintptr_t)buf, sizeof(buf), XATTR_CREATE };
+	REQUIRE_ERRNO(rump_sys_getxattrat(dfd, "f", 0, "user.b", &a,
+	    sizeof(a)), EINVAL);
+	REQUIRE_ERRNO(rump_sys_getxattrat(dfd, NULL, 0, "user.b", &a,
+	    sizeof(a)), EFAULT);
+	REQUIRE_OK(rump_sys_close(lfd));
+	REQUIRE_OK(rump_sys_close(pfd));
+	REQUIRE_OK(rump_sys_close(dfd));
+}
+
 /* File systems without attributes answer EOPNOTSUPP to every call. */
 FSTEST(xattr_unsupported, 0)
 {
@@ -669,6 +770,8 @@ FSTEST(xattr_unsupported, 0)
 	    EOPNOTSUPP);
 	REQUIRE_ERRNO(rump_sys_flistxattr(fd, buf, sizeof(buf)), EOPNOTSUPP);
 	REQUIRE_ERRNO(rump_sys_listxattr(".", buf, sizeof(buf)), EOPNOTSUPP);
+	REQUIRE_ERRNO(rump_sys_listxattrat(fd, "", AT_EMPTY_PATH, buf,
+	    sizeof(buf)), EOPNOTSUPP);
 	REQUIRE_ERRNO(rump_sys_getxattr(".", "system.posix_acl_access", buf,
 	    sizeof(buf)), EOPNOTSUPP);
 	if ((fs->fs_lacks & FS_WRITABLE) == 0) {
@@ -684,4 +787,4 @@ FSTEST(xattr_unsupported, 0)
 
 FSTESTS(FSCASE(xattr_user), FSCASE(xattr_namespaces), FSCASE(acl_set),
     FSCASE(acl_enforce), FSCASE(acl_inherit), FSCASE(xattr_enospc),
-    FSCASE(xattr_threads), FSCASE(xattr_unsupported))
+    FSCASE(xattr_threads), FSCASE(xattr_unsupported), FSCASE(xattr_at))
