@@ -7,6 +7,8 @@
 # expected; the first failure exits 1.
 #
 # usage: h_fuse_xattr.py xattr DIR        the 4 calls and their errno
+#        h_fuse_xattr.py again DIR        what "xattr" left, after a remount
+#        h_fuse_xattr.py stress DIR N OPS N processes at once on 4 files
 #        h_fuse_xattr.py noxattr DIR      every call EOPNOTSUPP
 #        h_fuse_xattr.py map FILE         SEEK_DATA/SEEK_HOLE map, size
 #        h_fuse_xattr.py falloc FILE MODE OFF LEN   one fallocate(2): 0 or
@@ -182,6 +184,56 @@ def check_noxattr(d):
                      fn, *args)
 
 
+def stress(d, nproc, nops):
+    """nproc processes set, read back, list and remove their own names on
+    four shared files at once; every value read must be the last one the
+    process wrote."""
+    files = [os.path.join(d, "s%d" % i) for i in range(4)]
+    for f in files:
+        with open(f, "w") as fp:
+            fp.write("x")
+    pids = []
+    for p in range(nproc):
+        pid = os.fork()
+        if pid == 0:
+            rnd, mine = 12345 + p * 7919, {}
+            try:
+                for i in range(nops):
+                    rnd = (rnd * 1103515245 + 12345) & 0x7fffffff
+                    f = files[rnd % 4]
+                    key = (f, "user.p%d.k%d" % (p, (rnd >> 3) % 5))
+                    if (rnd >> 8) % 4 == 0 and key in mine:
+                        os.removexattr(*key)
+                        del mine[key]
+                        continue
+                    val = bytes([p]) * ((rnd >> 10) % 120 + 1)  # 20 fit a block
+                    os.setxattr(key[0], key[1], val)
+                    mine[key] = val
+                    got = os.getxattr(*key)
+                    if got != val:
+                        print("FAIL: process %d: %s of %s: %d bytes back, "
+                              "wrote %d" % (p, key[1], key[0], len(got),
+                                            len(val)))
+                        os._exit(1)
+                for (f, name), val in mine.items():
+                    if name not in os.listxattr(f) or \
+                            os.getxattr(f, name) != val:
+                        print("FAIL: process %d: %s of %s at the end" %
+                              (p, name, f))
+                        os._exit(1)
+            except OSError as e:
+                print("FAIL: process %d: %r" % (p, e))
+                os._exit(1)
+            os._exit(0)
+        pids.append(pid)
+    bad = 0
+    for pid in pids:
+        _, status = os.waitpid(pid, 0)
+        bad += status != 0
+    if bad:
+        sys.exit(1)
+
+
 def seek_map(path):
     """[(data, end of data)...] by SEEK_DATA and SEEK_HOLE, and size."""
     fd = os.open(path, os.O_RDONLY)
@@ -228,6 +280,8 @@ def main():
         check_xattr(arg)
     elif cmd == "again":
         check_again(arg)
+    elif cmd == "stress":
+        stress(arg, int(sys.argv[3]), int(sys.argv[4]))
     elif cmd == "noxattr":
         check_noxattr(arg)
     elif cmd == "map":

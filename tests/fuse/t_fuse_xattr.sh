@@ -8,7 +8,8 @@
 # -o allow_other,default_permissions.
 #  - h_fuse_xattr.py: the four calls with their exact errno (ENODATA,
 #    ERANGE, EEXIST, EPERM, EACCES), as root and as uid 1000, kept
-#    across a remount; EOPNOTSUPP for each where the file system has
+#    across a remount; 4 processes setting, reading and removing at
+#    once on shared files; EOPNOTSUPP for each where the file system has
 #    none (FFS today).
 #  - setfacl/getfacl: the same script on the mount and in a host
 #    directory ($T, ext4, and /dev/shm, tmpfs) must give the same
@@ -227,6 +228,9 @@ check_falloc() {
 xattrs() {
 	mkdir "$T/m/xa" || fail "mkdir xa"
 	t python3 "$H" xattr "$T/m/xa" || fail "xattr checks on $1"
+	mkdir "$T/m/xs" || fail "mkdir xs"
+	t python3 "$H" stress "$T/m/xs" 4 250 ||
+	    fail "4 processes at once on $1"
 }
 
 for fs in ${FSLIST:-tmpfs ext4 ext2 ffs}; do
