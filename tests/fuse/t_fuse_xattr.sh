@@ -4,13 +4,13 @@
 #
 # Extended attributes, POSIX ACLs, fallocate and SEEK_DATA/SEEK_HOLE
 # through the FUSE daemons, with the host's tools: on rump_tmpfs,
-# rump_ext2fs (ext4 and ext2 images) and rump_ffs, each mounted
-# -o allow_other,default_permissions.
+# rump_ext2fs (ext4 and ext2 images) and rump_ffs (UFS2 and UFS1), each
+# mounted -o allow_other,default_permissions.
 #  - h_fuse_xattr.py: the four calls with their exact errno (ENODATA,
 #    ERANGE, EEXIST, EPERM, EACCES), as root and as uid 1000, kept
 #    across a remount; 4 processes setting, reading and removing at
 #    once on shared files; EOPNOTSUPP for each where the file system has
-#    none (FFS today).
+#    none (a UFS1 FFS; newfs makes UFS2, which has them).
 #  - setfacl/getfacl: the same script on the mount and in a host
 #    directory ($T, ext4, and /dev/shm, tmpfs) must give the same
 #    transcript: getfacl -n text, modes, and which of uids 1000 and 1001
@@ -233,7 +233,7 @@ xattrs() {
 	    fail "4 processes at once on $1"
 }
 
-for fs in ${FSLIST:-tmpfs ext4 ext2 ffs}; do
+for fs in ${FSLIST:-tmpfs ext4 ext2 ffs ufs1}; do
 	img=""
 	case $fs in
 	ext4) img=$T/img.ext4
@@ -244,14 +244,16 @@ for fs in ${FSLIST:-tmpfs ext4 ext2 ffs}; do
 		    fail mke2fs ;;
 	ffs) img=$T/img.ffs
 		t "$B/newfs" -s 64m "$img" >/dev/null || fail newfs ;;
+	ufs1) img=$T/img1.ffs
+		t "$B/newfs" -O 1 -s 64m "$img" >/dev/null || fail newfs ;;
 	esac
 	daemon=rump_$fs
-	case $fs in ext*) daemon=rump_ext2fs ;; esac
+	case $fs in ext*) daemon=rump_ext2fs ;; ufs1) daemon=rump_ffs ;; esac
 	note "$daemon ($fs): extended attributes"
 	mountfs "$daemon" "$img"
-	# FFS: EOPNOTSUPP until it keeps attributes, then as the others.
+	# FFS: UFS1 has no attributes (EOPNOTSUPP); UFS2 as the others.
 	xa=yes
-	if [ $fs = ffs ]; then
+	if [ $fs = ufs1 ]; then
 		: >"$T/m/probe"
 		if ! setfattr -n user.p -v 1 "$T/m/probe" 2>"$T/probe.err"
 		then
@@ -261,14 +263,17 @@ for fs in ${FSLIST:-tmpfs ext4 ext2 ffs}; do
 		rm -f "$T/m/probe"
 	fi
 	if [ $xa = no ]; then
-		t python3 "$H" noxattr "$T/m" || fail "xattr calls on ffs"
+		t python3 "$H" noxattr "$T/m" || fail "xattr calls on $fs"
 		setfacl -m u:1000:r "$T/m/f" 2>"$T/setfacl.err" &&
-		    fail "setfacl on ffs succeeded"
+		    fail "setfacl on $fs succeeded"
 		grep -q "Operation not supported" "$T/setfacl.err" ||
-		    fail "setfacl on ffs: $(cat "$T/setfacl.err")"
+		    fail "setfacl on $fs: $(cat "$T/setfacl.err")"
 		[ "$(acl "$T/m/f" | tr '\n' ' ')" = \
 		    "user::rw- group::r-- other::r--  " ] ||
-		    fail "getfacl on ffs: $(acl "$T/m/f")"
+		    fail "getfacl on $fs: $(acl "$T/m/f")"
+		# The host checks the mode alone: 644 lets uid 1000 read.
+		[ "$(may 1000 r "$T/m/f")" = "1000 r f ok" ] ||
+		    fail "uid 1000 may not read a 644 file on $fs"
 	else
 		xattrs "$fs"
 		note "$daemon ($fs): POSIX ACLs against the host's"
