@@ -21,6 +21,9 @@
  * it (Linux's default, arp_ignore 0), except loopback ones.  A packet whose sender claims an
  * address of ours is counted and logged once per address.
  *
+ * net.route.dump lists the entries (arp_llwalk): resolved ones with
+ * their link address, the others flagged RTF_REJECT.
+ *
  * One callout serves the whole cache, set for the earliest deadline of
  * any entry, so an idle cache sets none.  Locking: (n) softnet_lock for
  * the cache (input runs under it, and so does ether_output's caller).
@@ -37,6 +40,7 @@
 #include <net/if.h>
 #include <net/if_ether.h>
 #include <net/netisr.h>
+#include <net/route.h>
 #include <netinet/in.h>
 #include <netinet/in_var.h>
 #include <netinet/if_ether.h>
@@ -75,6 +79,7 @@ static void arp_timeout(void *);
 static int arp_resolve(struct ifnet *, struct mbuf *, const struct sockaddr *,
     struct rtentry *, uint8_t *);
 static void arp_input(struct mbuf *);
+static int arp_llwalk(rt_llvisit_t, void *);
 
 static unsigned
 arp_hashf(const struct ifnet *ifp, struct in_addr a)
@@ -95,6 +100,7 @@ arp_init(void)
 	callout_setfunc(&arp_timer, arp_timeout, NULL);
 	netisr_register(NETISR_ARP, arp_input);
 	ether_resolve_hook = arp_resolve;
+	rt_llwalker_set(AF_INET, arp_llwalk);
 }
 
 static struct llentry *
@@ -123,6 +129,36 @@ arp_free(struct llentry *la)
 	arp_count--;
 	if_release(la->la_ifp);
 	kmem_free(la, sizeof(*la));
+}
+
+/* Every entry for net.route.dump (rt_llwalk); softnet_lock held. */
+static int
+arp_llwalk(rt_llvisit_t visit, void *arg)
+{
+	struct sockaddr_in *sin;
+	struct llentry *la;
+	struct rt_llent rl;
+	int error;
+
+	for (int i = 0; i < ARP_HASHSIZE; i++) {
+		LIST_FOREACH(la, &arp_hash[i], la_hash) {
+			memset(&rl, 0, sizeof(rl));
+			sin = (struct sockaddr_in *)&rl.rl_dst;
+			sin->sin_family = AF_INET;
+			sin->sin_addr = la->la_addr;
+			rl.rl_ifp = la->la_ifp;
+			if (la->la_state == ARP_RESOLVED) {
+				memcpy(rl.rl_lladdr, la->la_lladdr,
+				    ETHER_ADDR_LEN);
+				rl.rl_halen = ETHER_ADDR_LEN;
+			} else
+				rl.rl_flags = RTF_REJECT;
+			rl.rl_expire = la->la_expire;
+			if ((error = visit(&rl, arg)) != 0)
+				return error;
+		}
+	}
+	return 0;
 }
 
 /* Set the callout for the earliest deadline of the cache (or none). */

@@ -17,6 +17,8 @@
  * An INCOMPLETE entry holds at most ND6_MAXHOLD packets (the oldest
  * dropped and counted).  One callout serves the cache, set for the
  * earliest deadline of any entry, so an idle cache sets none.
+ * net.route.dump lists the entries (nd6_llwalk): INCOMPLETE ones
+ * flagged RTF_REJECT, without a link address.
  * Locking: (n) softnet_lock.
  */
 #include <sys/types.h>
@@ -351,6 +353,37 @@ nd6_purge(struct ifnet *ifp)
 	nd6_schedule();
 }
 
+/* Every entry for net.route.dump (rt_llwalk); softnet_lock held. */
+static int
+nd6_llwalk(rt_llvisit_t visit, void *arg)
+{
+	struct nd6_entry *ln;
+	struct rt_llent rl;
+	uint32_t scope;
+	int error;
+
+	for (int i = 0; i < ND6_HASHSIZE; i++) {
+		LIST_FOREACH(ln, &nd6_hash[i], ln_hash) {
+			memset(&rl, 0, sizeof(rl));
+			scope = IN6_IS_ADDR_LINKLOCAL(&ln->ln_addr) ?
+			    ln->ln_ifp->if_index : 0;
+			in6_sin6((struct sockaddr_in6 *)&rl.rl_dst,
+			    &ln->ln_addr, 0, scope);
+			rl.rl_ifp = ln->ln_ifp;
+			if (ln->ln_state != ND6_INCOMPLETE) {
+				memcpy(rl.rl_lladdr, ln->ln_lladdr,
+				    ETHER_ADDR_LEN);
+				rl.rl_halen = ETHER_ADDR_LEN;
+			} else
+				rl.rl_flags = RTF_REJECT;
+			rl.rl_expire = ln->ln_expire;
+			if ((error = visit(&rl, arg)) != 0)
+				return error;
+		}
+	}
+	return 0;
+}
+
 void
 nd6_init(void)
 {
@@ -361,4 +394,5 @@ nd6_init(void)
 	callout_init(&nd6_timer, CALLOUT_MPSAFE);
 	callout_setfunc(&nd6_timer, nd6_timeout, NULL);
 	ether_resolve6_hook = nd6_resolve;
+	rt_llwalker_set(AF_INET6, nd6_llwalk);
 }
