@@ -20,6 +20,10 @@
  *   h_rtmsg send6 ADDR [IFINDEX]
  *       send one UDP datagram to [ADDR]:9, of the interface's zone if
  *       given (to make a neighbour entry).
+ *   h_rtmsg ra IFINDEX PREFIX
+ *       send one router advertisement (RFC 4861 4.2) to ff02::1 on the
+ *       interface, router lifetime 0, with PREFIX/64 to autoconfigure
+ *       (preferred 3600 s, valid 7200 s).
  */
 #define _GNU_SOURCE
 #include <sys/socket.h>
@@ -327,12 +331,45 @@ send6(const char *addr, const char *zone)
 	return 0;
 }
 
+static int
+send_ra(const char *ifindex, const char *prefix)
+{
+	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6};
+	uint8_t ra[16 + 32];
+	uint32_t v;
+	int s, hops = 255;
+
+	memset(ra, 0, sizeof(ra));
+	ra[0] = 134;                    /* router advertisement */
+	ra[16] = 3;                     /* prefix information */
+	ra[17] = 4;                     /* 32 bytes */
+	ra[18] = 64;
+	ra[19] = 0xc0;                  /* on-link, autonomous */
+	v = htonl(7200);
+	memcpy(ra + 20, &v, 4);
+	v = htonl(3600);
+	memcpy(ra + 24, &v, 4);
+	if (inet_pton(AF_INET6, prefix, ra + 32) != 1 ||
+	    inet_pton(AF_INET6, "ff02::1", &sin6.sin6_addr) != 1)
+		return fail("address");
+	sin6.sin6_scope_id = (uint32_t)atoi(ifindex);
+	if ((s = rump_sys_socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6)) < 0 ||
+	    rump_sys_setsockopt(s, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops,
+	                        sizeof(hops)) != 0 ||
+	    rump_sys_sendto(s, ra, sizeof(ra), 0, (struct sockaddr *)&sin6,
+	                    sizeof(sin6)) != (ssize_t)sizeof(ra))
+		return fail("router advertisement");
+	rump_sys_close(s);
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
 	if (argc < 2) {
 		fprintf(stderr, "usage: h_rtmsg record [inet|inet6] | "
-		                "overflow N | send6 ADDR [IFINDEX]\n");
+		                "overflow N | send6 ADDR [IFINDEX] | "
+		                "ra IFINDEX PREFIX\n");
 		return 2;
 	}
 	if (rumpclient_init() != 0)
@@ -345,6 +382,8 @@ main(int argc, char *argv[])
 		return overflow(atoi(argv[2]));
 	if (strcmp(argv[1], "send6") == 0 && (argc == 3 || argc == 4))
 		return send6(argv[2], argc == 4 ? argv[3] : NULL);
+	if (strcmp(argv[1], "ra") == 0 && argc == 4)
+		return send_ra(argv[2], argv[3]);
 	fprintf(stderr, "h_rtmsg: bad arguments\n");
 	return 2;
 }

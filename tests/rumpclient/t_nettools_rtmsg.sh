@@ -13,8 +13,8 @@
 # - a listener that never reads while a writer keeps working: the
 #   overflow counted, the writer never blocked (h_rtmsg overflow);
 # - IPv6 address flags in rump.ifconfig: tentative on a down interface,
-#   duplicated when two kernels on one bus hold the same address, and
-#   lifetimes;
+#   duplicated when two kernels on one bus hold the same address,
+#   autoconf and lifetimes from a router advertisement;
 # - rump.route show with the neighbour caches' entries (ARP and ND).
 # usage: t_nettools_rtmsg.sh BINDIR
 set -u
@@ -455,4 +455,27 @@ Destination Gateway Flags Interface
 BLL%shmif0 BMAC UHL shmif0
 EOT
 same "$W/exp" "$W/out" "A: route show with neighbours"
+
+# B advertises a prefix: A makes an address of it, flagged autoconf, and
+# shows its lifetimes (preferred 3600 s, valid 7200 s, a few gone).
+run env RUMP_SERVER="unix://$W/b" "$BIN/h_rtmsg" ra 2 2001:db8:7::
+i=0
+while ! RUMP_SERVER="unix://$W/a" "$IFC" shmif0 | grep -q 2001:db8:7; do
+	i=$((i + 1))
+	[ $i -lt 100 ] || fail "A: no address from B's advertisement"
+	sleep 0.1
+done
+RUMP_SERVER="unix://$W/a" untentative shmif0
+RUMP_SERVER="unix://$W/a" "$IFC" shmif0 | grep 2001:db8:7 >"$W/out"
+read -r _ addr fl _ pl _ vl rest <"$W/out"
+case $addr in
+2001:db8:7:0:*/64) ;;
+*) fail "A: autoconf address $addr" ;;
+esac
+[ "$fl" = autoconf ] && [ -z "$rest" ] &&
+    [ "$pl" -le 3600 ] && [ "$pl" -ge 3590 ] &&
+    [ "$vl" -le 7200 ] && [ "$vl" -ge 7190 ] ||
+    fail "A: autoconf address: $(cat "$W/out")"
+grep -q "autoconf pltime $pl vltime $vl\$" "$W/out" ||
+    fail "A: lifetimes: $(cat "$W/out")"
 exit 0
