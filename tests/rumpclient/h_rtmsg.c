@@ -22,8 +22,8 @@
  *       given (to make a neighbour entry).
  *   h_rtmsg ra IFINDEX PREFIX
  *       send one router advertisement (RFC 4861 4.2) to ff02::1 on the
- *       interface, router lifetime 0, with PREFIX/64 to autoconfigure
- *       (preferred 3600 s, valid 7200 s).
+ *       interface, router lifetime 1800 s, with PREFIX/64 to
+ *       autoconfigure (preferred 3600 s, valid 7200 s).
  */
 #define _GNU_SOURCE
 #include <sys/socket.h>
@@ -341,6 +341,8 @@ send_ra(const char *ifindex, const char *prefix)
 
 	memset(ra, 0, sizeof(ra));
 	ra[0] = 134;                    /* router advertisement */
+	ra[6] = 1800 >> 8;              /* router lifetime */
+	ra[7] = 1800 & 0xff;
 	ra[16] = 3;                     /* prefix information */
 	ra[17] = 4;                     /* 32 bytes */
 	ra[18] = 64;

@@ -456,8 +456,19 @@ BLL%shmif0 BMAC UHL shmif0
 EOT
 same "$W/exp" "$W/out" "A: route show with neighbours"
 
-# B advertises a prefix: A makes an address of it, flagged autoconf, and
-# shows its lifetimes (preferred 3600 s, valid 7200 s, a few gone).
+# B advertises itself as a router and a prefix: A's listener hears the
+# default route and the prefix's route neighbour discovery adds, and
+# the address it makes; A shows the address flagged autoconf, with its
+# lifetimes (preferred 3600 s, valid 7200 s, a few gone).
+RUMP_SERVER="unix://$W/a" "$BIN/h_rtmsg" record inet6 >"$W/rec.ra" 2>&1 &
+RAPID=$!
+PIDS="$PIDS $RAPID"
+i=0
+while ! grep -q ready "$W/rec.ra"; do
+	i=$((i + 1))
+	[ $i -lt 100 ] || fail "h_rtmsg record on A did not start"
+	sleep 0.1
+done
 run env RUMP_SERVER="unix://$W/b" "$BIN/h_rtmsg" ra 2 2001:db8:7::
 i=0
 while ! RUMP_SERVER="unix://$W/a" "$IFC" shmif0 | grep -q 2001:db8:7; do
@@ -478,4 +489,21 @@ esac
     fail "A: autoconf address: $(cat "$W/out")"
 grep -q "autoconf pltime $pl vltime $vl\$" "$W/out" ||
     fail "A: lifetimes: $(cat "$W/out")"
+RUMP_SERVER="unix://$W/a" run "$RT" add -inet6 -host 2001:db8:ff::99 ::1
+wait "$RAPID" || fail "h_rtmsg record on A exited $?"
+IID=${addr#2001:db8:7:0:}
+IID=${IID%/64}
+ALL=$(RUMP_SERVER="unix://$W/a" "$IFC" shmif0 |
+    sed -n 's/.*inet6 \(fe80::[0-9a-f:]*\)%.*/\1/p')
+sed -e "s/$BLL/BLL/g" -e "s/$ALL/ALL/g" -e "s/2001:db8:7:0:$IID/2001:db8:7::IID/g" \
+    -e "s/2001:db8:7::$IID/2001:db8:7::IID/g" "$W/rec.ra" >"$W/out"
+cat >"$W/exp" <<'EOT'
+ready
+RTM_ADD len=200 if#2 flags=0x3 pid=kernel seq=0 errno=0 DST=::%0 GATEWAY=BLL%2 NETMASK=::%0 IFP=link#2/6 IFA=ALL%2
+RTM_ADD len=168 if#2 flags=0x800001 pid=kernel seq=0 errno=0 DST=2001:db8:7::%0 NETMASK=ffff:ffff:ffff:ffff::%0 IFP=link#2/6 IFA=ALL%2
+RTM_NEWADDR len=112 if#2 flags=0x0 metric=0 addrflags=0x9 NETMASK=ffff:ffff:ffff:ffff::%0 IFP=link#2/6 IFA=2001:db8:7::IID%0
+RTM_CHGADDR len=112 if#2 flags=0x0 metric=0 addrflags=0x8 NETMASK=ffff:ffff:ffff:ffff::%0 IFP=link#2/6 IFA=2001:db8:7::IID%0
+RTM_ADD len=168 if#1 flags=0x847 pid=client seq=1 errno=0 DST=2001:db8:ff::99%0 GATEWAY=::1%0 IFP=link#1/0 IFA=::1%0
+EOT
+same "$W/exp" "$W/out" "A: what neighbour discovery announced"
 exit 0
