@@ -506,4 +506,10 @@ RTM_CHGADDR len=112 if#2 flags=0x0 metric=0 addrflags=0x8 NETMASK=ffff:ffff:ffff
 RTM_ADD len=168 if#1 flags=0x847 pid=client seq=1 errno=0 DST=2001:db8:ff::99%0 GATEWAY=::1%0 IFP=link#1/0 IFA=::1%0
 EOT
 same "$W/exp" "$W/out" "A: what neighbour discovery announced"
+
+# The kernels said nothing of the sanitizers' (UBSan goes on).
+if grep -l -e 'runtime error' -e AddressSanitizer "$W"/*.log; then
+	cat "$W"/*.log
+	fail "sanitizer reports"
+fi
 exit 0
