@@ -106,19 +106,25 @@ extern void (*rt_missmsg_hook)(int type, const struct rtentry *, int error);
  *   rt_ifmsg: RTM_IFINFO, ifp's flags or link state changed;
  *   rt_ifannouncemsg: RTM_IFANNOUNCE, IFAN_ARRIVAL or IFAN_DEPARTURE;
  *   rt_addrmsg: RTM_NEWADDR, RTM_DELADDR or RTM_CHGADDR for ifa;
- *   rt_missmsg: RTM_MISS, no route to dst.
+ *   rt_missmsg: RTM_MISS, no route to dst;
+ *   rt_llmsg: RTM_ADD, RTM_CHANGE or RTM_DELETE of a neighbour cache's
+ *       entry (struct rt_llent below): learnt, its link address changed,
+ *       forgotten.
  */
+struct rt_llent;
 struct rt_msghooks {
 	void (*rh_ifmsg)(struct ifnet *);
 	void (*rh_ifannounce)(struct ifnet *, int what);
 	void (*rh_addrmsg)(int type, struct ifaddr *);
 	void (*rh_missmsg)(const struct sockaddr *dst, int error);
+	void (*rh_llmsg)(int type, const struct rt_llent *);
 };
 extern const struct rt_msghooks *rt_msghooks;
 void rt_ifmsg(struct ifnet *);
 void rt_ifannouncemsg(struct ifnet *, int what);
 void rt_addrmsg(int type, struct ifaddr *);
 void rt_missmsg(const struct sockaddr *dst, int error);
+void rt_llmsg(int type, const struct rt_llent *);
 
 /*
  * A neighbour cache's entry as net.route.dump lists it (ARP, ND): the

@@ -34,6 +34,10 @@
  * families or for the family concerned:
  *   RTM_ADD, RTM_DELETE, RTM_CHANGE  a route added, deleted, changed by
  *       anyone (the route's addresses and RTF_ flags, rtm_index);
+ *   RTM_ADD, RTM_CHANGE, RTM_DELETE  a neighbour (ARP, IPv6 neighbour
+ *       discovery) learnt, its link address changed, forgotten: the
+ *       form net.route.dump gives it (below), flags RTF_HOST |
+ *       RTF_LLINFO (and RTF_UP but when deleted);
  *   RTM_MISS  a lookup found no route (RTA_DST only, rtm_errno
  *       EHOSTUNREACH... as the caller gets it; rtm_flags 0);
  *   RTM_NEWADDR, RTM_DELADDR  an interface address added or removed;

@@ -8,8 +8,9 @@
  *   h_rtmsg record [inet|inet6]
  *       open a routing socket (of every family, or of one), print
  *       "ready", then one line per message with every field that is the
- *       same from run to run (a sender's pid only as kernel/client, a
- *       link address by its length), until the RTM_ADD of the host route
+ *       same from run to run but link addresses (a sender's pid only as
+ *       kernel/client; an interface as link#INDEX/LEN=ADDRESS), until the
+ *       RTM_ADD of the host route
  *       to 2001:db8:ff::99 (the test's last message) has been printed.
  *   h_rtmsg overflow N
  *       a listener with a 2 KiB receive buffer that never reads while a
@@ -130,6 +131,11 @@ put_addrs(const uint8_t *p, size_t len, size_t off, int addrs, char *out,
 			n += (size_t)snprintf(out + n, outlen - n,
 			                      " %s=link#%d/%u", rtax[i],
 			                      (int)index, p[off + 11]);
+			for (int b = 0; b < p[off + 11] && b < 8 && n < outlen;
+			     b++)
+				n += (size_t)snprintf(out + n, outlen - n,
+				                      "%c%02x", b == 0 ? '=' : ':',
+				                      p[off + 12 + b]);
 		} else
 			n += (size_t)snprintf(out + n, outlen - n, " %s=fam%u",
 			                      rtax[i], (unsigned)fam);

@@ -15,7 +15,9 @@
 # - IPv6 address flags in rump.ifconfig: tentative on a down interface,
 #   duplicated when two kernels on one bus hold the same address,
 #   autoconf and lifetimes from a router advertisement;
-# - rump.route show with the neighbour caches' entries (ARP and ND).
+# - rump.route show with the neighbour caches' entries (ARP and ND), and
+#   a listener hearing them learnt, then what a router advertisement
+#   makes (default route, prefix route, autoconf address).
 # usage: t_nettools_rtmsg.sh BINDIR
 set -u
 BIN=$1
@@ -137,46 +139,48 @@ for p in $RPIDS; do
 	wait "$p" || fail "h_rtmsg record exited $?"
 done
 
-# What every listener of all families heard, in this order (the
-# link-local address, made from the random link address, named LL).
+# What every listener of all families heard, in this order (the random
+# link address named MAC, the link-local address made from it LL).
 cat >"$W/exp" <<'EOT'
 ready
 RTM_IFANNOUNCE len=24 if#2 name=shmif0 what=0
-RTM_NEWADDR len=112 if#2 flags=0x0 metric=0 addrflags=0x1 NETMASK=ffff:ffff:ffff:ffff::%0 IFP=link#2/6 IFA=fe80::LL%2
-RTM_IFINFO len=48 if#2 flags=0x11002 mtu=1500 link=2 IFP=link#2/6
-RTM_NEWADDR len=96 if#2 flags=0x0 metric=0 addrflags=0x0 NETMASK=255.0.0.0 IFP=link#2/6 IFA=10.0.0.1 BRD=10.255.255.255
-RTM_ADD len=120 if#2 flags=0x800001 pid=kernel seq=0 errno=0 DST=10.0.0.0 NETMASK=255.0.0.0 IFP=link#2/6 IFA=10.0.0.1
+RTM_NEWADDR len=112 if#2 flags=0x0 metric=0 addrflags=0x1 NETMASK=ffff:ffff:ffff:ffff::%0 IFP=link#2/6=MAC IFA=fe80::LL%2
+RTM_IFINFO len=48 if#2 flags=0x11002 mtu=1500 link=2 IFP=link#2/6=MAC
+RTM_NEWADDR len=96 if#2 flags=0x0 metric=0 addrflags=0x0 NETMASK=255.0.0.0 IFP=link#2/6=MAC IFA=10.0.0.1 BRD=10.255.255.255
+RTM_ADD len=120 if#2 flags=0x800001 pid=kernel seq=0 errno=0 DST=10.0.0.0 NETMASK=255.0.0.0 IFP=link#2/6=MAC IFA=10.0.0.1
 RTM_ADD len=104 if#1 flags=0x200005 pid=kernel seq=0 errno=0 DST=10.0.0.1 IFP=link#1/0 IFA=10.0.0.1
 RTM_DELETE len=104 if#1 flags=0x200004 pid=kernel seq=0 errno=0 DST=10.0.0.1 IFP=link#1/0 IFA=10.0.0.1
-RTM_DELETE len=120 if#2 flags=0x800000 pid=kernel seq=0 errno=0 DST=10.0.0.0 NETMASK=255.0.0.0 IFP=link#2/6 IFA=10.0.0.1
-RTM_DELADDR len=96 if#2 flags=0x0 metric=0 addrflags=0x0 NETMASK=255.0.0.0 IFP=link#2/6 IFA=10.0.0.1 BRD=10.255.255.255
-RTM_NEWADDR len=96 if#2 flags=0x0 metric=0 addrflags=0x0 NETMASK=255.255.255.0 IFP=link#2/6 IFA=10.0.0.1 BRD=10.0.0.255
-RTM_ADD len=120 if#2 flags=0x800001 pid=kernel seq=0 errno=0 DST=10.0.0.0 NETMASK=255.255.255.0 IFP=link#2/6 IFA=10.0.0.1
+RTM_DELETE len=120 if#2 flags=0x800000 pid=kernel seq=0 errno=0 DST=10.0.0.0 NETMASK=255.0.0.0 IFP=link#2/6=MAC IFA=10.0.0.1
+RTM_DELADDR len=96 if#2 flags=0x0 metric=0 addrflags=0x0 NETMASK=255.0.0.0 IFP=link#2/6=MAC IFA=10.0.0.1 BRD=10.255.255.255
+RTM_NEWADDR len=96 if#2 flags=0x0 metric=0 addrflags=0x0 NETMASK=255.255.255.0 IFP=link#2/6=MAC IFA=10.0.0.1 BRD=10.0.0.255
+RTM_ADD len=120 if#2 flags=0x800001 pid=kernel seq=0 errno=0 DST=10.0.0.0 NETMASK=255.255.255.0 IFP=link#2/6=MAC IFA=10.0.0.1
 RTM_ADD len=104 if#1 flags=0x200005 pid=kernel seq=0 errno=0 DST=10.0.0.1 IFP=link#1/0 IFA=10.0.0.1
-RTM_IFINFO len=48 if#2 flags=0x11043 mtu=1500 link=2 IFP=link#2/6
-RTM_CHGADDR len=112 if#2 flags=0x0 metric=0 addrflags=0x0 NETMASK=ffff:ffff:ffff:ffff::%0 IFP=link#2/6 IFA=fe80::LL%2
-RTM_NEWADDR len=112 if#2 flags=0x0 metric=0 addrflags=0x1 NETMASK=ffff:ffff:ffff:ffff::%0 IFP=link#2/6 IFA=2001:db8::1%0
-RTM_ADD len=168 if#2 flags=0x800001 pid=kernel seq=0 errno=0 DST=2001:db8::%0 NETMASK=ffff:ffff:ffff:ffff::%0 IFP=link#2/6 IFA=2001:db8::1%0
-RTM_CHGADDR len=112 if#2 flags=0x1 metric=0 addrflags=0x0 NETMASK=ffff:ffff:ffff:ffff::%0 IFP=link#2/6 IFA=2001:db8::1%0
-RTM_ADD len=136 if#2 flags=0x843 pid=client seq=1 errno=0 DST=10.1.0.0 GATEWAY=10.0.0.254 NETMASK=255.255.0.0 IFP=link#2/6 IFA=10.0.0.1
-RTM_CHANGE len=136 if#2 flags=0x863 pid=client seq=1 errno=0 DST=10.1.0.0 GATEWAY=10.0.0.253 NETMASK=255.255.0.0 IFP=link#2/6 IFA=10.0.0.1
-RTM_ADD len=200 if#2 flags=0x843 pid=client seq=1 errno=0 DST=2001:db8:5::%0 GATEWAY=2001:db8::9%0 NETMASK=ffff:ffff:ffff::%0 IFP=link#2/6 IFA=2001:db8::1%0
-RTM_DELETE len=136 if#2 flags=0x862 pid=client seq=1 errno=0 DST=10.1.0.0 GATEWAY=10.0.0.253 NETMASK=255.255.0.0 IFP=link#2/6 IFA=10.0.0.1
-RTM_DELETE len=200 if#2 flags=0x842 pid=client seq=1 errno=0 DST=2001:db8:5::%0 GATEWAY=2001:db8::9%0 NETMASK=ffff:ffff:ffff::%0 IFP=link#2/6 IFA=2001:db8::1%0
-RTM_DELETE len=168 if#2 flags=0x800000 pid=kernel seq=0 errno=0 DST=2001:db8::%0 NETMASK=ffff:ffff:ffff:ffff::%0 IFP=link#2/6 IFA=2001:db8::1%0
-RTM_DELADDR len=112 if#2 flags=0x0 metric=0 addrflags=0x40 NETMASK=ffff:ffff:ffff:ffff::%0 IFP=link#2/6 IFA=2001:db8::1%0
+RTM_IFINFO len=48 if#2 flags=0x11043 mtu=1500 link=2 IFP=link#2/6=MAC
+RTM_CHGADDR len=112 if#2 flags=0x0 metric=0 addrflags=0x0 NETMASK=ffff:ffff:ffff:ffff::%0 IFP=link#2/6=MAC IFA=fe80::LL%2
+RTM_NEWADDR len=112 if#2 flags=0x0 metric=0 addrflags=0x1 NETMASK=ffff:ffff:ffff:ffff::%0 IFP=link#2/6=MAC IFA=2001:db8::1%0
+RTM_ADD len=168 if#2 flags=0x800001 pid=kernel seq=0 errno=0 DST=2001:db8::%0 NETMASK=ffff:ffff:ffff:ffff::%0 IFP=link#2/6=MAC IFA=2001:db8::1%0
+RTM_CHGADDR len=112 if#2 flags=0x1 metric=0 addrflags=0x0 NETMASK=ffff:ffff:ffff:ffff::%0 IFP=link#2/6=MAC IFA=2001:db8::1%0
+RTM_ADD len=136 if#2 flags=0x843 pid=client seq=1 errno=0 DST=10.1.0.0 GATEWAY=10.0.0.254 NETMASK=255.255.0.0 IFP=link#2/6=MAC IFA=10.0.0.1
+RTM_CHANGE len=136 if#2 flags=0x863 pid=client seq=1 errno=0 DST=10.1.0.0 GATEWAY=10.0.0.253 NETMASK=255.255.0.0 IFP=link#2/6=MAC IFA=10.0.0.1
+RTM_ADD len=200 if#2 flags=0x843 pid=client seq=1 errno=0 DST=2001:db8:5::%0 GATEWAY=2001:db8::9%0 NETMASK=ffff:ffff:ffff::%0 IFP=link#2/6=MAC IFA=2001:db8::1%0
+RTM_DELETE len=136 if#2 flags=0x862 pid=client seq=1 errno=0 DST=10.1.0.0 GATEWAY=10.0.0.253 NETMASK=255.255.0.0 IFP=link#2/6=MAC IFA=10.0.0.1
+RTM_DELETE len=200 if#2 flags=0x842 pid=client seq=1 errno=0 DST=2001:db8:5::%0 GATEWAY=2001:db8::9%0 NETMASK=ffff:ffff:ffff::%0 IFP=link#2/6=MAC IFA=2001:db8::1%0
+RTM_DELETE len=168 if#2 flags=0x800000 pid=kernel seq=0 errno=0 DST=2001:db8::%0 NETMASK=ffff:ffff:ffff:ffff::%0 IFP=link#2/6=MAC IFA=2001:db8::1%0
+RTM_DELADDR len=112 if#2 flags=0x0 metric=0 addrflags=0x40 NETMASK=ffff:ffff:ffff:ffff::%0 IFP=link#2/6=MAC IFA=2001:db8::1%0
 RTM_MISS len=64 if#0 flags=0x0 pid=kernel seq=0 errno=101 DST=192.0.2.1
-RTM_IFINFO len=48 if#2 flags=0x11002 mtu=1500 link=2 IFP=link#2/6
+RTM_IFINFO len=48 if#2 flags=0x11002 mtu=1500 link=2 IFP=link#2/6=MAC
 RTM_DELETE len=104 if#1 flags=0x200004 pid=kernel seq=0 errno=0 DST=10.0.0.1 IFP=link#1/0 IFA=10.0.0.1
-RTM_DELETE len=120 if#2 flags=0x800000 pid=kernel seq=0 errno=0 DST=10.0.0.0 NETMASK=255.255.255.0 IFP=link#2/6 IFA=10.0.0.1
-RTM_DELADDR len=96 if#2 flags=0x0 metric=0 addrflags=0x0 NETMASK=255.255.255.0 IFP=link#2/6 IFA=10.0.0.1 BRD=10.0.0.255
-RTM_DELADDR len=112 if#2 flags=0x0 metric=0 addrflags=0x40 NETMASK=ffff:ffff:ffff:ffff::%0 IFP=link#2/6 IFA=fe80::LL%2
+RTM_DELETE len=120 if#2 flags=0x800000 pid=kernel seq=0 errno=0 DST=10.0.0.0 NETMASK=255.255.255.0 IFP=link#2/6=MAC IFA=10.0.0.1
+RTM_DELADDR len=96 if#2 flags=0x0 metric=0 addrflags=0x0 NETMASK=255.255.255.0 IFP=link#2/6=MAC IFA=10.0.0.1 BRD=10.0.0.255
+RTM_DELADDR len=112 if#2 flags=0x0 metric=0 addrflags=0x40 NETMASK=ffff:ffff:ffff:ffff::%0 IFP=link#2/6=MAC IFA=fe80::LL%2
 RTM_IFANNOUNCE len=24 if#2 name=shmif0 what=1
 RTM_ADD len=120 if#1 flags=0x847 pid=client seq=1 errno=0 DST=203.0.113.99 GATEWAY=127.0.0.1 IFP=link#1/0 IFA=127.0.0.1
 RTM_ADD len=168 if#1 flags=0x847 pid=client seq=1 errno=0 DST=2001:db8:ff::99%0 GATEWAY=::1%0 IFP=link#1/0 IFA=::1%0
 EOT
 for n in 1 2 3 4 5 6 7 8 v6; do
-	sed 's/fe80::[0-9a-f:]*%2/fe80::LL%2/' "$W/rec.$n" >"$W/rec.$n.out"
+	sed -e 's/fe80::[0-9a-f:]*%2/fe80::LL%2/' \
+	    -e 's/\(link#2\/6\)=[0-9a-f:]\{17\}/\1=MAC/g' "$W/rec.$n" \
+	    >"$W/rec.$n.out"
 done
 for n in 1 2 3 4 5 6 7 8; do
 	same "$W/exp" "$W/rec.$n.out" "listener $n"
@@ -421,7 +425,16 @@ same "$W/exp" "$W/out" "A: its address"
 
 # Neighbours: A pings B over IPv4 and sends to B's link-local address
 # over IPv6; A's table then shows both as host routes with their link
-# addresses, flags UHL.
+# addresses, flags UHL, and a listener on A hears them added.
+RUMP_SERVER="unix://$W/a" "$BIN/h_rtmsg" record >"$W/rec.ra" 2>&1 &
+RAPID=$!
+PIDS="$PIDS $RAPID"
+i=0
+while ! grep -q ready "$W/rec.ra"; do
+	i=$((i + 1))
+	[ $i -lt 100 ] || fail "h_rtmsg record on A did not start"
+	sleep 0.1
+done
 run env RUMP_SERVER="unix://$W/a" "$BIN/rump.ping" -c 1 10.0.1.2
 BLL=$(RUMP_SERVER="unix://$W/b" "$IFC" shmif0 |
     sed -n 's/.*inet6 \(fe80::[0-9a-f:]*\)%.*/\1/p')
@@ -460,15 +473,6 @@ same "$W/exp" "$W/out" "A: route show with neighbours"
 # default route and the prefix's route neighbour discovery adds, and
 # the address it makes; A shows the address flagged autoconf, with its
 # lifetimes (preferred 3600 s, valid 7200 s, a few gone).
-RUMP_SERVER="unix://$W/a" "$BIN/h_rtmsg" record inet6 >"$W/rec.ra" 2>&1 &
-RAPID=$!
-PIDS="$PIDS $RAPID"
-i=0
-while ! grep -q ready "$W/rec.ra"; do
-	i=$((i + 1))
-	[ $i -lt 100 ] || fail "h_rtmsg record on A did not start"
-	sleep 0.1
-done
 run env RUMP_SERVER="unix://$W/b" "$BIN/h_rtmsg" ra 2 2001:db8:7::
 i=0
 while ! RUMP_SERVER="unix://$W/a" "$IFC" shmif0 | grep -q 2001:db8:7; do
@@ -495,17 +499,22 @@ IID=${addr#2001:db8:7:0:}
 IID=${IID%/64}
 ALL=$(RUMP_SERVER="unix://$W/a" "$IFC" shmif0 |
     sed -n 's/.*inet6 \(fe80::[0-9a-f:]*\)%.*/\1/p')
-sed -e "s/$BLL/BLL/g" -e "s/$ALL/ALL/g" -e "s/2001:db8:7:0:$IID/2001:db8:7::IID/g" \
+AMAC=$(RUMP_SERVER="unix://$W/a" "$IFC" shmif0 |
+    sed -n 's/.*address: \([0-9a-f:]\{17\}\)$/\1/p')
+sed -e "s/$BLL/BLL/g" -e "s/$ALL/ALL/g" -e "s/$BMAC/BMAC/g" \
+    -e "s/$AMAC/AMAC/g" -e "s/2001:db8:7:0:$IID/2001:db8:7::IID/g" \
     -e "s/2001:db8:7::$IID/2001:db8:7::IID/g" "$W/rec.ra" >"$W/out"
 cat >"$W/exp" <<'EOT'
 ready
-RTM_ADD len=200 if#2 flags=0x3 pid=kernel seq=0 errno=0 DST=::%0 GATEWAY=BLL%2 NETMASK=::%0 IFP=link#2/6 IFA=ALL%2
-RTM_ADD len=168 if#2 flags=0x800001 pid=kernel seq=0 errno=0 DST=2001:db8:7::%0 NETMASK=ffff:ffff:ffff:ffff::%0 IFP=link#2/6 IFA=ALL%2
-RTM_NEWADDR len=112 if#2 flags=0x0 metric=0 addrflags=0x9 NETMASK=ffff:ffff:ffff:ffff::%0 IFP=link#2/6 IFA=2001:db8:7::IID%0
-RTM_CHGADDR len=112 if#2 flags=0x0 metric=0 addrflags=0x8 NETMASK=ffff:ffff:ffff:ffff::%0 IFP=link#2/6 IFA=2001:db8:7::IID%0
+RTM_ADD len=112 if#2 flags=0x405 pid=kernel seq=0 errno=0 DST=10.0.1.2 GATEWAY=link#2/6=BMAC IFP=link#2/6=AMAC
+RTM_ADD len=128 if#2 flags=0x405 pid=kernel seq=0 errno=0 DST=BLL%2 GATEWAY=link#2/6=BMAC IFP=link#2/6=AMAC
+RTM_ADD len=200 if#2 flags=0x3 pid=kernel seq=0 errno=0 DST=::%0 GATEWAY=BLL%2 NETMASK=::%0 IFP=link#2/6=AMAC IFA=ALL%2
+RTM_ADD len=168 if#2 flags=0x800001 pid=kernel seq=0 errno=0 DST=2001:db8:7::%0 NETMASK=ffff:ffff:ffff:ffff::%0 IFP=link#2/6=AMAC IFA=ALL%2
+RTM_NEWADDR len=112 if#2 flags=0x0 metric=0 addrflags=0x9 NETMASK=ffff:ffff:ffff:ffff::%0 IFP=link#2/6=AMAC IFA=2001:db8:7::IID%0
+RTM_CHGADDR len=112 if#2 flags=0x0 metric=0 addrflags=0x8 NETMASK=ffff:ffff:ffff:ffff::%0 IFP=link#2/6=AMAC IFA=2001:db8:7::IID%0
 RTM_ADD len=168 if#1 flags=0x847 pid=client seq=1 errno=0 DST=2001:db8:ff::99%0 GATEWAY=::1%0 IFP=link#1/0 IFA=::1%0
 EOT
-same "$W/exp" "$W/out" "A: what neighbour discovery announced"
+same "$W/exp" "$W/out" "A: what ARP and neighbour discovery announced"
 
 # The kernels said nothing of the sanitizers' (UBSan goes on).
 if grep -l -e 'runtime error' -e AddressSanitizer "$W"/*.log; then

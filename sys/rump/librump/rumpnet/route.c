@@ -419,6 +419,16 @@ rt_missmsg(const struct sockaddr *dst, int error)
 		rh->rh_missmsg(dst, error);
 }
 
+void
+rt_llmsg(int type, const struct rt_llent *rl)
+{
+	const struct rt_msghooks *rh = atomic_load_acquire(&rt_msghooks);
+
+	KASSERT(mutex_owned(softnet_lock));
+	if (rh != NULL)
+		rh->rh_llmsg(type, rl);
+}
+
 static int
 rt_llslot(int family)
 {

@@ -11,8 +11,9 @@
  *   rtrequest from inside the kernel -> rt_missmsg_hook (rtsock_notify)
  *   -> the same announcement with rtm_pid 0
  *   if.c, the families -> rt_ifmsg, rt_ifannouncemsg, rt_addrmsg,
- *   rt_missmsg (rtsock_hooks) -> RTM_IFINFO, RTM_IFANNOUNCE,
- *   RTM_NEWADDR/DELADDR/CHGADDR, RTM_MISS
+ *   rt_missmsg, rt_llmsg (rtsock_hooks) -> RTM_IFINFO, RTM_IFANNOUNCE,
+ *   RTM_NEWADDR/DELADDR/CHGADDR, RTM_MISS, and RTM_ADD/CHANGE/DELETE of
+ *   the neighbour caches' entries
  *
  * Every routing socket uses softnet_lock as its lock, so a change made
  * under softnet_lock anywhere can append to the listeners' buffers; a
@@ -63,6 +64,9 @@ CTASSERT(__builtin_offsetof(struct if_msghdr, ifm_link_state) == 20);
     RT_ROUNDUP(sizeof(struct rt_sockaddr_ll)))
 #define RTSOCK_IFAMSG (sizeof(struct ifa_msghdr) + 3 * 32 + \
     RT_ROUNDUP(sizeof(struct rt_sockaddr_ll)))
+/* Room for a neighbour's: its address and two link addresses. */
+#define RTSOCK_LLMSG (sizeof(struct rt_msghdr) + 32 + \
+    2 * RT_ROUNDUP(sizeof(struct rt_sockaddr_ll)))
 
 /* A routing socket.  Locking: (n) softnet_lock, (c) stable. */
 struct rtpcb {
@@ -399,11 +403,58 @@ rtsock_hook_missmsg(const struct sockaddr *dst, int error)
 	rtsock_announce(buf, off, dst->sa_family);
 }
 
+/*
+ * A neighbour cache's entry of type (RTM_GET for the dump) at buf
+ * (RTSOCK_LLMSG bytes): a host route to its link address; its length.
+ */
+static size_t
+rtsock_llmsg(int type, const struct rt_llent *rl, uint8_t *buf)
+{
+	struct rt_sockaddr_ll sll;
+	struct rt_msghdr rtm;
+	size_t off = sizeof(rtm);
+
+	memset(&rtm, 0, sizeof(rtm));
+	rtm.rtm_version = RTM_VERSION;
+	rtm.rtm_type = (uint8_t)type;
+	rtm.rtm_index = (uint16_t)rl->rl_ifp->if_index;
+	rtm.rtm_flags = RTF_HOST | RTF_LLINFO | rl->rl_flags |
+	    (type != RTM_DELETE ? RTF_UP : 0);
+	rtm.rtm_addrs = RTA_DST | RTA_GATEWAY | RTA_IFP;
+	rtm.rtm_rmx.rmx_expire = rl->rl_expire;
+	rtsock_putaddr(buf, &off, &rl->rl_dst,
+	    sockaddr_len((const void *)&rl->rl_dst));
+	rtsock_linkaddr(rl->rl_ifp, &sll);
+	sll.sll_halen = (uint8_t)MIN(rl->rl_halen, sizeof(sll.sll_addr));
+	memset(sll.sll_addr, 0, sizeof(sll.sll_addr));
+	memcpy(sll.sll_addr, rl->rl_lladdr, sll.sll_halen);
+	rtsock_putaddr(buf, &off, &sll, sizeof(sll));
+	rtsock_linkaddr(rl->rl_ifp, &sll);
+	rtsock_putaddr(buf, &off, &sll, sizeof(sll));
+	rtm.rtm_msglen = (uint16_t)off;
+	memcpy(buf, &rtm, sizeof(rtm));
+	return off;
+}
+
+/* rt_llmsg: a neighbour learnt, changed or forgotten. */
+static void
+rtsock_hook_llmsg(int type, const struct rt_llent *rl)
+{
+	uint8_t buf[RTSOCK_LLMSG];
+	size_t len;
+
+	if (LIST_EMPTY(&rtpcbs))
+		return;
+	len = rtsock_llmsg(type, rl, buf);
+	rtsock_announce(buf, len, rl->rl_dst.ss_family);
+}
+
 static const struct rt_msghooks rtsock_hooks = {
 	.rh_ifmsg = rtsock_hook_ifmsg,
 	.rh_ifannounce = rtsock_hook_ifannounce,
 	.rh_addrmsg = rtsock_hook_addrmsg,
 	.rh_missmsg = rtsock_hook_missmsg,
+	.rh_llmsg = rtsock_hook_llmsg,
 };
 
 /* Pick the addresses out of a request; EINVAL if they overrun it. */
@@ -769,35 +820,16 @@ static int
 rtsock_dump_llvisit(const struct rt_llent *rl, void *arg)
 {
 	struct rtsock_dump *rd = arg;
-	uint8_t buf[RTSOCK_DUMPMSG];
-	struct rt_sockaddr_ll sll;
-	struct rt_msghdr rtm;
-	size_t off = sizeof(rtm);
+	uint8_t buf[RTSOCK_LLMSG];
+	size_t len;
 
 	rd->rd_count++;
 	if (rd->rd_buf == NULL)
 		return 0;
-	memset(&rtm, 0, sizeof(rtm));
-	rtm.rtm_version = RTM_VERSION;
-	rtm.rtm_type = RTM_GET;
-	rtm.rtm_index = (uint16_t)rl->rl_ifp->if_index;
-	rtm.rtm_flags = RTF_UP | RTF_HOST | RTF_LLINFO | rl->rl_flags;
-	rtm.rtm_addrs = RTA_DST | RTA_GATEWAY | RTA_IFP;
-	rtm.rtm_rmx.rmx_expire = rl->rl_expire;
-	rtsock_putaddr(buf, &off, &rl->rl_dst,
-	    sockaddr_len((const void *)&rl->rl_dst));
-	rtsock_linkaddr(rl->rl_ifp, &sll);
-	sll.sll_halen = (uint8_t)MIN(rl->rl_halen, sizeof(sll.sll_addr));
-	memset(sll.sll_addr, 0, sizeof(sll.sll_addr));
-	memcpy(sll.sll_addr, rl->rl_lladdr, sll.sll_halen);
-	rtsock_putaddr(buf, &off, &sll, sizeof(sll));
-	rtsock_linkaddr(rl->rl_ifp, &sll);
-	rtsock_putaddr(buf, &off, &sll, sizeof(sll));
-	rtm.rtm_msglen = (uint16_t)off;
-	memcpy(buf, &rtm, sizeof(rtm));
-	if (rd->rd_len + off <= rd->rd_size) {
-		memcpy(rd->rd_buf + rd->rd_len, buf, off);
-		rd->rd_len += off;
+	len = rtsock_llmsg(RTM_GET, rl, buf);
+	if (rd->rd_len + len <= rd->rd_size) {
+		memcpy(rd->rd_buf + rd->rd_len, buf, len);
+		rd->rd_len += len;
 	}
 	return 0;
 }
