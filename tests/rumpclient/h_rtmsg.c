@@ -11,7 +11,9 @@
  *       same from run to run but link addresses (a sender's pid only as
  *       kernel/client; an interface as link#INDEX/LEN=ADDRESS), until the
  *       RTM_ADD of the host route
- *       to 2001:db8:ff::99 (the test's last message) has been printed.
+ *       to 2001:db8:ff::99 (the test's last message) has been printed;
+ *       then "lost N" (RO_OVERFLOWED).  A 1 MiB receive buffer; 30 s
+ *       without a message is an error.
  *   h_rtmsg overflow N
  *       a listener with a 2 KiB receive buffer that never reads while a
  *       writer (RO_USELOOPBACK off) adds and deletes N routes: every
@@ -197,17 +199,28 @@ describe(const uint8_t *p, size_t len, char *out, size_t outlen, int *last)
 static int
 record(int family)
 {
+	struct pollfd pfd = {.events = POLLIN};
 	uint8_t buf[2048];
 	char line[1024];
+	uint64_t lost = 0;
+	socklen_t olen = sizeof(lost);
 	uint16_t mlen;
 	ssize_t n;
-	int s, last = 0;
+	int s, last = 0, rcv = 1 << 20;
 
 	if ((s = rump_sys_socket(K_AF_ROUTE, SOCK_RAW, family)) < 0)
 		return fail("socket");
+	if (rump_sys_setsockopt(s, SOL_SOCKET, SO_RCVBUF, &rcv,
+	                        sizeof(rcv)) != 0)
+		return fail("SO_RCVBUF");
 	printf("ready\n");
 	fflush(stdout);
+	pfd.fd = s;
 	while (!last) {
+		if (rump_sys_poll(&pfd, 1, 30000) != 1) {
+			errno = ETIMEDOUT;
+			return fail("poll");
+		}
 		if ((n = rump_sys_read(s, buf, sizeof(buf))) < 4)
 			return fail("read");
 		memcpy(&mlen, buf, 2);
@@ -223,6 +236,10 @@ record(int family)
 		printf("%s\n", line);
 		fflush(stdout);
 	}
+	if (rump_sys_getsockopt(s, K_AF_ROUTE, RO_OVERFLOWED, &lost, &olen) !=
+	    0)
+		return fail("RO_OVERFLOWED");
+	printf("lost %llu\n", (unsigned long long)lost);
 	return 0;
 }
 

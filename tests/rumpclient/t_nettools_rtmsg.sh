@@ -10,6 +10,9 @@
 #   change and delete routes, miss a route and destroy the interface:
 #   each listener's exact sequence of messages and their fields
 #   (h_rtmsg record), and monitor's exact text;
+# - a listener while 8 clients create, attach and destroy interfaces at
+#   once: every message whole, none lost, each interface's messages
+#   between its arrival and its departure;
 # - a listener that never reads while a writer keeps working: the
 #   overflow counted, the writer never blocked (h_rtmsg overflow);
 # - IPv6 address flags in rump.ifconfig: tentative on a down interface,
@@ -176,6 +179,7 @@ RTM_DELADDR len=112 if#2 flags=0x0 metric=0 addrflags=0x40 NETMASK=ffff:ffff:fff
 RTM_IFANNOUNCE len=24 if#2 name=shmif0 what=1
 RTM_ADD len=120 if#1 flags=0x847 pid=client seq=1 errno=0 DST=203.0.113.99 GATEWAY=127.0.0.1 IFP=link#1/0 IFA=127.0.0.1
 RTM_ADD len=168 if#1 flags=0x847 pid=client seq=1 errno=0 DST=2001:db8:ff::99%0 GATEWAY=::1%0 IFP=link#1/0 IFA=::1%0
+lost 0
 EOT
 for n in 1 2 3 4 5 6 7 8 v6; do
 	sed -e 's/fe80::[0-9a-f:]*%2/fe80::LL%2/' \
@@ -186,7 +190,7 @@ for n in 1 2 3 4 5 6 7 8; do
 	same "$W/exp" "$W/rec.$n.out" "listener $n"
 done
 # The IPv6 listener: the same but for IPv4's messages.
-grep -e ready -e % -e IFANNOUNCE -e IFINFO "$W/exp" >"$W/exp6"
+grep -e ready -e % -e IFANNOUNCE -e IFINFO -e '^lost' "$W/exp" >"$W/exp6"
 same "$W/exp6" "$W/rec.v6.out" "IPv6 listener"
 
 # The monitor: the date, the link address and client pids vary.
@@ -367,6 +371,78 @@ sockaddrs: <DST,GATEWAY,IFP,IFA>
 EOT
 same "$W/exp" "$W/mon.out" "rump.route monitor"
 
+# Under load: a listener while 8 clients at once create, attach and
+# destroy shmif1-shmif3 three times each.  Whatever order the kernel
+# chose, every message is whole, nothing is lost, each interface
+# arrives once and departs once, after, and its addresses and state
+# are announced only while it is there, each address added then removed.
+run "$RT" delete -inet6 -host 2001:db8:ff::99
+"$BIN/h_rtmsg" record >"$W/rec.load" 2>&1 &
+LPID=$!
+PIDS="$PIDS $LPID"
+i=0
+while ! grep -q ready "$W/rec.load"; do
+	i=$((i + 1))
+	[ $i -lt 100 ] || fail "h_rtmsg record (load) did not start"
+	sleep 0.1
+done
+CPIDS=
+for c in 1 2 3 4 5 6 7 8; do
+	(
+		for r in 1 2 3; do
+			for n in 1 2 3; do
+				"$IFC" shmif$n create linkstr "$W/bus.$n" \
+				    >/dev/null 2>&1
+				"$IFC" shmif$n destroy >/dev/null 2>&1
+			done
+		done
+	) &
+	CPIDS="$CPIDS $!"
+done
+for p in $CPIDS; do
+	wait "$p"
+done
+run "$RT" add -inet6 -host 2001:db8:ff::99 ::1
+wait "$LPID" || fail "h_rtmsg record (load) exited $?: $(tail -1 "$W/rec.load")"
+awk '
+function bad(why) { print "line " NR ": " why ": " $0; err = 1; exit 1 }
+/^ready$/ || /^lost 0$/ { next }
+/^RTM_IFANNOUNCE/ {
+	split($3, a, "#"); i = a[2]; name = $4; what = $5
+	if (what == "what=0") {
+		if (i in seen) bad("index arrives twice")
+		seen[i] = 1; live[i] = 1; arrivals++
+	} else if (what == "what=1") {
+		if (!(i in live) || !live[i]) bad("departs, not there")
+		if (naddr[i] != 0) bad("departs with addresses")
+		live[i] = 0; departures++
+	} else bad("what")
+	next
+}
+/^RTM_(NEWADDR|DELADDR|CHGADDR|IFINFO)/ {
+	split($3, a, "#"); i = a[2]
+	if (!(i in live) || !live[i]) bad("about an interface not there")
+	if ($1 == "RTM_NEWADDR") naddr[i]++
+	if ($1 == "RTM_DELADDR" && --naddr[i] < 0) bad("removed, never added")
+	next
+}
+/^RTM_ADD .*DST=2001:db8:ff::99%0/ { last = 1; next }
+{ bad("unexpected") }
+END {
+	if (err) exit 1
+	if (!last) { print "no last message"; exit 1 }
+	if (arrivals == 0 || arrivals != departures) {
+		print arrivals " arrivals, " departures " departures"; exit 1
+	}
+	print arrivals " interfaces came and went"
+}' "$W/rec.load" >"$W/load.out" || {
+	cat "$W/load.out"
+	fail "announcements under load"
+}
+for n in 1 2 3; do
+	"$IFC" shmif$n >/dev/null 2>&1 && fail "shmif$n is still there"
+done
+
 # A listener that never reads: its losses counted, the writer unhurt.
 "$BIN/h_rtmsg" overflow 300 >"$W/ovf" 2>&1 || {
 	cat "$W/ovf"
@@ -513,6 +589,7 @@ RTM_ADD len=168 if#2 flags=0x800001 pid=kernel seq=0 errno=0 DST=2001:db8:7::%0 
 RTM_NEWADDR len=112 if#2 flags=0x0 metric=0 addrflags=0x9 NETMASK=ffff:ffff:ffff:ffff::%0 IFP=link#2/6=AMAC IFA=2001:db8:7::IID%0
 RTM_CHGADDR len=112 if#2 flags=0x0 metric=0 addrflags=0x8 NETMASK=ffff:ffff:ffff:ffff::%0 IFP=link#2/6=AMAC IFA=2001:db8:7::IID%0
 RTM_ADD len=168 if#1 flags=0x847 pid=client seq=1 errno=0 DST=2001:db8:ff::99%0 GATEWAY=::1%0 IFP=link#1/0 IFA=::1%0
+lost 0
 EOT
 same "$W/exp" "$W/out" "A: what ARP and neighbour discovery announced"
 
