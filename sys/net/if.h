@@ -85,6 +85,8 @@ struct ifaddr {
 	int ifa_flags;                          /* n: IFA_* */
 	unsigned ifa_refcnt;                    /* atomic */
 	void (*ifa_free)(struct ifaddr *);      /* c: frees the family's whole structure */
+	/* c: the family's flags of the address (IN6_IFF_*); NULL: none. */
+	int (*ifa_getflags)(const struct ifaddr *);
 };
 #define IFA_ROUTE 0x01                  /* its prefix route is installed */
 

@@ -100,6 +100,50 @@ int rt_walk(int family, int (*visit)(struct rtentry *, void *), void *arg);
 /* Tell the routing socket's listeners; set by librumpnet_net. */
 extern void (*rt_missmsg_hook)(int type, const struct rtentry *, int error);
 
+/*
+ * The other announcements (<net/rtsock.h>), made with softnet_lock held;
+ * nothing happens until librumpnet_net sets rt_msghooks.
+ *   rt_ifmsg: RTM_IFINFO, ifp's flags or link state changed;
+ *   rt_ifannouncemsg: RTM_IFANNOUNCE, IFAN_ARRIVAL or IFAN_DEPARTURE;
+ *   rt_addrmsg: RTM_NEWADDR, RTM_DELADDR or RTM_CHGADDR for ifa;
+ *   rt_missmsg: RTM_MISS, no route to dst;
+ *   rt_llmsg: RTM_ADD, RTM_CHANGE or RTM_DELETE of a neighbour cache's
+ *       entry (struct rt_llent below): learnt, its link address changed,
+ *       forgotten.
+ */
+struct rt_llent;
+struct rt_msghooks {
+	void (*rh_ifmsg)(struct ifnet *);
+	void (*rh_ifannounce)(struct ifnet *, int what);
+	void (*rh_addrmsg)(int type, struct ifaddr *);
+	void (*rh_missmsg)(const struct sockaddr *dst, int error);
+	void (*rh_llmsg)(int type, const struct rt_llent *);
+};
+extern const struct rt_msghooks *rt_msghooks;
+void rt_ifmsg(struct ifnet *);
+void rt_ifannouncemsg(struct ifnet *, int what);
+void rt_addrmsg(int type, struct ifaddr *);
+void rt_missmsg(const struct sockaddr *dst, int error);
+void rt_llmsg(int type, const struct rt_llent *);
+
+/*
+ * A neighbour cache's entry as net.route.dump lists it (ARP, ND): the
+ * family's walker, registered by the protocol, calls visit for each
+ * entry (softnet_lock held) and stops at the first non-zero return.
+ */
+struct rt_llent {
+	struct sockaddr_storage rl_dst;
+	struct ifnet *rl_ifp;
+	uint8_t rl_lladdr[8];
+	unsigned rl_halen;                      /* 0: unresolved */
+	int rl_flags;                           /* RTF_* beyond RTF_HOST|RTF_LLINFO */
+	uint64_t rl_expire;                     /* uptime ns; 0: none */
+};
+typedef int (*rt_llvisit_t)(const struct rt_llent *, void *);
+void rt_llwalker_set(int family,
+    int (*walk)(rt_llvisit_t, void *));
+int rt_llwalk(int family, rt_llvisit_t, void *);
+
 /* Bytes of an address of a family (sockaddr_in: 16, sockaddr_in6: 28). */
 socklen_t sockaddr_len(const struct sockaddr *);
 

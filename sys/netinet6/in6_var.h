@@ -43,6 +43,19 @@ struct in6_ifreq {
 	int ifr6_ifindex;
 };
 
+/*
+ * SIOCGIFALIFETIME (32 bytes): the address ifal_addr of interface
+ * ifal_ifindex in, its IN6_IFF_* flags and the seconds left of its
+ * preferred and valid lifetimes out (~0u: infinite; 0: passed).
+ */
+struct in6_ifalifetime {
+	struct in6_addr ifal_addr;              /* 0 */
+	int32_t ifal_ifindex;                   /* 16 */
+	uint32_t ifal_flags;                    /* 20 */
+	uint32_t ifal_pltime;                   /* 24 */
+	uint32_t ifal_vltime;                   /* 28 */
+};
+
 struct in6_ifaddr {
 	struct ifaddr ia_ifa;                   /* first: the generic part */
 	TAILQ_ENTRY(in6_ifaddr) ia_list;        /* n: on in6_ifaddrhead */

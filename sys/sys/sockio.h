@@ -43,5 +43,7 @@
 #define SIOCIFDESTROY  0x89c1   /* struct ifreq */
 #define SIOCSLINKSTR   0x89c2   /* struct ifdrv */
 #define SIOCGLINKSTR   0x89c3   /* struct ifdrv */
+/* On an AF_INET6 socket: an address's flags and lifetimes left. */
+#define SIOCGIFALIFETIME 0x89c4 /* struct in6_ifalifetime */
 
 #endif /* _SYS_SOCKIO_H_ */

@@ -13,7 +13,7 @@
 	if (name == "IPPROTO_MAX")
 		required = 0
 	# The original's ioctls, in numbers Linux leaves unused.
-	if (name ~ /^SIOC(IFCREATE|IFDESTROY|SLINKSTR|GLINKSTR)$/)
+	if (name ~ /^SIOC(IFCREATE|IFDESTROY|SLINKSTR|GLINKSTR|GIFALIFETIME)$/)
 		required = 0
 	if (name ~ /^RB_/)
 		next

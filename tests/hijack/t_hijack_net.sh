@@ -107,6 +107,13 @@ on b rump.ifconfig shmif0 create linkstr "$W/bus" 10.0.0.2/24 up ||
 	die "ifconfig create linkstr"
 on b rump.ifconfig shmif0 inet6 2001:db8::2 prefixlen 64 ||
 	die "ifconfig inet6 prefixlen"
+# Duplicate address detection done (no address tentative) first.
+i=0
+while on a rump.ifconfig shmif0 | grep -q tentative; do
+	i=$((i + 1))
+	[ $i -lt 100 ] || die "ifconfig: still tentative after 10 s"
+	sleep 0.1
+done
 on a rump.ifconfig shmif0 >"$W/ifc" || die "ifconfig shmif0"
 grep -qx "	linkstr: $W/bus" "$W/ifc" || fail "ifconfig: linkstr line"
 grep -qx '	inet 10.0.0.1 netmask 255.255.255.0 (/24)' "$W/ifc" ||

@@ -273,7 +273,7 @@ expect 2 "$RT" add 10.6.6.6 <<EOT
 rump.route: 10.6.6.6: needs a gateway, -blackhole or -reject
 EOT
 expect 2 "$RT" frob 10.6.6.6 <<EOT
-rump.route: frob: unknown command (show, add, delete or get)
+rump.route: frob: unknown command (show, monitor, add, change, delete or get)
 EOT
 expect 2 "$RT" add -net 10.6.0.0 10.1.0.1 <<EOT
 rump.route: 10.6.0.0: a -net destination needs /LEN or -netmask

@@ -5,7 +5,8 @@
 # Interfaces made from a client, and IPv6 in the tools: rump.ifconfig
 # create, linkstr, -linkstr and destroy (the kernel's SIOCIFCREATE,
 # SIOCSLINKSTR, SIOCGLINKSTR, SIOCIFDESTROY), inet6 addresses listed
-# (net.route.iflist), added and deleted, and rump.route adding, looking
+# (net.route.iflist) with their flags (tentative while down), added and
+# deleted, and rump.route adding, looking
 # up and deleting IPv6 routes, against a served kernel with shmif and
 # IPv6: the exact lines and exit status of every request, good and bad.
 # usage: t_nettools_if.sh BINDIR
@@ -85,7 +86,7 @@ EOT
 expect 0 "$IFC" shmif0 <<EOT
 shmif0: flags=0x1002<BROADCAST,MULTICAST> mtu 1500
 	address: MAC
-	inet6 fe80::LL%shmif0/64 scopeid 0x2
+	inet6 fe80::LL%shmif0/64 tentative scopeid 0x2
 EOT
 expect 0 "$IFC" shmif0 linkstr "$W/bus" </dev/null
 [ -f "$W/bus" ] || fail "linkstr: the bus file was not made"
@@ -96,7 +97,7 @@ expect 0 "$IFC" shmif0 <<EOT
 shmif0: flags=0x11002<BROADCAST,MULTICAST,LOWER_UP> mtu 1500
 	address: MAC
 	linkstr: W/bus
-	inet6 fe80::LL%shmif0/64 scopeid 0x2
+	inet6 fe80::LL%shmif0/64 tentative scopeid 0x2
 EOT
 expect 0 "$IFC" shmif0 -linkstr </dev/null
 expect 1 "$IFC" shmif0 -linkstr <<EOT
@@ -116,6 +117,13 @@ EOT
 expect 0 "$IFC" shmif0 linkstr "$W/bus" 10.0.0.1/24 up inet6 \
     2001:db8::1/64 </dev/null
 expect 0 "$IFC" shmif0 inet6 2001:db8:1::1 prefixlen 48 </dev/null
+# Up: tentative until duplicate address detection is done.
+i=0
+while "$IFC" shmif0 | grep -q tentative; do
+	i=$((i + 1))
+	[ $i -lt 100 ] || fail "shmif0: still tentative after 10 s"
+	sleep 0.1
+done
 expect 0 "$IFC" shmif0 <<EOT
 shmif0: flags=0x11043<UP,BROADCAST,RUNNING,MULTICAST,LOWER_UP> mtu 1500
 	address: MAC
@@ -251,7 +259,7 @@ expect 0 "$IFC" shmif0 <<EOT
 shmif0: flags=0x11002<BROADCAST,MULTICAST,LOWER_UP> mtu 1500
 	address: MAC
 	linkstr: W/bus
-	inet6 fe80::LL%shmif0/64 scopeid 0x3
+	inet6 fe80::LL%shmif0/64 tentative scopeid 0x3
 EOT
 
 # Eight clients at once creating, attaching and destroying the same

@@ -55,6 +55,15 @@ struct if_info {
 #define RTM_NEWADDR   0xc
 #define RTA_NETMASK   0x04
 #define RTA_IFA       0x20
+#define RTAX_MAX      8
+/* ifam_addrflags of an IPv6 address (RT_IN6_*). */
+static const struct {
+	int bit;
+	const char *name;
+} in6flags[] = {
+    {0x01, "tentative"},  {0x02, "duplicated"}, {0x40, "detached"},
+    {0x04, "deprecated"}, {0x08, "autoconf"},
+};
 struct ifa_msghdr {
 	uint16_t ifam_msglen;
 	uint8_t ifam_version;
@@ -64,7 +73,7 @@ struct ifa_msghdr {
 	int32_t ifam_flags;
 	int32_t ifam_addrs;
 	int32_t ifam_metric;
-	uint32_t ifam_pad2;
+	int32_t ifam_addrflags;
 };
 
 /* Linux's struct in6_ifreq (<linux/ipv6.h>), which glibc does not give. */
@@ -72,6 +81,15 @@ struct k_in6_ifreq {
 	struct in6_addr ifr6_addr;
 	uint32_t ifr6_prefixlen;
 	int ifr6_ifindex;
+};
+
+/* SIOCGIFALIFETIME's struct in6_ifalifetime (sys/netinet6/in6_var.h). */
+struct k_in6_ifalifetime {
+	struct in6_addr ifal_addr;
+	int32_t ifal_ifindex;
+	uint32_t ifal_flags;
+	uint32_t ifal_pltime;
+	uint32_t ifal_vltime;
 };
 
 static int sock = -1, sock6 = -1;
@@ -231,6 +249,34 @@ prefix_len6(const struct in6_addr *m)
 	return len;
 }
 
+static void
+print_lifetime(const char *what, uint32_t t)
+{
+	if (t == UINT32_MAX)
+		printf(" %s infty", what);
+	else
+		printf(" %s %" PRIu32, what, t);
+}
+
+/* ` pltime N vltime N' for an address whose lifetimes end (seconds). */
+static void
+show_lifetimes(const struct if_info *ii, const struct in6_addr *a)
+{
+	struct k_in6_ifalifetime ifal;
+
+	if (sock6 < 0 &&
+	    (sock6 = rump_sys_socket(AF_INET6, SOCK_DGRAM, 0)) < 0)
+		return;
+	memset(&ifal, 0, sizeof(ifal));
+	ifal.ifal_addr = *a;
+	ifal.ifal_ifindex = (int32_t)ii->ii_index;
+	if (rump_sys_ioctl(sock6, RUMP_SIOCGIFALIFETIME, &ifal) != 0 ||
+	    (ifal.ifal_pltime == UINT32_MAX && ifal.ifal_vltime == UINT32_MAX))
+		return;
+	print_lifetime("pltime", ifal.ifal_pltime);
+	print_lifetime("vltime", ifal.ifal_vltime);
+}
+
 /*
  * The interface's IPv6 addresses, from its RTM_NEWADDR messages:
  * `inet6 ADDR[%IF]/LEN [scopeid 0xN]'.
@@ -253,12 +299,30 @@ show_inet6(const struct if_info *ii)
 		}
 		if (ifam.ifam_type != RTM_NEWADDR ||
 		    ifam.ifam_index != ii->ii_index ||
-		    ifam.ifam_addrs != (RTA_NETMASK | RTA_IFA) ||
-		    ifam.ifam_msglen != sizeof(ifam) + 2 * 32)
+		    (ifam.ifam_addrs & (RTA_NETMASK | RTA_IFA)) !=
+		        (RTA_NETMASK | RTA_IFA))
 			continue;
+		memset(&mask, 0, sizeof(mask));
+		memset(&addr, 0, sizeof(addr));
 		a = off + sizeof(ifam);
-		memcpy(&mask, iflist + a, sizeof(mask));
-		memcpy(&addr, iflist + a + 32, sizeof(addr));
+		for (int i = 0; i < RTAX_MAX; i++) {
+			uint16_t fam;
+			size_t salen;
+
+			if ((ifam.ifam_addrs & (1 << i)) == 0)
+				continue;
+			if (a + 2 > off + ifam.ifam_msglen)
+				break;
+			memcpy(&fam, iflist + a, 2);
+			salen = fam == AF_INET6 ? 28 : fam == AF_PACKET ? 20 : 16;
+			if (a + salen > off + ifam.ifam_msglen)
+				break;
+			if ((1 << i) == RTA_NETMASK && fam == AF_INET6)
+				memcpy(&mask, iflist + a, sizeof(mask));
+			else if ((1 << i) == RTA_IFA && fam == AF_INET6)
+				memcpy(&addr, iflist + a, sizeof(addr));
+			a += (salen + 7) & ~(size_t)7;
+		}
 		if (addr.sin6_family != AF_INET6)
 			continue;
 		printf("\tinet6 %s",
@@ -266,8 +330,13 @@ show_inet6(const struct if_info *ii)
 		if (addr.sin6_scope_id != 0)
 			printf("%%%s", ii->ii_name);
 		printf("/%d", prefix_len6(&mask.sin6_addr));
+		for (size_t i = 0; i < sizeof(in6flags) / sizeof(in6flags[0]);
+		     i++)
+			if ((ifam.ifam_addrflags & in6flags[i].bit) != 0)
+				printf(" %s", in6flags[i].name);
 		if (addr.sin6_scope_id != 0)
 			printf(" scopeid 0x%" PRIx32, addr.sin6_scope_id);
+		show_lifetimes(ii, &addr.sin6_addr);
 		printf("\n");
 	}
 	return 0;

@@ -6,7 +6,10 @@
  * show`, `rump.netstat -r`): sysctl net.route.dump gives every route as
  * a routing socket message (sys/net/rtsock.h); the interface names come
  * from net.interfaces.  Routes are sorted by family, destination and
- * prefix length, as the kernel's table has no order.
+ * prefix length, as the kernel's table has no order.  The neighbour
+ * caches' entries (ARP, neighbour discovery) come as host routes whose
+ * gateway is a link address (flags UHL, R while unresolved), printed as
+ * the link address, or link#N while it is unknown.
  */
 #define _GNU_SOURCE
 #include <sys/socket.h>
@@ -37,6 +40,7 @@ struct route {
 	int plen;
 	char gw[INET6_ADDRSTRLEN + 8];
 	uint32_t gwscope; /* an IPv6 gateway's zone (interface index) */
+	uint32_t dstscope; /* a link-local destination's (neighbours) */
 	int flags;
 	int ifindex;
 };
@@ -102,7 +106,7 @@ parse(const uint8_t *p, size_t len, struct route *r)
 	r->flags = flags;
 	r->ifindex = index;
 	r->plen = -1;
-	for (int i = 0; i < 6; i++) {
+	for (int i = 0; i < 8; i++) {
 		if ((addrs & (1 << i)) == 0)
 			continue;
 		if (off + 2 > len)
@@ -115,10 +119,17 @@ parse(const uint8_t *p, size_t len, struct route *r)
 		if (i == 0) {
 			r->family = fam;
 			memcpy(r->dst, a, fam == AF_INET6 ? 16 : 4);
+			if (fam == AF_INET6)
+				memcpy(&r->dstscope, p + off + 24, 4);
 		} else if (i == 1 && (fam == AF_INET || fam == AF_INET6)) {
 			inet_ntop(fam, a, r->gw, sizeof(r->gw));
 			if (fam == AF_INET6)
 				memcpy(&r->gwscope, p + off + 24, 4);
+		} else if (i == 1 && fam == AF_PACKET && p[off + 11] != 0) {
+			/* sockaddr_ll: sll_halen at 11, sll_addr at 12. */
+			for (int b = 0; b < p[off + 11] && b < 8; b++)
+				sprintf(r->gw + strlen(r->gw), "%s%02x",
+				        b ? ":" : "", p[off + 12 + b]);
 		} else if (i == 2)
 			r->plen = prefix_len(a, r->family == AF_INET6 ? 16 : 4);
 		off += (salen + 7) & ~(size_t)7;
@@ -184,7 +195,7 @@ route_show(const char *prog)
 	static const int imib[] = {RUMP_CTL_NET, NET_INTERFACES};
 	struct route *r;
 	uint8_t *buf;
-	char *ifs, dst[INET6_ADDRSTRLEN + 8], gw[INET6_ADDRSTRLEN + 24], fl[16];
+	char *ifs, dst[INET6_ADDRSTRLEN + 24], gw[INET6_ADDRSTRLEN + 24], fl[16];
 	size_t len, ilen, n = 0, off;
 	uint16_t mlen;
 	int last = -1;
@@ -236,6 +247,11 @@ route_show(const char *prog)
 		else if (r[i].plen != (r[i].family == AF_INET ? 32 : 128))
 			snprintf(dst + strlen(dst), sizeof(dst) - strlen(dst),
 			         "/%d", r[i].plen);
+		else if (r[i].dstscope != 0)
+			snprintf(dst + strlen(dst), sizeof(dst) - strlen(dst),
+			         "%%%s",
+			         if_name(ifs, ilen / IFINFO_LEN,
+			                 (int)r[i].dstscope));
 		flag_string(r[i].flags, fl);
 		if (r[i].gwscope != 0)
 			snprintf(

@@ -8,7 +8,9 @@
  * rtm_addrs bits name, each padded to 8 bytes.  The answer to a request
  * comes back on the same socket with the sender's pid and sequence
  * number; messages of others in between are skipped.  `show' reads
- * the whole table from sysctl net.route.dump (route_show.c).  IPv4 and
+ * the whole table from sysctl net.route.dump (route_show.c), `monitor'
+ * prints the kernel's announcements as they come (route_monitor.c);
+ * `change' gives a route a new gateway (RTM_CHANGE).  IPv4 and
  * IPv6: a destination with a colon, or -inet6, is IPv6; an IPv6
  * link-local gateway names its interface (fe80::1%shmif0), whose index
  * the kernel gives (SIOCGIFINDEX).
@@ -44,13 +46,14 @@
 #define RTM_VERSION     1
 #define RTM_ADD         0x1
 #define RTM_DELETE      0x2
+#define RTM_CHANGE      0x3
 #define RTM_GET         0x4
 #define RTA_DST         0x01
 #define RTA_GATEWAY     0x02
 #define RTA_NETMASK     0x04
 #define RTA_IFP         0x10
 #define RTA_IFA         0x20
-#define RTAX_MAX        6
+#define RTAX_MAX        8
 #define RTF_UP          0x1
 #define RTF_GATEWAY     0x2
 #define RTF_HOST        0x4
@@ -96,10 +99,13 @@ usage(FILE *f)
 {
 	fprintf(f,
 	        "usage: rump.route [-n] show\n"
+	        "       rump.route [-n] monitor\n"
 	        "       rump.route [-n] add [-inet6] [-net|-host] DEST[/LEN] "
 	        "GATEWAY [-netmask MASK|-prefixlen N]\n"
 	        "       rump.route [-n] add [-inet6] [-net|-host] DEST[/LEN] "
 	        "{-blackhole|-reject}\n"
+	        "       rump.route [-n] change [-inet6] [-net|-host] "
+	        "DEST[/LEN] GATEWAY [-netmask MASK|-prefixlen N]\n"
 	        "       rump.route [-n] delete [-inet6] [-net|-host] "
 	        "DEST[/LEN] [-netmask MASK|-prefixlen N]\n"
 	        "       rump.route [-n] get [-inet6] DEST\n"
@@ -341,6 +347,15 @@ print_get(const struct msg *m)
 		printf("        mtu: %u\n", m->hdr.rmx_mtu);
 }
 
+static const char *
+type_name(int type)
+{
+	return type == RTM_ADD      ? "add"
+	       : type == RTM_DELETE ? "delete"
+	       : type == RTM_CHANGE ? "change"
+	                            : "get";
+}
+
 /* Send the request and wait for its answer.  Exit status. */
 static int
 request(int s, struct msg *m, const char *dest)
@@ -353,10 +368,7 @@ request(int s, struct msg *m, const char *dest)
 	m->hdr.rtm_version = RTM_VERSION;
 	m->hdr.rtm_seq = 1;
 	if (rump_sys_write(s, m, m->hdr.rtm_msglen) != m->hdr.rtm_msglen) {
-		fprintf(stderr, PROG ": %s %s: %s\n",
-		        m->hdr.rtm_type == RTM_ADD      ? "add"
-		        : m->hdr.rtm_type == RTM_DELETE ? "delete"
-		                                        : "get",
+		fprintf(stderr, PROG ": %s %s: %s\n", type_name(m->hdr.rtm_type),
 		        dest,
 		        errno == ESRCH ? "no such route" : strerror(errno));
 		return 1;
@@ -379,9 +391,8 @@ request(int s, struct msg *m, const char *dest)
 	if (m->hdr.rtm_type == RTM_GET)
 		print_get(&ans);
 	else
-		printf(
-		    "%s %s %s\n", m->hdr.rtm_type == RTM_ADD ? "add" : "delete",
-		    (m->hdr.rtm_flags & RTF_HOST) != 0 ? "host" : "net", dest);
+		printf("%s %s %s\n", type_name(m->hdr.rtm_type),
+		       (m->hdr.rtm_flags & RTF_HOST) != 0 ? "host" : "net", dest);
 	return 0;
 }
 
@@ -416,14 +427,24 @@ main(int argc, char *argv[])
 		}
 		return route_show(PROG);
 	}
+	if (strcmp(argv[i], "monitor") == 0) {
+		if (i + 1 != argc)
+			return bad("unexpected argument", argv[i + 1]);
+		if (client_init() != 0)
+			return 1;
+		return route_monitor(PROG);
+	}
 	if (strcmp(argv[i], "add") == 0)
 		type = RTM_ADD;
+	else if (strcmp(argv[i], "change") == 0)
+		type = RTM_CHANGE;
 	else if (strcmp(argv[i], "delete") == 0)
 		type = RTM_DELETE;
 	else if (strcmp(argv[i], "get") == 0)
 		type = RTM_GET;
 	else
-		return bad("unknown command (show, add, delete or get)",
+		return bad("unknown command (show, monitor, add, change, "
+		           "delete or get)",
 		           argv[i]);
 	i++;
 	if (i < argc && strcmp(argv[i], "-inet6") == 0) {
@@ -474,7 +495,8 @@ main(int argc, char *argv[])
 			flags |= RTF_BLACKHOLE;
 		else if (strcmp(argv[i], "-reject") == 0)
 			flags |= RTF_REJECT;
-		else if (!have_gw && type == RTM_ADD && argv[i][0] != '-') {
+		else if (!have_gw && (type == RTM_ADD || type == RTM_CHANGE) &&
+		         argv[i][0] != '-') {
 			if (parse_addr(argv[i], family, &gw) != 0)
 				return bad(family == AF_INET6
 				               ? "not an IPv6 gateway (or no "
@@ -487,6 +509,8 @@ main(int argc, char *argv[])
 	}
 	if (type == RTM_ADD && !have_gw && flags == 0)
 		return bad("needs a gateway, -blackhole or -reject", dest);
+	if (type == RTM_CHANGE && !have_gw)
+		return bad("needs a gateway", dest);
 	if (host && len != -1 && len != (family == AF_INET6 ? 128 : 32))
 		return bad("a host route has no prefix", dest);
 	if (len == -1 && !net && type != RTM_GET)

@@ -27,6 +27,10 @@
  * takes it before any reference to the interface, since a destroy
  * waits, holding it, for the references to go.
  *
+ * The routing socket hears of it all (rt_*msg, softnet_lock held): an
+ * interface's arrival and departure, its flags and link string changing
+ * (RTM_IFINFO), addresses inserted and removed.
+ *
  * Lock order: if_clone_serial, then softnet_lock, then ifnet_lock (the
  * list), then if_clone_lock,
  * then a queue's ifq_lock.  Address lists change under softnet_lock.
@@ -45,6 +49,7 @@
 #include <sys/sysctl.h>
 #include <net/if.h>
 #include <net/route.h>
+#include <net/rtsock.h>
 #include <netinet/in.h>
 
 #include "net_private.h"
@@ -280,6 +285,8 @@ if_attach(struct ifnet *ifp)
 	ifp->if_index = if_nextindex++;
 	TAILQ_INSERT_TAIL(&ifnet_list, ifp, if_list);
 	mutex_exit(&ifnet_lock);
+	/* Announced before the families add addresses to it. */
+	rt_ifannouncemsg(ifp, IFAN_ARRIVAL);
 	DOMAIN_FOREACH(dom) {
 		if (dom->dom_ifattach != NULL)
 			ifp->if_afdata[dom->dom_family] = dom->dom_ifattach(ifp);
@@ -310,6 +317,7 @@ if_detach(struct ifnet *ifp)
 	while ((ifa = TAILQ_FIRST(&ifp->if_addrlist)) != NULL)
 		ifa_remove(ifp, ifa);
 	rt_purge_ifp(ifp);
+	rt_ifannouncemsg(ifp, IFAN_DEPARTURE);
 	DOMAIN_FOREACH(dom) {
 		if (dom->dom_ifdetach != NULL &&
 		    ifp->if_afdata[dom->dom_family] != NULL) {
@@ -345,6 +353,7 @@ if_up(struct ifnet *ifp)
 	if (ifp->if_init != NULL && (error = ifp->if_init(ifp)) != 0)
 		return error;
 	ifp->if_flags |= IFF_UP;
+	rt_ifmsg(ifp);
 	return 0;
 }
 
@@ -362,6 +371,7 @@ if_down(struct ifnet *ifp)
 	TAILQ_FOREACH(ifa, &ifp->if_addrlist, ifa_list)
 		pfctlinput(PRC_IFDOWN, (const struct sockaddr *)&ifa->ifa_addr);
 	ifq_purge(&ifp->if_snd);
+	rt_ifmsg(ifp);
 }
 
 /*
@@ -374,6 +384,7 @@ ifa_insert(struct ifnet *ifp, struct ifaddr *ifa)
 	ifa->ifa_ifp = ifp;
 	ifa_ref(ifa);
 	TAILQ_INSERT_TAIL(&ifp->if_addrlist, ifa, ifa_list);
+	rt_addrmsg(RTM_NEWADDR, ifa);
 }
 
 void
@@ -382,6 +393,7 @@ ifa_remove(struct ifnet *ifp, struct ifaddr *ifa)
 	KASSERT(mutex_owned(softnet_lock));
 	KASSERT(ifa->ifa_ifp == ifp);
 	TAILQ_REMOVE(&ifp->if_addrlist, ifa, ifa_list);
+	rt_addrmsg(RTM_DELADDR, ifa);
 	ifa_release(ifa);
 }
 
@@ -584,10 +596,13 @@ if_linkstr_change(const char *name, const char *str)
 			kmem_strfree(copy);
 		goto out;
 	}
+	mutex_enter(softnet_lock);
 	mutex_enter(&ifnet_lock);
 	old = ifp->if_linkstr;
 	ifp->if_linkstr = copy;
 	mutex_exit(&ifnet_lock);
+	rt_ifmsg(ifp);
+	mutex_exit(softnet_lock);
 	if (old != NULL)
 		kmem_strfree(old);
 out:
@@ -766,7 +781,7 @@ if_setmtu(struct ifnet *ifp, struct ifreq *ifr)
 static int
 if_setflags(struct ifnet *ifp, struct ifreq *ifr)
 {
-	int nflags = (unsigned short)ifr->ifr_flags, error = 0;
+	int nflags = (unsigned short)ifr->ifr_flags, oflags, error = 0;
 
 	if ((nflags & IFF_UP) != 0 && (ifp->if_flags & IFF_UP) == 0)
 		error = if_up(ifp);
@@ -774,8 +789,12 @@ if_setflags(struct ifnet *ifp, struct ifreq *ifr)
 		if_down(ifp);
 	if (error != 0)
 		return error;
+	/* if_up and if_down announced what they changed. */
+	oflags = ifp->if_flags;
 	ifp->if_flags = (ifp->if_flags & (IFF_CANTCHANGE | IFF_UP)) |
 	    (nflags & ~(IFF_CANTCHANGE | IFF_UP));
+	if (oflags != ifp->if_flags)
+		rt_ifmsg(ifp);
 	if (ifp->if_ioctl != NULL) {
 		error = ifp->if_ioctl(ifp, SIOCSIFFLAGS, ifr);
 		if (error == ENOTTY)
@@ -859,20 +878,24 @@ ifioctl_is_ifreq(unsigned long cmd)
  * Linux's SIOCSIFADDR/SIOCDIFADDR on an AF_INET6 socket take a struct
  * in6_ifreq (24 bytes: address, prefix length, interface index), which
  * names no interface: the protocol gets a kernel copy, ifp NULL.
+ * SIOCGIFALIFETIME's struct in6_ifalifetime (32 bytes) is copied back.
  */
 static int
 ifioctl_in6(struct socket *so, unsigned long cmd, void *data)
 {
-	uint64_t ifr6[3];
+	uint64_t ifr6[4];
+	size_t len = cmd == SIOCGIFALIFETIME ? 32 : 24;
 	int error;
 
 	if (so->so_proto->pr_usrreqs->pr_ioctl == NULL)
 		return EOPNOTSUPP;
-	if ((error = copyin(data, ifr6, sizeof(ifr6))) != 0)
+	if ((error = copyin(data, ifr6, len)) != 0)
 		return error;
 	solock(so);
 	error = so->so_proto->pr_usrreqs->pr_ioctl(so, cmd, ifr6, NULL);
 	sounlock(so);
+	if (error == 0 && cmd == SIOCGIFALIFETIME)
+		error = copyout(ifr6, data, len);
 	return error;
 }
 
@@ -897,7 +920,8 @@ ifioctl(struct socket *so, unsigned long cmd, void *data, struct lwp *l)
 		break;
 	}
 	if (so != NULL && so->so_proto->pr_domain->dom_family == AF_INET6 &&
-	    (cmd == SIOCSIFADDR || cmd == SIOCDIFADDR))
+	    (cmd == SIOCSIFADDR || cmd == SIOCDIFADDR ||
+	    cmd == SIOCGIFALIFETIME))
 		return ifioctl_in6(so, cmd, data);
 	if (cmd != SIOCGIFNAME && !ifioctl_is_ifreq(cmd))
 		return ENOTTY;

@@ -71,6 +71,10 @@ static struct rt_table rt_tables[] = {
 #define RT_NTABLES (sizeof(rt_tables) / sizeof(rt_tables[0]))
 
 void (*rt_missmsg_hook)(int type, const struct rtentry *, int error);
+const struct rt_msghooks *rt_msghooks;
+
+/* The neighbour caches' walkers (AF_INET, AF_INET6), set at their init. */
+static int (*rt_llwalkers[2])(rt_llvisit_t, void *);
 
 socklen_t
 sockaddr_len(const struct sockaddr *sa)
@@ -373,6 +377,84 @@ rt_notify(int type, const struct rtentry *rt, int error)
 
 	if (hook != NULL)
 		hook(type, rt, error);
+}
+
+void
+rt_ifmsg(struct ifnet *ifp)
+{
+	const struct rt_msghooks *rh = atomic_load_acquire(&rt_msghooks);
+
+	KASSERT(mutex_owned(softnet_lock));
+	if (rh != NULL)
+		rh->rh_ifmsg(ifp);
+}
+
+void
+rt_ifannouncemsg(struct ifnet *ifp, int what)
+{
+	const struct rt_msghooks *rh = atomic_load_acquire(&rt_msghooks);
+
+	KASSERT(mutex_owned(softnet_lock));
+	if (rh != NULL)
+		rh->rh_ifannounce(ifp, what);
+}
+
+void
+rt_addrmsg(int type, struct ifaddr *ifa)
+{
+	const struct rt_msghooks *rh = atomic_load_acquire(&rt_msghooks);
+
+	KASSERT(mutex_owned(softnet_lock));
+	if (rh != NULL)
+		rh->rh_addrmsg(type, ifa);
+}
+
+void
+rt_missmsg(const struct sockaddr *dst, int error)
+{
+	const struct rt_msghooks *rh = atomic_load_acquire(&rt_msghooks);
+
+	KASSERT(mutex_owned(softnet_lock));
+	if (rh != NULL)
+		rh->rh_missmsg(dst, error);
+}
+
+void
+rt_llmsg(int type, const struct rt_llent *rl)
+{
+	const struct rt_msghooks *rh = atomic_load_acquire(&rt_msghooks);
+
+	KASSERT(mutex_owned(softnet_lock));
+	if (rh != NULL)
+		rh->rh_llmsg(type, rl);
+}
+
+static int
+rt_llslot(int family)
+{
+	return family == AF_INET ? 0 : family == AF_INET6 ? 1 : -1;
+}
+
+void
+rt_llwalker_set(int family, int (*walk)(rt_llvisit_t, void *))
+{
+	int slot = rt_llslot(family);
+
+	KASSERT(slot >= 0);
+	atomic_store_release(&rt_llwalkers[slot], walk);
+}
+
+int
+rt_llwalk(int family, rt_llvisit_t visit, void *arg)
+{
+	int slot = rt_llslot(family);
+	int (*walk)(rt_llvisit_t, void *);
+
+	KASSERT(mutex_owned(softnet_lock));
+	if (slot < 0 || (walk = atomic_load_acquire(&rt_llwalkers[slot])) ==
+	    NULL)
+		return 0;
+	return walk(visit, arg);
 }
 
 static int

@@ -21,6 +21,11 @@
  * it (Linux's default, arp_ignore 0), except loopback ones.  A packet whose sender claims an
  * address of ours is counted and logged once per address.
  *
+ * net.route.dump lists the entries (arp_llwalk): resolved ones with
+ * their link address, the others flagged RTF_REJECT.  The routing
+ * socket hears of an entry resolved (RTM_ADD), its link address changed
+ * (RTM_CHANGE) and a resolved one forgotten (RTM_DELETE).
+ *
  * One callout serves the whole cache, set for the earliest deadline of
  * any entry, so an idle cache sets none.  Locking: (n) softnet_lock for
  * the cache (input runs under it, and so does ether_output's caller).
@@ -37,6 +42,7 @@
 #include <net/if.h>
 #include <net/if_ether.h>
 #include <net/netisr.h>
+#include <net/route.h>
 #include <netinet/in.h>
 #include <netinet/in_var.h>
 #include <netinet/if_ether.h>
@@ -75,6 +81,8 @@ static void arp_timeout(void *);
 static int arp_resolve(struct ifnet *, struct mbuf *, const struct sockaddr *,
     struct rtentry *, uint8_t *);
 static void arp_input(struct mbuf *);
+static int arp_llwalk(rt_llvisit_t, void *);
+static void arp_llent(const struct llentry *, struct rt_llent *);
 
 static unsigned
 arp_hashf(const struct ifnet *ifp, struct in_addr a)
@@ -95,6 +103,7 @@ arp_init(void)
 	callout_setfunc(&arp_timer, arp_timeout, NULL);
 	netisr_register(NETISR_ARP, arp_input);
 	ether_resolve_hook = arp_resolve;
+	rt_llwalker_set(AF_INET, arp_llwalk);
 }
 
 static struct llentry *
@@ -119,10 +128,52 @@ arp_free(struct llentry *la)
 		m_freem(m);
 		arpstat.as_dfrdropped++;
 	}
+	if (la->la_state == ARP_RESOLVED) {
+		struct rt_llent rl;
+
+		arp_llent(la, &rl);
+		rt_llmsg(RTM_DELETE, &rl);
+	}
 	LIST_REMOVE(la, la_hash);
 	arp_count--;
 	if_release(la->la_ifp);
 	kmem_free(la, sizeof(*la));
+}
+
+/* The entry as the routing socket shows it. */
+static void
+arp_llent(const struct llentry *la, struct rt_llent *rl)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)&rl->rl_dst;
+
+	memset(rl, 0, sizeof(*rl));
+	sin->sin_family = AF_INET;
+	sin->sin_addr = la->la_addr;
+	rl->rl_ifp = la->la_ifp;
+	if (la->la_state == ARP_RESOLVED) {
+		memcpy(rl->rl_lladdr, la->la_lladdr, ETHER_ADDR_LEN);
+		rl->rl_halen = ETHER_ADDR_LEN;
+	} else
+		rl->rl_flags = RTF_REJECT;
+	rl->rl_expire = la->la_expire;
+}
+
+/* Every entry for net.route.dump (rt_llwalk); softnet_lock held. */
+static int
+arp_llwalk(rt_llvisit_t visit, void *arg)
+{
+	struct llentry *la;
+	struct rt_llent rl;
+	int error;
+
+	for (int i = 0; i < ARP_HASHSIZE; i++) {
+		LIST_FOREACH(la, &arp_hash[i], la_hash) {
+			arp_llent(la, &rl);
+			if ((error = visit(&rl, arg)) != 0)
+				return error;
+		}
+	}
+	return 0;
 }
 
 /* Set the callout for the earliest deadline of the cache (or none). */
@@ -328,13 +379,20 @@ static void
 arp_resolved(struct llentry *la, const uint8_t *lladdr)
 {
 	struct sockaddr_in sin;
+	struct rt_llent rl;
 	struct mbuf *m;
+	bool was = la->la_state == ARP_RESOLVED;
+	bool changed = memcmp(la->la_lladdr, lladdr, ETHER_ADDR_LEN) != 0;
 
 	memcpy(la->la_lladdr, lladdr, ETHER_ADDR_LEN);
 	la->la_state = ARP_RESOLVED;
 	la->la_asked = 0;
 	la->la_expire = getnsecuptime() + (uint64_t)arp_keep * 1000000000ULL;
 	arp_reschedule();
+	if (!was || changed) {
+		arp_llent(la, &rl);
+		rt_llmsg(was ? RTM_CHANGE : RTM_ADD, &rl);
+	}
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_addr = la->la_addr;

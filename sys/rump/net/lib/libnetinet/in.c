@@ -29,6 +29,7 @@
 #include <sys/endian.h>
 #include <net/if.h>
 #include <net/route.h>
+#include <net/rtsock.h>
 #include <netinet/in.h>
 #include <netinet/in_var.h>
 #include <netinet/in_pcb.h>
@@ -413,15 +414,20 @@ in_control(struct socket *so, unsigned long cmd, void *data, struct ifnet *ifp)
 			return EADDRNOTAVAIL;
 		if ((plen = in_mask2plen(sin->sin_addr)) < 0)
 			return EINVAL;
+		/* The routing socket hears of the old address, then the new. */
 		in_ifaddr_unroute(ia);
+		rt_addrmsg(RTM_DELADDR, &ia->ia_ifa);
 		in_ifaddr_setmask(ia, plen, (struct in_addr){ INADDR_ANY });
+		rt_addrmsg(RTM_NEWADDR, &ia->ia_ifa);
 		in_ifaddr_route(ia);
 		return 0;
 	case SIOCSIFBRDADDR:
 		if (ia == NULL)
 			return EADDRNOTAVAIL;
+		rt_addrmsg(RTM_DELADDR, &ia->ia_ifa);
 		ia->ia_broadaddr = sin->sin_addr;
 		in_setsin(&ia->ia_ifa.ifa_broadaddr, ia->ia_broadaddr);
+		rt_addrmsg(RTM_NEWADDR, &ia->ia_ifa);
 		return 0;
 	case SIOCDIFADDR:
 		if (sin->sin_addr.s_addr == INADDR_ANY) {

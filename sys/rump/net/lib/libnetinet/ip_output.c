@@ -222,6 +222,7 @@ ip_output(struct mbuf *m, struct in_route *ro, int flags,
 		else if (rt == NULL) {
 			ipstat.ips_noroute++;
 			error = ENETUNREACH;
+			rt_missmsg((const struct sockaddr *)&nexthop, error);
 			goto bad;
 		} else if (rt->rt_flags & (RTF_REJECT | RTF_BLACKHOLE)) {
 			error = (rt->rt_flags & RTF_BLACKHOLE) ? 0 :

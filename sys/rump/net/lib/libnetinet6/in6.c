@@ -32,6 +32,7 @@
 #include <sys/endian.h>
 #include <net/if.h>
 #include <net/route.h>
+#include <net/rtsock.h>
 #include <netinet/in.h>
 #include <netinet6/in6_var.h>
 
@@ -207,6 +208,21 @@ in6_ifafree(struct ifaddr *ifa)
 	kmem_free(ifatoia6(ifa), sizeof(struct in6_ifaddr));
 }
 
+CTASSERT(IN6_IFF_TENTATIVE == RT_IN6_TENTATIVE);
+CTASSERT(IN6_IFF_DUPLICATED == RT_IN6_DUPLICATED);
+CTASSERT(IN6_IFF_DEPRECATED == RT_IN6_DEPRECATED);
+CTASSERT(IN6_IFF_AUTOCONF == RT_IN6_AUTOCONF);
+CTASSERT(IN6_IFF_DETACHED == RT_IN6_DETACHED);
+
+/* The routing socket's ifam_addrflags (<net/rtsock.h> RT_IN6_*). */
+static int
+in6_ifagetflags(const struct ifaddr *ifa)
+{
+	return ifatoia6(ifa)->ia_flags & (IN6_IFF_TENTATIVE |
+	    IN6_IFF_DUPLICATED | IN6_IFF_DEPRECATED | IN6_IFF_AUTOCONF |
+	    IN6_IFF_DETACHED);
+}
+
 static void
 in6_prefix_sa(struct in6_ifaddr *ia, struct sockaddr_in6 *dst,
     struct sockaddr_in6 *mask)
@@ -297,6 +313,7 @@ in6_ifaddr_add(struct ifnet *ifp, const struct in6_addr *addr, int plen,
 	struct in6_addr mask, sol;
 	struct sockaddr_in6 *sin6;
 	int error = 0;
+	bool dad;
 
 	KASSERT(mutex_owned(softnet_lock));
 	if (plen < 1 || plen > 128 || IN6_IS_ADDR_MULTICAST(addr) ||
@@ -307,8 +324,11 @@ in6_ifaddr_add(struct ifnet *ifp, const struct in6_addr *addr, int plen,
 		    IN6_ARE_ADDR_EQUAL(&ia->ia_addr, addr)) {
 			ia->ia_valid = in6_lifetime(vltime);
 			ia->ia_preferred = in6_lifetime(pltime);
-			if (pltime != 0)
+			if (pltime != 0 &&
+			    (ia->ia_flags & IN6_IFF_DEPRECATED) != 0) {
 				ia->ia_flags &= ~IN6_IFF_DEPRECATED;
+				rt_addrmsg(RTM_CHGADDR, &ia->ia_ifa);
+			}
 			if (iap != NULL)
 				*iap = ia;
 			nd6_rtr_timer_update();
@@ -332,15 +352,18 @@ in6_ifaddr_add(struct ifnet *ifp, const struct in6_addr *addr, int plen,
 	in6_sin6((struct sockaddr_in6 *)&ia->ia_ifa.ifa_netmask, &mask, 0, 0);
 	ia->ia_ifa.ifa_addrlen = sizeof(struct sockaddr_in6);
 	ia->ia_ifa.ifa_free = in6_ifafree;
+	ia->ia_ifa.ifa_getflags = in6_ifagetflags;
 	ia->ia_ifa.ifa_refcnt = 1;              /* in6_ifaddrhead's */
+	dad = (ifp->if_flags & IFF_LOOPBACK) == 0 &&
+	    (ifp->if_flags & IFF_MULTICAST) != 0;
+	if (dad)
+		ia->ia_flags |= IN6_IFF_TENTATIVE;
 	ifa_insert(ifp, &ia->ia_ifa);
 	TAILQ_INSERT_TAIL(&in6_ifaddrhead, ia, ia_list);
 	in6_ifaddr_route(ia);
-	if ((ifp->if_flags & IFF_LOOPBACK) == 0 &&
-	    (ifp->if_flags & IFF_MULTICAST) != 0) {
+	if (dad) {
 		in6_solicited_node(&sol, addr);
 		ia->ia_solmulti = in6_addmulti(&sol, ifp, &error);
-		ia->ia_flags |= IN6_IFF_TENTATIVE;
 		if ((ifp->if_flags & IFF_UP) != 0)
 			nd6_dad_start(ia);
 	}
@@ -394,9 +417,12 @@ in6_ifaddr_expire(uint64_t now)
 			in6_ifaddr_remove(ia);
 			continue;
 		}
-		if (ia->ia_preferred != 0 && ia->ia_preferred <= now)
-			ia->ia_flags |= IN6_IFF_DEPRECATED;
-		else if (ia->ia_preferred != 0 &&
+		if (ia->ia_preferred != 0 && ia->ia_preferred <= now) {
+			if ((ia->ia_flags & IN6_IFF_DEPRECATED) == 0) {
+				ia->ia_flags |= IN6_IFF_DEPRECATED;
+				rt_addrmsg(RTM_CHGADDR, &ia->ia_ifa);
+			}
+		} else if (ia->ia_preferred != 0 &&
 		    (first == 0 || ia->ia_preferred < first))
 			first = ia->ia_preferred;
 		if (ia->ia_valid != 0 && (first == 0 || ia->ia_valid < first))
@@ -547,10 +573,46 @@ in6_privileged(void)
 	return cred == NULL || kauth_cred_issuser(cred);
 }
 
+/* Seconds from now to the uptime t (0: infinite, ~0u). */
+static uint32_t
+in6_lifetime_left(uint64_t t, uint64_t now)
+{
+	if (t == 0)
+		return ~0u;
+	if (t <= now)
+		return 0;
+	return (uint32_t)MIN((t - now) / 1000000000ULL, 0xfffffffeULL);
+}
+
+/* SIOCGIFALIFETIME: an address's flags and lifetimes left. */
+static int
+in6_getlifetime(struct in6_ifalifetime *ifal)
+{
+	struct in6_ifaddr *ia;
+	struct ifnet *ifp;
+	uint64_t now = getnsecuptime();
+
+	KASSERT(mutex_owned(softnet_lock));
+	if ((ifp = if_get_byindex((unsigned)ifal->ifal_ifindex)) == NULL)
+		return ENODEV;
+	TAILQ_FOREACH(ia, &in6_ifaddrhead, ia_list)
+		if (ia->ia_ifa.ifa_ifp == ifp &&
+		    IN6_ARE_ADDR_EQUAL(&ia->ia_addr, &ifal->ifal_addr))
+			break;
+	if_release(ifp);
+	if (ia == NULL)
+		return EADDRNOTAVAIL;
+	ifal->ifal_flags = (uint32_t)in6_ifagetflags(&ia->ia_ifa);
+	ifal->ifal_pltime = in6_lifetime_left(ia->ia_preferred, now);
+	ifal->ifal_vltime = in6_lifetime_left(ia->ia_valid, now);
+	return 0;
+}
+
 /*
  * Linux's SIOCSIFADDR and SIOCDIFADDR on an AF_INET6 socket: data is a
- * kernel copy of a struct in6_ifreq naming the interface by index.
- * softnet_lock (the socket's lock) held.
+ * kernel copy of a struct in6_ifreq naming the interface by index;
+ * SIOCGIFALIFETIME's a struct in6_ifalifetime.  softnet_lock (the
+ * socket's lock) held.
  */
 int
 in6_control(struct socket *so, unsigned long cmd, void *data, struct ifnet *ifp)
@@ -560,6 +622,8 @@ in6_control(struct socket *so, unsigned long cmd, void *data, struct ifnet *ifp)
 
 	(void)so;
 	(void)ifp;
+	if (cmd == SIOCGIFALIFETIME)
+		return in6_getlifetime(data);
 	if (cmd != SIOCSIFADDR && cmd != SIOCDIFADDR)
 		return EOPNOTSUPP;
 	if (!in6_privileged())

@@ -120,6 +120,8 @@ ip6_route(const struct in6_addr *dst, unsigned ifindex, struct ifnet **ifpp,
 	    rt->rt_ifp == NULL) {
 		if (rt != NULL)
 			rtfree(rt);
+		else
+			rt_missmsg((struct sockaddr *)&sdst, ENETUNREACH);
 		return ENETUNREACH;
 	}
 	if (rt->rt_flags & (RTF_REJECT | RTF_BLACKHOLE)) {

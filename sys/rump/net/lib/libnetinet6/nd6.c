@@ -17,6 +17,10 @@
  * An INCOMPLETE entry holds at most ND6_MAXHOLD packets (the oldest
  * dropped and counted).  One callout serves the cache, set for the
  * earliest deadline of any entry, so an idle cache sets none.
+ * net.route.dump lists the entries (nd6_llwalk): INCOMPLETE ones
+ * flagged RTF_REJECT, without a link address.  The routing socket hears
+ * of an entry's link address learnt (RTM_ADD), changed (RTM_CHANGE) and
+ * forgotten (RTM_DELETE; nd6_announce).
  * Locking: (n) softnet_lock.
  */
 #include <sys/types.h>
@@ -82,11 +86,40 @@ nd6_lookup(const struct ifnet *ifp, const struct in6_addr *a)
 	return NULL;
 }
 
+/* The entry as the routing socket shows it. */
+static void
+nd6_llent(const struct nd6_entry *ln, struct rt_llent *rl)
+{
+	uint32_t scope = IN6_IS_ADDR_LINKLOCAL(&ln->ln_addr) ?
+	    ln->ln_ifp->if_index : 0;
+
+	memset(rl, 0, sizeof(*rl));
+	in6_sin6((struct sockaddr_in6 *)&rl->rl_dst, &ln->ln_addr, 0, scope);
+	rl->rl_ifp = ln->ln_ifp;
+	if (ln->ln_state != ND6_INCOMPLETE) {
+		memcpy(rl->rl_lladdr, ln->ln_lladdr, ETHER_ADDR_LEN);
+		rl->rl_halen = ETHER_ADDR_LEN;
+	} else
+		rl->rl_flags = RTF_REJECT;
+	rl->rl_expire = ln->ln_expire;
+}
+
+static void
+nd6_announce(int type, const struct nd6_entry *ln)
+{
+	struct rt_llent rl;
+
+	nd6_llent(ln, &rl);
+	rt_llmsg(type, &rl);
+}
+
 static void
 nd6_free(struct nd6_entry *ln)
 {
 	struct mbuf *m;
 
+	if (ln->ln_state != ND6_INCOMPLETE)
+		nd6_announce(RTM_DELETE, ln);
 	LIST_REMOVE(ln, ln_hash);
 	nd6_count--;
 	while ((m = ln->ln_hold) != NULL) {
@@ -233,6 +266,7 @@ nd6_cache_lladdr(struct ifnet *ifp, const struct in6_addr *a,
 		ln->ln_state = ND6_STALE;
 		LIST_INSERT_HEAD(&nd6_hash[nd6_hashf(ifp, a)], ln, ln_hash);
 		nd6_count++;
+		nd6_announce(RTM_ADD, ln);
 		return;
 	}
 	if (ln->ln_state == ND6_INCOMPLETE) {
@@ -246,6 +280,7 @@ nd6_cache_lladdr(struct ifnet *ifp, const struct in6_addr *a,
 			ln->ln_state = ND6_STALE;
 			ln->ln_expire = 0;
 		}
+		nd6_announce(RTM_ADD, ln);
 		nd6_send_held(ln);
 		nd6_schedule();
 		return;
@@ -258,6 +293,7 @@ nd6_cache_lladdr(struct ifnet *ifp, const struct in6_addr *a,
 			memcpy(ln->ln_lladdr, lladdr, ETHER_ADDR_LEN);
 			ln->ln_state = ND6_STALE;
 			ln->ln_expire = 0;
+			nd6_announce(RTM_CHANGE, ln);
 		}
 		return;
 	}
@@ -268,8 +304,10 @@ nd6_cache_lladdr(struct ifnet *ifp, const struct in6_addr *a,
 		}
 		return;
 	}
-	if (changed)
+	if (changed) {
 		memcpy(ln->ln_lladdr, lladdr, ETHER_ADDR_LEN);
+		nd6_announce(RTM_CHANGE, ln);
+	}
 	if (solicited) {
 		ln->ln_state = ND6_REACHABLE;
 		ln->ln_asked = 0;
@@ -351,6 +389,24 @@ nd6_purge(struct ifnet *ifp)
 	nd6_schedule();
 }
 
+/* Every entry for net.route.dump (rt_llwalk); softnet_lock held. */
+static int
+nd6_llwalk(rt_llvisit_t visit, void *arg)
+{
+	struct nd6_entry *ln;
+	struct rt_llent rl;
+	int error;
+
+	for (int i = 0; i < ND6_HASHSIZE; i++) {
+		LIST_FOREACH(ln, &nd6_hash[i], ln_hash) {
+			nd6_llent(ln, &rl);
+			if ((error = visit(&rl, arg)) != 0)
+				return error;
+		}
+	}
+	return 0;
+}
+
 void
 nd6_init(void)
 {
@@ -361,4 +417,5 @@ nd6_init(void)
 	callout_init(&nd6_timer, CALLOUT_MPSAFE);
 	callout_setfunc(&nd6_timer, nd6_timeout, NULL);
 	ether_resolve6_hook = nd6_resolve;
+	rt_llwalker_set(AF_INET6, nd6_llwalk);
 }

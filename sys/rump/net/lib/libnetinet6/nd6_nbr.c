@@ -28,6 +28,8 @@
 #include <sys/endian.h>
 #include <net/if.h>
 #include <net/if_ether.h>
+#include <net/route.h>
+#include <net/rtsock.h>
 #include <netinet/in.h>
 #include <netinet/ip6.h>
 #include <netinet/icmp6.h>
@@ -187,6 +189,7 @@ nd6_dad_duplicated(struct in6_ifaddr *ia)
 	callout_stop(&ia->ia_dadtimer);
 	ia->ia_flags &= ~IN6_IFF_TENTATIVE;
 	ia->ia_flags |= IN6_IFF_DUPLICATED;
+	rt_addrmsg(RTM_CHGADDR, &ia->ia_ifa);
 	icmp6stat.icp6s_dupaddr++;
 	log(LOG_ERR, "%s: duplicate IPv6 address %s detected, not used\n",
 	    ia->ia_ifa.ifa_ifp->if_xname, in6_fmt(buf, &ia->ia_addr));
@@ -313,4 +316,5 @@ nd6_dad_timer(struct in6_ifaddr *ia)
 		return;
 	}
 	ia->ia_flags &= ~IN6_IFF_TENTATIVE;
+	rt_addrmsg(RTM_CHGADDR, &ia->ia_ifa);
 }

@@ -215,7 +215,8 @@ nd6_defrt_install(void)
 		return;
 	in6_sin6(&dst, &in6addr_any, 0, 0);
 	in6_sin6(&mask, &in6addr_any, 0, 0);
-	in6_sin6(&gw, &dr->dr_addr, 0, 0);
+	/* A router's address is link-local: its zone is the interface. */
+	in6_sin6(&gw, &dr->dr_addr, 0, dr->dr_ifp->if_index);
 	memset(&info, 0, sizeof(info));
 	info.rti_dst = (struct sockaddr *)&dst;
 	info.rti_netmask = (struct sockaddr *)&mask;
