@@ -6,8 +6,8 @@
  * ffs_format.h): back to back from the start, covering di_extsize
  * exactly, each a multiple of 8 bytes long with a name of 1 to 255
  * bytes (no NUL) inside it (checked before it is looked at) and its
- * value inside it, padded as its contentpadlen says.  Phase 1 reads the area (fsck_pass1.c) and asks here; a bad
- * area is cleared with -y.
+ * value inside it, padded as its contentpadlen says.  Phase 1 reads
+ * the area (fsck_pass1.c) and asks here; a bad area is cleared with -y.
  */
 #include <string.h>
 
