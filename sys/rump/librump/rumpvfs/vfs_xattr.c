@@ -443,8 +443,8 @@ sys_fremovexattr(struct lwp *l, const struct sys_fremovexattr_args *uap,
  * file is path relative to dirfd, with AT_SYMLINK_NOFOLLOW and
  * AT_EMPTY_PATH ("", or a NULL path as Linux takes it, is dirfd's own
  * file, an O_PATH descriptor too); the value, its size and the flags
- * come in a struct xattr_args of usize bytes, of which the first XATTR_ARGS_SIZE_VER0 are known and the rest
- * must be zero (E2BIG).
+ * come in a struct xattr_args of usize bytes, of which the first
+ * XATTR_ARGS_SIZE_VER0 are known and the rest must be zero (E2BIG).
  */
 static int
 xattr_at_check(const char *path, unsigned atflags)
