@@ -300,3 +300,14 @@ rump_test_ext2_hash(int version, const uint32_t seed[4], const char *name,
 	rump_unschedule();
 	return error;
 }
+
+int
+rump_test_ext2_crc32c(uint32_t crc, const void *buf, size_t len,
+    uint32_t *fastp, uint32_t *tablesp)
+{
+	rump_schedule();
+	*fastp = ext2fs_crc32c(crc, buf, len);
+	*tablesp = ext2fs_crc32c_sw(crc, buf, len);
+	rump_unschedule();
+	return 0;
+}

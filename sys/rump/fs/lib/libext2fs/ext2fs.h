@@ -118,6 +118,7 @@ bool ext2fs_blk_ok(const struct ext2fs *, uint64_t, uint64_t);
 
 /* ext2fs_csum.c */
 uint32_t ext2fs_crc32c(uint32_t, const void *, size_t);
+uint32_t ext2fs_crc32c_sw(uint32_t, const void *, size_t);
 uint16_t ext2fs_crc16(uint16_t, const void *, size_t);
 uint32_t ext2fs_csum_le32(uint32_t, uint32_t);
 
