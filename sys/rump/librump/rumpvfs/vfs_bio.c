@@ -26,6 +26,13 @@
  * what it wants: an LRU's head is always a buffer to reuse, the dirty
  * queue's head one to write.
  *
+ * Write-behind: once delayed writes hold half the cache, the syncer is
+ * woken to write the oldest of them, whatever their age, until they
+ * hold a quarter.  A thread writing a big file then goes on filling
+ * buffers while the syncer writes the ones it filled before, on the
+ * other CPU, instead of stopping to write them itself when the cache is
+ * full (which it still does when it gets ahead of the syncer).
+ *
  * Memory: buffers are kmem, so they count against RUMP_MEMLIMIT; the
  * cache holds at most bs_maxbytes.  Room comes from the cold LRU; then
  * from starting the writes of the oldest delayed buffers, a batch at a
@@ -92,6 +99,7 @@ static size_t buf_hotbytes;                     /* b: on buf_hotq */
 static TAILQ_HEAD(, buf) buf_dirtyq;            /* b */
 static int bio_writeerror;                      /* b: for bio_syncall */
 static unsigned buf_nwriting;                   /* b: writes in flight */
+static uint64_t buf_dirtybytes;                 /* b: of delayed writes */
 static struct kmem_reclaimer bio_reclaimer;
 static struct shutdown_hook bio_shutdown;
 
@@ -166,6 +174,7 @@ buf_undirty(struct buf *bp)
 		TAILQ_REMOVE(&buf_dirtyq, bp, b_dirty);
 		LIST_REMOVE(bp, b_vndirty);
 		bp->b_flags &= ~(unsigned)B_DELWRI;
+		buf_dirtybytes -= bp->b_bcount;
 	}
 }
 
@@ -678,6 +687,8 @@ allocbuf(struct buf *bp, int size)
 	bufmem_reserve(n);
 	kmem_free(bp->b_data, old);
 	bp->b_data = ndata;
+	if (bp->b_flags & B_DELWRI)
+		buf_dirtybytes = buf_dirtybytes - old + n;
 	bp->b_bcount = n;
 	mutex_exit(&bufcache_lock);
 	return 0;
@@ -1013,7 +1024,10 @@ bdwrite(struct buf *bp)
 	if ((bp->b_flags & B_DELWRI) == 0) {
 		bp->b_flags |= B_DELWRI;
 		bp->b_dirtytime = getnsecuptime();
-		if (TAILQ_EMPTY(&buf_dirtyq))
+		buf_dirtybytes += bp->b_bcount;
+		if (TAILQ_EMPTY(&buf_dirtyq) || (buf_dirtybytes >
+		    bufstats.bs_maxbytes / 2 && buf_dirtybytes -
+		    bp->b_bcount <= bufstats.bs_maxbytes / 2))
 			cv_signal(&syncer_cv);
 		TAILQ_INSERT_TAIL(&buf_dirtyq, bp, b_dirty);
 		LIST_INSERT_HEAD(&bp->b_vp->v_dirtylist, bp, b_vndirty);
@@ -1235,13 +1249,15 @@ bio_reclaim(void *arg)
 /*
  * The syncer: asleep while there is nothing to write; otherwise once a
  * second it starts the writes of the buffers dirty for syncdelay
- * seconds or more.
+ * seconds or more, and, woken by bdwrite when delayed writes came to
+ * hold half the cache, those of the oldest until they hold a quarter.
  */
 static void
 syncer_thread(void *arg)
 {
 	struct buf *bp, *run[MAXCLUSTERBUFS];
 	uint64_t now, delay;
+	bool behind;
 	int n, sd;
 
 	(void)arg;
@@ -1249,12 +1265,15 @@ syncer_thread(void *arg)
 	for (;;) {
 		while (TAILQ_EMPTY(&buf_dirtyq))
 			cv_wait(&syncer_cv, &bufcache_lock);
+		behind = buf_dirtybytes > bufstats.bs_maxbytes / 2;
 		sd = atomic_load_relaxed(&syncdelay);
 		delay = (uint64_t)MAX(sd, 0) * 1000000000ULL;
 		now = getnsecuptime();
 restart:
 		TAILQ_FOREACH(bp, &buf_dirtyq, b_dirty) {
-			if (bp->b_dirtytime + delay > now)
+			if (bp->b_dirtytime + delay > now &&
+			    (buf_dirtybytes <= bufstats.bs_maxbytes / 4 ||
+			    !behind))
 				break;
 			if (bp->b_flags & B_BUSY)
 				continue;
