@@ -512,7 +512,7 @@ buf_recycle(size_t size)
 	bp->b_error = 0;
 	bp->b_private = NULL;
 	bp->b_dirtytime = 0;
-	bp->b_fschecked = false;
+	bp->b_fschecked = 0;
 	return bp;
 }
 
@@ -580,15 +580,13 @@ buf_insert(struct buf *bp, struct vnode *vp, daddr_t lblkno, unsigned flags)
 	buf_ninserted++;
 }
 
-struct buf *
-getblk(struct vnode *vp, daddr_t lblkno, int size, int slpflag,
-    int slptimeo)
+/* getblk, for a read too: a checked block keeps its note. */
+static struct buf *
+buf_get(struct vnode *vp, daddr_t lblkno, int size)
 {
 	struct buf *bp, *nbp = NULL;
 	void *ndata;
 
-	(void)slpflag;
-	(void)slptimeo;
 	if (!buf_size_ok(size))
 		return NULL;
 	mutex_enter(&bufcache_lock);
@@ -666,6 +664,20 @@ getblk(struct vnode *vp, daddr_t lblkno, int size, int slpflag,
 	return bp;
 }
 
+/* The caller is about to overwrite the block: no note holds. */
+struct buf *
+getblk(struct vnode *vp, daddr_t lblkno, int size, int slpflag,
+    int slptimeo)
+{
+	struct buf *bp;
+
+	(void)slpflag;
+	(void)slptimeo;
+	if ((bp = buf_get(vp, lblkno, size)) != NULL)
+		bp->b_fschecked = 0;
+	return bp;
+}
+
 int
 allocbuf(struct buf *bp, int size)
 {
@@ -679,6 +691,7 @@ allocbuf(struct buf *bp, int size)
 		return 0;
 	if ((ndata = kmem_alloc(n, KM_SLEEP)) == NULL)
 		return ENOMEM;
+	bp->b_fschecked = 0;
 	memcpy(ndata, bp->b_data, MIN(old, n));
 	if (n > old)
 		memset((char *)ndata + old, 0, n - old);
@@ -745,7 +758,7 @@ buf_setread(struct buf *bp)
 	bp->b_error = 0;
 	bp->b_resid = 0;
 	bp->b_blkno = bp->b_lblkno;
-	bp->b_fschecked = false;
+	bp->b_fschecked = 0;
 }
 
 /* Read-ahead is not a use: the first bread of the block is. */
@@ -766,7 +779,7 @@ bread(struct vnode *vp, daddr_t lblkno, int size, int flags,
 
 	(void)flags;
 	*bpp = NULL;
-	if ((bp = getblk(vp, lblkno, size, 0, 0)) == NULL)
+	if ((bp = buf_get(vp, lblkno, size)) == NULL)
 		return ENOMEM;
 	mutex_enter(&bufcache_lock);
 	if (bp->b_flags & B_VALID) {
@@ -799,7 +812,7 @@ buf_readahead(struct vnode *vp, daddr_t lblkno, int size)
 	mutex_enter(&bufcache_lock);
 	bp = buf_lookup(vp, lblkno);
 	mutex_exit(&bufcache_lock);
-	if (bp != NULL || (bp = getblk(vp, lblkno, size, 0, 0)) == NULL)
+	if (bp != NULL || (bp = buf_get(vp, lblkno, size)) == NULL)
 		return;
 	mutex_enter(&bufcache_lock);
 	if (bp->b_flags & B_VALID) {
@@ -891,7 +904,7 @@ bread_clustered(struct vnode *vp, daddr_t lblkno, int size,
 	bool clustered = false, first, want;
 	int error, i = 0, k, n = 0;
 
-	if ((bp = getblk(vp, lblkno, size, 0, 0)) == NULL)
+	if ((bp = buf_get(vp, lblkno, size)) == NULL)
 		return ENOMEM;
 	mutex_enter(&bufcache_lock);
 	if (bp->b_flags & B_VALID)
@@ -991,6 +1004,7 @@ bwrite(struct buf *bp)
 	mutex_enter(&bufcache_lock);
 	KASSERT(bp->b_flags & B_BUSY);
 	async = (bp->b_flags & B_ASYNC) != 0;
+	bp->b_fschecked = 0;
 	buf_startwrite_locked(bp);
 	mutex_exit(&bufcache_lock);
 	buf_start(bp);
@@ -1046,6 +1060,7 @@ brelse_locked(struct buf *bp, unsigned set)
 	if (bp->b_flags & B_INVAL) {
 		buf_undirty(bp);
 		bp->b_flags &= ~(unsigned)(B_VALID | B_INVAL);
+		bp->b_fschecked = 0;
 	}
 	if (bp->b_flags & B_ANON) {
 		bp->b_flags &= ~(unsigned)B_ANON;

@@ -43,7 +43,7 @@ int
 ks_mount_mem(const uint8_t *img, uint64_t size, uint8_t *touched,
     struct ks_fs **kfp)
 {
-	struct ext2fs_dev dev = { mem_read, NULL, size };
+	struct ext2fs_dev dev = { mem_read, NULL, size, NULL };
 	struct ks_fs *kf;
 	int error;
 
@@ -73,7 +73,7 @@ ks_unmount(struct ks_fs *kf)
 int
 rump_test_ext2_mount(const char *path, void **fsp)
 {
-	struct ext2fs_dev dev = { hostfile_read, NULL, 0 };
+	struct ext2fs_dev dev = { hostfile_read, NULL, 0, NULL };
 	unsigned long long size;
 	struct ks_fs *kf;
 	int error, type;
