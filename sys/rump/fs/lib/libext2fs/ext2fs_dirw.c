@@ -113,18 +113,22 @@ ext2fs_dirw_get(struct ext2fs_mount *em, struct ext2fs_node *np, uint64_t lblk,
 		    np->n_ip.ei_ino, (unsigned long long)lblk);
 	if ((error = ext2fs_blk_read(em, pblk, bpp)) != 0)
 		return error;
+	/*
+	 * Checked once per read from the disk.  The note goes while the
+	 * block is the writer's: ext2fs_dirw_put() gives it back, and a
+	 * block released unwritten (an error half way) is checked again.
+	 */
 	note = ext2fs_dirblk_note(fs, &np->n_ip, lblk);
-	if ((*bpp)->b_fschecked == note) {
+	if ((*bpp)->b_fschecked == note)
 		*limitp = ext2fs_dirblk_limit(fs, &np->n_ip, lblk,
 		    (*bpp)->b_data);
-		return 0;
-	}
-	if ((error = ext2fs_dirblk_check(fs, &np->n_ip, lblk, (*bpp)->b_data,
-	    limitp)) != 0)
+	else if ((error = ext2fs_dirblk_check(fs, &np->n_ip, lblk,
+	    (*bpp)->b_data, limitp)) != 0) {
 		brelse(*bpp, 0);
-	else
-		(*bpp)->b_fschecked = note;
-	return error;
+		return error;
+	}
+	(*bpp)->b_fschecked = 0;
+	return 0;
 }
 
 /* Bytes of a leaf block that records may use (before a checksum tail). */
