@@ -28,7 +28,9 @@
  *
  * Write-behind: once delayed writes hold half the cache, the syncer is
  * woken to write the oldest of them, whatever their age, until they
- * hold a quarter.  A thread writing a big file then goes on filling
+ * hold a quarter, passing over those asked for again since they were
+ * read or made (B_HOT: an inode table or a bitmap, changed again and
+ * again, is written once at the end rather than after each change).  A thread writing a big file then goes on filling
  * buffers while the syncer writes the ones it filled before, on the
  * other CPU, instead of stopping to write them itself when the cache is
  * full (which it still does when it gets ahead of the syncer).
@@ -1290,7 +1292,10 @@ restart:
 			    (buf_dirtybytes <= bufstats.bs_maxbytes / 4 ||
 			    !behind))
 				break;
-			if (bp->b_flags & B_BUSY)
+			/* Write-behind passes over what is used again. */
+			if ((bp->b_flags & B_BUSY) ||
+			    (bp->b_dirtytime + delay > now &&
+			    (bp->b_flags & B_HOT)))
 				continue;
 			buf_take(bp);
 			n = buf_gather(bp, run);
