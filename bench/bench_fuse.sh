@@ -21,7 +21,7 @@
 # BENCH_FSX_OPS (default 100000) and BENCH_FSSTRESS_OPS (per process,
 # default 10000) reduce them; BENCH_FUSE_FSX=1: that table only.
 set -u
-B=${1:-$(dirname "$0")}
+B=$(cd "${1:-$(dirname "$0")}" && pwd)
 say() { echo "$*"; }
 
 say "## FUSE: rump_ext2fs against fuse2fs"
@@ -318,8 +318,8 @@ if [ -x "$B/h_fsx" ] && [ -x "$B/h_fsstress" ]; then
 		    'BEGIN { if (a !~ /^[0-9.]+$/ || k !~ /^[0-9.]+$/ || k <= 0) {
 			printf "- | >= %s: not measured\n", g; exit }
 		    r = a / k
-		    printf "%.2f | >= %s: %s\n", r, g,
-			r >= g ? "met" : "MISSED" }') |"
+		    v = r >= g ? "met" : "MISSED"
+		    printf "%.2f | >= %s: %s\n", r, g, v }') |"
 	done
 	if [ -s "$T/wl.fail" ]; then
 		say
