@@ -260,8 +260,9 @@ if [ -z "${BENCH_FUSE_FSX:-}" ] && command -v /usr/bin/time >/dev/null; then
 		    $(bulk kernel "$img" "$ro" "$cmd")
 		say "| $label | $1 | $2 | $3 | $4 | $5 | $6 | $(awk -v a="$1" \
 		    -v b="$3" -v k="$5" 'function v(r, g) {
-			return r == "-" ? "not measured" :
-			    r + 0 >= g ? "met" : "MISSED" }
+			if (r == "-")
+				return "not measured"
+			return r + 0 >= g ? "met" : "MISSED" }
 		    BEGIN { if (a == "-" || a <= 0) {
 			print "- | - | not measured"; exit }
 		    rb = b == "-" ? "-" : sprintf("%.2f", b / a)
