@@ -34,8 +34,12 @@ if ! [ -c /dev/fuse ] || ! command -v fusermount3 >/dev/null ||
 fi
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/bench_fuse.XXXXXX")
-PID=""
+PID="" LOOP=""
 cleanup() {
+	if [ -n "$LOOP" ]; then
+		umount -l "$T/m"
+		losetup -d "$LOOP"
+	fi
 	grep -q " $T/m " /proc/mounts && fusermount3 -uz "$T/m"
 	[ -n "$PID" ] && kill -KILL "$PID" 2>/dev/null
 	rm -rf "$T"
@@ -117,6 +121,7 @@ kmountfs() {
 kumountfs() {
 	umount "$T/m"
 	losetup -d "$LOOP"
+	LOOP=""
 }
 
 # measure NAME PEER IMAGE RO COMMAND: seconds, or "-" when the peer
