@@ -34,12 +34,14 @@ if ! [ -c /dev/fuse ] || ! command -v fusermount3 >/dev/null ||
 fi
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/bench_fuse.XXXXXX")
-PID="" LOOP=""
+PID=""
 cleanup() {
-	if [ -n "$LOOP" ]; then
+	# A kernel mount (made in a command substitution's subshell).
+	if [ "$(id -u)" = 0 ] && grep -q " $T/m ext" /proc/mounts; then
 		umount -l "$T/m"
-		losetup -d "$LOOP"
 	fi
+	[ "$(id -u)" = 0 ] && losetup -j "$T/run.img" 2>/dev/null |
+	    cut -d: -f1 | while read -r l; do losetup -d "$l"; done
 	grep -q " $T/m " /proc/mounts && fusermount3 -uz "$T/m"
 	[ -n "$PID" ] && kill -KILL "$PID" 2>/dev/null
 	rm -rf "$T"
@@ -121,7 +123,6 @@ kmountfs() {
 kumountfs() {
 	umount "$T/m"
 	losetup -d "$LOOP"
-	LOOP=""
 }
 
 # measure NAME PEER IMAGE RO COMMAND: seconds, or "-" when the peer
