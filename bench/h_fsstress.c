@@ -34,7 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define NNAMES 24                       /* names per directory level */
+#define NNAMES 24 /* names per directory level */
 #define MAXIO  16384
 
 static uint64_t rng;
@@ -62,7 +62,7 @@ pick(char *p, size_t sz, int dir)
 {
 	if (below(3) == 0)
 		snprintf(p, sz, "d%u/%c%u", below(NNAMES / 4), dir ? 'd' : 'f',
-		    below(NNAMES));
+		         below(NNAMES));
 	else
 		snprintf(p, sz, "%c%u", dir ? 'd' : 'f', below(NNAMES));
 }
@@ -71,8 +71,8 @@ static int
 expected(int e)
 {
 	return e == ENOENT || e == EEXIST || e == ENOTEMPTY || e == ENOTDIR ||
-	    e == EISDIR || e == EINVAL || e == EMLINK || e == ENOSPC ||
-	    e == ELOOP;
+	       e == EISDIR || e == EINVAL || e == EMLINK || e == ENOSPC ||
+	       e == ELOOP;
 }
 
 static void
@@ -80,7 +80,7 @@ verdict(int rv, const char *what, const char *p)
 {
 	if (rv == -1 && !expected(errno)) {
 		fprintf(stderr, "h_fsstress: process %d op %ld: %s %s: %s\n",
-		    proc, opno, what, p, strerror(errno));
+		        proc, opno, what, p, strerror(errno));
 		exit(1);
 	}
 }
@@ -108,9 +108,10 @@ op_write(const char *p, int do_fsync)
 		verdict(fsync(fd), "fsync", p);
 	if (pread(fd, in, len, off) != (ssize_t)len ||
 	    memcmp(in, out, len) != 0) {
-		fprintf(stderr, "h_fsstress: process %d op %ld: %s: data read "
-		    "back at %lld is not what was written\n", proc, opno, p,
-		    (long long)off);
+		fprintf(stderr,
+		        "h_fsstress: process %d op %ld: %s: data read "
+		        "back at %lld is not what was written\n",
+		        proc, opno, p, (long long)off);
 		exit(1);
 	}
 	close(fd);
@@ -126,8 +127,9 @@ op_read(const char *p)
 		verdict(-1, "open", p);
 		return;
 	}
-	verdict(pread(fd, in, sizeof(in), (off_t)below(256 * 1024)) == -1 ?
-	    -1 : 0, "read", p);
+	verdict(pread(fd, in, sizeof(in), (off_t)below(256 * 1024)) == -1 ? -1
+	                                                                  : 0,
+	        "read", p);
 	close(fd);
 }
 
@@ -267,13 +269,13 @@ main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr, "usage: h_fsstress [-n OPS] [-p PROCS] "
-			    "[-s SEED] DIR\n");
+			                "[-s SEED] DIR\n");
 			return c == 'h' ? 0 : 2;
 		}
 	}
 	if (optind + 1 != argc || nproc < 1 || nproc > 64 || ops < 0) {
 		fprintf(stderr, "h_fsstress: usage: h_fsstress [-n OPS] "
-		    "[-p PROCS] [-s SEED] DIR\n");
+		                "[-p PROCS] [-s SEED] DIR\n");
 		return 2;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -287,7 +289,7 @@ main(int argc, char **argv)
 			snprintf(d, sizeof(d), "%s/p%d", argv[optind], i);
 			if (mkdir(d, 0755) == -1 || chdir(d) == -1) {
 				fprintf(stderr, "h_fsstress: %s: %s\n", d,
-				    strerror(errno));
+				        strerror(errno));
 				_exit(1);
 			}
 			rng = (seed + (unsigned)i) * 0x9e3779b97f4a7c15ULL + 1;
@@ -309,6 +311,6 @@ main(int argc, char **argv)
 	s = (double)(t1.tv_sec - t0.tv_sec) +
 	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	printf("fsstress: %d x %ld ops in %.3f s: %.0f ops/s\n", nproc, ops, s,
-	    (double)nproc * (double)ops / s);
+	       (double)nproc * (double)ops / s);
 	return 0;
 }

@@ -32,7 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAXOP 65536                     /* longest read or write */
+#define MAXOP 65536 /* longest read or write */
 
 static unsigned char *model, *buf;
 static size_t msize, maxlen = 256 * 1024;
@@ -59,8 +59,7 @@ below(size_t n)
 static void
 die(const char *what)
 {
-	fprintf(stderr, "h_fsx: op %ld: %s: %s\n", opno, what,
-	    strerror(errno));
+	fprintf(stderr, "h_fsx: op %ld: %s: %s\n", opno, what, strerror(errno));
 	exit(1);
 }
 
@@ -73,9 +72,11 @@ check(const char *what, const unsigned char *got, size_t off, size_t len)
 	for (i = 0; i < len; i++) {
 		if (got[i] == model[off + i])
 			continue;
-		fprintf(stderr, "h_fsx: op %ld: %s at %zu: wrong byte at "
-		    "offset %zu: 0x%02x, expected 0x%02x (file size %zu)\n",
-		    opno, what, off, off + i, got[i], model[off + i], msize);
+		fprintf(stderr,
+		        "h_fsx: op %ld: %s at %zu: wrong byte at "
+		        "offset %zu: 0x%02x, expected 0x%02x (file size %zu)\n",
+		        opno, what, off, off + i, got[i], model[off + i],
+		        msize);
 		exit(1);
 	}
 }
@@ -89,9 +90,11 @@ op_read(int fd)
 	if ((n = pread(fd, buf, len, (off_t)off)) == -1)
 		die("read");
 	if ((size_t)n != (off + len > msize ? msize - off : len)) {
-		fprintf(stderr, "h_fsx: op %ld: read at %zu of %zu: %zd bytes, "
-		    "expected %zu (file size %zu)\n", opno, off, len, n,
-		    off + len > msize ? msize - off : len, msize);
+		fprintf(stderr,
+		        "h_fsx: op %ld: read at %zu of %zu: %zd bytes, "
+		        "expected %zu (file size %zu)\n",
+		        opno, off, len, n,
+		        off + len > msize ? msize - off : len, msize);
 		exit(1);
 	}
 	check("read", buf, off, (size_t)n);
@@ -140,7 +143,7 @@ op_mapread(int fd)
 	len = 1 + below(msize - off < MAXOP ? msize - off : MAXOP);
 	size_t base = off & ~((size_t)pg - 1);
 	p = mmap(NULL, off + len - base, PROT_READ, MAP_SHARED, fd,
-	    (off_t)base);
+	         (off_t)base);
 	if (p == MAP_FAILED)
 		die("mmap for read");
 	check("mapped read", p + (off - base), off, len);
@@ -164,8 +167,8 @@ op_mapwrite(int fd)
 		msize = off + len;
 	}
 	size_t base = off & ~((size_t)pg - 1);
-	p = mmap(NULL, off + len - base, PROT_READ | PROT_WRITE, MAP_SHARED,
-	    fd, (off_t)base);
+	p = mmap(NULL, off + len - base, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+	         (off_t)base);
 	if (p == MAP_FAILED)
 		die("mmap for write");
 	for (i = 0; i < len; i++)
@@ -189,8 +192,8 @@ corrupt(void)
 	if (pwrite(fd, &c, 1, (off_t)off) != 1)
 		die("corrupting write");
 	close(fd);
-	fprintf(stderr, "h_fsx: op %ld: changed the byte at offset %zu\n",
-	    opno, off);
+	fprintf(stderr, "h_fsx: op %ld: changed the byte at offset %zu\n", opno,
+	        off);
 }
 
 int
@@ -219,13 +222,13 @@ main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr, "usage: h_fsx [-m] [-n OPS] [-s SEED] "
-			    "[-l MAXLEN] FILE\n");
+			                "[-l MAXLEN] FILE\n");
 			return c == 'h' ? 0 : 2;
 		}
 	}
 	if (optind + 1 != argc || maxlen < 1 || ops < 0) {
 		fprintf(stderr, "h_fsx: usage: h_fsx [-m] [-n OPS] [-s SEED] "
-		    "[-l MAXLEN] FILE\n");
+		                "[-l MAXLEN] FILE\n");
 		return 2;
 	}
 	path = argv[optind];
@@ -268,8 +271,10 @@ main(int argc, char **argv)
 	if (fstat(fd, &st) == -1)
 		die("fstat");
 	if ((size_t)st.st_size != msize) {
-		fprintf(stderr, "h_fsx: at the end: file size %lld, expected "
-		    "%zu\n", (long long)st.st_size, msize);
+		fprintf(stderr,
+		        "h_fsx: at the end: file size %lld, expected "
+		        "%zu\n",
+		        (long long)st.st_size, msize);
 		return 1;
 	}
 	for (size_t off = 0; off < msize; off += MAXOP) {
