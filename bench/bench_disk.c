@@ -29,6 +29,7 @@
  */
 #define _GNU_SOURCE
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/wait.h>
@@ -68,6 +69,7 @@ static const char *const wname[NWORK] = { "sequential write",
 struct result {
 	double rate[NWORK];             /* MiB/s or files/s */
 	double secs[NWORK];
+	double cpu[NWORK];              /* CPU seconds of the side's process */
 	int ndone;                      /* workloads done */
 	char skip[128];                 /* why it could not run */
 	char fail[768];                 /* what failed, and why */
@@ -125,6 +127,17 @@ now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* CPU seconds this process has used, all its threads, user and system. */
+static double
+cpu(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	    (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 }
 
 /* Run a command (no shell: paths need no quoting); its exit status. */
@@ -733,7 +746,7 @@ workloads(struct side *s)
 	struct tarcount tc;
 	struct stat sb;
 	char small[SMALL];
-	double t0;
+	double t0, c0;
 	ssize_t n;
 	char *buf;
 	int fd;
@@ -745,12 +758,14 @@ workloads(struct side *s)
 	if ((fd = s->open(seq, O_CREAT | O_EXCL | O_WRONLY, 0644)) == -1)
 		return fail(s, errno, "create %s", seq);
 	t0 = now();
+	c0 = cpu();
 	for (uint64_t i = 0; i < seq_mb; i++)
 		if ((n = s->write(fd, buf, BS)) != BS)
 			return fail(s, n == -1 ? errno : EIO, "write %s", seq);
 	if (s->fsync(fd) == -1)
 		return fail(s, errno, "fsync %s", seq);
 	r->secs[W_WRITE] = now() - t0;
+	r->cpu[W_WRITE] = cpu() - c0;
 	if (s->close(fd) == -1)
 		return fail(s, errno, "close %s", seq);
 	done(s, W_WRITE, (double)seq_mb);
@@ -763,10 +778,12 @@ workloads(struct side *s)
 	if ((fd = s->open(seq, O_RDONLY, 0)) == -1)
 		return fail(s, errno, "open %s", seq);
 	t0 = now();
+	c0 = cpu();
 	for (uint64_t i = 0; i < seq_mb; i++)
 		if ((n = s->read(fd, buf, BS)) != BS)
 			return fail(s, n == -1 ? errno : EIO, "read %s", seq);
 	r->secs[W_READ] = now() - t0;
+	r->cpu[W_READ] = cpu() - c0;
 	s->close(fd);
 	if (buf[0] != 0x5a || buf[BS - 1] != 0x5a)
 		return fail(s, 0, "%s: not the bytes written", seq);
@@ -780,6 +797,7 @@ workloads(struct side *s)
 	}
 	memset(small, 'x', sizeof(small));
 	t0 = now();
+	c0 = cpu();
 	for (int i = 0; i < nfiles; i++) {
 		snprintf(path, sizeof(path), "%s/d%02d/f%07d", s->root,
 		    i % NDIRS, i);
@@ -793,9 +811,11 @@ workloads(struct side *s)
 			return fail(s, errno, "close %s", path);
 	}
 	r->secs[W_CREATE] = now() - t0;
+	r->cpu[W_CREATE] = cpu() - c0;
 	done(s, W_CREATE, nfiles);
 
 	t0 = now();
+	c0 = cpu();
 	for (int i = 0; i < nfiles; i++) {
 		snprintf(path, sizeof(path), "%s/d%02d/f%07d", s->root,
 		    i % NDIRS, i);
@@ -806,6 +826,7 @@ workloads(struct side *s)
 			    (long long)sb.st_size, SMALL);
 	}
 	r->secs[W_STAT] = now() - t0;
+	r->cpu[W_STAT] = cpu() - c0;
 	done(s, W_STAT, nfiles);
 
 	snprintf(path, sizeof(path), "%s/src", s->root);
@@ -815,11 +836,13 @@ workloads(struct side *s)
 	if (s->sync(s) == -1)
 		return fail(s, errno, "sync");
 	t0 = now();
+	c0 = cpu();
 	if (untar(s, path, TAR_EXTRACT, &tc) != 0)
 		return -1;
 	if (s->sync(s) == -1)
 		return fail(s, errno, "sync");
 	r->secs[W_UNTAR] = now() - t0;
+	r->cpu[W_UNTAR] = cpu() - c0;
 	if (untar(s, path, TAR_CHECK, &tc) != 0)
 		return -1;
 	if (tc.files != tarc.files || tc.bytes != tarc.bytes)
@@ -837,6 +860,7 @@ workloads(struct side *s)
 	if ((fd = s->open(path, O_CREAT | O_EXCL | O_WRONLY, 0644)) == -1)
 		return fail(s, errno, "create %s", path);
 	t0 = now();
+	c0 = cpu();
 	for (int i = 0; i < NFSYNC; i++) {
 		if ((n = s->write(fd, buf, 4096)) != 4096)
 			return fail(s, n == -1 ? errno : EIO, "write %s", path);
@@ -844,6 +868,7 @@ workloads(struct side *s)
 			return fail(s, errno, "fsync %s", path);
 	}
 	r->secs[W_FSYNC] = now() - t0;
+	r->cpu[W_FSYNC] = cpu() - c0;
 	free(buf);
 	if (s->close(fd) == -1)
 		return fail(s, errno, "close %s", path);
@@ -1120,6 +1145,30 @@ report(void)
 				    r->rate[w]), unit[w]);
 			else if (r->fail[0] != '\0' && r->ndone == w)
 				printf(" | failed");
+			else
+				printf(" | -");
+		}
+		printf(" |\n");
+	}
+	printf("\nCPU time of each side's process in each workload, user "
+	    "and system, in seconds (ours: all of it, the kernel's threads "
+	    "too; the host's and fuse2fs's: only the calls' own, not the "
+	    "host kernel's writeback and loop threads nor the FUSE daemon, "
+	    "so compare ours with ours):\n\n");
+	printf("| workload");
+	for (size_t i = 0; i < NSIDES; i++)
+		printf(" | %s", sides[i].name);
+	printf(" |\n|---");
+	for (size_t i = 0; i < NSIDES; i++)
+		printf("|---");
+	printf("|\n");
+	for (int w = 0; w < NWORK; w++) {
+		printf("| %s", wname[w]);
+		for (size_t i = 0; i < NSIDES; i++) {
+			const struct result *r = sides[i].r;
+
+			if (r->skip[0] == '\0' && r->ndone > w)
+				printf(" | %.3f", r->cpu[w]);
 			else
 				printf(" | -");
 		}

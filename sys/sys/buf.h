@@ -40,6 +40,18 @@
  * thread that starts it; drivers move b_bcount bytes through the pieces
  * in order (bio_zero() clears a part of either kind of buffer).
  *
+ * Checked blocks: a file system that checked a block it read (a
+ * directory block's records, a checksum) notes so in b_fschecked, and
+ * while the note is there need not check again: a block is checked
+ * once per read from the disk, not once per use.  The cache clears the
+ * note when the contents may be other than what was checked: a read
+ * from the disk, getblk() (the caller is about to overwrite the block),
+ * bwrite() and bawrite() (written outside the file system's delayed
+ * path: a journal's log, say), brelse() with B_INVAL, and allocbuf().
+ * bdwrite() and a plain brelse() keep it: a file system that changes a
+ * checked block and hands it over with bdwrite() keeps it right or
+ * clears it itself.
+ *
  * Locking: (b) bufcache_lock, (o) the owner (B_BUSY), (c) stable while
  * the buffer holds this block.
  */
@@ -83,8 +95,10 @@ struct buf {
 	int b_error;                    /* o: of the last I/O */
 	void *b_private;                /* o: the driver's, during I/O */
 	uint64_t b_dirtytime;           /* b: uptime ns of the first bdwrite */
-	bool b_fschecked;               /* o: the file system has checked
-					 * what the last read brought in */
+	uint64_t b_fschecked;           /* o: the file system's note of
+					 * how it checked the contents (its
+					 * own values, 0: not checked); see
+					 * "Checked blocks" above */
 	unsigned b_waiters;             /* b: sleepers on b_cv */
 	void (*b_iodone)(struct buf *); /* c: what biodone runs */
 	kcondvar_t b_cv;                /* released, or I/O done */

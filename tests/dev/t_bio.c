@@ -313,6 +313,54 @@ TESTCASE(readahead_eio)
 	REQUIRE_EQ(rump_test_bio_close(), 0);
 }
 
+/*
+ * A file system's check note on a block (b_fschecked) lasts while the
+ * block's contents are what was checked: through reads from the cache,
+ * bdwrite and the write-out of a delayed write; it is gone after a read
+ * from the disk (the block forgotten, invalidated, or never read),
+ * getblk, bwrite, bawrite and allocbuf.
+ */
+TESTCASE(fschecked)
+{
+	uint64_t got;
+
+#define NOTE(op, set, want)                                                    \
+	do {                                                                   \
+		REQUIRE_EQ(rump_test_bio_note(16, 4096, (op), (set), &got), 0); \
+		if (got != (uint64_t)(want))                                   \
+			TEST_FAIL("line %d: note %llu, want %llu", __LINE__,   \
+			    (unsigned long long)got,                           \
+			    (unsigned long long)(want));                       \
+	} while (0)
+
+	mkdisk(1 << 20);
+	REQUIRE_EQ(rump_test_bio_open("/dev/disk"), 0);
+	NOTE(BIO_NOTE_READ, 7, 0);              /* read from the disk */
+	NOTE(BIO_NOTE_READ, 7, 7);              /* from the cache: kept */
+	NOTE(BIO_NOTE_BDWRITE, 8, 7);
+	NOTE(BIO_NOTE_READ, 8, 8);              /* bdwrite keeps it */
+	REQUIRE_EQ(rump_test_bio_flush(), 0);
+	NOTE(BIO_NOTE_READ, 9, 8);              /* so does its write-out */
+	NOTE(BIO_NOTE_GETBLK, 0, 0);            /* getblk: about to overwrite */
+	NOTE(BIO_NOTE_READ, 11, 0);
+	NOTE(BIO_NOTE_BWRITE, 12, 11);
+	NOTE(BIO_NOTE_READ, 13, 0);             /* bwrite */
+	NOTE(BIO_NOTE_BAWRITE, 14, 13);
+	NOTE(BIO_NOTE_READ, 15, 0);             /* bawrite */
+	NOTE(BIO_NOTE_INVAL, 16, 15);
+	NOTE(BIO_NOTE_READ, 17, 0);             /* invalidated: read again */
+	NOTE(BIO_NOTE_FORGET, 0, 0);
+	NOTE(BIO_NOTE_READ, 18, 0);             /* forgotten: read again */
+	NOTE(BIO_NOTE_ALLOCBUF, 19, 18);
+	NOTE(BIO_NOTE_READ, 20, 0);             /* allocbuf */
+	NOTE(BIO_NOTE_READ, 21, 20);
+	REQUIRE_EQ(rump_test_bio_close(), 0);
+	REQUIRE_EQ(rump_test_bio_open("/dev/disk"), 0);
+	NOTE(BIO_NOTE_READ, 22, 0);             /* closed: all forgotten */
+	REQUIRE_EQ(rump_test_bio_close(), 0);
+#undef NOTE
+}
+
 /* Run with RUMP_MEMLIMIT=8M: 64 MiB through the cache. */
 TESTCASE(memlimit)
 {
@@ -344,4 +392,4 @@ TESTS(CASE(bdwrite_sync), CASE(syncer), CASE(reboot_flushes),
     CASE(read_cached), CASE(readahead), CASE(readahead_split),
     CASE(cluster_write), CASE(concurrent_one_io),
     CASE(host_eio), CASE(readahead_eio), CASE(delayed_write_error),
-    CASE(memlimit))
+    CASE(fschecked), CASE(memlimit))

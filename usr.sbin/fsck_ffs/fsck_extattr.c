@@ -5,9 +5,9 @@
  * The records of a UFS2 extended attribute area (the format:
  * ffs_format.h): back to back from the start, covering di_extsize
  * exactly, each a multiple of 8 bytes long with a name of 1 to 255
- * bytes (no NUL) and its value inside it, padded as its contentpadlen
- * says.  Phase 1 reads the area (fsck_pass1.c) and asks here; a bad
- * area is cleared with -y.
+ * bytes (no NUL) inside it (checked before it is looked at) and its
+ * value inside it, padded as its contentpadlen says.  Phase 1 reads
+ * the area (fsck_pass1.c) and asks here; a bad area is cleared with -y.
  */
 #include <string.h>
 
@@ -28,7 +28,7 @@ ea_badrecord(const unsigned char *area, size_t len, size_t *offp)
 		hdr = EA_HDRLEN(namelen);
 		if (reclen % 8 != 0 || reclen > len - off)
 			return "record length";
-		if (namelen == 0 ||
+		if (namelen == 0 || hdr > reclen ||
 		    memchr(area + off + EA_NAME, '\0', namelen) != NULL)
 			return "name";
 		if (hdr + pad > reclen || pad > 7)

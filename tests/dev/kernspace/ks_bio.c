@@ -77,6 +77,56 @@ rump_test_bio_write(int64_t blkno, int size, int fill, int how, int whole)
 }
 
 int
+rump_test_bio_note(int64_t blkno, int size, int op, uint64_t set,
+    uint64_t *gotp)
+{
+	struct buf *bp;
+	int error = 0;
+
+	*gotp = 0;
+	rump_schedule();
+	if (op == BIO_NOTE_FORGET) {
+		binvalblk(test_devvp, blkno);
+		goto out;
+	}
+	if (op == BIO_NOTE_GETBLK) {
+		if ((bp = getblk(test_devvp, blkno, size, 0, 0)) == NULL) {
+			error = ENOMEM;
+			goto out;
+		}
+	} else if ((error = bread(test_devvp, blkno, size, 0, &bp)) != 0)
+		goto out;
+	*gotp = bp->b_fschecked;
+	bp->b_fschecked = set;
+	switch (op) {
+	case BIO_NOTE_BDWRITE:
+		bdwrite(bp);
+		break;
+	case BIO_NOTE_BWRITE:
+		error = bwrite(bp);
+		break;
+	case BIO_NOTE_BAWRITE:
+		bawrite(bp);
+		error = vflushbuf(test_devvp, FSYNC_WAIT);
+		break;
+	case BIO_NOTE_INVAL:
+		brelse(bp, B_INVAL);
+		break;
+	case BIO_NOTE_ALLOCBUF:
+		if ((error = allocbuf(bp, 2 * size)) == 0)
+			error = allocbuf(bp, size);
+		brelse(bp, 0);
+		break;
+	default:
+		brelse(bp, 0);
+		break;
+	}
+out:
+	rump_unschedule();
+	return error;
+}
+
+int
 rump_test_bio_flush(void)
 {
 	int error;

@@ -287,6 +287,54 @@ run(const char *cmd)
 		TEST_FAIL("'%s' exited %d", cmd, st);
 }
 
+char *
+new_image(const char *tag, const char *opts, const char *size, char *img,
+    size_t imglen)
+{
+	char *dir = make_tmpdir(tag);
+	char cmd[8192];
+
+	if ((size_t)snprintf(img, imglen, "%s/fs.img", dir) >= imglen)
+		TEST_FAIL("path too long");
+	PATHF(cmd, "mke2fs -q -F %s '%s' %s >/dev/null 2>&1", opts, img, size);
+	run(cmd);
+	return dir;
+}
+
+char *
+cmd_output(const char *cmd, int *statusp)
+{
+	char *out = NULL, line[1024];
+	size_t outlen = 0;
+	FILE *f, *o;
+	int st;
+
+	REQUIRE((f = popen(cmd, "r")) != NULL);
+	REQUIRE((o = open_memstream(&out, &outlen)) != NULL);
+	while (fgets(line, sizeof(line), f) != NULL)
+		fputs(line, o);
+	st = pclose(f);
+	fclose(o);
+	if (statusp != NULL)
+		*statusp = st;
+	else if (st != 0)
+		TEST_FAIL("'%s': status %d:\n%s", cmd, st, out);
+	return out;
+}
+
+void
+fsck_clean(const char *img)
+{
+	char cmd[4400], *out;
+	int st;
+
+	PATHF(cmd, "e2fsck -fn '%s' 2>&1", img);
+	out = cmd_output(cmd, &st);
+	if (st != 0)
+		TEST_FAIL("e2fsck -fn %s: status %d:\n%s", img, st, out);
+	free(out);
+}
+
 void
 make_image(const char *img, const char *src, const char *mkfs_opts,
     const char *size, const char *post)

@@ -36,6 +36,19 @@ void make_tree(const char *dir, const struct tree_opts *);
 /* mke2fs -d src into img with these options, then the post command. */
 void make_image(const char *img, const char *src, const char *mkfs_opts,
     const char *size, const char *post);
+/*
+ * A new temporary directory named for tag, holding an empty file system
+ * img (that directory's fs.img) of size made by mke2fs with opts.
+ */
+char *new_image(const char *tag, const char *opts, const char *size,
+    char *img, size_t imglen);
+/*
+ * The standard output of a shell command, NUL-terminated, to be freed;
+ * its exit status in *statusp, or, with statusp NULL, a failure unless 0.
+ */
+char *cmd_output(const char *cmd, int *statusp);
+/* e2fsck -fn must find nothing: exit 0, and its output when not. */
+void fsck_clean(const char *img);
 /* Write the tree's mtime nanoseconds into the image (debugfs). */
 void stamp_nsec(const char *img, const char *src);
 void remove_tree(const char *dir);

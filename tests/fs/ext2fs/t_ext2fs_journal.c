@@ -290,13 +290,6 @@ our_tree(const char *img)
 	return s;
 }
 
-static void
-fsck_clean(const char *img)
-{
-	sh("e2fsck -fn '%s' >'%s/fsck.out' 2>&1 || { cat '%s/fsck.out'; "
-	    "exit 1; }", img, tmpdir, tmpdir);
-}
-
 static bool
 needs_recovery(const char *img)
 {

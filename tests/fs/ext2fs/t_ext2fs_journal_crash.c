@@ -3,10 +3,7 @@
 
 /*
  * Crash consistency of journaled writes, data=ordered (the default) and
- * data=journal.  The test puts itself between the kernel and the host
- * (it defines rumpuser_bio, rumpuser_iovwrite and rumpuser_syncfd,
- * which the rump kernel calls for block I/O and device flushes, and
- * hands each call on to librumpuser's) and records every write and
+ * data=journal.  The test records (h_crashdev.c) every write and
  * flush a workload of creates, writes, renames, truncates, writes into
  * just-freed blocks, unlinks (one of an open file: the orphan list, on
  * ext4 the orphan file) and fsyncs makes on a read-write mount of an
@@ -27,9 +24,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <dlfcn.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -37,123 +32,15 @@
 
 #include <rump/rump.h>
 #include <rump/rump_syscalls.h>
-/* This file implements (wraps) one hypercall. */
-#define LIBRUMPUSER
-#include <rump/rumpuser.h>
 #include <rump/ext2fs_args.h>
 #include <rump/rumpvfs.h>
 
 #include "h_macros.h"
 #include "h_ext2img.h"
+#include "h_crashdev.h"
 
 #define MNT "/mnt"
 #define MAXSTATES 16
-
-struct wr {
-	long long off;
-	unsigned long len;
-	unsigned char *data;
-};
-
-static pthread_mutex_t rec_lock = PTHREAD_MUTEX_INITIALIZER;
-static bool recording;
-static struct wr *wrs;
-static size_t nwr, capwr;
-
-typedef void (*bio_fn)(int, int, void *, unsigned long, long long,
-    rumpuser_biodone_fn, void *);
-
-typedef int (*iovwrite_fn)(int, const struct rumpuser_iovec *, int,
-    long long, unsigned long *);
-
-static void
-record(const void *data, unsigned long dlen, long long off)
-{
-	pthread_mutex_lock(&rec_lock);
-	if (nwr == capwr) {
-		capwr = capwr * 2 + 256;
-		wrs = realloc(wrs, capwr * sizeof(*wrs));
-	}
-	if (wrs != NULL && (wrs[nwr].data = malloc(dlen)) != NULL) {
-		memcpy(wrs[nwr].data, data, dlen);
-		wrs[nwr].off = off;
-		wrs[nwr].len = dlen;
-		nwr++;
-	}
-	pthread_mutex_unlock(&rec_lock);
-}
-
-/* The kernel's block I/O: writes recorded, then done as usual. */
-void
-rumpuser_bio(int fd, int op, void *data, unsigned long dlen, long long off,
-    rumpuser_biodone_fn done, void *arg)
-{
-	static bio_fn real;
-
-	if (real == NULL)
-		real = (bio_fn)dlsym(RTLD_NEXT, "rumpuser_bio");
-	if ((op & RUMPUSER_BIO_WRITE) && recording)
-		record(data, dlen, off);
-	real(fd, op, data, dlen, off, done, arg);
-}
-
-typedef int (*syncfd_fn)(int, int, unsigned long long, unsigned long long);
-
-static size_t *flushes;         /* writes issued at each device flush */
-static size_t nflush, capflush;
-
-/* A device flush: the writes before it are on the disk. */
-int
-rumpuser_syncfd(int fd, int flags, unsigned long long start,
-    unsigned long long len)
-{
-	static syncfd_fn real;
-	int error;
-
-	if (real == NULL)
-		real = (syncfd_fn)dlsym(RTLD_NEXT, "rumpuser_syncfd");
-	error = real(fd, flags, start, len);
-	if (recording && error == 0) {
-		pthread_mutex_lock(&rec_lock);
-		if (nflush == capflush) {
-			capflush = capflush * 2 + 64;
-			flushes = realloc(flushes, capflush * sizeof(*flushes));
-		}
-		if (flushes != NULL)
-			flushes[nflush++] = nwr;
-		pthread_mutex_unlock(&rec_lock);
-	}
-	return error;
-}
-
-/* Synchronous block writes (bwrite) come this way. */
-int
-rumpuser_iovwrite(int fd, const struct rumpuser_iovec *iov, int iovcnt,
-    long long off, unsigned long *retp)
-{
-	static iovwrite_fn real;
-	long long o = off;
-
-	if (real == NULL)
-		real = (iovwrite_fn)dlsym(RTLD_NEXT, "rumpuser_iovwrite");
-	if (recording && off >= 0)
-		for (int i = 0; i < iovcnt; i++) {
-			record(iov[i].iov_base, iov[i].iov_len, o);
-			o += (long long)iov[i].iov_len;
-		}
-	return real(fd, iov, iovcnt, off, retp);
-}
-
-static size_t
-writes_so_far(void)
-{
-	size_t n;
-
-	pthread_mutex_lock(&rec_lock);
-	n = nwr;
-	pthread_mutex_unlock(&rec_lock);
-	return n;
-}
 
 static char *tmpdir;
 static int ndev;
@@ -296,7 +183,7 @@ durable(const char *path)
 	REQUIRE_OK(rump_sys_fsync(fd));
 	REQUIRE_OK(rump_sys_close(fd));
 	REQUIRE(nstates < MAXSTATES);
-	wat[nstates] = writes_so_far();
+	wat[nstates] = crashdev_writes_so_far();
 	states[nstates++] = dump();
 }
 
@@ -329,76 +216,6 @@ workload(void)
 	REQUIRE_OK(rump_sys_close(ofd));
 	REQUIRE_OK(rump_sys_mkdir(MNT "/d/sub", 0700));
 	put(MNT "/d/sub/f", 6000, 5);
-}
-
-/* The last device flush at or before write n (0: none). */
-static size_t
-flushed_at(size_t n)
-{
-	size_t b = 0;
-
-	for (size_t i = 0; i < nflush && flushes[i] <= n; i++)
-		b = flushes[i];
-	return b;
-}
-
-/*
- * The image after n recorded writes: in order (the first n), or, with
- * reorder, every write before the last flush and a seeded choice of the
- * writes after it (a disk cache keeps any of the writes since the last
- * flush, and the later of two to one block).
- */
-static void
-crash_image(const char *base, const char *img, size_t n, bool reorder,
-    unsigned *seed)
-{
-	size_t s = reorder ? flushed_at(n) : n, e = nwr, want;
-	bool *take;
-	int fd;
-
-	/* [s, e): the writes between two flushes. */
-	for (size_t i = 0; i < nflush; i++)
-		if (flushes[i] > s) {
-			e = flushes[i];
-			break;
-		}
-	REQUIRE(n <= e);
-	sh("cp '%s' '%s'", base, img);
-	REQUIRE((fd = open(img, O_WRONLY)) != -1);
-	for (size_t i = 0; i < s; i++)
-		REQUIRE(pwrite(fd, wrs[i].data, wrs[i].len, wrs[i].off) ==
-		    (ssize_t)wrs[i].len);
-	/* n - s of the writes in [s, e), in the order they were made. */
-	want = n - s;
-	REQUIRE((take = calloc(e - s + 1, sizeof(*take))) != NULL);
-	for (size_t got = 0; got < want;) {
-		size_t i = (size_t)rand_r(seed) % (e - s);
-
-		if (!take[i]) {
-			take[i] = true;
-			got++;
-		}
-	}
-	for (size_t i = s; i < e; i++)
-		if (take[i - s])
-			REQUIRE(pwrite(fd, wrs[i].data, wrs[i].len,
-			    wrs[i].off) == (ssize_t)wrs[i].len);
-	free(take);
-	close(fd);
-}
-
-static void
-fsck_clean(const char *img, const char *what, size_t n)
-{
-	char cmd[2000];
-
-	PATHF(cmd, "e2fsck -fn '%s' >'%s/fsck.out' 2>&1", img, tmpdir);
-	if (system(cmd) != 0) {
-		PATHF(cmd, "cat '%s/fsck.out'", tmpdir);
-		(void)system(cmd);
-		TEST_FAIL("%s, crash after write %zu: e2fsck -fn not clean",
-		    what, n);
-	}
 }
 
 /* The tree of img (ours, read-only): state k or k + 1. */
@@ -447,21 +264,22 @@ every_n(const char *type)
 	states[nstates++] = dump();
 	REQUIRE_OK(rump_sys_unmount(MNT, 0));
 	REQUIRE_EQ(mount_img(img, 0), 0);
-	recording = true;
+	crashdev_record(true);
 	workload();
 	REQUIRE(nstates < MAXSTATES);
 	states[nstates] = dump();
 	REQUIRE_OK(rump_sys_unmount(MNT, 0));
-	recording = false;
-	wat[nstates++] = writes_so_far();
-	total = writes_so_far();
+	crashdev_record(false);
+	wat[nstates++] = crashdev_writes_so_far();
+	total = crashdev_writes_so_far();
 	REQUIRE(total > 20);
 	if (getenv("CRASH_TRACE") != NULL)
 		for (size_t i = 0; i < total; i++)
 			printf("write %zu: block %lld (%lu bytes)%s\n", i + 1,
-			    wrs[i].off / 1024, wrs[i].len,
+			    crashdev_writes[i].off / 1024,
+			    crashdev_writes[i].len,
 			    i + 1 == wat[1] ? " <- state 1" : "");
-	fsck_clean(img, "after the workload", total);
+	crashdev_fsck_clean(img, tmpdir, "after the workload", total);
 
 	/*
 	 * data=ordered: in order every N, reordered every fourth one;
@@ -473,21 +291,18 @@ every_n(const char *type)
 		    (aflags & EXT2FS_ARGS_DATAJOURNAL ? 6 : 4) :
 		    (aflags & EXT2FS_ARGS_DATAJOURNAL ? 3 : 1))) {
 			/* The states whose last flush is down. */
-			size_t s = reorder ? flushed_at(n) : n;
+			size_t s = reorder ? crashdev_flushed_at(n) : n;
 
 			k = 0;
 			while (k + 1 < nstates && (reorder ?
-			    flushed_at(wat[k + 1]) : wat[k + 1]) <= s)
+			    crashdev_flushed_at(wat[k + 1]) : wat[k + 1]) <= s)
 				k++;
 			crash_point(base, ours, theirs, n, k, reorder != 0,
 			    &seed);
 		}
 	printf("%zu crash points, %d states, %zu flushes\n", total + 1,
-	    nstates, nflush);
-	for (size_t i = 0; i < nwr; i++)
-		free(wrs[i].data);
-	free(wrs);
-	free(flushes);
+	    nstates, crashdev_nflushes);
+	crashdev_forget();
 	for (int i = 0; i < nstates; i++)
 		free(states[i]);
 	remove_tree(tmpdir);
@@ -502,32 +317,32 @@ crash_point(const char *base, const char *ours, const char *theirs,
 	char what[64];
 
 	{
-		crash_image(base, ours, n, reorder, seed);
+		crashdev_image(base, ours, n, reorder, seed);
 		sh("cp '%s' '%s'", ours, theirs);
 		/* Our replay, read-write. */
 		REQUIRE_EQ(mount_img(ours, 0), 0);
 		REQUIRE_OK(rump_sys_unmount(MNT, 0));
 		snprintf(what, sizeof(what), "our replay (%s)", how);
-		fsck_clean(ours, what, n);
+		crashdev_fsck_clean(ours, tmpdir, what, n);
 		check_tree(ours, k, what, n);
 		/* e2fsck's. */
 		sh("e2fsck -fy '%s' >/dev/null 2>&1; test $? -le 1", theirs);
 		snprintf(what, sizeof(what), "e2fsck's replay (%s)", how);
-		fsck_clean(theirs, what, n);
+		crashdev_fsck_clean(theirs, tmpdir, what, n);
 		check_tree(theirs, k, what, n);
 		/* Linux's replay, every tenth point (where it can mount). */
 		if (!reorder && n % 10 == 0 && linux_ok) {
 			char mnt[900];
 
 			PATHF(mnt, "%s/lmnt", tmpdir);
-			crash_image(base, theirs, n, false, seed);
+			crashdev_image(base, theirs, n, false, seed);
 			if (!linux_mount(theirs, mnt, "rw")) {
 				linux_ok = false;
 				return;
 			}
 			linux_unmount(mnt);
 			snprintf(what, sizeof(what), "Linux's replay");
-			fsck_clean(theirs, what, n);
+			crashdev_fsck_clean(theirs, tmpdir, what, n);
 			check_tree(theirs, k, what, n);
 		}
 	}

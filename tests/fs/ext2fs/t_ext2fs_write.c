@@ -41,30 +41,6 @@
 
 static bool registered;
 
-/* e2fsck -fn must find nothing: exit 0, and its output when not. */
-static void
-fsck_clean(const char *img)
-{
-	char cmd[4400], line[512];
-	FILE *f;
-	int st;
-
-	PATHF(cmd, "e2fsck -fn '%s' 2>&1", img);
-	REQUIRE((f = popen(cmd, "r")) != NULL);
-	char *out = NULL;
-	size_t outlen = 0;
-	FILE *o = open_memstream(&out, &outlen);
-	while (fgets(line, sizeof(line), f) != NULL)
-		fputs(line, o);
-	st = pclose(f);
-	fclose(o);
-	if (st != 0) {
-		fprintf(stderr, "%s", out);
-		TEST_FAIL("e2fsck -fn %s: status %d", img, st);
-	}
-	free(out);
-}
-
 static void
 shell(const char *fmt, const char *img)
 {
@@ -73,21 +49,6 @@ shell(const char *fmt, const char *img)
 	PATHF(cmd, fmt, img);
 	if (system(cmd) != 0)
 		TEST_FAIL("'%s' failed", cmd);
-}
-
-static char *
-new_image(const char *tag, const char *opts, const char *size, char *img,
-    size_t len)
-{
-	char *dir = make_tmpdir(tag);
-	char cmd[8192];
-
-	if ((size_t)snprintf(img, len, "%s/fs.img", dir) >= len)
-		TEST_FAIL("path too long");
-	PATHF(cmd, "mke2fs -q -F %s '%s' %s >/dev/null 2>&1", opts, img, size);
-	if (system(cmd) != 0)
-		TEST_FAIL("'%s' failed", cmd);
-	return dir;
 }
 
 static int

@@ -41,55 +41,6 @@
 
 static bool registered;
 
-/* The standard output of a shell command, NUL-terminated. */
-static char *
-run(const char *cmd, int *statusp)
-{
-	char *out = NULL, line[1024];
-	size_t outlen = 0;
-	FILE *f, *o;
-	int st;
-
-	REQUIRE((f = popen(cmd, "r")) != NULL);
-	REQUIRE((o = open_memstream(&out, &outlen)) != NULL);
-	while (fgets(line, sizeof(line), f) != NULL)
-		fputs(line, o);
-	st = pclose(f);
-	fclose(o);
-	if (statusp != NULL)
-		*statusp = st;
-	else if (st != 0)
-		TEST_FAIL("'%s': status %d:\n%s", cmd, st, out);
-	return out;
-}
-
-static void
-fsck_clean(const char *img)
-{
-	char cmd[4400], *out;
-	int st;
-
-	PATHF(cmd, "e2fsck -fn '%s' 2>&1", img);
-	out = run(cmd, &st);
-	if (st != 0)
-		TEST_FAIL("e2fsck -fn %s: status %d:\n%s", img, st, out);
-	free(out);
-}
-
-static char *
-new_image(const char *tag, const char *opts, char *img, size_t len)
-{
-	char *dir = make_tmpdir(tag);
-	char cmd[8192];
-
-	if ((size_t)snprintf(img, len, "%s/fs.img", dir) >= len)
-		TEST_FAIL("path too long");
-	PATHF(cmd, "mke2fs -q -F %s '%s' 32M >/dev/null 2>&1", opts, img);
-	if (system(cmd) != 0)
-		TEST_FAIL("'%s' failed", cmd);
-	return dir;
-}
-
 static void
 do_mount(const char *img)
 {
@@ -151,7 +102,7 @@ free_counts(const char *img, long long *blocks, long long *inodes)
 	char cmd[4400], *out, *p;
 
 	PATHF(cmd, "dumpe2fs -h '%s' 2>/dev/null", img);
-	out = run(cmd, NULL);
+	out = cmd_output(cmd, NULL);
 	REQUIRE((p = strstr(out, "Free blocks:")) != NULL);
 	*blocks = strtoll(p + 12, NULL, 10);
 	REQUIRE((p = strstr(out, "Free inodes:")) != NULL);
@@ -183,7 +134,7 @@ debugfs_list_has(const char *img, const char *path, const char *line,
 	char cmd[4500], *out;
 
 	PATHF(cmd, "debugfs -R 'ea_list %s' '%s' 2>/dev/null", path, img);
-	out = run(cmd, NULL);
+	out = cmd_output(cmd, NULL);
 	if ((strstr(out, line) != NULL) != want)
 		TEST_FAIL("ea_list %s: \"%s\" %s in:\n%s", path, line,
 		    want ? "not" : "", out);
@@ -200,7 +151,7 @@ ea_inodes(const char *img, unsigned *inos, int max)
 	PATHF(cmd, "for i in $(seq 11 60); do echo \"stat <$i>\"; done | "
 	    "debugfs -f - '%s' 2>/dev/null | grep -E '^Inode: |^Links: '",
 	    img);
-	out = run(cmd, NULL);
+	out = cmd_output(cmd, NULL);
 	/* In use: links left (a freed inode keeps its flags). */
 	for (p = out; (p = strstr(p, "Inode: ")) != NULL && n < max;) {
 		unsigned ino = (unsigned)strtoul(p + 7, NULL, 10);
@@ -250,7 +201,7 @@ ours(const char *mkfs, unsigned bsize)
 
 	if (!have_e2fsprogs())
 		return;
-	dir = new_image("eaours", mkfs, img, sizeof(img));
+	dir = new_image("eaours", mkfs, "32M", img, sizeof(img));
 	pattern(big, VMAX, 1);
 	pattern(mid, midlen, 2);
 	do_mount(img);
@@ -388,8 +339,8 @@ TESTCASE(linux_writes)
 
 	if (!have_e2fsprogs())
 		return;
-	dir = new_image("ealinux", "-t ext4 -O ea_inode -b 4096 -I 256", img,
-	    sizeof(img));
+	dir = new_image("ealinux", "-t ext4 -O ea_inode -b 4096 -I 256",
+	    "32M", img, sizeof(img));
 	pattern(big, sizeof(big), 3);
 	PATHF(mnt, "%s/m", dir);
 	REQUIRE_OK(mkdir(mnt, 0755));
@@ -456,7 +407,7 @@ stat_field(const char *img, const char *path, const char *label)
 	long long v = -1;
 
 	PATHF(cmd, "debugfs -R 'stat %s' '%s' 2>/dev/null", path, img);
-	out = run(cmd, NULL);
+	out = cmd_output(cmd, NULL);
 	if ((p = strstr(out, label)) != NULL)
 		v = strtoll(p + strlen(label), NULL, 0);
 	free(out);
@@ -478,8 +429,8 @@ TESTCASE(linux_shared_block)
 
 	if (!have_e2fsprogs())
 		return;
-	dir = new_image("eashare", "-t ext4 -O ea_inode -b 4096 -I 256", img,
-	    sizeof(img));
+	dir = new_image("eashare", "-t ext4 -O ea_inode -b 4096 -I 256",
+	    "32M", img, sizeof(img));
 	pattern(big, sizeof(big), 6);
 	PATHF(mnt, "%s/m", dir);
 	REQUIRE_OK(mkdir(mnt, 0755));
@@ -604,8 +555,8 @@ TESTCASE(threads)
 
 	if (!have_e2fsprogs())
 		return;
-	dir = new_image("eathr", "-t ext4 -O ea_inode -b 1024 -I 256", img,
-	    sizeof(img));
+	dir = new_image("eathr", "-t ext4 -O ea_inode -b 1024 -I 256",
+	    "32M", img, sizeof(img));
 	do_mount(img);
 	for (int t = 0; t < NTHREADS; t++) {
 		snprintf(path, sizeof(path), MNT "/t%d", t);
@@ -652,7 +603,7 @@ inode_offset(const char *img, unsigned ino, unsigned bsize)
 	long long blk, off;
 
 	PATHF(cmd, "debugfs -R 'imap <%u>' '%s' 2>/dev/null", ino, img);
-	out = run(cmd, NULL);
+	out = cmd_output(cmd, NULL);
 	REQUIRE((p = strstr(out, "located at block ")) != NULL);
 	blk = strtoll(p + 17, &p, 10);
 	REQUIRE((p = strstr(p, "offset ")) != NULL);
@@ -690,7 +641,7 @@ TESTCASE(corrupt_refs)
 	if (!have_e2fsprogs())
 		return;
 	dir = new_image("eabad", "-t ext4 -O ea_inode,^metadata_csum -b 1024 "
-	    "-I 256", img, sizeof(img));
+	    "-I 256", "32M", img, sizeof(img));
 	pattern(big, sizeof(big), 4);
 	do_mount(img);
 	touch(MNT "/a");

@@ -2,10 +2,8 @@
 /* Copyright (c) 2026 The rump on Linux developers. */
 
 /*
- * Crash consistency of attribute values in EA inodes: the test puts
- * itself between the kernel and the host (rumpuser_bio,
- * rumpuser_iovwrite and rumpuser_syncfd, handed on to librumpuser's) and
- * records the writes and device flushes of a workload on an ea_inode
+ * Crash consistency of attribute values in EA inodes: the test records
+ * (h_crashdev.c) the writes and device flushes of a workload on an ea_inode
  * image: large values set (two files sharing one EA inode), replaced by
  * other large ones, removed (the EA inode freed), made small again
  * (back in the inode), with files created, renamed, truncated, appended
@@ -25,9 +23,7 @@
 #define _GNU_SOURCE
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <dlfcn.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -35,107 +31,15 @@
 
 #include <rump/rump.h>
 #include <rump/rump_syscalls.h>
-/* This file implements (wraps) hypercalls. */
-#define LIBRUMPUSER
-#include <rump/rumpuser.h>
 #include <rump/ext2fs_args.h>
 #include <rump/rumpvfs.h>
 
 #include "h_macros.h"
 #include "h_ext2img.h"
+#include "h_crashdev.h"
 
 #define MNT "/mnt"
 #define MAXSTATES 8
-
-struct wr {
-	long long off;
-	unsigned long len;
-	unsigned char *data;
-};
-
-static pthread_mutex_t rec_lock = PTHREAD_MUTEX_INITIALIZER;
-static bool recording;
-static struct wr *wrs;
-static size_t nwr, capwr;
-static size_t *flushes;
-static size_t nflush, capflush;
-
-static void
-record(const void *data, unsigned long dlen, long long off)
-{
-	pthread_mutex_lock(&rec_lock);
-	if (nwr == capwr) {
-		capwr = capwr * 2 + 256;
-		wrs = realloc(wrs, capwr * sizeof(*wrs));
-	}
-	if (wrs != NULL && (wrs[nwr].data = malloc(dlen)) != NULL) {
-		memcpy(wrs[nwr].data, data, dlen);
-		wrs[nwr].off = off;
-		wrs[nwr].len = dlen;
-		nwr++;
-	}
-	pthread_mutex_unlock(&rec_lock);
-}
-
-typedef void (*bio_fn)(int, int, void *, unsigned long, long long,
-    rumpuser_biodone_fn, void *);
-typedef int (*iovwrite_fn)(int, const struct rumpuser_iovec *, int,
-    long long, unsigned long *);
-typedef int (*syncfd_fn)(int, int, unsigned long long, unsigned long long);
-
-void
-rumpuser_bio(int fd, int op, void *data, unsigned long dlen, long long off,
-    rumpuser_biodone_fn done, void *arg)
-{
-	static bio_fn real;
-
-	if (real == NULL)
-		real = (bio_fn)dlsym(RTLD_NEXT, "rumpuser_bio");
-	if ((op & RUMPUSER_BIO_WRITE) && recording)
-		record(data, dlen, off);
-	real(fd, op, data, dlen, off, done, arg);
-}
-
-int
-rumpuser_iovwrite(int fd, const struct rumpuser_iovec *iov, int iovcnt,
-    long long off, unsigned long *retp)
-{
-	static iovwrite_fn real;
-	long long o = off;
-
-	if (real == NULL)
-		real = (iovwrite_fn)dlsym(RTLD_NEXT, "rumpuser_iovwrite");
-	if (recording && off >= 0)
-		for (int i = 0; i < iovcnt; i++) {
-			record(iov[i].iov_base, iov[i].iov_len, o);
-			o += (long long)iov[i].iov_len;
-		}
-	return real(fd, iov, iovcnt, off, retp);
-}
-
-/* A device flush: the writes before it are on the disk. */
-int
-rumpuser_syncfd(int fd, int flags, unsigned long long start,
-    unsigned long long len)
-{
-	static syncfd_fn real;
-	int error;
-
-	if (real == NULL)
-		real = (syncfd_fn)dlsym(RTLD_NEXT, "rumpuser_syncfd");
-	error = real(fd, flags, start, len);
-	if (recording && error == 0) {
-		pthread_mutex_lock(&rec_lock);
-		if (nflush == capflush) {
-			capflush = capflush * 2 + 64;
-			flushes = realloc(flushes, capflush * sizeof(*flushes));
-		}
-		if (flushes != NULL)
-			flushes[nflush++] = nwr;
-		pthread_mutex_unlock(&rec_lock);
-	}
-	return error;
-}
 
 static char *tmpdir;
 static int ndev;
@@ -264,9 +168,7 @@ durable(const char *path)
 	REQUIRE_OK(rump_sys_fsync(fd));
 	REQUIRE_OK(rump_sys_close(fd));
 	REQUIRE(nstates < MAXSTATES);
-	pthread_mutex_lock(&rec_lock);
-	fat[nstates] = nflush;
-	pthread_mutex_unlock(&rec_lock);
+	fat[nstates] = crashdev_flushes_so_far();
 	states[nstates++] = dump();
 }
 
@@ -326,70 +228,6 @@ workload(void)
 	durable(MNT "/a");
 }
 
-static size_t
-flushed_at(size_t n)
-{
-	size_t b = 0;
-
-	for (size_t i = 0; i < nflush && flushes[i] <= n; i++)
-		b = flushes[i];
-	return b;
-}
-
-/*
- * The image after n writes: the first n, or with reorder every write
- * before the last flush and a seeded choice of those after it.
- */
-static void
-crash_image(const char *base, const char *img, size_t n, bool reorder,
-    unsigned *seed)
-{
-	size_t s = reorder ? flushed_at(n) : n, e = nwr;
-	bool *take;
-	int fd;
-
-	for (size_t i = 0; i < nflush; i++)
-		if (flushes[i] > s) {
-			e = flushes[i];
-			break;
-		}
-	REQUIRE(n <= e);
-	sh("cp '%s' '%s'", base, img);
-	REQUIRE((fd = open(img, O_WRONLY)) != -1);
-	for (size_t i = 0; i < s; i++)
-		REQUIRE(pwrite(fd, wrs[i].data, wrs[i].len, wrs[i].off) ==
-		    (ssize_t)wrs[i].len);
-	REQUIRE((take = calloc(e - s + 1, sizeof(*take))) != NULL);
-	for (size_t got = 0; got < n - s;) {
-		size_t i = (size_t)rand_r(seed) % (e - s);
-
-		if (!take[i]) {
-			take[i] = true;
-			got++;
-		}
-	}
-	for (size_t i = s; i < e; i++)
-		if (take[i - s])
-			REQUIRE(pwrite(fd, wrs[i].data, wrs[i].len,
-			    wrs[i].off) == (ssize_t)wrs[i].len);
-	free(take);
-	close(fd);
-}
-
-static void
-fsck_clean(const char *img, const char *what, size_t n)
-{
-	char cmd[2000];
-
-	PATHF(cmd, "e2fsck -fn '%s' >'%s/fsck.out' 2>&1", img, tmpdir);
-	if (system(cmd) != 0) {
-		PATHF(cmd, "cat '%s/fsck.out'", tmpdir);
-		(void)system(cmd);
-		TEST_FAIL("%s, crash after write %zu: e2fsck -fn not clean",
-		    what, n);
-	}
-}
-
 /* The attributes of img (ours, read-only): state k or k + 1. */
 static void
 check_state(const char *img, int k, const char *what, size_t n)
@@ -412,21 +250,21 @@ crash_point(const char *base, const char *img, size_t n, bool reorder,
     unsigned *seed)
 {
 	char ours[800], theirs[800];
-	size_t d = reorder ? flushed_at(n) : n;
+	size_t d = reorder ? crashdev_flushed_at(n) : n;
 	int k = 0;
 
 	PATHF(ours, "%s/ours", tmpdir);
 	PATHF(theirs, "%s/theirs", tmpdir);
 	/* The last state whose commit flush is down. */
 	for (int i = 0; i < nstates; i++)
-		if (fat[i] == 0 || flushes[fat[i] - 1] <= d)
+		if (fat[i] == 0 || crashdev_flushes[fat[i] - 1] <= d)
 			k = i;
-	crash_image(base, img, n, reorder, seed);
+	crashdev_image(base, img, n, reorder, seed);
 	sh("cp '%s' '%s' && cp '%s' '%s'", img, ours, img, theirs);
 	/* Our replay: a read-write mount and unmount. */
 	REQUIRE_EQ(mount_img(ours, 0), 0);
 	REQUIRE_OK(rump_sys_unmount(MNT, 0));
-	fsck_clean(ours, reorder ? "ours, reordered" : "ours", n);
+	crashdev_fsck_clean(ours, tmpdir, reorder ? "ours, reordered" : "ours", n);
 	check_state(ours, k, "ours", n);
 	/*
 	 * e2fsck's replay.  With async commits and checksums v3 it replays
@@ -435,7 +273,7 @@ crash_point(const char *base, const char *img, size_t n, bool reorder,
 	 * transaction may be half there, so only cleanness is asked.
 	 */
 	sh("e2fsck -fy '%s' >/dev/null 2>&1; test $? -le 1", theirs);
-	fsck_clean(theirs, reorder ? "e2fsck, reordered" : "e2fsck", n);
+	crashdev_fsck_clean(theirs, tmpdir, reorder ? "e2fsck, reordered" : "e2fsck", n);
 	if (!partial)
 		check_state(theirs, k, "e2fsck", n);
 	/* Now and then Linux's replay (where the host loop-mounts). */
@@ -450,7 +288,7 @@ crash_point(const char *base, const char *img, size_t n, bool reorder,
 			return;
 		}
 		linux_unmount(mnt);
-		fsck_clean(theirs, "Linux", n);
+		crashdev_fsck_clean(theirs, tmpdir, "Linux", n);
 		check_state(theirs, k, "Linux", n);
 	}
 }
@@ -491,16 +329,16 @@ every_n(const char *mkfs, int flags, size_t perfsync, size_t points)
 	sh("cp '%s' '%s'", base, img);
 	aflags = flags;
 	REQUIRE_EQ(mount_img(img, 0), 0);
-	recording = true;
+	crashdev_record(true);
 	workload();
 	aflags = 0;
 	REQUIRE_OK(rump_sys_unmount(MNT, 0));
-	recording = false;
-	total = nwr;
+	crashdev_record(false);
+	total = crashdev_writes_so_far();
 	REQUIRE(total > 20);
 	/* The image as the workload left it: clean, and Linux takes its
 	 * journal (the features and checksums we gave it). */
-	fsck_clean(img, "the workload's image", total);
+	crashdev_fsck_clean(img, tmpdir, "the workload's image", total);
 	if (linux_ok) {
 		char mnt[900];
 
@@ -519,6 +357,7 @@ every_n(const char *mkfs, int flags, size_t perfsync, size_t points)
 		crash_point(base, img, n, false, &seed);
 	for (size_t n = 2; n <= total; n += 2 * stride)
 		crash_point(base, img, n, true, &seed);
+	crashdev_forget();
 	remove_tree(tmpdir);
 	free(tmpdir);
 }

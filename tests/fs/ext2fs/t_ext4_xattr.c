@@ -37,55 +37,6 @@
 
 static bool registered;
 
-/* The standard output of a shell command, NUL-terminated. */
-static char *
-run(const char *cmd, int *statusp)
-{
-	char *out = NULL, line[1024];
-	size_t outlen = 0;
-	FILE *f, *o;
-	int st;
-
-	REQUIRE((f = popen(cmd, "r")) != NULL);
-	REQUIRE((o = open_memstream(&out, &outlen)) != NULL);
-	while (fgets(line, sizeof(line), f) != NULL)
-		fputs(line, o);
-	st = pclose(f);
-	fclose(o);
-	if (statusp != NULL)
-		*statusp = st;
-	else if (st != 0)
-		TEST_FAIL("'%s': status %d:\n%s", cmd, st, out);
-	return out;
-}
-
-static void
-fsck_clean(const char *img)
-{
-	char cmd[4400], *out;
-	int st;
-
-	PATHF(cmd, "e2fsck -fn '%s' 2>&1", img);
-	out = run(cmd, &st);
-	if (st != 0)
-		TEST_FAIL("e2fsck -fn %s: status %d:\n%s", img, st, out);
-	free(out);
-}
-
-static char *
-new_image(const char *tag, const char *opts, char *img, size_t len)
-{
-	char *dir = make_tmpdir(tag);
-	char cmd[8192];
-
-	if ((size_t)snprintf(img, len, "%s/fs.img", dir) >= len)
-		TEST_FAIL("path too long");
-	PATHF(cmd, "mke2fs -q -F %s '%s' 16M >/dev/null 2>&1", opts, img);
-	if (system(cmd) != 0)
-		TEST_FAIL("'%s' failed", cmd);
-	return dir;
-}
-
 static void
 do_mount(const char *img)
 {
@@ -182,7 +133,7 @@ ours_read_by_others(const char *mkfs, size_t bigsz)
 
 	if (!have_e2fsprogs())
 		return;
-	dir = new_image("xaours", mkfs, img, sizeof(img));
+	dir = new_image("xaours", mkfs, "16M", img, sizeof(img));
 	do_mount(img);
 	REQUIRE((fd = rump_sys_open(MNT "/f", O_CREAT | O_RDWR, 0644)) != -1);
 	REQUIRE_OK(rump_sys_close(fd));
@@ -220,7 +171,7 @@ ours_read_by_others(const char *mkfs, size_t bigsz)
 
 	/* debugfs lists the disk's bytes: ACLs in ext4's short form. */
 	PATHF(cmd, "debugfs -R 'ea_list /f' '%s' 2>/dev/null", img);
-	out = run(cmd, NULL);
+	out = cmd_output(cmd, NULL);
 	PATHF(bigline, "  user.big (%zu)\n", bigsz);
 	{
 		const char *const want[] = {
@@ -247,7 +198,7 @@ ours_read_by_others(const char *mkfs, size_t bigsz)
 		REQUIRE_EQ(pclose(p), 0);
 	}
 	PATHF(cmd, "debugfs -R 'ea_list /d/g' '%s' 2>/dev/null", img);
-	out = run(cmd, NULL);
+	out = cmd_output(cmd, NULL);
 	{
 		/* 0660 asked for, the umask not applied: mask rw. */
 		static const char *const want[] = {
@@ -260,7 +211,7 @@ ours_read_by_others(const char *mkfs, size_t bigsz)
 	free(out);
 	PATHF(cmd, "debugfs -R 'stat /f' '%s' 2>/dev/null | grep -c "
 	    "'File ACL: 0'", img);
-	out = run(cmd, &fd);
+	out = cmd_output(cmd, &fd);
 	/* The big value needs a block; the small ones fit big inodes. */
 	REQUIRE_EQ(atoi(out), 0);
 	free(out);
@@ -290,7 +241,7 @@ ours_read_by_others(const char *mkfs, size_t bigsz)
 		for (size_t i = 0; i < bigsz; i++)
 			snprintf(hex + 2 * i, 3, "%02x", (unsigned char)big[i]);
 		PATHF(cmd, "cd '%s' && getfattr -d -m - -e hex f d d/g", mnt);
-		out = run(cmd, NULL);
+		out = cmd_output(cmd, NULL);
 		PATHF(want, "# file: f\n"
 		    "security.s=0x53\n"
 		    "system.posix_acl_access=0x0200000001000600ffffffff02000600"
@@ -310,7 +261,7 @@ ours_read_by_others(const char *mkfs, size_t bigsz)
 		require_text("getfattr", out, want);
 		free(out);
 		PATHF(cmd, "cd '%s' && getfacl -n f d/g 2>&1", mnt);
-		out = run(cmd, NULL);
+		out = cmd_output(cmd, NULL);
 		require_text("getfacl", out, "# file: f\n# owner: 0\n"
 		    "# group: 0\nuser::rw-\nuser:1000:rw-\ngroup::r--\n"
 		    "group:300:r-x\nmask::rwx\nother::r--\n\n"
@@ -355,7 +306,8 @@ TESTCASE(ext4_others_read_by_us)
 
 	if (!have_e2fsprogs())
 		return;
-	dir = new_image("xaothers", "-t ext4 -b 4096 -I 256", img, sizeof(img));
+	dir = new_image("xaothers", "-t ext4 -b 4096 -I 256",
+	    "16M", img, sizeof(img));
 	pattern(big, sizeof(big), 5);
 	PATHF(host, "%s/val", dir);
 	{
@@ -383,7 +335,7 @@ TESTCASE(ext4_others_read_by_us)
 	REQUIRE_OK(rump_sys_unmount(MNT, 0));
 	fsck_clean(img);
 	PATHF(cmd, "debugfs -R 'ea_list /dbg' '%s' 2>/dev/null", img);
-	out = run(cmd, NULL);
+	out = cmd_output(cmd, NULL);
 	{
 		static const char *const want[] = { "  user.word (3) = \"bye\"\n",
 			"  trusted.t (1) = \"t\"\n", "  user.big (3000)\n",
@@ -452,7 +404,7 @@ TESTCASE(ext4_others_read_by_us)
 
 	REQUIRE(linux_mount(img, mnt, "ro"));
 	PATHF(cmd, "cd '%s' && getfacl -n d/ours 2>&1", mnt);
-	out = run(cmd, NULL);
+	out = cmd_output(cmd, NULL);
 	require_text("getfacl", out, "# file: d/ours\n# owner: 1000\n"
 	    "# group: 100\nuser::rw-\nuser:1000:rwx\t#effective:rw-\n"
 	    "group::r-x\t#effective:r--\nmask::rw-\nother::---\n\n");
@@ -470,7 +422,7 @@ stat_field(const char *img, const char *path, const char *label)
 	long long v = -1;
 
 	PATHF(cmd, "debugfs -R 'stat %s' '%s' 2>/dev/null", path, img);
-	out = run(cmd, NULL);
+	out = cmd_output(cmd, NULL);
 	if ((p = strstr(out, label)) != NULL)
 		v = strtoll(p + strlen(label), NULL, 0);
 	free(out);
@@ -491,7 +443,8 @@ TESTCASE(ext4_shared_block_cow)
 
 	if (!have_e2fsprogs())
 		return;
-	dir = new_image("xacow", "-t ext4 -b 1024 -I 256", img, sizeof(img));
+	dir = new_image("xacow", "-t ext4 -b 1024 -I 256",
+	    "16M", img, sizeof(img));
 	pattern(big, sizeof(big), 9);
 	PATHF(host, "%s/val", dir);
 	REQUIRE((f = fopen(host, "w")) != NULL);
@@ -534,7 +487,7 @@ TESTCASE(ext4_shared_block_cow)
 	REQUIRE_EQ(stat_field(img, "/a", "File ACL: "), 0);
 	PATHF(cmd, "debugfs -R 'testb %lld' '%s' 2>&1", blk, img);
 	{
-		char *out = run(cmd, NULL);
+		char *out = cmd_output(cmd, NULL);
 
 		REQUIRE(strstr(out, "not in use") != NULL);
 		free(out);
@@ -551,7 +504,8 @@ TESTCASE(ext4_block_full)
 
 	if (!have_e2fsprogs())
 		return;
-	dir = new_image("xafull", "-t ext4 -b 1024 -I 256", img, sizeof(img));
+	dir = new_image("xafull", "-t ext4 -b 1024 -I 256",
+	    "16M", img, sizeof(img));
 	do_mount(img);
 	REQUIRE((fd = rump_sys_open(MNT "/f", O_CREAT | O_RDWR, 0644)) != -1);
 	REQUIRE_OK(rump_sys_close(fd));
@@ -588,7 +542,8 @@ TESTCASE(ext4_corrupt_block)
 
 	if (!have_e2fsprogs())
 		return;
-	dir = new_image("xabad", "-t ext4 -b 1024 -I 256", img, sizeof(img));
+	dir = new_image("xabad", "-t ext4 -b 1024 -I 256",
+	    "16M", img, sizeof(img));
 	PATHF(cmd, "{ cd '%s' && : > e && debugfs -w -R 'write e /a' fs.img && "
 	    "debugfs -w -R 'ea_set /a user.x %0400d' fs.img; } >/dev/null 2>&1",
 	    dir, 7);
@@ -629,7 +584,7 @@ TESTCASE(ext4_damaged_entries)
 	if (!have_e2fsprogs())
 		return;
 	dir = new_image("xadmg", "-t ext4 -O ^metadata_csum -b 1024 -I 256",
-	    img, sizeof(img));
+	    "16M", img, sizeof(img));
 	PATHF(cmd, "{ cd '%s' && : > e && debugfs -w -R 'write e /a' fs.img && "
 	    "debugfs -w -R 'sif /a mode 0100644' fs.img && "
 	    "debugfs -w -R 'ea_set -r /a system.posix_acl_access 0123' fs.img "
@@ -674,7 +629,8 @@ TESTCASE(ext4_journaled)
 
 	if (!have_e2fsprogs())
 		return;
-	dir = new_image("xajnl", "-t ext4 -b 4096 -I 256", img, sizeof(img));
+	dir = new_image("xajnl", "-t ext4 -b 4096 -I 256",
+	    "16M", img, sizeof(img));
 	pattern(big, sizeof(big), 3);
 	do_mount(img);
 	REQUIRE((fd = rump_sys_open(MNT "/f", O_CREAT | O_RDWR, 0644)) != -1);
@@ -696,11 +652,11 @@ TESTCASE(ext4_journaled)
 	PATHF(cmd, "%s/after.img", dir);
 	fsck_clean(cmd);
 	PATHF(cmd, "debugfs -R 'ea_list /f' '%s/before.img' 2>/dev/null", dir);
-	out = run(cmd, NULL);
+	out = cmd_output(cmd, NULL);
 	REQUIRE(strstr(out, "user.big") == NULL);
 	free(out);
 	PATHF(cmd, "debugfs -R 'ea_list /f' '%s/after.img' 2>/dev/null", dir);
-	out = run(cmd, NULL);
+	out = cmd_output(cmd, NULL);
 	REQUIRE(strstr(out, "user.big (2000)") != NULL);
 	free(out);
 	fsck_clean(img);

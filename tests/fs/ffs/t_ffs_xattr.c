@@ -853,6 +853,51 @@ TESTCASE(damaged_pad)
 }
 
 /*
+ * A name length past its record at the end of the area (an 8-byte
+ * area whose only record says 255): the name is not looked at past
+ * the area (ASan), fsck_ffs and the kernel both call it a bad name.
+ */
+TESTCASE(damaged_namepast)
+{
+	unsigned char raw[DINODE2_SIZE], rec[8];
+	struct ffsu_dinode di;
+	char buf[64];
+	uint64_t ino;
+	int fd, rc;
+
+	mkimg("2", "8192", "1024", "le");
+	mnt();
+	REQUIRE_OK(fd = rump_sys_open(FFS_MNT "/f", O_CREAT | O_RDWR, 0644));
+	REQUIRE_OK(rump_sys_close(fd));
+	REQUIRE_OK(rump_sys_setxattr(FFS_MNT "/f", "user.a", "", 0, 0));
+	umnt();
+	img_open(img);
+	ino = lookup("/f");
+	getino(ino, raw, &di);
+	REQUIRE_EQ(di.extsize, 8);
+	REQUIRE_EQ(ffsu_pread(&fs, rec, 8, (uint64_t)di.extb[0] * fs.fsize),
+	    0);
+	REQUIRE_EQ(rec[6], 1);
+	rec[6] = 255;
+	REQUIRE_EQ(ffsu_pwrite(&fs, rec, 8, (uint64_t)di.extb[0] * fs.fsize),
+	    0);
+	img_close();
+	REQUIRE_EQ(run(FSCK, "-n", img, NULL), 1);
+	expect("attribute area (8 bytes): name at byte 0");
+	mnt();
+	log_capture(logpath);
+	REQUIRE_ERRNO(rump_sys_getxattr(FFS_MNT "/f", "user.a", buf,
+	    sizeof(buf)), EIO);
+	REQUIRE_ERRNO(rump_sys_listxattr(FFS_MNT "/f", buf, sizeof(buf)), EIO);
+	log_expect("attribute area: name at byte 0");
+	REQUIRE_OK(rump_sys_unmount(FFS_MNT, 0));
+	rc = run(FSCK, "-y", img, NULL);
+	if (rc != 2)
+		TEST_FAIL("fsck_ffs -y: exit %d:\n%s", rc, out);
+	fsck_clean(img);
+}
+
+/*
  * /g's area pointed at /f's data: fsck_ffs -n finds the block shared,
  * -y clears /g's area and leaves /f (data and attributes) whole.
  */
@@ -902,4 +947,4 @@ TESTCASE(damaged_shared)
 TESTS(CASE(format_le), CASE(format_be), CASE(growth), CASE(many),
     CASE(unlink_frees), CASE(full), CASE(ufs1), CASE(stress), CASE(damaged_size),
     CASE(damaged_block), CASE(damaged_reclen), CASE(damaged_namelen),
-    CASE(damaged_pad), CASE(damaged_shared))
+    CASE(damaged_pad), CASE(damaged_namepast), CASE(damaged_shared))

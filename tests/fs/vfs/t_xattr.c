@@ -750,6 +750,16 @@ FSTEST(xattr_at, FS_WRITABLE | FS_XATTR)
 	    sizeof(a)), EINVAL);
 	REQUIRE_ERRNO(rump_sys_getxattrat(dfd, NULL, 0, "user.b", &a,
 	    sizeof(a)), EFAULT);
+	/* A NULL path with AT_EMPTY_PATH is dirfd's file (Linux's answer). */
+	a = (struct xattr_args){ (uintptr_t)buf, sizeof(buf), 0 };
+	REQUIRE_EQ(rump_sys_getxattrat(pfd, NULL, AT_EMPTY_PATH, "user.a", &a,
+	    sizeof(a)), 5);
+	REQUIRE(memcmp(buf, "hello", 5) == 0);
+	REQUIRE_OK(rump_sys_removexattrat(pfd, NULL, AT_EMPTY_PATH, "user.b"));
+	REQUIRE_ERRNO(rump_sys_getxattr("d/f", "user.b", buf, sizeof(buf)),
+	    ENODATA);
+	REQUIRE_ERRNO(rump_sys_listxattrat(pfd, NULL, 0, NULL, 0), EFAULT);
+	REQUIRE_ERRNO(rump_sys_listxattrat(pfd, NULL, 0x1, NULL, 0), EINVAL);
 	REQUIRE_OK(rump_sys_close(lfd));
 	REQUIRE_OK(rump_sys_close(pfd));
 	REQUIRE_OK(rump_sys_close(dfd));

@@ -26,6 +26,15 @@
  * what it wants: an LRU's head is always a buffer to reuse, the dirty
  * queue's head one to write.
  *
+ * Write-behind: once delayed writes hold half the cache, the syncer is
+ * woken to write the oldest of them, whatever their age, until they
+ * hold a quarter, passing over those asked for again since they were
+ * read or made (B_HOT: an inode table or a bitmap, changed again and
+ * again, is written once at the end rather than after each change).  A thread writing a big file then goes on filling
+ * buffers while the syncer writes the ones it filled before, on the
+ * other CPU, instead of stopping to write them itself when the cache is
+ * full (which it still does when it gets ahead of the syncer).
+ *
  * Memory: buffers are kmem, so they count against RUMP_MEMLIMIT; the
  * cache holds at most bs_maxbytes.  Room comes from the cold LRU; then
  * from starting the writes of the oldest delayed buffers, a batch at a
@@ -92,6 +101,7 @@ static size_t buf_hotbytes;                     /* b: on buf_hotq */
 static TAILQ_HEAD(, buf) buf_dirtyq;            /* b */
 static int bio_writeerror;                      /* b: for bio_syncall */
 static unsigned buf_nwriting;                   /* b: writes in flight */
+static uint64_t buf_dirtybytes;                 /* b: of delayed writes */
 static struct kmem_reclaimer bio_reclaimer;
 static struct shutdown_hook bio_shutdown;
 
@@ -166,6 +176,7 @@ buf_undirty(struct buf *bp)
 		TAILQ_REMOVE(&buf_dirtyq, bp, b_dirty);
 		LIST_REMOVE(bp, b_vndirty);
 		bp->b_flags &= ~(unsigned)B_DELWRI;
+		buf_dirtybytes -= bp->b_bcount;
 	}
 }
 
@@ -503,7 +514,7 @@ buf_recycle(size_t size)
 	bp->b_error = 0;
 	bp->b_private = NULL;
 	bp->b_dirtytime = 0;
-	bp->b_fschecked = false;
+	bp->b_fschecked = 0;
 	return bp;
 }
 
@@ -571,15 +582,13 @@ buf_insert(struct buf *bp, struct vnode *vp, daddr_t lblkno, unsigned flags)
 	buf_ninserted++;
 }
 
-struct buf *
-getblk(struct vnode *vp, daddr_t lblkno, int size, int slpflag,
-    int slptimeo)
+/* getblk, for a read too: a checked block keeps its note. */
+static struct buf *
+buf_get(struct vnode *vp, daddr_t lblkno, int size)
 {
 	struct buf *bp, *nbp = NULL;
 	void *ndata;
 
-	(void)slpflag;
-	(void)slptimeo;
 	if (!buf_size_ok(size))
 		return NULL;
 	mutex_enter(&bufcache_lock);
@@ -657,6 +666,20 @@ getblk(struct vnode *vp, daddr_t lblkno, int size, int slpflag,
 	return bp;
 }
 
+/* The caller is about to overwrite the block: no note holds. */
+struct buf *
+getblk(struct vnode *vp, daddr_t lblkno, int size, int slpflag,
+    int slptimeo)
+{
+	struct buf *bp;
+
+	(void)slpflag;
+	(void)slptimeo;
+	if ((bp = buf_get(vp, lblkno, size)) != NULL)
+		bp->b_fschecked = 0;
+	return bp;
+}
+
 int
 allocbuf(struct buf *bp, int size)
 {
@@ -670,6 +693,7 @@ allocbuf(struct buf *bp, int size)
 		return 0;
 	if ((ndata = kmem_alloc(n, KM_SLEEP)) == NULL)
 		return ENOMEM;
+	bp->b_fschecked = 0;
 	memcpy(ndata, bp->b_data, MIN(old, n));
 	if (n > old)
 		memset((char *)ndata + old, 0, n - old);
@@ -678,6 +702,8 @@ allocbuf(struct buf *bp, int size)
 	bufmem_reserve(n);
 	kmem_free(bp->b_data, old);
 	bp->b_data = ndata;
+	if (bp->b_flags & B_DELWRI)
+		buf_dirtybytes = buf_dirtybytes - old + n;
 	bp->b_bcount = n;
 	mutex_exit(&bufcache_lock);
 	return 0;
@@ -734,7 +760,7 @@ buf_setread(struct buf *bp)
 	bp->b_error = 0;
 	bp->b_resid = 0;
 	bp->b_blkno = bp->b_lblkno;
-	bp->b_fschecked = false;
+	bp->b_fschecked = 0;
 }
 
 /* Read-ahead is not a use: the first bread of the block is. */
@@ -755,7 +781,7 @@ bread(struct vnode *vp, daddr_t lblkno, int size, int flags,
 
 	(void)flags;
 	*bpp = NULL;
-	if ((bp = getblk(vp, lblkno, size, 0, 0)) == NULL)
+	if ((bp = buf_get(vp, lblkno, size)) == NULL)
 		return ENOMEM;
 	mutex_enter(&bufcache_lock);
 	if (bp->b_flags & B_VALID) {
@@ -788,7 +814,7 @@ buf_readahead(struct vnode *vp, daddr_t lblkno, int size)
 	mutex_enter(&bufcache_lock);
 	bp = buf_lookup(vp, lblkno);
 	mutex_exit(&bufcache_lock);
-	if (bp != NULL || (bp = getblk(vp, lblkno, size, 0, 0)) == NULL)
+	if (bp != NULL || (bp = buf_get(vp, lblkno, size)) == NULL)
 		return;
 	mutex_enter(&bufcache_lock);
 	if (bp->b_flags & B_VALID) {
@@ -880,7 +906,7 @@ bread_clustered(struct vnode *vp, daddr_t lblkno, int size,
 	bool clustered = false, first, want;
 	int error, i = 0, k, n = 0;
 
-	if ((bp = getblk(vp, lblkno, size, 0, 0)) == NULL)
+	if ((bp = buf_get(vp, lblkno, size)) == NULL)
 		return ENOMEM;
 	mutex_enter(&bufcache_lock);
 	if (bp->b_flags & B_VALID)
@@ -980,6 +1006,7 @@ bwrite(struct buf *bp)
 	mutex_enter(&bufcache_lock);
 	KASSERT(bp->b_flags & B_BUSY);
 	async = (bp->b_flags & B_ASYNC) != 0;
+	bp->b_fschecked = 0;
 	buf_startwrite_locked(bp);
 	mutex_exit(&bufcache_lock);
 	buf_start(bp);
@@ -1013,7 +1040,10 @@ bdwrite(struct buf *bp)
 	if ((bp->b_flags & B_DELWRI) == 0) {
 		bp->b_flags |= B_DELWRI;
 		bp->b_dirtytime = getnsecuptime();
-		if (TAILQ_EMPTY(&buf_dirtyq))
+		buf_dirtybytes += bp->b_bcount;
+		if (TAILQ_EMPTY(&buf_dirtyq) || (buf_dirtybytes >
+		    bufstats.bs_maxbytes / 2 && buf_dirtybytes -
+		    bp->b_bcount <= bufstats.bs_maxbytes / 2))
 			cv_signal(&syncer_cv);
 		TAILQ_INSERT_TAIL(&buf_dirtyq, bp, b_dirty);
 		LIST_INSERT_HEAD(&bp->b_vp->v_dirtylist, bp, b_vndirty);
@@ -1032,6 +1062,7 @@ brelse_locked(struct buf *bp, unsigned set)
 	if (bp->b_flags & B_INVAL) {
 		buf_undirty(bp);
 		bp->b_flags &= ~(unsigned)(B_VALID | B_INVAL);
+		bp->b_fschecked = 0;
 	}
 	if (bp->b_flags & B_ANON) {
 		bp->b_flags &= ~(unsigned)B_ANON;
@@ -1235,13 +1266,15 @@ bio_reclaim(void *arg)
 /*
  * The syncer: asleep while there is nothing to write; otherwise once a
  * second it starts the writes of the buffers dirty for syncdelay
- * seconds or more.
+ * seconds or more, and, woken by bdwrite when delayed writes came to
+ * hold half the cache, those of the oldest until they hold a quarter.
  */
 static void
 syncer_thread(void *arg)
 {
 	struct buf *bp, *run[MAXCLUSTERBUFS];
 	uint64_t now, delay;
+	bool behind;
 	int n, sd;
 
 	(void)arg;
@@ -1249,14 +1282,20 @@ syncer_thread(void *arg)
 	for (;;) {
 		while (TAILQ_EMPTY(&buf_dirtyq))
 			cv_wait(&syncer_cv, &bufcache_lock);
+		behind = buf_dirtybytes > bufstats.bs_maxbytes / 2;
 		sd = atomic_load_relaxed(&syncdelay);
 		delay = (uint64_t)MAX(sd, 0) * 1000000000ULL;
 		now = getnsecuptime();
 restart:
 		TAILQ_FOREACH(bp, &buf_dirtyq, b_dirty) {
-			if (bp->b_dirtytime + delay > now)
+			if (bp->b_dirtytime + delay > now &&
+			    (buf_dirtybytes <= bufstats.bs_maxbytes / 4 ||
+			    !behind))
 				break;
-			if (bp->b_flags & B_BUSY)
+			/* Write-behind passes over what is used again. */
+			if ((bp->b_flags & B_BUSY) ||
+			    (bp->b_dirtytime + delay > now &&
+			    (bp->b_flags & B_HOT)))
 				continue;
 			buf_take(bp);
 			n = buf_gather(bp, run);

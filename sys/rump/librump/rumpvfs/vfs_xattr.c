@@ -73,13 +73,18 @@ xattr_file_get(struct xattr_file *xf, int dirfd, const char *path,
 	int error;
 
 	memset(xf, 0, sizeof(*xf));
-	if (path == NULL) {
+	if (path == NULL && !(atflags & AT_EMPTY_PATH)) {
 		if ((error = fd_getvnode(dirfd, &xf->xf_vp, &xf->xf_fp)) != 0)
 			return error == EINVAL ? EOPNOTSUPP : error;
 		return 0;
 	}
 	xf->xf_nd.ni_dirfd = dirfd;
 	xf->xf_nd.ni_path = path;
+	if (path == NULL) {
+		/* The *xattrat calls' NULL with AT_EMPTY_PATH: as "". */
+		xf->xf_nd.ni_path = "";
+		xf->xf_nd.ni_flags |= NI_KERNPATH;
+	}
 	if (!(atflags & AT_SYMLINK_NOFOLLOW))
 		xf->xf_nd.ni_flags |= NI_FOLLOW;
 	if (atflags & AT_EMPTY_PATH)
@@ -436,18 +441,18 @@ sys_fremovexattr(struct lwp *l, const struct sys_fremovexattr_args *uap,
 /*
  * setxattrat, getxattrat, listxattrat, removexattrat (Linux 6.13): the
  * file is path relative to dirfd, with AT_SYMLINK_NOFOLLOW and
- * AT_EMPTY_PATH ("" is dirfd's own file, an O_PATH descriptor too); the
- * value, its size and the flags come in a struct xattr_args of usize
- * bytes, of which the first XATTR_ARGS_SIZE_VER0 are known and the rest
- * must be zero (E2BIG).
+ * AT_EMPTY_PATH ("", or a NULL path as Linux takes it, is dirfd's own
+ * file, an O_PATH descriptor too); the value, its size and the flags
+ * come in a struct xattr_args of usize bytes, of which the first
+ * XATTR_ARGS_SIZE_VER0 are known and the rest must be zero (E2BIG).
  */
 static int
 xattr_at_check(const char *path, unsigned atflags)
 {
-	if (path == NULL)
-		return EFAULT;
 	if (atflags & ~(unsigned)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return EINVAL;
+	if (path == NULL && !(atflags & AT_EMPTY_PATH))
+		return EFAULT;
 	return 0;
 }
 

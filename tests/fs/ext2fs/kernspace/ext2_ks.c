@@ -43,7 +43,7 @@ int
 ks_mount_mem(const uint8_t *img, uint64_t size, uint8_t *touched,
     struct ks_fs **kfp)
 {
-	struct ext2fs_dev dev = { mem_read, NULL, size };
+	struct ext2fs_dev dev = { mem_read, NULL, size, NULL };
 	struct ks_fs *kf;
 	int error;
 
@@ -73,7 +73,7 @@ ks_unmount(struct ks_fs *kf)
 int
 rump_test_ext2_mount(const char *path, void **fsp)
 {
-	struct ext2fs_dev dev = { hostfile_read, NULL, 0 };
+	struct ext2fs_dev dev = { hostfile_read, NULL, 0, NULL };
 	unsigned long long size;
 	struct ks_fs *kf;
 	int error, type;
@@ -299,4 +299,15 @@ rump_test_ext2_hash(int version, const uint32_t seed[4], const char *name,
 	error = ext2fs_hash(version, seed, name, len, hashp, minorp);
 	rump_unschedule();
 	return error;
+}
+
+int
+rump_test_ext2_crc32c(uint32_t crc, const void *buf, size_t len,
+    uint32_t *fastp, uint32_t *tablesp)
+{
+	rump_schedule();
+	*fastp = ext2fs_crc32c(crc, buf, len);
+	*tablesp = ext2fs_crc32c_sw(crc, buf, len);
+	rump_unschedule();
+	return 0;
 }

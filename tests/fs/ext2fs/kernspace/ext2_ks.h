@@ -49,6 +49,17 @@ int rump_test_ext2_rw_blocker(void *fs, char *buf, size_t len);
 int rump_test_ext2_hash(int version, const uint32_t seed[4], const char *name,
     size_t len, uint32_t *hashp, uint32_t *minorp);
 /*
+ * Drop every block the device cache of the ext2fs mount that path (a
+ * kernel path) is in holds (ext2_ks_cache.c).
+ */
+int rump_test_ext2_dropcache(const char *path);
+/*
+ * crc32c's register from crc over buf: as ext2fs computes it (the CPU's
+ * instruction where there is one) and by its tables.
+ */
+int rump_test_ext2_crc32c(uint32_t crc, const void *buf, size_t len,
+    uint32_t *fastp, uint32_t *tablesp);
+/*
  * Load the image at path into memory, find its metadata blocks by a
  * clean walk, then ncases times: flip nflips random bytes of metadata,
  * mount and walk everything (bounded), restore.  0 unless the clean

@@ -40,6 +40,17 @@ struct ext2fs_dev {
 	int (*ed_read)(void *cookie, uint64_t off, void *buf, size_t len);
 	void *ed_cookie;
 	uint64_t ed_size;
+	/*
+	 * Optional (NULL: ed_read, then check, every time): read len bytes
+	 * at off (one block) into buf as ed_read would and, unless the
+	 * device's cached copy carries note (it passed a check so noted
+	 * since it was read from the disk), run check on buf, noting the
+	 * copy when it passes (0) and returning its error otherwise.  note
+	 * is never 0.
+	 */
+	int (*ed_readchk)(void *cookie, uint64_t off, void *buf, size_t len,
+	    uint64_t note, int (*check)(void *arg, const uint8_t *buf),
+	    void *arg);
 };
 
 /* A group descriptor, decoded and checked at load. */
@@ -114,10 +125,13 @@ int ext2fs_corrupt(const struct ext2fs *, const char *, ...)
     __printflike(2, 3);
 int ext2fs_devread(const struct ext2fs *, uint64_t, void *, size_t);
 int ext2fs_bread(const struct ext2fs *, uint64_t, void *);
+int ext2fs_bread_checked(const struct ext2fs *, uint64_t, void *, uint64_t,
+    int (*)(void *, const uint8_t *), void *);
 bool ext2fs_blk_ok(const struct ext2fs *, uint64_t, uint64_t);
 
 /* ext2fs_csum.c */
 uint32_t ext2fs_crc32c(uint32_t, const void *, size_t);
+uint32_t ext2fs_crc32c_sw(uint32_t, const void *, size_t);
 uint16_t ext2fs_crc16(uint16_t, const void *, size_t);
 uint32_t ext2fs_csum_le32(uint32_t, uint32_t);
 
@@ -177,6 +191,10 @@ int ext2fs_dirblk_read(const struct ext2fs *, const struct ext2fs_inode *,
     uint64_t, uint8_t *, size_t *);
 int ext2fs_dirblk_check(const struct ext2fs *, const struct ext2fs_inode *,
     uint64_t, const uint8_t *, size_t *);
+uint64_t ext2fs_dirblk_note(const struct ext2fs *, const struct ext2fs_inode *,
+    uint64_t);
+size_t ext2fs_dirblk_limit(const struct ext2fs *, const struct ext2fs_inode *,
+    uint64_t, const uint8_t *);
 int ext2fs_dirblk_find(const struct ext2fs *, const uint8_t *, size_t,
     const char *, size_t, uint32_t *, uint8_t *);
 bool ext2fs_dir_indexed(const struct ext2fs *, const struct ext2fs_inode *);

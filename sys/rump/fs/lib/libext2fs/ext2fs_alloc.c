@@ -112,13 +112,24 @@ ext2fs_blk_get(struct ext2fs_mount *em, uint64_t blk)
  * for).  Every block the writer changes goes this way, the superblock
  * through ext2fs_sb_write(): the first change of the mount marks the
  * disk in use first.  If that cannot be done, the change is dropped
- * (the disk stays as it was) and the error returned.
+ * (the disk stays as it was) and the error returned.  What the reader
+ * noted of the block's checks goes (ext2fs_devbread_chk): it is checked
+ * again at its next read, unless the writer hands it over with the note
+ * of a check it passes as written (ext2fs_blk_write_noted).
  */
 int
 ext2fs_blk_write(struct ext2fs_mount *em, struct buf *bp, bool sync)
 {
+	return ext2fs_blk_write_noted(em, bp, sync, 0);
+}
+
+int
+ext2fs_blk_write_noted(struct ext2fs_mount *em, struct buf *bp, bool sync,
+    uint64_t note)
+{
 	int error;
 
+	bp->b_fschecked = note;
 	if ((error = ext2fs_markdirty(em)) != 0) {
 		brelse(bp, B_INVAL);
 		return error;
@@ -140,6 +151,7 @@ ext2fs_blk_write_direct(struct ext2fs_mount *em, struct buf *bp)
 {
 	int error;
 
+	bp->b_fschecked = 0;
 	if ((error = ext2fs_markdirty(em)) != 0) {
 		brelse(bp, B_INVAL);
 		return error;

@@ -10,8 +10,19 @@
  * from ~0 itself.  The tables are the register after eight shifts of
  * each byte value, generated once from the polynomials (crc32c's, eight
  * of them for eight bytes a step, in ext2fs_crc32c_tab.h).
+ *
+ * On x86-64 crc32c is the CPU's own crc32 instruction (SSE4.2: the same
+ * polynomial and register update, eight bytes an instruction, about ten
+ * times the tables' speed), when the CPU says it has it (cpuid, asked
+ * once); the tables are the fallback and ext2fs_crc32c_sw().  Every
+ * metadata block of an ext4 file system is checksummed on each change,
+ * which made crc32c a fifth of the CPU time of creating files.
  */
 #include <sys/systm.h>
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
 
 #include "ext2fs.h"
 #include "ext2fs_crc32c_tab.h"
@@ -53,7 +64,7 @@ static const uint16_t crc16_table[256] = {
 
 /* Eight bytes a step (the tables' slicing), the tail a byte at a time. */
 uint32_t
-ext2fs_crc32c(uint32_t crc, const void *buf, size_t len)
+ext2fs_crc32c_sw(uint32_t crc, const void *buf, size_t len)
 {
 	const uint8_t *p = buf;
 	uint32_t lo, hi;
@@ -69,6 +80,53 @@ ext2fs_crc32c(uint32_t crc, const void *buf, size_t len)
 	while (len-- > 0)
 		crc = crc32c_tab[0][(crc ^ *p++) & 0xff] ^ (crc >> 8);
 	return crc;
+}
+
+#if defined(__x86_64__)
+/* 1: the CPU has SSE4.2's crc32; 0: not; -1: not asked yet (races agree). */
+static int crc32c_insn = -1;
+
+static bool
+crc32c_have_insn(void)
+{
+	unsigned a, b, c, d;
+	int v = __atomic_load_n(&crc32c_insn, __ATOMIC_RELAXED);
+
+	if (v < 0) {
+		v = __get_cpuid(1, &a, &b, &c, &d) && (c & bit_SSE4_2) != 0;
+		__atomic_store_n(&crc32c_insn, v, __ATOMIC_RELAXED);
+	}
+	return v != 0;
+}
+
+/* Bytes up to 8-byte alignment, then 8 at a time, then the tail. */
+__attribute__((target("sse4.2"))) static uint32_t
+crc32c_sse42(uint32_t crc, const uint8_t *p, size_t len)
+{
+	uint64_t c, w;
+
+	for (; len > 0 && ((uintptr_t)p & 7) != 0; len--)
+		crc = __builtin_ia32_crc32qi(crc, *p++);
+	c = crc;
+	for (; len >= 8; p += 8, len -= 8) {
+		__builtin_memcpy(&w, p, sizeof(w));
+		c = __builtin_ia32_crc32di(c, w);
+	}
+	crc = (uint32_t)c;
+	while (len-- > 0)
+		crc = __builtin_ia32_crc32qi(crc, *p++);
+	return crc;
+}
+#endif
+
+uint32_t
+ext2fs_crc32c(uint32_t crc, const void *buf, size_t len)
+{
+#if defined(__x86_64__)
+	if (crc32c_have_insn())
+		return crc32c_sse42(crc, buf, len);
+#endif
+	return ext2fs_crc32c_sw(crc, buf, len);
 }
 
 uint16_t

@@ -10,6 +10,12 @@
  * (readdir) or search them for a name (lookup, linearly here or through
  * the hash index in ext2fs_htree.c).
  *
+ * A block is checked once per read from the disk: the check is noted
+ * in the device's cache (ext2fs_bread_checked) under the directory's
+ * inode number, the block's place in it and whether the directory is
+ * indexed (ext2fs_dirblk_note), so a block that another directory, or
+ * another place, claims (a corrupt image) is checked again for it.
+ *
  * A readdir offset is the byte offset of a record in the directory, as
  * in the Linux kernel for a directory read without the index; a stale
  * offset inside a record moves on to the next record.
@@ -154,14 +160,50 @@ ext2fs_dirblk_check(const struct ext2fs *fs, const struct ext2fs_inode *dp,
 	return 0;
 }
 
+/* What a checked block lblk of directory dp is noted as (never 0). */
+uint64_t
+ext2fs_dirblk_note(const struct ext2fs *fs, const struct ext2fs_inode *dp,
+    uint64_t lblk)
+{
+	return (uint64_t)dp->ei_ino << 32 | (lblk & 0x3fffffff) << 2 |
+	    (ext2fs_dir_indexed(fs, dp) ? 2 : 0) | 1;
+}
+
+/* Where the records of a checked block end (before a checksum tail). */
+size_t
+ext2fs_dirblk_limit(const struct ext2fs *fs, const struct ext2fs_inode *dp,
+    uint64_t lblk, const uint8_t *buf)
+{
+	if (fs->e2_metadata_csum && !is_dx_node(fs, dp, lblk, buf))
+		return fs->e2_bsize - EXT2_DIRENT_TAIL_SIZE;
+	return fs->e2_bsize;
+}
+
+struct dirblk_ctx {
+	const struct ext2fs *fs;
+	const struct ext2fs_inode *dp;
+	uint64_t lblk;
+};
+
+static int
+dirblk_check_cb(void *arg, const uint8_t *buf)
+{
+	const struct dirblk_ctx *c = arg;
+	size_t limit;
+
+	return ext2fs_dirblk_check(c->fs, c->dp, c->lblk, buf, &limit);
+}
+
 /*
  * Read logical block lblk of directory dp into buf (a block) and check
- * it; *limitp is where its records end (before a checksum tail).
+ * it (once per read from the disk); *limitp is where its records end
+ * (before a checksum tail).
  */
 int
 ext2fs_dirblk_read(const struct ext2fs *fs, const struct ext2fs_inode *dp,
     uint64_t lblk, uint8_t *buf, size_t *limitp)
 {
+	struct dirblk_ctx c = { fs, dp, lblk };
 	uint64_t pblk, run;
 	int error;
 
@@ -170,9 +212,11 @@ ext2fs_dirblk_read(const struct ext2fs *fs, const struct ext2fs_inode *dp,
 	if (pblk == 0)
 		return ext2fs_corrupt(fs, "directory %u: hole at block %llu",
 		    dp->ei_ino, (unsigned long long)lblk);
-	if ((error = ext2fs_bread(fs, pblk, buf)) != 0)
+	if ((error = ext2fs_bread_checked(fs, pblk, buf,
+	    ext2fs_dirblk_note(fs, dp, lblk), dirblk_check_cb, &c)) != 0)
 		return error;
-	return ext2fs_dirblk_check(fs, dp, lblk, buf, limitp);
+	*limitp = ext2fs_dirblk_limit(fs, dp, lblk, buf);
+	return 0;
 }
 
 /*

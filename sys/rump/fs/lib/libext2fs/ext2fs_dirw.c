@@ -101,7 +101,7 @@ ext2fs_dirw_get(struct ext2fs_mount *em, struct ext2fs_node *np, uint64_t lblk,
     struct buf **bpp, size_t *limitp)
 {
 	const struct ext2fs *fs = em->em_fs;
-	uint64_t pblk;
+	uint64_t pblk, note;
 	bool isnew;
 	int error;
 
@@ -113,10 +113,22 @@ ext2fs_dirw_get(struct ext2fs_mount *em, struct ext2fs_node *np, uint64_t lblk,
 		    np->n_ip.ei_ino, (unsigned long long)lblk);
 	if ((error = ext2fs_blk_read(em, pblk, bpp)) != 0)
 		return error;
-	if ((error = ext2fs_dirblk_check(fs, &np->n_ip, lblk, (*bpp)->b_data,
-	    limitp)) != 0)
+	/*
+	 * Checked once per read from the disk.  The note goes while the
+	 * block is the writer's: ext2fs_dirw_put() gives it back, and a
+	 * block released unwritten (an error half way) is checked again.
+	 */
+	note = ext2fs_dirblk_note(fs, &np->n_ip, lblk);
+	if ((*bpp)->b_fschecked == note)
+		*limitp = ext2fs_dirblk_limit(fs, &np->n_ip, lblk,
+		    (*bpp)->b_data);
+	else if ((error = ext2fs_dirblk_check(fs, &np->n_ip, lblk,
+	    (*bpp)->b_data, limitp)) != 0) {
 		brelse(*bpp, 0);
-	return error;
+		return error;
+	}
+	(*bpp)->b_fschecked = 0;
+	return 0;
 }
 
 /* Bytes of a leaf block that records may use (before a checksum tail). */
@@ -126,18 +138,25 @@ ext2fs_dirw_room(const struct ext2fs *fs)
 	return fs->e2_bsize - (fs->e2_metadata_csum ? EXT2_DIRENT_TAIL_SIZE : 0);
 }
 
-/* Hand block lblk of np over, changed, with its checksum. */
+/*
+ * Hand block lblk of np over, changed, with its checksum.  A leaf as
+ * the writer leaves it passes the reader's check (its records were
+ * checked before the change and are changed only here, its checksum is
+ * set here): it keeps its note, so the next lookup need not check it.
+ */
 int
 ext2fs_dirw_put(struct ext2fs_mount *em, struct ext2fs_node *np, uint64_t lblk,
     struct buf *bp)
 {
 	const struct ext2fs *fs = em->em_fs;
 
-	if (lblk == 0 && ext2fs_dir_indexed(fs, &np->n_ip))
+	if (lblk == 0 && ext2fs_dir_indexed(fs, &np->n_ip)) {
 		ext2fs_dx_csum_set(fs, &np->n_ip, 0, bp->b_data);
-	else
-		ext2fs_dirblk_csum_set(fs, &np->n_ip, bp->b_data);
-	return ext2fs_blk_write(em, bp, false);
+		return ext2fs_blk_write(em, bp, false);
+	}
+	ext2fs_dirblk_csum_set(fs, &np->n_ip, bp->b_data);
+	return ext2fs_blk_write_noted(em, bp, false,
+	    ext2fs_dirblk_note(fs, &np->n_ip, lblk));
 }
 
 /*

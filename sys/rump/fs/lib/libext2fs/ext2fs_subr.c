@@ -62,3 +62,28 @@ ext2fs_bread(const struct ext2fs *fs, uint64_t blk, void *buf)
 		    (unsigned long long)blk);
 	return ext2fs_devread(fs, blk << fs->e2_bshift, buf, fs->e2_bsize);
 }
+
+/*
+ * Read block blk (a number from the image) into buf and check it with
+ * check(arg, buf): a block the device's cache holds with note already
+ * passed that check since it was read from the disk, and is not checked
+ * again (ext2fs_dev's ed_readchk); note 0 checks every time.
+ */
+int
+ext2fs_bread_checked(const struct ext2fs *fs, uint64_t blk, void *buf,
+    uint64_t note, int (*check)(void *, const uint8_t *), void *arg)
+{
+	const struct ext2fs_dev *dev = &fs->e2_dev;
+	int error;
+
+	if (dev->ed_readchk == NULL || note == 0) {
+		if ((error = ext2fs_bread(fs, blk, buf)) != 0)
+			return error;
+		return check(arg, buf);
+	}
+	if (!ext2fs_blk_ok(fs, blk, 1))
+		return ext2fs_corrupt(fs, "block %llu out of range",
+		    (unsigned long long)blk);
+	return dev->ed_readchk(dev->ed_cookie, blk << fs->e2_bshift, buf,
+	    fs->e2_bsize, note, check, arg);
+}

@@ -119,6 +119,8 @@ int ext2fs_blk_readahead(struct ext2fs_mount *, uint64_t, unsigned nra,
     struct buf **);
 struct buf *ext2fs_blk_get(struct ext2fs_mount *, uint64_t);
 int ext2fs_blk_write(struct ext2fs_mount *, struct buf *, bool);
+int ext2fs_blk_write_noted(struct ext2fs_mount *, struct buf *, bool,
+    uint64_t);
 int ext2fs_blk_write_direct(struct ext2fs_mount *, struct buf *);
 int ext2fs_counts_load(struct ext2fs_mount *);
 void ext2fs_counts_free(struct ext2fs_mount *);

@@ -78,6 +78,45 @@ ext2fs_devbread(void *cookie, uint64_t off, void *buf, size_t len)
 }
 
 /*
+ * The format layer's read of a block it checks (ed_readchk): the check
+ * is noted in the cache block (b_fschecked, sys/buf.h), which the cache
+ * forgets whenever the block is read from the disk again or may have
+ * been overwritten, so a block is checked once per read from the disk.
+ * The note is of what the reader sees: the block with the journal's
+ * contents over it (the overlays change only by a write of the block,
+ * through ext2fs_blk_write(), which clears or resets it).
+ */
+static int
+ext2fs_devbread_chk(void *cookie, uint64_t off, void *buf, size_t len,
+    uint64_t note, int (*check)(void *, const uint8_t *), void *arg)
+{
+	struct ext2fs_mount *em = cookie;
+	struct buf *bp;
+	int error;
+
+	if (len != em->em_cbsize || off % em->em_cbsize != 0) {
+		if ((error = ext2fs_devbread(em, off, buf, len)) != 0)
+			return error;
+		return check(arg, buf);
+	}
+	if ((error = bread(em->em_devvp, (daddr_t)(off / DEV_BSIZE),
+	    (int)em->em_cbsize, 0, &bp)) != 0)
+		return error;
+	memcpy(buf, bp->b_data, len);
+	if (em->em_journal != NULL &&
+	    (error = ext2fs_journal_overlay(em, off, buf, len)) != 0) {
+		brelse(bp, 0);
+		return error;
+	}
+	if (em->em_jw != NULL)
+		ext2fs_jw_overlay(em, off, buf, len);
+	if (bp->b_fschecked != note && (error = check(arg, buf)) == 0)
+		bp->b_fschecked = note;
+	brelse(bp, 0);
+	return error;
+}
+
+/*
  * Load the superblock with cache blocks of size cbsize.  The device's
  * size is cut down to whole cache blocks: the file system only uses
  * whole blocks of its own size, and cbsize is that size or a sector
@@ -90,6 +129,7 @@ ext2fs_load(struct ext2fs_mount *em, uint64_t devsize, uint32_t cbsize)
 		.ed_read = ext2fs_devbread,
 		.ed_cookie = em,
 		.ed_size = devsize - devsize % cbsize,
+		.ed_readchk = ext2fs_devbread_chk,
 	};
 
 	em->em_cbsize = cbsize;

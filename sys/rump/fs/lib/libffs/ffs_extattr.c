@@ -219,7 +219,7 @@ ffs_ea_next(struct ffs_mount *um, const struct ffs_inode *ip,
 		hdr = EA_HDRLEN(r->namelen);
 		if (r->reclen % 8 != 0 || r->reclen > len - off)
 			why = "record length";
-		else if (r->namelen == 0 ||
+		else if (r->namelen == 0 || hdr > r->reclen ||
 		    memchr(r->name, '\0', r->namelen) != NULL)
 			why = "name";
 		else if (hdr + pad > r->reclen || pad > 7)
