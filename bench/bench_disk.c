@@ -167,7 +167,7 @@ run_cmd(const char *const argv[], int quiet)
 static int
 mounted(const char *dir)
 {
-	char parent[PATHLEN + 4];
+	char parent[2 * PATHLEN];
 	struct stat a, b;
 
 	snprintf(parent, sizeof(parent), "%s/..", dir);

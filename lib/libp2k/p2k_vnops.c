@@ -268,9 +268,9 @@ p2k_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 static int
 p2k_writer_begin(int fd, uid_t *euidp)
 {
+	*euidp = rump_sys_geteuid();
 	if (rump_sys_faccessat(fd, "", W_OK, AT_EACCESS | AT_EMPTY_PATH) == -1)
 		return errno;
-	*euidp = rump_sys_geteuid();
 	if (rump_sys_seteuid(0) == -1)
 		return errno;
 	return 0;

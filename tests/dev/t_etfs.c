@@ -9,6 +9,7 @@
  */
 #include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -68,7 +69,7 @@ hostsize(const char *path)
 
 TESTCASE(reg_roundtrip)
 {
-	char path[128], buf[8192], hbuf[8192];
+	char path[PATH_MAX], buf[8192], hbuf[8192];
 	struct stat sb;
 	int fd;
 
@@ -104,7 +105,7 @@ TESTCASE(reg_roundtrip)
 
 TESTCASE(reg_subdir_key)
 {
-	char path[128], buf[16];
+	char path[PATH_MAX], buf[16];
 	int fd;
 
 	mkhost("sub", 16, 3, path, sizeof(path));
@@ -118,7 +119,7 @@ TESTCASE(reg_subdir_key)
 
 TESTCASE(blk)
 {
-	char path[128], buf[4096], hbuf[4096];
+	char path[PATH_MAX], buf[4096], hbuf[4096];
 	struct stat sb;
 	int fd;
 
@@ -155,7 +156,7 @@ TESTCASE(blk)
 
 TESTCASE(blk_close_flushes)
 {
-	char path[128], buf[512], hbuf[512];
+	char path[PATH_MAX], buf[512], hbuf[512];
 	int fd;
 
 	mkhost("blk2", 65536, 9, path, sizeof(path));
@@ -170,7 +171,7 @@ TESTCASE(blk_close_flushes)
 
 TESTCASE(chr)
 {
-	char path[128], buf[300], hbuf[300];
+	char path[PATH_MAX], buf[300], hbuf[300];
 	struct stat sb;
 	int fd;
 
@@ -194,7 +195,7 @@ TESTCASE(chr)
 
 TESTCASE(window)
 {
-	char path[128], buf[4096], hbuf[4096];
+	char path[PATH_MAX], buf[4096], hbuf[4096];
 	struct stat sb;
 	int fd;
 
@@ -236,7 +237,7 @@ TESTCASE(window)
 /* A block device larger than its host file: I/O error there, no crash. */
 TESTCASE(blk_eio)
 {
-	char path[128], buf[4096];
+	char path[PATH_MAX], buf[4096];
 	int fd;
 
 	mkhost("short", 4096, 17, path, sizeof(path));
@@ -251,7 +252,7 @@ TESTCASE(blk_eio)
 
 TESTCASE(dir)
 {
-	char path[128], sub[160], buf[64];
+	char path[PATH_MAX], sub[PATH_MAX + 32], buf[64];
 	struct stat sb;
 	int fd;
 
@@ -351,7 +352,7 @@ lshas(char names[][16], const unsigned char *types, size_t n,
 /* A host directory listed with no lookup before. */
 TESTCASE(dir_list)
 {
-	char path[128], sub[160], name[16], names[LS_MAX][16], buf[8192],
+	char path[PATH_MAX], sub[PATH_MAX + 32], name[16], names[LS_MAX][16], buf[8192],
 	    hbuf[8192];
 	unsigned char types[LS_MAX];
 	size_t n;
@@ -427,7 +428,7 @@ TESTCASE(dir_list)
 
 TESTCASE(errors)
 {
-	char path[128], nohost[160];
+	char path[PATH_MAX], nohost[PATH_MAX + 32];
 
 	mkhost("e", 10, 0, path, sizeof(path));
 	snprintf(nohost, sizeof(nohost), "%s/missing", hostdir());
