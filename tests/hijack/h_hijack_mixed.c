@@ -737,6 +737,8 @@ case_exec(const char *self)
 	snprintf(num, sizeof(num), "%d", k);
 	dup2(c, 50);
 	fcntl(50, F_SETFD, FD_CLOEXEC);
+	/* exec ends this image and its atexit list with it. */
+	cleanup();
 	execl(self, self, "exec_child", num, (char *)NULL);
 	FAIL("exec: %s", strerror(errno));
 }
