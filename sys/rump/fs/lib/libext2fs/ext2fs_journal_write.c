@@ -285,6 +285,17 @@ ext2fs_jw_stop(struct ext2fs_mount *em)
 	em->em_jw = NULL;
 }
 
+/* The journal superblock's buffer, read. */
+static int
+jw_sbread(struct ext2fs_mount *em, struct buf **bpp)
+{
+	struct ext2fs_jw *jw = em->em_jw;
+
+	return bread(em->em_devvp, (daddr_t)(ext2fs_journal_sbblock(
+	    jw->jw_j) << (em->em_fs->e2_bshift - DEV_BSHIFT)),
+	    (int)jw->jw_bsize, 0, bpp);
+}
+
 /* Async commits asked for: as Linux, with data=journal only. */
 static int
 jw_async_start(struct ext2fs_mount *em)
@@ -298,9 +309,7 @@ jw_async_start(struct ext2fs_mount *em)
 		    "data=journal", em->em_name);
 		return EINVAL;
 	}
-	if ((error = bread(em->em_devvp, (daddr_t)(ext2fs_journal_sbblock(
-	    jw->jw_j) << (em->em_fs->e2_bshift - DEV_BSHIFT)),
-	    (int)em->em_fs->e2_bsize, 0, &bp)) != 0)
+	if ((error = jw_sbread(em, &bp)) != 0)
 		return error;
 	error = ext2fs_journal_async(jw->jw_j, bp->b_data,
 	    em->em_fs->e2_metadata_csum);
@@ -375,15 +384,12 @@ ext2fs_jw_start(struct ext2fs_mount *em)
 static int
 jw_setlog(struct ext2fs_mount *em, bool start, uint32_t tid)
 {
-	struct ext2fs_jw *jw = em->em_jw;
 	struct buf *bp;
 	int error;
 
-	if ((error = bread(em->em_devvp, (daddr_t)(ext2fs_journal_sbblock(
-	    jw->jw_j) << (em->em_fs->e2_bshift - DEV_BSHIFT)),
-	    (int)jw->jw_bsize, 0, &bp)) != 0)
+	if ((error = jw_sbread(em, &bp)) != 0)
 		return error;
-	ext2fs_journal_setlog(jw->jw_j, bp->b_data, start, tid);
+	ext2fs_journal_setlog(em->em_jw->jw_j, bp->b_data, start, tid);
 	bawrite(bp);
 	return 0;
 }
@@ -392,15 +398,12 @@ jw_setlog(struct ext2fs_mount *em, bool start, uint32_t tid)
 static int
 jw_setlog_async(struct ext2fs_mount *em, uint32_t tid, bool first)
 {
-	struct ext2fs_jw *jw = em->em_jw;
 	struct buf *bp;
 	int error;
 
-	if ((error = bread(em->em_devvp, (daddr_t)(ext2fs_journal_sbblock(
-	    jw->jw_j) << (em->em_fs->e2_bshift - DEV_BSHIFT)),
-	    (int)jw->jw_bsize, 0, &bp)) != 0)
+	if ((error = jw_sbread(em, &bp)) != 0)
 		return error;
-	ext2fs_journal_setlog_async(jw->jw_j, bp->b_data, tid, first);
+	ext2fs_journal_setlog_async(em->em_jw->jw_j, bp->b_data, tid, first);
 	bawrite(bp);
 	return 0;
 }
