@@ -352,6 +352,21 @@ ffs_findfrags(struct ffs_mount *um, struct ffs_cg *cg, uint32_t startblk,
 
 	for (k = 0; k < cg->nblk; k++) {
 		b = (startblk + k) % cg->nblk;
+		/*
+		 * Eight frags to a block (the usual shape): the block's byte
+		 * of the map answers for a used or a whole free block at
+		 * once, so a scan across full blocks costs a byte each.
+		 */
+		if (frag == 8) {
+			uint8_t m = (uint8_t)map[b];
+
+			if (m == 0 || (m == 0xff && !wholeblock))
+				continue;
+			if (m == 0xff)
+				return (int64_t)(b << um->fs_fragshift);
+			if (wholeblock)
+				continue;
+		}
 		run = 0;
 		for (i = 0; i < frag; i++) {
 			if (!ffs_isset(map, (b << um->fs_fragshift) + i)) {
