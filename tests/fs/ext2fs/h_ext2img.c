@@ -9,6 +9,7 @@
 #include <sys/types.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -333,6 +334,56 @@ fsck_clean(const char *img)
 	if (st != 0)
 		TEST_FAIL("e2fsck -fn %s: status %d:\n%s", img, st, out);
 	free(out);
+}
+
+void
+sh(const char *fmt, ...)
+{
+	char cmd[9000];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(cmd))
+		TEST_FAIL("command too long");
+	if (system(cmd) != 0)
+		TEST_FAIL("'%s' failed", cmd);
+}
+
+void
+sh_out(char *out, size_t len, const char *fmt, ...)
+{
+	char cmd[9000];
+	va_list ap;
+	FILE *f;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(cmd))
+		TEST_FAIL("command too long");
+	REQUIRE((f = popen(cmd, "r")) != NULL);
+	if (fgets(out, (int)len, f) == NULL)
+		out[0] = '\0';
+	pclose(f);
+	out[strcspn(out, "\n")] = '\0';
+}
+
+long long
+stat_field(const char *img, const char *path, const char *label)
+{
+	char cmd[4500], *out, *p;
+	long long v = -1;
+
+	PATHF(cmd, "debugfs -R 'stat %s' '%s' 2>/dev/null", path, img);
+	out = cmd_output(cmd, NULL);
+	if ((p = strstr(out, label)) != NULL)
+		v = strtoll(p + strlen(label), NULL, 0);
+	free(out);
+	return v;
 }
 
 void

@@ -49,6 +49,13 @@ char *new_image(const char *tag, const char *opts, const char *size,
 char *cmd_output(const char *cmd, int *statusp);
 /* e2fsck -fn must find nothing: exit 0, and its output when not. */
 void fsck_clean(const char *img);
+/* Run a shell command, which must succeed. */
+void sh(const char *fmt, ...) __attribute__((__format__(__printf__, 1, 2)));
+/* The first line of a shell command's output, without its newline. */
+void sh_out(char *out, size_t len, const char *fmt, ...)
+    __attribute__((__format__(__printf__, 3, 4)));
+/* The number after label in debugfs's stat of path in img; -1 if none. */
+long long stat_field(const char *img, const char *path, const char *label);
 /* Write the tree's mtime nanoseconds into the image (debugfs). */
 void stamp_nsec(const char *img, const char *src);
 void remove_tree(const char *dir);

@@ -54,40 +54,6 @@ static char logpath[600];
 static int ndev;
 static bool booted;
 
-static void __attribute__((__format__(__printf__, 1, 2)))
-sh(const char *fmt, ...)
-{
-	char cmd[8192];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(cmd))
-		TEST_FAIL("command too long");
-	if (system(cmd) != 0)
-		TEST_FAIL("'%s' failed", cmd);
-}
-
-/* The first line of a command's output, stripped. */
-static void __attribute__((__format__(__printf__, 3, 4)))
-sh_out(char *out, size_t len, const char *fmt, ...)
-{
-	char cmd[8192];
-	va_list ap;
-	FILE *f;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	REQUIRE((f = popen(cmd, "r")) != NULL);
-	if (fgets(out, (int)len, f) == NULL)
-		out[0] = '\0';
-	pclose(f);
-	out[strcspn(out, "\n")] = '\0';
-}
-
 static void
 sha256(const char *img, char *out, size_t len)
 {

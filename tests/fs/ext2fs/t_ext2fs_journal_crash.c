@@ -46,19 +46,6 @@ static char *tmpdir;
 static int ndev;
 static bool linux_ok = true;    /* the host loop-mounts */
 
-static void __attribute__((__format__(__printf__, 1, 2)))
-sh(const char *fmt, ...)
-{
-	char cmd[8192];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	if (system(cmd) != 0)
-		TEST_FAIL("'%s' failed", cmd);
-}
-
 /* The tree as text: names, modes, sizes, link counts, bytes. */
 static void
 dump_dir(const char *rel, char **out, size_t *len)

@@ -400,20 +400,6 @@ TESTCASE(linux_writes)
 	free(dir);
 }
 
-static long long
-stat_field(const char *img, const char *path, const char *label)
-{
-	char cmd[4500], *out, *p;
-	long long v = -1;
-
-	PATHF(cmd, "debugfs -R 'stat %s' '%s' 2>/dev/null", path, img);
-	out = cmd_output(cmd, NULL);
-	if ((p = strstr(out, label)) != NULL)
-		v = strtoll(p + strlen(label), NULL, 0);
-	free(out);
-	return v;
-}
-
 /*
  * Linux shares an attribute block naming an EA inode between two files
  * (one reference for the block): changing one file's copies the block,

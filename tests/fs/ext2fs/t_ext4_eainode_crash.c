@@ -47,19 +47,6 @@ static bool partial;            /* others' replays may apply torn ones */
 static bool linux_ok = true;    /* the host loop-mounts */
 static int nlinux;              /* Linux replays done */
 
-static void __attribute__((__format__(__printf__, 1, 2)))
-sh(const char *fmt, ...)
-{
-	char cmd[8192];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	if (system(cmd) != 0)
-		TEST_FAIL("'%s' failed", cmd);
-}
-
 static int aflags;              /* EXT2FS_ARGS_* of the workload's mount */
 
 static int

@@ -565,23 +565,6 @@ TESTCASE(ext4_unwritten)
 	free(dir);
 }
 
-/* debugfs stat field: the number after "label" in its output for path. */
-static long long
-stat_field(const char *img, const char *path, const char *label)
-{
-	char cmd[4600], line[512], *p;
-	long long v = -1;
-	FILE *f;
-
-	PATHF(cmd, "debugfs -R 'stat %s' '%s' 2>/dev/null", path, img);
-	REQUIRE((f = popen(cmd, "r")) != NULL);
-	while (fgets(line, sizeof(line), f) != NULL)
-		if (v < 0 && (p = strstr(line, label)) != NULL)
-			v = strtoll(p + strlen(label), NULL, 0);
-	pclose(f);
-	return v;
-}
-
 /*
  * An extended attribute block shared by two files (made with debugfs,
  * its checksum made right by e2fsck): unlinking one through our mount

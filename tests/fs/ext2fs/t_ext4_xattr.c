@@ -415,20 +415,6 @@ TESTCASE(ext4_others_read_by_us)
 	free(dir);
 }
 
-static long long
-stat_field(const char *img, const char *path, const char *label)
-{
-	char cmd[4500], *out, *p;
-	long long v = -1;
-
-	PATHF(cmd, "debugfs -R 'stat %s' '%s' 2>/dev/null", path, img);
-	out = cmd_output(cmd, NULL);
-	if ((p = strstr(out, label)) != NULL)
-		v = strtoll(p + strlen(label), NULL, 0);
-	free(out);
-	return v;
-}
-
 /*
  * A block shared by two inodes (debugfs makes the second point at the
  * first's, e2fsck sets the count): changing one copies it; removing the
